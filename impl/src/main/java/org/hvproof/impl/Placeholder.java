@@ -1,0 +1,1 @@
+package org.hvproof.impl; final class Placeholder { private Placeholder() {} }

@@ -1,0 +1,1 @@
+package org.hvproof.model; final class Placeholder { private Placeholder() {} }

@@ -1,0 +1,1 @@
+package org.hvproof.propcheck; final class Placeholder { private Placeholder() {} }

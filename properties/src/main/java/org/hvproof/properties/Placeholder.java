@@ -1,0 +1,1 @@
+package org.hvproof.properties; final class Placeholder { private Placeholder() {} }

@@ -1,0 +1,1 @@
+package org.hvproof.specs; final class Placeholder { private Placeholder() {} }
