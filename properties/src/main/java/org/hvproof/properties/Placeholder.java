@@ -1,1 +1,0 @@
-package org.hvproof.properties; final class Placeholder { private Placeholder() {} }

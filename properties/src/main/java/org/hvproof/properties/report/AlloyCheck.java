@@ -1,0 +1,24 @@
+package org.hvproof.properties.report;
+
+import java.util.Set;
+
+/**
+ * One Alloy command's result as the claims report sees it.
+ *
+ * @param spec      the .als file name
+ * @param command   the command's label
+ * @param check     true for a {@code check}, false for a {@code run}
+ * @param expect    the command's {@code expect} (0 or 1; -1 when missing, which is an error)
+ * @param outcome   what the solver found: holds, counterexample, instance, no-instance, error
+ * @param asExpected whether the outcome matches the expectation
+ * @param millis    solving time
+ * @param claimIds  the claims the command is tagged with
+ * @param detail    the counterexample, instance or error text; empty when there is none
+ */
+public record AlloyCheck(String spec, String command, boolean check, int expect, String outcome,
+                         boolean asExpected, long millis, Set<String> claimIds, String detail) {
+    public AlloyCheck {
+        claimIds = Set.copyOf(claimIds);
+        detail = detail == null ? "" : detail;
+    }
+}

@@ -1,0 +1,113 @@
+package org.hvproof.properties.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The claims catalogue, read from CLAIMS.md: every table row whose first cell is a claim id.
+ *
+ * <p>CLAIMS.md is the single list of what hvproof promises to check; the report runs exactly
+ * the claims listed there, so a claim cannot be dropped from the gate by deleting its property.
+ * A row's mechanism is the section it sits in ({@code ## tracing — ...}) and must agree with the
+ * id's group; a mismatch or a duplicate id is an error that names the line.
+ */
+public final class ClaimCatalogue {
+    private final List<CatalogueEntry> entries;
+
+    private ClaimCatalogue(List<CatalogueEntry> entries) {
+        this.entries = List.copyOf(entries);
+    }
+
+    /** The catalogue's entries in the order CLAIMS.md lists them. */
+    public List<CatalogueEntry> entries() {
+        return entries;
+    }
+
+    /** Reads CLAIMS.md; a missing or malformed file is a {@link CatalogueException}. */
+    public static ClaimCatalogue read(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CatalogueException(file + ": cannot read the claims catalogue: " + e.getMessage());
+        }
+        return parse(file.toString(), lines);
+    }
+
+    /** Parses the catalogue's lines; {@code name} is used in error messages. */
+    public static ClaimCatalogue parse(String name, List<String> lines) {
+        List<CatalogueEntry> entries = new ArrayList<>();
+        Map<String, Integer> lineOfId = new HashMap<>();
+        String section = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            int lineNo = i + 1;
+            if (line.startsWith("## ")) {
+                section = sectionMechanism(line.substring(3));
+                continue;
+            }
+            if (!line.startsWith("|")) {
+                continue;
+            }
+            List<String> cells = cells(line);
+            if (cells.isEmpty() || !ClaimId.isClaimId(cells.get(0))) {
+                continue;
+            }
+            String id = cells.get(0);
+            if (cells.size() < 3) {
+                throw new CatalogueException(name + ":" + lineNo + ": claim " + id
+                        + " needs at least id, statement and source cells, found " + cells.size());
+            }
+            if (lineOfId.containsKey(id)) {
+                throw new CatalogueException(name + ":" + lineNo + ": claim " + id
+                        + " is listed twice (first on line " + lineOfId.get(id) + ")");
+            }
+            String mechanism = ClaimId.mechanism(id);
+            if (section == null || !section.equals(mechanism)) {
+                throw new CatalogueException(name + ":" + lineNo + ": claim " + id + " belongs to mechanism '"
+                        + mechanism + "' but sits in section '" + section + "'");
+            }
+            if (cells.get(1).isBlank()) {
+                throw new CatalogueException(name + ":" + lineNo + ": claim " + id + " has an empty statement");
+            }
+            lineOfId.put(id, lineNo);
+            entries.add(new CatalogueEntry(id, mechanism, cells.get(1), cells.get(2)));
+        }
+        if (entries.isEmpty()) {
+            throw new CatalogueException(name + ": no claims found (expected table rows starting with an id such as TRACE-1)");
+        }
+        return new ClaimCatalogue(entries);
+    }
+
+    private static String sectionMechanism(String heading) {
+        String word = heading.strip().split("[\\s—-]+", 2)[0];
+        return word.replace("`", "").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static List<String> cells(String row) {
+        String inner = row.substring(1);
+        if (inner.endsWith("|")) {
+            inner = inner.substring(0, inner.length() - 1);
+        }
+        List<String> out = new ArrayList<>();
+        for (String cell : inner.split("\\|", -1)) {
+            out.add(cell.strip().replace("`", ""));
+        }
+        return out;
+    }
+
+    /** A claims catalogue that cannot be read or is malformed; the message names file and line. */
+    public static final class CatalogueException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CatalogueException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package org.hvproof.properties.report;
+
+import java.util.List;
+
+/** A claim's overall verdict: it holds only when its Alloy checks and all its properties hold. */
+public enum ClaimVerdict {
+    /** Every Alloy command tagged with the claim met its expectation and every property passed. */
+    HOLDS,
+    /** Some Alloy command missed its expectation or some property failed. */
+    VIOLATED,
+    /** No Alloy {@code check}, or no property, speaks for the claim: the gate fails too. */
+    UNCHECKED;
+
+    /** The word used in claims.json and the table. */
+    public String word() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Decides a claim's verdict. A failure anywhere wins over missing evidence, so a violated
+     * claim is never reported as merely unchecked.
+     */
+    public static ClaimVerdict of(List<AlloyCheck> alloy, List<PropertyCheck> properties) {
+        boolean anyFailure = alloy.stream().anyMatch(a -> !a.asExpected())
+                || properties.stream().anyMatch(p -> !p.passed());
+        if (anyFailure) {
+            return VIOLATED;
+        }
+        boolean hasCheck = alloy.stream().anyMatch(a -> a.check() && a.expect() == 0);
+        if (!hasCheck || properties.isEmpty()) {
+            return UNCHECKED;
+        }
+        return HOLDS;
+    }
+}
