@@ -1,1 +1,0 @@
-package org.hvproof.propcheck; final class Placeholder { private Placeholder() {} }
