@@ -449,20 +449,18 @@ public final class Gens {
 
     /**
      * Draws a long in [lo, hi] as a magnitude (distance from target) then, if both sides are possible,
-     * a sign (0 = above target). Magnitude 0 is the target, so zeroing the choice reaches the target.
+     * a sign (0 = above target; a magnitude only one side can hold goes to that side). Magnitude 0 is the
+     * target, so zeroing the choices reaches the target.
      */
     static long drawLong(DataSource src, long lo, long hi, long target) {
         long up = satSub(hi, target);
         long down = satSub(target, lo);
         long m = src.chooseSkewed(Math.max(up, down));
+        // The sign is drawn even for magnitude 0 so that every value of this range takes the same number
+        // of choices: moving magnitude between two values then keeps the following choices aligned.
+        boolean negative = up > 0 && down > 0 ? src.choose(1) == 1 : up == 0;
         if (m == 0) {
             return target;
-        }
-        boolean negative;
-        if (up > 0 && down > 0) {
-            negative = src.choose(1) == 1;
-        } else {
-            negative = up == 0;
         }
         if (negative && m > down) {
             negative = false;

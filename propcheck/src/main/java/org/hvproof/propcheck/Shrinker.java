@@ -67,19 +67,11 @@ final class Shrinker {
         return best;
     }
 
-    private boolean cheapPasses() {
-        boolean any = false;
-        boolean changed = true;
-        while (changed) {
-            long[] before = best.choices();
-            deleteStructural();
-            liftToDescendant();
-            minimiseChoices();
-            sortSiblings();
-            changed = before != best.choices();
-            any |= changed;
-        }
-        return any;
+    private void cheapPasses() {
+        deleteStructural();
+        liftToDescendant();
+        minimiseChoices();
+        sortSiblings();
     }
 
     private void expensivePasses() {

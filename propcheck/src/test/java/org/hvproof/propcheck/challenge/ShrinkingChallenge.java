@@ -116,7 +116,7 @@ class ShrinkingChallenge {
                 .check(lists -> sum16(lists.stream().flatMap(List::stream).collect(Collectors.toList())) < 5 * 256);
         Set<String> minima = new HashSet<>();
         permutations(List.of("[]", "[]", "[]", "[-1]", "[-32768]"), new ArrayList<>(), new boolean[5], minima);
-        challenge("bound5", p, minima::contains, 10);
+        challenge("bound5", p, minima::contains, 20);
     }
 
     @Test
@@ -157,14 +157,14 @@ class ShrinkingChallenge {
                     int diff = Math.abs(t.first() - t.second());
                     return t.first() < 10 || diff < 1 || diff > 4;
                 });
-        challenge("difference2", p, "(10, 6)"::equals, 9);
+        challenge("difference2", p, "(10, 6)"::equals, 20);
     }
 
     @Test
     void difference3() {
         var p = Property.forAll(Gens.tuples(POSITIVE, POSITIVE)).named("difference3")
                 .check(t -> t.first() < 10 || Math.abs(t.first() - t.second()) != 1);
-        challenge("difference3", p, "(10, 9)"::equals, 14);
+        challenge("difference3", p, "(10, 9)"::equals, 20);
     }
 
     @Test
