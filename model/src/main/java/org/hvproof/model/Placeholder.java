@@ -1,1 +1,0 @@
-package org.hvproof.model; final class Placeholder { private Placeholder() {} }
