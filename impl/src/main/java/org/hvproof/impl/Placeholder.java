@@ -1,1 +1,0 @@
-package org.hvproof.impl; final class Placeholder { private Placeholder() {} }
