@@ -39,12 +39,16 @@ public final class GuestOs {
 
     /**
      * Maps the virtual page holding {@code va} to {@code page} in the address space rooted at
-     * {@code cr3}, creating missing tables. Refuses non-canonical addresses and pages no entry
-     * can name; runs out of memory when the pool is exhausted, leaving earlier tables in place.
+     * {@code cr3}, creating missing tables. Refuses non-canonical addresses and the pool's own
+     * pages (the guest never maps its page tables as data); runs out of memory when the pool is
+     * exhausted, leaving earlier tables in place.
      */
     public ErrorCode map(long cr3, long va, GuestPhysicalPage page, PagePermissions rights) {
         if (!GuestVirtualAddresses.isCanonical(va)) {
             return ErrorCode.INVALID_ARGUMENT;
+        }
+        if (isPool(page)) {
+            return ErrorCode.RESERVED_PAGE;
         }
         long table = GuestPageTableEntry.address(cr3);
         for (int level = 4; level > 1; level--) {
@@ -102,6 +106,11 @@ public final class GuestOs {
     /** Overwrites the 8-byte entry at a guest-physical address (as the OS would, e.g. to revoke a right). */
     public boolean writeEntry(long gpa, long entry) {
         return hypervisor.storeGuestPhysicalLong(view, gpa, entry);
+    }
+
+    /** Whether {@code page} belongs to the page-table pool. */
+    public boolean isPool(GuestPhysicalPage page) {
+        return page.number() >= poolFirst && page.number() - poolFirst < poolPages;
     }
 
     private OptionalLong allocateTable() {
