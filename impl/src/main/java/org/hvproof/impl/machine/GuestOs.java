@@ -1,0 +1,135 @@
+package org.hvproof.impl.machine;
+
+import java.util.OptionalLong;
+import org.hvproof.model.common.ErrorCode;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.GuestVirtualAddresses;
+import org.hvproof.model.common.PagePermissions;
+
+/**
+ * The guest OS's memory manager, as far as tests and trace generators need it: it builds and
+ * edits 4-level page tables by writing entries into guest-physical memory, taking table pages
+ * from a reserved pool. Its stores are the loader's, not guest writes: they bypass nested rights
+ * and no trace sees them. Table pages are never freed (unmapping clears only the leaf).
+ */
+public final class GuestOs {
+    private final Hypervisor hypervisor;
+    private final ViewId view;
+    private final long poolFirst;
+    private final long poolPages;
+    private long poolUsed;
+
+    /** A guest OS writing its tables through {@code view}, with table pages {@code [poolFirst, poolFirst + poolPages)}. */
+    public GuestOs(Hypervisor hypervisor, ViewId view, long poolFirst, long poolPages) {
+        this.hypervisor = hypervisor;
+        this.view = view;
+        this.poolFirst = poolFirst;
+        this.poolPages = poolPages;
+    }
+
+    /** A new, empty address space: the CR3 value of its top-level table; empty when the pool is exhausted. */
+    public OptionalLong newAddressSpace() {
+        return allocateTable();
+    }
+
+    /** Table pages taken from the pool so far. */
+    public long tablePagesUsed() {
+        return poolUsed;
+    }
+
+    /**
+     * Maps the virtual page holding {@code va} to {@code page} in the address space rooted at
+     * {@code cr3}, creating missing tables. Refuses non-canonical addresses and the pool's own
+     * pages (the guest never maps its page tables as data); runs out of memory when the pool is
+     * exhausted, leaving earlier tables in place.
+     */
+    public ErrorCode map(long cr3, long va, GuestPhysicalPage page, PagePermissions rights) {
+        if (!GuestVirtualAddresses.isCanonical(va)) {
+            return ErrorCode.INVALID_ARGUMENT;
+        }
+        if (isPool(page)) {
+            return ErrorCode.RESERVED_PAGE;
+        }
+        long table = GuestPageTableEntry.address(cr3);
+        for (int level = 4; level > 1; level--) {
+            long at = slot(table, va, level);
+            long entry = machine().peekGuestPhysicalLong(view, at);
+            if (!GuestPageTableEntry.isPresent(entry)) {
+                OptionalLong fresh = allocateTable();
+                if (fresh.isEmpty()) {
+                    return ErrorCode.OUT_OF_MEMORY;
+                }
+                entry = GuestPageTableEntry.table(GuestPhysicalPage.containing(fresh.getAsLong()));
+                if (!hypervisor.storeGuestPhysicalLong(view, at, entry)) {
+                    return ErrorCode.OUT_OF_RANGE;
+                }
+            }
+            table = GuestPageTableEntry.address(entry);
+        }
+        return hypervisor.storeGuestPhysicalLong(view, slot(table, va, 1),
+                GuestPageTableEntry.leaf(page, rights)) ? ErrorCode.OK : ErrorCode.OUT_OF_RANGE;
+    }
+
+    /** Clears the leaf entry of the virtual page holding {@code va}, if the tables reach it. */
+    public ErrorCode unmap(long cr3, long va) {
+        if (!GuestVirtualAddresses.isCanonical(va)) {
+            return ErrorCode.INVALID_ARGUMENT;
+        }
+        OptionalLong at = entryAddress(cr3, va, 1);
+        if (at.isPresent()) {
+            hypervisor.storeGuestPhysicalLong(view, at.getAsLong(), 0L);
+        }
+        return ErrorCode.OK;
+    }
+
+    /**
+     * The guest-physical address of the entry at {@code level} (4 = top, 1 = leaf) that translates
+     * {@code va}, if every level above is present: lets tests edit single entries.
+     */
+    public OptionalLong entryAddress(long cr3, long va, int level) {
+        long table = GuestPageTableEntry.address(cr3);
+        for (int l = 4; l > level; l--) {
+            long entry = machine().peekGuestPhysicalLong(view, slot(table, va, l));
+            if (!GuestPageTableEntry.isPresent(entry)) {
+                return OptionalLong.empty();
+            }
+            table = GuestPageTableEntry.address(entry);
+        }
+        return OptionalLong.of(slot(table, va, level));
+    }
+
+    /** The 8-byte entry at a guest-physical address. */
+    public long readEntry(long gpa) {
+        return machine().peekGuestPhysicalLong(view, gpa);
+    }
+
+    /** Overwrites the 8-byte entry at a guest-physical address (as the OS would, e.g. to revoke a right). */
+    public boolean writeEntry(long gpa, long entry) {
+        return hypervisor.storeGuestPhysicalLong(view, gpa, entry);
+    }
+
+    /** Whether {@code page} belongs to the page-table pool. */
+    public boolean isPool(GuestPhysicalPage page) {
+        return page.number() >= poolFirst && page.number() - poolFirst < poolPages;
+    }
+
+    private OptionalLong allocateTable() {
+        if (poolUsed >= poolPages) {
+            return OptionalLong.empty();
+        }
+        GuestPhysicalPage page = new GuestPhysicalPage(poolFirst + poolUsed);
+        if (!hypervisor.clearGuestPage(view, page)) {
+            return OptionalLong.empty();
+        }
+        poolUsed++;
+        return OptionalLong.of(page.base());
+    }
+
+    private Machine machine() {
+        return hypervisor.machine();
+    }
+
+    private static long slot(long table, long va, int level) {
+        return table + 8 * ((va >>> (12 + 9 * (level - 1))) & 511);
+    }
+}

@@ -1,0 +1,281 @@
+package org.hvproof.impl.machine;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.hvproof.model.common.AccessKind;
+import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.Completed;
+import org.hvproof.model.common.ErrorCode;
+import org.hvproof.model.common.GeneralProtection;
+import org.hvproof.model.common.GeneralProtectionCause;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.GuestVirtualAddresses;
+import org.hvproof.model.common.HypercallResult;
+import org.hvproof.model.common.NptViolation;
+import org.hvproof.model.common.Observation;
+import org.hvproof.model.common.PageFault;
+import org.hvproof.model.common.Privilege;
+import org.hvproof.model.common.Refused;
+import org.hvproof.model.common.VCpu;
+import org.hvproof.model.common.ValueRead;
+
+/**
+ * The hypervisor's core on the {@link Machine}: it runs guest accesses, handles the nested exits
+ * they raise (backing guest RAM lazily, then asking the registered services, else reporting the
+ * violation), and dispatches hypercalls. Every entry point returns what an observer sees and
+ * never throws on guest input.
+ *
+ * <p>An access of several pages is translated page by page, all of them before anything is
+ * carried out, like an instruction the hypervisor emulates: if any page faults, the first fault
+ * is the only thing seen and no byte is written.
+ */
+public final class Hypervisor {
+    /** Longest access an action may make: one page, so it touches at most two pages. */
+    public static final int MAX_ACCESS_LENGTH = 4096;
+    /** Register holding the hypercall number on entry and the status on return (RAX). */
+    public static final int HYPERCALL_NUMBER_REGISTER = 0;
+    /** Registers holding the three hypercall arguments (RBX, RCX, RDX). */
+    public static final int[] HYPERCALL_ARGUMENT_REGISTERS = {3, 1, 2};
+    /** Exits one part of an access may raise before the hypervisor gives up on it. */
+    private static final int MAX_EXITS_PER_PIECE = 8;
+
+    private final Machine machine;
+    private final List<NestedExitHandler> handlers = new ArrayList<>();
+    private final Map<Long, HypercallHandler> hypercalls = new HashMap<>();
+
+    /** A hypervisor running {@code machine}, with no services yet. */
+    public Hypervisor(Machine machine) {
+        this.machine = machine;
+    }
+
+    /** The machine it runs. */
+    public Machine machine() {
+        return machine;
+    }
+
+    /** Adds a service that may claim nested exits; services are asked in the order added. */
+    public void addExitHandler(NestedExitHandler handler) {
+        handlers.add(handler);
+    }
+
+    /** Registers the implementation of hypercall {@code number}, replacing any earlier one. */
+    public void registerHypercall(long number, HypercallHandler handler) {
+        hypercalls.put(number, handler);
+    }
+
+    /** The guest reads {@code length} bytes at {@code va}. */
+    public List<Observation> read(VCpu vcpu, long va, int length) {
+        Plan plan = plan(vcpu, va, length, AccessKind.READ);
+        if (plan.fault() != null) {
+            return List.of(plan.fault());
+        }
+        byte[] value = new byte[length];
+        for (Target t : plan.targets()) {
+            machine.memory().read(t.hostPhysicalAddress(), value, t.piece().accessOffset(), t.piece().length());
+        }
+        return List.of(new ValueRead(vcpu, va, Bytes.of(value)));
+    }
+
+    /** The guest writes {@code bytes} at {@code va}: notifications claimed by services come first, then the write. */
+    public List<Observation> write(VCpu vcpu, long va, Bytes bytes) {
+        Plan plan = plan(vcpu, va, bytes.length(), AccessKind.WRITE);
+        if (plan.fault() != null) {
+            return List.of(plan.fault());
+        }
+        List<Observation> seen = new ArrayList<>();
+        plan.targets().forEach(t -> seen.addAll(t.before()));
+        byte[] data = bytes.toArray();
+        for (Target t : plan.targets()) {
+            if (t.complete()) {
+                machine.memory().write(t.hostPhysicalAddress(), data, t.piece().accessOffset(), t.piece().length());
+            }
+        }
+        seen.add(new Completed(vcpu, AccessKind.WRITE, va, bytes.length()));
+        return seen;
+    }
+
+    /** The guest fetches an instruction at {@code va}: the fetch is checked and the instruction pointer moves there. */
+    public List<Observation> execute(VCpu vcpu, long va) {
+        Plan plan = plan(vcpu, va, 1, AccessKind.EXECUTE);
+        if (plan.fault() != null) {
+            return List.of(plan.fault());
+        }
+        machine.vcpu(vcpu).orElseThrow().setInstructionPointer(va);
+        return List.of(new Completed(vcpu, AccessKind.EXECUTE, va, 1));
+    }
+
+    /**
+     * The guest issues a hypercall: number in RAX, arguments in RBX, RCX, RDX; the status goes
+     * back in RAX. Only the guest kernel may call; an unknown number gets an error code.
+     */
+    public List<Observation> hypercall(VCpu vcpu) {
+        Optional<VirtualCpu> found = machine.vcpu(vcpu);
+        if (found.isEmpty()) {
+            return List.of(new Refused(ErrorCode.NO_SUCH_VCPU));
+        }
+        VirtualCpu cpu = found.get();
+        long number = cpu.register(HYPERCALL_NUMBER_REGISTER);
+        long status;
+        HypercallHandler handler = hypercalls.get(number);
+        if (cpu.privilege() != Privilege.KERNEL) {
+            status = ErrorCode.PERMISSION_DENIED.code();
+        } else if (handler == null) {
+            status = ErrorCode.UNKNOWN_HYPERCALL.code();
+        } else {
+            status = handler.handle(cpu, cpu.register(HYPERCALL_ARGUMENT_REGISTERS[0]),
+                    cpu.register(HYPERCALL_ARGUMENT_REGISTERS[1]), cpu.register(HYPERCALL_ARGUMENT_REGISTERS[2]));
+        }
+        cpu.setRegister(HYPERCALL_NUMBER_REGISTER, status);
+        return List.of(new HypercallResult(vcpu, number, status));
+    }
+
+    /** Backs a guest RAM page in {@code view} with a host frame if it is not yet; false if not RAM or out of memory. */
+    public boolean populate(ViewId view, GuestPhysicalPage page) {
+        Optional<NestedPageTable> npt = machine.view(view);
+        if (npt.isEmpty() || !machine.shape().isRam(page)) {
+            return false;
+        }
+        if (npt.get().leaf(page).isPresent()) {
+            return true;
+        }
+        OptionalLong frame = machine.memory().allocateFrame();
+        return frame.isPresent() && npt.get().map(page, frame.getAsLong(), NestedPermissions.RWX);
+    }
+
+    /**
+     * Stores an 8-byte value at an aligned guest-physical address as the guest OS's loader would:
+     * through {@code view}'s mapping but regardless of its rights (no trace sees it). False if not RAM.
+     */
+    public boolean storeGuestPhysicalLong(ViewId view, long gpa, long value) {
+        if ((gpa & 7) != 0 || gpa < 0 || gpa >= GuestPhysicalPage.LIMIT << 12) {
+            return false;
+        }
+        GuestPhysicalPage page = GuestPhysicalPage.containing(gpa);
+        if (!populate(view, page)) {
+            return false;
+        }
+        long frame = machine.view(view).orElseThrow().leaf(page).orElseThrow().hostFrame();
+        machine.memory().writeLong((frame << 12) | (gpa & 0xfff), value);
+        return true;
+    }
+
+    /** Zeroes a guest RAM page in {@code view}, regardless of rights; false if not RAM. */
+    public boolean clearGuestPage(ViewId view, GuestPhysicalPage page) {
+        if (!populate(view, page)) {
+            return false;
+        }
+        machine.memory().clearFrame(machine.view(view).orElseThrow().leaf(page).orElseThrow().hostFrame());
+        return true;
+    }
+
+    /** How one part of an access ended up: translated, or failed. */
+    private sealed interface Resolution permits Target, Failed {
+    }
+
+    /** One part of an access, translated, with what must be seen before it and whether to carry it out. */
+    private record Target(AccessPiece piece, long hostPhysicalAddress, List<Observation> before, boolean complete)
+            implements Resolution {
+    }
+
+    /** One part of an access that failed with {@code fault}. */
+    private record Failed(Observation fault) implements Resolution {
+    }
+
+    /** All parts of an access translated, or the fault that stops it (then {@code targets} is empty). */
+    private record Plan(List<Target> targets, Observation fault) {
+        static Plan failed(Observation fault) {
+            return new Plan(List.of(), fault);
+        }
+    }
+
+    /**
+     * Checks and translates every part of an access before anything happens. Order: vCPU exists;
+     * length 1..4096; every byte canonical without wrap-around; then each page in address order.
+     */
+    private Plan plan(VCpu vcpu, long va, int length, AccessKind access) {
+        Optional<VirtualCpu> found = machine.vcpu(vcpu);
+        if (found.isEmpty()) {
+            return Plan.failed(new Refused(ErrorCode.NO_SUCH_VCPU));
+        }
+        if (length < 1 || length > MAX_ACCESS_LENGTH) {
+            return Plan.failed(new GeneralProtection(vcpu, va, GeneralProtectionCause.INVALID_LENGTH));
+        }
+        long last = va + (length - 1);
+        if (Long.compareUnsigned(last, va) < 0 || !GuestVirtualAddresses.isCanonical(va)
+                || !GuestVirtualAddresses.isCanonical(last)) {
+            return Plan.failed(new GeneralProtection(vcpu, va, GeneralProtectionCause.NON_CANONICAL));
+        }
+        List<Target> targets = new ArrayList<>(2);
+        for (AccessPiece piece : AccessPiece.split(va, length)) {
+            Resolution resolved = resolve(found.get(), piece, access);
+            if (resolved instanceof Failed f) {
+                return Plan.failed(f.fault());
+            }
+            targets.add((Target) resolved);
+        }
+        return new Plan(targets, null);
+    }
+
+    /** Translates one part, handling exits until it translates, is emulated, or fails. */
+    private Resolution resolve(VirtualCpu cpu, AccessPiece piece, AccessKind access) {
+        NestedExit exit = null;
+        for (int attempt = 0; attempt < MAX_EXITS_PER_PIECE; attempt++) {
+            HardwareTranslation t = machine.translate(cpu, piece.va(), access);
+            if (t instanceof HardwareTranslation.Translated ok) {
+                return new Target(piece, ok.hostPhysicalAddress(), List.of(), true);
+            }
+            if (t instanceof HardwareTranslation.GuestFault f) {
+                return new Failed(new PageFault(cpu.id(), piece.va(), access, f.cause()));
+            }
+            exit = ((HardwareTranslation.Exit) t).exit();
+            ExitDecision decision = decide(cpu, exit, piece);
+            if (decision instanceof ExitDecision.Reflect r) {
+                return new Failed(r.fault());
+            }
+            if (decision instanceof ExitDecision.Emulate e) {
+                OptionalLong hpa = hostAddress(cpu.view(), exit.guestPhysicalAddress());
+                if (hpa.isEmpty()) {
+                    return new Failed(violation(cpu, exit));
+                }
+                return new Target(piece, hpa.getAsLong(), e.before(), e.complete());
+            }
+            // Retry: translate again.
+        }
+        // A handler kept asking for retries: report the last exit rather than loop.
+        return new Failed(violation(cpu, exit));
+    }
+
+    /** Lazy population first, then the services in order, else the violation is reported. */
+    private ExitDecision decide(VirtualCpu cpu, NestedExit exit, AccessPiece piece) {
+        if (exit.cause() == NestedViolationCause.NOT_PRESENT) {
+            long gpa = exit.guestPhysicalAddress();
+            boolean ram = gpa < machine.shape().guestPhysicalPages() << 12;
+            if (ram && populate(cpu.view(), GuestPhysicalPage.containing(gpa))) {
+                return new ExitDecision.Retry();
+            }
+            return new ExitDecision.Reflect(violation(cpu, exit));
+        }
+        for (NestedExitHandler h : handlers) {
+            ExitDecision d = h.onExit(cpu, exit, piece);
+            if (!(d instanceof ExitDecision.Decline)) {
+                return d;
+            }
+        }
+        return new ExitDecision.Reflect(violation(cpu, exit));
+    }
+
+    private OptionalLong hostAddress(ViewId view, long gpa) {
+        return machine.view(view)
+                .flatMap(npt -> npt.leaf(GuestPhysicalPage.containing(gpa)))
+                .map(e -> OptionalLong.of((e.hostFrame() << 12) | (gpa & 0xfff)))
+                .orElse(OptionalLong.empty());
+    }
+
+    private static NptViolation violation(VirtualCpu cpu, NestedExit exit) {
+        return new NptViolation(cpu.id(), exit.guestPhysicalAddress(), exit.access());
+    }
+}

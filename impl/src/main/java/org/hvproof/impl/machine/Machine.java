@@ -1,0 +1,139 @@
+package org.hvproof.impl.machine;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hvproof.model.common.AccessKind;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.common.VCpu;
+
+/**
+ * The hardware: host memory, the vCPUs, and a nested page table per view. It translates one
+ * page's part of an access the way the MMU does (guest walk, each table read translated by the
+ * vCPU's nested table, then the final address) and stops at the first fault or exit; handling
+ * exits is the {@link Hypervisor}'s job.
+ */
+public final class Machine {
+    /** Host frames available by default: far more than any test touches, none of it stored until written. */
+    public static final long DEFAULT_HOST_FRAMES = 1L << 40;
+
+    private final MachineShape shape;
+    private final HostMemory memory;
+    private final List<VirtualCpu> vcpus;
+    private final Map<ViewId, NestedPageTable> views = new LinkedHashMap<>();
+
+    /** A machine of {@code shape} with {@code hostFrames} frames of host memory and an empty default view. */
+    public Machine(MachineShape shape, long hostFrames) {
+        this.shape = shape;
+        this.memory = new HostMemory(hostFrames);
+        List<VirtualCpu> cpus = new ArrayList<>();
+        for (int i = 0; i < shape.vcpuCount(); i++) {
+            cpus.add(new VirtualCpu(new VCpu(i)));
+        }
+        this.vcpus = Collections.unmodifiableList(cpus);
+        if (addView(ViewId.DEFAULT).isEmpty()) {
+            throw new IllegalArgumentException("host memory too small for the default nested page table");
+        }
+    }
+
+    /** A machine of {@code shape} with {@link #DEFAULT_HOST_FRAMES} of host memory. */
+    public Machine(MachineShape shape) {
+        this(shape, DEFAULT_HOST_FRAMES);
+    }
+
+    /** The guest's dimensions. */
+    public MachineShape shape() {
+        return shape;
+    }
+
+    /** Host-physical memory. */
+    public HostMemory memory() {
+        return memory;
+    }
+
+    /** Every vCPU, by id. */
+    public List<VirtualCpu> vcpus() {
+        return vcpus;
+    }
+
+    /** The vCPU with that id, if the machine has it. */
+    public Optional<VirtualCpu> vcpu(VCpu id) {
+        return id.id() < vcpus.size() ? Optional.of(vcpus.get(id.id())) : Optional.empty();
+    }
+
+    /** The nested page table of a view, if it exists. */
+    public Optional<NestedPageTable> view(ViewId id) {
+        return Optional.ofNullable(views.get(id));
+    }
+
+    /** The default view's nested page table. */
+    public NestedPageTable defaultView() {
+        return views.get(ViewId.DEFAULT);
+    }
+
+    /** Creates an empty nested page table for a new view; the existing one if it exists; empty if host memory is full. */
+    public Optional<NestedPageTable> addView(ViewId id) {
+        if (views.containsKey(id)) {
+            return Optional.of(views.get(id));
+        }
+        Optional<NestedPageTable> table = NestedPageTable.create(memory, id);
+        table.ifPresent(t -> views.put(id, t));
+        return table;
+    }
+
+    /**
+     * Translates the part of an access that starts at {@code va} (canonical) as the MMU would for
+     * {@code cpu}: guest walk with its table reads through the vCPU's view, then the final address.
+     */
+    public HardwareTranslation translate(VirtualCpu cpu, long va, AccessKind access) {
+        NestedPageTable npt = views.get(cpu.view());
+        if (npt == null) {
+            // A vCPU on a view with no table behaves as if nothing were mapped.
+            return new HardwareTranslation.Exit(new NestedExit(GuestPageTableEntry.address(cpu.cr3()),
+                    AccessKind.READ, NestedViolationCause.NOT_PRESENT, true));
+        }
+        GuestWalk walk = GuestPageWalker.walk(cpu.cr3(), va, access, cpu.privilege(), gpa -> {
+            NestedWalk n = npt.translate(gpa, AccessKind.READ);
+            if (n instanceof NestedWalk.Violation v) {
+                return new GuestPageWalker.EntryRead.Blocked(new NestedExit(gpa, AccessKind.READ, v.cause(), true));
+            }
+            return new GuestPageWalker.EntryRead.Value(memory.readLong(((NestedWalk.Translated) n).hostPhysicalAddress()));
+        });
+        if (walk instanceof GuestWalk.Faulted f) {
+            return new HardwareTranslation.GuestFault(f.cause());
+        }
+        if (walk instanceof GuestWalk.Blocked b) {
+            return new HardwareTranslation.Exit(b.exit());
+        }
+        long gpa = ((GuestWalk.Translated) walk).guestPhysicalAddress();
+        NestedWalk n = npt.translate(gpa, access);
+        if (n instanceof NestedWalk.Violation v) {
+            return new HardwareTranslation.Exit(new NestedExit(gpa, access, v.cause(), false));
+        }
+        return new HardwareTranslation.Translated(gpa, ((NestedWalk.Translated) n).hostPhysicalAddress());
+    }
+
+    /** The 8-byte value at an aligned guest-physical address as {@code view} maps it; 0 where nothing is backed. */
+    public long peekGuestPhysicalLong(ViewId view, long gpa) {
+        Optional<NestedEntry> leaf = leaf(view, gpa);
+        return leaf.map(e -> memory.readLong((e.hostFrame() << 12) | (gpa & 0xff8))).orElse(0L);
+    }
+
+    /** The contents of a guest-physical page as {@code view} maps it; zeros where nothing is backed. */
+    public byte[] peekGuestPage(ViewId view, GuestPhysicalPage page) {
+        Optional<NestedEntry> leaf = leaf(view, page.base());
+        return leaf.map(e -> memory.frameContents(e.hostFrame())).orElseGet(() -> new byte[HostMemory.FRAME_SIZE]);
+    }
+
+    private Optional<NestedEntry> leaf(ViewId view, long gpa) {
+        NestedPageTable npt = views.get(view);
+        if (npt == null || gpa < 0 || gpa >= GuestPhysicalPage.LIMIT << 12) {
+            return Optional.empty();
+        }
+        return npt.leaf(GuestPhysicalPage.containing(gpa));
+    }
+}

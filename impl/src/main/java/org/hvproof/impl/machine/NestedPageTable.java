@@ -1,0 +1,179 @@
+package org.hvproof.impl.machine;
+
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.BiConsumer;
+import org.hvproof.model.common.AccessKind;
+import org.hvproof.model.common.GuestPhysicalPage;
+
+/**
+ * A nested page table (EPT-like): four levels of 512 eight-byte entries stored in host frames,
+ * translating 48-bit guest-physical addresses to host-physical ones. An entry is present when
+ * any of its read (bit 0), write (bit 1) or execute (bit 2) bits is set; bits 12..51 hold the
+ * next table's or the page's host frame. Rights are the conjunction over the four levels, so a
+ * cleared bit at any level refuses the access. Walked on every guest-physical access.
+ */
+public final class NestedPageTable {
+    /** Bits 12..51 of an entry: the host frame address. */
+    static final long ADDRESS_MASK = 0x000F_FFFF_FFFF_F000L;
+    static final long READ = 1L;
+    static final long WRITE = 1L << 1;
+    static final long EXECUTE = 1L << 2;
+    private static final int LEVELS = 4;
+    private static final int ENTRIES = 512;
+    private static final long WIDTH_LIMIT = 1L << 48;
+
+    private final HostMemory memory;
+    private final ViewId view;
+    private final long rootFrame;
+
+    private NestedPageTable(HostMemory memory, ViewId view, long rootFrame) {
+        this.memory = memory;
+        this.view = view;
+        this.rootFrame = rootFrame;
+    }
+
+    /** An empty table for {@code view} with its root in a fresh host frame; empty when host memory is full. */
+    public static Optional<NestedPageTable> create(HostMemory memory, ViewId view) {
+        OptionalLong root = memory.allocateFrame();
+        if (root.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new NestedPageTable(memory, view, root.getAsLong()));
+    }
+
+    /** The view this table implements. */
+    public ViewId view() {
+        return view;
+    }
+
+    /** The host frame of the top-level table (the EPT pointer). */
+    public long rootFrame() {
+        return rootFrame;
+    }
+
+    /** Walks the table for one access at {@code gpa}: the host address, or why it is refused. */
+    public NestedWalk translate(long gpa, AccessKind access) {
+        if (gpa < 0 || gpa >= WIDTH_LIMIT) {
+            return new NestedWalk.Violation(NestedViolationCause.NOT_PRESENT);
+        }
+        long table = rootFrame;
+        long rights = READ | WRITE | EXECUTE;
+        for (int level = LEVELS; level >= 1; level--) {
+            long entry = memory.readLong(entryAddress(table, gpa, level));
+            if ((entry & (READ | WRITE | EXECUTE)) == 0) {
+                return new NestedWalk.Violation(NestedViolationCause.NOT_PRESENT);
+            }
+            rights &= entry;
+            table = (entry & ADDRESS_MASK) >>> 12;
+        }
+        if (!rightsOf(rights).allows(access)) {
+            return new NestedWalk.Violation(NestedViolationCause.PERMISSION);
+        }
+        return new NestedWalk.Translated((table << 12) | (gpa & 0xfff));
+    }
+
+    /**
+     * Maps {@code page} to {@code hostFrame} with {@code rights}, creating intermediate tables
+     * (with all rights) as needed. Returns false, changing nothing visible, when host memory runs out.
+     */
+    public boolean map(GuestPhysicalPage page, long hostFrame, NestedPermissions rights) {
+        long gpa = page.base();
+        if (gpa >= WIDTH_LIMIT || !memory.isAllocated(hostFrame)) {
+            return false;
+        }
+        long table = rootFrame;
+        for (int level = LEVELS; level > 1; level--) {
+            long at = entryAddress(table, gpa, level);
+            long entry = memory.readLong(at);
+            if ((entry & (READ | WRITE | EXECUTE)) == 0) {
+                OptionalLong fresh = memory.allocateFrame();
+                if (fresh.isEmpty()) {
+                    return false;
+                }
+                entry = (fresh.getAsLong() << 12) | READ | WRITE | EXECUTE;
+                memory.writeLong(at, entry);
+            }
+            table = (entry & ADDRESS_MASK) >>> 12;
+        }
+        memory.writeLong(entryAddress(table, gpa, 1), (hostFrame << 12) | bitsOf(rights));
+        return true;
+    }
+
+    /** The leaf entry of {@code page}, if present at every level. */
+    public Optional<NestedEntry> leaf(GuestPhysicalPage page) {
+        OptionalLong at = leafAddress(page);
+        if (at.isEmpty()) {
+            return Optional.empty();
+        }
+        long entry = memory.readLong(at.getAsLong());
+        return Optional.of(new NestedEntry((entry & ADDRESS_MASK) >>> 12, rightsOf(entry)));
+    }
+
+    /** Sets the rights of {@code page}'s leaf, keeping its frame; false when the page is not mapped. */
+    public boolean setPermissions(GuestPhysicalPage page, NestedPermissions rights) {
+        OptionalLong at = leafAddress(page);
+        if (at.isEmpty() || !rights.present()) {
+            return false;
+        }
+        long entry = memory.readLong(at.getAsLong());
+        memory.writeLong(at.getAsLong(), (entry & ADDRESS_MASK) | bitsOf(rights));
+        return true;
+    }
+
+    /** Visits every present leaf in guest-physical order. */
+    public void forEachLeaf(BiConsumer<GuestPhysicalPage, NestedEntry> visitor) {
+        visit(rootFrame, LEVELS, 0L, visitor);
+    }
+
+    private void visit(long table, int level, long prefix, BiConsumer<GuestPhysicalPage, NestedEntry> visitor) {
+        for (int i = 0; i < ENTRIES; i++) {
+            long entry = memory.readLong((table << 12) + 8L * i);
+            if ((entry & (READ | WRITE | EXECUTE)) == 0) {
+                continue;
+            }
+            long gpa = prefix | ((long) i << shift(level));
+            long next = (entry & ADDRESS_MASK) >>> 12;
+            if (level == 1) {
+                visitor.accept(GuestPhysicalPage.containing(gpa), new NestedEntry(next, rightsOf(entry)));
+            } else {
+                visit(next, level - 1, gpa, visitor);
+            }
+        }
+    }
+
+    /** The host address of {@code page}'s leaf entry, if every level above it is present. */
+    private OptionalLong leafAddress(GuestPhysicalPage page) {
+        long gpa = page.base();
+        if (gpa >= WIDTH_LIMIT) {
+            return OptionalLong.empty();
+        }
+        long table = rootFrame;
+        for (int level = LEVELS; level > 1; level--) {
+            long entry = memory.readLong(entryAddress(table, gpa, level));
+            if ((entry & (READ | WRITE | EXECUTE)) == 0) {
+                return OptionalLong.empty();
+            }
+            table = (entry & ADDRESS_MASK) >>> 12;
+        }
+        long at = entryAddress(table, gpa, 1);
+        return (memory.readLong(at) & (READ | WRITE | EXECUTE)) == 0 ? OptionalLong.empty() : OptionalLong.of(at);
+    }
+
+    private static long entryAddress(long tableFrame, long gpa, int level) {
+        long index = (gpa >>> shift(level)) & (ENTRIES - 1);
+        return (tableFrame << 12) + 8 * index;
+    }
+
+    private static int shift(int level) {
+        return 12 + 9 * (level - 1);
+    }
+
+    private static NestedPermissions rightsOf(long bits) {
+        return new NestedPermissions((bits & READ) != 0, (bits & WRITE) != 0, (bits & EXECUTE) != 0);
+    }
+
+    private static long bitsOf(NestedPermissions rights) {
+        return (rights.read() ? READ : 0) | (rights.write() ? WRITE : 0) | (rights.execute() ? EXECUTE : 0);
+    }
+}

@@ -1,0 +1,9 @@
+package org.hvproof.impl.machine;
+
+/** Why a nested page-table walk refused an access (the EPT-violation qualification, simplified). */
+public enum NestedViolationCause {
+    /** Some level of the nested walk was not present, or the address is beyond its 48 bits. */
+    NOT_PRESENT,
+    /** The entry is present but does not allow the access (e.g. a write to a write-traced page). */
+    PERMISSION
+}

@@ -1,0 +1,15 @@
+/**
+ * The simulated machine and the hypervisor's core: host memory of 4 KiB frames, guest page
+ * tables walked on every access, nested page tables per view, vCPUs with a register file, and
+ * the exit handling that turns nested violations into lazy population, emulation by a service
+ * (such as tracing), or a reported fault.
+ *
+ * <p>It follows x86-64 4-level paging and EPT closely where a claim could depend on it: every
+ * guest-virtual access walks the guest's tables, the walk's own reads are guest-physical and go
+ * through the nested table, W and U must be set at every level, NX at any level forbids a fetch,
+ * CR0.WP and EFER.NXE are on. Left out because no claim depends on them: TLBs and their
+ * invalidation, accessed/dirty bits, large pages (a set page-size bit is a reserved-bit fault),
+ * PCIDs, SMEP/SMAP, memory types, caches, timing. Guest page-table memory is a reserved pool the
+ * guest OS never maps as data. The machine is deterministic.
+ */
+package org.hvproof.impl.machine;

@@ -1,0 +1,125 @@
+package org.hvproof.impl.tracing;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.hvproof.impl.machine.GuestOs;
+import org.hvproof.impl.machine.Hypervisor;
+import org.hvproof.impl.machine.Machine;
+import org.hvproof.impl.machine.ViewId;
+import org.hvproof.impl.machine.VirtualCpu;
+import org.hvproof.model.common.ErrorCode;
+import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.common.Observation;
+import org.hvproof.model.common.Refused;
+import org.hvproof.model.common.VCpu;
+import org.hvproof.model.tracing.AddTrace;
+import org.hvproof.model.tracing.GuestExecute;
+import org.hvproof.model.tracing.GuestRead;
+import org.hvproof.model.tracing.GuestWrite;
+import org.hvproof.model.tracing.MapPage;
+import org.hvproof.model.tracing.RemoveTrace;
+import org.hvproof.model.tracing.SetPrivilege;
+import org.hvproof.model.tracing.Stutter;
+import org.hvproof.model.tracing.TracingAction;
+import org.hvproof.model.tracing.TracingState;
+import org.hvproof.model.tracing.UnmapPage;
+
+/**
+ * A booted guest under the tracing service: machine, hypervisor, guest OS (one address space
+ * per vCPU) and tracing service, driven by the model's actions. {@link #apply} is the
+ * implementation's counterpart of {@code TracingModel.step}; {@link #abstractState} is the
+ * abstraction function. Deterministic: the same actions give the same observations.
+ */
+public final class TracingSystem {
+    private final Machine machine;
+    private final Hypervisor hypervisor;
+    private final GuestOs guestOs;
+    private final TracingService tracing;
+
+    /** Boots a guest of {@code shape} under a tracing service with {@code flaw}. */
+    public TracingSystem(MachineShape shape, TracingFlaw flaw) {
+        this.machine = new Machine(shape);
+        this.hypervisor = new Hypervisor(machine);
+        this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, shape.pageTablePoolFirst(), shape.pageTablePoolPages());
+        this.tracing = new TracingService(hypervisor, flaw);
+        for (VirtualCpu cpu : machine.vcpus()) {
+            OptionalLong root = guestOs.newAddressSpace();
+            if (root.isEmpty()) {
+                throw new IllegalStateException("page-table pool cannot hold a root per vCPU: " + shape);
+            }
+            cpu.setCr3(root.getAsLong());
+        }
+    }
+
+    /** Boots a guest of {@code shape} under the correct tracing service. */
+    public TracingSystem(MachineShape shape) {
+        this(shape, TracingFlaw.NONE);
+    }
+
+    /** The simulated hardware. */
+    public Machine machine() {
+        return machine;
+    }
+
+    /** The hypervisor core. */
+    public Hypervisor hypervisor() {
+        return hypervisor;
+    }
+
+    /** The guest OS's page-table manager. */
+    public GuestOs guestOs() {
+        return guestOs;
+    }
+
+    /** The tracing service. */
+    public TracingService tracing() {
+        return tracing;
+    }
+
+    /** Runs one action and returns what an observer sees; never throws on hostile arguments. */
+    public List<Observation> apply(TracingAction action) {
+        if (action instanceof MapPage a) {
+            return cpu(a.vcpu()).map(cpu -> result(guestOs.map(cpu.cr3(), a.va(), a.page(), a.permissions())))
+                    .orElseGet(TracingSystem::noSuchVcpu);
+        } else if (action instanceof UnmapPage a) {
+            return cpu(a.vcpu()).map(cpu -> result(guestOs.unmap(cpu.cr3(), a.va())))
+                    .orElseGet(TracingSystem::noSuchVcpu);
+        } else if (action instanceof AddTrace a) {
+            return tracing.addTrace(a.owner(), a.page());
+        } else if (action instanceof RemoveTrace a) {
+            return tracing.removeTrace(a.owner(), a.page());
+        } else if (action instanceof GuestWrite a) {
+            return hypervisor.write(a.vcpu(), a.va(), a.bytes());
+        } else if (action instanceof GuestRead a) {
+            return hypervisor.read(a.vcpu(), a.va(), a.length());
+        } else if (action instanceof GuestExecute a) {
+            return hypervisor.execute(a.vcpu(), a.va());
+        } else if (action instanceof SetPrivilege a) {
+            return cpu(a.vcpu()).map(cpu -> {
+                cpu.setPrivilege(a.privilege());
+                return List.<Observation>of();
+            }).orElseGet(TracingSystem::noSuchVcpu);
+        } else if (action instanceof Stutter) {
+            return List.of();
+        }
+        throw new IllegalArgumentException("unknown action " + action);
+    }
+
+    /** The abstraction function: the model state this machine represents. */
+    public TracingState abstractState() {
+        return TracingAbstraction.abstractState(machine, guestOs, tracing);
+    }
+
+    private Optional<VirtualCpu> cpu(VCpu id) {
+        return machine.vcpu(id);
+    }
+
+    private static List<Observation> result(ErrorCode code) {
+        return code == ErrorCode.OK ? List.of() : List.of(new Refused(code));
+    }
+
+    private static List<Observation> noSuchVcpu() {
+        return List.of(new Refused(ErrorCode.NO_SUCH_VCPU));
+    }
+}

@@ -1,0 +1,92 @@
+package org.hvproof.model.common;
+
+import java.util.Arrays;
+
+/** An immutable byte string: memory contents, written data, values read. Compared by content. */
+public final class Bytes {
+    private static final int SHOWN = 16;
+    private final byte[] data;
+
+    private Bytes(byte[] data) {
+        this.data = data;
+    }
+
+    /** A copy of the given bytes. */
+    public static Bytes of(byte... bytes) {
+        return new Bytes(bytes.clone());
+    }
+
+    /** The low byte of each int, for readable tests: {@code Bytes.ofInts(0xde, 0xad)}. */
+    public static Bytes ofInts(int... values) {
+        byte[] b = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            b[i] = (byte) values[i];
+        }
+        return new Bytes(b);
+    }
+
+    /** {@code length} zero bytes. */
+    public static Bytes zeros(int length) {
+        return new Bytes(new byte[length]);
+    }
+
+    /** Number of bytes. */
+    public int length() {
+        return data.length;
+    }
+
+    /** The byte at {@code index}. */
+    public byte get(int index) {
+        return data[index];
+    }
+
+    /** A fresh mutable copy. */
+    public byte[] toArray() {
+        return data.clone();
+    }
+
+    /** The {@code length} bytes starting at {@code from}. */
+    public Bytes slice(int from, int length) {
+        return new Bytes(Arrays.copyOfRange(data, from, from + length));
+    }
+
+    /** A copy with {@code src} written over it starting at {@code offset}. */
+    public Bytes overwrite(int offset, Bytes src) {
+        byte[] copy = data.clone();
+        System.arraycopy(src.data, 0, copy, offset, src.data.length);
+        return new Bytes(copy);
+    }
+
+    /** Whether every byte is zero (the contents of never-written memory). */
+    public boolean isAllZero() {
+        for (byte b : data) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Bytes other && Arrays.equals(data, other.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(data);
+    }
+
+    /** Hex, the first 16 bytes and the length when longer. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < Math.min(SHOWN, data.length); i++) {
+            sb.append(String.format("%02x", data[i] & 0xff));
+        }
+        if (data.length > SHOWN) {
+            sb.append("...(").append(data.length).append(" bytes)");
+        }
+        return sb.append(']').toString();
+    }
+}

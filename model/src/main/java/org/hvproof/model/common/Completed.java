@@ -1,0 +1,9 @@
+package org.hvproof.model.common;
+
+/** A guest write or instruction fetch that completed (by hardware or emulated by the hypervisor). */
+public record Completed(VCpu vcpu, AccessKind access, long virtualAddress, int length) implements Observation {
+    @Override
+    public String toString() {
+        return "Completed[" + vcpu + ", " + access + ", va=0x" + Long.toHexString(virtualAddress) + ", " + length + "]";
+    }
+}

@@ -1,0 +1,9 @@
+package org.hvproof.model.common;
+
+/** A guest read that completed, with the bytes it returned. */
+public record ValueRead(VCpu vcpu, long virtualAddress, Bytes bytes) implements Observation {
+    @Override
+    public String toString() {
+        return "ValueRead[" + vcpu + ", va=0x" + Long.toHexString(virtualAddress) + ", " + bytes + "]";
+    }
+}

@@ -1,0 +1,14 @@
+package org.hvproof.model.tracing;
+
+import java.util.List;
+import java.util.Objects;
+import org.hvproof.model.common.Observation;
+
+/** The result of one action: the next state and what an observer saw, in order. */
+public record Step(TracingState next, List<Observation> observations) {
+    /** Copies the observations. */
+    public Step {
+        Objects.requireNonNull(next, "next");
+        observations = List.copyOf(observations);
+    }
+}

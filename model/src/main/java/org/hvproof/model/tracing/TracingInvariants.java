@@ -1,0 +1,280 @@
+package org.hvproof.model.tracing;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.hvproof.model.common.AccessKind;
+import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.Completed;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.Invariant;
+import org.hvproof.model.common.InvariantResult;
+import org.hvproof.model.common.Notification;
+import org.hvproof.model.common.Observation;
+import org.hvproof.model.common.Owner;
+import org.hvproof.model.common.Refused;
+import org.hvproof.model.common.ValueRead;
+
+/**
+ * The TRACE claims as small named checks, on a state or on one step. They read only the
+ * abstract state and the observations, so they judge the model and the machine (through its
+ * abstraction function) alike.
+ *
+ * <p>Reading of TRACE-1 for a write that crosses a page boundary: each page-sized part of the
+ * write is one write to its page, so a traced page gets one notification per part that lands on
+ * it (two only in the odd case of both virtual pages aliasing one guest-physical page).
+ */
+public final class TracingInvariants {
+
+    /** Well-formed traces: a page is a key of {@code traces} only with at least one owner, and is guest RAM. */
+    public static final Invariant<TracingState> TRACES_HAVE_OWNERS = new Invariant<>(
+            "traces-have-owners", "TRACE-3", TracingInvariants::tracesHaveOwners);
+
+    /** Memory holds only full pages with a non-zero byte (zero pages are implicit). */
+    public static final Invariant<TracingState> MEMORY_CANONICAL = new Invariant<>(
+            "memory-canonical", "model", TracingInvariants::memoryCanonical);
+
+    /** TRACE-1: a completed write produces exactly one notification per traced page part it touches. */
+    public static final Invariant<TracingTransition> ONE_NOTIFICATION_PER_TRACED_PAGE = new Invariant<>(
+            "TRACE-1 one notification per traced page written", "TRACE-1",
+            TracingInvariants::oneNotificationPerTracedPage);
+
+    /** TRACE-1: notify, then complete: every notification precedes the completion, and the bytes are in memory after. */
+    public static final Invariant<TracingTransition> NOTIFY_THEN_COMPLETE = new Invariant<>(
+            "TRACE-1 notify then complete", "TRACE-1", TracingInvariants::notifyThenComplete);
+
+    /** TRACE-2: no notification names a page that was not traced, or comes from anything but a completed write. */
+    public static final Invariant<TracingTransition> NO_NOTIFICATION_WITHOUT_TRACE = new Invariant<>(
+            "TRACE-2 no notification without a trace", "TRACE-2", TracingInvariants::noNotificationWithoutTrace);
+
+    /** TRACE-3: add/remove change exactly the named owner of the named page; nothing else changes traces. */
+    public static final Invariant<TracingTransition> OWNER_SEMANTICS = new Invariant<>(
+            "TRACE-3 owners add and remove only themselves", "TRACE-3", TracingInvariants::ownerSemantics);
+
+    /** An access that did not complete changes no memory (a crossing write checks both pages first). */
+    public static final Invariant<TracingTransition> FAULTED_ACCESS_CHANGES_NOTHING = new Invariant<>(
+            "faulted access changes nothing", "TRACE-1", TracingInvariants::faultedAccessChangesNothing);
+
+    /** Every state invariant. */
+    public static final List<Invariant<TracingState>> STATE = List.of(TRACES_HAVE_OWNERS, MEMORY_CANONICAL);
+
+    /** Every step invariant. */
+    public static final List<Invariant<TracingTransition>> STEP = List.of(
+            ONE_NOTIFICATION_PER_TRACED_PAGE, NOTIFY_THEN_COMPLETE, NO_NOTIFICATION_WITHOUT_TRACE,
+            OWNER_SEMANTICS, FAULTED_ACCESS_CHANGES_NOTHING);
+
+    private TracingInvariants() {
+    }
+
+    /** Evaluates every state invariant on {@code s}. */
+    public static List<InvariantResult> evaluate(TracingState s) {
+        return STATE.stream().map(i -> i.evaluate(s)).toList();
+    }
+
+    /** Evaluates every step invariant on {@code t} and every state invariant on its after-state. */
+    public static List<InvariantResult> evaluate(TracingTransition t) {
+        List<InvariantResult> results = new ArrayList<>();
+        STEP.forEach(i -> results.add(i.evaluate(t)));
+        results.addAll(evaluate(t.after()));
+        return results;
+    }
+
+    /** Throws an {@link AssertionError} naming the first invariant {@code t} breaks, with the action. */
+    public static void check(TracingTransition t) {
+        for (InvariantResult r : evaluate(t)) {
+            if (!r.holds()) {
+                throw new AssertionError(r.name() + " violated by [" + t.action() + "]: " + r.detail()
+                        + "; observations " + t.observations());
+            }
+        }
+    }
+
+    private static Optional<String> tracesHaveOwners(TracingState s) {
+        for (Map.Entry<GuestPhysicalPage, Set<Owner>> e : s.traces().entrySet()) {
+            if (e.getValue().isEmpty()) {
+                return Optional.of(e.getKey() + " is traced with no owner (a stale trace)");
+            }
+            if (!s.shape().isRam(e.getKey())) {
+                return Optional.of(e.getKey() + " is traced but is not guest RAM");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> memoryCanonical(TracingState s) {
+        for (Map.Entry<GuestPhysicalPage, Bytes> e : s.memory().entrySet()) {
+            if (e.getValue().length() != GuestPhysicalPage.SIZE || e.getValue().isAllZero()) {
+                return Optional.of(e.getKey() + " stored as " + e.getValue().length() + " bytes, all zero: "
+                        + e.getValue().isAllZero());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A part of a completed write and the page it reached, per the before-state's mappings. */
+    private record WrittenPart(GuestPhysicalPage page, AccessPiece piece) {
+    }
+
+    /** The parts of {@code t}'s write if it is a write that completed; empty otherwise. */
+    private static List<WrittenPart> completedWrite(TracingTransition t) {
+        if (!(t.action() instanceof GuestWrite w) || !completed(t, w)) {
+            return List.of();
+        }
+        List<WrittenPart> parts = new ArrayList<>(2);
+        for (AccessPiece piece : AccessPiece.split(w.va(), w.bytes().length())) {
+            Optional<Mapping> m = t.before().mappingOf(w.vcpu(), piece.va());
+            m.ifPresent(mapping -> parts.add(new WrittenPart(mapping.page(), piece)));
+        }
+        return parts;
+    }
+
+    private static boolean completed(TracingTransition t, GuestWrite w) {
+        return t.observations().contains(new Completed(w.vcpu(), AccessKind.WRITE, w.va(), w.bytes().length()));
+    }
+
+    private static List<Notification> notifications(TracingTransition t) {
+        List<Notification> out = new ArrayList<>();
+        for (Observation o : t.observations()) {
+            if (o instanceof Notification n) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    private static Optional<String> oneNotificationPerTracedPage(TracingTransition t) {
+        List<WrittenPart> parts = completedWrite(t);
+        if (parts.isEmpty()) {
+            return Optional.empty();
+        }
+        GuestWrite w = (GuestWrite) t.action();
+        List<Notification> notes = notifications(t);
+        int tracedParts = 0;
+        for (WrittenPart p : parts) {
+            if (!t.before().isTraced(p.page())) {
+                continue;
+            }
+            tracedParts++;
+            Notification expected = new Notification(w.vcpu(), p.page(), p.piece().pageOffset(), p.piece().length());
+            long count = notes.stream().filter(expected::equals).count();
+            if (count != 1) {
+                return Optional.of("expected exactly one " + expected + ", found " + count);
+            }
+        }
+        if (notes.size() != tracedParts) {
+            return Optional.of("expected " + tracedParts + " notifications for the traced pages written, found "
+                    + notes.size());
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> notifyThenComplete(TracingTransition t) {
+        List<WrittenPart> parts = completedWrite(t);
+        if (parts.isEmpty()) {
+            return Optional.empty();
+        }
+        GuestWrite w = (GuestWrite) t.action();
+        int completion = t.observations().indexOf(new Completed(w.vcpu(), AccessKind.WRITE, w.va(),
+                w.bytes().length()));
+        for (int i = completion + 1; i < t.observations().size(); i++) {
+            if (t.observations().get(i) instanceof Notification n) {
+                return Optional.of(n + " came after the write completed");
+            }
+        }
+        Set<GuestPhysicalPage> pages = new HashSet<>();
+        for (WrittenPart p : parts) {
+            pages.add(p.page());
+            Bytes held = t.after().contentsOf(p.page()).slice(p.piece().pageOffset(), p.piece().length());
+            Bytes written = w.bytes().slice(p.piece().accessOffset(), p.piece().length());
+            // With two parts aliasing one page the later part wins where they overlap; they never do.
+            if (!held.equals(written)) {
+                return Optional.of(p.page() + " holds " + held + " at offset " + p.piece().pageOffset()
+                        + " after the write of " + written);
+            }
+        }
+        for (GuestPhysicalPage other : union(t.before().memory().keySet(), t.after().memory().keySet())) {
+            if (!pages.contains(other) && !t.before().contentsOf(other).equals(t.after().contentsOf(other))) {
+                return Optional.of("the write changed " + other + ", which it does not touch");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> noNotificationWithoutTrace(TracingTransition t) {
+        List<Notification> notes = notifications(t);
+        if (notes.isEmpty()) {
+            return Optional.empty();
+        }
+        List<WrittenPart> parts = completedWrite(t);
+        if (parts.isEmpty()) {
+            return Optional.of("notifications " + notes + " from [" + t.action() + "], which is not a completed write");
+        }
+        GuestWrite w = (GuestWrite) t.action();
+        for (Notification n : notes) {
+            if (!n.vcpu().equals(w.vcpu())) {
+                return Optional.of(n + " names a vCPU other than the writer " + w.vcpu());
+            }
+            if (!t.before().isTraced(n.page())) {
+                return Optional.of(n + " names a page that was not traced");
+            }
+            boolean touched = parts.stream().anyMatch(p -> p.page().equals(n.page()));
+            if (!touched) {
+                return Optional.of(n + " names a page the write did not touch");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> ownerSemantics(TracingTransition t) {
+        Map<GuestPhysicalPage, Set<Owner>> before = t.before().traces();
+        Map<GuestPhysicalPage, Set<Owner>> after = t.after().traces();
+        boolean refused = t.observations().stream().anyMatch(o -> o instanceof Refused);
+        GuestPhysicalPage changedPage;
+        Set<Owner> expectedOwners;
+        if (t.action() instanceof AddTrace a && !refused) {
+            changedPage = a.page();
+            expectedOwners = new HashSet<>(t.before().ownersOf(a.page()));
+            expectedOwners.add(a.owner());
+        } else if (t.action() instanceof RemoveTrace r && !refused) {
+            changedPage = r.page();
+            expectedOwners = new HashSet<>(t.before().ownersOf(r.page()));
+            if (!expectedOwners.remove(r.owner())) {
+                return Optional.of(r.owner() + " removed a trace of " + r.page() + " it did not own");
+            }
+        } else {
+            return before.equals(after) ? Optional.empty()
+                    : Optional.of("[" + t.action() + "] changed traces from " + before + " to " + after);
+        }
+        if (!t.after().ownersOf(changedPage).equals(expectedOwners)) {
+            return Optional.of(changedPage + " has owners " + t.after().ownersOf(changedPage) + ", expected "
+                    + expectedOwners);
+        }
+        for (GuestPhysicalPage p : union(before.keySet(), after.keySet())) {
+            if (!p.equals(changedPage) && !Objects.equals(before.get(p), after.get(p))) {
+                return Optional.of("[" + t.action() + "] changed the trace of another page " + p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> faultedAccessChangesNothing(TracingTransition t) {
+        boolean access = t.action() instanceof GuestWrite || t.action() instanceof GuestRead
+                || t.action() instanceof GuestExecute;
+        boolean completed = t.observations().stream()
+                .anyMatch(o -> o instanceof Completed || o instanceof ValueRead);
+        if (access && !completed && !t.before().memory().equals(t.after().memory())) {
+            return Optional.of("[" + t.action() + "] did not complete but changed memory");
+        }
+        return Optional.empty();
+    }
+
+    private static <T> Set<T> union(Set<T> a, Set<T> b) {
+        Set<T> u = new HashSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+}

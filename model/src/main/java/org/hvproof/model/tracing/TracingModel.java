@@ -1,0 +1,270 @@
+package org.hvproof.model.tracing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hvproof.model.common.AccessKind;
+import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.Completed;
+import org.hvproof.model.common.ErrorCode;
+import org.hvproof.model.common.GeneralProtection;
+import org.hvproof.model.common.GeneralProtectionCause;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.GuestVirtualAddresses;
+import org.hvproof.model.common.GuestVirtualPage;
+import org.hvproof.model.common.Notification;
+import org.hvproof.model.common.NptViolation;
+import org.hvproof.model.common.Observation;
+import org.hvproof.model.common.Owner;
+import org.hvproof.model.common.PageFault;
+import org.hvproof.model.common.PageFaultCause;
+import org.hvproof.model.common.Privilege;
+import org.hvproof.model.common.Refused;
+import org.hvproof.model.common.VCpu;
+import org.hvproof.model.common.ValueRead;
+
+/**
+ * The tracing service's operations as one pure function. Every refused action returns the
+ * input state unchanged with a single observation saying why; guards are checked in a fixed,
+ * commented order, the same order the machine checks them in.
+ */
+public final class TracingModel {
+    /** Longest access one step may make: one page, so it touches at most two pages. */
+    public static final int MAX_ACCESS_LENGTH = GuestPhysicalPage.SIZE;
+
+    private TracingModel() {
+    }
+
+    /** The next state and observations after {@code action} in {@code before}. */
+    public static Step step(TracingState before, TracingAction action) {
+        if (action instanceof MapPage a) {
+            return mapPage(before, a);
+        } else if (action instanceof UnmapPage a) {
+            return unmapPage(before, a);
+        } else if (action instanceof AddTrace a) {
+            return addTrace(before, a);
+        } else if (action instanceof RemoveTrace a) {
+            return removeTrace(before, a);
+        } else if (action instanceof GuestWrite a) {
+            return write(before, a);
+        } else if (action instanceof GuestRead a) {
+            return read(before, a);
+        } else if (action instanceof GuestExecute a) {
+            return execute(before, a);
+        } else if (action instanceof SetPrivilege a) {
+            return setPrivilege(before, a);
+        } else if (action instanceof Stutter) {
+            return stutter(before);
+        }
+        throw new IllegalArgumentException("unknown action " + action);
+    }
+
+    /** Nothing changes, nothing is seen. */
+    public static Step stutter(TracingState s) {
+        return new Step(s, List.of());
+    }
+
+    /** Installs a mapping in the vCPU's address space, replacing any earlier one for that page. */
+    public static Step mapPage(TracingState s, MapPage a) {
+        // 1. the vCPU must exist
+        if (!s.shape().hasVcpu(a.vcpu())) {
+            return refuse(s, ErrorCode.NO_SUCH_VCPU);
+        }
+        // 2. the address must be canonical
+        if (!GuestVirtualAddresses.isCanonical(a.va())) {
+            return refuse(s, ErrorCode.INVALID_ARGUMENT);
+        }
+        // 3. page-table pages are never mapped as data: the guest cannot edit its own tables
+        if (s.shape().isPageTablePool(a.page())) {
+            return refuse(s, ErrorCode.RESERVED_PAGE);
+        }
+        Map<GuestVirtualPage, Mapping> space = new HashMap<>(s.mappings().get(a.vcpu()));
+        space.put(GuestVirtualPage.containing(a.va()), new Mapping(a.page(), a.permissions()));
+        return new Step(withSpace(s, a.vcpu(), space), List.of());
+    }
+
+    /** Removes the vCPU's mapping of the page holding {@code va}; unmapping nothing is not an error. */
+    public static Step unmapPage(TracingState s, UnmapPage a) {
+        // 1. the vCPU must exist
+        if (!s.shape().hasVcpu(a.vcpu())) {
+            return refuse(s, ErrorCode.NO_SUCH_VCPU);
+        }
+        // 2. the address must be canonical
+        if (!GuestVirtualAddresses.isCanonical(a.va())) {
+            return refuse(s, ErrorCode.INVALID_ARGUMENT);
+        }
+        Map<GuestVirtualPage, Mapping> space = new HashMap<>(s.mappings().get(a.vcpu()));
+        space.remove(GuestVirtualPage.containing(a.va()));
+        return new Step(withSpace(s, a.vcpu(), space), List.of());
+    }
+
+    /** {@code addTrace}: the owner joins the page's owners; adding twice changes nothing. */
+    public static Step addTrace(TracingState s, AddTrace a) {
+        // 1. only guest RAM can be traced
+        if (!s.shape().isRam(a.page())) {
+            return refuse(s, ErrorCode.OUT_OF_RANGE);
+        }
+        Map<GuestPhysicalPage, Set<Owner>> traces = new HashMap<>(s.traces());
+        Set<Owner> owners = new HashSet<>(s.ownersOf(a.page()));
+        owners.add(a.owner());
+        traces.put(a.page(), owners);
+        return new Step(new TracingState(s.shape(), s.mappings(), traces, s.memory(), s.privileges()), List.of());
+    }
+
+    /** {@code removeTrace}: the owner leaves; the page stays traced while any owner remains. */
+    public static Step removeTrace(TracingState s, RemoveTrace a) {
+        // 1. only the owner of a trace can remove it
+        if (!s.ownersOf(a.page()).contains(a.owner())) {
+            return refuse(s, ErrorCode.NOT_OWNER);
+        }
+        Map<GuestPhysicalPage, Set<Owner>> traces = new HashMap<>(s.traces());
+        Set<Owner> owners = new HashSet<>(s.ownersOf(a.page()));
+        owners.remove(a.owner());
+        if (owners.isEmpty()) {
+            traces.remove(a.page());
+        } else {
+            traces.put(a.page(), owners);
+        }
+        return new Step(new TracingState(s.shape(), s.mappings(), traces, s.memory(), s.privileges()), List.of());
+    }
+
+    /**
+     * {@code write}: all touched pages are checked first; on any fault nothing is written and
+     * only the fault is seen. Otherwise one notification per traced page touched, in address
+     * order, then the write completes.
+     */
+    public static Step write(TracingState s, GuestWrite a) {
+        Translation checked = translate(s, a.vcpu(), a.va(), a.bytes().length(), AccessKind.WRITE);
+        if (checked instanceof Denied d) {
+            return new Step(s, List.of(d.fault()));
+        }
+        List<Observation> seen = new ArrayList<>();
+        Map<GuestPhysicalPage, Bytes> memory = new HashMap<>(s.memory());
+        for (Target t : ((Allowed) checked).targets()) {
+            if (s.isTraced(t.page())) {
+                seen.add(new Notification(a.vcpu(), t.page(), t.piece().pageOffset(), t.piece().length()));
+            }
+            Bytes updated = s.contentsOf(t.page()).overwrite(t.piece().pageOffset(),
+                    a.bytes().slice(t.piece().accessOffset(), t.piece().length()));
+            if (updated.isAllZero()) {
+                memory.remove(t.page());
+            } else {
+                memory.put(t.page(), updated);
+            }
+        }
+        seen.add(new Completed(a.vcpu(), AccessKind.WRITE, a.va(), a.bytes().length()));
+        return new Step(new TracingState(s.shape(), s.mappings(), s.traces(), memory, s.privileges()), seen);
+    }
+
+    /** {@code read}: all touched pages are checked first; traces do not affect reads. */
+    public static Step read(TracingState s, GuestRead a) {
+        Translation checked = translate(s, a.vcpu(), a.va(), a.length(), AccessKind.READ);
+        if (checked instanceof Denied d) {
+            return new Step(s, List.of(d.fault()));
+        }
+        byte[] value = new byte[a.length()];
+        for (Target t : ((Allowed) checked).targets()) {
+            Bytes part = s.contentsOf(t.page()).slice(t.piece().pageOffset(), t.piece().length());
+            System.arraycopy(part.toArray(), 0, value, t.piece().accessOffset(), t.piece().length());
+        }
+        return new Step(s, List.of(new ValueRead(a.vcpu(), a.va(), Bytes.of(value))));
+    }
+
+    /** An instruction fetch of one byte at {@code va}: only its permission check. */
+    public static Step execute(TracingState s, GuestExecute a) {
+        Translation checked = translate(s, a.vcpu(), a.va(), 1, AccessKind.EXECUTE);
+        if (checked instanceof Denied d) {
+            return new Step(s, List.of(d.fault()));
+        }
+        return new Step(s, List.of(new Completed(a.vcpu(), AccessKind.EXECUTE, a.va(), 1)));
+    }
+
+    /** The vCPU's privilege becomes {@code a.privilege()}. */
+    public static Step setPrivilege(TracingState s, SetPrivilege a) {
+        // 1. the vCPU must exist
+        if (!s.shape().hasVcpu(a.vcpu())) {
+            return refuse(s, ErrorCode.NO_SUCH_VCPU);
+        }
+        Map<VCpu, Privilege> privileges = new HashMap<>(s.privileges());
+        privileges.put(a.vcpu(), a.privilege());
+        return new Step(new TracingState(s.shape(), s.mappings(), s.traces(), s.memory(), privileges), List.of());
+    }
+
+    /** A piece of an access and the guest-physical page it reaches. */
+    private record Target(AccessPiece piece, GuestPhysicalPage page) {
+    }
+
+    /** The outcome of checking an access: refused with one fault, or allowed with its targets. */
+    private sealed interface Translation permits Denied, Allowed {
+    }
+
+    private record Denied(Observation fault) implements Translation {
+    }
+
+    private record Allowed(List<Target> targets) implements Translation {
+    }
+
+    /**
+     * Checks an access like the hardware, returning its targets or the first fault. Order: vCPU exists; length 1..4096; every byte canonical and no
+     * wrap-around; then per page in address order: mapped, user/supervisor, write-protect,
+     * no-execute, guest RAM.
+     */
+    private static Translation translate(TracingState s, VCpu vcpu, long va, int length, AccessKind access) {
+        if (!s.shape().hasVcpu(vcpu)) {
+            return new Denied(new Refused(ErrorCode.NO_SUCH_VCPU));
+        }
+        if (length < 1 || length > MAX_ACCESS_LENGTH) {
+            return new Denied(new GeneralProtection(vcpu, va, GeneralProtectionCause.INVALID_LENGTH));
+        }
+        long last = va + (length - 1);
+        boolean wraps = Long.compareUnsigned(last, va) < 0;
+        if (wraps || !GuestVirtualAddresses.isCanonical(va) || !GuestVirtualAddresses.isCanonical(last)) {
+            return new Denied(new GeneralProtection(vcpu, va, GeneralProtectionCause.NON_CANONICAL));
+        }
+        Privilege privilege = s.privileges().get(vcpu);
+        List<Target> targets = new ArrayList<>(2);
+        for (AccessPiece piece : AccessPiece.split(va, length)) {
+            Optional<Mapping> m = s.mappingOf(vcpu, piece.va());
+            if (m.isEmpty()) {
+                return new Denied(new PageFault(vcpu, piece.va(), access, PageFaultCause.NOT_PRESENT));
+            }
+            Optional<PageFaultCause> denied = denied(m.get(), access, privilege);
+            if (denied.isPresent()) {
+                return new Denied(new PageFault(vcpu, piece.va(), access, denied.get()));
+            }
+            if (!s.shape().isRam(m.get().page())) {
+                return new Denied(new NptViolation(vcpu, m.get().page().base() + piece.pageOffset(), access));
+            }
+            targets.add(new Target(piece, m.get().page()));
+        }
+        return new Allowed(targets);
+    }
+
+    /** The protection fault, if the mapping's rights refuse the access at this privilege. */
+    private static Optional<PageFaultCause> denied(Mapping m, AccessKind access, Privilege privilege) {
+        if (privilege == Privilege.USER && !m.permissions().user()) {
+            return Optional.of(PageFaultCause.USER_SUPERVISOR);
+        }
+        if (access == AccessKind.WRITE && !m.permissions().writable()) {
+            return Optional.of(PageFaultCause.WRITE_PROTECT);
+        }
+        if (access == AccessKind.EXECUTE && !m.permissions().executable()) {
+            return Optional.of(PageFaultCause.NO_EXECUTE);
+        }
+        return Optional.empty();
+    }
+
+    private static TracingState withSpace(TracingState s, VCpu vcpu, Map<GuestVirtualPage, Mapping> space) {
+        Map<VCpu, Map<GuestVirtualPage, Mapping>> mappings = new HashMap<>(s.mappings());
+        mappings.put(vcpu, space);
+        return new TracingState(s.shape(), mappings, s.traces(), s.memory(), s.privileges());
+    }
+
+    private static Step refuse(TracingState s, ErrorCode code) {
+        return new Step(s, List.of(new Refused(code)));
+    }
+}

@@ -1,0 +1,47 @@
+package org.hvproof.propcheck;
+
+import java.util.Objects;
+
+/**
+ * One step of a state-machine trace: applied to the system under test (and its model), described in
+ * one readable line for the failure report.
+ *
+ * @param <S> the system under test (typically implementation plus reference model)
+ */
+public interface Action<S> {
+
+    /** One readable line, e.g. "guest 2 writes page 0x3000"; shown numbered in a shrunk trace. */
+    String describe();
+
+    /** Applies the action; an exception or {@code AssertionError} fails the trace at this step. */
+    void apply(S system, Context ctx) throws Exception;
+
+    /** Body of an action that does not need the context. */
+    @FunctionalInterface
+    interface Body<S> {
+        /** Applies the action to the system. */
+        void apply(S system) throws Exception;
+    }
+
+    /** An action from a description and a body. */
+    static <S> Action<S> of(String description, Body<S> body) {
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(body, "body");
+        return new Action<>() {
+            @Override
+            public String describe() {
+                return description;
+            }
+
+            @Override
+            public void apply(S system, Context ctx) throws Exception {
+                body.apply(system);
+            }
+
+            @Override
+            public String toString() {
+                return description;
+            }
+        };
+    }
+}

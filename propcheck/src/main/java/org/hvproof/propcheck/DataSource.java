@@ -1,0 +1,237 @@
+package org.hvproof.propcheck;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * The single source of randomness for one test case: a recorded sequence of bounded integer choices.
+ *
+ * <p>While generating, choices are drawn at random; while replaying (a replay token, or a shrink
+ * candidate) they are read from a given prefix, and once the prefix runs out every further choice is
+ * zero, the simplest value. Generators mark structural units (list elements, trace steps) as spans so
+ * the shrinker can delete or reorder them whole. A test case is its choice sequence: replaying the same
+ * choices gives the same values.
+ */
+public final class DataSource {
+
+    /** Upper bound on the number of choices one test case may make; past it the case is invalid. */
+    public static final int DEFAULT_MAX_CHOICES = 1 << 16;
+
+    private final long[] prefix;
+    private final SplittableRandom random;
+    private final int maxChoices;
+
+    private long[] values = new long[64];
+    private int size;
+    private boolean ranPastPrefix;
+
+    private int[] spanStart = new int[32];
+    private int[] spanEnd = new int[32];
+    private int[] spanParent = new int[32];
+    private String[] spanLabel = new String[32];
+    private int spanCount;
+    private int[] open = new int[16];
+    private int openDepth;
+
+    private final long[] recent = new long[8];
+    private int recentCount;
+
+    private DataSource(long[] prefix, SplittableRandom random, int maxChoices) {
+        this.prefix = prefix;
+        this.random = random;
+        this.maxChoices = maxChoices;
+    }
+
+    static DataSource generating(SplittableRandom random, int maxChoices) {
+        return new DataSource(new long[0], random, maxChoices);
+    }
+
+    static DataSource replaying(long[] choices, int maxChoices) {
+        return new DataSource(choices, null, maxChoices);
+    }
+
+    /** Draws a choice uniformly in {@code 0..maxInclusive}; 0 is the simplest value the shrinker aims for. */
+    public long choose(long maxInclusive) {
+        return next(maxInclusive, Mode.UNIFORM, 0.0);
+    }
+
+    /**
+     * Draws a choice in {@code 0..maxInclusive} with generation skewed toward small values, the bound
+     * itself, and values drawn earlier in this case (so equal and nearby values turn up often).
+     */
+    public long chooseSkewed(long maxInclusive) {
+        return next(maxInclusive, Mode.SKEWED, 0.0);
+    }
+
+    /** Draws a boolean that is true with the given probability while generating; false is simpler. */
+    public boolean weightedCoin(double probabilityOfTrue) {
+        return next(1, Mode.COIN, probabilityOfTrue) == 1;
+    }
+
+    /** Draws an index into {@code weights} with those relative weights; index 0 is the simplest. */
+    public int chooseIndex(double[] weights) {
+        if (weights.length == 0) {
+            throw new IllegalArgumentException("chooseIndex needs at least one weight");
+        }
+        if (weights.length == 1) {
+            return 0;
+        }
+        if (size >= maxChoices) {
+            throw Invalid.OVERRUN;
+        }
+        long max = weights.length - 1L;
+        long v;
+        if (size < prefix.length) {
+            v = Math.min(Math.max(prefix[size], 0), max);
+        } else if (random != null) {
+            double total = 0;
+            for (double w : weights) {
+                total += w;
+            }
+            double r = random.nextDouble() * total;
+            int i = 0;
+            while (i < weights.length - 1 && (r -= weights[i]) >= 0) {
+                i++;
+            }
+            while (weights[i] <= 0 && i > 0) {
+                i--;
+            }
+            v = i;
+        } else {
+            v = 0;
+            ranPastPrefix = true;
+        }
+        record(v);
+        return (int) v;
+    }
+
+    /** Draws a value from {@code gen} inside a span labelled with the generator's description. */
+    public <T> T draw(Gen<T> gen) {
+        startSpan(gen.describe());
+        try {
+            return gen.generate(this);
+        } finally {
+            endSpan();
+        }
+    }
+
+    /** Opens a span: a structural unit (e.g. a list element) that the shrinker may delete or move whole. */
+    public void startSpan(String label) {
+        if (spanCount == spanStart.length) {
+            int n = spanCount * 2;
+            spanStart = Arrays.copyOf(spanStart, n);
+            spanEnd = Arrays.copyOf(spanEnd, n);
+            spanParent = Arrays.copyOf(spanParent, n);
+            spanLabel = Arrays.copyOf(spanLabel, n);
+        }
+        if (openDepth == open.length) {
+            open = Arrays.copyOf(open, openDepth * 2);
+        }
+        spanStart[spanCount] = size;
+        spanEnd[spanCount] = -1;
+        spanParent[spanCount] = openDepth == 0 ? -1 : open[openDepth - 1];
+        spanLabel[spanCount] = label;
+        open[openDepth++] = spanCount++;
+    }
+
+    /** Closes the innermost open span. */
+    public void endSpan() {
+        if (openDepth == 0) {
+            throw new IllegalStateException("endSpan without startSpan");
+        }
+        spanEnd[open[--openDepth]] = size;
+    }
+
+    /** Number of choices made so far. */
+    public int choiceCount() {
+        return size;
+    }
+
+    /** True when this source replays given choices and has run past them (drawing zeros). */
+    boolean ranPastPrefix() {
+        return ranPastPrefix;
+    }
+
+    boolean isReplaying() {
+        return random == null;
+    }
+
+    long[] choices() {
+        return Arrays.copyOf(values, size);
+    }
+
+    Span[] spans() {
+        Span[] out = new Span[spanCount];
+        for (int i = 0; i < spanCount; i++) {
+            int end = spanEnd[i] < 0 ? size : spanEnd[i];
+            out[i] = new Span(spanStart[i], end, spanLabel[i], spanParent[i]);
+        }
+        return out;
+    }
+
+    private enum Mode { UNIFORM, SKEWED, COIN }
+
+    private long next(long max, Mode mode, double p) {
+        if (max < 0) {
+            throw new IllegalArgumentException("choice bound must be >= 0, was " + max);
+        }
+        if (max == 0) {
+            return 0;
+        }
+        if (size >= maxChoices) {
+            throw Invalid.OVERRUN;
+        }
+        long v;
+        if (size < prefix.length) {
+            v = Math.min(Math.max(prefix[size], 0), max);
+        } else if (random != null) {
+            v = switch (mode) {
+                case UNIFORM -> uniform(max);
+                case COIN -> random.nextDouble() < p ? 1 : 0;
+                case SKEWED -> skewed(max);
+            };
+        } else {
+            v = 0;
+            ranPastPrefix = true;
+        }
+        record(v);
+        if (mode == Mode.SKEWED) {
+            recent[recentCount++ % recent.length] = v;
+        }
+        return v;
+    }
+
+    private void record(long v) {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, size * 2);
+        }
+        values[size++] = v;
+    }
+
+    private long uniform(long max) {
+        return max == Long.MAX_VALUE ? random.nextLong() & Long.MAX_VALUE : random.nextLong(max + 1);
+    }
+
+    private long skewed(long max) {
+        int r = random.nextInt(100);
+        if (r < 4) {
+            return max;
+        }
+        if (r < 14 && recentCount > 0) {
+            long prev = recent[random.nextInt(Math.min(recentCount, recent.length))];
+            long delta = r < 9 ? 0 : random.nextInt(9) - 4;
+            long v = prev + delta;
+            return v < 0 ? 0 : Math.min(v, max);
+        }
+        if (r < 35) {
+            return random.nextLong(Math.min(max, 16) + 1);
+        }
+        if (r < 50) {
+            return random.nextLong(Math.min(max, 255) + 1);
+        }
+        if (r < 60) {
+            return random.nextLong(Math.min(max, 65_535) + 1);
+        }
+        return uniform(max);
+    }
+}

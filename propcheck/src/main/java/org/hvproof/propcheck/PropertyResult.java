@@ -1,0 +1,96 @@
+package org.hvproof.propcheck;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of running a property, for JUnit assertions and the claims report.
+ *
+ * @param name               the property's name
+ * @param status             passed, failed (a counterexample), or error (the property could not be tested)
+ * @param tries              valid test cases run (generation phase; a failing one included)
+ * @param steps              actions executed over all tries (stateful), or the number of tries (value)
+ * @param seed               the seed of the run
+ * @param replayToken        token that replays the minimal counterexample; null when passed
+ * @param shrinkOutcome      whether shrinking reached a local minimum or ran out of budget
+ * @param shrinkEvaluations  property evaluations spent shrinking
+ * @param labelCounts        per label, in how many tries it occurred
+ * @param counterexample     the minimal counterexample, one line per action (stateful) or one line (value);
+ *                           empty when passed
+ * @param failingStep        1-based step of the failure (0: initial state); -1 when passed
+ * @param failedCheck        the invariant or check that failed ("exception" for a throwing action); null when passed
+ * @param failureMessage     the failure's message; null when passed
+ * @param cause              the exception of the minimal counterexample, if any
+ * @param report             the full human-readable report
+ */
+public record PropertyResult(String name, Status status, int tries, long steps, long seed, String replayToken,
+        ShrinkOutcome shrinkOutcome, int shrinkEvaluations, Map<String, Integer> labelCounts,
+        List<String> counterexample, int failingStep, String failedCheck, String failureMessage, Throwable cause,
+        String report) {
+
+    /** Overall outcome. */
+    public enum Status {
+        /** Every try passed and every coverage minimum was met. */
+        PASSED,
+        /** A counterexample was found, or a coverage minimum was not met. */
+        FAILED,
+        /** The property could not be tested (e.g. a filter rejected too much, too many discards). */
+        ERROR
+    }
+
+    /** Defensive copies of the collections. */
+    public PropertyResult {
+        labelCounts = Map.copyOf(labelCounts);
+        counterexample = List.copyOf(counterexample);
+    }
+
+    /** True when the property held. */
+    public boolean passed() {
+        return status == Status.PASSED;
+    }
+
+    /** True when the property did not hold (counterexample, unmet coverage, or error). */
+    public boolean failed() {
+        return status != Status.PASSED;
+    }
+
+    /** Number of actions in the minimal counterexample trace (1 for a value property; 0 when passed). */
+    public int traceLength() {
+        return counterexample.size();
+    }
+
+    /** True when shrinking reached a local minimum (rather than running out of budget). */
+    public boolean shrinkingFinished() {
+        return shrinkOutcome == ShrinkOutcome.FINISHED;
+    }
+
+    /** Throws {@code AssertionError(report)} unless the property passed; returns this otherwise. */
+    public PropertyResult assertPassed() {
+        if (!passed()) {
+            throw new AssertionError(report, cause);
+        }
+        return this;
+    }
+
+    /**
+     * Throws {@code AssertionError} unless the property failed with a counterexample: for tests that
+     * check a property catches a deliberately broken variant. Returns this for further assertions.
+     */
+    public PropertyResult assertFailed() {
+        if (status != Status.FAILED) {
+            throw new AssertionError("expected property \"" + name + "\" to fail, but it "
+                    + (passed() ? "passed" : "could not be tested") + ":\n" + report, cause);
+        }
+        return this;
+    }
+
+    /** Share of tries (0..100) in which {@code label} occurred. */
+    public double labelPercent(String label) {
+        return tries == 0 ? 0 : 100.0 * labelCounts.getOrDefault(label, 0) / tries;
+    }
+
+    @Override
+    public String toString() {
+        return report;
+    }
+}

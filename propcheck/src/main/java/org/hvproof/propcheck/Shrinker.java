@@ -1,0 +1,552 @@
+package org.hvproof.propcheck;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.IntPredicate;
+
+/**
+ * Shrinks a failing choice sequence to a locally minimal one in shortlex order, knowing nothing of the
+ * types generated: it proposes smaller sequences (delete spans and blocks, lower single choices, lower
+ * or rebalance pairs, sort and lift spans), reruns the property on each, and keeps any that still
+ * fails. Every accepted step is strictly smaller in shortlex order, so shrinking terminates; a budget
+ * of property evaluations bounds its cost.
+ */
+final class Shrinker {
+
+    private static final long[] EMPTY = new long[0];
+
+    private final Function<long[], Execution> runner;
+    private final int budget;
+    private final Map<Key, Execution> cache = new HashMap<>();
+    private Execution best;
+    private int evaluations;
+    private boolean exhausted;
+
+    Shrinker(Execution failing, Function<long[], Execution> runner, int budget) {
+        if (!failing.failed()) {
+            throw new IllegalArgumentException("can only shrink a failing case");
+        }
+        this.best = failing;
+        this.runner = runner;
+        this.budget = budget;
+        cache.put(new Key(failing.choices()), failing);
+    }
+
+    /** Property evaluations spent (cache hits are free). */
+    int evaluations() {
+        return evaluations;
+    }
+
+    /** True when shrinking stopped because the budget ran out rather than at a local minimum. */
+    boolean exhausted() {
+        return exhausted;
+    }
+
+    Execution best() {
+        return best;
+    }
+
+    Execution shrink() {
+        try {
+            consider(EMPTY);
+            boolean changed = true;
+            while (changed) {
+                long[] before = best.choices();
+                cheapPasses();
+                expensivePasses();
+                changed = before != best.choices();
+            }
+        } catch (BudgetExhausted e) {
+            exhausted = true;
+        }
+        return best;
+    }
+
+    private void cheapPasses() {
+        deleteStructural();
+        liftToDescendant();
+        minimiseChoices();
+        sortSiblings();
+    }
+
+    private void expensivePasses() {
+        Runnable[] passes = {this::deleteBlocks, this::lowerAndDelete, this::pairLower, this::stepDownChoices,
+            this::zeroSpans, this::deleteAnySpan, this::redistribute};
+        for (Runnable pass : passes) {
+            pass.run();
+            if (DEBUG) {
+                System.err.println("after " + pass + ": " + Arrays.toString(best.choices()) + " evals=" + evaluations);
+            }
+        }
+    }
+
+    static boolean DEBUG = false;
+
+    // ---- the core step ----
+
+    /** Runs {@code candidate} (unless cached) and adopts its result when it fails and is smaller. */
+    boolean consider(long[] candidate) {
+        if (!Shortlex.less(candidate, best.choices())) {
+            return false;
+        }
+        Key key = new Key(candidate);
+        Execution r = cache.get(key);
+        if (r == null) {
+            if (evaluations >= budget) {
+                throw BudgetExhausted.INSTANCE;
+            }
+            evaluations++;
+            r = runner.apply(candidate);
+            cache.put(key, r);
+            cache.putIfAbsent(new Key(r.choices()), r);
+        }
+        if (r.failed() && Shortlex.less(r.choices(), best.choices())) {
+            best = r;
+            return true;
+        }
+        return false;
+    }
+
+    // ---- passes ----
+
+    private static boolean structural(Span s) {
+        String l = s.label();
+        return Gens.ELEMENT.equals(l) || Gens.ATTEMPT.equals(l) || StatefulProperty.STEP.equals(l);
+    }
+
+    /** Deletes list elements, trace steps and filter attempts, extending each success over preceding siblings. */
+    private void deleteStructural() {
+        int i = best.spans().length - 1;
+        while (i >= 0) {
+            Span[] spans = best.spans();
+            if (i >= spans.length) {
+                i = spans.length - 1;
+                continue;
+            }
+            Span s = spans[i];
+            if (!structural(s) || s.length() == 0) {
+                i--;
+                continue;
+            }
+            if (deleteRange(s.start(), s.end())) {
+                // Adaptive: extend over the contiguous siblings just before s.
+                List<Span> before = precedingSiblings(best.spans(), s);
+                if (!before.isEmpty()) {
+                    long[] base = best.choices();
+                    int end = s.start();
+                    int k = findInteger(n -> n <= before.size()
+                            && considerDeletion(base, before.get(before.size() - n).start(), end));
+                    if (k > 0) {
+                        i -= k * 2; // roughly skip the deleted siblings; bounds are re-checked above
+                    }
+                }
+            }
+            i--;
+        }
+    }
+
+    /** Contiguous sibling spans with the same label ending exactly where s starts, in order. */
+    private static List<Span> precedingSiblings(Span[] spans, Span s) {
+        List<Span> sibs = new ArrayList<>();
+        for (Span t : spans) {
+            if (t.parent() == s.parent() && t.label().equals(s.label()) && t.end() <= s.start() && t.length() > 0) {
+                sibs.add(t);
+            }
+        }
+        // keep only the contiguous run ending at s.start()
+        List<Span> run = new ArrayList<>();
+        int pos = s.start();
+        for (int j = sibs.size() - 1; j >= 0; j--) {
+            if (sibs.get(j).end() == pos) {
+                run.add(0, sibs.get(j));
+                pos = sibs.get(j).start();
+            } else {
+                break;
+            }
+        }
+        return run;
+    }
+
+    private boolean considerDeletion(long[] base, int from, int to) {
+        long[] c = new long[base.length - (to - from)];
+        System.arraycopy(base, 0, c, 0, from);
+        System.arraycopy(base, to, c, from, base.length - to);
+        return consider(c);
+    }
+
+    private boolean deleteRange(int from, int to) {
+        return considerDeletion(best.choices(), from, to);
+    }
+
+    /** Deletes blocks of 2 and 1 choices anywhere (merges lists, removes stray choices). */
+    private void deleteBlocks() {
+        for (int k : new int[] {2, 1}) {
+            int i = best.choices().length - k;
+            while (i >= 0) {
+                if (i + k <= best.choices().length) {
+                    deleteRange(i, i + k);
+                }
+                i--;
+            }
+        }
+    }
+
+    /** Deletes any span once, for the spans the structural pass does not know about. */
+    private void deleteAnySpan() {
+        int i = best.spans().length - 1;
+        while (i >= 0) {
+            Span[] spans = best.spans();
+            if (i < spans.length && !structural(spans[i]) && spans[i].length() > 0) {
+                deleteRange(spans[i].start(), spans[i].end());
+            }
+            i--;
+        }
+    }
+
+    /** Replaces a span by a smaller descendant with the same label (a subtree by one of its subtrees). */
+    private void liftToDescendant() {
+        int i = 0;
+        while (i < best.spans().length) {
+            Span[] spans = best.spans();
+            Span s = spans[i];
+            boolean lifted = false;
+            for (int j = i + 1; j < spans.length && spans[j].start() < s.end(); j++) {
+                Span d = spans[j];
+                if (d.label().equals(s.label()) && d.length() < s.length() && d.end() <= s.end()) {
+                    long[] b = best.choices();
+                    long[] c = new long[b.length - s.length() + d.length()];
+                    System.arraycopy(b, 0, c, 0, s.start());
+                    System.arraycopy(b, d.start(), c, s.start(), d.length());
+                    System.arraycopy(b, s.end(), c, s.start() + d.length(), b.length - s.end());
+                    if (consider(c)) {
+                        lifted = true;
+                        break;
+                    }
+                }
+            }
+            if (!lifted) {
+                i++;
+            }
+        }
+    }
+
+    /** Sets whole spans to zeros. */
+    private void zeroSpans() {
+        for (int i = 0; i < best.spans().length; i++) {
+            Span s = best.spans()[i];
+            long[] b = best.choices();
+            if (s.length() < 2 || s.end() > b.length) {
+                continue;
+            }
+            boolean nonZero = false;
+            for (int j = s.start(); j < s.end(); j++) {
+                nonZero |= b[j] != 0;
+            }
+            if (nonZero) {
+                long[] c = b.clone();
+                Arrays.fill(c, s.start(), s.end(), 0L);
+                consider(c);
+            }
+        }
+    }
+
+    /** Lowers each choice: to zero, else by binary search, then a few small steps (for non-monotone cases). */
+    private void minimiseChoices() {
+        for (int i = 0; i < best.choices().length; i++) {
+            minimiseChoice(i);
+        }
+    }
+
+    private void minimiseChoice(int i) {
+        long v = best.choices()[i];
+        if (v == 0 || setAndConsider(i, 0)) {
+            return;
+        }
+        if (v == 1 || setAndConsider(i, 1)) {
+            return;
+        }
+        long lo = 1;
+        long hi = v;
+        while (hi - lo > 1 && i < best.choices().length) {
+            long mid = lo + (hi - lo) / 2;
+            if (setAndConsider(i, mid)) {
+                hi = best.choices().length > i ? Math.min(mid, best.choices()[i]) : mid;
+            } else {
+                lo = mid;
+            }
+        }
+    }
+
+    /** Tries each choice a few steps lower, one at a time: binary search misses non-monotone cases. */
+    private void stepDownChoices() {
+        for (int i = 0; i < best.choices().length; i++) {
+            long cur = best.choices()[i];
+            for (long d = 2; d <= 8 && cur - d >= 0; d++) {
+                if (setAndConsider(i, cur - d)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private boolean setAndConsider(int i, long value) {
+        long[] b = best.choices();
+        if (i >= b.length || b[i] <= value) {
+            return false;
+        }
+        long[] c = b.clone();
+        c[i] = value;
+        return consider(c);
+    }
+
+    /** Sorts runs of sibling spans with the same label (by their choices), else swaps adjacent inversions. */
+    private void sortSiblings() {
+        int i = 0;
+        while (i < best.spans().length) {
+            Span[] spans = best.spans();
+            List<Span> run = siblingRunFrom(spans, i);
+            if (run.size() >= 2) {
+                long[] b = best.choices();
+                List<Span> sorted = new ArrayList<>(run);
+                sorted.sort(Comparator.comparing(s -> s, (x, y) ->
+                        Shortlex.compare(b, x.start(), x.end(), b, y.start(), y.end())));
+                if (!sorted.equals(run)) {
+                    if (!consider(rearrange(b, run, sorted))) {
+                        for (int j = 0; j + 1 < run.size(); j++) {
+                            Span x = run.get(j);
+                            Span y = run.get(j + 1);
+                            if (Shortlex.compare(b, x.start(), x.end(), b, y.start(), y.end()) > 0) {
+                                List<Span> swapped = new ArrayList<>(run);
+                                swapped.set(j, y);
+                                swapped.set(j + 1, x);
+                                if (consider(rearrange(b, run, swapped))) {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            i++;
+        }
+    }
+
+    /** The contiguous run of siblings with the same label starting at spans[i], if spans[i] starts one. */
+    private static List<Span> siblingRunFrom(Span[] spans, int i) {
+        Span first = spans[i];
+        List<Span> run = new ArrayList<>();
+        run.add(first);
+        // previous sibling with same label adjacent? then spans[i] is not a run start
+        for (int j = i - 1; j >= 0; j--) {
+            Span t = spans[j];
+            if (t.parent() == first.parent()) {
+                if (t.label().equals(first.label()) && t.end() == first.start()) {
+                    return List.of();
+                }
+                break;
+            }
+        }
+        int pos = first.end();
+        for (int j = i + 1; j < spans.length; j++) {
+            Span t = spans[j];
+            if (t.parent() == first.parent() && t.start() >= pos) {
+                if (t.start() == pos && t.label().equals(first.label()) && t.length() > 0) {
+                    run.add(t);
+                    pos = t.end();
+                } else {
+                    break;
+                }
+            }
+        }
+        return run;
+    }
+
+    private static long[] rearrange(long[] b, List<Span> run, List<Span> order) {
+        long[] c = b.clone();
+        int pos = run.get(0).start();
+        for (Span s : order) {
+            System.arraycopy(b, s.start(), c, pos, s.length());
+            pos += s.length();
+        }
+        return c;
+    }
+
+    /**
+     * Lowers a choice by one while deleting one element of the structure right after it: shrinks a size
+     * drawn before its elements (flat-map), where lowering the size alone would cut the wrong element.
+     */
+    private void lowerAndDelete() {
+        for (int i = 0; i < best.choices().length; i++) {
+            long[] b = best.choices();
+            if (b[i] == 0) {
+                continue;
+            }
+            List<Span> children = childrenOfSpanAfter(best.spans(), i);
+            for (int k = 0; k < Math.min(children.size(), 16); k++) {
+                Span child = children.get(k);
+                long[] c = new long[b.length - child.length()];
+                System.arraycopy(b, 0, c, 0, child.start());
+                System.arraycopy(b, child.end(), c, child.start(), b.length - child.end());
+                c[i] = b[i] - 1;
+                if (consider(c)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Children of the first span that starts right after choice i and has at least two children. */
+    private static List<Span> childrenOfSpanAfter(Span[] spans, int i) {
+        for (int j = 0; j < spans.length; j++) {
+            Span s = spans[j];
+            if (s.start() < i + 1) {
+                continue;
+            }
+            if (s.start() > i + 1) {
+                break;
+            }
+            List<Span> kids = new ArrayList<>();
+            for (int k = j + 1; k < spans.length && spans[k].start() < s.end(); k++) {
+                if (spans[k].parent() == j && spans[k].length() > 0) {
+                    kids.add(spans[k]);
+                }
+            }
+            if (kids.size() >= 2) {
+                return kids;
+            }
+        }
+        return List.of();
+    }
+
+    /** Lowers two nearby choices by the same amount (keeps their difference). */
+    private void pairLower() {
+        for (int i = 0; i < best.choices().length; i++) {
+            for (int j = i + 1; j < Math.min(best.choices().length, i + window()); j++) {
+                long[] b = best.choices();
+                if (b[i] == 0 || b[j] == 0) {
+                    continue;
+                }
+                final int fi = i;
+                final int fj = j;
+                findLong(Math.min(b[i], b[j]), k -> {
+                    long[] c = b.clone();
+                    c[fi] -= k;
+                    c[fj] -= k;
+                    return consider(c);
+                });
+            }
+        }
+    }
+
+    /** Moves value from an earlier choice to a later one (keeps their sum; shortlex-smaller). */
+    private void redistribute() {
+        for (int i = 0; i < best.choices().length; i++) {
+            for (int j = i + 1; j < Math.min(best.choices().length, i + window()); j++) {
+                long[] b = best.choices();
+                if (b[i] == 0) {
+                    continue;
+                }
+                final int fi = i;
+                final int fj = j;
+                findLong(b[i], k -> {
+                    long[] c = b.clone();
+                    c[fi] -= k;
+                    c[fj] = c[fj] + k < 0 ? Long.MAX_VALUE : c[fj] + k;
+                    return consider(c);
+                });
+            }
+        }
+    }
+
+    private int window() {
+        return best.choices().length <= 32 ? best.choices().length : 8;
+    }
+
+    interface LongPredicate {
+        boolean test(long k);
+    }
+
+    /** Largest k in 1..max with f(k) (probing 1, 2, 4, ... then bisecting); 0 when f(1) fails. */
+    private static long findLong(long max, LongPredicate f) {
+        if (max < 1 || !f.test(1)) {
+            return 0;
+        }
+        long lo = 1;
+        long hi = 2;
+        while (hi <= max && f.test(hi)) {
+            lo = hi;
+            if (hi > Long.MAX_VALUE / 2) {
+                return lo;
+            }
+            hi *= 2;
+        }
+        hi = Math.min(hi, max + 1);
+        while (hi - lo > 1) {
+            long mid = lo + (hi - lo) / 2;
+            if (f.test(mid)) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Largest n with f(n) true for an f with f(0) true, probing 1..4, then doubling, then bisecting. */
+    private static int findInteger(IntPredicate f) {
+        for (int n = 1; n <= 4; n++) {
+            if (!f.test(n)) {
+                return n - 1;
+            }
+        }
+        int lo = 4;
+        int hi = 8;
+        while (f.test(hi)) {
+            lo = hi;
+            if (hi > Integer.MAX_VALUE / 2) {
+                return lo;
+            }
+            hi *= 2;
+        }
+        while (hi - lo > 1) {
+            int mid = lo + (hi - lo) / 2;
+            if (f.test(mid)) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static final class BudgetExhausted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final BudgetExhausted INSTANCE = new BudgetExhausted();
+
+        private BudgetExhausted() {
+            super("shrink budget exhausted", null, false, false);
+        }
+    }
+
+    private record Key(long[] choices) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(choices, k.choices);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(choices);
+        }
+
+        @Override
+        public String toString() {
+            return Arrays.toString(choices);
+        }
+    }
+}
