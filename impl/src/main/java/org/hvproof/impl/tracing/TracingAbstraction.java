@@ -1,5 +1,8 @@
 package org.hvproof.impl.tracing;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -57,8 +60,10 @@ final class TracingAbstraction {
     /** Visits the present entries of one table, accumulating rights, down to the leaves. */
     private static void collect(Machine machine, long table, int level, long prefix, boolean writable, boolean user,
                                 boolean noExecute, Map<GuestVirtualPage, Mapping> out) {
+        LongBuffer entries = ByteBuffer.wrap(machine.peekGuestPage(ViewId.DEFAULT, GuestPhysicalPage.containing(table)))
+                .order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
         for (int i = 0; i < 512; i++) {
-            long entry = machine.peekGuestPhysicalLong(ViewId.DEFAULT, table + 8L * i);
+            long entry = entries.get(i);
             if (!GuestPageTableEntry.isPresent(entry)
                     || (level > 1 && (entry & GuestPageTableEntry.PAGE_SIZE) != 0)) {
                 continue;

@@ -1,0 +1,141 @@
+package org.hvproof.impl.tracing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.common.Observation;
+import org.hvproof.model.common.Owner;
+import org.hvproof.model.common.PagePermissions;
+import org.hvproof.model.common.Privilege;
+import org.hvproof.model.common.VCpu;
+import org.hvproof.model.tracing.AddTrace;
+import org.hvproof.model.tracing.GuestExecute;
+import org.hvproof.model.tracing.GuestRead;
+import org.hvproof.model.tracing.GuestWrite;
+import org.hvproof.model.tracing.MapPage;
+import org.hvproof.model.tracing.RemoveTrace;
+import org.hvproof.model.tracing.SetPrivilege;
+import org.hvproof.model.tracing.Step;
+import org.hvproof.model.tracing.Stutter;
+import org.hvproof.model.tracing.TracingAction;
+import org.hvproof.model.tracing.TracingInvariants;
+import org.hvproof.model.tracing.TracingModel;
+import org.hvproof.model.tracing.TracingState;
+import org.hvproof.model.tracing.TracingTransition;
+import org.hvproof.model.tracing.UnmapPage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** A fixed trace run on machine and model: equal observations and abstraction(machine) == model after every step. */
+class RefinementTest {
+    static final MachineShape SHAPE = MachineShape.of(2, 1024);
+    static final VCpu A = new VCpu(0);
+    static final VCpu B = new VCpu(1);
+    static final Owner ALICE = new Owner("alice");
+    static final Owner BOB = new Owner("bob");
+    static final GuestPhysicalPage P = new GuestPhysicalPage(10);
+    static final GuestPhysicalPage Q = new GuestPhysicalPage(11);
+    static final long VA = 0x7fff_0000_0000L;
+    static final long KVA = 0xffff_8000_0000_0000L;
+
+    /** A trace touching every action, traced and untraced pages, crossing writes, faults and hostile inputs. */
+    static List<TracingAction> scenario() {
+        return List.of(
+                new MapPage(A, VA, P, PagePermissions.USER_DATA),
+                new MapPage(A, VA + 4096, Q, PagePermissions.USER_DATA),
+                new MapPage(B, KVA, Q, PagePermissions.KERNEL_DATA),
+                new MapPage(B, KVA + 4096, new GuestPhysicalPage(900), PagePermissions.ALL),
+                new MapPage(B, KVA + 4096, new GuestPhysicalPage(300), PagePermissions.KERNEL_CODE),
+                new MapPage(A, 0x0000_8000_0000_0000L, P, PagePermissions.ALL),
+                new MapPage(new VCpu(7), VA, P, PagePermissions.ALL),
+                new MapPage(A, VA + 8192, new GuestPhysicalPage(5000), PagePermissions.ALL),
+                new GuestWrite(A, VA + 10, Bytes.ofInts(1, 2, 3)),
+                new AddTrace(ALICE, P),
+                new GuestWrite(A, VA + 10, Bytes.ofInts(4, 5)),
+                new AddTrace(BOB, P),
+                new AddTrace(BOB, Q),
+                new GuestWrite(A, VA + 4090, Bytes.ofInts(9, 9, 9, 9, 9, 9, 9, 9, 9, 9)),
+                new GuestWrite(B, KVA + 4095, Bytes.ofInts(7, 7)),
+                new GuestRead(B, KVA, 16),
+                new RemoveTrace(ALICE, P),
+                new GuestWrite(A, VA, Bytes.ofInts(0xff)),
+                new RemoveTrace(ALICE, P),
+                new RemoveTrace(BOB, P),
+                new GuestWrite(A, VA, Bytes.ofInts(0xfe)),
+                new GuestExecute(A, VA),
+                new GuestExecute(B, KVA + 4096),
+                new SetPrivilege(B, Privilege.USER),
+                new GuestWrite(B, KVA, Bytes.ofInts(1)),
+                new GuestRead(A, VA + 8192, 4),
+                new GuestWrite(A, VA + 4095, Bytes.ofInts(1, 2)),
+                new UnmapPage(A, VA + 4096),
+                new GuestWrite(A, VA + 4095, Bytes.ofInts(3, 4)),
+                new GuestRead(A, VA, 0),
+                new GuestRead(A, VA, 5000),
+                new GuestWrite(A, 0x0000_7fff_ffff_fffeL, Bytes.zeros(4)),
+                new AddTrace(ALICE, new GuestPhysicalPage(4096)),
+                new GuestWrite(A, VA + 1, Bytes.zeros(1)),
+                new MapPage(B, KVA + 8192, new GuestPhysicalPage(12), PagePermissions.KERNEL_DATA),
+                new SetPrivilege(B, Privilege.KERNEL),
+                new GuestWrite(B, KVA + 8200, Bytes.ofInts(0x55)),
+                new GuestWrite(B, KVA + 8200, Bytes.zeros(1)),
+                new RemoveTrace(BOB, Q),
+                new Stutter());
+    }
+
+    @Test
+    void machineRefinesModelStepByStep() {
+        TracingSystem machine = new TracingSystem(SHAPE);
+        TracingState model = TracingState.initial(SHAPE);
+        assertThat(machine.abstractState()).isEqualTo(model);
+        int step = 0;
+        for (TracingAction action : scenario()) {
+            Step expected = TracingModel.step(model, action);
+            TracingState before = machine.abstractState();
+            List<Observation> seen = machine.apply(action);
+            assertThat(seen).as("observations of step %d: %s", step, action).isEqualTo(expected.observations());
+            assertThat(machine.abstractState()).as("state after step %d: %s", step, action).isEqualTo(expected.next());
+            TracingInvariants.check(new TracingTransition(before, action, machine.abstractState(), seen));
+            model = expected.next();
+            step++;
+        }
+    }
+
+    @Test
+    void sameActionsGiveSameObservations() {
+        assertThat(run(TracingFlaw.NONE)).isEqualTo(run(TracingFlaw.NONE));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TracingFlaw.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
+    void everyFlawIsCaughtByRefinementAndByAnInvariant(TracingFlaw flaw) {
+        TracingSystem machine = new TracingSystem(SHAPE, flaw);
+        TracingState model = TracingState.initial(SHAPE);
+        boolean refinementBroke = false;
+        boolean invariantBroke = false;
+        for (TracingAction action : scenario()) {
+            Step expected = TracingModel.step(model, action);
+            TracingState before = machine.abstractState();
+            List<Observation> seen = machine.apply(action);
+            TracingState after = machine.abstractState();
+            refinementBroke |= !seen.equals(expected.observations()) || !after.equals(expected.next());
+            invariantBroke |= TracingInvariants.evaluate(new TracingTransition(before, action, after, seen))
+                    .stream().anyMatch(r -> !r.holds());
+            model = expected.next();
+        }
+        assertThat(refinementBroke).as("refinement catches " + flaw).isTrue();
+        assertThat(invariantBroke).as("an invariant catches " + flaw).isTrue();
+    }
+
+    private static List<List<Observation>> run(TracingFlaw flaw) {
+        TracingSystem machine = new TracingSystem(SHAPE, flaw);
+        List<List<Observation>> all = new ArrayList<>();
+        scenario().forEach(a -> all.add(machine.apply(a)));
+        return all;
+    }
+}
