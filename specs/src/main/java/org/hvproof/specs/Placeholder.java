@@ -1,1 +1,0 @@
-package org.hvproof.specs; final class Placeholder { private Placeholder() {} }
