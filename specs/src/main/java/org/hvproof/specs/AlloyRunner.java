@@ -1,0 +1,327 @@
+package org.hvproof.specs;
+
+import edu.mit.csail.sdg.alloy4.A4Reporter;
+import edu.mit.csail.sdg.alloy4.Err;
+import edu.mit.csail.sdg.alloy4.ErrorWarning;
+import edu.mit.csail.sdg.ast.Assert;
+import edu.mit.csail.sdg.ast.Command;
+import edu.mit.csail.sdg.parser.CompModule;
+import edu.mit.csail.sdg.parser.CompUtil;
+import edu.mit.csail.sdg.translator.A4Options;
+import edu.mit.csail.sdg.translator.A4Solution;
+import edu.mit.csail.sdg.translator.TranslateAlloyToKodkod;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs every command of every Alloy spec it is given and compares each outcome with the
+ * command's {@code expect}. Parsing and solving errors become {@link Outcome#ERROR}
+ * outcomes located as {@code FILE:LINE:COL: message}; one broken spec never stops the others.
+ *
+ * <pre>{@code
+ * AlloyRunner runner = new AlloyRunner(null, RunListener.NONE);   // null: minisat, else sat4j
+ * List<CommandOutcome> outcomes = runner.run(List.of(Path.of("specs/src/main/alloy")));
+ * }</pre>
+ *
+ * Claim ids are read from the comment lines directly above each command and, for a
+ * {@code check} of a named assert, directly above that assert (see {@link ClaimIds}).
+ */
+public final class AlloyRunner {
+
+    /** Where the specs live, relative to the repository root. */
+    public static final Path SPEC_DIR_IN_REPO = Path.of("specs", "src", "main", "alloy");
+
+    /** Where the specs live, relative to the specs module (Surefire's working directory). */
+    public static final Path SPEC_DIR_IN_MODULE = Path.of("src", "main", "alloy");
+
+    /** Where the specs are packaged on the classpath. */
+    public static final String SPEC_RESOURCE_DIR = "alloy";
+
+    private final String solver;
+    private final RunListener listener;
+
+    /** The default solver and no progress reporting. */
+    public AlloyRunner() {
+        this(null, RunListener.NONE);
+    }
+
+    /**
+     * @param solverName a name from {@link SolverChoice#NAMES}, or null / {@code auto} for the default
+     * @param listener   progress callbacks; {@link RunListener#NONE} for none
+     * @throws IllegalArgumentException for an unknown solver name or one that does not load here
+     */
+    public AlloyRunner(String solverName, RunListener listener) {
+        this.solver = SolverChoice.resolve(solverName);
+        this.listener = listener == null ? RunListener.NONE : listener;
+    }
+
+    /** The id of the SAT solver this runner uses, e.g. {@code minisat}. */
+    public String solver() {
+        return solver;
+    }
+
+    /** Parses and executes everything in {@code specDirsOrFiles}, in path order, command by command. */
+    public List<CommandOutcome> run(List<Path> specDirsOrFiles) {
+        List<CommandOutcome> outcomes = new ArrayList<>();
+        for (SpecCommand command : plan(specDirsOrFiles)) {
+            outcomes.add(execute(command));
+        }
+        return outcomes;
+    }
+
+    /**
+     * Parses every spec under {@code specDirsOrFiles} (directories are searched for
+     * {@code .als} files) and lists its commands without solving anything. A spec that
+     * cannot be read or parsed, or a path that does not exist, yields one
+     * {@link SpecCommand#WHOLE_SPEC} entry that executes to its error.
+     */
+    public List<SpecCommand> plan(List<Path> specDirsOrFiles) {
+        List<SpecCommand> commands = new ArrayList<>();
+        for (Path given : specDirsOrFiles) {
+            if (!Files.exists(given)) {
+                commands.add(SpecCommand.unreadable(given, given + ":1:1: no such file or directory"));
+                continue;
+            }
+            List<Path> specs;
+            try {
+                specs = findSpecs(given);
+            } catch (IOException e) {
+                commands.add(SpecCommand.unreadable(given, given + ":1:1: cannot list specs: " + e.getMessage()));
+                continue;
+            }
+            for (Path spec : specs) {
+                List<SpecCommand> ofSpec = planOne(spec);
+                commands.addAll(ofSpec);
+            }
+        }
+        return commands;
+    }
+
+    /** Parses one spec into its commands; a parse error is reported, not thrown. */
+    private List<SpecCommand> planOne(Path spec) {
+        try {
+            List<SpecCommand> commands = parse(spec);
+            listener.specParsed(spec, commands.size());
+            return commands;
+        } catch (SpecError e) {
+            listener.specParsed(spec, 0);
+            return List.of(SpecCommand.unreadable(spec, e.toString()));
+        }
+    }
+
+    /**
+     * Parses one spec and lists its commands with their claim ids.
+     *
+     * @throws SpecError when Alloy rejects the spec or it cannot be read
+     */
+    public List<SpecCommand> parse(Path spec) throws SpecError {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(spec, StandardCharsets.UTF_8);
+        } catch (IOException | UncheckedIOException e) {
+            throw new SpecError(spec.toString(), 1, 1, "cannot read spec: " + e.getMessage());
+        }
+        CompModule world;
+        try {
+            world = CompUtil.parseEverything_fromFile(new WarningForwarder(spec), null, spec.toString());
+        } catch (Err e) {
+            throw SpecError.from(e, spec);
+        }
+        List<SpecCommand> commands = new ArrayList<>();
+        for (Command command : world.getAllCommands()) {
+            commands.add(SpecCommand.of(spec, world, command, claimIdsOf(world, command, lines)));
+        }
+        return commands;
+    }
+
+    /** Claim ids above a checked named assert, then those above the command, in order of appearance. */
+    static Set<String> claimIdsOf(CompModule world, Command command, List<String> lines) {
+        Set<String> ids = new LinkedHashSet<>();
+        if (command.check) {
+            int assertLine = assertLine(world, command.label, lines);
+            if (assertLine > 0 && assertLine != command.pos.y) {
+                ids.addAll(ClaimIds.above(lines, assertLine));
+            }
+        }
+        ids.addAll(ClaimIds.above(lines, command.pos.y));
+        return ids;
+    }
+
+    /** 1-based line of {@code assert name}, from the AST or else the text; 0 when absent. */
+    static int assertLine(CompModule world, String name, List<String> lines) {
+        for (Assert candidate : world.getAllAssertions()) {
+            if (candidate.label.equals(name) && candidate.pos != null && candidate.pos.y > 0) {
+                return candidate.pos.y;
+            }
+        }
+        Pattern declaration = Pattern.compile("^\\s*assert\\s+" + Pattern.quote(name) + "\\b");
+        for (int i = 0; i < lines.size(); i++) {
+            if (declaration.matcher(lines.get(i)).find()) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** Solves one command and compares the result with its {@code expect}. Never throws. */
+    public CommandOutcome execute(SpecCommand command) {
+        CommandOutcome outcome = solve(command);
+        listener.commandFinished(outcome);
+        return outcome;
+    }
+
+    private CommandOutcome solve(SpecCommand command) {
+        if (command.error() != null) {
+            return error(command, command.error(), 0);
+        }
+        if (command.expect() < 0) {
+            return error(command, command.location() + ": " + (command.check() ? "check " : "run ")
+                    + command.command() + " has no expect; every command must state expect 0 or expect 1", 0);
+        }
+        listener.commandStarted(command);
+        A4Options options = new A4Options();
+        options.solver = SolverChoice.factory(solver);
+        options.originalFilename = command.path().toString();
+        long start = System.nanoTime();
+        try {
+            A4Solution solution = TranslateAlloyToKodkod.execute_command(new ProgressForwarder(command),
+                    command.world().getAllReachableSigs(), command.alloyCommand(), options);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            Outcome found = Outcome.of(command.check(), solution.satisfiable());
+            String rendering = solution.satisfiable()
+                    ? SolutionRenderer.render(solution, command.world(), command.command()) : "";
+            return new CommandOutcome(command.spec(), command.command(), command.check(), command.expect(), found,
+                    found.expectValue() == command.expect(), millis, command.scope(), solver, command.claimIds(),
+                    rendering, "");
+        } catch (Err e) {
+            return error(command, SpecError.from(e, command.path()).toString(), elapsed(start));
+        } catch (RuntimeException | LinkageError e) {
+            return error(command, command.location() + ": solver " + solver + " failed: " + e, elapsed(start));
+        }
+    }
+
+    private static long elapsed(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private CommandOutcome error(SpecCommand command, String message, long millis) {
+        return new CommandOutcome(command.spec(), command.command(), command.check(), command.expect(), Outcome.ERROR,
+                false, millis, command.scope(), solver, command.claimIds(), "", message);
+    }
+
+    /** {@code path} itself if it is a file, else every {@code .als} file below it, sorted. */
+    public static List<Path> findSpecs(Path path) throws IOException {
+        if (!Files.isDirectory(path)) {
+            return List.of(path);
+        }
+        try (Stream<Path> files = Files.walk(path)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().endsWith(".als"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /**
+     * The specs packaged in this module's jar (or its classes directory), copied to a fresh
+     * temporary directory so Alloy can read them as files. For running without a checkout.
+     */
+    public static Path bundledSpecs() throws IOException {
+        URL url = AlloyRunner.class.getClassLoader().getResource(SPEC_RESOURCE_DIR);
+        if (url == null) {
+            throw new IOException("no " + SPEC_RESOURCE_DIR + "/ directory on the classpath");
+        }
+        Path target = Files.createTempDirectory("hvproof-specs");
+        URI uri;
+        try {
+            uri = url.toURI();
+        } catch (URISyntaxException e) {
+            throw new IOException("bad resource URL " + url, e);
+        }
+        if ("jar".equals(uri.getScheme())) {
+            try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
+                copySpecs(jar.getPath(SPEC_RESOURCE_DIR), target);
+            }
+        } else {
+            copySpecs(Path.of(uri), target);
+        }
+        return target;
+    }
+
+    private static void copySpecs(Path from, Path to) throws IOException {
+        for (Path spec : findSpecs(from)) {
+            Path dest = to.resolve(from.relativize(spec).toString());
+            Files.createDirectories(dest.getParent());
+            try (InputStream in = Files.newInputStream(spec)) {
+                Files.copy(in, dest, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /** Hands Alloy's parse warnings, located, to the listener. */
+    private final class WarningForwarder extends A4Reporter {
+        private final Path spec;
+
+        WarningForwarder(Path spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public void warning(ErrorWarning warning) {
+            listener.warning(spec, SpecError.from(warning, spec).toString());
+        }
+    }
+
+    /** Hands Alloy's translation and solving progress for one command to the listener. */
+    private final class ProgressForwarder extends A4Reporter {
+        private final SpecCommand command;
+
+        ProgressForwarder(SpecCommand command) {
+            this.command = command;
+        }
+
+        @Override
+        public void warning(ErrorWarning warning) {
+            listener.warning(command.path(), SpecError.from(warning, command.path()).toString());
+        }
+
+        @Override
+        public void translate(String solverName, int bitwidth, int maxseq, int mintrace, int maxtrace,
+                int skolemDepth, int symmetry, String strategy) {
+            listener.progress(command, "translating to SAT");
+        }
+
+        @Override
+        public void solve(int steps, int primaryVars, int totalVars, int clauses) {
+            listener.progress(command, "solving " + steps + " steps: " + totalVars + " vars, " + primaryVars
+                    + " primary, " + clauses + " clauses");
+        }
+
+        @Override
+        public void resultSAT(Object command, long millis, Object solution) {
+            listener.progress(this.command, "found a solution in " + millis + " ms");
+        }
+
+        @Override
+        public void resultUNSAT(Object command, long millis, Object solution) {
+            listener.progress(this.command, "no solution, " + millis + " ms");
+        }
+    }
+}
