@@ -148,7 +148,10 @@ public final class TracingModel {
             if (s.isTraced(t.page())) {
                 seen.add(new Notification(a.vcpu(), t.page(), t.piece().pageOffset(), t.piece().length()));
             }
-            Bytes updated = s.contentsOf(t.page()).overwrite(t.piece().pageOffset(),
+            // Read the page as this write has left it so far: both pieces of a crossing write may
+            // land on one guest-physical page when two virtual pages alias it.
+            Bytes current = memory.getOrDefault(t.page(), Bytes.zeros(GuestPhysicalPage.SIZE));
+            Bytes updated = current.overwrite(t.piece().pageOffset(),
                     a.bytes().slice(t.piece().accessOffset(), t.piece().length()));
             if (updated.isAllZero()) {
                 memory.remove(t.page());

@@ -116,7 +116,7 @@ public final class HvproofCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            java.io.PrintWriter out = spec.commandLine().getOut();
+            java.io.PrintWriter console = spec.commandLine().getOut();
             PrintStream err = System.err;
             if (tries != null && tries < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--tries must be at least 1, got " + tries);
@@ -155,22 +155,22 @@ public final class HvproofCommand implements Callable<Integer> {
             Path outDir = out != null ? out : home.resolve("target/claims");
             report.write(outDir);
 
-            out.println();
-            out.print(report.table());
+            console.println();
+            console.print(report.table());
             List<AlloyCheck> stray = alloy.stream()
                     .filter(a -> !a.asExpected() && a.claimIds().isEmpty()).toList();
             String failures = report.failures();
             if (!failures.isEmpty()) {
-                out.println();
-                out.print(failures);
+                console.println();
+                console.print(failures);
             }
             for (AlloyCheck a : stray) {
-                out.println("== " + a.spec() + " :: " + a.command() + ": " + a.outcome()
+                console.println("== " + a.spec() + " :: " + a.command() + ": " + a.outcome()
                         + (a.detail().isEmpty() ? "" : "\n      " + a.detail().strip().replace("\n", "\n      ")));
             }
-            out.println();
-            out.println("report: " + outDir.resolve("claims.json") + " and " + outDir.resolve("index.html"));
-            out.flush();
+            console.println();
+            console.println("report: " + outDir.resolve("claims.json") + " and " + outDir.resolve("index.html"));
+            console.flush();
             return report.allHold() && stray.isEmpty() ? 0 : EXIT_CLAIMS_FAIL;
         }
     }

@@ -1,0 +1,130 @@
+package org.hvproof.properties;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The reference implementation and the abstract model run side by side, one action at a time.
+ *
+ * <p>After every action the implementation's observations must equal the model's, and the
+ * implementation's abstraction must equal the model's next state: that is refinement, checked
+ * step by step. {@link #checkRefinement()} reports the first mismatch with what each side saw, so
+ * a shrunk trace ends at the first step where the two descriptions part.
+ *
+ * @param <S> the abstract state
+ * @param <A> the action type shared by model and implementation
+ */
+public final class Lockstep<S, A> {
+
+    /** What the model says one action does: the next state and the observations. */
+    public record ModelStep<S>(S next, List<?> observations) {
+        public ModelStep {
+            observations = List.copyOf(observations);
+        }
+    }
+
+    /** One refined step: the abstract states around it and the observations both sides agreed on. */
+    public record Transition<S, A>(S before, A action, S after, List<?> observations) {
+        public Transition {
+            observations = List.copyOf(observations);
+        }
+    }
+
+    private final Function<? super A, ? extends List<?>> implementation;
+    private final Supplier<? extends S> abstraction;
+    private final BiFunction<? super S, ? super A, ModelStep<S>> model;
+    private S modelState;
+    private S implementationState;
+    private Transition<S, A> last;
+    private String mismatch;
+    private int steps;
+
+    /**
+     * @param implementation runs an action on the implementation and returns its observations
+     * @param abstraction    the abstraction function, read off the implementation's real structures
+     * @param model          the model's pure step function
+     */
+    public Lockstep(Function<? super A, ? extends List<?>> implementation, Supplier<? extends S> abstraction,
+                    BiFunction<? super S, ? super A, ModelStep<S>> model) {
+        this.implementation = Objects.requireNonNull(implementation);
+        this.abstraction = Objects.requireNonNull(abstraction);
+        this.model = Objects.requireNonNull(model);
+        this.implementationState = abstraction.get();
+        this.modelState = implementationState;
+    }
+
+    /** The model's current state (equal to the implementation's abstraction while refinement holds). */
+    public S state() {
+        return modelState;
+    }
+
+    /**
+     * The implementation's last step, read through the abstraction function: the state invariants
+     * judge this, not the model, so an implementation bug is caught by the claim it breaks even
+     * before refinement is consulted. Null before the first step.
+     */
+    public Transition<S, A> last() {
+        return last;
+    }
+
+    /** Actions applied so far. */
+    public int steps() {
+        return steps;
+    }
+
+    /**
+     * Runs {@code action} on both sides and compares them. The first mismatch is kept and reported
+     * by {@link #checkRefinement()}; the model follows its own step from then on.
+     */
+    public Transition<S, A> apply(A action) {
+        S before = implementationState;
+        List<?> implObservations = List.copyOf(implementation.apply(action));
+        ModelStep<S> expected = model.apply(modelState, action);
+        S after = abstraction.get();
+        steps++;
+        if (mismatch == null) {
+            if (!implObservations.equals(expected.observations())) {
+                mismatch = "refinement: [" + action + "] observations differ\n  implementation: "
+                        + implObservations + "\n  model:          " + expected.observations();
+            } else if (!after.equals(expected.next())) {
+                mismatch = "refinement: after [" + action + "] the implementation's abstract state differs from"
+                        + " the model's\n" + difference(after, expected.next());
+            }
+        }
+        modelState = expected.next();
+        implementationState = after;
+        last = new Transition<>(before, action, after, implObservations);
+        return last;
+    }
+
+    /** Throws an {@link AssertionError} saying what each side saw, if they ever disagreed. */
+    public void checkRefinement() {
+        if (mismatch != null) {
+            throw new AssertionError(mismatch);
+        }
+    }
+
+    /** The components of two records that differ, or both whole values when they are not records. */
+    static String difference(Object impl, Object model) {
+        if (impl.getClass().isRecord() && impl.getClass() == model.getClass()) {
+            List<String> lines = new ArrayList<>();
+            for (var component : impl.getClass().getRecordComponents()) {
+                try {
+                    Object a = component.getAccessor().invoke(impl);
+                    Object b = component.getAccessor().invoke(model);
+                    if (!Objects.equals(a, b)) {
+                        lines.add("  " + component.getName() + ":\n    implementation: " + a + "\n    model:          " + b);
+                    }
+                } catch (ReflectiveOperationException e) {
+                    lines.add("  " + component.getName() + ": unreadable (" + e + ")");
+                }
+            }
+            return String.join("\n", lines);
+        }
+        return "  implementation: " + impl + "\n  model:          " + model;
+    }
+}

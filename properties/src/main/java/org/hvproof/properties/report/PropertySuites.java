@@ -1,0 +1,16 @@
+package org.hvproof.properties.report;
+
+import java.util.List;
+import org.hvproof.properties.tracing.TracingProperties;
+
+/**
+ * The classes whose {@code @Claim} methods the claims report runs. A new mechanism's property
+ * class is added here; its JUnit test runs the same methods.
+ */
+public final class PropertySuites {
+    /** Every suite, in mechanism order. */
+    public static final List<Class<?>> ALL = List.of(TracingProperties.class);
+
+    private PropertySuites() {
+    }
+}

@@ -1,0 +1,35 @@
+package org.hvproof.properties.report;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.hvproof.specs.AlloyRunner;
+import org.hvproof.specs.CommandOutcome;
+import org.hvproof.specs.RunListener;
+
+/** The Alloy backend: hvproof's own runner over the spec directories, one progress line per command. */
+final class SpecsAlloyBackend implements AlloyBackend {
+
+    @Override
+    public List<AlloyCheck> run(List<Path> specs, String solver, Consumer<String> progress) {
+        RunListener listener = new RunListener() {
+            @Override
+            public void commandFinished(CommandOutcome o) {
+                progress.accept(String.format(Locale.ROOT, "%-4s %-16s %-44s %-15s %6d ms  %s",
+                        o.asExpected() ? "ok" : "FAIL", o.spec(), o.command(), o.outcome().name().toLowerCase(Locale.ROOT),
+                        o.millis(), String.join(",", o.claimIds())));
+            }
+        };
+        AlloyRunner runner = new AlloyRunner(solver, listener);
+        progress.accept("solver " + runner.solver());
+        return runner.run(specs).stream().map(SpecsAlloyBackend::toCheck).toList();
+    }
+
+    private static AlloyCheck toCheck(CommandOutcome o) {
+        String detail = !o.error().isEmpty() ? o.error() : !o.asExpected() ? o.problem() + "\n" + o.rendering() : "";
+        return new AlloyCheck(o.spec(), o.command(), o.check(), o.expect(),
+                o.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'), o.asExpected(), o.millis(),
+                o.claimIds(), detail);
+    }
+}

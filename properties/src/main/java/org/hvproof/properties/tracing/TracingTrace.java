@@ -1,0 +1,167 @@
+package org.hvproof.properties.tracing;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.hvproof.impl.tracing.TracingFlaw;
+import org.hvproof.impl.tracing.TracingSystem;
+import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.common.Notification;
+import org.hvproof.model.common.Owner;
+import org.hvproof.model.tracing.GuestWrite;
+import org.hvproof.model.tracing.TracingAction;
+import org.hvproof.model.tracing.TracingModel;
+import org.hvproof.model.tracing.TracingState;
+import org.hvproof.model.tracing.TracingTransition;
+import org.hvproof.properties.Lockstep;
+import org.hvproof.model.common.GuestPhysicalPage;
+
+/**
+ * One generated trace of the tracing service: the machine (with or without a deliberate flaw)
+ * and the abstract model in lockstep, plus what the trace has done so far, for labels.
+ */
+public final class TracingTrace {
+    /** The guest every trace boots: three vCPUs, 512 guest-physical pages (the top 256 hold page tables). */
+    public static final MachineShape SHAPE = MachineShape.of(3, 512);
+
+    private final TracingSystem machine;
+    private final Lockstep<TracingState, TracingAction> lockstep;
+    private final Set<GuestPhysicalPage> everTraced = new HashSet<>();
+    private final Set<GuestPhysicalPage> lostOneOfTwoOwners = new HashSet<>();
+
+    /** Boots the guest under the tracing service with {@code flaw} ({@link TracingFlaw#NONE} for the real one). */
+    public TracingTrace(TracingFlaw flaw) {
+        this.machine = new TracingSystem(SHAPE, flaw);
+        this.lockstep = new Lockstep<>(machine::apply, machine::abstractState,
+                (s, a) -> {
+                    var step = TracingModel.step(s, a);
+                    return new Lockstep.ModelStep<>(step.next(), step.observations());
+                });
+    }
+
+    /** The model's state, equal to the machine's abstraction while refinement holds. */
+    public TracingState state() {
+        return lockstep.state();
+    }
+
+    /** The machine's state through the abstraction function, after the last step. */
+    public TracingState machineState() {
+        Lockstep.Transition<TracingState, TracingAction> t = lockstep.last();
+        return t == null ? lockstep.state() : t.after();
+    }
+
+    /** The last step as a transition the TRACE invariants judge, or null before the first. */
+    public TracingTransition lastTransition() {
+        Lockstep.Transition<TracingState, TracingAction> t = lockstep.last();
+        if (t == null) {
+            return null;
+        }
+        @SuppressWarnings("unchecked")
+        List<org.hvproof.model.common.Observation> obs = (List<org.hvproof.model.common.Observation>) t.observations();
+        return new TracingTransition(t.before(), t.action(), t.after(), obs);
+    }
+
+    /** Runs one action on machine and model, checks refinement, and labels what happened. */
+    void apply(TracingAction action, org.hvproof.propcheck.Context ctx) {
+        label(lockstep.apply(action), ctx);
+    }
+
+    /**
+     * Refinement: the machine's observations and abstract state after the last step equal the
+     * model's. Throws the mismatch, which says what each side saw.
+     */
+    public void checkRefinement() {
+        lockstep.checkRefinement();
+    }
+
+    private void label(Lockstep.Transition<TracingState, TracingAction> t, org.hvproof.propcheck.Context ctx) {
+        TracingState before = t.before();
+        TracingState after = t.after();
+        after.traces().keySet().forEach(everTraced::add);
+        if (t.action() instanceof org.hvproof.model.tracing.RemoveTrace r && before.ownersOf(r.page()).size() == 2
+                && after.ownersOf(r.page()).size() == 1) {
+            ctx.label(Labels.ONE_OF_TWO_OWNERS_REMOVED);
+            lostOneOfTwoOwners.add(r.page());
+        }
+        for (GuestPhysicalPage p : before.traces().keySet()) {
+            if (before.ownersOf(p).size() >= 2) {
+                ctx.label(Labels.DOUBLY_OWNED_PAGE);
+            }
+        }
+        if (!(t.action() instanceof GuestWrite w)) {
+            return;
+        }
+        List<Notification> notes = t.observations().stream()
+                .filter(Notification.class::isInstance).map(Notification.class::cast).toList();
+        boolean completed = t.observations().stream()
+                .anyMatch(o -> o instanceof org.hvproof.model.common.Completed);
+        long firstPage = w.va() >>> 12;
+        long lastPage = (w.va() + w.bytes().length() - 1) >>> 12;
+        boolean crossing = firstPage != lastPage;
+        if (!completed) {
+            ctx.label(Labels.FAULTED_WRITE);
+            return;
+        }
+        if (crossing) {
+            ctx.label(Labels.CROSSING_WRITE);
+        }
+        if (!notes.isEmpty()) {
+            ctx.label(Labels.WRITE_TO_TRACED_PAGE);
+            if (crossing) {
+                ctx.label(Labels.CROSSING_WRITE_TO_TRACED_PAGE);
+            }
+            Set<GuestPhysicalPage> notified = notes.stream().map(Notification::page).collect(Collectors.toSet());
+            if (notified.stream().anyMatch(p -> before.ownersOf(p).size() >= 2)) {
+                ctx.label(Labels.WRITE_TO_DOUBLY_OWNED_PAGE);
+            }
+            if (notified.stream().anyMatch(lostOneOfTwoOwners::contains)) {
+                ctx.label(Labels.NOTIFIED_AFTER_ONE_OF_TWO_REMOVED);
+            }
+        } else {
+            ctx.label(Labels.WRITE_TO_UNTRACED_PAGE);
+            List<Long> pieces = crossing ? List.of(w.va(), lastPage << 12) : List.of(w.va());
+            for (long va : pieces) {
+                before.mappingOf(w.vcpu(), va).ifPresent(m -> {
+                    if (everTraced.contains(m.page())) {
+                        ctx.label(Labels.SILENT_WRITE_AFTER_LAST_REMOVAL);
+                    }
+                });
+            }
+        }
+    }
+
+    /** A short picture of the state for failure reports: mappings and traces, not memory. */
+    public String describe() {
+        TracingState s = lockstep.state();
+        StringBuilder out = new StringBuilder();
+        s.mappings().forEach((cpu, space) -> {
+            if (!space.isEmpty()) {
+                out.append("  ").append(cpu).append(" maps ").append(space).append('\n');
+            }
+        });
+        out.append("  traces ").append(s.traces()).append('\n');
+        out.append("  privileges ").append(s.privileges());
+        return out.toString();
+    }
+
+    /** The owners traces are added and removed by. */
+    static final List<Owner> OWNERS = List.of(new Owner("integrity"), new Owner("migration"));
+
+    /** Names of the situations a trace can reach; the properties set coverage minimums on them. */
+    static final class Labels {
+        static final String WRITE_TO_TRACED_PAGE = "write to a traced page";
+        static final String WRITE_TO_UNTRACED_PAGE = "write to an untraced page";
+        static final String WRITE_TO_DOUBLY_OWNED_PAGE = "write to a page traced by two owners";
+        static final String DOUBLY_OWNED_PAGE = "a page traced by two owners";
+        static final String CROSSING_WRITE = "write crossing a page boundary";
+        static final String CROSSING_WRITE_TO_TRACED_PAGE = "crossing write to a traced page";
+        static final String ONE_OF_TWO_OWNERS_REMOVED = "one of two owners removed its trace";
+        static final String NOTIFIED_AFTER_ONE_OF_TWO_REMOVED = "write notified after one of two owners left";
+        static final String SILENT_WRITE_AFTER_LAST_REMOVAL = "silent write to a page whose traces were removed";
+        static final String FAULTED_WRITE = "write faulted";
+
+        private Labels() {
+        }
+    }
+}
