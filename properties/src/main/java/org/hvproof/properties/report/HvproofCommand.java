@@ -52,7 +52,7 @@ public final class HvproofCommand implements Callable<Integer> {
             List<CatalogueEntry> matched = catalogue.entries().stream()
                     .filter(e -> ClaimId.selects(selector, e.id())).toList();
             if (matched.isEmpty()) {
-                throw new CommandLine.ParameterException(new CommandLine(new Check()),
+                throw new IllegalArgumentException(
                         "--claim " + selector + ": no claim in CLAIMS.md has that id or group (known: "
                                 + String.join(", ", catalogue.entries().stream().map(CatalogueEntry::id).toList()) + ")");
             }
@@ -128,7 +128,12 @@ public final class HvproofCommand implements Callable<Integer> {
             }
             Path home = home();
             ClaimCatalogue cat = ClaimCatalogue.read(catalogue != null ? catalogue : home.resolve("CLAIMS.md"));
-            List<CatalogueEntry> selected = select(cat, claims);
+            List<CatalogueEntry> selected;
+            try {
+                selected = select(cat, claims);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
             Set<String> ids = new LinkedHashSet<>();
             selected.forEach(e -> ids.add(e.id()));
             long runSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
@@ -181,10 +186,19 @@ public final class HvproofCommand implements Callable<Integer> {
         @Option(names = "--claim", paramLabel = "ID", description = "A claim id or group; repeatable.")
         List<String> claims = new ArrayList<>();
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
             ClaimCatalogue cat = ClaimCatalogue.read(home().resolve("CLAIMS.md"));
-            for (CatalogueEntry e : select(cat, claims)) {
+            List<CatalogueEntry> selected;
+            try {
+                selected = select(cat, claims);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            for (CatalogueEntry e : selected) {
                 System.out.printf(Locale.ROOT, "%-8s %-11s %s%n", e.id(), e.mechanism(), e.statement());
             }
             return 0;
