@@ -33,6 +33,7 @@ public final class DataSource {
     private int[] open = new int[16];
     private int openDepth;
 
+    private long edge = -1;
     private final long[] recent = new long[8];
     private int recentCount;
 
@@ -61,6 +62,17 @@ public final class DataSource {
      */
     public long chooseSkewed(long maxInclusive) {
         return next(maxInclusive, Mode.SKEWED, 0.0);
+    }
+
+    /** As {@link #chooseSkewed(long)}, also favouring {@code edge} (e.g. the nearer bound of a range). */
+    public long chooseSkewed(long maxInclusive, long edge) {
+        long saved = this.edge;
+        this.edge = Math.min(Math.max(edge, 0), maxInclusive);
+        try {
+            return next(maxInclusive, Mode.SKEWED, 0.0);
+        } finally {
+            this.edge = saved;
+        }
     }
 
     /** Draws a boolean that is true with the given probability while generating; false is simpler. */
@@ -215,7 +227,7 @@ public final class DataSource {
     private long skewed(long max) {
         int r = random.nextInt(100);
         if (r < 4) {
-            return max;
+            return r < 2 && edge >= 0 ? edge : max;
         }
         if (r < 14 && recentCount > 0) {
             long prev = recent[random.nextInt(Math.min(recentCount, recent.length))];

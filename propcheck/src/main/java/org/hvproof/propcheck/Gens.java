@@ -455,12 +455,15 @@ public final class Gens {
     static long drawLong(DataSource src, long lo, long hi, long target) {
         long up = satSub(hi, target);
         long down = satSub(target, lo);
-        long m = src.chooseSkewed(Math.max(up, down));
+        long m = src.chooseSkewed(Math.max(up, down), Math.min(up, down));
         // The sign is drawn even for magnitude 0 so that every value of this range takes the same number
         // of choices: moving magnitude between two values then keeps the following choices aligned.
         boolean negative = up > 0 && down > 0 ? src.choose(1) == 1 : up == 0;
         if (m == 0) {
             return target;
+        }
+        if (m == Long.MAX_VALUE && (negative ? down : up) == Long.MAX_VALUE) {
+            return negative ? lo : hi; // the side lies further than Long.MAX_VALUE: its bound is the largest step
         }
         if (negative && m > down) {
             negative = false;
