@@ -80,13 +80,14 @@ public final class DataSource {
         return next(1, Mode.COIN, probabilityOfTrue) == 1;
     }
 
-    /** Draws an index into {@code weights} with those relative weights; index 0 is the simplest. */
+    /**
+     * Draws an index into {@code weights} with those relative weights; index 0 is the simplest. Indices
+     * with weight 0 are never chosen (a replayed one moves to the nearest enabled index), so options can
+     * be disabled by state without renumbering the others.
+     */
     public int chooseIndex(double[] weights) {
         if (weights.length == 0) {
             throw new IllegalArgumentException("chooseIndex needs at least one weight");
-        }
-        if (weights.length == 1) {
-            return 0;
         }
         if (size >= maxChoices) {
             throw Invalid.OVERRUN;
@@ -94,7 +95,7 @@ public final class DataSource {
         long max = weights.length - 1L;
         long v;
         if (size < prefix.length) {
-            v = Math.min(Math.max(prefix[size], 0), max);
+            v = enabledNear((int) Math.min(Math.max(prefix[size], 0), max), weights);
         } else if (random != null) {
             double total = 0;
             for (double w : weights) {
@@ -110,11 +111,26 @@ public final class DataSource {
             }
             v = i;
         } else {
-            v = 0;
+            v = enabledNear(0, weights);
             ranPastPrefix = true;
         }
         record(v);
         return (int) v;
+    }
+
+    /** The index itself if its weight is positive, else the nearest lower one that is, else the nearest higher. */
+    private static int enabledNear(int i, double[] weights) {
+        for (int j = i; j >= 0; j--) {
+            if (weights[j] > 0) {
+                return j;
+            }
+        }
+        for (int j = i + 1; j < weights.length; j++) {
+            if (weights[j] > 0) {
+                return j;
+            }
+        }
+        throw new IllegalArgumentException("chooseIndex needs a positive weight");
     }
 
     /** Draws a value from {@code gen} inside a span labelled with the generator's description. */
@@ -187,12 +203,11 @@ public final class DataSource {
         if (max < 0) {
             throw new IllegalArgumentException("choice bound must be >= 0, was " + max);
         }
-        if (max == 0) {
-            return 0;
-        }
         if (size >= maxChoices) {
             throw Invalid.OVERRUN;
         }
+        // A forced choice (max 0) is recorded too: the number of choices a generator makes then does not
+        // depend on the state, which keeps later choices aligned when the shrinker edits earlier ones.
         long v;
         if (size < prefix.length) {
             v = Math.min(Math.max(prefix[size], 0), max);
