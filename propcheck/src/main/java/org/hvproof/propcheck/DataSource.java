@@ -22,6 +22,7 @@ public final class DataSource {
     private final int maxChoices;
 
     private long[] values = new long[64];
+    private long[] bounds = new long[64];
     private int size;
     private boolean ranPastPrefix;
 
@@ -114,7 +115,7 @@ public final class DataSource {
             v = enabledNear(0, weights);
             ranPastPrefix = true;
         }
-        record(v);
+        record(v, max);
         return (int) v;
     }
 
@@ -188,6 +189,10 @@ public final class DataSource {
         return Arrays.copyOf(values, size);
     }
 
+    long[] maxes() {
+        return Arrays.copyOf(bounds, size);
+    }
+
     Span[] spans() {
         Span[] out = new Span[spanCount];
         for (int i = 0; i < spanCount; i++) {
@@ -221,17 +226,19 @@ public final class DataSource {
             v = 0;
             ranPastPrefix = true;
         }
-        record(v);
+        record(v, max);
         if (mode == Mode.SKEWED) {
             recent[recentCount++ % recent.length] = v;
         }
         return v;
     }
 
-    private void record(long v) {
+    private void record(long v, long max) {
         if (size == values.length) {
             values = Arrays.copyOf(values, size * 2);
+            bounds = Arrays.copyOf(bounds, size * 2);
         }
+        bounds[size] = max;
         values[size++] = v;
     }
 
