@@ -22,6 +22,7 @@ public final class DataSource {
     private final int maxChoices;
 
     private long[] values = new long[64];
+    private long[] bounds = new long[64];
     private int size;
     private boolean ranPastPrefix;
 
@@ -33,6 +34,7 @@ public final class DataSource {
     private int[] open = new int[16];
     private int openDepth;
 
+    private long edge = -1;
     private final long[] recent = new long[8];
     private int recentCount;
 
@@ -63,18 +65,30 @@ public final class DataSource {
         return next(maxInclusive, Mode.SKEWED, 0.0);
     }
 
+    /** As {@link #chooseSkewed(long)}, also favouring {@code edge} (e.g. the nearer bound of a range). */
+    public long chooseSkewed(long maxInclusive, long edge) {
+        long saved = this.edge;
+        this.edge = Math.min(Math.max(edge, 0), maxInclusive);
+        try {
+            return next(maxInclusive, Mode.SKEWED, 0.0);
+        } finally {
+            this.edge = saved;
+        }
+    }
+
     /** Draws a boolean that is true with the given probability while generating; false is simpler. */
     public boolean weightedCoin(double probabilityOfTrue) {
         return next(1, Mode.COIN, probabilityOfTrue) == 1;
     }
 
-    /** Draws an index into {@code weights} with those relative weights; index 0 is the simplest. */
+    /**
+     * Draws an index into {@code weights} with those relative weights; index 0 is the simplest. Indices
+     * with weight 0 are never chosen (a replayed one moves to the nearest enabled index), so options can
+     * be disabled by state without renumbering the others.
+     */
     public int chooseIndex(double[] weights) {
         if (weights.length == 0) {
             throw new IllegalArgumentException("chooseIndex needs at least one weight");
-        }
-        if (weights.length == 1) {
-            return 0;
         }
         if (size >= maxChoices) {
             throw Invalid.OVERRUN;
@@ -82,7 +96,7 @@ public final class DataSource {
         long max = weights.length - 1L;
         long v;
         if (size < prefix.length) {
-            v = Math.min(Math.max(prefix[size], 0), max);
+            v = enabledNear((int) Math.min(Math.max(prefix[size], 0), max), weights);
         } else if (random != null) {
             double total = 0;
             for (double w : weights) {
@@ -98,11 +112,26 @@ public final class DataSource {
             }
             v = i;
         } else {
-            v = 0;
+            v = enabledNear(0, weights);
             ranPastPrefix = true;
         }
-        record(v);
+        record(v, max);
         return (int) v;
+    }
+
+    /** The index itself if its weight is positive, else the nearest lower one that is, else the nearest higher. */
+    private static int enabledNear(int i, double[] weights) {
+        for (int j = i; j >= 0; j--) {
+            if (weights[j] > 0) {
+                return j;
+            }
+        }
+        for (int j = i + 1; j < weights.length; j++) {
+            if (weights[j] > 0) {
+                return j;
+            }
+        }
+        throw new IllegalArgumentException("chooseIndex needs a positive weight");
     }
 
     /** Draws a value from {@code gen} inside a span labelled with the generator's description. */
@@ -160,6 +189,10 @@ public final class DataSource {
         return Arrays.copyOf(values, size);
     }
 
+    long[] maxes() {
+        return Arrays.copyOf(bounds, size);
+    }
+
     Span[] spans() {
         Span[] out = new Span[spanCount];
         for (int i = 0; i < spanCount; i++) {
@@ -175,12 +208,11 @@ public final class DataSource {
         if (max < 0) {
             throw new IllegalArgumentException("choice bound must be >= 0, was " + max);
         }
-        if (max == 0) {
-            return 0;
-        }
         if (size >= maxChoices) {
             throw Invalid.OVERRUN;
         }
+        // A forced choice (max 0) is recorded too: the number of choices a generator makes then does not
+        // depend on the state, which keeps later choices aligned when the shrinker edits earlier ones.
         long v;
         if (size < prefix.length) {
             v = Math.min(Math.max(prefix[size], 0), max);
@@ -194,17 +226,19 @@ public final class DataSource {
             v = 0;
             ranPastPrefix = true;
         }
-        record(v);
+        record(v, max);
         if (mode == Mode.SKEWED) {
             recent[recentCount++ % recent.length] = v;
         }
         return v;
     }
 
-    private void record(long v) {
+    private void record(long v, long max) {
         if (size == values.length) {
             values = Arrays.copyOf(values, size * 2);
+            bounds = Arrays.copyOf(bounds, size * 2);
         }
+        bounds[size] = max;
         values[size++] = v;
     }
 
@@ -215,7 +249,7 @@ public final class DataSource {
     private long skewed(long max) {
         int r = random.nextInt(100);
         if (r < 4) {
-            return max;
+            return r < 2 && edge >= 0 ? edge : max;
         }
         if (r < 14 && recentCount > 0) {
             long prev = recent[random.nextInt(Math.min(recentCount, recent.length))];

@@ -9,6 +9,7 @@ import java.util.Set;
  *
  * @param status  passed, failed, or invalid (neither)
  * @param choices the choices consumed, in order
+ * @param maxes   the bound of each choice (same length as choices)
  * @param spans   the structural units recorded over those choices
  * @param failure why it failed (null unless failed)
  * @param shown   what the report shows: the generated value, or the actions of the trace
@@ -17,7 +18,7 @@ import java.util.Set;
  * @param notes   notes added through the context
  * @param error   an error that is the property's fault rather than a counterexample (e.g. an exhausted filter)
  */
-record Execution(Status status, long[] choices, Span[] spans, Failure failure, List<Object> shown, int steps,
+record Execution(Status status, long[] choices, long[] maxes, Span[] spans, Failure failure, List<Object> shown, int steps,
         Set<String> labels, List<String> notes, RuntimeException error) {
 
     enum Status { PASSED, FAILED, INVALID }

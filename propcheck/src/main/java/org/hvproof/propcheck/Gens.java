@@ -151,13 +151,24 @@ public final class Gens {
         for (int i = 0; i < weights.length; i++) {
             weights[i] = opts.get(i).weight();
             total += weights[i];
-            d.append(i == 0 ? "" : ", ").append(fmt(weights[i])).append(": ").append(opts.get(i).gen().describe());
+            if (weights[i] > 0) {
+                d.append(d.length() == 10 ? "" : ", ").append(fmt(weights[i])).append(": ").append(opts.get(i).gen().describe());
+            }
         }
         if (total <= 0) {
             throw new IllegalArgumentException("frequency needs a positive total weight");
         }
         String description = abbreviate(d.append(')').toString());
         return of(description, src -> src.draw(opts.get(src.chooseIndex(weights)).gen()));
+    }
+
+    private static final Gen<Object> DISABLED = of("disabled", src -> {
+        throw new IllegalStateException("a disabled alternative was drawn");
+    });
+
+    @SuppressWarnings("unchecked")
+    private static <T> Gen<T> disabled() {
+        return (Gen<T>) DISABLED;
     }
 
     /** A builder of weighted alternatives where each may be enabled by a condition (a precondition). */
@@ -180,28 +191,26 @@ public final class Gens {
 
         /** Adds an alternative only when {@code enabled} holds (e.g. "there is a page to unmap"). */
         public Mix<T> addIf(boolean enabled, double weight, Gen<? extends T> gen) {
-            if (enabled) {
-                add(weight, gen);
-            }
+            // A disabled alternative keeps its slot with weight 0, so the others keep their numbers
+            // (and a shrunk trace keeps its meaning) whichever alternatives the state enables.
+            options.add(weighted(enabled ? weight : 0, gen));
             return this;
         }
 
         /** Adds an alternative only when {@code enabled} holds; the generator is built only then. */
         public Mix<T> addIf(boolean enabled, double weight, Supplier<? extends Gen<? extends T>> gen) {
-            if (enabled) {
-                add(weight, gen.get());
-            }
+            options.add(enabled ? weighted(weight, gen.get()) : weighted(0, Gens.<T>disabled()));
             return this;
         }
 
         /** True when no alternative is enabled. */
         public boolean isEmpty() {
-            return options.isEmpty();
+            return options.stream().allMatch(o -> o.weight() == 0);
         }
 
         /** The weighted one-of; fails when no alternative is enabled. */
         public Gen<T> build() {
-            if (options.isEmpty()) {
+            if (isEmpty()) {
                 throw new IllegalStateException("no alternative is enabled in this mix");
             }
             return frequency(options);
@@ -455,12 +464,15 @@ public final class Gens {
     static long drawLong(DataSource src, long lo, long hi, long target) {
         long up = satSub(hi, target);
         long down = satSub(target, lo);
-        long m = src.chooseSkewed(Math.max(up, down));
+        long m = src.chooseSkewed(Math.max(up, down), Math.min(up, down));
         // The sign is drawn even for magnitude 0 so that every value of this range takes the same number
         // of choices: moving magnitude between two values then keeps the following choices aligned.
         boolean negative = up > 0 && down > 0 ? src.choose(1) == 1 : up == 0;
         if (m == 0) {
             return target;
+        }
+        if (m == Long.MAX_VALUE && (negative ? down : up) == Long.MAX_VALUE) {
+            return negative ? lo : hi; // the side lies further than Long.MAX_VALUE: its bound is the largest step
         }
         if (negative && m > down) {
             negative = false;

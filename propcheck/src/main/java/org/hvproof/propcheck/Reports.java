@@ -159,7 +159,8 @@ final class Reports {
         if ("exception".equals(f.check())) {
             return "threw " + f.cause().getClass().getSimpleName() + ": " + firstLine(f.message());
         }
-        return "invariant \"" + f.check() + "\" violated" + (f.message() == null ? "" : ": " + firstLine(f.message()));
+        return "invariant \"" + f.check() + "\" violated"
+                + (f.cause() == null ? "" : ": " + firstLine(f.message()));
     }
 
     private static String failureDetail(Failure f) {

@@ -68,24 +68,30 @@ final class Shrinker {
     }
 
     private void cheapPasses() {
-        deleteStructural();
-        liftToDescendant();
-        minimiseChoices();
-        sortSiblings();
+        Runnable[] passes = {this::deleteStructural, this::liftToDescendant, this::minimiseChoices, this::sortSiblings};
+        for (int i = 0; i < passes.length; i++) {
+            int before = evaluations;
+            passes[i].run();
+            if (STATS != null) {
+                STATS[i] += evaluations - before;
+            }
+        }
     }
 
     private void expensivePasses() {
         Runnable[] passes = {this::deleteBlocks, this::lowerAndDelete, this::pairLower, this::stepDownChoices,
             this::zeroSpans, this::deleteAnySpan, this::redistribute};
-        for (Runnable pass : passes) {
-            pass.run();
-            if (DEBUG) {
-                System.err.println("after " + pass + ": " + Arrays.toString(best.choices()) + " evals=" + evaluations);
+        for (int i = 0; i < passes.length; i++) {
+            int before = evaluations;
+            passes[i].run();
+            if (STATS != null) {
+                STATS[4 + i] += evaluations - before;
             }
         }
     }
 
-    static boolean DEBUG = false;
+    /** Test hook: evaluations per pass (4 cheap, then 7 expensive), summed over shrinks; null when off. */
+    static long[] STATS;
 
     // ---- the core step ----
 
@@ -183,12 +189,17 @@ final class Shrinker {
         return considerDeletion(best.choices(), from, to);
     }
 
-    /** Deletes blocks of 2 and 1 choices anywhere (merges lists, removes stray choices). */
+    /**
+     * Deletes blocks of 2 and 1 choices anywhere: merges adjacent lists (deleting one list's "stop" and
+     * the next one's "continue") and removes stray choices. Blocks of zeros are skipped: deleting them
+     * only shifts the choices after them.
+     */
     private void deleteBlocks() {
         for (int k : new int[] {2, 1}) {
             int i = best.choices().length - k;
             while (i >= 0) {
-                if (i + k <= best.choices().length) {
+                long[] b = best.choices();
+                if (i + k <= b.length && (b[i] != 0 || b[i + k - 1] != 0)) {
                     deleteRange(i, i + k);
                 }
                 i--;
@@ -423,12 +434,21 @@ final class Shrinker {
         return List.of();
     }
 
-    /** Lowers two nearby choices by the same amount (keeps their difference). */
+    /**
+     * Pairs worth changing together: choices with the same bound (two values of one generator), or
+     * neighbours (a magnitude and its sign). Restricting to these keeps the pair passes near-linear.
+     */
+    private boolean related(int i, int j) {
+        long[] m = best.maxes();
+        return j == i + 1 || (m[i] == m[j] && m[i] > 1);
+    }
+
+    /** Lowers two related choices by the same amount (keeps their difference). */
     private void pairLower() {
         for (int i = 0; i < best.choices().length; i++) {
-            for (int j = i + 1; j < Math.min(best.choices().length, i + window()); j++) {
+            for (int j = i + 1; j < best.choices().length; j++) {
                 long[] b = best.choices();
-                if (b[i] == 0 || b[j] == 0) {
+                if (j >= b.length || b[i] == 0 || b[j] == 0 || !related(i, j)) {
                     continue;
                 }
                 final int fi = i;
@@ -443,12 +463,12 @@ final class Shrinker {
         }
     }
 
-    /** Moves value from an earlier choice to a later one (keeps their sum; shortlex-smaller). */
+    /** Moves value from an earlier choice to a related later one (keeps their sum; shortlex-smaller). */
     private void redistribute() {
         for (int i = 0; i < best.choices().length; i++) {
-            for (int j = i + 1; j < Math.min(best.choices().length, i + window()); j++) {
+            for (int j = i + 1; j < best.choices().length; j++) {
                 long[] b = best.choices();
-                if (b[i] == 0) {
+                if (j >= b.length || b[i] == 0 || !related(i, j)) {
                     continue;
                 }
                 final int fi = i;
@@ -461,10 +481,6 @@ final class Shrinker {
                 });
             }
         }
-    }
-
-    private int window() {
-        return best.choices().length <= 32 ? best.choices().length : 8;
     }
 
     interface LongPredicate {

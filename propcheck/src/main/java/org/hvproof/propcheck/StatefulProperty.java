@@ -193,13 +193,13 @@ public final class StatefulProperty<S> implements Property {
                     return failed(src, ctx, trace, f);
                 }
             }
-            return new Execution(Execution.Status.PASSED, src.choices(), src.spans(), null, List.of(), trace.size(),
+            return new Execution(Execution.Status.PASSED, src.choices(), src.maxes(), src.spans(), null, List.of(), trace.size(),
                     ctx.labels(), ctx.notes(), null);
         } catch (Invalid e) {
-            return new Execution(Execution.Status.INVALID, src.choices(), src.spans(), null, List.of(), trace.size(),
+            return new Execution(Execution.Status.INVALID, src.choices(), src.maxes(), src.spans(), null, List.of(), trace.size(),
                     ctx.labels(), ctx.notes(), null);
         } catch (FilterExhaustedException e) {
-            return new Execution(Execution.Status.INVALID, src.choices(), src.spans(), null, List.of(), trace.size(),
+            return new Execution(Execution.Status.INVALID, src.choices(), src.maxes(), src.spans(), null, List.of(), trace.size(),
                     ctx.labels(), ctx.notes(), src.isReplaying() ? null : e);
         } catch (Throwable t) {
             // an action generator threw: report it as a failure of the step being drawn
@@ -222,7 +222,7 @@ public final class StatefulProperty<S> implements Property {
             try {
                 inv.getValue().accept(sys);
             } catch (InvariantFalse e) {
-                return new Failure(inv.getKey(), null, null, step, describe(sys));
+                return new Failure(inv.getKey(), "returned false", null, step, describe(sys));
             } catch (Throwable t) {
                 Throwable c = Engine.catchable(t);
                 return new Failure(inv.getKey(), String.valueOf(c.getMessage()), c, step, describe(sys));
@@ -240,7 +240,7 @@ public final class StatefulProperty<S> implements Property {
     }
 
     private static Execution failed(DataSource src, Context ctx, List<Object> trace, Failure f) {
-        return new Execution(Execution.Status.FAILED, src.choices(), src.spans(), f, List.copyOf(trace), trace.size(),
+        return new Execution(Execution.Status.FAILED, src.choices(), src.maxes(), src.spans(), f, List.copyOf(trace), trace.size(),
                 ctx.labels(), ctx.notes(), null);
     }
 

@@ -66,7 +66,7 @@ public final class ValueProperty<T> implements Property {
             return done(src, Execution.Status.INVALID, null, null, ctx, src.isReplaying() ? null : e);
         } catch (Throwable t) {
             Throwable c = Engine.catchable(t);
-            return new Execution(Execution.Status.FAILED, src.choices(), src.spans(),
+            return new Execution(Execution.Status.FAILED, src.choices(), src.maxes(), src.spans(),
                     new Failure("generator", "generator " + b.gen.describe() + " threw " + c, c, 1, null),
                     List.of("(generator threw)"), 1, ctx.labels(), ctx.notes(), null);
         }
@@ -94,7 +94,7 @@ public final class ValueProperty<T> implements Property {
         } else if (status == Execution.Status.FAILED) {
             shown = List.of("null");
         }
-        return new Execution(status, src.choices(), src.spans(), f, shown, 1, ctx.labels(), ctx.notes(), error);
+        return new Execution(status, src.choices(), src.maxes(), src.spans(), f, shown, 1, ctx.labels(), ctx.notes(), error);
     }
 
     private String describeValue(T value) {

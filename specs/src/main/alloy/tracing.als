@@ -1,0 +1,299 @@
+/*
+ * tracing: the write-tracing service every other hvproof mechanism builds on.
+ *
+ * What it models. A write trace on a guest-physical page is a cleared write bit in the
+ * nested page table plus a handler: a guest write to a page whose bit is clear faults to
+ * the hypervisor, whose handler raises one notification (naming the vCPU, the page and
+ * the offset) and then completes the write. Traces have owners (the mechanisms that asked
+ * for them): a page may be traced by several owners at once, and its write bit is set
+ * again only when the last owner removes its trace. A write that crosses a page boundary
+ * touches the last offset of one page and the first offset of the next, and is handled
+ * page by page.
+ *
+ * What it leaves out. Byte contents and what a completed write stores; guest page-table
+ * walks (accesses arrive already translated to guest-physical pages); page adjacency (a
+ * crossing write touches any two distinct pages); timing, and concurrency inside one step
+ * (steps interleave: one operation per step); read/execute bits, which tracing never changes.
+ *
+ * Observations. Hypervisor.notified holds exactly the notifications raised by the step
+ * that led to the current state; it is empty initially and after every step that raises
+ * none. Notifications are atoms rather than tuples, so a duplicated notification (two
+ * atoms naming the same vCPU, page and offset) is expressible, and "exactly one" in
+ * TRACE-1 is a real constraint. The pool is static (an atom's vCPU, page and offset never
+ * change), so within a scope of 3 a trace raises notifications with at most 3 distinct
+ * contents; every claim here is refuted by a single faulty step, which fits.
+ *
+ * Mutants these checks catch (run by hand when this spec was written): removeTrace setting
+ * the write bit although another owner remains (WriteBitMatchesTraces, TRACE-1, TRACE-3
+ * checks fail); removeTrace never setting the bit again, a stale trace (WriteBit, TRACE-2
+ * and TRACE-3 checks fail); the handler raising two notifications for a page (TRACE-1 fails).
+ *
+ * Claim ids (convention read by org.hvproof.specs.AlloyRunner). The comment lines directly
+ * above a command, and for a check also the comment lines directly above the assert it
+ * checks, name the claims the command speaks for, as ids like TRACE-1 (regex
+ * \b[A-Z]+-\d+\b). Every command states its expected outcome: expect 0 for a check that
+ * must hold or a run that must be impossible, expect 1 for a run that must have an
+ * instance or a check that must fail.
+ *
+ * Names match the Java model (org.hvproof.model.tracing): VCpu, Page, Owner, Offset,
+ * traces, addTrace, removeTrace, write, writeCrossing, read, writeTraced.
+ */
+module tracing
+
+sig VCpu {}
+
+/* A guest-physical page. traces: the owners that currently trace it. */
+sig Page {
+  var traces: set Owner
+}
+
+/* Whoever asked for a trace: another mechanism (tree, integrity, migration, ...). */
+sig Owner {}
+
+/* An offset inside a page. A crossing write touches LastOffset of its first page and
+   FirstOffset of its second. */
+sig Offset {}
+one sig FirstOffset, LastOffset extends Offset {}
+
+/* The nested page table's write bits: a page is in writable when its bit is set. */
+one sig NestedPageTable {
+  var writable: set Page
+}
+
+/* A notification to the hypervisor. A static pool of atoms; a step raises some of them. */
+sig Notification {
+  vcpu: one VCpu,
+  page: one Page,
+  offset: one Offset
+}
+
+one sig Hypervisor {
+  var notified: set Notification   -- raised by the step that led to this state
+}
+
+let unchanged[r] { r' = r }
+
+/* A page is write-traced when some owner traces it. */
+pred writeTraced[p: Page] { some p.traces }
+
+fun tracedPages: set Page { traces.Owner }
+
+fact init {
+  no traces
+  NestedPageTable.writable = Page
+  no Hypervisor.notified
+}
+
+/*
+ * The write-trace handler for one guest access of v that touches the pages and offsets
+ * in `touched` (a function from page to offset). The hardware consults each touched
+ * page's write bit; every page whose bit is clear faults, and the handler raises exactly
+ * one notification for it, naming v, the page and the offset, before completing the write.
+ * Pages whose bit is set are written without the hypervisor seeing anything.
+ */
+pred handled[v: VCpu, touched: Page -> Offset] {
+  let faulting = (Page - NestedPageTable.writable) <: touched {
+    all n: Hypervisor.notified' | n.vcpu = v and n.page -> n.offset in faulting
+    all p: faulting.Offset | one n: Hypervisor.notified' | n.page = p
+  }
+}
+
+/* Owner o starts tracing page p: the write bit is cleared (it may be clear already). */
+pred addTrace[o: Owner, p: Page] {
+  -- guard: o does not trace p yet (a second request by the same owner is refused)
+  o not in p.traces
+  -- effect
+  traces' = traces + p -> o
+  NestedPageTable.writable' = NestedPageTable.writable - p
+  no Hypervisor.notified'
+}
+
+/* Owner o stops tracing p: the bit is set again only if no other owner still traces p. */
+pred removeTrace[o: Owner, p: Page] {
+  -- guard: o traces p
+  o in p.traces
+  -- effect
+  traces' = traces - p -> o
+  no p.traces' implies NestedPageTable.writable' = NestedPageTable.writable + p
+               else unchanged[NestedPageTable.writable]
+  no Hypervisor.notified'
+}
+
+/* A guest write by v to page p at offset off. */
+pred write[v: VCpu, p: Page, off: Offset] {
+  handled[v, p -> off]
+  unchanged[traces]
+  unchanged[NestedPageTable.writable]
+}
+
+/* A guest write by v crossing from the end of p1 into the start of p2. */
+pred writeCrossing[v: VCpu, p1, p2: Page] {
+  -- guard: two distinct pages (adjacency is not modelled)
+  p1 != p2
+  handled[v, p1 -> LastOffset + p2 -> FirstOffset]
+  unchanged[traces]
+  unchanged[NestedPageTable.writable]
+}
+
+/* A guest read: read bits are never cleared, so a read never reaches the handler. */
+pred read[v: VCpu, p: Page] {
+  unchanged[traces]
+  unchanged[NestedPageTable.writable]
+  no Hypervisor.notified'
+}
+
+pred stutter {
+  unchanged[traces]
+  unchanged[NestedPageTable.writable]
+  no Hypervisor.notified'
+}
+
+fact operations {
+  always (
+    (some o: Owner, p: Page | addTrace[o, p] or removeTrace[o, p])
+    or (some v: VCpu, p: Page, off: Offset | write[v, p, off])
+    or (some v: VCpu, disj p1, p2: Page | writeCrossing[v, p1, p2])
+    or (some v: VCpu, p: Page | read[v, p])
+    or stutter
+  )
+}
+
+----------------------------------------------------------------------------------------
+-- The mechanism's invariant: a page's write bit is clear exactly when it is traced.
+-- It is what connects the owners' bookkeeping (traces) to what the hardware does.
+
+pred writeBitMatchesTraces { NestedPageTable.writable = Page - tracedPages }
+
+-- Supports TRACE-1, TRACE-2: holds in every reachable state.
+assert WriteBitMatchesTraces { always writeBitMatchesTraces }
+check WriteBitMatchesTraces for 3 but 8 steps expect 0
+
+-- Supports TRACE-1, TRACE-2: the invariant in inductive style, base case.
+check WriteBitInitially { writeBitMatchesTraces } for 3 but 1 steps expect 0
+
+-- Supports TRACE-1, TRACE-2: the invariant in inductive style, one step from a state
+-- that satisfies it. fact init pins state 0, so this is the base-plus-one-step half of
+-- induction; WriteBitMatchesTraces above covers longer runs.
+check WriteBitPreserved {
+  writeBitMatchesTraces implies after writeBitMatchesTraces
+} for 3 but 2 steps expect 0
+
+----------------------------------------------------------------------------------------
+-- TRACE-1: every guest write to a traced page produces exactly one notification naming
+-- the vCPU, the guest-physical page and the offset, and nothing else.
+assert TRACE1_TracedWriteNotifiesOnce {
+  always all v: VCpu, p: Page, off: Offset |
+    (write[v, p, off] and writeTraced[p]) implies {
+      one Hypervisor.notified'
+      Hypervisor.notified'.vcpu = v
+      Hypervisor.notified'.page = p
+      Hypervisor.notified'.offset = off
+    }
+}
+check TRACE1_TracedWriteNotifiesOnce for 3 but 8 steps expect 0
+
+-- TRACE-1: a write crossing two pages yields one notification per traced page it
+-- touches (at the offset it touches there), and none for an untraced one.
+assert TRACE1_CrossingWriteNotifiesPerTracedPage {
+  always all v: VCpu, disj p1, p2: Page | writeCrossing[v, p1, p2] implies {
+    #Hypervisor.notified' = #((p1 + p2) & tracedPages)
+    all p: (p1 + p2) & tracedPages | one n: Hypervisor.notified' {
+      n.vcpu = v
+      n.page = p
+      n.offset = (p = p1 implies LastOffset else FirstOffset)
+    }
+  }
+}
+check TRACE1_CrossingWriteNotifiesPerTracedPage for 3 but 8 steps expect 0
+
+-- TRACE-1: a write to a traced page that notifies can happen.
+run TRACE1_NotifiedWrite {
+  eventually some v: VCpu, p: Page, off: Offset | writeTraced[p] and write[v, p, off]
+} for 3 but 8 steps expect 1
+
+-- TRACE-1: a crossing write over two traced pages, notifying twice, can happen.
+run TRACE1_CrossingWriteOverTwoTracedPages {
+  eventually some v: VCpu, disj p1, p2: Page |
+    writeTraced[p1] and writeTraced[p2] and writeCrossing[v, p1, p2]
+} for 3 but 8 steps expect 1
+
+----------------------------------------------------------------------------------------
+-- TRACE-2: a write to a page with no trace produces no notification.
+assert TRACE2_UntracedWriteIsSilent {
+  always all v: VCpu, p: Page, off: Offset |
+    (write[v, p, off] and not writeTraced[p]) implies no Hypervisor.notified'
+}
+check TRACE2_UntracedWriteIsSilent for 3 but 8 steps expect 0
+
+-- TRACE-2: more generally, every notification any step raises names a page that was
+-- traced when the step began.
+assert TRACE2_NotificationsOnlyForTracedPages {
+  always all n: Hypervisor.notified' | writeTraced[n.page]
+}
+check TRACE2_NotificationsOnlyForTracedPages for 3 but 8 steps expect 0
+
+-- TRACE-2: an untraced write while another page is traced can happen.
+run TRACE2_SilentWriteBesideATrace {
+  eventually some v: VCpu, disj p, q: Page, off: Offset |
+    writeTraced[q] and not writeTraced[p] and write[v, p, off]
+} for 3 but 8 steps expect 1
+
+----------------------------------------------------------------------------------------
+-- TRACE-3: traces have owners. While any owner still traces a page its write bit stays
+-- clear (so writes to it keep notifying), and it stops being traced only in a step that
+-- removes its last owner's trace: a page traced by two owners stays traced until both
+-- have removed theirs.
+assert TRACE3_TracedUntilLastOwnerRemoves {
+  always all p: Page {
+    writeTraced[p] implies p not in NestedPageTable.writable
+    (writeTraced[p] and after not writeTraced[p]) implies
+      some o: Owner | p.traces = o and removeTrace[o, p]
+  }
+}
+check TRACE3_TracedUntilLastOwnerRemoves for 3 but 8 steps expect 0
+
+-- TRACE-3: the behaviour seen from outside: when one of several owners removes its
+-- trace, the next write to the page still notifies (the true twin of the deliberately
+-- wrong check at the end).
+assert TRACE3_RemainingOwnerKeepsNotifying {
+  always all o: Owner, p: Page | (removeTrace[o, p] and some p.traces - o) implies
+    after (all v: VCpu, off: Offset | write[v, p, off] implies
+             some n: Hypervisor.notified' | n.page = p)
+}
+check TRACE3_RemainingOwnerKeepsNotifying for 3 but 8 steps expect 0
+
+-- TRACE-3: removing the last trace on a page stops notifications for that page from
+-- the next step on, until some owner traces it again.
+assert TRACE3_LastRemovalSilencesPage {
+  always all o: Owner, p: Page | (removeTrace[o, p] and p.traces = o) implies
+    after ((some o2: Owner | addTrace[o2, p])
+           releases (no n: Hypervisor.notified' | n.page = p))
+}
+check TRACE3_LastRemovalSilencesPage for 3 but 8 steps expect 0
+
+-- TRACE-3: a doubly traced page loses one owner and still notifies on the next write.
+run TRACE3_DoublyTracedPageKeepsNotifying {
+  some disj o1, o2: Owner, p: Page | eventually {
+    o1 + o2 in p.traces
+    removeTrace[o1, p]
+    after (some v: VCpu, off: Offset | write[v, p, off] and after some Hypervisor.notified)
+  }
+} for 3 but 8 steps expect 1
+
+-- TRACE-3: removing the last trace, then a write to that page that is silent.
+run TRACE3_RemovalThenSilentWrite {
+  some o: Owner, p: Page | eventually {
+    p.traces = o
+    removeTrace[o, p]
+    after (some v: VCpu, off: Offset | write[v, p, off] and after no Hypervisor.notified)
+  }
+} for 3 but 8 steps expect 1
+
+-- TRACE-3, negative control: this claim is WRONG and the check must fail (expect 1).
+-- "Removing a trace stops notifications" is false for an owner that is not the last:
+-- the other owner's trace keeps the write bit clear, so the next write still notifies.
+-- If this check ever holds, the model has stopped distinguishing owners.
+check TRACE3_Wrong_AnyRemovalSilencesPage {
+  always all o: Owner, p: Page | removeTrace[o, p] implies
+    after (all v: VCpu, off: Offset | write[v, p, off] implies no Hypervisor.notified')
+} for 3 but 8 steps expect 1

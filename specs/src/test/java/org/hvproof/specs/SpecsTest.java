@@ -1,0 +1,30 @@
+package org.hvproof.specs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every command of every spec under {@code src/main/alloy}, each as its own test named
+ * {@code <spec> :: <command>}. A test fails when the command's outcome differs from its
+ * {@code expect}, or it cannot run, and prints the counterexample or instance.
+ */
+class SpecsTest {
+
+    @TestFactory
+    Stream<DynamicTest> everyCommandMeetsItsExpectation() {
+        AlloyRunner runner = new AlloyRunner();
+        List<SpecCommand> commands = runner.plan(List.of(AlloyRunner.SPEC_DIR_IN_MODULE));
+        assertThat(commands).as("commands under " + AlloyRunner.SPEC_DIR_IN_MODULE).isNotEmpty();
+        return commands.stream().map(command -> DynamicTest.dynamicTest(command.displayName(), () -> {
+            CommandOutcome outcome = runner.execute(command);
+            if (!outcome.asExpected()) {
+                fail(outcome.problem() + (outcome.rendering().isEmpty() ? "" : "\n" + outcome.rendering()));
+            }
+        }));
+    }
+}
