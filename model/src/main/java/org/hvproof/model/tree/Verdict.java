@@ -3,11 +3,11 @@ package org.hvproof.model.tree;
 /** The outcome of one named invariant: which claim, whether it holds, and what was found. */
 public record Verdict(String claim, String invariant, boolean holds, String detail) {
 
-    static Verdict ok(String claim, String invariant) {
+    public static Verdict ok(String claim, String invariant) {
         return new Verdict(claim, invariant, true, "");
     }
 
-    static Verdict check(String claim, String invariant, boolean holds, String detail) {
+    public static Verdict check(String claim, String invariant, boolean holds, String detail) {
         return new Verdict(claim, invariant, holds, holds ? "" : detail);
     }
 
