@@ -1,0 +1,14 @@
+package org.hvproof.model.integrity;
+
+import org.hvproof.model.tree.PageRange;
+
+/** The registered driver: its code pages, its data pages, and its entry point (a byte address). */
+public record Driver(PageRange code, PageRange data, long entryPoint) {
+    public boolean owns(long page) {
+        return code.contains(page) || data.contains(page);
+    }
+
+    public boolean overlaps(PageRange r) {
+        return code.overlaps(r) || data.overlaps(r);
+    }
+}

@@ -1,0 +1,37 @@
+package org.hvproof.model.integrity;
+
+import org.hvproof.model.tree.PageRange;
+import org.hvproof.model.tree.Writer;
+
+/** What can happen in one step. Raw arguments, as a guest would pass them: may be hostile. */
+public sealed interface IntegrityAction {
+
+    /** The driver's one-time registration hypercall. */
+    record Register(Writer caller, long codeStart, long codeLength, long dataStart, long dataLength,
+            long entryPoint) implements IntegrityAction {}
+
+    /** A call into integrity mode; the caller's instruction pointer is the address it comes from. */
+    record Enter(Writer caller) implements IntegrityAction {}
+
+    /** The driver leaves integrity mode. */
+    record Exit(Writer caller) implements IntegrityAction {}
+
+    /** An interrupt arrives on the vCPU. */
+    record Interrupt(int vcpu, int vector) implements IntegrityAction {}
+
+    /** A fault (exception) on the vCPU. */
+    record Fault(int vcpu, int vector) implements IntegrityAction {}
+
+    /** Protect {@code [start, start + length)} with the action of raw code {@code actionCode}. */
+    record Protect(Writer caller, long start, long length, long actionCode) implements IntegrityAction {}
+
+    /** Remove the protection of {@code [start, start + length)}. */
+    record Unprotect(Writer caller, long start, long length) implements IntegrityAction {}
+
+    /** A guest write of a guest-physical byte address. */
+    record GuestWrite(Writer writer, long address) implements IntegrityAction {
+        public long page() {
+            return address >>> PageRange.PAGE_SHIFT;
+        }
+    }
+}

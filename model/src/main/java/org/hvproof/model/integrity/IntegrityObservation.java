@@ -1,0 +1,17 @@
+package org.hvproof.model.integrity;
+
+import org.hvproof.model.tree.AlertAction;
+import org.hvproof.model.tree.Writer;
+
+/** What an observer outside the guest sees of one step. */
+public sealed interface IntegrityObservation {
+
+    /** The result code of a hypercall. */
+    record RequestResult(IntegrityCode code) implements IntegrityObservation {}
+
+    /** A monitored page was written: page, cause, the action performed, who wrote. */
+    record WriteAlert(long page, Cause cause, AlertAction action, Writer writer) implements IntegrityObservation {}
+
+    /** A hypercall broke the policy (wrong entry, refused request, second registration). */
+    record PolicyAlert(Cause cause, Writer caller) implements IntegrityObservation {}
+}

@@ -1,0 +1,28 @@
+package org.hvproof.model.tree;
+
+/**
+ * Fixed parameters of one tree: guest memory size, the pool of guest pages the hypervisor
+ * takes node pages from, and the largest request it accepts.
+ */
+public record TreeConfig(long guestPages, long poolFirst, int poolSize, int maxPagesPerRequest) {
+    public TreeConfig {
+        if (guestPages <= 0 || poolFirst < 0 || poolSize <= 0 || poolFirst + poolSize > guestPages
+                || maxPagesPerRequest <= 0) {
+            throw new IllegalArgumentException("bad tree config: " + guestPages + " pages, pool ["
+                    + poolFirst + ", +" + poolSize + "), max " + maxPagesPerRequest + " per request");
+        }
+    }
+
+    /**
+     * A small guest: 1024 pages, node pool at pages 768..1023, at most 64 pages a request.
+     * Node pages are keys too, and an order-4 tree filled in key order keeps leaves half full,
+     * so the pool needs about as many pages as are mapped.
+     */
+    public static TreeConfig small() {
+        return new TreeConfig(1024, 768, 256, 64);
+    }
+
+    public PageRange pool() {
+        return new PageRange(poolFirst, poolSize);
+    }
+}
