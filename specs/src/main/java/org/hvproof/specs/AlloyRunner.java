@@ -69,7 +69,7 @@ public final class AlloyRunner {
      */
     public AlloyRunner(String solverName, RunListener listener) {
         this.solver = SolverChoice.resolve(solverName);
-        this.listener = listener == null ? RunListener.NONE : listener;
+        this.listener = listener == null ? RunListener.NONE : RunListener.serialized(listener);
     }
 
     /** The id of the SAT solver this runner uses, e.g. {@code minisat}. */
@@ -77,13 +77,66 @@ public final class AlloyRunner {
         return solver;
     }
 
-    /** Parses and executes everything in {@code specDirsOrFiles}, in path order, command by command. */
+    /**
+     * Parses and executes everything in {@code specDirsOrFiles}; outcomes come back in path
+     * order, command by command, whatever order the solver threads finished in.
+     */
     public List<CommandOutcome> run(List<Path> specDirsOrFiles) {
+        return executeAll(plan(specDirsOrFiles));
+    }
+
+    /**
+     * Solvers running at once: {@code -Dhvproof.alloy.threads=N}, else one per available
+     * processor. Each command is solved on one thread; commands are independent, and a spec's
+     * parsed module is only read while solving.
+     */
+    public static int threads() {
+        int configured = Integer.getInteger("hvproof.alloy.threads", Runtime.getRuntime().availableProcessors());
+        return Math.max(1, configured);
+    }
+
+    /** Executes {@code commands} on {@link #threads()} threads; the result keeps their order. */
+    public List<CommandOutcome> executeAll(List<SpecCommand> commands) {
+        List<java.util.concurrent.Future<CommandOutcome>> pending = submitAll(commands);
         List<CommandOutcome> outcomes = new ArrayList<>();
-        for (SpecCommand command : plan(specDirsOrFiles)) {
-            outcomes.add(execute(command));
+        for (java.util.concurrent.Future<CommandOutcome> f : pending) {
+            outcomes.add(await(f));
         }
         return outcomes;
+    }
+
+    /**
+     * Starts solving every command in the background and returns one future per command, in
+     * order; a caller (a JUnit factory) can then report each as it is ready.
+     */
+    public List<java.util.concurrent.Future<CommandOutcome>> submitAll(List<SpecCommand> commands) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(threads(), Math.max(1, commands.size())), r -> {
+                    Thread t = new Thread(r, "alloy-solver");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<CommandOutcome>> futures = new ArrayList<>();
+            for (SpecCommand command : commands) {
+                futures.add(pool.submit(() -> execute(command)));
+            }
+            return futures;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** The outcome of a submitted command; a solver thread that died is reported as the command's error. */
+    public static CommandOutcome await(java.util.concurrent.Future<CommandOutcome> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the Alloy solver", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Alloy solver thread failed: " + e.getCause(), e.getCause());
+        }
     }
 
     /**

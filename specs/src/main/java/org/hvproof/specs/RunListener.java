@@ -30,4 +30,37 @@ public interface RunListener {
     /** {@code command} finished, as expected or not. */
     default void commandFinished(CommandOutcome outcome) {
     }
+
+    /** A listener whose callbacks never overlap, for a runner that solves on several threads. */
+    static RunListener serialized(RunListener inner) {
+        if (inner == NONE) {
+            return NONE;
+        }
+        return new RunListener() {
+            @Override
+            public synchronized void specParsed(Path spec, int commands) {
+                inner.specParsed(spec, commands);
+            }
+
+            @Override
+            public synchronized void warning(Path spec, String message) {
+                inner.warning(spec, message);
+            }
+
+            @Override
+            public synchronized void commandStarted(SpecCommand command) {
+                inner.commandStarted(command);
+            }
+
+            @Override
+            public synchronized void progress(SpecCommand command, String message) {
+                inner.progress(command, message);
+            }
+
+            @Override
+            public synchronized void commandFinished(CommandOutcome outcome) {
+                inner.commandFinished(outcome);
+            }
+        };
+    }
 }
