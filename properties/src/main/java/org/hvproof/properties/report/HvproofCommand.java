@@ -83,6 +83,10 @@ public final class HvproofCommand implements Callable<Integer> {
         @Option(names = "--seed", paramLabel = "S", description = "Seed for every property. Default: a fresh one, printed.")
         Long seed;
 
+        @Option(names = "--replay", paramLabel = "TOKEN",
+                description = "Re-run exactly the failing case a report printed (its 'replay' token); use with --claim.")
+        String replay;
+
         @Option(names = "--solver", paramLabel = "NAME",
                 description = "SAT solver for Alloy: minisat, minisat.prover, glucose, sat4j. Default: a native one if it loads, else sat4j.")
         String solver;
@@ -150,7 +154,7 @@ public final class HvproofCommand implements Callable<Integer> {
             // and misses its expectation (or does not parse) still fails the run below.
             err.printf(Locale.ROOT, "hvproof: properties (seed %d, tries %s)%n", runSeed,
                     tries == null ? "per property" : tries.toString());
-            List<PropertyCheck> props = propertyBackend.run(ids, tries, runSeed,
+            List<PropertyCheck> props = propertyBackend.run(ids, tries, runSeed, replay,
                     line -> err.println("  property " + line));
             List<ClaimResult> results = selected.stream().map(e -> ClaimResult.of(e, alloy, props)).toList();
             String settings = String.format(Locale.ROOT, "seed %d, tries %s, solver %s, %.1f s", runSeed,

@@ -10,7 +10,9 @@ public interface PropertyBackend {
      * @param claimIds the claims whose properties to run
      * @param tries    tries per property, or null for each property's default
      * @param seed     the seed, or null for a fresh one
+     * @param replay   a replay token from a failure report, or null; the property it belongs to
+     *                 re-runs exactly that case, the others run normally
      * @param progress receives one line per finished property
      */
-    List<PropertyCheck> run(Set<String> claimIds, Integer tries, Long seed, Consumer<String> progress);
+    List<PropertyCheck> run(Set<String> claimIds, Integer tries, Long seed, String replay, Consumer<String> progress);
 }

@@ -74,7 +74,8 @@ final class SuitePropertyBackend implements PropertyBackend {
     }
 
     @Override
-    public List<PropertyCheck> run(Set<String> claimIds, Integer tries, Long seed, Consumer<String> progress) {
+    public List<PropertyCheck> run(Set<String> claimIds, Integer tries, Long seed, String replay,
+                                   Consumer<String> progress) {
         List<ClaimedProperty> selected = discover().stream()
                 .filter(c -> c.claimIds().stream().anyMatch(claimIds::contains)).toList();
         List<PropertyCheck> out = new ArrayList<>();
@@ -90,6 +91,9 @@ final class SuitePropertyBackend implements PropertyBackend {
                 // One run seed, but a different stream per property, so properties that share a
                 // trace generator explore different traces. The result records the seed used.
                 overrides = overrides.withSeed(seed ^ (0x9E3779B97F4A7C15L * property.name().hashCode()));
+            }
+            if (replay != null) {
+                overrides = overrides.withReplay(replay);
             }
             long t0 = System.nanoTime();
             PropertyResult r = property.run(overrides);

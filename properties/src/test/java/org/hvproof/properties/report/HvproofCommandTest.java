@@ -37,7 +37,7 @@ class HvproofCommandTest {
     }
 
     private PropertyBackend passingProperties() {
-        return (ids, tries, seed, progress) -> {
+        return (ids, tries, seed, replay, progress) -> {
             askedFor.add(ids);
             return ids.stream().map(id -> new PropertyCheck("p-" + id, Set.of(id), tries == null ? 1000 : tries,
                     100, true, seed, null, 1, "")).toList();
