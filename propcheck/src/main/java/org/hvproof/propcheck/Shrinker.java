@@ -135,8 +135,8 @@ final class Shrinker {
                 continue;
             }
             Span s = spans[i];
-            if (!structural(s) || s.length() == 0) {
-                i--;
+            if (!structural(s) || s.length() == 0 || (s.length() == 1 && best.choices()[s.start()] == 0)) {
+                i--; // a lone zero is a list's "stop": deleting it only runs the list into what follows
                 continue;
             }
             if (deleteRange(s.start(), s.end())) {
@@ -199,12 +199,22 @@ final class Shrinker {
             int i = best.choices().length - k;
             while (i >= 0) {
                 long[] b = best.choices();
-                if (i + k <= b.length && (b[i] != 0 || b[i + k - 1] != 0)) {
+                if (i + k <= b.length && (b[i] != 0 || b[i + k - 1] != 0) && (k == 1 || spanEndsAt(i + 1))) {
                     deleteRange(i, i + k);
                 }
                 i--;
             }
         }
+    }
+
+    /** True when some span ends at position p (a pair straddling p joins two structural units). */
+    private boolean spanEndsAt(int p) {
+        for (Span s : best.spans()) {
+            if (s.end() == p && s.length() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Deletes any span once, for the spans the structural pass does not know about. */
@@ -246,13 +256,13 @@ final class Shrinker {
         }
     }
 
-    /** Sets whole spans to zeros. */
+    /** Sets whole spans to zeros (a drawn value to its simplest form in one step). */
     private void zeroSpans() {
         for (int i = 0; i < best.spans().length; i++) {
             Span s = best.spans()[i];
             long[] b = best.choices();
-            if (s.length() < 2 || s.end() > b.length) {
-                continue;
+            if (s.length() < 2 || s.end() > b.length || structural(s)) {
+                continue; // structural spans are deleted instead; zeroing one would mostly just end a list
             }
             boolean nonZero = false;
             for (int j = s.start(); j < s.end(); j++) {
@@ -281,8 +291,16 @@ final class Shrinker {
         if (v == 1 || setAndConsider(i, 1)) {
             return;
         }
+        // Counterexamples mostly have small values: probe 2, 4, 8, 16 before bisecting the whole range.
         long lo = 1;
         long hi = v;
+        for (long probe = 2; probe <= 16 && probe < hi; probe *= 2) {
+            if (setAndConsider(i, probe)) {
+                hi = Math.min(probe, best.choices().length > i ? best.choices()[i] : probe);
+                break;
+            }
+            lo = probe;
+        }
         while (hi - lo > 1 && i < best.choices().length) {
             long mid = lo + (hi - lo) / 2;
             if (setAndConsider(i, mid)) {
@@ -440,7 +458,26 @@ final class Shrinker {
      */
     private boolean related(int i, int j) {
         long[] m = best.maxes();
-        return j == i + 1 || (m[i] == m[j] && m[i] > 1);
+        return (m[i] == m[j] && m[i] > 1) || (j == i + 1 && innermost(i) == innermost(j));
+    }
+
+    private Execution innermostFor;
+    private int[] innermost;
+
+    /** Index of the innermost span containing choice p (-1: none), cached per current best. */
+    private int innermost(int p) {
+        if (innermostFor != best) {
+            innermostFor = best;
+            innermost = new int[best.choices().length];
+            java.util.Arrays.fill(innermost, -1);
+            Span[] spans = best.spans();
+            for (int k = 0; k < spans.length; k++) { // pre-order: later spans are nested deeper
+                for (int q = spans[k].start(); q < spans[k].end() && q < innermost.length; q++) {
+                    innermost[q] = k;
+                }
+            }
+        }
+        return p < innermost.length ? innermost[p] : -1;
     }
 
     /** Lowers two related choices by the same amount (keeps their difference). */
