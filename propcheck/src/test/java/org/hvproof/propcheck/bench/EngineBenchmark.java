@@ -1,0 +1,77 @@
+package org.hvproof.propcheck.bench;
+
+import org.hvproof.propcheck.Action;
+import org.hvproof.propcheck.Gen;
+import org.hvproof.propcheck.Gens;
+import org.hvproof.propcheck.Property;
+import org.hvproof.propcheck.PropertyResult;
+import org.hvproof.propcheck.Settings;
+import org.hvproof.propcheck.StatefulProperty;
+
+/**
+ * Throughput of the engine itself (not a test): tries per second of a trivial value property and
+ * actions per second of a trivial state-machine trace. Run after {@code mvn -pl propcheck test-compile}:
+ * {@code java -cp propcheck/target/classes:propcheck/target/test-classes org.hvproof.propcheck.bench.EngineBenchmark}.
+ */
+public final class EngineBenchmark {
+
+    private EngineBenchmark() {
+    }
+
+    /** A counter with a model, the smallest useful system under test. */
+    static final class Counter {
+        int value;
+        int model;
+    }
+
+    private static final Action<Counter> INC = Action.of("increment", c -> {
+        c.value++;
+        c.model++;
+    });
+    private static final Action<Counter> DEC = Action.of("decrement", c -> {
+        c.value--;
+        c.model--;
+    });
+
+    /** Prints the figures; each measurement is repeated after a warm-up and the best of 3 kept. */
+    public static void main(String[] args) {
+        Gen<Integer> ints = Gens.integers();
+        Property value = Property.forAll(ints).named("bench: trivial value property").check(i -> true);
+        Gen<Integer> add = Gens.integers(-100, 100);
+        Property stateful = StatefulProperty.<Counter>named("bench: trivial state machine")
+                .initial(Counter::new)
+                .actions(c -> Gens.<Action<Counter>>mix()
+                        .add(2, Gens.constant(INC))
+                        .add(1, Gens.constant(DEC))
+                        .add(1, add.map(n -> Action.of("add " + n, (Counter x) -> {
+                            x.value += n;
+                            x.model += n;
+                        })))
+                        .build())
+                .invariant("agrees with model", c -> c.value == c.model);
+
+        Settings valueRun = Settings.none().withTries(200_000).withSeed(1).withQuiet(true);
+        Settings traceRun = Settings.none().withTries(2_000).withMaxSteps(100).withSeed(1).withQuiet(true);
+        value.run(valueRun.withTries(50_000));
+        stateful.run(traceRun.withTries(500));
+
+        double bestTries = 0;
+        double bestActions = 0;
+        long steps = 0;
+        for (int round = 0; round < 3; round++) {
+            long t0 = System.nanoTime();
+            PropertyResult r = value.run(valueRun);
+            double s = (System.nanoTime() - t0) / 1e9;
+            bestTries = Math.max(bestTries, r.tries() / s);
+
+            t0 = System.nanoTime();
+            PropertyResult t = stateful.run(traceRun);
+            s = (System.nanoTime() - t0) / 1e9;
+            bestActions = Math.max(bestActions, t.steps() / s);
+            steps = t.steps();
+        }
+        System.out.printf("value property (integers(), check true):   %,.0f tries/s%n", bestTries);
+        System.out.printf("state machine (3 actions, 1 invariant):    %,.0f actions/s (%,d actions in 2,000 traces of <= 100 steps)%n",
+                bestActions, steps);
+    }
+}
