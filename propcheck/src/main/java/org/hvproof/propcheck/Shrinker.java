@@ -23,6 +23,7 @@ final class Shrinker {
     private final Function<long[], Execution> runner;
     private final int budget;
     private final Map<Key, Execution> cache = new HashMap<>();
+    private final java.util.BitSet recordedLengths = new java.util.BitSet();
     private Execution best;
     private int evaluations;
     private boolean exhausted;
@@ -34,7 +35,8 @@ final class Shrinker {
         this.best = failing;
         this.runner = runner;
         this.budget = budget;
-        cache.put(new Key(failing.choices()), failing);
+        cache.put(Key.of(failing.choices(), failing.choices().length), failing);
+        recordedLengths.set(failing.choices().length);
     }
 
     /** Property evaluations spent (cache hits are free). */
@@ -100,8 +102,11 @@ final class Shrinker {
         if (!Shortlex.less(candidate, best.choices())) {
             return false;
         }
-        Key key = new Key(candidate);
+        Key key = Key.of(candidate, candidate.length);
         Execution r = cache.get(key);
+        if (r == null) {
+            r = knownPrefix(candidate);
+        }
         if (r == null) {
             if (evaluations >= budget) {
                 throw BudgetExhausted.INSTANCE;
@@ -109,7 +114,8 @@ final class Shrinker {
             evaluations++;
             r = runner.apply(candidate);
             cache.put(key, r);
-            cache.putIfAbsent(new Key(r.choices()), r);
+            cache.putIfAbsent(Key.of(r.choices(), r.choices().length), r);
+            recordedLengths.set(r.choices().length);
         }
         if (r.failed() && Shortlex.less(r.choices(), best.choices())) {
             best = r;
@@ -118,11 +124,36 @@ final class Shrinker {
         return false;
     }
 
+    /**
+     * A run that consumed exactly a prefix of {@code candidate}: replay is deterministic, so the
+     * candidate would stop at the same point with the same outcome. Saves running candidates that only
+     * differ from a known case in choices it never reads (e.g. anything after a list's "stop").
+     */
+    private Execution knownPrefix(long[] candidate) {
+        for (int len = recordedLengths.nextSetBit(0); len >= 0 && len < candidate.length;
+                len = recordedLengths.nextSetBit(len + 1)) {
+            Execution r = cache.get(Key.of(candidate, len));
+            if (r != null && r.choices().length == len) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     // ---- passes ----
 
     private static boolean structural(Span s) {
         String l = s.label();
         return Gens.ELEMENT.equals(l) || Gens.ATTEMPT.equals(l) || StatefulProperty.STEP.equals(l);
+    }
+
+    /**
+     * An element or step span holding only a zero "continue?" choice: the end of a list or trace.
+     * Deleting it only runs the list into what follows; sorting it among elements means nothing.
+     */
+    private boolean isStop(Span s) {
+        return s.length() == 1 && best.choices()[s.start()] == 0
+                && (Gens.ELEMENT.equals(s.label()) || StatefulProperty.STEP.equals(s.label()));
     }
 
     /** Deletes list elements, trace steps and filter attempts, extending each success over preceding siblings. */
@@ -135,8 +166,8 @@ final class Shrinker {
                 continue;
             }
             Span s = spans[i];
-            if (!structural(s) || s.length() == 0 || (s.length() == 1 && best.choices()[s.start()] == 0)) {
-                i--; // a lone zero is a list's "stop": deleting it only runs the list into what follows
+            if (!structural(s) || s.length() == 0 || isStop(s)) {
+                i--;
                 continue;
             }
             if (deleteRange(s.start(), s.end())) {
@@ -366,7 +397,7 @@ final class Shrinker {
     }
 
     /** The contiguous run of siblings with the same label starting at spans[i], if spans[i] starts one. */
-    private static List<Span> siblingRunFrom(Span[] spans, int i) {
+    private List<Span> siblingRunFrom(Span[] spans, int i) {
         Span first = spans[i];
         List<Span> run = new ArrayList<>();
         run.add(first);
@@ -384,7 +415,8 @@ final class Shrinker {
         for (int j = i + 1; j < spans.length; j++) {
             Span t = spans[j];
             if (t.parent() == first.parent() && t.start() >= pos) {
-                if (t.start() == pos && t.label().equals(first.label()) && t.length() > 0) {
+                boolean stop = isStop(t);
+                if (t.start() == pos && t.label().equals(first.label()) && t.length() > 0 && !stop) {
                     run.add(t);
                     pos = t.end();
                 } else {
@@ -586,7 +618,19 @@ final class Shrinker {
         }
     }
 
+    /**
+     * Cache key: a choice sequence without its trailing zeros. Replay draws zeros past the end of its
+     * prefix, so sequences differing only in trailing zeros run identically.
+     */
     private record Key(long[] choices) {
+        static Key of(long[] c, int length) {
+            int n = length;
+            while (n > 0 && c[n - 1] == 0) {
+                n--;
+            }
+            return new Key(Arrays.copyOf(c, n));
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Key k && Arrays.equals(choices, k.choices);
