@@ -70,7 +70,8 @@ final class Shrinker {
     }
 
     private void cheapPasses() {
-        Runnable[] passes = {this::deleteStructural, this::liftToDescendant, this::minimiseChoices, this::sortSiblings};
+        Runnable[] passes = {this::deleteStructural, this::liftToDescendant, this::minimiseChoices,
+            this::minimiseDuplicates, this::sortSiblings};
         for (int i = 0; i < passes.length; i++) {
             int before = evaluations;
             passes[i].run();
@@ -87,12 +88,12 @@ final class Shrinker {
             int before = evaluations;
             passes[i].run();
             if (STATS != null) {
-                STATS[4 + i] += evaluations - before;
+                STATS[5 + i] += evaluations - before;
             }
         }
     }
 
-    /** Test hook: evaluations per pass (4 cheap, then 7 expensive), summed over shrinks; null when off. */
+    /** Test hook: evaluations per pass (5 cheap, then 7 expensive), summed over shrinks; null when off. */
     static long[] STATS;
 
     // ---- the core step ----
@@ -349,6 +350,52 @@ final class Shrinker {
             for (long d = 2; d <= 8 && cur - d >= 0; d++) {
                 if (setAndConsider(i, cur - d)) {
                     break;
+                }
+            }
+        }
+    }
+
+    /**
+     * Lowers together all choices that have the same bound and the same value: e.g. the page number
+     * of "map page 3", "trace page 3", "write page 3", which fail only while they agree.
+     */
+    private void minimiseDuplicates() {
+        Map<List<Long>, List<Integer>> groups = new java.util.LinkedHashMap<>();
+        long[] b = best.choices();
+        long[] m = best.maxes();
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] > 0 && m[i] > 1) {
+                groups.computeIfAbsent(List.of(m[i], b[i]), k -> new ArrayList<>()).add(i);
+            }
+        }
+        for (Map.Entry<List<Long>, List<Integer>> g : groups.entrySet()) {
+            List<Integer> idx = g.getValue();
+            if (idx.size() < 2) {
+                continue;
+            }
+            long[] base = best.choices();
+            long v = g.getKey().get(1);
+            java.util.function.LongPredicate setAll = x -> {
+                long[] c = base.clone();
+                for (int i : idx) {
+                    if (i >= c.length) {
+                        return false;
+                    }
+                    c[i] = x;
+                }
+                return consider(c);
+            };
+            if (setAll.test(0) || v == 1 || setAll.test(1)) {
+                continue;
+            }
+            long lo = 1;
+            long hi = v;
+            while (hi - lo > 1) {
+                long mid = lo + (hi - lo) / 2;
+                if (setAll.test(mid)) {
+                    hi = mid;
+                } else {
+                    lo = mid;
                 }
             }
         }

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Developer tool (not a test): property evaluations each shrink pass spends on two challenge rows over
  * seeds 1..20, to see where shrinking effort goes. Order: deleteStructural, liftToDescendant,
- * minimiseChoices, sortSiblings, deleteBlocks, lowerAndDelete, pairLower, stepDownChoices, zeroSpans,
+ * minimiseChoices, minimiseDuplicates, sortSiblings, deleteBlocks, lowerAndDelete, pairLower, stepDownChoices, zeroSpans,
  * deleteAnySpan, redistribute.
  */
 public final class ShrinkPassStatsMain {
@@ -28,7 +28,7 @@ public final class ShrinkPassStatsMain {
                     return r.equals(xs);
                 });
         for (ValueProperty<List<Integer>> p : List.of(distinct, reverse)) {
-            Shrinker.STATS = new long[11];
+            Shrinker.STATS = new long[12];
             for (long s = 1; s <= 20; s++) {
                 p.run(Settings.none().withSeed(s).withQuiet(true).withTries(1000));
             }
