@@ -131,9 +131,19 @@ final class Shrinker {
      * differ from a known case in choices it never reads (e.g. anything after a list's "stop").
      */
     private Execution knownPrefix(long[] candidate) {
+        // Keys hash like Arrays.hashCode over the prefix without trailing zeros; computing the prefix
+        // hashes once makes each probed length O(1) (plus a comparison when the hash matches).
+        int[] prefixHash = new int[candidate.length + 1];
+        int[] strippedLength = new int[candidate.length + 1];
+        prefixHash[0] = 1;
+        for (int i = 0; i < candidate.length; i++) {
+            prefixHash[i + 1] = 31 * prefixHash[i] + Long.hashCode(candidate[i]);
+            strippedLength[i + 1] = candidate[i] != 0 ? i + 1 : strippedLength[i];
+        }
         for (int len = recordedLengths.nextSetBit(0); len >= 0 && len < candidate.length;
                 len = recordedLengths.nextSetBit(len + 1)) {
-            Execution r = cache.get(Key.of(candidate, len));
+            int n = strippedLength[len];
+            Execution r = cache.get(new Key(candidate, n, prefixHash[n]));
             if (r != null && r.choices().length == len) {
                 return r;
             }
@@ -666,31 +676,46 @@ final class Shrinker {
     }
 
     /**
-     * Cache key: a choice sequence without its trailing zeros. Replay draws zeros past the end of its
-     * prefix, so sequences differing only in trailing zeros run identically.
+     * Cache key: the first {@code length} choices of {@code choices}, a sequence without its trailing
+     * zeros. Replay draws zeros past the end of its prefix, so sequences differing only in trailing
+     * zeros run identically. The array is not copied: keys are made from arrays never modified later.
      */
-    private record Key(long[] choices) {
+    private static final class Key {
+        private final long[] choices;
+        private final int length;
+        private final int hash;
+
+        Key(long[] choices, int length, int hash) {
+            this.choices = choices;
+            this.length = length;
+            this.hash = hash;
+        }
+
         static Key of(long[] c, int length) {
             int n = length;
             while (n > 0 && c[n - 1] == 0) {
                 n--;
             }
-            return new Key(Arrays.copyOf(c, n));
+            int h = 1;
+            for (int i = 0; i < n; i++) {
+                h = 31 * h + Long.hashCode(c[i]);
+            }
+            return new Key(c, n, h);
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(choices, k.choices);
+            return o instanceof Key k && k.hash == hash
+                    && Arrays.equals(choices, 0, length, k.choices, 0, k.length);
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(choices);
+            return hash;
         }
-
         @Override
         public String toString() {
-            return Arrays.toString(choices);
+            return Arrays.toString(Arrays.copyOf(choices, length));
         }
     }
 }
