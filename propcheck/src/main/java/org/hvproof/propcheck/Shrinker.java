@@ -13,7 +13,7 @@ import java.util.function.IntPredicate;
  * Shrinks a failing choice sequence to a locally minimal one in shortlex order, knowing nothing of the
  * types generated: it proposes smaller sequences (delete spans and blocks, lower single choices, lower
  * or rebalance pairs, sort and lift spans), reruns the property on each, and keeps any that still
- * fails. Every accepted step is strictly smaller in shortlex order, so shrinking terminates; a budget
+ * fails the same way (same check, same exception class). Every accepted step is strictly smaller in shortlex order, so shrinking terminates; a budget
  * of property evaluations bounds its cost.
  */
 final class Shrinker {
@@ -24,6 +24,7 @@ final class Shrinker {
     private final int budget;
     private final Map<Key, Execution> cache = new HashMap<>();
     private final java.util.BitSet recordedLengths = new java.util.BitSet();
+    private final Failure signature;
     private Execution best;
     private int evaluations;
     private boolean exhausted;
@@ -33,6 +34,7 @@ final class Shrinker {
             throw new IllegalArgumentException("can only shrink a failing case");
         }
         this.best = failing;
+        this.signature = failing.failure();
         this.runner = runner;
         this.budget = budget;
         cache.put(Key.of(failing.choices(), failing.choices().length), failing);
@@ -118,11 +120,23 @@ final class Shrinker {
             cache.putIfAbsent(Key.of(r.choices(), r.choices().length), r);
             recordedLengths.set(r.choices().length);
         }
-        if (r.failed() && Shortlex.less(r.choices(), best.choices())) {
+        if (r.failed() && Shortlex.less(r.choices(), best.choices()) && sameFailure(r)) {
             best = r;
             return true;
         }
         return false;
+    }
+
+    /**
+     * Only a case that fails the same way counts as smaller: the same invariant or check, and the same
+     * exception class if one was thrown. Otherwise a shrunk trace could "slip" to an unrelated
+     * failure and the report would name a different invariant from the one the search found.
+     */
+    private boolean sameFailure(Execution r) {
+        Failure a = r.failure();
+        Failure b = signature;
+        return a.check().equals(b.check())
+                && (a.cause() == null ? b.cause() == null : b.cause() != null && a.cause().getClass() == b.cause().getClass());
     }
 
     /**

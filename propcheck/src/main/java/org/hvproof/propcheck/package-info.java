@@ -16,8 +16,8 @@
  * {@link org.hvproof.propcheck.Settings} (tries, seed, steps, shrink budget, replay; also as system
  * properties) and {@link org.hvproof.propcheck.PropertyResult} (what a run found, and the report).
  *
- * <p>Not included: parallel execution, a database of past failures, and shrinking that keeps the
- * same failure: any failure counts, so a shrunk case may fail differently from the original (the
- * report shows the final one).
+ * <p>Shrinking keeps the failure that was found (same invariant or check, same exception class),
+ * so the report names the invariant the search broke. Not included: parallel execution, a
+ * database of past failures, and reporting several distinct failures from one run.
  */
 package org.hvproof.propcheck;
