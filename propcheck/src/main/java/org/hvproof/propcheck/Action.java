@@ -23,6 +23,35 @@ public interface Action<S> {
         void apply(S system) throws Exception;
     }
 
+    /** Body of an action that uses the context (labels, notes, further draws). */
+    @FunctionalInterface
+    interface ContextBody<S> {
+        /** Applies the action to the system. */
+        void apply(S system, Context ctx) throws Exception;
+    }
+
+    /** An action from a description and a body that uses the context. */
+    static <S> Action<S> of(String description, ContextBody<S> body) {
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(body, "body");
+        return new Action<>() {
+            @Override
+            public String describe() {
+                return description;
+            }
+
+            @Override
+            public void apply(S system, Context ctx) throws Exception {
+                body.apply(system, ctx);
+            }
+
+            @Override
+            public String toString() {
+                return description;
+            }
+        };
+    }
+
     /** An action from a description and a body. */
     static <S> Action<S> of(String description, Body<S> body) {
         Objects.requireNonNull(description, "description");

@@ -404,7 +404,12 @@ public final class Gens {
 
     private static <T> Gen<T> level(String description, Gen<T> base, Function<Gen<T>, Gen<T>> extend, int remaining) {
         if (remaining == 0) {
-            return base;
+            // At the bound the "recurse?" choice is still made, forced to "no": every level then takes
+            // the same choices, so the shrinker can lift a deep subtree to a shallower place intact.
+            return of(description, src -> {
+                src.choose(0);
+                return src.draw(base);
+            });
         }
         Gen<T> deeper = lazy(description, () -> level(description, base, extend, remaining - 1));
         Gen<T> extended = lazy(description + " (extended)", () -> extend.apply(deeper));

@@ -13,7 +13,7 @@ import java.util.function.IntPredicate;
  * Shrinks a failing choice sequence to a locally minimal one in shortlex order, knowing nothing of the
  * types generated: it proposes smaller sequences (delete spans and blocks, lower single choices, lower
  * or rebalance pairs, sort and lift spans), reruns the property on each, and keeps any that still
- * fails. Every accepted step is strictly smaller in shortlex order, so shrinking terminates; a budget
+ * fails the same way (same check, same exception class). Every accepted step is strictly smaller in shortlex order, so shrinking terminates; a budget
  * of property evaluations bounds its cost.
  */
 final class Shrinker {
@@ -23,6 +23,8 @@ final class Shrinker {
     private final Function<long[], Execution> runner;
     private final int budget;
     private final Map<Key, Execution> cache = new HashMap<>();
+    private final java.util.BitSet recordedLengths = new java.util.BitSet();
+    private final Failure signature;
     private Execution best;
     private int evaluations;
     private boolean exhausted;
@@ -32,9 +34,11 @@ final class Shrinker {
             throw new IllegalArgumentException("can only shrink a failing case");
         }
         this.best = failing;
+        this.signature = failing.failure();
         this.runner = runner;
         this.budget = budget;
-        cache.put(new Key(failing.choices()), failing);
+        cache.put(Key.of(failing.choices(), failing.choices().length), failing);
+        recordedLengths.set(failing.choices().length);
     }
 
     /** Property evaluations spent (cache hits are free). */
@@ -68,7 +72,8 @@ final class Shrinker {
     }
 
     private void cheapPasses() {
-        Runnable[] passes = {this::deleteStructural, this::liftToDescendant, this::minimiseChoices, this::sortSiblings};
+        Runnable[] passes = {this::deleteStructural, this::liftToDescendant, this::minimiseChoices,
+            this::minimiseDuplicates, this::sortSiblings};
         for (int i = 0; i < passes.length; i++) {
             int before = evaluations;
             passes[i].run();
@@ -85,12 +90,12 @@ final class Shrinker {
             int before = evaluations;
             passes[i].run();
             if (STATS != null) {
-                STATS[4 + i] += evaluations - before;
+                STATS[5 + i] += evaluations - before;
             }
         }
     }
 
-    /** Test hook: evaluations per pass (4 cheap, then 7 expensive), summed over shrinks; null when off. */
+    /** Test hook: evaluations per pass (5 cheap, then 7 expensive), summed over shrinks; null when off. */
     static long[] STATS;
 
     // ---- the core step ----
@@ -100,8 +105,11 @@ final class Shrinker {
         if (!Shortlex.less(candidate, best.choices())) {
             return false;
         }
-        Key key = new Key(candidate);
+        Key key = Key.of(candidate, candidate.length);
         Execution r = cache.get(key);
+        if (r == null) {
+            r = knownPrefix(candidate);
+        }
         if (r == null) {
             if (evaluations >= budget) {
                 throw BudgetExhausted.INSTANCE;
@@ -109,13 +117,52 @@ final class Shrinker {
             evaluations++;
             r = runner.apply(candidate);
             cache.put(key, r);
-            cache.putIfAbsent(new Key(r.choices()), r);
+            cache.putIfAbsent(Key.of(r.choices(), r.choices().length), r);
+            recordedLengths.set(r.choices().length);
         }
-        if (r.failed() && Shortlex.less(r.choices(), best.choices())) {
+        if (r.failed() && Shortlex.less(r.choices(), best.choices()) && sameFailure(r)) {
             best = r;
             return true;
         }
         return false;
+    }
+
+    /**
+     * Only a case that fails the same way counts as smaller: the same invariant or check, and the same
+     * exception class if one was thrown. Otherwise a shrunk trace could "slip" to an unrelated
+     * failure and the report would name a different invariant from the one the search found.
+     */
+    private boolean sameFailure(Execution r) {
+        Failure a = r.failure();
+        Failure b = signature;
+        return a.check().equals(b.check())
+                && (a.cause() == null ? b.cause() == null : b.cause() != null && a.cause().getClass() == b.cause().getClass());
+    }
+
+    /**
+     * A run that consumed exactly a prefix of {@code candidate}: replay is deterministic, so the
+     * candidate would stop at the same point with the same outcome. Saves running candidates that only
+     * differ from a known case in choices it never reads (e.g. anything after a list's "stop").
+     */
+    private Execution knownPrefix(long[] candidate) {
+        // Keys hash like Arrays.hashCode over the prefix without trailing zeros; computing the prefix
+        // hashes once makes each probed length O(1) (plus a comparison when the hash matches).
+        int[] prefixHash = new int[candidate.length + 1];
+        int[] strippedLength = new int[candidate.length + 1];
+        prefixHash[0] = 1;
+        for (int i = 0; i < candidate.length; i++) {
+            prefixHash[i + 1] = 31 * prefixHash[i] + Long.hashCode(candidate[i]);
+            strippedLength[i + 1] = candidate[i] != 0 ? i + 1 : strippedLength[i];
+        }
+        for (int len = recordedLengths.nextSetBit(0); len >= 0 && len < candidate.length;
+                len = recordedLengths.nextSetBit(len + 1)) {
+            int n = strippedLength[len];
+            Execution r = cache.get(new Key(candidate, n, prefixHash[n]));
+            if (r != null && r.choices().length == len) {
+                return r;
+            }
+        }
+        return null;
     }
 
     // ---- passes ----
@@ -123,6 +170,15 @@ final class Shrinker {
     private static boolean structural(Span s) {
         String l = s.label();
         return Gens.ELEMENT.equals(l) || Gens.ATTEMPT.equals(l) || StatefulProperty.STEP.equals(l);
+    }
+
+    /**
+     * An element or step span holding only a zero "continue?" choice: the end of a list or trace.
+     * Deleting it only runs the list into what follows; sorting it among elements means nothing.
+     */
+    private boolean isStop(Span s) {
+        return s.length() == 1 && best.choices()[s.start()] == 0
+                && (Gens.ELEMENT.equals(s.label()) || StatefulProperty.STEP.equals(s.label()));
     }
 
     /** Deletes list elements, trace steps and filter attempts, extending each success over preceding siblings. */
@@ -135,7 +191,7 @@ final class Shrinker {
                 continue;
             }
             Span s = spans[i];
-            if (!structural(s) || s.length() == 0) {
+            if (!structural(s) || s.length() == 0 || isStop(s)) {
                 i--;
                 continue;
             }
@@ -199,12 +255,22 @@ final class Shrinker {
             int i = best.choices().length - k;
             while (i >= 0) {
                 long[] b = best.choices();
-                if (i + k <= b.length && (b[i] != 0 || b[i + k - 1] != 0)) {
+                if (i + k <= b.length && (b[i] != 0 || b[i + k - 1] != 0) && (k == 1 || spanEndsAt(i + 1))) {
                     deleteRange(i, i + k);
                 }
                 i--;
             }
         }
+    }
+
+    /** True when some span ends at position p (a pair straddling p joins two structural units). */
+    private boolean spanEndsAt(int p) {
+        for (Span s : best.spans()) {
+            if (s.end() == p && s.length() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Deletes any span once, for the spans the structural pass does not know about. */
@@ -246,13 +312,13 @@ final class Shrinker {
         }
     }
 
-    /** Sets whole spans to zeros. */
+    /** Sets whole spans to zeros (a drawn value to its simplest form in one step). */
     private void zeroSpans() {
         for (int i = 0; i < best.spans().length; i++) {
             Span s = best.spans()[i];
             long[] b = best.choices();
-            if (s.length() < 2 || s.end() > b.length) {
-                continue;
+            if (s.length() < 2 || s.end() > b.length || structural(s)) {
+                continue; // structural spans are deleted instead; zeroing one would mostly just end a list
             }
             boolean nonZero = false;
             for (int j = s.start(); j < s.end(); j++) {
@@ -281,8 +347,16 @@ final class Shrinker {
         if (v == 1 || setAndConsider(i, 1)) {
             return;
         }
+        // Counterexamples mostly have small values: probe 2, 4, 8, 16 before bisecting the whole range.
         long lo = 1;
         long hi = v;
+        for (long probe = 2; probe <= 16 && probe < hi; probe *= 2) {
+            if (setAndConsider(i, probe)) {
+                hi = Math.min(probe, best.choices().length > i ? best.choices()[i] : probe);
+                break;
+            }
+            lo = probe;
+        }
         while (hi - lo > 1 && i < best.choices().length) {
             long mid = lo + (hi - lo) / 2;
             if (setAndConsider(i, mid)) {
@@ -300,6 +374,52 @@ final class Shrinker {
             for (long d = 2; d <= 8 && cur - d >= 0; d++) {
                 if (setAndConsider(i, cur - d)) {
                     break;
+                }
+            }
+        }
+    }
+
+    /**
+     * Lowers together all choices that have the same bound and the same value: e.g. the page number
+     * of "map page 3", "trace page 3", "write page 3", which fail only while they agree.
+     */
+    private void minimiseDuplicates() {
+        Map<List<Long>, List<Integer>> groups = new java.util.LinkedHashMap<>();
+        long[] b = best.choices();
+        long[] m = best.maxes();
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] > 0 && m[i] > 1) {
+                groups.computeIfAbsent(List.of(m[i], b[i]), k -> new ArrayList<>()).add(i);
+            }
+        }
+        for (Map.Entry<List<Long>, List<Integer>> g : groups.entrySet()) {
+            List<Integer> idx = g.getValue();
+            if (idx.size() < 2) {
+                continue;
+            }
+            long[] base = best.choices();
+            long v = g.getKey().get(1);
+            java.util.function.LongPredicate setAll = x -> {
+                long[] c = base.clone();
+                for (int i : idx) {
+                    if (i >= c.length) {
+                        return false;
+                    }
+                    c[i] = x;
+                }
+                return consider(c);
+            };
+            if (setAll.test(0) || v == 1 || setAll.test(1)) {
+                continue;
+            }
+            long lo = 1;
+            long hi = v;
+            while (hi - lo > 1) {
+                long mid = lo + (hi - lo) / 2;
+                if (setAll.test(mid)) {
+                    hi = mid;
+                } else {
+                    lo = mid;
                 }
             }
         }
@@ -348,7 +468,7 @@ final class Shrinker {
     }
 
     /** The contiguous run of siblings with the same label starting at spans[i], if spans[i] starts one. */
-    private static List<Span> siblingRunFrom(Span[] spans, int i) {
+    private List<Span> siblingRunFrom(Span[] spans, int i) {
         Span first = spans[i];
         List<Span> run = new ArrayList<>();
         run.add(first);
@@ -366,7 +486,8 @@ final class Shrinker {
         for (int j = i + 1; j < spans.length; j++) {
             Span t = spans[j];
             if (t.parent() == first.parent() && t.start() >= pos) {
-                if (t.start() == pos && t.label().equals(first.label()) && t.length() > 0) {
+                boolean stop = isStop(t);
+                if (t.start() == pos && t.label().equals(first.label()) && t.length() > 0 && !stop) {
                     run.add(t);
                     pos = t.end();
                 } else {
@@ -440,7 +561,26 @@ final class Shrinker {
      */
     private boolean related(int i, int j) {
         long[] m = best.maxes();
-        return j == i + 1 || (m[i] == m[j] && m[i] > 1);
+        return (m[i] == m[j] && m[i] > 1) || (j == i + 1 && innermost(i) == innermost(j));
+    }
+
+    private Execution innermostFor;
+    private int[] innermost;
+
+    /** Index of the innermost span containing choice p (-1: none), cached per current best. */
+    private int innermost(int p) {
+        if (innermostFor != best) {
+            innermostFor = best;
+            innermost = new int[best.choices().length];
+            java.util.Arrays.fill(innermost, -1);
+            Span[] spans = best.spans();
+            for (int k = 0; k < spans.length; k++) { // pre-order: later spans are nested deeper
+                for (int q = spans[k].start(); q < spans[k].end() && q < innermost.length; q++) {
+                    innermost[q] = k;
+                }
+            }
+        }
+        return p < innermost.length ? innermost[p] : -1;
     }
 
     /** Lowers two related choices by the same amount (keeps their difference). */
@@ -549,20 +689,47 @@ final class Shrinker {
         }
     }
 
-    private record Key(long[] choices) {
+    /**
+     * Cache key: the first {@code length} choices of {@code choices}, a sequence without its trailing
+     * zeros. Replay draws zeros past the end of its prefix, so sequences differing only in trailing
+     * zeros run identically. The array is not copied: keys are made from arrays never modified later.
+     */
+    private static final class Key {
+        private final long[] choices;
+        private final int length;
+        private final int hash;
+
+        Key(long[] choices, int length, int hash) {
+            this.choices = choices;
+            this.length = length;
+            this.hash = hash;
+        }
+
+        static Key of(long[] c, int length) {
+            int n = length;
+            while (n > 0 && c[n - 1] == 0) {
+                n--;
+            }
+            int h = 1;
+            for (int i = 0; i < n; i++) {
+                h = 31 * h + Long.hashCode(c[i]);
+            }
+            return new Key(c, n, h);
+        }
+
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(choices, k.choices);
+            return o instanceof Key k && k.hash == hash
+                    && Arrays.equals(choices, 0, length, k.choices, 0, k.length);
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(choices);
+            return hash;
         }
-
         @Override
         public String toString() {
-            return Arrays.toString(choices);
+            return Arrays.toString(Arrays.copyOf(choices, length));
         }
     }
 }

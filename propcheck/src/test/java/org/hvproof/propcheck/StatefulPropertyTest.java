@@ -214,6 +214,26 @@ class StatefulPropertyTest {
     }
 
     @Test
+    void shrinkingKeepsTheFailureItFoundRatherThanSlippingToAnother() {
+        // "no big jump" breaks on an add of 50 or more; "never exactly one" breaks after one increment.
+        // The search finds a big jump first; [increment] is a smaller trace, but fails another invariant.
+        PropertyResult r = StatefulProperty.<int[]>named("SLIP-1 keeps its failure")
+                .initial(() -> new int[2])
+                .actions(s -> Gens.frequency(
+                        Gens.weighted(1, Gens.constant(Action.<int[]>of("increment", x -> x[0]++))),
+                        Gens.weighted(20, Gens.integers(2, 100).map(n -> Action.<int[]>of("add " + n, x -> {
+                            x[0] += n;
+                            x[1] = Math.max(x[1], n);
+                        })))))
+                .invariant("no big jump", s -> s[1] < 50)
+                .invariant("never exactly one", s -> s[0] != 1)
+                .steps(40)
+                .run(quiet(9)).assertFailed();
+        assertThat(r.failedCheck()).isEqualTo("no big jump");
+        assertThat(r.counterexample()).containsExactly("add 50");
+    }
+
+    @Test
     void failingInitialStateIsReportedAsStepZero() {
         PropertyResult r = StatefulProperty.<int[]>named("INIT-1 starts at zero")
                 .initial(() -> new int[] {1})
