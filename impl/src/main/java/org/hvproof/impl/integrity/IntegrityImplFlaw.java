@@ -23,8 +23,11 @@ public enum IntegrityImplFlaw {
     REQUESTS_IGNORE_MODE,
     /** An unprotect request from normal mode is refused without an alert (GI-5, the patent's "alert instead"). */
     REFUSED_UNPROTECT_SILENT,
-    /** Protecting an already protected page replaces its action instead of refusing (GI-6). */
-    PROTECT_REPLACES_EXISTING,
+    /**
+     * A protect request refused because it overlaps existing protections "rolls back" by
+     * unprotecting every page of its range, the ones protected earlier included (GI-6).
+     */
+    ROLLBACK_DROPS_EXISTING,
     /** The integrity view traces nothing: every protected page goes unmonitored in integrity mode (GI-7). */
     INTEGRITY_VIEW_UNMONITORS_ALL,
     /** A write that alerts with {@code BLOCK} is completed anyway (GI-2, GI-7: the action is not performed). */

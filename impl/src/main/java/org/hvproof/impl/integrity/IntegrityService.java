@@ -268,7 +268,10 @@ public final class IntegrityService {
         if (action.isPresent()) {
             // 4a. protect: no page of the range is protected already (a request never changes an action)
             boolean taken = range.pages().anyMatch(p -> protections.actionOf(p).isPresent());
-            if (taken && flaw != IntegrityImplFlaw.PROTECT_REPLACES_EXISTING) {
+            if (taken) {
+                if (flaw == IntegrityImplFlaw.ROLLBACK_DROPS_EXISTING) {
+                    range.pages().forEach(this::unprotectPage);
+                }
                 return IntegrityHypercalls.status(IntegrityCode.OVERLAPS);
             }
             range.pages().forEach(p -> {
@@ -283,11 +286,7 @@ public final class IntegrityService {
             if (!range.pages().allMatch(p -> protections.actionOf(p).isPresent())) {
                 return IntegrityHypercalls.status(IntegrityCode.NOT_PROTECTED);
             }
-            range.pages().forEach(p -> {
-                protections.remove(p);
-                untrace(ViewId.DEFAULT, p);
-                untrace(INTEGRITY_VIEW, p);
-            });
+            range.pages().forEach(this::unprotectPage);
         }
         return IntegrityHypercalls.status(IntegrityCode.OK);
     }
@@ -333,6 +332,13 @@ public final class IntegrityService {
         if (!refused.isEmpty()) {
             throw new IllegalStateException("cannot trace page " + page + " in " + view + ": " + refused);
         }
+    }
+
+    /** Drops {@code page}'s protection and its traces in both views. */
+    private void unprotectPage(long page) {
+        protections.remove(page);
+        untrace(ViewId.DEFAULT, page);
+        untrace(INTEGRITY_VIEW, page);
     }
 
     /** Removes this service's trace of {@code page} in {@code view}, if it has one. */

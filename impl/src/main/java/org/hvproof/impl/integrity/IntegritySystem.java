@@ -61,6 +61,7 @@ public final class IntegritySystem {
     private final IntegrityService integrity;
     private final List<Set<Long>> directMapped = new ArrayList<>();
     private int writes;
+    private Bytes lastWritten;
 
     /** Boots a guest of {@code config} under an integrity service with {@code flaw}. */
     public IntegritySystem(IntegrityConfig config, IntegrityImplFlaw flaw) {
@@ -109,6 +110,7 @@ public final class IntegritySystem {
 
     /** Runs one action and returns what an observer sees of the integrity mechanism; never throws on hostile arguments. */
     public List<IntegrityObservation> apply(IntegrityAction action) {
+        lastWritten = null;
         int mark = integrity.alerts().size();
         if (action instanceof IntegrityAction.Register r) {
             return hypercall(r.caller(), IntegrityHypercalls.REGISTER, mark, r.codeStart(), r.codeLength(),
@@ -139,6 +141,11 @@ public final class IntegritySystem {
     /** The contents of a guest-physical page (zeros where nothing is backed), to see whether a write completed. */
     public byte[] page(long page) {
         return machine.peekGuestPage(ViewId.DEFAULT, new GuestPhysicalPage(page));
+    }
+
+    /** The bytes the last guest write tried to store (at its address), if a write has reached the machine. */
+    public Optional<Bytes> lastWritten() {
+        return Optional.ofNullable(lastWritten);
     }
 
     /** Loads the caller into its vCPU, puts the arguments in registers and makes the call. */
@@ -193,7 +200,8 @@ public final class IntegritySystem {
         }
         int offset = (int) (w.address() & (PageRange.PAGE_SIZE - 1));
         int length = Math.min(WRITE_LENGTH, (int) PageRange.PAGE_SIZE - offset);
-        List<Observation> seen = hypervisor.write(cpu.id(), DIRECT_MAP + w.address(), pattern(length, ++writes));
+        lastWritten = pattern(length, ++writes);
+        List<Observation> seen = hypervisor.write(cpu.id(), DIRECT_MAP + w.address(), lastWritten);
         return integrity.onNotifications(cpu, seen);
     }
 
