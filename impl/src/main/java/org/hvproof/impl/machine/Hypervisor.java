@@ -46,6 +46,8 @@ public final class Hypervisor {
     private final Machine machine;
     private final List<NestedExitHandler> handlers = new ArrayList<>();
     private final Map<Long, HypercallHandler> hypercalls = new HashMap<>();
+    private final List<VcpuEventHandler> eventHandlers = new ArrayList<>();
+    private final Map<ViewId, ViewId> frameSources = new HashMap<>();
 
     /** A hypervisor running {@code machine}, with no services yet. */
     public Hypervisor(Machine machine) {
@@ -65,6 +67,47 @@ public final class Hypervisor {
     /** Registers the implementation of hypercall {@code number}, replacing any earlier one. */
     public void registerHypercall(long number, HypercallHandler handler) {
         hypercalls.put(number, handler);
+    }
+
+    /** Adds a service told about every interrupt and exception a vCPU takes; services are told in the order added. */
+    public void addEventHandler(VcpuEventHandler handler) {
+        eventHandlers.add(handler);
+    }
+
+    /**
+     * Makes {@code view} share {@code source}'s host frames: populating a page in {@code view}
+     * populates it in {@code source} first and maps the same frame, so both views see one memory
+     * and differ only in rights (the integrity view beside the protected one). Call before the view
+     * maps anything.
+     */
+    public void shareFrames(ViewId view, ViewId source) {
+        if (view.equals(source)) {
+            throw new IllegalArgumentException("a view cannot share its own frames: " + view);
+        }
+        frameSources.put(view, source);
+    }
+
+    /**
+     * An interrupt with {@code vector} arrives on {@code vcpu}: it exits to the hypervisor, whose
+     * services hear of it before the guest's handler would run (delivery into the guest is the
+     * interrupts mechanism's business). Seen: nothing, or the refusal of an unknown vCPU.
+     */
+    public List<Observation> interrupt(VCpu vcpu, int vector) {
+        return event(vcpu, new VcpuEvent(VcpuEvent.Kind.INTERRUPT, vector));
+    }
+
+    /** An exception (fault) with {@code vector} on {@code vcpu}, handled like {@link #interrupt}. */
+    public List<Observation> exception(VCpu vcpu, int vector) {
+        return event(vcpu, new VcpuEvent(VcpuEvent.Kind.EXCEPTION, vector));
+    }
+
+    private List<Observation> event(VCpu vcpu, VcpuEvent event) {
+        Optional<VirtualCpu> found = machine.vcpu(vcpu);
+        if (found.isEmpty()) {
+            return List.of(new Refused(ErrorCode.NO_SUCH_VCPU));
+        }
+        eventHandlers.forEach(h -> h.onEvent(found.get(), event));
+        return List.of();
     }
 
     /** The guest reads {@code length} bytes at {@code va}. */
@@ -110,7 +153,9 @@ public final class Hypervisor {
 
     /**
      * The guest issues a hypercall: number in RAX, arguments in RBX, RCX, RDX; the status goes
-     * back in RAX. Only the guest kernel may call; an unknown number gets an error code.
+     * back in RAX. Only the guest kernel may call, unless the handler {@linkplain
+     * HypercallHandler#screensPrivilege() screens privilege itself}; an unknown number gets an
+     * error code.
      */
     public List<Observation> hypercall(VCpu vcpu) {
         Optional<VirtualCpu> found = machine.vcpu(vcpu);
@@ -121,7 +166,7 @@ public final class Hypervisor {
         long number = cpu.register(HYPERCALL_NUMBER_REGISTER);
         long status;
         HypercallHandler handler = hypercalls.get(number);
-        if (cpu.privilege() != Privilege.KERNEL) {
+        if (cpu.privilege() != Privilege.KERNEL && (handler == null || !handler.screensPrivilege())) {
             status = ErrorCode.PERMISSION_DENIED.code();
         } else if (handler == null) {
             status = ErrorCode.UNKNOWN_HYPERCALL.code();
@@ -141,6 +186,15 @@ public final class Hypervisor {
         }
         if (npt.get().leaf(page).isPresent()) {
             return true;
+        }
+        ViewId source = frameSources.get(view);
+        if (source != null) {
+            // A view sharing another's frames maps the same frame, backing it there first.
+            if (!populate(source, page)) {
+                return false;
+            }
+            long shared = machine.view(source).orElseThrow().leaf(page).orElseThrow().hostFrame();
+            return npt.get().map(page, shared, NestedPermissions.RWX);
         }
         OptionalLong frame = machine.memory().allocateFrame();
         return frame.isPresent() && npt.get().map(page, frame.getAsLong(), NestedPermissions.RWX);

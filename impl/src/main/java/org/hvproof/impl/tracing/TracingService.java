@@ -1,6 +1,8 @@
 package org.hvproof.impl.tracing;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,6 @@ import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.NestedEntry;
 import org.hvproof.impl.machine.NestedExit;
 import org.hvproof.impl.machine.NestedExitHandler;
-import org.hvproof.impl.machine.NestedPageTable;
 import org.hvproof.impl.machine.NestedViolationCause;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
@@ -30,11 +31,33 @@ import org.hvproof.model.common.Refused;
  * The write-tracing service: keeps the owners of each traced page, keeps the default view's
  * write bit cleared exactly while a page has an owner, and claims the write violations on
  * traced pages: notify, then let the hypervisor complete the write.
+ *
+ * <p>Traces are per view: the methods without a view act on {@link ViewId#DEFAULT}; those with
+ * one keep a separate set of owners and write bits for that view's nested page table (the
+ * integrity view traces the same pages as the default one, except the driver's data). A
+ * {@link CompletionListener} may veto the completion of a notified write (an alert action that
+ * blocks it); with no listener every notified write completes, as before.
  */
 public final class TracingService implements NestedExitHandler {
     private final Hypervisor hypervisor;
     private final TracingFlaw flaw;
-    private final Map<GuestPhysicalPage, Set<Owner>> owners = new TreeMap<>();
+    private final Map<ViewId, Map<GuestPhysicalPage, Set<Owner>>> owners = new HashMap<>();
+    private final List<CompletionListener> listeners = new ArrayList<>();
+
+    /** Whether a notified write is completed: every listener must allow it. */
+    public enum Completion {
+        /** Complete the write after the notification. */
+        ALLOW,
+        /** Drop the write: the guest's bytes never reach memory. */
+        BLOCK
+    }
+
+    /** Decides, without changing any state, whether a notified write completes. */
+    @FunctionalInterface
+    public interface CompletionListener {
+        /** The verdict on {@code note}, raised by {@code cpu} (on its current view); must be pure. */
+        Completion decide(VirtualCpu cpu, Notification note);
+    }
 
     /** A service on {@code hypervisor} with {@code flaw} (use {@link TracingFlaw#NONE}); registers its exit handler. */
     public TracingService(Hypervisor hypervisor, TracingFlaw flaw) {
@@ -48,34 +71,54 @@ public final class TracingService implements NestedExitHandler {
         return flaw;
     }
 
+    /** Adds a listener asked about every notified write; listeners are asked in the order added. */
+    public void addCompletionListener(CompletionListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
     /** {@code addTrace}: {@code owner} traces {@code page}; nothing is seen unless it is refused. */
     public List<Observation> addTrace(Owner owner, GuestPhysicalPage page) {
+        return addTrace(ViewId.DEFAULT, owner, page);
+    }
+
+    /** {@code addTrace} in {@code view}'s nested page table; refused with {@code INVALID_ARGUMENT} when there is no such view. */
+    public List<Observation> addTrace(ViewId view, Owner owner, GuestPhysicalPage page) {
+        // 0. the view must exist
+        if (hypervisor.machine().view(view).isEmpty()) {
+            return List.of(new Refused(ErrorCode.INVALID_ARGUMENT));
+        }
         // 1. only guest RAM can be traced
         if (!hypervisor.machine().shape().isRam(page)) {
             return List.of(new Refused(ErrorCode.OUT_OF_RANGE));
         }
         // 2. the page must be backed so that its nested entry exists to clear
-        if (!hypervisor.populate(ViewId.DEFAULT, page)) {
+        if (!hypervisor.populate(view, page)) {
             return List.of(new Refused(ErrorCode.OUT_OF_MEMORY));
         }
-        Set<Owner> current = owners.computeIfAbsent(page, p -> new LinkedHashSet<>());
+        Set<Owner> current = ownersIn(view).computeIfAbsent(page, p -> new LinkedHashSet<>());
         boolean forget = flaw == TracingFlaw.FORGET_SECOND_OWNER && !current.isEmpty();
         if (!forget) {
             current.add(owner);
         }
-        setWritable(page, false);
+        setWritable(view, page, false);
         return List.of();
     }
 
     /** {@code removeTrace}: {@code owner} withdraws its trace; the write bit returns with the last owner. */
     public List<Observation> removeTrace(Owner owner, GuestPhysicalPage page) {
+        return removeTrace(ViewId.DEFAULT, owner, page);
+    }
+
+    /** {@code removeTrace} in {@code view}'s nested page table. */
+    public List<Observation> removeTrace(ViewId view, Owner owner, GuestPhysicalPage page) {
+        Map<GuestPhysicalPage, Set<Owner>> inView = ownersIn(view);
         // 1. only an owner can remove its trace
-        Set<Owner> current = owners.get(page);
+        Set<Owner> current = inView.get(page);
         if (current == null || !current.remove(owner)) {
             return List.of(new Refused(ErrorCode.NOT_OWNER));
         }
         if (current.isEmpty()) {
-            owners.remove(page);
+            inView.remove(page);
         }
         boolean restore = switch (flaw) {
             case RESTORE_ON_FIRST_REMOVE -> true;
@@ -83,30 +126,41 @@ public final class TracingService implements NestedExitHandler {
             default -> current.isEmpty();
         };
         if (restore) {
-            setWritable(page, true);
+            setWritable(view, page, true);
         }
         return List.of();
     }
 
     /** The owners of {@code page}'s trace, as registered. */
     public Set<Owner> owners(GuestPhysicalPage page) {
-        return Collections.unmodifiableSet(new TreeSet<>(owners.getOrDefault(page, Set.of())));
+        return owners(ViewId.DEFAULT, page);
+    }
+
+    /** The owners of {@code page}'s trace in {@code view}, as registered. */
+    public Set<Owner> owners(ViewId view, GuestPhysicalPage page) {
+        Map<GuestPhysicalPage, Set<Owner>> inView = owners.getOrDefault(view, Map.of());
+        return Collections.unmodifiableSet(new TreeSet<>(inView.getOrDefault(page, Set.of())));
     }
 
     /** Whether writes to {@code page} exit: its default-view nested entry is present without write. */
     public boolean isTraced(GuestPhysicalPage page) {
-        return defaultView().leaf(page).map(e -> !e.permissions().write()).orElse(false);
+        return isTraced(ViewId.DEFAULT, page);
     }
 
-    /** Claims write violations on traced pages in the default view; declines everything else. */
+    /** Whether writes to {@code page} exit in {@code view}: its nested entry there is present without write. */
+    public boolean isTraced(ViewId view, GuestPhysicalPage page) {
+        return hypervisor.machine().view(view).flatMap(npt -> npt.leaf(page))
+                .map(e -> !e.permissions().write()).orElse(false);
+    }
+
+    /** Claims write violations on pages traced in the writer's view; declines everything else. */
     @Override
     public ExitDecision onExit(VirtualCpu cpu, NestedExit exit, AccessPiece piece) {
-        if (exit.duringWalk() || exit.access() != AccessKind.WRITE || exit.cause() != NestedViolationCause.PERMISSION
-                || !cpu.view().equals(ViewId.DEFAULT)) {
+        if (exit.duringWalk() || exit.access() != AccessKind.WRITE || exit.cause() != NestedViolationCause.PERMISSION) {
             return new ExitDecision.Decline();
         }
         GuestPhysicalPage page = GuestPhysicalPage.containing(exit.guestPhysicalAddress());
-        if (owners.getOrDefault(page, Set.of()).isEmpty()) {
+        if (owners.getOrDefault(cpu.view(), Map.of()).getOrDefault(page, Set.of()).isEmpty()) {
             return new ExitDecision.Decline();
         }
         int offset = flaw == TracingFlaw.OFFSET_FROM_PAGE_START ? 0 : (int) (exit.guestPhysicalAddress() & 0xfff);
@@ -116,16 +170,17 @@ public final class TracingService implements NestedExitHandler {
             case NO_NOTIFY_ON_CROSSING -> piece.crossing() ? List.of() : List.of(note);
             default -> List.of(note);
         };
-        return new ExitDecision.Emulate(notes, flaw != TracingFlaw.NOTIFY_WITHOUT_COMPLETING);
+        boolean complete = flaw != TracingFlaw.NOTIFY_WITHOUT_COMPLETING
+                && listeners.stream().allMatch(l -> l.decide(cpu, note) == Completion.ALLOW);
+        return new ExitDecision.Emulate(notes, complete);
     }
 
-    private void setWritable(GuestPhysicalPage page, boolean writable) {
-        NestedPageTable npt = defaultView();
-        npt.leaf(page).map(NestedEntry::permissions)
-                .ifPresent(rights -> npt.setPermissions(page, rights.withWrite(writable)));
+    private Map<GuestPhysicalPage, Set<Owner>> ownersIn(ViewId view) {
+        return owners.computeIfAbsent(view, v -> new TreeMap<>());
     }
 
-    private NestedPageTable defaultView() {
-        return hypervisor.machine().defaultView();
+    private void setWritable(ViewId view, GuestPhysicalPage page, boolean writable) {
+        hypervisor.machine().view(view).ifPresent(npt -> npt.leaf(page).map(NestedEntry::permissions)
+                .ifPresent(rights -> npt.setPermissions(page, rights.withWrite(writable))));
     }
 }

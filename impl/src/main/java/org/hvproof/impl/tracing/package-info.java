@@ -10,7 +10,11 @@
  * {@code TracingState} from the real structures. {@link org.hvproof.impl.tracing.TracingFlaw}
  * selects deliberately broken variants so the property suite can show it catches each one.
  *
- * <p>Left out: traces in views other than the default one (later mechanisms that add views mirror
- * traces themselves), and any guest-facing hypercall to request traces.
+ * <p>Traces are kept per view: a mechanism that adds a view (integrity mode's second nested page
+ * table) traces pages in it through the same service, and a completion listener may block a
+ * notified write (an alert action). By default only the default view is traced and every
+ * notified write completes.
+ *
+ * <p>Left out: any guest-facing hypercall to request traces.
  */
 package org.hvproof.impl.tracing;

@@ -1,6 +1,7 @@
 package org.hvproof.properties.report;
 
 import java.util.List;
+import org.hvproof.properties.integrity.IntegrityProperties;
 import org.hvproof.properties.tracing.TracingProperties;
 
 /**
@@ -9,7 +10,7 @@ import org.hvproof.properties.tracing.TracingProperties;
  */
 public final class PropertySuites {
     /** Every suite, in mechanism order. */
-    public static final List<Class<?>> ALL = List.of(TracingProperties.class);
+    public static final List<Class<?>> ALL = List.of(TracingProperties.class, IntegrityProperties.class);
 
     private PropertySuites() {
     }

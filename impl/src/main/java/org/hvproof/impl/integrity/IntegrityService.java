@@ -1,0 +1,363 @@
+package org.hvproof.impl.integrity;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.hvproof.impl.machine.Hypervisor;
+import org.hvproof.impl.machine.HypercallHandler;
+import org.hvproof.impl.machine.Machine;
+import org.hvproof.impl.machine.VcpuEvent;
+import org.hvproof.impl.machine.ViewId;
+import org.hvproof.impl.machine.VirtualCpu;
+import org.hvproof.impl.tracing.TracingService;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.Notification;
+import org.hvproof.model.common.Observation;
+import org.hvproof.model.common.Owner;
+import org.hvproof.model.common.Privilege;
+import org.hvproof.model.integrity.Cause;
+import org.hvproof.model.integrity.Driver;
+import org.hvproof.model.integrity.IntegrityCode;
+import org.hvproof.model.integrity.IntegrityConfig;
+import org.hvproof.model.integrity.IntegrityObservation;
+import org.hvproof.model.integrity.Mode;
+import org.hvproof.model.tree.AlertAction;
+import org.hvproof.model.tree.PageRange;
+import org.hvproof.model.tree.Writer;
+
+/**
+ * The hypervisor's integrity component: the driver registry, each vCPU's mode, the protection
+ * store, the second nested page table (the integrity view) and the alert log.
+ *
+ * <p>Every monitored page is a write trace of the tracing service, owned by {@link #OWNER}: in the
+ * protected view ({@link ViewId#DEFAULT}) the driver's code and data pages and every protected
+ * page; in the integrity view the same pages except the driver's data. Both views map the same
+ * host frames ({@link Hypervisor#shareFrames}), so they differ only in write bits. A vCPU runs
+ * on the integrity view exactly while it is in integrity mode: entry switches it there, and exit,
+ * an interrupt or an exception switch it back.
+ *
+ * <p>The guest reaches the service by hypercall ({@link IntegrityHypercalls}); calls from every
+ * privilege reach it, so that a user-mode attempt is judged and alerted like any other. Each call
+ * checks, in order: its state preconditions (registered, mode), then decodes its raw arguments
+ * ({@link RequestDecoder}), then performs; a refusal changes nothing and returns a status code,
+ * never an exception. A notified write becomes an alert naming the page, the cause, the action and
+ * the writer (vCPU, instruction pointer, privilege); a {@code BLOCK} action vetoes the write's
+ * completion through the tracing service's completion listener.
+ */
+public final class IntegrityService {
+    /** The second set of nested page tables, used by vCPUs in integrity mode. */
+    public static final ViewId INTEGRITY_VIEW = new ViewId("integrity");
+    /** The owner of every trace this service sets. */
+    public static final Owner OWNER = new Owner("integrity");
+
+    private final Hypervisor hypervisor;
+    private final TracingService tracing;
+    private final IntegrityConfig config;
+    private final IntegrityImplFlaw flaw;
+    private final RequestDecoder decoder;
+    private final Mode[] modes;
+    private final ProtectionStore protections = new SortedProtectionStore();
+    private final List<IntegrityObservation> alerts = new ArrayList<>();
+    private Driver driver;
+
+    /**
+     * Installs the service on {@code hypervisor}: creates the integrity view sharing the default
+     * view's frames, registers the hypercalls, the interrupt and exception handler and the
+     * completion listener. {@code config} must describe the machine (its vCPUs; guest pages that
+     * are RAM).
+     */
+    public IntegrityService(Hypervisor hypervisor, TracingService tracing, IntegrityConfig config,
+            IntegrityImplFlaw flaw) {
+        this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
+        this.config = Objects.requireNonNull(config, "config");
+        this.flaw = Objects.requireNonNull(flaw, "flaw");
+        Machine machine = hypervisor.machine();
+        if (machine.vcpus().size() != config.vcpuCount()
+                || !machine.shape().isRam(new GuestPhysicalPage(config.guestPages() - 1))) {
+            throw new IllegalArgumentException("integrity config " + config + " does not fit machine " + machine.shape());
+        }
+        if (machine.addView(INTEGRITY_VIEW).isEmpty()) {
+            throw new IllegalStateException("host memory cannot hold the integrity view's nested page table");
+        }
+        hypervisor.shareFrames(INTEGRITY_VIEW, ViewId.DEFAULT);
+        this.decoder = new RequestDecoder(config.guestPages(), config.maxPagesPerRequest());
+        this.modes = new Mode[config.vcpuCount()];
+        java.util.Arrays.fill(modes, Mode.NORMAL);
+        hypervisor.registerHypercall(IntegrityHypercalls.REGISTER, screened((cpu, a, b, c) -> register(cpu, a, b, c,
+                cpu.register(IntegrityHypercalls.FOURTH_ARGUMENT_REGISTER),
+                cpu.register(IntegrityHypercalls.FIFTH_ARGUMENT_REGISTER))));
+        hypervisor.registerHypercall(IntegrityHypercalls.ENTER, screened((cpu, a, b, c) -> enter(cpu)));
+        hypervisor.registerHypercall(IntegrityHypercalls.EXIT, screened((cpu, a, b, c) -> exit(cpu)));
+        hypervisor.registerHypercall(IntegrityHypercalls.PROTECT,
+                screened((cpu, a, b, c) -> request(cpu, a, b, Optional.of(c))));
+        hypervisor.registerHypercall(IntegrityHypercalls.UNPROTECT,
+                screened((cpu, a, b, c) -> request(cpu, a, b, Optional.empty())));
+        hypervisor.addEventHandler(this::onEvent);
+        tracing.addCompletionListener(this::completion);
+    }
+
+    /** The flaw this service was built with. */
+    public IntegrityImplFlaw flaw() {
+        return flaw;
+    }
+
+    /** The configuration it guards. */
+    public IntegrityConfig config() {
+        return config;
+    }
+
+    /** The registered driver, if any. */
+    public Optional<Driver> driver() {
+        return Optional.ofNullable(driver);
+    }
+
+    /** The mode of the vCPU with index {@code vcpu}. */
+    public Mode mode(int vcpu) {
+        return modes[vcpu];
+    }
+
+    /** The protection store. */
+    public ProtectionStore protections() {
+        return protections;
+    }
+
+    /** Every alert raised so far, oldest first. */
+    public List<IntegrityObservation> alerts() {
+        return Collections.unmodifiableList(alerts);
+    }
+
+    /**
+     * The hypervisor's handler of the tracing service's notifications for {@code cpu}'s last access:
+     * each notification of a page this service monitors becomes an alert (recorded, and returned).
+     * Notifications of other owners' pages are not this service's business.
+     */
+    public List<IntegrityObservation> onNotifications(VirtualCpu cpu, List<Observation> seen) {
+        List<IntegrityObservation> raised = new ArrayList<>();
+        for (Observation o : seen) {
+            if (o instanceof Notification n && n.vcpu().equals(cpu.id())) {
+                monitor(n.page().number()).ifPresent(m -> raised.add(
+                        new IntegrityObservation.WriteAlert(n.page().number(), m.cause(), m.action(), writer(cpu))));
+            }
+        }
+        alerts.addAll(raised);
+        return raised;
+    }
+
+    // ---------------------------------------------------------------- hypercalls
+
+    private long register(VirtualCpu cpu, long codeStart, long codeLength, long dataStart, long dataLength,
+            long entryPoint) {
+        // 1. once only: a second registration is an attack on the driver
+        if (driver != null) {
+            return refuseWithAlert(Cause.SECOND_REGISTRATION, cpu, IntegrityCode.ALREADY_REGISTERED);
+        }
+        // 2. decode both ranges
+        RequestDecoder.Range code = decoder.range(codeStart, codeLength);
+        if (code.pages().isEmpty()) {
+            return IntegrityHypercalls.status(code.code());
+        }
+        RequestDecoder.Range data = decoder.range(dataStart, dataLength);
+        if (data.pages().isEmpty()) {
+            return IntegrityHypercalls.status(data.code());
+        }
+        PageRange c = code.pages().get();
+        PageRange d = data.pages().get();
+        // 3. a sane layout: disjoint ranges, the entry point inside the code, nothing there protected by request
+        boolean entryInCode = entryPoint >= 0 && c.contains(entryPoint >>> PageRange.PAGE_SHIFT);
+        boolean clash = c.pages().anyMatch(p -> protections.actionOf(p).isPresent())
+                || d.pages().anyMatch(p -> protections.actionOf(p).isPresent());
+        if (c.overlaps(d) || !entryInCode || clash) {
+            return IntegrityHypercalls.status(IntegrityCode.BAD_LAYOUT);
+        }
+        // perform: record, then write-protect the driver's pages in both views (data: protected view only)
+        driver = new Driver(c, d, entryPoint);
+        c.pages().forEach(p -> {
+            trace(ViewId.DEFAULT, p);
+            if (flaw != IntegrityImplFlaw.INTEGRITY_VIEW_UNMONITORS_ALL) {
+                trace(INTEGRITY_VIEW, p);
+            }
+        });
+        d.pages().forEach(p -> {
+            if (flaw != IntegrityImplFlaw.DRIVER_DATA_UNTRACED) {
+                trace(ViewId.DEFAULT, p);
+            }
+            if (flaw == IntegrityImplFlaw.OWN_DATA_MONITORED_IN_INTEGRITY_VIEW) {
+                trace(INTEGRITY_VIEW, p);
+            }
+        });
+        return IntegrityHypercalls.status(IntegrityCode.OK);
+    }
+
+    private long enter(VirtualCpu cpu) {
+        int id = cpu.id().id();
+        // 1. already inside: nothing to do
+        if (modes[id] == Mode.INTEGRITY) {
+            return IntegrityHypercalls.status(IntegrityCode.ALREADY_IN_INTEGRITY_MODE);
+        }
+        // 2. no driver, no entry point: any attempt is an attack
+        if (driver == null) {
+            return refuseWithAlert(Cause.WRONG_ENTRY, cpu, IntegrityCode.NOT_REGISTERED);
+        }
+        // 3. only from the registered entry point: the full address, page and offset
+        long ip = cpu.instructionPointer();
+        long entry = driver.entryPoint();
+        boolean admitted = flaw == IntegrityImplFlaw.ENTRY_CHECKS_PAGE_ONLY
+                ? (ip >>> PageRange.PAGE_SHIFT) == (entry >>> PageRange.PAGE_SHIFT)
+                : ip == entry;
+        if (!admitted) {
+            return refuseWithAlert(Cause.WRONG_ENTRY, cpu, IntegrityCode.WRONG_ENTRY_POINT);
+        }
+        modes[id] = Mode.INTEGRITY;
+        cpu.setView(INTEGRITY_VIEW);
+        return IntegrityHypercalls.status(IntegrityCode.OK);
+    }
+
+    private long exit(VirtualCpu cpu) {
+        int id = cpu.id().id();
+        // 1. only from integrity mode
+        if (modes[id] != Mode.INTEGRITY) {
+            return IntegrityHypercalls.status(IntegrityCode.NOT_IN_INTEGRITY_MODE);
+        }
+        modes[id] = Mode.NORMAL;
+        if (flaw != IntegrityImplFlaw.EXIT_KEEPS_INTEGRITY_VIEW) {
+            cpu.setView(ViewId.DEFAULT);
+        }
+        return IntegrityHypercalls.status(IntegrityCode.OK);
+    }
+
+    /** Interrupts and exceptions end integrity mode and restore the protected view; nothing is seen. */
+    private void onEvent(VirtualCpu cpu, VcpuEvent event) {
+        int id = cpu.id().id();
+        if (modes[id] != Mode.INTEGRITY) {
+            return;
+        }
+        modes[id] = Mode.NORMAL;
+        boolean keep = flaw == IntegrityImplFlaw.INTERRUPT_KEEPS_INTEGRITY_VIEW && event.kind() == VcpuEvent.Kind.INTERRUPT;
+        if (!keep) {
+            cpu.setView(ViewId.DEFAULT);
+        }
+    }
+
+    /** Protect ({@code actionCode} present) or unprotect a range. */
+    private long request(VirtualCpu cpu, long start, long length, Optional<Long> actionCode) {
+        // 1. the mode check comes first: a caller outside integrity mode learns nothing from its arguments
+        boolean honoured = modes[cpu.id().id()] == Mode.INTEGRITY || flaw == IntegrityImplFlaw.REQUESTS_IGNORE_MODE;
+        if (!honoured) {
+            if (actionCode.isEmpty() && flaw == IntegrityImplFlaw.REFUSED_UNPROTECT_SILENT) {
+                return IntegrityHypercalls.status(IntegrityCode.NOT_IN_INTEGRITY_MODE);
+            }
+            return refuseWithAlert(Cause.REFUSED_REQUEST, cpu, IntegrityCode.NOT_IN_INTEGRITY_MODE);
+        }
+        // 2. decode the range, then the action
+        RequestDecoder.Range decoded = decoder.range(start, length);
+        if (decoded.pages().isEmpty()) {
+            return IntegrityHypercalls.status(decoded.code());
+        }
+        PageRange range = decoded.pages().get();
+        Optional<AlertAction> action = actionCode.flatMap(decoder::action);
+        if (actionCode.isPresent() && action.isEmpty()) {
+            return IntegrityHypercalls.status(IntegrityCode.UNKNOWN_ACTION);
+        }
+        // 3. the driver's pages are protected by registration, never by request
+        if (driver != null && driver.overlaps(range)) {
+            return IntegrityHypercalls.status(IntegrityCode.DRIVER_PAGE);
+        }
+        if (action.isPresent()) {
+            // 4a. protect: no page of the range is protected already (a request never changes an action)
+            boolean taken = range.pages().anyMatch(p -> protections.actionOf(p).isPresent());
+            if (taken) {
+                if (flaw == IntegrityImplFlaw.ROLLBACK_DROPS_EXISTING) {
+                    range.pages().forEach(this::unprotectPage);
+                }
+                return IntegrityHypercalls.status(IntegrityCode.OVERLAPS);
+            }
+            range.pages().forEach(p -> {
+                protections.put(p, action.get());
+                trace(ViewId.DEFAULT, p);
+                if (flaw != IntegrityImplFlaw.INTEGRITY_VIEW_UNMONITORS_ALL) {
+                    trace(INTEGRITY_VIEW, p);
+                }
+            });
+        } else {
+            // 4b. unprotect: every page of the range is protected
+            if (!range.pages().allMatch(p -> protections.actionOf(p).isPresent())) {
+                return IntegrityHypercalls.status(IntegrityCode.NOT_PROTECTED);
+            }
+            range.pages().forEach(this::unprotectPage);
+        }
+        return IntegrityHypercalls.status(IntegrityCode.OK);
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /** What monitors a page, whatever the view (the view decides whether a write exits at all). */
+    private Optional<Monitor> monitor(long page) {
+        if (driver != null && driver.owns(page)) {
+            return Optional.of(new Monitor(Cause.DRIVER_PAGE, AlertAction.BLOCK));
+        }
+        return protections.actionOf(page).map(a -> new Monitor(Cause.PROTECTED_PAGE, a));
+    }
+
+    private record Monitor(Cause cause, AlertAction action) {
+    }
+
+    /** The completion listener: a write to a page whose action blocks is not completed. Pure. */
+    private TracingService.Completion completion(VirtualCpu cpu, Notification note) {
+        boolean blocks = monitor(note.page().number()).map(m -> !m.action().completesWrite()).orElse(false);
+        return blocks && flaw != IntegrityImplFlaw.BLOCK_COMPLETES_WRITE
+                ? TracingService.Completion.BLOCK : TracingService.Completion.ALLOW;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private long refuseWithAlert(Cause cause, VirtualCpu cpu, IntegrityCode code) {
+        alerts.add(new IntegrityObservation.PolicyAlert(cause, writer(cpu)));
+        return IntegrityHypercalls.status(code);
+    }
+
+    private static Writer writer(VirtualCpu cpu) {
+        return new Writer(cpu.id().id(), cpu.instructionPointer(), cpu.privilege() == Privilege.KERNEL ? 0 : 3);
+    }
+
+    /**
+     * Write-protects {@code page} in {@code view}. The page is guest RAM (the constructor checks
+     * that the config fits the machine) and host memory is far larger than any guest, so a refusal
+     * here is a broken hypervisor, not hostile input.
+     */
+    private void trace(ViewId view, long page) {
+        List<Observation> refused = tracing.addTrace(view, OWNER, new GuestPhysicalPage(page));
+        if (!refused.isEmpty()) {
+            throw new IllegalStateException("cannot trace page " + page + " in " + view + ": " + refused);
+        }
+    }
+
+    /** Drops {@code page}'s protection and its traces in both views. */
+    private void unprotectPage(long page) {
+        protections.remove(page);
+        untrace(ViewId.DEFAULT, page);
+        untrace(INTEGRITY_VIEW, page);
+    }
+
+    /** Removes this service's trace of {@code page} in {@code view}, if it has one. */
+    private void untrace(ViewId view, long page) {
+        tracing.removeTrace(view, OWNER, new GuestPhysicalPage(page));
+    }
+
+    /** Marks {@code handler} as judging privilege itself, so user-mode calls reach it. */
+    private static HypercallHandler screened(HypercallHandler handler) {
+        return new HypercallHandler() {
+            @Override
+            public long handle(VirtualCpu caller, long arg1, long arg2, long arg3) {
+                return handler.handle(caller, arg1, arg2, arg3);
+            }
+
+            @Override
+            public boolean screensPrivilege() {
+                return true;
+            }
+        };
+    }
+}

@@ -1,0 +1,225 @@
+package org.hvproof.impl.integrity;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.hvproof.impl.machine.GuestOs;
+import org.hvproof.impl.machine.Hypervisor;
+import org.hvproof.impl.machine.Machine;
+import org.hvproof.impl.machine.ViewId;
+import org.hvproof.impl.machine.VirtualCpu;
+import org.hvproof.impl.tracing.TracingFlaw;
+import org.hvproof.impl.tracing.TracingService;
+import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.ErrorCode;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.HypercallResult;
+import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.common.Observation;
+import org.hvproof.model.common.PagePermissions;
+import org.hvproof.model.common.Privilege;
+import org.hvproof.model.common.Refused;
+import org.hvproof.model.common.VCpu;
+import org.hvproof.model.integrity.IntegrityAction;
+import org.hvproof.model.integrity.IntegrityCode;
+import org.hvproof.model.integrity.IntegrityConfig;
+import org.hvproof.model.integrity.IntegrityObservation;
+import org.hvproof.model.integrity.IntegrityState;
+import org.hvproof.model.tree.PageRange;
+import org.hvproof.model.tree.Writer;
+
+/**
+ * A booted guest under the integrity service: machine, hypervisor, guest OS (one address space
+ * per vCPU), tracing service and integrity service, driven by the model's actions.
+ * {@link #apply} is the implementation's counterpart of {@code IntegrityModel.step};
+ * {@link #abstractState} is the abstraction function. Deterministic.
+ *
+ * <p>The guest-physical memory the service guards is the config's pages; above them the machine
+ * has the guest OS's page-table pool. Each action is played the way the guest would do it: the
+ * vCPU's instruction pointer and privilege are loaded from the action's caller (a control
+ * transfer; instruction fetch is not simulated), then a hypercall with the arguments in
+ * registers, an interrupt, an exception, or a guest write. A guest write of guest-physical address
+ * {@code a} goes through the vCPU's own page tables at {@code DIRECT_MAP + a} (mapped on first
+ * use, as a kernel's direct map would be) and then through the vCPU's current nested page table.
+ */
+public final class IntegritySystem {
+    /** Guest-virtual base of the direct map through which writes reach guest-physical memory. */
+    public static final long DIRECT_MAP = 1L << 44;
+    /** Guest page-table pool pages above the guarded memory. */
+    static final int POOL_PAGES = 64;
+    /** Bytes a guest write stores (fewer when the page ends sooner): enough to see completion. */
+    static final int WRITE_LENGTH = 8;
+
+    private final IntegrityConfig config;
+    private final Machine machine;
+    private final Hypervisor hypervisor;
+    private final GuestOs guestOs;
+    private final TracingService tracing;
+    private final IntegrityService integrity;
+    private final List<Set<Long>> directMapped = new ArrayList<>();
+    private int writes;
+    private Bytes lastWritten;
+
+    /** Boots a guest of {@code config} under an integrity service with {@code flaw}. */
+    public IntegritySystem(IntegrityConfig config, IntegrityImplFlaw flaw) {
+        this.config = config;
+        MachineShape shape = new MachineShape(config.vcpuCount(), config.guestPages() + POOL_PAGES,
+                config.guestPages(), POOL_PAGES);
+        this.machine = new Machine(shape);
+        this.hypervisor = new Hypervisor(machine);
+        this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, shape.pageTablePoolFirst(), shape.pageTablePoolPages());
+        this.tracing = new TracingService(hypervisor, TracingFlaw.NONE);
+        this.integrity = new IntegrityService(hypervisor, tracing, config, flaw);
+        for (VirtualCpu cpu : machine.vcpus()) {
+            OptionalLong root = guestOs.newAddressSpace();
+            if (root.isEmpty()) {
+                throw new IllegalStateException("page-table pool cannot hold a root per vCPU: " + shape);
+            }
+            cpu.setCr3(root.getAsLong());
+            directMapped.add(new HashSet<>());
+        }
+    }
+
+    /** Boots a guest of {@code config} under the correct integrity service. */
+    public IntegritySystem(IntegrityConfig config) {
+        this(config, IntegrityImplFlaw.NONE);
+    }
+
+    /** The simulated hardware. */
+    public Machine machine() {
+        return machine;
+    }
+
+    /** The hypervisor core. */
+    public Hypervisor hypervisor() {
+        return hypervisor;
+    }
+
+    /** The tracing service the integrity service builds on. */
+    public TracingService tracing() {
+        return tracing;
+    }
+
+    /** The integrity service. */
+    public IntegrityService integrity() {
+        return integrity;
+    }
+
+    /** Runs one action and returns what an observer sees of the integrity mechanism; never throws on hostile arguments. */
+    public List<IntegrityObservation> apply(IntegrityAction action) {
+        lastWritten = null;
+        int mark = integrity.alerts().size();
+        if (action instanceof IntegrityAction.Register r) {
+            return hypercall(r.caller(), IntegrityHypercalls.REGISTER, mark, r.codeStart(), r.codeLength(),
+                    r.dataStart(), r.dataLength(), r.entryPoint());
+        } else if (action instanceof IntegrityAction.Enter e) {
+            return hypercall(e.caller(), IntegrityHypercalls.ENTER, mark);
+        } else if (action instanceof IntegrityAction.Exit e) {
+            return hypercall(e.caller(), IntegrityHypercalls.EXIT, mark);
+        } else if (action instanceof IntegrityAction.Protect p) {
+            return hypercall(p.caller(), IntegrityHypercalls.PROTECT, mark, p.start(), p.length(), p.actionCode());
+        } else if (action instanceof IntegrityAction.Unprotect u) {
+            return hypercall(u.caller(), IntegrityHypercalls.UNPROTECT, mark, u.start(), u.length());
+        } else if (action instanceof IntegrityAction.Interrupt i) {
+            vcpu(i.vcpu()).ifPresent(cpu -> hypervisor.interrupt(cpu.id(), i.vector()));
+            return List.of();
+        } else if (action instanceof IntegrityAction.Fault f) {
+            vcpu(f.vcpu()).ifPresent(cpu -> hypervisor.exception(cpu.id(), f.vector()));
+            return List.of();
+        }
+        return write((IntegrityAction.GuestWrite) action);
+    }
+
+    /** The abstraction function: the model state these structures represent. */
+    public IntegrityState abstractState() {
+        return IntegrityAbstraction.abstractState(machine, tracing, integrity);
+    }
+
+    /** The contents of a guest-physical page (zeros where nothing is backed), to see whether a write completed. */
+    public byte[] page(long page) {
+        return machine.peekGuestPage(ViewId.DEFAULT, new GuestPhysicalPage(page));
+    }
+
+    /** The bytes the last guest write tried to store (at its address), if a write has reached the machine. */
+    public Optional<Bytes> lastWritten() {
+        return Optional.ofNullable(lastWritten);
+    }
+
+    /** Loads the caller into its vCPU, puts the arguments in registers and makes the call. */
+    private List<IntegrityObservation> hypercall(Writer caller, long number, int mark, long... args) {
+        Optional<VirtualCpu> found = vcpu(caller.vcpu());
+        if (found.isEmpty()) {
+            return List.of(new IntegrityObservation.RequestResult(IntegrityCode.UNKNOWN_VCPU));
+        }
+        VirtualCpu cpu = found.get();
+        load(cpu, caller);
+        int[] registers = {Hypervisor.HYPERCALL_ARGUMENT_REGISTERS[0], Hypervisor.HYPERCALL_ARGUMENT_REGISTERS[1],
+                Hypervisor.HYPERCALL_ARGUMENT_REGISTERS[2], IntegrityHypercalls.FOURTH_ARGUMENT_REGISTER,
+                IntegrityHypercalls.FIFTH_ARGUMENT_REGISTER};
+        for (int i = 0; i < args.length; i++) {
+            cpu.setRegister(registers[i], args[i]);
+        }
+        cpu.setRegister(Hypervisor.HYPERCALL_NUMBER_REGISTER, number);
+        List<Observation> seen = hypervisor.hypercall(cpu.id());
+        List<IntegrityObservation> out = new ArrayList<>(integrity.alerts().subList(mark, integrity.alerts().size()));
+        for (Observation o : seen) {
+            if (o instanceof HypercallResult r) {
+                out.add(new IntegrityObservation.RequestResult(IntegrityHypercalls.code(r.status()).orElseThrow(
+                        () -> new IllegalStateException("hypercall " + number + " returned a foreign status " + r.status()))));
+            } else if (o instanceof Refused refused && refused.code() == ErrorCode.NO_SUCH_VCPU) {
+                out.add(new IntegrityObservation.RequestResult(IntegrityCode.UNKNOWN_VCPU));
+            }
+        }
+        return out;
+    }
+
+    /** A guest write of a few bytes at a guest-physical address, through the direct map. */
+    private List<IntegrityObservation> write(IntegrityAction.GuestWrite w) {
+        Optional<VirtualCpu> found = vcpu(w.writer().vcpu());
+        // No vCPU, or an address no hardware can issue: nothing happens.
+        if (found.isEmpty() || w.address() < 0 || w.page() >= GuestPhysicalPage.LIMIT) {
+            return List.of();
+        }
+        VirtualCpu cpu = found.get();
+        load(cpu, w.writer());
+        long page = w.page();
+        if (directMapped.get(cpu.id().id()).add(page)) {
+            ErrorCode mapped = guestOs.map(cpu.cr3(), DIRECT_MAP + (page << PageRange.PAGE_SHIFT),
+                    new GuestPhysicalPage(page), PagePermissions.USER_DATA);
+            if (mapped != ErrorCode.OK) {
+                directMapped.get(cpu.id().id()).remove(page);
+                if (page < config.guestPages()) {
+                    throw new IllegalStateException("direct map of guarded page " + page + " failed: " + mapped);
+                }
+                // The guest OS never maps its page-table pool as data: no write reaches it.
+                return List.of();
+            }
+        }
+        int offset = (int) (w.address() & (PageRange.PAGE_SIZE - 1));
+        int length = Math.min(WRITE_LENGTH, (int) PageRange.PAGE_SIZE - offset);
+        lastWritten = pattern(length, ++writes);
+        List<Observation> seen = hypervisor.write(cpu.id(), DIRECT_MAP + w.address(), lastWritten);
+        return integrity.onNotifications(cpu, seen);
+    }
+
+    private static void load(VirtualCpu cpu, Writer who) {
+        cpu.setInstructionPointer(who.instructionPointer());
+        cpu.setPrivilege(who.privilege() == 0 ? Privilege.KERNEL : Privilege.USER);
+    }
+
+    private Optional<VirtualCpu> vcpu(int id) {
+        return id < 0 ? Optional.empty() : machine.vcpu(new VCpu(id));
+    }
+
+    /** Bytes no earlier write stored: a write's completion is then visible in memory. */
+    private static Bytes pattern(int length, int serial) {
+        int[] values = new int[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = 1 + ((serial * 37 + i * 11) % 255);
+        }
+        return Bytes.ofInts(values);
+    }
+}

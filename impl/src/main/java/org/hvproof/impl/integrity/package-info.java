@@ -1,0 +1,24 @@
+/**
+ * The guest integrity driver and integrity mode on the simulated machine (claims GI-1..GI-7;
+ * US11379385B2, US10430223B2).
+ *
+ * <p>{@link org.hvproof.impl.integrity.IntegrityService} is the hypervisor's side: a driver
+ * registers once by hypercall (code pages, data pages, entry point), and from then on its pages
+ * are write traces with the {@code BLOCK} action in the protected view. Two nested page tables
+ * share every host frame: the protected view (the default one) and the integrity view, which
+ * carries the same traces except on the driver's own data pages. A vCPU switches to the integrity
+ * view by an entry hypercall made from exactly the registered entry point, and back on exit, on an
+ * interrupt and on an exception. Protect and unprotect requests are honoured only from integrity
+ * mode; the requested protections live in a {@link org.hvproof.impl.integrity.ProtectionStore}
+ * keyed by guest-physical page. Every monitored write becomes an alert naming page, cause, action
+ * and writer; a blocking action keeps the write from completing.
+ *
+ * <p>{@link org.hvproof.impl.integrity.IntegritySystem} boots a guest under the service, plays the
+ * model's actions on it and computes the abstraction function to the model's state;
+ * {@link org.hvproof.impl.integrity.IntegrityImplFlaw} selects deliberately broken variants.
+ *
+ * <p>Left out: instruction fetch and decoding (an action loads the caller's instruction pointer
+ * as a control transfer would), delivery of interrupts into the guest (the interrupts mechanism),
+ * and the traced tree that will store protections (the tree mechanism).
+ */
+package org.hvproof.impl.integrity;
