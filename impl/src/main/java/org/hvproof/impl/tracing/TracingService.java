@@ -35,6 +35,7 @@ public final class TracingService implements NestedExitHandler {
     private final Hypervisor hypervisor;
     private final TracingFlaw flaw;
     private final Map<GuestPhysicalPage, Set<Owner>> owners = new TreeMap<>();
+    private final Map<Owner, TraceListener> listeners = new TreeMap<>();
 
     /** A service on {@code hypervisor} with {@code flaw} (use {@link TracingFlaw#NONE}); registers its exit handler. */
     public TracingService(Hypervisor hypervisor, TracingFlaw flaw) {
@@ -88,6 +89,14 @@ public final class TracingService implements NestedExitHandler {
         return List.of();
     }
 
+    /**
+     * {@code owner}'s listener, asked about every notified write to a page {@code owner} traces
+     * (replacing an earlier one). Without listeners the service behaves exactly as before.
+     */
+    public void setListener(Owner owner, TraceListener listener) {
+        listeners.put(Objects.requireNonNull(owner, "owner"), Objects.requireNonNull(listener, "listener"));
+    }
+
     /** The owners of {@code page}'s trace, as registered. */
     public Set<Owner> owners(GuestPhysicalPage page) {
         return Collections.unmodifiableSet(new TreeSet<>(owners.getOrDefault(page, Set.of())));
@@ -116,7 +125,23 @@ public final class TracingService implements NestedExitHandler {
             case NO_NOTIFY_ON_CROSSING -> piece.crossing() ? List.of() : List.of(note);
             default -> List.of(note);
         };
-        return new ExitDecision.Emulate(notes, flaw != TracingFlaw.NOTIFY_WITHOUT_COMPLETING);
+        boolean complete = flaw != TracingFlaw.NOTIFY_WITHOUT_COMPLETING;
+        if (listeners.isEmpty()) {
+            return new ExitDecision.Emulate(notes, complete);
+        }
+        // Each owner's listener hears of the write after the notification and may veto it.
+        List<Observation> seen = new java.util.ArrayList<>();
+        for (Observation n : notes) {
+            seen.add(n);
+            for (Map.Entry<Owner, TraceListener> l : listeners.entrySet()) {
+                if (owners.getOrDefault(page, Set.of()).contains(l.getKey())) {
+                    TraceListener.Verdict v = l.getValue().onTracedWrite(cpu, (Notification) n);
+                    seen.addAll(v.seen());
+                    complete &= v.complete();
+                }
+            }
+        }
+        return new ExitDecision.Emulate(seen, complete);
     }
 
     private void setWritable(GuestPhysicalPage page, boolean writable) {
