@@ -102,6 +102,17 @@ public final class TracingService implements NestedExitHandler {
         return Collections.unmodifiableSet(new TreeSet<>(owners.getOrDefault(page, Set.of())));
     }
 
+    /** The pages {@code owner} holds a trace on, in page order. */
+    public java.util.SortedSet<GuestPhysicalPage> pagesTracedBy(Owner owner) {
+        java.util.SortedSet<GuestPhysicalPage> out = new TreeSet<>();
+        owners.forEach((page, held) -> {
+            if (held.contains(owner)) {
+                out.add(page);
+            }
+        });
+        return Collections.unmodifiableSortedSet(out);
+    }
+
     /** Whether writes to {@code page} exit: its default-view nested entry is present without write. */
     public boolean isTraced(GuestPhysicalPage page) {
         return defaultView().leaf(page).map(e -> !e.permissions().write()).orElse(false);

@@ -327,6 +327,11 @@ public final class ProtectedPageTree implements TraceListener {
         return Collections.unmodifiableSortedSet(out);
     }
 
+    /** A copy of the allocator's bits (bit i: pool page {@code poolFirst + i} is free). */
+    public BitSet freeBits() {
+        return (BitSet) free.clone();
+    }
+
     /** The guest page that holds the base pointer under {@link TreeImplFlaw#WALK_FROM_GUEST_POINTER}. */
     public long guestPointerPage() {
         return config.poolFirst() - 1;

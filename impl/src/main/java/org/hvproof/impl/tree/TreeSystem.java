@@ -58,6 +58,8 @@ public final class TreeSystem {
     private final ProtectedPageTree tree;
     private final long cr3;
     private final BitSet windowMapped = new BitSet();
+    private BitSet lastFreeBits;
+    private SortedSet<Long> lastFreePool;
 
     /** Boots a guest of {@code vcpus} vCPUs whose memory is the tree's, with the tree variant {@code flaw}. */
     public TreeSystem(TreeConfig config, int vcpus, TreeImplFlaw flaw) {
@@ -157,18 +159,34 @@ public final class TreeSystem {
         Optional<Long> root = tree.root();
         SortedMap<Long, TreeNode> nodes = new TreeMap<>();
         root.ifPresent(r -> readReachable(r, nodes, new HashSet<>()));
-        SortedSet<Long> traced = new TreeSet<>();
-        long limit = config().guestPages();
-        machine.defaultView().forEachLeaf((page, entry) -> {
-            if (!entry.permissions().write() && page.number() < limit) {
-                Set<org.hvproof.model.common.Owner> owners = tracing.owners(page);
-                if (owners.isEmpty() || owners.contains(ProtectedPageTree.OWNER)) {
-                    traced.add(page.number());
-                }
+        // Traced pages: every page the tree's trace is registered on, every page the tree says
+        // should be traced (its node pages and mapped pages), each judged by its nested entry's
+        // write bit. A cleared bit elsewhere could come only from the tracing service (TRACE-2).
+        SortedSet<Long> candidates = new TreeSet<>();
+        tracing.pagesTracedBy(ProtectedPageTree.OWNER).forEach(p -> candidates.add(p.number()));
+        candidates.addAll(nodes.keySet());
+        nodes.values().forEach(n -> {
+            if (n instanceof TreeNode.Leaf leaf) {
+                candidates.addAll(leaf.keys());
             }
         });
-        return new TreeState(config(), new HypervisorCell(root), nodes, traced, tree.freePool(),
-                tree.mappedPageCount());
+        SortedSet<Long> traced = new TreeSet<>();
+        for (long page : candidates) {
+            if (page >= 0 && page < config().guestPages() && tracing.isTraced(new GuestPhysicalPage(page))) {
+                traced.add(page);
+            }
+        }
+        return new TreeState(config(), new HypervisorCell(root), nodes, traced, freePool(), tree.mappedPageCount());
+    }
+
+    private SortedSet<Long> freePool() {
+        // The pool changes only on requests: read it again only when the allocator's bits differ.
+        BitSet bits = tree.freeBits();
+        if (!bits.equals(lastFreeBits)) {
+            lastFreeBits = bits;
+            lastFreePool = tree.freePool();
+        }
+        return lastFreePool;
     }
 
     private void readReachable(long page, SortedMap<Long, TreeNode> out, Set<Long> seen) {

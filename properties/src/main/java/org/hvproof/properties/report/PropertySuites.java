@@ -2,6 +2,7 @@ package org.hvproof.properties.report;
 
 import java.util.List;
 import org.hvproof.properties.tracing.TracingProperties;
+import org.hvproof.properties.tree.TreeProperties;
 
 /**
  * The classes whose {@code @Claim} methods the claims report runs. A new mechanism's property
@@ -9,7 +10,7 @@ import org.hvproof.properties.tracing.TracingProperties;
  */
 public final class PropertySuites {
     /** Every suite, in mechanism order. */
-    public static final List<Class<?>> ALL = List.of(TracingProperties.class);
+    public static final List<Class<?>> ALL = List.of(TracingProperties.class, TreeProperties.class);
 
     private PropertySuites() {
     }
