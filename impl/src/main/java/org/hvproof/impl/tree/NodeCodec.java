@@ -27,6 +27,8 @@ final class NodeCodec {
     static final int INTERIOR = 2;
     static final int CHILDREN_AT = 1 + BPlusTree.ORDER;
     static final long NODE_PAGE_BIT = 1L;
+    /** Words a node of either kind can occupy: the header and 2 * ORDER more. */
+    static final int WORDS = 1 + 2 * BPlusTree.ORDER;
 
     private NodeCodec() {
     }

@@ -378,10 +378,15 @@ public final class ProtectedPageTree implements TraceListener {
     }
 
     private void writeNode(long page, TreeNode node) {
+        // Every word a node of either kind can use is rewritten, so no stale word of an earlier
+        // node survives; the rest of the page is never read.
         long frame = frameOf(page);
-        memory.clearFrame(frame);
+        long[] words = new long[NodeCodec.WORDS];
         for (NodeCodec.Word w : NodeCodec.encode(node)) {
-            memory.writeLong((frame << 12) + 8L * w.index(), w.value());
+            words[w.index()] = w.value();
+        }
+        for (int i = 0; i < words.length; i++) {
+            memory.writeLong((frame << 12) + 8L * i, words[i]);
         }
     }
 

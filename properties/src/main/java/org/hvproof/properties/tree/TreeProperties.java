@@ -135,7 +135,7 @@ public final class TreeProperties {
                 List.of(step("guestWriteLeavesTree", Invariants::tree6GuestWriteLeavesTree)),
                 List.of(state("basePointerGuarded", Invariants::tree6BasePointerGuarded)), false)
                 .cover(40, TreeTrace.Labels.NODE_ALERT)
-                .cover(10, TreeTrace.Labels.WRITE_OVER_GUEST_POINTER_PAGE);
+                .cover(6, TreeTrace.Labels.WRITE_OVER_GUEST_POINTER_PAGE);
     }
 
     /**
