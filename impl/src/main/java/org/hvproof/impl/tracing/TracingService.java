@@ -43,6 +43,7 @@ public final class TracingService implements NestedExitHandler {
     private final TracingFlaw flaw;
     private final Map<ViewId, Map<GuestPhysicalPage, Set<Owner>>> owners = new HashMap<>();
     private final List<CompletionListener> listeners = new ArrayList<>();
+    private final Map<Owner, TraceListener> traceListeners = new TreeMap<>();
 
     /** Whether a notified write is completed: every listener must allow it. */
     public enum Completion {
@@ -131,6 +132,14 @@ public final class TracingService implements NestedExitHandler {
         return List.of();
     }
 
+    /**
+     * {@code owner}'s listener, asked about every notified write to a page {@code owner} traces
+     * (replacing an earlier one). Without listeners the service behaves exactly as before.
+     */
+    public void setListener(Owner owner, TraceListener listener) {
+        traceListeners.put(Objects.requireNonNull(owner, "owner"), Objects.requireNonNull(listener, "listener"));
+    }
+
     /** The owners of {@code page}'s trace, as registered. */
     public Set<Owner> owners(GuestPhysicalPage page) {
         return owners(ViewId.DEFAULT, page);
@@ -140,6 +149,17 @@ public final class TracingService implements NestedExitHandler {
     public Set<Owner> owners(ViewId view, GuestPhysicalPage page) {
         Map<GuestPhysicalPage, Set<Owner>> inView = owners.getOrDefault(view, Map.of());
         return Collections.unmodifiableSet(new TreeSet<>(inView.getOrDefault(page, Set.of())));
+    }
+
+    /** The pages {@code owner} holds a trace on in the default view, in page order. */
+    public java.util.SortedSet<GuestPhysicalPage> pagesTracedBy(Owner owner) {
+        java.util.SortedSet<GuestPhysicalPage> out = new TreeSet<>();
+        owners.getOrDefault(ViewId.DEFAULT, Map.of()).forEach((page, held) -> {
+            if (held.contains(owner)) {
+                out.add(page);
+            }
+        });
+        return Collections.unmodifiableSortedSet(out);
     }
 
     /** Whether writes to {@code page} exit: its default-view nested entry is present without write. */
@@ -172,7 +192,23 @@ public final class TracingService implements NestedExitHandler {
         };
         boolean complete = flaw != TracingFlaw.NOTIFY_WITHOUT_COMPLETING
                 && listeners.stream().allMatch(l -> l.decide(cpu, note) == Completion.ALLOW);
-        return new ExitDecision.Emulate(notes, complete);
+        if (traceListeners.isEmpty()) {
+            return new ExitDecision.Emulate(notes, complete);
+        }
+        // Each owner's listener hears of the write after the notification and may veto it.
+        Set<Owner> holders = owners(cpu.view(), page);
+        List<Observation> seen = new ArrayList<>();
+        for (Observation n : notes) {
+            seen.add(n);
+            for (Map.Entry<Owner, TraceListener> l : traceListeners.entrySet()) {
+                if (holders.contains(l.getKey())) {
+                    TraceListener.Verdict v = l.getValue().onTracedWrite(cpu, (Notification) n);
+                    seen.addAll(v.seen());
+                    complete &= v.complete();
+                }
+            }
+        }
+        return new ExitDecision.Emulate(seen, complete);
     }
 
     private Map<GuestPhysicalPage, Set<Owner>> ownersIn(ViewId view) {

@@ -3,6 +3,7 @@ package org.hvproof.properties.report;
 import java.util.List;
 import org.hvproof.properties.integrity.IntegrityProperties;
 import org.hvproof.properties.tracing.TracingProperties;
+import org.hvproof.properties.tree.TreeProperties;
 
 /**
  * The classes whose {@code @Claim} methods the claims report runs. A new mechanism's property
@@ -10,7 +11,8 @@ import org.hvproof.properties.tracing.TracingProperties;
  */
 public final class PropertySuites {
     /** Every suite, in mechanism order. */
-    public static final List<Class<?>> ALL = List.of(TracingProperties.class, IntegrityProperties.class);
+    public static final List<Class<?>> ALL = List.of(
+            TracingProperties.class, TreeProperties.class, IntegrityProperties.class);
 
     private PropertySuites() {
     }

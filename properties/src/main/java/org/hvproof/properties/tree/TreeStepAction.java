@@ -1,0 +1,58 @@
+package org.hvproof.properties.tree;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.hvproof.model.common.Privilege;
+import org.hvproof.model.tree.PageRange;
+import org.hvproof.model.tree.TreeAction;
+import org.hvproof.model.tree.Writer;
+
+/**
+ * One action of a tree trace, as both sides take it: a request with raw (possibly hostile)
+ * arguments, or a guest write that the machine runs through page tables and nested page table
+ * and the model sees as one {@link TreeAction.GuestWrite} per page it touches.
+ */
+sealed interface TreeStepAction {
+
+    /** A protect request. */
+    record Protect(long start, long length, long actionCode) implements TreeStepAction {
+        @Override
+        public String toString() {
+            return "protect(start=0x" + Long.toHexString(start) + ", length=0x" + Long.toHexString(length)
+                    + ", action=" + actionCode + ")";
+        }
+    }
+
+    /** An unprotect request. */
+    record Unprotect(long start, long length) implements TreeStepAction {
+        @Override
+        public String toString() {
+            return "unprotect(start=0x" + Long.toHexString(start) + ", length=0x" + Long.toHexString(length) + ")";
+        }
+    }
+
+    /** vCPU {@code vcpu} at {@code privilege}, executing at {@code ip}, writes {@code length} bytes at {@code gpa}. */
+    record Write(int vcpu, Privilege privilege, long ip, long gpa, int length) implements TreeStepAction {
+        /** The model's writes: one per page touched, at the first byte written in it. */
+        List<TreeAction.GuestWrite> pieces() {
+            Writer w = new Writer(vcpu, ip, privilege == Privilege.USER ? 3 : 0);
+            List<TreeAction.GuestWrite> out = new ArrayList<>(2);
+            out.add(new TreeAction.GuestWrite(w, gpa));
+            long last = gpa + length - 1;
+            if ((last >>> PageRange.PAGE_SHIFT) != (gpa >>> PageRange.PAGE_SHIFT)) {
+                out.add(new TreeAction.GuestWrite(w, (last >>> PageRange.PAGE_SHIFT) << PageRange.PAGE_SHIFT));
+            }
+            return out;
+        }
+
+        boolean crossing() {
+            return pieces().size() == 2;
+        }
+
+        @Override
+        public String toString() {
+            return "vCPU" + vcpu + " (" + privilege.name().toLowerCase() + ", ip=0x" + Long.toHexString(ip) + ") writes "
+                    + length + " bytes at gpa 0x" + Long.toHexString(gpa) + " (page " + (gpa >>> 12) + ")";
+        }
+    }
+}

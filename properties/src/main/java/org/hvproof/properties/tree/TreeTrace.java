@@ -1,0 +1,285 @@
+package org.hvproof.properties.tree;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import org.hvproof.impl.tree.TreeImplFlaw;
+import org.hvproof.impl.tree.TreeSystem;
+import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.Completed;
+import org.hvproof.model.common.Observation;
+import org.hvproof.model.tree.AlertAction;
+import org.hvproof.model.tree.Cause;
+import org.hvproof.model.tree.RequestCode;
+import org.hvproof.model.tree.Step;
+import org.hvproof.model.tree.TreeAction;
+import org.hvproof.model.tree.TreeConfig;
+import org.hvproof.model.tree.TreeModel;
+import org.hvproof.model.tree.TreeObservation;
+import org.hvproof.model.tree.TreeState;
+import org.hvproof.model.tree.Verdict;
+import org.hvproof.properties.Lockstep;
+import org.hvproof.propcheck.Context;
+
+/**
+ * One generated trace of the protected-page tree: the machine with the tree (with or without a
+ * deliberate flaw) and the model in lockstep. Refinement is on what both produce: the tree's
+ * observations (request results, walks, alerts) and the abstract state; the machine's own
+ * notifications and completions are not the model's business, but whether a write landed is
+ * judged here against the page's role before the write ({@link #lastWriteOutcome()}).
+ */
+public final class TreeTrace {
+    /** The tree every trace boots: the model's small guest (1024 pages, node pool 768..1023, 64 pages a request). */
+    public static final TreeConfig CONFIG = TreeConfig.small();
+    /** vCPUs writing. */
+    public static final int VCPUS = 3;
+
+    private final TreeSystem machine;
+    private final Lockstep<TreeState, TreeStepAction> lockstep;
+    private List<Observation> lastSeen = List.of();
+    private final List<Verdict> writeOutcome = new ArrayList<>();
+
+    /** Boots the guest with the tree variant {@code flaw}. */
+    public TreeTrace(TreeImplFlaw flaw) {
+        this.machine = new TreeSystem(CONFIG, VCPUS, flaw);
+        this.lockstep = new Lockstep<>(this::runOnMachine, machine::abstractState, TreeTrace::modelStep);
+    }
+
+    /** The model's state, equal to the machine's abstraction while refinement holds. */
+    public TreeState state() {
+        return lockstep.state();
+    }
+
+    /** The machine's abstract state after the last step. */
+    public TreeState machineState() {
+        Lockstep.Transition<TreeState, TreeStepAction> t = lockstep.last();
+        return t == null ? lockstep.state() : t.after();
+    }
+
+    /** The guest page that holds the base pointer in the flawed variant that keeps it there. */
+    public long guestPointerPage() {
+        return machine.tree().guestPointerPage();
+    }
+
+    private List<TreeObservation> runOnMachine(TreeStepAction a) {
+        if (a instanceof TreeStepAction.Protect p) {
+            lastSeen = machine.protect(p.start(), p.length(), p.actionCode());
+        } else if (a instanceof TreeStepAction.Unprotect u) {
+            lastSeen = machine.unprotect(u.start(), u.length());
+        } else {
+            lastSeen = write((TreeStepAction.Write) a);
+        }
+        return TreeSystem.treeObservations(lastSeen);
+    }
+
+    /** Runs a write and judges whether each page's part landed as the page's role before the write says. */
+    private List<Observation> write(TreeStepAction.Write w) {
+        TreeState before = machineState();
+        List<TreeAction.GuestWrite> pieces = w.pieces();
+        boolean inGuest = w.gpa() >= 0 && pieces.stream().allMatch(p -> p.page() < CONFIG.guestPages());
+        List<byte[]> old = new ArrayList<>();
+        if (inGuest) {
+            pieces.forEach(p -> old.add(machine.guestPage(p.page())));
+        }
+        byte[] data = pattern(w.length(), (int) w.ip());
+        List<Observation> seen = machine.write(w.vcpu(), w.privilege(), w.ip(), w.gpa(), Bytes.of(data));
+        writeOutcome.clear();
+        if (!inGuest || seen.stream().noneMatch(Completed.class::isInstance)) {
+            return seen;
+        }
+        Map<Long, AlertAction> mappings = before.mappings();
+        SortedSet<Long> nodes = before.nodePages();
+        int done = 0;
+        for (int i = 0; i < pieces.size(); i++) {
+            long page = pieces.get(i).page();
+            int offset = (int) (pieces.get(i).address() & 0xfff);
+            int len = Math.min(w.length() - done, 4096 - offset);
+            byte[] now = machine.guestPage(page);
+            boolean landed = Arrays.equals(now, offset, offset + len, data, done, done + len);
+            boolean unchanged = Arrays.equals(now, old.get(i));
+            if (nodes.contains(page)) {
+                writeOutcome.add(Verdict.check("TREE-2", "nodeWriteBlocked", unchanged,
+                        "write to node page " + page + " changed it"));
+            } else if (mappings.containsKey(page)) {
+                boolean ok = mappings.get(page).completesWrite() ? landed : unchanged;
+                writeOutcome.add(Verdict.check("TREE-1", "actionPerformed", ok, "write to page " + page + " mapped to "
+                        + mappings.get(page) + (landed ? " landed" : " did not land")));
+            } else {
+                writeOutcome.add(Verdict.check("TREE-3", "quietWriteLands", landed,
+                        "write to unprotected page " + page + " did not land"));
+            }
+            done += len;
+        }
+        return seen;
+    }
+
+    private static Lockstep.ModelStep<TreeState> modelStep(TreeState s, TreeStepAction a) {
+        TreeModel model = TreeModel.DEFAULT;
+        if (a instanceof TreeStepAction.Protect p) {
+            Step step = model.step(s, new TreeAction.Protect(p.start(), p.length(), p.actionCode()));
+            return new Lockstep.ModelStep<>(step.next(), step.observations());
+        }
+        if (a instanceof TreeStepAction.Unprotect u) {
+            Step step = model.step(s, new TreeAction.Unprotect(u.start(), u.length()));
+            return new Lockstep.ModelStep<>(step.next(), step.observations());
+        }
+        TreeStepAction.Write w = (TreeStepAction.Write) a;
+        List<TreeAction.GuestWrite> pieces = w.pieces();
+        // A write with a part outside the tree's guest memory faults as a whole: nothing is seen.
+        if (w.gpa() < 0 || pieces.stream().anyMatch(p -> p.page() >= s.config().guestPages())) {
+            return new Lockstep.ModelStep<>(s, List.of());
+        }
+        List<TreeObservation> obs = new ArrayList<>();
+        for (TreeAction.GuestWrite piece : pieces) {
+            obs.addAll(model.step(s, piece).observations());
+        }
+        return new Lockstep.ModelStep<>(s, obs);
+    }
+
+    /** The model's view of the machine's last step, one model write per page touched. */
+    List<ImplStep> lastSteps() {
+        Lockstep.Transition<TreeState, TreeStepAction> t = lockstep.last();
+        if (t == null) {
+            return List.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<TreeObservation> obs = (List<TreeObservation>) t.observations();
+        if (t.action() instanceof TreeStepAction.Write w) {
+            // A write that faulted (on either page) was carried out nowhere: no page saw a write.
+            if (lastSeen.stream().noneMatch(Completed.class::isInstance)) {
+                return List.of();
+            }
+            List<ImplStep> out = new ArrayList<>();
+            for (TreeAction.GuestWrite piece : w.pieces()) {
+                List<TreeObservation> mine = obs.stream().filter(o -> pageOf(o) == piece.page()).toList();
+                out.add(new ImplStep(t.before(), piece, new Step(t.after(), mine)));
+            }
+            return out;
+        }
+        TreeAction action = t.action() instanceof TreeStepAction.Protect p
+                ? new TreeAction.Protect(p.start(), p.length(), p.actionCode())
+                : new TreeAction.Unprotect(((TreeStepAction.Unprotect) t.action()).start(),
+                        ((TreeStepAction.Unprotect) t.action()).length());
+        return List.of(new ImplStep(t.before(), action, new Step(t.after(), obs)));
+    }
+
+    /** One model-level step of the machine: state before, action, and the machine's step read through the abstraction. */
+    record ImplStep(TreeState before, TreeAction action, Step step) {
+    }
+
+    /** Whether the last write's parts landed or were dropped as each page's role says. */
+    List<Verdict> lastWriteOutcome() {
+        return writeOutcome;
+    }
+
+    private static long pageOf(TreeObservation o) {
+        if (o instanceof TreeObservation.Alert a) {
+            return a.page();
+        }
+        if (o instanceof TreeObservation.Walk w) {
+            return w.page();
+        }
+        return -1;
+    }
+
+    /** Runs one action on machine and model and labels what happened. */
+    void apply(TreeStepAction action, Context ctx) {
+        label(lockstep.apply(action), ctx);
+    }
+
+    /** Refinement: the tree's observations and the abstract state after the last step equal the model's. */
+    public void checkRefinement() {
+        lockstep.checkRefinement();
+    }
+
+    private void label(Lockstep.Transition<TreeState, TreeStepAction> t, Context ctx) {
+        TreeState before = t.before();
+        TreeState after = t.after();
+        if (after.depth() >= 2) {
+            ctx.label(Labels.DEPTH_2);
+        }
+        for (Object o : t.observations()) {
+            if (o instanceof TreeObservation.RequestResult r) {
+                if (r.code() == RequestCode.OK) {
+                    if (!before.nodes().isEmpty() && !before.nodePages().containsAll(after.nodePages())) {
+                        ctx.label(Labels.SPLIT);
+                    }
+                    if (!after.nodes().isEmpty() && !after.nodePages().containsAll(before.nodePages())) {
+                        ctx.label(Labels.MERGE);
+                    }
+                    if (after.nodes().isEmpty() && !before.nodes().isEmpty()) {
+                        ctx.label(Labels.TEAR_DOWN);
+                    }
+                } else {
+                    ctx.label(Labels.REFUSED);
+                    if (r.code() != RequestCode.OVERLAPS && r.code() != RequestCode.NOT_PROTECTED) {
+                        ctx.label(Labels.HOSTILE_REFUSED);
+                    }
+                }
+            } else if (o instanceof TreeObservation.Alert a) {
+                if (a.cause() == Cause.NODE_PAGE) {
+                    ctx.label(Labels.NODE_ALERT);
+                    if (before.mappings().containsKey(a.page())) {
+                        ctx.label(Labels.NODE_AND_MAPPED_ALERT);
+                    }
+                } else {
+                    ctx.label(a.action() == AlertAction.BLOCK ? Labels.BLOCK_ALERT : Labels.ALLOW_ALERT);
+                }
+                if (!a.action().completesWrite()) {
+                    ctx.label(Labels.BLOCKED_WRITE);
+                }
+            } else if (o instanceof TreeObservation.Walk w && w.depth() >= 2 && w.nodesVisited() == w.depth() + 1) {
+                ctx.label(Labels.FULL_WALK_DEPTH_2);
+            }
+        }
+        if (t.action() instanceof TreeStepAction.Write w && lastSeen.stream().anyMatch(Completed.class::isInstance)) {
+            if (t.observations().stream().noneMatch(TreeObservation.Alert.class::isInstance)) {
+                ctx.label(Labels.QUIET_WRITE);
+            }
+            if (w.crossing() && !t.observations().isEmpty()) {
+                ctx.label(Labels.CROSSING_TRACED_WRITE);
+            }
+            if ((w.gpa() >>> 12) == guestPointerPage() && (w.gpa() & 0xfff) < 8) {
+                ctx.label(Labels.WRITE_OVER_GUEST_POINTER_PAGE);
+            }
+        }
+    }
+
+    /** A short picture of the tree for failure reports. */
+    public String describe() {
+        TreeState s = lockstep.state();
+        return "  model:   " + s.describe() + "\n  mapped:  " + s.mappings() + "\n  machine: " + machineState().describe();
+    }
+
+    private static byte[] pattern(int length, int seed) {
+        byte[] out = new byte[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = (byte) (0x5A + seed + 31 * i | 1);
+        }
+        return out;
+    }
+
+    /** Names of the situations a trace can reach; the properties set coverage minimums on them. */
+    static final class Labels {
+        static final String SPLIT = "a request split a node";
+        static final String MERGE = "a request merged nodes (a node page freed)";
+        static final String TEAR_DOWN = "the last mapping removed: tree torn down";
+        static final String DEPTH_2 = "tree of depth >= 2";
+        static final String NODE_ALERT = "node-page alert";
+        static final String NODE_AND_MAPPED_ALERT = "node-page alert on a page that is also mapped";
+        static final String ALLOW_ALERT = "mapping alert, record and allow";
+        static final String BLOCK_ALERT = "mapping alert, block";
+        static final String BLOCKED_WRITE = "write blocked";
+        static final String QUIET_WRITE = "quiet write (no alert)";
+        static final String REFUSED = "request refused";
+        static final String HOSTILE_REFUSED = "hostile request refused (bad arguments)";
+        static final String FULL_WALK_DEPTH_2 = "walk of depth + 1 nodes on a tree of depth >= 2";
+        static final String CROSSING_TRACED_WRITE = "crossing write touching a traced page";
+        static final String WRITE_OVER_GUEST_POINTER_PAGE = "write over the first word of the page below the pool";
+
+        private Labels() {
+        }
+    }
+}
