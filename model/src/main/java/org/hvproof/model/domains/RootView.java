@@ -1,0 +1,55 @@
+package org.hvproof.model.domains;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.hvproof.model.domains.Ids.Frame;
+
+/**
+ * Exactly what the root domain can observe after one step: the observations of its own code
+ * (reads, faults, gate entries) and every return of control to it (with the register it gets
+ * back); the content of every frame outside the secure domains; and each vCPU as root sees it —
+ * all of it while root runs, only which domain it is away in while secure code runs.
+ */
+public record RootView(List<Observation> events, Map<Frame, FrameContent> rootFrames, List<Object> vcpus) {
+
+  public RootView {
+    events = List.copyOf(events);
+    rootFrames = Map.copyOf(rootFrames);
+    vcpus = List.copyOf(vcpus);
+  }
+
+  /** The root domain's view of one step. */
+  public static RootView of(Step step) {
+    List<Observation> events = new ArrayList<>();
+    for (Observation o : step.observations()) {
+      if (o.domain().isRoot() || o instanceof Observation.Returned) {
+        events.add(o);
+      }
+    }
+    return new RootView(events, rootFrames(step.next()), vcpus(step.next()));
+  }
+
+  static Map<Frame, FrameContent> rootFrames(State s) {
+    Set<Frame> secure = s.secureFrames();
+    Map<Frame, FrameContent> out = new HashMap<>();
+    s.frames().forEach((f, c) -> {
+      if (!secure.contains(f)) {
+        out.put(f, c);
+      }
+    });
+    return out;
+  }
+
+  /** Root vCPUs whole; secure vCPUs only as "away in domain d". */
+  static List<Object> vcpus(State s) {
+    List<Object> out = new ArrayList<>();
+    for (VCpu c : s.vcpus()) {
+      out.add(c.domain().isRoot() ? c : c.domain());
+    }
+    return out;
+  }
+}

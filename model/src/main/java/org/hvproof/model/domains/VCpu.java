@@ -1,0 +1,15 @@
+package org.hvproof.model.domains;
+
+import org.hvproof.model.domains.Ids.DomainId;
+import org.hvproof.model.domains.Ids.GuestPage;
+
+/**
+ * A virtual CPU.
+ *
+ * @param domain the domain whose code runs
+ * @param ptRoot the guest page-table pointer
+ * @param nptOf the nested page-table pointer (whose NPT)
+ * @param saved root's page-table pointer saved at gate entry; null while root runs
+ * @param register the register file, abstracted to one value
+ */
+public record VCpu(DomainId domain, GuestPage ptRoot, DomainId nptOf, GuestPage saved, long register) {}

@@ -1,0 +1,31 @@
+package org.hvproof.model.interrupts;
+
+/**
+ * What can happen next. {@link Execute} runs one guest instruction; {@link Arrive} is an
+ * interrupt or exception reaching the interrupt security module; the others are done by code
+ * the low observer controls (a handler, or guest code outside the sequence) and are ignored
+ * while the guest executes inside the sequence, because no such code runs then.
+ */
+public sealed interface Action {
+
+  /** Execute the instruction at the program counter (a no-op while a handler runs). */
+  record Execute() implements Action {}
+
+  /** An interrupt or exception with this vector arrives. */
+  record Arrive(Cause cause, int vector) implements Action {}
+
+  /** The innermost handler returns to its (possibly rewritten) return address. */
+  record Return() implements Action {}
+
+  /** Low code writes a register (a handler: a register of the interrupted context). */
+  record SetRegister(Reg reg, long value) implements Action {}
+
+  /** Low code jumps anywhere; a handler instead rewrites its return address. */
+  record JumpTo(long target) implements Action {}
+
+  /** Low code reads an address. */
+  record ReadMemory(long address) implements Action {}
+
+  /** Low code writes an address. */
+  record WriteMemory(long address, long value) implements Action {}
+}

@@ -1,0 +1,32 @@
+package org.hvproof.model.interrupts;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Exactly what guest code outside the sequence and its handlers can observe after one step:
+ * the step's observations (virtual interrupts with the registers at handler entry, in order;
+ * memory reads; faults; hypercall verdicts) and, whenever such code runs, the whole register
+ * file, the program counter and the return addresses of the interrupt frames. While the guest
+ * executes inside the sequence no low code runs, so no register is visible.
+ */
+public record HandlerView(
+    List<Observation> events, Map<Reg, Long> visibleRegisters, long visiblePc, List<Long> returnStack) {
+
+  /** Marks the program counter as not visible (the guest is inside the sequence). */
+  public static final long HIDDEN = -1;
+
+  public HandlerView {
+    events = List.copyOf(events);
+    visibleRegisters = Map.copyOf(visibleRegisters);
+    returnStack = List.copyOf(returnStack);
+  }
+
+  /** The view of one step. */
+  public static HandlerView of(Step step) {
+    State s = step.next();
+    return s.lowCodeRuns()
+        ? new HandlerView(step.observations(), s.registers(), s.pc(), s.returnStack())
+        : new HandlerView(step.observations(), Map.of(), HIDDEN, s.returnStack());
+  }
+}
