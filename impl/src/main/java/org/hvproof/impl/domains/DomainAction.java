@@ -1,0 +1,78 @@
+package org.hvproof.impl.domains;
+
+import java.util.Map;
+
+/**
+ * What code on a vCPU, or the outside world, does to the protection-domain guest, at the level
+ * of control transfers, memory accesses and events. The model's actions are coarser (page-level
+ * jump targets, one kind of event); {@link DomainsAbstraction#modelAction} reads each of these as
+ * one of them.
+ */
+public sealed interface DomainAction {
+    /** The vCPU the action is on. */
+    int vcpu();
+
+    /** Jump, call or return to a guest-physical address (a byte address, so gate + 1 is expressible). */
+    record Transfer(int vcpu, long target) implements DomainAction {
+        @Override
+        public String toString() {
+            return "vcpu " + vcpu + " jumps to gpa 0x" + Long.toHexString(target);
+        }
+    }
+
+    /** Secure code calls the exit gate. */
+    record ExitGate(int vcpu) implements DomainAction {
+        @Override
+        public String toString() {
+            return "vcpu " + vcpu + " calls the exit gate";
+        }
+    }
+
+    /** An external interrupt ({@code exception} false) or an exception raised by the running code. */
+    record Event(int vcpu, int vector, boolean exception) implements DomainAction {
+        @Override
+        public String toString() {
+            return (exception ? "exception " : "interrupt ") + vector + " on vcpu " + vcpu;
+        }
+    }
+
+    /** The running code loads CR3 with the table in guest-physical page {@code page}. */
+    record LoadCr3(int vcpu, long page) implements DomainAction {
+        @Override
+        public String toString() {
+            return "vcpu " + vcpu + " loads CR3 = page " + page;
+        }
+    }
+
+    /** The running code puts a value in RAX (the old RAX moves to RBX). */
+    record SetRegister(int vcpu, long value) implements DomainAction {
+        @Override
+        public String toString() {
+            return "vcpu " + vcpu + " sets RAX = " + value;
+        }
+    }
+
+    /** Reads the data word of window page {@code page} into RAX (the old RAX moves to RBX). */
+    record Read(int vcpu, int page) implements DomainAction {
+        @Override
+        public String toString() {
+            return "vcpu " + vcpu + " reads window page " + page;
+        }
+    }
+
+    /**
+     * Writes window page {@code page} whole: a page-table image with leaf entries window page to
+     * guest-physical page, and RAX as its data word.
+     */
+    record Write(int vcpu, int page, Map<Integer, Long> entries) implements DomainAction {
+        /** Copies the entries. */
+        public Write {
+            entries = Map.copyOf(entries);
+        }
+
+        @Override
+        public String toString() {
+            return "vcpu " + vcpu + " writes window page " + page + " with entries " + new java.util.TreeMap<>(entries);
+        }
+    }
+}

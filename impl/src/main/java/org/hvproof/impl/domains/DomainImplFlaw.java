@@ -1,0 +1,25 @@
+package org.hvproof.impl.domains;
+
+/**
+ * Deliberately broken variants of the protection-domain hypervisor, each one bug a real
+ * hypervisor could have. Only tests select them; {@link #NONE} is the mechanism as specified, and
+ * each other value changes one code path, named where it is read in {@link SecureDomainService}
+ * and {@link DomainsSystem}. The property suite must catch every one with the property of the
+ * claim it breaks.
+ */
+public enum DomainImplFlaw {
+    /** The correct mechanism. */
+    NONE,
+    /** Set-up forgets to unmap one secure frame from the root NPT: root page 15 still reaches a secure data frame (PD-1, PD-3). */
+    SECURE_FRAME_LEFT_IN_ROOT_NPT,
+    /** Gate entry and exit switch the guest page-table root (CR3) but leave the nested page-table pointer (view) alone (PD-2). */
+    SWITCH_ONLY_GUEST_PT_ROOT,
+    /** The gate check also accepts the byte after a registered gate address (PD-4). */
+    GATE_CHECK_ACCEPTS_NEXT_ADDRESS,
+    /**
+     * On an interrupt or exception inside secure code the hypervisor clears RAX and switches both
+     * pointers back, but leaves the other general registers as secure code left them instead of
+     * restoring the root's saved ones (PD-1, seen only by the two-run property).
+     */
+    SECURE_REGISTERS_LEAK_ON_INTERRUPT
+}

@@ -1,0 +1,286 @@
+package org.hvproof.impl.domains;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import org.hvproof.impl.machine.GuestPageTableEntry;
+import org.hvproof.impl.machine.HardwareTranslation;
+import org.hvproof.impl.machine.Hypervisor;
+import org.hvproof.impl.machine.Machine;
+import org.hvproof.impl.machine.NestedEntry;
+import org.hvproof.impl.machine.NestedPageTable;
+import org.hvproof.impl.machine.NestedPermissions;
+import org.hvproof.impl.machine.ViewId;
+import org.hvproof.impl.machine.VirtualCpu;
+import org.hvproof.model.common.AccessKind;
+import org.hvproof.model.common.ErrorCode;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.common.PagePermissions;
+import org.hvproof.model.common.Refused;
+import org.hvproof.model.common.VCpu;
+import org.hvproof.model.domains.Ids.DomainId;
+import org.hvproof.model.domains.Observation;
+import org.hvproof.model.domains.Observation.FaultKind;
+import org.hvproof.model.domains.State;
+
+/**
+ * A booted guest with a root domain and secure domains on the simulated machine, driven by
+ * {@link DomainAction}s. {@link #apply} is the implementation's counterpart of the model's
+ * {@code Domains.step}; {@link #abstractState} is the abstraction function; {@link #rootView} is
+ * everything the root domain can observe, for the two-run (noninterference) property.
+ * Deterministic: the same actions give the same results.
+ *
+ * <p>Set-up, as the hypervisor does it before the guest runs: each domain's four region pages get
+ * host frames, mapped read/write/execute in that domain's nested page table only (the root's is
+ * the default view; secure domain {@code d}'s is view {@code secure-d}); the frames are never
+ * mapped in any other view. Memory is never backed lazily: the machine's guest RAM is the root's
+ * region, and a nested exit in any domain view is a fault or a gate, never a reason to allocate.
+ * Each domain's page-table page holds a 4-level table (see {@link DomainLayout}) mapping window
+ * pages 0..3 to its own region; data words are 0..3 in the root and {@code secret + k} in a secure
+ * domain (its table's word is {@code secret}); each secure domain starts with a register file
+ * derived from the secret, kept by the hypervisor until secure code runs.
+ *
+ * <p>Accesses are played the way hardware does them: the vCPU's CR3 and view are the MMU's
+ * inputs ({@link Machine#translate}), so a root page table crafted to point at a secure page
+ * reaches it only if the root's nested page table does. Interrupts and exceptions go through the
+ * hypervisor core's event path ({@link Hypervisor#interrupt}), where the domain service listens.
+ */
+public final class DomainsSystem {
+    private final DomainLayout layout;
+    private final long secret;
+    private final DomainImplFlaw flaw;
+    private final Machine machine;
+    private final Hypervisor hypervisor;
+    private final SecureDomainService service;
+
+    /** Boots {@code layout} with secure contents derived from {@code secret}, under the hypervisor with {@code flaw}. */
+    public DomainsSystem(DomainLayout layout, long secret, DomainImplFlaw flaw) {
+        this.layout = layout;
+        this.secret = secret;
+        this.flaw = flaw;
+        MachineShape shape = new MachineShape(layout.vcpus(), DomainLayout.PAGES_PER_REGION, 0, DomainLayout.PAGES_PER_REGION);
+        this.machine = new Machine(shape);
+        this.hypervisor = new Hypervisor(machine);
+        this.service = new SecureDomainService(machine, layout, flaw);
+        hypervisor.addEventHandler(service);
+        for (int d = 0; d <= layout.secureDomains(); d++) {
+            ViewId view = d == 0 ? ViewId.DEFAULT : new ViewId("secure-" + d);
+            NestedPageTable npt = machine.addView(view).orElseThrow();
+            for (int k = 0; k < DomainLayout.PAGES_PER_REGION; k++) {
+                long page = DomainLayout.regionFirst(d) + k;
+                long frame = machine.memory().allocateFrame().orElseThrow();
+                npt.map(new GuestPhysicalPage(page), frame, NestedPermissions.RWX);
+                long value = d == 0 ? k : secret + k;
+                if (k == 0) {
+                    value = d == 0 ? 0 : secret;
+                    long hpa = frame << 12;
+                    for (int v = 0; v < DomainLayout.PAGES_PER_REGION; v++) {
+                        machine.memory().writeLong(hpa + 8L * v, leaf(DomainLayout.regionFirst(d) + v));
+                    }
+                    machine.memory().writeLong(hpa + 8L * DomainLayout.SELF_SLOT, GuestPageTableEntry.table(new GuestPhysicalPage(page)));
+                }
+                machine.memory().writeLong((frame << 12) + DomainLayout.VALUE_OFFSET, value);
+            }
+            if (d > 0) {
+                service.register(d, view, initialSecureRegisters(secret, d));
+            }
+        }
+        if (flaw == DomainImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT) {
+            // Flaw: set-up "forgets" one secure frame, still reachable from the root NPT at page 15.
+            long frame = machine.view(new ViewId("secure-1")).orElseThrow()
+                    .leaf(new GuestPhysicalPage(DomainLayout.dataPage(1))).orElseThrow().hostFrame();
+            machine.defaultView().map(new GuestPhysicalPage(DomainLayout.LEAKED_PAGE), frame, NestedPermissions.RWX);
+        }
+        for (VirtualCpu cpu : machine.vcpus()) {
+            cpu.setCr3(new GuestPhysicalPage(DomainLayout.tablePage(0)).base());
+        }
+    }
+
+    /** Boots the correct mechanism. */
+    public DomainsSystem(DomainLayout layout, long secret) {
+        this(layout, secret, DomainImplFlaw.NONE);
+    }
+
+    /** The secure domain's launch registers: RAX carries arguments in, so only RBX..R15 hold secure values. */
+    static long[] initialSecureRegisters(long secret, int domain) {
+        long[] file = new long[VirtualCpu.GENERAL_REGISTERS];
+        for (int r = 1; r < file.length; r++) {
+            file[r] = secret * 31 + domain * 1009L + r;
+        }
+        return file;
+    }
+
+    private static long leaf(long page) {
+        return GuestPageTableEntry.leaf(new GuestPhysicalPage(page), PagePermissions.ALL);
+    }
+
+    /** The layout. */
+    public DomainLayout layout() {
+        return layout;
+    }
+
+    /** The secret the secure contents were derived from. */
+    public long secret() {
+        return secret;
+    }
+
+    /** The flaw it runs with. */
+    public DomainImplFlaw flaw() {
+        return flaw;
+    }
+
+    /** The simulated hardware. */
+    public Machine machine() {
+        return machine;
+    }
+
+    /** The hypervisor core. */
+    public Hypervisor hypervisor() {
+        return hypervisor;
+    }
+
+    /** The domain service. */
+    public SecureDomainService service() {
+        return service;
+    }
+
+    /** Runs one action; returns the domain observations. Never throws on hostile input. */
+    public List<Observation> apply(DomainAction action) {
+        Optional<VirtualCpu> found = action.vcpu() < 0 ? Optional.empty() : machine.vcpu(new VCpu(action.vcpu()));
+        if (action instanceof DomainAction.Event e) {
+            List<org.hvproof.model.common.Observation> seen = e.exception()
+                    ? hypervisor.exception(new VCpu(Math.max(0, e.vcpu())), e.vector())
+                    : hypervisor.interrupt(new VCpu(Math.max(0, e.vcpu())), e.vector());
+            if (found.isEmpty() || seen.contains(new Refused(ErrorCode.NO_SUCH_VCPU))) {
+                return List.of(noSuchVcpu(action));
+            }
+            return service.drainEvents();
+        }
+        if (found.isEmpty()) {
+            return List.of(noSuchVcpu(action));
+        }
+        VirtualCpu cpu = found.get();
+        if (action instanceof DomainAction.Transfer t) {
+            return service.transfer(cpu, t.target());
+        } else if (action instanceof DomainAction.ExitGate) {
+            return service.exitGate(cpu);
+        } else if (action instanceof DomainAction.LoadCr3 l) {
+            return service.loadCr3(cpu, l.page());
+        } else if (action instanceof DomainAction.SetRegister s) {
+            push(cpu, s.value());
+            return List.of();
+        } else if (action instanceof DomainAction.Read r) {
+            return read(cpu, r.page());
+        }
+        return write(cpu, (DomainAction.Write) action);
+    }
+
+    private static Observation noSuchVcpu(DomainAction action) {
+        return new Observation.Fault(action.vcpu(), DomainId.ROOT, FaultKind.NO_SUCH_VCPU);
+    }
+
+    /** The guest's register convention: a new value goes to RAX, the old RAX to RBX. */
+    private static void push(VirtualCpu cpu, long value) {
+        cpu.setRegister(1, cpu.register(0));
+        cpu.setRegister(0, value);
+    }
+
+    private List<Observation> read(VirtualCpu cpu, int page) {
+        OptionalLong hpa = translate(cpu, page, DomainLayout.VALUE_OFFSET, AccessKind.READ);
+        if (hpa.isEmpty()) {
+            return List.of(fault(cpu));
+        }
+        long value = machine.memory().readLong(hpa.getAsLong());
+        push(cpu, value);
+        int v = cpu.id().id();
+        return List.of(new Observation.ReadValue(v, new DomainId(service.currentDomain(v)), value));
+    }
+
+    /**
+     * Writes a whole page: the entries, the data word (RAX) and the recursive slot, which the
+     * guest's page-table writer fills with the page's own guest-physical address (it knows it
+     * from its own tables) so the page works as a table wherever it is loaded.
+     */
+    private List<Observation> write(VirtualCpu cpu, DomainAction.Write w) {
+        if (!DomainLayout.inWindow(w.page())) {
+            return List.of(fault(cpu));
+        }
+        HardwareTranslation t = machine.translate(cpu, DomainLayout.virtualAddress(w.page()), AccessKind.WRITE);
+        if (!(t instanceof HardwareTranslation.Translated ok)) {
+            return List.of(fault(cpu));
+        }
+        ByteBuffer image = ByteBuffer.allocate(4096).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        w.entries().forEach((v, g) -> {
+            if (DomainLayout.inWindow(v) && g >= 0 && g < GuestPhysicalPage.LIMIT) {
+                image.putLong(8 * v, leaf(g));
+            }
+        });
+        image.putLong(DomainLayout.VALUE_OFFSET, cpu.register(0));
+        image.putLong(8 * DomainLayout.SELF_SLOT,
+                GuestPageTableEntry.table(GuestPhysicalPage.containing(ok.guestPhysicalAddress())));
+        machine.memory().write(ok.hostPhysicalAddress() & ~0xfffL, image.array(), 0, 4096);
+        return List.of();
+    }
+
+    private OptionalLong translate(VirtualCpu cpu, int page, int offset, AccessKind access) {
+        if (!DomainLayout.inWindow(page)) {
+            return OptionalLong.empty();
+        }
+        HardwareTranslation t = machine.translate(cpu, DomainLayout.virtualAddress(page) + offset, access);
+        return t instanceof HardwareTranslation.Translated ok ? OptionalLong.of(ok.hostPhysicalAddress()) : OptionalLong.empty();
+    }
+
+    private Observation fault(VirtualCpu cpu) {
+        int v = cpu.id().id();
+        return new Observation.Fault(v, new DomainId(service.currentDomain(v)), FaultKind.NOT_MAPPED);
+    }
+
+    /** The abstraction function: the model state these structures represent. */
+    public State abstractState() {
+        return DomainsAbstraction.abstractState(this);
+    }
+
+    /**
+     * Everything the root domain can observe now: each vCPU running root code whole (registers,
+     * instruction pointer, CR3, view), each vCPU running secure code only as "away in domain d",
+     * and the bytes of every page the root's nested page table maps.
+     */
+    public RootView rootView() {
+        List<Object> vcpus = new ArrayList<>();
+        for (VirtualCpu cpu : machine.vcpus()) {
+            int d = service.currentDomain(cpu.id().id());
+            if (d != 0) {
+                vcpus.add("in secure domain " + d);
+            } else {
+                long[] regs = new long[VirtualCpu.GENERAL_REGISTERS];
+                for (int r = 0; r < regs.length; r++) {
+                    regs[r] = cpu.register(r);
+                }
+                vcpus.add(new RootCpu(java.util.Arrays.stream(regs).boxed().toList(), cpu.instructionPointer(), cpu.cr3(),
+                        cpu.view().name()));
+            }
+        }
+        Map<Long, ByteBuffer> memory = new TreeMap<>();
+        NestedPageTable root = machine.defaultView();
+        for (long page = 0; page < layout.knownPages(); page++) {
+            Optional<NestedEntry> leaf = root.leaf(new GuestPhysicalPage(page));
+            if (leaf.isPresent()) {
+                memory.put(page, ByteBuffer.wrap(machine.memory().frameContents(leaf.get().hostFrame())));
+            }
+        }
+        return new RootView(vcpus, memory);
+    }
+
+    /** A vCPU as the root domain sees it while root code runs on it. */
+    public record RootCpu(List<Long> registers, long instructionPointer, long cr3, String view) {
+    }
+
+    /** The root domain's view of the machine (see {@link #rootView()}); equal views are indistinguishable to the root. */
+    public record RootView(List<Object> vcpus, Map<Long, ByteBuffer> memory) {
+    }
+}
