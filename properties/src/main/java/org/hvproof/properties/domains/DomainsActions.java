@@ -1,0 +1,186 @@
+package org.hvproof.properties.domains;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.hvproof.impl.domains.DomainAction;
+import org.hvproof.impl.domains.DomainLayout;
+import org.hvproof.model.domains.FrameContent;
+import org.hvproof.model.domains.Ids.GuestPage;
+import org.hvproof.model.domains.State;
+import org.hvproof.model.domains.VCpu;
+import org.hvproof.propcheck.Gen;
+import org.hvproof.propcheck.Gens;
+
+/**
+ * The trace generator of the protection domains: the next step is drawn from the current model
+ * state. Legitimate work (gate entries, secure code reading and writing its own pages, exits,
+ * root code on its own pages) is mixed with hostile root behaviour: root page tables rewritten to
+ * point at secure guest-physical pages (and at page 15), reads and writes through those mappings,
+ * CR3 loaded with a secure page table, jumps to every kind of secure address (the gate, the byte
+ * after it, the middle of the code, data, the page table, the next domain's pages), interrupts
+ * and exceptions while secure code runs and right at gate entry, interrupt storms across vCPUs,
+ * and actions on a vCPU that does not exist.
+ *
+ * <p>One step is a short list of machine actions: most are one action; a gate entry with an
+ * event right behind it and a storm are several, each checked on its own.
+ */
+public final class DomainsActions {
+    static final DomainLayout LAYOUT = DomainLayout.standard();
+
+    /** The kinds of step with fixed weights, so a trace's choices keep their meaning while it shrinks. */
+    private enum Kind {
+        ENTER_GATE(4), JUMP_NEAR_GATE(2), JUMP_SECURE_OTHER(2), JUMP_ELSEWHERE(0.5), EXIT(3), INTERRUPT(2.5),
+        EXCEPTION(1.5), ENTER_THEN_EVENT(1.5), STORM(1), READ(3.5), WRITE_OWN(2), HOSTILE_TABLE(2.5),
+        ATTACK_THROUGH_MAPPING(2), LOAD_CR3(1), SET_REGISTER(1.5), NO_SUCH_VCPU(0.3), SECURE_WORK(3);
+
+        final double weight;
+
+        Kind(double weight) {
+            this.weight = weight;
+        }
+    }
+
+    private static final Gen<Kind> KINDS = Gens.frequency(Arrays.stream(Kind.values())
+            .map(k -> Gens.weighted(k.weight, Gens.constant(k))).toList());
+
+    private DomainsActions() {
+    }
+
+    /** One generated step: the machine actions it runs, in order. */
+    public record Step(List<DomainAction> actions) {
+        /** Copies the actions. */
+        public Step {
+            actions = List.copyOf(actions);
+        }
+
+        @Override
+        public String toString() {
+            return actions.stream().map(Object::toString).collect(Collectors.joining("; "));
+        }
+    }
+
+    /** The next step for state {@code s}. */
+    public static Gen<Step> next(State s) {
+        List<Integer> root = vcpusWhere(s, true);
+        List<Integer> secure = vcpusWhere(s, false);
+        Gen<Integer> rootFirst = root.isEmpty() ? anyVcpu(s) : Gens.elements(root);
+        Gen<Integer> secureFirst = secure.isEmpty() ? anyVcpu(s) : Gens.elements(secure);
+        Gen<Integer> domain = Gens.integers(1, LAYOUT.secureDomains());
+        return KINDS.flatMap(kind -> switch (kind) {
+            case ENTER_GATE -> Gens.combine(rootFirst, domain, (v, d) -> one(new DomainAction.Transfer(v, DomainLayout.gateAddress(d))));
+            case JUMP_NEAR_GATE -> Gens.combine(rootFirst, domain, Gens.elements(1L, 0x40L, 0xfffL),
+                    (v, d, off) -> one(new DomainAction.Transfer(v, DomainLayout.gateAddress(d) + off)));
+            case JUMP_SECURE_OTHER -> Gens.combine(anyVcpu(s), domain, Gens.integers(0, 4),
+                    (v, d, k) -> one(new DomainAction.Transfer(v, secureNonGate(d, k))));
+            case JUMP_ELSEWHERE -> Gens.combine(anyVcpu(s), Gens.elements(0L, 1L, 3L, DomainLayout.LEAKED_PAGE, 7L, 40L),
+                    (v, p) -> one(new DomainAction.Transfer(v, p << 12)));
+            case EXIT -> secureFirst.map(v -> one(new DomainAction.ExitGate(v)));
+            case INTERRUPT -> Gens.combine(secureFirst, Gens.integers(32, 255), (v, vec) -> one(new DomainAction.Event(v, vec, false)));
+            case EXCEPTION -> Gens.combine(secureFirst, Gens.integers(0, 31), (v, vec) -> one(new DomainAction.Event(v, vec, true)));
+            case ENTER_THEN_EVENT -> Gens.combine(rootFirst, domain, Gens.booleans(),
+                    (v, d, exc) -> new Step(List.of(new DomainAction.Transfer(v, DomainLayout.gateAddress(d)),
+                            new DomainAction.Event(v, exc ? 13 : 48, exc))));
+            case STORM -> Gens.lists(Gens.combine(anyVcpu(s), Gens.integers(0, 255),
+                    (v, vec) -> (DomainAction) new DomainAction.Event(v, vec, vec < 32)), 3, 8).map(Step::new);
+            case READ -> Gens.combine(anyVcpu(s), Gens.integers(0, 5), (v, p) -> one(new DomainAction.Read(v, p)));
+            case WRITE_OWN -> Gens.combine(anyVcpu(s), Gens.integers(1, 3), (v, p) -> one(new DomainAction.Write(v, p, Map.of())));
+            case HOSTILE_TABLE -> hostileTable(s, rootFirst);
+            case ATTACK_THROUGH_MAPPING -> attackThroughMapping(s, rootFirst);
+            case LOAD_CR3 -> Gens.combine(anyVcpu(s), Gens.elements(0L, 1L, DomainLayout.tablePage(1), DomainLayout.tablePage(2),
+                    DomainLayout.dataPage(1), DomainLayout.LEAKED_PAGE), (v, p) -> one(new DomainAction.LoadCr3(v, p)));
+            case SET_REGISTER -> Gens.combine(anyVcpu(s), Gens.longs(0, 1000), (v, x) -> one(new DomainAction.SetRegister(v, x)));
+            case NO_SUCH_VCPU -> Gens.elements(s.vcpus().size(), -1).map(v -> one(new DomainAction.Read(v, 0)));
+            case SECURE_WORK -> secure.isEmpty()
+                    ? Gens.combine(rootFirst, domain, (v, d) -> one(new DomainAction.Transfer(v, DomainLayout.gateAddress(d))))
+                    : Gens.combine(secureFirst, Gens.integers(0, 3), Gens.booleans(), (v, p, write) -> one(write
+                            ? new DomainAction.Write(v, p == 0 ? 2 : p, Map.of())
+                            : new DomainAction.Read(v, p)));
+        });
+    }
+
+    private static Step one(DomainAction a) {
+        return new Step(List.of(a));
+    }
+
+    /** A secure address that is not a gate: table page, data page, code page, mid-code, mid-data. */
+    static long secureNonGate(int d, int kind) {
+        return switch (kind) {
+            case 0 -> DomainLayout.tablePage(d) << 12;
+            case 1 -> DomainLayout.dataPage(d) << 12;
+            case 2 -> DomainLayout.codePage(d) << 12;
+            case 3 -> (DomainLayout.codePage(d) << 12) + 0x80;
+            default -> (DomainLayout.dataPage(d) << 12) + 8;
+        };
+    }
+
+    /**
+     * Root code rewrites the table it runs on (window page 0 maps it) so that window pages 1..3
+     * point at pages of its choice: its own, any secure page, page 15, or a gap.
+     */
+    private static Gen<Step> hostileTable(State s, Gen<Integer> rootFirst) {
+        Gen<Long> target = Gens.elements(1L, 2L, DomainLayout.tablePage(1), DomainLayout.dataPage(1), DomainLayout.codePage(1),
+                DomainLayout.gatePage(1), DomainLayout.tablePage(2), DomainLayout.dataPage(2), DomainLayout.LEAKED_PAGE, 9L);
+        return Gens.combine(rootFirst, Gens.listsOfSize(target, 3), (v, pages) -> {
+            Map<Integer, Long> entries = new LinkedHashMap<>();
+            entries.put(0, s.vcpus().get(v).ptRoot().n());
+            for (int i = 0; i < pages.size(); i++) {
+                entries.put(i + 1, pages.get(i));
+            }
+            return one(new DomainAction.Write(v, 0, entries));
+        });
+    }
+
+    /** Root code reads or writes (a page-table image: a secure table is a target too) through a window page its table points at a secure page; if none does yet, it makes one. */
+    private static Gen<Step> attackThroughMapping(State s, Gen<Integer> rootFirst) {
+        return rootFirst.flatMap(v -> {
+            List<Integer> hostile = hostilePages(s, v);
+            if (hostile.isEmpty()) {
+                return hostileTable(s, Gens.constant(v));
+            }
+            return Gens.combine(Gens.elements(hostile), Gens.booleans(), (p, write) -> one(write
+                    ? new DomainAction.Write(v, p, Map.of(0, DomainLayout.dataPage(1)))
+                    : new DomainAction.Read(v, p)));
+        });
+    }
+
+    /** Window pages that vCPU {@code v}'s current table points outside the root's region. */
+    static List<Integer> hostilePages(State s, int v) {
+        VCpu c = s.vcpus().get(v);
+        List<Integer> out = new ArrayList<>();
+        var table = s.gpaToFrame(c, c.ptRoot());
+        if (table == null) {
+            return out;
+        }
+        FrameContent content = s.frames().getOrDefault(table, FrameContent.EMPTY);
+        content.entries().forEach((vp, g) -> {
+            if (!s.root().region().contains(g) && vp.n() < DomainLayout.WINDOW_PAGES) {
+                out.add((int) vp.n());
+            }
+        });
+        out.sort(null);
+        return out;
+    }
+
+    /** Whether guest page {@code g} lies outside the root's region (a secure page, page 15, a gap). */
+    static boolean hostile(State s, GuestPage g) {
+        return !s.root().region().contains(g);
+    }
+
+    private static Gen<Integer> anyVcpu(State s) {
+        return Gens.integers(0, s.vcpus().size() - 1);
+    }
+
+    private static List<Integer> vcpusWhere(State s, boolean inRoot) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < s.vcpus().size(); i++) {
+            if (s.vcpus().get(i).domain().isRoot() == inRoot) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,138 @@
+package org.hvproof.properties.domains;
+
+import org.hvproof.impl.domains.DomainImplFlaw;
+import org.hvproof.model.domains.Invariants;
+import org.hvproof.propcheck.Action;
+import org.hvproof.propcheck.Context;
+import org.hvproof.propcheck.StatefulProperty;
+import org.hvproof.properties.Claim;
+
+/**
+ * The PD claims over generated traces. Each single-run property runs the machine and the model in
+ * lockstep and checks, after every machine action, the claim's own invariants (the model's
+ * {@link Invariants}, named as in {@code domains.als}) on the machine's step read through the
+ * abstraction function, then refinement. The two-run property checks confidentiality directly:
+ * two guests that differ only in a secure domain's memory and registers look the same to the root
+ * domain after every action. Coverage minimums fail a property whose traces do not reach the
+ * situations its claim speaks of.
+ */
+public final class DomainsProperties {
+    /** Default tries (pairs, for the two-run property) per claim in {@code mvn verify} and {@code ./hvproof check}. */
+    public static final int TRIES = 1000;
+    /** Generated steps per trace, at most. */
+    public static final int STEPS = 35;
+
+    private DomainsProperties() {
+    }
+
+    /** PD-1: no root access reaches a secure frame; a secure domain reaches only its own frames. */
+    @Claim("PD-1")
+    public static StatefulProperty<DomainsTrace> isolation() {
+        return isolation(DomainImplFlaw.NONE);
+    }
+
+    /** PD-1 against a given hypervisor, so tests can show a flawed one is caught. */
+    public static StatefulProperty<DomainsTrace> isolation(DomainImplFlaw flaw) {
+        return base("PD-1 no access from the root reaches a secure frame", flaw)
+                .assertion("PD-1 isolation", t -> t.checkStates(Invariants::pd1Isolation))
+                .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
+                .cover(50, DomainsTrace.Labels.HOSTILE_MAPPING)
+                .cover(35, DomainsTrace.Labels.ROOT_ACCESS_TO_SECURE_REFUSED)
+                .cover(70, DomainsTrace.Labels.GATE_ENTRY);
+    }
+
+    /** PD-1 (two runs): guests differing only in a secure domain's memory and registers look the same to the root. */
+    @Claim("PD-1")
+    public static StatefulProperty<DomainsTwoRuns> rootSeesNothingSecure() {
+        return rootSeesNothingSecure(DomainImplFlaw.NONE);
+    }
+
+    /** PD-1 two-run against a given hypervisor. */
+    public static StatefulProperty<DomainsTwoRuns> rootSeesNothingSecure(DomainImplFlaw flaw) {
+        String suffix = flaw == DomainImplFlaw.NONE ? "" : " [flaw " + flaw + "]";
+        return StatefulProperty.<DomainsTwoRuns>named("PD-1 two runs differing only in secure contents look the same to the root" + suffix)
+                .initial(() -> new DomainsTwoRuns(flaw))
+                .actions(t -> DomainsActions.next(t.state()).map(DomainsProperties::twoRunStep))
+                .assertion("PD-1 lowEquivalenceNonVacuous", DomainsTwoRuns::checkRelationNonVacuous)
+                .assertion("PD-1 rootSeesNothingSecure", DomainsTwoRuns::checkRootSeesNothingSecure)
+                .steps(STEPS)
+                .tries(TRIES)
+                .describeState(DomainsTwoRuns::describe)
+                .cover(55, DomainsTrace.Labels.EVENT_IN_SECURE_CODE)
+                .cover(35, DomainsTrace.Labels.EVENT_AT_GATE_ENTRY)
+                .cover(45, DomainsTrace.Labels.RESUMED)
+                .cover(35, DomainsTrace.Labels.SECURE_READ)
+                .cover(40, DomainsTrace.Labels.EXIT);
+    }
+
+    /** PD-2: secure code runs on its own tables and NPT; the two pointers switch together, never one alone. */
+    @Claim("PD-2")
+    public static StatefulProperty<DomainsTrace> pointersSwitchTogether() {
+        return pointersSwitchTogether(DomainImplFlaw.NONE);
+    }
+
+    /** PD-2 against a given hypervisor. */
+    public static StatefulProperty<DomainsTrace> pointersSwitchTogether(DomainImplFlaw flaw) {
+        return base("PD-2 the page-table and nested page-table pointers switch together", flaw)
+                .assertion("PD-2 pointersMatchDomain", t -> t.checkStates(Invariants::pd2PointersMatchDomain))
+                .assertion("PD-2 switchTogether", t -> t.checkSteps((before, action, step) -> Invariants.pd2SwitchTogether(before, step)))
+                .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
+                .cover(70, DomainsTrace.Labels.GATE_ENTRY)
+                .cover(40, DomainsTrace.Labels.EXIT)
+                .cover(55, DomainsTrace.Labels.EVENT_IN_SECURE_CODE)
+                .cover(35, DomainsTrace.Labels.EVENT_AT_GATE_ENTRY);
+    }
+
+    /** PD-3: the root cannot modify a secure domain's page tables, code or data. */
+    @Claim("PD-3")
+    public static StatefulProperty<DomainsTrace> rootCannotModifySecure() {
+        return rootCannotModifySecure(DomainImplFlaw.NONE);
+    }
+
+    /** PD-3 against a given hypervisor. */
+    public static StatefulProperty<DomainsTrace> rootCannotModifySecure(DomainImplFlaw flaw) {
+        return base("PD-3 the root cannot modify secure page tables, code or data", flaw)
+                .assertion("PD-3 rootCannotModifySecure", t -> t.checkSteps(Invariants::pd3RootCannotModifySecure))
+                .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
+                .cover(35, DomainsTrace.Labels.ROOT_ACCESS_TO_SECURE_REFUSED)
+                .cover(35, DomainsTrace.Labels.SECURE_WRITE);
+    }
+
+    /** PD-4: control enters or leaves a secure domain only through gates, exit and events; other jumps fault and change nothing. */
+    @Claim("PD-4")
+    public static StatefulProperty<DomainsTrace> gatesOnly() {
+        return gatesOnly(DomainImplFlaw.NONE);
+    }
+
+    /** PD-4 against a given hypervisor. */
+    public static StatefulProperty<DomainsTrace> gatesOnly(DomainImplFlaw flaw) {
+        return base("PD-4 control crosses domains only through registered gates", flaw)
+                .assertion("PD-4 gatesOnly", t -> t.checkSteps((before, action, step) -> Invariants.pd4GatesOnly(before, action, step)))
+                .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
+                .cover(70, DomainsTrace.Labels.GATE_ENTRY)
+                .cover(55, DomainsTrace.Labels.REFUSED_JUMP)
+                .cover(20, DomainsTrace.Labels.REFUSED_GATE_PLUS_ONE)
+                .cover(40, DomainsTrace.Labels.EXIT)
+                .cover(55, DomainsTrace.Labels.EVENT_IN_SECURE_CODE)
+                .cover(30, DomainsTrace.Labels.STORM);
+    }
+
+    /** The common single-run trace: machine with {@code flaw} and model in lockstep; checks are added by each claim. */
+    private static StatefulProperty<DomainsTrace> base(String name, DomainImplFlaw flaw) {
+        String suffix = flaw == DomainImplFlaw.NONE ? "" : " [flaw " + flaw + "]";
+        return StatefulProperty.<DomainsTrace>named(name + suffix)
+                .initial(() -> new DomainsTrace(flaw))
+                .actions(t -> DomainsActions.next(t.state()).map(DomainsProperties::step))
+                .steps(STEPS)
+                .tries(TRIES)
+                .describeState(DomainsTrace::describe);
+    }
+
+    private static Action<DomainsTrace> step(DomainsActions.Step s) {
+        return Action.of(s.toString(), (DomainsTrace t, Context ctx) -> t.apply(s, ctx));
+    }
+
+    private static Action<DomainsTwoRuns> twoRunStep(DomainsActions.Step s) {
+        return Action.of(s.toString(), (DomainsTwoRuns t, Context ctx) -> t.apply(s, ctx));
+    }
+}
