@@ -9,7 +9,7 @@ import org.hvproof.properties.tracing.TracingProperties;
  */
 public final class PropertySuites {
     /** Every suite, in mechanism order. */
-    public static final List<Class<?>> ALL = List.of(TracingProperties.class);
+    public static final List<Class<?>> ALL = List.of(TracingProperties.class, org.hvproof.properties.tracing.TracingSpecConformance.class);
 
     private PropertySuites() {
     }
