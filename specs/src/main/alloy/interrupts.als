@@ -23,6 +23,11 @@
  * INT-1 is stated over TWO machines in lockstep: every action is chosen once
  * (Now) and applied to every Machine; machines differ only in their secret.
  *
+ * Scopes. One machine: 2 secrets, 3 low values, 4 authentication atoms, up to
+ * 10-12 steps. Two machines (INT-1): up to 5 steps, enough for a call, the
+ * move, the mix, an interrupt inside the sequence and a handler read; 7 steps
+ * took ~6 minutes on 2 loaded cores, 5 steps ~20 s.
+ *
  * Deliberately left out. Addresses and instruction bytes (positions S0..S3 and
  * one position Out for all ordinary code); the message a real MAC would cover;
  * nested interrupts (handlers run with interrupts masked here; the Java model
@@ -303,14 +308,14 @@ assert INT_1_noninterference {
   correctHv => all m, n: Machine | always obsEq[m, n]
 }
 -- INT-1 Noninterference: two runs differing only in the secret look the same to handlers
-check INT_1_noninterference for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1 Vector, 2 Page, 1..7 steps expect 0
+check INT_1_noninterference for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1 Vector, 2 Page, 1..5 steps expect 0
 
 -- INT-1 Unwinding: low-equivalence holds in every state of two lockstep runs
 assert INT_1_unwinding {
   correctHv => all m, n: Machine | always lowEq[m, n]
 }
 -- INT-1 Unwinding: low-equivalence holds in every state of two lockstep runs
-check INT_1_unwinding for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1 Vector, 2 Page, 1..7 steps expect 0
+check INT_1_unwinding for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1 Vector, 2 Page, 1..5 steps expect 0
 
 -- INT-1 MUST FAIL: a scrubber that writes secret xor a constant leaves "not the
 -- secret" in R1 (INT-2 still holds), yet a handler tells the two secrets apart.

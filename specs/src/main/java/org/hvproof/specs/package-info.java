@@ -20,5 +20,10 @@
  * <p><b>Solvers.</b> MiniSat (native) where it loads, SAT4J otherwise; a name from
  * {@link org.hvproof.specs.SolverChoice#NAMES} overrides. Glucose is never the default
  * because it writes to native stdout, which corrupts Surefire's channel.
+ *
+ * <p><b>Trace validation.</b> {@link org.hvproof.specs.TraceValidator} asks whether a concrete
+ * trace (states, and optionally the operation of each step, as formulas over a spec's names)
+ * is a behaviour the spec allows; the properties module uses it to check sampled runs of the
+ * Java model against the spec of the same mechanism.
  */
 package org.hvproof.specs;

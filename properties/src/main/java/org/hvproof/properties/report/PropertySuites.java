@@ -4,6 +4,7 @@ import java.util.List;
 import org.hvproof.properties.domains.DomainsProperties;
 import org.hvproof.properties.integrity.IntegrityProperties;
 import org.hvproof.properties.tracing.TracingProperties;
+import org.hvproof.properties.tracing.TracingSpecConformance;
 import org.hvproof.properties.tree.TreeProperties;
 
 /**
@@ -13,7 +14,8 @@ import org.hvproof.properties.tree.TreeProperties;
 public final class PropertySuites {
     /** Every suite, in mechanism order. */
     public static final List<Class<?>> ALL = List.of(
-            TracingProperties.class, TreeProperties.class, IntegrityProperties.class, DomainsProperties.class);
+            TracingProperties.class, TracingSpecConformance.class, TreeProperties.class, IntegrityProperties.class,
+            DomainsProperties.class);
 
     private PropertySuites() {
     }
