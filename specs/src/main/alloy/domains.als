@@ -316,6 +316,19 @@ run root_page_table_points_at_secure_page {
     and read[c, v] and after some c.fault)
 } for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..6 steps expect 1
 
+-- PD-3 Root points its page table at a secure page and writes through it: the write faults, no secure frame changes
+run root_write_through_secure_mapping_faults {
+  correctHv
+  some c: VCpu, v, src: VPage, dst: GPage | eventually (c.dom = Root
+    and v.(gpaToFrame[c, c.ptRoot].pte) in Secure.region and write[c, v, src, dst] and after some c.fault)
+} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..6 steps expect 1
+
+-- PD-3 Secure code modifies its own region, so the assert's exception for the domain's own writes is exercised
+run secure_code_writes_its_own_region {
+  correctHv
+  eventually (Ghost.writer.dom in Secure and some f: framesOf[Ghost.writer.dom] | f.val' != f.val or f.pte' != f.pte)
+} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..6 steps expect 1
+
 -- PD-2 An interrupt arrives while secure code runs: registers cleared, both pointers back to root
 run interrupt_in_secure_code {
   correctHv
