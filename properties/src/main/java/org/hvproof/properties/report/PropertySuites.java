@@ -2,6 +2,7 @@ package org.hvproof.properties.report;
 
 import java.util.List;
 import org.hvproof.properties.integrity.IntegrityProperties;
+import org.hvproof.properties.interrupts.InterruptsProperties;
 import org.hvproof.properties.tracing.TracingProperties;
 import org.hvproof.properties.tree.TreeProperties;
 
@@ -12,7 +13,7 @@ import org.hvproof.properties.tree.TreeProperties;
 public final class PropertySuites {
     /** Every suite, in mechanism order. */
     public static final List<Class<?>> ALL = List.of(
-            TracingProperties.class, TreeProperties.class, IntegrityProperties.class);
+            TracingProperties.class, TreeProperties.class, IntegrityProperties.class, InterruptsProperties.class);
 
     private PropertySuites() {
     }
