@@ -8,7 +8,10 @@ package org.hvproof.impl.interrupts;
 public enum InterruptImplFlaw {
     /** The correct mechanism. */
     NONE,
-    /** The scrubber writes secret xor the erasure constant: "not the secret", yet a function of it (INT-1; a check for "register != secret" misses it). */
+    /**
+     * The scrubber overwrites R1 with the secret xor the erasure constant: never the secret, yet a
+     * function of it (INT-1; a check that "no register holds the secret" misses it).
+     */
     SCRUB_XOR_SECRET,
     /** Scrubs on interrupts but forwards exceptions with the registers untouched (INT-2, INT-1). */
     SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS,

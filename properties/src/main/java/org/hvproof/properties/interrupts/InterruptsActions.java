@@ -1,6 +1,5 @@
 package org.hvproof.properties.interrupts;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.hvproof.model.interrupts.Action;
@@ -14,8 +13,9 @@ import org.hvproof.propcheck.Gens;
 
 /**
  * The trace generator of the interrupts mechanism. The next step is drawn from the current model
- * state with fixed-weight kinds: the guest executes one instruction or a run of them (so traces
- * reach every instruction of the sequence), interrupts and exceptions arrive (one at a time, or a
+ * state with fixed-weight kinds: the guest executes one instruction, or runs until it is about to
+ * execute a given instruction of the sequence (so traces reach each of them, and shrink to a few
+ * steps), interrupts and exceptions arrive (one at a time, or a
  * storm of them, nested when a handler runs), handlers return, read memory, rewrite registers and
  * their return address; hostile actions are weighted in: reads and writes of the execute-only
  * page, jumps into the middle of the sequence and to addresses holding no code, returns with no
@@ -32,6 +32,9 @@ public final class InterruptsActions {
     static final List<Long> JUMP_TARGETS = List.of(Layout.SEQUENCE_START + 1, Layout.SEQUENCE_COMPARE,
             Layout.SEQUENCE_HYPERCALL, Layout.SEQUENCE_EXIT, 0x1010L, Layout.ORDINARY_CODE + 4, 0x8000L,
             Layout.HANDLER_ENTRY);
+    /** Where a run of instructions stops: before each instruction of the sequence, or back in ordinary code. */
+    static final List<Long> RUN_TARGETS = List.of(Layout.SEQUENCE_START, Layout.SEQUENCE_START + 1,
+            Layout.SEQUENCE_COMPARE, Layout.SEQUENCE_HYPERCALL, Layout.ORDINARY_CODE + 2);
     /** Values low code writes: small ones, the erasure constant, the ordinary code's message. */
     static final List<Long> VALUES = List.of(0L, 1L, 7L, State.DEFAULT_ERASURE, 0x4D5347L, -1L);
 
@@ -40,7 +43,7 @@ public final class InterruptsActions {
 
     /** Kinds of step with fixed weights, so a trace's choices keep their meaning when the shrinker deletes steps. */
     private enum Kind {
-        EXECUTE(7), RUN(2), INTERRUPT(2.5), EXCEPTION(1.5), RETURN(2.5), STORM(0.4), SET_REGISTER(0.5),
+        EXECUTE(7), RUN_TO(2), INTERRUPT(2.5), EXCEPTION(1.5), RETURN(2.5), STORM(0.4), SET_REGISTER(0.5),
         REWRITE_RETURN(0.4), JUMP_INTO_SEQUENCE(0.6), CALL_SEQUENCE(0.3), READ(1), WRITE(0.6), READ_EXECUTE_ONLY(0.7),
         WRITE_EXECUTE_ONLY(0.4), STRAY_RETURN(0.15), QUIESCE(0.4);
 
@@ -70,8 +73,7 @@ public final class InterruptsActions {
         boolean handler = s.inHandler();
         return KINDS.flatMap(kind -> switch (kind) {
             case EXECUTE -> Gens.constant(one(handler ? RETURN : EXECUTE));
-            case RUN -> Gens.integers(2, 8).map(n -> new InterruptsStep.Actions(
-                    repeat(handler ? RETURN : EXECUTE, handler ? 1 : n), "run " + n + " instructions"));
+            case RUN_TO -> Gens.elements(RUN_TARGETS).map(t -> handler ? one(RETURN) : new InterruptsStep.RunTo(t));
             case INTERRUPT -> VECTORS.map(v -> one(new Action.Arrive(Cause.INTERRUPT, v)));
             case EXCEPTION -> VECTORS.map(v -> one(new Action.Arrive(Cause.EXCEPTION, v)));
             case RETURN -> Gens.constant(one(handler ? RETURN : EXECUTE));
@@ -107,14 +109,6 @@ public final class InterruptsActions {
 
     private static InterruptsStep one(Action a) {
         return new InterruptsStep.Actions(List.of(a), "");
-    }
-
-    private static List<Action> repeat(Action a, int n) {
-        List<Action> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(a);
-        }
-        return out;
     }
 
     private static <T extends InterruptsRun> org.hvproof.propcheck.Action<T> asStep(InterruptsStep step) {

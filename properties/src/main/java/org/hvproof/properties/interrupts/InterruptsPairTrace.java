@@ -51,6 +51,10 @@ public final class InterruptsPairTrace implements InterruptsRun {
                 ctx.label(Labels.STORM);
             }
             actions.actions().forEach(x -> apply(x, ctx));
+        } else if (step instanceof InterruptsStep.RunTo r) {
+            for (int i = 0; i < 16 && !(a.machineState().pc() == r.target() && !a.machineState().inHandler()); i++) {
+                apply(new Action.Execute(), ctx);
+            }
         } else if (step instanceof InterruptsStep.Quiesce) {
             for (int i = 0; i < 64 && a.machineState().inHandler(); i++) {
                 apply(new Action.Return(), ctx);

@@ -94,7 +94,7 @@ public final class InterruptsProperties {
                 .cover(18, Labels.ARRIVAL_AT_MOVE)
                 .cover(15, Labels.ARRIVAL_AT_MIX)
                 .cover(13, Labels.ARRIVAL_AT_COMPARE)
-                .cover(7, Labels.ARRIVAL_AT_HYPERCALL);
+                .cover(12, Labels.ARRIVAL_AT_HYPERCALL);
     }
 
     /**

@@ -18,6 +18,14 @@ public sealed interface InterruptsStep {
         }
     }
 
+    /** The guest runs (at most 16 instructions) until it is about to execute {@code target}. */
+    record RunTo(long target) implements InterruptsStep {
+        @Override
+        public String toString() {
+            return "run to 0x" + Long.toHexString(target);
+        }
+    }
+
     /** Interrupts stop: every handler returns, then the guest runs until it leaves the sequence. */
     record Quiesce() implements InterruptsStep {
         @Override

@@ -40,6 +40,10 @@ public final class InterruptsTrace implements InterruptsRun {
                 ctx.label(Labels.STORM);
             }
             actions.actions().forEach(a -> apply(a, ctx));
+        } else if (step instanceof InterruptsStep.RunTo r) {
+            for (int i = 0; i < 16 && !(run.machineState().pc() == r.target() && !run.machineState().inHandler()); i++) {
+                apply(new Action.Execute(), ctx);
+            }
         } else if (step instanceof InterruptsStep.Quiesce) {
             for (int i = 0; i < 64 && run.machineState().inHandler(); i++) {
                 apply(new Action.Return(), ctx);
