@@ -24,7 +24,6 @@ final class Labels {
     static final String STORM = "interrupt storm";
     static final String READ_FAULT = "read of the execute-only page faulted";
     static final String WRITE_FAULT = "write of the execute-only page faulted";
-    static final String LOAD_OR_STORE_FAULT = "load or store instruction faulted on the execute-only page";
     static final String JUMP_INTO_MIDDLE = "jump into the middle of the sequence";
     static final String ACCEPTED = "hypercall accepted";
     static final String ACCEPTED_AFTER_SCRUB = "hypercall accepted after the sequence was scrubbed";
@@ -67,13 +66,10 @@ final class Labels {
             ctx.label(HANDLER_READ);
         }
         for (Object o : observations) {
-            if (o instanceof Observation.Fault f) {
-                boolean byInstruction = action instanceof Action.Execute;
-                if (f.kind() == Observation.FaultKind.READ_EXECUTE_ONLY) {
-                    ctx.label(byInstruction ? LOAD_OR_STORE_FAULT : READ_FAULT);
-                } else if (f.kind() == Observation.FaultKind.WRITE_EXECUTE_ONLY) {
-                    ctx.label(byInstruction ? LOAD_OR_STORE_FAULT : WRITE_FAULT);
-                }
+            if (o instanceof Observation.Fault f && f.kind() == Observation.FaultKind.READ_EXECUTE_ONLY) {
+                ctx.label(READ_FAULT);
+            } else if (o instanceof Observation.Fault f && f.kind() == Observation.FaultKind.WRITE_EXECUTE_ONLY) {
+                ctx.label(WRITE_FAULT);
             }
             if (o instanceof Observation.HypercallReturned h && h.verdict() == Verdict.ACCEPTED) {
                 ctx.label(ACCEPTED);
