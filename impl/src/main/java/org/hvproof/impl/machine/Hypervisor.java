@@ -152,6 +152,24 @@ public final class Hypervisor {
     }
 
     /**
+     * The guest fetches {@code length} instruction bytes at {@code va}: translated as an execute
+     * access at every page (so an execute-only page is fetchable and a no-execute one is not), the
+     * bytes come back as a {@link ValueRead}; the instruction pointer does not move, decoding and
+     * executing them is the caller's business. Seen: the bytes, or the first fault.
+     */
+    public List<Observation> fetch(VCpu vcpu, long va, int length) {
+        Plan plan = plan(vcpu, va, length, AccessKind.EXECUTE);
+        if (plan.fault() != null) {
+            return List.of(plan.fault());
+        }
+        byte[] value = new byte[length];
+        for (Target t : plan.targets()) {
+            machine.memory().read(t.hostPhysicalAddress(), value, t.piece().accessOffset(), t.piece().length());
+        }
+        return List.of(new ValueRead(vcpu, va, Bytes.of(value)));
+    }
+
+    /**
      * The guest issues a hypercall: number in RAX, arguments in RBX, RCX, RDX; the status goes
      * back in RAX. Only the guest kernel may call, unless the handler {@linkplain
      * HypercallHandler#screensPrivilege() screens privilege itself}; an unknown number gets an

@@ -8,6 +8,8 @@ public record NestedPermissions(boolean read, boolean write, boolean execute) {
     public static final NestedPermissions RWX = new NestedPermissions(true, true, true);
     /** Read and execute: a write-traced page. */
     public static final NestedPermissions RX = new NestedPermissions(true, false, true);
+    /** Execute only: fetches pass, every read and write of the page exits (code holding a secret). */
+    public static final NestedPermissions EXECUTE_ONLY = new NestedPermissions(false, false, true);
 
     /** Whether these rights allow {@code access}. */
     public boolean allows(AccessKind access) {

@@ -1,0 +1,109 @@
+package org.hvproof.impl.interrupts;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.hvproof.impl.machine.VcpuEvent;
+import org.hvproof.impl.machine.VcpuEventHandler;
+import org.hvproof.impl.machine.VirtualCpu;
+import org.hvproof.model.interrupts.Cause;
+import org.hvproof.model.interrupts.Layout;
+import org.hvproof.model.interrupts.Observation;
+import org.hvproof.model.interrupts.Reg;
+
+/**
+ * The interrupt security module, at the hypervisor's privilege: it intercepts every interrupt and
+ * exception aimed at the guest OS (it is a {@link VcpuEventHandler}, so the hypervisor hands it
+ * each one before the guest could see it). If the vCPU is inside the protected sequence it first
+ * overwrites the secret's register R1 and the authentication value R2 (the secret and everything
+ * derived from it) with the erasure constant; then it delivers one virtual interrupt with the
+ * same vector to the guest's handler: it pushes a virtual interrupt frame holding the return
+ * address and moves the vCPU to the handler's entry. Outside the sequence it forwards untouched.
+ *
+ * <p>It never writes the secret: on the handler's return the sequence finds the erasure constant
+ * and runs its move again. The frames are the virtual interrupt controller's; a (possibly
+ * compromised) handler may rewrite the innermost return address, and it sees every register.
+ */
+final class InterruptSecurityModule implements VcpuEventHandler {
+    private final SequenceAuthenticator authenticator;
+    private final InterruptImplFlaw flaw;
+    private final List<Long> frames = new ArrayList<>();
+    private final List<Observation> delivered = new ArrayList<>();
+
+    InterruptSecurityModule(SequenceAuthenticator authenticator, InterruptImplFlaw flaw) {
+        this.authenticator = authenticator;
+        this.flaw = flaw;
+    }
+
+    @Override
+    public void onEvent(VirtualCpu cpu, VcpuEvent event) {
+        long pc = GuestLayout.address(cpu.instructionPointer());
+        boolean nested = handlerRuns();
+        if (nested && flaw == InterruptImplFlaw.DROP_NESTED_VIRTUAL_INTERRUPT) {
+            return;
+        }
+        Cause cause = event.kind() == VcpuEvent.Kind.INTERRUPT ? Cause.INTERRUPT : Cause.EXCEPTION;
+        if (!nested && Layout.inSequence(pc) && scrubs(cause)) {
+            scrub(cpu);
+        }
+        frames.add(pc);
+        cpu.setInstructionPointer(GuestLayout.slot(Layout.HANDLER_ENTRY));
+        Observation vi = new Observation.VirtualInterrupt(event.vector(), cause, Registers.snapshot(cpu), pc);
+        delivered.add(vi);
+        if (flaw == InterruptImplFlaw.DUPLICATE_EXCEPTION_DELIVERY && cause == Cause.EXCEPTION) {
+            delivered.add(vi);
+        }
+    }
+
+    private boolean scrubs(Cause cause) {
+        return cause == Cause.INTERRUPT || flaw != InterruptImplFlaw.SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS;
+    }
+
+    private void scrub(VirtualCpu cpu) {
+        long erasure = authenticator.erasure();
+        // The flawed scrubber masks the hypervisor's copy of the secret instead of erasing.
+        Registers.set(cpu, Reg.R1, flaw == InterruptImplFlaw.SCRUB_XOR_SECRET ? authenticator.secret() ^ erasure : erasure);
+        if (flaw != InterruptImplFlaw.SCRUB_FORGETS_AUTH_REGISTER) {
+            Registers.set(cpu, Reg.R2, erasure);
+        }
+    }
+
+    /** Virtual interrupts delivered since the last call, in order. */
+    List<Observation> drainDelivered() {
+        List<Observation> out = List.copyOf(delivered);
+        delivered.clear();
+        return out;
+    }
+
+    /** Whether a virtual interrupt handler runs (a frame is pushed). */
+    boolean handlerRuns() {
+        return !frames.isEmpty();
+    }
+
+    /** Return addresses of the pushed frames, innermost last. */
+    List<Long> frames() {
+        return List.copyOf(frames);
+    }
+
+    /**
+     * The innermost handler returns: its frame is popped and the vCPU resumes at the frame's
+     * (possibly rewritten) address, or in the outer handler if frames remain. Nothing is written
+     * to a register. False when no handler runs.
+     */
+    boolean returnFromHandler(VirtualCpu cpu) {
+        if (frames.isEmpty()) {
+            return false;
+        }
+        long target = frames.remove(frames.size() - 1);
+        cpu.setInstructionPointer(GuestLayout.slot(frames.isEmpty() ? target : Layout.HANDLER_ENTRY));
+        if (flaw == InterruptImplFlaw.RESTORE_SECRET_ON_RETURN && frames.isEmpty() && Layout.inSequence(target)) {
+            Registers.set(cpu, Reg.R1, authenticator.secret());
+        }
+        return true;
+    }
+
+    /** A handler rewrites the return address of its own frame. */
+    void rewriteReturnAddress(long target) {
+        GuestLayout.slot(target);
+        frames.set(frames.size() - 1, target);
+    }
+}

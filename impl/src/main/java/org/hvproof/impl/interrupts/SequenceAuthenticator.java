@@ -1,0 +1,66 @@
+package org.hvproof.impl.interrupts;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.hvproof.impl.machine.VirtualCpu;
+import org.hvproof.model.interrupts.Instruction;
+import org.hvproof.model.interrupts.Layout;
+import org.hvproof.model.interrupts.Observation;
+import org.hvproof.model.interrupts.Reg;
+import org.hvproof.model.interrupts.State;
+import org.hvproof.model.interrupts.Verdict;
+
+/**
+ * The hypervisor's side of the sequence's hypercall: it holds the hypervisor's copy of the secret
+ * and checks the authentication value the guest computed with it. Only the hypercall at the
+ * sequence's own address is authenticated. If R2 holds the erasure constant, the sequence was
+ * interrupted between its compare and the hypercall (the scrubber erased R2): the guest is resumed
+ * at the sequence's start instead of answered, which completes the compare-and-restart
+ * atomically. Otherwise the verdict goes to R0 and R1, R2 are erased, so nothing derived from the
+ * secret outlives the sequence. Every answer is logged, in order.
+ */
+final class SequenceAuthenticator {
+    private final long secret;
+    private final long erasure;
+    private final List<State.HypercallResult> log = new ArrayList<>();
+
+    SequenceAuthenticator(long secret, long erasure) {
+        if (secret == erasure) {
+            throw new IllegalArgumentException("the secret must differ from the erasure constant 0x"
+                    + Long.toHexString(erasure) + " (INT-5)");
+        }
+        this.secret = secret;
+        this.erasure = erasure;
+    }
+
+    long secret() {
+        return secret;
+    }
+
+    long erasure() {
+        return erasure;
+    }
+
+    List<State.HypercallResult> log() {
+        return List.copyOf(log);
+    }
+
+    /** The hypercall instruction at model address {@code pc} traps here; what the guest sees. */
+    Optional<Observation> onHypercall(VirtualCpu cpu, long pc) {
+        boolean fromSequence = pc == Layout.SEQUENCE_HYPERCALL;
+        if (fromSequence && Registers.get(cpu, Reg.R2) == erasure) {
+            cpu.setInstructionPointer(GuestLayout.slot(Layout.SEQUENCE_START));
+            return Optional.empty();
+        }
+        long message = Registers.get(cpu, Reg.R3);
+        boolean authentic = fromSequence && Registers.get(cpu, Reg.R2) == Instruction.mix(secret, message);
+        Verdict verdict = authentic ? Verdict.ACCEPTED : Verdict.REJECTED;
+        Registers.set(cpu, Reg.R0, verdict.code());
+        Registers.set(cpu, Reg.R1, erasure);
+        Registers.set(cpu, Reg.R2, erasure);
+        log.add(new State.HypercallResult(message, verdict));
+        cpu.setInstructionPointer(GuestLayout.slot(pc + 1));
+        return Optional.of(new Observation.HypercallReturned(verdict));
+    }
+}

@@ -1,0 +1,27 @@
+/**
+ * Secrets embedded in code against compromised interrupt handlers (US10922402B2 with US9411979B2;
+ * claims INT-1..INT-5) on the simulated machine, at the level of instructions, not flags.
+ *
+ * <p>The hypervisor writes the secret as the immediate operand of a move instruction in guest
+ * code (bytes in guest memory, {@link org.hvproof.impl.interrupts.InstructionCodec}) and makes
+ * that code execute-only in the nested page table, so a read or write of it faults. The vCPU
+ * executes the protected sequence one instruction per step, each fetched through the guest page
+ * tables and the nested page table and decoded ({@link org.hvproof.impl.interrupts.InstructionExecutor}):
+ * move the secret into R1; mix it with the message in R3 into the authentication value R2;
+ * compare R1 with the erasure constant and start again on equality; hypercall, which the
+ * hypervisor checks ({@link org.hvproof.impl.interrupts.SequenceAuthenticator}). The interrupt
+ * security module ({@link org.hvproof.impl.interrupts.InterruptSecurityModule}) hears every
+ * interrupt and exception before the guest; inside the sequence it overwrites R1 and R2 with the
+ * erasure constant, then delivers one virtual interrupt with the same vector to the guest's
+ * handler, which may be compromised and sees every register. It never writes the secret back.
+ *
+ * <p>{@link org.hvproof.impl.interrupts.InterruptsSystem} boots it all, runs the model's actions and
+ * computes the abstraction function to the model's {@code State} from the real structures.
+ * {@link org.hvproof.impl.interrupts.InterruptImplFlaw} selects deliberately broken variants, off
+ * the default path, so the property suite can show it catches each one.
+ *
+ * <p>Left out: handler code below its register and memory accesses (a handler is driven by the
+ * trace), the guest's stack (interrupt frames are kept by the virtual interrupt controller),
+ * more than one vCPU, timing.
+ */
+package org.hvproof.impl.interrupts;

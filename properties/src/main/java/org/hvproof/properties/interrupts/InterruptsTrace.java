@@ -1,0 +1,84 @@
+package org.hvproof.properties.interrupts;
+
+import org.hvproof.impl.interrupts.InterruptImplFlaw;
+import org.hvproof.model.interrupts.Action;
+import org.hvproof.model.interrupts.State;
+import org.hvproof.properties.Lockstep;
+import org.hvproof.propcheck.Context;
+
+/**
+ * One generated trace of the interrupts mechanism: the machine (with or without a deliberate
+ * flaw) and the model in lockstep, with a fixed secret. INT-2..5 are judged on it.
+ */
+public final class InterruptsTrace implements InterruptsRun {
+    /** The secret every single-run trace embeds (the claims judged here do not depend on its value). */
+    public static final long SECRET = 0x5EC2_E7C0_DE00_0001L;
+
+    private final MachineRun run;
+    private final Labels labels = new Labels();
+
+    /** Boots the guest under the mechanism with {@code flaw} ({@link InterruptImplFlaw#NONE} for the real one). */
+    public InterruptsTrace(InterruptImplFlaw flaw) {
+        this.run = new MachineRun(SECRET, flaw);
+    }
+
+    @Override
+    public boolean booted() {
+        return true;
+    }
+
+    @Override
+    public State state() {
+        return run.state();
+    }
+
+    @Override
+    public void perform(InterruptsStep step, Context ctx) {
+        run.beginStep();
+        if (step instanceof InterruptsStep.Actions actions) {
+            if (actions.actions().size() >= 3 && actions.actions().get(0) instanceof Action.Arrive) {
+                ctx.label(Labels.STORM);
+            }
+            actions.actions().forEach(a -> apply(a, ctx));
+        } else if (step instanceof InterruptsStep.RunTo r) {
+            for (int i = 0; i < 16 && !(run.machineState().pc() == r.target() && !run.machineState().inHandler()); i++) {
+                apply(new Action.Execute(), ctx);
+            }
+        } else if (step instanceof InterruptsStep.Quiesce) {
+            for (int i = 0; i < 64 && run.machineState().inHandler(); i++) {
+                apply(new Action.Return(), ctx);
+            }
+            for (int i = 0; i < 64 && run.machineState().inSequence(); i++) {
+                apply(new Action.Execute(), ctx);
+            }
+            run.quiesced();
+            if (!run.transparency().notApplicable() && run.machineState().lowCodeRuns()) {
+                ctx.label(Labels.QUIESCED);
+            }
+        } else {
+            throw new IllegalArgumentException("a single-run trace does not boot twice: " + step);
+        }
+    }
+
+    private void apply(Action a, Context ctx) {
+        Lockstep.Transition<State, Action> t = run.apply(a);
+        labels.label(t.before(), t.action(), t.after(), t.observations(), ctx);
+    }
+
+    /** The machine, for the claims' checks. */
+    MachineRun run() {
+        return run;
+    }
+
+    /** Refinement: the machine's observations and abstract state equal the model's after every step. */
+    public void checkRefinement() {
+        run.checkRefinement();
+    }
+
+    /** A short picture of the state for failure reports. */
+    public String describe() {
+        State s = run.machineState();
+        return "  pc 0x" + Long.toHexString(s.pc()) + ", frames " + s.returnStack() + ", registers " + s.registers()
+                + "\n  memory " + s.memory() + ", hypercalls " + s.hypercalls();
+    }
+}

@@ -1,0 +1,85 @@
+package org.hvproof.properties.interrupts;
+
+import java.util.List;
+import org.hvproof.model.interrupts.Action;
+import org.hvproof.model.interrupts.Cause;
+import org.hvproof.model.interrupts.Layout;
+import org.hvproof.model.interrupts.Observation;
+import org.hvproof.model.interrupts.Reg;
+import org.hvproof.model.interrupts.State;
+import org.hvproof.model.interrupts.Verdict;
+import org.hvproof.propcheck.Context;
+
+/** Names of the situations a trace can reach, and the labelling of one step; properties set coverage minimums on them. */
+final class Labels {
+    static final String INTERRUPT_IN_SEQUENCE = "interrupt inside the sequence";
+    static final String EXCEPTION_IN_SEQUENCE = "exception inside the sequence";
+    static final String ARRIVAL_WITH_SECRET_IN_REGISTER = "arrival while a register holds the secret";
+    static final String ARRIVAL_AT_MOVE = "arrival before the move (sequence instruction 0)";
+    static final String ARRIVAL_AT_MIX = "arrival before the mix (sequence instruction 1)";
+    static final String ARRIVAL_AT_COMPARE = "arrival before the compare (sequence instruction 2)";
+    static final String ARRIVAL_AT_HYPERCALL = "arrival before the hypercall (sequence instruction 3)";
+    static final String RE_EXECUTION = "sequence restarted after scrubbing (move re-executed)";
+    static final String NESTED = "nested virtual interrupt";
+    static final String STORM = "interrupt storm";
+    static final String READ_FAULT = "read of the execute-only page faulted";
+    static final String WRITE_FAULT = "write of the execute-only page faulted";
+    static final String JUMP_INTO_MIDDLE = "jump into the middle of the sequence";
+    static final String ACCEPTED = "hypercall accepted";
+    static final String ACCEPTED_AFTER_SCRUB = "hypercall accepted after the sequence was scrubbed";
+    static final String QUIESCED = "interrupts stopped and the sequence completed";
+    static final String HANDLER_READ = "handler read memory";
+
+    /** Whether the current pass through the sequence was scrubbed (for {@link #ACCEPTED_AFTER_SCRUB}). */
+    private boolean scrubbed;
+
+    /** Labels one model-level transition of the machine (abstract states around it). */
+    void label(State before, Action action, State after, List<?> observations, Context ctx) {
+        if (action instanceof Action.Arrive a) {
+            if (before.inHandler()) {
+                ctx.label(NESTED);
+            }
+            if (before.inSequence()) {
+                scrubbed = true;
+                ctx.label(a.cause() == Cause.INTERRUPT ? INTERRUPT_IN_SEQUENCE : EXCEPTION_IN_SEQUENCE);
+                ctx.label(switch ((int) (before.pc() - Layout.SEQUENCE_START)) {
+                    case 0 -> ARRIVAL_AT_MOVE;
+                    case 1 -> ARRIVAL_AT_MIX;
+                    case 2 -> ARRIVAL_AT_COMPARE;
+                    default -> ARRIVAL_AT_HYPERCALL;
+                });
+                if (before.registers().containsValue(before.secret())) {
+                    ctx.label(ARRIVAL_WITH_SECRET_IN_REGISTER);
+                }
+            }
+        }
+        if (action instanceof Action.Execute && before.inSequence()
+                && ((before.pc() == Layout.SEQUENCE_COMPARE && before.reg(Reg.R1) == before.erasure())
+                || (before.pc() == Layout.SEQUENCE_HYPERCALL && before.reg(Reg.R2) == before.erasure()))) {
+            ctx.label(RE_EXECUTION);
+        }
+        if (action instanceof Action.JumpTo j && before.lowCodeRuns() && Layout.inSequence(j.target())
+                && j.target() != Layout.SEQUENCE_START) {
+            ctx.label(JUMP_INTO_MIDDLE);
+        }
+        if (action instanceof Action.ReadMemory && before.inHandler()) {
+            ctx.label(HANDLER_READ);
+        }
+        for (Object o : observations) {
+            if (o instanceof Observation.Fault f && f.kind() == Observation.FaultKind.READ_EXECUTE_ONLY) {
+                ctx.label(READ_FAULT);
+            } else if (o instanceof Observation.Fault f && f.kind() == Observation.FaultKind.WRITE_EXECUTE_ONLY) {
+                ctx.label(WRITE_FAULT);
+            }
+            if (o instanceof Observation.HypercallReturned h && h.verdict() == Verdict.ACCEPTED) {
+                ctx.label(ACCEPTED);
+                if (scrubbed) {
+                    ctx.label(ACCEPTED_AFTER_SCRUB);
+                }
+            }
+            if (o instanceof Observation.HypercallReturned) {
+                scrubbed = false;
+            }
+        }
+    }
+}
