@@ -14,6 +14,11 @@ public enum TracingFlaw {
     RESTORE_ON_FIRST_REMOVE,
     /** Removing the last owner's trace leaves the write bit cleared: a stale trace (TRACE-2/3). */
     STALE_TRACE_AFTER_REMOVE,
+    /**
+     * The handler computes the page from the wrong frame and names the next guest-physical page:
+     * a page nobody traces is reported as written (TRACE-2), and the traced one is not (TRACE-1).
+     */
+    NOTIFY_NEXT_PAGE,
     /** Each traced write is notified twice (TRACE-1). */
     NOTIFY_TWICE,
     /** A write crossing a page boundary notifies no one (TRACE-1). */

@@ -184,7 +184,8 @@ public final class TracingService implements NestedExitHandler {
             return new ExitDecision.Decline();
         }
         int offset = flaw == TracingFlaw.OFFSET_FROM_PAGE_START ? 0 : (int) (exit.guestPhysicalAddress() & 0xfff);
-        Notification note = new Notification(cpu.id(), page, offset, piece.length());
+        GuestPhysicalPage named = flaw == TracingFlaw.NOTIFY_NEXT_PAGE ? new GuestPhysicalPage(page.number() + 1) : page;
+        Notification note = new Notification(cpu.id(), named, offset, piece.length());
         List<Observation> notes = switch (flaw) {
             case NOTIFY_TWICE -> List.of(note, note);
             case NO_NOTIFY_ON_CROSSING -> piece.crossing() ? List.of() : List.of(note);

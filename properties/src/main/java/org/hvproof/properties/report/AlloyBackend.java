@@ -4,12 +4,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** Runs every Alloy command in the given spec directories and files. */
+/** Runs the Alloy commands of the given spec directories and files that speak for the selected claims. */
 public interface AlloyBackend {
     /**
      * @param specs    directories (searched for .als files) and single .als files
      * @param solver   the SAT solver's name, or null for the default
+     * @param claimIds the selected claims: commands tagged only with other claims are skipped; commands
+     *                 tagged with none (and specs that do not parse) always run
      * @param progress receives one line per finished command
      */
-    List<AlloyCheck> run(List<Path> specs, String solver, Consumer<String> progress);
+    List<AlloyCheck> run(List<Path> specs, String solver, java.util.Set<String> claimIds, Consumer<String> progress);
 }

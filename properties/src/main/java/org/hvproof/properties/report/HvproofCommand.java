@@ -29,6 +29,9 @@ public final class HvproofCommand implements Callable<Integer> {
     /** Exit code for bad input: a wrong option, an unreadable catalogue, an unknown claim. */
     public static final int EXIT_USAGE = 2;
 
+    /** The shape of a propcheck replay token: {@code pc1.<property id>.<choices, base64url>}. */
+    static final java.util.regex.Pattern REPLAY_TOKEN = java.util.regex.Pattern.compile("pc1\\.[0-9a-f]+\\.[A-Za-z0-9_-]*");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -130,7 +133,29 @@ public final class HvproofCommand implements Callable<Integer> {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--specs " + p + ": no such file or directory");
                 }
             }
+            if (solver != null) {
+                try {
+                    org.hvproof.specs.SolverChoice.resolve(solver);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--solver " + solver + ": " + e.getMessage());
+                }
+            }
+            if (replay != null && !REPLAY_TOKEN.matcher(replay.trim()).matches()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--replay " + replay
+                        + ": not a replay token (they look like pc1.1a2b3c4d.AQIDBA, as printed after 'replay' in a failure report)");
+            }
             Path home = home();
+            Path outDir = out != null ? out : home.resolve("target/claims");
+            try {
+                // Before the run, not after: a report that cannot be written should not cost minutes of solving.
+                Files.createDirectories(outDir);
+                if (!Files.isWritable(outDir)) {
+                    throw new java.io.IOException("not writable");
+                }
+            } catch (java.io.IOException | SecurityException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--out " + outDir + ": cannot write the report there ("
+                        + e.getMessage() + ")");
+            }
             ClaimCatalogue cat = ClaimCatalogue.read(catalogue != null ? catalogue : home.resolve("CLAIMS.md"));
             List<CatalogueEntry> selected;
             try {
@@ -149,9 +174,9 @@ public final class HvproofCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "hvproof: checking %d claim(s): %s%n", ids.size(), String.join(" ", ids));
             err.printf(Locale.ROOT, "hvproof: Alloy commands from %s%n", specPaths);
             long t0 = System.nanoTime();
-            List<AlloyCheck> alloy = alloyBackend.run(specPaths, solver, line -> err.println("  alloy    " + line));
-            // Commands of other claims are not part of this run's verdict, but a command that names no claim
-            // and misses its expectation (or does not parse) still fails the run below.
+            // Only the selected claims' commands are solved, plus every command that names no claim (and every
+            // spec that does not parse): those still fail the run below when they miss their expectation.
+            List<AlloyCheck> alloy = alloyBackend.run(specPaths, solver, ids, line -> err.println("  alloy    " + line));
             err.printf(Locale.ROOT, "hvproof: properties (seed %d, tries %s)%n", runSeed,
                     tries == null ? "per property" : tries.toString());
             List<PropertyCheck> props = propertyBackend.run(ids, tries, runSeed, replay,
@@ -161,7 +186,6 @@ public final class HvproofCommand implements Callable<Integer> {
                     tries == null ? "default" : tries.toString(), solver == null ? "default" : solver,
                     (System.nanoTime() - t0) / 1e9);
             ClaimsReport report = new ClaimsReport(results, settings);
-            Path outDir = out != null ? out : home.resolve("target/claims");
             report.write(outDir);
 
             console.println();
@@ -218,7 +242,8 @@ public final class HvproofCommand implements Callable<Integer> {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new HvproofCommand());
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof ClaimCatalogue.CatalogueException || ex instanceof CommandLine.ParameterException) {
+            if (ex instanceof ClaimCatalogue.CatalogueException || ex instanceof CommandLine.ParameterException
+                    || ex instanceof java.io.UncheckedIOException) {
                 cmd.getErr().println("hvproof: " + ex.getMessage());
                 return EXIT_USAGE;
             }

@@ -12,7 +12,8 @@ import org.hvproof.specs.RunListener;
 final class SpecsAlloyBackend implements AlloyBackend {
 
     @Override
-    public List<AlloyCheck> run(List<Path> specs, String solver, Consumer<String> progress) {
+    public List<AlloyCheck> run(List<Path> specs, String solver, java.util.Set<String> claimIds,
+                                Consumer<String> progress) {
         RunListener listener = new RunListener() {
             @Override
             public void commandFinished(CommandOutcome o) {
@@ -23,7 +24,14 @@ final class SpecsAlloyBackend implements AlloyBackend {
         };
         AlloyRunner runner = new AlloyRunner(solver, listener);
         progress.accept("solver " + runner.solver());
-        return runner.run(specs).stream().map(SpecsAlloyBackend::toCheck).toList();
+        List<org.hvproof.specs.SpecCommand> all = runner.plan(specs);
+        List<org.hvproof.specs.SpecCommand> wanted = all.stream()
+                .filter(c -> c.claimIds().isEmpty() || c.claimIds().stream().anyMatch(claimIds::contains)).toList();
+        if (wanted.size() < all.size()) {
+            progress.accept((all.size() - wanted.size()) + " of " + all.size()
+                    + " commands skipped: they speak only for claims not selected");
+        }
+        return runner.executeAll(wanted).stream().map(SpecsAlloyBackend::toCheck).toList();
     }
 
     private static AlloyCheck toCheck(CommandOutcome o) {

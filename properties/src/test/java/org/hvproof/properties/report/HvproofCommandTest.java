@@ -45,7 +45,7 @@ class HvproofCommandTest {
     }
 
     private AlloyBackend checksFor(String... ids) {
-        return (specs, solver, progress) -> java.util.Arrays.stream(ids)
+        return (specs, solver, selected, progress) -> java.util.Arrays.stream(ids)
                 .map(id -> new AlloyCheck("x.als", id.replace('-', '_'), true, 0, "holds", true, 3, Set.of(id), ""))
                 .toList();
     }
@@ -95,7 +95,7 @@ class HvproofCommandTest {
 
     @Test
     void aStrayFailingCommandFailsTheRunEvenWithoutAClaim() throws Exception {
-        AlloyBackend broken = (specs, solver, progress) -> List.of(
+        AlloyBackend broken = (specs, solver, ids, progress) -> List.of(
                 new AlloyCheck("bad.als", "(parse)", false, -1, "error", false, 0, Set.of(), "bad.als:3:7: syntax error"),
                 new AlloyCheck("x.als", "T1", true, 0, "holds", true, 3, Set.of("TRACE-1"), ""),
                 new AlloyCheck("x.als", "T2", true, 0, "holds", true, 3, Set.of("TRACE-2"), ""),
@@ -114,5 +114,47 @@ class HvproofCommandTest {
         cli.setErr(new PrintWriter(err));
         assertThat(cli.execute("--catalogue", catalogue().toString(), "--tries", "0")).isNotZero();
         assertThat(err.toString()).contains("--tries must be at least 1");
+    }
+
+    private String usageError(String... args) throws Exception {
+        CommandLine cli = new CommandLine(new HvproofCommand.Check(checksFor(), passingProperties()));
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        cli.setOut(new PrintWriter(new StringWriter()));
+        List<String> all = new ArrayList<>(List.of("--catalogue", catalogue().toString()));
+        all.addAll(List.of(args));
+        assertThat(cli.execute(all.toArray(String[]::new))).as("exit code of %s", all).isEqualTo(HvproofCommand.EXIT_USAGE);
+        assertThat(err.toString()).doesNotContain("\tat ");
+        return err.toString();
+    }
+
+    @Test
+    void anUnknownSolverIsBadInputListingTheValidOnes() throws Exception {
+        assertThat(usageError("--solver", "z3")).contains("--solver z3", "sat4j", "minisat");
+    }
+
+    @Test
+    void aMalformedReplayTokenIsBadInputBeforeAnythingRuns() throws Exception {
+        assertThat(usageError("--replay", "garbage")).contains("--replay garbage", "not a replay token");
+        assertThat(askedFor).isEmpty();
+    }
+
+    @Test
+    void anUnwritableReportDirectoryIsBadInputBeforeAnythingRuns() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        assertThat(usageError("--out", file.resolve("sub").toString())).contains("--out", "cannot write the report");
+        assertThat(askedFor).isEmpty();
+    }
+
+    @Test
+    void theAlloyBackendIsToldWhichClaimsAreSelected() throws Exception {
+        List<java.util.Set<String>> alloyAskedFor = new ArrayList<>();
+        AlloyBackend recording = (specs, solver, ids, progress) -> {
+            alloyAskedFor.add(ids);
+            return List.of();
+        };
+        run(recording, passingProperties(), new StringWriter(), "--catalogue", catalogue().toString(),
+                "--out", dir.resolve("o").toString(), "--claim", "TREE");
+        assertThat(alloyAskedFor).containsExactly(Set.of("TREE-1"));
     }
 }
