@@ -31,7 +31,8 @@ class DomainsFlawsAreCaughtTest {
                 Arguments.of(DomainImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT, "PD-3", "PD-3 rootCannotModifySecure", pd3, 2),
                 Arguments.of(DomainImplFlaw.SWITCH_ONLY_GUEST_PT_ROOT, "PD-2", "PD-2 pointersMatchDomain", pd2, 1),
                 Arguments.of(DomainImplFlaw.GATE_CHECK_ACCEPTS_NEXT_ADDRESS, "PD-4", "PD-4 gatesOnly", pd4, 1),
-                Arguments.of(DomainImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT, "PD-1", "PD-1 rootSeesNothingSecure", pd1TwoRuns, 2));
+                Arguments.of(DomainImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT, "PD-1", "PD-1 rootSeesNothingSecure", pd1TwoRuns, 2),
+                Arguments.of(DomainImplFlaw.NPT_CHECK_ONLY_AT_LEAF, "PD-1", "PD-1 isolation", pd1, 1));
     }
 
     @ParameterizedTest(name = "{0} is caught by {1}")
