@@ -37,6 +37,17 @@ public record State(Map<DomainId, Domain> domains, Map<Frame, FrameContent> fram
    * to its region, its slot 511 pointing back at itself (PML4, PDPT and PD of the window); its gate is its second page. Secure frames hold {@code secureValue + k}.
    */
   public static State example(int secureDomains, int vcpuCount, long secureValue) {
+    return example(secureDomains, vcpuCount, secureValue, (d, k) -> 100L * (d + 1) + k);
+  }
+
+  /**
+   * The same guest with host frame {@code frameOf(d, k)} behind page k of domain d's region: which
+   * frame numbers a hypervisor allocates is its own choice, so an implementation's boot is compared
+   * with this state under its own frame names; everything else (which pages are mapped in which
+   * NPT, frame contents, gates, vCPUs) is the model's.
+   */
+  public static State example(int secureDomains, int vcpuCount, long secureValue,
+      java.util.function.BiFunction<Integer, Integer, Long> frameOf) {
     Map<DomainId, Domain> domains = new LinkedHashMap<>();
     Map<Frame, FrameContent> frames = new HashMap<>();
     for (int d = 0; d <= secureDomains; d++) {
@@ -46,7 +57,7 @@ public record State(Map<DomainId, Domain> domains, Map<Frame, FrameContent> fram
       Map<VirtualPage, GuestPage> table = new HashMap<>();
       for (int k = 0; k < PAGES_PER_REGION; k++) {
         GuestPage g = new GuestPage(16L * d + k);
-        Frame f = new Frame(100L * (d + 1) + k);
+        Frame f = new Frame(frameOf.apply(d, k));
         region.add(g);
         npt.put(g, f);
         table.put(new VirtualPage(k), g);

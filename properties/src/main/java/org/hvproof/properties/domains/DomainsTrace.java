@@ -37,8 +37,21 @@ public final class DomainsTrace {
         this.lockstep = new Lockstep<>(machine::apply, machine::abstractState, (s, a) -> {
             Step step = Domains.step(s, modelAction(a));
             return new Lockstep.ModelStep<>(step.next(), step.observations());
-        });
+        }, State.example(DomainsActions.LAYOUT.secureDomains(), DomainsActions.LAYOUT.vcpus(), SECRET, this::bootFrame));
         this.leftByEvent = new boolean[DomainsActions.LAYOUT.vcpus()];
+    }
+
+    /**
+     * The host frame the booted machine put behind page k of domain d's region, read off that
+     * domain's own NPT: only the frame's name is taken from the machine (allocation order is the
+     * hypervisor's business); whether it is mapped elsewhere too, and what it holds, is compared
+     * with the model.
+     */
+    private long bootFrame(int d, int k) {
+        var view = d == 0 ? org.hvproof.impl.machine.ViewId.DEFAULT : machine.service().domains().get(d).view();
+        return machine.machine().view(view).orElseThrow()
+                .leaf(new org.hvproof.model.common.GuestPhysicalPage(DomainLayout.regionFirst(d) + k))
+                .map(e -> e.hostFrame()).orElse(-1L - 4L * d - k);
     }
 
     static Action modelAction(DomainAction a) {
