@@ -44,17 +44,26 @@ public final class Lockstep<S, A> {
     private int steps;
 
     /**
+     * Starts the model in its own initial state, so a boot-time bug of the implementation is a
+     * refinement mismatch: {@link #checkRefinement()} fails when the implementation's abstraction
+     * at boot differs from {@code modelInitial}, naming the difference.
+     *
      * @param implementation runs an action on the implementation and returns its observations
      * @param abstraction    the abstraction function, read off the implementation's real structures
      * @param model          the model's pure step function
+     * @param modelInitial   the model's initial state, the one the booted implementation must represent
      */
     public Lockstep(Function<? super A, ? extends List<?>> implementation, Supplier<? extends S> abstraction,
-                    BiFunction<? super S, ? super A, ModelStep<S>> model) {
+                    BiFunction<? super S, ? super A, ModelStep<S>> model, S modelInitial) {
         this.implementation = Objects.requireNonNull(implementation);
         this.abstraction = Objects.requireNonNull(abstraction);
         this.model = Objects.requireNonNull(model);
         this.implementationState = abstraction.get();
-        this.modelState = implementationState;
+        this.modelState = Objects.requireNonNull(modelInitial);
+        if (!implementationState.equals(modelInitial)) {
+            mismatch = "refinement: at boot the implementation's abstract state differs from the model's initial state\n"
+                    + difference(implementationState, modelInitial);
+        }
     }
 
     /** The model's current state (equal to the implementation's abstraction while refinement holds). */

@@ -21,5 +21,13 @@ public enum DomainImplFlaw {
      * pointers back, but leaves the other general registers as secure code left them instead of
      * restoring the root's saved ones (PD-1, seen only by the two-run property).
      */
-    SECURE_REGISTERS_LEAK_ON_INTERRUPT
+    SECURE_REGISTERS_LEAK_ON_INTERRUPT,
+    /**
+     * The hypervisor plays the root's accesses with a software walker that checks the root NPT
+     * only for the leaf: the PT entry read and the final access. The PML4, PDPT and PD entry
+     * reads go to whatever host frame backs the guest-physical page in any domain, so a hostile
+     * upper-level entry makes the walk read a secure page's frame (PD-1; the walk still faults at
+     * the leaf, so only the check of the frames an access touched sees it).
+     */
+    NPT_CHECK_ONLY_AT_LEAF
 }

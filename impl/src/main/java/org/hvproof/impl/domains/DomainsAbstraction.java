@@ -34,8 +34,8 @@ import org.hvproof.model.domains.VCpu;
  *     the layout names (regions and the gaps between them, page 15 included), so a frame a
  *     flawed set-up left mapped shows up; regions, table pages and gates come from the service's
  *     registry.</li>
- * <li>A frame's content is its window slots read as leaf entries (present ones only) and its
- *     data word.</li>
+ * <li>A frame's content is its window slots and its upper-level slot 511 read as entries
+ *     (present ones only) and its data word.</li>
  * <li>A vCPU's domain comes from the service, its page-table pointer from CR3, its NPT pointer
  *     from the view in its register file, its saved pointer from the saved root context, and its
  *     one abstract register from RAX.</li>
@@ -82,10 +82,11 @@ public final class DomainsAbstraction {
     private static FrameContent content(HostMemory memory, long frame) {
         Map<VirtualPage, GuestPage> entries = new HashMap<>();
         long base = frame << 12;
-        for (int v = 0; v < DomainLayout.WINDOW_PAGES; v++) {
-            long entry = memory.readLong(base + 8L * v);
+        for (int v = 0; v <= DomainLayout.WINDOW_PAGES; v++) {
+            int slot = v < DomainLayout.WINDOW_PAGES ? v : DomainLayout.SELF_SLOT;
+            long entry = memory.readLong(base + 8L * slot);
             if (GuestPageTableEntry.isPresent(entry)) {
-                entries.put(new VirtualPage(v), new GuestPage(GuestPageTableEntry.address(entry) >>> 12));
+                entries.put(new VirtualPage(slot), new GuestPage(GuestPageTableEntry.address(entry) >>> 12));
             }
         }
         return new FrameContent(entries, memory.readLong(base + DomainLayout.VALUE_OFFSET));

@@ -57,6 +57,8 @@ public final class DomainsSystem {
     private final Machine machine;
     private final Hypervisor hypervisor;
     private final SecureDomainService service;
+    /** Host frames the guest's last access read or wrote, its page walk included. */
+    private final java.util.Set<Long> touched = new java.util.TreeSet<>();
 
     /** Boots {@code layout} with secure contents derived from {@code secret}, under the hypervisor with {@code flaw}. */
     public DomainsSystem(DomainLayout layout, long secret, DomainImplFlaw flaw) {
@@ -151,6 +153,7 @@ public final class DomainsSystem {
 
     /** Runs one action; returns the domain observations. Never throws on hostile input. */
     public List<Observation> apply(DomainAction action) {
+        touched.clear();
         Optional<VirtualCpu> found = action.vcpu() < 0 ? Optional.empty() : machine.vcpu(new VCpu(action.vcpu()));
         if (action instanceof DomainAction.Event e) {
             List<org.hvproof.model.common.Observation> seen = e.exception()
@@ -202,27 +205,34 @@ public final class DomainsSystem {
     }
 
     /**
-     * Writes a whole page: the entries, the data word (RAX) and the recursive slot, which the
-     * guest's page-table writer fills with the page's own guest-physical address (it knows it
-     * from its own tables) so the page works as a table wherever it is loaded.
+     * Writes a whole page: the entries at window slots and at slot {@link DomainLayout#SELF_SLOT}
+     * (the only slot the upper levels of a window walk read; any guest-physical page, a secure one
+     * included) and the data word (RAX). When the writer names no slot 511 the guest's page-table
+     * writer fills it with the page's own guest-physical address (it knows it from its own
+     * tables), so the page works as a table wherever it is loaded.
      */
     private List<Observation> write(VirtualCpu cpu, DomainAction.Write w) {
         if (!DomainLayout.inWindow(w.page())) {
             return List.of(fault(cpu));
         }
-        HardwareTranslation t = machine.translate(cpu, DomainLayout.virtualAddress(w.page()), AccessKind.WRITE);
+        HardwareTranslation t = translate(cpu, DomainLayout.virtualAddress(w.page()), AccessKind.WRITE);
         if (!(t instanceof HardwareTranslation.Translated ok)) {
             return List.of(fault(cpu));
         }
         ByteBuffer image = ByteBuffer.allocate(4096).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        image.putLong(8 * DomainLayout.SELF_SLOT,
+                GuestPageTableEntry.table(GuestPhysicalPage.containing(ok.guestPhysicalAddress())));
         w.entries().forEach((v, g) -> {
-            if (DomainLayout.inWindow(v) && g >= 0 && g < GuestPhysicalPage.LIMIT) {
-                image.putLong(8 * v, leaf(g));
+            if (g >= 0 && g < GuestPhysicalPage.LIMIT) {
+                if (DomainLayout.inWindow(v)) {
+                    image.putLong(8 * v, leaf(g));
+                } else if (v == DomainLayout.SELF_SLOT) {
+                    image.putLong(8 * v, GuestPageTableEntry.table(new GuestPhysicalPage(g)));
+                }
             }
         });
         image.putLong(DomainLayout.VALUE_OFFSET, cpu.register(0));
-        image.putLong(8 * DomainLayout.SELF_SLOT,
-                GuestPageTableEntry.table(GuestPhysicalPage.containing(ok.guestPhysicalAddress())));
+        touched.add(ok.hostPhysicalAddress() >>> 12);
         machine.memory().write(ok.hostPhysicalAddress() & ~0xfffL, image.array(), 0, 4096);
         return List.of();
     }
@@ -231,8 +241,77 @@ public final class DomainsSystem {
         if (!DomainLayout.inWindow(page)) {
             return OptionalLong.empty();
         }
-        HardwareTranslation t = machine.translate(cpu, DomainLayout.virtualAddress(page) + offset, access);
-        return t instanceof HardwareTranslation.Translated ok ? OptionalLong.of(ok.hostPhysicalAddress()) : OptionalLong.empty();
+        HardwareTranslation t = translate(cpu, DomainLayout.virtualAddress(page) + offset, access);
+        if (t instanceof HardwareTranslation.Translated ok) {
+            touched.add(ok.hostPhysicalAddress() >>> 12);
+            return OptionalLong.of(ok.hostPhysicalAddress());
+        }
+        return OptionalLong.empty();
+    }
+
+    /** The MMU's translation, recording the frames its walk reads; under NPT_CHECK_ONLY_AT_LEAF the flawed software walker. */
+    private HardwareTranslation translate(VirtualCpu cpu, long va, AccessKind access) {
+        if (flaw == DomainImplFlaw.NPT_CHECK_ONLY_AT_LEAF) {
+            return leafCheckedWalk(cpu, va, access);
+        }
+        return machine.translate(cpu, va, access, hpa -> touched.add(hpa >>> 12));
+    }
+
+    /**
+     * Flaw NPT_CHECK_ONLY_AT_LEAF: a software walk whose PML4, PDPT and PD entry reads resolve the
+     * guest-physical address in any domain's NPT (the hypervisor's own map of guest memory), and
+     * only the PT entry read and the final access through the vCPU's NPT.
+     */
+    private HardwareTranslation leafCheckedWalk(VirtualCpu cpu, long va, AccessKind access) {
+        NestedPageTable npt = machine.view(cpu.view()).orElseThrow();
+        int[] level = {4};
+        org.hvproof.impl.machine.GuestWalk walk = org.hvproof.impl.machine.GuestPageWalker.walk(cpu.cr3(), va, access,
+                cpu.privilege(), gpa -> {
+                    boolean upper = level[0]-- > 1;
+                    OptionalLong hpa = upper ? anyDomainHpa(gpa) : nptHpa(npt, gpa);
+                    if (hpa.isEmpty()) {
+                        return new org.hvproof.impl.machine.GuestPageWalker.EntryRead.Blocked(
+                                new org.hvproof.impl.machine.NestedExit(gpa, AccessKind.READ,
+                                        org.hvproof.impl.machine.NestedViolationCause.NOT_PRESENT, true));
+                    }
+                    touched.add(hpa.getAsLong() >>> 12);
+                    return new org.hvproof.impl.machine.GuestPageWalker.EntryRead.Value(machine.memory().readLong(hpa.getAsLong()));
+                });
+        if (walk instanceof org.hvproof.impl.machine.GuestWalk.Faulted f) {
+            return new HardwareTranslation.GuestFault(f.cause());
+        }
+        if (walk instanceof org.hvproof.impl.machine.GuestWalk.Blocked b) {
+            return new HardwareTranslation.Exit(b.exit());
+        }
+        long gpa = ((org.hvproof.impl.machine.GuestWalk.Translated) walk).guestPhysicalAddress();
+        OptionalLong hpa = nptHpa(npt, gpa);
+        if (hpa.isEmpty()) {
+            return new HardwareTranslation.Exit(new org.hvproof.impl.machine.NestedExit(gpa, access,
+                    org.hvproof.impl.machine.NestedViolationCause.NOT_PRESENT, false));
+        }
+        return new HardwareTranslation.Translated(gpa, hpa.getAsLong());
+    }
+
+    private static OptionalLong nptHpa(NestedPageTable npt, long gpa) {
+        Optional<NestedEntry> leaf = gpa < 0 || gpa >= GuestPhysicalPage.LIMIT << 12 ? Optional.empty()
+                : npt.leaf(GuestPhysicalPage.containing(gpa));
+        return leaf.map(e -> OptionalLong.of((e.hostFrame() << 12) | (gpa & 0xfff))).orElse(OptionalLong.empty());
+    }
+
+    private OptionalLong anyDomainHpa(long gpa) {
+        for (int d = 0; d <= layout.secureDomains(); d++) {
+            ViewId view = d == 0 ? ViewId.DEFAULT : service.domains().get(d).view();
+            OptionalLong hpa = nptHpa(machine.view(view).orElseThrow(), gpa);
+            if (hpa.isPresent()) {
+                return hpa;
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** Host frames the last action's guest access read or wrote (table reads of its walk included); empty for other actions. */
+    public java.util.Set<Long> framesTouchedByLastAccess() {
+        return java.util.Set.copyOf(touched);
     }
 
     private Observation fault(VirtualCpu cpu) {

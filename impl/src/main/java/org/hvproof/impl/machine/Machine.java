@@ -90,6 +90,15 @@ public final class Machine {
      * {@code cpu}: guest walk with its table reads through the vCPU's view, then the final address.
      */
     public HardwareTranslation translate(VirtualCpu cpu, long va, AccessKind access) {
+        return translate(cpu, va, access, hpa -> { });
+    }
+
+    /**
+     * {@link #translate(VirtualCpu, long, AccessKind)}, telling {@code tableReads} the
+     * host-physical address of every table entry the walk reads, so a caller can see which host
+     * frames an access touched.
+     */
+    public HardwareTranslation translate(VirtualCpu cpu, long va, AccessKind access, java.util.function.LongConsumer tableReads) {
         NestedPageTable npt = views.get(cpu.view());
         if (npt == null) {
             // A vCPU on a view with no table behaves as if nothing were mapped.
@@ -101,7 +110,9 @@ public final class Machine {
             if (n instanceof NestedWalk.Violation v) {
                 return new GuestPageWalker.EntryRead.Blocked(new NestedExit(gpa, AccessKind.READ, v.cause(), true));
             }
-            return new GuestPageWalker.EntryRead.Value(memory.readLong(((NestedWalk.Translated) n).hostPhysicalAddress()));
+            long hpa = ((NestedWalk.Translated) n).hostPhysicalAddress();
+            tableReads.accept(hpa);
+            return new GuestPageWalker.EntryRead.Value(memory.readLong(hpa));
         });
         if (walk instanceof GuestWalk.Faulted f) {
             return new HardwareTranslation.GuestFault(f.cause());

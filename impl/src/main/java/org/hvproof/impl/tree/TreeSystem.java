@@ -21,11 +21,13 @@ import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.impl.tracing.TracingFlaw;
 import org.hvproof.impl.tracing.TracingService;
 import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.Privilege;
+import org.hvproof.model.common.Refused;
 import org.hvproof.model.common.VCpu;
 import org.hvproof.model.tree.HypervisorCell;
 import org.hvproof.model.tree.RequestCode;
@@ -113,11 +115,15 @@ public final class TreeSystem {
      * seen: the machine's notifications, faults and completion, with the tree's walks and alerts.
      */
     public List<Observation> write(int vcpu, Privilege privilege, long instructionPointer, long gpa, Bytes bytes) {
-        Optional<VirtualCpu> cpu = machine.vcpu(new VCpu(vcpu));
-        if (cpu.isPresent()) {
-            cpu.get().setPrivilege(privilege);
-            cpu.get().setInstructionPointer(instructionPointer);
+        // Hostile input never throws: a vCPU id the machine lacks (negative ones included, which
+        // VCpu rejects) gets the refusal the hypervisor gives every access by a missing vCPU, and
+        // changes nothing (no window mapping either).
+        Optional<VirtualCpu> cpu = vcpu < 0 ? Optional.empty() : machine.vcpu(new VCpu(vcpu));
+        if (cpu.isEmpty()) {
+            return List.of(new Refused(ErrorCode.NO_SUCH_VCPU));
         }
+        cpu.get().setPrivilege(privilege);
+        cpu.get().setInstructionPointer(instructionPointer);
         if (gpa >= 0 && bytes.length() > 0) {
             mapWindow(gpa >>> 12);
             mapWindow((gpa + bytes.length() - 1) >>> 12);

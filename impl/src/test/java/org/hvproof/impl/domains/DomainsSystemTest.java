@@ -171,4 +171,26 @@ class DomainsSystemTest {
         leak.apply(new DomainAction.Event(0, 32, false));
         assertThat(leak.machine().vcpus().get(0).register(1)).isEqualTo(DomainsSystem.initialSecureRegisters(SECRET, 1)[1]);
     }
+
+    @Test
+    void aHostileUpperLevelEntryMakesTheWalkFaultInTheRootNptWithoutTouchingTheSecureFrame() {
+        // Page 1 becomes a PML4 whose slot 511 (the PML4 entry of the window) points at secure page 18.
+        assertThat(system.apply(new DomainAction.Write(0, 1, Map.of(DomainLayout.SELF_SLOT, DomainLayout.dataPage(1))))).isEmpty();
+        assertThat(system.apply(new DomainAction.LoadCr3(0, 1))).isEmpty();
+        assertThat(system.apply(new DomainAction.Read(0, 2))).containsExactly(new Fault(0, ROOT, FaultKind.NOT_MAPPED));
+        long secureFrame = system.machine().view(new ViewId("secure-1")).orElseThrow()
+                .leaf(new org.hvproof.model.common.GuestPhysicalPage(DomainLayout.dataPage(1))).orElseThrow().hostFrame();
+        assertThat(system.framesTouchedByLastAccess()).doesNotContain(secureFrame).isNotEmpty();
+    }
+
+    @Test
+    void theLeafOnlyNptCheckFlawReadsTheSecureTableFrame() {
+        DomainsSystem flawed = new DomainsSystem(DomainLayout.standard(), SECRET, DomainImplFlaw.NPT_CHECK_ONLY_AT_LEAF);
+        flawed.apply(new DomainAction.Write(0, 1, Map.of(DomainLayout.SELF_SLOT, DomainLayout.tablePage(1))));
+        flawed.apply(new DomainAction.LoadCr3(0, 1));
+        assertThat(flawed.apply(new DomainAction.Read(0, 2))).containsExactly(new Fault(0, ROOT, FaultKind.NOT_MAPPED));
+        long secureTable = flawed.machine().view(new ViewId("secure-1")).orElseThrow()
+                .leaf(new org.hvproof.model.common.GuestPhysicalPage(DomainLayout.tablePage(1))).orElseThrow().hostFrame();
+        assertThat(flawed.framesTouchedByLastAccess()).contains(secureTable);
+    }
 }

@@ -15,6 +15,7 @@ import org.hvproof.model.domains.Action.Write;
 import org.hvproof.model.domains.Ids.DomainId;
 import org.hvproof.model.domains.Ids.Frame;
 import org.hvproof.model.domains.Ids.GuestPage;
+import org.hvproof.model.domains.Ids.VirtualPage;
 import org.hvproof.model.domains.Observation.Fault;
 import org.hvproof.model.domains.Observation.FaultKind;
 
@@ -85,11 +86,11 @@ public final class Domains {
       return Step.of(s.withVcpu(i, new VCpu(c.domain(), c.ptRoot(), c.nptOf(), c.saved(), value)),
           new Observation.ReadValue(i, c.domain(), value));
     } else if (a instanceof Write w) {
-      Frame f = s.walk(c, w.page());
-      if (f == null) {
+      GuestPage g = s.walkPage(c, w.page());
+      if (g == null) {
         return Step.of(s, new Fault(i, c.domain(), FaultKind.NOT_MAPPED));
       }
-      return Step.of(s.withFrame(f, new FrameContent(w.entries(), c.register())));
+      return Step.of(s.withFrame(s.gpaToFrame(c, g), new FrameContent(written(w.entries(), g), c.register())));
     }
     throw new IllegalArgumentException("unknown action " + a);
   }
@@ -116,6 +117,23 @@ public final class Domains {
     DomainId npt = flaws.contains(DomainFlaw.SWITCH_ONLY_GUEST_PT_ROOT) ? c.nptOf() : owner.id();
     VCpu entered = new VCpu(owner.id(), owner.gptRoot(), npt, c.ptRoot(), c.register());
     return Step.of(s.withVcpu(i, entered), new Observation.Entered(i, DomainId.ROOT, owner.id()));
+  }
+
+  /**
+   * The entries a whole-page write leaves: those at window slots and at the upper-level slot 511
+   * (other slots are never walked), to pages that exist; when the writer names no slot 511 it
+   * fills it with the page's own guest page, so the page works as a table wherever it is loaded.
+   */
+  static Map<VirtualPage, GuestPage> written(Map<VirtualPage, GuestPage> entries, GuestPage self) {
+    Map<VirtualPage, GuestPage> out = new HashMap<>();
+    entries.forEach((v, g) -> {
+      boolean slot = (v.n() >= 0 && v.n() < State.WINDOW_PAGES) || v.n() == State.UPPER_SLOT;
+      if (slot && g.n() >= 0 && g.n() < org.hvproof.model.common.GuestPhysicalPage.LIMIT) {
+        out.put(v, g);
+      }
+    });
+    out.putIfAbsent(new VirtualPage(State.UPPER_SLOT), self);
+    return out;
   }
 
   private boolean gateAccepts(Domain d, GuestPage target) {

@@ -34,9 +34,20 @@ public record State(Map<DomainId, Domain> domains, Map<Frame, FrameContent> fram
    * A guest with a root domain and {@code secureDomains} secure domains, {@code vcpuCount}
    * vCPUs in the root domain. Domain d owns guest pages 16d..16d+3 mapped to frames
    * 100(d+1)..100(d+1)+3; its page table sits in its first page and maps virtual pages 0..3
-   * to its region; its gate is its second page. Secure frames hold {@code secureValue + k}.
+   * to its region, its slot 511 pointing back at itself (PML4, PDPT and PD of the window); its gate is its second page. Secure frames hold {@code secureValue + k}.
    */
   public static State example(int secureDomains, int vcpuCount, long secureValue) {
+    return example(secureDomains, vcpuCount, secureValue, (d, k) -> 100L * (d + 1) + k);
+  }
+
+  /**
+   * The same guest with host frame {@code frameOf(d, k)} behind page k of domain d's region: which
+   * frame numbers a hypervisor allocates is its own choice, so an implementation's boot is compared
+   * with this state under its own frame names; everything else (which pages are mapped in which
+   * NPT, frame contents, gates, vCPUs) is the model's.
+   */
+  public static State example(int secureDomains, int vcpuCount, long secureValue,
+      java.util.function.BiFunction<Integer, Integer, Long> frameOf) {
     Map<DomainId, Domain> domains = new LinkedHashMap<>();
     Map<Frame, FrameContent> frames = new HashMap<>();
     for (int d = 0; d <= secureDomains; d++) {
@@ -46,13 +57,14 @@ public record State(Map<DomainId, Domain> domains, Map<Frame, FrameContent> fram
       Map<VirtualPage, GuestPage> table = new HashMap<>();
       for (int k = 0; k < PAGES_PER_REGION; k++) {
         GuestPage g = new GuestPage(16L * d + k);
-        Frame f = new Frame(100L * (d + 1) + k);
+        Frame f = new Frame(frameOf.apply(d, k));
         region.add(g);
         npt.put(g, f);
         table.put(new VirtualPage(k), g);
         frames.put(f, new FrameContent(Map.of(), d == 0 ? k : secureValue + k));
       }
       GuestPage root = new GuestPage(16L * d);
+      table.put(new VirtualPage(UPPER_SLOT), root);
       frames.put(npt.get(root), new FrameContent(table, d == 0 ? 0 : secureValue));
       Set<GuestPage> gates = d == 0 ? Set.of() : Set.of(new GuestPage(16L * d + 1));
       domains.put(id, new Domain(id, region, root, npt, gates));
@@ -87,26 +99,72 @@ public record State(Map<DomainId, Domain> domains, Map<Frame, FrameContent> fram
     return d == null || g == null ? null : d.npt().get(g);
   }
 
-  /** The full walk of a virtual page through the vCPU's current tables; null on any miss. */
-  public Frame walk(VCpu c, VirtualPage v) {
-    Frame table = gpaToFrame(c, c.ptRoot());
-    if (table == null) {
-      return null;
+  /** Virtual pages of the window the guest uses; a table's slots {@code 0..WINDOW_PAGES-1} map them. */
+  public static final int WINDOW_PAGES = 16;
+
+  /**
+   * The slot every upper-level walk of a window address reads: the window sits at level-4, -3 and
+   * -2 index 511, so the walk of window page v reads slot 511 of the CR3 table (PML4), of the table
+   * that entry points at (PDPT) and of the next (PD), then slot v of the last table (PT).
+   */
+  public static final int UPPER_SLOT = 511;
+
+  /**
+   * The guest pages of the tables the walk of {@code v} reads, PML4 first (up to four), then the
+   * page the PT entry maps: as far as the walk gets through the vCPU's NPT. Each table read is a
+   * guest-physical access and goes through the NPT like the final access; the walk stops at the
+   * first page the NPT does not map or the first absent entry.
+   */
+  public List<GuestPage> walkPath(VCpu c, VirtualPage v) {
+    List<GuestPage> path = new ArrayList<>();
+    GuestPage g = c.ptRoot();
+    for (int level = 4; level >= 1 && g != null; level--) {
+      path.add(g);
+      Frame table = gpaToFrame(c, g);
+      if (table == null) {
+        return path;
+      }
+      g = frames.getOrDefault(table, FrameContent.EMPTY).entries().get(level > 1 ? new VirtualPage(UPPER_SLOT) : v);
     }
-    return gpaToFrame(c, frames.getOrDefault(table, FrameContent.EMPTY).entries().get(v));
+    if (g != null) {
+      path.add(g);
+    }
+    return path;
   }
 
-  /** Every frame the vCPU reaches: its page table's frame and every page the table maps. */
+  /** The guest page the walk of {@code v} ends at, when every table read and the page itself are mapped; else null. */
+  public GuestPage walkPage(VCpu c, VirtualPage v) {
+    List<GuestPage> path = walkPath(c, v);
+    return path.size() == 5 && gpaToFrame(c, path.get(4)) != null ? path.get(4) : null;
+  }
+
+  /** The full 4-level walk of a virtual page through the vCPU's current tables and NPT; null on any miss. */
+  public Frame walk(VCpu c, VirtualPage v) {
+    return gpaToFrame(c, walkPage(c, v));
+  }
+
+  /**
+   * Every frame the vCPU reaches: the frames of the tables its walks of window pages read (every
+   * level) and every page the last-level table maps in the window.
+   */
   public Set<Frame> reach(VCpu c) {
     Set<Frame> out = new HashSet<>();
-    Frame table = gpaToFrame(c, c.ptRoot());
-    if (table != null) {
-      out.add(table);
-      for (GuestPage g : frames.getOrDefault(table, FrameContent.EMPTY).entries().values()) {
-        Frame f = gpaToFrame(c, g);
-        if (f != null) {
-          out.add(f);
-        }
+    List<GuestPage> path = walkPath(c, new VirtualPage(0));
+    for (int i = 0; i < Math.min(4, path.size()); i++) {
+      Frame f = gpaToFrame(c, path.get(i));
+      if (f != null) {
+        out.add(f);
+      }
+    }
+    if (path.size() >= 4) {
+      Frame pt = gpaToFrame(c, path.get(3));
+      if (pt != null) {
+        frames.getOrDefault(pt, FrameContent.EMPTY).entries().forEach((slot, g) -> {
+          Frame f = slot.n() < WINDOW_PAGES ? gpaToFrame(c, g) : null;
+          if (f != null) {
+            out.add(f);
+          }
+        });
       }
     }
     return out;

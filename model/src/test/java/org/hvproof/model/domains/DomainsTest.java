@@ -131,4 +131,23 @@ class DomainsTest {
     }
     return out;
   }
+
+  @Test
+  void aHostileUpperLevelEntryFaultsAtTheTableItPointsAtAndReachesNothingSecure() {
+    State s = State.example(2, 1, 9000);
+    // Root page 1 becomes a PML4 whose window entry (slot 511) points at page 2, a PDPT whose
+    // window entry points at secure page 18.
+    State built = run(s, Set.of(),
+        new Write(0, new VirtualPage(1), Map.of(new VirtualPage(State.UPPER_SLOT), new GuestPage(2))),
+        new Write(0, new VirtualPage(2), Map.of(new VirtualPage(State.UPPER_SLOT), new GuestPage(18))),
+        new LoadPtRoot(0, new GuestPage(1)));
+    VCpu c = built.vcpus().get(0);
+    assertThat(built.walkPath(c, new VirtualPage(0))).containsExactly(new GuestPage(1), new GuestPage(2), new GuestPage(18));
+    assertThat(Domains.step(built, new Read(0, new VirtualPage(0))).observations())
+        .containsExactly(new Fault(0, DomainId.ROOT, FaultKind.NOT_MAPPED));
+    assertThat(Invariants.pd1Isolation(built).holds()).isTrue();
+    assertThat(built.walkPath(s.vcpus().get(0), new VirtualPage(2)))
+        .as("the example's tables are their own PML4, PDPT, PD and PT")
+        .containsExactly(new GuestPage(0), new GuestPage(0), new GuestPage(0), new GuestPage(0), new GuestPage(2));
+  }
 }

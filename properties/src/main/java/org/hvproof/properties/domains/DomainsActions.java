@@ -10,6 +10,7 @@ import org.hvproof.impl.domains.DomainAction;
 import org.hvproof.impl.domains.DomainLayout;
 import org.hvproof.model.domains.FrameContent;
 import org.hvproof.model.domains.Ids.GuestPage;
+import org.hvproof.model.domains.Ids.VirtualPage;
 import org.hvproof.model.domains.State;
 import org.hvproof.model.domains.VCpu;
 import org.hvproof.propcheck.Gen;
@@ -20,7 +21,8 @@ import org.hvproof.propcheck.Gens;
  * state. Legitimate work (gate entries, secure code reading and writing its own pages, exits,
  * root code on its own pages) is mixed with hostile root behaviour: root page tables rewritten to
  * point at secure guest-physical pages (and at page 15), reads and writes through those mappings,
- * CR3 loaded with a secure page table, jumps to every kind of secure address (the gate, the byte
+ * upper-level entries (PML4, PDPT or PD slot 511) pointing at secure pages, CR3 loaded with a
+ * secure page table, jumps to every kind of secure address (the gate, the byte
  * after it, the middle of the code, data, the page table, the next domain's pages), interrupts
  * and exceptions while secure code runs and right at gate entry, interrupt storms across vCPUs,
  * and actions on a vCPU that does not exist.
@@ -35,7 +37,7 @@ public final class DomainsActions {
     private enum Kind {
         ENTER_GATE(4), JUMP_NEAR_GATE(2), JUMP_SECURE_OTHER(2), JUMP_ELSEWHERE(0.5), EXIT(3), INTERRUPT(2.5),
         EXCEPTION(1.5), ENTER_THEN_EVENT(1.5), STORM(1), READ(3.5), WRITE_OWN(2), HOSTILE_TABLE(2.5),
-        ATTACK_THROUGH_MAPPING(2), LOAD_CR3(1), SET_REGISTER(1.5), NO_SUCH_VCPU(0.3), SECURE_WORK(3);
+        ATTACK_THROUGH_MAPPING(2), HOSTILE_UPPER_LEVEL(3), LOAD_CR3(1), SET_REGISTER(1.5), NO_SUCH_VCPU(0.3), SECURE_WORK(3);
 
         final double weight;
 
@@ -90,6 +92,7 @@ public final class DomainsActions {
             case WRITE_OWN -> Gens.combine(anyVcpu(s), Gens.integers(1, 3), (v, p) -> one(new DomainAction.Write(v, p, Map.of())));
             case HOSTILE_TABLE -> hostileTable(s, rootFirst);
             case ATTACK_THROUGH_MAPPING -> attackThroughMapping(s, rootFirst);
+            case HOSTILE_UPPER_LEVEL -> hostileUpperLevel(s, rootFirst);
             case LOAD_CR3 -> Gens.combine(anyVcpu(s), Gens.elements(0L, 1L, DomainLayout.tablePage(1), DomainLayout.tablePage(2),
                     DomainLayout.dataPage(1), DomainLayout.LEAKED_PAGE), (v, p) -> one(new DomainAction.LoadCr3(v, p)));
             case SET_REGISTER -> Gens.combine(anyVcpu(s), Gens.longs(0, 1000), (v, x) -> one(new DomainAction.SetRegister(v, x)));
@@ -132,6 +135,59 @@ public final class DomainsActions {
             }
             return one(new DomainAction.Write(v, 0, entries));
         });
+    }
+
+    /**
+     * Root code loads its own top table, builds a 4-level hierarchy whose PML4, PDPT or PD entry (slot 511, the only
+     * upper-level slot a window walk reads) points at a secure page (or page 15): it rewrites up to
+     * three of its own pages (those window pages 1..3 map now) as a chain of tables, the last
+     * link hostile, loads CR3 with the first, reads or writes a window page through it, and loads
+     * its old CR3 back. The walk's read of the hostile table is a guest-physical access that must
+     * fault in the root's NPT.
+     */
+    private static Gen<Step> hostileUpperLevel(State s, Gen<Integer> rootFirst) {
+        Gen<Long> target = Gens.elements(DomainLayout.tablePage(1), DomainLayout.gatePage(1), DomainLayout.dataPage(1),
+                DomainLayout.codePage(1), DomainLayout.tablePage(2), DomainLayout.dataPage(2), DomainLayout.LEAKED_PAGE);
+        return Gens.combine(rootFirst, Gens.integers(1, 3), target, Gens.integers(0, 7), (v, depth, hostile, access) -> {
+            int p = access & 3;
+            boolean write = access >= 4;
+            VCpu current = s.vcpus().get(v);
+            VCpu c = new VCpu(current.domain(), s.root().gptRoot(), current.nptOf(), current.saved(), current.register());
+            long[] chain = new long[depth];
+            for (int i = 0; i < depth; i++) {
+                GuestPage g = s.walkPage(c, new VirtualPage(i + 1));
+                chain[i] = g != null && s.root().region().contains(g) ? g.n() : i + 1;
+            }
+            List<DomainAction> actions = new ArrayList<>();
+            actions.add(new DomainAction.LoadCr3(v, s.root().gptRoot().n()));
+            for (int i = 0; i < depth; i++) {
+                long next = i + 1 < depth ? chain[i + 1] : hostile;
+                actions.add(new DomainAction.Write(v, i + 1, Map.of(State.UPPER_SLOT, next)));
+            }
+            actions.add(new DomainAction.LoadCr3(v, chain[0]));
+            actions.add(write ? new DomainAction.Write(v, p, Map.of()) : new DomainAction.Read(v, p));
+            actions.add(new DomainAction.LoadCr3(v, current.ptRoot().n()));
+            return new Step(actions);
+        });
+    }
+
+    /** Whether the walk of the root access {@code a} from state {@code s} reads a table an upper-level entry points outside the root's region. */
+    static boolean walksHostileUpperEntry(State s, DomainAction a) {
+        if (!(a instanceof DomainAction.Read || a instanceof DomainAction.Write) || a.vcpu() < 0 || a.vcpu() >= s.vcpus().size()) {
+            return false;
+        }
+        VCpu c = s.vcpus().get(a.vcpu());
+        int page = a instanceof DomainAction.Read r ? r.page() : ((DomainAction.Write) a).page();
+        if (!c.domain().isRoot() || !DomainLayout.inWindow(page)) {
+            return false;
+        }
+        List<GuestPage> path = s.walkPath(c, new VirtualPage(page));
+        for (int i = 1; i < Math.min(4, path.size()); i++) {
+            if (hostile(s, path.get(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Root code reads or writes (a page-table image: a secure table is a target too) through a window page its table points at a secure page; if none does yet, it makes one. */

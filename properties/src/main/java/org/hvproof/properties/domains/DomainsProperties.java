@@ -21,6 +21,8 @@ public final class DomainsProperties {
     public static final int TRIES = 1000;
     /** Generated steps per trace, at most. */
     public static final int STEPS = 35;
+    /** Minimum share (percent) of traces whose walk reads a table a hostile PML4, PDPT or PD entry points at. */
+    static final int COVER_UPPER = 35;
 
     private DomainsProperties() {
     }
@@ -34,9 +36,13 @@ public final class DomainsProperties {
     /** PD-1 against a given hypervisor, so tests can show a flawed one is caught. */
     public static StatefulProperty<DomainsTrace> isolation(DomainImplFlaw flaw) {
         return base("PD-1 no access from the root reaches a secure frame", flaw)
-                .assertion("PD-1 isolation", t -> t.checkStates(Invariants::pd1Isolation))
+                .assertion("PD-1 isolation", t -> {
+                    t.checkStates(Invariants::pd1Isolation);
+                    t.checkRootTouchedNoSecureFrame();
+                })
                 .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
                 .cover(50, DomainsTrace.Labels.HOSTILE_MAPPING)
+                .cover(COVER_UPPER, DomainsTrace.Labels.HOSTILE_UPPER_LEVEL_WALKED)
                 .cover(35, DomainsTrace.Labels.ROOT_ACCESS_TO_SECURE_REFUSED)
                 .cover(70, DomainsTrace.Labels.GATE_ENTRY);
     }
@@ -95,7 +101,8 @@ public final class DomainsProperties {
                 .assertion("PD-3 rootCannotModifySecure", t -> t.checkSteps(Invariants::pd3RootCannotModifySecure))
                 .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
                 .cover(35, DomainsTrace.Labels.ROOT_ACCESS_TO_SECURE_REFUSED)
-                .cover(35, DomainsTrace.Labels.SECURE_WRITE);
+                .cover(35, DomainsTrace.Labels.SECURE_WRITE)
+                .cover(COVER_UPPER, DomainsTrace.Labels.HOSTILE_UPPER_LEVEL_WALKED);
     }
 
     /** PD-4: control enters or leaves a secure domain only through gates, exit and events; other jumps fault and change nothing. */

@@ -29,6 +29,7 @@ public final class DomainsTrace {
     private final Lockstep<State, DomainAction> lockstep;
     private final List<Lockstep.Transition<State, DomainAction>> lastSteps = new ArrayList<>();
     private final boolean[] leftByEvent;
+    private String touchedSecure;
 
     /** Boots the guest under the hypervisor with {@code flaw} ({@link DomainImplFlaw#NONE} for the real one). */
     public DomainsTrace(DomainImplFlaw flaw) {
@@ -36,8 +37,21 @@ public final class DomainsTrace {
         this.lockstep = new Lockstep<>(machine::apply, machine::abstractState, (s, a) -> {
             Step step = Domains.step(s, modelAction(a));
             return new Lockstep.ModelStep<>(step.next(), step.observations());
-        });
+        }, State.example(DomainsActions.LAYOUT.secureDomains(), DomainsActions.LAYOUT.vcpus(), SECRET, this::bootFrame));
         this.leftByEvent = new boolean[DomainsActions.LAYOUT.vcpus()];
+    }
+
+    /**
+     * The host frame the booted machine put behind page k of domain d's region, read off that
+     * domain's own NPT: only the frame's name is taken from the machine (allocation order is the
+     * hypervisor's business); whether it is mapped elsewhere too, and what it holds, is compared
+     * with the model.
+     */
+    private long bootFrame(int d, int k) {
+        var view = d == 0 ? org.hvproof.impl.machine.ViewId.DEFAULT : machine.service().domains().get(d).view();
+        return machine.machine().view(view).orElseThrow()
+                .leaf(new org.hvproof.model.common.GuestPhysicalPage(DomainLayout.regionFirst(d) + k))
+                .map(e -> e.hostFrame()).orElse(-1L - 4L * d - k);
     }
 
     static Action modelAction(DomainAction a) {
@@ -61,9 +75,10 @@ public final class DomainsTrace {
         for (DomainAction a : step.actions()) {
             Lockstep.Transition<State, DomainAction> t = lockstep.apply(a);
             lastSteps.add(t);
+            recordTouchedSecureFrames(t);
             label(t, step, ctx);
         }
-        if (step.actions().size() > 2) {
+        if (step.actions().size() > 2 && step.actions().stream().allMatch(x -> x instanceof DomainAction.Event)) {
             ctx.label(Labels.STORM);
         }
     }
@@ -82,6 +97,33 @@ public final class DomainsTrace {
         }
         for (Lockstep.Transition<State, DomainAction> t : lastSteps) {
             invariant.apply(t.after()).orThrow();
+        }
+    }
+
+    /**
+     * The implementation-level half of PD-1: the host frames the machine actually read or wrote
+     * for a root vCPU's access (every table read of its walk and the final access) hold no
+     * secure frame. The abstract state only shows what the NPTs map; a hypervisor that walked
+     * tables around the NPT would leave it unchanged.
+     */
+    private void recordTouchedSecureFrames(Lockstep.Transition<State, DomainAction> t) {
+        State before = t.before();
+        int v = t.action().vcpu();
+        if (v < 0 || v >= before.vcpus().size() || !before.vcpus().get(v).domain().isRoot()) {
+            return;
+        }
+        java.util.Set<Long> secure = new java.util.TreeSet<>();
+        before.secureFrames().forEach(f -> secure.add(f.n()));
+        secure.retainAll(machine.framesTouchedByLastAccess());
+        if (!secure.isEmpty() && touchedSecure == null) {
+            touchedSecure = "root vCPU " + v + " touched secure frames " + secure + " in: " + t.action();
+        }
+    }
+
+    /** PD-1 on the machine's accesses: no root access so far touched a secure host frame; throws otherwise. */
+    void checkRootTouchedNoSecureFrame() {
+        if (touchedSecure != null) {
+            throw new AssertionError("PD-1 isolation violated: " + touchedSecure);
         }
     }
 
@@ -135,6 +177,9 @@ public final class DomainsTrace {
                 ctx.label(Labels.SECURE_READ);
             }
         }
+        if (DomainsActions.walksHostileUpperEntry(before, a)) {
+            ctx.label(Labels.HOSTILE_UPPER_LEVEL_WALKED);
+        }
         if (a instanceof DomainAction.Write w && w.vcpu() >= 0 && w.vcpu() < before.vcpus().size() && seen.isEmpty()) {
             if (!before.vcpus().get(w.vcpu()).domain().isRoot()) {
                 ctx.label(Labels.SECURE_WRITE);
@@ -170,6 +215,7 @@ public final class DomainsTrace {
         static final String SECURE_READ = "secure code read its data";
         static final String SECURE_WRITE = "secure code wrote its own page";
         static final String HOSTILE_MAPPING = "root page table points outside the root's region";
+        static final String HOSTILE_UPPER_LEVEL_WALKED = "hostile upper-level entry walked";
         static final String ROOT_ACCESS_TO_SECURE_REFUSED = "root access through a hostile mapping faulted";
 
         private Labels() {

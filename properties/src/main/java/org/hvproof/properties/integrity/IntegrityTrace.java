@@ -40,7 +40,7 @@ public final class IntegrityTrace {
         this.lockstep = new Lockstep<>(machine::apply, machine::abstractState, (s, a) -> {
             IntegrityStep step = IntegrityModel.DEFAULT.step(s, a);
             return new Lockstep.ModelStep<>(step.next(), step.observations());
-        });
+        }, IntegrityState.initial(CONFIG));
     }
 
     /** The model's state, equal to the machine's abstraction while refinement holds. */

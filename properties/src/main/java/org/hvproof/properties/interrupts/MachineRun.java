@@ -26,7 +26,7 @@ final class MachineRun {
         this.lockstep = new Lockstep<>(impl::apply, impl::abstractState, (s, a) -> {
             Step step = Interrupts.step(s, a);
             return new Lockstep.ModelStep<>(InterruptsSystem.canonical(step.next()), step.observations());
-        });
+        }, InterruptsSystem.canonical(State.initial(secret, State.DEFAULT_ERASURE)));
     }
 
     /** The model's state. */

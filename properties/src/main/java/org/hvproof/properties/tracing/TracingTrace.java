@@ -37,7 +37,7 @@ public final class TracingTrace {
                 (s, a) -> {
                     var step = TracingModel.step(s, a);
                     return new Lockstep.ModelStep<>(step.next(), step.observations());
-                });
+                }, TracingState.initial(SHAPE));
     }
 
     /** The model's state, equal to the machine's abstraction while refinement holds. */

@@ -44,7 +44,7 @@ public final class TreeTrace {
     /** Boots the guest with the tree variant {@code flaw}. */
     public TreeTrace(TreeImplFlaw flaw) {
         this.machine = new TreeSystem(CONFIG, VCPUS, flaw);
-        this.lockstep = new Lockstep<>(this::runOnMachine, machine::abstractState, TreeTrace::modelStep);
+        this.lockstep = new Lockstep<>(this::runOnMachine, machine::abstractState, TreeTrace::modelStep, TreeState.initial(CONFIG));
     }
 
     /** The model's state, equal to the machine's abstraction while refinement holds. */

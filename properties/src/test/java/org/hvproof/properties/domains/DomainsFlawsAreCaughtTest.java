@@ -14,11 +14,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every deliberately flawed domain hypervisor is caught by the property of the claim it breaks,
- * shrunk to a short trace, and named by that claim's own check (not only by refinement). The
+ * shrunk to a short trace, and named by that claim's own check (not only by refinement), except a
+ * set-up bug, which refinement names at boot, where the machine differs from the model's initial
+ * state. The
  * register leak is invisible to every single-run check (the abstraction keeps only RAX) and is
  * caught by the two-run property alone.
  */
 class DomainsFlawsAreCaughtTest {
+    private static final String REFINEMENT = "refinement: machine and model agree";
 
     static Stream<Arguments> flaws() {
         Function<DomainImplFlaw, Property> pd1 = DomainsProperties::isolation;
@@ -27,11 +30,14 @@ class DomainsFlawsAreCaughtTest {
         Function<DomainImplFlaw, Property> pd3 = DomainsProperties::rootCannotModifySecure;
         Function<DomainImplFlaw, Property> pd4 = DomainsProperties::gatesOnly;
         return Stream.of(
-                Arguments.of(DomainImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT, "PD-1", "PD-1 isolation", pd1, 1),
-                Arguments.of(DomainImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT, "PD-3", "PD-3 rootCannotModifySecure", pd3, 2),
+                // A set-up bug: the booted machine is not the model's initial state, so refinement
+                // fails before the first action (it used to take PD-1 one step, PD-3 two).
+                Arguments.of(DomainImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT, "PD-1", REFINEMENT, pd1, 0),
+                Arguments.of(DomainImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT, "PD-3", REFINEMENT, pd3, 0),
                 Arguments.of(DomainImplFlaw.SWITCH_ONLY_GUEST_PT_ROOT, "PD-2", "PD-2 pointersMatchDomain", pd2, 1),
                 Arguments.of(DomainImplFlaw.GATE_CHECK_ACCEPTS_NEXT_ADDRESS, "PD-4", "PD-4 gatesOnly", pd4, 1),
-                Arguments.of(DomainImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT, "PD-1", "PD-1 rootSeesNothingSecure", pd1TwoRuns, 2));
+                Arguments.of(DomainImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT, "PD-1", "PD-1 rootSeesNothingSecure", pd1TwoRuns, 2),
+                Arguments.of(DomainImplFlaw.NPT_CHECK_ONLY_AT_LEAF, "PD-1", "PD-1 isolation", pd1, 1));
     }
 
     @ParameterizedTest(name = "{0} is caught by {1}")
