@@ -71,8 +71,8 @@ public final class HvproofCommand implements Callable<Integer> {
 
     /** {@code hvproof check}: the gate. */
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Runs every Alloy command and every property for the selected claims (all by default),",
-                    "prints the claims table and writes claims.json and index.html.",
+            description = {"Checks the selected claims (all by default) and prints the claims table.",
+                    "Runs every Alloy command and every property of each claim, writes claims.json and index.html.",
                     "Exit codes: 0 every claim holds, 1 some claim is violated or unchecked, 2 bad input."})
     public static final class Check implements Callable<Integer> {
         @Option(names = "--claim", paramLabel = "ID",
@@ -80,10 +80,10 @@ public final class HvproofCommand implements Callable<Integer> {
         List<String> claims = new ArrayList<>();
 
         @Option(names = "--tries", paramLabel = "N",
-                description = "Tries (traces) per property. Default: each property's own (1000 or more).")
+                description = "Tries (traces, or pairs of runs) per property. Default: each property's own (1000 for every claim property).")
         Integer tries;
 
-        @Option(names = "--seed", paramLabel = "S", description = "Seed for every property. Default: a fresh one, printed.")
+        @Option(names = "--seed", paramLabel = "S", description = "The run's seed; each property derives its own from it and the report records it. Default: a fresh one.")
         Long seed;
 
         @Option(names = "--replay", paramLabel = "TOKEN",
