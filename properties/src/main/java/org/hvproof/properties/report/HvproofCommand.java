@@ -80,7 +80,7 @@ public final class HvproofCommand implements Callable<Integer> {
         List<String> claims = new ArrayList<>();
 
         @Option(names = "--tries", paramLabel = "N",
-                description = "Tries (traces, or pairs of runs) per property. Default: each property's own (1000 for every claim property).")
+                description = "Tries (traces, or pairs of runs) per property. Default: each property's own (1000 traces or pairs; 200 runs for the Alloy conformance check).")
         Integer tries;
 
         @Option(names = "--seed", paramLabel = "S", description = "The run's seed; each property derives its own from it and the report records it. Default: a fresh one.")
