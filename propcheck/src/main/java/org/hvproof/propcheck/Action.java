@@ -54,23 +54,7 @@ public interface Action<S> {
 
     /** An action from a description and a body. */
     static <S> Action<S> of(String description, Body<S> body) {
-        Objects.requireNonNull(description, "description");
         Objects.requireNonNull(body, "body");
-        return new Action<>() {
-            @Override
-            public String describe() {
-                return description;
-            }
-
-            @Override
-            public void apply(S system, Context ctx) throws Exception {
-                body.apply(system);
-            }
-
-            @Override
-            public String toString() {
-                return description;
-            }
-        };
+        return of(description, (ContextBody<S>) (system, ctx) -> body.apply(system));
     }
 }

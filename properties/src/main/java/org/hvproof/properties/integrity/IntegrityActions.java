@@ -10,7 +10,6 @@ import org.hvproof.model.integrity.Mode;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.Writer;
 import org.hvproof.propcheck.Action;
-import org.hvproof.propcheck.Context;
 import org.hvproof.propcheck.Gen;
 import org.hvproof.propcheck.Gens;
 
@@ -95,22 +94,7 @@ public final class IntegrityActions {
     }
 
     private static Action<IntegrityTrace> asStep(IntegrityAction a) {
-        return new Action<>() {
-            @Override
-            public String describe() {
-                return a.toString();
-            }
-
-            @Override
-            public void apply(IntegrityTrace trace, Context ctx) {
-                trace.apply(a, ctx);
-            }
-
-            @Override
-            public String toString() {
-                return a.toString();
-            }
-        };
+        return Action.of(a.toString(), (trace, ctx) -> trace.apply(a, ctx));
     }
 
     // ------------------------------------------------------------ the driver's work

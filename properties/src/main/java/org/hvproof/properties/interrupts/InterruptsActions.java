@@ -112,21 +112,6 @@ public final class InterruptsActions {
     }
 
     private static <T extends InterruptsRun> org.hvproof.propcheck.Action<T> asStep(InterruptsStep step) {
-        return new org.hvproof.propcheck.Action<>() {
-            @Override
-            public String describe() {
-                return step.toString();
-            }
-
-            @Override
-            public void apply(T run, Context ctx) {
-                run.perform(step, ctx);
-            }
-
-            @Override
-            public String toString() {
-                return step.toString();
-            }
-        };
+        return org.hvproof.propcheck.Action.of(step.toString(), (T run, Context ctx) -> run.perform(step, ctx));
     }
 }

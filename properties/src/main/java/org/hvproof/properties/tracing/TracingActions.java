@@ -102,22 +102,7 @@ public final class TracingActions {
     }
 
     private static Action<TracingTrace> asStep(TracingAction a) {
-        return new Action<>() {
-            @Override
-            public String describe() {
-                return a.toString();
-            }
-
-            @Override
-            public void apply(TracingTrace trace, org.hvproof.propcheck.Context ctx) {
-                trace.apply(a, ctx);
-            }
-
-            @Override
-            public String toString() {
-                return a.toString();
-            }
-        };
+        return Action.of(a.toString(), (trace, ctx) -> trace.apply(a, ctx));
     }
 
     private static Gen<VCpu> vcpus(TracingState s) {

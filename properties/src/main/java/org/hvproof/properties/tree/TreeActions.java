@@ -8,7 +8,6 @@ import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.TreeConfig;
 import org.hvproof.model.tree.TreeState;
 import org.hvproof.propcheck.Action;
-import org.hvproof.propcheck.Context;
 import org.hvproof.propcheck.Gen;
 import org.hvproof.propcheck.Gens;
 
@@ -68,22 +67,7 @@ public final class TreeActions {
     }
 
     private static Action<TreeTrace> asStep(TreeStepAction a) {
-        return new Action<>() {
-            @Override
-            public String describe() {
-                return a.toString();
-            }
-
-            @Override
-            public void apply(TreeTrace trace, Context ctx) {
-                trace.apply(a, ctx);
-            }
-
-            @Override
-            public String toString() {
-                return a.toString();
-            }
-        };
+        return Action.of(a.toString(), (trace, ctx) -> trace.apply(a, ctx));
     }
 
     private static final Gen<Long> ACTION_CODES = Gens.elements(
