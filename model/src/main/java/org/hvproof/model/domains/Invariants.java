@@ -2,6 +2,7 @@ package org.hvproof.model.domains;
 
 import java.util.Objects;
 
+import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.domains.Ids.DomainId;
 import org.hvproof.model.domains.Ids.Frame;
 import org.hvproof.model.domains.Ids.GuestPage;
@@ -11,45 +12,45 @@ public final class Invariants {
   private Invariants() {}
 
   /** PD-1: root reaches no secure frame; a secure domain reaches only its own frames. */
-  public static InvariantResult pd1Isolation(State s) {
+  public static ClaimCheck pd1Isolation(State s) {
     for (int i = 0; i < s.vcpus().size(); i++) {
       VCpu c = s.vcpus().get(i);
       var reach = new java.util.HashSet<>(s.reach(c));
       if (c.domain().isRoot()) {
         reach.retainAll(s.secureFrames());
         if (!reach.isEmpty()) {
-          return InvariantResult.violated("PD-1", "isolation", "root vCPU " + i + " reaches secure frames " + reach);
+          return ClaimCheck.violated("PD-1", "isolation", "root vCPU " + i + " reaches secure frames " + reach);
         }
       } else if (!s.domains().get(c.domain()).frames().containsAll(reach)) {
-        return InvariantResult.violated("PD-1", "isolation",
+        return ClaimCheck.violated("PD-1", "isolation",
             "vCPU " + i + " in " + c.domain() + " reaches " + reach + " outside its frames");
       }
     }
-    return InvariantResult.holds("PD-1", "isolation");
+    return ClaimCheck.holds("PD-1", "isolation");
   }
 
   /** PD-1 (two runs): the same action on two low-equivalent states gives equal root views and low-equivalent states. */
-  public static InvariantResult pd1RootSeesNothingSecure(Step a, Step b) {
+  public static ClaimCheck pd1RootSeesNothingSecure(Step a, Step b) {
     if (!LowEquivalence.viewsEqual(a, b)) {
-      return InvariantResult.violated("PD-1", "root sees nothing secure",
+      return ClaimCheck.violated("PD-1", "root sees nothing secure",
           "root told two secure contents apart: " + RootView.of(a).events() + " versus " + RootView.of(b).events());
     }
-    return InvariantResult.of("PD-1", "root sees nothing secure", LowEquivalence.equivalent(a.next(), b.next()),
+    return ClaimCheck.of("PD-1", "root sees nothing secure", LowEquivalence.equivalent(a.next(), b.next()),
         "views agree but the states are no longer low-equivalent");
   }
 
   /** PD-2 (state): the NPT pointer is the current domain's; secure code runs on its own page tables. */
-  public static InvariantResult pd2PointersMatchDomain(State s) {
+  public static ClaimCheck pd2PointersMatchDomain(State s) {
     for (int i = 0; i < s.vcpus().size(); i++) {
       VCpu c = s.vcpus().get(i);
       boolean ok = c.nptOf().equals(c.domain()) && (c.domain().isRoot()
           ? c.saved() == null
           : c.ptRoot().equals(s.domains().get(c.domain()).gptRoot()) && c.saved() != null);
       if (!ok) {
-        return InvariantResult.violated("PD-2", "pointers match domain", "vCPU " + i + ": " + c);
+        return ClaimCheck.violated("PD-2", "pointers match domain", "vCPU " + i + ": " + c);
       }
     }
-    return InvariantResult.holds("PD-2", "pointers match domain");
+    return ClaimCheck.holds("PD-2", "pointers match domain");
   }
 
   /**
@@ -57,7 +58,7 @@ public final class Invariants {
    * its page-table root; leaving: root's NPT and the saved root pointer) in the same step, and
    * the NPT pointer never changes without a domain change.
    */
-  public static InvariantResult pd2SwitchTogether(State before, Step step) {
+  public static ClaimCheck pd2SwitchTogether(State before, Step step) {
     for (int i = 0; i < before.vcpus().size(); i++) {
       VCpu x = before.vcpus().get(i);
       VCpu y = step.next().vcpus().get(i);
@@ -69,15 +70,15 @@ public final class Invariants {
         ok = y.nptOf().equals(y.domain()) && y.ptRoot().equals(expectedRoot);
       }
       if (!ok) {
-        return InvariantResult.violated("PD-2", "switch together",
+        return ClaimCheck.violated("PD-2", "switch together",
             "vCPU " + i + " went from " + x + " to " + y + ": the pointers did not switch together");
       }
     }
-    return InvariantResult.holds("PD-2", "switch together");
+    return ClaimCheck.holds("PD-2", "switch together");
   }
 
   /** PD-3: a secure frame changes only by code of its own domain. */
-  public static InvariantResult pd3RootCannotModifySecure(State before, Action action, Step step) {
+  public static ClaimCheck pd3RootCannotModifySecure(State before, Action action, Step step) {
     for (Domain d : before.domains().values()) {
       if (d.id().isRoot()) {
         continue;
@@ -87,17 +88,17 @@ public final class Invariants {
           boolean byOwner = action.vcpu() >= 0 && action.vcpu() < before.vcpus().size()
               && before.vcpus().get(action.vcpu()).domain().equals(d.id());
           if (!byOwner) {
-            return InvariantResult.violated("PD-3", "root cannot modify secure",
+            return ClaimCheck.violated("PD-3", "root cannot modify secure",
                 "frame " + f + " of " + d.id() + " changed by " + action);
           }
         }
       }
     }
-    return InvariantResult.holds("PD-3", "root cannot modify secure");
+    return ClaimCheck.holds("PD-3", "root cannot modify secure");
   }
 
   /** PD-4: domains change only by a jump to a registered gate, an exit or an interrupt; other jumps fault and change nothing. */
-  public static InvariantResult pd4GatesOnly(State before, Action action, Step step) {
+  public static ClaimCheck pd4GatesOnly(State before, Action action, Step step) {
     for (int i = 0; i < before.vcpus().size(); i++) {
       VCpu x = before.vcpus().get(i);
       VCpu y = step.next().vcpus().get(i);
@@ -113,7 +114,7 @@ public final class Invariants {
             && (action instanceof Action.ExitGate || action instanceof Action.Interrupt);
       }
       if (!ok) {
-        return InvariantResult.violated("PD-4", "gates only", "vCPU " + i + " moved " + x.domain() + " -> " + y.domain() + " by " + action);
+        return ClaimCheck.violated("PD-4", "gates only", "vCPU " + i + " moved " + x.domain() + " -> " + y.domain() + " by " + action);
       }
     }
     if (action instanceof Action.Jump j && j.vcpu() >= 0 && j.vcpu() < before.vcpus().size()
@@ -122,9 +123,9 @@ public final class Invariants {
       if (owner != null && !owner.gates().contains(j.target())) {
         boolean refused = before.vcpus().equals(step.next().vcpus())
             && step.observations().stream().anyMatch(o -> o instanceof Observation.Fault);
-        return InvariantResult.of("PD-4", "gates only", refused, "jump to non-gate " + j.target() + " was not refused");
+        return ClaimCheck.of("PD-4", "gates only", refused, "jump to non-gate " + j.target() + " was not refused");
       }
     }
-    return InvariantResult.holds("PD-4", "gates only");
+    return ClaimCheck.holds("PD-4", "gates only");
   }
 }

@@ -4,11 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.interrupts.Observation.VirtualInterrupt;
 
 /**
  * The INT claims as small named checks, one or more per claim id, each on a state, a step or
- * a pair of steps. Each returns an {@link InvariantResult}; {@code orThrow()} turns a violation
+ * a pair of steps. Each returns an {@link ClaimCheck}; {@code orThrow()} turns a violation
  * into an AssertionError that names the claim and what was found.
  */
 public final class Invariants {
@@ -16,20 +17,20 @@ public final class Invariants {
   private Invariants() {}
 
   /** INT-1: the same action on two low-equivalent states gives equal views and low-equivalent states. */
-  public static InvariantResult int1Noninterference(Step a, Step b) {
+  public static ClaimCheck int1Noninterference(Step a, Step b) {
     HandlerView va = HandlerView.of(a);
     HandlerView vb = HandlerView.of(b);
     if (!va.equals(vb)) {
-      return InvariantResult.violated("INT-1", "noninterference",
+      return ClaimCheck.violated("INT-1", "noninterference",
           "the low observer told two secrets apart: " + va + " versus " + vb);
     }
-    return InvariantResult.of("INT-1", "noninterference", LowEquivalence.equivalent(a.next(), b.next()),
+    return ClaimCheck.of("INT-1", "noninterference", LowEquivalence.equivalent(a.next(), b.next()),
         "the views agree but the states are no longer low-equivalent: " + a.next() + " versus " + b.next());
   }
 
   /** INT-1 (sanity): the low-equivalence relation is reflexive on this state. */
-  public static InvariantResult int1LowEquivalenceReflexive(State s) {
-    return InvariantResult.of("INT-1", "low-equivalence reflexive", LowEquivalence.reflexiveOn(s),
+  public static ClaimCheck int1LowEquivalenceReflexive(State s) {
+    return ClaimCheck.of("INT-1", "low-equivalence reflexive", LowEquivalence.reflexiveOn(s),
         "a state is not low-equivalent to itself: " + s);
   }
 
@@ -37,17 +38,17 @@ public final class Invariants {
    * INT-2: at every handler entry no register holds the secret; for an arrival inside the
    * sequence the secret's registers hold exactly the erasure constant.
    */
-  public static InvariantResult int2NoSecretAtHandlerEntry(State before, Step step) {
+  public static ClaimCheck int2NoSecretAtHandlerEntry(State before, Step step) {
     for (Observation o : step.observations()) {
       if (o instanceof VirtualInterrupt vi) {
         if (vi.registers().containsValue(before.secret())) {
-          return InvariantResult.violated("INT-2", "no secret at handler entry",
+          return ClaimCheck.violated("INT-2", "no secret at handler entry",
               "the handler for vector " + vi.vector() + " sees the secret in " + vi.registers());
         }
         if (before.inSequence()) {
           for (Reg r : Layout.SECRET_REGISTERS) {
             if (vi.registers().get(r) != before.erasure()) {
-              return InvariantResult.violated("INT-2", "no secret at handler entry",
+              return ClaimCheck.violated("INT-2", "no secret at handler entry",
                   "interrupted inside the sequence, expected " + r + " = erasure constant "
                       + Long.toHexString(before.erasure()) + ", found " + Long.toHexString(vi.registers().get(r)));
             }
@@ -55,19 +56,19 @@ public final class Invariants {
         }
       }
     }
-    return InvariantResult.holds("INT-2", "no secret at handler entry");
+    return ClaimCheck.holds("INT-2", "no secret at handler entry");
   }
 
   /** INT-2 (state form): whenever code other than the sequence runs, no register holds the secret. */
-  public static InvariantResult int2SecretConfinedToSequence(State s) {
-    return InvariantResult.of("INT-2", "secret confined to the sequence",
+  public static ClaimCheck int2SecretConfinedToSequence(State s) {
+    return ClaimCheck.of("INT-2", "secret confined to the sequence",
         !s.lowCodeRuns() || !s.registers().containsValue(s.secret()),
         "low code runs (pc " + Long.toHexString(s.pc()) + ", handlers " + s.returnStack().size()
             + ") and a register holds the secret: " + s.registers());
   }
 
   /** INT-3: an arrival yields exactly one virtual interrupt with its vector and cause; nothing else yields one. */
-  public static InvariantResult int3OneVirtualInterruptPerArrival(Action action, Step step) {
+  public static ClaimCheck int3OneVirtualInterruptPerArrival(Action action, Step step) {
     List<VirtualInterrupt> delivered = new ArrayList<>();
     for (Observation o : step.observations()) {
       if (o instanceof VirtualInterrupt vi) {
@@ -76,27 +77,27 @@ public final class Invariants {
     }
     if (action instanceof Action.Arrive a) {
       boolean ok = delivered.size() == 1 && delivered.get(0).vector() == a.vector() && delivered.get(0).cause() == a.cause();
-      return InvariantResult.of("INT-3", "one virtual interrupt per arrival", ok,
+      return ClaimCheck.of("INT-3", "one virtual interrupt per arrival", ok,
           "expected one virtual interrupt with vector " + a.vector() + ", found " + delivered);
     }
-    return InvariantResult.of("INT-3", "one virtual interrupt per arrival", delivered.isEmpty(),
+    return ClaimCheck.of("INT-3", "one virtual interrupt per arrival", delivered.isEmpty(),
         "no interrupt arrived, yet virtual interrupts were delivered: " + delivered);
   }
 
   /** INT-4: a register acquires the secret only by the guest executing the move that holds it. */
-  public static InvariantResult int4NeverRestoresSecret(State before, Action action, Step step) {
+  public static ClaimCheck int4NeverRestoresSecret(State before, Action action, Step step) {
     State after = step.next();
     for (Reg r : Reg.values()) {
       if (after.reg(r) == after.secret() && before.reg(r) != before.secret()) {
         boolean byMove = action instanceof Action.Execute && !before.inHandler()
             && before.code().get(before.pc()) instanceof Instruction.MovImm m && m.dst() == r && m.imm() == before.secret();
         if (!byMove) {
-          return InvariantResult.violated("INT-4", "never restores the secret",
+          return ClaimCheck.violated("INT-4", "never restores the secret",
               r + " received the secret by " + action + " at pc " + Long.toHexString(before.pc()));
         }
       }
     }
-    return InvariantResult.holds("INT-4", "never restores the secret");
+    return ClaimCheck.holds("INT-4", "never restores the secret");
   }
 
   /**
@@ -106,13 +107,13 @@ public final class Invariants {
    * applicable (holds vacuously, said in the detail) when a handler rewrites the interrupted
    * context or low code jumps into the middle of the sequence: then no result is promised.
    */
-  public static InvariantResult int4Transparency(State initial, List<Action> actions) {
+  public static ClaimCheck int4Transparency(State initial, List<Action> actions) {
     String name = "transparency";
     State s = initial;
     Optional<State.HypercallResult> expected = Optional.empty();
     for (Action a : actions) {
       if (rewritesContext(s, a)) {
-        return InvariantResult.holds("INT-4", name + " (not applicable: " + a + " rewrites the context)");
+        return ClaimCheck.holds("INT-4", name + " (not applicable: " + a + " rewrites the context)");
       }
       if (!s.inHandler() && s.pc() == Layout.SEQUENCE_START && expected.isEmpty()) {
         expected = completeWithoutInterrupts(s);
@@ -122,7 +123,7 @@ public final class Invariants {
       if (s.hypercalls().size() > answered) {
         State.HypercallResult got = s.hypercalls().get(s.hypercalls().size() - 1);
         if (expected.isPresent() && !expected.get().equals(got)) {
-          return InvariantResult.violated("INT-4", name,
+          return ClaimCheck.violated("INT-4", name,
               "interrupt-free run gives " + expected.get() + ", this run gave " + got);
         }
         expected = Optional.empty();
@@ -138,14 +139,14 @@ public final class Invariants {
       s = Interrupts.step(s, new Action.Execute()).next();
     }
     if (s.inSequence()) {
-      return InvariantResult.violated("INT-4", name, "the sequence did not complete once interrupts stopped");
+      return ClaimCheck.violated("INT-4", name, "the sequence did not complete once interrupts stopped");
     }
     if (expected.isPresent() && s.hypercalls().size() > answered) {
       State.HypercallResult got = s.hypercalls().get(s.hypercalls().size() - 1);
-      return InvariantResult.of("INT-4", name, expected.get().equals(got),
+      return ClaimCheck.of("INT-4", name, expected.get().equals(got),
           "interrupt-free run gives " + expected.get() + ", this run gave " + got);
     }
-    return InvariantResult.holds("INT-4", name);
+    return ClaimCheck.holds("INT-4", name);
   }
 
   private static boolean rewritesContext(State s, Action a) {
@@ -167,23 +168,23 @@ public final class Invariants {
   }
 
   /** INT-5 (state): the secret differs from the erasure constant and sits in no readable memory. */
-  public static InvariantResult int5SecretNotReadable(State s) {
+  public static ClaimCheck int5SecretNotReadable(State s) {
     if (s.secret() == s.erasure()) {
-      return InvariantResult.violated("INT-5", "secret not readable", "the secret equals the erasure constant");
+      return ClaimCheck.violated("INT-5", "secret not readable", "the secret equals the erasure constant");
     }
-    return InvariantResult.of("INT-5", "secret not readable", !s.memory().containsValue(s.secret()),
+    return ClaimCheck.of("INT-5", "secret not readable", !s.memory().containsValue(s.secret()),
         "readable memory holds the secret: " + s.memory());
   }
 
   /** INT-5 (step): every read or write of the execute-only page by low code or an instruction faults. */
-  public static InvariantResult int5ExecuteOnlyPageFaults(State before, Action action, Step step) {
+  public static ClaimCheck int5ExecuteOnlyPageFaults(State before, Action action, Step step) {
     Long address = touchedAddress(before, action);
     if (address == null || !Layout.onExecuteOnlyPage(address)) {
-      return InvariantResult.holds("INT-5", "execute-only page faults");
+      return ClaimCheck.holds("INT-5", "execute-only page faults");
     }
     boolean faulted = step.observations().stream().anyMatch(o -> o instanceof Observation.Fault);
     boolean leaked = step.observations().stream().anyMatch(o -> o instanceof Observation.MemoryRead);
-    return InvariantResult.of("INT-5", "execute-only page faults", faulted && !leaked && step.next().memory().equals(before.memory()),
+    return ClaimCheck.of("INT-5", "execute-only page faults", faulted && !leaked && step.next().memory().equals(before.memory()),
         "an access to the execute-only page at " + Long.toHexString(address) + " did not fault: " + step.observations());
   }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
+import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.domains.Action.ExitGate;
 import org.hvproof.model.domains.Action.Jump;
 import org.hvproof.model.domains.Action.Read;
@@ -20,13 +21,13 @@ import org.junit.jupiter.api.Test;
 class InvariantsTest {
 
   /** Two runs differing only in secure contents; the first violated invariant, or null. */
-  static InvariantResult firstViolation(long secureA, long secureB, List<Action> actions, Set<DomainFlaw> flaws) {
+  static ClaimCheck firstViolation(long secureA, long secureB, List<Action> actions, Set<DomainFlaw> flaws) {
     State a = Domains.withFlaws(State.example(2, 2, secureA), flaws);
     State b = Domains.withFlaws(State.example(2, 2, secureB), flaws);
     for (Action action : actions) {
       Step sa = Domains.step(a, action, flaws);
       Step sb = Domains.step(b, action, flaws);
-      for (InvariantResult r : List.of(
+      for (ClaimCheck r : List.of(
           Invariants.pd1Isolation(sa.next()),
           Invariants.pd1RootSeesNothingSecure(sa, sb),
           Invariants.pd2PointersMatchDomain(sa.next()),
@@ -65,14 +66,14 @@ class InvariantsTest {
     List<Action> trace = List.of(
         new Write(0, new VirtualPage(0), Map.of(new VirtualPage(0), new GuestPage(0), new VirtualPage(3), new GuestPage(15))),
         new Read(0, new VirtualPage(3)));
-    InvariantResult v = firstViolation(9000, 7000, trace, EnumSet.of(DomainFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT));
+    ClaimCheck v = firstViolation(9000, 7000, trace, EnumSet.of(DomainFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT));
     assertThat(v).isNotNull();
     assertThat(v.claim()).isEqualTo("PD-1");
   }
 
   @Test
   void switchingOnlyTheGuestPageTableRootIsCaughtByPd2() {
-    InvariantResult v = firstViolation(9000, 7000, List.of(new Jump(0, new GuestPage(17))),
+    ClaimCheck v = firstViolation(9000, 7000, List.of(new Jump(0, new GuestPage(17))),
         EnumSet.of(DomainFlaw.SWITCH_ONLY_GUEST_PT_ROOT));
     assertThat(v).isNotNull();
     assertThat(v.claim()).isEqualTo("PD-2");
@@ -80,7 +81,7 @@ class InvariantsTest {
 
   @Test
   void gateCheckAcceptingTheNextAddressIsCaughtByPd4() {
-    InvariantResult v = firstViolation(9000, 7000, List.of(new Jump(0, new GuestPage(18))),
+    ClaimCheck v = firstViolation(9000, 7000, List.of(new Jump(0, new GuestPage(18))),
         EnumSet.of(DomainFlaw.GATE_CHECK_ACCEPTS_NEXT_ADDRESS));
     assertThat(v).isNotNull();
     assertThat(v.claim()).isEqualTo("PD-4");
@@ -89,7 +90,7 @@ class InvariantsTest {
   @Test
   void leavingWithoutClearingTheRegisterIsCaughtByTheTwoRunCheck() {
     List<Action> trace = List.of(new Jump(0, new GuestPage(17)), new Read(0, new VirtualPage(2)), new ExitGate(0));
-    InvariantResult v = firstViolation(9000, 7000, trace, EnumSet.of(DomainFlaw.LEAVE_WITHOUT_CLEARING_REGISTER));
+    ClaimCheck v = firstViolation(9000, 7000, trace, EnumSet.of(DomainFlaw.LEAVE_WITHOUT_CLEARING_REGISTER));
     assertThat(v).isNotNull();
     assertThat(v.check()).isEqualTo("root sees nothing secure");
   }

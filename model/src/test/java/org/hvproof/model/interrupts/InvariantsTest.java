@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
+import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.interrupts.Action.Arrive;
 import org.hvproof.model.interrupts.Action.Return;
 import org.junit.jupiter.api.Test;
@@ -20,10 +21,10 @@ import org.junit.jupiter.api.Test;
 class InvariantsTest {
 
   /** Runs the same actions on two secrets; returns the first violated invariant, or null. */
-  static InvariantResult firstViolation(long secretA, long secretB, List<Action> actions, Set<InterruptFlaw> flaws) {
+  static ClaimCheck firstViolation(long secretA, long secretB, List<Action> actions, Set<InterruptFlaw> flaws) {
     State a = State.initial(secretA);
     State b = State.initial(secretB);
-    List<InvariantResult> results = new ArrayList<>();
+    List<ClaimCheck> results = new ArrayList<>();
     for (Action action : actions) {
       Step sa = Interrupts.step(a, action, flaws);
       Step sb = Interrupts.step(b, action, flaws);
@@ -35,7 +36,7 @@ class InvariantsTest {
       results.add(Invariants.int4NeverRestoresSecret(a, action, sa));
       results.add(Invariants.int5SecretNotReadable(sa.next()));
       results.add(Invariants.int5ExecuteOnlyPageFaults(a, action, sa));
-      for (InvariantResult r : results) {
+      for (ClaimCheck r : results) {
         if (!r.holds()) {
           return r;
         }
@@ -69,7 +70,7 @@ class InvariantsTest {
     Random r = new Random(2024);
     for (int t = 0; t < 300; t++) {
       List<Action> trace = randomTrace(r, 60);
-      InvariantResult violation = firstViolation(r.nextLong() | 1, r.nextLong() & ~1L, trace, NONE);
+      ClaimCheck violation = firstViolation(r.nextLong() | 1, r.nextLong() & ~1L, trace, NONE);
       assertThat(violation).as("trace %d: %s", t, trace).isNull();
     }
   }
@@ -91,7 +92,7 @@ class InvariantsTest {
   @Test
   void xorScrubberIsCaughtByNoninterferenceThoughNoRegisterHoldsTheSecret() {
     Set<InterruptFlaw> xor = EnumSet.of(InterruptFlaw.SCRUB_XOR_SECRET);
-    InvariantResult v = firstViolation(SECRET, OTHER_SECRET, interruptAt(1, Cause.INTERRUPT), xor);
+    ClaimCheck v = firstViolation(SECRET, OTHER_SECRET, interruptAt(1, Cause.INTERRUPT), xor);
     assertThat(v).isNotNull();
     assertThat(v.claim()).isEqualTo("INT-1");
     // the INT-2 check alone is blind to it: at handler entry R1 is "not the secret"
@@ -102,7 +103,7 @@ class InvariantsTest {
 
   @Test
   void scrubberThatForgetsTheAuthenticationRegisterBreaksNoninterference() {
-    InvariantResult v = firstViolation(SECRET, OTHER_SECRET, interruptAt(2, Cause.INTERRUPT),
+    ClaimCheck v = firstViolation(SECRET, OTHER_SECRET, interruptAt(2, Cause.INTERRUPT),
         EnumSet.of(InterruptFlaw.SCRUB_FORGETS_AUTH_REGISTER));
     assertThat(v).isNotNull();
     assertThat(v.claim()).isEqualTo("INT-1");
@@ -112,7 +113,7 @@ class InvariantsTest {
   void moduleThatScrubsOnlyInterruptsLeaksTheSecretToExceptionHandlers() {
     Set<InterruptFlaw> flaw = EnumSet.of(InterruptFlaw.SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS);
     assertThat(firstViolation(SECRET, OTHER_SECRET, interruptAt(1, Cause.INTERRUPT), flaw)).isNull();
-    InvariantResult v = firstViolation(SECRET, OTHER_SECRET, interruptAt(1, Cause.EXCEPTION), flaw);
+    ClaimCheck v = firstViolation(SECRET, OTHER_SECRET, interruptAt(1, Cause.EXCEPTION), flaw);
     assertThat(v).isNotNull();
     assertThat(v.claim()).isIn("INT-1", "INT-2");
     State before = InterruptsTest.atSequenceOffset(SECRET, 1);
@@ -122,7 +123,7 @@ class InvariantsTest {
 
   @Test
   void restoringTheSecretOnReturnBreaksNeverRestores() {
-    InvariantResult v = firstViolation(SECRET, OTHER_SECRET, interruptAt(2, Cause.INTERRUPT),
+    ClaimCheck v = firstViolation(SECRET, OTHER_SECRET, interruptAt(2, Cause.INTERRUPT),
         EnumSet.of(InterruptFlaw.RESTORE_SECRET_ON_RETURN));
     assertThat(v).isNotNull();
     assertThat(v.claim()).isEqualTo("INT-4");
@@ -131,7 +132,7 @@ class InvariantsTest {
 
   @Test
   void duplicatedExceptionDeliveryBreaksOneVirtualInterruptPerArrival() {
-    InvariantResult v = firstViolation(SECRET, OTHER_SECRET, interruptAt(0, Cause.EXCEPTION),
+    ClaimCheck v = firstViolation(SECRET, OTHER_SECRET, interruptAt(0, Cause.EXCEPTION),
         EnumSet.of(InterruptFlaw.DUPLICATE_EXCEPTION_DELIVERY));
     assertThat(v).isNotNull();
     assertThat(v.claim()).isEqualTo("INT-3");
@@ -140,7 +141,7 @@ class InvariantsTest {
   @Test
   void readableCodePageBreaksExecuteOnly() {
     List<Action> trace = List.of(new Action.ReadMemory(Layout.SEQUENCE_START));
-    InvariantResult v = firstViolation(SECRET, OTHER_SECRET, trace, EnumSet.of(InterruptFlaw.CODE_PAGE_READABLE));
+    ClaimCheck v = firstViolation(SECRET, OTHER_SECRET, trace, EnumSet.of(InterruptFlaw.CODE_PAGE_READABLE));
     assertThat(v).isNotNull();
     assertThat(v.claim()).isIn("INT-1", "INT-5");
     State s = State.initial(SECRET);
@@ -163,7 +164,7 @@ class InvariantsTest {
       if (t % 2 == 0) { // half the traces with well-behaved handlers and callers
         trace.replaceAll(a -> a instanceof Action.JumpTo || a instanceof Action.SetRegister ? EXEC : a);
       }
-      InvariantResult result = Invariants.int4Transparency(State.initial(SECRET), trace);
+      ClaimCheck result = Invariants.int4Transparency(State.initial(SECRET), trace);
       assertThat(result.holds()).as(result.detail()).isTrue();
       applicable += result.check().contains("not applicable") ? 0 : 1;
     }
@@ -178,7 +179,7 @@ class InvariantsTest {
       trace.add(new Arrive(i % 3 == 0 ? Cause.EXCEPTION : Cause.INTERRUPT, 32 + i));
       trace.add(new Return());
     }
-    InvariantResult result = Invariants.int4Transparency(State.initial(SECRET), trace);
+    ClaimCheck result = Invariants.int4Transparency(State.initial(SECRET), trace);
     assertThat(result.holds()).as(result.detail()).isTrue();
     assertThat(firstViolation(SECRET, OTHER_SECRET, trace, NONE)).isNull();
   }

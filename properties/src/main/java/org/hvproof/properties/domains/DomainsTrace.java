@@ -9,7 +9,7 @@ import org.hvproof.impl.domains.DomainsAbstraction;
 import org.hvproof.impl.domains.DomainsSystem;
 import org.hvproof.model.domains.Action;
 import org.hvproof.model.domains.Domains;
-import org.hvproof.model.domains.InvariantResult;
+import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.domains.Observation;
 import org.hvproof.model.domains.State;
 import org.hvproof.model.domains.Step;
@@ -91,7 +91,7 @@ public final class DomainsTrace {
     }
 
     /** Judges the machine's state after every action of the last step (and the initial state). */
-    void checkStates(java.util.function.Function<State, InvariantResult> invariant) {
+    void checkStates(java.util.function.Function<State, ClaimCheck> invariant) {
         if (lastSteps.isEmpty()) {
             invariant.apply(machineState()).orThrow();
         }
@@ -198,7 +198,7 @@ public final class DomainsTrace {
     /** The shape of the model's step invariants, with the model's reading of the machine action. */
     @FunctionalInterface
     interface StepInvariant {
-        InvariantResult judge(State before, Action action, Step step);
+        ClaimCheck judge(State before, Action action, Step step);
     }
 
     /** Names of the situations a trace can reach; the properties set coverage minimums on them. */

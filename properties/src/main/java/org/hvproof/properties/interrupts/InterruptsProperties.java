@@ -189,7 +189,7 @@ public final class InterruptsProperties {
 
     @FunctionalInterface
     private interface StepInvariant {
-        org.hvproof.model.interrupts.InvariantResult check(State before, Action action, Step step);
+        org.hvproof.model.common.ClaimCheck check(State before, Action action, Step step);
     }
 
     private static Consumer<InterruptsTrace> invariant(StepInvariant invariant) {
