@@ -80,6 +80,15 @@ public final class Lockstep<S, A> {
         return last;
     }
 
+    /**
+     * The state the property's state invariants judge: the implementation's, read through the
+     * abstraction function, after the last step; before the first step, the model's initial state
+     * (a boot-time difference is reported by {@link #checkRefinement()}).
+     */
+    public S judgedState() {
+        return last == null ? modelState : last.after();
+    }
+
     /** Actions applied so far. */
     public int steps() {
         return steps;

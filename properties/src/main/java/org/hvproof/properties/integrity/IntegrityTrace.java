@@ -50,8 +50,7 @@ public final class IntegrityTrace {
 
     /** The machine's state through the abstraction function, after the last step. */
     public IntegrityState machineState() {
-        Lockstep.Transition<IntegrityState, IntegrityAction> t = lockstep.last();
-        return t == null ? lockstep.state() : t.after();
+        return lockstep.judgedState();
     }
 
     /** The machine's last step, as the model's invariants judge steps; null before the first. */

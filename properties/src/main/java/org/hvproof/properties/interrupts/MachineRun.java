@@ -36,8 +36,7 @@ final class MachineRun {
 
     /** The machine's abstract state after its last step. */
     State machineState() {
-        Lockstep.Transition<State, Action> t = lockstep.last();
-        return t == null ? lockstep.state() : t.after();
+        return lockstep.judgedState();
     }
 
     /** Forgets the transitions of the previous generated step. */

@@ -47,8 +47,7 @@ public final class TracingTrace {
 
     /** The machine's state through the abstraction function, after the last step. */
     public TracingState machineState() {
-        Lockstep.Transition<TracingState, TracingAction> t = lockstep.last();
-        return t == null ? lockstep.state() : t.after();
+        return lockstep.judgedState();
     }
 
     /** The last step as a transition the TRACE invariants judge, or null before the first. */

@@ -54,8 +54,7 @@ public final class TreeTrace {
 
     /** The machine's abstract state after the last step. */
     public TreeState machineState() {
-        Lockstep.Transition<TreeState, TreeStepAction> t = lockstep.last();
-        return t == null ? lockstep.state() : t.after();
+        return lockstep.judgedState();
     }
 
     /** The guest page that holds the base pointer in the flawed variant that keeps it there. */
