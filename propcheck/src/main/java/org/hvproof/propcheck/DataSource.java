@@ -202,7 +202,11 @@ public final class DataSource {
         return out;
     }
 
-    private enum Mode { UNIFORM, SKEWED, COIN }
+    private enum Mode {
+        UNIFORM,
+        SKEWED,
+        COIN
+    }
 
     private long next(long max, Mode mode, double p) {
         if (max < 0) {

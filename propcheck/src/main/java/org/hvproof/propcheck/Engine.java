@@ -17,11 +17,13 @@ final class Engine {
         Execution execute(DataSource source);
     }
 
-    private Engine() {
-    }
+    private Engine() {}
 
     static Settings effective(Settings builder, Settings overrides) {
-        return Settings.DEFAULTS.overriddenBy(builder).overriddenBy(Settings.fromSystemProperties()).overriddenBy(overrides);
+        return Settings.DEFAULTS
+                .overriddenBy(builder)
+                .overriddenBy(Settings.fromSystemProperties())
+                .overriddenBy(overrides);
     }
 
     static PropertyResult run(String name, boolean stateful, Settings settings, Body body, List<Coverage> coverage) {
@@ -33,7 +35,8 @@ final class Engine {
         if (settings.replay() != null) {
             ReplayToken.Decoded decoded = ReplayToken.decode(settings.replay());
             if (decoded.propertyId().equals(ReplayToken.propertyId(name))) {
-                return finish(settings, replay(name, seed, settings.replay(), decoded.choices(), body, maxChoices, reports));
+                return finish(
+                        settings, replay(name, seed, settings.replay(), decoded.choices(), body, maxChoices, reports));
             }
             replayNote = "replay token " + settings.replay() + " belongs to another property; generated normally";
         }
@@ -54,7 +57,9 @@ final class Engine {
             DataSource src = DataSource.generating(random.split(), maxChoices);
             Execution e = body.execute(src);
             if (e.error() != null) {
-                return finish(settings, reports.error(valid, steps, labelCounts, e.error().getMessage(), e.error()));
+                return finish(
+                        settings,
+                        reports.error(valid, steps, labelCounts, e.error().getMessage(), e.error()));
             }
             if (e.status() == Execution.Status.INVALID) {
                 invalid++;
@@ -71,8 +76,19 @@ final class Engine {
                 Execution minimal = shrinker.shrink();
                 ShrinkOutcome outcome = shrinker.exhausted() ? ShrinkOutcome.BUDGET_EXHAUSTED : ShrinkOutcome.FINISHED;
                 String token = ReplayToken.encode(name, minimal.choices());
-                return finish(settings, reports.failed(valid, steps, labelCounts, e, minimal, outcome,
-                        shrinker.evaluations(), token, valid, tries));
+                return finish(
+                        settings,
+                        reports.failed(
+                                valid,
+                                steps,
+                                labelCounts,
+                                e,
+                                minimal,
+                                outcome,
+                                shrinker.evaluations(),
+                                token,
+                                valid,
+                                tries));
             }
         }
         for (Coverage c : coverage) {
@@ -84,8 +100,8 @@ final class Engine {
         return finish(settings, reports.passed(valid, steps, labelCounts, coverage, replayNote));
     }
 
-    private static PropertyResult replay(String name, long seed, String token, long[] choices, Body body, int maxChoices,
-            Reports reports) {
+    private static PropertyResult replay(
+            String name, long seed, String token, long[] choices, Body body, int maxChoices, Reports reports) {
         Execution e = body.execute(DataSource.replaying(choices, maxChoices));
         Map<String, Integer> labels = new LinkedHashMap<>();
         for (String l : e.labels()) {

@@ -18,10 +18,23 @@ import java.util.Set;
  * @param notes   notes added through the context
  * @param error   an error that is the property's fault rather than a counterexample (e.g. an exhausted filter)
  */
-record Execution(Status status, long[] choices, long[] maxes, Span[] spans, Failure failure, List<Object> shown, int steps,
-        Set<String> labels, List<String> notes, RuntimeException error) {
+record Execution(
+        Status status,
+        long[] choices,
+        long[] maxes,
+        Span[] spans,
+        Failure failure,
+        List<Object> shown,
+        int steps,
+        Set<String> labels,
+        List<String> notes,
+        RuntimeException error) {
 
-    enum Status { PASSED, FAILED, INVALID }
+    enum Status {
+        PASSED,
+        FAILED,
+        INVALID
+    }
 
     boolean failed() {
         return status == Status.FAILED;

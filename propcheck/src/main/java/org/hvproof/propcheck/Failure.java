@@ -9,5 +9,4 @@ package org.hvproof.propcheck;
  * @param step    the 1-based step after which the failure was seen (0: initial state; value properties: 1)
  * @param state   the described state at the failure (stateful), or null
  */
-record Failure(String check, String message, Throwable cause, int step, String state) {
-}
+record Failure(String check, String message, Throwable cause, int step, String state) {}

@@ -23,8 +23,7 @@ public final class Gens {
     /** Span label of one filter attempt. */
     static final String ATTEMPT = "attempt";
 
-    private Gens() {
-    }
+    private Gens() {}
 
     /** A generator from a description and a function of the data source. */
     public static <T> Gen<T> of(String description, Function<DataSource, T> body) {
@@ -152,14 +151,18 @@ public final class Gens {
             weights[i] = opts.get(i).weight();
             total += weights[i];
             if (weights[i] > 0) {
-                d.append(d.length() == 10 ? "" : ", ").append(fmt(weights[i])).append(": ").append(opts.get(i).gen().describe());
+                d.append(d.length() == 10 ? "" : ", ")
+                        .append(fmt(weights[i]))
+                        .append(": ")
+                        .append(opts.get(i).gen().describe());
             }
         }
         if (total <= 0) {
             throw new IllegalArgumentException("frequency needs a positive total weight");
         }
         String description = abbreviate(d.append(')').toString());
-        return of(description, src -> src.draw(opts.get(src.chooseIndex(weights)).gen()));
+        return of(
+                description, src -> src.draw(opts.get(src.chooseIndex(weights)).gen()));
     }
 
     private static final Gen<Object> DISABLED = of("disabled", src -> {
@@ -180,8 +183,7 @@ public final class Gens {
     public static final class Mix<T> {
         private final List<Weighted<? extends T>> options = new ArrayList<>();
 
-        private Mix() {
-        }
+        private Mix() {}
 
         /** Adds an alternative with a relative weight. */
         public Mix<T> add(double weight, Gen<? extends T> gen) {
@@ -343,15 +345,22 @@ public final class Gens {
     }
 
     /** Draws {@code a}, {@code b}, {@code c} in order and combines them. */
-    public static <A, B, C, R> Gen<R> combine(Gen<A> a, Gen<B> b, Gen<C> c, Function3<? super A, ? super B, ? super C, ? extends R> f) {
-        return of("combine(" + a.describe() + ", " + b.describe() + ", " + c.describe() + ")",
+    public static <A, B, C, R> Gen<R> combine(
+            Gen<A> a, Gen<B> b, Gen<C> c, Function3<? super A, ? super B, ? super C, ? extends R> f) {
+        return of(
+                "combine(" + a.describe() + ", " + b.describe() + ", " + c.describe() + ")",
                 src -> f.apply(src.draw(a), src.draw(b), src.draw(c)));
     }
 
     /** Draws four values in order and combines them. */
-    public static <A, B, C, D, R> Gen<R> combine(Gen<A> a, Gen<B> b, Gen<C> c, Gen<D> d,
+    public static <A, B, C, D, R> Gen<R> combine(
+            Gen<A> a,
+            Gen<B> b,
+            Gen<C> c,
+            Gen<D> d,
             Function4<? super A, ? super B, ? super C, ? super D, ? extends R> f) {
-        return of("combine(" + a.describe() + ", " + b.describe() + ", " + c.describe() + ", " + d.describe() + ")",
+        return of(
+                "combine(" + a.describe() + ", " + b.describe() + ", " + c.describe() + ", " + d.describe() + ")",
                 src -> f.apply(src.draw(a), src.draw(b), src.draw(c), src.draw(d)));
     }
 

@@ -23,9 +23,21 @@ import java.util.Map;
  * @param cause              the exception of the minimal counterexample, if any
  * @param report             the full human-readable report
  */
-public record PropertyResult(String name, Status status, int tries, long steps, long seed, String replayToken,
-        ShrinkOutcome shrinkOutcome, int shrinkEvaluations, Map<String, Integer> labelCounts,
-        List<String> counterexample, int failingStep, String failedCheck, String failureMessage, Throwable cause,
+public record PropertyResult(
+        String name,
+        Status status,
+        int tries,
+        long steps,
+        long seed,
+        String replayToken,
+        ShrinkOutcome shrinkOutcome,
+        int shrinkEvaluations,
+        Map<String, Integer> labelCounts,
+        List<String> counterexample,
+        int failingStep,
+        String failedCheck,
+        String failureMessage,
+        Throwable cause,
         String report) {
 
     /** Overall outcome. */
@@ -78,8 +90,10 @@ public record PropertyResult(String name, Status status, int tries, long steps, 
      */
     public PropertyResult assertFailed() {
         if (status != Status.FAILED) {
-            throw new AssertionError("expected property \"" + name + "\" to fail, but it "
-                    + (passed() ? "passed" : "could not be tested") + ":\n" + report, cause);
+            throw new AssertionError(
+                    "expected property \"" + name + "\" to fail, but it "
+                            + (passed() ? "passed" : "could not be tested") + ":\n" + report,
+                    cause);
         }
         return this;
     }

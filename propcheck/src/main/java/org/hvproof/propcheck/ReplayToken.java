@@ -14,12 +14,10 @@ final class ReplayToken {
 
     static final String PREFIX = "pc1.";
 
-    private ReplayToken() {
-    }
+    private ReplayToken() {}
 
     /** A decoded token. */
-    record Decoded(String propertyId, long[] choices) {
-    }
+    record Decoded(String propertyId, long[] choices) {}
 
     static String encode(String propertyName, long[] choices) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(choices.length + 8);
@@ -38,7 +36,8 @@ final class ReplayToken {
     static Decoded decode(String token) {
         String t = token.trim();
         if (!t.startsWith(PREFIX)) {
-            throw new IllegalArgumentException("not a propcheck replay token (expected it to start with \"" + PREFIX + "\"): " + token);
+            throw new IllegalArgumentException(
+                    "not a propcheck replay token (expected it to start with \"" + PREFIX + "\"): " + token);
         }
         int dot = t.indexOf('.', PREFIX.length());
         if (dot < 0) {

@@ -22,19 +22,37 @@ final class Reports {
         this.seed = seed;
     }
 
-    PropertyResult failed(int tries, long steps, Map<String, Integer> labels, Execution original, Execution minimal,
-            ShrinkOutcome outcome, int evaluations, String token, int foundOnTry, int plannedTries) {
+    PropertyResult failed(
+            int tries,
+            long steps,
+            Map<String, Integer> labels,
+            Execution original,
+            Execution minimal,
+            ShrinkOutcome outcome,
+            int evaluations,
+            String token,
+            int foundOnTry,
+            int plannedTries) {
         Failure f = minimal.failure();
         List<String> lines = describeShown(minimal);
         StringBuilder r = new StringBuilder();
-        r.append("Property \"").append(name).append("\" FAILED: ").append(headline(f)).append('\n');
+        r.append("Property \"")
+                .append(name)
+                .append("\" FAILED: ")
+                .append(headline(f))
+                .append('\n');
         r.append('\n');
         if (stateful) {
-            r.append(outcome == ShrinkOutcome.NOT_RUN ? "Replayed trace" : "Minimal trace").append(" (")
+            r.append(outcome == ShrinkOutcome.NOT_RUN ? "Replayed trace" : "Minimal trace")
+                    .append(" (")
                     .append(plural(lines.size(), "action"));
             if (outcome != ShrinkOutcome.NOT_RUN) {
-                r.append(", shrunk from ").append(plural(original.shown().size(), "action")).append(" found on try ")
-                        .append(foundOnTry).append(" of ").append(plannedTries);
+                r.append(", shrunk from ")
+                        .append(plural(original.shown().size(), "action"))
+                        .append(" found on try ")
+                        .append(foundOnTry)
+                        .append(" of ")
+                        .append(plannedTries);
             }
             r.append("):\n");
             if (f.step() == 0) {
@@ -42,18 +60,24 @@ final class Reports {
             }
             for (int i = 0; i < lines.size(); i++) {
                 boolean failing = i + 1 == f.step();
-                r.append(failing ? "  > " : "    ").append(String.format("%" + width(lines.size()) + "d. ", i + 1))
+                r.append(failing ? "  > " : "    ")
+                        .append(String.format("%" + width(lines.size()) + "d. ", i + 1))
                         .append(lines.get(i));
                 if (failing) {
                     r.append("   <- ").append(checkPhrase(f));
                 }
                 r.append('\n');
             }
-            r.append('\n').append(f.step() == 0 ? "Initial state:" : "State after step " + f.step() + ":").append('\n');
+            r.append('\n')
+                    .append(f.step() == 0 ? "Initial state:" : "State after step " + f.step() + ":")
+                    .append('\n');
             r.append(indent(f.state() == null ? "(not described)" : f.state())).append('\n');
         } else {
             r.append(outcome == ShrinkOutcome.NOT_RUN ? "Replayed counterexample" : "Minimal counterexample")
-                    .append(outcome == ShrinkOutcome.NOT_RUN ? "" : " (found on try " + foundOnTry + " of " + plannedTries + ")")
+                    .append(
+                            outcome == ShrinkOutcome.NOT_RUN
+                                    ? ""
+                                    : " (found on try " + foundOnTry + " of " + plannedTries + ")")
                     .append(":\n");
             r.append(indent(lines.isEmpty() ? "(no value)" : lines.get(0))).append('\n');
         }
@@ -66,70 +90,180 @@ final class Reports {
         }
         r.append('\n');
         switch (outcome) {
-            case FINISHED -> r.append("Shrinking: finished at a local minimum after ").append(evaluations)
-                    .append(" property evaluations.\n");
-            case BUDGET_EXHAUSTED -> r.append("Shrinking: STOPPED, budget of ").append(evaluations)
-                    .append(" property evaluations exhausted; the counterexample may not be minimal (raise ")
-                    .append(Settings.SHRINK_BUDGET).append(").\n");
+            case FINISHED ->
+                r.append("Shrinking: finished at a local minimum after ")
+                        .append(evaluations)
+                        .append(" property evaluations.\n");
+            case BUDGET_EXHAUSTED ->
+                r.append("Shrinking: STOPPED, budget of ")
+                        .append(evaluations)
+                        .append(" property evaluations exhausted; the counterexample may not be minimal (raise ")
+                        .append(Settings.SHRINK_BUDGET)
+                        .append(").\n");
             case NOT_RUN -> r.append("Shrinking: not run (case replayed from its token).\n");
         }
         if (outcome != ShrinkOutcome.NOT_RUN && !stateful) {
-            r.append("Original:  ").append(abbreviate(describeShown(original).stream().findFirst().orElse(""))).append('\n');
+            r.append("Original:  ")
+                    .append(abbreviate(
+                            describeShown(original).stream().findFirst().orElse("")))
+                    .append('\n');
         }
-        r.append("Seed:      ").append(seed).append("   (rerun the search: -D").append(Settings.SEED).append('=')
-                .append(seed).append(")\n");
-        r.append("Replay:    ").append(token).append("   (rerun exactly this case: -D").append(Settings.REPLAY)
-                .append('=').append(token).append(")\n");
-        r.append("Tries:     ").append(tries).append(stateful ? ", " + steps + " steps" : "").append('\n');
+        r.append("Seed:      ")
+                .append(seed)
+                .append("   (rerun the search: -D")
+                .append(Settings.SEED)
+                .append('=')
+                .append(seed)
+                .append(")\n");
+        r.append("Replay:    ")
+                .append(token)
+                .append("   (rerun exactly this case: -D")
+                .append(Settings.REPLAY)
+                .append('=')
+                .append(token)
+                .append(")\n");
+        r.append("Tries:     ")
+                .append(tries)
+                .append(stateful ? ", " + steps + " steps" : "")
+                .append('\n');
         appendLabels(r, labels, tries, List.of());
         if (f.cause() != null) {
             r.append('\n').append("Exception of the minimal case:\n").append(stackTrace(f.cause()));
         }
-        return new PropertyResult(name, PropertyResult.Status.FAILED, tries, steps, seed, token, outcome, evaluations,
-                labels, lines, f.step(), f.check(), f.message(), f.cause(), r.toString().stripTrailing());
+        return new PropertyResult(
+                name,
+                PropertyResult.Status.FAILED,
+                tries,
+                steps,
+                seed,
+                token,
+                outcome,
+                evaluations,
+                labels,
+                lines,
+                f.step(),
+                f.check(),
+                f.message(),
+                f.cause(),
+                r.toString().stripTrailing());
     }
 
-    PropertyResult coverageFailed(int tries, long steps, Map<String, Integer> labels, Coverage c, double actual,
-            List<Coverage> all) {
-        String msg = String.format("label \"%s\" occurred in %.1f%% of tries (%d of %d); required at least %s%%",
+    PropertyResult coverageFailed(
+            int tries, long steps, Map<String, Integer> labels, Coverage c, double actual, List<Coverage> all) {
+        String msg = String.format(
+                "label \"%s\" occurred in %.1f%% of tries (%d of %d); required at least %s%%",
                 c.label(), actual, labels.getOrDefault(c.label(), 0), tries, fmt(c.percent()));
         StringBuilder r = new StringBuilder();
-        r.append("Property \"").append(name).append("\" FAILED: coverage minimum not met: ").append(msg).append('\n');
-        r.append('\n').append("Every try passed, but the generated cases do not exercise this situation often enough.\n")
+        r.append("Property \"")
+                .append(name)
+                .append("\" FAILED: coverage minimum not met: ")
+                .append(msg)
+                .append('\n');
+        r.append('\n')
+                .append("Every try passed, but the generated cases do not exercise this situation often enough.\n")
                 .append("Adjust the generator's weights or the coverage minimum.\n\n");
         r.append("Seed:      ").append(seed).append('\n');
-        r.append("Tries:     ").append(tries).append(stateful ? ", " + steps + " steps" : "").append('\n');
+        r.append("Tries:     ")
+                .append(tries)
+                .append(stateful ? ", " + steps + " steps" : "")
+                .append('\n');
         appendLabels(r, labels, tries, all);
-        return new PropertyResult(name, PropertyResult.Status.FAILED, tries, steps, seed, null, ShrinkOutcome.NOT_RUN,
-                0, labels, List.of(), -1, "coverage: " + c.label(), msg, null, r.toString().stripTrailing());
+        return new PropertyResult(
+                name,
+                PropertyResult.Status.FAILED,
+                tries,
+                steps,
+                seed,
+                null,
+                ShrinkOutcome.NOT_RUN,
+                0,
+                labels,
+                List.of(),
+                -1,
+                "coverage: " + c.label(),
+                msg,
+                null,
+                r.toString().stripTrailing());
     }
 
     PropertyResult error(int tries, long steps, Map<String, Integer> labels, String message, Throwable cause) {
         StringBuilder r = new StringBuilder();
-        r.append("Property \"").append(name).append("\" could not be tested (ERROR): ").append(message).append('\n');
+        r.append("Property \"")
+                .append(name)
+                .append("\" could not be tested (ERROR): ")
+                .append(message)
+                .append('\n');
         r.append("Seed:      ").append(seed).append('\n');
         r.append("Tries:     ").append(tries).append(" valid before the error\n");
-        return new PropertyResult(name, PropertyResult.Status.ERROR, tries, steps, seed, null, ShrinkOutcome.NOT_RUN,
-                0, labels, List.of(), -1, "error", message, cause, r.toString().stripTrailing());
+        return new PropertyResult(
+                name,
+                PropertyResult.Status.ERROR,
+                tries,
+                steps,
+                seed,
+                null,
+                ShrinkOutcome.NOT_RUN,
+                0,
+                labels,
+                List.of(),
+                -1,
+                "error",
+                message,
+                cause,
+                r.toString().stripTrailing());
     }
 
     PropertyResult passed(int tries, long steps, Map<String, Integer> labels, List<Coverage> coverage, String note) {
         StringBuilder r = new StringBuilder();
-        r.append("Property \"").append(name).append("\" passed ").append(plural(tries, "try"))
-                .append(stateful ? " (" + steps + " steps)" : "").append(", seed ").append(seed).append('\n');
+        r.append("Property \"")
+                .append(name)
+                .append("\" passed ")
+                .append(plural(tries, "try"))
+                .append(stateful ? " (" + steps + " steps)" : "")
+                .append(", seed ")
+                .append(seed)
+                .append('\n');
         if (note != null) {
             r.append("Note: ").append(note).append('\n');
         }
         appendLabels(r, labels, tries, coverage);
-        return new PropertyResult(name, PropertyResult.Status.PASSED, tries, steps, seed, null, ShrinkOutcome.NOT_RUN,
-                0, labels, List.of(), -1, null, null, null, r.toString().stripTrailing());
+        return new PropertyResult(
+                name,
+                PropertyResult.Status.PASSED,
+                tries,
+                steps,
+                seed,
+                null,
+                ShrinkOutcome.NOT_RUN,
+                0,
+                labels,
+                List.of(),
+                -1,
+                null,
+                null,
+                null,
+                r.toString().stripTrailing());
     }
 
     PropertyResult replayPassed(Execution e, String token, Map<String, Integer> labels) {
         String report = "Property \"" + name + "\" passed the replayed case " + token + " ("
                 + (stateful ? plural(e.steps(), "action") : "one value") + "): the failure no longer reproduces.";
-        return new PropertyResult(name, PropertyResult.Status.PASSED, 1, e.steps(), seed, null, ShrinkOutcome.NOT_RUN,
-                0, labels, List.of(), -1, null, null, null, report);
+        return new PropertyResult(
+                name,
+                PropertyResult.Status.PASSED,
+                1,
+                e.steps(),
+                seed,
+                null,
+                ShrinkOutcome.NOT_RUN,
+                0,
+                labels,
+                List.of(),
+                -1,
+                null,
+                null,
+                null,
+                report);
     }
 
     static String oneLine(PropertyResult r) {
@@ -149,8 +283,10 @@ final class Reports {
             return "invariant \"" + f.check() + "\" violated " + where + ".";
         }
         if (f.cause() != null) {
-            return (f.cause() instanceof AssertionError ? "assertion failed" : "check threw "
-                    + f.cause().getClass().getSimpleName()) + ": " + firstLine(f.message());
+            return (f.cause() instanceof AssertionError
+                            ? "assertion failed"
+                            : "check threw " + f.cause().getClass().getSimpleName())
+                    + ": " + firstLine(f.message());
         }
         return f.message();
     }
@@ -159,8 +295,7 @@ final class Reports {
         if ("exception".equals(f.check())) {
             return "threw " + f.cause().getClass().getSimpleName() + ": " + firstLine(f.message());
         }
-        return "invariant \"" + f.check() + "\" violated"
-                + (f.cause() == null ? "" : ": " + firstLine(f.message()));
+        return "invariant \"" + f.check() + "\" violated" + (f.cause() == null ? "" : ": " + firstLine(f.message()));
     }
 
     private static String failureDetail(Failure f) {
@@ -207,7 +342,8 @@ final class Reports {
         }
         r.append("Labels (share of ").append(plural(tries, "try")).append("):\n");
         List<Map.Entry<String, Integer>> entries = new ArrayList<>(labels.entrySet());
-        entries.sort(Comparator.comparing((Map.Entry<String, Integer> x) -> -x.getValue()).thenComparing(Map.Entry::getKey));
+        entries.sort(Comparator.comparing((Map.Entry<String, Integer> x) -> -x.getValue())
+                .thenComparing(Map.Entry::getKey));
         for (Map.Entry<String, Integer> en : entries) {
             r.append(String.format("  %6.1f%%  %s", tries == 0 ? 0.0 : 100.0 * en.getValue() / tries, en.getKey()));
             for (Coverage c : coverage) {
@@ -261,7 +397,8 @@ final class Reports {
     }
 
     static String plural(long n, String word) {
-        return n + " " + (n == 1 ? word : word.endsWith("y") ? word.substring(0, word.length() - 1) + "ies" : word + "s");
+        return n + " "
+                + (n == 1 ? word : word.endsWith("y") ? word.substring(0, word.length() - 1) + "ies" : word + "s");
     }
 
     private static String fmt(double p) {

@@ -52,9 +52,14 @@ public record Settings(Integer tries, Long seed, Integer maxSteps, Integer shrin
     /** The settings given as system properties ({@code -Dpropcheck.tries=N} etc.); unset ones are null. */
     public static Settings fromSystemProperties() {
         return new Settings(
-                intProperty(TRIES), longProperty(SEED), intProperty(MAX_STEPS), intProperty(SHRINK_BUDGET),
+                intProperty(TRIES),
+                longProperty(SEED),
+                intProperty(MAX_STEPS),
+                intProperty(SHRINK_BUDGET),
                 blankToNull(System.getProperty(REPLAY)),
-                System.getProperty(QUIET) == null ? null : Boolean.parseBoolean(System.getProperty(QUIET).trim()));
+                System.getProperty(QUIET) == null
+                        ? null
+                        : Boolean.parseBoolean(System.getProperty(QUIET).trim()));
     }
 
     /** These settings with every field set in {@code over} replaced by its value. */

@@ -2,8 +2,7 @@ package org.hvproof.propcheck;
 
 /** Shortlex order on choice sequences: shorter first, then lexicographic. Shrinking only ever descends it. */
 final class Shortlex {
-    private Shortlex() {
-    }
+    private Shortlex() {}
 
     static int compare(long[] a, long[] b) {
         if (a.length != b.length) {

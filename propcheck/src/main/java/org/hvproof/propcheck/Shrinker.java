@@ -72,8 +72,13 @@ final class Shrinker {
     }
 
     private void cheapPasses() {
-        Runnable[] passes = {this::deleteStructural, this::liftToDescendant, this::minimiseChoices,
-            this::minimiseDuplicates, this::sortSiblings};
+        Runnable[] passes = {
+            this::deleteStructural,
+            this::liftToDescendant,
+            this::minimiseChoices,
+            this::minimiseDuplicates,
+            this::sortSiblings
+        };
         for (int i = 0; i < passes.length; i++) {
             int before = evaluations;
             passes[i].run();
@@ -84,8 +89,15 @@ final class Shrinker {
     }
 
     private void expensivePasses() {
-        Runnable[] passes = {this::deleteBlocks, this::lowerAndDelete, this::pairLower, this::stepDownChoices,
-            this::zeroSpans, this::deleteAnySpan, this::redistribute};
+        Runnable[] passes = {
+            this::deleteBlocks,
+            this::lowerAndDelete,
+            this::pairLower,
+            this::stepDownChoices,
+            this::zeroSpans,
+            this::deleteAnySpan,
+            this::redistribute
+        };
         for (int i = 0; i < passes.length; i++) {
             int before = evaluations;
             passes[i].run();
@@ -136,7 +148,9 @@ final class Shrinker {
         Failure a = r.failure();
         Failure b = signature;
         return a.check().equals(b.check())
-                && (a.cause() == null ? b.cause() == null : b.cause() != null && a.cause().getClass() == b.cause().getClass());
+                && (a.cause() == null
+                        ? b.cause() == null
+                        : b.cause() != null && a.cause().getClass() == b.cause().getClass());
     }
 
     /**
@@ -154,7 +168,8 @@ final class Shrinker {
             prefixHash[i + 1] = 31 * prefixHash[i] + Long.hashCode(candidate[i]);
             strippedLength[i + 1] = candidate[i] != 0 ? i + 1 : strippedLength[i];
         }
-        for (int len = recordedLengths.nextSetBit(0); len >= 0 && len < candidate.length;
+        for (int len = recordedLengths.nextSetBit(0);
+                len >= 0 && len < candidate.length;
                 len = recordedLengths.nextSetBit(len + 1)) {
             int n = strippedLength[len];
             Execution r = cache.get(new Key(candidate, n, prefixHash[n]));
@@ -177,7 +192,8 @@ final class Shrinker {
      * Deleting it only runs the list into what follows; sorting it among elements means nothing.
      */
     private boolean isStop(Span s) {
-        return s.length() == 1 && best.choices()[s.start()] == 0
+        return s.length() == 1
+                && best.choices()[s.start()] == 0
                 && (Gens.ELEMENT.equals(s.label()) || StatefulProperty.STEP.equals(s.label()));
     }
 
@@ -202,7 +218,8 @@ final class Shrinker {
                     long[] base = best.choices();
                     int end = s.start();
                     int k = findInteger(n -> n <= before.size()
-                            && considerDeletion(base, before.get(before.size() - n).start(), end));
+                            && considerDeletion(
+                                    base, before.get(before.size() - n).start(), end));
                     if (k > 0) {
                         i -= k * 2; // roughly skip the deleted siblings; bounds are re-checked above
                     }
@@ -389,7 +406,8 @@ final class Shrinker {
         long[] m = best.maxes();
         for (int i = 0; i < b.length; i++) {
             if (b[i] > 0 && m[i] > 1) {
-                groups.computeIfAbsent(List.of(m[i], b[i]), k -> new ArrayList<>()).add(i);
+                groups.computeIfAbsent(List.of(m[i], b[i]), k -> new ArrayList<>())
+                        .add(i);
             }
         }
         for (Map.Entry<List<Long>, List<Integer>> g : groups.entrySet()) {
@@ -444,8 +462,8 @@ final class Shrinker {
             if (run.size() >= 2) {
                 long[] b = best.choices();
                 List<Span> sorted = new ArrayList<>(run);
-                sorted.sort(Comparator.comparing(s -> s, (x, y) ->
-                        Shortlex.compare(b, x.start(), x.end(), b, y.start(), y.end())));
+                sorted.sort(Comparator.comparing(
+                        s -> s, (x, y) -> Shortlex.compare(b, x.start(), x.end(), b, y.start(), y.end())));
                 if (!sorted.equals(run)) {
                     if (!consider(rearrange(b, run, sorted))) {
                         for (int j = 0; j + 1 < run.size(); j++) {
@@ -719,14 +737,14 @@ final class Shrinker {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && k.hash == hash
-                    && Arrays.equals(choices, 0, length, k.choices, 0, k.length);
+            return o instanceof Key k && k.hash == hash && Arrays.equals(choices, 0, length, k.choices, 0, k.length);
         }
 
         @Override
         public int hashCode() {
             return hash;
         }
+
         @Override
         public String toString() {
             return Arrays.toString(Arrays.copyOf(choices, length));

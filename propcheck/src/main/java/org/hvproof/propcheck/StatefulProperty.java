@@ -184,8 +184,11 @@ public final class StatefulProperty<S> implements Property {
                 } catch (Throwable t) {
                     Throwable c = Engine.catchable(t);
                     src.endSpan();
-                    return failed(src, ctx, trace, new Failure("exception", String.valueOf(c.getMessage()), c, step,
-                            describe(sys)));
+                    return failed(
+                            src,
+                            ctx,
+                            trace,
+                            new Failure("exception", String.valueOf(c.getMessage()), c, step, describe(sys)));
                 }
                 src.endSpan();
                 f = checkInvariants(sys, step);
@@ -193,19 +196,49 @@ public final class StatefulProperty<S> implements Property {
                     return failed(src, ctx, trace, f);
                 }
             }
-            return new Execution(Execution.Status.PASSED, src.choices(), src.maxes(), src.spans(), null, List.of(), trace.size(),
-                    ctx.labels(), ctx.notes(), null);
+            return new Execution(
+                    Execution.Status.PASSED,
+                    src.choices(),
+                    src.maxes(),
+                    src.spans(),
+                    null,
+                    List.of(),
+                    trace.size(),
+                    ctx.labels(),
+                    ctx.notes(),
+                    null);
         } catch (Invalid e) {
-            return new Execution(Execution.Status.INVALID, src.choices(), src.maxes(), src.spans(), null, List.of(), trace.size(),
-                    ctx.labels(), ctx.notes(), null);
+            return new Execution(
+                    Execution.Status.INVALID,
+                    src.choices(),
+                    src.maxes(),
+                    src.spans(),
+                    null,
+                    List.of(),
+                    trace.size(),
+                    ctx.labels(),
+                    ctx.notes(),
+                    null);
         } catch (FilterExhaustedException e) {
-            return new Execution(Execution.Status.INVALID, src.choices(), src.maxes(), src.spans(), null, List.of(), trace.size(),
-                    ctx.labels(), ctx.notes(), src.isReplaying() ? null : e);
+            return new Execution(
+                    Execution.Status.INVALID,
+                    src.choices(),
+                    src.maxes(),
+                    src.spans(),
+                    null,
+                    List.of(),
+                    trace.size(),
+                    ctx.labels(),
+                    ctx.notes(),
+                    src.isReplaying() ? null : e);
         } catch (Throwable t) {
             // an action generator threw: report it as a failure of the step being drawn
             Throwable c = Engine.catchable(t);
-            return failed(src, ctx, trace, new Failure("exception", "action generator threw " + c, c,
-                    trace.size() + 1, describe(sys)));
+            return failed(
+                    src,
+                    ctx,
+                    trace,
+                    new Failure("exception", "action generator threw " + c, c, trace.size() + 1, describe(sys)));
         } finally {
             if (sys instanceof AutoCloseable closeable) {
                 try {
@@ -240,8 +273,17 @@ public final class StatefulProperty<S> implements Property {
     }
 
     private static Execution failed(DataSource src, Context ctx, List<Object> trace, Failure f) {
-        return new Execution(Execution.Status.FAILED, src.choices(), src.maxes(), src.spans(), f, List.copyOf(trace), trace.size(),
-                ctx.labels(), ctx.notes(), null);
+        return new Execution(
+                Execution.Status.FAILED,
+                src.choices(),
+                src.maxes(),
+                src.spans(),
+                f,
+                List.copyOf(trace),
+                trace.size(),
+                ctx.labels(),
+                ctx.notes(),
+                null);
     }
 
     private static final class InvariantFalse extends RuntimeException {

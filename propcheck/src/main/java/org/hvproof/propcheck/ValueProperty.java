@@ -66,9 +66,17 @@ public final class ValueProperty<T> implements Property {
             return done(src, Execution.Status.INVALID, null, null, ctx, src.isReplaying() ? null : e);
         } catch (Throwable t) {
             Throwable c = Engine.catchable(t);
-            return new Execution(Execution.Status.FAILED, src.choices(), src.maxes(), src.spans(),
+            return new Execution(
+                    Execution.Status.FAILED,
+                    src.choices(),
+                    src.maxes(),
+                    src.spans(),
                     new Failure("generator", "generator " + b.gen.describe() + " threw " + c, c, 1, null),
-                    List.of("(generator threw)"), 1, ctx.labels(), ctx.notes(), null);
+                    List.of("(generator threw)"),
+                    1,
+                    ctx.labels(),
+                    ctx.notes(),
+                    null);
         }
         try {
             check.verify(value, ctx);
@@ -78,23 +86,35 @@ public final class ValueProperty<T> implements Property {
         } catch (FilterExhaustedException e) {
             return done(src, Execution.Status.INVALID, null, value, ctx, src.isReplaying() ? null : e);
         } catch (PredicateFalse e) {
-            return done(src, Execution.Status.FAILED, new Failure("check", "check returned false", null, 1, null), value,
-                    ctx, null);
+            return done(
+                    src,
+                    Execution.Status.FAILED,
+                    new Failure("check", "check returned false", null, 1, null),
+                    value,
+                    ctx,
+                    null);
         } catch (Throwable t) {
             Throwable c = Engine.catchable(t);
-            return done(src, Execution.Status.FAILED, new Failure("check", String.valueOf(c.getMessage()), c, 1, null),
-                    value, ctx, null);
+            return done(
+                    src,
+                    Execution.Status.FAILED,
+                    new Failure("check", String.valueOf(c.getMessage()), c, 1, null),
+                    value,
+                    ctx,
+                    null);
         }
     }
 
-    private Execution done(DataSource src, Execution.Status status, Failure f, T value, Context ctx, RuntimeException error) {
+    private Execution done(
+            DataSource src, Execution.Status status, Failure f, T value, Context ctx, RuntimeException error) {
         List<Object> shown = List.of();
         if (status == Execution.Status.FAILED && value != null) {
             shown = List.of(describeValue(value));
         } else if (status == Execution.Status.FAILED) {
             shown = List.of("null");
         }
-        return new Execution(status, src.choices(), src.maxes(), src.spans(), f, shown, 1, ctx.labels(), ctx.notes(), error);
+        return new Execution(
+                status, src.choices(), src.maxes(), src.spans(), f, shown, 1, ctx.labels(), ctx.notes(), error);
     }
 
     private String describeValue(T value) {

@@ -18,7 +18,8 @@ class GeneratorsTest {
         List<T> out = new ArrayList<>();
         while (out.size() < n) {
             try {
-                out.add(DataSource.generating(r.split(), DataSource.DEFAULT_MAX_CHOICES).draw(gen));
+                out.add(DataSource.generating(r.split(), DataSource.DEFAULT_MAX_CHOICES)
+                        .draw(gen));
             } catch (Invalid e) {
                 // skip
             }
@@ -32,12 +33,16 @@ class GeneratorsTest {
 
     @Test
     void integersStayWithinTheirRangeIncludingExtremes() {
-        assertThat(sample(Gens.integers(-5, 7), 2000, 1)).allSatisfy(i -> assertThat(i).isBetween(-5, 7))
+        assertThat(sample(Gens.integers(-5, 7), 2000, 1))
+                .allSatisfy(i -> assertThat(i).isBetween(-5, 7))
                 .contains(-5, 7, 0);
-        assertThat(sample(Gens.integers(10, 12), 300, 2)).allSatisfy(i -> assertThat(i).isBetween(10, 12));
+        assertThat(sample(Gens.integers(10, 12), 300, 2))
+                .allSatisfy(i -> assertThat(i).isBetween(10, 12));
         assertThat(sample(Gens.integers(), 2000, 3)).contains(Integer.MIN_VALUE, Integer.MAX_VALUE);
-        assertThat(sample(Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE), 2000, 4)).contains(Long.MIN_VALUE, Long.MAX_VALUE);
-        assertThat(sample(Gens.longs(-3, -1), 300, 5)).allSatisfy(l -> assertThat(l).isBetween(-3L, -1L));
+        assertThat(sample(Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE), 2000, 4))
+                .contains(Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(sample(Gens.longs(-3, -1), 300, 5))
+                .allSatisfy(l -> assertThat(l).isBetween(-3L, -1L));
     }
 
     @Test
@@ -53,8 +58,10 @@ class GeneratorsTest {
 
     @Test
     void integersShrinkTowardAGivenTarget() {
-        PropertyResult r = Property.forAll(Gens.integers(0, 1000, 500)).named("far from 500")
-                .check(i -> Math.abs(i - 500) < 100).run(quiet(7));
+        PropertyResult r = Property.forAll(Gens.integers(0, 1000, 500))
+                .named("far from 500")
+                .check(i -> Math.abs(i - 500) < 100)
+                .run(quiet(7));
         assertThat(r.counterexample()).containsExactly("600");
     }
 
@@ -62,7 +69,8 @@ class GeneratorsTest {
     void listsRespectSizeBoundsAndUniqueListsHaveNoDuplicates() {
         assertThat(sample(Gens.lists(Gens.integers(0, 3), 2, 6), 500, 6))
                 .allSatisfy(l -> assertThat(l).hasSizeBetween(2, 6));
-        assertThat(sample(Gens.listsOfSize(Gens.booleans(), 4), 100, 7)).allSatisfy(l -> assertThat(l).hasSize(4));
+        assertThat(sample(Gens.listsOfSize(Gens.booleans(), 4), 100, 7))
+                .allSatisfy(l -> assertThat(l).hasSize(4));
         assertThat(sample(Gens.uniqueLists(Gens.integers(0, 20), 3, 10), 500, 8))
                 .allSatisfy(l -> assertThat(new HashSet<>(l)).hasSize(l.size()))
                 .allSatisfy(l -> assertThat(l).hasSizeBetween(3, 10));
@@ -70,7 +78,9 @@ class GeneratorsTest {
 
     @Test
     void frequencyFollowsWeightsAndNeverDrawsAZeroWeightOption() {
-        Gen<String> g = Gens.frequency(Gens.weighted(9, Gens.constant("often")), Gens.weighted(1, Gens.constant("rare")),
+        Gen<String> g = Gens.frequency(
+                Gens.weighted(9, Gens.constant("often")),
+                Gens.weighted(1, Gens.constant("rare")),
                 Gens.weighted(0, Gens.constant("never")));
         List<String> s = sample(g, 2000, 9);
         long often = s.stream().filter("often"::equals).count();
@@ -80,16 +90,22 @@ class GeneratorsTest {
 
     @Test
     void mixOnlyOffersEnabledAlternatives() {
-        Gen<String> g = Gens.<String>mix().add(1, Gens.constant("a")).addIf(false, 5, Gens.constant("b")).build();
+        Gen<String> g = Gens.<String>mix()
+                .add(1, Gens.constant("a"))
+                .addIf(false, 5, Gens.constant("b"))
+                .build();
         assertThat(sample(g, 100, 10)).containsOnly("a");
-        assertThatThrownBy(() -> Gens.<String>mix().addIf(false, 1, Gens.constant("x")).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no alternative");
+        assertThatThrownBy(() ->
+                        Gens.<String>mix().addIf(false, 1, Gens.constant("x")).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no alternative");
     }
 
     @Test
     void elementsMapFlatMapAndTuplesCompose() {
         assertThat(sample(Gens.elements("x", "y", "z"), 300, 11)).containsOnly("x", "y", "z");
-        assertThat(sample(Gens.integers(0, 9).map(i -> i * 2), 200, 12)).allSatisfy(i -> assertThat(i % 2).isZero());
+        assertThat(sample(Gens.integers(0, 9).map(i -> i * 2), 200, 12))
+                .allSatisfy(i -> assertThat(i % 2).isZero());
         assertThat(sample(Gens.integers(1, 5).flatMap(n -> Gens.listsOfSize(Gens.constant(n), n)), 200, 13))
                 .allSatisfy(l -> assertThat(l).hasSize(l.get(0)));
         assertThat(sample(Gens.tuples(Gens.integers(0, 1), Gens.integers(5, 6), Gens.booleans()), 100, 14))
@@ -100,8 +116,8 @@ class GeneratorsTest {
 
     @Test
     void recursiveGeneratorsRespectTheirDepthBound() {
-        Gen<String> tree = Gens.recursive("tree", Gens.constant("."),
-                self -> Gens.combine(self, self, (l, r) -> "(" + l + r + ")"), 4);
+        Gen<String> tree = Gens.recursive(
+                "tree", Gens.constant("."), self -> Gens.combine(self, self, (l, r) -> "(" + l + r + ")"), 4);
         Consumer<String> depthAtMost4 = t -> {
             int depth = 0;
             int max = 0;
@@ -125,23 +141,31 @@ class GeneratorsTest {
     @Test
     void filterThatRejectsEverythingFailsWithAClearError() {
         PropertyResult r = Property.forAll(Gens.integers(0, 10).filter("greater than 10", i -> i > 10))
-                .named("impossible filter").check(i -> true).run(quiet(1));
+                .named("impossible filter")
+                .check(i -> true)
+                .run(quiet(1));
         assertThat(r.status()).isEqualTo(PropertyResult.Status.ERROR);
         assertThat(r.failureMessage()).contains("greater than 10", "integers(0..10)", "rejected 100 of 100");
         assertThat(r.cause()).isInstanceOf(FilterExhaustedException.class);
         assertThat(r.report()).contains("could not be tested");
         assertThatThrownBy(() -> Property.forAll(Gens.integers(0, 10).filter("greater than 10", i -> i > 10))
-                .named("impossible filter").settings(Settings.none().withQuiet(true)).check(i -> true).assertHolds())
-                .isInstanceOf(AssertionError.class).hasMessageContaining("rejects too much");
+                        .named("impossible filter")
+                        .settings(Settings.none().withQuiet(true))
+                        .check(i -> true)
+                        .assertHolds())
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("rejects too much");
     }
 
     @Test
     void generatorsDescribeThemselvesReadably() {
         assertThat(Gens.integers(1, 6).describe()).isEqualTo("integers(1..6)");
         assertThat(Gens.lists(Gens.booleans(), 0, 3).describe()).isEqualTo("lists(booleans, 0..3)");
-        assertThat(Gens.frequency(Gens.weighted(3, Gens.constant(1)), Gens.weighted(1, Gens.constant(2))).describe())
+        assertThat(Gens.frequency(Gens.weighted(3, Gens.constant(1)), Gens.weighted(1, Gens.constant(2)))
+                        .describe())
                 .isEqualTo("frequency(3: constant(1), 1: constant(2))");
-        assertThat(Gens.integers(0, 5).filter("odd", i -> i % 2 == 1).describe()).isEqualTo("integers(0..5).filter(odd)");
+        assertThat(Gens.integers(0, 5).filter("odd", i -> i % 2 == 1).describe())
+                .isEqualTo("integers(0..5).filter(odd)");
         assertThat(Gens.integers(0, 5).describedAs("page number").describe()).isEqualTo("page number");
     }
 

@@ -69,18 +69,27 @@ class ReadmeExamplesTest {
                 .initial(() -> new Memory(checksProtection))
                 .actions(m -> Gens.<Action<Memory>>mix()
                         .add(1, PAGES.map(p -> Action.of("protect page " + p, (Memory x) -> x.protect(p))))
-                        .addIf(!m.protectedAt.isEmpty(), 1, () -> Gens.elements(List.copyOf(m.protectedAt.keySet()))
-                                .map(p -> Action.of("unprotect page " + p, (Memory x) -> x.unprotect(p))))
-                        .add(3, Gens.tuples(PAGES, VALUES).map(t -> Action.of(
-                                "write " + t.second() + " to page " + t.first(), (Memory x, Context ctx) -> {
-                                    if (x.protectedAt.containsKey(t.first())) {
-                                        ctx.label("write to a protected page");
-                                    }
-                                    x.write(t.first(), t.second());
-                                })))
+                        .addIf(
+                                !m.protectedAt.isEmpty(),
+                                1,
+                                () -> Gens.elements(List.copyOf(m.protectedAt.keySet()))
+                                        .map(p -> Action.of("unprotect page " + p, (Memory x) -> x.unprotect(p))))
+                        .add(
+                                3,
+                                Gens.tuples(PAGES, VALUES)
+                                        .map(t -> Action.of(
+                                                "write " + t.second() + " to page " + t.first(),
+                                                (Memory x, Context ctx) -> {
+                                                    if (x.protectedAt.containsKey(t.first())) {
+                                                        ctx.label("write to a protected page");
+                                                    }
+                                                    x.write(t.first(), t.second());
+                                                })))
                         .build())
-                .invariant("protected pages keep their contents", m -> m.protectedAt.entrySet().stream()
-                        .allMatch(e -> e.getValue().equals(m.contents.getOrDefault(e.getKey(), 0))))
+                .invariant(
+                        "protected pages keep their contents",
+                        m -> m.protectedAt.entrySet().stream()
+                                .allMatch(e -> e.getValue().equals(m.contents.getOrDefault(e.getKey(), 0))))
                 .cover(30, "write to a protected page")
                 .describeState(Memory::toString)
                 .steps(30);
@@ -93,7 +102,8 @@ class ReadmeExamplesTest {
 
     @Test
     void theBrokenVariantIsCaughtWithAMinimalTrace() {
-        PropertyResult r = writeProtection(false).run(Settings.none().withSeed(2024)).assertFailed();
+        PropertyResult r =
+                writeProtection(false).run(Settings.none().withSeed(2024)).assertFailed();
         assertThat(r.failedCheck()).isEqualTo("protected pages keep their contents");
         assertThat(r.counterexample()).containsExactly("protect page 0", "write 1 to page 0");
     }

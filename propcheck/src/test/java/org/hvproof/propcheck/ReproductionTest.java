@@ -13,11 +13,10 @@ class ReproductionTest {
     private static final Gen<List<Integer>> LISTS = Gens.lists(Gens.integers(-1000, 1000));
 
     private static ValueProperty<List<Integer>> sumBelow(List<List<Integer>> seen) {
-        return Property.forAll(LISTS).named("sum below 1500")
-                .check(xs -> {
-                    seen.add(xs);
-                    return xs.stream().mapToInt(Integer::intValue).sum() < 1500;
-                });
+        return Property.forAll(LISTS).named("sum below 1500").check(xs -> {
+            seen.add(xs);
+            return xs.stream().mapToInt(Integer::intValue).sum() < 1500;
+        });
     }
 
     @Test
@@ -41,7 +40,8 @@ class ReproductionTest {
         ReplayToken.Decoded d = ReplayToken.decode(token);
         assertThat(d.choices()).containsExactly(choices);
         assertThat(d.propertyId()).isEqualTo(ReplayToken.propertyId("p"));
-        assertThat(ReplayToken.decode(ReplayToken.encode("p", new long[0])).choices()).isEmpty();
+        assertThat(ReplayToken.decode(ReplayToken.encode("p", new long[0])).choices())
+                .isEmpty();
         assertThatThrownBy(() -> ReplayToken.decode("nonsense")).hasMessageContaining("not a propcheck replay token");
     }
 
@@ -51,7 +51,8 @@ class ReproductionTest {
         PropertyResult failed = sumBelow(seen).run(Settings.none().withSeed(5).withQuiet(true));
         assertThat(failed.failed()).isTrue();
         List<List<Integer>> replayed = new ArrayList<>();
-        PropertyResult again = sumBelow(replayed).run(Settings.none().withReplay(failed.replayToken()).withQuiet(true));
+        PropertyResult again = sumBelow(replayed)
+                .run(Settings.none().withReplay(failed.replayToken()).withQuiet(true));
         assertThat(replayed).hasSize(1);
         assertThat(again.failed()).isTrue();
         assertThat(again.counterexample()).isEqualTo(failed.counterexample());
@@ -62,14 +63,17 @@ class ReproductionTest {
 
     @Test
     void replayTokenGivenAsSystemPropertyOnlyAppliesToItsOwnProperty() {
-        PropertyResult failed = sumBelow(new ArrayList<>()).run(Settings.none().withSeed(5).withQuiet(true));
+        PropertyResult failed =
+                sumBelow(new ArrayList<>()).run(Settings.none().withSeed(5).withQuiet(true));
         System.setProperty(Settings.REPLAY, failed.replayToken());
         try {
             List<List<Integer>> replayed = new ArrayList<>();
             assertThat(sumBelow(replayed).run(Settings.none().withQuiet(true)).counterexample())
                     .isEqualTo(failed.counterexample());
             assertThat(replayed).hasSize(1);
-            PropertyResult other = Property.forAll(Gens.integers(0, 3)).named("another property").check(i -> true)
+            PropertyResult other = Property.forAll(Gens.integers(0, 3))
+                    .named("another property")
+                    .check(i -> true)
                     .run(Settings.none().withSeed(1).withQuiet(true));
             assertThat(other.passed()).isTrue();
             assertThat(other.tries()).isEqualTo(100);
@@ -81,8 +85,11 @@ class ReproductionTest {
 
     @Test
     void replayOfAFixedBugPasses() {
-        PropertyResult failed = sumBelow(new ArrayList<>()).run(Settings.none().withSeed(5).withQuiet(true));
-        PropertyResult fixed = Property.forAll(LISTS).named("sum below 1500").check(xs -> true)
+        PropertyResult failed =
+                sumBelow(new ArrayList<>()).run(Settings.none().withSeed(5).withQuiet(true));
+        PropertyResult fixed = Property.forAll(LISTS)
+                .named("sum below 1500")
+                .check(xs -> true)
                 .run(Settings.none().withReplay(failed.replayToken()).withQuiet(true));
         assertThat(fixed.passed()).isTrue();
         assertThat(fixed.report()).contains("no longer reproduces");
@@ -90,7 +97,8 @@ class ReproductionTest {
 
     @Test
     void settingsLayerDefaultsThenBuilderThenSystemPropertiesThenRunOverrides() {
-        ValueProperty<Integer> p = Property.forAll(Gens.integers(0, 3)).named("layers").tries(7).check(i -> true);
+        ValueProperty<Integer> p =
+                Property.forAll(Gens.integers(0, 3)).named("layers").tries(7).check(i -> true);
         assertThat(p.run(Settings.none().withQuiet(true)).tries()).isEqualTo(7);
         System.setProperty(Settings.TRIES, "11");
         System.setProperty(Settings.SEED, "1234");
@@ -105,8 +113,12 @@ class ReproductionTest {
             System.clearProperty(Settings.TRIES);
             System.clearProperty(Settings.SEED);
         }
-        assertThat(Property.forAll(Gens.integers(0, 3)).named("d").check(i -> true).run(Settings.none().withQuiet(true))
-                .tries()).isEqualTo(Settings.DEFAULTS.tries());
+        assertThat(Property.forAll(Gens.integers(0, 3))
+                        .named("d")
+                        .check(i -> true)
+                        .run(Settings.none().withQuiet(true))
+                        .tries())
+                .isEqualTo(Settings.DEFAULTS.tries());
     }
 
     @Test

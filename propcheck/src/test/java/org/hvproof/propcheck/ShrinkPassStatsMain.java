@@ -13,15 +13,16 @@ import java.util.List;
  */
 public final class ShrinkPassStatsMain {
 
-    private ShrinkPassStatsMain() {
-    }
+    private ShrinkPassStatsMain() {}
 
     /** Prints one line of per-pass evaluation totals per row. */
     public static void main(String[] args) {
         Gen<List<Integer>> lists = Gens.lists(Gens.integers());
-        ValueProperty<List<Integer>> distinct = Property.forAll(lists).named("distinct")
+        ValueProperty<List<Integer>> distinct = Property.forAll(lists)
+                .named("distinct")
                 .check(xs -> xs.stream().distinct().count() < 3);
-        ValueProperty<List<Integer>> reverse = Property.forAll(lists).named("reverse")
+        ValueProperty<List<Integer>> reverse = Property.forAll(lists)
+                .named("reverse")
                 .check(xs -> {
                     List<Integer> r = new ArrayList<>(xs);
                     Collections.reverse(r);

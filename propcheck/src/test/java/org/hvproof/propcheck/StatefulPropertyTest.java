@@ -131,7 +131,8 @@ class StatefulPropertyTest {
     @Test
     void failingTraceReplaysExactlyFromItsToken() {
         PropertyResult r = queueProperty(true).run(quiet(3));
-        PropertyResult again = queueProperty(true).run(Settings.none().withReplay(r.replayToken()).withQuiet(true));
+        PropertyResult again = queueProperty(true)
+                .run(Settings.none().withReplay(r.replayToken()).withQuiet(true));
         assertThat(again.counterexample()).isEqualTo(r.counterexample());
         assertThat(again.failedCheck()).isEqualTo(r.failedCheck());
         assertThat(again.report()).contains("Replayed trace (4 actions)");
@@ -167,7 +168,9 @@ class StatefulPropertyTest {
                 })
                 .actions(s -> Gens.constant(Action.<int[]>of("tick", x -> x[0]++)))
                 .invariant("counted", s -> ++checks[0] > 0)
-                .steps(10).tries(30).run(quiet(5));
+                .steps(10)
+                .tries(30)
+                .run(quiet(5));
         assertThat(counted.passed()).isTrue();
         assertThat(checks[0]).isEqualTo(counted.steps() + initials[0]);
     }
@@ -177,14 +180,17 @@ class StatefulPropertyTest {
         PropertyResult r = StatefulProperty.<List<Integer>>named("LIST-1 remove never throws")
                 .initial(ArrayList::new)
                 .actions(l -> Gens.frequency(
-                        Gens.weighted(2, Gens.integers(0, 9).map(i -> Action.<List<Integer>>of("add " + i, x -> x.add(i)))),
+                        Gens.weighted(
+                                2, Gens.integers(0, 9).map(i -> Action.<List<Integer>>of("add " + i, x -> x.add(i)))),
                         Gens.weighted(1, Gens.constant(Action.<List<Integer>>of("remove first", x -> x.remove(0))))))
                 .steps(20)
-                .run(quiet(6)).assertFailed();
+                .run(quiet(6))
+                .assertFailed();
         assertThat(r.counterexample()).containsExactly("remove first");
         assertThat(r.failedCheck()).isEqualTo("exception");
         assertThat(r.cause()).isInstanceOf(IndexOutOfBoundsException.class);
-        assertThat(r.report()).contains("action threw IndexOutOfBoundsException at step 1", "<- threw IndexOutOfBoundsException");
+        assertThat(r.report())
+                .contains("action threw IndexOutOfBoundsException at step 1", "<- threw IndexOutOfBoundsException");
     }
 
     @Test
@@ -197,19 +203,26 @@ class StatefulPropertyTest {
         PropertyResult r = StatefulProperty.<Store>named("STORE-1 remove takes one copy")
                 .initial(Store::new)
                 .actions(s -> Gens.<Action<Store>>mix()
-                        .add(2, Gens.integers(0, 1000).map(k -> Action.of("put " + k, (Store x) -> {
-                            x.keys.add(k);
-                            x.model.add(k);
-                        })))
-                        .addIf(!s.keys.isEmpty(), 1, () -> Gens.elements(List.copyOf(s.keys))
-                                .map(k -> Action.of("remove " + k, (Store x) -> {
-                                    x.keys.removeIf(k::equals);
-                                    x.model.remove(k);
-                                })))
+                        .add(
+                                2,
+                                Gens.integers(0, 1000)
+                                        .map(k -> Action.of("put " + k, (Store x) -> {
+                                            x.keys.add(k);
+                                            x.model.add(k);
+                                        })))
+                        .addIf(
+                                !s.keys.isEmpty(),
+                                1,
+                                () -> Gens.elements(List.copyOf(s.keys))
+                                        .map(k -> Action.of("remove " + k, (Store x) -> {
+                                            x.keys.removeIf(k::equals);
+                                            x.model.remove(k);
+                                        })))
                         .build())
                 .invariant("same size as model", s -> s.keys.size() == s.model.size())
                 .steps(30)
-                .run(quiet(7)).assertFailed();
+                .run(quiet(7))
+                .assertFailed();
         assertThat(r.counterexample()).containsExactly("put 0", "put 0", "remove 0");
     }
 
@@ -221,14 +234,18 @@ class StatefulPropertyTest {
                 .initial(() -> new int[2])
                 .actions(s -> Gens.frequency(
                         Gens.weighted(1, Gens.constant(Action.<int[]>of("increment", x -> x[0]++))),
-                        Gens.weighted(20, Gens.integers(2, 100).map(n -> Action.<int[]>of("add " + n, x -> {
-                            x[0] += n;
-                            x[1] = Math.max(x[1], n);
-                        })))))
+                        Gens.weighted(
+                                20,
+                                Gens.integers(2, 100)
+                                        .map(n -> Action.<int[]>of("add " + n, x -> {
+                                            x[0] += n;
+                                            x[1] = Math.max(x[1], n);
+                                        })))))
                 .invariant("no big jump", s -> s[1] < 50)
                 .invariant("never exactly one", s -> s[0] != 1)
                 .steps(40)
-                .run(quiet(9)).assertFailed();
+                .run(quiet(9))
+                .assertFailed();
         assertThat(r.failedCheck()).isEqualTo("no big jump");
         assertThat(r.counterexample()).containsExactly("add 50");
     }
@@ -237,9 +254,10 @@ class StatefulPropertyTest {
     void failingInitialStateIsReportedAsStepZero() {
         PropertyResult r = StatefulProperty.<int[]>named("INIT-1 starts at zero")
                 .initial(() -> new int[] {1})
-                .actions(s -> Gens.constant(Action.<int[]>of("noop", x -> { })))
+                .actions(s -> Gens.constant(Action.<int[]>of("noop", x -> {})))
                 .invariant("starts at zero", s -> s[0] == 0)
-                .run(quiet(8)).assertFailed();
+                .run(quiet(8))
+                .assertFailed();
         assertThat(r.failingStep()).isZero();
         assertThat(r.traceLength()).isZero();
         assertThat(r.report()).contains("violated in the initial state", "0. (initial state)");
@@ -247,7 +265,8 @@ class StatefulPropertyTest {
 
     @Test
     void runnerOverridesTriesAndSeedOfAPropertyItDidNotWrite() {
-        PropertyResult r = queueProperty(false).run(Settings.none().withTries(7).withSeed(42).withMaxSteps(5).withQuiet(true));
+        PropertyResult r = queueProperty(false)
+                .run(Settings.none().withTries(7).withSeed(42).withMaxSteps(5).withQuiet(true));
         assertThat(r.tries()).isEqualTo(7);
         assertThat(r.seed()).isEqualTo(42);
         assertThat(r.steps()).isLessThanOrEqualTo(35);

@@ -45,7 +45,8 @@ class TraceShrinkingTest {
 
         @Override
         public String toString() {
-            return "mapped=" + mapped + " traced=" + traced + " protected=" + writeProtected + " unlogged=" + unloggedWrites;
+            return "mapped=" + mapped + " traced=" + traced + " protected=" + writeProtected + " unlogged="
+                    + unloggedWrites;
         }
     }
 
@@ -60,8 +61,10 @@ class TraceShrinkingTest {
                 .initial(Tracker::new)
                 .actions(t -> Gens.<Action<Tracker>>mix()
                         .add(3, PAGE.map(p -> act("map", p, Tracker::map)))
-                        .addIf(!t.mapped.isEmpty(), 1, () -> Gens.elements(List.copyOf(t.mapped))
-                                .map(p -> act("unmap", p, Tracker::unmap)))
+                        .addIf(
+                                !t.mapped.isEmpty(),
+                                1,
+                                () -> Gens.elements(List.copyOf(t.mapped)).map(p -> act("unmap", p, Tracker::unmap)))
                         .add(2, PAGE.map(p -> act("trace", p, Tracker::trace)))
                         .add(4, PAGE.map(p -> act("write", p, Tracker::write)))
                         .build())
@@ -74,14 +77,18 @@ class TraceShrinkingTest {
         long evaluations = 0;
         long originalLength = 0;
         for (long seed = 1; seed <= 10; seed++) {
-            PropertyResult r = property().run(Settings.none().withSeed(seed).withQuiet(true)).assertFailed();
+            PropertyResult r = property()
+                    .run(Settings.none().withSeed(seed).withQuiet(true))
+                    .assertFailed();
             evaluations += r.shrinkEvaluations();
             originalLength += Integer.parseInt(r.report().replaceAll("(?s).*shrunk from (\\d+) actions.*", "$1"));
-            assertThat(r.counterexample()).as("seed %d:%n%s", seed, r.report())
+            assertThat(r.counterexample())
+                    .as("seed %d:%n%s", seed, r.report())
                     .containsExactly("map page 0", "trace page 0", "write page 0");
             assertThat(r.shrinkingFinished()).isTrue();
         }
-        System.out.printf("trace shrinking: 10 seeds, original traces %.1f actions on average, shrunk to 3 with %.1f evaluations on average%n",
+        System.out.printf(
+                "trace shrinking: 10 seeds, original traces %.1f actions on average, shrunk to 3 with %.1f evaluations on average%n",
                 originalLength / 10.0, evaluations / 10.0);
     }
 }

@@ -53,16 +53,20 @@ public final class Lockstep<S, A> {
      * @param model          the model's pure step function
      * @param modelInitial   the model's initial state, the one the booted implementation must represent
      */
-    public Lockstep(Function<? super A, ? extends List<?>> implementation, Supplier<? extends S> abstraction,
-                    BiFunction<? super S, ? super A, ModelStep<S>> model, S modelInitial) {
+    public Lockstep(
+            Function<? super A, ? extends List<?>> implementation,
+            Supplier<? extends S> abstraction,
+            BiFunction<? super S, ? super A, ModelStep<S>> model,
+            S modelInitial) {
         this.implementation = Objects.requireNonNull(implementation);
         this.abstraction = Objects.requireNonNull(abstraction);
         this.model = Objects.requireNonNull(model);
         this.implementationState = abstraction.get();
         this.modelState = Objects.requireNonNull(modelInitial);
         if (!implementationState.equals(modelInitial)) {
-            mismatch = "refinement: at boot the implementation's abstract state differs from the model's initial state\n"
-                    + difference(implementationState, modelInitial);
+            mismatch =
+                    "refinement: at boot the implementation's abstract state differs from the model's initial state\n"
+                            + difference(implementationState, modelInitial);
         }
     }
 
@@ -106,8 +110,8 @@ public final class Lockstep<S, A> {
         steps++;
         if (mismatch == null) {
             if (!implObservations.equals(expected.observations())) {
-                mismatch = "refinement: [" + action + "] observations differ\n  implementation: "
-                        + implObservations + "\n  model:          " + expected.observations();
+                mismatch = "refinement: [" + action + "] observations differ\n  implementation: " + implObservations
+                        + "\n  model:          " + expected.observations();
             } else if (!after.equals(expected.next())) {
                 mismatch = "refinement: after [" + action + "] the implementation's abstract state differs from"
                         + " the model's\n" + difference(after, expected.next());
@@ -135,7 +139,8 @@ public final class Lockstep<S, A> {
                     Object a = component.getAccessor().invoke(impl);
                     Object b = component.getAccessor().invoke(model);
                     if (!Objects.equals(a, b)) {
-                        lines.add("  " + component.getName() + ":\n    implementation: " + a + "\n    model:          " + b);
+                        lines.add("  " + component.getName() + ":\n    implementation: " + a + "\n    model:          "
+                                + b);
                     }
                 } catch (ReflectiveOperationException e) {
                     lines.add("  " + component.getName() + ": unreadable (" + e + ")");

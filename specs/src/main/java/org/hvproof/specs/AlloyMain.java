@@ -16,8 +16,7 @@ import java.util.List;
  */
 public final class AlloyMain {
 
-    private AlloyMain() {
-    }
+    private AlloyMain() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -71,8 +70,7 @@ public final class AlloyMain {
         out.println();
         out.print(OutcomeTable.format(outcomes));
         long failed = outcomes.stream().filter(o -> !o.asExpected()).count();
-        out.println(outcomes.size() + " commands, " + (outcomes.size() - failed) + " as expected, " + failed
-                + " not");
+        out.println(outcomes.size() + " commands, " + (outcomes.size() - failed) + " as expected, " + failed + " not");
         for (CommandOutcome outcome : outcomes) {
             if (!outcome.asExpected()) {
                 err.println(outcome.problem());

@@ -91,7 +91,8 @@ public final class AlloyRunner {
      * parsed module is only read while solving.
      */
     public static int threads() {
-        int configured = Integer.getInteger("hvproof.alloy.threads", Runtime.getRuntime().availableProcessors());
+        int configured =
+                Integer.getInteger("hvproof.alloy.threads", Runtime.getRuntime().availableProcessors());
         return Math.max(1, configured);
     }
 
@@ -245,8 +246,11 @@ public final class AlloyRunner {
             return error(command, command.error(), 0);
         }
         if (command.expect() < 0) {
-            return error(command, command.location() + ": " + (command.check() ? "check " : "run ")
-                    + command.command() + " has no expect; every command must state expect 0 or expect 1", 0);
+            return error(
+                    command,
+                    command.location() + ": " + (command.check() ? "check " : "run ") + command.command()
+                            + " has no expect; every command must state expect 0 or expect 1",
+                    0);
         }
         listener.commandStarted(command);
         A4Options options = new A4Options();
@@ -254,15 +258,28 @@ public final class AlloyRunner {
         options.originalFilename = command.path().toString();
         long start = System.nanoTime();
         try {
-            A4Solution solution = TranslateAlloyToKodkod.execute_command(new ProgressForwarder(command),
-                    command.world().getAllReachableSigs(), command.alloyCommand(), options);
+            A4Solution solution = TranslateAlloyToKodkod.execute_command(
+                    new ProgressForwarder(command),
+                    command.world().getAllReachableSigs(),
+                    command.alloyCommand(),
+                    options);
             long millis = (System.nanoTime() - start) / 1_000_000;
             Outcome found = Outcome.of(command.check(), solution.satisfiable());
-            String rendering = solution.satisfiable()
-                    ? SolutionRenderer.render(solution, command.world(), command.command()) : "";
-            return new CommandOutcome(command.spec(), command.command(), command.check(), command.expect(), found,
-                    found.expectValue() == command.expect(), millis, command.scope(), solver, command.claimIds(),
-                    rendering, "");
+            String rendering =
+                    solution.satisfiable() ? SolutionRenderer.render(solution, command.world(), command.command()) : "";
+            return new CommandOutcome(
+                    command.spec(),
+                    command.command(),
+                    command.check(),
+                    command.expect(),
+                    found,
+                    found.expectValue() == command.expect(),
+                    millis,
+                    command.scope(),
+                    solver,
+                    command.claimIds(),
+                    rendering,
+                    "");
         } catch (Err e) {
             return error(command, SpecError.from(e, command.path()).toString(), elapsed(start));
         } catch (RuntimeException | LinkageError e) {
@@ -275,8 +292,19 @@ public final class AlloyRunner {
     }
 
     private CommandOutcome error(SpecCommand command, String message, long millis) {
-        return new CommandOutcome(command.spec(), command.command(), command.check(), command.expect(), Outcome.ERROR,
-                false, millis, command.scope(), solver, command.claimIds(), "", message);
+        return new CommandOutcome(
+                command.spec(),
+                command.command(),
+                command.check(),
+                command.expect(),
+                Outcome.ERROR,
+                false,
+                millis,
+                command.scope(),
+                solver,
+                command.claimIds(),
+                "",
+                message);
     }
 
     /** {@code path} itself if it is a file, else every {@code .als} file below it, sorted. */
@@ -352,19 +380,29 @@ public final class AlloyRunner {
 
         @Override
         public void warning(ErrorWarning warning) {
-            listener.warning(command.path(), SpecError.from(warning, command.path()).toString());
+            listener.warning(
+                    command.path(), SpecError.from(warning, command.path()).toString());
         }
 
         @Override
-        public void translate(String solverName, int bitwidth, int maxseq, int mintrace, int maxtrace,
-                int skolemDepth, int symmetry, String strategy) {
+        public void translate(
+                String solverName,
+                int bitwidth,
+                int maxseq,
+                int mintrace,
+                int maxtrace,
+                int skolemDepth,
+                int symmetry,
+                String strategy) {
             listener.progress(command, "translating to SAT");
         }
 
         @Override
         public void solve(int steps, int primaryVars, int totalVars, int clauses) {
-            listener.progress(command, "solving " + steps + " steps: " + totalVars + " vars, " + primaryVars
-                    + " primary, " + clauses + " clauses");
+            listener.progress(
+                    command,
+                    "solving " + steps + " steps: " + totalVars + " vars, " + primaryVars + " primary, " + clauses
+                            + " clauses");
         }
 
         @Override

@@ -17,8 +17,7 @@ public final class ClaimIds {
     /** A claim id: upper-case letters, a hyphen, digits, as a whole word. */
     public static final Pattern CLAIM_ID = Pattern.compile("\\b[A-Z]+-\\d+\\b");
 
-    private ClaimIds() {
-    }
+    private ClaimIds() {}
 
     /** Every claim id in {@code text}, in order of first appearance. */
     public static Set<String> in(String text) {

@@ -20,9 +20,19 @@ import java.util.Set;
  * @param rendering the counterexample or instance, state by state; empty otherwise
  * @param error     for {@link Outcome#ERROR}, {@code FILE:LINE:COL: message}; empty otherwise
  */
-public record CommandOutcome(String spec, String command, boolean check, int expect, Outcome outcome,
-        boolean asExpected, long millis, String scope, String solver, Set<String> claimIds,
-        String rendering, String error) {
+public record CommandOutcome(
+        String spec,
+        String command,
+        boolean check,
+        int expect,
+        Outcome outcome,
+        boolean asExpected,
+        long millis,
+        String scope,
+        String solver,
+        Set<String> claimIds,
+        String rendering,
+        String error) {
 
     public CommandOutcome {
         claimIds = Collections.unmodifiableSet(new LinkedHashSet<>(claimIds));
@@ -52,8 +62,8 @@ public record CommandOutcome(String spec, String command, boolean check, int exp
         if (outcome == Outcome.ERROR) {
             return error;
         }
-        return spec + ": " + (check ? "check " : "run ") + command + " expected "
-                + expectedDescription() + " (" + expectation() + ") but found " + outcome.describe();
+        return spec + ": " + (check ? "check " : "run ") + command + " expected " + expectedDescription() + " ("
+                + expectation() + ") but found " + outcome.describe();
     }
 
     private String expectedDescription() {

@@ -10,8 +10,7 @@ public final class OutcomeTable {
 
     private static final String[] HEADER = {"spec", "command", "expect", "outcome", "scope", "solver", "ms", "verdict"};
 
-    private OutcomeTable() {
-    }
+    private OutcomeTable() {}
 
     /** The header, a rule and one row per outcome, columns sized to fit. */
     public static String format(List<CommandOutcome> outcomes) {
@@ -52,8 +51,16 @@ public final class OutcomeTable {
     }
 
     private static String[] cells(CommandOutcome o) {
-        return new String[] {o.spec(), o.command(), o.expectation(), o.outcome().name(), o.scope(), o.solver(),
-            Long.toString(o.millis()), verdict(o)};
+        return new String[] {
+            o.spec(),
+            o.command(),
+            o.expectation(),
+            o.outcome().name(),
+            o.scope(),
+            o.solver(),
+            Long.toString(o.millis()),
+            verdict(o)
+        };
     }
 
     private static String row(String[] cells, int[] widths) {

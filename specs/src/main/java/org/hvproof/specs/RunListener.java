@@ -9,27 +9,22 @@ import java.nio.file.Path;
 public interface RunListener {
 
     /** Does nothing. */
-    RunListener NONE = new RunListener() { };
+    RunListener NONE = new RunListener() {};
 
     /** A spec was parsed and has {@code commands} commands (0 when it failed to parse). */
-    default void specParsed(Path spec, int commands) {
-    }
+    default void specParsed(Path spec, int commands) {}
 
     /** Alloy warned about a spec (unused variables and the like); {@code message} is located. */
-    default void warning(Path spec, String message) {
-    }
+    default void warning(Path spec, String message) {}
 
     /** The solver starts on {@code command}. */
-    default void commandStarted(SpecCommand command) {
-    }
+    default void commandStarted(SpecCommand command) {}
 
     /** Alloy reports translation or solving progress for {@code command}, in one line. */
-    default void progress(SpecCommand command, String message) {
-    }
+    default void progress(SpecCommand command, String message) {}
 
     /** {@code command} finished, as expected or not. */
-    default void commandFinished(CommandOutcome outcome) {
-    }
+    default void commandFinished(CommandOutcome outcome) {}
 
     /** A listener whose callbacks never overlap, for a runner that solves on several threads. */
     static RunListener serialized(RunListener inner) {

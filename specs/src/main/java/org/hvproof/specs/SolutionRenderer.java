@@ -19,8 +19,7 @@ import java.util.StringJoiner;
  */
 final class SolutionRenderer {
 
-    private SolutionRenderer() {
-    }
+    private SolutionRenderer() {}
 
     static String render(A4Solution solution, Module world, String commandLabel) {
         List<Sig> sigs = new ArrayList<>();
@@ -33,7 +32,10 @@ final class SolutionRenderer {
         if (solution.isTemporal()) {
             out.append("trace of ").append(length).append(length == 1 ? " state" : " states");
             if (loop >= 0 && loop < length) {
-                out.append("; after state ").append(length - 1).append(" it loops back to state ").append(loop);
+                out.append("; after state ")
+                        .append(length - 1)
+                        .append(" it loops back to state ")
+                        .append(loop);
             }
             out.append('\n');
         }
@@ -57,7 +59,10 @@ final class SolutionRenderer {
 
         if (hasVariables(sigs)) {
             for (int i = 0; i < length; i++) {
-                out.append("state ").append(i).append(i == loop ? " (loop starts here)" : "").append(":\n");
+                out.append("state ")
+                        .append(i)
+                        .append(i == loop ? " (loop starts here)" : "")
+                        .append(":\n");
                 for (Sig sig : sigs) {
                     if (sig.isVariable != null) {
                         line(out, "  ", name(sig), solution.eval(sig, i));
@@ -124,7 +129,8 @@ final class SolutionRenderer {
     /** {@code $TRACE1_Foo_v} becomes {@code v (witness)}: the quantified variable it stands for. */
     static String skolemName(String label, String commandLabel) {
         String prefix = "$" + commandLabel + "_";
-        String bare = label.startsWith(prefix) ? label.substring(prefix.length())
+        String bare = label.startsWith(prefix)
+                ? label.substring(prefix.length())
                 : label.startsWith("$") ? label.substring(1) : label;
         return bare + " (witness)";
     }

@@ -29,8 +29,7 @@ public final class SolverChoice {
 
     private static final ConcurrentHashMap<String, Boolean> LOADS = new ConcurrentHashMap<>();
 
-    private SolverChoice() {
-    }
+    private SolverChoice() {}
 
     /**
      * The solver id to use for {@code requested}, given which solvers {@code loads} on this

@@ -28,8 +28,17 @@ public final class SpecCommand {
     private final Command command;
     private final String error;
 
-    private SpecCommand(Path path, String label, boolean check, int expect, String scope, Set<String> claimIds,
-            String location, CompModule world, Command command, String error) {
+    private SpecCommand(
+            Path path,
+            String label,
+            boolean check,
+            int expect,
+            String scope,
+            Set<String> claimIds,
+            String location,
+            CompModule world,
+            Command command,
+            String error) {
         this.path = path;
         this.label = label;
         this.check = check;
@@ -44,8 +53,17 @@ public final class SpecCommand {
 
     static SpecCommand of(Path path, CompModule world, Command command, Set<String> claimIds) {
         String location = path + ":" + command.pos.y + ":" + command.pos.x;
-        return new SpecCommand(path, command.label, command.check, command.expects, scopeOf(command), claimIds,
-                location, world, command, null);
+        return new SpecCommand(
+                path,
+                command.label,
+                command.check,
+                command.expects,
+                scopeOf(command),
+                claimIds,
+                location,
+                world,
+                command,
+                null);
     }
 
     static SpecCommand unreadable(Path path, String error) {

@@ -28,7 +28,8 @@ public final class SpecError extends Exception {
     static SpecError from(Err err, Path spec) {
         Pos pos = err.pos;
         boolean located = pos != null && pos != Pos.UNKNOWN && pos.y > 0;
-        String file = located && pos.filename != null && !pos.filename.isEmpty() ? asGiven(pos.filename, spec)
+        String file = located && pos.filename != null && !pos.filename.isEmpty()
+                ? asGiven(pos.filename, spec)
                 : spec.toString();
         String message = err.getMessage() == null ? err.getClass().getSimpleName() : oneLine(err.getMessage());
         return new SpecError(file, located ? pos.y : 1, located ? Math.max(pos.x, 1) : 1, message);

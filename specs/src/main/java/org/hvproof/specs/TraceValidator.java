@@ -97,8 +97,22 @@ public final class TraceValidator {
     }
 
     private static Command fresh(CompModule world, int scope) {
-        return new Command(Pos.UNKNOWN, ExprConstant.TRUE, "TraceValidation", false, scope, -1, -1, -1, -1, -1,
-                List.of(), List.of(), null, world.getAllReachableFacts(), null);
+        return new Command(
+                Pos.UNKNOWN,
+                ExprConstant.TRUE,
+                "TraceValidation",
+                false,
+                scope,
+                -1,
+                -1,
+                -1,
+                -1,
+                -1,
+                List.of(),
+                List.of(),
+                null,
+                world.getAllReachableFacts(),
+                null);
     }
 
     private static Command named(CompModule world, String name, Path spec) {
@@ -111,8 +125,8 @@ public final class TraceValidator {
                 }
             }
         }
-        throw new IllegalArgumentException("no run command '" + name + "' in " + spec + "; its run commands: "
-                + String.join(", ", runs));
+        throw new IllegalArgumentException(
+                "no run command '" + name + "' in " + spec + "; its run commands: " + String.join(", ", runs));
     }
 
     /** The spec this validator reads. */
@@ -204,15 +218,20 @@ public final class TraceValidator {
         options.originalFilename = spec.toString();
         long start = System.nanoTime();
         try {
-            A4Solution solution = TranslateAlloyToKodkod.execute_command(A4Reporter.NOP,
-                    world.getAllReachableSigs(), command, options);
-            return new Verdict(solution.satisfiable(), (System.nanoTime() - start) / 1_000_000,
-                    trace.states().size(), text.formula());
+            A4Solution solution = TranslateAlloyToKodkod.execute_command(
+                    A4Reporter.NOP, world.getAllReachableSigs(), command, options);
+            return new Verdict(
+                    solution.satisfiable(),
+                    (System.nanoTime() - start) / 1_000_000,
+                    trace.states().size(),
+                    text.formula());
         } catch (Err e) {
             throw located(e, text);
         } catch (RuntimeException | LinkageError e) {
-            throw new IllegalStateException(spec + ": solver " + solver + " failed on a trace of "
-                    + trace.states().size() + " states: " + e, e);
+            throw new IllegalStateException(
+                    spec + ": solver " + solver + " failed on a trace of "
+                            + trace.states().size() + " states: " + e,
+                    e);
         }
     }
 
@@ -226,8 +245,8 @@ public final class TraceValidator {
         if (validate(trace).consistent()) {
             return n;
         }
-        int lo = 0;   // prefixes of lo states are consistent (0 trivially)
-        int hi = n;   // prefixes of hi states are not
+        int lo = 0; // prefixes of lo states are consistent (0 trivially)
+        int hi = n; // prefixes of hi states are not
         while (hi - lo > 1) {
             int mid = (lo + hi) >>> 1;
             if (validate(trace.prefix(mid)).consistent()) {
@@ -245,9 +264,22 @@ public final class TraceValidator {
         // Solve for lassos of at least n+1 states only: a shorter lasso that fits the trace
         // unrolls into one of n+1 states, and Alloy otherwise solves once per length from 1
         // up, which makes every inconsistent trace pay for all the lengths below it.
-        Command out = new Command(c.pos, c.nameExpr, c.label, c.check, c.overall, c.bitwidth, c.maxseq,
-                Math.max(c.minprefix, needed), Math.max(c.maxprefix, needed), c.expects, c.scope,
-                c.additionalExactScopes, c.commandKeyword, c.formula, c.parent);
+        Command out = new Command(
+                c.pos,
+                c.nameExpr,
+                c.label,
+                c.check,
+                c.overall,
+                c.bitwidth,
+                c.maxseq,
+                Math.max(c.minprefix, needed),
+                Math.max(c.maxprefix, needed),
+                c.expects,
+                c.scope,
+                c.additionalExactScopes,
+                c.commandKeyword,
+                c.formula,
+                c.parent);
         for (Map.Entry<String, Integer> e : trace.scopes().entrySet()) {
             Sig sig = sigNamed(e.getKey());
             CommandScope current = out.getScope(sig);
@@ -269,8 +301,7 @@ public final class TraceValidator {
     }
 
     /** The formula text, one part a line, and which part each line holds. */
-    private record Assembled(String formula, List<String> parts, List<String> names) {
-    }
+    private record Assembled(String formula, List<String> parts, List<String> names) {}
 
     /**
      * {@code some atoms | (s0) and (t0) and after ((s1) and ... )}, each state and step on a
@@ -316,9 +347,13 @@ public final class TraceValidator {
 
     private TraceFormulaError located(Err e, Assembled text) {
         Pos pos = e.pos;
-        String message = e.getMessage() == null ? e.getClass().getSimpleName()
+        String message = e.getMessage() == null
+                ? e.getClass().getSimpleName()
                 : e.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
-        if (pos == null || pos == Pos.UNKNOWN || pos.y < 1 || pos.y > text.parts().size()) {
+        if (pos == null
+                || pos == Pos.UNKNOWN
+                || pos.y < 1
+                || pos.y > text.parts().size()) {
             return new TraceFormulaError(spec + ": trace formula:1:1: " + message + " in: " + text.formula());
         }
         String part = text.parts().get(pos.y - 1);
@@ -326,8 +361,7 @@ public final class TraceValidator {
         // the line holds "(" + part + ")" for states, " and (" + part + ")" for steps, "some " + part for atoms
         int shift = name.startsWith("state") ? 1 : name.startsWith("step") ? 6 : name.equals("atoms") ? 5 : 0;
         int column = Math.max(1, pos.x - shift);
-        return new TraceFormulaError(name + ":1:" + column + ": " + message + " in: " + part + " (spec "
-                + spec + ")");
+        return new TraceFormulaError(name + ":1:" + column + ": " + message + " in: " + part + " (spec " + spec + ")");
     }
 
     /** A state or step formula Alloy rejects: where it is in the trace, and Alloy's message. */

@@ -34,8 +34,10 @@ class AlloyRunnerTest {
             assertThat(o.outcome()).isEqualTo(Outcome.ERROR);
             assertThat(o.asExpected()).isFalse();
             assertThat(o.command()).isEqualTo(SpecCommand.WHOLE_SPEC);
-            assertThat(o.error()).matches("\\S*malformed\\.als:4:\\d+: .+")
-                    .doesNotContain("Exception").doesNotContain("\tat ");
+            assertThat(o.error())
+                    .matches("\\S*malformed\\.als:4:\\d+: .+")
+                    .doesNotContain("Exception")
+                    .doesNotContain("\tat ");
             assertThat(o.problem()).isEqualTo(o.error());
         });
     }
@@ -54,10 +56,11 @@ class AlloyRunnerTest {
 
     @Test
     void aMalformedSpecDoesNotStopTheOthers() {
-        List<CommandOutcome> outcomes = runner.run(List.of(
-                FIXTURES.resolve("malformed.als"), FIXTURES.resolve("claims.als")));
+        List<CommandOutcome> outcomes =
+                runner.run(List.of(FIXTURES.resolve("malformed.als"), FIXTURES.resolve("claims.als")));
 
-        assertThat(outcomes).extracting(CommandOutcome::command)
+        assertThat(outcomes)
+                .extracting(CommandOutcome::command)
                 .containsExactly(SpecCommand.WHOLE_SPEC, "Named", "Witness", "Plain", "Inline");
         assertThat(outcomes.subList(1, outcomes.size())).allMatch(CommandOutcome::asExpected);
     }
@@ -79,14 +82,15 @@ class AlloyRunnerTest {
         CommandOutcome check = outcomes.get("NoPages");
         assertThat(check.outcome()).isEqualTo(Outcome.COUNTEREXAMPLE);
         assertThat(check.asExpected()).isFalse();
-        assertThat(check.problem()).isEqualTo("wrong-expect.als: check NoPages expected no counterexample (holds)"
-                + " (expect 0) but found a counterexample");
+        assertThat(check.problem())
+                .isEqualTo("wrong-expect.als: check NoPages expected no counterexample (holds)"
+                        + " (expect 0) but found a counterexample");
         assertThat(check.rendering()).contains("Page = {Page$0");
 
         CommandOutcome run = outcomes.get("Anything");
         assertThat(run.outcome()).isEqualTo(Outcome.INSTANCE);
-        assertThat(run.problem()).isEqualTo("wrong-expect.als: run Anything expected no instance (expect 0)"
-                + " but found an instance");
+        assertThat(run.problem())
+                .isEqualTo("wrong-expect.als: run Anything expected no instance (expect 0)" + " but found an instance");
     }
 
     @Test
@@ -116,12 +120,13 @@ class AlloyRunnerTest {
 
     @Test
     void tracingSpecCommandsNameTheirClaims() throws SpecError {
-        Map<String, SpecCommand> commands = runner.parse(AlloyRunner.SPEC_DIR_IN_MODULE.resolve("tracing.als"))
-                .stream().collect(Collectors.toMap(SpecCommand::command, Function.identity()));
+        Map<String, SpecCommand> commands = runner.parse(AlloyRunner.SPEC_DIR_IN_MODULE.resolve("tracing.als")).stream()
+                .collect(Collectors.toMap(SpecCommand::command, Function.identity()));
 
         assertThat(commands.get("TRACE1_TracedWriteNotifiesOnce").claimIds()).containsExactly("TRACE-1");
         assertThat(commands.get("TRACE2_UntracedWriteIsSilent").claimIds()).containsExactly("TRACE-2");
-        assertThat(commands.get("TRACE3_DoublyTracedPageKeepsNotifying").claimIds()).containsExactly("TRACE-3");
+        assertThat(commands.get("TRACE3_DoublyTracedPageKeepsNotifying").claimIds())
+                .containsExactly("TRACE-3");
         assertThat(commands.get("WriteBitMatchesTraces").claimIds()).containsExactly("TRACE-1", "TRACE-2");
         assertThat(commands.values()).allSatisfy(c -> assertThat(c.claimIds()).isNotEmpty());
     }
@@ -142,7 +147,11 @@ class AlloyRunnerTest {
         RunListener listener = new RunListener() {
             @Override
             public void specParsed(Path spec, int commands) {
-                heard.append("parsed ").append(spec.getFileName()).append(' ').append(commands).append(';');
+                heard.append("parsed ")
+                        .append(spec.getFileName())
+                        .append(' ')
+                        .append(commands)
+                        .append(';');
             }
 
             @Override
@@ -170,7 +179,8 @@ class AlloyRunnerTest {
     void specsArePackagedAsClasspathResources() throws Exception {
         Path bundled = AlloyRunner.bundledSpecs();
 
-        assertThat(AlloyRunner.findSpecs(bundled)).extracting(p -> p.getFileName().toString())
+        assertThat(AlloyRunner.findSpecs(bundled))
+                .extracting(p -> p.getFileName().toString())
                 .contains("tracing.als");
     }
 
@@ -179,11 +189,17 @@ class AlloyRunnerTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        int status = AlloyMain.run(new String[] {"--solver", "sat4j", FIXTURES.resolve("malformed.als").toString()},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = AlloyMain.run(
+                new String[] {
+                    "--solver", "sat4j", FIXTURES.resolve("malformed.als").toString()
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
 
         assertThat(status).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("malformed.als:4:").doesNotContain("\tat ");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("malformed.als:4:")
+                .doesNotContain("\tat ");
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("ERROR");
     }
 
@@ -191,8 +207,10 @@ class AlloyRunnerTest {
     void mainExitsZeroWhenEveryCommandMatches() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        int status = AlloyMain.run(new String[] {"--brief", FIXTURES.resolve("claims.als").toString()},
-                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        int status = AlloyMain.run(
+                new String[] {"--brief", FIXTURES.resolve("claims.als").toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err);
 
         assertThat(status).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("4 commands, 4 as expected, 0 not");
@@ -202,8 +220,8 @@ class AlloyRunnerTest {
     void mainRejectsAnUnknownSolverWithUsageStatus() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        int status = AlloyMain.run(new String[] {"--solver", "z3"}, System.out,
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = AlloyMain.run(
+                new String[] {"--solver", "z3"}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
 
         assertThat(status).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown SAT solver 'z3'");
@@ -211,6 +229,7 @@ class AlloyRunnerTest {
 
     @Test
     void fixtureFilesExist() {
-        assertThat(FIXTURES.resolve("claims.als")).satisfies(p -> assertThat(Files.isRegularFile(p)).isTrue());
+        assertThat(FIXTURES.resolve("claims.als"))
+                .satisfies(p -> assertThat(Files.isRegularFile(p)).isTrue());
     }
 }

@@ -19,15 +19,17 @@ class SpecsTest {
     Stream<DynamicTest> everyCommandMeetsItsExpectation() {
         AlloyRunner runner = new AlloyRunner();
         List<SpecCommand> commands = runner.plan(List.of(AlloyRunner.SPEC_DIR_IN_MODULE));
-        assertThat(commands).as("commands under " + AlloyRunner.SPEC_DIR_IN_MODULE).isNotEmpty();
+        assertThat(commands)
+                .as("commands under " + AlloyRunner.SPEC_DIR_IN_MODULE)
+                .isNotEmpty();
         // Solve on every core in the background; each test waits for its own command's outcome.
         List<java.util.concurrent.Future<CommandOutcome>> outcomes = runner.submitAll(commands);
-        return java.util.stream.IntStream.range(0, commands.size()).mapToObj(i ->
-                DynamicTest.dynamicTest(commands.get(i).displayName(), () -> {
-            CommandOutcome outcome = AlloyRunner.await(outcomes.get(i));
-            if (!outcome.asExpected()) {
-                fail(outcome.problem() + (outcome.rendering().isEmpty() ? "" : "\n" + outcome.rendering()));
-            }
-        }));
+        return java.util.stream.IntStream.range(0, commands.size())
+                .mapToObj(i -> DynamicTest.dynamicTest(commands.get(i).displayName(), () -> {
+                    CommandOutcome outcome = AlloyRunner.await(outcomes.get(i));
+                    if (!outcome.asExpected()) {
+                        fail(outcome.problem() + (outcome.rendering().isEmpty() ? "" : "\n" + outcome.rendering()));
+                    }
+                }));
     }
 }

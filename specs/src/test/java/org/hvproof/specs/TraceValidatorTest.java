@@ -30,7 +30,8 @@ class TraceValidatorTest {
 
     private static String state(String traces, String tracedPages, String notified) {
         String t = traces.isEmpty() ? "no traces" : "traces = " + traces;
-        String w = tracedPages.isEmpty() ? "NestedPageTable.writable = Page"
+        String w = tracedPages.isEmpty()
+                ? "NestedPageTable.writable = Page"
                 : "NestedPageTable.writable = Page - (" + tracedPages + ")";
         return t + " and " + w + " and " + notified;
     }
@@ -51,9 +52,12 @@ class TraceValidatorTest {
             state("p0 -> o1", "p0", NONE),
             state("p0 -> o1", "p0", one("v0", "p0", "FirstOffset")),
             state("p0 -> o1 + p1 -> o0", "p0 + p1", NONE),
-            state("p0 -> o1 + p1 -> o0", "p0 + p1", "some disj n, m: Notification | Hypervisor.notified = n + m"
-                    + " and n.vcpu = v0 and n.page = p1 and n.offset = LastOffset"
-                    + " and m.vcpu = v0 and m.page = p0 and m.offset = FirstOffset"));
+            state(
+                    "p0 -> o1 + p1 -> o0",
+                    "p0 + p1",
+                    "some disj n, m: Notification | Hypervisor.notified = n + m"
+                            + " and n.vcpu = v0 and n.page = p1 and n.offset = LastOffset"
+                            + " and m.vcpu = v0 and m.page = p0 and m.offset = FirstOffset"));
 
     private static final List<String> STEPS = List.of(
             "addTrace[o0, p0]",
@@ -80,7 +84,9 @@ class TraceValidatorTest {
         Verdict statesAndSteps = validator.validate(trace(STATES, STEPS));
 
         assertThat(states.consistent()).as("states only: %s", states).isTrue();
-        assertThat(statesAndSteps.consistent()).as("states and steps: %s", statesAndSteps).isTrue();
+        assertThat(statesAndSteps.consistent())
+                .as("states and steps: %s", statesAndSteps)
+                .isTrue();
         assertThat(statesAndSteps.states()).isEqualTo(8);
     }
 
@@ -97,7 +103,9 @@ class TraceValidatorTest {
         Trace tampered = trace(with(STATES, 3, state("p0 -> o0 + p0 -> o1", "p0", NONE)), STEPS);
 
         assertThat(validator.validate(tampered).consistent()).isFalse();
-        assertThat(validator.consistentPrefix(tampered)).as("first impossible state").isEqualTo(3);
+        assertThat(validator.consistentPrefix(tampered))
+                .as("first impossible state")
+                .isEqualTo(3);
     }
 
     @Test
@@ -111,8 +119,8 @@ class TraceValidatorTest {
 
     @Test
     void oneOfTwoCrossingNotificationsDroppedIsInconsistent() {
-        Trace tampered = trace(with(STATES, 7, state("p0 -> o1 + p1 -> o0", "p0 + p1", one("v0", "p0", "FirstOffset"))),
-                STEPS);
+        Trace tampered =
+                trace(with(STATES, 7, state("p0 -> o1 + p1 -> o0", "p0 + p1", one("v0", "p0", "FirstOffset"))), STEPS);
 
         assertThat(validator.validate(tampered).consistent()).isFalse();
     }
@@ -138,8 +146,8 @@ class TraceValidatorTest {
 
     @Test
     void aWriteBitLeftSetOnATracedPageIsInconsistentEvenWithStatesAlone() {
-        Trace tampered = trace(with(STATES, 1, "traces = p0 -> o0 and NestedPageTable.writable = Page and " + NONE),
-                List.of());
+        Trace tampered =
+                trace(with(STATES, 1, "traces = p0 -> o0 and NestedPageTable.writable = Page and " + NONE), List.of());
 
         assertThat(validator.validate(tampered).consistent()).isFalse();
     }
@@ -184,7 +192,8 @@ class TraceValidatorTest {
 
         // the run demands a notified write eventually; the trace ends before one happens, but
         // the solver may continue it after the pinned states, so it stays consistent
-        assertThat(v.validate(trace(STATES.subList(0, 3), STEPS.subList(0, 2))).consistent()).isTrue();
+        assertThat(v.validate(trace(STATES.subList(0, 3), STEPS.subList(0, 2))).consistent())
+                .isTrue();
         assertThatThrownBy(() -> new TraceValidator(TRACING, "WriteBitMatchesTraces", null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no run command 'WriteBitMatchesTraces'")
@@ -204,7 +213,9 @@ class TraceValidatorTest {
         // distinct atoms can be asked to exist
         String five = "#Notification >= 5";
         assertThat(validator.validate(List.of(five)).consistent()).isFalse();
-        assertThat(validator.validate(new Trace("", List.of(five), List.of(), Map.of("Notification", 5)))
-                .consistent()).isTrue();
+        assertThat(validator
+                        .validate(new Trace("", List.of(five), List.of(), Map.of("Notification", 5)))
+                        .consistent())
+                .isTrue();
     }
 }

@@ -42,8 +42,7 @@ import org.hvproof.model.domains.VCpu;
  * </ul>
  */
 public final class DomainsAbstraction {
-    private DomainsAbstraction() {
-    }
+    private DomainsAbstraction() {}
 
     /** The model state {@code system} represents. */
     public static State abstractState(DomainsSystem system) {
@@ -67,7 +66,9 @@ public final class DomainsAbstraction {
             for (int k = 0; k < DomainLayout.PAGES_PER_REGION; k++) {
                 region.add(new GuestPage(DomainLayout.regionFirst(d) + k));
             }
-            Set<GuestPage> gates = d == 0 ? Set.of() : Set.of(new GuestPage(service.domains().get(d).gateAddress() >>> 12));
+            Set<GuestPage> gates = d == 0
+                    ? Set.of()
+                    : Set.of(new GuestPage(service.domains().get(d).gateAddress() >>> 12));
             DomainId id = new DomainId(d);
             domains.put(id, new Domain(id, region, new GuestPage(DomainLayout.tablePage(d)), map, gates));
         }
@@ -75,7 +76,8 @@ public final class DomainsAbstraction {
         for (long f : frames) {
             contents.put(new Frame(f), content(machine.memory(), f));
         }
-        List<VCpu> vcpus = machine.vcpus().stream().map(cpu -> vcpu(service, cpu)).toList();
+        List<VCpu> vcpus =
+                machine.vcpus().stream().map(cpu -> vcpu(service, cpu)).toList();
         return new State(domains, contents, vcpus);
     }
 
@@ -98,8 +100,14 @@ public final class DomainsAbstraction {
         if (npt < 0) {
             throw new IllegalStateException("vCPU " + v + " runs on a view no domain owns: " + cpu.view());
         }
-        GuestPage saved = service.savedRootCr3(v).isPresent() ? new GuestPage(service.savedRootCr3(v).getAsLong() >>> 12) : null;
-        return new VCpu(new DomainId(service.currentDomain(v)), new GuestPage(cpu.cr3() >>> 12), new DomainId(npt), saved,
+        GuestPage saved = service.savedRootCr3(v).isPresent()
+                ? new GuestPage(service.savedRootCr3(v).getAsLong() >>> 12)
+                : null;
+        return new VCpu(
+                new DomainId(service.currentDomain(v)),
+                new GuestPage(cpu.cr3() >>> 12),
+                new DomainId(npt),
+                saved,
                 cpu.register(0));
     }
 

@@ -65,7 +65,8 @@ public final class DomainsSystem {
         this.layout = layout;
         this.secret = secret;
         this.flaw = flaw;
-        MachineShape shape = new MachineShape(layout.vcpus(), DomainLayout.PAGES_PER_REGION, 0, DomainLayout.PAGES_PER_REGION);
+        MachineShape shape =
+                new MachineShape(layout.vcpus(), DomainLayout.PAGES_PER_REGION, 0, DomainLayout.PAGES_PER_REGION);
         this.machine = new Machine(shape);
         this.hypervisor = new Hypervisor(machine);
         this.service = new SecureDomainService(machine, layout, flaw);
@@ -84,7 +85,10 @@ public final class DomainsSystem {
                     for (int v = 0; v < DomainLayout.PAGES_PER_REGION; v++) {
                         machine.memory().writeLong(hpa + 8L * v, leaf(DomainLayout.regionFirst(d) + v));
                     }
-                    machine.memory().writeLong(hpa + 8L * DomainLayout.SELF_SLOT, GuestPageTableEntry.table(new GuestPhysicalPage(page)));
+                    machine.memory()
+                            .writeLong(
+                                    hpa + 8L * DomainLayout.SELF_SLOT,
+                                    GuestPageTableEntry.table(new GuestPhysicalPage(page)));
                 }
                 machine.memory().writeLong((frame << 12) + DomainLayout.VALUE_OFFSET, value);
             }
@@ -94,8 +98,11 @@ public final class DomainsSystem {
         }
         if (flaw == DomainImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT) {
             // Flaw: set-up "forgets" one secure frame, still reachable from the root NPT at page 15.
-            long frame = machine.view(new ViewId("secure-1")).orElseThrow()
-                    .leaf(new GuestPhysicalPage(DomainLayout.dataPage(1))).orElseThrow().hostFrame();
+            long frame = machine.view(new ViewId("secure-1"))
+                    .orElseThrow()
+                    .leaf(new GuestPhysicalPage(DomainLayout.dataPage(1)))
+                    .orElseThrow()
+                    .hostFrame();
             machine.defaultView().map(new GuestPhysicalPage(DomainLayout.LEAKED_PAGE), frame, NestedPermissions.RWX);
         }
         for (VirtualCpu cpu : machine.vcpus()) {
@@ -220,7 +227,8 @@ public final class DomainsSystem {
             return List.of(fault(cpu));
         }
         ByteBuffer image = ByteBuffer.allocate(4096).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        image.putLong(8 * DomainLayout.SELF_SLOT,
+        image.putLong(
+                8 * DomainLayout.SELF_SLOT,
                 GuestPageTableEntry.table(GuestPhysicalPage.containing(ok.guestPhysicalAddress())));
         w.entries().forEach((v, g) -> {
             if (g >= 0 && g < GuestPhysicalPage.LIMIT) {
@@ -265,17 +273,21 @@ public final class DomainsSystem {
     private HardwareTranslation leafCheckedWalk(VirtualCpu cpu, long va, AccessKind access) {
         NestedPageTable npt = machine.view(cpu.view()).orElseThrow();
         int[] level = {4};
-        org.hvproof.impl.machine.GuestWalk walk = org.hvproof.impl.machine.GuestPageWalker.walk(cpu.cr3(), va, access,
-                cpu.privilege(), gpa -> {
+        org.hvproof.impl.machine.GuestWalk walk =
+                org.hvproof.impl.machine.GuestPageWalker.walk(cpu.cr3(), va, access, cpu.privilege(), gpa -> {
                     boolean upper = level[0]-- > 1;
                     OptionalLong hpa = upper ? anyDomainHpa(gpa) : nptHpa(npt, gpa);
                     if (hpa.isEmpty()) {
                         return new org.hvproof.impl.machine.GuestPageWalker.EntryRead.Blocked(
-                                new org.hvproof.impl.machine.NestedExit(gpa, AccessKind.READ,
-                                        org.hvproof.impl.machine.NestedViolationCause.NOT_PRESENT, true));
+                                new org.hvproof.impl.machine.NestedExit(
+                                        gpa,
+                                        AccessKind.READ,
+                                        org.hvproof.impl.machine.NestedViolationCause.NOT_PRESENT,
+                                        true));
                     }
                     touched.add(hpa.getAsLong() >>> 12);
-                    return new org.hvproof.impl.machine.GuestPageWalker.EntryRead.Value(machine.memory().readLong(hpa.getAsLong()));
+                    return new org.hvproof.impl.machine.GuestPageWalker.EntryRead.Value(
+                            machine.memory().readLong(hpa.getAsLong()));
                 });
         if (walk instanceof org.hvproof.impl.machine.GuestWalk.Faulted f) {
             return new HardwareTranslation.GuestFault(f.cause());
@@ -286,16 +298,18 @@ public final class DomainsSystem {
         long gpa = ((org.hvproof.impl.machine.GuestWalk.Translated) walk).guestPhysicalAddress();
         OptionalLong hpa = nptHpa(npt, gpa);
         if (hpa.isEmpty()) {
-            return new HardwareTranslation.Exit(new org.hvproof.impl.machine.NestedExit(gpa, access,
-                    org.hvproof.impl.machine.NestedViolationCause.NOT_PRESENT, false));
+            return new HardwareTranslation.Exit(new org.hvproof.impl.machine.NestedExit(
+                    gpa, access, org.hvproof.impl.machine.NestedViolationCause.NOT_PRESENT, false));
         }
         return new HardwareTranslation.Translated(gpa, hpa.getAsLong());
     }
 
     private static OptionalLong nptHpa(NestedPageTable npt, long gpa) {
-        Optional<NestedEntry> leaf = gpa < 0 || gpa >= GuestPhysicalPage.LIMIT << 12 ? Optional.empty()
+        Optional<NestedEntry> leaf = gpa < 0 || gpa >= GuestPhysicalPage.LIMIT << 12
+                ? Optional.empty()
                 : npt.leaf(GuestPhysicalPage.containing(gpa));
-        return leaf.map(e -> OptionalLong.of((e.hostFrame() << 12) | (gpa & 0xfff))).orElse(OptionalLong.empty());
+        return leaf.map(e -> OptionalLong.of((e.hostFrame() << 12) | (gpa & 0xfff)))
+                .orElse(OptionalLong.empty());
     }
 
     private OptionalLong anyDomainHpa(long gpa) {
@@ -340,7 +354,10 @@ public final class DomainsSystem {
                 for (int r = 0; r < regs.length; r++) {
                     regs[r] = cpu.register(r);
                 }
-                vcpus.add(new RootCpu(java.util.Arrays.stream(regs).boxed().toList(), cpu.instructionPointer(), cpu.cr3(),
+                vcpus.add(new RootCpu(
+                        java.util.Arrays.stream(regs).boxed().toList(),
+                        cpu.instructionPointer(),
+                        cpu.cr3(),
                         cpu.view().name()));
             }
         }
@@ -349,17 +366,18 @@ public final class DomainsSystem {
         for (long page = 0; page < layout.knownPages(); page++) {
             Optional<NestedEntry> leaf = root.leaf(new GuestPhysicalPage(page));
             if (leaf.isPresent()) {
-                memory.put(page, ByteBuffer.wrap(machine.memory().frameContents(leaf.get().hostFrame())));
+                memory.put(
+                        page,
+                        ByteBuffer.wrap(
+                                machine.memory().frameContents(leaf.get().hostFrame())));
             }
         }
         return new RootView(vcpus, memory);
     }
 
     /** A vCPU as the root domain sees it while root code runs on it. */
-    public record RootCpu(List<Long> registers, long instructionPointer, long cr3, String view) {
-    }
+    public record RootCpu(List<Long> registers, long instructionPointer, long cr3, String view) {}
 
     /** The root domain's view of the machine (see {@link #rootView()}); equal views are indistinguishable to the root. */
-    public record RootView(List<Object> vcpus, Map<Long, ByteBuffer> memory) {
-    }
+    public record RootView(List<Object> vcpus, Map<Long, ByteBuffer> memory) {}
 }

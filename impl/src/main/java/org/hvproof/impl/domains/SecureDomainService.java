@@ -51,8 +51,7 @@ public final class SecureDomainService implements VcpuEventHandler {
     }
 
     /** A saved root context: what the root's code had when it called into a secure domain. */
-    private record RootContext(long[] registers, long instructionPointer, long cr3, ViewId view) {
-    }
+    private record RootContext(long[] registers, long instructionPointer, long cr3, ViewId view) {}
 
     private final Machine machine;
     private final DomainLayout layout;
@@ -62,6 +61,7 @@ public final class SecureDomainService implements VcpuEventHandler {
     private final RootContext[] saved;
     /** Per secure domain, per vCPU, the secure register file kept between visits. */
     private final Map<Integer, long[][]> secureFiles = new LinkedHashMap<>();
+
     private final List<Observation> events = new ArrayList<>();
 
     SecureDomainService(Machine machine, DomainLayout layout, DomainImplFlaw flaw) {
@@ -102,7 +102,11 @@ public final class SecureDomainService implements VcpuEventHandler {
         if (view.equals(ViewId.DEFAULT)) {
             return 0;
         }
-        return domains.values().stream().filter(d -> d.view().equals(view)).mapToInt(SecureDomain::id).findFirst().orElse(-1);
+        return domains.values().stream()
+                .filter(d -> d.view().equals(view))
+                .mapToInt(SecureDomain::id)
+                .findFirst()
+                .orElse(-1);
     }
 
     /**

@@ -23,8 +23,7 @@ import org.hvproof.model.tree.AlertAction;
  * as behaviour (what a write from each view does), and the properties judge the writes.
  */
 final class IntegrityAbstraction {
-    private IntegrityAbstraction() {
-    }
+    private IntegrityAbstraction() {}
 
     static IntegrityState abstractState(Machine machine, TracingService tracing, IntegrityService integrity) {
         SortedMap<Integer, VcpuState> vcpus = new TreeMap<>();

@@ -30,8 +30,7 @@ public final class IntegrityHypercalls {
     /** Refusal statuses start here. */
     public static final long STATUS_BASE = 0x100;
 
-    private IntegrityHypercalls() {
-    }
+    private IntegrityHypercalls() {}
 
     /** The status the guest sees in RAX for {@code code}. */
     public static long status(IntegrityCode code) {

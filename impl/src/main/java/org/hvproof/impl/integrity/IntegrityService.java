@@ -5,8 +5,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.HypercallHandler;
+import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.VcpuEvent;
 import org.hvproof.impl.machine.ViewId;
@@ -68,8 +68,8 @@ public final class IntegrityService {
      * completion listener. {@code config} must describe the machine (its vCPUs; guest pages that
      * are RAM).
      */
-    public IntegrityService(Hypervisor hypervisor, TracingService tracing, IntegrityConfig config,
-            IntegrityImplFlaw flaw) {
+    public IntegrityService(
+            Hypervisor hypervisor, TracingService tracing, IntegrityConfig config, IntegrityImplFlaw flaw) {
         this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
         this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.config = Objects.requireNonNull(config, "config");
@@ -77,7 +77,8 @@ public final class IntegrityService {
         Machine machine = hypervisor.machine();
         if (machine.vcpus().size() != config.vcpuCount()
                 || !machine.shape().isRam(new GuestPhysicalPage(config.guestPages() - 1))) {
-            throw new IllegalArgumentException("integrity config " + config + " does not fit machine " + machine.shape());
+            throw new IllegalArgumentException(
+                    "integrity config " + config + " does not fit machine " + machine.shape());
         }
         if (machine.addView(INTEGRITY_VIEW).isEmpty()) {
             throw new IllegalStateException("host memory cannot hold the integrity view's nested page table");
@@ -86,15 +87,21 @@ public final class IntegrityService {
         this.decoder = new RequestDecoder(config.guestPages(), config.maxPagesPerRequest());
         this.modes = new Mode[config.vcpuCount()];
         java.util.Arrays.fill(modes, Mode.NORMAL);
-        hypervisor.registerHypercall(IntegrityHypercalls.REGISTER, screened((cpu, a, b, c) -> register(cpu, a, b, c,
-                cpu.register(IntegrityHypercalls.FOURTH_ARGUMENT_REGISTER),
-                cpu.register(IntegrityHypercalls.FIFTH_ARGUMENT_REGISTER))));
+        hypervisor.registerHypercall(
+                IntegrityHypercalls.REGISTER,
+                screened((cpu, a, b, c) -> register(
+                        cpu,
+                        a,
+                        b,
+                        c,
+                        cpu.register(IntegrityHypercalls.FOURTH_ARGUMENT_REGISTER),
+                        cpu.register(IntegrityHypercalls.FIFTH_ARGUMENT_REGISTER))));
         hypervisor.registerHypercall(IntegrityHypercalls.ENTER, screened((cpu, a, b, c) -> enter(cpu)));
         hypervisor.registerHypercall(IntegrityHypercalls.EXIT, screened((cpu, a, b, c) -> exit(cpu)));
-        hypervisor.registerHypercall(IntegrityHypercalls.PROTECT,
-                screened((cpu, a, b, c) -> request(cpu, a, b, Optional.of(c))));
-        hypervisor.registerHypercall(IntegrityHypercalls.UNPROTECT,
-                screened((cpu, a, b, c) -> request(cpu, a, b, Optional.empty())));
+        hypervisor.registerHypercall(
+                IntegrityHypercalls.PROTECT, screened((cpu, a, b, c) -> request(cpu, a, b, Optional.of(c))));
+        hypervisor.registerHypercall(
+                IntegrityHypercalls.UNPROTECT, screened((cpu, a, b, c) -> request(cpu, a, b, Optional.empty())));
         hypervisor.addEventHandler(this::onEvent);
         tracing.addCompletionListener(this::completion);
     }
@@ -138,8 +145,9 @@ public final class IntegrityService {
         List<IntegrityObservation> raised = new ArrayList<>();
         for (Observation o : seen) {
             if (o instanceof Notification n && n.vcpu().equals(cpu.id())) {
-                monitor(n.page().number()).ifPresent(m -> raised.add(
-                        new IntegrityObservation.WriteAlert(n.page().number(), m.cause(), m.action(), writer(cpu))));
+                monitor(n.page().number())
+                        .ifPresent(m -> raised.add(new IntegrityObservation.WriteAlert(
+                                n.page().number(), m.cause(), m.action(), writer(cpu))));
             }
         }
         alerts.addAll(raised);
@@ -148,8 +156,8 @@ public final class IntegrityService {
 
     // ---------------------------------------------------------------- hypercalls
 
-    private long register(VirtualCpu cpu, long codeStart, long codeLength, long dataStart, long dataLength,
-            long entryPoint) {
+    private long register(
+            VirtualCpu cpu, long codeStart, long codeLength, long dataStart, long dataLength, long entryPoint) {
         // 1. once only: a second registration is an attack on the driver
         if (driver != null) {
             return refuseWithAlert(Cause.SECOND_REGISTRATION, cpu, IntegrityCode.ALREADY_REGISTERED);
@@ -235,7 +243,8 @@ public final class IntegrityService {
             return;
         }
         modes[id] = Mode.NORMAL;
-        boolean keep = flaw == IntegrityImplFlaw.INTERRUPT_KEEPS_INTEGRITY_VIEW && event.kind() == VcpuEvent.Kind.INTERRUPT;
+        boolean keep =
+                flaw == IntegrityImplFlaw.INTERRUPT_KEEPS_INTEGRITY_VIEW && event.kind() == VcpuEvent.Kind.INTERRUPT;
         if (!keep) {
             cpu.setView(ViewId.DEFAULT);
         }
@@ -301,14 +310,16 @@ public final class IntegrityService {
         return protections.actionOf(page).map(a -> new Monitor(Cause.PROTECTED_PAGE, a));
     }
 
-    private record Monitor(Cause cause, AlertAction action) {
-    }
+    private record Monitor(Cause cause, AlertAction action) {}
 
     /** The completion listener: a write to a page whose action blocks is not completed. Pure. */
     private TracingService.Completion completion(VirtualCpu cpu, Notification note) {
-        boolean blocks = monitor(note.page().number()).map(m -> !m.action().completesWrite()).orElse(false);
+        boolean blocks = monitor(note.page().number())
+                .map(m -> !m.action().completesWrite())
+                .orElse(false);
         return blocks && flaw != IntegrityImplFlaw.BLOCK_COMPLETES_WRITE
-                ? TracingService.Completion.BLOCK : TracingService.Completion.ALLOW;
+                ? TracingService.Completion.BLOCK
+                : TracingService.Completion.ALLOW;
     }
 
     // ---------------------------------------------------------------- helpers

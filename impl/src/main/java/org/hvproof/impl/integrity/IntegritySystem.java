@@ -66,8 +66,8 @@ public final class IntegritySystem {
     /** Boots a guest of {@code config} under an integrity service with {@code flaw}. */
     public IntegritySystem(IntegrityConfig config, IntegrityImplFlaw flaw) {
         this.config = config;
-        MachineShape shape = new MachineShape(config.vcpuCount(), config.guestPages() + POOL_PAGES,
-                config.guestPages(), POOL_PAGES);
+        MachineShape shape =
+                new MachineShape(config.vcpuCount(), config.guestPages() + POOL_PAGES, config.guestPages(), POOL_PAGES);
         this.machine = new Machine(shape);
         this.hypervisor = new Hypervisor(machine);
         this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, shape.pageTablePoolFirst(), shape.pageTablePoolPages());
@@ -113,8 +113,15 @@ public final class IntegritySystem {
         lastWritten = null;
         int mark = integrity.alerts().size();
         if (action instanceof IntegrityAction.Register r) {
-            return hypercall(r.caller(), IntegrityHypercalls.REGISTER, mark, r.codeStart(), r.codeLength(),
-                    r.dataStart(), r.dataLength(), r.entryPoint());
+            return hypercall(
+                    r.caller(),
+                    IntegrityHypercalls.REGISTER,
+                    mark,
+                    r.codeStart(),
+                    r.codeLength(),
+                    r.dataStart(),
+                    r.dataLength(),
+                    r.entryPoint());
         } else if (action instanceof IntegrityAction.Enter e) {
             return hypercall(e.caller(), IntegrityHypercalls.ENTER, mark);
         } else if (action instanceof IntegrityAction.Exit e) {
@@ -156,19 +163,25 @@ public final class IntegritySystem {
         }
         VirtualCpu cpu = found.get();
         load(cpu, caller);
-        int[] registers = {Hypervisor.HYPERCALL_ARGUMENT_REGISTERS[0], Hypervisor.HYPERCALL_ARGUMENT_REGISTERS[1],
-                Hypervisor.HYPERCALL_ARGUMENT_REGISTERS[2], IntegrityHypercalls.FOURTH_ARGUMENT_REGISTER,
-                IntegrityHypercalls.FIFTH_ARGUMENT_REGISTER};
+        int[] registers = {
+            Hypervisor.HYPERCALL_ARGUMENT_REGISTERS[0],
+            Hypervisor.HYPERCALL_ARGUMENT_REGISTERS[1],
+            Hypervisor.HYPERCALL_ARGUMENT_REGISTERS[2],
+            IntegrityHypercalls.FOURTH_ARGUMENT_REGISTER,
+            IntegrityHypercalls.FIFTH_ARGUMENT_REGISTER
+        };
         for (int i = 0; i < args.length; i++) {
             cpu.setRegister(registers[i], args[i]);
         }
         cpu.setRegister(Hypervisor.HYPERCALL_NUMBER_REGISTER, number);
         List<Observation> seen = hypervisor.hypercall(cpu.id());
-        List<IntegrityObservation> out = new ArrayList<>(integrity.alerts().subList(mark, integrity.alerts().size()));
+        List<IntegrityObservation> out = new ArrayList<>(
+                integrity.alerts().subList(mark, integrity.alerts().size()));
         for (Observation o : seen) {
             if (o instanceof HypercallResult r) {
-                out.add(new IntegrityObservation.RequestResult(IntegrityHypercalls.code(r.status()).orElseThrow(
-                        () -> new IllegalStateException("hypercall " + number + " returned a foreign status " + r.status()))));
+                out.add(new IntegrityObservation.RequestResult(IntegrityHypercalls.code(r.status())
+                        .orElseThrow(() -> new IllegalStateException(
+                                "hypercall " + number + " returned a foreign status " + r.status()))));
             } else if (o instanceof Refused refused && refused.code() == ErrorCode.NO_SUCH_VCPU) {
                 out.add(new IntegrityObservation.RequestResult(IntegrityCode.UNKNOWN_VCPU));
             }
@@ -187,8 +200,11 @@ public final class IntegritySystem {
         load(cpu, w.writer());
         long page = w.page();
         if (directMapped.get(cpu.id().id()).add(page)) {
-            ErrorCode mapped = guestOs.map(cpu.cr3(), DIRECT_MAP + (page << PageRange.PAGE_SHIFT),
-                    new GuestPhysicalPage(page), PagePermissions.USER_DATA);
+            ErrorCode mapped = guestOs.map(
+                    cpu.cr3(),
+                    DIRECT_MAP + (page << PageRange.PAGE_SHIFT),
+                    new GuestPhysicalPage(page),
+                    PagePermissions.USER_DATA);
             if (mapped != ErrorCode.OK) {
                 directMapped.get(cpu.id().id()).remove(page);
                 if (page < config.guestPages()) {

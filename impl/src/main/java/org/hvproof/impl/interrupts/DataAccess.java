@@ -42,8 +42,7 @@ final class DataAccess {
     }
 
     /** The outcome of a read: the value, or the fault the program sees. */
-    record Read(OptionalLong value, Optional<Observation.Fault> fault) {
-    }
+    record Read(OptionalLong value, Optional<Observation.Fault> fault) {}
 
     /** Reads the data word of {@code address}. */
     Read read(long address) {
@@ -53,7 +52,10 @@ final class DataAccess {
             seen = hypervisor.read(vcpu, va, 8);
         }
         if (seen.size() == 1 && seen.get(0) instanceof ValueRead v) {
-            return new Read(OptionalLong.of(ByteBuffer.wrap(v.bytes().toArray()).order(ByteOrder.LITTLE_ENDIAN).getLong()),
+            return new Read(
+                    OptionalLong.of(ByteBuffer.wrap(v.bytes().toArray())
+                            .order(ByteOrder.LITTLE_ENDIAN)
+                            .getLong()),
                     Optional.empty());
         }
         return new Read(OptionalLong.empty(), Optional.of(fault(seen, address, AccessKind.READ)));
@@ -62,7 +64,10 @@ final class DataAccess {
     /** Writes the data word of {@code address}; the fault the program sees, if any. */
     Optional<Observation.Fault> write(long address, long value) {
         long va = GuestLayout.slot(address);
-        Bytes bytes = Bytes.of(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value).array());
+        Bytes bytes = Bytes.of(ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(0, value)
+                .array());
         List<org.hvproof.model.common.Observation> seen = hypervisor.write(vcpu, va, bytes);
         if (pagedIn(seen, va)) {
             seen = hypervisor.write(vcpu, va, bytes);
@@ -94,14 +99,19 @@ final class DataAccess {
         return true;
     }
 
-    private static Observation.Fault fault(List<org.hvproof.model.common.Observation> seen, long address, AccessKind access) {
-        if (seen.size() == 1 && seen.get(0) instanceof NptViolation v
+    private static Observation.Fault fault(
+            List<org.hvproof.model.common.Observation> seen, long address, AccessKind access) {
+        if (seen.size() == 1
+                && seen.get(0) instanceof NptViolation v
                 && GuestLayout.inExecuteOnlyRegion(v.guestPhysicalAddress() >>> 12)) {
-            return new Observation.Fault(access == AccessKind.READ
-                    ? Observation.FaultKind.READ_EXECUTE_ONLY : Observation.FaultKind.WRITE_EXECUTE_ONLY, address);
+            return new Observation.Fault(
+                    access == AccessKind.READ
+                            ? Observation.FaultKind.READ_EXECUTE_ONLY
+                            : Observation.FaultKind.WRITE_EXECUTE_ONLY,
+                    address);
         }
         // Inside the window every other page is pageable RAM; anything else is a set-up bug.
-        throw new IllegalStateException("unexpected outcome of a " + access + " of address 0x"
-                + Long.toHexString(address) + ": " + seen);
+        throw new IllegalStateException(
+                "unexpected outcome of a " + access + " of address 0x" + Long.toHexString(address) + ": " + seen);
     }
 }

@@ -32,8 +32,7 @@ public final class GuestLayout {
     /** Pages in the pool. */
     public static final long PAGE_TABLE_POOL_PAGES = 4096;
 
-    private GuestLayout() {
-    }
+    private GuestLayout() {}
 
     /** Whether {@code address} has a slot. */
     public static boolean inWindow(long address) {

@@ -36,8 +36,7 @@ public final class InstructionCodec {
     static final int JUMP = 7;
     static final int NOP = 8;
 
-    private InstructionCodec() {
-    }
+    private InstructionCodec() {}
 
     /** The bytes of {@code insn}. */
     public static byte[] encode(Instruction insn) {
@@ -87,7 +86,8 @@ public final class InstructionCodec {
             case MOV_IMM -> unused(r2, r3) && address == 0 ? new Instruction.MovImm(a, imm) : null;
             case MIX -> imm == 0 && address == 0 ? new Instruction.Mix(a, r2, r3) : null;
             case CMP_IMM_JE -> unused(r2, r3) ? new Instruction.CmpImmJumpIfEqual(a, imm, address) : null;
-            case HYPERCALL -> a == Reg.R0 && unused(r2, r3) && imm == 0 && address == 0 ? new Instruction.Hypercall() : null;
+            case HYPERCALL ->
+                a == Reg.R0 && unused(r2, r3) && imm == 0 && address == 0 ? new Instruction.Hypercall() : null;
             case LOAD -> unused(r2, r3) && imm == 0 ? new Instruction.Load(a, address) : null;
             case STORE -> unused(r2, r3) && imm == 0 ? new Instruction.Store(a, address) : null;
             case JUMP -> a == Reg.R0 && unused(r2, r3) && imm == 0 ? new Instruction.Jump(address) : null;

@@ -61,7 +61,8 @@ final class InterruptSecurityModule implements VcpuEventHandler {
     private void scrub(VirtualCpu cpu) {
         long erasure = authenticator.erasure();
         // The flawed scrubber masks the hypervisor's copy of the secret instead of erasing.
-        Registers.set(cpu, Reg.R1, flaw == InterruptImplFlaw.SCRUB_XOR_SECRET ? authenticator.secret() ^ erasure : erasure);
+        Registers.set(
+                cpu, Reg.R1, flaw == InterruptImplFlaw.SCRUB_XOR_SECRET ? authenticator.secret() ^ erasure : erasure);
         if (flaw != InterruptImplFlaw.SCRUB_FORGETS_AUTH_REGISTER) {
             Registers.set(cpu, Reg.R2, erasure);
         }

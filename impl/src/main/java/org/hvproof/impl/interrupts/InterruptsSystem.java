@@ -42,8 +42,9 @@ import org.hvproof.model.interrupts.State;
  */
 public final class InterruptsSystem {
     /** The guest's dimensions: one vCPU, 2^36 guest-physical pages (lazily backed), the page-table pool above the window. */
-    public static final MachineShape SHAPE = new MachineShape(1, GuestLayout.GUEST_PHYSICAL_PAGES,
-            GuestLayout.PAGE_TABLE_POOL_FIRST, GuestLayout.PAGE_TABLE_POOL_PAGES);
+    public static final MachineShape SHAPE = new MachineShape(
+            1, GuestLayout.GUEST_PHYSICAL_PAGES, GuestLayout.PAGE_TABLE_POOL_FIRST, GuestLayout.PAGE_TABLE_POOL_PAGES);
+
     private static final PagePermissions CODE_MAPPING = new PagePermissions(true, false, true);
 
     private final Machine machine;
@@ -88,23 +89,35 @@ public final class InterruptsSystem {
         Map<Long, Instruction> code = Layout.code(secret, erasure);
         code.keySet().forEach(a -> pages.add(GuestLayout.page(a).number()));
         for (long p : pages) {
-            require(guestOs.map(cr3, p << 12, new GuestPhysicalPage(p), CODE_MAPPING) == ErrorCode.OK, "map code page", p);
+            require(
+                    guestOs.map(cr3, p << 12, new GuestPhysicalPage(p), CODE_MAPPING) == ErrorCode.OK,
+                    "map code page",
+                    p);
         }
         code.forEach((address, insn) -> {
             boolean embedsSecret = address == Layout.SEQUENCE_START;
             store(address, InstructionCodec.encode(embedsSecret ? new Instruction.MovImm(Reg.R1, 0) : insn));
         });
         // The hypervisor: the secret into the move's immediate, then the region execute-only.
-        require(hypervisor.storeGuestPhysicalLong(ViewId.DEFAULT,
-                GuestLayout.slot(Layout.SEQUENCE_START) + GuestLayout.INSTRUCTION_OFFSET + 8, secret), "embed secret", 0);
+        require(
+                hypervisor.storeGuestPhysicalLong(
+                        ViewId.DEFAULT,
+                        GuestLayout.slot(Layout.SEQUENCE_START) + GuestLayout.INSTRUCTION_OFFSET + 8,
+                        secret),
+                "embed secret",
+                0);
         NestedPageTable npt = machine.defaultView();
-        NestedPermissions rights = flaw == InterruptImplFlaw.CODE_PAGE_READABLE
-                ? NestedPermissions.RX : NestedPermissions.EXECUTE_ONLY;
+        NestedPermissions rights =
+                flaw == InterruptImplFlaw.CODE_PAGE_READABLE ? NestedPermissions.RX : NestedPermissions.EXECUTE_ONLY;
         for (long p = xoFirst; p < xoFirst + GuestLayout.PAGES_PER_MODEL_PAGE; p++) {
             GuestPhysicalPage page = new GuestPhysicalPage(p);
             require(hypervisor.populate(ViewId.DEFAULT, page) && npt.setPermissions(page, rights), "protect", p);
         }
-        this.codePages = code.keySet().stream().map(a -> GuestLayout.page(a).number()).distinct().sorted().toList();
+        this.codePages = code.keySet().stream()
+                .map(a -> GuestLayout.page(a).number())
+                .distinct()
+                .sorted()
+                .toList();
         cpu.setInstructionPointer(GuestLayout.slot(Layout.ORDINARY_CODE));
     }
 
@@ -132,15 +145,18 @@ public final class InterruptsSystem {
         } else if (action instanceof Action.Arrive a) {
             VCpu id = cpu.id();
             List<Observation> seen = new ArrayList<>();
-            List<org.hvproof.model.common.Observation> refused = a.cause() == org.hvproof.model.interrupts.Cause.INTERRUPT
-                    ? hypervisor.interrupt(id, a.vector()) : hypervisor.exception(id, a.vector());
+            List<org.hvproof.model.common.Observation> refused =
+                    a.cause() == org.hvproof.model.interrupts.Cause.INTERRUPT
+                            ? hypervisor.interrupt(id, a.vector())
+                            : hypervisor.exception(id, a.vector());
             if (!refused.isEmpty()) {
                 throw new IllegalStateException("the hypervisor refused an event on its own vCPU: " + refused);
             }
             seen.addAll(module.drainDelivered());
             return seen;
         } else if (action instanceof Action.Return) {
-            return module.returnFromHandler(cpu) ? List.of()
+            return module.returnFromHandler(cpu)
+                    ? List.of()
                     : List.of(new Observation.Fault(FaultKind.RETURN_WITHOUT_HANDLER, pc));
         }
         if (!lowCodeRuns) {
@@ -159,10 +175,14 @@ public final class InterruptsSystem {
             return List.of();
         } else if (action instanceof Action.ReadMemory r) {
             DataAccess.Read read = data.read(r.address());
-            return read.fault().<List<Observation>>map(List::of)
-                    .orElseGet(() -> List.of(new Observation.MemoryRead(r.address(), read.value().getAsLong())));
+            return read.fault()
+                    .<List<Observation>>map(List::of)
+                    .orElseGet(() -> List.of(
+                            new Observation.MemoryRead(r.address(), read.value().getAsLong())));
         } else if (action instanceof Action.WriteMemory w) {
-            return data.write(w.address(), w.value()).<List<Observation>>map(List::of).orElse(List.of());
+            return data.write(w.address(), w.value())
+                    .<List<Observation>>map(List::of)
+                    .orElse(List.of());
         }
         throw new IllegalArgumentException("unknown action " + action);
     }
@@ -183,8 +203,15 @@ public final class InterruptsSystem {
         for (long p : data.dataPages()) {
             scan(p, null, memory);
         }
-        return new State(Registers.snapshot(cpu), GuestLayout.address(cpu.instructionPointer()), module.frames(), code,
-                memory, authenticator.secret(), authenticator.erasure(), authenticator.log());
+        return new State(
+                Registers.snapshot(cpu),
+                GuestLayout.address(cpu.instructionPointer()),
+                module.frames(),
+                code,
+                memory,
+                authenticator.secret(),
+                authenticator.erasure(),
+                authenticator.log());
     }
 
     /** The model state with zero memory words dropped: the form {@link #abstractState} gives. */
@@ -194,7 +221,8 @@ public final class InterruptsSystem {
         }
         Map<Long, Long> memory = new java.util.HashMap<>(s.memory());
         memory.values().removeIf(v -> v == 0L);
-        return new State(s.registers(), s.pc(), s.returnStack(), s.code(), memory, s.secret(), s.erasure(), s.hypercalls());
+        return new State(
+                s.registers(), s.pc(), s.returnStack(), s.code(), memory, s.secret(), s.erasure(), s.hypercalls());
     }
 
     private void scan(long pageNumber, Map<Long, Instruction> code, Map<Long, Long> memory) {

@@ -7,8 +7,7 @@ import org.hvproof.model.interrupts.Reg;
 
 /** The model's registers R0..R3 are the vCPU's general registers 0..3 (RAX, RCX, RDX, RBX). */
 final class Registers {
-    private Registers() {
-    }
+    private Registers() {}
 
     static long get(VirtualCpu cpu, Reg r) {
         return cpu.register(r.ordinal());

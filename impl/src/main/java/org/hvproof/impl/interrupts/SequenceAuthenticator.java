@@ -27,8 +27,8 @@ final class SequenceAuthenticator {
 
     SequenceAuthenticator(long secret, long erasure) {
         if (secret == erasure) {
-            throw new IllegalArgumentException("the secret must differ from the erasure constant 0x"
-                    + Long.toHexString(erasure) + " (INT-5)");
+            throw new IllegalArgumentException(
+                    "the secret must differ from the erasure constant 0x" + Long.toHexString(erasure) + " (INT-5)");
         }
         this.secret = secret;
         this.erasure = erasure;

@@ -10,12 +10,10 @@ import org.hvproof.model.common.Observation;
  */
 public sealed interface ExitDecision {
     /** Not this handler's exit; ask the next. */
-    record Decline() implements ExitDecision {
-    }
+    record Decline() implements ExitDecision {}
 
     /** The handler fixed the cause (e.g. backed the page); translate again. */
-    record Retry() implements ExitDecision {
-    }
+    record Retry() implements ExitDecision {}
 
     /**
      * The hypervisor completes this part itself: {@code before} is seen first, then the access is
@@ -29,6 +27,5 @@ public sealed interface ExitDecision {
     }
 
     /** The access fails with {@code fault}, seen by the observer. */
-    record Reflect(Observation fault) implements ExitDecision {
-    }
+    record Reflect(Observation fault) implements ExitDecision {}
 }

@@ -66,8 +66,9 @@ public final class GuestOs {
             }
             table = GuestPageTableEntry.address(entry);
         }
-        return hypervisor.storeGuestPhysicalLong(view, slot(table, va, 1),
-                GuestPageTableEntry.leaf(page, rights)) ? ErrorCode.OK : ErrorCode.OUT_OF_RANGE;
+        return hypervisor.storeGuestPhysicalLong(view, slot(table, va, 1), GuestPageTableEntry.leaf(page, rights))
+                ? ErrorCode.OK
+                : ErrorCode.OUT_OF_RANGE;
     }
 
     /** Clears the leaf entry of the virtual page holding {@code va}, if the tables reach it. */

@@ -18,12 +18,14 @@ public final class GuestPageTableEntry {
     /** Bits 12..51: the guest-physical address of the next table or of the page. */
     public static final long ADDRESS_MASK = 0x000F_FFFF_FFFF_F000L;
 
-    private GuestPageTableEntry() {
-    }
+    private GuestPageTableEntry() {}
 
     /** A leaf entry mapping {@code page} with {@code rights}. */
     public static long leaf(GuestPhysicalPage page, PagePermissions rights) {
-        return page.base() | PRESENT | (rights.writable() ? WRITABLE : 0) | (rights.user() ? USER : 0)
+        return page.base()
+                | PRESENT
+                | (rights.writable() ? WRITABLE : 0)
+                | (rights.user() ? USER : 0)
                 | (rights.executable() ? 0 : NO_EXECUTE);
     }
 

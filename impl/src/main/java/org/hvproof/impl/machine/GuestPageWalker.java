@@ -25,16 +25,13 @@ public final class GuestPageWalker {
     /** The result of reading one entry. */
     public sealed interface EntryRead {
         /** The entry's value. */
-        record Value(long entry) implements EntryRead {
-        }
+        record Value(long entry) implements EntryRead {}
 
         /** The nested table refused the read. */
-        record Blocked(NestedExit exit) implements EntryRead {
-        }
+        record Blocked(NestedExit exit) implements EntryRead {}
     }
 
-    private GuestPageWalker() {
-    }
+    private GuestPageWalker() {}
 
     /** Walks the tables rooted at {@code cr3} for an {@code access} to {@code va} at {@code privilege}. */
     public static GuestWalk walk(long cr3, long va, AccessKind access, Privilege privilege, EntryReader reader) {

@@ -6,14 +6,11 @@ import org.hvproof.model.common.PagePermissions;
 /** The result of walking the guest's page tables for one access. */
 public sealed interface GuestWalk {
     /** The access is allowed and reaches {@code guestPhysicalAddress}; {@code rights} are the effective ones. */
-    record Translated(long guestPhysicalAddress, PagePermissions rights) implements GuestWalk {
-    }
+    record Translated(long guestPhysicalAddress, PagePermissions rights) implements GuestWalk {}
 
     /** The guest's tables refuse the access: a page fault for the guest. */
-    record Faulted(PageFaultCause cause) implements GuestWalk {
-    }
+    record Faulted(PageFaultCause cause) implements GuestWalk {}
 
     /** Reading a table entry hit a nested violation; the hypervisor must handle it before a retry. */
-    record Blocked(NestedExit exit) implements GuestWalk {
-    }
+    record Blocked(NestedExit exit) implements GuestWalk {}
 }

@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 public final class HostMemory {
     /** Bytes in a frame. */
     public static final int FRAME_SIZE = 4096;
+
     private static final int SHIFT = 12;
 
     private final Map<Long, byte[]> frames = new HashMap<>();
@@ -122,8 +123,8 @@ public final class HostMemory {
 
     private static void requireWithinFrame(long hpa, int length) {
         if (length < 0 || offset(hpa) + length > FRAME_SIZE) {
-            throw new IllegalArgumentException("access of " + length + " bytes at host 0x" + Long.toHexString(hpa)
-                    + " leaves its frame");
+            throw new IllegalArgumentException(
+                    "access of " + length + " bytes at host 0x" + Long.toHexString(hpa) + " leaves its frame");
         }
     }
 }

@@ -118,7 +118,12 @@ public final class Hypervisor {
         }
         byte[] value = new byte[length];
         for (Target t : plan.targets()) {
-            machine.memory().read(t.hostPhysicalAddress(), value, t.piece().accessOffset(), t.piece().length());
+            machine.memory()
+                    .read(
+                            t.hostPhysicalAddress(),
+                            value,
+                            t.piece().accessOffset(),
+                            t.piece().length());
         }
         return List.of(new ValueRead(vcpu, va, Bytes.of(value)));
     }
@@ -134,7 +139,12 @@ public final class Hypervisor {
         byte[] data = bytes.toArray();
         for (Target t : plan.targets()) {
             if (t.complete()) {
-                machine.memory().write(t.hostPhysicalAddress(), data, t.piece().accessOffset(), t.piece().length());
+                machine.memory()
+                        .write(
+                                t.hostPhysicalAddress(),
+                                data,
+                                t.piece().accessOffset(),
+                                t.piece().length());
             }
         }
         seen.add(new Completed(vcpu, AccessKind.WRITE, va, bytes.length()));
@@ -164,7 +174,12 @@ public final class Hypervisor {
         }
         byte[] value = new byte[length];
         for (Target t : plan.targets()) {
-            machine.memory().read(t.hostPhysicalAddress(), value, t.piece().accessOffset(), t.piece().length());
+            machine.memory()
+                    .read(
+                            t.hostPhysicalAddress(),
+                            value,
+                            t.piece().accessOffset(),
+                            t.piece().length());
         }
         return List.of(new ValueRead(vcpu, va, Bytes.of(value)));
     }
@@ -189,8 +204,11 @@ public final class Hypervisor {
         } else if (handler == null) {
             status = ErrorCode.UNKNOWN_HYPERCALL.code();
         } else {
-            status = handler.handle(cpu, cpu.register(HYPERCALL_ARGUMENT_REGISTERS[0]),
-                    cpu.register(HYPERCALL_ARGUMENT_REGISTERS[1]), cpu.register(HYPERCALL_ARGUMENT_REGISTERS[2]));
+            status = handler.handle(
+                    cpu,
+                    cpu.register(HYPERCALL_ARGUMENT_REGISTERS[0]),
+                    cpu.register(HYPERCALL_ARGUMENT_REGISTERS[1]),
+                    cpu.register(HYPERCALL_ARGUMENT_REGISTERS[2]));
         }
         cpu.setRegister(HYPERCALL_NUMBER_REGISTER, status);
         return List.of(new HypercallResult(vcpu, number, status));
@@ -211,7 +229,8 @@ public final class Hypervisor {
             if (!populate(source, page)) {
                 return false;
             }
-            long shared = machine.view(source).orElseThrow().leaf(page).orElseThrow().hostFrame();
+            long shared =
+                    machine.view(source).orElseThrow().leaf(page).orElseThrow().hostFrame();
             return npt.get().map(page, shared, NestedPermissions.RWX);
         }
         OptionalLong frame = machine.memory().allocateFrame();
@@ -240,22 +259,24 @@ public final class Hypervisor {
         if (!populate(view, page)) {
             return false;
         }
-        machine.memory().clearFrame(machine.view(view).orElseThrow().leaf(page).orElseThrow().hostFrame());
+        machine.memory()
+                .clearFrame(machine.view(view)
+                        .orElseThrow()
+                        .leaf(page)
+                        .orElseThrow()
+                        .hostFrame());
         return true;
     }
 
     /** How one part of an access ended up: translated, or failed. */
-    private sealed interface Resolution permits Target, Failed {
-    }
+    private sealed interface Resolution permits Target, Failed {}
 
     /** One part of an access, translated, with what must be seen before it and whether to carry it out. */
     private record Target(AccessPiece piece, long hostPhysicalAddress, List<Observation> before, boolean complete)
-            implements Resolution {
-    }
+            implements Resolution {}
 
     /** One part of an access that failed with {@code fault}. */
-    private record Failed(Observation fault) implements Resolution {
-    }
+    private record Failed(Observation fault) implements Resolution {}
 
     /** All parts of an access translated, or the fault that stops it (then {@code targets} is empty). */
     private record Plan(List<Target> targets, Observation fault) {
@@ -277,7 +298,8 @@ public final class Hypervisor {
             return Plan.failed(new GeneralProtection(vcpu, va, GeneralProtectionCause.INVALID_LENGTH));
         }
         long last = va + (length - 1);
-        if (Long.compareUnsigned(last, va) < 0 || !GuestVirtualAddresses.isCanonical(va)
+        if (Long.compareUnsigned(last, va) < 0
+                || !GuestVirtualAddresses.isCanonical(va)
                 || !GuestVirtualAddresses.isCanonical(last)) {
             return Plan.failed(new GeneralProtection(vcpu, va, GeneralProtectionCause.NON_CANONICAL));
         }

@@ -90,7 +90,7 @@ public final class Machine {
      * {@code cpu}: guest walk with its table reads through the vCPU's view, then the final address.
      */
     public HardwareTranslation translate(VirtualCpu cpu, long va, AccessKind access) {
-        return translate(cpu, va, access, hpa -> { });
+        return translate(cpu, va, access, hpa -> {});
     }
 
     /**
@@ -98,12 +98,13 @@ public final class Machine {
      * host-physical address of every table entry the walk reads, so a caller can see which host
      * frames an access touched.
      */
-    public HardwareTranslation translate(VirtualCpu cpu, long va, AccessKind access, java.util.function.LongConsumer tableReads) {
+    public HardwareTranslation translate(
+            VirtualCpu cpu, long va, AccessKind access, java.util.function.LongConsumer tableReads) {
         NestedPageTable npt = views.get(cpu.view());
         if (npt == null) {
             // A vCPU on a view with no table behaves as if nothing were mapped.
-            return new HardwareTranslation.Exit(new NestedExit(GuestPageTableEntry.address(cpu.cr3()),
-                    AccessKind.READ, NestedViolationCause.NOT_PRESENT, true));
+            return new HardwareTranslation.Exit(new NestedExit(
+                    GuestPageTableEntry.address(cpu.cr3()), AccessKind.READ, NestedViolationCause.NOT_PRESENT, true));
         }
         GuestWalk walk = GuestPageWalker.walk(cpu.cr3(), va, access, cpu.privilege(), gpa -> {
             NestedWalk n = npt.translate(gpa, AccessKind.READ);
@@ -131,7 +132,8 @@ public final class Machine {
     /** The 8-byte value at an aligned guest-physical address as {@code view} maps it; 0 where nothing is backed. */
     public long peekGuestPhysicalLong(ViewId view, long gpa) {
         Optional<NestedEntry> leaf = leaf(view, gpa);
-        return leaf.map(e -> memory.readLong((e.hostFrame() << 12) | (gpa & 0xff8))).orElse(0L);
+        return leaf.map(e -> memory.readLong((e.hostFrame() << 12) | (gpa & 0xff8)))
+                .orElse(0L);
     }
 
     /** The contents of a guest-physical page as {@code view} maps it; zeros where nothing is backed. */

@@ -8,6 +8,5 @@ import org.hvproof.model.common.AccessKind;
  *
  * @param duringWalk whether it was the guest page walk's own read of a table entry
  */
-public record NestedExit(long guestPhysicalAddress, AccessKind access, NestedViolationCause cause,
-                         boolean duringWalk) {
-}
+public record NestedExit(
+        long guestPhysicalAddress, AccessKind access, NestedViolationCause cause, boolean duringWalk) {}

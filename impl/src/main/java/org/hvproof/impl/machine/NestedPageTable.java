@@ -16,6 +16,7 @@ import org.hvproof.model.common.GuestPhysicalPage;
 public final class NestedPageTable {
     /** Bits 12..51 of an entry: the host frame address. */
     static final long ADDRESS_MASK = 0x000F_FFFF_FFFF_F000L;
+
     static final long READ = 1L;
     static final long WRITE = 1L << 1;
     static final long EXECUTE = 1L << 2;

@@ -28,8 +28,7 @@ import org.hvproof.model.tracing.TracingState;
  * owners from the service's registry), memory from host frames, privileges from the vCPUs.
  */
 final class TracingAbstraction {
-    private TracingAbstraction() {
-    }
+    private TracingAbstraction() {}
 
     static TracingState abstractState(Machine machine, GuestOs guestOs, TracingService tracing) {
         Map<VCpu, Map<GuestVirtualPage, Mapping>> mappings = new HashMap<>();
@@ -58,14 +57,21 @@ final class TracingAbstraction {
     }
 
     /** Visits the present entries of one table, accumulating rights, down to the leaves. */
-    private static void collect(Machine machine, long table, int level, long prefix, boolean writable, boolean user,
-                                boolean noExecute, Map<GuestVirtualPage, Mapping> out) {
+    private static void collect(
+            Machine machine,
+            long table,
+            int level,
+            long prefix,
+            boolean writable,
+            boolean user,
+            boolean noExecute,
+            Map<GuestVirtualPage, Mapping> out) {
         LongBuffer entries = ByteBuffer.wrap(machine.peekGuestPage(ViewId.DEFAULT, GuestPhysicalPage.containing(table)))
-                .order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asLongBuffer();
         for (int i = 0; i < 512; i++) {
             long entry = entries.get(i);
-            if (!GuestPageTableEntry.isPresent(entry)
-                    || (level > 1 && (entry & GuestPageTableEntry.PAGE_SIZE) != 0)) {
+            if (!GuestPageTableEntry.isPresent(entry) || (level > 1 && (entry & GuestPageTableEntry.PAGE_SIZE) != 0)) {
                 continue;
             }
             long va = prefix | ((long) i << (12 + 9 * (level - 1)));
@@ -74,8 +80,11 @@ final class TracingAbstraction {
             boolean nx = noExecute || (entry & GuestPageTableEntry.NO_EXECUTE) != 0;
             if (level == 1) {
                 long canonical = (va << 16) >> 16;
-                out.put(new GuestVirtualPage(canonical), new Mapping(
-                        GuestPhysicalPage.containing(GuestPageTableEntry.address(entry)), new PagePermissions(w, u, !nx)));
+                out.put(
+                        new GuestVirtualPage(canonical),
+                        new Mapping(
+                                GuestPhysicalPage.containing(GuestPageTableEntry.address(entry)),
+                                new PagePermissions(w, u, !nx)));
             } else {
                 collect(machine, GuestPageTableEntry.address(entry), level - 1, va, w, u, nx, out);
             }

@@ -169,8 +169,12 @@ public final class TracingService implements NestedExitHandler {
 
     /** Whether writes to {@code page} exit in {@code view}: its nested entry there is present without write. */
     public boolean isTraced(ViewId view, GuestPhysicalPage page) {
-        return hypervisor.machine().view(view).flatMap(npt -> npt.leaf(page))
-                .map(e -> !e.permissions().write()).orElse(false);
+        return hypervisor
+                .machine()
+                .view(view)
+                .flatMap(npt -> npt.leaf(page))
+                .map(e -> !e.permissions().write())
+                .orElse(false);
     }
 
     /** Claims write violations on pages traced in the writer's view; declines everything else. */
@@ -180,11 +184,14 @@ public final class TracingService implements NestedExitHandler {
             return new ExitDecision.Decline();
         }
         GuestPhysicalPage page = GuestPhysicalPage.containing(exit.guestPhysicalAddress());
-        if (owners.getOrDefault(cpu.view(), Map.of()).getOrDefault(page, Set.of()).isEmpty()) {
+        if (owners.getOrDefault(cpu.view(), Map.of())
+                .getOrDefault(page, Set.of())
+                .isEmpty()) {
             return new ExitDecision.Decline();
         }
         int offset = flaw == TracingFlaw.OFFSET_FROM_PAGE_START ? 0 : (int) (exit.guestPhysicalAddress() & 0xfff);
-        GuestPhysicalPage named = flaw == TracingFlaw.NOTIFY_NEXT_PAGE ? new GuestPhysicalPage(page.number() + 1) : page;
+        GuestPhysicalPage named =
+                flaw == TracingFlaw.NOTIFY_NEXT_PAGE ? new GuestPhysicalPage(page.number() + 1) : page;
         Notification note = new Notification(cpu.id(), named, offset, piece.length());
         List<Observation> notes = switch (flaw) {
             case NOTIFY_TWICE -> List.of(note, note);
@@ -217,7 +224,11 @@ public final class TracingService implements NestedExitHandler {
     }
 
     private void setWritable(ViewId view, GuestPhysicalPage page, boolean writable) {
-        hypervisor.machine().view(view).ifPresent(npt -> npt.leaf(page).map(NestedEntry::permissions)
-                .ifPresent(rights -> npt.setPermissions(page, rights.withWrite(writable))));
+        hypervisor
+                .machine()
+                .view(view)
+                .ifPresent(npt -> npt.leaf(page)
+                        .map(NestedEntry::permissions)
+                        .ifPresent(rights -> npt.setPermissions(page, rights.withWrite(writable))));
     }
 }

@@ -80,10 +80,12 @@ public final class TracingSystem {
     /** Runs one action and returns what an observer sees; never throws on hostile arguments. */
     public List<Observation> apply(TracingAction action) {
         if (action instanceof MapPage a) {
-            return cpu(a.vcpu()).map(cpu -> result(guestOs.map(cpu.cr3(), a.va(), a.page(), a.permissions())))
+            return cpu(a.vcpu())
+                    .map(cpu -> result(guestOs.map(cpu.cr3(), a.va(), a.page(), a.permissions())))
                     .orElseGet(TracingSystem::noSuchVcpu);
         } else if (action instanceof UnmapPage a) {
-            return cpu(a.vcpu()).map(cpu -> result(guestOs.unmap(cpu.cr3(), a.va())))
+            return cpu(a.vcpu())
+                    .map(cpu -> result(guestOs.unmap(cpu.cr3(), a.va())))
                     .orElseGet(TracingSystem::noSuchVcpu);
         } else if (action instanceof AddTrace a) {
             return tracing.addTrace(a.owner(), a.page());
@@ -96,10 +98,12 @@ public final class TracingSystem {
         } else if (action instanceof GuestExecute a) {
             return hypervisor.execute(a.vcpu(), a.va());
         } else if (action instanceof SetPrivilege a) {
-            return cpu(a.vcpu()).map(cpu -> {
-                cpu.setPrivilege(a.privilege());
-                return List.<Observation>of();
-            }).orElseGet(TracingSystem::noSuchVcpu);
+            return cpu(a.vcpu())
+                    .map(cpu -> {
+                        cpu.setPrivilege(a.privilege());
+                        return List.<Observation>of();
+                    })
+                    .orElseGet(TracingSystem::noSuchVcpu);
         } else if (action instanceof Stutter) {
             return List.of();
         }

@@ -30,12 +30,10 @@ final class NodeCodec {
     /** Words a node of either kind can occupy: the header and 2 * ORDER more. */
     static final int WORDS = 1 + 2 * BPlusTree.ORDER;
 
-    private NodeCodec() {
-    }
+    private NodeCodec() {}
 
     /** One word to write: index in the page and value. */
-    record Word(int index, long value) {
-    }
+    record Word(int index, long value) {}
 
     static long header(int kind, int count) {
         return (MAGIC << 32) | ((long) kind << 8) | count;
@@ -45,8 +43,11 @@ final class NodeCodec {
     static int kind(long header) {
         int kind = (int) ((header >>> 8) & 0xff);
         int count = count(header);
-        if ((header >>> 32) != MAGIC || (kind != LEAF && kind != INTERIOR) || count > BPlusTree.ORDER
-                || (kind == INTERIOR && count < 1) || (header & 0xffff_0000L) != 0) {
+        if ((header >>> 32) != MAGIC
+                || (kind != LEAF && kind != INTERIOR)
+                || count > BPlusTree.ORDER
+                || (kind == INTERIOR && count < 1)
+                || (header & 0xffff_0000L) != 0) {
             return 0;
         }
         return kind;
@@ -57,7 +58,8 @@ final class NodeCodec {
     }
 
     static long entryWord(TreeNode.Entry e) {
-        return (e.nodePage() ? NODE_PAGE_BIT : 0) | ((long) e.mapping().map(AlertAction::requestCode).orElse(0) << 8);
+        return (e.nodePage() ? NODE_PAGE_BIT : 0)
+                | ((long) e.mapping().map(AlertAction::requestCode).orElse(0) << 8);
     }
 
     /** The entry a word encodes, or null when the word is malformed. */

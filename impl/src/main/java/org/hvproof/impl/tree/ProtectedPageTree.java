@@ -66,6 +66,7 @@ public final class ProtectedPageTree implements TraceListener {
     public static final Owner OWNER = new Owner("tree");
     /** The hypercall numbers {@link #protectHypercall()} and {@link #unprotectHypercall()} are meant for. */
     public static final long PROTECT_HYPERCALL = 0x7470_0001L;
+
     public static final long UNPROTECT_HYPERCALL = 0x7470_0002L;
 
     private static final long NONE = -1;
@@ -222,8 +223,7 @@ public final class ProtectedPageTree implements TraceListener {
     // ---- notifications ------------------------------------------------------------------------
 
     /** What one look-up found: the page's node-page mark and mapping, and the nodes read. */
-    public record Lookup(long page, boolean nodePage, Optional<AlertAction> mapping, int nodesVisited) {
-    }
+    public record Lookup(long page, boolean nodePage, Optional<AlertAction> mapping, int nodesVisited) {}
 
     /**
      * Walks from the base pointer to the leaf whose key range holds {@code page}, reading the
@@ -256,7 +256,8 @@ public final class ProtectedPageTree implements TraceListener {
                         hi = mid - 1;
                     } else {
                         TreeNode.Entry e = NodeCodec.entry(word(frame, 2 + 2 * mid));
-                        return e == null ? new Lookup(page, false, Optional.empty(), visited)
+                        return e == null
+                                ? new Lookup(page, false, Optional.empty(), visited)
                                 : new Lookup(page, e.nodePage(), e.mapping(), visited);
                     }
                 }
@@ -354,7 +355,11 @@ public final class ProtectedPageTree implements TraceListener {
         if (i >= 0 && i < config.poolSize()) {
             long f = poolFrames[(int) i];
             if (f == 0 && hypervisor.populate(ViewId.DEFAULT, new GuestPhysicalPage(page))) {
-                f = hypervisor.machine().defaultView().leaf(new GuestPhysicalPage(page)).map(NestedEntry::hostFrame)
+                f = hypervisor
+                        .machine()
+                        .defaultView()
+                        .leaf(new GuestPhysicalPage(page))
+                        .map(NestedEntry::hostFrame)
                         .orElse(0L);
                 poolFrames[(int) i] = f;
             }
@@ -364,7 +369,11 @@ public final class ProtectedPageTree implements TraceListener {
         if (page < 0 || page >= GuestPhysicalPage.LIMIT) {
             return 0;
         }
-        return hypervisor.machine().defaultView().leaf(new GuestPhysicalPage(page)).map(NestedEntry::hostFrame)
+        return hypervisor
+                .machine()
+                .defaultView()
+                .leaf(new GuestPhysicalPage(page))
+                .map(NestedEntry::hostFrame)
                 .orElse(0L);
     }
 
@@ -423,12 +432,10 @@ public final class ProtectedPageTree implements TraceListener {
         }
     }
 
-    private record Split(long separator, long rightPage) {
-    }
+    private record Split(long separator, long rightPage) {}
 
     /** A node page allocated or freed during this request, awaiting its entry and its trace. */
-    private record Event(long page, boolean allocated, boolean bySplit) {
-    }
+    private record Event(long page, boolean allocated, boolean bySplit) {}
 
     /**
      * One request's write-back copy: nodes read from memory on first touch, changed here, and
@@ -440,6 +447,7 @@ public final class ProtectedPageTree implements TraceListener {
         long mapped = ProtectedPageTree.this.mapped;
         /** Touched nodes; a null value is a node freed in this request. */
         final Map<Long, TreeNode> touched = new HashMap<>();
+
         final List<Long> taken = new ArrayList<>();
         final List<Long> freedNow = new ArrayList<>();
         final Deque<Event> pending = new ArrayDeque<>();
@@ -576,7 +584,8 @@ public final class ProtectedPageTree implements TraceListener {
             height = levels;
             ProtectedPageTree.this.mapped = mapped;
             if (flaw == TreeImplFlaw.WALK_FROM_GUEST_POINTER && config.poolFirst() > 0) {
-                hypervisor.storeGuestPhysicalLong(ViewId.DEFAULT, guestPointerPage() << 12, root == NONE ? 0 : root + 1);
+                hypervisor.storeGuestPhysicalLong(
+                        ViewId.DEFAULT, guestPointerPage() << 12, root == NONE ? 0 : root + 1);
             }
             traces.forEach(ProtectedPageTree.this::setTrace);
             for (long page : freedNow) {
@@ -642,7 +651,9 @@ public final class ProtectedPageTree implements TraceListener {
             long up = seps.get(leftKids - 1);
             long right = allocate(true);
             store(page, new TreeNode.Interior(seps.subList(0, leftKids - 1), kids.subList(0, leftKids)));
-            store(right, new TreeNode.Interior(seps.subList(leftKids, seps.size()), kids.subList(leftKids, kids.size())));
+            store(
+                    right,
+                    new TreeNode.Interior(seps.subList(leftKids, seps.size()), kids.subList(leftKids, kids.size())));
             return new Split(up, right);
         }
 
@@ -723,8 +734,14 @@ public final class ProtectedPageTree implements TraceListener {
             release(rightPage);
         }
 
-        private void borrow(TreeNode left, TreeNode right, long leftPage, long rightPage, boolean fromLeft,
-                List<Long> pseps, int li) {
+        private void borrow(
+                TreeNode left,
+                TreeNode right,
+                long leftPage,
+                long rightPage,
+                boolean fromLeft,
+                List<Long> pseps,
+                int li) {
             if (left instanceof TreeNode.Leaf l && right instanceof TreeNode.Leaf r) {
                 List<Long> lk = new ArrayList<>(l.keys());
                 List<TreeNode.Entry> le = new ArrayList<>(l.entries());

@@ -65,8 +65,8 @@ public final class TreeSystem {
 
     /** Boots a guest of {@code vcpus} vCPUs whose memory is the tree's, with the tree variant {@code flaw}. */
     public TreeSystem(TreeConfig config, int vcpus, TreeImplFlaw flaw) {
-        MachineShape shape = new MachineShape(vcpus, config.guestPages() + TABLE_POOL_PAGES, config.guestPages(),
-                TABLE_POOL_PAGES);
+        MachineShape shape =
+                new MachineShape(vcpus, config.guestPages() + TABLE_POOL_PAGES, config.guestPages(), TABLE_POOL_PAGES);
         this.machine = new Machine(shape);
         this.hypervisor = new Hypervisor(machine);
         this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, shape.pageTablePoolFirst(), shape.pageTablePoolPages());
@@ -214,7 +214,9 @@ public final class TreeSystem {
 
     /** Result codes of requests among observations (for tests). */
     public static List<RequestCode> requestCodes(List<? extends Observation> seen) {
-        return treeObservations(seen).stream().filter(TreeObservation.RequestResult.class::isInstance)
-                .map(o -> ((TreeObservation.RequestResult) o).code()).toList();
+        return treeObservations(seen).stream()
+                .filter(TreeObservation.RequestResult.class::isInstance)
+                .map(o -> ((TreeObservation.RequestResult) o).code())
+                .toList();
     }
 }

@@ -52,7 +52,9 @@ class DomainsSystemTest {
     void theExitGateRestoresTheRootContextWithNothingSecureInIt() {
         cpu(0).setRegister(5, 55);
         system.apply(jump(0, DomainLayout.gateAddress(1)));
-        assertThat(cpu(0).register(5)).as("secure launch registers are restored on entry").isNotEqualTo(55);
+        assertThat(cpu(0).register(5))
+                .as("secure launch registers are restored on entry")
+                .isNotEqualTo(55);
         system.apply(new DomainAction.Read(0, 2));
         assertThat(system.apply(new DomainAction.ExitGate(0))).containsExactly(new Returned(0, ONE, false, 0));
         assertThat(cpu(0).register(0)).isZero();
@@ -70,7 +72,9 @@ class DomainsSystemTest {
         assertThat(cpu(0).register(1)).isEqualTo(SECRET + 2);
         assertThat(system.apply(new DomainAction.Event(0, 40, false))).containsExactly(new Returned(0, ONE, true, 0));
         for (int r = 0; r < VirtualCpu.GENERAL_REGISTERS; r++) {
-            assertThat(cpu(0).register(r)).as("register %d seen by the root's handler", r).isZero();
+            assertThat(cpu(0).register(r))
+                    .as("register %d seen by the root's handler", r)
+                    .isZero();
         }
         assertThat(system.service().secureFile(1, 0)[1]).isEqualTo(SECRET + 2);
         system.apply(jump(0, DomainLayout.gateAddress(1)));
@@ -92,9 +96,15 @@ class DomainsSystemTest {
     @Test
     void jumpsToEveryOtherSecureAddressFaultAndChangeNothing() {
         State before = system.abstractState();
-        for (long target : new long[] {DomainLayout.gateAddress(1) + 1, DomainLayout.gateAddress(1) + 0x40,
-                DomainLayout.dataPage(1) << 12, DomainLayout.codePage(1) << 12, DomainLayout.tablePage(2) << 12}) {
-            assertThat(system.apply(jump(0, target))).as("jump to 0x%x", target)
+        for (long target : new long[] {
+            DomainLayout.gateAddress(1) + 1,
+            DomainLayout.gateAddress(1) + 0x40,
+            DomainLayout.dataPage(1) << 12,
+            DomainLayout.codePage(1) << 12,
+            DomainLayout.tablePage(2) << 12
+        }) {
+            assertThat(system.apply(jump(0, target)))
+                    .as("jump to 0x%x", target)
                     .containsExactly(new Fault(0, ROOT, FaultKind.NOT_A_GATE));
         }
         assertThat(system.abstractState()).isEqualTo(before);
@@ -103,10 +113,13 @@ class DomainsSystemTest {
     @Test
     void aRootPageTableCraftedToPointAtASecurePageFaults() {
         // Window page 0 is the root's own table: rewrite it to map page 1 at the secure data page.
-        system.apply(new DomainAction.Write(0, 0, Map.of(0, 0L, 1, DomainLayout.dataPage(1), 2, DomainLayout.tablePage(1))));
+        system.apply(
+                new DomainAction.Write(0, 0, Map.of(0, 0L, 1, DomainLayout.dataPage(1), 2, DomainLayout.tablePage(1))));
         assertThat(system.apply(new DomainAction.Read(0, 1))).containsExactly(new Fault(0, ROOT, FaultKind.NOT_MAPPED));
-        assertThat(system.apply(new DomainAction.Write(0, 2, Map.of()))).containsExactly(new Fault(0, ROOT, FaultKind.NOT_MAPPED));
-        assertThat(system.apply(new DomainAction.LoadCr3(0, DomainLayout.tablePage(1)))).isEmpty();
+        assertThat(system.apply(new DomainAction.Write(0, 2, Map.of())))
+                .containsExactly(new Fault(0, ROOT, FaultKind.NOT_MAPPED));
+        assertThat(system.apply(new DomainAction.LoadCr3(0, DomainLayout.tablePage(1))))
+                .isEmpty();
         assertThat(system.apply(new DomainAction.Read(0, 2))).containsExactly(new Fault(0, ROOT, FaultKind.NOT_MAPPED));
         assertThat(Invariants.pd1Isolation(system.abstractState()).holds()).isTrue();
     }
@@ -114,20 +127,27 @@ class DomainsSystemTest {
     @Test
     void secureCodeCannotLoadCr3NorJumpOutOfItsRegion() {
         system.apply(jump(1, DomainLayout.gateAddress(2)));
-        assertThat(system.apply(new DomainAction.LoadCr3(1, 0))).containsExactly(new Fault(1, new DomainId(2), FaultKind.NOT_IN_ROOT_DOMAIN));
-        assertThat(system.apply(jump(1, DomainLayout.gateAddress(1)))).containsExactly(new Fault(1, new DomainId(2), FaultKind.NOT_MAPPED));
+        assertThat(system.apply(new DomainAction.LoadCr3(1, 0)))
+                .containsExactly(new Fault(1, new DomainId(2), FaultKind.NOT_IN_ROOT_DOMAIN));
+        assertThat(system.apply(jump(1, DomainLayout.gateAddress(1))))
+                .containsExactly(new Fault(1, new DomainId(2), FaultKind.NOT_MAPPED));
         assertThat(system.apply(jump(1, DomainLayout.codePage(2) << 12))).isEmpty();
     }
 
     @Test
     void hostileInputFaultsAndNeverThrows() {
-        assertThat(system.apply(new DomainAction.Read(7, 0))).containsExactly(new Fault(7, ROOT, FaultKind.NO_SUCH_VCPU));
-        assertThat(system.apply(new DomainAction.Event(-1, 3, true))).containsExactly(new Fault(-1, ROOT, FaultKind.NO_SUCH_VCPU));
-        assertThat(system.apply(new DomainAction.Read(0, 400))).containsExactly(new Fault(0, ROOT, FaultKind.NOT_MAPPED));
-        assertThat(system.apply(new DomainAction.LoadCr3(0, -5))).containsExactly(new Fault(0, ROOT, FaultKind.NOT_MAPPED));
+        assertThat(system.apply(new DomainAction.Read(7, 0)))
+                .containsExactly(new Fault(7, ROOT, FaultKind.NO_SUCH_VCPU));
+        assertThat(system.apply(new DomainAction.Event(-1, 3, true)))
+                .containsExactly(new Fault(-1, ROOT, FaultKind.NO_SUCH_VCPU));
+        assertThat(system.apply(new DomainAction.Read(0, 400)))
+                .containsExactly(new Fault(0, ROOT, FaultKind.NOT_MAPPED));
+        assertThat(system.apply(new DomainAction.LoadCr3(0, -5)))
+                .containsExactly(new Fault(0, ROOT, FaultKind.NOT_MAPPED));
         assertThat(system.apply(jump(0, -1))).isEmpty();
         assertThat(system.apply(jump(0, Long.MAX_VALUE))).isEmpty();
-        assertThat(system.apply(new DomainAction.ExitGate(0))).containsExactly(new Fault(0, ROOT, FaultKind.NOT_IN_SECURE_DOMAIN));
+        assertThat(system.apply(new DomainAction.ExitGate(0)))
+                .containsExactly(new Fault(0, ROOT, FaultKind.NOT_IN_SECURE_DOMAIN));
     }
 
     @Test
@@ -141,9 +161,15 @@ class DomainsSystemTest {
     @Test
     void machineAndModelAgreeOnAShortSession() {
         State model = system.abstractState();
-        DomainAction[] actions = {jump(0, DomainLayout.gateAddress(1)), new DomainAction.Read(0, 2),
-            new DomainAction.SetRegister(0, 9), new DomainAction.Write(0, 2, Map.of()), new DomainAction.Event(0, 33, false),
-            new DomainAction.Read(0, 3), jump(0, DomainLayout.gateAddress(1) + 1)};
+        DomainAction[] actions = {
+            jump(0, DomainLayout.gateAddress(1)),
+            new DomainAction.Read(0, 2),
+            new DomainAction.SetRegister(0, 9),
+            new DomainAction.Write(0, 2, Map.of()),
+            new DomainAction.Event(0, 33, false),
+            new DomainAction.Read(0, 3),
+            jump(0, DomainLayout.gateAddress(1) + 1)
+        };
         for (DomainAction a : actions) {
             var seen = system.apply(a);
             var step = Domains.step(model, DomainsAbstraction.modelAction(a, system.layout()));
@@ -155,42 +181,59 @@ class DomainsSystemTest {
 
     @Test
     void eachFlawChangesItsOneCodePath() {
-        DomainsSystem left = new DomainsSystem(DomainLayout.standard(), SECRET, DomainImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT);
+        DomainsSystem left =
+                new DomainsSystem(DomainLayout.standard(), SECRET, DomainImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT);
         left.apply(new DomainAction.Write(0, 0, Map.of(0, 0L, 1, DomainLayout.LEAKED_PAGE)));
         assertThat(left.apply(new DomainAction.Read(0, 1))).containsExactly(new ReadValue(0, ROOT, SECRET + 2));
 
-        DomainsSystem one = new DomainsSystem(DomainLayout.standard(), SECRET, DomainImplFlaw.SWITCH_ONLY_GUEST_PT_ROOT);
+        DomainsSystem one =
+                new DomainsSystem(DomainLayout.standard(), SECRET, DomainImplFlaw.SWITCH_ONLY_GUEST_PT_ROOT);
         one.apply(jump(0, DomainLayout.gateAddress(1)));
         assertThat(one.machine().vcpus().get(0).view()).isEqualTo(ViewId.DEFAULT);
 
-        DomainsSystem next = new DomainsSystem(DomainLayout.standard(), SECRET, DomainImplFlaw.GATE_CHECK_ACCEPTS_NEXT_ADDRESS);
+        DomainsSystem next =
+                new DomainsSystem(DomainLayout.standard(), SECRET, DomainImplFlaw.GATE_CHECK_ACCEPTS_NEXT_ADDRESS);
         assertThat(next.apply(jump(0, DomainLayout.gateAddress(1) + 1))).containsExactly(new Entered(0, ROOT, ONE));
 
-        DomainsSystem leak = new DomainsSystem(DomainLayout.standard(), SECRET, DomainImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT);
+        DomainsSystem leak =
+                new DomainsSystem(DomainLayout.standard(), SECRET, DomainImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT);
         leak.apply(jump(0, DomainLayout.gateAddress(1)));
         leak.apply(new DomainAction.Event(0, 32, false));
-        assertThat(leak.machine().vcpus().get(0).register(1)).isEqualTo(DomainsSystem.initialSecureRegisters(SECRET, 1)[1]);
+        assertThat(leak.machine().vcpus().get(0).register(1))
+                .isEqualTo(DomainsSystem.initialSecureRegisters(SECRET, 1)[1]);
     }
 
     @Test
     void aHostileUpperLevelEntryMakesTheWalkFaultInTheRootNptWithoutTouchingTheSecureFrame() {
         // Page 1 becomes a PML4 whose slot 511 (the PML4 entry of the window) points at secure page 18.
-        assertThat(system.apply(new DomainAction.Write(0, 1, Map.of(DomainLayout.SELF_SLOT, DomainLayout.dataPage(1))))).isEmpty();
+        assertThat(system.apply(new DomainAction.Write(0, 1, Map.of(DomainLayout.SELF_SLOT, DomainLayout.dataPage(1)))))
+                .isEmpty();
         assertThat(system.apply(new DomainAction.LoadCr3(0, 1))).isEmpty();
         assertThat(system.apply(new DomainAction.Read(0, 2))).containsExactly(new Fault(0, ROOT, FaultKind.NOT_MAPPED));
-        long secureFrame = system.machine().view(new ViewId("secure-1")).orElseThrow()
-                .leaf(new org.hvproof.model.common.GuestPhysicalPage(DomainLayout.dataPage(1))).orElseThrow().hostFrame();
-        assertThat(system.framesTouchedByLastAccess()).doesNotContain(secureFrame).isNotEmpty();
+        long secureFrame = system.machine()
+                .view(new ViewId("secure-1"))
+                .orElseThrow()
+                .leaf(new org.hvproof.model.common.GuestPhysicalPage(DomainLayout.dataPage(1)))
+                .orElseThrow()
+                .hostFrame();
+        assertThat(system.framesTouchedByLastAccess())
+                .doesNotContain(secureFrame)
+                .isNotEmpty();
     }
 
     @Test
     void theLeafOnlyNptCheckFlawReadsTheSecureTableFrame() {
-        DomainsSystem flawed = new DomainsSystem(DomainLayout.standard(), SECRET, DomainImplFlaw.NPT_CHECK_ONLY_AT_LEAF);
+        DomainsSystem flawed =
+                new DomainsSystem(DomainLayout.standard(), SECRET, DomainImplFlaw.NPT_CHECK_ONLY_AT_LEAF);
         flawed.apply(new DomainAction.Write(0, 1, Map.of(DomainLayout.SELF_SLOT, DomainLayout.tablePage(1))));
         flawed.apply(new DomainAction.LoadCr3(0, 1));
         assertThat(flawed.apply(new DomainAction.Read(0, 2))).containsExactly(new Fault(0, ROOT, FaultKind.NOT_MAPPED));
-        long secureTable = flawed.machine().view(new ViewId("secure-1")).orElseThrow()
-                .leaf(new org.hvproof.model.common.GuestPhysicalPage(DomainLayout.tablePage(1))).orElseThrow().hostFrame();
+        long secureTable = flawed.machine()
+                .view(new ViewId("secure-1"))
+                .orElseThrow()
+                .leaf(new org.hvproof.model.common.GuestPhysicalPage(DomainLayout.tablePage(1)))
+                .orElseThrow()
+                .hostFrame();
         assertThat(flawed.framesTouchedByLastAccess()).contains(secureTable);
     }
 }

@@ -52,7 +52,8 @@ class IntegrityServiceTest {
     void aSecondRegistrationIsRefusedAndAlerted() {
         registerAndEnter();
         assertThat(apply(new IntegrityAction.Register(OTHER, 40 * PAGE, PAGE, 41 * PAGE, PAGE, 40 * PAGE)))
-                .containsExactly(new PolicyAlert(Cause.SECOND_REGISTRATION, OTHER),
+                .containsExactly(
+                        new PolicyAlert(Cause.SECOND_REGISTRATION, OTHER),
                         new RequestResult(IntegrityCode.ALREADY_REGISTERED));
         assertThat(system.integrity().driver().orElseThrow().entryPoint()).isEqualTo(ENTRY);
     }
@@ -62,7 +63,8 @@ class IntegrityServiceTest {
         apply(new IntegrityAction.Register(DRIVER, CODE, 2 * PAGE, DATA, 2 * PAGE, ENTRY));
         Writer near = new Writer(1, ENTRY + 1, 0);
         assertThat(apply(new IntegrityAction.Enter(near)))
-                .containsExactly(new PolicyAlert(Cause.WRONG_ENTRY, near), new RequestResult(IntegrityCode.WRONG_ENTRY_POINT));
+                .containsExactly(
+                        new PolicyAlert(Cause.WRONG_ENTRY, near), new RequestResult(IntegrityCode.WRONG_ENTRY_POINT));
         assertThat(system.integrity().mode(1)).isEqualTo(Mode.NORMAL);
         assertThat(system.machine().vcpus().get(1).view()).isEqualTo(ViewId.DEFAULT);
     }
@@ -72,7 +74,8 @@ class IntegrityServiceTest {
         apply(new IntegrityAction.Register(DRIVER, CODE, 2 * PAGE, DATA, 2 * PAGE, ENTRY));
         Writer user = new Writer(1, 0x40_0000, 3);
         assertThat(apply(new IntegrityAction.Enter(user)))
-                .containsExactly(new PolicyAlert(Cause.WRONG_ENTRY, user), new RequestResult(IntegrityCode.WRONG_ENTRY_POINT));
+                .containsExactly(
+                        new PolicyAlert(Cause.WRONG_ENTRY, user), new RequestResult(IntegrityCode.WRONG_ENTRY_POINT));
     }
 
     @Test
@@ -117,10 +120,12 @@ class IntegrityServiceTest {
     void requestsFromNormalModeAreRefusedWithAnAlertAndChangeNothing() {
         apply(new IntegrityAction.Register(DRIVER, CODE, 2 * PAGE, DATA, 2 * PAGE, ENTRY));
         assertThat(apply(new IntegrityAction.Protect(OTHER, 40 * PAGE, PAGE, AlertAction.BLOCK.requestCode())))
-                .containsExactly(new PolicyAlert(Cause.REFUSED_REQUEST, OTHER),
+                .containsExactly(
+                        new PolicyAlert(Cause.REFUSED_REQUEST, OTHER),
                         new RequestResult(IntegrityCode.NOT_IN_INTEGRITY_MODE));
         assertThat(apply(new IntegrityAction.Unprotect(OTHER, 40 * PAGE, PAGE)))
-                .containsExactly(new PolicyAlert(Cause.REFUSED_REQUEST, OTHER),
+                .containsExactly(
+                        new PolicyAlert(Cause.REFUSED_REQUEST, OTHER),
                         new RequestResult(IntegrityCode.NOT_IN_INTEGRITY_MODE));
         assertThat(system.integrity().protections().snapshot()).isEmpty();
     }
@@ -131,7 +136,9 @@ class IntegrityServiceTest {
         apply(new IntegrityAction.Protect(DRIVER, 40 * PAGE, 2 * PAGE, AlertAction.RECORD_AND_ALLOW.requestCode()));
         assertThat(apply(new IntegrityAction.GuestWrite(DRIVER, 41 * PAGE + 100)))
                 .containsExactly(new WriteAlert(41, Cause.PROTECTED_PAGE, AlertAction.RECORD_AND_ALLOW, DRIVER));
-        assertThat(system.page(41)[100]).as("record-and-allow completes the write").isNotZero();
+        assertThat(system.page(41)[100])
+                .as("record-and-allow completes the write")
+                .isNotZero();
         assertThat(apply(new IntegrityAction.GuestWrite(OTHER, 40 * PAGE)))
                 .containsExactly(new WriteAlert(40, Cause.PROTECTED_PAGE, AlertAction.RECORD_AND_ALLOW, OTHER));
     }
@@ -152,13 +159,15 @@ class IntegrityServiceTest {
                 .containsExactly(new RequestResult(IntegrityCode.UNKNOWN_ACTION));
         assertThat(apply(new IntegrityAction.Protect(DRIVER, 0, 0, 1)))
                 .containsExactly(new RequestResult(IntegrityCode.EMPTY));
-        assertThat(apply(new IntegrityAction.Protect(DRIVER, 40 * PAGE, PAGE, AlertAction.RECORD_AND_ALLOW.requestCode())))
+        assertThat(apply(new IntegrityAction.Protect(
+                        DRIVER, 40 * PAGE, PAGE, AlertAction.RECORD_AND_ALLOW.requestCode())))
                 .containsExactly(new RequestResult(IntegrityCode.OVERLAPS));
         assertThat(apply(new IntegrityAction.Protect(DRIVER, DATA, PAGE, 1)))
                 .containsExactly(new RequestResult(IntegrityCode.DRIVER_PAGE));
         assertThat(apply(new IntegrityAction.Unprotect(DRIVER, 40 * PAGE, 2 * PAGE)))
                 .containsExactly(new RequestResult(IntegrityCode.NOT_PROTECTED));
-        assertThat(system.integrity().protections().snapshot()).containsExactly(java.util.Map.entry(40L, AlertAction.BLOCK));
+        assertThat(system.integrity().protections().snapshot())
+                .containsExactly(java.util.Map.entry(40L, AlertAction.BLOCK));
     }
 
     @Test
@@ -168,7 +177,8 @@ class IntegrityServiceTest {
         assertThat(apply(new IntegrityAction.Unprotect(DRIVER, 40 * PAGE, PAGE)))
                 .containsExactly(new RequestResult(IntegrityCode.OK));
         assertThat(system.tracing().isTraced(ViewId.DEFAULT, page(40))).isFalse();
-        assertThat(system.tracing().isTraced(IntegrityService.INTEGRITY_VIEW, page(40))).isFalse();
+        assertThat(system.tracing().isTraced(IntegrityService.INTEGRITY_VIEW, page(40)))
+                .isFalse();
         assertThat(apply(new IntegrityAction.GuestWrite(OTHER, 40 * PAGE))).isEmpty();
     }
 

@@ -25,8 +25,10 @@ class InterruptsSystemTest {
 
     @Test
     void everyInstructionOfTheGuestCodeRoundTripsThroughItsBytes() {
-        Layout.code(SECRET, E).values().forEach(insn ->
-                assertThat(InstructionCodec.decode(InstructionCodec.encode(insn))).contains(insn));
+        Layout.code(SECRET, E)
+                .values()
+                .forEach(insn -> assertThat(InstructionCodec.decode(InstructionCodec.encode(insn)))
+                        .contains(insn));
         assertThat(InstructionCodec.decode(new byte[InstructionCodec.LENGTH])).isEmpty();
         byte[] badRegister = InstructionCodec.encode(new Instruction.MovImm(Reg.R1, 7));
         badRegister[1] = 9;
@@ -42,17 +44,20 @@ class InterruptsSystemTest {
     void theSecretIsInGuestMemoryOnlyAsTheMovesImmediateAndReadsAndWritesOfItFault() {
         InterruptsSystem sys = new InterruptsSystem(SECRET);
         long immediate = GuestLayout.slot(Layout.SEQUENCE_START) + GuestLayout.INSTRUCTION_OFFSET + 8;
-        assertThat(sys.machine().peekGuestPhysicalLong(org.hvproof.impl.machine.ViewId.DEFAULT, immediate)).isEqualTo(SECRET);
+        assertThat(sys.machine().peekGuestPhysicalLong(org.hvproof.impl.machine.ViewId.DEFAULT, immediate))
+                .isEqualTo(SECRET);
         assertThat(sys.apply(new Action.ReadMemory(Layout.SEQUENCE_START)))
                 .containsExactly(new Observation.Fault(Observation.FaultKind.READ_EXECUTE_ONLY, Layout.SEQUENCE_START));
         assertThat(sys.apply(new Action.WriteMemory(Layout.SEQUENCE_START + 7, 1)))
-                .containsExactly(new Observation.Fault(Observation.FaultKind.WRITE_EXECUTE_ONLY, Layout.SEQUENCE_START + 7));
+                .containsExactly(
+                        new Observation.Fault(Observation.FaultKind.WRITE_EXECUTE_ONLY, Layout.SEQUENCE_START + 7));
         assertThat(sys.apply(new Action.ReadMemory(0x8000))).containsExactly(new Observation.MemoryRead(0x8000, 0));
     }
 
     @Test
     void aSecretEqualToTheErasureConstantIsRefused() {
-        assertThatThrownBy(() -> new InterruptsSystem(E)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new InterruptsSystem(E))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("INT-5");
     }
 
@@ -86,7 +91,8 @@ class InterruptsSystemTest {
     void anInterruptOutsideTheSequenceIsForwardedUntouched() {
         InterruptsSystem sys = new InterruptsSystem(SECRET);
         sys.apply(new Action.SetRegister(Reg.R1, 77));
-        Observation.VirtualInterrupt vi = (Observation.VirtualInterrupt) sys.apply(new Action.Arrive(Cause.EXCEPTION, 14)).get(0);
+        Observation.VirtualInterrupt vi = (Observation.VirtualInterrupt)
+                sys.apply(new Action.Arrive(Cause.EXCEPTION, 14)).get(0);
         assertThat(vi.registers().get(Reg.R1)).isEqualTo(77);
         assertThat(vi.cause()).isEqualTo(Cause.EXCEPTION);
     }
@@ -97,11 +103,13 @@ class InterruptsSystemTest {
         for (int i = 0; i < 3; i++) {
             sys.apply(EXEC);
         }
-        Observation.VirtualInterrupt vi = (Observation.VirtualInterrupt) sys.apply(new Action.Arrive(Cause.INTERRUPT, 1)).get(0);
+        Observation.VirtualInterrupt vi = (Observation.VirtualInterrupt)
+                sys.apply(new Action.Arrive(Cause.INTERRUPT, 1)).get(0);
         assertThat(vi.registers()).doesNotContainValue(SECRET);
         assertThat(vi.registers().get(Reg.R1) ^ E).isEqualTo(SECRET);
         sys.apply(new Action.Return());
-        Observation.VirtualInterrupt again = (Observation.VirtualInterrupt) sys.apply(new Action.Arrive(Cause.INTERRUPT, 2)).get(0);
+        Observation.VirtualInterrupt again = (Observation.VirtualInterrupt)
+                sys.apply(new Action.Arrive(Cause.INTERRUPT, 2)).get(0);
         assertThat(again.registers()).doesNotContainValue(SECRET);
     }
 
@@ -109,14 +117,17 @@ class InterruptsSystemTest {
     void randomActionsRefineTheModelStepByStep() {
         Random random = new Random(7);
         long[] addresses = {0x8000, 0x8001, 0x2003, 0x1000, 0x1003, 0x1FFF, 0x5000, 0xFFFF_FFFFL};
-        long[] targets = {Layout.SEQUENCE_START, Layout.SEQUENCE_COMPARE, Layout.SEQUENCE_HYPERCALL, 0x1010, 0x2004, 0x8000};
+        long[] targets = {
+            Layout.SEQUENCE_START, Layout.SEQUENCE_COMPARE, Layout.SEQUENCE_HYPERCALL, 0x1010, 0x2004, 0x8000
+        };
         for (int run = 0; run < 20; run++) {
             InterruptsSystem sys = new InterruptsSystem(SECRET + run);
             State model = sys.abstractState();
             List<Action> done = new ArrayList<>();
             for (int i = 0; i < 150; i++) {
                 Action a = switch (random.nextInt(10)) {
-                    case 0 -> new Action.Arrive(random.nextBoolean() ? Cause.INTERRUPT : Cause.EXCEPTION, random.nextInt(4));
+                    case 0 ->
+                        new Action.Arrive(random.nextBoolean() ? Cause.INTERRUPT : Cause.EXCEPTION, random.nextInt(4));
                     case 1 -> new Action.Return();
                     case 2 -> new Action.ReadMemory(addresses[random.nextInt(addresses.length)]);
                     case 3 -> new Action.WriteMemory(addresses[random.nextInt(addresses.length)], random.nextInt(3));

@@ -56,7 +56,8 @@ class GuestPageWalkTest {
     @Test
     void mappedPageIsReadWritableAndExecutable() {
         assertThat(write(VA + 5)).containsExactly(new Completed(CPU, AccessKind.WRITE, VA + 5, 1));
-        assertThat(system.hypervisor().read(CPU, VA + 5, 1)).containsExactly(new ValueRead(CPU, VA + 5, Bytes.ofInts(1)));
+        assertThat(system.hypervisor().read(CPU, VA + 5, 1))
+                .containsExactly(new ValueRead(CPU, VA + 5, Bytes.ofInts(1)));
         assertThat(system.hypervisor().execute(CPU, VA)).containsExactly(new Completed(CPU, AccessKind.EXECUTE, VA, 1));
         assertThat(cpu.instructionPointer()).isEqualTo(VA);
     }

@@ -36,7 +36,8 @@ class HostMemoryTest {
         system.guestOs().map(cr3, va, high, PagePermissions.KERNEL_DATA);
         assertThat(system.hypervisor().write(cpu, va + 3, Bytes.ofInts(9)))
                 .containsExactly(new Completed(cpu, AccessKind.WRITE, va + 3, 1));
-        assertThat(system.hypervisor().read(cpu, va + 3, 1)).containsExactly(new ValueRead(cpu, va + 3, Bytes.ofInts(9)));
+        assertThat(system.hypervisor().read(cpu, va + 3, 1))
+                .containsExactly(new ValueRead(cpu, va + 3, Bytes.ofInts(9)));
         // Root + 3 guest tables + 4 nested levels for the tables + 3 nested levels and one frame for the page.
         assertThat(system.machine().memory().materialisedFrames()).isLessThan(20);
         assertThat(system.machine().memory().allocatedFrames()).isLessThan(20);

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class NestedPageTableTest {
     private final HostMemory memory = new HostMemory(1L << 30);
-    private final NestedPageTable npt = NestedPageTable.create(memory, ViewId.DEFAULT).orElseThrow();
+    private final NestedPageTable npt =
+            NestedPageTable.create(memory, ViewId.DEFAULT).orElseThrow();
 
     @Test
     void unmappedAddressIsNotPresent() {
@@ -52,7 +53,8 @@ class NestedPageTableTest {
     void addressesBeyondFortyEightBitsAreNotPresent() {
         assertThat(npt.translate(1L << 48, AccessKind.READ))
                 .isEqualTo(new NestedWalk.Violation(NestedViolationCause.NOT_PRESENT));
-        assertThat(npt.map(new GuestPhysicalPage(1L << 36), memory.allocateFrame().orElseThrow(), NestedPermissions.RWX))
+        assertThat(npt.map(
+                        new GuestPhysicalPage(1L << 36), memory.allocateFrame().orElseThrow(), NestedPermissions.RWX))
                 .isFalse();
     }
 
@@ -61,7 +63,8 @@ class NestedPageTableTest {
         HostMemory tiny = new HostMemory(3);
         NestedPageTable small = NestedPageTable.create(tiny, ViewId.DEFAULT).orElseThrow();
         long frame = tiny.allocateFrame().orElseThrow();
-        assertThat(small.map(new GuestPhysicalPage(1), frame, NestedPermissions.RWX)).isFalse();
+        assertThat(small.map(new GuestPhysicalPage(1), frame, NestedPermissions.RWX))
+                .isFalse();
         assertThat(small.translate(0x1000, AccessKind.READ))
                 .isEqualTo(new NestedWalk.Violation(NestedViolationCause.NOT_PRESENT));
     }

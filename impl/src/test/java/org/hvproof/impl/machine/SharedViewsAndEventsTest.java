@@ -25,8 +25,15 @@ class SharedViewsAndEventsTest {
         hypervisor.shareFrames(second, ViewId.DEFAULT);
         GuestPhysicalPage page = new GuestPhysicalPage(7);
         assertThat(hypervisor.populate(second, page)).isTrue();
-        long frame = hypervisor.machine().view(second).orElseThrow().leaf(page).orElseThrow().hostFrame();
-        assertThat(hypervisor.machine().defaultView().leaf(page).orElseThrow().hostFrame()).isEqualTo(frame);
+        long frame = hypervisor
+                .machine()
+                .view(second)
+                .orElseThrow()
+                .leaf(page)
+                .orElseThrow()
+                .hostFrame();
+        assertThat(hypervisor.machine().defaultView().leaf(page).orElseThrow().hostFrame())
+                .isEqualTo(frame);
     }
 
     @Test
@@ -36,7 +43,13 @@ class SharedViewsAndEventsTest {
         hypervisor.populate(second, page);
         hypervisor.populate(ViewId.DEFAULT, page);
         assertThat(hypervisor.machine().defaultView().leaf(page).orElseThrow().hostFrame())
-                .isNotEqualTo(hypervisor.machine().view(second).orElseThrow().leaf(page).orElseThrow().hostFrame());
+                .isNotEqualTo(hypervisor
+                        .machine()
+                        .view(second)
+                        .orElseThrow()
+                        .leaf(page)
+                        .orElseThrow()
+                        .hostFrame());
     }
 
     @Test
@@ -46,8 +59,12 @@ class SharedViewsAndEventsTest {
         hypervisor.addEventHandler((cpu, e) -> heard.add("b " + e.kind()));
         assertThat(hypervisor.interrupt(CPU, 32)).isEmpty();
         assertThat(hypervisor.exception(CPU, 14)).isEmpty();
-        assertThat(heard).containsExactly("a " + new VcpuEvent(VcpuEvent.Kind.INTERRUPT, 32), "b INTERRUPT",
-                "a " + new VcpuEvent(VcpuEvent.Kind.EXCEPTION, 14), "b EXCEPTION");
+        assertThat(heard)
+                .containsExactly(
+                        "a " + new VcpuEvent(VcpuEvent.Kind.INTERRUPT, 32),
+                        "b INTERRUPT",
+                        "a " + new VcpuEvent(VcpuEvent.Kind.EXCEPTION, 14),
+                        "b EXCEPTION");
         assertThat(hypervisor.interrupt(new VCpu(5), 32)).containsExactly(new Refused(ErrorCode.NO_SUCH_VCPU));
     }
 
@@ -68,7 +85,8 @@ class SharedViewsAndEventsTest {
         });
         cpu.setPrivilege(Privilege.USER);
         cpu.setRegister(0, 7);
-        assertThat(hypervisor.hypercall(CPU)).containsExactly(new HypercallResult(CPU, 7, ErrorCode.PERMISSION_DENIED.code()));
+        assertThat(hypervisor.hypercall(CPU))
+                .containsExactly(new HypercallResult(CPU, 7, ErrorCode.PERMISSION_DENIED.code()));
         cpu.setRegister(0, 8);
         assertThat(hypervisor.hypercall(CPU)).containsExactly(new HypercallResult(CPU, 8, 42));
     }

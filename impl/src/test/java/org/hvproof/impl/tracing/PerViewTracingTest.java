@@ -72,6 +72,7 @@ class PerViewTracingTest {
 
     @Test
     void aTraceInAViewThatDoesNotExistIsRefused() {
-        assertThat(tracing.addTrace(new ViewId("nowhere"), OWNER, PAGE)).containsExactly(new Refused(ErrorCode.INVALID_ARGUMENT));
+        assertThat(tracing.addTrace(new ViewId("nowhere"), OWNER, PAGE))
+                .containsExactly(new Refused(ErrorCode.INVALID_ARGUMENT));
     }
 }

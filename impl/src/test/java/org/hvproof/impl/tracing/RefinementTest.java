@@ -99,7 +99,9 @@ class RefinementTest {
             TracingState before = machine.abstractState();
             List<Observation> seen = machine.apply(action);
             assertThat(seen).as("observations of step %d: %s", step, action).isEqualTo(expected.observations());
-            assertThat(machine.abstractState()).as("state after step %d: %s", step, action).isEqualTo(expected.next());
+            assertThat(machine.abstractState())
+                    .as("state after step %d: %s", step, action)
+                    .isEqualTo(expected.next());
             TracingInvariants.check(new TracingTransition(before, action, machine.abstractState(), seen));
             model = expected.next();
             step++;
@@ -124,8 +126,8 @@ class RefinementTest {
             List<Observation> seen = machine.apply(action);
             TracingState after = machine.abstractState();
             refinementBroke |= !seen.equals(expected.observations()) || !after.equals(expected.next());
-            invariantBroke |= TracingInvariants.evaluate(new TracingTransition(before, action, after, seen))
-                    .stream().anyMatch(r -> !r.holds());
+            invariantBroke |= TracingInvariants.evaluate(new TracingTransition(before, action, after, seen)).stream()
+                    .anyMatch(r -> !r.holds());
             model = expected.next();
         }
         assertThat(refinementBroke).as("refinement catches " + flaw).isTrue();

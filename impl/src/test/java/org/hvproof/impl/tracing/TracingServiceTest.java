@@ -46,8 +46,8 @@ class TracingServiceTest {
     @Test
     void tracedWriteIsNotifiedThenCompleted() {
         system.apply(new AddTrace(ALICE, P));
-        assertThat(system.apply(new GuestWrite(CPU, VA + 100, Bytes.ofInts(1, 2, 3)))).containsExactly(
-                new Notification(CPU, P, 100, 3), new Completed(CPU, AccessKind.WRITE, VA + 100, 3));
+        assertThat(system.apply(new GuestWrite(CPU, VA + 100, Bytes.ofInts(1, 2, 3))))
+                .containsExactly(new Notification(CPU, P, 100, 3), new Completed(CPU, AccessKind.WRITE, VA + 100, 3));
         assertThat(system.apply(new GuestRead(CPU, VA + 100, 3)))
                 .containsExactly(new ValueRead(CPU, VA + 100, Bytes.ofInts(1, 2, 3)));
     }
@@ -62,9 +62,21 @@ class TracingServiceTest {
     @Test
     void aTraceIsAClearedNestedWriteBit() {
         system.apply(new AddTrace(ALICE, P));
-        assertThat(system.machine().defaultView().leaf(P).orElseThrow().permissions().write()).isFalse();
+        assertThat(system.machine()
+                        .defaultView()
+                        .leaf(P)
+                        .orElseThrow()
+                        .permissions()
+                        .write())
+                .isFalse();
         system.apply(new RemoveTrace(ALICE, P));
-        assertThat(system.machine().defaultView().leaf(P).orElseThrow().permissions().write()).isTrue();
+        assertThat(system.machine()
+                        .defaultView()
+                        .leaf(P)
+                        .orElseThrow()
+                        .permissions()
+                        .write())
+                .isTrue();
     }
 
     @Test
@@ -72,7 +84,8 @@ class TracingServiceTest {
         system.apply(new AddTrace(ALICE, P));
         system.apply(new AddTrace(BOB, P));
         assertThat(system.apply(new RemoveTrace(ALICE, P))).isEmpty();
-        assertThat(system.apply(new GuestWrite(CPU, VA, Bytes.ofInts(1)))).first()
+        assertThat(system.apply(new GuestWrite(CPU, VA, Bytes.ofInts(1))))
+                .first()
                 .isEqualTo(new Notification(CPU, P, 0, 1));
         system.apply(new RemoveTrace(BOB, P));
         assertThat(system.apply(new GuestWrite(CPU, VA, Bytes.ofInts(2))))
@@ -92,9 +105,11 @@ class TracingServiceTest {
         system.apply(new AddTrace(ALICE, P));
         system.apply(new AddTrace(BOB, Q));
         long va = VA + 4094;
-        assertThat(system.apply(new GuestWrite(CPU, va, Bytes.ofInts(1, 2, 3, 4, 5)))).containsExactly(
-                new Notification(CPU, P, 4094, 2), new Notification(CPU, Q, 0, 3),
-                new Completed(CPU, AccessKind.WRITE, va, 5));
+        assertThat(system.apply(new GuestWrite(CPU, va, Bytes.ofInts(1, 2, 3, 4, 5))))
+                .containsExactly(
+                        new Notification(CPU, P, 4094, 2),
+                        new Notification(CPU, Q, 0, 3),
+                        new Completed(CPU, AccessKind.WRITE, va, 5));
         assertThat(system.apply(new GuestRead(CPU, va, 5)))
                 .containsExactly(new ValueRead(CPU, va, Bytes.ofInts(1, 2, 3, 4, 5)));
     }

@@ -28,7 +28,8 @@ class ProtectedPageTreeTest {
     private final TreeSystem sys = new TreeSystem(CFG, 2, TreeImplFlaw.NONE);
 
     private RequestCode protect(long page, long count, AlertAction action) {
-        return TreeSystem.requestCodes(sys.protect(page * PAGE, count * PAGE, action.requestCode())).get(0);
+        return TreeSystem.requestCodes(sys.protect(page * PAGE, count * PAGE, action.requestCode()))
+                .get(0);
     }
 
     private List<Observation> write(long page, int value) {
@@ -36,8 +37,10 @@ class ProtectedPageTreeTest {
     }
 
     private static List<TreeObservation.Alert> alerts(List<Observation> seen) {
-        return TreeSystem.treeObservations(seen).stream().filter(TreeObservation.Alert.class::isInstance)
-                .map(TreeObservation.Alert.class::cast).toList();
+        return TreeSystem.treeObservations(seen).stream()
+                .filter(TreeObservation.Alert.class::isInstance)
+                .map(TreeObservation.Alert.class::cast)
+                .toList();
     }
 
     @Test
@@ -46,7 +49,8 @@ class ProtectedPageTreeTest {
         TreeState s = sys.abstractState();
         assertThat(s.base().rootPage()).contains(CFG.poolFirst());
         assertThat(s.traced()).containsExactly(10L, CFG.poolFirst());
-        assertThat(sys.tracing().isTraced(new org.hvproof.model.common.GuestPhysicalPage(CFG.poolFirst()))).isTrue();
+        assertThat(sys.tracing().isTraced(new org.hvproof.model.common.GuestPhysicalPage(CFG.poolFirst())))
+                .isTrue();
     }
 
     @Test
@@ -54,15 +58,17 @@ class ProtectedPageTreeTest {
         protect(10, 1, AlertAction.BLOCK);
         List<Observation> seen = write(10, 0x77);
         assertThat(seen).anyMatch(Notification.class::isInstance).anyMatch(Completed.class::isInstance);
-        assertThat(alerts(seen)).containsExactly(new TreeObservation.Alert(10, Cause.MAPPED_PAGE, AlertAction.BLOCK,
-                new Writer(1, 0x4242, 3)));
+        assertThat(alerts(seen))
+                .containsExactly(
+                        new TreeObservation.Alert(10, Cause.MAPPED_PAGE, AlertAction.BLOCK, new Writer(1, 0x4242, 3)));
         assertThat(sys.guestPage(10)[16]).isZero();
     }
 
     @Test
     void aRecordAndAllowWriteAlertsAndLands() {
         protect(11, 1, AlertAction.RECORD_AND_ALLOW);
-        assertThat(alerts(write(11, 0x77))).extracting(TreeObservation.Alert::action)
+        assertThat(alerts(write(11, 0x77)))
+                .extracting(TreeObservation.Alert::action)
                 .containsExactly(AlertAction.RECORD_AND_ALLOW);
         assertThat(sys.guestPage(11)[16]).isEqualTo((byte) 0x77);
     }
@@ -71,7 +77,8 @@ class ProtectedPageTreeTest {
     void aWriteToANodePageGetsTheNodeAlertAndCannotChangeTheNode() {
         protect(10, 1, AlertAction.RECORD_AND_ALLOW);
         TreeState before = sys.abstractState();
-        assertThat(alerts(write(CFG.poolFirst(), 0x55))).extracting(TreeObservation.Alert::cause)
+        assertThat(alerts(write(CFG.poolFirst(), 0x55)))
+                .extracting(TreeObservation.Alert::cause)
                 .containsExactly(Cause.NODE_PAGE);
         assertThat(sys.abstractState()).isEqualTo(before);
     }
@@ -120,13 +127,16 @@ class ProtectedPageTreeTest {
             assertThat(TreeSystem.treeObservations(seen)).as("step %d %s", i, a).isEqualTo(step.observations());
             TreeState abs = sys.abstractState();
             assertThat(abs).as("step %d %s", i, a).isEqualTo(step.next());
-            Invariants.all(abs).forEach(v -> assertThat(v.holds()).as(v.toString()).isTrue());
+            Invariants.all(abs)
+                    .forEach(v -> assertThat(v.holds()).as(v.toString()).isTrue());
             state = step.next();
             maxDepth = Math.max(maxDepth, state.depth());
             long w = rnd.nextInt((int) CFG.guestPages());
             TreeAction.GuestWrite gw = new TreeAction.GuestWrite(new Writer(0, 0x100, 0), w * PAGE + 8);
             List<Observation> ws = sys.write(0, Privilege.KERNEL, 0x100, w * PAGE + 8, Bytes.ofInts(9));
-            assertThat(TreeSystem.treeObservations(ws)).as("write %d", w).isEqualTo(model.step(state, gw).observations());
+            assertThat(TreeSystem.treeObservations(ws))
+                    .as("write %d", w)
+                    .isEqualTo(model.step(state, gw).observations());
         }
         assertThat(maxDepth).isGreaterThanOrEqualTo(2);
     }

@@ -1,8 +1,7 @@
 package org.hvproof.model.common;
 
 /** A general-protection fault delivered to the guest: the access was malformed before translation. */
-public record GeneralProtection(VCpu vcpu, long virtualAddress, GeneralProtectionCause cause)
-        implements Observation {
+public record GeneralProtection(VCpu vcpu, long virtualAddress, GeneralProtectionCause cause) implements Observation {
     @Override
     public String toString() {
         return "GeneralProtection[" + vcpu + ", va=0x" + Long.toHexString(virtualAddress) + ", " + cause + "]";

@@ -5,8 +5,7 @@ public final class GuestVirtualAddresses {
     /** Bits of a virtual address that 4-level paging translates. */
     public static final int WIDTH = 48;
 
-    private GuestVirtualAddresses() {
-    }
+    private GuestVirtualAddresses() {}
 
     /** Whether bits 63..47 all equal bit 47, as 4-level paging requires of every address used. */
     public static boolean isCanonical(long va) {

@@ -1,5 +1,4 @@
 package org.hvproof.model.common;
 
 /** The status a hypercall returned to the guest (0 on success, an {@link ErrorCode} otherwise). */
-public record HypercallResult(VCpu vcpu, long number, long status) implements Observation {
-}
+public record HypercallResult(VCpu vcpu, long number, long status) implements Observation {}

@@ -20,7 +20,8 @@ public record Invariant<T>(String name, String claim, Function<T, Optional<Strin
 
     /** Evaluates the invariant on {@code subject}. */
     public InvariantResult evaluate(T subject) {
-        return violation.apply(subject)
+        return violation
+                .apply(subject)
                 .map(why -> new InvariantResult(name, false, why))
                 .orElseGet(() -> InvariantResult.holds(name));
     }

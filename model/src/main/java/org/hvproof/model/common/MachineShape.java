@@ -10,8 +10,7 @@ package org.hvproof.model.common;
  * @param pageTablePoolFirst first page of the page-table pool
  * @param pageTablePoolPages pages in the page-table pool (at least one per vCPU for its root)
  */
-public record MachineShape(int vcpuCount, long guestPhysicalPages, long pageTablePoolFirst,
-                           long pageTablePoolPages) {
+public record MachineShape(int vcpuCount, long guestPhysicalPages, long pageTablePoolFirst, long pageTablePoolPages) {
     /** Largest guest a 4-level nested page table covers: 2^48 bytes. */
     public static final long MAX_GUEST_PHYSICAL_PAGES = 1L << 36;
 
@@ -23,7 +22,8 @@ public record MachineShape(int vcpuCount, long guestPhysicalPages, long pageTabl
         if (guestPhysicalPages < 1 || guestPhysicalPages > MAX_GUEST_PHYSICAL_PAGES) {
             throw new IllegalArgumentException("guestPhysicalPages must be in [1, 2^36], was " + guestPhysicalPages);
         }
-        if (pageTablePoolPages < vcpuCount || pageTablePoolFirst < 0
+        if (pageTablePoolPages < vcpuCount
+                || pageTablePoolFirst < 0
                 || pageTablePoolFirst > guestPhysicalPages - pageTablePoolPages) {
             throw new IllegalArgumentException("page-table pool [" + pageTablePoolFirst + ", +" + pageTablePoolPages
                     + ") must lie in guest memory and hold one root per vCPU");

@@ -5,5 +5,4 @@ package org.hvproof.model.common;
  * result. Model and implementation return the same records, so refinement is {@code equals}.
  * Not sealed, so that later mechanisms can add their own kinds (alerts, virtual interrupts).
  */
-public interface Observation {
-}
+public interface Observation {}

@@ -1,37 +1,36 @@
 package org.hvproof.model.domains;
 
 import java.util.Map;
-
 import org.hvproof.model.domains.Ids.GuestPage;
 import org.hvproof.model.domains.Ids.VirtualPage;
 
 /** What a vCPU's code (or an interrupt) can do. A vCPU index out of range faults. */
 public sealed interface Action {
-  /** The vCPU the action is on. */
-  int vcpu();
+    /** The vCPU the action is on. */
+    int vcpu();
 
-  /** Jump or call to a guest-physical address (root code into a secure region traps to the hypervisor). */
-  record Jump(int vcpu, GuestPage target) implements Action {}
+    /** Jump or call to a guest-physical address (root code into a secure region traps to the hypervisor). */
+    record Jump(int vcpu, GuestPage target) implements Action {}
 
-  /** Secure code leaves through the exit gate. */
-  record ExitGate(int vcpu) implements Action {}
+    /** Secure code leaves through the exit gate. */
+    record ExitGate(int vcpu) implements Action {}
 
-  /** An interrupt arrives at the vCPU; the root domain's handler receives it. */
-  record Interrupt(int vcpu, int vector) implements Action {}
+    /** An interrupt arrives at the vCPU; the root domain's handler receives it. */
+    record Interrupt(int vcpu, int vector) implements Action {}
 
-  /** The running code loads a guest page-table pointer of its choice. */
-  record LoadPtRoot(int vcpu, GuestPage ptRoot) implements Action {}
+    /** The running code loads a guest page-table pointer of its choice. */
+    record LoadPtRoot(int vcpu, GuestPage ptRoot) implements Action {}
 
-  /** The running code puts a value in its register (secure code: a secret). */
-  record SetRegister(int vcpu, long value) implements Action {}
+    /** The running code puts a value in its register (secure code: a secret). */
+    record SetRegister(int vcpu, long value) implements Action {}
 
-  /** Read through a virtual page into the register. */
-  record Read(int vcpu, VirtualPage page) implements Action {}
+    /** Read through a virtual page into the register. */
+    record Read(int vcpu, VirtualPage page) implements Action {}
 
-  /** Write the register and page-table entries of the writer's choice through a virtual page. */
-  record Write(int vcpu, VirtualPage page, Map<VirtualPage, GuestPage> entries) implements Action {
-    public Write {
-      entries = Map.copyOf(entries);
+    /** Write the register and page-table entries of the writer's choice through a virtual page. */
+    record Write(int vcpu, VirtualPage page, Map<VirtualPage, GuestPage> entries) implements Action {
+        public Write {
+            entries = Map.copyOf(entries);
+        }
     }
-  }
 }

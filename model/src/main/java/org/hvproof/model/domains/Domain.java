@@ -2,7 +2,6 @@ package org.hvproof.model.domains;
 
 import java.util.Map;
 import java.util.Set;
-
 import org.hvproof.model.domains.Ids.DomainId;
 import org.hvproof.model.domains.Ids.Frame;
 import org.hvproof.model.domains.Ids.GuestPage;
@@ -16,18 +15,20 @@ import org.hvproof.model.domains.Ids.GuestPage;
  * @param npt its nested page table, guest-physical page to host frame
  * @param gates registered entry addresses (empty for the root domain)
  */
-public record Domain(DomainId id, Set<GuestPage> region, GuestPage gptRoot, Map<GuestPage, Frame> npt, Set<GuestPage> gates) {
-  public Domain {
-    region = Set.copyOf(region);
-    npt = Map.copyOf(npt);
-    gates = Set.copyOf(gates);
-    if (!region.contains(gptRoot) || !region.containsAll(gates)) {
-      throw new IllegalArgumentException("domain " + id + ": page-table root and gates must lie in its region " + region);
+public record Domain(
+        DomainId id, Set<GuestPage> region, GuestPage gptRoot, Map<GuestPage, Frame> npt, Set<GuestPage> gates) {
+    public Domain {
+        region = Set.copyOf(region);
+        npt = Map.copyOf(npt);
+        gates = Set.copyOf(gates);
+        if (!region.contains(gptRoot) || !region.containsAll(gates)) {
+            throw new IllegalArgumentException(
+                    "domain " + id + ": page-table root and gates must lie in its region " + region);
+        }
     }
-  }
 
-  /** The frames its own region maps to. */
-  public Set<Frame> frames() {
-    return Set.copyOf(region.stream().filter(npt::containsKey).map(npt::get).toList());
-  }
+    /** The frames its own region maps to. */
+    public Set<Frame> frames() {
+        return Set.copyOf(region.stream().filter(npt::containsKey).map(npt::get).toList());
+    }
 }

@@ -5,12 +5,12 @@ package org.hvproof.model.domains;
  * read only by {@code Domains.step(State, Action, Set)} and {@link Domains#withFlaws}.
  */
 public enum DomainFlaw {
-  /** One secure frame stays mapped in the root NPT (breaks PD-1, PD-3). Applied to the setup by {@link Domains#withFlaws}. */
-  SECURE_FRAME_LEFT_IN_ROOT_NPT,
-  /** Transitions switch the guest page-table pointer but not the NPT pointer (breaks PD-2, PD-1). */
-  SWITCH_ONLY_GUEST_PT_ROOT,
-  /** The gate check also accepts the address after a gate (breaks PD-4). */
-  GATE_CHECK_ACCEPTS_NEXT_ADDRESS,
-  /** Leaving secure code keeps its register (breaks the two-run confidentiality of PD-1). */
-  LEAVE_WITHOUT_CLEARING_REGISTER
+    /** One secure frame stays mapped in the root NPT (breaks PD-1, PD-3). Applied to the setup by {@link Domains#withFlaws}. */
+    SECURE_FRAME_LEFT_IN_ROOT_NPT,
+    /** Transitions switch the guest page-table pointer but not the NPT pointer (breaks PD-2, PD-1). */
+    SWITCH_ONLY_GUEST_PT_ROOT,
+    /** The gate check also accepts the address after a gate (breaks PD-4). */
+    GATE_CHECK_ACCEPTS_NEXT_ADDRESS,
+    /** Leaving secure code keeps its register (breaks the two-run confidentiality of PD-1). */
+    LEAVE_WITHOUT_CLEARING_REGISTER
 }

@@ -6,58 +6,61 @@ package org.hvproof.model.domains;
  * such states low-equivalent, with equal {@link RootView}s, under the same action.
  */
 public final class LowEquivalence {
-  private LowEquivalence() {}
+    private LowEquivalence() {}
 
-  /** True when the root domain cannot tell the two states apart, now or later. */
-  public static boolean equivalent(State a, State b) {
-    if (!a.domains().equals(b.domains()) || a.vcpus().size() != b.vcpus().size()) {
-      return false;
+    /** True when the root domain cannot tell the two states apart, now or later. */
+    public static boolean equivalent(State a, State b) {
+        if (!a.domains().equals(b.domains()) || a.vcpus().size() != b.vcpus().size()) {
+            return false;
+        }
+        if (!RootView.rootFrames(a).equals(RootView.rootFrames(b))
+                || !a.frames().keySet().equals(b.frames().keySet())) {
+            return false;
+        }
+        for (int i = 0; i < a.vcpus().size(); i++) {
+            VCpu x = a.vcpus().get(i);
+            VCpu y = b.vcpus().get(i);
+            boolean same = x.domain().isRoot()
+                    ? x.equals(y)
+                    : x.domain().equals(y.domain())
+                            && x.ptRoot().equals(y.ptRoot())
+                            && x.nptOf().equals(y.nptOf())
+                            && java.util.Objects.equals(x.saved(), y.saved());
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
     }
-    if (!RootView.rootFrames(a).equals(RootView.rootFrames(b)) || !a.frames().keySet().equals(b.frames().keySet())) {
-      return false;
-    }
-    for (int i = 0; i < a.vcpus().size(); i++) {
-      VCpu x = a.vcpus().get(i);
-      VCpu y = b.vcpus().get(i);
-      boolean same = x.domain().isRoot()
-          ? x.equals(y)
-          : x.domain().equals(y.domain()) && x.ptRoot().equals(y.ptRoot()) && x.nptOf().equals(y.nptOf())
-              && java.util.Objects.equals(x.saved(), y.saved());
-      if (!same) {
-        return false;
-      }
-    }
-    return true;
-  }
 
-  /** The two steps look the same to the root domain. */
-  public static boolean viewsEqual(Step a, Step b) {
-    return RootView.of(a).equals(RootView.of(b));
-  }
-
-  /** Serval's check, part one: reflexive on this state. */
-  public static boolean reflexiveOn(State s) {
-    return equivalent(s, s);
-  }
-
-  /**
-   * Serval's check, part two (non-vacuity): it relates two guests whose secure domains hold
-   * different data, and still does once a vCPU has entered the secure domain and loaded a
-   * secret into its register.
-   */
-  public static boolean relatesDifferentSecureContents(long secureA, long secureB) {
-    if (secureA == secureB) {
-      throw new IllegalArgumentException("need two different secure contents, got " + secureA + " twice");
+    /** The two steps look the same to the root domain. */
+    public static boolean viewsEqual(Step a, Step b) {
+        return RootView.of(a).equals(RootView.of(b));
     }
-    State a = State.example(1, 1, secureA);
-    State b = State.example(1, 1, secureB);
-    if (a.frames().equals(b.frames()) || !equivalent(a, b)) {
-      return false;
+
+    /** Serval's check, part one: reflexive on this state. */
+    public static boolean reflexiveOn(State s) {
+        return equivalent(s, s);
     }
-    Action enter = new Action.Jump(0, new Ids.GuestPage(17));
-    Action read = new Action.Read(0, new Ids.VirtualPage(2));
-    State a2 = Domains.step(Domains.step(a, enter).next(), read).next();
-    State b2 = Domains.step(Domains.step(b, enter).next(), read).next();
-    return a2.vcpus().get(0).register() != b2.vcpus().get(0).register() && equivalent(a2, b2);
-  }
+
+    /**
+     * Serval's check, part two (non-vacuity): it relates two guests whose secure domains hold
+     * different data, and still does once a vCPU has entered the secure domain and loaded a
+     * secret into its register.
+     */
+    public static boolean relatesDifferentSecureContents(long secureA, long secureB) {
+        if (secureA == secureB) {
+            throw new IllegalArgumentException("need two different secure contents, got " + secureA + " twice");
+        }
+        State a = State.example(1, 1, secureA);
+        State b = State.example(1, 1, secureB);
+        if (a.frames().equals(b.frames()) || !equivalent(a, b)) {
+            return false;
+        }
+        Action enter = new Action.Jump(0, new Ids.GuestPage(17));
+        Action read = new Action.Read(0, new Ids.VirtualPage(2));
+        State a2 = Domains.step(Domains.step(a, enter).next(), read).next();
+        State b2 = Domains.step(Domains.step(b, enter).next(), read).next();
+        return a2.vcpus().get(0).register() != b2.vcpus().get(0).register() && equivalent(a2, b2);
+    }
 }

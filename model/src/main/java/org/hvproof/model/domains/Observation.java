@@ -4,24 +4,28 @@ import org.hvproof.model.domains.Ids.DomainId;
 
 /** What one step shows; {@code domain} is the domain whose code saw it. */
 public sealed interface Observation {
-  int vcpu();
+    int vcpu();
 
-  DomainId domain();
+    DomainId domain();
 
-  /** A read returned a value. */
-  record ReadValue(int vcpu, DomainId domain, long value) implements Observation {}
+    /** A read returned a value. */
+    record ReadValue(int vcpu, DomainId domain, long value) implements Observation {}
 
-  /** An access or transfer faulted; nothing changed. */
-  record Fault(int vcpu, DomainId domain, FaultKind kind) implements Observation {}
+    /** An access or transfer faulted; nothing changed. */
+    record Fault(int vcpu, DomainId domain, FaultKind kind) implements Observation {}
 
-  /** The vCPU entered secure domain {@code into} through a gate (root sees its call leave). */
-  record Entered(int vcpu, DomainId domain, DomainId into) implements Observation {}
+    /** The vCPU entered secure domain {@code into} through a gate (root sees its call leave). */
+    record Entered(int vcpu, DomainId domain, DomainId into) implements Observation {}
 
-  /** The vCPU came back to root (from {@code domain}) by exit or interrupt. */
-  record Returned(int vcpu, DomainId domain, boolean byInterrupt, long register) implements Observation {}
+    /** The vCPU came back to root (from {@code domain}) by exit or interrupt. */
+    record Returned(int vcpu, DomainId domain, boolean byInterrupt, long register) implements Observation {}
 
-  /** Why an action faulted. */
-  enum FaultKind {
-    NO_SUCH_VCPU, NOT_A_GATE, NOT_MAPPED, NOT_IN_SECURE_DOMAIN, NOT_IN_ROOT_DOMAIN
-  }
+    /** Why an action faulted. */
+    enum FaultKind {
+        NO_SUCH_VCPU,
+        NOT_A_GATE,
+        NOT_MAPPED,
+        NOT_IN_SECURE_DOMAIN,
+        NOT_IN_ROOT_DOMAIN
+    }
 }

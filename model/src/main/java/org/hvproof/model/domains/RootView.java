@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.hvproof.model.domains.Ids.Frame;
 
 /**
@@ -16,40 +15,40 @@ import org.hvproof.model.domains.Ids.Frame;
  */
 public record RootView(List<Observation> events, Map<Frame, FrameContent> rootFrames, List<Object> vcpus) {
 
-  public RootView {
-    events = List.copyOf(events);
-    rootFrames = Map.copyOf(rootFrames);
-    vcpus = List.copyOf(vcpus);
-  }
-
-  /** The root domain's view of one step. */
-  public static RootView of(Step step) {
-    List<Observation> events = new ArrayList<>();
-    for (Observation o : step.observations()) {
-      if (o.domain().isRoot() || o instanceof Observation.Returned) {
-        events.add(o);
-      }
+    public RootView {
+        events = List.copyOf(events);
+        rootFrames = Map.copyOf(rootFrames);
+        vcpus = List.copyOf(vcpus);
     }
-    return new RootView(events, rootFrames(step.next()), vcpus(step.next()));
-  }
 
-  static Map<Frame, FrameContent> rootFrames(State s) {
-    Set<Frame> secure = s.secureFrames();
-    Map<Frame, FrameContent> out = new HashMap<>();
-    s.frames().forEach((f, c) -> {
-      if (!secure.contains(f)) {
-        out.put(f, c);
-      }
-    });
-    return out;
-  }
-
-  /** Root vCPUs whole; secure vCPUs only as "away in domain d". */
-  static List<Object> vcpus(State s) {
-    List<Object> out = new ArrayList<>();
-    for (VCpu c : s.vcpus()) {
-      out.add(c.domain().isRoot() ? c : c.domain());
+    /** The root domain's view of one step. */
+    public static RootView of(Step step) {
+        List<Observation> events = new ArrayList<>();
+        for (Observation o : step.observations()) {
+            if (o.domain().isRoot() || o instanceof Observation.Returned) {
+                events.add(o);
+            }
+        }
+        return new RootView(events, rootFrames(step.next()), vcpus(step.next()));
     }
-    return out;
-  }
+
+    static Map<Frame, FrameContent> rootFrames(State s) {
+        Set<Frame> secure = s.secureFrames();
+        Map<Frame, FrameContent> out = new HashMap<>();
+        s.frames().forEach((f, c) -> {
+            if (!secure.contains(f)) {
+                out.put(f, c);
+            }
+        });
+        return out;
+    }
+
+    /** Root vCPUs whole; secure vCPUs only as "away in domain d". */
+    static List<Object> vcpus(State s) {
+        List<Object> out = new ArrayList<>();
+        for (VCpu c : s.vcpus()) {
+            out.add(c.domain().isRoot() ? c : c.domain());
+        }
+        return out;
+    }
 }

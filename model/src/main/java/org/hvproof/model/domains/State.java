@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.hvproof.model.domains.Ids.DomainId;
 import org.hvproof.model.domains.Ids.Frame;
 import org.hvproof.model.domains.Ids.GuestPage;
@@ -21,170 +20,178 @@ import org.hvproof.model.domains.Ids.VirtualPage;
  * @param vcpus the vCPUs by index
  */
 public record State(Map<DomainId, Domain> domains, Map<Frame, FrameContent> frames, List<VCpu> vcpus) {
-  public State {
-    domains = Map.copyOf(domains);
-    frames = Map.copyOf(frames);
-    vcpus = List.copyOf(vcpus);
-  }
-
-  /** Virtual pages every example page table maps. */
-  public static final int PAGES_PER_REGION = 4;
-
-  /**
-   * A guest with a root domain and {@code secureDomains} secure domains, {@code vcpuCount}
-   * vCPUs in the root domain. Domain d owns guest pages 16d..16d+3 mapped to frames
-   * 100(d+1)..100(d+1)+3; its page table sits in its first page and maps virtual pages 0..3
-   * to its region, its slot 511 pointing back at itself (PML4, PDPT and PD of the window); its gate is its second page. Secure frames hold {@code secureValue + k}.
-   */
-  public static State example(int secureDomains, int vcpuCount, long secureValue) {
-    return example(secureDomains, vcpuCount, secureValue, (d, k) -> 100L * (d + 1) + k);
-  }
-
-  /**
-   * The same guest with host frame {@code frameOf(d, k)} behind page k of domain d's region: which
-   * frame numbers a hypervisor allocates is its own choice, so an implementation's boot is compared
-   * with this state under its own frame names; everything else (which pages are mapped in which
-   * NPT, frame contents, gates, vCPUs) is the model's.
-   */
-  public static State example(int secureDomains, int vcpuCount, long secureValue,
-      java.util.function.BiFunction<Integer, Integer, Long> frameOf) {
-    Map<DomainId, Domain> domains = new LinkedHashMap<>();
-    Map<Frame, FrameContent> frames = new HashMap<>();
-    for (int d = 0; d <= secureDomains; d++) {
-      DomainId id = new DomainId(d);
-      Set<GuestPage> region = new HashSet<>();
-      Map<GuestPage, Frame> npt = new HashMap<>();
-      Map<VirtualPage, GuestPage> table = new HashMap<>();
-      for (int k = 0; k < PAGES_PER_REGION; k++) {
-        GuestPage g = new GuestPage(16L * d + k);
-        Frame f = new Frame(frameOf.apply(d, k));
-        region.add(g);
-        npt.put(g, f);
-        table.put(new VirtualPage(k), g);
-        frames.put(f, new FrameContent(Map.of(), d == 0 ? k : secureValue + k));
-      }
-      GuestPage root = new GuestPage(16L * d);
-      table.put(new VirtualPage(UPPER_SLOT), root);
-      frames.put(npt.get(root), new FrameContent(table, d == 0 ? 0 : secureValue));
-      Set<GuestPage> gates = d == 0 ? Set.of() : Set.of(new GuestPage(16L * d + 1));
-      domains.put(id, new Domain(id, region, root, npt, gates));
+    public State {
+        domains = Map.copyOf(domains);
+        frames = Map.copyOf(frames);
+        vcpus = List.copyOf(vcpus);
     }
-    List<VCpu> vcpus = new ArrayList<>();
-    for (int i = 0; i < vcpuCount; i++) {
-      vcpus.add(new VCpu(DomainId.ROOT, new GuestPage(0), DomainId.ROOT, null, 0));
+
+    /** Virtual pages every example page table maps. */
+    public static final int PAGES_PER_REGION = 4;
+
+    /**
+     * A guest with a root domain and {@code secureDomains} secure domains, {@code vcpuCount}
+     * vCPUs in the root domain. Domain d owns guest pages 16d..16d+3 mapped to frames
+     * 100(d+1)..100(d+1)+3; its page table sits in its first page and maps virtual pages 0..3
+     * to its region, its slot 511 pointing back at itself (PML4, PDPT and PD of the window); its gate is its second page. Secure frames hold {@code secureValue + k}.
+     */
+    public static State example(int secureDomains, int vcpuCount, long secureValue) {
+        return example(secureDomains, vcpuCount, secureValue, (d, k) -> 100L * (d + 1) + k);
     }
-    return new State(domains, frames, vcpus);
-  }
 
-  /** The root domain. */
-  public Domain root() {
-    return domains.get(DomainId.ROOT);
-  }
+    /**
+     * The same guest with host frame {@code frameOf(d, k)} behind page k of domain d's region: which
+     * frame numbers a hypervisor allocates is its own choice, so an implementation's boot is compared
+     * with this state under its own frame names; everything else (which pages are mapped in which
+     * NPT, frame contents, gates, vCPUs) is the model's.
+     */
+    public static State example(
+            int secureDomains,
+            int vcpuCount,
+            long secureValue,
+            java.util.function.BiFunction<Integer, Integer, Long> frameOf) {
+        Map<DomainId, Domain> domains = new LinkedHashMap<>();
+        Map<Frame, FrameContent> frames = new HashMap<>();
+        for (int d = 0; d <= secureDomains; d++) {
+            DomainId id = new DomainId(d);
+            Set<GuestPage> region = new HashSet<>();
+            Map<GuestPage, Frame> npt = new HashMap<>();
+            Map<VirtualPage, GuestPage> table = new HashMap<>();
+            for (int k = 0; k < PAGES_PER_REGION; k++) {
+                GuestPage g = new GuestPage(16L * d + k);
+                Frame f = new Frame(frameOf.apply(d, k));
+                region.add(g);
+                npt.put(g, f);
+                table.put(new VirtualPage(k), g);
+                frames.put(f, new FrameContent(Map.of(), d == 0 ? k : secureValue + k));
+            }
+            GuestPage root = new GuestPage(16L * d);
+            table.put(new VirtualPage(UPPER_SLOT), root);
+            frames.put(npt.get(root), new FrameContent(table, d == 0 ? 0 : secureValue));
+            Set<GuestPage> gates = d == 0 ? Set.of() : Set.of(new GuestPage(16L * d + 1));
+            domains.put(id, new Domain(id, region, root, npt, gates));
+        }
+        List<VCpu> vcpus = new ArrayList<>();
+        for (int i = 0; i < vcpuCount; i++) {
+            vcpus.add(new VCpu(DomainId.ROOT, new GuestPage(0), DomainId.ROOT, null, 0));
+        }
+        return new State(domains, frames, vcpus);
+    }
 
-  /** Every frame some secure domain's region maps to. */
-  public Set<Frame> secureFrames() {
-    Set<Frame> out = new HashSet<>();
-    domains.values().stream().filter(d -> !d.id().isRoot()).forEach(d -> out.addAll(d.frames()));
-    return out;
-  }
+    /** The root domain. */
+    public Domain root() {
+        return domains.get(DomainId.ROOT);
+    }
 
-  /** The secure domain whose region holds g, or null. */
-  public Domain secureOwnerOf(GuestPage g) {
-    return domains.values().stream().filter(d -> !d.id().isRoot() && d.region().contains(g)).findFirst().orElse(null);
-  }
+    /** Every frame some secure domain's region maps to. */
+    public Set<Frame> secureFrames() {
+        Set<Frame> out = new HashSet<>();
+        domains.values().stream().filter(d -> !d.id().isRoot()).forEach(d -> out.addAll(d.frames()));
+        return out;
+    }
 
-  /** Guest-physical to host through the vCPU's current NPT; null when unmapped. */
-  public Frame gpaToFrame(VCpu c, GuestPage g) {
-    Domain d = domains.get(c.nptOf());
-    return d == null || g == null ? null : d.npt().get(g);
-  }
+    /** The secure domain whose region holds g, or null. */
+    public Domain secureOwnerOf(GuestPage g) {
+        return domains.values().stream()
+                .filter(d -> !d.id().isRoot() && d.region().contains(g))
+                .findFirst()
+                .orElse(null);
+    }
 
-  /** Virtual pages of the window the guest uses; a table's slots {@code 0..WINDOW_PAGES-1} map them. */
-  public static final int WINDOW_PAGES = 16;
+    /** Guest-physical to host through the vCPU's current NPT; null when unmapped. */
+    public Frame gpaToFrame(VCpu c, GuestPage g) {
+        Domain d = domains.get(c.nptOf());
+        return d == null || g == null ? null : d.npt().get(g);
+    }
 
-  /**
-   * The slot every upper-level walk of a window address reads: the window sits at level-4, -3 and
-   * -2 index 511, so the walk of window page v reads slot 511 of the CR3 table (PML4), of the table
-   * that entry points at (PDPT) and of the next (PD), then slot v of the last table (PT).
-   */
-  public static final int UPPER_SLOT = 511;
+    /** Virtual pages of the window the guest uses; a table's slots {@code 0..WINDOW_PAGES-1} map them. */
+    public static final int WINDOW_PAGES = 16;
 
-  /**
-   * The guest pages of the tables the walk of {@code v} reads, PML4 first (up to four), then the
-   * page the PT entry maps: as far as the walk gets through the vCPU's NPT. Each table read is a
-   * guest-physical access and goes through the NPT like the final access; the walk stops at the
-   * first page the NPT does not map or the first absent entry.
-   */
-  public List<GuestPage> walkPath(VCpu c, VirtualPage v) {
-    List<GuestPage> path = new ArrayList<>();
-    GuestPage g = c.ptRoot();
-    for (int level = 4; level >= 1 && g != null; level--) {
-      path.add(g);
-      Frame table = gpaToFrame(c, g);
-      if (table == null) {
+    /**
+     * The slot every upper-level walk of a window address reads: the window sits at level-4, -3 and
+     * -2 index 511, so the walk of window page v reads slot 511 of the CR3 table (PML4), of the table
+     * that entry points at (PDPT) and of the next (PD), then slot v of the last table (PT).
+     */
+    public static final int UPPER_SLOT = 511;
+
+    /**
+     * The guest pages of the tables the walk of {@code v} reads, PML4 first (up to four), then the
+     * page the PT entry maps: as far as the walk gets through the vCPU's NPT. Each table read is a
+     * guest-physical access and goes through the NPT like the final access; the walk stops at the
+     * first page the NPT does not map or the first absent entry.
+     */
+    public List<GuestPage> walkPath(VCpu c, VirtualPage v) {
+        List<GuestPage> path = new ArrayList<>();
+        GuestPage g = c.ptRoot();
+        for (int level = 4; level >= 1 && g != null; level--) {
+            path.add(g);
+            Frame table = gpaToFrame(c, g);
+            if (table == null) {
+                return path;
+            }
+            g = frames.getOrDefault(table, FrameContent.EMPTY)
+                    .entries()
+                    .get(level > 1 ? new VirtualPage(UPPER_SLOT) : v);
+        }
+        if (g != null) {
+            path.add(g);
+        }
         return path;
-      }
-      g = frames.getOrDefault(table, FrameContent.EMPTY).entries().get(level > 1 ? new VirtualPage(UPPER_SLOT) : v);
     }
-    if (g != null) {
-      path.add(g);
+
+    /** The guest page the walk of {@code v} ends at, when every table read and the page itself are mapped; else null. */
+    public GuestPage walkPage(VCpu c, VirtualPage v) {
+        List<GuestPage> path = walkPath(c, v);
+        return path.size() == 5 && gpaToFrame(c, path.get(4)) != null ? path.get(4) : null;
     }
-    return path;
-  }
 
-  /** The guest page the walk of {@code v} ends at, when every table read and the page itself are mapped; else null. */
-  public GuestPage walkPage(VCpu c, VirtualPage v) {
-    List<GuestPage> path = walkPath(c, v);
-    return path.size() == 5 && gpaToFrame(c, path.get(4)) != null ? path.get(4) : null;
-  }
-
-  /** The full 4-level walk of a virtual page through the vCPU's current tables and NPT; null on any miss. */
-  public Frame walk(VCpu c, VirtualPage v) {
-    return gpaToFrame(c, walkPage(c, v));
-  }
-
-  /**
-   * Every frame the vCPU reaches: the frames of the tables its walks of window pages read (every
-   * level) and every page the last-level table maps in the window.
-   */
-  public Set<Frame> reach(VCpu c) {
-    Set<Frame> out = new HashSet<>();
-    List<GuestPage> path = walkPath(c, new VirtualPage(0));
-    for (int i = 0; i < Math.min(4, path.size()); i++) {
-      Frame f = gpaToFrame(c, path.get(i));
-      if (f != null) {
-        out.add(f);
-      }
+    /** The full 4-level walk of a virtual page through the vCPU's current tables and NPT; null on any miss. */
+    public Frame walk(VCpu c, VirtualPage v) {
+        return gpaToFrame(c, walkPage(c, v));
     }
-    if (path.size() >= 4) {
-      Frame pt = gpaToFrame(c, path.get(3));
-      if (pt != null) {
-        frames.getOrDefault(pt, FrameContent.EMPTY).entries().forEach((slot, g) -> {
-          Frame f = slot.n() < WINDOW_PAGES ? gpaToFrame(c, g) : null;
-          if (f != null) {
-            out.add(f);
-          }
-        });
-      }
+
+    /**
+     * Every frame the vCPU reaches: the frames of the tables its walks of window pages read (every
+     * level) and every page the last-level table maps in the window.
+     */
+    public Set<Frame> reach(VCpu c) {
+        Set<Frame> out = new HashSet<>();
+        List<GuestPage> path = walkPath(c, new VirtualPage(0));
+        for (int i = 0; i < Math.min(4, path.size()); i++) {
+            Frame f = gpaToFrame(c, path.get(i));
+            if (f != null) {
+                out.add(f);
+            }
+        }
+        if (path.size() >= 4) {
+            Frame pt = gpaToFrame(c, path.get(3));
+            if (pt != null) {
+                frames.getOrDefault(pt, FrameContent.EMPTY).entries().forEach((slot, g) -> {
+                    Frame f = slot.n() < WINDOW_PAGES ? gpaToFrame(c, g) : null;
+                    if (f != null) {
+                        out.add(f);
+                    }
+                });
+            }
+        }
+        return out;
     }
-    return out;
-  }
 
-  State withVcpu(int i, VCpu c) {
-    List<VCpu> list = new ArrayList<>(vcpus);
-    list.set(i, c);
-    return new State(domains, frames, list);
-  }
+    State withVcpu(int i, VCpu c) {
+        List<VCpu> list = new ArrayList<>(vcpus);
+        list.set(i, c);
+        return new State(domains, frames, list);
+    }
 
-  State withFrame(Frame f, FrameContent content) {
-    Map<Frame, FrameContent> map = new HashMap<>(frames);
-    map.put(f, content);
-    return new State(domains, map, vcpus);
-  }
+    State withFrame(Frame f, FrameContent content) {
+        Map<Frame, FrameContent> map = new HashMap<>(frames);
+        map.put(f, content);
+        return new State(domains, map, vcpus);
+    }
 
-  State withDomain(Domain d) {
-    Map<DomainId, Domain> map = new HashMap<>(domains);
-    map.put(d.id(), d);
-    return new State(map, frames, vcpus);
-  }
+    State withDomain(Domain d) {
+        Map<DomainId, Domain> map = new HashMap<>(domains);
+        map.put(d.id(), d);
+        return new State(map, frames, vcpus);
+    }
 }

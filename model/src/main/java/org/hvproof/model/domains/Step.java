@@ -4,11 +4,11 @@ import java.util.List;
 
 /** The result of one step: the next state and its observations. */
 public record Step(State next, List<Observation> observations) {
-  public Step {
-    observations = List.copyOf(observations);
-  }
+    public Step {
+        observations = List.copyOf(observations);
+    }
 
-  static Step of(State next, Observation... observations) {
-    return new Step(next, List.of(observations));
-  }
+    static Step of(State next, Observation... observations) {
+        return new Step(next, List.of(observations));
+    }
 }

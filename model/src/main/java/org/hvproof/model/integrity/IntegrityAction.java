@@ -7,8 +7,8 @@ import org.hvproof.model.tree.Writer;
 public sealed interface IntegrityAction {
 
     /** The driver's one-time registration hypercall. */
-    record Register(Writer caller, long codeStart, long codeLength, long dataStart, long dataLength,
-            long entryPoint) implements IntegrityAction {}
+    record Register(Writer caller, long codeStart, long codeLength, long dataStart, long dataLength, long entryPoint)
+            implements IntegrityAction {}
 
     /** A call into integrity mode; the caller's instruction pointer is the address it comes from. */
     record Enter(Writer caller) implements IntegrityAction {}

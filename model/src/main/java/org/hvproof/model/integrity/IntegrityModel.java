@@ -64,8 +64,11 @@ public final class IntegrityModel {
         }
         // 2. once only: a second registration is an attack
         if (s.driver().isPresent()) {
-            return new IntegrityStep(s, List.of(new IntegrityObservation.PolicyAlert(Cause.SECOND_REGISTRATION, r.caller()),
-                    new IntegrityObservation.RequestResult(IntegrityCode.ALREADY_REGISTERED)));
+            return new IntegrityStep(
+                    s,
+                    List.of(
+                            new IntegrityObservation.PolicyAlert(Cause.SECOND_REGISTRATION, r.caller()),
+                            new IntegrityObservation.RequestResult(IntegrityCode.ALREADY_REGISTERED)));
         }
         // 3. decode both ranges
         long pages = s.config().guestPages();
@@ -81,12 +84,14 @@ public final class IntegrityModel {
         PageRange c = code.request().get().range();
         PageRange d = data.request().get().range();
         // 4. a sane layout: disjoint, entry point inside the code, nothing protected there yet
-        if (c.overlaps(d) || r.entryPoint() < 0 || !c.contains(r.entryPoint() >>> PageRange.PAGE_SHIFT)
+        if (c.overlaps(d)
+                || r.entryPoint() < 0
+                || !c.contains(r.entryPoint() >>> PageRange.PAGE_SHIFT)
                 || s.protections().keySet().stream().anyMatch(p -> c.contains(p) || d.contains(p))) {
             return result(s, IntegrityCode.BAD_LAYOUT);
         }
-        IntegrityState next = new IntegrityState(s.config(), Optional.of(new Driver(c, d, r.entryPoint())), s.vcpus(),
-                s.protections());
+        IntegrityState next = new IntegrityState(
+                s.config(), Optional.of(new Driver(c, d, r.entryPoint())), s.vcpus(), s.protections());
         return result(next, IntegrityCode.OK);
     }
 
@@ -183,10 +188,12 @@ public final class IntegrityModel {
             return new IntegrityStep(s, List.of());
         }
         // Judged by the view the vCPU runs on, as the nested page tables would.
-        return new IntegrityStep(s, s.monitor(v.view(), w.page())
-                .<List<IntegrityObservation>>map(m -> List.of(
-                        new IntegrityObservation.WriteAlert(w.page(), m.cause(), m.action(), w.writer())))
-                .orElse(List.of()));
+        return new IntegrityStep(
+                s,
+                s.monitor(v.view(), w.page())
+                        .<List<IntegrityObservation>>map(m -> List.of(
+                                new IntegrityObservation.WriteAlert(w.page(), m.cause(), m.action(), w.writer())))
+                        .orElse(List.of()));
     }
 
     private static IntegrityStep result(IntegrityState s, IntegrityCode code) {
@@ -194,7 +201,10 @@ public final class IntegrityModel {
     }
 
     private static IntegrityStep refusedWithAlert(IntegrityState s, Cause cause, Writer caller, IntegrityCode code) {
-        return new IntegrityStep(s, List.of(new IntegrityObservation.PolicyAlert(cause, caller),
-                new IntegrityObservation.RequestResult(code)));
+        return new IntegrityStep(
+                s,
+                List.of(
+                        new IntegrityObservation.PolicyAlert(cause, caller),
+                        new IntegrityObservation.RequestResult(code)));
     }
 }

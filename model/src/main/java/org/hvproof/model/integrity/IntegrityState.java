@@ -11,7 +11,10 @@ import org.hvproof.model.tree.AlertAction;
  * and the protections requested (page to action; driver pages are not in it, registration
  * protects them). Immutable.
  */
-public record IntegrityState(IntegrityConfig config, Optional<Driver> driver, SortedMap<Integer, VcpuState> vcpus,
+public record IntegrityState(
+        IntegrityConfig config,
+        Optional<Driver> driver,
+        SortedMap<Integer, VcpuState> vcpus,
         SortedMap<Long, AlertAction> protections) {
 
     public IntegrityState {
@@ -36,7 +39,8 @@ public record IntegrityState(IntegrityConfig config, Optional<Driver> driver, So
                 return Optional.of(new Monitor(Cause.DRIVER_PAGE, AlertAction.BLOCK));
             }
             if (d.data().contains(page)) {
-                return view == View.PROTECTED ? Optional.of(new Monitor(Cause.DRIVER_PAGE, AlertAction.BLOCK))
+                return view == View.PROTECTED
+                        ? Optional.of(new Monitor(Cause.DRIVER_PAGE, AlertAction.BLOCK))
                         : Optional.empty();
             }
         }

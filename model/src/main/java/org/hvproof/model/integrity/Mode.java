@@ -1,4 +1,7 @@
 package org.hvproof.model.integrity;
 
 /** A vCPU's execution mode. */
-public enum Mode { NORMAL, INTEGRITY }
+public enum Mode {
+    NORMAL,
+    INTEGRITY
+}

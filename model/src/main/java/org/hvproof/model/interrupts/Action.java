@@ -8,24 +8,24 @@ package org.hvproof.model.interrupts;
  */
 public sealed interface Action {
 
-  /** Execute the instruction at the program counter (a no-op while a handler runs). */
-  record Execute() implements Action {}
+    /** Execute the instruction at the program counter (a no-op while a handler runs). */
+    record Execute() implements Action {}
 
-  /** An interrupt or exception with this vector arrives. */
-  record Arrive(Cause cause, int vector) implements Action {}
+    /** An interrupt or exception with this vector arrives. */
+    record Arrive(Cause cause, int vector) implements Action {}
 
-  /** The innermost handler returns to its (possibly rewritten) return address. */
-  record Return() implements Action {}
+    /** The innermost handler returns to its (possibly rewritten) return address. */
+    record Return() implements Action {}
 
-  /** Low code writes a register (a handler: a register of the interrupted context). */
-  record SetRegister(Reg reg, long value) implements Action {}
+    /** Low code writes a register (a handler: a register of the interrupted context). */
+    record SetRegister(Reg reg, long value) implements Action {}
 
-  /** Low code jumps anywhere; a handler instead rewrites its return address. */
-  record JumpTo(long target) implements Action {}
+    /** Low code jumps anywhere; a handler instead rewrites its return address. */
+    record JumpTo(long target) implements Action {}
 
-  /** Low code reads an address. */
-  record ReadMemory(long address) implements Action {}
+    /** Low code reads an address. */
+    record ReadMemory(long address) implements Action {}
 
-  /** Low code writes an address. */
-  record WriteMemory(long address, long value) implements Action {}
+    /** Low code writes an address. */
+    record WriteMemory(long address, long value) implements Action {}
 }

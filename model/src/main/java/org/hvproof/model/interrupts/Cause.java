@@ -2,5 +2,6 @@ package org.hvproof.model.interrupts;
 
 /** What the interrupt security module intercepted: an external interrupt or an exception. */
 public enum Cause {
-  INTERRUPT, EXCEPTION
+    INTERRUPT,
+    EXCEPTION
 }

@@ -11,22 +11,22 @@ import java.util.Map;
  * executes inside the sequence no low code runs, so no register is visible.
  */
 public record HandlerView(
-    List<Observation> events, Map<Reg, Long> visibleRegisters, long visiblePc, List<Long> returnStack) {
+        List<Observation> events, Map<Reg, Long> visibleRegisters, long visiblePc, List<Long> returnStack) {
 
-  /** Marks the program counter as not visible (the guest is inside the sequence). */
-  public static final long HIDDEN = -1;
+    /** Marks the program counter as not visible (the guest is inside the sequence). */
+    public static final long HIDDEN = -1;
 
-  public HandlerView {
-    events = List.copyOf(events);
-    visibleRegisters = Map.copyOf(visibleRegisters);
-    returnStack = List.copyOf(returnStack);
-  }
+    public HandlerView {
+        events = List.copyOf(events);
+        visibleRegisters = Map.copyOf(visibleRegisters);
+        returnStack = List.copyOf(returnStack);
+    }
 
-  /** The view of one step. */
-  public static HandlerView of(Step step) {
-    State s = step.next();
-    return s.lowCodeRuns()
-        ? new HandlerView(step.observations(), s.registers(), s.pc(), s.returnStack())
-        : new HandlerView(step.observations(), Map.of(), HIDDEN, s.returnStack());
-  }
+    /** The view of one step. */
+    public static HandlerView of(Step step) {
+        State s = step.next();
+        return s.lowCodeRuns()
+                ? new HandlerView(step.observations(), s.registers(), s.pc(), s.returnStack())
+                : new HandlerView(step.observations(), Map.of(), HIDDEN, s.returnStack());
+    }
 }

@@ -12,57 +12,57 @@ import java.util.TreeMap;
  */
 public final class Layout {
 
-  /** Page size in addresses. */
-  public static final long PAGE_SIZE = 4096;
-  /** First address of the execute-only page; the sequence starts here. */
-  public static final long SEQUENCE_START = 0x1000;
-  /** Address of the sequence's compare-and-restart. */
-  public static final long SEQUENCE_COMPARE = SEQUENCE_START + 2;
-  /** Address of the sequence's hypercall, its last instruction. */
-  public static final long SEQUENCE_HYPERCALL = SEQUENCE_START + 3;
-  /** Where the execute-only page returns to ordinary code after the hypercall. */
-  public static final long SEQUENCE_EXIT = SEQUENCE_START + 4;
-  /** Ordinary (readable) guest code: sets the message, calls the sequence, loops. */
-  public static final long ORDINARY_CODE = 0x2000;
-  /** Handler code runs here; its instructions are not modelled, only its reads and writes. */
-  public static final long HANDLER_ENTRY = 0x3000;
-  /** The registers the sequence writes with the secret or a function of it. */
-  public static final Set<Reg> SECRET_REGISTERS = Set.of(Reg.R1, Reg.R2);
+    /** Page size in addresses. */
+    public static final long PAGE_SIZE = 4096;
+    /** First address of the execute-only page; the sequence starts here. */
+    public static final long SEQUENCE_START = 0x1000;
+    /** Address of the sequence's compare-and-restart. */
+    public static final long SEQUENCE_COMPARE = SEQUENCE_START + 2;
+    /** Address of the sequence's hypercall, its last instruction. */
+    public static final long SEQUENCE_HYPERCALL = SEQUENCE_START + 3;
+    /** Where the execute-only page returns to ordinary code after the hypercall. */
+    public static final long SEQUENCE_EXIT = SEQUENCE_START + 4;
+    /** Ordinary (readable) guest code: sets the message, calls the sequence, loops. */
+    public static final long ORDINARY_CODE = 0x2000;
+    /** Handler code runs here; its instructions are not modelled, only its reads and writes. */
+    public static final long HANDLER_ENTRY = 0x3000;
+    /** The registers the sequence writes with the secret or a function of it. */
+    public static final Set<Reg> SECRET_REGISTERS = Set.of(Reg.R1, Reg.R2);
 
-  private Layout() {}
+    private Layout() {}
 
-  /** True for every address of the execute-only page. */
-  public static boolean onExecuteOnlyPage(long address) {
-    return Math.floorDiv(address, PAGE_SIZE) == SEQUENCE_START / PAGE_SIZE;
-  }
-
-  /** True for the four addresses of the protected sequence. */
-  public static boolean inSequence(long address) {
-    return address >= SEQUENCE_START && address <= SEQUENCE_HYPERCALL;
-  }
-
-  /**
-   * The guest code with the secret written into the move at the sequence's start: the
-   * protected sequence, a jump back to ordinary code, and ordinary code that sets a message
-   * in R3 and calls the sequence again and again.
-   */
-  public static Map<Long, Instruction> code(long secret, long erasure) {
-    Map<Long, Instruction> code = new TreeMap<>();
-    code.put(SEQUENCE_START, new Instruction.MovImm(Reg.R1, secret));
-    code.put(SEQUENCE_START + 1, new Instruction.Mix(Reg.R2, Reg.R1, Reg.R3));
-    code.put(SEQUENCE_COMPARE, new Instruction.CmpImmJumpIfEqual(Reg.R1, erasure, SEQUENCE_START));
-    code.put(SEQUENCE_HYPERCALL, new Instruction.Hypercall());
-    code.put(SEQUENCE_EXIT, new Instruction.Jump(ORDINARY_CODE + 2));
-    List<Instruction> ordinary = List.of(
-        new Instruction.MovImm(Reg.R3, 0x4D5347L),
-        new Instruction.Jump(SEQUENCE_START),
-        new Instruction.Load(Reg.R0, 0x8000),
-        new Instruction.Store(Reg.R0, 0x8001),
-        new Instruction.Nop(),
-        new Instruction.Jump(ORDINARY_CODE));
-    for (int i = 0; i < ordinary.size(); i++) {
-      code.put(ORDINARY_CODE + i, ordinary.get(i));
+    /** True for every address of the execute-only page. */
+    public static boolean onExecuteOnlyPage(long address) {
+        return Math.floorDiv(address, PAGE_SIZE) == SEQUENCE_START / PAGE_SIZE;
     }
-    return code;
-  }
+
+    /** True for the four addresses of the protected sequence. */
+    public static boolean inSequence(long address) {
+        return address >= SEQUENCE_START && address <= SEQUENCE_HYPERCALL;
+    }
+
+    /**
+     * The guest code with the secret written into the move at the sequence's start: the
+     * protected sequence, a jump back to ordinary code, and ordinary code that sets a message
+     * in R3 and calls the sequence again and again.
+     */
+    public static Map<Long, Instruction> code(long secret, long erasure) {
+        Map<Long, Instruction> code = new TreeMap<>();
+        code.put(SEQUENCE_START, new Instruction.MovImm(Reg.R1, secret));
+        code.put(SEQUENCE_START + 1, new Instruction.Mix(Reg.R2, Reg.R1, Reg.R3));
+        code.put(SEQUENCE_COMPARE, new Instruction.CmpImmJumpIfEqual(Reg.R1, erasure, SEQUENCE_START));
+        code.put(SEQUENCE_HYPERCALL, new Instruction.Hypercall());
+        code.put(SEQUENCE_EXIT, new Instruction.Jump(ORDINARY_CODE + 2));
+        List<Instruction> ordinary = List.of(
+                new Instruction.MovImm(Reg.R3, 0x4D5347L),
+                new Instruction.Jump(SEQUENCE_START),
+                new Instruction.Load(Reg.R0, 0x8000),
+                new Instruction.Store(Reg.R0, 0x8001),
+                new Instruction.Nop(),
+                new Instruction.Jump(ORDINARY_CODE));
+        for (int i = 0; i < ordinary.size(); i++) {
+            code.put(ORDINARY_CODE + i, ordinary.get(i));
+        }
+        return code;
+    }
 }

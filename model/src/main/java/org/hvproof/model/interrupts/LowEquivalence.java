@@ -12,63 +12,70 @@ import java.util.Map;
  */
 public final class LowEquivalence {
 
-  private LowEquivalence() {}
+    private LowEquivalence() {}
 
-  /** True when the low observer cannot tell the two states apart, now or later. */
-  public static boolean equivalent(State a, State b) {
-    if (a.pc() != b.pc() || !a.returnStack().equals(b.returnStack()) || a.erasure() != b.erasure()
-        || !a.memory().equals(b.memory()) || !a.hypercalls().equals(b.hypercalls())
-        || !withoutSecret(a).equals(withoutSecret(b))) {
-      return false;
+    /** True when the low observer cannot tell the two states apart, now or later. */
+    public static boolean equivalent(State a, State b) {
+        if (a.pc() != b.pc()
+                || !a.returnStack().equals(b.returnStack())
+                || a.erasure() != b.erasure()
+                || !a.memory().equals(b.memory())
+                || !a.hypercalls().equals(b.hypercalls())
+                || !withoutSecret(a).equals(withoutSecret(b))) {
+            return false;
+        }
+        for (Reg r : Reg.values()) {
+            boolean hidden = a.inSequence() && Layout.SECRET_REGISTERS.contains(r);
+            if (!hidden && a.reg(r) != b.reg(r)) {
+                return false;
+            }
+        }
+        return true;
     }
-    for (Reg r : Reg.values()) {
-      boolean hidden = a.inSequence() && Layout.SECRET_REGISTERS.contains(r);
-      if (!hidden && a.reg(r) != b.reg(r)) {
-        return false;
-      }
+
+    /** The two steps look the same to the low observer. */
+    public static boolean viewsEqual(Step a, Step b) {
+        return HandlerView.of(a).equals(HandlerView.of(b));
     }
-    return true;
-  }
 
-  /** The two steps look the same to the low observer. */
-  public static boolean viewsEqual(Step a, Step b) {
-    return HandlerView.of(a).equals(HandlerView.of(b));
-  }
-
-  /**
-   * Serval's sanity check, part one: the relation is reflexive on this state (a relation that is
-   * not would make INT-1 fail for the wrong reason).
-   */
-  public static boolean reflexiveOn(State s) {
-    return equivalent(s, s);
-  }
-
-  /**
-   * Serval's sanity check, part two (non-vacuity): the relation relates the initial states of
-   * two different secrets, and still relates them once both guests are inside the sequence with
-   * the secret in R1. A relation that related nothing would make INT-1 hold vacuously.
-   */
-  public static boolean relatesDifferentSecrets(long secretA, long secretB) {
-    if (secretA == secretB) {
-      throw new IllegalArgumentException("need two different secrets, got " + Long.toHexString(secretA) + " twice");
+    /**
+     * Serval's sanity check, part one: the relation is reflexive on this state (a relation that is
+     * not would make INT-1 fail for the wrong reason).
+     */
+    public static boolean reflexiveOn(State s) {
+        return equivalent(s, s);
     }
-    State a = State.initial(secretA);
-    State b = State.initial(secretB);
-    if (!equivalent(a, b)) {
-      return false;
-    }
-    Action call = new Action.JumpTo(Layout.SEQUENCE_START);
-    Action exec = new Action.Execute();
-    State a2 = Interrupts.step(Interrupts.step(a, call).next(), exec).next();
-    State b2 = Interrupts.step(Interrupts.step(b, call).next(), exec).next();
-    return a2.reg(Reg.R1) != b2.reg(Reg.R1) && equivalent(a2, b2);
-  }
 
-  /** The code with the move's immediate blanked: the only place the secret is written. */
-  private static Map<Long, Instruction> withoutSecret(State s) {
-    Map<Long, Instruction> code = new HashMap<>(s.code());
-    code.computeIfPresent(Layout.SEQUENCE_START, (addr, insn) ->
-        insn instanceof Instruction.MovImm m && m.imm() == s.secret() ? new Instruction.MovImm(m.dst(), 0) : insn);
-    return code;
-  }
+    /**
+     * Serval's sanity check, part two (non-vacuity): the relation relates the initial states of
+     * two different secrets, and still relates them once both guests are inside the sequence with
+     * the secret in R1. A relation that related nothing would make INT-1 hold vacuously.
+     */
+    public static boolean relatesDifferentSecrets(long secretA, long secretB) {
+        if (secretA == secretB) {
+            throw new IllegalArgumentException(
+                    "need two different secrets, got " + Long.toHexString(secretA) + " twice");
+        }
+        State a = State.initial(secretA);
+        State b = State.initial(secretB);
+        if (!equivalent(a, b)) {
+            return false;
+        }
+        Action call = new Action.JumpTo(Layout.SEQUENCE_START);
+        Action exec = new Action.Execute();
+        State a2 = Interrupts.step(Interrupts.step(a, call).next(), exec).next();
+        State b2 = Interrupts.step(Interrupts.step(b, call).next(), exec).next();
+        return a2.reg(Reg.R1) != b2.reg(Reg.R1) && equivalent(a2, b2);
+    }
+
+    /** The code with the move's immediate blanked: the only place the secret is written. */
+    private static Map<Long, Instruction> withoutSecret(State s) {
+        Map<Long, Instruction> code = new HashMap<>(s.code());
+        code.computeIfPresent(
+                Layout.SEQUENCE_START,
+                (addr, insn) -> insn instanceof Instruction.MovImm m && m.imm() == s.secret()
+                        ? new Instruction.MovImm(m.dst(), 0)
+                        : insn);
+        return code;
+    }
 }

@@ -5,28 +5,31 @@ import java.util.Map;
 /** What guest code outside the sequence and its handlers can see of one step. */
 public sealed interface Observation {
 
-  /**
-   * A virtual interrupt delivered to the guest's handler, with everything the handler can read
-   * at entry: the register file and the return address in the interrupt frame.
-   */
-  record VirtualInterrupt(int vector, Cause cause, Map<Reg, Long> registers, long returnAddress)
-      implements Observation {
-    public VirtualInterrupt {
-      registers = Map.copyOf(registers);
+    /**
+     * A virtual interrupt delivered to the guest's handler, with everything the handler can read
+     * at entry: the register file and the return address in the interrupt frame.
+     */
+    record VirtualInterrupt(int vector, Cause cause, Map<Reg, Long> registers, long returnAddress)
+            implements Observation {
+        public VirtualInterrupt {
+            registers = Map.copyOf(registers);
+        }
     }
-  }
 
-  /** A read of readable memory and the value it returned. */
-  record MemoryRead(long address, long value) implements Observation {}
+    /** A read of readable memory and the value it returned. */
+    record MemoryRead(long address, long value) implements Observation {}
 
-  /** An access or transfer that faulted; nothing changed. */
-  record Fault(FaultKind kind, long address) implements Observation {}
+    /** An access or transfer that faulted; nothing changed. */
+    record Fault(FaultKind kind, long address) implements Observation {}
 
-  /** The hypervisor answered an authenticated hypercall (its code is also in R0). */
-  record HypercallReturned(Verdict verdict) implements Observation {}
+    /** The hypervisor answered an authenticated hypercall (its code is also in R0). */
+    record HypercallReturned(Verdict verdict) implements Observation {}
 
-  /** Why an action faulted. */
-  enum FaultKind {
-    READ_EXECUTE_ONLY, WRITE_EXECUTE_ONLY, EXECUTE_UNMAPPED, RETURN_WITHOUT_HANDLER
-  }
+    /** Why an action faulted. */
+    enum FaultKind {
+        READ_EXECUTE_ONLY,
+        WRITE_EXECUTE_ONLY,
+        EXECUTE_UNMAPPED,
+        RETURN_WITHOUT_HANDLER
+    }
 }

@@ -21,103 +21,111 @@ import java.util.Objects;
  * @param hypercalls every authenticated hypercall the hypervisor answered, in order
  */
 public record State(
-    Map<Reg, Long> registers,
-    long pc,
-    List<Long> returnStack,
-    Map<Long, Instruction> code,
-    Map<Long, Long> memory,
-    long secret,
-    long erasure,
-    List<HypercallResult> hypercalls) {
+        Map<Reg, Long> registers,
+        long pc,
+        List<Long> returnStack,
+        Map<Long, Instruction> code,
+        Map<Long, Long> memory,
+        long secret,
+        long erasure,
+        List<HypercallResult> hypercalls) {
 
-  /** The default erasure constant. */
-  public static final long DEFAULT_ERASURE = 0xE5A5E5A5E5A5E5A5L;
+    /** The default erasure constant. */
+    public static final long DEFAULT_ERASURE = 0xE5A5E5A5E5A5E5A5L;
 
-  /** One answered hypercall: the message in R3 and the verdict. */
-  public record HypercallResult(long message, Verdict verdict) {}
+    /** One answered hypercall: the message in R3 and the verdict. */
+    public record HypercallResult(long message, Verdict verdict) {}
 
-  public State {
-    Objects.requireNonNull(registers, "registers");
-    if (registers.size() != Reg.values().length) {
-      throw new IllegalArgumentException("expected a value for every register, found " + registers.keySet());
+    public State {
+        Objects.requireNonNull(registers, "registers");
+        if (registers.size() != Reg.values().length) {
+            throw new IllegalArgumentException("expected a value for every register, found " + registers.keySet());
+        }
+        if (secret == erasure) {
+            throw new IllegalArgumentException(
+                    "the secret must differ from the erasure constant " + Long.toHexString(erasure));
+        }
+        registers = Map.copyOf(registers);
+        returnStack = List.copyOf(returnStack);
+        code = Map.copyOf(code);
+        memory = Map.copyOf(memory);
+        hypercalls = List.copyOf(hypercalls);
     }
-    if (secret == erasure) {
-      throw new IllegalArgumentException("the secret must differ from the erasure constant " + Long.toHexString(erasure));
+
+    /** The guest at the start of its ordinary code, registers zero, with the given secret. */
+    public static State initial(long secret) {
+        return initial(secret, DEFAULT_ERASURE);
     }
-    registers = Map.copyOf(registers);
-    returnStack = List.copyOf(returnStack);
-    code = Map.copyOf(code);
-    memory = Map.copyOf(memory);
-    hypercalls = List.copyOf(hypercalls);
-  }
 
-  /** The guest at the start of its ordinary code, registers zero, with the given secret. */
-  public static State initial(long secret) {
-    return initial(secret, DEFAULT_ERASURE);
-  }
-
-  /** As {@link #initial(long)} with an explicit erasure constant. */
-  public static State initial(long secret, long erasure) {
-    Map<Reg, Long> regs = new EnumMap<>(Reg.class);
-    for (Reg r : Reg.values()) {
-      regs.put(r, 0L);
+    /** As {@link #initial(long)} with an explicit erasure constant. */
+    public static State initial(long secret, long erasure) {
+        Map<Reg, Long> regs = new EnumMap<>(Reg.class);
+        for (Reg r : Reg.values()) {
+            regs.put(r, 0L);
+        }
+        return new State(
+                regs,
+                Layout.ORDINARY_CODE,
+                List.of(),
+                Layout.code(secret, erasure),
+                Map.of(),
+                secret,
+                erasure,
+                List.of());
     }
-    return new State(regs, Layout.ORDINARY_CODE, List.of(), Layout.code(secret, erasure),
-        Map.of(), secret, erasure, List.of());
-  }
 
-  /** The value of one register. */
-  public long reg(Reg r) {
-    return registers.get(r);
-  }
+    /** The value of one register. */
+    public long reg(Reg r) {
+        return registers.get(r);
+    }
 
-  /** True while a virtual interrupt handler runs. */
-  public boolean inHandler() {
-    return !returnStack.isEmpty();
-  }
+    /** True while a virtual interrupt handler runs. */
+    public boolean inHandler() {
+        return !returnStack.isEmpty();
+    }
 
-  /** True while the guest itself executes inside the protected sequence. */
-  public boolean inSequence() {
-    return !inHandler() && Layout.inSequence(pc);
-  }
+    /** True while the guest itself executes inside the protected sequence. */
+    public boolean inSequence() {
+        return !inHandler() && Layout.inSequence(pc);
+    }
 
-  /** True when code the low observer controls runs: a handler, or guest code outside the sequence. */
-  public boolean lowCodeRuns() {
-    return !inSequence();
-  }
+    /** True when code the low observer controls runs: a handler, or guest code outside the sequence. */
+    public boolean lowCodeRuns() {
+        return !inSequence();
+    }
 
-  /** The value at a readable address (zero when never written). */
-  public long read(long address) {
-    return memory.getOrDefault(address, 0L);
-  }
+    /** The value at a readable address (zero when never written). */
+    public long read(long address) {
+        return memory.getOrDefault(address, 0L);
+    }
 
-  State withReg(Reg r, long value) {
-    Map<Reg, Long> regs = new EnumMap<>(registers);
-    regs.put(r, value);
-    return new State(regs, pc, returnStack, code, memory, secret, erasure, hypercalls);
-  }
+    State withReg(Reg r, long value) {
+        Map<Reg, Long> regs = new EnumMap<>(registers);
+        regs.put(r, value);
+        return new State(regs, pc, returnStack, code, memory, secret, erasure, hypercalls);
+    }
 
-  State withRegisters(Map<Reg, Long> regs) {
-    return new State(regs, pc, returnStack, code, memory, secret, erasure, hypercalls);
-  }
+    State withRegisters(Map<Reg, Long> regs) {
+        return new State(regs, pc, returnStack, code, memory, secret, erasure, hypercalls);
+    }
 
-  State withPc(long newPc) {
-    return new State(registers, newPc, returnStack, code, memory, secret, erasure, hypercalls);
-  }
+    State withPc(long newPc) {
+        return new State(registers, newPc, returnStack, code, memory, secret, erasure, hypercalls);
+    }
 
-  State withReturnStack(List<Long> stack) {
-    return new State(registers, pc, stack, code, memory, secret, erasure, hypercalls);
-  }
+    State withReturnStack(List<Long> stack) {
+        return new State(registers, pc, stack, code, memory, secret, erasure, hypercalls);
+    }
 
-  State withMemory(long address, long value) {
-    Map<Long, Long> mem = new java.util.HashMap<>(memory);
-    mem.put(address, value);
-    return new State(registers, pc, returnStack, code, mem, secret, erasure, hypercalls);
-  }
+    State withMemory(long address, long value) {
+        Map<Long, Long> mem = new java.util.HashMap<>(memory);
+        mem.put(address, value);
+        return new State(registers, pc, returnStack, code, mem, secret, erasure, hypercalls);
+    }
 
-  State withHypercall(HypercallResult result) {
-    List<HypercallResult> log = new ArrayList<>(hypercalls);
-    log.add(result);
-    return new State(registers, pc, returnStack, code, memory, secret, erasure, log);
-  }
+    State withHypercall(HypercallResult result) {
+        List<HypercallResult> log = new ArrayList<>(hypercalls);
+        log.add(result);
+        return new State(registers, pc, returnStack, code, memory, secret, erasure, log);
+    }
 }

@@ -6,6 +6,4 @@ package org.hvproof.model.tracing;
  * Each action describes itself in one readable line ({@code toString}).
  */
 public sealed interface TracingAction
-        permits MapPage, UnmapPage, AddTrace, RemoveTrace, GuestWrite, GuestRead, GuestExecute,
-        SetPrivilege, Stutter {
-}
+        permits MapPage, UnmapPage, AddTrace, RemoveTrace, GuestWrite, GuestRead, GuestExecute, SetPrivilege, Stutter {}

@@ -31,21 +31,22 @@ import org.hvproof.model.common.ValueRead;
 public final class TracingInvariants {
 
     /** Well-formed traces: a page is a key of {@code traces} only with at least one owner, and is guest RAM. */
-    public static final Invariant<TracingState> TRACES_HAVE_OWNERS = new Invariant<>(
-            "traces-have-owners", "TRACE-3", TracingInvariants::tracesHaveOwners);
+    public static final Invariant<TracingState> TRACES_HAVE_OWNERS =
+            new Invariant<>("traces-have-owners", "TRACE-3", TracingInvariants::tracesHaveOwners);
 
     /** Memory holds only full pages with a non-zero byte (zero pages are implicit). */
-    public static final Invariant<TracingState> MEMORY_CANONICAL = new Invariant<>(
-            "memory-canonical", "model", TracingInvariants::memoryCanonical);
+    public static final Invariant<TracingState> MEMORY_CANONICAL =
+            new Invariant<>("memory-canonical", "model", TracingInvariants::memoryCanonical);
 
     /** TRACE-1: a completed write produces exactly one notification per traced page part it touches. */
     public static final Invariant<TracingTransition> ONE_NOTIFICATION_PER_TRACED_PAGE = new Invariant<>(
-            "TRACE-1 one notification per traced page written", "TRACE-1",
+            "TRACE-1 one notification per traced page written",
+            "TRACE-1",
             TracingInvariants::oneNotificationPerTracedPage);
 
     /** TRACE-1: notify, then complete: every notification precedes the completion, and the bytes are in memory after. */
-    public static final Invariant<TracingTransition> NOTIFY_THEN_COMPLETE = new Invariant<>(
-            "TRACE-1 notify then complete", "TRACE-1", TracingInvariants::notifyThenComplete);
+    public static final Invariant<TracingTransition> NOTIFY_THEN_COMPLETE =
+            new Invariant<>("TRACE-1 notify then complete", "TRACE-1", TracingInvariants::notifyThenComplete);
 
     /** TRACE-2: no notification names a page that was not traced, or comes from anything but a completed write. */
     public static final Invariant<TracingTransition> NO_NOTIFICATION_WITHOUT_TRACE = new Invariant<>(
@@ -64,11 +65,13 @@ public final class TracingInvariants {
 
     /** Every step invariant. */
     public static final List<Invariant<TracingTransition>> STEP = List.of(
-            ONE_NOTIFICATION_PER_TRACED_PAGE, NOTIFY_THEN_COMPLETE, NO_NOTIFICATION_WITHOUT_TRACE,
-            OWNER_SEMANTICS, FAULTED_ACCESS_CHANGES_NOTHING);
+            ONE_NOTIFICATION_PER_TRACED_PAGE,
+            NOTIFY_THEN_COMPLETE,
+            NO_NOTIFICATION_WITHOUT_TRACE,
+            OWNER_SEMANTICS,
+            FAULTED_ACCESS_CHANGES_NOTHING);
 
-    private TracingInvariants() {
-    }
+    private TracingInvariants() {}
 
     /** Evaluates every state invariant on {@code s}. */
     public static List<InvariantResult> evaluate(TracingState s) {
@@ -116,8 +119,7 @@ public final class TracingInvariants {
     }
 
     /** A part of a completed write and the page it reached, per the before-state's mappings. */
-    private record WrittenPart(GuestPhysicalPage page, AccessPiece piece) {
-    }
+    private record WrittenPart(GuestPhysicalPage page, AccessPiece piece) {}
 
     /** The parts of {@code t}'s write if it is a write that completed; empty otherwise. */
     private static List<WrittenPart> completedWrite(TracingTransition t) {
@@ -133,7 +135,9 @@ public final class TracingInvariants {
     }
 
     private static boolean completed(TracingTransition t, GuestWrite w) {
-        return t.observations().contains(new Completed(w.vcpu(), AccessKind.WRITE, w.va(), w.bytes().length()));
+        return t.observations()
+                .contains(new Completed(
+                        w.vcpu(), AccessKind.WRITE, w.va(), w.bytes().length()));
     }
 
     private static List<Notification> notifications(TracingTransition t) {
@@ -159,15 +163,16 @@ public final class TracingInvariants {
                 continue;
             }
             tracedParts++;
-            Notification expected = new Notification(w.vcpu(), p.page(), p.piece().pageOffset(), p.piece().length());
+            Notification expected = new Notification(
+                    w.vcpu(), p.page(), p.piece().pageOffset(), p.piece().length());
             long count = notes.stream().filter(expected::equals).count();
             if (count != 1) {
                 return Optional.of("expected exactly one " + expected + ", found " + count);
             }
         }
         if (notes.size() != tracedParts) {
-            return Optional.of("expected " + tracedParts + " notifications for the traced pages written, found "
-                    + notes.size());
+            return Optional.of(
+                    "expected " + tracedParts + " notifications for the traced pages written, found " + notes.size());
         }
         return Optional.empty();
     }
@@ -178,8 +183,9 @@ public final class TracingInvariants {
             return Optional.empty();
         }
         GuestWrite w = (GuestWrite) t.action();
-        int completion = t.observations().indexOf(new Completed(w.vcpu(), AccessKind.WRITE, w.va(),
-                w.bytes().length()));
+        int completion = t.observations()
+                .indexOf(new Completed(
+                        w.vcpu(), AccessKind.WRITE, w.va(), w.bytes().length()));
         for (int i = completion + 1; i < t.observations().size(); i++) {
             if (t.observations().get(i) instanceof Notification n) {
                 return Optional.of(n + " came after the write completed");
@@ -188,16 +194,20 @@ public final class TracingInvariants {
         Set<GuestPhysicalPage> pages = new HashSet<>();
         for (WrittenPart p : parts) {
             pages.add(p.page());
-            Bytes held = t.after().contentsOf(p.page()).slice(p.piece().pageOffset(), p.piece().length());
+            Bytes held = t.after()
+                    .contentsOf(p.page())
+                    .slice(p.piece().pageOffset(), p.piece().length());
             Bytes written = w.bytes().slice(p.piece().accessOffset(), p.piece().length());
             // With two parts aliasing one page the later part wins where they overlap; they never do.
             if (!held.equals(written)) {
-                return Optional.of(p.page() + " holds " + held + " at offset " + p.piece().pageOffset()
-                        + " after the write of " + written);
+                return Optional.of(p.page() + " holds " + held + " at offset "
+                        + p.piece().pageOffset() + " after the write of " + written);
             }
         }
-        for (GuestPhysicalPage other : union(t.before().memory().keySet(), t.after().memory().keySet())) {
-            if (!pages.contains(other) && !t.before().contentsOf(other).equals(t.after().contentsOf(other))) {
+        for (GuestPhysicalPage other :
+                union(t.before().memory().keySet(), t.after().memory().keySet())) {
+            if (!pages.contains(other)
+                    && !t.before().contentsOf(other).equals(t.after().contentsOf(other))) {
                 return Optional.of("the write changed " + other + ", which it does not touch");
             }
         }
@@ -246,12 +256,13 @@ public final class TracingInvariants {
                 return Optional.of(r.owner() + " removed a trace of " + r.page() + " it did not own");
             }
         } else {
-            return before.equals(after) ? Optional.empty()
+            return before.equals(after)
+                    ? Optional.empty()
                     : Optional.of("[" + t.action() + "] changed traces from " + before + " to " + after);
         }
         if (!t.after().ownersOf(changedPage).equals(expectedOwners)) {
-            return Optional.of(changedPage + " has owners " + t.after().ownersOf(changedPage) + ", expected "
-                    + expectedOwners);
+            return Optional.of(
+                    changedPage + " has owners " + t.after().ownersOf(changedPage) + ", expected " + expectedOwners);
         }
         for (GuestPhysicalPage p : union(before.keySet(), after.keySet())) {
             if (!p.equals(changedPage) && !Objects.equals(before.get(p), after.get(p))) {
@@ -262,10 +273,10 @@ public final class TracingInvariants {
     }
 
     private static Optional<String> faultedAccessChangesNothing(TracingTransition t) {
-        boolean access = t.action() instanceof GuestWrite || t.action() instanceof GuestRead
+        boolean access = t.action() instanceof GuestWrite
+                || t.action() instanceof GuestRead
                 || t.action() instanceof GuestExecute;
-        boolean completed = t.observations().stream()
-                .anyMatch(o -> o instanceof Completed || o instanceof ValueRead);
+        boolean completed = t.observations().stream().anyMatch(o -> o instanceof Completed || o instanceof ValueRead);
         if (access && !completed && !t.before().memory().equals(t.after().memory())) {
             return Optional.of("[" + t.action() + "] did not complete but changed memory");
         }

@@ -36,8 +36,7 @@ public final class TracingModel {
     /** Longest access one step may make: one page, so it touches at most two pages. */
     public static final int MAX_ACCESS_LENGTH = GuestPhysicalPage.SIZE;
 
-    private TracingModel() {
-    }
+    private TracingModel() {}
 
     /** The next state and observations after {@code action} in {@code before}. */
     public static Step step(TracingState before, TracingAction action) {
@@ -146,12 +145,14 @@ public final class TracingModel {
         Map<GuestPhysicalPage, Bytes> memory = new HashMap<>(s.memory());
         for (Target t : ((Allowed) checked).targets()) {
             if (s.isTraced(t.page())) {
-                seen.add(new Notification(a.vcpu(), t.page(), t.piece().pageOffset(), t.piece().length()));
+                seen.add(new Notification(
+                        a.vcpu(), t.page(), t.piece().pageOffset(), t.piece().length()));
             }
             // Read the page as this write has left it so far: both pieces of a crossing write may
             // land on one guest-physical page when two virtual pages alias it.
             Bytes current = memory.getOrDefault(t.page(), Bytes.zeros(GuestPhysicalPage.SIZE));
-            Bytes updated = current.overwrite(t.piece().pageOffset(),
+            Bytes updated = current.overwrite(
+                    t.piece().pageOffset(),
                     a.bytes().slice(t.piece().accessOffset(), t.piece().length()));
             if (updated.isAllZero()) {
                 memory.remove(t.page());
@@ -171,8 +172,14 @@ public final class TracingModel {
         }
         byte[] value = new byte[a.length()];
         for (Target t : ((Allowed) checked).targets()) {
-            Bytes part = s.contentsOf(t.page()).slice(t.piece().pageOffset(), t.piece().length());
-            System.arraycopy(part.toArray(), 0, value, t.piece().accessOffset(), t.piece().length());
+            Bytes part = s.contentsOf(t.page())
+                    .slice(t.piece().pageOffset(), t.piece().length());
+            System.arraycopy(
+                    part.toArray(),
+                    0,
+                    value,
+                    t.piece().accessOffset(),
+                    t.piece().length());
         }
         return new Step(s, List.of(new ValueRead(a.vcpu(), a.va(), Bytes.of(value))));
     }
@@ -198,18 +205,14 @@ public final class TracingModel {
     }
 
     /** A piece of an access and the guest-physical page it reaches. */
-    private record Target(AccessPiece piece, GuestPhysicalPage page) {
-    }
+    private record Target(AccessPiece piece, GuestPhysicalPage page) {}
 
     /** The outcome of checking an access: refused with one fault, or allowed with its targets. */
-    private sealed interface Translation permits Denied, Allowed {
-    }
+    private sealed interface Translation permits Denied, Allowed {}
 
-    private record Denied(Observation fault) implements Translation {
-    }
+    private record Denied(Observation fault) implements Translation {}
 
-    private record Allowed(List<Target> targets) implements Translation {
-    }
+    private record Allowed(List<Target> targets) implements Translation {}
 
     /**
      * Checks an access like the hardware, returning its targets or the first fault. Order: vCPU exists; length 1..4096; every byte canonical and no

@@ -25,11 +25,12 @@ import org.hvproof.model.common.VCpu;
  * @param memory     contents of pages holding a non-zero byte (all other bytes read as zero)
  * @param privileges the privilege each vCPU runs at
  */
-public record TracingState(MachineShape shape,
-                           Map<VCpu, Map<GuestVirtualPage, Mapping>> mappings,
-                           Map<GuestPhysicalPage, Set<Owner>> traces,
-                           Map<GuestPhysicalPage, Bytes> memory,
-                           Map<VCpu, Privilege> privileges) {
+public record TracingState(
+        MachineShape shape,
+        Map<VCpu, Map<GuestVirtualPage, Mapping>> mappings,
+        Map<GuestPhysicalPage, Set<Owner>> traces,
+        Map<GuestPhysicalPage, Bytes> memory,
+        Map<VCpu, Privilege> privileges) {
 
     /** Copies every collection into an unmodifiable, ordered form. */
     public TracingState {

@@ -8,8 +8,8 @@ import org.hvproof.model.common.Observation;
  * observations. It can come from the model or from the implementation through its abstraction
  * function, so the same invariants judge both.
  */
-public record TracingTransition(TracingState before, TracingAction action, TracingState after,
-                                List<Observation> observations) {
+public record TracingTransition(
+        TracingState before, TracingAction action, TracingState after, List<Observation> observations) {
     /** Copies the observations. */
     public TracingTransition {
         observations = List.copyOf(observations);

@@ -27,9 +27,14 @@ public final class Invariants {
             return Verdict.ok("TREE-1", "mappedPagesAlert");
         }
         List<TreeObservation.Alert> alerts = alerts(step);
-        boolean ok = alerts.size() == 1 && alerts.get(0).cause() == Cause.MAPPED_PAGE
-                && alerts.get(0).action() == mapped && alerts.get(0).page() == w.page();
-        return Verdict.check("TREE-1", "mappedPagesAlert", ok,
+        boolean ok = alerts.size() == 1
+                && alerts.get(0).cause() == Cause.MAPPED_PAGE
+                && alerts.get(0).action() == mapped
+                && alerts.get(0).page() == w.page();
+        return Verdict.check(
+                "TREE-1",
+                "mappedPagesAlert",
+                ok,
                 "write to page " + w.page() + " mapped to " + mapped + " gave alerts " + alerts);
     }
 
@@ -39,20 +44,28 @@ public final class Invariants {
             return Verdict.ok("TREE-2", "nodePagesAlert");
         }
         List<TreeObservation.Alert> alerts = alerts(step);
-        boolean ok = alerts.size() == 1 && alerts.get(0).cause() == Cause.NODE_PAGE
+        boolean ok = alerts.size() == 1
+                && alerts.get(0).cause() == Cause.NODE_PAGE
                 && alerts.get(0).action() == AlertAction.TREE_NODE;
-        return Verdict.check("TREE-2", "nodePagesAlert", ok,
+        return Verdict.check(
+                "TREE-2",
+                "nodePagesAlert",
+                ok,
                 "write to node page " + w.page() + " gave alerts " + alerts + "; " + before.describe());
     }
 
     /** TREE-3 A write to a page neither storing a node nor mapped raises no alert. */
     public static Verdict tree3UntracedPagesQuiet(TreeState before, TreeAction action, Step step) {
-        if (!(action instanceof TreeAction.GuestWrite w) || before.nodePages().contains(w.page())
+        if (!(action instanceof TreeAction.GuestWrite w)
+                || before.nodePages().contains(w.page())
                 || before.mappings().containsKey(w.page())) {
             return Verdict.ok("TREE-3", "untracedPagesQuiet");
         }
         List<TreeObservation.Alert> alerts = alerts(step);
-        return Verdict.check("TREE-3", "untracedPagesQuiet", alerts.isEmpty(),
+        return Verdict.check(
+                "TREE-3",
+                "untracedPagesQuiet",
+                alerts.isEmpty(),
                 "write to unprotected page " + w.page() + " gave alerts " + alerts);
     }
 
@@ -62,8 +75,12 @@ public final class Invariants {
             if (o instanceof TreeObservation.Walk walk) {
                 int bound = before.depth() + 1;
                 if (walk.nodesVisited() > bound) {
-                    return Verdict.check("TREE-5", "walkBounded", false, "walk for page " + walk.page()
-                            + " visited " + walk.nodesVisited() + " nodes, bound " + bound);
+                    return Verdict.check(
+                            "TREE-5",
+                            "walkBounded",
+                            false,
+                            "walk for page " + walk.page() + " visited " + walk.nodesVisited() + " nodes, bound "
+                                    + bound);
                 }
             }
         }
@@ -75,9 +92,14 @@ public final class Invariants {
         if (!(action instanceof TreeAction.GuestWrite)) {
             return Verdict.ok("TREE-6", "guestWriteLeavesTree");
         }
-        boolean ok = step.next().base().equals(before.base()) && step.next().nodes().equals(before.nodes());
-        return Verdict.check("TREE-6", "guestWriteLeavesTree", ok, "a guest write changed the tree: "
-                + before.describe() + " -> " + step.next().describe());
+        boolean ok =
+                step.next().base().equals(before.base()) && step.next().nodes().equals(before.nodes());
+        return Verdict.check(
+                "TREE-6",
+                "guestWriteLeavesTree",
+                ok,
+                "a guest write changed the tree: " + before.describe() + " -> "
+                        + step.next().describe());
     }
 
     // ---- state invariants ------------------------------------------------------------------
@@ -85,7 +107,10 @@ public final class Invariants {
     /** TREE-2 (support) The entries marked "node page" are exactly the pages storing nodes. */
     public static Verdict tree2NodePagesMarked(TreeState s) {
         SortedSet<Long> marked = s.pagesMarkedAsNodes();
-        return Verdict.check("TREE-2", "nodePagesMarked", marked.equals(s.nodePages()),
+        return Verdict.check(
+                "TREE-2",
+                "nodePagesMarked",
+                marked.equals(s.nodePages()),
                 "marked " + marked + " but node pages are " + s.nodePages());
     }
 
@@ -112,16 +137,20 @@ public final class Invariants {
         List<String> problems = new ArrayList<>();
         SortedSet<Long> seen = new TreeSet<>();
         List<Integer> leafDepths = new ArrayList<>();
-        s.base().rootPage().ifPresent(root -> walkShape(s, root, Long.MIN_VALUE, Long.MAX_VALUE, 0, true, seen,
-                leafDepths, problems));
+        s.base()
+                .rootPage()
+                .ifPresent(root ->
+                        walkShape(s, root, Long.MIN_VALUE, Long.MAX_VALUE, 0, true, seen, leafDepths, problems));
         if (!seen.equals(s.nodes().keySet())) {
-            problems.add("reachable nodes " + seen + " differ from stored nodes " + s.nodes().keySet());
+            problems.add("reachable nodes " + seen + " differ from stored nodes "
+                    + s.nodes().keySet());
         }
         if (leafDepths.stream().distinct().count() > 1) {
             problems.add("leaves at depths " + leafDepths);
         }
         if (s.mappings().size() != s.mappedPageCount()) {
-            problems.add("mapped count " + s.mappedPageCount() + " but " + s.mappings().size() + " mappings");
+            problems.add("mapped count " + s.mappedPageCount() + " but "
+                    + s.mappings().size() + " mappings");
         }
         if (s.base().rootPage().isEmpty() && s.mappedPageCount() != 0) {
             problems.add("mappings without a tree");
@@ -131,13 +160,22 @@ public final class Invariants {
         SortedSet<Long> accounted = new TreeSet<>(s.freePool());
         accounted.addAll(s.nodes().keySet());
         if (!accounted.equals(pool) || s.freePool().stream().anyMatch(s.nodes()::containsKey)) {
-            problems.add("pool accounting: free " + s.freePool() + " nodes " + s.nodes().keySet());
+            problems.add("pool accounting: free " + s.freePool() + " nodes "
+                    + s.nodes().keySet());
         }
         return Verdict.check("TREE-4", "wellFormed", problems.isEmpty(), String.join("; ", problems));
     }
 
-    private static void walkShape(TreeState s, long page, long lo, long hi, int depth, boolean isRoot,
-            SortedSet<Long> seen, List<Integer> leafDepths, List<String> problems) {
+    private static void walkShape(
+            TreeState s,
+            long page,
+            long lo,
+            long hi,
+            int depth,
+            boolean isRoot,
+            SortedSet<Long> seen,
+            List<Integer> leafDepths,
+            List<String> problems) {
         if (!seen.add(page)) {
             problems.add("node page " + page + " reached twice");
             return;
@@ -183,9 +221,14 @@ public final class Invariants {
     public static Verdict tree6BasePointerGuarded(TreeState s) {
         Optional<Long> root = s.base().rootPage();
         boolean ok = root.map(s.nodes()::containsKey).orElse(s.nodes().isEmpty())
-                && root.map(r -> s.nodes().values().stream().noneMatch(n -> n instanceof TreeNode.Interior in
-                        && in.children().contains(r))).orElse(true);
-        return Verdict.check("TREE-6", "basePointerGuarded", ok,
+                && root.map(r -> s.nodes().values().stream()
+                                .noneMatch(n -> n instanceof TreeNode.Interior in
+                                        && in.children().contains(r)))
+                        .orElse(true);
+        return Verdict.check(
+                "TREE-6",
+                "basePointerGuarded",
+                ok,
                 "base pointer " + root + " does not name the root; " + s.describe());
     }
 

@@ -23,8 +23,8 @@ public record RangeRequest(PageRange range, Optional<AlertAction> action) {
     }
 
     /** Decodes a protect request of raw address, byte length and action code. */
-    public static Decoded decodeProtect(long startAddress, long length, long actionCode,
-            long guestPages, int maxPagesPerRequest) {
+    public static Decoded decodeProtect(
+            long startAddress, long length, long actionCode, long guestPages, int maxPagesPerRequest) {
         Decoded range = decodeRange(startAddress, length, guestPages, maxPagesPerRequest);
         if (range.request().isEmpty()) {
             return range;
@@ -37,13 +37,11 @@ public record RangeRequest(PageRange range, Optional<AlertAction> action) {
     }
 
     /** Decodes an unprotect request of raw address and byte length. */
-    public static Decoded decodeUnprotect(long startAddress, long length, long guestPages,
-            int maxPagesPerRequest) {
+    public static Decoded decodeUnprotect(long startAddress, long length, long guestPages, int maxPagesPerRequest) {
         return decodeRange(startAddress, length, guestPages, maxPagesPerRequest);
     }
 
-    private static Decoded decodeRange(long startAddress, long length, long guestPages,
-            int maxPagesPerRequest) {
+    private static Decoded decodeRange(long startAddress, long length, long guestPages, int maxPagesPerRequest) {
         // 1. a length that names no page
         if (length <= 0) {
             return Decoded.refused(RequestCode.EMPTY);

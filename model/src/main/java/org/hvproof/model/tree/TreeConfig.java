@@ -6,10 +6,13 @@ package org.hvproof.model.tree;
  */
 public record TreeConfig(long guestPages, long poolFirst, int poolSize, int maxPagesPerRequest) {
     public TreeConfig {
-        if (guestPages <= 0 || poolFirst < 0 || poolSize <= 0 || poolFirst + poolSize > guestPages
+        if (guestPages <= 0
+                || poolFirst < 0
+                || poolSize <= 0
+                || poolFirst + poolSize > guestPages
                 || maxPagesPerRequest <= 0) {
-            throw new IllegalArgumentException("bad tree config: " + guestPages + " pages, pool ["
-                    + poolFirst + ", +" + poolSize + "), max " + maxPagesPerRequest + " per request");
+            throw new IllegalArgumentException("bad tree config: " + guestPages + " pages, pool [" + poolFirst + ", +"
+                    + poolSize + "), max " + maxPagesPerRequest + " per request");
         }
     }
 

@@ -80,8 +80,8 @@ public final class TreeModel {
 
     private Step protect(TreeState state, TreeAction.Protect p) {
         TreeConfig cfg = state.config();
-        RangeRequest.Decoded d = RangeRequest.decodeProtect(p.startAddress(), p.length(), p.actionCode(),
-                cfg.guestPages(), cfg.maxPagesPerRequest());
+        RangeRequest.Decoded d = RangeRequest.decodeProtect(
+                p.startAddress(), p.length(), p.actionCode(), cfg.guestPages(), cfg.maxPagesPerRequest());
         if (d.request().isEmpty()) {
             return refused(state, d.code());
         }
@@ -108,8 +108,8 @@ public final class TreeModel {
 
     private Step unprotect(TreeState state, TreeAction.Unprotect u) {
         TreeConfig cfg = state.config();
-        RangeRequest.Decoded d = RangeRequest.decodeUnprotect(u.startAddress(), u.length(), cfg.guestPages(),
-                cfg.maxPagesPerRequest());
+        RangeRequest.Decoded d =
+                RangeRequest.decodeUnprotect(u.startAddress(), u.length(), cfg.guestPages(), cfg.maxPagesPerRequest());
         if (d.request().isEmpty()) {
             return refused(state, d.code());
         }
@@ -144,7 +144,9 @@ public final class TreeModel {
     private Step write(TreeState state, TreeAction.GuestWrite w) {
         long page = w.page();
         // No notification: the page is not traced (or is not guest memory at all).
-        if (w.address() < 0 || page >= state.config().guestPages() || !state.traced().contains(page)) {
+        if (w.address() < 0
+                || page >= state.config().guestPages()
+                || !state.traced().contains(page)) {
             return new Step(state, List.of());
         }
         Lookup found = lookup(state, page);
@@ -301,8 +303,9 @@ public final class TreeModel {
                 int half = keys.size() / 2;
                 long right = allocate(true);
                 nodes.put(page, new TreeNode.Leaf(keys.subList(0, half), entries.subList(0, half)));
-                nodes.put(right, new TreeNode.Leaf(keys.subList(half, keys.size()),
-                        entries.subList(half, entries.size())));
+                nodes.put(
+                        right,
+                        new TreeNode.Leaf(keys.subList(half, keys.size()), entries.subList(half, entries.size())));
                 return new Split(keys.get(half), right);
             }
             TreeNode.Interior in = (TreeNode.Interior) n;
@@ -323,8 +326,9 @@ public final class TreeModel {
             long up = seps.get(leftKids - 1);
             long right = allocate(true);
             nodes.put(page, new TreeNode.Interior(seps.subList(0, leftKids - 1), kids.subList(0, leftKids)));
-            nodes.put(right, new TreeNode.Interior(seps.subList(leftKids, seps.size()),
-                    kids.subList(leftKids, kids.size())));
+            nodes.put(
+                    right,
+                    new TreeNode.Interior(seps.subList(leftKids, seps.size()), kids.subList(leftKids, kids.size())));
             return new Split(up, right);
         }
 
@@ -403,8 +407,14 @@ public final class TreeModel {
             release(rightPage);
         }
 
-        private void borrow(TreeNode left, TreeNode right, long leftPage, long rightPage, boolean fromLeft,
-                List<Long> pseps, int li) {
+        private void borrow(
+                TreeNode left,
+                TreeNode right,
+                long leftPage,
+                long rightPage,
+                boolean fromLeft,
+                List<Long> pseps,
+                int li) {
             if (left instanceof TreeNode.Leaf l && right instanceof TreeNode.Leaf r) {
                 List<Long> lk = new ArrayList<>(l.keys());
                 List<TreeNode.Entry> le = new ArrayList<>(l.entries());

@@ -90,8 +90,7 @@ public record TreeState(
 
     /** For messages: the shape of the tree in one line. */
     public String describe() {
-        return "base=" + base.rootPage().map(String::valueOf).orElse("none") + " depth=" + depth()
-                + " nodes=" + nodes.keySet() + " mapped=" + mappedPageCount + " traced=" + traced.size();
+        return "base=" + base.rootPage().map(String::valueOf).orElse("none") + " depth=" + depth() + " nodes="
+                + nodes.keySet() + " mapped=" + mappedPageCount + " traced=" + traced.size();
     }
-
 }

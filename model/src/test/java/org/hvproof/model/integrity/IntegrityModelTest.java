@@ -49,9 +49,10 @@ class IntegrityModelTest {
     void enteringFromAnotherOffsetOfTheEntryPageAlertsAndStaysNormal() {
         apply(new IntegrityAction.Register(DRIVER, CODE * PAGE, 2 * PAGE, DATA * PAGE, 2 * PAGE, ENTRY));
         Writer jump = new Writer(1, ENTRY + 8, 0);
-        assertThat(apply(new IntegrityAction.Enter(jump)).observations()).containsExactly(
-                new IntegrityObservation.PolicyAlert(Cause.WRONG_ENTRY, jump),
-                new IntegrityObservation.RequestResult(IntegrityCode.WRONG_ENTRY_POINT));
+        assertThat(apply(new IntegrityAction.Enter(jump)).observations())
+                .containsExactly(
+                        new IntegrityObservation.PolicyAlert(Cause.WRONG_ENTRY, jump),
+                        new IntegrityObservation.RequestResult(IntegrityCode.WRONG_ENTRY_POINT));
         assertThat(state.vcpus().get(1).mode()).isEqualTo(Mode.NORMAL);
     }
 
@@ -60,7 +61,8 @@ class IntegrityModelTest {
         registerAndEnter();
         IntegrityState before = state;
         Writer evil = new Writer(1, 0x9000, 0);
-        assertThat(apply(new IntegrityAction.Register(evil, 0, PAGE, PAGE, PAGE, 0)).observations())
+        assertThat(apply(new IntegrityAction.Register(evil, 0, PAGE, PAGE, PAGE, 0))
+                        .observations())
                 .contains(new IntegrityObservation.PolicyAlert(Cause.SECOND_REGISTRATION, evil));
         assertThat(state).isEqualTo(before);
     }
@@ -70,31 +72,42 @@ class IntegrityModelTest {
         registerAndEnter();
         for (long p : List.of(CODE, CODE + 1, DATA, DATA + 1)) {
             assertThat(apply(new IntegrityAction.GuestWrite(OTHER, p * PAGE)).observations())
-                    .containsExactly(new IntegrityObservation.WriteAlert(p, Cause.DRIVER_PAGE, AlertAction.BLOCK, OTHER));
+                    .containsExactly(
+                            new IntegrityObservation.WriteAlert(p, Cause.DRIVER_PAGE, AlertAction.BLOCK, OTHER));
         }
     }
 
     @Test
     void integrityModeWritesToOwnDataAreQuietButOtherProtectedPagesStillAlert() {
         registerAndEnter();
-        assertThat(apply(new IntegrityAction.Protect(DRIVER, 5 * PAGE, PAGE, AlertAction.RECORD_AND_ALLOW.requestCode()))
-                .observations()).containsExactly(ok());
-        assertThat(apply(new IntegrityAction.GuestWrite(DRIVER, DATA * PAGE + 16)).observations()).isEmpty();
-        assertThat(apply(new IntegrityAction.GuestWrite(DRIVER, 5 * PAGE)).observations()).containsExactly(
-                new IntegrityObservation.WriteAlert(5, Cause.PROTECTED_PAGE, AlertAction.RECORD_AND_ALLOW, DRIVER));
-        assertThat(apply(new IntegrityAction.GuestWrite(DRIVER, CODE * PAGE)).observations()).containsExactly(
-                new IntegrityObservation.WriteAlert(CODE, Cause.DRIVER_PAGE, AlertAction.BLOCK, DRIVER));
+        assertThat(apply(new IntegrityAction.Protect(
+                                DRIVER, 5 * PAGE, PAGE, AlertAction.RECORD_AND_ALLOW.requestCode()))
+                        .observations())
+                .containsExactly(ok());
+        assertThat(apply(new IntegrityAction.GuestWrite(DRIVER, DATA * PAGE + 16))
+                        .observations())
+                .isEmpty();
+        assertThat(apply(new IntegrityAction.GuestWrite(DRIVER, 5 * PAGE)).observations())
+                .containsExactly(new IntegrityObservation.WriteAlert(
+                        5, Cause.PROTECTED_PAGE, AlertAction.RECORD_AND_ALLOW, DRIVER));
+        assertThat(apply(new IntegrityAction.GuestWrite(DRIVER, CODE * PAGE)).observations())
+                .containsExactly(
+                        new IntegrityObservation.WriteAlert(CODE, Cause.DRIVER_PAGE, AlertAction.BLOCK, DRIVER));
     }
 
     @Test
     void exitInterruptAndFaultAllRestoreTheProtectedView() {
-        for (IntegrityAction out : List.<IntegrityAction>of(new IntegrityAction.Exit(DRIVER),
-                new IntegrityAction.Interrupt(0, 32), new IntegrityAction.Fault(0, 14))) {
+        for (IntegrityAction out : List.<IntegrityAction>of(
+                new IntegrityAction.Exit(DRIVER),
+                new IntegrityAction.Interrupt(0, 32),
+                new IntegrityAction.Fault(0, 14))) {
             state = IntegrityState.initial(IntegrityConfig.small());
             registerAndEnter();
             apply(out);
             assertThat(state.vcpus().get(0)).as(out.toString()).isEqualTo(VcpuState.NORMAL);
-            assertThat(apply(new IntegrityAction.GuestWrite(DRIVER, DATA * PAGE)).observations()).hasSize(1);
+            assertThat(apply(new IntegrityAction.GuestWrite(DRIVER, DATA * PAGE))
+                            .observations())
+                    .hasSize(1);
         }
     }
 
@@ -104,9 +117,10 @@ class IntegrityModelTest {
         apply(new IntegrityAction.Protect(DRIVER, 5 * PAGE, PAGE, 2));
         apply(new IntegrityAction.Exit(DRIVER));
         IntegrityState before = state;
-        assertThat(apply(new IntegrityAction.Unprotect(OTHER, 5 * PAGE, PAGE)).observations()).containsExactly(
-                new IntegrityObservation.PolicyAlert(Cause.REFUSED_REQUEST, OTHER),
-                new IntegrityObservation.RequestResult(IntegrityCode.NOT_IN_INTEGRITY_MODE));
+        assertThat(apply(new IntegrityAction.Unprotect(OTHER, 5 * PAGE, PAGE)).observations())
+                .containsExactly(
+                        new IntegrityObservation.PolicyAlert(Cause.REFUSED_REQUEST, OTHER),
+                        new IntegrityObservation.RequestResult(IntegrityCode.NOT_IN_INTEGRITY_MODE));
         apply(new IntegrityAction.Protect(OTHER, 7 * PAGE, PAGE, 1));
         assertThat(state).isEqualTo(before);
     }
@@ -119,14 +133,19 @@ class IntegrityModelTest {
         for (Case c : List.of(
                 new Case(new IntegrityAction.Protect(DRIVER, 5 * PAGE + 3, PAGE, 1), IntegrityCode.UNALIGNED),
                 new Case(new IntegrityAction.Protect(DRIVER, 5 * PAGE, 0, 1), IntegrityCode.EMPTY),
-                new Case(new IntegrityAction.Protect(DRIVER, 0, Long.MAX_VALUE & ~(PAGE - 1), 1), IntegrityCode.TOO_LARGE),
+                new Case(
+                        new IntegrityAction.Protect(DRIVER, 0, Long.MAX_VALUE & ~(PAGE - 1), 1),
+                        IntegrityCode.TOO_LARGE),
                 new Case(new IntegrityAction.Protect(DRIVER, 2000 * PAGE, PAGE, 1), IntegrityCode.OUT_OF_RANGE),
                 new Case(new IntegrityAction.Protect(DRIVER, 5 * PAGE, PAGE, 7), IntegrityCode.UNKNOWN_ACTION),
                 new Case(new IntegrityAction.Protect(DRIVER, DATA * PAGE, PAGE, 1), IntegrityCode.DRIVER_PAGE),
                 new Case(new IntegrityAction.Unprotect(DRIVER, CODE * PAGE, PAGE), IntegrityCode.DRIVER_PAGE),
                 new Case(new IntegrityAction.Unprotect(DRIVER, 5 * PAGE, PAGE), IntegrityCode.NOT_PROTECTED),
-                new Case(new IntegrityAction.Protect(new Writer(9, 0, 0), 5 * PAGE, PAGE, 1), IntegrityCode.UNKNOWN_VCPU))) {
-            assertThat(apply(c.a()).observations()).as(c.toString())
+                new Case(
+                        new IntegrityAction.Protect(new Writer(9, 0, 0), 5 * PAGE, PAGE, 1),
+                        IntegrityCode.UNKNOWN_VCPU))) {
+            assertThat(apply(c.a()).observations())
+                    .as(c.toString())
                     .containsExactly(new IntegrityObservation.RequestResult(c.code()));
             assertThat(state).isEqualTo(before);
         }
@@ -144,7 +163,8 @@ class IntegrityModelTest {
                 case 0 -> new IntegrityAction.Register(w, CODE * PAGE, 2 * PAGE, DATA * PAGE, PAGE, ENTRY);
                 case 1 -> new IntegrityAction.Enter(w);
                 case 2 -> new IntegrityAction.Exit(w);
-                case 3 -> rnd.nextBoolean() ? new IntegrityAction.Interrupt(vcpu, 32) : new IntegrityAction.Fault(vcpu, 13);
+                case 3 ->
+                    rnd.nextBoolean() ? new IntegrityAction.Interrupt(vcpu, 32) : new IntegrityAction.Fault(vcpu, 13);
                 case 4 -> new IntegrityAction.Protect(w, page * PAGE, (1 + rnd.nextInt(3)) * PAGE, rnd.nextInt(4));
                 case 5 -> new IntegrityAction.Unprotect(w, page * PAGE, PAGE);
                 default -> new IntegrityAction.GuestWrite(w, page * PAGE + rnd.nextInt(4096));
@@ -160,7 +180,9 @@ class IntegrityModelTest {
         apply(new IntegrityAction.Exit(DRIVER));
         assertThat(Invariants.gi4ViewFollowsMode(state).holds()).isFalse();
         IntegrityAction w = new IntegrityAction.GuestWrite(DRIVER, DATA * PAGE);
-        assertThat(Invariants.gi2DriverPagesAlertOutsideIntegrityMode(state, w, model.step(state, w)).holds()).isFalse();
+        assertThat(Invariants.gi2DriverPagesAlertOutsideIntegrityMode(state, w, model.step(state, w))
+                        .holds())
+                .isFalse();
     }
 
     @Test
@@ -168,7 +190,9 @@ class IntegrityModelTest {
         model = IntegrityModel.withFlaws(Set.of(IntegrityFlaw.ENTRY_CHECKS_PAGE_ONLY));
         apply(new IntegrityAction.Register(DRIVER, CODE * PAGE, 2 * PAGE, DATA * PAGE, 2 * PAGE, ENTRY));
         IntegrityAction jump = new IntegrityAction.Enter(new Writer(1, ENTRY + 8, 0));
-        assertThat(Invariants.gi1EntryOnlyAtEntryPoint(state, jump, model.step(state, jump)).detail()).contains("vCPU 1 entered");
+        assertThat(Invariants.gi1EntryOnlyAtEntryPoint(state, jump, model.step(state, jump))
+                        .detail())
+                .contains("vCPU 1 entered");
     }
 
     @Test
@@ -178,7 +202,8 @@ class IntegrityModelTest {
         apply(new IntegrityAction.Protect(DRIVER, 5 * PAGE, PAGE, 2));
         IntegrityAction u = new IntegrityAction.Unprotect(OTHER, 5 * PAGE, PAGE);
         IntegrityStep s = model.step(state, u);
-        assertThat(Invariants.gi5RequestsOnlyFromIntegrityMode(state, u, s).holds()).isFalse();
+        assertThat(Invariants.gi5RequestsOnlyFromIntegrityMode(state, u, s).holds())
+                .isFalse();
         assertThat(Invariants.gi6ProtectionsPersist(state, u, s).holds()).isFalse();
     }
 }

@@ -29,7 +29,8 @@ class TracingModelTest {
     private static final long VA = 0x1000;
 
     private TracingState mapped() {
-        return TracingModel.step(TracingState.initial(SHAPE), new MapPage(CPU, VA, P, PagePermissions.KERNEL_DATA)).next();
+        return TracingModel.step(TracingState.initial(SHAPE), new MapPage(CPU, VA, P, PagePermissions.KERNEL_DATA))
+                .next();
     }
 
     private static TracingState run(TracingState s, TracingAction... actions) {
@@ -45,8 +46,8 @@ class TracingModelTest {
     void tracedWriteNotifiesThenCompletes() {
         TracingState s = run(mapped(), new AddTrace(ALICE, P));
         Step step = TracingModel.step(s, new GuestWrite(CPU, VA + 8, Bytes.ofInts(1, 2)));
-        assertThat(step.observations()).containsExactly(new Notification(CPU, P, 8, 2),
-                new Completed(CPU, AccessKind.WRITE, VA + 8, 2));
+        assertThat(step.observations())
+                .containsExactly(new Notification(CPU, P, 8, 2), new Completed(CPU, AccessKind.WRITE, VA + 8, 2));
         assertThat(step.next().contentsOf(P).slice(8, 2)).isEqualTo(Bytes.ofInts(1, 2));
     }
 
@@ -64,7 +65,8 @@ class TracingModelTest {
 
     @Test
     void zeroPagesAreNotStoredSoStatesCompareByContent() {
-        TracingState s = run(mapped(), new GuestWrite(CPU, VA, Bytes.ofInts(9)), new GuestWrite(CPU, VA, Bytes.ofInts(0)));
+        TracingState s =
+                run(mapped(), new GuestWrite(CPU, VA, Bytes.ofInts(9)), new GuestWrite(CPU, VA, Bytes.ofInts(0)));
         assertThat(s).isEqualTo(mapped());
         assertThat(TracingModel.step(s, new GuestRead(CPU, VA, 2)).observations())
                 .containsExactly(new ValueRead(CPU, VA, Bytes.zeros(2)));
@@ -74,7 +76,8 @@ class TracingModelTest {
     void pageTablePoolCannotBeMapped() {
         GuestPhysicalPage pool = new GuestPhysicalPage(SHAPE.pageTablePoolFirst());
         assertThat(TracingModel.step(TracingState.initial(SHAPE), new MapPage(CPU, VA, pool, PagePermissions.ALL))
-                .observations()).containsExactly(new Refused(ErrorCode.RESERVED_PAGE));
+                        .observations())
+                .containsExactly(new Refused(ErrorCode.RESERVED_PAGE));
     }
 
     @Test
@@ -85,9 +88,12 @@ class TracingModelTest {
         Notification n = new Notification(CPU, P, 0, 1);
         List<Observation> twice = List.of(n, n, new Completed(CPU, AccessKind.WRITE, VA, 1));
         assertThat(TracingInvariants.ONE_NOTIFICATION_PER_TRACED_PAGE
-                .evaluate(new TracingTransition(s, w, step.next(), twice)).holds()).isFalse();
+                        .evaluate(new TracingTransition(s, w, step.next(), twice))
+                        .holds())
+                .isFalse();
         assertThatThrownBy(() -> TracingInvariants.check(new TracingTransition(s, w, step.next(), twice)))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("TRACE-1");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("TRACE-1");
     }
 
     @Test
@@ -95,9 +101,12 @@ class TracingModelTest {
         TracingState s = mapped();
         GuestWrite w = new GuestWrite(CPU, VA, Bytes.ofInts(1));
         Step step = TracingModel.step(s, w);
-        List<Observation> spurious = List.of(new Notification(CPU, P, 0, 1), new Completed(CPU, AccessKind.WRITE, VA, 1));
+        List<Observation> spurious =
+                List.of(new Notification(CPU, P, 0, 1), new Completed(CPU, AccessKind.WRITE, VA, 1));
         assertThat(TracingInvariants.NO_NOTIFICATION_WITHOUT_TRACE
-                .evaluate(new TracingTransition(s, w, step.next(), spurious)).holds()).isFalse();
+                        .evaluate(new TracingTransition(s, w, step.next(), spurious))
+                        .holds())
+                .isFalse();
     }
 
     @Test
@@ -105,7 +114,9 @@ class TracingModelTest {
         TracingState s = run(mapped(), new AddTrace(ALICE, P), new AddTrace(BOB, P));
         RemoveTrace r = new RemoveTrace(ALICE, P);
         TracingState wrong = run(s, new RemoveTrace(ALICE, P), new RemoveTrace(BOB, P));
-        assertThat(TracingInvariants.OWNER_SEMANTICS.evaluate(new TracingTransition(s, r, wrong, List.of())).holds())
+        assertThat(TracingInvariants.OWNER_SEMANTICS
+                        .evaluate(new TracingTransition(s, r, wrong, List.of()))
+                        .holds())
                 .isFalse();
     }
 
@@ -114,7 +125,9 @@ class TracingModelTest {
         TracingState s = run(mapped(), new AddTrace(ALICE, P));
         GuestWrite w = new GuestWrite(CPU, VA, Bytes.ofInts(1));
         Step step = TracingModel.step(s, w);
-        assertThat(TracingInvariants.NOTIFY_THEN_COMPLETE.evaluate(new TracingTransition(s, w, s, step.observations()))
-                .holds()).isFalse();
+        assertThat(TracingInvariants.NOTIFY_THEN_COMPLETE
+                        .evaluate(new TracingTransition(s, w, s, step.observations()))
+                        .holds())
+                .isFalse();
     }
 }

@@ -39,8 +39,10 @@ class TreeModelTest {
     }
 
     private static List<TreeObservation.Alert> alerts(Step s) {
-        return s.observations().stream().filter(TreeObservation.Alert.class::isInstance)
-                .map(TreeObservation.Alert.class::cast).toList();
+        return s.observations().stream()
+                .filter(TreeObservation.Alert.class::isInstance)
+                .map(TreeObservation.Alert.class::cast)
+                .toList();
     }
 
     @Test
@@ -104,16 +106,16 @@ class TreeModelTest {
     @Test
     void writeToMappedPageAlertsWithItsAction() {
         protect(5, 2, AlertAction.RECORD_AND_ALLOW);
-        assertThat(alerts(write(6))).containsExactly(
-                new TreeObservation.Alert(6, Cause.MAPPED_PAGE, AlertAction.RECORD_AND_ALLOW, GUEST));
+        assertThat(alerts(write(6)))
+                .containsExactly(new TreeObservation.Alert(6, Cause.MAPPED_PAGE, AlertAction.RECORD_AND_ALLOW, GUEST));
     }
 
     @Test
     void writeToNodePageAlertsWithTheTreeNodeAction() {
         protect(5, 1, AlertAction.RECORD_AND_ALLOW);
         long root = state.base().rootPage().orElseThrow();
-        assertThat(alerts(write(root))).containsExactly(
-                new TreeObservation.Alert(root, Cause.NODE_PAGE, AlertAction.TREE_NODE, GUEST));
+        assertThat(alerts(write(root)))
+                .containsExactly(new TreeObservation.Alert(root, Cause.NODE_PAGE, AlertAction.TREE_NODE, GUEST));
     }
 
     @Test
@@ -122,7 +124,9 @@ class TreeModelTest {
         long root = state.base().rootPage().orElseThrow();
         assertThat(root).isEqualTo(CFG.poolFirst());
         assertThat(state.mappings()).containsKey(root);
-        assertThat(alerts(write(root))).extracting(TreeObservation.Alert::action).containsExactly(AlertAction.TREE_NODE);
+        assertThat(alerts(write(root)))
+                .extracting(TreeObservation.Alert::action)
+                .containsExactly(AlertAction.TREE_NODE);
     }
 
     @Test
@@ -193,11 +197,16 @@ class TreeModelTest {
         model = TreeModel.withFlaws(Set.of(TreeFlaw.SPLIT_NODE_UNTRACED));
         protect(0, 10, AlertAction.BLOCK);
         assertThat(Invariants.tree4TracesExact(state).holds()).isFalse();
-        long untraced = state.nodePages().stream().filter(p -> !state.traced().contains(p)).findFirst().orElseThrow();
+        long untraced = state.nodePages().stream()
+                .filter(p -> !state.traced().contains(p))
+                .findFirst()
+                .orElseThrow();
         TreeState before = state;
         TreeAction w = new TreeAction.GuestWrite(GUEST, untraced * PAGE);
-        assertThatThrownBy(() -> Invariants.tree2NodePagesAlert(before, w, model.step(before, w)).orThrow())
-                .isInstanceOf(AssertionError.class).hasMessageContaining("TREE-2");
+        assertThatThrownBy(() -> Invariants.tree2NodePagesAlert(before, w, model.step(before, w))
+                        .orThrow())
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("TREE-2");
     }
 
     @Test
@@ -214,6 +223,8 @@ class TreeModelTest {
         protect(CFG.poolFirst(), 1, AlertAction.RECORD_AND_ALLOW);
         TreeState before = state;
         TreeAction w = new TreeAction.GuestWrite(GUEST, CFG.poolFirst() * PAGE);
-        assertThat(Invariants.tree2NodePagesAlert(before, w, model.step(before, w)).holds()).isFalse();
+        assertThat(Invariants.tree2NodePagesAlert(before, w, model.step(before, w))
+                        .holds())
+                .isFalse();
     }
 }

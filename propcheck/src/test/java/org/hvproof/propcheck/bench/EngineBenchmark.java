@@ -15,8 +15,7 @@ import org.hvproof.propcheck.StatefulProperty;
  */
 public final class EngineBenchmark {
 
-    private EngineBenchmark() {
-    }
+    private EngineBenchmark() {}
 
     /** A counter with a model, the smallest useful system under test. */
     static final class Counter {
@@ -36,22 +35,26 @@ public final class EngineBenchmark {
     /** Prints the figures: median and best of 7 rounds after a warm-up (the machine is shared). */
     public static void main(String[] args) {
         Gen<Integer> ints = Gens.integers();
-        Property value = Property.forAll(ints).named("bench: trivial value property").check(i -> true);
+        Property value =
+                Property.forAll(ints).named("bench: trivial value property").check(i -> true);
         Gen<Integer> add = Gens.integers(-100, 100);
         Property stateful = StatefulProperty.<Counter>named("bench: trivial state machine")
                 .initial(Counter::new)
                 .actions(c -> Gens.<Action<Counter>>mix()
                         .add(2, Gens.constant(INC))
                         .add(1, Gens.constant(DEC))
-                        .add(1, add.map(n -> Action.of("add " + n, (Counter x) -> {
-                            x.value += n;
-                            x.model += n;
-                        })))
+                        .add(
+                                1,
+                                add.map(n -> Action.of("add " + n, (Counter x) -> {
+                                    x.value += n;
+                                    x.model += n;
+                                })))
                         .build())
                 .invariant("agrees with model", c -> c.value == c.model);
 
         Settings valueRun = Settings.none().withTries(200_000).withSeed(1).withQuiet(true);
-        Settings traceRun = Settings.none().withTries(5_000).withMaxSteps(100).withSeed(1).withQuiet(true);
+        Settings traceRun =
+                Settings.none().withTries(5_000).withMaxSteps(100).withSeed(1).withQuiet(true);
         value.run(valueRun.withTries(50_000));
         stateful.run(traceRun.withTries(500));
 
@@ -71,9 +74,11 @@ public final class EngineBenchmark {
         }
         java.util.Arrays.sort(triesPerSecond);
         java.util.Arrays.sort(actionsPerSecond);
-        System.out.printf("value property (integers(), check true):   median %,.0f tries/s   (best %,.0f; %d rounds of 200,000 tries)%n",
+        System.out.printf(
+                "value property (integers(), check true):   median %,.0f tries/s   (best %,.0f; %d rounds of 200,000 tries)%n",
                 triesPerSecond[rounds / 2], triesPerSecond[rounds - 1], rounds);
-        System.out.printf("state machine (3 actions, 1 invariant):    median %,.0f actions/s (best %,.0f; %,d actions in 5,000 traces of <= 100 steps)%n",
+        System.out.printf(
+                "state machine (3 actions, 1 invariant):    median %,.0f actions/s (best %,.0f; %,d actions in 5,000 traces of <= 100 steps)%n",
                 actionsPerSecond[rounds / 2], actionsPerSecond[rounds - 1], steps);
     }
 }

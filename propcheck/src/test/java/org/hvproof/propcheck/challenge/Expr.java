@@ -53,7 +53,8 @@ sealed interface Expr {
         @Override
         public boolean hasLiteralDivisionByZero() {
             return (right instanceof Lit l && l.value() == 0)
-                    || left.hasLiteralDivisionByZero() || right.hasLiteralDivisionByZero();
+                    || left.hasLiteralDivisionByZero()
+                    || right.hasLiteralDivisionByZero();
         }
 
         @Override
@@ -64,7 +65,10 @@ sealed interface Expr {
 
     static Gen<Expr> gen() {
         Gen<Expr> literal = Gens.integers().map(Lit::new);
-        return Gens.recursive("expression", literal,
-                self -> Gens.oneOf(Gens.combine(self, self, Add::new), Gens.combine(self, self, Div::new)), 5);
+        return Gens.recursive(
+                "expression",
+                literal,
+                self -> Gens.oneOf(Gens.combine(self, self, Add::new), Gens.combine(self, self, Div::new)),
+                5);
     }
 }

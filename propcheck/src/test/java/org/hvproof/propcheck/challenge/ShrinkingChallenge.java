@@ -39,8 +39,26 @@ class ShrinkingChallenge {
 
     /** Per row, the most evaluations a run may spend shrinking on average (README figures plus a quarter). */
     private static final Map<String, Double> EVALUATION_CEILINGS = Map.of(
-            "reverse", 20.0, "lengthlist", 95.0, "bound5", 465.0, "large_union_list", 150.0, "calculator", 55.0,
-            "difference1", 130.0, "difference2", 130.0, "difference3", 115.0, "distinct", 45.0, "nestedlists", 125.0);
+            "reverse",
+            20.0,
+            "lengthlist",
+            95.0,
+            "bound5",
+            465.0,
+            "large_union_list",
+            150.0,
+            "calculator",
+            55.0,
+            "difference1",
+            130.0,
+            "difference2",
+            130.0,
+            "difference3",
+            115.0,
+            "distinct",
+            45.0,
+            "nestedlists",
+            125.0);
 
     /** Runs one challenge row and checks it against its floor and its evaluations ceiling. */
     private static void challenge(String name, ValueProperty<?> property, Predicate<String> isMinimum, int floor20) {
@@ -50,7 +68,8 @@ class ShrinkingChallenge {
         Set<String> distinct = new LinkedHashSet<>();
         Map<String, Integer> misses = new TreeMap<>();
         for (long seed = 1; seed <= SEEDS; seed++) {
-            PropertyResult r = property.run(Settings.none().withSeed(seed).withTries(TRIES).withQuiet(true));
+            PropertyResult r =
+                    property.run(Settings.none().withSeed(seed).withTries(TRIES).withQuiet(true));
             if (r.passed() || r.counterexample().isEmpty()) {
                 misses.merge("<not found>", 1, Integer::sum);
                 continue;
@@ -66,8 +85,8 @@ class ShrinkingChallenge {
             }
         }
         double mean = found == 0 ? 0 : (double) evaluations / found;
-        String row = String.format("%s reached=%d/%d distinct=%d evaluations.mean=%.1f", name, reached, SEEDS,
-                distinct.size(), mean);
+        String row = String.format(
+                "%s reached=%d/%d distinct=%d evaluations.mean=%.1f", name, reached, SEEDS, distinct.size(), mean);
         synchronized (ROWS) {
             ROWS.put(name, row);
         }
@@ -75,8 +94,9 @@ class ShrinkingChallenge {
         // The floor is a share (floor20 of 20), applied to every seed run, so -Pdeep's 100 seeds are held to it too.
         int required = (int) Math.ceil(floor20 * SEEDS / 20.0);
         assertThat(reached)
-                .as("%s: known minimum reached in %d of seeds 1..%d; floor %d (misses: %s)", name, reached,
-                        SEEDS, required, misses)
+                .as(
+                        "%s: known minimum reached in %d of seeds 1..%d; floor %d (misses: %s)",
+                        name, reached, SEEDS, required, misses)
                 .isGreaterThanOrEqualTo(required);
         // A ceiling on the mean evaluations spent shrinking: a quarter above the figures the README
         // publishes, so a shrinker that gets slower fails here instead of drifting silently.
@@ -97,30 +117,33 @@ class ShrinkingChallenge {
 
     @Test
     void reverse() {
-        var p = Property.forAll(Gens.lists(Gens.integers())).named("reverse")
-                .check(xs -> {
-                    List<Integer> r = new ArrayList<>(xs);
-                    java.util.Collections.reverse(r);
-                    return r.equals(xs);
-                });
+        var p = Property.forAll(Gens.lists(Gens.integers())).named("reverse").check(xs -> {
+            List<Integer> r = new ArrayList<>(xs);
+            java.util.Collections.reverse(r);
+            return r.equals(xs);
+        });
         challenge("reverse", p, "[0, 1]"::equals, 20);
     }
 
     @Test
     void lengthlist() {
         Gen<List<Integer>> gen = Gens.integers(1, 100).flatMap(n -> Gens.listsOfSize(Gens.integers(0, 1000), n));
-        var p = Property.forAll(gen).named("lengthlist")
+        var p = Property.forAll(gen)
+                .named("lengthlist")
                 .check(xs -> xs.stream().mapToInt(Integer::intValue).max().orElse(0) < 900);
         challenge("lengthlist", p, "[900]"::equals, 20);
     }
 
     @Test
     void bound5() {
-        Gen<List<Short>> boundedList = Gens.lists(Gens.integers(Short.MIN_VALUE, Short.MAX_VALUE).map(Integer::shortValue))
+        Gen<List<Short>> boundedList = Gens.lists(
+                        Gens.integers(Short.MIN_VALUE, Short.MAX_VALUE).map(Integer::shortValue))
                 .filter("16-bit sum < 256", xs -> sum16(xs) < 256);
-        Gen<List<List<Short>>> gen = Gens.combine(List.of(boundedList, boundedList, boundedList, boundedList, boundedList),
+        Gen<List<List<Short>>> gen = Gens.combine(
+                List.of(boundedList, boundedList, boundedList, boundedList, boundedList),
                 values -> values.stream().map(v -> castList(v)).collect(Collectors.toList()));
-        var p = Property.forAll(gen).named("bound5")
+        var p = Property.forAll(gen)
+                .named("bound5")
                 .check(lists -> sum16(lists.stream().flatMap(List::stream).collect(Collectors.toList())) < 5 * 256);
         Set<String> minima = new HashSet<>();
         permutations(List.of("[]", "[]", "[]", "[-1]", "[-32768]"), new ArrayList<>(), new boolean[5], minima);
@@ -129,23 +152,23 @@ class ShrinkingChallenge {
 
     @Test
     void largeUnionList() {
-        var p = Property.forAll(Gens.lists(Gens.lists(Gens.integers()))).named("large_union_list")
+        var p = Property.forAll(Gens.lists(Gens.lists(Gens.integers())))
+                .named("large_union_list")
                 .check(xss -> xss.stream().flatMap(List::stream).distinct().count() < 5);
         challenge("large_union_list", p, "[[0, 1, -1, 2, -2]]"::equals, 20);
     }
 
     @Test
     void calculator() {
-        var p = Property.forAll(Expr.gen()).named("calculator")
-                .check((e, ctx) -> {
-                    ctx.assume(!e.hasLiteralDivisionByZero());
-                    try {
-                        e.evaluate();
-                        return true;
-                    } catch (ArithmeticException ex) {
-                        return false;
-                    }
-                });
+        var p = Property.forAll(Expr.gen()).named("calculator").check((e, ctx) -> {
+            ctx.assume(!e.hasLiteralDivisionByZero());
+            try {
+                e.evaluate();
+                return true;
+            } catch (ArithmeticException ex) {
+                return false;
+            }
+        });
         challenge("calculator", p, "(/ 0 (+ 0 0))"::equals, 20);
     }
 
@@ -153,14 +176,16 @@ class ShrinkingChallenge {
 
     @Test
     void difference1() {
-        var p = Property.forAll(Gens.tuples(POSITIVE, POSITIVE)).named("difference1")
+        var p = Property.forAll(Gens.tuples(POSITIVE, POSITIVE))
+                .named("difference1")
                 .check(t -> t.first() < 10 || t.first().intValue() != t.second().intValue());
         challenge("difference1", p, "(10, 10)"::equals, 20);
     }
 
     @Test
     void difference2() {
-        var p = Property.forAll(Gens.tuples(POSITIVE, POSITIVE)).named("difference2")
+        var p = Property.forAll(Gens.tuples(POSITIVE, POSITIVE))
+                .named("difference2")
                 .check(t -> {
                     int diff = Math.abs(t.first() - t.second());
                     return t.first() < 10 || diff < 1 || diff > 4;
@@ -170,21 +195,24 @@ class ShrinkingChallenge {
 
     @Test
     void difference3() {
-        var p = Property.forAll(Gens.tuples(POSITIVE, POSITIVE)).named("difference3")
+        var p = Property.forAll(Gens.tuples(POSITIVE, POSITIVE))
+                .named("difference3")
                 .check(t -> t.first() < 10 || Math.abs(t.first() - t.second()) != 1);
         challenge("difference3", p, "(10, 9)"::equals, 20);
     }
 
     @Test
     void distinct() {
-        var p = Property.forAll(Gens.lists(Gens.integers())).named("distinct")
+        var p = Property.forAll(Gens.lists(Gens.integers()))
+                .named("distinct")
                 .check(xs -> xs.stream().distinct().count() < 3);
         challenge("distinct", p, s -> s.equals("[0, 1, -1]") || s.equals("[0, 1, 2]"), 20);
     }
 
     @Test
     void nestedlists() {
-        var p = Property.forAll(Gens.lists(Gens.lists(Gens.integers()))).named("nestedlists")
+        var p = Property.forAll(Gens.lists(Gens.lists(Gens.integers())))
+                .named("nestedlists")
                 .check(xss -> xss.stream().mapToInt(List::size).sum() <= 10);
         challenge("nestedlists", p, "[[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]"::equals, 20);
     }

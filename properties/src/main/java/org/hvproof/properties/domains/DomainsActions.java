@@ -35,9 +35,24 @@ public final class DomainsActions {
 
     /** The kinds of step with fixed weights, so a trace's choices keep their meaning while it shrinks. */
     private enum Kind {
-        ENTER_GATE(4), JUMP_NEAR_GATE(2), JUMP_SECURE_OTHER(2), JUMP_ELSEWHERE(0.5), EXIT(3), INTERRUPT(2.5),
-        EXCEPTION(1.5), ENTER_THEN_EVENT(1.5), STORM(1), READ(3.5), WRITE_OWN(2), HOSTILE_TABLE(2.5),
-        ATTACK_THROUGH_MAPPING(2), HOSTILE_UPPER_LEVEL(3), LOAD_CR3(1), SET_REGISTER(1.5), NO_SUCH_VCPU(0.3), SECURE_WORK(3);
+        ENTER_GATE(4),
+        JUMP_NEAR_GATE(2),
+        JUMP_SECURE_OTHER(2),
+        JUMP_ELSEWHERE(0.5),
+        EXIT(3),
+        INTERRUPT(2.5),
+        EXCEPTION(1.5),
+        ENTER_THEN_EVENT(1.5),
+        STORM(1),
+        READ(3.5),
+        WRITE_OWN(2),
+        HOSTILE_TABLE(2.5),
+        ATTACK_THROUGH_MAPPING(2),
+        HOSTILE_UPPER_LEVEL(3),
+        LOAD_CR3(1),
+        SET_REGISTER(1.5),
+        NO_SUCH_VCPU(0.3),
+        SECURE_WORK(3);
 
         final double weight;
 
@@ -47,10 +62,10 @@ public final class DomainsActions {
     }
 
     private static final Gen<Kind> KINDS = Gens.frequency(Arrays.stream(Kind.values())
-            .map(k -> Gens.weighted(k.weight, Gens.constant(k))).toList());
+            .map(k -> Gens.weighted(k.weight, Gens.constant(k)))
+            .toList());
 
-    private DomainsActions() {
-    }
+    private DomainsActions() {}
 
     /** One generated step: the machine actions it runs, in order. */
     public record Step(List<DomainAction> actions) {
@@ -73,35 +88,81 @@ public final class DomainsActions {
         Gen<Integer> secureFirst = secure.isEmpty() ? anyVcpu(s) : Gens.elements(secure);
         Gen<Integer> domain = Gens.integers(1, LAYOUT.secureDomains());
         return KINDS.flatMap(kind -> switch (kind) {
-            case ENTER_GATE -> Gens.combine(rootFirst, domain, (v, d) -> one(new DomainAction.Transfer(v, DomainLayout.gateAddress(d))));
-            case JUMP_NEAR_GATE -> Gens.combine(rootFirst, domain, Gens.elements(1L, 0x40L, 0xfffL),
-                    (v, d, off) -> one(new DomainAction.Transfer(v, DomainLayout.gateAddress(d) + off)));
-            case JUMP_SECURE_OTHER -> Gens.combine(anyVcpu(s), domain, Gens.integers(0, 4),
-                    (v, d, k) -> one(new DomainAction.Transfer(v, secureNonGate(d, k))));
-            case JUMP_ELSEWHERE -> Gens.combine(anyVcpu(s), Gens.elements(0L, 1L, 3L, DomainLayout.LEAKED_PAGE, 7L, 40L),
-                    (v, p) -> one(new DomainAction.Transfer(v, p << 12)));
+            case ENTER_GATE ->
+                Gens.combine(
+                        rootFirst, domain, (v, d) -> one(new DomainAction.Transfer(v, DomainLayout.gateAddress(d))));
+            case JUMP_NEAR_GATE ->
+                Gens.combine(
+                        rootFirst,
+                        domain,
+                        Gens.elements(1L, 0x40L, 0xfffL),
+                        (v, d, off) -> one(new DomainAction.Transfer(v, DomainLayout.gateAddress(d) + off)));
+            case JUMP_SECURE_OTHER ->
+                Gens.combine(
+                        anyVcpu(s),
+                        domain,
+                        Gens.integers(0, 4),
+                        (v, d, k) -> one(new DomainAction.Transfer(v, secureNonGate(d, k))));
+            case JUMP_ELSEWHERE ->
+                Gens.combine(
+                        anyVcpu(s),
+                        Gens.elements(0L, 1L, 3L, DomainLayout.LEAKED_PAGE, 7L, 40L),
+                        (v, p) -> one(new DomainAction.Transfer(v, p << 12)));
             case EXIT -> secureFirst.map(v -> one(new DomainAction.ExitGate(v)));
-            case INTERRUPT -> Gens.combine(secureFirst, Gens.integers(32, 255), (v, vec) -> one(new DomainAction.Event(v, vec, false)));
-            case EXCEPTION -> Gens.combine(secureFirst, Gens.integers(0, 31), (v, vec) -> one(new DomainAction.Event(v, vec, true)));
-            case ENTER_THEN_EVENT -> Gens.combine(rootFirst, domain, Gens.booleans(),
-                    (v, d, exc) -> new Step(List.of(new DomainAction.Transfer(v, DomainLayout.gateAddress(d)),
-                            new DomainAction.Event(v, exc ? 13 : 48, exc))));
-            case STORM -> Gens.lists(Gens.combine(anyVcpu(s), Gens.integers(0, 255),
-                    (v, vec) -> (DomainAction) new DomainAction.Event(v, vec, vec < 32)), 3, 8).map(Step::new);
+            case INTERRUPT ->
+                Gens.combine(
+                        secureFirst, Gens.integers(32, 255), (v, vec) -> one(new DomainAction.Event(v, vec, false)));
+            case EXCEPTION ->
+                Gens.combine(secureFirst, Gens.integers(0, 31), (v, vec) -> one(new DomainAction.Event(v, vec, true)));
+            case ENTER_THEN_EVENT ->
+                Gens.combine(
+                        rootFirst,
+                        domain,
+                        Gens.booleans(),
+                        (v, d, exc) -> new Step(List.of(
+                                new DomainAction.Transfer(v, DomainLayout.gateAddress(d)),
+                                new DomainAction.Event(v, exc ? 13 : 48, exc))));
+            case STORM ->
+                Gens.lists(
+                                Gens.combine(anyVcpu(s), Gens.integers(0, 255), (v, vec) ->
+                                        (DomainAction) new DomainAction.Event(v, vec, vec < 32)),
+                                3,
+                                8)
+                        .map(Step::new);
             case READ -> Gens.combine(anyVcpu(s), Gens.integers(0, 5), (v, p) -> one(new DomainAction.Read(v, p)));
-            case WRITE_OWN -> Gens.combine(anyVcpu(s), Gens.integers(1, 3), (v, p) -> one(new DomainAction.Write(v, p, Map.of())));
+            case WRITE_OWN ->
+                Gens.combine(anyVcpu(s), Gens.integers(1, 3), (v, p) -> one(new DomainAction.Write(v, p, Map.of())));
             case HOSTILE_TABLE -> hostileTable(s, rootFirst);
             case ATTACK_THROUGH_MAPPING -> attackThroughMapping(s, rootFirst);
             case HOSTILE_UPPER_LEVEL -> hostileUpperLevel(s, rootFirst);
-            case LOAD_CR3 -> Gens.combine(anyVcpu(s), Gens.elements(0L, 1L, DomainLayout.tablePage(1), DomainLayout.tablePage(2),
-                    DomainLayout.dataPage(1), DomainLayout.LEAKED_PAGE), (v, p) -> one(new DomainAction.LoadCr3(v, p)));
-            case SET_REGISTER -> Gens.combine(anyVcpu(s), Gens.longs(0, 1000), (v, x) -> one(new DomainAction.SetRegister(v, x)));
+            case LOAD_CR3 ->
+                Gens.combine(
+                        anyVcpu(s),
+                        Gens.elements(
+                                0L,
+                                1L,
+                                DomainLayout.tablePage(1),
+                                DomainLayout.tablePage(2),
+                                DomainLayout.dataPage(1),
+                                DomainLayout.LEAKED_PAGE),
+                        (v, p) -> one(new DomainAction.LoadCr3(v, p)));
+            case SET_REGISTER ->
+                Gens.combine(anyVcpu(s), Gens.longs(0, 1000), (v, x) -> one(new DomainAction.SetRegister(v, x)));
             case NO_SUCH_VCPU -> Gens.elements(s.vcpus().size(), -1).map(v -> one(new DomainAction.Read(v, 0)));
-            case SECURE_WORK -> secure.isEmpty()
-                    ? Gens.combine(rootFirst, domain, (v, d) -> one(new DomainAction.Transfer(v, DomainLayout.gateAddress(d))))
-                    : Gens.combine(secureFirst, Gens.integers(0, 3), Gens.booleans(), (v, p, write) -> one(write
-                            ? new DomainAction.Write(v, p == 0 ? 2 : p, Map.of())
-                            : new DomainAction.Read(v, p)));
+            case SECURE_WORK ->
+                secure.isEmpty()
+                        ? Gens.combine(
+                                rootFirst,
+                                domain,
+                                (v, d) -> one(new DomainAction.Transfer(v, DomainLayout.gateAddress(d))))
+                        : Gens.combine(
+                                secureFirst,
+                                Gens.integers(0, 3),
+                                Gens.booleans(),
+                                (v, p, write) -> one(
+                                        write
+                                                ? new DomainAction.Write(v, p == 0 ? 2 : p, Map.of())
+                                                : new DomainAction.Read(v, p)));
         });
     }
 
@@ -125,8 +186,17 @@ public final class DomainsActions {
      * point at pages of its choice: its own, any secure page, page 15, or a gap.
      */
     private static Gen<Step> hostileTable(State s, Gen<Integer> rootFirst) {
-        Gen<Long> target = Gens.elements(1L, 2L, DomainLayout.tablePage(1), DomainLayout.dataPage(1), DomainLayout.codePage(1),
-                DomainLayout.gatePage(1), DomainLayout.tablePage(2), DomainLayout.dataPage(2), DomainLayout.LEAKED_PAGE, 9L);
+        Gen<Long> target = Gens.elements(
+                1L,
+                2L,
+                DomainLayout.tablePage(1),
+                DomainLayout.dataPage(1),
+                DomainLayout.codePage(1),
+                DomainLayout.gatePage(1),
+                DomainLayout.tablePage(2),
+                DomainLayout.dataPage(2),
+                DomainLayout.LEAKED_PAGE,
+                9L);
         return Gens.combine(rootFirst, Gens.listsOfSize(target, 3), (v, pages) -> {
             Map<Integer, Long> entries = new LinkedHashMap<>();
             entries.put(0, s.vcpus().get(v).ptRoot().n());
@@ -146,34 +216,44 @@ public final class DomainsActions {
      * fault in the root's NPT.
      */
     private static Gen<Step> hostileUpperLevel(State s, Gen<Integer> rootFirst) {
-        Gen<Long> target = Gens.elements(DomainLayout.tablePage(1), DomainLayout.gatePage(1), DomainLayout.dataPage(1),
-                DomainLayout.codePage(1), DomainLayout.tablePage(2), DomainLayout.dataPage(2), DomainLayout.LEAKED_PAGE);
-        return Gens.combine(rootFirst, Gens.integers(1, 3), target, Gens.integers(0, 7), (v, depth, hostile, access) -> {
-            int p = access & 3;
-            boolean write = access >= 4;
-            VCpu current = s.vcpus().get(v);
-            VCpu c = new VCpu(current.domain(), s.root().gptRoot(), current.nptOf(), current.saved(), current.register());
-            long[] chain = new long[depth];
-            for (int i = 0; i < depth; i++) {
-                GuestPage g = s.walkPage(c, new VirtualPage(i + 1));
-                chain[i] = g != null && s.root().region().contains(g) ? g.n() : i + 1;
-            }
-            List<DomainAction> actions = new ArrayList<>();
-            actions.add(new DomainAction.LoadCr3(v, s.root().gptRoot().n()));
-            for (int i = 0; i < depth; i++) {
-                long next = i + 1 < depth ? chain[i + 1] : hostile;
-                actions.add(new DomainAction.Write(v, i + 1, Map.of(State.UPPER_SLOT, next)));
-            }
-            actions.add(new DomainAction.LoadCr3(v, chain[0]));
-            actions.add(write ? new DomainAction.Write(v, p, Map.of()) : new DomainAction.Read(v, p));
-            actions.add(new DomainAction.LoadCr3(v, current.ptRoot().n()));
-            return new Step(actions);
-        });
+        Gen<Long> target = Gens.elements(
+                DomainLayout.tablePage(1),
+                DomainLayout.gatePage(1),
+                DomainLayout.dataPage(1),
+                DomainLayout.codePage(1),
+                DomainLayout.tablePage(2),
+                DomainLayout.dataPage(2),
+                DomainLayout.LEAKED_PAGE);
+        return Gens.combine(
+                rootFirst, Gens.integers(1, 3), target, Gens.integers(0, 7), (v, depth, hostile, access) -> {
+                    int p = access & 3;
+                    boolean write = access >= 4;
+                    VCpu current = s.vcpus().get(v);
+                    VCpu c = new VCpu(
+                            current.domain(), s.root().gptRoot(), current.nptOf(), current.saved(), current.register());
+                    long[] chain = new long[depth];
+                    for (int i = 0; i < depth; i++) {
+                        GuestPage g = s.walkPage(c, new VirtualPage(i + 1));
+                        chain[i] = g != null && s.root().region().contains(g) ? g.n() : i + 1;
+                    }
+                    List<DomainAction> actions = new ArrayList<>();
+                    actions.add(new DomainAction.LoadCr3(v, s.root().gptRoot().n()));
+                    for (int i = 0; i < depth; i++) {
+                        long next = i + 1 < depth ? chain[i + 1] : hostile;
+                        actions.add(new DomainAction.Write(v, i + 1, Map.of(State.UPPER_SLOT, next)));
+                    }
+                    actions.add(new DomainAction.LoadCr3(v, chain[0]));
+                    actions.add(write ? new DomainAction.Write(v, p, Map.of()) : new DomainAction.Read(v, p));
+                    actions.add(new DomainAction.LoadCr3(v, current.ptRoot().n()));
+                    return new Step(actions);
+                });
     }
 
     /** Whether the walk of the root access {@code a} from state {@code s} reads a table an upper-level entry points outside the root's region. */
     static boolean walksHostileUpperEntry(State s, DomainAction a) {
-        if (!(a instanceof DomainAction.Read || a instanceof DomainAction.Write) || a.vcpu() < 0 || a.vcpu() >= s.vcpus().size()) {
+        if (!(a instanceof DomainAction.Read || a instanceof DomainAction.Write)
+                || a.vcpu() < 0
+                || a.vcpu() >= s.vcpus().size()) {
             return false;
         }
         VCpu c = s.vcpus().get(a.vcpu());
@@ -197,9 +277,13 @@ public final class DomainsActions {
             if (hostile.isEmpty()) {
                 return hostileTable(s, Gens.constant(v));
             }
-            return Gens.combine(Gens.elements(hostile), Gens.booleans(), (p, write) -> one(write
-                    ? new DomainAction.Write(v, p, Map.of(0, DomainLayout.dataPage(1)))
-                    : new DomainAction.Read(v, p)));
+            return Gens.combine(
+                    Gens.elements(hostile),
+                    Gens.booleans(),
+                    (p, write) -> one(
+                            write
+                                    ? new DomainAction.Write(v, p, Map.of(0, DomainLayout.dataPage(1)))
+                                    : new DomainAction.Read(v, p)));
         });
     }
 

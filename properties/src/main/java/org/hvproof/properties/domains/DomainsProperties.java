@@ -24,8 +24,7 @@ public final class DomainsProperties {
     /** Minimum share (percent) of traces whose walk reads a table a hostile PML4, PDPT or PD entry points at. */
     static final int COVER_UPPER = 35;
 
-    private DomainsProperties() {
-    }
+    private DomainsProperties() {}
 
     /** PD-1: no root access reaches a secure frame; a secure domain reaches only its own frames. */
     @Claim("PD-1")
@@ -56,7 +55,8 @@ public final class DomainsProperties {
     /** PD-1 two-run against a given hypervisor. */
     public static StatefulProperty<DomainsTwoRuns> rootSeesNothingSecure(DomainImplFlaw flaw) {
         String suffix = flaw == DomainImplFlaw.NONE ? "" : " [flaw " + flaw + "]";
-        return StatefulProperty.<DomainsTwoRuns>named("PD-1 two runs differing only in secure contents look the same to the root" + suffix)
+        return StatefulProperty.<DomainsTwoRuns>named(
+                        "PD-1 two runs differing only in secure contents look the same to the root" + suffix)
                 .initial(() -> new DomainsTwoRuns(flaw))
                 .actions(t -> DomainsActions.next(t.state()).map(DomainsProperties::twoRunStep))
                 .assertion("PD-1 lowEquivalenceNonVacuous", DomainsTwoRuns::checkRelationNonVacuous)
@@ -81,7 +81,9 @@ public final class DomainsProperties {
     public static StatefulProperty<DomainsTrace> pointersSwitchTogether(DomainImplFlaw flaw) {
         return base("PD-2 the page-table and nested page-table pointers switch together", flaw)
                 .assertion("PD-2 pointersMatchDomain", t -> t.checkStates(Invariants::pd2PointersMatchDomain))
-                .assertion("PD-2 switchTogether", t -> t.checkSteps((before, action, step) -> Invariants.pd2SwitchTogether(before, step)))
+                .assertion(
+                        "PD-2 switchTogether",
+                        t -> t.checkSteps((before, action, step) -> Invariants.pd2SwitchTogether(before, step)))
                 .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
                 .cover(70, DomainsTrace.Labels.GATE_ENTRY)
                 .cover(40, DomainsTrace.Labels.EXIT)
@@ -114,7 +116,9 @@ public final class DomainsProperties {
     /** PD-4 against a given hypervisor. */
     public static StatefulProperty<DomainsTrace> gatesOnly(DomainImplFlaw flaw) {
         return base("PD-4 control crosses domains only through registered gates", flaw)
-                .assertion("PD-4 gatesOnly", t -> t.checkSteps((before, action, step) -> Invariants.pd4GatesOnly(before, action, step)))
+                .assertion(
+                        "PD-4 gatesOnly",
+                        t -> t.checkSteps((before, action, step) -> Invariants.pd4GatesOnly(before, action, step)))
                 .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
                 .cover(70, DomainsTrace.Labels.GATE_ENTRY)
                 .cover(55, DomainsTrace.Labels.REFUSED_JUMP)

@@ -7,9 +7,9 @@ import org.hvproof.impl.domains.DomainImplFlaw;
 import org.hvproof.impl.domains.DomainLayout;
 import org.hvproof.impl.domains.DomainsAbstraction;
 import org.hvproof.impl.domains.DomainsSystem;
+import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.domains.Action;
 import org.hvproof.model.domains.Domains;
-import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.domains.Observation;
 import org.hvproof.model.domains.State;
 import org.hvproof.model.domains.Step;
@@ -34,10 +34,15 @@ public final class DomainsTrace {
     /** Boots the guest under the hypervisor with {@code flaw} ({@link DomainImplFlaw#NONE} for the real one). */
     public DomainsTrace(DomainImplFlaw flaw) {
         this.machine = new DomainsSystem(DomainsActions.LAYOUT, SECRET, flaw);
-        this.lockstep = new Lockstep<>(machine::apply, machine::abstractState, (s, a) -> {
-            Step step = Domains.step(s, modelAction(a));
-            return new Lockstep.ModelStep<>(step.next(), step.observations());
-        }, State.example(DomainsActions.LAYOUT.secureDomains(), DomainsActions.LAYOUT.vcpus(), SECRET, this::bootFrame));
+        this.lockstep = new Lockstep<>(
+                machine::apply,
+                machine::abstractState,
+                (s, a) -> {
+                    Step step = Domains.step(s, modelAction(a));
+                    return new Lockstep.ModelStep<>(step.next(), step.observations());
+                },
+                State.example(
+                        DomainsActions.LAYOUT.secureDomains(), DomainsActions.LAYOUT.vcpus(), SECRET, this::bootFrame));
         this.leftByEvent = new boolean[DomainsActions.LAYOUT.vcpus()];
     }
 
@@ -48,10 +53,15 @@ public final class DomainsTrace {
      * with the model.
      */
     private long bootFrame(int d, int k) {
-        var view = d == 0 ? org.hvproof.impl.machine.ViewId.DEFAULT : machine.service().domains().get(d).view();
-        return machine.machine().view(view).orElseThrow()
+        var view = d == 0
+                ? org.hvproof.impl.machine.ViewId.DEFAULT
+                : machine.service().domains().get(d).view();
+        return machine.machine()
+                .view(view)
+                .orElseThrow()
                 .leaf(new org.hvproof.model.common.GuestPhysicalPage(DomainLayout.regionFirst(d) + k))
-                .map(e -> e.hostFrame()).orElse(-1L - 4L * d - k);
+                .map(e -> e.hostFrame())
+                .orElse(-1L - 4L * d - k);
     }
 
     static Action modelAction(DomainAction a) {
@@ -109,7 +119,9 @@ public final class DomainsTrace {
     private void recordTouchedSecureFrames(Lockstep.Transition<State, DomainAction> t) {
         State before = t.before();
         int v = t.action().vcpu();
-        if (v < 0 || v >= before.vcpus().size() || !before.vcpus().get(v).domain().isRoot()) {
+        if (v < 0
+                || v >= before.vcpus().size()
+                || !before.vcpus().get(v).domain().isRoot()) {
             return;
         }
         java.util.Set<Long> secure = new java.util.TreeSet<>();
@@ -142,8 +154,14 @@ public final class DomainsTrace {
     }
 
     /** Labels one transition (shared with the two-run trace). */
-    static void labelTransition(State before, DomainAction a, State after, List<?> seen, DomainsActions.Step step, Context ctx,
-                                boolean[] leftByEvent) {
+    static void labelTransition(
+            State before,
+            DomainAction a,
+            State after,
+            List<?> seen,
+            DomainsActions.Step step,
+            Context ctx,
+            boolean[] leftByEvent) {
         for (Object o : seen) {
             if (o instanceof Observation.Entered e) {
                 ctx.label(Labels.GATE_ENTRY);
@@ -158,7 +176,8 @@ public final class DomainsTrace {
                         ctx.label(Labels.REFUSED_GATE_PLUS_ONE);
                     }
                 }
-                if (f.kind() == Observation.FaultKind.NOT_MAPPED && f.domain().isRoot()
+                if (f.kind() == Observation.FaultKind.NOT_MAPPED
+                        && f.domain().isRoot()
                         && (a instanceof DomainAction.Read || a instanceof DomainAction.Write)) {
                     int p = a instanceof DomainAction.Read r ? r.page() : ((DomainAction.Write) a).page();
                     if (DomainsActions.hostilePages(before, a.vcpu()).contains(p)) {
@@ -170,7 +189,9 @@ public final class DomainsTrace {
                     leftByEvent[r.vcpu()] = r.byInterrupt();
                 }
                 ctx.label(r.byInterrupt() ? Labels.EVENT_IN_SECURE_CODE : Labels.EXIT);
-                if (r.byInterrupt() && step.actions().size() == 2 && step.actions().get(0) instanceof DomainAction.Transfer) {
+                if (r.byInterrupt()
+                        && step.actions().size() == 2
+                        && step.actions().get(0) instanceof DomainAction.Transfer) {
                     ctx.label(Labels.EVENT_AT_GATE_ENTRY);
                 }
             } else if (o instanceof Observation.ReadValue rv && !rv.domain().isRoot()) {
@@ -180,7 +201,10 @@ public final class DomainsTrace {
         if (DomainsActions.walksHostileUpperEntry(before, a)) {
             ctx.label(Labels.HOSTILE_UPPER_LEVEL_WALKED);
         }
-        if (a instanceof DomainAction.Write w && w.vcpu() >= 0 && w.vcpu() < before.vcpus().size() && seen.isEmpty()) {
+        if (a instanceof DomainAction.Write w
+                && w.vcpu() >= 0
+                && w.vcpu() < before.vcpus().size()
+                && seen.isEmpty()) {
             if (!before.vcpus().get(w.vcpu()).domain().isRoot()) {
                 ctx.label(Labels.SECURE_WRITE);
             } else if (!DomainsActions.hostilePages(after, w.vcpu()).isEmpty()) {
@@ -218,7 +242,6 @@ public final class DomainsTrace {
         static final String HOSTILE_UPPER_LEVEL_WALKED = "hostile upper-level entry walked";
         static final String ROOT_ACCESS_TO_SECURE_REFUSED = "root access through a hostile mapping faulted";
 
-        private Labels() {
-        }
+        private Labels() {}
     }
 }

@@ -23,6 +23,7 @@ import org.hvproof.propcheck.Context;
 public final class DomainsTwoRuns {
     /** The two secrets the runs differ in. */
     static final long SECRET_A = 0x5EC12E7L;
+
     static final long SECRET_B = 0x0BAD_C0DEL;
 
     private final DomainsSystem a;
@@ -86,12 +87,15 @@ public final class DomainsTwoRuns {
             Step stepA = new Step(stateA, seenA);
             Step stepB = new Step(stateB, seenB);
             if (!RootView.of(stepA).events().equals(RootView.of(stepB).events())) {
-                violation = "after [" + action + "] root code saw " + RootView.of(stepA).events() + " in run A but "
+                violation = "after [" + action + "] root code saw "
+                        + RootView.of(stepA).events() + " in run A but "
                         + RootView.of(stepB).events() + " in run B";
             } else if (!a.rootView().equals(b.rootView())) {
                 violation = "after [" + action + "] the root's registers or memory differ between the runs:\n  A: "
                         + a.rootView().vcpus() + "\n  B: " + b.rootView().vcpus()
-                        + (a.rootView().memory().equals(b.rootView().memory()) ? "" : "\n  and root-mapped memory differs");
+                        + (a.rootView().memory().equals(b.rootView().memory())
+                                ? ""
+                                : "\n  and root-mapped memory differs");
             } else {
                 var r = Invariants.pd1RootSeesNothingSecure(stepA, stepB);
                 if (!r.holds()) {

@@ -25,9 +25,8 @@ public final class IntegrityActions {
     private static final long PAGE = 4096;
 
     /** Layouts a driver registers with: code pages, data pages, entry point (page plus offset). */
-    static final List<Layout> LAYOUTS = List.of(
-            new Layout(16, 2, 18, 2, 16 * PAGE + 0x40),
-            new Layout(100, 1, 101, 3, 100 * PAGE + 0x800));
+    static final List<Layout> LAYOUTS =
+            List.of(new Layout(16, 2, 18, 2, 16 * PAGE + 0x40), new Layout(100, 1, 101, 3, 100 * PAGE + 0x800));
 
     /** Pages protection requests name: few, so requests and writes meet often. */
     static final List<Long> PROTECTABLE = pages(32, 12);
@@ -37,9 +36,21 @@ public final class IntegrityActions {
 
     /** The kinds of action with fixed weights, so a trace's choices keep their meaning while it shrinks. */
     private enum Kind {
-        REGISTER(1.2), BAD_REGISTER(0.4), ENTER(4), WRONG_ENTER(2), EXIT(2), INTERRUPT(1.5), FAULT(1),
-        PROTECT(4), UNPROTECT(2.5), NORMAL_MODE_REQUEST(1.5), HOSTILE_REQUEST(1),
-        OWN_DATA_WRITE(4), PROTECTED_WRITE(3), DRIVER_WRITE(3), OTHER_WRITE(1);
+        REGISTER(1.2),
+        BAD_REGISTER(0.4),
+        ENTER(4),
+        WRONG_ENTER(2),
+        EXIT(2),
+        INTERRUPT(1.5),
+        FAULT(1),
+        PROTECT(4),
+        UNPROTECT(2.5),
+        NORMAL_MODE_REQUEST(1.5),
+        HOSTILE_REQUEST(1),
+        OWN_DATA_WRITE(4),
+        PROTECTED_WRITE(3),
+        DRIVER_WRITE(3),
+        OTHER_WRITE(1);
 
         final double weight;
 
@@ -49,16 +60,16 @@ public final class IntegrityActions {
     }
 
     private static final Gen<Kind> KINDS = Gens.frequency(Arrays.stream(Kind.values())
-            .map(k -> Gens.weighted(k.weight, Gens.constant(k))).toList());
+            .map(k -> Gens.weighted(k.weight, Gens.constant(k)))
+            .toList());
 
-    private IntegrityActions() {
-    }
+    private IntegrityActions() {}
 
     /** A driver layout as raw registration arguments. */
     record Layout(long codeFirst, long codePages, long dataFirst, long dataPages, long entryPoint) {
         IntegrityAction.Register registerBy(Writer caller) {
-            return new IntegrityAction.Register(caller, codeFirst * PAGE, codePages * PAGE, dataFirst * PAGE,
-                    dataPages * PAGE, entryPoint);
+            return new IntegrityAction.Register(
+                    caller, codeFirst * PAGE, codePages * PAGE, dataFirst * PAGE, dataPages * PAGE, entryPoint);
         }
     }
 
@@ -72,25 +83,31 @@ public final class IntegrityActions {
         List<Integer> outside = vcpusIn(s, Mode.NORMAL);
         boolean registered = s.driver().isPresent();
         return KINDS.flatMap(kind -> switch (kind) {
-            case REGISTER -> register(s);
-            case BAD_REGISTER -> badRegister(s);
-            case ENTER -> registered ? enter(s, outside) : register(s);
-            case WRONG_ENTER -> wrongEnter(s);
-            case EXIT -> exit(s, inside);
-            case INTERRUPT -> Gens.combine(busy(s, inside), Gens.integers(32, 255),
-                    (v, vec) -> (IntegrityAction) new IntegrityAction.Interrupt(v, vec));
-            case FAULT -> Gens.combine(busy(s, inside), Gens.integers(0, 31),
-                    (v, vec) -> (IntegrityAction) new IntegrityAction.Fault(v, vec));
-            case PROTECT -> inside.isEmpty() ? (registered ? enter(s, outside) : register(s)) : protect(s, inside);
-            case UNPROTECT -> inside.isEmpty() ? (registered ? enter(s, outside) : register(s))
-                    : s.protections().isEmpty() ? protect(s, inside) : unprotect(s, inside);
-            case NORMAL_MODE_REQUEST -> normalModeRequest(s, outside);
-            case HOSTILE_REQUEST -> hostileRequest(s, inside);
-            case OWN_DATA_WRITE -> registered ? ownDataWrite(s, inside) : register(s);
-            case PROTECTED_WRITE -> protectedWrite(s);
-            case DRIVER_WRITE -> registered ? driverWrite(s) : register(s);
-            case OTHER_WRITE -> otherWrite(s);
-        }).map(IntegrityActions::asStep);
+                    case REGISTER -> register(s);
+                    case BAD_REGISTER -> badRegister(s);
+                    case ENTER -> registered ? enter(s, outside) : register(s);
+                    case WRONG_ENTER -> wrongEnter(s);
+                    case EXIT -> exit(s, inside);
+                    case INTERRUPT ->
+                        Gens.combine(busy(s, inside), Gens.integers(32, 255), (v, vec) ->
+                                (IntegrityAction) new IntegrityAction.Interrupt(v, vec));
+                    case FAULT ->
+                        Gens.combine(busy(s, inside), Gens.integers(0, 31), (v, vec) ->
+                                (IntegrityAction) new IntegrityAction.Fault(v, vec));
+                    case PROTECT ->
+                        inside.isEmpty() ? (registered ? enter(s, outside) : register(s)) : protect(s, inside);
+                    case UNPROTECT ->
+                        inside.isEmpty()
+                                ? (registered ? enter(s, outside) : register(s))
+                                : s.protections().isEmpty() ? protect(s, inside) : unprotect(s, inside);
+                    case NORMAL_MODE_REQUEST -> normalModeRequest(s, outside);
+                    case HOSTILE_REQUEST -> hostileRequest(s, inside);
+                    case OWN_DATA_WRITE -> registered ? ownDataWrite(s, inside) : register(s);
+                    case PROTECTED_WRITE -> protectedWrite(s);
+                    case DRIVER_WRITE -> registered ? driverWrite(s) : register(s);
+                    case OTHER_WRITE -> otherWrite(s);
+                })
+                .map(IntegrityActions::asStep);
     }
 
     private static Action<IntegrityTrace> asStep(IntegrityAction a) {
@@ -101,8 +118,8 @@ public final class IntegrityActions {
 
     /** The driver registers (a second time: an attack, alerted). */
     private static Gen<IntegrityAction> register(IntegrityState s) {
-        return Gens.combine(Gens.elements(LAYOUTS), anyVcpu(s),
-                (l, v) -> (IntegrityAction) l.registerBy(new Writer(v, l.entryPoint(), 0)));
+        return Gens.combine(Gens.elements(LAYOUTS), anyVcpu(s), (l, v) ->
+                (IntegrityAction) l.registerBy(new Writer(v, l.entryPoint(), 0)));
     }
 
     /** A normal-mode vCPU calls in from the registered entry point. */
@@ -118,25 +135,31 @@ public final class IntegrityActions {
     }
 
     private static Gen<IntegrityAction> protect(IntegrityState s, List<Integer> inside) {
-        return Gens.combine(Gens.elements(inside), Gens.elements(PROTECTABLE), Gens.integers(1, 3),
+        return Gens.combine(
+                Gens.elements(inside),
+                Gens.elements(PROTECTABLE),
+                Gens.integers(1, 3),
                 Gens.elements(AlertAction.BLOCK, AlertAction.RECORD_AND_ALLOW),
-                (v, first, count, action) -> (IntegrityAction) new IntegrityAction.Protect(driverWriter(s, v),
-                        first * PAGE, count * PAGE, action.requestCode()));
+                (v, first, count, action) -> (IntegrityAction) new IntegrityAction.Protect(
+                        driverWriter(s, v), first * PAGE, count * PAGE, action.requestCode()));
     }
 
     /** Removes one or two pages starting at a protected page. */
     private static Gen<IntegrityAction> unprotect(IntegrityState s, List<Integer> inside) {
-        return Gens.combine(Gens.elements(inside), Gens.elements(List.copyOf(s.protections().keySet())),
-                Gens.integers(1, 2), (v, first, count) -> (IntegrityAction) new IntegrityAction.Unprotect(
-                        driverWriter(s, v), first * PAGE, count * PAGE));
+        return Gens.combine(
+                Gens.elements(inside),
+                Gens.elements(List.copyOf(s.protections().keySet())),
+                Gens.integers(1, 2),
+                (v, first, count) -> (IntegrityAction)
+                        new IntegrityAction.Unprotect(driverWriter(s, v), first * PAGE, count * PAGE));
     }
 
     /** The driver writes its own data; outside integrity mode this is a write to a driver page. */
     private static Gen<IntegrityAction> ownDataWrite(IntegrityState s, List<Integer> inside) {
         Driver d = s.driver().orElseThrow();
         Gen<Integer> who = inside.isEmpty() ? anyVcpu(s) : Gens.elements(inside);
-        return Gens.combine(who, Gens.longs(d.data().first(), d.data().end() - 1), offsets(),
-                (v, page, off) -> (IntegrityAction) new IntegrityAction.GuestWrite(driverWriter(s, v), page * PAGE + off));
+        return Gens.combine(who, Gens.longs(d.data().first(), d.data().end() - 1), offsets(), (v, page, off) ->
+                (IntegrityAction) new IntegrityAction.GuestWrite(driverWriter(s, v), page * PAGE + off));
     }
 
     // ------------------------------------------------------------ hostile actions
@@ -151,19 +174,19 @@ public final class IntegrityActions {
                 new long[] {-PAGE, PAGE, 18 * PAGE, PAGE, -PAGE},
                 new long[] {16 * PAGE, 0, 18 * PAGE, PAGE, 16 * PAGE},
                 new long[] {16 * PAGE, PAGE, 18 * PAGE, PAGE, -1});
-        return Gens.combine(Gens.elements(bad), anyVcpu(s), privileges(), (b, v, p) -> (IntegrityAction)
-                new IntegrityAction.Register(new Writer(v, 0x7000, p), b[0], b[1], b[2], b[3], b[4]));
+        return Gens.combine(Gens.elements(bad), anyVcpu(s), privileges(), (b, v, p) ->
+                (IntegrityAction) new IntegrityAction.Register(new Writer(v, 0x7000, p), b[0], b[1], b[2], b[3], b[4]));
     }
 
     /** Calls into integrity mode from the entry page at another offset, another driver page, or elsewhere. */
     private static Gen<IntegrityAction> wrongEnter(IntegrityState s) {
         long entry = s.driver().map(Driver::entryPoint).orElse(LAYOUTS.get(0).entryPoint());
         long entryPage = entry & -PAGE;
-        List<Long> addresses = new ArrayList<>(List.of(entry + 1, entry - 1, entryPage, entryPage + PAGE - 1,
-                entry + PAGE, 0x40_0000L, 0L));
+        List<Long> addresses = new ArrayList<>(
+                List.of(entry + 1, entry - 1, entryPage, entryPage + PAGE - 1, entry + PAGE, 0x40_0000L, 0L));
         s.driver().ifPresent(d -> addresses.add(d.data().first() * PAGE + (entry - entryPage)));
-        return Gens.combine(anyVcpu(s), Gens.elements(addresses), privileges(),
-                (v, ip, p) -> (IntegrityAction) new IntegrityAction.Enter(new Writer(v, ip, p)));
+        return Gens.combine(anyVcpu(s), Gens.elements(addresses), privileges(), (v, ip, p) ->
+                (IntegrityAction) new IntegrityAction.Enter(new Writer(v, ip, p)));
     }
 
     /** A protect or unprotect request from a vCPU in normal mode (or an unknown one). */
@@ -175,7 +198,8 @@ public final class IntegrityActions {
         targets.addAll(s.protections().keySet());
         return Gens.combine(who, Gens.elements(targets), privileges(), Gens.booleans(), (v, page, p, protect) -> {
             Writer w = new Writer(v, 0x40_0000L + page, p);
-            return protect ? new IntegrityAction.Protect(w, page * PAGE, PAGE, AlertAction.RECORD_AND_ALLOW.requestCode())
+            return protect
+                    ? new IntegrityAction.Protect(w, page * PAGE, PAGE, AlertAction.RECORD_AND_ALLOW.requestCode())
                     : (IntegrityAction) new IntegrityAction.Unprotect(w, page * PAGE, PAGE);
         });
     }
@@ -184,7 +208,7 @@ public final class IntegrityActions {
     private static Gen<IntegrityAction> hostileRequest(IntegrityState s, List<Integer> inside) {
         long data = s.driver().map(d -> d.data().first()).orElse(18L);
         long taken = s.protections().isEmpty() ? 33 : s.protections().firstKey();
-        List<long[]> args = List.of(                                  // start, length, action (-1: unprotect)
+        List<long[]> args = List.of( // start, length, action (-1: unprotect)
                 new long[] {32 * PAGE + 1, PAGE, 2},
                 new long[] {32 * PAGE, PAGE + 7, 2},
                 new long[] {0, Long.MAX_VALUE & -PAGE, 2},
@@ -198,16 +222,21 @@ public final class IntegrityActions {
                 new long[] {(taken - 1) * PAGE, 3 * PAGE, -1},
                 new long[] {200 * PAGE, 65 * PAGE, -1});
         Gen<Integer> who = inside.isEmpty() ? anyVcpu(s) : Gens.elements(inside);
-        return Gens.combine(who, Gens.elements(args), (v, a) -> a[2] < 0
-                ? new IntegrityAction.Unprotect(driverWriter(s, v), a[0], a[1])
-                : (IntegrityAction) new IntegrityAction.Protect(driverWriter(s, v), a[0], a[1], a[2]));
+        return Gens.combine(
+                who,
+                Gens.elements(args),
+                (v, a) -> a[2] < 0
+                        ? new IntegrityAction.Unprotect(driverWriter(s, v), a[0], a[1])
+                        : (IntegrityAction) new IntegrityAction.Protect(driverWriter(s, v), a[0], a[1], a[2]));
     }
 
     /** Anyone writes a protected page (or a protectable one). */
     private static Gen<IntegrityAction> protectedWrite(IntegrityState s) {
-        List<Long> targets = s.protections().isEmpty() ? PROTECTABLE : List.copyOf(s.protections().keySet());
-        return Gens.combine(anyWriter(s), Gens.elements(targets), offsets(),
-                (w, page, off) -> (IntegrityAction) new IntegrityAction.GuestWrite(w, page * PAGE + off));
+        List<Long> targets = s.protections().isEmpty()
+                ? PROTECTABLE
+                : List.copyOf(s.protections().keySet());
+        return Gens.combine(anyWriter(s), Gens.elements(targets), offsets(), (w, page, off) ->
+                (IntegrityAction) new IntegrityAction.GuestWrite(w, page * PAGE + off));
     }
 
     /** Anyone writes the driver's code or data. */
@@ -216,15 +245,16 @@ public final class IntegrityActions {
         List<Long> pages = new ArrayList<>();
         d.code().pages().forEach(pages::add);
         d.data().pages().forEach(pages::add);
-        return Gens.combine(anyWriter(s), Gens.elements(pages), offsets(),
-                (w, page, off) -> (IntegrityAction) new IntegrityAction.GuestWrite(w, page * PAGE + off));
+        return Gens.combine(anyWriter(s), Gens.elements(pages), offsets(), (w, page, off) ->
+                (IntegrityAction) new IntegrityAction.GuestWrite(w, page * PAGE + off));
     }
 
     /** Writes to unmonitored pages, past the guarded memory, or past RAM. */
     private static Gen<IntegrityAction> otherWrite(IntegrityState s) {
-        Gen<Long> page = Gens.frequency(Gens.weighted(3, Gens.longs(0, 1023)), Gens.weighted(1, Gens.elements(FAR_PAGES)));
-        return Gens.combine(anyWriter(s), page, offsets(),
-                (w, p, off) -> (IntegrityAction) new IntegrityAction.GuestWrite(w, p * PAGE + off));
+        Gen<Long> page =
+                Gens.frequency(Gens.weighted(3, Gens.longs(0, 1023)), Gens.weighted(1, Gens.elements(FAR_PAGES)));
+        return Gens.combine(anyWriter(s), page, offsets(), (w, p, off) ->
+                (IntegrityAction) new IntegrityAction.GuestWrite(w, p * PAGE + off));
     }
 
     // ------------------------------------------------------------ helpers
@@ -240,8 +270,8 @@ public final class IntegrityActions {
     }
 
     private static Gen<Writer> anyWriter(IntegrityState s) {
-        return Gens.combine(anyVcpu(s), Gens.elements(0x40_0000L, 0x7fff_0000L, 16 * PAGE + 0x80), privileges(),
-                Writer::new);
+        return Gens.combine(
+                anyVcpu(s), Gens.elements(0x40_0000L, 0x7fff_0000L, 16 * PAGE + 0x80), privileges(), Writer::new);
     }
 
     private static Gen<Integer> anyVcpu(IntegrityState s) {
@@ -253,7 +283,9 @@ public final class IntegrityActions {
     }
 
     private static Gen<Long> offsets() {
-        return Gens.frequency(Gens.weighted(3, Gens.longs(0, PAGE - 1)), Gens.weighted(1, Gens.constant(0L)),
+        return Gens.frequency(
+                Gens.weighted(3, Gens.longs(0, PAGE - 1)),
+                Gens.weighted(1, Gens.constant(0L)),
                 Gens.weighted(1, Gens.constant(PAGE - 4)));
     }
 

@@ -26,8 +26,7 @@ public final class IntegrityProperties {
     /** Actions per trace, at most. */
     public static final int STEPS = 35;
 
-    private IntegrityProperties() {
-    }
+    private IntegrityProperties() {}
 
     /** GI-1: integrity mode is entered only at the registered entry point; any other attempt stays normal and alerts. */
     @Claim("GI-1")
@@ -54,10 +53,13 @@ public final class IntegrityProperties {
     /** GI-2 against a given service. */
     public static StatefulProperty<IntegrityTrace> driverPagesAlertOutsideIntegrityMode(IntegrityImplFlaw flaw) {
         return base("GI-2 driver pages alert outside integrity mode", flaw)
-                .assertion("GI-2 driverPagesAlertOutsideIntegrityMode",
+                .assertion(
+                        "GI-2 driverPagesAlertOutsideIntegrityMode",
                         step(Invariants::gi2DriverPagesAlertOutsideIntegrityMode))
-                .assertion("GI-2 alertActionPerformed", t -> t.checkAlertActionPerformed(
-                        (s, w) -> IntegrityTrace.writerIn(s, w, Mode.NORMAL) && IntegrityTrace.driverPage(s, w)))
+                .assertion(
+                        "GI-2 alertActionPerformed",
+                        t -> t.checkAlertActionPerformed((s, w) ->
+                                IntegrityTrace.writerIn(s, w, Mode.NORMAL) && IntegrityTrace.driverPage(s, w)))
                 .assertion("refinement: machine and model agree", IntegrityTrace::checkRefinement)
                 .cover(45, IntegrityTrace.Labels.DRIVER_PAGE_ALERT_IN_NORMAL_MODE)
                 .cover(50, IntegrityTrace.Labels.BLOCKED_WRITE);
@@ -73,8 +75,10 @@ public final class IntegrityProperties {
     public static StatefulProperty<IntegrityTrace> ownDataQuietInIntegrityMode(IntegrityImplFlaw flaw) {
         return base("GI-3 own data is quiet in integrity mode", flaw)
                 .assertion("GI-3 ownDataQuietInIntegrityMode", step(Invariants::gi3OwnDataQuietInIntegrityMode))
-                .assertion("GI-3 alertActionPerformed", t -> t.checkAlertActionPerformed(
-                        (s, w) -> IntegrityTrace.writerIn(s, w, Mode.INTEGRITY) && IntegrityTrace.ownData(s, w)))
+                .assertion(
+                        "GI-3 alertActionPerformed",
+                        t -> t.checkAlertActionPerformed((s, w) ->
+                                IntegrityTrace.writerIn(s, w, Mode.INTEGRITY) && IntegrityTrace.ownData(s, w)))
                 .assertion("refinement: machine and model agree", IntegrityTrace::checkRefinement)
                 .cover(45, IntegrityTrace.Labels.QUIET_OWN_DATA_WRITE);
     }
@@ -88,7 +92,9 @@ public final class IntegrityProperties {
     /** GI-4 against a given service. */
     public static StatefulProperty<IntegrityTrace> viewFollowsMode(IntegrityImplFlaw flaw) {
         return base("GI-4 the integrity view is used exactly in integrity mode", flaw)
-                .assertion("GI-4 viewFollowsMode", t -> Invariants.gi4ViewFollowsMode(t.machineState()).orThrow())
+                .assertion(
+                        "GI-4 viewFollowsMode",
+                        t -> Invariants.gi4ViewFollowsMode(t.machineState()).orThrow())
                 .assertion("refinement: machine and model agree", IntegrityTrace::checkRefinement)
                 .cover(30, IntegrityTrace.Labels.EXIT)
                 .cover(30, IntegrityTrace.Labels.INTERRUPT_EXIT)
@@ -121,8 +127,10 @@ public final class IntegrityProperties {
     public static StatefulProperty<IntegrityTrace> protectionsPersist(IntegrityImplFlaw flaw) {
         return base("GI-6 protections persist until removed from integrity mode", flaw)
                 .assertion("GI-6 protectionsPersist", step(Invariants::gi6ProtectionsPersist))
-                .assertion("GI-6 driverPagesNotRequestable",
-                        t -> Invariants.gi6DriverPagesNotRequestable(t.machineState()).orThrow())
+                .assertion(
+                        "GI-6 driverPagesNotRequestable",
+                        t -> Invariants.gi6DriverPagesNotRequestable(t.machineState())
+                                .orThrow())
                 .assertion("refinement: machine and model agree", IntegrityTrace::checkRefinement)
                 .cover(25, IntegrityTrace.Labels.UNPROTECTED)
                 .cover(10, IntegrityTrace.Labels.PROTECTION_SURVIVED_REFUSED_REMOVAL)
@@ -138,10 +146,13 @@ public final class IntegrityProperties {
     /** GI-7 against a given service. */
     public static StatefulProperty<IntegrityTrace> otherProtectedPagesAlertInIntegrityMode(IntegrityImplFlaw flaw) {
         return base("GI-7 other protected pages alert in integrity mode", flaw)
-                .assertion("GI-7 otherProtectedPagesAlertInIntegrityMode",
+                .assertion(
+                        "GI-7 otherProtectedPagesAlertInIntegrityMode",
                         step(Invariants::gi7OtherProtectedPagesAlertInIntegrityMode))
-                .assertion("GI-7 alertActionPerformed", t -> t.checkAlertActionPerformed(
-                        (s, w) -> IntegrityTrace.writerIn(s, w, Mode.INTEGRITY) && !IntegrityTrace.ownData(s, w)))
+                .assertion(
+                        "GI-7 alertActionPerformed",
+                        t -> t.checkAlertActionPerformed((s, w) ->
+                                IntegrityTrace.writerIn(s, w, Mode.INTEGRITY) && !IntegrityTrace.ownData(s, w)))
                 .assertion("refinement: machine and model agree", IntegrityTrace::checkRefinement)
                 .cover(28, IntegrityTrace.Labels.PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE)
                 .cover(15, IntegrityTrace.Labels.DRIVER_CODE_ALERT_IN_INTEGRITY_MODE)

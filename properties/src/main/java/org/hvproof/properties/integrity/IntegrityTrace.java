@@ -37,10 +37,14 @@ public final class IntegrityTrace {
     /** Boots the guest under the integrity service with {@code flaw} ({@link IntegrityImplFlaw#NONE} for the real one). */
     public IntegrityTrace(IntegrityImplFlaw flaw) {
         this.machine = new IntegritySystem(CONFIG, flaw);
-        this.lockstep = new Lockstep<>(machine::apply, machine::abstractState, (s, a) -> {
-            IntegrityStep step = IntegrityModel.DEFAULT.step(s, a);
-            return new Lockstep.ModelStep<>(step.next(), step.observations());
-        }, IntegrityState.initial(CONFIG));
+        this.lockstep = new Lockstep<>(
+                machine::apply,
+                machine::abstractState,
+                (s, a) -> {
+                    IntegrityStep step = IntegrityModel.DEFAULT.step(s, a);
+                    return new Lockstep.ModelStep<>(step.next(), step.observations());
+                },
+                IntegrityState.initial(CONFIG));
     }
 
     /** The model's state, equal to the machine's abstraction while refinement holds. */
@@ -75,7 +79,8 @@ public final class IntegrityTrace {
         Lockstep.Transition<IntegrityState, IntegrityAction> t = lockstep.apply(action);
         if (before != null && machine.lastWritten().isPresent()) {
             IntegrityAction.GuestWrite w = (IntegrityAction.GuestWrite) action;
-            lastWrite = new WriteOutcome(w, before, machine.page(w.page()), machine.lastWritten().get());
+            lastWrite = new WriteOutcome(
+                    w, before, machine.page(w.page()), machine.lastWritten().get());
         }
         label(t, ctx);
     }
@@ -95,15 +100,16 @@ public final class IntegrityTrace {
         if (lastWrite == null || !scope.test(lockstep.last().before(), lastWrite.write())) {
             return;
         }
-        boolean blocked = lockstep.last().observations().stream().anyMatch(o ->
-                o instanceof IntegrityObservation.WriteAlert a && a.action() == AlertAction.BLOCK);
+        boolean blocked = lockstep.last().observations().stream()
+                .anyMatch(o -> o instanceof IntegrityObservation.WriteAlert a && a.action() == AlertAction.BLOCK);
         WriteOutcome w = lastWrite;
         if (blocked && !Arrays.equals(w.before(), w.after())) {
             throw new AssertionError("write to page " + w.write().page() + " alerted BLOCK but memory changed");
         }
         if (!blocked) {
             int offset = (int) (w.write().address() & (PageRange.PAGE_SIZE - 1));
-            byte[] stored = Arrays.copyOfRange(w.after(), offset, offset + w.bytes().length());
+            byte[] stored =
+                    Arrays.copyOfRange(w.after(), offset, offset + w.bytes().length());
             if (!Arrays.equals(stored, w.bytes().toArray())) {
                 throw new AssertionError("write to page " + w.write().page() + " was not blocked but did not complete");
             }
@@ -111,13 +117,14 @@ public final class IntegrityTrace {
     }
 
     private boolean guarded(IntegrityAction.GuestWrite w) {
-        return w.address() >= 0 && w.page() < CONFIG.guestPages() && w.writer().vcpu() >= 0
+        return w.address() >= 0
+                && w.page() < CONFIG.guestPages()
+                && w.writer().vcpu() >= 0
                 && w.writer().vcpu() < CONFIG.vcpuCount();
     }
 
     /** What one guest write did to its page. */
-    private record WriteOutcome(IntegrityAction.GuestWrite write, byte[] before, byte[] after, Bytes bytes) {
-    }
+    private record WriteOutcome(IntegrityAction.GuestWrite write, byte[] before, byte[] after, Bytes bytes) {}
 
     private void label(Lockstep.Transition<IntegrityState, IntegrityAction> t, Context ctx) {
         IntegrityState before = t.before();
@@ -125,12 +132,13 @@ public final class IntegrityTrace {
         IntegrityAction a = t.action();
         for (Object o : seen) {
             if (o instanceof IntegrityObservation.PolicyAlert p) {
-                ctx.label(switch (p.cause()) {
-                    case WRONG_ENTRY -> Labels.WRONG_ENTRY_ALERT;
-                    case REFUSED_REQUEST -> Labels.REFUSED_REQUEST;
-                    case SECOND_REGISTRATION -> Labels.SECOND_REGISTRATION;
-                    default -> "policy alert " + p.cause();
-                });
+                ctx.label(
+                        switch (p.cause()) {
+                            case WRONG_ENTRY -> Labels.WRONG_ENTRY_ALERT;
+                            case REFUSED_REQUEST -> Labels.REFUSED_REQUEST;
+                            case SECOND_REGISTRATION -> Labels.SECOND_REGISTRATION;
+                            default -> "policy alert " + p.cause();
+                        });
             }
         }
         if (a instanceof IntegrityAction.Enter e) {
@@ -139,11 +147,13 @@ public final class IntegrityTrace {
             }
             before.driver().ifPresent(d -> {
                 long ip = e.caller().instructionPointer();
-                if (ip != d.entryPoint() && (ip >>> PageRange.PAGE_SHIFT) == (d.entryPoint() >>> PageRange.PAGE_SHIFT)) {
+                if (ip != d.entryPoint()
+                        && (ip >>> PageRange.PAGE_SHIFT) == (d.entryPoint() >>> PageRange.PAGE_SHIFT)) {
                     ctx.label(Labels.WRONG_OFFSET_IN_ENTRY_PAGE);
                 }
             });
-        } else if (a instanceof IntegrityAction.Exit e && inMode(before, e.caller().vcpu(), Mode.INTEGRITY)) {
+        } else if (a instanceof IntegrityAction.Exit e
+                && inMode(before, e.caller().vcpu(), Mode.INTEGRITY)) {
             ctx.label(Labels.EXIT);
         } else if (a instanceof IntegrityAction.Interrupt i && inMode(before, i.vcpu(), Mode.INTEGRITY)) {
             ctx.label(Labels.INTERRUPT_EXIT);
@@ -156,7 +166,9 @@ public final class IntegrityTrace {
             } else if (!seen.stream().anyMatch(IntegrityObservation.PolicyAlert.class::isInstance)) {
                 ctx.label(Labels.BAD_ARGUMENTS_REFUSED);
             }
-            if (a instanceof IntegrityAction.Unprotect u && !ok && !before.protections().isEmpty()
+            if (a instanceof IntegrityAction.Unprotect u
+                    && !ok
+                    && !before.protections().isEmpty()
                     && !inMode(before, u.caller().vcpu(), Mode.INTEGRITY)) {
                 ctx.label(Labels.PROTECTION_SURVIVED_REFUSED_REMOVAL);
             }
@@ -170,7 +182,8 @@ public final class IntegrityTrace {
         boolean ownData = before.driver().map(d -> d.data().contains(w.page())).orElse(false);
         for (Object o : seen) {
             if (o instanceof IntegrityObservation.WriteAlert alert) {
-                ctx.label(alert.action() == AlertAction.BLOCK ? Labels.BLOCKED_WRITE : Labels.RECORDED_AND_ALLOWED_WRITE);
+                ctx.label(
+                        alert.action() == AlertAction.BLOCK ? Labels.BLOCKED_WRITE : Labels.RECORDED_AND_ALLOWED_WRITE);
                 if (!integrity && alert.cause() == Cause.DRIVER_PAGE) {
                     ctx.label(Labels.DRIVER_PAGE_ALERT_IN_NORMAL_MODE);
                 }
@@ -203,7 +216,9 @@ public final class IntegrityTrace {
     }
 
     private static boolean inMode(IntegrityState s, int vcpu, Mode mode) {
-        return Optional.ofNullable(s.vcpus().get(vcpu)).map(v -> v.mode() == mode).orElse(false);
+        return Optional.ofNullable(s.vcpus().get(vcpu))
+                .map(v -> v.mode() == mode)
+                .orElse(false);
     }
 
     /** A short picture of the state for failure reports. */
@@ -225,7 +240,8 @@ public final class IntegrityTrace {
         static final String PROTECTED = "protect request honoured";
         static final String UNPROTECTED = "unprotect request honoured";
         static final String REFUSED_REQUEST = "request refused outside integrity mode";
-        static final String PROTECTION_SURVIVED_REFUSED_REMOVAL = "unprotect from normal mode with protections in place";
+        static final String PROTECTION_SURVIVED_REFUSED_REMOVAL =
+                "unprotect from normal mode with protections in place";
         static final String BAD_ARGUMENTS_REFUSED = "request with bad arguments refused";
         static final String BLOCKED_WRITE = "write blocked";
         static final String RECORDED_AND_ALLOWED_WRITE = "write recorded and allowed";
@@ -234,7 +250,6 @@ public final class IntegrityTrace {
         static final String PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE = "protected page write alerted in integrity mode";
         static final String DRIVER_CODE_ALERT_IN_INTEGRITY_MODE = "driver code write alerted in integrity mode";
 
-        private Labels() {
-        }
+        private Labels() {}
     }
 }

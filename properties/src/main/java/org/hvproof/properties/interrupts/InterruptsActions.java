@@ -23,29 +23,57 @@ import org.hvproof.propcheck.Gens;
  */
 public final class InterruptsActions {
     /** Readable addresses: the data the ordinary code loads and stores, ordinary code, fresh pages, a far one. */
-    static final List<Long> DATA_ADDRESSES = List.of(0x8000L, 0x8001L, 0x8002L, 0x80FFL, 0x2003L, 0x0L, 0x5000L,
-            0xFFFF_FFFFL);
+    static final List<Long> DATA_ADDRESSES =
+            List.of(0x8000L, 0x8001L, 0x8002L, 0x80FFL, 0x2003L, 0x0L, 0x5000L, 0xFFFF_FFFFL);
     /** Addresses of the execute-only page: the move holding the secret, the rest of the sequence, its empty rest. */
-    static final List<Long> EXECUTE_ONLY_ADDRESSES = List.of(Layout.SEQUENCE_START, Layout.SEQUENCE_START + 1,
-            Layout.SEQUENCE_COMPARE, Layout.SEQUENCE_HYPERCALL, Layout.SEQUENCE_EXIT, 0x1080L, 0x1FFFL);
+    static final List<Long> EXECUTE_ONLY_ADDRESSES = List.of(
+            Layout.SEQUENCE_START,
+            Layout.SEQUENCE_START + 1,
+            Layout.SEQUENCE_COMPARE,
+            Layout.SEQUENCE_HYPERCALL,
+            Layout.SEQUENCE_EXIT,
+            0x1080L,
+            0x1FFFL);
     /** Where low code jumps: into the middle of the sequence, its exit, empty code slots, data, the handler. */
-    static final List<Long> JUMP_TARGETS = List.of(Layout.SEQUENCE_START + 1, Layout.SEQUENCE_COMPARE,
-            Layout.SEQUENCE_HYPERCALL, Layout.SEQUENCE_EXIT, 0x1010L, Layout.ORDINARY_CODE + 4, 0x8000L,
+    static final List<Long> JUMP_TARGETS = List.of(
+            Layout.SEQUENCE_START + 1,
+            Layout.SEQUENCE_COMPARE,
+            Layout.SEQUENCE_HYPERCALL,
+            Layout.SEQUENCE_EXIT,
+            0x1010L,
+            Layout.ORDINARY_CODE + 4,
+            0x8000L,
             Layout.HANDLER_ENTRY);
     /** Where a run of instructions stops: before each instruction of the sequence, or back in ordinary code. */
-    static final List<Long> RUN_TARGETS = List.of(Layout.SEQUENCE_START, Layout.SEQUENCE_START + 1,
-            Layout.SEQUENCE_COMPARE, Layout.SEQUENCE_HYPERCALL, Layout.ORDINARY_CODE + 2);
+    static final List<Long> RUN_TARGETS = List.of(
+            Layout.SEQUENCE_START,
+            Layout.SEQUENCE_START + 1,
+            Layout.SEQUENCE_COMPARE,
+            Layout.SEQUENCE_HYPERCALL,
+            Layout.ORDINARY_CODE + 2);
     /** Values low code writes: small ones, the erasure constant, the ordinary code's message. */
     static final List<Long> VALUES = List.of(0L, 1L, 7L, State.DEFAULT_ERASURE, 0x4D5347L, -1L);
 
-    private InterruptsActions() {
-    }
+    private InterruptsActions() {}
 
     /** Kinds of step with fixed weights, so a trace's choices keep their meaning when the shrinker deletes steps. */
     private enum Kind {
-        EXECUTE(7), RUN_TO(2), INTERRUPT(2.5), EXCEPTION(1.5), RETURN(2.5), STORM(0.4), SET_REGISTER(0.5),
-        REWRITE_RETURN(0.4), JUMP_INTO_SEQUENCE(0.6), CALL_SEQUENCE(0.3), READ(1), WRITE(0.6), READ_EXECUTE_ONLY(0.7),
-        WRITE_EXECUTE_ONLY(0.4), STRAY_RETURN(0.15), QUIESCE(0.4);
+        EXECUTE(7),
+        RUN_TO(2),
+        INTERRUPT(2.5),
+        EXCEPTION(1.5),
+        RETURN(2.5),
+        STORM(0.4),
+        SET_REGISTER(0.5),
+        REWRITE_RETURN(0.4),
+        JUMP_INTO_SEQUENCE(0.6),
+        CALL_SEQUENCE(0.3),
+        READ(1),
+        WRITE(0.6),
+        READ_EXECUTE_ONLY(0.7),
+        WRITE_EXECUTE_ONLY(0.4),
+        STRAY_RETURN(0.15),
+        QUIESCE(0.4);
 
         final double weight;
 
@@ -55,7 +83,8 @@ public final class InterruptsActions {
     }
 
     private static final Gen<Kind> KINDS = Gens.frequency(Arrays.stream(Kind.values())
-            .map(k -> Gens.weighted(k.weight, Gens.constant(k))).toList());
+            .map(k -> Gens.weighted(k.weight, Gens.constant(k)))
+            .toList());
     private static final Gen<Integer> VECTORS = Gens.integers(0, 31);
     private static final Action EXECUTE = new Action.Execute();
     private static final Action RETURN = new Action.Return();
@@ -72,27 +101,44 @@ public final class InterruptsActions {
         State s = run.state();
         boolean handler = s.inHandler();
         return KINDS.flatMap(kind -> switch (kind) {
-            case EXECUTE -> Gens.constant(one(handler ? RETURN : EXECUTE));
-            case RUN_TO -> Gens.elements(RUN_TARGETS).map(t -> handler ? one(RETURN) : new InterruptsStep.RunTo(t));
-            case INTERRUPT -> VECTORS.map(v -> one(new Action.Arrive(Cause.INTERRUPT, v)));
-            case EXCEPTION -> VECTORS.map(v -> one(new Action.Arrive(Cause.EXCEPTION, v)));
-            case RETURN -> Gens.constant(one(handler ? RETURN : EXECUTE));
-            case STORM -> Gens.lists(Gens.combine(Gens.booleans(), VECTORS, (exc, v) ->
-                    (Action) new Action.Arrive(exc ? Cause.EXCEPTION : Cause.INTERRUPT, v)), 3, 8)
-                    .map(arrivals -> new InterruptsStep.Actions(arrivals, "storm of"));
-            case SET_REGISTER -> Gens.combine(Gens.elements(Reg.values()), Gens.elements(VALUES),
-                    (r, v) -> one(new Action.SetRegister(r, v)));
-            case REWRITE_RETURN, JUMP_INTO_SEQUENCE -> Gens.elements(JUMP_TARGETS).map(t -> one(new Action.JumpTo(t)));
-            case CALL_SEQUENCE -> Gens.constant(one(new Action.JumpTo(Layout.SEQUENCE_START)));
-            case READ -> Gens.elements(DATA_ADDRESSES).map(a -> one(new Action.ReadMemory(a)));
-            case WRITE -> Gens.combine(Gens.elements(DATA_ADDRESSES), Gens.elements(VALUES),
-                    (a, v) -> one(new Action.WriteMemory(a, v)));
-            case READ_EXECUTE_ONLY -> Gens.elements(EXECUTE_ONLY_ADDRESSES).map(a -> one(new Action.ReadMemory(a)));
-            case WRITE_EXECUTE_ONLY -> Gens.combine(Gens.elements(EXECUTE_ONLY_ADDRESSES), Gens.elements(VALUES),
-                    (a, v) -> one(new Action.WriteMemory(a, v)));
-            case STRAY_RETURN -> Gens.constant(one(RETURN));
-            case QUIESCE -> Gens.constant((InterruptsStep) new InterruptsStep.Quiesce());
-        }).map(InterruptsActions::<T>asStep);
+                    case EXECUTE -> Gens.constant(one(handler ? RETURN : EXECUTE));
+                    case RUN_TO ->
+                        Gens.elements(RUN_TARGETS).map(t -> handler ? one(RETURN) : new InterruptsStep.RunTo(t));
+                    case INTERRUPT -> VECTORS.map(v -> one(new Action.Arrive(Cause.INTERRUPT, v)));
+                    case EXCEPTION -> VECTORS.map(v -> one(new Action.Arrive(Cause.EXCEPTION, v)));
+                    case RETURN -> Gens.constant(one(handler ? RETURN : EXECUTE));
+                    case STORM ->
+                        Gens.lists(
+                                        Gens.combine(Gens.booleans(), VECTORS, (exc, v) ->
+                                                (Action) new Action.Arrive(exc ? Cause.EXCEPTION : Cause.INTERRUPT, v)),
+                                        3,
+                                        8)
+                                .map(arrivals -> new InterruptsStep.Actions(arrivals, "storm of"));
+                    case SET_REGISTER ->
+                        Gens.combine(
+                                Gens.elements(Reg.values()),
+                                Gens.elements(VALUES),
+                                (r, v) -> one(new Action.SetRegister(r, v)));
+                    case REWRITE_RETURN, JUMP_INTO_SEQUENCE ->
+                        Gens.elements(JUMP_TARGETS).map(t -> one(new Action.JumpTo(t)));
+                    case CALL_SEQUENCE -> Gens.constant(one(new Action.JumpTo(Layout.SEQUENCE_START)));
+                    case READ -> Gens.elements(DATA_ADDRESSES).map(a -> one(new Action.ReadMemory(a)));
+                    case WRITE ->
+                        Gens.combine(
+                                Gens.elements(DATA_ADDRESSES),
+                                Gens.elements(VALUES),
+                                (a, v) -> one(new Action.WriteMemory(a, v)));
+                    case READ_EXECUTE_ONLY ->
+                        Gens.elements(EXECUTE_ONLY_ADDRESSES).map(a -> one(new Action.ReadMemory(a)));
+                    case WRITE_EXECUTE_ONLY ->
+                        Gens.combine(
+                                Gens.elements(EXECUTE_ONLY_ADDRESSES),
+                                Gens.elements(VALUES),
+                                (a, v) -> one(new Action.WriteMemory(a, v)));
+                    case STRAY_RETURN -> Gens.constant(one(RETURN));
+                    case QUIESCE -> Gens.constant((InterruptsStep) new InterruptsStep.Quiesce());
+                })
+                .map(InterruptsActions::<T>asStep);
     }
 
     /** Two different secrets, neither the erasure constant; they shrink toward 1 and 2. */

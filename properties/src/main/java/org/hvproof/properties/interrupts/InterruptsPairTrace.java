@@ -5,8 +5,8 @@ import org.hvproof.impl.interrupts.InterruptImplFlaw;
 import org.hvproof.model.interrupts.Action;
 import org.hvproof.model.interrupts.Invariants;
 import org.hvproof.model.interrupts.State;
-import org.hvproof.properties.Lockstep;
 import org.hvproof.propcheck.Context;
+import org.hvproof.properties.Lockstep;
 
 /**
  * One generated trace for INT-1: two machines that differ only in their secret (drawn by the
@@ -52,7 +52,11 @@ public final class InterruptsPairTrace implements InterruptsRun {
             }
             actions.actions().forEach(x -> apply(x, ctx));
         } else if (step instanceof InterruptsStep.RunTo r) {
-            for (int i = 0; i < 16 && !(a.machineState().pc() == r.target() && !a.machineState().inHandler()); i++) {
+            for (int i = 0;
+                    i < 16
+                            && !(a.machineState().pc() == r.target()
+                                    && !a.machineState().inHandler());
+                    i++) {
                 apply(new Action.Execute(), ctx);
             }
         } else if (step instanceof InterruptsStep.Quiesce) {
@@ -83,7 +87,8 @@ public final class InterruptsPairTrace implements InterruptsRun {
         List<Lockstep.Transition<State, Action>> ta = a.recent();
         List<Lockstep.Transition<State, Action>> tb = b.recent();
         for (int i = 0; i < ta.size(); i++) {
-            Invariants.int1Noninterference(MachineRun.asStep(ta.get(i)), MachineRun.asStep(tb.get(i))).orThrow();
+            Invariants.int1Noninterference(MachineRun.asStep(ta.get(i)), MachineRun.asStep(tb.get(i)))
+                    .orThrow();
         }
     }
 

@@ -9,10 +9,10 @@ import org.hvproof.model.interrupts.LowEquivalence;
 import org.hvproof.model.interrupts.Observation;
 import org.hvproof.model.interrupts.State;
 import org.hvproof.model.interrupts.Step;
-import org.hvproof.properties.Claim;
-import org.hvproof.properties.Lockstep;
 import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.StatefulProperty;
+import org.hvproof.properties.Claim;
+import org.hvproof.properties.Lockstep;
 
 /**
  * The INT claims over generated traces. INT-1 is a two-run property: two machines that differ
@@ -29,8 +29,7 @@ public final class InterruptsProperties {
     /** Generated steps per trace, at most (a run of instructions or a storm is one step). */
     public static final int STEPS = 40;
 
-    private InterruptsProperties() {
-    }
+    private InterruptsProperties() {}
 
     /** INT-1 (sanity, Serval's check): low-equivalence is reflexive and relates different secrets, also inside the sequence. */
     @Claim("INT-1")
@@ -58,7 +57,8 @@ public final class InterruptsProperties {
 
     /** INT-1 against a given mechanism, so tests can show a flawed one is caught. */
     public static StatefulProperty<InterruptsPairTrace> noninterference(InterruptImplFlaw flaw) {
-        return StatefulProperty.<InterruptsPairTrace>named("INT-1 two runs differing only in the secret look the same" + suffix(flaw))
+        return StatefulProperty.<InterruptsPairTrace>named(
+                        "INT-1 two runs differing only in the secret look the same" + suffix(flaw))
                 .initial(() -> new InterruptsPairTrace(flaw))
                 .actions(InterruptsActions::next)
                 .steps(STEPS)
@@ -83,10 +83,14 @@ public final class InterruptsProperties {
     /** INT-2 against a given mechanism. */
     public static StatefulProperty<InterruptsTrace> noSecretWhenAHandlerRuns(InterruptImplFlaw flaw) {
         return base("INT-2 no register holds the secret when a handler runs", flaw)
-                .assertion("INT-2 no secret at handler entry", steps((before, a, step) ->
-                        Invariants.int2NoSecretAtHandlerEntry(before, step).orThrow()))
-                .assertion("INT-2 secret confined to the sequence", t ->
-                        Invariants.int2SecretConfinedToSequence(t.run().machineState()).orThrow())
+                .assertion(
+                        "INT-2 no secret at handler entry",
+                        steps((before, a, step) -> Invariants.int2NoSecretAtHandlerEntry(before, step)
+                                .orThrow()))
+                .assertion(
+                        "INT-2 secret confined to the sequence",
+                        t -> Invariants.int2SecretConfinedToSequence(t.run().machineState())
+                                .orThrow())
                 .assertion(REFINEMENT, InterruptsTrace::checkRefinement)
                 .cover(30, Labels.INTERRUPT_IN_SEQUENCE)
                 .cover(22, Labels.EXCEPTION_IN_SEQUENCE)
@@ -106,13 +110,16 @@ public final class InterruptsProperties {
         return base("INT-2 (weak reading) no register equals the secret when a handler runs", flaw)
                 .assertion("INT-2 no register equals the secret", steps((before, a, step) -> {
                     for (Observation o : step.observations()) {
-                        if (o instanceof Observation.VirtualInterrupt vi && vi.registers().containsValue(before.secret())) {
+                        if (o instanceof Observation.VirtualInterrupt vi
+                                && vi.registers().containsValue(before.secret())) {
                             throw new AssertionError("INT-2 the handler sees the secret in " + vi.registers());
                         }
                     }
                 }))
-                .assertion("INT-2 secret confined to the sequence", t ->
-                        Invariants.int2SecretConfinedToSequence(t.run().machineState()).orThrow())
+                .assertion(
+                        "INT-2 secret confined to the sequence",
+                        t -> Invariants.int2SecretConfinedToSequence(t.run().machineState())
+                                .orThrow())
                 .cover(30, Labels.ARRIVAL_WITH_SECRET_IN_REGISTER);
     }
 
@@ -125,8 +132,10 @@ public final class InterruptsProperties {
     /** INT-3 against a given mechanism. */
     public static StatefulProperty<InterruptsTrace> oneVirtualInterruptPerArrival(InterruptImplFlaw flaw) {
         return base("INT-3 one virtual interrupt per arrival, same vector, in order", flaw)
-                .assertion("INT-3 one virtual interrupt per arrival", steps((before, a, step) ->
-                        Invariants.int3OneVirtualInterruptPerArrival(a, step).orThrow()))
+                .assertion(
+                        "INT-3 one virtual interrupt per arrival",
+                        steps((before, a, step) -> Invariants.int3OneVirtualInterruptPerArrival(a, step)
+                                .orThrow()))
                 .assertion(REFINEMENT, InterruptsTrace::checkRefinement)
                 .cover(30, Labels.INTERRUPT_IN_SEQUENCE)
                 .cover(22, Labels.EXCEPTION_IN_SEQUENCE)
@@ -161,7 +170,10 @@ public final class InterruptsProperties {
     public static StatefulProperty<InterruptsTrace> secretNeverReadable(InterruptImplFlaw flaw) {
         return base("INT-5 the secret is never in guest-readable memory", flaw)
                 .assertion("INT-5 execute-only page faults", invariant(Invariants::int5ExecuteOnlyPageFaults))
-                .assertion("INT-5 secret not readable", t -> Invariants.int5SecretNotReadable(t.run().machineState()).orThrow())
+                .assertion(
+                        "INT-5 secret not readable",
+                        t -> Invariants.int5SecretNotReadable(t.run().machineState())
+                                .orThrow())
                 .assertion(REFINEMENT, InterruptsTrace::checkRefinement)
                 .cover(30, Labels.READ_FAULT)
                 .cover(20, Labels.WRITE_FAULT)
@@ -193,7 +205,8 @@ public final class InterruptsProperties {
     }
 
     private static Consumer<InterruptsTrace> invariant(StepInvariant invariant) {
-        return steps((StepCheck) (before, a, step) -> invariant.check(before, a, step).orThrow());
+        return steps((StepCheck)
+                (before, a, step) -> invariant.check(before, a, step).orThrow());
     }
 
     /** Runs {@code check} on every machine transition of the last generated step. */

@@ -3,8 +3,8 @@ package org.hvproof.properties.interrupts;
 import org.hvproof.impl.interrupts.InterruptImplFlaw;
 import org.hvproof.model.interrupts.Action;
 import org.hvproof.model.interrupts.State;
-import org.hvproof.properties.Lockstep;
 import org.hvproof.propcheck.Context;
+import org.hvproof.properties.Lockstep;
 
 /**
  * One generated trace of the interrupts mechanism: the machine (with or without a deliberate
@@ -41,7 +41,11 @@ public final class InterruptsTrace implements InterruptsRun {
             }
             actions.actions().forEach(a -> apply(a, ctx));
         } else if (step instanceof InterruptsStep.RunTo r) {
-            for (int i = 0; i < 16 && !(run.machineState().pc() == r.target() && !run.machineState().inHandler()); i++) {
+            for (int i = 0;
+                    i < 16
+                            && !(run.machineState().pc() == r.target()
+                                    && !run.machineState().inHandler());
+                    i++) {
                 apply(new Action.Execute(), ctx);
             }
         } else if (step instanceof InterruptsStep.Quiesce) {

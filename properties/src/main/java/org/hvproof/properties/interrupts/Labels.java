@@ -42,23 +42,27 @@ final class Labels {
             if (before.inSequence()) {
                 scrubbed = true;
                 ctx.label(a.cause() == Cause.INTERRUPT ? INTERRUPT_IN_SEQUENCE : EXCEPTION_IN_SEQUENCE);
-                ctx.label(switch ((int) (before.pc() - Layout.SEQUENCE_START)) {
-                    case 0 -> ARRIVAL_AT_MOVE;
-                    case 1 -> ARRIVAL_AT_MIX;
-                    case 2 -> ARRIVAL_AT_COMPARE;
-                    default -> ARRIVAL_AT_HYPERCALL;
-                });
+                ctx.label(
+                        switch ((int) (before.pc() - Layout.SEQUENCE_START)) {
+                            case 0 -> ARRIVAL_AT_MOVE;
+                            case 1 -> ARRIVAL_AT_MIX;
+                            case 2 -> ARRIVAL_AT_COMPARE;
+                            default -> ARRIVAL_AT_HYPERCALL;
+                        });
                 if (before.registers().containsValue(before.secret())) {
                     ctx.label(ARRIVAL_WITH_SECRET_IN_REGISTER);
                 }
             }
         }
-        if (action instanceof Action.Execute && before.inSequence()
+        if (action instanceof Action.Execute
+                && before.inSequence()
                 && ((before.pc() == Layout.SEQUENCE_COMPARE && before.reg(Reg.R1) == before.erasure())
-                || (before.pc() == Layout.SEQUENCE_HYPERCALL && before.reg(Reg.R2) == before.erasure()))) {
+                        || (before.pc() == Layout.SEQUENCE_HYPERCALL && before.reg(Reg.R2) == before.erasure()))) {
             ctx.label(RE_EXECUTION);
         }
-        if (action instanceof Action.JumpTo j && before.lowCodeRuns() && Layout.inSequence(j.target())
+        if (action instanceof Action.JumpTo j
+                && before.lowCodeRuns()
+                && Layout.inSequence(j.target())
                 && j.target() != Layout.SEQUENCE_START) {
             ctx.label(JUMP_INTO_MIDDLE);
         }

@@ -23,10 +23,14 @@ final class MachineRun {
 
     MachineRun(long secret, InterruptImplFlaw flaw) {
         InterruptsSystem impl = new InterruptsSystem(secret, State.DEFAULT_ERASURE, flaw);
-        this.lockstep = new Lockstep<>(impl::apply, impl::abstractState, (s, a) -> {
-            Step step = Interrupts.step(s, a);
-            return new Lockstep.ModelStep<>(InterruptsSystem.canonical(step.next()), step.observations());
-        }, InterruptsSystem.canonical(State.initial(secret, State.DEFAULT_ERASURE)));
+        this.lockstep = new Lockstep<>(
+                impl::apply,
+                impl::abstractState,
+                (s, a) -> {
+                    Step step = Interrupts.step(s, a);
+                    return new Lockstep.ModelStep<>(InterruptsSystem.canonical(step.next()), step.observations());
+                },
+                InterruptsSystem.canonical(State.initial(secret, State.DEFAULT_ERASURE)));
     }
 
     /** The model's state. */

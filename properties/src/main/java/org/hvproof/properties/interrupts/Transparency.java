@@ -31,7 +31,8 @@ final class Transparency {
     /** Called after the step, with the abstract states around it. */
     void after(State before, State after) {
         if (after.hypercalls().size() > before.hypercalls().size()) {
-            State.HypercallResult got = after.hypercalls().get(after.hypercalls().size() - 1);
+            State.HypercallResult got =
+                    after.hypercalls().get(after.hypercalls().size() - 1);
             if (!notApplicable && expected != null && !expected.equals(got) && violation == null) {
                 violation = "an interrupt-free run gives " + expected + ", this run gave " + got;
             }
@@ -61,8 +62,10 @@ final class Transparency {
 
     private static boolean rewritesContext(State s, Action a) {
         boolean handlerWrites = s.inHandler() && (a instanceof Action.SetRegister || a instanceof Action.JumpTo);
-        boolean jumpsIntoMiddle = !s.inHandler() && a instanceof Action.JumpTo j
-                && Layout.onExecuteOnlyPage(j.target()) && j.target() != Layout.SEQUENCE_START;
+        boolean jumpsIntoMiddle = !s.inHandler()
+                && a instanceof Action.JumpTo j
+                && Layout.onExecuteOnlyPage(j.target())
+                && j.target() != Layout.SEQUENCE_START;
         return handlerWrites || jumpsIntoMiddle;
     }
 
@@ -73,6 +76,8 @@ final class Transparency {
         for (int i = 0; i < 16 && s.inSequence(); i++) {
             s = Interrupts.step(s, new Action.Execute()).next();
         }
-        return s.hypercalls().size() > answered ? s.hypercalls().get(s.hypercalls().size() - 1) : null;
+        return s.hypercalls().size() > answered
+                ? s.hypercalls().get(s.hypercalls().size() - 1)
+                : null;
     }
 }

@@ -15,8 +15,16 @@ import java.util.Set;
  * @param claimIds  the claims the command is tagged with
  * @param detail    the counterexample, instance or error text; empty when there is none
  */
-public record AlloyCheck(String spec, String command, boolean check, int expect, String outcome,
-                         boolean asExpected, long millis, Set<String> claimIds, String detail) {
+public record AlloyCheck(
+        String spec,
+        String command,
+        boolean check,
+        int expect,
+        String outcome,
+        boolean asExpected,
+        long millis,
+        Set<String> claimIds,
+        String detail) {
     public AlloyCheck {
         claimIds = Set.copyOf(claimIds);
         detail = detail == null ? "" : detail;

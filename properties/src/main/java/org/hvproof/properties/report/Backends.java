@@ -2,8 +2,7 @@ package org.hvproof.properties.report;
 
 /** The real backends: hvproof's Alloy runner and the property suites. */
 final class Backends {
-    private Backends() {
-    }
+    private Backends() {}
 
     static AlloyBackend alloy() {
         return new SpecsAlloyBackend();

@@ -65,8 +65,8 @@ public final class ClaimCatalogue {
                         + " needs at least id, statement and source cells, found " + cells.size());
             }
             if (lineOfId.containsKey(id)) {
-                throw new CatalogueException(name + ":" + lineNo + ": claim " + id
-                        + " is listed twice (first on line " + lineOfId.get(id) + ")");
+                throw new CatalogueException(name + ":" + lineNo + ": claim " + id + " is listed twice (first on line "
+                        + lineOfId.get(id) + ")");
             }
             String mechanism = ClaimId.mechanism(id);
             if (section == null || !section.equals(mechanism)) {
@@ -80,7 +80,8 @@ public final class ClaimCatalogue {
             entries.add(new CatalogueEntry(id, mechanism, cells.get(1), cells.get(2)));
         }
         if (entries.isEmpty()) {
-            throw new CatalogueException(name + ": no claims found (expected table rows starting with an id such as TRACE-1)");
+            throw new CatalogueException(
+                    name + ": no claims found (expected table rows starting with an id such as TRACE-1)");
         }
         return new ClaimCatalogue(entries);
     }

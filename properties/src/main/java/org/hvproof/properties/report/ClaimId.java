@@ -17,8 +17,7 @@ public final class ClaimId {
             "MIG", "migration",
             "FT", "failover");
 
-    private ClaimId() {
-    }
+    private ClaimId() {}
 
     /** True when {@code text} is exactly one claim id. */
     public static boolean isClaimId(String text) {

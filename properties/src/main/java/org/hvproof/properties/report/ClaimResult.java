@@ -3,8 +3,8 @@ package org.hvproof.properties.report;
 import java.util.List;
 
 /** Everything the report knows about one claim: the catalogue row, its evidence, its verdict. */
-public record ClaimResult(CatalogueEntry claim, List<AlloyCheck> alloy, List<PropertyCheck> properties,
-                          ClaimVerdict verdict) {
+public record ClaimResult(
+        CatalogueEntry claim, List<AlloyCheck> alloy, List<PropertyCheck> properties, ClaimVerdict verdict) {
     public ClaimResult {
         alloy = List.copyOf(alloy);
         properties = List.copyOf(properties);
@@ -12,9 +12,11 @@ public record ClaimResult(CatalogueEntry claim, List<AlloyCheck> alloy, List<Pro
 
     /** Joins a claim with the evidence that names it and decides the verdict. */
     public static ClaimResult of(CatalogueEntry claim, List<AlloyCheck> allAlloy, List<PropertyCheck> allProperties) {
-        List<AlloyCheck> alloy = allAlloy.stream().filter(a -> a.claimIds().contains(claim.id())).toList();
+        List<AlloyCheck> alloy =
+                allAlloy.stream().filter(a -> a.claimIds().contains(claim.id())).toList();
         List<PropertyCheck> properties = allProperties.stream()
-                .filter(p -> p.claimIds().contains(claim.id())).toList();
+                .filter(p -> p.claimIds().contains(claim.id()))
+                .toList();
         return new ClaimResult(claim, alloy, properties, ClaimVerdict.of(alloy, properties));
     }
 

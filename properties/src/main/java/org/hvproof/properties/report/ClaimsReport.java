@@ -45,15 +45,32 @@ public final class ClaimsReport {
         out.append(String.format(Locale.ROOT, format, "claim", "mechanism", "alloy", "properties", "verdict"));
         out.append("-".repeat(92)).append('\n');
         for (ClaimResult r : results) {
-            out.append(String.format(Locale.ROOT, format, r.claim().id(), r.claim().mechanism(),
-                    alloyCell(r), propertyCell(r), r.verdict().word().toUpperCase(Locale.ROOT)));
+            out.append(String.format(
+                    Locale.ROOT,
+                    format,
+                    r.claim().id(),
+                    r.claim().mechanism(),
+                    alloyCell(r),
+                    propertyCell(r),
+                    r.verdict().word().toUpperCase(Locale.ROOT)));
         }
-        long holds = results.stream().filter(r -> r.verdict() == ClaimVerdict.HOLDS).count();
-        long violated = results.stream().filter(r -> r.verdict() == ClaimVerdict.VIOLATED).count();
-        long unchecked = results.stream().filter(r -> r.verdict() == ClaimVerdict.UNCHECKED).count();
+        long holds =
+                results.stream().filter(r -> r.verdict() == ClaimVerdict.HOLDS).count();
+        long violated = results.stream()
+                .filter(r -> r.verdict() == ClaimVerdict.VIOLATED)
+                .count();
+        long unchecked = results.stream()
+                .filter(r -> r.verdict() == ClaimVerdict.UNCHECKED)
+                .count();
         out.append("-".repeat(92)).append('\n');
-        out.append(String.format(Locale.ROOT, "%d claims: %d hold, %d violated, %d unchecked   (%s)%n",
-                results.size(), holds, violated, unchecked, settings));
+        out.append(String.format(
+                Locale.ROOT,
+                "%d claims: %d hold, %d violated, %d unchecked   (%s)%n",
+                results.size(),
+                holds,
+                violated,
+                unchecked,
+                settings));
         return out.toString();
     }
 
@@ -64,26 +81,47 @@ public final class ClaimsReport {
             if (r.verdict() == ClaimVerdict.HOLDS) {
                 continue;
             }
-            out.append("== ").append(r.claim().id()).append(' ').append(r.verdict().word()).append(": ")
-                    .append(r.claim().statement()).append('\n');
+            out.append("== ")
+                    .append(r.claim().id())
+                    .append(' ')
+                    .append(r.verdict().word())
+                    .append(": ")
+                    .append(r.claim().statement())
+                    .append('\n');
             if (r.verdict() == ClaimVerdict.UNCHECKED) {
                 if (r.alloy().stream().noneMatch(a -> a.check() && a.expect() == 0)) {
-                    out.append("   no Alloy check (expect 0) is tagged with ").append(r.claim().id()).append('\n');
+                    out.append("   no Alloy check (expect 0) is tagged with ")
+                            .append(r.claim().id())
+                            .append('\n');
                 }
                 if (r.properties().isEmpty()) {
-                    out.append("   no property carries @Claim(\"").append(r.claim().id()).append("\")\n");
+                    out.append("   no property carries @Claim(\"")
+                            .append(r.claim().id())
+                            .append("\")\n");
                 }
             }
             for (AlloyCheck a : r.alloy()) {
                 if (!a.asExpected()) {
-                    out.append("   alloy ").append(a.spec()).append(" :: ").append(a.command())
-                            .append(": expected ").append(expectWord(a)).append(", found ").append(a.outcome()).append('\n')
-                            .append(indent(a.detail())).append('\n');
+                    out.append("   alloy ")
+                            .append(a.spec())
+                            .append(" :: ")
+                            .append(a.command())
+                            .append(": expected ")
+                            .append(expectWord(a))
+                            .append(", found ")
+                            .append(a.outcome())
+                            .append('\n')
+                            .append(indent(a.detail()))
+                            .append('\n');
                 }
             }
             for (PropertyCheck p : r.properties()) {
                 if (!p.passed()) {
-                    out.append("   property ").append(p.name()).append(" failed\n").append(indent(p.report())).append('\n');
+                    out.append("   property ")
+                            .append(p.name())
+                            .append(" failed\n")
+                            .append(indent(p.report()))
+                            .append('\n');
                 }
             }
         }
@@ -154,22 +192,34 @@ public final class ClaimsReport {
                 .append("td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left}")
                 .append(".holds{background:#e6f4ea}.violated{background:#fce8e6}.unchecked{background:#fef7e0}")
                 .append("pre{white-space:pre-wrap;font-size:12px;max-width:100em}</style></head><body>\n")
-                .append("<h1>hvproof claims</h1>\n<p>").append(escape(settings)).append("</p>\n")
+                .append("<h1>hvproof claims</h1>\n<p>")
+                .append(escape(settings))
+                .append("</p>\n")
                 .append("<table><tr><th>claim</th><th>mechanism</th><th>statement</th><th>Alloy</th>")
                 .append("<th>properties</th><th>verdict</th></tr>\n");
         for (ClaimResult r : results) {
             String cls = r.verdict().word();
-            h.append("<tr class=\"").append(cls).append("\"><td id=\"").append(r.claim().id()).append("\">")
-                    .append(r.claim().id()).append("</td><td>").append(r.claim().mechanism()).append("</td><td>")
-                    .append(escape(r.claim().statement())).append("</td><td>");
+            h.append("<tr class=\"")
+                    .append(cls)
+                    .append("\"><td id=\"")
+                    .append(r.claim().id())
+                    .append("\">")
+                    .append(r.claim().id())
+                    .append("</td><td>")
+                    .append(r.claim().mechanism())
+                    .append("</td><td>")
+                    .append(escape(r.claim().statement()))
+                    .append("</td><td>");
             for (AlloyCheck a : r.alloy()) {
-                h.append(escape(a.spec() + " :: " + a.command() + " — " + a.outcome() + " (expect " + a.expect()
-                        + ", " + a.millis() + " ms)")).append("<br>");
+                h.append(escape(a.spec() + " :: " + a.command() + " — " + a.outcome() + " (expect " + a.expect() + ", "
+                                + a.millis() + " ms)"))
+                        .append("<br>");
             }
             h.append("</td><td>");
             for (PropertyCheck p : r.properties()) {
-                h.append(escape(p.name() + " — " + (p.passed() ? "passed" : "failed") + ", " + p.tries()
-                        + " tries, " + p.steps() + " steps, seed " + p.seed())).append("<br>");
+                h.append(escape(p.name() + " — " + (p.passed() ? "passed" : "failed") + ", " + p.tries() + " tries, "
+                                + p.steps() + " steps, seed " + p.seed()))
+                        .append("<br>");
             }
             h.append("</td><td>").append(cls).append("</td></tr>\n");
         }
@@ -187,7 +237,8 @@ public final class ClaimsReport {
             return "none";
         }
         long bad = r.alloy().stream().filter(a -> !a.asExpected()).count();
-        long checks = r.alloy().stream().filter(a -> a.check() && a.expect() == 0).count();
+        long checks =
+                r.alloy().stream().filter(a -> a.check() && a.expect() == 0).count();
         String state = bad > 0 ? bad + " FAILED" : checks == 0 ? "no check" : "ok";
         return String.format(Locale.ROOT, "%s %d cmd %.1fs", state, r.alloy().size(), r.alloyMillis() / 1000.0);
     }
@@ -198,7 +249,8 @@ public final class ClaimsReport {
         }
         long failed = r.properties().stream().filter(p -> !p.passed()).count();
         String state = failed > 0 ? failed + " FAILED" : "ok";
-        return String.format(Locale.ROOT, "%s %d prop %d tries", state, r.properties().size(), r.tries());
+        return String.format(
+                Locale.ROOT, "%s %d prop %d tries", state, r.properties().size(), r.tries());
     }
 
     private static String expectWord(AlloyCheck a) {

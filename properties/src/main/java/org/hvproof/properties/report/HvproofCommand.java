@@ -19,7 +19,10 @@ import picocli.CommandLine.Option;
  * property for every claim in CLAIMS.md, prints the claims table, writes claims.json and
  * index.html, and exits 0 only when every selected claim holds.
  */
-@Command(name = "hvproof", mixinStandardHelpOptions = true, version = "hvproof 0.1.0",
+@Command(
+        name = "hvproof",
+        mixinStandardHelpOptions = true,
+        version = "hvproof 0.1.0",
         description = "Checks hypervisor security claims with Alloy 6 specifications and generated traces.",
         subcommands = {HvproofCommand.Check.class, HvproofCommand.ListClaims.class})
 public final class HvproofCommand implements Callable<Integer> {
@@ -30,7 +33,8 @@ public final class HvproofCommand implements Callable<Integer> {
     public static final int EXIT_USAGE = 2;
 
     /** The shape of a propcheck replay token: {@code pc1.<property id>.<choices, base64url>}. */
-    static final java.util.regex.Pattern REPLAY_TOKEN = java.util.regex.Pattern.compile("pc1\\.[0-9a-f]+\\.[A-Za-z0-9_-]*");
+    static final java.util.regex.Pattern REPLAY_TOKEN =
+            java.util.regex.Pattern.compile("pc1\\.[0-9a-f]+\\.[A-Za-z0-9_-]*");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -53,11 +57,16 @@ public final class HvproofCommand implements Callable<Integer> {
         List<CatalogueEntry> chosen = new ArrayList<>();
         for (String selector : selectors) {
             List<CatalogueEntry> matched = catalogue.entries().stream()
-                    .filter(e -> ClaimId.selects(selector, e.id())).toList();
+                    .filter(e -> ClaimId.selects(selector, e.id()))
+                    .toList();
             if (matched.isEmpty()) {
                 throw new IllegalArgumentException(
                         "--claim " + selector + ": no claim in CLAIMS.md has that id or group (known: "
-                                + String.join(", ", catalogue.entries().stream().map(CatalogueEntry::id).toList()) + ")");
+                                + String.join(
+                                        ", ",
+                                        catalogue.entries().stream()
+                                                .map(CatalogueEntry::id)
+                                                .toList()) + ")");
             }
             for (CatalogueEntry e : matched) {
                 if (!chosen.contains(e)) {
@@ -70,35 +79,60 @@ public final class HvproofCommand implements Callable<Integer> {
     }
 
     /** {@code hvproof check}: the gate. */
-    @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Checks the selected claims (all by default) and prints the claims table.",
-                    "Runs every Alloy command and every property of each claim, writes claims.json and index.html.",
-                    "Exit codes: 0 every claim holds, 1 some claim is violated or unchecked, 2 bad input."})
+    @Command(
+            name = "check",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Checks the selected claims (all by default) and prints the claims table.",
+                "Runs every Alloy command and every property of each claim, writes claims.json and index.html.",
+                "Exit codes: 0 every claim holds, 1 some claim is violated or unchecked, 2 bad input."
+            })
     public static final class Check implements Callable<Integer> {
-        @Option(names = "--claim", paramLabel = "ID",
+        @Option(
+                names = "--claim",
+                paramLabel = "ID",
                 description = "A claim id (TRACE-1) or group (TRACE); repeatable. Default: every claim in CLAIMS.md.")
         List<String> claims = new ArrayList<>();
 
-        @Option(names = "--tries", paramLabel = "N",
-                description = "Tries (traces, or pairs of runs) per property. Default: each property's own (1000 traces or pairs; 200 runs for the Alloy conformance check).")
+        @Option(
+                names = "--tries",
+                paramLabel = "N",
+                description =
+                        "Tries (traces, or pairs of runs) per property. Default: each property's own (1000 traces or pairs; 200 runs for the Alloy conformance check).")
         Integer tries;
 
-        @Option(names = "--seed", paramLabel = "S", description = "The run's seed; each property derives its own from it and the report records it. Default: a fresh one.")
+        @Option(
+                names = "--seed",
+                paramLabel = "S",
+                description =
+                        "The run's seed; each property derives its own from it and the report records it. Default: a fresh one.")
         Long seed;
 
-        @Option(names = "--replay", paramLabel = "TOKEN",
-                description = "Re-run exactly the failing case a report printed (its 'replay' token); use with --claim.")
+        @Option(
+                names = "--replay",
+                paramLabel = "TOKEN",
+                description =
+                        "Re-run exactly the failing case a report printed (its 'replay' token); use with --claim.")
         String replay;
 
-        @Option(names = "--solver", paramLabel = "NAME",
-                description = "SAT solver for Alloy: minisat, minisat.prover, glucose, sat4j. Default: a native one if it loads, else sat4j.")
+        @Option(
+                names = "--solver",
+                paramLabel = "NAME",
+                description =
+                        "SAT solver for Alloy: minisat, minisat.prover, glucose, sat4j. Default: a native one if it loads, else sat4j.")
         String solver;
 
-        @Option(names = "--specs", paramLabel = "DIR",
-                description = "Extra directory or .als file of Alloy specs; repeatable. specs/src/main/alloy is always included.")
+        @Option(
+                names = "--specs",
+                paramLabel = "DIR",
+                description =
+                        "Extra directory or .als file of Alloy specs; repeatable. specs/src/main/alloy is always included.")
         List<Path> specs = new ArrayList<>();
 
-        @Option(names = "--out", paramLabel = "DIR", description = "Where claims.json and index.html go. Default: target/claims.")
+        @Option(
+                names = "--out",
+                paramLabel = "DIR",
+                description = "Where claims.json and index.html go. Default: target/claims.")
         Path out;
 
         @Option(names = "--catalogue", paramLabel = "FILE", description = "The claims catalogue. Default: CLAIMS.md.")
@@ -126,23 +160,28 @@ public final class HvproofCommand implements Callable<Integer> {
             java.io.PrintWriter console = spec.commandLine().getOut();
             PrintStream err = System.err;
             if (tries != null && tries < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--tries must be at least 1, got " + tries);
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--tries must be at least 1, got " + tries);
             }
             for (Path p : specs) {
                 if (!Files.exists(p)) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--specs " + p + ": no such file or directory");
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(), "--specs " + p + ": no such file or directory");
                 }
             }
             if (solver != null) {
                 try {
                     org.hvproof.specs.SolverChoice.resolve(solver);
                 } catch (IllegalArgumentException e) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--solver " + solver + ": " + e.getMessage());
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(), "--solver " + solver + ": " + e.getMessage());
                 }
             }
             if (replay != null && !REPLAY_TOKEN.matcher(replay.trim()).matches()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--replay " + replay
-                        + ": not a replay token (they look like pc1.1a2b3c4d.AQIDBA, as printed after 'replay' in a failure report)");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--replay " + replay
+                                + ": not a replay token (they look like pc1.1a2b3c4d.AQIDBA, as printed after 'replay' in a failure report)");
             }
             Path home = home();
             Path outDir = out != null ? out : home.resolve("target/claims");
@@ -153,8 +192,9 @@ public final class HvproofCommand implements Callable<Integer> {
                     throw new java.io.IOException("not writable");
                 }
             } catch (java.io.IOException | SecurityException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--out " + outDir + ": cannot write the report there ("
-                        + e.getMessage() + ")");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--out " + outDir + ": cannot write the report there (" + e.getMessage() + ")");
             }
             ClaimCatalogue cat = ClaimCatalogue.read(catalogue != null ? catalogue : home.resolve("CLAIMS.md"));
             List<CatalogueEntry> selected;
@@ -176,14 +216,23 @@ public final class HvproofCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             // Only the selected claims' commands are solved, plus every command that names no claim (and every
             // spec that does not parse): those still fail the run below when they miss their expectation.
-            List<AlloyCheck> alloy = alloyBackend.run(specPaths, solver, ids, line -> err.println("  alloy    " + line));
-            err.printf(Locale.ROOT, "hvproof: properties (seed %d, tries %s)%n", runSeed,
+            List<AlloyCheck> alloy =
+                    alloyBackend.run(specPaths, solver, ids, line -> err.println("  alloy    " + line));
+            err.printf(
+                    Locale.ROOT,
+                    "hvproof: properties (seed %d, tries %s)%n",
+                    runSeed,
                     tries == null ? "per property" : tries.toString());
-            List<PropertyCheck> props = propertyBackend.run(ids, tries, runSeed, replay,
-                    line -> err.println("  property " + line));
-            List<ClaimResult> results = selected.stream().map(e -> ClaimResult.of(e, alloy, props)).toList();
-            String settings = String.format(Locale.ROOT, "seed %d, tries %s, solver %s, %.1f s", runSeed,
-                    tries == null ? "default" : tries.toString(), solver == null ? "default" : solver,
+            List<PropertyCheck> props =
+                    propertyBackend.run(ids, tries, runSeed, replay, line -> err.println("  property " + line));
+            List<ClaimResult> results =
+                    selected.stream().map(e -> ClaimResult.of(e, alloy, props)).toList();
+            String settings = String.format(
+                    Locale.ROOT,
+                    "seed %d, tries %s, solver %s, %.1f s",
+                    runSeed,
+                    tries == null ? "default" : tries.toString(),
+                    solver == null ? "default" : solver,
                     (System.nanoTime() - t0) / 1e9);
             ClaimsReport report = new ClaimsReport(results, settings);
             report.write(outDir);
@@ -191,7 +240,8 @@ public final class HvproofCommand implements Callable<Integer> {
             console.println();
             console.print(report.table());
             List<AlloyCheck> stray = alloy.stream()
-                    .filter(a -> !a.asExpected() && a.claimIds().isEmpty()).toList();
+                    .filter(a -> !a.asExpected() && a.claimIds().isEmpty())
+                    .toList();
             String failures = report.failures();
             if (!failures.isEmpty()) {
                 console.println();
@@ -199,7 +249,9 @@ public final class HvproofCommand implements Callable<Integer> {
             }
             for (AlloyCheck a : stray) {
                 console.println("== " + a.spec() + " :: " + a.command() + ": " + a.outcome()
-                        + (a.detail().isEmpty() ? "" : "\n      " + a.detail().strip().replace("\n", "\n      ")));
+                        + (a.detail().isEmpty()
+                                ? ""
+                                : "\n      " + a.detail().strip().replace("\n", "\n      ")));
             }
             console.println();
             console.println("report: " + outDir.resolve("claims.json") + " and " + outDir.resolve("index.html"));
@@ -242,7 +294,8 @@ public final class HvproofCommand implements Callable<Integer> {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new HvproofCommand());
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof ClaimCatalogue.CatalogueException || ex instanceof CommandLine.ParameterException
+            if (ex instanceof ClaimCatalogue.CatalogueException
+                    || ex instanceof CommandLine.ParameterException
                     || ex instanceof java.io.UncheckedIOException) {
                 cmd.getErr().println("hvproof: " + ex.getMessage());
                 return EXIT_USAGE;
@@ -251,8 +304,13 @@ public final class HvproofCommand implements Callable<Integer> {
         });
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("hvproof: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("Try 'hvproof " + (ex.getCommandLine().getCommandName().equals("hvproof")
-                    ? "" : ex.getCommandLine().getCommandName() + " ") + "--help'.");
+            ex.getCommandLine()
+                    .getErr()
+                    .println("Try 'hvproof "
+                            + (ex.getCommandLine().getCommandName().equals("hvproof")
+                                    ? ""
+                                    : ex.getCommandLine().getCommandName() + " ")
+                            + "--help'.");
             return EXIT_USAGE;
         });
         return cli.execute(args);

@@ -15,8 +15,16 @@ import java.util.Set;
  * @param millis   wall time of the run
  * @param report   the engine's full report (the shrunk trace on failure)
  */
-public record PropertyCheck(String name, Set<String> claimIds, long tries, long steps, boolean passed,
-                            long seed, String replay, long millis, String report) {
+public record PropertyCheck(
+        String name,
+        Set<String> claimIds,
+        long tries,
+        long steps,
+        boolean passed,
+        long seed,
+        String replay,
+        long millis,
+        String report) {
     public PropertyCheck {
         claimIds = Set.copyOf(claimIds);
         report = report == null ? "" : report;

@@ -15,9 +15,12 @@ import org.hvproof.properties.tree.TreeProperties;
 public final class PropertySuites {
     /** Every suite, in mechanism order. */
     public static final List<Class<?>> ALL = List.of(
-            TracingProperties.class, TracingSpecConformance.class, TreeProperties.class, IntegrityProperties.class,
-            DomainsProperties.class, InterruptsProperties.class);
+            TracingProperties.class,
+            TracingSpecConformance.class,
+            TreeProperties.class,
+            IntegrityProperties.class,
+            DomainsProperties.class,
+            InterruptsProperties.class);
 
-    private PropertySuites() {
-    }
+    private PropertySuites() {}
 }

@@ -12,32 +12,48 @@ import org.hvproof.specs.RunListener;
 final class SpecsAlloyBackend implements AlloyBackend {
 
     @Override
-    public List<AlloyCheck> run(List<Path> specs, String solver, java.util.Set<String> claimIds,
-                                Consumer<String> progress) {
+    public List<AlloyCheck> run(
+            List<Path> specs, String solver, java.util.Set<String> claimIds, Consumer<String> progress) {
         RunListener listener = new RunListener() {
             @Override
             public void commandFinished(CommandOutcome o) {
-                progress.accept(String.format(Locale.ROOT, "%-4s %-16s %-44s %-15s %6d ms  %s",
-                        o.asExpected() ? "ok" : "FAIL", o.spec(), o.command(), o.outcome().name().toLowerCase(Locale.ROOT),
-                        o.millis(), String.join(",", o.claimIds())));
+                progress.accept(String.format(
+                        Locale.ROOT,
+                        "%-4s %-16s %-44s %-15s %6d ms  %s",
+                        o.asExpected() ? "ok" : "FAIL",
+                        o.spec(),
+                        o.command(),
+                        o.outcome().name().toLowerCase(Locale.ROOT),
+                        o.millis(),
+                        String.join(",", o.claimIds())));
             }
         };
         AlloyRunner runner = new AlloyRunner(solver, listener);
         progress.accept("solver " + runner.solver());
         List<org.hvproof.specs.SpecCommand> all = runner.plan(specs);
         List<org.hvproof.specs.SpecCommand> wanted = all.stream()
-                .filter(c -> c.claimIds().isEmpty() || c.claimIds().stream().anyMatch(claimIds::contains)).toList();
+                .filter(c -> c.claimIds().isEmpty() || c.claimIds().stream().anyMatch(claimIds::contains))
+                .toList();
         if (wanted.size() < all.size()) {
             progress.accept((all.size() - wanted.size()) + " of " + all.size()
                     + " commands skipped: they speak only for claims not selected");
         }
-        return runner.executeAll(wanted).stream().map(SpecsAlloyBackend::toCheck).toList();
+        return runner.executeAll(wanted).stream()
+                .map(SpecsAlloyBackend::toCheck)
+                .toList();
     }
 
     private static AlloyCheck toCheck(CommandOutcome o) {
         String detail = !o.error().isEmpty() ? o.error() : !o.asExpected() ? o.problem() + "\n" + o.rendering() : "";
-        return new AlloyCheck(o.spec(), o.command(), o.check(), o.expect(),
-                o.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'), o.asExpected(), o.millis(),
-                o.claimIds(), detail);
+        return new AlloyCheck(
+                o.spec(),
+                o.command(),
+                o.check(),
+                o.expect(),
+                o.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                o.asExpected(),
+                o.millis(),
+                o.claimIds(),
+                detail);
     }
 }

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.hvproof.properties.Claim;
 import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.PropertyResult;
 import org.hvproof.propcheck.Settings;
+import org.hvproof.properties.Claim;
 
 /**
  * The property backend: finds every {@code @Claim} method of the suites, keeps those naming a
@@ -56,8 +56,10 @@ final class SuitePropertyBackend implements PropertyBackend {
                     continue;
                 }
                 String where = suite.getName() + "." + m.getName();
-                if (!Modifier.isStatic(m.getModifiers()) || !Modifier.isPublic(m.getModifiers())
-                        || m.getParameterCount() != 0 || !Property.class.isAssignableFrom(m.getReturnType())) {
+                if (!Modifier.isStatic(m.getModifiers())
+                        || !Modifier.isPublic(m.getModifiers())
+                        || m.getParameterCount() != 0
+                        || !Property.class.isAssignableFrom(m.getReturnType())) {
                     throw new IllegalStateException("@Claim method " + where
                             + " must be public static, take no arguments and return a propcheck Property");
                 }
@@ -74,10 +76,11 @@ final class SuitePropertyBackend implements PropertyBackend {
     }
 
     @Override
-    public List<PropertyCheck> run(Set<String> claimIds, Integer tries, Long seed, String replay,
-                                   Consumer<String> progress) {
+    public List<PropertyCheck> run(
+            Set<String> claimIds, Integer tries, Long seed, String replay, Consumer<String> progress) {
         List<ClaimedProperty> selected = discover().stream()
-                .filter(c -> c.claimIds().stream().anyMatch(claimIds::contains)).toList();
+                .filter(c -> c.claimIds().stream().anyMatch(claimIds::contains))
+                .toList();
         List<PropertyCheck> out = new ArrayList<>();
         int i = 0;
         for (ClaimedProperty c : selected) {
@@ -90,7 +93,8 @@ final class SuitePropertyBackend implements PropertyBackend {
             if (seed != null) {
                 // One run seed, but a different stream per property, so properties that share a
                 // trace generator explore different traces. The result records the seed used.
-                overrides = overrides.withSeed(seed ^ (0x9E3779B97F4A7C15L * property.name().hashCode()));
+                overrides = overrides.withSeed(
+                        seed ^ (0x9E3779B97F4A7C15L * property.name().hashCode()));
             }
             if (replay != null) {
                 overrides = overrides.withReplay(replay);
@@ -98,10 +102,26 @@ final class SuitePropertyBackend implements PropertyBackend {
             long t0 = System.nanoTime();
             PropertyResult r = property.run(overrides);
             long millis = (System.nanoTime() - t0) / 1_000_000;
-            progress.accept(String.format(Locale.ROOT, "[%d/%d] %-4s %-62s %5d tries %7d steps %6.1f s",
-                    i, selected.size(), r.passed() ? "ok" : "FAIL", property.name(), r.tries(), r.steps(), millis / 1000.0));
-            out.add(new PropertyCheck(property.name(), c.claimIds(), r.tries(), r.steps(), r.passed(), r.seed(),
-                    r.replayToken(), millis, r.report()));
+            progress.accept(String.format(
+                    Locale.ROOT,
+                    "[%d/%d] %-4s %-62s %5d tries %7d steps %6.1f s",
+                    i,
+                    selected.size(),
+                    r.passed() ? "ok" : "FAIL",
+                    property.name(),
+                    r.tries(),
+                    r.steps(),
+                    millis / 1000.0));
+            out.add(new PropertyCheck(
+                    property.name(),
+                    c.claimIds(),
+                    r.tries(),
+                    r.steps(),
+                    r.passed(),
+                    r.seed(),
+                    r.replayToken(),
+                    millis,
+                    r.report()));
         }
         return out;
     }

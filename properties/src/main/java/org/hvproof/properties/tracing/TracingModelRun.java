@@ -31,8 +31,8 @@ public record TracingModelRun(TracingState initial, List<TracingAction> actions,
     }
 
     /** Runs {@code actions} from {@code initial} through {@code model} (e.g. {@link TracingModel#step}). */
-    public static TracingModelRun of(TracingState initial, List<TracingAction> actions,
-            BiFunction<TracingState, TracingAction, Step> model) {
+    public static TracingModelRun of(
+            TracingState initial, List<TracingAction> actions, BiFunction<TracingState, TracingAction, Step> model) {
         List<Step> steps = new ArrayList<>();
         TracingState s = initial;
         for (TracingAction a : actions) {
@@ -60,8 +60,12 @@ public record TracingModelRun(TracingState initial, List<TracingAction> actions,
     public String describe() {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < actions.size(); i++) {
-            out.append(String.format("  %d. %s -> %s, traces %s%n", i + 1, actions.get(i),
-                    steps.get(i).observations(), steps.get(i).next().traces()));
+            out.append(String.format(
+                    "  %d. %s -> %s, traces %s%n",
+                    i + 1,
+                    actions.get(i),
+                    steps.get(i).observations(),
+                    steps.get(i).next().traces()));
         }
         return out.toString();
     }

@@ -6,8 +6,8 @@ import org.hvproof.model.common.Invariant;
 import org.hvproof.model.tracing.TracingInvariants;
 import org.hvproof.model.tracing.TracingState;
 import org.hvproof.model.tracing.TracingTransition;
-import org.hvproof.properties.Claim;
 import org.hvproof.propcheck.StatefulProperty;
+import org.hvproof.properties.Claim;
 
 /**
  * The TRACE claims over generated traces. Each property runs traces of the machine and the
@@ -22,8 +22,7 @@ public final class TracingProperties {
     /** Actions per trace, at most. */
     public static final int STEPS = 40;
 
-    private TracingProperties() {
-    }
+    private TracingProperties() {}
 
     /** TRACE-1: every write to a traced page is notified exactly once, with vCPU, page, offset and length, then completed. */
     @Claim("TRACE-1")
@@ -96,11 +95,14 @@ public final class TracingProperties {
     }
 
     private static List<Invariant<TracingTransition>> stepInvariants(String claim) {
-        return TracingInvariants.STEP.stream().filter(i -> i.claim().equals(claim)).toList();
+        return TracingInvariants.STEP.stream()
+                .filter(i -> i.claim().equals(claim))
+                .toList();
     }
 
     private static List<Invariant<TracingState>> stateInvariants(String claim) {
         return TracingInvariants.STATE.stream()
-                .filter(i -> i.claim().equals(claim) || i.claim().equals("model")).toList();
+                .filter(i -> i.claim().equals(claim) || i.claim().equals("model"))
+                .toList();
     }
 }

@@ -73,8 +73,7 @@ public final class TracingSpecAbstraction {
     /** The atom standing for offsets strictly inside a page. */
     static final String MID_OFFSET = "off_mid";
 
-    private TracingSpecAbstraction() {
-    }
+    private TracingSpecAbstraction() {}
 
     /** The run as a trace of {@code tracing.als}. */
     public static TraceValidator.Trace of(TracingModelRun run) {
@@ -119,14 +118,17 @@ public final class TracingSpecAbstraction {
         if (s.traces().isEmpty()) {
             f.append("no traces");
         } else {
-            f.append("traces = ").append(s.traces().entrySet().stream()
-                    .flatMap(e -> e.getValue().stream().map(o -> atoms.page(e.getKey()) + " -> " + atoms.owner(o)))
-                    .collect(Collectors.joining(" + ")));
+            f.append("traces = ")
+                    .append(s.traces().entrySet().stream()
+                            .flatMap(e ->
+                                    e.getValue().stream().map(o -> atoms.page(e.getKey()) + " -> " + atoms.owner(o)))
+                            .collect(Collectors.joining(" + ")));
         }
         f.append(" and NestedPageTable.writable = Page");
         if (!s.traces().isEmpty()) {
-            f.append(" - (").append(s.traces().keySet().stream().map(atoms::page)
-                    .collect(Collectors.joining(" + "))).append(')');
+            f.append(" - (")
+                    .append(s.traces().keySet().stream().map(atoms::page).collect(Collectors.joining(" + ")))
+                    .append(')');
         }
         f.append(" and ").append(notified(notified, atoms));
         return f.toString();
@@ -140,14 +142,24 @@ public final class TracingSpecAbstraction {
         for (int i = 0; i < notes.size(); i++) {
             names.add("n" + i);
         }
-        StringBuilder f = new StringBuilder("(some ").append(notes.size() > 1 ? "disj " : "")
-                .append(String.join(", ", names)).append(": Notification | Hypervisor.notified = ")
+        StringBuilder f = new StringBuilder("(some ")
+                .append(notes.size() > 1 ? "disj " : "")
+                .append(String.join(", ", names))
+                .append(": Notification | Hypervisor.notified = ")
                 .append(String.join(" + ", names));
         for (int i = 0; i < notes.size(); i++) {
             Notification n = notes.get(i);
-            f.append(" and ").append(names.get(i)).append(".vcpu = ").append(atoms.vcpu(n.vcpu()))
-                    .append(" and ").append(names.get(i)).append(".page = ").append(atoms.page(n.page()))
-                    .append(" and ").append(names.get(i)).append(".offset = ")
+            f.append(" and ")
+                    .append(names.get(i))
+                    .append(".vcpu = ")
+                    .append(atoms.vcpu(n.vcpu()))
+                    .append(" and ")
+                    .append(names.get(i))
+                    .append(".page = ")
+                    .append(atoms.page(n.page()))
+                    .append(" and ")
+                    .append(names.get(i))
+                    .append(".offset = ")
                     .append(atoms.offset(n.offset(), n.length()));
         }
         return f.append(')').toString();
@@ -156,22 +168,28 @@ public final class TracingSpecAbstraction {
     /** The spec operation that must explain the step, from the action and the state before it. */
     static String operation(TracingState before, TracingAction action, Step step, Atoms atoms) {
         if (action instanceof AddTrace a) {
-            return !before.ownersOf(a.page()).contains(a.owner()) && before.shape().isRam(a.page())
-                    ? "addTrace[" + atoms.owner(a.owner()) + ", " + atoms.page(a.page()) + "]" : "stutter";
+            return !before.ownersOf(a.page()).contains(a.owner())
+                            && before.shape().isRam(a.page())
+                    ? "addTrace[" + atoms.owner(a.owner()) + ", " + atoms.page(a.page()) + "]"
+                    : "stutter";
         }
         if (action instanceof RemoveTrace r) {
             return before.ownersOf(r.page()).contains(r.owner())
-                    ? "removeTrace[" + atoms.owner(r.owner()) + ", " + atoms.page(r.page()) + "]" : "stutter";
+                    ? "removeTrace[" + atoms.owner(r.owner()) + ", " + atoms.page(r.page()) + "]"
+                    : "stutter";
         }
         if (action instanceof GuestWrite w) {
-            if (!step.observations().contains(new Completed(w.vcpu(), AccessKind.WRITE, w.va(), w.bytes().length()))) {
+            if (!step.observations()
+                    .contains(new Completed(
+                            w.vcpu(), AccessKind.WRITE, w.va(), w.bytes().length()))) {
                 return "stutter";
             }
             List<Piece> pieces = Piece.split(w.va(), w.bytes().length());
             List<GuestPhysicalPage> pages = new ArrayList<>();
             for (Piece p : pieces) {
-                pages.add(before.mappingOf(w.vcpu(), p.va()).orElseThrow(() -> new IllegalStateException(
-                        "the model completed " + w + " but maps no page at 0x" + Long.toHexString(p.va())))
+                pages.add(before.mappingOf(w.vcpu(), p.va())
+                        .orElseThrow(() -> new IllegalStateException(
+                                "the model completed " + w + " but maps no page at 0x" + Long.toHexString(p.va())))
                         .page());
             }
             String v = atoms.vcpu(w.vcpu());

@@ -31,12 +31,12 @@ import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingModel;
 import org.hvproof.model.tracing.TracingState;
 import org.hvproof.model.tracing.UnmapPage;
-import org.hvproof.properties.Claim;
 import org.hvproof.propcheck.Context;
 import org.hvproof.propcheck.Gen;
 import org.hvproof.propcheck.Gens;
 import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.ValueProperty;
+import org.hvproof.properties.Claim;
 import org.hvproof.specs.AlloyRunner;
 import org.hvproof.specs.SpecError;
 import org.hvproof.specs.TraceValidator;
@@ -67,21 +67,20 @@ public final class TracingSpecConformance {
     public static final int MAX_ACTIONS = 7;
 
     /** The three guest-physical pages runs use, mapped at {@link #VIRTUAL_BASE} + i pages. */
-    static final List<GuestPhysicalPage> PAGES = List.of(
-            new GuestPhysicalPage(0x10), new GuestPhysicalPage(0x11), new GuestPhysicalPage(0x12));
+    static final List<GuestPhysicalPage> PAGES =
+            List.of(new GuestPhysicalPage(0x10), new GuestPhysicalPage(0x11), new GuestPhysicalPage(0x12));
     /** Where every vCPU maps {@link #PAGES}: three adjacent virtual pages, so writes can cross. */
     static final long VIRTUAL_BASE = 0x40_0000L;
     /** An owner that never holds a trace: its removals are refused. */
     static final Owner STRANGER = new Owner("stranger");
 
-    private static final List<PagePermissions> REMAP_RIGHTS = List.of(
-            PagePermissions.USER_DATA, new PagePermissions(false, true, false), PagePermissions.KERNEL_DATA);
+    private static final List<PagePermissions> REMAP_RIGHTS =
+            List.of(PagePermissions.USER_DATA, new PagePermissions(false, true, false), PagePermissions.KERNEL_DATA);
 
-    private static final ThreadLocal<TraceValidator> VALIDATOR = ThreadLocal.withInitial(
-            TracingSpecConformance::openValidator);
+    private static final ThreadLocal<TraceValidator> VALIDATOR =
+            ThreadLocal.withInitial(TracingSpecConformance::openValidator);
 
-    private TracingSpecConformance() {
-    }
+    private TracingSpecConformance() {}
 
     /** TRACE-1..3 as the Alloy spec states them hold of the Java model's behaviours. */
     @Claim({"TRACE-1", "TRACE-2", "TRACE-3"})
@@ -95,7 +94,8 @@ public final class TracingSpecConformance {
      */
     public static ValueProperty<TracingModelRun> modelTracesAreSpecTraces(
             BiFunction<TracingState, TracingAction, Step> model, String variant) {
-        String name = "TRACE-1..3 model traces are tracing.als traces" + (variant.isEmpty() ? "" : " [" + variant + "]");
+        String name =
+                "TRACE-1..3 model traces are tracing.als traces" + (variant.isEmpty() ? "" : " [" + variant + "]");
         return Property.forAll(runs(model))
                 .named(name)
                 .tries(TRIES)
@@ -129,14 +129,26 @@ public final class TracingSpecConformance {
         if (prefix == 0) {
             out.append(": not even its initial state\n");
         } else {
-            out.append(": states 0..").append(prefix - 1).append(" are possible, state ").append(prefix)
-                    .append(" is not (after action ").append(prefix).append(", ").append(run.actions().get(prefix - 1))
-                    .append(", observed ").append(run.steps().get(prefix - 1).observations()).append(")\n");
+            out.append(": states 0..")
+                    .append(prefix - 1)
+                    .append(" are possible, state ")
+                    .append(prefix)
+                    .append(" is not (after action ")
+                    .append(prefix)
+                    .append(", ")
+                    .append(run.actions().get(prefix - 1))
+                    .append(", observed ")
+                    .append(run.steps().get(prefix - 1).observations())
+                    .append(")\n");
         }
         out.append("  atoms: ").append(trace.atoms()).append('\n');
         for (Map.Entry<String, String> e : TraceValidator.describe(trace).entrySet()) {
             if (!e.getKey().equals("atoms")) {
-                out.append("  ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+                out.append("  ")
+                        .append(e.getKey())
+                        .append(": ")
+                        .append(e.getValue())
+                        .append('\n');
             }
         }
         return out.toString();
@@ -169,8 +181,8 @@ public final class TracingSpecConformance {
         TracingState s = TracingState.initial(TracingTrace.SHAPE);
         for (int v = 0; v < TracingTrace.SHAPE.vcpuCount(); v++) {
             for (int i = 0; i < PAGES.size(); i++) {
-                s = model.apply(s, new MapPage(new VCpu(v), virtualPage(i), PAGES.get(i),
-                        PagePermissions.USER_DATA)).next();
+                s = model.apply(s, new MapPage(new VCpu(v), virtualPage(i), PAGES.get(i), PagePermissions.USER_DATA))
+                        .next();
             }
         }
         return s;
@@ -182,7 +194,13 @@ public final class TracingSpecConformance {
 
     /** Kinds of action with fixed weights (a fixed table keeps choices meaning the same while shrinking). */
     private enum Kind {
-        ADD_TRACE(3.5), REMOVE_TRACE(2.5), REMOVE_BY_STRANGER(0.3), WRITE(4), CROSSING_WRITE(3), READ(0.7), OTHER(0.8);
+        ADD_TRACE(3.5),
+        REMOVE_TRACE(2.5),
+        REMOVE_BY_STRANGER(0.3),
+        WRITE(4),
+        CROSSING_WRITE(3),
+        READ(0.7),
+        OTHER(0.8);
 
         final double weight;
 
@@ -192,9 +210,11 @@ public final class TracingSpecConformance {
     }
 
     private static final Gen<Kind> KINDS = Gens.frequency(Arrays.stream(Kind.values())
-            .map(k -> Gens.weighted(k.weight, Gens.constant(k))).toList());
+            .map(k -> Gens.weighted(k.weight, Gens.constant(k)))
+            .toList());
 
-    private static final Gen<VCpu> VCPUS = Gens.integers(0, TracingTrace.SHAPE.vcpuCount() - 1).map(VCpu::new);
+    private static final Gen<VCpu> VCPUS =
+            Gens.integers(0, TracingTrace.SHAPE.vcpuCount() - 1).map(VCpu::new);
     private static final Gen<Integer> PAGE_INDEX = Gens.integers(0, PAGES.size() - 1);
 
     /** The next action for state {@code s}; a removal with nothing traced becomes an addition. */
@@ -205,16 +225,17 @@ public final class TracingSpecConformance {
             case REMOVE_BY_STRANGER -> PAGE_INDEX.map(i -> (TracingAction) new RemoveTrace(STRANGER, PAGES.get(i)));
             case WRITE -> write(s);
             case CROSSING_WRITE -> crossingWrite();
-            case READ -> Gens.combine(VCPUS, PAGE_INDEX, Gens.integers(0, 4095), Gens.integers(1, 16),
-                    (v, i, off, len) -> (TracingAction) new GuestRead(v, virtualPage(i) + off, len));
+            case READ ->
+                Gens.combine(VCPUS, PAGE_INDEX, Gens.integers(0, 4095), Gens.integers(1, 16), (v, i, off, len) ->
+                        (TracingAction) new GuestRead(v, virtualPage(i) + off, len));
             case OTHER -> other();
         });
     }
 
     /** A trace by one of the two owners, often of a page already traced (so pages get two owners). */
     private static Gen<TracingAction> addTrace(TracingState s) {
-        return Gens.combine(Gens.elements(TracingTrace.OWNERS), pageIndex(s, 3, 2),
-                (o, i) -> (TracingAction) new AddTrace(o, PAGES.get(i)));
+        return Gens.combine(Gens.elements(TracingTrace.OWNERS), pageIndex(s, 3, 2), (o, i) ->
+                (TracingAction) new AddTrace(o, PAGES.get(i)));
     }
 
     /**
@@ -242,30 +263,40 @@ public final class TracingSpecConformance {
 
     /** A write inside one page, mostly a traced one: anywhere, from its first byte, or up to its last byte. */
     private static Gen<TracingAction> write(TracingState s) {
-        Gen<int[]> placement = Gens.integers(1, 32).flatMap(len -> Gens.frequency(
-                Gens.weighted(3, Gens.integers(1, GuestPhysicalPage.SIZE - 1 - len).map(off -> new int[] {off, len})),
-                Gens.weighted(2, Gens.constant(new int[] {0, len})),
-                Gens.weighted(2, Gens.constant(new int[] {GuestPhysicalPage.SIZE - len, len}))));
-        return Gens.combine(VCPUS, pageIndex(s, 3, 2), placement, Gens.integers(1, 255),
-                (v, i, at, fill) -> (TracingAction) new GuestWrite(v, virtualPage(i) + at[0], fill(at[1], fill)));
+        Gen<int[]> placement = Gens.integers(1, 32)
+                .flatMap(len -> Gens.frequency(
+                        Gens.weighted(
+                                3,
+                                Gens.integers(1, GuestPhysicalPage.SIZE - 1 - len)
+                                        .map(off -> new int[] {off, len})),
+                        Gens.weighted(2, Gens.constant(new int[] {0, len})),
+                        Gens.weighted(2, Gens.constant(new int[] {GuestPhysicalPage.SIZE - len, len}))));
+        return Gens.combine(VCPUS, pageIndex(s, 3, 2), placement, Gens.integers(1, 255), (v, i, at, fill) ->
+                (TracingAction) new GuestWrite(v, virtualPage(i) + at[0], fill(at[1], fill)));
     }
 
     /** A write from the end of page i into the start of page i + 1. */
     private static Gen<TracingAction> crossingWrite() {
-        return Gens.combine(VCPUS, Gens.integers(0, PAGES.size() - 2), Gens.integers(1, 16), Gens.integers(1, 16),
-                (v, i, before, after) -> (TracingAction) new GuestWrite(v, virtualPage(i + 1) - before,
-                        fill(before + after, 0x5A)));
+        return Gens.combine(
+                VCPUS,
+                Gens.integers(0, PAGES.size() - 2),
+                Gens.integers(1, 16),
+                Gens.integers(1, 16),
+                (v, i, before, after) ->
+                        (TracingAction) new GuestWrite(v, virtualPage(i + 1) - before, fill(before + after, 0x5A)));
     }
 
     /** Actions the spec has no operation for; each must look like a stutter to it. */
     private static Gen<TracingAction> other() {
         return Gens.integers(0, 3).flatMap(k -> switch (k) {
-            case 0 -> Gens.combine(VCPUS, Gens.elements(Privilege.values()),
-                    (v, p) -> (TracingAction) new SetPrivilege(v, p));
+            case 0 ->
+                Gens.combine(
+                        VCPUS, Gens.elements(Privilege.values()), (v, p) -> (TracingAction) new SetPrivilege(v, p));
             case 1 -> Gens.combine(VCPUS, PAGE_INDEX, (v, i) -> (TracingAction) new GuestExecute(v, virtualPage(i)));
             case 2 -> Gens.combine(VCPUS, PAGE_INDEX, (v, i) -> (TracingAction) new UnmapPage(v, virtualPage(i)));
-            default -> Gens.combine(VCPUS, PAGE_INDEX, Gens.elements(REMAP_RIGHTS),
-                    (v, i, rights) -> (TracingAction) new MapPage(v, virtualPage(i), PAGES.get(i), rights));
+            default ->
+                Gens.combine(VCPUS, PAGE_INDEX, Gens.elements(REMAP_RIGHTS), (v, i, rights) ->
+                        (TracingAction) new MapPage(v, virtualPage(i), PAGES.get(i), rights));
         });
     }
 
@@ -298,9 +329,12 @@ public final class TracingSpecConformance {
             }
             if (a instanceof GuestWrite w) {
                 List<Notification> notes = TracingSpecAbstraction.notifications(step.observations());
-                boolean completed = step.observations().stream()
-                        .anyMatch(o -> o instanceof org.hvproof.model.common.Completed);
-                boolean crossing = TracingSpecAbstraction.Piece.split(w.va(), w.bytes().length()).size() == 2;
+                boolean completed =
+                        step.observations().stream().anyMatch(o -> o instanceof org.hvproof.model.common.Completed);
+                boolean crossing =
+                        TracingSpecAbstraction.Piece.split(w.va(), w.bytes().length())
+                                        .size()
+                                == 2;
                 if (!completed) {
                     ctx.label(Labels.FAULTED_WRITE);
                 } else if (notes.isEmpty()) {
@@ -350,7 +384,6 @@ public final class TracingSpecConformance {
         static final String REFUSED_OR_REPEATED_REQUEST = "request refused or repeated (spec: stutter)";
         static final String MORE_NOTIFICATION_ATOMS = "more than 3 Notification atoms needed";
 
-        private Labels() {
-        }
+        private Labels() {}
     }
 }

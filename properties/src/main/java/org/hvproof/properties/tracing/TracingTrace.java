@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.hvproof.impl.tracing.TracingFlaw;
 import org.hvproof.impl.tracing.TracingSystem;
+import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
 import org.hvproof.model.common.Notification;
 import org.hvproof.model.common.Owner;
@@ -15,7 +16,6 @@ import org.hvproof.model.tracing.TracingModel;
 import org.hvproof.model.tracing.TracingState;
 import org.hvproof.model.tracing.TracingTransition;
 import org.hvproof.properties.Lockstep;
-import org.hvproof.model.common.GuestPhysicalPage;
 
 /**
  * One generated trace of the tracing service: the machine (with or without a deliberate flaw)
@@ -33,11 +33,14 @@ public final class TracingTrace {
     /** Boots the guest under the tracing service with {@code flaw} ({@link TracingFlaw#NONE} for the real one). */
     public TracingTrace(TracingFlaw flaw) {
         this.machine = new TracingSystem(SHAPE, flaw);
-        this.lockstep = new Lockstep<>(machine::apply, machine::abstractState,
+        this.lockstep = new Lockstep<>(
+                machine::apply,
+                machine::abstractState,
                 (s, a) -> {
                     var step = TracingModel.step(s, a);
                     return new Lockstep.ModelStep<>(step.next(), step.observations());
-                }, TracingState.initial(SHAPE));
+                },
+                TracingState.initial(SHAPE));
     }
 
     /** The model's state, equal to the machine's abstraction while refinement holds. */
@@ -78,7 +81,8 @@ public final class TracingTrace {
         TracingState before = t.before();
         TracingState after = t.after();
         after.traces().keySet().forEach(everTraced::add);
-        if (t.action() instanceof org.hvproof.model.tracing.RemoveTrace r && before.ownersOf(r.page()).size() == 2
+        if (t.action() instanceof org.hvproof.model.tracing.RemoveTrace r
+                && before.ownersOf(r.page()).size() == 2
                 && after.ownersOf(r.page()).size() == 1) {
             ctx.label(Labels.ONE_OF_TWO_OWNERS_REMOVED);
             lostOneOfTwoOwners.add(r.page());
@@ -92,9 +96,10 @@ public final class TracingTrace {
             return;
         }
         List<Notification> notes = t.observations().stream()
-                .filter(Notification.class::isInstance).map(Notification.class::cast).toList();
-        boolean completed = t.observations().stream()
-                .anyMatch(o -> o instanceof org.hvproof.model.common.Completed);
+                .filter(Notification.class::isInstance)
+                .map(Notification.class::cast)
+                .toList();
+        boolean completed = t.observations().stream().anyMatch(o -> o instanceof org.hvproof.model.common.Completed);
         long firstPage = w.va() >>> 12;
         long lastPage = (w.va() + w.bytes().length() - 1) >>> 12;
         boolean crossing = firstPage != lastPage;
@@ -110,7 +115,8 @@ public final class TracingTrace {
             if (crossing) {
                 ctx.label(Labels.CROSSING_WRITE_TO_TRACED_PAGE);
             }
-            Set<GuestPhysicalPage> notified = notes.stream().map(Notification::page).collect(Collectors.toSet());
+            Set<GuestPhysicalPage> notified =
+                    notes.stream().map(Notification::page).collect(Collectors.toSet());
             if (notified.stream().anyMatch(p -> before.ownersOf(p).size() >= 2)) {
                 ctx.label(Labels.WRITE_TO_DOUBLY_OWNED_PAGE);
             }
@@ -160,7 +166,6 @@ public final class TracingTrace {
         static final String SILENT_WRITE_AFTER_LAST_REMOVAL = "silent write to a page whose traces were removed";
         static final String FAULTED_WRITE = "write faulted";
 
-        private Labels() {
-        }
+        private Labels() {}
     }
 }

@@ -27,13 +27,19 @@ public final class TreeActions {
     /** Where most protections go: small, so they meet. */
     private static final int HOT_PAGES = 48;
 
-    private TreeActions() {
-    }
+    private TreeActions() {}
 
     /** The kinds of action, with fixed weights so that a trace's choices keep their meaning as it shrinks. */
     private enum Kind {
-        PROTECT(5), PROTECT_OVER_NODES(0.8), UNPROTECT(2.5), HOSTILE_REQUEST(1.2), WRITE_MAPPED(3), WRITE_NODE(2),
-        WRITE_UNTRACED(2), CROSSING_WRITE(1), HOSTILE_WRITE(0.3);
+        PROTECT(5),
+        PROTECT_OVER_NODES(0.8),
+        UNPROTECT(2.5),
+        HOSTILE_REQUEST(1.2),
+        WRITE_MAPPED(3),
+        WRITE_NODE(2),
+        WRITE_UNTRACED(2),
+        CROSSING_WRITE(1),
+        HOSTILE_WRITE(0.3);
 
         final double weight;
 
@@ -43,7 +49,8 @@ public final class TreeActions {
     }
 
     private static final Gen<Kind> KINDS = Gens.frequency(Arrays.stream(Kind.values())
-            .map(k -> Gens.weighted(k.weight, Gens.constant(k))).toList());
+            .map(k -> Gens.weighted(k.weight, Gens.constant(k)))
+            .toList());
 
     /** The next action for the trace's state; a kind that does not apply yet becomes a protection. */
     public static Gen<Action<TreeTrace>> next(TreeTrace trace) {
@@ -54,29 +61,29 @@ public final class TreeActions {
         List<Long> traced = List.copyOf(s.traced());
         long pointerPage = trace.guestPointerPage();
         return KINDS.flatMap(kind -> switch (kind) {
-            case PROTECT -> protect();
-            case PROTECT_OVER_NODES -> nodePages.isEmpty() ? protect() : protectOver(nodePages);
-            case UNPROTECT -> mappedPages.isEmpty() ? protect() : unprotect(mappedPages);
-            case HOSTILE_REQUEST -> hostileRequest(mappedPages);
-            case WRITE_MAPPED -> mappedPages.isEmpty() ? protect() : writeTo(mappedPages);
-            case WRITE_NODE -> nodePages.isEmpty() ? protect() : writeTo(nodePages);
-            case WRITE_UNTRACED -> writeUntraced(pointerPage);
-            case CROSSING_WRITE -> traced.isEmpty() ? protect() : crossingWrite(traced);
-            case HOSTILE_WRITE -> hostileWrite();
-        }).map(TreeActions::asStep);
+                    case PROTECT -> protect();
+                    case PROTECT_OVER_NODES -> nodePages.isEmpty() ? protect() : protectOver(nodePages);
+                    case UNPROTECT -> mappedPages.isEmpty() ? protect() : unprotect(mappedPages);
+                    case HOSTILE_REQUEST -> hostileRequest(mappedPages);
+                    case WRITE_MAPPED -> mappedPages.isEmpty() ? protect() : writeTo(mappedPages);
+                    case WRITE_NODE -> nodePages.isEmpty() ? protect() : writeTo(nodePages);
+                    case WRITE_UNTRACED -> writeUntraced(pointerPage);
+                    case CROSSING_WRITE -> traced.isEmpty() ? protect() : crossingWrite(traced);
+                    case HOSTILE_WRITE -> hostileWrite();
+                })
+                .map(TreeActions::asStep);
     }
 
     private static Action<TreeTrace> asStep(TreeStepAction a) {
         return Action.of(a.toString(), (trace, ctx) -> trace.apply(a, ctx));
     }
 
-    private static final Gen<Long> ACTION_CODES = Gens.elements(
-            (long) AlertAction.RECORD_AND_ALLOW.requestCode(), (long) AlertAction.BLOCK.requestCode());
+    private static final Gen<Long> ACTION_CODES =
+            Gens.elements((long) AlertAction.RECORD_AND_ALLOW.requestCode(), (long) AlertAction.BLOCK.requestCode());
 
     private static Gen<TreeStepAction> protect() {
         Gen<Long> start = Gens.frequency(
-                Gens.weighted(8, Gens.longs(0, HOT_PAGES)),
-                Gens.weighted(1, Gens.longs(0, CFG.guestPages() - 1)));
+                Gens.weighted(8, Gens.longs(0, HOT_PAGES)), Gens.weighted(1, Gens.longs(0, CFG.guestPages() - 1)));
         Gen<Long> count = Gens.frequency(Gens.weighted(3, Gens.longs(1, 8, 1)), Gens.weighted(1, Gens.longs(1, 24, 1)));
         return Gens.combine(start, count, ACTION_CODES, (first, n, code) -> {
             long pages = Math.min(n, CFG.guestPages() - first);
@@ -99,7 +106,8 @@ public final class TreeActions {
             while (mapped.contains(first + run) && run < 16) {
                 run++;
             }
-            return Gens.longs(1, run, run).map(n -> (TreeStepAction) new TreeStepAction.Unprotect(first * PAGE, n * PAGE));
+            return Gens.longs(1, run, run)
+                    .map(n -> (TreeStepAction) new TreeStepAction.Unprotect(first * PAGE, n * PAGE));
         });
     }
 
@@ -107,24 +115,24 @@ public final class TreeActions {
         long anyMapped = mapped.isEmpty() ? 5 : mapped.get(0);
         long end = CFG.guestPages() * PAGE;
         List<TreeStepAction> fixed = List.of(
-                new TreeStepAction.Protect(3 * PAGE + 8, PAGE, 1),                      // unaligned start
-                new TreeStepAction.Protect(3 * PAGE, PAGE + 1, 2),                      // unaligned length
-                new TreeStepAction.Protect(3 * PAGE, 0, 1),                             // empty
-                new TreeStepAction.Protect(3 * PAGE, -PAGE, 1),                         // negative length
-                new TreeStepAction.Protect(-PAGE, PAGE, 1),                             // negative start
-                new TreeStepAction.Protect(end, PAGE, 1),                               // past the end
-                new TreeStepAction.Protect(end - PAGE, 2 * PAGE, 2),                    // crosses the end
-                new TreeStepAction.Protect(Long.MAX_VALUE & ~(PAGE - 1), PAGE, 1),      // far out
-                new TreeStepAction.Protect(PAGE, Long.MAX_VALUE & ~(PAGE - 1), 1),      // huge length
+                new TreeStepAction.Protect(3 * PAGE + 8, PAGE, 1), // unaligned start
+                new TreeStepAction.Protect(3 * PAGE, PAGE + 1, 2), // unaligned length
+                new TreeStepAction.Protect(3 * PAGE, 0, 1), // empty
+                new TreeStepAction.Protect(3 * PAGE, -PAGE, 1), // negative length
+                new TreeStepAction.Protect(-PAGE, PAGE, 1), // negative start
+                new TreeStepAction.Protect(end, PAGE, 1), // past the end
+                new TreeStepAction.Protect(end - PAGE, 2 * PAGE, 2), // crosses the end
+                new TreeStepAction.Protect(Long.MAX_VALUE & ~(PAGE - 1), PAGE, 1), // far out
+                new TreeStepAction.Protect(PAGE, Long.MAX_VALUE & ~(PAGE - 1), 1), // huge length
                 new TreeStepAction.Protect(0, (CFG.maxPagesPerRequest() + 1) * PAGE, 1), // one page too many
-                new TreeStepAction.Protect(7 * PAGE, PAGE, 0),                          // the tree-node action
-                new TreeStepAction.Protect(7 * PAGE, PAGE, 3),                          // unknown action
-                new TreeStepAction.Protect(7 * PAGE, PAGE, -1),                         // unknown action
-                new TreeStepAction.Protect(anyMapped * PAGE, PAGE, 1),                  // overlaps
-                new TreeStepAction.Unprotect((anyMapped + 1) * PAGE, 2 * PAGE),         // partly protected
-                new TreeStepAction.Unprotect(40 * PAGE, PAGE),                          // maybe not protected
-                new TreeStepAction.Unprotect(3 * PAGE + 1, PAGE),                       // unaligned
-                new TreeStepAction.Unprotect(end, Long.MIN_VALUE));                     // hostile both
+                new TreeStepAction.Protect(7 * PAGE, PAGE, 0), // the tree-node action
+                new TreeStepAction.Protect(7 * PAGE, PAGE, 3), // unknown action
+                new TreeStepAction.Protect(7 * PAGE, PAGE, -1), // unknown action
+                new TreeStepAction.Protect(anyMapped * PAGE, PAGE, 1), // overlaps
+                new TreeStepAction.Unprotect((anyMapped + 1) * PAGE, 2 * PAGE), // partly protected
+                new TreeStepAction.Unprotect(40 * PAGE, PAGE), // maybe not protected
+                new TreeStepAction.Unprotect(3 * PAGE + 1, PAGE), // unaligned
+                new TreeStepAction.Unprotect(end, Long.MIN_VALUE)); // hostile both
         return Gens.elements(fixed);
     }
 
@@ -135,12 +143,16 @@ public final class TreeActions {
     private static final Gen<Privilege> PRIVILEGES = Gens.elements(Privilege.values());
     private static final Gen<Long> IPS = Gens.elements(0x40_1000L, 0xffff_8000_0010_2000L, 0x7fff_0000_0123L);
     private static final Gen<Integer> LENGTHS = Gens.frequency(
-            Gens.weighted(3, Gens.constant(8)), Gens.weighted(2, Gens.integers(1, 16, 1)),
+            Gens.weighted(3, Gens.constant(8)),
+            Gens.weighted(2, Gens.integers(1, 16, 1)),
             Gens.weighted(0.3, Gens.constant(4096)));
 
     private static Gen<TreeStepAction> writeAt(Gen<Long> gpa, Gen<Integer> length) {
-        return Gens.combine(List.of(vcpus(), PRIVILEGES, IPS, gpa, length), v -> new TreeStepAction.Write(
-                (Integer) v.get(0), (Privilege) v.get(1), (Long) v.get(2), (Long) v.get(3), (Integer) v.get(4)));
+        return Gens.combine(
+                List.of(vcpus(), PRIVILEGES, IPS, gpa, length),
+                v -> new TreeStepAction.Write(
+                        (Integer) v.get(0), (Privilege) v.get(1), (Long) v.get(2), (Long) v.get(3), (Integer)
+                                v.get(4)));
     }
 
     /** A write inside one of {@code pages}, at its start or anywhere, not crossing. */
@@ -151,8 +163,10 @@ public final class TreeActions {
 
     private static Gen<TreeStepAction> writeUntraced(long pointerPage) {
         List<Long> named = List.of(0L, 1L, pointerPage, CFG.guestPages() - 1, (long) HOT_PAGES + 1);
-        Gen<Long> page = Gens.frequency(Gens.weighted(2, Gens.elements(named)),
-                Gens.weighted(2, Gens.longs(0, HOT_PAGES)), Gens.weighted(1, Gens.longs(0, CFG.guestPages() - 1)));
+        Gen<Long> page = Gens.frequency(
+                Gens.weighted(2, Gens.elements(named)),
+                Gens.weighted(2, Gens.longs(0, HOT_PAGES)),
+                Gens.weighted(1, Gens.longs(0, CFG.guestPages() - 1)));
         Gen<Long> offset = Gens.frequency(Gens.weighted(2, Gens.constant(0L)), Gens.weighted(1, Gens.longs(0, 4080)));
         return writeAt(Gens.combine(page, offset, (p, o) -> p * PAGE + o), LENGTHS);
     }
@@ -160,9 +174,10 @@ public final class TreeActions {
     /** A write that starts near the end of a traced page and runs into the next one (or starts before it). */
     private static Gen<TreeStepAction> crossingWrite(List<Long> traced) {
         return Gens.combine(Gens.elements(traced), Gens.booleans(), Gens.integers(1, 8, 4), (p, intoNext, back) -> {
-            long gpa = intoNext ? (p + 1) * PAGE - back : p * PAGE - back;
-            return Math.max(gpa, 0);
-        }).flatMap(gpa -> writeAt(Gens.constant(gpa), Gens.integers(9, 16, 16)));
+                    long gpa = intoNext ? (p + 1) * PAGE - back : p * PAGE - back;
+                    return Math.max(gpa, 0);
+                })
+                .flatMap(gpa -> writeAt(Gens.constant(gpa), Gens.integers(9, 16, 16)));
     }
 
     /** Writes outside the tree's memory: into the guest's page-table pool, past RAM, or crossing out of the tree's pages. */

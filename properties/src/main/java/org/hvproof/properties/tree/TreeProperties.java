@@ -8,8 +8,8 @@ import org.hvproof.model.tree.Step;
 import org.hvproof.model.tree.TreeAction;
 import org.hvproof.model.tree.TreeState;
 import org.hvproof.model.tree.Verdict;
-import org.hvproof.properties.Claim;
 import org.hvproof.propcheck.StatefulProperty;
+import org.hvproof.properties.Claim;
 
 /**
  * The TREE claims over generated traces. Each property runs the machine with the tree and the
@@ -24,19 +24,16 @@ public final class TreeProperties {
     /** Actions per trace, at most. */
     public static final int STEPS = 35;
 
-    private TreeProperties() {
-    }
+    private TreeProperties() {}
 
     /** A step invariant of the model, applied to one model-level step of the machine. */
     private interface StepCheck {
         Verdict check(TreeState before, TreeAction action, Step step);
     }
 
-    private record NamedStep(String invariant, StepCheck check) {
-    }
+    private record NamedStep(String invariant, StepCheck check) {}
 
-    private record NamedState(String invariant, Function<TreeState, Verdict> check) {
-    }
+    private record NamedState(String invariant, Function<TreeState, Verdict> check) {}
 
     private static NamedStep step(String invariant, StepCheck check) {
         return new NamedStep(invariant, check);
@@ -54,8 +51,13 @@ public final class TreeProperties {
 
     /** TREE-1 against a given tree variant. */
     public static StatefulProperty<TreeTrace> mappedPagesAlertWithTheirAction(TreeImplFlaw flaw) {
-        return base("TREE-1 a write to a mapped page performs its alert action", flaw, "TREE-1",
-                List.of(step("mappedPagesAlert", Invariants::tree1MappedPagesAlert)), List.of(), true)
+        return base(
+                        "TREE-1 a write to a mapped page performs its alert action",
+                        flaw,
+                        "TREE-1",
+                        List.of(step("mappedPagesAlert", Invariants::tree1MappedPagesAlert)),
+                        List.of(),
+                        true)
                 .cover(40, TreeTrace.Labels.ALLOW_ALERT)
                 .cover(40, TreeTrace.Labels.BLOCK_ALERT)
                 .cover(10, TreeTrace.Labels.DEPTH_2);
@@ -69,9 +71,13 @@ public final class TreeProperties {
 
     /** TREE-2 against a given tree variant. */
     public static StatefulProperty<TreeTrace> nodePagesAlertFirst(TreeImplFlaw flaw) {
-        return base("TREE-2 a write to a node page gets the tree-node alert, before any mapping", flaw, "TREE-2",
-                List.of(step("nodePagesAlert", Invariants::tree2NodePagesAlert)),
-                List.of(state("nodePagesMarked", Invariants::tree2NodePagesMarked)), true)
+        return base(
+                        "TREE-2 a write to a node page gets the tree-node alert, before any mapping",
+                        flaw,
+                        "TREE-2",
+                        List.of(step("nodePagesAlert", Invariants::tree2NodePagesAlert)),
+                        List.of(state("nodePagesMarked", Invariants::tree2NodePagesMarked)),
+                        true)
                 .cover(40, TreeTrace.Labels.NODE_ALERT)
                 .cover(3, TreeTrace.Labels.NODE_AND_MAPPED_ALERT)
                 .cover(40, TreeTrace.Labels.BLOCKED_WRITE);
@@ -85,8 +91,13 @@ public final class TreeProperties {
 
     /** TREE-3 against a given tree variant. */
     public static StatefulProperty<TreeTrace> otherPagesStayQuiet(TreeImplFlaw flaw) {
-        return base("TREE-3 a write to a page neither node nor mapped raises no alert", flaw, "TREE-3",
-                List.of(step("untracedPagesQuiet", Invariants::tree3UntracedPagesQuiet)), List.of(), true)
+        return base(
+                        "TREE-3 a write to a page neither node nor mapped raises no alert",
+                        flaw,
+                        "TREE-3",
+                        List.of(step("untracedPagesQuiet", Invariants::tree3UntracedPagesQuiet)),
+                        List.of(),
+                        true)
                 .cover(50, TreeTrace.Labels.QUIET_WRITE)
                 .cover(4, TreeTrace.Labels.TEAR_DOWN);
     }
@@ -99,9 +110,15 @@ public final class TreeProperties {
 
     /** TREE-4 against a given tree variant. */
     public static StatefulProperty<TreeTrace> tracesStayExact(TreeImplFlaw flaw) {
-        return base("TREE-4 the traced pages are exactly the node pages and the mapped pages", flaw, "TREE-4",
-                List.of(),
-                List.of(state("tracesExact", Invariants::tree4TracesExact), state("wellFormed", Invariants::tree4WellFormed)), false)
+        return base(
+                        "TREE-4 the traced pages are exactly the node pages and the mapped pages",
+                        flaw,
+                        "TREE-4",
+                        List.of(),
+                        List.of(
+                                state("tracesExact", Invariants::tree4TracesExact),
+                                state("wellFormed", Invariants::tree4WellFormed)),
+                        false)
                 .cover(50, TreeTrace.Labels.SPLIT)
                 .cover(15, TreeTrace.Labels.MERGE)
                 .cover(10, TreeTrace.Labels.DEPTH_2)
@@ -117,8 +134,13 @@ public final class TreeProperties {
 
     /** TREE-5 against a given tree variant. */
     public static StatefulProperty<TreeTrace> walksAreBounded(TreeImplFlaw flaw) {
-        return base("TREE-5 a notification's walk visits at most depth + 1 nodes", flaw, "TREE-5",
-                List.of(step("walkBounded", Invariants::tree5WalkBounded)), List.of(), false)
+        return base(
+                        "TREE-5 a notification's walk visits at most depth + 1 nodes",
+                        flaw,
+                        "TREE-5",
+                        List.of(step("walkBounded", Invariants::tree5WalkBounded)),
+                        List.of(),
+                        false)
                 .cover(5, TreeTrace.Labels.FULL_WALK_DEPTH_2)
                 .cover(10, TreeTrace.Labels.CROSSING_TRACED_WRITE);
     }
@@ -131,9 +153,13 @@ public final class TreeProperties {
 
     /** TREE-6 against a given tree variant. */
     public static StatefulProperty<TreeTrace> basePointerOutOfGuestReach(TreeImplFlaw flaw) {
-        return base("TREE-6 no guest write moves the base pointer or changes a node", flaw, "TREE-6",
-                List.of(step("guestWriteLeavesTree", Invariants::tree6GuestWriteLeavesTree)),
-                List.of(state("basePointerGuarded", Invariants::tree6BasePointerGuarded)), false)
+        return base(
+                        "TREE-6 no guest write moves the base pointer or changes a node",
+                        flaw,
+                        "TREE-6",
+                        List.of(step("guestWriteLeavesTree", Invariants::tree6GuestWriteLeavesTree)),
+                        List.of(state("basePointerGuarded", Invariants::tree6BasePointerGuarded)),
+                        false)
                 .cover(40, TreeTrace.Labels.NODE_ALERT)
                 .cover(6, TreeTrace.Labels.WRITE_OVER_GUEST_POINTER_PAGE);
     }
@@ -144,8 +170,13 @@ public final class TreeProperties {
      * machine's abstract state, whether writes landed as the claim says (when {@code outcomes}),
      * and refinement last, so a failure names the claim's own invariant whenever that sees it.
      */
-    private static StatefulProperty<TreeTrace> base(String name, TreeImplFlaw flaw, String claim,
-            List<NamedStep> stepChecks, List<NamedState> stateChecks, boolean outcomes) {
+    private static StatefulProperty<TreeTrace> base(
+            String name,
+            TreeImplFlaw flaw,
+            String claim,
+            List<NamedStep> stepChecks,
+            List<NamedState> stateChecks,
+            boolean outcomes) {
         String suffix = flaw == TreeImplFlaw.NONE ? "" : " [flaw " + flaw + "]";
         StatefulProperty<TreeTrace> p = StatefulProperty.<TreeTrace>named(name + suffix)
                 .initial(() -> new TreeTrace(flaw))
@@ -161,11 +192,16 @@ public final class TreeProperties {
             });
         }
         for (NamedState c : stateChecks) {
-            p = p.assertion(claim + " " + c.invariant(), t -> c.check().apply(t.machineState()).orThrow());
+            p = p.assertion(
+                    claim + " " + c.invariant(),
+                    t -> c.check().apply(t.machineState()).orThrow());
         }
         if (outcomes) {
-            p = p.assertion(claim + " the write landed or was dropped as the page's action says", t -> t.lastWriteOutcome()
-                    .stream().filter(v -> v.claim().equals(claim)).forEach(Verdict::orThrow));
+            p = p.assertion(
+                    claim + " the write landed or was dropped as the page's action says",
+                    t -> t.lastWriteOutcome().stream()
+                            .filter(v -> v.claim().equals(claim))
+                            .forEach(Verdict::orThrow));
         }
         return p.assertion("refinement: machine and model agree", TreeTrace::checkRefinement);
     }

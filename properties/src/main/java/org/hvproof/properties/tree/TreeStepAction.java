@@ -18,8 +18,8 @@ sealed interface TreeStepAction {
     record Protect(long start, long length, long actionCode) implements TreeStepAction {
         @Override
         public String toString() {
-            return "protect(start=0x" + Long.toHexString(start) + ", length=0x" + Long.toHexString(length)
-                    + ", action=" + actionCode + ")";
+            return "protect(start=0x" + Long.toHexString(start) + ", length=0x" + Long.toHexString(length) + ", action="
+                    + actionCode + ")";
         }
     }
 
@@ -51,8 +51,9 @@ sealed interface TreeStepAction {
 
         @Override
         public String toString() {
-            return "vCPU" + vcpu + " (" + privilege.name().toLowerCase() + ", ip=0x" + Long.toHexString(ip) + ") writes "
-                    + length + " bytes at gpa 0x" + Long.toHexString(gpa) + " (page " + (gpa >>> 12) + ")";
+            return "vCPU" + vcpu + " (" + privilege.name().toLowerCase() + ", ip=0x" + Long.toHexString(ip)
+                    + ") writes " + length + " bytes at gpa 0x" + Long.toHexString(gpa) + " (page " + (gpa >>> 12)
+                    + ")";
         }
     }
 }

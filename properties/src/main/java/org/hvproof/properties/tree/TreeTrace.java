@@ -20,8 +20,8 @@ import org.hvproof.model.tree.TreeModel;
 import org.hvproof.model.tree.TreeObservation;
 import org.hvproof.model.tree.TreeState;
 import org.hvproof.model.tree.Verdict;
-import org.hvproof.properties.Lockstep;
 import org.hvproof.propcheck.Context;
+import org.hvproof.properties.Lockstep;
 
 /**
  * One generated trace of the protected-page tree: the machine with the tree (with or without a
@@ -44,7 +44,8 @@ public final class TreeTrace {
     /** Boots the guest with the tree variant {@code flaw}. */
     public TreeTrace(TreeImplFlaw flaw) {
         this.machine = new TreeSystem(CONFIG, VCPUS, flaw);
-        this.lockstep = new Lockstep<>(this::runOnMachine, machine::abstractState, TreeTrace::modelStep, TreeState.initial(CONFIG));
+        this.lockstep = new Lockstep<>(
+                this::runOnMachine, machine::abstractState, TreeTrace::modelStep, TreeState.initial(CONFIG));
     }
 
     /** The model's state, equal to the machine's abstraction while refinement holds. */
@@ -99,15 +100,19 @@ public final class TreeTrace {
             boolean landed = Arrays.equals(now, offset, offset + len, data, done, done + len);
             boolean unchanged = Arrays.equals(now, old.get(i));
             if (nodes.contains(page)) {
-                writeOutcome.add(Verdict.check("TREE-2", "nodeWriteBlocked", unchanged,
-                        "write to node page " + page + " changed it"));
+                writeOutcome.add(Verdict.check(
+                        "TREE-2", "nodeWriteBlocked", unchanged, "write to node page " + page + " changed it"));
             } else if (mappings.containsKey(page)) {
                 boolean ok = mappings.get(page).completesWrite() ? landed : unchanged;
-                writeOutcome.add(Verdict.check("TREE-1", "actionPerformed", ok, "write to page " + page + " mapped to "
-                        + mappings.get(page) + (landed ? " landed" : " did not land")));
+                writeOutcome.add(Verdict.check(
+                        "TREE-1",
+                        "actionPerformed",
+                        ok,
+                        "write to page " + page + " mapped to " + mappings.get(page)
+                                + (landed ? " landed" : " did not land")));
             } else {
-                writeOutcome.add(Verdict.check("TREE-3", "quietWriteLands", landed,
-                        "write to unprotected page " + page + " did not land"));
+                writeOutcome.add(Verdict.check(
+                        "TREE-3", "quietWriteLands", landed, "write to unprotected page " + page + " did not land"));
             }
             done += len;
         }
@@ -152,21 +157,22 @@ public final class TreeTrace {
             }
             List<ImplStep> out = new ArrayList<>();
             for (TreeAction.GuestWrite piece : w.pieces()) {
-                List<TreeObservation> mine = obs.stream().filter(o -> pageOf(o) == piece.page()).toList();
+                List<TreeObservation> mine =
+                        obs.stream().filter(o -> pageOf(o) == piece.page()).toList();
                 out.add(new ImplStep(t.before(), piece, new Step(t.after(), mine)));
             }
             return out;
         }
         TreeAction action = t.action() instanceof TreeStepAction.Protect p
                 ? new TreeAction.Protect(p.start(), p.length(), p.actionCode())
-                : new TreeAction.Unprotect(((TreeStepAction.Unprotect) t.action()).start(),
+                : new TreeAction.Unprotect(
+                        ((TreeStepAction.Unprotect) t.action()).start(),
                         ((TreeStepAction.Unprotect) t.action()).length());
         return List.of(new ImplStep(t.before(), action, new Step(t.after(), obs)));
     }
 
     /** One model-level step of the machine: state before, action, and the machine's step read through the abstraction. */
-    record ImplStep(TreeState before, TreeAction action, Step step) {
-    }
+    record ImplStep(TreeState before, TreeAction action, Step step) {}
 
     /** Whether the last write's parts landed or were dropped as each page's role says. */
     List<Verdict> lastWriteOutcome() {
@@ -249,7 +255,8 @@ public final class TreeTrace {
     /** A short picture of the tree for failure reports. */
     public String describe() {
         TreeState s = lockstep.state();
-        return "  model:   " + s.describe() + "\n  mapped:  " + s.mappings() + "\n  machine: " + machineState().describe();
+        return "  model:   " + s.describe() + "\n  mapped:  " + s.mappings() + "\n  machine: "
+                + machineState().describe();
     }
 
     private static byte[] pattern(int length, int seed) {
@@ -278,7 +285,6 @@ public final class TreeTrace {
         static final String CROSSING_TRACED_WRITE = "crossing write touching a traced page";
         static final String WRITE_OVER_GUEST_POINTER_PAGE = "write over the first word of the page below the pool";
 
-        private Labels() {
-        }
+        private Labels() {}
     }
 }

@@ -36,19 +36,33 @@ class DomainsFlawsAreCaughtTest {
                 Arguments.of(DomainImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT, "PD-3", REFINEMENT, pd3, 0),
                 Arguments.of(DomainImplFlaw.SWITCH_ONLY_GUEST_PT_ROOT, "PD-2", "PD-2 pointersMatchDomain", pd2, 1),
                 Arguments.of(DomainImplFlaw.GATE_CHECK_ACCEPTS_NEXT_ADDRESS, "PD-4", "PD-4 gatesOnly", pd4, 1),
-                Arguments.of(DomainImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT, "PD-1", "PD-1 rootSeesNothingSecure", pd1TwoRuns, 2),
+                Arguments.of(
+                        DomainImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT,
+                        "PD-1",
+                        "PD-1 rootSeesNothingSecure",
+                        pd1TwoRuns,
+                        2),
                 Arguments.of(DomainImplFlaw.NPT_CHECK_ONLY_AT_LEAF, "PD-1", "PD-1 isolation", pd1, 1));
     }
 
     @ParameterizedTest(name = "{0} is caught by {1}")
     @MethodSource("flaws")
-    void aFlawedDomainHypervisorFailsItsClaimWithAShortTrace(DomainImplFlaw flaw, String claim, String check,
-            Function<DomainImplFlaw, Property> property, int maxSteps) {
-        PropertyResult r = property.apply(flaw).run(Settings.none().withSeed(20261125L).withQuiet(true));
+    void aFlawedDomainHypervisorFailsItsClaimWithAShortTrace(
+            DomainImplFlaw flaw,
+            String claim,
+            String check,
+            Function<DomainImplFlaw, Property> property,
+            int maxSteps) {
+        PropertyResult r =
+                property.apply(flaw).run(Settings.none().withSeed(20261125L).withQuiet(true));
 
         assertThat(r.failed()).as("the %s property must catch %s", claim, flaw).isTrue();
-        assertThat(r.failedCheck()).as("failed check of %s:%n%s", flaw, r.report()).isEqualTo(check);
-        assertThat(r.traceLength()).as("shrunk trace of %s:%n%s", flaw, r.report()).isLessThanOrEqualTo(maxSteps);
+        assertThat(r.failedCheck())
+                .as("failed check of %s:%n%s", flaw, r.report())
+                .isEqualTo(check);
+        assertThat(r.traceLength())
+                .as("shrunk trace of %s:%n%s", flaw, r.report())
+                .isLessThanOrEqualTo(maxSteps);
         assertThat(r.replayToken()).isNotBlank();
         assertThat(r.report()).contains(r.replayToken(), "seed");
     }
@@ -58,11 +72,16 @@ class DomainsFlawsAreCaughtTest {
     void theRegisterLeakNeedsTwoRuns(Function<DomainImplFlaw, Property> property) {
         PropertyResult r = property.apply(DomainImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT)
                 .run(Settings.none().withSeed(7L).withTries(150).withQuiet(true));
-        assertThat(r.failed() && !r.failedCheck().startsWith("coverage")).as("%s", r.report()).isFalse();
+        assertThat(r.failed() && !r.failedCheck().startsWith("coverage"))
+                .as("%s", r.report())
+                .isFalse();
     }
 
     static Stream<Function<DomainImplFlaw, Property>> registerLeakOnly() {
-        return Stream.of(DomainsProperties::isolation, DomainsProperties::pointersSwitchTogether,
-                DomainsProperties::rootCannotModifySecure, DomainsProperties::gatesOnly);
+        return Stream.of(
+                DomainsProperties::isolation,
+                DomainsProperties::pointersSwitchTogether,
+                DomainsProperties::rootCannotModifySecure,
+                DomainsProperties::gatesOnly);
     }
 }

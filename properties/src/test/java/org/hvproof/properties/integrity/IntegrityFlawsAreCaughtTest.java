@@ -19,12 +19,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class IntegrityFlawsAreCaughtTest {
 
     static Stream<Arguments> flaws() {
-        Function<IntegrityImplFlaw, StatefulProperty<IntegrityTrace>> gi1 = IntegrityProperties::entryOnlyAtTheEntryPoint;
+        Function<IntegrityImplFlaw, StatefulProperty<IntegrityTrace>> gi1 =
+                IntegrityProperties::entryOnlyAtTheEntryPoint;
         Function<IntegrityImplFlaw, StatefulProperty<IntegrityTrace>> gi2 =
                 IntegrityProperties::driverPagesAlertOutsideIntegrityMode;
-        Function<IntegrityImplFlaw, StatefulProperty<IntegrityTrace>> gi3 = IntegrityProperties::ownDataQuietInIntegrityMode;
+        Function<IntegrityImplFlaw, StatefulProperty<IntegrityTrace>> gi3 =
+                IntegrityProperties::ownDataQuietInIntegrityMode;
         Function<IntegrityImplFlaw, StatefulProperty<IntegrityTrace>> gi4 = IntegrityProperties::viewFollowsMode;
-        Function<IntegrityImplFlaw, StatefulProperty<IntegrityTrace>> gi5 = IntegrityProperties::requestsOnlyFromIntegrityMode;
+        Function<IntegrityImplFlaw, StatefulProperty<IntegrityTrace>> gi5 =
+                IntegrityProperties::requestsOnlyFromIntegrityMode;
         Function<IntegrityImplFlaw, StatefulProperty<IntegrityTrace>> gi6 = IntegrityProperties::protectionsPersist;
         Function<IntegrityImplFlaw, StatefulProperty<IntegrityTrace>> gi7 =
                 IntegrityProperties::otherProtectedPagesAlertInIntegrityMode;
@@ -44,13 +47,21 @@ class IntegrityFlawsAreCaughtTest {
 
     @ParameterizedTest(name = "{0} is caught by {1}")
     @MethodSource("flaws")
-    void aFlawedIntegrityServiceFailsItsClaimWithAShortTrace(IntegrityImplFlaw flaw, String claim,
-            Function<IntegrityImplFlaw, StatefulProperty<IntegrityTrace>> property, int maxActions) {
-        PropertyResult r = property.apply(flaw).run(Settings.none().withSeed(20261125L).withQuiet(true));
+    void aFlawedIntegrityServiceFailsItsClaimWithAShortTrace(
+            IntegrityImplFlaw flaw,
+            String claim,
+            Function<IntegrityImplFlaw, StatefulProperty<IntegrityTrace>> property,
+            int maxActions) {
+        PropertyResult r =
+                property.apply(flaw).run(Settings.none().withSeed(20261125L).withQuiet(true));
 
         assertThat(r.failed()).as("the %s property must catch %s", claim, flaw).isTrue();
-        assertThat(r.failedCheck()).as("failed check of %s:%n%s", flaw, r.report()).startsWith(claim + " ");
-        assertThat(r.traceLength()).as("shrunk trace of %s:%n%s", flaw, r.report()).isLessThanOrEqualTo(maxActions);
+        assertThat(r.failedCheck())
+                .as("failed check of %s:%n%s", flaw, r.report())
+                .startsWith(claim + " ");
+        assertThat(r.traceLength())
+                .as("shrunk trace of %s:%n%s", flaw, r.report())
+                .isLessThanOrEqualTo(maxActions);
         assertThat(r.replayToken()).isNotBlank();
         assertThat(r.report()).contains(r.replayToken(), "seed");
     }

@@ -7,7 +7,8 @@ class InterruptsClaimsProperties {
 
     @Test
     void int1LowEquivalenceIsReflexiveAndRelatesDifferentSecrets() {
-        InterruptsProperties.lowEquivalenceIsReflexiveAndRelatesDifferentSecrets().assertHolds();
+        InterruptsProperties.lowEquivalenceIsReflexiveAndRelatesDifferentSecrets()
+                .assertHolds();
     }
 
     @Test

@@ -23,7 +23,8 @@ class InterruptsFlawsAreCaughtTest {
         Function<InterruptImplFlaw, StatefulProperty<?>> int1 = InterruptsProperties::noninterference;
         Function<InterruptImplFlaw, StatefulProperty<?>> int2 = InterruptsProperties::noSecretWhenAHandlerRuns;
         Function<InterruptImplFlaw, StatefulProperty<?>> int3 = InterruptsProperties::oneVirtualInterruptPerArrival;
-        Function<InterruptImplFlaw, StatefulProperty<?>> int4 = InterruptsProperties::transparentAndNeverRestoresTheSecret;
+        Function<InterruptImplFlaw, StatefulProperty<?>> int4 =
+                InterruptsProperties::transparentAndNeverRestoresTheSecret;
         Function<InterruptImplFlaw, StatefulProperty<?>> int5 = InterruptsProperties::secretNeverReadable;
         return Stream.of(
                 Arguments.of(InterruptImplFlaw.SCRUB_XOR_SECRET, "INT-1", int1, 3),
@@ -38,13 +39,21 @@ class InterruptsFlawsAreCaughtTest {
 
     @ParameterizedTest(name = "{0} is caught by {1}")
     @MethodSource("flaws")
-    void aFlawedModuleFailsItsClaimWithAShortTrace(InterruptImplFlaw flaw, String claim,
-            Function<InterruptImplFlaw, StatefulProperty<?>> property, int maxSteps) {
-        PropertyResult r = property.apply(flaw).run(Settings.none().withSeed(20261125L).withQuiet(true));
+    void aFlawedModuleFailsItsClaimWithAShortTrace(
+            InterruptImplFlaw flaw,
+            String claim,
+            Function<InterruptImplFlaw, StatefulProperty<?>> property,
+            int maxSteps) {
+        PropertyResult r =
+                property.apply(flaw).run(Settings.none().withSeed(20261125L).withQuiet(true));
 
         assertThat(r.failed()).as("the %s property must catch %s", claim, flaw).isTrue();
-        assertThat(r.failedCheck()).as("failed check of %s:%n%s", flaw, r.report()).startsWith(claim + " ");
-        assertThat(r.traceLength()).as("shrunk trace of %s:%n%s", flaw, r.report()).isLessThanOrEqualTo(maxSteps);
+        assertThat(r.failedCheck())
+                .as("failed check of %s:%n%s", flaw, r.report())
+                .startsWith(claim + " ");
+        assertThat(r.traceLength())
+                .as("shrunk trace of %s:%n%s", flaw, r.report())
+                .isLessThanOrEqualTo(maxSteps);
         assertThat(r.replayToken()).isNotBlank();
         assertThat(r.report()).contains(r.replayToken(), "seed");
     }
@@ -53,7 +62,9 @@ class InterruptsFlawsAreCaughtTest {
     void theXorScrubberPassesTheRegisterIsNotTheSecretCheckButFailsNoninterference() {
         PropertyResult weak = InterruptsProperties.noRegisterEqualsTheSecret(InterruptImplFlaw.SCRUB_XOR_SECRET)
                 .run(Settings.none().withSeed(20261125L).withTries(300).withQuiet(true));
-        assertThat(weak.passed()).as("the weak reading of INT-2 misses the xor scrubber:%n%s", weak.report()).isTrue();
+        assertThat(weak.passed())
+                .as("the weak reading of INT-2 misses the xor scrubber:%n%s", weak.report())
+                .isTrue();
         assertThat(weak.labelPercent(Labels.ARRIVAL_WITH_SECRET_IN_REGISTER)).isGreaterThan(30);
 
         PropertyResult int1 = InterruptsProperties.noninterference(InterruptImplFlaw.SCRUB_XOR_SECRET)
@@ -64,7 +75,8 @@ class InterruptsFlawsAreCaughtTest {
 
     @Test
     void theWeakReadingStillCatchesAModuleThatHandsOverTheSecretItself() {
-        PropertyResult r = InterruptsProperties.noRegisterEqualsTheSecret(InterruptImplFlaw.SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS)
+        PropertyResult r = InterruptsProperties.noRegisterEqualsTheSecret(
+                        InterruptImplFlaw.SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS)
                 .run(Settings.none().withSeed(20261125L).withQuiet(true));
         assertThat(r.failedCheck()).as(r.report()).startsWith("INT-2 ");
     }

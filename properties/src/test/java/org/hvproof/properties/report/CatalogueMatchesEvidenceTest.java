@@ -29,10 +29,10 @@ class CatalogueMatchesEvidenceTest {
     private static final Pattern ROW = Pattern.compile("^\\|\\s*([A-Z]+-\\d+)\\s*\\|(.*)$");
     private static final Pattern SPEC = Pattern.compile("([a-z]+\\.als)");
     private static final Pattern ALLOY_NAME = Pattern.compile("\\b([A-Z]+_?\\d+_\\w+)\\b");
-    private static final Pattern PROPERTY = Pattern.compile("\\b([A-Z]\\w+Properties|[A-Z]\\w+Conformance)\\.(\\w+)\\b");
+    private static final Pattern PROPERTY =
+            Pattern.compile("\\b([A-Z]\\w+Properties|[A-Z]\\w+Conformance)\\.(\\w+)\\b");
 
-    record Row(String id, String spec, Set<String> alloyNames, Set<String> properties) {
-    }
+    record Row(String id, String spec, Set<String> alloyNames, Set<String> properties) {}
 
     private static List<Row> rows() throws Exception {
         List<Row> out = new ArrayList<>();
@@ -46,7 +46,9 @@ class CatalogueMatchesEvidenceTest {
             String alloyCell = cells[2];
             String propertyCell = cells[3];
             Matcher spec = SPEC.matcher(alloyCell);
-            assertThat(spec.find()).as("%s names its spec file in the Alloy column: %s", m.group(1), alloyCell).isTrue();
+            assertThat(spec.find())
+                    .as("%s names its spec file in the Alloy column: %s", m.group(1), alloyCell)
+                    .isTrue();
             Set<String> names = new LinkedHashSet<>();
             Matcher n = ALLOY_NAME.matcher(alloyCell);
             while (n.find()) {
@@ -77,11 +79,17 @@ class CatalogueMatchesEvidenceTest {
     @Test
     void everyAlloyNameInTheCatalogueIsACommandOrAssertOfItsSpec() throws Exception {
         for (Row row : rows()) {
-            assertThat(row.alloyNames()).as("%s names at least one Alloy assert", row.id()).isNotEmpty();
+            assertThat(row.alloyNames())
+                    .as("%s names at least one Alloy assert", row.id())
+                    .isNotEmpty();
             String spec = Files.readString(SPECS.resolve(row.spec()));
             for (String name : row.alloyNames()) {
-                assertThat(Pattern.compile("(?m)^\\s*(assert|check|run)\\s+" + name + "\\b").matcher(spec).find())
-                        .as("%s names %s, which %s does not define as an assert, check or run", row.id(), name, row.spec())
+                assertThat(Pattern.compile("(?m)^\\s*(assert|check|run)\\s+" + name + "\\b")
+                                .matcher(spec)
+                                .find())
+                        .as(
+                                "%s names %s, which %s does not define as an assert, check or run",
+                                row.id(), name, row.spec())
                         .isTrue();
             }
         }
@@ -91,12 +99,16 @@ class CatalogueMatchesEvidenceTest {
     void everyPropertyInTheCatalogueIsAClaimMethodCarryingThatId() throws Exception {
         Map<String, Method> methods = claimMethods();
         for (Row row : rows()) {
-            assertThat(row.properties()).as("%s names at least one property", row.id()).isNotEmpty();
+            assertThat(row.properties())
+                    .as("%s names at least one property", row.id())
+                    .isNotEmpty();
             for (String name : row.properties()) {
-                assertThat(methods).as("%s names %s, which is no @Claim method of a registered suite", row.id(), name)
+                assertThat(methods)
+                        .as("%s names %s, which is no @Claim method of a registered suite", row.id(), name)
                         .containsKey(name);
                 assertThat(methods.get(name).getAnnotation(Claim.class).value())
-                        .as("@Claim of %s", name).contains(row.id());
+                        .as("@Claim of %s", name)
+                        .contains(row.id());
             }
         }
     }
@@ -107,8 +119,12 @@ class CatalogueMatchesEvidenceTest {
         rows().forEach(r -> byId.put(r.id(), r));
         claimMethods().forEach((name, method) -> {
             for (String id : method.getAnnotation(Claim.class).value()) {
-                assertThat(byId).as("%s carries %s, which CLAIMS.md does not list", name, id).containsKey(id);
-                assertThat(byId.get(id).properties()).as("the %s row of CLAIMS.md names %s", id, name).contains(name);
+                assertThat(byId)
+                        .as("%s carries %s, which CLAIMS.md does not list", name, id)
+                        .containsKey(id);
+                assertThat(byId.get(id).properties())
+                        .as("the %s row of CLAIMS.md names %s", id, name)
+                        .contains(name);
             }
         });
     }

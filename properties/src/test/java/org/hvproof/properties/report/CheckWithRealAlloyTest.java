@@ -26,15 +26,18 @@ class CheckWithRealAlloyTest {
         System.setProperty("hvproof.home", home.toString());
         Files.writeString(home.resolve("CLAIMS.md"), "## tracing\n| TRACE-1 | tiny | test |\n");
         Path specs = Files.createDirectories(home.resolve("specs/src/main/alloy"));
-        Files.writeString(specs.resolve("tiny.als"), String.join("\n",
-                "sig Page {}",
-                "// TRACE-1 every page is itself",
-                "assert TRACE1_Reflexive { all p: Page | p = p }",
-                "// TRACE-1",
-                "check TRACE1_Reflexive for 2 expect 0",
-                "// TRACE-1 pages can exist",
-                "run SomePage { some Page } for 2 expect 1",
-                ""));
+        Files.writeString(
+                specs.resolve("tiny.als"),
+                String.join(
+                        "\n",
+                        "sig Page {}",
+                        "// TRACE-1 every page is itself",
+                        "assert TRACE1_Reflexive { all p: Page | p = p }",
+                        "// TRACE-1",
+                        "check TRACE1_Reflexive for 2 expect 0",
+                        "// TRACE-1 pages can exist",
+                        "run SomePage { some Page } for 2 expect 1",
+                        ""));
     }
 
     @AfterEach
@@ -47,7 +50,8 @@ class CheckWithRealAlloyTest {
     }
 
     private final PropertyBackend passing = (ids, tries, seed, replay, progress) -> ids.stream()
-            .map(id -> new PropertyCheck("p", Set.of(id), 1000, 1, true, 1, null, 1, "")).toList();
+            .map(id -> new PropertyCheck("p", Set.of(id), 1000, 1, true, 1, null, 1, ""))
+            .toList();
 
     private int check(StringWriter out, String... args) {
         CommandLine cli = new CommandLine(new HvproofCommand.Check(new SpecsAlloyBackend(), passing));
@@ -77,13 +81,16 @@ class CheckWithRealAlloyTest {
 
     @Test
     void aCheckThatFindsACounterexampleViolatesItsClaimAndPrintsIt() throws Exception {
-        Files.writeString(home.resolve("specs/src/main/alloy/tiny.als"), String.join("\n",
-                "sig Page { next: lone Page }",
-                "// TRACE-1 no page points to itself (false: the solver finds one)",
-                "assert TRACE1_NoSelfLoop { no p: Page | p.next = p }",
-                "// TRACE-1",
-                "check TRACE1_NoSelfLoop for 2 expect 0",
-                ""));
+        Files.writeString(
+                home.resolve("specs/src/main/alloy/tiny.als"),
+                String.join(
+                        "\n",
+                        "sig Page { next: lone Page }",
+                        "// TRACE-1 no page points to itself (false: the solver finds one)",
+                        "assert TRACE1_NoSelfLoop { no p: Page | p.next = p }",
+                        "// TRACE-1",
+                        "check TRACE1_NoSelfLoop for 2 expect 0",
+                        ""));
         StringWriter out = new StringWriter();
 
         int code = check(out, "--solver", "sat4j");

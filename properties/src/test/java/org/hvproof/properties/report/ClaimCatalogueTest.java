@@ -11,23 +11,26 @@ class ClaimCatalogueTest {
 
     @Test
     void readsTableRowsWithTheirSectionsMechanism() {
-        ClaimCatalogue cat = ClaimCatalogue.parse("C.md", List.of(
-                "# title",
-                "## tracing — the service",
-                "| id | claim | source |",
-                "|---|---|---|",
-                "| TRACE-1 | every write `notifies` | seed |",
-                "## tree",
-                "| TREE-2 | node pages alert | seed 1 |"));
-        assertThat(cat.entries()).containsExactly(
-                new CatalogueEntry("TRACE-1", "tracing", "every write notifies", "seed"),
-                new CatalogueEntry("TREE-2", "tree", "node pages alert", "seed 1"));
+        ClaimCatalogue cat = ClaimCatalogue.parse(
+                "C.md",
+                List.of(
+                        "# title",
+                        "## tracing — the service",
+                        "| id | claim | source |",
+                        "|---|---|---|",
+                        "| TRACE-1 | every write `notifies` | seed |",
+                        "## tree",
+                        "| TREE-2 | node pages alert | seed 1 |"));
+        assertThat(cat.entries())
+                .containsExactly(
+                        new CatalogueEntry("TRACE-1", "tracing", "every write notifies", "seed"),
+                        new CatalogueEntry("TREE-2", "tree", "node pages alert", "seed 1"));
     }
 
     @Test
     void aDuplicateIdNamesBothLines() {
-        assertThatThrownBy(() -> ClaimCatalogue.parse("C.md", List.of(
-                "## tracing", "| TRACE-1 | a | s |", "| TRACE-1 | b | s |")))
+        assertThatThrownBy(() -> ClaimCatalogue.parse(
+                        "C.md", List.of("## tracing", "| TRACE-1 | a | s |", "| TRACE-1 | b | s |")))
                 .isInstanceOf(ClaimCatalogue.CatalogueException.class)
                 .hasMessage("C.md:3: claim TRACE-1 is listed twice (first on line 2)");
     }

@@ -8,8 +8,16 @@ import org.junit.jupiter.api.Test;
 
 class ClaimVerdictTest {
     private static AlloyCheck check(boolean asExpected) {
-        return new AlloyCheck("t.als", "TRACE_1", true, 0, asExpected ? "holds" : "counterexample",
-                asExpected, 10, Set.of("TRACE-1"), "");
+        return new AlloyCheck(
+                "t.als",
+                "TRACE_1",
+                true,
+                0,
+                asExpected ? "holds" : "counterexample",
+                asExpected,
+                10,
+                Set.of("TRACE-1"),
+                "");
     }
 
     private static AlloyCheck run() {
@@ -22,7 +30,8 @@ class ClaimVerdictTest {
 
     @Test
     void holdsWithAPassingCheckAndAPassingProperty() {
-        assertThat(ClaimVerdict.of(List.of(check(true), run()), List.of(property(true)))).isEqualTo(ClaimVerdict.HOLDS);
+        assertThat(ClaimVerdict.of(List.of(check(true), run()), List.of(property(true))))
+                .isEqualTo(ClaimVerdict.HOLDS);
     }
 
     @Test
@@ -43,8 +52,8 @@ class ClaimVerdictTest {
 
     @Test
     void aCommandWithWrongExpectationViolatesItsClaim() {
-        AlloyCheck wrongRun = new AlloyCheck("t.als", "showWrite", false, 1, "no instance", false, 10,
-                Set.of("TRACE-1"), "");
+        AlloyCheck wrongRun =
+                new AlloyCheck("t.als", "showWrite", false, 1, "no instance", false, 10, Set.of("TRACE-1"), "");
         assertThat(ClaimVerdict.of(List.of(check(true), wrongRun), List.of(property(true))))
                 .isEqualTo(ClaimVerdict.VIOLATED);
     }

@@ -22,8 +22,15 @@ class HvproofCommandTest {
 
     private Path catalogue() throws Exception {
         Path c = dir.resolve("CLAIMS.md");
-        Files.writeString(c, String.join("\n",
-                "## tracing", "| TRACE-1 | one | s |", "| TRACE-2 | two | s |", "## tree", "| TREE-1 | tree | s |"));
+        Files.writeString(
+                c,
+                String.join(
+                        "\n",
+                        "## tracing",
+                        "| TRACE-1 | one | s |",
+                        "| TRACE-2 | two | s |",
+                        "## tree",
+                        "| TREE-1 | tree | s |"));
         return c;
     }
 
@@ -39,8 +46,10 @@ class HvproofCommandTest {
     private PropertyBackend passingProperties() {
         return (ids, tries, seed, replay, progress) -> {
             askedFor.add(ids);
-            return ids.stream().map(id -> new PropertyCheck("p-" + id, Set.of(id), tries == null ? 1000 : tries,
-                    100, true, seed, null, 1, "")).toList();
+            return ids.stream()
+                    .map(id -> new PropertyCheck(
+                            "p-" + id, Set.of(id), tries == null ? 1000 : tries, 100, true, seed, null, 1, ""))
+                    .toList();
         };
     }
 
@@ -53,8 +62,18 @@ class HvproofCommandTest {
     @Test
     void everyClaimHoldingExitsZeroAndWritesTheReport() throws Exception {
         StringWriter out = new StringWriter();
-        int code = run(checksFor("TRACE-1", "TRACE-2", "TREE-1"), passingProperties(), out,
-                "--catalogue", catalogue().toString(), "--out", dir.resolve("o").toString(), "--seed", "42", "--tries", "7");
+        int code = run(
+                checksFor("TRACE-1", "TRACE-2", "TREE-1"),
+                passingProperties(),
+                out,
+                "--catalogue",
+                catalogue().toString(),
+                "--out",
+                dir.resolve("o").toString(),
+                "--seed",
+                "42",
+                "--tries",
+                "7");
         assertThat(code).isZero();
         assertThat(out.toString()).contains("3 claims: 3 hold, 0 violated, 0 unchecked");
         JsonNode json = new ObjectMapper().readTree(dir.resolve("o/claims.json").toFile());
@@ -70,16 +89,32 @@ class HvproofCommandTest {
     @Test
     void aClaimWithoutAlloyCheckIsUncheckedAndFailsTheGate() throws Exception {
         StringWriter out = new StringWriter();
-        int code = run(checksFor("TRACE-1"), passingProperties(), out,
-                "--catalogue", catalogue().toString(), "--out", dir.resolve("o").toString(), "--claim", "TRACE");
+        int code = run(
+                checksFor("TRACE-1"),
+                passingProperties(),
+                out,
+                "--catalogue",
+                catalogue().toString(),
+                "--out",
+                dir.resolve("o").toString(),
+                "--claim",
+                "TRACE");
         assertThat(code).isEqualTo(HvproofCommand.EXIT_CLAIMS_FAIL);
         assertThat(out.toString()).contains("TRACE-2", "UNCHECKED", "no Alloy check (expect 0) is tagged with TRACE-2");
     }
 
     @Test
     void aGroupSelectorRunsOnlyThatGroup() throws Exception {
-        run(checksFor("TRACE-1", "TRACE-2"), passingProperties(), new StringWriter(),
-                "--catalogue", catalogue().toString(), "--out", dir.resolve("o").toString(), "--claim", "TRACE");
+        run(
+                checksFor("TRACE-1", "TRACE-2"),
+                passingProperties(),
+                new StringWriter(),
+                "--catalogue",
+                catalogue().toString(),
+                "--out",
+                dir.resolve("o").toString(),
+                "--claim",
+                "TRACE");
         assertThat(askedFor).containsExactly(Set.of("TRACE-1", "TRACE-2"));
     }
 
@@ -96,13 +131,20 @@ class HvproofCommandTest {
     @Test
     void aStrayFailingCommandFailsTheRunEvenWithoutAClaim() throws Exception {
         AlloyBackend broken = (specs, solver, ids, progress) -> List.of(
-                new AlloyCheck("bad.als", "(parse)", false, -1, "error", false, 0, Set.of(), "bad.als:3:7: syntax error"),
+                new AlloyCheck(
+                        "bad.als", "(parse)", false, -1, "error", false, 0, Set.of(), "bad.als:3:7: syntax error"),
                 new AlloyCheck("x.als", "T1", true, 0, "holds", true, 3, Set.of("TRACE-1"), ""),
                 new AlloyCheck("x.als", "T2", true, 0, "holds", true, 3, Set.of("TRACE-2"), ""),
                 new AlloyCheck("x.als", "T3", true, 0, "holds", true, 3, Set.of("TREE-1"), ""));
         StringWriter out = new StringWriter();
-        int code = run(broken, passingProperties(), out, "--catalogue", catalogue().toString(),
-                "--out", dir.resolve("o").toString());
+        int code = run(
+                broken,
+                passingProperties(),
+                out,
+                "--catalogue",
+                catalogue().toString(),
+                "--out",
+                dir.resolve("o").toString());
         assertThat(code).isEqualTo(HvproofCommand.EXIT_CLAIMS_FAIL);
         assertThat(out.toString()).contains("bad.als:3:7: syntax error");
     }
@@ -112,7 +154,8 @@ class HvproofCommandTest {
         CommandLine cli = new CommandLine(new HvproofCommand.Check(checksFor(), passingProperties()));
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
-        assertThat(cli.execute("--catalogue", catalogue().toString(), "--tries", "0")).isNotZero();
+        assertThat(cli.execute("--catalogue", catalogue().toString(), "--tries", "0"))
+                .isNotZero();
         assertThat(err.toString()).contains("--tries must be at least 1");
     }
 
@@ -123,7 +166,9 @@ class HvproofCommandTest {
         cli.setOut(new PrintWriter(new StringWriter()));
         List<String> all = new ArrayList<>(List.of("--catalogue", catalogue().toString()));
         all.addAll(List.of(args));
-        assertThat(cli.execute(all.toArray(String[]::new))).as("exit code of %s", all).isEqualTo(HvproofCommand.EXIT_USAGE);
+        assertThat(cli.execute(all.toArray(String[]::new)))
+                .as("exit code of %s", all)
+                .isEqualTo(HvproofCommand.EXIT_USAGE);
         assertThat(err.toString()).doesNotContain("\tat ");
         return err.toString();
     }
@@ -153,8 +198,16 @@ class HvproofCommandTest {
             alloyAskedFor.add(ids);
             return List.of();
         };
-        run(recording, passingProperties(), new StringWriter(), "--catalogue", catalogue().toString(),
-                "--out", dir.resolve("o").toString(), "--claim", "TREE");
+        run(
+                recording,
+                passingProperties(),
+                new StringWriter(),
+                "--catalogue",
+                catalogue().toString(),
+                "--out",
+                dir.resolve("o").toString(),
+                "--claim",
+                "TREE");
         assertThat(alloyAskedFor).containsExactly(Set.of("TREE-1"));
     }
 }

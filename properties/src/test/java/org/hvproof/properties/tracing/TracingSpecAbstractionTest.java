@@ -15,7 +15,6 @@ import org.hvproof.model.tracing.MapPage;
 import org.hvproof.model.tracing.RemoveTrace;
 import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingModel;
-import org.hvproof.model.tracing.TracingState;
 import org.hvproof.specs.TraceValidator;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +29,8 @@ class TracingSpecAbstractionTest {
     private static final long VA = TracingSpecConformance.VIRTUAL_BASE;
 
     private static TracingModelRun run(TracingAction... actions) {
-        return TracingModelRun.of(TracingSpecConformance.setUp(TracingModel::step), List.of(actions),
-                TracingModel::step);
+        return TracingModelRun.of(
+                TracingSpecConformance.setUp(TracingModel::step), List.of(actions), TracingModel::step);
     }
 
     @Test
@@ -52,14 +51,20 @@ class TracingSpecAbstractionTest {
                 new RemoveTrace(INTEGRITY, P0)));
 
         assertThat(t.atoms()).isEqualTo("disj gpp16, gpp17: Page, disj o_integrity, o_migration: Owner, vcpu0: VCpu");
-        assertThat(t.states().get(0)).isEqualTo(
-                "no traces and NestedPageTable.writable = Page and no Hypervisor.notified");
-        assertThat(t.states().get(2)).isEqualTo("traces = gpp16 -> o_integrity + gpp16 -> o_migration"
-                + " and NestedPageTable.writable = Page - (gpp16) and no Hypervisor.notified");
-        assertThat(t.states().get(3)).endsWith("(some n0: Notification | Hypervisor.notified = n0"
-                + " and n0.vcpu = vcpu0 and n0.page = gpp16 and n0.offset = LastOffset)");
-        assertThat(t.steps()).containsExactly("addTrace[o_integrity, gpp16]", "addTrace[o_migration, gpp16]",
-                "writeCrossing[vcpu0, gpp16, gpp17]", "removeTrace[o_integrity, gpp16]");
+        assertThat(t.states().get(0))
+                .isEqualTo("no traces and NestedPageTable.writable = Page and no Hypervisor.notified");
+        assertThat(t.states().get(2))
+                .isEqualTo("traces = gpp16 -> o_integrity + gpp16 -> o_migration"
+                        + " and NestedPageTable.writable = Page - (gpp16) and no Hypervisor.notified");
+        assertThat(t.states().get(3))
+                .endsWith("(some n0: Notification | Hypervisor.notified = n0"
+                        + " and n0.vcpu = vcpu0 and n0.page = gpp16 and n0.offset = LastOffset)");
+        assertThat(t.steps())
+                .containsExactly(
+                        "addTrace[o_integrity, gpp16]",
+                        "addTrace[o_migration, gpp16]",
+                        "writeCrossing[vcpu0, gpp16, gpp17]",
+                        "removeTrace[o_integrity, gpp16]");
         assertThat(t.scopes()).isEmpty();
     }
 
@@ -72,8 +77,8 @@ class TracingSpecAbstractionTest {
                 new MapPage(V0, VA, P0, new PagePermissions(false, true, false)),
                 new GuestWrite(V0, VA + 8, Bytes.ofInts(9))));
 
-        assertThat(t.steps()).containsExactly("addTrace[o_integrity, gpp17]", "stutter", "stutter", "stutter",
-                "stutter");
+        assertThat(t.steps())
+                .containsExactly("addTrace[o_integrity, gpp17]", "stutter", "stutter", "stutter", "stutter");
     }
 
     @Test

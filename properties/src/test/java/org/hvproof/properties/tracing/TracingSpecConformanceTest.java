@@ -27,7 +27,8 @@ class TracingSpecConformanceTest {
         PropertyResult r = TracingSpecConformance.modelTracesAreSpecTraces().assertHolds();
         long millis = (System.nanoTime() - start) / 1_000_000;
 
-        System.out.printf("%d tries in %d ms, %d ms a try (generation, abstraction, one Alloy solve)%n",
+        System.out.printf(
+                "%d tries in %d ms, %d ms a try (generation, abstraction, one Alloy solve)%n",
                 r.tries(), millis, millis / Math.max(1, r.tries()));
     }
 
@@ -46,7 +47,9 @@ class TracingSpecConformanceTest {
 
     /** A second owner's addTrace is accepted but not recorded: the first owner's removal ends the trace. */
     private static Step forgetsSecondOwner(TracingState s, TracingAction a) {
-        if (a instanceof AddTrace t && s.isTraced(t.page()) && !s.ownersOf(t.page()).contains(t.owner())) {
+        if (a instanceof AddTrace t
+                && s.isTraced(t.page())
+                && !s.ownersOf(t.page()).contains(t.owner())) {
             return new Step(s, List.of());
         }
         return TracingModel.step(s, a);
@@ -68,8 +71,8 @@ class TracingSpecConformanceTest {
         return new Step(step.next(), out);
     }
 
-    private static PropertyResult runFlawed(java.util.function.BiFunction<TracingState, TracingAction, Step> model,
-            String name) {
+    private static PropertyResult runFlawed(
+            java.util.function.BiFunction<TracingState, TracingAction, Step> model, String name) {
         return TracingSpecConformance.modelTracesAreSpecTraces(model, name)
                 .run(Settings.none().withSeed(20261125L).withQuiet(true).withShrinkBudget(40));
     }

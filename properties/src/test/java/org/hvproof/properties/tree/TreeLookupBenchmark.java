@@ -36,8 +36,7 @@ import org.hvproof.model.tree.TreeConfig;
 public final class TreeLookupBenchmark {
     private static final int QUERIES = 1 << 20;
 
-    private TreeLookupBenchmark() {
-    }
+    private TreeLookupBenchmark() {}
 
     public static void main(String[] args) {
         List<Integer> sizes = new ArrayList<>();
@@ -47,8 +46,18 @@ public final class TreeLookupBenchmark {
         if (sizes.isEmpty()) {
             sizes = List.of(1_000, 10_000, 100_000, 1_000_000);
         }
-        System.out.printf(Locale.ROOT, "%9s %6s %7s %8s %10s %12s %12s %9s %9s%n", "mappings", "depth", "nodes",
-                "visited", "build s", "walk ns", "handler ns", "TreeMap ns", "ratio");
+        System.out.printf(
+                Locale.ROOT,
+                "%9s %6s %7s %8s %10s %12s %12s %9s %9s%n",
+                "mappings",
+                "depth",
+                "nodes",
+                "visited",
+                "build s",
+                "walk ns",
+                "handler ns",
+                "TreeMap ns",
+                "ratio");
         for (int n : sizes) {
             run(n);
         }
@@ -94,7 +103,8 @@ public final class TreeLookupBenchmark {
                 sink += tree.lookup(queries[i]).nodesVisited();
                 sink += reference.floorEntry(queries[i]).getKey();
                 sink += tree.onTracedWrite(cpu, new Notification(new VCpu(0), new GuestPhysicalPage(queries[i]), 0, 8))
-                        .seen().size();
+                        .seen()
+                        .size();
             }
         }
         long w0 = System.nanoTime();
@@ -109,7 +119,9 @@ public final class TreeLookupBenchmark {
         double walkNs = (System.nanoTime() - w0) / (double) QUERIES;
         long h0 = System.nanoTime();
         for (long q : queries) {
-            sink += tree.onTracedWrite(cpu, new Notification(new VCpu(0), new GuestPhysicalPage(q), 0, 8)).seen().size();
+            sink += tree.onTracedWrite(cpu, new Notification(new VCpu(0), new GuestPhysicalPage(q), 0, 8))
+                    .seen()
+                    .size();
         }
         double handlerNs = (System.nanoTime() - h0) / (double) QUERIES;
         long m0 = System.nanoTime();
@@ -118,8 +130,19 @@ public final class TreeLookupBenchmark {
         }
         double mapNs = (System.nanoTime() - m0) / (double) QUERIES;
         int nodes = sys.abstractState().nodes().size();
-        System.out.printf(Locale.ROOT, "%9d %6d %7d %5.2f/%-2d %10.1f %12.0f %12.0f %9.0f %8.1fx%n", n, tree.height(), nodes,
-                visited / (double) QUERIES, maxVisited, buildSeconds, walkNs, handlerNs, mapNs, walkNs / mapNs);
+        System.out.printf(
+                Locale.ROOT,
+                "%9d %6d %7d %5.2f/%-2d %10.1f %12.0f %12.0f %9.0f %8.1fx%n",
+                n,
+                tree.height(),
+                nodes,
+                visited / (double) QUERIES,
+                maxVisited,
+                buildSeconds,
+                walkNs,
+                handlerNs,
+                mapNs,
+                walkNs / mapNs);
         if (sink == 42) {
             System.out.println();
         }
