@@ -126,7 +126,7 @@ class RefinementTest {
             List<Observation> seen = machine.apply(action);
             TracingState after = machine.abstractState();
             refinementBroke |= !seen.equals(expected.observations()) || !after.equals(expected.next());
-            invariantBroke |= TracingInvariants.evaluate(new TracingTransition(before, action, after, seen)).stream()
+            invariantBroke |= TracingInvariants.checkAll(new TracingTransition(before, action, after, seen)).stream()
                     .anyMatch(r -> !r.holds());
             model = expected.next();
         }

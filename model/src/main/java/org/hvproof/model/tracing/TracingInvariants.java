@@ -9,10 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.common.Completed;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.Invariant;
-import org.hvproof.model.common.InvariantResult;
 import org.hvproof.model.common.Notification;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Owner;
@@ -32,33 +32,31 @@ public final class TracingInvariants {
 
     /** Well-formed traces: a page is a key of {@code traces} only with at least one owner, and is guest RAM. */
     public static final Invariant<TracingState> TRACES_HAVE_OWNERS =
-            new Invariant<>("traces-have-owners", "TRACE-3", TracingInvariants::tracesHaveOwners);
+            Invariant.of("TRACE-3", "tracesHaveOwners", TracingInvariants::tracesHaveOwners);
 
     /** Memory holds only full pages with a non-zero byte (zero pages are implicit). */
     public static final Invariant<TracingState> MEMORY_CANONICAL =
-            new Invariant<>("memory-canonical", "model", TracingInvariants::memoryCanonical);
+            Invariant.of(Invariant.MODEL, "memoryCanonical", TracingInvariants::memoryCanonical);
 
     /** TRACE-1: a completed write produces exactly one notification per traced page part it touches. */
-    public static final Invariant<TracingTransition> ONE_NOTIFICATION_PER_TRACED_PAGE = new Invariant<>(
-            "TRACE-1 one notification per traced page written",
-            "TRACE-1",
-            TracingInvariants::oneNotificationPerTracedPage);
+    public static final Invariant<TracingTransition> ONE_NOTIFICATION_PER_TRACED_PAGE =
+            Invariant.of("TRACE-1", "oneNotificationPerTracedPage", TracingInvariants::oneNotificationPerTracedPage);
 
     /** TRACE-1: notify, then complete: every notification precedes the completion, and the bytes are in memory after. */
     public static final Invariant<TracingTransition> NOTIFY_THEN_COMPLETE =
-            new Invariant<>("TRACE-1 notify then complete", "TRACE-1", TracingInvariants::notifyThenComplete);
+            Invariant.of("TRACE-1", "notifyThenComplete", TracingInvariants::notifyThenComplete);
 
     /** TRACE-2: no notification names a page that was not traced, or comes from anything but a completed write. */
-    public static final Invariant<TracingTransition> NO_NOTIFICATION_WITHOUT_TRACE = new Invariant<>(
-            "TRACE-2 no notification without a trace", "TRACE-2", TracingInvariants::noNotificationWithoutTrace);
+    public static final Invariant<TracingTransition> NO_NOTIFICATION_WITHOUT_TRACE =
+            Invariant.of("TRACE-2", "noNotificationWithoutTrace", TracingInvariants::noNotificationWithoutTrace);
 
     /** TRACE-3: add/remove change exactly the named owner of the named page; nothing else changes traces. */
-    public static final Invariant<TracingTransition> OWNER_SEMANTICS = new Invariant<>(
-            "TRACE-3 owners add and remove only themselves", "TRACE-3", TracingInvariants::ownerSemantics);
+    public static final Invariant<TracingTransition> OWNER_SEMANTICS =
+            Invariant.of("TRACE-3", "ownersAddAndRemoveOnlyThemselves", TracingInvariants::ownerSemantics);
 
     /** An access that did not complete changes no memory (a crossing write checks both pages first). */
-    public static final Invariant<TracingTransition> FAULTED_ACCESS_CHANGES_NOTHING = new Invariant<>(
-            "faulted access changes nothing", "TRACE-1", TracingInvariants::faultedAccessChangesNothing);
+    public static final Invariant<TracingTransition> FAULTED_ACCESS_CHANGES_NOTHING =
+            Invariant.of("TRACE-1", "faultedAccessChangesNothing", TracingInvariants::faultedAccessChangesNothing);
 
     /** Every state invariant. */
     public static final List<Invariant<TracingState>> STATE = List.of(TRACES_HAVE_OWNERS, MEMORY_CANONICAL);
@@ -74,24 +72,24 @@ public final class TracingInvariants {
     private TracingInvariants() {}
 
     /** Evaluates every state invariant on {@code s}. */
-    public static List<InvariantResult> evaluate(TracingState s) {
-        return STATE.stream().map(i -> i.evaluate(s)).toList();
+    public static List<ClaimCheck> checkAll(TracingState s) {
+        return STATE.stream().map(i -> i.check(s)).toList();
     }
 
     /** Evaluates every step invariant on {@code t} and every state invariant on its after-state. */
-    public static List<InvariantResult> evaluate(TracingTransition t) {
-        List<InvariantResult> results = new ArrayList<>();
-        STEP.forEach(i -> results.add(i.evaluate(t)));
-        results.addAll(evaluate(t.after()));
+    public static List<ClaimCheck> checkAll(TracingTransition t) {
+        List<ClaimCheck> results = new ArrayList<>();
+        STEP.forEach(i -> results.add(i.check(t)));
+        results.addAll(checkAll(t.after()));
         return results;
     }
 
     /** Throws an {@link AssertionError} naming the first invariant {@code t} breaks, with the action. */
     public static void check(TracingTransition t) {
-        for (InvariantResult r : evaluate(t)) {
+        for (ClaimCheck r : checkAll(t)) {
             if (!r.holds()) {
-                throw new AssertionError(r.name() + " violated by [" + t.action() + "]: " + r.detail()
-                        + "; observations " + t.observations());
+                throw new AssertionError(r.claim() + " " + r.check() + " violated by [" + t.action() + "]: "
+                        + r.detail() + "; observations " + t.observations());
             }
         }
     }

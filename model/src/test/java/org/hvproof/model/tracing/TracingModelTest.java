@@ -88,7 +88,7 @@ class TracingModelTest {
         Notification n = new Notification(CPU, P, 0, 1);
         List<Observation> twice = List.of(n, n, new Completed(CPU, AccessKind.WRITE, VA, 1));
         assertThat(TracingInvariants.ONE_NOTIFICATION_PER_TRACED_PAGE
-                        .evaluate(new TracingTransition(s, w, step.next(), twice))
+                        .check(new TracingTransition(s, w, step.next(), twice))
                         .holds())
                 .isFalse();
         assertThatThrownBy(() -> TracingInvariants.check(new TracingTransition(s, w, step.next(), twice)))
@@ -104,7 +104,7 @@ class TracingModelTest {
         List<Observation> spurious =
                 List.of(new Notification(CPU, P, 0, 1), new Completed(CPU, AccessKind.WRITE, VA, 1));
         assertThat(TracingInvariants.NO_NOTIFICATION_WITHOUT_TRACE
-                        .evaluate(new TracingTransition(s, w, step.next(), spurious))
+                        .check(new TracingTransition(s, w, step.next(), spurious))
                         .holds())
                 .isFalse();
     }
@@ -115,7 +115,7 @@ class TracingModelTest {
         RemoveTrace r = new RemoveTrace(ALICE, P);
         TracingState wrong = run(s, new RemoveTrace(ALICE, P), new RemoveTrace(BOB, P));
         assertThat(TracingInvariants.OWNER_SEMANTICS
-                        .evaluate(new TracingTransition(s, r, wrong, List.of()))
+                        .check(new TracingTransition(s, r, wrong, List.of()))
                         .holds())
                 .isFalse();
     }
@@ -126,7 +126,7 @@ class TracingModelTest {
         GuestWrite w = new GuestWrite(CPU, VA, Bytes.ofInts(1));
         Step step = TracingModel.step(s, w);
         assertThat(TracingInvariants.NOTIFY_THEN_COMPLETE
-                        .evaluate(new TracingTransition(s, w, s, step.observations()))
+                        .check(new TracingTransition(s, w, s, step.observations()))
                         .holds())
                 .isFalse();
     }

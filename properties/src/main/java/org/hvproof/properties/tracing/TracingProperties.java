@@ -80,15 +80,15 @@ public final class TracingProperties {
                 .tries(TRIES)
                 .describeState(TracingTrace::describe);
         for (Invariant<TracingTransition> inv : stepInvariants(claim)) {
-            p = p.assertion(inv.name(), t -> {
+            p = p.assertion(inv.label(), t -> {
                 TracingTransition last = t.lastTransition();
                 if (last != null) {
-                    inv.check(last);
+                    inv.assertHolds(last);
                 }
             });
         }
         for (Invariant<TracingState> inv : stateInvariants(claim)) {
-            p = p.assertion(inv.name(), t -> inv.check(t.machineState()));
+            p = p.assertion(inv.label(), t -> inv.assertHolds(t.machineState()));
         }
         // Last, so that a failure names the claim's own invariant whenever that invariant sees it.
         return p.assertion("refinement: machine and model agree", TracingTrace::checkRefinement);

@@ -28,18 +28,17 @@ class TracingFlawsAreCaughtTest {
                 Arguments.of(TracingFlaw.NO_NOTIFY_ON_CROSSING, "TRACE-1", trace1, "TRACE-1", 5),
                 Arguments.of(TracingFlaw.OFFSET_FROM_PAGE_START, "TRACE-1", trace1, "TRACE-1", 4),
                 Arguments.of(TracingFlaw.NOTIFY_WITHOUT_COMPLETING, "TRACE-1", trace1, "TRACE-1", 4),
-                Arguments.of(
-                        TracingFlaw.NOTIFY_NEXT_PAGE, "TRACE-2", trace2, "TRACE-2 no notification without a trace", 5),
+                Arguments.of(TracingFlaw.NOTIFY_NEXT_PAGE, "TRACE-2", trace2, "TRACE-2 noNotificationWithoutTrace", 5),
                 // A stale trace (write bit left cleared after the last removal) is silent: the service finds no
                 // owner to notify and completes the write, so no notification betrays it; the TRACE-3 state
                 // invariant sees the cleared write bit with no owner behind it.
-                Arguments.of(TracingFlaw.STALE_TRACE_AFTER_REMOVE, "TRACE-3", trace3, "traces-have-owners", 5),
+                Arguments.of(TracingFlaw.STALE_TRACE_AFTER_REMOVE, "TRACE-3", trace3, "TRACE-3 tracesHaveOwners", 5),
                 Arguments.of(TracingFlaw.FORGET_SECOND_OWNER, "TRACE-3", trace3, "TRACE-3", 5),
                 Arguments.of(
                         TracingFlaw.RESTORE_ON_FIRST_REMOVE,
                         "TRACE-3",
                         trace3,
-                        "TRACE-3 owners add and remove only themselves",
+                        "TRACE-3 ownersAddAndRemoveOnlyThemselves",
                         6));
     }
 
