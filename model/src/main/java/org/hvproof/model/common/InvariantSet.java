@@ -28,6 +28,11 @@ public record InvariantSet<S, A, O>(
         pair = List.copyOf(pair);
     }
 
+    /** A set with no invariants yet, for a mechanism being added. */
+    public static <S, A, O> InvariantSet<S, A, O> empty(String mechanism) {
+        return new InvariantSet<>(mechanism, List.of(), List.of(), List.of());
+    }
+
     /** The invariants that check {@code claimId}, with the model's well-formedness. */
     public InvariantSet<S, A, O> forClaim(String claimId) {
         return new InvariantSet<>(

@@ -1,0 +1,80 @@
+package org.hvproof.properties;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.hvproof.impl.domains.DomainImplFlaw;
+import org.hvproof.impl.integrity.IntegrityImplFlaw;
+import org.hvproof.impl.interrupts.InterruptImplFlaw;
+import org.hvproof.impl.tracing.TracingFlaw;
+import org.hvproof.impl.tree.TreeImplFlaw;
+import org.hvproof.model.common.InvariantSet;
+import org.hvproof.properties.domains.DomainsProperties;
+import org.hvproof.properties.integrity.IntegrityProperties;
+import org.hvproof.properties.interrupts.InterruptsProperties;
+import org.hvproof.properties.tracing.TracingProperties;
+import org.hvproof.properties.tracing.TracingSpecConformance;
+import org.hvproof.properties.tree.TreeProperties;
+
+/**
+ * Every mechanism hvproof checks, with where its parts are: the classes whose {@code @Claim}
+ * methods are its properties, its implementation's flaw switch and its model's invariants. The
+ * claims report, the claim tests, {@code ./hvproof show} and the every-flaw test all read this one
+ * list, so a mechanism is added in one place.
+ */
+public final class Mechanisms {
+
+    /**
+     * One mechanism.
+     *
+     * @param name       its short name, the package name in every module and the Alloy module's
+     * @param properties the classes whose {@code @Claim} methods check its claims
+     * @param implFlaws  its implementation's flaw switch ({@code <M>ImplFlaw}); {@code NONE} is the real one
+     * @param invariants its model's invariants ({@code <M>Invariants.ALL})
+     */
+    public record Mechanism(
+            String name,
+            List<Class<?>> properties,
+            Class<? extends Enum<?>> implFlaws,
+            InvariantSet<?, ?, ?> invariants) {
+        public Mechanism {
+            Objects.requireNonNull(name, "name");
+            properties = List.copyOf(properties);
+            Objects.requireNonNull(implFlaws, "implFlaws");
+            Objects.requireNonNull(invariants, "invariants");
+        }
+    }
+
+    /** Every mechanism, in the order of CLAIMS.md. */
+    public static final List<Mechanism> ALL = List.of(
+            new Mechanism(
+                    "tracing",
+                    List.of(TracingProperties.class, TracingSpecConformance.class),
+                    TracingFlaw.class,
+                    InvariantSet.empty("tracing")),
+            new Mechanism("tree", List.of(TreeProperties.class), TreeImplFlaw.class, InvariantSet.empty("tree")),
+            new Mechanism(
+                    "integrity",
+                    List.of(IntegrityProperties.class),
+                    IntegrityImplFlaw.class,
+                    InvariantSet.empty("integrity")),
+            new Mechanism(
+                    "domains", List.of(DomainsProperties.class), DomainImplFlaw.class, InvariantSet.empty("domains")),
+            new Mechanism(
+                    "interrupts",
+                    List.of(InterruptsProperties.class),
+                    InterruptImplFlaw.class,
+                    InvariantSet.empty("interrupts")));
+
+    private Mechanisms() {}
+
+    /** The mechanism named {@code name}. */
+    public static Optional<Mechanism> named(String name) {
+        return ALL.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+
+    /** Every class with {@code @Claim} methods, in mechanism order. */
+    public static List<Class<?>> propertyClasses() {
+        return ALL.stream().flatMap(m -> m.properties().stream()).toList();
+    }
+}
