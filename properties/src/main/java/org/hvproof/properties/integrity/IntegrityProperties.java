@@ -3,9 +3,9 @@ package org.hvproof.properties.integrity;
 import java.util.function.Consumer;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.model.integrity.IntegrityAction;
+import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.integrity.IntegrityState;
 import org.hvproof.model.integrity.IntegrityStep;
-import org.hvproof.model.integrity.Invariants;
 import org.hvproof.model.integrity.Mode;
 import org.hvproof.model.tree.Verdict;
 import org.hvproof.propcheck.StatefulProperty;
@@ -15,7 +15,7 @@ import org.hvproof.properties.Lockstep;
 /**
  * The GI claims over generated traces. Each property runs traces of the machine and the model in
  * lockstep and checks, after every action, the claim's own invariants (the model's
- * {@link Invariants}, named as in {@code integrity.als}) on the machine's step read through the
+ * {@link IntegrityInvariants}, named as in {@code integrity.als}) on the machine's step read through the
  * abstraction function; where the claim speaks of an alert's action, that the action was performed
  * on memory; then refinement. Coverage minimums fail a property whose traces do not reach the
  * situations its claim speaks of.
@@ -37,11 +37,11 @@ public final class IntegrityProperties {
     /** GI-1 against a given service, so tests can show a flawed one is caught. */
     public static StatefulProperty<IntegrityTrace> entryOnlyAtTheEntryPoint(IntegrityImplFlaw flaw) {
         return base("GI-1 integrity mode is entered only at the entry point", flaw)
-                .assertion("GI-1 entryOnlyAtEntryPoint", step(Invariants::gi1EntryOnlyAtEntryPoint))
+                .assertion("GI-1 entryOnlyAtEntryPoint", step(IntegrityInvariants::gi1EntryOnlyAtEntryPoint))
                 .assertion("refinement: machine and model agree", IntegrityTrace::checkRefinement)
-                .cover(60, IntegrityTrace.Labels.ENTERED)
-                .cover(35, IntegrityTrace.Labels.WRONG_ENTRY_ALERT)
-                .cover(25, IntegrityTrace.Labels.WRONG_OFFSET_IN_ENTRY_PAGE);
+                .cover(60, IntegrityLabels.ENTERED)
+                .cover(35, IntegrityLabels.WRONG_ENTRY_ALERT)
+                .cover(25, IntegrityLabels.WRONG_OFFSET_IN_ENTRY_PAGE);
     }
 
     /** GI-2: outside integrity mode every write to the driver's code or data alerts (and is blocked). */
@@ -55,14 +55,14 @@ public final class IntegrityProperties {
         return base("GI-2 driver pages alert outside integrity mode", flaw)
                 .assertion(
                         "GI-2 driverPagesAlertOutsideIntegrityMode",
-                        step(Invariants::gi2DriverPagesAlertOutsideIntegrityMode))
+                        step(IntegrityInvariants::gi2DriverPagesAlertOutsideIntegrityMode))
                 .assertion(
                         "GI-2 alertActionPerformed",
                         t -> t.checkAlertActionPerformed((s, w) ->
                                 IntegrityTrace.writerIn(s, w, Mode.NORMAL) && IntegrityTrace.driverPage(s, w)))
                 .assertion("refinement: machine and model agree", IntegrityTrace::checkRefinement)
-                .cover(45, IntegrityTrace.Labels.DRIVER_PAGE_ALERT_IN_NORMAL_MODE)
-                .cover(50, IntegrityTrace.Labels.BLOCKED_WRITE);
+                .cover(45, IntegrityLabels.DRIVER_PAGE_ALERT_IN_NORMAL_MODE)
+                .cover(50, IntegrityLabels.BLOCKED_WRITE);
     }
 
     /** GI-3: inside integrity mode the driver's writes to its own data never alert (and complete). */
@@ -74,13 +74,14 @@ public final class IntegrityProperties {
     /** GI-3 against a given service. */
     public static StatefulProperty<IntegrityTrace> ownDataQuietInIntegrityMode(IntegrityImplFlaw flaw) {
         return base("GI-3 own data is quiet in integrity mode", flaw)
-                .assertion("GI-3 ownDataQuietInIntegrityMode", step(Invariants::gi3OwnDataQuietInIntegrityMode))
+                .assertion(
+                        "GI-3 ownDataQuietInIntegrityMode", step(IntegrityInvariants::gi3OwnDataQuietInIntegrityMode))
                 .assertion(
                         "GI-3 alertActionPerformed",
                         t -> t.checkAlertActionPerformed((s, w) ->
                                 IntegrityTrace.writerIn(s, w, Mode.INTEGRITY) && IntegrityTrace.ownData(s, w)))
                 .assertion("refinement: machine and model agree", IntegrityTrace::checkRefinement)
-                .cover(45, IntegrityTrace.Labels.QUIET_OWN_DATA_WRITE);
+                .cover(45, IntegrityLabels.QUIET_OWN_DATA_WRITE);
     }
 
     /** GI-4: a vCPU runs on the integrity view exactly while in integrity mode; exit, interrupt and fault restore the protected view. */
@@ -94,11 +95,12 @@ public final class IntegrityProperties {
         return base("GI-4 the integrity view is used exactly in integrity mode", flaw)
                 .assertion(
                         "GI-4 viewFollowsMode",
-                        t -> Invariants.gi4ViewFollowsMode(t.machineState()).orThrow())
+                        t -> IntegrityInvariants.gi4ViewFollowsMode(t.machineState())
+                                .orThrow())
                 .assertion("refinement: machine and model agree", IntegrityTrace::checkRefinement)
-                .cover(30, IntegrityTrace.Labels.EXIT)
-                .cover(30, IntegrityTrace.Labels.INTERRUPT_EXIT)
-                .cover(20, IntegrityTrace.Labels.FAULT_EXIT);
+                .cover(30, IntegrityLabels.EXIT)
+                .cover(30, IntegrityLabels.INTERRUPT_EXIT)
+                .cover(20, IntegrityLabels.FAULT_EXIT);
     }
 
     /** GI-5: protection requests take effect only from integrity mode; elsewhere they change nothing and alert. */
@@ -110,11 +112,13 @@ public final class IntegrityProperties {
     /** GI-5 against a given service. */
     public static StatefulProperty<IntegrityTrace> requestsOnlyFromIntegrityMode(IntegrityImplFlaw flaw) {
         return base("GI-5 requests take effect only from integrity mode", flaw)
-                .assertion("GI-5 requestsOnlyFromIntegrityMode", step(Invariants::gi5RequestsOnlyFromIntegrityMode))
+                .assertion(
+                        "GI-5 requestsOnlyFromIntegrityMode",
+                        step(IntegrityInvariants::gi5RequestsOnlyFromIntegrityMode))
                 .assertion("refinement: machine and model agree", IntegrityTrace::checkRefinement)
-                .cover(40, IntegrityTrace.Labels.REFUSED_REQUEST)
-                .cover(50, IntegrityTrace.Labels.PROTECTED)
-                .cover(40, IntegrityTrace.Labels.BAD_ARGUMENTS_REFUSED);
+                .cover(40, IntegrityLabels.REFUSED_REQUEST)
+                .cover(50, IntegrityLabels.PROTECTED)
+                .cover(40, IntegrityLabels.BAD_ARGUMENTS_REFUSED);
     }
 
     /** GI-6: a protected page stays protected until a request from integrity mode removes it. */
@@ -126,15 +130,15 @@ public final class IntegrityProperties {
     /** GI-6 against a given service. */
     public static StatefulProperty<IntegrityTrace> protectionsPersist(IntegrityImplFlaw flaw) {
         return base("GI-6 protections persist until removed from integrity mode", flaw)
-                .assertion("GI-6 protectionsPersist", step(Invariants::gi6ProtectionsPersist))
+                .assertion("GI-6 protectionsPersist", step(IntegrityInvariants::gi6ProtectionsPersist))
                 .assertion(
                         "GI-6 driverPagesNotRequestable",
-                        t -> Invariants.gi6DriverPagesNotRequestable(t.machineState())
+                        t -> IntegrityInvariants.gi6DriverPagesNotRequestable(t.machineState())
                                 .orThrow())
                 .assertion("refinement: machine and model agree", IntegrityTrace::checkRefinement)
-                .cover(25, IntegrityTrace.Labels.UNPROTECTED)
-                .cover(10, IntegrityTrace.Labels.PROTECTION_SURVIVED_REFUSED_REMOVAL)
-                .cover(40, IntegrityTrace.Labels.BAD_ARGUMENTS_REFUSED);
+                .cover(25, IntegrityLabels.UNPROTECTED)
+                .cover(10, IntegrityLabels.PROTECTION_SURVIVED_REFUSED_REMOVAL)
+                .cover(40, IntegrityLabels.BAD_ARGUMENTS_REFUSED);
     }
 
     /** GI-7: inside integrity mode a write to any protected page but the driver's own data still performs its action. */
@@ -148,15 +152,15 @@ public final class IntegrityProperties {
         return base("GI-7 other protected pages alert in integrity mode", flaw)
                 .assertion(
                         "GI-7 otherProtectedPagesAlertInIntegrityMode",
-                        step(Invariants::gi7OtherProtectedPagesAlertInIntegrityMode))
+                        step(IntegrityInvariants::gi7OtherProtectedPagesAlertInIntegrityMode))
                 .assertion(
                         "GI-7 alertActionPerformed",
                         t -> t.checkAlertActionPerformed((s, w) ->
                                 IntegrityTrace.writerIn(s, w, Mode.INTEGRITY) && !IntegrityTrace.ownData(s, w)))
                 .assertion("refinement: machine and model agree", IntegrityTrace::checkRefinement)
-                .cover(28, IntegrityTrace.Labels.PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE)
-                .cover(15, IntegrityTrace.Labels.DRIVER_CODE_ALERT_IN_INTEGRITY_MODE)
-                .cover(20, IntegrityTrace.Labels.RECORDED_AND_ALLOWED_WRITE);
+                .cover(28, IntegrityLabels.PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE)
+                .cover(15, IntegrityLabels.DRIVER_CODE_ALERT_IN_INTEGRITY_MODE)
+                .cover(20, IntegrityLabels.RECORDED_AND_ALLOWED_WRITE);
     }
 
     /** The common trace: the machine with {@code flaw} and the model in lockstep; checks are added by each claim. */

@@ -12,8 +12,8 @@ import org.hvproof.model.tree.Writer;
  * The GI claims as small named predicates, one per claim id (names match
  * {@code specs/integrity.als}); {@link #all} joins them.
  */
-public final class Invariants {
-    private Invariants() {}
+public final class IntegrityInvariants {
+    private IntegrityInvariants() {}
 
     /** GI-1 Integrity mode is entered only at the registered entry point; elsewhere: normal mode and an alert. */
     public static Verdict gi1EntryOnlyAtEntryPoint(IntegrityState before, IntegrityAction action, IntegrityStep step) {
@@ -39,8 +39,8 @@ public final class Invariants {
                 && before.driver()
                         .map(d -> d.entryPoint() != en.caller().instructionPointer())
                         .orElse(true)) {
-            boolean alerted =
-                    step.observations().contains(new IntegrityObservation.PolicyAlert(Cause.WRONG_ENTRY, en.caller()));
+            boolean alerted = step.observations()
+                    .contains(new IntegrityObservation.PolicyAlert(IntegrityAlertCause.WRONG_ENTRY, en.caller()));
             boolean stayed = step.next().vcpus().get(en.caller().vcpu()).mode() == Mode.NORMAL;
             return Verdict.check(
                     "GI-1",
@@ -60,7 +60,7 @@ public final class Invariants {
                 && before.driver().map(d -> d.owns(w.page())).orElse(false)) {
             boolean ok = step.observations()
                     .contains(new IntegrityObservation.WriteAlert(
-                            w.page(), Cause.DRIVER_PAGE, AlertAction.BLOCK, w.writer()));
+                            w.page(), IntegrityAlertCause.DRIVER_PAGE, AlertAction.BLOCK, w.writer()));
             return Verdict.check(
                     "GI-2",
                     "driverPagesAlertOutsideIntegrityMode",
@@ -108,8 +108,8 @@ public final class Invariants {
             return Verdict.check("GI-5", "requestsOnlyFromIntegrityMode", !changed, "protections changed by " + action);
         }
         if (before.vcpus().containsKey(caller.vcpu()) && !writerIn(before, caller, Mode.INTEGRITY)) {
-            boolean alerted =
-                    step.observations().contains(new IntegrityObservation.PolicyAlert(Cause.REFUSED_REQUEST, caller));
+            boolean alerted = step.observations()
+                    .contains(new IntegrityObservation.PolicyAlert(IntegrityAlertCause.REFUSED_REQUEST, caller));
             return Verdict.check(
                     "GI-5",
                     "requestsOnlyFromIntegrityMode",
@@ -157,10 +157,14 @@ public final class Invariants {
         }
         IntegrityObservation expected = null;
         if (before.driver().map(d -> d.code().contains(w.page())).orElse(false)) {
-            expected = new IntegrityObservation.WriteAlert(w.page(), Cause.DRIVER_PAGE, AlertAction.BLOCK, w.writer());
+            expected = new IntegrityObservation.WriteAlert(
+                    w.page(), IntegrityAlertCause.DRIVER_PAGE, AlertAction.BLOCK, w.writer());
         } else if (before.protections().containsKey(w.page())) {
             expected = new IntegrityObservation.WriteAlert(
-                    w.page(), Cause.PROTECTED_PAGE, before.protections().get(w.page()), w.writer());
+                    w.page(),
+                    IntegrityAlertCause.PROTECTED_PAGE,
+                    before.protections().get(w.page()),
+                    w.writer());
         }
         boolean ok = expected == null || step.observations().equals(List.of(expected));
         return Verdict.check(
