@@ -9,6 +9,7 @@ import org.hvproof.impl.interrupts.InterruptImplFlaw;
 import org.hvproof.impl.tracing.TracingFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.InvariantSet;
+import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.properties.domains.DomainsProperties;
 import org.hvproof.properties.integrity.IntegrityProperties;
 import org.hvproof.properties.interrupts.InterruptsProperties;
@@ -54,10 +55,7 @@ public final class Mechanisms {
                     InvariantSet.empty("tracing")),
             new Mechanism("tree", List.of(TreeProperties.class), TreeImplFlaw.class, InvariantSet.empty("tree")),
             new Mechanism(
-                    "integrity",
-                    List.of(IntegrityProperties.class),
-                    IntegrityImplFlaw.class,
-                    InvariantSet.empty("integrity")),
+                    "integrity", List.of(IntegrityProperties.class), IntegrityImplFlaw.class, IntegrityInvariants.ALL),
             new Mechanism(
                     "domains", List.of(DomainsProperties.class), DomainImplFlaw.class, InvariantSet.empty("domains")),
             new Mechanism(

@@ -1,9 +1,12 @@
 package org.hvproof.model.integrity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Random;
+import org.hvproof.model.common.ClaimCheck;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.PageRange;
 import org.hvproof.model.tree.Writer;
@@ -23,7 +26,7 @@ class IntegrityModelTest {
     private IntegrityStep apply(IntegrityAction a) {
         IntegrityStep s = IntegrityModel.step(state, a, flaw);
         if (flaw == IntegrityModelFlaw.NONE) {
-            IntegrityInvariants.assertAll(state, a, s);
+            IntegrityInvariants.ALL.checkStep(s.from(state, a)).forEach(ClaimCheck::orThrow);
         }
         state = s.next();
         return s;
@@ -177,10 +180,11 @@ class IntegrityModelTest {
         flaw = IntegrityModelFlaw.EXIT_KEEPS_INTEGRITY_VIEW;
         registerAndEnter();
         apply(new IntegrityAction.Exit(DRIVER));
-        assertThat(IntegrityInvariants.gi4ViewFollowsMode(state).holds()).isFalse();
+        assertThatThrownBy(() -> IntegrityInvariants.VIEW_FOLLOWS_MODE.assertHolds(state))
+                .hasMessageStartingWith("GI-4 viewFollowsMode violated: view and mode disagree");
         IntegrityAction w = new IntegrityAction.GuestWrite(DRIVER, DATA * PAGE);
-        assertThat(IntegrityInvariants.gi2DriverPagesAlertOutsideIntegrityMode(
-                                state, w, IntegrityModel.step(state, w, flaw))
+        assertThat(IntegrityInvariants.DRIVER_PAGES_ALERT_OUTSIDE_INTEGRITY_MODE
+                        .check(IntegrityModel.step(state, w, flaw).from(state, w))
                         .holds())
                 .isFalse();
     }
@@ -190,7 +194,8 @@ class IntegrityModelTest {
         flaw = IntegrityModelFlaw.ENTRY_CHECKS_PAGE_ONLY;
         apply(new IntegrityAction.Register(DRIVER, CODE * PAGE, 2 * PAGE, DATA * PAGE, 2 * PAGE, ENTRY));
         IntegrityAction jump = new IntegrityAction.Enter(new Writer(1, ENTRY + 8, 0));
-        assertThat(IntegrityInvariants.gi1EntryOnlyAtEntryPoint(state, jump, IntegrityModel.step(state, jump, flaw))
+        assertThat(IntegrityInvariants.ENTRY_ONLY_AT_ENTRY_POINT
+                        .check(IntegrityModel.step(state, jump, flaw).from(state, jump))
                         .detail())
                 .contains("vCPU 1 entered");
     }
@@ -201,11 +206,19 @@ class IntegrityModelTest {
         registerAndEnter();
         apply(new IntegrityAction.Protect(DRIVER, 5 * PAGE, PAGE, 2));
         IntegrityAction u = new IntegrityAction.Unprotect(OTHER, 5 * PAGE, PAGE);
-        IntegrityStep s = IntegrityModel.step(state, u, flaw);
-        assertThat(IntegrityInvariants.gi5RequestsOnlyFromIntegrityMode(state, u, s)
-                        .holds())
-                .isFalse();
-        assertThat(IntegrityInvariants.gi6ProtectionsPersist(state, u, s).holds())
-                .isFalse();
+        Transition<IntegrityState, IntegrityAction, IntegrityObservation> t =
+                IntegrityModel.step(state, u, flaw).from(state, u);
+        assertThat(IntegrityInvariants.ALL.checkStep(t).stream()
+                        .filter(c -> !c.holds())
+                        .map(c -> c.claim() + " " + c.check()))
+                .containsExactly("GI-5 requestsOnlyFromIntegrityMode", "GI-6 protectionsPersist");
+    }
+
+    @Test
+    void everyInvariantIsNamedForItsClaim() {
+        assertThat(IntegrityInvariants.ALL.claims())
+                .containsExactly("GI-4", "GI-6", "GI-1", "GI-2", "GI-3", "GI-5", "GI-7");
+        assertThat(IntegrityInvariants.ALL.forClaim("GI-6").labels())
+                .containsExactly("GI-6 driverPagesNotRequestable", "GI-6 protectionsPersist");
     }
 }

@@ -2,15 +2,15 @@ package org.hvproof.properties.integrity;
 
 import java.util.function.Consumer;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
+import org.hvproof.model.common.Invariant;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityInvariants;
+import org.hvproof.model.integrity.IntegrityObservation;
 import org.hvproof.model.integrity.IntegrityState;
-import org.hvproof.model.integrity.IntegrityStep;
 import org.hvproof.model.integrity.Mode;
-import org.hvproof.model.tree.Verdict;
 import org.hvproof.propcheck.StatefulProperty;
 import org.hvproof.properties.Claim;
-import org.hvproof.properties.Lockstep;
 
 /**
  * The GI claims over generated traces. Each property runs traces of the machine and the model in
@@ -37,7 +37,9 @@ public final class IntegrityProperties {
     /** GI-1 against a given service, so tests can show a flawed one is caught. */
     public static StatefulProperty<IntegrityTrace> entryOnlyAtTheEntryPoint(IntegrityImplFlaw flaw) {
         return base("GI-1 integrity mode is entered only at the entry point", flaw)
-                .assertion("GI-1 entryOnlyAtEntryPoint", step(IntegrityInvariants::gi1EntryOnlyAtEntryPoint))
+                .assertion(
+                        IntegrityInvariants.ENTRY_ONLY_AT_ENTRY_POINT.label(),
+                        step(IntegrityInvariants.ENTRY_ONLY_AT_ENTRY_POINT))
                 .assertion("refinement: machine and model agree", IntegrityTrace::checkRefinement)
                 .cover(60, IntegrityLabels.ENTERED)
                 .cover(35, IntegrityLabels.WRONG_ENTRY_ALERT)
@@ -54,8 +56,8 @@ public final class IntegrityProperties {
     public static StatefulProperty<IntegrityTrace> driverPagesAlertOutsideIntegrityMode(IntegrityImplFlaw flaw) {
         return base("GI-2 driver pages alert outside integrity mode", flaw)
                 .assertion(
-                        "GI-2 driverPagesAlertOutsideIntegrityMode",
-                        step(IntegrityInvariants::gi2DriverPagesAlertOutsideIntegrityMode))
+                        IntegrityInvariants.DRIVER_PAGES_ALERT_OUTSIDE_INTEGRITY_MODE.label(),
+                        step(IntegrityInvariants.DRIVER_PAGES_ALERT_OUTSIDE_INTEGRITY_MODE))
                 .assertion(
                         "GI-2 alertActionPerformed",
                         t -> t.checkAlertActionPerformed((s, w) ->
@@ -75,7 +77,8 @@ public final class IntegrityProperties {
     public static StatefulProperty<IntegrityTrace> ownDataQuietInIntegrityMode(IntegrityImplFlaw flaw) {
         return base("GI-3 own data is quiet in integrity mode", flaw)
                 .assertion(
-                        "GI-3 ownDataQuietInIntegrityMode", step(IntegrityInvariants::gi3OwnDataQuietInIntegrityMode))
+                        IntegrityInvariants.OWN_DATA_QUIET_IN_INTEGRITY_MODE.label(),
+                        step(IntegrityInvariants.OWN_DATA_QUIET_IN_INTEGRITY_MODE))
                 .assertion(
                         "GI-3 alertActionPerformed",
                         t -> t.checkAlertActionPerformed((s, w) ->
@@ -93,10 +96,7 @@ public final class IntegrityProperties {
     /** GI-4 against a given service. */
     public static StatefulProperty<IntegrityTrace> viewFollowsMode(IntegrityImplFlaw flaw) {
         return base("GI-4 the integrity view is used exactly in integrity mode", flaw)
-                .assertion(
-                        "GI-4 viewFollowsMode",
-                        t -> IntegrityInvariants.gi4ViewFollowsMode(t.machineState())
-                                .orThrow())
+                .assertion(IntegrityInvariants.VIEW_FOLLOWS_MODE.label(), state(IntegrityInvariants.VIEW_FOLLOWS_MODE))
                 .assertion("refinement: machine and model agree", IntegrityTrace::checkRefinement)
                 .cover(30, IntegrityLabels.EXIT)
                 .cover(30, IntegrityLabels.INTERRUPT_EXIT)
@@ -113,8 +113,8 @@ public final class IntegrityProperties {
     public static StatefulProperty<IntegrityTrace> requestsOnlyFromIntegrityMode(IntegrityImplFlaw flaw) {
         return base("GI-5 requests take effect only from integrity mode", flaw)
                 .assertion(
-                        "GI-5 requestsOnlyFromIntegrityMode",
-                        step(IntegrityInvariants::gi5RequestsOnlyFromIntegrityMode))
+                        IntegrityInvariants.REQUESTS_ONLY_FROM_INTEGRITY_MODE.label(),
+                        step(IntegrityInvariants.REQUESTS_ONLY_FROM_INTEGRITY_MODE))
                 .assertion("refinement: machine and model agree", IntegrityTrace::checkRefinement)
                 .cover(40, IntegrityLabels.REFUSED_REQUEST)
                 .cover(50, IntegrityLabels.PROTECTED)
@@ -130,11 +130,11 @@ public final class IntegrityProperties {
     /** GI-6 against a given service. */
     public static StatefulProperty<IntegrityTrace> protectionsPersist(IntegrityImplFlaw flaw) {
         return base("GI-6 protections persist until removed from integrity mode", flaw)
-                .assertion("GI-6 protectionsPersist", step(IntegrityInvariants::gi6ProtectionsPersist))
                 .assertion(
-                        "GI-6 driverPagesNotRequestable",
-                        t -> IntegrityInvariants.gi6DriverPagesNotRequestable(t.machineState())
-                                .orThrow())
+                        IntegrityInvariants.PROTECTIONS_PERSIST.label(), step(IntegrityInvariants.PROTECTIONS_PERSIST))
+                .assertion(
+                        IntegrityInvariants.DRIVER_PAGES_NOT_REQUESTABLE.label(),
+                        state(IntegrityInvariants.DRIVER_PAGES_NOT_REQUESTABLE))
                 .assertion("refinement: machine and model agree", IntegrityTrace::checkRefinement)
                 .cover(25, IntegrityLabels.UNPROTECTED)
                 .cover(10, IntegrityLabels.PROTECTION_SURVIVED_REFUSED_REMOVAL)
@@ -151,8 +151,8 @@ public final class IntegrityProperties {
     public static StatefulProperty<IntegrityTrace> otherProtectedPagesAlertInIntegrityMode(IntegrityImplFlaw flaw) {
         return base("GI-7 other protected pages alert in integrity mode", flaw)
                 .assertion(
-                        "GI-7 otherProtectedPagesAlertInIntegrityMode",
-                        step(IntegrityInvariants::gi7OtherProtectedPagesAlertInIntegrityMode))
+                        IntegrityInvariants.OTHER_PROTECTED_PAGES_ALERT_IN_INTEGRITY_MODE.label(),
+                        step(IntegrityInvariants.OTHER_PROTECTED_PAGES_ALERT_IN_INTEGRITY_MODE))
                 .assertion(
                         "GI-7 alertActionPerformed",
                         t -> t.checkAlertActionPerformed((s, w) ->
@@ -175,18 +175,18 @@ public final class IntegrityProperties {
     }
 
     /** A step invariant of the model, judged on the machine's last step (nothing before the first). */
-    private static Consumer<IntegrityTrace> step(StepInvariant invariant) {
+    private static Consumer<IntegrityTrace> step(
+            Invariant<Transition<IntegrityState, IntegrityAction, IntegrityObservation>> invariant) {
         return t -> {
-            Lockstep.Transition<IntegrityState, IntegrityAction> last = t.last();
+            Transition<IntegrityState, IntegrityAction, IntegrityObservation> last = t.lastTransition();
             if (last != null) {
-                invariant.judge(last.before(), last.action(), t.lastStep()).orThrow();
+                invariant.assertHolds(last);
             }
         };
     }
 
-    /** The shape of the model's step invariants. */
-    @FunctionalInterface
-    private interface StepInvariant {
-        Verdict judge(IntegrityState before, IntegrityAction action, IntegrityStep step);
+    /** A state invariant of the model, judged on the machine's state read through the abstraction function. */
+    private static Consumer<IntegrityTrace> state(Invariant<IntegrityState> invariant) {
+        return t -> invariant.assertHolds(t.machineState());
     }
 }

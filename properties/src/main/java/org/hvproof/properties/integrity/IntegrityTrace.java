@@ -7,6 +7,7 @@ import java.util.function.BiPredicate;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.integrity.IntegritySystem;
 import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityAlertCause;
 import org.hvproof.model.integrity.IntegrityCode;
@@ -62,11 +63,13 @@ public final class IntegrityTrace {
         return lockstep.last();
     }
 
-    /** The machine's last step as a model step (its abstract next state and its observations). */
+    /** The machine's last step as the model's step invariants judge it; null before the first. */
     @SuppressWarnings("unchecked")
-    public IntegrityStep lastStep() {
+    public Transition<IntegrityState, IntegrityAction, IntegrityObservation> lastTransition() {
         Lockstep.Transition<IntegrityState, IntegrityAction> t = lockstep.last();
-        return new IntegrityStep(t.after(), (List<IntegrityObservation>) t.observations());
+        return t == null
+                ? null
+                : new Transition<>(t.before(), t.action(), t.after(), (List<IntegrityObservation>) t.observations());
     }
 
     /** Runs one action on machine and model, records what a write did to memory, labels what happened. */
