@@ -1,0 +1,27 @@
+package org.hvproof.properties;
+
+import java.util.stream.Stream;
+import org.hvproof.properties.harness.ClaimMethod;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every claim property of every registered mechanism, run against the real mechanism exactly as
+ * the claims report runs it (same methods, same defaults; {@code mvn verify} pins the seed). The
+ * properties are discovered from {@link Mechanisms}, so a new one needs no test of its own.
+ */
+class ClaimPropertiesTest {
+
+    @TestFactory
+    Stream<DynamicContainer> everyClaimPropertyHoldsOnTheRealMechanism() {
+        return Mechanisms.ALL.stream()
+                .map(m -> DynamicContainer.dynamicContainer(
+                        m.name(),
+                        m.properties().stream()
+                                .flatMap(c -> ClaimMethod.of(c).stream())
+                                .map(cm -> DynamicTest.dynamicTest(
+                                        String.join(",", cm.claims()) + " " + cm.name(),
+                                        () -> cm.property().assertHolds()))));
+    }
+}
