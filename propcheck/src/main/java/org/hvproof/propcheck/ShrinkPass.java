@@ -54,8 +54,6 @@ final class ShrinkPass {
      */
     record Stats(long calls, long successes, long evaluations) {
 
-        static final Stats NONE = new Stats(0, 0, 0);
-
         /** The sum of two statistics, to total a pass over several shrinks. */
         Stats plus(Stats o) {
             return new Stats(calls + o.calls, successes + o.successes, evaluations + o.evaluations);
