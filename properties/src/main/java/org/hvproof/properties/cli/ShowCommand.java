@@ -20,8 +20,9 @@ import picocli.CommandLine.Parameters;
         name = "show",
         mixinStandardHelpOptions = true,
         description = {
-            "Shows where a claim is catalogued, specified (spec:line per Alloy command), stated in the model,",
-            "checked by properties, and which flaws break it. Solves nothing.",
+            "Shows where a claim is written down, without solving anything.",
+            "For each claim: its CLAIMS.md line, every Alloy command tagged with it (spec:line, kind, name, expect),",
+            "the model invariants that state it, the @Claim properties that check it and the flaws that break it.",
             "Exit codes: 0 shown, 2 an unknown id or an unreadable catalogue."
         })
 final class ShowCommand implements Callable<Integer> {
