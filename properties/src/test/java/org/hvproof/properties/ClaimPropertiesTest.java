@@ -2,7 +2,7 @@ package org.hvproof.properties;
 
 import java.util.List;
 import java.util.stream.Stream;
-import org.hvproof.properties.harness.ClaimMethod;
+import org.hvproof.properties.report.ClaimedProperty;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -24,10 +24,13 @@ class ClaimPropertiesTest {
                 .filter(m -> selected.isEmpty() || selected.contains(m.name()))
                 .map(m -> DynamicContainer.dynamicContainer(
                         m.name(),
-                        m.properties().stream()
-                                .flatMap(c -> ClaimMethod.of(c).stream())
+                        ClaimedProperty.discover(m.properties()).stream()
                                 .map(cm -> DynamicTest.dynamicTest(
-                                        String.join(",", cm.claims()) + " " + cm.name(),
-                                        () -> cm.property().assertHolds()))));
+                                        String.join(
+                                                        ",",
+                                                        cm.claimIds().stream()
+                                                                .sorted()
+                                                                .toList()) + " " + cm.name(),
+                                        () -> cm.create().assertHolds()))));
     }
 }

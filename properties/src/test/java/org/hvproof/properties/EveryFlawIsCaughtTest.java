@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 import org.hvproof.model.common.Flaw;
 import org.hvproof.propcheck.PropertyResult;
 import org.hvproof.propcheck.Settings;
-import org.hvproof.properties.harness.ClaimMethod;
+import org.hvproof.properties.report.ClaimedProperty;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
@@ -33,9 +33,7 @@ class EveryFlawIsCaughtTest {
                     throw new AssertionError(m.implFlaws().getName() + " does not implement " + Flaw.class.getName());
                 });
             }
-            List<ClaimMethod> methods = m.properties().stream()
-                    .flatMap(c -> ClaimMethod.of(c).stream())
-                    .toList();
+            List<ClaimedProperty> methods = ClaimedProperty.discover(m.properties());
             Stream<DynamicNode> flaws = Arrays.stream(m.implFlaws().getEnumConstants())
                     .map(Flaw.class::cast)
                     .filter(f -> !f.isNone())
@@ -44,13 +42,13 @@ class EveryFlawIsCaughtTest {
         });
     }
 
-    private static void assertCaught(Flaw flaw, List<ClaimMethod> methods) {
+    private static void assertCaught(Flaw flaw, List<ClaimedProperty> methods) {
         assertThat(flaw.caughtBy())
                 .as("%s declares the claims that catch it", flaw.name())
                 .isNotEmpty();
         for (Flaw.Caught expected : flaw.caughtBy()) {
-            List<ClaimMethod> candidates = methods.stream()
-                    .filter(cm -> cm.claims().contains(expected.claim()))
+            List<ClaimedProperty> candidates = methods.stream()
+                    .filter(cm -> cm.claimIds().contains(expected.claim()))
                     .filter(cm -> cm.flawType().filter(t -> t.isInstance(flaw)).isPresent())
                     .toList();
             assertThat(candidates)
@@ -60,9 +58,9 @@ class EveryFlawIsCaughtTest {
                     .isNotEmpty();
             List<String> seen = new ArrayList<>();
             boolean caught = false;
-            for (ClaimMethod cm : candidates) {
+            for (ClaimedProperty cm : candidates) {
                 PropertyResult r =
-                        cm.property(flaw).run(Settings.none().withSeed(SEED).withQuiet(true));
+                        cm.create(flaw).run(Settings.none().withSeed(SEED).withQuiet(true));
                 if (r.failed()
                         && r.failedCheck().startsWith(expected.check())
                         && r.traceLength() <= expected.shrinksTo()) {

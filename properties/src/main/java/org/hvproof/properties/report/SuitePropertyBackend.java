@@ -8,13 +8,13 @@ import java.util.function.Consumer;
 import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.PropertyResult;
 import org.hvproof.propcheck.Settings;
-import org.hvproof.properties.harness.ClaimMethod;
 
 /**
  * The property backend: finds every {@code @Claim} method of the suites, keeps those naming a
  * selected claim, runs each property with the run's tries and seed, and turns its result into a
- * {@link PropertyCheck}. A method that is not public static, takes arguments, or does not return a
- * property is an error naming the method, not a silently skipped claim.
+ * {@link PropertyCheck}. A method of the wrong shape (see {@link ClaimedProperty}) is an error
+ * naming the method, not a silently skipped claim; a method taking the mechanism's flaw enum runs
+ * with its {@code NONE}.
  */
 final class SuitePropertyBackend implements PropertyBackend {
     private final List<Class<?>> suites;
@@ -23,26 +23,9 @@ final class SuitePropertyBackend implements PropertyBackend {
         this.suites = List.copyOf(suites);
     }
 
-    /** A property method and the claims it names. */
-    record ClaimedProperty(ClaimMethod method, Set<String> claimIds) {
-        Property create() {
-            return method.property();
-        }
-
-        String name() {
-            return method.name();
-        }
-    }
-
     /** Every {@code @Claim} method of the suites, validated. */
     List<ClaimedProperty> discover() {
-        List<ClaimedProperty> out = new ArrayList<>();
-        for (Class<?> suite : suites) {
-            for (ClaimMethod m : ClaimMethod.of(suite)) {
-                out.add(new ClaimedProperty(m, Set.copyOf(m.claims())));
-            }
-        }
-        return out;
+        return ClaimedProperty.discover(suites);
     }
 
     @Override
