@@ -21,13 +21,14 @@ import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.PageRange;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
+import org.hvproof.properties.harness.JudgedTrace;
 
 /**
  * One generated trace of the integrity mechanism: the machine (with or without a deliberate flaw)
  * and the model in lockstep, what the last guest write did to memory (to judge that the alert
  * action was performed), and labels for coverage.
  */
-public final class IntegrityTrace {
+public final class IntegrityTrace implements JudgedTrace<IntegrityState, IntegrityAction, IntegrityObservation> {
     /** The guest every trace boots: 1024 guarded pages, two vCPUs, at most 64 pages a request. */
     public static final IntegrityConfig CONFIG = IntegrityConfig.small();
 
@@ -53,23 +54,16 @@ public final class IntegrityTrace {
         return lockstep.state();
     }
 
-    /** The machine's state through the abstraction function, after the last step. */
-    public IntegrityState machineState() {
+    @Override
+    public List<Transition<IntegrityState, IntegrityAction, IntegrityObservation>> lastTransitions() {
+        Transition<IntegrityState, IntegrityAction, IntegrityObservation> t =
+                lockstep.lastAs(IntegrityObservation.class);
+        return t == null ? List.of() : List.of(t);
+    }
+
+    @Override
+    public IntegrityState judgedState() {
         return lockstep.judgedState();
-    }
-
-    /** The machine's last step, as the model's invariants judge steps; null before the first. */
-    public Lockstep.Transition<IntegrityState, IntegrityAction> last() {
-        return lockstep.last();
-    }
-
-    /** The machine's last step as the model's step invariants judge it; null before the first. */
-    @SuppressWarnings("unchecked")
-    public Transition<IntegrityState, IntegrityAction, IntegrityObservation> lastTransition() {
-        Lockstep.Transition<IntegrityState, IntegrityAction> t = lockstep.last();
-        return t == null
-                ? null
-                : new Transition<>(t.before(), t.action(), t.after(), (List<IntegrityObservation>) t.observations());
     }
 
     /** Runs one action on machine and model, records what a write did to memory, labels what happened. */
@@ -89,6 +83,7 @@ public final class IntegrityTrace {
     }
 
     /** Refinement: the machine's observations and abstract state after the last step equal the model's. */
+    @Override
     public void checkRefinement() {
         lockstep.checkRefinement();
     }
@@ -97,9 +92,9 @@ public final class IntegrityTrace {
      * The last write's alert action was performed on memory, if the write is one {@code scope}
      * (judged on the state before it) speaks of: a write that alerted with {@code BLOCK} left the
      * page as it was; any other write (alerted with record-and-allow, or not alerted) stored its
-     * bytes. Throws when not.
+     * bytes. Throws an AssertionError starting with {@code label} when not.
      */
-    public void checkAlertActionPerformed(BiPredicate<IntegrityState, IntegrityAction.GuestWrite> scope) {
+    public void checkAlertActionPerformed(String label, BiPredicate<IntegrityState, IntegrityAction.GuestWrite> scope) {
         if (lastWrite == null || !scope.test(lockstep.last().before(), lastWrite.write())) {
             return;
         }
@@ -107,14 +102,16 @@ public final class IntegrityTrace {
                 .anyMatch(o -> o instanceof IntegrityObservation.WriteAlert a && a.action() == AlertAction.BLOCK);
         WriteOutcome w = lastWrite;
         if (blocked && !Arrays.equals(w.before(), w.after())) {
-            throw new AssertionError("write to page " + w.write().page() + " alerted BLOCK but memory changed");
+            throw new AssertionError(
+                    label + " violated: write to page " + w.write().page() + " alerted BLOCK but memory changed");
         }
         if (!blocked) {
             int offset = (int) (w.write().address() & (PageRange.PAGE_SIZE - 1));
             byte[] stored =
                     Arrays.copyOfRange(w.after(), offset, offset + w.bytes().length());
             if (!Arrays.equals(stored, w.bytes().toArray())) {
-                throw new AssertionError("write to page " + w.write().page() + " was not blocked but did not complete");
+                throw new AssertionError(label + " violated: write to page "
+                        + w.write().page() + " was not blocked but did not complete");
             }
         }
     }
@@ -228,6 +225,7 @@ public final class IntegrityTrace {
     }
 
     /** A short picture of the state for failure reports. */
+    @Override
     public String describe() {
         IntegrityState s = lockstep.state();
         return "  driver " + s.driver().map(Object::toString).orElse("none") + "\n  vcpus " + s.vcpus()
