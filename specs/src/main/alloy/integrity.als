@@ -26,7 +26,8 @@
  *   sig View: ProtectedView, IntegrityView   View.PROTECTED, View.INTEGRITY
  *   sig AlertAction: RecordAndAllow, Block   model.tree.AlertAction.RECORD_AND_ALLOW, BLOCK
  *   sig IntegrityAlertCause: WrongEntry, RefusedRequest, SecondRegistration, ProtectedPage,
- *                                DriverPage   IntegrityAlertCause's constants of the same names
+ *                                DriverPage   IntegrityAlertCause.WRONG_ENTRY, REFUSED_REQUEST,
+ *                                SECOND_REGISTRATION, PROTECTED_PAGE, DRIVER_PAGE
  *   sig Last                     IntegrityObservation of the last step (PolicyAlert,
  *                                WriteAlert; ok is RequestResult(OK) of a request)
  *   pred register, enter, exit, interrupt, fault, protect, unprotect, guestWrite

@@ -7,9 +7,10 @@
  * machine and the model in lockstep and labels what happened with
  * {@link org.hvproof.properties.integrity.IntegrityLabels};
  * {@link org.hvproof.properties.integrity.IntegrityProperties} has one {@code @Claim} property per
- * GI claim, parameterised by the implementation's flaw: the claim's invariants of
- * {@code IntegrityInvariants} on the machine's step, whether an alert's action was performed on
- * memory where the claim speaks of it, then refinement, with coverage minimums.
+ * GI claim, parameterised by the implementation's flaw and built with the claim harness: the
+ * claim's invariants of {@code IntegrityInvariants} on the machine's step, whether an alert's
+ * action was performed on memory where the claim speaks of it, then refinement, with coverage
+ * minimums.
  *
  * <p>Left out: the tree mechanism's traced store behind the protection store (the traces run the
  * implementation's sorted store), and actions of other mechanisms in the same trace.
