@@ -10,6 +10,7 @@ import org.hvproof.model.common.Transition;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.PageRange;
 import org.hvproof.model.tree.Writer;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class IntegrityModelTest {
@@ -176,7 +177,8 @@ class IntegrityModelTest {
     }
 
     @Test
-    void exitKeepingTheIntegrityViewIsCaughtByGi4AndGi2() {
+    @DisplayName("GI-4 GI-2 an exit that keeps the integrity view is caught")
+    void exitKeepingTheIntegrityViewIsCaught() {
         flaw = IntegrityModelFlaw.EXIT_KEEPS_INTEGRITY_VIEW;
         registerAndEnter();
         apply(new IntegrityAction.Exit(DRIVER));
@@ -190,7 +192,8 @@ class IntegrityModelTest {
     }
 
     @Test
-    void pageOnlyEntryCheckIsCaughtByGi1() {
+    @DisplayName("GI-1 a page-only entry check is caught")
+    void pageOnlyEntryCheckIsCaught() {
         flaw = IntegrityModelFlaw.ENTRY_CHECKS_PAGE_ONLY;
         apply(new IntegrityAction.Register(DRIVER, CODE * PAGE, 2 * PAGE, DATA * PAGE, 2 * PAGE, ENTRY));
         IntegrityAction jump = new IntegrityAction.Enter(new Writer(1, ENTRY + 8, 0));
@@ -201,7 +204,8 @@ class IntegrityModelTest {
     }
 
     @Test
-    void requestsIgnoringModeAreCaughtByGi5AndGi6() {
+    @DisplayName("GI-5 GI-6 requests that ignore the mode are caught")
+    void requestsIgnoringModeAreCaught() {
         flaw = IntegrityModelFlaw.REQUESTS_IGNORE_MODE;
         registerAndEnter();
         apply(new IntegrityAction.Protect(DRIVER, 5 * PAGE, PAGE, 2));
