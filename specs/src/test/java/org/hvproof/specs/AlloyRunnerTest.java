@@ -144,11 +144,15 @@ class AlloyRunnerTest {
         Map<String, SpecCommand> commands = runner.parse(AlloyRunner.SPEC_DIR_IN_MODULE.resolve("tracing.als")).stream()
                 .collect(Collectors.toMap(SpecCommand::command, Function.identity()));
 
-        assertThat(commands.get("TRACE1_TracedWriteNotifiesOnce").claimIds()).containsExactly("TRACE-1");
-        assertThat(commands.get("TRACE2_UntracedWriteIsSilent").claimIds()).containsExactly("TRACE-2");
-        assertThat(commands.get("TRACE3_DoublyTracedPageKeepsNotifying").claimIds())
+        assertThat(commands.get("TRACE_1_oneNotificationPerTracedPage").claimIds())
+                .containsExactly("TRACE-1");
+        assertThat(commands.get("TRACE_2_untracedWriteIsSilent").claimIds()).containsExactly("TRACE-2");
+        assertThat(commands.get("TRACE_3_doublyTracedPageKeepsNotifying").claimIds())
                 .containsExactly("TRACE-3");
-        assertThat(commands.get("WriteBitMatchesTraces").claimIds()).containsExactly("TRACE-1", "TRACE-2");
+        assertThat(commands.get("TRACE_3_wrong_anyRemovalSilencesPage").claimIds())
+                .containsExactly("TRACE-3");
+        assertThat(commands.get("model_writeBitMatchesTraces").claimIds()).containsExactly("TRACE-1", "TRACE-2");
+        assertThat(commands.get("model_writeBitMatchesTraces_step").claimIds()).containsExactly("TRACE-1", "TRACE-2");
         assertThat(commands.values()).allSatisfy(c -> assertThat(c.claimIds()).isNotEmpty());
     }
 
