@@ -222,7 +222,7 @@ assert GI_1_entryOnlyAtEntryPoint {
       (v.mode' = Normal and Last.cause' = WrongEntry)
   }
 }
--- GI-1 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 check GI_1_entryOnlyAtEntryPoint for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
 -- GI-2: Outside integrity mode, every write to the driver's code or data pages alerts.
@@ -230,19 +230,19 @@ assert GI_2_driverPagesAlertOutsideIntegrityMode {
   always all v: Vcpu, p: driverPages | (guestWrite[v, p] and v.mode = Normal) implies
     (Last.cause' = DriverPage and Last.alertPage' = p)
 }
--- GI-2 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 check GI_2_driverPagesAlertOutsideIntegrityMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
 -- GI-3: Inside integrity mode, the driver's writes to its own data pages never alert.
 assert GI_3_ownDataQuietInIntegrityMode {
   always all v: Vcpu, p: Hv.data | (guestWrite[v, p] and v.mode = Integrity) implies no Last.cause'
 }
--- GI-3 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 check GI_3_ownDataQuietInIntegrityMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
 -- GI-4: A vCPU runs on the integrity view if and only if it is in integrity mode.
 assert GI_4_viewFollowsMode { always all v: Vcpu | v.view = IntegrityView iff v.mode = Integrity }
--- GI-4 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 check GI_4_viewFollowsMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
 -- GI-4: Every way out of integrity mode (exit, interrupt, fault) restores the protected view.
@@ -250,17 +250,22 @@ assert GI_4_exitsRestoreProtectedView {
   always all v: Vcpu | (v.mode = Integrity and v.mode' = Normal) implies
     (v.view' = ProtectedView and (exit[v] or interrupt[v] or fault[v]))
 }
--- GI-4 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 check GI_4_exitsRestoreProtectedView for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
+
+-- GI-4: Views follow modes in the initial state (the base case of the induction below).
+assert GI_4_viewFollowsMode_init { all v: Vcpu | v.view = IntegrityView iff v.mode = Integrity }
+-- Scope: 3 pages, 2 offsets, 4 addresses, 3 vCPUs, 1 step
+check GI_4_viewFollowsMode_init for 3 but 2 Offset, 4 Address, 3 Vcpu, 1 steps expect 0
 
 -- GI-4: Step preservation of viewFollowsMode: a state where views follow modes keeps that after
 -- any one step. Not a full induction (init is a fact, so pre-states are reachable ones); cheap
--- at 3 vCPUs. The init half is GI_4_viewFollowsMode's first state.
+-- at 3 vCPUs.
 assert GI_4_viewFollowsMode_step {
   always ((all v: Vcpu | v.view = IntegrityView iff v.mode = Integrity) implies
           after (all v: Vcpu | v.view = IntegrityView iff v.mode = Integrity))
 }
--- GI-4 scope: 3 pages, 2 offsets, 4 addresses, 3 vCPUs, 2 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 3 vCPUs, 2 steps
 check GI_4_viewFollowsMode_step for 3 but 2 Offset, 4 Address, 3 Vcpu, 2 steps expect 0
 
 -- GI-5: Protection requests take effect only from integrity mode; from elsewhere they change nothing and alert.
@@ -272,7 +277,7 @@ assert GI_5_requestsOnlyFromIntegrityMode {
       implies (Hv.prot' = Hv.prot and Last.cause' = RefusedRequest)
   }
 }
--- GI-5 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 check GI_5_requestsOnlyFromIntegrityMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
 -- GI-6: A protected page stays protected until removed by a request from integrity mode.
@@ -280,7 +285,7 @@ assert GI_6_protectionsPersist {
   always all p: Page, a: AlertAction | p -> a in Hv.prot implies
     (p -> a in Hv.prot' or some v: Vcpu | v.mode = Integrity and unprotect[v, p])
 }
--- GI-6 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 check GI_6_protectionsPersist for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
 -- GI-7: Inside integrity mode, a write to a protected page that is not the driver's own data still alerts with its action.
@@ -290,50 +295,50 @@ assert GI_7_otherProtectedPagesAlertInIntegrityMode {
     p in Hv.code implies Last.alertAction' = Block
   }
 }
--- GI-7 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 check GI_7_otherProtectedPagesAlertInIntegrityMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
 -- The entry guard under the flaw ENTRY_CHECKS_PAGE_ONLY (IntegrityImplFlaw, IntegrityModelFlaw):
 -- it compares only the caller's page with the entry point's page.
 pred enter_ENTRY_CHECKS_PAGE_ONLY[a: Address] { some Hv.entry and a.page = Hv.entry.page }
--- GI-1: A page-only entry check would admit only the registered entry point (false: kept to show GI-1 has teeth).
+-- GI-1: A page-only entry check would admit only the registered entry point (false: kept to show the claim has teeth).
 assert GI_1_wrong_pageOnlyEntryCheckAdmitsOnlyEntryPoint {
   always all a: Address | enter_ENTRY_CHECKS_PAGE_ONLY[a] implies a = Hv.entry
 }
--- GI-1 must fail: a page-only entry check admits a call from another offset of the entry page,
--- so GI-1's "only at the registered entry point" breaks under ENTRY_CHECKS_PAGE_ONLY.
--- GI-1 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 4 steps; expect 1
+-- Must fail, because a page-only entry check admits a call from another offset of the entry
+-- page, so "only at the registered entry point" breaks under ENTRY_CHECKS_PAGE_ONLY.
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 4 steps; expect 1
 check GI_1_wrong_pageOnlyEntryCheckAdmitsOnlyEntryPoint for 3 but 2 Offset, 4 Address, 2 Vcpu, 4 steps expect 1
 
 -- GI-5 A protect request from normal mode is refused with an alert.
--- GI-5 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 4 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 4 steps
 run GI_5_refusedProtect {
   eventually some v: Vcpu, p: Page, a: AlertAction | protect[v, p, a] and v.mode = Normal and some Hv.entry
 } for 3 but 2 Offset, 4 Address, 2 Vcpu, 4 steps expect 1
 
 -- GI-3 Integrity-mode work without an alert: the driver protects a page, then writes its own data.
--- GI-3 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 run GI_3_quietOwnDataWrite {
   eventually some v: Vcpu, p: Page | guestWrite[v, p] and v.mode = Integrity and p in Hv.data and some Hv.prot
 } for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
 
 -- GI-1 A call from a wrong address alerts, while another vCPU is in integrity mode.
--- GI-1 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 5 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 5 steps
 run GI_1_wrongOffsetEntryAlert {
   eventually some v: Vcpu, a: Address | enter[v, a] and a.page = Hv.entry.page and a != Hv.entry
     and some (Vcpu - v) & mode.Integrity
 } for 3 but 2 Offset, 4 Address, 2 Vcpu, 5 steps expect 1
 
 -- GI-7 In integrity mode a write to a requested protection still alerts.
--- GI-7 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 run GI_7_protectedPageAlertInIntegrityMode {
   eventually some v: Vcpu, p: Page | guestWrite[v, p] and v.mode = Integrity and Last.cause' = ProtectedPage
 } for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
 
 -- GI-4 An interrupt takes a vCPU out of integrity mode.
--- GI-4 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 4 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 4 steps
 run GI_4_interruptLeavesIntegrity { eventually some v: Vcpu | interrupt[v] } for 3 but 2 Offset, 4 Address, 2 Vcpu, 4 steps expect 1
 
 -- GI-6 A protection is removed from integrity mode.
--- GI-6 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 run GI_6_honouredUnprotect { eventually some v: Vcpu, p: Page | unprotect[v, p] and Last.ok' = v } for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
