@@ -3,7 +3,7 @@ package org.hvproof.properties;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.hvproof.impl.domains.DomainImplFlaw;
+import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.interrupts.InterruptImplFlaw;
 import org.hvproof.impl.tracing.TracingFlaw;
@@ -59,7 +59,7 @@ public final class Mechanisms {
                     IntegrityImplFlaw.class,
                     InvariantSet.empty("integrity")),
             new Mechanism(
-                    "domains", List.of(DomainsProperties.class), DomainImplFlaw.class, InvariantSet.empty("domains")),
+                    "domains", List.of(DomainsProperties.class), DomainsImplFlaw.class, InvariantSet.empty("domains")),
             new Mechanism(
                     "interrupts",
                     List.of(InterruptsProperties.class),

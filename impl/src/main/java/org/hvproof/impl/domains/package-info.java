@@ -9,9 +9,9 @@
  * together; the exit gate, an interrupt and an exception switch both back, and the secure register
  * file is saved and cleared before the root's handler runs, so nothing of the secure domain
  * reaches the root. {@link org.hvproof.impl.domains.DomainsSystem} boots such a guest and plays
- * {@link org.hvproof.impl.domains.DomainAction}s on it through the MMU;
+ * {@link org.hvproof.impl.domains.DomainsSystemAction}s on it through the MMU;
  * {@link org.hvproof.impl.domains.DomainsAbstraction} maps it to the model's state.
- * {@link org.hvproof.impl.domains.DomainImplFlaw} holds the deliberately broken variants the
+ * {@link org.hvproof.impl.domains.DomainsImplFlaw} holds the deliberately broken variants the
  * properties must catch.
  */
 package org.hvproof.impl.domains;

@@ -10,7 +10,7 @@
  * only at a registered gate, switching both pointers together; anywhere else it faults and
  * changes nothing. Gate exit and an interrupt during secure code clear the register and switch
  * both pointers back. {@link org.hvproof.model.domains.RootView} and
- * {@link org.hvproof.model.domains.LowEquivalence} state "two runs that differ only in a secure
+ * {@link org.hvproof.model.domains.DomainsLowEquivalence} state "two runs that differ only in a secure
  * domain's memory and registers look the same to the root domain".
  *
  * <p>Left out: multi-level tables, permission bits, offsets, TLBs, shared memory between

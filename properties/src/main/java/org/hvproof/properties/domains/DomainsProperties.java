@@ -1,7 +1,7 @@
 package org.hvproof.properties.domains;
 
-import org.hvproof.impl.domains.DomainImplFlaw;
-import org.hvproof.model.domains.Invariants;
+import org.hvproof.impl.domains.DomainsImplFlaw;
+import org.hvproof.model.domains.DomainsInvariants;
 import org.hvproof.propcheck.Action;
 import org.hvproof.propcheck.Context;
 import org.hvproof.propcheck.StatefulProperty;
@@ -10,7 +10,7 @@ import org.hvproof.properties.Claim;
 /**
  * The PD claims over generated traces. Each single-run property runs the machine and the model in
  * lockstep and checks, after every machine action, the claim's own invariants (the model's
- * {@link Invariants}, named as in {@code domains.als}) on the machine's step read through the
+ * {@link DomainsInvariants}, named as in {@code domains.als}) on the machine's step read through the
  * abstraction function, then refinement. The two-run property checks confidentiality directly:
  * two guests that differ only in a secure domain's memory and registers look the same to the root
  * domain after every action. Coverage minimums fail a property whose traces do not reach the
@@ -29,32 +29,32 @@ public final class DomainsProperties {
     /** PD-1: no root access reaches a secure frame; a secure domain reaches only its own frames. */
     @Claim("PD-1")
     public static StatefulProperty<DomainsTrace> isolation() {
-        return isolation(DomainImplFlaw.NONE);
+        return isolation(DomainsImplFlaw.NONE);
     }
 
     /** PD-1 against a given hypervisor, so tests can show a flawed one is caught. */
-    public static StatefulProperty<DomainsTrace> isolation(DomainImplFlaw flaw) {
+    public static StatefulProperty<DomainsTrace> isolation(DomainsImplFlaw flaw) {
         return base("PD-1 no access from the root reaches a secure frame", flaw)
                 .assertion("PD-1 isolation", t -> {
-                    t.checkStates(Invariants::pd1Isolation);
+                    t.checkStates(DomainsInvariants::pd1Isolation);
                     t.checkRootTouchedNoSecureFrame();
                 })
                 .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
-                .cover(50, DomainsTrace.Labels.HOSTILE_MAPPING)
-                .cover(COVER_UPPER, DomainsTrace.Labels.HOSTILE_UPPER_LEVEL_WALKED)
-                .cover(35, DomainsTrace.Labels.ROOT_ACCESS_TO_SECURE_REFUSED)
-                .cover(70, DomainsTrace.Labels.GATE_ENTRY);
+                .cover(50, DomainsLabels.HOSTILE_MAPPING)
+                .cover(COVER_UPPER, DomainsLabels.HOSTILE_UPPER_LEVEL_WALKED)
+                .cover(35, DomainsLabels.ROOT_ACCESS_TO_SECURE_REFUSED)
+                .cover(70, DomainsLabels.GATE_ENTRY);
     }
 
     /** PD-1 (two runs): guests differing only in a secure domain's memory and registers look the same to the root. */
     @Claim("PD-1")
     public static StatefulProperty<DomainsTwoRuns> rootSeesNothingSecure() {
-        return rootSeesNothingSecure(DomainImplFlaw.NONE);
+        return rootSeesNothingSecure(DomainsImplFlaw.NONE);
     }
 
     /** PD-1 two-run against a given hypervisor. */
-    public static StatefulProperty<DomainsTwoRuns> rootSeesNothingSecure(DomainImplFlaw flaw) {
-        String suffix = flaw == DomainImplFlaw.NONE ? "" : " [flaw " + flaw + "]";
+    public static StatefulProperty<DomainsTwoRuns> rootSeesNothingSecure(DomainsImplFlaw flaw) {
+        String suffix = flaw == DomainsImplFlaw.NONE ? "" : " [flaw " + flaw + "]";
         return StatefulProperty.<DomainsTwoRuns>named(
                         "PD-1 two runs differing only in secure contents look the same to the root" + suffix)
                 .initial(() -> new DomainsTwoRuns(flaw))
@@ -64,73 +64,75 @@ public final class DomainsProperties {
                 .steps(STEPS)
                 .tries(TRIES)
                 .describeState(DomainsTwoRuns::describe)
-                .cover(55, DomainsTrace.Labels.EVENT_IN_SECURE_CODE)
-                .cover(35, DomainsTrace.Labels.EVENT_AT_GATE_ENTRY)
-                .cover(45, DomainsTrace.Labels.RESUMED)
-                .cover(35, DomainsTrace.Labels.SECURE_READ)
-                .cover(40, DomainsTrace.Labels.EXIT);
+                .cover(55, DomainsLabels.EVENT_IN_SECURE_CODE)
+                .cover(35, DomainsLabels.EVENT_AT_GATE_ENTRY)
+                .cover(45, DomainsLabels.RESUMED)
+                .cover(35, DomainsLabels.SECURE_READ)
+                .cover(40, DomainsLabels.EXIT);
     }
 
     /** PD-2: secure code runs on its own tables and NPT; the two pointers switch together, never one alone. */
     @Claim("PD-2")
     public static StatefulProperty<DomainsTrace> pointersSwitchTogether() {
-        return pointersSwitchTogether(DomainImplFlaw.NONE);
+        return pointersSwitchTogether(DomainsImplFlaw.NONE);
     }
 
     /** PD-2 against a given hypervisor. */
-    public static StatefulProperty<DomainsTrace> pointersSwitchTogether(DomainImplFlaw flaw) {
+    public static StatefulProperty<DomainsTrace> pointersSwitchTogether(DomainsImplFlaw flaw) {
         return base("PD-2 the page-table and nested page-table pointers switch together", flaw)
-                .assertion("PD-2 pointersMatchDomain", t -> t.checkStates(Invariants::pd2PointersMatchDomain))
+                .assertion("PD-2 pointersMatchDomain", t -> t.checkStates(DomainsInvariants::pd2PointersMatchDomain))
                 .assertion(
                         "PD-2 switchTogether",
-                        t -> t.checkSteps((before, action, step) -> Invariants.pd2SwitchTogether(before, step)))
+                        t -> t.checkSteps((before, action, step) -> DomainsInvariants.pd2SwitchTogether(before, step)))
                 .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
-                .cover(70, DomainsTrace.Labels.GATE_ENTRY)
-                .cover(40, DomainsTrace.Labels.EXIT)
-                .cover(55, DomainsTrace.Labels.EVENT_IN_SECURE_CODE)
-                .cover(35, DomainsTrace.Labels.EVENT_AT_GATE_ENTRY);
+                .cover(70, DomainsLabels.GATE_ENTRY)
+                .cover(40, DomainsLabels.EXIT)
+                .cover(55, DomainsLabels.EVENT_IN_SECURE_CODE)
+                .cover(35, DomainsLabels.EVENT_AT_GATE_ENTRY);
     }
 
     /** PD-3: the root cannot modify a secure domain's page tables, code or data. */
     @Claim("PD-3")
     public static StatefulProperty<DomainsTrace> rootCannotModifySecure() {
-        return rootCannotModifySecure(DomainImplFlaw.NONE);
+        return rootCannotModifySecure(DomainsImplFlaw.NONE);
     }
 
     /** PD-3 against a given hypervisor. */
-    public static StatefulProperty<DomainsTrace> rootCannotModifySecure(DomainImplFlaw flaw) {
+    public static StatefulProperty<DomainsTrace> rootCannotModifySecure(DomainsImplFlaw flaw) {
         return base("PD-3 the root cannot modify secure page tables, code or data", flaw)
-                .assertion("PD-3 rootCannotModifySecure", t -> t.checkSteps(Invariants::pd3RootCannotModifySecure))
+                .assertion(
+                        "PD-3 rootCannotModifySecure", t -> t.checkSteps(DomainsInvariants::pd3RootCannotModifySecure))
                 .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
-                .cover(35, DomainsTrace.Labels.ROOT_ACCESS_TO_SECURE_REFUSED)
-                .cover(35, DomainsTrace.Labels.SECURE_WRITE)
-                .cover(COVER_UPPER, DomainsTrace.Labels.HOSTILE_UPPER_LEVEL_WALKED);
+                .cover(35, DomainsLabels.ROOT_ACCESS_TO_SECURE_REFUSED)
+                .cover(35, DomainsLabels.SECURE_WRITE)
+                .cover(COVER_UPPER, DomainsLabels.HOSTILE_UPPER_LEVEL_WALKED);
     }
 
     /** PD-4: control enters or leaves a secure domain only through gates, exit and events; other jumps fault and change nothing. */
     @Claim("PD-4")
     public static StatefulProperty<DomainsTrace> gatesOnly() {
-        return gatesOnly(DomainImplFlaw.NONE);
+        return gatesOnly(DomainsImplFlaw.NONE);
     }
 
     /** PD-4 against a given hypervisor. */
-    public static StatefulProperty<DomainsTrace> gatesOnly(DomainImplFlaw flaw) {
+    public static StatefulProperty<DomainsTrace> gatesOnly(DomainsImplFlaw flaw) {
         return base("PD-4 control crosses domains only through registered gates", flaw)
                 .assertion(
                         "PD-4 gatesOnly",
-                        t -> t.checkSteps((before, action, step) -> Invariants.pd4GatesOnly(before, action, step)))
+                        t -> t.checkSteps(
+                                (before, action, step) -> DomainsInvariants.pd4GatesOnly(before, action, step)))
                 .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
-                .cover(70, DomainsTrace.Labels.GATE_ENTRY)
-                .cover(55, DomainsTrace.Labels.REFUSED_JUMP)
-                .cover(20, DomainsTrace.Labels.REFUSED_GATE_PLUS_ONE)
-                .cover(40, DomainsTrace.Labels.EXIT)
-                .cover(55, DomainsTrace.Labels.EVENT_IN_SECURE_CODE)
-                .cover(30, DomainsTrace.Labels.STORM);
+                .cover(70, DomainsLabels.GATE_ENTRY)
+                .cover(55, DomainsLabels.REFUSED_JUMP)
+                .cover(20, DomainsLabels.REFUSED_GATE_PLUS_ONE)
+                .cover(40, DomainsLabels.EXIT)
+                .cover(55, DomainsLabels.EVENT_IN_SECURE_CODE)
+                .cover(30, DomainsLabels.STORM);
     }
 
     /** The common single-run trace: machine with {@code flaw} and model in lockstep; checks are added by each claim. */
-    private static StatefulProperty<DomainsTrace> base(String name, DomainImplFlaw flaw) {
-        String suffix = flaw == DomainImplFlaw.NONE ? "" : " [flaw " + flaw + "]";
+    private static StatefulProperty<DomainsTrace> base(String name, DomainsImplFlaw flaw) {
+        String suffix = flaw == DomainsImplFlaw.NONE ? "" : " [flaw " + flaw + "]";
         return StatefulProperty.<DomainsTrace>named(name + suffix)
                 .initial(() -> new DomainsTrace(flaw))
                 .actions(t -> DomainsActions.next(t.state()).map(DomainsProperties::step))

@@ -1,15 +1,15 @@
 package org.hvproof.properties.domains;
 
 import java.util.List;
-import org.hvproof.impl.domains.DomainAction;
-import org.hvproof.impl.domains.DomainImplFlaw;
+import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.domains.DomainsSystem;
-import org.hvproof.model.domains.Invariants;
-import org.hvproof.model.domains.LowEquivalence;
-import org.hvproof.model.domains.Observation;
+import org.hvproof.impl.domains.DomainsSystemAction;
+import org.hvproof.model.domains.DomainsInvariants;
+import org.hvproof.model.domains.DomainsLowEquivalence;
+import org.hvproof.model.domains.DomainsObservation;
+import org.hvproof.model.domains.DomainsState;
+import org.hvproof.model.domains.DomainsStep;
 import org.hvproof.model.domains.RootView;
-import org.hvproof.model.domains.State;
-import org.hvproof.model.domains.Step;
 import org.hvproof.propcheck.Context;
 
 /**
@@ -18,7 +18,7 @@ import org.hvproof.propcheck.Context;
  * the root domain's whole view of each run must be equal: the observations of root code and every
  * return to it, every register of every vCPU running root code, and every byte of every page the
  * root's nested page table maps ({@link DomainsSystem#rootView()}); and the two abstract states
- * must stay low-equivalent with equal model root views ({@link Invariants#pd1RootSeesNothingSecure}).
+ * must stay low-equivalent with equal model root views ({@link DomainsInvariants#pd1RootSeesNothingSecure}).
  */
 public final class DomainsTwoRuns {
     /** The two secrets the runs differ in. */
@@ -29,13 +29,13 @@ public final class DomainsTwoRuns {
     private final DomainsSystem a;
     private final DomainsSystem b;
     private final boolean[] leftByEvent;
-    private State stateA;
-    private State stateB;
+    private DomainsState stateA;
+    private DomainsState stateB;
     private String violation;
     private int steps;
 
     /** Boots both runs under the hypervisor with {@code flaw}. */
-    public DomainsTwoRuns(DomainImplFlaw flaw) {
+    public DomainsTwoRuns(DomainsImplFlaw flaw) {
         this.a = new DomainsSystem(DomainsActions.LAYOUT, SECRET_A, flaw);
         this.b = new DomainsSystem(DomainsActions.LAYOUT, SECRET_B, flaw);
         this.stateA = a.abstractState();
@@ -44,7 +44,7 @@ public final class DomainsTwoRuns {
     }
 
     /** Run A's abstract state: the generator draws from it. */
-    public State state() {
+    public DomainsState state() {
         return stateA;
     }
 
@@ -57,26 +57,26 @@ public final class DomainsTwoRuns {
         if (steps > 0) {
             return;
         }
-        if (!LowEquivalence.reflexiveOn(stateA) || !LowEquivalence.reflexiveOn(stateB)) {
+        if (!DomainsLowEquivalence.reflexiveOn(stateA) || !DomainsLowEquivalence.reflexiveOn(stateB)) {
             throw new AssertionError("low-equivalence is not reflexive on the booted guest");
         }
-        if (!LowEquivalence.equivalent(stateA, stateB)) {
+        if (!DomainsLowEquivalence.equivalent(stateA, stateB)) {
             throw new AssertionError("low-equivalence does not relate two guests that differ only in secure contents");
         }
         if (stateA.frames().equals(stateB.frames())) {
             throw new AssertionError("the two runs hold the same secure contents: the property would be vacuous");
         }
-        if (!LowEquivalence.relatesDifferentSecureContents(SECRET_A, SECRET_B)) {
+        if (!DomainsLowEquivalence.relatesDifferentSecureContents(SECRET_A, SECRET_B)) {
             throw new AssertionError("the model's low-equivalence fails its own non-vacuity example");
         }
     }
 
     /** Runs one generated step on both runs and compares what the root domain sees after every action. */
     void apply(DomainsActions.Step step, Context ctx) {
-        for (DomainAction action : step.actions()) {
-            State beforeA = stateA;
-            List<Observation> seenA = a.apply(action);
-            List<Observation> seenB = b.apply(action);
+        for (DomainsSystemAction action : step.actions()) {
+            DomainsState beforeA = stateA;
+            List<DomainsObservation> seenA = a.apply(action);
+            List<DomainsObservation> seenB = b.apply(action);
             stateA = a.abstractState();
             stateB = b.abstractState();
             steps++;
@@ -84,8 +84,8 @@ public final class DomainsTwoRuns {
             if (violation != null) {
                 continue;
             }
-            Step stepA = new Step(stateA, seenA);
-            Step stepB = new Step(stateB, seenB);
+            DomainsStep stepA = new DomainsStep(stateA, seenA);
+            DomainsStep stepB = new DomainsStep(stateB, seenB);
             if (!RootView.of(stepA).events().equals(RootView.of(stepB).events())) {
                 violation = "after [" + action + "] root code saw "
                         + RootView.of(stepA).events() + " in run A but "
@@ -97,7 +97,7 @@ public final class DomainsTwoRuns {
                                 ? ""
                                 : "\n  and root-mapped memory differs");
             } else {
-                var r = Invariants.pd1RootSeesNothingSecure(stepA, stepB);
+                var r = DomainsInvariants.pd1RootSeesNothingSecure(stepA, stepB);
                 if (!r.holds()) {
                     violation = "after [" + action + "] " + r.detail();
                 }

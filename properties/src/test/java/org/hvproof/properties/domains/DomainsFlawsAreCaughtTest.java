@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.hvproof.impl.domains.DomainImplFlaw;
+import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.PropertyResult;
 import org.hvproof.propcheck.Settings;
@@ -24,34 +24,34 @@ class DomainsFlawsAreCaughtTest {
     private static final String REFINEMENT = "refinement: machine and model agree";
 
     static Stream<Arguments> flaws() {
-        Function<DomainImplFlaw, Property> pd1 = DomainsProperties::isolation;
-        Function<DomainImplFlaw, Property> pd1TwoRuns = DomainsProperties::rootSeesNothingSecure;
-        Function<DomainImplFlaw, Property> pd2 = DomainsProperties::pointersSwitchTogether;
-        Function<DomainImplFlaw, Property> pd3 = DomainsProperties::rootCannotModifySecure;
-        Function<DomainImplFlaw, Property> pd4 = DomainsProperties::gatesOnly;
+        Function<DomainsImplFlaw, Property> pd1 = DomainsProperties::isolation;
+        Function<DomainsImplFlaw, Property> pd1TwoRuns = DomainsProperties::rootSeesNothingSecure;
+        Function<DomainsImplFlaw, Property> pd2 = DomainsProperties::pointersSwitchTogether;
+        Function<DomainsImplFlaw, Property> pd3 = DomainsProperties::rootCannotModifySecure;
+        Function<DomainsImplFlaw, Property> pd4 = DomainsProperties::gatesOnly;
         return Stream.of(
                 // A set-up bug: the booted machine is not the model's initial state, so refinement
                 // fails before the first action (it used to take PD-1 one step, PD-3 two).
-                Arguments.of(DomainImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT, "PD-1", REFINEMENT, pd1, 0),
-                Arguments.of(DomainImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT, "PD-3", REFINEMENT, pd3, 0),
-                Arguments.of(DomainImplFlaw.SWITCH_ONLY_GUEST_PT_ROOT, "PD-2", "PD-2 pointersMatchDomain", pd2, 1),
-                Arguments.of(DomainImplFlaw.GATE_CHECK_ACCEPTS_NEXT_ADDRESS, "PD-4", "PD-4 gatesOnly", pd4, 1),
+                Arguments.of(DomainsImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT, "PD-1", REFINEMENT, pd1, 0),
+                Arguments.of(DomainsImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT, "PD-3", REFINEMENT, pd3, 0),
+                Arguments.of(DomainsImplFlaw.SWITCH_ONLY_GUEST_PT_ROOT, "PD-2", "PD-2 pointersMatchDomain", pd2, 1),
+                Arguments.of(DomainsImplFlaw.GATE_CHECK_ACCEPTS_NEXT_ADDRESS, "PD-4", "PD-4 gatesOnly", pd4, 1),
                 Arguments.of(
-                        DomainImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT,
+                        DomainsImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT,
                         "PD-1",
                         "PD-1 rootSeesNothingSecure",
                         pd1TwoRuns,
                         2),
-                Arguments.of(DomainImplFlaw.NPT_CHECK_ONLY_AT_LEAF, "PD-1", "PD-1 isolation", pd1, 1));
+                Arguments.of(DomainsImplFlaw.NPT_CHECK_ONLY_AT_LEAF, "PD-1", "PD-1 isolation", pd1, 1));
     }
 
     @ParameterizedTest(name = "{0} is caught by {1}")
     @MethodSource("flaws")
     void aFlawedDomainHypervisorFailsItsClaimWithAShortTrace(
-            DomainImplFlaw flaw,
+            DomainsImplFlaw flaw,
             String claim,
             String check,
-            Function<DomainImplFlaw, Property> property,
+            Function<DomainsImplFlaw, Property> property,
             int maxSteps) {
         PropertyResult r =
                 property.apply(flaw).run(Settings.none().withSeed(20261125L).withQuiet(true));
@@ -69,15 +69,15 @@ class DomainsFlawsAreCaughtTest {
 
     @ParameterizedTest(name = "{0} passes every single-run check")
     @MethodSource("registerLeakOnly")
-    void theRegisterLeakNeedsTwoRuns(Function<DomainImplFlaw, Property> property) {
-        PropertyResult r = property.apply(DomainImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT)
+    void theRegisterLeakNeedsTwoRuns(Function<DomainsImplFlaw, Property> property) {
+        PropertyResult r = property.apply(DomainsImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT)
                 .run(Settings.none().withSeed(7L).withTries(150).withQuiet(true));
         assertThat(r.failed() && !r.failedCheck().startsWith("coverage"))
                 .as("%s", r.report())
                 .isFalse();
     }
 
-    static Stream<Function<DomainImplFlaw, Property>> registerLeakOnly() {
+    static Stream<Function<DomainsImplFlaw, Property>> registerLeakOnly() {
         return Stream.of(
                 DomainsProperties::isolation,
                 DomainsProperties::pointersSwitchTogether,

@@ -1,5 +1,6 @@
 package org.hvproof.model.domains;
 
+import java.util.HashSet;
 import java.util.Objects;
 import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.domains.Ids.DomainId;
@@ -7,14 +8,14 @@ import org.hvproof.model.domains.Ids.Frame;
 import org.hvproof.model.domains.Ids.GuestPage;
 
 /** The PD claims as small named checks on a state, a step, or two steps of two runs. */
-public final class Invariants {
-    private Invariants() {}
+public final class DomainsInvariants {
+    private DomainsInvariants() {}
 
     /** PD-1: root reaches no secure frame; a secure domain reaches only its own frames. */
-    public static ClaimCheck pd1Isolation(State s) {
+    public static ClaimCheck pd1Isolation(DomainsState s) {
         for (int i = 0; i < s.vcpus().size(); i++) {
-            VCpu c = s.vcpus().get(i);
-            var reach = new java.util.HashSet<>(s.reach(c));
+            DomainsVCpu c = s.vcpus().get(i);
+            var reach = new HashSet<>(s.reach(c));
             if (c.domain().isRoot()) {
                 reach.retainAll(s.secureFrames());
                 if (!reach.isEmpty()) {
@@ -32,8 +33,8 @@ public final class Invariants {
     }
 
     /** PD-1 (two runs): the same action on two low-equivalent states gives equal root views and low-equivalent states. */
-    public static ClaimCheck pd1RootSeesNothingSecure(Step a, Step b) {
-        if (!LowEquivalence.viewsEqual(a, b)) {
+    public static ClaimCheck pd1RootSeesNothingSecure(DomainsStep a, DomainsStep b) {
+        if (!DomainsLowEquivalence.viewsEqual(a, b)) {
             return ClaimCheck.violated(
                     "PD-1",
                     "root sees nothing secure",
@@ -43,14 +44,14 @@ public final class Invariants {
         return ClaimCheck.of(
                 "PD-1",
                 "root sees nothing secure",
-                LowEquivalence.equivalent(a.next(), b.next()),
+                DomainsLowEquivalence.equivalent(a.next(), b.next()),
                 "views agree but the states are no longer low-equivalent");
     }
 
     /** PD-2 (state): the NPT pointer is the current domain's; secure code runs on its own page tables. */
-    public static ClaimCheck pd2PointersMatchDomain(State s) {
+    public static ClaimCheck pd2PointersMatchDomain(DomainsState s) {
         for (int i = 0; i < s.vcpus().size(); i++) {
-            VCpu c = s.vcpus().get(i);
+            DomainsVCpu c = s.vcpus().get(i);
             boolean ok = c.nptOf().equals(c.domain())
                     && (c.domain().isRoot()
                             ? c.saved() == null
@@ -67,10 +68,10 @@ public final class Invariants {
      * its page-table root; leaving: root's NPT and the saved root pointer) in the same step, and
      * the NPT pointer never changes without a domain change.
      */
-    public static ClaimCheck pd2SwitchTogether(State before, Step step) {
+    public static ClaimCheck pd2SwitchTogether(DomainsState before, DomainsStep step) {
         for (int i = 0; i < before.vcpus().size(); i++) {
-            VCpu x = before.vcpus().get(i);
-            VCpu y = step.next().vcpus().get(i);
+            DomainsVCpu x = before.vcpus().get(i);
+            DomainsVCpu y = step.next().vcpus().get(i);
             boolean domainChanged = !x.domain().equals(y.domain());
             boolean nptChanged = !x.nptOf().equals(y.nptOf());
             boolean ok = domainChanged == nptChanged;
@@ -91,7 +92,7 @@ public final class Invariants {
     }
 
     /** PD-3: a secure frame changes only by code of its own domain. */
-    public static ClaimCheck pd3RootCannotModifySecure(State before, Action action, Step step) {
+    public static ClaimCheck pd3RootCannotModifySecure(DomainsState before, DomainsAction action, DomainsStep step) {
         for (Domain d : before.domains().values()) {
             if (d.id().isRoot()) {
                 continue;
@@ -114,22 +115,22 @@ public final class Invariants {
     }
 
     /** PD-4: domains change only by a jump to a registered gate, an exit or an interrupt; other jumps fault and change nothing. */
-    public static ClaimCheck pd4GatesOnly(State before, Action action, Step step) {
+    public static ClaimCheck pd4GatesOnly(DomainsState before, DomainsAction action, DomainsStep step) {
         for (int i = 0; i < before.vcpus().size(); i++) {
-            VCpu x = before.vcpus().get(i);
-            VCpu y = step.next().vcpus().get(i);
+            DomainsVCpu x = before.vcpus().get(i);
+            DomainsVCpu y = step.next().vcpus().get(i);
             if (x.domain().equals(y.domain())) {
                 continue;
             }
             boolean ok;
             if (x.domain().isRoot()) {
-                ok = action instanceof Action.Jump j
+                ok = action instanceof DomainsAction.Jump j
                         && j.vcpu() == i
                         && before.domains().get(y.domain()).gates().contains(j.target());
             } else {
                 ok = y.domain().equals(DomainId.ROOT)
                         && action.vcpu() == i
-                        && (action instanceof Action.ExitGate || action instanceof Action.Interrupt);
+                        && (action instanceof DomainsAction.ExitGate || action instanceof DomainsAction.Interrupt);
             }
             if (!ok) {
                 return ClaimCheck.violated(
@@ -138,14 +139,14 @@ public final class Invariants {
                         "vCPU " + i + " moved " + x.domain() + " -> " + y.domain() + " by " + action);
             }
         }
-        if (action instanceof Action.Jump j
+        if (action instanceof DomainsAction.Jump j
                 && j.vcpu() >= 0
                 && j.vcpu() < before.vcpus().size()
                 && before.vcpus().get(j.vcpu()).domain().isRoot()) {
             Domain owner = before.secureOwnerOf(j.target());
             if (owner != null && !owner.gates().contains(j.target())) {
                 boolean refused = before.vcpus().equals(step.next().vcpus())
-                        && step.observations().stream().anyMatch(o -> o instanceof Observation.Fault);
+                        && step.observations().stream().anyMatch(o -> o instanceof DomainsObservation.Fault);
                 return ClaimCheck.of(
                         "PD-4", "gates only", refused, "jump to non-gate " + j.target() + " was not refused");
             }

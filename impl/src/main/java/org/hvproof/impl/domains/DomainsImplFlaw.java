@@ -7,7 +7,7 @@ package org.hvproof.impl.domains;
  * and {@link DomainsSystem}. The property suite must catch every one with the property of the
  * claim it breaks.
  */
-public enum DomainImplFlaw {
+public enum DomainsImplFlaw {
     /** The correct mechanism. */
     NONE,
     /** Set-up forgets to unmap one secure frame from the root NPT: root page 15 still reaches a secure data frame (PD-1, PD-3). */
