@@ -9,6 +9,7 @@ import org.hvproof.impl.interrupts.InterruptImplFlaw;
 import org.hvproof.impl.tracing.TracingFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.InvariantSet;
+import org.hvproof.model.domains.DomainsInvariants;
 import org.hvproof.properties.domains.DomainsProperties;
 import org.hvproof.properties.integrity.IntegrityProperties;
 import org.hvproof.properties.interrupts.InterruptsProperties;
@@ -58,8 +59,7 @@ public final class Mechanisms {
                     List.of(IntegrityProperties.class),
                     IntegrityImplFlaw.class,
                     InvariantSet.empty("integrity")),
-            new Mechanism(
-                    "domains", List.of(DomainsProperties.class), DomainsImplFlaw.class, InvariantSet.empty("domains")),
+            new Mechanism("domains", List.of(DomainsProperties.class), DomainsImplFlaw.class, DomainsInvariants.ALL),
             new Mechanism(
                     "interrupts",
                     List.of(InterruptsProperties.class),

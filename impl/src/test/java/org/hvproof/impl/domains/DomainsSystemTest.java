@@ -126,7 +126,7 @@ class DomainsSystemTest {
                 .isEmpty();
         assertThat(system.apply(new DomainsSystemAction.Read(0, 2)))
                 .containsExactly(new Fault(0, ROOT, FaultKind.NOT_MAPPED));
-        assertThat(DomainsInvariants.pd1Isolation(system.abstractState()).holds())
+        assertThat(DomainsInvariants.ISOLATION.check(system.abstractState()).holds())
                 .isTrue();
     }
 
@@ -159,8 +159,8 @@ class DomainsSystemTest {
     @Test
     void theAbstractionOfTheBootedGuestSatisfiesEveryStateInvariant() {
         DomainsState s = system.abstractState();
-        assertThat(DomainsInvariants.pd1Isolation(s).holds()).isTrue();
-        assertThat(DomainsInvariants.pd2PointersMatchDomain(s).holds()).isTrue();
+        assertThat(DomainsInvariants.ISOLATION.check(s).holds()).isTrue();
+        assertThat(DomainsInvariants.POINTERS_MATCH_DOMAIN.check(s).holds()).isTrue();
         assertThat(s.secureFrames()).hasSize(8);
     }
 

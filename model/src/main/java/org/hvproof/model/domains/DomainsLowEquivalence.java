@@ -35,11 +35,6 @@ public final class DomainsLowEquivalence {
         return true;
     }
 
-    /** The two steps look the same to the root domain. */
-    public static boolean viewsEqual(DomainsStep a, DomainsStep b) {
-        return RootView.of(a).equals(RootView.of(b));
-    }
-
     /** Serval's check, part one: reflexive on this state. */
     public static boolean reflexiveOn(DomainsState s) {
         return equivalent(s, s);

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.domains.Ids.Frame;
 
 /**
@@ -22,14 +23,14 @@ public record RootView(List<DomainsObservation> events, Map<Frame, FrameContent>
     }
 
     /** The root domain's view of one step. */
-    public static RootView of(DomainsStep step) {
+    public static RootView of(Transition<DomainsState, DomainsAction, DomainsObservation> step) {
         List<DomainsObservation> events = new ArrayList<>();
         for (DomainsObservation o : step.observations()) {
             if (o.domain().isRoot() || o instanceof DomainsObservation.Returned) {
                 events.add(o);
             }
         }
-        return new RootView(events, rootFrames(step.next()), vcpus(step.next()));
+        return new RootView(events, rootFrames(step.after()), vcpus(step.after()));
     }
 
     static Map<Frame, FrameContent> rootFrames(DomainsState s) {

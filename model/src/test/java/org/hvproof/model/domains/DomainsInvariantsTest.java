@@ -1,6 +1,7 @@
 package org.hvproof.model.domains;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.hvproof.model.common.ClaimCheck;
+import org.hvproof.model.common.TransitionPair;
 import org.hvproof.model.domains.DomainsAction.ExitGate;
 import org.hvproof.model.domains.DomainsAction.Jump;
 import org.hvproof.model.domains.DomainsAction.Read;
@@ -28,12 +30,13 @@ class DomainsInvariantsTest {
             DomainsStep sa = DomainsModel.step(a, action, flaws);
             DomainsStep sb = DomainsModel.step(b, action, flaws);
             for (ClaimCheck r : List.of(
-                    DomainsInvariants.pd1Isolation(sa.next()),
-                    DomainsInvariants.pd1RootSeesNothingSecure(sa, sb),
-                    DomainsInvariants.pd2PointersMatchDomain(sa.next()),
-                    DomainsInvariants.pd2SwitchTogether(a, sa),
-                    DomainsInvariants.pd3RootCannotModifySecure(a, action, sa),
-                    DomainsInvariants.pd4GatesOnly(a, action, sa))) {
+                    DomainsInvariants.ISOLATION.check(sa.next()),
+                    DomainsInvariants.ROOT_SEES_NOTHING_SECURE.check(
+                            new TransitionPair<>(sa.from(a, action), sb.from(b, action))),
+                    DomainsInvariants.POINTERS_MATCH_DOMAIN.check(sa.next()),
+                    DomainsInvariants.SWITCH_TOGETHER.check(sa.from(a, action)),
+                    DomainsInvariants.ROOT_CANNOT_MODIFY_SECURE.check(sa.from(a, action)),
+                    DomainsInvariants.GATES_ONLY.check(sa.from(a, action)))) {
                 if (!r.holds()) {
                     return r;
                 }
@@ -42,6 +45,25 @@ class DomainsInvariantsTest {
             b = sb.next();
         }
         return null;
+    }
+
+    @Test
+    void everyClaimHasItsNamedInvariantsAndAViolationNamesClaimAndInvariant() {
+        assertThat(DomainsInvariants.ALL.labels())
+                .containsExactly(
+                        "PD-1 isolation",
+                        "PD-2 pointersMatchDomain",
+                        "PD-2 switchTogether",
+                        "PD-3 rootCannotModifySecure",
+                        "PD-4 gatesOnly",
+                        "PD-1 rootSeesNothingSecure");
+        assertThat(DomainsInvariants.ALL.claims()).containsExactlyInAnyOrder("PD-1", "PD-2", "PD-3", "PD-4");
+        DomainsState s = DomainsState.example(1, 1, 9000);
+        DomainsAction jump = new Jump(0, new GuestPage(17));
+        DomainsStep flawed = DomainsModel.step(s, jump, EnumSet.of(DomainsModelFlaw.SWITCH_ONLY_GUEST_PT_ROOT));
+        assertThatThrownBy(() -> DomainsInvariants.SWITCH_TOGETHER.assertHolds(flawed.from(s, jump)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageStartingWith("PD-2 switchTogether violated: vCPU 0 went from");
     }
 
     @Test
@@ -77,6 +99,7 @@ class DomainsInvariantsTest {
         ClaimCheck v = firstViolation(9000, 7000, trace, EnumSet.of(DomainsModelFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT));
         assertThat(v).isNotNull();
         assertThat(v.claim()).isEqualTo("PD-1");
+        assertThat(v.check()).isEqualTo("isolation");
     }
 
     @Test
@@ -88,6 +111,7 @@ class DomainsInvariantsTest {
                 EnumSet.of(DomainsModelFlaw.SWITCH_ONLY_GUEST_PT_ROOT));
         assertThat(v).isNotNull();
         assertThat(v.claim()).isEqualTo("PD-2");
+        assertThat(v.check()).isEqualTo("pointersMatchDomain");
     }
 
     @Test
@@ -99,6 +123,7 @@ class DomainsInvariantsTest {
                 EnumSet.of(DomainsModelFlaw.GATE_CHECK_ACCEPTS_NEXT_ADDRESS));
         assertThat(v).isNotNull();
         assertThat(v.claim()).isEqualTo("PD-4");
+        assertThat(v.check()).isEqualTo("gatesOnly");
     }
 
     @Test
@@ -107,7 +132,7 @@ class DomainsInvariantsTest {
                 List.of(new Jump(0, new GuestPage(17)), new Read(0, new VirtualPage(2)), new ExitGate(0));
         ClaimCheck v = firstViolation(9000, 7000, trace, EnumSet.of(DomainsModelFlaw.LEAVE_WITHOUT_CLEARING_REGISTER));
         assertThat(v).isNotNull();
-        assertThat(v.check()).isEqualTo("root sees nothing secure");
+        assertThat(v.check()).isEqualTo("rootSeesNothingSecure");
     }
 
     @Test

@@ -156,7 +156,7 @@ class DomainsModelTest {
                 .containsExactly(new GuestPage(1), new GuestPage(2), new GuestPage(18));
         assertThat(DomainsModel.step(built, new Read(0, new VirtualPage(0))).observations())
                 .containsExactly(new Fault(0, DomainId.ROOT, FaultKind.NOT_MAPPED));
-        assertThat(DomainsInvariants.pd1Isolation(built).holds()).isTrue();
+        assertThat(DomainsInvariants.ISOLATION.check(built).holds()).isTrue();
         assertThat(built.walkPath(s.vcpus().get(0), new VirtualPage(2)))
                 .as("the example's tables are their own PML4, PDPT, PD and PT")
                 .containsExactly(

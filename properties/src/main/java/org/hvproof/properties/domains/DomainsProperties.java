@@ -1,5 +1,12 @@
 package org.hvproof.properties.domains;
 
+import static org.hvproof.model.domains.DomainsInvariants.GATES_ONLY;
+import static org.hvproof.model.domains.DomainsInvariants.ISOLATION;
+import static org.hvproof.model.domains.DomainsInvariants.POINTERS_MATCH_DOMAIN;
+import static org.hvproof.model.domains.DomainsInvariants.ROOT_CANNOT_MODIFY_SECURE;
+import static org.hvproof.model.domains.DomainsInvariants.ROOT_SEES_NOTHING_SECURE;
+import static org.hvproof.model.domains.DomainsInvariants.SWITCH_TOGETHER;
+
 import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.model.domains.DomainsInvariants;
 import org.hvproof.propcheck.Action;
@@ -35,8 +42,8 @@ public final class DomainsProperties {
     /** PD-1 against a given hypervisor, so tests can show a flawed one is caught. */
     public static StatefulProperty<DomainsTrace> isolation(DomainsImplFlaw flaw) {
         return base("PD-1 no access from the root reaches a secure frame", flaw)
-                .assertion("PD-1 isolation", t -> {
-                    t.checkStates(DomainsInvariants::pd1Isolation);
+                .assertion(ISOLATION.label(), t -> {
+                    t.checkStates(ISOLATION);
                     t.checkRootTouchedNoSecureFrame();
                 })
                 .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
@@ -60,7 +67,7 @@ public final class DomainsProperties {
                 .initial(() -> new DomainsTwoRuns(flaw))
                 .actions(t -> DomainsActions.next(t.state()).map(DomainsProperties::twoRunStep))
                 .assertion("PD-1 lowEquivalenceNonVacuous", DomainsTwoRuns::checkRelationNonVacuous)
-                .assertion("PD-1 rootSeesNothingSecure", DomainsTwoRuns::checkRootSeesNothingSecure)
+                .assertion(ROOT_SEES_NOTHING_SECURE.label(), DomainsTwoRuns::checkRootSeesNothingSecure)
                 .steps(STEPS)
                 .tries(TRIES)
                 .describeState(DomainsTwoRuns::describe)
@@ -80,10 +87,8 @@ public final class DomainsProperties {
     /** PD-2 against a given hypervisor. */
     public static StatefulProperty<DomainsTrace> pointersSwitchTogether(DomainsImplFlaw flaw) {
         return base("PD-2 the page-table and nested page-table pointers switch together", flaw)
-                .assertion("PD-2 pointersMatchDomain", t -> t.checkStates(DomainsInvariants::pd2PointersMatchDomain))
-                .assertion(
-                        "PD-2 switchTogether",
-                        t -> t.checkSteps((before, action, step) -> DomainsInvariants.pd2SwitchTogether(before, step)))
+                .assertion(POINTERS_MATCH_DOMAIN.label(), t -> t.checkStates(POINTERS_MATCH_DOMAIN))
+                .assertion(SWITCH_TOGETHER.label(), t -> t.checkSteps(SWITCH_TOGETHER))
                 .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
                 .cover(70, DomainsLabels.GATE_ENTRY)
                 .cover(40, DomainsLabels.EXIT)
@@ -100,8 +105,7 @@ public final class DomainsProperties {
     /** PD-3 against a given hypervisor. */
     public static StatefulProperty<DomainsTrace> rootCannotModifySecure(DomainsImplFlaw flaw) {
         return base("PD-3 the root cannot modify secure page tables, code or data", flaw)
-                .assertion(
-                        "PD-3 rootCannotModifySecure", t -> t.checkSteps(DomainsInvariants::pd3RootCannotModifySecure))
+                .assertion(ROOT_CANNOT_MODIFY_SECURE.label(), t -> t.checkSteps(ROOT_CANNOT_MODIFY_SECURE))
                 .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
                 .cover(35, DomainsLabels.ROOT_ACCESS_TO_SECURE_REFUSED)
                 .cover(35, DomainsLabels.SECURE_WRITE)
@@ -117,10 +121,7 @@ public final class DomainsProperties {
     /** PD-4 against a given hypervisor. */
     public static StatefulProperty<DomainsTrace> gatesOnly(DomainsImplFlaw flaw) {
         return base("PD-4 control crosses domains only through registered gates", flaw)
-                .assertion(
-                        "PD-4 gatesOnly",
-                        t -> t.checkSteps(
-                                (before, action, step) -> DomainsInvariants.pd4GatesOnly(before, action, step)))
+                .assertion(GATES_ONLY.label(), t -> t.checkSteps(GATES_ONLY))
                 .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
                 .cover(70, DomainsLabels.GATE_ENTRY)
                 .cover(55, DomainsLabels.REFUSED_JUMP)

@@ -4,15 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import org.hvproof.impl.domains.DomainLayout;
 import org.hvproof.impl.domains.DomainsAbstraction;
 import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.domains.DomainsSystem;
 import org.hvproof.impl.domains.DomainsSystemAction;
 import org.hvproof.impl.machine.ViewId;
-import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.Invariant;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.domains.DomainsAction;
 import org.hvproof.model.domains.DomainsModel;
 import org.hvproof.model.domains.DomainsObservation;
@@ -98,19 +98,19 @@ public final class DomainsTrace {
     }
 
     /** Judges every machine transition of the last step with a step invariant of the model; throws on the first violation. */
-    void checkSteps(StepInvariant invariant) {
+    void checkSteps(Invariant<Transition<DomainsState, DomainsAction, DomainsObservation>> invariant) {
         for (Lockstep.Transition<DomainsState, DomainsSystemAction> t : lastSteps) {
-            invariant.judge(t.before(), modelAction(t.action()), asStep(t)).orThrow();
+            invariant.assertHolds(asTransition(t));
         }
     }
 
     /** Judges the machine's state after every action of the last step (and the initial state). */
-    void checkStates(Function<DomainsState, ClaimCheck> invariant) {
+    void checkStates(Invariant<DomainsState> invariant) {
         if (lastSteps.isEmpty()) {
-            invariant.apply(machineState()).orThrow();
+            invariant.assertHolds(machineState());
         }
         for (Lockstep.Transition<DomainsState, DomainsSystemAction> t : lastSteps) {
-            invariant.apply(t.after()).orThrow();
+            invariant.assertHolds(t.after());
         }
     }
 
@@ -143,9 +143,12 @@ public final class DomainsTrace {
         }
     }
 
+    /** A machine transition as the model's step invariants judge it: the action read as the model's. */
     @SuppressWarnings("unchecked")
-    static DomainsStep asStep(Lockstep.Transition<DomainsState, DomainsSystemAction> t) {
-        return new DomainsStep(t.after(), (List<DomainsObservation>) t.observations());
+    static Transition<DomainsState, DomainsAction, DomainsObservation> asTransition(
+            Lockstep.Transition<DomainsState, DomainsSystemAction> t) {
+        return new Transition<>(
+                t.before(), modelAction(t.action()), t.after(), (List<DomainsObservation>) t.observations());
     }
 
     /** Refinement: the machine's observations and abstract state after every action equal the model's. */
@@ -223,11 +226,5 @@ public final class DomainsTrace {
     public String describe() {
         DomainsState s = lockstep.state();
         return "  vcpus " + s.vcpus();
-    }
-
-    /** The shape of the model's step invariants, with the model's reading of the machine action. */
-    @FunctionalInterface
-    interface StepInvariant {
-        ClaimCheck judge(DomainsState before, DomainsAction action, DomainsStep step);
     }
 }

@@ -1,14 +1,19 @@
 package org.hvproof.properties.domains;
 
+import static org.hvproof.model.domains.DomainsInvariants.ROOT_SEES_NOTHING_SECURE;
+
 import java.util.List;
 import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.domains.DomainsSystem;
 import org.hvproof.impl.domains.DomainsSystemAction;
+import org.hvproof.model.common.ClaimCheck;
+import org.hvproof.model.common.Transition;
+import org.hvproof.model.common.TransitionPair;
+import org.hvproof.model.domains.DomainsAction;
 import org.hvproof.model.domains.DomainsInvariants;
 import org.hvproof.model.domains.DomainsLowEquivalence;
 import org.hvproof.model.domains.DomainsObservation;
 import org.hvproof.model.domains.DomainsState;
-import org.hvproof.model.domains.DomainsStep;
 import org.hvproof.model.domains.RootView;
 import org.hvproof.propcheck.Context;
 
@@ -18,7 +23,7 @@ import org.hvproof.propcheck.Context;
  * the root domain's whole view of each run must be equal: the observations of root code and every
  * return to it, every register of every vCPU running root code, and every byte of every page the
  * root's nested page table maps ({@link DomainsSystem#rootView()}); and the two abstract states
- * must stay low-equivalent with equal model root views ({@link DomainsInvariants#pd1RootSeesNothingSecure}).
+ * must stay low-equivalent with equal model root views ({@link DomainsInvariants#ROOT_SEES_NOTHING_SECURE}).
  */
 public final class DomainsTwoRuns {
     /** The two secrets the runs differ in. */
@@ -75,6 +80,7 @@ public final class DomainsTwoRuns {
     void apply(DomainsActions.Step step, Context ctx) {
         for (DomainsSystemAction action : step.actions()) {
             DomainsState beforeA = stateA;
+            DomainsState beforeB = stateB;
             List<DomainsObservation> seenA = a.apply(action);
             List<DomainsObservation> seenB = b.apply(action);
             stateA = a.abstractState();
@@ -84,8 +90,11 @@ public final class DomainsTwoRuns {
             if (violation != null) {
                 continue;
             }
-            DomainsStep stepA = new DomainsStep(stateA, seenA);
-            DomainsStep stepB = new DomainsStep(stateB, seenB);
+            DomainsAction modelAction = DomainsTrace.modelAction(action);
+            Transition<DomainsState, DomainsAction, DomainsObservation> stepA =
+                    new Transition<>(beforeA, modelAction, stateA, seenA);
+            Transition<DomainsState, DomainsAction, DomainsObservation> stepB =
+                    new Transition<>(beforeB, modelAction, stateB, seenB);
             if (!RootView.of(stepA).events().equals(RootView.of(stepB).events())) {
                 violation = "after [" + action + "] root code saw "
                         + RootView.of(stepA).events() + " in run A but "
@@ -97,7 +106,7 @@ public final class DomainsTwoRuns {
                                 ? ""
                                 : "\n  and root-mapped memory differs");
             } else {
-                var r = DomainsInvariants.pd1RootSeesNothingSecure(stepA, stepB);
+                ClaimCheck r = ROOT_SEES_NOTHING_SECURE.check(new TransitionPair<>(stepA, stepB));
                 if (!r.holds()) {
                     violation = "after [" + action + "] " + r.detail();
                 }
@@ -108,7 +117,7 @@ public final class DomainsTwoRuns {
     /** Throws when the root domain ever told the two runs apart. */
     public void checkRootSeesNothingSecure() {
         if (violation != null) {
-            throw new AssertionError("PD-1 the root domain told two secure contents apart: " + violation);
+            throw new AssertionError(ROOT_SEES_NOTHING_SECURE.label() + " violated: " + violation);
         }
     }
 
