@@ -30,7 +30,7 @@ public enum DomainsImplFlaw implements Flaw {
      * pointers back, but leaves the other general registers as secure code left them instead of
      * restoring the root's saved ones (PD-1, seen only by the two-run property).
      */
-    SECURE_REGISTERS_LEAK_ON_INTERRUPT(caught("PD-1", "PD-1 rootSeesNothingSecure", 2)),
+    SECURE_REGISTERS_LEAK_ON_INTERRUPT(caught("PD-1", "PD-1 rootSeesNothingSecureOnMachine", 2)),
     /**
      * The hypervisor plays the root's accesses with a software walker that checks the root NPT
      * only for the leaf: the PT entry read and the final access. The PML4, PDPT and PD entry
@@ -38,7 +38,7 @@ public enum DomainsImplFlaw implements Flaw {
      * upper-level entry makes the walk read a secure page's frame (PD-1; the walk still faults at
      * the leaf, so only the check of the frames an access touched sees it).
      */
-    NPT_CHECK_ONLY_AT_LEAF(caught("PD-1", "PD-1 isolation", 1));
+    NPT_CHECK_ONLY_AT_LEAF(caught("PD-1", "PD-1 isolationOnMachine", 1));
 
     private final List<Caught> caughtBy;
 

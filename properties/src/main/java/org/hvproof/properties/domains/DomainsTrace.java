@@ -11,7 +11,6 @@ import org.hvproof.impl.domains.DomainsSystem;
 import org.hvproof.impl.domains.DomainsSystemAction;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.model.common.GuestPhysicalPage;
-import org.hvproof.model.common.Invariant;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.domains.DomainsAction;
 import org.hvproof.model.domains.DomainsModel;
@@ -20,13 +19,14 @@ import org.hvproof.model.domains.DomainsState;
 import org.hvproof.model.domains.DomainsStep;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
+import org.hvproof.properties.harness.JudgedTrace;
 
 /**
  * One generated trace of the protection domains: the machine (with or without a deliberate flaw)
  * and the model in lockstep, the machine's transitions of the last generated step (each judged by
  * the claims' step invariants), and labels for coverage.
  */
-public final class DomainsTrace {
+public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsAction, DomainsObservation> {
     /** The secret every single-run trace boots with. */
     static final long SECRET = 0x5EC12E7L;
 
@@ -76,12 +76,6 @@ public final class DomainsTrace {
         return lockstep.state();
     }
 
-    /** The machine's state through the abstraction function, after the last action. */
-    public DomainsState machineState() {
-        Lockstep.Transition<DomainsState, DomainsSystemAction> t = lockstep.last();
-        return t == null ? lockstep.state() : t.after();
-    }
-
     /** Runs one generated step on machine and model, keeps its transitions, labels what happened. */
     void apply(DomainsActions.Step step, Context ctx) {
         lastSteps.clear();
@@ -97,21 +91,15 @@ public final class DomainsTrace {
         }
     }
 
-    /** Judges every machine transition of the last step with a step invariant of the model; throws on the first violation. */
-    void checkSteps(Invariant<Transition<DomainsState, DomainsAction, DomainsObservation>> invariant) {
-        for (Lockstep.Transition<DomainsState, DomainsSystemAction> t : lastSteps) {
-            invariant.assertHolds(asTransition(t));
-        }
+    /** The machine's transitions of the last generated step, each action read as the model's. */
+    @Override
+    public List<Transition<DomainsState, DomainsAction, DomainsObservation>> lastTransitions() {
+        return lastSteps.stream().map(DomainsTrace::asTransition).toList();
     }
 
-    /** Judges the machine's state after every action of the last step (and the initial state). */
-    void checkStates(Invariant<DomainsState> invariant) {
-        if (lastSteps.isEmpty()) {
-            invariant.assertHolds(machineState());
-        }
-        for (Lockstep.Transition<DomainsState, DomainsSystemAction> t : lastSteps) {
-            invariant.assertHolds(t.after());
-        }
+    @Override
+    public DomainsState judgedState() {
+        return lockstep.judgedState();
     }
 
     /**
@@ -139,7 +127,7 @@ public final class DomainsTrace {
     /** PD-1 on the machine's accesses: no root access so far touched a secure host frame; throws otherwise. */
     void checkRootTouchedNoSecureFrame() {
         if (touchedSecure != null) {
-            throw new AssertionError("PD-1 isolation violated: " + touchedSecure);
+            throw new AssertionError(DomainsProperties.ISOLATION_ON_MACHINE.label() + " violated: " + touchedSecure);
         }
     }
 
@@ -152,6 +140,7 @@ public final class DomainsTrace {
     }
 
     /** Refinement: the machine's observations and abstract state after every action equal the model's. */
+    @Override
     public void checkRefinement() {
         lockstep.checkRefinement();
     }
@@ -223,6 +212,7 @@ public final class DomainsTrace {
     }
 
     /** A short picture of the state for failure reports. */
+    @Override
     public String describe() {
         DomainsState s = lockstep.state();
         return "  vcpus " + s.vcpus();

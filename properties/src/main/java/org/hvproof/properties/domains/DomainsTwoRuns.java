@@ -1,12 +1,10 @@
 package org.hvproof.properties.domains;
 
-import static org.hvproof.model.domains.DomainsInvariants.ROOT_SEES_NOTHING_SECURE;
-
+import java.util.ArrayList;
 import java.util.List;
 import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.domains.DomainsSystem;
 import org.hvproof.impl.domains.DomainsSystemAction;
-import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.common.TransitionPair;
 import org.hvproof.model.domains.DomainsAction;
@@ -14,18 +12,19 @@ import org.hvproof.model.domains.DomainsInvariants;
 import org.hvproof.model.domains.DomainsLowEquivalence;
 import org.hvproof.model.domains.DomainsObservation;
 import org.hvproof.model.domains.DomainsState;
-import org.hvproof.model.domains.RootView;
 import org.hvproof.propcheck.Context;
+import org.hvproof.properties.harness.JudgedPair;
 
 /**
  * Two runs of the machine for noninterference: booted alike except for one secure domain's
  * memory and registers (two different secrets), then given the same actions. After every action
- * the root domain's whole view of each run must be equal: the observations of root code and every
- * return to it, every register of every vCPU running root code, and every byte of every page the
- * root's nested page table maps ({@link DomainsSystem#rootView()}); and the two abstract states
- * must stay low-equivalent with equal model root views ({@link DomainsInvariants#ROOT_SEES_NOTHING_SECURE}).
+ * the two abstract states must stay low-equivalent with equal model root views (the pair invariant
+ * {@link DomainsInvariants#ROOT_SEES_NOTHING_SECURE}, judged on {@link #lastPairs()}), and the root
+ * domain's whole view of each machine must be equal: every register of every vCPU running root
+ * code and every byte of every page the root's nested page table maps ({@link
+ * DomainsSystem#rootView()}, judged by {@link #checkRootViewsEqualOnMachine()}).
  */
-public final class DomainsTwoRuns {
+public final class DomainsTwoRuns implements JudgedPair<DomainsState, DomainsAction, DomainsObservation> {
     /** The two secrets the runs differ in. */
     static final long SECRET_A = 0x5EC12E7L;
 
@@ -36,7 +35,8 @@ public final class DomainsTwoRuns {
     private final boolean[] leftByEvent;
     private DomainsState stateA;
     private DomainsState stateB;
-    private String violation;
+    private final List<TransitionPair<DomainsState, DomainsAction, DomainsObservation>> lastPairs = new ArrayList<>();
+    private String machineViolation;
     private int steps;
 
     /** Boots both runs under the hypervisor with {@code flaw}. */
@@ -58,7 +58,8 @@ public final class DomainsTwoRuns {
      * relates these two runs, and they really hold different secure contents (and the model's own
      * example relates two guests whose secure domains differ, even after secure code read a secret).
      */
-    public void checkRelationNonVacuous() {
+    @Override
+    public void checkRelated() {
         if (steps > 0) {
             return;
         }
@@ -76,8 +77,12 @@ public final class DomainsTwoRuns {
         }
     }
 
-    /** Runs one generated step on both runs and compares what the root domain sees after every action. */
+    /**
+     * Runs one generated step on both runs, keeps each action's pair of transitions, and compares
+     * the root's view of the two machines after every action.
+     */
     void apply(DomainsActions.Step step, Context ctx) {
+        lastPairs.clear();
         for (DomainsSystemAction action : step.actions()) {
             DomainsState beforeA = stateA;
             DomainsState beforeB = stateB;
@@ -87,41 +92,38 @@ public final class DomainsTwoRuns {
             stateB = b.abstractState();
             steps++;
             DomainsTrace.labelTransition(beforeA, action, stateA, seenA, step, ctx, leftByEvent);
-            if (violation != null) {
-                continue;
-            }
             DomainsAction modelAction = DomainsTrace.modelAction(action);
-            Transition<DomainsState, DomainsAction, DomainsObservation> stepA =
-                    new Transition<>(beforeA, modelAction, stateA, seenA);
-            Transition<DomainsState, DomainsAction, DomainsObservation> stepB =
-                    new Transition<>(beforeB, modelAction, stateB, seenB);
-            if (!RootView.of(stepA).events().equals(RootView.of(stepB).events())) {
-                violation = "after [" + action + "] root code saw "
-                        + RootView.of(stepA).events() + " in run A but "
-                        + RootView.of(stepB).events() + " in run B";
-            } else if (!a.rootView().equals(b.rootView())) {
-                violation = "after [" + action + "] the root's registers or memory differ between the runs:\n  A: "
-                        + a.rootView().vcpus() + "\n  B: " + b.rootView().vcpus()
-                        + (a.rootView().memory().equals(b.rootView().memory())
-                                ? ""
-                                : "\n  and root-mapped memory differs");
-            } else {
-                ClaimCheck r = ROOT_SEES_NOTHING_SECURE.check(new TransitionPair<>(stepA, stepB));
-                if (!r.holds()) {
-                    violation = "after [" + action + "] " + r.detail();
+            lastPairs.add(new TransitionPair<>(
+                    new Transition<>(beforeA, modelAction, stateA, seenA),
+                    new Transition<>(beforeB, modelAction, stateB, seenB)));
+            if (machineViolation == null) {
+                DomainsSystem.RootView viewA = a.rootView();
+                DomainsSystem.RootView viewB = b.rootView();
+                if (!viewA.equals(viewB)) {
+                    machineViolation = "after [" + action
+                            + "] the root's registers or memory differ between the runs:\n  A: "
+                            + viewA.vcpus() + "\n  B: " + viewB.vcpus()
+                            + (viewA.memory().equals(viewB.memory()) ? "" : "\n  and root-mapped memory differs");
                 }
             }
         }
     }
 
-    /** Throws when the root domain ever told the two runs apart. */
-    public void checkRootSeesNothingSecure() {
-        if (violation != null) {
-            throw new AssertionError(ROOT_SEES_NOTHING_SECURE.label() + " violated: " + violation);
+    @Override
+    public List<TransitionPair<DomainsState, DomainsAction, DomainsObservation>> lastPairs() {
+        return List.copyOf(lastPairs);
+    }
+
+    /** Throws when the root's view of the two machines ever differed, registers the abstraction leaves out included. */
+    void checkRootViewsEqualOnMachine() {
+        if (machineViolation != null) {
+            throw new AssertionError(
+                    DomainsProperties.ROOT_SEES_NOTHING_SECURE_ON_MACHINE.label() + " violated: " + machineViolation);
         }
     }
 
     /** A short picture of the state for failure reports. */
+    @Override
     public String describe() {
         return "  run A vcpus " + stateA.vcpus() + "\n  run B vcpus " + stateB.vcpus();
     }
