@@ -40,7 +40,7 @@ import org.hvproof.model.domains.Ids.DomainId;
 /**
  * A booted guest with a root domain and secure domains on the simulated machine, driven by
  * {@link DomainsSystemAction}s. {@link #apply} is the implementation's counterpart of the model's
- * {@code Domains.step}; {@link #abstractState} is the abstraction function; {@link #rootView} is
+ * {@code DomainsModel.step}; {@link #abstractState} is the abstraction function; {@link #rootView} is
  * everything the root domain can observe, for the two-run (noninterference) property.
  * Deterministic: the same actions give the same results.
  *
