@@ -10,6 +10,7 @@ import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.InvariantSet;
 import org.hvproof.model.domains.DomainsInvariants;
+import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.tracing.TracingInvariants;
 import org.hvproof.properties.domains.DomainsProperties;
 import org.hvproof.properties.integrity.IntegrityProperties;
@@ -56,10 +57,7 @@ public final class Mechanisms {
                     TracingInvariants.ALL),
             new Mechanism("tree", List.of(TreeProperties.class), TreeImplFlaw.class, InvariantSet.empty("tree")),
             new Mechanism(
-                    "integrity",
-                    List.of(IntegrityProperties.class),
-                    IntegrityImplFlaw.class,
-                    InvariantSet.empty("integrity")),
+                    "integrity", List.of(IntegrityProperties.class), IntegrityImplFlaw.class, IntegrityInvariants.ALL),
             new Mechanism("domains", List.of(DomainsProperties.class), DomainsImplFlaw.class, DomainsInvariants.ALL),
             new Mechanism(
                     "interrupts",
