@@ -3,12 +3,13 @@ package org.hvproof.properties;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.hvproof.impl.domains.DomainImplFlaw;
+import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.interrupts.InterruptImplFlaw;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.InvariantSet;
+import org.hvproof.model.domains.DomainsInvariants;
 import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.tracing.TracingInvariants;
 import org.hvproof.properties.domains.DomainsProperties;
@@ -57,8 +58,7 @@ public final class Mechanisms {
             new Mechanism("tree", List.of(TreeProperties.class), TreeImplFlaw.class, InvariantSet.empty("tree")),
             new Mechanism(
                     "integrity", List.of(IntegrityProperties.class), IntegrityImplFlaw.class, IntegrityInvariants.ALL),
-            new Mechanism(
-                    "domains", List.of(DomainsProperties.class), DomainImplFlaw.class, InvariantSet.empty("domains")),
+            new Mechanism("domains", List.of(DomainsProperties.class), DomainsImplFlaw.class, DomainsInvariants.ALL),
             new Mechanism(
                     "interrupts",
                     List.of(InterruptsProperties.class),
