@@ -263,7 +263,7 @@ assert PD_1_isolation {
     c.dom = Root => c.regs not in SecretDatum
   }
 }
--- PD-1 isolation, up to 5 steps.
+-- Checked up to 5 steps.
 check PD_1_isolation for 4 but 2 Secure, 2 VPage, 2 VCpu, 4 GPage, 4 Frame, 1..5 steps expect 0
 
 -- PD-1 negative control, must fail: with one secure frame left mapped in the root NPT, root reaches
@@ -281,7 +281,7 @@ assert PD_2_pointersMatchDomain {
     c.dom in Secure => (c.ptRoot = c.dom.gptRoot and some c.saved)
   }
 }
--- PD-2 pointersMatchDomain, up to 6 steps.
+-- Checked up to 6 steps.
 check PD_2_pointersMatchDomain for 4 but 2 Secure, 2 VPage, 2 VCpu, 5 GPage, 5 Frame, 1..6 steps expect 0
 
 -- PD-2: The two pointers switch together: a domain change sets the NPT pointer to the new domain and
@@ -297,7 +297,7 @@ assert PD_2_switchTogether {
     c.nptOf' != c.nptOf => c.dom' != c.dom
   }
 }
--- PD-2 switchTogether, up to 6 steps.
+-- Checked up to 6 steps.
 check PD_2_switchTogether for 4 but 2 Secure, 2 VPage, 2 VCpu, 5 GPage, 5 Frame, 1..6 steps expect 0
 
 -- PD-2 negative control, must fail: a transition that switches the guest page-table root but not the
@@ -313,7 +313,7 @@ assert PD_3_rootCannotModifySecure {
     (f.val' != f.val or f.pte' != f.pte) =>
       (Ghost.writer.dom in Secure and f in framesOf[Ghost.writer.dom])
 }
--- PD-3 rootCannotModifySecure, up to 6 steps.
+-- Checked up to 6 steps.
 check PD_3_rootCannotModifySecure for 4 but 2 Secure, 2 VPage, 2 VCpu, 5 GPage, 5 Frame, 1..6 steps expect 0
 
 -- PD-4: Control enters or leaves a secure domain only through a registered gate, exit or interrupt;
@@ -326,7 +326,7 @@ assert PD_4_gatesOnly {
       (c.dom' = c.dom and c.ptRoot' = c.ptRoot and c.nptOf' = c.nptOf and some c.fault')
   }
 }
--- PD-4 gatesOnly, up to 6 steps.
+-- Checked up to 6 steps.
 check PD_4_gatesOnly for 4 but 2 Secure, 2 VPage, 2 VCpu, 5 GPage, 5 Frame, 1..6 steps expect 0
 
 -- PD-4 negative control, must fail: a gate check that also accepts the address after a gate lets
