@@ -32,9 +32,9 @@ class CheckWithRealAlloyTest {
                         "\n",
                         "sig Page {}",
                         "// TRACE-1 every page is itself",
-                        "assert TRACE1_Reflexive { all p: Page | p = p }",
+                        "assert TRACE_1_reflexive { all p: Page | p = p }",
                         "// TRACE-1",
-                        "check TRACE1_Reflexive for 2 expect 0",
+                        "check TRACE_1_reflexive for 2 expect 0",
                         "// TRACE-1 pages can exist",
                         "run SomePage { some Page } for 2 expect 1",
                         ""));
@@ -80,15 +80,15 @@ class CheckWithRealAlloyTest {
                         "\n",
                         "sig Page { next: lone Page }",
                         "// TRACE-1 no page points to itself (false: the solver finds one)",
-                        "assert TRACE1_NoSelfLoop { no p: Page | p.next = p }",
+                        "assert TRACE_1_noSelfLoop { no p: Page | p.next = p }",
                         "// TRACE-1",
-                        "check TRACE1_NoSelfLoop for 2 expect 0",
+                        "check TRACE_1_noSelfLoop for 2 expect 0",
                         ""));
         StringWriter out = new StringWriter();
 
         int code = check(out, "--solver", "sat4j");
 
         assertThat(code).isEqualTo(HvproofCommand.EXIT_CLAIMS_FAIL);
-        assertThat(out.toString()).contains("TRACE-1", "VIOLATED", "TRACE1_NoSelfLoop", "counterexample", "next");
+        assertThat(out.toString()).contains("TRACE-1", "VIOLATED", "TRACE_1_noSelfLoop", "counterexample", "next");
     }
 }

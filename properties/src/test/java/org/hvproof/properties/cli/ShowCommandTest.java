@@ -52,7 +52,7 @@ class ShowCommandTest {
     }
 
     @Test
-    void trace1ShowsItsCatalogueRowEveryTracingCommandNamedForItAndItsProperties() throws Exception {
+    void showListsAClaimsCatalogueRowEveryCommandNamedForItAndItsProperties() throws Exception {
         assertThat(show("TRACE-1")).isZero();
         String text = out.toString();
 
