@@ -2,6 +2,9 @@ package org.hvproof.properties;
 
 import java.util.List;
 import java.util.stream.Stream;
+import org.hvproof.propcheck.Property;
+import org.hvproof.propcheck.Settings;
+import org.hvproof.properties.harness.PropertySeeds;
 import org.hvproof.properties.report.ClaimedProperty;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
@@ -12,7 +15,9 @@ import org.junit.jupiter.api.TestFactory;
  * the claims report runs it (same methods, same defaults; {@code mvn verify} pins the seed). The
  * properties are discovered from {@link Mechanisms}, so a new one needs no test of its own.
  * {@code -Dhvproof.mechanisms=tracing,tree} limits the run to those mechanisms (the mutation
- * profile uses it to run only the properties of the package it mutates).
+ * profile uses it to run only the properties of the package it mutates). Each property runs on
+ * its own stream of the pinned seed, as in {@code ./hvproof check}, so the properties of one
+ * mechanism explore different traces.
  */
 class ClaimPropertiesTest {
 
@@ -31,6 +36,15 @@ class ClaimPropertiesTest {
                                                         cm.claimIds().stream()
                                                                 .sorted()
                                                                 .toList()) + " " + cm.name(),
-                                        () -> cm.create().assertHolds()))));
+                                        () -> runOnItsOwnStream(cm.create())))));
+    }
+
+    /** Runs the property on the stream {@link PropertySeeds} derives from {@code -Dpropcheck.seed}, if set. */
+    private static void runOnItsOwnStream(Property property) {
+        Long runSeed = Long.getLong(Settings.SEED);
+        Settings overrides = runSeed == null
+                ? Settings.none()
+                : Settings.none().withSeed(PropertySeeds.streamOf(runSeed, property.name()));
+        property.run(overrides).assertPassed();
     }
 }

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.PropertyResult;
 import org.hvproof.propcheck.Settings;
+import org.hvproof.properties.harness.PropertySeeds;
 
 /**
  * The property backend: finds every {@code @Claim} method of the suites, keeps those naming a
@@ -46,8 +47,7 @@ final class SuitePropertyBackend implements PropertyBackend {
             if (seed != null) {
                 // One run seed, but a different stream per property, so properties that share a
                 // trace generator explore different traces. The result records the seed used.
-                overrides = overrides.withSeed(
-                        seed ^ (0x9E3779B97F4A7C15L * property.name().hashCode()));
+                overrides = overrides.withSeed(PropertySeeds.streamOf(seed, property.name()));
             }
             if (replay != null) {
                 overrides = overrides.withReplay(replay);
