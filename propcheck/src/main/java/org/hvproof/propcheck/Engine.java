@@ -108,7 +108,7 @@ final class Engine {
 
     private static PropertyResult replay(
             String name, long seed, String token, long[] choices, Body body, int maxChoices, Reports reports) {
-        Execution e = body.execute(DataSource.replaying(choices, maxChoices));
+        Execution e = body.execute(DataSource.replayingToken(choices, maxChoices));
         Map<String, Integer> labels = new LinkedHashMap<>();
         for (String l : e.labels()) {
             labels.put(l, 1);

@@ -448,6 +448,9 @@ public final class Gens {
         @Override
         public T generate(DataSource src) {
             for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+                if (attempt > 1 && src.tokenExhausted()) {
+                    throw Invalid.filtered(inner.describe(), filter); // the token's own values were rejected
+                }
                 src.startSpan(ATTEMPT);
                 T v = src.draw(inner);
                 src.endSpan();
