@@ -39,7 +39,8 @@ final class ShrinkPasses {
                 new ShrinkPass("stepDownChoices", this::stepDownChoices),
                 new ShrinkPass("zeroSpans", this::zeroSpans),
                 new ShrinkPass("deleteAnySpan", this::deleteAnySpan),
-                new ShrinkPass("redistribute", this::redistribute));
+                new ShrinkPass("redistribute", this::redistribute),
+                new ShrinkPass("lowerWithDependents", this::lowerWithDependents));
     }
 
     private static boolean structural(Span s) {
@@ -517,6 +518,54 @@ final class ShrinkPasses {
                 });
             }
         }
+    }
+
+    /**
+     * Lowers a value and raises, by as much as their bounds grew, the later choices whose bounds depend
+     * on it: a range drawn from the value up (a child key no smaller than its parent's) keeps its value
+     * while the value it hangs from goes down. Whether any bound depends on the value is read from the
+     * run that lowers it to zero, which {@code minimiseChoices} has usually made already (a cache hit);
+     * when none does, the value costs nothing here.
+     */
+    private void lowerWithDependents() {
+        for (int i = 0; i < shrinker.best().choices().length; i++) {
+            long[] b = shrinker.best().choices();
+            long[] m = shrinker.best().maxes();
+            if (b[i] == 0 || m[i] <= 1) {
+                continue;
+            }
+            final int fi = i;
+            if (dependentsRaised(b, m, i, b[i]) == null) {
+                continue;
+            }
+            findLong(b[i], k -> {
+                long[] c = dependentsRaised(b, m, fi, k);
+                return c != null && shrinker.consider(c);
+            });
+        }
+    }
+
+    /**
+     * {@code b} with choice i lowered by k and every later choice whose bound grew raised by that growth,
+     * or null when lowering i alone changes the layout or raises no later bound.
+     */
+    private long[] dependentsRaised(long[] b, long[] m, int i, long k) {
+        long[] probe = b.clone();
+        probe[i] -= k;
+        Execution r = shrinker.evaluate(probe);
+        long[] rm = r.maxes();
+        if (rm.length != b.length) {
+            return null;
+        }
+        boolean raised = false;
+        for (int j = i + 1; j < b.length; j++) {
+            if (rm[j] > m[j] && m[j] > 1) {
+                long grown = rm[j] - m[j];
+                probe[j] = b[j] > Long.MAX_VALUE - grown ? Long.MAX_VALUE : b[j] + grown;
+                raised = true;
+            }
+        }
+        return raised ? probe : null;
     }
 
     /** Largest k in 1..max with f(k) (probing 1, 2, 4, ... then bisecting); 0 when f(1) fails. */

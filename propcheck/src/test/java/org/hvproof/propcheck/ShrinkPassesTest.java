@@ -153,7 +153,18 @@ class ShrinkPassesTest {
                             failsWhen(Gens.tuples(THOUSAND, THOUSAND), t -> t.first() + t.second() >= 100),
                             new long[] {60, 0, 50, 0},
                             "(60, 50)",
-                            "(0, 110)")));
+                            "(0, 110)")),
+            // A child key drawn no smaller than its parent's keeps its value while the parent goes down.
+            Map.entry(
+                    "lowerWithDependents",
+                    new Case(
+                            failsWhen(
+                                    THOUSAND.flatMap(parent ->
+                                            Gens.integers(parent, 1000).map(child -> new Gens.Tuple2<>(parent, child))),
+                                    t -> t.second() >= 100),
+                            new long[] {60, 0, 90, 0},
+                            "(60, 150)",
+                            "(0, 150)")));
 
     private static String shown(Execution e) {
         return String.valueOf(e.shown().get(0));
