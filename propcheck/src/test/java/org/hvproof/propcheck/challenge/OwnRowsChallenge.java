@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * 20), must reach its known minimum on at least its floor's share of seeds, and must not spend more
  * evaluations on average than its ceiling (the README figure plus about a quarter).
  */
-class OwnShrinkingRows {
+class OwnRowsChallenge {
 
     private static final int SEEDS = Integer.getInteger("challenge.seeds", 20);
     private static final int TRIES = 1000;
