@@ -10,7 +10,6 @@ final class Invalid extends RuntimeException {
 
     static final Invalid OVERRUN = new Invalid("test case made too many choices");
     static final Invalid DISCARD = new Invalid("assumption not met");
-    static final Invalid FILTERED = new Invalid("filter rejected a replayed value");
 
     /** A replayed case that the filter {@code filter} on generator {@code generator} rejects. */
     static Invalid filtered(String generator, String filter) {
