@@ -20,6 +20,7 @@ public final class DataSource {
     private final long[] prefix;
     private final SplittableRandom random;
     private final int maxChoices;
+    private final boolean exact;
 
     private long[] values = new long[64];
     private long[] bounds = new long[64];
@@ -38,18 +39,33 @@ public final class DataSource {
     private final long[] recent = new long[8];
     private int recentCount;
 
-    private DataSource(long[] prefix, SplittableRandom random, int maxChoices) {
+    private DataSource(long[] prefix, SplittableRandom random, int maxChoices, boolean exact) {
         this.prefix = prefix;
         this.random = random;
         this.maxChoices = maxChoices;
+        this.exact = exact;
     }
 
     static DataSource generating(SplittableRandom random, int maxChoices) {
-        return new DataSource(new long[0], random, maxChoices);
+        return new DataSource(new long[0], random, maxChoices, false);
     }
 
     static DataSource replaying(long[] choices, int maxChoices) {
-        return new DataSource(choices, null, maxChoices);
+        return new DataSource(choices, null, maxChoices, false);
+    }
+
+    /**
+     * Replays a replay token: the token holds every choice its case made, so a filter that would have to
+     * retry past the token's end rejects the token's own values, and the case is discarded rather than
+     * replaced by another.
+     */
+    static DataSource replayingToken(long[] choices, int maxChoices) {
+        return new DataSource(choices, null, maxChoices, true);
+    }
+
+    /** True when this source replays a token and every choice of the token has been read. */
+    boolean tokenExhausted() {
+        return exact && size >= prefix.length;
     }
 
     /** Draws a choice uniformly in {@code 0..maxInclusive}; 0 is the simplest value the shrinker aims for. */

@@ -1,5 +1,6 @@
 package org.hvproof.propcheck;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,27 +43,32 @@ final class Engine {
         }
 
         int tries = settings.tries();
-        int maxAttempts = tries * 10 + 100;
+        int maxDiscards = maxDiscards(tries);
         SplittableRandom random = new SplittableRandom(seed);
         Map<String, Integer> labelCounts = new LinkedHashMap<>();
+        Map<String, Integer> discardedBy = new LinkedHashMap<>();
+        Map<String, RuntimeException> discardCause = new LinkedHashMap<>();
         int valid = 0;
         int invalid = 0;
         long steps = 0;
         while (valid < tries) {
-            if (valid + invalid >= maxAttempts) {
-                String msg = "Too many discarded test cases: " + invalid + " discarded for " + valid
-                        + " valid (assumptions or filters reject too much).";
-                return finish(settings, reports.error(valid, steps, labelCounts, msg, null));
+            if (invalid > maxDiscards) {
+                return finish(
+                        settings,
+                        reports.error(
+                                valid,
+                                steps,
+                                labelCounts,
+                                tooManyDiscards(valid, invalid, tries, discardedBy, discardCause),
+                                topCause(discardedBy, discardCause)));
             }
             DataSource src = DataSource.generating(random.split(), maxChoices);
             Execution e = body.execute(src);
-            if (e.error() != null) {
-                return finish(
-                        settings,
-                        reports.error(valid, steps, labelCounts, e.error().getMessage(), e.error()));
-            }
             if (e.status() == Execution.Status.INVALID) {
                 invalid++;
+                String reason = discardReason(e.discard());
+                discardedBy.merge(reason, 1, Integer::sum);
+                discardCause.put(reason, e.discard());
                 continue;
             }
             valid++;
@@ -102,18 +108,89 @@ final class Engine {
 
     private static PropertyResult replay(
             String name, long seed, String token, long[] choices, Body body, int maxChoices, Reports reports) {
-        Execution e = body.execute(DataSource.replaying(choices, maxChoices));
+        Execution e = body.execute(DataSource.replayingToken(choices, maxChoices));
         Map<String, Integer> labels = new LinkedHashMap<>();
         for (String l : e.labels()) {
             labels.put(l, 1);
         }
-        if (e.error() != null) {
-            return reports.error(1, e.steps(), labels, e.error().getMessage(), e.error());
+        if (e.status() == Execution.Status.INVALID) {
+            return reports.replayDiscarded(e, token, labels, discardReason(e.discard()));
         }
         if (e.failed()) {
             return reports.failed(1, e.steps(), labels, e, e, ShrinkOutcome.NOT_RUN, 0, token, 1, 1);
         }
         return reports.replayPassed(e, token, labels);
+    }
+
+    /**
+     * The health check's threshold: a run that has discarded more than {@code 9 × tries + 100} cases
+     * (filters whose retry budget ran out, unmet assumptions, cases with too many choices) before finding
+     * {@code tries} valid ones ends with ERROR. So a run may discard up to about 90% of the cases it
+     * draws, plus 100 cases of slack for small runs; a filter that only sometimes exhausts its budget
+     * discards those cases and the run goes on.
+     */
+    static int maxDiscards(int tries) {
+        return (int) Math.min(Integer.MAX_VALUE - 1L, 9L * tries + 100);
+    }
+
+    /** What discarded a case, as the health check counts it: the filter by name, or the assumption. */
+    static String discardReason(RuntimeException discard) {
+        if (discard instanceof FilterExhaustedException f) {
+            return "filter \"" + f.filter() + "\" on generator " + f.generator() + " exhausted its retry budget of "
+                    + f.rejected();
+        }
+        if (discard == Invalid.DISCARD) {
+            return "an assumption (ctx.assume) was not met";
+        }
+        return String.valueOf(discard == null ? null : discard.getMessage());
+    }
+
+    private static String tooManyDiscards(
+            int valid,
+            int invalid,
+            int tries,
+            Map<String, Integer> discardedBy,
+            Map<String, RuntimeException> discardCause) {
+        StringBuilder m = new StringBuilder("Too many discarded test cases: ")
+                .append(invalid)
+                .append(" discarded for ")
+                .append(valid)
+                .append(" valid (health check: at most 9 × tries + 100 = ")
+                .append(maxDiscards(tries))
+                .append(" discards for ")
+                .append(tries)
+                .append(" tries). Discarded by: ");
+        List<Map.Entry<String, Integer>> by = byCount(discardedBy);
+        for (int i = 0; i < by.size(); i++) {
+            m.append(i == 0 ? "" : "; ")
+                    .append(by.get(i).getKey())
+                    .append(" (")
+                    .append(by.get(i).getValue())
+                    .append(by.get(i).getValue() == 1 ? " case)" : " cases)");
+        }
+        m.append('.');
+        RuntimeException top = topCause(discardedBy, discardCause);
+        if (top instanceof FilterExhaustedException) {
+            m.append(' ').append(top.getMessage());
+        }
+        return m.toString();
+    }
+
+    /** The exception behind the most frequent reason, when it is one a user can see (a filter's). */
+    private static RuntimeException topCause(
+            Map<String, Integer> discardedBy, Map<String, RuntimeException> discardCause) {
+        List<Map.Entry<String, Integer>> by = byCount(discardedBy);
+        if (by.isEmpty()) {
+            return null;
+        }
+        RuntimeException c = discardCause.get(by.get(0).getKey());
+        return c instanceof FilterExhaustedException ? c : null;
+    }
+
+    private static List<Map.Entry<String, Integer>> byCount(Map<String, Integer> counts) {
+        List<Map.Entry<String, Integer>> out = new ArrayList<>(counts.entrySet());
+        out.sort((a, b) -> Integer.compare(b.getValue(), a.getValue()));
+        return out;
     }
 
     private static PropertyResult finish(Settings settings, PropertyResult result) {

@@ -1,5 +1,7 @@
 package org.hvproof.propcheck;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -20,7 +22,9 @@ import java.util.Set;
  * @param steps   actions executed (1 for a value property)
  * @param labels  labels set through the context
  * @param notes   notes added through the context
- * @param error   an error that is the property's fault rather than a counterexample (e.g. an exhausted filter)
+ * @param values  the minimal case's values as objects: the generated value (value property) or the actions
+ * @param discard what discarded an invalid case (an {@link Invalid} or a {@link FilterExhaustedException}),
+ *                or null
  */
 record Execution(
         Status status,
@@ -32,7 +36,8 @@ record Execution(
         int steps,
         Set<String> labels,
         List<String> notes,
-        RuntimeException error) {
+        List<Object> values,
+        RuntimeException discard) {
 
     enum Status {
         PASSED,
@@ -71,28 +76,32 @@ record Execution(
 
         /** The property held on this case. */
         Execution passed() {
-            return conclude(Status.PASSED, null, List.of(), null);
-        }
-
-        /** The property failed for {@code failure}; the report shows {@code shown} (value or actions). */
-        Execution failed(Failure failure, List<Object> shown) {
-            return conclude(Status.FAILED, Objects.requireNonNull(failure, "failure"), List.copyOf(shown), null);
-        }
-
-        /** The case neither passed nor failed (an assumption or a filter rejected it). */
-        Execution invalid() {
-            return invalid(null);
+            return conclude(Status.PASSED, null, List.of(), List.of(), null);
         }
 
         /**
-         * The case is invalid, and {@code error} (if not null) is the property's own fault, ending the run
-         * with an error instead of a verdict (e.g. a filter that rejects everything while generating).
+         * The property failed for {@code failure}; the report shows {@code shown} (value or actions), and
+         * {@code values} are the same case as objects (the generated value, or the actions).
          */
-        Execution invalid(RuntimeException error) {
-            return conclude(Status.INVALID, null, List.of(), error);
+        Execution failed(Failure failure, List<Object> shown, List<Object> values) {
+            return conclude(
+                    Status.FAILED,
+                    Objects.requireNonNull(failure, "failure"),
+                    List.copyOf(shown),
+                    Collections.unmodifiableList(new ArrayList<>(values)),
+                    null);
         }
 
-        private Execution conclude(Status status, Failure failure, List<Object> shown, RuntimeException error) {
+        /**
+         * The case neither passed nor failed: {@code reason} (an {@link Invalid}, or a
+         * {@link FilterExhaustedException} while generating) says what discarded it.
+         */
+        Execution invalid(RuntimeException reason) {
+            return conclude(Status.INVALID, null, List.of(), List.of(), Objects.requireNonNull(reason, "reason"));
+        }
+
+        private Execution conclude(
+                Status status, Failure failure, List<Object> shown, List<Object> values, RuntimeException discard) {
             return new Execution(
                     status,
                     source.choices(),
@@ -103,7 +112,8 @@ record Execution(
                     steps,
                     context.labels(),
                     context.notes(),
-                    error);
+                    values,
+                    discard);
         }
     }
 }

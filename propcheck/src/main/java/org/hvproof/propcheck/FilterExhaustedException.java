@@ -1,9 +1,10 @@
 package org.hvproof.propcheck;
 
 /**
- * A filter rejected every candidate within its retry budget while generating: the generator produces
- * too few acceptable values, so the property cannot be tested meaningfully. Generate the wanted values
- * directly (with {@code map} or narrower ranges) or loosen the filter.
+ * A filter rejected every candidate within its retry budget while generating. The engine discards that
+ * test case and counts it against the filter; when too large a share of a run's cases is discarded,
+ * the run ends with ERROR and this exception (of the filter that discarded most) is its cause.
+ * Generate the wanted values directly (with {@code map} or narrower ranges) or loosen the filter.
  */
 public final class FilterExhaustedException extends RuntimeException {
     private static final long serialVersionUID = 1L;

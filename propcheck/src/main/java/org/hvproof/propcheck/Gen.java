@@ -44,7 +44,9 @@ public interface Gen<T> {
 
     /**
      * Keeps only values satisfying {@code predicate}. When {@code maxAttempts} candidates in a row are
-     * rejected while generating, a {@link FilterExhaustedException} names this generator and the filter.
+     * rejected while generating, that test case is discarded (a {@link FilterExhaustedException} names
+     * this generator and the filter); the run fails as a health check only when too large a share of
+     * its cases is discarded, and then names the filter by {@code description}.
      */
     default Gen<T> filter(String description, int maxAttempts, Predicate<? super T> predicate) {
         return new Gens.Filtered<>(this, description, maxAttempts, predicate);

@@ -277,7 +277,7 @@ public final class Gens {
                         break;
                     }
                     if (src.isReplaying()) {
-                        throw Invalid.FILTERED;
+                        throw Invalid.filtered(element.describe(), "distinct elements");
                     }
                     throw new FilterExhaustedException(element.describe(), "distinct elements", duplicatesInARow);
                 }
@@ -448,6 +448,9 @@ public final class Gens {
         @Override
         public T generate(DataSource src) {
             for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+                if (attempt > 1 && src.tokenExhausted()) {
+                    throw Invalid.filtered(inner.describe(), filter); // the token's own values were rejected
+                }
                 src.startSpan(ATTEMPT);
                 T v = src.draw(inner);
                 src.endSpan();
@@ -455,12 +458,14 @@ public final class Gens {
                     return v;
                 }
                 if (src.isReplaying() && src.ranPastPrefix()) {
-                    throw Invalid.FILTERED; // every further attempt would draw the same zeros
+                    throw Invalid.filtered(inner.describe(), filter); // further attempts would draw the same zeros
                 }
             }
             if (src.isReplaying()) {
-                throw Invalid.FILTERED;
+                throw Invalid.filtered(inner.describe(), filter);
             }
+            // Discards this test case (the engine counts it against the filter); the run fails as a
+            // health check only when too large a share of its cases is discarded.
             throw new FilterExhaustedException(inner.describe(), filter, maxAttempts);
         }
 
@@ -471,17 +476,25 @@ public final class Gens {
     }
 
     /**
-     * Draws a long in [lo, hi] as a magnitude (distance from target) then, if both sides are possible,
-     * a sign (0 = above target; a magnitude only one side can hold goes to that side). Magnitude 0 is the
+     * Draws a long in [lo, hi] as a magnitude (distance from target) then a sign (0 = above target; a
+     * magnitude only one side can hold goes to that side; forced to the only side when one is empty). Magnitude 0 is the
      * target, so zeroing the choices reaches the target.
      */
     static long drawLong(DataSource src, long lo, long hi, long target) {
         long up = satSub(hi, target);
         long down = satSub(target, lo);
         long m = src.chooseSkewed(Math.max(up, down), Math.min(up, down));
-        // The sign is drawn even for magnitude 0 so that every value of this range takes the same number
-        // of choices: moving magnitude between two values then keeps the following choices aligned.
-        boolean negative = up > 0 && down > 0 ? src.choose(1) == 1 : up == 0;
+        // The sign takes one choice whatever the magnitude and whatever the bounds: forced (bound 0) when
+        // only one side of the target exists. Every range then draws the same two choices, so a range
+        // whose bounds come from an earlier draw keeps the choices after it aligned when the shrinker
+        // moves those bounds, and moving magnitude between two values keeps them aligned too.
+        boolean negative;
+        if (up > 0 && down > 0) {
+            negative = src.choose(1) == 1;
+        } else {
+            src.choose(0);
+            negative = up == 0;
+        }
         if (m == 0) {
             return target;
         }

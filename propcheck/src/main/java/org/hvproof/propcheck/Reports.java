@@ -141,6 +141,7 @@ final class Reports {
                 evaluations,
                 labels,
                 lines,
+                minimal.values(),
                 f.step(),
                 f.check(),
                 f.message(),
@@ -179,6 +180,7 @@ final class Reports {
                 0,
                 labels,
                 List.of(),
+                List.of(),
                 -1,
                 "coverage: " + c.label(),
                 msg,
@@ -205,6 +207,7 @@ final class Reports {
                 ShrinkOutcome.NOT_RUN,
                 0,
                 labels,
+                List.of(),
                 List.of(),
                 -1,
                 "error",
@@ -238,6 +241,7 @@ final class Reports {
                 0,
                 labels,
                 List.of(),
+                List.of(),
                 -1,
                 null,
                 null,
@@ -259,9 +263,34 @@ final class Reports {
                 0,
                 labels,
                 List.of(),
+                List.of(),
                 -1,
                 null,
                 null,
+                null,
+                report);
+    }
+
+    PropertyResult replayDiscarded(Execution e, String token, Map<String, Integer> labels, String reason) {
+        String message = "the replayed case is discarded: " + reason;
+        String report = "Property \"" + name + "\" DISCARDED the replayed case " + token + ": " + reason
+                + ". The case neither passes nor fails now (a filter or an assumption rejects it), so it no"
+                + " longer tests what it did; the failure may or may not be fixed.";
+        return new PropertyResult(
+                name,
+                PropertyResult.Status.DISCARDED,
+                0,
+                e.steps(),
+                seed,
+                null,
+                ShrinkOutcome.NOT_RUN,
+                0,
+                labels,
+                List.of(),
+                List.of(),
+                -1,
+                "discarded",
+                message,
                 null,
                 report);
     }

@@ -39,7 +39,8 @@ final class ShrinkPasses {
                 new ShrinkPass("stepDownChoices", this::stepDownChoices),
                 new ShrinkPass("zeroSpans", this::zeroSpans),
                 new ShrinkPass("deleteAnySpan", this::deleteAnySpan),
-                new ShrinkPass("redistribute", this::redistribute));
+                new ShrinkPass("redistribute", this::redistribute),
+                new ShrinkPass("lowerWithDependents", this::lowerWithDependents));
     }
 
     private static boolean structural(Span s) {
@@ -391,37 +392,51 @@ final class ShrinkPasses {
     }
 
     /**
-     * Lowers a choice by one while deleting one element of the structure right after it: shrinks a size
-     * drawn before its elements (flat-map), where lowering the size alone would cut the wrong element.
+     * Lowers a choice by one while deleting one element of a structure drawn after the value that holds
+     * it: shrinks a size drawn before its elements (flat-map), where lowering the size alone would cut the
+     * wrong element and deleting an element alone would shift the choices after it. The structure may
+     * come right after the value or later in the same enclosing draw (a size, then other fields, then the
+     * sized list). Choices of lists' and traces' own "continue?" coins are left to the deletion passes.
      */
     private void lowerAndDelete() {
         for (int i = 0; i < shrinker.best().choices().length; i++) {
             long[] b = shrinker.best().choices();
-            if (b[i] == 0) {
+            Span[] spans = shrinker.best().spans();
+            int v = innermost(i);
+            if (b[i] == 0 || shrinker.best().maxes()[i] == 0 || v < 0 || structural(spans[v])) {
                 continue;
             }
-            List<Span> children = childrenOfSpanAfter(shrinker.best().spans(), i);
-            for (int k = 0; k < Math.min(children.size(), 16); k++) {
-                Span child = children.get(k);
-                long[] c = new long[b.length - child.length()];
-                System.arraycopy(b, 0, c, 0, child.start());
-                System.arraycopy(b, child.end(), c, child.start(), b.length - child.end());
-                c[i] = b[i] - 1;
-                if (shrinker.consider(c)) {
+            for (List<Span> children : structuresAfter(spans, v)) {
+                boolean done = false;
+                for (int k = 0; k < Math.min(children.size(), 16) && !done; k++) {
+                    Span child = children.get(k);
+                    long[] c = new long[b.length - child.length()];
+                    System.arraycopy(b, 0, c, 0, child.start());
+                    System.arraycopy(b, child.end(), c, child.start(), b.length - child.end());
+                    c[i] = b[i] - 1;
+                    done = shrinker.consider(c);
+                }
+                if (done) {
                     break;
                 }
             }
         }
     }
 
-    /** Children of the first span that starts right after choice i and has at least two children. */
-    private static List<Span> childrenOfSpanAfter(Span[] spans, int i) {
-        for (int j = 0; j < spans.length; j++) {
+    /**
+     * The children of the first two spans with at least two children that start after span {@code v}
+     * ends and lie inside v's enclosing span (the sized structures drawn after a value in one draw).
+     */
+    private static List<List<Span>> structuresAfter(Span[] spans, int v) {
+        int parent = spans[v].parent();
+        int limit = parent < 0 ? Integer.MAX_VALUE : spans[parent].end();
+        List<List<Span>> out = new ArrayList<>();
+        for (int j = v + 1; j < spans.length && out.size() < 2; j++) {
             Span s = spans[j];
-            if (s.start() < i + 1) {
+            if (s.start() < spans[v].end()) {
                 continue;
             }
-            if (s.start() > i + 1) {
+            if (s.start() >= limit) {
                 break;
             }
             List<Span> kids = new ArrayList<>();
@@ -431,10 +446,10 @@ final class ShrinkPasses {
                 }
             }
             if (kids.size() >= 2) {
-                return kids;
+                out.add(kids);
             }
         }
-        return List.of();
+        return out;
     }
 
     /**
@@ -443,7 +458,7 @@ final class ShrinkPasses {
      */
     private boolean related(int i, int j) {
         long[] m = shrinker.best().maxes();
-        return (m[i] == m[j] && m[i] > 1) || (j == i + 1 && innermost(i) == innermost(j));
+        return (m[i] == m[j] && m[i] > 1) || (j == i + 1 && m[i] > 0 && m[j] > 0 && innermost(i) == innermost(j));
     }
 
     private Execution innermostFor;
@@ -503,6 +518,54 @@ final class ShrinkPasses {
                 });
             }
         }
+    }
+
+    /**
+     * Lowers a value and raises, by as much as their bounds grew, the later choices whose bounds depend
+     * on it: a range drawn from the value up (a child key no smaller than its parent's) keeps its value
+     * while the value it hangs from goes down. Whether any bound depends on the value is read from the
+     * run that lowers it to zero, which {@code minimiseChoices} has usually made already (a cache hit);
+     * when none does, the value costs nothing here.
+     */
+    private void lowerWithDependents() {
+        for (int i = 0; i < shrinker.best().choices().length; i++) {
+            long[] b = shrinker.best().choices();
+            long[] m = shrinker.best().maxes();
+            if (b[i] == 0 || m[i] <= 1) {
+                continue;
+            }
+            final int fi = i;
+            if (dependentsRaised(b, m, i, b[i]) == null) {
+                continue;
+            }
+            findLong(b[i], k -> {
+                long[] c = dependentsRaised(b, m, fi, k);
+                return c != null && shrinker.consider(c);
+            });
+        }
+    }
+
+    /**
+     * {@code b} with choice i lowered by k and every later choice whose bound grew raised by that growth,
+     * or null when lowering i alone changes the layout or raises no later bound.
+     */
+    private long[] dependentsRaised(long[] b, long[] m, int i, long k) {
+        long[] probe = b.clone();
+        probe[i] -= k;
+        Execution r = shrinker.evaluate(probe);
+        long[] rm = r.maxes();
+        if (rm.length != b.length) {
+            return null;
+        }
+        boolean raised = false;
+        for (int j = i + 1; j < b.length; j++) {
+            if (rm[j] > m[j] && m[j] > 1) {
+                long grown = rm[j] - m[j];
+                probe[j] = b[j] > Long.MAX_VALUE - grown ? Long.MAX_VALUE : b[j] + grown;
+                raised = true;
+            }
+        }
+        return raised ? probe : null;
     }
 
     /** Largest k in 1..max with f(k) (probing 1, 2, 4, ... then bisecting); 0 when f(1) fails. */

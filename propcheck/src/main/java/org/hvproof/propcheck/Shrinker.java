@@ -142,6 +142,20 @@ final class Shrinker {
         if (!Shortlex.less(candidate, best.choices())) {
             return false;
         }
+        Execution r = evaluate(candidate);
+        if (r.failed() && Shortlex.less(r.choices(), best.choices()) && origin.equals(r.origin())) {
+            best = r;
+            accepted++;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The run of {@code candidate}, from the cache or by running it (counted against the budget), without
+     * adopting it: for passes that look at what a probe did (e.g. which bounds moved) before proposing.
+     */
+    Execution evaluate(long[] candidate) {
         Key key = Key.of(candidate, candidate.length);
         Execution r = cache.get(key);
         if (r == null) {
@@ -157,12 +171,7 @@ final class Shrinker {
             cache.putIfAbsent(Key.of(r.choices(), r.choices().length), r);
             recordedLengths.set(r.choices().length);
         }
-        if (r.failed() && Shortlex.less(r.choices(), best.choices()) && origin.equals(r.origin())) {
-            best = r;
-            accepted++;
-            return true;
-        }
-        return false;
+        return r;
     }
 
     /**

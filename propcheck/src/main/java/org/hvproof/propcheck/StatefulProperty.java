@@ -197,10 +197,8 @@ public final class StatefulProperty<S> implements Property {
                 }
             }
             return Execution.of(src, ctx, trace.size()).passed();
-        } catch (Invalid e) {
-            return Execution.of(src, ctx, trace.size()).invalid();
-        } catch (FilterExhaustedException e) {
-            return Execution.of(src, ctx, trace.size()).invalid(src.isReplaying() ? null : e);
+        } catch (Invalid | FilterExhaustedException e) {
+            return Execution.of(src, ctx, trace.size()).invalid(e);
         } catch (Throwable t) {
             // an action generator threw: report it as a failure of the step being drawn
             Throwable c = Engine.catchable(t);
@@ -243,7 +241,7 @@ public final class StatefulProperty<S> implements Property {
     }
 
     private static Execution failed(DataSource src, Context ctx, List<Object> trace, Failure f) {
-        return Execution.of(src, ctx, trace.size()).failed(f, trace);
+        return Execution.of(src, ctx, trace.size()).failed(f, trace, trace);
     }
 
     private static final class InvariantFalse extends RuntimeException {

@@ -1,6 +1,7 @@
 package org.hvproof.propcheck;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiPredicate;
@@ -61,28 +62,31 @@ public final class ValueProperty<T> implements Property {
         T value;
         try {
             value = src.draw(b.gen);
-        } catch (Invalid e) {
-            return ending.invalid();
-        } catch (FilterExhaustedException e) {
-            return ending.invalid(src.isReplaying() ? null : e);
+        } catch (Invalid | FilterExhaustedException e) {
+            return ending.invalid(e);
         } catch (Throwable t) {
             Throwable c = Engine.catchable(t);
             return ending.failed(
                     new Failure("generator", "generator " + b.gen.describe() + " threw " + c, c, 1, null),
-                    List.of("(generator threw)"));
+                    List.of("(generator threw)"),
+                    List.of());
         }
         try {
             check.verify(value, ctx);
             return ending.passed();
-        } catch (Invalid e) {
-            return ending.invalid();
-        } catch (FilterExhaustedException e) {
-            return ending.invalid(src.isReplaying() ? null : e);
+        } catch (Invalid | FilterExhaustedException e) {
+            return ending.invalid(e);
         } catch (PredicateFalse e) {
-            return ending.failed(new Failure("check", "check returned false", null, 1, null), shown(value));
+            return ending.failed(
+                    new Failure("check", "check returned false", null, 1, null),
+                    shown(value),
+                    Collections.singletonList(value));
         } catch (Throwable t) {
             Throwable c = Engine.catchable(t);
-            return ending.failed(new Failure("check", String.valueOf(c.getMessage()), c, 1, null), shown(value));
+            return ending.failed(
+                    new Failure("check", String.valueOf(c.getMessage()), c, 1, null),
+                    shown(value),
+                    Collections.singletonList(value));
         }
     }
 

@@ -59,7 +59,7 @@ class ShrinkPassesTest {
                     "deleteStructural",
                     new Case(
                             failsWhen(Gens.lists(SMALL), xs -> xs.contains(5)),
-                            new long[] {1, 3, 1, 5, 1, 7, 0},
+                            new long[] {1, 3, 0, 1, 5, 0, 1, 7, 0, 0},
                             "[3, 5, 7]",
                             "[5]")),
             // A subtree replaces the tree around it: ((1 7) 2) becomes the leaf 7.
@@ -67,7 +67,7 @@ class ShrinkPassesTest {
                     "liftToDescendant",
                     new Case(
                             failsWhen(TREES, t -> t.contains("7")),
-                            new long[] {1, 1, 0, 1, 0, 7, 0, 2},
+                            new long[] {1, 1, 0, 1, 0, 0, 7, 0, 0, 2, 0},
                             "((1 7) 2)",
                             "7")),
             // Binary search lowers one value to the boundary of the failure.
@@ -79,7 +79,7 @@ class ShrinkPassesTest {
                             failsWhen(
                                     Gens.tuples(THOUSAND, THOUSAND),
                                     t -> t.first().equals(t.second()) && t.first() >= 10),
-                            new long[] {500, 500},
+                            new long[] {500, 0, 500, 0},
                             "(500, 500)",
                             "(10, 10)")),
             // Sibling elements are sorted by their choices.
@@ -92,7 +92,7 @@ class ShrinkPassesTest {
                                                     .mapToInt(Integer::intValue)
                                                     .sum()
                                             >= 10),
-                            new long[] {1, 9, 1, 1, 0},
+                            new long[] {1, 9, 0, 1, 1, 0, 0},
                             "[9, 1]",
                             "[1, 9]")),
             // Deleting one list's stop and the next one's continue merges two inner lists.
@@ -103,7 +103,7 @@ class ShrinkPassesTest {
                                     Gens.lists(Gens.lists(SMALL)),
                                     xss -> xss.stream().anyMatch(xs -> xs.contains(3))
                                             && xss.stream().anyMatch(xs -> xs.contains(5))),
-                            new long[] {1, 1, 3, 0, 1, 1, 5, 0, 0},
+                            new long[] {1, 1, 3, 0, 0, 1, 1, 5, 0, 0, 0},
                             "[[3], [5]]",
                             "[[3, 5]]")),
             // A size drawn before its elements is lowered while the element that is not needed is deleted.
@@ -113,7 +113,7 @@ class ShrinkPassesTest {
                             failsWhen(
                                     Gens.integers(1, 10).flatMap(n -> Gens.listsOfSize(HUNDRED, n)),
                                     xs -> xs.stream().anyMatch(x -> x >= 50)),
-                            new long[] {2, 7, 8, 60},
+                            new long[] {2, 0, 7, 0, 8, 0, 60, 0},
                             "[7, 8, 60]",
                             "[8, 60]")),
             // Two values that fail only at a fixed difference are lowered by the same amount.
@@ -123,7 +123,7 @@ class ShrinkPassesTest {
                             failsWhen(
                                     Gens.tuples(THOUSAND, THOUSAND),
                                     t -> t.first() - t.second() == 5 && t.first() >= 10),
-                            new long[] {505, 500},
+                            new long[] {505, 0, 500, 0},
                             "(505, 500)",
                             "(10, 5)")),
             // A non-monotone failure (multiples of 5) that a value a few steps lower still has.
@@ -135,7 +135,7 @@ class ShrinkPassesTest {
                     "zeroSpans",
                     new Case(
                             failsWhen(Gens.tuples(SMALL, SMALL), t -> t.first().equals(t.second())),
-                            new long[] {7, 7},
+                            new long[] {7, 0, 7, 0},
                             "(7, 7)",
                             "(0, 0)")),
             // An entry of a generator's own making is deleted whole.
@@ -151,9 +151,20 @@ class ShrinkPassesTest {
                     "redistribute",
                     new Case(
                             failsWhen(Gens.tuples(THOUSAND, THOUSAND), t -> t.first() + t.second() >= 100),
-                            new long[] {60, 50},
+                            new long[] {60, 0, 50, 0},
                             "(60, 50)",
-                            "(0, 110)")));
+                            "(0, 110)")),
+            // A child key drawn no smaller than its parent's keeps its value while the parent goes down.
+            Map.entry(
+                    "lowerWithDependents",
+                    new Case(
+                            failsWhen(
+                                    THOUSAND.flatMap(parent ->
+                                            Gens.integers(parent, 1000).map(child -> new Gens.Tuple2<>(parent, child))),
+                                    t -> t.second() >= 100),
+                            new long[] {60, 0, 90, 0},
+                            "(60, 150)",
+                            "(0, 150)")));
 
     private static String shown(Execution e) {
         return String.valueOf(e.shown().get(0));
