@@ -27,8 +27,8 @@ import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Owner;
 import org.hvproof.model.common.Privilege;
 import org.hvproof.model.tree.AlertAction;
+import org.hvproof.model.tree.AlertCause;
 import org.hvproof.model.tree.BPlusTree;
-import org.hvproof.model.tree.Cause;
 import org.hvproof.model.tree.PageRange;
 import org.hvproof.model.tree.RequestCode;
 import org.hvproof.model.tree.TreeConfig;
@@ -282,17 +282,17 @@ public final class ProtectedPageTree implements TraceListener {
         seen.add(new TreeEvent(new TreeObservation.Walk(page, found.nodesVisited(), Math.max(height, 0))));
         Writer writer = new Writer(cpu.id().id(), cpu.instructionPointer(), cpu.privilege() == Privilege.USER ? 3 : 0);
         AlertAction action = null;
-        Cause cause = null;
+        AlertCause cause = null;
         if (flaw == TreeImplFlaw.LOOKUP_MAPPINGS_FIRST && found.mapping().isPresent()) {
             // FLAW: the mapping wins over the node-page mark.
             action = found.mapping().get();
-            cause = Cause.MAPPED_PAGE;
+            cause = AlertCause.MAPPED_PAGE;
         } else if (found.nodePage()) {
             action = AlertAction.TREE_NODE;
-            cause = Cause.NODE_PAGE;
+            cause = AlertCause.NODE_PAGE;
         } else if (found.mapping().isPresent()) {
             action = found.mapping().get();
-            cause = Cause.MAPPED_PAGE;
+            cause = AlertCause.MAPPED_PAGE;
         }
         if (action == null) {
             return new Verdict(seen, true);

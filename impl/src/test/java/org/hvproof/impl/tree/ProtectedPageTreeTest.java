@@ -10,15 +10,15 @@ import org.hvproof.model.common.Notification;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Privilege;
 import org.hvproof.model.tree.AlertAction;
-import org.hvproof.model.tree.Cause;
-import org.hvproof.model.tree.Invariants;
+import org.hvproof.model.tree.AlertCause;
 import org.hvproof.model.tree.RequestCode;
-import org.hvproof.model.tree.Step;
 import org.hvproof.model.tree.TreeAction;
 import org.hvproof.model.tree.TreeConfig;
+import org.hvproof.model.tree.TreeInvariants;
 import org.hvproof.model.tree.TreeModel;
 import org.hvproof.model.tree.TreeObservation;
 import org.hvproof.model.tree.TreeState;
+import org.hvproof.model.tree.TreeStep;
 import org.hvproof.model.tree.Writer;
 import org.junit.jupiter.api.Test;
 
@@ -59,8 +59,8 @@ class ProtectedPageTreeTest {
         List<Observation> seen = write(10, 0x77);
         assertThat(seen).anyMatch(Notification.class::isInstance).anyMatch(Completed.class::isInstance);
         assertThat(alerts(seen))
-                .containsExactly(
-                        new TreeObservation.Alert(10, Cause.MAPPED_PAGE, AlertAction.BLOCK, new Writer(1, 0x4242, 3)));
+                .containsExactly(new TreeObservation.Alert(
+                        10, AlertCause.MAPPED_PAGE, AlertAction.BLOCK, new Writer(1, 0x4242, 3)));
         assertThat(sys.guestPage(10)[16]).isZero();
     }
 
@@ -79,7 +79,7 @@ class ProtectedPageTreeTest {
         TreeState before = sys.abstractState();
         assertThat(alerts(write(CFG.poolFirst(), 0x55)))
                 .extracting(TreeObservation.Alert::cause)
-                .containsExactly(Cause.NODE_PAGE);
+                .containsExactly(AlertCause.NODE_PAGE);
         assertThat(sys.abstractState()).isEqualTo(before);
     }
 
@@ -123,11 +123,11 @@ class ProtectedPageTreeTest {
                 a = new TreeAction.Unprotect(page * PAGE, count * PAGE);
                 seen = sys.unprotect(page * PAGE, count * PAGE);
             }
-            Step step = model.step(state, a);
+            TreeStep step = model.step(state, a);
             assertThat(TreeSystem.treeObservations(seen)).as("step %d %s", i, a).isEqualTo(step.observations());
             TreeState abs = sys.abstractState();
             assertThat(abs).as("step %d %s", i, a).isEqualTo(step.next());
-            Invariants.all(abs)
+            TreeInvariants.all(abs)
                     .forEach(v -> assertThat(v.holds()).as(v.toString()).isTrue());
             state = step.next();
             maxDepth = Math.max(maxDepth, state.depth());
@@ -145,6 +145,7 @@ class ProtectedPageTreeTest {
     void aSplitNodeLeftUntracedShowsAsAGapInTheTracedSet() {
         TreeSystem flawed = new TreeSystem(CFG, 1, TreeImplFlaw.SPLIT_NODE_UNTRACED);
         flawed.protect(0, 8 * PAGE, AlertAction.BLOCK.requestCode());
-        assertThat(Invariants.tree4TracesExact(flawed.abstractState()).holds()).isFalse();
+        assertThat(TreeInvariants.tree4TracesExact(flawed.abstractState()).holds())
+                .isFalse();
     }
 }

@@ -27,18 +27,18 @@ public final class TreeModel {
     /** The model with no flaw: the oracle. */
     public static final TreeModel DEFAULT = new TreeModel(Set.of());
 
-    private final Set<TreeFlaw> flaws;
+    private final Set<TreeModelFlaw> flaws;
 
-    private TreeModel(Set<TreeFlaw> flaws) {
+    private TreeModel(Set<TreeModelFlaw> flaws) {
         this.flaws = flaws.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(flaws));
     }
 
     /** A deliberately flawed variant (for showing the checks catch it). */
-    public static TreeModel withFlaws(Set<TreeFlaw> flaws) {
+    public static TreeModel withFlaws(Set<TreeModelFlaw> flaws) {
         return new TreeModel(flaws);
     }
 
-    public Set<TreeFlaw> flaws() {
+    public Set<TreeModelFlaw> flaws() {
         return flaws;
     }
 
@@ -68,7 +68,7 @@ public final class TreeModel {
     }
 
     /** One step. */
-    public Step step(TreeState state, TreeAction action) {
+    public TreeStep step(TreeState state, TreeAction action) {
         if (action instanceof TreeAction.Protect p) {
             return protect(state, p);
         }
@@ -78,7 +78,7 @@ public final class TreeModel {
         return write(state, (TreeAction.GuestWrite) action);
     }
 
-    private Step protect(TreeState state, TreeAction.Protect p) {
+    private TreeStep protect(TreeState state, TreeAction.Protect p) {
         TreeConfig cfg = state.config();
         RangeRequest.Decoded d = RangeRequest.decodeProtect(
                 p.startAddress(), p.length(), p.actionCode(), cfg.guestPages(), cfg.maxPagesPerRequest());
@@ -103,10 +103,10 @@ public final class TreeModel {
         } catch (PoolExhausted e) {
             return refused(state, RequestCode.POOL_EXHAUSTED);
         }
-        return new Step(ed.freeze(), List.of(new TreeObservation.RequestResult(RequestCode.OK)));
+        return new TreeStep(ed.freeze(), List.of(new TreeObservation.RequestResult(RequestCode.OK)));
     }
 
-    private Step unprotect(TreeState state, TreeAction.Unprotect u) {
+    private TreeStep unprotect(TreeState state, TreeAction.Unprotect u) {
         TreeConfig cfg = state.config();
         RangeRequest.Decoded d =
                 RangeRequest.decodeUnprotect(u.startAddress(), u.length(), cfg.guestPages(), cfg.maxPagesPerRequest());
@@ -138,16 +138,16 @@ public final class TreeModel {
             // Removing keys can borrow and merge but never allocates; kept for completeness.
             return refused(state, RequestCode.POOL_EXHAUSTED);
         }
-        return new Step(ed.freeze(), List.of(new TreeObservation.RequestResult(RequestCode.OK)));
+        return new TreeStep(ed.freeze(), List.of(new TreeObservation.RequestResult(RequestCode.OK)));
     }
 
-    private Step write(TreeState state, TreeAction.GuestWrite w) {
+    private TreeStep write(TreeState state, TreeAction.GuestWrite w) {
         long page = w.page();
         // No notification: the page is not traced (or is not guest memory at all).
         if (w.address() < 0
                 || page >= state.config().guestPages()
                 || !state.traced().contains(page)) {
-            return new Step(state, List.of());
+            return new TreeStep(state, List.of());
         }
         Lookup found = lookup(state, page);
         List<TreeObservation> obs = new ArrayList<>();
@@ -155,20 +155,20 @@ public final class TreeModel {
         Optional<TreeNode.Entry> e = found.entry();
         boolean node = e.map(TreeNode.Entry::nodePage).orElse(false);
         Optional<AlertAction> mapping = e.flatMap(TreeNode.Entry::mapping);
-        if (flaws.contains(TreeFlaw.LOOKUP_MAPPINGS_FIRST) && mapping.isPresent()) {
-            obs.add(new TreeObservation.Alert(page, Cause.MAPPED_PAGE, mapping.get(), w.writer()));
+        if (flaws.contains(TreeModelFlaw.LOOKUP_MAPPINGS_FIRST) && mapping.isPresent()) {
+            obs.add(new TreeObservation.Alert(page, AlertCause.MAPPED_PAGE, mapping.get(), w.writer()));
         } else if (node) {
-            obs.add(new TreeObservation.Alert(page, Cause.NODE_PAGE, AlertAction.TREE_NODE, w.writer()));
+            obs.add(new TreeObservation.Alert(page, AlertCause.NODE_PAGE, AlertAction.TREE_NODE, w.writer()));
         } else if (mapping.isPresent()) {
-            obs.add(new TreeObservation.Alert(page, Cause.MAPPED_PAGE, mapping.get(), w.writer()));
+            obs.add(new TreeObservation.Alert(page, AlertCause.MAPPED_PAGE, mapping.get(), w.writer()));
         }
         // The tree-node action blocks the write and the tree lives only in node pages and the
         // hypervisor's cell, so a guest write never changes the state.
-        return new Step(state, obs);
+        return new TreeStep(state, obs);
     }
 
-    private static Step refused(TreeState state, RequestCode code) {
-        return new Step(state, List.of(new TreeObservation.RequestResult(code)));
+    private static TreeStep refused(TreeState state, RequestCode code) {
+        return new TreeStep(state, List.of(new TreeObservation.RequestResult(code)));
     }
 
     private static final class PoolExhausted extends RuntimeException {
@@ -228,13 +228,13 @@ public final class TreeModel {
                 Event ev = pending.removeFirst();
                 if (ev.allocated()) {
                     put(ev.page(), get(ev.page()).withNodePage(true));
-                    if (!(ev.bySplit() && flaws.contains(TreeFlaw.SPLIT_NODE_UNTRACED))) {
+                    if (!(ev.bySplit() && flaws.contains(TreeModelFlaw.SPLIT_NODE_UNTRACED))) {
                         traced.add(ev.page());
                     }
                 } else {
                     TreeNode.Entry e = get(ev.page()).withNodePage(false);
                     putOrDelete(ev.page(), e);
-                    if (e.mapping().isEmpty() && !flaws.contains(TreeFlaw.FREED_NODE_STAYS_TRACED)) {
+                    if (e.mapping().isEmpty() && !flaws.contains(TreeModelFlaw.FREED_NODE_STAYS_TRACED)) {
                         traced.remove(ev.page());
                     }
                 }
@@ -244,7 +244,7 @@ public final class TreeModel {
         /** The last mapping is gone: free every node page, the base pointer goes empty. */
         void tearDown() {
             for (long page : new ArrayList<>(nodes.keySet())) {
-                if (!flaws.contains(TreeFlaw.FREED_NODE_STAYS_TRACED)) {
+                if (!flaws.contains(TreeModelFlaw.FREED_NODE_STAYS_TRACED)) {
                     traced.remove(page);
                 }
                 freedNow.add(page);

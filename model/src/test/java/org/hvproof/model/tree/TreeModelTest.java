@@ -17,28 +17,28 @@ class TreeModelTest {
     private TreeModel model = TreeModel.DEFAULT;
     private TreeState state = TreeState.initial(CFG);
 
-    private Step apply(TreeAction a) {
-        Step s = model.step(state, a);
+    private TreeStep apply(TreeAction a) {
+        TreeStep s = model.step(state, a);
         if (model.flaws().isEmpty()) {
-            Invariants.assertAll(state, a, s);
+            TreeInvariants.assertAll(state, a, s);
         }
         state = s.next();
         return s;
     }
 
-    private Step protect(long page, long count, AlertAction action) {
+    private TreeStep protect(long page, long count, AlertAction action) {
         return apply(new TreeAction.Protect(page * PAGE, count * PAGE, action.requestCode()));
     }
 
-    private Step unprotect(long page, long count) {
+    private TreeStep unprotect(long page, long count) {
         return apply(new TreeAction.Unprotect(page * PAGE, count * PAGE));
     }
 
-    private Step write(long page) {
+    private TreeStep write(long page) {
         return apply(new TreeAction.GuestWrite(GUEST, page * PAGE + 8));
     }
 
-    private static List<TreeObservation.Alert> alerts(Step s) {
+    private static List<TreeObservation.Alert> alerts(TreeStep s) {
         return s.observations().stream()
                 .filter(TreeObservation.Alert.class::isInstance)
                 .map(TreeObservation.Alert.class::cast)
@@ -61,7 +61,7 @@ class TreeModelTest {
         }
         assertThat(state.depth()).isGreaterThanOrEqualTo(2);
         assertThat(state.nodePages().size()).isGreaterThan(10);
-        assertThat(Invariants.tree4TracesExact(state).holds()).isTrue();
+        assertThat(TreeInvariants.tree4TracesExact(state).holds()).isTrue();
         assertThat(state.traced()).containsAll(state.nodePages());
     }
 
@@ -99,7 +99,7 @@ class TreeModelTest {
             TreeModel.Lookup l = TreeModel.lookup(state, p);
             assertThat(l.nodesVisited()).isEqualTo(state.depth() + 1);
         }
-        Step s = write(30);
+        TreeStep s = write(30);
         assertThat(s.observations()).contains(new TreeObservation.Walk(30, state.depth() + 1, state.depth()));
     }
 
@@ -107,7 +107,8 @@ class TreeModelTest {
     void writeToMappedPageAlertsWithItsAction() {
         protect(5, 2, AlertAction.RECORD_AND_ALLOW);
         assertThat(alerts(write(6)))
-                .containsExactly(new TreeObservation.Alert(6, Cause.MAPPED_PAGE, AlertAction.RECORD_AND_ALLOW, GUEST));
+                .containsExactly(
+                        new TreeObservation.Alert(6, AlertCause.MAPPED_PAGE, AlertAction.RECORD_AND_ALLOW, GUEST));
     }
 
     @Test
@@ -115,7 +116,7 @@ class TreeModelTest {
         protect(5, 1, AlertAction.RECORD_AND_ALLOW);
         long root = state.base().rootPage().orElseThrow();
         assertThat(alerts(write(root)))
-                .containsExactly(new TreeObservation.Alert(root, Cause.NODE_PAGE, AlertAction.TREE_NODE, GUEST));
+                .containsExactly(new TreeObservation.Alert(root, AlertCause.NODE_PAGE, AlertAction.TREE_NODE, GUEST));
     }
 
     @Test
@@ -176,7 +177,7 @@ class TreeModelTest {
                 new Case(new TreeAction.Unprotect(5 * PAGE, 3 * PAGE), RequestCode.NOT_PROTECTED),
                 new Case(new TreeAction.Unprotect(5 * PAGE + 7, PAGE), RequestCode.UNALIGNED)));
         for (Case c : cases) {
-            Step s = apply(c.action());
+            TreeStep s = apply(c.action());
             assertThat(s.observations()).as(c.toString()).containsExactly(new TreeObservation.RequestResult(c.code()));
             assertThat(state).as(c.toString()).isEqualTo(before);
         }
@@ -187,23 +188,23 @@ class TreeModelTest {
         TreeConfig tiny = new TreeConfig(256, 250, 3, 64);
         state = TreeState.initial(tiny);
         TreeState before = state;
-        Step s = apply(new TreeAction.Protect(0, 40 * PAGE, 1));
+        TreeStep s = apply(new TreeAction.Protect(0, 40 * PAGE, 1));
         assertThat(s.observations()).containsExactly(new TreeObservation.RequestResult(RequestCode.POOL_EXHAUSTED));
         assertThat(state).isEqualTo(before);
     }
 
     @Test
     void untracedSplitNodeFlawIsCaughtByTree4AndTree2() {
-        model = TreeModel.withFlaws(Set.of(TreeFlaw.SPLIT_NODE_UNTRACED));
+        model = TreeModel.withFlaws(Set.of(TreeModelFlaw.SPLIT_NODE_UNTRACED));
         protect(0, 10, AlertAction.BLOCK);
-        assertThat(Invariants.tree4TracesExact(state).holds()).isFalse();
+        assertThat(TreeInvariants.tree4TracesExact(state).holds()).isFalse();
         long untraced = state.nodePages().stream()
                 .filter(p -> !state.traced().contains(p))
                 .findFirst()
                 .orElseThrow();
         TreeState before = state;
         TreeAction w = new TreeAction.GuestWrite(GUEST, untraced * PAGE);
-        assertThatThrownBy(() -> Invariants.tree2NodePagesAlert(before, w, model.step(before, w))
+        assertThatThrownBy(() -> TreeInvariants.tree2NodePagesAlert(before, w, model.step(before, w))
                         .orThrow())
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("TREE-2");
@@ -211,19 +212,19 @@ class TreeModelTest {
 
     @Test
     void freedNodeStaysTracedFlawIsCaughtByTree4() {
-        model = TreeModel.withFlaws(Set.of(TreeFlaw.FREED_NODE_STAYS_TRACED));
+        model = TreeModel.withFlaws(Set.of(TreeModelFlaw.FREED_NODE_STAYS_TRACED));
         protect(0, 12, AlertAction.BLOCK);
         unprotect(0, 12);
-        assertThat(Invariants.tree4TracesExact(state).detail()).contains("stale traces");
+        assertThat(TreeInvariants.tree4TracesExact(state).detail()).contains("stale traces");
     }
 
     @Test
     void mappingsFirstFlawIsCaughtByTree2OnAMappedNodePage() {
-        model = TreeModel.withFlaws(Set.of(TreeFlaw.LOOKUP_MAPPINGS_FIRST));
+        model = TreeModel.withFlaws(Set.of(TreeModelFlaw.LOOKUP_MAPPINGS_FIRST));
         protect(CFG.poolFirst(), 1, AlertAction.RECORD_AND_ALLOW);
         TreeState before = state;
         TreeAction w = new TreeAction.GuestWrite(GUEST, CFG.poolFirst() * PAGE);
-        assertThat(Invariants.tree2NodePagesAlert(before, w, model.step(before, w))
+        assertThat(TreeInvariants.tree2NodePagesAlert(before, w, model.step(before, w))
                         .holds())
                 .isFalse();
     }

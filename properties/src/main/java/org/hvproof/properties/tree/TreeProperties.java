@@ -3,10 +3,10 @@ package org.hvproof.properties.tree;
 import java.util.List;
 import java.util.function.Function;
 import org.hvproof.impl.tree.TreeImplFlaw;
-import org.hvproof.model.tree.Invariants;
-import org.hvproof.model.tree.Step;
 import org.hvproof.model.tree.TreeAction;
+import org.hvproof.model.tree.TreeInvariants;
 import org.hvproof.model.tree.TreeState;
+import org.hvproof.model.tree.TreeStep;
 import org.hvproof.model.tree.Verdict;
 import org.hvproof.propcheck.StatefulProperty;
 import org.hvproof.properties.Claim;
@@ -28,7 +28,7 @@ public final class TreeProperties {
 
     /** A step invariant of the model, applied to one model-level step of the machine. */
     private interface StepCheck {
-        Verdict check(TreeState before, TreeAction action, Step step);
+        Verdict check(TreeState before, TreeAction action, TreeStep step);
     }
 
     private record NamedStep(String invariant, StepCheck check) {}
@@ -55,12 +55,12 @@ public final class TreeProperties {
                         "TREE-1 a write to a mapped page performs its alert action",
                         flaw,
                         "TREE-1",
-                        List.of(step("mappedPagesAlert", Invariants::tree1MappedPagesAlert)),
+                        List.of(step("mappedPagesAlert", TreeInvariants::tree1MappedPagesAlert)),
                         List.of(),
                         true)
-                .cover(40, TreeTrace.Labels.ALLOW_ALERT)
-                .cover(40, TreeTrace.Labels.BLOCK_ALERT)
-                .cover(10, TreeTrace.Labels.DEPTH_2);
+                .cover(40, TreeLabels.ALLOW_ALERT)
+                .cover(40, TreeLabels.BLOCK_ALERT)
+                .cover(10, TreeLabels.DEPTH_2);
     }
 
     /** TREE-2: a write to a node page performs the tree-node action, even when the page is also mapped. */
@@ -75,12 +75,12 @@ public final class TreeProperties {
                         "TREE-2 a write to a node page gets the tree-node alert, before any mapping",
                         flaw,
                         "TREE-2",
-                        List.of(step("nodePagesAlert", Invariants::tree2NodePagesAlert)),
-                        List.of(state("nodePagesMarked", Invariants::tree2NodePagesMarked)),
+                        List.of(step("nodePagesAlert", TreeInvariants::tree2NodePagesAlert)),
+                        List.of(state("nodePagesMarked", TreeInvariants::tree2NodePagesMarked)),
                         true)
-                .cover(40, TreeTrace.Labels.NODE_ALERT)
-                .cover(3, TreeTrace.Labels.NODE_AND_MAPPED_ALERT)
-                .cover(40, TreeTrace.Labels.BLOCKED_WRITE);
+                .cover(40, TreeLabels.NODE_ALERT)
+                .cover(3, TreeLabels.NODE_AND_MAPPED_ALERT)
+                .cover(40, TreeLabels.BLOCKED_WRITE);
     }
 
     /** TREE-3: a write to a page that is neither a node page nor mapped raises no alert. */
@@ -95,11 +95,11 @@ public final class TreeProperties {
                         "TREE-3 a write to a page neither node nor mapped raises no alert",
                         flaw,
                         "TREE-3",
-                        List.of(step("untracedPagesQuiet", Invariants::tree3UntracedPagesQuiet)),
+                        List.of(step("untracedPagesQuiet", TreeInvariants::tree3UntracedPagesQuiet)),
                         List.of(),
                         true)
-                .cover(50, TreeTrace.Labels.QUIET_WRITE)
-                .cover(4, TreeTrace.Labels.TEAR_DOWN);
+                .cover(50, TreeLabels.QUIET_WRITE)
+                .cover(4, TreeLabels.TEAR_DOWN);
     }
 
     /** TREE-4: after every insert, remove, split and merge the traced pages are exactly node pages plus mapped pages. */
@@ -116,14 +116,14 @@ public final class TreeProperties {
                         "TREE-4",
                         List.of(),
                         List.of(
-                                state("tracesExact", Invariants::tree4TracesExact),
-                                state("wellFormed", Invariants::tree4WellFormed)),
+                                state("tracesExact", TreeInvariants::tree4TracesExact),
+                                state("wellFormed", TreeInvariants::tree4WellFormed)),
                         false)
-                .cover(50, TreeTrace.Labels.SPLIT)
-                .cover(15, TreeTrace.Labels.MERGE)
-                .cover(10, TreeTrace.Labels.DEPTH_2)
-                .cover(50, TreeTrace.Labels.REFUSED)
-                .cover(20, TreeTrace.Labels.HOSTILE_REFUSED);
+                .cover(50, TreeLabels.SPLIT)
+                .cover(15, TreeLabels.MERGE)
+                .cover(10, TreeLabels.DEPTH_2)
+                .cover(50, TreeLabels.REFUSED)
+                .cover(20, TreeLabels.HOSTILE_REFUSED);
     }
 
     /** TREE-5: handling one notification visits at most depth + 1 nodes. */
@@ -138,11 +138,11 @@ public final class TreeProperties {
                         "TREE-5 a notification's walk visits at most depth + 1 nodes",
                         flaw,
                         "TREE-5",
-                        List.of(step("walkBounded", Invariants::tree5WalkBounded)),
+                        List.of(step("walkBounded", TreeInvariants::tree5WalkBounded)),
                         List.of(),
                         false)
-                .cover(5, TreeTrace.Labels.FULL_WALK_DEPTH_2)
-                .cover(10, TreeTrace.Labels.CROSSING_TRACED_WRITE);
+                .cover(5, TreeLabels.FULL_WALK_DEPTH_2)
+                .cover(10, TreeLabels.CROSSING_TRACED_WRITE);
     }
 
     /** TREE-6: the base pointer is out of guest reach and every look-up starts from it. */
@@ -157,11 +157,11 @@ public final class TreeProperties {
                         "TREE-6 no guest write moves the base pointer or changes a node",
                         flaw,
                         "TREE-6",
-                        List.of(step("guestWriteLeavesTree", Invariants::tree6GuestWriteLeavesTree)),
-                        List.of(state("basePointerGuarded", Invariants::tree6BasePointerGuarded)),
+                        List.of(step("guestWriteLeavesTree", TreeInvariants::tree6GuestWriteLeavesTree)),
+                        List.of(state("basePointerGuarded", TreeInvariants::tree6BasePointerGuarded)),
                         false)
-                .cover(40, TreeTrace.Labels.NODE_ALERT)
-                .cover(6, TreeTrace.Labels.WRITE_OVER_GUEST_POINTER_PAGE);
+                .cover(40, TreeLabels.NODE_ALERT)
+                .cover(6, TreeLabels.WRITE_OVER_GUEST_POINTER_PAGE);
     }
 
     /**

@@ -11,14 +11,14 @@ import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.Completed;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.tree.AlertAction;
-import org.hvproof.model.tree.Cause;
+import org.hvproof.model.tree.AlertCause;
 import org.hvproof.model.tree.RequestCode;
-import org.hvproof.model.tree.Step;
 import org.hvproof.model.tree.TreeAction;
 import org.hvproof.model.tree.TreeConfig;
 import org.hvproof.model.tree.TreeModel;
 import org.hvproof.model.tree.TreeObservation;
 import org.hvproof.model.tree.TreeState;
+import org.hvproof.model.tree.TreeStep;
 import org.hvproof.model.tree.Verdict;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
@@ -37,7 +37,7 @@ public final class TreeTrace {
     public static final int VCPUS = 3;
 
     private final TreeSystem machine;
-    private final Lockstep<TreeState, TreeStepAction> lockstep;
+    private final Lockstep<TreeState, TreeSystemAction> lockstep;
     private List<Observation> lastSeen = List.of();
     private final List<Verdict> writeOutcome = new ArrayList<>();
 
@@ -63,19 +63,19 @@ public final class TreeTrace {
         return machine.tree().guestPointerPage();
     }
 
-    private List<TreeObservation> runOnMachine(TreeStepAction a) {
-        if (a instanceof TreeStepAction.Protect p) {
+    private List<TreeObservation> runOnMachine(TreeSystemAction a) {
+        if (a instanceof TreeSystemAction.Protect p) {
             lastSeen = machine.protect(p.start(), p.length(), p.actionCode());
-        } else if (a instanceof TreeStepAction.Unprotect u) {
+        } else if (a instanceof TreeSystemAction.Unprotect u) {
             lastSeen = machine.unprotect(u.start(), u.length());
         } else {
-            lastSeen = write((TreeStepAction.Write) a);
+            lastSeen = write((TreeSystemAction.Write) a);
         }
         return TreeSystem.treeObservations(lastSeen);
     }
 
     /** Runs a write and judges whether each page's part landed as the page's role before the write says. */
-    private List<Observation> write(TreeStepAction.Write w) {
+    private List<Observation> write(TreeSystemAction.Write w) {
         TreeState before = machineState();
         List<TreeAction.GuestWrite> pieces = w.pieces();
         boolean inGuest = w.gpa() >= 0 && pieces.stream().allMatch(p -> p.page() < CONFIG.guestPages());
@@ -119,17 +119,17 @@ public final class TreeTrace {
         return seen;
     }
 
-    private static Lockstep.ModelStep<TreeState> modelStep(TreeState s, TreeStepAction a) {
+    private static Lockstep.ModelStep<TreeState> modelStep(TreeState s, TreeSystemAction a) {
         TreeModel model = TreeModel.DEFAULT;
-        if (a instanceof TreeStepAction.Protect p) {
-            Step step = model.step(s, new TreeAction.Protect(p.start(), p.length(), p.actionCode()));
+        if (a instanceof TreeSystemAction.Protect p) {
+            TreeStep step = model.step(s, new TreeAction.Protect(p.start(), p.length(), p.actionCode()));
             return new Lockstep.ModelStep<>(step.next(), step.observations());
         }
-        if (a instanceof TreeStepAction.Unprotect u) {
-            Step step = model.step(s, new TreeAction.Unprotect(u.start(), u.length()));
+        if (a instanceof TreeSystemAction.Unprotect u) {
+            TreeStep step = model.step(s, new TreeAction.Unprotect(u.start(), u.length()));
             return new Lockstep.ModelStep<>(step.next(), step.observations());
         }
-        TreeStepAction.Write w = (TreeStepAction.Write) a;
+        TreeSystemAction.Write w = (TreeSystemAction.Write) a;
         List<TreeAction.GuestWrite> pieces = w.pieces();
         // A write with a part outside the tree's guest memory faults as a whole: nothing is seen.
         if (w.gpa() < 0 || pieces.stream().anyMatch(p -> p.page() >= s.config().guestPages())) {
@@ -144,13 +144,13 @@ public final class TreeTrace {
 
     /** The model's view of the machine's last step, one model write per page touched. */
     List<ImplStep> lastSteps() {
-        Lockstep.Transition<TreeState, TreeStepAction> t = lockstep.last();
+        Lockstep.Transition<TreeState, TreeSystemAction> t = lockstep.last();
         if (t == null) {
             return List.of();
         }
         @SuppressWarnings("unchecked")
         List<TreeObservation> obs = (List<TreeObservation>) t.observations();
-        if (t.action() instanceof TreeStepAction.Write w) {
+        if (t.action() instanceof TreeSystemAction.Write w) {
             // A write that faulted (on either page) was carried out nowhere: no page saw a write.
             if (lastSeen.stream().noneMatch(Completed.class::isInstance)) {
                 return List.of();
@@ -159,20 +159,20 @@ public final class TreeTrace {
             for (TreeAction.GuestWrite piece : w.pieces()) {
                 List<TreeObservation> mine =
                         obs.stream().filter(o -> pageOf(o) == piece.page()).toList();
-                out.add(new ImplStep(t.before(), piece, new Step(t.after(), mine)));
+                out.add(new ImplStep(t.before(), piece, new TreeStep(t.after(), mine)));
             }
             return out;
         }
-        TreeAction action = t.action() instanceof TreeStepAction.Protect p
+        TreeAction action = t.action() instanceof TreeSystemAction.Protect p
                 ? new TreeAction.Protect(p.start(), p.length(), p.actionCode())
                 : new TreeAction.Unprotect(
-                        ((TreeStepAction.Unprotect) t.action()).start(),
-                        ((TreeStepAction.Unprotect) t.action()).length());
-        return List.of(new ImplStep(t.before(), action, new Step(t.after(), obs)));
+                        ((TreeSystemAction.Unprotect) t.action()).start(),
+                        ((TreeSystemAction.Unprotect) t.action()).length());
+        return List.of(new ImplStep(t.before(), action, new TreeStep(t.after(), obs)));
     }
 
     /** One model-level step of the machine: state before, action, and the machine's step read through the abstraction. */
-    record ImplStep(TreeState before, TreeAction action, Step step) {}
+    record ImplStep(TreeState before, TreeAction action, TreeStep step) {}
 
     /** Whether the last write's parts landed or were dropped as each page's role says. */
     List<Verdict> lastWriteOutcome() {
@@ -190,7 +190,7 @@ public final class TreeTrace {
     }
 
     /** Runs one action on machine and model and labels what happened. */
-    void apply(TreeStepAction action, Context ctx) {
+    void apply(TreeSystemAction action, Context ctx) {
         label(lockstep.apply(action), ctx);
     }
 
@@ -199,55 +199,55 @@ public final class TreeTrace {
         lockstep.checkRefinement();
     }
 
-    private void label(Lockstep.Transition<TreeState, TreeStepAction> t, Context ctx) {
+    private void label(Lockstep.Transition<TreeState, TreeSystemAction> t, Context ctx) {
         TreeState before = t.before();
         TreeState after = t.after();
         if (after.depth() >= 2) {
-            ctx.label(Labels.DEPTH_2);
+            ctx.label(TreeLabels.DEPTH_2);
         }
         for (Object o : t.observations()) {
             if (o instanceof TreeObservation.RequestResult r) {
                 if (r.code() == RequestCode.OK) {
                     if (!before.nodes().isEmpty() && !before.nodePages().containsAll(after.nodePages())) {
-                        ctx.label(Labels.SPLIT);
+                        ctx.label(TreeLabels.SPLIT);
                     }
                     if (!after.nodes().isEmpty() && !after.nodePages().containsAll(before.nodePages())) {
-                        ctx.label(Labels.MERGE);
+                        ctx.label(TreeLabels.MERGE);
                     }
                     if (after.nodes().isEmpty() && !before.nodes().isEmpty()) {
-                        ctx.label(Labels.TEAR_DOWN);
+                        ctx.label(TreeLabels.TEAR_DOWN);
                     }
                 } else {
-                    ctx.label(Labels.REFUSED);
+                    ctx.label(TreeLabels.REFUSED);
                     if (r.code() != RequestCode.OVERLAPS && r.code() != RequestCode.NOT_PROTECTED) {
-                        ctx.label(Labels.HOSTILE_REFUSED);
+                        ctx.label(TreeLabels.HOSTILE_REFUSED);
                     }
                 }
             } else if (o instanceof TreeObservation.Alert a) {
-                if (a.cause() == Cause.NODE_PAGE) {
-                    ctx.label(Labels.NODE_ALERT);
+                if (a.cause() == AlertCause.NODE_PAGE) {
+                    ctx.label(TreeLabels.NODE_ALERT);
                     if (before.mappings().containsKey(a.page())) {
-                        ctx.label(Labels.NODE_AND_MAPPED_ALERT);
+                        ctx.label(TreeLabels.NODE_AND_MAPPED_ALERT);
                     }
                 } else {
-                    ctx.label(a.action() == AlertAction.BLOCK ? Labels.BLOCK_ALERT : Labels.ALLOW_ALERT);
+                    ctx.label(a.action() == AlertAction.BLOCK ? TreeLabels.BLOCK_ALERT : TreeLabels.ALLOW_ALERT);
                 }
                 if (!a.action().completesWrite()) {
-                    ctx.label(Labels.BLOCKED_WRITE);
+                    ctx.label(TreeLabels.BLOCKED_WRITE);
                 }
             } else if (o instanceof TreeObservation.Walk w && w.depth() >= 2 && w.nodesVisited() == w.depth() + 1) {
-                ctx.label(Labels.FULL_WALK_DEPTH_2);
+                ctx.label(TreeLabels.FULL_WALK_DEPTH_2);
             }
         }
-        if (t.action() instanceof TreeStepAction.Write w && lastSeen.stream().anyMatch(Completed.class::isInstance)) {
+        if (t.action() instanceof TreeSystemAction.Write w && lastSeen.stream().anyMatch(Completed.class::isInstance)) {
             if (t.observations().stream().noneMatch(TreeObservation.Alert.class::isInstance)) {
-                ctx.label(Labels.QUIET_WRITE);
+                ctx.label(TreeLabels.QUIET_WRITE);
             }
             if (w.crossing() && !t.observations().isEmpty()) {
-                ctx.label(Labels.CROSSING_TRACED_WRITE);
+                ctx.label(TreeLabels.CROSSING_TRACED_WRITE);
             }
             if ((w.gpa() >>> 12) == guestPointerPage() && (w.gpa() & 0xfff) < 8) {
-                ctx.label(Labels.WRITE_OVER_GUEST_POINTER_PAGE);
+                ctx.label(TreeLabels.WRITE_OVER_GUEST_POINTER_PAGE);
             }
         }
     }
@@ -265,26 +265,5 @@ public final class TreeTrace {
             out[i] = (byte) (0x5A + seed + 31 * i | 1);
         }
         return out;
-    }
-
-    /** Names of the situations a trace can reach; the properties set coverage minimums on them. */
-    static final class Labels {
-        static final String SPLIT = "a request split a node";
-        static final String MERGE = "a request merged nodes (a node page freed)";
-        static final String TEAR_DOWN = "the last mapping removed: tree torn down";
-        static final String DEPTH_2 = "tree of depth >= 2";
-        static final String NODE_ALERT = "node-page alert";
-        static final String NODE_AND_MAPPED_ALERT = "node-page alert on a page that is also mapped";
-        static final String ALLOW_ALERT = "mapping alert, record and allow";
-        static final String BLOCK_ALERT = "mapping alert, block";
-        static final String BLOCKED_WRITE = "write blocked";
-        static final String QUIET_WRITE = "quiet write (no alert)";
-        static final String REFUSED = "request refused";
-        static final String HOSTILE_REFUSED = "hostile request refused (bad arguments)";
-        static final String FULL_WALK_DEPTH_2 = "walk of depth + 1 nodes on a tree of depth >= 2";
-        static final String CROSSING_TRACED_WRITE = "crossing write touching a traced page";
-        static final String WRITE_OVER_GUEST_POINTER_PAGE = "write over the first word of the page below the pool";
-
-        private Labels() {}
     }
 }

@@ -12,13 +12,13 @@ import java.util.TreeSet;
  * {@code specs/tree.als}): state invariants take a state, step invariants take the state
  * before, the action, and the step. {@link #all} joins them.
  */
-public final class Invariants {
-    private Invariants() {}
+public final class TreeInvariants {
+    private TreeInvariants() {}
 
     // ---- step invariants -------------------------------------------------------------------
 
     /** TREE-1 A write to a mapped page that stores no node alerts with that page's action. */
-    public static Verdict tree1MappedPagesAlert(TreeState before, TreeAction action, Step step) {
+    public static Verdict tree1MappedPagesAlert(TreeState before, TreeAction action, TreeStep step) {
         if (!(action instanceof TreeAction.GuestWrite w) || !inGuest(before, w)) {
             return Verdict.ok("TREE-1", "mappedPagesAlert");
         }
@@ -28,7 +28,7 @@ public final class Invariants {
         }
         List<TreeObservation.Alert> alerts = alerts(step);
         boolean ok = alerts.size() == 1
-                && alerts.get(0).cause() == Cause.MAPPED_PAGE
+                && alerts.get(0).cause() == AlertCause.MAPPED_PAGE
                 && alerts.get(0).action() == mapped
                 && alerts.get(0).page() == w.page();
         return Verdict.check(
@@ -39,13 +39,13 @@ public final class Invariants {
     }
 
     /** TREE-2 A write to a node page alerts with the tree-node action, mapped or not. */
-    public static Verdict tree2NodePagesAlert(TreeState before, TreeAction action, Step step) {
+    public static Verdict tree2NodePagesAlert(TreeState before, TreeAction action, TreeStep step) {
         if (!(action instanceof TreeAction.GuestWrite w) || !before.nodePages().contains(w.page())) {
             return Verdict.ok("TREE-2", "nodePagesAlert");
         }
         List<TreeObservation.Alert> alerts = alerts(step);
         boolean ok = alerts.size() == 1
-                && alerts.get(0).cause() == Cause.NODE_PAGE
+                && alerts.get(0).cause() == AlertCause.NODE_PAGE
                 && alerts.get(0).action() == AlertAction.TREE_NODE;
         return Verdict.check(
                 "TREE-2",
@@ -55,7 +55,7 @@ public final class Invariants {
     }
 
     /** TREE-3 A write to a page neither storing a node nor mapped raises no alert. */
-    public static Verdict tree3UntracedPagesQuiet(TreeState before, TreeAction action, Step step) {
+    public static Verdict tree3UntracedPagesQuiet(TreeState before, TreeAction action, TreeStep step) {
         if (!(action instanceof TreeAction.GuestWrite w)
                 || before.nodePages().contains(w.page())
                 || before.mappings().containsKey(w.page())) {
@@ -70,7 +70,7 @@ public final class Invariants {
     }
 
     /** TREE-5 Handling one notification visits at most depth + 1 nodes. */
-    public static Verdict tree5WalkBounded(TreeState before, TreeAction action, Step step) {
+    public static Verdict tree5WalkBounded(TreeState before, TreeAction action, TreeStep step) {
         for (TreeObservation o : step.observations()) {
             if (o instanceof TreeObservation.Walk walk) {
                 int bound = before.depth() + 1;
@@ -88,7 +88,7 @@ public final class Invariants {
     }
 
     /** TREE-6 A guest write changes neither the base pointer nor any node. */
-    public static Verdict tree6GuestWriteLeavesTree(TreeState before, TreeAction action, Step step) {
+    public static Verdict tree6GuestWriteLeavesTree(TreeState before, TreeAction action, TreeStep step) {
         if (!(action instanceof TreeAction.GuestWrite)) {
             return Verdict.ok("TREE-6", "guestWriteLeavesTree");
         }
@@ -240,7 +240,7 @@ public final class Invariants {
     }
 
     /** Every step invariant, then every state invariant of the next state. */
-    public static List<Verdict> all(TreeState before, TreeAction action, Step step) {
+    public static List<Verdict> all(TreeState before, TreeAction action, TreeStep step) {
         List<Verdict> out = new ArrayList<>(List.of(
                 tree1MappedPagesAlert(before, action, step),
                 tree2NodePagesAlert(before, action, step),
@@ -252,7 +252,7 @@ public final class Invariants {
     }
 
     /** Throws on the first invariant that does not hold. */
-    public static void assertAll(TreeState before, TreeAction action, Step step) {
+    public static void assertAll(TreeState before, TreeAction action, TreeStep step) {
         all(before, action, step).forEach(Verdict::orThrow);
     }
 
@@ -260,7 +260,7 @@ public final class Invariants {
         return w.address() >= 0 && w.page() < s.config().guestPages();
     }
 
-    private static List<TreeObservation.Alert> alerts(Step step) {
+    private static List<TreeObservation.Alert> alerts(TreeStep step) {
         List<TreeObservation.Alert> out = new ArrayList<>();
         for (TreeObservation o : step.observations()) {
             if (o instanceof TreeObservation.Alert a) {

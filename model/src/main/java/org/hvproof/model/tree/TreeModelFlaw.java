@@ -4,7 +4,7 @@ package org.hvproof.model.tree;
  * Deliberately flawed variants, for showing that the TREE invariants and properties catch
  * them. The default model has none; each flaw changes exactly one code path of {@link TreeModel}.
  */
-public enum TreeFlaw {
+public enum TreeModelFlaw {
     /** The sibling a split allocates is not traced (breaks TREE-4, then TREE-2). */
     SPLIT_NODE_UNTRACED,
     /** A node page freed by a merge or shrink keeps its trace (breaks TREE-4). */
