@@ -9,6 +9,7 @@ import org.hvproof.impl.interrupts.InterruptImplFlaw;
 import org.hvproof.impl.tracing.TracingFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.InvariantSet;
+import org.hvproof.model.tree.TreeInvariants;
 import org.hvproof.properties.domains.DomainsProperties;
 import org.hvproof.properties.integrity.IntegrityProperties;
 import org.hvproof.properties.interrupts.InterruptsProperties;
@@ -52,7 +53,7 @@ public final class Mechanisms {
                     List.of(TracingProperties.class, TracingSpecConformance.class),
                     TracingFlaw.class,
                     InvariantSet.empty("tracing")),
-            new Mechanism("tree", List.of(TreeProperties.class), TreeImplFlaw.class, InvariantSet.empty("tree")),
+            new Mechanism("tree", List.of(TreeProperties.class), TreeImplFlaw.class, TreeInvariants.ALL),
             new Mechanism(
                     "integrity",
                     List.of(IntegrityProperties.class),

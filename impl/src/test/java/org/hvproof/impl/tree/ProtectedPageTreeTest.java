@@ -127,8 +127,7 @@ class ProtectedPageTreeTest {
             assertThat(TreeSystem.treeObservations(seen)).as("step %d %s", i, a).isEqualTo(step.observations());
             TreeState abs = sys.abstractState();
             assertThat(abs).as("step %d %s", i, a).isEqualTo(step.next());
-            TreeInvariants.all(abs)
-                    .forEach(v -> assertThat(v.holds()).as(v.toString()).isTrue());
+            TreeInvariants.ALL.checkState(abs).forEach(c -> c.orThrow());
             state = step.next();
             maxDepth = Math.max(maxDepth, state.depth());
             long w = rnd.nextInt((int) CFG.guestPages());
@@ -145,7 +144,7 @@ class ProtectedPageTreeTest {
     void aSplitNodeLeftUntracedShowsAsAGapInTheTracedSet() {
         TreeSystem flawed = new TreeSystem(CFG, 1, TreeImplFlaw.SPLIT_NODE_UNTRACED);
         flawed.protect(0, 8 * PAGE, AlertAction.BLOCK.requestCode());
-        assertThat(TreeInvariants.tree4TracesExact(flawed.abstractState()).holds())
+        assertThat(TreeInvariants.TRACES_EXACT.check(flawed.abstractState()).holds())
                 .isFalse();
     }
 }

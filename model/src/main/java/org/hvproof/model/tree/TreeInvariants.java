@@ -2,138 +2,172 @@ package org.hvproof.model.tree;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.hvproof.model.common.Invariant;
+import org.hvproof.model.common.InvariantSet;
+import org.hvproof.model.common.Transition;
 
 /**
- * The TREE claims as small named predicates, one per claim id (names match
- * {@code specs/tree.als}): state invariants take a state, step invariants take the state
- * before, the action, and the step. {@link #all} joins them.
+ * The TREE claims as named invariants (each name equals the suffix of the assert in
+ * {@code specs/tree.als} that states the same predicate): state invariants on a {@link TreeState},
+ * step invariants on a {@link Transition} of the tree. They read only the abstract state and the
+ * observations, so they judge the model and the machine (through its abstraction function)
+ * alike. {@link #ALL} is the mechanism's {@code invs}.
  */
 public final class TreeInvariants {
-    private TreeInvariants() {}
 
     // ---- step invariants -------------------------------------------------------------------
 
-    /** TREE-1 A write to a mapped page that stores no node alerts with that page's action. */
-    public static Verdict tree1MappedPagesAlert(TreeState before, TreeAction action, TreeStep step) {
-        if (!(action instanceof TreeAction.GuestWrite w) || !inGuest(before, w)) {
-            return Verdict.ok("TREE-1", "mappedPagesAlert");
+    /** TREE-1: a write to a mapped page that stores no node alerts once, with that page's action. */
+    public static final Invariant<Transition<TreeState, TreeAction, TreeObservation>> MAPPED_PAGES_ALERT =
+            Invariant.of("TREE-1", "mappedPagesAlert", TreeInvariants::mappedPagesAlert);
+
+    /** TREE-2: a write to a node page alerts once with the tree-node action, mapped or not. */
+    public static final Invariant<Transition<TreeState, TreeAction, TreeObservation>> NODE_PAGES_ALERT =
+            Invariant.of("TREE-2", "nodePagesAlert", TreeInvariants::nodePagesAlert);
+
+    /** TREE-3: a write to a page neither storing a node nor mapped raises no alert. */
+    public static final Invariant<Transition<TreeState, TreeAction, TreeObservation>> UNTRACED_PAGES_QUIET =
+            Invariant.of("TREE-3", "untracedPagesQuiet", TreeInvariants::untracedPagesQuiet);
+
+    /** TREE-5: handling one notification visits at most depth + 1 nodes. */
+    public static final Invariant<Transition<TreeState, TreeAction, TreeObservation>> WALK_BOUNDED =
+            Invariant.of("TREE-5", "walkBounded", TreeInvariants::walkBounded);
+
+    /** TREE-6: a guest write changes neither the base pointer nor any node. */
+    public static final Invariant<Transition<TreeState, TreeAction, TreeObservation>> GUEST_WRITE_LEAVES_TREE =
+            Invariant.of("TREE-6", "guestWriteLeavesTree", TreeInvariants::guestWriteLeavesTree);
+
+    // ---- state invariants ------------------------------------------------------------------
+
+    /** TREE-2 (support): the leaf entries marked "node page" are exactly the pages storing nodes. */
+    public static final Invariant<TreeState> NODE_PAGES_MARKED =
+            Invariant.of("TREE-2", "nodePagesMarked", TreeInvariants::nodePagesMarked);
+
+    /** TREE-4: the traced pages are exactly the node pages plus the mapped pages. */
+    public static final Invariant<TreeState> TRACES_EXACT =
+            Invariant.of("TREE-4", "tracesExact", TreeInvariants::tracesExact);
+
+    /** TREE-4 (support): the nodes form a well-formed B+-tree and the pool is accounted for. */
+    public static final Invariant<TreeState> WELL_FORMED =
+            Invariant.of("TREE-4", "wellFormed", TreeInvariants::wellFormed);
+
+    /** TREE-6: the base pointer names the root, and only the root. */
+    public static final Invariant<TreeState> BASE_POINTER_GUARDED =
+            Invariant.of("TREE-6", "basePointerGuarded", TreeInvariants::basePointerGuarded);
+
+    /** Every TREE invariant: the tree's {@code invs}. */
+    public static final InvariantSet<TreeState, TreeAction, TreeObservation> ALL = new InvariantSet<>(
+            "tree",
+            List.of(NODE_PAGES_MARKED, TRACES_EXACT, WELL_FORMED, BASE_POINTER_GUARDED),
+            List.of(MAPPED_PAGES_ALERT, NODE_PAGES_ALERT, UNTRACED_PAGES_QUIET, WALK_BOUNDED, GUEST_WRITE_LEAVES_TREE),
+            List.of());
+
+    private TreeInvariants() {}
+
+    /** Throws an AssertionError naming the first invariant {@code t} or its after-state breaks. */
+    public static void assertHolds(Transition<TreeState, TreeAction, TreeObservation> t) {
+        ALL.checkStep(t).forEach(c -> c.orThrow());
+    }
+
+    private static Optional<String> mappedPagesAlert(Transition<TreeState, TreeAction, TreeObservation> t) {
+        TreeState before = t.before();
+        if (!(t.action() instanceof TreeAction.GuestWrite w) || !inGuest(before, w)) {
+            return Optional.empty();
         }
         AlertAction mapped = before.mappings().get(w.page());
         if (mapped == null || before.nodePages().contains(w.page())) {
-            return Verdict.ok("TREE-1", "mappedPagesAlert");
+            return Optional.empty();
         }
-        List<TreeObservation.Alert> alerts = alerts(step);
+        List<TreeObservation.Alert> alerts = alerts(t);
         boolean ok = alerts.size() == 1
                 && alerts.get(0).cause() == AlertCause.MAPPED_PAGE
                 && alerts.get(0).action() == mapped
                 && alerts.get(0).page() == w.page();
-        return Verdict.check(
-                "TREE-1",
-                "mappedPagesAlert",
-                ok,
-                "write to page " + w.page() + " mapped to " + mapped + " gave alerts " + alerts);
+        return ok
+                ? Optional.empty()
+                : Optional.of("write to page " + w.page() + " mapped to " + mapped + " gave alerts " + alerts);
     }
 
-    /** TREE-2 A write to a node page alerts with the tree-node action, mapped or not. */
-    public static Verdict tree2NodePagesAlert(TreeState before, TreeAction action, TreeStep step) {
-        if (!(action instanceof TreeAction.GuestWrite w) || !before.nodePages().contains(w.page())) {
-            return Verdict.ok("TREE-2", "nodePagesAlert");
+    private static Optional<String> nodePagesAlert(Transition<TreeState, TreeAction, TreeObservation> t) {
+        TreeState before = t.before();
+        if (!(t.action() instanceof TreeAction.GuestWrite w)
+                || !before.nodePages().contains(w.page())) {
+            return Optional.empty();
         }
-        List<TreeObservation.Alert> alerts = alerts(step);
+        List<TreeObservation.Alert> alerts = alerts(t);
         boolean ok = alerts.size() == 1
                 && alerts.get(0).cause() == AlertCause.NODE_PAGE
                 && alerts.get(0).action() == AlertAction.TREE_NODE;
-        return Verdict.check(
-                "TREE-2",
-                "nodePagesAlert",
-                ok,
-                "write to node page " + w.page() + " gave alerts " + alerts + "; " + before.describe());
+        return ok
+                ? Optional.empty()
+                : Optional.of("write to node page " + w.page() + " gave alerts " + alerts + "; " + before.describe());
     }
 
-    /** TREE-3 A write to a page neither storing a node nor mapped raises no alert. */
-    public static Verdict tree3UntracedPagesQuiet(TreeState before, TreeAction action, TreeStep step) {
-        if (!(action instanceof TreeAction.GuestWrite w)
+    private static Optional<String> untracedPagesQuiet(Transition<TreeState, TreeAction, TreeObservation> t) {
+        TreeState before = t.before();
+        if (!(t.action() instanceof TreeAction.GuestWrite w)
                 || before.nodePages().contains(w.page())
                 || before.mappings().containsKey(w.page())) {
-            return Verdict.ok("TREE-3", "untracedPagesQuiet");
+            return Optional.empty();
         }
-        List<TreeObservation.Alert> alerts = alerts(step);
-        return Verdict.check(
-                "TREE-3",
-                "untracedPagesQuiet",
-                alerts.isEmpty(),
-                "write to unprotected page " + w.page() + " gave alerts " + alerts);
+        List<TreeObservation.Alert> alerts = alerts(t);
+        return alerts.isEmpty()
+                ? Optional.empty()
+                : Optional.of("write to unprotected page " + w.page() + " gave alerts " + alerts);
     }
 
-    /** TREE-5 Handling one notification visits at most depth + 1 nodes. */
-    public static Verdict tree5WalkBounded(TreeState before, TreeAction action, TreeStep step) {
-        for (TreeObservation o : step.observations()) {
-            if (o instanceof TreeObservation.Walk walk) {
-                int bound = before.depth() + 1;
-                if (walk.nodesVisited() > bound) {
-                    return Verdict.check(
-                            "TREE-5",
-                            "walkBounded",
-                            false,
-                            "walk for page " + walk.page() + " visited " + walk.nodesVisited() + " nodes, bound "
-                                    + bound);
-                }
+    private static Optional<String> walkBounded(Transition<TreeState, TreeAction, TreeObservation> t) {
+        int bound = t.before().depth() + 1;
+        for (TreeObservation o : t.observations()) {
+            if (o instanceof TreeObservation.Walk walk && walk.nodesVisited() > bound) {
+                return Optional.of(
+                        "walk for page " + walk.page() + " visited " + walk.nodesVisited() + " nodes, bound " + bound);
             }
         }
-        return Verdict.ok("TREE-5", "walkBounded");
+        return Optional.empty();
     }
 
-    /** TREE-6 A guest write changes neither the base pointer nor any node. */
-    public static Verdict tree6GuestWriteLeavesTree(TreeState before, TreeAction action, TreeStep step) {
-        if (!(action instanceof TreeAction.GuestWrite)) {
-            return Verdict.ok("TREE-6", "guestWriteLeavesTree");
+    private static Optional<String> guestWriteLeavesTree(Transition<TreeState, TreeAction, TreeObservation> t) {
+        if (!(t.action() instanceof TreeAction.GuestWrite)) {
+            return Optional.empty();
         }
-        boolean ok =
-                step.next().base().equals(before.base()) && step.next().nodes().equals(before.nodes());
-        return Verdict.check(
-                "TREE-6",
-                "guestWriteLeavesTree",
-                ok,
-                "a guest write changed the tree: " + before.describe() + " -> "
-                        + step.next().describe());
+        TreeState before = t.before();
+        TreeState after = t.after();
+        boolean ok = after.base().equals(before.base()) && after.nodes().equals(before.nodes());
+        return ok
+                ? Optional.empty()
+                : Optional.of("a guest write changed the tree: " + before.describe() + " -> " + after.describe());
     }
 
-    // ---- state invariants ------------------------------------------------------------------
-
-    /** TREE-2 (support) The entries marked "node page" are exactly the pages storing nodes. */
-    public static Verdict tree2NodePagesMarked(TreeState s) {
+    private static Optional<String> nodePagesMarked(TreeState s) {
         SortedSet<Long> marked = s.pagesMarkedAsNodes();
-        return Verdict.check(
-                "TREE-2",
-                "nodePagesMarked",
-                marked.equals(s.nodePages()),
-                "marked " + marked + " but node pages are " + s.nodePages());
+        return marked.equals(s.nodePages())
+                ? Optional.empty()
+                : Optional.of("marked " + marked + " but node pages are " + s.nodePages());
     }
 
-    /** TREE-4 The traced pages are exactly the node pages plus the mapped pages. */
-    public static Verdict tree4TracesExact(TreeState s) {
+    private static Optional<String> tracesExact(TreeState s) {
         SortedSet<Long> expected = new TreeSet<>(s.nodePages());
         expected.addAll(s.mappings().keySet());
         if (s.traced().equals(expected)) {
-            return Verdict.ok("TREE-4", "tracesExact");
+            return Optional.empty();
         }
         SortedSet<Long> stale = new TreeSet<>(s.traced());
         stale.removeAll(expected);
         SortedSet<Long> gaps = new TreeSet<>(expected);
         gaps.removeAll(s.traced());
-        return Verdict.check("TREE-4", "tracesExact", false, "stale traces " + stale + ", untraced " + gaps);
+        return Optional.of("stale traces " + stale + ", untraced " + gaps);
     }
 
     /**
-     * TREE-4 (support) The tree is a well-formed B+-tree: every stored node reachable exactly
-     * once from the base pointer, all leaves at one depth, sizes within the order, keys sorted
-     * and inside their separators, the mapped count right, pool pages either free or in use.
+     * Every stored node reachable exactly once from the base pointer, all leaves at one depth,
+     * sizes within the order, keys sorted and inside their separators, the mapped count right,
+     * pool pages either free or in use.
      */
-    public static Verdict tree4WellFormed(TreeState s) {
+    private static Optional<String> wellFormed(TreeState s) {
         List<String> problems = new ArrayList<>();
         SortedSet<Long> seen = new TreeSet<>();
         List<Integer> leafDepths = new ArrayList<>();
@@ -163,7 +197,7 @@ public final class TreeInvariants {
             problems.add("pool accounting: free " + s.freePool() + " nodes "
                     + s.nodes().keySet());
         }
-        return Verdict.check("TREE-4", "wellFormed", problems.isEmpty(), String.join("; ", problems));
+        return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
     }
 
     private static void walkShape(
@@ -217,60 +251,24 @@ public final class TreeInvariants {
         }
     }
 
-    /** TREE-6 The base pointer names the root, and only the root: no node is both. */
-    public static Verdict tree6BasePointerGuarded(TreeState s) {
+    private static Optional<String> basePointerGuarded(TreeState s) {
         Optional<Long> root = s.base().rootPage();
         boolean ok = root.map(s.nodes()::containsKey).orElse(s.nodes().isEmpty())
                 && root.map(r -> s.nodes().values().stream()
                                 .noneMatch(n -> n instanceof TreeNode.Interior in
                                         && in.children().contains(r)))
                         .orElse(true);
-        return Verdict.check(
-                "TREE-6",
-                "basePointerGuarded",
-                ok,
-                "base pointer " + root + " does not name the root; " + s.describe());
-    }
-
-    // ---- joined ----------------------------------------------------------------------------
-
-    /** Every state invariant of {@code s}. */
-    public static List<Verdict> all(TreeState s) {
-        return List.of(tree2NodePagesMarked(s), tree4TracesExact(s), tree4WellFormed(s), tree6BasePointerGuarded(s));
-    }
-
-    /** Every step invariant, then every state invariant of the next state. */
-    public static List<Verdict> all(TreeState before, TreeAction action, TreeStep step) {
-        List<Verdict> out = new ArrayList<>(List.of(
-                tree1MappedPagesAlert(before, action, step),
-                tree2NodePagesAlert(before, action, step),
-                tree3UntracedPagesQuiet(before, action, step),
-                tree5WalkBounded(before, action, step),
-                tree6GuestWriteLeavesTree(before, action, step)));
-        out.addAll(all(step.next()));
-        return out;
-    }
-
-    /** Throws on the first invariant that does not hold. */
-    public static void assertAll(TreeState before, TreeAction action, TreeStep step) {
-        all(before, action, step).forEach(Verdict::orThrow);
+        return ok ? Optional.empty() : Optional.of("base pointer " + root + " does not name the root; " + s.describe());
     }
 
     private static boolean inGuest(TreeState s, TreeAction.GuestWrite w) {
         return w.address() >= 0 && w.page() < s.config().guestPages();
     }
 
-    private static List<TreeObservation.Alert> alerts(TreeStep step) {
-        List<TreeObservation.Alert> out = new ArrayList<>();
-        for (TreeObservation o : step.observations()) {
-            if (o instanceof TreeObservation.Alert a) {
-                out.add(a);
-            }
-        }
-        return out;
-    }
-
-    static Map<Long, AlertAction> mappings(TreeState s) {
-        return s.mappings();
+    private static List<TreeObservation.Alert> alerts(Transition<TreeState, TreeAction, TreeObservation> t) {
+        return t.observations().stream()
+                .filter(TreeObservation.Alert.class::isInstance)
+                .map(TreeObservation.Alert.class::cast)
+                .toList();
     }
 }

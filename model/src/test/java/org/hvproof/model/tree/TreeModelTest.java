@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.hvproof.model.common.Transition;
 import org.junit.jupiter.api.Test;
 
 class TreeModelTest {
@@ -20,10 +21,15 @@ class TreeModelTest {
     private TreeStep apply(TreeAction a) {
         TreeStep s = model.step(state, a);
         if (model.flaws().isEmpty()) {
-            TreeInvariants.assertAll(state, a, s);
+            TreeInvariants.assertHolds(new Transition<>(state, a, s.next(), s.observations()));
         }
         state = s.next();
         return s;
+    }
+
+    private Transition<TreeState, TreeAction, TreeObservation> transition(TreeState before, TreeAction a) {
+        TreeStep s = model.step(before, a);
+        return new Transition<>(before, a, s.next(), s.observations());
     }
 
     private TreeStep protect(long page, long count, AlertAction action) {
@@ -61,7 +67,7 @@ class TreeModelTest {
         }
         assertThat(state.depth()).isGreaterThanOrEqualTo(2);
         assertThat(state.nodePages().size()).isGreaterThan(10);
-        assertThat(TreeInvariants.tree4TracesExact(state).holds()).isTrue();
+        assertThat(TreeInvariants.TRACES_EXACT.check(state).holds()).isTrue();
         assertThat(state.traced()).containsAll(state.nodePages());
     }
 
@@ -197,14 +203,15 @@ class TreeModelTest {
     void untracedSplitNodeFlawIsCaughtByTree4AndTree2() {
         model = TreeModel.withFlaws(Set.of(TreeModelFlaw.SPLIT_NODE_UNTRACED));
         protect(0, 10, AlertAction.BLOCK);
-        assertThat(TreeInvariants.tree4TracesExact(state).holds()).isFalse();
+        assertThat(TreeInvariants.TRACES_EXACT.check(state).holds()).isFalse();
         long untraced = state.nodePages().stream()
                 .filter(p -> !state.traced().contains(p))
                 .findFirst()
                 .orElseThrow();
         TreeState before = state;
         TreeAction w = new TreeAction.GuestWrite(GUEST, untraced * PAGE);
-        assertThatThrownBy(() -> TreeInvariants.tree2NodePagesAlert(before, w, model.step(before, w))
+        assertThatThrownBy(() -> TreeInvariants.NODE_PAGES_ALERT
+                        .check(transition(before, w))
                         .orThrow())
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("TREE-2");
@@ -215,7 +222,7 @@ class TreeModelTest {
         model = TreeModel.withFlaws(Set.of(TreeModelFlaw.FREED_NODE_STAYS_TRACED));
         protect(0, 12, AlertAction.BLOCK);
         unprotect(0, 12);
-        assertThat(TreeInvariants.tree4TracesExact(state).detail()).contains("stale traces");
+        assertThat(TreeInvariants.TRACES_EXACT.check(state).detail()).contains("stale traces");
     }
 
     @Test
@@ -224,8 +231,7 @@ class TreeModelTest {
         protect(CFG.poolFirst(), 1, AlertAction.RECORD_AND_ALLOW);
         TreeState before = state;
         TreeAction w = new TreeAction.GuestWrite(GUEST, CFG.poolFirst() * PAGE);
-        assertThat(TreeInvariants.tree2NodePagesAlert(before, w, model.step(before, w))
-                        .holds())
+        assertThat(TreeInvariants.NODE_PAGES_ALERT.check(transition(before, w)).holds())
                 .isFalse();
     }
 }

@@ -1,13 +1,14 @@
 package org.hvproof.properties.tree;
 
-import java.util.List;
-import java.util.function.Function;
 import org.hvproof.impl.tree.TreeImplFlaw;
+import org.hvproof.model.common.ClaimCheck;
+import org.hvproof.model.common.Invariant;
+import org.hvproof.model.common.InvariantSet;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.tree.TreeAction;
 import org.hvproof.model.tree.TreeInvariants;
+import org.hvproof.model.tree.TreeObservation;
 import org.hvproof.model.tree.TreeState;
-import org.hvproof.model.tree.TreeStep;
-import org.hvproof.model.tree.Verdict;
 import org.hvproof.propcheck.StatefulProperty;
 import org.hvproof.properties.Claim;
 
@@ -26,23 +27,6 @@ public final class TreeProperties {
 
     private TreeProperties() {}
 
-    /** A step invariant of the model, applied to one model-level step of the machine. */
-    private interface StepCheck {
-        Verdict check(TreeState before, TreeAction action, TreeStep step);
-    }
-
-    private record NamedStep(String invariant, StepCheck check) {}
-
-    private record NamedState(String invariant, Function<TreeState, Verdict> check) {}
-
-    private static NamedStep step(String invariant, StepCheck check) {
-        return new NamedStep(invariant, check);
-    }
-
-    private static NamedState state(String invariant, Function<TreeState, Verdict> check) {
-        return new NamedState(invariant, check);
-    }
-
     /** TREE-1: a write to a mapped page (that stores no node) performs that page's alert action. */
     @Claim("TREE-1")
     public static StatefulProperty<TreeTrace> mappedPagesAlertWithTheirAction() {
@@ -51,13 +35,7 @@ public final class TreeProperties {
 
     /** TREE-1 against a given tree variant. */
     public static StatefulProperty<TreeTrace> mappedPagesAlertWithTheirAction(TreeImplFlaw flaw) {
-        return base(
-                        "TREE-1 a write to a mapped page performs its alert action",
-                        flaw,
-                        "TREE-1",
-                        List.of(step("mappedPagesAlert", TreeInvariants::tree1MappedPagesAlert)),
-                        List.of(),
-                        true)
+        return base("TREE-1 a write to a mapped page performs its alert action", flaw, "TREE-1", true)
                 .cover(40, TreeLabels.ALLOW_ALERT)
                 .cover(40, TreeLabels.BLOCK_ALERT)
                 .cover(10, TreeLabels.DEPTH_2);
@@ -71,13 +49,7 @@ public final class TreeProperties {
 
     /** TREE-2 against a given tree variant. */
     public static StatefulProperty<TreeTrace> nodePagesAlertFirst(TreeImplFlaw flaw) {
-        return base(
-                        "TREE-2 a write to a node page gets the tree-node alert, before any mapping",
-                        flaw,
-                        "TREE-2",
-                        List.of(step("nodePagesAlert", TreeInvariants::tree2NodePagesAlert)),
-                        List.of(state("nodePagesMarked", TreeInvariants::tree2NodePagesMarked)),
-                        true)
+        return base("TREE-2 a write to a node page gets the tree-node alert, before any mapping", flaw, "TREE-2", true)
                 .cover(40, TreeLabels.NODE_ALERT)
                 .cover(3, TreeLabels.NODE_AND_MAPPED_ALERT)
                 .cover(40, TreeLabels.BLOCKED_WRITE);
@@ -91,13 +63,7 @@ public final class TreeProperties {
 
     /** TREE-3 against a given tree variant. */
     public static StatefulProperty<TreeTrace> otherPagesStayQuiet(TreeImplFlaw flaw) {
-        return base(
-                        "TREE-3 a write to a page neither node nor mapped raises no alert",
-                        flaw,
-                        "TREE-3",
-                        List.of(step("untracedPagesQuiet", TreeInvariants::tree3UntracedPagesQuiet)),
-                        List.of(),
-                        true)
+        return base("TREE-3 a write to a page neither node nor mapped raises no alert", flaw, "TREE-3", true)
                 .cover(50, TreeLabels.QUIET_WRITE)
                 .cover(4, TreeLabels.TEAR_DOWN);
     }
@@ -110,15 +76,7 @@ public final class TreeProperties {
 
     /** TREE-4 against a given tree variant. */
     public static StatefulProperty<TreeTrace> tracesStayExact(TreeImplFlaw flaw) {
-        return base(
-                        "TREE-4 the traced pages are exactly the node pages and the mapped pages",
-                        flaw,
-                        "TREE-4",
-                        List.of(),
-                        List.of(
-                                state("tracesExact", TreeInvariants::tree4TracesExact),
-                                state("wellFormed", TreeInvariants::tree4WellFormed)),
-                        false)
+        return base("TREE-4 the traced pages are exactly the node pages and the mapped pages", flaw, "TREE-4", false)
                 .cover(50, TreeLabels.SPLIT)
                 .cover(15, TreeLabels.MERGE)
                 .cover(10, TreeLabels.DEPTH_2)
@@ -134,13 +92,7 @@ public final class TreeProperties {
 
     /** TREE-5 against a given tree variant. */
     public static StatefulProperty<TreeTrace> walksAreBounded(TreeImplFlaw flaw) {
-        return base(
-                        "TREE-5 a notification's walk visits at most depth + 1 nodes",
-                        flaw,
-                        "TREE-5",
-                        List.of(step("walkBounded", TreeInvariants::tree5WalkBounded)),
-                        List.of(),
-                        false)
+        return base("TREE-5 a notification's walk visits at most depth + 1 nodes", flaw, "TREE-5", false)
                 .cover(5, TreeLabels.FULL_WALK_DEPTH_2)
                 .cover(10, TreeLabels.CROSSING_TRACED_WRITE);
     }
@@ -153,55 +105,39 @@ public final class TreeProperties {
 
     /** TREE-6 against a given tree variant. */
     public static StatefulProperty<TreeTrace> basePointerOutOfGuestReach(TreeImplFlaw flaw) {
-        return base(
-                        "TREE-6 no guest write moves the base pointer or changes a node",
-                        flaw,
-                        "TREE-6",
-                        List.of(step("guestWriteLeavesTree", TreeInvariants::tree6GuestWriteLeavesTree)),
-                        List.of(state("basePointerGuarded", TreeInvariants::tree6BasePointerGuarded)),
-                        false)
+        return base("TREE-6 no guest write moves the base pointer or changes a node", flaw, "TREE-6", false)
                 .cover(40, TreeLabels.NODE_ALERT)
                 .cover(6, TreeLabels.WRITE_OVER_GUEST_POINTER_PAGE);
     }
 
     /**
      * The common trace: machine with {@code flaw} and model in lockstep; after every step the
-     * claim's step invariants on each model-level step of the machine, its state invariants on the
-     * machine's abstract state, whether writes landed as the claim says (when {@code outcomes}),
-     * and refinement last, so a failure names the claim's own invariant whenever that sees it.
+     * claim's step invariants ({@link TreeInvariants#ALL} for the claim) on each model-level step
+     * of the machine, its state invariants on the machine's abstract state, whether writes landed
+     * as the claim says (when {@code outcomes}), and refinement last, so a failure names the
+     * claim's own invariant whenever that sees it.
      */
-    private static StatefulProperty<TreeTrace> base(
-            String name,
-            TreeImplFlaw flaw,
-            String claim,
-            List<NamedStep> stepChecks,
-            List<NamedState> stateChecks,
-            boolean outcomes) {
+    private static StatefulProperty<TreeTrace> base(String name, TreeImplFlaw flaw, String claim, boolean outcomes) {
         String suffix = flaw == TreeImplFlaw.NONE ? "" : " [flaw " + flaw + "]";
+        InvariantSet<TreeState, TreeAction, TreeObservation> invariants = TreeInvariants.ALL.forClaim(claim);
         StatefulProperty<TreeTrace> p = StatefulProperty.<TreeTrace>named(name + suffix)
                 .initial(() -> new TreeTrace(flaw))
                 .actions(TreeActions::next)
                 .steps(STEPS)
                 .tries(TRIES)
                 .describeState(TreeTrace::describe);
-        for (NamedStep c : stepChecks) {
-            p = p.assertion(claim + " " + c.invariant(), t -> {
-                for (TreeTrace.ImplStep s : t.lastSteps()) {
-                    c.check().check(s.before(), s.action(), s.step()).orThrow();
-                }
-            });
+        for (Invariant<Transition<TreeState, TreeAction, TreeObservation>> i : invariants.step()) {
+            p = p.assertion(i.label(), t -> t.lastTransitions().forEach(i::assertHolds));
         }
-        for (NamedState c : stateChecks) {
-            p = p.assertion(
-                    claim + " " + c.invariant(),
-                    t -> c.check().apply(t.machineState()).orThrow());
+        for (Invariant<TreeState> i : invariants.state()) {
+            p = p.assertion(i.label(), t -> i.assertHolds(t.machineState()));
         }
         if (outcomes) {
             p = p.assertion(
                     claim + " the write landed or was dropped as the page's action says",
                     t -> t.lastWriteOutcome().stream()
-                            .filter(v -> v.claim().equals(claim))
-                            .forEach(Verdict::orThrow));
+                            .filter(c -> c.claim().equals(claim))
+                            .forEach(ClaimCheck::orThrow));
         }
         return p.assertion("refinement: machine and model agree", TreeTrace::checkRefinement);
     }

@@ -8,8 +8,10 @@ import java.util.SortedSet;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.impl.tree.TreeSystem;
 import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.common.Completed;
 import org.hvproof.model.common.Observation;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.AlertCause;
 import org.hvproof.model.tree.RequestCode;
@@ -19,7 +21,6 @@ import org.hvproof.model.tree.TreeModel;
 import org.hvproof.model.tree.TreeObservation;
 import org.hvproof.model.tree.TreeState;
 import org.hvproof.model.tree.TreeStep;
-import org.hvproof.model.tree.Verdict;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
 
@@ -39,7 +40,7 @@ public final class TreeTrace {
     private final TreeSystem machine;
     private final Lockstep<TreeState, TreeSystemAction> lockstep;
     private List<Observation> lastSeen = List.of();
-    private final List<Verdict> writeOutcome = new ArrayList<>();
+    private final List<ClaimCheck> writeOutcome = new ArrayList<>();
 
     /** Boots the guest with the tree variant {@code flaw}. */
     public TreeTrace(TreeImplFlaw flaw) {
@@ -100,18 +101,18 @@ public final class TreeTrace {
             boolean landed = Arrays.equals(now, offset, offset + len, data, done, done + len);
             boolean unchanged = Arrays.equals(now, old.get(i));
             if (nodes.contains(page)) {
-                writeOutcome.add(Verdict.check(
+                writeOutcome.add(ClaimCheck.of(
                         "TREE-2", "nodeWriteBlocked", unchanged, "write to node page " + page + " changed it"));
             } else if (mappings.containsKey(page)) {
                 boolean ok = mappings.get(page).completesWrite() ? landed : unchanged;
-                writeOutcome.add(Verdict.check(
+                writeOutcome.add(ClaimCheck.of(
                         "TREE-1",
                         "actionPerformed",
                         ok,
                         "write to page " + page + " mapped to " + mappings.get(page)
                                 + (landed ? " landed" : " did not land")));
             } else {
-                writeOutcome.add(Verdict.check(
+                writeOutcome.add(ClaimCheck.of(
                         "TREE-3", "quietWriteLands", landed, "write to unprotected page " + page + " did not land"));
             }
             done += len;
@@ -142,8 +143,11 @@ public final class TreeTrace {
         return new Lockstep.ModelStep<>(s, obs);
     }
 
-    /** The model's view of the machine's last step, one model write per page touched. */
-    List<ImplStep> lastSteps() {
+    /**
+     * The machine's last step as the model's step invariants judge it, read through the
+     * abstraction function: one transition per page a write touched, one for a request.
+     */
+    List<Transition<TreeState, TreeAction, TreeObservation>> lastTransitions() {
         Lockstep.Transition<TreeState, TreeSystemAction> t = lockstep.last();
         if (t == null) {
             return List.of();
@@ -155,11 +159,11 @@ public final class TreeTrace {
             if (lastSeen.stream().noneMatch(Completed.class::isInstance)) {
                 return List.of();
             }
-            List<ImplStep> out = new ArrayList<>();
+            List<Transition<TreeState, TreeAction, TreeObservation>> out = new ArrayList<>();
             for (TreeAction.GuestWrite piece : w.pieces()) {
                 List<TreeObservation> mine =
                         obs.stream().filter(o -> pageOf(o) == piece.page()).toList();
-                out.add(new ImplStep(t.before(), piece, new TreeStep(t.after(), mine)));
+                out.add(new Transition<>(t.before(), piece, t.after(), mine));
             }
             return out;
         }
@@ -168,14 +172,11 @@ public final class TreeTrace {
                 : new TreeAction.Unprotect(
                         ((TreeSystemAction.Unprotect) t.action()).start(),
                         ((TreeSystemAction.Unprotect) t.action()).length());
-        return List.of(new ImplStep(t.before(), action, new TreeStep(t.after(), obs)));
+        return List.of(new Transition<>(t.before(), action, t.after(), obs));
     }
 
-    /** One model-level step of the machine: state before, action, and the machine's step read through the abstraction. */
-    record ImplStep(TreeState before, TreeAction action, TreeStep step) {}
-
     /** Whether the last write's parts landed or were dropped as each page's role says. */
-    List<Verdict> lastWriteOutcome() {
+    List<ClaimCheck> lastWriteOutcome() {
         return writeOutcome;
     }
 

@@ -51,6 +51,10 @@ class TreeFlawsAreCaughtTest {
         assertThat(r.traceLength())
                 .as("shrunk trace of %s:%n%s", flaw, r.report())
                 .isLessThanOrEqualTo(maxActions);
+        assertThat(flaw.caughtBy())
+                .as("%s declares this row", flaw)
+                .anyMatch(c ->
+                        c.claim().equals(claim) && failedCheck.startsWith(c.check()) && c.shrinksTo() == maxActions);
         assertThat(r.replayToken()).isNotBlank();
         assertThat(r.report()).contains(r.replayToken(), "seed");
     }
