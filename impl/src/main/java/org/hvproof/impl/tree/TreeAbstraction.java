@@ -14,8 +14,10 @@ import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.tracing.TracingService;
 import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.HypervisorCell;
 import org.hvproof.model.tree.TreeConfig;
+import org.hvproof.model.tree.TreeLayout;
 import org.hvproof.model.tree.TreeNode;
 import org.hvproof.model.tree.TreeState;
 
@@ -39,29 +41,34 @@ final class TreeAbstraction {
         this.tree = tree;
     }
 
+    /** The tree's state, read from the machine. */
     TreeState abstractState() {
         TreeConfig config = tree.config();
-        Optional<Long> root = tree.root();
-        SortedMap<Long, TreeNode> nodes = new TreeMap<>();
-        root.ifPresent(r -> readReachable(config, r, nodes, new HashSet<>()));
+        TreeLayout layout = layout();
+        SortedMap<Long, AlertAction> mappings = new TreeMap<>();
+        layout.entries().forEach((page, entry) -> entry.mapping().ifPresent(a -> mappings.put(page, a)));
         // Traced pages: every page the tree's trace is registered on, every page the tree says
-        // should be traced (its node pages and mapped pages), each judged by its nested entry's
-        // write bit. A cleared bit elsewhere could come only from the tracing service (TRACE-2).
+        // should be traced (its node pages and its leaves' keys), each judged by its nested
+        // entry's write bit. A cleared bit elsewhere could come only from the tracing service (TRACE-2).
         SortedSet<Long> candidates = new TreeSet<>();
         tracing.pagesTracedBy(ProtectedPageTree.OWNER).forEach(p -> candidates.add(p.number()));
-        candidates.addAll(nodes.keySet());
-        nodes.values().forEach(n -> {
-            if (n instanceof TreeNode.Leaf leaf) {
-                candidates.addAll(leaf.keys());
-            }
-        });
+        candidates.addAll(layout.nodePages());
+        candidates.addAll(layout.entries().keySet());
         SortedSet<Long> traced = new TreeSet<>();
         for (long page : candidates) {
             if (page >= 0 && page < config.guestPages() && tracing.isTraced(new GuestPhysicalPage(page))) {
                 traced.add(page);
             }
         }
-        return new TreeState(config, new HypervisorCell(root), nodes, traced, freePool(), tree.mappedPageCount());
+        return new TreeState(config, layout, mappings, traced, freePool(), tree.mappedPageCount());
+    }
+
+    /** The base pointer where the tree keeps it and every node page reachable from it, deserialized. */
+    TreeLayout layout() {
+        Optional<Long> root = tree.root();
+        SortedMap<Long, TreeNode> nodes = new TreeMap<>();
+        root.ifPresent(r -> readReachable(tree.config(), r, nodes, new HashSet<>()));
+        return new TreeLayout(new HypervisorCell(root), nodes);
     }
 
     private SortedSet<Long> freePool() {

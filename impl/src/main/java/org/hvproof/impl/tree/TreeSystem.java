@@ -23,6 +23,7 @@ import org.hvproof.model.common.Refused;
 import org.hvproof.model.common.VCpu;
 import org.hvproof.model.tree.RequestCode;
 import org.hvproof.model.tree.TreeConfig;
+import org.hvproof.model.tree.TreeLayout;
 import org.hvproof.model.tree.TreeObservation;
 import org.hvproof.model.tree.TreeState;
 
@@ -151,6 +152,14 @@ public final class TreeSystem {
      */
     public TreeState abstractState() {
         return abstraction.abstractState();
+    }
+
+    /**
+     * The tree as the hypervisor laid it out, read from memory: the choice the model receives
+     * with each request and checks for legality.
+     */
+    public TreeLayout layout() {
+        return abstraction.layout();
     }
 
     /** Result codes of requests among observations (for tests). */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Random;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.Completed;
+import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.Notification;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Privilege;
@@ -49,7 +50,7 @@ class ProtectedPageTreeTest {
         TreeState s = sys.abstractState();
         assertThat(s.base().rootPage()).contains(CFG.poolFirst());
         assertThat(s.traced()).containsExactly(10L, CFG.poolFirst());
-        assertThat(sys.tracing().isTraced(new org.hvproof.model.common.GuestPhysicalPage(CFG.poolFirst())))
+        assertThat(sys.tracing().isTraced(new GuestPhysicalPage(CFG.poolFirst())))
                 .isTrue();
     }
 
@@ -105,10 +106,11 @@ class ProtectedPageTreeTest {
     }
 
     @Test
-    void matchesTheModelNodeForNodeOnRandomRequests() {
+    void refinesTheModelOnRandomRequests() {
+        // The model takes the layout the tree chose after each request and checks it is legal;
+        // everything else (mappings, traces, pool, observations) it derives on its own.
         Random rnd = new Random(7);
-        TreeModel model = TreeModel.DEFAULT;
-        TreeState state = TreeState.initial(CFG);
+        TreeState state = TreeModel.initial(CFG);
         int maxDepth = 0;
         for (int i = 0; i < 400; i++) {
             long page = rnd.nextInt(rnd.nextBoolean() ? 120 : (int) CFG.guestPages());
@@ -117,13 +119,13 @@ class ProtectedPageTreeTest {
             List<Observation> seen;
             if (rnd.nextInt(3) > 0) {
                 long action = 1 + rnd.nextInt(2);
-                a = new TreeAction.Protect(page * PAGE, count * PAGE, action);
                 seen = sys.protect(page * PAGE, count * PAGE, action);
+                a = new TreeAction.Protect(page * PAGE, count * PAGE, action, sys.layout());
             } else {
-                a = new TreeAction.Unprotect(page * PAGE, count * PAGE);
                 seen = sys.unprotect(page * PAGE, count * PAGE);
+                a = new TreeAction.Unprotect(page * PAGE, count * PAGE, sys.layout());
             }
-            TreeStep step = model.step(state, a);
+            TreeStep step = TreeModel.step(state, a);
             assertThat(TreeSystem.treeObservations(seen)).as("step %d %s", i, a).isEqualTo(step.observations());
             TreeState abs = sys.abstractState();
             assertThat(abs).as("step %d %s", i, a).isEqualTo(step.next());
@@ -135,9 +137,25 @@ class ProtectedPageTreeTest {
             List<Observation> ws = sys.write(0, Privilege.KERNEL, 0x100, w * PAGE + 8, Bytes.ofInts(9));
             assertThat(TreeSystem.treeObservations(ws))
                     .as("write %d", w)
-                    .isEqualTo(model.step(state, gw).observations());
+                    .isEqualTo(TreeModel.step(state, gw).observations());
         }
         assertThat(maxDepth).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void theModelDoesNotFollowALayoutThatLeavesAMappingOut() {
+        sys.protect(0, 6 * PAGE, AlertAction.BLOCK.requestCode());
+        TreeState before = sys.abstractState();
+        sys.protect(6 * PAGE, PAGE, AlertAction.BLOCK.requestCode());
+        TreeState after = sys.abstractState();
+        // The layout before the request, offered as the layout after it: page 6 is mapped nowhere.
+        TreeStep step = TreeModel.step(before, new TreeAction.Protect(6 * PAGE, PAGE, 2, before.layout()));
+        assertThat(TreeModel.illegalLayout(CFG, after.mappings(), before.layout()))
+                .isNotEmpty();
+        assertThat(step.next()).isNotEqualTo(after);
+        assertThat(TreeModel.step(before, new TreeAction.Protect(6 * PAGE, PAGE, 2, after.layout()))
+                        .next())
+                .isEqualTo(after);
     }
 
     @Test

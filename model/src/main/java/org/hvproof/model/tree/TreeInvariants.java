@@ -136,7 +136,7 @@ public final class TreeInvariants {
         }
         TreeState before = t.before();
         TreeState after = t.after();
-        boolean ok = after.base().equals(before.base()) && after.nodes().equals(before.nodes());
+        boolean ok = after.layout().equals(before.layout());
         return ok
                 ? Optional.empty()
                 : Optional.of("a guest write changed the tree: " + before.describe() + " -> " + after.describe());
@@ -163,25 +163,11 @@ public final class TreeInvariants {
     }
 
     /**
-     * Every stored node reachable exactly once from the base pointer, all leaves at one depth,
-     * sizes within the order, keys sorted and inside their separators, the mapped count right,
-     * pool pages either free or in use.
+     * The layout is a B+-tree ({@link TreeLayout#shapeProblems}), the mapped count is right, and
+     * every pool page is either free or a node page.
      */
     private static Optional<String> wellFormed(TreeState s) {
-        List<String> problems = new ArrayList<>();
-        SortedSet<Long> seen = new TreeSet<>();
-        List<Integer> leafDepths = new ArrayList<>();
-        s.base()
-                .rootPage()
-                .ifPresent(root ->
-                        walkShape(s, root, Long.MIN_VALUE, Long.MAX_VALUE, 0, true, seen, leafDepths, problems));
-        if (!seen.equals(s.nodes().keySet())) {
-            problems.add("reachable nodes " + seen + " differ from stored nodes "
-                    + s.nodes().keySet());
-        }
-        if (leafDepths.stream().distinct().count() > 1) {
-            problems.add("leaves at depths " + leafDepths);
-        }
+        List<String> problems = new ArrayList<>(s.layout().shapeProblems());
         if (s.mappings().size() != s.mappedPageCount()) {
             problems.add("mapped count " + s.mappedPageCount() + " but "
                     + s.mappings().size() + " mappings");
@@ -198,57 +184,6 @@ public final class TreeInvariants {
                     + s.nodes().keySet());
         }
         return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
-    }
-
-    private static void walkShape(
-            TreeState s,
-            long page,
-            long lo,
-            long hi,
-            int depth,
-            boolean isRoot,
-            SortedSet<Long> seen,
-            List<Integer> leafDepths,
-            List<String> problems) {
-        if (!seen.add(page)) {
-            problems.add("node page " + page + " reached twice");
-            return;
-        }
-        TreeNode n = s.nodes().get(page);
-        if (n == null) {
-            problems.add("page " + page + " named as a node but stores none");
-            return;
-        }
-        if (n.size() > BPlusTree.ORDER || (!isRoot && n.size() < BPlusTree.MIN)) {
-            problems.add("node " + page + " has size " + n.size());
-        }
-        if (n instanceof TreeNode.Leaf leaf) {
-            leafDepths.add(depth);
-            long prev = Long.MIN_VALUE;
-            for (int i = 0; i < leaf.keys().size(); i++) {
-                long k = leaf.keys().get(i);
-                if ((i > 0 && k <= prev) || k < lo || k >= hi) {
-                    problems.add("leaf " + page + " key " + k + " out of order or outside [" + lo + ", " + hi + ")");
-                }
-                if (leaf.entries().get(i).isEmpty()) {
-                    problems.add("leaf " + page + " holds an empty entry for " + k);
-                }
-                prev = k;
-            }
-            return;
-        }
-        TreeNode.Interior in = (TreeNode.Interior) n;
-        if (isRoot && in.size() < 2) {
-            problems.add("interior root " + page + " has one child");
-        }
-        for (int i = 0; i < in.children().size(); i++) {
-            long clo = i == 0 ? lo : in.separators().get(i - 1);
-            long chi = i == in.separators().size() ? hi : in.separators().get(i);
-            if (clo > chi) {
-                problems.add("separators of " + page + " out of order");
-            }
-            walkShape(s, in.children().get(i), clo, chi, depth + 1, false, seen, leafDepths, problems);
-        }
     }
 
     private static Optional<String> basePointerGuarded(TreeState s) {

@@ -17,6 +17,7 @@ import org.hvproof.model.tree.AlertCause;
 import org.hvproof.model.tree.RequestCode;
 import org.hvproof.model.tree.TreeAction;
 import org.hvproof.model.tree.TreeConfig;
+import org.hvproof.model.tree.TreeLayout;
 import org.hvproof.model.tree.TreeModel;
 import org.hvproof.model.tree.TreeObservation;
 import org.hvproof.model.tree.TreeState;
@@ -45,8 +46,8 @@ public final class TreeTrace {
     /** Boots the guest with the tree variant {@code flaw}. */
     public TreeTrace(TreeImplFlaw flaw) {
         this.machine = new TreeSystem(CONFIG, VCPUS, flaw);
-        this.lockstep = new Lockstep<>(
-                this::runOnMachine, machine::abstractState, TreeTrace::modelStep, TreeState.initial(CONFIG));
+        this.lockstep =
+                new Lockstep<>(this::runOnMachine, machine::abstractState, this::modelStep, TreeModel.initial(CONFIG));
     }
 
     /** The model's state, equal to the machine's abstraction while refinement holds. */
@@ -120,17 +121,16 @@ public final class TreeTrace {
         return seen;
     }
 
-    private static Lockstep.ModelStep<TreeState> modelStep(TreeState s, TreeSystemAction a) {
-        TreeModel model = TreeModel.DEFAULT;
-        if (a instanceof TreeSystemAction.Protect p) {
-            TreeStep step = model.step(s, new TreeAction.Protect(p.start(), p.length(), p.actionCode()));
+    /**
+     * The model's step. A request carries the layout the machine chose, read from its node pages
+     * after it ran (the lockstep runs the machine first): the model checks that choice is legal
+     * instead of computing one, and derives traces and pool from it.
+     */
+    private Lockstep.ModelStep<TreeState> modelStep(TreeState s, TreeSystemAction a) {
+        if (!(a instanceof TreeSystemAction.Write w)) {
+            TreeStep step = TreeModel.step(s, asModelAction(a, machine.layout()));
             return new Lockstep.ModelStep<>(step.next(), step.observations());
         }
-        if (a instanceof TreeSystemAction.Unprotect u) {
-            TreeStep step = model.step(s, new TreeAction.Unprotect(u.start(), u.length()));
-            return new Lockstep.ModelStep<>(step.next(), step.observations());
-        }
-        TreeSystemAction.Write w = (TreeSystemAction.Write) a;
         List<TreeAction.GuestWrite> pieces = w.pieces();
         // A write with a part outside the tree's guest memory faults as a whole: nothing is seen.
         if (w.gpa() < 0 || pieces.stream().anyMatch(p -> p.page() >= s.config().guestPages())) {
@@ -138,9 +138,18 @@ public final class TreeTrace {
         }
         List<TreeObservation> obs = new ArrayList<>();
         for (TreeAction.GuestWrite piece : pieces) {
-            obs.addAll(model.step(s, piece).observations());
+            obs.addAll(TreeModel.step(s, piece).observations());
         }
         return new Lockstep.ModelStep<>(s, obs);
+    }
+
+    /** A request as the model takes it, with the layout the machine chose for the tree after it. */
+    private static TreeAction asModelAction(TreeSystemAction a, TreeLayout layout) {
+        if (a instanceof TreeSystemAction.Protect p) {
+            return new TreeAction.Protect(p.start(), p.length(), p.actionCode(), layout);
+        }
+        TreeSystemAction.Unprotect u = (TreeSystemAction.Unprotect) a;
+        return new TreeAction.Unprotect(u.start(), u.length(), layout);
     }
 
     /**
@@ -167,12 +176,8 @@ public final class TreeTrace {
             }
             return out;
         }
-        TreeAction action = t.action() instanceof TreeSystemAction.Protect p
-                ? new TreeAction.Protect(p.start(), p.length(), p.actionCode())
-                : new TreeAction.Unprotect(
-                        ((TreeSystemAction.Unprotect) t.action()).start(),
-                        ((TreeSystemAction.Unprotect) t.action()).length());
-        return List.of(new Transition<>(t.before(), action, t.after(), obs));
+        return List.of(
+                new Transition<>(t.before(), asModelAction(t.action(), t.after().layout()), t.after(), obs));
     }
 
     /** Whether the last write's parts landed or were dropped as each page's role says. */
