@@ -6,9 +6,11 @@ import java.util.Optional;
 import org.hvproof.impl.domains.DomainImplFlaw;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.interrupts.InterruptImplFlaw;
-import org.hvproof.impl.tracing.TracingFlaw;
+import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.InvariantSet;
+import org.hvproof.model.integrity.IntegrityInvariants;
+import org.hvproof.model.tracing.TracingInvariants;
 import org.hvproof.model.tree.TreeInvariants;
 import org.hvproof.properties.domains.DomainsProperties;
 import org.hvproof.properties.integrity.IntegrityProperties;
@@ -51,14 +53,11 @@ public final class Mechanisms {
             new Mechanism(
                     "tracing",
                     List.of(TracingProperties.class, TracingSpecConformance.class),
-                    TracingFlaw.class,
-                    InvariantSet.empty("tracing")),
+                    TracingImplFlaw.class,
+                    TracingInvariants.ALL),
             new Mechanism("tree", List.of(TreeProperties.class), TreeImplFlaw.class, TreeInvariants.ALL),
             new Mechanism(
-                    "integrity",
-                    List.of(IntegrityProperties.class),
-                    IntegrityImplFlaw.class,
-                    InvariantSet.empty("integrity")),
+                    "integrity", List.of(IntegrityProperties.class), IntegrityImplFlaw.class, IntegrityInvariants.ALL),
             new Mechanism(
                     "domains", List.of(DomainsProperties.class), DomainImplFlaw.class, InvariantSet.empty("domains")),
             new Mechanism(

@@ -2,22 +2,22 @@ package org.hvproof.properties.tree;
 
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.ClaimCheck;
-import org.hvproof.model.common.Invariant;
-import org.hvproof.model.common.InvariantSet;
-import org.hvproof.model.common.Transition;
 import org.hvproof.model.tree.TreeAction;
 import org.hvproof.model.tree.TreeInvariants;
 import org.hvproof.model.tree.TreeObservation;
 import org.hvproof.model.tree.TreeState;
 import org.hvproof.propcheck.StatefulProperty;
 import org.hvproof.properties.Claim;
+import org.hvproof.properties.harness.ClaimHarness;
+import org.hvproof.properties.harness.MachineCheck;
 
 /**
- * The TREE claims over generated traces. Each property runs the machine with the tree and the
- * model in lockstep and checks, after every action, the claim's own invariants (named as in
- * {@code tree.als}) on the machine's step read through the abstraction function, then
- * refinement (the tree's observations and the abstract state equal the model's). Coverage
- * minimums fail a property whose traces do not reach what its claim speaks of.
+ * The TREE claims over generated traces. Each property runs traces of the machine with the tree
+ * and the model in lockstep through the {@link ClaimHarness}: after every action, the claim's
+ * invariants ({@link TreeInvariants}) on the machine's step read through the abstraction
+ * function, then, for TREE-1..3, whether each written page's part landed or was dropped as the
+ * page's role says (read from guest memory, which the abstraction leaves out), then refinement.
+ * Coverage minimums fail a property whose traces do not reach what its claim speaks of.
  */
 public final class TreeProperties {
     /** Default tries per claim in {@code mvn verify} and {@code ./hvproof check}. */
@@ -25,17 +25,20 @@ public final class TreeProperties {
     /** Actions per trace, at most. */
     public static final int STEPS = 35;
 
+    /** The tree mechanism plugged into the claim harness. */
+    static final ClaimHarness<TreeImplFlaw, TreeTrace, TreeState, TreeAction, TreeObservation> HARNESS =
+            new ClaimHarness<>("tree", TreeInvariants.ALL, TreeTrace::new, TreeActions::next, TRIES, STEPS);
+
     private TreeProperties() {}
 
     /** TREE-1: a write to a mapped page (that stores no node) performs that page's alert action. */
     @Claim("TREE-1")
-    public static StatefulProperty<TreeTrace> mappedPagesAlertWithTheirAction() {
-        return mappedPagesAlertWithTheirAction(TreeImplFlaw.NONE);
-    }
-
-    /** TREE-1 against a given tree variant. */
     public static StatefulProperty<TreeTrace> mappedPagesAlertWithTheirAction(TreeImplFlaw flaw) {
-        return base("TREE-1 a write to a mapped page performs its alert action", flaw, "TREE-1", true)
+        return HARNESS.claim(
+                        "TREE-1",
+                        "a write to a mapped page performs its alert action",
+                        flaw,
+                        writeOutcome("TREE-1", TreeTrace.ACTION_PERFORMED))
                 .cover(40, TreeLabels.ALLOW_ALERT)
                 .cover(40, TreeLabels.BLOCK_ALERT)
                 .cover(10, TreeLabels.DEPTH_2);
@@ -43,13 +46,12 @@ public final class TreeProperties {
 
     /** TREE-2: a write to a node page performs the tree-node action, even when the page is also mapped. */
     @Claim("TREE-2")
-    public static StatefulProperty<TreeTrace> nodePagesAlertFirst() {
-        return nodePagesAlertFirst(TreeImplFlaw.NONE);
-    }
-
-    /** TREE-2 against a given tree variant. */
     public static StatefulProperty<TreeTrace> nodePagesAlertFirst(TreeImplFlaw flaw) {
-        return base("TREE-2 a write to a node page gets the tree-node alert, before any mapping", flaw, "TREE-2", true)
+        return HARNESS.claim(
+                        "TREE-2",
+                        "a write to a node page gets the tree-node alert, before any mapping",
+                        flaw,
+                        writeOutcome("TREE-2", TreeTrace.NODE_WRITE_BLOCKED))
                 .cover(40, TreeLabels.NODE_ALERT)
                 .cover(3, TreeLabels.NODE_AND_MAPPED_ALERT)
                 .cover(40, TreeLabels.BLOCKED_WRITE);
@@ -57,26 +59,20 @@ public final class TreeProperties {
 
     /** TREE-3: a write to a page that is neither a node page nor mapped raises no alert. */
     @Claim("TREE-3")
-    public static StatefulProperty<TreeTrace> otherPagesStayQuiet() {
-        return otherPagesStayQuiet(TreeImplFlaw.NONE);
-    }
-
-    /** TREE-3 against a given tree variant. */
     public static StatefulProperty<TreeTrace> otherPagesStayQuiet(TreeImplFlaw flaw) {
-        return base("TREE-3 a write to a page neither node nor mapped raises no alert", flaw, "TREE-3", true)
+        return HARNESS.claim(
+                        "TREE-3",
+                        "a write to a page neither node nor mapped raises no alert",
+                        flaw,
+                        writeOutcome("TREE-3", TreeTrace.QUIET_WRITE_LANDS))
                 .cover(50, TreeLabels.QUIET_WRITE)
                 .cover(4, TreeLabels.TEAR_DOWN);
     }
 
     /** TREE-4: after every insert, remove, split and merge the traced pages are exactly node pages plus mapped pages. */
     @Claim("TREE-4")
-    public static StatefulProperty<TreeTrace> tracesStayExact() {
-        return tracesStayExact(TreeImplFlaw.NONE);
-    }
-
-    /** TREE-4 against a given tree variant. */
     public static StatefulProperty<TreeTrace> tracesStayExact(TreeImplFlaw flaw) {
-        return base("TREE-4 the traced pages are exactly the node pages and the mapped pages", flaw, "TREE-4", false)
+        return HARNESS.claim("TREE-4", "the traced pages are exactly the node pages and the mapped pages", flaw)
                 .cover(50, TreeLabels.SPLIT)
                 .cover(15, TreeLabels.MERGE)
                 .cover(10, TreeLabels.DEPTH_2)
@@ -86,59 +82,31 @@ public final class TreeProperties {
 
     /** TREE-5: handling one notification visits at most depth + 1 nodes. */
     @Claim("TREE-5")
-    public static StatefulProperty<TreeTrace> walksAreBounded() {
-        return walksAreBounded(TreeImplFlaw.NONE);
-    }
-
-    /** TREE-5 against a given tree variant. */
     public static StatefulProperty<TreeTrace> walksAreBounded(TreeImplFlaw flaw) {
-        return base("TREE-5 a notification's walk visits at most depth + 1 nodes", flaw, "TREE-5", false)
+        return HARNESS.claim("TREE-5", "a notification's walk visits at most depth + 1 nodes", flaw)
                 .cover(5, TreeLabels.FULL_WALK_DEPTH_2)
                 .cover(10, TreeLabels.CROSSING_TRACED_WRITE);
     }
 
     /** TREE-6: the base pointer is out of guest reach and every look-up starts from it. */
     @Claim("TREE-6")
-    public static StatefulProperty<TreeTrace> basePointerOutOfGuestReach() {
-        return basePointerOutOfGuestReach(TreeImplFlaw.NONE);
-    }
-
-    /** TREE-6 against a given tree variant. */
     public static StatefulProperty<TreeTrace> basePointerOutOfGuestReach(TreeImplFlaw flaw) {
-        return base("TREE-6 no guest write moves the base pointer or changes a node", flaw, "TREE-6", false)
+        return HARNESS.claim("TREE-6", "no guest write moves the base pointer or changes a node", flaw)
                 .cover(40, TreeLabels.NODE_ALERT)
                 .cover(6, TreeLabels.WRITE_OVER_GUEST_POINTER_PAGE);
     }
 
     /**
-     * The common trace: machine with {@code flaw} and model in lockstep; after every step the
-     * claim's step invariants ({@link TreeInvariants#ALL} for the claim) on each model-level step
-     * of the machine, its state invariants on the machine's abstract state, whether writes landed
-     * as the claim says (when {@code outcomes}), and refinement last, so a failure names the
-     * claim's own invariant whenever that sees it.
+     * A machine-level check of the last write: each written page's part landed or was dropped as
+     * the page's role before the write says ({@code name}: one of {@link TreeTrace}'s outcome
+     * checks), read from guest memory.
      */
-    private static StatefulProperty<TreeTrace> base(String name, TreeImplFlaw flaw, String claim, boolean outcomes) {
-        String suffix = flaw == TreeImplFlaw.NONE ? "" : " [flaw " + flaw + "]";
-        InvariantSet<TreeState, TreeAction, TreeObservation> invariants = TreeInvariants.ALL.forClaim(claim);
-        StatefulProperty<TreeTrace> p = StatefulProperty.<TreeTrace>named(name + suffix)
-                .initial(() -> new TreeTrace(flaw))
-                .actions(TreeActions::next)
-                .steps(STEPS)
-                .tries(TRIES)
-                .describeState(TreeTrace::describe);
-        for (Invariant<Transition<TreeState, TreeAction, TreeObservation>> i : invariants.step()) {
-            p = p.assertion(i.label(), t -> t.lastTransitions().forEach(i::assertHolds));
-        }
-        for (Invariant<TreeState> i : invariants.state()) {
-            p = p.assertion(i.label(), t -> i.assertHolds(t.machineState()));
-        }
-        if (outcomes) {
-            p = p.assertion(
-                    claim + " the write landed or was dropped as the page's action says",
-                    t -> t.lastWriteOutcome().stream()
-                            .filter(c -> c.claim().equals(claim))
-                            .forEach(ClaimCheck::orThrow));
-        }
-        return p.assertion("refinement: machine and model agree", TreeTrace::checkRefinement);
+    private static MachineCheck<TreeTrace> writeOutcome(String claim, String name) {
+        return MachineCheck.of(
+                claim,
+                name,
+                t -> t.lastWriteOutcome().stream()
+                        .filter(c -> c.check().equals(name))
+                        .forEach(ClaimCheck::orThrow));
     }
 }

@@ -24,6 +24,7 @@ import org.hvproof.model.tree.TreeState;
 import org.hvproof.model.tree.TreeStep;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
+import org.hvproof.properties.harness.JudgedTrace;
 
 /**
  * One generated trace of the protected-page tree: the machine with the tree (with or without a
@@ -32,11 +33,18 @@ import org.hvproof.properties.Lockstep;
  * notifications and completions are not the model's business, but whether a write landed is
  * judged here against the page's role before the write ({@link #lastWriteOutcome()}).
  */
-public final class TreeTrace {
+public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeObservation> {
     /** The tree every trace boots: the model's small guest (1024 pages, node pool 768..1023, 64 pages a request). */
     public static final TreeConfig CONFIG = TreeConfig.small();
     /** vCPUs writing. */
     public static final int VCPUS = 3;
+
+    /** TREE-1's write outcome: a write to a mapped page lands or is dropped as its action says. */
+    static final String ACTION_PERFORMED = "actionPerformed";
+    /** TREE-2's write outcome: a write to a node page leaves the page unchanged. */
+    static final String NODE_WRITE_BLOCKED = "nodeWriteBlocked";
+    /** TREE-3's write outcome: a write to a page neither node nor mapped lands. */
+    static final String QUIET_WRITE_LANDS = "quietWriteLands";
 
     private final TreeSystem machine;
     private final Lockstep<TreeState, TreeSystemAction> lockstep;
@@ -55,8 +63,9 @@ public final class TreeTrace {
         return lockstep.state();
     }
 
-    /** The machine's abstract state after the last step. */
-    public TreeState machineState() {
+    /** The machine's abstract state after the last step; before the first, the model's initial state. */
+    @Override
+    public TreeState judgedState() {
         return lockstep.judgedState();
     }
 
@@ -78,7 +87,7 @@ public final class TreeTrace {
 
     /** Runs a write and judges whether each page's part landed as the page's role before the write says. */
     private List<Observation> write(TreeSystemAction.Write w) {
-        TreeState before = machineState();
+        TreeState before = judgedState();
         List<TreeAction.GuestWrite> pieces = w.pieces();
         boolean inGuest = w.gpa() >= 0 && pieces.stream().allMatch(p -> p.page() < CONFIG.guestPages());
         List<byte[]> old = new ArrayList<>();
@@ -103,18 +112,18 @@ public final class TreeTrace {
             boolean unchanged = Arrays.equals(now, old.get(i));
             if (nodes.contains(page)) {
                 writeOutcome.add(ClaimCheck.of(
-                        "TREE-2", "nodeWriteBlocked", unchanged, "write to node page " + page + " changed it"));
+                        "TREE-2", NODE_WRITE_BLOCKED, unchanged, "write to node page " + page + " changed it"));
             } else if (mappings.containsKey(page)) {
                 boolean ok = mappings.get(page).completesWrite() ? landed : unchanged;
                 writeOutcome.add(ClaimCheck.of(
                         "TREE-1",
-                        "actionPerformed",
+                        ACTION_PERFORMED,
                         ok,
                         "write to page " + page + " mapped to " + mappings.get(page)
                                 + (landed ? " landed" : " did not land")));
             } else {
                 writeOutcome.add(ClaimCheck.of(
-                        "TREE-3", "quietWriteLands", landed, "write to unprotected page " + page + " did not land"));
+                        "TREE-3", QUIET_WRITE_LANDS, landed, "write to unprotected page " + page + " did not land"));
             }
             done += len;
         }
@@ -156,7 +165,8 @@ public final class TreeTrace {
      * The machine's last step as the model's step invariants judge it, read through the
      * abstraction function: one transition per page a write touched, one for a request.
      */
-    List<Transition<TreeState, TreeAction, TreeObservation>> lastTransitions() {
+    @Override
+    public List<Transition<TreeState, TreeAction, TreeObservation>> lastTransitions() {
         Lockstep.Transition<TreeState, TreeSystemAction> t = lockstep.last();
         if (t == null) {
             return List.of();
@@ -201,6 +211,7 @@ public final class TreeTrace {
     }
 
     /** Refinement: the tree's observations and the abstract state after the last step equal the model's. */
+    @Override
     public void checkRefinement() {
         lockstep.checkRefinement();
     }
@@ -259,10 +270,11 @@ public final class TreeTrace {
     }
 
     /** A short picture of the tree for failure reports. */
+    @Override
     public String describe() {
         TreeState s = lockstep.state();
         return "  model:   " + s.describe() + "\n  mapped:  " + s.mappings() + "\n  machine: "
-                + machineState().describe();
+                + judgedState().describe();
     }
 
     private static byte[] pattern(int length, int seed) {
