@@ -18,6 +18,17 @@
  * absorbs a sibling, which is freed), shrink (a root with one child is freed) and uproot (an
  * empty root leaf is freed).
  *
+ * Java names. The preds are the steps of org.hvproof.model.tree.TreeModel: protect[p, a] is
+ * one page of TreeAction.Protect, unprotect[p] one page of TreeAction.Unprotect, guestWrite[p]
+ * is TreeAction.GuestWrite; plant, grow, split, merge, shrink and uproot are the structural
+ * changes a request makes, which the Java model takes as the implementation's choice (the
+ * node layout after the request) and checks for legality. Sig Node is TreeNode (one per node
+ * page), Hypervisor.base is HypervisorCell, Tracing.traced is TreeState.traced, the actions
+ * RecordAndAllow, Block and TreeNodeAlert are AlertAction's constants, the causes NodeHit and
+ * MappingHit are AlertCause.NODE_PAGE and MAPPED_PAGE, and Last is the TreeObservation of the
+ * last step. Each assert TREE_n_<name> states the Java invariant TreeInvariants named <name>
+ * where one exists.
+ *
  * Left out on purpose: key order and fanout limits (any proper split is allowed, which
  * covers every split a real B+-tree makes), page contents (a write to a node page is
  * blocked by the tree-node action, so the structure never changes on a guest write), who
@@ -104,8 +115,8 @@ pred plant[n: Node] {
   quiet
 }
 
--- insert: map one unmapped page in the leaf whose range covers it.
-pred insert[p: Page, a: Action] {
+-- protect: map one unmapped page in the leaf whose range covers it.
+pred protect[p: Page, a: Action] {
   -- guard
   a in mappingActions
   p not in mappedPages
@@ -119,8 +130,8 @@ pred insert[p: Page, a: Action] {
   quiet
 }
 
--- remove: unmap one page; its trace goes unless it is also a node page.
-pred remove[p: Page] {
+-- unprotect: unmap one page; its trace goes unless it is also a node page.
+pred unprotect[p: Page] {
   -- guard
   p in mappedPages
   -- effect
@@ -225,10 +236,10 @@ fun lookupAction[p: Page]: lone Action {
   p in nodePages => TreeNodeAlert else leafFor[p].maps[p]
 }
 
--- write: a guest write to p. Untraced: no notification, nothing happens. Traced: the
+-- guestWrite: a guest write to p. Untraced: no notification, nothing happens. Traced: the
 -- hypervisor walks from the base pointer. The tree-node action blocks the write, so no
 -- guest write ever changes the tree or the base pointer.
-pred write[p: Page] {
+pred guestWrite[p: Page] {
   Last.written' = p
   p in Tracing.traced implies {
     Last.visited' = pathTo[p]
@@ -249,8 +260,8 @@ pred stutter {
 
 pred someOp {
   (some n: Node | plant[n] or grow[n])
-  or (some p: Page, a: Action | insert[p, a])
-  or (some p: Page | remove[p] or write[p])
+  or (some p: Page, a: Action | protect[p, a])
+  or (some p: Page | unprotect[p] or guestWrite[p])
   or (some n, m: Node | split[n, m])
   or (some n, m: Node | merge[n, m])
   or shrink or uproot or stutter
@@ -277,98 +288,95 @@ pred wellFormed {
   all disj a, b: leaves | #(a.*parent) = #(b.*parent)
 }
 
--- TREE-4 (support) The operations keep the tree well formed.
+-- TREE-4: (support) the operations keep the tree well formed; scope 3 pages, 3 nodes, 5 steps.
 assert TREE_4_wellFormed { always wellFormed }
--- TREE-4 (support) scope: 3 pages, 3 nodes, 5 steps
 check TREE_4_wellFormed for 3 but 5 steps expect 0
 
--- TREE-1 A write to any page covered by a leaf node's mapping performs that page's alert action.
+-- TREE-1: a write to any page covered by a leaf node's mapping performs that page's alert
+-- action; scope 3 pages, 3 nodes, 5 steps.
 assert TREE_1_mappedPagesAlert {
-  always all p: Page | (write[p] and p in mappedPages - nodePages) implies
+  always all p: Page | (guestWrite[p] and p in mappedPages - nodePages) implies
     (Last.cause' = MappingHit and Last.action' = mapping[p])
 }
--- TREE-1 scope: 3 pages, 3 nodes, 5 steps
 check TREE_1_mappedPagesAlert for 3 but 5 steps expect 0
 
--- TREE-2 A write to any node page performs the tree-node alert action, even when the page is also mapped
+-- TREE-2: a write to any node page performs the tree-node alert action, even when the page
+-- is also mapped; scope 3 pages, 3 nodes, 5 steps.
 assert TREE_2_nodePagesAlert {
-  always all p: Page | (write[p] and p in nodePages) implies
+  always all p: Page | (guestWrite[p] and p in nodePages) implies
     (Last.cause' = NodeHit and Last.action' = TreeNodeAlert)
 }
--- TREE-2 scope: 3 pages, 3 nodes, 5 steps
 check TREE_2_nodePagesAlert for 3 but 5 steps expect 0
 
--- TREE-3 A write to a page that is neither a node page nor mapped raises no alert.
+-- TREE-3: a write to a page that is neither a node page nor mapped raises no alert; scope
+-- 3 pages, 3 nodes, 5 steps.
 assert TREE_3_untracedPagesQuiet {
-  always all p: Page | (write[p] and p not in nodePages + mappedPages) implies
+  always all p: Page | (guestWrite[p] and p not in nodePages + mappedPages) implies
     (no Last.cause' and no Last.action')
 }
--- TREE-3 scope: 3 pages, 3 nodes, 5 steps
 check TREE_3_untracedPagesQuiet for 3 but 5 steps expect 0
 
--- TREE-4 After every insert, remove, split and merge the traced pages are exactly node pages plus mapped pages.
+-- TREE-4: after every protect, unprotect, split and merge the traced pages are exactly the
+-- node pages plus the mapped pages; scope 3 pages, 3 nodes, 5 steps.
 assert TREE_4_tracesExact { always Tracing.traced = nodePages + mappedPages }
--- TREE-4 scope: 3 pages, 3 nodes, 5 steps
 check TREE_4_tracesExact for 3 but 5 steps expect 0
 
--- TREE-4 Inductive base: the traced set is exact in the initial state.
+-- TREE-4: inductive base: the traced set is exact in the initial state; scope 5 pages,
+-- 5 nodes, 1 step.
 assert TREE_4_tracesExactInitially { Tracing.traced = nodePages + mappedPages }
--- TREE-4 scope: 5 pages, 5 nodes, 1 step
 check TREE_4_tracesExactInitially for 5 but 1 steps expect 0
 
--- TREE-5 Handling one notification visits at most depth + 1 nodes.
+-- TREE-5: handling one notification visits at most depth + 1 nodes; scope 3 pages, 3 nodes,
+-- 5 steps.
 assert TREE_5_walkBounded {
-  always all p: Page | write[p] implies #Last.visited' <= plus[depth, 1]
+  always all p: Page | guestWrite[p] implies #Last.visited' <= plus[depth, 1]
 }
--- TREE-5 scope: 3 pages, 3 nodes, 5 steps
 check TREE_5_walkBounded for 3 but 5 steps expect 0
 
--- TREE-6 The base pointer is outside guest pages and every look-up starts from it: no guest write redirects a walk.
+-- TREE-6: the base pointer is outside guest pages and every look-up starts from it: no guest
+-- write redirects a walk; scope 3 pages, 3 nodes, 5 steps.
 assert TREE_6_basePointerGuarded {
-  always all p: Page | write[p] implies {
+  always all p: Page | guestWrite[p] implies {
     Hypervisor.base' = Hypervisor.base
     kids' = kids
     Last.visited' in Hypervisor.base.*kids
     some Last.visited' implies Hypervisor.base in Last.visited'
   }
 }
--- TREE-6 scope: 3 pages, 3 nodes, 5 steps
 check TREE_6_basePointerGuarded for 3 but 5 steps expect 0
 
--- A flawed look-up that checks leaf mappings before node pages.
-fun lookupActionMappingsFirst[p: Page]: lone Action {
+-- The flawed look-up of TreeImplFlaw.LOOKUP_MAPPINGS_FIRST: leaf mappings before node pages.
+fun lookupAction_LOOKUP_MAPPINGS_FIRST[p: Page]: lone Action {
   some leafFor[p].maps[p] => leafFor[p].maps[p] else (p in nodePages => TreeNodeAlert else none)
 }
--- TREE-2 Must fail: checking mappings first gives a page that is both a node page and mapped
--- its mapping's action instead of the tree-node action. Kept to show TREE-2 has teeth.
-assert TREE_2_mappingsFirstBreaksNodeAlert {
-  always all p: nodePages | lookupActionMappingsFirst[p] = TreeNodeAlert
+-- TREE-2: the look-up that checks mappings first still gives every node page the tree-node
+-- action; scope 3 pages, 3 nodes, 6 steps.
+assert TREE_2_wrong_mappingsFirstGivesNodeAlert {
+  always all p: nodePages | lookupAction_LOOKUP_MAPPINGS_FIRST[p] = TreeNodeAlert
 }
--- TREE-2 scope: 3 pages, 3 nodes, 6 steps; expect 1 (a counterexample exists)
-check TREE_2_mappingsFirstBreaksNodeAlert for 3 but 6 steps expect 1
+-- Must fail, because checking mappings first gives a page that is both a node page and mapped
+-- its mapping's action instead of the tree-node action: kept to show TREE_2_nodePagesAlert has teeth.
+check TREE_2_wrong_mappingsFirstGivesNodeAlert for 3 but 6 steps expect 1
 
--- TREE-4 A split happens: a leaf hands pages to a fresh sibling.
--- TREE-4 scope: 4 pages, 4 nodes, 6 steps
-run splitHappens { eventually some n, m: Node | split[n, m] and some n.maps }
+-- TREE-4: a split happens: a leaf hands pages to a fresh sibling; scope 4 pages, 4 nodes, 6 steps.
+run TREE_4_split { eventually some n, m: Node | split[n, m] and some n.maps }
   for 4 but 6 steps expect 1
 
--- TREE-4 A merge happens: a node absorbs its sibling, which is freed.
--- TREE-4 scope: 4 pages, 4 nodes, 8 steps
-run mergeHappens { eventually some n, m: Node | merge[n, m] and some m.maps } for 4 but 8 steps expect 1
+-- TREE-4: a merge happens: a node absorbs its sibling, which is freed; scope 4 pages, 4 nodes,
+-- 8 steps.
+run TREE_4_merge { eventually some n, m: Node | merge[n, m] and some m.maps } for 4 but 8 steps expect 1
 
--- TREE-2 A node-page alert happens, on a page that is also mapped.
--- TREE-2 scope: 4 pages, 4 nodes, 6 steps
-run nodePageAlertHappens { eventually some p: Page | write[p] and p in nodePages & mappedPages }
+-- TREE-2: a node-page alert happens, on a page that is also mapped; scope 4 pages, 4 nodes,
+-- 6 steps.
+run TREE_2_nodeAlertOnMappedPage { eventually some p: Page | guestWrite[p] and p in nodePages & mappedPages }
   for 4 but 6 steps expect 1
 
--- TREE-1 A mapping alert happens, on a tree of two levels.
--- TREE-1 scope: 4 pages, 4 nodes, 8 steps
-run mappingAlertHappens {
-  eventually some p: Page | write[p] and Last.cause' = MappingHit and some root.kids
+-- TREE-1: a mapping alert happens, on a tree of two levels; scope 4 pages, 4 nodes, 8 steps.
+run TREE_1_mappingAlertAtDepth1 {
+  eventually some p: Page | guestWrite[p] and Last.cause' = MappingHit and some root.kids
 } for 4 but 8 steps expect 1
 
--- TREE-5 A walk visits depth + 1 nodes on a tree of depth 1.
--- TREE-5 scope: 4 pages, 4 nodes, 8 steps
-run fullDepthWalkHappens {
-  eventually some p: Page | write[p] and depth = 1 and #Last.visited' = 2
+-- TREE-5: a walk visits depth + 1 nodes on a tree of depth 1; scope 4 pages, 4 nodes, 8 steps.
+run TREE_5_fullDepthWalk {
+  eventually some p: Page | guestWrite[p] and depth = 1 and #Last.visited' = 2
 } for 4 but 8 steps expect 1

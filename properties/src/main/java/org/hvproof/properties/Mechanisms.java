@@ -12,6 +12,7 @@ import org.hvproof.model.common.InvariantSet;
 import org.hvproof.model.domains.DomainsInvariants;
 import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.tracing.TracingInvariants;
+import org.hvproof.model.tree.TreeInvariants;
 import org.hvproof.properties.domains.DomainsProperties;
 import org.hvproof.properties.integrity.IntegrityProperties;
 import org.hvproof.properties.interrupts.InterruptsProperties;
@@ -55,7 +56,7 @@ public final class Mechanisms {
                     List.of(TracingProperties.class, TracingSpecConformance.class),
                     TracingImplFlaw.class,
                     TracingInvariants.ALL),
-            new Mechanism("tree", List.of(TreeProperties.class), TreeImplFlaw.class, InvariantSet.empty("tree")),
+            new Mechanism("tree", List.of(TreeProperties.class), TreeImplFlaw.class, TreeInvariants.ALL),
             new Mechanism(
                     "integrity", List.of(IntegrityProperties.class), IntegrityImplFlaw.class, IntegrityInvariants.ALL),
             new Mechanism("domains", List.of(DomainsProperties.class), DomainsImplFlaw.class, DomainsInvariants.ALL),

@@ -1,23 +1,44 @@
 package org.hvproof.impl.tree;
 
+import static org.hvproof.model.common.Flaw.caught;
+
+import java.util.List;
+import org.hvproof.model.common.Flaw;
+
 /**
  * Deliberately broken variants of the protected-page tree, each one bug a real hypervisor could
  * have. Only tests select them; {@link #NONE} is the tree as specified, and every other value
- * must be caught by the TREE property of the claim it breaks. Each changes one code path of
- * {@link ProtectedPageTree}, marked where it is read.
+ * declares the TREE properties that must catch it ({@link #caughtBy()}). Each changes one code
+ * path of the tree's implementation, marked where it is read.
  */
-public enum TreeImplFlaw {
+public enum TreeImplFlaw implements Flaw {
     /** The tree as specified. */
-    NONE,
-    /** The sibling a split allocates is not traced (TREE-4; then TREE-2 for a write to it). */
-    SPLIT_NODE_UNTRACED,
+    NONE(List.of()),
+    /**
+     * The sibling a split allocates is not traced (TREE-4; then TREE-2 for a write to it). TREE-2's
+     * own invariants see the untraced node only when it is written; the split itself already
+     * parts machine and model, so refinement names it first there.
+     */
+    SPLIT_NODE_UNTRACED(List.of(caught("TREE-4", "TREE-4 tracesExact", 2), caught("TREE-2", "refinement", 2))),
     /** The look-up checks the leaf mapping before the node-page mark (TREE-2 for a mapped node page). */
-    LOOKUP_MAPPINGS_FIRST,
+    LOOKUP_MAPPINGS_FIRST(List.of(caught("TREE-2", "TREE-2 nodePagesAlert", 3))),
     /** A node page freed by a merge, a root collapse or a tear-down keeps its trace (TREE-4). */
-    FREED_NODE_STAYS_TRACED,
+    FREED_NODE_STAYS_TRACED(List.of(caught("TREE-4", "TREE-4 tracesExact", 3))),
     /**
      * The base pointer is kept in a guest page (the one just below the node pool) and every walk
-     * starts from what that page says: a guest write redirects the walk (TREE-6).
+     * starts from what that page says: a guest write redirects the walk (TREE-6). The state
+     * invariant sees it first: after the write the base pointer names no root.
      */
-    WALK_FROM_GUEST_POINTER
+    WALK_FROM_GUEST_POINTER(List.of(caught("TREE-6", "TREE-6 basePointerGuarded", 3)));
+
+    private final List<Caught> caughtBy;
+
+    TreeImplFlaw(List<Caught> caughtBy) {
+        this.caughtBy = caughtBy;
+    }
+
+    @Override
+    public List<Caught> caughtBy() {
+        return caughtBy;
+    }
 }

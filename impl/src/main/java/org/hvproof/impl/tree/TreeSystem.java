@@ -1,18 +1,10 @@
 package org.hvproof.impl.tree;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.SortedMap;
-import java.util.SortedSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.hvproof.impl.machine.GuestOs;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
@@ -29,10 +21,9 @@ import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.Privilege;
 import org.hvproof.model.common.Refused;
 import org.hvproof.model.common.VCpu;
-import org.hvproof.model.tree.HypervisorCell;
 import org.hvproof.model.tree.RequestCode;
 import org.hvproof.model.tree.TreeConfig;
-import org.hvproof.model.tree.TreeNode;
+import org.hvproof.model.tree.TreeLayout;
 import org.hvproof.model.tree.TreeObservation;
 import org.hvproof.model.tree.TreeState;
 
@@ -60,8 +51,7 @@ public final class TreeSystem {
     private final ProtectedPageTree tree;
     private final long cr3;
     private final BitSet windowMapped = new BitSet();
-    private BitSet lastFreeBits;
-    private SortedSet<Long> lastFreePool;
+    private final TreeAbstraction abstraction;
 
     /** Boots a guest of {@code vcpus} vCPUs whose memory is the tree's, with the tree variant {@code flaw}. */
     public TreeSystem(TreeConfig config, int vcpus, TreeImplFlaw flaw) {
@@ -72,6 +62,7 @@ public final class TreeSystem {
         this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, shape.pageTablePoolFirst(), shape.pageTablePoolPages());
         this.tracing = new TracingService(hypervisor, TracingImplFlaw.NONE);
         this.tree = new ProtectedPageTree(hypervisor, tracing, config, flaw);
+        this.abstraction = new TreeAbstraction(machine, tracing, tree);
         OptionalLong root = guestOs.newAddressSpace();
         this.cr3 = root.orElseThrow();
         for (VirtualCpu cpu : machine.vcpus()) {
@@ -156,60 +147,19 @@ public final class TreeSystem {
     }
 
     /**
-     * The abstraction function, read from the real structures: the base pointer where the tree
-     * keeps it, the nodes by deserializing guest memory from the base pointer down, the traced
-     * pages from the default view's cleared write bits (held by the tree, or by no one: a stale
-     * trace), the free pool and the mapped count from hypervisor memory.
+     * The abstraction function ({@link TreeAbstraction}): the tree's state read from the real
+     * structures.
      */
     public TreeState abstractState() {
-        Optional<Long> root = tree.root();
-        SortedMap<Long, TreeNode> nodes = new TreeMap<>();
-        root.ifPresent(r -> readReachable(r, nodes, new HashSet<>()));
-        // Traced pages: every page the tree's trace is registered on, every page the tree says
-        // should be traced (its node pages and mapped pages), each judged by its nested entry's
-        // write bit. A cleared bit elsewhere could come only from the tracing service (TRACE-2).
-        SortedSet<Long> candidates = new TreeSet<>();
-        tracing.pagesTracedBy(ProtectedPageTree.OWNER).forEach(p -> candidates.add(p.number()));
-        candidates.addAll(nodes.keySet());
-        nodes.values().forEach(n -> {
-            if (n instanceof TreeNode.Leaf leaf) {
-                candidates.addAll(leaf.keys());
-            }
-        });
-        SortedSet<Long> traced = new TreeSet<>();
-        for (long page : candidates) {
-            if (page >= 0 && page < config().guestPages() && tracing.isTraced(new GuestPhysicalPage(page))) {
-                traced.add(page);
-            }
-        }
-        return new TreeState(config(), new HypervisorCell(root), nodes, traced, freePool(), tree.mappedPageCount());
+        return abstraction.abstractState();
     }
 
-    private SortedSet<Long> freePool() {
-        // The pool changes only on requests: read it again only when the allocator's bits differ.
-        BitSet bits = tree.freeBits();
-        if (!bits.equals(lastFreeBits)) {
-            lastFreeBits = bits;
-            lastFreePool = tree.freePool();
-        }
-        return lastFreePool;
-    }
-
-    private void readReachable(long page, SortedMap<Long, TreeNode> out, Set<Long> seen) {
-        if (!seen.add(page) || page < 0 || page >= config().guestPages()) {
-            return;
-        }
-        ByteBuffer words = ByteBuffer.wrap(guestPage(page)).order(ByteOrder.LITTLE_ENDIAN);
-        TreeNode n = NodeCodec.decode(i -> words.getLong((int) i * 8));
-        if (n == null) {
-            return;
-        }
-        out.put(page, n);
-        if (n instanceof TreeNode.Interior in) {
-            for (long child : in.children()) {
-                readReachable(child, out, seen);
-            }
-        }
+    /**
+     * The tree as the hypervisor laid it out, read from memory: the choice the model receives
+     * with each request and checks for legality.
+     */
+    public TreeLayout layout() {
+        return abstraction.layout();
     }
 
     /** Result codes of requests among observations (for tests). */

@@ -8,4 +8,19 @@ public final class BPlusTree {
     public static final int MIN = ORDER / 2;
 
     private BPlusTree() {}
+
+    /**
+     * The greatest depth (edges from root to leaf) a B+-tree of {@code keys} keys can have: at
+     * depth h the root has two children or more and every other node at least {@link #MIN}, so
+     * there are at least {@code 2 * MIN^(h-1)} leaves of at least {@link #MIN} keys each.
+     */
+    public static int depthBound(long keys) {
+        int h = 0;
+        long fewestKeys = 2L * MIN; // at depth 1
+        while (fewestKeys <= keys) {
+            h++;
+            fewestKeys *= MIN;
+        }
+        return h;
+    }
 }

@@ -1,84 +1,58 @@
 package org.hvproof.model.tree;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Deque;
-import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The pure step function of the traced tree: {@code step(state, action)} returns the next
- * state and the observations, never throws on any action, and leaves the state unchanged on
- * every refused request.
+ * The pure step function of the traced tree, at the level of {@code tree.als}: mappings, node
+ * pages, traced pages, the pool and a depth bound. It never throws on any action and leaves the
+ * state unchanged on every refused request.
  *
- * <p>Requests: decode (one place, {@link RangeRequest}), check against the tree (overlap,
- * presence), then perform on a private working copy; the copy becomes the next state only
- * when the whole request succeeded, so a request that runs out of pool pages half-way changes
- * nothing. Writes: an untraced page gets no notification and no alert; a traced page is
- * looked up from the base pointer, node pages first.
+ * <p>Requests: decode (one place, {@link RangeRequest}), check against the mappings (overlap,
+ * presence), compute the mappings after; the layout of the nodes is not computed here but taken
+ * from the request ({@link TreeAction}), as the implementation chose it, and accepted only when
+ * it is legal ({@link #illegalLayout}): a B+-tree whose node pages come from the pool and whose
+ * leaves hold exactly the mappings and the node-page marks. The traced pages and the free pool
+ * then follow from the rule of TREE-4: traced = node pages + mapped pages, free = pool - node
+ * pages. An illegal layout is not followed (the model keeps its layout), so refinement reports
+ * it. An unchanged layout after a protect that would grow the tree is the implementation's claim
+ * that the pool ran out; the model accepts it only when the free pool is nearly empty.
+ *
+ * <p>Writes: an untraced page gets no notification and no alert; a traced page is looked up
+ * from the base pointer along one root-to-leaf path (depth + 1 nodes), node pages first.
  */
 public final class TreeModel {
 
-    /** The model with no flaw: the oracle. */
-    public static final TreeModel DEFAULT = new TreeModel(Set.of());
+    private TreeModel() {}
 
-    private final Set<TreeFlaw> flaws;
-
-    private TreeModel(Set<TreeFlaw> flaws) {
-        this.flaws = flaws.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(flaws));
+    /** The model's initial state: no tree, nothing traced, the whole pool free. */
+    public static TreeState initial(TreeConfig config) {
+        return TreeState.initial(config);
     }
 
-    /** A deliberately flawed variant (for showing the checks catch it). */
-    public static TreeModel withFlaws(Set<TreeFlaw> flaws) {
-        return new TreeModel(flaws);
+    /** One step of the model as specified. */
+    public static TreeStep step(TreeState state, TreeAction action) {
+        return step(state, action, TreeModelFlaw.NONE);
     }
 
-    public Set<TreeFlaw> flaws() {
-        return flaws;
-    }
-
-    /** The result of one look-up: the entry found (if any) and the nodes read to find it. */
-    public record Lookup(Optional<TreeNode.Entry> entry, int nodesVisited) {}
-
-    /** Walks from the base pointer to the one leaf whose key range holds {@code page}. */
-    public static Lookup lookup(TreeState state, long page) {
-        return lookup(state.base().rootPage(), state.nodes(), page);
-    }
-
-    private static Lookup lookup(Optional<Long> base, java.util.Map<Long, TreeNode> nodes, long page) {
-        Optional<Long> at = base;
-        int visited = 0;
-        while (at.isPresent()) {
-            TreeNode node = nodes.get(at.get());
-            visited++;
-            if (node instanceof TreeNode.Interior in) {
-                at = Optional.of(in.children().get(in.childIndex(page)));
-            } else {
-                TreeNode.Leaf leaf = (TreeNode.Leaf) node;
-                int i = Collections.binarySearch(leaf.keys(), page);
-                return new Lookup(i >= 0 ? Optional.of(leaf.entries().get(i)) : Optional.empty(), visited);
-            }
-        }
-        return new Lookup(Optional.empty(), visited);
-    }
-
-    /** One step. */
-    public Step step(TreeState state, TreeAction action) {
+    /** One step of the model with {@code flaw} (for showing the invariants catch it). */
+    public static TreeStep step(TreeState state, TreeAction action, TreeModelFlaw flaw) {
         if (action instanceof TreeAction.Protect p) {
-            return protect(state, p);
+            return protect(state, p, flaw);
         }
         if (action instanceof TreeAction.Unprotect u) {
-            return unprotect(state, u);
+            return unprotect(state, u, flaw);
         }
-        return write(state, (TreeAction.GuestWrite) action);
+        return write(state, (TreeAction.GuestWrite) action, flaw);
     }
 
-    private Step protect(TreeState state, TreeAction.Protect p) {
+    private static TreeStep protect(TreeState state, TreeAction.Protect p, TreeModelFlaw flaw) {
         TreeConfig cfg = state.config();
         RangeRequest.Decoded d = RangeRequest.decodeProtect(
                 p.startAddress(), p.length(), p.actionCode(), cfg.guestPages(), cfg.maxPagesPerRequest());
@@ -87,26 +61,19 @@ public final class TreeModel {
         }
         RangeRequest req = d.request().get();
         // Guard: no page of the range is protected already.
-        for (long page = req.range().first(); page < req.range().end(); page++) {
-            if (lookup(state, page).entry().flatMap(TreeNode.Entry::mapping).isPresent()) {
-                return refused(state, RequestCode.OVERLAPS);
-            }
+        if (req.range().pages().anyMatch(state.mappings()::containsKey)) {
+            return refused(state, RequestCode.OVERLAPS);
         }
-        Editor ed = new Editor(state);
-        try {
-            for (long page = req.range().first(); page < req.range().end(); page++) {
-                ed.put(page, ed.get(page).withMapping(req.action()));
-                ed.traced.add(page);
-                ed.mapped++;
-                ed.settle();
-            }
-        } catch (PoolExhausted e) {
+        SortedMap<Long, AlertAction> after = new TreeMap<>(state.mappings());
+        req.range().pages().forEach(page -> after.put(page, req.action().orElseThrow()));
+        if (p.layout().equals(state.layout())
+                && poolMayRunOut(state, after, req.range().count())) {
             return refused(state, RequestCode.POOL_EXHAUSTED);
         }
-        return new Step(ed.freeze(), List.of(new TreeObservation.RequestResult(RequestCode.OK)));
+        return perform(state, after, p.layout(), flaw);
     }
 
-    private Step unprotect(TreeState state, TreeAction.Unprotect u) {
+    private static TreeStep unprotect(TreeState state, TreeAction.Unprotect u, TreeModelFlaw flaw) {
         TreeConfig cfg = state.config();
         RangeRequest.Decoded d =
                 RangeRequest.decodeUnprotect(u.startAddress(), u.length(), cfg.guestPages(), cfg.maxPagesPerRequest());
@@ -115,346 +82,112 @@ public final class TreeModel {
         }
         PageRange range = d.request().get().range();
         // Guard: every page of the range is protected.
-        for (long page = range.first(); page < range.end(); page++) {
-            if (lookup(state, page).entry().flatMap(TreeNode.Entry::mapping).isEmpty()) {
-                return refused(state, RequestCode.NOT_PROTECTED);
-            }
+        if (!range.pages().allMatch(state.mappings()::containsKey)) {
+            return refused(state, RequestCode.NOT_PROTECTED);
         }
-        Editor ed = new Editor(state);
-        try {
-            for (long page = range.first(); page < range.end(); page++) {
-                TreeNode.Entry e = ed.get(page).withMapping(Optional.empty());
-                ed.putOrDelete(page, e);
-                if (!e.nodePage()) {
-                    ed.traced.remove(page);
-                }
-                ed.mapped--;
-                ed.settle();
-            }
-            if (ed.mapped == 0) {
-                ed.tearDown();
-            }
-        } catch (PoolExhausted e) {
-            // Removing keys can borrow and merge but never allocates; kept for completeness.
-            return refused(state, RequestCode.POOL_EXHAUSTED);
-        }
-        return new Step(ed.freeze(), List.of(new TreeObservation.RequestResult(RequestCode.OK)));
+        SortedMap<Long, AlertAction> after = new TreeMap<>(state.mappings());
+        range.pages().forEach(after::remove);
+        return perform(state, after, u.layout(), flaw);
     }
 
-    private Step write(TreeState state, TreeAction.GuestWrite w) {
+    /** The request succeeds: the new mappings, the chosen layout if legal, traces and pool by TREE-4's rule. */
+    private static TreeStep perform(
+            TreeState state, SortedMap<Long, AlertAction> mappings, TreeLayout chosen, TreeModelFlaw flaw) {
+        TreeLayout layout = illegalLayout(state.config(), mappings, chosen).isEmpty() ? chosen : state.layout();
+        SortedSet<Long> traced = new TreeSet<>(layout.nodePages());
+        traced.addAll(mappings.keySet());
+        if (flaw == TreeModelFlaw.SPLIT_NODE_UNTRACED) {
+            // FLAW: a node page taken for a split (not the root) is left untraced.
+            for (long page : layout.nodePages()) {
+                if (!state.nodes().containsKey(page)
+                        && !layout.base().rootPage().equals(Optional.of(page))
+                        && !mappings.containsKey(page)) {
+                    traced.remove(page);
+                }
+            }
+        }
+        if (flaw == TreeModelFlaw.FREED_NODE_STAYS_TRACED) {
+            // FLAW: a freed node page keeps its trace.
+            state.nodePages().stream()
+                    .filter(page -> !layout.nodes().containsKey(page))
+                    .forEach(traced::add);
+        }
+        SortedSet<Long> free = new TreeSet<>();
+        state.config()
+                .pool()
+                .pages()
+                .filter(page -> !layout.nodes().containsKey(page))
+                .forEach(free::add);
+        TreeState next = new TreeState(state.config(), layout, mappings, traced, free, mappings.size());
+        return new TreeStep(next, List.of(new TreeObservation.RequestResult(RequestCode.OK)));
+    }
+
+    /**
+     * Why {@code layout} is no legal tree for {@code mappings}, empty when it is legal: it must be
+     * empty exactly when nothing is mapped, a B+-tree ({@link TreeLayout#shapeProblems}, which
+     * bounds the depth by the keys), its node pages taken from the pool, and its leaves must hold
+     * exactly one entry per mapped page and per node page, saying whether the page stores a node
+     * and the action it is mapped to.
+     */
+    public static List<String> illegalLayout(TreeConfig config, Map<Long, AlertAction> mappings, TreeLayout layout) {
+        List<String> problems = new ArrayList<>();
+        if (mappings.isEmpty() != layout.base().rootPage().isEmpty()) {
+            problems.add(mappings.isEmpty() ? "a tree is left with nothing mapped" : "no tree, but pages are mapped");
+        }
+        problems.addAll(layout.shapeProblems());
+        SortedSet<Long> outside = new TreeSet<>(layout.nodePages());
+        outside.removeIf(config.pool()::contains);
+        if (!outside.isEmpty()) {
+            problems.add("node pages " + outside + " outside the pool " + config.pool());
+        }
+        SortedMap<Long, TreeNode.Entry> expected = new TreeMap<>();
+        mappings.forEach((page, action) -> expected.put(page, new TreeNode.Entry(false, Optional.of(action))));
+        layout.nodePages()
+                .forEach(page -> expected.merge(
+                        page, new TreeNode.Entry(true, Optional.empty()), (m, n) -> m.withNodePage(true)));
+        if (!layout.entries().equals(expected)) {
+            problems.add("leaf entries " + layout.entries() + " but expected " + expected);
+        }
+        return problems;
+    }
+
+    /**
+     * Whether a protect that maps {@code count} more pages may legally run out of pool pages: the
+     * free pool is smaller than what the request could take at most, one page per level of the
+     * deepest legal tree and one for a new root, for every page it maps and one more.
+     */
+    private static boolean poolMayRunOut(TreeState state, SortedMap<Long, AlertAction> after, long count) {
+        long keys = after.size() + (long) state.config().poolSize();
+        return state.freePool().size() < (count + 1) * (BPlusTree.depthBound(keys) + 2);
+    }
+
+    private static TreeStep write(TreeState state, TreeAction.GuestWrite w, TreeModelFlaw flaw) {
         long page = w.page();
         // No notification: the page is not traced (or is not guest memory at all).
         if (w.address() < 0
                 || page >= state.config().guestPages()
                 || !state.traced().contains(page)) {
-            return new Step(state, List.of());
+            return new TreeStep(state, List.of());
         }
-        Lookup found = lookup(state, page);
+        // The walk reads one node per level, root to leaf.
+        int visited = state.base().rootPage().isPresent() ? state.depth() + 1 : 0;
         List<TreeObservation> obs = new ArrayList<>();
-        obs.add(new TreeObservation.Walk(page, found.nodesVisited(), Math.max(state.depth(), 0)));
-        Optional<TreeNode.Entry> e = found.entry();
-        boolean node = e.map(TreeNode.Entry::nodePage).orElse(false);
-        Optional<AlertAction> mapping = e.flatMap(TreeNode.Entry::mapping);
-        if (flaws.contains(TreeFlaw.LOOKUP_MAPPINGS_FIRST) && mapping.isPresent()) {
-            obs.add(new TreeObservation.Alert(page, Cause.MAPPED_PAGE, mapping.get(), w.writer()));
+        obs.add(new TreeObservation.Walk(page, visited, Math.max(state.depth(), 0)));
+        boolean node = state.nodePages().contains(page);
+        Optional<AlertAction> mapping = Optional.ofNullable(state.mappings().get(page));
+        if (flaw == TreeModelFlaw.LOOKUP_MAPPINGS_FIRST && mapping.isPresent()) {
+            obs.add(new TreeObservation.Alert(page, AlertCause.MAPPED_PAGE, mapping.get(), w.writer()));
         } else if (node) {
-            obs.add(new TreeObservation.Alert(page, Cause.NODE_PAGE, AlertAction.TREE_NODE, w.writer()));
+            obs.add(new TreeObservation.Alert(page, AlertCause.NODE_PAGE, AlertAction.TREE_NODE, w.writer()));
         } else if (mapping.isPresent()) {
-            obs.add(new TreeObservation.Alert(page, Cause.MAPPED_PAGE, mapping.get(), w.writer()));
+            obs.add(new TreeObservation.Alert(page, AlertCause.MAPPED_PAGE, mapping.get(), w.writer()));
         }
         // The tree-node action blocks the write and the tree lives only in node pages and the
         // hypervisor's cell, so a guest write never changes the state.
-        return new Step(state, obs);
+        return new TreeStep(state, obs);
     }
 
-    private static Step refused(TreeState state, RequestCode code) {
-        return new Step(state, List.of(new TreeObservation.RequestResult(code)));
-    }
-
-    private static final class PoolExhausted extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        PoolExhausted() {
-            super(null, null, false, false);
-        }
-    }
-
-    /** A split's result: the first key of the new right node, and that node's page. */
-    private record Split(long separator, long rightPage) {}
-
-    /** A node page allocated or freed during this request, awaiting its entry and its trace. */
-    private record Event(long page, boolean allocated, boolean bySplit) {}
-
-    /** The private working copy one request edits; frozen into the next state at the end. */
-    private final class Editor {
-        final TreeConfig cfg;
-        Optional<Long> root;
-        final TreeMap<Long, TreeNode> nodes;
-        final TreeSet<Long> traced;
-        final TreeSet<Long> free;
-        final List<Long> freedNow = new ArrayList<>();
-        final Deque<Event> pending = new ArrayDeque<>();
-        long mapped;
-
-        Editor(TreeState s) {
-            cfg = s.config();
-            root = s.base().rootPage();
-            nodes = new TreeMap<>(s.nodes());
-            traced = new TreeSet<>(s.traced());
-            free = new TreeSet<>(s.freePool());
-            mapped = s.mappedPageCount();
-        }
-
-        TreeState freeze() {
-            free.addAll(freedNow);
-            return new TreeState(cfg, new HypervisorCell(root), nodes, traced, free, mapped);
-        }
-
-        TreeNode.Entry get(long key) {
-            return lookup(root, nodes, key).entry().orElse(TreeNode.Entry.NONE);
-        }
-
-        void putOrDelete(long key, TreeNode.Entry e) {
-            if (e.isEmpty()) {
-                delete(key);
-            } else {
-                put(key, e);
-            }
-        }
-
-        /** Gives every allocated node page its entry and trace, every freed one the reverse. */
-        void settle() {
-            while (!pending.isEmpty()) {
-                Event ev = pending.removeFirst();
-                if (ev.allocated()) {
-                    put(ev.page(), get(ev.page()).withNodePage(true));
-                    if (!(ev.bySplit() && flaws.contains(TreeFlaw.SPLIT_NODE_UNTRACED))) {
-                        traced.add(ev.page());
-                    }
-                } else {
-                    TreeNode.Entry e = get(ev.page()).withNodePage(false);
-                    putOrDelete(ev.page(), e);
-                    if (e.mapping().isEmpty() && !flaws.contains(TreeFlaw.FREED_NODE_STAYS_TRACED)) {
-                        traced.remove(ev.page());
-                    }
-                }
-            }
-        }
-
-        /** The last mapping is gone: free every node page, the base pointer goes empty. */
-        void tearDown() {
-            for (long page : new ArrayList<>(nodes.keySet())) {
-                if (!flaws.contains(TreeFlaw.FREED_NODE_STAYS_TRACED)) {
-                    traced.remove(page);
-                }
-                freedNow.add(page);
-            }
-            nodes.clear();
-            root = Optional.empty();
-        }
-
-        long allocate(boolean bySplit) {
-            Long page = free.pollFirst();
-            if (page == null) {
-                throw new PoolExhausted();
-            }
-            pending.addLast(new Event(page, true, bySplit));
-            return page;
-        }
-
-        void release(long page) {
-            nodes.remove(page);
-            freedNow.add(page);
-            pending.addLast(new Event(page, false, false));
-        }
-
-        // ---- insert ------------------------------------------------------------------------
-
-        void put(long key, TreeNode.Entry e) {
-            if (root.isEmpty()) {
-                long page = allocate(false);
-                nodes.put(page, new TreeNode.Leaf(List.of(), List.of()));
-                root = Optional.of(page);
-            }
-            Split s = insert(root.get(), key, e);
-            if (s != null) {
-                long page = allocate(false);
-                nodes.put(page, new TreeNode.Interior(List.of(s.separator()), List.of(root.get(), s.rightPage())));
-                root = Optional.of(page);
-            }
-        }
-
-        private Split insert(long page, long key, TreeNode.Entry e) {
-            TreeNode n = nodes.get(page);
-            if (n instanceof TreeNode.Leaf leaf) {
-                List<Long> keys = new ArrayList<>(leaf.keys());
-                List<TreeNode.Entry> entries = new ArrayList<>(leaf.entries());
-                int i = Collections.binarySearch(keys, key);
-                if (i >= 0) {
-                    entries.set(i, e);
-                } else {
-                    keys.add(-i - 1, key);
-                    entries.add(-i - 1, e);
-                }
-                if (keys.size() <= BPlusTree.ORDER) {
-                    nodes.put(page, new TreeNode.Leaf(keys, entries));
-                    return null;
-                }
-                int half = keys.size() / 2;
-                long right = allocate(true);
-                nodes.put(page, new TreeNode.Leaf(keys.subList(0, half), entries.subList(0, half)));
-                nodes.put(
-                        right,
-                        new TreeNode.Leaf(keys.subList(half, keys.size()), entries.subList(half, entries.size())));
-                return new Split(keys.get(half), right);
-            }
-            TreeNode.Interior in = (TreeNode.Interior) n;
-            int ci = in.childIndex(key);
-            Split s = insert(in.children().get(ci), key, e);
-            if (s == null) {
-                return null;
-            }
-            List<Long> seps = new ArrayList<>(in.separators());
-            List<Long> kids = new ArrayList<>(in.children());
-            seps.add(ci, s.separator());
-            kids.add(ci + 1, s.rightPage());
-            if (kids.size() <= BPlusTree.ORDER) {
-                nodes.put(page, new TreeNode.Interior(seps, kids));
-                return null;
-            }
-            int leftKids = (kids.size() + 1) / 2;
-            long up = seps.get(leftKids - 1);
-            long right = allocate(true);
-            nodes.put(page, new TreeNode.Interior(seps.subList(0, leftKids - 1), kids.subList(0, leftKids)));
-            nodes.put(
-                    right,
-                    new TreeNode.Interior(seps.subList(leftKids, seps.size()), kids.subList(leftKids, kids.size())));
-            return new Split(up, right);
-        }
-
-        // ---- delete ------------------------------------------------------------------------
-
-        void delete(long key) {
-            if (root.isEmpty()) {
-                return;
-            }
-            remove(root.get(), key);
-            TreeNode r = nodes.get(root.get());
-            if (r instanceof TreeNode.Interior in && in.size() == 1) {
-                long old = root.get();
-                root = Optional.of(in.children().get(0));
-                release(old);
-            } else if (r instanceof TreeNode.Leaf leaf && leaf.size() == 0) {
-                long old = root.get();
-                root = Optional.empty();
-                release(old);
-            }
-        }
-
-        /** Removes {@code key} below {@code page}; true when {@code page} is now underfull. */
-        private boolean remove(long page, long key) {
-            TreeNode n = nodes.get(page);
-            if (n instanceof TreeNode.Leaf leaf) {
-                int i = Collections.binarySearch(leaf.keys(), key);
-                if (i < 0) {
-                    return false;
-                }
-                List<Long> keys = new ArrayList<>(leaf.keys());
-                List<TreeNode.Entry> entries = new ArrayList<>(leaf.entries());
-                keys.remove(i);
-                entries.remove(i);
-                nodes.put(page, new TreeNode.Leaf(keys, entries));
-                return keys.size() < BPlusTree.MIN;
-            }
-            TreeNode.Interior in = (TreeNode.Interior) n;
-            int ci = in.childIndex(key);
-            if (remove(in.children().get(ci), key)) {
-                rebalance(page, ci);
-            }
-            return nodes.get(page).size() < BPlusTree.MIN;
-        }
-
-        /** Child {@code ci} of {@code parentPage} is underfull: borrow from a sibling, or merge. */
-        private void rebalance(long parentPage, int ci) {
-            TreeNode.Interior parent = (TreeNode.Interior) nodes.get(parentPage);
-            int li = ci > 0 ? ci - 1 : ci;
-            long leftPage = parent.children().get(li);
-            long rightPage = parent.children().get(li + 1);
-            TreeNode left = nodes.get(leftPage);
-            TreeNode right = nodes.get(rightPage);
-            TreeNode sibling = li == ci ? right : left;
-            List<Long> pseps = new ArrayList<>(parent.separators());
-            List<Long> pkids = new ArrayList<>(parent.children());
-            if (sibling.size() > BPlusTree.MIN) {
-                borrow(left, right, leftPage, rightPage, sibling == left, pseps, li);
-                nodes.put(parentPage, new TreeNode.Interior(pseps, pkids));
-                return;
-            }
-            // merge right into left; the right node's page is freed
-            if (left instanceof TreeNode.Leaf l && right instanceof TreeNode.Leaf r) {
-                nodes.put(leftPage, new TreeNode.Leaf(concat(l.keys(), r.keys()), concat(l.entries(), r.entries())));
-            } else {
-                TreeNode.Interior l = (TreeNode.Interior) left;
-                TreeNode.Interior r = (TreeNode.Interior) right;
-                List<Long> seps = new ArrayList<>(l.separators());
-                seps.add(pseps.get(li));
-                seps.addAll(r.separators());
-                nodes.put(leftPage, new TreeNode.Interior(seps, concat(l.children(), r.children())));
-            }
-            pseps.remove(li);
-            pkids.remove(li + 1);
-            nodes.put(parentPage, new TreeNode.Interior(pseps, pkids));
-            release(rightPage);
-        }
-
-        private void borrow(
-                TreeNode left,
-                TreeNode right,
-                long leftPage,
-                long rightPage,
-                boolean fromLeft,
-                List<Long> pseps,
-                int li) {
-            if (left instanceof TreeNode.Leaf l && right instanceof TreeNode.Leaf r) {
-                List<Long> lk = new ArrayList<>(l.keys());
-                List<TreeNode.Entry> le = new ArrayList<>(l.entries());
-                List<Long> rk = new ArrayList<>(r.keys());
-                List<TreeNode.Entry> re = new ArrayList<>(r.entries());
-                if (fromLeft) {
-                    rk.add(0, lk.remove(lk.size() - 1));
-                    re.add(0, le.remove(le.size() - 1));
-                } else {
-                    lk.add(rk.remove(0));
-                    le.add(re.remove(0));
-                }
-                nodes.put(leftPage, new TreeNode.Leaf(lk, le));
-                nodes.put(rightPage, new TreeNode.Leaf(rk, re));
-                pseps.set(li, rk.get(0));
-                return;
-            }
-            TreeNode.Interior l = (TreeNode.Interior) left;
-            TreeNode.Interior r = (TreeNode.Interior) right;
-            List<Long> ls = new ArrayList<>(l.separators());
-            List<Long> lc = new ArrayList<>(l.children());
-            List<Long> rs = new ArrayList<>(r.separators());
-            List<Long> rc = new ArrayList<>(r.children());
-            if (fromLeft) {
-                rc.add(0, lc.remove(lc.size() - 1));
-                rs.add(0, pseps.get(li));
-                pseps.set(li, ls.remove(ls.size() - 1));
-            } else {
-                lc.add(rc.remove(0));
-                ls.add(pseps.get(li));
-                pseps.set(li, rs.remove(0));
-            }
-            nodes.put(leftPage, new TreeNode.Interior(ls, lc));
-            nodes.put(rightPage, new TreeNode.Interior(rs, rc));
-        }
-    }
-
-    private static <T> List<T> concat(List<T> a, List<T> b) {
-        List<T> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
+    private static TreeStep refused(TreeState state, RequestCode code) {
+        return new TreeStep(state, List.of(new TreeObservation.RequestResult(code)));
     }
 }

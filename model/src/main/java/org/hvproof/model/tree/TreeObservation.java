@@ -7,7 +7,7 @@ public sealed interface TreeObservation {
     record RequestResult(RequestCode code) implements TreeObservation {}
 
     /** An alert: the page written, why it is monitored, the action performed, who wrote. */
-    record Alert(long page, Cause cause, AlertAction action, Writer writer) implements TreeObservation {}
+    record Alert(long page, AlertCause cause, AlertAction action, Writer writer) implements TreeObservation {}
 
     /**
      * The hypervisor handled a write notification for {@code page} by walking the tree:

@@ -1,54 +1,65 @@
 package org.hvproof.model.tree;
 
 import java.util.Collections;
-import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The tree's whole state: the base pointer in hypervisor memory, the node pages (page to
- * contents), the pages the tracing service traces for the tree, the free part of the node
- * pool, and the number of mapped pages. Immutable; the views below are computed by walking.
+ * The tree's whole state at the level of {@code tree.als}: the layout (base pointer in hypervisor
+ * memory and node pages), the mappings (page to alert action), the pages the tracing service
+ * traces for the tree, the free part of the node pool, and the count of mapped pages the
+ * hypervisor keeps. Immutable.
+ *
+ * @param config          the tree's fixed parameters
+ * @param layout          the base pointer and the node pages' contents
+ * @param mappings        every mapped page and its alert action
+ * @param traced          the pages traced for the tree
+ * @param freePool        the pool pages that store no node
+ * @param mappedPageCount the count of mapped pages, as the hypervisor keeps it
  */
 public record TreeState(
         TreeConfig config,
-        HypervisorCell base,
-        SortedMap<Long, TreeNode> nodes,
+        TreeLayout layout,
+        SortedMap<Long, AlertAction> mappings,
         SortedSet<Long> traced,
         SortedSet<Long> freePool,
         long mappedPageCount) {
 
+    /** Copies the collections. */
     public TreeState {
-        nodes = Collections.unmodifiableSortedMap(new TreeMap<>(nodes));
+        mappings = Collections.unmodifiableSortedMap(new TreeMap<>(mappings));
         traced = Collections.unmodifiableSortedSet(new TreeSet<>(traced));
         freePool = Collections.unmodifiableSortedSet(new TreeSet<>(freePool));
     }
 
-    /** No tree, nothing traced, the whole pool free. */
+    /** No tree, nothing mapped, nothing traced, the whole pool free. */
     public static TreeState initial(TreeConfig config) {
         SortedSet<Long> pool = new TreeSet<>();
         config.pool().pages().forEach(pool::add);
-        return new TreeState(config, HypervisorCell.EMPTY, new TreeMap<>(), new TreeSet<>(), pool, 0);
+        return new TreeState(config, TreeLayout.EMPTY, new TreeMap<>(), new TreeSet<>(), pool, 0);
+    }
+
+    /** The base pointer. */
+    public HypervisorCell base() {
+        return layout.base();
+    }
+
+    /** The node pages and their contents. */
+    public SortedMap<Long, TreeNode> nodes() {
+        return layout.nodes();
     }
 
     /** The pages that store a node (root, interior or leaf). */
     public SortedSet<Long> nodePages() {
-        return Collections.unmodifiableSortedSet(new TreeSet<>(nodes.keySet()));
+        return layout.nodePages();
     }
 
-    /** Every mapped page and its action, read from the leaves reachable from the base pointer. */
-    public SortedMap<Long, AlertAction> mappings() {
-        SortedMap<Long, AlertAction> out = new TreeMap<>();
-        forEachLeafEntry((key, entry) -> entry.mapping().ifPresent(a -> out.put(key, a)));
-        return Collections.unmodifiableSortedMap(out);
-    }
-
-    /** The keys whose entry says "this page stores a node". */
+    /** The keys whose leaf entry says "this page stores a node". */
     public SortedSet<Long> pagesMarkedAsNodes() {
         SortedSet<Long> out = new TreeSet<>();
-        forEachLeafEntry((key, entry) -> {
+        layout.entries().forEach((key, entry) -> {
             if (entry.nodePage()) {
                 out.add(key);
             }
@@ -58,39 +69,11 @@ public record TreeState(
 
     /** Edges on the leftmost root-to-leaf path; -1 for no tree. */
     public int depth() {
-        Optional<Long> page = base.rootPage();
-        int d = -1;
-        while (page.isPresent()) {
-            d++;
-            TreeNode n = nodes.get(page.get());
-            page = n instanceof TreeNode.Interior in ? Optional.of(in.children().get(0)) : Optional.empty();
-        }
-        return d;
-    }
-
-    private void forEachLeafEntry(java.util.function.BiConsumer<Long, TreeNode.Entry> action) {
-        base.rootPage().ifPresent(root -> visit(root, action, 0));
-    }
-
-    private void visit(long page, java.util.function.BiConsumer<Long, TreeNode.Entry> action, int guard) {
-        TreeNode n = nodes.get(page);
-        if (n == null || guard > nodes.size()) {
-            return;
-        }
-        if (n instanceof TreeNode.Leaf leaf) {
-            for (int i = 0; i < leaf.keys().size(); i++) {
-                action.accept(leaf.keys().get(i), leaf.entries().get(i));
-            }
-        } else if (n instanceof TreeNode.Interior in) {
-            for (long child : in.children()) {
-                visit(child, action, guard + 1);
-            }
-        }
+        return layout.depth();
     }
 
     /** For messages: the shape of the tree in one line. */
     public String describe() {
-        return "base=" + base.rootPage().map(String::valueOf).orElse("none") + " depth=" + depth() + " nodes="
-                + nodes.keySet() + " mapped=" + mappedPageCount + " traced=" + traced.size();
+        return layout.describe() + " mapped=" + mappedPageCount + " traced=" + traced.size();
     }
 }

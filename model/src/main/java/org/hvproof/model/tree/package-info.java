@@ -1,25 +1,31 @@
 /**
  * The traced tree of protected-page mappings (claims TREE-1..TREE-6, US10592267B2), as a pure
- * model: the oracle the reference implementation is compared with, and the Java twin of
- * {@code specs/tree.als}.
+ * model at the level of {@code specs/tree.als}: the oracle the implementation is compared with.
  *
- * <p>The tree is a real B+-tree of order {@value org.hvproof.model.tree.BPlusTree#ORDER}, keyed
- * by guest-physical page number, one node per guest-physical page taken from a pool the
- * hypervisor reserves. A leaf entry says, for one page, whether that page stores a node and
- * which alert action a protection maps it to; node pages are keys of the same tree, so one
- * root-to-leaf walk answers both questions, node pages first (TREE-2), in at most depth + 1
- * node visits (TREE-5). Inserts split nodes and removes borrow or merge; every node page a
- * split allocates is traced and every page a merge frees is untraced unless still mapped
- * (TREE-4). The base pointer lives in hypervisor memory ({@link
- * org.hvproof.model.tree.HypervisorCell}), never in a guest page (TREE-6).
+ * <p>{@link org.hvproof.model.tree.TreeState} holds the mappings (page to
+ * {@link org.hvproof.model.tree.AlertAction}), the layout ({@link org.hvproof.model.tree.TreeLayout}:
+ * the base pointer in hypervisor memory, {@link org.hvproof.model.tree.HypervisorCell}, and the
+ * node pages), the traced pages and the free pool. {@link org.hvproof.model.tree.TreeModel#step}
+ * decodes a request ({@link org.hvproof.model.tree.RangeRequest}), checks it against the
+ * mappings and computes the mappings after it; the layout it does not compute: the
+ * implementation's freedom (which pool page a split takes, how keys spread, which pages a
+ * rebalance frees) arrives with the {@link org.hvproof.model.tree.TreeAction} and is accepted
+ * only when legal (a B+-tree of order {@value org.hvproof.model.tree.BPlusTree#ORDER}, node
+ * pages from the pool, leaves holding exactly the mappings and the node-page marks, depth within
+ * the bound that follows). Traced pages are then node pages plus mapped pages and the free pool
+ * is the pool minus node pages (TREE-4). A traced write is looked up along one root-to-leaf path
+ * of depth + 1 nodes (TREE-5), node pages first (TREE-2), then the mapping (TREE-1); an untraced
+ * one is quiet (TREE-3); no guest write changes the state (TREE-6).
+ * {@link org.hvproof.model.tree.TreeInvariants} states the claims, {@code ALL} is the
+ * mechanism's invariant set; {@link org.hvproof.model.tree.TreeModelFlaw} breaks one rule each.
  *
  * <p>Who writes the tree: the hypervisor, on the driver's behalf, when a protect or unprotect
  * request arrives (the integrity model decides whether the request may arrive: only from
- * integrity mode, GI-5). The guest never writes a node page legitimately; a guest write to a
- * node page is an attack, and the tree-node alert action blocks it, so the structure never
- * changes on a guest write.
+ * integrity mode, GI-5). A guest write to a node page is an attack; the tree-node alert action
+ * blocks it.
  *
- * <p>Left out: page contents (the structure is the abstraction of the serialized nodes),
- * several vCPUs racing (one step at a time), and the tracing service's own owners (TRACE-3).
+ * <p>Left out: how the implementation splits, borrows and merges (only the legality of its
+ * outcome is modelled), page contents, several vCPUs racing (one step at a time), and the
+ * tracing service's own owners (TRACE-3).
  */
 package org.hvproof.model.tree;

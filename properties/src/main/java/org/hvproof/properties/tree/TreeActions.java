@@ -74,65 +74,65 @@ public final class TreeActions {
                 .map(TreeActions::asStep);
     }
 
-    private static Action<TreeTrace> asStep(TreeStepAction a) {
+    private static Action<TreeTrace> asStep(TreeSystemAction a) {
         return Action.of(a.toString(), (trace, ctx) -> trace.apply(a, ctx));
     }
 
     private static final Gen<Long> ACTION_CODES =
             Gens.elements((long) AlertAction.RECORD_AND_ALLOW.requestCode(), (long) AlertAction.BLOCK.requestCode());
 
-    private static Gen<TreeStepAction> protect() {
+    private static Gen<TreeSystemAction> protect() {
         Gen<Long> start = Gens.frequency(
                 Gens.weighted(8, Gens.longs(0, HOT_PAGES)), Gens.weighted(1, Gens.longs(0, CFG.guestPages() - 1)));
         Gen<Long> count = Gens.frequency(Gens.weighted(3, Gens.longs(1, 8, 1)), Gens.weighted(1, Gens.longs(1, 24, 1)));
         return Gens.combine(start, count, ACTION_CODES, (first, n, code) -> {
             long pages = Math.min(n, CFG.guestPages() - first);
-            return (TreeStepAction) new TreeStepAction.Protect(first * PAGE, pages * PAGE, code);
+            return (TreeSystemAction) new TreeSystemAction.Protect(first * PAGE, pages * PAGE, code);
         });
     }
 
     /** A protection starting at a node page: makes pages that are both node pages and mapped. */
-    private static Gen<TreeStepAction> protectOver(List<Long> nodePages) {
+    private static Gen<TreeSystemAction> protectOver(List<Long> nodePages) {
         return Gens.combine(Gens.elements(nodePages), Gens.longs(1, 3, 1), ACTION_CODES, (first, n, code) -> {
             long pages = Math.min(n, CFG.guestPages() - first);
-            return (TreeStepAction) new TreeStepAction.Protect(first * PAGE, pages * PAGE, code);
+            return (TreeSystemAction) new TreeSystemAction.Protect(first * PAGE, pages * PAGE, code);
         });
     }
 
     /** Unprotects a run of mapped pages starting at one of them, no longer than the run. */
-    private static Gen<TreeStepAction> unprotect(List<Long> mapped) {
+    private static Gen<TreeSystemAction> unprotect(List<Long> mapped) {
         return Gens.elements(mapped).flatMap(first -> {
             long run = 1;
             while (mapped.contains(first + run) && run < 16) {
                 run++;
             }
             return Gens.longs(1, run, run)
-                    .map(n -> (TreeStepAction) new TreeStepAction.Unprotect(first * PAGE, n * PAGE));
+                    .map(n -> (TreeSystemAction) new TreeSystemAction.Unprotect(first * PAGE, n * PAGE));
         });
     }
 
-    private static Gen<TreeStepAction> hostileRequest(List<Long> mapped) {
+    private static Gen<TreeSystemAction> hostileRequest(List<Long> mapped) {
         long anyMapped = mapped.isEmpty() ? 5 : mapped.get(0);
         long end = CFG.guestPages() * PAGE;
-        List<TreeStepAction> fixed = List.of(
-                new TreeStepAction.Protect(3 * PAGE + 8, PAGE, 1), // unaligned start
-                new TreeStepAction.Protect(3 * PAGE, PAGE + 1, 2), // unaligned length
-                new TreeStepAction.Protect(3 * PAGE, 0, 1), // empty
-                new TreeStepAction.Protect(3 * PAGE, -PAGE, 1), // negative length
-                new TreeStepAction.Protect(-PAGE, PAGE, 1), // negative start
-                new TreeStepAction.Protect(end, PAGE, 1), // past the end
-                new TreeStepAction.Protect(end - PAGE, 2 * PAGE, 2), // crosses the end
-                new TreeStepAction.Protect(Long.MAX_VALUE & ~(PAGE - 1), PAGE, 1), // far out
-                new TreeStepAction.Protect(PAGE, Long.MAX_VALUE & ~(PAGE - 1), 1), // huge length
-                new TreeStepAction.Protect(0, (CFG.maxPagesPerRequest() + 1) * PAGE, 1), // one page too many
-                new TreeStepAction.Protect(7 * PAGE, PAGE, 0), // the tree-node action
-                new TreeStepAction.Protect(7 * PAGE, PAGE, 3), // unknown action
-                new TreeStepAction.Protect(7 * PAGE, PAGE, -1), // unknown action
-                new TreeStepAction.Protect(anyMapped * PAGE, PAGE, 1), // overlaps
-                new TreeStepAction.Unprotect((anyMapped + 1) * PAGE, 2 * PAGE), // partly protected
-                new TreeStepAction.Unprotect(40 * PAGE, PAGE), // maybe not protected
-                new TreeStepAction.Unprotect(3 * PAGE + 1, PAGE), // unaligned
-                new TreeStepAction.Unprotect(end, Long.MIN_VALUE)); // hostile both
+        List<TreeSystemAction> fixed = List.of(
+                new TreeSystemAction.Protect(3 * PAGE + 8, PAGE, 1), // unaligned start
+                new TreeSystemAction.Protect(3 * PAGE, PAGE + 1, 2), // unaligned length
+                new TreeSystemAction.Protect(3 * PAGE, 0, 1), // empty
+                new TreeSystemAction.Protect(3 * PAGE, -PAGE, 1), // negative length
+                new TreeSystemAction.Protect(-PAGE, PAGE, 1), // negative start
+                new TreeSystemAction.Protect(end, PAGE, 1), // past the end
+                new TreeSystemAction.Protect(end - PAGE, 2 * PAGE, 2), // crosses the end
+                new TreeSystemAction.Protect(Long.MAX_VALUE & ~(PAGE - 1), PAGE, 1), // far out
+                new TreeSystemAction.Protect(PAGE, Long.MAX_VALUE & ~(PAGE - 1), 1), // huge length
+                new TreeSystemAction.Protect(0, (CFG.maxPagesPerRequest() + 1) * PAGE, 1), // one page too many
+                new TreeSystemAction.Protect(7 * PAGE, PAGE, 0), // the tree-node action
+                new TreeSystemAction.Protect(7 * PAGE, PAGE, 3), // unknown action
+                new TreeSystemAction.Protect(7 * PAGE, PAGE, -1), // unknown action
+                new TreeSystemAction.Protect(anyMapped * PAGE, PAGE, 1), // overlaps
+                new TreeSystemAction.Unprotect((anyMapped + 1) * PAGE, 2 * PAGE), // partly protected
+                new TreeSystemAction.Unprotect(40 * PAGE, PAGE), // maybe not protected
+                new TreeSystemAction.Unprotect(3 * PAGE + 1, PAGE), // unaligned
+                new TreeSystemAction.Unprotect(end, Long.MIN_VALUE)); // hostile both
         return Gens.elements(fixed);
     }
 
@@ -147,21 +147,21 @@ public final class TreeActions {
             Gens.weighted(2, Gens.integers(1, 16, 1)),
             Gens.weighted(0.3, Gens.constant(4096)));
 
-    private static Gen<TreeStepAction> writeAt(Gen<Long> gpa, Gen<Integer> length) {
+    private static Gen<TreeSystemAction> writeAt(Gen<Long> gpa, Gen<Integer> length) {
         return Gens.combine(
                 List.of(vcpus(), PRIVILEGES, IPS, gpa, length),
-                v -> new TreeStepAction.Write(
+                v -> new TreeSystemAction.Write(
                         (Integer) v.get(0), (Privilege) v.get(1), (Long) v.get(2), (Long) v.get(3), (Integer)
                                 v.get(4)));
     }
 
     /** A write inside one of {@code pages}, at its start or anywhere, not crossing. */
-    private static Gen<TreeStepAction> writeTo(List<Long> pages) {
+    private static Gen<TreeSystemAction> writeTo(List<Long> pages) {
         Gen<Long> offset = Gens.frequency(Gens.weighted(2, Gens.constant(0L)), Gens.weighted(3, Gens.longs(0, 4079)));
         return writeAt(Gens.combine(Gens.elements(pages), offset, (p, o) -> p * PAGE + o), Gens.integers(1, 16, 8));
     }
 
-    private static Gen<TreeStepAction> writeUntraced(long pointerPage) {
+    private static Gen<TreeSystemAction> writeUntraced(long pointerPage) {
         List<Long> named = List.of(0L, 1L, pointerPage, CFG.guestPages() - 1, (long) HOT_PAGES + 1);
         Gen<Long> page = Gens.frequency(
                 Gens.weighted(2, Gens.elements(named)),
@@ -172,7 +172,7 @@ public final class TreeActions {
     }
 
     /** A write that starts near the end of a traced page and runs into the next one (or starts before it). */
-    private static Gen<TreeStepAction> crossingWrite(List<Long> traced) {
+    private static Gen<TreeSystemAction> crossingWrite(List<Long> traced) {
         return Gens.combine(Gens.elements(traced), Gens.booleans(), Gens.integers(1, 8, 4), (p, intoNext, back) -> {
                     long gpa = intoNext ? (p + 1) * PAGE - back : p * PAGE - back;
                     return Math.max(gpa, 0);
@@ -181,7 +181,7 @@ public final class TreeActions {
     }
 
     /** Writes outside the tree's memory: into the guest's page-table pool, past RAM, or crossing out of the tree's pages. */
-    private static Gen<TreeStepAction> hostileWrite() {
+    private static Gen<TreeSystemAction> hostileWrite() {
         long end = CFG.guestPages() * PAGE;
         return writeAt(Gens.elements(end - 4, end + 16, end + 300 * PAGE, 1L << 39), Gens.constant(8));
     }

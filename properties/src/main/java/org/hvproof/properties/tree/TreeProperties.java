@@ -1,22 +1,23 @@
 package org.hvproof.properties.tree;
 
-import java.util.List;
-import java.util.function.Function;
 import org.hvproof.impl.tree.TreeImplFlaw;
-import org.hvproof.model.tree.Invariants;
-import org.hvproof.model.tree.Step;
+import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.tree.TreeAction;
+import org.hvproof.model.tree.TreeInvariants;
+import org.hvproof.model.tree.TreeObservation;
 import org.hvproof.model.tree.TreeState;
-import org.hvproof.model.tree.Verdict;
 import org.hvproof.propcheck.StatefulProperty;
 import org.hvproof.properties.Claim;
+import org.hvproof.properties.harness.ClaimHarness;
+import org.hvproof.properties.harness.MachineCheck;
 
 /**
- * The TREE claims over generated traces. Each property runs the machine with the tree and the
- * model in lockstep and checks, after every action, the claim's own invariants (named as in
- * {@code tree.als}) on the machine's step read through the abstraction function, then
- * refinement (the tree's observations and the abstract state equal the model's). Coverage
- * minimums fail a property whose traces do not reach what its claim speaks of.
+ * The TREE claims over generated traces. Each property runs traces of the machine with the tree
+ * and the model in lockstep through the {@link ClaimHarness}: after every action, the claim's
+ * invariants ({@link TreeInvariants}) on the machine's step read through the abstraction
+ * function, then, for TREE-1..3, whether each written page's part landed or was dropped as the
+ * page's role says (read from guest memory, which the abstraction leaves out), then refinement.
+ * Coverage minimums fail a property whose traces do not reach what its claim speaks of.
  */
 public final class TreeProperties {
     /** Default tries per claim in {@code mvn verify} and {@code ./hvproof check}. */
@@ -24,185 +25,88 @@ public final class TreeProperties {
     /** Actions per trace, at most. */
     public static final int STEPS = 35;
 
+    /** The tree mechanism plugged into the claim harness. */
+    static final ClaimHarness<TreeImplFlaw, TreeTrace, TreeState, TreeAction, TreeObservation> HARNESS =
+            new ClaimHarness<>("tree", TreeInvariants.ALL, TreeTrace::new, TreeActions::next, TRIES, STEPS);
+
     private TreeProperties() {}
-
-    /** A step invariant of the model, applied to one model-level step of the machine. */
-    private interface StepCheck {
-        Verdict check(TreeState before, TreeAction action, Step step);
-    }
-
-    private record NamedStep(String invariant, StepCheck check) {}
-
-    private record NamedState(String invariant, Function<TreeState, Verdict> check) {}
-
-    private static NamedStep step(String invariant, StepCheck check) {
-        return new NamedStep(invariant, check);
-    }
-
-    private static NamedState state(String invariant, Function<TreeState, Verdict> check) {
-        return new NamedState(invariant, check);
-    }
 
     /** TREE-1: a write to a mapped page (that stores no node) performs that page's alert action. */
     @Claim("TREE-1")
-    public static StatefulProperty<TreeTrace> mappedPagesAlertWithTheirAction() {
-        return mappedPagesAlertWithTheirAction(TreeImplFlaw.NONE);
-    }
-
-    /** TREE-1 against a given tree variant. */
     public static StatefulProperty<TreeTrace> mappedPagesAlertWithTheirAction(TreeImplFlaw flaw) {
-        return base(
-                        "TREE-1 a write to a mapped page performs its alert action",
-                        flaw,
+        return HARNESS.claim(
                         "TREE-1",
-                        List.of(step("mappedPagesAlert", Invariants::tree1MappedPagesAlert)),
-                        List.of(),
-                        true)
-                .cover(40, TreeTrace.Labels.ALLOW_ALERT)
-                .cover(40, TreeTrace.Labels.BLOCK_ALERT)
-                .cover(10, TreeTrace.Labels.DEPTH_2);
+                        "a write to a mapped page performs its alert action",
+                        flaw,
+                        writeOutcome("TREE-1", TreeTrace.ACTION_PERFORMED))
+                .cover(40, TreeLabels.ALLOW_ALERT)
+                .cover(40, TreeLabels.BLOCK_ALERT)
+                .cover(10, TreeLabels.DEPTH_2);
     }
 
     /** TREE-2: a write to a node page performs the tree-node action, even when the page is also mapped. */
     @Claim("TREE-2")
-    public static StatefulProperty<TreeTrace> nodePagesAlertFirst() {
-        return nodePagesAlertFirst(TreeImplFlaw.NONE);
-    }
-
-    /** TREE-2 against a given tree variant. */
     public static StatefulProperty<TreeTrace> nodePagesAlertFirst(TreeImplFlaw flaw) {
-        return base(
-                        "TREE-2 a write to a node page gets the tree-node alert, before any mapping",
-                        flaw,
+        return HARNESS.claim(
                         "TREE-2",
-                        List.of(step("nodePagesAlert", Invariants::tree2NodePagesAlert)),
-                        List.of(state("nodePagesMarked", Invariants::tree2NodePagesMarked)),
-                        true)
-                .cover(40, TreeTrace.Labels.NODE_ALERT)
-                .cover(3, TreeTrace.Labels.NODE_AND_MAPPED_ALERT)
-                .cover(40, TreeTrace.Labels.BLOCKED_WRITE);
+                        "a write to a node page gets the tree-node alert, before any mapping",
+                        flaw,
+                        writeOutcome("TREE-2", TreeTrace.NODE_WRITE_BLOCKED))
+                .cover(40, TreeLabels.NODE_ALERT)
+                .cover(3, TreeLabels.NODE_AND_MAPPED_ALERT)
+                .cover(40, TreeLabels.BLOCKED_WRITE);
     }
 
     /** TREE-3: a write to a page that is neither a node page nor mapped raises no alert. */
     @Claim("TREE-3")
-    public static StatefulProperty<TreeTrace> otherPagesStayQuiet() {
-        return otherPagesStayQuiet(TreeImplFlaw.NONE);
-    }
-
-    /** TREE-3 against a given tree variant. */
     public static StatefulProperty<TreeTrace> otherPagesStayQuiet(TreeImplFlaw flaw) {
-        return base(
-                        "TREE-3 a write to a page neither node nor mapped raises no alert",
-                        flaw,
+        return HARNESS.claim(
                         "TREE-3",
-                        List.of(step("untracedPagesQuiet", Invariants::tree3UntracedPagesQuiet)),
-                        List.of(),
-                        true)
-                .cover(50, TreeTrace.Labels.QUIET_WRITE)
-                .cover(4, TreeTrace.Labels.TEAR_DOWN);
+                        "a write to a page neither node nor mapped raises no alert",
+                        flaw,
+                        writeOutcome("TREE-3", TreeTrace.QUIET_WRITE_LANDS))
+                .cover(50, TreeLabels.QUIET_WRITE)
+                .cover(4, TreeLabels.TEAR_DOWN);
     }
 
     /** TREE-4: after every insert, remove, split and merge the traced pages are exactly node pages plus mapped pages. */
     @Claim("TREE-4")
-    public static StatefulProperty<TreeTrace> tracesStayExact() {
-        return tracesStayExact(TreeImplFlaw.NONE);
-    }
-
-    /** TREE-4 against a given tree variant. */
     public static StatefulProperty<TreeTrace> tracesStayExact(TreeImplFlaw flaw) {
-        return base(
-                        "TREE-4 the traced pages are exactly the node pages and the mapped pages",
-                        flaw,
-                        "TREE-4",
-                        List.of(),
-                        List.of(
-                                state("tracesExact", Invariants::tree4TracesExact),
-                                state("wellFormed", Invariants::tree4WellFormed)),
-                        false)
-                .cover(50, TreeTrace.Labels.SPLIT)
-                .cover(15, TreeTrace.Labels.MERGE)
-                .cover(10, TreeTrace.Labels.DEPTH_2)
-                .cover(50, TreeTrace.Labels.REFUSED)
-                .cover(20, TreeTrace.Labels.HOSTILE_REFUSED);
+        return HARNESS.claim("TREE-4", "the traced pages are exactly the node pages and the mapped pages", flaw)
+                .cover(50, TreeLabels.SPLIT)
+                .cover(15, TreeLabels.MERGE)
+                .cover(10, TreeLabels.DEPTH_2)
+                .cover(50, TreeLabels.REFUSED)
+                .cover(20, TreeLabels.HOSTILE_REFUSED);
     }
 
     /** TREE-5: handling one notification visits at most depth + 1 nodes. */
     @Claim("TREE-5")
-    public static StatefulProperty<TreeTrace> walksAreBounded() {
-        return walksAreBounded(TreeImplFlaw.NONE);
-    }
-
-    /** TREE-5 against a given tree variant. */
     public static StatefulProperty<TreeTrace> walksAreBounded(TreeImplFlaw flaw) {
-        return base(
-                        "TREE-5 a notification's walk visits at most depth + 1 nodes",
-                        flaw,
-                        "TREE-5",
-                        List.of(step("walkBounded", Invariants::tree5WalkBounded)),
-                        List.of(),
-                        false)
-                .cover(5, TreeTrace.Labels.FULL_WALK_DEPTH_2)
-                .cover(10, TreeTrace.Labels.CROSSING_TRACED_WRITE);
+        return HARNESS.claim("TREE-5", "a notification's walk visits at most depth + 1 nodes", flaw)
+                .cover(5, TreeLabels.FULL_WALK_DEPTH_2)
+                .cover(10, TreeLabels.CROSSING_TRACED_WRITE);
     }
 
     /** TREE-6: the base pointer is out of guest reach and every look-up starts from it. */
     @Claim("TREE-6")
-    public static StatefulProperty<TreeTrace> basePointerOutOfGuestReach() {
-        return basePointerOutOfGuestReach(TreeImplFlaw.NONE);
-    }
-
-    /** TREE-6 against a given tree variant. */
     public static StatefulProperty<TreeTrace> basePointerOutOfGuestReach(TreeImplFlaw flaw) {
-        return base(
-                        "TREE-6 no guest write moves the base pointer or changes a node",
-                        flaw,
-                        "TREE-6",
-                        List.of(step("guestWriteLeavesTree", Invariants::tree6GuestWriteLeavesTree)),
-                        List.of(state("basePointerGuarded", Invariants::tree6BasePointerGuarded)),
-                        false)
-                .cover(40, TreeTrace.Labels.NODE_ALERT)
-                .cover(6, TreeTrace.Labels.WRITE_OVER_GUEST_POINTER_PAGE);
+        return HARNESS.claim("TREE-6", "no guest write moves the base pointer or changes a node", flaw)
+                .cover(40, TreeLabels.NODE_ALERT)
+                .cover(6, TreeLabels.WRITE_OVER_GUEST_POINTER_PAGE);
     }
 
     /**
-     * The common trace: machine with {@code flaw} and model in lockstep; after every step the
-     * claim's step invariants on each model-level step of the machine, its state invariants on the
-     * machine's abstract state, whether writes landed as the claim says (when {@code outcomes}),
-     * and refinement last, so a failure names the claim's own invariant whenever that sees it.
+     * A machine-level check of the last write: each written page's part landed or was dropped as
+     * the page's role before the write says ({@code name}: one of {@link TreeTrace}'s outcome
+     * checks), read from guest memory.
      */
-    private static StatefulProperty<TreeTrace> base(
-            String name,
-            TreeImplFlaw flaw,
-            String claim,
-            List<NamedStep> stepChecks,
-            List<NamedState> stateChecks,
-            boolean outcomes) {
-        String suffix = flaw == TreeImplFlaw.NONE ? "" : " [flaw " + flaw + "]";
-        StatefulProperty<TreeTrace> p = StatefulProperty.<TreeTrace>named(name + suffix)
-                .initial(() -> new TreeTrace(flaw))
-                .actions(TreeActions::next)
-                .steps(STEPS)
-                .tries(TRIES)
-                .describeState(TreeTrace::describe);
-        for (NamedStep c : stepChecks) {
-            p = p.assertion(claim + " " + c.invariant(), t -> {
-                for (TreeTrace.ImplStep s : t.lastSteps()) {
-                    c.check().check(s.before(), s.action(), s.step()).orThrow();
-                }
-            });
-        }
-        for (NamedState c : stateChecks) {
-            p = p.assertion(
-                    claim + " " + c.invariant(),
-                    t -> c.check().apply(t.machineState()).orThrow());
-        }
-        if (outcomes) {
-            p = p.assertion(
-                    claim + " the write landed or was dropped as the page's action says",
-                    t -> t.lastWriteOutcome().stream()
-                            .filter(v -> v.claim().equals(claim))
-                            .forEach(Verdict::orThrow));
-        }
-        return p.assertion("refinement: machine and model agree", TreeTrace::checkRefinement);
+    private static MachineCheck<TreeTrace> writeOutcome(String claim, String name) {
+        return MachineCheck.of(
+                claim,
+                name,
+                t -> t.lastWriteOutcome().stream()
+                        .filter(c -> c.check().equals(name))
+                        .forEach(ClaimCheck::orThrow));
     }
 }

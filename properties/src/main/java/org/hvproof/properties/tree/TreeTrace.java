@@ -8,20 +8,23 @@ import java.util.SortedSet;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.impl.tree.TreeSystem;
 import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.common.Completed;
 import org.hvproof.model.common.Observation;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.tree.AlertAction;
-import org.hvproof.model.tree.Cause;
+import org.hvproof.model.tree.AlertCause;
 import org.hvproof.model.tree.RequestCode;
-import org.hvproof.model.tree.Step;
 import org.hvproof.model.tree.TreeAction;
 import org.hvproof.model.tree.TreeConfig;
+import org.hvproof.model.tree.TreeLayout;
 import org.hvproof.model.tree.TreeModel;
 import org.hvproof.model.tree.TreeObservation;
 import org.hvproof.model.tree.TreeState;
-import org.hvproof.model.tree.Verdict;
+import org.hvproof.model.tree.TreeStep;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
+import org.hvproof.properties.harness.JudgedTrace;
 
 /**
  * One generated trace of the protected-page tree: the machine with the tree (with or without a
@@ -30,22 +33,29 @@ import org.hvproof.properties.Lockstep;
  * notifications and completions are not the model's business, but whether a write landed is
  * judged here against the page's role before the write ({@link #lastWriteOutcome()}).
  */
-public final class TreeTrace {
+public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeObservation> {
     /** The tree every trace boots: the model's small guest (1024 pages, node pool 768..1023, 64 pages a request). */
     public static final TreeConfig CONFIG = TreeConfig.small();
     /** vCPUs writing. */
     public static final int VCPUS = 3;
 
+    /** TREE-1's write outcome: a write to a mapped page lands or is dropped as its action says. */
+    static final String ACTION_PERFORMED = "actionPerformed";
+    /** TREE-2's write outcome: a write to a node page leaves the page unchanged. */
+    static final String NODE_WRITE_BLOCKED = "nodeWriteBlocked";
+    /** TREE-3's write outcome: a write to a page neither node nor mapped lands. */
+    static final String QUIET_WRITE_LANDS = "quietWriteLands";
+
     private final TreeSystem machine;
-    private final Lockstep<TreeState, TreeStepAction> lockstep;
+    private final Lockstep<TreeState, TreeSystemAction> lockstep;
     private List<Observation> lastSeen = List.of();
-    private final List<Verdict> writeOutcome = new ArrayList<>();
+    private final List<ClaimCheck> writeOutcome = new ArrayList<>();
 
     /** Boots the guest with the tree variant {@code flaw}. */
     public TreeTrace(TreeImplFlaw flaw) {
         this.machine = new TreeSystem(CONFIG, VCPUS, flaw);
-        this.lockstep = new Lockstep<>(
-                this::runOnMachine, machine::abstractState, TreeTrace::modelStep, TreeState.initial(CONFIG));
+        this.lockstep =
+                new Lockstep<>(this::runOnMachine, machine::abstractState, this::modelStep, TreeModel.initial(CONFIG));
     }
 
     /** The model's state, equal to the machine's abstraction while refinement holds. */
@@ -53,8 +63,9 @@ public final class TreeTrace {
         return lockstep.state();
     }
 
-    /** The machine's abstract state after the last step. */
-    public TreeState machineState() {
+    /** The machine's abstract state after the last step; before the first, the model's initial state. */
+    @Override
+    public TreeState judgedState() {
         return lockstep.judgedState();
     }
 
@@ -63,20 +74,20 @@ public final class TreeTrace {
         return machine.tree().guestPointerPage();
     }
 
-    private List<TreeObservation> runOnMachine(TreeStepAction a) {
-        if (a instanceof TreeStepAction.Protect p) {
+    private List<TreeObservation> runOnMachine(TreeSystemAction a) {
+        if (a instanceof TreeSystemAction.Protect p) {
             lastSeen = machine.protect(p.start(), p.length(), p.actionCode());
-        } else if (a instanceof TreeStepAction.Unprotect u) {
+        } else if (a instanceof TreeSystemAction.Unprotect u) {
             lastSeen = machine.unprotect(u.start(), u.length());
         } else {
-            lastSeen = write((TreeStepAction.Write) a);
+            lastSeen = write((TreeSystemAction.Write) a);
         }
         return TreeSystem.treeObservations(lastSeen);
     }
 
     /** Runs a write and judges whether each page's part landed as the page's role before the write says. */
-    private List<Observation> write(TreeStepAction.Write w) {
-        TreeState before = machineState();
+    private List<Observation> write(TreeSystemAction.Write w) {
+        TreeState before = judgedState();
         List<TreeAction.GuestWrite> pieces = w.pieces();
         boolean inGuest = w.gpa() >= 0 && pieces.stream().allMatch(p -> p.page() < CONFIG.guestPages());
         List<byte[]> old = new ArrayList<>();
@@ -100,36 +111,35 @@ public final class TreeTrace {
             boolean landed = Arrays.equals(now, offset, offset + len, data, done, done + len);
             boolean unchanged = Arrays.equals(now, old.get(i));
             if (nodes.contains(page)) {
-                writeOutcome.add(Verdict.check(
-                        "TREE-2", "nodeWriteBlocked", unchanged, "write to node page " + page + " changed it"));
+                writeOutcome.add(ClaimCheck.of(
+                        "TREE-2", NODE_WRITE_BLOCKED, unchanged, "write to node page " + page + " changed it"));
             } else if (mappings.containsKey(page)) {
                 boolean ok = mappings.get(page).completesWrite() ? landed : unchanged;
-                writeOutcome.add(Verdict.check(
+                writeOutcome.add(ClaimCheck.of(
                         "TREE-1",
-                        "actionPerformed",
+                        ACTION_PERFORMED,
                         ok,
                         "write to page " + page + " mapped to " + mappings.get(page)
                                 + (landed ? " landed" : " did not land")));
             } else {
-                writeOutcome.add(Verdict.check(
-                        "TREE-3", "quietWriteLands", landed, "write to unprotected page " + page + " did not land"));
+                writeOutcome.add(ClaimCheck.of(
+                        "TREE-3", QUIET_WRITE_LANDS, landed, "write to unprotected page " + page + " did not land"));
             }
             done += len;
         }
         return seen;
     }
 
-    private static Lockstep.ModelStep<TreeState> modelStep(TreeState s, TreeStepAction a) {
-        TreeModel model = TreeModel.DEFAULT;
-        if (a instanceof TreeStepAction.Protect p) {
-            Step step = model.step(s, new TreeAction.Protect(p.start(), p.length(), p.actionCode()));
+    /**
+     * The model's step. A request carries the layout the machine chose, read from its node pages
+     * after it ran (the lockstep runs the machine first): the model checks that choice is legal
+     * instead of computing one, and derives traces and pool from it.
+     */
+    private Lockstep.ModelStep<TreeState> modelStep(TreeState s, TreeSystemAction a) {
+        if (!(a instanceof TreeSystemAction.Write w)) {
+            TreeStep step = TreeModel.step(s, asModelAction(a, machine.layout()));
             return new Lockstep.ModelStep<>(step.next(), step.observations());
         }
-        if (a instanceof TreeStepAction.Unprotect u) {
-            Step step = model.step(s, new TreeAction.Unprotect(u.start(), u.length()));
-            return new Lockstep.ModelStep<>(step.next(), step.observations());
-        }
-        TreeStepAction.Write w = (TreeStepAction.Write) a;
         List<TreeAction.GuestWrite> pieces = w.pieces();
         // A write with a part outside the tree's guest memory faults as a whole: nothing is seen.
         if (w.gpa() < 0 || pieces.stream().anyMatch(p -> p.page() >= s.config().guestPages())) {
@@ -137,45 +147,51 @@ public final class TreeTrace {
         }
         List<TreeObservation> obs = new ArrayList<>();
         for (TreeAction.GuestWrite piece : pieces) {
-            obs.addAll(model.step(s, piece).observations());
+            obs.addAll(TreeModel.step(s, piece).observations());
         }
         return new Lockstep.ModelStep<>(s, obs);
     }
 
-    /** The model's view of the machine's last step, one model write per page touched. */
-    List<ImplStep> lastSteps() {
-        Lockstep.Transition<TreeState, TreeStepAction> t = lockstep.last();
+    /** A request as the model takes it, with the layout the machine chose for the tree after it. */
+    private static TreeAction asModelAction(TreeSystemAction a, TreeLayout layout) {
+        if (a instanceof TreeSystemAction.Protect p) {
+            return new TreeAction.Protect(p.start(), p.length(), p.actionCode(), layout);
+        }
+        TreeSystemAction.Unprotect u = (TreeSystemAction.Unprotect) a;
+        return new TreeAction.Unprotect(u.start(), u.length(), layout);
+    }
+
+    /**
+     * The machine's last step as the model's step invariants judge it, read through the
+     * abstraction function: one transition per page a write touched, one for a request.
+     */
+    @Override
+    public List<Transition<TreeState, TreeAction, TreeObservation>> lastTransitions() {
+        Lockstep.Transition<TreeState, TreeSystemAction> t = lockstep.last();
         if (t == null) {
             return List.of();
         }
         @SuppressWarnings("unchecked")
         List<TreeObservation> obs = (List<TreeObservation>) t.observations();
-        if (t.action() instanceof TreeStepAction.Write w) {
+        if (t.action() instanceof TreeSystemAction.Write w) {
             // A write that faulted (on either page) was carried out nowhere: no page saw a write.
             if (lastSeen.stream().noneMatch(Completed.class::isInstance)) {
                 return List.of();
             }
-            List<ImplStep> out = new ArrayList<>();
+            List<Transition<TreeState, TreeAction, TreeObservation>> out = new ArrayList<>();
             for (TreeAction.GuestWrite piece : w.pieces()) {
                 List<TreeObservation> mine =
                         obs.stream().filter(o -> pageOf(o) == piece.page()).toList();
-                out.add(new ImplStep(t.before(), piece, new Step(t.after(), mine)));
+                out.add(new Transition<>(t.before(), piece, t.after(), mine));
             }
             return out;
         }
-        TreeAction action = t.action() instanceof TreeStepAction.Protect p
-                ? new TreeAction.Protect(p.start(), p.length(), p.actionCode())
-                : new TreeAction.Unprotect(
-                        ((TreeStepAction.Unprotect) t.action()).start(),
-                        ((TreeStepAction.Unprotect) t.action()).length());
-        return List.of(new ImplStep(t.before(), action, new Step(t.after(), obs)));
+        return List.of(
+                new Transition<>(t.before(), asModelAction(t.action(), t.after().layout()), t.after(), obs));
     }
 
-    /** One model-level step of the machine: state before, action, and the machine's step read through the abstraction. */
-    record ImplStep(TreeState before, TreeAction action, Step step) {}
-
     /** Whether the last write's parts landed or were dropped as each page's role says. */
-    List<Verdict> lastWriteOutcome() {
+    List<ClaimCheck> lastWriteOutcome() {
         return writeOutcome;
     }
 
@@ -190,73 +206,75 @@ public final class TreeTrace {
     }
 
     /** Runs one action on machine and model and labels what happened. */
-    void apply(TreeStepAction action, Context ctx) {
+    void apply(TreeSystemAction action, Context ctx) {
         label(lockstep.apply(action), ctx);
     }
 
     /** Refinement: the tree's observations and the abstract state after the last step equal the model's. */
+    @Override
     public void checkRefinement() {
         lockstep.checkRefinement();
     }
 
-    private void label(Lockstep.Transition<TreeState, TreeStepAction> t, Context ctx) {
+    private void label(Lockstep.Transition<TreeState, TreeSystemAction> t, Context ctx) {
         TreeState before = t.before();
         TreeState after = t.after();
         if (after.depth() >= 2) {
-            ctx.label(Labels.DEPTH_2);
+            ctx.label(TreeLabels.DEPTH_2);
         }
         for (Object o : t.observations()) {
             if (o instanceof TreeObservation.RequestResult r) {
                 if (r.code() == RequestCode.OK) {
                     if (!before.nodes().isEmpty() && !before.nodePages().containsAll(after.nodePages())) {
-                        ctx.label(Labels.SPLIT);
+                        ctx.label(TreeLabels.SPLIT);
                     }
                     if (!after.nodes().isEmpty() && !after.nodePages().containsAll(before.nodePages())) {
-                        ctx.label(Labels.MERGE);
+                        ctx.label(TreeLabels.MERGE);
                     }
                     if (after.nodes().isEmpty() && !before.nodes().isEmpty()) {
-                        ctx.label(Labels.TEAR_DOWN);
+                        ctx.label(TreeLabels.TEAR_DOWN);
                     }
                 } else {
-                    ctx.label(Labels.REFUSED);
+                    ctx.label(TreeLabels.REFUSED);
                     if (r.code() != RequestCode.OVERLAPS && r.code() != RequestCode.NOT_PROTECTED) {
-                        ctx.label(Labels.HOSTILE_REFUSED);
+                        ctx.label(TreeLabels.HOSTILE_REFUSED);
                     }
                 }
             } else if (o instanceof TreeObservation.Alert a) {
-                if (a.cause() == Cause.NODE_PAGE) {
-                    ctx.label(Labels.NODE_ALERT);
+                if (a.cause() == AlertCause.NODE_PAGE) {
+                    ctx.label(TreeLabels.NODE_ALERT);
                     if (before.mappings().containsKey(a.page())) {
-                        ctx.label(Labels.NODE_AND_MAPPED_ALERT);
+                        ctx.label(TreeLabels.NODE_AND_MAPPED_ALERT);
                     }
                 } else {
-                    ctx.label(a.action() == AlertAction.BLOCK ? Labels.BLOCK_ALERT : Labels.ALLOW_ALERT);
+                    ctx.label(a.action() == AlertAction.BLOCK ? TreeLabels.BLOCK_ALERT : TreeLabels.ALLOW_ALERT);
                 }
                 if (!a.action().completesWrite()) {
-                    ctx.label(Labels.BLOCKED_WRITE);
+                    ctx.label(TreeLabels.BLOCKED_WRITE);
                 }
             } else if (o instanceof TreeObservation.Walk w && w.depth() >= 2 && w.nodesVisited() == w.depth() + 1) {
-                ctx.label(Labels.FULL_WALK_DEPTH_2);
+                ctx.label(TreeLabels.FULL_WALK_DEPTH_2);
             }
         }
-        if (t.action() instanceof TreeStepAction.Write w && lastSeen.stream().anyMatch(Completed.class::isInstance)) {
+        if (t.action() instanceof TreeSystemAction.Write w && lastSeen.stream().anyMatch(Completed.class::isInstance)) {
             if (t.observations().stream().noneMatch(TreeObservation.Alert.class::isInstance)) {
-                ctx.label(Labels.QUIET_WRITE);
+                ctx.label(TreeLabels.QUIET_WRITE);
             }
             if (w.crossing() && !t.observations().isEmpty()) {
-                ctx.label(Labels.CROSSING_TRACED_WRITE);
+                ctx.label(TreeLabels.CROSSING_TRACED_WRITE);
             }
             if ((w.gpa() >>> 12) == guestPointerPage() && (w.gpa() & 0xfff) < 8) {
-                ctx.label(Labels.WRITE_OVER_GUEST_POINTER_PAGE);
+                ctx.label(TreeLabels.WRITE_OVER_GUEST_POINTER_PAGE);
             }
         }
     }
 
     /** A short picture of the tree for failure reports. */
+    @Override
     public String describe() {
         TreeState s = lockstep.state();
         return "  model:   " + s.describe() + "\n  mapped:  " + s.mappings() + "\n  machine: "
-                + machineState().describe();
+                + judgedState().describe();
     }
 
     private static byte[] pattern(int length, int seed) {
@@ -265,26 +283,5 @@ public final class TreeTrace {
             out[i] = (byte) (0x5A + seed + 31 * i | 1);
         }
         return out;
-    }
-
-    /** Names of the situations a trace can reach; the properties set coverage minimums on them. */
-    static final class Labels {
-        static final String SPLIT = "a request split a node";
-        static final String MERGE = "a request merged nodes (a node page freed)";
-        static final String TEAR_DOWN = "the last mapping removed: tree torn down";
-        static final String DEPTH_2 = "tree of depth >= 2";
-        static final String NODE_ALERT = "node-page alert";
-        static final String NODE_AND_MAPPED_ALERT = "node-page alert on a page that is also mapped";
-        static final String ALLOW_ALERT = "mapping alert, record and allow";
-        static final String BLOCK_ALERT = "mapping alert, block";
-        static final String BLOCKED_WRITE = "write blocked";
-        static final String QUIET_WRITE = "quiet write (no alert)";
-        static final String REFUSED = "request refused";
-        static final String HOSTILE_REFUSED = "hostile request refused (bad arguments)";
-        static final String FULL_WALK_DEPTH_2 = "walk of depth + 1 nodes on a tree of depth >= 2";
-        static final String CROSSING_TRACED_WRITE = "crossing write touching a traced page";
-        static final String WRITE_OVER_GUEST_POINTER_PAGE = "write over the first word of the page below the pool";
-
-        private Labels() {}
     }
 }

@@ -12,10 +12,10 @@ import org.hvproof.model.tree.Writer;
  * arguments, or a guest write that the machine runs through page tables and nested page table
  * and the model sees as one {@link TreeAction.GuestWrite} per page it touches.
  */
-sealed interface TreeStepAction {
+sealed interface TreeSystemAction {
 
     /** A protect request. */
-    record Protect(long start, long length, long actionCode) implements TreeStepAction {
+    record Protect(long start, long length, long actionCode) implements TreeSystemAction {
         @Override
         public String toString() {
             return "protect(start=0x" + Long.toHexString(start) + ", length=0x" + Long.toHexString(length) + ", action="
@@ -24,7 +24,7 @@ sealed interface TreeStepAction {
     }
 
     /** An unprotect request. */
-    record Unprotect(long start, long length) implements TreeStepAction {
+    record Unprotect(long start, long length) implements TreeSystemAction {
         @Override
         public String toString() {
             return "unprotect(start=0x" + Long.toHexString(start) + ", length=0x" + Long.toHexString(length) + ")";
@@ -32,7 +32,7 @@ sealed interface TreeStepAction {
     }
 
     /** vCPU {@code vcpu} at {@code privilege}, executing at {@code ip}, writes {@code length} bytes at {@code gpa}. */
-    record Write(int vcpu, Privilege privilege, long ip, long gpa, int length) implements TreeStepAction {
+    record Write(int vcpu, Privilege privilege, long ip, long gpa, int length) implements TreeSystemAction {
         /** The model's writes: one per page touched, at the first byte written in it. */
         List<TreeAction.GuestWrite> pieces() {
             Writer w = new Writer(vcpu, ip, privilege == Privilege.USER ? 3 : 0);

@@ -1,0 +1,50 @@
+package org.hvproof.impl.tree;
+
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.hvproof.model.tree.TreeConfig;
+
+/** The node-page pool in hypervisor memory: which pool pages are free, taken lowest first and given back. */
+final class NodePagePool {
+    private final TreeConfig config;
+    /** Bit i set: pool page {@code poolFirst + i} is free. */
+    private final BitSet free;
+
+    /** Every pool page free. */
+    NodePagePool(TreeConfig config) {
+        this.config = config;
+        this.free = new BitSet(config.poolSize());
+        free.set(0, config.poolSize());
+    }
+
+    /** Takes the lowest free pool page; {@link TreeRootCell#NONE} when none is left. */
+    long take() {
+        int i = free.nextSetBit(0);
+        if (i < 0) {
+            return TreeRootCell.NONE;
+        }
+        free.clear(i);
+        return config.poolFirst() + i;
+    }
+
+    /** Makes pool page {@code page} free again. */
+    void giveBack(long page) {
+        free.set((int) (page - config.poolFirst()));
+    }
+
+    /** The free pool pages. */
+    SortedSet<Long> freePages() {
+        SortedSet<Long> out = new TreeSet<>();
+        for (int i = free.nextSetBit(0); i >= 0; i = free.nextSetBit(i + 1)) {
+            out.add(config.poolFirst() + i);
+        }
+        return Collections.unmodifiableSortedSet(out);
+    }
+
+    /** A copy of the bits (bit i: pool page {@code poolFirst + i} is free). */
+    BitSet bits() {
+        return (BitSet) free.clone();
+    }
+}

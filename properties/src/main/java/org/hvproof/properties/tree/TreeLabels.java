@@ -1,0 +1,22 @@
+package org.hvproof.properties.tree;
+
+/** The situations a tree trace can reach; the properties set coverage minimums on them. */
+final class TreeLabels {
+    static final String SPLIT = "a request split a node";
+    static final String MERGE = "a request merged nodes (a node page freed)";
+    static final String TEAR_DOWN = "the last mapping removed: tree torn down";
+    static final String DEPTH_2 = "tree of depth >= 2";
+    static final String NODE_ALERT = "node-page alert";
+    static final String NODE_AND_MAPPED_ALERT = "node-page alert on a page that is also mapped";
+    static final String ALLOW_ALERT = "mapping alert, record and allow";
+    static final String BLOCK_ALERT = "mapping alert, block";
+    static final String BLOCKED_WRITE = "write blocked";
+    static final String QUIET_WRITE = "quiet write (no alert)";
+    static final String REFUSED = "request refused";
+    static final String HOSTILE_REFUSED = "hostile request refused (bad arguments)";
+    static final String FULL_WALK_DEPTH_2 = "walk of depth + 1 nodes on a tree of depth >= 2";
+    static final String CROSSING_TRACED_WRITE = "crossing write touching a traced page";
+    static final String WRITE_OVER_GUEST_POINTER_PAGE = "write over the first word of the page below the pool";
+
+    private TreeLabels() {}
+}
