@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.hvproof.impl.domains.DomainImplFlaw;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
-import org.hvproof.impl.interrupts.InterruptImplFlaw;
+import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.impl.tracing.TracingFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.InvariantSet;
@@ -63,7 +63,7 @@ public final class Mechanisms {
             new Mechanism(
                     "interrupts",
                     List.of(InterruptsProperties.class),
-                    InterruptImplFlaw.class,
+                    InterruptsImplFlaw.class,
                     InvariantSet.empty("interrupts")));
 
     private Mechanisms() {}

@@ -16,8 +16,8 @@
  * handler, which may be compromised and sees every register. It never writes the secret back.
  *
  * <p>{@link org.hvproof.impl.interrupts.InterruptsSystem} boots it all, runs the model's actions and
- * computes the abstraction function to the model's {@code State} from the real structures.
- * {@link org.hvproof.impl.interrupts.InterruptImplFlaw} selects deliberately broken variants, off
+ * computes the abstraction function to the model's {@code InterruptsState} from the real structures.
+ * {@link org.hvproof.impl.interrupts.InterruptsImplFlaw} selects deliberately broken variants, off
  * the default path, so the property suite can show it catches each one.
  *
  * <p>Left out: handler code below its register and memory accesses (a handler is driven by the

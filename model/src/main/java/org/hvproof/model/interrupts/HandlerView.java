@@ -11,7 +11,7 @@ import java.util.Map;
  * executes inside the sequence no low code runs, so no register is visible.
  */
 public record HandlerView(
-        List<Observation> events, Map<Reg, Long> visibleRegisters, long visiblePc, List<Long> returnStack) {
+        List<InterruptsObservation> events, Map<Reg, Long> visibleRegisters, long visiblePc, List<Long> returnStack) {
 
     /** Marks the program counter as not visible (the guest is inside the sequence). */
     public static final long HIDDEN = -1;
@@ -23,8 +23,8 @@ public record HandlerView(
     }
 
     /** The view of one step. */
-    public static HandlerView of(Step step) {
-        State s = step.next();
+    public static HandlerView of(InterruptsStep step) {
+        InterruptsState s = step.next();
         return s.lowCodeRuns()
                 ? new HandlerView(step.observations(), s.registers(), s.pc(), s.returnStack())
                 : new HandlerView(step.observations(), Map.of(), HIDDEN, s.returnStack());

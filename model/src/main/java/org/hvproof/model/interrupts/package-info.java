@@ -4,8 +4,8 @@
  * implementation is compared with.
  *
  * <p>The hypervisor writes a secret as the immediate of a move instruction in an execute-only
- * code page ({@link org.hvproof.model.interrupts.Layout}). The guest runs a four-instruction
- * sequence from it one instruction per {@link org.hvproof.model.interrupts.Action.Execute}:
+ * code page ({@link org.hvproof.model.interrupts.CodeLayout}). The guest runs a four-instruction
+ * sequence from it one instruction per {@link org.hvproof.model.interrupts.InterruptsAction.Execute}:
  * move the secret into {@code R1}; mix it with the message in {@code R3} into the
  * authentication value {@code R2}; compare {@code R1} with the erasure constant and start again
  * on equality; hypercall, which the hypervisor checks. The interrupt security module intercepts
@@ -14,16 +14,16 @@
  * guest's handler. Handlers are untrusted: they see every register, read all readable memory,
  * and may rewrite registers and their return address.
  *
- * <p>{@link org.hvproof.model.interrupts.Interrupts#step} is the pure transition function;
- * {@link org.hvproof.model.interrupts.LowEquivalence} is the observer's relation for the
- * two-run statement of INT-1; {@link org.hvproof.model.interrupts.Invariants} holds one named
- * check per claim. {@link org.hvproof.model.interrupts.InterruptFlaw} switches on deliberately
+ * <p>{@link org.hvproof.model.interrupts.InterruptsModel#step} is the pure transition function;
+ * {@link org.hvproof.model.interrupts.InterruptsLowEquivalence} is the observer's relation for the
+ * two-run statement of INT-1; {@link org.hvproof.model.interrupts.InterruptsInvariants} holds one named
+ * check per claim. {@link org.hvproof.model.interrupts.InterruptsModelFlaw} switches on deliberately
  * wrong behaviour, for showing that the checks catch it; the default path never consults it
- * except in {@code Interrupts.step(State, Action, Set)}.
+ * except in {@code InterruptsModel.step(InterruptsState, InterruptsAction, Set)}.
  *
  * <p>Left out: instruction bytes and decoding (the impl decodes; here instructions are
  * records), timing, caches, handler code below the level of its reads and writes. Executing an
  * unmapped address is a fault observation, not an exception the guest receives; a generator
- * injects exceptions with {@link org.hvproof.model.interrupts.Action.Arrive}.
+ * injects exceptions with {@link org.hvproof.model.interrupts.InterruptsAction.Arrive}.
  */
 package org.hvproof.model.interrupts;

@@ -1,10 +1,10 @@
 package org.hvproof.properties.interrupts;
 
 import java.util.List;
-import org.hvproof.impl.interrupts.InterruptImplFlaw;
-import org.hvproof.model.interrupts.Action;
-import org.hvproof.model.interrupts.Invariants;
-import org.hvproof.model.interrupts.State;
+import org.hvproof.impl.interrupts.InterruptsImplFlaw;
+import org.hvproof.model.interrupts.InterruptsAction;
+import org.hvproof.model.interrupts.InterruptsInvariants;
+import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
 
@@ -14,13 +14,13 @@ import org.hvproof.properties.Lockstep;
  * every step, everything guest code outside the sequence observes of the two must be equal.
  */
 public final class InterruptsPairTrace implements InterruptsRun {
-    private final InterruptImplFlaw flaw;
-    private final Labels labels = new Labels();
+    private final InterruptsImplFlaw flaw;
+    private final InterruptsLabels labels = new InterruptsLabels();
     private MachineRun a;
     private MachineRun b;
 
     /** Two runs under the mechanism with {@code flaw}, booted by the first step. */
-    public InterruptsPairTrace(InterruptImplFlaw flaw) {
+    public InterruptsPairTrace(InterruptsImplFlaw flaw) {
         this.flaw = flaw;
     }
 
@@ -30,13 +30,13 @@ public final class InterruptsPairTrace implements InterruptsRun {
     }
 
     @Override
-    public State state() {
+    public InterruptsState state() {
         return a.state();
     }
 
     @Override
-    public void perform(InterruptsStep step, Context ctx) {
-        if (step instanceof InterruptsStep.Boot boot) {
+    public void perform(InterruptsTraceStep step, Context ctx) {
+        if (step instanceof InterruptsTraceStep.Boot boot) {
             if (booted()) {
                 throw new IllegalStateException("booted twice");
             }
@@ -46,31 +46,31 @@ public final class InterruptsPairTrace implements InterruptsRun {
         }
         a.beginStep();
         b.beginStep();
-        if (step instanceof InterruptsStep.Actions actions) {
-            if (actions.actions().size() >= 3 && actions.actions().get(0) instanceof Action.Arrive) {
-                ctx.label(Labels.STORM);
+        if (step instanceof InterruptsTraceStep.Actions actions) {
+            if (actions.actions().size() >= 3 && actions.actions().get(0) instanceof InterruptsAction.Arrive) {
+                ctx.label(InterruptsLabels.STORM);
             }
             actions.actions().forEach(x -> apply(x, ctx));
-        } else if (step instanceof InterruptsStep.RunTo r) {
+        } else if (step instanceof InterruptsTraceStep.RunTo r) {
             for (int i = 0;
                     i < 16
                             && !(a.machineState().pc() == r.target()
                                     && !a.machineState().inHandler());
                     i++) {
-                apply(new Action.Execute(), ctx);
+                apply(new InterruptsAction.Execute(), ctx);
             }
-        } else if (step instanceof InterruptsStep.Quiesce) {
+        } else if (step instanceof InterruptsTraceStep.Quiesce) {
             for (int i = 0; i < 64 && a.machineState().inHandler(); i++) {
-                apply(new Action.Return(), ctx);
+                apply(new InterruptsAction.Return(), ctx);
             }
             for (int i = 0; i < 64 && a.machineState().inSequence(); i++) {
-                apply(new Action.Execute(), ctx);
+                apply(new InterruptsAction.Execute(), ctx);
             }
         }
     }
 
-    private void apply(Action x, Context ctx) {
-        Lockstep.Transition<State, Action> t = a.apply(x);
+    private void apply(InterruptsAction x, Context ctx) {
+        Lockstep.Transition<InterruptsState, InterruptsAction> t = a.apply(x);
         b.apply(x);
         labels.label(t.before(), t.action(), t.after(), t.observations(), ctx);
     }
@@ -78,16 +78,16 @@ public final class InterruptsPairTrace implements InterruptsRun {
     /**
      * INT-1 on the machines: for every action of the last step, the two runs' handler views are
      * equal and their abstract states low-equivalent (the model's
-     * {@link Invariants#int1Noninterference}).
+     * {@link InterruptsInvariants#int1Noninterference}).
      */
     public void checkNoninterference() {
         if (!booted()) {
             return;
         }
-        List<Lockstep.Transition<State, Action>> ta = a.recent();
-        List<Lockstep.Transition<State, Action>> tb = b.recent();
+        List<Lockstep.Transition<InterruptsState, InterruptsAction>> ta = a.recent();
+        List<Lockstep.Transition<InterruptsState, InterruptsAction>> tb = b.recent();
         for (int i = 0; i < ta.size(); i++) {
-            Invariants.int1Noninterference(MachineRun.asStep(ta.get(i)), MachineRun.asStep(tb.get(i)))
+            InterruptsInvariants.int1Noninterference(MachineRun.asStep(ta.get(i)), MachineRun.asStep(tb.get(i)))
                     .orThrow();
         }
     }
@@ -95,8 +95,8 @@ public final class InterruptsPairTrace implements InterruptsRun {
     /** INT-1 sanity on the machines: the low-equivalence relation is reflexive on each run's state. */
     public void checkReflexive() {
         if (booted()) {
-            Invariants.int1LowEquivalenceReflexive(a.machineState()).orThrow();
-            Invariants.int1LowEquivalenceReflexive(b.machineState()).orThrow();
+            InterruptsInvariants.int1LowEquivalenceReflexive(a.machineState()).orThrow();
+            InterruptsInvariants.int1LowEquivalenceReflexive(b.machineState()).orThrow();
         }
     }
 
@@ -122,7 +122,7 @@ public final class InterruptsPairTrace implements InterruptsRun {
         return "  A: " + picture(a.machineState()) + "\n  B: " + picture(b.machineState());
     }
 
-    private static String picture(State s) {
+    private static String picture(InterruptsState s) {
         return "secret 0x" + Long.toHexString(s.secret()) + ", pc 0x" + Long.toHexString(s.pc()) + ", frames "
                 + s.returnStack() + ", registers " + s.registers();
     }

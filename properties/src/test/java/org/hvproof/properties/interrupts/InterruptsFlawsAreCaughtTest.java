@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.hvproof.impl.interrupts.InterruptImplFlaw;
+import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.propcheck.PropertyResult;
 import org.hvproof.propcheck.Settings;
 import org.hvproof.propcheck.StatefulProperty;
@@ -20,29 +20,29 @@ import org.junit.jupiter.params.provider.MethodSource;
 class InterruptsFlawsAreCaughtTest {
 
     static Stream<Arguments> flaws() {
-        Function<InterruptImplFlaw, StatefulProperty<?>> int1 = InterruptsProperties::noninterference;
-        Function<InterruptImplFlaw, StatefulProperty<?>> int2 = InterruptsProperties::noSecretWhenAHandlerRuns;
-        Function<InterruptImplFlaw, StatefulProperty<?>> int3 = InterruptsProperties::oneVirtualInterruptPerArrival;
-        Function<InterruptImplFlaw, StatefulProperty<?>> int4 =
+        Function<InterruptsImplFlaw, StatefulProperty<?>> int1 = InterruptsProperties::noninterference;
+        Function<InterruptsImplFlaw, StatefulProperty<?>> int2 = InterruptsProperties::noSecretWhenAHandlerRuns;
+        Function<InterruptsImplFlaw, StatefulProperty<?>> int3 = InterruptsProperties::oneVirtualInterruptPerArrival;
+        Function<InterruptsImplFlaw, StatefulProperty<?>> int4 =
                 InterruptsProperties::transparentAndNeverRestoresTheSecret;
-        Function<InterruptImplFlaw, StatefulProperty<?>> int5 = InterruptsProperties::secretNeverReadable;
+        Function<InterruptsImplFlaw, StatefulProperty<?>> int5 = InterruptsProperties::secretNeverReadable;
         return Stream.of(
-                Arguments.of(InterruptImplFlaw.SCRUB_XOR_SECRET, "INT-1", int1, 3),
-                Arguments.of(InterruptImplFlaw.SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS, "INT-1", int1, 3),
-                Arguments.of(InterruptImplFlaw.SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS, "INT-2", int2, 2),
-                Arguments.of(InterruptImplFlaw.SCRUB_FORGETS_AUTH_REGISTER, "INT-2", int2, 2),
-                Arguments.of(InterruptImplFlaw.DROP_NESTED_VIRTUAL_INTERRUPT, "INT-3", int3, 2),
-                Arguments.of(InterruptImplFlaw.DUPLICATE_EXCEPTION_DELIVERY, "INT-3", int3, 1),
-                Arguments.of(InterruptImplFlaw.RESTORE_SECRET_ON_RETURN, "INT-4", int4, 3),
-                Arguments.of(InterruptImplFlaw.CODE_PAGE_READABLE, "INT-5", int5, 1));
+                Arguments.of(InterruptsImplFlaw.SCRUB_XOR_SECRET, "INT-1", int1, 3),
+                Arguments.of(InterruptsImplFlaw.SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS, "INT-1", int1, 3),
+                Arguments.of(InterruptsImplFlaw.SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS, "INT-2", int2, 2),
+                Arguments.of(InterruptsImplFlaw.SCRUB_FORGETS_AUTH_REGISTER, "INT-2", int2, 2),
+                Arguments.of(InterruptsImplFlaw.DROP_NESTED_VIRTUAL_INTERRUPT, "INT-3", int3, 2),
+                Arguments.of(InterruptsImplFlaw.DUPLICATE_EXCEPTION_DELIVERY, "INT-3", int3, 1),
+                Arguments.of(InterruptsImplFlaw.RESTORE_SECRET_ON_RETURN, "INT-4", int4, 3),
+                Arguments.of(InterruptsImplFlaw.CODE_PAGE_READABLE, "INT-5", int5, 1));
     }
 
     @ParameterizedTest(name = "{0} is caught by {1}")
     @MethodSource("flaws")
     void aFlawedModuleFailsItsClaimWithAShortTrace(
-            InterruptImplFlaw flaw,
+            InterruptsImplFlaw flaw,
             String claim,
-            Function<InterruptImplFlaw, StatefulProperty<?>> property,
+            Function<InterruptsImplFlaw, StatefulProperty<?>> property,
             int maxSteps) {
         PropertyResult r =
                 property.apply(flaw).run(Settings.none().withSeed(20261125L).withQuiet(true));
@@ -60,14 +60,15 @@ class InterruptsFlawsAreCaughtTest {
 
     @Test
     void theXorScrubberPassesTheRegisterIsNotTheSecretCheckButFailsNoninterference() {
-        PropertyResult weak = InterruptsProperties.noRegisterEqualsTheSecret(InterruptImplFlaw.SCRUB_XOR_SECRET)
+        PropertyResult weak = InterruptsProperties.noRegisterEqualsTheSecret(InterruptsImplFlaw.SCRUB_XOR_SECRET)
                 .run(Settings.none().withSeed(20261125L).withTries(300).withQuiet(true));
         assertThat(weak.passed())
                 .as("the weak reading of INT-2 misses the xor scrubber:%n%s", weak.report())
                 .isTrue();
-        assertThat(weak.labelPercent(Labels.ARRIVAL_WITH_SECRET_IN_REGISTER)).isGreaterThan(30);
+        assertThat(weak.labelPercent(InterruptsLabels.ARRIVAL_WITH_SECRET_IN_REGISTER))
+                .isGreaterThan(30);
 
-        PropertyResult int1 = InterruptsProperties.noninterference(InterruptImplFlaw.SCRUB_XOR_SECRET)
+        PropertyResult int1 = InterruptsProperties.noninterference(InterruptsImplFlaw.SCRUB_XOR_SECRET)
                 .run(Settings.none().withSeed(20261125L).withQuiet(true));
         assertThat(int1.failedCheck()).as(int1.report()).isEqualTo("INT-1 noninterference");
         assertThat(int1.failureMessage()).contains("told two secrets apart");
@@ -76,7 +77,7 @@ class InterruptsFlawsAreCaughtTest {
     @Test
     void theWeakReadingStillCatchesAModuleThatHandsOverTheSecretItself() {
         PropertyResult r = InterruptsProperties.noRegisterEqualsTheSecret(
-                        InterruptImplFlaw.SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS)
+                        InterruptsImplFlaw.SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS)
                 .run(Settings.none().withSeed(20261125L).withQuiet(true));
         assertThat(r.failedCheck()).as(r.report()).startsWith("INT-2 ");
     }

@@ -5,7 +5,7 @@ package org.hvproof.impl.interrupts;
  * real module could have. Only tests select them; {@link #NONE} is the mechanism as specified,
  * and the property suite must catch every other value with the claim named here.
  */
-public enum InterruptImplFlaw {
+public enum InterruptsImplFlaw {
     /** The correct mechanism. */
     NONE,
     /**

@@ -4,19 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.hvproof.model.common.ClaimCheck;
-import org.hvproof.model.interrupts.Observation.VirtualInterrupt;
+import org.hvproof.model.interrupts.InterruptsObservation.VirtualInterrupt;
 
 /**
  * The INT claims as small named checks, one or more per claim id, each on a state, a step or
  * a pair of steps. Each returns an {@link ClaimCheck}; {@code orThrow()} turns a violation
  * into an AssertionError that names the claim and what was found.
  */
-public final class Invariants {
+public final class InterruptsInvariants {
 
-    private Invariants() {}
+    private InterruptsInvariants() {}
 
     /** INT-1: the same action on two low-equivalent states gives equal views and low-equivalent states. */
-    public static ClaimCheck int1Noninterference(Step a, Step b) {
+    public static ClaimCheck int1Noninterference(InterruptsStep a, InterruptsStep b) {
         HandlerView va = HandlerView.of(a);
         HandlerView vb = HandlerView.of(b);
         if (!va.equals(vb)) {
@@ -26,16 +26,16 @@ public final class Invariants {
         return ClaimCheck.of(
                 "INT-1",
                 "noninterference",
-                LowEquivalence.equivalent(a.next(), b.next()),
+                InterruptsLowEquivalence.equivalent(a.next(), b.next()),
                 "the views agree but the states are no longer low-equivalent: " + a.next() + " versus " + b.next());
     }
 
     /** INT-1 (sanity): the low-equivalence relation is reflexive on this state. */
-    public static ClaimCheck int1LowEquivalenceReflexive(State s) {
+    public static ClaimCheck int1LowEquivalenceReflexive(InterruptsState s) {
         return ClaimCheck.of(
                 "INT-1",
                 "low-equivalence reflexive",
-                LowEquivalence.reflexiveOn(s),
+                InterruptsLowEquivalence.reflexiveOn(s),
                 "a state is not low-equivalent to itself: " + s);
     }
 
@@ -43,8 +43,8 @@ public final class Invariants {
      * INT-2: at every handler entry no register holds the secret; for an arrival inside the
      * sequence the secret's registers hold exactly the erasure constant.
      */
-    public static ClaimCheck int2NoSecretAtHandlerEntry(State before, Step step) {
-        for (Observation o : step.observations()) {
+    public static ClaimCheck int2NoSecretAtHandlerEntry(InterruptsState before, InterruptsStep step) {
+        for (InterruptsObservation o : step.observations()) {
             if (o instanceof VirtualInterrupt vi) {
                 if (vi.registers().containsValue(before.secret())) {
                     return ClaimCheck.violated(
@@ -53,7 +53,7 @@ public final class Invariants {
                             "the handler for vector " + vi.vector() + " sees the secret in " + vi.registers());
                 }
                 if (before.inSequence()) {
-                    for (Reg r : Layout.SECRET_REGISTERS) {
+                    for (Reg r : CodeLayout.SECRET_REGISTERS) {
                         if (vi.registers().get(r) != before.erasure()) {
                             return ClaimCheck.violated(
                                     "INT-2",
@@ -70,7 +70,7 @@ public final class Invariants {
     }
 
     /** INT-2 (state form): whenever code other than the sequence runs, no register holds the secret. */
-    public static ClaimCheck int2SecretConfinedToSequence(State s) {
+    public static ClaimCheck int2SecretConfinedToSequence(InterruptsState s) {
         return ClaimCheck.of(
                 "INT-2",
                 "secret confined to the sequence",
@@ -80,14 +80,14 @@ public final class Invariants {
     }
 
     /** INT-3: an arrival yields exactly one virtual interrupt with its vector and cause; nothing else yields one. */
-    public static ClaimCheck int3OneVirtualInterruptPerArrival(Action action, Step step) {
+    public static ClaimCheck int3OneVirtualInterruptPerArrival(InterruptsAction action, InterruptsStep step) {
         List<VirtualInterrupt> delivered = new ArrayList<>();
-        for (Observation o : step.observations()) {
+        for (InterruptsObservation o : step.observations()) {
             if (o instanceof VirtualInterrupt vi) {
                 delivered.add(vi);
             }
         }
-        if (action instanceof Action.Arrive a) {
+        if (action instanceof InterruptsAction.Arrive a) {
             boolean ok = delivered.size() == 1
                     && delivered.get(0).vector() == a.vector()
                     && delivered.get(0).cause() == a.cause();
@@ -105,11 +105,12 @@ public final class Invariants {
     }
 
     /** INT-4: a register acquires the secret only by the guest executing the move that holds it. */
-    public static ClaimCheck int4NeverRestoresSecret(State before, Action action, Step step) {
-        State after = step.next();
+    public static ClaimCheck int4NeverRestoresSecret(
+            InterruptsState before, InterruptsAction action, InterruptsStep step) {
+        InterruptsState after = step.next();
         for (Reg r : Reg.values()) {
             if (after.reg(r) == after.secret() && before.reg(r) != before.secret()) {
-                boolean byMove = action instanceof Action.Execute
+                boolean byMove = action instanceof InterruptsAction.Execute
                         && !before.inHandler()
                         && before.code().get(before.pc()) instanceof Instruction.MovImm m
                         && m.dst() == r
@@ -132,21 +133,22 @@ public final class Invariants {
      * applicable (holds vacuously, said in the detail) when a handler rewrites the interrupted
      * context or low code jumps into the middle of the sequence: then no result is promised.
      */
-    public static ClaimCheck int4Transparency(State initial, List<Action> actions) {
+    public static ClaimCheck int4Transparency(InterruptsState initial, List<InterruptsAction> actions) {
         String name = "transparency";
-        State s = initial;
-        Optional<State.HypercallResult> expected = Optional.empty();
-        for (Action a : actions) {
+        InterruptsState s = initial;
+        Optional<InterruptsState.HypercallResult> expected = Optional.empty();
+        for (InterruptsAction a : actions) {
             if (rewritesContext(s, a)) {
                 return ClaimCheck.holds("INT-4", name + " (not applicable: " + a + " rewrites the context)");
             }
-            if (!s.inHandler() && s.pc() == Layout.SEQUENCE_START && expected.isEmpty()) {
+            if (!s.inHandler() && s.pc() == CodeLayout.SEQUENCE_START && expected.isEmpty()) {
                 expected = completeWithoutInterrupts(s);
             }
             int answered = s.hypercalls().size();
-            s = Interrupts.step(s, a).next();
+            s = InterruptsModel.step(s, a).next();
             if (s.hypercalls().size() > answered) {
-                State.HypercallResult got = s.hypercalls().get(s.hypercalls().size() - 1);
+                InterruptsState.HypercallResult got =
+                        s.hypercalls().get(s.hypercalls().size() - 1);
                 if (expected.isPresent() && !expected.get().equals(got)) {
                     return ClaimCheck.violated(
                             "INT-4", name, "interrupt-free run gives " + expected.get() + ", this run gave " + got);
@@ -157,17 +159,18 @@ public final class Invariants {
         // Interrupts stop: every handler returns, then the guest runs until it leaves the sequence.
         int budget = 64;
         while (s.inHandler() && budget-- > 0) {
-            s = Interrupts.step(s, new Action.Return()).next();
+            s = InterruptsModel.step(s, new InterruptsAction.Return()).next();
         }
         int answered = s.hypercalls().size();
         while (s.inSequence() && budget-- > 0) {
-            s = Interrupts.step(s, new Action.Execute()).next();
+            s = InterruptsModel.step(s, new InterruptsAction.Execute()).next();
         }
         if (s.inSequence()) {
             return ClaimCheck.violated("INT-4", name, "the sequence did not complete once interrupts stopped");
         }
         if (expected.isPresent() && s.hypercalls().size() > answered) {
-            State.HypercallResult got = s.hypercalls().get(s.hypercalls().size() - 1);
+            InterruptsState.HypercallResult got =
+                    s.hypercalls().get(s.hypercalls().size() - 1);
             return ClaimCheck.of(
                     "INT-4",
                     name,
@@ -177,21 +180,22 @@ public final class Invariants {
         return ClaimCheck.holds("INT-4", name);
     }
 
-    private static boolean rewritesContext(State s, Action a) {
-        boolean handlerWrites = s.inHandler() && (a instanceof Action.SetRegister || a instanceof Action.JumpTo);
+    private static boolean rewritesContext(InterruptsState s, InterruptsAction a) {
+        boolean handlerWrites =
+                s.inHandler() && (a instanceof InterruptsAction.SetRegister || a instanceof InterruptsAction.JumpTo);
         boolean jumpsIntoMiddle = !s.inHandler()
-                && a instanceof Action.JumpTo j
-                && Layout.onExecuteOnlyPage(j.target())
-                && j.target() != Layout.SEQUENCE_START;
+                && a instanceof InterruptsAction.JumpTo j
+                && CodeLayout.onExecuteOnlyPage(j.target())
+                && j.target() != CodeLayout.SEQUENCE_START;
         return handlerWrites || jumpsIntoMiddle;
     }
 
     /** Run the sequence from its entry with no interrupts; the hypercall's result, if it completes. */
-    static Optional<State.HypercallResult> completeWithoutInterrupts(State entry) {
-        State s = entry;
+    static Optional<InterruptsState.HypercallResult> completeWithoutInterrupts(InterruptsState entry) {
+        InterruptsState s = entry;
         int answered = s.hypercalls().size();
         for (int i = 0; i < 16 && s.inSequence(); i++) {
-            s = Interrupts.step(s, new Action.Execute()).next();
+            s = InterruptsModel.step(s, new InterruptsAction.Execute()).next();
         }
         return s.hypercalls().size() > answered
                 ? Optional.of(s.hypercalls().get(s.hypercalls().size() - 1))
@@ -199,7 +203,7 @@ public final class Invariants {
     }
 
     /** INT-5 (state): the secret differs from the erasure constant and sits in no readable memory. */
-    public static ClaimCheck int5SecretNotReadable(State s) {
+    public static ClaimCheck int5SecretNotReadable(InterruptsState s) {
         if (s.secret() == s.erasure()) {
             return ClaimCheck.violated("INT-5", "secret not readable", "the secret equals the erasure constant");
         }
@@ -211,13 +215,14 @@ public final class Invariants {
     }
 
     /** INT-5 (step): every read or write of the execute-only page by low code or an instruction faults. */
-    public static ClaimCheck int5ExecuteOnlyPageFaults(State before, Action action, Step step) {
+    public static ClaimCheck int5ExecuteOnlyPageFaults(
+            InterruptsState before, InterruptsAction action, InterruptsStep step) {
         Long address = touchedAddress(before, action);
-        if (address == null || !Layout.onExecuteOnlyPage(address)) {
+        if (address == null || !CodeLayout.onExecuteOnlyPage(address)) {
             return ClaimCheck.holds("INT-5", "execute-only page faults");
         }
-        boolean faulted = step.observations().stream().anyMatch(o -> o instanceof Observation.Fault);
-        boolean leaked = step.observations().stream().anyMatch(o -> o instanceof Observation.MemoryRead);
+        boolean faulted = step.observations().stream().anyMatch(o -> o instanceof InterruptsObservation.Fault);
+        boolean leaked = step.observations().stream().anyMatch(o -> o instanceof InterruptsObservation.MemoryRead);
         return ClaimCheck.of(
                 "INT-5",
                 "execute-only page faults",
@@ -226,17 +231,17 @@ public final class Invariants {
                         + step.observations());
     }
 
-    private static Long touchedAddress(State before, Action action) {
-        if (!before.lowCodeRuns() && !(action instanceof Action.Execute)) {
+    private static Long touchedAddress(InterruptsState before, InterruptsAction action) {
+        if (!before.lowCodeRuns() && !(action instanceof InterruptsAction.Execute)) {
             return null;
         }
-        if (action instanceof Action.ReadMemory r) {
+        if (action instanceof InterruptsAction.ReadMemory r) {
             return r.address();
         }
-        if (action instanceof Action.WriteMemory w) {
+        if (action instanceof InterruptsAction.WriteMemory w) {
             return w.address();
         }
-        if (action instanceof Action.Execute && !before.inHandler()) {
+        if (action instanceof InterruptsAction.Execute && !before.inHandler()) {
             Instruction insn = before.code().get(before.pc());
             if (insn instanceof Instruction.Load l) {
                 return l.address();
