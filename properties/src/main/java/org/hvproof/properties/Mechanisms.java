@@ -9,6 +9,7 @@ import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.impl.tracing.TracingFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.InvariantSet;
+import org.hvproof.model.interrupts.InterruptsInvariants;
 import org.hvproof.properties.domains.DomainsProperties;
 import org.hvproof.properties.integrity.IntegrityProperties;
 import org.hvproof.properties.interrupts.InterruptsProperties;
@@ -64,7 +65,7 @@ public final class Mechanisms {
                     "interrupts",
                     List.of(InterruptsProperties.class),
                     InterruptsImplFlaw.class,
-                    InvariantSet.empty("interrupts")));
+                    InterruptsInvariants.ALL));
 
     private Mechanisms() {}
 

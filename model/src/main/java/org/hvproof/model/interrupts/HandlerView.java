@@ -2,6 +2,7 @@ package org.hvproof.model.interrupts;
 
 import java.util.List;
 import java.util.Map;
+import org.hvproof.model.common.Transition;
 
 /**
  * Exactly what guest code outside the sequence and its handlers can observe after one step:
@@ -22,9 +23,9 @@ public record HandlerView(
         returnStack = List.copyOf(returnStack);
     }
 
-    /** The view of one step. */
-    public static HandlerView of(InterruptsStep step) {
-        InterruptsState s = step.next();
+    /** The view of one step: what low code sees of its observations and of the state after it. */
+    public static HandlerView of(Transition<InterruptsState, InterruptsAction, InterruptsObservation> step) {
+        InterruptsState s = step.after();
         return s.lowCodeRuns()
                 ? new HandlerView(step.observations(), s.registers(), s.pc(), s.returnStack())
                 : new HandlerView(step.observations(), Map.of(), HIDDEN, s.returnStack());

@@ -33,11 +33,6 @@ public final class InterruptsLowEquivalence {
         return true;
     }
 
-    /** The two steps look the same to the low observer. */
-    public static boolean viewsEqual(InterruptsStep a, InterruptsStep b) {
-        return HandlerView.of(a).equals(HandlerView.of(b));
-    }
-
     /**
      * Serval's sanity check, part one: the relation is reflexive on this state (a relation that is
      * not would make INT-1 fail for the wrong reason).

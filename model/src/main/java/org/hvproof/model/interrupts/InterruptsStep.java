@@ -1,8 +1,9 @@
 package org.hvproof.model.interrupts;
 
 import java.util.List;
+import org.hvproof.model.common.Transition;
 
-/** The result of one step: the next state and what the low observer saw. */
+/** The model's answer to one action: the next state and what the low observer saw. */
 public record InterruptsStep(InterruptsState next, List<InterruptsObservation> observations) {
     public InterruptsStep {
         observations = List.copyOf(observations);
@@ -10,5 +11,11 @@ public record InterruptsStep(InterruptsState next, List<InterruptsObservation> o
 
     static InterruptsStep of(InterruptsState next, InterruptsObservation... observations) {
         return new InterruptsStep(next, List.of(observations));
+    }
+
+    /** This step taken from {@code before} by {@code action}, as the step invariants judge it. */
+    public Transition<InterruptsState, InterruptsAction, InterruptsObservation> from(
+            InterruptsState before, InterruptsAction action) {
+        return new Transition<>(before, action, next, observations);
     }
 }

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.hvproof.model.common.ClaimCheck;
+import org.hvproof.model.common.Transition;
+import org.hvproof.model.common.TransitionPair;
 import org.hvproof.model.interrupts.InterruptsAction.Arrive;
 import org.hvproof.model.interrupts.InterruptsAction.Return;
 import org.junit.jupiter.api.Test;
@@ -28,14 +30,9 @@ class InterruptsInvariantsTest {
         for (InterruptsAction action : actions) {
             InterruptsStep sa = InterruptsModel.step(a, action, flaws);
             InterruptsStep sb = InterruptsModel.step(b, action, flaws);
-            results.add(InterruptsInvariants.int1Noninterference(sa, sb));
-            results.add(InterruptsInvariants.int1LowEquivalenceReflexive(sa.next()));
-            results.add(InterruptsInvariants.int2NoSecretAtHandlerEntry(a, sa));
-            results.add(InterruptsInvariants.int2SecretConfinedToSequence(sa.next()));
-            results.add(InterruptsInvariants.int3OneVirtualInterruptPerArrival(action, sa));
-            results.add(InterruptsInvariants.int4NeverRestoresSecret(a, action, sa));
-            results.add(InterruptsInvariants.int5SecretNotReadable(sa.next()));
-            results.add(InterruptsInvariants.int5ExecuteOnlyPageFaults(a, action, sa));
+            Transition<InterruptsState, InterruptsAction, InterruptsObservation> ta = sa.from(a, action);
+            results.addAll(InterruptsInvariants.ALL.checkPair(new TransitionPair<>(ta, sb.from(b, action))));
+            results.addAll(InterruptsInvariants.ALL.checkStep(ta));
             for (ClaimCheck r : results) {
                 if (!r.holds()) {
                     return r;
@@ -57,6 +54,22 @@ class InterruptsInvariantsTest {
     }
 
     static final Set<InterruptsModelFlaw> NONE = EnumSet.noneOf(InterruptsModelFlaw.class);
+
+    @Test
+    void everyClaimHasNamedInvariantsInTheSet() {
+        assertThat(InterruptsInvariants.ALL.claims())
+                .containsExactlyInAnyOrder("INT-1", "INT-2", "INT-3", "INT-4", "INT-5");
+        assertThat(InterruptsInvariants.ALL.labels())
+                .containsExactly(
+                        "INT-1 lowEquivalenceReflexive",
+                        "INT-2 secretConfinedToSequence",
+                        "INT-5 secretNotReadable",
+                        "INT-2 noSecretAtHandlerEntry",
+                        "INT-3 oneVirtualInterruptPerArrival",
+                        "INT-4 neverRestoresSecret",
+                        "INT-5 executeOnlyPageFaults",
+                        "INT-1 noninterference");
+    }
 
     @Test
     void lowEquivalenceIsReflexiveAndRelatesDifferentSecrets() {
@@ -125,10 +138,11 @@ class InterruptsInvariantsTest {
         assertThat(v).isNotNull();
         assertThat(v.claim()).isIn("INT-1", "INT-2");
         InterruptsState before = InterruptsModelTest.atSequenceOffset(SECRET, 1);
-        assertThat(InterruptsInvariants.int2NoSecretAtHandlerEntry(
-                                before, InterruptsModel.step(before, new Arrive(ArrivalCause.EXCEPTION, 14), flaw))
-                        .holds())
-                .isFalse();
+        Arrive exception = new Arrive(ArrivalCause.EXCEPTION, 14);
+        ClaimCheck entry = InterruptsInvariants.NO_SECRET_AT_HANDLER_ENTRY.check(
+                InterruptsModel.step(before, exception, flaw).from(before, exception));
+        assertThat(entry.holds()).isFalse();
+        assertThatThrownBy(entry::orThrow).hasMessageStartingWith("INT-2 noSecretAtHandlerEntry violated: ");
     }
 
     @Test
@@ -140,7 +154,9 @@ class InterruptsInvariantsTest {
                 EnumSet.of(InterruptsModelFlaw.RESTORE_SECRET_ON_RETURN));
         assertThat(v).isNotNull();
         assertThat(v.claim()).isEqualTo("INT-4");
-        assertThatThrownBy(v::orThrow).isInstanceOf(AssertionError.class).hasMessageContaining("INT-4");
+        assertThatThrownBy(v::orThrow)
+                .isInstanceOf(AssertionError.class)
+                .hasMessageStartingWith("INT-4 neverRestoresSecret violated: ");
     }
 
     @Test
@@ -162,19 +178,18 @@ class InterruptsInvariantsTest {
         assertThat(v.claim()).isIn("INT-1", "INT-5");
         InterruptsState s = InterruptsState.initial(SECRET);
         InterruptsAction read = new InterruptsAction.ReadMemory(CodeLayout.SEQUENCE_START);
-        assertThat(InterruptsInvariants.int5ExecuteOnlyPageFaults(
-                                s,
-                                read,
-                                InterruptsModel.step(s, read, EnumSet.of(InterruptsModelFlaw.CODE_PAGE_READABLE)))
-                        .holds())
-                .isFalse();
+        ClaimCheck faults = InterruptsInvariants.EXECUTE_ONLY_PAGE_FAULTS.check(
+                InterruptsModel.step(s, read, EnumSet.of(InterruptsModelFlaw.CODE_PAGE_READABLE))
+                        .from(s, read));
+        assertThat(faults.holds()).isFalse();
+        assertThat(faults.check()).isEqualTo("executeOnlyPageFaults");
     }
 
     @Test
     void sequenceResultWithInterruptsAtEveryPositionEqualsTheInterruptFreeResult() {
         for (int offset = 0; offset <= 3; offset++) {
             for (ArrivalCause cause : ArrivalCause.values()) {
-                assertThat(InterruptsInvariants.int4Transparency(
+                assertThat(InterruptsInvariants.transparency(
                                         InterruptsState.initial(SECRET), interruptAt(offset, cause))
                                 .holds())
                         .isTrue();
@@ -188,9 +203,9 @@ class InterruptsInvariantsTest {
                 trace.replaceAll(a ->
                         a instanceof InterruptsAction.JumpTo || a instanceof InterruptsAction.SetRegister ? EXEC : a);
             }
-            ClaimCheck result = InterruptsInvariants.int4Transparency(InterruptsState.initial(SECRET), trace);
+            ClaimCheck result = InterruptsInvariants.transparency(InterruptsState.initial(SECRET), trace);
             assertThat(result.holds()).as(result.detail()).isTrue();
-            applicable += result.check().contains("not applicable") ? 0 : 1;
+            applicable += result.detail().startsWith("not applicable") ? 0 : 1;
         }
         assertThat(applicable).isGreaterThan(100);
     }
@@ -203,7 +218,7 @@ class InterruptsInvariantsTest {
             trace.add(new Arrive(i % 3 == 0 ? ArrivalCause.EXCEPTION : ArrivalCause.INTERRUPT, 32 + i));
             trace.add(new Return());
         }
-        ClaimCheck result = InterruptsInvariants.int4Transparency(InterruptsState.initial(SECRET), trace);
+        ClaimCheck result = InterruptsInvariants.transparency(InterruptsState.initial(SECRET), trace);
         assertThat(result.holds()).as(result.detail()).isTrue();
         assertThat(firstViolation(SECRET, OTHER_SECRET, trace, NONE)).isNull();
     }

@@ -2,6 +2,7 @@ package org.hvproof.properties.interrupts;
 
 import java.util.List;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
+import org.hvproof.model.common.TransitionPair;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsInvariants;
 import org.hvproof.model.interrupts.InterruptsState;
@@ -78,7 +79,7 @@ public final class InterruptsPairTrace implements InterruptsRun {
     /**
      * INT-1 on the machines: for every action of the last step, the two runs' handler views are
      * equal and their abstract states low-equivalent (the model's
-     * {@link InterruptsInvariants#int1Noninterference}).
+     * {@link InterruptsInvariants#NONINTERFERENCE}).
      */
     public void checkNoninterference() {
         if (!booted()) {
@@ -87,16 +88,16 @@ public final class InterruptsPairTrace implements InterruptsRun {
         List<Lockstep.Transition<InterruptsState, InterruptsAction>> ta = a.recent();
         List<Lockstep.Transition<InterruptsState, InterruptsAction>> tb = b.recent();
         for (int i = 0; i < ta.size(); i++) {
-            InterruptsInvariants.int1Noninterference(MachineRun.asStep(ta.get(i)), MachineRun.asStep(tb.get(i)))
-                    .orThrow();
+            InterruptsInvariants.NONINTERFERENCE.assertHolds(
+                    new TransitionPair<>(MachineRun.asTransition(ta.get(i)), MachineRun.asTransition(tb.get(i))));
         }
     }
 
     /** INT-1 sanity on the machines: the low-equivalence relation is reflexive on each run's state. */
     public void checkReflexive() {
         if (booted()) {
-            InterruptsInvariants.int1LowEquivalenceReflexive(a.machineState()).orThrow();
-            InterruptsInvariants.int1LowEquivalenceReflexive(b.machineState()).orThrow();
+            InterruptsInvariants.LOW_EQUIVALENCE_REFLEXIVE.assertHolds(a.machineState());
+            InterruptsInvariants.LOW_EQUIVALENCE_REFLEXIVE.assertHolds(b.machineState());
         }
     }
 

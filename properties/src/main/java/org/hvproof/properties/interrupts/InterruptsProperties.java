@@ -1,15 +1,24 @@
 package org.hvproof.properties.interrupts;
 
+import static org.hvproof.model.interrupts.InterruptsInvariants.EXECUTE_ONLY_PAGE_FAULTS;
+import static org.hvproof.model.interrupts.InterruptsInvariants.LOW_EQUIVALENCE_REFLEXIVE;
+import static org.hvproof.model.interrupts.InterruptsInvariants.NEVER_RESTORES_SECRET;
+import static org.hvproof.model.interrupts.InterruptsInvariants.NONINTERFERENCE;
+import static org.hvproof.model.interrupts.InterruptsInvariants.NO_SECRET_AT_HANDLER_ENTRY;
+import static org.hvproof.model.interrupts.InterruptsInvariants.ONE_VIRTUAL_INTERRUPT_PER_ARRIVAL;
+import static org.hvproof.model.interrupts.InterruptsInvariants.SECRET_CONFINED_TO_SEQUENCE;
+import static org.hvproof.model.interrupts.InterruptsInvariants.SECRET_NOT_READABLE;
+
 import java.util.function.Consumer;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.impl.interrupts.InterruptsSystem;
-import org.hvproof.model.common.ClaimCheck;
+import org.hvproof.model.common.Invariant;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsInvariants;
 import org.hvproof.model.interrupts.InterruptsLowEquivalence;
 import org.hvproof.model.interrupts.InterruptsObservation;
 import org.hvproof.model.interrupts.InterruptsState;
-import org.hvproof.model.interrupts.InterruptsStep;
 import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.StatefulProperty;
 import org.hvproof.properties.Claim;
@@ -41,9 +50,9 @@ public final class InterruptsProperties {
                 .verify(boot -> {
                     InterruptsTraceStep.Boot b = (InterruptsTraceStep.Boot) boot;
                     InterruptsState a = new InterruptsSystem(b.secretA()).abstractState();
-                    InterruptsInvariants.int1LowEquivalenceReflexive(a).orThrow();
+                    LOW_EQUIVALENCE_REFLEXIVE.assertHolds(a);
                     if (!InterruptsLowEquivalence.relatesDifferentSecrets(b.secretA(), b.secretB())) {
-                        throw new AssertionError("INT-1 low-equivalence relates nothing: secrets 0x"
+                        throw new AssertionError("INT-1 lowEquivalenceRelatesDifferentSecrets violated: secrets 0x"
                                 + Long.toHexString(b.secretA()) + " and 0x" + Long.toHexString(b.secretB())
                                 + " are told apart before anything leaks, so noninterference would hold vacuously");
                     }
@@ -65,8 +74,8 @@ public final class InterruptsProperties {
                 .steps(STEPS)
                 .tries(TRIES)
                 .describeState(InterruptsPairTrace::describe)
-                .assertion("INT-1 low-equivalence reflexive", InterruptsPairTrace::checkReflexive)
-                .assertion("INT-1 noninterference", InterruptsPairTrace::checkNoninterference)
+                .assertion(LOW_EQUIVALENCE_REFLEXIVE.label(), InterruptsPairTrace::checkReflexive)
+                .assertion(NONINTERFERENCE.label(), InterruptsPairTrace::checkNoninterference)
                 .assertion("refinement: machine A and model agree", InterruptsPairTrace::checkRefinementA)
                 .assertion("refinement: machine B and model agree", InterruptsPairTrace::checkRefinementB)
                 .cover(28, InterruptsLabels.ARRIVAL_WITH_SECRET_IN_REGISTER)
@@ -84,15 +93,8 @@ public final class InterruptsProperties {
     /** INT-2 against a given mechanism. */
     public static StatefulProperty<InterruptsTrace> noSecretWhenAHandlerRuns(InterruptsImplFlaw flaw) {
         return base("INT-2 no register holds the secret when a handler runs", flaw)
-                .assertion(
-                        "INT-2 no secret at handler entry",
-                        steps((before, a, step) -> InterruptsInvariants.int2NoSecretAtHandlerEntry(before, step)
-                                .orThrow()))
-                .assertion(
-                        "INT-2 secret confined to the sequence",
-                        t -> InterruptsInvariants.int2SecretConfinedToSequence(
-                                        t.run().machineState())
-                                .orThrow())
+                .assertion(NO_SECRET_AT_HANDLER_ENTRY.label(), onSteps(NO_SECRET_AT_HANDLER_ENTRY))
+                .assertion(SECRET_CONFINED_TO_SEQUENCE.label(), onState(SECRET_CONFINED_TO_SEQUENCE))
                 .assertion(REFINEMENT, InterruptsTrace::checkRefinement)
                 .cover(30, InterruptsLabels.INTERRUPT_IN_SEQUENCE)
                 .cover(22, InterruptsLabels.EXCEPTION_IN_SEQUENCE)
@@ -110,19 +112,19 @@ public final class InterruptsProperties {
      */
     public static StatefulProperty<InterruptsTrace> noRegisterEqualsTheSecret(InterruptsImplFlaw flaw) {
         return base("INT-2 (weak reading) no register equals the secret when a handler runs", flaw)
-                .assertion("INT-2 no register equals the secret", steps((before, a, step) -> {
-                    for (InterruptsObservation o : step.observations()) {
-                        if (o instanceof InterruptsObservation.VirtualInterrupt vi
-                                && vi.registers().containsValue(before.secret())) {
-                            throw new AssertionError("INT-2 the handler sees the secret in " + vi.registers());
+                .assertion("INT-2 noRegisterEqualsTheSecret", t -> {
+                    for (Lockstep.Transition<InterruptsState, InterruptsAction> tr :
+                            t.run().recent()) {
+                        for (Object o : tr.observations()) {
+                            if (o instanceof InterruptsObservation.VirtualInterrupt vi
+                                    && vi.registers().containsValue(tr.before().secret())) {
+                                throw new AssertionError("INT-2 noRegisterEqualsTheSecret violated: the handler sees"
+                                        + " the secret in " + vi.registers());
+                            }
                         }
                     }
-                }))
-                .assertion(
-                        "INT-2 secret confined to the sequence",
-                        t -> InterruptsInvariants.int2SecretConfinedToSequence(
-                                        t.run().machineState())
-                                .orThrow())
+                })
+                .assertion(SECRET_CONFINED_TO_SEQUENCE.label(), onState(SECRET_CONFINED_TO_SEQUENCE))
                 .cover(30, InterruptsLabels.ARRIVAL_WITH_SECRET_IN_REGISTER);
     }
 
@@ -135,10 +137,7 @@ public final class InterruptsProperties {
     /** INT-3 against a given mechanism. */
     public static StatefulProperty<InterruptsTrace> oneVirtualInterruptPerArrival(InterruptsImplFlaw flaw) {
         return base("INT-3 one virtual interrupt per arrival, same vector, in order", flaw)
-                .assertion(
-                        "INT-3 one virtual interrupt per arrival",
-                        steps((before, a, step) -> InterruptsInvariants.int3OneVirtualInterruptPerArrival(a, step)
-                                .orThrow()))
+                .assertion(ONE_VIRTUAL_INTERRUPT_PER_ARRIVAL.label(), onSteps(ONE_VIRTUAL_INTERRUPT_PER_ARRIVAL))
                 .assertion(REFINEMENT, InterruptsTrace::checkRefinement)
                 .cover(30, InterruptsLabels.INTERRUPT_IN_SEQUENCE)
                 .cover(22, InterruptsLabels.EXCEPTION_IN_SEQUENCE)
@@ -155,8 +154,10 @@ public final class InterruptsProperties {
     /** INT-4 against a given mechanism. */
     public static StatefulProperty<InterruptsTrace> transparentAndNeverRestoresTheSecret(InterruptsImplFlaw flaw) {
         return base("INT-4 interrupts are transparent and the secret is never written back", flaw)
-                .assertion("INT-4 never restores the secret", invariant(InterruptsInvariants::int4NeverRestoresSecret))
-                .assertion("INT-4 transparency", t -> t.run().transparency().check())
+                .assertion(NEVER_RESTORES_SECRET.label(), onSteps(NEVER_RESTORES_SECRET))
+                .assertion(
+                        "INT-4 " + InterruptsInvariants.TRANSPARENCY,
+                        t -> t.run().transparency().check())
                 .assertion(REFINEMENT, InterruptsTrace::checkRefinement)
                 .cover(25, InterruptsLabels.RE_EXECUTION)
                 .cover(20, InterruptsLabels.ACCEPTED_AFTER_SCRUB)
@@ -172,11 +173,8 @@ public final class InterruptsProperties {
     /** INT-5 against a given mechanism. */
     public static StatefulProperty<InterruptsTrace> secretNeverReadable(InterruptsImplFlaw flaw) {
         return base("INT-5 the secret is never in guest-readable memory", flaw)
-                .assertion("INT-5 execute-only page faults", invariant(InterruptsInvariants::int5ExecuteOnlyPageFaults))
-                .assertion(
-                        "INT-5 secret not readable",
-                        t -> InterruptsInvariants.int5SecretNotReadable(t.run().machineState())
-                                .orThrow())
+                .assertion(EXECUTE_ONLY_PAGE_FAULTS.label(), onSteps(EXECUTE_ONLY_PAGE_FAULTS))
+                .assertion(SECRET_NOT_READABLE.label(), onState(SECRET_NOT_READABLE))
                 .assertion(REFINEMENT, InterruptsTrace::checkRefinement)
                 .cover(30, InterruptsLabels.READ_FAULT)
                 .cover(20, InterruptsLabels.WRITE_FAULT)
@@ -196,30 +194,15 @@ public final class InterruptsProperties {
                 .describeState(InterruptsTrace::describe);
     }
 
-    /** A check of one machine transition: the abstract state before, the action, the step. */
-    @FunctionalInterface
-    private interface StepCheck {
-        void check(InterruptsState before, InterruptsAction action, InterruptsStep step);
+    /** Judges every machine transition of the last generated step with {@code invariant}. */
+    private static Consumer<InterruptsTrace> onSteps(
+            Invariant<Transition<InterruptsState, InterruptsAction, InterruptsObservation>> invariant) {
+        return t -> t.run().recent().forEach(tr -> invariant.assertHolds(MachineRun.asTransition(tr)));
     }
 
-    @FunctionalInterface
-    private interface StepInvariant {
-        ClaimCheck check(InterruptsState before, InterruptsAction action, InterruptsStep step);
-    }
-
-    private static Consumer<InterruptsTrace> invariant(StepInvariant invariant) {
-        return steps((StepCheck)
-                (before, a, step) -> invariant.check(before, a, step).orThrow());
-    }
-
-    /** Runs {@code check} on every machine transition of the last generated step. */
-    private static Consumer<InterruptsTrace> steps(StepCheck check) {
-        return t -> {
-            for (Lockstep.Transition<InterruptsState, InterruptsAction> tr :
-                    t.run().recent()) {
-                check.check(tr.before(), tr.action(), MachineRun.asStep(tr));
-            }
-        };
+    /** Judges the machine's abstract state after the last generated step with {@code invariant}. */
+    private static Consumer<InterruptsTrace> onState(Invariant<InterruptsState> invariant) {
+        return t -> invariant.assertHolds(t.run().machineState());
     }
 
     private static String suffix(InterruptsImplFlaw flaw) {

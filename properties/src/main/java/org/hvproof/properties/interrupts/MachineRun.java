@@ -5,6 +5,7 @@ import java.util.List;
 import org.hvproof.impl.interrupts.InterruptsAbstraction;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.impl.interrupts.InterruptsSystem;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsModel;
 import org.hvproof.model.interrupts.InterruptsObservation;
@@ -76,9 +77,10 @@ final class MachineRun {
         lockstep.checkRefinement();
     }
 
-    /** A machine transition as the model's {@link InterruptsStep}, for the model's invariants. */
+    /** A machine transition read through the abstraction function, as the model's step invariants judge it. */
     @SuppressWarnings("unchecked")
-    static InterruptsStep asStep(Lockstep.Transition<InterruptsState, InterruptsAction> t) {
-        return new InterruptsStep(t.after(), (List<InterruptsObservation>) t.observations());
+    static Transition<InterruptsState, InterruptsAction, InterruptsObservation> asTransition(
+            Lockstep.Transition<InterruptsState, InterruptsAction> t) {
+        return new Transition<>(t.before(), t.action(), t.after(), (List<InterruptsObservation>) t.observations());
     }
 }

@@ -2,7 +2,7 @@ package org.hvproof.properties.interrupts;
 
 import org.hvproof.model.interrupts.CodeLayout;
 import org.hvproof.model.interrupts.InterruptsAction;
-import org.hvproof.model.interrupts.InterruptsModel;
+import org.hvproof.model.interrupts.InterruptsInvariants;
 import org.hvproof.model.interrupts.InterruptsState;
 
 /**
@@ -10,7 +10,7 @@ import org.hvproof.model.interrupts.InterruptsState;
  * its start, the result an interrupt-free run from that state gives is computed (by the model);
  * when the machine's sequence next answers a hypercall, its result must be that one. Once
  * interrupts stop (every handler returns), the sequence must complete. As in the model's
- * {@code InterruptsInvariants.int4Transparency}, nothing is promised from the moment a handler rewrites the
+ * {@link InterruptsInvariants#transparency}, nothing is promised from the moment a handler rewrites the
  * interrupted context or low code jumps into the middle of the sequence.
  */
 final class Transparency {
@@ -20,11 +20,11 @@ final class Transparency {
 
     /** Called before {@code action} runs on a machine whose abstract state is {@code s}. */
     void before(InterruptsState s, InterruptsAction action) {
-        if (rewritesContext(s, action)) {
+        if (InterruptsInvariants.rewritesContext(s, action)) {
             notApplicable = true;
         }
         if (!notApplicable && expected == null && !s.inHandler() && s.pc() == CodeLayout.SEQUENCE_START) {
-            expected = completeWithoutInterrupts(s);
+            expected = InterruptsInvariants.completeWithoutInterrupts(s).orElse(null);
         }
     }
 
@@ -56,29 +56,7 @@ final class Transparency {
     /** Throws the first violation, naming INT-4. */
     void check() {
         if (violation != null) {
-            throw new AssertionError("INT-4 transparency violated: " + violation);
+            throw new AssertionError("INT-4 " + InterruptsInvariants.TRANSPARENCY + " violated: " + violation);
         }
-    }
-
-    private static boolean rewritesContext(InterruptsState s, InterruptsAction a) {
-        boolean handlerWrites =
-                s.inHandler() && (a instanceof InterruptsAction.SetRegister || a instanceof InterruptsAction.JumpTo);
-        boolean jumpsIntoMiddle = !s.inHandler()
-                && a instanceof InterruptsAction.JumpTo j
-                && CodeLayout.onExecuteOnlyPage(j.target())
-                && j.target() != CodeLayout.SEQUENCE_START;
-        return handlerWrites || jumpsIntoMiddle;
-    }
-
-    /** The model run from the sequence's entry with no interrupts: the hypercall's result, or null. */
-    static InterruptsState.HypercallResult completeWithoutInterrupts(InterruptsState entry) {
-        InterruptsState s = entry;
-        int answered = s.hypercalls().size();
-        for (int i = 0; i < 16 && s.inSequence(); i++) {
-            s = InterruptsModel.step(s, new InterruptsAction.Execute()).next();
-        }
-        return s.hypercalls().size() > answered
-                ? s.hypercalls().get(s.hypercalls().size() - 1)
-                : null;
     }
 }
