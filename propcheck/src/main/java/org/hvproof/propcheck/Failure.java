@@ -9,4 +9,10 @@ package org.hvproof.propcheck;
  * @param step    the 1-based step after which the failure was seen (0: initial state; value properties: 1)
  * @param state   the described state at the failure (stateful), or null
  */
-record Failure(String check, String message, Throwable cause, int step, String state) {}
+record Failure(String check, String message, Throwable cause, int step, String state) {
+
+    /** Which check failed and with which exception class: what "fails the same way" compares. */
+    FailureOrigin origin() {
+        return FailureOrigin.of(this);
+    }
+}

@@ -196,41 +196,11 @@ public final class StatefulProperty<S> implements Property {
                     return failed(src, ctx, trace, f);
                 }
             }
-            return new Execution(
-                    Execution.Status.PASSED,
-                    src.choices(),
-                    src.maxes(),
-                    src.spans(),
-                    null,
-                    List.of(),
-                    trace.size(),
-                    ctx.labels(),
-                    ctx.notes(),
-                    null);
+            return Execution.of(src, ctx, trace.size()).passed();
         } catch (Invalid e) {
-            return new Execution(
-                    Execution.Status.INVALID,
-                    src.choices(),
-                    src.maxes(),
-                    src.spans(),
-                    null,
-                    List.of(),
-                    trace.size(),
-                    ctx.labels(),
-                    ctx.notes(),
-                    null);
+            return Execution.of(src, ctx, trace.size()).invalid();
         } catch (FilterExhaustedException e) {
-            return new Execution(
-                    Execution.Status.INVALID,
-                    src.choices(),
-                    src.maxes(),
-                    src.spans(),
-                    null,
-                    List.of(),
-                    trace.size(),
-                    ctx.labels(),
-                    ctx.notes(),
-                    src.isReplaying() ? null : e);
+            return Execution.of(src, ctx, trace.size()).invalid(src.isReplaying() ? null : e);
         } catch (Throwable t) {
             // an action generator threw: report it as a failure of the step being drawn
             Throwable c = Engine.catchable(t);
@@ -273,17 +243,7 @@ public final class StatefulProperty<S> implements Property {
     }
 
     private static Execution failed(DataSource src, Context ctx, List<Object> trace, Failure f) {
-        return new Execution(
-                Execution.Status.FAILED,
-                src.choices(),
-                src.maxes(),
-                src.spans(),
-                f,
-                List.copyOf(trace),
-                trace.size(),
-                ctx.labels(),
-                ctx.notes(),
-                null);
+        return Execution.of(src, ctx, trace.size()).failed(f, trace);
     }
 
     private static final class InvariantFalse extends RuntimeException {

@@ -52,69 +52,48 @@ public final class ValueProperty<T> implements Property {
     @Override
     public PropertyResult run(Settings overrides) {
         Settings s = Engine.effective(b.settings, overrides);
-        return Engine.run(b.name, false, s, this::execute, b.coverage);
+        return Engine.run(b.name, false, s, body(), b.coverage);
     }
 
     private Execution execute(DataSource src) {
         Context ctx = new Context(src);
+        Execution.Builder ending = Execution.of(src, ctx, 1);
         T value;
         try {
             value = src.draw(b.gen);
         } catch (Invalid e) {
-            return done(src, Execution.Status.INVALID, null, null, ctx, null);
+            return ending.invalid();
         } catch (FilterExhaustedException e) {
-            return done(src, Execution.Status.INVALID, null, null, ctx, src.isReplaying() ? null : e);
+            return ending.invalid(src.isReplaying() ? null : e);
         } catch (Throwable t) {
             Throwable c = Engine.catchable(t);
-            return new Execution(
-                    Execution.Status.FAILED,
-                    src.choices(),
-                    src.maxes(),
-                    src.spans(),
+            return ending.failed(
                     new Failure("generator", "generator " + b.gen.describe() + " threw " + c, c, 1, null),
-                    List.of("(generator threw)"),
-                    1,
-                    ctx.labels(),
-                    ctx.notes(),
-                    null);
+                    List.of("(generator threw)"));
         }
         try {
             check.verify(value, ctx);
-            return done(src, Execution.Status.PASSED, null, value, ctx, null);
+            return ending.passed();
         } catch (Invalid e) {
-            return done(src, Execution.Status.INVALID, null, value, ctx, null);
+            return ending.invalid();
         } catch (FilterExhaustedException e) {
-            return done(src, Execution.Status.INVALID, null, value, ctx, src.isReplaying() ? null : e);
+            return ending.invalid(src.isReplaying() ? null : e);
         } catch (PredicateFalse e) {
-            return done(
-                    src,
-                    Execution.Status.FAILED,
-                    new Failure("check", "check returned false", null, 1, null),
-                    value,
-                    ctx,
-                    null);
+            return ending.failed(new Failure("check", "check returned false", null, 1, null), shown(value));
         } catch (Throwable t) {
             Throwable c = Engine.catchable(t);
-            return done(
-                    src,
-                    Execution.Status.FAILED,
-                    new Failure("check", String.valueOf(c.getMessage()), c, 1, null),
-                    value,
-                    ctx,
-                    null);
+            return ending.failed(new Failure("check", String.valueOf(c.getMessage()), c, 1, null), shown(value));
         }
     }
 
-    private Execution done(
-            DataSource src, Execution.Status status, Failure f, T value, Context ctx, RuntimeException error) {
-        List<Object> shown = List.of();
-        if (status == Execution.Status.FAILED && value != null) {
-            shown = List.of(describeValue(value));
-        } else if (status == Execution.Status.FAILED) {
-            shown = List.of("null");
-        }
-        return new Execution(
-                status, src.choices(), src.maxes(), src.spans(), f, shown, 1, ctx.labels(), ctx.notes(), error);
+    /** The run of this property's body on one data source, for the engine and for shrinker tests. */
+    Engine.Body body() {
+        return this::execute;
+    }
+
+    /** What a failure report shows of a counterexample: the value on one line. */
+    private List<Object> shown(T value) {
+        return List.of(value == null ? "null" : describeValue(value));
     }
 
     private String describeValue(T value) {

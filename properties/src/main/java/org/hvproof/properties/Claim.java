@@ -8,10 +8,11 @@ import java.lang.annotation.Target;
 
 /**
  * Names the security claim(s) a property checks, by the id used in CLAIMS.md and in the
- * Alloy assert's comment, so the claims report can join the three descriptions of a claim.
+ * Alloy command's name, so the claims report can join the three descriptions of a claim.
  *
- * <p>Put it on a public static, parameterless method of a class listed in
- * {@link org.hvproof.properties.report.PropertySuites}; the method returns the property.
+ * <p>Put it on a public static method of a class listed in {@link Mechanisms}; the method takes
+ * the mechanism's flaw enum ({@code <M>ImplFlaw}; the report passes {@code NONE}) or nothing,
+ * and returns the property.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -85,6 +85,21 @@ public final class Lockstep<S, A> {
     }
 
     /**
+     * The implementation's last step as the model's invariants judge it, its observations checked
+     * to be of {@code observationType}; null before the first step.
+     */
+    public <O> org.hvproof.model.common.Transition<S, A, O> lastAs(Class<O> observationType) {
+        if (last == null) {
+            return null;
+        }
+        List<O> observations = new ArrayList<>(last.observations().size());
+        for (Object o : last.observations()) {
+            observations.add(observationType.cast(o));
+        }
+        return new org.hvproof.model.common.Transition<>(last.before(), last.action(), last.after(), observations);
+    }
+
+    /**
      * The state the property's state invariants judge: the implementation's, read through the
      * abstraction function, after the last step; before the first step, the model's initial state
      * (a boot-time difference is reported by {@link #checkRefinement()}).

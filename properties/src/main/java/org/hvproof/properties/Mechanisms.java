@@ -6,10 +6,11 @@ import java.util.Optional;
 import org.hvproof.impl.domains.DomainImplFlaw;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
-import org.hvproof.impl.tracing.TracingFlaw;
+import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.InvariantSet;
 import org.hvproof.model.interrupts.InterruptsInvariants;
+import org.hvproof.model.tracing.TracingInvariants;
 import org.hvproof.properties.domains.DomainsProperties;
 import org.hvproof.properties.integrity.IntegrityProperties;
 import org.hvproof.properties.interrupts.InterruptsProperties;
@@ -51,8 +52,8 @@ public final class Mechanisms {
             new Mechanism(
                     "tracing",
                     List.of(TracingProperties.class, TracingSpecConformance.class),
-                    TracingFlaw.class,
-                    InvariantSet.empty("tracing")),
+                    TracingImplFlaw.class,
+                    TracingInvariants.ALL),
             new Mechanism("tree", List.of(TreeProperties.class), TreeImplFlaw.class, InvariantSet.empty("tree")),
             new Mechanism(
                     "integrity",

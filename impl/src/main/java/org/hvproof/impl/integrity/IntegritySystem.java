@@ -11,7 +11,7 @@ import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
-import org.hvproof.impl.tracing.TracingFlaw;
+import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tracing.TracingService;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.ErrorCode;
@@ -71,7 +71,7 @@ public final class IntegritySystem {
         this.machine = new Machine(shape);
         this.hypervisor = new Hypervisor(machine);
         this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, shape.pageTablePoolFirst(), shape.pageTablePoolPages());
-        this.tracing = new TracingService(hypervisor, TracingFlaw.NONE);
+        this.tracing = new TracingService(hypervisor, TracingImplFlaw.NONE);
         this.integrity = new IntegrityService(hypervisor, tracing, config, flaw);
         for (VirtualCpu cpu : machine.vcpus()) {
             OptionalLong root = guestOs.newAddressSpace();

@@ -40,7 +40,7 @@ import org.hvproof.model.common.Refused;
  */
 public final class TracingService implements NestedExitHandler {
     private final Hypervisor hypervisor;
-    private final TracingFlaw flaw;
+    private final TracingImplFlaw flaw;
     private final Map<ViewId, Map<GuestPhysicalPage, Set<Owner>>> owners = new HashMap<>();
     private final List<CompletionListener> listeners = new ArrayList<>();
     private final Map<Owner, TraceListener> traceListeners = new TreeMap<>();
@@ -60,15 +60,15 @@ public final class TracingService implements NestedExitHandler {
         Completion decide(VirtualCpu cpu, Notification note);
     }
 
-    /** A service on {@code hypervisor} with {@code flaw} (use {@link TracingFlaw#NONE}); registers its exit handler. */
-    public TracingService(Hypervisor hypervisor, TracingFlaw flaw) {
+    /** A service on {@code hypervisor} with {@code flaw} (use {@link TracingImplFlaw#NONE}); registers its exit handler. */
+    public TracingService(Hypervisor hypervisor, TracingImplFlaw flaw) {
         this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
         this.flaw = Objects.requireNonNull(flaw, "flaw");
         hypervisor.addExitHandler(this);
     }
 
     /** The flaw this service was built with. */
-    public TracingFlaw flaw() {
+    public TracingImplFlaw flaw() {
         return flaw;
     }
 
@@ -97,7 +97,7 @@ public final class TracingService implements NestedExitHandler {
             return List.of(new Refused(ErrorCode.OUT_OF_MEMORY));
         }
         Set<Owner> current = ownersIn(view).computeIfAbsent(page, p -> new LinkedHashSet<>());
-        boolean forget = flaw == TracingFlaw.FORGET_SECOND_OWNER && !current.isEmpty();
+        boolean forget = flaw == TracingImplFlaw.FORGET_SECOND_OWNER && !current.isEmpty();
         if (!forget) {
             current.add(owner);
         }
@@ -189,16 +189,16 @@ public final class TracingService implements NestedExitHandler {
                 .isEmpty()) {
             return new ExitDecision.Decline();
         }
-        int offset = flaw == TracingFlaw.OFFSET_FROM_PAGE_START ? 0 : (int) (exit.guestPhysicalAddress() & 0xfff);
+        int offset = flaw == TracingImplFlaw.OFFSET_FROM_PAGE_START ? 0 : (int) (exit.guestPhysicalAddress() & 0xfff);
         GuestPhysicalPage named =
-                flaw == TracingFlaw.NOTIFY_NEXT_PAGE ? new GuestPhysicalPage(page.number() + 1) : page;
+                flaw == TracingImplFlaw.NOTIFY_NEXT_PAGE ? new GuestPhysicalPage(page.number() + 1) : page;
         Notification note = new Notification(cpu.id(), named, offset, piece.length());
         List<Observation> notes = switch (flaw) {
             case NOTIFY_TWICE -> List.of(note, note);
             case NO_NOTIFY_ON_CROSSING -> piece.crossing() ? List.of() : List.of(note);
             default -> List.of(note);
         };
-        boolean complete = flaw != TracingFlaw.NOTIFY_WITHOUT_COMPLETING
+        boolean complete = flaw != TracingImplFlaw.NOTIFY_WITHOUT_COMPLETING
                 && listeners.stream().allMatch(l -> l.decide(cpu, note) == Completion.ALLOW);
         if (traceListeners.isEmpty()) {
             return new ExitDecision.Emulate(notes, complete);

@@ -38,7 +38,7 @@ public final class TracingSystem {
     private final TracingService tracing;
 
     /** Boots a guest of {@code shape} under a tracing service with {@code flaw}. */
-    public TracingSystem(MachineShape shape, TracingFlaw flaw) {
+    public TracingSystem(MachineShape shape, TracingImplFlaw flaw) {
         this.machine = new Machine(shape);
         this.hypervisor = new Hypervisor(machine);
         this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, shape.pageTablePoolFirst(), shape.pageTablePoolPages());
@@ -54,7 +54,7 @@ public final class TracingSystem {
 
     /** Boots a guest of {@code shape} under the correct tracing service. */
     public TracingSystem(MachineShape shape) {
-        this(shape, TracingFlaw.NONE);
+        this(shape, TracingImplFlaw.NONE);
     }
 
     /** The simulated hardware. */

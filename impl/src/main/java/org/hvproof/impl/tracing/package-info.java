@@ -7,7 +7,7 @@
  *
  * <p>{@link org.hvproof.impl.tracing.TracingSystem} assembles machine, hypervisor, guest OS and
  * service, runs the model's actions, and computes the abstraction function to the model's
- * {@code TracingState} from the real structures. {@link org.hvproof.impl.tracing.TracingFlaw}
+ * {@code TracingState} from the real structures. {@link org.hvproof.impl.tracing.TracingImplFlaw}
  * selects deliberately broken variants so the property suite can show it catches each one.
  *
  * <p>Traces are kept per view: a mechanism that adds a view (integrity mode's second nested page

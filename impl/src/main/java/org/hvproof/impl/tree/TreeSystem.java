@@ -18,7 +18,7 @@ import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
-import org.hvproof.impl.tracing.TracingFlaw;
+import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tracing.TracingService;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.ErrorCode;
@@ -70,7 +70,7 @@ public final class TreeSystem {
         this.machine = new Machine(shape);
         this.hypervisor = new Hypervisor(machine);
         this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, shape.pageTablePoolFirst(), shape.pageTablePoolPages());
-        this.tracing = new TracingService(hypervisor, TracingFlaw.NONE);
+        this.tracing = new TracingService(hypervisor, TracingImplFlaw.NONE);
         this.tree = new ProtectedPageTree(hypervisor, tracing, config, flaw);
         OptionalLong root = guestOs.newAddressSpace();
         this.cr3 = root.orElseThrow();

@@ -39,7 +39,7 @@ class PerViewTracingTest {
         long root = os.newAddressSpace().orElseThrow();
         machine.vcpus().get(0).setCr3(root);
         os.map(root, VA, PAGE, PagePermissions.USER_DATA);
-        tracing = new TracingService(hypervisor, TracingFlaw.NONE);
+        tracing = new TracingService(hypervisor, TracingImplFlaw.NONE);
     }
 
     @Test

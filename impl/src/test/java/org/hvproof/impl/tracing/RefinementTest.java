@@ -11,6 +11,7 @@ import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Owner;
 import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.Privilege;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.common.VCpu;
 import org.hvproof.model.tracing.AddTrace;
 import org.hvproof.model.tracing.GuestExecute;
@@ -19,13 +20,12 @@ import org.hvproof.model.tracing.GuestWrite;
 import org.hvproof.model.tracing.MapPage;
 import org.hvproof.model.tracing.RemoveTrace;
 import org.hvproof.model.tracing.SetPrivilege;
-import org.hvproof.model.tracing.Step;
 import org.hvproof.model.tracing.Stutter;
 import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingInvariants;
 import org.hvproof.model.tracing.TracingModel;
 import org.hvproof.model.tracing.TracingState;
-import org.hvproof.model.tracing.TracingTransition;
+import org.hvproof.model.tracing.TracingStep;
 import org.hvproof.model.tracing.UnmapPage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,14 +95,14 @@ class RefinementTest {
         assertThat(machine.abstractState()).isEqualTo(model);
         int step = 0;
         for (TracingAction action : scenario()) {
-            Step expected = TracingModel.step(model, action);
+            TracingStep expected = TracingModel.step(model, action);
             TracingState before = machine.abstractState();
             List<Observation> seen = machine.apply(action);
             assertThat(seen).as("observations of step %d: %s", step, action).isEqualTo(expected.observations());
             assertThat(machine.abstractState())
                     .as("state after step %d: %s", step, action)
                     .isEqualTo(expected.next());
-            TracingInvariants.check(new TracingTransition(before, action, machine.abstractState(), seen));
+            TracingInvariants.check(new Transition<>(before, action, machine.abstractState(), seen));
             model = expected.next();
             step++;
         }
@@ -110,23 +110,23 @@ class RefinementTest {
 
     @Test
     void sameActionsGiveSameObservations() {
-        assertThat(run(TracingFlaw.NONE)).isEqualTo(run(TracingFlaw.NONE));
+        assertThat(run(TracingImplFlaw.NONE)).isEqualTo(run(TracingImplFlaw.NONE));
     }
 
     @ParameterizedTest
-    @EnumSource(value = TracingFlaw.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
-    void everyFlawIsCaughtByRefinementAndByAnInvariant(TracingFlaw flaw) {
+    @EnumSource(value = TracingImplFlaw.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
+    void everyFlawIsCaughtByRefinementAndByAnInvariant(TracingImplFlaw flaw) {
         TracingSystem machine = new TracingSystem(SHAPE, flaw);
         TracingState model = TracingState.initial(SHAPE);
         boolean refinementBroke = false;
         boolean invariantBroke = false;
         for (TracingAction action : scenario()) {
-            Step expected = TracingModel.step(model, action);
+            TracingStep expected = TracingModel.step(model, action);
             TracingState before = machine.abstractState();
             List<Observation> seen = machine.apply(action);
             TracingState after = machine.abstractState();
             refinementBroke |= !seen.equals(expected.observations()) || !after.equals(expected.next());
-            invariantBroke |= TracingInvariants.checkAll(new TracingTransition(before, action, after, seen)).stream()
+            invariantBroke |= TracingInvariants.checkAll(new Transition<>(before, action, after, seen)).stream()
                     .anyMatch(r -> !r.holds());
             model = expected.next();
         }
@@ -134,7 +134,7 @@ class RefinementTest {
         assertThat(invariantBroke).as("an invariant catches " + flaw).isTrue();
     }
 
-    private static List<List<Observation>> run(TracingFlaw flaw) {
+    private static List<List<Observation>> run(TracingImplFlaw flaw) {
         TracingSystem machine = new TracingSystem(SHAPE, flaw);
         List<List<Observation>> all = new ArrayList<>();
         scenario().forEach(a -> all.add(machine.apply(a)));

@@ -13,10 +13,12 @@ import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.common.Completed;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.Invariant;
+import org.hvproof.model.common.InvariantSet;
 import org.hvproof.model.common.Notification;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Owner;
 import org.hvproof.model.common.Refused;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.common.ValueRead;
 
 /**
@@ -39,35 +41,40 @@ public final class TracingInvariants {
             Invariant.of(Invariant.MODEL, "memoryCanonical", TracingInvariants::memoryCanonical);
 
     /** TRACE-1: a completed write produces exactly one notification per traced page part it touches. */
-    public static final Invariant<TracingTransition> ONE_NOTIFICATION_PER_TRACED_PAGE =
-            Invariant.of("TRACE-1", "oneNotificationPerTracedPage", TracingInvariants::oneNotificationPerTracedPage);
+    public static final Invariant<Transition<TracingState, TracingAction, Observation>>
+            ONE_NOTIFICATION_PER_TRACED_PAGE = Invariant.of(
+                    "TRACE-1", "oneNotificationPerTracedPage", TracingInvariants::oneNotificationPerTracedPage);
 
     /** TRACE-1: notify, then complete: every notification precedes the completion, and the bytes are in memory after. */
-    public static final Invariant<TracingTransition> NOTIFY_THEN_COMPLETE =
+    public static final Invariant<Transition<TracingState, TracingAction, Observation>> NOTIFY_THEN_COMPLETE =
             Invariant.of("TRACE-1", "notifyThenComplete", TracingInvariants::notifyThenComplete);
 
     /** TRACE-2: no notification names a page that was not traced, or comes from anything but a completed write. */
-    public static final Invariant<TracingTransition> NO_NOTIFICATION_WITHOUT_TRACE =
+    public static final Invariant<Transition<TracingState, TracingAction, Observation>> NO_NOTIFICATION_WITHOUT_TRACE =
             Invariant.of("TRACE-2", "noNotificationWithoutTrace", TracingInvariants::noNotificationWithoutTrace);
 
     /** TRACE-3: add/remove change exactly the named owner of the named page; nothing else changes traces. */
-    public static final Invariant<TracingTransition> OWNER_SEMANTICS =
+    public static final Invariant<Transition<TracingState, TracingAction, Observation>> OWNER_SEMANTICS =
             Invariant.of("TRACE-3", "ownersAddAndRemoveOnlyThemselves", TracingInvariants::ownerSemantics);
 
     /** An access that did not complete changes no memory (a crossing write checks both pages first). */
-    public static final Invariant<TracingTransition> FAULTED_ACCESS_CHANGES_NOTHING =
+    public static final Invariant<Transition<TracingState, TracingAction, Observation>> FAULTED_ACCESS_CHANGES_NOTHING =
             Invariant.of("TRACE-1", "faultedAccessChangesNothing", TracingInvariants::faultedAccessChangesNothing);
 
     /** Every state invariant. */
     public static final List<Invariant<TracingState>> STATE = List.of(TRACES_HAVE_OWNERS, MEMORY_CANONICAL);
 
     /** Every step invariant. */
-    public static final List<Invariant<TracingTransition>> STEP = List.of(
+    public static final List<Invariant<Transition<TracingState, TracingAction, Observation>>> STEP = List.of(
             ONE_NOTIFICATION_PER_TRACED_PAGE,
             NOTIFY_THEN_COMPLETE,
             NO_NOTIFICATION_WITHOUT_TRACE,
             OWNER_SEMANTICS,
             FAULTED_ACCESS_CHANGES_NOTHING);
+
+    /** Every TRACE invariant, joined: the mechanism's {@code invs}. */
+    public static final InvariantSet<TracingState, TracingAction, Observation> ALL =
+            new InvariantSet<>("tracing", STATE, STEP, List.of());
 
     private TracingInvariants() {}
 
@@ -77,7 +84,7 @@ public final class TracingInvariants {
     }
 
     /** Evaluates every step invariant on {@code t} and every state invariant on its after-state. */
-    public static List<ClaimCheck> checkAll(TracingTransition t) {
+    public static List<ClaimCheck> checkAll(Transition<TracingState, TracingAction, Observation> t) {
         List<ClaimCheck> results = new ArrayList<>();
         STEP.forEach(i -> results.add(i.check(t)));
         results.addAll(checkAll(t.after()));
@@ -85,7 +92,7 @@ public final class TracingInvariants {
     }
 
     /** Throws an {@link AssertionError} naming the first invariant {@code t} breaks, with the action. */
-    public static void check(TracingTransition t) {
+    public static void check(Transition<TracingState, TracingAction, Observation> t) {
         for (ClaimCheck r : checkAll(t)) {
             if (!r.holds()) {
                 throw new AssertionError(r.claim() + " " + r.check() + " violated by [" + t.action() + "]: "
@@ -117,28 +124,28 @@ public final class TracingInvariants {
     }
 
     /** A part of a completed write and the page it reached, per the before-state's mappings. */
-    private record WrittenPart(GuestPhysicalPage page, AccessPiece piece) {}
+    private record WrittenPart(GuestPhysicalPage page, PagePart piece) {}
 
     /** The parts of {@code t}'s write if it is a write that completed; empty otherwise. */
-    private static List<WrittenPart> completedWrite(TracingTransition t) {
+    private static List<WrittenPart> completedWrite(Transition<TracingState, TracingAction, Observation> t) {
         if (!(t.action() instanceof GuestWrite w) || !completed(t, w)) {
             return List.of();
         }
         List<WrittenPart> parts = new ArrayList<>(2);
-        for (AccessPiece piece : AccessPiece.split(w.va(), w.bytes().length())) {
+        for (PagePart piece : PagePart.split(w.va(), w.bytes().length())) {
             Optional<Mapping> m = t.before().mappingOf(w.vcpu(), piece.va());
             m.ifPresent(mapping -> parts.add(new WrittenPart(mapping.page(), piece)));
         }
         return parts;
     }
 
-    private static boolean completed(TracingTransition t, GuestWrite w) {
+    private static boolean completed(Transition<TracingState, TracingAction, Observation> t, GuestWrite w) {
         return t.observations()
                 .contains(new Completed(
                         w.vcpu(), AccessKind.WRITE, w.va(), w.bytes().length()));
     }
 
-    private static List<Notification> notifications(TracingTransition t) {
+    private static List<Notification> notifications(Transition<TracingState, TracingAction, Observation> t) {
         List<Notification> out = new ArrayList<>();
         for (Observation o : t.observations()) {
             if (o instanceof Notification n) {
@@ -148,7 +155,8 @@ public final class TracingInvariants {
         return out;
     }
 
-    private static Optional<String> oneNotificationPerTracedPage(TracingTransition t) {
+    private static Optional<String> oneNotificationPerTracedPage(
+            Transition<TracingState, TracingAction, Observation> t) {
         List<WrittenPart> parts = completedWrite(t);
         if (parts.isEmpty()) {
             return Optional.empty();
@@ -175,7 +183,7 @@ public final class TracingInvariants {
         return Optional.empty();
     }
 
-    private static Optional<String> notifyThenComplete(TracingTransition t) {
+    private static Optional<String> notifyThenComplete(Transition<TracingState, TracingAction, Observation> t) {
         List<WrittenPart> parts = completedWrite(t);
         if (parts.isEmpty()) {
             return Optional.empty();
@@ -212,7 +220,7 @@ public final class TracingInvariants {
         return Optional.empty();
     }
 
-    private static Optional<String> noNotificationWithoutTrace(TracingTransition t) {
+    private static Optional<String> noNotificationWithoutTrace(Transition<TracingState, TracingAction, Observation> t) {
         List<Notification> notes = notifications(t);
         if (notes.isEmpty()) {
             return Optional.empty();
@@ -237,7 +245,7 @@ public final class TracingInvariants {
         return Optional.empty();
     }
 
-    private static Optional<String> ownerSemantics(TracingTransition t) {
+    private static Optional<String> ownerSemantics(Transition<TracingState, TracingAction, Observation> t) {
         Map<GuestPhysicalPage, Set<Owner>> before = t.before().traces();
         Map<GuestPhysicalPage, Set<Owner>> after = t.after().traces();
         boolean refused = t.observations().stream().anyMatch(o -> o instanceof Refused);
@@ -270,7 +278,8 @@ public final class TracingInvariants {
         return Optional.empty();
     }
 
-    private static Optional<String> faultedAccessChangesNothing(TracingTransition t) {
+    private static Optional<String> faultedAccessChangesNothing(
+            Transition<TracingState, TracingAction, Observation> t) {
         boolean access = t.action() instanceof GuestWrite
                 || t.action() instanceof GuestRead
                 || t.action() instanceof GuestExecute;

@@ -39,7 +39,7 @@ public final class TracingModel {
     private TracingModel() {}
 
     /** The next state and observations after {@code action} in {@code before}. */
-    public static Step step(TracingState before, TracingAction action) {
+    public static TracingStep step(TracingState before, TracingAction action) {
         if (action instanceof MapPage a) {
             return mapPage(before, a);
         } else if (action instanceof UnmapPage a) {
@@ -63,12 +63,12 @@ public final class TracingModel {
     }
 
     /** Nothing changes, nothing is seen. */
-    public static Step stutter(TracingState s) {
-        return new Step(s, List.of());
+    public static TracingStep stutter(TracingState s) {
+        return new TracingStep(s, List.of());
     }
 
     /** Installs a mapping in the vCPU's address space, replacing any earlier one for that page. */
-    public static Step mapPage(TracingState s, MapPage a) {
+    public static TracingStep mapPage(TracingState s, MapPage a) {
         // 1. the vCPU must exist
         if (!s.shape().hasVcpu(a.vcpu())) {
             return refuse(s, ErrorCode.NO_SUCH_VCPU);
@@ -83,11 +83,11 @@ public final class TracingModel {
         }
         Map<GuestVirtualPage, Mapping> space = new HashMap<>(s.mappings().get(a.vcpu()));
         space.put(GuestVirtualPage.containing(a.va()), new Mapping(a.page(), a.permissions()));
-        return new Step(withSpace(s, a.vcpu(), space), List.of());
+        return new TracingStep(withSpace(s, a.vcpu(), space), List.of());
     }
 
     /** Removes the vCPU's mapping of the page holding {@code va}; unmapping nothing is not an error. */
-    public static Step unmapPage(TracingState s, UnmapPage a) {
+    public static TracingStep unmapPage(TracingState s, UnmapPage a) {
         // 1. the vCPU must exist
         if (!s.shape().hasVcpu(a.vcpu())) {
             return refuse(s, ErrorCode.NO_SUCH_VCPU);
@@ -98,11 +98,11 @@ public final class TracingModel {
         }
         Map<GuestVirtualPage, Mapping> space = new HashMap<>(s.mappings().get(a.vcpu()));
         space.remove(GuestVirtualPage.containing(a.va()));
-        return new Step(withSpace(s, a.vcpu(), space), List.of());
+        return new TracingStep(withSpace(s, a.vcpu(), space), List.of());
     }
 
     /** {@code addTrace}: the owner joins the page's owners; adding twice changes nothing. */
-    public static Step addTrace(TracingState s, AddTrace a) {
+    public static TracingStep addTrace(TracingState s, AddTrace a) {
         // 1. only guest RAM can be traced
         if (!s.shape().isRam(a.page())) {
             return refuse(s, ErrorCode.OUT_OF_RANGE);
@@ -111,11 +111,12 @@ public final class TracingModel {
         Set<Owner> owners = new HashSet<>(s.ownersOf(a.page()));
         owners.add(a.owner());
         traces.put(a.page(), owners);
-        return new Step(new TracingState(s.shape(), s.mappings(), traces, s.memory(), s.privileges()), List.of());
+        return new TracingStep(
+                new TracingState(s.shape(), s.mappings(), traces, s.memory(), s.privileges()), List.of());
     }
 
     /** {@code removeTrace}: the owner leaves; the page stays traced while any owner remains. */
-    public static Step removeTrace(TracingState s, RemoveTrace a) {
+    public static TracingStep removeTrace(TracingState s, RemoveTrace a) {
         // 1. only the owner of a trace can remove it
         if (!s.ownersOf(a.page()).contains(a.owner())) {
             return refuse(s, ErrorCode.NOT_OWNER);
@@ -128,7 +129,8 @@ public final class TracingModel {
         } else {
             traces.put(a.page(), owners);
         }
-        return new Step(new TracingState(s.shape(), s.mappings(), traces, s.memory(), s.privileges()), List.of());
+        return new TracingStep(
+                new TracingState(s.shape(), s.mappings(), traces, s.memory(), s.privileges()), List.of());
     }
 
     /**
@@ -136,10 +138,10 @@ public final class TracingModel {
      * only the fault is seen. Otherwise one notification per traced page touched, in address
      * order, then the write completes.
      */
-    public static Step write(TracingState s, GuestWrite a) {
+    public static TracingStep write(TracingState s, GuestWrite a) {
         Translation checked = translate(s, a.vcpu(), a.va(), a.bytes().length(), AccessKind.WRITE);
         if (checked instanceof Denied d) {
-            return new Step(s, List.of(d.fault()));
+            return new TracingStep(s, List.of(d.fault()));
         }
         List<Observation> seen = new ArrayList<>();
         Map<GuestPhysicalPage, Bytes> memory = new HashMap<>(s.memory());
@@ -161,14 +163,14 @@ public final class TracingModel {
             }
         }
         seen.add(new Completed(a.vcpu(), AccessKind.WRITE, a.va(), a.bytes().length()));
-        return new Step(new TracingState(s.shape(), s.mappings(), s.traces(), memory, s.privileges()), seen);
+        return new TracingStep(new TracingState(s.shape(), s.mappings(), s.traces(), memory, s.privileges()), seen);
     }
 
     /** {@code read}: all touched pages are checked first; traces do not affect reads. */
-    public static Step read(TracingState s, GuestRead a) {
+    public static TracingStep read(TracingState s, GuestRead a) {
         Translation checked = translate(s, a.vcpu(), a.va(), a.length(), AccessKind.READ);
         if (checked instanceof Denied d) {
-            return new Step(s, List.of(d.fault()));
+            return new TracingStep(s, List.of(d.fault()));
         }
         byte[] value = new byte[a.length()];
         for (Target t : ((Allowed) checked).targets()) {
@@ -181,31 +183,32 @@ public final class TracingModel {
                     t.piece().accessOffset(),
                     t.piece().length());
         }
-        return new Step(s, List.of(new ValueRead(a.vcpu(), a.va(), Bytes.of(value))));
+        return new TracingStep(s, List.of(new ValueRead(a.vcpu(), a.va(), Bytes.of(value))));
     }
 
     /** An instruction fetch of one byte at {@code va}: only its permission check. */
-    public static Step execute(TracingState s, GuestExecute a) {
+    public static TracingStep execute(TracingState s, GuestExecute a) {
         Translation checked = translate(s, a.vcpu(), a.va(), 1, AccessKind.EXECUTE);
         if (checked instanceof Denied d) {
-            return new Step(s, List.of(d.fault()));
+            return new TracingStep(s, List.of(d.fault()));
         }
-        return new Step(s, List.of(new Completed(a.vcpu(), AccessKind.EXECUTE, a.va(), 1)));
+        return new TracingStep(s, List.of(new Completed(a.vcpu(), AccessKind.EXECUTE, a.va(), 1)));
     }
 
     /** The vCPU's privilege becomes {@code a.privilege()}. */
-    public static Step setPrivilege(TracingState s, SetPrivilege a) {
+    public static TracingStep setPrivilege(TracingState s, SetPrivilege a) {
         // 1. the vCPU must exist
         if (!s.shape().hasVcpu(a.vcpu())) {
             return refuse(s, ErrorCode.NO_SUCH_VCPU);
         }
         Map<VCpu, Privilege> privileges = new HashMap<>(s.privileges());
         privileges.put(a.vcpu(), a.privilege());
-        return new Step(new TracingState(s.shape(), s.mappings(), s.traces(), s.memory(), privileges), List.of());
+        return new TracingStep(
+                new TracingState(s.shape(), s.mappings(), s.traces(), s.memory(), privileges), List.of());
     }
 
     /** A piece of an access and the guest-physical page it reaches. */
-    private record Target(AccessPiece piece, GuestPhysicalPage page) {}
+    private record Target(PagePart piece, GuestPhysicalPage page) {}
 
     /** The outcome of checking an access: refused with one fault, or allowed with its targets. */
     private sealed interface Translation permits Denied, Allowed {}
@@ -233,7 +236,7 @@ public final class TracingModel {
         }
         Privilege privilege = s.privileges().get(vcpu);
         List<Target> targets = new ArrayList<>(2);
-        for (AccessPiece piece : AccessPiece.split(va, length)) {
+        for (PagePart piece : PagePart.split(va, length)) {
             Optional<Mapping> m = s.mappingOf(vcpu, piece.va());
             if (m.isEmpty()) {
                 return new Denied(new PageFault(vcpu, piece.va(), access, PageFaultCause.NOT_PRESENT));
@@ -270,7 +273,7 @@ public final class TracingModel {
         return new TracingState(s.shape(), mappings, s.traces(), s.memory(), s.privileges());
     }
 
-    private static Step refuse(TracingState s, ErrorCode code) {
-        return new Step(s, List.of(new Refused(code)));
+    private static TracingStep refuse(TracingState s, ErrorCode code) {
+        return new TracingStep(s, List.of(new Refused(code)));
     }
 }

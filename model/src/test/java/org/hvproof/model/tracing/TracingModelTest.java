@@ -16,6 +16,7 @@ import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Owner;
 import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.Refused;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.common.VCpu;
 import org.hvproof.model.common.ValueRead;
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,8 @@ class TracingModelTest {
 
     private static TracingState run(TracingState s, TracingAction... actions) {
         for (TracingAction a : actions) {
-            Step step = TracingModel.step(s, a);
-            TracingInvariants.check(new TracingTransition(s, a, step.next(), step.observations()));
+            TracingStep step = TracingModel.step(s, a);
+            TracingInvariants.check(new Transition<>(s, a, step.next(), step.observations()));
             s = step.next();
         }
         return s;
@@ -45,7 +46,7 @@ class TracingModelTest {
     @Test
     void tracedWriteNotifiesThenCompletes() {
         TracingState s = run(mapped(), new AddTrace(ALICE, P));
-        Step step = TracingModel.step(s, new GuestWrite(CPU, VA + 8, Bytes.ofInts(1, 2)));
+        TracingStep step = TracingModel.step(s, new GuestWrite(CPU, VA + 8, Bytes.ofInts(1, 2)));
         assertThat(step.observations())
                 .containsExactly(new Notification(CPU, P, 8, 2), new Completed(CPU, AccessKind.WRITE, VA + 8, 2));
         assertThat(step.next().contentsOf(P).slice(8, 2)).isEqualTo(Bytes.ofInts(1, 2));
@@ -84,14 +85,14 @@ class TracingModelTest {
     void invariantsCatchADuplicatedNotification() {
         TracingState s = run(mapped(), new AddTrace(ALICE, P));
         GuestWrite w = new GuestWrite(CPU, VA, Bytes.ofInts(1));
-        Step step = TracingModel.step(s, w);
+        TracingStep step = TracingModel.step(s, w);
         Notification n = new Notification(CPU, P, 0, 1);
         List<Observation> twice = List.of(n, n, new Completed(CPU, AccessKind.WRITE, VA, 1));
         assertThat(TracingInvariants.ONE_NOTIFICATION_PER_TRACED_PAGE
-                        .check(new TracingTransition(s, w, step.next(), twice))
+                        .check(new Transition<>(s, w, step.next(), twice))
                         .holds())
                 .isFalse();
-        assertThatThrownBy(() -> TracingInvariants.check(new TracingTransition(s, w, step.next(), twice)))
+        assertThatThrownBy(() -> TracingInvariants.check(new Transition<>(s, w, step.next(), twice)))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("TRACE-1");
     }
@@ -100,11 +101,11 @@ class TracingModelTest {
     void invariantsCatchANotificationForAnUntracedPage() {
         TracingState s = mapped();
         GuestWrite w = new GuestWrite(CPU, VA, Bytes.ofInts(1));
-        Step step = TracingModel.step(s, w);
+        TracingStep step = TracingModel.step(s, w);
         List<Observation> spurious =
                 List.of(new Notification(CPU, P, 0, 1), new Completed(CPU, AccessKind.WRITE, VA, 1));
         assertThat(TracingInvariants.NO_NOTIFICATION_WITHOUT_TRACE
-                        .check(new TracingTransition(s, w, step.next(), spurious))
+                        .check(new Transition<>(s, w, step.next(), spurious))
                         .holds())
                 .isFalse();
     }
@@ -115,7 +116,7 @@ class TracingModelTest {
         RemoveTrace r = new RemoveTrace(ALICE, P);
         TracingState wrong = run(s, new RemoveTrace(ALICE, P), new RemoveTrace(BOB, P));
         assertThat(TracingInvariants.OWNER_SEMANTICS
-                        .check(new TracingTransition(s, r, wrong, List.of()))
+                        .check(new Transition<>(s, r, wrong, List.of()))
                         .holds())
                 .isFalse();
     }
@@ -124,9 +125,9 @@ class TracingModelTest {
     void invariantsCatchAWriteThatWasNotCompleted() {
         TracingState s = run(mapped(), new AddTrace(ALICE, P));
         GuestWrite w = new GuestWrite(CPU, VA, Bytes.ofInts(1));
-        Step step = TracingModel.step(s, w);
+        TracingStep step = TracingModel.step(s, w);
         assertThat(TracingInvariants.NOTIFY_THEN_COMPLETE
-                        .check(new TracingTransition(s, w, s, step.observations()))
+                        .check(new Transition<>(s, w, s, step.observations()))
                         .holds())
                 .isFalse();
     }

@@ -25,9 +25,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The public shrinking challenge (shared/shrinking-challenge.md): each row runs over fixed seeds
- * 1..n ({@code -Dchallenge.seeds}, default 20) and records how often shrinking reaches the known
- * minimum, how many distinct results it gives and the mean property evaluations spent shrinking.
+ * The public shrinking challenge (its rows and anchors are restated in propcheck/README.md): each
+ * row runs over fixed seeds 1..n ({@code -Dchallenge.seeds}, default 20) and records how often
+ * shrinking reaches the known minimum, how many distinct results it gives and the mean property
+ * evaluations spent shrinking.
  * Each row fails when it falls below its floor, a share of all the seeds run (floors only rise), or when
  * its mean evaluations rise above its ceiling.
  */

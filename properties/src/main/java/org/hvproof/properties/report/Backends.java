@@ -1,14 +1,16 @@
 package org.hvproof.properties.report;
 
-/** The real backends: hvproof's Alloy runner and the property suites. */
-final class Backends {
+/** The real backends: hvproof's Alloy runner and the property suites of every mechanism. */
+public final class Backends {
     private Backends() {}
 
-    static AlloyBackend alloy() {
+    /** Solves the Alloy commands with hvproof's runner. */
+    public static AlloyBackend alloy() {
         return new SpecsAlloyBackend();
     }
 
-    static PropertyBackend properties() {
+    /** Runs the {@code @Claim} methods of {@link PropertySuites#ALL}. */
+    public static PropertyBackend properties() {
         return new SuitePropertyBackend(PropertySuites.ALL);
     }
 }

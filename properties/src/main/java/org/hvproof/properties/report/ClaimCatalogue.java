@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The claims catalogue, read from CLAIMS.md: every table row whose first cell is a claim id.
@@ -18,15 +20,49 @@ import java.util.Map;
  * id's group; a mismatch or a duplicate id is an error that names the line.
  */
 public final class ClaimCatalogue {
+    private final String name;
     private final List<CatalogueEntry> entries;
 
-    private ClaimCatalogue(List<CatalogueEntry> entries) {
+    private ClaimCatalogue(String name, List<CatalogueEntry> entries) {
+        this.name = name;
         this.entries = List.copyOf(entries);
     }
 
     /** The catalogue's entries in the order CLAIMS.md lists them. */
     public List<CatalogueEntry> entries() {
         return entries;
+    }
+
+    /** The name it was read from (the file's path as given), as error messages and locations print it. */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The entries {@code selectors} name, in catalogue order: each selector is an id ({@code TRACE-1})
+     * or a group ({@code TRACE}); none selects every entry.
+     *
+     * @throws IllegalArgumentException naming a selector that selects nothing, and every known id
+     */
+    public List<CatalogueEntry> select(List<String> selectors) {
+        if (selectors == null || selectors.isEmpty()) {
+            return entries;
+        }
+        Set<CatalogueEntry> chosen = new HashSet<>();
+        for (String selector : selectors) {
+            List<CatalogueEntry> matched = entries.stream()
+                    .filter(e -> ClaimId.selects(selector, e.id()))
+                    .toList();
+            if (matched.isEmpty()) {
+                throw new IllegalArgumentException(selector + ": no claim in " + name
+                        + " has that id or group (known: "
+                        + String.join(
+                                ", ", entries.stream().map(CatalogueEntry::id).toList()) + ")");
+            }
+            chosen.addAll(matched);
+        }
+        // Catalogue order whatever order the selectors came in.
+        return entries.stream().filter(chosen::contains).toList();
     }
 
     /** Reads CLAIMS.md; a missing or malformed file is a {@link CatalogueException}. */
@@ -77,13 +113,13 @@ public final class ClaimCatalogue {
                 throw new CatalogueException(name + ":" + lineNo + ": claim " + id + " has an empty statement");
             }
             lineOfId.put(id, lineNo);
-            entries.add(new CatalogueEntry(id, mechanism, cells.get(1), cells.get(2)));
+            entries.add(new CatalogueEntry(id, mechanism, cells.get(1), cells.get(2), lineNo));
         }
         if (entries.isEmpty()) {
             throw new CatalogueException(
                     name + ": no claims found (expected table rows starting with an id such as TRACE-1)");
         }
-        return new ClaimCatalogue(entries);
+        return new ClaimCatalogue(name, entries);
     }
 
     private static String sectionMechanism(String heading) {

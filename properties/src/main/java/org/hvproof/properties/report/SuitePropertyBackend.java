@@ -1,11 +1,6 @@
 package org.hvproof.properties.report;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -13,13 +8,13 @@ import java.util.function.Consumer;
 import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.PropertyResult;
 import org.hvproof.propcheck.Settings;
-import org.hvproof.properties.Claim;
 
 /**
  * The property backend: finds every {@code @Claim} method of the suites, keeps those naming a
  * selected claim, runs each property with the run's tries and seed, and turns its result into a
- * {@link PropertyCheck}. A method that is not public static, takes arguments, or does not return a
- * property is an error naming the method, not a silently skipped claim.
+ * {@link PropertyCheck}. A method of the wrong shape (see {@link ClaimedProperty}) is an error
+ * naming the method, not a silently skipped claim; a method taking the mechanism's flaw enum runs
+ * with its {@code NONE}.
  */
 final class SuitePropertyBackend implements PropertyBackend {
     private final List<Class<?>> suites;
@@ -28,51 +23,9 @@ final class SuitePropertyBackend implements PropertyBackend {
         this.suites = List.copyOf(suites);
     }
 
-    /** A property method and the claims it names. */
-    record ClaimedProperty(Method method, Set<String> claimIds) {
-        Property create() {
-            try {
-                return (Property) method.invoke(null);
-            } catch (IllegalAccessException | InvocationTargetException e) {
-                Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
-                throw new IllegalStateException("cannot build the property " + name() + ": " + cause, cause);
-            }
-        }
-
-        String name() {
-            return method.getDeclaringClass().getSimpleName() + "." + method.getName();
-        }
-    }
-
     /** Every {@code @Claim} method of the suites, validated. */
     List<ClaimedProperty> discover() {
-        List<ClaimedProperty> out = new ArrayList<>();
-        for (Class<?> suite : suites) {
-            Method[] methods = suite.getDeclaredMethods();
-            Arrays.sort(methods, Comparator.comparing(Method::getName));
-            for (Method m : methods) {
-                Claim claim = m.getAnnotation(Claim.class);
-                if (claim == null) {
-                    continue;
-                }
-                String where = suite.getName() + "." + m.getName();
-                if (!Modifier.isStatic(m.getModifiers())
-                        || !Modifier.isPublic(m.getModifiers())
-                        || m.getParameterCount() != 0
-                        || !Property.class.isAssignableFrom(m.getReturnType())) {
-                    throw new IllegalStateException("@Claim method " + where
-                            + " must be public static, take no arguments and return a propcheck Property");
-                }
-                for (String id : claim.value()) {
-                    if (!ClaimId.isClaimId(id)) {
-                        throw new IllegalStateException("@Claim method " + where + " names '" + id
-                                + "', which is not a claim id such as TRACE-1");
-                    }
-                }
-                out.add(new ClaimedProperty(m, Set.of(claim.value())));
-            }
-        }
-        return out;
+        return ClaimedProperty.discover(suites);
     }
 
     @Override

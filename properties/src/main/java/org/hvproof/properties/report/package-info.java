@@ -1,11 +1,13 @@
 /**
- * The claims report and the {@code hvproof} command.
+ * The claims report: the catalogue, the evidence, the verdicts and their output forms.
  *
  * <p>CLAIMS.md lists the claims; the Alloy runner's outcomes carry the claim ids found in the
  * comments above each command and assert; the properties carry theirs in {@code @Claim}. The
  * report joins the three on the id and decides each claim's verdict: it holds only with a
  * passing Alloy check and passing properties, and is unchecked (which fails the gate too) when
- * either kind of evidence is missing. It prints a table and writes claims.json and index.html.
+ * either kind of evidence is missing. Each output form (console table, claims.json, index.html)
+ * is one {@link org.hvproof.properties.report.ReportRenderer}. The command line that drives a run
+ * is {@link org.hvproof.properties.cli}.
  *
  * <p>Left out: running several claims' properties in parallel (runs are sequential so a seed
  * replays the same way), and history across runs.

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
-import org.hvproof.model.tracing.Step;
 import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingModel;
 import org.hvproof.model.tracing.TracingState;
+import org.hvproof.model.tracing.TracingStep;
 
 /**
  * A finished run of a tracing model: the state it started in and, per action, the step the
@@ -18,7 +18,7 @@ import org.hvproof.model.tracing.TracingState;
  * @param actions the actions, in order
  * @param steps   the model's step for each action, in order
  */
-public record TracingModelRun(TracingState initial, List<TracingAction> actions, List<Step> steps) {
+public record TracingModelRun(TracingState initial, List<TracingAction> actions, List<TracingStep> steps) {
 
     /** Copies the lists; one step per action. */
     public TracingModelRun {
@@ -32,11 +32,13 @@ public record TracingModelRun(TracingState initial, List<TracingAction> actions,
 
     /** Runs {@code actions} from {@code initial} through {@code model} (e.g. {@link TracingModel#step}). */
     public static TracingModelRun of(
-            TracingState initial, List<TracingAction> actions, BiFunction<TracingState, TracingAction, Step> model) {
-        List<Step> steps = new ArrayList<>();
+            TracingState initial,
+            List<TracingAction> actions,
+            BiFunction<TracingState, TracingAction, TracingStep> model) {
+        List<TracingStep> steps = new ArrayList<>();
         TracingState s = initial;
         for (TracingAction a : actions) {
-            Step step = model.apply(s, a);
+            TracingStep step = model.apply(s, a);
             steps.add(step);
             s = step.next();
         }

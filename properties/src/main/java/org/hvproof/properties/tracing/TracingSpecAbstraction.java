@@ -19,9 +19,9 @@ import org.hvproof.model.tracing.AddTrace;
 import org.hvproof.model.tracing.GuestRead;
 import org.hvproof.model.tracing.GuestWrite;
 import org.hvproof.model.tracing.RemoveTrace;
-import org.hvproof.model.tracing.Step;
 import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingState;
+import org.hvproof.model.tracing.TracingStep;
 import org.hvproof.specs.TraceValidator;
 
 /**
@@ -83,7 +83,7 @@ public final class TracingSpecAbstraction {
         states.add(state(run.initial(), List.of(), atoms));
         for (int i = 0; i < run.actions().size(); i++) {
             TracingState before = run.before(i);
-            Step step = run.steps().get(i);
+            TracingStep step = run.steps().get(i);
             steps.add(operation(before, run.actions().get(i), step, atoms));
             List<Notification> notes = notifications(step.observations());
             states.add(state(step.next(), notes, atoms));
@@ -102,7 +102,7 @@ public final class TracingSpecAbstraction {
      */
     static int notificationPool(TracingModelRun run) {
         Map<String, Integer> most = new LinkedHashMap<>();
-        for (Step step : run.steps()) {
+        for (TracingStep step : run.steps()) {
             Map<String, Integer> here = new LinkedHashMap<>();
             for (Notification n : notifications(step.observations())) {
                 here.merge(n.vcpu() + "/" + n.page() + "/" + offset(n.offset(), n.length()), 1, Integer::sum);
@@ -166,7 +166,7 @@ public final class TracingSpecAbstraction {
     }
 
     /** The spec operation that must explain the step, from the action and the state before it. */
-    static String operation(TracingState before, TracingAction action, Step step, Atoms atoms) {
+    static String operation(TracingState before, TracingAction action, TracingStep step, Atoms atoms) {
         if (action instanceof AddTrace a) {
             return !before.ownersOf(a.page()).contains(a.owner())
                             && before.shape().isRam(a.page())

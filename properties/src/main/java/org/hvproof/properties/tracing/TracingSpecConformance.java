@@ -26,10 +26,10 @@ import org.hvproof.model.tracing.GuestWrite;
 import org.hvproof.model.tracing.MapPage;
 import org.hvproof.model.tracing.RemoveTrace;
 import org.hvproof.model.tracing.SetPrivilege;
-import org.hvproof.model.tracing.Step;
 import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingModel;
 import org.hvproof.model.tracing.TracingState;
+import org.hvproof.model.tracing.TracingStep;
 import org.hvproof.model.tracing.UnmapPage;
 import org.hvproof.propcheck.Context;
 import org.hvproof.propcheck.Gen;
@@ -93,7 +93,7 @@ public final class TracingSpecConformance {
      * caught; {@code variant} is appended to the name (it keys replay tokens).
      */
     public static ValueProperty<TracingModelRun> modelTracesAreSpecTraces(
-            BiFunction<TracingState, TracingAction, Step> model, String variant) {
+            BiFunction<TracingState, TracingAction, TracingStep> model, String variant) {
         String name =
                 "TRACE-1..3 model traces are tracing.als traces" + (variant.isEmpty() ? "" : " [" + variant + "]");
         return Property.forAll(runs(model))
@@ -155,7 +155,7 @@ public final class TracingSpecConformance {
     }
 
     /** Runs of the model: set-up, then up to {@link #MAX_ACTIONS} actions drawn from the current state. */
-    public static Gen<TracingModelRun> runs(BiFunction<TracingState, TracingAction, Step> model) {
+    public static Gen<TracingModelRun> runs(BiFunction<TracingState, TracingAction, TracingStep> model) {
         return Gens.of("tracing model runs", src -> {
             TracingState initial = setUp(model);
             List<TracingAction> actions = new ArrayList<>();
@@ -177,7 +177,7 @@ public final class TracingSpecConformance {
     }
 
     /** Boot, then every vCPU maps the three pages at adjacent virtual pages. */
-    static TracingState setUp(BiFunction<TracingState, TracingAction, Step> model) {
+    static TracingState setUp(BiFunction<TracingState, TracingAction, TracingStep> model) {
         TracingState s = TracingState.initial(TracingTrace.SHAPE);
         for (int v = 0; v < TracingTrace.SHAPE.vcpuCount(); v++) {
             for (int i = 0; i < PAGES.size(); i++) {
@@ -316,7 +316,7 @@ public final class TracingSpecConformance {
         for (int i = 0; i < run.actions().size(); i++) {
             TracingState before = run.before(i);
             TracingAction a = run.actions().get(i);
-            Step step = run.steps().get(i);
+            TracingStep step = run.steps().get(i);
             boolean refused = step.observations().stream().anyMatch(Refused.class::isInstance);
             if (a instanceof RemoveTrace r && before.ownersOf(r.page()).contains(r.owner())) {
                 ctx.label(Labels.TRACE_REMOVED);

@@ -4,24 +4,29 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.hvproof.impl.tracing.TracingFlaw;
+import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tracing.TracingSystem;
+import org.hvproof.model.common.Completed;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
 import org.hvproof.model.common.Notification;
+import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Owner;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.tracing.GuestWrite;
+import org.hvproof.model.tracing.RemoveTrace;
 import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingModel;
 import org.hvproof.model.tracing.TracingState;
-import org.hvproof.model.tracing.TracingTransition;
+import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
+import org.hvproof.properties.harness.JudgedTrace;
 
 /**
  * One generated trace of the tracing service: the machine (with or without a deliberate flaw)
  * and the abstract model in lockstep, plus what the trace has done so far, for labels.
  */
-public final class TracingTrace {
+public final class TracingTrace implements JudgedTrace<TracingState, TracingAction, Observation> {
     /** The guest every trace boots: three vCPUs, 512 guest-physical pages (the top 256 hold page tables). */
     public static final MachineShape SHAPE = MachineShape.of(3, 512);
 
@@ -30,8 +35,8 @@ public final class TracingTrace {
     private final Set<GuestPhysicalPage> everTraced = new HashSet<>();
     private final Set<GuestPhysicalPage> lostOneOfTwoOwners = new HashSet<>();
 
-    /** Boots the guest under the tracing service with {@code flaw} ({@link TracingFlaw#NONE} for the real one). */
-    public TracingTrace(TracingFlaw flaw) {
+    /** Boots the guest under the tracing service with {@code flaw} ({@link TracingImplFlaw#NONE} for the real one). */
+    public TracingTrace(TracingImplFlaw flaw) {
         this.machine = new TracingSystem(SHAPE, flaw);
         this.lockstep = new Lockstep<>(
                 machine::apply,
@@ -48,24 +53,19 @@ public final class TracingTrace {
         return lockstep.state();
     }
 
-    /** The machine's state through the abstraction function, after the last step. */
-    public TracingState machineState() {
+    @Override
+    public List<Transition<TracingState, TracingAction, Observation>> lastTransitions() {
+        Transition<TracingState, TracingAction, Observation> t = lockstep.lastAs(Observation.class);
+        return t == null ? List.of() : List.of(t);
+    }
+
+    @Override
+    public TracingState judgedState() {
         return lockstep.judgedState();
     }
 
-    /** The last step as a transition the TRACE invariants judge, or null before the first. */
-    public TracingTransition lastTransition() {
-        Lockstep.Transition<TracingState, TracingAction> t = lockstep.last();
-        if (t == null) {
-            return null;
-        }
-        @SuppressWarnings("unchecked")
-        List<org.hvproof.model.common.Observation> obs = (List<org.hvproof.model.common.Observation>) t.observations();
-        return new TracingTransition(t.before(), t.action(), t.after(), obs);
-    }
-
     /** Runs one action on machine and model, checks refinement, and labels what happened. */
-    void apply(TracingAction action, org.hvproof.propcheck.Context ctx) {
+    void apply(TracingAction action, Context ctx) {
         label(lockstep.apply(action), ctx);
     }
 
@@ -73,23 +73,24 @@ public final class TracingTrace {
      * Refinement: the machine's observations and abstract state after the last step equal the
      * model's. Throws the mismatch, which says what each side saw.
      */
+    @Override
     public void checkRefinement() {
         lockstep.checkRefinement();
     }
 
-    private void label(Lockstep.Transition<TracingState, TracingAction> t, org.hvproof.propcheck.Context ctx) {
+    private void label(Lockstep.Transition<TracingState, TracingAction> t, Context ctx) {
         TracingState before = t.before();
         TracingState after = t.after();
         after.traces().keySet().forEach(everTraced::add);
-        if (t.action() instanceof org.hvproof.model.tracing.RemoveTrace r
+        if (t.action() instanceof RemoveTrace r
                 && before.ownersOf(r.page()).size() == 2
                 && after.ownersOf(r.page()).size() == 1) {
-            ctx.label(Labels.ONE_OF_TWO_OWNERS_REMOVED);
+            ctx.label(TracingLabels.ONE_OF_TWO_OWNERS_REMOVED);
             lostOneOfTwoOwners.add(r.page());
         }
         for (GuestPhysicalPage p : before.traces().keySet()) {
             if (before.ownersOf(p).size() >= 2) {
-                ctx.label(Labels.DOUBLY_OWNED_PAGE);
+                ctx.label(TracingLabels.DOUBLY_OWNED_PAGE);
             }
         }
         if (!(t.action() instanceof GuestWrite w)) {
@@ -99,37 +100,37 @@ public final class TracingTrace {
                 .filter(Notification.class::isInstance)
                 .map(Notification.class::cast)
                 .toList();
-        boolean completed = t.observations().stream().anyMatch(o -> o instanceof org.hvproof.model.common.Completed);
+        boolean completed = t.observations().stream().anyMatch(o -> o instanceof Completed);
         long firstPage = w.va() >>> 12;
         long lastPage = (w.va() + w.bytes().length() - 1) >>> 12;
         boolean crossing = firstPage != lastPage;
         if (!completed) {
-            ctx.label(Labels.FAULTED_WRITE);
+            ctx.label(TracingLabels.FAULTED_WRITE);
             return;
         }
         if (crossing) {
-            ctx.label(Labels.CROSSING_WRITE);
+            ctx.label(TracingLabels.CROSSING_WRITE);
         }
         if (!notes.isEmpty()) {
-            ctx.label(Labels.WRITE_TO_TRACED_PAGE);
+            ctx.label(TracingLabels.WRITE_TO_TRACED_PAGE);
             if (crossing) {
-                ctx.label(Labels.CROSSING_WRITE_TO_TRACED_PAGE);
+                ctx.label(TracingLabels.CROSSING_WRITE_TO_TRACED_PAGE);
             }
             Set<GuestPhysicalPage> notified =
                     notes.stream().map(Notification::page).collect(Collectors.toSet());
             if (notified.stream().anyMatch(p -> before.ownersOf(p).size() >= 2)) {
-                ctx.label(Labels.WRITE_TO_DOUBLY_OWNED_PAGE);
+                ctx.label(TracingLabels.WRITE_TO_DOUBLY_OWNED_PAGE);
             }
             if (notified.stream().anyMatch(lostOneOfTwoOwners::contains)) {
-                ctx.label(Labels.NOTIFIED_AFTER_ONE_OF_TWO_REMOVED);
+                ctx.label(TracingLabels.NOTIFIED_AFTER_ONE_OF_TWO_REMOVED);
             }
         } else {
-            ctx.label(Labels.WRITE_TO_UNTRACED_PAGE);
+            ctx.label(TracingLabels.WRITE_TO_UNTRACED_PAGE);
             List<Long> pieces = crossing ? List.of(w.va(), lastPage << 12) : List.of(w.va());
             for (long va : pieces) {
                 before.mappingOf(w.vcpu(), va).ifPresent(m -> {
                     if (everTraced.contains(m.page())) {
-                        ctx.label(Labels.SILENT_WRITE_AFTER_LAST_REMOVAL);
+                        ctx.label(TracingLabels.SILENT_WRITE_AFTER_LAST_REMOVAL);
                     }
                 });
             }
@@ -137,6 +138,7 @@ public final class TracingTrace {
     }
 
     /** A short picture of the state for failure reports: mappings and traces, not memory. */
+    @Override
     public String describe() {
         TracingState s = lockstep.state();
         StringBuilder out = new StringBuilder();
@@ -152,20 +154,4 @@ public final class TracingTrace {
 
     /** The owners traces are added and removed by. */
     static final List<Owner> OWNERS = List.of(new Owner("integrity"), new Owner("migration"));
-
-    /** Names of the situations a trace can reach; the properties set coverage minimums on them. */
-    static final class Labels {
-        static final String WRITE_TO_TRACED_PAGE = "write to a traced page";
-        static final String WRITE_TO_UNTRACED_PAGE = "write to an untraced page";
-        static final String WRITE_TO_DOUBLY_OWNED_PAGE = "write to a page traced by two owners";
-        static final String DOUBLY_OWNED_PAGE = "a page traced by two owners";
-        static final String CROSSING_WRITE = "write crossing a page boundary";
-        static final String CROSSING_WRITE_TO_TRACED_PAGE = "crossing write to a traced page";
-        static final String ONE_OF_TWO_OWNERS_REMOVED = "one of two owners removed its trace";
-        static final String NOTIFIED_AFTER_ONE_OF_TWO_REMOVED = "write notified after one of two owners left";
-        static final String SILENT_WRITE_AFTER_LAST_REMOVAL = "silent write to a page whose traces were removed";
-        static final String FAULTED_WRITE = "write faulted";
-
-        private Labels() {}
-    }
 }

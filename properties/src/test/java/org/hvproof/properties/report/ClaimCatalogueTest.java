@@ -23,8 +23,8 @@ class ClaimCatalogueTest {
                         "| TREE-2 | node pages alert | seed 1 |"));
         assertThat(cat.entries())
                 .containsExactly(
-                        new CatalogueEntry("TRACE-1", "tracing", "every write notifies", "seed"),
-                        new CatalogueEntry("TREE-2", "tree", "node pages alert", "seed 1"));
+                        new CatalogueEntry("TRACE-1", "tracing", "every write notifies", "seed", 5),
+                        new CatalogueEntry("TREE-2", "tree", "node pages alert", "seed 1", 7));
     }
 
     @Test
@@ -57,6 +57,19 @@ class ClaimCatalogueTest {
     void theProjectsOwnCatalogueParsesAndListsTheTracingClaims() {
         ClaimCatalogue cat = ClaimCatalogue.read(Path.of("../CLAIMS.md"));
         assertThat(cat.entries()).extracting(CatalogueEntry::id).contains("TRACE-1", "TRACE-2", "TRACE-3");
+    }
+
+    @Test
+    void selectionKeepsCatalogueOrderAndNamesTheKnownIdsWhenNothingMatches() {
+        ClaimCatalogue cat = ClaimCatalogue.parse(
+                "C.md",
+                List.of("## tracing", "| TRACE-1 | a | s |", "| TRACE-2 | b | s |", "## tree", "| TREE-1 | c | s |"));
+        assertThat(cat.select(List.of("TREE", "TRACE-2")))
+                .extracting(CatalogueEntry::id)
+                .containsExactly("TRACE-2", "TREE-1");
+        assertThat(cat.select(List.of())).hasSize(3);
+        assertThatThrownBy(() -> cat.select(List.of("NOPE-1")))
+                .hasMessage("NOPE-1: no claim in C.md has that id or group (known: TRACE-1, TRACE-2, TREE-1)");
     }
 
     @Test

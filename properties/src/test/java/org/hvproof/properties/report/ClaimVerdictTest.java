@@ -60,7 +60,7 @@ class ClaimVerdictTest {
 
     @Test
     void resultsJoinOnlyTheEvidenceThatNamesTheClaim() {
-        CatalogueEntry trace2 = new CatalogueEntry("TRACE-2", "tracing", "s", "src");
+        CatalogueEntry trace2 = new CatalogueEntry("TRACE-2", "tracing", "s", "src", 1);
         ClaimResult r = ClaimResult.of(trace2, List.of(check(true)), List.of(property(true)));
         assertThat(r.alloy()).isEmpty();
         assertThat(r.properties()).isEmpty();

@@ -6,10 +6,10 @@ import java.util.List;
 import org.hvproof.model.common.Notification;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.tracing.AddTrace;
-import org.hvproof.model.tracing.Step;
 import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingModel;
 import org.hvproof.model.tracing.TracingState;
+import org.hvproof.model.tracing.TracingStep;
 import org.hvproof.propcheck.PropertyResult;
 import org.hvproof.propcheck.Settings;
 import org.junit.jupiter.api.Test;
@@ -33,8 +33,8 @@ class TracingSpecConformanceTest {
     }
 
     /** The handler raises every notification twice (the spec wants exactly one per traced page). */
-    private static Step notifiesTwice(TracingState s, TracingAction a) {
-        Step step = TracingModel.step(s, a);
+    private static TracingStep notifiesTwice(TracingState s, TracingAction a) {
+        TracingStep step = TracingModel.step(s, a);
         List<Observation> doubled = new java.util.ArrayList<>();
         for (Observation o : step.observations()) {
             doubled.add(o);
@@ -42,22 +42,22 @@ class TracingSpecConformanceTest {
                 doubled.add(o);
             }
         }
-        return new Step(step.next(), doubled);
+        return new TracingStep(step.next(), doubled);
     }
 
     /** A second owner's addTrace is accepted but not recorded: the first owner's removal ends the trace. */
-    private static Step forgetsSecondOwner(TracingState s, TracingAction a) {
+    private static TracingStep forgetsSecondOwner(TracingState s, TracingAction a) {
         if (a instanceof AddTrace t
                 && s.isTraced(t.page())
                 && !s.ownersOf(t.page()).contains(t.owner())) {
-            return new Step(s, List.of());
+            return new TracingStep(s, List.of());
         }
         return TracingModel.step(s, a);
     }
 
     /** A crossing write notifies both halves at the offset of the write's first byte in each page. */
-    private static Step offsetOfWholeWrite(TracingState s, TracingAction a) {
-        Step step = TracingModel.step(s, a);
+    private static TracingStep offsetOfWholeWrite(TracingState s, TracingAction a) {
+        TracingStep step = TracingModel.step(s, a);
         List<Observation> out = new java.util.ArrayList<>();
         int first = -1;
         for (Observation o : step.observations()) {
@@ -68,11 +68,11 @@ class TracingSpecConformanceTest {
                 out.add(o);
             }
         }
-        return new Step(step.next(), out);
+        return new TracingStep(step.next(), out);
     }
 
     private static PropertyResult runFlawed(
-            java.util.function.BiFunction<TracingState, TracingAction, Step> model, String name) {
+            java.util.function.BiFunction<TracingState, TracingAction, TracingStep> model, String name) {
         return TracingSpecConformance.modelTracesAreSpecTraces(model, name)
                 .run(Settings.none().withSeed(20261125L).withQuiet(true).withShrinkBudget(40));
     }

@@ -1,4 +1,4 @@
-package org.hvproof.properties.report;
+package org.hvproof.properties.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,8 +6,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
+import org.hvproof.properties.report.Backends;
+import org.hvproof.properties.report.PropertyBackend;
+import org.hvproof.properties.report.PropertyCheck;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,12 +22,8 @@ class CheckWithRealAlloyTest {
     @TempDir
     Path home;
 
-    private String previousHome;
-
     @BeforeEach
     void tinyProject() throws Exception {
-        previousHome = System.getProperty("hvproof.home");
-        System.setProperty("hvproof.home", home.toString());
         Files.writeString(home.resolve("CLAIMS.md"), "## tracing\n| TRACE-1 | tiny | test |\n");
         Path specs = Files.createDirectories(home.resolve("specs/src/main/alloy"));
         Files.writeString(
@@ -40,24 +40,17 @@ class CheckWithRealAlloyTest {
                         ""));
     }
 
-    @AfterEach
-    void restore() {
-        if (previousHome == null) {
-            System.clearProperty("hvproof.home");
-        } else {
-            System.setProperty("hvproof.home", previousHome);
-        }
-    }
-
     private final PropertyBackend passing = (ids, tries, seed, replay, progress) -> ids.stream()
             .map(id -> new PropertyCheck("p", Set.of(id), 1000, 1, true, 1, null, 1, ""))
             .toList();
 
     private int check(StringWriter out, String... args) {
-        CommandLine cli = new CommandLine(new HvproofCommand.Check(new SpecsAlloyBackend(), passing));
+        CommandLine cli = HvproofCommand.commandLine(new HvproofPaths(home), Backends.alloy(), passing);
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(new StringWriter()));
-        return cli.execute(args);
+        List<String> all = new ArrayList<>(List.of("check"));
+        all.addAll(List.of(args));
+        return cli.execute(all.toArray(String[]::new));
     }
 
     @Test

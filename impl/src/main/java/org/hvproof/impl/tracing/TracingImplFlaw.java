@@ -1,0 +1,50 @@
+package org.hvproof.impl.tracing;
+
+import static org.hvproof.model.common.Flaw.caught;
+
+import java.util.List;
+import org.hvproof.model.common.Flaw;
+
+/**
+ * Deliberately broken variants of the tracing service, each one bug a real service could have.
+ * Only tests select them; {@link #NONE} is the service as specified. Each constant declares the
+ * claim whose property must catch it, the check that must name it and the longest shrunk trace.
+ */
+public enum TracingImplFlaw implements Flaw {
+    /** The correct service. */
+    NONE(),
+    /** A second owner's trace of an already traced page is not recorded. */
+    FORGET_SECOND_OWNER(caught("TRACE-3", "TRACE-3", 5)),
+    /** Removing any owner's trace restores the write bit, though other owners remain. */
+    RESTORE_ON_FIRST_REMOVE(caught("TRACE-3", "TRACE-3 ownersAddAndRemoveOnlyThemselves", 6)),
+    /**
+     * Removing the last owner's trace leaves the write bit cleared: a stale trace. The service finds
+     * no owner to notify and completes the write, so no notification betrays it; the TRACE-3 state
+     * invariant sees the cleared write bit with no owner behind it.
+     */
+    STALE_TRACE_AFTER_REMOVE(caught("TRACE-3", "TRACE-3 tracesHaveOwners", 5)),
+    /**
+     * The handler computes the page from the wrong frame and names the next guest-physical page:
+     * a page nobody traces is reported as written (TRACE-2), and the traced one is not (TRACE-1).
+     */
+    NOTIFY_NEXT_PAGE(caught("TRACE-2", "TRACE-2 noNotificationWithoutTrace", 5)),
+    /** Each traced write is notified twice. */
+    NOTIFY_TWICE(caught("TRACE-1", "TRACE-1", 4)),
+    /** A write crossing a page boundary notifies no one. */
+    NO_NOTIFY_ON_CROSSING(caught("TRACE-1", "TRACE-1", 5)),
+    /** Notifications give offset 0 instead of the write's offset in the page. */
+    OFFSET_FROM_PAGE_START(caught("TRACE-1", "TRACE-1", 4)),
+    /** The write is notified but never completed (notify, then complete). */
+    NOTIFY_WITHOUT_COMPLETING(caught("TRACE-1", "TRACE-1", 4));
+
+    private final List<Caught> caughtBy;
+
+    TracingImplFlaw(Caught... caughtBy) {
+        this.caughtBy = List.of(caughtBy);
+    }
+
+    @Override
+    public List<Caught> caughtBy() {
+        return caughtBy;
+    }
+}

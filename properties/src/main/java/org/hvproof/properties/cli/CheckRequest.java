@@ -1,0 +1,160 @@
+package org.hvproof.properties.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import org.hvproof.properties.report.CatalogueEntry;
+import org.hvproof.properties.report.ClaimCatalogue;
+import org.hvproof.specs.SolverChoice;
+import picocli.CommandLine.Option;
+
+/**
+ * What {@code hvproof check} was asked to do, every option parsed and checked: a request that
+ * exists is one that can run. Built by {@link Options#parse(HvproofPaths)}, the one place option
+ * values are judged, before anything is solved.
+ *
+ * @param catalogue the catalogue read
+ * @param claims    the selected claims, in catalogue order
+ * @param tries     tries per property, or null for each property's own
+ * @param seed      the run's seed (a fresh one when none was given)
+ * @param replay    a replay token to re-run, or null
+ * @param solver    the SAT solver's id, resolved (never null)
+ * @param specs     the spec directories and files: the project's specs, then any {@code --specs}
+ * @param out       the report directory, created and writable
+ */
+public record CheckRequest(
+        ClaimCatalogue catalogue,
+        List<CatalogueEntry> claims,
+        Integer tries,
+        long seed,
+        String replay,
+        String solver,
+        List<Path> specs,
+        Path out) {
+
+    /** The shape of a propcheck replay token: {@code pc1.<property id>.<choices, base64url>}. */
+    static final Pattern REPLAY_TOKEN = Pattern.compile("pc1\\.[0-9a-f]+\\.[A-Za-z0-9_-]*");
+
+    public CheckRequest {
+        claims = List.copyOf(claims);
+        specs = List.copyOf(specs);
+    }
+
+    /** The selected claims' ids. */
+    public List<String> claimIds() {
+        return claims.stream().map(CatalogueEntry::id).toList();
+    }
+
+    /** The options of {@code check} as picocli fills them in, unjudged. */
+    static final class Options {
+        @Option(
+                names = "--claim",
+                paramLabel = "ID",
+                description = "A claim id (TRACE-1) or group (TRACE); repeatable. Default: every claim in CLAIMS.md.")
+        List<String> claims = new ArrayList<>();
+
+        @Option(
+                names = "--tries",
+                paramLabel = "N",
+                description =
+                        "Tries (traces, or pairs of runs) per property. Default: each property's own (1000 traces or pairs; 200 runs for the Alloy conformance check).")
+        Integer tries;
+
+        @Option(
+                names = "--seed",
+                paramLabel = "S",
+                description =
+                        "The run's seed; each property derives its own from it and the report records it. Default: a fresh one.")
+        Long seed;
+
+        @Option(
+                names = "--replay",
+                paramLabel = "TOKEN",
+                description =
+                        "Re-run exactly the failing case a report printed (its 'replay' token); use with --claim.")
+        String replay;
+
+        @Option(
+                names = "--solver",
+                paramLabel = "NAME",
+                description =
+                        "SAT solver for Alloy: minisat, minisat.prover, glucose, sat4j. Default: a native one if it loads, else sat4j.")
+        String solver;
+
+        @Option(
+                names = "--specs",
+                paramLabel = "DIR",
+                description =
+                        "Extra directory or .als file of Alloy specs; repeatable. specs/src/main/alloy is always included.")
+        List<Path> specs = new ArrayList<>();
+
+        @Option(
+                names = "--out",
+                paramLabel = "DIR",
+                description = "Where claims.json and index.html go. Default: target/claims.")
+        Path out;
+
+        @Option(names = "--catalogue", paramLabel = "FILE", description = "The claims catalogue. Default: CLAIMS.md.")
+        Path catalogue;
+
+        /**
+         * Judges every option and builds the request; cheap checks first, so a typo costs no solving.
+         *
+         * @throws BadInput naming the option, its value and what is wrong with it
+         * @throws ClaimCatalogue.CatalogueException when the catalogue cannot be read or is malformed
+         */
+        CheckRequest parse(HvproofPaths paths) {
+            if (tries != null && tries < 1) {
+                throw new BadInput("--tries must be at least 1, got " + tries);
+            }
+            for (Path p : specs) {
+                if (!Files.exists(p)) {
+                    throw BadInput.option("--specs", p, "no such file or directory");
+                }
+            }
+            String resolvedSolver;
+            try {
+                resolvedSolver = SolverChoice.resolve(solver);
+            } catch (IllegalArgumentException e) {
+                throw BadInput.option("--solver", solver, e.getMessage());
+            }
+            if (replay != null && !REPLAY_TOKEN.matcher(replay.trim()).matches()) {
+                throw BadInput.option(
+                        "--replay",
+                        replay,
+                        "not a replay token (they look like pc1.1a2b3c4d.AQIDBA, as printed after 'replay' in a failure report)");
+            }
+            Path outDir = out != null ? out : paths.reportDir();
+            writable(outDir);
+            SelectedClaims selected = SelectedClaims.read(catalogue, paths, claims, "--claim");
+            List<Path> allSpecs = new ArrayList<>();
+            allSpecs.add(paths.specs());
+            allSpecs.addAll(specs);
+            return new CheckRequest(
+                    selected.catalogue(),
+                    selected.claims(),
+                    tries,
+                    seed != null ? seed : ThreadLocalRandom.current().nextLong(),
+                    replay == null ? null : replay.trim(),
+                    resolvedSolver,
+                    allSpecs,
+                    outDir);
+        }
+
+        /** Before the run, not after: a report that cannot be written should not cost minutes of solving. */
+        private static void writable(Path dir) {
+            try {
+                Files.createDirectories(dir);
+                if (!Files.isWritable(dir)) {
+                    throw new IOException("not writable");
+                }
+            } catch (IOException | SecurityException e) {
+                throw BadInput.option("--out", dir, "cannot write the report there (" + e.getMessage() + ")");
+            }
+        }
+    }
+}

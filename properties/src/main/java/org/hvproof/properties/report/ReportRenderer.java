@@ -1,0 +1,26 @@
+package org.hvproof.properties.report;
+
+/**
+ * One output form of a {@link ClaimsReport}: the console table, claims.json, index.html. Each is a
+ * pure function of the report, so a form is tested on a report built by hand and a new form is one
+ * class.
+ */
+public interface ReportRenderer {
+    /** The report in this form. */
+    String render(ClaimsReport report);
+
+    /** The console table, the failures under it and any stray failed command. */
+    static ReportRenderer console() {
+        return new ConsoleTable();
+    }
+
+    /** claims.json, for machines. */
+    static ReportRenderer json() {
+        return new ClaimsJson();
+    }
+
+    /** index.html, for people reading a CI artifact. */
+    static ReportRenderer html() {
+        return new IndexHtml();
+    }
+}

@@ -1,0 +1,59 @@
+package org.hvproof.properties.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Each output form rendered from one report built by hand, without running anything. */
+class ReportRendererTest {
+    private static final CatalogueEntry TRACE_1 = new CatalogueEntry("TRACE-1", "tracing", "writes <notify>", "s", 3);
+
+    private static ClaimsReport report(boolean propertyPasses) {
+        RunSettings settings = new RunSettings(
+                42, null, "sat4j", null, "CLAIMS.md", List.of("specs/src/main/alloy"), List.of("TRACE-1"), 1500);
+        AlloyCheck check = new AlloyCheck("t.als", "TRACE_1_x", true, 0, "holds", true, 10, Set.of("TRACE-1"), "");
+        PropertyCheck property = new PropertyCheck(
+                "p",
+                Set.of("TRACE-1"),
+                1000,
+                5,
+                propertyPasses,
+                7,
+                propertyPasses ? null : "pc1.ab.AQ",
+                3,
+                "shrunk: w");
+        return ClaimsReport.of(List.of(TRACE_1), List.of(check), List.of(property), settings);
+    }
+
+    @Test
+    void theConsoleTableCountsVerdictsAndPrintsTheSettingsSummaryThenTheFailures() {
+        assertThat(ReportRenderer.console().render(report(true)))
+                .contains("TRACE-1  tracing     ok 1 cmd 0.0s", "HOLDS")
+                .contains("1 claims: 1 hold, 0 violated, 0 unchecked   (seed 42, tries default, solver sat4j, 1.5 s)")
+                .doesNotContain("==");
+        assertThat(ReportRenderer.console().render(report(false)))
+                .contains("VIOLATED", "== TRACE-1 violated: writes <notify>", "property p failed", "shrunk: w");
+    }
+
+    @Test
+    void claimsJsonCarriesTheSettingsAsFieldsAndTheReplayOfAFailure() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(ReportRenderer.json().render(report(false)));
+        assertThat(json.get("settings").get("seed").asLong()).isEqualTo(42);
+        assertThat(json.get("settings").get("tries").isNull()).isTrue();
+        assertThat(json.get("settings").get("millis").asLong()).isEqualTo(1500);
+        JsonNode property = json.get("claims").get(0).get("properties").get(0);
+        assertThat(property.get("verdict").asText()).isEqualTo("failed");
+        assertThat(property.get("replay").asText()).isEqualTo("pc1.ab.AQ");
+    }
+
+    @Test
+    void indexHtmlEscapesTheStatementAndFoldsInTheFailures() {
+        assertThat(ReportRenderer.html().render(report(false)))
+                .contains("<tr class=\"violated\">", "writes &lt;notify&gt;", "<h2>Failures</h2>")
+                .doesNotContain("writes <notify>");
+    }
+}
