@@ -1,16 +1,21 @@
 package org.hvproof.properties.interrupts;
 
+import java.util.List;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.interrupts.InterruptsAction;
+import org.hvproof.model.interrupts.InterruptsObservation;
 import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
+import org.hvproof.properties.harness.JudgedTrace;
 
 /**
  * One generated trace of the interrupts mechanism: the machine (with or without a deliberate
  * flaw) and the model in lockstep, with a fixed secret. INT-2..5 are judged on it.
  */
-public final class InterruptsTrace implements InterruptsRun {
+public final class InterruptsTrace
+        implements InterruptsRun, JudgedTrace<InterruptsState, InterruptsAction, InterruptsObservation> {
     /** The secret every single-run trace embeds (the claims judged here do not depend on its value). */
     public static final long SECRET = 0x5EC2_E7C0_DE00_0001L;
 
@@ -74,12 +79,24 @@ public final class InterruptsTrace implements InterruptsRun {
         return run;
     }
 
+    @Override
+    public List<Transition<InterruptsState, InterruptsAction, InterruptsObservation>> lastTransitions() {
+        return run.recent().stream().map(MachineRun::asTransition).toList();
+    }
+
+    @Override
+    public InterruptsState judgedState() {
+        return run.machineState();
+    }
+
     /** Refinement: the machine's observations and abstract state equal the model's after every step. */
+    @Override
     public void checkRefinement() {
         run.checkRefinement();
     }
 
     /** A short picture of the state for failure reports. */
+    @Override
     public String describe() {
         InterruptsState s = run.machineState();
         return "  pc 0x" + Long.toHexString(s.pc()) + ", frames " + s.returnStack() + ", registers " + s.registers()
