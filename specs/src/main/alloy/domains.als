@@ -26,7 +26,30 @@
  * hypervisor saves on an interrupt and how it resumes (re-entry is through a
  * gate); calls from one secure domain into another (a secure vCPU can only
  * exit); values a secure domain deliberately returns (its registers are
- * cleared on every way out).
+ * cleared on every way out); setting a register directly (registers change
+ * only by reads here); the two-run confidentiality half of PD-1, which the
+ * Java suite checks (DomainsInvariants.ROOT_SEES_NOTHING_SECURE): here root's
+ * registers never hold a SecretDatum instead.
+ *
+ * Java names (org.hvproof.model.domains). Sig VCpu is DomainsVCpu (dom is
+ * domain, ptRoot, nptOf, saved, regs is register); Domain is Domain (region,
+ * gptRoot, npt, gates); Frame with pte and val is a host frame and its
+ * FrameContent (entries, value); GPage, VPage and Frame are Ids.GuestPage,
+ * Ids.VirtualPage and Ids.Frame; fun walk and reach are DomainsState.walk and
+ * DomainsState.reach (one table level here, four there). The operation preds
+ * are the DomainsAction records: pred jump is Jump, exitGate ExitGate,
+ * interrupt Interrupt, loadPtRoot LoadPtRoot, read Read, write Write (one
+ * entry of the writer's choice per step); Fault is DomainsObservation.Fault.
+ * The Flaw atoms are the DomainsModelFlaw (and DomainsImplFlaw) constants of
+ * the same names. Each assert PD_n_<name> states the same predicate as the
+ * Java invariant <name> of DomainsInvariants: PD_1_isolation is ISOLATION,
+ * PD_2_pointersMatchDomain POINTERS_MATCH_DOMAIN, PD_2_switchTogether
+ * SWITCH_TOGETHER, PD_3_rootCannotModifySecure ROOT_CANNOT_MODIFY_SECURE,
+ * PD_4_gatesOnly GATES_ONLY.
+ *
+ * Claim ids. The claim is named once in the comment above each assert
+ * (-- PD-1: ...), and in the comment above every command; negative controls
+ * are named PD_n_wrong_<flaw>, expect 1, and say above why they must fail.
  */
 module domains
 
@@ -58,7 +81,7 @@ fun SecureFrames: set Frame { framesOf[Secure] }
 
 /** Deliberately flawed hypervisors, for the checks that must fail. */
 abstract sig Flaw {}
-one sig SecureFrameLeftInRootNpt, SwitchOnlyGuestPtRoot, GateAcceptsNextAddress extends Flaw {}
+one sig SECURE_FRAME_LEFT_IN_ROOT_NPT, SWITCH_ONLY_GUEST_PT_ROOT, GATE_CHECK_ACCEPTS_NEXT_ADDRESS extends Flaw {}
 one sig Hv {
   flaw: lone Flaw,
   next: GPage -> lone GPage            -- address order, for the off-by-one gate
@@ -73,8 +96,8 @@ fact hypervisorSetup {
   all d: Secure | d.npt.Frame in d.region
   all disj d, e: Domain | no framesOf[d] & framesOf[e]
   -- ... and no NPT reaches a secure frame through a page outside that domain
-  Hv.flaw != SecureFrameLeftInRootNpt => Root.npt.Frame in Root.region
-  Hv.flaw = SecureFrameLeftInRootNpt => some (Root.npt.Frame - Root.region).(Root.npt) & SecureFrames
+  Hv.flaw != SECURE_FRAME_LEFT_IN_ROOT_NPT => Root.npt.Frame in Root.region
+  Hv.flaw = SECURE_FRAME_LEFT_IN_ROOT_NPT => some (Root.npt.Frame - Root.region).(Root.npt) & SecureFrames
   all d: Secure | some d.gates
 }
 
@@ -128,76 +151,78 @@ fun reach[c: VCpu]: set Frame { walk[c, VPage] + gpaToFrame[c, c.ptRoot] }
 
 /** What the hypervisor's gate check accepts (correct: exactly the gates). */
 fun accepted[d: Secure]: set GPage {
-  Hv.flaw = GateAcceptsNextAddress => d.gates + d.gates.(Hv.next) & d.region else d.gates
+  Hv.flaw = GATE_CHECK_ACCEPTS_NEXT_ADDRESS => d.gates + d.gates.(Hv.next) & d.region else d.gates
 }
 
 /** Root code jumps or calls to a guest-physical address of secure domain d. */
 pred jump[c: VCpu, g: GPage] {
-  no Ghost.writer
-  Ghost.target = g
-  c.dom = Root
-  some d: Secure | g in d.region and {
-    g in accepted[d] => enter[c, d] else refuse[c]
+  no Ghost.writer                                      -- ghost
+  Ghost.target = g                                     -- ghost
+  c.dom = Root                                         -- guard
+  some d: Secure | g in d.region and {                 -- guard: a secure address
+    g in accepted[d] => enter[c, d] else refuse[c]     -- effect
   }
-  memoryUnchanged and othersUnchanged[c]
+  memoryUnchanged and othersUnchanged[c]               -- frame
 }
 
 /** Gate entry: both pointers switch to d together; root's CR3 is saved. */
 pred enter[c: VCpu, d: Secure] {
-  c.dom' = d
-  c.ptRoot' = d.gptRoot
-  Hv.flaw = SwitchOnlyGuestPtRoot => unchanged[c.nptOf] else c.nptOf' = d
-  c.saved' = c.ptRoot
-  unchanged[c.regs] and no c.fault'
+  c.dom' = d                                           -- effect
+  c.ptRoot' = d.gptRoot                                -- effect
+  Hv.flaw = SWITCH_ONLY_GUEST_PT_ROOT => unchanged[c.nptOf] else c.nptOf' = d  -- effect
+  c.saved' = c.ptRoot                                  -- effect
+  unchanged[c.regs] and no c.fault'                    -- frame
 }
 
 /** A jump to any other secure address faults and changes nothing. */
 pred refuse[c: VCpu] {
-  pointersUnchanged[c] and unchanged[c.regs]
-  c.fault' = Fault
+  c.fault' = Fault                                     -- effect
+  pointersUnchanged[c] and unchanged[c.regs]           -- frame
 }
 
 /** Secure code leaves through the exit gate, or an interrupt arrives while it
     runs: the hypervisor clears the registers, then switches both pointers back. */
 pred leave[c: VCpu] {
-  no Ghost.writer
-  no Ghost.target
-  c.dom in Secure
-  c.dom' = Root
-  c.ptRoot' = c.saved
-  Hv.flaw = SwitchOnlyGuestPtRoot => unchanged[c.nptOf] else c.nptOf' = Root
-  no c.saved'
-  c.regs' = Zero and no c.fault'
-  memoryUnchanged and othersUnchanged[c]
+  no Ghost.writer                                      -- ghost
+  no Ghost.target                                      -- ghost
+  c.dom in Secure                                      -- guard
+  c.dom' = Root                                        -- effect
+  c.ptRoot' = c.saved                                  -- effect
+  Hv.flaw = SWITCH_ONLY_GUEST_PT_ROOT => unchanged[c.nptOf] else c.nptOf' = Root  -- effect
+  no c.saved'                                          -- effect
+  c.regs' = Zero and no c.fault'                       -- effect
+  memoryUnchanged and othersUnchanged[c]               -- frame
 }
 pred exitGate[c: VCpu] { leave[c] }
 pred interrupt[c: VCpu] { leave[c] }
 
 /** Root code loads any guest-physical page as its page-table root. */
 pred loadPtRoot[c: VCpu, g: GPage] {
-  no Ghost.writer
-  no Ghost.target
-  c.dom = Root
-  c.ptRoot' = g
-  unchanged[c.dom] and unchanged[c.nptOf] and unchanged[c.saved] and unchanged[c.regs]
-  no c.fault'
-  memoryUnchanged and othersUnchanged[c]
+  no Ghost.writer                                      -- ghost
+  no Ghost.target                                      -- ghost
+  c.dom = Root                                         -- guard
+  c.ptRoot' = g                                        -- effect
+  no c.fault'                                          -- effect
+  unchanged[c.dom] and unchanged[c.nptOf] and unchanged[c.saved] and unchanged[c.regs]  -- frame
+  memoryUnchanged and othersUnchanged[c]               -- frame
 }
 
 /** Read through virtual page v: the frame's value lands in a register, or a fault. */
 pred read[c: VCpu, v: VPage] {
-  no Ghost.writer
-  no Ghost.target
+  no Ghost.writer                                      -- ghost
+  no Ghost.target                                      -- ghost
+  -- effect: the value, or a fault when the walk misses
   some walk[c, v] => (c.regs' = walk[c, v].val and no c.fault') else (unchanged[c.regs] and c.fault' = Fault)
-  pointersUnchanged[c]
-  memoryUnchanged and othersUnchanged[c]
+  pointersUnchanged[c]                                 -- frame
+  memoryUnchanged and othersUnchanged[c]               -- frame
 }
 
 /** Write through virtual page v: the register's value, and one page-table
     entry of the writer's choice, src -> dst (hostile page tables), or a fault. */
 pred write[c: VCpu, v: VPage, src: VPage, dst: GPage] {
-  Ghost.writer = c
-  no Ghost.target
+  Ghost.writer = c                                     -- ghost
+  no Ghost.target                                      -- ghost
+  -- effect: the frame the walk ends at takes the register and the entry, or a fault
   let f = walk[c, v] {
     some f => {
       f.val' = c.regs and f.pte' = (f.pte - src -> GPage) + src -> dst
@@ -207,8 +232,8 @@ pred write[c: VCpu, v: VPage, src: VPage, dst: GPage] {
       memoryUnchanged and c.fault' = Fault
     }
   }
-  pointersUnchanged[c] and unchanged[c.regs]
-  othersUnchanged[c]
+  pointersUnchanged[c] and unchanged[c.regs]           -- frame
+  othersUnchanged[c]                                   -- frame
 }
 
 pred stutter {
@@ -229,7 +254,8 @@ fact trace {
 -- ---------------------------------------------------------------------------
 -- Claims.
 
--- PD-1 No root-domain access, through any virtual page on any vCPU, reaches a secure frame; a secure domain reaches only its own
+-- PD-1: No root-domain access, through any virtual page on any vCPU, reaches a secure frame; a secure
+-- domain reaches only its own frames (and no secret reaches a root vCPU's registers).
 assert PD_1_isolation {
   correctHv => always all c: VCpu {
     c.dom = Root => no reach[c] & SecureFrames
@@ -237,19 +263,32 @@ assert PD_1_isolation {
     c.dom = Root => c.regs not in SecretDatum
   }
 }
--- PD-1 No root-domain access, through any virtual page on any vCPU, reaches a secure frame; a secure domain reaches only its own
+-- Checked up to 5 steps.
 check PD_1_isolation for 4 but 2 Secure, 2 VPage, 2 VCpu, 4 GPage, 4 Frame, 1..5 steps expect 0
 
--- PD-1 MUST FAIL: one secure frame left mapped in the root NPT is reachable from root (a page table pointing at it suffices)
-check PD_1_secure_frame_left_in_root_npt {
-  Hv.flaw = SecureFrameLeftInRootNpt => always all c: VCpu | c.dom = Root => c.regs not in SecretDatum
+-- PD-1 negative control, must fail: with one secure frame left mapped in the root NPT, root reaches
+-- it (a page table pointing at the leaked page suffices) and reads a secret into its register.
+check PD_1_wrong_secureFrameLeftInRootNpt {
+  Hv.flaw = SECURE_FRAME_LEFT_IN_ROOT_NPT => always all c: VCpu | c.dom = Root => c.regs not in SecretDatum
 } for 4 but 1 Secure, 2 VPage, 1 VCpu, 5 GPage, 5 Frame, 1..5 steps expect 1
 
--- PD-2 While secure code runs, translation uses that domain's guest page tables and NPT; the pointers always switch together
-assert PD_2_pointers_switch_together {
+-- PD-2: While secure code runs, translation uses that domain's guest page tables and NPT: the NPT
+-- pointer is always the current domain's, and a secure vCPU runs on its domain's page-table root
+-- with root's pointer saved.
+assert PD_2_pointersMatchDomain {
   correctHv => always all c: VCpu {
     c.nptOf = c.dom
     c.dom in Secure => (c.ptRoot = c.dom.gptRoot and some c.saved)
+  }
+}
+-- Checked up to 6 steps.
+check PD_2_pointersMatchDomain for 4 but 2 Secure, 2 VPage, 2 VCpu, 5 GPage, 5 Frame, 1..6 steps expect 0
+
+-- PD-2: The two pointers switch together: a domain change sets the NPT pointer to the new domain and
+-- the page-table root to its table (entry) or to root's saved one (exit, interrupt), and the NPT
+-- pointer never changes without a domain change.
+assert PD_2_switchTogether {
+  correctHv => always all c: VCpu {
     c.dom' != c.dom => {
       c.nptOf' = c.dom'
       c.dom' in Secure => c.ptRoot' = c.dom'.gptRoot
@@ -258,25 +297,28 @@ assert PD_2_pointers_switch_together {
     c.nptOf' != c.nptOf => c.dom' != c.dom
   }
 }
--- PD-2 While secure code runs, translation uses that domain's guest page tables and NPT; the pointers always switch together
-check PD_2_pointers_switch_together for 4 but 2 Secure, 2 VPage, 2 VCpu, 5 GPage, 5 Frame, 1..6 steps expect 0
+-- Checked up to 6 steps.
+check PD_2_switchTogether for 4 but 2 Secure, 2 VPage, 2 VCpu, 5 GPage, 5 Frame, 1..6 steps expect 0
 
--- PD-2 MUST FAIL: a transition that switches the guest page-table root but not the NPT pointer
-check PD_2_switch_only_guest_pt_root {
-  Hv.flaw = SwitchOnlyGuestPtRoot => always all c: VCpu | c.nptOf = c.dom
+-- PD-2 negative control, must fail: a transition that switches the guest page-table root but not the
+-- NPT pointer leaves a vCPU in a secure domain translating through root's NPT.
+check PD_2_wrong_switchOnlyGuestPtRoot {
+  Hv.flaw = SWITCH_ONLY_GUEST_PT_ROOT => always all c: VCpu | c.nptOf = c.dom
 } for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..4 steps expect 1
 
--- PD-3 The root domain cannot modify a secure domain's guest page tables, code or data
-assert PD_3_root_cannot_modify_secure {
+-- PD-3: The root domain cannot modify a secure domain's guest page tables, code or data; only that
+-- domain's own code does.
+assert PD_3_rootCannotModifySecure {
   correctHv => always all f: SecureFrames |
     (f.val' != f.val or f.pte' != f.pte) =>
       (Ghost.writer.dom in Secure and f in framesOf[Ghost.writer.dom])
 }
--- PD-3 The root domain cannot modify a secure domain's guest page tables, code or data
-check PD_3_root_cannot_modify_secure for 4 but 2 Secure, 2 VPage, 2 VCpu, 5 GPage, 5 Frame, 1..6 steps expect 0
+-- Checked up to 6 steps.
+check PD_3_rootCannotModifySecure for 4 but 2 Secure, 2 VPage, 2 VCpu, 5 GPage, 5 Frame, 1..6 steps expect 0
 
--- PD-4 Control enters or leaves a secure domain only through a registered gate, exit or interrupt; a jump anywhere else faults and changes no domain
-assert PD_4_gates_only {
+-- PD-4: Control enters or leaves a secure domain only through a registered gate, exit or interrupt;
+-- a jump anywhere else faults and changes no domain.
+assert PD_4_gatesOnly {
   correctHv => always all c: VCpu {
     (c.dom = Root and c.dom' in Secure) => Ghost.target in c.dom'.gates
     (c.dom in Secure and c.dom' != c.dom) => (c.dom' = Root and (exitGate[c] or interrupt[c]))
@@ -284,53 +326,54 @@ assert PD_4_gates_only {
       (c.dom' = c.dom and c.ptRoot' = c.ptRoot and c.nptOf' = c.nptOf and some c.fault')
   }
 }
--- PD-4 Control enters or leaves a secure domain only through a registered gate, exit or interrupt; a jump anywhere else faults and changes no domain
-check PD_4_gates_only for 4 but 2 Secure, 2 VPage, 2 VCpu, 5 GPage, 5 Frame, 1..6 steps expect 0
+-- Checked up to 6 steps.
+check PD_4_gatesOnly for 4 but 2 Secure, 2 VPage, 2 VCpu, 5 GPage, 5 Frame, 1..6 steps expect 0
 
--- PD-4 MUST FAIL: a gate check that also accepts the address after a gate lets root jump past the gate's checks
-check PD_4_gate_accepts_next_address {
-  Hv.flaw = GateAcceptsNextAddress => always all c: VCpu |
+-- PD-4 negative control, must fail: a gate check that also accepts the address after a gate lets
+-- root enter a secure domain past its gate.
+check PD_4_wrong_gateCheckAcceptsNextAddress {
+  Hv.flaw = GATE_CHECK_ACCEPTS_NEXT_ADDRESS => always all c: VCpu |
     (c.dom = Root and c.dom' in Secure) => Ghost.target in c.dom'.gates
 } for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..4 steps expect 1
 
 -- ---------------------------------------------------------------------------
--- Scenarios.
+-- Scenarios: each claim's situations can happen.
 
--- PD-4 A root vCPU enters a secure domain through its gate, reads its data, and leaves through the exit gate
-run gate_entry_and_exit {
+-- PD-4: A root vCPU enters a secure domain through its gate, reads its data, and leaves through the exit gate.
+run PD_4_gateEntryAndExit {
   correctHv
   some c: VCpu | eventually (c.dom in Secure and eventually (some v: VPage | read[c, v] and c.regs' in SecretDatum)
     and eventually (exitGate[c] and after c.dom = Root))
 } for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..8 steps expect 1
 
--- PD-4 A jump to a non-gate secure address is refused with a fault
-run refused_jump {
+-- PD-4: A jump to a non-gate secure address is refused with a fault.
+run PD_4_refusedJump {
   correctHv
   some c: VCpu, g: GPage | eventually (jump[c, g] and g not in Secure.gates and after some c.fault)
 } for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..4 steps expect 1
 
--- PD-1 Root points its own page table at a secure guest-physical page and the access faults
-run root_page_table_points_at_secure_page {
+-- PD-1: Root points its own page table at a secure guest-physical page and the access faults.
+run PD_1_rootPageTablePointsAtSecurePage {
   correctHv
   some c: VCpu, v: VPage | eventually (c.dom = Root and v.(gpaToFrame[c, c.ptRoot].pte) in Secure.region
     and read[c, v] and after some c.fault)
 } for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..6 steps expect 1
 
--- PD-3 Root points its page table at a secure page and writes through it: the write faults, no secure frame changes
-run root_write_through_secure_mapping_faults {
+-- PD-3: Root points its page table at a secure page and writes through it: the write faults, no secure frame changes.
+run PD_3_rootWriteThroughSecureMappingFaults {
   correctHv
   some c: VCpu, v, src: VPage, dst: GPage | eventually (c.dom = Root
     and v.(gpaToFrame[c, c.ptRoot].pte) in Secure.region and write[c, v, src, dst] and after some c.fault)
 } for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..6 steps expect 1
 
--- PD-3 Secure code modifies its own region, so the assert's exception for the domain's own writes is exercised
-run secure_code_writes_its_own_region {
+-- PD-3: Secure code modifies its own region, so the assert's exception for the domain's own writes is exercised.
+run PD_3_secureCodeWritesItsOwnRegion {
   correctHv
   eventually (Ghost.writer.dom in Secure and some f: framesOf[Ghost.writer.dom] | f.val' != f.val or f.pte' != f.pte)
 } for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..6 steps expect 1
 
--- PD-2 An interrupt arrives while secure code runs: registers cleared, both pointers back to root
-run interrupt_in_secure_code {
+-- PD-2: An interrupt arrives while secure code runs: registers cleared, both pointers back to root.
+run PD_2_interruptInSecureCode {
   correctHv
   some c: VCpu | eventually (c.dom in Secure and c.regs in SecretDatum and interrupt[c])
 } for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..6 steps expect 1

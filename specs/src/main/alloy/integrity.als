@@ -1,6 +1,6 @@
 /*
  * integrity: the guest integrity driver and integrity mode (US11379385B2, US10430223B2;
- * seed abstracts 4 and 7).
+ * seed abstracts 4 and 7). Claims GI-1..GI-7.
  *
  * What it models. A guest integrity driver with code pages, data pages and one entry point
  * (an address: page plus offset) registers once with the hypervisor. vCPUs run in normal or
@@ -13,17 +13,37 @@
  * current view monitors alerts with that page's action.
  *
  * Left out on purpose: the tree that stores protections (tree.als), page ranges and raw
- * argument decoding (a request names one page here; the Java model decodes raw ranges),
- * instruction-level execution (an entry names the caller's address), privilege levels (no
- * claim depends on them) and what a blocked write would have written.
+ * argument decoding (a request names one page here; the Java model decodes raw ranges and
+ * returns an IntegrityCode), instruction-level execution (an entry names the caller's
+ * address), privilege levels (no claim depends on them), what a blocked write would have
+ * written, and unknown vCPUs.
+ *
+ * Java names (org.hvproof.model.integrity unless said otherwise):
+ *   sig Hv                       IntegrityState: code, data and entry are its Driver
+ *                                (code, data, entryPoint), prot its protections
+ *   sig Vcpu (mode, view)        IntegrityState.vcpus, one VcpuState (mode, view) each
+ *   sig Mode: Normal, Integrity  Mode.NORMAL, Mode.INTEGRITY
+ *   sig View: ProtectedView, IntegrityView   View.PROTECTED, View.INTEGRITY
+ *   sig AlertAction: RecordAndAllow, Block   model.tree.AlertAction.RECORD_AND_ALLOW, BLOCK
+ *   sig IntegrityAlertCause: WrongEntry, RefusedRequest, SecondRegistration, ProtectedPage,
+ *                                DriverPage   IntegrityAlertCause.WRONG_ENTRY, REFUSED_REQUEST,
+ *                                SECOND_REGISTRATION, PROTECTED_PAGE, DRIVER_PAGE
+ *   sig Last                     IntegrityObservation of the last step (PolicyAlert,
+ *                                WriteAlert; ok is RequestResult(OK) of a request)
+ *   pred register, enter, exit, interrupt, fault, protect, unprotect, guestWrite
+ *                                IntegrityAction.Register, Enter, Exit, Interrupt, Fault,
+ *                                Protect, Unprotect, GuestWrite
+ *   pred enter_ENTRY_CHECKS_PAGE_ONLY   the entry guard under IntegrityImplFlaw and
+ *                                IntegrityModelFlaw ENTRY_CHECKS_PAGE_ONLY
+ *   assert GI_n_<name>           IntegrityInvariants' invariant of that claim and name
  */
 module integrity
 
-abstract sig Action {}
-one sig RecordAndAllow, Block extends Action {}
+abstract sig AlertAction {}
+one sig RecordAndAllow, Block extends AlertAction {}
 
-abstract sig Cause {}
-one sig WrongEntry, RefusedRequest, SecondRegistration, ProtectedWrite, DriverPageWrite extends Cause {}
+abstract sig IntegrityAlertCause {}
+one sig WrongEntry, RefusedRequest, SecondRegistration, ProtectedPage, DriverPage extends IntegrityAlertCause {}
 
 abstract sig Mode {}
 one sig Normal, Integrity extends Mode {}
@@ -43,7 +63,7 @@ one sig Hv {
   var code: set Page,
   var data: set Page,
   var entry: lone Address,
-  var prot: Page -> lone Action
+  var prot: Page -> lone AlertAction
 }
 
 -- Register's choice of layout; free in every state (a set-valued argument cannot be
@@ -53,17 +73,17 @@ one sig Choice { var code, data: set Page }
 -- What the last step showed an observer.
 one sig Last {
   var actor: lone Vcpu,
-  var cause: lone Cause,
+  var cause: lone IntegrityAlertCause,
   var alertPage: lone Page,
-  var alertAction: lone Action,
+  var alertAction: lone AlertAction,
   var ok: lone Vcpu   -- the request of this vCPU succeeded
 }
 
 fun driverPages: set Page { Hv.code + Hv.data }
 fun registered: set Hv { { h: Hv | some h.entry } }
 -- What the view a vCPU runs on monitors, and with which action.
-fun monitored[v: Vcpu]: Page -> Action {
-  v.view = IntegrityView => (Hv.prot + (Hv.code -> Block) - (Hv.data -> Action))
+fun monitored[v: Vcpu]: Page -> AlertAction {
+  v.view = IntegrityView => (Hv.prot + (Hv.code -> Block) - (Hv.data -> AlertAction))
                        else (Hv.prot + (driverPages -> Block))
 }
 
@@ -72,7 +92,7 @@ let unchanged[x] { (x)' = (x) }
 pred hvFrame { unchanged[Hv.code] and unchanged[Hv.data] and unchanged[Hv.entry] and unchanged[Hv.prot] }
 pred vcpusFrame { unchanged[mode] and unchanged[view] }
 pred noAlert { no Last.cause' and no Last.alertPage' and no Last.alertAction' }
-pred alert[v: Vcpu, c: Cause] { Last.actor' = v and Last.cause' = c and no Last.alertPage' and no Last.alertAction' }
+pred alert[v: Vcpu, c: IntegrityAlertCause] { Last.actor' = v and Last.cause' = c and no Last.alertPage' and no Last.alertAction' }
 
 fact init {
   no Hv.code and no Hv.data and no Hv.entry and no Hv.prot
@@ -127,7 +147,7 @@ pred interrupt[v: Vcpu] { leaveIntegrity[v] }
 pred fault[v: Vcpu] { leaveIntegrity[v] }
 
 -- protect: map page p to action a. Honoured only from integrity mode.
-pred protect[v: Vcpu, p: Page, a: Action] {
+pred protect[v: Vcpu, p: Page, a: AlertAction] {
   v.mode = Integrity implies {
     -- guards: not protected yet, not a driver page (those are protected by registration)
     (no Hv.prot[p] and p not in driverPages) implies {
@@ -151,7 +171,7 @@ pred protect[v: Vcpu, p: Page, a: Action] {
 pred unprotect[v: Vcpu, p: Page] {
   v.mode = Integrity implies {
     some Hv.prot[p] implies {
-      Hv.prot' = Hv.prot - p -> Action
+      Hv.prot' = Hv.prot - p -> AlertAction
       Last.ok' = v
     } else {
       unchanged[Hv.prot]
@@ -167,12 +187,12 @@ pred unprotect[v: Vcpu, p: Page] {
   vcpusFrame
 }
 
--- write: a guest write by v to page p, judged by the view v runs on.
-pred write[v: Vcpu, p: Page] {
+-- guestWrite: a guest write by v to page p, judged by the view v runs on.
+pred guestWrite[v: Vcpu, p: Page] {
   Last.actor' = v
   no Last.ok'
   some monitored[v][p] implies {
-    Last.cause' = (p in driverPages => DriverPageWrite else ProtectedWrite)
+    Last.cause' = (p in driverPages => DriverPage else ProtectedPage)
     Last.alertPage' = p
     Last.alertAction' = monitored[v][p]
   } else noAlert
@@ -189,12 +209,12 @@ fact traces {
   always (
     (some v: Vcpu, a: Address | register[v, a] or enter[v, a])
     or (some v: Vcpu | exit[v] or interrupt[v] or fault[v])
-    or (some v: Vcpu, p: Page, a: Action | protect[v, p, a])
-    or (some v: Vcpu, p: Page | unprotect[v, p] or write[v, p])
+    or (some v: Vcpu, p: Page, a: AlertAction | protect[v, p, a])
+    or (some v: Vcpu, p: Page | unprotect[v, p] or guestWrite[v, p])
     or stutter)
 }
 
--- GI-1 Integrity mode is entered only at the registered entry point; any other address alerts.
+-- GI-1: Integrity mode is entered only at the registered entry point; any other address alerts.
 assert GI_1_entryOnlyAtEntryPoint {
   always all v: Vcpu | {
     (v.mode = Normal and v.mode' = Integrity) implies some Hv.entry and enter[v, Hv.entry]
@@ -202,115 +222,123 @@ assert GI_1_entryOnlyAtEntryPoint {
       (v.mode' = Normal and Last.cause' = WrongEntry)
   }
 }
--- GI-1 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 check GI_1_entryOnlyAtEntryPoint for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
--- GI-2 Outside integrity mode, every write to the driver's code or data pages alerts.
+-- GI-2: Outside integrity mode, every write to the driver's code or data pages alerts.
 assert GI_2_driverPagesAlertOutsideIntegrityMode {
-  always all v: Vcpu, p: driverPages | (write[v, p] and v.mode = Normal) implies
-    (Last.cause' = DriverPageWrite and Last.alertPage' = p)
+  always all v: Vcpu, p: driverPages | (guestWrite[v, p] and v.mode = Normal) implies
+    (Last.cause' = DriverPage and Last.alertPage' = p)
 }
--- GI-2 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 check GI_2_driverPagesAlertOutsideIntegrityMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
--- GI-3 Inside integrity mode, the driver's writes to its own data pages never alert.
+-- GI-3: Inside integrity mode, the driver's writes to its own data pages never alert.
 assert GI_3_ownDataQuietInIntegrityMode {
-  always all v: Vcpu, p: Hv.data | (write[v, p] and v.mode = Integrity) implies no Last.cause'
+  always all v: Vcpu, p: Hv.data | (guestWrite[v, p] and v.mode = Integrity) implies no Last.cause'
 }
--- GI-3 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 check GI_3_ownDataQuietInIntegrityMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
--- GI-4 A vCPU runs on the integrity view if and only if it is in integrity mode.
+-- GI-4: A vCPU runs on the integrity view if and only if it is in integrity mode.
 assert GI_4_viewFollowsMode { always all v: Vcpu | v.view = IntegrityView iff v.mode = Integrity }
--- GI-4 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 check GI_4_viewFollowsMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
--- GI-4 Every way out of integrity mode (exit, interrupt, fault) restores the protected view.
+-- GI-4: Every way out of integrity mode (exit, interrupt, fault) restores the protected view.
 assert GI_4_exitsRestoreProtectedView {
   always all v: Vcpu | (v.mode = Integrity and v.mode' = Normal) implies
     (v.view' = ProtectedView and (exit[v] or interrupt[v] or fault[v]))
 }
--- GI-4 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 check GI_4_exitsRestoreProtectedView for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
--- GI-4 Step preservation: a state where views follow modes keeps that after any one step.
--- Not a full induction (init is a fact, so pre-states are reachable ones); cheap at 3 vCPUs.
-assert GI_4_viewFollowsModeInductive {
+-- GI-4: Views follow modes in the initial state (the base case of the induction below).
+assert GI_4_viewFollowsMode_init { all v: Vcpu | v.view = IntegrityView iff v.mode = Integrity }
+-- Scope: 3 pages, 2 offsets, 4 addresses, 3 vCPUs, 1 step
+check GI_4_viewFollowsMode_init for 3 but 2 Offset, 4 Address, 3 Vcpu, 1 steps expect 0
+
+-- GI-4: Step preservation of viewFollowsMode: a state where views follow modes keeps that after
+-- any one step. Not a full induction (init is a fact, so pre-states are reachable ones); cheap
+-- at 3 vCPUs.
+assert GI_4_viewFollowsMode_step {
   always ((all v: Vcpu | v.view = IntegrityView iff v.mode = Integrity) implies
           after (all v: Vcpu | v.view = IntegrityView iff v.mode = Integrity))
 }
--- GI-4 scope: 3 pages, 2 offsets, 4 addresses, 3 vCPUs, 2 steps
-check GI_4_viewFollowsModeInductive for 3 but 2 Offset, 4 Address, 3 Vcpu, 2 steps expect 0
+-- Scope: 3 pages, 2 offsets, 4 addresses, 3 vCPUs, 2 steps
+check GI_4_viewFollowsMode_step for 3 but 2 Offset, 4 Address, 3 Vcpu, 2 steps expect 0
 
--- GI-5 Protection requests take effect only from integrity mode; from elsewhere they change nothing and alert.
+-- GI-5: Protection requests take effect only from integrity mode; from elsewhere they change nothing and alert.
 assert GI_5_requestsOnlyFromIntegrityMode {
   always {
     Hv.prot' != Hv.prot implies
-      (some v: Vcpu | v.mode = Integrity and ((some p: Page, a: Action | protect[v, p, a]) or (some p: Page | unprotect[v, p])))
-    all v: Vcpu | (v.mode = Normal and ((some p: Page, a: Action | protect[v, p, a]) or (some p: Page | unprotect[v, p])))
+      (some v: Vcpu | v.mode = Integrity and ((some p: Page, a: AlertAction | protect[v, p, a]) or (some p: Page | unprotect[v, p])))
+    all v: Vcpu | (v.mode = Normal and ((some p: Page, a: AlertAction | protect[v, p, a]) or (some p: Page | unprotect[v, p])))
       implies (Hv.prot' = Hv.prot and Last.cause' = RefusedRequest)
   }
 }
--- GI-5 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 check GI_5_requestsOnlyFromIntegrityMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
--- GI-6 A protected page stays protected until removed by a request from integrity mode.
+-- GI-6: A protected page stays protected until removed by a request from integrity mode.
 assert GI_6_protectionsPersist {
-  always all p: Page, a: Action | p -> a in Hv.prot implies
+  always all p: Page, a: AlertAction | p -> a in Hv.prot implies
     (p -> a in Hv.prot' or some v: Vcpu | v.mode = Integrity and unprotect[v, p])
 }
--- GI-6 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 check GI_6_protectionsPersist for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
--- GI-7 Inside integrity mode, a write to a protected page that is not the driver's own data still alerts with its action.
+-- GI-7: Inside integrity mode, a write to a protected page that is not the driver's own data still alerts with its action.
 assert GI_7_otherProtectedPagesAlertInIntegrityMode {
-  always all v: Vcpu, p: Page | (write[v, p] and v.mode = Integrity and p not in Hv.data) implies {
+  always all v: Vcpu, p: Page | (guestWrite[v, p] and v.mode = Integrity and p not in Hv.data) implies {
     some Hv.prot[p] implies Last.alertAction' = Hv.prot[p]
     p in Hv.code implies Last.alertAction' = Block
   }
 }
--- GI-7 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 check GI_7_otherProtectedPagesAlertInIntegrityMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
--- A flawed entry check that compares only the caller's page with the entry point's page.
-pred entryCheckPageOnly[a: Address] { some Hv.entry and a.page = Hv.entry.page }
--- GI-1 Must fail: a page-only entry check admits a call from another offset of the entry
--- page, so GI-1's "only at the registered entry point" breaks. Kept to show GI-1 has teeth.
-assert GI_1_pageOnlyEntryCheckAdmitsOtherAddresses {
-  always all a: Address | entryCheckPageOnly[a] implies a = Hv.entry
+-- The entry guard under the flaw ENTRY_CHECKS_PAGE_ONLY (IntegrityImplFlaw, IntegrityModelFlaw):
+-- it compares only the caller's page with the entry point's page.
+pred enter_ENTRY_CHECKS_PAGE_ONLY[a: Address] { some Hv.entry and a.page = Hv.entry.page }
+-- GI-1: A page-only entry check would admit only the registered entry point (false: kept to show the claim has teeth).
+assert GI_1_wrong_pageOnlyEntryCheckAdmitsOnlyEntryPoint {
+  always all a: Address | enter_ENTRY_CHECKS_PAGE_ONLY[a] implies a = Hv.entry
 }
--- GI-1 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 4 steps; expect 1
-check GI_1_pageOnlyEntryCheckAdmitsOtherAddresses for 3 but 2 Offset, 4 Address, 2 Vcpu, 4 steps expect 1
+-- Must fail, because a page-only entry check admits a call from another offset of the entry
+-- page, so "only at the registered entry point" breaks under ENTRY_CHECKS_PAGE_ONLY.
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 4 steps; expect 1
+check GI_1_wrong_pageOnlyEntryCheckAdmitsOnlyEntryPoint for 3 but 2 Offset, 4 Address, 2 Vcpu, 4 steps expect 1
 
 -- GI-5 A protect request from normal mode is refused with an alert.
--- GI-5 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 4 steps
-run refusedProtectHappens {
-  eventually some v: Vcpu, p: Page, a: Action | protect[v, p, a] and v.mode = Normal and some Hv.entry
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 4 steps
+run GI_5_refusedProtect {
+  eventually some v: Vcpu, p: Page, a: AlertAction | protect[v, p, a] and v.mode = Normal and some Hv.entry
 } for 3 but 2 Offset, 4 Address, 2 Vcpu, 4 steps expect 1
 
 -- GI-3 Integrity-mode work without an alert: the driver protects a page, then writes its own data.
--- GI-3 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
-run integrityWorkWithoutAlertHappens {
-  eventually some v: Vcpu, p: Page | write[v, p] and v.mode = Integrity and p in Hv.data and some Hv.prot
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+run GI_3_quietOwnDataWrite {
+  eventually some v: Vcpu, p: Page | guestWrite[v, p] and v.mode = Integrity and p in Hv.data and some Hv.prot
 } for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
 
 -- GI-1 A call from a wrong address alerts, while another vCPU is in integrity mode.
--- GI-1 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 5 steps
-run wrongEntryAlertHappens {
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 5 steps
+run GI_1_wrongOffsetEntryAlert {
   eventually some v: Vcpu, a: Address | enter[v, a] and a.page = Hv.entry.page and a != Hv.entry
     and some (Vcpu - v) & mode.Integrity
 } for 3 but 2 Offset, 4 Address, 2 Vcpu, 5 steps expect 1
 
 -- GI-7 In integrity mode a write to a requested protection still alerts.
--- GI-7 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
-run protectedWriteInIntegrityModeHappens {
-  eventually some v: Vcpu, p: Page | write[v, p] and v.mode = Integrity and Last.cause' = ProtectedWrite
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+run GI_7_protectedPageAlertInIntegrityMode {
+  eventually some v: Vcpu, p: Page | guestWrite[v, p] and v.mode = Integrity and Last.cause' = ProtectedPage
 } for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
 
 -- GI-4 An interrupt takes a vCPU out of integrity mode.
--- GI-4 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 4 steps
-run interruptLeavesIntegrityHappens { eventually some v: Vcpu | interrupt[v] } for 3 but 2 Offset, 4 Address, 2 Vcpu, 4 steps expect 1
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 4 steps
+run GI_4_interruptLeavesIntegrity { eventually some v: Vcpu | interrupt[v] } for 3 but 2 Offset, 4 Address, 2 Vcpu, 4 steps expect 1
 
 -- GI-6 A protection is removed from integrity mode.
--- GI-6 scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
-run unprotectHappens { eventually some v: Vcpu, p: Page | unprotect[v, p] and Last.ok' = v } for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
+run GI_6_honouredUnprotect { eventually some v: Vcpu, p: Page | unprotect[v, p] and Last.ok' = v } for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1

@@ -10,10 +10,14 @@
  * touches the last offset of one page and the first offset of the next, and is handled
  * page by page.
  *
- * What it leaves out. Byte contents and what a completed write stores; guest page-table
- * walks (accesses arrive already translated to guest-physical pages); page adjacency (a
- * crossing write touches any two distinct pages); timing, and concurrency inside one step
- * (steps interleave: one operation per step); read/execute bits, which tracing never changes.
+ * What it leaves out. Byte contents and what a completed write stores (so TRACE-1's
+ * notifyThenComplete and faultedAccessChangesNothing, and the model's memoryCanonical, are
+ * Java-only); guest page-table walks (accesses arrive already translated to guest-physical
+ * pages), hence mapping and unmapping (MapPage, UnmapPage), privilege changes (SetPrivilege)
+ * and instruction fetches (GuestExecute), which change no trace and raise no notification:
+ * to this spec they are stutters; page adjacency (a crossing write touches any two distinct
+ * pages); timing, and concurrency inside one step (steps interleave: one operation per
+ * step); read/execute bits, which tracing never changes.
  *
  * Observations. Hypervisor.notified holds exactly the notifications raised by the step
  * that led to the current state; it is empty initially and after every step that raises
@@ -23,20 +27,28 @@
  * change), so within a scope of 3 a trace raises notifications with at most 3 distinct
  * contents; every claim here is refuted by a single faulty step, which fits.
  *
- * Mutants these checks catch (run by hand when this spec was written): removeTrace setting
- * the write bit although another owner remains (WriteBitMatchesTraces, TRACE-1, TRACE-3
- * checks fail); removeTrace never setting the bit again, a stale trace (WriteBit, TRACE-2
- * and TRACE-3 checks fail); the handler raising two notifications for a page (TRACE-1 fails).
+ * Flaws these checks catch, named as the Java flaw constants (org.hvproof.impl.tracing;
+ * each was run by hand as a mutant of this spec when it was written): RESTORE_ON_FIRST_REMOVE,
+ * removeTrace setting the write bit although another owner remains (model_writeBitMatchesTraces,
+ * TRACE-1 and TRACE-3 checks fail); STALE_TRACE_AFTER_REMOVE, removeTrace never setting the
+ * bit again (model_writeBitMatchesTraces, TRACE-2 and TRACE-3 checks fail); NOTIFY_TWICE, the
+ * handler raising two notifications for a page (TRACE-1 checks fail).
  *
- * Claim ids (convention read by org.hvproof.specs.AlloyRunner). The comment lines directly
- * above a command, and for a check also the comment lines directly above the assert it
- * checks, name the claims the command speaks for, as ids like TRACE-1 (regex
- * \b[A-Z]+-\d+\b). Every command states its expected outcome: expect 0 for a check that
- * must hold or a run that must be impossible, expect 1 for a run that must have an
- * instance or a check that must fail.
+ * Claim ids (read by org.hvproof.specs.AlloyRunner, held by SpecLint). A command's name
+ * carries its claim: TRACE_1_... speaks for TRACE-1, TRACE_3_wrong_... is a negative control
+ * of TRACE-3; model_... commands check the spec's own invariant and name the claims they
+ * support in a "Supports" tag. Every command states its expected outcome: expect 0 for a
+ * check that must hold, expect 1 for a run that must have an instance or a negative control
+ * that must fail.
  *
- * Names match the Java model (org.hvproof.model.tracing): VCpu, Page, Owner, Offset,
- * traces, addTrace, removeTrace, write, writeCrossing, read, writeTraced.
+ * Java names (org.hvproof.model.tracing and model.common). Sigs: VCpu is VCpu, Page is
+ * GuestPhysicalPage, Owner is Owner, Notification is Notification. Operations, one per
+ * TracingAction: addTrace is AddTrace, removeTrace is RemoveTrace, guestWrite is a GuestWrite
+ * inside one page, guestWriteCrossing a GuestWrite across a page boundary, guestRead is
+ * GuestRead, stutter is Stutter (and every action left out above). p.traces is
+ * TracingState.ownersOf(p), writeTraced[p] is TracingState.isTraced(p). Asserts are named as
+ * the TracingInvariants that state the same predicate: TRACE_1_oneNotificationPerTracedPage,
+ * TRACE_2_noNotificationWithoutTrace, TRACE_3_ownersAddAndRemoveOnlyThemselves.
  */
 module tracing
 
@@ -120,14 +132,14 @@ pred removeTrace[o: Owner, p: Page] {
 }
 
 /* A guest write by v to page p at offset off. */
-pred write[v: VCpu, p: Page, off: Offset] {
+pred guestWrite[v: VCpu, p: Page, off: Offset] {
   handled[v, p -> off]
   unchanged[traces]
   unchanged[NestedPageTable.writable]
 }
 
 /* A guest write by v crossing from the end of p1 into the start of p2. */
-pred writeCrossing[v: VCpu, p1, p2: Page] {
+pred guestWriteCrossing[v: VCpu, p1, p2: Page] {
   -- guard: two distinct pages (adjacency is not modelled)
   p1 != p2
   handled[v, p1 -> LastOffset + p2 -> FirstOffset]
@@ -136,7 +148,7 @@ pred writeCrossing[v: VCpu, p1, p2: Page] {
 }
 
 /* A guest read: read bits are never cleared, so a read never reaches the handler. */
-pred read[v: VCpu, p: Page] {
+pred guestRead[v: VCpu, p: Page] {
   unchanged[traces]
   unchanged[NestedPageTable.writable]
   no Hypervisor.notified'
@@ -151,9 +163,9 @@ pred stutter {
 fact operations {
   always (
     (some o: Owner, p: Page | addTrace[o, p] or removeTrace[o, p])
-    or (some v: VCpu, p: Page, off: Offset | write[v, p, off])
-    or (some v: VCpu, disj p1, p2: Page | writeCrossing[v, p1, p2])
-    or (some v: VCpu, p: Page | read[v, p])
+    or (some v: VCpu, p: Page, off: Offset | guestWrite[v, p, off])
+    or (some v: VCpu, disj p1, p2: Page | guestWriteCrossing[v, p1, p2])
+    or (some v: VCpu, p: Page | guestRead[v, p])
     or stutter
   )
 }
@@ -165,37 +177,37 @@ fact operations {
 pred writeBitMatchesTraces { NestedPageTable.writable = Page - tracedPages }
 
 -- Supports TRACE-1, TRACE-2: holds in every reachable state.
-assert WriteBitMatchesTraces { always writeBitMatchesTraces }
-check WriteBitMatchesTraces for 3 but 8 steps expect 0
+assert model_writeBitMatchesTraces { always writeBitMatchesTraces }
+check model_writeBitMatchesTraces for 3 but 8 steps expect 0
 
 -- Supports TRACE-1, TRACE-2: the invariant in inductive style, base case.
-check WriteBitInitially { writeBitMatchesTraces } for 3 but 1 steps expect 0
+check model_writeBitMatchesTraces_init { writeBitMatchesTraces } for 3 but 1 steps expect 0
 
 -- Supports TRACE-1, TRACE-2: the invariant in inductive style, one step from a state
 -- that satisfies it. fact init pins state 0, so this is the base-plus-one-step half of
--- induction; WriteBitMatchesTraces above covers longer runs.
-check WriteBitPreserved {
+-- induction; model_writeBitMatchesTraces above covers longer runs.
+check model_writeBitMatchesTraces_step {
   writeBitMatchesTraces implies after writeBitMatchesTraces
 } for 3 but 2 steps expect 0
 
 ----------------------------------------------------------------------------------------
 -- TRACE-1: every guest write to a traced page produces exactly one notification naming
 -- the vCPU, the guest-physical page and the offset, and nothing else.
-assert TRACE1_TracedWriteNotifiesOnce {
+assert TRACE_1_oneNotificationPerTracedPage {
   always all v: VCpu, p: Page, off: Offset |
-    (write[v, p, off] and writeTraced[p]) implies {
+    (guestWrite[v, p, off] and writeTraced[p]) implies {
       one Hypervisor.notified'
       Hypervisor.notified'.vcpu = v
       Hypervisor.notified'.page = p
       Hypervisor.notified'.offset = off
     }
 }
-check TRACE1_TracedWriteNotifiesOnce for 3 but 8 steps expect 0
+check TRACE_1_oneNotificationPerTracedPage for 3 but 8 steps expect 0
 
 -- TRACE-1: a write crossing two pages yields one notification per traced page it
 -- touches (at the offset it touches there), and none for an untraced one.
-assert TRACE1_CrossingWriteNotifiesPerTracedPage {
-  always all v: VCpu, disj p1, p2: Page | writeCrossing[v, p1, p2] implies {
+assert TRACE_1_crossingWriteNotifiesPerTracedPage {
+  always all v: VCpu, disj p1, p2: Page | guestWriteCrossing[v, p1, p2] implies {
     #Hypervisor.notified' = #((p1 + p2) & tracedPages)
     all p: (p1 + p2) & tracedPages | one n: Hypervisor.notified' {
       n.vcpu = v
@@ -204,38 +216,38 @@ assert TRACE1_CrossingWriteNotifiesPerTracedPage {
     }
   }
 }
-check TRACE1_CrossingWriteNotifiesPerTracedPage for 3 but 8 steps expect 0
+check TRACE_1_crossingWriteNotifiesPerTracedPage for 3 but 8 steps expect 0
 
 -- TRACE-1: a write to a traced page that notifies can happen.
-run TRACE1_NotifiedWrite {
-  eventually some v: VCpu, p: Page, off: Offset | writeTraced[p] and write[v, p, off]
+run TRACE_1_notifiedWrite {
+  eventually some v: VCpu, p: Page, off: Offset | writeTraced[p] and guestWrite[v, p, off]
 } for 3 but 8 steps expect 1
 
 -- TRACE-1: a crossing write over two traced pages, notifying twice, can happen.
-run TRACE1_CrossingWriteOverTwoTracedPages {
+run TRACE_1_crossingWriteOverTwoTracedPages {
   eventually some v: VCpu, disj p1, p2: Page |
-    writeTraced[p1] and writeTraced[p2] and writeCrossing[v, p1, p2]
+    writeTraced[p1] and writeTraced[p2] and guestWriteCrossing[v, p1, p2]
 } for 3 but 8 steps expect 1
 
 ----------------------------------------------------------------------------------------
 -- TRACE-2: a write to a page with no trace produces no notification.
-assert TRACE2_UntracedWriteIsSilent {
+assert TRACE_2_untracedWriteIsSilent {
   always all v: VCpu, p: Page, off: Offset |
-    (write[v, p, off] and not writeTraced[p]) implies no Hypervisor.notified'
+    (guestWrite[v, p, off] and not writeTraced[p]) implies no Hypervisor.notified'
 }
-check TRACE2_UntracedWriteIsSilent for 3 but 8 steps expect 0
+check TRACE_2_untracedWriteIsSilent for 3 but 8 steps expect 0
 
 -- TRACE-2: more generally, every notification any step raises names a page that was
 -- traced when the step began.
-assert TRACE2_NotificationsOnlyForTracedPages {
+assert TRACE_2_noNotificationWithoutTrace {
   always all n: Hypervisor.notified' | writeTraced[n.page]
 }
-check TRACE2_NotificationsOnlyForTracedPages for 3 but 8 steps expect 0
+check TRACE_2_noNotificationWithoutTrace for 3 but 8 steps expect 0
 
 -- TRACE-2: an untraced write while another page is traced can happen.
-run TRACE2_SilentWriteBesideATrace {
+run TRACE_2_silentWriteBesideATrace {
   eventually some v: VCpu, disj p, q: Page, off: Offset |
-    writeTraced[q] and not writeTraced[p] and write[v, p, off]
+    writeTraced[q] and not writeTraced[p] and guestWrite[v, p, off]
 } for 3 but 8 steps expect 1
 
 ----------------------------------------------------------------------------------------
@@ -243,49 +255,60 @@ run TRACE2_SilentWriteBesideATrace {
 -- clear (so writes to it keep notifying), and it stops being traced only in a step that
 -- removes its last owner's trace: a page traced by two owners stays traced until both
 -- have removed theirs.
-assert TRACE3_TracedUntilLastOwnerRemoves {
+assert TRACE_3_tracedUntilLastOwnerRemoves {
   always all p: Page {
     writeTraced[p] implies p not in NestedPageTable.writable
     (writeTraced[p] and after not writeTraced[p]) implies
       some o: Owner | p.traces = o and removeTrace[o, p]
   }
 }
-check TRACE3_TracedUntilLastOwnerRemoves for 3 but 8 steps expect 0
+check TRACE_3_tracedUntilLastOwnerRemoves for 3 but 8 steps expect 0
+
+-- TRACE-3: adding a trace adds exactly the named owner to the named page, removing one
+-- removes exactly that owner (who must have held it), and no other step changes traces.
+assert TRACE_3_ownersAddAndRemoveOnlyThemselves {
+  always {
+    all o: Owner, p: Page | addTrace[o, p] implies traces' = traces + p -> o
+    all o: Owner, p: Page | removeTrace[o, p] implies (o in p.traces and traces' = traces - p -> o)
+    (no o: Owner, p: Page | addTrace[o, p] or removeTrace[o, p]) implies traces' = traces
+  }
+}
+check TRACE_3_ownersAddAndRemoveOnlyThemselves for 3 but 8 steps expect 0
 
 -- TRACE-3: the behaviour seen from outside: when one of several owners removes its
 -- trace, the next write to the page still notifies (the true twin of the deliberately
 -- wrong check at the end).
-assert TRACE3_RemainingOwnerKeepsNotifying {
+assert TRACE_3_remainingOwnerKeepsNotifying {
   always all o: Owner, p: Page | (removeTrace[o, p] and some p.traces - o) implies
-    after (all v: VCpu, off: Offset | write[v, p, off] implies
+    after (all v: VCpu, off: Offset | guestWrite[v, p, off] implies
              some n: Hypervisor.notified' | n.page = p)
 }
-check TRACE3_RemainingOwnerKeepsNotifying for 3 but 8 steps expect 0
+check TRACE_3_remainingOwnerKeepsNotifying for 3 but 8 steps expect 0
 
 -- TRACE-3: removing the last trace on a page stops notifications for that page from
 -- the next step on, until some owner traces it again.
-assert TRACE3_LastRemovalSilencesPage {
+assert TRACE_3_lastRemovalSilencesPage {
   always all o: Owner, p: Page | (removeTrace[o, p] and p.traces = o) implies
     after ((some o2: Owner | addTrace[o2, p])
            releases (no n: Hypervisor.notified' | n.page = p))
 }
-check TRACE3_LastRemovalSilencesPage for 3 but 8 steps expect 0
+check TRACE_3_lastRemovalSilencesPage for 3 but 8 steps expect 0
 
 -- TRACE-3: a doubly traced page loses one owner and still notifies on the next write.
-run TRACE3_DoublyTracedPageKeepsNotifying {
+run TRACE_3_doublyTracedPageKeepsNotifying {
   some disj o1, o2: Owner, p: Page | eventually {
     o1 + o2 in p.traces
     removeTrace[o1, p]
-    after (some v: VCpu, off: Offset | write[v, p, off] and after some Hypervisor.notified)
+    after (some v: VCpu, off: Offset | guestWrite[v, p, off] and after some Hypervisor.notified)
   }
 } for 3 but 8 steps expect 1
 
 -- TRACE-3: removing the last trace, then a write to that page that is silent.
-run TRACE3_RemovalThenSilentWrite {
+run TRACE_3_removalThenSilentWrite {
   some o: Owner, p: Page | eventually {
     p.traces = o
     removeTrace[o, p]
-    after (some v: VCpu, off: Offset | write[v, p, off] and after no Hypervisor.notified)
+    after (some v: VCpu, off: Offset | guestWrite[v, p, off] and after no Hypervisor.notified)
   }
 } for 3 but 8 steps expect 1
 
@@ -293,7 +316,7 @@ run TRACE3_RemovalThenSilentWrite {
 -- "Removing a trace stops notifications" is false for an owner that is not the last:
 -- the other owner's trace keeps the write bit clear, so the next write still notifies.
 -- If this check ever holds, the model has stopped distinguishing owners.
-check TRACE3_Wrong_AnyRemovalSilencesPage {
+check TRACE_3_wrong_anyRemovalSilencesPage {
   always all o: Owner, p: Page | removeTrace[o, p] implies
-    after (all v: VCpu, off: Offset | write[v, p, off] implies no Hypervisor.notified')
+    after (all v: VCpu, off: Offset | guestWrite[v, p, off] implies no Hypervisor.notified')
 } for 3 but 8 steps expect 1

@@ -3,12 +3,14 @@ package org.hvproof.properties;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.hvproof.impl.domains.DomainImplFlaw;
+import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.InvariantSet;
+import org.hvproof.model.domains.DomainsInvariants;
+import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.interrupts.InterruptsInvariants;
 import org.hvproof.model.tracing.TracingInvariants;
 import org.hvproof.properties.domains.DomainsProperties;
@@ -56,12 +58,8 @@ public final class Mechanisms {
                     TracingInvariants.ALL),
             new Mechanism("tree", List.of(TreeProperties.class), TreeImplFlaw.class, InvariantSet.empty("tree")),
             new Mechanism(
-                    "integrity",
-                    List.of(IntegrityProperties.class),
-                    IntegrityImplFlaw.class,
-                    InvariantSet.empty("integrity")),
-            new Mechanism(
-                    "domains", List.of(DomainsProperties.class), DomainImplFlaw.class, InvariantSet.empty("domains")),
+                    "integrity", List.of(IntegrityProperties.class), IntegrityImplFlaw.class, IntegrityInvariants.ALL),
+            new Mechanism("domains", List.of(DomainsProperties.class), DomainsImplFlaw.class, DomainsInvariants.ALL),
             new Mechanism(
                     "interrupts",
                     List.of(InterruptsProperties.class),

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -40,8 +41,9 @@ import java.util.stream.Stream;
  * List<CommandOutcome> outcomes = runner.run(List.of(Path.of("specs/src/main/alloy")));
  * }</pre>
  *
- * Claim ids are read from the comment lines directly above each command and, for a
- * {@code check} of a named assert, directly above that assert (see {@link ClaimIds}).
+ * A command's claim ids come from its name ({@code TRACE_1_...} speaks for {@code TRACE-1}),
+ * or for a {@code model_...} command from the {@code Supports} tag above it (see
+ * {@link ClaimIds}); {@link SpecLint} holds the specs to that style.
  */
 public final class AlloyRunner {
 
@@ -205,16 +207,27 @@ public final class AlloyRunner {
         return commands;
     }
 
-    /** Claim ids above a checked named assert, then those above the command, in order of appearance. */
+    /**
+     * The claims a command speaks for. A name {@code GROUP_n_...} gives {@code GROUP-n} and
+     * nothing else; a {@code model_...} command the ids of the {@code Supports} tags above
+     * its assert (for a check of a named assert) and above itself. Any other name is read the
+     * old way, every id in the comments above its assert and itself: a fallback while specs
+     * move to the house style, which {@link SpecLint} reports as a misnamed command.
+     */
     static Set<String> claimIdsOf(CompModule world, Command command, List<String> lines) {
+        Optional<String> named = ClaimIds.ofName(command.label);
+        if (named.isPresent()) {
+            return Set.of(named.get());
+        }
+        boolean model = command.label.startsWith(ClaimIds.MODEL_PREFIX);
         Set<String> ids = new LinkedHashSet<>();
         if (command.check) {
             int assertLine = assertLine(world, command.label, lines);
             if (assertLine > 0 && assertLine != command.pos.y) {
-                ids.addAll(ClaimIds.above(lines, assertLine));
+                ids.addAll(model ? ClaimIds.supportedAbove(lines, assertLine) : ClaimIds.above(lines, assertLine));
             }
         }
-        ids.addAll(ClaimIds.above(lines, command.pos.y));
+        ids.addAll(model ? ClaimIds.supportedAbove(lines, command.pos.y) : ClaimIds.above(lines, command.pos.y));
         return ids;
     }
 

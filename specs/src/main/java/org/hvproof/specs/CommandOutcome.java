@@ -8,7 +8,7 @@ import java.util.Set;
  * The result of one Alloy command: what was expected, what the solver found, and how.
  *
  * @param spec      the spec's file name, e.g. {@code tracing.als}
- * @param command   the command's label, e.g. {@code TRACE1_TracedWriteNotifiesOnce}
+ * @param command   the command's label, e.g. {@code TRACE_1_oneNotificationPerTracedPage}
  * @param check     true for a {@code check}, false for a {@code run}
  * @param expect    the command's {@code expect} value, -1 when it has none
  * @param outcome   what the solver found

@@ -126,7 +126,7 @@ final class SolutionRenderer {
         return sig.label.startsWith("this/") ? sig.label.substring("this/".length()) : sig.label;
     }
 
-    /** {@code $TRACE1_Foo_v} becomes {@code v (witness)}: the quantified variable it stands for. */
+    /** {@code $TRACE_1_foo_v} becomes {@code v (witness)}: the quantified variable it stands for. */
     static String skolemName(String label, String commandLabel) {
         String prefix = "$" + commandLabel + "_";
         String bare = label.startsWith(prefix)

@@ -119,15 +119,40 @@ class AlloyRunnerTest {
     }
 
     @Test
+    void claimIdsComeFromTheNameOrFromTheSupportsTagOfAModelCommand() {
+        Map<String, CommandOutcome> outcomes = runner.run(List.of(FIXTURES.resolve("lint/good.als"))).stream()
+                .collect(Collectors.toMap(CommandOutcome::command, Function.identity()));
+
+        assertThat(outcomes.get("DEMO_1_noFlaw").claimIds()).containsExactly("DEMO-1");
+        assertThat(outcomes.get("DEMO_2_wrong_noPages").claimIds()).containsExactly("DEMO-2");
+        assertThat(outcomes.get("DEMO_1_somePage").claimIds()).containsExactly("DEMO-1");
+        assertThat(outcomes.get("model_pagesArePages").claimIds()).containsExactly("DEMO-1");
+        assertThat(outcomes.get("model_flagKept_init").claimIds()).containsExactly("DEMO-1", "DEMO-2");
+    }
+
+    @Test
+    void aNameWinsOverTheCommentsAboveIt() {
+        Map<String, CommandOutcome> outcomes = run("lint/tags.als");
+
+        assertThat(outcomes.get("DEMO_1_disagrees").claimIds()).containsExactly("DEMO-1");
+        assertThat(outcomes.get("model_unsupportedRun").claimIds()).isEmpty();
+        assertThat(outcomes.get("model_supportedRun").claimIds()).containsExactly("DEMO-1");
+    }
+
+    @Test
     void tracingSpecCommandsNameTheirClaims() throws SpecError {
         Map<String, SpecCommand> commands = runner.parse(AlloyRunner.SPEC_DIR_IN_MODULE.resolve("tracing.als")).stream()
                 .collect(Collectors.toMap(SpecCommand::command, Function.identity()));
 
-        assertThat(commands.get("TRACE1_TracedWriteNotifiesOnce").claimIds()).containsExactly("TRACE-1");
-        assertThat(commands.get("TRACE2_UntracedWriteIsSilent").claimIds()).containsExactly("TRACE-2");
-        assertThat(commands.get("TRACE3_DoublyTracedPageKeepsNotifying").claimIds())
+        assertThat(commands.get("TRACE_1_oneNotificationPerTracedPage").claimIds())
+                .containsExactly("TRACE-1");
+        assertThat(commands.get("TRACE_2_untracedWriteIsSilent").claimIds()).containsExactly("TRACE-2");
+        assertThat(commands.get("TRACE_3_doublyTracedPageKeepsNotifying").claimIds())
                 .containsExactly("TRACE-3");
-        assertThat(commands.get("WriteBitMatchesTraces").claimIds()).containsExactly("TRACE-1", "TRACE-2");
+        assertThat(commands.get("TRACE_3_wrong_anyRemovalSilencesPage").claimIds())
+                .containsExactly("TRACE-3");
+        assertThat(commands.get("model_writeBitMatchesTraces").claimIds()).containsExactly("TRACE-1", "TRACE-2");
+        assertThat(commands.get("model_writeBitMatchesTraces_step").claimIds()).containsExactly("TRACE-1", "TRACE-2");
         assertThat(commands.values()).allSatisfy(c -> assertThat(c.claimIds()).isNotEmpty());
     }
 

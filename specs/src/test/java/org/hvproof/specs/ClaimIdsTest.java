@@ -45,4 +45,23 @@ class ClaimIdsTest {
     void firstLineHasNothingAbove() {
         assertThat(ClaimIds.above(List.of("run R expect 1"), 1)).isEmpty();
     }
+
+    @Test
+    void aNameSpellsItsClaim() {
+        assertThat(ClaimIds.ofName("TRACE_1_oneNotificationPerTracedPage")).contains("TRACE-1");
+        assertThat(ClaimIds.ofName("TRACE_3_wrong_anyRemovalSilencesPage")).contains("TRACE-3");
+        assertThat(ClaimIds.ofName("PD_2_pointersMatchDomain_init")).contains("PD-2");
+        assertThat(ClaimIds.ofName("TRACE1_TracedWriteNotifiesOnce")).isEmpty();
+        assertThat(ClaimIds.ofName("model_writeBitMatchesTraces")).isEmpty();
+        assertThat(ClaimIds.ofName("x_TRACE_1_y")).isEmpty();
+    }
+
+    @Test
+    void supportsTagsNameTheIdsBeforeTheirColon() {
+        List<String> lines =
+                List.of("-- Supports TRACE-1, TRACE-2: unlike TRACE-3, the invariant", "check model_x { } expect 0");
+
+        assertThat(ClaimIds.supportedAbove(lines, 2)).containsExactly("TRACE-1", "TRACE-2");
+        assertThat(ClaimIds.supportedIn("-- TRACE-1: no Supports tag here")).isEmpty();
+    }
 }

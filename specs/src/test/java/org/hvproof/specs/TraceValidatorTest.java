@@ -62,11 +62,11 @@ class TraceValidatorTest {
     private static final List<String> STEPS = List.of(
             "addTrace[o0, p0]",
             "addTrace[o1, p0]",
-            "write[v0, p0, FirstOffset]",
+            "guestWrite[v0, p0, FirstOffset]",
             "removeTrace[o0, p0]",
-            "writeCrossing[v0, p1, p0]",
+            "guestWriteCrossing[v0, p1, p0]",
             "addTrace[o0, p1]",
-            "writeCrossing[v0, p1, p0]");
+            "guestWriteCrossing[v0, p1, p0]");
 
     private static Trace trace(List<String> states, List<String> steps) {
         return new Trace(ATOMS, states, steps, Map.of());
@@ -188,16 +188,16 @@ class TraceValidatorTest {
 
     @Test
     void aNamedRunCommandLendsItsScopeAndBody() throws SpecError {
-        TraceValidator v = new TraceValidator(TRACING, "TRACE1_NotifiedWrite", null);
+        TraceValidator v = new TraceValidator(TRACING, "TRACE_1_notifiedWrite", null);
 
         // the run demands a notified write eventually; the trace ends before one happens, but
         // the solver may continue it after the pinned states, so it stays consistent
         assertThat(v.validate(trace(STATES.subList(0, 3), STEPS.subList(0, 2))).consistent())
                 .isTrue();
-        assertThatThrownBy(() -> new TraceValidator(TRACING, "WriteBitMatchesTraces", null))
+        assertThatThrownBy(() -> new TraceValidator(TRACING, "model_writeBitMatchesTraces", null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no run command 'WriteBitMatchesTraces'")
-                .hasMessageContaining("TRACE1_NotifiedWrite");
+                .hasMessageContaining("no run command 'model_writeBitMatchesTraces'")
+                .hasMessageContaining("TRACE_1_notifiedWrite");
     }
 
     @Test

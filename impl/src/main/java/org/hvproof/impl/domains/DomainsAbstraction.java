@@ -15,18 +15,18 @@ import org.hvproof.impl.machine.NestedPageTable;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.model.common.GuestPhysicalPage;
-import org.hvproof.model.domains.Action;
 import org.hvproof.model.domains.Domain;
+import org.hvproof.model.domains.DomainsAction;
+import org.hvproof.model.domains.DomainsState;
+import org.hvproof.model.domains.DomainsVCpu;
 import org.hvproof.model.domains.FrameContent;
 import org.hvproof.model.domains.Ids.DomainId;
 import org.hvproof.model.domains.Ids.Frame;
 import org.hvproof.model.domains.Ids.GuestPage;
 import org.hvproof.model.domains.Ids.VirtualPage;
-import org.hvproof.model.domains.State;
-import org.hvproof.model.domains.VCpu;
 
 /**
- * The abstraction function from the machine to the model's {@link State}, read off the real
+ * The abstraction function from the machine to the model's {@link DomainsState}, read off the real
  * structures, and the model's reading of an implementation action.
  *
  * <ul>
@@ -45,7 +45,7 @@ public final class DomainsAbstraction {
     private DomainsAbstraction() {}
 
     /** The model state {@code system} represents. */
-    public static State abstractState(DomainsSystem system) {
+    public static DomainsState abstractState(DomainsSystem system) {
         Machine machine = system.machine();
         DomainLayout layout = system.layout();
         SecureDomainService service = system.service();
@@ -76,9 +76,9 @@ public final class DomainsAbstraction {
         for (long f : frames) {
             contents.put(new Frame(f), content(machine.memory(), f));
         }
-        List<VCpu> vcpus =
+        List<DomainsVCpu> vcpus =
                 machine.vcpus().stream().map(cpu -> vcpu(service, cpu)).toList();
-        return new State(domains, contents, vcpus);
+        return new DomainsState(domains, contents, vcpus);
     }
 
     private static FrameContent content(HostMemory memory, long frame) {
@@ -94,7 +94,7 @@ public final class DomainsAbstraction {
         return new FrameContent(entries, memory.readLong(base + DomainLayout.VALUE_OFFSET));
     }
 
-    private static VCpu vcpu(SecureDomainService service, VirtualCpu cpu) {
+    private static DomainsVCpu vcpu(SecureDomainService service, VirtualCpu cpu) {
         int v = cpu.id().id();
         int npt = service.domainOfView(cpu.view());
         if (npt < 0) {
@@ -103,7 +103,7 @@ public final class DomainsAbstraction {
         GuestPage saved = service.savedRootCr3(v).isPresent()
                 ? new GuestPage(service.savedRootCr3(v).getAsLong() >>> 12)
                 : null;
-        return new VCpu(
+        return new DomainsVCpu(
                 new DomainId(service.currentDomain(v)),
                 new GuestPage(cpu.cr3() >>> 12),
                 new DomainId(npt),
@@ -118,28 +118,28 @@ public final class DomainsAbstraction {
      * address of that region (its table page); any other transfer is a jump to its page. An
      * interrupt and an exception are both the model's interrupt. A window page is a virtual page.
      */
-    public static Action modelAction(DomainAction a, DomainLayout layout) {
-        if (a instanceof DomainAction.Transfer t) {
+    public static DomainsAction modelAction(DomainsSystemAction a, DomainLayout layout) {
+        if (a instanceof DomainsSystemAction.Transfer t) {
             long page = t.target() >> 12;
             int owner = layout.ownerOf(page);
             if ((t.target() & 0xfff) != 0 && owner > 0) {
                 page = DomainLayout.tablePage(owner);
             }
-            return new Action.Jump(t.vcpu(), new GuestPage(page));
-        } else if (a instanceof DomainAction.ExitGate e) {
-            return new Action.ExitGate(e.vcpu());
-        } else if (a instanceof DomainAction.Event e) {
-            return new Action.Interrupt(e.vcpu(), e.vector());
-        } else if (a instanceof DomainAction.LoadCr3 l) {
-            return new Action.LoadPtRoot(l.vcpu(), new GuestPage(l.page()));
-        } else if (a instanceof DomainAction.SetRegister s) {
-            return new Action.SetRegister(s.vcpu(), s.value());
-        } else if (a instanceof DomainAction.Read r) {
-            return new Action.Read(r.vcpu(), new VirtualPage(r.page()));
+            return new DomainsAction.Jump(t.vcpu(), new GuestPage(page));
+        } else if (a instanceof DomainsSystemAction.ExitGate e) {
+            return new DomainsAction.ExitGate(e.vcpu());
+        } else if (a instanceof DomainsSystemAction.Event e) {
+            return new DomainsAction.Interrupt(e.vcpu(), e.vector());
+        } else if (a instanceof DomainsSystemAction.LoadCr3 l) {
+            return new DomainsAction.LoadPtRoot(l.vcpu(), new GuestPage(l.page()));
+        } else if (a instanceof DomainsSystemAction.SetRegister s) {
+            return new DomainsAction.SetRegister(s.vcpu(), s.value());
+        } else if (a instanceof DomainsSystemAction.Read r) {
+            return new DomainsAction.Read(r.vcpu(), new VirtualPage(r.page()));
         }
-        DomainAction.Write w = (DomainAction.Write) a;
+        DomainsSystemAction.Write w = (DomainsSystemAction.Write) a;
         Map<VirtualPage, GuestPage> entries = new HashMap<>();
         w.entries().forEach((v, g) -> entries.put(new VirtualPage(v), new GuestPage(g)));
-        return new Action.Write(w.vcpu(), new VirtualPage(w.page()), entries);
+        return new DomainsAction.Write(w.vcpu(), new VirtualPage(w.page()), entries);
     }
 }

@@ -1,37 +1,46 @@
 package org.hvproof.impl.domains;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.hvproof.impl.machine.GuestPageTableEntry;
+import org.hvproof.impl.machine.GuestPageWalker;
+import org.hvproof.impl.machine.GuestWalk;
 import org.hvproof.impl.machine.HardwareTranslation;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.NestedEntry;
+import org.hvproof.impl.machine.NestedExit;
 import org.hvproof.impl.machine.NestedPageTable;
 import org.hvproof.impl.machine.NestedPermissions;
+import org.hvproof.impl.machine.NestedViolationCause;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.Refused;
 import org.hvproof.model.common.VCpu;
+import org.hvproof.model.domains.DomainsObservation;
+import org.hvproof.model.domains.DomainsObservation.FaultKind;
+import org.hvproof.model.domains.DomainsState;
 import org.hvproof.model.domains.Ids.DomainId;
-import org.hvproof.model.domains.Observation;
-import org.hvproof.model.domains.Observation.FaultKind;
-import org.hvproof.model.domains.State;
 
 /**
  * A booted guest with a root domain and secure domains on the simulated machine, driven by
- * {@link DomainAction}s. {@link #apply} is the implementation's counterpart of the model's
- * {@code Domains.step}; {@link #abstractState} is the abstraction function; {@link #rootView} is
+ * {@link DomainsSystemAction}s. {@link #apply} is the implementation's counterpart of the model's
+ * {@code DomainsModel.step}; {@link #abstractState} is the abstraction function; {@link #rootView} is
  * everything the root domain can observe, for the two-run (noninterference) property.
  * Deterministic: the same actions give the same results.
  *
@@ -53,15 +62,15 @@ import org.hvproof.model.domains.State;
 public final class DomainsSystem {
     private final DomainLayout layout;
     private final long secret;
-    private final DomainImplFlaw flaw;
+    private final DomainsImplFlaw flaw;
     private final Machine machine;
     private final Hypervisor hypervisor;
     private final SecureDomainService service;
     /** Host frames the guest's last access read or wrote, its page walk included. */
-    private final java.util.Set<Long> touched = new java.util.TreeSet<>();
+    private final Set<Long> touched = new TreeSet<>();
 
     /** Boots {@code layout} with secure contents derived from {@code secret}, under the hypervisor with {@code flaw}. */
-    public DomainsSystem(DomainLayout layout, long secret, DomainImplFlaw flaw) {
+    public DomainsSystem(DomainLayout layout, long secret, DomainsImplFlaw flaw) {
         this.layout = layout;
         this.secret = secret;
         this.flaw = flaw;
@@ -96,7 +105,7 @@ public final class DomainsSystem {
                 service.register(d, view, initialSecureRegisters(secret, d));
             }
         }
-        if (flaw == DomainImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT) {
+        if (flaw == DomainsImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT) {
             // Flaw: set-up "forgets" one secure frame, still reachable from the root NPT at page 15.
             long frame = machine.view(new ViewId("secure-1"))
                     .orElseThrow()
@@ -112,7 +121,7 @@ public final class DomainsSystem {
 
     /** Boots the correct mechanism. */
     public DomainsSystem(DomainLayout layout, long secret) {
-        this(layout, secret, DomainImplFlaw.NONE);
+        this(layout, secret, DomainsImplFlaw.NONE);
     }
 
     /** The secure domain's launch registers: RAX carries arguments in, so only RBX..R15 hold secure values. */
@@ -139,7 +148,7 @@ public final class DomainsSystem {
     }
 
     /** The flaw it runs with. */
-    public DomainImplFlaw flaw() {
+    public DomainsImplFlaw flaw() {
         return flaw;
     }
 
@@ -159,11 +168,11 @@ public final class DomainsSystem {
     }
 
     /** Runs one action; returns the domain observations. Never throws on hostile input. */
-    public List<Observation> apply(DomainAction action) {
+    public List<DomainsObservation> apply(DomainsSystemAction action) {
         touched.clear();
         Optional<VirtualCpu> found = action.vcpu() < 0 ? Optional.empty() : machine.vcpu(new VCpu(action.vcpu()));
-        if (action instanceof DomainAction.Event e) {
-            List<org.hvproof.model.common.Observation> seen = e.exception()
+        if (action instanceof DomainsSystemAction.Event e) {
+            List<Observation> seen = e.exception()
                     ? hypervisor.exception(new VCpu(Math.max(0, e.vcpu())), e.vector())
                     : hypervisor.interrupt(new VCpu(Math.max(0, e.vcpu())), e.vector());
             if (found.isEmpty() || seen.contains(new Refused(ErrorCode.NO_SUCH_VCPU))) {
@@ -175,23 +184,23 @@ public final class DomainsSystem {
             return List.of(noSuchVcpu(action));
         }
         VirtualCpu cpu = found.get();
-        if (action instanceof DomainAction.Transfer t) {
+        if (action instanceof DomainsSystemAction.Transfer t) {
             return service.transfer(cpu, t.target());
-        } else if (action instanceof DomainAction.ExitGate) {
+        } else if (action instanceof DomainsSystemAction.ExitGate) {
             return service.exitGate(cpu);
-        } else if (action instanceof DomainAction.LoadCr3 l) {
+        } else if (action instanceof DomainsSystemAction.LoadCr3 l) {
             return service.loadCr3(cpu, l.page());
-        } else if (action instanceof DomainAction.SetRegister s) {
+        } else if (action instanceof DomainsSystemAction.SetRegister s) {
             push(cpu, s.value());
             return List.of();
-        } else if (action instanceof DomainAction.Read r) {
+        } else if (action instanceof DomainsSystemAction.Read r) {
             return read(cpu, r.page());
         }
-        return write(cpu, (DomainAction.Write) action);
+        return write(cpu, (DomainsSystemAction.Write) action);
     }
 
-    private static Observation noSuchVcpu(DomainAction action) {
-        return new Observation.Fault(action.vcpu(), DomainId.ROOT, FaultKind.NO_SUCH_VCPU);
+    private static DomainsObservation noSuchVcpu(DomainsSystemAction action) {
+        return new DomainsObservation.Fault(action.vcpu(), DomainId.ROOT, FaultKind.NO_SUCH_VCPU);
     }
 
     /** The guest's register convention: a new value goes to RAX, the old RAX to RBX. */
@@ -200,7 +209,7 @@ public final class DomainsSystem {
         cpu.setRegister(0, value);
     }
 
-    private List<Observation> read(VirtualCpu cpu, int page) {
+    private List<DomainsObservation> read(VirtualCpu cpu, int page) {
         OptionalLong hpa = translate(cpu, page, DomainLayout.VALUE_OFFSET, AccessKind.READ);
         if (hpa.isEmpty()) {
             return List.of(fault(cpu));
@@ -208,7 +217,7 @@ public final class DomainsSystem {
         long value = machine.memory().readLong(hpa.getAsLong());
         push(cpu, value);
         int v = cpu.id().id();
-        return List.of(new Observation.ReadValue(v, new DomainId(service.currentDomain(v)), value));
+        return List.of(new DomainsObservation.ReadValue(v, new DomainId(service.currentDomain(v)), value));
     }
 
     /**
@@ -218,7 +227,7 @@ public final class DomainsSystem {
      * writer fills it with the page's own guest-physical address (it knows it from its own
      * tables), so the page works as a table wherever it is loaded.
      */
-    private List<Observation> write(VirtualCpu cpu, DomainAction.Write w) {
+    private List<DomainsObservation> write(VirtualCpu cpu, DomainsSystemAction.Write w) {
         if (!DomainLayout.inWindow(w.page())) {
             return List.of(fault(cpu));
         }
@@ -226,7 +235,7 @@ public final class DomainsSystem {
         if (!(t instanceof HardwareTranslation.Translated ok)) {
             return List.of(fault(cpu));
         }
-        ByteBuffer image = ByteBuffer.allocate(4096).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer image = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
         image.putLong(
                 8 * DomainLayout.SELF_SLOT,
                 GuestPageTableEntry.table(GuestPhysicalPage.containing(ok.guestPhysicalAddress())));
@@ -259,7 +268,7 @@ public final class DomainsSystem {
 
     /** The MMU's translation, recording the frames its walk reads; under NPT_CHECK_ONLY_AT_LEAF the flawed software walker. */
     private HardwareTranslation translate(VirtualCpu cpu, long va, AccessKind access) {
-        if (flaw == DomainImplFlaw.NPT_CHECK_ONLY_AT_LEAF) {
+        if (flaw == DomainsImplFlaw.NPT_CHECK_ONLY_AT_LEAF) {
             return leafCheckedWalk(cpu, va, access);
         }
         return machine.translate(cpu, va, access, hpa -> touched.add(hpa >>> 12));
@@ -273,33 +282,26 @@ public final class DomainsSystem {
     private HardwareTranslation leafCheckedWalk(VirtualCpu cpu, long va, AccessKind access) {
         NestedPageTable npt = machine.view(cpu.view()).orElseThrow();
         int[] level = {4};
-        org.hvproof.impl.machine.GuestWalk walk =
-                org.hvproof.impl.machine.GuestPageWalker.walk(cpu.cr3(), va, access, cpu.privilege(), gpa -> {
-                    boolean upper = level[0]-- > 1;
-                    OptionalLong hpa = upper ? anyDomainHpa(gpa) : nptHpa(npt, gpa);
-                    if (hpa.isEmpty()) {
-                        return new org.hvproof.impl.machine.GuestPageWalker.EntryRead.Blocked(
-                                new org.hvproof.impl.machine.NestedExit(
-                                        gpa,
-                                        AccessKind.READ,
-                                        org.hvproof.impl.machine.NestedViolationCause.NOT_PRESENT,
-                                        true));
-                    }
-                    touched.add(hpa.getAsLong() >>> 12);
-                    return new org.hvproof.impl.machine.GuestPageWalker.EntryRead.Value(
-                            machine.memory().readLong(hpa.getAsLong()));
-                });
-        if (walk instanceof org.hvproof.impl.machine.GuestWalk.Faulted f) {
+        GuestWalk walk = GuestPageWalker.walk(cpu.cr3(), va, access, cpu.privilege(), gpa -> {
+            boolean upper = level[0]-- > 1;
+            OptionalLong hpa = upper ? anyDomainHpa(gpa) : nptHpa(npt, gpa);
+            if (hpa.isEmpty()) {
+                return new GuestPageWalker.EntryRead.Blocked(
+                        new NestedExit(gpa, AccessKind.READ, NestedViolationCause.NOT_PRESENT, true));
+            }
+            touched.add(hpa.getAsLong() >>> 12);
+            return new GuestPageWalker.EntryRead.Value(machine.memory().readLong(hpa.getAsLong()));
+        });
+        if (walk instanceof GuestWalk.Faulted f) {
             return new HardwareTranslation.GuestFault(f.cause());
         }
-        if (walk instanceof org.hvproof.impl.machine.GuestWalk.Blocked b) {
+        if (walk instanceof GuestWalk.Blocked b) {
             return new HardwareTranslation.Exit(b.exit());
         }
-        long gpa = ((org.hvproof.impl.machine.GuestWalk.Translated) walk).guestPhysicalAddress();
+        long gpa = ((GuestWalk.Translated) walk).guestPhysicalAddress();
         OptionalLong hpa = nptHpa(npt, gpa);
         if (hpa.isEmpty()) {
-            return new HardwareTranslation.Exit(new org.hvproof.impl.machine.NestedExit(
-                    gpa, access, org.hvproof.impl.machine.NestedViolationCause.NOT_PRESENT, false));
+            return new HardwareTranslation.Exit(new NestedExit(gpa, access, NestedViolationCause.NOT_PRESENT, false));
         }
         return new HardwareTranslation.Translated(gpa, hpa.getAsLong());
     }
@@ -324,17 +326,17 @@ public final class DomainsSystem {
     }
 
     /** Host frames the last action's guest access read or wrote (table reads of its walk included); empty for other actions. */
-    public java.util.Set<Long> framesTouchedByLastAccess() {
-        return java.util.Set.copyOf(touched);
+    public Set<Long> framesTouchedByLastAccess() {
+        return Set.copyOf(touched);
     }
 
-    private Observation fault(VirtualCpu cpu) {
+    private DomainsObservation fault(VirtualCpu cpu) {
         int v = cpu.id().id();
-        return new Observation.Fault(v, new DomainId(service.currentDomain(v)), FaultKind.NOT_MAPPED);
+        return new DomainsObservation.Fault(v, new DomainId(service.currentDomain(v)), FaultKind.NOT_MAPPED);
     }
 
     /** The abstraction function: the model state these structures represent. */
-    public State abstractState() {
+    public DomainsState abstractState() {
         return DomainsAbstraction.abstractState(this);
     }
 
@@ -355,7 +357,7 @@ public final class DomainsSystem {
                     regs[r] = cpu.register(r);
                 }
                 vcpus.add(new RootCpu(
-                        java.util.Arrays.stream(regs).boxed().toList(),
+                        Arrays.stream(regs).boxed().toList(),
                         cpu.instructionPointer(),
                         cpu.cr3(),
                         cpu.view().name()));

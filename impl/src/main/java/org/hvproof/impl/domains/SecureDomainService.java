@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.NestedPageTable;
 import org.hvproof.impl.machine.NestedWalk;
@@ -14,9 +15,9 @@ import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.domains.DomainsObservation;
+import org.hvproof.model.domains.DomainsObservation.FaultKind;
 import org.hvproof.model.domains.Ids.DomainId;
-import org.hvproof.model.domains.Observation;
-import org.hvproof.model.domains.Observation.FaultKind;
 
 /**
  * The hypervisor's protection-domain service: the registry of secure domains (region, page-table
@@ -55,16 +56,16 @@ public final class SecureDomainService implements VcpuEventHandler {
 
     private final Machine machine;
     private final DomainLayout layout;
-    private final DomainImplFlaw flaw;
+    private final DomainsImplFlaw flaw;
     private final Map<Integer, SecureDomain> domains = new LinkedHashMap<>();
     private final int[] current;
     private final RootContext[] saved;
     /** Per secure domain, per vCPU, the secure register file kept between visits. */
     private final Map<Integer, long[][]> secureFiles = new LinkedHashMap<>();
 
-    private final List<Observation> events = new ArrayList<>();
+    private final List<DomainsObservation> events = new ArrayList<>();
 
-    SecureDomainService(Machine machine, DomainLayout layout, DomainImplFlaw flaw) {
+    SecureDomainService(Machine machine, DomainLayout layout, DomainsImplFlaw flaw) {
         this.machine = machine;
         this.layout = layout;
         this.flaw = flaw;
@@ -93,8 +94,8 @@ public final class SecureDomainService implements VcpuEventHandler {
     }
 
     /** The root's CR3 saved at gate entry, while the vCPU runs secure code. */
-    public java.util.OptionalLong savedRootCr3(int vcpu) {
-        return saved[vcpu] == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(saved[vcpu].cr3());
+    public OptionalLong savedRootCr3(int vcpu) {
+        return saved[vcpu] == null ? OptionalLong.empty() : OptionalLong.of(saved[vcpu].cr3());
     }
 
     /** The domain whose view {@code view} is: 0 for the root's (default) view, -1 if none. */
@@ -115,7 +116,7 @@ public final class SecureDomainService implements VcpuEventHandler {
      * a NOT_A_GATE fault inside a secure region, and nothing the domains mechanism reports outside
      * every region; from secure code, a NOT_MAPPED fault.
      */
-    List<Observation> transfer(VirtualCpu cpu, long target) {
+    List<DomainsObservation> transfer(VirtualCpu cpu, long target) {
         int v = cpu.id().id();
         NestedPageTable npt = machine.view(cpu.view()).orElse(null);
         boolean allowed = npt != null && npt.translate(target, AccessKind.EXECUTE) instanceof NestedWalk.Translated;
@@ -139,7 +140,7 @@ public final class SecureDomainService implements VcpuEventHandler {
     }
 
     /** The exit gate: leaves secure code; from root code it faults. */
-    List<Observation> exitGate(VirtualCpu cpu) {
+    List<DomainsObservation> exitGate(VirtualCpu cpu) {
         int v = cpu.id().id();
         if (current[v] == 0) {
             return List.of(fault(v, FaultKind.NOT_IN_SECURE_DOMAIN));
@@ -148,7 +149,7 @@ public final class SecureDomainService implements VcpuEventHandler {
     }
 
     /** A CR3 load: the root's own business; secure code's page tables are the hypervisor's to set (PD-2). */
-    List<Observation> loadCr3(VirtualCpu cpu, long page) {
+    List<DomainsObservation> loadCr3(VirtualCpu cpu, long page) {
         int v = cpu.id().id();
         if (current[v] != 0) {
             return List.of(fault(v, FaultKind.NOT_IN_ROOT_DOMAIN));
@@ -174,8 +175,8 @@ public final class SecureDomainService implements VcpuEventHandler {
     }
 
     /** The observations events caused since the last call. */
-    List<Observation> drainEvents() {
-        List<Observation> out = List.copyOf(events);
+    List<DomainsObservation> drainEvents() {
+        List<DomainsObservation> out = List.copyOf(events);
         events.clear();
         return out;
     }
@@ -185,10 +186,10 @@ public final class SecureDomainService implements VcpuEventHandler {
             return true;
         }
         // Flaw GATE_CHECK_ACCEPTS_NEXT_ADDRESS: an off-by-one range check.
-        return flaw == DomainImplFlaw.GATE_CHECK_ACCEPTS_NEXT_ADDRESS && target == d.gateAddress() + 1;
+        return flaw == DomainsImplFlaw.GATE_CHECK_ACCEPTS_NEXT_ADDRESS && target == d.gateAddress() + 1;
     }
 
-    private Observation enter(VirtualCpu cpu, SecureDomain d) {
+    private DomainsObservation enter(VirtualCpu cpu, SecureDomain d) {
         int v = cpu.id().id();
         long[] rootRegisters = new long[VirtualCpu.GENERAL_REGISTERS];
         for (int r = 0; r < rootRegisters.length; r++) {
@@ -197,7 +198,7 @@ public final class SecureDomainService implements VcpuEventHandler {
         saved[v] = new RootContext(rootRegisters, cpu.instructionPointer(), cpu.cr3(), cpu.view());
         // Both pointers together (PD-2). Flaw SWITCH_ONLY_GUEST_PT_ROOT: the view stays the root's.
         cpu.setCr3(new GuestPhysicalPage(d.tablePage()).base());
-        if (flaw != DomainImplFlaw.SWITCH_ONLY_GUEST_PT_ROOT) {
+        if (flaw != DomainsImplFlaw.SWITCH_ONLY_GUEST_PT_ROOT) {
             cpu.setView(d.view());
         }
         long[] file = secureFiles.get(d.id())[v];
@@ -206,10 +207,10 @@ public final class SecureDomainService implements VcpuEventHandler {
         }
         cpu.setInstructionPointer(d.gateAddress());
         current[v] = d.id();
-        return new Observation.Entered(v, DomainId.ROOT, new DomainId(d.id()));
+        return new DomainsObservation.Entered(v, DomainId.ROOT, new DomainId(d.id()));
     }
 
-    private Observation leave(VirtualCpu cpu, boolean byEvent) {
+    private DomainsObservation leave(VirtualCpu cpu, boolean byEvent) {
         int v = cpu.id().id();
         int d = current[v];
         long[] file = secureFiles.get(d)[v];
@@ -217,7 +218,7 @@ public final class SecureDomainService implements VcpuEventHandler {
             file[r] = cpu.register(r);
         }
         RootContext root = saved[v];
-        boolean leak = byEvent && flaw == DomainImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT;
+        boolean leak = byEvent && flaw == DomainsImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT;
         if (!leak) {
             // Clear first, then load the root's context: no secure value survives the switch.
             for (int r = 0; r < VirtualCpu.GENERAL_REGISTERS; r++) {
@@ -230,17 +231,17 @@ public final class SecureDomainService implements VcpuEventHandler {
         // Flaw SECURE_REGISTERS_LEAK_ON_INTERRUPT: only RAX is cleared on the event path.
         cpu.setRegister(0, 0);
         cpu.setCr3(root.cr3());
-        if (flaw != DomainImplFlaw.SWITCH_ONLY_GUEST_PT_ROOT) {
+        if (flaw != DomainsImplFlaw.SWITCH_ONLY_GUEST_PT_ROOT) {
             cpu.setView(root.view());
         }
         cpu.setInstructionPointer(root.instructionPointer());
         saved[v] = null;
         current[v] = 0;
-        return new Observation.Returned(v, new DomainId(d), byEvent, cpu.register(0));
+        return new DomainsObservation.Returned(v, new DomainId(d), byEvent, cpu.register(0));
     }
 
-    private Observation fault(int v, FaultKind kind) {
-        return new Observation.Fault(v, new DomainId(current[v]), kind);
+    private DomainsObservation fault(int v, FaultKind kind) {
+        return new DomainsObservation.Fault(v, new DomainId(current[v]), kind);
     }
 
     /** For tests: a copy of the secure register file domain {@code d} keeps for vCPU {@code vcpu}. */

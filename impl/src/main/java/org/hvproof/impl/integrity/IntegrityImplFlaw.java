@@ -1,35 +1,52 @@
 package org.hvproof.impl.integrity;
 
+import static org.hvproof.model.common.Flaw.caught;
+
+import java.util.List;
+import org.hvproof.model.common.Flaw;
+
 /**
  * Deliberately broken variants of the integrity service, each one bug a real hypervisor could
  * have. Only tests select them; {@link #NONE} is the service as specified, and each other value
- * changes one code path, named in {@link IntegrityService}. The property suite must catch every one
- * with the property of the claim it names.
+ * changes one code path, named in {@link IntegrityService}. Each declares the claim whose property
+ * catches it, the check that names it and how short its shrunk trace is.
  */
-public enum IntegrityImplFlaw {
+public enum IntegrityImplFlaw implements Flaw {
     /** The correct service. */
     NONE,
     /** The entry check compares only the caller's page with the entry point's page (GI-1). */
-    ENTRY_CHECKS_PAGE_ONLY,
+    ENTRY_CHECKS_PAGE_ONLY(caught("GI-1", "GI-1 entryOnlyAtEntryPoint", 2)),
     /** Registration traces the driver's code pages but not its data pages (GI-2). */
-    DRIVER_DATA_UNTRACED,
+    DRIVER_DATA_UNTRACED(caught("GI-2", "GI-2 driverPagesAlertOutsideIntegrityMode", 2)),
     /** The integrity view traces the driver's data pages too, so its own work alerts (GI-3). */
-    OWN_DATA_MONITORED_IN_INTEGRITY_VIEW,
+    OWN_DATA_MONITORED_IN_INTEGRITY_VIEW(caught("GI-3", "GI-3 ownDataQuietInIntegrityMode", 3)),
     /** Exit returns the vCPU to normal mode but leaves it on the integrity view (GI-4). */
-    EXIT_KEEPS_INTEGRITY_VIEW,
+    EXIT_KEEPS_INTEGRITY_VIEW(caught("GI-4", "GI-4 viewFollowsMode", 3)),
     /** An interrupt ends integrity mode but leaves the vCPU on the integrity view (GI-4). */
-    INTERRUPT_KEEPS_INTEGRITY_VIEW,
+    INTERRUPT_KEEPS_INTEGRITY_VIEW(caught("GI-4", "GI-4 viewFollowsMode", 3)),
     /** Protection requests are honoured from normal mode too (GI-5). */
-    REQUESTS_IGNORE_MODE,
+    REQUESTS_IGNORE_MODE(caught("GI-5", "GI-5 requestsOnlyFromIntegrityMode", 1)),
     /** An unprotect request from normal mode is refused without an alert (GI-5, the patent's "alert instead"). */
-    REFUSED_UNPROTECT_SILENT,
+    REFUSED_UNPROTECT_SILENT(caught("GI-5", "GI-5 requestsOnlyFromIntegrityMode", 1)),
     /**
      * A protect request refused because it overlaps existing protections "rolls back" by
      * unprotecting every page of its range, the ones protected earlier included (GI-6).
      */
-    ROLLBACK_DROPS_EXISTING,
+    ROLLBACK_DROPS_EXISTING(caught("GI-6", "GI-6 protectionsPersist", 4)),
     /** The integrity view traces nothing: every protected page goes unmonitored in integrity mode (GI-7). */
-    INTEGRITY_VIEW_UNMONITORS_ALL,
+    INTEGRITY_VIEW_UNMONITORS_ALL(caught("GI-7", "GI-7 otherProtectedPagesAlertInIntegrityMode", 3)),
     /** A write that alerts with {@code BLOCK} is completed anyway (GI-2, GI-7: the action is not performed). */
-    BLOCK_COMPLETES_WRITE
+    BLOCK_COMPLETES_WRITE(
+            caught("GI-2", "GI-2 alertActionPerformed", 2), caught("GI-7", "GI-7 alertActionPerformed", 3));
+
+    private final List<Caught> caughtBy;
+
+    IntegrityImplFlaw(Caught... caughtBy) {
+        this.caughtBy = List.of(caughtBy);
+    }
+
+    @Override
+    public List<Caught> caughtBy() {
+        return caughtBy;
+    }
 }

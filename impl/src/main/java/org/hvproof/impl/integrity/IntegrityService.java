@@ -1,6 +1,7 @@
 package org.hvproof.impl.integrity;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -17,8 +18,8 @@ import org.hvproof.model.common.Notification;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Owner;
 import org.hvproof.model.common.Privilege;
-import org.hvproof.model.integrity.Cause;
 import org.hvproof.model.integrity.Driver;
+import org.hvproof.model.integrity.IntegrityAlertCause;
 import org.hvproof.model.integrity.IntegrityCode;
 import org.hvproof.model.integrity.IntegrityConfig;
 import org.hvproof.model.integrity.IntegrityObservation;
@@ -86,7 +87,7 @@ public final class IntegrityService {
         hypervisor.shareFrames(INTEGRITY_VIEW, ViewId.DEFAULT);
         this.decoder = new RequestDecoder(config.guestPages(), config.maxPagesPerRequest());
         this.modes = new Mode[config.vcpuCount()];
-        java.util.Arrays.fill(modes, Mode.NORMAL);
+        Arrays.fill(modes, Mode.NORMAL);
         hypervisor.registerHypercall(
                 IntegrityHypercalls.REGISTER,
                 screened((cpu, a, b, c) -> register(
@@ -160,7 +161,7 @@ public final class IntegrityService {
             VirtualCpu cpu, long codeStart, long codeLength, long dataStart, long dataLength, long entryPoint) {
         // 1. once only: a second registration is an attack on the driver
         if (driver != null) {
-            return refuseWithAlert(Cause.SECOND_REGISTRATION, cpu, IntegrityCode.ALREADY_REGISTERED);
+            return refuseWithAlert(IntegrityAlertCause.SECOND_REGISTRATION, cpu, IntegrityCode.ALREADY_REGISTERED);
         }
         // 2. decode both ranges
         RequestDecoder.Range code = decoder.range(codeStart, codeLength);
@@ -207,7 +208,7 @@ public final class IntegrityService {
         }
         // 2. no driver, no entry point: any attempt is an attack
         if (driver == null) {
-            return refuseWithAlert(Cause.WRONG_ENTRY, cpu, IntegrityCode.NOT_REGISTERED);
+            return refuseWithAlert(IntegrityAlertCause.WRONG_ENTRY, cpu, IntegrityCode.NOT_REGISTERED);
         }
         // 3. only from the registered entry point: the full address, page and offset
         long ip = cpu.instructionPointer();
@@ -216,7 +217,7 @@ public final class IntegrityService {
                 ? (ip >>> PageRange.PAGE_SHIFT) == (entry >>> PageRange.PAGE_SHIFT)
                 : ip == entry;
         if (!admitted) {
-            return refuseWithAlert(Cause.WRONG_ENTRY, cpu, IntegrityCode.WRONG_ENTRY_POINT);
+            return refuseWithAlert(IntegrityAlertCause.WRONG_ENTRY, cpu, IntegrityCode.WRONG_ENTRY_POINT);
         }
         modes[id] = Mode.INTEGRITY;
         cpu.setView(INTEGRITY_VIEW);
@@ -258,7 +259,7 @@ public final class IntegrityService {
             if (actionCode.isEmpty() && flaw == IntegrityImplFlaw.REFUSED_UNPROTECT_SILENT) {
                 return IntegrityHypercalls.status(IntegrityCode.NOT_IN_INTEGRITY_MODE);
             }
-            return refuseWithAlert(Cause.REFUSED_REQUEST, cpu, IntegrityCode.NOT_IN_INTEGRITY_MODE);
+            return refuseWithAlert(IntegrityAlertCause.REFUSED_REQUEST, cpu, IntegrityCode.NOT_IN_INTEGRITY_MODE);
         }
         // 2. decode the range, then the action
         RequestDecoder.Range decoded = decoder.range(start, length);
@@ -305,12 +306,12 @@ public final class IntegrityService {
     /** What monitors a page, whatever the view (the view decides whether a write exits at all). */
     private Optional<Monitor> monitor(long page) {
         if (driver != null && driver.owns(page)) {
-            return Optional.of(new Monitor(Cause.DRIVER_PAGE, AlertAction.BLOCK));
+            return Optional.of(new Monitor(IntegrityAlertCause.DRIVER_PAGE, AlertAction.BLOCK));
         }
-        return protections.actionOf(page).map(a -> new Monitor(Cause.PROTECTED_PAGE, a));
+        return protections.actionOf(page).map(a -> new Monitor(IntegrityAlertCause.PROTECTED_PAGE, a));
     }
 
-    private record Monitor(Cause cause, AlertAction action) {}
+    private record Monitor(IntegrityAlertCause cause, AlertAction action) {}
 
     /** The completion listener: a write to a page whose action blocks is not completed. Pure. */
     private TracingService.Completion completion(VirtualCpu cpu, Notification note) {
@@ -324,7 +325,7 @@ public final class IntegrityService {
 
     // ---------------------------------------------------------------- helpers
 
-    private long refuseWithAlert(Cause cause, VirtualCpu cpu, IntegrityCode code) {
+    private long refuseWithAlert(IntegrityAlertCause cause, VirtualCpu cpu, IntegrityCode code) {
         alerts.add(new IntegrityObservation.PolicyAlert(cause, writer(cpu)));
         return IntegrityHypercalls.status(code);
     }

@@ -13,9 +13,11 @@
  * keyed by guest-physical page. Every monitored write becomes an alert naming page, cause, action
  * and writer; a blocking action keeps the write from completing.
  *
- * <p>{@link org.hvproof.impl.integrity.IntegritySystem} boots a guest under the service, plays the
- * model's actions on it and computes the abstraction function to the model's state;
- * {@link org.hvproof.impl.integrity.IntegrityImplFlaw} selects deliberately broken variants.
+ * <p>{@link org.hvproof.impl.integrity.IntegritySystem} boots a guest under the service and plays
+ * the model's {@code IntegrityAction}s on it; {@link org.hvproof.impl.integrity.IntegrityAbstraction}
+ * reads the real structures as the model's {@code IntegrityState};
+ * {@link org.hvproof.impl.integrity.IntegrityImplFlaw} selects deliberately broken variants, each
+ * declaring the claims that catch it.
  *
  * <p>Left out: instruction fetch and decoding (an action loads the caller's instruction pointer
  * as a control transfer would), delivery of interrupts into the guest (the interrupts mechanism),

@@ -3,9 +3,11 @@ package org.hvproof.impl.integrity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import org.hvproof.impl.machine.ViewId;
-import org.hvproof.model.integrity.Cause;
+import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.integrity.IntegrityAction;
+import org.hvproof.model.integrity.IntegrityAlertCause;
 import org.hvproof.model.integrity.IntegrityCode;
 import org.hvproof.model.integrity.IntegrityConfig;
 import org.hvproof.model.integrity.IntegrityObservation;
@@ -13,6 +15,8 @@ import org.hvproof.model.integrity.IntegrityObservation.PolicyAlert;
 import org.hvproof.model.integrity.IntegrityObservation.RequestResult;
 import org.hvproof.model.integrity.IntegrityObservation.WriteAlert;
 import org.hvproof.model.integrity.Mode;
+import org.hvproof.model.integrity.VcpuState;
+import org.hvproof.model.integrity.View;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.Writer;
 import org.junit.jupiter.api.Test;
@@ -53,7 +57,7 @@ class IntegrityServiceTest {
         registerAndEnter();
         assertThat(apply(new IntegrityAction.Register(OTHER, 40 * PAGE, PAGE, 41 * PAGE, PAGE, 40 * PAGE)))
                 .containsExactly(
-                        new PolicyAlert(Cause.SECOND_REGISTRATION, OTHER),
+                        new PolicyAlert(IntegrityAlertCause.SECOND_REGISTRATION, OTHER),
                         new RequestResult(IntegrityCode.ALREADY_REGISTERED));
         assertThat(system.integrity().driver().orElseThrow().entryPoint()).isEqualTo(ENTRY);
     }
@@ -64,7 +68,8 @@ class IntegrityServiceTest {
         Writer near = new Writer(1, ENTRY + 1, 0);
         assertThat(apply(new IntegrityAction.Enter(near)))
                 .containsExactly(
-                        new PolicyAlert(Cause.WRONG_ENTRY, near), new RequestResult(IntegrityCode.WRONG_ENTRY_POINT));
+                        new PolicyAlert(IntegrityAlertCause.WRONG_ENTRY, near),
+                        new RequestResult(IntegrityCode.WRONG_ENTRY_POINT));
         assertThat(system.integrity().mode(1)).isEqualTo(Mode.NORMAL);
         assertThat(system.machine().vcpus().get(1).view()).isEqualTo(ViewId.DEFAULT);
     }
@@ -75,7 +80,8 @@ class IntegrityServiceTest {
         Writer user = new Writer(1, 0x40_0000, 3);
         assertThat(apply(new IntegrityAction.Enter(user)))
                 .containsExactly(
-                        new PolicyAlert(Cause.WRONG_ENTRY, user), new RequestResult(IntegrityCode.WRONG_ENTRY_POINT));
+                        new PolicyAlert(IntegrityAlertCause.WRONG_ENTRY, user),
+                        new RequestResult(IntegrityCode.WRONG_ENTRY_POINT));
     }
 
     @Test
@@ -104,7 +110,7 @@ class IntegrityServiceTest {
         byte[] written = system.page(18);
         Writer attacker = new Writer(1, 0xdead000, 3);
         assertThat(apply(new IntegrityAction.GuestWrite(attacker, DATA + 8)))
-                .containsExactly(new WriteAlert(18, Cause.DRIVER_PAGE, AlertAction.BLOCK, attacker));
+                .containsExactly(new WriteAlert(18, IntegrityAlertCause.DRIVER_PAGE, AlertAction.BLOCK, attacker));
         assertThat(system.page(18)).as("a blocked write does not complete").isEqualTo(written);
     }
 
@@ -121,11 +127,11 @@ class IntegrityServiceTest {
         apply(new IntegrityAction.Register(DRIVER, CODE, 2 * PAGE, DATA, 2 * PAGE, ENTRY));
         assertThat(apply(new IntegrityAction.Protect(OTHER, 40 * PAGE, PAGE, AlertAction.BLOCK.requestCode())))
                 .containsExactly(
-                        new PolicyAlert(Cause.REFUSED_REQUEST, OTHER),
+                        new PolicyAlert(IntegrityAlertCause.REFUSED_REQUEST, OTHER),
                         new RequestResult(IntegrityCode.NOT_IN_INTEGRITY_MODE));
         assertThat(apply(new IntegrityAction.Unprotect(OTHER, 40 * PAGE, PAGE)))
                 .containsExactly(
-                        new PolicyAlert(Cause.REFUSED_REQUEST, OTHER),
+                        new PolicyAlert(IntegrityAlertCause.REFUSED_REQUEST, OTHER),
                         new RequestResult(IntegrityCode.NOT_IN_INTEGRITY_MODE));
         assertThat(system.integrity().protections().snapshot()).isEmpty();
     }
@@ -135,12 +141,14 @@ class IntegrityServiceTest {
         registerAndEnter();
         apply(new IntegrityAction.Protect(DRIVER, 40 * PAGE, 2 * PAGE, AlertAction.RECORD_AND_ALLOW.requestCode()));
         assertThat(apply(new IntegrityAction.GuestWrite(DRIVER, 41 * PAGE + 100)))
-                .containsExactly(new WriteAlert(41, Cause.PROTECTED_PAGE, AlertAction.RECORD_AND_ALLOW, DRIVER));
+                .containsExactly(
+                        new WriteAlert(41, IntegrityAlertCause.PROTECTED_PAGE, AlertAction.RECORD_AND_ALLOW, DRIVER));
         assertThat(system.page(41)[100])
                 .as("record-and-allow completes the write")
                 .isNotZero();
         assertThat(apply(new IntegrityAction.GuestWrite(OTHER, 40 * PAGE)))
-                .containsExactly(new WriteAlert(40, Cause.PROTECTED_PAGE, AlertAction.RECORD_AND_ALLOW, OTHER));
+                .containsExactly(
+                        new WriteAlert(40, IntegrityAlertCause.PROTECTED_PAGE, AlertAction.RECORD_AND_ALLOW, OTHER));
     }
 
     @Test
@@ -166,8 +174,7 @@ class IntegrityServiceTest {
                 .containsExactly(new RequestResult(IntegrityCode.DRIVER_PAGE));
         assertThat(apply(new IntegrityAction.Unprotect(DRIVER, 40 * PAGE, 2 * PAGE)))
                 .containsExactly(new RequestResult(IntegrityCode.NOT_PROTECTED));
-        assertThat(system.integrity().protections().snapshot())
-                .containsExactly(java.util.Map.entry(40L, AlertAction.BLOCK));
+        assertThat(system.integrity().protections().snapshot()).containsExactly(Map.entry(40L, AlertAction.BLOCK));
     }
 
     @Test
@@ -188,9 +195,9 @@ class IntegrityServiceTest {
         apply(new IntegrityAction.Protect(DRIVER, 40 * PAGE, PAGE, AlertAction.BLOCK.requestCode()));
         var s = system.abstractState();
         assertThat(s.vcpus().get(0).mode()).isEqualTo(Mode.INTEGRITY);
-        assertThat(s.vcpus().get(0).view()).isEqualTo(org.hvproof.model.integrity.View.INTEGRITY);
-        assertThat(s.vcpus().get(1)).isEqualTo(org.hvproof.model.integrity.VcpuState.NORMAL);
-        assertThat(s.protections()).containsExactly(java.util.Map.entry(40L, AlertAction.BLOCK));
+        assertThat(s.vcpus().get(0).view()).isEqualTo(View.INTEGRITY);
+        assertThat(s.vcpus().get(1)).isEqualTo(VcpuState.NORMAL);
+        assertThat(s.protections()).containsExactly(Map.entry(40L, AlertAction.BLOCK));
         assertThat(s.driver()).isPresent();
     }
 
@@ -203,7 +210,7 @@ class IntegrityServiceTest {
         assertThat(apply(new IntegrityAction.Interrupt(9, 32))).isEmpty();
     }
 
-    private static org.hvproof.model.common.GuestPhysicalPage page(long n) {
-        return new org.hvproof.model.common.GuestPhysicalPage(n);
+    private static GuestPhysicalPage page(long n) {
+        return new GuestPhysicalPage(n);
     }
 }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.domains.Ids.Frame;
 
 /**
@@ -13,7 +14,7 @@ import org.hvproof.model.domains.Ids.Frame;
  * back); the content of every frame outside the secure domains; and each vCPU as root sees it —
  * all of it while root runs, only which domain it is away in while secure code runs.
  */
-public record RootView(List<Observation> events, Map<Frame, FrameContent> rootFrames, List<Object> vcpus) {
+public record RootView(List<DomainsObservation> events, Map<Frame, FrameContent> rootFrames, List<Object> vcpus) {
 
     public RootView {
         events = List.copyOf(events);
@@ -22,17 +23,17 @@ public record RootView(List<Observation> events, Map<Frame, FrameContent> rootFr
     }
 
     /** The root domain's view of one step. */
-    public static RootView of(Step step) {
-        List<Observation> events = new ArrayList<>();
-        for (Observation o : step.observations()) {
-            if (o.domain().isRoot() || o instanceof Observation.Returned) {
+    public static RootView of(Transition<DomainsState, DomainsAction, DomainsObservation> step) {
+        List<DomainsObservation> events = new ArrayList<>();
+        for (DomainsObservation o : step.observations()) {
+            if (o.domain().isRoot() || o instanceof DomainsObservation.Returned) {
                 events.add(o);
             }
         }
-        return new RootView(events, rootFrames(step.next()), vcpus(step.next()));
+        return new RootView(events, rootFrames(step.after()), vcpus(step.after()));
     }
 
-    static Map<Frame, FrameContent> rootFrames(State s) {
+    static Map<Frame, FrameContent> rootFrames(DomainsState s) {
         Set<Frame> secure = s.secureFrames();
         Map<Frame, FrameContent> out = new HashMap<>();
         s.frames().forEach((f, c) -> {
@@ -44,9 +45,9 @@ public record RootView(List<Observation> events, Map<Frame, FrameContent> rootFr
     }
 
     /** Root vCPUs whole; secure vCPUs only as "away in domain d". */
-    static List<Object> vcpus(State s) {
+    static List<Object> vcpus(DomainsState s) {
         List<Object> out = new ArrayList<>();
-        for (VCpu c : s.vcpus()) {
+        for (DomainsVCpu c : s.vcpus()) {
             out.add(c.domain().isRoot() ? c : c.domain());
         }
         return out;

@@ -1,10 +1,7 @@
 package org.hvproof.model.integrity;
 
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hvproof.model.tree.AlertAction;
@@ -19,45 +16,34 @@ import org.hvproof.model.tree.Writer;
  */
 public final class IntegrityModel {
 
-    /** The model with no flaw: the oracle. */
-    public static final IntegrityModel DEFAULT = new IntegrityModel(Set.of());
+    private IntegrityModel() {}
 
-    private final Set<IntegrityFlaw> flaws;
-
-    private IntegrityModel(Set<IntegrityFlaw> flaws) {
-        this.flaws = flaws.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(flaws));
+    /** One step of the correct model: the oracle. */
+    public static IntegrityStep step(IntegrityState s, IntegrityAction action) {
+        return step(s, action, IntegrityModelFlaw.NONE);
     }
 
-    /** A deliberately flawed variant. */
-    public static IntegrityModel withFlaws(Set<IntegrityFlaw> flaws) {
-        return new IntegrityModel(flaws);
-    }
-
-    public Set<IntegrityFlaw> flaws() {
-        return flaws;
-    }
-
-    /** One step. */
-    public IntegrityStep step(IntegrityState s, IntegrityAction action) {
+    /** One step of the model with {@code flaw} ({@link IntegrityModelFlaw#NONE} for the correct one). */
+    public static IntegrityStep step(IntegrityState s, IntegrityAction action, IntegrityModelFlaw flaw) {
         if (action instanceof IntegrityAction.Register r) {
             return register(s, r);
         } else if (action instanceof IntegrityAction.Enter e) {
-            return enter(s, e.caller());
+            return enter(s, e.caller(), flaw);
         } else if (action instanceof IntegrityAction.Exit e) {
-            return exit(s, e.caller());
+            return exit(s, e.caller(), flaw);
         } else if (action instanceof IntegrityAction.Interrupt i) {
             return leave(s, i.vcpu());
         } else if (action instanceof IntegrityAction.Fault f) {
             return leave(s, f.vcpu());
         } else if (action instanceof IntegrityAction.Protect p) {
-            return request(s, p.caller(), p.start(), p.length(), Optional.of(p.actionCode()));
+            return request(s, p.caller(), p.start(), p.length(), Optional.of(p.actionCode()), flaw);
         } else if (action instanceof IntegrityAction.Unprotect u) {
-            return request(s, u.caller(), u.start(), u.length(), Optional.empty());
+            return request(s, u.caller(), u.start(), u.length(), Optional.empty(), flaw);
         }
         return write(s, (IntegrityAction.GuestWrite) action);
     }
 
-    private IntegrityStep register(IntegrityState s, IntegrityAction.Register r) {
+    private static IntegrityStep register(IntegrityState s, IntegrityAction.Register r) {
         // 1. a known vCPU
         if (!s.vcpus().containsKey(r.caller().vcpu())) {
             return result(s, IntegrityCode.UNKNOWN_VCPU);
@@ -67,7 +53,7 @@ public final class IntegrityModel {
             return new IntegrityStep(
                     s,
                     List.of(
-                            new IntegrityObservation.PolicyAlert(Cause.SECOND_REGISTRATION, r.caller()),
+                            new IntegrityObservation.PolicyAlert(IntegrityAlertCause.SECOND_REGISTRATION, r.caller()),
                             new IntegrityObservation.RequestResult(IntegrityCode.ALREADY_REGISTERED)));
         }
         // 3. decode both ranges
@@ -95,7 +81,7 @@ public final class IntegrityModel {
         return result(next, IntegrityCode.OK);
     }
 
-    private IntegrityStep enter(IntegrityState s, Writer caller) {
+    private static IntegrityStep enter(IntegrityState s, Writer caller, IntegrityModelFlaw flaw) {
         VcpuState v = s.vcpus().get(caller.vcpu());
         // 1. a known vCPU
         if (v == null) {
@@ -107,19 +93,19 @@ public final class IntegrityModel {
         }
         // 3. only from the registered entry point, the full address
         if (s.driver().isEmpty()) {
-            return refusedWithAlert(s, Cause.WRONG_ENTRY, caller, IntegrityCode.NOT_REGISTERED);
+            return refusedWithAlert(s, IntegrityAlertCause.WRONG_ENTRY, caller, IntegrityCode.NOT_REGISTERED);
         }
         long entry = s.driver().get().entryPoint();
-        boolean admitted = flaws.contains(IntegrityFlaw.ENTRY_CHECKS_PAGE_ONLY)
+        boolean admitted = flaw == IntegrityModelFlaw.ENTRY_CHECKS_PAGE_ONLY
                 ? (caller.instructionPointer() >>> PageRange.PAGE_SHIFT) == (entry >>> PageRange.PAGE_SHIFT)
                 : caller.instructionPointer() == entry;
         if (!admitted) {
-            return refusedWithAlert(s, Cause.WRONG_ENTRY, caller, IntegrityCode.WRONG_ENTRY_POINT);
+            return refusedWithAlert(s, IntegrityAlertCause.WRONG_ENTRY, caller, IntegrityCode.WRONG_ENTRY_POINT);
         }
         return result(s.withVcpu(caller.vcpu(), new VcpuState(Mode.INTEGRITY, View.INTEGRITY)), IntegrityCode.OK);
     }
 
-    private IntegrityStep exit(IntegrityState s, Writer caller) {
+    private static IntegrityStep exit(IntegrityState s, Writer caller, IntegrityModelFlaw flaw) {
         VcpuState v = s.vcpus().get(caller.vcpu());
         if (v == null) {
             return result(s, IntegrityCode.UNKNOWN_VCPU);
@@ -127,12 +113,12 @@ public final class IntegrityModel {
         if (v.mode() != Mode.INTEGRITY) {
             return result(s, IntegrityCode.NOT_IN_INTEGRITY_MODE);
         }
-        View view = flaws.contains(IntegrityFlaw.EXIT_KEEPS_INTEGRITY_VIEW) ? v.view() : View.PROTECTED;
+        View view = flaw == IntegrityModelFlaw.EXIT_KEEPS_INTEGRITY_VIEW ? v.view() : View.PROTECTED;
         return result(s.withVcpu(caller.vcpu(), new VcpuState(Mode.NORMAL, view)), IntegrityCode.OK);
     }
 
     /** An interrupt or a fault: out of integrity mode, back on the protected view; no observation. */
-    private IntegrityStep leave(IntegrityState s, int vcpu) {
+    private static IntegrityStep leave(IntegrityState s, int vcpu) {
         VcpuState v = s.vcpus().get(vcpu);
         if (v == null || v.mode() != Mode.INTEGRITY) {
             return new IntegrityStep(s, List.of());
@@ -140,15 +126,22 @@ public final class IntegrityModel {
         return new IntegrityStep(s.withVcpu(vcpu, VcpuState.NORMAL), List.of());
     }
 
-    private IntegrityStep request(IntegrityState s, Writer caller, long start, long length, Optional<Long> actionCode) {
+    private static IntegrityStep request(
+            IntegrityState s,
+            Writer caller,
+            long start,
+            long length,
+            Optional<Long> actionCode,
+            IntegrityModelFlaw flaw) {
         VcpuState v = s.vcpus().get(caller.vcpu());
         // 1. a known vCPU
         if (v == null) {
             return result(s, IntegrityCode.UNKNOWN_VCPU);
         }
         // 2. the mode check comes before any argument check
-        if (v.mode() != Mode.INTEGRITY && !flaws.contains(IntegrityFlaw.REQUESTS_IGNORE_MODE)) {
-            return refusedWithAlert(s, Cause.REFUSED_REQUEST, caller, IntegrityCode.NOT_IN_INTEGRITY_MODE);
+        if (v.mode() != Mode.INTEGRITY && flaw != IntegrityModelFlaw.REQUESTS_IGNORE_MODE) {
+            return refusedWithAlert(
+                    s, IntegrityAlertCause.REFUSED_REQUEST, caller, IntegrityCode.NOT_IN_INTEGRITY_MODE);
         }
         // 3. decode
         long pages = s.config().guestPages();
@@ -182,7 +175,7 @@ public final class IntegrityModel {
         return result(new IntegrityState(s.config(), s.driver(), s.vcpus(), prot), IntegrityCode.OK);
     }
 
-    private IntegrityStep write(IntegrityState s, IntegrityAction.GuestWrite w) {
+    private static IntegrityStep write(IntegrityState s, IntegrityAction.GuestWrite w) {
         VcpuState v = s.vcpus().get(w.writer().vcpu());
         if (v == null || w.address() < 0 || w.page() >= s.config().guestPages()) {
             return new IntegrityStep(s, List.of());
@@ -200,7 +193,8 @@ public final class IntegrityModel {
         return new IntegrityStep(s, List.of(new IntegrityObservation.RequestResult(code)));
     }
 
-    private static IntegrityStep refusedWithAlert(IntegrityState s, Cause cause, Writer caller, IntegrityCode code) {
+    private static IntegrityStep refusedWithAlert(
+            IntegrityState s, IntegrityAlertCause cause, Writer caller, IntegrityCode code) {
         return new IntegrityStep(
                 s,
                 List.of(

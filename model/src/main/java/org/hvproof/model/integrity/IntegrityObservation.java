@@ -10,8 +10,9 @@ public sealed interface IntegrityObservation {
     record RequestResult(IntegrityCode code) implements IntegrityObservation {}
 
     /** A monitored page was written: page, cause, the action performed, who wrote. */
-    record WriteAlert(long page, Cause cause, AlertAction action, Writer writer) implements IntegrityObservation {}
+    record WriteAlert(long page, IntegrityAlertCause cause, AlertAction action, Writer writer)
+            implements IntegrityObservation {}
 
     /** A hypercall broke the policy (wrong entry, refused request, second registration). */
-    record PolicyAlert(Cause cause, Writer caller) implements IntegrityObservation {}
+    record PolicyAlert(IntegrityAlertCause cause, Writer caller) implements IntegrityObservation {}
 }

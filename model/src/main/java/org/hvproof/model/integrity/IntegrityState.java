@@ -36,19 +36,19 @@ public record IntegrityState(
         if (driver.isPresent()) {
             Driver d = driver.get();
             if (d.code().contains(page)) {
-                return Optional.of(new Monitor(Cause.DRIVER_PAGE, AlertAction.BLOCK));
+                return Optional.of(new Monitor(IntegrityAlertCause.DRIVER_PAGE, AlertAction.BLOCK));
             }
             if (d.data().contains(page)) {
                 return view == View.PROTECTED
-                        ? Optional.of(new Monitor(Cause.DRIVER_PAGE, AlertAction.BLOCK))
+                        ? Optional.of(new Monitor(IntegrityAlertCause.DRIVER_PAGE, AlertAction.BLOCK))
                         : Optional.empty();
             }
         }
-        return Optional.ofNullable(protections.get(page)).map(a -> new Monitor(Cause.PROTECTED_PAGE, a));
+        return Optional.ofNullable(protections.get(page)).map(a -> new Monitor(IntegrityAlertCause.PROTECTED_PAGE, a));
     }
 
     /** A monitored page's cause and action. */
-    public record Monitor(Cause cause, AlertAction action) {}
+    public record Monitor(IntegrityAlertCause cause, AlertAction action) {}
 
     IntegrityState withVcpu(int id, VcpuState s) {
         SortedMap<Integer, VcpuState> v = new TreeMap<>(vcpus);

@@ -1,13 +1,16 @@
 package org.hvproof.model.integrity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
+import org.hvproof.model.common.ClaimCheck;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.PageRange;
 import org.hvproof.model.tree.Writer;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class IntegrityModelTest {
@@ -18,13 +21,13 @@ class IntegrityModelTest {
     private static final Writer DRIVER = new Writer(0, ENTRY, 0);
     private static final Writer OTHER = new Writer(1, 0x7000, 3);
 
-    private IntegrityModel model = IntegrityModel.DEFAULT;
+    private IntegrityModelFlaw flaw = IntegrityModelFlaw.NONE;
     private IntegrityState state = IntegrityState.initial(IntegrityConfig.small());
 
     private IntegrityStep apply(IntegrityAction a) {
-        IntegrityStep s = model.step(state, a);
-        if (model.flaws().isEmpty()) {
-            Invariants.assertAll(state, a, s);
+        IntegrityStep s = IntegrityModel.step(state, a, flaw);
+        if (flaw == IntegrityModelFlaw.NONE) {
+            IntegrityInvariants.ALL.checkStep(s.from(state, a)).forEach(ClaimCheck::orThrow);
         }
         state = s.next();
         return s;
@@ -51,7 +54,7 @@ class IntegrityModelTest {
         Writer jump = new Writer(1, ENTRY + 8, 0);
         assertThat(apply(new IntegrityAction.Enter(jump)).observations())
                 .containsExactly(
-                        new IntegrityObservation.PolicyAlert(Cause.WRONG_ENTRY, jump),
+                        new IntegrityObservation.PolicyAlert(IntegrityAlertCause.WRONG_ENTRY, jump),
                         new IntegrityObservation.RequestResult(IntegrityCode.WRONG_ENTRY_POINT));
         assertThat(state.vcpus().get(1).mode()).isEqualTo(Mode.NORMAL);
     }
@@ -63,7 +66,7 @@ class IntegrityModelTest {
         Writer evil = new Writer(1, 0x9000, 0);
         assertThat(apply(new IntegrityAction.Register(evil, 0, PAGE, PAGE, PAGE, 0))
                         .observations())
-                .contains(new IntegrityObservation.PolicyAlert(Cause.SECOND_REGISTRATION, evil));
+                .contains(new IntegrityObservation.PolicyAlert(IntegrityAlertCause.SECOND_REGISTRATION, evil));
         assertThat(state).isEqualTo(before);
     }
 
@@ -72,8 +75,8 @@ class IntegrityModelTest {
         registerAndEnter();
         for (long p : List.of(CODE, CODE + 1, DATA, DATA + 1)) {
             assertThat(apply(new IntegrityAction.GuestWrite(OTHER, p * PAGE)).observations())
-                    .containsExactly(
-                            new IntegrityObservation.WriteAlert(p, Cause.DRIVER_PAGE, AlertAction.BLOCK, OTHER));
+                    .containsExactly(new IntegrityObservation.WriteAlert(
+                            p, IntegrityAlertCause.DRIVER_PAGE, AlertAction.BLOCK, OTHER));
         }
     }
 
@@ -89,10 +92,10 @@ class IntegrityModelTest {
                 .isEmpty();
         assertThat(apply(new IntegrityAction.GuestWrite(DRIVER, 5 * PAGE)).observations())
                 .containsExactly(new IntegrityObservation.WriteAlert(
-                        5, Cause.PROTECTED_PAGE, AlertAction.RECORD_AND_ALLOW, DRIVER));
+                        5, IntegrityAlertCause.PROTECTED_PAGE, AlertAction.RECORD_AND_ALLOW, DRIVER));
         assertThat(apply(new IntegrityAction.GuestWrite(DRIVER, CODE * PAGE)).observations())
-                .containsExactly(
-                        new IntegrityObservation.WriteAlert(CODE, Cause.DRIVER_PAGE, AlertAction.BLOCK, DRIVER));
+                .containsExactly(new IntegrityObservation.WriteAlert(
+                        CODE, IntegrityAlertCause.DRIVER_PAGE, AlertAction.BLOCK, DRIVER));
     }
 
     @Test
@@ -119,7 +122,7 @@ class IntegrityModelTest {
         IntegrityState before = state;
         assertThat(apply(new IntegrityAction.Unprotect(OTHER, 5 * PAGE, PAGE)).observations())
                 .containsExactly(
-                        new IntegrityObservation.PolicyAlert(Cause.REFUSED_REQUEST, OTHER),
+                        new IntegrityObservation.PolicyAlert(IntegrityAlertCause.REFUSED_REQUEST, OTHER),
                         new IntegrityObservation.RequestResult(IntegrityCode.NOT_IN_INTEGRITY_MODE));
         apply(new IntegrityAction.Protect(OTHER, 7 * PAGE, PAGE, 1));
         assertThat(state).isEqualTo(before);
@@ -174,36 +177,52 @@ class IntegrityModelTest {
     }
 
     @Test
-    void exitKeepingTheIntegrityViewIsCaughtByGi4AndGi2() {
-        model = IntegrityModel.withFlaws(Set.of(IntegrityFlaw.EXIT_KEEPS_INTEGRITY_VIEW));
+    @DisplayName("GI-4 GI-2 an exit that keeps the integrity view is caught")
+    void exitKeepingTheIntegrityViewIsCaught() {
+        flaw = IntegrityModelFlaw.EXIT_KEEPS_INTEGRITY_VIEW;
         registerAndEnter();
         apply(new IntegrityAction.Exit(DRIVER));
-        assertThat(Invariants.gi4ViewFollowsMode(state).holds()).isFalse();
+        assertThatThrownBy(() -> IntegrityInvariants.VIEW_FOLLOWS_MODE.assertHolds(state))
+                .hasMessageStartingWith("GI-4 viewFollowsMode violated: view and mode disagree");
         IntegrityAction w = new IntegrityAction.GuestWrite(DRIVER, DATA * PAGE);
-        assertThat(Invariants.gi2DriverPagesAlertOutsideIntegrityMode(state, w, model.step(state, w))
+        assertThat(IntegrityInvariants.DRIVER_PAGES_ALERT_OUTSIDE_INTEGRITY_MODE
+                        .check(IntegrityModel.step(state, w, flaw).from(state, w))
                         .holds())
                 .isFalse();
     }
 
     @Test
-    void pageOnlyEntryCheckIsCaughtByGi1() {
-        model = IntegrityModel.withFlaws(Set.of(IntegrityFlaw.ENTRY_CHECKS_PAGE_ONLY));
+    @DisplayName("GI-1 a page-only entry check is caught")
+    void pageOnlyEntryCheckIsCaught() {
+        flaw = IntegrityModelFlaw.ENTRY_CHECKS_PAGE_ONLY;
         apply(new IntegrityAction.Register(DRIVER, CODE * PAGE, 2 * PAGE, DATA * PAGE, 2 * PAGE, ENTRY));
         IntegrityAction jump = new IntegrityAction.Enter(new Writer(1, ENTRY + 8, 0));
-        assertThat(Invariants.gi1EntryOnlyAtEntryPoint(state, jump, model.step(state, jump))
+        assertThat(IntegrityInvariants.ENTRY_ONLY_AT_ENTRY_POINT
+                        .check(IntegrityModel.step(state, jump, flaw).from(state, jump))
                         .detail())
                 .contains("vCPU 1 entered");
     }
 
     @Test
-    void requestsIgnoringModeAreCaughtByGi5AndGi6() {
-        model = IntegrityModel.withFlaws(Set.of(IntegrityFlaw.REQUESTS_IGNORE_MODE));
+    @DisplayName("GI-5 GI-6 requests that ignore the mode are caught")
+    void requestsIgnoringModeAreCaught() {
+        flaw = IntegrityModelFlaw.REQUESTS_IGNORE_MODE;
         registerAndEnter();
         apply(new IntegrityAction.Protect(DRIVER, 5 * PAGE, PAGE, 2));
         IntegrityAction u = new IntegrityAction.Unprotect(OTHER, 5 * PAGE, PAGE);
-        IntegrityStep s = model.step(state, u);
-        assertThat(Invariants.gi5RequestsOnlyFromIntegrityMode(state, u, s).holds())
-                .isFalse();
-        assertThat(Invariants.gi6ProtectionsPersist(state, u, s).holds()).isFalse();
+        Transition<IntegrityState, IntegrityAction, IntegrityObservation> t =
+                IntegrityModel.step(state, u, flaw).from(state, u);
+        assertThat(IntegrityInvariants.ALL.checkStep(t).stream()
+                        .filter(c -> !c.holds())
+                        .map(c -> c.claim() + " " + c.check()))
+                .containsExactly("GI-5 requestsOnlyFromIntegrityMode", "GI-6 protectionsPersist");
+    }
+
+    @Test
+    void everyInvariantIsNamedForItsClaim() {
+        assertThat(IntegrityInvariants.ALL.claims())
+                .containsExactly("GI-4", "GI-6", "GI-1", "GI-2", "GI-3", "GI-5", "GI-7");
+        assertThat(IntegrityInvariants.ALL.forClaim("GI-6").labels())
+                .containsExactly("GI-6 driverPagesNotRequestable", "GI-6 protectionsPersist");
     }
 }

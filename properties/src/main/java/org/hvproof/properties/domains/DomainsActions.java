@@ -6,13 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.hvproof.impl.domains.DomainAction;
 import org.hvproof.impl.domains.DomainLayout;
+import org.hvproof.impl.domains.DomainsSystemAction;
+import org.hvproof.model.domains.DomainsState;
+import org.hvproof.model.domains.DomainsVCpu;
 import org.hvproof.model.domains.FrameContent;
 import org.hvproof.model.domains.Ids.GuestPage;
 import org.hvproof.model.domains.Ids.VirtualPage;
-import org.hvproof.model.domains.State;
-import org.hvproof.model.domains.VCpu;
 import org.hvproof.propcheck.Gen;
 import org.hvproof.propcheck.Gens;
 
@@ -68,7 +68,7 @@ public final class DomainsActions {
     private DomainsActions() {}
 
     /** One generated step: the machine actions it runs, in order. */
-    public record Step(List<DomainAction> actions) {
+    public record Step(List<DomainsSystemAction> actions) {
         /** Copies the actions. */
         public Step {
             actions = List.copyOf(actions);
@@ -81,7 +81,7 @@ public final class DomainsActions {
     }
 
     /** The next step for state {@code s}. */
-    public static Gen<Step> next(State s) {
+    public static Gen<Step> next(DomainsState s) {
         List<Integer> root = vcpusWhere(s, true);
         List<Integer> secure = vcpusWhere(s, false);
         Gen<Integer> rootFirst = root.isEmpty() ? anyVcpu(s) : Gens.elements(root);
@@ -90,48 +90,57 @@ public final class DomainsActions {
         return KINDS.flatMap(kind -> switch (kind) {
             case ENTER_GATE ->
                 Gens.combine(
-                        rootFirst, domain, (v, d) -> one(new DomainAction.Transfer(v, DomainLayout.gateAddress(d))));
+                        rootFirst,
+                        domain,
+                        (v, d) -> one(new DomainsSystemAction.Transfer(v, DomainLayout.gateAddress(d))));
             case JUMP_NEAR_GATE ->
                 Gens.combine(
                         rootFirst,
                         domain,
                         Gens.elements(1L, 0x40L, 0xfffL),
-                        (v, d, off) -> one(new DomainAction.Transfer(v, DomainLayout.gateAddress(d) + off)));
+                        (v, d, off) -> one(new DomainsSystemAction.Transfer(v, DomainLayout.gateAddress(d) + off)));
             case JUMP_SECURE_OTHER ->
                 Gens.combine(
                         anyVcpu(s),
                         domain,
                         Gens.integers(0, 4),
-                        (v, d, k) -> one(new DomainAction.Transfer(v, secureNonGate(d, k))));
+                        (v, d, k) -> one(new DomainsSystemAction.Transfer(v, secureNonGate(d, k))));
             case JUMP_ELSEWHERE ->
                 Gens.combine(
                         anyVcpu(s),
                         Gens.elements(0L, 1L, 3L, DomainLayout.LEAKED_PAGE, 7L, 40L),
-                        (v, p) -> one(new DomainAction.Transfer(v, p << 12)));
-            case EXIT -> secureFirst.map(v -> one(new DomainAction.ExitGate(v)));
+                        (v, p) -> one(new DomainsSystemAction.Transfer(v, p << 12)));
+            case EXIT -> secureFirst.map(v -> one(new DomainsSystemAction.ExitGate(v)));
             case INTERRUPT ->
                 Gens.combine(
-                        secureFirst, Gens.integers(32, 255), (v, vec) -> one(new DomainAction.Event(v, vec, false)));
+                        secureFirst,
+                        Gens.integers(32, 255),
+                        (v, vec) -> one(new DomainsSystemAction.Event(v, vec, false)));
             case EXCEPTION ->
-                Gens.combine(secureFirst, Gens.integers(0, 31), (v, vec) -> one(new DomainAction.Event(v, vec, true)));
+                Gens.combine(
+                        secureFirst,
+                        Gens.integers(0, 31),
+                        (v, vec) -> one(new DomainsSystemAction.Event(v, vec, true)));
             case ENTER_THEN_EVENT ->
                 Gens.combine(
                         rootFirst,
                         domain,
                         Gens.booleans(),
                         (v, d, exc) -> new Step(List.of(
-                                new DomainAction.Transfer(v, DomainLayout.gateAddress(d)),
-                                new DomainAction.Event(v, exc ? 13 : 48, exc))));
+                                new DomainsSystemAction.Transfer(v, DomainLayout.gateAddress(d)),
+                                new DomainsSystemAction.Event(v, exc ? 13 : 48, exc))));
             case STORM ->
                 Gens.lists(
                                 Gens.combine(anyVcpu(s), Gens.integers(0, 255), (v, vec) ->
-                                        (DomainAction) new DomainAction.Event(v, vec, vec < 32)),
+                                        (DomainsSystemAction) new DomainsSystemAction.Event(v, vec, vec < 32)),
                                 3,
                                 8)
                         .map(Step::new);
-            case READ -> Gens.combine(anyVcpu(s), Gens.integers(0, 5), (v, p) -> one(new DomainAction.Read(v, p)));
+            case READ ->
+                Gens.combine(anyVcpu(s), Gens.integers(0, 5), (v, p) -> one(new DomainsSystemAction.Read(v, p)));
             case WRITE_OWN ->
-                Gens.combine(anyVcpu(s), Gens.integers(1, 3), (v, p) -> one(new DomainAction.Write(v, p, Map.of())));
+                Gens.combine(
+                        anyVcpu(s), Gens.integers(1, 3), (v, p) -> one(new DomainsSystemAction.Write(v, p, Map.of())));
             case HOSTILE_TABLE -> hostileTable(s, rootFirst);
             case ATTACK_THROUGH_MAPPING -> attackThroughMapping(s, rootFirst);
             case HOSTILE_UPPER_LEVEL -> hostileUpperLevel(s, rootFirst);
@@ -145,28 +154,28 @@ public final class DomainsActions {
                                 DomainLayout.tablePage(2),
                                 DomainLayout.dataPage(1),
                                 DomainLayout.LEAKED_PAGE),
-                        (v, p) -> one(new DomainAction.LoadCr3(v, p)));
+                        (v, p) -> one(new DomainsSystemAction.LoadCr3(v, p)));
             case SET_REGISTER ->
-                Gens.combine(anyVcpu(s), Gens.longs(0, 1000), (v, x) -> one(new DomainAction.SetRegister(v, x)));
-            case NO_SUCH_VCPU -> Gens.elements(s.vcpus().size(), -1).map(v -> one(new DomainAction.Read(v, 0)));
+                Gens.combine(anyVcpu(s), Gens.longs(0, 1000), (v, x) -> one(new DomainsSystemAction.SetRegister(v, x)));
+            case NO_SUCH_VCPU -> Gens.elements(s.vcpus().size(), -1).map(v -> one(new DomainsSystemAction.Read(v, 0)));
             case SECURE_WORK ->
                 secure.isEmpty()
                         ? Gens.combine(
                                 rootFirst,
                                 domain,
-                                (v, d) -> one(new DomainAction.Transfer(v, DomainLayout.gateAddress(d))))
+                                (v, d) -> one(new DomainsSystemAction.Transfer(v, DomainLayout.gateAddress(d))))
                         : Gens.combine(
                                 secureFirst,
                                 Gens.integers(0, 3),
                                 Gens.booleans(),
                                 (v, p, write) -> one(
                                         write
-                                                ? new DomainAction.Write(v, p == 0 ? 2 : p, Map.of())
-                                                : new DomainAction.Read(v, p)));
+                                                ? new DomainsSystemAction.Write(v, p == 0 ? 2 : p, Map.of())
+                                                : new DomainsSystemAction.Read(v, p)));
         });
     }
 
-    private static Step one(DomainAction a) {
+    private static Step one(DomainsSystemAction a) {
         return new Step(List.of(a));
     }
 
@@ -185,7 +194,7 @@ public final class DomainsActions {
      * Root code rewrites the table it runs on (window page 0 maps it) so that window pages 1..3
      * point at pages of its choice: its own, any secure page, page 15, or a gap.
      */
-    private static Gen<Step> hostileTable(State s, Gen<Integer> rootFirst) {
+    private static Gen<Step> hostileTable(DomainsState s, Gen<Integer> rootFirst) {
         Gen<Long> target = Gens.elements(
                 1L,
                 2L,
@@ -203,7 +212,7 @@ public final class DomainsActions {
             for (int i = 0; i < pages.size(); i++) {
                 entries.put(i + 1, pages.get(i));
             }
-            return one(new DomainAction.Write(v, 0, entries));
+            return one(new DomainsSystemAction.Write(v, 0, entries));
         });
     }
 
@@ -215,7 +224,7 @@ public final class DomainsActions {
      * its old CR3 back. The walk's read of the hostile table is a guest-physical access that must
      * fault in the root's NPT.
      */
-    private static Gen<Step> hostileUpperLevel(State s, Gen<Integer> rootFirst) {
+    private static Gen<Step> hostileUpperLevel(DomainsState s, Gen<Integer> rootFirst) {
         Gen<Long> target = Gens.elements(
                 DomainLayout.tablePage(1),
                 DomainLayout.gatePage(1),
@@ -228,36 +237,39 @@ public final class DomainsActions {
                 rootFirst, Gens.integers(1, 3), target, Gens.integers(0, 7), (v, depth, hostile, access) -> {
                     int p = access & 3;
                     boolean write = access >= 4;
-                    VCpu current = s.vcpus().get(v);
-                    VCpu c = new VCpu(
+                    DomainsVCpu current = s.vcpus().get(v);
+                    DomainsVCpu c = new DomainsVCpu(
                             current.domain(), s.root().gptRoot(), current.nptOf(), current.saved(), current.register());
                     long[] chain = new long[depth];
                     for (int i = 0; i < depth; i++) {
                         GuestPage g = s.walkPage(c, new VirtualPage(i + 1));
                         chain[i] = g != null && s.root().region().contains(g) ? g.n() : i + 1;
                     }
-                    List<DomainAction> actions = new ArrayList<>();
-                    actions.add(new DomainAction.LoadCr3(v, s.root().gptRoot().n()));
+                    List<DomainsSystemAction> actions = new ArrayList<>();
+                    actions.add(new DomainsSystemAction.LoadCr3(
+                            v, s.root().gptRoot().n()));
                     for (int i = 0; i < depth; i++) {
                         long next = i + 1 < depth ? chain[i + 1] : hostile;
-                        actions.add(new DomainAction.Write(v, i + 1, Map.of(State.UPPER_SLOT, next)));
+                        actions.add(new DomainsSystemAction.Write(v, i + 1, Map.of(DomainsState.UPPER_SLOT, next)));
                     }
-                    actions.add(new DomainAction.LoadCr3(v, chain[0]));
-                    actions.add(write ? new DomainAction.Write(v, p, Map.of()) : new DomainAction.Read(v, p));
-                    actions.add(new DomainAction.LoadCr3(v, current.ptRoot().n()));
+                    actions.add(new DomainsSystemAction.LoadCr3(v, chain[0]));
+                    actions.add(
+                            write ? new DomainsSystemAction.Write(v, p, Map.of()) : new DomainsSystemAction.Read(v, p));
+                    actions.add(
+                            new DomainsSystemAction.LoadCr3(v, current.ptRoot().n()));
                     return new Step(actions);
                 });
     }
 
     /** Whether the walk of the root access {@code a} from state {@code s} reads a table an upper-level entry points outside the root's region. */
-    static boolean walksHostileUpperEntry(State s, DomainAction a) {
-        if (!(a instanceof DomainAction.Read || a instanceof DomainAction.Write)
+    static boolean walksHostileUpperEntry(DomainsState s, DomainsSystemAction a) {
+        if (!(a instanceof DomainsSystemAction.Read || a instanceof DomainsSystemAction.Write)
                 || a.vcpu() < 0
                 || a.vcpu() >= s.vcpus().size()) {
             return false;
         }
-        VCpu c = s.vcpus().get(a.vcpu());
-        int page = a instanceof DomainAction.Read r ? r.page() : ((DomainAction.Write) a).page();
+        DomainsVCpu c = s.vcpus().get(a.vcpu());
+        int page = a instanceof DomainsSystemAction.Read r ? r.page() : ((DomainsSystemAction.Write) a).page();
         if (!c.domain().isRoot() || !DomainLayout.inWindow(page)) {
             return false;
         }
@@ -271,7 +283,7 @@ public final class DomainsActions {
     }
 
     /** Root code reads or writes (a page-table image: a secure table is a target too) through a window page its table points at a secure page; if none does yet, it makes one. */
-    private static Gen<Step> attackThroughMapping(State s, Gen<Integer> rootFirst) {
+    private static Gen<Step> attackThroughMapping(DomainsState s, Gen<Integer> rootFirst) {
         return rootFirst.flatMap(v -> {
             List<Integer> hostile = hostilePages(s, v);
             if (hostile.isEmpty()) {
@@ -282,14 +294,14 @@ public final class DomainsActions {
                     Gens.booleans(),
                     (p, write) -> one(
                             write
-                                    ? new DomainAction.Write(v, p, Map.of(0, DomainLayout.dataPage(1)))
-                                    : new DomainAction.Read(v, p)));
+                                    ? new DomainsSystemAction.Write(v, p, Map.of(0, DomainLayout.dataPage(1)))
+                                    : new DomainsSystemAction.Read(v, p)));
         });
     }
 
     /** Window pages that vCPU {@code v}'s current table points outside the root's region. */
-    static List<Integer> hostilePages(State s, int v) {
-        VCpu c = s.vcpus().get(v);
+    static List<Integer> hostilePages(DomainsState s, int v) {
+        DomainsVCpu c = s.vcpus().get(v);
         List<Integer> out = new ArrayList<>();
         var table = s.gpaToFrame(c, c.ptRoot());
         if (table == null) {
@@ -306,15 +318,15 @@ public final class DomainsActions {
     }
 
     /** Whether guest page {@code g} lies outside the root's region (a secure page, page 15, a gap). */
-    static boolean hostile(State s, GuestPage g) {
+    static boolean hostile(DomainsState s, GuestPage g) {
         return !s.root().region().contains(g);
     }
 
-    private static Gen<Integer> anyVcpu(State s) {
+    private static Gen<Integer> anyVcpu(DomainsState s) {
         return Gens.integers(0, s.vcpus().size() - 1);
     }
 
-    private static List<Integer> vcpusWhere(State s, boolean inRoot) {
+    private static List<Integer> vcpusWhere(DomainsState s, boolean inRoot) {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < s.vcpus().size(); i++) {
             if (s.vcpus().get(i).domain().isRoot() == inRoot) {

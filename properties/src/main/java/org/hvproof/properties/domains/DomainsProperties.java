@@ -1,20 +1,27 @@
 package org.hvproof.properties.domains;
 
-import org.hvproof.impl.domains.DomainImplFlaw;
-import org.hvproof.model.domains.Invariants;
+import org.hvproof.impl.domains.DomainsImplFlaw;
+import org.hvproof.model.domains.DomainsAction;
+import org.hvproof.model.domains.DomainsInvariants;
+import org.hvproof.model.domains.DomainsObservation;
+import org.hvproof.model.domains.DomainsState;
 import org.hvproof.propcheck.Action;
 import org.hvproof.propcheck.Context;
+import org.hvproof.propcheck.Gen;
 import org.hvproof.propcheck.StatefulProperty;
 import org.hvproof.properties.Claim;
+import org.hvproof.properties.harness.ClaimHarness;
+import org.hvproof.properties.harness.MachineCheck;
 
 /**
- * The PD claims over generated traces. Each single-run property runs the machine and the model in
- * lockstep and checks, after every machine action, the claim's own invariants (the model's
- * {@link Invariants}, named as in {@code domains.als}) on the machine's step read through the
- * abstraction function, then refinement. The two-run property checks confidentiality directly:
- * two guests that differ only in a secure domain's memory and registers look the same to the root
- * domain after every action. Coverage minimums fail a property whose traces do not reach the
- * situations its claim speaks of.
+ * The PD claims over generated traces, through the {@link ClaimHarness}. Each single-run property
+ * runs the machine and the model in lockstep and checks, after every generated step, the claim's
+ * invariants ({@link DomainsInvariants}, named as in {@code domains.als}) on the machine's steps
+ * read through the abstraction function, then refinement; PD-1 adds a check of the host frames
+ * the machine really touched. The two-run property checks confidentiality: two guests that differ
+ * only in a secure domain's memory and registers look the same to the root domain after every
+ * action, in the model's pair invariant and in the machine's whole root view. Coverage minimums
+ * fail a property whose traces do not reach the situations its claim speaks of.
  */
 public final class DomainsProperties {
     /** Default tries (pairs, for the two-run property) per claim in {@code mvn verify} and {@code ./hvproof check}. */
@@ -24,126 +31,96 @@ public final class DomainsProperties {
     /** Minimum share (percent) of traces whose walk reads a table a hostile PML4, PDPT or PD entry points at. */
     static final int COVER_UPPER = 35;
 
+    /** The domains mechanism plugged into the claim harness. */
+    static final ClaimHarness<DomainsImplFlaw, DomainsTrace, DomainsState, DomainsAction, DomainsObservation> HARNESS =
+            new ClaimHarness<>(
+                    "domains", DomainsInvariants.ALL, DomainsTrace::new, DomainsProperties::next, TRIES, STEPS);
+
+    /**
+     * PD-1 on the machine's accesses: no host frame read or written for a root access (table reads
+     * of its walk included) is a secure frame. The abstract state shows only what the NPTs map; a
+     * hypervisor that walked tables around the NPT would leave it unchanged.
+     */
+    static final MachineCheck<DomainsTrace> ISOLATION_ON_MACHINE =
+            MachineCheck.of("PD-1", "isolationOnMachine", DomainsTrace::checkRootTouchedNoSecureFrame);
+
+    /**
+     * PD-1 (two runs) on the machine: after every action the root's whole view (every register of
+     * every vCPU running root code, every byte its NPT maps) is equal in both runs; the
+     * abstraction keeps one register, so only this sees the others leak.
+     */
+    static final MachineCheck<DomainsTwoRuns> ROOT_SEES_NOTHING_SECURE_ON_MACHINE =
+            MachineCheck.of("PD-1", "rootSeesNothingSecureOnMachine", DomainsTwoRuns::checkRootViewsEqualOnMachine);
+
     private DomainsProperties() {}
 
     /** PD-1: no root access reaches a secure frame; a secure domain reaches only its own frames. */
     @Claim("PD-1")
-    public static StatefulProperty<DomainsTrace> isolation() {
-        return isolation(DomainImplFlaw.NONE);
-    }
-
-    /** PD-1 against a given hypervisor, so tests can show a flawed one is caught. */
-    public static StatefulProperty<DomainsTrace> isolation(DomainImplFlaw flaw) {
-        return base("PD-1 no access from the root reaches a secure frame", flaw)
-                .assertion("PD-1 isolation", t -> {
-                    t.checkStates(Invariants::pd1Isolation);
-                    t.checkRootTouchedNoSecureFrame();
-                })
-                .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
-                .cover(50, DomainsTrace.Labels.HOSTILE_MAPPING)
-                .cover(COVER_UPPER, DomainsTrace.Labels.HOSTILE_UPPER_LEVEL_WALKED)
-                .cover(35, DomainsTrace.Labels.ROOT_ACCESS_TO_SECURE_REFUSED)
-                .cover(70, DomainsTrace.Labels.GATE_ENTRY);
+    public static StatefulProperty<DomainsTrace> isolation(DomainsImplFlaw flaw) {
+        return HARNESS.claim("PD-1", "no access from the root reaches a secure frame", flaw, ISOLATION_ON_MACHINE)
+                .cover(50, DomainsLabels.HOSTILE_MAPPING)
+                .cover(COVER_UPPER, DomainsLabels.HOSTILE_UPPER_LEVEL_WALKED)
+                .cover(35, DomainsLabels.ROOT_ACCESS_TO_SECURE_REFUSED)
+                .cover(70, DomainsLabels.GATE_ENTRY);
     }
 
     /** PD-1 (two runs): guests differing only in a secure domain's memory and registers look the same to the root. */
     @Claim("PD-1")
-    public static StatefulProperty<DomainsTwoRuns> rootSeesNothingSecure() {
-        return rootSeesNothingSecure(DomainImplFlaw.NONE);
-    }
-
-    /** PD-1 two-run against a given hypervisor. */
-    public static StatefulProperty<DomainsTwoRuns> rootSeesNothingSecure(DomainImplFlaw flaw) {
-        String suffix = flaw == DomainImplFlaw.NONE ? "" : " [flaw " + flaw + "]";
-        return StatefulProperty.<DomainsTwoRuns>named(
-                        "PD-1 two runs differing only in secure contents look the same to the root" + suffix)
-                .initial(() -> new DomainsTwoRuns(flaw))
-                .actions(t -> DomainsActions.next(t.state()).map(DomainsProperties::twoRunStep))
-                .assertion("PD-1 lowEquivalenceNonVacuous", DomainsTwoRuns::checkRelationNonVacuous)
-                .assertion("PD-1 rootSeesNothingSecure", DomainsTwoRuns::checkRootSeesNothingSecure)
-                .steps(STEPS)
-                .tries(TRIES)
-                .describeState(DomainsTwoRuns::describe)
-                .cover(55, DomainsTrace.Labels.EVENT_IN_SECURE_CODE)
-                .cover(35, DomainsTrace.Labels.EVENT_AT_GATE_ENTRY)
-                .cover(45, DomainsTrace.Labels.RESUMED)
-                .cover(35, DomainsTrace.Labels.SECURE_READ)
-                .cover(40, DomainsTrace.Labels.EXIT);
+    public static StatefulProperty<DomainsTwoRuns> rootSeesNothingSecure(DomainsImplFlaw flaw) {
+        return HARNESS.pairClaim(
+                        "PD-1",
+                        "two runs differing only in secure contents look the same to the root",
+                        flaw,
+                        DomainsTwoRuns::new,
+                        DomainsProperties::nextPair,
+                        ROOT_SEES_NOTHING_SECURE_ON_MACHINE)
+                .cover(55, DomainsLabels.EVENT_IN_SECURE_CODE)
+                .cover(35, DomainsLabels.EVENT_AT_GATE_ENTRY)
+                .cover(45, DomainsLabels.RESUMED)
+                .cover(35, DomainsLabels.SECURE_READ)
+                .cover(40, DomainsLabels.EXIT);
     }
 
     /** PD-2: secure code runs on its own tables and NPT; the two pointers switch together, never one alone. */
     @Claim("PD-2")
-    public static StatefulProperty<DomainsTrace> pointersSwitchTogether() {
-        return pointersSwitchTogether(DomainImplFlaw.NONE);
-    }
-
-    /** PD-2 against a given hypervisor. */
-    public static StatefulProperty<DomainsTrace> pointersSwitchTogether(DomainImplFlaw flaw) {
-        return base("PD-2 the page-table and nested page-table pointers switch together", flaw)
-                .assertion("PD-2 pointersMatchDomain", t -> t.checkStates(Invariants::pd2PointersMatchDomain))
-                .assertion(
-                        "PD-2 switchTogether",
-                        t -> t.checkSteps((before, action, step) -> Invariants.pd2SwitchTogether(before, step)))
-                .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
-                .cover(70, DomainsTrace.Labels.GATE_ENTRY)
-                .cover(40, DomainsTrace.Labels.EXIT)
-                .cover(55, DomainsTrace.Labels.EVENT_IN_SECURE_CODE)
-                .cover(35, DomainsTrace.Labels.EVENT_AT_GATE_ENTRY);
+    public static StatefulProperty<DomainsTrace> pointersSwitchTogether(DomainsImplFlaw flaw) {
+        return HARNESS.claim("PD-2", "the page-table and nested page-table pointers switch together", flaw)
+                .cover(70, DomainsLabels.GATE_ENTRY)
+                .cover(40, DomainsLabels.EXIT)
+                .cover(55, DomainsLabels.EVENT_IN_SECURE_CODE)
+                .cover(35, DomainsLabels.EVENT_AT_GATE_ENTRY);
     }
 
     /** PD-3: the root cannot modify a secure domain's page tables, code or data. */
     @Claim("PD-3")
-    public static StatefulProperty<DomainsTrace> rootCannotModifySecure() {
-        return rootCannotModifySecure(DomainImplFlaw.NONE);
-    }
-
-    /** PD-3 against a given hypervisor. */
-    public static StatefulProperty<DomainsTrace> rootCannotModifySecure(DomainImplFlaw flaw) {
-        return base("PD-3 the root cannot modify secure page tables, code or data", flaw)
-                .assertion("PD-3 rootCannotModifySecure", t -> t.checkSteps(Invariants::pd3RootCannotModifySecure))
-                .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
-                .cover(35, DomainsTrace.Labels.ROOT_ACCESS_TO_SECURE_REFUSED)
-                .cover(35, DomainsTrace.Labels.SECURE_WRITE)
-                .cover(COVER_UPPER, DomainsTrace.Labels.HOSTILE_UPPER_LEVEL_WALKED);
+    public static StatefulProperty<DomainsTrace> rootCannotModifySecure(DomainsImplFlaw flaw) {
+        return HARNESS.claim("PD-3", "the root cannot modify secure page tables, code or data", flaw)
+                .cover(35, DomainsLabels.ROOT_ACCESS_TO_SECURE_REFUSED)
+                .cover(35, DomainsLabels.SECURE_WRITE)
+                .cover(COVER_UPPER, DomainsLabels.HOSTILE_UPPER_LEVEL_WALKED);
     }
 
     /** PD-4: control enters or leaves a secure domain only through gates, exit and events; other jumps fault and change nothing. */
     @Claim("PD-4")
-    public static StatefulProperty<DomainsTrace> gatesOnly() {
-        return gatesOnly(DomainImplFlaw.NONE);
+    public static StatefulProperty<DomainsTrace> gatesOnly(DomainsImplFlaw flaw) {
+        return HARNESS.claim("PD-4", "control crosses domains only through registered gates", flaw)
+                .cover(70, DomainsLabels.GATE_ENTRY)
+                .cover(55, DomainsLabels.REFUSED_JUMP)
+                .cover(20, DomainsLabels.REFUSED_GATE_PLUS_ONE)
+                .cover(40, DomainsLabels.EXIT)
+                .cover(55, DomainsLabels.EVENT_IN_SECURE_CODE)
+                .cover(30, DomainsLabels.STORM);
     }
 
-    /** PD-4 against a given hypervisor. */
-    public static StatefulProperty<DomainsTrace> gatesOnly(DomainImplFlaw flaw) {
-        return base("PD-4 control crosses domains only through registered gates", flaw)
-                .assertion(
-                        "PD-4 gatesOnly",
-                        t -> t.checkSteps((before, action, step) -> Invariants.pd4GatesOnly(before, action, step)))
-                .assertion("refinement: machine and model agree", DomainsTrace::checkRefinement)
-                .cover(70, DomainsTrace.Labels.GATE_ENTRY)
-                .cover(55, DomainsTrace.Labels.REFUSED_JUMP)
-                .cover(20, DomainsTrace.Labels.REFUSED_GATE_PLUS_ONE)
-                .cover(40, DomainsTrace.Labels.EXIT)
-                .cover(55, DomainsTrace.Labels.EVENT_IN_SECURE_CODE)
-                .cover(30, DomainsTrace.Labels.STORM);
+    /** The next generated step of a single-run trace, drawn from the model's state. */
+    private static Gen<Action<DomainsTrace>> next(DomainsTrace t) {
+        return DomainsActions.next(t.state())
+                .map(s -> Action.of(s.toString(), (DomainsTrace trace, Context ctx) -> trace.apply(s, ctx)));
     }
 
-    /** The common single-run trace: machine with {@code flaw} and model in lockstep; checks are added by each claim. */
-    private static StatefulProperty<DomainsTrace> base(String name, DomainImplFlaw flaw) {
-        String suffix = flaw == DomainImplFlaw.NONE ? "" : " [flaw " + flaw + "]";
-        return StatefulProperty.<DomainsTrace>named(name + suffix)
-                .initial(() -> new DomainsTrace(flaw))
-                .actions(t -> DomainsActions.next(t.state()).map(DomainsProperties::step))
-                .steps(STEPS)
-                .tries(TRIES)
-                .describeState(DomainsTrace::describe);
-    }
-
-    private static Action<DomainsTrace> step(DomainsActions.Step s) {
-        return Action.of(s.toString(), (DomainsTrace t, Context ctx) -> t.apply(s, ctx));
-    }
-
-    private static Action<DomainsTwoRuns> twoRunStep(DomainsActions.Step s) {
-        return Action.of(s.toString(), (DomainsTwoRuns t, Context ctx) -> t.apply(s, ctx));
+    /** The next generated step of both runs, drawn from run A's state. */
+    private static Gen<Action<DomainsTwoRuns>> nextPair(DomainsTwoRuns t) {
+        return DomainsActions.next(t.state())
+                .map(s -> Action.of(s.toString(), (DomainsTwoRuns runs, Context ctx) -> runs.apply(s, ctx)));
     }
 }

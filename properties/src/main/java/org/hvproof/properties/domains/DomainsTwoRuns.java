@@ -1,26 +1,30 @@
 package org.hvproof.properties.domains;
 
+import java.util.ArrayList;
 import java.util.List;
-import org.hvproof.impl.domains.DomainAction;
-import org.hvproof.impl.domains.DomainImplFlaw;
+import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.domains.DomainsSystem;
-import org.hvproof.model.domains.Invariants;
-import org.hvproof.model.domains.LowEquivalence;
-import org.hvproof.model.domains.Observation;
-import org.hvproof.model.domains.RootView;
-import org.hvproof.model.domains.State;
-import org.hvproof.model.domains.Step;
+import org.hvproof.impl.domains.DomainsSystemAction;
+import org.hvproof.model.common.Transition;
+import org.hvproof.model.common.TransitionPair;
+import org.hvproof.model.domains.DomainsAction;
+import org.hvproof.model.domains.DomainsInvariants;
+import org.hvproof.model.domains.DomainsLowEquivalence;
+import org.hvproof.model.domains.DomainsObservation;
+import org.hvproof.model.domains.DomainsState;
 import org.hvproof.propcheck.Context;
+import org.hvproof.properties.harness.JudgedPair;
 
 /**
  * Two runs of the machine for noninterference: booted alike except for one secure domain's
  * memory and registers (two different secrets), then given the same actions. After every action
- * the root domain's whole view of each run must be equal: the observations of root code and every
- * return to it, every register of every vCPU running root code, and every byte of every page the
- * root's nested page table maps ({@link DomainsSystem#rootView()}); and the two abstract states
- * must stay low-equivalent with equal model root views ({@link Invariants#pd1RootSeesNothingSecure}).
+ * the two abstract states must stay low-equivalent with equal model root views (the pair invariant
+ * {@link DomainsInvariants#ROOT_SEES_NOTHING_SECURE}, judged on {@link #lastPairs()}), and the root
+ * domain's whole view of each machine must be equal: every register of every vCPU running root
+ * code and every byte of every page the root's nested page table maps ({@link
+ * DomainsSystem#rootView()}, judged by {@link #checkRootViewsEqualOnMachine()}).
  */
-public final class DomainsTwoRuns {
+public final class DomainsTwoRuns implements JudgedPair<DomainsState, DomainsAction, DomainsObservation> {
     /** The two secrets the runs differ in. */
     static final long SECRET_A = 0x5EC12E7L;
 
@@ -29,13 +33,14 @@ public final class DomainsTwoRuns {
     private final DomainsSystem a;
     private final DomainsSystem b;
     private final boolean[] leftByEvent;
-    private State stateA;
-    private State stateB;
-    private String violation;
+    private DomainsState stateA;
+    private DomainsState stateB;
+    private final List<TransitionPair<DomainsState, DomainsAction, DomainsObservation>> lastPairs = new ArrayList<>();
+    private String machineViolation;
     private int steps;
 
     /** Boots both runs under the hypervisor with {@code flaw}. */
-    public DomainsTwoRuns(DomainImplFlaw flaw) {
+    public DomainsTwoRuns(DomainsImplFlaw flaw) {
         this.a = new DomainsSystem(DomainsActions.LAYOUT, SECRET_A, flaw);
         this.b = new DomainsSystem(DomainsActions.LAYOUT, SECRET_B, flaw);
         this.stateA = a.abstractState();
@@ -44,7 +49,7 @@ public final class DomainsTwoRuns {
     }
 
     /** Run A's abstract state: the generator draws from it. */
-    public State state() {
+    public DomainsState state() {
         return stateA;
     }
 
@@ -53,66 +58,72 @@ public final class DomainsTwoRuns {
      * relates these two runs, and they really hold different secure contents (and the model's own
      * example relates two guests whose secure domains differ, even after secure code read a secret).
      */
-    public void checkRelationNonVacuous() {
+    @Override
+    public void checkRelated() {
         if (steps > 0) {
             return;
         }
-        if (!LowEquivalence.reflexiveOn(stateA) || !LowEquivalence.reflexiveOn(stateB)) {
+        if (!DomainsLowEquivalence.reflexiveOn(stateA) || !DomainsLowEquivalence.reflexiveOn(stateB)) {
             throw new AssertionError("low-equivalence is not reflexive on the booted guest");
         }
-        if (!LowEquivalence.equivalent(stateA, stateB)) {
+        if (!DomainsLowEquivalence.equivalent(stateA, stateB)) {
             throw new AssertionError("low-equivalence does not relate two guests that differ only in secure contents");
         }
         if (stateA.frames().equals(stateB.frames())) {
             throw new AssertionError("the two runs hold the same secure contents: the property would be vacuous");
         }
-        if (!LowEquivalence.relatesDifferentSecureContents(SECRET_A, SECRET_B)) {
+        if (!DomainsLowEquivalence.relatesDifferentSecureContents(SECRET_A, SECRET_B)) {
             throw new AssertionError("the model's low-equivalence fails its own non-vacuity example");
         }
     }
 
-    /** Runs one generated step on both runs and compares what the root domain sees after every action. */
+    /**
+     * Runs one generated step on both runs, keeps each action's pair of transitions, and compares
+     * the root's view of the two machines after every action.
+     */
     void apply(DomainsActions.Step step, Context ctx) {
-        for (DomainAction action : step.actions()) {
-            State beforeA = stateA;
-            List<Observation> seenA = a.apply(action);
-            List<Observation> seenB = b.apply(action);
+        lastPairs.clear();
+        for (DomainsSystemAction action : step.actions()) {
+            DomainsState beforeA = stateA;
+            DomainsState beforeB = stateB;
+            List<DomainsObservation> seenA = a.apply(action);
+            List<DomainsObservation> seenB = b.apply(action);
             stateA = a.abstractState();
             stateB = b.abstractState();
             steps++;
             DomainsTrace.labelTransition(beforeA, action, stateA, seenA, step, ctx, leftByEvent);
-            if (violation != null) {
-                continue;
-            }
-            Step stepA = new Step(stateA, seenA);
-            Step stepB = new Step(stateB, seenB);
-            if (!RootView.of(stepA).events().equals(RootView.of(stepB).events())) {
-                violation = "after [" + action + "] root code saw "
-                        + RootView.of(stepA).events() + " in run A but "
-                        + RootView.of(stepB).events() + " in run B";
-            } else if (!a.rootView().equals(b.rootView())) {
-                violation = "after [" + action + "] the root's registers or memory differ between the runs:\n  A: "
-                        + a.rootView().vcpus() + "\n  B: " + b.rootView().vcpus()
-                        + (a.rootView().memory().equals(b.rootView().memory())
-                                ? ""
-                                : "\n  and root-mapped memory differs");
-            } else {
-                var r = Invariants.pd1RootSeesNothingSecure(stepA, stepB);
-                if (!r.holds()) {
-                    violation = "after [" + action + "] " + r.detail();
+            DomainsAction modelAction = DomainsTrace.modelAction(action);
+            lastPairs.add(new TransitionPair<>(
+                    new Transition<>(beforeA, modelAction, stateA, seenA),
+                    new Transition<>(beforeB, modelAction, stateB, seenB)));
+            if (machineViolation == null) {
+                DomainsSystem.RootView viewA = a.rootView();
+                DomainsSystem.RootView viewB = b.rootView();
+                if (!viewA.equals(viewB)) {
+                    machineViolation = "after [" + action
+                            + "] the root's registers or memory differ between the runs:\n  A: "
+                            + viewA.vcpus() + "\n  B: " + viewB.vcpus()
+                            + (viewA.memory().equals(viewB.memory()) ? "" : "\n  and root-mapped memory differs");
                 }
             }
         }
     }
 
-    /** Throws when the root domain ever told the two runs apart. */
-    public void checkRootSeesNothingSecure() {
-        if (violation != null) {
-            throw new AssertionError("PD-1 the root domain told two secure contents apart: " + violation);
+    @Override
+    public List<TransitionPair<DomainsState, DomainsAction, DomainsObservation>> lastPairs() {
+        return List.copyOf(lastPairs);
+    }
+
+    /** Throws when the root's view of the two machines ever differed, registers the abstraction leaves out included. */
+    void checkRootViewsEqualOnMachine() {
+        if (machineViolation != null) {
+            throw new AssertionError(
+                    DomainsProperties.ROOT_SEES_NOTHING_SECURE_ON_MACHINE.label() + " violated: " + machineViolation);
         }
     }
 
     /** A short picture of the state for failure reports. */
+    @Override
     public String describe() {
         return "  run A vcpus " + stateA.vcpus() + "\n  run B vcpus " + stateB.vcpus();
     }

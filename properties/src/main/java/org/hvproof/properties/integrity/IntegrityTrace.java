@@ -7,8 +7,9 @@ import java.util.function.BiPredicate;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.integrity.IntegritySystem;
 import org.hvproof.model.common.Bytes;
-import org.hvproof.model.integrity.Cause;
+import org.hvproof.model.common.Transition;
 import org.hvproof.model.integrity.IntegrityAction;
+import org.hvproof.model.integrity.IntegrityAlertCause;
 import org.hvproof.model.integrity.IntegrityCode;
 import org.hvproof.model.integrity.IntegrityConfig;
 import org.hvproof.model.integrity.IntegrityModel;
@@ -20,13 +21,14 @@ import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.PageRange;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
+import org.hvproof.properties.harness.JudgedTrace;
 
 /**
  * One generated trace of the integrity mechanism: the machine (with or without a deliberate flaw)
  * and the model in lockstep, what the last guest write did to memory (to judge that the alert
  * action was performed), and labels for coverage.
  */
-public final class IntegrityTrace {
+public final class IntegrityTrace implements JudgedTrace<IntegrityState, IntegrityAction, IntegrityObservation> {
     /** The guest every trace boots: 1024 guarded pages, two vCPUs, at most 64 pages a request. */
     public static final IntegrityConfig CONFIG = IntegrityConfig.small();
 
@@ -41,7 +43,7 @@ public final class IntegrityTrace {
                 machine::apply,
                 machine::abstractState,
                 (s, a) -> {
-                    IntegrityStep step = IntegrityModel.DEFAULT.step(s, a);
+                    IntegrityStep step = IntegrityModel.step(s, a);
                     return new Lockstep.ModelStep<>(step.next(), step.observations());
                 },
                 IntegrityState.initial(CONFIG));
@@ -52,21 +54,16 @@ public final class IntegrityTrace {
         return lockstep.state();
     }
 
-    /** The machine's state through the abstraction function, after the last step. */
-    public IntegrityState machineState() {
+    @Override
+    public List<Transition<IntegrityState, IntegrityAction, IntegrityObservation>> lastTransitions() {
+        Transition<IntegrityState, IntegrityAction, IntegrityObservation> t =
+                lockstep.lastAs(IntegrityObservation.class);
+        return t == null ? List.of() : List.of(t);
+    }
+
+    @Override
+    public IntegrityState judgedState() {
         return lockstep.judgedState();
-    }
-
-    /** The machine's last step, as the model's invariants judge steps; null before the first. */
-    public Lockstep.Transition<IntegrityState, IntegrityAction> last() {
-        return lockstep.last();
-    }
-
-    /** The machine's last step as a model step (its abstract next state and its observations). */
-    @SuppressWarnings("unchecked")
-    public IntegrityStep lastStep() {
-        Lockstep.Transition<IntegrityState, IntegrityAction> t = lockstep.last();
-        return new IntegrityStep(t.after(), (List<IntegrityObservation>) t.observations());
     }
 
     /** Runs one action on machine and model, records what a write did to memory, labels what happened. */
@@ -86,6 +83,7 @@ public final class IntegrityTrace {
     }
 
     /** Refinement: the machine's observations and abstract state after the last step equal the model's. */
+    @Override
     public void checkRefinement() {
         lockstep.checkRefinement();
     }
@@ -94,9 +92,9 @@ public final class IntegrityTrace {
      * The last write's alert action was performed on memory, if the write is one {@code scope}
      * (judged on the state before it) speaks of: a write that alerted with {@code BLOCK} left the
      * page as it was; any other write (alerted with record-and-allow, or not alerted) stored its
-     * bytes. Throws when not.
+     * bytes. Throws an AssertionError starting with {@code label} when not.
      */
-    public void checkAlertActionPerformed(BiPredicate<IntegrityState, IntegrityAction.GuestWrite> scope) {
+    public void checkAlertActionPerformed(String label, BiPredicate<IntegrityState, IntegrityAction.GuestWrite> scope) {
         if (lastWrite == null || !scope.test(lockstep.last().before(), lastWrite.write())) {
             return;
         }
@@ -104,14 +102,16 @@ public final class IntegrityTrace {
                 .anyMatch(o -> o instanceof IntegrityObservation.WriteAlert a && a.action() == AlertAction.BLOCK);
         WriteOutcome w = lastWrite;
         if (blocked && !Arrays.equals(w.before(), w.after())) {
-            throw new AssertionError("write to page " + w.write().page() + " alerted BLOCK but memory changed");
+            throw new AssertionError(
+                    label + " violated: write to page " + w.write().page() + " alerted BLOCK but memory changed");
         }
         if (!blocked) {
             int offset = (int) (w.write().address() & (PageRange.PAGE_SIZE - 1));
             byte[] stored =
                     Arrays.copyOfRange(w.after(), offset, offset + w.bytes().length());
             if (!Arrays.equals(stored, w.bytes().toArray())) {
-                throw new AssertionError("write to page " + w.write().page() + " was not blocked but did not complete");
+                throw new AssertionError(label + " violated: write to page "
+                        + w.write().page() + " was not blocked but did not complete");
             }
         }
     }
@@ -134,43 +134,44 @@ public final class IntegrityTrace {
             if (o instanceof IntegrityObservation.PolicyAlert p) {
                 ctx.label(
                         switch (p.cause()) {
-                            case WRONG_ENTRY -> Labels.WRONG_ENTRY_ALERT;
-                            case REFUSED_REQUEST -> Labels.REFUSED_REQUEST;
-                            case SECOND_REGISTRATION -> Labels.SECOND_REGISTRATION;
+                            case WRONG_ENTRY -> IntegrityLabels.WRONG_ENTRY_ALERT;
+                            case REFUSED_REQUEST -> IntegrityLabels.REFUSED_REQUEST;
+                            case SECOND_REGISTRATION -> IntegrityLabels.SECOND_REGISTRATION;
                             default -> "policy alert " + p.cause();
                         });
             }
         }
         if (a instanceof IntegrityAction.Enter e) {
             if (seen.contains(new IntegrityObservation.RequestResult(IntegrityCode.OK))) {
-                ctx.label(Labels.ENTERED);
+                ctx.label(IntegrityLabels.ENTERED);
             }
             before.driver().ifPresent(d -> {
                 long ip = e.caller().instructionPointer();
                 if (ip != d.entryPoint()
                         && (ip >>> PageRange.PAGE_SHIFT) == (d.entryPoint() >>> PageRange.PAGE_SHIFT)) {
-                    ctx.label(Labels.WRONG_OFFSET_IN_ENTRY_PAGE);
+                    ctx.label(IntegrityLabels.WRONG_OFFSET_IN_ENTRY_PAGE);
                 }
             });
         } else if (a instanceof IntegrityAction.Exit e
                 && inMode(before, e.caller().vcpu(), Mode.INTEGRITY)) {
-            ctx.label(Labels.EXIT);
+            ctx.label(IntegrityLabels.EXIT);
         } else if (a instanceof IntegrityAction.Interrupt i && inMode(before, i.vcpu(), Mode.INTEGRITY)) {
-            ctx.label(Labels.INTERRUPT_EXIT);
+            ctx.label(IntegrityLabels.INTERRUPT_EXIT);
         } else if (a instanceof IntegrityAction.Fault f && inMode(before, f.vcpu(), Mode.INTEGRITY)) {
-            ctx.label(Labels.FAULT_EXIT);
+            ctx.label(IntegrityLabels.FAULT_EXIT);
         } else if (a instanceof IntegrityAction.Protect || a instanceof IntegrityAction.Unprotect) {
             boolean ok = seen.contains(new IntegrityObservation.RequestResult(IntegrityCode.OK));
             if (ok) {
-                ctx.label(a instanceof IntegrityAction.Protect ? Labels.PROTECTED : Labels.UNPROTECTED);
+                ctx.label(
+                        a instanceof IntegrityAction.Protect ? IntegrityLabels.PROTECTED : IntegrityLabels.UNPROTECTED);
             } else if (!seen.stream().anyMatch(IntegrityObservation.PolicyAlert.class::isInstance)) {
-                ctx.label(Labels.BAD_ARGUMENTS_REFUSED);
+                ctx.label(IntegrityLabels.BAD_ARGUMENTS_REFUSED);
             }
             if (a instanceof IntegrityAction.Unprotect u
                     && !ok
                     && !before.protections().isEmpty()
                     && !inMode(before, u.caller().vcpu(), Mode.INTEGRITY)) {
-                ctx.label(Labels.PROTECTION_SURVIVED_REFUSED_REMOVAL);
+                ctx.label(IntegrityLabels.PROTECTION_SURVIVED_REFUSED_REMOVAL);
             }
         } else if (a instanceof IntegrityAction.GuestWrite w) {
             labelWrite(before, w, seen, ctx);
@@ -183,20 +184,22 @@ public final class IntegrityTrace {
         for (Object o : seen) {
             if (o instanceof IntegrityObservation.WriteAlert alert) {
                 ctx.label(
-                        alert.action() == AlertAction.BLOCK ? Labels.BLOCKED_WRITE : Labels.RECORDED_AND_ALLOWED_WRITE);
-                if (!integrity && alert.cause() == Cause.DRIVER_PAGE) {
-                    ctx.label(Labels.DRIVER_PAGE_ALERT_IN_NORMAL_MODE);
+                        alert.action() == AlertAction.BLOCK
+                                ? IntegrityLabels.BLOCKED_WRITE
+                                : IntegrityLabels.RECORDED_AND_ALLOWED_WRITE);
+                if (!integrity && alert.cause() == IntegrityAlertCause.DRIVER_PAGE) {
+                    ctx.label(IntegrityLabels.DRIVER_PAGE_ALERT_IN_NORMAL_MODE);
                 }
-                if (integrity && alert.cause() == Cause.PROTECTED_PAGE) {
-                    ctx.label(Labels.PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE);
+                if (integrity && alert.cause() == IntegrityAlertCause.PROTECTED_PAGE) {
+                    ctx.label(IntegrityLabels.PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE);
                 }
-                if (integrity && alert.cause() == Cause.DRIVER_PAGE) {
-                    ctx.label(Labels.DRIVER_CODE_ALERT_IN_INTEGRITY_MODE);
+                if (integrity && alert.cause() == IntegrityAlertCause.DRIVER_PAGE) {
+                    ctx.label(IntegrityLabels.DRIVER_CODE_ALERT_IN_INTEGRITY_MODE);
                 }
             }
         }
         if (integrity && ownData && seen.isEmpty()) {
-            ctx.label(Labels.QUIET_OWN_DATA_WRITE);
+            ctx.label(IntegrityLabels.QUIET_OWN_DATA_WRITE);
         }
     }
 
@@ -222,34 +225,10 @@ public final class IntegrityTrace {
     }
 
     /** A short picture of the state for failure reports. */
+    @Override
     public String describe() {
         IntegrityState s = lockstep.state();
         return "  driver " + s.driver().map(Object::toString).orElse("none") + "\n  vcpus " + s.vcpus()
                 + "\n  protections " + s.protections();
-    }
-
-    /** Names of the situations a trace can reach; the properties set coverage minimums on them. */
-    static final class Labels {
-        static final String ENTERED = "entered integrity mode";
-        static final String WRONG_ENTRY_ALERT = "wrong-entry alert";
-        static final String WRONG_OFFSET_IN_ENTRY_PAGE = "entry attempt from the entry page at another offset";
-        static final String SECOND_REGISTRATION = "second registration alerted";
-        static final String EXIT = "exit from integrity mode";
-        static final String INTERRUPT_EXIT = "interrupt in integrity mode";
-        static final String FAULT_EXIT = "fault in integrity mode";
-        static final String PROTECTED = "protect request honoured";
-        static final String UNPROTECTED = "unprotect request honoured";
-        static final String REFUSED_REQUEST = "request refused outside integrity mode";
-        static final String PROTECTION_SURVIVED_REFUSED_REMOVAL =
-                "unprotect from normal mode with protections in place";
-        static final String BAD_ARGUMENTS_REFUSED = "request with bad arguments refused";
-        static final String BLOCKED_WRITE = "write blocked";
-        static final String RECORDED_AND_ALLOWED_WRITE = "write recorded and allowed";
-        static final String DRIVER_PAGE_ALERT_IN_NORMAL_MODE = "driver page write alerted outside integrity mode";
-        static final String QUIET_OWN_DATA_WRITE = "integrity-mode write to own data without alert";
-        static final String PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE = "protected page write alerted in integrity mode";
-        static final String DRIVER_CODE_ALERT_IN_INTEGRITY_MODE = "driver code write alerted in integrity mode";
-
-        private Labels() {}
     }
 }

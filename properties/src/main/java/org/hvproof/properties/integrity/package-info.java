@@ -4,8 +4,15 @@
  * <p>{@link org.hvproof.properties.integrity.IntegrityActions} draws each next action from the
  * model's current state, mixing the driver's legitimate work with hostile actions from the other
  * vCPU and from user mode; {@link org.hvproof.properties.integrity.IntegrityTrace} runs the
- * machine and the model in lockstep and labels what happened;
+ * machine and the model in lockstep and labels what happened with
+ * {@link org.hvproof.properties.integrity.IntegrityLabels};
  * {@link org.hvproof.properties.integrity.IntegrityProperties} has one {@code @Claim} property per
- * GI claim: the claim's invariants on the machine's step, then refinement, with coverage minimums.
+ * GI claim, parameterised by the implementation's flaw and built with the claim harness: the
+ * claim's invariants of {@code IntegrityInvariants} on the machine's step, whether an alert's
+ * action was performed on memory where the claim speaks of it, then refinement, with coverage
+ * minimums.
+ *
+ * <p>Left out: the tree mechanism's traced store behind the protection store (the traces run the
+ * implementation's sorted store), and actions of other mechanisms in the same trace.
  */
 package org.hvproof.properties.integrity;

@@ -54,8 +54,8 @@ import org.hvproof.specs.TraceValidator;
  * the action and the state before it, never from what the model did: {@code addTrace[o, p]} when
  * o does not trace p yet, else {@code stutter} (the model accepts a repeated request and changes
  * nothing; the spec refuses it); {@code removeTrace[o, p]} when o traces p, else
- * {@code stutter} (refused); a completed write is {@code write[v, p, off]} or, when it
- * spans two pages, {@code writeCrossing[v, p1, p2]}; a completed read {@code read[v, p]}; a
+ * {@code stutter} (refused); a completed write is {@code guestWrite[v, p, off]} or, when it
+ * spans two pages, {@code guestWriteCrossing[v, p1, p2]}; a completed read {@code guestRead[v, p]}; a
  * faulted access, and every action the spec has no operation for (mapping, unmapping,
  * privilege changes, instruction fetches, stutter), is {@code stutter}, which also asserts
  * that it changed no traces and raised no notification. Whether an access completes, and
@@ -194,14 +194,14 @@ public final class TracingSpecAbstraction {
             }
             String v = atoms.vcpu(w.vcpu());
             if (pieces.size() == 1) {
-                return "write[" + v + ", " + atoms.page(pages.get(0)) + ", "
+                return "guestWrite[" + v + ", " + atoms.page(pages.get(0)) + ", "
                         + atoms.offset(pieces.get(0).offset(), pieces.get(0).length()) + "]";
             }
             if (pages.get(0).equals(pages.get(1))) {
                 throw new IllegalArgumentException("outside the spec: " + w + " crosses into the same page "
-                        + pages.get(0) + " (two virtual pages alias it); writeCrossing needs two pages");
+                        + pages.get(0) + " (two virtual pages alias it); guestWriteCrossing needs two pages");
             }
-            return "writeCrossing[" + v + ", " + atoms.page(pages.get(0)) + ", " + atoms.page(pages.get(1)) + "]";
+            return "guestWriteCrossing[" + v + ", " + atoms.page(pages.get(0)) + ", " + atoms.page(pages.get(1)) + "]";
         }
         if (action instanceof GuestRead r) {
             boolean completed = step.observations().stream().anyMatch(o -> o instanceof ValueRead);
@@ -209,7 +209,7 @@ public final class TracingSpecAbstraction {
                 return "stutter";
             }
             return before.mappingOf(r.vcpu(), r.va())
-                    .map(m -> "read[" + atoms.vcpu(r.vcpu()) + ", " + atoms.page(m.page()) + "]")
+                    .map(m -> "guestRead[" + atoms.vcpu(r.vcpu()) + ", " + atoms.page(m.page()) + "]")
                     .orElse("stutter");
         }
         return "stutter";

@@ -63,7 +63,7 @@ class TracingSpecAbstractionTest {
                 .containsExactly(
                         "addTrace[o_integrity, gpp16]",
                         "addTrace[o_migration, gpp16]",
-                        "writeCrossing[vcpu0, gpp16, gpp17]",
+                        "guestWriteCrossing[vcpu0, gpp16, gpp17]",
                         "removeTrace[o_integrity, gpp16]");
         assertThat(t.scopes()).isEmpty();
     }
@@ -90,7 +90,7 @@ class TracingSpecAbstractionTest {
         assertThatThrownBy(() -> TracingSpecAbstraction.of(aliased))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("outside the spec")
-                .hasMessageContaining("writeCrossing needs two pages");
+                .hasMessageContaining("guestWriteCrossing needs two pages");
     }
 
     @Test

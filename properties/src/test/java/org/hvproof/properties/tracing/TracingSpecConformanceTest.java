@@ -102,6 +102,6 @@ class TracingSpecConformanceTest {
         System.out.println(r.report());
 
         r.assertFailed();
-        assertThat(r.failureMessage()).contains("writeCrossing");
+        assertThat(r.failureMessage()).contains("guestWriteCrossing");
     }
 }

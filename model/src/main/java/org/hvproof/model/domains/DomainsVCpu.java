@@ -12,4 +12,4 @@ import org.hvproof.model.domains.Ids.GuestPage;
  * @param saved root's page-table pointer saved at gate entry; null while root runs
  * @param register the register file, abstracted to one value
  */
-public record VCpu(DomainId domain, GuestPage ptRoot, DomainId nptOf, GuestPage saved, long register) {}
+public record DomainsVCpu(DomainId domain, GuestPage ptRoot, DomainId nptOf, GuestPage saved, long register) {}

@@ -1,27 +1,36 @@
 package org.hvproof.impl.domains;
 
+import static org.hvproof.model.common.Flaw.caught;
+
+import java.util.List;
+import org.hvproof.model.common.Flaw;
+
 /**
  * Deliberately broken variants of the protection-domain hypervisor, each one bug a real
  * hypervisor could have. Only tests select them; {@link #NONE} is the mechanism as specified, and
  * each other value changes one code path, named where it is read in {@link SecureDomainService}
- * and {@link DomainsSystem}. The property suite must catch every one with the property of the
- * claim it breaks.
+ * and {@link DomainsSystem}. Each declares the claims whose properties must catch it, the check
+ * that must name it and how short its shrunk trace must be.
  */
-public enum DomainImplFlaw {
+public enum DomainsImplFlaw implements Flaw {
     /** The correct mechanism. */
     NONE,
-    /** Set-up forgets to unmap one secure frame from the root NPT: root page 15 still reaches a secure data frame (PD-1, PD-3). */
-    SECURE_FRAME_LEFT_IN_ROOT_NPT,
+    /**
+     * Set-up forgets to unmap one secure frame from the root NPT: root page 15 still reaches a
+     * secure data frame (PD-1, PD-3). A set-up bug: the booted machine is not the model's initial
+     * state, so refinement names it before the first action.
+     */
+    SECURE_FRAME_LEFT_IN_ROOT_NPT(caught("PD-1", "refinement", 0), caught("PD-3", "refinement", 0)),
     /** Gate entry and exit switch the guest page-table root (CR3) but leave the nested page-table pointer (view) alone (PD-2). */
-    SWITCH_ONLY_GUEST_PT_ROOT,
+    SWITCH_ONLY_GUEST_PT_ROOT(caught("PD-2", "PD-2 pointersMatchDomain", 1)),
     /** The gate check also accepts the byte after a registered gate address (PD-4). */
-    GATE_CHECK_ACCEPTS_NEXT_ADDRESS,
+    GATE_CHECK_ACCEPTS_NEXT_ADDRESS(caught("PD-4", "PD-4 gatesOnly", 1)),
     /**
      * On an interrupt or exception inside secure code the hypervisor clears RAX and switches both
      * pointers back, but leaves the other general registers as secure code left them instead of
      * restoring the root's saved ones (PD-1, seen only by the two-run property).
      */
-    SECURE_REGISTERS_LEAK_ON_INTERRUPT,
+    SECURE_REGISTERS_LEAK_ON_INTERRUPT(caught("PD-1", "PD-1 rootSeesNothingSecureOnMachine", 2)),
     /**
      * The hypervisor plays the root's accesses with a software walker that checks the root NPT
      * only for the leaf: the PT entry read and the final access. The PML4, PDPT and PD entry
@@ -29,5 +38,16 @@ public enum DomainImplFlaw {
      * upper-level entry makes the walk read a secure page's frame (PD-1; the walk still faults at
      * the leaf, so only the check of the frames an access touched sees it).
      */
-    NPT_CHECK_ONLY_AT_LEAF
+    NPT_CHECK_ONLY_AT_LEAF(caught("PD-1", "PD-1 isolationOnMachine", 1));
+
+    private final List<Caught> caughtBy;
+
+    DomainsImplFlaw(Caught... caughtBy) {
+        this.caughtBy = List.of(caughtBy);
+    }
+
+    @Override
+    public List<Caught> caughtBy() {
+        return caughtBy;
+    }
 }

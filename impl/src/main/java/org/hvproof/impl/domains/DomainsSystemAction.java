@@ -1,6 +1,7 @@
 package org.hvproof.impl.domains;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What code on a vCPU, or the outside world, does to the protection-domain guest, at the level
@@ -8,12 +9,12 @@ import java.util.Map;
  * jump targets, one kind of event); {@link DomainsAbstraction#modelAction} reads each of these as
  * one of them.
  */
-public sealed interface DomainAction {
+public sealed interface DomainsSystemAction {
     /** The vCPU the action is on. */
     int vcpu();
 
     /** Jump, call or return to a guest-physical address (a byte address, so gate + 1 is expressible). */
-    record Transfer(int vcpu, long target) implements DomainAction {
+    record Transfer(int vcpu, long target) implements DomainsSystemAction {
         @Override
         public String toString() {
             return "vcpu " + vcpu + " jumps to gpa 0x" + Long.toHexString(target);
@@ -21,7 +22,7 @@ public sealed interface DomainAction {
     }
 
     /** Secure code calls the exit gate. */
-    record ExitGate(int vcpu) implements DomainAction {
+    record ExitGate(int vcpu) implements DomainsSystemAction {
         @Override
         public String toString() {
             return "vcpu " + vcpu + " calls the exit gate";
@@ -29,7 +30,7 @@ public sealed interface DomainAction {
     }
 
     /** An external interrupt ({@code exception} false) or an exception raised by the running code. */
-    record Event(int vcpu, int vector, boolean exception) implements DomainAction {
+    record Event(int vcpu, int vector, boolean exception) implements DomainsSystemAction {
         @Override
         public String toString() {
             return (exception ? "exception " : "interrupt ") + vector + " on vcpu " + vcpu;
@@ -37,7 +38,7 @@ public sealed interface DomainAction {
     }
 
     /** The running code loads CR3 with the table in guest-physical page {@code page}. */
-    record LoadCr3(int vcpu, long page) implements DomainAction {
+    record LoadCr3(int vcpu, long page) implements DomainsSystemAction {
         @Override
         public String toString() {
             return "vcpu " + vcpu + " loads CR3 = page " + page;
@@ -45,7 +46,7 @@ public sealed interface DomainAction {
     }
 
     /** The running code puts a value in RAX (the old RAX moves to RBX). */
-    record SetRegister(int vcpu, long value) implements DomainAction {
+    record SetRegister(int vcpu, long value) implements DomainsSystemAction {
         @Override
         public String toString() {
             return "vcpu " + vcpu + " sets RAX = " + value;
@@ -53,7 +54,7 @@ public sealed interface DomainAction {
     }
 
     /** Reads the data word of window page {@code page} into RAX (the old RAX moves to RBX). */
-    record Read(int vcpu, int page) implements DomainAction {
+    record Read(int vcpu, int page) implements DomainsSystemAction {
         @Override
         public String toString() {
             return "vcpu " + vcpu + " reads window page " + page;
@@ -64,7 +65,7 @@ public sealed interface DomainAction {
      * Writes window page {@code page} whole: a page-table image with leaf entries window page to
      * guest-physical page, and RAX as its data word.
      */
-    record Write(int vcpu, int page, Map<Integer, Long> entries) implements DomainAction {
+    record Write(int vcpu, int page, Map<Integer, Long> entries) implements DomainsSystemAction {
         /** Copies the entries. */
         public Write {
             entries = Map.copyOf(entries);
@@ -72,7 +73,7 @@ public sealed interface DomainAction {
 
         @Override
         public String toString() {
-            return "vcpu " + vcpu + " writes window page " + page + " with entries " + new java.util.TreeMap<>(entries);
+            return "vcpu " + vcpu + " writes window page " + page + " with entries " + new TreeMap<>(entries);
         }
     }
 }

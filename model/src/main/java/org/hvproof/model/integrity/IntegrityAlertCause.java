@@ -1,7 +1,7 @@
 package org.hvproof.model.integrity;
 
 /** Why an alert was raised. */
-public enum Cause {
+public enum IntegrityAlertCause {
     /** A write to a driver code or data page that the writer's view monitors. */
     DRIVER_PAGE,
     /** A write to a page protected by request. */

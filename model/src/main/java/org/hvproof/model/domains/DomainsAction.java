@@ -5,30 +5,30 @@ import org.hvproof.model.domains.Ids.GuestPage;
 import org.hvproof.model.domains.Ids.VirtualPage;
 
 /** What a vCPU's code (or an interrupt) can do. A vCPU index out of range faults. */
-public sealed interface Action {
+public sealed interface DomainsAction {
     /** The vCPU the action is on. */
     int vcpu();
 
     /** Jump or call to a guest-physical address (root code into a secure region traps to the hypervisor). */
-    record Jump(int vcpu, GuestPage target) implements Action {}
+    record Jump(int vcpu, GuestPage target) implements DomainsAction {}
 
     /** Secure code leaves through the exit gate. */
-    record ExitGate(int vcpu) implements Action {}
+    record ExitGate(int vcpu) implements DomainsAction {}
 
     /** An interrupt arrives at the vCPU; the root domain's handler receives it. */
-    record Interrupt(int vcpu, int vector) implements Action {}
+    record Interrupt(int vcpu, int vector) implements DomainsAction {}
 
     /** The running code loads a guest page-table pointer of its choice. */
-    record LoadPtRoot(int vcpu, GuestPage ptRoot) implements Action {}
+    record LoadPtRoot(int vcpu, GuestPage ptRoot) implements DomainsAction {}
 
     /** The running code puts a value in its register (secure code: a secret). */
-    record SetRegister(int vcpu, long value) implements Action {}
+    record SetRegister(int vcpu, long value) implements DomainsAction {}
 
     /** Read through a virtual page into the register. */
-    record Read(int vcpu, VirtualPage page) implements Action {}
+    record Read(int vcpu, VirtualPage page) implements DomainsAction {}
 
     /** Write the register and page-table entries of the writer's choice through a virtual page. */
-    record Write(int vcpu, VirtualPage page, Map<VirtualPage, GuestPage> entries) implements Action {
+    record Write(int vcpu, VirtualPage page, Map<VirtualPage, GuestPage> entries) implements DomainsAction {
         public Write {
             entries = Map.copyOf(entries);
         }

@@ -3,22 +3,22 @@ package org.hvproof.model.domains;
 import org.hvproof.model.domains.Ids.DomainId;
 
 /** What one step shows; {@code domain} is the domain whose code saw it. */
-public sealed interface Observation {
+public sealed interface DomainsObservation {
     int vcpu();
 
     DomainId domain();
 
     /** A read returned a value. */
-    record ReadValue(int vcpu, DomainId domain, long value) implements Observation {}
+    record ReadValue(int vcpu, DomainId domain, long value) implements DomainsObservation {}
 
     /** An access or transfer faulted; nothing changed. */
-    record Fault(int vcpu, DomainId domain, FaultKind kind) implements Observation {}
+    record Fault(int vcpu, DomainId domain, FaultKind kind) implements DomainsObservation {}
 
     /** The vCPU entered secure domain {@code into} through a gate (root sees its call leave). */
-    record Entered(int vcpu, DomainId domain, DomainId into) implements Observation {}
+    record Entered(int vcpu, DomainId domain, DomainId into) implements DomainsObservation {}
 
     /** The vCPU came back to root (from {@code domain}) by exit or interrupt. */
-    record Returned(int vcpu, DomainId domain, boolean byInterrupt, long register) implements Observation {}
+    record Returned(int vcpu, DomainId domain, boolean byInterrupt, long register) implements DomainsObservation {}
 
     /** Why an action faulted. */
     enum FaultKind {

@@ -2,10 +2,10 @@ package org.hvproof.model.domains;
 
 /**
  * Deliberately wrong hypervisors, for showing the checks catch them. Off the default path:
- * read only by {@code Domains.step(State, Action, Set)} and {@link Domains#withFlaws}.
+ * read only by {@code DomainsModel.step(DomainsState, DomainsAction, Set)} and {@link DomainsModel#withFlaws}.
  */
-public enum DomainFlaw {
-    /** One secure frame stays mapped in the root NPT (breaks PD-1, PD-3). Applied to the setup by {@link Domains#withFlaws}. */
+public enum DomainsModelFlaw {
+    /** One secure frame stays mapped in the root NPT (breaks PD-1, PD-3). Applied to the setup by {@link DomainsModel#withFlaws}. */
     SECURE_FRAME_LEFT_IN_ROOT_NPT,
     /** Transitions switch the guest page-table pointer but not the NPT pointer (breaks PD-2, PD-1). */
     SWITCH_ONLY_GUEST_PT_ROOT,

@@ -7,20 +7,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.hvproof.model.domains.Ids.DomainId;
 import org.hvproof.model.domains.Ids.Frame;
 import org.hvproof.model.domains.Ids.GuestPage;
 import org.hvproof.model.domains.Ids.VirtualPage;
 
 /**
- * Domains, host frames and vCPUs. Immutable.
+ * The abstract state of the domains mechanism: domains, host frames and vCPUs. Immutable.
  *
  * @param domains every domain by id, the root domain included
  * @param frames the content of every host frame
  * @param vcpus the vCPUs by index
  */
-public record State(Map<DomainId, Domain> domains, Map<Frame, FrameContent> frames, List<VCpu> vcpus) {
-    public State {
+public record DomainsState(Map<DomainId, Domain> domains, Map<Frame, FrameContent> frames, List<DomainsVCpu> vcpus) {
+    public DomainsState {
         domains = Map.copyOf(domains);
         frames = Map.copyOf(frames);
         vcpus = List.copyOf(vcpus);
@@ -35,7 +36,7 @@ public record State(Map<DomainId, Domain> domains, Map<Frame, FrameContent> fram
      * 100(d+1)..100(d+1)+3; its page table sits in its first page and maps virtual pages 0..3
      * to its region, its slot 511 pointing back at itself (PML4, PDPT and PD of the window); its gate is its second page. Secure frames hold {@code secureValue + k}.
      */
-    public static State example(int secureDomains, int vcpuCount, long secureValue) {
+    public static DomainsState example(int secureDomains, int vcpuCount, long secureValue) {
         return example(secureDomains, vcpuCount, secureValue, (d, k) -> 100L * (d + 1) + k);
     }
 
@@ -45,11 +46,8 @@ public record State(Map<DomainId, Domain> domains, Map<Frame, FrameContent> fram
      * with this state under its own frame names; everything else (which pages are mapped in which
      * NPT, frame contents, gates, vCPUs) is the model's.
      */
-    public static State example(
-            int secureDomains,
-            int vcpuCount,
-            long secureValue,
-            java.util.function.BiFunction<Integer, Integer, Long> frameOf) {
+    public static DomainsState example(
+            int secureDomains, int vcpuCount, long secureValue, BiFunction<Integer, Integer, Long> frameOf) {
         Map<DomainId, Domain> domains = new LinkedHashMap<>();
         Map<Frame, FrameContent> frames = new HashMap<>();
         for (int d = 0; d <= secureDomains; d++) {
@@ -71,11 +69,11 @@ public record State(Map<DomainId, Domain> domains, Map<Frame, FrameContent> fram
             Set<GuestPage> gates = d == 0 ? Set.of() : Set.of(new GuestPage(16L * d + 1));
             domains.put(id, new Domain(id, region, root, npt, gates));
         }
-        List<VCpu> vcpus = new ArrayList<>();
+        List<DomainsVCpu> vcpus = new ArrayList<>();
         for (int i = 0; i < vcpuCount; i++) {
-            vcpus.add(new VCpu(DomainId.ROOT, new GuestPage(0), DomainId.ROOT, null, 0));
+            vcpus.add(new DomainsVCpu(DomainId.ROOT, new GuestPage(0), DomainId.ROOT, null, 0));
         }
-        return new State(domains, frames, vcpus);
+        return new DomainsState(domains, frames, vcpus);
     }
 
     /** The root domain. */
@@ -99,7 +97,7 @@ public record State(Map<DomainId, Domain> domains, Map<Frame, FrameContent> fram
     }
 
     /** Guest-physical to host through the vCPU's current NPT; null when unmapped. */
-    public Frame gpaToFrame(VCpu c, GuestPage g) {
+    public Frame gpaToFrame(DomainsVCpu c, GuestPage g) {
         Domain d = domains.get(c.nptOf());
         return d == null || g == null ? null : d.npt().get(g);
     }
@@ -120,7 +118,7 @@ public record State(Map<DomainId, Domain> domains, Map<Frame, FrameContent> fram
      * guest-physical access and goes through the NPT like the final access; the walk stops at the
      * first page the NPT does not map or the first absent entry.
      */
-    public List<GuestPage> walkPath(VCpu c, VirtualPage v) {
+    public List<GuestPage> walkPath(DomainsVCpu c, VirtualPage v) {
         List<GuestPage> path = new ArrayList<>();
         GuestPage g = c.ptRoot();
         for (int level = 4; level >= 1 && g != null; level--) {
@@ -140,13 +138,13 @@ public record State(Map<DomainId, Domain> domains, Map<Frame, FrameContent> fram
     }
 
     /** The guest page the walk of {@code v} ends at, when every table read and the page itself are mapped; else null. */
-    public GuestPage walkPage(VCpu c, VirtualPage v) {
+    public GuestPage walkPage(DomainsVCpu c, VirtualPage v) {
         List<GuestPage> path = walkPath(c, v);
         return path.size() == 5 && gpaToFrame(c, path.get(4)) != null ? path.get(4) : null;
     }
 
     /** The full 4-level walk of a virtual page through the vCPU's current tables and NPT; null on any miss. */
-    public Frame walk(VCpu c, VirtualPage v) {
+    public Frame walk(DomainsVCpu c, VirtualPage v) {
         return gpaToFrame(c, walkPage(c, v));
     }
 
@@ -154,7 +152,7 @@ public record State(Map<DomainId, Domain> domains, Map<Frame, FrameContent> fram
      * Every frame the vCPU reaches: the frames of the tables its walks of window pages read (every
      * level) and every page the last-level table maps in the window.
      */
-    public Set<Frame> reach(VCpu c) {
+    public Set<Frame> reach(DomainsVCpu c) {
         Set<Frame> out = new HashSet<>();
         List<GuestPage> path = walkPath(c, new VirtualPage(0));
         for (int i = 0; i < Math.min(4, path.size()); i++) {
@@ -177,21 +175,21 @@ public record State(Map<DomainId, Domain> domains, Map<Frame, FrameContent> fram
         return out;
     }
 
-    State withVcpu(int i, VCpu c) {
-        List<VCpu> list = new ArrayList<>(vcpus);
+    DomainsState withVcpu(int i, DomainsVCpu c) {
+        List<DomainsVCpu> list = new ArrayList<>(vcpus);
         list.set(i, c);
-        return new State(domains, frames, list);
+        return new DomainsState(domains, frames, list);
     }
 
-    State withFrame(Frame f, FrameContent content) {
+    DomainsState withFrame(Frame f, FrameContent content) {
         Map<Frame, FrameContent> map = new HashMap<>(frames);
         map.put(f, content);
-        return new State(domains, map, vcpus);
+        return new DomainsState(domains, map, vcpus);
     }
 
-    State withDomain(Domain d) {
+    DomainsState withDomain(Domain d) {
         Map<DomainId, Domain> map = new HashMap<>(domains);
         map.put(d.id(), d);
-        return new State(map, frames, vcpus);
+        return new DomainsState(map, frames, vcpus);
     }
 }

@@ -1,7 +1,13 @@
 package org.hvproof.model.integrity;
 
-/** Deliberately flawed variants; the default model has none, each changes one code path. */
-public enum IntegrityFlaw {
+/**
+ * Deliberately wrong model steps, for showing in model tests that the invariants catch them;
+ * {@link #NONE} is the correct model, each other constant changes one code path of
+ * {@link IntegrityModel#step(IntegrityState, IntegrityAction, IntegrityModelFlaw)}.
+ */
+public enum IntegrityModelFlaw {
+    /** The correct model. */
+    NONE,
     /** Exit (not interrupt or fault) returns to normal mode but keeps the integrity view (GI-4, GI-2). */
     EXIT_KEEPS_INTEGRITY_VIEW,
     /** The entry check compares only the caller's page with the entry point's page (GI-1). */

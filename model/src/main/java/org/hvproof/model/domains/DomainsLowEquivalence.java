@@ -1,15 +1,17 @@
 package org.hvproof.model.domains;
 
+import java.util.Objects;
+
 /**
  * Two states are low-equivalent for the root domain when they differ at most in secure frames'
  * contents and in the registers of vCPUs running secure code. The correct mechanism keeps two
  * such states low-equivalent, with equal {@link RootView}s, under the same action.
  */
-public final class LowEquivalence {
-    private LowEquivalence() {}
+public final class DomainsLowEquivalence {
+    private DomainsLowEquivalence() {}
 
     /** True when the root domain cannot tell the two states apart, now or later. */
-    public static boolean equivalent(State a, State b) {
+    public static boolean equivalent(DomainsState a, DomainsState b) {
         if (!a.domains().equals(b.domains()) || a.vcpus().size() != b.vcpus().size()) {
             return false;
         }
@@ -18,14 +20,14 @@ public final class LowEquivalence {
             return false;
         }
         for (int i = 0; i < a.vcpus().size(); i++) {
-            VCpu x = a.vcpus().get(i);
-            VCpu y = b.vcpus().get(i);
+            DomainsVCpu x = a.vcpus().get(i);
+            DomainsVCpu y = b.vcpus().get(i);
             boolean same = x.domain().isRoot()
                     ? x.equals(y)
                     : x.domain().equals(y.domain())
                             && x.ptRoot().equals(y.ptRoot())
                             && x.nptOf().equals(y.nptOf())
-                            && java.util.Objects.equals(x.saved(), y.saved());
+                            && Objects.equals(x.saved(), y.saved());
             if (!same) {
                 return false;
             }
@@ -33,13 +35,8 @@ public final class LowEquivalence {
         return true;
     }
 
-    /** The two steps look the same to the root domain. */
-    public static boolean viewsEqual(Step a, Step b) {
-        return RootView.of(a).equals(RootView.of(b));
-    }
-
     /** Serval's check, part one: reflexive on this state. */
-    public static boolean reflexiveOn(State s) {
+    public static boolean reflexiveOn(DomainsState s) {
         return equivalent(s, s);
     }
 
@@ -52,15 +49,17 @@ public final class LowEquivalence {
         if (secureA == secureB) {
             throw new IllegalArgumentException("need two different secure contents, got " + secureA + " twice");
         }
-        State a = State.example(1, 1, secureA);
-        State b = State.example(1, 1, secureB);
+        DomainsState a = DomainsState.example(1, 1, secureA);
+        DomainsState b = DomainsState.example(1, 1, secureB);
         if (a.frames().equals(b.frames()) || !equivalent(a, b)) {
             return false;
         }
-        Action enter = new Action.Jump(0, new Ids.GuestPage(17));
-        Action read = new Action.Read(0, new Ids.VirtualPage(2));
-        State a2 = Domains.step(Domains.step(a, enter).next(), read).next();
-        State b2 = Domains.step(Domains.step(b, enter).next(), read).next();
+        DomainsAction enter = new DomainsAction.Jump(0, new Ids.GuestPage(17));
+        DomainsAction read = new DomainsAction.Read(0, new Ids.VirtualPage(2));
+        DomainsState a2 =
+                DomainsModel.step(DomainsModel.step(a, enter).next(), read).next();
+        DomainsState b2 =
+                DomainsModel.step(DomainsModel.step(b, enter).next(), read).next();
         return a2.vcpus().get(0).register() != b2.vcpus().get(0).register() && equivalent(a2, b2);
     }
 }

@@ -1,0 +1,21 @@
+package org.hvproof.properties.domains;
+
+/** Names of the situations a trace can reach; the properties set coverage minimums on them. */
+final class DomainsLabels {
+    static final String GATE_ENTRY = "gate entry";
+    static final String RESUMED = "re-entry after an interrupt (resume)";
+    static final String EXIT = "exit through the exit gate";
+    static final String FAULT = "fault";
+    static final String REFUSED_JUMP = "jump to a non-gate secure address refused";
+    static final String REFUSED_GATE_PLUS_ONE = "jump to gate + 1 refused";
+    static final String EVENT_IN_SECURE_CODE = "interrupt or exception while secure code runs";
+    static final String EVENT_AT_GATE_ENTRY = "interrupt or exception right at gate entry";
+    static final String STORM = "interrupt storm";
+    static final String SECURE_READ = "secure code read its data";
+    static final String SECURE_WRITE = "secure code wrote its own page";
+    static final String HOSTILE_MAPPING = "root page table points outside the root's region";
+    static final String HOSTILE_UPPER_LEVEL_WALKED = "hostile upper-level entry walked";
+    static final String ROOT_ACCESS_TO_SECURE_REFUSED = "root access through a hostile mapping faulted";
+
+    private DomainsLabels() {}
+}

@@ -1,0 +1,29 @@
+package org.hvproof.properties.integrity;
+
+/**
+ * The situations an integrity trace can reach, as {@link IntegrityTrace} labels them; the
+ * properties set coverage minimums on them so a property whose traces miss its claim's
+ * situations fails.
+ */
+final class IntegrityLabels {
+    static final String ENTERED = "entered integrity mode";
+    static final String WRONG_ENTRY_ALERT = "wrong-entry alert";
+    static final String WRONG_OFFSET_IN_ENTRY_PAGE = "entry attempt from the entry page at another offset";
+    static final String SECOND_REGISTRATION = "second registration alerted";
+    static final String EXIT = "exit from integrity mode";
+    static final String INTERRUPT_EXIT = "interrupt in integrity mode";
+    static final String FAULT_EXIT = "fault in integrity mode";
+    static final String PROTECTED = "protect request honoured";
+    static final String UNPROTECTED = "unprotect request honoured";
+    static final String REFUSED_REQUEST = "request refused outside integrity mode";
+    static final String PROTECTION_SURVIVED_REFUSED_REMOVAL = "unprotect from normal mode with protections in place";
+    static final String BAD_ARGUMENTS_REFUSED = "request with bad arguments refused";
+    static final String BLOCKED_WRITE = "write blocked";
+    static final String RECORDED_AND_ALLOWED_WRITE = "write recorded and allowed";
+    static final String DRIVER_PAGE_ALERT_IN_NORMAL_MODE = "driver page write alerted outside integrity mode";
+    static final String QUIET_OWN_DATA_WRITE = "integrity-mode write to own data without alert";
+    static final String PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE = "protected page write alerted in integrity mode";
+    static final String DRIVER_CODE_ALERT_IN_INTEGRITY_MODE = "driver code write alerted in integrity mode";
+
+    private IntegrityLabels() {}
+}
