@@ -308,7 +308,6 @@ pred correctHv { Hv.scrubber = Correct }
 
 -- INT-1: the low-equivalence relation is reflexive (Serval's sanity check; Java LOW_EQUIVALENCE_REFLEXIVE)
 assert INT_1_lowEquivalenceReflexive { always all m: Machine | lowEq[m, m] }
--- INT-1
 check INT_1_lowEquivalenceReflexive for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1..4 steps expect 0
 
 -- INT-1 the low-equivalence relation relates machines with different secrets (non-vacuity)
@@ -320,18 +319,16 @@ run INT_1_lowEquivalenceRelatesDifferentSecrets {
 assert INT_1_noninterference {
   correctHv => all m, n: Machine | always obsEq[m, n]
 }
--- INT-1
 check INT_1_noninterference for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1 Vector, 2 Page, 1..5 steps expect 0
 
 -- INT-1: unwinding: low-equivalence holds in every state of two lockstep runs (Java NONINTERFERENCE, its low-equivalence half)
 assert INT_1_unwinding {
   correctHv => all m, n: Machine | always lowEq[m, n]
 }
--- INT-1
 check INT_1_unwinding for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1 Vector, 2 Page, 1..5 steps expect 0
 
 -- INT-1 negative control, must fail: a scrubber that writes secret xor a constant leaves
--- "not the secret" in R1 (INT-2's confinement still holds), yet a handler reading R1 tells
+-- "not the secret" in R1 (the confinement check still holds), yet a handler reading R1 tells
 -- the two secrets apart. Kept to show INT-1 catches what a "register no longer holds it" check misses.
 check INT_1_wrong_xorScrubberKeepsNoninterference {
   Hv.scrubber = SCRUB_XOR_SECRET => all m, n: Machine | always obsEq[m, n]
@@ -346,7 +343,6 @@ assert INT_2_secretConfinedToSequence {
     (Now.kind = Arrive and m.mode = Guest and m.pc in Seq) => after (m.regs[R1] != m.secret)
   }
 }
--- INT-2
 check INT_2_secretConfinedToSequence for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..10 steps expect 0
 
 -- INT-2: with the correct scrubber the secret's registers hold exactly the erasure constant at
@@ -355,7 +351,6 @@ assert INT_2_noSecretAtHandlerEntry {
   correctHv => all m: Machine | always
     ((Now.kind = Arrive and m.pc in Seq) => after (m.regs[R1] = Erasure and m.regs[R2] = Erasure))
 }
--- INT-2
 check INT_2_noSecretAtHandlerEntry for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..10 steps expect 0
 
 -- INT-2 negative control, must fail: a module that scrubs on interrupts but not on exceptions
@@ -372,7 +367,6 @@ assert INT_3_oneVirtualInterruptPerArrival {
     Now.kind != Arrive => after (no m.delivered)
   }
 }
--- INT-3
 check INT_3_oneVirtualInterruptPerArrival for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 3 Vector, 2 Page, 1..10 steps expect 0
 
 /** Well-behaved handlers and callers: the sequence is entered only at S0, and
@@ -388,7 +382,6 @@ pred wellBehaved {
 assert INT_4_transparency {
   (correctHv and wellBehaved) => all m: Machine | always (some m.verdict => m.verdict = Accept)
 }
--- INT-4
 check INT_4_transparency for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..12 steps expect 0
 
 -- INT-4: the hypervisor never writes the secret to a register: only the guest's own MOV at S0
@@ -397,7 +390,6 @@ assert INT_4_neverRestoresSecret {
   all m: Machine | always all r: Reg |
     (m.regs[r] != m.secret and after m.regs[r] = m.secret) => (Now.kind = Execute and m.mode = Guest and m.pc = S0)
 }
--- INT-4
 check INT_4_neverRestoresSecret for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..10 steps expect 0
 
 -- INT-5: the secret is never in guest-readable memory, low code's reads and writes of the code
@@ -411,7 +403,6 @@ assert INT_5_secretNotReadable {
     (Now.kind in ReadMemory + WriteMemory and Now.page = CodePage and lowCodeRuns[m]) => after (some m.fault)
   }
 }
--- INT-5
 check INT_5_secretNotReadable for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 3 Page, 1..10 steps expect 0
 
 -- ---------------------------------------------------------------------------
