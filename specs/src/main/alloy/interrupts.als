@@ -34,6 +34,19 @@
  * nests); timing and caches. Authentication values are opaque atoms and mix is
  * injective: guest code cannot forge one (a perfect MAC), so a hypercall
  * verdict cannot leak the secret by a lucky guess.
+ *
+ * Java names. Machine is one run of InterruptsModel over an InterruptsState
+ * (pc, regs, saved = returnStack, mem = memory); Kind atoms and the operation
+ * preds are the InterruptsAction records: execute = Execute (with hypercall
+ * inside it), arrive = Arrive (ArrivalCause), return = Return,
+ * setRegister = SetRegister, jumpTo = JumpTo, readMemory = ReadMemory,
+ * writeMemory = WriteMemory; delivered, readVal, fault and verdict are the
+ * InterruptsObservation records VirtualInterrupt, MemoryRead, Fault and
+ * HypercallReturned. obsEq is HandlerView equality, lowEq is
+ * InterruptsLowEquivalence.equivalent. The Scrubber atoms SCRUB_XOR_SECRET and
+ * SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS are the InterruptsImplFlaw (and
+ * InterruptsModelFlaw) constants of those names. An assert states the same predicate as the
+ * InterruptsInvariants invariant its suffix names, where one does.
  */
 module interrupts
 
@@ -68,8 +81,8 @@ fun Seq: set Pc { S0 + S1 + S2 + S3 }
 abstract sig Mode {}
 one sig Guest, Handler extends Mode {}
 
-abstract sig Cause {}
-one sig Interrupt, Exception extends Cause {}
+abstract sig ArrivalCause {}
+one sig Interrupt, Exception extends ArrivalCause {}
 sig Vector {}
 
 abstract sig Page {}
@@ -80,7 +93,7 @@ one sig Fault {}
 
 /** which scrubber the hypervisor has: the correct one, or two flawed ones */
 abstract sig Scrubber {}
-one sig Correct, XorSecret, InterruptsOnly extends Scrubber {}
+one sig Correct, SCRUB_XOR_SECRET, SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS extends Scrubber {}
 one sig Hv {
   scrubber: one Scrubber,
   masked: Secret -> one Masked
@@ -103,10 +116,10 @@ sig Machine {
 
 /** The one action every machine takes in this step (lockstep). */
 abstract sig Kind {}
-one sig Exec, Arrive, Ret, SetReg, Jump, Read, Write, Stutter extends Kind {}
+one sig Execute, Arrive, Return, SetRegister, JumpTo, ReadMemory, WriteMemory, Stutter extends Kind {}
 one sig Now {
   var kind: one Kind,
-  var cause: lone Cause,
+  var cause: lone ArrivalCause,
   var vec: lone Vector,
   var reg: lone Reg,
   var val: lone Value,
@@ -139,7 +152,7 @@ pred lowCodeRuns[m: Machine] { m.mode = Handler or m.pc = Out }
 
 /** Execute one instruction of the sequence (ordinary code and handler code
     are abstracted: their "execute" changes nothing). */
-pred exec[m: Machine] {
+pred execute[m: Machine] {
   no m.delivered' + m.readVal' + m.fault'
   unchanged[m.mode] and unchanged[m.saved] and unchanged[m.mem]
   (m.mode = Guest and m.pc = S3) or no m.verdict'    -- only the hypercall answers
@@ -175,7 +188,7 @@ pred hypercall[m: Machine] {
 fun verdictOf[m: Machine]: Low { m.regs[R2] = mix[m.secret] => Accept else Reject }
 
 /** An interrupt or exception arrives while the guest runs. */
-pred arrive[m: Machine, c: Cause, v: Vector] {
+pred arrive[m: Machine, c: ArrivalCause, v: Vector] {
   m.mode = Guest
   m.mode' = Handler
   m.saved' = m.pc
@@ -185,15 +198,15 @@ pred arrive[m: Machine, c: Cause, v: Vector] {
   unchanged[m.mem]
   m.regs' = (m.pc in Seq and scrubs[c] => m.regs ++ scrubbed[m] else m.regs)
 }
-pred scrubs[c: Cause] { Hv.scrubber = InterruptsOnly => c = Interrupt else some c }
+pred scrubs[c: ArrivalCause] { Hv.scrubber = SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS => c = Interrupt else some c }
 fun scrubbed[m: Machine]: Reg -> Value {
-  Hv.scrubber = XorSecret
+  Hv.scrubber = SCRUB_XOR_SECRET
     => R1 -> Hv.masked[m.secret] + R2 -> Erasure
     else R1 -> Erasure + R2 -> Erasure
 }
 
 /** The handler returns to the (possibly rewritten) return address. */
-pred ret[m: Machine] {
+pred return[m: Machine] {
   m.mode = Handler
   m.mode' = Guest
   m.pc' = m.saved
@@ -202,7 +215,7 @@ pred ret[m: Machine] {
 }
 
 /** Outside code or a handler writes a register with a value of its own. */
-pred setReg[m: Machine, r: Reg, v: Value] {
+pred setRegister[m: Machine, r: Reg, v: Value] {
   lowCodeRuns[m]
   v in Low + Erasure
   m.regs' = m.regs ++ r -> v
@@ -210,14 +223,14 @@ pred setReg[m: Machine, r: Reg, v: Value] {
 }
 
 /** Outside code jumps anywhere (a handler: rewrites its return address). */
-pred jump[m: Machine, t: Pc] {
+pred jumpTo[m: Machine, t: Pc] {
   lowCodeRuns[m]
   m.mode = Handler => (m.saved' = t and unchanged[m.pc]) else (m.pc' = t and unchanged[m.saved])
   noObs[m] and unchanged[m.regs] and unchanged[m.mode] and unchanged[m.mem]
 }
 
 /** Outside code or a handler reads a page: the code page is execute-only. */
-pred read[m: Machine, p: Page] {
+pred readMemory[m: Machine, p: Page] {
   lowCodeRuns[m]
   p = CodePage => (m.fault' = Fault and no m.readVal') else (m.readVal' = m.mem[p] and no m.fault')
   no m.delivered' + m.verdict'
@@ -225,7 +238,7 @@ pred read[m: Machine, p: Page] {
 }
 
 /** Outside code or a handler stores a register to a page. */
-pred write[m: Machine, p: Page, r: Reg] {
+pred writeMemory[m: Machine, p: Page, r: Reg] {
   lowCodeRuns[m]
   p = CodePage => (m.fault' = Fault and unchanged[m.mem]) else (m.mem' = m.mem ++ p -> m.regs[r] and no m.fault')
   no m.delivered' + m.readVal' + m.verdict'
@@ -240,24 +253,24 @@ pred stutter[m: Machine] {
 /** Apply the action in Now to one machine. Every guard above reads only
     state the low observer sees too, so lockstep never hides a divergence. */
 pred apply[m: Machine] {
-  Now.kind = Exec    => exec[m]
-  Now.kind = Arrive  => arrive[m, Now.cause, Now.vec]
-  Now.kind = Ret     => ret[m]
-  Now.kind = SetReg  => setReg[m, Now.reg, Now.val]
-  Now.kind = Jump    => jump[m, Now.target]
-  Now.kind = Read    => read[m, Now.page]
-  Now.kind = Write   => write[m, Now.page, Now.reg]
-  Now.kind = Stutter => stutter[m]
+  Now.kind = Execute     => execute[m]
+  Now.kind = Arrive      => arrive[m, Now.cause, Now.vec]
+  Now.kind = Return      => return[m]
+  Now.kind = SetRegister => setRegister[m, Now.reg, Now.val]
+  Now.kind = JumpTo      => jumpTo[m, Now.target]
+  Now.kind = ReadMemory  => readMemory[m, Now.page]
+  Now.kind = WriteMemory => writeMemory[m, Now.page, Now.reg]
+  Now.kind = Stutter     => stutter[m]
 }
 
 fact argumentsMatchKind {
   always {
     Now.kind = Arrive iff some Now.cause
     Now.kind = Arrive iff some Now.vec
-    Now.kind in SetReg + Write iff some Now.reg
-    Now.kind = SetReg iff some Now.val
-    Now.kind = Jump iff some Now.target
-    Now.kind in Read + Write iff some Now.page
+    Now.kind in SetRegister + WriteMemory iff some Now.reg
+    Now.kind = SetRegister iff some Now.val
+    Now.kind = JumpTo iff some Now.target
+    Now.kind in ReadMemory + WriteMemory iff some Now.page
   }
 }
 
@@ -293,129 +306,129 @@ pred lowEq[m, n: Machine] {
 
 pred correctHv { Hv.scrubber = Correct }
 
--- INT-1 the low-equivalence relation is reflexive
-assert INT_1_lowEq_reflexive { always all m: Machine | lowEq[m, m] }
--- INT-1 the low-equivalence relation is reflexive
-check INT_1_lowEq_reflexive for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1..4 steps expect 0
+-- INT-1: the low-equivalence relation is reflexive (Serval's sanity check; Java LOW_EQUIVALENCE_REFLEXIVE)
+assert INT_1_lowEquivalenceReflexive { always all m: Machine | lowEq[m, m] }
+check INT_1_lowEquivalenceReflexive for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1..4 steps expect 0
 
 -- INT-1 the low-equivalence relation relates machines with different secrets (non-vacuity)
-run INT_1_lowEq_relates_different_secrets {
+run INT_1_lowEquivalenceRelatesDifferentSecrets {
   some disj m, n: Machine | m.secret != n.secret and eventually (m.pc = S2 and lowEq[m, n])
 } for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1..5 steps expect 1
 
--- INT-1 Noninterference: two runs differing only in the secret look the same to handlers
+-- INT-1: noninterference: two runs differing only in the secret look the same to handlers (Java NONINTERFERENCE, its view half)
 assert INT_1_noninterference {
   correctHv => all m, n: Machine | always obsEq[m, n]
 }
--- INT-1 Noninterference: two runs differing only in the secret look the same to handlers
 check INT_1_noninterference for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1 Vector, 2 Page, 1..5 steps expect 0
 
--- INT-1 Unwinding: low-equivalence holds in every state of two lockstep runs
+-- INT-1: unwinding: low-equivalence holds in every state of two lockstep runs (Java NONINTERFERENCE, its low-equivalence half)
 assert INT_1_unwinding {
   correctHv => all m, n: Machine | always lowEq[m, n]
 }
--- INT-1 Unwinding: low-equivalence holds in every state of two lockstep runs
 check INT_1_unwinding for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1 Vector, 2 Page, 1..5 steps expect 0
 
--- INT-1 MUST FAIL: a scrubber that writes secret xor a constant leaves "not the
--- secret" in R1 (INT-2 still holds), yet a handler tells the two secrets apart.
--- Kept to show INT-1 catches what a "register no longer holds it" check misses.
-check INT_1_noninterference_xor_scrubber {
-  Hv.scrubber = XorSecret => all m, n: Machine | always obsEq[m, n]
+-- INT-1 negative control, must fail: a scrubber that writes secret xor a constant leaves
+-- "not the secret" in R1 (the confinement check still holds), yet a handler reading R1 tells
+-- the two secrets apart. Kept to show INT-1 catches what a "register no longer holds it" check misses.
+check INT_1_wrong_xorScrubberKeepsNoninterference {
+  Hv.scrubber = SCRUB_XOR_SECRET => all m, n: Machine | always obsEq[m, n]
 } for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..6 steps expect 1
 
--- INT-2 No register holds the secret while a handler runs
-assert INT_2_no_secret_in_handler {
-  (Hv.scrubber in Correct + XorSecret) => all m: Machine | always {
+-- INT-2: no register holds the secret while a handler runs, and an arrival inside the sequence
+-- leaves R1 without it (Java SECRET_CONFINED_TO_SEQUENCE); also for the xor scrubber: this
+-- check alone cannot see that leak
+assert INT_2_secretConfinedToSequence {
+  (Hv.scrubber in Correct + SCRUB_XOR_SECRET) => all m: Machine | always {
     m.mode = Handler => m.secret not in Reg.(m.regs)
     (Now.kind = Arrive and m.mode = Guest and m.pc in Seq) => after (m.regs[R1] != m.secret)
   }
 }
--- INT-2 No register holds the secret while a handler runs (also for the xor scrubber: INT-2 alone cannot see that leak)
-check INT_2_no_secret_in_handler for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..10 steps expect 0
+check INT_2_secretConfinedToSequence for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..10 steps expect 0
 
--- INT-2 With the correct scrubber the secret's register holds exactly the erasure constant at handler entry
-assert INT_2_secret_register_erased {
+-- INT-2: with the correct scrubber the secret's registers hold exactly the erasure constant at
+-- handler entry (Java NO_SECRET_AT_HANDLER_ENTRY)
+assert INT_2_noSecretAtHandlerEntry {
   correctHv => all m: Machine | always
     ((Now.kind = Arrive and m.pc in Seq) => after (m.regs[R1] = Erasure and m.regs[R2] = Erasure))
 }
--- INT-2 With the correct scrubber the secret's register holds exactly the erasure constant at handler entry
-check INT_2_secret_register_erased for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..10 steps expect 0
+check INT_2_noSecretAtHandlerEntry for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..10 steps expect 0
 
--- INT-2 MUST FAIL: a module that scrubs on interrupts but not on exceptions hands the secret to the exception handler
-check INT_2_exceptions_unscrubbed {
-  Hv.scrubber = InterruptsOnly => all m: Machine | always (m.mode = Handler => m.secret not in Reg.(m.regs))
+-- INT-2 negative control, must fail: a module that scrubs on interrupts but not on exceptions
+-- hands the secret to the exception handler, so the secret is not confined to the sequence.
+check INT_2_wrong_interruptsOnlyScrubberConfinesSecret {
+  Hv.scrubber = SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS => all m: Machine | always (m.mode = Handler => m.secret not in Reg.(m.regs))
 } for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..6 steps expect 1
 
--- INT-3 Each intercepted interrupt or exception yields exactly one virtual interrupt with its vector, in order
-assert INT_3_one_virtual_interrupt_each {
+-- INT-3: each intercepted interrupt or exception yields exactly one virtual interrupt with its
+-- vector, in order; nothing else yields one (Java ONE_VIRTUAL_INTERRUPT_PER_ARRIVAL)
+assert INT_3_oneVirtualInterruptPerArrival {
   all m: Machine | always {
     Now.kind = Arrive => m.delivered' = Now.vec
     Now.kind != Arrive => after (no m.delivered)
   }
 }
--- INT-3 Each intercepted interrupt or exception yields exactly one virtual interrupt with its vector, in order
-check INT_3_one_virtual_interrupt_each for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 3 Vector, 2 Page, 1..10 steps expect 0
+check INT_3_oneVirtualInterruptPerArrival for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 3 Vector, 2 Page, 1..10 steps expect 0
 
 /** Well-behaved handlers and callers: the sequence is entered only at S0, and
     handlers give back the context they received. */
 pred wellBehaved {
-  always (Now.kind = Jump => Now.target in S0 + Out)
-  always (Now.kind = SetReg => all m: Machine | m.mode = Guest)
-  always (Now.kind = Jump => all m: Machine | m.mode = Guest)
+  always (Now.kind = JumpTo => Now.target in S0 + Out)
+  always (Now.kind = SetRegister => all m: Machine | m.mode = Guest)
+  always (Now.kind = JumpTo => all m: Machine | m.mode = Guest)
 }
 
--- INT-4 Transparency: with any interleaving of interrupts, every hypercall of the sequence is accepted, as without interrupts
+-- INT-4: transparency: with any interleaving of interrupts, every hypercall of the sequence is
+-- accepted, as without interrupts (Java InterruptsInvariants.transparency, a trace check)
 assert INT_4_transparency {
   (correctHv and wellBehaved) => all m: Machine | always (some m.verdict => m.verdict = Accept)
 }
--- INT-4 Transparency: with any interleaving of interrupts, every hypercall of the sequence is accepted, as without interrupts
 check INT_4_transparency for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..12 steps expect 0
 
--- INT-4 The hypervisor never writes the secret to a register: only the guest's own MOV at S0 does
-assert INT_4_never_restores_secret {
+-- INT-4: the hypervisor never writes the secret to a register: only the guest's own MOV at S0
+-- does (Java NEVER_RESTORES_SECRET)
+assert INT_4_neverRestoresSecret {
   all m: Machine | always all r: Reg |
-    (m.regs[r] != m.secret and after m.regs[r] = m.secret) => (Now.kind = Exec and m.mode = Guest and m.pc = S0)
+    (m.regs[r] != m.secret and after m.regs[r] = m.secret) => (Now.kind = Execute and m.mode = Guest and m.pc = S0)
 }
--- INT-4 The hypervisor never writes the secret to a register: only the guest's own MOV at S0 does
-check INT_4_never_restores_secret for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..10 steps expect 0
+check INT_4_neverRestoresSecret for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..10 steps expect 0
 
--- INT-5 The secret is never in guest-readable memory, and the erasure constant is no secret
-assert INT_5_secret_not_readable {
+-- INT-5: the secret is never in guest-readable memory, low code's reads and writes of the code
+-- page fault, and the erasure constant is no secret (Java SECRET_NOT_READABLE and
+-- EXECUTE_ONLY_PAGE_FAULTS)
+assert INT_5_secretNotReadable {
   no Erasure & Secret
   correctHv => all m: Machine | always {
     m.secret not in DataPage.(m.mem)
     m.secret not in m.readVal
-    (Now.kind in Read + Write and Now.page = CodePage and lowCodeRuns[m]) => after (some m.fault)
+    (Now.kind in ReadMemory + WriteMemory and Now.page = CodePage and lowCodeRuns[m]) => after (some m.fault)
   }
 }
--- INT-5 The secret is never in guest-readable memory, and the erasure constant is no secret
-check INT_5_secret_not_readable for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 3 Page, 1..10 steps expect 0
+check INT_5_secretNotReadable for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 3 Page, 1..10 steps expect 0
 
 -- ---------------------------------------------------------------------------
 -- Scenarios: the situations the claims speak of can happen.
 
 -- INT-3 An interrupt arrives inside the sequence, the handler runs and returns, the sequence re-executes and the hypercall is accepted
-run interrupt_inside_sequence_then_reexecution {
+run INT_3_interruptInSequenceThenReexecution {
   correctHv
   some m: Machine | eventually (Now.kind = Arrive and Now.cause = Interrupt and m.pc = S2
     and eventually (m.pc = S0 and m.mode = Guest and eventually m.verdict = Accept))
 } for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..12 steps expect 1
 
 -- INT-2 An exception arrives inside the sequence (between the compare and the hypercall) and the hypercall restarts
-run exception_inside_sequence {
+run INT_2_exceptionInSequenceRestartsHypercall {
   correctHv
   some m: Machine | eventually (Now.kind = Arrive and Now.cause = Exception and m.pc = S3
-    and eventually (m.pc = S3 and m.mode = Guest and Now.kind = Exec and after m.pc = S0))
+    and eventually (m.pc = S3 and m.mode = Guest and Now.kind = Execute and after m.pc = S0))
 } for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..12 steps expect 1
 
 -- INT-5 A read of the execute-only code page faults
-run read_of_code_page_faults {
-  some m: Machine | eventually (Now.kind = Read and Now.page = CodePage and after some m.fault)
+run INT_5_readOfCodePageFaults {
+  some m: Machine | eventually (Now.kind = ReadMemory and Now.page = CodePage and after some m.fault)
 } for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Page, 1..3 steps expect 1
 
 -- INT-1 Two machines with different secrets both complete the sequence with an interrupt inside it
-run two_secrets_in_lockstep {
+run INT_1_twoSecretsInLockstep {
   correctHv
   some disj m, n: Machine | m.secret != n.secret
     and eventually (Now.kind = Arrive and m.pc in S1 + S2)

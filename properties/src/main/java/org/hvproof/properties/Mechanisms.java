@@ -5,12 +5,13 @@ import java.util.Objects;
 import java.util.Optional;
 import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
-import org.hvproof.impl.interrupts.InterruptImplFlaw;
+import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.InvariantSet;
 import org.hvproof.model.domains.DomainsInvariants;
 import org.hvproof.model.integrity.IntegrityInvariants;
+import org.hvproof.model.interrupts.InterruptsInvariants;
 import org.hvproof.model.tracing.TracingInvariants;
 import org.hvproof.model.tree.TreeInvariants;
 import org.hvproof.properties.domains.DomainsProperties;
@@ -63,8 +64,8 @@ public final class Mechanisms {
             new Mechanism(
                     "interrupts",
                     List.of(InterruptsProperties.class),
-                    InterruptImplFlaw.class,
-                    InvariantSet.empty("interrupts")));
+                    InterruptsImplFlaw.class,
+                    InterruptsInvariants.ALL));
 
     private Mechanisms() {}
 

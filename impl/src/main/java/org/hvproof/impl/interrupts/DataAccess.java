@@ -10,15 +10,17 @@ import org.hvproof.impl.machine.GuestOs;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.Completed;
 import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.NptViolation;
+import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.PageFault;
 import org.hvproof.model.common.PageFaultCause;
 import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.VCpu;
 import org.hvproof.model.common.ValueRead;
-import org.hvproof.model.interrupts.Observation;
+import org.hvproof.model.interrupts.InterruptsObservation;
 
 /**
  * Reads and writes of a model address's data word, as guest code does them: an 8-byte access at
@@ -42,12 +44,12 @@ final class DataAccess {
     }
 
     /** The outcome of a read: the value, or the fault the program sees. */
-    record Read(OptionalLong value, Optional<Observation.Fault> fault) {}
+    record Read(OptionalLong value, Optional<InterruptsObservation.Fault> fault) {}
 
     /** Reads the data word of {@code address}. */
     Read read(long address) {
         long va = GuestLayout.slot(address);
-        List<org.hvproof.model.common.Observation> seen = hypervisor.read(vcpu, va, 8);
+        List<Observation> seen = hypervisor.read(vcpu, va, 8);
         if (pagedIn(seen, va)) {
             seen = hypervisor.read(vcpu, va, 8);
         }
@@ -62,17 +64,17 @@ final class DataAccess {
     }
 
     /** Writes the data word of {@code address}; the fault the program sees, if any. */
-    Optional<Observation.Fault> write(long address, long value) {
+    Optional<InterruptsObservation.Fault> write(long address, long value) {
         long va = GuestLayout.slot(address);
         Bytes bytes = Bytes.of(ByteBuffer.allocate(8)
                 .order(ByteOrder.LITTLE_ENDIAN)
                 .putLong(0, value)
                 .array());
-        List<org.hvproof.model.common.Observation> seen = hypervisor.write(vcpu, va, bytes);
+        List<Observation> seen = hypervisor.write(vcpu, va, bytes);
         if (pagedIn(seen, va)) {
             seen = hypervisor.write(vcpu, va, bytes);
         }
-        if (seen.stream().anyMatch(o -> o instanceof org.hvproof.model.common.Completed)) {
+        if (seen.stream().anyMatch(o -> o instanceof Completed)) {
             return Optional.empty();
         }
         return Optional.of(fault(seen, address, AccessKind.WRITE));
@@ -84,7 +86,7 @@ final class DataAccess {
     }
 
     /** The guest OS's page-fault handler: map a data page that was never mapped, then retry. */
-    private boolean pagedIn(List<org.hvproof.model.common.Observation> seen, long va) {
+    private boolean pagedIn(List<Observation> seen, long va) {
         if (seen.size() != 1 || !(seen.get(0) instanceof PageFault pf) || pf.cause() != PageFaultCause.NOT_PRESENT) {
             return false;
         }
@@ -99,15 +101,14 @@ final class DataAccess {
         return true;
     }
 
-    private static Observation.Fault fault(
-            List<org.hvproof.model.common.Observation> seen, long address, AccessKind access) {
+    private static InterruptsObservation.Fault fault(List<Observation> seen, long address, AccessKind access) {
         if (seen.size() == 1
                 && seen.get(0) instanceof NptViolation v
                 && GuestLayout.inExecuteOnlyRegion(v.guestPhysicalAddress() >>> 12)) {
-            return new Observation.Fault(
+            return new InterruptsObservation.Fault(
                     access == AccessKind.READ
-                            ? Observation.FaultKind.READ_EXECUTE_ONLY
-                            : Observation.FaultKind.WRITE_EXECUTE_ONLY,
+                            ? InterruptsObservation.FaultKind.READ_EXECUTE_ONLY
+                            : InterruptsObservation.FaultKind.WRITE_EXECUTE_ONLY,
                     address);
         }
         // Inside the window every other page is pageable RAM; anything else is a set-up bug.

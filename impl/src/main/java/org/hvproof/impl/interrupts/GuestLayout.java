@@ -1,7 +1,7 @@
 package org.hvproof.impl.interrupts;
 
 import org.hvproof.model.common.GuestPhysicalPage;
-import org.hvproof.model.interrupts.Layout;
+import org.hvproof.model.interrupts.CodeLayout;
 
 /**
  * Where the model's addresses live in guest-virtual memory. The model counts addresses in
@@ -22,7 +22,7 @@ public final class GuestLayout {
     /** Offset of the instruction within a slot. */
     public static final long INSTRUCTION_OFFSET = 8;
     /** Machine pages of one model page. */
-    public static final long PAGES_PER_MODEL_PAGE = Layout.PAGE_SIZE * SLOT_SIZE / 4096;
+    public static final long PAGES_PER_MODEL_PAGE = CodeLayout.PAGE_SIZE * SLOT_SIZE / 4096;
     /** First model address outside the guest's window. */
     public static final long ADDRESS_LIMIT = 1L << 40;
     /** Guest-physical pages of the guest: enough for the window and the page-table pool above it. */
@@ -60,7 +60,7 @@ public final class GuestLayout {
 
     /** First machine page of the execute-only region (the model's execute-only page). */
     public static long executeOnlyFirstPage() {
-        return slot(Layout.SEQUENCE_START - Math.floorMod(Layout.SEQUENCE_START, Layout.PAGE_SIZE)) >>> 12;
+        return slot(CodeLayout.SEQUENCE_START - Math.floorMod(CodeLayout.SEQUENCE_START, CodeLayout.PAGE_SIZE)) >>> 12;
     }
 
     /** Whether the guest-physical page number lies in the execute-only region. */

@@ -4,10 +4,11 @@ import java.util.List;
 import java.util.Optional;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.VirtualCpu;
+import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.ValueRead;
 import org.hvproof.model.interrupts.Instruction;
-import org.hvproof.model.interrupts.Observation;
-import org.hvproof.model.interrupts.Observation.FaultKind;
+import org.hvproof.model.interrupts.InterruptsObservation;
+import org.hvproof.model.interrupts.InterruptsObservation.FaultKind;
 
 /**
  * The vCPU's execution unit: one instruction per call, fetched from guest memory at the
@@ -30,11 +31,11 @@ final class InstructionExecutor {
     }
 
     /** Fetches, decodes and executes the instruction at the instruction pointer; what the guest sees. */
-    List<Observation> step() {
+    List<InterruptsObservation> step() {
         long pc = GuestLayout.address(cpu.instructionPointer());
         Optional<Instruction> fetched = fetch(pc);
         if (fetched.isEmpty()) {
-            return List.of(new Observation.Fault(FaultKind.EXECUTE_UNMAPPED, pc));
+            return List.of(new InterruptsObservation.Fault(FaultKind.EXECUTE_UNMAPPED, pc));
         }
         Instruction insn = fetched.get();
         if (insn instanceof Instruction.MovImm m) {
@@ -52,9 +53,10 @@ final class InstructionExecutor {
             }
             Registers.set(cpu, l.dst(), r.value().getAsLong());
             cpu.setInstructionPointer(GuestLayout.slot(pc + 1));
-            return List.of(new Observation.MemoryRead(l.address(), r.value().getAsLong()));
+            return List.of(
+                    new InterruptsObservation.MemoryRead(l.address(), r.value().getAsLong()));
         } else if (insn instanceof Instruction.Store s) {
-            Optional<Observation.Fault> fault = data.write(s.address(), Registers.get(cpu, s.src()));
+            Optional<InterruptsObservation.Fault> fault = data.write(s.address(), Registers.get(cpu, s.src()));
             if (fault.isPresent()) {
                 return List.of(fault.get());
             }
@@ -65,7 +67,7 @@ final class InstructionExecutor {
         return List.of();
     }
 
-    private List<Observation> jump(long target) {
+    private List<InterruptsObservation> jump(long target) {
         cpu.setInstructionPointer(GuestLayout.slot(target));
         return List.of();
     }
@@ -73,7 +75,7 @@ final class InstructionExecutor {
     /** The instruction at model address {@code pc}, if its slot is fetchable and decodes. */
     private Optional<Instruction> fetch(long pc) {
         long va = GuestLayout.slot(pc) + GuestLayout.INSTRUCTION_OFFSET;
-        List<org.hvproof.model.common.Observation> seen = hypervisor.fetch(cpu.id(), va, InstructionCodec.LENGTH);
+        List<Observation> seen = hypervisor.fetch(cpu.id(), va, InstructionCodec.LENGTH);
         if (seen.size() == 1 && seen.get(0) instanceof ValueRead v) {
             return InstructionCodec.decode(v.bytes().toArray());
         }

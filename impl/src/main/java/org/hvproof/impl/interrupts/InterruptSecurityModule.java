@@ -5,9 +5,9 @@ import java.util.List;
 import org.hvproof.impl.machine.VcpuEvent;
 import org.hvproof.impl.machine.VcpuEventHandler;
 import org.hvproof.impl.machine.VirtualCpu;
-import org.hvproof.model.interrupts.Cause;
-import org.hvproof.model.interrupts.Layout;
-import org.hvproof.model.interrupts.Observation;
+import org.hvproof.model.interrupts.ArrivalCause;
+import org.hvproof.model.interrupts.CodeLayout;
+import org.hvproof.model.interrupts.InterruptsObservation;
 import org.hvproof.model.interrupts.Reg;
 
 /**
@@ -25,11 +25,11 @@ import org.hvproof.model.interrupts.Reg;
  */
 final class InterruptSecurityModule implements VcpuEventHandler {
     private final SequenceAuthenticator authenticator;
-    private final InterruptImplFlaw flaw;
+    private final InterruptsImplFlaw flaw;
     private final List<Long> frames = new ArrayList<>();
-    private final List<Observation> delivered = new ArrayList<>();
+    private final List<InterruptsObservation> delivered = new ArrayList<>();
 
-    InterruptSecurityModule(SequenceAuthenticator authenticator, InterruptImplFlaw flaw) {
+    InterruptSecurityModule(SequenceAuthenticator authenticator, InterruptsImplFlaw flaw) {
         this.authenticator = authenticator;
         this.flaw = flaw;
     }
@@ -38,39 +38,40 @@ final class InterruptSecurityModule implements VcpuEventHandler {
     public void onEvent(VirtualCpu cpu, VcpuEvent event) {
         long pc = GuestLayout.address(cpu.instructionPointer());
         boolean nested = handlerRuns();
-        if (nested && flaw == InterruptImplFlaw.DROP_NESTED_VIRTUAL_INTERRUPT) {
+        if (nested && flaw == InterruptsImplFlaw.DROP_NESTED_VIRTUAL_INTERRUPT) {
             return;
         }
-        Cause cause = event.kind() == VcpuEvent.Kind.INTERRUPT ? Cause.INTERRUPT : Cause.EXCEPTION;
-        if (!nested && Layout.inSequence(pc) && scrubs(cause)) {
+        ArrivalCause cause = event.kind() == VcpuEvent.Kind.INTERRUPT ? ArrivalCause.INTERRUPT : ArrivalCause.EXCEPTION;
+        if (!nested && CodeLayout.inSequence(pc) && scrubs(cause)) {
             scrub(cpu);
         }
         frames.add(pc);
-        cpu.setInstructionPointer(GuestLayout.slot(Layout.HANDLER_ENTRY));
-        Observation vi = new Observation.VirtualInterrupt(event.vector(), cause, Registers.snapshot(cpu), pc);
+        cpu.setInstructionPointer(GuestLayout.slot(CodeLayout.HANDLER_ENTRY));
+        InterruptsObservation vi =
+                new InterruptsObservation.VirtualInterrupt(event.vector(), cause, Registers.snapshot(cpu), pc);
         delivered.add(vi);
-        if (flaw == InterruptImplFlaw.DUPLICATE_EXCEPTION_DELIVERY && cause == Cause.EXCEPTION) {
+        if (flaw == InterruptsImplFlaw.DUPLICATE_EXCEPTION_DELIVERY && cause == ArrivalCause.EXCEPTION) {
             delivered.add(vi);
         }
     }
 
-    private boolean scrubs(Cause cause) {
-        return cause == Cause.INTERRUPT || flaw != InterruptImplFlaw.SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS;
+    private boolean scrubs(ArrivalCause cause) {
+        return cause == ArrivalCause.INTERRUPT || flaw != InterruptsImplFlaw.SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS;
     }
 
     private void scrub(VirtualCpu cpu) {
         long erasure = authenticator.erasure();
         // The flawed scrubber masks the hypervisor's copy of the secret instead of erasing.
         Registers.set(
-                cpu, Reg.R1, flaw == InterruptImplFlaw.SCRUB_XOR_SECRET ? authenticator.secret() ^ erasure : erasure);
-        if (flaw != InterruptImplFlaw.SCRUB_FORGETS_AUTH_REGISTER) {
+                cpu, Reg.R1, flaw == InterruptsImplFlaw.SCRUB_XOR_SECRET ? authenticator.secret() ^ erasure : erasure);
+        if (flaw != InterruptsImplFlaw.SCRUB_FORGETS_AUTH_REGISTER) {
             Registers.set(cpu, Reg.R2, erasure);
         }
     }
 
     /** Virtual interrupts delivered since the last call, in order. */
-    List<Observation> drainDelivered() {
-        List<Observation> out = List.copyOf(delivered);
+    List<InterruptsObservation> drainDelivered() {
+        List<InterruptsObservation> out = List.copyOf(delivered);
         delivered.clear();
         return out;
     }
@@ -95,8 +96,8 @@ final class InterruptSecurityModule implements VcpuEventHandler {
             return false;
         }
         long target = frames.remove(frames.size() - 1);
-        cpu.setInstructionPointer(GuestLayout.slot(frames.isEmpty() ? target : Layout.HANDLER_ENTRY));
-        if (flaw == InterruptImplFlaw.RESTORE_SECRET_ON_RETURN && frames.isEmpty() && Layout.inSequence(target)) {
+        cpu.setInstructionPointer(GuestLayout.slot(frames.isEmpty() ? target : CodeLayout.HANDLER_ENTRY));
+        if (flaw == InterruptsImplFlaw.RESTORE_SECRET_ON_RETURN && frames.isEmpty() && CodeLayout.inSequence(target)) {
             Registers.set(cpu, Reg.R1, authenticator.secret());
         }
         return true;

@@ -5,7 +5,6 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 import org.hvproof.impl.machine.GuestOs;
 import org.hvproof.impl.machine.Hypervisor;
@@ -17,23 +16,25 @@ import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.VCpu;
-import org.hvproof.model.interrupts.Action;
+import org.hvproof.model.interrupts.ArrivalCause;
+import org.hvproof.model.interrupts.CodeLayout;
 import org.hvproof.model.interrupts.Instruction;
-import org.hvproof.model.interrupts.Layout;
-import org.hvproof.model.interrupts.Observation;
-import org.hvproof.model.interrupts.Observation.FaultKind;
+import org.hvproof.model.interrupts.InterruptsAction;
+import org.hvproof.model.interrupts.InterruptsObservation;
+import org.hvproof.model.interrupts.InterruptsObservation.FaultKind;
+import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.interrupts.Reg;
-import org.hvproof.model.interrupts.State;
 
 /**
  * A booted guest with a secret embedded in its code, under the interrupt security module: the
  * machine (one vCPU), the hypervisor, the guest OS (identity page tables, data paged in on demand)
  * and the mechanism, driven by the model's actions. {@link #apply} is the implementation's
- * counterpart of {@code Interrupts.step}; {@link #abstractState} is the abstraction function.
+ * counterpart of {@code InterruptsModel.step}; {@link #abstractState} is the abstraction function ({@link InterruptsAbstraction}).
  *
- * <p>Boot: the guest's loader writes the code of {@link Layout#code} into guest memory, with the
+ * <p>Boot: the guest's loader writes the code of {@link CodeLayout#code} into guest memory, with the
  * move's immediate left zero; the hypervisor then writes the secret into that immediate and makes
  * the whole execute-only region (the model's code page, {@link GuestLayout#PAGES_PER_MODEL_PAGE}
  * machine pages) execute-only in the nested page table. The guest's own page tables map it
@@ -59,7 +60,7 @@ public final class InterruptsSystem {
 
     /** Boots the guest with {@code secret} and the default erasure constant under the correct mechanism. */
     public InterruptsSystem(long secret) {
-        this(secret, State.DEFAULT_ERASURE, InterruptImplFlaw.NONE);
+        this(secret, InterruptsState.DEFAULT_ERASURE, InterruptsImplFlaw.NONE);
     }
 
     /**
@@ -67,7 +68,7 @@ public final class InterruptsSystem {
      *
      * @throws IllegalArgumentException when the secret equals the erasure constant (INT-5)
      */
-    public InterruptsSystem(long secret, long erasure, InterruptImplFlaw flaw) {
+    public InterruptsSystem(long secret, long erasure, InterruptsImplFlaw flaw) {
         this.authenticator = new SequenceAuthenticator(secret, erasure);
         this.machine = new Machine(SHAPE);
         this.hypervisor = new Hypervisor(machine);
@@ -86,7 +87,7 @@ public final class InterruptsSystem {
         for (long p = xoFirst; p < xoFirst + GuestLayout.PAGES_PER_MODEL_PAGE; p++) {
             pages.add(p);
         }
-        Map<Long, Instruction> code = Layout.code(secret, erasure);
+        Map<Long, Instruction> code = CodeLayout.code(secret, erasure);
         code.keySet().forEach(a -> pages.add(GuestLayout.page(a).number()));
         for (long p : pages) {
             require(
@@ -95,20 +96,20 @@ public final class InterruptsSystem {
                     p);
         }
         code.forEach((address, insn) -> {
-            boolean embedsSecret = address == Layout.SEQUENCE_START;
+            boolean embedsSecret = address == CodeLayout.SEQUENCE_START;
             store(address, InstructionCodec.encode(embedsSecret ? new Instruction.MovImm(Reg.R1, 0) : insn));
         });
         // The hypervisor: the secret into the move's immediate, then the region execute-only.
         require(
                 hypervisor.storeGuestPhysicalLong(
                         ViewId.DEFAULT,
-                        GuestLayout.slot(Layout.SEQUENCE_START) + GuestLayout.INSTRUCTION_OFFSET + 8,
+                        GuestLayout.slot(CodeLayout.SEQUENCE_START) + GuestLayout.INSTRUCTION_OFFSET + 8,
                         secret),
                 "embed secret",
                 0);
         NestedPageTable npt = machine.defaultView();
         NestedPermissions rights =
-                flaw == InterruptImplFlaw.CODE_PAGE_READABLE ? NestedPermissions.RX : NestedPermissions.EXECUTE_ONLY;
+                flaw == InterruptsImplFlaw.CODE_PAGE_READABLE ? NestedPermissions.RX : NestedPermissions.EXECUTE_ONLY;
         for (long p = xoFirst; p < xoFirst + GuestLayout.PAGES_PER_MODEL_PAGE; p++) {
             GuestPhysicalPage page = new GuestPhysicalPage(p);
             require(hypervisor.populate(ViewId.DEFAULT, page) && npt.setPermissions(page, rights), "protect", p);
@@ -118,7 +119,7 @@ public final class InterruptsSystem {
                 .distinct()
                 .sorted()
                 .toList();
-        cpu.setInstructionPointer(GuestLayout.slot(Layout.ORDINARY_CODE));
+        cpu.setInstructionPointer(GuestLayout.slot(CodeLayout.ORDINARY_CODE));
     }
 
     /** The simulated hardware. */
@@ -137,113 +138,78 @@ public final class InterruptsSystem {
     }
 
     /** Runs one action and returns what the guest's low code sees; never throws on guest input inside the window. */
-    public List<Observation> apply(Action action) {
+    public List<InterruptsObservation> apply(InterruptsAction action) {
         long pc = GuestLayout.address(cpu.instructionPointer());
-        boolean lowCodeRuns = module.handlerRuns() || !Layout.inSequence(pc);
-        if (action instanceof Action.Execute) {
+        boolean lowCodeRuns = module.handlerRuns() || !CodeLayout.inSequence(pc);
+        if (action instanceof InterruptsAction.Execute) {
             return module.handlerRuns() ? List.of() : executor.step();
-        } else if (action instanceof Action.Arrive a) {
+        } else if (action instanceof InterruptsAction.Arrive a) {
             VCpu id = cpu.id();
-            List<Observation> seen = new ArrayList<>();
-            List<org.hvproof.model.common.Observation> refused =
-                    a.cause() == org.hvproof.model.interrupts.Cause.INTERRUPT
-                            ? hypervisor.interrupt(id, a.vector())
-                            : hypervisor.exception(id, a.vector());
+            List<InterruptsObservation> seen = new ArrayList<>();
+            List<Observation> refused = a.cause() == ArrivalCause.INTERRUPT
+                    ? hypervisor.interrupt(id, a.vector())
+                    : hypervisor.exception(id, a.vector());
             if (!refused.isEmpty()) {
                 throw new IllegalStateException("the hypervisor refused an event on its own vCPU: " + refused);
             }
             seen.addAll(module.drainDelivered());
             return seen;
-        } else if (action instanceof Action.Return) {
+        } else if (action instanceof InterruptsAction.Return) {
             return module.returnFromHandler(cpu)
                     ? List.of()
-                    : List.of(new Observation.Fault(FaultKind.RETURN_WITHOUT_HANDLER, pc));
+                    : List.of(new InterruptsObservation.Fault(FaultKind.RETURN_WITHOUT_HANDLER, pc));
         }
         if (!lowCodeRuns) {
             // Only the sequence runs: no code of the low observer exists to act.
             return List.of();
         }
-        if (action instanceof Action.SetRegister s) {
+        if (action instanceof InterruptsAction.SetRegister s) {
             Registers.set(cpu, s.reg(), s.value());
             return List.of();
-        } else if (action instanceof Action.JumpTo j) {
+        } else if (action instanceof InterruptsAction.JumpTo j) {
             if (module.handlerRuns()) {
                 module.rewriteReturnAddress(j.target());
             } else {
                 cpu.setInstructionPointer(GuestLayout.slot(j.target()));
             }
             return List.of();
-        } else if (action instanceof Action.ReadMemory r) {
+        } else if (action instanceof InterruptsAction.ReadMemory r) {
             DataAccess.Read read = data.read(r.address());
             return read.fault()
-                    .<List<Observation>>map(List::of)
-                    .orElseGet(() -> List.of(
-                            new Observation.MemoryRead(r.address(), read.value().getAsLong())));
-        } else if (action instanceof Action.WriteMemory w) {
+                    .<List<InterruptsObservation>>map(List::of)
+                    .orElseGet(() -> List.of(new InterruptsObservation.MemoryRead(
+                            r.address(), read.value().getAsLong())));
+        } else if (action instanceof InterruptsAction.WriteMemory w) {
             return data.write(w.address(), w.value())
-                    .<List<Observation>>map(List::of)
+                    .<List<InterruptsObservation>>map(List::of)
                     .orElse(List.of());
         }
         throw new IllegalArgumentException("unknown action " + action);
     }
 
-    /**
-     * The abstraction function, read off the real structures: registers from the vCPU, the program
-     * counter from its instruction pointer, interrupt frames from the virtual interrupt controller,
-     * code by decoding the slots of the code pages, memory from the data words of every page the
-     * guest can write (zero words left out: they read as zero, as absent addresses do in the model),
-     * the secret, erasure constant and answered hypercalls from the hypervisor's records.
-     */
-    public State abstractState() {
-        Map<Long, Instruction> code = new java.util.HashMap<>();
-        Map<Long, Long> memory = new java.util.HashMap<>();
-        for (long p : codePages) {
-            scan(p, code, memory);
-        }
-        for (long p : data.dataPages()) {
-            scan(p, null, memory);
-        }
-        return new State(
-                Registers.snapshot(cpu),
-                GuestLayout.address(cpu.instructionPointer()),
-                module.frames(),
-                code,
-                memory,
-                authenticator.secret(),
-                authenticator.erasure(),
-                authenticator.log());
+    /** The abstraction function: this machine read as the model's state ({@link InterruptsAbstraction}). */
+    public InterruptsState abstractState() {
+        return InterruptsAbstraction.abstractState(this);
     }
 
-    /** The model state with zero memory words dropped: the form {@link #abstractState} gives. */
-    public static State canonical(State s) {
-        if (!s.memory().containsValue(0L)) {
-            return s;
-        }
-        Map<Long, Long> memory = new java.util.HashMap<>(s.memory());
-        memory.values().removeIf(v -> v == 0L);
-        return new State(
-                s.registers(), s.pc(), s.returnStack(), s.code(), memory, s.secret(), s.erasure(), s.hypercalls());
+    /** The interrupt security module (its interrupt frames are the model's return stack). */
+    InterruptSecurityModule module() {
+        return module;
     }
 
-    private void scan(long pageNumber, Map<Long, Instruction> code, Map<Long, Long> memory) {
-        byte[] frame = machine.peekGuestPage(ViewId.DEFAULT, new GuestPhysicalPage(pageNumber));
-        ByteBuffer b = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
-        long firstAddress = (pageNumber << 12) / GuestLayout.SLOT_SIZE;
-        for (int slot = 0; slot < 4096 / GuestLayout.SLOT_SIZE; slot++) {
-            int at = (int) (slot * GuestLayout.SLOT_SIZE);
-            long word = b.getLong(at);
-            if (word != 0) {
-                memory.put(firstAddress + slot, word);
-            }
-            if (code != null && frame[at + (int) GuestLayout.INSTRUCTION_OFFSET] != 0) {
-                byte[] insn = new byte[InstructionCodec.LENGTH];
-                System.arraycopy(frame, at + (int) GuestLayout.INSTRUCTION_OFFSET, insn, 0, insn.length);
-                Optional<Instruction> decoded = InstructionCodec.decode(insn);
-                if (decoded.isPresent()) {
-                    code.put(firstAddress + slot, decoded.get());
-                }
-            }
-        }
+    /** The hypervisor's record of the secret, the erasure constant and the answered hypercalls. */
+    SequenceAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    /** The guest's data accesses (which pages it has written). */
+    DataAccess data() {
+        return data;
+    }
+
+    /** The machine pages holding code, in order. */
+    List<Long> codePages() {
+        return codePages;
     }
 
     private void store(long address, byte[] bytes) {

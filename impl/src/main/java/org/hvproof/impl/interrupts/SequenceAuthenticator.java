@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.hvproof.impl.machine.VirtualCpu;
+import org.hvproof.model.interrupts.CodeLayout;
+import org.hvproof.model.interrupts.HypercallVerdict;
 import org.hvproof.model.interrupts.Instruction;
-import org.hvproof.model.interrupts.Layout;
-import org.hvproof.model.interrupts.Observation;
+import org.hvproof.model.interrupts.InterruptsObservation;
+import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.interrupts.Reg;
-import org.hvproof.model.interrupts.State;
-import org.hvproof.model.interrupts.Verdict;
 
 /**
  * The hypervisor's side of the sequence's hypercall: it holds the hypervisor's copy of the secret
@@ -23,7 +23,7 @@ import org.hvproof.model.interrupts.Verdict;
 final class SequenceAuthenticator {
     private final long secret;
     private final long erasure;
-    private final List<State.HypercallResult> log = new ArrayList<>();
+    private final List<InterruptsState.HypercallResult> log = new ArrayList<>();
 
     SequenceAuthenticator(long secret, long erasure) {
         if (secret == erasure) {
@@ -42,25 +42,25 @@ final class SequenceAuthenticator {
         return erasure;
     }
 
-    List<State.HypercallResult> log() {
+    List<InterruptsState.HypercallResult> log() {
         return List.copyOf(log);
     }
 
     /** The hypercall instruction at model address {@code pc} traps here; what the guest sees. */
-    Optional<Observation> onHypercall(VirtualCpu cpu, long pc) {
-        boolean fromSequence = pc == Layout.SEQUENCE_HYPERCALL;
+    Optional<InterruptsObservation> onHypercall(VirtualCpu cpu, long pc) {
+        boolean fromSequence = pc == CodeLayout.SEQUENCE_HYPERCALL;
         if (fromSequence && Registers.get(cpu, Reg.R2) == erasure) {
-            cpu.setInstructionPointer(GuestLayout.slot(Layout.SEQUENCE_START));
+            cpu.setInstructionPointer(GuestLayout.slot(CodeLayout.SEQUENCE_START));
             return Optional.empty();
         }
         long message = Registers.get(cpu, Reg.R3);
         boolean authentic = fromSequence && Registers.get(cpu, Reg.R2) == Instruction.mix(secret, message);
-        Verdict verdict = authentic ? Verdict.ACCEPTED : Verdict.REJECTED;
+        HypercallVerdict verdict = authentic ? HypercallVerdict.ACCEPTED : HypercallVerdict.REJECTED;
         Registers.set(cpu, Reg.R0, verdict.code());
         Registers.set(cpu, Reg.R1, erasure);
         Registers.set(cpu, Reg.R2, erasure);
-        log.add(new State.HypercallResult(message, verdict));
+        log.add(new InterruptsState.HypercallResult(message, verdict));
         cpu.setInstructionPointer(GuestLayout.slot(pc + 1));
-        return Optional.of(new Observation.HypercallReturned(verdict));
+        return Optional.of(new InterruptsObservation.HypercallReturned(verdict));
     }
 }

@@ -15,10 +15,12 @@
  * erasure constant, then delivers one virtual interrupt with the same vector to the guest's
  * handler, which may be compromised and sees every register. It never writes the secret back.
  *
- * <p>{@link org.hvproof.impl.interrupts.InterruptsSystem} boots it all, runs the model's actions and
- * computes the abstraction function to the model's {@code State} from the real structures.
- * {@link org.hvproof.impl.interrupts.InterruptImplFlaw} selects deliberately broken variants, off
- * the default path, so the property suite can show it catches each one.
+ * <p>{@link org.hvproof.impl.interrupts.InterruptsSystem} boots it all and runs the model's
+ * {@code InterruptsAction}s; {@link org.hvproof.impl.interrupts.InterruptsAbstraction} reads the
+ * real structures (vCPU registers, the virtual interrupt controller's frames, decoded code slots,
+ * data words, the hypervisor's records) as the model's {@code InterruptsState}.
+ * {@link org.hvproof.impl.interrupts.InterruptsImplFlaw} selects deliberately broken variants, off
+ * the default path; each declares the claim and check that must catch it.
  *
  * <p>Left out: handler code below its register and memory accesses (a handler is driven by the
  * trace), the guest's stack (interrupt frames are kept by the virtual interrupt controller),

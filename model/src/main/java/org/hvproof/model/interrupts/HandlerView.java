@@ -2,6 +2,7 @@ package org.hvproof.model.interrupts;
 
 import java.util.List;
 import java.util.Map;
+import org.hvproof.model.common.Transition;
 
 /**
  * Exactly what guest code outside the sequence and its handlers can observe after one step:
@@ -11,7 +12,7 @@ import java.util.Map;
  * executes inside the sequence no low code runs, so no register is visible.
  */
 public record HandlerView(
-        List<Observation> events, Map<Reg, Long> visibleRegisters, long visiblePc, List<Long> returnStack) {
+        List<InterruptsObservation> events, Map<Reg, Long> visibleRegisters, long visiblePc, List<Long> returnStack) {
 
     /** Marks the program counter as not visible (the guest is inside the sequence). */
     public static final long HIDDEN = -1;
@@ -22,9 +23,9 @@ public record HandlerView(
         returnStack = List.copyOf(returnStack);
     }
 
-    /** The view of one step. */
-    public static HandlerView of(Step step) {
-        State s = step.next();
+    /** The view of one step: what low code sees of its observations and of the state after it. */
+    public static HandlerView of(Transition<InterruptsState, InterruptsAction, InterruptsObservation> step) {
+        InterruptsState s = step.after();
         return s.lowCodeRuns()
                 ? new HandlerView(step.observations(), s.registers(), s.pc(), s.returnStack())
                 : new HandlerView(step.observations(), Map.of(), HIDDEN, s.returnStack());

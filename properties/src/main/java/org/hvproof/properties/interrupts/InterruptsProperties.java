@@ -1,27 +1,27 @@
 package org.hvproof.properties.interrupts;
 
-import java.util.function.Consumer;
-import org.hvproof.impl.interrupts.InterruptImplFlaw;
-import org.hvproof.impl.interrupts.InterruptsSystem;
-import org.hvproof.model.interrupts.Action;
-import org.hvproof.model.interrupts.Invariants;
-import org.hvproof.model.interrupts.LowEquivalence;
-import org.hvproof.model.interrupts.Observation;
-import org.hvproof.model.interrupts.State;
-import org.hvproof.model.interrupts.Step;
-import org.hvproof.propcheck.Property;
+import static org.hvproof.model.interrupts.InterruptsInvariants.LOW_EQUIVALENCE_REFLEXIVE;
+
+import org.hvproof.impl.interrupts.InterruptsImplFlaw;
+import org.hvproof.model.interrupts.InterruptsAction;
+import org.hvproof.model.interrupts.InterruptsInvariants;
+import org.hvproof.model.interrupts.InterruptsObservation;
+import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.propcheck.StatefulProperty;
 import org.hvproof.properties.Claim;
-import org.hvproof.properties.Lockstep;
+import org.hvproof.properties.harness.ClaimHarness;
+import org.hvproof.properties.harness.MachineCheck;
 
 /**
- * The INT claims over generated traces. INT-1 is a two-run property: two machines that differ
- * only in their secret run the same trace, and everything guest code outside the sequence observes
- * must be equal after every step. INT-2..5 run one machine in lockstep with the model and check,
- * after every action, the claim's own invariants (the model's {@link Invariants}, named as in
- * {@code interrupts.als}) on the machine's step read through the abstraction function, then
- * refinement. Coverage minimums fail a property whose traces do not reach the situations its claim
- * speaks of.
+ * The INT claims over generated traces, through the {@link ClaimHarness}. INT-1 is a two-run
+ * property: two machines that differ only in their secret run the same trace; the low-equivalence
+ * relation must relate their secrets at all (non-vacuity) and be reflexive on each, and after
+ * every action the model's {@link InterruptsInvariants#NONINTERFERENCE} must hold on the pair of
+ * machine steps, then refinement of each run. INT-2..5 run one machine in lockstep with the model
+ * and check, after every action, the claim's invariants ({@link InterruptsInvariants}, named as in
+ * {@code interrupts.als}) on the machine's step read through the abstraction function, INT-4's
+ * transparency along the trace, then refinement. Coverage minimums fail a property whose traces do
+ * not reach the situations its claim speaks of.
  */
 public final class InterruptsProperties {
     /** Default tries (pairs, for INT-1) per claim in {@code mvn verify} and {@code ./hvproof check}. */
@@ -29,196 +29,88 @@ public final class InterruptsProperties {
     /** Generated steps per trace, at most (a run of instructions or a storm is one step). */
     public static final int STEPS = 40;
 
+    /** The interrupts mechanism plugged into the claim harness. */
+    static final ClaimHarness<
+                    InterruptsImplFlaw, InterruptsTrace, InterruptsState, InterruptsAction, InterruptsObservation>
+            HARNESS = new ClaimHarness<>(
+                    "interrupts",
+                    InterruptsInvariants.ALL,
+                    InterruptsTrace::new,
+                    InterruptsActions::next,
+                    TRIES,
+                    STEPS);
+
     private InterruptsProperties() {}
 
-    /** INT-1 (sanity, Serval's check): low-equivalence is reflexive and relates different secrets, also inside the sequence. */
+    /**
+     * INT-1: two runs that differ only in the secret look the same to guest code outside the
+     * sequence; the low-equivalence relation relates them (non-vacuity) and is reflexive.
+     */
     @Claim("INT-1")
-    public static Property lowEquivalenceIsReflexiveAndRelatesDifferentSecrets() {
-        return Property.forAll(InterruptsActions.secrets())
-                .named("INT-1 low-equivalence is reflexive and relates states with different secrets")
-                .tries(TRIES)
-                .verify(boot -> {
-                    InterruptsStep.Boot b = (InterruptsStep.Boot) boot;
-                    State a = new InterruptsSystem(b.secretA()).abstractState();
-                    Invariants.int1LowEquivalenceReflexive(a).orThrow();
-                    if (!LowEquivalence.relatesDifferentSecrets(b.secretA(), b.secretB())) {
-                        throw new AssertionError("INT-1 low-equivalence relates nothing: secrets 0x"
-                                + Long.toHexString(b.secretA()) + " and 0x" + Long.toHexString(b.secretB())
-                                + " are told apart before anything leaks, so noninterference would hold vacuously");
-                    }
-                });
-    }
-
-    /** INT-1: two runs that differ only in the secret look the same to guest code outside the sequence. */
-    @Claim("INT-1")
-    public static StatefulProperty<InterruptsPairTrace> noninterference() {
-        return noninterference(InterruptImplFlaw.NONE);
-    }
-
-    /** INT-1 against a given mechanism, so tests can show a flawed one is caught. */
-    public static StatefulProperty<InterruptsPairTrace> noninterference(InterruptImplFlaw flaw) {
-        return StatefulProperty.<InterruptsPairTrace>named(
-                        "INT-1 two runs differing only in the secret look the same" + suffix(flaw))
-                .initial(() -> new InterruptsPairTrace(flaw))
-                .actions(InterruptsActions::next)
-                .steps(STEPS)
-                .tries(TRIES)
-                .describeState(InterruptsPairTrace::describe)
-                .assertion("INT-1 low-equivalence reflexive", InterruptsPairTrace::checkReflexive)
-                .assertion("INT-1 noninterference", InterruptsPairTrace::checkNoninterference)
-                .assertion("refinement: machine A and model agree", InterruptsPairTrace::checkRefinementA)
-                .assertion("refinement: machine B and model agree", InterruptsPairTrace::checkRefinementB)
-                .cover(28, Labels.ARRIVAL_WITH_SECRET_IN_REGISTER)
-                .cover(20, Labels.EXCEPTION_IN_SEQUENCE)
-                .cover(40, Labels.ACCEPTED)
-                .cover(15, Labels.NESTED);
+    public static StatefulProperty<InterruptsPairTrace> noninterference(InterruptsImplFlaw flaw) {
+        return HARNESS.pairClaim(
+                        "INT-1",
+                        "two runs differing only in the secret look the same",
+                        flaw,
+                        InterruptsPairTrace::new,
+                        InterruptsActions::next,
+                        new MachineCheck<>(LOW_EQUIVALENCE_REFLEXIVE.label(), InterruptsPairTrace::checkReflexive),
+                        new MachineCheck<>(
+                                "refinement: machine A and model agree", InterruptsPairTrace::checkRefinementA),
+                        new MachineCheck<>(
+                                "refinement: machine B and model agree", InterruptsPairTrace::checkRefinementB))
+                .cover(28, InterruptsLabels.ARRIVAL_WITH_SECRET_IN_REGISTER)
+                .cover(20, InterruptsLabels.EXCEPTION_IN_SEQUENCE)
+                .cover(40, InterruptsLabels.ACCEPTED)
+                .cover(15, InterruptsLabels.NESTED);
     }
 
     /** INT-2: whenever a handler runs for an arrival inside the sequence, no register holds the secret; R1 and R2 hold the erasure constant. */
     @Claim("INT-2")
-    public static StatefulProperty<InterruptsTrace> noSecretWhenAHandlerRuns() {
-        return noSecretWhenAHandlerRuns(InterruptImplFlaw.NONE);
-    }
-
-    /** INT-2 against a given mechanism. */
-    public static StatefulProperty<InterruptsTrace> noSecretWhenAHandlerRuns(InterruptImplFlaw flaw) {
-        return base("INT-2 no register holds the secret when a handler runs", flaw)
-                .assertion(
-                        "INT-2 no secret at handler entry",
-                        steps((before, a, step) -> Invariants.int2NoSecretAtHandlerEntry(before, step)
-                                .orThrow()))
-                .assertion(
-                        "INT-2 secret confined to the sequence",
-                        t -> Invariants.int2SecretConfinedToSequence(t.run().machineState())
-                                .orThrow())
-                .assertion(REFINEMENT, InterruptsTrace::checkRefinement)
-                .cover(30, Labels.INTERRUPT_IN_SEQUENCE)
-                .cover(22, Labels.EXCEPTION_IN_SEQUENCE)
-                .cover(28, Labels.ARRIVAL_WITH_SECRET_IN_REGISTER)
-                .cover(18, Labels.ARRIVAL_AT_MOVE)
-                .cover(15, Labels.ARRIVAL_AT_MIX)
-                .cover(13, Labels.ARRIVAL_AT_COMPARE)
-                .cover(12, Labels.ARRIVAL_AT_HYPERCALL);
-    }
-
-    /**
-     * INT-2's weaker reading alone, "no register holds the secret" (no refinement, no erasure
-     * constant): not a claim property. It exists to show that this check misses a scrubber that
-     * leaves a function of the secret, which INT-1 catches.
-     */
-    public static StatefulProperty<InterruptsTrace> noRegisterEqualsTheSecret(InterruptImplFlaw flaw) {
-        return base("INT-2 (weak reading) no register equals the secret when a handler runs", flaw)
-                .assertion("INT-2 no register equals the secret", steps((before, a, step) -> {
-                    for (Observation o : step.observations()) {
-                        if (o instanceof Observation.VirtualInterrupt vi
-                                && vi.registers().containsValue(before.secret())) {
-                            throw new AssertionError("INT-2 the handler sees the secret in " + vi.registers());
-                        }
-                    }
-                }))
-                .assertion(
-                        "INT-2 secret confined to the sequence",
-                        t -> Invariants.int2SecretConfinedToSequence(t.run().machineState())
-                                .orThrow())
-                .cover(30, Labels.ARRIVAL_WITH_SECRET_IN_REGISTER);
+    public static StatefulProperty<InterruptsTrace> noSecretWhenAHandlerRuns(InterruptsImplFlaw flaw) {
+        return HARNESS.claim("INT-2", "no register holds the secret when a handler runs", flaw)
+                .cover(30, InterruptsLabels.INTERRUPT_IN_SEQUENCE)
+                .cover(22, InterruptsLabels.EXCEPTION_IN_SEQUENCE)
+                .cover(28, InterruptsLabels.ARRIVAL_WITH_SECRET_IN_REGISTER)
+                .cover(18, InterruptsLabels.ARRIVAL_AT_MOVE)
+                .cover(15, InterruptsLabels.ARRIVAL_AT_MIX)
+                .cover(13, InterruptsLabels.ARRIVAL_AT_COMPARE)
+                .cover(12, InterruptsLabels.ARRIVAL_AT_HYPERCALL);
     }
 
     /** INT-3: every intercepted interrupt or exception yields exactly one virtual interrupt with its vector, in order. */
     @Claim("INT-3")
-    public static StatefulProperty<InterruptsTrace> oneVirtualInterruptPerArrival() {
-        return oneVirtualInterruptPerArrival(InterruptImplFlaw.NONE);
-    }
-
-    /** INT-3 against a given mechanism. */
-    public static StatefulProperty<InterruptsTrace> oneVirtualInterruptPerArrival(InterruptImplFlaw flaw) {
-        return base("INT-3 one virtual interrupt per arrival, same vector, in order", flaw)
-                .assertion(
-                        "INT-3 one virtual interrupt per arrival",
-                        steps((before, a, step) -> Invariants.int3OneVirtualInterruptPerArrival(a, step)
-                                .orThrow()))
-                .assertion(REFINEMENT, InterruptsTrace::checkRefinement)
-                .cover(30, Labels.INTERRUPT_IN_SEQUENCE)
-                .cover(22, Labels.EXCEPTION_IN_SEQUENCE)
-                .cover(40, Labels.NESTED)
-                .cover(15, Labels.STORM);
+    public static StatefulProperty<InterruptsTrace> oneVirtualInterruptPerArrival(InterruptsImplFlaw flaw) {
+        return HARNESS.claim("INT-3", "one virtual interrupt per arrival, same vector, in order", flaw)
+                .cover(30, InterruptsLabels.INTERRUPT_IN_SEQUENCE)
+                .cover(22, InterruptsLabels.EXCEPTION_IN_SEQUENCE)
+                .cover(40, InterruptsLabels.NESTED)
+                .cover(15, InterruptsLabels.STORM);
     }
 
     /** INT-4: with any interleaving of interrupts the sequence's result is an interrupt-free run's; the hypervisor never writes the secret. */
     @Claim("INT-4")
-    public static StatefulProperty<InterruptsTrace> transparentAndNeverRestoresTheSecret() {
-        return transparentAndNeverRestoresTheSecret(InterruptImplFlaw.NONE);
-    }
-
-    /** INT-4 against a given mechanism. */
-    public static StatefulProperty<InterruptsTrace> transparentAndNeverRestoresTheSecret(InterruptImplFlaw flaw) {
-        return base("INT-4 interrupts are transparent and the secret is never written back", flaw)
-                .assertion("INT-4 never restores the secret", invariant(Invariants::int4NeverRestoresSecret))
-                .assertion("INT-4 transparency", t -> t.run().transparency().check())
-                .assertion(REFINEMENT, InterruptsTrace::checkRefinement)
-                .cover(25, Labels.RE_EXECUTION)
-                .cover(20, Labels.ACCEPTED_AFTER_SCRUB)
-                .cover(12, Labels.QUIESCED);
+    public static StatefulProperty<InterruptsTrace> transparentAndNeverRestoresTheSecret(InterruptsImplFlaw flaw) {
+        return HARNESS.claim(
+                        "INT-4",
+                        "interrupts are transparent and the secret is never written back",
+                        flaw,
+                        MachineCheck.of(
+                                "INT-4",
+                                InterruptsInvariants.TRANSPARENCY,
+                                t -> t.run().transparency().check()))
+                .cover(25, InterruptsLabels.RE_EXECUTION)
+                .cover(20, InterruptsLabels.ACCEPTED_AFTER_SCRUB)
+                .cover(12, InterruptsLabels.QUIESCED);
     }
 
     /** INT-5: the secret is never in guest-readable memory: reads and writes of its page fault, and it is not the erasure constant. */
     @Claim("INT-5")
-    public static StatefulProperty<InterruptsTrace> secretNeverReadable() {
-        return secretNeverReadable(InterruptImplFlaw.NONE);
-    }
-
-    /** INT-5 against a given mechanism. */
-    public static StatefulProperty<InterruptsTrace> secretNeverReadable(InterruptImplFlaw flaw) {
-        return base("INT-5 the secret is never in guest-readable memory", flaw)
-                .assertion("INT-5 execute-only page faults", invariant(Invariants::int5ExecuteOnlyPageFaults))
-                .assertion(
-                        "INT-5 secret not readable",
-                        t -> Invariants.int5SecretNotReadable(t.run().machineState())
-                                .orThrow())
-                .assertion(REFINEMENT, InterruptsTrace::checkRefinement)
-                .cover(30, Labels.READ_FAULT)
-                .cover(20, Labels.WRITE_FAULT)
-                .cover(30, Labels.HANDLER_READ)
-                .cover(18, Labels.JUMP_INTO_MIDDLE);
-    }
-
-    private static final String REFINEMENT = "refinement: machine and model agree";
-
-    /** The common single-run trace: the machine with {@code flaw} and the model in lockstep. */
-    private static StatefulProperty<InterruptsTrace> base(String name, InterruptImplFlaw flaw) {
-        return StatefulProperty.<InterruptsTrace>named(name + suffix(flaw))
-                .initial(() -> new InterruptsTrace(flaw))
-                .actions(InterruptsActions::next)
-                .steps(STEPS)
-                .tries(TRIES)
-                .describeState(InterruptsTrace::describe);
-    }
-
-    /** A check of one machine transition: the abstract state before, the action, the step. */
-    @FunctionalInterface
-    private interface StepCheck {
-        void check(State before, Action action, Step step);
-    }
-
-    @FunctionalInterface
-    private interface StepInvariant {
-        org.hvproof.model.common.ClaimCheck check(State before, Action action, Step step);
-    }
-
-    private static Consumer<InterruptsTrace> invariant(StepInvariant invariant) {
-        return steps((StepCheck)
-                (before, a, step) -> invariant.check(before, a, step).orThrow());
-    }
-
-    /** Runs {@code check} on every machine transition of the last generated step. */
-    private static Consumer<InterruptsTrace> steps(StepCheck check) {
-        return t -> {
-            for (Lockstep.Transition<State, Action> tr : t.run().recent()) {
-                check.check(tr.before(), tr.action(), MachineRun.asStep(tr));
-            }
-        };
-    }
-
-    private static String suffix(InterruptImplFlaw flaw) {
-        return flaw == InterruptImplFlaw.NONE ? "" : " [flaw " + flaw + "]";
+    public static StatefulProperty<InterruptsTrace> secretNeverReadable(InterruptsImplFlaw flaw) {
+        return HARNESS.claim("INT-5", "the secret is never in guest-readable memory", flaw)
+                .cover(30, InterruptsLabels.READ_FAULT)
+                .cover(20, InterruptsLabels.WRITE_FAULT)
+                .cover(30, InterruptsLabels.HANDLER_READ)
+                .cover(18, InterruptsLabels.JUMP_INTO_MIDDLE);
     }
 }

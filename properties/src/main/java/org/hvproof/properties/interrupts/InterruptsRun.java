@@ -1,6 +1,6 @@
 package org.hvproof.properties.interrupts;
 
-import org.hvproof.model.interrupts.State;
+import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.propcheck.Context;
 
 /** What the trace generator needs of a trace: its current model state, and a way to run a step. */
@@ -9,8 +9,8 @@ public interface InterruptsRun {
     boolean booted();
 
     /** The model state the next action is drawn from (run A's, for two runs). */
-    State state();
+    InterruptsState state();
 
     /** Runs one generated step on the machine(s) and the model(s), labelling what happened. */
-    void perform(InterruptsStep step, Context ctx);
+    void perform(InterruptsTraceStep step, Context ctx);
 }

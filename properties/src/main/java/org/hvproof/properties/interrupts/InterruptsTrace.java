@@ -1,24 +1,29 @@
 package org.hvproof.properties.interrupts;
 
-import org.hvproof.impl.interrupts.InterruptImplFlaw;
-import org.hvproof.model.interrupts.Action;
-import org.hvproof.model.interrupts.State;
+import java.util.List;
+import org.hvproof.impl.interrupts.InterruptsImplFlaw;
+import org.hvproof.model.common.Transition;
+import org.hvproof.model.interrupts.InterruptsAction;
+import org.hvproof.model.interrupts.InterruptsObservation;
+import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
+import org.hvproof.properties.harness.JudgedTrace;
 
 /**
  * One generated trace of the interrupts mechanism: the machine (with or without a deliberate
  * flaw) and the model in lockstep, with a fixed secret. INT-2..5 are judged on it.
  */
-public final class InterruptsTrace implements InterruptsRun {
+public final class InterruptsTrace
+        implements InterruptsRun, JudgedTrace<InterruptsState, InterruptsAction, InterruptsObservation> {
     /** The secret every single-run trace embeds (the claims judged here do not depend on its value). */
     public static final long SECRET = 0x5EC2_E7C0_DE00_0001L;
 
     private final MachineRun run;
-    private final Labels labels = new Labels();
+    private final InterruptsLabels labels = new InterruptsLabels();
 
-    /** Boots the guest under the mechanism with {@code flaw} ({@link InterruptImplFlaw#NONE} for the real one). */
-    public InterruptsTrace(InterruptImplFlaw flaw) {
+    /** Boots the guest under the mechanism with {@code flaw} ({@link InterruptsImplFlaw#NONE} for the real one). */
+    public InterruptsTrace(InterruptsImplFlaw flaw) {
         this.run = new MachineRun(SECRET, flaw);
     }
 
@@ -28,44 +33,44 @@ public final class InterruptsTrace implements InterruptsRun {
     }
 
     @Override
-    public State state() {
+    public InterruptsState state() {
         return run.state();
     }
 
     @Override
-    public void perform(InterruptsStep step, Context ctx) {
+    public void perform(InterruptsTraceStep step, Context ctx) {
         run.beginStep();
-        if (step instanceof InterruptsStep.Actions actions) {
-            if (actions.actions().size() >= 3 && actions.actions().get(0) instanceof Action.Arrive) {
-                ctx.label(Labels.STORM);
+        if (step instanceof InterruptsTraceStep.Actions actions) {
+            if (actions.actions().size() >= 3 && actions.actions().get(0) instanceof InterruptsAction.Arrive) {
+                ctx.label(InterruptsLabels.STORM);
             }
             actions.actions().forEach(a -> apply(a, ctx));
-        } else if (step instanceof InterruptsStep.RunTo r) {
+        } else if (step instanceof InterruptsTraceStep.RunTo r) {
             for (int i = 0;
                     i < 16
                             && !(run.machineState().pc() == r.target()
                                     && !run.machineState().inHandler());
                     i++) {
-                apply(new Action.Execute(), ctx);
+                apply(new InterruptsAction.Execute(), ctx);
             }
-        } else if (step instanceof InterruptsStep.Quiesce) {
+        } else if (step instanceof InterruptsTraceStep.Quiesce) {
             for (int i = 0; i < 64 && run.machineState().inHandler(); i++) {
-                apply(new Action.Return(), ctx);
+                apply(new InterruptsAction.Return(), ctx);
             }
             for (int i = 0; i < 64 && run.machineState().inSequence(); i++) {
-                apply(new Action.Execute(), ctx);
+                apply(new InterruptsAction.Execute(), ctx);
             }
             run.quiesced();
             if (!run.transparency().notApplicable() && run.machineState().lowCodeRuns()) {
-                ctx.label(Labels.QUIESCED);
+                ctx.label(InterruptsLabels.QUIESCED);
             }
         } else {
             throw new IllegalArgumentException("a single-run trace does not boot twice: " + step);
         }
     }
 
-    private void apply(Action a, Context ctx) {
-        Lockstep.Transition<State, Action> t = run.apply(a);
+    private void apply(InterruptsAction a, Context ctx) {
+        Lockstep.Transition<InterruptsState, InterruptsAction> t = run.apply(a);
         labels.label(t.before(), t.action(), t.after(), t.observations(), ctx);
     }
 
@@ -74,14 +79,26 @@ public final class InterruptsTrace implements InterruptsRun {
         return run;
     }
 
+    @Override
+    public List<Transition<InterruptsState, InterruptsAction, InterruptsObservation>> lastTransitions() {
+        return run.recent().stream().map(MachineRun::asTransition).toList();
+    }
+
+    @Override
+    public InterruptsState judgedState() {
+        return run.machineState();
+    }
+
     /** Refinement: the machine's observations and abstract state equal the model's after every step. */
+    @Override
     public void checkRefinement() {
         run.checkRefinement();
     }
 
     /** A short picture of the state for failure reports. */
+    @Override
     public String describe() {
-        State s = run.machineState();
+        InterruptsState s = run.machineState();
         return "  pc 0x" + Long.toHexString(s.pc()) + ", frames " + s.returnStack() + ", registers " + s.registers()
                 + "\n  memory " + s.memory() + ", hypercalls " + s.hypercalls();
     }

@@ -2,13 +2,15 @@ package org.hvproof.properties.interrupts;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.hvproof.impl.interrupts.InterruptImplFlaw;
+import org.hvproof.impl.interrupts.InterruptsAbstraction;
+import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.impl.interrupts.InterruptsSystem;
-import org.hvproof.model.interrupts.Action;
-import org.hvproof.model.interrupts.Interrupts;
-import org.hvproof.model.interrupts.Observation;
-import org.hvproof.model.interrupts.State;
-import org.hvproof.model.interrupts.Step;
+import org.hvproof.model.common.Transition;
+import org.hvproof.model.interrupts.InterruptsAction;
+import org.hvproof.model.interrupts.InterruptsModel;
+import org.hvproof.model.interrupts.InterruptsObservation;
+import org.hvproof.model.interrupts.InterruptsState;
+import org.hvproof.model.interrupts.InterruptsStep;
 import org.hvproof.properties.Lockstep;
 
 /**
@@ -17,29 +19,29 @@ import org.hvproof.properties.Lockstep;
  * the claims' checks, and INT-4's transparency is followed along.
  */
 final class MachineRun {
-    private final Lockstep<State, Action> lockstep;
-    private final List<Lockstep.Transition<State, Action>> recent = new ArrayList<>();
+    private final Lockstep<InterruptsState, InterruptsAction> lockstep;
+    private final List<Lockstep.Transition<InterruptsState, InterruptsAction>> recent = new ArrayList<>();
     private final Transparency transparency = new Transparency();
 
-    MachineRun(long secret, InterruptImplFlaw flaw) {
-        InterruptsSystem impl = new InterruptsSystem(secret, State.DEFAULT_ERASURE, flaw);
+    MachineRun(long secret, InterruptsImplFlaw flaw) {
+        InterruptsSystem impl = new InterruptsSystem(secret, InterruptsState.DEFAULT_ERASURE, flaw);
         this.lockstep = new Lockstep<>(
                 impl::apply,
                 impl::abstractState,
                 (s, a) -> {
-                    Step step = Interrupts.step(s, a);
-                    return new Lockstep.ModelStep<>(InterruptsSystem.canonical(step.next()), step.observations());
+                    InterruptsStep step = InterruptsModel.step(s, a);
+                    return new Lockstep.ModelStep<>(InterruptsAbstraction.canonical(step.next()), step.observations());
                 },
-                InterruptsSystem.canonical(State.initial(secret, State.DEFAULT_ERASURE)));
+                InterruptsAbstraction.canonical(InterruptsState.initial(secret, InterruptsState.DEFAULT_ERASURE)));
     }
 
     /** The model's state. */
-    State state() {
+    InterruptsState state() {
         return lockstep.state();
     }
 
     /** The machine's abstract state after its last step. */
-    State machineState() {
+    InterruptsState machineState() {
         return lockstep.judgedState();
     }
 
@@ -49,16 +51,16 @@ final class MachineRun {
     }
 
     /** Runs one model action on machine and model. */
-    Lockstep.Transition<State, Action> apply(Action a) {
+    Lockstep.Transition<InterruptsState, InterruptsAction> apply(InterruptsAction a) {
         transparency.before(machineState(), a);
-        Lockstep.Transition<State, Action> t = lockstep.apply(a);
+        Lockstep.Transition<InterruptsState, InterruptsAction> t = lockstep.apply(a);
         transparency.after(t.before(), t.after());
         recent.add(t);
         return t;
     }
 
     /** The machine's transitions of the current generated step. */
-    List<Lockstep.Transition<State, Action>> recent() {
+    List<Lockstep.Transition<InterruptsState, InterruptsAction>> recent() {
         return recent;
     }
 
@@ -75,9 +77,10 @@ final class MachineRun {
         lockstep.checkRefinement();
     }
 
-    /** A machine transition as the model's {@link Step}, for the model's invariants. */
+    /** A machine transition read through the abstraction function, as the model's step invariants judge it. */
     @SuppressWarnings("unchecked")
-    static Step asStep(Lockstep.Transition<State, Action> t) {
-        return new Step(t.after(), (List<Observation>) t.observations());
+    static Transition<InterruptsState, InterruptsAction, InterruptsObservation> asTransition(
+            Lockstep.Transition<InterruptsState, InterruptsAction> t) {
+        return new Transition<>(t.before(), t.action(), t.after(), (List<InterruptsObservation>) t.observations());
     }
 }

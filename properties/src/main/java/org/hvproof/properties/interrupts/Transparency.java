@@ -1,37 +1,37 @@
 package org.hvproof.properties.interrupts;
 
-import org.hvproof.model.interrupts.Action;
-import org.hvproof.model.interrupts.Interrupts;
-import org.hvproof.model.interrupts.Layout;
-import org.hvproof.model.interrupts.State;
+import org.hvproof.model.interrupts.CodeLayout;
+import org.hvproof.model.interrupts.InterruptsAction;
+import org.hvproof.model.interrupts.InterruptsInvariants;
+import org.hvproof.model.interrupts.InterruptsState;
 
 /**
  * INT-4's transparency, judged on the machine step by step: whenever the sequence is entered at
  * its start, the result an interrupt-free run from that state gives is computed (by the model);
  * when the machine's sequence next answers a hypercall, its result must be that one. Once
  * interrupts stop (every handler returns), the sequence must complete. As in the model's
- * {@code Invariants.int4Transparency}, nothing is promised from the moment a handler rewrites the
+ * {@link InterruptsInvariants#transparency}, nothing is promised from the moment a handler rewrites the
  * interrupted context or low code jumps into the middle of the sequence.
  */
 final class Transparency {
     private boolean notApplicable;
-    private State.HypercallResult expected;
+    private InterruptsState.HypercallResult expected;
     private String violation;
 
     /** Called before {@code action} runs on a machine whose abstract state is {@code s}. */
-    void before(State s, Action action) {
-        if (rewritesContext(s, action)) {
+    void before(InterruptsState s, InterruptsAction action) {
+        if (InterruptsInvariants.rewritesContext(s, action)) {
             notApplicable = true;
         }
-        if (!notApplicable && expected == null && !s.inHandler() && s.pc() == Layout.SEQUENCE_START) {
-            expected = completeWithoutInterrupts(s);
+        if (!notApplicable && expected == null && !s.inHandler() && s.pc() == CodeLayout.SEQUENCE_START) {
+            expected = InterruptsInvariants.completeWithoutInterrupts(s).orElse(null);
         }
     }
 
     /** Called after the step, with the abstract states around it. */
-    void after(State before, State after) {
+    void after(InterruptsState before, InterruptsState after) {
         if (after.hypercalls().size() > before.hypercalls().size()) {
-            State.HypercallResult got =
+            InterruptsState.HypercallResult got =
                     after.hypercalls().get(after.hypercalls().size() - 1);
             if (!notApplicable && expected != null && !expected.equals(got) && violation == null) {
                 violation = "an interrupt-free run gives " + expected + ", this run gave " + got;
@@ -41,7 +41,7 @@ final class Transparency {
     }
 
     /** Called once interrupts have stopped and the guest ran on: whether it left the sequence. */
-    void quiesced(State s) {
+    void quiesced(InterruptsState s) {
         if (!notApplicable && (s.inHandler() || s.inSequence()) && violation == null) {
             violation = "the sequence did not complete once interrupts stopped: pc 0x" + Long.toHexString(s.pc())
                     + ", handlers " + s.returnStack().size();
@@ -56,28 +56,7 @@ final class Transparency {
     /** Throws the first violation, naming INT-4. */
     void check() {
         if (violation != null) {
-            throw new AssertionError("INT-4 transparency violated: " + violation);
+            throw new AssertionError("INT-4 " + InterruptsInvariants.TRANSPARENCY + " violated: " + violation);
         }
-    }
-
-    private static boolean rewritesContext(State s, Action a) {
-        boolean handlerWrites = s.inHandler() && (a instanceof Action.SetRegister || a instanceof Action.JumpTo);
-        boolean jumpsIntoMiddle = !s.inHandler()
-                && a instanceof Action.JumpTo j
-                && Layout.onExecuteOnlyPage(j.target())
-                && j.target() != Layout.SEQUENCE_START;
-        return handlerWrites || jumpsIntoMiddle;
-    }
-
-    /** The model run from the sequence's entry with no interrupts: the hypercall's result, or null. */
-    static State.HypercallResult completeWithoutInterrupts(State entry) {
-        State s = entry;
-        int answered = s.hypercalls().size();
-        for (int i = 0; i < 16 && s.inSequence(); i++) {
-            s = Interrupts.step(s, new Action.Execute()).next();
-        }
-        return s.hypercalls().size() > answered
-                ? s.hypercalls().get(s.hypercalls().size() - 1)
-                : null;
     }
 }

@@ -10,12 +10,12 @@ import java.util.Map;
  * R2. It is the unwinding relation: the correct mechanism keeps two low-equivalent states
  * low-equivalent under the same action, and their {@link HandlerView}s equal.
  */
-public final class LowEquivalence {
+public final class InterruptsLowEquivalence {
 
-    private LowEquivalence() {}
+    private InterruptsLowEquivalence() {}
 
     /** True when the low observer cannot tell the two states apart, now or later. */
-    public static boolean equivalent(State a, State b) {
+    public static boolean equivalent(InterruptsState a, InterruptsState b) {
         if (a.pc() != b.pc()
                 || !a.returnStack().equals(b.returnStack())
                 || a.erasure() != b.erasure()
@@ -25,7 +25,7 @@ public final class LowEquivalence {
             return false;
         }
         for (Reg r : Reg.values()) {
-            boolean hidden = a.inSequence() && Layout.SECRET_REGISTERS.contains(r);
+            boolean hidden = a.inSequence() && CodeLayout.SECRET_REGISTERS.contains(r);
             if (!hidden && a.reg(r) != b.reg(r)) {
                 return false;
             }
@@ -33,16 +33,11 @@ public final class LowEquivalence {
         return true;
     }
 
-    /** The two steps look the same to the low observer. */
-    public static boolean viewsEqual(Step a, Step b) {
-        return HandlerView.of(a).equals(HandlerView.of(b));
-    }
-
     /**
      * Serval's sanity check, part one: the relation is reflexive on this state (a relation that is
      * not would make INT-1 fail for the wrong reason).
      */
-    public static boolean reflexiveOn(State s) {
+    public static boolean reflexiveOn(InterruptsState s) {
         return equivalent(s, s);
     }
 
@@ -56,23 +51,25 @@ public final class LowEquivalence {
             throw new IllegalArgumentException(
                     "need two different secrets, got " + Long.toHexString(secretA) + " twice");
         }
-        State a = State.initial(secretA);
-        State b = State.initial(secretB);
+        InterruptsState a = InterruptsState.initial(secretA);
+        InterruptsState b = InterruptsState.initial(secretB);
         if (!equivalent(a, b)) {
             return false;
         }
-        Action call = new Action.JumpTo(Layout.SEQUENCE_START);
-        Action exec = new Action.Execute();
-        State a2 = Interrupts.step(Interrupts.step(a, call).next(), exec).next();
-        State b2 = Interrupts.step(Interrupts.step(b, call).next(), exec).next();
+        InterruptsAction call = new InterruptsAction.JumpTo(CodeLayout.SEQUENCE_START);
+        InterruptsAction exec = new InterruptsAction.Execute();
+        InterruptsState a2 =
+                InterruptsModel.step(InterruptsModel.step(a, call).next(), exec).next();
+        InterruptsState b2 =
+                InterruptsModel.step(InterruptsModel.step(b, call).next(), exec).next();
         return a2.reg(Reg.R1) != b2.reg(Reg.R1) && equivalent(a2, b2);
     }
 
     /** The code with the move's immediate blanked: the only place the secret is written. */
-    private static Map<Long, Instruction> withoutSecret(State s) {
+    private static Map<Long, Instruction> withoutSecret(InterruptsState s) {
         Map<Long, Instruction> code = new HashMap<>(s.code());
         code.computeIfPresent(
-                Layout.SEQUENCE_START,
+                CodeLayout.SEQUENCE_START,
                 (addr, insn) -> insn instanceof Instruction.MovImm m && m.imm() == s.secret()
                         ? new Instruction.MovImm(m.dst(), 0)
                         : insn);

@@ -1,13 +1,13 @@
 package org.hvproof.properties.interrupts;
 
 import java.util.List;
-import org.hvproof.model.interrupts.Action;
+import org.hvproof.model.interrupts.InterruptsAction;
 
 /** One generated step of a trace: some model actions in a row, letting interrupts stop, or booting the two runs. */
-public sealed interface InterruptsStep {
+public sealed interface InterruptsTraceStep {
 
     /** These actions, one after the other (several for a storm or a run of instructions). */
-    record Actions(List<Action> actions, String label) implements InterruptsStep {
+    record Actions(List<InterruptsAction> actions, String label) implements InterruptsTraceStep {
         public Actions {
             actions = List.copyOf(actions);
         }
@@ -19,7 +19,7 @@ public sealed interface InterruptsStep {
     }
 
     /** The guest runs (at most 16 instructions) until it is about to execute {@code target}. */
-    record RunTo(long target) implements InterruptsStep {
+    record RunTo(long target) implements InterruptsTraceStep {
         @Override
         public String toString() {
             return "run to 0x" + Long.toHexString(target);
@@ -27,7 +27,7 @@ public sealed interface InterruptsStep {
     }
 
     /** Interrupts stop: every handler returns, then the guest runs until it leaves the sequence. */
-    record Quiesce() implements InterruptsStep {
+    record Quiesce() implements InterruptsTraceStep {
         @Override
         public String toString() {
             return "interrupts stop: handlers return, the sequence runs to its end";
@@ -35,7 +35,7 @@ public sealed interface InterruptsStep {
     }
 
     /** Boot the two runs of a two-run trace with these secrets. */
-    record Boot(long secretA, long secretB) implements InterruptsStep {
+    record Boot(long secretA, long secretB) implements InterruptsTraceStep {
         @Override
         public String toString() {
             return "boot two runs with secrets 0x" + Long.toHexString(secretA) + " and 0x" + Long.toHexString(secretB);

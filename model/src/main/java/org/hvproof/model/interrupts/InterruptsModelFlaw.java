@@ -2,9 +2,9 @@ package org.hvproof.model.interrupts;
 
 /**
  * Deliberately wrong variants of the hypervisor, for showing that the claims' checks catch
- * them. Never on the default path: only {@code Interrupts.step(State, Action, Set)} reads them.
+ * them. Never on the default path: only {@code InterruptsModel.step(InterruptsState, InterruptsAction, Set)} reads them.
  */
-public enum InterruptFlaw {
+public enum InterruptsModelFlaw {
     /** The scrubber writes secret xor the erasure constant into R1: "not the secret", yet a function of it (breaks INT-1, not INT-2). */
     SCRUB_XOR_SECRET,
     /** Scrubs on interrupts but forwards exceptions untouched (breaks INT-1, INT-2). */

@@ -3,27 +3,27 @@ package org.hvproof.model.interrupts;
 import java.util.Map;
 
 /** What guest code outside the sequence and its handlers can see of one step. */
-public sealed interface Observation {
+public sealed interface InterruptsObservation {
 
     /**
      * A virtual interrupt delivered to the guest's handler, with everything the handler can read
      * at entry: the register file and the return address in the interrupt frame.
      */
-    record VirtualInterrupt(int vector, Cause cause, Map<Reg, Long> registers, long returnAddress)
-            implements Observation {
+    record VirtualInterrupt(int vector, ArrivalCause cause, Map<Reg, Long> registers, long returnAddress)
+            implements InterruptsObservation {
         public VirtualInterrupt {
             registers = Map.copyOf(registers);
         }
     }
 
     /** A read of readable memory and the value it returned. */
-    record MemoryRead(long address, long value) implements Observation {}
+    record MemoryRead(long address, long value) implements InterruptsObservation {}
 
     /** An access or transfer that faulted; nothing changed. */
-    record Fault(FaultKind kind, long address) implements Observation {}
+    record Fault(FaultKind kind, long address) implements InterruptsObservation {}
 
     /** The hypervisor answered an authenticated hypercall (its code is also in R0). */
-    record HypercallReturned(Verdict verdict) implements Observation {}
+    record HypercallReturned(HypercallVerdict verdict) implements InterruptsObservation {}
 
     /** Why an action faulted. */
     enum FaultKind {

@@ -1,17 +1,17 @@
 package org.hvproof.properties.interrupts;
 
 import java.util.List;
-import org.hvproof.model.interrupts.Action;
-import org.hvproof.model.interrupts.Cause;
-import org.hvproof.model.interrupts.Layout;
-import org.hvproof.model.interrupts.Observation;
+import org.hvproof.model.interrupts.ArrivalCause;
+import org.hvproof.model.interrupts.CodeLayout;
+import org.hvproof.model.interrupts.HypercallVerdict;
+import org.hvproof.model.interrupts.InterruptsAction;
+import org.hvproof.model.interrupts.InterruptsObservation;
+import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.interrupts.Reg;
-import org.hvproof.model.interrupts.State;
-import org.hvproof.model.interrupts.Verdict;
 import org.hvproof.propcheck.Context;
 
 /** Names of the situations a trace can reach, and the labelling of one step; properties set coverage minimums on them. */
-final class Labels {
+final class InterruptsLabels {
     static final String INTERRUPT_IN_SEQUENCE = "interrupt inside the sequence";
     static final String EXCEPTION_IN_SEQUENCE = "exception inside the sequence";
     static final String ARRIVAL_WITH_SECRET_IN_REGISTER = "arrival while a register holds the secret";
@@ -34,16 +34,17 @@ final class Labels {
     private boolean scrubbed;
 
     /** Labels one model-level transition of the machine (abstract states around it). */
-    void label(State before, Action action, State after, List<?> observations, Context ctx) {
-        if (action instanceof Action.Arrive a) {
+    void label(
+            InterruptsState before, InterruptsAction action, InterruptsState after, List<?> observations, Context ctx) {
+        if (action instanceof InterruptsAction.Arrive a) {
             if (before.inHandler()) {
                 ctx.label(NESTED);
             }
             if (before.inSequence()) {
                 scrubbed = true;
-                ctx.label(a.cause() == Cause.INTERRUPT ? INTERRUPT_IN_SEQUENCE : EXCEPTION_IN_SEQUENCE);
+                ctx.label(a.cause() == ArrivalCause.INTERRUPT ? INTERRUPT_IN_SEQUENCE : EXCEPTION_IN_SEQUENCE);
                 ctx.label(
-                        switch ((int) (before.pc() - Layout.SEQUENCE_START)) {
+                        switch ((int) (before.pc() - CodeLayout.SEQUENCE_START)) {
                             case 0 -> ARRIVAL_AT_MOVE;
                             case 1 -> ARRIVAL_AT_MIX;
                             case 2 -> ARRIVAL_AT_COMPARE;
@@ -54,34 +55,36 @@ final class Labels {
                 }
             }
         }
-        if (action instanceof Action.Execute
+        if (action instanceof InterruptsAction.Execute
                 && before.inSequence()
-                && ((before.pc() == Layout.SEQUENCE_COMPARE && before.reg(Reg.R1) == before.erasure())
-                        || (before.pc() == Layout.SEQUENCE_HYPERCALL && before.reg(Reg.R2) == before.erasure()))) {
+                && ((before.pc() == CodeLayout.SEQUENCE_COMPARE && before.reg(Reg.R1) == before.erasure())
+                        || (before.pc() == CodeLayout.SEQUENCE_HYPERCALL && before.reg(Reg.R2) == before.erasure()))) {
             ctx.label(RE_EXECUTION);
         }
-        if (action instanceof Action.JumpTo j
+        if (action instanceof InterruptsAction.JumpTo j
                 && before.lowCodeRuns()
-                && Layout.inSequence(j.target())
-                && j.target() != Layout.SEQUENCE_START) {
+                && CodeLayout.inSequence(j.target())
+                && j.target() != CodeLayout.SEQUENCE_START) {
             ctx.label(JUMP_INTO_MIDDLE);
         }
-        if (action instanceof Action.ReadMemory && before.inHandler()) {
+        if (action instanceof InterruptsAction.ReadMemory && before.inHandler()) {
             ctx.label(HANDLER_READ);
         }
         for (Object o : observations) {
-            if (o instanceof Observation.Fault f && f.kind() == Observation.FaultKind.READ_EXECUTE_ONLY) {
+            if (o instanceof InterruptsObservation.Fault f
+                    && f.kind() == InterruptsObservation.FaultKind.READ_EXECUTE_ONLY) {
                 ctx.label(READ_FAULT);
-            } else if (o instanceof Observation.Fault f && f.kind() == Observation.FaultKind.WRITE_EXECUTE_ONLY) {
+            } else if (o instanceof InterruptsObservation.Fault f
+                    && f.kind() == InterruptsObservation.FaultKind.WRITE_EXECUTE_ONLY) {
                 ctx.label(WRITE_FAULT);
             }
-            if (o instanceof Observation.HypercallReturned h && h.verdict() == Verdict.ACCEPTED) {
+            if (o instanceof InterruptsObservation.HypercallReturned h && h.verdict() == HypercallVerdict.ACCEPTED) {
                 ctx.label(ACCEPTED);
                 if (scrubbed) {
                     ctx.label(ACCEPTED_AFTER_SCRUB);
                 }
             }
-            if (o instanceof Observation.HypercallReturned) {
+            if (o instanceof InterruptsObservation.HypercallReturned) {
                 scrubbed = false;
             }
         }

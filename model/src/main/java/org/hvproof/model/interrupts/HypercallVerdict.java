@@ -1,13 +1,13 @@
 package org.hvproof.model.interrupts;
 
 /** The hypervisor's answer to an authenticated hypercall; its code lands in R0. */
-public enum Verdict {
+public enum HypercallVerdict {
     ACCEPTED(1),
     REJECTED(2);
 
     private final long code;
 
-    Verdict(long code) {
+    HypercallVerdict(long code) {
         this.code = code;
     }
 

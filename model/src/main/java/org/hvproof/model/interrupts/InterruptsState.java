@@ -2,6 +2,7 @@ package org.hvproof.model.interrupts;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,7 +12,7 @@ import java.util.Objects;
  * "with" method returns a new state.
  *
  * @param registers the register file (every {@link Reg} present)
- * @param pc the guest's program counter; {@link Layout#HANDLER_ENTRY} while a handler runs
+ * @param pc the guest's program counter; {@link CodeLayout#HANDLER_ENTRY} while a handler runs
  * @param returnStack return addresses of the interrupted contexts, innermost last; empty when
  *     no handler runs. A handler may rewrite the innermost one.
  * @param code guest code by address; the execute-only page holds the protected sequence
@@ -20,7 +21,7 @@ import java.util.Objects;
  * @param erasure the erasure constant; never equal to the secret
  * @param hypercalls every authenticated hypercall the hypervisor answered, in order
  */
-public record State(
+public record InterruptsState(
         Map<Reg, Long> registers,
         long pc,
         List<Long> returnStack,
@@ -34,9 +35,9 @@ public record State(
     public static final long DEFAULT_ERASURE = 0xE5A5E5A5E5A5E5A5L;
 
     /** One answered hypercall: the message in R3 and the verdict. */
-    public record HypercallResult(long message, Verdict verdict) {}
+    public record HypercallResult(long message, HypercallVerdict verdict) {}
 
-    public State {
+    public InterruptsState {
         Objects.requireNonNull(registers, "registers");
         if (registers.size() != Reg.values().length) {
             throw new IllegalArgumentException("expected a value for every register, found " + registers.keySet());
@@ -53,21 +54,21 @@ public record State(
     }
 
     /** The guest at the start of its ordinary code, registers zero, with the given secret. */
-    public static State initial(long secret) {
+    public static InterruptsState initial(long secret) {
         return initial(secret, DEFAULT_ERASURE);
     }
 
     /** As {@link #initial(long)} with an explicit erasure constant. */
-    public static State initial(long secret, long erasure) {
+    public static InterruptsState initial(long secret, long erasure) {
         Map<Reg, Long> regs = new EnumMap<>(Reg.class);
         for (Reg r : Reg.values()) {
             regs.put(r, 0L);
         }
-        return new State(
+        return new InterruptsState(
                 regs,
-                Layout.ORDINARY_CODE,
+                CodeLayout.ORDINARY_CODE,
                 List.of(),
-                Layout.code(secret, erasure),
+                CodeLayout.code(secret, erasure),
                 Map.of(),
                 secret,
                 erasure,
@@ -86,7 +87,7 @@ public record State(
 
     /** True while the guest itself executes inside the protected sequence. */
     public boolean inSequence() {
-        return !inHandler() && Layout.inSequence(pc);
+        return !inHandler() && CodeLayout.inSequence(pc);
     }
 
     /** True when code the low observer controls runs: a handler, or guest code outside the sequence. */
@@ -99,33 +100,33 @@ public record State(
         return memory.getOrDefault(address, 0L);
     }
 
-    State withReg(Reg r, long value) {
+    InterruptsState withReg(Reg r, long value) {
         Map<Reg, Long> regs = new EnumMap<>(registers);
         regs.put(r, value);
-        return new State(regs, pc, returnStack, code, memory, secret, erasure, hypercalls);
+        return new InterruptsState(regs, pc, returnStack, code, memory, secret, erasure, hypercalls);
     }
 
-    State withRegisters(Map<Reg, Long> regs) {
-        return new State(regs, pc, returnStack, code, memory, secret, erasure, hypercalls);
+    InterruptsState withRegisters(Map<Reg, Long> regs) {
+        return new InterruptsState(regs, pc, returnStack, code, memory, secret, erasure, hypercalls);
     }
 
-    State withPc(long newPc) {
-        return new State(registers, newPc, returnStack, code, memory, secret, erasure, hypercalls);
+    InterruptsState withPc(long newPc) {
+        return new InterruptsState(registers, newPc, returnStack, code, memory, secret, erasure, hypercalls);
     }
 
-    State withReturnStack(List<Long> stack) {
-        return new State(registers, pc, stack, code, memory, secret, erasure, hypercalls);
+    InterruptsState withReturnStack(List<Long> stack) {
+        return new InterruptsState(registers, pc, stack, code, memory, secret, erasure, hypercalls);
     }
 
-    State withMemory(long address, long value) {
-        Map<Long, Long> mem = new java.util.HashMap<>(memory);
+    InterruptsState withMemory(long address, long value) {
+        Map<Long, Long> mem = new HashMap<>(memory);
         mem.put(address, value);
-        return new State(registers, pc, returnStack, code, mem, secret, erasure, hypercalls);
+        return new InterruptsState(registers, pc, returnStack, code, mem, secret, erasure, hypercalls);
     }
 
-    State withHypercall(HypercallResult result) {
+    InterruptsState withHypercall(HypercallResult result) {
         List<HypercallResult> log = new ArrayList<>(hypercalls);
         log.add(result);
-        return new State(registers, pc, returnStack, code, memory, secret, erasure, log);
+        return new InterruptsState(registers, pc, returnStack, code, memory, secret, erasure, log);
     }
 }

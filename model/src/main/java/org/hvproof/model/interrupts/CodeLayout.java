@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * ordinary code that calls it, and the handler's entry. Addresses count instructions, not
  * bytes; a page is 4096 addresses.
  */
-public final class Layout {
+public final class CodeLayout {
 
     /** Page size in addresses. */
     public static final long PAGE_SIZE = 4096;
@@ -29,7 +29,7 @@ public final class Layout {
     /** The registers the sequence writes with the secret or a function of it. */
     public static final Set<Reg> SECRET_REGISTERS = Set.of(Reg.R1, Reg.R2);
 
-    private Layout() {}
+    private CodeLayout() {}
 
     /** True for every address of the execute-only page. */
     public static boolean onExecuteOnlyPage(long address) {

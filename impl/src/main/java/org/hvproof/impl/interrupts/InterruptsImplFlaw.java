@@ -1,0 +1,46 @@
+package org.hvproof.impl.interrupts;
+
+import static org.hvproof.model.common.Flaw.caught;
+
+import java.util.List;
+import org.hvproof.model.common.Flaw;
+
+/**
+ * Deliberately broken variants of the interrupt security module and its set-up, each one bug a
+ * real module could have. Only tests select them; {@link #NONE} is the mechanism as specified.
+ * Each constant declares the claims whose properties must catch it, the check that must name it
+ * (not only refinement) and the longest shrunk trace.
+ */
+public enum InterruptsImplFlaw implements Flaw {
+    /** The correct mechanism. */
+    NONE(),
+    /**
+     * The scrubber overwrites R1 with the secret xor the erasure constant: never the secret, yet a
+     * function of it (INT-1; a check that "no register holds the secret" misses it).
+     */
+    SCRUB_XOR_SECRET(caught("INT-1", "INT-1 noninterference", 3)),
+    /** Scrubs on interrupts but forwards exceptions with the registers untouched (INT-2, INT-1). */
+    SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS(
+            caught("INT-1", "INT-1 noninterference", 3), caught("INT-2", "INT-2 secretConfinedToSequence", 2)),
+    /** Scrubs R1 but forgets the authentication value in R2, a function of the secret (INT-2, INT-1). */
+    SCRUB_FORGETS_AUTH_REGISTER(caught("INT-2", "INT-2 noSecretAtHandlerEntry", 2)),
+    /** An interrupt arriving while a handler runs is swallowed: no virtual interrupt (INT-3). */
+    DROP_NESTED_VIRTUAL_INTERRUPT(caught("INT-3", "INT-3 oneVirtualInterruptPerArrival", 2)),
+    /** An exception is delivered to the handler twice (INT-3). */
+    DUPLICATE_EXCEPTION_DELIVERY(caught("INT-3", "INT-3 oneVirtualInterruptPerArrival", 1)),
+    /** The code page is left readable in the nested page table (read-execute, not execute-only) (INT-5). */
+    CODE_PAGE_READABLE(caught("INT-5", "INT-5 executeOnlyPageFaults", 1)),
+    /** On a handler's return into the sequence the module puts the secret back into R1 (INT-4). */
+    RESTORE_SECRET_ON_RETURN(caught("INT-4", "INT-4 neverRestoresSecret", 3));
+
+    private final List<Caught> caughtBy;
+
+    InterruptsImplFlaw(Caught... caughtBy) {
+        this.caughtBy = List.of(caughtBy);
+    }
+
+    @Override
+    public List<Caught> caughtBy() {
+        return caughtBy;
+    }
+}

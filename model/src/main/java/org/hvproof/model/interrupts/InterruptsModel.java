@@ -1,0 +1,229 @@
+package org.hvproof.model.interrupts;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.hvproof.model.interrupts.InterruptsAction.Arrive;
+import org.hvproof.model.interrupts.InterruptsAction.Execute;
+import org.hvproof.model.interrupts.InterruptsAction.JumpTo;
+import org.hvproof.model.interrupts.InterruptsAction.ReadMemory;
+import org.hvproof.model.interrupts.InterruptsAction.Return;
+import org.hvproof.model.interrupts.InterruptsAction.SetRegister;
+import org.hvproof.model.interrupts.InterruptsAction.WriteMemory;
+import org.hvproof.model.interrupts.InterruptsObservation.Fault;
+import org.hvproof.model.interrupts.InterruptsObservation.FaultKind;
+
+/**
+ * The pure transition function of the interrupts mechanism. Total: every action on every state
+ * gives a step; hostile input gives a fault observation or is ignored, never an exception.
+ */
+public final class InterruptsModel {
+
+    private static final Set<InterruptsModelFlaw> NO_FLAWS = EnumSet.noneOf(InterruptsModelFlaw.class);
+
+    private final Set<InterruptsModelFlaw> flaws;
+
+    private InterruptsModel(Set<InterruptsModelFlaw> flaws) {
+        this.flaws = flaws.isEmpty() ? NO_FLAWS : EnumSet.copyOf(flaws);
+    }
+
+    /** The correct mechanism. */
+    public static InterruptsStep step(InterruptsState before, InterruptsAction action) {
+        return new InterruptsModel(NO_FLAWS).apply(before, action);
+    }
+
+    /** A deliberately flawed mechanism; with an empty set the same as {@link #step(InterruptsState, InterruptsAction)}. */
+    public static InterruptsStep step(InterruptsState before, InterruptsAction action, Set<InterruptsModelFlaw> flaws) {
+        return new InterruptsModel(flaws).apply(before, action);
+    }
+
+    private InterruptsStep apply(InterruptsState s, InterruptsAction action) {
+        if (action instanceof Execute) {
+            return execute(s);
+        } else if (action instanceof Arrive a) {
+            return arrive(s, a);
+        } else if (action instanceof Return) {
+            return handlerReturn(s);
+        } else if (action instanceof SetRegister sr) {
+            return s.lowCodeRuns() ? InterruptsStep.of(s.withReg(sr.reg(), sr.value())) : InterruptsStep.of(s);
+        } else if (action instanceof JumpTo j) {
+            return jump(s, j.target());
+        } else if (action instanceof ReadMemory rm) {
+            return readMemory(s, rm.address());
+        } else if (action instanceof WriteMemory wm) {
+            return writeMemory(s, wm.address(), wm.value());
+        }
+        throw new IllegalArgumentException("unknown action " + action);
+    }
+
+    // --- the guest executes one instruction ---------------------------------------------------
+
+    private InterruptsStep execute(InterruptsState s) {
+        // Guard 1: handler code is not modelled below its reads and writes.
+        if (s.inHandler()) {
+            return InterruptsStep.of(s);
+        }
+        // Guard 2: nothing mapped at the program counter.
+        Instruction insn = s.code().get(s.pc());
+        if (insn == null) {
+            return InterruptsStep.of(s, new Fault(FaultKind.EXECUTE_UNMAPPED, s.pc()));
+        }
+        long next = s.pc() + 1;
+        if (insn instanceof Instruction.MovImm m) {
+            return InterruptsStep.of(s.withReg(m.dst(), m.imm()).withPc(next));
+        } else if (insn instanceof Instruction.Mix m) {
+            return InterruptsStep.of(s.withReg(m.dst(), Instruction.mix(s.reg(m.key()), s.reg(m.msg())))
+                    .withPc(next));
+        } else if (insn instanceof Instruction.CmpImmJumpIfEqual c) {
+            return InterruptsStep.of(s.withPc(s.reg(c.src()) == c.imm() ? c.target() : next));
+        } else if (insn instanceof Instruction.Hypercall) {
+            return hypercall(s);
+        } else if (insn instanceof Instruction.Load l) {
+            return load(s, l);
+        } else if (insn instanceof Instruction.Store st) {
+            return store(s, st);
+        } else if (insn instanceof Instruction.Jump j) {
+            return InterruptsStep.of(s.withPc(j.target()));
+        } else {
+            return InterruptsStep.of(s.withPc(next));
+        }
+    }
+
+    /**
+     * The hypervisor's side of the authenticated hypercall. Only the sequence's own hypercall is
+     * authenticated. If R2 holds the erasure constant the sequence was interrupted between its
+     * compare and the hypercall: the hypervisor resumes it at its start instead of answering (the
+     * compare-and-restart, done atomically). Otherwise it answers, erases R1 and R2 so nothing
+     * derived from the secret outlives the sequence, and puts the verdict in R0.
+     */
+    private InterruptsStep hypercall(InterruptsState s) {
+        boolean fromSequence = s.pc() == CodeLayout.SEQUENCE_HYPERCALL;
+        if (fromSequence && s.reg(Reg.R2) == s.erasure()) {
+            return InterruptsStep.of(s.withPc(CodeLayout.SEQUENCE_START));
+        }
+        long message = s.reg(Reg.R3);
+        boolean authentic = fromSequence && s.reg(Reg.R2) == Instruction.mix(s.secret(), message);
+        HypercallVerdict verdict = authentic ? HypercallVerdict.ACCEPTED : HypercallVerdict.REJECTED;
+        InterruptsState next = s.withReg(Reg.R0, verdict.code())
+                .withReg(Reg.R1, s.erasure())
+                .withReg(Reg.R2, s.erasure())
+                .withHypercall(new InterruptsState.HypercallResult(message, verdict))
+                .withPc(s.pc() + 1);
+        return InterruptsStep.of(next, new InterruptsObservation.HypercallReturned(verdict));
+    }
+
+    private InterruptsStep load(InterruptsState s, Instruction.Load l) {
+        if (unreadable(l.address())) {
+            return InterruptsStep.of(s, new Fault(FaultKind.READ_EXECUTE_ONLY, l.address()));
+        }
+        long value = valueAt(s, l.address());
+        return InterruptsStep.of(
+                s.withReg(l.dst(), value).withPc(s.pc() + 1), new InterruptsObservation.MemoryRead(l.address(), value));
+    }
+
+    private InterruptsStep store(InterruptsState s, Instruction.Store st) {
+        if (CodeLayout.onExecuteOnlyPage(st.address())) {
+            return InterruptsStep.of(s, new Fault(FaultKind.WRITE_EXECUTE_ONLY, st.address()));
+        }
+        return InterruptsStep.of(s.withMemory(st.address(), s.reg(st.src())).withPc(s.pc() + 1));
+    }
+
+    // --- the interrupt security module ---------------------------------------------------------
+
+    /**
+     * Intercept an interrupt or exception: if the guest is inside the sequence, overwrite the
+     * secret's registers with the erasure constant; then deliver one virtual interrupt with the
+     * same vector to the handler, which sees every register and its return address.
+     */
+    private InterruptsStep arrive(InterruptsState s, Arrive a) {
+        InterruptsState scrubbed = s.inSequence() && scrubs(a.cause()) ? scrub(s) : s;
+        List<Long> stack = new ArrayList<>(s.returnStack());
+        stack.add(s.pc());
+        InterruptsState handling = scrubbed.withReturnStack(stack).withPc(CodeLayout.HANDLER_ENTRY);
+        InterruptsObservation delivered =
+                new InterruptsObservation.VirtualInterrupt(a.vector(), a.cause(), handling.registers(), s.pc());
+        if (flaws.contains(InterruptsModelFlaw.DUPLICATE_EXCEPTION_DELIVERY) && a.cause() == ArrivalCause.EXCEPTION) {
+            return InterruptsStep.of(handling, delivered, delivered);
+        }
+        return InterruptsStep.of(handling, delivered);
+    }
+
+    private boolean scrubs(ArrivalCause cause) {
+        return cause == ArrivalCause.INTERRUPT
+                || !flaws.contains(InterruptsModelFlaw.SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS);
+    }
+
+    private InterruptsState scrub(InterruptsState s) {
+        Map<Reg, Long> regs = new EnumMap<>(s.registers());
+        regs.put(
+                Reg.R1,
+                flaws.contains(InterruptsModelFlaw.SCRUB_XOR_SECRET) ? s.reg(Reg.R1) ^ s.erasure() : s.erasure());
+        if (!flaws.contains(InterruptsModelFlaw.SCRUB_FORGETS_AUTH_REGISTER)) {
+            regs.put(Reg.R2, s.erasure());
+        }
+        return s.withRegisters(regs);
+    }
+
+    private InterruptsStep handlerReturn(InterruptsState s) {
+        if (!s.inHandler()) {
+            return InterruptsStep.of(s, new Fault(FaultKind.RETURN_WITHOUT_HANDLER, s.pc()));
+        }
+        List<Long> stack = s.returnStack();
+        long target = stack.get(stack.size() - 1);
+        InterruptsState back = s.withReturnStack(stack.subList(0, stack.size() - 1))
+                .withPc(stack.size() == 1 ? target : CodeLayout.HANDLER_ENTRY);
+        if (flaws.contains(InterruptsModelFlaw.RESTORE_SECRET_ON_RETURN) && back.inSequence()) {
+            back = back.withReg(Reg.R1, s.secret());
+        }
+        return InterruptsStep.of(back);
+    }
+
+    // --- actions of low code ---------------------------------------------------------------------
+
+    private InterruptsStep jump(InterruptsState s, long target) {
+        if (!s.lowCodeRuns()) {
+            return InterruptsStep.of(s);
+        }
+        if (s.inHandler()) {
+            List<Long> stack = new ArrayList<>(s.returnStack());
+            stack.set(stack.size() - 1, target);
+            return InterruptsStep.of(s.withReturnStack(stack));
+        }
+        return InterruptsStep.of(s.withPc(target));
+    }
+
+    private InterruptsStep readMemory(InterruptsState s, long address) {
+        if (!s.lowCodeRuns()) {
+            return InterruptsStep.of(s);
+        }
+        if (unreadable(address)) {
+            return InterruptsStep.of(s, new Fault(FaultKind.READ_EXECUTE_ONLY, address));
+        }
+        return InterruptsStep.of(s, new InterruptsObservation.MemoryRead(address, valueAt(s, address)));
+    }
+
+    private InterruptsStep writeMemory(InterruptsState s, long address, long value) {
+        if (!s.lowCodeRuns()) {
+            return InterruptsStep.of(s);
+        }
+        if (CodeLayout.onExecuteOnlyPage(address)) {
+            return InterruptsStep.of(s, new Fault(FaultKind.WRITE_EXECUTE_ONLY, address));
+        }
+        return InterruptsStep.of(s.withMemory(address, value));
+    }
+
+    private boolean unreadable(long address) {
+        return CodeLayout.onExecuteOnlyPage(address) && !flaws.contains(InterruptsModelFlaw.CODE_PAGE_READABLE);
+    }
+
+    /** Readable memory; with the readable-code flaw the move's immediate reads as itself. */
+    private static long valueAt(InterruptsState s, long address) {
+        if (CodeLayout.onExecuteOnlyPage(address) && s.code().get(address) instanceof Instruction.MovImm m) {
+            return m.imm();
+        }
+        return s.read(address);
+    }
+}
