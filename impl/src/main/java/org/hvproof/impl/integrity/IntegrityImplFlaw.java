@@ -34,10 +34,10 @@ public enum IntegrityImplFlaw implements Flaw {
      */
     ROLLBACK_DROPS_EXISTING(caught("GI-6", "GI-6 protectionsPersist", 4)),
     /** The integrity view traces nothing: every protected page goes unmonitored in integrity mode (GI-7). */
-    INTEGRITY_VIEW_UNMONITORS_ALL(caught("GI-7", "GI-7 otherProtectedPagesAlertInIntegrityMode", 3)),
+    INTEGRITY_VIEW_UNMONITORS_ALL(caught("GI-7", "GI-7 otherProtectedPagesAlertInIntegrityMode", 4)),
     /** A write that alerts with {@code BLOCK} is completed anyway (GI-2, GI-7: the action is not performed). */
     BLOCK_COMPLETES_WRITE(
-            caught("GI-2", "GI-2 alertActionPerformed", 2), caught("GI-7", "GI-7 alertActionPerformed", 3));
+            caught("GI-2", "GI-2 alertActionPerformed", 2), caught("GI-7", "GI-7 alertActionPerformed", 4));
 
     private final List<Caught> caughtBy;
 

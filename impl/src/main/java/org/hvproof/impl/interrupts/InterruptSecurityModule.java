@@ -96,11 +96,23 @@ final class InterruptSecurityModule implements VcpuEventHandler {
             return false;
         }
         long target = frames.remove(frames.size() - 1);
-        cpu.setInstructionPointer(GuestLayout.slot(frames.isEmpty() ? target : CodeLayout.HANDLER_ENTRY));
+        // An interrupted sequence restarts at its move: the handler may have rewritten every
+        // register while the sequence's were erased, and its tail must not run on them.
+        long resume = CodeLayout.inSequence(target) ? CodeLayout.SEQUENCE_START : target;
+        cpu.setInstructionPointer(GuestLayout.slot(frames.isEmpty() ? resume : CodeLayout.HANDLER_ENTRY));
         if (flaw == InterruptsImplFlaw.RESTORE_SECRET_ON_RETURN && frames.isEmpty() && CodeLayout.inSequence(target)) {
             Registers.set(cpu, Reg.R1, authenticator.secret());
         }
         return true;
+    }
+
+    /**
+     * Whether low code may transfer control to {@code target}: into the sequence only at its first
+     * instruction (its move). The hypervisor keeps the sequence's execute-only page unexecutable
+     * from outside it except at that entry, so a fetch anywhere else in it is refused.
+     */
+    boolean admitsTransferTo(long target) {
+        return !CodeLayout.inSequence(target) || target == CodeLayout.SEQUENCE_START;
     }
 
     /** A handler rewrites the return address of its own frame. */

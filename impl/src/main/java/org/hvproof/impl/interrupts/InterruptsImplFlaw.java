@@ -21,7 +21,7 @@ public enum InterruptsImplFlaw implements Flaw {
     SCRUB_XOR_SECRET(caught("INT-1", "INT-1 noninterference", 3)),
     /** Scrubs on interrupts but forwards exceptions with the registers untouched (INT-2, INT-1). */
     SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS(
-            caught("INT-1", "INT-1 noninterference", 3), caught("INT-2", "INT-2 secretConfinedToSequence", 2)),
+            caught("INT-1", "INT-1 noninterference", 4), caught("INT-2", "INT-2 secretConfinedToSequence", 3)),
     /** Scrubs R1 but forgets the authentication value in R2, a function of the secret (INT-2, INT-1). */
     SCRUB_FORGETS_AUTH_REGISTER(caught("INT-2", "INT-2 noSecretAtHandlerEntry", 2)),
     /** An interrupt arriving while a handler runs is swallowed: no virtual interrupt (INT-3). */
@@ -31,7 +31,7 @@ public enum InterruptsImplFlaw implements Flaw {
     /** The code page is left readable in the nested page table (read-execute, not execute-only) (INT-5). */
     CODE_PAGE_READABLE(caught("INT-5", "INT-5 executeOnlyPageFaults", 1)),
     /** On a handler's return into the sequence the module puts the secret back into R1 (INT-4). */
-    RESTORE_SECRET_ON_RETURN(caught("INT-4", "INT-4 neverRestoresSecret", 3));
+    RESTORE_SECRET_ON_RETURN(caught("INT-4", "INT-4 neverRestoresSecret", 5));
 
     private final List<Caught> caughtBy;
 

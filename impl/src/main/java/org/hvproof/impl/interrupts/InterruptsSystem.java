@@ -169,6 +169,8 @@ public final class InterruptsSystem {
         } else if (action instanceof InterruptsAction.JumpTo j) {
             if (module.handlerRuns()) {
                 module.rewriteReturnAddress(j.target());
+            } else if (!module.admitsTransferTo(j.target())) {
+                return List.of(new InterruptsObservation.Fault(FaultKind.NOT_SEQUENCE_ENTRY, j.target()));
             } else {
                 cpu.setInstructionPointer(GuestLayout.slot(j.target()));
             }

@@ -80,8 +80,7 @@ class InterruptsSystemTest {
         assertThat(vi.registers()).doesNotContainValue(SECRET);
         assertThat(vi.returnAddress()).isEqualTo(CodeLayout.SEQUENCE_START + 1);
         assertThat(sys.apply(new InterruptsAction.Return())).isEmpty();
-        sys.apply(EXEC); // MIX with the erased R1
-        sys.apply(EXEC); // CMP R1, E: equal, back to the start
+        // The interrupted sequence resumes at its move, not where it was interrupted.
         assertThat(sys.abstractState().pc()).isEqualTo(CodeLayout.SEQUENCE_START);
         for (int i = 0; i < 3; i++) {
             sys.apply(EXEC);
@@ -89,6 +88,17 @@ class InterruptsSystemTest {
         assertThat(sys.apply(EXEC))
                 .containsExactly(new InterruptsObservation.HypercallReturned(HypercallVerdict.ACCEPTED));
         assertThat(sys.abstractState().registers()).doesNotContainValue(SECRET);
+    }
+
+    @Test
+    void aJumpIntoTheMiddleOfTheSequenceFaultsAndMovesNothing() {
+        InterruptsSystem sys = new InterruptsSystem(SECRET);
+        sys.apply(new InterruptsAction.SetRegister(Reg.R1, SECRET));
+        var before = sys.abstractState();
+        assertThat(sys.apply(new InterruptsAction.JumpTo(CodeLayout.SEQUENCE_COMPARE)))
+                .containsExactly(new InterruptsObservation.Fault(
+                        InterruptsObservation.FaultKind.NOT_SEQUENCE_ENTRY, CodeLayout.SEQUENCE_COMPARE));
+        assertThat(sys.abstractState()).isEqualTo(before);
     }
 
     @Test

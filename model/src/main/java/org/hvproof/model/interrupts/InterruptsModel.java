@@ -174,18 +174,37 @@ public final class InterruptsModel {
         List<Long> stack = s.returnStack();
         long target = stack.get(stack.size() - 1);
         InterruptsState back = s.withReturnStack(stack.subList(0, stack.size() - 1))
-                .withPc(stack.size() == 1 ? target : CodeLayout.HANDLER_ENTRY);
+                .withPc(stack.size() == 1 ? resumeAt(target) : CodeLayout.HANDLER_ENTRY);
         if (flaws.contains(InterruptsModelFlaw.RESTORE_SECRET_ON_RETURN) && back.inSequence()) {
             back = back.withReg(Reg.R1, s.secret());
         }
         return InterruptsStep.of(back);
     }
 
+    /**
+     * Where the guest resumes when its outermost handler returns to {@code target}: an interrupted
+     * sequence restarts at its move. The handler was free to rewrite every register (and its return
+     * address) while the sequence's were erased, so resuming mid-sequence would run the sequence's
+     * last instructions on values the handler chose, and the hypercall's verdict would tell the
+     * handler whether its guess was the secret.
+     */
+    private static long resumeAt(long target) {
+        return CodeLayout.inSequence(target) ? CodeLayout.SEQUENCE_START : target;
+    }
+
     // --- actions of low code ---------------------------------------------------------------------
 
+    /**
+     * Low code transfers control. Into the sequence only at its first instruction: anywhere else
+     * in it faults and changes nothing (the hypervisor keeps the sequence's page unexecutable from
+     * outside except at that entry), so no code runs the sequence's tail on registers it chose.
+     */
     private InterruptsStep jump(InterruptsState s, long target) {
         if (!s.lowCodeRuns()) {
             return InterruptsStep.of(s);
+        }
+        if (!s.inHandler() && CodeLayout.inSequence(target) && target != CodeLayout.SEQUENCE_START) {
+            return InterruptsStep.of(s, new Fault(FaultKind.NOT_SEQUENCE_ENTRY, target));
         }
         if (s.inHandler()) {
             List<Long> stack = new ArrayList<>(s.returnStack());

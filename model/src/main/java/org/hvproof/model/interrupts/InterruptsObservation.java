@@ -30,6 +30,8 @@ public sealed interface InterruptsObservation {
         READ_EXECUTE_ONLY,
         WRITE_EXECUTE_ONLY,
         EXECUTE_UNMAPPED,
-        RETURN_WITHOUT_HANDLER
+        RETURN_WITHOUT_HANDLER,
+        /** A control transfer into the sequence other than at its first instruction (its move). */
+        NOT_SEQUENCE_ENTRY
     }
 }

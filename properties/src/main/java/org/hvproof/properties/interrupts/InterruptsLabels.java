@@ -61,6 +61,14 @@ final class InterruptsLabels {
                         || (before.pc() == CodeLayout.SEQUENCE_HYPERCALL && before.reg(Reg.R2) == before.erasure()))) {
             ctx.label(RE_EXECUTION);
         }
+        if (action instanceof InterruptsAction.Return
+                && before.returnStack().size() == 1
+                && CodeLayout.inSequence(before.returnStack().get(0))
+                && after.pc() == CodeLayout.SEQUENCE_START
+                && scrubbed) {
+            // The interrupted sequence resumes at its move, which re-executes.
+            ctx.label(RE_EXECUTION);
+        }
         if (action instanceof InterruptsAction.JumpTo j
                 && before.lowCodeRuns()
                 && CodeLayout.inSequence(j.target())
