@@ -52,6 +52,32 @@ class ShowCommandTest {
     }
 
     @Test
+    void showAnswersForEveryCataloguedClaimWithEveryKindOfPlace() throws Exception {
+        List<String> ids = new ArrayList<>();
+        Matcher row =
+                Pattern.compile("(?m)^\\|\\s*([A-Z]+-\\d+)\\s*\\|").matcher(Files.readString(PROJECT.catalogue()));
+        while (row.find()) {
+            ids.add(row.group(1));
+        }
+        assertThat(ids).hasSizeGreaterThanOrEqualTo(25);
+        assertThat(show(ids.toArray(String[]::new)))
+                .as("show %s:%n%s", ids, err)
+                .isZero();
+        String text = out.toString();
+        for (String id : ids) {
+            int at = text.indexOf(id + "  (");
+            assertThat(at).as("show prints %s", id).isNotNegative();
+            int next = text.indexOf("\n\n", at);
+            String block = next < 0 ? text.substring(at) : text.substring(at, next);
+            assertThat(block)
+                    .as("what show says of %s", id)
+                    .contains("catalogued  CLAIMS.md:", ".als:")
+                    .doesNotContain(
+                            "(no Alloy command carries", "(no invariant of", "(no @Claim method carries", "note:");
+        }
+    }
+
+    @Test
     void showListsAClaimsCatalogueRowEveryCommandNamedForItAndItsProperties() throws Exception {
         assertThat(show("TRACE-1")).isZero();
         String text = out.toString();
