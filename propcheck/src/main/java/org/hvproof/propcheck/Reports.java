@@ -169,19 +169,11 @@ final class Reports {
                 .append(stateful ? ", " + steps + " steps" : "")
                 .append('\n');
         appendLabels(r, labels, tries, all);
-        return new PropertyResult(
-                name,
+        return withoutCounterexample(
                 PropertyResult.Status.FAILED,
                 tries,
                 steps,
-                seed,
-                null,
-                ShrinkOutcome.NOT_RUN,
-                0,
                 labels,
-                List.of(),
-                List.of(),
-                -1,
                 "coverage: " + c.label(),
                 msg,
                 null,
@@ -197,19 +189,11 @@ final class Reports {
                 .append('\n');
         r.append("Seed:      ").append(seed).append('\n');
         r.append("Tries:     ").append(tries).append(" valid before the error\n");
-        return new PropertyResult(
-                name,
+        return withoutCounterexample(
                 PropertyResult.Status.ERROR,
                 tries,
                 steps,
-                seed,
-                null,
-                ShrinkOutcome.NOT_RUN,
-                0,
                 labels,
-                List.of(),
-                List.of(),
-                -1,
                 "error",
                 message,
                 cause,
@@ -230,9 +214,45 @@ final class Reports {
             r.append("Note: ").append(note).append('\n');
         }
         appendLabels(r, labels, tries, coverage);
+        return withoutCounterexample(
+                PropertyResult.Status.PASSED,
+                tries,
+                steps,
+                labels,
+                null,
+                null,
+                null,
+                r.toString().stripTrailing());
+    }
+
+    PropertyResult replayPassed(Execution e, String token, Map<String, Integer> labels) {
+        String report = "Property \"" + name + "\" passed the replayed case " + token + " ("
+                + (stateful ? plural(e.steps(), "action") : "one value") + "): the failure no longer reproduces.";
+        return withoutCounterexample(PropertyResult.Status.PASSED, 1, e.steps(), labels, null, null, null, report);
+    }
+
+    PropertyResult replayDiscarded(Execution e, String token, Map<String, Integer> labels, String reason) {
+        String message = "the replayed case is discarded: " + reason;
+        String report = "Property \"" + name + "\" DISCARDED the replayed case " + token + ": " + reason
+                + ". The case neither passes nor fails now (a filter or an assumption rejects it), so it no"
+                + " longer tests what it did; the failure may or may not be fixed.";
+        return withoutCounterexample(
+                PropertyResult.Status.DISCARDED, 0, e.steps(), labels, "discarded", message, null, report);
+    }
+
+    /** A result with no counterexample to show (passed, discarded, a coverage failure or an error): built in one place. */
+    private PropertyResult withoutCounterexample(
+            PropertyResult.Status status,
+            int tries,
+            long steps,
+            Map<String, Integer> labels,
+            String check,
+            String message,
+            Throwable cause,
+            String report) {
         return new PropertyResult(
                 name,
-                PropertyResult.Status.PASSED,
+                status,
                 tries,
                 steps,
                 seed,
@@ -243,55 +263,9 @@ final class Reports {
                 List.of(),
                 List.of(),
                 -1,
-                null,
-                null,
-                null,
-                r.toString().stripTrailing());
-    }
-
-    PropertyResult replayPassed(Execution e, String token, Map<String, Integer> labels) {
-        String report = "Property \"" + name + "\" passed the replayed case " + token + " ("
-                + (stateful ? plural(e.steps(), "action") : "one value") + "): the failure no longer reproduces.";
-        return new PropertyResult(
-                name,
-                PropertyResult.Status.PASSED,
-                1,
-                e.steps(),
-                seed,
-                null,
-                ShrinkOutcome.NOT_RUN,
-                0,
-                labels,
-                List.of(),
-                List.of(),
-                -1,
-                null,
-                null,
-                null,
-                report);
-    }
-
-    PropertyResult replayDiscarded(Execution e, String token, Map<String, Integer> labels, String reason) {
-        String message = "the replayed case is discarded: " + reason;
-        String report = "Property \"" + name + "\" DISCARDED the replayed case " + token + ": " + reason
-                + ". The case neither passes nor fails now (a filter or an assumption rejects it), so it no"
-                + " longer tests what it did; the failure may or may not be fixed.";
-        return new PropertyResult(
-                name,
-                PropertyResult.Status.DISCARDED,
-                0,
-                e.steps(),
-                seed,
-                null,
-                ShrinkOutcome.NOT_RUN,
-                0,
-                labels,
-                List.of(),
-                List.of(),
-                -1,
-                "discarded",
+                check,
                 message,
-                null,
+                cause,
                 report);
     }
 
