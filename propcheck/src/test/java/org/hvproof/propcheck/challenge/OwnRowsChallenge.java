@@ -1,26 +1,19 @@
 package org.hvproof.propcheck.challenge;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.hvproof.propcheck.DataSource;
 import org.hvproof.propcheck.Gen;
 import org.hvproof.propcheck.Gens;
 import org.hvproof.propcheck.Property;
-import org.hvproof.propcheck.PropertyResult;
-import org.hvproof.propcheck.Settings;
 import org.hvproof.propcheck.ValueProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -36,55 +29,18 @@ class OwnRowsChallenge {
 
     private static final int SEEDS = Integer.getInteger("challenge.seeds", 20);
     private static final int TRIES = 1000;
-    private static final Map<String, String> ROWS = new TreeMap<>();
+    private static final ChallengeRows RUNS = new ChallengeRows(SEEDS, TRIES);
 
     /** Runs one row; {@code floor20} is the number of seeds of 20 that must reach {@code minimum}. */
     private static void row(String name, ValueProperty<?> property, String minimum, int floor20, double ceiling) {
-        int reached = 0;
-        int found = 0;
-        long evaluations = 0;
-        Set<String> distinct = new LinkedHashSet<>();
-        Map<String, Integer> misses = new TreeMap<>();
-        for (long seed = 1; seed <= SEEDS; seed++) {
-            PropertyResult r =
-                    property.run(Settings.none().withSeed(seed).withTries(TRIES).withQuiet(true));
-            if (r.passed() || r.counterexample().isEmpty()) {
-                misses.merge("<not found>", 1, Integer::sum);
-                continue;
-            }
-            found++;
-            evaluations += r.shrinkEvaluations();
-            String shown = r.counterexample().get(0);
-            distinct.add(shown);
-            if (shown.equals(minimum)) {
-                reached++;
-            } else {
-                misses.merge(shown, 1, Integer::sum);
-            }
-        }
-        double mean = found == 0 ? 0 : (double) evaluations / found;
-        String line = String.format(
-                "%s reached=%d/%d distinct=%d evaluations.mean=%.1f", name, reached, SEEDS, distinct.size(), mean);
-        synchronized (ROWS) {
-            ROWS.put(name, line);
-        }
-        System.out.println(line + (misses.isEmpty() ? "" : "  misses=" + misses));
-        int required = (int) Math.ceil(floor20 * SEEDS / 20.0);
-        assertThat(reached)
-                .as(
-                        "%s: minimum %s reached in %d of seeds 1..%d; floor %d (misses: %s)",
-                        name, minimum, reached, SEEDS, required, misses)
-                .isGreaterThanOrEqualTo(required);
-        assertThat(mean)
-                .as("%s: mean evaluations spent shrinking over %d seeds; ceiling %.0f", name, SEEDS, ceiling)
-                .isLessThanOrEqualTo(ceiling);
+        RUNS.run(name, property, minimum::equals, floor20, ceiling);
     }
 
     @AfterAll
     static void writeTable() throws IOException {
         Path out = Path.of("target", "own-shrinking-rows.txt");
         Files.createDirectories(out.getParent());
-        Files.writeString(out, String.join("\n", ROWS.values()) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(out, RUNS.table(), StandardCharsets.UTF_8);
     }
 
     // ---- the rows ----

@@ -1,25 +1,19 @@
 package org.hvproof.propcheck.challenge;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.hvproof.propcheck.Gen;
 import org.hvproof.propcheck.Gens;
 import org.hvproof.propcheck.Property;
-import org.hvproof.propcheck.PropertyResult;
-import org.hvproof.propcheck.Settings;
 import org.hvproof.propcheck.ValueProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +30,7 @@ class ShrinkingChallenge {
 
     private static final int SEEDS = Integer.getInteger("challenge.seeds", 20);
     private static final int TRIES = 1000;
-    private static final Map<String, String> ROWS = new TreeMap<>();
+    private static final ChallengeRows RUNS = new ChallengeRows(SEEDS, TRIES);
 
     /** Per row, the most evaluations a run may spend shrinking on average (README figures plus a quarter). */
     private static final Map<String, Double> EVALUATION_CEILINGS = Map.of(
@@ -63,55 +57,16 @@ class ShrinkingChallenge {
 
     /** Runs one challenge row and checks it against its floor and its evaluations ceiling. */
     private static void challenge(String name, ValueProperty<?> property, Predicate<String> isMinimum, int floor20) {
-        int reached = 0;
-        int found = 0;
-        long evaluations = 0;
-        Set<String> distinct = new LinkedHashSet<>();
-        Map<String, Integer> misses = new TreeMap<>();
-        for (long seed = 1; seed <= SEEDS; seed++) {
-            PropertyResult r =
-                    property.run(Settings.none().withSeed(seed).withTries(TRIES).withQuiet(true));
-            if (r.passed() || r.counterexample().isEmpty()) {
-                misses.merge("<not found>", 1, Integer::sum);
-                continue;
-            }
-            found++;
-            evaluations += r.shrinkEvaluations();
-            String shown = r.counterexample().get(0);
-            distinct.add(shown);
-            if (isMinimum.test(shown)) {
-                reached++;
-            } else {
-                misses.merge(shown, 1, Integer::sum);
-            }
-        }
-        double mean = found == 0 ? 0 : (double) evaluations / found;
-        String row = String.format(
-                "%s reached=%d/%d distinct=%d evaluations.mean=%.1f", name, reached, SEEDS, distinct.size(), mean);
-        synchronized (ROWS) {
-            ROWS.put(name, row);
-        }
-        System.out.println(row + (misses.isEmpty() ? "" : "  misses=" + misses));
-        // The floor is a share (floor20 of 20), applied to every seed run, so -Pdeep's 100 seeds are held to it too.
-        int required = (int) Math.ceil(floor20 * SEEDS / 20.0);
-        assertThat(reached)
-                .as(
-                        "%s: known minimum reached in %d of seeds 1..%d; floor %d (misses: %s)",
-                        name, reached, SEEDS, required, misses)
-                .isGreaterThanOrEqualTo(required);
         // A ceiling on the mean evaluations spent shrinking: a quarter above the figures the README
         // publishes, so a shrinker that gets slower fails here instead of drifting silently.
-        double ceiling = EVALUATION_CEILINGS.get(name);
-        assertThat(mean)
-                .as("%s: mean evaluations spent shrinking over %d seeds; ceiling %.0f", name, SEEDS, ceiling)
-                .isLessThanOrEqualTo(ceiling);
+        RUNS.run(name, property, isMinimum, floor20, EVALUATION_CEILINGS.get(name));
     }
 
     @AfterAll
     static void writeTable() throws IOException {
         Path out = Path.of("target", "shrinking-challenge.txt");
         Files.createDirectories(out.getParent());
-        Files.writeString(out, String.join("\n", ROWS.values()) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(out, RUNS.table(), StandardCharsets.UTF_8);
     }
 
     // ---- the rows ----
