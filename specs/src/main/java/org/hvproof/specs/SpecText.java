@@ -33,8 +33,8 @@ public final class SpecText {
         return decode(spec, bytes);
     }
 
-    /** {@code bytes} decoded as UTF-8; {@code spec} only names the file in the error. */
-    static String decode(Path spec, byte[] bytes) throws SpecError {
+    /** {@code bytes} decoded as UTF-8; {@code spec} only names the file in the error (any text file: the catalogue too). */
+    public static String decode(Path spec, byte[] bytes) throws SpecError {
         CharsetDecoder decoder = StandardCharsets.UTF_8
                 .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
