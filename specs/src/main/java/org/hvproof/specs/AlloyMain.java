@@ -4,15 +4,17 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Command line: {@code AlloyMain [--solver NAME] [--brief] [DIR_OR_FILE ...]}. Runs every
+ * Command line: {@code AlloyMain [--solver NAME] [--timeout SECONDS] [--brief] [DIR_OR_FILE ...]}. Runs every
  * command of every spec given (by default the repository's {@code specs/src/main/alloy},
  * else the specs packaged in the jar), prints each outcome as it finishes with its
  * counterexample or instance, then a summary table. Exit status 0 only when every command
- * matched its expectation; 1 when any did not or any spec failed; 2 for bad usage.
+ * matched its expectation; 1 when any did not, any spec failed or any command ran out of time
+ * ({@code --timeout}, none by default); 2 for bad usage.
  */
 public final class AlloyMain {
 
@@ -26,6 +28,7 @@ public final class AlloyMain {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         String solver = null;
         boolean brief = false;
+        Duration timeout = AlloyRunner.NO_TIMEOUT;
         List<Path> paths = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -35,6 +38,20 @@ public final class AlloyMain {
                         return 2;
                     }
                     solver = args[++i];
+                    if (solver.isBlank()) {
+                        err.println("--solver needs a name, got an empty one: one of "
+                                + String.join(", ", SolverChoice.NAMES) + " or " + SolverChoice.AUTO);
+                        return 2;
+                    }
+                }
+                case "--timeout" -> {
+                    Long seconds = i + 1 < args.length ? seconds(args[i + 1]) : null;
+                    if (seconds == null) {
+                        err.println("--timeout needs whole seconds, 0 for no limit");
+                        return 2;
+                    }
+                    timeout = Duration.ofSeconds(seconds);
+                    i++;
                 }
                 case "--brief" -> brief = true;
                 case "-h", "--help" -> {
@@ -52,7 +69,7 @@ public final class AlloyMain {
         }
         AlloyRunner runner;
         try {
-            runner = new AlloyRunner(solver, new Printer(out, err, brief));
+            runner = new AlloyRunner(solver, new Printer(out, err, brief), timeout);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;
@@ -79,6 +96,16 @@ public final class AlloyMain {
         return failed == 0 && !outcomes.isEmpty() ? 0 : 1;
     }
 
+    /** A non-negative whole number of seconds, or null. */
+    private static Long seconds(String text) {
+        try {
+            long n = Long.parseLong(text.strip());
+            return n >= 0 ? n : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     private static Path defaultSpecs() throws IOException {
         for (Path candidate : List.of(AlloyRunner.SPEC_DIR_IN_REPO, AlloyRunner.SPEC_DIR_IN_MODULE)) {
             if (Files.isDirectory(candidate)) {
@@ -89,8 +116,8 @@ public final class AlloyMain {
     }
 
     private static String usage() {
-        return "usage: AlloyMain [--solver " + String.join("|", SolverChoice.NAMES) + "|auto] [--brief]"
-                + " [DIR_OR_FILE ...]";
+        return "usage: AlloyMain [--solver " + String.join("|", SolverChoice.NAMES)
+                + "|auto] [--timeout SECONDS] [--brief]" + " [DIR_OR_FILE ...]";
     }
 
     /** Prints each outcome as it finishes, and warnings; the rendering unless brief. */

@@ -3,6 +3,7 @@ package org.hvproof.specs;
 import edu.mit.csail.sdg.alloy4.A4Reporter;
 import edu.mit.csail.sdg.alloy4.Err;
 import edu.mit.csail.sdg.alloy4.ErrorWarning;
+import edu.mit.csail.sdg.alloy4.Pos;
 import edu.mit.csail.sdg.ast.Assert;
 import edu.mit.csail.sdg.ast.Command;
 import edu.mit.csail.sdg.parser.CompModule;
@@ -12,22 +13,25 @@ import edu.mit.csail.sdg.translator.A4Solution;
 import edu.mit.csail.sdg.translator.TranslateAlloyToKodkod;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -56,22 +60,57 @@ public final class AlloyRunner {
     /** Where the specs are packaged on the classpath. */
     public static final String SPEC_RESOURCE_DIR = "alloy";
 
+    /**
+     * The warning for a spec without commands. A warning, not an error: a module of definitions
+     * that other specs open is good Alloy, and a claim left without a check is still caught as
+     * unchecked by the claims report.
+     */
+    public static final String NO_COMMANDS = "no commands (nothing to solve in this file)";
+
+    /** No time limit: a command may solve for as long as it takes. */
+    public static final Duration NO_TIMEOUT = Duration.ZERO;
+
     private final String solver;
     private final RunListener listener;
+    private final Duration timeout;
 
-    /** The default solver and no progress reporting. */
+    /** The default solver, no progress reporting, no time limit. */
     public AlloyRunner() {
         this(null, RunListener.NONE);
     }
 
     /**
+     * A runner without a time limit.
+     *
      * @param solverName a name from {@link SolverChoice#NAMES}, or null / {@code auto} for the default
      * @param listener   progress callbacks; {@link RunListener#NONE} for none
      * @throws IllegalArgumentException for an unknown solver name or one that does not load here
      */
     public AlloyRunner(String solverName, RunListener listener) {
+        this(solverName, listener, NO_TIMEOUT);
+    }
+
+    /**
+     * A runner that gives each command at most {@code timeout} (translation and solving); a command
+     * still running then is reported as {@link Outcome#TIMEOUT} at once, and its solver is stopped
+     * where it can be (see {@link SolveCancellation}). One hard spec cannot stall the others.
+     *
+     * @param timeout the limit per command; {@link #NO_TIMEOUT} (zero) for none
+     * @throws IllegalArgumentException as {@link #AlloyRunner(String, RunListener)}, or for a negative timeout
+     */
+    public AlloyRunner(String solverName, RunListener listener, Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException(
+                    "the time limit per command must be zero (none) or positive, got " + timeout);
+        }
         this.solver = SolverChoice.resolve(solverName);
         this.listener = listener == null ? RunListener.NONE : RunListener.serialized(listener);
+        this.timeout = timeout;
+    }
+
+    /** The time limit per command; zero when there is none. */
+    public Duration timeout() {
+        return timeout;
     }
 
     /** The id of the SAT solver this runner uses, e.g. {@code minisat}. */
@@ -188,12 +227,7 @@ public final class AlloyRunner {
      * @throws SpecError when Alloy rejects the spec or it cannot be read
      */
     public List<SpecCommand> parse(Path spec) throws SpecError {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(spec, StandardCharsets.UTF_8);
-        } catch (IOException | UncheckedIOException e) {
-            throw new SpecError(spec.toString(), 1, 1, "cannot read spec: " + e.getMessage());
-        }
+        List<String> lines = SpecText.read(spec).lines().toList();
         CompModule world;
         try {
             world = CompUtil.parseEverything_fromFile(new WarningForwarder(spec), null, spec.toString());
@@ -202,7 +236,14 @@ public final class AlloyRunner {
         }
         List<SpecCommand> commands = new ArrayList<>();
         for (Command command : world.getAllCommands()) {
+            if (command.pos == Pos.UNKNOWN) {
+                // Alloy's stand-in "run Default" for a module without commands: nothing the spec asked for.
+                continue;
+            }
             commands.add(SpecCommand.of(spec, world, command, claimIdsOf(world, command, lines)));
+        }
+        if (commands.isEmpty()) {
+            listener.warning(spec, spec + ": " + NO_COMMANDS);
         }
         return commands;
     }
@@ -266,13 +307,42 @@ public final class AlloyRunner {
                     0);
         }
         listener.commandStarted(command);
-        A4Options options = new A4Options();
-        options.solver = SolverChoice.factory(solver);
-        options.originalFilename = command.path().toString();
         long start = System.nanoTime();
+        if (timeout.isZero()) {
+            return solveNow(command, new SolveCancellation(), start);
+        }
+        // The solve runs on a thread of its own, so this one can give up on it at the deadline: a native
+        // solver cannot be interrupted, and the gate must still finish and report.
+        SolveCancellation cancellation = new SolveCancellation();
+        FutureTask<CommandOutcome> task = new FutureTask<>(() -> solveNow(command, cancellation, start));
+        Thread worker = new Thread(task, "alloy-solve " + command.displayName());
+        worker.setDaemon(true);
+        worker.start();
+        try {
+            return task.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            cancellation.cancel();
+            worker.interrupt();
+            return timedOut(command, elapsed(start));
+        } catch (InterruptedException e) {
+            cancellation.cancel();
+            worker.interrupt();
+            Thread.currentThread().interrupt();
+            return error(command, command.location() + ": interrupted while solving", elapsed(start));
+        } catch (ExecutionException e) {
+            return error(
+                    command, command.location() + ": solver " + solver + " failed: " + e.getCause(), elapsed(start));
+        }
+    }
+
+    /** Translates and solves {@code command} on the calling thread; errors become outcomes. */
+    private CommandOutcome solveNow(SpecCommand command, SolveCancellation cancellation, long start) {
+        A4Options options = new A4Options();
+        options.solver = cancellation.factory(solver);
+        options.originalFilename = command.path().toString();
         try {
             A4Solution solution = TranslateAlloyToKodkod.execute_command(
-                    new ProgressForwarder(command),
+                    new ProgressForwarder(command, cancellation),
                     command.world().getAllReachableSigs(),
                     command.alloyCommand(),
                     options);
@@ -298,6 +368,29 @@ public final class AlloyRunner {
         } catch (RuntimeException | LinkageError e) {
             return error(command, command.location() + ": solver " + solver + " failed: " + e, elapsed(start));
         }
+    }
+
+    /** The outcome of a command still running at its deadline; the message names the command and the limit. */
+    private CommandOutcome timedOut(SpecCommand command, long millis) {
+        return new CommandOutcome(
+                command.spec(),
+                command.command(),
+                command.check(),
+                command.expect(),
+                Outcome.TIMEOUT,
+                false,
+                millis,
+                command.scope(),
+                solver,
+                command.claimIds(),
+                "",
+                command.location() + ": " + (command.check() ? "check " : "run ") + command.command()
+                        + " gave no answer within its time limit of " + describe(timeout));
+    }
+
+    /** {@code 600 s}, or {@code 250 ms} below a second. */
+    public static String describe(Duration limit) {
+        return limit.toMillis() % 1000 == 0 ? limit.toSeconds() + " s" : limit.toMillis() + " ms";
     }
 
     private static long elapsed(long start) {
@@ -386,9 +479,11 @@ public final class AlloyRunner {
     /** Hands Alloy's translation and solving progress for one command to the listener. */
     private final class ProgressForwarder extends A4Reporter {
         private final SpecCommand command;
+        private final SolveCancellation cancellation;
 
-        ProgressForwarder(SpecCommand command) {
+        ProgressForwarder(SpecCommand command, SolveCancellation cancellation) {
             this.command = command;
+            this.cancellation = cancellation;
         }
 
         @Override
@@ -407,11 +502,13 @@ public final class AlloyRunner {
                 int skolemDepth,
                 int symmetry,
                 String strategy) {
+            cancellation.check();
             listener.progress(command, "translating to SAT");
         }
 
         @Override
         public void solve(int steps, int primaryVars, int totalVars, int clauses) {
+            cancellation.check();
             listener.progress(
                     command,
                     "solving " + steps + " steps: " + totalVars + " vars, " + primaryVars + " primary, " + clauses

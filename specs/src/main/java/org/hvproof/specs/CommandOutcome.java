@@ -18,7 +18,7 @@ import java.util.Set;
  * @param solver    the SAT solver's id, e.g. {@code minisat}
  * @param claimIds  claim ids named in the comments above the command (and its assert), in file order
  * @param rendering the counterexample or instance, state by state; empty otherwise
- * @param error     for {@link Outcome#ERROR}, {@code FILE:LINE:COL: message}; empty otherwise
+ * @param error     for {@link Outcome#ERROR} and {@link Outcome#TIMEOUT}, {@code FILE:LINE:COL: message}; empty otherwise
  */
 public record CommandOutcome(
         String spec,
@@ -59,7 +59,7 @@ public record CommandOutcome(
         if (asExpected) {
             return "";
         }
-        if (outcome == Outcome.ERROR) {
+        if (outcome == Outcome.ERROR || outcome == Outcome.TIMEOUT) {
             return error;
         }
         return spec + ": " + (check ? "check " : "run ") + command + " expected " + expectedDescription() + " ("

@@ -11,7 +11,9 @@ public enum Outcome {
     /** A run found no instance within its scope. */
     NO_INSTANCE,
     /** The command did not run: a parse or type error, a missing {@code expect}, a solver failure. */
-    ERROR;
+    ERROR,
+    /** The solver gave no answer within the command's time limit: neither holds nor fails, and never as expected. */
+    TIMEOUT;
 
     /** The outcome of a command that ran: {@code check} says which kind, {@code satisfiable} what the solver said. */
     public static Outcome of(boolean check, boolean satisfiable) {
@@ -26,7 +28,7 @@ public enum Outcome {
         return switch (this) {
             case COUNTEREXAMPLE, INSTANCE -> 1;
             case HOLDS, NO_INSTANCE -> 0;
-            case ERROR -> -1;
+            case ERROR, TIMEOUT -> -1;
         };
     }
 
@@ -38,6 +40,7 @@ public enum Outcome {
             case INSTANCE -> "an instance";
             case NO_INSTANCE -> "no instance";
             case ERROR -> "an error";
+            case TIMEOUT -> "no answer within the time limit";
         };
     }
 }

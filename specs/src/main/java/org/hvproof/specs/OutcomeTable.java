@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Formats outcomes as aligned one-line rows: spec, command, expectation, outcome, scope,
- * solver, milliseconds and a verdict ({@code ok}, {@code MISMATCH}, {@code ERROR}).
+ * solver, milliseconds and a verdict ({@code ok}, {@code MISMATCH}, {@code ERROR}, {@code TIMEOUT}).
  */
 public final class OutcomeTable {
 
@@ -42,10 +42,10 @@ public final class OutcomeTable {
         return row(cells(outcome), new int[] {14, 44, 9, 14, 22, 8, 7, 8});
     }
 
-    /** {@code ok}, {@code MISMATCH} (ran, wrong outcome) or {@code ERROR} (did not run). */
+    /** {@code ok}, {@code MISMATCH} (ran, wrong outcome), {@code ERROR} (did not run) or {@code TIMEOUT} (no answer in time). */
     public static String verdict(CommandOutcome outcome) {
-        if (outcome.outcome() == Outcome.ERROR) {
-            return "ERROR";
+        if (outcome.outcome() == Outcome.ERROR || outcome.outcome() == Outcome.TIMEOUT) {
+            return outcome.outcome().name();
         }
         return outcome.asExpected() ? "ok" : "MISMATCH";
     }

@@ -8,7 +8,8 @@
  * {@link org.hvproof.specs.CommandOutcome} per command. A command must say
  * {@code expect 0} or {@code expect 1}; a command without one, a spec Alloy rejects, or a
  * solver failure is an {@link org.hvproof.specs.Outcome#ERROR} located as
- * {@code FILE:LINE:COL: message}. {@link org.hvproof.specs.AlloyMain} is the command line;
+ * {@code FILE:LINE:COL: message}; a command still running at the runner's time limit is an
+ * {@link org.hvproof.specs.Outcome#TIMEOUT}. {@link org.hvproof.specs.AlloyMain} is the command line;
  * the JUnit suite runs each command as its own test.
  *
  * <p><b>Naming and claim ids.</b> A command's name says which claim it speaks for

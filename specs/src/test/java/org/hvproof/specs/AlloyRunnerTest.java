@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -250,6 +252,93 @@ class AlloyRunnerTest {
 
         assertThat(status).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown SAT solver 'z3'");
+    }
+
+    @Test
+    void aCommandStillRunningAtItsTimeLimitIsATimeoutNamingCommandAndLimitAndTheOthersStillRun() throws Exception {
+        AlloyRunner limited = new AlloyRunner("sat4j", RunListener.NONE, Duration.ofSeconds(3));
+        long start = System.nanoTime();
+
+        Map<String, CommandOutcome> outcomes =
+                limited.run(List.of(FIXTURES.resolve("slow.als"), FIXTURES.resolve("claims.als"))).stream()
+                        .collect(Collectors.toMap(CommandOutcome::command, Function.identity()));
+
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertThat(seconds).as("the runner returns soon after the limit").isLessThan(30);
+        CommandOutcome slow = outcomes.get("MulCommutes");
+        assertThat(slow.outcome()).isEqualTo(Outcome.TIMEOUT);
+        assertThat(slow.asExpected()).isFalse();
+        assertThat(slow.problem())
+                .contains("slow.als:5:")
+                .contains("check MulCommutes gave no answer within its time limit of 3 s");
+        assertThat(OutcomeTable.verdict(slow)).isEqualTo("TIMEOUT");
+        assertThat(outcomes.values())
+                .filteredOn(o -> !o.command().equals("MulCommutes"))
+                .hasSize(4)
+                .allMatch(CommandOutcome::asExpected);
+        // SAT4J can be stopped: the abandoned solver thread ends instead of burning a core.
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (solverThreadAlive("slow.als") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(solverThreadAlive("slow.als")).as("SAT4J stopped").isFalse();
+    }
+
+    private static boolean solverThreadAlive(String spec) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && t.getName().startsWith("alloy-solve " + spec));
+    }
+
+    @Test
+    void aNegativeTimeLimitIsRejected() {
+        assertThatThrownBy(() -> new AlloyRunner("sat4j", RunListener.NONE, Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("zero (none) or positive");
+    }
+
+    @Test
+    void aFileWithoutCommandsHasNoCommandsAndAWarningNamingIt() {
+        List<String> warnings = new ArrayList<>();
+        RunListener listener = new RunListener() {
+            @Override
+            public void warning(Path spec, String message) {
+                warnings.add(message);
+            }
+        };
+
+        List<SpecCommand> commands =
+                new AlloyRunner("sat4j", listener).plan(List.of(FIXTURES.resolve("no-commands.als")));
+
+        assertThat(commands).as("no stand-in 'run Default'").isEmpty();
+        assertThat(warnings)
+                .singleElement()
+                .asString()
+                .endsWith("no-commands.als: no commands (nothing to solve in this file)");
+    }
+
+    @Test
+    void aSpecThatIsNotUtf8IsAnErrorNamingFileLineColumnAndByteOffset() {
+        List<CommandOutcome> outcomes = runner.run(List.of(FIXTURES.resolve("not-utf8.als")));
+
+        assertThat(outcomes).singleElement().satisfies(o -> {
+            assertThat(o.outcome()).isEqualTo(Outcome.ERROR);
+            assertThat(o.error()).endsWith("not-utf8.als:4:7: not UTF-8 (byte offset 34)");
+            assertThat(o.error()).doesNotContain("Input length");
+        });
+        assertThatThrownBy(() -> SpecText.read(FIXTURES.resolve("not-utf8.als")))
+                .isInstanceOfSatisfying(
+                        SpecError.class, e -> assertThat(e.detail()).isEqualTo("not UTF-8 (byte offset 34)"));
+    }
+
+    @Test
+    void mainRejectsAnEmptySolverNameListingTheValidOnes() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int status = AlloyMain.run(
+                new String[] {"--solver", ""}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("empty", "sat4j, minisat");
     }
 
     @Test

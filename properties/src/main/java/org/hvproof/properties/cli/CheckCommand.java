@@ -78,10 +78,11 @@ final class CheckCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         // Only the selected claims' commands are solved, plus every command that names no claim (and every
         // spec that does not parse): those still fail the run when they miss their expectation.
-        List<AlloyCheck> alloy = alloyBackend.run(request.specs(), request.solver(), ids, line -> {
-            err.println("  alloy    " + line);
-            err.flush();
-        });
+        List<AlloyCheck> alloy =
+                alloyBackend.run(request.specs(), request.solver(), request.alloyTimeout(), ids, line -> {
+                    err.println("  alloy    " + line);
+                    err.flush();
+                });
         err.printf(
                 Locale.ROOT,
                 "hvproof: properties (seed %d, tries %s)%n",
@@ -97,6 +98,7 @@ final class CheckCommand implements Callable<Integer> {
                 request.seed(),
                 request.tries(),
                 request.solver(),
+                request.alloyTimeout().toSeconds(),
                 request.replay(),
                 paths.shown(Path.of(request.catalogue().name())),
                 request.specs().stream().map(paths::shown).toList(),

@@ -1,15 +1,20 @@
 package org.hvproof.properties.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.hvproof.properties.report.CatalogueEntry;
 import org.hvproof.properties.report.ClaimCatalogue;
+import org.hvproof.specs.AlloyRunner;
 import org.hvproof.specs.SolverChoice;
+import org.hvproof.specs.SpecError;
+import org.hvproof.specs.SpecText;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,6 +28,7 @@ import picocli.CommandLine.Option;
  * @param seed      the run's seed (a fresh one when none was given)
  * @param replay    a replay token to re-run, or null
  * @param solver    the SAT solver's id, resolved (never null)
+ * @param alloyTimeout the time limit per Alloy command; zero for none
  * @param specs     the spec directories and files: the project's specs, then any {@code --specs}
  * @param out       the report directory, created and writable
  */
@@ -33,11 +39,21 @@ public record CheckRequest(
         long seed,
         String replay,
         String solver,
+        Duration alloyTimeout,
         List<Path> specs,
         Path out) {
 
     /** The shape of a propcheck replay token: {@code pc1.<property id>.<choices, base64url>}. */
     static final Pattern REPLAY_TOKEN = Pattern.compile("pc1\\.[0-9a-f]+\\.[A-Za-z0-9_-]*");
+
+    /**
+     * The most tries per property {@code --tries} accepts: far beyond any CI run (a deep run is about a
+     * million), and far below where a count of cases could overflow an int; a larger value is a typo.
+     */
+    static final int MAX_TRIES = 100_000_000;
+
+    /** The time limit per Alloy command unless {@code --alloy-timeout} says otherwise: ten minutes. */
+    static final long DEFAULT_ALLOY_TIMEOUT_SECONDS = 600;
 
     public CheckRequest {
         claims = List.copyOf(claims);
@@ -61,7 +77,7 @@ public record CheckRequest(
                 names = "--tries",
                 paramLabel = "N",
                 description =
-                        "Tries (traces, or pairs of runs) per property. Default: each property's own (1000 traces or pairs; 200 runs for the Alloy conformance check).")
+                        "Tries (traces, or pairs of runs) per property, 1 to 100000000. Default: each property's own (1000 traces or pairs; 200 runs for the Alloy conformance check).")
         Integer tries;
 
         @Option(
@@ -84,6 +100,13 @@ public record CheckRequest(
                 description =
                         "SAT solver for Alloy: minisat, minisat.prover, glucose, sat4j. Default: a native one if it loads, else sat4j.")
         String solver;
+
+        @Option(
+                names = "--alloy-timeout",
+                paramLabel = "SECONDS",
+                description =
+                        "Time limit per Alloy command; a command still running then is reported as TIMEOUT and fails the gate. 0: no limit. Default: 600.")
+        Long alloyTimeout;
 
         @Option(
                 names = "--specs",
@@ -111,10 +134,22 @@ public record CheckRequest(
             if (tries != null && tries < 1) {
                 throw new BadInput("--tries must be at least 1, got " + tries);
             }
+            if (tries != null && tries > MAX_TRIES) {
+                throw new BadInput("--tries must be at most " + MAX_TRIES + " (100 million), got " + tries);
+            }
+            if (alloyTimeout != null && alloyTimeout < 0) {
+                throw new BadInput(
+                        "--alloy-timeout must be 0 (no limit) or a positive number of seconds, got " + alloyTimeout);
+            }
             for (Path p : specs) {
-                if (!Files.exists(p)) {
-                    throw BadInput.option("--specs", p, "no such file or directory");
-                }
+                readableSpecs(p);
+            }
+            if (solver != null && solver.isBlank()) {
+                throw BadInput.option(
+                        "--solver",
+                        "'" + solver + "'",
+                        "empty; valid solvers: " + String.join(", ", SolverChoice.NAMES) + " (or " + SolverChoice.AUTO
+                                + ")");
             }
             String resolvedSolver;
             try {
@@ -141,8 +176,36 @@ public record CheckRequest(
                     seed != null ? seed : ThreadLocalRandom.current().nextLong(),
                     replay == null ? null : replay.trim(),
                     resolvedSolver,
+                    Duration.ofSeconds(alloyTimeout != null ? alloyTimeout : DEFAULT_ALLOY_TIMEOUT_SECONDS),
                     allSpecs,
                     outDir);
+        }
+
+        /**
+         * A {@code --specs} path that exists, holds at least one .als file, and whose .als files are
+         * UTF-8: a directory without specs would add nothing and pass silently, and a bad byte would
+         * surface only as Java's "Input length = 1".
+         */
+        private static void readableSpecs(Path p) {
+            if (!Files.exists(p)) {
+                throw BadInput.option("--specs", p, "no such file or directory");
+            }
+            List<Path> found;
+            try {
+                found = AlloyRunner.findSpecs(p);
+            } catch (IOException | UncheckedIOException e) {
+                throw BadInput.option("--specs", p, "cannot list its specs (" + e.getMessage() + ")");
+            }
+            if (found.isEmpty()) {
+                throw BadInput.option("--specs", p, "no .als file in this directory");
+            }
+            for (Path spec : found) {
+                try {
+                    SpecText.read(spec);
+                } catch (SpecError e) {
+                    throw new BadInput("--specs " + e.getMessage());
+                }
+            }
         }
 
         /** Before the run, not after: a report that cannot be written should not cost minutes of solving. */

@@ -1,6 +1,7 @@
 package org.hvproof.properties.report;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -9,9 +10,16 @@ public interface AlloyBackend {
     /**
      * @param specs    directories (searched for .als files) and single .als files
      * @param solver   the SAT solver's name, or null for the default
+     * @param timeout  the time limit per command (zero: none); a command still running then is an
+     *                 outcome {@code timeout}, never as expected
      * @param claimIds the selected claims: commands tagged only with other claims are skipped; commands
      *                 tagged with none (and specs that do not parse) always run
      * @param progress receives one line per finished command
      */
-    List<AlloyCheck> run(List<Path> specs, String solver, java.util.Set<String> claimIds, Consumer<String> progress);
+    List<AlloyCheck> run(
+            List<Path> specs,
+            String solver,
+            Duration timeout,
+            java.util.Set<String> claimIds,
+            Consumer<String> progress);
 }

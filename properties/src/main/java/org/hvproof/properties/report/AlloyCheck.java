@@ -9,7 +9,8 @@ import java.util.Set;
  * @param command   the command's label
  * @param check     true for a {@code check}, false for a {@code run}
  * @param expect    the command's {@code expect} (0 or 1; -1 when missing, which is an error)
- * @param outcome   what the solver found: holds, counterexample, instance, no-instance, error
+ * @param outcome   what the solver found: holds, counterexample, instance, no-instance, error, or
+ *                  timeout (no answer within the time limit)
  * @param asExpected whether the outcome matches the expectation
  * @param millis    solving time
  * @param claimIds  the claims the command is tagged with
@@ -28,5 +29,13 @@ public record AlloyCheck(
     public AlloyCheck {
         claimIds = Set.copyOf(claimIds);
         detail = detail == null ? "" : detail;
+    }
+
+    /** The outcome word of a command that gave no answer within its time limit. */
+    public static final String TIMEOUT = "timeout";
+
+    /** True when the solver gave no answer within the time limit: neither holds nor fails. */
+    public boolean timedOut() {
+        return TIMEOUT.equals(outcome);
     }
 }

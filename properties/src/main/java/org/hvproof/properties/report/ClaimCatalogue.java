@@ -1,7 +1,6 @@
 package org.hvproof.properties.report;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +9,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hvproof.specs.SpecError;
+import org.hvproof.specs.SpecText;
 
 /**
  * The claims catalogue, read from CLAIMS.md: every table row whose first cell is a claim id.
@@ -67,13 +68,17 @@ public final class ClaimCatalogue {
 
     /** Reads CLAIMS.md; a missing or malformed file is a {@link CatalogueException}. */
     public static ClaimCatalogue read(Path file) {
-        List<String> lines;
+        byte[] bytes;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new CatalogueException(file + ": cannot read the claims catalogue: " + e.getMessage());
         }
-        return parse(file.toString(), lines);
+        try {
+            return parse(file.toString(), SpecText.decode(file, bytes).lines().toList());
+        } catch (SpecError e) {
+            throw new CatalogueException(e.getMessage());
+        }
     }
 
     /** Parses the catalogue's lines; {@code name} is used in error messages. */

@@ -8,6 +8,11 @@ public enum ClaimVerdict {
     HOLDS,
     /** Some Alloy command missed its expectation or some property failed. */
     VIOLATED,
+    /**
+     * Nothing failed, but some Alloy command tagged with the claim gave no answer within its time
+     * limit: the claim is neither shown to hold nor to fail, and the gate fails.
+     */
+    TIMEOUT,
     /** No Alloy {@code check}, or no property, speaks for the claim: the gate fails too. */
     UNCHECKED;
 
@@ -17,14 +22,17 @@ public enum ClaimVerdict {
     }
 
     /**
-     * Decides a claim's verdict. A failure anywhere wins over missing evidence, so a violated
-     * claim is never reported as merely unchecked.
+     * Decides a claim's verdict. A failure anywhere wins over a timeout, and a timeout over missing
+     * evidence, so a violated claim is never reported as merely timed out or unchecked.
      */
     public static ClaimVerdict of(List<AlloyCheck> alloy, List<PropertyCheck> properties) {
-        boolean anyFailure = alloy.stream().anyMatch(a -> !a.asExpected())
+        boolean anyFailure = alloy.stream().anyMatch(a -> !a.asExpected() && !a.timedOut())
                 || properties.stream().anyMatch(p -> !p.passed());
         if (anyFailure) {
             return VIOLATED;
+        }
+        if (alloy.stream().anyMatch(AlloyCheck::timedOut)) {
+            return TIMEOUT;
         }
         boolean hasCheck = alloy.stream().anyMatch(a -> a.check() && a.expect() == 0);
         if (!hasCheck || properties.isEmpty()) {

@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 
 /**
- * claims.json: {@code {"settings": {seed, tries, solver, replay, catalogue, specs, claims, millis},
- * "claims": [{id, mechanism, statement, verdict, alloy: [...], properties: [...]}]}}. {@code tries}
+ * claims.json: {@code {"gate": "passes"|"fails", "settings": {seed, tries, solver, alloyTimeoutSeconds,
+ * replay, catalogue, specs, claims, millis}, "claims": [{id, mechanism, statement, verdict, alloy: [...],
+ * properties: [...]}], "stray": [{spec, command, expect, outcome, asExpected, millis, detail}]}}.
+ * {@code verdict} is holds, violated, timeout or unchecked; {@code gate} is the exit code's verdict, so
+ * a failed command tagged with no claim ({@code stray}) fails it while every claim holds. {@code tries}
  * and {@code replay} are null when the run used each property's default and replayed nothing.
  */
 final class ClaimsJson implements ReportRenderer {
@@ -18,6 +21,7 @@ final class ClaimsJson implements ReportRenderer {
     public String render(ClaimsReport report) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
+        root.put("gate", report.gate());
         settings(root.putObject("settings"), report.settings());
         ArrayNode claims = root.putArray("claims");
         for (ClaimResult r : report.results()) {
@@ -28,13 +32,7 @@ final class ClaimsJson implements ReportRenderer {
             c.put("verdict", r.verdict().word());
             ArrayNode alloy = c.putArray("alloy");
             for (AlloyCheck a : r.alloy()) {
-                ObjectNode n = alloy.addObject();
-                n.put("spec", a.spec());
-                n.put("command", a.command());
-                n.put("expect", a.expect());
-                n.put("outcome", a.outcome());
-                n.put("asExpected", a.asExpected());
-                n.put("millis", a.millis());
+                command(alloy.addObject(), a);
             }
             ArrayNode props = c.putArray("properties");
             for (PropertyCheck p : r.properties()) {
@@ -48,6 +46,10 @@ final class ClaimsJson implements ReportRenderer {
                 n.put("millis", p.millis());
             }
         }
+        ArrayNode stray = root.putArray("stray");
+        for (AlloyCheck a : report.stray()) {
+            command(stray.addObject(), a).put("detail", a.detail());
+        }
         try {
             return mapper.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
@@ -55,10 +57,21 @@ final class ClaimsJson implements ReportRenderer {
         }
     }
 
+    private static ObjectNode command(ObjectNode n, AlloyCheck a) {
+        n.put("spec", a.spec());
+        n.put("command", a.command());
+        n.put("expect", a.expect());
+        n.put("outcome", a.outcome());
+        n.put("asExpected", a.asExpected());
+        n.put("millis", a.millis());
+        return n;
+    }
+
     private static void settings(ObjectNode n, RunSettings s) {
         n.put("seed", s.seed());
         n.put("tries", s.tries());
         n.put("solver", s.solver());
+        n.put("alloyTimeoutSeconds", s.alloyTimeoutSeconds());
         n.put("replay", s.replay());
         n.put("catalogue", s.catalogue());
         s.specs().forEach(n.putArray("specs")::add);

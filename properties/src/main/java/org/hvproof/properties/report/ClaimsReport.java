@@ -38,6 +38,11 @@ public record ClaimsReport(List<ClaimResult> results, RunSettings settings, List
         return allHold() && stray.isEmpty();
     }
 
+    /** The gate's verdict in one word, as claims.json and index.html state it: {@code passes} or {@code fails}. */
+    public String gate() {
+        return passes() ? "passes" : "fails";
+    }
+
     /** How many claims have {@code verdict}. */
     public long count(ClaimVerdict verdict) {
         return results.stream().filter(r -> r.verdict() == verdict).count();

@@ -28,15 +28,25 @@ final class ConsoleTable implements ReportRenderer {
         out.append(RULE);
         out.append(String.format(
                 Locale.ROOT,
-                "%d claims: %d hold, %d violated, %d unchecked   (%s)%n",
+                "%d claims: %d hold, %d violated, %s%d unchecked%s   (%s)%n",
                 report.results().size(),
                 report.count(ClaimVerdict.HOLDS),
                 report.count(ClaimVerdict.VIOLATED),
+                report.count(ClaimVerdict.TIMEOUT) == 0 ? "" : report.count(ClaimVerdict.TIMEOUT) + " timed out, ",
                 report.count(ClaimVerdict.UNCHECKED),
+                report.stray().isEmpty() ? "" : "; " + strayCount(report) + " outside any claim",
                 report.settings().summary()));
+        if (report.allHold() && !report.passes()) {
+            out.append("every claim holds, but the gate fails: ")
+                    .append(strayCount(report))
+                    .append(" outside any claim (below)\n");
+        }
         String failures = Failures.of(report);
         if (!failures.isEmpty()) {
             out.append('\n').append(failures);
+        }
+        if (!report.stray().isEmpty()) {
+            out.append(failures.isEmpty() ? "\n" : "").append("== failed outside any claim (tagged with none):\n");
         }
         for (AlloyCheck a : report.stray()) {
             out.append("== ")
@@ -54,14 +64,22 @@ final class ConsoleTable implements ReportRenderer {
         return out.toString();
     }
 
+    /** {@code 1 failed command} or {@code 3 failed commands}. */
+    static String strayCount(ClaimsReport report) {
+        int n = report.stray().size();
+        return n + (n == 1 ? " failed command" : " failed commands");
+    }
+
     private static String alloyCell(ClaimResult r) {
         if (r.alloy().isEmpty()) {
             return "none";
         }
-        long bad = r.alloy().stream().filter(a -> !a.asExpected()).count();
+        long bad =
+                r.alloy().stream().filter(a -> !a.asExpected() && !a.timedOut()).count();
+        long late = r.alloy().stream().filter(AlloyCheck::timedOut).count();
         long checks =
                 r.alloy().stream().filter(a -> a.check() && a.expect() == 0).count();
-        String state = bad > 0 ? bad + " FAILED" : checks == 0 ? "no check" : "ok";
+        String state = bad > 0 ? bad + " FAILED" : late > 0 ? late + " TIMEOUT" : checks == 0 ? "no check" : "ok";
         return String.format(Locale.ROOT, "%s %d cmd %.1fs", state, r.alloy().size(), r.alloyMillis() / 1000.0);
     }
 

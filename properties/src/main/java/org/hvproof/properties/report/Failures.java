@@ -31,7 +31,15 @@ final class Failures {
                 }
             }
             for (AlloyCheck a : r.alloy()) {
-                if (!a.asExpected()) {
+                if (a.timedOut()) {
+                    out.append("   alloy ")
+                            .append(a.spec())
+                            .append(" :: ")
+                            .append(a.command())
+                            .append(": timeout, no answer within the time limit (raise it with --alloy-timeout)\n")
+                            .append(indent(a.detail()))
+                            .append('\n');
+                } else if (!a.asExpected()) {
                     out.append("   alloy ")
                             .append(a.spec())
                             .append(" :: ")

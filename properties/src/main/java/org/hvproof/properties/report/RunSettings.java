@@ -10,6 +10,7 @@ import java.util.Locale;
  * @param seed      the run's seed (each property derives its own from it)
  * @param tries     tries per property, or null when each property used its own default
  * @param solver    the SAT solver the Alloy commands were solved with
+ * @param alloyTimeoutSeconds the time limit per Alloy command, in seconds; 0 for none
  * @param replay    the replay token the run re-ran, or null
  * @param catalogue the claims catalogue read
  * @param specs     the spec directories and files whose commands were solved
@@ -20,6 +21,7 @@ public record RunSettings(
         long seed,
         Integer tries,
         String solver,
+        long alloyTimeoutSeconds,
         String replay,
         String catalogue,
         List<String> specs,

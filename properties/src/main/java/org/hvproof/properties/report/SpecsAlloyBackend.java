@@ -1,11 +1,13 @@
 package org.hvproof.properties.report;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.hvproof.specs.AlloyRunner;
 import org.hvproof.specs.CommandOutcome;
+import org.hvproof.specs.Outcome;
 import org.hvproof.specs.RunListener;
 
 /** The Alloy backend: hvproof's own runner over the spec directories, one progress line per command. */
@@ -13,7 +15,11 @@ final class SpecsAlloyBackend implements AlloyBackend {
 
     @Override
     public List<AlloyCheck> run(
-            List<Path> specs, String solver, java.util.Set<String> claimIds, Consumer<String> progress) {
+            List<Path> specs,
+            String solver,
+            Duration timeout,
+            java.util.Set<String> claimIds,
+            Consumer<String> progress) {
         RunListener listener = new RunListener() {
             @Override
             public void commandFinished(CommandOutcome o) {
@@ -26,10 +32,21 @@ final class SpecsAlloyBackend implements AlloyBackend {
                         o.outcome().name().toLowerCase(Locale.ROOT),
                         o.millis(),
                         String.join(",", o.claimIds())));
+                if (o.outcome() == Outcome.TIMEOUT) {
+                    progress.accept("     " + o.problem());
+                }
+            }
+
+            @Override
+            public void warning(Path spec, String message) {
+                if (message.endsWith(AlloyRunner.NO_COMMANDS)) {
+                    progress.accept("warning " + message);
+                }
             }
         };
-        AlloyRunner runner = new AlloyRunner(solver, listener);
-        progress.accept("solver " + runner.solver());
+        AlloyRunner runner = new AlloyRunner(solver, listener, timeout);
+        progress.accept("solver " + runner.solver() + ", time limit per command "
+                + (timeout.isZero() ? "none" : AlloyRunner.describe(timeout)));
         List<org.hvproof.specs.SpecCommand> all = runner.plan(specs);
         List<org.hvproof.specs.SpecCommand> wanted = all.stream()
                 .filter(c -> c.claimIds().isEmpty() || c.claimIds().stream().anyMatch(claimIds::contains))

@@ -5,7 +5,9 @@
  * comments above each command and assert; the properties carry theirs in {@code @Claim}. The
  * report joins the three on the id and decides each claim's verdict: it holds only with a
  * passing Alloy check and passing properties, and is unchecked (which fails the gate too) when
- * either kind of evidence is missing. Each output form (console table, claims.json, index.html)
+ * either kind of evidence is missing; a claim whose Alloy command gave no answer within its time
+ * limit is {@code timeout}, which fails the gate as well. A failed command tagged with no claim
+ * fails the gate on its own, and every output form says so. Each output form (console table, claims.json, index.html)
  * is one {@link org.hvproof.properties.report.ReportRenderer}. The command line that drives a run
  * is {@link org.hvproof.properties.cli}.
  *

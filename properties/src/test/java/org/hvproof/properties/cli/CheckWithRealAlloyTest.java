@@ -2,6 +2,8 @@ package org.hvproof.properties.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -44,10 +46,12 @@ class CheckWithRealAlloyTest {
             .map(id -> new PropertyCheck("p", Set.of(id), 1000, 1, true, 1, null, 1, ""))
             .toList();
 
+    private final StringWriter err = new StringWriter();
+
     private int check(StringWriter out, String... args) {
         CommandLine cli = HvproofCommand.commandLine(new HvproofPaths(home), Backends.alloy(), passing);
         cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(new StringWriter()));
+        cli.setErr(new PrintWriter(err));
         List<String> all = new ArrayList<>(List.of("check"));
         all.addAll(List.of(args));
         return cli.execute(all.toArray(String[]::new));
@@ -90,5 +94,86 @@ class CheckWithRealAlloyTest {
 
         assertThat(code).isEqualTo(HvproofCommand.EXIT_CLAIMS_FAIL);
         assertThat(out.toString()).contains("TRACE-1", "VIOLATED", "TRACE_1_noSelfLoop", "counterexample", "next");
+    }
+
+    @Test
+    void aCommandOfASpecsFileWithoutClaimNamesThatFailsShowsInEveryReport() throws Exception {
+        Path extra = Files.writeString(
+                home.resolve("untagged.als"),
+                "sig Page { next: lone Page }\ncheck NoSelfLoop { no p: Page | p.next = p } for 2 expect 0\n");
+        StringWriter out = new StringWriter();
+
+        int code = check(
+                out,
+                "--solver",
+                "sat4j",
+                "--specs",
+                extra.toString(),
+                "--out",
+                home.resolve("o").toString());
+
+        assertThat(code).isEqualTo(HvproofCommand.EXIT_CLAIMS_FAIL);
+        assertThat(out.toString())
+                .contains("1 claims: 1 hold", "1 failed command outside any claim", "untagged.als :: NoSelfLoop");
+        JsonNode json =
+                new ObjectMapper().readTree(home.resolve("o/claims.json").toFile());
+        assertThat(json.get("claims").get(0).get("verdict").asText()).isEqualTo("holds");
+        assertThat(json.get("gate").asText()).isEqualTo("fails");
+        assertThat(json.get("stray")).singleElement().satisfies(n -> {
+            assertThat(n.get("command").asText()).isEqualTo("NoSelfLoop");
+            assertThat(n.get("outcome").asText()).isEqualTo("counterexample");
+        });
+        assertThat(Files.readString(home.resolve("o/index.html"))).contains("gate: fails", "NoSelfLoop");
+    }
+
+    @Test
+    void aCommandBeyondItsTimeLimitIsATimeoutAndTheGateStillFinishesAndReports() throws Exception {
+        // True, but SAT4J needs well over a minute for multiplication at 10-bit integers.
+        Path slow = Files.writeString(
+                home.resolve("slow.als"),
+                "check TRACE_1_mulCommutes { all x, y: Int | mul[x, y] = mul[y, x] } for 10 Int expect 0\n");
+        StringWriter out = new StringWriter();
+        long start = System.nanoTime();
+
+        int code = check(
+                out,
+                "--solver",
+                "sat4j",
+                "--alloy-timeout",
+                "1",
+                "--specs",
+                slow.toString(),
+                "--out",
+                home.resolve("o").toString());
+
+        assertThat((System.nanoTime() - start) / 1_000_000_000L).isLessThan(40);
+        assertThat(code).isEqualTo(HvproofCommand.EXIT_CLAIMS_FAIL);
+        assertThat(out.toString())
+                .contains("TIMEOUT", "1 timed out")
+                .contains("slow.als:1:1: check TRACE_1_mulCommutes gave no answer within its time limit of 1 s");
+        JsonNode json =
+                new ObjectMapper().readTree(home.resolve("o/claims.json").toFile());
+        assertThat(json.get("claims").get(0).get("verdict").asText()).isEqualTo("timeout");
+        assertThat(json.get("settings").get("alloyTimeoutSeconds").asLong()).isEqualTo(1);
+        assertThat(Files.readString(home.resolve("o/index.html"))).contains("<tr class=\"timeout\">");
+    }
+
+    @Test
+    void aSpecsFileWithoutCommandsIsAWarningNamingTheFileNotAnError() throws Exception {
+        Path defs = Files.writeString(home.resolve("defs.als"), "sig Page {}\npred somePage { some Page }\n");
+        StringWriter out = new StringWriter();
+
+        int code = check(
+                out,
+                "--solver",
+                "sat4j",
+                "--specs",
+                defs.toString(),
+                "--out",
+                home.resolve("o").toString());
+
+        assertThat(code).isZero();
+        assertThat(err.toString()).contains("warning " + defs + ": no commands (nothing to solve in this file)");
+        assertThat(out.toString()).doesNotContain("Default", "has no expect");
     }
 }

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -72,7 +73,7 @@ class HvproofCommandTest {
     }
 
     private static AlloyBackend checksFor(String... ids) {
-        return (specs, solver, selected, progress) -> java.util.Arrays.stream(ids)
+        return (specs, solver, timeout, selected, progress) -> java.util.Arrays.stream(ids)
                 .map(id -> new AlloyCheck("x.als", id.replace('-', '_'), true, 0, "holds", true, 3, Set.of(id), ""))
                 .toList();
     }
@@ -98,6 +99,7 @@ class HvproofCommandTest {
     @Test
     void claimsJsonRecordsTheRunSettingsAsData() throws Exception {
         Path extra = Files.createDirectories(dir.resolve("extra-specs"));
+        Files.writeString(extra.resolve("extra.als"), "sig Page {}\n");
         check(checksFor("TREE-1"), "--seed", "42", "--claim", "TREE", "--solver", "sat4j", "--specs", extra.toString());
         JsonNode settings = new ObjectMapper()
                 .readTree(dir.resolve("o/claims.json").toFile())
@@ -130,8 +132,8 @@ class HvproofCommandTest {
     }
 
     @Test
-    void aStrayFailingCommandFailsTheRunEvenWithoutAClaim() {
-        AlloyBackend broken = (specs, solver, ids, progress) -> List.of(
+    void aStrayFailingCommandFailsTheRunEvenWithoutAClaimAndEveryReportSaysSo() throws Exception {
+        AlloyBackend broken = (specs, solver, timeout, ids, progress) -> List.of(
                 new AlloyCheck(
                         "bad.als", "(parse)", false, -1, "error", false, 0, Set.of(), "bad.als:3:7: syntax error"),
                 new AlloyCheck("x.als", "T1", true, 0, "holds", true, 3, Set.of("TRACE-1"), ""),
@@ -140,7 +142,78 @@ class HvproofCommandTest {
         int code = check(broken);
         assertThat(code).isEqualTo(HvproofCommand.EXIT_CLAIMS_FAIL);
         assertThat(out.toString())
-                .contains("3 claims: 3 hold", "bad.als :: (parse): error", "bad.als:3:7: syntax error");
+                .contains("3 claims: 3 hold, 0 violated, 0 unchecked; 1 failed command outside any claim")
+                .contains("every claim holds, but the gate fails: 1 failed command outside any claim")
+                .contains("bad.als :: (parse): error", "bad.als:3:7: syntax error");
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("o/claims.json").toFile());
+        assertThat(json.get("gate").asText()).isEqualTo("fails");
+        assertThat(json.get("stray")).singleElement().satisfies(n -> {
+            assertThat(n.get("spec").asText()).isEqualTo("bad.als");
+            assertThat(n.get("outcome").asText()).isEqualTo("error");
+            assertThat(n.get("detail").asText()).isEqualTo("bad.als:3:7: syntax error");
+        });
+        assertThat(Files.readString(dir.resolve("o/index.html")))
+                .contains("gate: fails", "1 failed command outside any claim", "Failed outside any claim")
+                .contains("bad.als :: (parse)", "bad.als:3:7: syntax error");
+    }
+
+    @Test
+    void aPassingRunSaysTheGatePassesAndHasNoStrayCommands() throws Exception {
+        assertThat(check(checksFor("TRACE-1", "TRACE-2", "TREE-1"))).isZero();
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("o/claims.json").toFile());
+        assertThat(json.get("gate").asText()).isEqualTo("passes");
+        assertThat(json.get("stray")).isEmpty();
+        assertThat(Files.readString(dir.resolve("o/index.html")))
+                .contains("gate: passes")
+                .doesNotContain("Failed outside any claim");
+    }
+
+    @Test
+    void aCommandWithoutAnAnswerInTimeIsItsOwnVerdictAndFailsTheGateNamingCommandAndLimit() throws Exception {
+        AlloyBackend slow = (specs, solver, timeout, ids, progress) -> List.of(
+                new AlloyCheck(
+                        "x.als",
+                        "TRACE_1_hard",
+                        true,
+                        0,
+                        AlloyCheck.TIMEOUT,
+                        false,
+                        600_000,
+                        Set.of("TRACE-1"),
+                        "x.als:3:1: check TRACE_1_hard gave no answer within its time limit of 600 s"),
+                new AlloyCheck("x.als", "T2", true, 0, "holds", true, 3, Set.of("TRACE-2"), ""),
+                new AlloyCheck("x.als", "T3", true, 0, "holds", true, 3, Set.of("TREE-1"), ""));
+        int code = check(slow);
+        assertThat(code).isEqualTo(HvproofCommand.EXIT_CLAIMS_FAIL);
+        assertThat(out.toString())
+                .contains("1 TIMEOUT 1 cmd", "TIMEOUT")
+                .contains("3 claims: 2 hold, 0 violated, 1 timed out, 0 unchecked")
+                .contains("== TRACE-1 timeout", "TRACE_1_hard: timeout, no answer within the time limit")
+                .contains("check TRACE_1_hard gave no answer within its time limit of 600 s");
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("o/claims.json").toFile());
+        assertThat(json.get("gate").asText()).isEqualTo("fails");
+        JsonNode first = json.get("claims").get(0);
+        assertThat(first.get("verdict").asText()).isEqualTo("timeout");
+        assertThat(first.get("alloy").get(0).get("outcome").asText()).isEqualTo("timeout");
+        assertThat(Files.readString(dir.resolve("o/index.html")))
+                .contains("<tr class=\"timeout\">", "time limit of 600 s");
+    }
+
+    @Test
+    void theTimeLimitPerCommandIsTenMinutesByDefaultZeroForNoneAndRecorded() throws Exception {
+        List<Duration> limits = new ArrayList<>();
+        AlloyBackend recording = (specs, solver, timeout, ids, progress) -> {
+            limits.add(timeout);
+            return List.of();
+        };
+        check(recording);
+        check(recording, "--alloy-timeout", "0");
+        check(recording, "--alloy-timeout", "5");
+        assertThat(limits).containsExactly(Duration.ofSeconds(600), Duration.ZERO, Duration.ofSeconds(5));
+        JsonNode settings = new ObjectMapper()
+                .readTree(dir.resolve("o/claims.json").toFile())
+                .get("settings");
+        assertThat(settings.get("alloyTimeoutSeconds").asLong()).isEqualTo(5);
     }
 
     @Test
@@ -148,7 +221,7 @@ class HvproofCommandTest {
         List<Set<String>> alloyAskedFor = new ArrayList<>();
         List<List<Path>> specsAskedFor = new ArrayList<>();
         List<String> solvers = new ArrayList<>();
-        AlloyBackend recording = (specs, solver, ids, progress) -> {
+        AlloyBackend recording = (specs, solver, timeout, ids, progress) -> {
             alloyAskedFor.add(ids);
             specsAskedFor.add(specs);
             solvers.add(solver);
@@ -178,6 +251,60 @@ class HvproofCommandTest {
     @Test
     void nonPositiveTriesIsRejected() {
         assertThat(usageError("check", "--tries", "0")).contains("--tries must be at least 1, got 0");
+    }
+
+    @Test
+    void triesBeyondTheMaximumAreBadInputNotAFalseViolation() {
+        // 215 million once overflowed an attempt counter in the engine and reported VIOLATED.
+        assertThat(usageError("check", "--tries", "215000000"))
+                .contains("--tries must be at most 100000000 (100 million), got 215000000");
+        assertThat(askedFor).isEmpty();
+    }
+
+    @Test
+    void theMaximumTriesAreAccepted() {
+        assertThat(check(checksFor("TRACE-1", "TRACE-2", "TREE-1"), "--tries", "100000000"))
+                .isZero();
+        assertThat(out.toString()).contains("tries 100000000");
+    }
+
+    @Test
+    void aNegativeAlloyTimeoutIsBadInput() {
+        assertThat(usageError("check", "--alloy-timeout", "-1"))
+                .contains("--alloy-timeout must be 0 (no limit) or a positive number of seconds, got -1");
+    }
+
+    @Test
+    void aSpecsDirectoryWithoutAlloyFilesIsBadInputNamingIt() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("no-specs-here"));
+        Files.writeString(empty.resolve("README.txt"), "not a spec");
+        assertThat(usageError("check", "--specs", empty.toString()))
+                .contains("--specs " + empty + ": no .als file in this directory");
+        assertThat(askedFor).isEmpty();
+    }
+
+    @Test
+    void aSpecThatIsNotUtf8IsBadInputNamingFileLineAndByteOffset() throws Exception {
+        Path spec = dir.resolve("latin1.als");
+        Files.write(spec, new byte[] {'s', 'i', 'g', ' ', 'C', 'a', 'f', (byte) 0xE9, ' ', '{', '}', '\n'});
+        assertThat(usageError("check", "--specs", spec.toString()))
+                .contains("--specs " + spec + ":1:8: not UTF-8 (byte offset 7)")
+                .doesNotContain("Input length");
+    }
+
+    @Test
+    void aCatalogueThatIsNotUtf8IsBadInputNamingFileLineAndByteOffset() throws Exception {
+        Files.write(paths.catalogue(), new byte[] {'#', '\n', '|', ' ', (byte) 0xFF, '\n'});
+        assertThat(usageError("check"))
+                .contains("CLAIMS.md:2:3: not UTF-8 (byte offset 4)")
+                .doesNotContain("Input length");
+    }
+
+    @Test
+    void anEmptySolverNameIsBadInputListingTheValidOnes() {
+        assertThat(usageError("check", "--solver", ""))
+                .contains("--solver '': empty; valid solvers: sat4j, minisat, minisat.prover, glucose");
+        assertThat(askedFor).isEmpty();
     }
 
     @Test

@@ -66,4 +66,21 @@ class ClaimVerdictTest {
         assertThat(r.properties()).isEmpty();
         assertThat(r.verdict()).isEqualTo(ClaimVerdict.UNCHECKED);
     }
+
+    private static AlloyCheck timedOut() {
+        return new AlloyCheck(
+                "t.als", "TRACE_1_hard", true, 0, AlloyCheck.TIMEOUT, false, 600_000, Set.of("TRACE-1"), "");
+    }
+
+    @Test
+    void aTimeoutIsItsOwnVerdictBelowAFailureAndAboveMissingEvidence() {
+        assertThat(ClaimVerdict.of(List.of(check(true), timedOut()), List.of(property(true))))
+                .isEqualTo(ClaimVerdict.TIMEOUT);
+        assertThat(ClaimVerdict.of(List.of(timedOut()), List.of())).isEqualTo(ClaimVerdict.TIMEOUT);
+        assertThat(ClaimVerdict.of(List.of(timedOut(), check(false)), List.of(property(true))))
+                .isEqualTo(ClaimVerdict.VIOLATED);
+        assertThat(ClaimVerdict.of(List.of(timedOut()), List.of(property(false))))
+                .isEqualTo(ClaimVerdict.VIOLATED);
+        assertThat(ClaimVerdict.TIMEOUT.word()).isEqualTo("timeout");
+    }
 }

@@ -14,7 +14,7 @@ class ReportRendererTest {
 
     private static ClaimsReport report(boolean propertyPasses) {
         RunSettings settings = new RunSettings(
-                42, null, "sat4j", null, "CLAIMS.md", List.of("specs/src/main/alloy"), List.of("TRACE-1"), 1500);
+                42, null, "sat4j", 600, null, "CLAIMS.md", List.of("specs/src/main/alloy"), List.of("TRACE-1"), 1500);
         AlloyCheck check = new AlloyCheck("t.als", "TRACE_1_x", true, 0, "holds", true, 10, Set.of("TRACE-1"), "");
         PropertyCheck property = new PropertyCheck(
                 "p",
