@@ -16,6 +16,11 @@ public enum IntegrityImplFlaw implements Flaw {
     NONE,
     /** The entry check compares only the caller's page with the entry point's page (GI-1). */
     ENTRY_CHECKS_PAGE_ONLY(caught("GI-1", "GI-1 entryOnlyAtEntryPoint", 2)),
+    /**
+     * The entry check compares the caller's address with the entry point in 32 bits, so an address
+     * differing from the entry point only above bit 31 enters integrity mode (GI-1).
+     */
+    ENTRY_CHECKS_LOW_32_BITS(caught("GI-1", "GI-1 entryOnlyAtEntryPoint", 2)),
     /** Registration traces the driver's code pages but not its data pages (GI-2). */
     DRIVER_DATA_UNTRACED(caught("GI-2", "GI-2 driverPagesAlertOutsideIntegrityMode", 2)),
     /** The integrity view traces the driver's data pages too, so its own work alerts (GI-3). */

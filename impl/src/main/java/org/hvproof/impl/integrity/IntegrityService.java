@@ -213,9 +213,11 @@ public final class IntegrityService {
         // 3. only from the registered entry point: the full address, page and offset
         long ip = cpu.instructionPointer();
         long entry = driver.entryPoint();
-        boolean admitted = flaw == IntegrityImplFlaw.ENTRY_CHECKS_PAGE_ONLY
-                ? (ip >>> PageRange.PAGE_SHIFT) == (entry >>> PageRange.PAGE_SHIFT)
-                : ip == entry;
+        boolean admitted = switch (flaw) {
+            case ENTRY_CHECKS_PAGE_ONLY -> (ip >>> PageRange.PAGE_SHIFT) == (entry >>> PageRange.PAGE_SHIFT);
+            case ENTRY_CHECKS_LOW_32_BITS -> (int) ip == (int) entry;
+            default -> ip == entry;
+        };
         if (!admitted) {
             return refuseWithAlert(IntegrityAlertCause.WRONG_ENTRY, cpu, IntegrityCode.WRONG_ENTRY_POINT);
         }

@@ -24,6 +24,15 @@ final class IntegrityLabels {
     static final String QUIET_OWN_DATA_WRITE = "integrity-mode write to own data without alert";
     static final String PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE = "protected page write alerted in integrity mode";
     static final String DRIVER_CODE_ALERT_IN_INTEGRITY_MODE = "driver code write alerted in integrity mode";
+    // The spread of the generated values, so a generator that narrows again fails its coverage.
+    static final String ENTRY_HIGH_BIT_ALIAS = "entry attempt differing from the entry point only above bit 31";
+    static final String WRITE_HIGH_BIT_ALIAS = "write to an address differing from a monitored page only above bit 31";
+    static final String WRITE_BEYOND_GUARDED_MEMORY = "write beyond the guarded memory";
+    static final String WRITE_UNMONITORED_NEXT_TO_MONITORED = "write to an unmonitored page next to a monitored one";
+    static final String PROTECTED_UPPER_HALF = "protect request honoured in the upper half of guest memory";
+    static final String DRIVER_IN_UPPER_HALF = "driver registered in the upper half of guest memory";
+    static final String FAULT_VECTOR_ABOVE_31 = "fault with a vector above 31 in integrity mode";
+    static final String INTERRUPT_VECTOR_BELOW_32 = "interrupt with a vector below 32 in integrity mode";
 
     private IntegrityLabels() {}
 }

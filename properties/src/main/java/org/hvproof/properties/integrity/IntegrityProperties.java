@@ -39,7 +39,8 @@ public final class IntegrityProperties {
         return HARNESS.claim("GI-1", "integrity mode is entered only at the entry point", flaw)
                 .cover(60, IntegrityLabels.ENTERED)
                 .cover(35, IntegrityLabels.WRONG_ENTRY_ALERT)
-                .cover(25, IntegrityLabels.WRONG_OFFSET_IN_ENTRY_PAGE);
+                .cover(25, IntegrityLabels.WRONG_OFFSET_IN_ENTRY_PAGE)
+                .cover(10, IntegrityLabels.ENTRY_HIGH_BIT_ALIAS);
     }
 
     /** GI-2: outside integrity mode every write to the driver's code or data alerts (and is blocked). */
@@ -54,7 +55,10 @@ public final class IntegrityProperties {
                                 (s, w) ->
                                         IntegrityTrace.writerIn(s, w, Mode.NORMAL) && IntegrityTrace.driverPage(s, w)))
                 .cover(45, IntegrityLabels.DRIVER_PAGE_ALERT_IN_NORMAL_MODE)
-                .cover(50, IntegrityLabels.BLOCKED_WRITE);
+                .cover(50, IntegrityLabels.BLOCKED_WRITE)
+                .cover(12, IntegrityLabels.DRIVER_IN_UPPER_HALF)
+                .cover(7, IntegrityLabels.WRITE_HIGH_BIT_ALIAS)
+                .cover(18, IntegrityLabels.WRITE_BEYOND_GUARDED_MEMORY);
     }
 
     /** GI-3: inside integrity mode the driver's writes to its own data never alert (and complete). */
@@ -68,7 +72,8 @@ public final class IntegrityProperties {
                                 "GI-3",
                                 (s, w) ->
                                         IntegrityTrace.writerIn(s, w, Mode.INTEGRITY) && IntegrityTrace.ownData(s, w)))
-                .cover(45, IntegrityLabels.QUIET_OWN_DATA_WRITE);
+                .cover(45, IntegrityLabels.QUIET_OWN_DATA_WRITE)
+                .cover(12, IntegrityLabels.DRIVER_IN_UPPER_HALF);
     }
 
     /** GI-4: a vCPU runs on the integrity view exactly while in integrity mode; exit, interrupt and fault restore the protected view. */
@@ -77,7 +82,9 @@ public final class IntegrityProperties {
         return HARNESS.claim("GI-4", "the integrity view is used exactly in integrity mode", flaw)
                 .cover(30, IntegrityLabels.EXIT)
                 .cover(30, IntegrityLabels.INTERRUPT_EXIT)
-                .cover(20, IntegrityLabels.FAULT_EXIT);
+                .cover(20, IntegrityLabels.FAULT_EXIT)
+                .cover(10, IntegrityLabels.INTERRUPT_VECTOR_BELOW_32)
+                .cover(9, IntegrityLabels.FAULT_VECTOR_ABOVE_31);
     }
 
     /** GI-5: protection requests take effect only from integrity mode; elsewhere they change nothing and alert. */
@@ -86,7 +93,8 @@ public final class IntegrityProperties {
         return HARNESS.claim("GI-5", "requests take effect only from integrity mode", flaw)
                 .cover(40, IntegrityLabels.REFUSED_REQUEST)
                 .cover(50, IntegrityLabels.PROTECTED)
-                .cover(40, IntegrityLabels.BAD_ARGUMENTS_REFUSED);
+                .cover(40, IntegrityLabels.BAD_ARGUMENTS_REFUSED)
+                .cover(13, IntegrityLabels.PROTECTED_UPPER_HALF);
     }
 
     /** GI-6: a protected page stays protected until a request from integrity mode removes it. */
@@ -95,7 +103,8 @@ public final class IntegrityProperties {
         return HARNESS.claim("GI-6", "protections persist until removed from integrity mode", flaw)
                 .cover(25, IntegrityLabels.UNPROTECTED)
                 .cover(10, IntegrityLabels.PROTECTION_SURVIVED_REFUSED_REMOVAL)
-                .cover(40, IntegrityLabels.BAD_ARGUMENTS_REFUSED);
+                .cover(40, IntegrityLabels.BAD_ARGUMENTS_REFUSED)
+                .cover(13, IntegrityLabels.PROTECTED_UPPER_HALF);
     }
 
     /** GI-7: inside integrity mode a write to any protected page but the driver's own data still performs its action. */
@@ -111,7 +120,9 @@ public final class IntegrityProperties {
                                         IntegrityTrace.writerIn(s, w, Mode.INTEGRITY) && !IntegrityTrace.ownData(s, w)))
                 .cover(28, IntegrityLabels.PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE)
                 .cover(15, IntegrityLabels.DRIVER_CODE_ALERT_IN_INTEGRITY_MODE)
-                .cover(20, IntegrityLabels.RECORDED_AND_ALLOWED_WRITE);
+                .cover(20, IntegrityLabels.RECORDED_AND_ALLOWED_WRITE)
+                .cover(7, IntegrityLabels.WRITE_UNMONITORED_NEXT_TO_MONITORED)
+                .cover(7, IntegrityLabels.WRITE_HIGH_BIT_ALIAS);
     }
 
     /**

@@ -17,6 +17,7 @@ import org.hvproof.model.integrity.IntegrityObservation;
 import org.hvproof.model.integrity.IntegrityState;
 import org.hvproof.model.integrity.IntegrityStep;
 import org.hvproof.model.integrity.Mode;
+import org.hvproof.model.integrity.View;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.PageRange;
 import org.hvproof.propcheck.Context;
@@ -151,19 +152,38 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
                         && (ip >>> PageRange.PAGE_SHIFT) == (d.entryPoint() >>> PageRange.PAGE_SHIFT)) {
                     ctx.label(IntegrityLabels.WRONG_OFFSET_IN_ENTRY_PAGE);
                 }
+                if (IntegrityActions.differsOnlyAboveBit31(ip, d.entryPoint())) {
+                    ctx.label(IntegrityLabels.ENTRY_HIGH_BIT_ALIAS);
+                }
             });
         } else if (a instanceof IntegrityAction.Exit e
                 && inMode(before, e.caller().vcpu(), Mode.INTEGRITY)) {
             ctx.label(IntegrityLabels.EXIT);
         } else if (a instanceof IntegrityAction.Interrupt i && inMode(before, i.vcpu(), Mode.INTEGRITY)) {
             ctx.label(IntegrityLabels.INTERRUPT_EXIT);
+            if (i.vector() < 32) {
+                ctx.label(IntegrityLabels.INTERRUPT_VECTOR_BELOW_32);
+            }
         } else if (a instanceof IntegrityAction.Fault f && inMode(before, f.vcpu(), Mode.INTEGRITY)) {
             ctx.label(IntegrityLabels.FAULT_EXIT);
+            if (f.vector() > 31) {
+                ctx.label(IntegrityLabels.FAULT_VECTOR_ABOVE_31);
+            }
+        } else if (a instanceof IntegrityAction.Register
+                && seen.contains(new IntegrityObservation.RequestResult(IntegrityCode.OK))) {
+            t.after()
+                    .driver()
+                    .filter(d -> d.code().first() >= before.config().guestPages() / 2)
+                    .ifPresent(d -> ctx.label(IntegrityLabels.DRIVER_IN_UPPER_HALF));
         } else if (a instanceof IntegrityAction.Protect || a instanceof IntegrityAction.Unprotect) {
             boolean ok = seen.contains(new IntegrityObservation.RequestResult(IntegrityCode.OK));
             if (ok) {
                 ctx.label(
                         a instanceof IntegrityAction.Protect ? IntegrityLabels.PROTECTED : IntegrityLabels.UNPROTECTED);
+                if (a instanceof IntegrityAction.Protect p
+                        && p.start() >= before.config().guestPages() / 2 * PageRange.PAGE_SIZE) {
+                    ctx.label(IntegrityLabels.PROTECTED_UPPER_HALF);
+                }
             } else if (!seen.stream().anyMatch(IntegrityObservation.PolicyAlert.class::isInstance)) {
                 ctx.label(IntegrityLabels.BAD_ARGUMENTS_REFUSED);
             }
@@ -201,11 +221,26 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
         if (integrity && ownData && seen.isEmpty()) {
             ctx.label(IntegrityLabels.QUIET_OWN_DATA_WRITE);
         }
+        long page = w.page();
+        long lowAlias = (w.address() & 0xFFFF_F000L) >>> PageRange.PAGE_SHIFT;
+        if (page != lowAlias && monitored(before, lowAlias)) {
+            ctx.label(IntegrityLabels.WRITE_HIGH_BIT_ALIAS);
+        }
+        if (page >= before.config().guestPages()) {
+            ctx.label(IntegrityLabels.WRITE_BEYOND_GUARDED_MEMORY);
+        } else if (!monitored(before, page) && (monitored(before, page - 1) || monitored(before, page + 1))) {
+            ctx.label(IntegrityLabels.WRITE_UNMONITORED_NEXT_TO_MONITORED);
+        }
     }
 
     /** Whether the writer of {@code w} is in {@code mode} in {@code s}. */
     static boolean writerIn(IntegrityState s, IntegrityAction.GuestWrite w, Mode mode) {
         return inMode(s, w.writer().vcpu(), mode);
+    }
+
+    /** Whether a write to {@code page} would alert in the protected view: a driver page or a protected one. */
+    private static boolean monitored(IntegrityState s, long page) {
+        return s.monitor(View.PROTECTED, page).isPresent();
     }
 
     /** Whether {@code w} writes one of the driver's data pages. */
