@@ -16,11 +16,14 @@ import org.hvproof.model.tree.AlertAction;
  * The abstraction function from the machine to the model's {@link IntegrityState}, read off the
  * real structures: the driver from the service's registry; each vCPU's mode from the service and
  * its view from the vCPU's register file (the nested page table it runs on); the protections from
- * the protection store, counting a page only while its write bit is cleared in the protected
- * view's nested page table, so a protection the hardware does not enforce is no protection.
+ * the whole protection store, counting a page only while its write bit is cleared in the leaves of
+ * both views' nested page tables (a protection holds in normal and in integrity mode alike, GI-6
+ * and GI-7), so a protection the hardware does not enforce in either view is no protection.
  *
- * <p>Whether the integrity view monitors the right pages is not read here: the model states it
- * as behaviour (what a write from each view does), and the properties judge the writes.
+ * <p>The driver's pages have no place in the model's state beyond the driver itself: whether each
+ * view monitors them (code in both, data in the protected view only) the model states as behaviour
+ * (what a write from each view does), and the properties judge the writes, which reach every
+ * driver page from both views.
  */
 final class IntegrityAbstraction {
     private IntegrityAbstraction() {}
@@ -33,7 +36,8 @@ final class IntegrityAbstraction {
         }
         SortedMap<Long, AlertAction> protections = new TreeMap<>();
         integrity.protections().snapshot().forEach((page, action) -> {
-            if (tracing.isTraced(ViewId.DEFAULT, new GuestPhysicalPage(page))) {
+            GuestPhysicalPage p = new GuestPhysicalPage(page);
+            if (tracing.isTraced(ViewId.DEFAULT, p) && tracing.isTraced(IntegrityService.INTEGRITY_VIEW, p)) {
                 protections.put(page, action);
             }
         });

@@ -38,8 +38,14 @@ public enum IntegrityImplFlaw implements Flaw {
      * unprotecting every page of its range, the ones protected earlier included (GI-6).
      */
     ROLLBACK_DROPS_EXISTING(caught("GI-6", "GI-6 protectionsPersist", 4)),
-    /** The integrity view traces nothing: every protected page goes unmonitored in integrity mode (GI-7). */
-    INTEGRITY_VIEW_UNMONITORS_ALL(caught("GI-7", "GI-7 otherProtectedPagesAlertInIntegrityMode", 4)),
+    /**
+     * The integrity view traces nothing: every protected page goes unmonitored in integrity mode
+     * (GI-7). The abstraction reads a protection's leaf in both views, so refinement names it at the
+     * first protect request, before any write.
+     */
+    INTEGRITY_VIEW_UNMONITORS_ALL(caught("GI-7", "refinement", 3)),
+    /** Registration traces the driver's code in the protected view only: its code is writable in integrity mode (GI-7). */
+    DRIVER_CODE_WRITABLE_IN_INTEGRITY_VIEW(caught("GI-7", "GI-7 otherProtectedPagesAlertInIntegrityMode", 3)),
     /** A write that alerts with {@code BLOCK} is completed anyway (GI-2, GI-7: the action is not performed). */
     BLOCK_COMPLETES_WRITE(
             caught("GI-2", "GI-2 alertActionPerformed", 2), caught("GI-7", "GI-7 alertActionPerformed", 4));

@@ -185,7 +185,8 @@ public final class IntegrityService {
         driver = new Driver(c, d, entryPoint);
         c.pages().forEach(p -> {
             trace(ViewId.DEFAULT, p);
-            if (flaw != IntegrityImplFlaw.INTEGRITY_VIEW_UNMONITORS_ALL) {
+            if (flaw != IntegrityImplFlaw.INTEGRITY_VIEW_UNMONITORS_ALL
+                    && flaw != IntegrityImplFlaw.DRIVER_CODE_WRITABLE_IN_INTEGRITY_VIEW) {
                 trace(INTEGRITY_VIEW, p);
             }
         });
