@@ -26,6 +26,12 @@ import org.hvproof.model.tracing.TracingState;
  * the real structures rather than from any bookkeeping kept for the purpose: mappings by walking
  * each vCPU's guest page tables, traced pages by the default view's cleared write bits (with
  * owners from the service's registry), memory from host frames, privileges from the vCPUs.
+ *
+ * <p>It reads the whole state the TRACE claims speak of, not a window: every present entry of
+ * every level of every vCPU's guest page tables (an entry with the large-page bit maps nothing,
+ * since the machine's walker faults on it), every present leaf of the default view's nested page
+ * table, so every guest-physical page the guest has touched, and every vCPU. The page-table
+ * pool's contents are read as the mappings they encode; the model keeps no bytes for them.
  */
 final class TracingAbstraction {
     private TracingAbstraction() {}

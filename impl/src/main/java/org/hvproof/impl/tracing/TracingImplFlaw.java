@@ -35,7 +35,13 @@ public enum TracingImplFlaw implements Flaw {
     /** Notifications give offset 0 instead of the write's offset in the page. */
     OFFSET_FROM_PAGE_START(caught("TRACE-1", "TRACE-1", 4)),
     /** The write is notified but never completed (notify, then complete). */
-    NOTIFY_WITHOUT_COMPLETING(caught("TRACE-1", "TRACE-1", 4));
+    NOTIFY_WITHOUT_COMPLETING(caught("TRACE-1", "TRACE-1", 4)),
+    /**
+     * The notification's length field is one byte wide: a write of 256 bytes or more to a traced
+     * page is notified with its length modulo 256. Beyond the old generator, whose writes were at
+     * most 32 bytes.
+     */
+    NOTIFIED_LENGTH_IN_ONE_BYTE(caught("TRACE-1", "TRACE-1", 4));
 
     private final List<Caught> caughtBy;
 

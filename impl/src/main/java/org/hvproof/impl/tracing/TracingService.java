@@ -192,7 +192,8 @@ public final class TracingService implements NestedExitHandler {
         int offset = flaw == TracingImplFlaw.OFFSET_FROM_PAGE_START ? 0 : (int) (exit.guestPhysicalAddress() & 0xfff);
         GuestPhysicalPage named =
                 flaw == TracingImplFlaw.NOTIFY_NEXT_PAGE ? new GuestPhysicalPage(page.number() + 1) : page;
-        Notification note = new Notification(cpu.id(), named, offset, piece.length());
+        int length = flaw == TracingImplFlaw.NOTIFIED_LENGTH_IN_ONE_BYTE ? piece.length() & 0xff : piece.length();
+        Notification note = new Notification(cpu.id(), named, offset, length);
         List<Observation> notes = switch (flaw) {
             case NOTIFY_TWICE -> List.of(note, note);
             case NO_NOTIFY_ON_CROSSING -> piece.crossing() ? List.of() : List.of(note);

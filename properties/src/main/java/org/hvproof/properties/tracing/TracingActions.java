@@ -3,9 +3,12 @@ package org.hvproof.properties.tracing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.GuestVirtualAddresses;
 import org.hvproof.model.common.GuestVirtualPage;
+import org.hvproof.model.common.MachineShape;
 import org.hvproof.model.common.Owner;
 import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.Privilege;
@@ -19,6 +22,7 @@ import org.hvproof.model.tracing.Mapping;
 import org.hvproof.model.tracing.RemoveTrace;
 import org.hvproof.model.tracing.SetPrivilege;
 import org.hvproof.model.tracing.TracingAction;
+import org.hvproof.model.tracing.TracingModel;
 import org.hvproof.model.tracing.TracingState;
 import org.hvproof.model.tracing.UnmapPage;
 import org.hvproof.propcheck.Action;
@@ -32,32 +36,20 @@ import org.hvproof.propcheck.Gens;
  * non-canonical addresses, writes that cross into an unmapped page, traces of pages outside
  * guest RAM or of the guest's page tables, removals by owners that hold nothing, user-mode
  * writes to supervisor pages, execution of no-execute pages.
+ *
+ * <p>No value comes from a fixed list. Every address, page, vCPU, length and right is drawn
+ * from its whole domain (all 64-bit addresses, every guest-physical page number, every vCPU
+ * number, lengths 0 to past a page, all eight rights), mixed with draws biased towards the
+ * boundaries derived from the current state and the machine's shape: pages and addresses next
+ * to every mapped or traced one, high-bit flips of them, the edges of guest RAM and of the
+ * page-table pool, the canonical-address edges, the ends of a page.
  */
 public final class TracingActions {
-    /** Guest-physical data pages the guest maps; few, so traces and writes meet often. */
-    static final List<GuestPhysicalPage> DATA_PAGES = pages(16, 8);
-
-    /** Guest-physical pages no trace may name: beyond RAM, and the guest's own page-table pool. */
-    static final List<GuestPhysicalPage> HOSTILE_PAGES = List.of(
-            new GuestPhysicalPage(TracingTrace.SHAPE.guestPhysicalPages()),
-            new GuestPhysicalPage(1L << 30),
-            new GuestPhysicalPage(TracingTrace.SHAPE.pageTablePoolFirst()));
-
-    /** Virtual pages: two runs of adjacent user pages (for crossing writes) and a kernel-half page. */
-    static final List<Long> VIRTUAL_PAGES =
-            List.of(0x40_0000L, 0x40_1000L, 0x40_2000L, 0x7fff_ffff_d000L, 0x7fff_ffff_e000L, 0xffff_8000_0000_0000L);
-
-    /** Addresses no mapping covers: unmapped, non-canonical, the very top of the address space. */
-    static final List<Long> HOSTILE_ADDRESSES =
-            List.of(0x0L, 0x9000_0000L, 0x0000_8000_0000_0000L, 0xffff_ffff_ffff_fff8L, 0x7fff_ffff_fffeL);
-
-    private static final List<PagePermissions> PERMISSIONS = List.of(
-            PagePermissions.USER_DATA,
-            PagePermissions.USER_DATA,
-            PagePermissions.KERNEL_DATA,
-            PagePermissions.ALL,
-            new PagePermissions(false, true, false),
-            PagePermissions.KERNEL_CODE);
+    private static final long PAGE = GuestPhysicalPage.SIZE;
+    /** The lowest non-canonical address: the top of the lower canonical half plus one. */
+    private static final long LOWER_HALF_END = 1L << (GuestVirtualAddresses.WIDTH - 1);
+    /** Bits of a guest-physical page number. */
+    private static final int PAGE_NUMBER_BITS = Long.numberOfTrailingZeros(GuestPhysicalPage.LIMIT);
 
     private TracingActions() {}
 
@@ -117,18 +109,151 @@ public final class TracingActions {
         return Action.of(a.toString(), (trace, ctx) -> trace.apply(a, ctx));
     }
 
+    /** A vCPU: mostly one the machine has, sometimes the first it lacks or any vCPU number at all. */
     private static Gen<VCpu> vcpus(TracingState s) {
-        return Gens.integers(0, s.shape().vcpuCount() - 1).map(VCpu::new);
+        int count = s.shape().vcpuCount();
+        return Gens.frequency(
+                        Gens.weighted(40, Gens.integers(0, count - 1)),
+                        Gens.weighted(1, Gens.constant(count)),
+                        Gens.weighted(1, Gens.integers(0, Integer.MAX_VALUE)))
+                .map(VCpu::new);
+    }
+
+    /** Rights: the two user-data kinds most often (so writes land), any of the eight otherwise. */
+    private static Gen<PagePermissions> permissions() {
+        return Gens.frequency(
+                Gens.weighted(3, Gens.elements(PagePermissions.USER_DATA, PagePermissions.ALL)),
+                Gens.weighted(
+                        3, Gens.combine(Gens.booleans(), Gens.booleans(), Gens.booleans(), PagePermissions::new)));
+    }
+
+    /** The pages the state names: mapping targets and traced pages, in page order. */
+    private static List<GuestPhysicalPage> namedPages(TracingState s) {
+        TreeSet<GuestPhysicalPage> out = new TreeSet<>(s.traces().keySet());
+        s.mappings().values().forEach(space -> space.values().forEach(m -> out.add(m.page())));
+        return List.copyOf(out);
+    }
+
+    /**
+     * A guest-physical page from the whole domain of page numbers, biased towards the boundaries:
+     * pages the state names and their neighbours and high-bit flips, any data page of guest RAM,
+     * the edges of guest RAM and of the page-table pool (each side), any page at all.
+     */
+    static Gen<GuestPhysicalPage> physicalPage(TracingState s) {
+        MachineShape shape = s.shape();
+        List<GuestPhysicalPage> named = namedPages(s);
+        long ram = shape.guestPhysicalPages();
+        long poolFirst = shape.pageTablePoolFirst();
+        long poolEnd = poolFirst + shape.pageTablePoolPages();
+        long dataPages = ram - shape.pageTablePoolPages();
+        TreeSet<Long> edges = new TreeSet<>();
+        for (long edge : new long[] {0, poolFirst, poolEnd, ram, GuestPhysicalPage.LIMIT}) {
+            for (long n : new long[] {edge - 1, edge}) {
+                if (n >= 0 && n < GuestPhysicalPage.LIMIT) {
+                    edges.add(n);
+                }
+            }
+        }
+        Gen<Long> number = Gens.<Long>mix()
+                .addIf(!named.isEmpty(), 4, () -> Gens.elements(named).map(GuestPhysicalPage::number))
+                .addIf(
+                        !named.isEmpty(),
+                        2,
+                        () -> Gens.combine(Gens.elements(named), Gens.elements(-1L, 1L), (p, d) -> p.number() + d))
+                .addIf(
+                        !named.isEmpty(),
+                        1,
+                        () -> Gens.combine(
+                                Gens.elements(named),
+                                Gens.integers(0, PAGE_NUMBER_BITS - 1),
+                                (p, bit) -> p.number() ^ (1L << bit)))
+                .addIf(
+                        dataPages > 0,
+                        5,
+                        () -> Gens.longs(0, dataPages - 1).map(n -> n < poolFirst ? n : n + shape.pageTablePoolPages()))
+                .add(1, Gens.longs(0, ram - 1))
+                .add(1.5, Gens.elements(edges))
+                .add(0.5, Gens.longs(0, GuestPhysicalPage.LIMIT - 1))
+                .build();
+        return number.map(n -> new GuestPhysicalPage(Math.floorMod(n, GuestPhysicalPage.LIMIT)));
+    }
+
+    /**
+     * A 64-bit guest-virtual address from the whole domain, biased towards the boundaries: pages
+     * the vCPU's state maps, the pages next to them, their flips in one bit above the page offset
+     * (so also above bit 31 and above the canonical width), the canonical edges and the 4 GiB
+     * edge, any canonical address in either half, any 64-bit value. The offset in the page is any,
+     * the page's first byte or its last.
+     */
+    static Gen<Long> address(TracingState s) {
+        List<Long> mapped = new ArrayList<>();
+        s.mappings().values().forEach(space -> space.keySet().forEach(p -> mapped.add(p.base())));
+        Gen<Long> page = Gens.<Long>mix()
+                .addIf(!mapped.isEmpty(), 3, () -> Gens.elements(mapped))
+                .addIf(
+                        !mapped.isEmpty(),
+                        3,
+                        () -> Gens.combine(Gens.elements(mapped), Gens.elements(-PAGE, PAGE), Long::sum))
+                .addIf(
+                        !mapped.isEmpty(),
+                        2,
+                        () -> Gens.combine(
+                                Gens.elements(mapped),
+                                Gens.integers(GuestPhysicalPage.SHIFT, 63),
+                                (va, bit) -> va ^ (1L << bit)))
+                .add(
+                        1.5,
+                        Gens.elements(
+                                0L,
+                                (1L << 32) - PAGE,
+                                1L << 32,
+                                LOWER_HALF_END - PAGE,
+                                LOWER_HALF_END,
+                                -LOWER_HALF_END - PAGE,
+                                -LOWER_HALF_END,
+                                -PAGE))
+                .add(1.5, Gens.longs(0, LOWER_HALF_END - 1))
+                .add(0.7, Gens.longs(-LOWER_HALF_END, -1))
+                .add(0.5, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE))
+                .build();
+        return Gens.combine(page, offsetInPage(), (base, off) -> (base & -PAGE) + off);
+    }
+
+    /** An offset in a page: anywhere, its first byte, its last. */
+    private static Gen<Integer> offsetInPage() {
+        return Gens.frequency(
+                Gens.weighted(4, Gens.integers(0, GuestPhysicalPage.SIZE - 1)),
+                Gens.weighted(1, Gens.constant(0)),
+                Gens.weighted(1, Gens.constant(GuestPhysicalPage.SIZE - 1)));
+    }
+
+    /**
+     * An access length from offset {@code offset} in a page: short ones most often, any valid one
+     * (1 to a page), the one that ends exactly at the page's end or one byte past it, the edges
+     * of the valid range and just outside them (0, a page plus one).
+     */
+    private static Gen<Integer> length(int offset) {
+        int toEnd = GuestPhysicalPage.SIZE - offset;
+        return Gens.frequency(
+                Gens.weighted(6, Gens.integers(1, 32)),
+                Gens.weighted(3, Gens.integers(1, TracingModel.MAX_ACCESS_LENGTH)),
+                Gens.weighted(1, Gens.elements(toEnd, toEnd + 1)),
+                Gens.weighted(
+                        0.5,
+                        Gens.elements(
+                                0,
+                                1,
+                                TracingModel.MAX_ACCESS_LENGTH - 1,
+                                TracingModel.MAX_ACCESS_LENGTH,
+                                TracingModel.MAX_ACCESS_LENGTH + 1)));
     }
 
     private static Gen<TracingAction> mapPage(TracingState s) {
-        Gen<GuestPhysicalPage> page = Gens.frequency(
-                Gens.weighted(20, Gens.elements(DATA_PAGES)), Gens.weighted(1, Gens.elements(HOSTILE_PAGES)));
-        Gen<TracingAction> anywhere =
-                Gens.combine(vcpus(s), Gens.elements(VIRTUAL_PAGES), page, Gens.elements(PERMISSIONS), MapPage::new);
+        Gen<GuestPhysicalPage> page = physicalPage(s);
+        Gen<TracingAction> anywhere = Gens.combine(vcpus(s), address(s), page, permissions(), MapPage::new);
         List<MappedPage> neighbours = mappedPairs(s).stream()
-                .filter(p -> VIRTUAL_PAGES.contains(p.page().base() + 4096)
-                        && s.mappingOf(p.vcpu(), p.page().base() + 4096).isEmpty())
+                .filter(p -> GuestVirtualAddresses.isCanonical(p.page().base() + PAGE)
+                        && s.mappingOf(p.vcpu(), p.page().base() + PAGE).isEmpty())
                 .toList();
         // Always draw the coin, so the choices keep their meaning whether or not a neighbour exists.
         return Gens.booleans().flatMap(besideAnother -> {
@@ -136,8 +261,8 @@ public final class TracingActions {
                 return anywhere;
             }
             return Gens.elements(neighbours)
-                    .flatMap(n -> Gens.combine(page, Gens.elements(PERMISSIONS), (pg, perm) ->
-                            (TracingAction) new MapPage(n.vcpu(), n.page().base() + 4096, pg, perm)));
+                    .flatMap(n -> Gens.combine(page, permissions(), (pg, perm) ->
+                            (TracingAction) new MapPage(n.vcpu(), n.page().base() + PAGE, pg, perm)));
         });
     }
 
@@ -149,16 +274,11 @@ public final class TracingActions {
     private static Gen<TracingAction> addTrace(TracingState s) {
         List<GuestPhysicalPage> mappedTargets = new ArrayList<>();
         s.mappings().values().forEach(space -> space.values().forEach(m -> mappedTargets.add(m.page())));
+        List<GuestPhysicalPage> traced = List.copyOf(s.traces().keySet());
         Gen<GuestPhysicalPage> page = Gens.<GuestPhysicalPage>mix()
                 .addIf(!mappedTargets.isEmpty(), 6, () -> Gens.elements(mappedTargets))
-                .add(3, Gens.elements(DATA_PAGES))
-                .add(
-                        1,
-                        Gens.elements(List.copyOf(
-                                s.traces().keySet().isEmpty()
-                                        ? DATA_PAGES
-                                        : List.copyOf(s.traces().keySet()))))
-                .add(0.4, Gens.elements(HOSTILE_PAGES))
+                .addIf(!traced.isEmpty(), 1.5, () -> Gens.elements(traced))
+                .add(2.5, physicalPage(s))
                 .build();
         return Gens.combine(Gens.elements(TracingTrace.OWNERS), page, AddTrace::new);
     }
@@ -170,65 +290,64 @@ public final class TracingActions {
     }
 
     private static Gen<TracingAction> removeByStranger(TracingState s) {
-        Gen<GuestPhysicalPage> page = Gens.frequency(
-                Gens.weighted(4, Gens.elements(DATA_PAGES)), Gens.weighted(1, Gens.elements(HOSTILE_PAGES)));
         return Gens.combine(
-                Gens.elements(List.of(new Owner("stranger"), TracingTrace.OWNERS.get(0))), page, RemoveTrace::new);
+                Gens.elements(List.of(new Owner("stranger"), TracingTrace.OWNERS.get(0))),
+                physicalPage(s),
+                RemoveTrace::new);
     }
 
     /** A write to a mapped page: anywhere in it, at its start, or near its end so that it crosses. */
     private static Gen<TracingAction> write(TracingState s) {
         return Gens.elements(mappedPairs(s)).flatMap(p -> {
             Gen<Integer> offset = Gens.frequency(
-                    Gens.weighted(4, Gens.integers(0, 4095)),
-                    Gens.weighted(1, Gens.constant(0)),
-                    Gens.weighted(3, Gens.integers(4080, 4095)));
-            return Gens.combine(offset, Gens.integers(1, 32), Gens.integers(1, 255), (off, len, fill) ->
-                    (TracingAction) new GuestWrite(p.vcpu(), p.page().base() + off, fill(len, fill)));
+                    Gens.weighted(4, offsetInPage()),
+                    Gens.weighted(3, Gens.integers(GuestPhysicalPage.SIZE - 16, GuestPhysicalPage.SIZE - 1)));
+            return offset.flatMap(off -> Gens.combine(length(off), Gens.integers(1, 255), (len, fill) ->
+                    (TracingAction) new GuestWrite(p.vcpu(), p.page().base() + off, fill(len, fill))));
         });
     }
 
     /** A write that starts near the end of a mapped page whose successor is mapped too, so it crosses. */
     private static Gen<TracingAction> crossingWrite(TracingState s) {
+        Gen<Integer> side = Gens.frequency(
+                Gens.weighted(4, Gens.integers(1, 16)), Gens.weighted(1, Gens.integers(1, GuestPhysicalPage.SIZE / 2)));
         return Gens.elements(crossable(s))
-                .flatMap(p -> Gens.combine(
-                        Gens.integers(1, 16),
-                        Gens.integers(1, 16),
-                        Gens.integers(1, 255),
-                        (before, after, fill) -> (TracingAction)
-                                new GuestWrite(p.vcpu(), p.page().base() + 4096 - before, fill(before + after, fill))));
+                .flatMap(p -> Gens.combine(side, side, Gens.integers(1, 255), (before, after, fill) -> (TracingAction)
+                        new GuestWrite(p.vcpu(), p.page().base() + PAGE - before, fill(before + after, fill))));
     }
 
     /** Mapped pages whose next virtual page is mapped in the same address space. */
     private static List<MappedPage> crossable(TracingState s) {
         return mappedPairs(s).stream()
-                .filter(p -> p.page().base() + 4096 > p.page().base()
-                        && s.mappingOf(p.vcpu(), p.page().base() + 4096).isPresent())
+                .filter(p -> GuestVirtualAddresses.isCanonical(p.page().base() + PAGE)
+                        && s.mappingOf(p.vcpu(), p.page().base() + PAGE).isPresent())
                 .toList();
     }
 
+    /** A write anywhere in the 64-bit address space, biased towards the edges of what is mapped. */
     private static Gen<TracingAction> hostileWrite(TracingState s) {
-        Gen<Integer> length = Gens.frequency(
-                Gens.weighted(5, Gens.integers(1, 16)),
-                Gens.weighted(1, Gens.constant(4096)),
-                Gens.weighted(1, Gens.constant(0)));
-        return Gens.combine(
-                vcpus(s),
-                Gens.elements(HOSTILE_ADDRESSES),
-                length,
-                (cpu, va, len) -> new GuestWrite(cpu, va, fill(len, 0xAA)));
+        return Gens.tuples(vcpus(s), address(s))
+                .flatMap(t -> length(GuestVirtualAddresses.pageOffset(t.second()))
+                        .map(len -> (TracingAction) new GuestWrite(t.first(), t.second(), fill(len, 0xAA))));
     }
 
+    /** A read of a mapped page, or of any address. */
     private static Gen<TracingAction> read(TracingState s) {
-        return Gens.elements(mappedPairs(s))
-                .flatMap(p -> Gens.combine(Gens.integers(0, 4095), Gens.integers(1, 32), (off, len) ->
-                        (TracingAction) new GuestRead(p.vcpu(), p.page().base() + off, len)));
+        Gen<TracingAction> mapped = Gens.elements(mappedPairs(s))
+                .flatMap(p -> offsetInPage()
+                        .flatMap(off -> length(off).map(len ->
+                                (TracingAction) new GuestRead(p.vcpu(), p.page().base() + off, len))));
+        Gen<TracingAction> anywhere = Gens.combine(vcpus(s), address(s), Gens.integers(1, 32), GuestRead::new);
+        return Gens.frequency(Gens.weighted(4, mapped), Gens.weighted(1, anywhere));
     }
 
+    /** An instruction fetch from a mapped page, or from any address. */
     private static Gen<TracingAction> execute(TracingState s) {
-        return Gens.elements(mappedPairs(s))
-                .flatMap(p -> Gens.integers(0, 4095).map(off ->
+        Gen<TracingAction> mapped = Gens.elements(mappedPairs(s))
+                .flatMap(p -> offsetInPage().map(off ->
                         (TracingAction) new GuestExecute(p.vcpu(), p.page().base() + off)));
+        Gen<TracingAction> anywhere = Gens.combine(vcpus(s), address(s), GuestExecute::new);
+        return Gens.frequency(Gens.weighted(4, mapped), Gens.weighted(1, anywhere));
     }
 
     private static Gen<TracingAction> setPrivilege(TracingState s) {
@@ -254,13 +373,5 @@ public final class TracingActions {
             }
         }
         return out;
-    }
-
-    private static List<GuestPhysicalPage> pages(long first, int count) {
-        List<GuestPhysicalPage> out = new ArrayList<>();
-        for (long n = first; n < first + count; n++) {
-            out.add(new GuestPhysicalPage(n));
-        }
-        return List.copyOf(out);
     }
 }

@@ -12,6 +12,18 @@ public final class TracingLabels {
     public static final String NOTIFIED_AFTER_ONE_OF_TWO_REMOVED = "write notified after one of two owners left";
     public static final String SILENT_WRITE_AFTER_LAST_REMOVAL = "silent write to a page whose traces were removed";
     public static final String FAULTED_WRITE = "write faulted";
+    /** Spread: an access whose address differs from a mapped page's only above bit 31. */
+    public static final String HIGH_BIT_ALIAS = "access at a mapped address flipped above bit 31";
+    /** Spread: a notified write piece longer than a quarter page (lengths span the whole page). */
+    public static final String LONG_NOTIFIED_WRITE = "notified write of more than 1024 bytes in one page";
+    /** Spread: a completed write in the upper (kernel) half of the canonical address space. */
+    public static final String UPPER_HALF_WRITE = "completed write in the upper canonical half";
+    /** Spread: a non-canonical access, or one by a vCPU the machine does not have. */
+    public static final String NON_CANONICAL_OR_NO_VCPU = "access at a non-canonical address or by a missing vCPU";
+    /** Spread: a trace request for a page at or beyond the end of guest RAM. */
+    public static final String TRACE_BEYOND_RAM = "trace requested for a page beyond guest RAM";
+    /** Spread: a notified write to a page at an edge of the guest's data pages (first, or last below the pool). */
+    public static final String NOTIFIED_AT_RAM_EDGE = "notified write to a first or last data page";
 
     private TracingLabels() {}
 }

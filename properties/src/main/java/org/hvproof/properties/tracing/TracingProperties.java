@@ -34,7 +34,9 @@ public final class TracingProperties {
         return HARNESS.claim("TRACE-1", "every write to a traced page is notified exactly once", flaw)
                 .cover(30, TracingLabels.WRITE_TO_TRACED_PAGE)
                 .cover(5, TracingLabels.CROSSING_WRITE_TO_TRACED_PAGE)
-                .cover(5, TracingLabels.WRITE_TO_DOUBLY_OWNED_PAGE);
+                .cover(5, TracingLabels.WRITE_TO_DOUBLY_OWNED_PAGE)
+                .cover(5, TracingLabels.LONG_NOTIFIED_WRITE)
+                .cover(3, TracingLabels.NOTIFIED_AT_RAM_EDGE);
     }
 
     /** TRACE-2: a write to a page with no trace produces no notification. */
@@ -43,7 +45,10 @@ public final class TracingProperties {
         return HARNESS.claim("TRACE-2", "a write to an untraced page is not notified", flaw)
                 .cover(40, TracingLabels.WRITE_TO_UNTRACED_PAGE)
                 .cover(10, TracingLabels.SILENT_WRITE_AFTER_LAST_REMOVAL)
-                .cover(10, TracingLabels.CROSSING_WRITE);
+                .cover(10, TracingLabels.CROSSING_WRITE)
+                .cover(5, TracingLabels.HIGH_BIT_ALIAS)
+                .cover(5, TracingLabels.UPPER_HALF_WRITE)
+                .cover(5, TracingLabels.NON_CANONICAL_OR_NO_VCPU);
     }
 
     /** TRACE-3: a trace lasts until its last owner removes it; after that the next write is silent. */
@@ -53,6 +58,7 @@ public final class TracingProperties {
                 .cover(15, TracingLabels.DOUBLY_OWNED_PAGE)
                 .cover(5, TracingLabels.ONE_OF_TWO_OWNERS_REMOVED)
                 .cover(2, TracingLabels.NOTIFIED_AFTER_ONE_OF_TWO_REMOVED)
-                .cover(10, TracingLabels.SILENT_WRITE_AFTER_LAST_REMOVAL);
+                .cover(10, TracingLabels.SILENT_WRITE_AFTER_LAST_REMOVAL)
+                .cover(5, TracingLabels.TRACE_BEYOND_RAM);
     }
 }

@@ -2,17 +2,24 @@ package org.hvproof.properties.tracing;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tracing.TracingSystem;
 import org.hvproof.model.common.Completed;
+import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.GuestVirtualAddresses;
 import org.hvproof.model.common.MachineShape;
 import org.hvproof.model.common.Notification;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Owner;
+import org.hvproof.model.common.Refused;
 import org.hvproof.model.common.Transition;
+import org.hvproof.model.tracing.AddTrace;
+import org.hvproof.model.tracing.GuestExecute;
+import org.hvproof.model.tracing.GuestRead;
 import org.hvproof.model.tracing.GuestWrite;
 import org.hvproof.model.tracing.RemoveTrace;
 import org.hvproof.model.tracing.TracingAction;
@@ -93,6 +100,7 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
                 ctx.label(TracingLabels.DOUBLY_OWNED_PAGE);
             }
         }
+        labelSpread(t, ctx);
         if (!(t.action() instanceof GuestWrite w)) {
             return;
         }
@@ -133,6 +141,52 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
                         ctx.label(TracingLabels.SILENT_WRITE_AFTER_LAST_REMOVAL);
                     }
                 });
+            }
+        }
+    }
+
+    /** Labels that show the generated values spread over their whole domains. */
+    private static void labelSpread(Lockstep.Transition<TracingState, TracingAction> t, Context ctx) {
+        TracingState before = t.before();
+        MachineShape shape = before.shape();
+        if (t.action() instanceof AddTrace a && !shape.isRam(a.page())) {
+            ctx.label(TracingLabels.TRACE_BEYOND_RAM);
+        }
+        OptionalLong va = t.action() instanceof GuestWrite w
+                ? OptionalLong.of(w.va())
+                : t.action() instanceof GuestRead r
+                        ? OptionalLong.of(r.va())
+                        : t.action() instanceof GuestExecute e ? OptionalLong.of(e.va()) : OptionalLong.empty();
+        if (va.isEmpty()) {
+            return;
+        }
+        long address = va.getAsLong();
+        if (!GuestVirtualAddresses.isCanonical(address)
+                || t.observations().contains(new Refused(ErrorCode.NO_SUCH_VCPU))) {
+            ctx.label(TracingLabels.NON_CANONICAL_OR_NO_VCPU);
+        }
+        boolean highBitAlias = before.mappings().values().stream()
+                .flatMap(space -> space.keySet().stream())
+                .anyMatch(p -> {
+                    long diff = (address ^ p.base()) & -GuestPhysicalPage.SIZE;
+                    return diff != 0 && (diff & 0xFFFF_FFFFL) == 0;
+                });
+        if (highBitAlias) {
+            ctx.label(TracingLabels.HIGH_BIT_ALIAS);
+        }
+        boolean completed = t.observations().stream().anyMatch(o -> o instanceof Completed);
+        if (t.action() instanceof GuestWrite && completed && address < 0) {
+            ctx.label(TracingLabels.UPPER_HALF_WRITE);
+        }
+        long lastDataPage = shape.pageTablePoolFirst() - 1;
+        for (Object o : t.observations()) {
+            if (o instanceof Notification n) {
+                if (n.length() > 1024) {
+                    ctx.label(TracingLabels.LONG_NOTIFIED_WRITE);
+                }
+                if (n.page().number() == 0 || n.page().number() == lastDataPage) {
+                    ctx.label(TracingLabels.NOTIFIED_AT_RAM_EDGE);
+                }
             }
         }
     }
