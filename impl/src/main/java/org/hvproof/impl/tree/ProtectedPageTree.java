@@ -86,7 +86,7 @@ public final class ProtectedPageTree implements TraceListener {
 
     /** Protects the pages of {@code [start, start + length)} with the action of raw code {@code actionCode}. */
     public RequestCode protect(long start, long length, long actionCode) {
-        TreeRequestDecoder.Decoded d = TreeRequestDecoder.decode(start, length, config);
+        TreeRequestDecoder.Decoded d = TreeRequestDecoder.decode(start, length, config, flaw);
         if (d.code() != RequestCode.OK) {
             return d.code();
         }
@@ -118,7 +118,7 @@ public final class ProtectedPageTree implements TraceListener {
 
     /** Removes the protection of every page of {@code [start, start + length)}. */
     public RequestCode unprotect(long start, long length) {
-        TreeRequestDecoder.Decoded d = TreeRequestDecoder.decode(start, length, config);
+        TreeRequestDecoder.Decoded d = TreeRequestDecoder.decode(start, length, config, flaw);
         if (d.code() != RequestCode.OK) {
             return d.code();
         }

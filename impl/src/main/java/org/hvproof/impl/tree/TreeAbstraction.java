@@ -12,7 +12,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.ViewId;
-import org.hvproof.impl.tracing.TracingService;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.HypervisorCell;
@@ -24,20 +23,19 @@ import org.hvproof.model.tree.TreeState;
 /**
  * The abstraction function from the machine to the model's {@link TreeState}, read from the real
  * structures: the base pointer where the tree keeps it, the nodes by deserializing guest memory
- * from the base pointer down, the traced pages from the default view's cleared write bits (held
- * by the tree, or by no one: a stale trace), the free pool and the mapped count from hypervisor
- * memory.
+ * from the base pointer down (any guest page the machine has, not only the tree's), the traced
+ * pages from every leaf of the default view's nested page table whose write bit is cleared (held
+ * by the tree, by another owner, or by no one: a stale trace), the free pool and the mapped count
+ * from hypervisor memory.
  */
 final class TreeAbstraction {
     private final Machine machine;
-    private final TracingService tracing;
     private final ProtectedPageTree tree;
     private BitSet lastFreeBits;
     private SortedSet<Long> lastFreePool;
 
-    TreeAbstraction(Machine machine, TracingService tracing, ProtectedPageTree tree) {
+    TreeAbstraction(Machine machine, ProtectedPageTree tree) {
         this.machine = machine;
-        this.tracing = tracing;
         this.tree = tree;
     }
 
@@ -47,19 +45,16 @@ final class TreeAbstraction {
         TreeLayout layout = layout();
         SortedMap<Long, AlertAction> mappings = new TreeMap<>();
         layout.entries().forEach((page, entry) -> entry.mapping().ifPresent(a -> mappings.put(page, a)));
-        // Traced pages: every page the tree's trace is registered on, every page the tree says
-        // should be traced (its node pages and its leaves' keys), each judged by its nested
-        // entry's write bit. A cleared bit elsewhere could come only from the tracing service (TRACE-2).
-        SortedSet<Long> candidates = new TreeSet<>();
-        tracing.pagesTracedBy(ProtectedPageTree.OWNER).forEach(p -> candidates.add(p.number()));
-        candidates.addAll(layout.nodePages());
-        candidates.addAll(layout.entries().keySet());
+        // Traced pages: every leaf of the default view's nested page table whose write bit is
+        // cleared, over all the guest memory the machine has (the page-table pool above the
+        // tree's pages included), whoever holds the trace: a stale trace, or one on a page the
+        // tree never covers, shows up too.
         SortedSet<Long> traced = new TreeSet<>();
-        for (long page : candidates) {
-            if (page >= 0 && page < config.guestPages() && tracing.isTraced(new GuestPhysicalPage(page))) {
-                traced.add(page);
+        machine.defaultView().forEachLeaf((page, entry) -> {
+            if (!entry.permissions().write()) {
+                traced.add(page.number());
             }
-        }
+        });
         return new TreeState(config, layout, mappings, traced, freePool(), tree.mappedPageCount());
     }
 
@@ -82,7 +77,8 @@ final class TreeAbstraction {
     }
 
     private void readReachable(TreeConfig config, long page, SortedMap<Long, TreeNode> out, Set<Long> seen) {
-        if (!seen.add(page) || page < 0 || page >= config.guestPages()) {
+        // Every page the machine has: a corrupt base pointer may name one above the tree's pages.
+        if (!seen.add(page) || page < 0 || page >= machine.shape().guestPhysicalPages()) {
             return;
         }
         byte[] bytes = machine.peekGuestPage(ViewId.DEFAULT, new GuestPhysicalPage(page));

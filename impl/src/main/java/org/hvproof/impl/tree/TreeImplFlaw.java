@@ -29,7 +29,14 @@ public enum TreeImplFlaw implements Flaw {
      * starts from what that page says: a guest write redirects the walk (TREE-6). The state
      * invariant sees it first: after the write the base pointer names no root.
      */
-    WALK_FROM_GUEST_POINTER(List.of(caught("TREE-6", "TREE-6 basePointerGuarded", 3)));
+    WALK_FROM_GUEST_POINTER(List.of(caught("TREE-6", "TREE-6 basePointerGuarded", 4))),
+    /**
+     * Request decoding keeps the page number in a 32-bit frame field: a start that differs from a
+     * page of the tree only above bit 43 (page-number bits 32 and up) is taken as that page, so a
+     * request far outside guest memory protects or unprotects a real page (refinement: the model
+     * refuses it as out of range).
+     */
+    REQUEST_PAGE_NUMBER_32_BITS(List.of(caught("TREE-4", "refinement", 1)));
 
     private final List<Caught> caughtBy;
 

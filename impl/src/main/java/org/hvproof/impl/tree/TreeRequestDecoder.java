@@ -15,8 +15,8 @@ final class TreeRequestDecoder {
         }
     }
 
-    /** Decode: the raw range, checked in a fixed order before anything is touched. */
-    static Decoded decode(long start, long length, TreeConfig config) {
+    /** Decode: the raw range, checked in a fixed order before anything is touched ({@code flaw}: the tree's variant). */
+    static Decoded decode(long start, long length, TreeConfig config, TreeImplFlaw flaw) {
         // 1. a length that names no page
         if (length <= 0) {
             return Decoded.refused(RequestCode.EMPTY);
@@ -32,6 +32,10 @@ final class TreeRequestDecoder {
         }
         // 4. inside the guest memory the tree covers, without overflow
         long first = start / PageRange.PAGE_SIZE;
+        if (flaw == TreeImplFlaw.REQUEST_PAGE_NUMBER_32_BITS) {
+            // FLAW: the page number goes through a 32-bit frame field, so its high bits are lost.
+            first &= 0xffff_ffffL;
+        }
         if (start < 0 || first >= config.guestPages() || count > config.guestPages() - first) {
             return Decoded.refused(RequestCode.OUT_OF_RANGE);
         }

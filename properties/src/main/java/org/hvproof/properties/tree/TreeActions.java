@@ -1,8 +1,12 @@
 package org.hvproof.properties.tree;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.hvproof.impl.tree.TreeSystem;
+import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.Privilege;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.TreeConfig;
@@ -12,18 +16,24 @@ import org.hvproof.propcheck.Gen;
 import org.hvproof.propcheck.Gens;
 
 /**
- * The trace generator of the protected-page tree, drawing from the current model state: protect
- * requests mostly in a small region (so ranges meet, overlap and fill leaves until they split,
- * depth 2 and more) and sometimes over the node pool (pages that are both node pages and mapped);
- * unprotect requests over runs of mapped pages (so nodes merge and the tree is torn down); hostile
- * requests (unaligned, empty, negative, out of range, overflowing, huge, unknown action,
- * overlapping, not protected); writes from three vCPUs, user or kernel, to mapped pages, node
- * pages, untraced pages (among them the page below the pool, where a flawed tree keeps its base
- * pointer), crossing a page boundary, and outside the tree's memory.
+ * The trace generator of the protected-page tree, drawing from the current model state over the
+ * whole input space, biased towards its edges. Pages: mostly a small region (so ranges meet,
+ * overlap and fill leaves until they split, depth 2 and more), else every guest page the machine
+ * has (the tree's pages and the page-table pool above them) or a page at an edge derived from the
+ * state: first and last page of the tree's memory, of the node pool, of the machine's memory, and
+ * the pages on both sides of every run of traced pages. Addresses: such a page at offset 0, near
+ * its end or anywhere, sometimes with one bit above bit 31 flipped (an alias of a real page), drawn
+ * over all 64 bits, or at an address edge (end of guest memory, of the physical-address width, of
+ * the canonical half the guest window reaches, negative). Requests: protect and unprotect over the
+ * state's mapped runs and node pages, and hostile ones whose start, length and action code come
+ * from the same whole-range draws. Writes from every vCPU, user or kernel, at any instruction
+ * pointer, of 1 to 4096 bytes (so they cross page boundaries).
  */
 public final class TreeActions {
     private static final long PAGE = 4096;
     private static final TreeConfig CFG = TreeTrace.CONFIG;
+    /** Every guest page the machine has: the tree's pages and the guest's page-table pool above them. */
+    private static final long MACHINE_PAGES = CFG.guestPages() + TreeSystem.TABLE_POOL_PAGES;
     /** Where most protections go: small, so they meet. */
     private static final int HOT_PAGES = 48;
 
@@ -37,9 +47,9 @@ public final class TreeActions {
         HOSTILE_REQUEST(1.2),
         WRITE_MAPPED(3),
         WRITE_NODE(2),
-        WRITE_UNTRACED(2),
+        WRITE_ANYWHERE(2),
         CROSSING_WRITE(1),
-        HOSTILE_WRITE(0.3);
+        HOSTILE_WRITE(0.5);
 
         final double weight;
 
@@ -55,21 +65,20 @@ public final class TreeActions {
     /** The next action for the trace's state; a kind that does not apply yet becomes a protection. */
     public static Gen<Action<TreeTrace>> next(TreeTrace trace) {
         TreeState s = trace.state();
-        SortedMap<Long, AlertAction> mapped = s.mappings();
-        List<Long> mappedPages = List.copyOf(mapped.keySet());
+        List<Long> mappedPages = List.copyOf(s.mappings().keySet());
         List<Long> nodePages = List.copyOf(s.nodePages());
         List<Long> traced = List.copyOf(s.traced());
-        long pointerPage = trace.guestPointerPage();
+        Gen<Long> page = page(runEdges(s));
         return KINDS.flatMap(kind -> switch (kind) {
-                    case PROTECT -> protect();
-                    case PROTECT_OVER_NODES -> nodePages.isEmpty() ? protect() : protectOver(nodePages);
-                    case UNPROTECT -> mappedPages.isEmpty() ? protect() : unprotect(mappedPages);
-                    case HOSTILE_REQUEST -> hostileRequest(mappedPages);
-                    case WRITE_MAPPED -> mappedPages.isEmpty() ? protect() : writeTo(mappedPages);
-                    case WRITE_NODE -> nodePages.isEmpty() ? protect() : writeTo(nodePages);
-                    case WRITE_UNTRACED -> writeUntraced(pointerPage);
-                    case CROSSING_WRITE -> traced.isEmpty() ? protect() : crossingWrite(traced);
-                    case HOSTILE_WRITE -> hostileWrite();
+                    case PROTECT -> protect(page);
+                    case PROTECT_OVER_NODES -> nodePages.isEmpty() ? protect(page) : protectOver(nodePages);
+                    case UNPROTECT -> mappedPages.isEmpty() ? protect(page) : unprotect(mappedPages);
+                    case HOSTILE_REQUEST -> hostileRequest(page, mappedPages);
+                    case WRITE_MAPPED -> mappedPages.isEmpty() ? protect(page) : writeTo(mappedPages);
+                    case WRITE_NODE -> nodePages.isEmpty() ? protect(page) : writeTo(nodePages);
+                    case WRITE_ANYWHERE -> writeAt(address(page), LENGTHS);
+                    case CROSSING_WRITE -> traced.isEmpty() ? protect(page) : crossingWrite(traced);
+                    case HOSTILE_WRITE -> writeAt(mutated(address(page)), LENGTHS);
                 })
                 .map(TreeActions::asStep);
     }
@@ -78,15 +87,112 @@ public final class TreeActions {
         return Action.of(a.toString(), (trace, ctx) -> trace.apply(a, ctx));
     }
 
+    // ---- pages and addresses ------------------------------------------------------------------
+
+    /**
+     * The edges of the regions the machine and the tree have (tree memory, node pool, machine
+     * memory): each region's first and last page and the page on either side.
+     */
+    private static final List<Long> REGION_EDGES = regionEdges();
+
+    private static List<Long> regionEdges() {
+        SortedSet<Long> out = new TreeSet<>();
+        long[][] regions = {
+            {0, CFG.guestPages() - 1}, {CFG.poolFirst(), CFG.poolFirst() + CFG.poolSize() - 1}, {0, MACHINE_PAGES - 1}
+        };
+        for (long[] r : regions) {
+            out.addAll(List.of(r[0] - 1, r[0], r[1], r[1] + 1));
+        }
+        out.removeIf(p -> p < 0);
+        return List.copyOf(out);
+    }
+
+    /** The pages on both sides of every run of traced pages (mapped and node pages) of the state. */
+    static List<Long> runEdges(TreeState s) {
+        SortedSet<Long> out = new TreeSet<>();
+        SortedSet<Long> traced = s.traced();
+        for (long p : traced) {
+            if (!traced.contains(p - 1)) {
+                out.add(p - 1);
+                out.add(p);
+            }
+            if (!traced.contains(p + 1)) {
+                out.add(p);
+                out.add(p + 1);
+            }
+        }
+        out.removeIf(p -> p < 0);
+        return List.copyOf(out);
+    }
+
+    /** A page: in the small region, at a region's edge or a traced run's, or any page the machine has. */
+    private static Gen<Long> page(List<Long> runEdges) {
+        return Gens.frequency(
+                Gens.weighted(4, Gens.longs(0, HOT_PAGES)),
+                Gens.weighted(2, Gens.elements(REGION_EDGES)),
+                // Fixed weights keep a choice's meaning as the trace shrinks; no run yet: a region edge.
+                Gens.weighted(2, Gens.elements(runEdges.isEmpty() ? REGION_EDGES : runEdges)),
+                Gens.weighted(2, Gens.longs(0, MACHINE_PAGES - 1)));
+    }
+
+    /** An offset in a page: its start, its last bytes (so a write runs into the next page) or anywhere. */
+    private static final Gen<Long> OFFSETS = Gens.frequency(
+            Gens.weighted(3, Gens.constant(0L)),
+            Gens.weighted(1, Gens.longs(PAGE - 16, PAGE - 1)),
+            Gens.weighted(2, Gens.longs(0, PAGE - 1)));
+
+    private static Gen<Long> address(Gen<Long> page) {
+        return Gens.combine(page, OFFSETS, (p, o) -> p * PAGE + o);
+    }
+
+    /**
+     * Address edges: the end of the machine's memory, of the physical-address width, of the
+     * canonical lower half as the guest's window reaches it, and the extremes of a signed word.
+     */
+    private static final List<Long> ADDRESS_EDGES = List.of(
+            MACHINE_PAGES * PAGE - 8,
+            GuestPhysicalPage.LIMIT * PAGE - PAGE,
+            GuestPhysicalPage.LIMIT * PAGE,
+            (1L << 47) - TreeSystem.WINDOW - 8,
+            (1L << 47) - TreeSystem.WINDOW,
+            -PAGE,
+            -1L,
+            Long.MAX_VALUE & ~(PAGE - 1),
+            Long.MIN_VALUE);
+
+    /**
+     * {@code base} as drawn, or with one bit above bit 31 flipped (an address that differs from a
+     * real one only in its high bits), or any 64-bit value, or an address edge.
+     */
+    private static Gen<Long> mutated(Gen<Long> base) {
+        return Gens.frequency(
+                Gens.weighted(2, base),
+                Gens.weighted(3, Gens.combine(base, Gens.integers(32, 63, 63), (a, bit) -> a ^ (1L << bit))),
+                Gens.weighted(1, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE, 0)),
+                Gens.weighted(1, Gens.elements(ADDRESS_EDGES)));
+    }
+
+    // ---- requests -----------------------------------------------------------------------------
+
     private static final Gen<Long> ACTION_CODES =
             Gens.elements((long) AlertAction.RECORD_AND_ALLOW.requestCode(), (long) AlertAction.BLOCK.requestCode());
 
-    private static Gen<TreeSystemAction> protect() {
-        Gen<Long> start = Gens.frequency(
-                Gens.weighted(8, Gens.longs(0, HOT_PAGES)), Gens.weighted(1, Gens.longs(0, CFG.guestPages() - 1)));
-        Gen<Long> count = Gens.frequency(Gens.weighted(3, Gens.longs(1, 8, 1)), Gens.weighted(1, Gens.longs(1, 24, 1)));
-        return Gens.combine(start, count, ACTION_CODES, (first, n, code) -> {
-            long pages = Math.min(n, CFG.guestPages() - first);
+    /** Any action code: the two a request may carry, the tree-node one, or any 64-bit value. */
+    private static final Gen<Long> ANY_ACTION_CODE = Gens.frequency(
+            Gens.weighted(2, ACTION_CODES),
+            Gens.weighted(1, Gens.constant((long) AlertAction.TREE_NODE.requestCode())),
+            Gens.weighted(1, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE, 0)));
+
+    private static Gen<Long> counts() {
+        return Gens.frequency(
+                Gens.weighted(3, Gens.longs(1, 8, 1)),
+                Gens.weighted(1, Gens.longs(1, 24, 1)),
+                Gens.weighted(0.2, Gens.longs(1, CFG.maxPagesPerRequest(), 1)));
+    }
+
+    private static Gen<TreeSystemAction> protect(Gen<Long> page) {
+        return Gens.combine(page, counts(), ACTION_CODES, (first, n, code) -> {
+            long pages = Math.max(1, Math.min(n, CFG.guestPages() - first));
             return (TreeSystemAction) new TreeSystemAction.Protect(first * PAGE, pages * PAGE, code);
         });
     }
@@ -111,41 +217,58 @@ public final class TreeActions {
         });
     }
 
-    private static Gen<TreeSystemAction> hostileRequest(List<Long> mapped) {
-        long anyMapped = mapped.isEmpty() ? 5 : mapped.get(0);
-        long end = CFG.guestPages() * PAGE;
-        List<TreeSystemAction> fixed = List.of(
-                new TreeSystemAction.Protect(3 * PAGE + 8, PAGE, 1), // unaligned start
-                new TreeSystemAction.Protect(3 * PAGE, PAGE + 1, 2), // unaligned length
-                new TreeSystemAction.Protect(3 * PAGE, 0, 1), // empty
-                new TreeSystemAction.Protect(3 * PAGE, -PAGE, 1), // negative length
-                new TreeSystemAction.Protect(-PAGE, PAGE, 1), // negative start
-                new TreeSystemAction.Protect(end, PAGE, 1), // past the end
-                new TreeSystemAction.Protect(end - PAGE, 2 * PAGE, 2), // crosses the end
-                new TreeSystemAction.Protect(Long.MAX_VALUE & ~(PAGE - 1), PAGE, 1), // far out
-                new TreeSystemAction.Protect(PAGE, Long.MAX_VALUE & ~(PAGE - 1), 1), // huge length
-                new TreeSystemAction.Protect(0, (CFG.maxPagesPerRequest() + 1) * PAGE, 1), // one page too many
-                new TreeSystemAction.Protect(7 * PAGE, PAGE, 0), // the tree-node action
-                new TreeSystemAction.Protect(7 * PAGE, PAGE, 3), // unknown action
-                new TreeSystemAction.Protect(7 * PAGE, PAGE, -1), // unknown action
-                new TreeSystemAction.Protect(anyMapped * PAGE, PAGE, 1), // overlaps
-                new TreeSystemAction.Unprotect((anyMapped + 1) * PAGE, 2 * PAGE), // partly protected
-                new TreeSystemAction.Unprotect(40 * PAGE, PAGE), // maybe not protected
-                new TreeSystemAction.Unprotect(3 * PAGE + 1, PAGE), // unaligned
-                new TreeSystemAction.Unprotect(end, Long.MIN_VALUE)); // hostile both
-        return Gens.elements(fixed);
+    /**
+     * Lengths a hostile request may carry: whole pages (up to one past the most a request may
+     * name), one byte more or less, zero, negative, or any 64-bit value.
+     */
+    private static final Gen<Long> HOSTILE_LENGTHS = Gens.frequency(
+            Gens.weighted(3, Gens.longs(1, CFG.maxPagesPerRequest() + 1, 1).map(n -> n * PAGE)),
+            Gens.weighted(1, Gens.combine(Gens.longs(1, 8, 1), Gens.elements(-1L, 1L), (n, d) -> n * PAGE + d)),
+            Gens.weighted(1, Gens.elements(0L, -PAGE, Long.MAX_VALUE & ~(PAGE - 1), Long.MIN_VALUE)),
+            Gens.weighted(1, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE, 0)));
+
+    /**
+     * A request the tree should refuse or that tests its guards: the start any address (aligned
+     * or one byte off, aliased, far out), the length and action code hostile; or one that overlaps
+     * a mapping or unprotects pages only partly protected.
+     */
+    private static Gen<TreeSystemAction> hostileRequest(Gen<Long> page, List<Long> mapped) {
+        Gen<Long> start =
+                mutated(Gens.frequency(Gens.weighted(3, page.map(p -> p * PAGE)), Gens.weighted(1, address(page))));
+        Gen<TreeSystemAction> protect = Gens.combine(
+                start, HOSTILE_LENGTHS, ANY_ACTION_CODE, (a, n, code) -> new TreeSystemAction.Protect(a, n, code));
+        Gen<TreeSystemAction> unprotect =
+                Gens.combine(start, HOSTILE_LENGTHS, (a, n) -> new TreeSystemAction.Unprotect(a, n));
+        List<Gen<TreeSystemAction>> options = new ArrayList<>(List.of(protect, unprotect));
+        if (!mapped.isEmpty()) {
+            options.add(Gens.combine(
+                    Gens.elements(mapped),
+                    ACTION_CODES,
+                    (p, code) -> new TreeSystemAction.Protect(p * PAGE, PAGE, code)));
+            options.add(Gens.elements(mapped).map(p -> new TreeSystemAction.Unprotect(p * PAGE, 2 * PAGE)));
+        }
+        return Gens.frequency(options.stream().map(g -> Gens.weighted(1, g)).toList());
     }
+
+    // ---- writes -------------------------------------------------------------------------------
 
     private static Gen<Integer> vcpus() {
         return Gens.integers(0, TreeTrace.VCPUS - 1);
     }
 
     private static final Gen<Privilege> PRIVILEGES = Gens.elements(Privilege.values());
-    private static final Gen<Long> IPS = Gens.elements(0x40_1000L, 0xffff_8000_0010_2000L, 0x7fff_0000_0123L);
+
+    /** Instruction pointers: any 64-bit value, or an edge of the canonical halves. */
+    private static final Gen<Long> IPS = Gens.frequency(
+            Gens.weighted(3, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE, 0)),
+            Gens.weighted(1, Gens.elements(0L, (1L << 47) - 1, -(1L << 47), -1L)));
+
+    /** Write lengths: a word, a few bytes, or up to a whole page. */
     private static final Gen<Integer> LENGTHS = Gens.frequency(
             Gens.weighted(3, Gens.constant(8)),
             Gens.weighted(2, Gens.integers(1, 16, 1)),
-            Gens.weighted(0.3, Gens.constant(4096)));
+            Gens.weighted(0.5, Gens.integers(1, (int) PAGE, 1)),
+            Gens.weighted(0.3, Gens.constant((int) PAGE)));
 
     private static Gen<TreeSystemAction> writeAt(Gen<Long> gpa, Gen<Integer> length) {
         return Gens.combine(
@@ -155,20 +278,11 @@ public final class TreeActions {
                                 v.get(4)));
     }
 
-    /** A write inside one of {@code pages}, at its start or anywhere, not crossing. */
+    /** A write inside one of {@code pages}, at its start or anywhere, not crossing; rarely at an alias of it. */
     private static Gen<TreeSystemAction> writeTo(List<Long> pages) {
         Gen<Long> offset = Gens.frequency(Gens.weighted(2, Gens.constant(0L)), Gens.weighted(3, Gens.longs(0, 4079)));
-        return writeAt(Gens.combine(Gens.elements(pages), offset, (p, o) -> p * PAGE + o), Gens.integers(1, 16, 8));
-    }
-
-    private static Gen<TreeSystemAction> writeUntraced(long pointerPage) {
-        List<Long> named = List.of(0L, 1L, pointerPage, CFG.guestPages() - 1, (long) HOT_PAGES + 1);
-        Gen<Long> page = Gens.frequency(
-                Gens.weighted(2, Gens.elements(named)),
-                Gens.weighted(2, Gens.longs(0, HOT_PAGES)),
-                Gens.weighted(1, Gens.longs(0, CFG.guestPages() - 1)));
-        Gen<Long> offset = Gens.frequency(Gens.weighted(2, Gens.constant(0L)), Gens.weighted(1, Gens.longs(0, 4080)));
-        return writeAt(Gens.combine(page, offset, (p, o) -> p * PAGE + o), LENGTHS);
+        Gen<Long> gpa = Gens.combine(Gens.elements(pages), offset, (p, o) -> p * PAGE + o);
+        return writeAt(Gens.frequency(Gens.weighted(12, gpa), Gens.weighted(1, mutated(gpa))), Gens.integers(1, 16, 8));
     }
 
     /** A write that starts near the end of a traced page and runs into the next one (or starts before it). */
@@ -178,11 +292,5 @@ public final class TreeActions {
                     return Math.max(gpa, 0);
                 })
                 .flatMap(gpa -> writeAt(Gens.constant(gpa), Gens.integers(9, 16, 16)));
-    }
-
-    /** Writes outside the tree's memory: into the guest's page-table pool, past RAM, or crossing out of the tree's pages. */
-    private static Gen<TreeSystemAction> hostileWrite() {
-        long end = CFG.guestPages() * PAGE;
-        return writeAt(Gens.elements(end - 4, end + 16, end + 300 * PAGE, 1L << 39), Gens.constant(8));
     }
 }

@@ -18,5 +18,10 @@ final class TreeLabels {
     static final String CROSSING_TRACED_WRITE = "crossing write touching a traced page";
     static final String WRITE_OVER_GUEST_POINTER_PAGE = "write over the first word of the page below the pool";
 
+    static final String HIGH_BIT_ALIAS =
+            "request or write at an address differing from a tree page's only above bit 31";
+    static final String OUTSIDE_TREE_WRITE = "write at a page outside the tree's memory (page-table pool or beyond)";
+    static final String NEXT_TO_TRACED_WRITE = "write to an untraced page next to a traced one";
+
     private TreeLabels() {}
 }

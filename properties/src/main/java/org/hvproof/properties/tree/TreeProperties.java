@@ -66,7 +66,9 @@ public final class TreeProperties {
                         flaw,
                         writeOutcome("TREE-3", TreeTrace.QUIET_WRITE_LANDS))
                 .cover(50, TreeLabels.QUIET_WRITE)
-                .cover(4, TreeLabels.TEAR_DOWN);
+                .cover(4, TreeLabels.TEAR_DOWN)
+                .cover(30, TreeLabels.OUTSIDE_TREE_WRITE)
+                .cover(30, TreeLabels.NEXT_TO_TRACED_WRITE);
     }
 
     /** TREE-4: after every insert, remove, split and merge the traced pages are exactly node pages plus mapped pages. */
@@ -77,7 +79,8 @@ public final class TreeProperties {
                 .cover(15, TreeLabels.MERGE)
                 .cover(10, TreeLabels.DEPTH_2)
                 .cover(50, TreeLabels.REFUSED)
-                .cover(20, TreeLabels.HOSTILE_REFUSED);
+                .cover(20, TreeLabels.HOSTILE_REFUSED)
+                .cover(30, TreeLabels.HIGH_BIT_ALIAS);
     }
 
     /** TREE-5: handling one notification visits at most depth + 1 nodes. */

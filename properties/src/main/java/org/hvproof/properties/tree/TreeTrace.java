@@ -256,6 +256,23 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
                 ctx.label(TreeLabels.FULL_WALK_DEPTH_2);
             }
         }
+        long address = t.action() instanceof TreeSystemAction.Protect p
+                ? p.start()
+                : t.action() instanceof TreeSystemAction.Unprotect u
+                        ? u.start()
+                        : ((TreeSystemAction.Write) t.action()).gpa();
+        if ((address >>> 32) != 0 && ((address & 0xffff_ffffL) >>> 12) < CONFIG.guestPages()) {
+            ctx.label(TreeLabels.HIGH_BIT_ALIAS);
+        }
+        if (t.action() instanceof TreeSystemAction.Write w) {
+            long page = w.gpa() >>> 12;
+            if (w.gpa() < 0 || page >= CONFIG.guestPages()) {
+                ctx.label(TreeLabels.OUTSIDE_TREE_WRITE);
+            } else if (!before.traced().contains(page)
+                    && (before.traced().contains(page - 1) || before.traced().contains(page + 1))) {
+                ctx.label(TreeLabels.NEXT_TO_TRACED_WRITE);
+            }
+        }
         if (t.action() instanceof TreeSystemAction.Write w && lastSeen.stream().anyMatch(Completed.class::isInstance)) {
             if (t.observations().stream().noneMatch(TreeObservation.Alert.class::isInstance)) {
                 ctx.label(TreeLabels.QUIET_WRITE);
