@@ -365,15 +365,8 @@ public final class DomainsSystem {
         }
         Map<Long, ByteBuffer> memory = new TreeMap<>();
         NestedPageTable root = machine.defaultView();
-        for (long page = 0; page < layout.knownPages(); page++) {
-            Optional<NestedEntry> leaf = root.leaf(new GuestPhysicalPage(page));
-            if (leaf.isPresent()) {
-                memory.put(
-                        page,
-                        ByteBuffer.wrap(
-                                machine.memory().frameContents(leaf.get().hostFrame())));
-            }
-        }
+        root.forEachLeaf((page, leaf) ->
+                memory.put(page.number(), ByteBuffer.wrap(machine.memory().frameContents(leaf.hostFrame()))));
         return new RootView(vcpus, memory);
     }
 
