@@ -42,10 +42,10 @@ public final class DomainsActions {
     /** The kinds of step with fixed weights, so a trace's choices keep their meaning while it shrinks. */
     private enum Kind {
         ENTER_GATE(4),
-        JUMP_NEAR_GATE(2),
+        JUMP_NEAR_GATE(3.5),
         JUMP_SECURE_OTHER(2),
-        JUMP_ELSEWHERE(1.5),
-        JUMP_HIGH_ALIAS(1),
+        JUMP_ELSEWHERE(1),
+        JUMP_HIGH_ALIAS(0.7),
         EXIT(3),
         INTERRUPT(2.5),
         EXCEPTION(1.5),
@@ -244,7 +244,7 @@ public final class DomainsActions {
      */
     static Gen<Long> nearOffset() {
         return Gens.frequency(List.of(
-                Gens.weighted(2, Gens.elements(-1L, 1L)),
+                Gens.weighted(3, Gens.elements(-1L, 1L)),
                 Gens.weighted(2, Gens.longs(-8, 8)),
                 Gens.weighted(
                         2,
