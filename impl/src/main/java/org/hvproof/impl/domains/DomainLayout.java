@@ -89,7 +89,7 @@ public record DomainLayout(int secureDomains, int vcpus) {
         return d <= secureDomains && page - regionFirst(d) < PAGES_PER_REGION ? d : -1;
     }
 
-    /** Every guest-physical page the layout names, regions and the gaps between them: what the abstraction reads. */
+    /** The guest-physical pages the layout's regions and the gaps between them span: 0 up to the last region's end. */
     public long knownPages() {
         return regionFirst(secureDomains) + PAGES_PER_REGION;
     }

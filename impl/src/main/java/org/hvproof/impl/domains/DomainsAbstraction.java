@@ -5,16 +5,13 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.hvproof.impl.machine.GuestPageTableEntry;
 import org.hvproof.impl.machine.HostMemory;
 import org.hvproof.impl.machine.Machine;
-import org.hvproof.impl.machine.NestedEntry;
 import org.hvproof.impl.machine.NestedPageTable;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
-import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.domains.Domain;
 import org.hvproof.model.domains.DomainsAction;
 import org.hvproof.model.domains.DomainsState;
@@ -30,12 +27,11 @@ import org.hvproof.model.domains.Ids.VirtualPage;
  * structures, and the model's reading of an implementation action.
  *
  * <ul>
- * <li>Each domain's NPT is read from its view's nested page table, leaf by leaf, at every page
- *     the layout names (regions and the gaps between them, page 15 included), so a frame a
- *     flawed set-up left mapped shows up; regions, table pages and gates come from the service's
- *     registry.</li>
- * <li>A frame's content is its window slots and its upper-level slot 511 read as entries
- *     (present ones only) and its data word.</li>
+ * <li>Each domain's NPT is read from its view's nested page table, every present leaf of it
+ *     at any guest page, so a frame a flawed set-up left mapped anywhere shows up; regions,
+ *     table pages and gates come from the service's registry.</li>
+ * <li>A frame's content is every slot but the data word's read as entries (present ones
+ *     only), the window slots and the upper-level slot 511 among them, and its data word.</li>
  * <li>A vCPU's domain comes from the service, its page-table pointer from CR3, its NPT pointer
  *     from the view in its register file, its saved pointer from the saved root context, and its
  *     one abstract register from RAX.</li>
@@ -55,13 +51,10 @@ public final class DomainsAbstraction {
             ViewId view = d == 0 ? ViewId.DEFAULT : service.domains().get(d).view();
             NestedPageTable npt = machine.view(view).orElseThrow();
             Map<GuestPage, Frame> map = new HashMap<>();
-            for (long page = 0; page < layout.knownPages(); page++) {
-                Optional<NestedEntry> leaf = npt.leaf(new GuestPhysicalPage(page));
-                if (leaf.isPresent()) {
-                    map.put(new GuestPage(page), new Frame(leaf.get().hostFrame()));
-                    frames.add(leaf.get().hostFrame());
-                }
-            }
+            npt.forEachLeaf((page, leaf) -> {
+                map.put(new GuestPage(page.number()), new Frame(leaf.hostFrame()));
+                frames.add(leaf.hostFrame());
+            });
             Set<GuestPage> region = new HashSet<>();
             for (int k = 0; k < DomainLayout.PAGES_PER_REGION; k++) {
                 region.add(new GuestPage(DomainLayout.regionFirst(d) + k));
@@ -84,8 +77,10 @@ public final class DomainsAbstraction {
     private static FrameContent content(HostMemory memory, long frame) {
         Map<VirtualPage, GuestPage> entries = new HashMap<>();
         long base = frame << 12;
-        for (int v = 0; v <= DomainLayout.WINDOW_PAGES; v++) {
-            int slot = v < DomainLayout.WINDOW_PAGES ? v : DomainLayout.SELF_SLOT;
+        for (int slot = 0; slot < 512; slot++) {
+            if (slot == DomainLayout.VALUE_SLOT) {
+                continue;
+            }
             long entry = memory.readLong(base + 8L * slot);
             if (GuestPageTableEntry.isPresent(entry)) {
                 entries.put(new VirtualPage(slot), new GuestPage(GuestPageTableEntry.address(entry) >>> 12));

@@ -38,7 +38,14 @@ public enum DomainsImplFlaw implements Flaw {
      * upper-level entry makes the walk read a secure page's frame (PD-1; the walk still faults at
      * the leaf, so only the check of the frames an access touched sees it).
      */
-    NPT_CHECK_ONLY_AT_LEAF(caught("PD-1", "PD-1 isolationOnMachine", 1));
+    NPT_CHECK_ONLY_AT_LEAF(caught("PD-1", "PD-1 isolationOnMachine", 2)),
+    /**
+     * The hypervisor looks a refused root transfer up in its gate table by the address's low 32
+     * bits, so a jump to a gate plus a multiple of 4 GiB (an address outside every region, which
+     * the root NPT does not map) enters the domain as if it were the gate (PD-4). Acts only on
+     * addresses differing from a registered gate above bit 31, which the generator once never drew.
+     */
+    GATE_LOOKUP_BY_LOW_32_BITS(caught("PD-4", "PD-4 gatesOnly", 1));
 
     private final List<Caught> caughtBy;
 

@@ -342,8 +342,8 @@ public final class DomainsSystem {
 
     /**
      * Everything the root domain can observe now: each vCPU running root code whole (registers,
-     * instruction pointer, CR3, view), each vCPU running secure code only as "away in domain d",
-     * and the bytes of every page the root's nested page table maps.
+     * instruction pointer, CR3, view, privilege), each vCPU running secure code only as "away in
+     * domain d", and the bytes of every page the root's nested page table maps, at any guest page.
      */
     public RootView rootView() {
         List<Object> vcpus = new ArrayList<>();
@@ -360,25 +360,19 @@ public final class DomainsSystem {
                         Arrays.stream(regs).boxed().toList(),
                         cpu.instructionPointer(),
                         cpu.cr3(),
-                        cpu.view().name()));
+                        cpu.view().name(),
+                        cpu.privilege().name()));
             }
         }
         Map<Long, ByteBuffer> memory = new TreeMap<>();
         NestedPageTable root = machine.defaultView();
-        for (long page = 0; page < layout.knownPages(); page++) {
-            Optional<NestedEntry> leaf = root.leaf(new GuestPhysicalPage(page));
-            if (leaf.isPresent()) {
-                memory.put(
-                        page,
-                        ByteBuffer.wrap(
-                                machine.memory().frameContents(leaf.get().hostFrame())));
-            }
-        }
+        root.forEachLeaf((page, leaf) ->
+                memory.put(page.number(), ByteBuffer.wrap(machine.memory().frameContents(leaf.hostFrame()))));
         return new RootView(vcpus, memory);
     }
 
-    /** A vCPU as the root domain sees it while root code runs on it. */
-    public record RootCpu(List<Long> registers, long instructionPointer, long cr3, String view) {}
+    /** A vCPU as the root domain sees it while root code runs on it: every piece of state the simulated vCPU has. */
+    public record RootCpu(List<Long> registers, long instructionPointer, long cr3, String view, String privilege) {}
 
     /** The root domain's view of the machine (see {@link #rootView()}); equal views are indistinguishable to the root. */
     public record RootView(List<Object> vcpus, Map<Long, ByteBuffer> memory) {}

@@ -127,6 +127,14 @@ public final class SecureDomainService implements VcpuEventHandler {
         if (current[v] != 0) {
             return List.of(fault(v, FaultKind.NOT_MAPPED));
         }
+        if (flaw == DomainsImplFlaw.GATE_LOOKUP_BY_LOW_32_BITS) {
+            // Flaw GATE_LOOKUP_BY_LOW_32_BITS: the registered gates looked up by the address's low 32 bits.
+            for (SecureDomain d : domains.values()) {
+                if ((target & 0xFFFF_FFFFL) == d.gateAddress()) {
+                    return List.of(enter(cpu, d));
+                }
+            }
+        }
         int owner = target < 0 ? -1 : layout.ownerOf(target >>> 12);
         if (owner <= 0) {
             // Not a secure address: the root's own fault, not a domain event.

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.hvproof.impl.domains.DomainLayout;
 import org.hvproof.impl.domains.DomainsSystemAction;
+import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.domains.DomainsState;
 import org.hvproof.model.domains.DomainsVCpu;
 import org.hvproof.model.domains.FrameContent;
@@ -20,12 +21,17 @@ import org.hvproof.propcheck.Gens;
  * The trace generator of the protection domains: the next step is drawn from the current model
  * state. Legitimate work (gate entries, secure code reading and writing its own pages, exits,
  * root code on its own pages) is mixed with hostile root behaviour: root page tables rewritten to
- * point at secure guest-physical pages (and at page 15), reads and writes through those mappings,
- * upper-level entries (PML4, PDPT or PD slot 511) pointing at secure pages, CR3 loaded with a
- * secure page table, jumps to every kind of secure address (the gate, the byte
- * after it, the middle of the code, data, the page table, the next domain's pages), interrupts
- * and exceptions while secure code runs and right at gate entry, interrupt storms across vCPUs,
- * and actions on a vCPU that does not exist.
+ * point at any guest page, reads and writes through those mappings, upper-level entries (PML4,
+ * PDPT or PD slot 511) pointing at secure pages, CR3 loaded with any guest page, jumps anywhere in
+ * the 64-bit address space, interrupts and exceptions with any of the 256 vectors while secure
+ * code runs and right at gate entry, interrupt storms across vCPUs, and actions on a vCPU that
+ * does not exist.
+ *
+ * <p>Values come from their whole domain, biased towards the boundaries derived from the current
+ * state, never from fixed lists: guest pages over all of {@code GuestPhysicalPage.LIMIT} with
+ * region pages, the pages just outside every region and high-bit flips weighted in; addresses over
+ * all 64 bits with registered gates and region pages, the bytes a small or power-of-two distance
+ * away, their high-bit flips and canonical edges weighted in; every vector; every RAX value.
  *
  * <p>One step is a short list of machine actions: most are one action; a gate entry with an
  * event right behind it and a storm are several, each checked on its own.
@@ -36,9 +42,10 @@ public final class DomainsActions {
     /** The kinds of step with fixed weights, so a trace's choices keep their meaning while it shrinks. */
     private enum Kind {
         ENTER_GATE(4),
-        JUMP_NEAR_GATE(2),
+        JUMP_NEAR_GATE(3.5),
         JUMP_SECURE_OTHER(2),
-        JUMP_ELSEWHERE(0.5),
+        JUMP_ELSEWHERE(1),
+        JUMP_HIGH_ALIAS(0.7),
         EXIT(3),
         INTERRUPT(2.5),
         EXCEPTION(1.5),
@@ -48,7 +55,7 @@ public final class DomainsActions {
         WRITE_OWN(2),
         HOSTILE_TABLE(2.5),
         ATTACK_THROUGH_MAPPING(2),
-        HOSTILE_UPPER_LEVEL(3),
+        HOSTILE_UPPER_LEVEL(3.5),
         LOAD_CR3(1),
         SET_REGISTER(1.5),
         NO_SUCH_VCPU(0.3),
@@ -96,116 +103,256 @@ public final class DomainsActions {
             case JUMP_NEAR_GATE ->
                 Gens.combine(
                         rootFirst,
-                        domain,
-                        Gens.elements(1L, 0x40L, 0xfffL),
-                        (v, d, off) -> one(new DomainsSystemAction.Transfer(v, DomainLayout.gateAddress(d) + off)));
+                        Gens.elements(gateAddresses(s)),
+                        nearOffset(),
+                        (v, gate, off) -> one(new DomainsSystemAction.Transfer(v, gate + off)));
             case JUMP_SECURE_OTHER ->
                 Gens.combine(
                         anyVcpu(s),
-                        domain,
-                        Gens.integers(0, 4),
-                        (v, d, k) -> one(new DomainsSystemAction.Transfer(v, secureNonGate(d, k))));
+                        Gens.elements(securePages(s)),
+                        pageOffset(),
+                        (v, page, off) -> one(new DomainsSystemAction.Transfer(v, (page << 12) + off)));
             case JUMP_ELSEWHERE ->
+                Gens.combine(anyVcpu(s), address(s), (v, a) -> one(new DomainsSystemAction.Transfer(v, a)));
+            case JUMP_HIGH_ALIAS ->
                 Gens.combine(
-                        anyVcpu(s),
-                        Gens.elements(0L, 1L, 3L, DomainLayout.LEAKED_PAGE, 7L, 40L),
-                        (v, p) -> one(new DomainsSystemAction.Transfer(v, p << 12)));
+                        rootFirst,
+                        Gens.elements(registeredAddresses(s)),
+                        Gens.integers(32, 63),
+                        (v, a, bit) -> one(new DomainsSystemAction.Transfer(v, a ^ (1L << bit))));
             case EXIT -> secureFirst.map(v -> one(new DomainsSystemAction.ExitGate(v)));
             case INTERRUPT ->
-                Gens.combine(
-                        secureFirst,
-                        Gens.integers(32, 255),
-                        (v, vec) -> one(new DomainsSystemAction.Event(v, vec, false)));
+                Gens.combine(secureFirst, vector(), (v, vec) -> one(new DomainsSystemAction.Event(v, vec, false)));
             case EXCEPTION ->
-                Gens.combine(
-                        secureFirst,
-                        Gens.integers(0, 31),
-                        (v, vec) -> one(new DomainsSystemAction.Event(v, vec, true)));
+                Gens.combine(secureFirst, vector(), (v, vec) -> one(new DomainsSystemAction.Event(v, vec, true)));
             case ENTER_THEN_EVENT ->
                 Gens.combine(
                         rootFirst,
                         domain,
                         Gens.booleans(),
-                        (v, d, exc) -> new Step(List.of(
+                        vector(),
+                        (v, d, exc, vec) -> new Step(List.of(
                                 new DomainsSystemAction.Transfer(v, DomainLayout.gateAddress(d)),
-                                new DomainsSystemAction.Event(v, exc ? 13 : 48, exc))));
+                                new DomainsSystemAction.Event(v, vec, exc))));
             case STORM ->
                 Gens.lists(
-                                Gens.combine(anyVcpu(s), Gens.integers(0, 255), (v, vec) ->
-                                        (DomainsSystemAction) new DomainsSystemAction.Event(v, vec, vec < 32)),
+                                Gens.combine(anyVcpu(s), vector(), Gens.booleans(), (v, vec, exc) ->
+                                        (DomainsSystemAction) new DomainsSystemAction.Event(v, vec, exc)),
                                 3,
                                 8)
                         .map(Step::new);
-            case READ ->
-                Gens.combine(anyVcpu(s), Gens.integers(0, 5), (v, p) -> one(new DomainsSystemAction.Read(v, p)));
+            case READ -> Gens.combine(anyVcpu(s), windowPage(), (v, p) -> one(new DomainsSystemAction.Read(v, p)));
             case WRITE_OWN ->
-                Gens.combine(
-                        anyVcpu(s), Gens.integers(1, 3), (v, p) -> one(new DomainsSystemAction.Write(v, p, Map.of())));
+                Gens.combine(anyVcpu(s), windowPage(), (v, p) -> one(new DomainsSystemAction.Write(v, p, Map.of())));
             case HOSTILE_TABLE -> hostileTable(s, rootFirst);
             case ATTACK_THROUGH_MAPPING -> attackThroughMapping(s, rootFirst);
             case HOSTILE_UPPER_LEVEL -> hostileUpperLevel(s, rootFirst);
             case LOAD_CR3 ->
-                Gens.combine(
-                        anyVcpu(s),
-                        Gens.elements(
-                                0L,
-                                1L,
-                                DomainLayout.tablePage(1),
-                                DomainLayout.tablePage(2),
-                                DomainLayout.dataPage(1),
-                                DomainLayout.LEAKED_PAGE),
-                        (v, p) -> one(new DomainsSystemAction.LoadCr3(v, p)));
+                Gens.combine(anyVcpu(s), guestPage(s), (v, p) -> one(new DomainsSystemAction.LoadCr3(v, p)));
             case SET_REGISTER ->
-                Gens.combine(anyVcpu(s), Gens.longs(0, 1000), (v, x) -> one(new DomainsSystemAction.SetRegister(v, x)));
-            case NO_SUCH_VCPU -> Gens.elements(s.vcpus().size(), -1).map(v -> one(new DomainsSystemAction.Read(v, 0)));
+                Gens.combine(anyVcpu(s), registerValue(), (v, x) -> one(new DomainsSystemAction.SetRegister(v, x)));
+            case NO_SUCH_VCPU ->
+                Gens.elements(s.vcpus().size(), -1, Integer.MAX_VALUE, Integer.MIN_VALUE)
+                        .map(v -> one(new DomainsSystemAction.Read(v, 0)));
             case SECURE_WORK ->
                 secure.isEmpty()
                         ? Gens.combine(
                                 rootFirst,
                                 domain,
                                 (v, d) -> one(new DomainsSystemAction.Transfer(v, DomainLayout.gateAddress(d))))
-                        : Gens.combine(
-                                secureFirst,
-                                Gens.integers(0, 3),
-                                Gens.booleans(),
-                                (v, p, write) -> one(
-                                        write
-                                                ? new DomainsSystemAction.Write(v, p == 0 ? 2 : p, Map.of())
-                                                : new DomainsSystemAction.Read(v, p)));
+                        : secureFirst.flatMap(v -> secureWork(s, v));
         });
+    }
+
+    /**
+     * Secure code on vCPU {@code v} reads or writes a window page its own table maps (a write
+     * leaves the table page itself alone, so the domain keeps running on a working table).
+     */
+    private static Gen<Step> secureWork(DomainsState s, int v) {
+        DomainsVCpu c = s.vcpus().get(v);
+        List<Integer> mapped = new ArrayList<>();
+        List<Integer> data = new ArrayList<>();
+        for (int p = 0; p < DomainLayout.WINDOW_PAGES; p++) {
+            GuestPage g = s.walkPage(c, new VirtualPage(p));
+            if (g != null) {
+                mapped.add(p);
+                if (!g.equals(c.ptRoot())) {
+                    data.add(p);
+                }
+            }
+        }
+        Gen<Integer> readable = mapped.isEmpty() ? windowPage() : Gens.elements(mapped);
+        Gen<Integer> writable = data.isEmpty() ? windowPage() : Gens.elements(data);
+        return Gens.booleans()
+                .flatMap(write -> write
+                        ? writable.map(p -> one(new DomainsSystemAction.Write(v, p, Map.of())))
+                        : readable.map(p -> one(new DomainsSystemAction.Read(v, p))));
+    }
+
+    /** Every guest page the machine has: {@code 0 .. GuestPhysicalPage.LIMIT-1}. */
+    static final long GUEST_PAGES = GuestPhysicalPage.LIMIT;
+
+    /**
+     * A guest page over the whole guest-physical space, biased towards the pages of every region
+     * in {@code s}, the pages just outside each region, high-bit flips of region pages and the
+     * top of the space.
+     */
+    static Gen<Long> guestPage(DomainsState s) {
+        List<Long> regions = regionPages(s);
+        List<Long> outside = pagesJustOutside(s);
+        return Gens.frequency(List.of(
+                Gens.weighted(4, Gens.elements(regions)),
+                Gens.weighted(2, Gens.elements(outside)),
+                Gens.weighted(
+                        1, Gens.combine(Gens.elements(regions), Gens.integers(0, 39), (p, bit) -> p ^ (1L << bit))),
+                Gens.weighted(0.5, Gens.longs(GUEST_PAGES - 4, GUEST_PAGES - 1)),
+                Gens.weighted(1, Gens.longs(0, GUEST_PAGES - 1)),
+                Gens.weighted(1, Gens.longs(0, 4L * DomainLayout.REGION_STRIDE * (LAYOUT.secureDomains() + 1)))));
+    }
+
+    /**
+     * A transfer target over all 64-bit addresses, biased towards every registered gate and region
+     * page and the bytes next to them, their high-bit flips, page and canonical-address edges and
+     * the end of guest-physical memory.
+     */
+    static Gen<Long> address(DomainsState s) {
+        List<Long> registered = registeredAddresses(s);
+        long end = GUEST_PAGES << 12;
+        return Gens.frequency(List.of(
+                Gens.weighted(2, Gens.combine(Gens.elements(registered), nearOffset(), (a, off) -> a + off)),
+                Gens.weighted(2, Gens.combine(guestPage(s), pageOffset(), (p, off) -> (p << 12) + off)),
+                Gens.weighted(
+                        1, Gens.combine(Gens.elements(registered), Gens.integers(0, 63), (a, bit) -> a ^ (1L << bit))),
+                Gens.weighted(
+                        1,
+                        Gens.elements(
+                                0L,
+                                -1L,
+                                Long.MAX_VALUE,
+                                Long.MIN_VALUE,
+                                0x0000_7FFF_FFFF_FFFFL,
+                                0xFFFF_8000_0000_0000L,
+                                end - 1,
+                                end)),
+                Gens.weighted(1, Gens.longs(0, end - 1)),
+                Gens.weighted(0.5, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE))));
+    }
+
+    /**
+     * A small signed distance from an address: the neighbouring byte either way, a few bytes either
+     * way, or a power of two (up to 2^51) either way.
+     */
+    static Gen<Long> nearOffset() {
+        return Gens.frequency(List.of(
+                Gens.weighted(3, Gens.elements(-1L, 1L)),
+                Gens.weighted(2, Gens.longs(-8, 8)),
+                Gens.weighted(
+                        2,
+                        Gens.combine(
+                                Gens.integers(0, 51),
+                                Gens.booleans(),
+                                (bit, down) -> down ? -(1L << bit) : 1L << bit))));
+    }
+
+    /** A byte offset inside a page, biased towards its first and last bytes. */
+    static Gen<Long> pageOffset() {
+        return Gens.frequency(List.of(
+                Gens.weighted(2, Gens.constant(0L)),
+                Gens.weighted(1, Gens.constant(0xfffL)),
+                Gens.weighted(2, Gens.longs(0, 0xfff))));
+    }
+
+    /** An interrupt or exception vector: any of the 256, biased towards the first, the last and both sides of 32. */
+    static Gen<Integer> vector() {
+        return Gens.frequency(
+                List.of(Gens.weighted(3, Gens.integers(0, 255)), Gens.weighted(1, Gens.elements(0, 31, 32, 255))));
+    }
+
+    /** A value for RAX: any 64-bit value, biased towards small ones and the edges. */
+    static Gen<Long> registerValue() {
+        return Gens.frequency(List.of(
+                Gens.weighted(2, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE)),
+                Gens.weighted(2, Gens.longs(0, 1000)),
+                Gens.weighted(1, Gens.elements(0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE))));
+    }
+
+    /** A window page: any of them, biased towards its first and last, sometimes one just outside it. */
+    static Gen<Integer> windowPage() {
+        return Gens.frequency(List.of(
+                Gens.weighted(6, Gens.integers(0, DomainLayout.WINDOW_PAGES - 1)),
+                Gens.weighted(1, Gens.elements(0, DomainLayout.WINDOW_PAGES - 1)),
+                Gens.weighted(0.3, Gens.elements(-1, DomainLayout.WINDOW_PAGES))));
+    }
+
+    /** Every page of every region in {@code s}, in order. */
+    static List<Long> regionPages(DomainsState s) {
+        return s.domains().values().stream()
+                .flatMap(d -> d.region().stream())
+                .map(GuestPage::n)
+                .sorted()
+                .toList();
+    }
+
+    /** Every page of every secure region in {@code s}, in order. */
+    static List<Long> securePages(DomainsState s) {
+        return s.domains().values().stream()
+                .filter(d -> !d.id().isRoot())
+                .flatMap(d -> d.region().stream())
+                .map(GuestPage::n)
+                .sorted()
+                .toList();
+    }
+
+    /** The pages one below and one above each region in {@code s} that lie in no region. */
+    static List<Long> pagesJustOutside(DomainsState s) {
+        List<Long> regions = regionPages(s);
+        List<Long> out = new ArrayList<>();
+        for (long p : regions) {
+            for (long q : new long[] {p - 1, p + 1}) {
+                if (q >= 0 && !regions.contains(q) && !out.contains(q)) {
+                    out.add(q);
+                }
+            }
+        }
+        return out.isEmpty() ? regions : out;
+    }
+
+    /** The registered gate addresses of {@code s}. */
+    static List<Long> gateAddresses(DomainsState s) {
+        return s.domains().values().stream()
+                .flatMap(d -> d.gates().stream())
+                .map(g -> g.n() << 12)
+                .sorted()
+                .toList();
+    }
+
+    /** Every registered address of {@code s}: its gates and the first byte of every region page. */
+    static List<Long> registeredAddresses(DomainsState s) {
+        List<Long> out = new ArrayList<>(gateAddresses(s));
+        regionPages(s).forEach(p -> out.add(p << 12));
+        return out.stream().distinct().sorted().toList();
+    }
+
+    /** Whether {@code target} differs from a registered address of {@code s} only above bit 31. */
+    static boolean highBitAlias(DomainsState s, long target) {
+        for (long a : registeredAddresses(s)) {
+            if (a != target && ((a ^ target) & 0xFFFF_FFFFL) == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Step one(DomainsSystemAction a) {
         return new Step(List.of(a));
     }
 
-    /** A secure address that is not a gate: table page, data page, code page, mid-code, mid-data. */
-    static long secureNonGate(int d, int kind) {
-        return switch (kind) {
-            case 0 -> DomainLayout.tablePage(d) << 12;
-            case 1 -> DomainLayout.dataPage(d) << 12;
-            case 2 -> DomainLayout.codePage(d) << 12;
-            case 3 -> (DomainLayout.codePage(d) << 12) + 0x80;
-            default -> (DomainLayout.dataPage(d) << 12) + 8;
-        };
-    }
-
     /**
      * Root code rewrites the table it runs on (window page 0 maps it) so that window pages 1..3
-     * point at pages of its choice: its own, any secure page, page 15, or a gap.
+     * point at guest pages drawn from the whole guest-physical space ({@link #guestPage}).
      */
     private static Gen<Step> hostileTable(DomainsState s, Gen<Integer> rootFirst) {
-        Gen<Long> target = Gens.elements(
-                1L,
-                2L,
-                DomainLayout.tablePage(1),
-                DomainLayout.dataPage(1),
-                DomainLayout.codePage(1),
-                DomainLayout.gatePage(1),
-                DomainLayout.tablePage(2),
-                DomainLayout.dataPage(2),
-                DomainLayout.LEAKED_PAGE,
-                9L);
+        Gen<Long> target = guestPage(s);
         return Gens.combine(rootFirst, Gens.listsOfSize(target, 3), (v, pages) -> {
             Map<Integer, Long> entries = new LinkedHashMap<>();
             entries.put(0, s.vcpus().get(v).ptRoot().n());
@@ -218,21 +365,15 @@ public final class DomainsActions {
 
     /**
      * Root code loads its own top table, builds a 4-level hierarchy whose PML4, PDPT or PD entry (slot 511, the only
-     * upper-level slot a window walk reads) points at a secure page (or page 15): it rewrites up to
+     * upper-level slot a window walk reads) points at a secure page (or any guest page): it rewrites up to
      * three of its own pages (those window pages 1..3 map now) as a chain of tables, the last
      * link hostile, loads CR3 with the first, reads or writes a window page through it, and loads
      * its old CR3 back. The walk's read of the hostile table is a guest-physical access that must
      * fault in the root's NPT.
      */
     private static Gen<Step> hostileUpperLevel(DomainsState s, Gen<Integer> rootFirst) {
-        Gen<Long> target = Gens.elements(
-                DomainLayout.tablePage(1),
-                DomainLayout.gatePage(1),
-                DomainLayout.dataPage(1),
-                DomainLayout.codePage(1),
-                DomainLayout.tablePage(2),
-                DomainLayout.dataPage(2),
-                DomainLayout.LEAKED_PAGE);
+        Gen<Long> target = Gens.frequency(
+                List.of(Gens.weighted(3, Gens.elements(securePages(s))), Gens.weighted(1, guestPage(s))));
         return Gens.combine(
                 rootFirst, Gens.integers(1, 3), target, Gens.integers(0, 7), (v, depth, hostile, access) -> {
                     int p = access & 3;
@@ -292,9 +433,10 @@ public final class DomainsActions {
             return Gens.combine(
                     Gens.elements(hostile),
                     Gens.booleans(),
-                    (p, write) -> one(
+                    guestPage(s),
+                    (p, write, g) -> one(
                             write
-                                    ? new DomainsSystemAction.Write(v, p, Map.of(0, DomainLayout.dataPage(1)))
+                                    ? new DomainsSystemAction.Write(v, p, Map.of(0, g))
                                     : new DomainsSystemAction.Read(v, p)));
         });
     }

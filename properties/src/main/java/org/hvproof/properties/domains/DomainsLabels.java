@@ -17,5 +17,11 @@ final class DomainsLabels {
     static final String HOSTILE_UPPER_LEVEL_WALKED = "hostile upper-level entry walked";
     static final String ROOT_ACCESS_TO_SECURE_REFUSED = "root access through a hostile mapping faulted";
 
+    static final String HIGH_BIT_ALIAS = "jump to an address differing from a registered one only above bit 31";
+    static final String HIGH_VECTOR_IN_SECURE_CODE = "interrupt or exception with vector >= 32 while secure code runs";
+    static final String LOW_VECTOR_IN_SECURE_CODE = "interrupt or exception with vector < 32 while secure code runs";
+    static final String PAGE_OUTSIDE_REGIONS = "root table or CR3 names a page outside every region";
+    static final String PAGE_ABOVE_REGIONS = "root table or CR3 names a page above every region";
+
     private DomainsLabels() {}
 }

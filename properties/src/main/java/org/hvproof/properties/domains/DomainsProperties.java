@@ -30,6 +30,16 @@ public final class DomainsProperties {
     public static final int STEPS = 35;
     /** Minimum share (percent) of traces whose walk reads a table a hostile PML4, PDPT or PD entry points at. */
     static final int COVER_UPPER = 35;
+    /** Minimum share (percent) of traces with a root jump to an address differing from a registered one only above bit 31. */
+    static final int COVER_HIGH_ALIAS = 25;
+    /** Minimum share (percent) of traces where an event with vector 32 or more leaves secure code. */
+    static final int COVER_HIGH_VECTOR = 40;
+    /** Minimum share (percent) of traces where an event with vector below 32 leaves secure code. */
+    static final int COVER_LOW_VECTOR = 20;
+    /** Minimum share (percent) of traces whose root names a guest page outside every region (CR3 or a table entry). */
+    static final int COVER_OUTSIDE = 50;
+    /** Minimum share (percent) of traces whose root names a guest page above every region. */
+    static final int COVER_ABOVE = 35;
 
     /** The domains mechanism plugged into the claim harness. */
     static final ClaimHarness<DomainsImplFlaw, DomainsTrace, DomainsState, DomainsAction, DomainsObservation> HARNESS =
@@ -61,7 +71,9 @@ public final class DomainsProperties {
                 .cover(50, DomainsLabels.HOSTILE_MAPPING)
                 .cover(COVER_UPPER, DomainsLabels.HOSTILE_UPPER_LEVEL_WALKED)
                 .cover(35, DomainsLabels.ROOT_ACCESS_TO_SECURE_REFUSED)
-                .cover(70, DomainsLabels.GATE_ENTRY);
+                .cover(70, DomainsLabels.GATE_ENTRY)
+                .cover(COVER_OUTSIDE, DomainsLabels.PAGE_OUTSIDE_REGIONS)
+                .cover(COVER_ABOVE, DomainsLabels.PAGE_ABOVE_REGIONS);
     }
 
     /** PD-1 (two runs): guests differing only in a secure domain's memory and registers look the same to the root. */
@@ -78,7 +90,10 @@ public final class DomainsProperties {
                 .cover(35, DomainsLabels.EVENT_AT_GATE_ENTRY)
                 .cover(45, DomainsLabels.RESUMED)
                 .cover(35, DomainsLabels.SECURE_READ)
-                .cover(40, DomainsLabels.EXIT);
+                .cover(40, DomainsLabels.EXIT)
+                .cover(COVER_HIGH_VECTOR, DomainsLabels.HIGH_VECTOR_IN_SECURE_CODE)
+                .cover(COVER_LOW_VECTOR, DomainsLabels.LOW_VECTOR_IN_SECURE_CODE)
+                .cover(COVER_ABOVE, DomainsLabels.PAGE_ABOVE_REGIONS);
     }
 
     /** PD-2: secure code runs on its own tables and NPT; the two pointers switch together, never one alone. */
@@ -88,7 +103,9 @@ public final class DomainsProperties {
                 .cover(70, DomainsLabels.GATE_ENTRY)
                 .cover(40, DomainsLabels.EXIT)
                 .cover(55, DomainsLabels.EVENT_IN_SECURE_CODE)
-                .cover(35, DomainsLabels.EVENT_AT_GATE_ENTRY);
+                .cover(35, DomainsLabels.EVENT_AT_GATE_ENTRY)
+                .cover(COVER_HIGH_VECTOR, DomainsLabels.HIGH_VECTOR_IN_SECURE_CODE)
+                .cover(COVER_LOW_VECTOR, DomainsLabels.LOW_VECTOR_IN_SECURE_CODE);
     }
 
     /** PD-3: the root cannot modify a secure domain's page tables, code or data. */
@@ -97,7 +114,9 @@ public final class DomainsProperties {
         return HARNESS.claim("PD-3", "the root cannot modify secure page tables, code or data", flaw)
                 .cover(35, DomainsLabels.ROOT_ACCESS_TO_SECURE_REFUSED)
                 .cover(35, DomainsLabels.SECURE_WRITE)
-                .cover(COVER_UPPER, DomainsLabels.HOSTILE_UPPER_LEVEL_WALKED);
+                .cover(COVER_UPPER, DomainsLabels.HOSTILE_UPPER_LEVEL_WALKED)
+                .cover(COVER_OUTSIDE, DomainsLabels.PAGE_OUTSIDE_REGIONS)
+                .cover(COVER_ABOVE, DomainsLabels.PAGE_ABOVE_REGIONS);
     }
 
     /** PD-4: control enters or leaves a secure domain only through gates, exit and events; other jumps fault and change nothing. */
@@ -109,7 +128,9 @@ public final class DomainsProperties {
                 .cover(20, DomainsLabels.REFUSED_GATE_PLUS_ONE)
                 .cover(40, DomainsLabels.EXIT)
                 .cover(55, DomainsLabels.EVENT_IN_SECURE_CODE)
-                .cover(30, DomainsLabels.STORM);
+                .cover(30, DomainsLabels.STORM)
+                .cover(COVER_HIGH_ALIAS, DomainsLabels.HIGH_BIT_ALIAS)
+                .cover(COVER_HIGH_VECTOR, DomainsLabels.HIGH_VECTOR_IN_SECURE_CODE);
     }
 
     /** The next generated step of a single-run trace, drawn from the model's state. */

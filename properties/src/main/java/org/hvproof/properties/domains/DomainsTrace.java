@@ -186,6 +186,12 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
                     leftByEvent[r.vcpu()] = r.byInterrupt();
                 }
                 ctx.label(r.byInterrupt() ? DomainsLabels.EVENT_IN_SECURE_CODE : DomainsLabels.EXIT);
+                if (r.byInterrupt() && a instanceof DomainsSystemAction.Event ev) {
+                    ctx.label(
+                            ev.vector() >= 32
+                                    ? DomainsLabels.HIGH_VECTOR_IN_SECURE_CODE
+                                    : DomainsLabels.LOW_VECTOR_IN_SECURE_CODE);
+                }
                 if (r.byInterrupt()
                         && step.actions().size() == 2
                         && step.actions().get(0) instanceof DomainsSystemAction.Transfer) {
@@ -196,6 +202,10 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
                 ctx.label(DomainsLabels.SECURE_READ);
             }
         }
+        if (a instanceof DomainsSystemAction.Transfer tr && DomainsActions.highBitAlias(before, tr.target())) {
+            ctx.label(DomainsLabels.HIGH_BIT_ALIAS);
+        }
+        labelPagesNamed(before, a, ctx);
         if (DomainsActions.walksHostileUpperEntry(before, a)) {
             ctx.label(DomainsLabels.HOSTILE_UPPER_LEVEL_WALKED);
         }
@@ -207,6 +217,25 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
                 ctx.label(DomainsLabels.SECURE_WRITE);
             } else if (!DomainsActions.hostilePages(after, w.vcpu()).isEmpty()) {
                 ctx.label(DomainsLabels.HOSTILE_MAPPING);
+            }
+        }
+    }
+
+    /** Labels a CR3 load or table write that names a guest page outside every region, or above all of them. */
+    private static void labelPagesNamed(DomainsState before, DomainsSystemAction a, Context ctx) {
+        List<Long> pages = a instanceof DomainsSystemAction.LoadCr3 l
+                ? List.of(l.page())
+                : a instanceof DomainsSystemAction.Write w
+                        ? List.copyOf(w.entries().values())
+                        : List.of();
+        List<Long> regions = DomainsActions.regionPages(before);
+        long top = regions.get(regions.size() - 1);
+        for (long p : pages) {
+            if (!regions.contains(p)) {
+                ctx.label(DomainsLabels.PAGE_OUTSIDE_REGIONS);
+            }
+            if (p > top) {
+                ctx.label(DomainsLabels.PAGE_ABOVE_REGIONS);
             }
         }
     }
