@@ -75,9 +75,9 @@ final class MergeCommand implements Callable<Integer> {
         return merged.passes() ? HvproofCommand.EXIT_OK : HvproofCommand.EXIT_CLAIMS_FAIL;
     }
 
-    /** Each input's report, keyed by the path it came from, in the order given. */
-    private Map<Path, ClaimsReport> read() {
-        Map<Path, ClaimsReport> reports = new java.util.LinkedHashMap<>();
+    /** Each input's report with the file it came from, in the order given (a file given twice is there twice). */
+    private List<Map.Entry<Path, ClaimsReport>> read() {
+        List<Map.Entry<Path, ClaimsReport>> reports = new ArrayList<>();
         for (Path input : inputs) {
             Path file = reportFile(input);
             String text;
@@ -87,7 +87,7 @@ final class MergeCommand implements Callable<Integer> {
                 throw new BadInput("merge: cannot read " + file + " (" + e.getMessage() + ")");
             }
             try {
-                reports.put(file, ClaimsReport.fromJson(text));
+                reports.add(Map.entry(file, ClaimsReport.fromJson(text)));
             } catch (IllegalArgumentException e) {
                 throw new BadInput("merge: " + file + " is not a shard's claims.json: " + e.getMessage());
             }
@@ -100,12 +100,12 @@ final class MergeCommand implements Callable<Integer> {
      *
      * @throws BadInput naming the file and what does not fit
      */
-    static ClaimsReport merge(Map<Path, ClaimsReport> reports) {
-        Map.Entry<Path, ClaimsReport> first = reports.entrySet().iterator().next();
+    static ClaimsReport merge(List<Map.Entry<Path, ClaimsReport>> reports) {
+        Map.Entry<Path, ClaimsReport> first = reports.get(0);
         RunSettings reference = first.getValue().settings();
         int count = reference.shard().count();
         Map<Integer, Path> seen = new TreeMap<>();
-        for (Map.Entry<Path, ClaimsReport> e : reports.entrySet()) {
+        for (Map.Entry<Path, ClaimsReport> e : reports) {
             Path file = e.getKey();
             RunSettings s = e.getValue().settings();
             if (s.shard().whole()) {
@@ -140,7 +140,7 @@ final class MergeCommand implements Callable<Integer> {
                     + count + " (given: "
                     + seen.keySet().stream().map(i -> i + "/" + count).collect(Collectors.joining(", ")) + ")");
         }
-        return ClaimsReport.merge(List.copyOf(reports.values()));
+        return ClaimsReport.merge(reports.stream().map(Map.Entry::getValue).toList());
     }
 
     /** The first setting two shards of one run must share but do not, as text; null when they agree. */
