@@ -34,7 +34,8 @@ import picocli.CommandLine.Mixin;
         description = {
             "Checks the selected claims (all by default) and prints the claims table.",
             "Runs every Alloy command and every property of each claim, writes claims.json and index.html.",
-            "Exit codes: 0 every claim holds, 1 some claim is violated or unchecked, 2 bad input."
+            "Exit codes: 0 every claim holds, 1 some claim is violated or unchecked, 2 bad input.",
+            "With --shard I/N: runs that shard's share; exits 0 when none of its evidence failed ('hvproof merge' decides)."
         })
 final class CheckCommand implements Callable<Integer> {
     @Mixin
@@ -73,13 +74,19 @@ final class CheckCommand implements Callable<Integer> {
         Set<String> ids = new LinkedHashSet<>(request.claimIds());
         err.printf(
                 Locale.ROOT, "hvproof: checking %d claim(s): %s%n", ids.size(), String.join(" ", request.claimIds()));
+        if (!request.shard().whole()) {
+            err.printf(
+                    Locale.ROOT,
+                    "hvproof: shard %s: this shard's share of the commands and properties%n",
+                    request.shard());
+        }
         err.printf(Locale.ROOT, "hvproof: Alloy commands from %s%n", request.specs());
         err.flush();
         long t0 = System.nanoTime();
         // Only the selected claims' commands are solved, plus every command that names no claim (and every
         // spec that does not parse): those still fail the run when they miss their expectation.
-        List<AlloyCheck> alloy =
-                alloyBackend.run(request.specs(), request.solver(), request.alloyTimeout(), ids, line -> {
+        List<AlloyCheck> alloy = alloyBackend.run(
+                request.specs(), request.solver(), request.alloyTimeout(), ids, request.shard(), line -> {
                     err.println("  alloy    " + line);
                     err.flush();
                 });
@@ -90,7 +97,7 @@ final class CheckCommand implements Callable<Integer> {
                 request.tries() == null ? "per property" : request.tries().toString());
         err.flush();
         List<PropertyCheck> props =
-                propertyBackend.run(ids, request.tries(), request.seed(), request.replay(), line -> {
+                propertyBackend.run(ids, request.tries(), request.seed(), request.replay(), request.shard(), line -> {
                     err.println("  property " + line);
                     err.flush();
                 });
@@ -103,12 +110,13 @@ final class CheckCommand implements Callable<Integer> {
                 paths.shown(Path.of(request.catalogue().name())),
                 request.specs().stream().map(paths::shown).toList(),
                 request.claimIds(),
-                (System.nanoTime() - t0) / 1_000_000);
+                (System.nanoTime() - t0) / 1_000_000,
+                request.shard());
         return ClaimsReport.of(request.claims(), alloy, props, settings);
     }
 
     /** Writes each file form of the report into {@code dir}. */
-    private static void write(ClaimsReport report, Path dir) {
+    static void write(ClaimsReport report, Path dir) {
         Map<Path, ReportRenderer> files = Map.of(
                 HvproofPaths.claimsJson(dir), ReportRenderer.json(),
                 HvproofPaths.indexHtml(dir), ReportRenderer.html());

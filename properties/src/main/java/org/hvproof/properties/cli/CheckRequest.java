@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.hvproof.properties.report.CatalogueEntry;
 import org.hvproof.properties.report.ClaimCatalogue;
+import org.hvproof.properties.report.Shard;
 import org.hvproof.specs.AlloyRunner;
 import org.hvproof.specs.SolverChoice;
 import org.hvproof.specs.SpecError;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Option;
  * @param alloyTimeout the time limit per Alloy command; zero for none
  * @param specs     the spec directories and files: the project's specs, then any {@code --specs}
  * @param out       the report directory, created and writable
+ * @param shard     the share of the claims' commands and properties to run; {@link Shard#WHOLE} for all
  */
 public record CheckRequest(
         ClaimCatalogue catalogue,
@@ -41,7 +43,8 @@ public record CheckRequest(
         String solver,
         Duration alloyTimeout,
         List<Path> specs,
-        Path out) {
+        Path out,
+        Shard shard) {
 
     /** The shape of a propcheck replay token: {@code pc1.<property id>.<choices, base64url>}. */
     static final Pattern REPLAY_TOKEN = Pattern.compile("pc1\\.[0-9a-f]+\\.[A-Za-z0-9_-]*");
@@ -121,6 +124,13 @@ public record CheckRequest(
                 description = "Where claims.json and index.html go. Default: target/claims.")
         Path out;
 
+        @Option(
+                names = "--shard",
+                paramLabel = "I/N",
+                description =
+                        "Run only shard I of N: whole Alloy commands and whole properties, dealt round-robin by name, each run as in an unsharded run. Needs --seed (the same on every shard); join the shards' reports with 'hvproof merge'.")
+        String shard;
+
         @Option(names = "--catalogue", paramLabel = "FILE", description = "The claims catalogue. Default: CLAIMS.md.")
         Path catalogue;
 
@@ -163,6 +173,24 @@ public record CheckRequest(
                         replay,
                         "not a replay token (they look like pc1.1a2b3c4d.AQIDBA, as printed after 'replay' in a failure report)");
             }
+            Shard share = Shard.WHOLE;
+            if (shard != null) {
+                try {
+                    share = Shard.parse(shard);
+                } catch (IllegalArgumentException e) {
+                    throw BadInput.option("--shard", shard, e.getMessage());
+                }
+                if (seed == null) {
+                    throw BadInput.option(
+                            "--shard",
+                            shard,
+                            "needs --seed: every shard must run on the same seed, or the merged run is no one run (in CI, pass e.g. the pipeline's run id to every shard)");
+                }
+                if (replay != null) {
+                    throw BadInput.option(
+                            "--shard", shard, "cannot be used with --replay, which re-runs one case: run it unsharded");
+                }
+            }
             Path outDir = out != null ? out : paths.reportDir();
             writable(outDir);
             SelectedClaims selected = SelectedClaims.read(catalogue, paths, claims, "--claim");
@@ -178,7 +206,8 @@ public record CheckRequest(
                     resolvedSolver,
                     Duration.ofSeconds(alloyTimeout != null ? alloyTimeout : DEFAULT_ALLOY_TIMEOUT_SECONDS),
                     allSpecs,
-                    outDir);
+                    outDir,
+                    share);
         }
 
         /**

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 /**
  * {@code hvproof}: the command line. {@code check} is the gate (every claim's Alloy commands and
  * properties, the claims table, claims.json and index.html), {@code list} the catalogue,
- * {@code show} where one claim is written down, without solving. Bad input of any command is one
+ * {@code show} where one claim is written down, without solving; {@code merge} joins the reports of
+ * a run split with {@code check --shard I/N}. Bad input of any command is one
  * line saying what and where, and exit code {@link #EXIT_USAGE}, never a stack trace.
  */
 @Command(
@@ -59,6 +60,7 @@ public final class HvproofCommand implements Callable<Integer> {
     public static CommandLine commandLine(HvproofPaths paths, AlloyBackend alloy, PropertyBackend properties) {
         CommandLine cli = new CommandLine(new HvproofCommand());
         cli.addSubcommand(new CheckCommand(paths, alloy, properties));
+        cli.addSubcommand(new MergeCommand(paths));
         cli.addSubcommand(new ListCommand(paths));
         cli.addSubcommand(new ShowCommand(paths, Mechanisms.ALL));
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {

@@ -22,4 +22,19 @@ public interface AlloyBackend {
             Duration timeout,
             java.util.Set<String> claimIds,
             Consumer<String> progress);
+
+    /**
+     * Solves only {@code shard}'s share of the commands (whole commands, dealt by {@code spec ::
+     * command} as {@link Shard#select} says). This default solves every command and keeps the shard's:
+     * right for fakes, wasteful for a real backend, which overrides it.
+     */
+    default List<AlloyCheck> run(
+            List<Path> specs,
+            String solver,
+            Duration timeout,
+            java.util.Set<String> claimIds,
+            Shard shard,
+            Consumer<String> progress) {
+        return shard.select(run(specs, solver, timeout, claimIds, progress), Shard::key);
+    }
 }

@@ -36,7 +36,15 @@ final class ConsoleTable implements ReportRenderer {
                 report.count(ClaimVerdict.UNCHECKED),
                 report.stray().isEmpty() ? "" : "; " + strayCount(report) + " outside any claim",
                 report.settings().summary()));
-        if (report.allHold() && !report.passes()) {
+        if (!report.settings().shard().whole()) {
+            out.append("shard ")
+                    .append(report.settings().shard())
+                    .append(": a share of the run; ")
+                    .append(
+                            report.passes()
+                                    ? "none of its evidence failed. `hvproof merge` over every shard decides the claims\n"
+                                    : "some of its evidence failed (below)\n");
+        } else if (report.allHold() && !report.passes()) {
             out.append("every claim holds, but the gate fails: ")
                     .append(strayCount(report))
                     .append(" outside any claim (below)\n");

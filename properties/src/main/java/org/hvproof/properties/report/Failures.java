@@ -11,6 +11,11 @@ final class Failures {
             if (r.verdict() == ClaimVerdict.HOLDS) {
                 continue;
             }
+            if (r.verdict() == ClaimVerdict.UNCHECKED
+                    && !report.settings().shard().whole()) {
+                // A shard lacks the other shards' evidence: only the merged report can call a claim unchecked.
+                continue;
+            }
             out.append("== ")
                     .append(r.claim().id())
                     .append(' ')

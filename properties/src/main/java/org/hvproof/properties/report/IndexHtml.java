@@ -77,6 +77,10 @@ final class IndexHtml implements ReportRenderer {
 
     /** Why the gate fails, when it does: the claims that do not hold, the commands outside any claim. */
     private static String gateReason(ClaimsReport report) {
+        if (!report.settings().shard().whole() && report.passes()) {
+            return " (shard " + report.settings().shard()
+                    + ": none of its evidence failed; merge every shard for the verdict)";
+        }
         if (report.passes()) {
             return " (every claim holds)";
         }

@@ -15,7 +15,8 @@ import java.util.Locale;
  * @param catalogue the claims catalogue read
  * @param specs     the spec directories and files whose commands were solved
  * @param claims    the ids of the claims checked, in catalogue order
- * @param millis    the run's wall time
+ * @param millis    the run's wall time (of a merged run: its slowest shard's)
+ * @param shard     the share of the run this report covers; {@link Shard#WHOLE} for a whole run
  */
 public record RunSettings(
         long seed,
@@ -26,20 +27,43 @@ public record RunSettings(
         String catalogue,
         List<String> specs,
         List<String> claims,
-        long millis) {
+        long millis,
+        Shard shard) {
     public RunSettings {
         specs = List.copyOf(specs);
         claims = List.copyOf(claims);
+        shard = shard == null ? Shard.WHOLE : shard;
     }
 
-    /** One line for people: {@code seed 42, tries 7, solver sat4j, 1.2 s}. */
+    /** The settings of a whole (unsharded) run. */
+    public RunSettings(
+            long seed,
+            Integer tries,
+            String solver,
+            long alloyTimeoutSeconds,
+            String replay,
+            String catalogue,
+            List<String> specs,
+            List<String> claims,
+            long millis) {
+        this(seed, tries, solver, alloyTimeoutSeconds, replay, catalogue, specs, claims, millis, Shard.WHOLE);
+    }
+
+    /** These settings with the shard and wall time replaced; every other field is what shards must share. */
+    public RunSettings with(Shard newShard, long newMillis) {
+        return new RunSettings(
+                seed, tries, solver, alloyTimeoutSeconds, replay, catalogue, specs, claims, newMillis, newShard);
+    }
+
+    /** One line for people: {@code seed 42, tries 7, solver sat4j, 1.2 s}, and {@code , shard 2/3} for a shard. */
     public String summary() {
         return String.format(
                 Locale.ROOT,
-                "seed %d, tries %s, solver %s, %.1f s",
+                "seed %d, tries %s, solver %s, %.1f s%s",
                 seed,
                 tries == null ? "default" : tries.toString(),
                 solver,
-                millis / 1000.0);
+                millis / 1000.0,
+                shard.whole() ? "" : ", shard " + shard);
     }
 }

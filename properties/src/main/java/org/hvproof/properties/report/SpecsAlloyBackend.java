@@ -20,6 +20,17 @@ final class SpecsAlloyBackend implements AlloyBackend {
             Duration timeout,
             java.util.Set<String> claimIds,
             Consumer<String> progress) {
+        return run(specs, solver, timeout, claimIds, Shard.WHOLE, progress);
+    }
+
+    @Override
+    public List<AlloyCheck> run(
+            List<Path> specs,
+            String solver,
+            Duration timeout,
+            java.util.Set<String> claimIds,
+            Shard shard,
+            Consumer<String> progress) {
         RunListener listener = new RunListener() {
             @Override
             public void commandFinished(CommandOutcome o) {
@@ -54,6 +65,11 @@ final class SpecsAlloyBackend implements AlloyBackend {
         if (wanted.size() < all.size()) {
             progress.accept((all.size() - wanted.size()) + " of " + all.size()
                     + " commands skipped: they speak only for claims not selected");
+        }
+        if (!shard.whole()) {
+            List<org.hvproof.specs.SpecCommand> mine = shard.select(wanted, c -> c.spec() + " :: " + c.command());
+            progress.accept("shard " + shard + ": " + mine.size() + " of " + wanted.size() + " commands");
+            wanted = mine;
         }
         return runner.executeAll(wanted).stream()
                 .map(SpecsAlloyBackend::toCheck)

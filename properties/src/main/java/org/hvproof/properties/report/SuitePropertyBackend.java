@@ -32,14 +32,27 @@ final class SuitePropertyBackend implements PropertyBackend {
     @Override
     public List<PropertyCheck> run(
             Set<String> claimIds, Integer tries, Long seed, String replay, Consumer<String> progress) {
-        List<ClaimedProperty> selected = discover().stream()
+        return run(claimIds, tries, seed, replay, Shard.WHOLE, progress);
+    }
+
+    @Override
+    public List<PropertyCheck> run(
+            Set<String> claimIds, Integer tries, Long seed, String replay, Shard shard, Consumer<String> progress) {
+        // Built before the shard is chosen: a property's name (its shard key) is the built property's.
+        List<Built> all = discover().stream()
                 .filter(c -> c.claimIds().stream().anyMatch(claimIds::contains))
+                .map(c -> new Built(c, c.create()))
                 .toList();
+        List<Built> selected = shard.select(all, b -> b.property().name());
+        if (!shard.whole()) {
+            progress.accept("shard " + shard + ": " + selected.size() + " of " + all.size() + " properties");
+        }
         List<PropertyCheck> out = new ArrayList<>();
         int i = 0;
-        for (ClaimedProperty c : selected) {
+        for (Built b : selected) {
             i++;
-            Property property = c.create();
+            ClaimedProperty c = b.claimed();
+            Property property = b.property();
             Settings overrides = Settings.none().withQuiet(true);
             if (tries != null) {
                 overrides = overrides.withTries(tries);
@@ -78,4 +91,7 @@ final class SuitePropertyBackend implements PropertyBackend {
         }
         return out;
     }
+
+    /** A {@code @Claim} method and the property it built. */
+    private record Built(ClaimedProperty claimed, Property property) {}
 }

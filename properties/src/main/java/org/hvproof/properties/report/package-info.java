@@ -11,7 +11,12 @@
  * is one {@link org.hvproof.properties.report.ReportRenderer}. The command line that drives a run
  * is {@link org.hvproof.properties.cli}.
  *
- * <p>Left out: running several claims' properties in parallel (runs are sequential so a seed
- * replays the same way), and history across runs.
+ * <p>A run can be split across machines: a {@link org.hvproof.properties.report.Shard} runs whole
+ * commands and whole properties dealt round-robin by key, each exactly as in the whole run, and
+ * claims.json holds every field of the report, so {@link
+ * org.hvproof.properties.report.ClaimsReport#merge} rebuilds the whole run's report from the shards'.
+ *
+ * <p>Left out: running several claims' properties in parallel within one machine (runs are
+ * sequential so a seed replays the same way; shards are the parallel form), and history across runs.
  */
 package org.hvproof.properties.report;

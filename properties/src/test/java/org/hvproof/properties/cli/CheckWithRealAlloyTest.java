@@ -77,6 +77,50 @@ class CheckWithRealAlloyTest {
     }
 
     @Test
+    void twoShardsSolveOneCommandEachAndMergeToTheWholeRunsVerdict() throws Exception {
+        List<Integer> codes = new ArrayList<>();
+        List<Long> commands = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            Path dir = home.resolve("shard-" + i);
+            codes.add(check(
+                    new StringWriter(),
+                    "--solver",
+                    "sat4j",
+                    "--seed",
+                    "5",
+                    "--shard",
+                    i + "/2",
+                    "--out",
+                    dir.toString()));
+            JsonNode claim = new ObjectMapper()
+                    .readTree(dir.resolve("claims.json").toFile())
+                    .get("claims")
+                    .get(0);
+            commands.add((long) claim.get("alloy").size());
+        }
+        assertThat(codes).containsExactly(0, 0);
+        assertThat(commands).as("the check on one shard, the run on the other").containsExactly(1L, 1L);
+        assertThat(err.toString()).contains("shard 1/2: 1 of 2 commands", "shard 2/2: 1 of 2 commands");
+
+        StringWriter out = new StringWriter();
+        CommandLine cli = HvproofCommand.commandLine(new HvproofPaths(home), Backends.alloy(), passing);
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int merged = cli.execute(
+                "merge",
+                "--out",
+                home.resolve("merged").toString(),
+                home.resolve("shard-2").toString(),
+                home.resolve("shard-1").toString());
+        assertThat(merged).isZero();
+        assertThat(out.toString()).contains("1 claims: 1 hold");
+        JsonNode json =
+                new ObjectMapper().readTree(home.resolve("merged/claims.json").toFile());
+        assertThat(json.get("gate").asText()).isEqualTo("passes");
+        assertThat(json.get("claims").get(0).get("alloy").size()).isEqualTo(2);
+    }
+
+    @Test
     void aCheckThatFindsACounterexampleViolatesItsClaimAndPrintsIt() throws Exception {
         Files.writeString(
                 home.resolve("specs/src/main/alloy/tiny.als"),

@@ -56,4 +56,51 @@ class ReportRendererTest {
                 .contains("<tr class=\"violated\">", "writes &lt;notify&gt;", "<h2>Failures</h2>")
                 .doesNotContain("writes <notify>");
     }
+
+    @Test
+    void claimsJsonReadsBackToTheSameReportSoShardsCanBeMerged() {
+        for (boolean passes : new boolean[] {true, false}) {
+            ClaimsReport r = report(passes);
+            ClaimsReport strayAndShard = new ClaimsReport(
+                    r.results(),
+                    r.settings().with(new Shard(2, 3), 9),
+                    List.of(new AlloyCheck("u.als", "U", true, 0, "counterexample", false, 4, Set.of(), "cx")));
+            assertThat(ClaimsReport.fromJson(ReportRenderer.json().render(r))).isEqualTo(r);
+            assertThat(ClaimsReport.fromJson(ReportRenderer.json().render(strayAndShard)))
+                    .isEqualTo(strayAndShard);
+        }
+    }
+
+    @Test
+    void aShardWhoseEvidenceHoldsIsPartialNotPassingAndDoesNotCallItsClaimsUnchecked() throws Exception {
+        RunSettings shard = report(true).settings().with(new Shard(1, 2), 1500);
+        ClaimsReport noCheckHere = ClaimsReport.of(
+                List.of(TRACE_1), List.of(), report(true).results().get(0).properties(), shard);
+        assertThat(noCheckHere.passes()).isTrue();
+        assertThat(noCheckHere.gate()).isEqualTo("partial");
+        assertThat(ReportRenderer.console().render(noCheckHere))
+                .contains("shard 1/2: a share of the run", ", shard 1/2)")
+                .doesNotContain("no Alloy check");
+        assertThat(new ObjectMapper()
+                        .readTree(ReportRenderer.json().render(noCheckHere))
+                        .get("settings")
+                        .get("shard")
+                        .asText())
+                .isEqualTo("1/2");
+        ClaimsReport failing = ClaimsReport.of(
+                List.of(TRACE_1), List.of(), report(false).results().get(0).properties(), shard);
+        assertThat(failing.passes()).isFalse();
+        assertThat(failing.gate()).isEqualTo("fails");
+        assertThat(ReportRenderer.html().render(failing)).contains("gate: fails");
+    }
+
+    @Test
+    void theJsonOfSomethingElseIsRefusedNamingTheMissingField() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClaimsReport.fromJson("{\"gate\":\"passes\"}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'settings'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClaimsReport.fromJson("[1,"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not JSON");
+    }
 }
