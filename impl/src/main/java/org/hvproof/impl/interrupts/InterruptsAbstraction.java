@@ -33,11 +33,8 @@ public final class InterruptsAbstraction {
         Map<Long, Instruction> code = new HashMap<>();
         Map<Long, Long> memory = new HashMap<>();
         Machine machine = system.machine();
-        system.backedPages().forEach(machine, (page, frame) -> {
-            if (!inPageTablePool(page)) {
-                scan(machine.memory().frameContents(frame), page, code, memory);
-            }
-        });
+        system.backedPages()
+                .forEach(machine, (page, frame) -> scan(machine.memory().frameContents(frame), page, code, memory));
         SequenceAuthenticator authenticator = system.authenticator();
         return new InterruptsState(
                 Registers.snapshot(system.cpu()),
@@ -72,13 +69,20 @@ public final class InterruptsAbstraction {
         private long allocatedAtWalk = -1;
         private long[] pages = new long[0];
 
-        /** Calls {@code visitor} with every backed page and its host frame, in guest-physical order. */
+        /**
+         * Calls {@code visitor} with every backed page outside the page-table pool and its host
+         * frame, in guest-physical order.
+         */
         void forEach(Machine machine, PageVisitor visitor) {
             NestedPageTable npt = machine.defaultView();
             long allocated = machine.memory().allocatedFrames();
             if (allocated != allocatedAtWalk) {
                 List<Long> found = new ArrayList<>();
-                npt.forEachLeaf((page, leaf) -> found.add(page.number()));
+                npt.forEachLeaf((page, leaf) -> {
+                    if (!inPageTablePool(page.number())) {
+                        found.add(page.number());
+                    }
+                });
                 pages = found.stream().mapToLong(Long::longValue).toArray();
                 allocatedAtWalk = allocated;
             }
