@@ -1,6 +1,7 @@
 package org.hvproof.impl.interrupts;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.hvproof.impl.machine.VcpuEvent;
 import org.hvproof.impl.machine.VcpuEventHandler;
@@ -24,6 +25,9 @@ import org.hvproof.model.interrupts.Reg;
  * compromised) handler may rewrite the innermost return address, and it sees every register.
  */
 final class InterruptSecurityModule implements VcpuEventHandler {
+    /** The flawed module's scrub table: one entry per architectural exception vector, all set. */
+    private static final boolean[] EXCEPTION_VECTORS = exceptionVectors();
+
     private final SequenceAuthenticator authenticator;
     private final InterruptsImplFlaw flaw;
     private final List<Long> frames = new ArrayList<>();
@@ -42,7 +46,7 @@ final class InterruptSecurityModule implements VcpuEventHandler {
             return;
         }
         ArrivalCause cause = event.kind() == VcpuEvent.Kind.INTERRUPT ? ArrivalCause.INTERRUPT : ArrivalCause.EXCEPTION;
-        if (!nested && CodeLayout.inSequence(pc) && scrubs(cause)) {
+        if (!nested && CodeLayout.inSequence(pc) && scrubs(cause, event.vector())) {
             scrub(cpu);
         }
         frames.add(pc);
@@ -55,7 +59,12 @@ final class InterruptSecurityModule implements VcpuEventHandler {
         }
     }
 
-    private boolean scrubs(ArrivalCause cause) {
+    private boolean scrubs(ArrivalCause cause, int vector) {
+        if (flaw == InterruptsImplFlaw.SCRUB_TABLE_SIZED_FOR_EXCEPTIONS) {
+            // The flawed module looks the vector up in a table sized for the architectural
+            // exceptions; a vector past its end counts as "not intercepted" and is not scrubbed.
+            return vector < EXCEPTION_VECTORS.length && EXCEPTION_VECTORS[vector];
+        }
         return cause == ArrivalCause.INTERRUPT || flaw != InterruptsImplFlaw.SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS;
     }
 
@@ -67,6 +76,12 @@ final class InterruptSecurityModule implements VcpuEventHandler {
         if (flaw != InterruptsImplFlaw.SCRUB_FORGETS_AUTH_REGISTER) {
             Registers.set(cpu, Reg.R2, erasure);
         }
+    }
+
+    private static boolean[] exceptionVectors() {
+        boolean[] table = new boolean[32];
+        Arrays.fill(table, true);
+        return table;
     }
 
     /** Virtual interrupts delivered since the last call, in order. */

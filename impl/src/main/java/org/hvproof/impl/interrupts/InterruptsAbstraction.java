@@ -2,11 +2,14 @@ package org.hvproof.impl.interrupts;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.hvproof.impl.machine.Machine;
-import org.hvproof.impl.machine.ViewId;
+import org.hvproof.impl.machine.NestedEntry;
+import org.hvproof.impl.machine.NestedPageTable;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.interrupts.Instruction;
 import org.hvproof.model.interrupts.InterruptsState;
@@ -14,10 +17,13 @@ import org.hvproof.model.interrupts.InterruptsState;
 /**
  * The abstraction function from the machine to the model's {@link InterruptsState}, read off the
  * real structures: registers from the vCPU, the program counter from its instruction pointer,
- * interrupt frames from the virtual interrupt controller, code by decoding the slots of the code
- * pages, memory from the data words of every page the guest can write (zero words left out: they
- * read as zero, as absent addresses do in the model), the secret, erasure constant and answered
- * hypercalls from the hypervisor's records.
+ * interrupt frames from the virtual interrupt controller, the secret, erasure constant and
+ * answered hypercalls from the hypervisor's records, and code and memory from every guest page
+ * the nested page table backs (every leaf, whichever way it came to be backed), outside the guest
+ * OS's page-table pool: each slot's data word is memory (zero words left out: they read as zero,
+ * as absent addresses do in the model) and each slot's decodable instruction is code. Pages
+ * nothing backs read as zero and hold no code, as in the model. The leaves are found
+ * incrementally ({@link BackedPages}).
  */
 public final class InterruptsAbstraction {
     private InterruptsAbstraction() {}
@@ -26,12 +32,9 @@ public final class InterruptsAbstraction {
     public static InterruptsState abstractState(InterruptsSystem system) {
         Map<Long, Instruction> code = new HashMap<>();
         Map<Long, Long> memory = new HashMap<>();
-        for (long p : system.codePages()) {
-            scan(system.machine(), p, code, memory);
-        }
-        for (long p : system.data().dataPages()) {
-            scan(system.machine(), p, null, memory);
-        }
+        Machine machine = system.machine();
+        system.backedPages()
+                .forEach(machine, (page, frame) -> scan(machine.memory().frameContents(frame), page, code, memory));
         SequenceAuthenticator authenticator = system.authenticator();
         return new InterruptsState(
                 Registers.snapshot(system.cpu()),
@@ -55,9 +58,56 @@ public final class InterruptsAbstraction {
                 s.registers(), s.pc(), s.returnStack(), s.code(), memory, s.secret(), s.erasure(), s.hypercalls());
     }
 
-    /** Reads one machine page's slots: every non-zero data word, and (when {@code code} is given) every decodable instruction. */
-    private static void scan(Machine machine, long pageNumber, Map<Long, Instruction> code, Map<Long, Long> memory) {
-        byte[] frame = machine.peekGuestPage(ViewId.DEFAULT, new GuestPhysicalPage(pageNumber));
+    /**
+     * The backed guest pages of one machine, found incrementally: the nested page table is walked
+     * again only when the machine has handed out a host frame since the last walk (a guest page
+     * becomes backed only with a fresh frame, and a new table of the walk is a fresh frame too);
+     * otherwise each known page's leaf is looked up again, so a page unmapped or moved to another
+     * frame is read as it now is.
+     */
+    static final class BackedPages {
+        private long allocatedAtWalk = -1;
+        private long[] pages = new long[0];
+
+        /**
+         * Calls {@code visitor} with every backed page outside the page-table pool and its host
+         * frame, in guest-physical order.
+         */
+        void forEach(Machine machine, PageVisitor visitor) {
+            NestedPageTable npt = machine.defaultView();
+            long allocated = machine.memory().allocatedFrames();
+            if (allocated != allocatedAtWalk) {
+                List<Long> found = new ArrayList<>();
+                npt.forEachLeaf((page, leaf) -> {
+                    if (!inPageTablePool(page.number())) {
+                        found.add(page.number());
+                    }
+                });
+                pages = found.stream().mapToLong(Long::longValue).toArray();
+                allocatedAtWalk = allocated;
+            }
+            for (long p : pages) {
+                Optional<NestedEntry> leaf = npt.leaf(new GuestPhysicalPage(p));
+                if (leaf.isPresent()) {
+                    visitor.visit(p, leaf.get().hostFrame());
+                }
+            }
+        }
+    }
+
+    /** Receives one backed guest page and the host frame behind it. */
+    interface PageVisitor {
+        void visit(long pageNumber, long hostFrame);
+    }
+
+    /** Whether a guest-physical page holds the guest OS's page tables (no model address lives there). */
+    private static boolean inPageTablePool(long pageNumber) {
+        return pageNumber >= GuestLayout.PAGE_TABLE_POOL_FIRST
+                && pageNumber < GuestLayout.PAGE_TABLE_POOL_FIRST + GuestLayout.PAGE_TABLE_POOL_PAGES;
+    }
+
+    /** Reads one machine page's slots: every non-zero data word and every decodable instruction. */
+    private static void scan(byte[] frame, long pageNumber, Map<Long, Instruction> code, Map<Long, Long> memory) {
         ByteBuffer b = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
         long firstAddress = (pageNumber << 12) / GuestLayout.SLOT_SIZE;
         for (int slot = 0; slot < 4096 / GuestLayout.SLOT_SIZE; slot++) {
@@ -66,7 +116,7 @@ public final class InterruptsAbstraction {
             if (word != 0) {
                 memory.put(firstAddress + slot, word);
             }
-            if (code != null && frame[at + (int) GuestLayout.INSTRUCTION_OFFSET] != 0) {
+            if (frame[at + (int) GuestLayout.INSTRUCTION_OFFSET] != 0) {
                 byte[] insn = new byte[InstructionCodec.LENGTH];
                 System.arraycopy(frame, at + (int) GuestLayout.INSTRUCTION_OFFSET, insn, 0, insn.length);
                 Optional<Instruction> decoded = InstructionCodec.decode(insn);

@@ -21,9 +21,9 @@ public enum InterruptsImplFlaw implements Flaw {
     SCRUB_XOR_SECRET(caught("INT-1", "INT-1 noninterference", 3)),
     /** Scrubs on interrupts but forwards exceptions with the registers untouched (INT-2, INT-1). */
     SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS(
-            caught("INT-1", "INT-1 noninterference", 4), caught("INT-2", "INT-2 secretConfinedToSequence", 3)),
+            caught("INT-1", "INT-1 noninterference", 4), caught("INT-2", "INT-2 secretConfinedToSequence", 4)),
     /** Scrubs R1 but forgets the authentication value in R2, a function of the secret (INT-2, INT-1). */
-    SCRUB_FORGETS_AUTH_REGISTER(caught("INT-2", "INT-2 noSecretAtHandlerEntry", 2)),
+    SCRUB_FORGETS_AUTH_REGISTER(caught("INT-2", "INT-2 noSecretAtHandlerEntry", 3)),
     /** An interrupt arriving while a handler runs is swallowed: no virtual interrupt (INT-3). */
     DROP_NESTED_VIRTUAL_INTERRUPT(caught("INT-3", "INT-3 oneVirtualInterruptPerArrival", 2)),
     /** An exception is delivered to the handler twice (INT-3). */
@@ -31,7 +31,13 @@ public enum InterruptsImplFlaw implements Flaw {
     /** The code page is left readable in the nested page table (read-execute, not execute-only) (INT-5). */
     CODE_PAGE_READABLE(caught("INT-5", "INT-5 executeOnlyPageFaults", 1)),
     /** On a handler's return into the sequence the module puts the secret back into R1 (INT-4). */
-    RESTORE_SECRET_ON_RETURN(caught("INT-4", "INT-4 neverRestoresSecret", 5));
+    RESTORE_SECRET_ON_RETURN(caught("INT-4", "INT-4 neverRestoresSecret", 5)),
+    /**
+     * The scrubber looks the vector up in a table sized for the 32 architectural exceptions, so an
+     * interrupt or exception with a vector of 32 or more inside the sequence reaches the handler
+     * with R1 and R2 untouched (INT-2). The generator that drew vectors 0..31 only missed it.
+     */
+    SCRUB_TABLE_SIZED_FOR_EXCEPTIONS(caught("INT-2", "INT-2 secretConfinedToSequence", 4));
 
     private final List<Caught> caughtBy;
 

@@ -57,6 +57,7 @@ public final class InterruptsSystem {
     private final DataAccess data;
     private final InstructionExecutor executor;
     private final List<Long> codePages;
+    private final InterruptsAbstraction.BackedPages backedPages = new InterruptsAbstraction.BackedPages();
 
     /** Boots the guest with {@code secret} and the default erasure constant under the correct mechanism. */
     public InterruptsSystem(long secret) {
@@ -207,6 +208,11 @@ public final class InterruptsSystem {
     /** The guest's data accesses (which pages it has written). */
     DataAccess data() {
         return data;
+    }
+
+    /** The abstraction function's incremental record of the backed guest pages. */
+    InterruptsAbstraction.BackedPages backedPages() {
+        return backedPages;
     }
 
     /** The machine pages holding code, in order. */

@@ -1,9 +1,14 @@
 package org.hvproof.properties.interrupts;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+import org.hvproof.impl.interrupts.GuestLayout;
 import org.hvproof.model.interrupts.ArrivalCause;
 import org.hvproof.model.interrupts.CodeLayout;
+import org.hvproof.model.interrupts.Instruction;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.interrupts.Reg;
@@ -15,45 +20,29 @@ import org.hvproof.propcheck.Gens;
 /**
  * The trace generator of the interrupts mechanism. The next step is drawn from the current model
  * state with fixed-weight kinds: the guest executes one instruction, or runs until it is about to
- * execute a given instruction of the sequence (so traces reach each of them, and shrink to a few
- * steps), interrupts and exceptions arrive (one at a time, or a
- * storm of them, nested when a handler runs), handlers return, read memory, rewrite registers and
- * their return address; hostile actions are weighted in: reads and writes of the execute-only
- * page, jumps into the middle of the sequence and to addresses holding no code, returns with no
- * handler; and now and then interrupts stop so the sequence can finish.
+ * execute a given instruction of its code (so traces reach each instruction of the sequence, and
+ * shrink to a few steps), interrupts and exceptions arrive (one at a time, or a storm of them,
+ * nested when a handler runs), handlers return, read memory, rewrite registers and their return
+ * address; hostile actions are weighted in: accesses and jumps next to the code (the execute-only
+ * page among it), returns with no handler; and now and then interrupts stop so the sequence can
+ * finish.
+ *
+ * <p>Every value spans its whole domain, biased towards the boundaries drawn from the current
+ * state, never from a fixed list: vectors are any of the 256, weighted to the edges of every bit
+ * width; addresses are any model address the machine accepts ({@code [0, 2^40)}), weighted to the
+ * registered addresses (code, data, the program counter, return addresses, the addresses the
+ * code loads, stores and jumps to), the addresses next to them, the edges of their model page and
+ * machine page, and one-bit flips of them (aliases that differ only in a high bit); register and
+ * memory values are any 64-bit value, weighted to the values the state holds, their neighbours
+ * and bit flips.
  */
 public final class InterruptsActions {
-    /** Readable addresses: the data the ordinary code loads and stores, ordinary code, fresh pages, a far one. */
-    static final List<Long> DATA_ADDRESSES =
-            List.of(0x8000L, 0x8001L, 0x8002L, 0x80FFL, 0x2003L, 0x0L, 0x5000L, 0xFFFF_FFFFL);
-    /** Addresses of the execute-only page: the move holding the secret, the rest of the sequence, its empty rest. */
-    static final List<Long> EXECUTE_ONLY_ADDRESSES = List.of(
-            CodeLayout.SEQUENCE_START,
-            CodeLayout.SEQUENCE_START + 1,
-            CodeLayout.SEQUENCE_COMPARE,
-            CodeLayout.SEQUENCE_HYPERCALL,
-            CodeLayout.SEQUENCE_EXIT,
-            0x1080L,
-            0x1FFFL);
-    /** Where low code jumps: into the middle of the sequence, its exit, empty code slots, data, the handler. */
-    static final List<Long> JUMP_TARGETS = List.of(
-            CodeLayout.SEQUENCE_START + 1,
-            CodeLayout.SEQUENCE_COMPARE,
-            CodeLayout.SEQUENCE_HYPERCALL,
-            CodeLayout.SEQUENCE_EXIT,
-            0x1010L,
-            CodeLayout.ORDINARY_CODE + 4,
-            0x8000L,
-            CodeLayout.HANDLER_ENTRY);
-    /** Where a run of instructions stops: before each instruction of the sequence, or back in ordinary code. */
-    static final List<Long> RUN_TARGETS = List.of(
-            CodeLayout.SEQUENCE_START,
-            CodeLayout.SEQUENCE_START + 1,
-            CodeLayout.SEQUENCE_COMPARE,
-            CodeLayout.SEQUENCE_HYPERCALL,
-            CodeLayout.ORDINARY_CODE + 2);
-    /** Values low code writes: small ones, the erasure constant, the ordinary code's message. */
-    static final List<Long> VALUES = List.of(0L, 1L, 7L, InterruptsState.DEFAULT_ERASURE, 0x4D5347L, -1L);
+    /** Vectors an arrival can carry: all of them. */
+    static final int VECTORS_COUNT = 256;
+    /** Model addresses per machine page (a slot is {@link GuestLayout#SLOT_SIZE} bytes). */
+    static final long MACHINE_PAGE_ADDRESSES = 4096 / GuestLayout.SLOT_SIZE;
+    /** Highest bit a model address can have (the window is {@code [0, 2^40)}). */
+    static final int ADDRESS_BITS = Long.numberOfTrailingZeros(GuestLayout.ADDRESS_LIMIT);
 
     private InterruptsActions() {}
 
@@ -66,13 +55,14 @@ public final class InterruptsActions {
         RETURN(2.5),
         STORM(0.4),
         SET_REGISTER(0.5),
-        REWRITE_RETURN(0.4),
-        JUMP_INTO_SEQUENCE(0.6),
+        REWRITE_RETURN(0.6),
+        JUMP_NEAR_CODE(1.5),
+        JUMP_ANYWHERE(0.3),
         CALL_SEQUENCE(0.3),
         READ(1),
         WRITE(0.6),
-        READ_EXECUTE_ONLY(0.7),
-        WRITE_EXECUTE_ONLY(0.4),
+        READ_NEAR_CODE(1.2),
+        WRITE_NEAR_CODE(0.9),
         STRAY_RETURN(0.15),
         QUIESCE(0.4);
 
@@ -86,7 +76,12 @@ public final class InterruptsActions {
     private static final Gen<Kind> KINDS = Gens.frequency(Arrays.stream(Kind.values())
             .map(k -> Gens.weighted(k.weight, Gens.constant(k)))
             .toList());
-    private static final Gen<Integer> VECTORS = Gens.integers(0, 31);
+    private static final Gen<Integer> VECTORS = vectors();
+    /** The bit an alias flips: any bit of the window, half the time one above bit 31 (aliases a 32-bit check misses). */
+    private static final Gen<Integer> FLIPPED_BITS = Gens.frequency(
+            Gens.weighted(1, Gens.integers(0, ADDRESS_BITS - 1)),
+            Gens.weighted(1, Gens.integers(32, ADDRESS_BITS - 1)));
+
     private static final InterruptsAction EXECUTE = new InterruptsAction.Execute();
     private static final InterruptsAction RETURN = new InterruptsAction.Return();
 
@@ -101,10 +96,12 @@ public final class InterruptsActions {
         }
         InterruptsState s = run.state();
         boolean handler = s.inHandler();
+        Gen<Long> anywhere = addresses(anchors(s), 3);
+        Gen<Long> nearCode = addresses(new TreeSet<>(s.code().keySet()), 6);
+        Gen<Long> values = values(s, run.unguessable());
         return KINDS.flatMap(kind -> switch (kind) {
                     case EXECUTE -> Gens.constant(one(handler ? RETURN : EXECUTE));
-                    case RUN_TO ->
-                        Gens.elements(RUN_TARGETS).map(t -> handler ? one(RETURN) : new InterruptsTraceStep.RunTo(t));
+                    case RUN_TO -> runTargets(s).map(t -> handler ? one(RETURN) : new InterruptsTraceStep.RunTo(t));
                     case INTERRUPT -> VECTORS.map(v -> one(new InterruptsAction.Arrive(ArrivalCause.INTERRUPT, v)));
                     case EXCEPTION -> VECTORS.map(v -> one(new InterruptsAction.Arrive(ArrivalCause.EXCEPTION, v)));
                     case RETURN -> Gens.constant(one(handler ? RETURN : EXECUTE));
@@ -121,28 +118,131 @@ public final class InterruptsActions {
                     case SET_REGISTER ->
                         Gens.combine(
                                 Gens.elements(Reg.values()),
-                                Gens.elements(VALUES),
+                                values,
                                 (r, v) -> one(new InterruptsAction.SetRegister(r, v)));
-                    case REWRITE_RETURN, JUMP_INTO_SEQUENCE ->
-                        Gens.elements(JUMP_TARGETS).map(t -> one(new InterruptsAction.JumpTo(t)));
+                    case REWRITE_RETURN, JUMP_NEAR_CODE -> nearCode.map(t -> one(new InterruptsAction.JumpTo(t)));
+                    case JUMP_ANYWHERE -> anywhere.map(t -> one(new InterruptsAction.JumpTo(t)));
                     case CALL_SEQUENCE -> Gens.constant(one(new InterruptsAction.JumpTo(CodeLayout.SEQUENCE_START)));
-                    case READ -> Gens.elements(DATA_ADDRESSES).map(a -> one(new InterruptsAction.ReadMemory(a)));
-                    case WRITE ->
-                        Gens.combine(
-                                Gens.elements(DATA_ADDRESSES),
-                                Gens.elements(VALUES),
-                                (a, v) -> one(new InterruptsAction.WriteMemory(a, v)));
-                    case READ_EXECUTE_ONLY ->
-                        Gens.elements(EXECUTE_ONLY_ADDRESSES).map(a -> one(new InterruptsAction.ReadMemory(a)));
-                    case WRITE_EXECUTE_ONLY ->
-                        Gens.combine(
-                                Gens.elements(EXECUTE_ONLY_ADDRESSES),
-                                Gens.elements(VALUES),
-                                (a, v) -> one(new InterruptsAction.WriteMemory(a, v)));
+                    case READ -> anywhere.map(a -> one(new InterruptsAction.ReadMemory(a)));
+                    case WRITE -> Gens.combine(anywhere, values, (a, v) -> one(new InterruptsAction.WriteMemory(a, v)));
+                    case READ_NEAR_CODE -> nearCode.map(a -> one(new InterruptsAction.ReadMemory(a)));
+                    case WRITE_NEAR_CODE ->
+                        Gens.combine(nearCode, values, (a, v) -> one(new InterruptsAction.WriteMemory(a, v)));
                     case STRAY_RETURN -> Gens.constant(one(RETURN));
                     case QUIESCE -> Gens.constant((InterruptsTraceStep) new InterruptsTraceStep.Quiesce());
                 })
                 .map(InterruptsActions::<T>asStep);
+    }
+
+    /** Any of the 256 vectors, weighted to the edges of every bit width (0, 1, 2^k - 1, 2^k, the last). */
+    static Gen<Integer> vectors() {
+        List<Integer> edges = new ArrayList<>();
+        for (int k = 0; (1 << k) <= VECTORS_COUNT; k++) {
+            edges.add((1 << k) - 1);
+            if ((1 << k) < VECTORS_COUNT) {
+                edges.add(1 << k);
+            }
+        }
+        return Gens.frequency(
+                Gens.weighted(3, Gens.integers(0, VECTORS_COUNT - 1)),
+                Gens.weighted(1, Gens.elements(List.copyOf(new TreeSet<>(edges)))));
+    }
+
+    /**
+     * The addresses the state registers: its code, its data, the program counter, the return
+     * addresses, what its instructions load, store and jump to, and the window's two ends.
+     */
+    static TreeSet<Long> anchors(InterruptsState s) {
+        TreeSet<Long> out = new TreeSet<>(s.code().keySet());
+        out.addAll(s.memory().keySet());
+        out.add(s.pc());
+        out.addAll(s.returnStack());
+        for (Instruction insn : s.code().values()) {
+            if (insn instanceof Instruction.Load l) {
+                out.add(l.address());
+            } else if (insn instanceof Instruction.Store st) {
+                out.add(st.address());
+            } else if (insn instanceof Instruction.Jump j) {
+                out.add(j.target());
+            } else if (insn instanceof Instruction.CmpImmJumpIfEqual c) {
+                out.add(c.target());
+            }
+        }
+        out.add(0L);
+        out.add(GuestLayout.ADDRESS_LIMIT - 1);
+        out.removeIf(a -> !GuestLayout.inWindow(a));
+        return out;
+    }
+
+    /**
+     * Any model address the machine accepts, weighted to {@code anchors}: an anchor or its
+     * neighbour, an edge of its model page or machine page (the last address before, the first,
+     * the last, the first after), or the anchor with one bit flipped (an alias that differs only
+     * in that bit, {@link #FLIPPED_BITS}), or any address at all; {@code nextTo} weighs
+     * the anchor and its neighbours against the three others' 1 each.
+     */
+    static Gen<Long> addresses(TreeSet<Long> anchors, double nextTo) {
+        Gen<Long> anchor = Gens.elements(List.copyOf(anchors));
+        return Gens.frequency(
+                Gens.weighted(nextTo, Gens.combine(anchor, Gens.integers(-1, 1), (a, d) -> inWindow(a + d))),
+                Gens.weighted(
+                        1,
+                        Gens.combine(
+                                anchor,
+                                Gens.elements(CodeLayout.PAGE_SIZE, MACHINE_PAGE_ADDRESSES),
+                                Gens.integers(0, 3),
+                                (a, size, edge) -> {
+                                    long base = Math.floorDiv(a, size) * size;
+                                    return inWindow(
+                                            switch (edge) {
+                                                case 0 -> base;
+                                                case 1 -> base - 1;
+                                                case 2 -> base + size - 1;
+                                                default -> base + size;
+                                            });
+                                })),
+                Gens.weighted(1, Gens.combine(anchor, FLIPPED_BITS, (a, k) -> a ^ (1L << k))),
+                Gens.weighted(1, Gens.longs(0, GuestLayout.ADDRESS_LIMIT - 1)));
+    }
+
+    /**
+     * Any 64-bit value, weighted to the values the state holds where low code can see them
+     * (registers while low code runs, memory, code immediates other than the secret, the erasure
+     * constant), the extremes of the range, their neighbours and one-bit flips; never
+     * {@code unguessable}.
+     */
+    static Gen<Long> values(InterruptsState s, OptionalLong unguessable) {
+        TreeSet<Long> known = new TreeSet<>(List.of(0L, 1L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, s.erasure()));
+        if (s.lowCodeRuns()) {
+            known.addAll(s.registers().values());
+        }
+        known.addAll(s.memory().values());
+        for (Instruction insn : s.code().values()) {
+            if (insn instanceof Instruction.MovImm m && m.imm() != s.secret()) {
+                known.add(m.imm());
+            } else if (insn instanceof Instruction.CmpImmJumpIfEqual c && c.imm() != s.secret()) {
+                known.add(c.imm());
+            }
+        }
+        Gen<Long> anchor = Gens.elements(List.copyOf(known));
+        Gen<Long> drawn = Gens.frequency(
+                Gens.weighted(3, Gens.combine(anchor, Gens.integers(-1, 1), (v, d) -> v + d)),
+                Gens.weighted(1, Gens.combine(anchor, Gens.integers(0, 63), (v, k) -> v ^ (1L << k))),
+                Gens.weighted(2, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE)));
+        return unguessable.isEmpty() ? drawn : drawn.map(v -> v == unguessable.getAsLong() ? v ^ 1 : v);
+    }
+
+    /** Where a run of instructions stops: mostly before an instruction of the sequence, else before any code. */
+    static Gen<Long> runTargets(InterruptsState s) {
+        List<Long> code = List.copyOf(new TreeSet<>(s.code().keySet()));
+        List<Long> sequence = code.stream().filter(CodeLayout::inSequence).toList();
+        return sequence.isEmpty()
+                ? Gens.elements(code)
+                : Gens.frequency(Gens.weighted(4, Gens.elements(sequence)), Gens.weighted(1, Gens.elements(code)));
+    }
+
+    private static long inWindow(long a) {
+        return Math.max(0, Math.min(GuestLayout.ADDRESS_LIMIT - 1, a));
     }
 
     /** Two different secrets, neither the erasure constant; they shrink toward 1 and 2. */

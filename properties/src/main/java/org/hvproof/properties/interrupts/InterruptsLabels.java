@@ -1,6 +1,7 @@
 package org.hvproof.properties.interrupts;
 
 import java.util.List;
+import java.util.OptionalLong;
 import org.hvproof.model.interrupts.ArrivalCause;
 import org.hvproof.model.interrupts.CodeLayout;
 import org.hvproof.model.interrupts.HypercallVerdict;
@@ -29,6 +30,12 @@ final class InterruptsLabels {
     static final String ACCEPTED_AFTER_SCRUB = "hypercall accepted after the sequence was scrubbed";
     static final String QUIESCED = "interrupts stopped and the sequence completed";
     static final String HANDLER_READ = "handler read memory";
+    static final String HIGH_VECTOR = "arrival with a vector of 32 or more";
+    static final String HIGH_VECTOR_IN_SEQUENCE = "arrival inside the sequence with a vector of 32 or more";
+    static final String EDGE_VECTOR = "arrival with the first or last vector (0 or 255)";
+    static final String HIGH_BIT_ALIAS =
+            "access or jump to an address differing from a code or data address only above bit 31";
+    static final String FAR_ADDRESS = "access or jump to an address at or above 2^32";
 
     /** Whether the current pass through the sequence was scrubbed (for {@link #ACCEPTED_AFTER_SCRUB}). */
     private boolean scrubbed;
@@ -37,6 +44,15 @@ final class InterruptsLabels {
     void label(
             InterruptsState before, InterruptsAction action, InterruptsState after, List<?> observations, Context ctx) {
         if (action instanceof InterruptsAction.Arrive a) {
+            if (a.vector() >= 32) {
+                ctx.label(HIGH_VECTOR);
+                if (before.inSequence()) {
+                    ctx.label(HIGH_VECTOR_IN_SEQUENCE);
+                }
+            }
+            if (a.vector() == 0 || a.vector() == InterruptsActions.VECTORS_COUNT - 1) {
+                ctx.label(EDGE_VECTOR);
+            }
             if (before.inHandler()) {
                 ctx.label(NESTED);
             }
@@ -75,6 +91,14 @@ final class InterruptsLabels {
                 && j.target() != CodeLayout.SEQUENCE_START) {
             ctx.label(JUMP_INTO_MIDDLE);
         }
+        target(action).ifPresent(x -> {
+            if (x >= 1L << 32) {
+                ctx.label(FAR_ADDRESS);
+            }
+            if (aliasesAbove31(before, x)) {
+                ctx.label(HIGH_BIT_ALIAS);
+            }
+        });
         if (action instanceof InterruptsAction.ReadMemory && before.inHandler()) {
             ctx.label(HANDLER_READ);
         }
@@ -96,5 +120,32 @@ final class InterruptsLabels {
                 scrubbed = false;
             }
         }
+    }
+
+    /** The address an access or jump names. */
+    private static OptionalLong target(InterruptsAction action) {
+        if (action instanceof InterruptsAction.ReadMemory r) {
+            return OptionalLong.of(r.address());
+        } else if (action instanceof InterruptsAction.WriteMemory w) {
+            return OptionalLong.of(w.address());
+        } else if (action instanceof InterruptsAction.JumpTo j) {
+            return OptionalLong.of(j.target());
+        }
+        return OptionalLong.empty();
+    }
+
+    /** Whether {@code x} differs from some code or data address of {@code s} only above bit 31. */
+    private static boolean aliasesAbove31(InterruptsState s, long x) {
+        for (long a : s.code().keySet()) {
+            if (a != x && ((a ^ x) & 0xFFFF_FFFFL) == 0) {
+                return true;
+            }
+        }
+        for (long a : s.memory().keySet()) {
+            if (a != x && ((a ^ x) & 0xFFFF_FFFFL) == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -62,7 +62,9 @@ public final class InterruptsProperties {
                 .cover(28, InterruptsLabels.ARRIVAL_WITH_SECRET_IN_REGISTER)
                 .cover(20, InterruptsLabels.EXCEPTION_IN_SEQUENCE)
                 .cover(40, InterruptsLabels.ACCEPTED)
-                .cover(15, InterruptsLabels.NESTED);
+                .cover(15, InterruptsLabels.NESTED)
+                .cover(30, InterruptsLabels.HIGH_VECTOR_IN_SEQUENCE)
+                .cover(10, InterruptsLabels.HIGH_BIT_ALIAS);
     }
 
     /** INT-2: whenever a handler runs for an arrival inside the sequence, no register holds the secret; R1 and R2 hold the erasure constant. */
@@ -75,7 +77,9 @@ public final class InterruptsProperties {
                 .cover(18, InterruptsLabels.ARRIVAL_AT_MOVE)
                 .cover(15, InterruptsLabels.ARRIVAL_AT_MIX)
                 .cover(13, InterruptsLabels.ARRIVAL_AT_COMPARE)
-                .cover(12, InterruptsLabels.ARRIVAL_AT_HYPERCALL);
+                .cover(12, InterruptsLabels.ARRIVAL_AT_HYPERCALL)
+                .cover(30, InterruptsLabels.HIGH_VECTOR_IN_SEQUENCE)
+                .cover(28, InterruptsLabels.EDGE_VECTOR);
     }
 
     /** INT-3: every intercepted interrupt or exception yields exactly one virtual interrupt with its vector, in order. */
@@ -85,7 +89,9 @@ public final class InterruptsProperties {
                 .cover(30, InterruptsLabels.INTERRUPT_IN_SEQUENCE)
                 .cover(22, InterruptsLabels.EXCEPTION_IN_SEQUENCE)
                 .cover(40, InterruptsLabels.NESTED)
-                .cover(15, InterruptsLabels.STORM);
+                .cover(15, InterruptsLabels.STORM)
+                .cover(60, InterruptsLabels.HIGH_VECTOR)
+                .cover(28, InterruptsLabels.EDGE_VECTOR);
     }
 
     /** INT-4: with any interleaving of interrupts the sequence's result is an interrupt-free run's; the hypervisor never writes the secret. */
@@ -101,7 +107,8 @@ public final class InterruptsProperties {
                                 t -> t.run().transparency().check()))
                 .cover(25, InterruptsLabels.RE_EXECUTION)
                 .cover(20, InterruptsLabels.ACCEPTED_AFTER_SCRUB)
-                .cover(12, InterruptsLabels.QUIESCED);
+                .cover(12, InterruptsLabels.QUIESCED)
+                .cover(30, InterruptsLabels.HIGH_VECTOR_IN_SEQUENCE);
     }
 
     /** INT-5: the secret is never in guest-readable memory: reads and writes of its page fault, and it is not the erasure constant. */
@@ -111,6 +118,8 @@ public final class InterruptsProperties {
                 .cover(30, InterruptsLabels.READ_FAULT)
                 .cover(20, InterruptsLabels.WRITE_FAULT)
                 .cover(30, InterruptsLabels.HANDLER_READ)
-                .cover(18, InterruptsLabels.JUMP_INTO_MIDDLE);
+                .cover(18, InterruptsLabels.JUMP_INTO_MIDDLE)
+                .cover(10, InterruptsLabels.HIGH_BIT_ALIAS)
+                .cover(28, InterruptsLabels.FAR_ADDRESS);
     }
 }

@@ -1,6 +1,7 @@
 package org.hvproof.properties.interrupts;
 
 import java.util.List;
+import java.util.OptionalLong;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.interrupts.InterruptsAction;
@@ -30,6 +31,11 @@ public final class InterruptsTrace
     @Override
     public boolean booted() {
         return true;
+    }
+
+    @Override
+    public OptionalLong unguessable() {
+        return OptionalLong.of(SECRET);
     }
 
     @Override

@@ -14,8 +14,10 @@
  * {@link org.hvproof.properties.interrupts.InterruptsActions} draws each step
  * ({@link org.hvproof.properties.interrupts.InterruptsTraceStep}) from the current state:
  * instructions one at a time or in runs, interrupts and exceptions at every instruction of the
- * sequence, storms and nested arrivals, handler reads and rewrites, reads and writes of the
- * execute-only page, jumps into the middle of the sequence;
+ * sequence with any of the 256 vectors, storms and nested arrivals, handler reads and rewrites,
+ * reads, writes and jumps anywhere in the guest's window, weighted to the state's code and data,
+ * their neighbours, page edges and high-bit aliases (the execute-only page and the middle of the
+ * sequence among them);
  * {@link org.hvproof.properties.interrupts.InterruptsLabels} names the situations reached, for
  * coverage minimums. Left out: handler code itself (a handler is the trace's actions), more than
  * one vCPU, timing.
