@@ -61,6 +61,8 @@ class RefinementTest {
                 new AddTrace(BOB, Q),
                 new GuestWrite(A, VA + 4090, Bytes.ofInts(9, 9, 9, 9, 9, 9, 9, 9, 9, 9)),
                 new GuestWrite(B, KVA + 4095, Bytes.ofInts(7, 7)),
+                // A long write to a traced page: its notification's length needs more than one byte.
+                new GuestWrite(A, VA + 16, Bytes.zeros(300)),
                 new GuestRead(B, KVA, 16),
                 new RemoveTrace(ALICE, P),
                 new GuestWrite(A, VA, Bytes.ofInts(0xff)),
