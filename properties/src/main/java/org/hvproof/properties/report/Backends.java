@@ -1,5 +1,7 @@
 package org.hvproof.properties.report;
 
+import org.hvproof.properties.Mechanisms;
+
 /** The real backends: hvproof's Alloy runner and the property suites of every mechanism. */
 public final class Backends {
     private Backends() {}
@@ -9,8 +11,8 @@ public final class Backends {
         return new SpecsAlloyBackend();
     }
 
-    /** Runs the {@code @Claim} methods of {@link PropertySuites#ALL}. */
+    /** Runs the {@code @Claim} methods of {@link Mechanisms#propertyClasses()}. */
     public static PropertyBackend properties() {
-        return new SuitePropertyBackend(PropertySuites.ALL);
+        return new SuitePropertyBackend(Mechanisms.propertyClasses());
     }
 }

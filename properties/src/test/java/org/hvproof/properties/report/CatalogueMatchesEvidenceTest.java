@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hvproof.properties.Claim;
+import org.hvproof.properties.Mechanisms;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,7 +67,7 @@ class CatalogueMatchesEvidenceTest {
 
     private static Map<String, Method> claimMethods() {
         Map<String, Method> out = new HashMap<>();
-        for (Class<?> suite : PropertySuites.ALL) {
+        for (Class<?> suite : Mechanisms.propertyClasses()) {
             for (Method method : suite.getDeclaredMethods()) {
                 if (method.isAnnotationPresent(Claim.class)) {
                     out.put(suite.getSimpleName() + "." + method.getName(), method);

@@ -8,6 +8,7 @@ import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.PropertyResult;
 import org.hvproof.propcheck.Settings;
 import org.hvproof.properties.Claim;
+import org.hvproof.properties.Mechanisms;
 import org.junit.jupiter.api.Test;
 
 /** The shapes a {@code @Claim} method may take: none, or one flaw enum run with its NONE. */
@@ -101,7 +102,7 @@ class ClaimedPropertyTest {
 
     @Test
     void theProjectsSuitesAllHaveAcceptedShapes() {
-        assertThat(ClaimedProperty.discover(PropertySuites.ALL))
+        assertThat(ClaimedProperty.discover(Mechanisms.propertyClasses()))
                 .extracting(ClaimedProperty::name)
                 .contains("TracingProperties.everyTracedWriteNotifiesOnce");
     }
