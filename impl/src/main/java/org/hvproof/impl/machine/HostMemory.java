@@ -1,13 +1,20 @@
 package org.hvproof.impl.machine;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.OptionalLong;
 
 /**
  * Host-physical memory: frames of 4 KiB handed out by a bump allocator and materialised only
  * when first written, so a guest of a million pages costs only the frames it touches. A frame
  * that was never written reads as zeros. Frame 0 is never handed out, so 0 is never a valid frame.
+ *
+ * <p>Every write stamps its frame with the value of a counter that only grows ({@link
+ * #lastWrite(long)}), so readers that derive something from a frame (a decoded page table, an
+ * abstraction of its contents) can keep what they derived until the frame's stamp moves, and so
+ * read the whole state every step without redoing the work for frames that did not change.
  */
 public final class HostMemory {
     /** Bytes in a frame. */
@@ -15,7 +22,15 @@ public final class HostMemory {
 
     private static final int SHIFT = 12;
 
-    private final Map<Long, byte[]> frames = new HashMap<>();
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** Frames are handed out densely from 1, so a frame's number indexes these arrays directly. */
+    private byte[][] frames = new byte[64][];
+
+    private long[] stamps = new long[64];
+    private long writes;
+    private int materialised;
     private final long frameLimit;
     private long nextFrame = 1;
 
@@ -47,40 +62,36 @@ public final class HostMemory {
 
     /** Frames holding at least one written byte: what the simulation really stores. */
     public int materialisedFrames() {
-        return frames.size();
+        return materialised;
+    }
+
+    /**
+     * The stamp of the last write to (or clearing of) {@code frame}: 0 when it was never written,
+     * and otherwise a value no earlier write to any frame has had. Equal stamps mean equal contents.
+     */
+    public long lastWrite(long frame) {
+        return frame >= 0 && frame < stamps.length ? stamps[(int) frame] : 0;
     }
 
     /** The little-endian 8-byte value at an 8-aligned host-physical address. */
     public long readLong(long hpa) {
         requireAligned(hpa);
-        byte[] f = frames.get(hpa >>> SHIFT);
-        if (f == null) {
-            return 0;
-        }
-        int o = offset(hpa);
-        long v = 0;
-        for (int i = 7; i >= 0; i--) {
-            v = (v << 8) | (f[o + i] & 0xffL);
-        }
-        return v;
+        byte[] f = stored(hpa >>> SHIFT);
+        return f == null ? 0 : (long) LONG_LE.get(f, offset(hpa));
     }
 
     /** Stores a little-endian 8-byte value at an 8-aligned host-physical address. */
     public void writeLong(long hpa, long value) {
         requireAligned(hpa);
-        byte[] f = frameForWrite(hpa);
-        int o = offset(hpa);
-        for (int i = 0; i < 8; i++) {
-            f[o + i] = (byte) (value >>> (8 * i));
-        }
+        LONG_LE.set(frameForWrite(hpa), offset(hpa), value);
     }
 
     /** Copies {@code length} bytes from {@code hpa} into {@code dst}; the range must stay in one frame. */
     public void read(long hpa, byte[] dst, int dstOffset, int length) {
         requireWithinFrame(hpa, length);
-        byte[] f = frames.get(hpa >>> SHIFT);
+        byte[] f = stored(hpa >>> SHIFT);
         if (f == null) {
-            java.util.Arrays.fill(dst, dstOffset, dstOffset + length, (byte) 0);
+            Arrays.fill(dst, dstOffset, dstOffset + length, (byte) 0);
         } else {
             System.arraycopy(f, offset(hpa), dst, dstOffset, length);
         }
@@ -94,12 +105,18 @@ public final class HostMemory {
 
     /** Zeroes a whole frame (drops its storage). */
     public void clearFrame(long frame) {
-        frames.remove(frame);
+        if (stored(frame) != null) {
+            frames[(int) frame] = null;
+            materialised--;
+        }
+        if (isAllocated(frame)) {
+            stamp(frame);
+        }
     }
 
     /** A copy of a whole frame's contents. */
     public byte[] frameContents(long frame) {
-        byte[] f = frames.get(frame);
+        byte[] f = stored(frame);
         return f == null ? new byte[FRAME_SIZE] : f.clone();
     }
 
@@ -108,7 +125,30 @@ public final class HostMemory {
         if (!isAllocated(frame)) {
             throw new IllegalStateException("write to unallocated host frame 0x" + Long.toHexString(frame));
         }
-        return frames.computeIfAbsent(frame, k -> new byte[FRAME_SIZE]);
+        if (frame >= frames.length) {
+            int size = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(frame + 1, 2L * frames.length));
+            frames = Arrays.copyOf(frames, size);
+            stamps = Arrays.copyOf(stamps, size);
+        }
+        byte[] f = frames[(int) frame];
+        if (f == null) {
+            f = new byte[FRAME_SIZE];
+            frames[(int) frame] = f;
+            materialised++;
+        }
+        stamp(frame);
+        return f;
+    }
+
+    private void stamp(long frame) {
+        if (frame < stamps.length) {
+            stamps[(int) frame] = ++writes;
+        }
+    }
+
+    /** The storage of {@code frame}, or null when it reads as zeros. */
+    private byte[] stored(long frame) {
+        return frame >= 0 && frame < frames.length ? frames[(int) frame] : null;
     }
 
     private static int offset(long hpa) {

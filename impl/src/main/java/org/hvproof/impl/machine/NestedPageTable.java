@@ -1,5 +1,8 @@
 package org.hvproof.impl.machine;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.BiConsumer;
@@ -12,6 +15,10 @@ import org.hvproof.model.common.GuestPhysicalPage;
  * any of its read (bit 0), write (bit 1) or execute (bit 2) bits is set; bits 12..51 hold the
  * next table's or the page's host frame. Rights are the conjunction over the four levels, so a
  * cleared bit at any level refuses the access. Walked on every guest-physical access.
+ *
+ * <p>{@link #forEachLeaf} reads every table of the hierarchy each time, but decodes a table frame
+ * again only when its {@linkplain HostMemory#lastWrite stamp} moved since it was last decoded, so
+ * an abstraction can read the whole table after every step at the cost of the tables that changed.
  */
 public final class NestedPageTable {
     /** Bits 12..51 of an entry: the host frame address. */
@@ -27,6 +34,7 @@ public final class NestedPageTable {
     private final HostMemory memory;
     private final ViewId view;
     private final long rootFrame;
+    private final Map<Long, Decoded> decoded = new HashMap<>();
 
     private NestedPageTable(HostMemory memory, ViewId view, long rootFrame) {
         this.memory = memory;
@@ -127,7 +135,45 @@ public final class NestedPageTable {
         visit(rootFrame, LEVELS, 0L, visitor);
     }
 
+    /**
+     * A number that changes whenever any table of this hierarchy changes (an entry written, a
+     * table linked in or unlinked), whoever wrote it: the latest write stamp over the tables
+     * reachable from the root. Equal versions mean {@link #forEachLeaf} visits the same leaves.
+     */
+    public long version() {
+        return version(rootFrame, LEVELS, 0L);
+    }
+
+    private long version(long table, int level, long prefix) {
+        Decoded d = decode(table, level, prefix);
+        long v = memory.lastWrite(table);
+        if (level > 1) {
+            for (int i = 0; i < d.size; i++) {
+                v = Math.max(v, version(d.next[i], level - 1, d.gpa[i]));
+            }
+        }
+        return v;
+    }
+
     private void visit(long table, int level, long prefix, BiConsumer<GuestPhysicalPage, NestedEntry> visitor) {
+        Decoded d = decode(table, level, prefix);
+        for (int i = 0; i < d.size; i++) {
+            if (level == 1) {
+                visitor.accept(d.pages[i], d.leaves[i]);
+            } else {
+                visit(d.next[i], level - 1, d.gpa[i], visitor);
+            }
+        }
+    }
+
+    /** The present entries of one table frame, decoded again only when the frame was written since. */
+    private Decoded decode(long table, int level, long prefix) {
+        long stamp = memory.lastWrite(table);
+        Decoded d = decoded.get(table);
+        if (d != null && d.stamp == stamp && d.level == level && d.prefix == prefix) {
+            return d;
+        }
+        d = new Decoded(stamp, level, prefix);
         for (int i = 0; i < ENTRIES; i++) {
             long entry = memory.readLong((table << 12) + 8L * i);
             if ((entry & (READ | WRITE | EXECUTE)) == 0) {
@@ -135,11 +181,43 @@ public final class NestedPageTable {
             }
             long gpa = prefix | ((long) i << shift(level));
             long next = (entry & ADDRESS_MASK) >>> 12;
-            if (level == 1) {
-                visitor.accept(GuestPhysicalPage.containing(gpa), new NestedEntry(next, rightsOf(entry)));
-            } else {
-                visit(next, level - 1, gpa, visitor);
+            d.add(gpa, next, level == 1 ? new NestedEntry(next, rightsOf(entry)) : null);
+        }
+        decoded.put(table, d);
+        return d;
+    }
+
+    /** One table frame's present entries: their guest-physical addresses and next frames (leaves at level 1). */
+    private static final class Decoded {
+        final long stamp;
+        final int level;
+        final long prefix;
+        int size;
+        long[] gpa = new long[8];
+        long[] next = new long[8];
+        GuestPhysicalPage[] pages = new GuestPhysicalPage[8];
+        NestedEntry[] leaves = new NestedEntry[8];
+
+        Decoded(long stamp, int level, long prefix) {
+            this.stamp = stamp;
+            this.level = level;
+            this.prefix = prefix;
+        }
+
+        void add(long address, long nextFrame, NestedEntry leaf) {
+            if (size == gpa.length) {
+                gpa = Arrays.copyOf(gpa, 2 * size);
+                next = Arrays.copyOf(next, 2 * size);
+                pages = Arrays.copyOf(pages, 2 * size);
+                leaves = Arrays.copyOf(leaves, 2 * size);
             }
+            gpa[size] = address;
+            next[size] = nextFrame;
+            if (leaf != null) {
+                pages[size] = GuestPhysicalPage.containing(address);
+                leaves[size] = leaf;
+            }
+            size++;
         }
     }
 
