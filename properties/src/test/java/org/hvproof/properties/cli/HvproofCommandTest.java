@@ -368,4 +368,17 @@ class HvproofCommandTest {
                 .contains("--claim NOPE: no claim", "Try 'hvproof list --help'.");
         assertThat(out.toString()).isEmpty();
     }
+
+    @Test
+    void benchWithAnUnknownMechanismIsBadInputNamingTheKnownOnes() {
+        assertThat(usageError("bench", "--mechanism", "mmu"))
+                .contains("--mechanism mmu is not a mechanism; one of tracing, tree, integrity, domains, interrupts");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void benchWithNoMeasuringTimeIsBadInput() {
+        assertThat(usageError("bench", "--seconds", "0")).contains("--seconds more than 0");
+        assertThat(out.toString()).isEmpty();
+    }
 }
