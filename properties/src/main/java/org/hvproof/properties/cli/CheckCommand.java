@@ -26,14 +26,14 @@ import picocli.CommandLine.Mixin;
 /**
  * {@code hvproof check}: the gate. Parses its options into a {@link CheckRequest}, runs the selected
  * claims' Alloy commands and properties, prints the console table and writes claims.json and
- * index.html; exits 0 only when every selected claim holds and no untagged command failed.
+ * index.html and junit.xml; exits 0 only when every selected claim holds and no untagged command failed.
  */
 @Command(
         name = "check",
         mixinStandardHelpOptions = true,
         description = {
             "Checks the selected claims (all by default) and prints the claims table.",
-            "Runs every Alloy command and every property of each claim, writes claims.json and index.html.",
+            "Runs every Alloy command and every property of each claim, writes claims.json, index.html and junit.xml.",
             "Exit codes: 0 every claim holds, 1 some claim is violated or unchecked, 2 bad input.",
             "With --shard I/N: runs that shard's share; exits 0 when none of its evidence failed ('hvproof merge' decides)."
         })
@@ -63,8 +63,8 @@ final class CheckCommand implements Callable<Integer> {
         console.println();
         console.print(ReportRenderer.console().render(report));
         console.println();
-        console.println(
-                "report: " + HvproofPaths.claimsJson(request.out()) + " and " + HvproofPaths.indexHtml(request.out()));
+        console.println("report: " + HvproofPaths.claimsJson(request.out()) + ", "
+                + HvproofPaths.indexHtml(request.out()) + " and " + HvproofPaths.junitXml(request.out()));
         console.flush();
         return report.passes() ? HvproofCommand.EXIT_OK : HvproofCommand.EXIT_CLAIMS_FAIL;
     }
@@ -119,7 +119,8 @@ final class CheckCommand implements Callable<Integer> {
     static void write(ClaimsReport report, Path dir) {
         Map<Path, ReportRenderer> files = Map.of(
                 HvproofPaths.claimsJson(dir), ReportRenderer.json(),
-                HvproofPaths.indexHtml(dir), ReportRenderer.html());
+                HvproofPaths.indexHtml(dir), ReportRenderer.html(),
+                HvproofPaths.junitXml(dir), ReportRenderer.junit());
         try {
             Files.createDirectories(dir);
             for (Map.Entry<Path, ReportRenderer> f : files.entrySet()) {

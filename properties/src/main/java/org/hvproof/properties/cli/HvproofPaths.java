@@ -48,6 +48,11 @@ public record HvproofPaths(Path home) {
         return dir.resolve("index.html");
     }
 
+    /** The JUnit XML form of the claims report in {@code dir}. */
+    public static Path junitXml(Path dir) {
+        return dir.resolve("junit.xml");
+    }
+
     /** {@code path} relative to the project's root when it lies inside it, as given otherwise; for messages. */
     public String shown(Path path) {
         Path absolute = path.toAbsolutePath().normalize();

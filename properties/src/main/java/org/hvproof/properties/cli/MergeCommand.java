@@ -69,8 +69,8 @@ final class MergeCommand implements Callable<Integer> {
         console.println();
         console.print(ReportRenderer.console().render(merged));
         console.println();
-        console.println("merged " + inputs.size() + " shards; report: " + HvproofPaths.claimsJson(dir) + " and "
-                + HvproofPaths.indexHtml(dir));
+        console.println("merged " + inputs.size() + " shards; report: " + HvproofPaths.claimsJson(dir) + ", "
+                + HvproofPaths.indexHtml(dir) + " and " + HvproofPaths.junitXml(dir));
         console.flush();
         return merged.passes() ? HvproofCommand.EXIT_OK : HvproofCommand.EXIT_CLAIMS_FAIL;
     }

@@ -1,7 +1,7 @@
 package org.hvproof.properties.report;
 
 /**
- * One output form of a {@link ClaimsReport}: the console table, claims.json, index.html. Each is a
+ * One output form of a {@link ClaimsReport}: the console table, claims.json, index.html, junit.xml. Each is a
  * pure function of the report, so a form is tested on a report built by hand and a new form is one
  * class.
  */
@@ -22,5 +22,10 @@ public interface ReportRenderer {
     /** index.html, for people reading a CI artifact. */
     static ReportRenderer html() {
         return new IndexHtml();
+    }
+
+    /** junit.xml, for the test tabs of CI systems. */
+    static ReportRenderer junit() {
+        return new JunitXml();
     }
 }

@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /** Each output form rendered from one report built by hand, without running anything. */
 class ReportRendererTest {
@@ -102,5 +108,57 @@ class ReportRendererTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClaimsReport.fromJson("[1,"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not JSON");
+    }
+
+    private static Document xml(String text) throws Exception {
+        return DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void junitXmlHasOneSuitePerClaimWithACaseForTheVerdictEachCommandAndEachProperty() throws Exception {
+        Document passing = xml(ReportRenderer.junit().render(report(true)));
+        Element root = passing.getDocumentElement();
+        assertThat(root.getTagName()).isEqualTo("testsuites");
+        assertThat(root.getAttribute("tests")).isEqualTo("3");
+        assertThat(root.getAttribute("failures")).isEqualTo("0");
+        NodeList suites = root.getElementsByTagName("testsuite");
+        assertThat(suites.getLength()).isEqualTo(1);
+        Element suite = (Element) suites.item(0);
+        assertThat(suite.getAttribute("name")).isEqualTo("TRACE-1 (tracing)");
+        NodeList cases = suite.getElementsByTagName("testcase");
+        assertThat(cases.getLength()).isEqualTo(3);
+        assertThat(((Element) cases.item(0)).getAttribute("name")).isEqualTo("TRACE-1: writes <notify>");
+        assertThat(((Element) cases.item(1)).getAttribute("name")).isEqualTo("t.als :: TRACE_1_x");
+        assertThat(((Element) cases.item(2)).getAttribute("classname")).isEqualTo("hvproof.tracing.TRACE-1.property");
+        assertThat(passing.getElementsByTagName("failure").getLength()).isZero();
+    }
+
+    @Test
+    void junitXmlFailsTheViolatedClaimAndItsPropertyWithTheShrunkTraceAndReplay() throws Exception {
+        Document failing = xml(ReportRenderer.junit().render(report(false)));
+        assertThat(failing.getDocumentElement().getAttribute("failures")).isEqualTo("2");
+        NodeList failures = failing.getElementsByTagName("failure");
+        assertThat(failures.getLength()).isEqualTo(2);
+        assertThat(((Element) failures.item(0)).getAttribute("message")).contains("TRACE-1 is violated");
+        Element property = (Element) failures.item(1);
+        assertThat(property.getAttribute("message")).contains("p failed", "seed 7", "replay pc1.ab.AQ");
+        assertThat(property.getTextContent()).isEqualTo("shrunk: w");
+    }
+
+    @Test
+    void junitXmlFailsOnAStrayCommandAndCarriesControlCharactersAsValidXml() throws Exception {
+        ClaimsReport r = report(true);
+        ClaimsReport stray = new ClaimsReport(
+                r.results(),
+                r.settings(),
+                List.of(new AlloyCheck(
+                        "u.als", "U", true, 0, "counterexample", false, 4, Set.of(), "cx \u0007 ]]> <&>")));
+        Document d = xml(ReportRenderer.junit().render(stray));
+        assertThat(d.getDocumentElement().getAttribute("failures")).isEqualTo("1");
+        Element failure = (Element) d.getElementsByTagName("failure").item(0);
+        assertThat(failure.getAttribute("message")).contains("u.als :: U counterexample (names no claim)");
+        assertThat(failure.getTextContent()).isEqualTo("cx \uFFFD ]]> <&>");
     }
 }
