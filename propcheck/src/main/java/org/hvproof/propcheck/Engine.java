@@ -30,7 +30,7 @@ final class Engine {
     static PropertyResult run(String name, boolean stateful, Settings settings, Body body, List<Coverage> coverage) {
         long seed = settings.seed() != null ? settings.seed() : new SplittableRandom().nextLong();
         int maxChoices = DataSource.DEFAULT_MAX_CHOICES;
-        Reports reports = new Reports(name, stateful, seed);
+        Reports reports = new Reports(name, stateful, seed, settings.rerun());
 
         String replayNote = null;
         if (settings.replay() != null) {

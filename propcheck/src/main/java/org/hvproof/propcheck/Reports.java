@@ -16,7 +16,10 @@ final class Reports {
     private final boolean stateful;
     private final long seed;
 
-    Reports(String name, boolean stateful, long seed) {
+    private final Rerun rerun;
+
+    Reports(String name, boolean stateful, long seed, Rerun rerun) {
+        this.rerun = rerun == null ? Rerun.MAVEN : rerun;
         this.name = name;
         this.stateful = stateful;
         this.seed = seed;
@@ -110,17 +113,13 @@ final class Reports {
         }
         r.append("Seed:      ")
                 .append(seed)
-                .append("   (rerun the search: -D")
-                .append(Settings.SEED)
-                .append('=')
-                .append(seed)
+                .append("   (rerun the search: ")
+                .append(rerun.search(seed))
                 .append(")\n");
         r.append("Replay:    ")
                 .append(token)
-                .append("   (rerun exactly this case: -D")
-                .append(Settings.REPLAY)
-                .append('=')
-                .append(token)
+                .append("   (rerun exactly this case: ")
+                .append(rerun.exactly(token))
                 .append(")\n");
         r.append("Tries:     ")
                 .append(tries)

@@ -12,8 +12,10 @@ package org.hvproof.propcheck;
  * @param shrinkBudget maximum number of property evaluations spent shrinking
  * @param replay       a replay token: run exactly that case instead of generating
  * @param quiet        when true, nothing is printed (the result still holds the report)
+ * @param rerun        the form of the rerun hints in failure reports ({@link Rerun#MAVEN} by default)
  */
-public record Settings(Integer tries, Long seed, Integer maxSteps, Integer shrinkBudget, String replay, Boolean quiet) {
+public record Settings(
+        Integer tries, Long seed, Integer maxSteps, Integer shrinkBudget, String replay, Boolean quiet, Rerun rerun) {
 
     /** System property: number of tries. */
     public static final String TRIES = "propcheck.tries";
@@ -29,7 +31,7 @@ public record Settings(Integer tries, Long seed, Integer maxSteps, Integer shrin
     public static final String QUIET = "propcheck.quiet";
 
     /** Built-in defaults: 100 tries, random seed, 50 steps, 5000 shrink evaluations, printing on. */
-    public static final Settings DEFAULTS = new Settings(100, null, 50, 5000, null, false);
+    public static final Settings DEFAULTS = new Settings(100, null, 50, 5000, null, false, Rerun.MAVEN);
 
     /** Checks bounds of the fields that are set. */
     public Settings {
@@ -46,7 +48,7 @@ public record Settings(Integer tries, Long seed, Integer maxSteps, Integer shrin
 
     /** Settings with nothing set: overriding with it changes nothing. */
     public static Settings none() {
-        return new Settings(null, null, null, null, null, null);
+        return new Settings(null, null, null, null, null, null, null);
     }
 
     /** The settings given as system properties ({@code -Dpropcheck.tries=N} etc.); unset ones are null. */
@@ -59,7 +61,8 @@ public record Settings(Integer tries, Long seed, Integer maxSteps, Integer shrin
                 blankToNull(System.getProperty(REPLAY)),
                 System.getProperty(QUIET) == null
                         ? null
-                        : Boolean.parseBoolean(System.getProperty(QUIET).trim()));
+                        : Boolean.parseBoolean(System.getProperty(QUIET).trim()),
+                null);
     }
 
     /** These settings with every field set in {@code over} replaced by its value. */
@@ -70,37 +73,43 @@ public record Settings(Integer tries, Long seed, Integer maxSteps, Integer shrin
                 over.maxSteps != null ? over.maxSteps : maxSteps,
                 over.shrinkBudget != null ? over.shrinkBudget : shrinkBudget,
                 over.replay != null ? over.replay : replay,
-                over.quiet != null ? over.quiet : quiet);
+                over.quiet != null ? over.quiet : quiet,
+                over.rerun != null ? over.rerun : rerun);
     }
 
     /** A copy with the number of tries set. */
     public Settings withTries(int n) {
-        return new Settings(n, seed, maxSteps, shrinkBudget, replay, quiet);
+        return new Settings(n, seed, maxSteps, shrinkBudget, replay, quiet, rerun);
     }
 
     /** A copy with the seed set. */
     public Settings withSeed(long s) {
-        return new Settings(tries, s, maxSteps, shrinkBudget, replay, quiet);
+        return new Settings(tries, s, maxSteps, shrinkBudget, replay, quiet, rerun);
     }
 
     /** A copy with the maximum trace length set. */
     public Settings withMaxSteps(int n) {
-        return new Settings(tries, seed, n, shrinkBudget, replay, quiet);
+        return new Settings(tries, seed, n, shrinkBudget, replay, quiet, rerun);
     }
 
     /** A copy with the shrink budget (property evaluations) set. */
     public Settings withShrinkBudget(int n) {
-        return new Settings(tries, seed, maxSteps, n, replay, quiet);
+        return new Settings(tries, seed, maxSteps, n, replay, quiet, rerun);
     }
 
     /** A copy that replays the given token instead of generating. */
     public Settings withReplay(String token) {
-        return new Settings(tries, seed, maxSteps, shrinkBudget, token, quiet);
+        return new Settings(tries, seed, maxSteps, shrinkBudget, token, quiet, rerun);
+    }
+
+    /** A copy whose failure reports give rerun hints in {@code r}'s form. */
+    public Settings withRerun(Rerun r) {
+        return new Settings(tries, seed, maxSteps, shrinkBudget, replay, quiet, r);
     }
 
     /** A copy with printing switched off or on. */
     public Settings withQuiet(boolean q) {
-        return new Settings(tries, seed, maxSteps, shrinkBudget, replay, q);
+        return new Settings(tries, seed, maxSteps, shrinkBudget, replay, q, rerun);
     }
 
     private static Integer intProperty(String key) {

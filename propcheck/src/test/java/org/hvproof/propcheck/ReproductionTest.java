@@ -62,6 +62,33 @@ class ReproductionTest {
     }
 
     @Test
+    void aFailureTellsHowToRerunInMavenFormByDefaultAndInTheFrontEndsFormWhenGivenOne() {
+        PropertyResult maven =
+                sumBelow(new ArrayList<>()).run(Settings.none().withSeed(5).withQuiet(true));
+        assertThat(maven.report())
+                .contains("(rerun the search: -Dpropcheck.seed=5)")
+                .contains("(rerun exactly this case: -Dpropcheck.replay=" + maven.replayToken() + ")");
+
+        Rerun cli = new Rerun() {
+            @Override
+            public String search(long seed) {
+                return "tool --seed " + seed;
+            }
+
+            @Override
+            public String exactly(String token) {
+                return "tool --replay " + token;
+            }
+        };
+        PropertyResult front = sumBelow(new ArrayList<>())
+                .run(Settings.none().withSeed(5).withQuiet(true).withRerun(cli));
+        assertThat(front.report())
+                .contains("(rerun the search: tool --seed 5)")
+                .contains("(rerun exactly this case: tool --replay " + front.replayToken() + ")")
+                .doesNotContain("-Dpropcheck");
+    }
+
+    @Test
     void replayTokenGivenAsSystemPropertyOnlyAppliesToItsOwnProperty() {
         PropertyResult failed =
                 sumBelow(new ArrayList<>()).run(Settings.none().withSeed(5).withQuiet(true));

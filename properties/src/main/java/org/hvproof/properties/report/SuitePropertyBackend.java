@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.PropertyResult;
+import org.hvproof.propcheck.Rerun;
 import org.hvproof.propcheck.Settings;
 import org.hvproof.properties.harness.PropertySeeds;
 
@@ -65,6 +67,7 @@ final class SuitePropertyBackend implements PropertyBackend {
             if (replay != null) {
                 overrides = overrides.withReplay(replay);
             }
+            overrides = overrides.withRerun(cliRerun(c.claimIds(), seed));
             long t0 = System.nanoTime();
             PropertyResult r = property.run(overrides);
             long millis = (System.nanoTime() - t0) / 1_000_000;
@@ -90,6 +93,27 @@ final class SuitePropertyBackend implements PropertyBackend {
                     r.report()));
         }
         return out;
+    }
+
+    /**
+     * Rerun hints in the command line's own form: the search again is the same run seed for the
+     * property's claims (each property derives its stream from it), the exact case is its token.
+     */
+    static Rerun cliRerun(Set<String> claimIds, Long runSeed) {
+        String claims = claimIds.stream().sorted().map(id -> " --claim " + id).collect(Collectors.joining());
+        return new Rerun() {
+            @Override
+            public String search(long propertySeed) {
+                return runSeed == null
+                        ? "./hvproof check" + claims + " (this property's own seed was " + propertySeed + ")"
+                        : "./hvproof check" + claims + " --seed " + runSeed;
+            }
+
+            @Override
+            public String exactly(String token) {
+                return "./hvproof check" + claims + " --replay " + token;
+            }
+        };
     }
 
     /** A {@code @Claim} method and the property it built. */

@@ -73,4 +73,17 @@ class SuitePropertyBackendShardTest {
         }
         assertThat(essence(merged)).isEqualTo(essence(whole));
     }
+
+    @Test
+    void aFailureFromTheCommandLineTellsTheCommandLineRerunNotTheMavenOne() {
+        SuitePropertyBackend backend = new SuitePropertyBackend(List.of(Suite.class));
+        PropertyCheck failed = backend.run(Set.of("TRACE-1"), 50, 7L, null, s -> {}).stream()
+                .filter(p -> !p.passed())
+                .findFirst()
+                .orElseThrow();
+        assertThat(failed.report())
+                .contains("(rerun the search: ./hvproof check --claim TRACE-1 --seed 7)")
+                .contains("(rerun exactly this case: ./hvproof check --claim TRACE-1 --replay " + failed.replay() + ")")
+                .doesNotContain("-Dpropcheck");
+    }
 }
