@@ -1,61 +1,47 @@
 package org.hvproof.properties.report;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
- * index.html: the gate's verdict, the claims table colour-coded by verdict, the failures folded in
- * below it, then any failed command tagged with no claim (which fails the gate on its own).
+ * index.html, one self-contained file (no script, no network): the gate's verdict and a summary
+ * (claims holding, violated, timed out, unchecked; per mechanism; seed, tries, solver, run time),
+ * then one row per claim with its evidence folded ({@code <details>}), unfolded for a claim that
+ * does not hold; each failed command or property shows its counterexample or shrunk trace under
+ * its claim. Failed commands tagged with no claim (each fails the gate) come last.
  */
 final class IndexHtml implements ReportRenderer {
+
+    private static final String STYLE = "body{font-family:system-ui,sans-serif;margin:2em;max-width:110em}"
+            + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top;"
+            + "text-align:left}.holds{background:#e6f4ea}.violated{background:#fce8e6}"
+            + ".unchecked{background:#fef7e0}.timeout{background:#f3e8fd}.gate{font-weight:bold;font-size:120%}"
+            + "summary{cursor:pointer}ul{margin:.3em 0;padding-left:1.2em}.bad{color:#b3261e;font-weight:bold}"
+            + "pre{white-space:pre-wrap;font-size:12px;background:#f8f8f8;padding:.5em;border:1px solid #ddd}"
+            + ".num{text-align:right}";
 
     @Override
     public String render(ClaimsReport report) {
         StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>hvproof claims</title>\n")
-                .append("<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}")
-                .append("td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left}")
-                .append(".holds{background:#e6f4ea}.violated{background:#fce8e6}.unchecked{background:#fef7e0}")
-                .append(".timeout{background:#f3e8fd}.gate{font-weight:bold}")
-                .append("pre{white-space:pre-wrap;font-size:12px;max-width:100em}</style></head><body>\n")
-                .append("<h1>hvproof claims</h1>\n<p class=\"gate ")
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>hvproof claims: ")
+                .append(report.gate())
+                .append("</title>\n<style>")
+                .append(STYLE)
+                .append("</style></head><body>\n<h1>hvproof claims</h1>\n<p class=\"gate ")
                 .append(report.passes() ? "holds" : "violated")
                 .append("\">gate: ")
                 .append(report.gate())
                 .append(gateReason(report))
-                .append("</p>\n<p>")
-                .append(escape(report.settings().summary()))
-                .append("</p>\n")
-                .append("<table><tr><th>claim</th><th>mechanism</th><th>statement</th><th>Alloy</th>")
-                .append("<th>properties</th><th>verdict</th></tr>\n");
+                .append("</p>\n");
+        summary(h, report);
+        h.append("<h2>Claims</h2>\n<table><tr><th>claim</th><th>mechanism</th><th>statement</th>")
+                .append("<th>evidence</th><th>verdict</th></tr>\n");
         for (ClaimResult r : report.results()) {
-            String cls = r.verdict().word();
-            h.append("<tr class=\"")
-                    .append(cls)
-                    .append("\"><td id=\"")
-                    .append(r.claim().id())
-                    .append("\">")
-                    .append(r.claim().id())
-                    .append("</td><td>")
-                    .append(r.claim().mechanism())
-                    .append("</td><td>")
-                    .append(escape(r.claim().statement()))
-                    .append("</td><td>");
-            for (AlloyCheck a : r.alloy()) {
-                h.append(escape(a.spec() + " :: " + a.command() + " — " + a.outcome() + " (expect " + a.expect() + ", "
-                                + a.millis() + " ms)"))
-                        .append("<br>");
-            }
-            h.append("</td><td>");
-            for (PropertyCheck p : r.properties()) {
-                h.append(escape(p.name() + " — " + (p.passed() ? "passed" : "failed") + ", " + p.tries() + " tries, "
-                                + p.steps() + " steps, seed " + p.seed()))
-                        .append("<br>");
-            }
-            h.append("</td><td>").append(cls).append("</td></tr>\n");
+            claimRow(h, r);
         }
         h.append("</table>\n");
-        String failures = Failures.of(report);
-        if (!failures.isEmpty()) {
-            h.append("<h2>Failures</h2>\n<pre>").append(escape(failures)).append("</pre>\n");
-        }
         if (!report.stray().isEmpty()) {
             h.append("<h2 id=\"stray\">Failed outside any claim</h2>\n")
                     .append("<p>These commands are tagged with no claim; each fails the gate.</p>\n<table>")
@@ -73,6 +59,115 @@ final class IndexHtml implements ReportRenderer {
         }
         h.append("</body></html>\n");
         return h.toString();
+    }
+
+    /** The counts by verdict, the same per mechanism, and the run's settings. */
+    private static void summary(StringBuilder h, ClaimsReport report) {
+        h.append("<p id=\"summary\">")
+                .append(report.results().size())
+                .append(" claims: ")
+                .append(counts(report.results()))
+                .append(". ")
+                .append(escape(report.settings().summary()))
+                .append("</p>\n<table><tr><th>mechanism</th><th>claims</th><th>hold</th><th>violated</th>")
+                .append("<th>timeout</th><th>unchecked</th><th>Alloy commands</th><th>property tries</th></tr>\n");
+        Map<String, List<ClaimResult>> byMechanism = new LinkedHashMap<>();
+        for (ClaimResult r : report.results()) {
+            byMechanism
+                    .computeIfAbsent(r.claim().mechanism(), k -> new ArrayList<>())
+                    .add(r);
+        }
+        byMechanism.forEach((mechanism, results) -> {
+            boolean allHold = results.stream().allMatch(r -> r.verdict() == ClaimVerdict.HOLDS);
+            h.append("<tr class=\"")
+                    .append(allHold ? "holds" : "violated")
+                    .append("\"><td>")
+                    .append(escape(mechanism))
+                    .append("</td><td class=\"num\">")
+                    .append(results.size());
+            for (ClaimVerdict v :
+                    List.of(ClaimVerdict.HOLDS, ClaimVerdict.VIOLATED, ClaimVerdict.TIMEOUT, ClaimVerdict.UNCHECKED)) {
+                h.append("</td><td class=\"num\">")
+                        .append(results.stream().filter(r -> r.verdict() == v).count());
+            }
+            h.append("</td><td class=\"num\">")
+                    .append(results.stream().mapToInt(r -> r.alloy().size()).sum())
+                    .append("</td><td class=\"num\">")
+                    .append(results.stream().mapToLong(ClaimResult::tries).sum())
+                    .append("</td></tr>\n");
+        });
+        h.append("</table>\n");
+    }
+
+    private static String counts(List<ClaimResult> results) {
+        StringBuilder s = new StringBuilder();
+        for (ClaimVerdict v : ClaimVerdict.values()) {
+            long n = results.stream().filter(r -> r.verdict() == v).count();
+            if (n > 0 || v == ClaimVerdict.HOLDS || v == ClaimVerdict.VIOLATED) {
+                s.append(s.isEmpty() ? "" : ", ")
+                        .append(n)
+                        .append(' ')
+                        .append(v == ClaimVerdict.HOLDS ? "hold" : v.word());
+            }
+        }
+        return s.toString();
+    }
+
+    private static void claimRow(StringBuilder h, ClaimResult r) {
+        String cls = r.verdict().word();
+        boolean holds = r.verdict() == ClaimVerdict.HOLDS;
+        long alloyOk = r.alloy().stream().filter(AlloyCheck::asExpected).count();
+        long propsOk = r.properties().stream().filter(PropertyCheck::passed).count();
+        h.append("<tr class=\"")
+                .append(cls)
+                .append("\" id=\"")
+                .append(escape(r.claim().id()))
+                .append("\"><td><a href=\"#")
+                .append(escape(r.claim().id()))
+                .append("\">")
+                .append(escape(r.claim().id()))
+                .append("</a></td><td>")
+                .append(escape(r.claim().mechanism()))
+                .append("</td><td>")
+                .append(escape(r.claim().statement()))
+                .append("<br><small>")
+                .append(escape(r.claim().source() + " line " + r.claim().line()))
+                .append("</small></td><td><details")
+                .append(holds ? "" : " open")
+                .append("><summary>Alloy ")
+                .append(alloyOk)
+                .append('/')
+                .append(r.alloy().size())
+                .append(" as expected, properties ")
+                .append(propsOk)
+                .append('/')
+                .append(r.properties().size())
+                .append(" passed</summary>\n<ul>");
+        if (r.alloy().isEmpty() && r.properties().isEmpty()) {
+            h.append("<li class=\"bad\">no evidence: no Alloy command or property names ")
+                    .append(escape(r.claim().id()))
+                    .append("</li>");
+        }
+        for (AlloyCheck a : r.alloy()) {
+            boolean bad = !a.asExpected();
+            h.append(bad ? "<li class=\"bad\">" : "<li>")
+                    .append(escape(a.spec() + " :: " + a.command() + " (" + (a.check() ? "check" : "run") + ", expect "
+                            + a.expect() + "): " + a.outcome() + ", " + a.millis() + " ms"));
+            if (bad && !a.detail().isBlank()) {
+                h.append("<pre>").append(escape(a.detail().strip())).append("</pre>");
+            }
+            h.append("</li>\n");
+        }
+        for (PropertyCheck p : r.properties()) {
+            h.append(p.passed() ? "<li>" : "<li class=\"bad\">")
+                    .append(escape(p.name() + ": " + (p.passed() ? "passed" : "FAILED") + ", " + p.tries() + " tries, "
+                            + p.steps() + " steps, seed " + p.seed() + ", " + p.millis() + " ms"));
+            if (!p.passed()) {
+                h.append("<pre>").append(escape(p.report().strip())).append("</pre>");
+            }
+            h.append("</li>\n");
+        }
+        h.append("</ul></details></td><td>").append(cls).append("</td></tr>\n");
     }
 
     /** Why the gate fails, when it does: the claims that do not hold, the commands outside any claim. */

@@ -196,7 +196,7 @@ class HvproofCommandTest {
         assertThat(first.get("verdict").asText()).isEqualTo("timeout");
         assertThat(first.get("alloy").get(0).get("outcome").asText()).isEqualTo("timeout");
         assertThat(Files.readString(dir.resolve("o/index.html")))
-                .contains("<tr class=\"timeout\">", "time limit of 600 s");
+                .contains("<tr class=\"timeout\" id=\"TRACE-1\">", "time limit of 600 s");
     }
 
     @Test

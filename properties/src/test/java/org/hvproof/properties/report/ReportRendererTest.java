@@ -57,10 +57,25 @@ class ReportRendererTest {
     }
 
     @Test
-    void indexHtmlEscapesTheStatementAndFoldsInTheFailures() {
-        assertThat(ReportRenderer.html().render(report(false)))
-                .contains("<tr class=\"violated\">", "writes &lt;notify&gt;", "<h2>Failures</h2>")
-                .doesNotContain("writes <notify>");
+    void indexHtmlSummarisesThenUnfoldsTheViolatedClaimsEvidenceWithItsShrunkTrace() {
+        String html = ReportRenderer.html().render(report(false));
+        assertThat(html)
+                .contains("gate: fails", "1 claims: 0 hold, 1 violated.", "seed 42")
+                .contains("<tr class=\"violated\" id=\"TRACE-1\">", "writes &lt;notify&gt;", "s line 3")
+                .contains("<details open><summary>Alloy 1/1 as expected, properties 0/1 passed</summary>")
+                .contains("<li class=\"bad\">p: FAILED, 1000 tries, 5 steps, seed 7, 3 ms<pre>shrunk: w</pre>")
+                .doesNotContain("writes <notify>")
+                .doesNotContain("<script");
+        assertThat(html.indexOf("id=\"summary\"")).isLessThan(html.indexOf("<h2>Claims</h2>"));
+    }
+
+    @Test
+    void indexHtmlFoldsTheEvidenceOfAClaimThatHolds() {
+        assertThat(ReportRenderer.html().render(report(true)))
+                .contains("gate: passes", "1 claims: 1 hold, 0 violated.")
+                .contains("<details><summary>Alloy 1/1 as expected, properties 1/1 passed</summary>")
+                .doesNotContain("<details open>")
+                .doesNotContain("class=\"bad\"");
     }
 
     @Test
