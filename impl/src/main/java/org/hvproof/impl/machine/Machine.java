@@ -1,6 +1,7 @@
 package org.hvproof.impl.machine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,11 +26,13 @@ public final class Machine {
     private final HostMemory memory;
     private final List<VirtualCpu> vcpus;
     private final Map<ViewId, NestedPageTable> views = new LinkedHashMap<>();
+    private final Iommu iommu;
 
     /** A machine of {@code shape} with {@code hostFrames} frames of host memory and an empty default view. */
     public Machine(MachineShape shape, long hostFrames) {
         this.shape = shape;
         this.memory = new HostMemory(hostFrames);
+        this.iommu = new Iommu(memory);
         List<VirtualCpu> cpus = new ArrayList<>();
         for (int i = 0; i < shape.vcpuCount(); i++) {
             cpus.add(new VirtualCpu(new VCpu(i)));
@@ -53,6 +56,51 @@ public final class Machine {
     /** Host-physical memory. */
     public HostMemory memory() {
         return memory;
+    }
+
+    /** The IOMMU every device's DMA goes through. */
+    public Iommu iommu() {
+        return iommu;
+    }
+
+    /**
+     * A device's DMA write of {@code data} at {@code busAddress}, piece by bus page through the
+     * IOMMU (see {@link DmaResult}). Nothing is thrown for any device or address: a refusal is a
+     * fault in the result and in the IOMMU's log.
+     */
+    public DmaResult dmaWrite(DeviceId device, long busAddress, byte[] data) {
+        return dma(device, busAddress, data, data.length, AccessKind.WRITE);
+    }
+
+    /** A device's DMA read of {@code length} bytes at {@code busAddress}, as {@link #dmaWrite} splits it. */
+    public DmaResult dmaRead(DeviceId device, long busAddress, int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("a DMA read of " + length + " bytes");
+        }
+        return dma(device, busAddress, new byte[length], length, AccessKind.READ);
+    }
+
+    private DmaResult dma(DeviceId device, long busAddress, byte[] buffer, int length, AccessKind access) {
+        int done = 0;
+        while (done < length) {
+            long at = busAddress + done;
+            int piece = (int) Math.min(length - done, HostMemory.FRAME_SIZE - (at & 0xfff));
+            DmaTranslation t = iommu.translate(device, at, access);
+            if (t instanceof DmaTranslation.Refused refused) {
+                return new DmaResult(
+                        done,
+                        access == AccessKind.READ ? Arrays.copyOf(buffer, done) : new byte[0],
+                        Optional.of(refused.fault()));
+            }
+            long hpa = ((DmaTranslation.Translated) t).hostPhysicalAddress();
+            if (access == AccessKind.WRITE) {
+                memory.write(hpa, buffer, done, piece);
+            } else {
+                memory.read(hpa, buffer, done, piece);
+            }
+            done += piece;
+        }
+        return new DmaResult(done, access == AccessKind.READ ? buffer : new byte[0], Optional.empty());
     }
 
     /** Every vCPU, by id. */

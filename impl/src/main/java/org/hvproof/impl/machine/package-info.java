@@ -2,7 +2,8 @@
  * The simulated machine and the hypervisor's core: host memory of 4 KiB frames, guest page
  * tables walked on every access, nested page tables per view, vCPUs with a register file, and
  * the exit handling that turns nested violations into lazy population, emulation by a service
- * (such as tracing), or a reported fault.
+ * (such as tracing), or a reported fault; and an IOMMU ({@link org.hvproof.impl.machine.Iommu})
+ * through which devices' DMA is translated per device, with an IOTLB that only invalidation clears.
  *
  * <p>It follows x86-64 4-level paging and EPT closely where a claim could depend on it: every
  * guest-virtual access walks the guest's tables, the walk's own reads are guest-physical and go
