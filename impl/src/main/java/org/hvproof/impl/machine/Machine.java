@@ -27,6 +27,8 @@ public final class Machine {
     private final List<VirtualCpu> vcpus;
     private final Map<ViewId, NestedPageTable> views = new LinkedHashMap<>();
     private final Iommu iommu;
+    private final List<Tlb> tlbs;
+    private boolean translationCaching;
 
     /** A machine of {@code shape} with {@code hostFrames} frames of host memory and an empty default view. */
     public Machine(MachineShape shape, long hostFrames) {
@@ -38,6 +40,9 @@ public final class Machine {
             cpus.add(new VirtualCpu(new VCpu(i)));
         }
         this.vcpus = Collections.unmodifiableList(cpus);
+        List<Tlb> caches = new ArrayList<>();
+        cpus.forEach(c -> caches.add(new Tlb()));
+        this.tlbs = Collections.unmodifiableList(caches);
         if (addView(ViewId.DEFAULT).isEmpty()) {
             throw new IllegalArgumentException("host memory too small for the default nested page table");
         }
@@ -56,6 +61,51 @@ public final class Machine {
     /** Host-physical memory. */
     public HostMemory memory() {
         return memory;
+    }
+
+    /**
+     * Switches the vCPUs' translation caches on or off (off, every access walks the tables).
+     * Switching drops every cached entry.
+     */
+    public void setTranslationCaching(boolean on) {
+        translationCaching = on;
+        tlbs.forEach(Tlb::invalidateAll);
+    }
+
+    /** Whether accesses go through the vCPUs' translation caches. */
+    public boolean translationCaching() {
+        return translationCaching;
+    }
+
+    /** The translation cache of {@code cpu}. */
+    public Tlb tlb(VirtualCpu cpu) {
+        return tlbs.get(cpu.id().id());
+    }
+
+    /** The guest's INVLPG on {@code cpu}: drops that page's cached translations on this vCPU only. */
+    public void invlpg(VirtualCpu cpu, long va) {
+        tlb(cpu).invalidatePage(va);
+    }
+
+    /** The guest's MOV CR3 on {@code cpu}: a new address space, and this vCPU's entries of its view dropped. */
+    public void movCr3(VirtualCpu cpu, long cr3) {
+        cpu.setCr3(cr3);
+        tlb(cpu).invalidateView(cpu.view());
+    }
+
+    /**
+     * The hypervisor's invalidation of every translation derived from {@code view}'s nested table
+     * on every vCPU (an INVEPT single-context on each, after an IPI: a shootdown). Any change that
+     * narrows a view's rights takes effect on a vCPU only once this (or {@link #invalidateView(VirtualCpu, ViewId)}
+     * on that vCPU) has run.
+     */
+    public void shootDown(ViewId view) {
+        tlbs.forEach(t -> t.invalidateView(view));
+    }
+
+    /** The hypervisor's invalidation of {@code view}'s translations on one vCPU only (no IPI). */
+    public void invalidateView(VirtualCpu cpu, ViewId view) {
+        tlb(cpu).invalidateView(view);
     }
 
     /** The IOMMU every device's DMA goes through. */
@@ -149,6 +199,15 @@ public final class Machine {
     public HardwareTranslation translate(
             VirtualCpu cpu, long va, AccessKind access, java.util.function.LongConsumer tableReads) {
         NestedPageTable npt = views.get(cpu.view());
+        Tlb tlb = translationCaching ? tlbs.get(cpu.id().id()) : null;
+        long root = GuestPageTableEntry.address(cpu.cr3());
+        if (tlb != null && npt != null) {
+            Tlb.Entry hit = tlb.lookup(cpu.view(), root, va, access, cpu.privilege());
+            if (hit != null) {
+                return new HardwareTranslation.Translated(
+                        (hit.guestPhysicalPage() << 12) | (va & 0xfff), (hit.hostFrame() << 12) | (va & 0xfff));
+            }
+        }
         if (npt == null) {
             // A vCPU on a view with no table behaves as if nothing were mapped.
             return new HardwareTranslation.Exit(new NestedExit(
@@ -174,7 +233,14 @@ public final class Machine {
         if (n instanceof NestedWalk.Violation v) {
             return new HardwareTranslation.Exit(new NestedExit(gpa, access, v.cause(), false));
         }
-        return new HardwareTranslation.Translated(gpa, ((NestedWalk.Translated) n).hostPhysicalAddress());
+        long hpa = ((NestedWalk.Translated) n).hostPhysicalAddress();
+        if (tlb != null) {
+            GuestWalk.Translated guest = (GuestWalk.Translated) walk;
+            npt.effectiveRights(gpa)
+                    .ifPresent(rights -> tlb.fill(
+                            cpu.view(), root, va, new Tlb.Entry(gpa >>> 12, hpa >>> 12, guest.rights(), rights)));
+        }
+        return new HardwareTranslation.Translated(gpa, hpa);
     }
 
     /** The 8-byte value at an aligned guest-physical address as {@code view} maps it; 0 where nothing is backed. */

@@ -109,6 +109,27 @@ public final class NestedPageTable {
         return true;
     }
 
+    /**
+     * The rights a walk for {@code gpa} grants: the conjunction over the four levels, as
+     * {@link #translate} applies them; empty when some level is not present.
+     */
+    public Optional<NestedPermissions> effectiveRights(long gpa) {
+        if (gpa < 0 || gpa >= WIDTH_LIMIT) {
+            return Optional.empty();
+        }
+        long table = rootFrame;
+        long rights = READ | WRITE | EXECUTE;
+        for (int level = LEVELS; level >= 1; level--) {
+            long entry = memory.readLong(entryAddress(table, gpa, level));
+            if ((entry & (READ | WRITE | EXECUTE)) == 0) {
+                return Optional.empty();
+            }
+            rights &= entry;
+            table = (entry & ADDRESS_MASK) >>> 12;
+        }
+        return Optional.of(rightsOf(rights));
+    }
+
     /** The leaf entry of {@code page}, if present at every level. */
     public Optional<NestedEntry> leaf(GuestPhysicalPage page) {
         OptionalLong at = leafAddress(page);
