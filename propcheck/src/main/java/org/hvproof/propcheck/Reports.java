@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** Builds every report and result in one place, so all failures read the same way. */
 final class Reports {
@@ -362,20 +363,75 @@ final class Reports {
         }
     }
 
-    private static String stackTrace(Throwable t) {
+    /**
+     * The exception with the frames of the code under test only: the engine's own frames (it
+     * called the action or check), reflection and the test runner's are left out and counted, so
+     * the reader sees where their code threw. "Caused by" lines are kept with their frames.
+     */
+    static String stackTrace(Throwable t) {
         StringWriter w = new StringWriter();
         t.printStackTrace(new PrintWriter(w));
-        String[] lines = w.toString().split("\\R");
         StringBuilder s = new StringBuilder();
-        int n = 0;
-        for (String l : lines) {
-            if (n++ >= 12) {
-                s.append("    ...\n");
-                break;
+        int shown = 0;
+        int hidden = 0;
+        for (String l : w.toString().split("\\R")) {
+            String line = l.strip();
+            boolean frame = line.startsWith("at ");
+            if (frame && isMachinery(line.substring(3))) {
+                hidden++;
+                continue;
             }
-            s.append("    ").append(l).append('\n');
+            if (line.startsWith("... ") && line.endsWith(" more")) {
+                continue;
+            }
+            if (frame && shown >= MAX_FRAMES) {
+                hidden++;
+                continue;
+            }
+            if (frame) {
+                shown++;
+            }
+            s.append(frame ? "      " : "    ").append(line).append('\n');
+        }
+        if (hidden > 0) {
+            s.append("    (").append(hidden).append(" frames of the engine, reflection and the runner left out)\n");
         }
         return s.toString();
+    }
+
+    private static final int MAX_FRAMES = 20;
+
+    /** Whether the frame's class was loaded from where the engine's own classes were (not its tests). */
+    private static boolean inEngine(String frame) {
+        if (!frame.startsWith("org.hvproof.propcheck.")) {
+            return false;
+        }
+        int call = frame.indexOf('(');
+        String method = call < 0 ? frame : frame.substring(0, call);
+        int dot = method.lastIndexOf('.');
+        if (dot < 0) {
+            return false;
+        }
+        try {
+            Class<?> c = Class.forName(method.substring(0, dot), false, Reports.class.getClassLoader());
+            return Objects.equals(
+                    c.getProtectionDomain().getCodeSource(),
+                    Reports.class.getProtectionDomain().getCodeSource());
+        } catch (ClassNotFoundException | LinkageError | SecurityException e) {
+            return false;
+        }
+    }
+
+    private static boolean isMachinery(String frame) {
+        return inEngine(frame)
+                || frame.startsWith("java.base/jdk.internal.reflect.")
+                || frame.startsWith("java.base/java.lang.reflect.")
+                || frame.startsWith("jdk.internal.reflect.")
+                || frame.startsWith("java.lang.reflect.")
+                || frame.startsWith("org.junit.")
+                || frame.startsWith("org.apache.maven.surefire.")
+                || frame.startsWith("java.base/java.util.stream.")
+                || frame.startsWith("java.base/java.util.ArrayList.forEach");
     }
 
     private static String indent(String s) {

@@ -88,6 +88,26 @@ class ReproductionTest {
                 .doesNotContain("-Dpropcheck");
     }
 
+    private static int explode(int x) {
+        throw new IllegalStateException("exploded at " + x);
+    }
+
+    @Test
+    void theMinimalCasesExceptionShowsTheCodeUnderTestNotTheEnginesFrames() {
+        PropertyResult r = Property.forAll(Gens.integers(0, 1000))
+                .named("explodes above 10")
+                .check(x -> x <= 10 || explode(x) == 0)
+                .run(Settings.none().withSeed(3).withQuiet(true));
+        assertThat(r.failed()).isTrue();
+        String trace = r.report().substring(r.report().indexOf("Exception of the minimal case:"));
+        assertThat(trace)
+                .contains("java.lang.IllegalStateException: exploded at 11")
+                .contains("at org.hvproof.propcheck.ReproductionTest.explode(")
+                .doesNotContain("org.hvproof.propcheck.Engine")
+                .doesNotContain("org.junit.")
+                .containsPattern("\\(\\d+ frames of the engine, reflection and the runner left out\\)");
+    }
+
     @Test
     void replayTokenGivenAsSystemPropertyOnlyAppliesToItsOwnProperty() {
         PropertyResult failed =
