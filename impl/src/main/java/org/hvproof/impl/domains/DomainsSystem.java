@@ -68,6 +68,8 @@ public final class DomainsSystem {
     private final SecureDomainService service;
     /** Host frames the guest's last access read or wrote, its page walk included. */
     private final Set<Long> touched = new TreeSet<>();
+    /** The abstraction function's reader, which keeps what it derived between steps. */
+    private final DomainsAbstraction abstraction;
 
     /** Boots {@code layout} with secure contents derived from {@code secret}, under the hypervisor with {@code flaw}. */
     public DomainsSystem(DomainLayout layout, long secret, DomainsImplFlaw flaw) {
@@ -117,6 +119,7 @@ public final class DomainsSystem {
         for (VirtualCpu cpu : machine.vcpus()) {
             cpu.setCr3(new GuestPhysicalPage(DomainLayout.tablePage(0)).base());
         }
+        this.abstraction = new DomainsAbstraction(this);
     }
 
     /** Boots the correct mechanism. */
@@ -337,7 +340,7 @@ public final class DomainsSystem {
 
     /** The abstraction function: the model state these structures represent. */
     public DomainsState abstractState() {
-        return DomainsAbstraction.abstractState(this);
+        return abstraction.read();
     }
 
     /**
