@@ -83,6 +83,17 @@ class DomainsAbstractionTest {
     }
 
     @Test
+    void theRootViewSeesBytesPokedIntoARootFrame() {
+        long frame = frameOf(0, 2);
+        var before = system.rootView();
+        system.machine().memory().writeLong((frame << 12) + 8L * 300, 0x1234);
+
+        var after = system.rootView();
+        assertThat(after.memory().get(2L).getLong(8 * 300)).isEqualTo(Long.reverseBytes(0x1234L));
+        assertThat(after).isNotEqualTo(before);
+    }
+
+    @Test
     void theKeptAbstractionEqualsAFreshOneAfterEveryRandomActionAndPoke() {
         Random random = new Random(7);
         HostMemory memory = system.machine().memory();
