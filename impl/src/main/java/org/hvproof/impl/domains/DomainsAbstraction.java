@@ -1,11 +1,16 @@
 package org.hvproof.impl.domains;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import org.hvproof.impl.machine.GuestPageTableEntry;
 import org.hvproof.impl.machine.HostMemory;
 import org.hvproof.impl.machine.Machine;
@@ -36,62 +41,193 @@ import org.hvproof.model.domains.Ids.VirtualPage;
  *     from the view in its register file, its saved pointer from the saved root context, and its
  *     one abstract register from RAX.</li>
  * </ul>
+ *
+ * <p>An instance reads one system again and again ({@link #read()}), incrementally but always
+ * whole: every step it asks every domain's nested page table for its {@link NestedPageTable#version()}
+ * and every mapped frame for its {@link HostMemory#lastWrite(long)} stamp, and reuses what it
+ * derived before only where that key did not move. Both keys move on any write to the memory they
+ * summarise, by whatever path (the hypervisor's API, a flaw, a test poking host memory), so a
+ * reused part is always the part read afresh would give. {@link #abstractState(DomainsSystem)}
+ * reads from scratch, the reference the cache is tested against.
  */
 public final class DomainsAbstraction {
-    private DomainsAbstraction() {}
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /** The model state {@code system} represents. */
-    public static DomainsState abstractState(DomainsSystem system) {
-        Machine machine = system.machine();
-        DomainLayout layout = system.layout();
-        SecureDomainService service = system.service();
-        Map<DomainId, Domain> domains = new LinkedHashMap<>();
-        Set<Long> frames = new HashSet<>();
-        for (int d = 0; d <= layout.secureDomains(); d++) {
-            ViewId view = d == 0 ? ViewId.DEFAULT : service.domains().get(d).view();
-            NestedPageTable npt = machine.view(view).orElseThrow();
-            Map<GuestPage, Frame> map = new HashMap<>();
-            npt.forEachLeaf((page, leaf) -> {
-                map.put(new GuestPage(page.number()), new Frame(leaf.hostFrame()));
-                frames.add(leaf.hostFrame());
-            });
-            Set<GuestPage> region = new HashSet<>();
-            for (int k = 0; k < DomainLayout.PAGES_PER_REGION; k++) {
-                region.add(new GuestPage(DomainLayout.regionFirst(d) + k));
-            }
-            Set<GuestPage> gates = d == 0
-                    ? Set.of()
-                    : Set.of(new GuestPage(service.domains().get(d).gateAddress() >>> 12));
-            DomainId id = new DomainId(d);
-            domains.put(id, new Domain(id, region, new GuestPage(DomainLayout.tablePage(d)), map, gates));
-        }
-        Map<Frame, FrameContent> contents = new HashMap<>();
-        for (long f : frames) {
-            contents.put(new Frame(f), content(machine.memory(), f));
-        }
-        List<DomainsVCpu> vcpus =
-                machine.vcpus().stream().map(cpu -> vcpu(service, cpu)).toList();
-        return new DomainsState(domains, contents, vcpus);
+    private final DomainsSystem system;
+    /** Per domain: the table, version and registry entry its last {@link Domain} was built from. */
+    private final NestedPageTable[] tables;
+
+    private final long[] versions;
+    private final SecureDomainService.SecureDomain[] registered;
+    private final Domain[] built;
+    /** The frames every NPT maps, ascending, with the stamp and content last read for each. */
+    private long[] frames = new long[0];
+
+    private long[] stamps = new long[0];
+    private FrameContent[] contents = new FrameContent[0];
+    /** {@link HostMemory#lastWrite()} at the last read: while it stands still no stamp or NPT version moved. */
+    private long seenWrite;
+
+    private final byte[] page = new byte[HostMemory.FRAME_SIZE];
+    private static final byte[] ZEROS = new byte[HostMemory.FRAME_SIZE];
+    private Map<DomainId, Domain> domainMap;
+    private Map<Frame, FrameContent> frameMap;
+
+    /** A reader of {@code system} that keeps what it derived for the next read. */
+    public DomainsAbstraction(DomainsSystem system) {
+        this.system = system;
+        int n = system.layout().secureDomains() + 1;
+        this.tables = new NestedPageTable[n];
+        this.versions = new long[n];
+        this.registered = new SecureDomainService.SecureDomain[n];
+        this.built = new Domain[n];
     }
 
-    private static FrameContent content(HostMemory memory, long frame) {
+    /** The model state {@code system} represents, read from scratch. */
+    public static DomainsState abstractState(DomainsSystem system) {
+        return new DomainsAbstraction(system).read();
+    }
+
+    /**
+     * The model state the system represents now. Reads every domain's NPT version, registry entry
+     * and every mapped frame's stamp; rebuilds a domain only when its table, version or registry
+     * entry changed, a frame's content only when its stamp moved, and the state's maps only when
+     * one of their values did (otherwise the previous, equal, immutable maps are shared).
+     */
+    public DomainsState read() {
+        Machine machine = system.machine();
+        HostMemory memory = machine.memory();
+        SecureDomainService service = system.service();
+        Map<Integer, SecureDomainService.SecureDomain> secure = service.domains();
+        boolean memoryMoved = domainMap == null || memory.lastWrite() != seenWrite;
+        boolean domainsMoved = domainMap == null;
+        for (int d = 0; d < built.length; d++) {
+            SecureDomainService.SecureDomain sd = d == 0 ? null : secure.get(d);
+            ViewId view = d == 0 ? ViewId.DEFAULT : sd.view();
+            NestedPageTable npt = machine.view(view).orElseThrow();
+            boolean stale = built[d] == null || npt != tables[d] || !Objects.equals(sd, registered[d]);
+            long version = stale || memoryMoved ? npt.version() : versions[d];
+            if (stale || version != versions[d]) {
+                built[d] = domain(d, npt, sd);
+                tables[d] = npt;
+                versions[d] = version;
+                registered[d] = sd;
+                domainsMoved = true;
+            }
+        }
+        if (domainsMoved) {
+            Map<DomainId, Domain> map = new HashMap<>();
+            for (Domain domain : built) {
+                map.put(domain.id(), domain);
+            }
+            domainMap = Map.copyOf(map);
+            remapFrames();
+        }
+        boolean framesMoved = domainsMoved;
+        if (memoryMoved || domainsMoved) {
+            for (int i = 0; i < frames.length; i++) {
+                long stamp = memory.lastWrite(frames[i]);
+                if (contents[i] == null || stamp != stamps[i]) {
+                    contents[i] = content(memory, frames[i]);
+                    stamps[i] = stamp;
+                    framesMoved = true;
+                }
+            }
+        }
+        seenWrite = memory.lastWrite();
+        if (framesMoved) {
+            Map<Frame, FrameContent> map = new HashMap<>();
+            for (int i = 0; i < frames.length; i++) {
+                map.put(new Frame(frames[i]), contents[i]);
+            }
+            frameMap = Map.copyOf(map);
+        }
+        List<VirtualCpu> cpus = machine.vcpus();
+        DomainsVCpu[] vcpus = new DomainsVCpu[cpus.size()];
+        for (int i = 0; i < vcpus.length; i++) {
+            vcpus[i] = vcpu(service, cpus.get(i), secure);
+        }
+        return new DomainsState(domainMap, frameMap, List.of(vcpus));
+    }
+
+    /** Domain d as its NPT (every present leaf) and registry entry say. */
+    private static Domain domain(int d, NestedPageTable npt, SecureDomainService.SecureDomain sd) {
+        Map<GuestPage, Frame> map = new HashMap<>();
+        npt.forEachLeaf((page, leaf) -> map.put(new GuestPage(page.number()), new Frame(leaf.hostFrame())));
+        Set<GuestPage> region = new HashSet<>();
+        for (int k = 0; k < DomainLayout.PAGES_PER_REGION; k++) {
+            region.add(new GuestPage(DomainLayout.regionFirst(d) + k));
+        }
+        Set<GuestPage> gates = d == 0 ? Set.of() : Set.of(new GuestPage(sd.gateAddress() >>> 12));
+        DomainId id = new DomainId(d);
+        return new Domain(id, region, new GuestPage(DomainLayout.tablePage(d)), map, gates);
+    }
+
+    /** Recomputes the mapped frames after a domain changed, keeping the stamp and content of frames still mapped. */
+    private void remapFrames() {
+        Set<Long> mapped = new TreeSet<>();
+        for (Domain domain : built) {
+            domain.npt().values().forEach(f -> mapped.add(f.n()));
+        }
+        Map<Long, Integer> old = new HashMap<>();
+        for (int i = 0; i < frames.length; i++) {
+            old.put(frames[i], i);
+        }
+        long[] nextFrames = new long[mapped.size()];
+        long[] nextStamps = new long[mapped.size()];
+        FrameContent[] nextContents = new FrameContent[mapped.size()];
+        int i = 0;
+        for (long f : mapped) {
+            nextFrames[i] = f;
+            Integer was = old.get(f);
+            if (was != null) {
+                nextStamps[i] = stamps[was];
+                nextContents[i] = contents[was];
+            }
+            i++;
+        }
+        frames = nextFrames;
+        stamps = nextStamps;
+        contents = nextContents;
+    }
+
+    /** Every slot but the data word's, as entries where present, and the data word; the frame is copied out once. */
+    private FrameContent content(HostMemory memory, long frame) {
+        memory.read(frame << 12, page, 0, HostMemory.FRAME_SIZE);
         Map<VirtualPage, GuestPage> entries = new HashMap<>();
-        long base = frame << 12;
         for (int slot = 0; slot < 512; slot++) {
+            // Jump over zero bytes in one vectorised comparison: a zero slot is never present.
+            int skip = Arrays.mismatch(page, 8 * slot, HostMemory.FRAME_SIZE, ZEROS, 8 * slot, HostMemory.FRAME_SIZE);
+            if (skip < 0) {
+                break;
+            }
+            slot += skip / 8;
             if (slot == DomainLayout.VALUE_SLOT) {
                 continue;
             }
-            long entry = memory.readLong(base + 8L * slot);
+            long entry = (long) LONG_LE.get(page, 8 * slot);
             if (GuestPageTableEntry.isPresent(entry)) {
                 entries.put(new VirtualPage(slot), new GuestPage(GuestPageTableEntry.address(entry) >>> 12));
             }
         }
-        return new FrameContent(entries, memory.readLong(base + DomainLayout.VALUE_OFFSET));
+        return new FrameContent(entries, (long) LONG_LE.get(page, DomainLayout.VALUE_OFFSET));
     }
 
-    private static DomainsVCpu vcpu(SecureDomainService service, VirtualCpu cpu) {
+    /** A vCPU; its NPT is the domain whose view it runs on, in the registry just read ({@code secure}). */
+    private static DomainsVCpu vcpu(
+            SecureDomainService service, VirtualCpu cpu, Map<Integer, SecureDomainService.SecureDomain> secure) {
         int v = cpu.id().id();
-        int npt = service.domainOfView(cpu.view());
+        int npt = -1;
+        if (cpu.view().equals(ViewId.DEFAULT)) {
+            npt = 0;
+        } else {
+            for (SecureDomainService.SecureDomain d : secure.values()) {
+                if (npt < 0 && d.view().equals(cpu.view())) {
+                    npt = d.id();
+                }
+            }
+        }
         if (npt < 0) {
             throw new IllegalStateException("vCPU " + v + " runs on a view no domain owns: " + cpu.view());
         }

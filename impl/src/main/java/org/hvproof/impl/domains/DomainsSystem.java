@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import org.hvproof.impl.machine.GuestPageTableEntry;
 import org.hvproof.impl.machine.GuestPageWalker;
 import org.hvproof.impl.machine.GuestWalk;
 import org.hvproof.impl.machine.HardwareTranslation;
+import org.hvproof.impl.machine.HostMemory;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.NestedEntry;
@@ -68,6 +70,10 @@ public final class DomainsSystem {
     private final SecureDomainService service;
     /** Host frames the guest's last access read or wrote, its page walk included. */
     private final Set<Long> touched = new TreeSet<>();
+    /** The abstraction function's reader, which keeps what it derived between steps. */
+    private final DomainsAbstraction abstraction;
+    /** Frame bytes the root view last copied, by frame, with the write stamp they were copied at. */
+    private final Map<Long, FrameBytes> frameBytes = new HashMap<>();
 
     /** Boots {@code layout} with secure contents derived from {@code secret}, under the hypervisor with {@code flaw}. */
     public DomainsSystem(DomainLayout layout, long secret, DomainsImplFlaw flaw) {
@@ -117,6 +123,7 @@ public final class DomainsSystem {
         for (VirtualCpu cpu : machine.vcpus()) {
             cpu.setCr3(new GuestPhysicalPage(DomainLayout.tablePage(0)).base());
         }
+        this.abstraction = new DomainsAbstraction(this);
     }
 
     /** Boots the correct mechanism. */
@@ -337,7 +344,7 @@ public final class DomainsSystem {
 
     /** The abstraction function: the model state these structures represent. */
     public DomainsState abstractState() {
-        return DomainsAbstraction.abstractState(this);
+        return abstraction.read();
     }
 
     /**
@@ -366,10 +373,27 @@ public final class DomainsSystem {
         }
         Map<Long, ByteBuffer> memory = new TreeMap<>();
         NestedPageTable root = machine.defaultView();
-        root.forEachLeaf((page, leaf) ->
-                memory.put(page.number(), ByteBuffer.wrap(machine.memory().frameContents(leaf.hostFrame()))));
+        root.forEachLeaf((page, leaf) -> memory.put(page.number(), frameBytes(leaf.hostFrame())));
         return new RootView(vcpus, memory);
     }
+
+    /**
+     * A read-only copy of a frame's bytes, copied again only when the frame's {@linkplain
+     * HostMemory#lastWrite(long) write stamp} moved since (any write to it, by any path, moves it).
+     */
+    private ByteBuffer frameBytes(long frame) {
+        long stamp = machine.memory().lastWrite(frame);
+        FrameBytes kept = frameBytes.get(frame);
+        if (kept == null || kept.stamp() != stamp) {
+            kept = new FrameBytes(
+                    stamp,
+                    ByteBuffer.wrap(machine.memory().frameContents(frame)).asReadOnlyBuffer());
+            frameBytes.put(frame, kept);
+        }
+        return kept.bytes().duplicate();
+    }
+
+    private record FrameBytes(long stamp, ByteBuffer bytes) {}
 
     /** A vCPU as the root domain sees it while root code runs on it: every piece of state the simulated vCPU has. */
     public record RootCpu(List<Long> registers, long instructionPointer, long cr3, String view, String privilege) {}

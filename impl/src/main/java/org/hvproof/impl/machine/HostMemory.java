@@ -73,6 +73,14 @@ public final class HostMemory {
         return frame >= 0 && frame < stamps.length ? stamps[(int) frame] : 0;
     }
 
+    /**
+     * The stamp of the latest write to (or clearing of) any frame: 0 before the first. Unchanged
+     * means no frame's contents and no {@link #lastWrite(long)} changed since it was read.
+     */
+    public long lastWrite() {
+        return writes;
+    }
+
     /** The little-endian 8-byte value at an 8-aligned host-physical address. */
     public long readLong(long hpa) {
         requireAligned(hpa);

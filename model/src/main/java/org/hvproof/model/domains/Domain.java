@@ -1,5 +1,6 @@
 package org.hvproof.model.domains;
 
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.hvproof.model.domains.Ids.DomainId;
@@ -27,8 +28,22 @@ public record Domain(
         }
     }
 
-    /** The frames its own region maps to. */
+    private static final IdentityMemo<Domain, Object, Set<Frame>> FRAMES =
+            new IdentityMemo<>(16, (d, unused) -> d.framesOfRegion());
+
+    /** The frames its own region maps to (immutable; derived once per domain). */
     public Set<Frame> frames() {
-        return Set.copyOf(region.stream().filter(npt::containsKey).map(npt::get).toList());
+        return FRAMES.get(this, null);
+    }
+
+    private Set<Frame> framesOfRegion() {
+        Set<Frame> out = new HashSet<>();
+        for (GuestPage g : region) {
+            Frame f = npt.get(g);
+            if (f != null) {
+                out.add(f);
+            }
+        }
+        return Set.copyOf(out);
     }
 }

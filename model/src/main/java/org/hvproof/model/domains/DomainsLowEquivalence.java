@@ -12,11 +12,13 @@ public final class DomainsLowEquivalence {
 
     /** True when the root domain cannot tell the two states apart, now or later. */
     public static boolean equivalent(DomainsState a, DomainsState b) {
-        if (!a.domains().equals(b.domains()) || a.vcpus().size() != b.vcpus().size()) {
+        if (!IdentityMemo.equal(a.domains(), b.domains())
+                || a.vcpus().size() != b.vcpus().size()) {
             return false;
         }
-        if (!RootView.rootFrames(a).equals(RootView.rootFrames(b))
-                || !a.frames().keySet().equals(b.frames().keySet())) {
+        if (!IdentityMemo.equal(RootView.rootFrames(a), RootView.rootFrames(b))
+                || !(a.frames() == b.frames()
+                        || a.frames().keySet().equals(b.frames().keySet()))) {
             return false;
         }
         for (int i = 0; i < a.vcpus().size(); i++) {

@@ -27,6 +27,28 @@ public record DomainsState(Map<DomainId, Domain> domains, Map<Frame, FrameConten
         vcpus = List.copyOf(vcpus);
     }
 
+    private static final IdentityMemo<Map<DomainId, Domain>, Object, Set<Frame>> SECURE_FRAMES =
+            new IdentityMemo<>(16, (domains, unused) -> deriveSecureFrames(domains));
+
+    /**
+     * Equal when every component is: the domains and frames maps are compared through {@link
+     * IdentityMemo#equal}, so maps two states share, or that were found equal before, are not walked
+     * again (they are immutable, so the earlier answer still holds).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o == this
+                || o instanceof DomainsState s
+                        && vcpus.equals(s.vcpus)
+                        && IdentityMemo.equal(domains, s.domains)
+                        && IdentityMemo.equal(frames, s.frames);
+    }
+
+    @Override
+    public int hashCode() {
+        return (31 * domains.hashCode() + frames.hashCode()) * 31 + vcpus.hashCode();
+    }
+
     /** Virtual pages every example page table maps. */
     public static final int PAGES_PER_REGION = 4;
 
@@ -81,11 +103,24 @@ public record DomainsState(Map<DomainId, Domain> domains, Map<Frame, FrameConten
         return domains.get(DomainId.ROOT);
     }
 
-    /** Every frame some secure domain's region maps to. */
+    /** Every frame some secure domain's region maps to (immutable; derived once per domains map). */
     public Set<Frame> secureFrames() {
+        return secureFramesOf(domains);
+    }
+
+    /** Every frame some secure domain's region maps to, in this domains map. */
+    static Set<Frame> secureFramesOf(Map<DomainId, Domain> domains) {
+        return SECURE_FRAMES.get(domains, null);
+    }
+
+    private static Set<Frame> deriveSecureFrames(Map<DomainId, Domain> domains) {
         Set<Frame> out = new HashSet<>();
-        domains.values().stream().filter(d -> !d.id().isRoot()).forEach(d -> out.addAll(d.frames()));
-        return out;
+        for (Domain d : domains.values()) {
+            if (!d.id().isRoot()) {
+                out.addAll(d.frames());
+            }
+        }
+        return Set.copyOf(out);
     }
 
     /** The secure domain whose region holds g, or null. */

@@ -22,6 +22,24 @@ public record RootView(List<DomainsObservation> events, Map<Frame, FrameContent>
         vcpus = List.copyOf(vcpus);
     }
 
+    private static final IdentityMemo<Map<Frame, FrameContent>, Map<Ids.DomainId, Domain>, Map<Frame, FrameContent>>
+            ROOT_FRAMES = new IdentityMemo<>(16, RootView::rootFramesOf);
+
+    /** Equal when every component is; the root frames compared through {@link IdentityMemo#equal} (they are immutable). */
+    @Override
+    public boolean equals(Object o) {
+        return o == this
+                || o instanceof RootView v
+                        && events.equals(v.events)
+                        && vcpus.equals(v.vcpus)
+                        && IdentityMemo.equal(rootFrames, v.rootFrames);
+    }
+
+    @Override
+    public int hashCode() {
+        return (31 * events.hashCode() + rootFrames.hashCode()) * 31 + vcpus.hashCode();
+    }
+
     /** The root domain's view of one step. */
     public static RootView of(Transition<DomainsState, DomainsAction, DomainsObservation> step) {
         List<DomainsObservation> events = new ArrayList<>();
@@ -33,15 +51,21 @@ public record RootView(List<DomainsObservation> events, Map<Frame, FrameContent>
         return new RootView(events, rootFrames(step.after()), vcpus(step.after()));
     }
 
+    /** Every frame outside the secure domains with its content (immutable; derived once per frames and domains map). */
     static Map<Frame, FrameContent> rootFrames(DomainsState s) {
-        Set<Frame> secure = s.secureFrames();
+        return ROOT_FRAMES.get(s.frames(), s.domains());
+    }
+
+    private static Map<Frame, FrameContent> rootFramesOf(
+            Map<Frame, FrameContent> frames, Map<Ids.DomainId, Domain> domains) {
+        Set<Frame> secure = DomainsState.secureFramesOf(domains);
         Map<Frame, FrameContent> out = new HashMap<>();
-        s.frames().forEach((f, c) -> {
+        frames.forEach((f, c) -> {
             if (!secure.contains(f)) {
                 out.put(f, c);
             }
         });
-        return out;
+        return Map.copyOf(out);
     }
 
     /** Root vCPUs whole; secure vCPUs only as "away in domain d". */

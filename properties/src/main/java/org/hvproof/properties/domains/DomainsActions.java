@@ -5,13 +5,17 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hvproof.impl.domains.DomainLayout;
 import org.hvproof.impl.domains.DomainsSystemAction;
 import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.domains.Domain;
 import org.hvproof.model.domains.DomainsState;
 import org.hvproof.model.domains.DomainsVCpu;
 import org.hvproof.model.domains.FrameContent;
+import org.hvproof.model.domains.IdentityMemo;
+import org.hvproof.model.domains.Ids.DomainId;
 import org.hvproof.model.domains.Ids.GuestPage;
 import org.hvproof.model.domains.Ids.VirtualPage;
 import org.hvproof.propcheck.Gen;
@@ -83,7 +87,11 @@ public final class DomainsActions {
 
         @Override
         public String toString() {
-            return actions.stream().map(Object::toString).collect(Collectors.joining("; "));
+            StringBuilder out = new StringBuilder();
+            for (DomainsSystemAction a : actions) {
+                out.append(out.isEmpty() ? "" : "; ").append(a);
+            }
+            return out.toString();
         }
     }
 
@@ -198,8 +206,10 @@ public final class DomainsActions {
      * top of the space.
      */
     static Gen<Long> guestPage(DomainsState s) {
-        List<Long> regions = regionPages(s);
-        List<Long> outside = pagesJustOutside(s);
+        return facts(s).guestPage();
+    }
+
+    private static Gen<Long> guestPage(List<Long> regions, List<Long> outside) {
         return Gens.frequency(List.of(
                 Gens.weighted(4, Gens.elements(regions)),
                 Gens.weighted(2, Gens.elements(outside)),
@@ -216,11 +226,14 @@ public final class DomainsActions {
      * the end of guest-physical memory.
      */
     static Gen<Long> address(DomainsState s) {
-        List<Long> registered = registeredAddresses(s);
+        return facts(s).address();
+    }
+
+    private static Gen<Long> address(List<Long> registered, Gen<Long> guestPage) {
         long end = GUEST_PAGES << 12;
         return Gens.frequency(List.of(
                 Gens.weighted(2, Gens.combine(Gens.elements(registered), nearOffset(), (a, off) -> a + off)),
-                Gens.weighted(2, Gens.combine(guestPage(s), pageOffset(), (p, off) -> (p << 12) + off)),
+                Gens.weighted(2, Gens.combine(guestPage, pageOffset(), (p, off) -> (p << 12) + off)),
                 Gens.weighted(
                         1, Gens.combine(Gens.elements(registered), Gens.integers(0, 63), (a, bit) -> a ^ (1L << bit))),
                 Gens.weighted(
@@ -243,94 +256,174 @@ public final class DomainsActions {
      * way, or a power of two (up to 2^51) either way.
      */
     static Gen<Long> nearOffset() {
-        return Gens.frequency(List.of(
-                Gens.weighted(3, Gens.elements(-1L, 1L)),
-                Gens.weighted(2, Gens.longs(-8, 8)),
-                Gens.weighted(
-                        2,
-                        Gens.combine(
-                                Gens.integers(0, 51),
-                                Gens.booleans(),
-                                (bit, down) -> down ? -(1L << bit) : 1L << bit))));
+        return NEAR_OFFSET;
     }
+
+    private static final Gen<Long> NEAR_OFFSET = Gens.frequency(List.of(
+            Gens.weighted(3, Gens.elements(-1L, 1L)),
+            Gens.weighted(2, Gens.longs(-8, 8)),
+            Gens.weighted(
+                    2,
+                    Gens.combine(
+                            Gens.integers(0, 51), Gens.booleans(), (bit, down) -> down ? -(1L << bit) : 1L << bit))));
 
     /** A byte offset inside a page, biased towards its first and last bytes. */
     static Gen<Long> pageOffset() {
-        return Gens.frequency(List.of(
-                Gens.weighted(2, Gens.constant(0L)),
-                Gens.weighted(1, Gens.constant(0xfffL)),
-                Gens.weighted(2, Gens.longs(0, 0xfff))));
+        return PAGE_OFFSET;
     }
+
+    private static final Gen<Long> PAGE_OFFSET = Gens.frequency(List.of(
+            Gens.weighted(2, Gens.constant(0L)),
+            Gens.weighted(1, Gens.constant(0xfffL)),
+            Gens.weighted(2, Gens.longs(0, 0xfff))));
 
     /** An interrupt or exception vector: any of the 256, biased towards the first, the last and both sides of 32. */
     static Gen<Integer> vector() {
-        return Gens.frequency(
-                List.of(Gens.weighted(3, Gens.integers(0, 255)), Gens.weighted(1, Gens.elements(0, 31, 32, 255))));
+        return VECTOR;
     }
+
+    private static final Gen<Integer> VECTOR = Gens.frequency(
+            List.of(Gens.weighted(3, Gens.integers(0, 255)), Gens.weighted(1, Gens.elements(0, 31, 32, 255))));
 
     /** A value for RAX: any 64-bit value, biased towards small ones and the edges. */
     static Gen<Long> registerValue() {
-        return Gens.frequency(List.of(
-                Gens.weighted(2, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE)),
-                Gens.weighted(2, Gens.longs(0, 1000)),
-                Gens.weighted(1, Gens.elements(0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE))));
+        return REGISTER_VALUE;
     }
+
+    private static final Gen<Long> REGISTER_VALUE = Gens.frequency(List.of(
+            Gens.weighted(2, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE)),
+            Gens.weighted(2, Gens.longs(0, 1000)),
+            Gens.weighted(1, Gens.elements(0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE))));
 
     /** A window page: any of them, biased towards its first and last, sometimes one just outside it. */
     static Gen<Integer> windowPage() {
-        return Gens.frequency(List.of(
-                Gens.weighted(6, Gens.integers(0, DomainLayout.WINDOW_PAGES - 1)),
-                Gens.weighted(1, Gens.elements(0, DomainLayout.WINDOW_PAGES - 1)),
-                Gens.weighted(0.3, Gens.elements(-1, DomainLayout.WINDOW_PAGES))));
+        return WINDOW_PAGE;
+    }
+
+    private static final Gen<Integer> WINDOW_PAGE = Gens.frequency(List.of(
+            Gens.weighted(6, Gens.integers(0, DomainLayout.WINDOW_PAGES - 1)),
+            Gens.weighted(1, Gens.elements(0, DomainLayout.WINDOW_PAGES - 1)),
+            Gens.weighted(0.3, Gens.elements(-1, DomainLayout.WINDOW_PAGES))));
+
+    /**
+     * What a state's domains fix for the generator: region, secure, neighbouring, gate and registered
+     * pages and addresses, and the generators built on them. Derived once per domains map: the map
+     * is immutable, so the same map always gives the same facts ({@link IdentityMemo}).
+     */
+    private record Facts(
+            List<Long> regionPages,
+            Set<Long> regionSet,
+            List<Long> securePages,
+            List<Long> pagesJustOutside,
+            List<Long> gateAddresses,
+            List<Long> registeredAddresses,
+            Gen<Long> guestPage,
+            Gen<Long> address) {
+        static Facts of(Map<DomainId, Domain> domains) {
+            List<Long> regions = domains.values().stream()
+                    .flatMap(d -> d.region().stream())
+                    .map(GuestPage::n)
+                    .sorted()
+                    .toList();
+            List<Long> secure = domains.values().stream()
+                    .filter(d -> !d.id().isRoot())
+                    .flatMap(d -> d.region().stream())
+                    .map(GuestPage::n)
+                    .sorted()
+                    .toList();
+            List<Long> out = new ArrayList<>();
+            for (long p : regions) {
+                for (long q : new long[] {p - 1, p + 1}) {
+                    if (q >= 0 && !regions.contains(q) && !out.contains(q)) {
+                        out.add(q);
+                    }
+                }
+            }
+            List<Long> outside = out.isEmpty() ? regions : List.copyOf(out);
+            List<Long> gates = domains.values().stream()
+                    .flatMap(d -> d.gates().stream())
+                    .map(g -> g.n() << 12)
+                    .sorted()
+                    .toList();
+            List<Long> named = new ArrayList<>(gates);
+            regions.forEach(p -> named.add(p << 12));
+            List<Long> registered = named.stream().distinct().sorted().toList();
+            Gen<Long> guestPage = DomainsActions.guestPage(regions, outside);
+            return new Facts(
+                    regions,
+                    Set.copyOf(regions),
+                    secure,
+                    outside,
+                    gates,
+                    registered,
+                    guestPage,
+                    DomainsActions.address(registered, guestPage));
+        }
+    }
+
+    /**
+     * What the facts are derived from: each domain's id, region and gates. Facts are built once per
+     * such key (every trace boots the same layout), then once per domains map by identity.
+     */
+    private record FactsKey(List<Object> parts) {
+        static FactsKey of(Map<DomainId, Domain> domains) {
+            List<Object> parts = new ArrayList<>();
+            for (Domain d : domains.values()) {
+                parts.add(d.id());
+                parts.add(d.region());
+                parts.add(d.gates());
+            }
+            return new FactsKey(parts);
+        }
+    }
+
+    private static final Map<FactsKey, Facts> FACTS_BY_KEY = new ConcurrentHashMap<>();
+
+    private static final IdentityMemo<Map<DomainId, Domain>, Object, Facts> FACTS =
+            new IdentityMemo<>(16, (domains, unused) -> {
+                FactsKey key = FactsKey.of(domains);
+                Facts facts = FACTS_BY_KEY.get(key);
+                if (facts == null) {
+                    facts = Facts.of(domains);
+                    if (FACTS_BY_KEY.size() < 64) {
+                        FACTS_BY_KEY.put(key, facts);
+                    }
+                }
+                return facts;
+            });
+
+    private static Facts facts(DomainsState s) {
+        return FACTS.get(s.domains(), null);
     }
 
     /** Every page of every region in {@code s}, in order. */
     static List<Long> regionPages(DomainsState s) {
-        return s.domains().values().stream()
-                .flatMap(d -> d.region().stream())
-                .map(GuestPage::n)
-                .sorted()
-                .toList();
+        return facts(s).regionPages();
+    }
+
+    /** Whether guest page {@code p} lies in some region of {@code s}. */
+    static boolean inSomeRegion(DomainsState s, long p) {
+        return facts(s).regionSet().contains(p);
     }
 
     /** Every page of every secure region in {@code s}, in order. */
     static List<Long> securePages(DomainsState s) {
-        return s.domains().values().stream()
-                .filter(d -> !d.id().isRoot())
-                .flatMap(d -> d.region().stream())
-                .map(GuestPage::n)
-                .sorted()
-                .toList();
+        return facts(s).securePages();
     }
 
     /** The pages one below and one above each region in {@code s} that lie in no region. */
     static List<Long> pagesJustOutside(DomainsState s) {
-        List<Long> regions = regionPages(s);
-        List<Long> out = new ArrayList<>();
-        for (long p : regions) {
-            for (long q : new long[] {p - 1, p + 1}) {
-                if (q >= 0 && !regions.contains(q) && !out.contains(q)) {
-                    out.add(q);
-                }
-            }
-        }
-        return out.isEmpty() ? regions : out;
+        return facts(s).pagesJustOutside();
     }
 
     /** The registered gate addresses of {@code s}. */
     static List<Long> gateAddresses(DomainsState s) {
-        return s.domains().values().stream()
-                .flatMap(d -> d.gates().stream())
-                .map(g -> g.n() << 12)
-                .sorted()
-                .toList();
+        return facts(s).gateAddresses();
     }
 
     /** Every registered address of {@code s}: its gates and the first byte of every region page. */
     static List<Long> registeredAddresses(DomainsState s) {
-        List<Long> out = new ArrayList<>(gateAddresses(s));
-        regionPages(s).forEach(p -> out.add(p << 12));
-        return out.stream().distinct().sorted().toList();
+        return facts(s).registeredAddresses();
     }
 
     /** Whether {@code target} differs from a registered address of {@code s} only above bit 31. */

@@ -17,6 +17,7 @@ import org.hvproof.model.domains.DomainsModel;
 import org.hvproof.model.domains.DomainsObservation;
 import org.hvproof.model.domains.DomainsState;
 import org.hvproof.model.domains.DomainsStep;
+import org.hvproof.model.domains.Ids.Frame;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
 import org.hvproof.properties.harness.JudgedTrace;
@@ -116,10 +117,17 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
                 || !before.vcpus().get(v).domain().isRoot()) {
             return;
         }
+        if (touchedSecure != null) {
+            return;
+        }
+        Set<Frame> secureFrames = before.secureFrames();
         Set<Long> secure = new TreeSet<>();
-        before.secureFrames().forEach(f -> secure.add(f.n()));
-        secure.retainAll(machine.framesTouchedByLastAccess());
-        if (!secure.isEmpty() && touchedSecure == null) {
+        for (long f : machine.framesTouchedByLastAccess()) {
+            if (secureFrames.contains(new Frame(f))) {
+                secure.add(f);
+            }
+        }
+        if (!secure.isEmpty()) {
             touchedSecure = "root vCPU " + v + " touched secure frames " + secure + " in: " + t.action();
         }
     }
@@ -231,7 +239,7 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
         List<Long> regions = DomainsActions.regionPages(before);
         long top = regions.get(regions.size() - 1);
         for (long p : pages) {
-            if (!regions.contains(p)) {
+            if (!DomainsActions.inSomeRegion(before, p)) {
                 ctx.label(DomainsLabels.PAGE_OUTSIDE_REGIONS);
             }
             if (p > top) {
