@@ -1,9 +1,12 @@
 package org.hvproof.properties.tracing;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.GuestVirtualAddresses;
@@ -26,6 +29,7 @@ import org.hvproof.model.tracing.TracingModel;
 import org.hvproof.model.tracing.TracingState;
 import org.hvproof.model.tracing.UnmapPage;
 import org.hvproof.propcheck.Action;
+import org.hvproof.propcheck.Context;
 import org.hvproof.propcheck.Gen;
 import org.hvproof.propcheck.Gens;
 
@@ -75,6 +79,9 @@ public final class TracingActions {
         }
     }
 
+    /** {@link #vcpus(TracingState)} by vCPU count, made once per count. */
+    private static final Map<Integer, Gen<VCpu>> VCPUS = new ConcurrentHashMap<>();
+
     private static final Gen<Kind> KINDS = Gens.frequency(java.util.Arrays.stream(Kind.values())
             .map(k -> Gens.weighted(k.weight, Gens.constant(k)))
             .toList());
@@ -83,13 +90,24 @@ public final class TracingActions {
      * The next action for the trace's current state. A kind that does not apply yet (a write with
      * nothing mapped, a removal with nothing traced) becomes a mapping or a trace, which is what
      * the trace needs next to reach it.
+     *
+     * <p>The generator is a function of the state's shape, mappings and traces alone (nothing
+     * here reads memory or privileges), so the trace keeps the one it made last and makes a new
+     * one only when one of those three differs ({@link TracingTrace#actionsFor}); the draws and
+     * their span labels are those of a freshly made one.
      */
     public static Gen<Action<TracingTrace>> next(TracingTrace trace) {
-        TracingState s = trace.state();
+        return trace.actionsFor(trace.state(), TracingActions::actionsFor);
+    }
+
+    /** The generator of the next action in a state with {@code s}'s shape, mappings and traces. */
+    static Gen<Action<TracingTrace>> actionsFor(TracingState s) {
         boolean anyMapped = s.mappings().values().stream().anyMatch(m -> !m.isEmpty());
         boolean anyTraced = !s.traces().isEmpty();
         boolean anyCrossable = !crossable(s).isEmpty();
-        return KINDS.flatMap(kind -> switch (kind) {
+        // Each kind's generator is made the first time that kind is drawn in this state, then kept.
+        Map<Kind, Gen<TracingAction>> made = new EnumMap<>(Kind.class);
+        return KINDS.flatMap(kind -> made.computeIfAbsent(kind, k -> switch (k) {
                     case MAP -> mapPage(s);
                     case UNMAP -> anyMapped ? unmapPage(s) : mapPage(s);
                     case ADD_TRACE -> addTrace(s);
@@ -101,17 +119,40 @@ public final class TracingActions {
                     case READ -> anyMapped ? read(s) : mapPage(s);
                     case EXECUTE -> anyMapped ? execute(s) : mapPage(s);
                     case SET_PRIVILEGE -> setPrivilege(s);
-                })
+                }))
                 .map(TracingActions::asStep);
     }
 
+    /**
+     * The action as a trace step. Its description is the action's {@code toString}, made only when
+     * asked for (a failure report), not for every generated step: a write's bytes take long to print.
+     */
     private static Action<TracingTrace> asStep(TracingAction a) {
-        return Action.of(a.toString(), (trace, ctx) -> trace.apply(a, ctx));
+        return new Action<>() {
+            @Override
+            public String describe() {
+                return a.toString();
+            }
+
+            @Override
+            public void apply(TracingTrace trace, Context ctx) {
+                trace.apply(a, ctx);
+            }
+
+            @Override
+            public String toString() {
+                return describe();
+            }
+        };
     }
 
     /** A vCPU: mostly one the machine has, sometimes the first it lacks or any vCPU number at all. */
     private static Gen<VCpu> vcpus(TracingState s) {
-        int count = s.shape().vcpuCount();
+        return VCPUS.computeIfAbsent(s.shape().vcpuCount(), TracingActions::vcpus);
+    }
+
+    /** {@link #vcpus(TracingState)} for a machine of {@code count} vCPUs, made once per count. */
+    private static Gen<VCpu> vcpus(int count) {
         return Gens.frequency(
                         Gens.weighted(40, Gens.integers(0, count - 1)),
                         Gens.weighted(1, Gens.constant(count)),
@@ -121,11 +162,12 @@ public final class TracingActions {
 
     /** Rights: the two user-data kinds most often (so writes land), any of the eight otherwise. */
     private static Gen<PagePermissions> permissions() {
-        return Gens.frequency(
-                Gens.weighted(3, Gens.elements(PagePermissions.USER_DATA, PagePermissions.ALL)),
-                Gens.weighted(
-                        3, Gens.combine(Gens.booleans(), Gens.booleans(), Gens.booleans(), PagePermissions::new)));
+        return PERMISSIONS;
     }
+
+    private static final Gen<PagePermissions> PERMISSIONS = Gens.frequency(
+            Gens.weighted(3, Gens.elements(PagePermissions.USER_DATA, PagePermissions.ALL)),
+            Gens.weighted(3, Gens.combine(Gens.booleans(), Gens.booleans(), Gens.booleans(), PagePermissions::new)));
 
     /** The pages the state names: mapping targets and traced pages, in page order. */
     private static List<GuestPhysicalPage> namedPages(TracingState s) {
@@ -221,11 +263,18 @@ public final class TracingActions {
 
     /** An offset in a page: anywhere, its first byte, its last. */
     private static Gen<Integer> offsetInPage() {
-        return Gens.frequency(
-                Gens.weighted(4, Gens.integers(0, GuestPhysicalPage.SIZE - 1)),
-                Gens.weighted(1, Gens.constant(0)),
-                Gens.weighted(1, Gens.constant(GuestPhysicalPage.SIZE - 1)));
+        return OFFSET_IN_PAGE;
     }
+
+    private static final Gen<Integer> OFFSET_IN_PAGE = Gens.frequency(
+            Gens.weighted(4, Gens.integers(0, GuestPhysicalPage.SIZE - 1)),
+            Gens.weighted(1, Gens.constant(0)),
+            Gens.weighted(1, Gens.constant(GuestPhysicalPage.SIZE - 1)));
+
+    /** Where a write to a mapped page starts: anywhere in it, at its start, or near its end so that it crosses. */
+    private static final Gen<Integer> WRITE_OFFSET = Gens.frequency(
+            Gens.weighted(4, OFFSET_IN_PAGE),
+            Gens.weighted(3, Gens.integers(GuestPhysicalPage.SIZE - 16, GuestPhysicalPage.SIZE - 1)));
 
     /**
      * An access length from offset {@code offset} in a page: short ones most often, any valid one
@@ -233,6 +282,22 @@ public final class TracingActions {
      * of the valid range and just outside them (0, a page plus one).
      */
     private static Gen<Integer> length(int offset) {
+        if (offset < 0 || offset >= GuestPhysicalPage.SIZE) {
+            return lengthFrom(offset);
+        }
+        Gen<Integer> made = LENGTHS.get(offset);
+        if (made == null) {
+            made = lengthFrom(offset);
+            LENGTHS.set(offset, made);
+        }
+        return made;
+    }
+
+    /** {@link #length(int)} made once per offset (generators are values: any two made alike draw alike). */
+    private static final AtomicReferenceArray<Gen<Integer>> LENGTHS =
+            new AtomicReferenceArray<>(GuestPhysicalPage.SIZE);
+
+    private static Gen<Integer> lengthFrom(int offset) {
         int toEnd = GuestPhysicalPage.SIZE - offset;
         return Gens.frequency(
                 Gens.weighted(6, Gens.integers(1, 32)),
@@ -299,13 +364,13 @@ public final class TracingActions {
     /** A write to a mapped page: anywhere in it, at its start, or near its end so that it crosses. */
     private static Gen<TracingAction> write(TracingState s) {
         return Gens.elements(mappedPairs(s)).flatMap(p -> {
-            Gen<Integer> offset = Gens.frequency(
-                    Gens.weighted(4, offsetInPage()),
-                    Gens.weighted(3, Gens.integers(GuestPhysicalPage.SIZE - 16, GuestPhysicalPage.SIZE - 1)));
-            return offset.flatMap(off -> Gens.combine(length(off), Gens.integers(1, 255), (len, fill) ->
+            return WRITE_OFFSET.flatMap(off -> Gens.combine(length(off), FILL, (len, fill) ->
                     (TracingAction) new GuestWrite(p.vcpu(), p.page().base() + off, fill(len, fill))));
         });
     }
+
+    /** The seed of a written pattern. */
+    private static final Gen<Integer> FILL = Gens.integers(1, 255);
 
     /** A write that starts near the end of a mapped page whose successor is mapped too, so it crosses. */
     private static Gen<TracingAction> crossingWrite(TracingState s) {
