@@ -4,7 +4,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tracing.TracingSystem;
@@ -26,9 +25,7 @@ import org.hvproof.model.tracing.RemoveTrace;
 import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingModel;
 import org.hvproof.model.tracing.TracingState;
-import org.hvproof.propcheck.Action;
 import org.hvproof.propcheck.Context;
-import org.hvproof.propcheck.Gen;
 import org.hvproof.properties.Lockstep;
 import org.hvproof.properties.harness.JudgedTrace;
 
@@ -44,8 +41,7 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
     private final Lockstep<TracingState, TracingAction> lockstep;
     private final Set<GuestPhysicalPage> everTraced = new HashSet<>();
     private final Set<GuestPhysicalPage> lostOneOfTwoOwners = new HashSet<>();
-    private TracingState actionsState;
-    private Gen<Action<TracingTrace>> actions;
+    private TracingActions.Menu menu;
 
     /** Boots the guest under the tracing service with {@code flaw} ({@link TracingImplFlaw#NONE} for the real one). */
     public TracingTrace(TracingImplFlaw flaw) {
@@ -65,20 +61,13 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
         return lockstep.state();
     }
 
-    /**
-     * The generator of the next action in {@code s}: the one made for the last state asked about
-     * when {@code s} has that state's shape, mappings and traces (all that {@code make} reads),
-     * otherwise a new one from {@code make}.
-     */
-    Gen<Action<TracingTrace>> actionsFor(TracingState s, Function<TracingState, Gen<Action<TracingTrace>>> make) {
-        if (actions == null
-                || !(actionsState.shape().equals(s.shape())
-                        && actionsState.mappings().equals(s.mappings())
-                        && actionsState.traces().equals(s.traces()))) {
-            actions = make.apply(s);
-        }
-        actionsState = s;
-        return actions;
+    /** The generators made for the last state's actions ({@link TracingActions#next}); null at first. */
+    TracingActions.Menu menu() {
+        return menu;
+    }
+
+    void setMenu(TracingActions.Menu menu) {
+        this.menu = menu;
     }
 
     @Override
