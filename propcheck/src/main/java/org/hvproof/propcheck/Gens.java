@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -97,7 +99,22 @@ public final class Gens {
         if (copy.isEmpty()) {
             throw new IllegalArgumentException("elements needs at least one value");
         }
-        return of("elements" + abbreviate(copy.toString()), src -> copy.get((int) src.choose(copy.size() - 1L)));
+        return of("elements" + describeList(copy), src -> copy.get((int) src.choose(copy.size() - 1L)));
+    }
+
+    /**
+     * {@code abbreviate(values.toString())}, without printing the elements past the cut: a long
+     * list of records drawn from every step's state would otherwise be printed whole each time.
+     */
+    static String describeList(List<?> values) {
+        StringBuilder d = new StringBuilder("[");
+        for (int i = 0; i < values.size() && d.length() <= 200; i++) {
+            if (i > 0) {
+                d.append(", ");
+            }
+            d.append(values.get(i));
+        }
+        return abbreviate(d.append(']').toString());
     }
 
     /** One of the given values, chosen uniformly; shrinks toward the first. */
@@ -544,8 +561,22 @@ public final class Gens {
     }
 
     private static String fmt(double w) {
-        return w == Math.rint(w) ? Long.toString((long) w) : Double.toString(w);
+        if (w == Math.rint(w)) {
+            return Long.toString((long) w);
+        }
+        // Weights repeat (every state-dependent frequency is built again each step): print each once.
+        String printed = WEIGHTS.get(w);
+        if (printed == null) {
+            printed = Double.toString(w);
+            if (WEIGHTS.size() < 256) {
+                WEIGHTS.put(w, printed);
+            }
+        }
+        return printed;
     }
+
+    /** Non-integral weights as printed, the first 256 distinct ones (a handful in practice). */
+    private static final Map<Double, String> WEIGHTS = new ConcurrentHashMap<>();
 
     static String abbreviate(String s) {
         return s.length() <= 200 ? s : s.substring(0, 197) + "...";

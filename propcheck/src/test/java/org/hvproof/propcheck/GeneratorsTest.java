@@ -174,6 +174,18 @@ class GeneratorsTest {
         assertThat(Gens.integers(0, 5).describedAs("page number").describe()).isEqualTo("page number");
     }
 
+    /** elements' description, printed only up to the cut, is the whole list's toString abbreviated. */
+    @Test
+    void elementsDescriptionIsTheAbbreviatedListWhateverItsLength() {
+        for (int n = 1; n < 120; n++) {
+            List<String> values = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                values.add("value" + i);
+            }
+            assertThat(Gens.elements(values).describe()).isEqualTo("elements" + Gens.abbreviate(values.toString()));
+        }
+    }
+
     static Settings quiet(long seed) {
         return Settings.none().withSeed(seed).withQuiet(true);
     }

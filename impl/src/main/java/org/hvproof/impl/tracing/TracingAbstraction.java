@@ -1,15 +1,19 @@
 package org.hvproof.impl.tracing;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.hvproof.impl.machine.GuestOs;
 import org.hvproof.impl.machine.GuestPageTableEntry;
+import org.hvproof.impl.machine.HostMemory;
 import org.hvproof.impl.machine.Machine;
-import org.hvproof.impl.machine.ViewId;
+import org.hvproof.impl.machine.NestedEntry;
+import org.hvproof.impl.machine.NestedPageTable;
 import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.GuestPhysicalPage;
@@ -32,39 +36,83 @@ import org.hvproof.model.tracing.TracingState;
  * since the machine's walker faults on it), every present leaf of the default view's nested page
  * table, so every guest-physical page the guest has touched, and every vCPU. The page-table
  * pool's contents are read as the mappings they encode; the model keeps no bytes for them.
+ *
+ * <p>It is incremental, never partial: what it derives from a host frame (a guest page table's
+ * present entries, a guest page's contents) it keeps together with the frame's {@linkplain
+ * HostMemory#lastWrite write stamp} and the frame it came from, and derives again whenever either
+ * moved. The stamp moves on every write to the frame, whoever makes it (guest, hypervisor, a
+ * flawed service), and equal stamps mean equal contents, so a kept value is always the one a
+ * fresh read would give. A vCPU's address space is kept with the list of every table frame its
+ * walk read (by the guest-physical page the walk looked up, the host frame the default view maps
+ * it to, and that frame's stamp): the walk is a function of CR3 and of the bytes of the tables it
+ * reads, and which tables it reads follows from the bytes of the ones read before, so when CR3,
+ * every such frame and every such stamp are unchanged the walk would give the same mappings.
  */
 final class TracingAbstraction {
-    private TracingAbstraction() {}
+    private final Machine machine;
+    private final GuestOs guestOs;
+    private final TracingService tracing;
 
-    static TracingState abstractState(Machine machine, GuestOs guestOs, TracingService tracing) {
+    /** Decoded guest page tables, by host frame; each valid while its frame's stamp is unchanged. */
+    private final Map<Long, GuestTable> tables = new HashMap<>();
+
+    /** Each vCPU's last address space, with the table reads it depends on. */
+    private final Map<VCpu, Space> spaces = new HashMap<>();
+
+    /** The last memory read, leaf by leaf in guest-physical order, and the map made from it. */
+    private final MemoryLeaves leaves = new MemoryLeaves();
+
+    TracingAbstraction(Machine machine, GuestOs guestOs, TracingService tracing) {
+        this.machine = machine;
+        this.guestOs = guestOs;
+        this.tracing = tracing;
+    }
+
+    /** The model state the machine represents now. */
+    TracingState abstractState() {
         Map<VCpu, Map<GuestVirtualPage, Mapping>> mappings = new HashMap<>();
         Map<VCpu, Privilege> privileges = new HashMap<>();
+        NestedPageTable npt = machine.defaultView();
         for (VirtualCpu cpu : machine.vcpus()) {
-            Map<GuestVirtualPage, Mapping> space = new HashMap<>();
-            collect(machine, GuestPageTableEntry.address(cpu.cr3()), 4, 0L, true, true, false, space);
-            mappings.put(cpu.id(), space);
+            Space space = spaces.get(cpu.id());
+            if (space == null || !space.isCurrent(cpu.cr3(), npt, machine.memory())) {
+                space = walk(cpu.cr3(), npt);
+                spaces.put(cpu.id(), space);
+            }
+            mappings.put(cpu.id(), space.mappings);
             privileges.put(cpu.id(), cpu.privilege());
         }
         Map<GuestPhysicalPage, Set<Owner>> traces = new HashMap<>();
-        Map<GuestPhysicalPage, Bytes> memory = new HashMap<>();
-        machine.defaultView().forEachLeaf((page, entry) -> {
+        leaves.start();
+        npt.forEachLeaf((page, entry) -> {
             if (!entry.permissions().write()) {
                 // A cleared write bit is a trace; a stale one shows up with no owners.
                 traces.put(page, tracing.owners(page));
             }
             if (!guestOs.isPool(page)) {
-                Bytes contents = Bytes.of(machine.memory().frameContents(entry.hostFrame()));
-                if (!contents.isAllZero()) {
-                    memory.put(page, contents);
-                }
+                leaves.visit(page, entry.hostFrame(), machine.memory());
             }
         });
-        return new TracingState(machine.shape(), mappings, traces, memory, privileges);
+        TracingState state = new TracingState(machine.shape(), mappings, traces, leaves.finish(), privileges);
+        // Keep the state's own immutable copies, so that the next state shares what has not changed.
+        spaces.forEach((id, space) -> space.mappings = state.mappings().get(id));
+        leaves.memory = state.memory();
+        return state;
+    }
+
+    /** Walks one address space from {@code cr3}, noting every table frame it reads. */
+    private Space walk(long cr3, NestedPageTable npt) {
+        Space space = new Space(cr3);
+        Map<GuestVirtualPage, Mapping> out = new TreeMap<>();
+        collect(npt, space, GuestPageTableEntry.address(cr3), 4, 0L, true, true, false, out);
+        space.mappings = Collections.unmodifiableMap(out);
+        return space;
     }
 
     /** Visits the present entries of one table, accumulating rights, down to the leaves. */
-    private static void collect(
-            Machine machine,
+    private void collect(
+            NestedPageTable npt,
+            Space space,
             long table,
             int level,
             long prefix,
@@ -72,12 +120,19 @@ final class TracingAbstraction {
             boolean user,
             boolean noExecute,
             Map<GuestVirtualPage, Mapping> out) {
-        LongBuffer entries = ByteBuffer.wrap(machine.peekGuestPage(ViewId.DEFAULT, GuestPhysicalPage.containing(table)))
-                .order(ByteOrder.LITTLE_ENDIAN)
-                .asLongBuffer();
-        for (int i = 0; i < 512; i++) {
-            long entry = entries.get(i);
-            if (!GuestPageTableEntry.isPresent(entry) || (level > 1 && (entry & GuestPageTableEntry.PAGE_SIZE) != 0)) {
+        GuestPhysicalPage tablePage = GuestPhysicalPage.containing(table);
+        long frame = hostFrame(npt, tablePage);
+        long stamp = machine.memory().lastWrite(frame);
+        space.read(tablePage, frame, stamp);
+        GuestTable decoded = tables.get(frame);
+        if (decoded == null || decoded.stamp != stamp) {
+            decoded = GuestTable.decode(machine.memory(), frame, stamp);
+            tables.put(frame, decoded);
+        }
+        for (int k = 0; k < decoded.size; k++) {
+            int i = decoded.index[k];
+            long entry = decoded.entry[k];
+            if (level > 1 && (entry & GuestPageTableEntry.PAGE_SIZE) != 0) {
                 continue;
             }
             long va = prefix | ((long) i << (12 + 9 * (level - 1)));
@@ -92,8 +147,148 @@ final class TracingAbstraction {
                                 GuestPhysicalPage.containing(GuestPageTableEntry.address(entry)),
                                 new PagePermissions(w, u, !nx)));
             } else {
-                collect(machine, GuestPageTableEntry.address(entry), level - 1, va, w, u, nx, out);
+                collect(npt, space, GuestPageTableEntry.address(entry), level - 1, va, w, u, nx, out);
             }
+        }
+    }
+
+    /**
+     * The host frame the default view maps {@code page} to, or 0 when it maps none: frame 0 is
+     * never handed out, so it reads as zeros with stamp 0, as an unbacked page reads.
+     */
+    private static long hostFrame(NestedPageTable npt, GuestPhysicalPage page) {
+        return npt.leaf(page).map(NestedEntry::hostFrame).orElse(0L);
+    }
+
+    /** One guest page table's present entries (index and raw value), as of one write stamp of its frame. */
+    private static final class GuestTable {
+        final long stamp;
+        int size;
+        int[] index = new int[8];
+        long[] entry = new long[8];
+
+        private GuestTable(long stamp) {
+            this.stamp = stamp;
+        }
+
+        static GuestTable decode(HostMemory memory, long frame, long stamp) {
+            GuestTable t = new GuestTable(stamp);
+            for (int i = 0; i < 512; i++) {
+                long e = memory.readLong((frame << 12) + 8L * i);
+                if (!GuestPageTableEntry.isPresent(e)) {
+                    continue;
+                }
+                if (t.size == t.index.length) {
+                    t.index = Arrays.copyOf(t.index, 2 * t.size);
+                    t.entry = Arrays.copyOf(t.entry, 2 * t.size);
+                }
+                t.index[t.size] = i;
+                t.entry[t.size] = e;
+                t.size++;
+            }
+            return t;
+        }
+    }
+
+    /** One vCPU's address space and the table reads it was derived from, in walk order. */
+    private static final class Space {
+        final long cr3;
+        final List<GuestPhysicalPage> pages = new ArrayList<>();
+        long[] frames = new long[8];
+        long[] stamps = new long[8];
+        Map<GuestVirtualPage, Mapping> mappings;
+
+        Space(long cr3) {
+            this.cr3 = cr3;
+        }
+
+        void read(GuestPhysicalPage page, long frame, long stamp) {
+            int n = pages.size();
+            if (n == frames.length) {
+                frames = Arrays.copyOf(frames, 2 * n);
+                stamps = Arrays.copyOf(stamps, 2 * n);
+            }
+            pages.add(page);
+            frames[n] = frame;
+            stamps[n] = stamp;
+        }
+
+        /** Whether a walk from {@code cr3} now would read the same frames with the same stamps. */
+        boolean isCurrent(long cr3, NestedPageTable npt, HostMemory memory) {
+            if (cr3 != this.cr3) {
+                return false;
+            }
+            for (int i = 0; i < pages.size(); i++) {
+                long frame = hostFrame(npt, pages.get(i));
+                if (frame != frames[i] || memory.lastWrite(frame) != stamps[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * The guest pages' contents, leaf by leaf of the default view in guest-physical order: page,
+     * host frame, the frame's stamp and the contents read then (null for all zeros). A leaf whose
+     * page, frame and stamp match the one at the same position last time keeps its contents;
+     * when every leaf matched and their number is unchanged, the last memory map is the answer.
+     */
+    private static final class MemoryLeaves {
+        private GuestPhysicalPage[] pages = new GuestPhysicalPage[64];
+        private long[] frames = new long[64];
+        private long[] stamps = new long[64];
+        private Bytes[] contents = new Bytes[64];
+        private int size;
+        private int visited;
+        private boolean changed = true;
+        private Map<GuestPhysicalPage, Bytes> memory = Map.of();
+
+        void start() {
+            visited = 0;
+            changed = false;
+        }
+
+        void visit(GuestPhysicalPage page, long frame, HostMemory memory) {
+            long stamp = memory.lastWrite(frame);
+            int i = visited++;
+            if (i < size && pages[i].equals(page) && frames[i] == frame && stamps[i] == stamp) {
+                return;
+            }
+            changed = true;
+            if (i == pages.length) {
+                int n = 2 * i;
+                pages = Arrays.copyOf(pages, n);
+                frames = Arrays.copyOf(frames, n);
+                stamps = Arrays.copyOf(stamps, n);
+                contents = Arrays.copyOf(contents, n);
+            }
+            Bytes read = Bytes.of(memory.frameContents(frame));
+            pages[i] = page;
+            frames[i] = frame;
+            stamps[i] = stamp;
+            contents[i] = read.isAllZero() ? null : read;
+        }
+
+        Map<GuestPhysicalPage, Bytes> finish() {
+            if (visited != size) {
+                changed = true;
+                for (int i = visited; i < size; i++) {
+                    pages[i] = null;
+                    contents[i] = null;
+                }
+                size = visited;
+            }
+            if (changed) {
+                Map<GuestPhysicalPage, Bytes> m = new TreeMap<>();
+                for (int i = 0; i < size; i++) {
+                    if (contents[i] != null) {
+                        m.put(pages[i], contents[i]);
+                    }
+                }
+                memory = Collections.unmodifiableMap(m);
+            }
+            return memory;
         }
     }
 }

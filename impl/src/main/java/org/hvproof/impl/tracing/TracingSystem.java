@@ -36,6 +36,7 @@ public final class TracingSystem {
     private final Hypervisor hypervisor;
     private final GuestOs guestOs;
     private final TracingService tracing;
+    private final TracingAbstraction abstraction;
 
     /** Boots a guest of {@code shape} under a tracing service with {@code flaw}. */
     public TracingSystem(MachineShape shape, TracingImplFlaw flaw) {
@@ -43,6 +44,7 @@ public final class TracingSystem {
         this.hypervisor = new Hypervisor(machine);
         this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, shape.pageTablePoolFirst(), shape.pageTablePoolPages());
         this.tracing = new TracingService(hypervisor, flaw);
+        this.abstraction = new TracingAbstraction(machine, guestOs, tracing);
         for (VirtualCpu cpu : machine.vcpus()) {
             OptionalLong root = guestOs.newAddressSpace();
             if (root.isEmpty()) {
@@ -112,7 +114,7 @@ public final class TracingSystem {
 
     /** The abstraction function: the model state this machine represents. */
     public TracingState abstractState() {
-        return TracingAbstraction.abstractState(machine, guestOs, tracing);
+        return abstraction.abstractState();
     }
 
     private Optional<VirtualCpu> cpu(VCpu id) {

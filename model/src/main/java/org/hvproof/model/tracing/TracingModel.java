@@ -81,8 +81,10 @@ public final class TracingModel {
         if (s.shape().isPageTablePool(a.page())) {
             return refuse(s, ErrorCode.RESERVED_PAGE);
         }
-        Map<GuestVirtualPage, Mapping> space = new HashMap<>(s.mappings().get(a.vcpu()));
-        space.put(GuestVirtualPage.containing(a.va()), new Mapping(a.page(), a.permissions()));
+        Map<GuestVirtualPage, Mapping> space = TracingState.Frozen.with(
+                s.mappings().get(a.vcpu()),
+                GuestVirtualPage.containing(a.va()),
+                new Mapping(a.page(), a.permissions()));
         return new TracingStep(withSpace(s, a.vcpu(), space), List.of());
     }
 
@@ -96,8 +98,8 @@ public final class TracingModel {
         if (!GuestVirtualAddresses.isCanonical(a.va())) {
             return refuse(s, ErrorCode.INVALID_ARGUMENT);
         }
-        Map<GuestVirtualPage, Mapping> space = new HashMap<>(s.mappings().get(a.vcpu()));
-        space.remove(GuestVirtualPage.containing(a.va()));
+        Map<GuestVirtualPage, Mapping> space =
+                TracingState.Frozen.without(s.mappings().get(a.vcpu()), GuestVirtualPage.containing(a.va()));
         return new TracingStep(withSpace(s, a.vcpu(), space), List.of());
     }
 
@@ -144,7 +146,7 @@ public final class TracingModel {
             return new TracingStep(s, List.of(d.fault()));
         }
         List<Observation> seen = new ArrayList<>();
-        Map<GuestPhysicalPage, Bytes> memory = new HashMap<>(s.memory());
+        Map<GuestPhysicalPage, Bytes> memory = s.memory();
         for (Target t : ((Allowed) checked).targets()) {
             if (s.isTraced(t.page())) {
                 seen.add(new Notification(
@@ -156,11 +158,9 @@ public final class TracingModel {
             Bytes updated = current.overwrite(
                     t.piece().pageOffset(),
                     a.bytes().slice(t.piece().accessOffset(), t.piece().length()));
-            if (updated.isAllZero()) {
-                memory.remove(t.page());
-            } else {
-                memory.put(t.page(), updated);
-            }
+            memory = updated.isAllZero()
+                    ? TracingState.Frozen.without(memory, t.page())
+                    : TracingState.Frozen.with(memory, t.page(), updated);
         }
         seen.add(new Completed(a.vcpu(), AccessKind.WRITE, a.va(), a.bytes().length()));
         return new TracingStep(new TracingState(s.shape(), s.mappings(), s.traces(), memory, s.privileges()), seen);
@@ -201,8 +201,7 @@ public final class TracingModel {
         if (!s.shape().hasVcpu(a.vcpu())) {
             return refuse(s, ErrorCode.NO_SUCH_VCPU);
         }
-        Map<VCpu, Privilege> privileges = new HashMap<>(s.privileges());
-        privileges.put(a.vcpu(), a.privilege());
+        Map<VCpu, Privilege> privileges = TracingState.Frozen.with(s.privileges(), a.vcpu(), a.privilege());
         return new TracingStep(
                 new TracingState(s.shape(), s.mappings(), s.traces(), s.memory(), privileges), List.of());
     }
@@ -268,8 +267,7 @@ public final class TracingModel {
     }
 
     private static TracingState withSpace(TracingState s, VCpu vcpu, Map<GuestVirtualPage, Mapping> space) {
-        Map<VCpu, Map<GuestVirtualPage, Mapping>> mappings = new HashMap<>(s.mappings());
-        mappings.put(vcpu, space);
+        Map<VCpu, Map<GuestVirtualPage, Mapping>> mappings = TracingState.Frozen.with(s.mappings(), vcpu, space);
         return new TracingState(s.shape(), mappings, s.traces(), s.memory(), s.privileges());
     }
 

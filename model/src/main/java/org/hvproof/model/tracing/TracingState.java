@@ -1,6 +1,8 @@
 package org.hvproof.model.tracing;
 
+import java.util.AbstractMap;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,17 +34,25 @@ public record TracingState(
         Map<GuestPhysicalPage, Bytes> memory,
         Map<VCpu, Privilege> privileges) {
 
-    /** Copies every collection into an unmodifiable, ordered form. */
+    /**
+     * Copies every collection into an unmodifiable, ordered form, except a map another state (or
+     * the model's step) already made so ({@link Frozen}): immutable, it is shared, not copied, so a
+     * step that changes one part of a state copies only that part.
+     */
     public TracingState {
         Objects.requireNonNull(shape, "shape");
-        Map<VCpu, Map<GuestVirtualPage, Mapping>> m = new TreeMap<>();
-        mappings.forEach((vcpu, space) -> m.put(vcpu, Collections.unmodifiableMap(new TreeMap<>(space))));
-        mappings = Collections.unmodifiableMap(m);
-        Map<GuestPhysicalPage, Set<Owner>> t = new TreeMap<>();
-        traces.forEach((page, owners) -> t.put(page, Collections.unmodifiableSet(new TreeSet<>(owners))));
-        traces = Collections.unmodifiableMap(t);
-        memory = Collections.unmodifiableMap(new TreeMap<>(memory));
-        privileges = Collections.unmodifiableMap(new TreeMap<>(privileges));
+        if (!(mappings instanceof Frozen) || !mappings.values().stream().allMatch(Frozen.class::isInstance)) {
+            TreeMap<VCpu, Map<GuestVirtualPage, Mapping>> m = new TreeMap<>();
+            mappings.forEach((vcpu, space) -> m.put(vcpu, Frozen.of(space)));
+            mappings = new Frozen<>(m);
+        }
+        if (!(traces instanceof Frozen)) {
+            TreeMap<GuestPhysicalPage, Set<Owner>> t = new TreeMap<>();
+            traces.forEach((page, owners) -> t.put(page, Collections.unmodifiableSet(new TreeSet<>(owners))));
+            traces = new Frozen<>(t);
+        }
+        memory = Frozen.of(memory);
+        privileges = Frozen.of(privileges);
     }
 
     /** The state after boot: no mappings, no traces, zeroed memory, every vCPU in the kernel. */
@@ -74,5 +84,116 @@ public record TracingState(
     /** The page's contents: 4096 bytes, zero where never written. */
     public Bytes contentsOf(GuestPhysicalPage page) {
         return memory.getOrDefault(page, Bytes.zeros(GuestPhysicalPage.SIZE));
+    }
+
+    /**
+     * An unmodifiable map in key order over a {@link TreeMap} no one else holds: the form every
+     * map of a state takes. Equal to any map with the same entries; two of them compare entry by
+     * entry in order, values by identity first, so the unchanged parts two states share cost
+     * nothing to compare.
+     */
+    static final class Frozen<K, V> extends AbstractMap<K, V> {
+        private final TreeMap<K, V> tree;
+        private final Map<K, V> entries;
+
+        /** Takes {@code owned} over: the caller must drop every reference to it. */
+        Frozen(TreeMap<K, V> owned) {
+            this.tree = owned;
+            this.entries = Collections.unmodifiableMap(owned);
+        }
+
+        /** {@code map} itself when it is already frozen, otherwise a frozen copy. */
+        static <K, V> Map<K, V> of(Map<K, V> map) {
+            return map instanceof Frozen ? map : new Frozen<>(new TreeMap<>(map));
+        }
+
+        /** A frozen copy of {@code map} with {@code key} mapped to {@code value}. */
+        static <K, V> Map<K, V> with(Map<K, V> map, K key, V value) {
+            TreeMap<K, V> copy = copy(map);
+            copy.put(key, value);
+            return new Frozen<>(copy);
+        }
+
+        /** A frozen copy of {@code map} without {@code key}. */
+        static <K, V> Map<K, V> without(Map<K, V> map, K key) {
+            TreeMap<K, V> copy = copy(map);
+            copy.remove(key);
+            return new Frozen<>(copy);
+        }
+
+        /** A mutable copy; of a frozen map in one pass, its entries being in order already. */
+        private static <K, V> TreeMap<K, V> copy(Map<K, V> map) {
+            return map instanceof Frozen<K, V> f ? new TreeMap<>(f.tree) : new TreeMap<>(map);
+        }
+
+        @Override
+        public Set<Entry<K, V>> entrySet() {
+            return entries.entrySet();
+        }
+
+        @Override
+        public int size() {
+            return entries.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return entries.isEmpty();
+        }
+
+        @Override
+        public V get(Object key) {
+            return entries.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return entries.containsKey(key);
+        }
+
+        @Override
+        public Set<K> keySet() {
+            return entries.keySet();
+        }
+
+        @Override
+        public java.util.Collection<V> values() {
+            return entries.values();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (o == this) {
+                return true;
+            }
+            if (!(o instanceof Frozen<?, ?> other)) {
+                return entries.equals(o);
+            }
+            if (other.size() != size()) {
+                return false;
+            }
+            // Both iterate in their keys' natural order, so equal maps pair up entry by entry.
+            Iterator<? extends Entry<?, ?>> theirs = other.entries.entrySet().iterator();
+            for (Entry<K, V> mine : entries.entrySet()) {
+                Entry<?, ?> their = theirs.next();
+                if (!mine.getKey().equals(their.getKey())) {
+                    return false;
+                }
+                if (mine.getValue() != their.getValue() && !Objects.equals(mine.getValue(), their.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            return entries.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return entries.toString();
+        }
     }
 }

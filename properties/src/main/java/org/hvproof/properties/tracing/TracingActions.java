@@ -1,9 +1,15 @@
 package org.hvproof.properties.tracing;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.GuestVirtualAddresses;
@@ -26,6 +32,7 @@ import org.hvproof.model.tracing.TracingModel;
 import org.hvproof.model.tracing.TracingState;
 import org.hvproof.model.tracing.UnmapPage;
 import org.hvproof.propcheck.Action;
+import org.hvproof.propcheck.Context;
 import org.hvproof.propcheck.Gen;
 import org.hvproof.propcheck.Gens;
 
@@ -75,6 +82,9 @@ public final class TracingActions {
         }
     }
 
+    /** {@link #vcpus(TracingState)} by vCPU count, made once per count. */
+    private static final Map<Integer, Gen<VCpu>> VCPUS = new ConcurrentHashMap<>();
+
     private static final Gen<Kind> KINDS = Gens.frequency(java.util.Arrays.stream(Kind.values())
             .map(k -> Gens.weighted(k.weight, Gens.constant(k)))
             .toList());
@@ -83,35 +93,135 @@ public final class TracingActions {
      * The next action for the trace's current state. A kind that does not apply yet (a write with
      * nothing mapped, a removal with nothing traced) becomes a mapping or a trace, which is what
      * the trace needs next to reach it.
+     *
+     * <p>The generator is a function of the state's shape, mappings and traces alone (nothing
+     * here reads memory or privileges), and each kind's part of it of the shape and mappings
+     * alone unless it names traced pages. So the trace keeps its last {@link Menu}: a kind's
+     * generator is made the first time the kind is drawn and kept while what it reads is
+     * unchanged; the draws and their span labels are those of a freshly made one.
      */
     public static Gen<Action<TracingTrace>> next(TracingTrace trace) {
         TracingState s = trace.state();
-        boolean anyMapped = s.mappings().values().stream().anyMatch(m -> !m.isEmpty());
-        boolean anyTraced = !s.traces().isEmpty();
-        boolean anyCrossable = !crossable(s).isEmpty();
-        return KINDS.flatMap(kind -> switch (kind) {
-                    case MAP -> mapPage(s);
-                    case UNMAP -> anyMapped ? unmapPage(s) : mapPage(s);
-                    case ADD_TRACE -> addTrace(s);
-                    case REMOVE_TRACE -> anyTraced ? removeTrace(s) : addTrace(s);
-                    case REMOVE_BY_STRANGER -> removeByStranger(s);
-                    case WRITE -> anyMapped ? write(s) : mapPage(s);
-                    case CROSSING_WRITE -> anyCrossable ? crossingWrite(s) : anyMapped ? write(s) : mapPage(s);
-                    case HOSTILE_WRITE -> hostileWrite(s);
-                    case READ -> anyMapped ? read(s) : mapPage(s);
-                    case EXECUTE -> anyMapped ? execute(s) : mapPage(s);
-                    case SET_PRIVILEGE -> setPrivilege(s);
-                })
-                .map(TracingActions::asStep);
+        Menu menu = trace.menu();
+        if (menu == null || !menu.hasShapeAndMappingsOf(s)) {
+            // Every trace starts in the same state and many pass through equal ones: share their menus.
+            menu = lastMade(
+                    new MenuInputs(s.shape(), s.mappings(), s.traces()), in -> new Menu(s, new EnumMap<>(Kind.class)));
+        } else if (!menu.state.traces().equals(s.traces())) {
+            menu = menu.withTracesOf(s);
+        }
+        trace.setMenu(menu);
+        return menu.actions;
     }
 
+    /** All a {@link Menu} reads of its state. */
+    private record MenuInputs(
+            MachineShape shape, Map<VCpu, Map<GuestVirtualPage, Mapping>> mappings, Map<GuestPhysicalPage, ?> traces) {}
+
+    /** The generators of one state's actions, by kind, each made when first drawn. */
+    static final class Menu {
+        private final TracingState state;
+        private final boolean anyMapped;
+        private final boolean anyTraced;
+        private final boolean anyCrossable;
+        /** The kinds' generators made so far, and for each whether it reads the traces. */
+        private final Map<Kind, Gen<TracingAction>> made;
+
+        private final Map<Kind, Boolean> readsTraces = new EnumMap<>(Kind.class);
+        final Gen<Action<TracingTrace>> actions;
+
+        private Menu(TracingState s, Map<Kind, Gen<TracingAction>> kept) {
+            this.state = s;
+            this.anyMapped = s.mappings().values().stream().anyMatch(m -> !m.isEmpty());
+            this.anyTraced = !s.traces().isEmpty();
+            this.anyCrossable = !crossable(s).isEmpty();
+            this.made = kept;
+            kept.keySet().forEach(k -> readsTraces.put(k, false));
+            this.actions = KINDS.flatMap(this::kind).map(TracingActions::asStep);
+        }
+
+        boolean hasShapeAndMappingsOf(TracingState s) {
+            return state.shape().equals(s.shape()) && state.mappings().equals(s.mappings());
+        }
+
+        /** A menu for {@code s}, whose mappings are this one's, keeping the kinds that do not read the traces. */
+        Menu withTracesOf(TracingState s) {
+            Map<Kind, Gen<TracingAction>> kept = new EnumMap<>(Kind.class);
+            made.forEach((k, g) -> {
+                if (!readsTraces.get(k)) {
+                    kept.put(k, g);
+                }
+            });
+            return new Menu(s, kept);
+        }
+
+        private Gen<TracingAction> kind(Kind kind) {
+            Gen<TracingAction> g = made.get(kind);
+            if (g == null) {
+                TracingState s = state;
+                // Which maker a kind falls back to decides whether its generator reads the traces.
+                boolean map = false;
+                boolean traces = false;
+                switch (kind) {
+                    case MAP -> map = true;
+                    case UNMAP -> map = !anyMapped;
+                    case ADD_TRACE, REMOVE_TRACE, REMOVE_BY_STRANGER -> traces = true;
+                    case WRITE, READ, EXECUTE -> map = !anyMapped;
+                    case CROSSING_WRITE -> map = !anyCrossable && !anyMapped;
+                    case HOSTILE_WRITE, SET_PRIVILEGE -> {}
+                }
+                g = map
+                        ? mapPage(s)
+                        : switch (kind) {
+                            case MAP -> mapPage(s);
+                            case UNMAP -> unmapPage(s);
+                            case ADD_TRACE -> addTrace(s);
+                            case REMOVE_TRACE -> anyTraced ? removeTrace(s) : addTrace(s);
+                            case REMOVE_BY_STRANGER -> removeByStranger(s);
+                            case WRITE -> write(s);
+                            case CROSSING_WRITE -> anyCrossable ? crossingWrite(s) : write(s);
+                            case HOSTILE_WRITE -> hostileWrite(s);
+                            case READ -> read(s);
+                            case EXECUTE -> execute(s);
+                            case SET_PRIVILEGE -> setPrivilege(s);
+                        };
+                made.put(kind, g);
+                readsTraces.put(kind, map || traces);
+            }
+            return g;
+        }
+    }
+
+    /**
+     * The action as a trace step. Its description is the action's {@code toString}, made only when
+     * asked for (a failure report), not for every generated step: a write's bytes take long to print.
+     */
     private static Action<TracingTrace> asStep(TracingAction a) {
-        return Action.of(a.toString(), (trace, ctx) -> trace.apply(a, ctx));
+        return new Action<>() {
+            @Override
+            public String describe() {
+                return a.toString();
+            }
+
+            @Override
+            public void apply(TracingTrace trace, Context ctx) {
+                trace.apply(a, ctx);
+            }
+
+            @Override
+            public String toString() {
+                return describe();
+            }
+        };
     }
 
     /** A vCPU: mostly one the machine has, sometimes the first it lacks or any vCPU number at all. */
     private static Gen<VCpu> vcpus(TracingState s) {
-        int count = s.shape().vcpuCount();
+        return VCPUS.computeIfAbsent(s.shape().vcpuCount(), TracingActions::vcpus);
+    }
+
+    /** {@link #vcpus(TracingState)} for a machine of {@code count} vCPUs, made once per count. */
+    private static Gen<VCpu> vcpus(int count) {
         return Gens.frequency(
                         Gens.weighted(40, Gens.integers(0, count - 1)),
                         Gens.weighted(1, Gens.constant(count)),
@@ -121,11 +231,12 @@ public final class TracingActions {
 
     /** Rights: the two user-data kinds most often (so writes land), any of the eight otherwise. */
     private static Gen<PagePermissions> permissions() {
-        return Gens.frequency(
-                Gens.weighted(3, Gens.elements(PagePermissions.USER_DATA, PagePermissions.ALL)),
-                Gens.weighted(
-                        3, Gens.combine(Gens.booleans(), Gens.booleans(), Gens.booleans(), PagePermissions::new)));
+        return PERMISSIONS;
     }
+
+    private static final Gen<PagePermissions> PERMISSIONS = Gens.frequency(
+            Gens.weighted(3, Gens.elements(PagePermissions.USER_DATA, PagePermissions.ALL)),
+            Gens.weighted(3, Gens.combine(Gens.booleans(), Gens.booleans(), Gens.booleans(), PagePermissions::new)));
 
     /** The pages the state names: mapping targets and traced pages, in page order. */
     private static List<GuestPhysicalPage> namedPages(TracingState s) {
@@ -140,8 +251,15 @@ public final class TracingActions {
      * the edges of guest RAM and of the page-table pool (each side), any page at all.
      */
     static Gen<GuestPhysicalPage> physicalPage(TracingState s) {
-        MachineShape shape = s.shape();
-        List<GuestPhysicalPage> named = namedPages(s);
+        return lastMade(new PhysicalPageInputs(s.shape(), namedPages(s)), TracingActions::physicalPage);
+    }
+
+    /** All {@link #physicalPage(TracingState)} reads of a state. */
+    private record PhysicalPageInputs(MachineShape shape, List<GuestPhysicalPage> named) {}
+
+    private static Gen<GuestPhysicalPage> physicalPage(PhysicalPageInputs in) {
+        MachineShape shape = in.shape();
+        List<GuestPhysicalPage> named = in.named();
         long ram = shape.guestPhysicalPages();
         long poolFirst = shape.pageTablePoolFirst();
         long poolEnd = poolFirst + shape.pageTablePoolPages();
@@ -155,16 +273,16 @@ public final class TracingActions {
             }
         }
         Gen<Long> number = Gens.<Long>mix()
-                .addIf(!named.isEmpty(), 4, () -> Gens.elements(named).map(GuestPhysicalPage::number))
+                .addIf(!named.isEmpty(), 4, () -> elementsOf(named).map(GuestPhysicalPage::number))
                 .addIf(
                         !named.isEmpty(),
                         2,
-                        () -> Gens.combine(Gens.elements(named), Gens.elements(-1L, 1L), (p, d) -> p.number() + d))
+                        () -> Gens.combine(elementsOf(named), Gens.elements(-1L, 1L), (p, d) -> p.number() + d))
                 .addIf(
                         !named.isEmpty(),
                         1,
                         () -> Gens.combine(
-                                Gens.elements(named),
+                                elementsOf(named),
                                 Gens.integers(0, PAGE_NUMBER_BITS - 1),
                                 (p, bit) -> p.number() ^ (1L << bit)))
                 .addIf(
@@ -172,7 +290,7 @@ public final class TracingActions {
                         5,
                         () -> Gens.longs(0, dataPages - 1).map(n -> n < poolFirst ? n : n + shape.pageTablePoolPages()))
                 .add(1, Gens.longs(0, ram - 1))
-                .add(1.5, Gens.elements(edges))
+                .add(1.5, elementsOf(edges))
                 .add(0.5, Gens.longs(0, GuestPhysicalPage.LIMIT - 1))
                 .build();
         return number.map(n -> new GuestPhysicalPage(Math.floorMod(n, GuestPhysicalPage.LIMIT)));
@@ -188,17 +306,21 @@ public final class TracingActions {
     static Gen<Long> address(TracingState s) {
         List<Long> mapped = new ArrayList<>();
         s.mappings().values().forEach(space -> space.keySet().forEach(p -> mapped.add(p.base())));
+        return lastMade(mapped, TracingActions::address);
+    }
+
+    private static Gen<Long> address(List<Long> mapped) {
         Gen<Long> page = Gens.<Long>mix()
-                .addIf(!mapped.isEmpty(), 3, () -> Gens.elements(mapped))
+                .addIf(!mapped.isEmpty(), 3, () -> elementsOf(mapped))
                 .addIf(
                         !mapped.isEmpty(),
                         3,
-                        () -> Gens.combine(Gens.elements(mapped), Gens.elements(-PAGE, PAGE), Long::sum))
+                        () -> Gens.combine(elementsOf(mapped), Gens.elements(-PAGE, PAGE), Long::sum))
                 .addIf(
                         !mapped.isEmpty(),
                         2,
                         () -> Gens.combine(
-                                Gens.elements(mapped),
+                                elementsOf(mapped),
                                 Gens.integers(GuestPhysicalPage.SHIFT, 63),
                                 (va, bit) -> va ^ (1L << bit)))
                 .add(
@@ -221,11 +343,18 @@ public final class TracingActions {
 
     /** An offset in a page: anywhere, its first byte, its last. */
     private static Gen<Integer> offsetInPage() {
-        return Gens.frequency(
-                Gens.weighted(4, Gens.integers(0, GuestPhysicalPage.SIZE - 1)),
-                Gens.weighted(1, Gens.constant(0)),
-                Gens.weighted(1, Gens.constant(GuestPhysicalPage.SIZE - 1)));
+        return OFFSET_IN_PAGE;
     }
+
+    private static final Gen<Integer> OFFSET_IN_PAGE = Gens.frequency(
+            Gens.weighted(4, Gens.integers(0, GuestPhysicalPage.SIZE - 1)),
+            Gens.weighted(1, Gens.constant(0)),
+            Gens.weighted(1, Gens.constant(GuestPhysicalPage.SIZE - 1)));
+
+    /** Where a write to a mapped page starts: anywhere in it, at its start, or near its end so that it crosses. */
+    private static final Gen<Integer> WRITE_OFFSET = Gens.frequency(
+            Gens.weighted(4, OFFSET_IN_PAGE),
+            Gens.weighted(3, Gens.integers(GuestPhysicalPage.SIZE - 16, GuestPhysicalPage.SIZE - 1)));
 
     /**
      * An access length from offset {@code offset} in a page: short ones most often, any valid one
@@ -233,6 +362,22 @@ public final class TracingActions {
      * of the valid range and just outside them (0, a page plus one).
      */
     private static Gen<Integer> length(int offset) {
+        if (offset < 0 || offset >= GuestPhysicalPage.SIZE) {
+            return lengthFrom(offset);
+        }
+        Gen<Integer> made = LENGTHS.get(offset);
+        if (made == null) {
+            made = lengthFrom(offset);
+            LENGTHS.set(offset, made);
+        }
+        return made;
+    }
+
+    /** {@link #length(int)} made once per offset (generators are values: any two made alike draw alike). */
+    private static final AtomicReferenceArray<Gen<Integer>> LENGTHS =
+            new AtomicReferenceArray<>(GuestPhysicalPage.SIZE);
+
+    private static Gen<Integer> lengthFrom(int offset) {
         int toEnd = GuestPhysicalPage.SIZE - offset;
         return Gens.frequency(
                 Gens.weighted(6, Gens.integers(1, 32)),
@@ -260,14 +405,14 @@ public final class TracingActions {
             if (!besideAnother || neighbours.isEmpty()) {
                 return anywhere;
             }
-            return Gens.elements(neighbours)
+            return elementsOf(neighbours)
                     .flatMap(n -> Gens.combine(page, permissions(), (pg, perm) ->
                             (TracingAction) new MapPage(n.vcpu(), n.page().base() + PAGE, pg, perm)));
         });
     }
 
     private static Gen<TracingAction> unmapPage(TracingState s) {
-        return Gens.elements(mappedPairs(s))
+        return elementsOf(mappedPairs(s))
                 .map(p -> new UnmapPage(p.vcpu(), p.page().base()));
     }
 
@@ -276,8 +421,8 @@ public final class TracingActions {
         s.mappings().values().forEach(space -> space.values().forEach(m -> mappedTargets.add(m.page())));
         List<GuestPhysicalPage> traced = List.copyOf(s.traces().keySet());
         Gen<GuestPhysicalPage> page = Gens.<GuestPhysicalPage>mix()
-                .addIf(!mappedTargets.isEmpty(), 6, () -> Gens.elements(mappedTargets))
-                .addIf(!traced.isEmpty(), 1.5, () -> Gens.elements(traced))
+                .addIf(!mappedTargets.isEmpty(), 6, () -> elementsOf(mappedTargets))
+                .addIf(!traced.isEmpty(), 1.5, () -> elementsOf(traced))
                 .add(2.5, physicalPage(s))
                 .build();
         return Gens.combine(Gens.elements(TracingTrace.OWNERS), page, AddTrace::new);
@@ -286,7 +431,7 @@ public final class TracingActions {
     private static Gen<TracingAction> removeTrace(TracingState s) {
         List<RemoveTrace> held = new ArrayList<>();
         s.traces().forEach((page, owners) -> owners.forEach(o -> held.add(new RemoveTrace(o, page))));
-        return Gens.elements(held).map(r -> (TracingAction) r);
+        return elementsOf(held).map(r -> (TracingAction) r);
     }
 
     private static Gen<TracingAction> removeByStranger(TracingState s) {
@@ -298,20 +443,20 @@ public final class TracingActions {
 
     /** A write to a mapped page: anywhere in it, at its start, or near its end so that it crosses. */
     private static Gen<TracingAction> write(TracingState s) {
-        return Gens.elements(mappedPairs(s)).flatMap(p -> {
-            Gen<Integer> offset = Gens.frequency(
-                    Gens.weighted(4, offsetInPage()),
-                    Gens.weighted(3, Gens.integers(GuestPhysicalPage.SIZE - 16, GuestPhysicalPage.SIZE - 1)));
-            return offset.flatMap(off -> Gens.combine(length(off), Gens.integers(1, 255), (len, fill) ->
+        return elementsOf(mappedPairs(s)).flatMap(p -> {
+            return WRITE_OFFSET.flatMap(off -> Gens.combine(length(off), FILL, (len, fill) ->
                     (TracingAction) new GuestWrite(p.vcpu(), p.page().base() + off, fill(len, fill))));
         });
     }
+
+    /** The seed of a written pattern. */
+    private static final Gen<Integer> FILL = Gens.integers(1, 255);
 
     /** A write that starts near the end of a mapped page whose successor is mapped too, so it crosses. */
     private static Gen<TracingAction> crossingWrite(TracingState s) {
         Gen<Integer> side = Gens.frequency(
                 Gens.weighted(4, Gens.integers(1, 16)), Gens.weighted(1, Gens.integers(1, GuestPhysicalPage.SIZE / 2)));
-        return Gens.elements(crossable(s))
+        return elementsOf(crossable(s))
                 .flatMap(p -> Gens.combine(side, side, Gens.integers(1, 255), (before, after, fill) -> (TracingAction)
                         new GuestWrite(p.vcpu(), p.page().base() + PAGE - before, fill(before + after, fill))));
     }
@@ -333,7 +478,7 @@ public final class TracingActions {
 
     /** A read of a mapped page, or of any address. */
     private static Gen<TracingAction> read(TracingState s) {
-        Gen<TracingAction> mapped = Gens.elements(mappedPairs(s))
+        Gen<TracingAction> mapped = elementsOf(mappedPairs(s))
                 .flatMap(p -> offsetInPage()
                         .flatMap(off -> length(off).map(len ->
                                 (TracingAction) new GuestRead(p.vcpu(), p.page().base() + off, len))));
@@ -343,7 +488,7 @@ public final class TracingActions {
 
     /** An instruction fetch from a mapped page, or from any address. */
     private static Gen<TracingAction> execute(TracingState s) {
-        Gen<TracingAction> mapped = Gens.elements(mappedPairs(s))
+        Gen<TracingAction> mapped = elementsOf(mappedPairs(s))
                 .flatMap(p -> offsetInPage().map(off ->
                         (TracingAction) new GuestExecute(p.vcpu(), p.page().base() + off)));
         Gen<TracingAction> anywhere = Gens.combine(vcpus(s), address(s), GuestExecute::new);
@@ -361,6 +506,37 @@ public final class TracingActions {
         }
         return Bytes.ofInts(values);
     }
+
+    /**
+     * {@code Gens.elements(values)}, the one made last for an equal list when there is one on this
+     * thread: a generator is a value, so one made from an equal list has the same description and
+     * draws the same; making it anew prints the list for its description every time.
+     */
+    private static <T> Gen<T> elementsOf(Collection<? extends T> values) {
+        return lastMade(List.copyOf(values), Gens::elements);
+    }
+
+    /**
+     * {@code make.apply(key)}, or the value it gave for an equal key among the last few made on this
+     * thread: only for pure functions of immutable keys, as every generator maker here is.
+     */
+    @SuppressWarnings("unchecked")
+    private static <K, V> V lastMade(K key, Function<K, V> make) {
+        Map<Object, Object> made = LAST_MADE.get();
+        Map<Object, Object> byKind = (Map<Object, Object>) made.computeIfAbsent(make.getClass(), k -> new HashMap<>());
+        V value = (V) byKind.get(key);
+        if (value == null) {
+            value = make.apply(key);
+            if (byKind.size() >= 64) {
+                byKind.clear();
+            }
+            byKind.put(key, value);
+        }
+        return value;
+    }
+
+    /** Per thread, per maker: the values made by key (at most 64 each, then forgotten together). */
+    private static final ThreadLocal<Map<Object, Object>> LAST_MADE = ThreadLocal.withInitial(HashMap::new);
 
     /** A vCPU and one of the virtual pages its address space maps. */
     private record MappedPage(VCpu vcpu, GuestVirtualPage page) {}

@@ -41,6 +41,7 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
     private final Lockstep<TracingState, TracingAction> lockstep;
     private final Set<GuestPhysicalPage> everTraced = new HashSet<>();
     private final Set<GuestPhysicalPage> lostOneOfTwoOwners = new HashSet<>();
+    private TracingActions.Menu menu;
 
     /** Boots the guest under the tracing service with {@code flaw} ({@link TracingImplFlaw#NONE} for the real one). */
     public TracingTrace(TracingImplFlaw flaw) {
@@ -58,6 +59,15 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
     /** The model's state, equal to the machine's abstraction while refinement holds. */
     public TracingState state() {
         return lockstep.state();
+    }
+
+    /** The generators made for the last state's actions ({@link TracingActions#next}); null at first. */
+    TracingActions.Menu menu() {
+        return menu;
+    }
+
+    void setMenu(TracingActions.Menu menu) {
+        this.menu = menu;
     }
 
     @Override
