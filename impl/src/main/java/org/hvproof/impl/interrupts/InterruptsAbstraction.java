@@ -4,14 +4,18 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.hvproof.impl.machine.HostMemory;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.NestedPageTable;
+import org.hvproof.impl.machine.VirtualCpu;
+import org.hvproof.model.interrupts.CodeLayout;
 import org.hvproof.model.interrupts.Instruction;
 import org.hvproof.model.interrupts.InterruptsState;
+import org.hvproof.model.interrupts.Reg;
 
 /**
  * The abstraction function from the machine to the model's {@link InterruptsState}, read off the
@@ -31,10 +35,10 @@ public final class InterruptsAbstraction {
     /** The model state {@code system} represents. */
     public static InterruptsState abstractState(InterruptsSystem system) {
         BackedPages pages = system.backedPages();
-        pages.refresh(system.machine());
         SequenceAuthenticator authenticator = system.authenticator();
+        pages.refresh(system.machine(), CodeLayout.sharedCode(authenticator.secret(), authenticator.erasure()));
         return new InterruptsState(
-                Registers.snapshot(system.cpu()),
+                pages.registers(system.cpu()),
                 GuestLayout.address(system.cpu().instructionPointer()),
                 system.module().frames(),
                 pages.code(),
@@ -69,8 +73,13 @@ public final class InterruptsAbstraction {
      *       stamp moved (every write to a frame, whoever does it, stamps it with a value no earlier
      *       write had, so an unchanged stamp means unchanged bytes);
      *   <li>the code and memory maps are assembled again only when some page was decoded again or
-     *       the set of pages changed; otherwise the previous immutable maps are the answer.
+     *       the set of pages changed; otherwise the previous immutable maps are the answer. Code
+     *       equal to the booted guest's {@link CodeLayout#sharedCode} is that very map, so the
+     *       model's code (the same map) compares equal to it by identity.
      * </ul>
+     *
+     * <p>It also keeps the last register snapshot: {@link #registers} reads every register each
+     * time and answers the previous immutable map when all values are the same.
      */
     static final class BackedPages {
         private static final PageContents EMPTY =
@@ -83,9 +92,14 @@ public final class InterruptsAbstraction {
         private PageContents[] contents = new PageContents[0];
         private Map<Long, Instruction> code = Map.of();
         private Map<Long, Long> memory = Map.of();
+        private final long[] registerValues = new long[REGISTERS.length];
+        private Map<Reg, Long> registers;
 
-        /** Reads the machine's backed pages again, decoding only the frames written since the last read. */
-        void refresh(Machine machine) {
+        /**
+         * Reads the machine's backed pages again, decoding only the frames written since the last
+         * read; code equal to {@code sharedCode} is answered as that map.
+         */
+        void refresh(Machine machine, Map<Long, Instruction> sharedCode) {
             NestedPageTable npt = machine.defaultView();
             HostMemory hostMemory = machine.memory();
             boolean changed = false;
@@ -105,8 +119,26 @@ public final class InterruptsAbstraction {
                 }
             }
             if (changed) {
-                assemble();
+                assemble(sharedCode);
             }
+        }
+
+        /** Every register of {@code cpu}, as an immutable map: the previous one when no value moved. */
+        Map<Reg, Long> registers(VirtualCpu cpu) {
+            boolean same = registers != null;
+            for (Reg r : REGISTERS) {
+                long v = Registers.get(cpu, r);
+                same &= registerValues[r.ordinal()] == v;
+                registerValues[r.ordinal()] = v;
+            }
+            if (!same) {
+                Map<Reg, Long> fresh = new EnumMap<>(Reg.class);
+                for (Reg r : REGISTERS) {
+                    fresh.put(r, registerValues[r.ordinal()]);
+                }
+                registers = Map.copyOf(fresh);
+            }
+            return registers;
         }
 
         /** Guest code by model address, as of the last {@link #refresh}; immutable. */
@@ -143,7 +175,7 @@ public final class InterruptsAbstraction {
             }
         }
 
-        private void assemble() {
+        private void assemble(Map<Long, Instruction> sharedCode) {
             Map<Long, Instruction> c = new HashMap<>();
             Map<Long, Long> m = new HashMap<>();
             for (PageContents p : contents) {
@@ -154,7 +186,7 @@ public final class InterruptsAbstraction {
                     m.put(p.memoryAddresses()[k], p.words()[k]);
                 }
             }
-            code = c.equals(code) ? code : Map.copyOf(c);
+            code = c.equals(code) ? code : c.equals(sharedCode) ? sharedCode : Map.copyOf(c);
             memory = m.equals(memory) ? memory : Map.copyOf(m);
         }
 
@@ -213,6 +245,8 @@ public final class InterruptsAbstraction {
             Instruction[] instructions,
             long[] memoryAddresses,
             long[] words) {}
+
+    private static final Reg[] REGISTERS = Reg.values();
 
     /** Whether a guest-physical page holds the guest OS's page tables (no model address lives there). */
     private static boolean inPageTablePool(long pageNumber) {

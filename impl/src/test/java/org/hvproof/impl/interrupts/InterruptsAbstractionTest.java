@@ -2,6 +2,7 @@ package org.hvproof.impl.interrupts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import java.util.Random;
 import org.hvproof.impl.machine.HostMemory;
 import org.hvproof.impl.machine.NestedPageTable;
@@ -10,6 +11,7 @@ import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.interrupts.CodeLayout;
 import org.hvproof.model.interrupts.Instruction;
 import org.hvproof.model.interrupts.InterruptsAction;
+import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.interrupts.Reg;
 import org.junit.jupiter.api.Test;
 
@@ -89,11 +91,31 @@ class InterruptsAbstractionTest {
                 }
             }
             InterruptsAbstraction.BackedPages fresh = new InterruptsAbstraction.BackedPages();
-            fresh.refresh(sys.machine());
+            fresh.refresh(sys.machine(), Map.of());
             var cached = sys.abstractState();
             assertThat(cached.memory()).as("memory after %d changes", i).isEqualTo(fresh.memory());
             assertThat(cached.code()).as("code after %d changes", i).isEqualTo(fresh.code());
         }
+    }
+
+    @Test
+    void aRegisterSetStraightOnTheVcpuIsSeen() {
+        InterruptsSystem sys = new InterruptsSystem(SECRET);
+        assertThat(sys.abstractState().reg(Reg.R2)).isZero();
+        sys.cpu().setRegister(Reg.R2.ordinal(), 5);
+        assertThat(sys.abstractState().reg(Reg.R2)).isEqualTo(5);
+        sys.cpu().setRegister(Reg.R2.ordinal(), 0);
+        assertThat(sys.abstractState().reg(Reg.R2)).isZero();
+    }
+
+    @Test
+    void codeEqualToTheBootedGuestsIsTheModelsOwnMapAndAnyOtherCodeIsNot() {
+        InterruptsSystem sys = new InterruptsSystem(SECRET);
+        assertThat(sys.abstractState().code()).isSameAs(CodeLayout.sharedCode(SECRET, InterruptsState.DEFAULT_ERASURE));
+        sys.machine().memory().writeLong(hostAddress(sys, GuestLayout.slot(CodeLayout.ORDINARY_CODE + 4) + 8), 0);
+        assertThat(sys.abstractState().code())
+                .doesNotContainKey(CodeLayout.ORDINARY_CODE + 4)
+                .isNotEqualTo(CodeLayout.sharedCode(SECRET, InterruptsState.DEFAULT_ERASURE));
     }
 
     /** The host address behind a guest-physical address, through the nested page table's leaf. */

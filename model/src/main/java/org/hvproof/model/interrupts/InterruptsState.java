@@ -70,7 +70,7 @@ public record InterruptsState(
                 regs,
                 CodeLayout.ORDINARY_CODE,
                 List.of(),
-                CodeLayout.code(secret, erasure),
+                CodeLayout.sharedCode(secret, erasure),
                 Map.of(),
                 secret,
                 erasure,
