@@ -35,6 +35,8 @@ public final class NestedPageTable {
     private final ViewId view;
     private final long rootFrame;
     private final Map<Long, Decoded> decoded = new HashMap<>();
+    /** Scratch for {@link #decode}: the entries of the table frame being decoded, read in one copy. */
+    private final long[] entries = new long[ENTRIES];
 
     private NestedPageTable(HostMemory memory, ViewId view, long rootFrame) {
         this.memory = memory;
@@ -174,8 +176,9 @@ public final class NestedPageTable {
             return d;
         }
         d = new Decoded(stamp, level, prefix);
+        memory.readLongs(table, entries);
         for (int i = 0; i < ENTRIES; i++) {
-            long entry = memory.readLong((table << 12) + 8L * i);
+            long entry = entries[i];
             if ((entry & (READ | WRITE | EXECUTE)) == 0) {
                 continue;
             }
