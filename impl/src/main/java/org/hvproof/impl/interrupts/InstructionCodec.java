@@ -68,10 +68,18 @@ public final class InstructionCodec {
         if (bytes.length != LENGTH) {
             return Optional.empty();
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        return Optional.ofNullable(decode(bytes, 0));
+    }
+
+    /**
+     * The instruction the {@link #LENGTH} bytes of {@code src} from {@code offset} encode, or null
+     * when they encode none: {@link #decode(byte[])} without copying the bytes out of a frame.
+     */
+    static Instruction decode(byte[] src, int offset) {
+        ByteBuffer b = ByteBuffer.wrap(src, offset, LENGTH).slice().order(ByteOrder.LITTLE_ENDIAN);
         int opcode = b.get(0) & 0xff;
         if (b.getInt(4) != 0) {
-            return Optional.empty();
+            return null;
         }
         Reg a = reg(b.get(1));
         Reg r2 = reg(b.get(2));
@@ -79,10 +87,10 @@ public final class InstructionCodec {
         long imm = b.getLong(8);
         long address = b.getLong(16);
         if (a == null || r2 == null || r3 == null) {
-            return Optional.empty();
+            return null;
         }
         // Fields an opcode does not use must be zero, so every instruction has one encoding.
-        Instruction insn = switch (opcode) {
+        return switch (opcode) {
             case MOV_IMM -> unused(r2, r3) && address == 0 ? new Instruction.MovImm(a, imm) : null;
             case MIX -> imm == 0 && address == 0 ? new Instruction.Mix(a, r2, r3) : null;
             case CMP_IMM_JE -> unused(r2, r3) ? new Instruction.CmpImmJumpIfEqual(a, imm, address) : null;
@@ -94,15 +102,16 @@ public final class InstructionCodec {
             case NOP -> a == Reg.R0 && unused(r2, r3) && imm == 0 && address == 0 ? new Instruction.Nop() : null;
             default -> null;
         };
-        return Optional.ofNullable(insn);
     }
 
     private static boolean unused(Reg b, Reg c) {
         return b == Reg.R0 && c == Reg.R0;
     }
 
+    private static final Reg[] REGS = Reg.values();
+
     private static Reg reg(byte index) {
-        return index >= 0 && index < Reg.values().length ? Reg.values()[index] : null;
+        return index >= 0 && index < REGS.length ? REGS[index] : null;
     }
 
     private static ByteBuffer header(ByteBuffer b, int opcode, Reg a, Reg r2, Reg r3) {

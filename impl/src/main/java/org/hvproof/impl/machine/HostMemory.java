@@ -2,6 +2,7 @@ package org.hvproof.impl.machine;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.OptionalLong;
@@ -119,6 +120,23 @@ public final class HostMemory {
         }
         if (isAllocated(frame)) {
             stamp(frame);
+        }
+    }
+
+    /**
+     * Copies a whole frame into {@code dst} as its {@code FRAME_SIZE / 8} little-endian 8-byte
+     * values (zeros when it was never written): {@link #readLong} of every aligned address of the
+     * frame, in one bulk copy.
+     */
+    public void readLongs(long frame, long[] dst) {
+        if (dst.length != FRAME_SIZE / 8) {
+            throw new IllegalArgumentException("a frame holds " + FRAME_SIZE / 8 + " longs, not " + dst.length);
+        }
+        byte[] f = stored(frame);
+        if (f == null) {
+            Arrays.fill(dst, 0L);
+        } else {
+            ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(dst);
         }
     }
 

@@ -1,8 +1,5 @@
 package org.hvproof.impl.machine;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,15 +30,13 @@ public final class NestedPageTable {
     private static final int LEVELS = 4;
     private static final int ENTRIES = 512;
     private static final long WIDTH_LIMIT = 1L << 48;
-    private static final VarHandle LONG_LE =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final HostMemory memory;
     private final ViewId view;
     private final long rootFrame;
     private final Map<Long, Decoded> decoded = new HashMap<>();
-    /** A table frame copied out of host memory in one access while it is decoded. */
-    private final byte[] scratch = new byte[HostMemory.FRAME_SIZE];
+    /** Scratch for {@link #decode}: the entries of the table frame being decoded, read in one copy. */
+    private final long[] entries = new long[ENTRIES];
 
     private NestedPageTable(HostMemory memory, ViewId view, long rootFrame) {
         this.memory = memory;
@@ -202,9 +197,9 @@ public final class NestedPageTable {
             return d;
         }
         d = new Decoded(stamp, level, prefix);
-        memory.read(table << 12, scratch, 0, HostMemory.FRAME_SIZE);
+        memory.readLongs(table, entries);
         for (int i = 0; i < ENTRIES; i++) {
-            long entry = (long) LONG_LE.get(scratch, 8 * i);
+            long entry = entries[i];
             if ((entry & (READ | WRITE | EXECUTE)) == 0) {
                 continue;
             }

@@ -42,4 +42,22 @@ class HostMemoryTest {
         assertThat(system.machine().memory().materialisedFrames()).isLessThan(20);
         assertThat(system.machine().memory().allocatedFrames()).isLessThan(20);
     }
+
+    @Test
+    void aWholeFrameReadAsLongsIsEveryLongReadOneByOne() {
+        HostMemory memory = new HostMemory(1L << 40);
+        long frame = memory.allocateFrame().orElseThrow();
+        long[] longs = new long[HostMemory.FRAME_SIZE / 8];
+        java.util.Arrays.fill(longs, 7);
+        memory.readLongs(frame, longs);
+        assertThat(longs).containsOnly(0L);
+        memory.writeLong((frame << 12) + 8, 0x0102_0304_0506_0708L);
+        memory.writeLong((frame << 12) + HostMemory.FRAME_SIZE - 8, -1L);
+        memory.write((frame << 12) + 100, new byte[] {1, 2, 3}, 0, 3);
+        memory.readLongs(frame, longs);
+        for (int i = 0; i < longs.length; i++) {
+            assertThat(longs[i]).as("long %d", i).isEqualTo(memory.readLong((frame << 12) + 8L * i));
+        }
+        assertThat(longs[1]).isEqualTo(0x0102_0304_0506_0708L);
+    }
 }

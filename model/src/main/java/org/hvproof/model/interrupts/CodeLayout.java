@@ -1,5 +1,6 @@
 package org.hvproof.model.interrupts;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +30,14 @@ public final class CodeLayout {
     /** The registers the sequence writes with the secret or a function of it. */
     public static final Set<Reg> SECRET_REGISTERS = Set.of(Reg.R1, Reg.R2);
 
+    /** Recently built {@link #sharedCode} maps by (secret, erasure); a few suffice (two runs, their machines). */
+    private static final Map<List<Long>, Map<Long, Instruction>> SHARED = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Long>, Map<Long, Instruction>> eldest) {
+            return size() > 16;
+        }
+    };
+
     private CodeLayout() {}
 
     /** True for every address of the execute-only page. */
@@ -39,6 +48,18 @@ public final class CodeLayout {
     /** True for the four addresses of the protected sequence. */
     public static boolean inSequence(long address) {
         return address >= SEQUENCE_START && address <= SEQUENCE_HYPERCALL;
+    }
+
+    /**
+     * {@link #code} as an immutable map, the same instance for the same secret and erasure constant
+     * while it is among the recently asked for: states whose code is this map compare it by
+     * identity first (an equal map built elsewhere can be exchanged for it), so the step-by-step
+     * comparison of model and machine does not walk equal code again and again.
+     */
+    public static Map<Long, Instruction> sharedCode(long secret, long erasure) {
+        synchronized (SHARED) {
+            return SHARED.computeIfAbsent(List.of(secret, erasure), k -> Map.copyOf(code(secret, erasure)));
+        }
     }
 
     /**

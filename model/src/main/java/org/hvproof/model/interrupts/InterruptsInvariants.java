@@ -3,6 +3,7 @@ package org.hvproof.model.interrupts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.common.Invariant;
 import org.hvproof.model.common.InvariantSet;
@@ -83,13 +84,13 @@ public final class InterruptsInvariants {
         InterruptsState b = pair.right().after();
         return violationUnless(
                 InterruptsLowEquivalence.equivalent(a, b),
-                "the views agree but the states are no longer low-equivalent: " + a + " versus " + b);
+                () -> "the views agree but the states are no longer low-equivalent: " + a + " versus " + b);
     }
 
     /** INT-1 (sanity): the low-equivalence relation is reflexive on this state. */
     private static Optional<String> lowEquivalenceReflexive(InterruptsState s) {
         return violationUnless(
-                InterruptsLowEquivalence.reflexiveOn(s), "a state is not low-equivalent to itself: " + s);
+                InterruptsLowEquivalence.reflexiveOn(s), () -> "a state is not low-equivalent to itself: " + s);
     }
 
     /**
@@ -123,7 +124,7 @@ public final class InterruptsInvariants {
     private static Optional<String> secretConfinedToSequence(InterruptsState s) {
         return violationUnless(
                 !s.lowCodeRuns() || !s.registers().containsValue(s.secret()),
-                "low code runs (pc " + Long.toHexString(s.pc()) + ", handlers "
+                () -> "low code runs (pc " + Long.toHexString(s.pc()) + ", handlers "
                         + s.returnStack().size() + ") and a register holds the secret: " + s.registers());
     }
 
@@ -142,10 +143,10 @@ public final class InterruptsInvariants {
                     && delivered.get(0).vector() == a.vector()
                     && delivered.get(0).cause() == a.cause();
             return violationUnless(
-                    ok, "expected one virtual interrupt with vector " + a.vector() + ", found " + delivered);
+                    ok, () -> "expected one virtual interrupt with vector " + a.vector() + ", found " + delivered);
         }
         return violationUnless(
-                delivered.isEmpty(), "no interrupt arrived, yet virtual interrupts were delivered: " + delivered);
+                delivered.isEmpty(), () -> "no interrupt arrived, yet virtual interrupts were delivered: " + delivered);
     }
 
     /** INT-4: a register acquires the secret only by the guest executing the move that holds it. */
@@ -256,7 +257,7 @@ public final class InterruptsInvariants {
             return Optional.of("the secret equals the erasure constant");
         }
         return violationUnless(
-                !s.memory().containsValue(s.secret()), "readable memory holds the secret: " + s.memory());
+                !s.memory().containsValue(s.secret()), () -> "readable memory holds the secret: " + s.memory());
     }
 
     /** INT-5 (step): every read or write of the execute-only page by low code or an instruction faults. */
@@ -272,7 +273,7 @@ public final class InterruptsInvariants {
         boolean leaked = step.observations().stream().anyMatch(o -> o instanceof InterruptsObservation.MemoryRead);
         return violationUnless(
                 faulted && !leaked && step.after().memory().equals(before.memory()),
-                "an access to the execute-only page at " + Long.toHexString(address) + " did not fault: "
+                () -> "an access to the execute-only page at " + Long.toHexString(address) + " did not fault: "
                         + step.observations());
     }
 
@@ -298,8 +299,8 @@ public final class InterruptsInvariants {
         return null;
     }
 
-    /** Empty when {@code holds}, else what was found. */
-    private static Optional<String> violationUnless(boolean holds, String violation) {
-        return holds ? Optional.empty() : Optional.of(violation);
+    /** Empty when {@code holds}, else what was found (built only then: the checks run after every step). */
+    private static Optional<String> violationUnless(boolean holds, Supplier<String> violation) {
+        return holds ? Optional.empty() : Optional.of(violation.get());
     }
 }

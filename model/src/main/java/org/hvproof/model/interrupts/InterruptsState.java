@@ -34,12 +34,14 @@ public record InterruptsState(
     /** The default erasure constant. */
     public static final long DEFAULT_ERASURE = 0xE5A5E5A5E5A5E5A5L;
 
+    private static final int REGISTER_COUNT = Reg.values().length;
+
     /** One answered hypercall: the message in R3 and the verdict. */
     public record HypercallResult(long message, HypercallVerdict verdict) {}
 
     public InterruptsState {
         Objects.requireNonNull(registers, "registers");
-        if (registers.size() != Reg.values().length) {
+        if (registers.size() != REGISTER_COUNT) {
             throw new IllegalArgumentException("expected a value for every register, found " + registers.keySet());
         }
         if (secret == erasure) {
@@ -68,7 +70,7 @@ public record InterruptsState(
                 regs,
                 CodeLayout.ORDINARY_CODE,
                 List.of(),
-                CodeLayout.code(secret, erasure),
+                CodeLayout.sharedCode(secret, erasure),
                 Map.of(),
                 secret,
                 erasure,

@@ -3,6 +3,7 @@ package org.hvproof.properties.interrupts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeSet;
 import org.hvproof.impl.interrupts.GuestLayout;
@@ -85,10 +86,65 @@ public final class InterruptsActions {
     private static final InterruptsAction EXECUTE = new InterruptsAction.Execute();
     private static final InterruptsAction RETURN = new InterruptsAction.Return();
 
+    // The generators that do not depend on the state, built once (the same generators, with the
+    // same descriptions, as building them per step would give: spans and shrinking see no change).
+    private static final Gen<InterruptsTraceStep> EXECUTE_STEP = Gens.constant(one(EXECUTE));
+    private static final Gen<InterruptsTraceStep> RETURN_STEP = Gens.constant(one(RETURN));
+    private static final Gen<InterruptsTraceStep> INTERRUPTS =
+            VECTORS.map(v -> one(new InterruptsAction.Arrive(ArrivalCause.INTERRUPT, v)));
+    private static final Gen<InterruptsTraceStep> EXCEPTIONS =
+            VECTORS.map(v -> one(new InterruptsAction.Arrive(ArrivalCause.EXCEPTION, v)));
+    private static final Gen<InterruptsTraceStep> STORMS = Gens.lists(
+                    Gens.combine(Gens.booleans(), VECTORS, (exc, v) -> (InterruptsAction)
+                            new InterruptsAction.Arrive(exc ? ArrivalCause.EXCEPTION : ArrivalCause.INTERRUPT, v)),
+                    3,
+                    8)
+            .map(arrivals -> new InterruptsTraceStep.Actions(arrivals, "storm of"));
+    private static final Gen<InterruptsTraceStep> CALL_SEQUENCE_STEP =
+            Gens.constant(one(new InterruptsAction.JumpTo(CodeLayout.SEQUENCE_START)));
+    private static final Gen<InterruptsTraceStep> QUIESCE_STEP =
+            Gens.constant((InterruptsTraceStep) new InterruptsTraceStep.Quiesce());
+
+    /** The generators drawn from the code alone, for the last code map seen (by identity). */
+    private static volatile CodeGens lastCode;
+
+    /**
+     * The generators that depend only on a state's code: built again only for another code map.
+     * Keyed by the map's identity, which is complete because a state's code map is immutable (a
+     * trace's model keeps the same map while its code does not change).
+     */
+    private record CodeGens(
+            Map<Long, Instruction> code,
+            Gen<Long> nearCode,
+            Gen<InterruptsTraceStep> runTo,
+            Gen<InterruptsTraceStep> runToInHandler,
+            Gen<InterruptsTraceStep> jumpNearCode,
+            Gen<InterruptsTraceStep> readNearCode) {
+
+        static CodeGens of(InterruptsState s) {
+            CodeGens known = lastCode;
+            if (known != null && known.code() == s.code()) {
+                return known;
+            }
+            Gen<Long> nearCode = addresses(new TreeSet<>(s.code().keySet()), 6);
+            Gen<Long> targets = runTargets(s);
+            CodeGens fresh = new CodeGens(
+                    s.code(),
+                    nearCode,
+                    targets.map(InterruptsTraceStep.RunTo::new),
+                    targets.map(t -> one(RETURN)),
+                    nearCode.map(t -> one(new InterruptsAction.JumpTo(t))),
+                    nearCode.map(a -> one(new InterruptsAction.ReadMemory(a))));
+            lastCode = fresh;
+            return fresh;
+        }
+    }
+
     /**
      * The next step for the trace's current state; the boot of a two-run trace first. A kind that
      * does not apply (a return with no handler running, an instruction while a handler runs)
-     * becomes the one that moves the trace on.
+     * becomes the one that moves the trace on. The generators a kind needs are built only when
+     * that kind is drawn.
      */
     public static <T extends InterruptsRun> Gen<Action<T>> next(T run) {
         if (!run.booted()) {
@@ -96,40 +152,35 @@ public final class InterruptsActions {
         }
         InterruptsState s = run.state();
         boolean handler = s.inHandler();
-        Gen<Long> anywhere = addresses(anchors(s), 3);
-        Gen<Long> nearCode = addresses(new TreeSet<>(s.code().keySet()), 6);
-        Gen<Long> values = values(s, run.unguessable());
+        CodeGens fromCode = CodeGens.of(s);
         return KINDS.flatMap(kind -> switch (kind) {
-                    case EXECUTE -> Gens.constant(one(handler ? RETURN : EXECUTE));
-                    case RUN_TO -> runTargets(s).map(t -> handler ? one(RETURN) : new InterruptsTraceStep.RunTo(t));
-                    case INTERRUPT -> VECTORS.map(v -> one(new InterruptsAction.Arrive(ArrivalCause.INTERRUPT, v)));
-                    case EXCEPTION -> VECTORS.map(v -> one(new InterruptsAction.Arrive(ArrivalCause.EXCEPTION, v)));
-                    case RETURN -> Gens.constant(one(handler ? RETURN : EXECUTE));
-                    case STORM ->
-                        Gens.lists(
-                                        Gens.combine(
-                                                Gens.booleans(),
-                                                VECTORS,
-                                                (exc, v) -> (InterruptsAction) new InterruptsAction.Arrive(
-                                                        exc ? ArrivalCause.EXCEPTION : ArrivalCause.INTERRUPT, v)),
-                                        3,
-                                        8)
-                                .map(arrivals -> new InterruptsTraceStep.Actions(arrivals, "storm of"));
+                    case EXECUTE, RETURN -> handler ? RETURN_STEP : EXECUTE_STEP;
+                    case RUN_TO -> handler ? fromCode.runToInHandler() : fromCode.runTo();
+                    case INTERRUPT -> INTERRUPTS;
+                    case EXCEPTION -> EXCEPTIONS;
+                    case STORM -> STORMS;
                     case SET_REGISTER ->
                         Gens.combine(
                                 Gens.elements(Reg.values()),
-                                values,
+                                values(s, run.unguessable()),
                                 (r, v) -> one(new InterruptsAction.SetRegister(r, v)));
-                    case REWRITE_RETURN, JUMP_NEAR_CODE -> nearCode.map(t -> one(new InterruptsAction.JumpTo(t)));
-                    case JUMP_ANYWHERE -> anywhere.map(t -> one(new InterruptsAction.JumpTo(t)));
-                    case CALL_SEQUENCE -> Gens.constant(one(new InterruptsAction.JumpTo(CodeLayout.SEQUENCE_START)));
-                    case READ -> anywhere.map(a -> one(new InterruptsAction.ReadMemory(a)));
-                    case WRITE -> Gens.combine(anywhere, values, (a, v) -> one(new InterruptsAction.WriteMemory(a, v)));
-                    case READ_NEAR_CODE -> nearCode.map(a -> one(new InterruptsAction.ReadMemory(a)));
+                    case REWRITE_RETURN, JUMP_NEAR_CODE -> fromCode.jumpNearCode();
+                    case JUMP_ANYWHERE -> addresses(anchors(s), 3).map(t -> one(new InterruptsAction.JumpTo(t)));
+                    case CALL_SEQUENCE -> CALL_SEQUENCE_STEP;
+                    case READ -> addresses(anchors(s), 3).map(a -> one(new InterruptsAction.ReadMemory(a)));
+                    case WRITE ->
+                        Gens.combine(
+                                addresses(anchors(s), 3),
+                                values(s, run.unguessable()),
+                                (a, v) -> one(new InterruptsAction.WriteMemory(a, v)));
+                    case READ_NEAR_CODE -> fromCode.readNearCode();
                     case WRITE_NEAR_CODE ->
-                        Gens.combine(nearCode, values, (a, v) -> one(new InterruptsAction.WriteMemory(a, v)));
-                    case STRAY_RETURN -> Gens.constant(one(RETURN));
-                    case QUIESCE -> Gens.constant((InterruptsTraceStep) new InterruptsTraceStep.Quiesce());
+                        Gens.combine(
+                                fromCode.nearCode(),
+                                values(s, run.unguessable()),
+                                (a, v) -> one(new InterruptsAction.WriteMemory(a, v)));
+                    case STRAY_RETURN -> RETURN_STEP;
+                    case QUIESCE -> QUIESCE_STEP;
                 })
                 .map(InterruptsActions::<T>asStep);
     }
@@ -261,7 +312,23 @@ public final class InterruptsActions {
         return new InterruptsTraceStep.Actions(List.of(a), "");
     }
 
+    /** The step as a trace action; its description is written only when a report asks for it. */
     private static <T extends InterruptsRun> Action<T> asStep(InterruptsTraceStep step) {
-        return Action.of(step.toString(), (T run, Context ctx) -> run.perform(step, ctx));
+        return new Action<>() {
+            @Override
+            public String describe() {
+                return step.toString();
+            }
+
+            @Override
+            public void apply(T run, Context ctx) {
+                run.perform(step, ctx);
+            }
+
+            @Override
+            public String toString() {
+                return describe();
+            }
+        };
     }
 }
