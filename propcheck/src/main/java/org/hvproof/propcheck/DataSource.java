@@ -1,6 +1,7 @@
 package org.hvproof.propcheck;
 
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -30,7 +31,7 @@ public final class DataSource {
     private int[] spanStart = new int[32];
     private int[] spanEnd = new int[32];
     private int[] spanParent = new int[32];
-    private String[] spanLabel = new String[32];
+    private Object[] spanLabel = new Object[32];
     private int spanCount;
     private int[] open = new int[16];
     private int openDepth;
@@ -152,7 +153,7 @@ public final class DataSource {
 
     /** Draws a value from {@code gen} inside a span labelled with the generator's description. */
     public <T> T draw(Gen<T> gen) {
-        startSpan(gen.describe());
+        openSpan(gen); // labelled with gen.describe(), built only if the span is ever read
         try {
             return gen.generate(this);
         } finally {
@@ -162,6 +163,10 @@ public final class DataSource {
 
     /** Opens a span: a structural unit (e.g. a list element) that the shrinker may delete or move whole. */
     public void startSpan(String label) {
+        openSpan(Objects.requireNonNull(label, "label"));
+    }
+
+    private void openSpan(Object label) {
         if (spanCount == spanStart.length) {
             int n = spanCount * 2;
             spanStart = Arrays.copyOf(spanStart, n);

@@ -22,14 +22,14 @@ public interface Gen<T> {
     default <R> Gen<R> map(Function<? super T, ? extends R> f) {
         Objects.requireNonNull(f, "f");
         Gen<T> self = this;
-        return Gens.of("map(" + describe() + ")", src -> f.apply(src.draw(self)));
+        return Gens.of(() -> "map(" + self.describe() + ")", src -> f.apply(src.draw(self)));
     }
 
     /** Bind: draws a value, then draws from the generator it selects; both are shrunk together. */
     default <R> Gen<R> flatMap(Function<? super T, ? extends Gen<? extends R>> f) {
         Objects.requireNonNull(f, "f");
         Gen<T> self = this;
-        return Gens.of("flatMap(" + describe() + ")", src -> src.draw(f.apply(src.draw(self))));
+        return Gens.of(() -> "flatMap(" + self.describe() + ")", src -> src.draw(f.apply(src.draw(self))));
     }
 
     /** Keeps only values satisfying {@code predicate}, retrying up to 100 times per value. */

@@ -27,6 +27,39 @@ public final class Gens {
 
     private Gens() {}
 
+    /**
+     * A generator whose description is built only when first asked for (then kept): composite
+     * generators describe their parts, and building that text for every generator made per state
+     * of a trace costs more than drawing from it. The text is the same as if built eagerly.
+     */
+    public static <T> Gen<T> of(Supplier<String> description, Function<DataSource, T> body) {
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(body, "body");
+        return new Gen<>() {
+            private String text;
+
+            @Override
+            public T generate(DataSource source) {
+                return body.apply(source);
+            }
+
+            @Override
+            public String describe() {
+                String t = text;
+                if (t == null) {
+                    t = Objects.requireNonNull(description.get(), "description");
+                    text = t;
+                }
+                return t;
+            }
+
+            @Override
+            public String toString() {
+                return describe();
+            }
+        };
+    }
+
     /** A generator from a description and a function of the data source. */
     public static <T> Gen<T> of(String description, Function<DataSource, T> body) {
         Objects.requireNonNull(description, "description");
@@ -99,7 +132,7 @@ public final class Gens {
         if (copy.isEmpty()) {
             throw new IllegalArgumentException("elements needs at least one value");
         }
-        return of("elements" + describeList(copy), src -> copy.get((int) src.choose(copy.size() - 1L)));
+        return of(() -> "elements" + describeList(copy), src -> copy.get((int) src.choose(copy.size() - 1L)));
     }
 
     /**
@@ -163,23 +196,27 @@ public final class Gens {
         }
         double[] weights = new double[opts.size()];
         double total = 0;
-        StringBuilder d = new StringBuilder("frequency(");
         for (int i = 0; i < weights.length; i++) {
             weights[i] = opts.get(i).weight();
             total += weights[i];
-            if (weights[i] > 0) {
-                d.append(d.length() == 10 ? "" : ", ")
-                        .append(fmt(weights[i]))
-                        .append(": ")
-                        .append(opts.get(i).gen().describe());
-            }
         }
         if (total <= 0) {
             throw new IllegalArgumentException("frequency needs a positive total weight");
         }
-        String description = abbreviate(d.append(')').toString());
         return of(
-                description, src -> src.draw(opts.get(src.chooseIndex(weights)).gen()));
+                () -> {
+                    StringBuilder d = new StringBuilder("frequency(");
+                    for (int i = 0; i < weights.length; i++) {
+                        if (weights[i] > 0) {
+                            d.append(d.length() == 10 ? "" : ", ")
+                                    .append(fmt(weights[i]))
+                                    .append(": ")
+                                    .append(opts.get(i).gen().describe());
+                        }
+                    }
+                    return abbreviate(d.append(')').toString());
+                },
+                src -> src.draw(opts.get(src.chooseIndex(weights)).gen()));
     }
 
     private static final Gen<Object> DISABLED = of("disabled", src -> {
@@ -248,8 +285,7 @@ public final class Gens {
     public static <T> Gen<List<T>> lists(Gen<T> element, int minSize, int maxSize) {
         checkSizes(minSize, maxSize);
         double p = continueProbability(minSize, maxSize);
-        String d = "lists(" + element.describe() + ", " + minSize + ".." + maxSize + ")";
-        return of(d, src -> {
+        return of(() -> "lists(" + element.describe() + ", " + minSize + ".." + maxSize + ")", src -> {
             List<T> out = new ArrayList<>();
             while (out.size() < maxSize) {
                 src.startSpan(ELEMENT);
@@ -273,8 +309,7 @@ public final class Gens {
     public static <T> Gen<List<T>> uniqueLists(Gen<T> element, int minSize, int maxSize) {
         checkSizes(minSize, maxSize);
         double p = continueProbability(minSize, maxSize);
-        String d = "uniqueLists(" + element.describe() + ", " + minSize + ".." + maxSize + ")";
-        return of(d, src -> {
+        return of(() -> "uniqueLists(" + element.describe() + ", " + minSize + ".." + maxSize + ")", src -> {
             List<T> out = new ArrayList<>();
             Set<T> seen = new HashSet<>();
             int duplicatesInARow = 0;
@@ -358,14 +393,15 @@ public final class Gens {
 
     /** Draws {@code a} then {@code b} and combines them. */
     public static <A, B, R> Gen<R> combine(Gen<A> a, Gen<B> b, BiFunction<? super A, ? super B, ? extends R> f) {
-        return of("combine(" + a.describe() + ", " + b.describe() + ")", src -> f.apply(src.draw(a), src.draw(b)));
+        return of(
+                () -> "combine(" + a.describe() + ", " + b.describe() + ")", src -> f.apply(src.draw(a), src.draw(b)));
     }
 
     /** Draws {@code a}, {@code b}, {@code c} in order and combines them. */
     public static <A, B, C, R> Gen<R> combine(
             Gen<A> a, Gen<B> b, Gen<C> c, Function3<? super A, ? super B, ? super C, ? extends R> f) {
         return of(
-                "combine(" + a.describe() + ", " + b.describe() + ", " + c.describe() + ")",
+                () -> "combine(" + a.describe() + ", " + b.describe() + ", " + c.describe() + ")",
                 src -> f.apply(src.draw(a), src.draw(b), src.draw(c)));
     }
 
@@ -377,18 +413,21 @@ public final class Gens {
             Gen<D> d,
             Function4<? super A, ? super B, ? super C, ? super D, ? extends R> f) {
         return of(
-                "combine(" + a.describe() + ", " + b.describe() + ", " + c.describe() + ", " + d.describe() + ")",
+                () -> "combine(" + a.describe() + ", " + b.describe() + ", " + c.describe() + ", " + d.describe() + ")",
                 src -> f.apply(src.draw(a), src.draw(b), src.draw(c), src.draw(d)));
     }
 
     /** Draws from each generator in order and combines the list of values. */
     public static <R> Gen<R> combine(List<? extends Gen<?>> gens, Function<List<Object>, ? extends R> f) {
         List<Gen<?>> copy = List.copyOf(gens);
-        StringBuilder d = new StringBuilder("combine(");
-        for (int i = 0; i < copy.size(); i++) {
-            d.append(i == 0 ? "" : ", ").append(copy.get(i).describe());
-        }
-        return of(abbreviate(d.append(')').toString()), src -> {
+        Supplier<String> description = () -> {
+            StringBuilder d = new StringBuilder("combine(");
+            for (int i = 0; i < copy.size(); i++) {
+                d.append(i == 0 ? "" : ", ").append(copy.get(i).describe());
+            }
+            return abbreviate(d.append(')').toString());
+        };
+        return of(description, src -> {
             List<Object> values = new ArrayList<>(copy.size());
             for (Gen<?> g : copy) {
                 values.add(src.draw(g));
@@ -449,7 +488,7 @@ public final class Gens {
         private final String filter;
         private final int maxAttempts;
         private final Predicate<? super T> predicate;
-        private final String description;
+        private String description;
 
         Filtered(Gen<T> inner, String filter, int maxAttempts, Predicate<? super T> predicate) {
             if (maxAttempts < 1) {
@@ -459,7 +498,6 @@ public final class Gens {
             this.filter = filter;
             this.maxAttempts = maxAttempts;
             this.predicate = Objects.requireNonNull(predicate, "predicate");
-            this.description = inner.describe() + ".filter(" + filter + ")";
         }
 
         @Override
@@ -488,6 +526,9 @@ public final class Gens {
 
         @Override
         public String describe() {
+            if (description == null) {
+                description = inner.describe() + ".filter(" + filter + ")";
+            }
             return description;
         }
     }

@@ -189,4 +189,35 @@ class GeneratorsTest {
     static Settings quiet(long seed) {
         return Settings.none().withSeed(seed).withQuiet(true);
     }
+
+    @Test
+    void aGeneratorsDescriptionIsBuiltOnlyWhenSomethingReadsItAndThenOnce() {
+        int[] built = {0};
+        // A generator made anew for every draw, as trace generators are made per state.
+        Gen<Integer> perDraw = Gens.integers(1, 50)
+                .flatMap(bound -> Gens.of(
+                        () -> {
+                            built[0]++;
+                            return "below " + bound;
+                        },
+                        src -> (int) src.choose(bound)));
+        Gen<List<Integer>> lists = Gens.lists(perDraw, 0, 20);
+        PropertyResult passed = Property.forAll(lists)
+                .named("passes")
+                .check(xs -> true)
+                .run(Settings.none().withSeed(1).withTries(200).withQuiet(true));
+        assertThat(passed.passed()).isTrue();
+        assertThat(built[0]).as("no passing case reads the labels of its spans").isZero();
+
+        Gen<Integer> once = Gens.of(
+                () -> {
+                    built[0]++;
+                    return "once";
+                },
+                src -> 0);
+        Gen<List<Integer>> described = Gens.lists(once.map(x -> x + 1), 0, 20);
+        assertThat(described.describe()).isEqualTo("lists(map(once), 0..20)");
+        assertThat(described.describe()).isSameAs(described.describe());
+        assertThat(built[0]).isEqualTo(1);
+    }
 }
