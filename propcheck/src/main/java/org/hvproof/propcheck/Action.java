@@ -1,6 +1,7 @@
 package org.hvproof.propcheck;
 
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * One step of a state-machine trace: applied to the system under test (and its model), described in
@@ -48,6 +49,38 @@ public interface Action<S> {
             @Override
             public String toString() {
                 return description;
+            }
+        };
+    }
+
+    /**
+     * An action whose description is built when first asked for (a report, a shrunk trace), then
+     * kept: most generated steps pass and are never described.
+     */
+    static <S> Action<S> of(Supplier<String> description, ContextBody<S> body) {
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(body, "body");
+        return new Action<>() {
+            private String text;
+
+            @Override
+            public String describe() {
+                String t = text;
+                if (t == null) {
+                    t = Objects.requireNonNull(description.get(), "description");
+                    text = t;
+                }
+                return t;
+            }
+
+            @Override
+            public void apply(S system, Context ctx) throws Exception {
+                body.apply(system, ctx);
+            }
+
+            @Override
+            public String toString() {
+                return describe();
             }
         };
     }

@@ -136,12 +136,12 @@ public final class DomainsProperties {
     /** The next generated step of a single-run trace, drawn from the model's state. */
     private static Gen<Action<DomainsTrace>> next(DomainsTrace t) {
         return DomainsActions.next(t.state())
-                .map(s -> Action.of(s.toString(), (DomainsTrace trace, Context ctx) -> trace.apply(s, ctx)));
+                .map(s -> Action.of(s::toString, (DomainsTrace trace, Context ctx) -> trace.apply(s, ctx)));
     }
 
     /** The next generated step of both runs, drawn from run A's state. */
     private static Gen<Action<DomainsTwoRuns>> nextPair(DomainsTwoRuns t) {
         return DomainsActions.next(t.state())
-                .map(s -> Action.of(s.toString(), (DomainsTwoRuns runs, Context ctx) -> runs.apply(s, ctx)));
+                .map(s -> Action.of(s::toString, (DomainsTwoRuns runs, Context ctx) -> runs.apply(s, ctx)));
     }
 }

@@ -12,6 +12,7 @@ import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.PageRange;
 import org.hvproof.model.tree.Writer;
 import org.hvproof.propcheck.Action;
+import org.hvproof.propcheck.Context;
 import org.hvproof.propcheck.Gen;
 import org.hvproof.propcheck.Gens;
 
@@ -122,7 +123,7 @@ public final class IntegrityActions {
     }
 
     private static Action<IntegrityTrace> asStep(IntegrityAction a) {
-        return Action.of(a.toString(), (trace, ctx) -> trace.apply(a, ctx));
+        return Action.of(a::toString, (IntegrityTrace trace, Context ctx) -> trace.apply(a, ctx));
     }
 
     // ------------------------------------------------------------ the driver's work
