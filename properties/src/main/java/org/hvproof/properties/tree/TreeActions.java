@@ -9,6 +9,7 @@ import org.hvproof.impl.tree.TreeSystem;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.Privilege;
 import org.hvproof.model.tree.AlertAction;
+import org.hvproof.model.tree.PageSet;
 import org.hvproof.model.tree.TreeConfig;
 import org.hvproof.model.tree.TreeState;
 import org.hvproof.propcheck.Action;
@@ -65,9 +66,9 @@ public final class TreeActions {
     /** The next action for the trace's state; a kind that does not apply yet becomes a protection. */
     public static Gen<Action<TreeTrace>> next(TreeTrace trace) {
         TreeState s = trace.state();
-        List<Long> mappedPages = List.copyOf(s.mappings().keySet());
-        List<Long> nodePages = List.copyOf(s.nodePages());
-        List<Long> traced = List.copyOf(s.traced());
+        List<Long> mappedPages = s.mappings().keySet().asList();
+        List<Long> nodePages = s.nodePages().asList();
+        List<Long> traced = s.traced().asList();
         Gen<Long> page = page(runEdges(s));
         return KINDS.flatMap(kind -> switch (kind) {
                     case PROTECT -> protect(page);
@@ -109,20 +110,22 @@ public final class TreeActions {
 
     /** The pages on both sides of every run of traced pages (mapped and node pages) of the state. */
     static List<Long> runEdges(TreeState s) {
-        SortedSet<Long> out = new TreeSet<>();
-        SortedSet<Long> traced = s.traced();
-        for (long p : traced) {
-            if (!traced.contains(p - 1)) {
-                out.add(p - 1);
-                out.add(p);
+        PageSet traced = s.traced();
+        long[] out = new long[4 * traced.size()];
+        int n = 0;
+        for (int i = 0; i < traced.size(); i++) {
+            long p = traced.page(i);
+            if (i == 0 || traced.page(i - 1) != p - 1) {
+                out[n++] = p - 1;
+                out[n++] = p;
             }
-            if (!traced.contains(p + 1)) {
-                out.add(p);
-                out.add(p + 1);
+            if (i == traced.size() - 1 || traced.page(i + 1) != p + 1) {
+                out[n++] = p;
+                out[n++] = p + 1;
             }
         }
-        out.removeIf(p -> p < 0);
-        return List.copyOf(out);
+        PageSet edges = PageSet.of(Arrays.copyOf(out, n));
+        return edges.tailSet(0L).asList();
     }
 
     /** A page: in the small region, at a region's edge or a traced run's, or any page the machine has. */
