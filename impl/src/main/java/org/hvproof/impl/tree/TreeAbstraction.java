@@ -2,16 +2,10 @@ package org.hvproof.impl.tree;
 
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.hvproof.impl.machine.HostMemory;
 import org.hvproof.impl.machine.Machine;
-import org.hvproof.impl.machine.NestedEntry;
 import org.hvproof.impl.machine.NestedPageTable;
-import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.HypervisorCell;
 import org.hvproof.model.tree.PageMap;
@@ -33,13 +27,12 @@ import org.hvproof.model.tree.TreeState;
  * comparisons, and equality with the model's state is decided by identity where they share
  * parts). Every cache is keyed by what moves whenever its input changes, whoever changes it:
  * <ul>
- *   <li>a node page's decoded node by the host frame backing the page and that frame's
- *       {@linkplain HostMemory#lastWrite write stamp} (a write to the frame by anyone moves the
- *       stamp); the frame itself is looked up again from the nested page table whenever the
- *       table's {@linkplain NestedPageTable#version() version} moved (a page remapped to another
- *       frame moves it);
- *   <li>the traced pages by the nested page table's version (any write to any of its reachable
- *       tables moves it);
+ *   <li>the traced pages, and the host frame behind every guest page, by the nested page table's
+ *       {@linkplain NestedPageTable#version() version}: any write to any of its reachable tables
+ *       (a trace set or cleared, a page remapped to another frame) moves it, and then every leaf
+ *       is visited again;
+ *   <li>a node page's decoded node by the frame behind the page and that frame's {@linkplain
+ *       HostMemory#lastWrite write stamp}: a write to the frame by anyone moves the stamp;
  *   <li>the free pool by the allocator's bits themselves, compared whole.
  * </ul>
  * The base pointer and the mapped count are read every time.
@@ -52,17 +45,22 @@ final class TreeAbstraction {
     /** A node page as last read: the frame that backed it, that frame's stamp, and the node decoded (null: none). */
     private record CachedNode(long frame, long stamp, TreeNode node) {}
 
-    private final Map<Long, CachedNode> nodes = new HashMap<>();
-    /** The nested page table's version when the frames in {@link #nodes} were looked up. */
-    private long framesVersion = -1;
+    /** Per guest page (below the machine's limit): the node last read from it, or null. */
+    private final CachedNode[] nodes;
+    /**
+     * Per guest page: the host frame its present leaf names (0: none), read in the one pass over
+     * the nested page table's leaves made whenever the table's version moved.
+     */
+    private final long[] frameOf;
+    /** The nested page table's version when {@link #frameOf} and {@link #lastTraced} were read. */
+    private long leavesVersion = -1;
 
+    private PageSet lastTraced;
     private TreeLayout lastLayout;
     /** The layout {@link #lastMappings} were read from. */
     private TreeLayout mappingsLayout;
 
     private PageMap<AlertAction> lastMappings;
-    private long tracedVersion = -1;
-    private PageSet lastTraced;
     private BitSet lastFreeBits;
     private PageSet lastFreePool;
     private TreeState last;
@@ -71,6 +69,9 @@ final class TreeAbstraction {
         this.machine = machine;
         this.tree = tree;
         this.memory = machine.memory();
+        int pages = Math.toIntExact(machine.shape().guestPhysicalPages());
+        this.nodes = new CachedNode[pages];
+        this.frameOf = new long[pages];
     }
 
     /** The tree's state, read from the machine. */
@@ -102,27 +103,37 @@ final class TreeAbstraction {
      * Traced pages: every leaf of the default view's nested page table whose write bit is
      * cleared, over all the guest memory the machine has (the page-table pool above the tree's
      * pages included), whoever holds the trace: a stale trace, or one on a page the tree never
-     * covers, shows up too. Visited again whenever the table's version moved.
+     * covers, shows up too. Read, with the frame behind every page, in one pass over every leaf
+     * whenever the table's version moved.
      */
     private PageSet traced() {
+        readLeaves();
+        return lastTraced;
+    }
+
+    private void readLeaves() {
         NestedPageTable view = machine.defaultView();
         long version = view.version();
-        if (lastTraced == null || version != tracedVersion) {
-            long[] pages = new long[16];
-            int[] n = {0};
-            long[][] out = {pages};
-            view.forEachLeaf((page, entry) -> {
-                if (!entry.permissions().write()) {
-                    if (n[0] == out[0].length) {
-                        out[0] = Arrays.copyOf(out[0], 2 * n[0]);
-                    }
-                    out[0][n[0]++] = page.number();
-                }
-            });
-            lastTraced = PageSet.of(Arrays.copyOf(out[0], n[0]));
-            tracedVersion = version;
+        if (lastTraced != null && version == leavesVersion) {
+            return;
         }
-        return lastTraced;
+        Arrays.fill(frameOf, 0);
+        long[][] out = {new long[64]};
+        int[] n = {0};
+        view.forEachLeaf((page, entry) -> {
+            long p = page.number();
+            if (p < frameOf.length) {
+                frameOf[(int) p] = entry.hostFrame();
+            }
+            if (!entry.permissions().write()) {
+                if (n[0] == out[0].length) {
+                    out[0] = Arrays.copyOf(out[0], 2 * n[0]);
+                }
+                out[0][n[0]++] = p;
+            }
+        });
+        lastTraced = PageSet.of(Arrays.copyOf(out[0], n[0]));
+        leavesVersion = version;
     }
 
     /**
@@ -130,13 +141,12 @@ final class TreeAbstraction {
      * the last layout itself when the pointer and every reachable node are the same.
      */
     TreeLayout layout() {
-        NestedPageTable view = machine.defaultView();
-        long version = view.version();
-        boolean lookUpFrames = version != framesVersion;
+        readLeaves();
         Optional<Long> root = tree.root();
         PageMap.Builder<TreeNode> found = new PageMap.Builder<>();
-        root.ifPresent(r -> readReachable(view, lookUpFrames, r, found, new HashSet<>()));
-        framesVersion = version;
+        if (root.isPresent()) {
+            readReachable(root.get(), found, new BitSet());
+        }
         PageMap<TreeNode> read = found.build();
         if (lastLayout == null
                 || !lastLayout.base().rootPage().equals(root)
@@ -151,44 +161,40 @@ final class TreeAbstraction {
         BitSet bits = tree.freeBits();
         if (!bits.equals(lastFreeBits)) {
             lastFreeBits = bits;
-            lastFreePool = PageSet.copyOf(tree.freePool());
+            lastFreePool = tree.freePool();
         }
         return lastFreePool;
     }
 
-    private void readReachable(
-            NestedPageTable view, boolean lookUpFrames, long page, PageMap.Builder<TreeNode> out, Set<Long> seen) {
+    private void readReachable(long page, PageMap.Builder<TreeNode> out, BitSet seen) {
         // Every page the machine has: a corrupt base pointer may name one above the tree's pages.
-        if (!seen.add(page) || page < 0 || page >= machine.shape().guestPhysicalPages()) {
+        if (page < 0 || page >= nodes.length || seen.get((int) page)) {
             return;
         }
-        TreeNode n = node(view, lookUpFrames, page);
+        seen.set((int) page);
+        TreeNode n = node((int) page);
         if (n == null) {
             return;
         }
         out.put(page, n);
         if (n instanceof TreeNode.Interior in) {
             for (long child : in.children()) {
-                readReachable(view, lookUpFrames, child, out, seen);
+                readReachable(child, out, seen);
             }
         }
     }
 
     /** The node page {@code page} holds (null: none), decoded again only when its frame or the frame's stamp moved. */
-    private TreeNode node(NestedPageTable view, boolean lookUpFrames, long page) {
-        CachedNode c = nodes.get(page);
-        long frame = c != null && !lookUpFrames
-                ? c.frame()
-                : view.leaf(new GuestPhysicalPage(page))
-                        .map(NestedEntry::hostFrame)
-                        .orElse(0L);
+    private TreeNode node(int page) {
+        CachedNode c = nodes[page];
         // Frame 0 is never handed out: an unbacked page reads as zeros, and so decodes to no node.
+        long frame = frameOf[page];
         long stamp = memory.lastWrite(frame);
         if (c != null && c.frame() == frame && c.stamp() == stamp) {
             return c.node();
         }
         TreeNode n = frame == 0 ? null : NodeCodec.decode(i -> memory.readLong((frame << 12) + 8 * i));
-        nodes.put(page, new CachedNode(frame, stamp, n));
+        nodes[page] = new CachedNode(frame, stamp, n);
         return n;
     }
 }
