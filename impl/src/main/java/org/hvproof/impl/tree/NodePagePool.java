@@ -1,9 +1,7 @@
 package org.hvproof.impl.tree;
 
 import java.util.BitSet;
-import java.util.Collections;
-import java.util.SortedSet;
-import java.util.TreeSet;
+import org.hvproof.model.tree.PageSet;
 import org.hvproof.model.tree.TreeConfig;
 
 /** The node-page pool in hypervisor memory: which pool pages are free, taken lowest first and given back. */
@@ -35,12 +33,13 @@ final class NodePagePool {
     }
 
     /** The free pool pages. */
-    SortedSet<Long> freePages() {
-        SortedSet<Long> out = new TreeSet<>();
+    PageSet freePages() {
+        long[] out = new long[free.cardinality()];
+        int n = 0;
         for (int i = free.nextSetBit(0); i >= 0; i = free.nextSetBit(i + 1)) {
-            out.add(config.poolFirst() + i);
+            out[n++] = config.poolFirst() + i;
         }
-        return Collections.unmodifiableSortedSet(out);
+        return PageSet.of(out);
     }
 
     /** A copy of the bits (bit i: pool page {@code poolFirst + i} is free). */

@@ -3,7 +3,6 @@ package org.hvproof.impl.tree;
 import java.util.BitSet;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SortedSet;
 import org.hvproof.impl.machine.HypercallHandler;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.VirtualCpu;
@@ -12,6 +11,7 @@ import org.hvproof.impl.tracing.TracingService;
 import org.hvproof.model.common.Notification;
 import org.hvproof.model.common.Owner;
 import org.hvproof.model.tree.AlertAction;
+import org.hvproof.model.tree.PageSet;
 import org.hvproof.model.tree.RequestCode;
 import org.hvproof.model.tree.TreeConfig;
 import org.hvproof.model.tree.TreeNode;
@@ -202,7 +202,7 @@ public final class ProtectedPageTree implements TraceListener {
     }
 
     /** The free part of the node pool. */
-    public SortedSet<Long> freePool() {
+    public PageSet freePool() {
         return pool.freePages();
     }
 

@@ -2,9 +2,11 @@ package org.hvproof.impl.tree;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.hvproof.impl.machine.GuestOs;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
@@ -50,7 +52,14 @@ public final class TreeSystem {
     private final TracingService tracing;
     private final ProtectedPageTree tree;
     private final long cr3;
+    /** Window pages mapped so far among the machine's guest pages (a bit each). */
     private final BitSet windowMapped = new BitSet();
+    /**
+     * Window pages mapped so far above the machine's guest pages: hostile writes name them
+     * sparsely, far apart, where a bit each would cost up to 2^31 bits per trace.
+     */
+    private final Set<Long> windowMappedAbove = new HashSet<>();
+
     private final TreeAbstraction abstraction;
 
     /** Boots a guest of {@code vcpus} vCPUs whose memory is the tree's, with the tree variant {@code flaw}. */
@@ -123,10 +132,17 @@ public final class TreeSystem {
     }
 
     private void mapWindow(long page) {
-        if (page >= GuestPhysicalPage.LIMIT || page > Integer.MAX_VALUE || windowMapped.get((int) page)) {
+        if (page >= GuestPhysicalPage.LIMIT || page > Integer.MAX_VALUE) {
             return;
         }
-        windowMapped.set((int) page);
+        if (page < machine.shape().guestPhysicalPages()) {
+            if (windowMapped.get((int) page)) {
+                return;
+            }
+            windowMapped.set((int) page);
+        } else if (!windowMappedAbove.add(page)) {
+            return;
+        }
         guestOs.map(cr3, WINDOW + (page << 12), new GuestPhysicalPage(page), PagePermissions.USER_DATA);
     }
 

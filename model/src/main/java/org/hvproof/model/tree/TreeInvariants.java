@@ -3,8 +3,6 @@ package org.hvproof.model.tree;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.SortedSet;
-import java.util.TreeSet;
 import org.hvproof.model.common.Invariant;
 import org.hvproof.model.common.InvariantSet;
 import org.hvproof.model.common.Transition;
@@ -143,22 +141,19 @@ public final class TreeInvariants {
     }
 
     private static Optional<String> nodePagesMarked(TreeState s) {
-        SortedSet<Long> marked = s.pagesMarkedAsNodes();
+        PageSet marked = s.pagesMarkedAsNodes();
         return marked.equals(s.nodePages())
                 ? Optional.empty()
                 : Optional.of("marked " + marked + " but node pages are " + s.nodePages());
     }
 
     private static Optional<String> tracesExact(TreeState s) {
-        SortedSet<Long> expected = new TreeSet<>(s.nodePages());
-        expected.addAll(s.mappings().keySet());
+        PageSet expected = s.nodePages().union(s.mappings().keySet());
         if (s.traced().equals(expected)) {
             return Optional.empty();
         }
-        SortedSet<Long> stale = new TreeSet<>(s.traced());
-        stale.removeAll(expected);
-        SortedSet<Long> gaps = new TreeSet<>(expected);
-        gaps.removeAll(s.traced());
+        PageSet stale = s.traced().minus(expected);
+        PageSet gaps = expected.minus(s.traced());
         return Optional.of("stale traces " + stale + ", untraced " + gaps);
     }
 
@@ -175,11 +170,9 @@ public final class TreeInvariants {
         if (s.base().rootPage().isEmpty() && s.mappedPageCount() != 0) {
             problems.add("mappings without a tree");
         }
-        SortedSet<Long> pool = new TreeSet<>();
-        s.config().pool().pages().forEach(pool::add);
-        SortedSet<Long> accounted = new TreeSet<>(s.freePool());
-        accounted.addAll(s.nodes().keySet());
-        if (!accounted.equals(pool) || s.freePool().stream().anyMatch(s.nodes()::containsKey)) {
+        PageSet pool = PageSet.range(s.config().poolFirst(), s.config().poolSize());
+        PageSet accounted = s.freePool().union(s.nodePages());
+        if (!accounted.equals(pool) || s.freePool().intersects(s.nodePages())) {
             problems.add("pool accounting: free " + s.freePool() + " nodes "
                     + s.nodes().keySet());
         }
@@ -189,11 +182,19 @@ public final class TreeInvariants {
     private static Optional<String> basePointerGuarded(TreeState s) {
         Optional<Long> root = s.base().rootPage();
         boolean ok = root.map(s.nodes()::containsKey).orElse(s.nodes().isEmpty())
-                && root.map(r -> s.nodes().values().stream()
-                                .noneMatch(n -> n instanceof TreeNode.Interior in
-                                        && in.children().contains(r)))
-                        .orElse(true);
+                && root.map(r -> noChildIs(s.nodes(), r)).orElse(true);
         return ok ? Optional.empty() : Optional.of("base pointer " + root + " does not name the root; " + s.describe());
+    }
+
+    /** Whether no interior node of {@code nodes} names {@code page} as a child. */
+    private static boolean noChildIs(PageMap<TreeNode> nodes, long page) {
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.valueAt(i) instanceof TreeNode.Interior in
+                    && in.children().contains(page)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean inGuest(TreeState s, TreeAction.GuestWrite w) {

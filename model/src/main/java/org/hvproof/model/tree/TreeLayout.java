@@ -1,13 +1,12 @@
 package org.hvproof.model.tree;
 
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.SortedSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.Set;
 
 /**
  * The tree as the hypervisor laid it out: the base pointer and the contents of each node page.
@@ -19,18 +18,24 @@ import java.util.TreeSet;
  * @param base  the base pointer: the root's page, or empty for no tree
  * @param nodes every node page and its contents
  */
-public record TreeLayout(HypervisorCell base, SortedMap<Long, TreeNode> nodes) {
+public record TreeLayout(HypervisorCell base, PageMap<TreeNode> nodes) {
     /** No tree at all. */
-    public static final TreeLayout EMPTY = new TreeLayout(HypervisorCell.EMPTY, new TreeMap<>());
+    public static final TreeLayout EMPTY = new TreeLayout(HypervisorCell.EMPTY, PageMap.empty());
 
-    /** Copies the nodes. */
+    /** Checks for nulls; the nodes are an immutable map already. */
     public TreeLayout {
-        nodes = Collections.unmodifiableSortedMap(new TreeMap<>(nodes));
+        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(nodes, "nodes");
     }
 
-    /** The pages that store a node (root, interior or leaf). */
-    public SortedSet<Long> nodePages() {
-        return Collections.unmodifiableSortedSet(new TreeSet<>(nodes.keySet()));
+    /** A layout of a copy of {@code nodes}. */
+    public TreeLayout(HypervisorCell base, Map<Long, TreeNode> nodes) {
+        this(base, PageMap.copyOf(nodes));
+    }
+
+    /** The pages that store a node (root, interior or leaf): the nodes' keys, no copy. */
+    public PageSet nodePages() {
+        return nodes.keySet();
     }
 
     /** Edges on the leftmost root-to-leaf path; -1 for no tree. */
@@ -45,14 +50,14 @@ public record TreeLayout(HypervisorCell base, SortedMap<Long, TreeNode> nodes) {
         return d;
     }
 
-    /** Every leaf entry reachable from the base pointer, by key. */
-    public SortedMap<Long, TreeNode.Entry> entries() {
-        SortedMap<Long, TreeNode.Entry> out = new TreeMap<>();
+    /** Every leaf entry reachable from the base pointer, by key (a later leaf's entry for a key wins). */
+    public PageMap<TreeNode.Entry> entries() {
+        PageMap.Builder<TreeNode.Entry> out = new PageMap.Builder<>();
         base.rootPage().ifPresent(root -> collect(root, out, 0));
-        return Collections.unmodifiableSortedMap(out);
+        return out.build();
     }
 
-    private void collect(long page, SortedMap<Long, TreeNode.Entry> out, int guard) {
+    private void collect(long page, PageMap.Builder<TreeNode.Entry> out, int guard) {
         TreeNode n = nodes.get(page);
         if (n == null || guard > nodes.size()) {
             return;
@@ -76,15 +81,18 @@ public record TreeLayout(HypervisorCell base, SortedMap<Long, TreeNode> nodes) {
      */
     public List<String> shapeProblems() {
         List<String> problems = new ArrayList<>();
-        SortedSet<Long> seen = new TreeSet<>();
+        Set<Long> seen = new HashSet<>();
         List<Integer> leafDepths = new ArrayList<>();
         base.rootPage()
                 .ifPresent(root -> shape(root, Long.MIN_VALUE, Long.MAX_VALUE, 0, true, seen, leafDepths, problems));
-        if (!seen.equals(nodes.keySet())) {
-            problems.add("reachable nodes " + seen + " differ from stored nodes " + nodes.keySet());
+        if (seen.size() != nodes.size() || !nodes.keySet().containsAll(seen)) {
+            problems.add("reachable nodes " + PageSet.copyOf(seen) + " differ from stored nodes " + nodes.keySet());
         }
-        if (leafDepths.stream().distinct().count() > 1) {
-            problems.add("leaves at depths " + leafDepths);
+        for (int d : leafDepths) {
+            if (d != leafDepths.get(0)) {
+                problems.add("leaves at depths " + leafDepths);
+                break;
+            }
         }
         return problems;
     }
@@ -95,7 +103,7 @@ public record TreeLayout(HypervisorCell base, SortedMap<Long, TreeNode> nodes) {
             long hi,
             int depth,
             boolean isRoot,
-            SortedSet<Long> seen,
+            Set<Long> seen,
             List<Integer> leafDepths,
             List<String> problems) {
         if (!seen.add(page)) {

@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -64,8 +62,8 @@ public final class TreeModel {
         if (req.range().pages().anyMatch(state.mappings()::containsKey)) {
             return refused(state, RequestCode.OVERLAPS);
         }
-        SortedMap<Long, AlertAction> after = new TreeMap<>(state.mappings());
-        req.range().pages().forEach(page -> after.put(page, req.action().orElseThrow()));
+        PageMap<AlertAction> after = state.mappings()
+                .with(req.range().first(), req.range().count(), req.action().orElseThrow());
         if (p.layout().equals(state.layout())
                 && poolMayRunOut(state, after, req.range().count())) {
             return refused(state, RequestCode.POOL_EXHAUSTED);
@@ -85,17 +83,28 @@ public final class TreeModel {
         if (!range.pages().allMatch(state.mappings()::containsKey)) {
             return refused(state, RequestCode.NOT_PROTECTED);
         }
-        SortedMap<Long, AlertAction> after = new TreeMap<>(state.mappings());
-        range.pages().forEach(after::remove);
+        PageMap<AlertAction> after = state.mappings().without(range.first(), range.count());
         return perform(state, after, u.layout(), flaw);
     }
 
     /** The request succeeds: the new mappings, the chosen layout if legal, traces and pool by TREE-4's rule. */
     private static TreeStep perform(
-            TreeState state, SortedMap<Long, AlertAction> mappings, TreeLayout chosen, TreeModelFlaw flaw) {
+            TreeState state, PageMap<AlertAction> mappings, TreeLayout chosen, TreeModelFlaw flaw) {
         TreeLayout layout = illegalLayout(state.config(), mappings, chosen).isEmpty() ? chosen : state.layout();
-        SortedSet<Long> traced = new TreeSet<>(layout.nodePages());
-        traced.addAll(mappings.keySet());
+        PageSet traced = layout.nodePages().union(mappings.keySet());
+        if (flaw != TreeModelFlaw.NONE) {
+            traced = PageSet.copyOf(flawedTraces(state, mappings, layout, traced, flaw));
+        }
+        PageSet free = PageSet.range(state.config().poolFirst(), state.config().poolSize())
+                .minus(layout.nodePages());
+        TreeState next = new TreeState(state.config(), layout, mappings, traced, free, mappings.size());
+        return new TreeStep(next, List.of(new TreeObservation.RequestResult(RequestCode.OK)));
+    }
+
+    /** The traces a flawed model keeps instead of {@code exact}. */
+    private static SortedSet<Long> flawedTraces(
+            TreeState state, PageMap<AlertAction> mappings, TreeLayout layout, PageSet exact, TreeModelFlaw flaw) {
+        SortedSet<Long> traced = new TreeSet<>(exact);
         if (flaw == TreeModelFlaw.SPLIT_NODE_UNTRACED) {
             // FLAW: a node page taken for a split (not the root) is left untraced.
             for (long page : layout.nodePages()) {
@@ -112,14 +121,7 @@ public final class TreeModel {
                     .filter(page -> !layout.nodes().containsKey(page))
                     .forEach(traced::add);
         }
-        SortedSet<Long> free = new TreeSet<>();
-        state.config()
-                .pool()
-                .pages()
-                .filter(page -> !layout.nodes().containsKey(page))
-                .forEach(free::add);
-        TreeState next = new TreeState(state.config(), layout, mappings, traced, free, mappings.size());
-        return new TreeStep(next, List.of(new TreeObservation.RequestResult(RequestCode.OK)));
+        return traced;
     }
 
     /**
@@ -135,20 +137,42 @@ public final class TreeModel {
             problems.add(mappings.isEmpty() ? "a tree is left with nothing mapped" : "no tree, but pages are mapped");
         }
         problems.addAll(layout.shapeProblems());
-        SortedSet<Long> outside = new TreeSet<>(layout.nodePages());
-        outside.removeIf(config.pool()::contains);
+        PageSet nodePages = layout.nodePages();
+        PageSet outside = nodePages.minus(PageSet.range(config.poolFirst(), config.poolSize()));
         if (!outside.isEmpty()) {
             problems.add("node pages " + outside + " outside the pool " + config.pool());
         }
-        SortedMap<Long, TreeNode.Entry> expected = new TreeMap<>();
-        mappings.forEach((page, action) -> expected.put(page, new TreeNode.Entry(false, Optional.of(action))));
-        layout.nodePages()
-                .forEach(page -> expected.merge(
-                        page, new TreeNode.Entry(true, Optional.empty()), (m, n) -> m.withNodePage(true)));
-        if (!layout.entries().equals(expected)) {
-            problems.add("leaf entries " + layout.entries() + " but expected " + expected);
+        // The expected entries, merged in key order: one per mapped page and per node page.
+        PageMap<AlertAction> mapped = PageMap.copyOf(mappings);
+        PageMap.Builder<TreeNode.Entry> expectedEntries = new PageMap.Builder<>();
+        int i = 0;
+        int j = 0;
+        while (i < mapped.size() || j < nodePages.size()) {
+            long m = i < mapped.size() ? mapped.keyAt(i) : Long.MAX_VALUE;
+            long n = j < nodePages.size() ? nodePages.page(j) : Long.MAX_VALUE;
+            if (i < mapped.size() && (j >= nodePages.size() || m <= n)) {
+                boolean node = j < nodePages.size() && m == n;
+                expectedEntries.put(m, entry(node, mapped.valueAt(i)));
+                i++;
+                j += node ? 1 : 0;
+            } else {
+                expectedEntries.put(n, NODE_ENTRY);
+                j++;
+            }
+        }
+        PageMap<TreeNode.Entry> expected = expectedEntries.build();
+        PageMap<TreeNode.Entry> entries = layout.entries();
+        if (!entries.equals(expected)) {
+            problems.add("leaf entries " + entries + " but expected " + expected);
         }
         return problems;
+    }
+
+    private static final TreeNode.Entry NODE_ENTRY = new TreeNode.Entry(true, Optional.empty());
+
+    /** The entry of a page that is mapped to {@code action}, and stores a node if {@code node}. */
+    private static TreeNode.Entry entry(boolean node, AlertAction action) {
+        return new TreeNode.Entry(node, Optional.of(action));
     }
 
     /**
@@ -156,7 +180,7 @@ public final class TreeModel {
      * free pool is smaller than what the request could take at most, one page per level of the
      * deepest legal tree and one for a new root, for every page it maps and one more.
      */
-    private static boolean poolMayRunOut(TreeState state, SortedMap<Long, AlertAction> after, long count) {
+    private static boolean poolMayRunOut(TreeState state, PageMap<AlertAction> after, long count) {
         long keys = after.size() + (long) state.config().poolSize();
         return state.freePool().size() < (count + 1) * (BPlusTree.depthBound(keys) + 2);
     }

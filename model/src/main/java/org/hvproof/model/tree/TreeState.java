@@ -1,16 +1,16 @@
 package org.hvproof.model.tree;
 
-import java.util.Collections;
-import java.util.SortedMap;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
 import java.util.SortedSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The tree's whole state at the level of {@code tree.als}: the layout (base pointer in hypervisor
  * memory and node pages), the mappings (page to alert action), the pages the tracing service
  * traces for the tree, the free part of the node pool, and the count of mapped pages the
- * hypervisor keeps. Immutable.
+ * hypervisor keeps. Immutable: the collections are {@link PageMap}s and {@link PageSet}s, shared
+ * with the states before and after wherever they did not change.
  *
  * @param config          the tree's fixed parameters
  * @param layout          the base pointer and the node pages' contents
@@ -22,23 +22,41 @@ import java.util.TreeSet;
 public record TreeState(
         TreeConfig config,
         TreeLayout layout,
-        SortedMap<Long, AlertAction> mappings,
-        SortedSet<Long> traced,
-        SortedSet<Long> freePool,
+        PageMap<AlertAction> mappings,
+        PageSet traced,
+        PageSet freePool,
         long mappedPageCount) {
 
-    /** Copies the collections. */
+    /** Checks for nulls; the collections are immutable already. */
     public TreeState {
-        mappings = Collections.unmodifiableSortedMap(new TreeMap<>(mappings));
-        traced = Collections.unmodifiableSortedSet(new TreeSet<>(traced));
-        freePool = Collections.unmodifiableSortedSet(new TreeSet<>(freePool));
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(mappings, "mappings");
+        Objects.requireNonNull(traced, "traced");
+        Objects.requireNonNull(freePool, "freePool");
+    }
+
+    /** A state of copies of the collections. */
+    public TreeState(
+            TreeConfig config,
+            TreeLayout layout,
+            Map<Long, AlertAction> mappings,
+            SortedSet<Long> traced,
+            SortedSet<Long> freePool,
+            long mappedPageCount) {
+        this(
+                config,
+                layout,
+                PageMap.copyOf(mappings),
+                PageSet.copyOf(traced),
+                PageSet.copyOf(freePool),
+                mappedPageCount);
     }
 
     /** No tree, nothing mapped, nothing traced, the whole pool free. */
     public static TreeState initial(TreeConfig config) {
-        SortedSet<Long> pool = new TreeSet<>();
-        config.pool().pages().forEach(pool::add);
-        return new TreeState(config, TreeLayout.EMPTY, new TreeMap<>(), new TreeSet<>(), pool, 0);
+        PageSet pool = PageSet.range(config.poolFirst(), config.poolSize());
+        return new TreeState(config, TreeLayout.EMPTY, PageMap.empty(), PageSet.EMPTY, pool, 0);
     }
 
     /** The base pointer. */
@@ -47,24 +65,26 @@ public record TreeState(
     }
 
     /** The node pages and their contents. */
-    public SortedMap<Long, TreeNode> nodes() {
+    public PageMap<TreeNode> nodes() {
         return layout.nodes();
     }
 
     /** The pages that store a node (root, interior or leaf). */
-    public SortedSet<Long> nodePages() {
+    public PageSet nodePages() {
         return layout.nodePages();
     }
 
     /** The keys whose leaf entry says "this page stores a node". */
-    public SortedSet<Long> pagesMarkedAsNodes() {
-        SortedSet<Long> out = new TreeSet<>();
-        layout.entries().forEach((key, entry) -> {
-            if (entry.nodePage()) {
-                out.add(key);
+    public PageSet pagesMarkedAsNodes() {
+        PageMap<TreeNode.Entry> entries = layout.entries();
+        long[] out = new long[entries.size()];
+        int n = 0;
+        for (int i = 0; i < out.length; i++) {
+            if (entries.valueAt(i).nodePage()) {
+                out[n++] = entries.keySet().page(i);
             }
-        });
-        return Collections.unmodifiableSortedSet(out);
+        }
+        return PageSet.ofAscending(Arrays.copyOf(out, n));
     }
 
     /** Edges on the leftmost root-to-leaf path; -1 for no tree. */

@@ -9,6 +9,7 @@ import org.hvproof.impl.tree.TreeSystem;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.Privilege;
 import org.hvproof.model.tree.AlertAction;
+import org.hvproof.model.tree.PageSet;
 import org.hvproof.model.tree.TreeConfig;
 import org.hvproof.model.tree.TreeState;
 import org.hvproof.propcheck.Action;
@@ -65,9 +66,9 @@ public final class TreeActions {
     /** The next action for the trace's state; a kind that does not apply yet becomes a protection. */
     public static Gen<Action<TreeTrace>> next(TreeTrace trace) {
         TreeState s = trace.state();
-        List<Long> mappedPages = List.copyOf(s.mappings().keySet());
-        List<Long> nodePages = List.copyOf(s.nodePages());
-        List<Long> traced = List.copyOf(s.traced());
+        List<Long> mappedPages = s.mappings().keySet().asList();
+        List<Long> nodePages = s.nodePages().asList();
+        List<Long> traced = s.traced().asList();
         Gen<Long> page = page(runEdges(s));
         return KINDS.flatMap(kind -> switch (kind) {
                     case PROTECT -> protect(page);
@@ -109,29 +110,45 @@ public final class TreeActions {
 
     /** The pages on both sides of every run of traced pages (mapped and node pages) of the state. */
     static List<Long> runEdges(TreeState s) {
-        SortedSet<Long> out = new TreeSet<>();
-        SortedSet<Long> traced = s.traced();
-        for (long p : traced) {
-            if (!traced.contains(p - 1)) {
-                out.add(p - 1);
-                out.add(p);
+        PageSet traced = s.traced();
+        long[] out = new long[4 * traced.size()];
+        int n = 0;
+        for (int i = 0; i < traced.size(); i++) {
+            long p = traced.page(i);
+            if (i == 0 || traced.page(i - 1) != p - 1) {
+                out[n++] = p - 1;
+                out[n++] = p;
             }
-            if (!traced.contains(p + 1)) {
-                out.add(p);
-                out.add(p + 1);
+            if (i == traced.size() - 1 || traced.page(i + 1) != p + 1) {
+                out[n++] = p;
+                out[n++] = p + 1;
             }
         }
-        out.removeIf(p -> p < 0);
-        return List.copyOf(out);
+        PageSet edges = PageSet.of(Arrays.copyOf(out, n));
+        return edges.tailSet(0L).asList();
+    }
+
+    private static final Gen<Long> REGION_EDGE_PAGES = Gens.elements(REGION_EDGES);
+
+    /**
+     * One of {@code pages}, drawn exactly as {@code Gens.elements} draws (uniformly, shrinking
+     * toward the first), but without copying the list or spelling it out in the generator's name:
+     * these lists are the state's pages and a generator is built from them at every step.
+     */
+    static Gen<Long> pagesOf(List<Long> pages) {
+        if (pages.isEmpty()) {
+            throw new IllegalArgumentException("pagesOf needs at least one page");
+        }
+        return Gens.of("pages(" + pages.size() + ")", src -> pages.get((int) src.choose(pages.size() - 1L)));
     }
 
     /** A page: in the small region, at a region's edge or a traced run's, or any page the machine has. */
     private static Gen<Long> page(List<Long> runEdges) {
         return Gens.frequency(
                 Gens.weighted(4, Gens.longs(0, HOT_PAGES)),
-                Gens.weighted(2, Gens.elements(REGION_EDGES)),
+                Gens.weighted(2, REGION_EDGE_PAGES),
                 // Fixed weights keep a choice's meaning as the trace shrinks; no run yet: a region edge.
-                Gens.weighted(2, Gens.elements(runEdges.isEmpty() ? REGION_EDGES : runEdges)),
+                Gens.weighted(2, runEdges.isEmpty() ? REGION_EDGE_PAGES : pagesOf(runEdges)),
                 Gens.weighted(2, Gens.longs(0, MACHINE_PAGES - 1)));
     }
 
@@ -183,15 +200,13 @@ public final class TreeActions {
             Gens.weighted(1, Gens.constant((long) AlertAction.TREE_NODE.requestCode())),
             Gens.weighted(1, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE, 0)));
 
-    private static Gen<Long> counts() {
-        return Gens.frequency(
-                Gens.weighted(3, Gens.longs(1, 8, 1)),
-                Gens.weighted(1, Gens.longs(1, 24, 1)),
-                Gens.weighted(0.2, Gens.longs(1, CFG.maxPagesPerRequest(), 1)));
-    }
+    private static final Gen<Long> COUNTS = Gens.frequency(
+            Gens.weighted(3, Gens.longs(1, 8, 1)),
+            Gens.weighted(1, Gens.longs(1, 24, 1)),
+            Gens.weighted(0.2, Gens.longs(1, CFG.maxPagesPerRequest(), 1)));
 
     private static Gen<TreeSystemAction> protect(Gen<Long> page) {
-        return Gens.combine(page, counts(), ACTION_CODES, (first, n, code) -> {
+        return Gens.combine(page, COUNTS, ACTION_CODES, (first, n, code) -> {
             long pages = Math.max(1, Math.min(n, CFG.guestPages() - first));
             return (TreeSystemAction) new TreeSystemAction.Protect(first * PAGE, pages * PAGE, code);
         });
@@ -199,7 +214,7 @@ public final class TreeActions {
 
     /** A protection starting at a node page: makes pages that are both node pages and mapped. */
     private static Gen<TreeSystemAction> protectOver(List<Long> nodePages) {
-        return Gens.combine(Gens.elements(nodePages), Gens.longs(1, 3, 1), ACTION_CODES, (first, n, code) -> {
+        return Gens.combine(pagesOf(nodePages), Gens.longs(1, 3, 1), ACTION_CODES, (first, n, code) -> {
             long pages = Math.min(n, CFG.guestPages() - first);
             return (TreeSystemAction) new TreeSystemAction.Protect(first * PAGE, pages * PAGE, code);
         });
@@ -207,7 +222,7 @@ public final class TreeActions {
 
     /** Unprotects a run of mapped pages starting at one of them, no longer than the run. */
     private static Gen<TreeSystemAction> unprotect(List<Long> mapped) {
-        return Gens.elements(mapped).flatMap(first -> {
+        return pagesOf(mapped).flatMap(first -> {
             long run = 1;
             while (mapped.contains(first + run) && run < 16) {
                 run++;
@@ -242,10 +257,8 @@ public final class TreeActions {
         List<Gen<TreeSystemAction>> options = new ArrayList<>(List.of(protect, unprotect));
         if (!mapped.isEmpty()) {
             options.add(Gens.combine(
-                    Gens.elements(mapped),
-                    ACTION_CODES,
-                    (p, code) -> new TreeSystemAction.Protect(p * PAGE, PAGE, code)));
-            options.add(Gens.elements(mapped).map(p -> new TreeSystemAction.Unprotect(p * PAGE, 2 * PAGE)));
+                    pagesOf(mapped), ACTION_CODES, (p, code) -> new TreeSystemAction.Protect(p * PAGE, PAGE, code)));
+            options.add(pagesOf(mapped).map(p -> new TreeSystemAction.Unprotect(p * PAGE, 2 * PAGE)));
         }
         return Gens.frequency(options.stream().map(g -> Gens.weighted(1, g)).toList());
     }
@@ -281,13 +294,13 @@ public final class TreeActions {
     /** A write inside one of {@code pages}, at its start or anywhere, not crossing; rarely at an alias of it. */
     private static Gen<TreeSystemAction> writeTo(List<Long> pages) {
         Gen<Long> offset = Gens.frequency(Gens.weighted(2, Gens.constant(0L)), Gens.weighted(3, Gens.longs(0, 4079)));
-        Gen<Long> gpa = Gens.combine(Gens.elements(pages), offset, (p, o) -> p * PAGE + o);
+        Gen<Long> gpa = Gens.combine(pagesOf(pages), offset, (p, o) -> p * PAGE + o);
         return writeAt(Gens.frequency(Gens.weighted(12, gpa), Gens.weighted(1, mutated(gpa))), Gens.integers(1, 16, 8));
     }
 
     /** A write that starts near the end of a traced page and runs into the next one (or starts before it). */
     private static Gen<TreeSystemAction> crossingWrite(List<Long> traced) {
-        return Gens.combine(Gens.elements(traced), Gens.booleans(), Gens.integers(1, 8, 4), (p, intoNext, back) -> {
+        return Gens.combine(pagesOf(traced), Gens.booleans(), Gens.integers(1, 8, 4), (p, intoNext, back) -> {
                     long gpa = intoNext ? (p + 1) * PAGE - back : p * PAGE - back;
                     return Math.max(gpa, 0);
                 })
