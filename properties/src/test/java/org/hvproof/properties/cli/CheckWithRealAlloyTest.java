@@ -199,7 +199,8 @@ class CheckWithRealAlloyTest {
                 new ObjectMapper().readTree(home.resolve("o/claims.json").toFile());
         assertThat(json.get("claims").get(0).get("verdict").asText()).isEqualTo("timeout");
         assertThat(json.get("settings").get("alloyTimeoutSeconds").asLong()).isEqualTo(1);
-        assertThat(Files.readString(home.resolve("o/index.html"))).contains("<tr class=\"timeout\">");
+        assertThat(Files.readString(home.resolve("o/index.html")))
+                .contains("<tr class=\"timeout\" id=\"TRACE-1\">", "gave no answer within its time limit of 1 s");
     }
 
     @Test
