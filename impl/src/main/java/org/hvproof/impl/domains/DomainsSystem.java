@@ -258,6 +258,13 @@ public final class DomainsSystem {
         image.putLong(DomainLayout.VALUE_OFFSET, cpu.register(0));
         touched.add(ok.hostPhysicalAddress() >>> 12);
         machine.memory().write(ok.hostPhysicalAddress() & ~0xfffL, image.array(), 0, 4096);
+        // The guest OS rewrote a page-table page: like any OS it invalidates what the page
+        // translated (the window) on every vCPU before the change counts as made.
+        for (VirtualCpu other : machine.vcpus()) {
+            for (int v = 0; v < DomainLayout.WINDOW_PAGES; v++) {
+                machine.invlpg(other, DomainLayout.virtualAddress(v));
+            }
+        }
         return List.of();
     }
 

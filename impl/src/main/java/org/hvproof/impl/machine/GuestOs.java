@@ -66,9 +66,22 @@ public final class GuestOs {
             }
             table = GuestPageTableEntry.address(entry);
         }
-        return hypervisor.storeGuestPhysicalLong(view, slot(table, va, 1), GuestPageTableEntry.leaf(page, rights))
-                ? ErrorCode.OK
-                : ErrorCode.OUT_OF_RANGE;
+        if (!hypervisor.storeGuestPhysicalLong(view, slot(table, va, 1), GuestPageTableEntry.leaf(page, rights))) {
+            return ErrorCode.OUT_OF_RANGE;
+        }
+        invalidateEverywhere(va);
+        return ErrorCode.OK;
+    }
+
+    /**
+     * The OS's own TLB shootdown after it changes a leaf: INVLPG of the page on every vCPU (an IPI
+     * to each), as an OS must before a changed mapping counts as changed.
+     */
+    private void invalidateEverywhere(long va) {
+        Machine machine = machine();
+        for (VirtualCpu cpu : machine.vcpus()) {
+            machine.invlpg(cpu, va);
+        }
     }
 
     /** Clears the leaf entry of the virtual page holding {@code va}, if the tables reach it. */
@@ -79,6 +92,7 @@ public final class GuestOs {
         OptionalLong at = entryAddress(cr3, va, 1);
         if (at.isPresent()) {
             hypervisor.storeGuestPhysicalLong(view, at.getAsLong(), 0L);
+            invalidateEverywhere(va);
         }
         return ErrorCode.OK;
     }

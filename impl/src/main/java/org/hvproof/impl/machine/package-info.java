@@ -9,9 +9,9 @@
  * guest-virtual access walks the guest's tables, the walk's own reads are guest-physical and go
  * through the nested table, W and U must be set at every level, NX at any level forbids a fetch,
  * CR0.WP and EFER.NXE are on. Each vCPU has a translation cache ({@link org.hvproof.impl.machine.Tlb})
- * with INVLPG, MOV CR3 and INVEPT-style invalidation, switched on per machine
- * ({@link org.hvproof.impl.machine.Machine#setTranslationCaching}) while the mechanisms learn to
- * invalidate. Left out because no claim depends on them yet: accessed/dirty bits, large pages (a set page-size bit is a reserved-bit fault),
+ * with INVLPG, MOV CR3 and INVEPT-style invalidation, on by default: every access uses a cached
+ * translation while it allows the access, so a mechanism that narrows rights must shoot down the
+ * vCPUs' translations (tracing does) and the guest OS must INVLPG what it remaps (it does). Left out because no claim depends on them yet: accessed/dirty bits, large pages (a set page-size bit is a reserved-bit fault),
  * PCIDs, SMEP/SMAP, memory types, caches, timing. Guest page-table memory is a reserved pool the
  * guest OS never maps as data. The machine is deterministic.
  */

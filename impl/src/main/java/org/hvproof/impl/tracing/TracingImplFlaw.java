@@ -41,7 +41,12 @@ public enum TracingImplFlaw implements Flaw {
      * page is notified with its length modulo 256. Beyond the old generator, whose writes were at
      * most 32 bytes.
      */
-    NOTIFIED_LENGTH_IN_ONE_BYTE(caught("TRACE-1", "TRACE-1", 4));
+    NOTIFIED_LENGTH_IN_ONE_BYTE(caught("TRACE-1", "TRACE-1", 4)),
+    /**
+     * Adding a trace clears the write bit but invalidates no vCPU's cached translations: a vCPU
+     * that wrote the page before keeps writing it through its stale writable entry, unseen.
+     */
+    NO_SHOOTDOWN_AFTER_TRACE(caught("TRACE-1", "TRACE-1", 6));
 
     private final List<Caught> caughtBy;
 

@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import org.hvproof.impl.machine.AccessPiece;
 import org.hvproof.impl.machine.ExitDecision;
 import org.hvproof.impl.machine.Hypervisor;
+import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.NestedEntry;
 import org.hvproof.impl.machine.NestedExit;
 import org.hvproof.impl.machine.NestedExitHandler;
@@ -224,12 +225,20 @@ public final class TracingService implements NestedExitHandler {
         return owners.computeIfAbsent(view, v -> new TreeMap<>());
     }
 
+    /**
+     * Sets or clears the page's write bit in the view's nested table. Clearing narrows rights that
+     * vCPUs may hold cached, so the trace counts as added only once every vCPU's translations of
+     * that view are invalidated (a shootdown); setting widens them and needs none.
+     */
     private void setWritable(ViewId view, GuestPhysicalPage page, boolean writable) {
-        hypervisor
-                .machine()
-                .view(view)
+        Machine machine = hypervisor.machine();
+        machine.view(view)
                 .ifPresent(npt -> npt.leaf(page)
                         .map(NestedEntry::permissions)
                         .ifPresent(rights -> npt.setPermissions(page, rights.withWrite(writable))));
+        if (writable || flaw == TracingImplFlaw.NO_SHOOTDOWN_AFTER_TRACE) {
+            return;
+        }
+        machine.shootDown(view);
     }
 }
