@@ -5,8 +5,8 @@ import org.hvproof.model.common.Bytes;
 
 /**
  * One host: whether it is up (powered, on AC or battery), whether it runs the application, every
- * page of its volatile memory, and the receive queue of the application's virtual NIC while it
- * runs the application (empty otherwise).
+ * page of its volatile memory, and the receive queue of the application's virtual NIC on it (kept
+ * while the application is suspended on battery; empty where the host has no application).
  */
 public record FailoverHost(boolean up, boolean runsApp, List<Bytes> memory, List<KeyValueUpdate> queue) {
     public FailoverHost {

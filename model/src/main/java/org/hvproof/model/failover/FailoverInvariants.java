@@ -28,6 +28,10 @@ public final class FailoverInvariants {
                     "secondaryStartsFromPrimaryAtFailure",
                     FailoverInvariants::secondaryStartsFromPrimaryAtFailure);
 
+    /** FT-1: every chunk on the wire and every chunk landed in the secondary's memory is the checkpoint's own page. */
+    public static final Invariant<FailoverState> CHECKPOINT_COPIED_FAITHFULLY =
+            Invariant.of("FT-1", "checkpointCopiedFaithfully", FailoverInvariants::checkpointCopiedFaithfully);
+
     /** FT-2: never do primary and secondary both run the application. */
     public static final Invariant<FailoverState> NEVER_BOTH_RUN =
             Invariant.of("FT-2", "neverBothRun", FailoverInvariants::neverBothRun);
@@ -47,10 +51,12 @@ public final class FailoverInvariants {
             FAILURE_REPORTED_WITHOUT_START = Invariant.of(
                     "FT-3", "failureReportedWithoutStart", FailoverInvariants::failureReportedWithoutStart);
 
-    /** FT-4: the AC failure reports the budget: fits or not, the margin in microseconds and bytes. */
-    public static final Invariant<Transition<FailoverState, FailoverAction, FailoverObservation>>
-            BUDGET_REPORTED_AT_FAILURE =
-                    Invariant.of("FT-4", "budgetReportedAtFailure", FailoverInvariants::budgetReportedAtFailure);
+    /**
+     * FT-4: provisioning and the AC failure report the budget the claim states: fits or not, the
+     * margin in microseconds and in bytes.
+     */
+    public static final Invariant<Transition<FailoverState, FailoverAction, FailoverObservation>> BUDGET_REPORTED =
+            Invariant.of("FT-4", "budgetReported", FailoverInvariants::budgetReported);
 
     /** FT-4: without faults, a failover that fits the budget never runs out of battery, and one that does not never completes. */
     public static final Invariant<FailoverState> FAILOVER_WITHIN_BUDGET =
@@ -64,13 +70,13 @@ public final class FailoverInvariants {
     /** Every FT invariant: the mechanism's {@code invs}. No secret, so no pair invariants. */
     public static final InvariantSet<FailoverState, FailoverAction, FailoverObservation> ALL = new InvariantSet<>(
             "failover",
-            List.of(ACKNOWLEDGED_UPDATES_PRESENT, NEVER_BOTH_RUN, FAILOVER_WITHIN_BUDGET),
+            List.of(ACKNOWLEDGED_UPDATES_PRESENT, CHECKPOINT_COPIED_FAITHFULLY, NEVER_BOTH_RUN, FAILOVER_WITHIN_BUDGET),
             List.of(
                     SECONDARY_STARTS_FROM_PRIMARY_AT_FAILURE,
                     SECONDARY_STARTS_ONLY_ON_SIGNAL,
                     SIGNAL_ONLY_AFTER_WHOLE_CHECKPOINT,
                     FAILURE_REPORTED_WITHOUT_START,
-                    BUDGET_REPORTED_AT_FAILURE,
+                    BUDGET_REPORTED,
                     SIGNAL_AT_REQUIRED_TIME),
             List.of());
 
@@ -162,9 +168,17 @@ public final class FailoverInvariants {
                         + after.running().isPresent());
     }
 
-    private static Optional<String> budgetReportedAtFailure(
-            Transition<FailoverState, FailoverAction, FailoverObservation> t) {
+    private static Optional<String> budgetReported(Transition<FailoverState, FailoverAction, FailoverObservation> t) {
         FailoverState before = t.before();
+        if (t.action() instanceof FailoverAction.Provision p
+                && before.config().isEmpty()
+                && p.config().check().isEmpty()) {
+            FailoverBudget expected =
+                    FailoverModel.budget(p.config(), p.config().bandwidth());
+            return violatedUnless(
+                    t.observations().equals(List.of(new FailoverObservation.Provisioned(expected))),
+                    "provisioning reported " + t.observations() + ", the budget is " + expected);
+        }
         if (!(t.action() instanceof FailoverAction.PowerFail) || before.phase() != FailoverPhase.RUNNING) {
             return Optional.empty();
         }
@@ -173,6 +187,35 @@ public final class FailoverInvariants {
         return violatedUnless(
                 t.observations().equals(List.of(new FailoverObservation.BudgetReported(expected))),
                 "the failure reported " + t.observations() + ", the budget is " + expected);
+    }
+
+    private static Optional<String> checkpointCopiedFaithfully(FailoverState s) {
+        if (s.copy().isEmpty()
+                || s.atFailure().isEmpty()
+                || s.phase() == FailoverPhase.FAILED_OVER
+                || s.phase() == FailoverPhase.RUNNING) {
+            return Optional.empty();
+        }
+        FailoverConfig c = s.config().orElseThrow();
+        FailoverCopy copy = s.copy().get();
+        List<Bytes> checkpoint = FailoverLayout.checkpoint(c, s.atFailure().get());
+        for (InFlightChunk k : copy.inFlight()) {
+            if (k.epoch() == copy.epoch()
+                    && (k.chunk() >= checkpoint.size() || !k.data().equals(checkpoint.get(k.chunk())))) {
+                return Optional.of("chunk " + k.chunk() + " on the wire holds " + k.data() + ", the checkpoint "
+                        + (k.chunk() < checkpoint.size() ? checkpoint.get(k.chunk()) : "has no such chunk"));
+            }
+        }
+        if (s.agent().epoch() == copy.epoch()) {
+            for (int i : s.agent().landed()) {
+                if (i >= checkpoint.size() || !s.secondary().memory().get(i).equals(checkpoint.get(i))) {
+                    return Optional.of("chunk " + i + " landed as "
+                            + s.secondary().memory().get(i) + ", the checkpoint "
+                            + (i < checkpoint.size() ? checkpoint.get(i) : "has no such chunk"));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> failoverWithinBudget(FailoverState s) {

@@ -146,8 +146,11 @@ public final class FailoverModel {
         boolean faulted = !s.link().up() || !s.secondary().up();
         FailoverCopy copy =
                 new FailoverCopy(s.epoch() + 1, s.now(), s.now() + c.holdUp(), b, 0, 0, 0, List.of(), s.now(), faulted);
+        // The panic handler suspends the application: it no longer runs, its memory and queue stay.
+        FailoverHost p = s.primary();
+        FailoverState suspended = s.withHosts(new FailoverHost(true, false, p.memory(), p.queue()), s.secondary());
         return new FailoverStep(
-                s.failedAt(s.epoch() + 1, copy, s.primary().image((int) c.pages())),
+                suspended.failedAt(s.epoch() + 1, copy, p.image((int) c.pages())),
                 List.of(new FailoverObservation.BudgetReported(b)));
     }
 
@@ -293,8 +296,11 @@ public final class FailoverModel {
         // Reading: power back before the signal: the primary resumes, the copy is abandoned and
         // the secondary's agent discards what it received of this epoch; it never starts from it.
         SecondaryAgent a = s.agent();
+        FailoverHost p = s.primary();
         return new FailoverStep(
-                s.resumed().withAgent(new SecondaryAgent(a.epoch(), new TreeSet<>(), a.startedEpoch())),
+                s.withHosts(new FailoverHost(true, true, p.memory(), p.queue()), s.secondary())
+                        .resumed()
+                        .withAgent(new SecondaryAgent(a.epoch(), new TreeSet<>(), a.startedEpoch())),
                 List.of(new FailoverObservation.Resumed(s.epoch())));
     }
 
