@@ -36,7 +36,7 @@ public final class FailoverInvariants {
     public static final Invariant<FailoverState> NEVER_BOTH_RUN =
             Invariant.of("FT-2", "neverBothRun", FailoverInvariants::neverBothRun);
 
-    /** FT-3: the secondary starts only on the primary's signal, with the whole checkpoint of that epoch landed. */
+    /** FT-3: the secondary starts (or restarts) the application only on the primary's signal, with the whole checkpoint of that epoch landed. */
     public static final Invariant<Transition<FailoverState, FailoverAction, FailoverObservation>>
             SECONDARY_STARTS_ONLY_ON_SIGNAL = Invariant.of(
                     "FT-3", "secondaryStartsOnlyOnSignal", FailoverInvariants::secondaryStartsOnlyOnSignal);
@@ -118,7 +118,8 @@ public final class FailoverInvariants {
 
     private static Optional<String> secondaryStartsOnlyOnSignal(
             Transition<FailoverState, FailoverAction, FailoverObservation> t) {
-        if (!started(t)) {
+        boolean reportedStart = t.observations().stream().anyMatch(FailoverObservation.Started.class::isInstance);
+        if (!started(t) && !reportedStart) {
             return Optional.empty();
         }
         boolean onSignal = t.action() instanceof FailoverAction.Signal

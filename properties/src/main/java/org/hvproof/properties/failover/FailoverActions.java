@@ -1,9 +1,11 @@
 package org.hvproof.properties.failover;
 
+import java.util.Arrays;
 import java.util.List;
 import org.hvproof.model.failover.FailoverAction;
 import org.hvproof.model.failover.FailoverConfig;
 import org.hvproof.model.failover.FailoverModel;
+import org.hvproof.model.failover.FailoverPhase;
 import org.hvproof.model.failover.FailoverState;
 import org.hvproof.propcheck.Action;
 import org.hvproof.propcheck.Gen;
@@ -27,18 +29,88 @@ public final class FailoverActions {
 
     private FailoverActions() {}
 
+    /**
+     * The kinds of action with fixed weights, so a trace's choices keep their meaning while it
+     * shrinks; a kind that does not apply in the current phase becomes the step that leads on.
+     */
+    private enum Kind {
+        UPDATE(5),
+        SERVE(4),
+        ADVANCE(14),
+        POWER_FAIL(2.5),
+        EARLY_SIGNAL(0.4),
+        BATTERY_OUT(0.3),
+        LINK_SLOWS(0.4),
+        LINK_DROPS(0.25),
+        SECONDARY_CRASH(0.25),
+        POWER_RETURNS(0.6),
+        STRAY_SIGNAL(0.5);
+
+        final double weight;
+
+        Kind(double weight) {
+            this.weight = weight;
+        }
+    }
+
+    private static final Gen<Kind> KINDS = Gens.frequency(Arrays.stream(Kind.values())
+            .map(k -> Gens.weighted(k.weight, Gens.constant(k)))
+            .toList());
+
     /** The next action for the trace's current state. */
     public static Gen<Action<FailoverTrace>> next(FailoverTrace trace) {
         FailoverState s = trace.state();
-        Gen<FailoverAction> g = switch (s.phase()) {
-            case UNPROVISIONED -> provision();
-            case RUNNING -> running(s);
-            case ON_BATTERY -> onBattery(s, Gens.constant(new FailoverAction.PanicDone()));
-            case COPYING -> onBattery(s, copying(s));
-            case FAILED_OVER -> failedOver(s);
-            case FAILED -> afterFailure(s);
+        return KINDS.flatMap(kind -> s.phase() == FailoverPhase.UNPROVISIONED ? provision() : action(s, kind))
+                .map(FailoverActions::asStep);
+    }
+
+    private static Gen<FailoverAction> action(FailoverState s, Kind kind) {
+        boolean onBattery = s.onBattery();
+        return switch (kind) {
+            case UPDATE -> onBattery ? path(s) : update(s);
+            case SERVE -> onBattery ? path(s) : Gens.constant(new FailoverAction.Serve());
+            case ADVANCE -> onBattery ? path(s) : work(s);
+            case POWER_FAIL -> Gens.constant(new FailoverAction.PowerFail());
+            case EARLY_SIGNAL ->
+                allSent(s)
+                        ? Gens.constant(new FailoverAction.StraySignal(FailoverAction.PRIMARY))
+                        : Gens.constant(new FailoverAction.Signal());
+            case BATTERY_OUT -> Gens.constant(new FailoverAction.BatteryOut());
+            case LINK_SLOWS -> linkSlows();
+            case LINK_DROPS -> Gens.constant(new FailoverAction.LinkDrops());
+            case SECONDARY_CRASH -> Gens.constant(new FailoverAction.SecondaryCrash());
+            case POWER_RETURNS -> Gens.constant(new FailoverAction.PowerReturns());
+            case STRAY_SIGNAL -> straySignal();
         };
-        return g.map(FailoverActions::asStep);
+    }
+
+    /** The failure path's next step: the panic handler's end, the next chunk, the signal once all are sent. */
+    private static Gen<FailoverAction> path(FailoverState s) {
+        if (s.phase() == FailoverPhase.ON_BATTERY) {
+            return Gens.constant(new FailoverAction.PanicDone());
+        }
+        return Gens.constant(allSent(s) ? new FailoverAction.Signal() : new FailoverAction.CopyChunk());
+    }
+
+    /** Whether the agent has sent every chunk of the checkpoint. */
+    private static boolean allSent(FailoverState s) {
+        return s.phase() == FailoverPhase.COPYING
+                && s.copy()
+                        .map(c -> c.chunksSent() >= s.config().orElseThrow().chunks())
+                        .orElse(false);
+    }
+
+    /** Off the failure path: serve what is queued, else take an update, else (nothing runs) let power return. */
+    private static Gen<FailoverAction> work(FailoverState s) {
+        if (s.running().isEmpty()) {
+            return Gens.frequency(
+                    Gens.weighted(1, Gens.constant(new FailoverAction.PowerReturns())),
+                    Gens.weighted(1, straySignal()));
+        }
+        return s.running().get().queue().isEmpty()
+                ? update(s)
+                : Gens.frequency(
+                        Gens.weighted(1, update(s)), Gens.weighted(1, Gens.constant(new FailoverAction.Serve())));
     }
 
     private static Action<FailoverTrace> asStep(FailoverAction a) {
@@ -192,67 +264,6 @@ public final class FailoverActions {
                     new FailoverConfig(x, x >> 3, x >> 7, x >> 11, x >> 13, x >> 17, x >> 19, x >> 23); // any figures
             };
         });
-    }
-
-    // ------------------------------------------------------------ the phases
-
-    private static Gen<FailoverAction> running(FailoverState s) {
-        return Gens.frequency(
-                Gens.weighted(5, update(s)),
-                Gens.weighted(4, Gens.constant(new FailoverAction.Serve())),
-                Gens.weighted(1.5, Gens.constant(new FailoverAction.PowerFail())),
-                Gens.weighted(0.5, linkSlows()),
-                Gens.weighted(0.5, straySignal()),
-                Gens.weighted(0.2, Gens.constant(new FailoverAction.LinkDrops())),
-                Gens.weighted(0.2, Gens.constant(new FailoverAction.SecondaryCrash())),
-                Gens.weighted(0.2, Gens.constant(new FailoverAction.PowerReturns())));
-    }
-
-    /** On battery: the failure path's next step most of the time, any fault otherwise. */
-    private static Gen<FailoverAction> onBattery(FailoverState s, Gen<FailoverAction> path) {
-        return Gens.frequency(
-                Gens.weighted(24, path),
-                Gens.weighted(0.3, Gens.constant(new FailoverAction.BatteryOut())),
-                Gens.weighted(0.3, linkSlows()),
-                Gens.weighted(0.25, Gens.constant(new FailoverAction.LinkDrops())),
-                Gens.weighted(0.25, Gens.constant(new FailoverAction.SecondaryCrash())),
-                Gens.weighted(0.45, Gens.constant(new FailoverAction.PowerReturns())),
-                Gens.weighted(0.25, Gens.constant(new FailoverAction.PowerFail())),
-                Gens.weighted(0.35, straySignal()),
-                Gens.weighted(0.15, update(s)));
-    }
-
-    /** The copy: the next chunk until all are sent, then the signal; sometimes the signal early. */
-    private static Gen<FailoverAction> copying(FailoverState s) {
-        boolean allSent = s.copy()
-                .map(c -> c.chunksSent() >= s.config().orElseThrow().chunks())
-                .orElse(false);
-        return allSent
-                ? Gens.frequency(
-                        Gens.weighted(6, Gens.constant(new FailoverAction.Signal())), Gens.weighted(1, straySignal()))
-                : Gens.frequency(
-                        Gens.weighted(20, Gens.constant(new FailoverAction.CopyChunk())),
-                        Gens.weighted(1, Gens.constant(new FailoverAction.Signal())));
-    }
-
-    private static Gen<FailoverAction> failedOver(FailoverState s) {
-        return Gens.frequency(
-                Gens.weighted(3, update(s)),
-                Gens.weighted(3, Gens.constant(new FailoverAction.Serve())),
-                Gens.weighted(2, Gens.constant(new FailoverAction.PowerReturns())),
-                Gens.weighted(1, straySignal()),
-                Gens.weighted(0.5, Gens.constant(new FailoverAction.PowerFail())),
-                Gens.weighted(0.5, Gens.constant(new FailoverAction.Signal())),
-                Gens.weighted(0.5, Gens.constant(new FailoverAction.SecondaryCrash())));
-    }
-
-    private static Gen<FailoverAction> afterFailure(FailoverState s) {
-        return Gens.frequency(
-                Gens.weighted(2, Gens.constant(new FailoverAction.PowerReturns())),
-                Gens.weighted(1, straySignal()),
-                Gens.weighted(1, update(s)),
-                Gens.weighted(1, Gens.constant(new FailoverAction.PowerFail())),
-                Gens.weighted(1, Gens.constant(new FailoverAction.Signal())));
     }
 
     // ------------------------------------------------------------ values

@@ -28,7 +28,7 @@ final class FailoverLabels {
     static final String SECOND_FAILURE = "a second AC failure after power returned";
     static final String SECOND_FAILURE_ON_BATTERY = "a second AC failure while on battery";
     static final String STRAY_SIGNAL_REFUSED = "stray signal refused";
-    static final String STRAY_SIGNAL_WITH_CHECKPOINT_LANDED = "stray signal refused with the whole checkpoint landed";
+    static final String STRAY_SIGNAL_WITH_CHECKPOINT_SENT = "stray signal refused with every chunk sent";
     static final String EARLY_SIGNAL_REFUSED = "signal before the last chunk refused";
     // budgets at the edge: the hold-up time within a few microseconds of the requirement
     static final String BARELY_FITS = "budget fits by at most 3 µs";

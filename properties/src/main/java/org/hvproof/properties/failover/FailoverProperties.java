@@ -68,7 +68,7 @@ public final class FailoverProperties {
                 .cover(2, FailoverLabels.SECONDARY_CRASHED_ON_BATTERY)
                 .cover(1, FailoverLabels.SECONDARY_CRASHED_AFTER_FAILOVER)
                 .cover(5, FailoverLabels.STRAY_SIGNAL_REFUSED)
-                .cover(1, FailoverLabels.STRAY_SIGNAL_WITH_CHECKPOINT_LANDED)
+                .cover(1, FailoverLabels.STRAY_SIGNAL_WITH_CHECKPOINT_SENT)
                 .cover(2, FailoverLabels.EARLY_SIGNAL_REFUSED);
     }
 

@@ -88,8 +88,12 @@ public final class FailoverTrace implements JudgedTrace<FailoverState, FailoverA
                     case NO_SUCH_KEY -> ctx.label(FailoverLabels.KEY_OUT_OF_RANGE);
                     case WRONG_HOST, DUPLICATE_SIGNAL -> {
                         ctx.label(FailoverLabels.STRAY_SIGNAL_REFUSED);
-                        if (before.wholeCheckpointLanded() && before.phase() == FailoverPhase.COPYING) {
-                            ctx.label(FailoverLabels.STRAY_SIGNAL_WITH_CHECKPOINT_LANDED);
+                        if (before.phase() == FailoverPhase.COPYING
+                                && before.copy()
+                                        .map(c -> c.chunksSent()
+                                                == before.config().orElseThrow().chunks())
+                                        .orElse(false)) {
+                            ctx.label(FailoverLabels.STRAY_SIGNAL_WITH_CHECKPOINT_SENT);
                         }
                     }
                     case CHECKPOINT_INCOMPLETE -> {
