@@ -31,14 +31,14 @@ public final class FailoverSystem {
     private FailoverConfig config;
     private long now;
     // primary
-    private HostMemory primaryMemory = new HostMemory(0, 0);
+    private VolatileMemory primaryMemory = new VolatileMemory(0, 0);
     private PrimaryPower primaryPower = PrimaryPower.OFF;
     private KeyValueStore primaryApp;
     private boolean primaryAppRunning;
     private int epoch;
     private PostFailAgent agent;
     // secondary
-    private HostMemory secondaryMemory = new HostMemory(0, 0);
+    private VolatileMemory secondaryMemory = new VolatileMemory(0, 0);
     private boolean secondaryUp;
     private KeyValueStore secondaryApp;
     private final StandbyAgent standby = new StandbyAgent();
@@ -123,11 +123,11 @@ public final class FailoverSystem {
             return;
         }
         config = c;
-        primaryMemory = new HostMemory((int) c.pages(), (int) c.pageBytes());
+        primaryMemory = new VolatileMemory((int) c.pages(), (int) c.pageBytes());
         primaryApp = new KeyValueStore(primaryMemory, new VirtualNic((int) c.queueSlots()), (int) c.pages(), flaw);
         primaryAppRunning = true;
         primaryPower = PrimaryPower.AC;
-        secondaryMemory = new HostMemory((int) c.secondaryPages(), (int) c.pageBytes());
+        secondaryMemory = new VolatileMemory((int) c.secondaryPages(), (int) c.pageBytes());
         secondaryUp = true;
         wire = new FailoverWire(c.bandwidth(), c.latency());
         seen.add(new FailoverObservation.Provisioned(budgetNow()));
@@ -534,7 +534,7 @@ public final class FailoverSystem {
         return now;
     }
 
-    HostMemory primaryMemory() {
+    VolatileMemory primaryMemory() {
         return primaryMemory;
     }
 
@@ -558,7 +558,7 @@ public final class FailoverSystem {
         return agent;
     }
 
-    HostMemory secondaryMemory() {
+    VolatileMemory secondaryMemory() {
         return secondaryMemory;
     }
 

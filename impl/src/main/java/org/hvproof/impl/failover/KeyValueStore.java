@@ -9,13 +9,13 @@ import java.util.Optional;
  * acknowledges it.
  */
 final class KeyValueStore {
-    private final HostMemory memory;
+    private final VolatileMemory memory;
     private final VirtualNic nic;
     private final int pages;
     private final int slotsPerPage;
     private final FailoverImplFlaw flaw;
 
-    KeyValueStore(HostMemory memory, VirtualNic nic, int pages, FailoverImplFlaw flaw) {
+    KeyValueStore(VolatileMemory memory, VirtualNic nic, int pages, FailoverImplFlaw flaw) {
         this.memory = memory;
         this.nic = nic;
         this.pages = pages;

@@ -3,7 +3,7 @@
  * FT-1..FT-4; US10929234B2).
  *
  * <p>{@link org.hvproof.impl.failover.FailoverSystem} is the pair of hosts: each has volatile
- * memory as pages of bytes ({@code HostMemory}) and a NIC on the link ({@code FailoverWire}: a
+ * memory as pages of bytes ({@code VolatileMemory}) and a NIC on the link ({@code FailoverWire}: a
  * bandwidth, a latency, frames landing in order, dropped for good); the primary has a battery
  * (a hold-up time from the failure) and a panic handler (a stated time). The application is a
  * key-value store ({@code KeyValueStore}) whose state is its memory pages and its virtual NIC's

@@ -6,10 +6,10 @@ import java.util.List;
 import org.hvproof.model.common.Bytes;
 
 /** A host's volatile memory: pages of bytes, lost (zeroed) when power goes. */
-final class HostMemory {
+final class VolatileMemory {
     private final byte[][] pages;
 
-    HostMemory(int pages, int pageBytes) {
+    VolatileMemory(int pages, int pageBytes) {
         this.pages = new byte[pages][pageBytes];
     }
 
