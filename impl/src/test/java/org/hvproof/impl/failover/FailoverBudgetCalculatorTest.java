@@ -83,4 +83,27 @@ class FailoverBudgetCalculatorTest {
                 FailoverBudgetCalculator.calculate(100, 10, 1, 100, 30, FailoverImplFlaw.BUDGET_IGNORES_PANIC_TIME);
         assertThat(wrong.marginMicros()).isEqualTo(right.marginMicros() + 30);
     }
+
+    @Test
+    void theCommandRejectsBadArgumentsWithExitTwoAndAMessage() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true);
+        assertThat(FailoverBudgetCalculator.run(new String[] {"1", "2"}, out)).isEqualTo(2);
+        assertThat(FailoverBudgetCalculator.run(new String[] {"x", "1", "1", "1", "1"}, out))
+                .isEqualTo(2);
+        assertThat(FailoverBudgetCalculator.run(new String[] {"100", "0", "1", "100", "1"}, out))
+                .isEqualTo(2);
+        assertThat(bytes.toString()).contains("usage", "not a whole number: x", "error BAD_BANDWIDTH");
+    }
+
+    @Test
+    void theCommandSaysWhetherItFitsAndByHowMuch() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true);
+        assertThat(FailoverBudgetCalculator.run(new String[] {"1001", "10", "7", "1000", "50"}, out))
+                .isZero();
+        assertThat(FailoverBudgetCalculator.run(new String[] {"1001", "10", "7", "164", "50"}, out))
+                .isEqualTo(1);
+        assertThat(bytes.toString()).contains("fits: needs 165 µs, margin 835 µs (8350 bytes)", "does not fit");
+    }
 }
