@@ -32,7 +32,7 @@ public enum FailoverImplFlaw implements Flaw {
     /** The budget calculator leaves out the panic handler's time (FT-4). */
     BUDGET_IGNORES_PANIC_TIME(caught("FT-4", "FT-4 budgetReported", 1)),
     /** The agent signals when the last chunk is serialised, without waiting for its acknowledgement (FT-4). */
-    SIGNAL_WITHOUT_ACK(caught("FT-4", "FT-4 signalAtRequiredTime", 6));
+    SIGNAL_WITHOUT_ACK(caught("FT-4", "FT-4 signalAtRequiredTime", 8));
 
     private final List<Caught> caughtBy;
 

@@ -89,7 +89,13 @@ public final class FailoverActions {
         if (s.phase() == FailoverPhase.ON_BATTERY) {
             return Gens.constant(new FailoverAction.PanicDone());
         }
-        return Gens.constant(allSent(s) ? new FailoverAction.Signal() : new FailoverAction.CopyChunk());
+        if (allSent(s)) {
+            // Now and then a replayed signal from the primary races the real one.
+            return Gens.frequency(
+                    Gens.weighted(8, Gens.constant(new FailoverAction.Signal())),
+                    Gens.weighted(1, Gens.constant(new FailoverAction.StraySignal(FailoverAction.PRIMARY))));
+        }
+        return Gens.constant(new FailoverAction.CopyChunk());
     }
 
     /** Whether the agent has sent every chunk of the checkpoint. */

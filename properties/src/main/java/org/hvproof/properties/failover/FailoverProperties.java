@@ -21,7 +21,7 @@ import org.hvproof.properties.harness.ClaimHarness;
  */
 public final class FailoverProperties {
     /** Default tries per claim in {@code mvn verify} and {@code ./hvproof check}. */
-    public static final int TRIES = 600;
+    public static final int TRIES = 1000;
     /** Actions per trace, at most. */
     public static final int STEPS = 60;
 
