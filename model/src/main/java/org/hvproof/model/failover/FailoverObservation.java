@@ -18,7 +18,7 @@ public sealed interface FailoverObservation {
     /** The post-fail agent signalled the secondary to start from the checkpoint of {@code epoch}. */
     record Signalled(int epoch) implements FailoverObservation {}
 
-    /** The secondary started the application from the checkpoint of {@code epoch}, {@code elapsedMicros} after the failure's signal budget began. */
+    /** The secondary started the application from the checkpoint of {@code epoch}; the signal left {@code elapsedMicros} after the AC failure. */
     record Started(int epoch, long elapsedMicros) implements FailoverObservation {}
 
     /** Power returned during the copy: the primary resumed the application, the copy is abandoned. */
