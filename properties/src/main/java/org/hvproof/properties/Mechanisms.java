@@ -4,17 +4,20 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.hvproof.impl.domains.DomainsImplFlaw;
+import org.hvproof.impl.failover.FailoverImplFlaw;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.InvariantSet;
 import org.hvproof.model.domains.DomainsInvariants;
+import org.hvproof.model.failover.FailoverInvariants;
 import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.interrupts.InterruptsInvariants;
 import org.hvproof.model.tracing.TracingInvariants;
 import org.hvproof.model.tree.TreeInvariants;
 import org.hvproof.properties.domains.DomainsProperties;
+import org.hvproof.properties.failover.FailoverProperties;
 import org.hvproof.properties.integrity.IntegrityProperties;
 import org.hvproof.properties.interrupts.InterruptsProperties;
 import org.hvproof.properties.tracing.TracingProperties;
@@ -65,7 +68,9 @@ public final class Mechanisms {
                     "interrupts",
                     List.of(InterruptsProperties.class),
                     InterruptsImplFlaw.class,
-                    InterruptsInvariants.ALL));
+                    InterruptsInvariants.ALL),
+            new Mechanism(
+                    "failover", List.of(FailoverProperties.class), FailoverImplFlaw.class, FailoverInvariants.ALL));
 
     private Mechanisms() {}
 

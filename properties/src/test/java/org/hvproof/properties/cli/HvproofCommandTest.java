@@ -372,7 +372,8 @@ class HvproofCommandTest {
     @Test
     void benchWithAnUnknownMechanismIsBadInputNamingTheKnownOnes() {
         assertThat(usageError("bench", "--mechanism", "mmu"))
-                .contains("--mechanism mmu is not a mechanism; one of tracing, tree, integrity, domains, interrupts");
+                .contains(
+                        "--mechanism mmu is not a mechanism; one of tracing, tree, integrity, domains, interrupts, failover");
         assertThat(out.toString()).isEmpty();
     }
 

@@ -1,0 +1,4 @@
+package org.hvproof.model.failover;
+
+/** The link between the hosts: bandwidth (bytes per microsecond), one-way latency (microseconds), up or dropped. */
+public record FailoverLink(long bandwidth, long latency, boolean up) {}
