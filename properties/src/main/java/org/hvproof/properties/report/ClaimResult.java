@@ -25,6 +25,16 @@ public record ClaimResult(
         return alloy.stream().mapToLong(AlloyCheck::millis).sum();
     }
 
+    /**
+     * Whether a must-fail twin stands beside the claim's Alloy check: a negative control
+     * ({@code GROUP_n_wrong_...}) checked {@code expect 1}, so the check is shown able to fail for
+     * the attack it names. A claim without one is marked in every report.
+     */
+    public boolean hasMustFailTwin() {
+        return alloy.stream()
+                .anyMatch(a -> a.check() && a.expect() == 1 && a.command().contains("_wrong_"));
+    }
+
     /** Tries run by this claim's properties. */
     public long tries() {
         return properties.stream().mapToLong(PropertyCheck::tries).sum();

@@ -40,6 +40,7 @@ final class ClaimsJson implements ReportRenderer {
             c.put("source", r.claim().source());
             c.put("line", r.claim().line());
             c.put("verdict", r.verdict().word());
+            c.put("mustFailTwin", r.hasMustFailTwin());
             ArrayNode alloy = c.putArray("alloy");
             for (AlloyCheck a : r.alloy()) {
                 command(alloy.addObject(), a);

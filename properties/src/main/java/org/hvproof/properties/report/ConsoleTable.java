@@ -88,7 +88,13 @@ final class ConsoleTable implements ReportRenderer {
         long checks =
                 r.alloy().stream().filter(a -> a.check() && a.expect() == 0).count();
         String state = bad > 0 ? bad + " FAILED" : late > 0 ? late + " TIMEOUT" : checks == 0 ? "no check" : "ok";
-        return String.format(Locale.ROOT, "%s %d cmd %.1fs", state, r.alloy().size(), r.alloyMillis() / 1000.0);
+        return String.format(
+                Locale.ROOT,
+                "%s %d cmd %.1fs%s",
+                state,
+                r.alloy().size(),
+                r.alloyMillis() / 1000.0,
+                r.hasMustFailTwin() ? "" : " no twin");
     }
 
     private static String propertyCell(ClaimResult r) {

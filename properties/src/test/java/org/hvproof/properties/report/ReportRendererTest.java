@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -62,7 +63,8 @@ class ReportRendererTest {
         assertThat(html)
                 .contains("gate: fails", "1 claims: 0 hold, 1 violated.", "seed 42")
                 .contains("<tr class=\"violated\" id=\"TRACE-1\">", "writes &lt;notify&gt;", "s line 3")
-                .contains("<details open><summary>Alloy 1/1 as expected, properties 0/1 passed</summary>")
+                .contains(
+                        "<details open><summary>Alloy 1/1 as expected (no must-fail twin), properties 0/1 passed</summary>")
                 .contains("<li class=\"bad\">p: FAILED, 1000 tries, 5 steps, seed 7, 3 ms<pre>shrunk: w</pre>")
                 .doesNotContain("writes <notify>")
                 .doesNotContain("<script");
@@ -73,7 +75,8 @@ class ReportRendererTest {
     void indexHtmlFoldsTheEvidenceOfAClaimThatHolds() {
         assertThat(ReportRenderer.html().render(report(true)))
                 .contains("gate: passes", "1 claims: 1 hold, 0 violated.")
-                .contains("<details><summary>Alloy 1/1 as expected, properties 1/1 passed</summary>")
+                .contains(
+                        "<details><summary>Alloy 1/1 as expected (no must-fail twin), properties 1/1 passed</summary>")
                 .doesNotContain("<details open>")
                 .doesNotContain("class=\"bad\"");
     }
@@ -175,5 +178,30 @@ class ReportRendererTest {
         Element failure = (Element) d.getElementsByTagName("failure").item(0);
         assertThat(failure.getAttribute("message")).contains("u.als :: U counterexample (names no claim)");
         assertThat(failure.getTextContent()).isEqualTo("cx \uFFFD ]]> <&>");
+    }
+
+    @Test
+    void aClaimWithoutAMustFailTwinIsMarkedInEveryFormAndOneWithATwinIsNot() throws Exception {
+        ClaimsReport bare = report(true);
+        assertThat(ReportRenderer.console().render(bare)).contains("ok 1 cmd 0.0s no twin");
+        assertThat(new ObjectMapper()
+                        .readTree(ReportRenderer.json().render(bare))
+                        .get("claims")
+                        .get(0)
+                        .get("mustFailTwin")
+                        .asBoolean())
+                .isFalse();
+
+        AlloyCheck twin =
+                new AlloyCheck("t.als", "TRACE_1_wrong_y", true, 1, "counterexample", true, 5, Set.of("TRACE-1"), "cx");
+        ClaimResult r = bare.results().get(0);
+        List<AlloyCheck> both = new ArrayList<>(r.alloy());
+        both.add(twin);
+        ClaimsReport withTwin = ClaimsReport.of(List.of(TRACE_1), both, r.properties(), bare.settings());
+        assertThat(withTwin.results().get(0).hasMustFailTwin()).isTrue();
+        assertThat(ReportRenderer.console().render(withTwin))
+                .contains("ok 2 cmd 0.0s ")
+                .doesNotContain("no twin");
+        assertThat(ReportRenderer.html().render(withTwin)).doesNotContain("no must-fail twin");
     }
 }
