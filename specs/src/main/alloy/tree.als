@@ -372,9 +372,9 @@ pred basePointerGuarded {
 
 -- TREE-4: (support) the operations keep the tree well formed.
 assert TREE_4_wellFormed { correctHv => always wellFormed }
--- Scope 3 pages, 3 nodes, 5 steps: enough for plant, protect, grow and split (a leaf with
--- mappings split under a new root) and guest writes to every node page; a merge after a
--- split needs 6 steps (TREE_4_merge), a tree of three levels 5 nodes.
+-- Scope 3 pages, 3 nodes, 5 steps: four steps, e.g. plant, protect, grow and split (a leaf
+-- with mappings split under a new root), or plant, grow, split and a guest write; a merge
+-- after a split needs 6 steps (TREE_4_merge), a tree of three levels 5 nodes.
 check TREE_4_wellFormed for 3 but 5 steps expect 0
 
 -- TREE-4: a split happens at the checks' scope: a leaf hands pages to a fresh sibling.
@@ -433,7 +433,7 @@ check TREE_2_wrong_mappingsFirstGivesNodeAlert {
 -- it cannot invent an alert for such a page; no flaw of TreeImplFlaw breaks this claim.
 assert TREE_3_untracedPagesQuiet { correctHv => untracedPagesQuiet }
 -- Scope 3 pages, 3 nodes, 5 steps: writes to unmapped, non-node pages beside a tree of one
--- or two leaves.
+-- or two nodes (a tree of two leaves takes all three pages, so none is left beside it).
 check TREE_3_untracedPagesQuiet for 3 but 5 steps expect 0
 
 -- TREE-3: a page beside a two-level tree is written, at the check's scope.
@@ -486,8 +486,8 @@ check TREE_5_wrong_splitNodeUntraced {
 -- TREE-6: the base pointer is outside guest pages and every look-up starts from it: no guest
 -- write changes the base pointer or any node.
 assert TREE_6_basePointerGuarded { correctHv => basePointerGuarded }
--- Scope 3 pages, 3 nodes, 5 steps: writes to every node page of a two-level tree (plant,
--- grow, split: three node pages, each written) and to pages beside smaller trees.
+-- Scope 3 pages, 3 nodes, 5 steps: a write to any node page of a two-leaf tree (plant, grow,
+-- split, write), and writes that land on pages beside smaller trees.
 check TREE_6_basePointerGuarded for 3 but 5 steps expect 0
 
 -- TREE-6: a guest write to a node page of a two-level tree happens (and is dropped), at the
