@@ -421,6 +421,13 @@ run PD_3_secureCodeWritesItsOwnRegion {
   eventually (Ghost.writer.dom in Secure and some f: framesOf[Ghost.writer.dom] | f.val' != f.val or f.pte' != f.pte)
 } for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..4 steps expect 1
 
+-- PD-3: Root points its page table at a secure page and writes through it: the write faults, no secure frame changes.
+run PD_3_rootWriteThroughSecureMappingFaults {
+  correctHv
+  some c: VCpu, v, src: VPage, dst: GPage | eventually (c.dom = Root
+    and v.(gpaToFrame[c, c.ptRoot].pte) in Secure.region and write[c, v, src, dst] and after some c.fault)
+} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..4 steps expect 1
+
 -- PD-3 negative control, must fail: with a frame given to a secure domain but left in root's
 -- NPT, root code writes into that secure frame.
 check PD_3_wrong_secureFrameLeftInRootNpt {
@@ -448,6 +455,12 @@ run PD_4_byteAfterGateRefusedGateEnters {
   some c: VCpu, d: Secure, a: d.gates | eventually (jump[c, nextAddr[a]] and after (some c.fault
     and eventually (jump[c, a] and after c.dom = d)))
 } for 4 but 2 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..5 steps expect 1
+
+-- PD-4: A jump to a non-gate secure address is refused with a fault.
+run PD_4_refusedJump {
+  correctHv
+  some c: VCpu, g: Addr | eventually (jump[c, g] and g not in Secure.gates and after some c.fault)
+} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..5 steps expect 1
 
 -- PD-4: A root vCPU enters a secure domain through its gate, reads its data, and leaves through the exit gate.
 run PD_4_gateEntryAndExit {

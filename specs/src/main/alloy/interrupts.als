@@ -431,7 +431,7 @@ assert INT_1_unwinding {
 check INT_1_unwinding for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1 Vector, 2 Page, 1 Irq, 1..5 steps expect 0
 
 -- INT-1 Two machines with different secrets are interrupted inside the sequence and resume there (the two-machine checks' scope; the verdict after it needs 7 steps)
-run INT_1_twoSecretsInterruptResume {
+run INT_1_twoSecretsInLockstep {
   correctHv
   some disj m, n: Machine | m.secret != n.secret and eventually (Now.kind = Arrive and m.mode = Guest
     and m.pc in Seq and after eventually (m.mode = Guest and m.pc in Seq and Now.kind = Execute))
@@ -539,6 +539,13 @@ check INT_4_transparency for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2
 -- INT-4 An interrupt arrives inside the sequence, the handler runs and returns, the sequence re-executes and the hypercall is accepted (transparency's scope)
 run INT_4_interruptInSequenceThenReexecution {
   correctHv and wellBehaved
+  some m: Machine | eventually (Now.kind = Arrive and cause = Interrupt and m.pc = S2
+    and eventually (m.pc = S0 and m.mode = Guest and eventually m.verdict = Accept))
+} for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..12 steps expect 1
+
+-- INT-3 An interrupt arrives inside the sequence, the handler runs and returns, the sequence re-executes and the hypercall is accepted
+run INT_3_interruptInSequenceThenReexecution {
+  correctHv
   some m: Machine | eventually (Now.kind = Arrive and cause = Interrupt and m.pc = S2
     and eventually (m.pc = S0 and m.mode = Guest and eventually m.verdict = Accept))
 } for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..12 steps expect 1
