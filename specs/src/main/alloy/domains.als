@@ -4,13 +4,9 @@
  *
  * What it models. A guest has one root domain and secure domains. Each domain
  * owns a region of guest-physical pages (GPage) and its own nested page table
- * (npt: GPage -> host Frame), which is state: the hypervisor starts with each
- * NPT mapping only its own region and no frame shared, then changes them by
- * its own operations: assign gives a secure domain a frame root owns (it must
- * unmap it from root's NPT first), release takes a frame back from a secure
- * domain, scrubbed, and gives it to root. Jump targets and gates are byte
- * addresses (a page and an offset), so the byte after a gate is a real,
- * different address in the same page. Guest page tables are stored in frames: a
+ * (npt: GPage -> host Frame). The hypervisor sets these up so that a secure
+ * domain's NPT maps only its region, and no other domain's NPT (root's
+ * included) maps any frame of it. Guest page tables are stored in frames: a
  * frame's pte maps virtual pages to guest-physical pages (one level); each
  * domain's guest page-table root lies in its own region. A vCPU has a current
  * domain, a guest page-table root (a GPage) and an NPT pointer (a Domain).
@@ -25,8 +21,8 @@
  * an interrupt while secure code runs switch both pointers back; the
  * hypervisor clears the registers first, so no secure data reaches root.
  *
- * Deliberately left out. Multi-level page tables, permission bits, offsets of
- * data accesses (only jumps have them), TLBs; memory shared between domains; the secure context the
+ * Deliberately left out. Multi-level page tables, permission bits, offsets
+ * within pages, TLBs; memory shared between domains; the secure context the
  * hypervisor saves on an interrupt and how it resumes (re-entry is through a
  * gate); calls from one secure domain into another (a secure vCPU can only
  * exit); values a secure domain deliberately returns (its registers are
@@ -43,10 +39,7 @@
  * DomainsState.reach (one table level here, four there). The operation preds
  * are the DomainsAction records: pred jump is Jump, exitGate ExitGate,
  * interrupt Interrupt, loadPtRoot LoadPtRoot, read Read, write Write (one
- * entry of the writer's choice per step); assign and release have no Java
- * action yet (the Java model's NPTs are fixed at set-up): they are the
- * hypervisor operations PD-1 and PD-3 must survive here. Jump's target is a
- * GuestPage in Java, an Addr (page and offset) here; Fault is DomainsObservation.Fault.
+ * entry of the writer's choice per step); Fault is DomainsObservation.Fault.
  * The Flaw atoms are the DomainsModelFlaw (and DomainsImplFlaw) constants of
  * the same names. Each assert PD_n_<name> states the same predicate as the
  * Java invariant <name> of DomainsInvariants: PD_1_isolation is ISOLATION,
@@ -68,14 +61,6 @@ sig SecretDatum extends Datum {}
 
 sig VPage {}
 sig GPage {}
-/** an offset inside a page, and the next byte's offset (a static chain) */
-sig Off { succ: lone Off }
-fact offsetsChain { no o: Off | o in o.^succ }
-/** a guest-physical byte address: a page and an offset in it (distinct atoms, distinct pairs) */
-sig Addr { pg: one GPage, off: one Off }
-fact addressesDistinct { all disj a, b: Addr | a.pg != b.pg or a.off != b.off }
-/** the byte after a: same page, next offset */
-fun nextAddr[a: Addr]: set Addr { { b: Addr | b.pg = a.pg and b.off = a.off.succ } }
 sig Frame {
   var pte: VPage -> lone GPage,       -- the frame read as a guest page table
   var val: one Datum                   -- the frame read as data
@@ -84,11 +69,11 @@ sig Frame {
 abstract sig Domain {
   region: set GPage,
   gptRoot: one GPage,                  -- where its guest page tables start
-  var npt: GPage -> lone Frame         -- its nested page table (the hypervisor changes it)
+  npt: GPage -> lone Frame             -- its nested page table
 }
 one sig Root extends Domain {}
 sig Secure extends Domain {
-  gates: set Addr                      -- registered entry addresses (bytes)
+  gates: set GPage                     -- registered entry addresses
 }
 
 fun framesOf[d: Domain]: set Frame { d.region.(d.npt) }
@@ -96,31 +81,31 @@ fun SecureFrames: set Frame { framesOf[Secure] }
 
 /** Deliberately flawed hypervisors, for the checks that must fail. */
 abstract sig Flaw {}
-one sig SECURE_FRAME_LEFT_IN_ROOT_NPT, SWITCH_ONLY_GUEST_PT_ROOT, GATE_CHECK_ACCEPTS_NEXT_ADDRESS,
-  GATE_LOOKUP_BY_LOW_32_BITS extends Flaw {}
+one sig SECURE_FRAME_LEFT_IN_ROOT_NPT, SWITCH_ONLY_GUEST_PT_ROOT, GATE_CHECK_ACCEPTS_NEXT_ADDRESS extends Flaw {}
 one sig Hv {
-  flaw: lone Flaw
+  flaw: lone Flaw,
+  next: GPage -> lone GPage            -- address order, for the off-by-one gate
 }
 pred correctHv { no Hv.flaw }
 
-/** The static layout: regions, page-table roots and gates. */
-fact layout {
+fact hypervisorSetup {
   all disj d, e: Domain | no d.region & e.region
   all d: Domain | d.gptRoot in d.region
-  all d: Secure | d.gates.pg in d.region and some d.gates
-}
-
-/** The NPTs the hypervisor starts with: each maps only its own region, no two share a frame. */
-pred nptsSetUp {
-  all d: Domain | d.npt.Frame in d.region
+  all d: Secure | d.gates in d.region
+  -- each NPT maps only its own region; no two domains share a frame ...
+  all d: Secure | d.npt.Frame in d.region
   all disj d, e: Domain | no framesOf[d] & framesOf[e]
+  -- ... and no NPT reaches a secure frame through a page outside that domain
+  Hv.flaw != SECURE_FRAME_LEFT_IN_ROOT_NPT => Root.npt.Frame in Root.region
+  Hv.flaw = SECURE_FRAME_LEFT_IN_ROOT_NPT => some (Root.npt.Frame - Root.region).(Root.npt) & SecureFrames
+  all d: Secure | some d.gates
 }
 
 one sig Fault {}
 
 /** Ghosts naming the current step's arguments that its effect does not show:
     the writing vCPU of a write, the target address of a jump. */
-one sig Ghost { var writer: lone VCpu, var target: lone Addr, var hv: lone Hv }
+one sig Ghost { var writer: lone VCpu, var target: lone GPage }
 
 sig VCpu {
   var dom: one Domain,
@@ -132,7 +117,6 @@ sig VCpu {
 }
 
 fact init {
-  nptsSetUp
   all f: framesOf[Secure] | f.val in SecretDatum
   all f: Frame - framesOf[Secure] | f.val not in SecretDatum
   all c: VCpu {
@@ -143,8 +127,8 @@ fact init {
 
 let unchanged[x] { (x)' = (x) }
 
-/** frames and NPTs are unchanged */
-pred memoryUnchanged { unchanged[pte] and unchanged[val] and unchanged[npt] }
+/** frames are unchanged */
+pred memoryUnchanged { unchanged[pte] and unchanged[val] }
 /** the other vCPUs are unchanged */
 pred othersUnchanged[c: VCpu] {
   all o: VCpu - c | unchanged[o.dom] and unchanged[o.ptRoot] and unchanged[o.nptOf]
@@ -165,21 +149,18 @@ fun reach[c: VCpu]: set Frame { walk[c, VPage] + gpaToFrame[c, c.ptRoot] }
 -- ---------------------------------------------------------------------------
 -- Operations.
 
-/** The hypervisor's gate check of target t for domain d: page and offset equal a gate's
-    (flawed: or the byte after a gate; or the offset alone, the page ignored). */
-pred gateAccepts[d: Secure, t: Addr] {
-  Hv.flaw = GATE_CHECK_ACCEPTS_NEXT_ADDRESS => (some a: d.gates | t.pg = a.pg and t.off in a.off + a.off.succ)
-  else Hv.flaw = GATE_LOOKUP_BY_LOW_32_BITS => (t.pg in d.region and t.off in d.gates.off)
-  else (some a: d.gates | t.pg = a.pg and t.off = a.off)
+/** What the hypervisor's gate check accepts (correct: exactly the gates). */
+fun accepted[d: Secure]: set GPage {
+  Hv.flaw = GATE_CHECK_ACCEPTS_NEXT_ADDRESS => d.gates + d.gates.(Hv.next) & d.region else d.gates
 }
 
 /** Root code jumps or calls to a guest-physical address of secure domain d. */
-pred jump[c: VCpu, g: Addr] {
-  no Ghost.writer + Ghost.hv                           -- ghost
+pred jump[c: VCpu, g: GPage] {
+  no Ghost.writer                                      -- ghost
   Ghost.target = g                                     -- ghost
   c.dom = Root                                         -- guard
-  some d: Secure | g.pg in d.region and {              -- guard: a secure address
-    gateAccepts[d, g] => enter[c, d] else refuse[c]    -- effect
+  some d: Secure | g in d.region and {                 -- guard: a secure address
+    g in accepted[d] => enter[c, d] else refuse[c]     -- effect
   }
   memoryUnchanged and othersUnchanged[c]               -- frame
 }
@@ -202,7 +183,7 @@ pred refuse[c: VCpu] {
 /** Secure code leaves through the exit gate, or an interrupt arrives while it
     runs: the hypervisor clears the registers, then switches both pointers back. */
 pred leave[c: VCpu] {
-  no Ghost.writer + Ghost.hv                           -- ghost
+  no Ghost.writer                                      -- ghost
   no Ghost.target                                      -- ghost
   c.dom in Secure                                      -- guard
   c.dom' = Root                                        -- effect
@@ -217,7 +198,7 @@ pred interrupt[c: VCpu] { leave[c] }
 
 /** Root code loads any guest-physical page as its page-table root. */
 pred loadPtRoot[c: VCpu, g: GPage] {
-  no Ghost.writer + Ghost.hv                           -- ghost
+  no Ghost.writer                                      -- ghost
   no Ghost.target                                      -- ghost
   c.dom = Root                                         -- guard
   c.ptRoot' = g                                        -- effect
@@ -228,7 +209,7 @@ pred loadPtRoot[c: VCpu, g: GPage] {
 
 /** Read through virtual page v: the frame's value lands in a register, or a fault. */
 pred read[c: VCpu, v: VPage] {
-  no Ghost.writer + Ghost.hv                           -- ghost
+  no Ghost.writer                                      -- ghost
   no Ghost.target                                      -- ghost
   -- effect: the value, or a fault when the walk misses
   some walk[c, v] => (c.regs' = walk[c, v].val and no c.fault') else (unchanged[c.regs] and c.fault' = Fault)
@@ -240,13 +221,12 @@ pred read[c: VCpu, v: VPage] {
     entry of the writer's choice, src -> dst (hostile page tables), or a fault. */
 pred write[c: VCpu, v: VPage, src: VPage, dst: GPage] {
   Ghost.writer = c                                     -- ghost
-  no Ghost.target + Ghost.hv                           -- ghost
+  no Ghost.target                                      -- ghost
   -- effect: the frame the walk ends at takes the register and the entry, or a fault
   let f = walk[c, v] {
     some f => {
       f.val' = c.regs and f.pte' = (f.pte - src -> GPage) + src -> dst
       all o: Frame - f | unchanged[o.val] and unchanged[o.pte]
-      unchanged[npt]
       no c.fault'
     } else {
       memoryUnchanged and c.fault' = Fault
@@ -256,53 +236,16 @@ pred write[c: VCpu, v: VPage, src: VPage, dst: GPage] {
   othersUnchanged[c]                                   -- frame
 }
 
-/** The hypervisor gives secure domain d more memory: root's frame f, mapped at d's page g.
-    It unmaps f from root's NPT first and loads d's contents (secret data) into it; flawed, it
-    leaves root's mapping of f in place. */
-pred assign[d: Secure, g: GPage, f: Frame] {
-  Ghost.hv = Hv and no Ghost.writer + Ghost.target     -- ghost
-  g in d.region and no g.(d.npt)                       -- guard: a page of d not yet backed
-  f in framesOf[Root]                                  -- guard: a frame root owns
-  d.npt' = d.npt + g -> f                              -- effect
-  Hv.flaw = SECURE_FRAME_LEFT_IN_ROOT_NPT => unchanged[Root.npt] else Root.npt' = Root.npt - GPage -> f  -- effect
-  all e: Secure - d | unchanged[e.npt]                 -- frame
-  f.val' in SecretDatum and no f.pte'                  -- effect
-  all o: Frame - f | unchanged[o.val] and unchanged[o.pte]  -- frame
-  all c: VCpu | pointersUnchanged[c] and unchanged[c.regs] and no c.fault'  -- frame
-}
-
-/** The hypervisor takes page g's frame f back from secure domain d (from every page of d
-    that maps it: a first version took only g's entry, and the checks found d's alias) and
-    gives it to root at its page r, scrubbed first. */
-pred release[d: Secure, g: GPage, r: GPage] {
-  Ghost.hv = Hv and no Ghost.writer + Ghost.target     -- ghost
-  some g.(d.npt)                                       -- guard: a backed page
-  g.(d.npt) != d.gptRoot.(d.npt)                       -- guard: not the page table's frame
-  r in Root.region and no r.(Root.npt)                 -- guard: a free page of root
-  no VCpu.dom & d                                      -- guard: no vCPU runs in d
-  let f = g.(d.npt) {
-    d.npt' = d.npt - GPage -> f                        -- effect: every page of d that maps f
-    Root.npt' = Root.npt + r -> f                      -- effect
-    f.val' = Zero and no f.pte'                        -- effect: scrubbed
-    all o: Frame - f | unchanged[o.val] and unchanged[o.pte]  -- frame
-  }
-  all e: Secure - d | unchanged[e.npt]                 -- frame
-  all c: VCpu | pointersUnchanged[c] and unchanged[c.regs] and no c.fault'  -- frame
-}
-
 pred stutter {
-  no Ghost.writer + Ghost.hv
+  no Ghost.writer
   no Ghost.target
   memoryUnchanged
   all c: VCpu | pointersUnchanged[c] and unchanged[c.regs] and no c.fault'
 }
 
 fact trace {
-  always (stutter
-    or (some d: Secure, g: GPage, f: Frame | assign[d, g, f])
-    or (some d: Secure, g, r: GPage | release[d, g, r])
-    or some c: VCpu {
-    (some g: Addr | jump[c, g]) or exitGate[c] or interrupt[c]
+  always (stutter or some c: VCpu {
+    (some g: GPage | jump[c, g]) or exitGate[c] or interrupt[c]
     or (some g: GPage | loadPtRoot[c, g]) or (some v: VPage | read[c, v])
     or (some v, src: VPage, dst: GPage | write[c, v, src, dst])
   })
@@ -311,62 +254,35 @@ fact trace {
 -- ---------------------------------------------------------------------------
 -- Claims.
 
--- Scope of the PD-2 and PD-4 checks: 2 secure domains, one vCPU, 4 guest-physical pages and 4
--- frames, 4 byte addresses over 2 offsets (a gate and the byte after it in one page), 5 steps:
--- a refused jump to the byte after a gate, a gate entry, a read and an exit. PD-1 and PD-3
--- (whose checks range over the hypervisor's NPT changes) run one secure domain and 4 steps:
--- enough for the hypervisor to give the domain a frame root's page table leads to, and root
--- to then read or write through it; at 5 steps each took more than 5 minutes on loaded cores.
--- Not covered: two vCPUs at once, two secure domains under NPT changes, longer runs such as
--- a release after use and reuse by another domain.
-
-/** PD-1 as stated for any hypervisor. */
-pred isolation {
-  always all c: VCpu {
+-- PD-1: No root-domain access, through any virtual page on any vCPU, reaches a secure frame; a secure
+-- domain reaches only its own frames (and no secret reaches a root vCPU's registers).
+assert PD_1_isolation {
+  correctHv => always all c: VCpu {
     c.dom = Root => no reach[c] & SecureFrames
     c.dom in Secure => reach[c] in framesOf[c.dom]
     c.dom = Root => c.regs not in SecretDatum
   }
 }
+-- Checked up to 5 steps.
+check PD_1_isolation for 4 but 2 Secure, 2 VPage, 2 VCpu, 4 GPage, 4 Frame, 1..5 steps expect 0
 
--- PD-1: No root-domain access, through any virtual page on any vCPU, reaches a secure frame; a secure
--- domain reaches only its own frames (and no secret reaches a root vCPU's registers).
-assert PD_1_isolation { correctHv => isolation }
-check PD_1_isolation for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..4 steps expect 0
-
--- PD-1: The hypervisor gives a secure domain a frame root's page table still leads to; root reads through it and faults (the check's scope).
-run PD_1_rootReadsFrameGivenToSecure {
-  correctHv
-  some c: VCpu, v: VPage | eventually (c.dom = Root and (some d: Secure, g: GPage | assign[d, g, walk[c, v]])
-    and after (read[c, v] and after some c.fault))
-} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..4 steps expect 1
-
--- PD-1: Root points its own page table at a secure guest-physical page and the access faults.
-run PD_1_rootPageTablePointsAtSecurePage {
-  correctHv
-  some c: VCpu, v: VPage | eventually (c.dom = Root and v.(gpaToFrame[c, c.ptRoot].pte) in Secure.region
-    and read[c, v] and after some c.fault)
-} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..5 steps expect 1
-
--- PD-1 negative control, must fail: a hypervisor that gives a secure domain a frame without
--- unmapping it from root's NPT lets root reach that frame (and read the secret loaded into it).
+-- PD-1 negative control, must fail: with one secure frame left mapped in the root NPT, root reaches
+-- it (a page table pointing at the leaked page suffices) and reads a secret into its register.
 check PD_1_wrong_secureFrameLeftInRootNpt {
-  Hv.flaw = SECURE_FRAME_LEFT_IN_ROOT_NPT => isolation
-} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..5 steps expect 1
-
-/** PD-2's pointer invariant. */
-pred pointersMatchDomain {
-  always all c: VCpu {
-    c.nptOf = c.dom
-    c.dom in Secure => (c.ptRoot = c.dom.gptRoot and some c.saved)
-  }
-}
+  Hv.flaw = SECURE_FRAME_LEFT_IN_ROOT_NPT => always all c: VCpu | c.dom = Root => c.regs not in SecretDatum
+} for 4 but 1 Secure, 2 VPage, 1 VCpu, 5 GPage, 5 Frame, 1..5 steps expect 1
 
 -- PD-2: While secure code runs, translation uses that domain's guest page tables and NPT: the NPT
 -- pointer is always the current domain's, and a secure vCPU runs on its domain's page-table root
 -- with root's pointer saved.
-assert PD_2_pointersMatchDomain { correctHv => pointersMatchDomain }
-check PD_2_pointersMatchDomain for 4 but 2 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..5 steps expect 0
+assert PD_2_pointersMatchDomain {
+  correctHv => always all c: VCpu {
+    c.nptOf = c.dom
+    c.dom in Secure => (c.ptRoot = c.dom.gptRoot and some c.saved)
+  }
+}
+-- Checked up to 6 steps.
+check PD_2_pointersMatchDomain for 4 but 2 Secure, 2 VPage, 2 VCpu, 5 GPage, 5 Frame, 1..6 steps expect 0
 
 -- PD-2: The two pointers switch together: a domain change sets the NPT pointer to the new domain and
 -- the page-table root to its table (entry) or to root's saved one (exit, interrupt), and the NPT
@@ -381,102 +297,83 @@ assert PD_2_switchTogether {
     c.nptOf' != c.nptOf => c.dom' != c.dom
   }
 }
-check PD_2_switchTogether for 4 but 2 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..5 steps expect 0
-
--- PD-2: An interrupt arrives while secure code runs: registers cleared, both pointers back to root (the checks' scope).
-run PD_2_interruptInSecureCode {
-  correctHv
-  some c: VCpu | eventually (c.dom in Secure and c.regs in SecretDatum and interrupt[c])
-} for 4 but 2 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..5 steps expect 1
+-- Checked up to 6 steps.
+check PD_2_switchTogether for 4 but 2 Secure, 2 VPage, 2 VCpu, 5 GPage, 5 Frame, 1..6 steps expect 0
 
 -- PD-2 negative control, must fail: a transition that switches the guest page-table root but not the
 -- NPT pointer leaves a vCPU in a secure domain translating through root's NPT.
 check PD_2_wrong_switchOnlyGuestPtRoot {
-  Hv.flaw = SWITCH_ONLY_GUEST_PT_ROOT => pointersMatchDomain
-} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..5 steps expect 1
-
-/** PD-3 as stated for any hypervisor: a secure frame changes only by its domain's own write
-    or by the hypervisor's own operations (give, take back). */
-pred rootCannotModifySecure {
-  always all f: SecureFrames |
-    (f.val' != f.val or f.pte' != f.pte) =>
-      (some Ghost.hv or (Ghost.writer.dom in Secure and f in framesOf[Ghost.writer.dom]))
-}
+  Hv.flaw = SWITCH_ONLY_GUEST_PT_ROOT => always all c: VCpu | c.nptOf = c.dom
+} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..4 steps expect 1
 
 -- PD-3: The root domain cannot modify a secure domain's guest page tables, code or data; only that
 -- domain's own code does.
-assert PD_3_rootCannotModifySecure { correctHv => rootCannotModifySecure }
-check PD_3_rootCannotModifySecure for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..4 steps expect 0
-
--- PD-3: The hypervisor gives a secure domain a frame root's page table leads to; root writes through it and faults (the check's scope).
-run PD_3_rootWriteToFrameGivenToSecureFaults {
-  correctHv
-  some c: VCpu, v, src: VPage, dst: GPage | eventually (c.dom = Root
-    and (some d: Secure, g: GPage | assign[d, g, walk[c, v]]) and after (write[c, v, src, dst] and after some c.fault))
-} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..4 steps expect 1
-
--- PD-3: Secure code modifies its own region, so the assert's exception for the domain's own writes is exercised (the check's scope).
-run PD_3_secureCodeWritesItsOwnRegion {
-  correctHv
-  eventually (Ghost.writer.dom in Secure and some f: framesOf[Ghost.writer.dom] | f.val' != f.val or f.pte' != f.pte)
-} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..4 steps expect 1
-
--- PD-3: Root points its page table at a secure page and writes through it: the write faults, no secure frame changes.
-run PD_3_rootWriteThroughSecureMappingFaults {
-  correctHv
-  some c: VCpu, v, src: VPage, dst: GPage | eventually (c.dom = Root
-    and v.(gpaToFrame[c, c.ptRoot].pte) in Secure.region and write[c, v, src, dst] and after some c.fault)
-} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..4 steps expect 1
-
--- PD-3 negative control, must fail: with a frame given to a secure domain but left in root's
--- NPT, root code writes into that secure frame.
-check PD_3_wrong_secureFrameLeftInRootNpt {
-  Hv.flaw = SECURE_FRAME_LEFT_IN_ROOT_NPT => rootCannotModifySecure
-} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..5 steps expect 1
-
-/** PD-4 as stated for any hypervisor. */
-pred gatesOnly {
-  always all c: VCpu {
-    (c.dom = Root and c.dom' in Secure) => Ghost.target in c.dom'.gates
-    (c.dom in Secure and c.dom' != c.dom) => (c.dom' = Root and (exitGate[c] or interrupt[c]))
-    all g: Addr | (jump[c, g] and g not in Secure.gates) =>
-      (c.dom' = c.dom and c.ptRoot' = c.ptRoot and c.nptOf' = c.nptOf and some c.fault')
-  }
+assert PD_3_rootCannotModifySecure {
+  correctHv => always all f: SecureFrames |
+    (f.val' != f.val or f.pte' != f.pte) =>
+      (Ghost.writer.dom in Secure and f in framesOf[Ghost.writer.dom])
 }
+-- Checked up to 6 steps.
+check PD_3_rootCannotModifySecure for 4 but 2 Secure, 2 VPage, 2 VCpu, 5 GPage, 5 Frame, 1..6 steps expect 0
 
 -- PD-4: Control enters or leaves a secure domain only through a registered gate, exit or interrupt;
 -- a jump anywhere else faults and changes no domain.
-assert PD_4_gatesOnly { correctHv => gatesOnly }
-check PD_4_gatesOnly for 4 but 2 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..5 steps expect 0
+assert PD_4_gatesOnly {
+  correctHv => always all c: VCpu {
+    (c.dom = Root and c.dom' in Secure) => Ghost.target in c.dom'.gates
+    (c.dom in Secure and c.dom' != c.dom) => (c.dom' = Root and (exitGate[c] or interrupt[c]))
+    all g: GPage | (jump[c, g] and Ghost.target = g and g not in Secure.gates) =>
+      (c.dom' = c.dom and c.ptRoot' = c.ptRoot and c.nptOf' = c.nptOf and some c.fault')
+  }
+}
+-- Checked up to 6 steps.
+check PD_4_gatesOnly for 4 but 2 Secure, 2 VPage, 2 VCpu, 5 GPage, 5 Frame, 1..6 steps expect 0
 
--- PD-4: Root jumps to the byte after a gate and faults, then to the gate and enters (the check's scope).
-run PD_4_byteAfterGateRefusedGateEnters {
-  correctHv
-  some c: VCpu, d: Secure, a: d.gates | eventually (jump[c, nextAddr[a]] and after (some c.fault
-    and eventually (jump[c, a] and after c.dom = d)))
-} for 4 but 2 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..5 steps expect 1
+-- PD-4 negative control, must fail: a gate check that also accepts the address after a gate lets
+-- root enter a secure domain past its gate.
+check PD_4_wrong_gateCheckAcceptsNextAddress {
+  Hv.flaw = GATE_CHECK_ACCEPTS_NEXT_ADDRESS => always all c: VCpu |
+    (c.dom = Root and c.dom' in Secure) => Ghost.target in c.dom'.gates
+} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..4 steps expect 1
 
--- PD-4: A jump to a non-gate secure address is refused with a fault.
-run PD_4_refusedJump {
-  correctHv
-  some c: VCpu, g: Addr | eventually (jump[c, g] and g not in Secure.gates and after some c.fault)
-} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..5 steps expect 1
+-- ---------------------------------------------------------------------------
+-- Scenarios: each claim's situations can happen.
 
 -- PD-4: A root vCPU enters a secure domain through its gate, reads its data, and leaves through the exit gate.
 run PD_4_gateEntryAndExit {
   correctHv
   some c: VCpu | eventually (c.dom in Secure and eventually (some v: VPage | read[c, v] and c.regs' in SecretDatum)
     and eventually (exitGate[c] and after c.dom = Root))
-} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..8 steps expect 1
+} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..8 steps expect 1
 
--- PD-4 negative control, must fail: a gate check that also accepts the byte after a gate lets
--- root enter a secure domain one byte past its gate.
-check PD_4_wrong_gateCheckAcceptsNextAddress {
-  Hv.flaw = GATE_CHECK_ACCEPTS_NEXT_ADDRESS => gatesOnly
-} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..5 steps expect 1
+-- PD-4: A jump to a non-gate secure address is refused with a fault.
+run PD_4_refusedJump {
+  correctHv
+  some c: VCpu, g: GPage | eventually (jump[c, g] and g not in Secure.gates and after some c.fault)
+} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..4 steps expect 1
 
--- PD-4 negative control, must fail: a gate check that compares the offset but not the page
--- lets root enter at the gate's offset in another page of the domain.
-check PD_4_wrong_gateLookupByLow32Bits {
-  Hv.flaw = GATE_LOOKUP_BY_LOW_32_BITS => gatesOnly
-} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 2 Off, 1..5 steps expect 1
+-- PD-1: Root points its own page table at a secure guest-physical page and the access faults.
+run PD_1_rootPageTablePointsAtSecurePage {
+  correctHv
+  some c: VCpu, v: VPage | eventually (c.dom = Root and v.(gpaToFrame[c, c.ptRoot].pte) in Secure.region
+    and read[c, v] and after some c.fault)
+} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..6 steps expect 1
+
+-- PD-3: Root points its page table at a secure page and writes through it: the write faults, no secure frame changes.
+run PD_3_rootWriteThroughSecureMappingFaults {
+  correctHv
+  some c: VCpu, v, src: VPage, dst: GPage | eventually (c.dom = Root
+    and v.(gpaToFrame[c, c.ptRoot].pte) in Secure.region and write[c, v, src, dst] and after some c.fault)
+} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..6 steps expect 1
+
+-- PD-3: Secure code modifies its own region, so the assert's exception for the domain's own writes is exercised.
+run PD_3_secureCodeWritesItsOwnRegion {
+  correctHv
+  eventually (Ghost.writer.dom in Secure and some f: framesOf[Ghost.writer.dom] | f.val' != f.val or f.pte' != f.pte)
+} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..6 steps expect 1
+
+-- PD-2: An interrupt arrives while secure code runs: registers cleared, both pointers back to root.
+run PD_2_interruptInSecureCode {
+  correctHv
+  some c: VCpu | eventually (c.dom in Secure and c.regs in SecretDatum and interrupt[c])
+} for 4 but 1 Secure, 2 VPage, 1 VCpu, 4 GPage, 4 Frame, 1..6 steps expect 1
