@@ -33,9 +33,16 @@
  *   pred register, enter, exit, interrupt, fault, protect, unprotect, guestWrite
  *                                IntegrityAction.Register, Enter, Exit, Interrupt, Fault,
  *                                Protect, Unprotect, GuestWrite
- *   pred enter_ENTRY_CHECKS_PAGE_ONLY   the entry guard under IntegrityImplFlaw and
- *                                IntegrityModelFlaw ENTRY_CHECKS_PAGE_ONLY
+ *   sig Flaw                     the IntegrityImplFlaw (and IntegrityModelFlaw) constants
+ *                                of the same names; Hv.flaw selects one for a must-fail twin
  *   assert GI_n_<name>           IntegrityInvariants' invariant of that claim and name
+ *
+ * Flaws. Every operation sets a vCPU's mode and its view as two separate updates, and the
+ * views' monitored pages are built from the registration page by page kind, so a broken
+ * hypervisor can change one without the other. Each claim's property is a pred stated once;
+ * its assert checks it for the correct hypervisor (correctHv) and its twin,
+ * GI_n_wrong_<name>, under one flaw. ROLLBACK_DROPS_EXISTING is modelled for one-page
+ * requests: the refused protect of an already protected page "rolls back" by removing it.
  */
 module integrity
 
@@ -58,8 +65,15 @@ fact addressesDistinct { all disj a, b: Address | a.page != b.page or a.offset !
 
 sig Vcpu { var mode: one Mode, var view: one View }
 
+-- Deliberately broken hypervisors, for the must-fail twins (IntegrityImplFlaw constants).
+abstract sig Flaw {}
+one sig ENTRY_CHECKS_PAGE_ONLY, DRIVER_DATA_UNTRACED, OWN_DATA_MONITORED_IN_INTEGRITY_VIEW,
+  EXIT_KEEPS_INTEGRITY_VIEW, INTERRUPT_KEEPS_INTEGRITY_VIEW, REQUESTS_IGNORE_MODE,
+  REFUSED_UNPROTECT_SILENT, ROLLBACK_DROPS_EXISTING, DRIVER_CODE_WRITABLE_IN_INTEGRITY_VIEW extends Flaw {}
+
 -- Hypervisor state: the registration and the protections requested so far.
 one sig Hv {
+  flaw: lone Flaw,
   var code: set Page,
   var data: set Page,
   var entry: lone Address,
@@ -79,12 +93,22 @@ one sig Last {
   var ok: lone Vcpu   -- the request of this vCPU succeeded
 }
 
+pred correctHv { no Hv.flaw }
+
 fun driverPages: set Page { Hv.code + Hv.data }
 fun registered: set Hv { { h: Hv | some h.entry } }
+-- The driver pages each view monitors (with Block), as registration sets up its traces.
+fun protectedViewDriverPages: set Page {
+  Hv.flaw = DRIVER_DATA_UNTRACED => Hv.code else Hv.code + Hv.data
+}
+fun integrityViewDriverPages: set Page {
+  (Hv.flaw = DRIVER_CODE_WRITABLE_IN_INTEGRITY_VIEW => none else Hv.code)
+  + (Hv.flaw = OWN_DATA_MONITORED_IN_INTEGRITY_VIEW => Hv.data else none)
+}
 -- What the view a vCPU runs on monitors, and with which action.
 fun monitored[v: Vcpu]: Page -> AlertAction {
-  v.view = IntegrityView => (Hv.prot + (Hv.code -> Block) - (Hv.data -> AlertAction))
-                       else (Hv.prot + (driverPages -> Block))
+  v.view = IntegrityView => ((Hv.prot - (Hv.data -> AlertAction)) ++ (integrityViewDriverPages -> Block))
+                       else (Hv.prot ++ (protectedViewDriverPages -> Block))
 }
 
 let unchanged[x] { (x)' = (x) }
@@ -119,11 +143,20 @@ pred register[v: Vcpu, e: Address] {
   vcpusFrame
 }
 
+-- The entry guard under ENTRY_CHECKS_PAGE_ONLY: it compares only the caller's page with the
+-- entry point's page.
+pred enter_ENTRY_CHECKS_PAGE_ONLY[a: Address] { some Hv.entry and a.page = Hv.entry.page }
+-- The entry guard: exactly the registered entry point.
+pred admits[a: Address] {
+  Hv.flaw = ENTRY_CHECKS_PAGE_ONLY => enter_ENTRY_CHECKS_PAGE_ONLY[a] else (some Hv.entry and a = Hv.entry)
+}
+
 -- enter: a call into integrity mode from address a; only the registered entry point works.
+-- The mode and the view are two updates.
 pred enter[v: Vcpu, a: Address] {
   v.mode = Normal
   no Last.ok'
-  (some Hv.entry and a = Hv.entry) implies {
+  admits[a] implies {
     mode' = mode ++ v -> Integrity
     view' = view ++ v -> IntegrityView
     Last.actor' = v and noAlert
@@ -134,27 +167,34 @@ pred enter[v: Vcpu, a: Address] {
   hvFrame
 }
 
--- Every way out of integrity mode restores the protected view.
-pred leaveIntegrity[v: Vcpu] {
+-- Every way out of integrity mode ends the mode and, as a separate update, restores the
+-- protected view (unless the flaw keeps the view: EXIT_KEEPS_INTEGRITY_VIEW for exit,
+-- INTERRUPT_KEEPS_INTEGRITY_VIEW for an interrupt).
+pred leaveIntegrity[v: Vcpu, keepsView: lone Flaw] {
   v.mode = Integrity
   mode' = mode ++ v -> Normal
-  view' = view ++ v -> ProtectedView
+  (some keepsView and Hv.flaw = keepsView) => unchanged[view] else view' = view ++ v -> ProtectedView
   hvFrame
   Last.actor' = v and noAlert and no Last.ok'
 }
-pred exit[v: Vcpu] { leaveIntegrity[v] }
-pred interrupt[v: Vcpu] { leaveIntegrity[v] }
-pred fault[v: Vcpu] { leaveIntegrity[v] }
+pred exit[v: Vcpu] { leaveIntegrity[v, EXIT_KEEPS_INTEGRITY_VIEW] }
+pred interrupt[v: Vcpu] { leaveIntegrity[v, INTERRUPT_KEEPS_INTEGRITY_VIEW] }
+pred fault[v: Vcpu] { leaveIntegrity[v, none] }
+
+-- Whether the hypervisor honours v's protection request: from integrity mode, or from any
+-- mode under REQUESTS_IGNORE_MODE.
+pred honours[v: Vcpu] { v.mode = Integrity or Hv.flaw = REQUESTS_IGNORE_MODE }
 
 -- protect: map page p to action a. Honoured only from integrity mode.
 pred protect[v: Vcpu, p: Page, a: AlertAction] {
-  v.mode = Integrity implies {
+  honours[v] implies {
     -- guards: not protected yet, not a driver page (those are protected by registration)
     (no Hv.prot[p] and p not in driverPages) implies {
       Hv.prot' = Hv.prot + p -> a
       Last.ok' = v
     } else {
-      unchanged[Hv.prot]
+      -- refused; under ROLLBACK_DROPS_EXISTING the "roll back" unprotects the page
+      Hv.flaw = ROLLBACK_DROPS_EXISTING => Hv.prot' = Hv.prot - p -> AlertAction else unchanged[Hv.prot]
       no Last.ok'
     }
     Last.actor' = v and noAlert
@@ -169,7 +209,7 @@ pred protect[v: Vcpu, p: Page, a: AlertAction] {
 
 -- unprotect: remove page p's protection. Honoured only from integrity mode.
 pred unprotect[v: Vcpu, p: Page] {
-  v.mode = Integrity implies {
+  honours[v] implies {
     some Hv.prot[p] implies {
       Hv.prot' = Hv.prot - p -> AlertAction
       Last.ok' = v
@@ -181,7 +221,8 @@ pred unprotect[v: Vcpu, p: Page] {
   } else {
     unchanged[Hv.prot]
     no Last.ok'
-    alert[v, RefusedRequest]
+    -- REFUSED_UNPROTECT_SILENT: the refusal raises no alert
+    Hv.flaw = REFUSED_UNPROTECT_SILENT => (Last.actor' = v and noAlert) else alert[v, RefusedRequest]
   }
   unchanged[Hv.code] and unchanged[Hv.data] and unchanged[Hv.entry]
   vcpusFrame
@@ -214,62 +255,28 @@ fact traces {
     or stutter)
 }
 
--- GI-1: Integrity mode is entered only at the registered entry point; any other address alerts.
-assert GI_1_entryOnlyAtEntryPoint {
+-- The claims' properties, each stated once: the asserts check them for the correct
+-- hypervisor, the twins under one flaw.
+pred entryOnlyAtEntryPoint {
   always all v: Vcpu | {
     (v.mode = Normal and v.mode' = Integrity) implies some Hv.entry and enter[v, Hv.entry]
     all a: Address | (enter[v, a] and a != Hv.entry) implies
       (v.mode' = Normal and Last.cause' = WrongEntry)
   }
 }
--- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
-check GI_1_entryOnlyAtEntryPoint for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
-
--- GI-2: Outside integrity mode, every write to the driver's code or data pages alerts.
-assert GI_2_driverPagesAlertOutsideIntegrityMode {
+pred driverPagesAlertOutsideIntegrityMode {
   always all v: Vcpu, p: driverPages | (guestWrite[v, p] and v.mode = Normal) implies
     (Last.cause' = DriverPage and Last.alertPage' = p)
 }
--- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
-check GI_2_driverPagesAlertOutsideIntegrityMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
-
--- GI-3: Inside integrity mode, the driver's writes to its own data pages never alert.
-assert GI_3_ownDataQuietInIntegrityMode {
+pred ownDataQuietInIntegrityMode {
   always all v: Vcpu, p: Hv.data | (guestWrite[v, p] and v.mode = Integrity) implies no Last.cause'
 }
--- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
-check GI_3_ownDataQuietInIntegrityMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
-
--- GI-4: A vCPU runs on the integrity view if and only if it is in integrity mode.
-assert GI_4_viewFollowsMode { always all v: Vcpu | v.view = IntegrityView iff v.mode = Integrity }
--- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
-check GI_4_viewFollowsMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
-
--- GI-4: Every way out of integrity mode (exit, interrupt, fault) restores the protected view.
-assert GI_4_exitsRestoreProtectedView {
+pred viewFollowsMode { all v: Vcpu | v.view = IntegrityView iff v.mode = Integrity }
+pred exitsRestoreProtectedView {
   always all v: Vcpu | (v.mode = Integrity and v.mode' = Normal) implies
     (v.view' = ProtectedView and (exit[v] or interrupt[v] or fault[v]))
 }
--- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
-check GI_4_exitsRestoreProtectedView for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
-
--- GI-4: Views follow modes in the initial state (the base case of the induction below).
-assert GI_4_viewFollowsMode_init { all v: Vcpu | v.view = IntegrityView iff v.mode = Integrity }
--- Scope: 3 pages, 2 offsets, 4 addresses, 3 vCPUs, 1 step
-check GI_4_viewFollowsMode_init for 3 but 2 Offset, 4 Address, 3 Vcpu, 1 steps expect 0
-
--- GI-4: Step preservation of viewFollowsMode: a state where views follow modes keeps that after
--- any one step. Not a full induction (init is a fact, so pre-states are reachable ones); cheap
--- at 3 vCPUs.
-assert GI_4_viewFollowsMode_step {
-  always ((all v: Vcpu | v.view = IntegrityView iff v.mode = Integrity) implies
-          after (all v: Vcpu | v.view = IntegrityView iff v.mode = Integrity))
-}
--- Scope: 3 pages, 2 offsets, 4 addresses, 3 vCPUs, 2 steps
-check GI_4_viewFollowsMode_step for 3 but 2 Offset, 4 Address, 3 Vcpu, 2 steps expect 0
-
--- GI-5: Protection requests take effect only from integrity mode; from elsewhere they change nothing and alert.
-assert GI_5_requestsOnlyFromIntegrityMode {
+pred requestsOnlyFromIntegrityMode {
   always {
     Hv.prot' != Hv.prot implies
       (some v: Vcpu | v.mode = Integrity and ((some p: Page, a: AlertAction | protect[v, p, a]) or (some p: Page | unprotect[v, p])))
@@ -277,68 +284,198 @@ assert GI_5_requestsOnlyFromIntegrityMode {
       implies (Hv.prot' = Hv.prot and Last.cause' = RefusedRequest)
   }
 }
--- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
-check GI_5_requestsOnlyFromIntegrityMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
-
--- GI-6: A protected page stays protected until removed by a request from integrity mode.
-assert GI_6_protectionsPersist {
+pred protectionsPersist {
   always all p: Page, a: AlertAction | p -> a in Hv.prot implies
     (p -> a in Hv.prot' or some v: Vcpu | v.mode = Integrity and unprotect[v, p])
 }
--- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
-check GI_6_protectionsPersist for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
-
--- GI-7: Inside integrity mode, a write to a protected page that is not the driver's own data still alerts with its action.
-assert GI_7_otherProtectedPagesAlertInIntegrityMode {
+pred otherProtectedPagesAlertInIntegrityMode {
   always all v: Vcpu, p: Page | (guestWrite[v, p] and v.mode = Integrity and p not in Hv.data) implies {
     some Hv.prot[p] implies Last.alertAction' = Hv.prot[p]
     p in Hv.code implies Last.alertAction' = Block
   }
 }
--- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
-check GI_7_otherProtectedPagesAlertInIntegrityMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
--- The entry guard under the flaw ENTRY_CHECKS_PAGE_ONLY (IntegrityImplFlaw, IntegrityModelFlaw):
--- it compares only the caller's page with the entry point's page.
-pred enter_ENTRY_CHECKS_PAGE_ONLY[a: Address] { some Hv.entry and a.page = Hv.entry.page }
--- GI-1: A page-only entry check would admit only the registered entry point (false: kept to show the claim has teeth).
-assert GI_1_wrong_pageOnlyEntryCheckAdmitsOnlyEntryPoint {
-  always all a: Address | enter_ENTRY_CHECKS_PAGE_ONLY[a] implies a = Hv.entry
-}
+-- GI-1: Integrity mode is entered only at the registered entry point; any other address alerts.
+assert GI_1_entryOnlyAtEntryPoint { correctHv => entryOnlyAtEntryPoint }
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps: registration, entries from the
+-- entry point and from other offsets of its page, exits, with the second vCPU in either mode.
+check GI_1_entryOnlyAtEntryPoint for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
+
+-- GI-1 A call from a wrong address alerts, while another vCPU is in integrity mode.
+run GI_1_wrongOffsetEntryAlert {
+  correctHv
+  eventually some v: Vcpu, a: Address | enter[v, a] and a.page = Hv.entry.page and a != Hv.entry
+    and some (Vcpu - v) & mode.Integrity
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+
+-- GI-1 Under ENTRY_CHECKS_PAGE_ONLY integrity mode is entered only at the entry point.
 -- Must fail, because a page-only entry check admits a call from another offset of the entry
--- page, so "only at the registered entry point" breaks under ENTRY_CHECKS_PAGE_ONLY.
--- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 4 steps; expect 1
-check GI_1_wrong_pageOnlyEntryCheckAdmitsOnlyEntryPoint for 3 but 2 Offset, 4 Address, 2 Vcpu, 4 steps expect 1
+-- page (the counterexample: register, then enter from the entry page's other offset, which
+-- takes the vCPU into integrity mode).
+check GI_1_wrong_pageOnlyEntryCheckAdmitsOnlyEntryPoint {
+  Hv.flaw = ENTRY_CHECKS_PAGE_ONLY => entryOnlyAtEntryPoint
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
 
--- GI-5 A protect request from normal mode is refused with an alert.
--- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 4 steps
-run GI_5_refusedProtect {
-  eventually some v: Vcpu, p: Page, a: AlertAction | protect[v, p, a] and v.mode = Normal and some Hv.entry
-} for 3 but 2 Offset, 4 Address, 2 Vcpu, 4 steps expect 1
+-- GI-2: Outside integrity mode, every write to the driver's code or data pages alerts.
+assert GI_2_driverPagesAlertOutsideIntegrityMode { correctHv => driverPagesAlertOutsideIntegrityMode }
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps: writes to code and data pages
+-- before any entry and after a return from integrity mode by exit, interrupt or fault.
+check GI_2_driverPagesAlertOutsideIntegrityMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
+
+-- GI-2 A normal-mode write to the driver's data page alerts after the vCPU left integrity mode.
+run GI_2_dataWriteAfterExit {
+  correctHv
+  eventually some v: Vcpu | {
+    exit[v] or interrupt[v] or fault[v]
+    eventually some p: Hv.data | guestWrite[v, p] and v.mode = Normal
+  }
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+
+-- GI-2 Under DRIVER_DATA_UNTRACED every driver-page write outside integrity mode alerts.
+-- Must fail, because registration leaves the data pages out of the protected view, so a
+-- normal-mode write to a data page raises no alert (the counterexample: register, write).
+check GI_2_wrong_driverDataUntraced {
+  Hv.flaw = DRIVER_DATA_UNTRACED => driverPagesAlertOutsideIntegrityMode
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+
+-- GI-2 Under EXIT_KEEPS_INTEGRITY_VIEW every driver-page write outside integrity mode alerts.
+-- Must fail, because exit ends the mode but leaves the vCPU on the integrity view, which does
+-- not monitor the data pages (the counterexample: register, enter, exit, write to data).
+check GI_2_wrong_exitKeepsIntegrityView {
+  Hv.flaw = EXIT_KEEPS_INTEGRITY_VIEW => driverPagesAlertOutsideIntegrityMode
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+
+-- GI-3: Inside integrity mode, the driver's writes to its own data pages never alert.
+assert GI_3_ownDataQuietInIntegrityMode { correctHv => ownDataQuietInIntegrityMode }
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps.
+check GI_3_ownDataQuietInIntegrityMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
 -- GI-3 Integrity-mode work without an alert: the driver protects a page, then writes its own data.
--- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 run GI_3_quietOwnDataWrite {
+  correctHv
   eventually some v: Vcpu, p: Page | guestWrite[v, p] and v.mode = Integrity and p in Hv.data and some Hv.prot
 } for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
 
--- GI-1 A call from a wrong address alerts, while another vCPU is in integrity mode.
--- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 5 steps
-run GI_1_wrongOffsetEntryAlert {
-  eventually some v: Vcpu, a: Address | enter[v, a] and a.page = Hv.entry.page and a != Hv.entry
-    and some (Vcpu - v) & mode.Integrity
-} for 3 but 2 Offset, 4 Address, 2 Vcpu, 5 steps expect 1
+-- GI-3 Under OWN_DATA_MONITORED_IN_INTEGRITY_VIEW the driver's own data writes stay quiet.
+-- Must fail, because the integrity view monitors the data pages too, so the driver's own
+-- write in integrity mode alerts (the counterexample: register, enter, write to data).
+check GI_3_wrong_ownDataMonitoredInIntegrityView {
+  Hv.flaw = OWN_DATA_MONITORED_IN_INTEGRITY_VIEW => ownDataQuietInIntegrityMode
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+
+-- GI-4: A vCPU runs on the integrity view if and only if it is in integrity mode.
+assert GI_4_viewFollowsMode { correctHv => always viewFollowsMode }
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps: enter, exit, interrupt and fault
+-- on either vCPU, with the other in either mode.
+check GI_4_viewFollowsMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
+
+-- GI-4 An interrupt takes a vCPU out of integrity mode while the other vCPU is in it.
+run GI_4_interruptLeavesIntegrity {
+  correctHv
+  eventually some v: Vcpu | interrupt[v] and some (Vcpu - v) & mode.Integrity
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+
+-- GI-4 Under INTERRUPT_KEEPS_INTEGRITY_VIEW the view follows the mode.
+-- Must fail, because an interrupt ends integrity mode and, a separate update, leaves the view
+-- as it was (the counterexample: register, enter, interrupt: normal mode on the integrity view).
+check GI_4_wrong_interruptKeepsIntegrityView {
+  Hv.flaw = INTERRUPT_KEEPS_INTEGRITY_VIEW => always viewFollowsMode
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+
+-- GI-4: Every way out of integrity mode (exit, interrupt, fault) restores the protected view.
+assert GI_4_exitsRestoreProtectedView { correctHv => exitsRestoreProtectedView }
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps.
+check GI_4_exitsRestoreProtectedView for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
+
+-- GI-4 Under EXIT_KEEPS_INTEGRITY_VIEW every way out restores the protected view.
+-- Must fail, because exit ends the mode without switching the view back (the counterexample:
+-- register, enter, exit).
+check GI_4_wrong_exitKeepsIntegrityView {
+  Hv.flaw = EXIT_KEEPS_INTEGRITY_VIEW => exitsRestoreProtectedView
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+
+-- GI-4: Views follow modes in the initial state (the base case of the induction below).
+assert GI_4_viewFollowsMode_init { viewFollowsMode }
+-- Scope: 3 pages, 2 offsets, 4 addresses, 3 vCPUs, 1 step (the initial state).
+check GI_4_viewFollowsMode_init for 3 but 2 Offset, 4 Address, 3 Vcpu, 1 steps expect 0
+
+-- GI-4 The initial state at that scope: every vCPU in normal mode.
+run GI_4_initialState { all v: Vcpu | v.mode = Normal } for 3 but 2 Offset, 4 Address, 3 Vcpu, 1 steps expect 1
+
+-- GI-4: Step preservation of viewFollowsMode: a state where views follow modes keeps that after
+-- any one step. Not a full induction (init is a fact, so pre-states are reachable ones).
+assert GI_4_viewFollowsMode_step {
+  correctHv => always (viewFollowsMode implies after viewFollowsMode)
+}
+-- Scope: 3 pages, 2 offsets, 4 addresses, 3 vCPUs, 4 steps: the smallest that reaches a step
+-- out of integrity mode (register, enter, exit, interrupt or fault) with three vCPUs.
+check GI_4_viewFollowsMode_step for 3 but 2 Offset, 4 Address, 3 Vcpu, 4 steps expect 0
+
+-- GI-4 A vCPU enters and leaves integrity mode within that scope.
+run GI_4_enterAndLeave {
+  correctHv
+  eventually some v: Vcpu | (exit[v] or interrupt[v] or fault[v])
+} for 3 but 2 Offset, 4 Address, 3 Vcpu, 4 steps expect 1
+
+-- GI-5: Protection requests take effect only from integrity mode; from elsewhere they change nothing and alert.
+assert GI_5_requestsOnlyFromIntegrityMode { correctHv => requestsOnlyFromIntegrityMode }
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps.
+check GI_5_requestsOnlyFromIntegrityMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
+
+-- GI-5 A protect request from normal mode is refused with an alert.
+run GI_5_refusedProtect {
+  correctHv
+  eventually some v: Vcpu, p: Page, a: AlertAction | protect[v, p, a] and v.mode = Normal and some Hv.entry
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+
+-- GI-5 Under REQUESTS_IGNORE_MODE requests take effect only from integrity mode.
+-- Must fail, because a request from normal mode is handled as one from integrity mode (the
+-- counterexample: an unprotect from normal mode that is not refused and raises no
+-- refused-request alert; a protect would add its protection).
+check GI_5_wrong_requestsIgnoreMode {
+  Hv.flaw = REQUESTS_IGNORE_MODE => requestsOnlyFromIntegrityMode
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+
+-- GI-5 Under REFUSED_UNPROTECT_SILENT refused requests still alert.
+-- Must fail, because an unprotect from normal mode is refused without the refused-request
+-- alert (the counterexample: one unprotect from normal mode).
+check GI_5_wrong_refusedUnprotectSilent {
+  Hv.flaw = REFUSED_UNPROTECT_SILENT => requestsOnlyFromIntegrityMode
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+
+-- GI-6: A protected page stays protected until removed by a request from integrity mode.
+assert GI_6_protectionsPersist { correctHv => protectionsPersist }
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps: protect, a second protect of the
+-- same page, unprotect from either mode.
+check GI_6_protectionsPersist for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
+
+-- GI-6 A protection is removed from integrity mode.
+run GI_6_honouredUnprotect {
+  correctHv
+  eventually some v: Vcpu, p: Page | unprotect[v, p] and Last.ok' = v
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+
+-- GI-6 Under ROLLBACK_DROPS_EXISTING protections persist.
+-- Must fail, because a refused protect of an already protected page "rolls back" by removing
+-- that page's protection (the counterexample: register, enter, protect p, protect p again).
+check GI_6_wrong_rollbackDropsExisting {
+  Hv.flaw = ROLLBACK_DROPS_EXISTING => protectionsPersist
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+
+-- GI-7: Inside integrity mode, a write to a protected page that is not the driver's own data still alerts with its action.
+assert GI_7_otherProtectedPagesAlertInIntegrityMode { correctHv => otherProtectedPagesAlertInIntegrityMode }
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps.
+check GI_7_otherProtectedPagesAlertInIntegrityMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
 
 -- GI-7 In integrity mode a write to a requested protection still alerts.
--- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
 run GI_7_protectedPageAlertInIntegrityMode {
+  correctHv
   eventually some v: Vcpu, p: Page | guestWrite[v, p] and v.mode = Integrity and Last.cause' = ProtectedPage
 } for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
 
--- GI-4 An interrupt takes a vCPU out of integrity mode.
--- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 4 steps
-run GI_4_interruptLeavesIntegrity { eventually some v: Vcpu | interrupt[v] } for 3 but 2 Offset, 4 Address, 2 Vcpu, 4 steps expect 1
-
--- GI-6 A protection is removed from integrity mode.
--- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps
-run GI_6_honouredUnprotect { eventually some v: Vcpu, p: Page | unprotect[v, p] and Last.ok' = v } for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+-- GI-7 Under DRIVER_CODE_WRITABLE_IN_INTEGRITY_VIEW other monitored pages alert in integrity mode.
+-- Must fail, because the integrity view leaves the driver's code unmonitored, so a code write in
+-- integrity mode raises no Block alert (the counterexample: register, enter, write to code).
+check GI_7_wrong_driverCodeWritableInIntegrityView {
+  Hv.flaw = DRIVER_CODE_WRITABLE_IN_INTEGRITY_VIEW => otherProtectedPagesAlertInIntegrityMode
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1

@@ -19,19 +19,24 @@
  * which runs at lower privilege, may be compromised, reads every register and
  * all readable memory, may rewrite registers and its return address. The
  * hypervisor never writes the secret back: on return the sequence sees the
- * erasure constant and re-executes the move.
+ * erasure constant and re-executes the move. Arrivals nest: one arriving while
+ * a handler runs is delivered to a nested handler; while two handlers run the
+ * module queues arrivals (up to two) and delivers the oldest each time a
+ * handler returns. Arrivals are Irq atoms numbered in arrival order; the ghosts
+ * Now.used and Machine.got (arrived, delivered) are the observer INT-3 is
+ * stated over, separate from the module's own queue (qhead, qnext).
  * INT-1 is stated over TWO machines in lockstep: every action is chosen once
  * (Now) and applied to every Machine; machines differ only in their secret.
  *
- * Scopes. One machine: 2 secrets, 3 low values, 4 authentication atoms, up to
- * 10-12 steps. Two machines (INT-1): up to 5 steps, enough for a call, the
- * move, the mix, an interrupt inside the sequence and a handler read; 7 steps
- * took ~6 minutes on 2 loaded cores, 5 steps ~20 s.
+ * Scopes. One machine: 2 secrets, 3 low values, 4 authentication atoms, 3
+ * arrivals, up to 10-12 steps. Two machines (INT-1): 5 steps and one arrival,
+ * enough for an interrupt inside the sequence and the guest resuming there;
+ * 7 steps (for the verdict after it too) took more than 10 minutes.
  *
  * Deliberately left out. Addresses and instruction bytes (positions S0..S3 and
  * one position Out for all ordinary code); the message a real MAC would cover;
- * nested interrupts (handlers run with interrupts masked here; the Java model
- * nests); timing and caches. Authentication values are opaque atoms and mix is
+ * nesting deeper than two handlers and queues longer than two; rewriting a
+ * nested handler's return address; timing and caches. Authentication values are opaque atoms and mix is
  * injective: guest code cannot forge one (a perfect MAC), so a hypercall
  * verdict cannot leak the secret by a lucky guess.
  *
@@ -44,11 +49,15 @@
  * InterruptsObservation records VirtualInterrupt, MemoryRead, Fault and
  * HypercallReturned. obsEq is HandlerView equality, lowEq is
  * InterruptsLowEquivalence.equivalent. The Scrubber atoms SCRUB_XOR_SECRET and
- * SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS are the InterruptsImplFlaw (and
- * InterruptsModelFlaw) constants of those names. An assert states the same predicate as the
+ * SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS and the Flaw atoms
+ * DROP_NESTED_VIRTUAL_INTERRUPT, DUPLICATE_EXCEPTION_DELIVERY,
+ * RESTORE_SECRET_ON_RETURN and CODE_PAGE_READABLE are the InterruptsImplFlaw
+ * (and InterruptsModelFlaw) constants of those names. An assert states the same predicate as the
  * InterruptsInvariants invariant its suffix names, where one does.
  */
 module interrupts
+
+open util/ordering[Irq] as arrivalOrder
 
 abstract sig Value {}
 one sig Erasure extends Value {}
@@ -84,6 +93,14 @@ one sig Guest, Handler extends Mode {}
 abstract sig ArrivalCause {}
 one sig Interrupt, Exception extends ArrivalCause {}
 sig Vector {}
+/** one hardware arrival (an interrupt or exception the module intercepts); the atoms are
+    numbered in arrival order (arrivalOrder), each arrives at most once */
+sig Irq { icause: one ArrivalCause, ivec: one Vector }
+/** copies of one virtual interrupt delivered in one step: a correct module delivers First only */
+abstract sig Copy {}
+one sig First, Second extends Copy {}
+/** a nested handler runs (depth 2): its return address is the outer handler's code */
+one sig Nested {}
 
 abstract sig Page {}
 one sig CodePage extends Page {}
@@ -94,8 +111,13 @@ one sig Fault {}
 /** which scrubber the hypervisor has: the correct one, or two flawed ones */
 abstract sig Scrubber {}
 one sig Correct, SCRUB_XOR_SECRET, SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS extends Scrubber {}
+/** the other deliberately flawed modules: the InterruptsImplFlaw constants of these names */
+abstract sig Flaw {}
+one sig DROP_NESTED_VIRTUAL_INTERRUPT, DUPLICATE_EXCEPTION_DELIVERY, RESTORE_SECRET_ON_RETURN,
+  CODE_PAGE_READABLE extends Flaw {}
 one sig Hv {
   scrubber: one Scrubber,
+  flaw: lone Flaw,
   masked: Secret -> one Masked
 }
 fact maskedIsInjective { all disj a, b: Secret | Hv.masked[a] != Hv.masked[b] }
@@ -104,11 +126,14 @@ sig Machine {
   secret: one Secret,
   var pc: one Pc,
   var mode: one Mode,
-  var saved: lone Pc,                 -- return address in the interrupt frame
+  var saved: lone Pc,                 -- return address in the outermost interrupt frame
+  var nest: lone Nested,              -- a nested handler runs above the outer one
+  var qhead, qnext: lone Irq,         -- the module's queue of arrivals not yet delivered
   var regs: Reg -> one Value,
   var mem: DataPage -> one Value,
   -- observations of the step that led to this state
-  var delivered: lone Vector,         -- virtual interrupt delivered
+  var delivered: Irq -> Copy,         -- virtual interrupts delivered (each names its arrival)
+  var got: set Irq,                   -- ghost: arrivals delivered so far (the observer's count)
   var readVal: lone Value,            -- value a read returned
   var fault: lone Fault,              -- the action faulted
   var verdict: lone Low               -- a hypercall's verdict (Accept/Reject)
@@ -119,8 +144,8 @@ abstract sig Kind {}
 one sig Execute, Arrive, Return, SetRegister, JumpTo, ReadMemory, WriteMemory, Stutter extends Kind {}
 one sig Now {
   var kind: one Kind,
-  var cause: lone ArrivalCause,
-  var vec: lone Vector,
+  var irq: lone Irq,                  -- the arrival of an Arrive step
+  var used: set Irq,                  -- ghost: the arrivals so far
   var reg: lone Reg,
   var val: lone Value,
   var target: lone Pc,
@@ -129,20 +154,34 @@ one sig Now {
 
 fact init {
   all m: Machine {
-    m.pc = Out
+    m.pc in Out + S0                 -- ordinary code, or about to enter the sequence
     m.mode = Guest
-    no m.saved
+    no m.saved + m.nest + m.qhead + m.qnext + m.got
     m.regs = Reg -> Zero
     m.mem in DataPage -> Low
-    no m.delivered + m.readVal + m.fault + m.verdict
+    no m.delivered and no m.readVal + m.fault + m.verdict
   }
   -- every machine starts from the same low state; only secrets differ
-  all m, n: Machine | m.mem = n.mem
+  all m, n: Machine | m.mem = n.mem and m.pc = n.pc
+  no Now.used
 }
+
+/** Arrivals come in the order of their atoms, each once; the observer's ghosts follow. */
+fact arrivalsInOrder {
+  always {
+    Now.kind = Arrive => Now.irq = arrivalOrder/min[Irq - Now.used]
+    Now.used' = Now.used + Now.irq
+    all m: Machine | m.got' = m.got + m.delivered'.Copy
+  }
+}
+fun cause: lone ArrivalCause { Now.irq.icause }
+fun vec: lone Vector { Now.irq.ivec }
 
 let unchanged[x] { (x)' = (x) }
 
-pred noObs[m: Machine] { no m.delivered' + m.readVal' + m.fault' + m.verdict' }
+pred noObs[m: Machine] { no m.delivered' and no m.readVal' + m.fault' + m.verdict' }
+/** the nesting and the module's queue are unchanged */
+pred framesUnchanged[m: Machine] { unchanged[m.nest] and unchanged[m.qhead] and unchanged[m.qnext] }
 
 /** outside code or a handler is running: it may read and rewrite registers */
 pred lowCodeRuns[m: Machine] { m.mode = Handler or m.pc = Out }
@@ -153,8 +192,8 @@ pred lowCodeRuns[m: Machine] { m.mode = Handler or m.pc = Out }
 /** Execute one instruction of the sequence (ordinary code and handler code
     are abstracted: their "execute" changes nothing). */
 pred execute[m: Machine] {
-  no m.delivered' + m.readVal' + m.fault'
-  unchanged[m.mode] and unchanged[m.saved] and unchanged[m.mem]
+  no m.delivered' and no m.readVal' + m.fault'
+  unchanged[m.mode] and unchanged[m.saved] and unchanged[m.mem] and framesUnchanged[m]
   (m.mode = Guest and m.pc = S3) or no m.verdict'    -- only the hypercall answers
   (m.mode = Handler or m.pc = Out) => {
     unchanged[m.pc] and unchanged[m.regs]
@@ -187,16 +226,34 @@ pred hypercall[m: Machine] {
 }
 fun verdictOf[m: Machine]: Low { m.regs[R2] = mix[m.secret] => Accept else Reject }
 
-/** An interrupt or exception arrives while the guest runs. */
-pred arrive[m: Machine, c: ArrivalCause, v: Vector] {
-  m.mode = Guest
-  m.mode' = Handler
-  m.saved' = m.pc
-  m.pc' = Out                      -- handler code is "outside the sequence"
-  m.delivered' = v                 -- exactly one virtual interrupt, same vector
+/** An interrupt or exception arrives, while the guest or a handler runs. The module scrubs
+    if it interrupts the sequence (only the outermost arrival can), then delivers one virtual
+    interrupt naming it at once when fewer than two handlers run and nothing is queued;
+    otherwise it queues it (up to two), to deliver when a handler returns. */
+pred arrive[m: Machine, i: Irq] {
   no m.readVal' + m.fault' + m.verdict'
   unchanged[m.mem]
-  m.regs' = (m.pc in Seq and scrubs[c] => m.regs ++ scrubbed[m] else m.regs)
+  m.regs' = (m.mode = Guest and m.pc in Seq and scrubs[i.icause] => m.regs ++ scrubbed[m] else m.regs)
+  (m.mode = Handler and Hv.flaw = DROP_NESTED_VIRTUAL_INTERRUPT) => {
+    -- flawed: a nested arrival is dropped
+    no m.delivered' and unchanged[m.pc] and unchanged[m.mode] and unchanged[m.saved] and framesUnchanged[m]
+  } else (no m.nest and no m.qhead) => {
+    deliver[m, i]
+    unchanged[m.qhead] and unchanged[m.qnext]
+  } else {
+    -- queue it behind what is pending (a third pending arrival is outside the model)
+    no m.qnext
+    no m.qhead => (m.qhead' = i and unchanged[m.qnext]) else (unchanged[m.qhead] and m.qnext' = i)
+    no m.delivered' and unchanged[m.pc] and unchanged[m.mode] and unchanged[m.saved] and unchanged[m.nest]
+  }
+}
+
+/** Deliver the virtual interrupt of arrival i: enter the handler, nested if one runs. */
+pred deliver[m: Machine, i: Irq] {
+  m.delivered' = i -> First + (Hv.flaw = DUPLICATE_EXCEPTION_DELIVERY and i.icause = Exception => i -> Second else none -> none)
+  m.mode' = Handler
+  m.pc' = Out                      -- handler code is "outside the sequence"
+  m.mode = Guest => (m.saved' = m.pc and no m.nest') else (unchanged[m.saved] and m.nest' = Nested)
 }
 pred scrubs[c: ArrivalCause] { Hv.scrubber = SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS => c = Interrupt else some c }
 fun scrubbed[m: Machine]: Reg -> Value {
@@ -205,13 +262,31 @@ fun scrubbed[m: Machine]: Reg -> Value {
     else R1 -> Erasure + R2 -> Erasure
 }
 
-/** The handler returns to the (possibly rewritten) return address. */
+/** The innermost handler returns. With an arrival queued the module delivers it in its
+    place; else a nested handler returns to the outer one, and the outer one to its (possibly
+    rewritten) return address. */
 pred return[m: Machine] {
   m.mode = Handler
-  m.mode' = Guest
-  m.pc' = m.saved
-  no m.saved'
-  noObs[m] and unchanged[m.regs] and unchanged[m.mem]
+  no m.readVal' + m.fault' + m.verdict'
+  unchanged[m.mem]
+  some m.qhead => {
+    m.delivered' = m.qhead -> First
+      + (Hv.flaw = DUPLICATE_EXCEPTION_DELIVERY and m.qhead.icause = Exception => m.qhead -> Second else none -> none)
+    m.qhead' = m.qnext and no m.qnext'
+    unchanged[m.pc] and unchanged[m.mode] and unchanged[m.saved] and unchanged[m.nest] and unchanged[m.regs]
+  } else some m.nest => {
+    no m.delivered' and no m.nest'
+    unchanged[m.pc] and unchanged[m.mode] and unchanged[m.saved] and unchanged[m.regs]
+    unchanged[m.qhead] and unchanged[m.qnext]
+  } else {
+    no m.delivered'
+    m.mode' = Guest
+    m.pc' = m.saved
+    no m.saved'
+    framesUnchanged[m]
+    -- flawed: the module writes the secret back when the guest resumes inside the sequence
+    (Hv.flaw = RESTORE_SECRET_ON_RETURN and m.saved in Seq) => m.regs' = m.regs ++ R1 -> m.secret else unchanged[m.regs]
+  }
 }
 
 /** Outside code or a handler writes a register with a value of its own. */
@@ -219,42 +294,49 @@ pred setRegister[m: Machine, r: Reg, v: Value] {
   lowCodeRuns[m]
   v in Low + Erasure
   m.regs' = m.regs ++ r -> v
-  noObs[m] and unchanged[m.pc] and unchanged[m.mode] and unchanged[m.saved] and unchanged[m.mem]
+  noObs[m] and unchanged[m.pc] and unchanged[m.mode] and unchanged[m.saved] and unchanged[m.mem] and framesUnchanged[m]
 }
 
-/** Outside code jumps anywhere (a handler: rewrites its return address). */
+/** Outside code jumps anywhere (the outer handler: rewrites its return address; a nested
+    handler's return address is not modelled, its jump changes nothing). */
 pred jumpTo[m: Machine, t: Pc] {
   lowCodeRuns[m]
-  m.mode = Handler => (m.saved' = t and unchanged[m.pc]) else (m.pc' = t and unchanged[m.saved])
-  noObs[m] and unchanged[m.regs] and unchanged[m.mode] and unchanged[m.mem]
+  m.mode = Handler => (unchanged[m.pc] and (no m.nest => m.saved' = t else unchanged[m.saved]))
+    else (m.pc' = t and unchanged[m.saved])
+  noObs[m] and unchanged[m.regs] and unchanged[m.mode] and unchanged[m.mem] and framesUnchanged[m]
 }
 
-/** Outside code or a handler reads a page: the code page is execute-only. */
+/** Outside code or a handler reads a page: the code page is execute-only (flawed: it
+    reads, and the move's immediate is the secret). */
 pred readMemory[m: Machine, p: Page] {
   lowCodeRuns[m]
-  p = CodePage => (m.fault' = Fault and no m.readVal') else (m.readVal' = m.mem[p] and no m.fault')
-  no m.delivered' + m.verdict'
+  p = CodePage => {
+    Hv.flaw = CODE_PAGE_READABLE => (m.readVal' = m.secret and no m.fault') else (m.fault' = Fault and no m.readVal')
+  } else (m.readVal' = m.mem[p] and no m.fault')
+  no m.delivered' and no m.verdict'
   unchanged[m.pc] and unchanged[m.mode] and unchanged[m.saved] and unchanged[m.regs] and unchanged[m.mem]
+  framesUnchanged[m]
 }
 
 /** Outside code or a handler stores a register to a page. */
 pred writeMemory[m: Machine, p: Page, r: Reg] {
   lowCodeRuns[m]
   p = CodePage => (m.fault' = Fault and unchanged[m.mem]) else (m.mem' = m.mem ++ p -> m.regs[r] and no m.fault')
-  no m.delivered' + m.readVal' + m.verdict'
-  unchanged[m.pc] and unchanged[m.mode] and unchanged[m.saved] and unchanged[m.regs]
+  no m.delivered' and no m.readVal' + m.verdict'
+  unchanged[m.pc] and unchanged[m.mode] and unchanged[m.saved] and unchanged[m.regs] and framesUnchanged[m]
 }
 
 pred stutter[m: Machine] {
   noObs[m]
   unchanged[m.pc] and unchanged[m.mode] and unchanged[m.saved] and unchanged[m.regs] and unchanged[m.mem]
+  framesUnchanged[m]
 }
 
 /** Apply the action in Now to one machine. Every guard above reads only
     state the low observer sees too, so lockstep never hides a divergence. */
 pred apply[m: Machine] {
   Now.kind = Execute     => execute[m]
-  Now.kind = Arrive      => arrive[m, Now.cause, Now.vec]
+  Now.kind = Arrive      => arrive[m, Now.irq]
   Now.kind = Return      => return[m]
   Now.kind = SetRegister => setRegister[m, Now.reg, Now.val]
   Now.kind = JumpTo      => jumpTo[m, Now.target]
@@ -265,8 +347,7 @@ pred apply[m: Machine] {
 
 fact argumentsMatchKind {
   always {
-    Now.kind = Arrive iff some Now.cause
-    Now.kind = Arrive iff some Now.vec
+    Now.kind = Arrive iff some Now.irq
     Now.kind in SetRegister + WriteMemory iff some Now.reg
     Now.kind = SetRegister iff some Now.val
     Now.kind = JumpTo iff some Now.target
@@ -285,7 +366,7 @@ pred obsEq[m, n: Machine] {
   m.mode = n.mode
   lowCodeRuns[m] iff lowCodeRuns[n]
   lowCodeRuns[m] => (m.regs = n.regs and m.pc = n.pc)
-  m.saved = n.saved
+  m.saved = n.saved and m.nest = n.nest
   m.mem = n.mem
   m.delivered = n.delivered
   m.readVal = n.readVal
@@ -297,6 +378,7 @@ pred obsEq[m, n: Machine] {
     while the guest executes inside the sequence, the registers R1 and R2. */
 pred lowEq[m, n: Machine] {
   m.pc = n.pc and m.mode = n.mode and m.saved = n.saved and m.mem = n.mem
+  m.nest = n.nest and m.qhead = n.qhead and m.qnext = n.qnext and m.got = n.got
   (m.mode = Guest and m.pc in Seq)
     => (R0 -> Value) & m.regs = (R0 -> Value) & n.regs
     else m.regs = n.regs
@@ -304,44 +386,78 @@ pred lowEq[m, n: Machine] {
   m.fault = n.fault and m.verdict = n.verdict
 }
 
-pred correctHv { Hv.scrubber = Correct }
+pred correctHv { Hv.scrubber = Correct and no Hv.flaw }
+
+/** INT-1's key situation for machine m: an arrival inside the sequence, the guest resuming
+    there, and a verdict of the hypercall after it. */
+pred interruptResumeVerdict[m: Machine] {
+  eventually (Now.kind = Arrive and m.mode = Guest and m.pc in Seq
+    and after eventually (m.mode = Guest and m.pc in Seq and eventually some m.verdict))
+}
+
+-- Scope of INT-1: 7 steps (6 actions) fit the shortest run with an interrupt inside the
+-- sequence, the resumption and a verdict (arrival at the move, return, the four instructions);
+-- the one-machine check runs there. The two-machine checks run 5 steps and one arrival: an
+-- interrupt inside the sequence, the return and the guest resuming there, but no verdict after
+-- it: at 7 steps each took more than 10 minutes on loaded cores. The module's queue and
+-- nesting need three arrivals: INT-3 covers them, INT-1 does not.
 
 -- INT-1: the low-equivalence relation is reflexive (Serval's sanity check; Java LOW_EQUIVALENCE_REFLEXIVE)
 assert INT_1_lowEquivalenceReflexive { always all m: Machine | lowEq[m, m] }
-check INT_1_lowEquivalenceReflexive for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1..4 steps expect 0
+check INT_1_lowEquivalenceReflexive for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1 Vector, 2 Page, 1 Irq, 1..7 steps expect 0
+
+-- INT-1 One machine is interrupted inside the sequence, resumes there and gets a verdict (scope of the reflexivity check)
+run INT_1_interruptResumeVerdict {
+  correctHv
+  some m: Machine | interruptResumeVerdict[m]
+} for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1 Vector, 2 Page, 1 Irq, 1..7 steps expect 1
 
 -- INT-1 the low-equivalence relation relates machines with different secrets (non-vacuity)
 run INT_1_lowEquivalenceRelatesDifferentSecrets {
   some disj m, n: Machine | m.secret != n.secret and eventually (m.pc = S2 and lowEq[m, n])
 } for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1..5 steps expect 1
 
+/** INT-1's view half: handlers see the same in both runs. */
+pred noninterference { all m, n: Machine | always obsEq[m, n] }
+
 -- INT-1: noninterference: two runs differing only in the secret look the same to handlers (Java NONINTERFERENCE, its view half)
-assert INT_1_noninterference {
-  correctHv => all m, n: Machine | always obsEq[m, n]
-}
-check INT_1_noninterference for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1 Vector, 2 Page, 1..5 steps expect 0
+assert INT_1_noninterference { correctHv => noninterference }
+check INT_1_noninterference for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1 Vector, 2 Page, 1 Irq, 1..5 steps expect 0
 
 -- INT-1: unwinding: low-equivalence holds in every state of two lockstep runs (Java NONINTERFERENCE, its low-equivalence half)
 assert INT_1_unwinding {
   correctHv => all m, n: Machine | always lowEq[m, n]
 }
-check INT_1_unwinding for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1 Vector, 2 Page, 1..5 steps expect 0
+check INT_1_unwinding for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1 Vector, 2 Page, 1 Irq, 1..5 steps expect 0
+
+-- INT-1 Two machines with different secrets are interrupted inside the sequence and resume there (the two-machine checks' scope; the verdict after it needs 7 steps)
+run INT_1_twoSecretsInLockstep {
+  correctHv
+  some disj m, n: Machine | m.secret != n.secret and eventually (Now.kind = Arrive and m.mode = Guest
+    and m.pc in Seq and after eventually (m.mode = Guest and m.pc in Seq and Now.kind = Execute))
+} for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1 Vector, 2 Page, 1 Irq, 1..5 steps expect 1
 
 -- INT-1 negative control, must fail: a scrubber that writes secret xor a constant leaves
 -- "not the secret" in R1 (the confinement check still holds), yet a handler reading R1 tells
 -- the two secrets apart. Kept to show INT-1 catches what a "register no longer holds it" check misses.
 check INT_1_wrong_xorScrubberKeepsNoninterference {
-  Hv.scrubber = SCRUB_XOR_SECRET => all m, n: Machine | always obsEq[m, n]
-} for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..6 steps expect 1
+  Hv.scrubber = SCRUB_XOR_SECRET => noninterference
+} for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 2 Irq, 1..6 steps expect 1
+
+/** INT-2's confinement: no register holds the secret while a handler runs, and an arrival
+    inside the sequence leaves R1 without it. */
+pred secretConfinedToSequence {
+  all m: Machine | always {
+    m.mode = Handler => m.secret not in Reg.(m.regs)
+    (Now.kind = Arrive and m.mode = Guest and m.pc in Seq) => after (m.regs[R1] != m.secret)
+  }
+}
 
 -- INT-2: no register holds the secret while a handler runs, and an arrival inside the sequence
 -- leaves R1 without it (Java SECRET_CONFINED_TO_SEQUENCE); also for the xor scrubber: this
 -- check alone cannot see that leak
 assert INT_2_secretConfinedToSequence {
-  (Hv.scrubber in Correct + SCRUB_XOR_SECRET) => all m: Machine | always {
-    m.mode = Handler => m.secret not in Reg.(m.regs)
-    (Now.kind = Arrive and m.mode = Guest and m.pc in Seq) => after (m.regs[R1] != m.secret)
-  }
+  (Hv.scrubber in Correct + SCRUB_XOR_SECRET and no Hv.flaw) => secretConfinedToSequence
 }
 check INT_2_secretConfinedToSequence for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..10 steps expect 0
 
@@ -353,21 +469,57 @@ assert INT_2_noSecretAtHandlerEntry {
 }
 check INT_2_noSecretAtHandlerEntry for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..10 steps expect 0
 
+-- INT-2 An exception arrives inside the sequence (between the compare and the hypercall) and the hypercall restarts (the checks' scope)
+run INT_2_exceptionInSequenceRestartsHypercall {
+  correctHv
+  some m: Machine | eventually (Now.kind = Arrive and cause = Exception and m.pc = S3
+    and eventually (m.pc = S3 and m.mode = Guest and Now.kind = Execute and after m.pc = S0))
+} for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..10 steps expect 1
+
 -- INT-2 negative control, must fail: a module that scrubs on interrupts but not on exceptions
 -- hands the secret to the exception handler, so the secret is not confined to the sequence.
 check INT_2_wrong_interruptsOnlyScrubberConfinesSecret {
-  Hv.scrubber = SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS => all m: Machine | always (m.mode = Handler => m.secret not in Reg.(m.regs))
+  Hv.scrubber = SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS => secretConfinedToSequence
 } for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..6 steps expect 1
 
--- INT-3: each intercepted interrupt or exception yields exactly one virtual interrupt with its
--- vector, in order; nothing else yields one (Java ONE_VIRTUAL_INTERRUPT_PER_ARRIVAL)
-assert INT_3_oneVirtualInterruptPerArrival {
+/** INT-3 as the observer states it: each step delivers at most one virtual interrupt, and it
+    names the oldest arrival not yet delivered (so: in arrival order, none twice, none without
+    an arrival); whenever the guest runs every arrival so far has been delivered (none lost). */
+pred oneVirtualInterruptPerArrival {
   all m: Machine | always {
-    Now.kind = Arrive => m.delivered' = Now.vec
-    Now.kind != Arrive => after (no m.delivered)
+    lone m.delivered'
+    m.delivered'.Copy in arrivalOrder/min[Now.used' - m.got]
+    m.mode = Guest => Now.used in m.got
   }
 }
+
+-- Scope of INT-3: 10 steps and 3 arrivals: an outer and a nested handler and one queued
+-- arrival, delivered when a handler returns; the queue never holds more than two here.
+
+-- INT-3: each intercepted interrupt or exception, nested or not, yields exactly one virtual
+-- interrupt with its vector and cause, in arrival order; nothing else yields one (Java
+-- ONE_VIRTUAL_INTERRUPT_PER_ARRIVAL)
+assert INT_3_oneVirtualInterruptPerArrival { no Hv.flaw => oneVirtualInterruptPerArrival }
 check INT_3_oneVirtualInterruptPerArrival for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 3 Vector, 2 Page, 1..10 steps expect 0
+
+-- INT-3 Three arrivals: a handler, a nested one, and a third queued and delivered in order when the nested one returns (the check's scope)
+run INT_3_nestedAndQueuedArrivals {
+  no Hv.flaw
+  some m: Machine | eventually (some m.nest and some m.qhead and Now.kind = Return
+    and after (some m.delivered and eventually (m.mode = Guest and some m.got)))
+} for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 3 Vector, 2 Page, 1..10 steps expect 1
+
+-- INT-3 negative control, must fail: a module that drops an arrival while a handler runs
+-- loses its virtual interrupt: the guest runs again with that arrival never delivered.
+check INT_3_wrong_dropNestedVirtualInterrupt {
+  Hv.flaw = DROP_NESTED_VIRTUAL_INTERRUPT => oneVirtualInterruptPerArrival
+} for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 3 Vector, 2 Page, 1..10 steps expect 1
+
+-- INT-3 negative control, must fail: a module that delivers an exception's virtual interrupt
+-- twice delivers two copies in one step.
+check INT_3_wrong_duplicateExceptionDelivery {
+  Hv.flaw = DUPLICATE_EXCEPTION_DELIVERY => oneVirtualInterruptPerArrival
+} for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 3 Vector, 2 Page, 1..10 steps expect 1
 
 /** Well-behaved handlers and callers: the sequence is entered only at S0, and
     handlers give back the context they received. */
@@ -384,53 +536,72 @@ assert INT_4_transparency {
 }
 check INT_4_transparency for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..12 steps expect 0
 
--- INT-4: the hypervisor never writes the secret to a register: only the guest's own MOV at S0
--- does (Java NEVER_RESTORES_SECRET)
-assert INT_4_neverRestoresSecret {
+-- INT-4 An interrupt arrives inside the sequence, the handler runs and returns, the sequence re-executes and the hypercall is accepted (transparency's scope)
+run INT_4_interruptInSequenceThenReexecution {
+  correctHv and wellBehaved
+  some m: Machine | eventually (Now.kind = Arrive and cause = Interrupt and m.pc = S2
+    and eventually (m.pc = S0 and m.mode = Guest and eventually m.verdict = Accept))
+} for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..12 steps expect 1
+
+-- INT-3 An interrupt arrives inside the sequence, the handler runs and returns, the sequence re-executes and the hypercall is accepted
+run INT_3_interruptInSequenceThenReexecution {
+  correctHv
+  some m: Machine | eventually (Now.kind = Arrive and cause = Interrupt and m.pc = S2
+    and eventually (m.pc = S0 and m.mode = Guest and eventually m.verdict = Accept))
+} for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..12 steps expect 1
+
+/** INT-4's second half: a register takes the secret only by the guest's own move at S0. */
+pred neverRestoresSecret {
   all m: Machine | always all r: Reg |
     (m.regs[r] != m.secret and after m.regs[r] = m.secret) => (Now.kind = Execute and m.mode = Guest and m.pc = S0)
 }
+
+-- INT-4: the hypervisor never writes the secret to a register: only the guest's own MOV at S0
+-- does (Java NEVER_RESTORES_SECRET)
+assert INT_4_neverRestoresSecret { no Hv.flaw => neverRestoresSecret }
 check INT_4_neverRestoresSecret for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..10 steps expect 0
+
+-- INT-4 The secret is scrubbed by an arrival after the move, the guest resumes in the sequence and its own move loads the secret again (the check's scope)
+run INT_4_secretReloadedAfterScrub {
+  correctHv
+  some m: Machine | eventually (Now.kind = Arrive and m.regs[R1] = m.secret
+    and eventually (m.mode = Guest and m.regs[R1] != m.secret and after m.regs[R1] = m.secret))
+} for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..10 steps expect 1
+
+-- INT-4 negative control, must fail: a module that writes the secret back into R1 when the
+-- outermost handler returns into the sequence puts the secret in a register without the move.
+check INT_4_wrong_restoreSecretOnReturn {
+  Hv.flaw = RESTORE_SECRET_ON_RETURN => neverRestoresSecret
+} for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..10 steps expect 1
+
+/** INT-5 for the correct module: no readable memory or read holds the secret, and every read
+    or write of the code page by low code faults. */
+pred secretNotReadable {
+  all m: Machine | always {
+    m.secret not in DataPage.(m.mem)
+    m.secret not in m.readVal
+    (Now.kind in ReadMemory + WriteMemory and Now.page = CodePage and lowCodeRuns[m]) => after (some m.fault)
+  }
+}
 
 -- INT-5: the secret is never in guest-readable memory, low code's reads and writes of the code
 -- page fault, and the erasure constant is no secret (Java SECRET_NOT_READABLE and
 -- EXECUTE_ONLY_PAGE_FAULTS)
 assert INT_5_secretNotReadable {
   no Erasure & Secret
-  correctHv => all m: Machine | always {
-    m.secret not in DataPage.(m.mem)
-    m.secret not in m.readVal
-    (Now.kind in ReadMemory + WriteMemory and Now.page = CodePage and lowCodeRuns[m]) => after (some m.fault)
-  }
+  correctHv => secretNotReadable
 }
 check INT_5_secretNotReadable for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 3 Page, 1..10 steps expect 0
 
--- ---------------------------------------------------------------------------
--- Scenarios: the situations the claims speak of can happen.
-
--- INT-3 An interrupt arrives inside the sequence, the handler runs and returns, the sequence re-executes and the hypercall is accepted
-run INT_3_interruptInSequenceThenReexecution {
-  correctHv
-  some m: Machine | eventually (Now.kind = Arrive and Now.cause = Interrupt and m.pc = S2
-    and eventually (m.pc = S0 and m.mode = Guest and eventually m.verdict = Accept))
-} for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..12 steps expect 1
-
--- INT-2 An exception arrives inside the sequence (between the compare and the hypercall) and the hypercall restarts
-run INT_2_exceptionInSequenceRestartsHypercall {
-  correctHv
-  some m: Machine | eventually (Now.kind = Arrive and Now.cause = Exception and m.pc = S3
-    and eventually (m.pc = S3 and m.mode = Guest and Now.kind = Execute and after m.pc = S0))
-} for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..12 steps expect 1
-
--- INT-5 A read of the execute-only code page faults
+-- INT-5 After the move a handler reads the execute-only code page and faults, and stores a register to a data page (the check's scope)
 run INT_5_readOfCodePageFaults {
-  some m: Machine | eventually (Now.kind = ReadMemory and Now.page = CodePage and after some m.fault)
-} for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Page, 1..3 steps expect 1
-
--- INT-1 Two machines with different secrets both complete the sequence with an interrupt inside it
-run INT_1_twoSecretsInLockstep {
   correctHv
-  some disj m, n: Machine | m.secret != n.secret
-    and eventually (Now.kind = Arrive and m.pc in S1 + S2)
-    and eventually m.verdict = Accept
-} for 3 but exactly 2 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 2 Page, 1..12 steps expect 1
+  some m: Machine | eventually (m.mode = Handler and Now.kind = ReadMemory and Now.page = CodePage
+    and after some m.fault) and eventually (Now.kind = WriteMemory and Now.page in DataPage)
+} for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 2 Vector, 3 Page, 1..10 steps expect 1
+
+-- INT-5 negative control, must fail: a code page that low code can read hands it the move's
+-- immediate, the secret.
+check INT_5_wrong_codePageReadable {
+  Hv.flaw = CODE_PAGE_READABLE => secretNotReadable
+} for 3 but exactly 1 Machine, 2 Secret, exactly 3 Low, 2 Masked, 4 Auth, 1 Vector, 3 Page, 1..3 steps expect 1

@@ -142,6 +142,36 @@ public final class SpecCommand {
         return (expectAt < 0 ? scope : scope.substring(0, expectAt)).strip();
     }
 
+    /**
+     * The scope as Alloy reads it, independent of how it is written: overall scope, bit width,
+     * sequence and string bounds, the steps, and each sig's bounds in sig order. Two commands
+     * with equal keys search exactly the same instances' sizes. Empty for a spec that did not parse.
+     */
+    public String scopeKey() {
+        if (command == null) {
+            return "";
+        }
+        StringBuilder key = new StringBuilder();
+        key.append("overall=")
+                .append(command.overall)
+                .append(" int=")
+                .append(command.bitwidth)
+                .append(" seq=")
+                .append(command.maxseq)
+                .append(" string=")
+                .append(command.maxstring)
+                .append(" steps=")
+                .append(command.minprefix)
+                .append("..")
+                .append(command.maxprefix);
+        command.scope.stream()
+                .map(s -> s.sig.label + "=" + (s.isExact ? "exactly " : "") + s.startingScope + ".." + s.endingScope
+                        + ":" + s.increment)
+                .sorted()
+                .forEach(s -> key.append(' ').append(s));
+        return key.toString();
+    }
+
     @Override
     public String toString() {
         return displayName();

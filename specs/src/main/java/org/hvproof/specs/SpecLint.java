@@ -85,7 +85,14 @@ public final class SpecLint {
         /** An {@code _init} command has its {@code _step} and the other way round. */
         INDUCTION_PAIR,
         /** Flaw atoms and flawed preds are named as the Java flaw constants. */
-        FLAW_NAME;
+        FLAW_NAME,
+        /**
+         * A claim's evidence can fail and is not vacuous: a claim checked {@code expect 0} also has a
+         * negative control ({@code GROUP_n_wrong_...}, {@code expect 1}), and every such check (but an
+         * induction's {@code _init} and {@code _step}) has a {@code run} of the same claim,
+         * {@code expect 1}, at exactly the check's scope.
+         */
+        EVIDENCE;
 
         /** {@code claim-tag} for {@link #CLAIM_TAG}. */
         public String id() {
@@ -177,6 +184,7 @@ public final class SpecLint {
                 command(command);
             }
             inductionPairs();
+            evidence();
             flaws();
             found.sort((a, b) -> Integer.compare(a.line(), b.line()));
             return found;
@@ -351,6 +359,54 @@ public final class SpecLint {
                             name + " has no " + twin + " to complete the induction");
                 }
             }
+        }
+
+        private void evidence() {
+            Map<String, List<SpecCommand>> byClaim = new LinkedHashMap<>();
+            for (SpecCommand command : commands) {
+                ClaimIds.ofName(command.command())
+                        .ifPresent(id -> byClaim.computeIfAbsent(id, k -> new ArrayList<>())
+                                .add(command));
+            }
+            byClaim.forEach((claim, mine) -> {
+                List<SpecCommand> holds = mine.stream()
+                        .filter(c ->
+                                c.check() && c.expect() == 0 && !c.command().contains(WRONG))
+                        .toList();
+                // An induction's base and step cases are part of their claim's argument; the
+                // claim's own checks carry its non-vacuity runs.
+                List<SpecCommand> scoped = holds.stream()
+                        .filter(c ->
+                                !c.command().endsWith("_init") && !c.command().endsWith("_step"))
+                        .toList();
+                if (holds.isEmpty()) {
+                    return;
+                }
+                boolean twin = mine.stream()
+                        .anyMatch(
+                                c -> c.check() && c.expect() == 1 && c.command().contains(WRONG));
+                if (!twin) {
+                    report(
+                            lineOf(holds.get(0)),
+                            Rule.EVIDENCE,
+                            claim + " has no negative control: add a check " + claim.replace('-', '_')
+                                    + "_wrong_<flaw> of the same property under a flawed operation, expect 1");
+                }
+                for (SpecCommand check : scoped) {
+                    boolean reached = mine.stream()
+                            .anyMatch(c -> !c.check()
+                                    && c.expect() == 1
+                                    && c.scopeKey().equals(check.scopeKey()));
+                    if (!reached) {
+                        report(
+                                lineOf(check),
+                                Rule.EVIDENCE,
+                                "check " + check.command() + " has no run of " + claim
+                                        + " at its own scope (" + check.scope()
+                                        + "), expect 1, showing its key situation is reachable there");
+                    }
+                }
+            });
         }
 
         private void flaws() {

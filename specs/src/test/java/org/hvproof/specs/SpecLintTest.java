@@ -55,7 +55,8 @@ class SpecLintTest {
                 "negative.als",
                 "tags.als",
                 "induction.als",
-                "flaws.als"
+                "flaws.als",
+                "evidence.als"
             })
     void reportsExactlyTheMarkedLinesWithTheirRules(String fixture) throws Exception {
         Path spec = FIXTURES.resolve("lint").resolve(fixture);

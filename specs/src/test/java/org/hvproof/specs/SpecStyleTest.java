@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,6 +30,43 @@ class SpecStyleTest {
 
     /** An enum constant at the start of a line: {@code NOTIFY_TWICE,} or {@code NOTIFY_TWICE(...}. */
     private static final Pattern CONSTANT = Pattern.compile("^\\s+([A-Z][A-Z0-9_]*)\\s*(?:[(,;{]|$)");
+
+    /**
+     * Claims whose Alloy check has no must-fail twin yet, written down rather than hidden: every
+     * report marks them "no twin", and {@link #everyKnownGapIsStillAGap} fails once one gets its
+     * twin, so the list only shrinks. TRACE-1/2: tracing.als's handler has no flaw selector yet
+     * (the spec-conformance test pins its operations); TREE-3: no Java flaw breaks it yet; PD-3:
+     * domains.als fixes the nested page tables (its rework with hypervisor-changed tables waits
+     * for cheaper checks).
+     */
+    static final Set<String> CLAIMS_WITHOUT_TWIN_YET = Set.of("TRACE-1", "TRACE-2", "TREE-3", "PD-3");
+
+    /** Checks whose non-vacuity run is still at another scope than theirs (same reason as PD-3). */
+    static final Set<String> CHECKS_WITHOUT_SCOPED_RUN_YET = Set.of(
+            "PD_1_isolation",
+            "PD_2_pointersMatchDomain",
+            "PD_2_switchTogether",
+            "PD_3_rootCannotModifySecure",
+            "PD_4_gatesOnly");
+
+    private static boolean knownGap(SpecLint.Violation v) {
+        return v.rule() == SpecLint.Rule.EVIDENCE && gapName(v) != null;
+    }
+
+    /** The claim id or check name a known gap is listed under, or null. */
+    private static String gapName(SpecLint.Violation v) {
+        for (String id : CLAIMS_WITHOUT_TWIN_YET) {
+            if (v.message().startsWith(id + " has no negative control")) {
+                return id;
+            }
+        }
+        for (String check : CHECKS_WITHOUT_SCOPED_RUN_YET) {
+            if (v.message().startsWith("check " + check + " has no run")) {
+                return check;
+            }
+        }
+        return null;
+    }
 
     static Stream<String> specs() throws IOException {
         return AlloyRunner.findSpecs(AlloyRunner.SPEC_DIR_IN_MODULE).stream()
@@ -68,7 +106,10 @@ class SpecStyleTest {
         assertThat(flaws).as("Java flaw constants").contains("NONE");
         Path path = AlloyRunner.SPEC_DIR_IN_MODULE.resolve(spec);
 
-        List<SpecLint.Violation> found = new SpecLint(flaws).lint(new AlloyRunner().plan(List.of(path)));
+        List<SpecLint.Violation> found = new SpecLint(flaws)
+                .lint(new AlloyRunner().plan(List.of(path))).stream()
+                        .filter(v -> !knownGap(v))
+                        .toList();
 
         assertThat(found)
                 .as(
@@ -78,5 +119,24 @@ class SpecStyleTest {
                                 .map(SpecLint.Violation::toString)
                                 .collect(Collectors.joining(System.lineSeparator())))
                 .isEmpty();
+    }
+
+    @Test
+    void everyKnownGapIsStillAGap() throws IOException {
+        Set<String> stillMissing = new TreeSet<>();
+        SpecLint lint = new SpecLint(javaFlawConstants());
+        AlloyRunner runner = new AlloyRunner();
+        for (Path spec : AlloyRunner.findSpecs(AlloyRunner.SPEC_DIR_IN_MODULE)) {
+            for (SpecLint.Violation v : lint.lint(runner.plan(List.of(spec)))) {
+                if (knownGap(v)) {
+                    stillMissing.add(gapName(v));
+                }
+            }
+        }
+        Set<String> listed = new TreeSet<>(CLAIMS_WITHOUT_TWIN_YET);
+        listed.addAll(CHECKS_WITHOUT_SCOPED_RUN_YET);
+        assertThat(stillMissing)
+                .as("a listed gap is closed now: take it off the list")
+                .isEqualTo(listed);
     }
 }
