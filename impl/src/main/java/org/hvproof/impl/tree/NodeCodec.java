@@ -58,8 +58,9 @@ final class NodeCodec {
     }
 
     static long entryWord(TreeNode.Entry e) {
+        Optional<AlertAction> mapping = e.mapping();
         return (e.nodePage() ? NODE_PAGE_BIT : 0)
-                | ((long) e.mapping().map(AlertAction::requestCode).orElse(0) << 8);
+                | (mapping.isPresent() ? (long) mapping.get().requestCode() << 8 : 0);
     }
 
     /** Entries by their word's low 16 bits (null: malformed), so decoding allocates none. */

@@ -92,7 +92,7 @@ final class TreeAbstraction {
 
     private PageSet lastTraced;
     private TreeLayout lastLayout;
-    /** The node pages and nodes of {@link #lastLayout} in the order the walk met them. */
+    /** The node pages of {@link #lastLayout}, ascending, and their nodes as the walk found them. */
     private long[] walkPages = new long[16];
 
     private TreeNode[] walkNodes = new TreeNode[16];
@@ -259,10 +259,23 @@ final class TreeAbstraction {
 
     /** Walks the nodes from the base pointer and keeps the layout they make (the last one, when equal). */
     private void walk(Optional<Long> root) {
-        scratchSize = 0;
         visitedSize = 0;
         if (root.isPresent()) {
             readReachable(root.get());
+        }
+        // The pages found, ascending: the visited ones (a bit each) that hold a node.
+        scratchSize = 0;
+        for (int p = seen.nextSetBit(0); p >= 0; p = seen.nextSetBit(p + 1)) {
+            TreeNode n = nodes[p].node();
+            if (n != null) {
+                if (scratchSize == scratchPages.length) {
+                    scratchPages = Arrays.copyOf(scratchPages, 2 * scratchSize);
+                    scratchNodes = Arrays.copyOf(scratchNodes, 2 * scratchSize);
+                }
+                scratchPages[scratchSize] = p;
+                scratchNodes[scratchSize] = n;
+                scratchSize++;
+            }
         }
         seen.clear();
         if (lastLayout == null || !sameWalk() || !lastLayout.base().rootPage().equals(root)) {
@@ -286,7 +299,7 @@ final class TreeAbstraction {
         }
     }
 
-    /** Whether this walk met the very pages and node objects the last one did, in the same order. */
+    /** Whether this walk found the very pages and node objects the last one did. */
     private boolean sameWalk() {
         if (scratchSize != walkSize) {
             return false;
@@ -326,16 +339,6 @@ final class TreeAbstraction {
         visitedFrames[visitedSize] = c.frame();
         visitedStamps[visitedSize] = c.stamp();
         visitedSize++;
-        if (n == null) {
-            return;
-        }
-        if (scratchSize == scratchPages.length) {
-            scratchPages = Arrays.copyOf(scratchPages, 2 * scratchSize);
-            scratchNodes = Arrays.copyOf(scratchNodes, 2 * scratchSize);
-        }
-        scratchPages[scratchSize] = page;
-        scratchNodes[scratchSize] = n;
-        scratchSize++;
         if (n instanceof TreeNode.Interior in) {
             for (long child : in.children()) {
                 readReachable(child);
