@@ -158,6 +158,50 @@ public final class NestedPageTable {
         visit(rootFrame, LEVELS, 0L, visitor);
     }
 
+    /** What {@link #forEachLeafTable} hands over: one present last-level table. */
+    @FunctionalInterface
+    public interface LeafTableVisitor {
+        /** The table in host frame {@code tableFrame} maps guest pages {@code firstPage .. firstPage + 511}. */
+        void visit(long firstPage, long tableFrame);
+    }
+
+    /**
+     * Visits every last-level table reachable from the root, in guest-physical order: the first
+     * guest page it maps and the host frame holding its 512 entries, which the caller reads itself
+     * (with {@link HostMemory#readLongs} and {@link #entryPresent}, {@link #entryFrame}, {@link
+     * #entryWritable}), so it can keep what it derived from a table until that frame's {@linkplain
+     * HostMemory#lastWrite stamp} moves. The tables above are read as {@link #forEachLeaf} reads them.
+     */
+    public void forEachLeafTable(LeafTableVisitor visitor) {
+        visitTables(rootFrame, LEVELS, 0L, visitor);
+    }
+
+    private void visitTables(long table, int level, long prefix, LeafTableVisitor visitor) {
+        if (level == 1) {
+            visitor.visit(prefix >>> 12, table);
+            return;
+        }
+        Decoded d = decode(table, level, prefix);
+        for (int i = 0; i < d.size; i++) {
+            visitTables(d.next[i], level - 1, d.gpa[i], visitor);
+        }
+    }
+
+    /** Whether a raw entry is present (any of its read, write or execute bits set). */
+    public static boolean entryPresent(long entry) {
+        return (entry & (READ | WRITE | EXECUTE)) != 0;
+    }
+
+    /** The host frame a raw entry names. */
+    public static long entryFrame(long entry) {
+        return (entry & ADDRESS_MASK) >>> 12;
+    }
+
+    /** Whether a raw entry's own write bit is set. */
+    public static boolean entryWritable(long entry) {
+        return (entry & WRITE) != 0;
+    }
+
     /**
      * A number that changes whenever any table of this hierarchy changes (an entry written, a
      * table linked in or unlinked), whoever wrote it: the latest write stamp over the tables

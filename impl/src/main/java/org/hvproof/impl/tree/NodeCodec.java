@@ -1,9 +1,12 @@
 package org.hvproof.impl.tree;
 
-import java.util.ArrayList;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongUnaryOperator;
+import org.hvproof.impl.machine.HostMemory;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.BPlusTree;
 import org.hvproof.model.tree.TreeNode;
@@ -32,9 +35,6 @@ final class NodeCodec {
 
     private NodeCodec() {}
 
-    /** One word to write: index in the page and value. */
-    record Word(int index, long value) {}
-
     static long header(int kind, int count) {
         return (MAGIC << 32) | ((long) kind << 8) | count;
     }
@@ -58,12 +58,28 @@ final class NodeCodec {
     }
 
     static long entryWord(TreeNode.Entry e) {
+        Optional<AlertAction> mapping = e.mapping();
         return (e.nodePage() ? NODE_PAGE_BIT : 0)
-                | ((long) e.mapping().map(AlertAction::requestCode).orElse(0) << 8);
+                | (mapping.isPresent() ? (long) mapping.get().requestCode() << 8 : 0);
+    }
+
+    /** Entries by their word's low 16 bits (null: malformed), so decoding allocates none. */
+    private static final TreeNode.Entry[] ENTRY_OF_WORD = entriesOfWords();
+
+    private static TreeNode.Entry[] entriesOfWords() {
+        TreeNode.Entry[] out = new TreeNode.Entry[1 << 16];
+        for (int word = 0; word < out.length; word++) {
+            out[word] = parseEntry(word);
+        }
+        return out;
     }
 
     /** The entry a word encodes, or null when the word is malformed. */
     static TreeNode.Entry entry(long word) {
+        return (word & ~0xffffL) != 0 ? null : ENTRY_OF_WORD[(int) word];
+    }
+
+    private static TreeNode.Entry parseEntry(long word) {
         if ((word & ~0xff01L) != 0) {
             return null;
         }
@@ -75,56 +91,80 @@ final class NodeCodec {
         return new TreeNode.Entry((word & NODE_PAGE_BIT) != 0, mapping);
     }
 
-    /** The words of a node, in page order. */
-    static List<Word> encode(TreeNode node) {
-        List<Word> out = new ArrayList<>(1 + 2 * BPlusTree.ORDER);
+    /**
+     * Writes the words of {@code node} into {@code words[0 .. WORDS)}, in page order: every word a
+     * node of either kind can use, the unused ones zero, so no stale word of an earlier node survives.
+     */
+    static void encode(TreeNode node, long[] words) {
+        Arrays.fill(words, 0, WORDS, 0L);
         if (node instanceof TreeNode.Leaf leaf) {
-            out.add(new Word(0, header(LEAF, leaf.size())));
+            words[0] = header(LEAF, leaf.size());
             for (int i = 0; i < leaf.size(); i++) {
-                out.add(new Word(1 + 2 * i, leaf.keys().get(i)));
-                out.add(new Word(2 + 2 * i, entryWord(leaf.entries().get(i))));
+                words[1 + 2 * i] = leaf.keys().get(i);
+                words[2 + 2 * i] = entryWord(leaf.entries().get(i));
             }
         } else {
             TreeNode.Interior in = (TreeNode.Interior) node;
-            out.add(new Word(0, header(INTERIOR, in.size())));
+            words[0] = header(INTERIOR, in.size());
             for (int i = 0; i < in.separators().size(); i++) {
-                out.add(new Word(1 + i, in.separators().get(i)));
+                words[1 + i] = in.separators().get(i);
             }
             for (int i = 0; i < in.size(); i++) {
-                out.add(new Word(CHILDREN_AT + i, in.children().get(i)));
+                words[CHILDREN_AT + i] = in.children().get(i);
             }
         }
-        return out;
     }
 
-    /** Decodes the node whose words {@code word} reads, or null when the page holds no valid node. */
-    static TreeNode decode(LongUnaryOperator word) {
-        long header = word.applyAsLong(0);
+    /** Decodes the node in host frame {@code frame}, or null when it holds no valid node. */
+    static TreeNode decode(HostMemory memory, long frame) {
+        // A node occupies the first WORDS words of its page; the rest of the page is never read.
+        Scratch s = SCRATCH.get();
+        memory.read(frame << 12, s.bytes, 0, s.bytes.length);
+        for (int i = 0; i < WORDS; i++) {
+            s.words[i] = (long) LONG_LE.get(s.bytes, 8 * i);
+        }
+        return decode(s.words);
+    }
+
+    /** A node's words, and their bytes. */
+    private static final class Scratch {
+        final long[] words = new long[WORDS];
+        final byte[] bytes = new byte[8 * WORDS];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Little-endian 8-byte words of a byte array, as host memory stores them. */
+    static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** Decodes the node whose words are {@code words} (in page order), or null when they hold no valid node. */
+    static TreeNode decode(long[] words) {
+        long header = words[0];
         int kind = kind(header);
         int count = count(header);
         if (kind == LEAF) {
-            List<Long> keys = new ArrayList<>(count);
-            List<TreeNode.Entry> entries = new ArrayList<>(count);
+            Long[] keys = new Long[count];
+            TreeNode.Entry[] entries = new TreeNode.Entry[count];
             for (int i = 0; i < count; i++) {
-                TreeNode.Entry e = entry(word.applyAsLong(2 + 2 * i));
+                TreeNode.Entry e = entry(words[2 + 2 * i]);
                 if (e == null) {
                     return null;
                 }
-                keys.add(word.applyAsLong(1 + 2 * i));
-                entries.add(e);
+                keys[i] = words[1 + 2 * i];
+                entries[i] = e;
             }
-            return new TreeNode.Leaf(keys, entries);
+            return new TreeNode.Leaf(List.of(keys), List.of(entries));
         }
         if (kind == INTERIOR) {
-            List<Long> seps = new ArrayList<>(count);
-            List<Long> kids = new ArrayList<>(count);
+            Long[] seps = new Long[count - 1];
+            Long[] kids = new Long[count];
             for (int i = 0; i < count - 1; i++) {
-                seps.add(word.applyAsLong(1 + i));
+                seps[i] = words[1 + i];
             }
             for (int i = 0; i < count; i++) {
-                kids.add(word.applyAsLong(CHILDREN_AT + i));
+                kids[i] = words[CHILDREN_AT + i];
             }
-            return new TreeNode.Interior(seps, kids);
+            return new TreeNode.Interior(List.of(seps), List.of(kids));
         }
         return null;
     }

@@ -24,6 +24,9 @@ final class NodeMemory {
         this.memory = hypervisor.machine().memory();
         this.config = config;
         this.poolFrames = new long[config.poolSize()];
+        this.decodedFrame = new long[config.poolSize()];
+        this.decodedStamp = new long[config.poolSize()];
+        this.decodedNode = new TreeNode[config.poolSize()];
     }
 
     /** The host frame backing node page {@code page}: pinned for pool pages, else the nested table's; 0 if none. */
@@ -59,24 +62,51 @@ final class NodeMemory {
         return memory.readLong((frame << 12) + 8L * index);
     }
 
+    /**
+     * Per pool page: the frame and that frame's write stamp when its node was last decoded, and
+     * the node (null: none). A write to the frame by anyone moves its stamp, so a node is decoded
+     * again exactly when its words may have changed.
+     */
+    private final long[] decodedFrame;
+
+    private final long[] decodedStamp;
+    private final TreeNode[] decodedNode;
+
     /** The node stored in {@code page}, or null when the page holds none. */
     TreeNode read(long page) {
         long frame = frameOf(page);
-        return frame == 0 ? null : NodeCodec.decode(i -> word(frame, (int) i));
+        if (frame == 0) {
+            return null;
+        }
+        long i = page - config.poolFirst();
+        if (i < 0 || i >= config.poolSize()) {
+            return NodeCodec.decode(memory, frame);
+        }
+        int at = (int) i;
+        long stamp = memory.lastWrite(frame);
+        if (decodedFrame[at] != frame || decodedStamp[at] != stamp) {
+            decodedNode[at] = NodeCodec.decode(memory, frame);
+            decodedFrame[at] = frame;
+            decodedStamp[at] = stamp;
+        }
+        return decodedNode[at];
     }
+
+    /** Scratch for {@link #write}: a node's words, then their bytes. */
+    private final long[] words = new long[NodeCodec.WORDS];
+
+    private final byte[] bytes = new byte[8 * NodeCodec.WORDS];
 
     /** Serializes {@code node} into {@code page}. */
     void write(long page, TreeNode node) {
         // Every word a node of either kind can use is rewritten, so no stale word of an earlier
         // node survives; the rest of the page is never read.
         long frame = frameOf(page);
-        long[] words = new long[NodeCodec.WORDS];
-        for (NodeCodec.Word w : NodeCodec.encode(node)) {
-            words[w.index()] = w.value();
-        }
+        NodeCodec.encode(node, words);
         for (int i = 0; i < words.length; i++) {
-            memory.writeLong((frame << 12) + 8L * i, words[i]);
+            NodeCodec.LONG_LE.set(bytes, 8 * i, words[i]);
         }
+        memory.write(frame << 12, bytes, 0, bytes.length);
     }
 
     /** Clears {@code page}, freed from the tree. */

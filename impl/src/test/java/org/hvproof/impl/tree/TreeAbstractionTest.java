@@ -79,4 +79,67 @@ class TreeAbstractionTest {
         system.machine().defaultView().map(new GuestPhysicalPage(root), fresh, NestedPermissions.RWX);
         assertThat(system.abstractState().nodes()).isEmpty();
     }
+
+    @Test
+    void aLeafEntryRewrittenStraightInItsTableFrameIsSeen() {
+        GuestPhysicalPage page = new GuestPhysicalPage(600);
+        system.hypervisor().populate(ViewId.DEFAULT, page);
+        TreeState before = system.abstractState();
+        assertThat(before.traced()).doesNotContain(600L);
+        // Find the leaf entry's host address by its contents, and clear its write bit in raw memory,
+        // behind the nested page table's API.
+        HostMemory memory = system.machine().memory();
+        long frame = system.machine().defaultView().leaf(page).orElseThrow().hostFrame();
+        long hit = -1;
+        for (long f = 1; f <= memory.allocatedFrames() && hit < 0; f++) {
+            long at = (f << 12) + 8 * (600 % 512);
+            long e = memory.readLong(at);
+            if ((e >>> 12) == frame && (e & 7) == 7) {
+                hit = at;
+            }
+        }
+        assertThat(hit).isPositive();
+        memory.writeLong(hit, memory.readLong(hit) & ~2L);
+        assertThat(system.abstractState().traced()).contains(600L);
+    }
+
+    @Test
+    void aChildNodeWrittenStraightIntoHostMemoryIsReadAgain() {
+        // Enough pages for a root with leaf children.
+        assertThat(system.tree().protect(0x10000, 0x8000, AlertAction.BLOCK.requestCode()))
+                .isEqualTo(RequestCode.OK);
+        TreeState before = system.abstractState();
+        assertThat(before.depth()).isGreaterThanOrEqualTo(1);
+        long leafPage = before.nodes().keySet().stream()
+                .filter(p -> before.nodes().get(p) instanceof org.hvproof.model.tree.TreeNode.Leaf l
+                        && l.keys().contains(16L))
+                .findFirst()
+                .orElseThrow();
+        long frame = system.machine()
+                .defaultView()
+                .leaf(new GuestPhysicalPage(leafPage))
+                .map(NestedEntry::hostFrame)
+                .orElseThrow();
+        // Clearing the child leaf's header: its page holds no node any more, and its keys are gone.
+        system.machine().memory().writeLong(frame << 12, 0L);
+        TreeState after = system.abstractState();
+        assertThat(after.nodes()).doesNotContainKey(leafPage);
+        assertThat(after.mappings()).doesNotContainKey(16L);
+    }
+
+    @Test
+    void aRequestReadsANodeWrittenStraightIntoHostMemory() {
+        assertThat(system.tree().protect(0x3000, 0x2000, AlertAction.BLOCK.requestCode()))
+                .isEqualTo(RequestCode.OK);
+        TreeState before = system.abstractState();
+        HostMemory memory = system.machine().memory();
+        long frame = rootFrame(before);
+        // The root leaf's second key (page 4) becomes page 5 behind the tree's back; the tree's
+        // request must read that, not the node it decoded before (its own decode cache is keyed
+        // by the frame's stamp): a stale node would be written back with page 4 still mapped.
+        assertThat(memory.readLong((frame << 12) + 24)).isEqualTo(4L);
+        memory.writeLong((frame << 12) + 24, 5L);
+        assertThat(system.tree().unprotect(0x5000, 0x1000)).isEqualTo(RequestCode.OK);
+        assertThat(system.abstractState().mappings()).containsOnlyKeys(3L);
+    }
 }

@@ -82,6 +82,12 @@ public final class PageSet extends AbstractSet<Long> implements SortedSet<Long> 
         return Arrays.binarySearch(pages, page) >= 0;
     }
 
+    /** The index of {@code page} among the pages in ascending order, or -1 when it is not in the set. */
+    public int indexOf(long page) {
+        int i = Arrays.binarySearch(pages, page);
+        return i >= 0 ? i : -1;
+    }
+
     @Override
     public boolean contains(Object o) {
         return o instanceof Long l && contains(l.longValue());
@@ -170,14 +176,41 @@ public final class PageSet extends AbstractSet<Long> implements SortedSet<Long> 
         if (other.pages.length == 0 || pages.length == 0) {
             return this;
         }
+        long[] b = other.pages;
         long[] out = new long[pages.length];
         int n = 0;
+        int j = 0;
         for (long p : pages) {
-            if (!other.contains(p)) {
+            while (j < b.length && b[j] < p) {
+                j++;
+            }
+            if (j == b.length || b[j] != p) {
                 out[n++] = p;
             }
         }
         return n == pages.length ? this : ofAscending(Arrays.copyOf(out, n));
+    }
+
+    /** The pages {@code [first, first + count)} not in {@code other}: {@code range(first, count).minus(other)}. */
+    public static PageSet rangeMinus(long first, long count, PageSet other) {
+        long[] b = other.pages;
+        long[] out = new long[(int) count];
+        int n = 0;
+        int j = 0;
+        for (long p = first; p < first + count; p++) {
+            while (j < b.length && b[j] < p) {
+                j++;
+            }
+            if (j == b.length || b[j] != p) {
+                out[n++] = p;
+            }
+        }
+        return ofAscending(n == out.length ? out : Arrays.copyOf(out, n));
+    }
+
+    /** Whether every page of this set lies in {@code [first, first + count)}. */
+    public boolean within(long first, long count) {
+        return pages.length == 0 || (pages[0] >= first && pages[pages.length - 1] < first + count);
     }
 
     /** Whether this set and {@code other} share a page. */

@@ -170,9 +170,12 @@ public final class TreeInvariants {
         if (s.base().rootPage().isEmpty() && s.mappedPageCount() != 0) {
             problems.add("mappings without a tree");
         }
-        PageSet pool = PageSet.range(s.config().poolFirst(), s.config().poolSize());
-        PageSet accounted = s.freePool().union(s.nodePages());
-        if (!accounted.equals(pool) || s.freePool().intersects(s.nodePages())) {
+        // free + node pages = the pool, and disjoint: both inside the pool, disjoint, and as many as it has pages.
+        int poolSize = s.config().poolSize();
+        boolean accounted = s.freePool().within(s.config().poolFirst(), poolSize)
+                && s.nodePages().within(s.config().poolFirst(), poolSize)
+                && s.freePool().size() + s.nodePages().size() == poolSize;
+        if (!accounted || s.freePool().intersects(s.nodePages())) {
             problems.add("pool accounting: free " + s.freePool() + " nodes "
                     + s.nodes().keySet());
         }

@@ -1,6 +1,7 @@
 package org.hvproof.model.tree;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,10 +51,17 @@ public record TreeLayout(HypervisorCell base, PageMap<TreeNode> nodes) {
         return d;
     }
 
-    /** Every leaf entry reachable from the base pointer, by key (a later leaf's entry for a key wins). */
+    /**
+     * Every leaf entry reachable from the base pointer, by key (a later leaf's entry for a key
+     * wins); derived once per layout object ({@link LayoutFacts}: a layout is immutable).
+     */
     public PageMap<TreeNode.Entry> entries() {
+        return LayoutFacts.entries(this, TreeLayout::deriveEntries);
+    }
+
+    private static PageMap<TreeNode.Entry> deriveEntries(TreeLayout layout) {
         PageMap.Builder<TreeNode.Entry> out = new PageMap.Builder<>();
-        base.rootPage().ifPresent(root -> collect(root, out, 0));
+        layout.base.rootPage().ifPresent(root -> layout.collect(root, out, 0));
         return out.build();
     }
 
@@ -73,20 +81,62 @@ public record TreeLayout(HypervisorCell base, PageMap<TreeNode> nodes) {
         }
     }
 
+    /** The keys whose leaf entry says "this page stores a node"; derived once per layout object. */
+    public PageSet pagesMarkedAsNodes() {
+        return LayoutFacts.markedAsNodes(this, TreeLayout::deriveMarked);
+    }
+
+    private static PageSet deriveMarked(TreeLayout layout) {
+        PageMap<TreeNode.Entry> entries = layout.entries();
+        long[] out = new long[entries.size()];
+        int n = 0;
+        for (int i = 0; i < out.length; i++) {
+            if (entries.valueAt(i).nodePage()) {
+                out[n++] = entries.keyAt(i);
+            }
+        }
+        return PageSet.ofAscending(Arrays.copyOf(out, n));
+    }
+
     /**
      * What keeps this from being a B+-tree of order {@value BPlusTree#ORDER}, empty when it is
      * one: every stored node reachable exactly once from the base pointer, all leaves at one
      * depth, sizes within the order (so the depth is at most log2 of the keys), keys sorted and
      * inside their separators, no empty leaf entry, an interior root with two children or more.
+     * Derived once per layout object ({@link LayoutFacts}: a layout is immutable).
      */
     public List<String> shapeProblems() {
+        return LayoutFacts.shapeProblems(this, TreeLayout::deriveShapeProblems);
+    }
+
+    /** The pages a shape walk reached: stored ones by their index in the nodes, others (named, storing none) apart. */
+    private static final class Seen {
+        final boolean[] stored;
+        int storedCount;
+        final Set<Long> other = new HashSet<>();
+
+        Seen(int size) {
+            stored = new boolean[size];
+        }
+    }
+
+    private static List<String> deriveShapeProblems(TreeLayout layout) {
         List<String> problems = new ArrayList<>();
-        Set<Long> seen = new HashSet<>();
+        PageMap<TreeNode> nodes = layout.nodes;
+        Seen seen = new Seen(nodes.size());
         List<Integer> leafDepths = new ArrayList<>();
-        base.rootPage()
-                .ifPresent(root -> shape(root, Long.MIN_VALUE, Long.MAX_VALUE, 0, true, seen, leafDepths, problems));
-        if (seen.size() != nodes.size() || !nodes.keySet().containsAll(seen)) {
-            problems.add("reachable nodes " + PageSet.copyOf(seen) + " differ from stored nodes " + nodes.keySet());
+        layout.base
+                .rootPage()
+                .ifPresent(root ->
+                        layout.shape(root, Long.MIN_VALUE, Long.MAX_VALUE, 0, true, seen, leafDepths, problems));
+        if (seen.storedCount != nodes.size() || !seen.other.isEmpty()) {
+            Set<Long> all = new HashSet<>(seen.other);
+            for (int i = 0; i < seen.stored.length; i++) {
+                if (seen.stored[i]) {
+                    all.add(nodes.keyAt(i));
+                }
+            }
+            problems.add("reachable nodes " + PageSet.copyOf(all) + " differ from stored nodes " + nodes.keySet());
         }
         for (int d : leafDepths) {
             if (d != leafDepths.get(0)) {
@@ -103,18 +153,27 @@ public record TreeLayout(HypervisorCell base, PageMap<TreeNode> nodes) {
             long hi,
             int depth,
             boolean isRoot,
-            Set<Long> seen,
+            Seen seen,
             List<Integer> leafDepths,
             List<String> problems) {
-        if (!seen.add(page)) {
+        int index = nodes.keySet().indexOf(page);
+        boolean first;
+        if (index >= 0) {
+            first = !seen.stored[index];
+            seen.stored[index] = true;
+            seen.storedCount += first ? 1 : 0;
+        } else {
+            first = seen.other.add(page);
+        }
+        if (!first) {
             problems.add("node page " + page + " reached twice");
             return;
         }
-        TreeNode n = nodes.get(page);
-        if (n == null) {
+        if (index < 0) {
             problems.add("page " + page + " named as a node but stores none");
             return;
         }
+        TreeNode n = nodes.valueAt(index);
         if (n.size() > BPlusTree.ORDER || (!isRoot && n.size() < BPlusTree.MIN)) {
             problems.add("node " + page + " has size " + n.size());
         }

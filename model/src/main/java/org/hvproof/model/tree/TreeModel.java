@@ -95,8 +95,8 @@ public final class TreeModel {
         if (flaw != TreeModelFlaw.NONE) {
             traced = PageSet.copyOf(flawedTraces(state, mappings, layout, traced, flaw));
         }
-        PageSet free = PageSet.range(state.config().poolFirst(), state.config().poolSize())
-                .minus(layout.nodePages());
+        PageSet free =
+                PageSet.rangeMinus(state.config().poolFirst(), state.config().poolSize(), layout.nodePages());
         TreeState next = new TreeState(state.config(), layout, mappings, traced, free, mappings.size());
         return new TreeStep(next, List.of(new TreeObservation.RequestResult(RequestCode.OK)));
     }
@@ -138,12 +138,24 @@ public final class TreeModel {
         }
         problems.addAll(layout.shapeProblems());
         PageSet nodePages = layout.nodePages();
-        PageSet outside = nodePages.minus(PageSet.range(config.poolFirst(), config.poolSize()));
-        if (!outside.isEmpty()) {
+        if (!nodePages.within(config.poolFirst(), config.poolSize())) {
+            PageSet outside = nodePages.minus(PageSet.range(config.poolFirst(), config.poolSize()));
             problems.add("node pages " + outside + " outside the pool " + config.pool());
         }
-        // The expected entries, merged in key order: one per mapped page and per node page.
         PageMap<AlertAction> mapped = PageMap.copyOf(mappings);
+        PageMap<TreeNode.Entry> entries = layout.entries();
+        if (!entriesAsExpected(entries, mapped, nodePages)) {
+            PageMap<TreeNode.Entry> expected = expectedEntries(mapped, nodePages);
+            problems.add("leaf entries " + entries + " but expected " + expected);
+        }
+        return problems;
+    }
+
+    /**
+     * The expected entries, merged in key order: one per mapped page and per node page, saying
+     * whether the page stores a node and the action it is mapped to.
+     */
+    private static PageMap<TreeNode.Entry> expectedEntries(PageMap<AlertAction> mapped, PageSet nodePages) {
         PageMap.Builder<TreeNode.Entry> expectedEntries = new PageMap.Builder<>();
         int i = 0;
         int j = 0;
@@ -160,12 +172,46 @@ public final class TreeModel {
                 j++;
             }
         }
-        PageMap<TreeNode.Entry> expected = expectedEntries.build();
-        PageMap<TreeNode.Entry> entries = layout.entries();
-        if (!entries.equals(expected)) {
-            problems.add("leaf entries " + entries + " but expected " + expected);
+        return expectedEntries.build();
+    }
+
+    /**
+     * Whether {@code entries} equals {@link #expectedEntries}, decided by walking the same merge
+     * without building the expected map (built only to report a difference).
+     */
+    private static boolean entriesAsExpected(
+            PageMap<TreeNode.Entry> entries, PageMap<AlertAction> mapped, PageSet nodePages) {
+        int i = 0;
+        int j = 0;
+        int k = 0;
+        while (i < mapped.size() || j < nodePages.size()) {
+            if (k == entries.size()) {
+                return false;
+            }
+            long m = i < mapped.size() ? mapped.keyAt(i) : Long.MAX_VALUE;
+            long n = j < nodePages.size() ? nodePages.page(j) : Long.MAX_VALUE;
+            long key;
+            boolean node;
+            AlertAction action;
+            if (i < mapped.size() && (j >= nodePages.size() || m <= n)) {
+                node = j < nodePages.size() && m == n;
+                key = m;
+                action = mapped.valueAt(i);
+                i++;
+                j += node ? 1 : 0;
+            } else {
+                node = true;
+                key = n;
+                action = null;
+                j++;
+            }
+            TreeNode.Entry e = entries.valueAt(k);
+            if (entries.keyAt(k) != key || e.nodePage() != node || e.mapping().orElse(null) != action) {
+                return false;
+            }
+            k++;
         }
-        return problems;
+        return k == entries.size();
     }
 
     private static final TreeNode.Entry NODE_ENTRY = new TreeNode.Entry(true, Optional.empty());

@@ -1,6 +1,5 @@
 package org.hvproof.model.tree;
 
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedSet;
@@ -76,15 +75,7 @@ public record TreeState(
 
     /** The keys whose leaf entry says "this page stores a node". */
     public PageSet pagesMarkedAsNodes() {
-        PageMap<TreeNode.Entry> entries = layout.entries();
-        long[] out = new long[entries.size()];
-        int n = 0;
-        for (int i = 0; i < out.length; i++) {
-            if (entries.valueAt(i).nodePage()) {
-                out[n++] = entries.keySet().page(i);
-            }
-        }
-        return PageSet.ofAscending(Arrays.copyOf(out, n));
+        return layout.pagesMarkedAsNodes();
     }
 
     /** Edges on the leftmost root-to-leaf path; -1 for no tree. */

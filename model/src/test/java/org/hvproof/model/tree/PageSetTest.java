@@ -43,6 +43,15 @@ class PageSetTest {
         assertThat(a.containsAll(PageSet.of(1, 7))).isTrue();
         assertThat(a.containsAll(b)).isFalse();
         assertThat(PageSet.range(5, 3)).containsExactly(5L, 6L, 7L);
+        assertThat(PageSet.of(1, 5, 9).minus(PageSet.of(0, 5, 6, 10))).containsExactly(1L, 9L);
+        assertThat(PageSet.rangeMinus(5, 5, PageSet.of(1, 6, 8, 20))).isEqualTo(PageSet.of(5, 7, 9));
+        assertThat(PageSet.rangeMinus(5, 2, PageSet.EMPTY)).isEqualTo(PageSet.range(5, 2));
+        assertThat(a.indexOf(7)).isEqualTo(3);
+        assertThat(a.indexOf(4)).isEqualTo(-1);
+        assertThat(a.within(1, 7)).isTrue();
+        assertThat(a.within(1, 6)).isFalse();
+        assertThat(a.within(2, 9)).isFalse();
+        assertThat(PageSet.EMPTY.within(0, 0)).isTrue();
     }
 
     @Test

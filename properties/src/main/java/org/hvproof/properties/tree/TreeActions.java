@@ -63,9 +63,28 @@ public final class TreeActions {
             .map(k -> Gens.weighted(k.weight, Gens.constant(k)))
             .toList());
 
-    /** The next action for the trace's state; a kind that does not apply yet becomes a protection. */
+    /** The state {@link #next} last built a generator for on this thread, and that generator. */
+    private record Built(TreeState state, Gen<Action<TreeTrace>> gen) {}
+
+    private static final ThreadLocal<Built> LAST = new ThreadLocal<>();
+
+    /**
+     * The next action for the trace's state; a kind that does not apply yet becomes a protection.
+     * The generator reads nothing but the (immutable) model state, so the one built for the very
+     * same state object is used again (a write leaves the model's state as it was).
+     */
     public static Gen<Action<TreeTrace>> next(TreeTrace trace) {
         TreeState s = trace.state();
+        Built last = LAST.get();
+        if (last != null && last.state() == s) {
+            return last.gen();
+        }
+        Gen<Action<TreeTrace>> gen = forState(s);
+        LAST.set(new Built(s, gen));
+        return gen;
+    }
+
+    private static Gen<Action<TreeTrace>> forState(TreeState s) {
         List<Long> mappedPages = s.mappings().keySet().asList();
         List<Long> nodePages = s.nodePages().asList();
         List<Long> traced = s.traced().asList();
@@ -85,7 +104,7 @@ public final class TreeActions {
     }
 
     private static Action<TreeTrace> asStep(TreeSystemAction a) {
-        return Action.of(a.toString(), (trace, ctx) -> trace.apply(a, ctx));
+        return Action.of(a::toString, (trace, ctx) -> trace.apply(a, ctx));
     }
 
     // ---- pages and addresses ------------------------------------------------------------------
