@@ -1,6 +1,8 @@
 package org.hvproof.properties.bench;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,11 +35,20 @@ public final class Throughput {
         }
     }
 
-    /** One mechanism's figure: steps and tries executed in the measured rounds, and their time. */
-    public record Figure(String mechanism, int properties, long steps, long tries, long nanos) {
-        /** Checked steps per second. */
+    /**
+     * One mechanism's figure: steps and tries executed in the measured rounds, their wall time and
+     * the measuring thread's CPU time (the benchmark runs on one thread, so on a machine shared
+     * with other work the CPU figure is what the wall figure would be alone).
+     */
+    public record Figure(String mechanism, int properties, long steps, long tries, long nanos, long cpuNanos) {
+        /** Checked steps per second of wall time. */
         public double stepsPerSecond() {
             return nanos == 0 ? 0 : steps * 1e9 / nanos;
+        }
+
+        /** Checked steps per second of the measuring thread's CPU time. */
+        public double stepsPerCpuSecond() {
+            return cpuNanos <= 0 ? 0 : steps * 1e9 / cpuNanos;
         }
 
         /** Microseconds per checked step. */
@@ -81,6 +92,9 @@ public final class Throughput {
         }
         long steps = 0;
         long tries = 0;
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        boolean cpuClock = threads.isCurrentThreadCpuTimeSupported();
+        long cpuStart = cpuClock ? threads.getCurrentThreadCpuTime() : 0;
         long start = System.nanoTime();
         long end = start + (long) (plan.measureSeconds() * 1e9);
         long now;
@@ -90,17 +104,19 @@ public final class Throughput {
             tries += r[1];
             now = System.nanoTime();
         } while (now < end);
-        Figure f = new Figure(m.name(), properties.size(), steps, tries, now - start);
+        long cpu = cpuClock ? threads.getCurrentThreadCpuTime() - cpuStart : -1;
+        Figure f = new Figure(m.name(), properties.size(), steps, tries, now - start, cpu);
         progress.printf(
                 Locale.ROOT,
-                "%-11s %2d properties %9d steps %7d tries %6.1f s  %,10.0f steps/s  %6.2f us/step%n",
+                "%-11s %2d properties %9d steps %7d tries %6.1f s  %,10.0f steps/s  %6.2f us/step  %,10.0f steps/cpu-s%n",
                 f.mechanism(),
                 f.properties(),
                 f.steps(),
                 f.tries(),
                 f.nanos() / 1e9,
                 f.stepsPerSecond(),
-                f.microsPerStep());
+                f.microsPerStep(),
+                f.stepsPerCpuSecond());
         progress.flush();
         return f;
     }

@@ -64,6 +64,7 @@ public final class HvproofCommand implements Callable<Integer> {
         cli.addSubcommand(new ListCommand(paths));
         cli.addSubcommand(new ShowCommand(paths, Mechanisms.ALL));
         cli.addSubcommand(new BenchCommand());
+        cli.addSubcommand(new BudgetCommand());
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof BadInput) {
                 cmd.getErr().println("hvproof: " + ex.getMessage());

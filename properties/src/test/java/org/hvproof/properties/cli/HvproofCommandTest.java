@@ -382,4 +382,42 @@ class HvproofCommandTest {
         assertThat(usageError("bench", "--seconds", "0")).contains("--seconds more than 0");
         assertThat(out.toString()).isEmpty();
     }
+
+    @Test
+    void budgetSaysWhetherFailoverFitsAndByHowMuchExitingOneWhenItDoesNot() {
+        assertThat(hvproof(
+                        checksFor(),
+                        passingProperties(),
+                        "budget",
+                        "--state-mib",
+                        "1024",
+                        "--link-gbps",
+                        "25",
+                        "--hold-up-ms",
+                        "500"))
+                .isZero();
+        assertThat(out.toString()).startsWith("fits: needs 363.7 ms of the 500 ms hold-up, margin +136.3 ms");
+        out.getBuffer().setLength(0);
+        assertThat(hvproof(
+                        checksFor(),
+                        passingProperties(),
+                        "budget",
+                        "--state-mib",
+                        "1024",
+                        "--link-gbps",
+                        "10",
+                        "--hold-up-ms",
+                        "500"))
+                .isEqualTo(HvproofCommand.EXIT_CLAIMS_FAIL);
+        assertThat(out.toString()).startsWith("does not fit: needs 879.1 ms of the 500 ms hold-up, margin -379.1 ms");
+    }
+
+    @Test
+    void budgetWithAZeroLinkOrAMissingFigureIsBadInput() {
+        assertThat(usageError("budget", "--state-mib", "1", "--hold-up-ms", "5", "--link-gbps", "0"))
+                .contains("budget: BAD_BANDWIDTH");
+        assertThat(usageError("budget", "--state-mib", "1")).contains("budget needs --state-mib and --hold-up-ms");
+        assertThat(usageError("budget", "--state-mib", "9223372036854775807", "--hold-up-ms", "5"))
+                .contains("too large");
+    }
 }
