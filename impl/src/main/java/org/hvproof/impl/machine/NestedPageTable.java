@@ -233,13 +233,20 @@ public final class NestedPageTable {
         }
     }
 
-    /** The present entries of one table frame, decoded again only when the frame was written since. */
+    /**
+     * The present entries of one table frame, decoded again only when the frame was written since.
+     * A leaf whose raw entry is the same as in the frame's last decoding keeps its page and entry
+     * objects (immutable values, equal to fresh ones), so rewriting one entry of a table allocates
+     * for that entry alone.
+     */
     private Decoded decode(long table, int level, long prefix) {
         long stamp = memory.lastWrite(table);
         Decoded d = decoded.get(table);
         if (d != null && d.stamp == stamp && d.level == level && d.prefix == prefix) {
             return d;
         }
+        Decoded before = d != null && d.level == level && d.prefix == prefix ? d : null;
+        int p = 0;
         d = new Decoded(stamp, level, prefix);
         memory.readLongs(table, entries);
         for (int i = 0; i < ENTRIES; i++) {
@@ -249,13 +256,24 @@ public final class NestedPageTable {
             }
             long gpa = prefix | ((long) i << shift(level));
             long next = (entry & ADDRESS_MASK) >>> 12;
-            d.add(gpa, next, level == 1 ? new NestedEntry(next, rightsOf(entry)) : null);
+            if (level > 1) {
+                d.add(gpa, next, entry, null, null);
+                continue;
+            }
+            while (before != null && p < before.size && before.gpa[p] < gpa) {
+                p++;
+            }
+            if (before != null && p < before.size && before.gpa[p] == gpa && before.raw[p] == entry) {
+                d.add(gpa, next, entry, before.pages[p], before.leaves[p]);
+            } else {
+                d.add(gpa, next, entry, GuestPhysicalPage.containing(gpa), new NestedEntry(next, rightsOf(entry)));
+            }
         }
         decoded.put(table, d);
         return d;
     }
 
-    /** One table frame's present entries: their guest-physical addresses and next frames (leaves at level 1). */
+    /** One table frame's present entries: their guest-physical addresses, raw values and next frames (leaves at level 1). */
     private static final class Decoded {
         final long stamp;
         final int level;
@@ -263,6 +281,7 @@ public final class NestedPageTable {
         int size;
         long[] gpa = new long[8];
         long[] next = new long[8];
+        long[] raw = new long[8];
         GuestPhysicalPage[] pages = new GuestPhysicalPage[8];
         NestedEntry[] leaves = new NestedEntry[8];
 
@@ -272,19 +291,19 @@ public final class NestedPageTable {
             this.prefix = prefix;
         }
 
-        void add(long address, long nextFrame, NestedEntry leaf) {
+        void add(long address, long nextFrame, long entry, GuestPhysicalPage page, NestedEntry leaf) {
             if (size == gpa.length) {
                 gpa = Arrays.copyOf(gpa, 2 * size);
                 next = Arrays.copyOf(next, 2 * size);
+                raw = Arrays.copyOf(raw, 2 * size);
                 pages = Arrays.copyOf(pages, 2 * size);
                 leaves = Arrays.copyOf(leaves, 2 * size);
             }
             gpa[size] = address;
             next[size] = nextFrame;
-            if (leaf != null) {
-                pages[size] = GuestPhysicalPage.containing(address);
-                leaves[size] = leaf;
-            }
+            raw[size] = entry;
+            pages[size] = page;
+            leaves[size] = leaf;
             size++;
         }
     }
