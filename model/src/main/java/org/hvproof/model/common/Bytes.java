@@ -6,6 +6,12 @@ import java.util.Arrays;
 public final class Bytes {
     private static final int SHOWN = 16;
     private final byte[] data;
+    /**
+     * {@link #isAllZero} once computed: 0 not yet, 1 all zero, 2 not. The bytes never change, so
+     * the answer never does; a race only computes it twice. Model invariants ask it of every page
+     * of every state.
+     */
+    private byte zero;
 
     private Bytes(byte[] data) {
         this.data = data;
@@ -59,17 +65,23 @@ public final class Bytes {
 
     /** Whether every byte is zero (the contents of never-written memory). */
     public boolean isAllZero() {
-        for (byte b : data) {
-            if (b != 0) {
-                return false;
+        byte z = zero;
+        if (z == 0) {
+            z = 1;
+            for (byte b : data) {
+                if (b != 0) {
+                    z = 2;
+                    break;
+                }
             }
+            zero = z;
         }
-        return true;
+        return z == 1;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Bytes other && Arrays.equals(data, other.data);
+        return o == this || o instanceof Bytes other && Arrays.equals(data, other.data);
     }
 
     @Override
