@@ -499,10 +499,31 @@ public final class TracingActions {
         return Gens.combine(vcpus(s), Gens.elements(Privilege.values()), SetPrivilege::new);
     }
 
+    /**
+     * {@code length} bytes of the pattern {@code (seed + 31 * i) & 0xff}. As 31 is odd, byte
+     * {@code i} is also byte {@code i + k} of the pattern with seed 0, where {@code 31 * k = seed}
+     * modulo 256 ({@code k = seed * 223}, 223 being 31's inverse), so every fill is one slice of
+     * {@link #PATTERN}.
+     */
     private static Bytes fill(int length, int seed) {
+        int start = (seed * 223) & 0xff;
+        if (length < 0 || start + length > PATTERN.length()) {
+            int[] values = new int[length];
+            for (int i = 0; i < length; i++) {
+                values[i] = (seed + 31 * i) & 0xff;
+            }
+            return Bytes.ofInts(values);
+        }
+        return PATTERN.slice(start, length);
+    }
+
+    /** The fill pattern with seed 0, long enough for any write the generators make from any seed. */
+    private static final Bytes PATTERN = pattern(256 + 2 * GuestPhysicalPage.SIZE + 2);
+
+    private static Bytes pattern(int length) {
         int[] values = new int[length];
         for (int i = 0; i < length; i++) {
-            values[i] = (seed + 31 * i) & 0xff;
+            values[i] = (31 * i) & 0xff;
         }
         return Bytes.ofInts(values);
     }
