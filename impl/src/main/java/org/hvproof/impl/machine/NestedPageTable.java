@@ -233,29 +233,59 @@ public final class NestedPageTable {
         }
     }
 
-    /** The present entries of one table frame, decoded again only when the frame was written since. */
+    /**
+     * The present entries of one table frame, decoded again only when the frame was written since.
+     * A decoding again compares the frame's 512 raw entries with those of its last decoding and
+     * decodes only the entries that differ; an entry whose raw value is unchanged keeps its
+     * address, next frame, page and entry object (immutable values, equal to fresh ones), so
+     * rewriting one entry of a table allocates and decodes for that entry alone.
+     */
     private Decoded decode(long table, int level, long prefix) {
         long stamp = memory.lastWrite(table);
         Decoded d = decoded.get(table);
         if (d != null && d.stamp == stamp && d.level == level && d.prefix == prefix) {
             return d;
         }
+        Decoded before = d != null && d.level == level && d.prefix == prefix ? d : null;
         d = new Decoded(stamp, level, prefix);
         memory.readLongs(table, entries);
-        for (int i = 0; i < ENTRIES; i++) {
-            long entry = entries[i];
-            if ((entry & (READ | WRITE | EXECUTE)) == 0) {
-                continue;
+        int p = 0;
+        int i = 0;
+        while (i < ENTRIES) {
+            // Entries [i, j) are as last decoded: keep what was decoded of them.
+            int j = i;
+            if (before != null) {
+                int m = Arrays.mismatch(entries, i, ENTRIES, before.raw, i, ENTRIES);
+                j = m < 0 ? ENTRIES : i + m;
+                while (p < before.size && before.index(p) < j) {
+                    d.add(before.gpa[p], before.next[p], before.pages[p], before.leaves[p]);
+                    p++;
+                }
+                if (p < before.size && before.index(p) == j) {
+                    p++;
+                }
             }
-            long gpa = prefix | ((long) i << shift(level));
-            long next = (entry & ADDRESS_MASK) >>> 12;
-            d.add(gpa, next, level == 1 ? new NestedEntry(next, rightsOf(entry)) : null);
+            if (j == ENTRIES) {
+                break;
+            }
+            long entry = entries[j];
+            if ((entry & (READ | WRITE | EXECUTE)) != 0) {
+                long gpa = prefix | ((long) j << shift(level));
+                long next = (entry & ADDRESS_MASK) >>> 12;
+                if (level == 1) {
+                    d.add(gpa, next, GuestPhysicalPage.containing(gpa), new NestedEntry(next, rightsOf(entry)));
+                } else {
+                    d.add(gpa, next, null, null);
+                }
+            }
+            i = j + 1;
         }
+        d.raw = entries.clone();
         decoded.put(table, d);
         return d;
     }
 
-    /** One table frame's present entries: their guest-physical addresses and next frames (leaves at level 1). */
+    /** One table frame's present entries: their guest-physical addresses and next frames (leaves at level 1), and its raw entries. */
     private static final class Decoded {
         final long stamp;
         final int level;
@@ -265,6 +295,8 @@ public final class NestedPageTable {
         long[] next = new long[8];
         GuestPhysicalPage[] pages = new GuestPhysicalPage[8];
         NestedEntry[] leaves = new NestedEntry[8];
+        /** All 512 raw entries of the frame as decoded. */
+        long[] raw;
 
         Decoded(long stamp, int level, long prefix) {
             this.stamp = stamp;
@@ -272,7 +304,12 @@ public final class NestedPageTable {
             this.prefix = prefix;
         }
 
-        void add(long address, long nextFrame, NestedEntry leaf) {
+        /** The slot (0..511) of the {@code k}-th present entry in its table. */
+        int index(int k) {
+            return (int) ((gpa[k] >>> shift(level)) & (ENTRIES - 1));
+        }
+
+        void add(long address, long nextFrame, GuestPhysicalPage page, NestedEntry leaf) {
             if (size == gpa.length) {
                 gpa = Arrays.copyOf(gpa, 2 * size);
                 next = Arrays.copyOf(next, 2 * size);
@@ -281,10 +318,8 @@ public final class NestedPageTable {
             }
             gpa[size] = address;
             next[size] = nextFrame;
-            if (leaf != null) {
-                pages[size] = GuestPhysicalPage.containing(address);
-                leaves[size] = leaf;
-            }
+            pages[size] = page;
+            leaves[size] = leaf;
             size++;
         }
     }

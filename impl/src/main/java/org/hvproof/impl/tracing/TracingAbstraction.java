@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import org.hvproof.impl.machine.GuestOs;
 import org.hvproof.impl.machine.GuestPageTableEntry;
 import org.hvproof.impl.machine.HostMemory;
@@ -62,6 +63,20 @@ final class TracingAbstraction {
     /** The last memory read, leaf by leaf in guest-physical order, and the map made from it. */
     private final MemoryLeaves leaves = new MemoryLeaves();
 
+    /** The last traced pages, in guest-physical order, and the traces made from them. */
+    private final TracedLeaves traced = new TracedLeaves();
+
+    /** Per page of guest RAM, the host frame the default view mapped it to in this abstraction's leaf pass (0: none). */
+    private long[] frameOfRam = new long[0];
+
+    private final BiConsumer<GuestPhysicalPage, NestedEntry> leafVisitor = this::visitLeaf;
+
+    /** The last state made, whose maps the next one shares where nothing moved (and which it is, if nothing did). */
+    private TracingState last;
+
+    /** Scratch for {@link GuestTable#decode}: a table frame's entries, read in one copy. */
+    private final long[] entries = new long[512];
+
     TracingAbstraction(Machine machine, GuestOs guestOs, TracingService tracing) {
         this.machine = machine;
         this.guestOs = guestOs;
@@ -70,34 +85,87 @@ final class TracingAbstraction {
 
     /** The model state the machine represents now. */
     TracingState abstractState() {
-        Map<VCpu, Map<GuestVirtualPage, Mapping>> mappings = new HashMap<>();
-        Map<VCpu, Privilege> privileges = new HashMap<>();
         NestedPageTable npt = machine.defaultView();
+        HostMemory memory = machine.memory();
+        // One pass over every leaf of the default view: traced pages, guest pages' contents, and
+        // the frame of every page of guest RAM (for the walks below).
+        if (frameOfRam.length != machine.shape().guestPhysicalPages()) {
+            frameOfRam = new long[Math.toIntExact(machine.shape().guestPhysicalPages())];
+        }
+        Arrays.fill(frameOfRam, 0L);
+        leaves.start();
+        traced.start();
+        npt.forEachLeaf(leafVisitor);
+        Map<GuestPhysicalPage, Bytes> memoryNow = leaves.finish();
+        Map<GuestPhysicalPage, Set<Owner>> traces = traced.finish(tracing);
+
+        boolean spacesKept = last != null;
         for (VirtualCpu cpu : machine.vcpus()) {
             Space space = spaces.get(cpu.id());
-            if (space == null || !space.isCurrent(cpu.cr3(), npt, machine.memory())) {
+            if (space == null || !space.isCurrent(cpu.cr3(), this, npt, memory)) {
                 space = walk(cpu.cr3(), npt);
                 spaces.put(cpu.id(), space);
+                spacesKept = false;
             }
-            mappings.put(cpu.id(), space.mappings);
+        }
+        Map<VCpu, Map<GuestVirtualPage, Mapping>> mappings;
+        if (spacesKept && spaces.size() == last.mappings().size()) {
+            mappings = last.mappings();
+        } else {
+            mappings = new HashMap<>();
+            for (VirtualCpu cpu : machine.vcpus()) {
+                mappings.put(cpu.id(), spaces.get(cpu.id()).mappings);
+            }
+        }
+        Map<VCpu, Privilege> privileges = new HashMap<>();
+        for (VirtualCpu cpu : machine.vcpus()) {
             privileges.put(cpu.id(), cpu.privilege());
         }
-        Map<GuestPhysicalPage, Set<Owner>> traces = new HashMap<>();
-        leaves.start();
-        npt.forEachLeaf((page, entry) -> {
-            if (!entry.permissions().write()) {
-                // A cleared write bit is a trace; a stale one shows up with no owners.
-                traces.put(page, tracing.owners(page));
-            }
-            if (!guestOs.isPool(page)) {
-                leaves.visit(page, entry.hostFrame(), machine.memory());
-            }
-        });
-        TracingState state = new TracingState(machine.shape(), mappings, traces, leaves.finish(), privileges);
+        if (last != null && last.privileges().equals(privileges)) {
+            privileges = last.privileges();
+        }
+        if (last != null
+                && mappings == last.mappings()
+                && traces == last.traces()
+                && memoryNow == last.memory()
+                && privileges == last.privileges()
+                && last.shape().equals(machine.shape())) {
+            return last;
+        }
+        TracingState state = new TracingState(machine.shape(), mappings, traces, memoryNow, privileges);
         // Keep the state's own immutable copies, so that the next state shares what has not changed.
         spaces.forEach((id, space) -> space.mappings = state.mappings().get(id));
         leaves.memory = state.memory();
+        traced.traces = state.traces();
+        last = state;
         return state;
+    }
+
+    /** Visits one leaf of the default view: notes its frame, whether it is traced, and its page's contents. */
+    private void visitLeaf(GuestPhysicalPage page, NestedEntry entry) {
+        long n = page.number();
+        if (n < frameOfRam.length) {
+            frameOfRam[(int) n] = entry.hostFrame();
+        }
+        if (!entry.permissions().write()) {
+            // A cleared write bit is a trace; a stale one shows up with no owners.
+            traced.visit(page);
+        }
+        if (!guestOs.isPool(page)) {
+            leaves.visit(page, entry.hostFrame(), machine.memory());
+        }
+    }
+
+    /**
+     * The host frame the default view maps {@code page} to, or 0 when it maps none, as of the leaf
+     * pass of this abstraction (the machine does not change during one): frame 0 is never handed
+     * out, so it reads as zeros with stamp 0, as an unbacked page reads.
+     */
+    private long hostFrame(NestedPageTable npt, GuestPhysicalPage page) {
+        long n = page.number();
+        return n < frameOfRam.length
+                ? frameOfRam[(int) n]
+                : npt.leaf(page).map(NestedEntry::hostFrame).orElse(0L);
     }
 
     /** Walks one address space from {@code cr3}, noting every table frame it reads. */
@@ -126,7 +194,7 @@ final class TracingAbstraction {
         space.read(tablePage, frame, stamp);
         GuestTable decoded = tables.get(frame);
         if (decoded == null || decoded.stamp != stamp) {
-            decoded = GuestTable.decode(machine.memory(), frame, stamp);
+            decoded = GuestTable.decode(machine.memory(), frame, stamp, entries);
             tables.put(frame, decoded);
         }
         for (int k = 0; k < decoded.size; k++) {
@@ -152,14 +220,6 @@ final class TracingAbstraction {
         }
     }
 
-    /**
-     * The host frame the default view maps {@code page} to, or 0 when it maps none: frame 0 is
-     * never handed out, so it reads as zeros with stamp 0, as an unbacked page reads.
-     */
-    private static long hostFrame(NestedPageTable npt, GuestPhysicalPage page) {
-        return npt.leaf(page).map(NestedEntry::hostFrame).orElse(0L);
-    }
-
     /** One guest page table's present entries (index and raw value), as of one write stamp of its frame. */
     private static final class GuestTable {
         final long stamp;
@@ -171,10 +231,11 @@ final class TracingAbstraction {
             this.stamp = stamp;
         }
 
-        static GuestTable decode(HostMemory memory, long frame, long stamp) {
+        static GuestTable decode(HostMemory memory, long frame, long stamp, long[] entries) {
             GuestTable t = new GuestTable(stamp);
+            memory.readLongs(frame, entries);
             for (int i = 0; i < 512; i++) {
-                long e = memory.readLong((frame << 12) + 8L * i);
+                long e = entries[i];
                 if (!GuestPageTableEntry.isPresent(e)) {
                     continue;
                 }
@@ -214,12 +275,12 @@ final class TracingAbstraction {
         }
 
         /** Whether a walk from {@code cr3} now would read the same frames with the same stamps. */
-        boolean isCurrent(long cr3, NestedPageTable npt, HostMemory memory) {
+        boolean isCurrent(long cr3, TracingAbstraction from, NestedPageTable npt, HostMemory memory) {
             if (cr3 != this.cr3) {
                 return false;
             }
             for (int i = 0; i < pages.size(); i++) {
-                long frame = hostFrame(npt, pages.get(i));
+                long frame = from.hostFrame(npt, pages.get(i));
                 if (frame != frames[i] || memory.lastWrite(frame) != stamps[i]) {
                     return false;
                 }
@@ -289,6 +350,57 @@ final class TracingAbstraction {
                 memory = Collections.unmodifiableMap(m);
             }
             return memory;
+        }
+    }
+    /**
+     * The traced pages (present leaves of the default view without the write right), in
+     * guest-physical order, and the traces made from them with the service's owners. The traces
+     * are made again when the list of traced pages differs from the last one or the service's
+     * {@linkplain TracingService#ownersVersion registry version} moved: the traces are a function
+     * of exactly these two, so an unchanged pair gives the same traces.
+     */
+    private static final class TracedLeaves {
+        private GuestPhysicalPage[] pages = new GuestPhysicalPage[16];
+        private int size;
+        private int visited;
+        private boolean changed = true;
+        private long ownersVersion = -1;
+        private Map<GuestPhysicalPage, Set<Owner>> traces = Map.of();
+
+        void start() {
+            visited = 0;
+            changed = false;
+        }
+
+        void visit(GuestPhysicalPage page) {
+            int i = visited++;
+            if (i < size && pages[i].equals(page)) {
+                return;
+            }
+            changed = true;
+            if (i == pages.length) {
+                pages = Arrays.copyOf(pages, 2 * i);
+            }
+            pages[i] = page;
+        }
+
+        Map<GuestPhysicalPage, Set<Owner>> finish(TracingService tracing) {
+            if (visited != size) {
+                changed = true;
+                for (int i = visited; i < size; i++) {
+                    pages[i] = null;
+                }
+                size = visited;
+            }
+            if (changed || ownersVersion != tracing.ownersVersion()) {
+                Map<GuestPhysicalPage, Set<Owner>> t = new HashMap<>();
+                for (int i = 0; i < size; i++) {
+                    t.put(pages[i], tracing.owners(pages[i]));
+                }
+                traces = t;
+                ownersVersion = tracing.ownersVersion();
+            }
+            return traces;
         }
     }
 }

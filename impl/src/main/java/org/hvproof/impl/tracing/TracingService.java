@@ -45,6 +45,8 @@ public final class TracingService implements NestedExitHandler {
     private final Map<ViewId, Map<GuestPhysicalPage, Set<Owner>>> owners = new HashMap<>();
     private final List<CompletionListener> listeners = new ArrayList<>();
     private final Map<Owner, TraceListener> traceListeners = new TreeMap<>();
+    /** Moves on every call that may change {@code owners}: see {@link #ownersVersion()}. */
+    private long ownersVersion;
 
     /** Whether a notified write is completed: every listener must allow it. */
     public enum Completion {
@@ -85,6 +87,7 @@ public final class TracingService implements NestedExitHandler {
 
     /** {@code addTrace} in {@code view}'s nested page table; refused with {@code INVALID_ARGUMENT} when there is no such view. */
     public List<Observation> addTrace(ViewId view, Owner owner, GuestPhysicalPage page) {
+        ownersVersion++;
         // 0. the view must exist
         if (hypervisor.machine().view(view).isEmpty()) {
             return List.of(new Refused(ErrorCode.INVALID_ARGUMENT));
@@ -113,6 +116,7 @@ public final class TracingService implements NestedExitHandler {
 
     /** {@code removeTrace} in {@code view}'s nested page table. */
     public List<Observation> removeTrace(ViewId view, Owner owner, GuestPhysicalPage page) {
+        ownersVersion++;
         Map<GuestPhysicalPage, Set<Owner>> inView = ownersIn(view);
         // 1. only an owner can remove its trace
         Set<Owner> current = inView.get(page);
@@ -139,6 +143,16 @@ public final class TracingService implements NestedExitHandler {
      */
     public void setListener(Owner owner, TraceListener listener) {
         traceListeners.put(Objects.requireNonNull(owner, "owner"), Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * A number that moves on every call that may change the registry of owners ({@link #addTrace}
+     * and {@link #removeTrace}, in any view, refused or not, with any flaw): these two are the only
+     * code that changes it, and the sets it holds never leave this class. Unchanged, every
+     * {@link #owners} answer is unchanged, so an abstraction may key what it made of them on it.
+     */
+    public long ownersVersion() {
+        return ownersVersion;
     }
 
     /** The owners of {@code page}'s trace, as registered. */

@@ -79,4 +79,41 @@ class NestedPageTableTest {
         npt.forEachLeaf((page, entry) -> seen.add(page));
         assertThat(seen).containsExactly(new GuestPhysicalPage(3), new GuestPhysicalPage(1L << 30));
     }
+
+    /**
+     * A table frame rewritten behind the table's API is decoded again: the leaf whose raw entry
+     * changed shows its new frame and rights, its neighbours in the same table are unchanged. A
+     * decoding that kept the old entry objects by anything but the raw value would fail this.
+     */
+    @Test
+    void forEachLeafSeesALeafRewrittenStraightInHostMemory() {
+        long a = memory.allocateFrame().orElseThrow();
+        long b = memory.allocateFrame().orElseThrow();
+        long c = memory.allocateFrame().orElseThrow();
+        GuestPhysicalPage p = new GuestPhysicalPage(3);
+        GuestPhysicalPage q = new GuestPhysicalPage(4);
+        npt.map(p, a, NestedPermissions.RWX);
+        npt.map(q, b, NestedPermissions.RWX);
+        java.util.Map<GuestPhysicalPage, NestedEntry> first = new java.util.TreeMap<>();
+        npt.forEachLeaf(first::put);
+
+        long at = leafAddress(q);
+        memory.writeLong(at, (c << 12) | NestedPageTable.READ);
+        java.util.Map<GuestPhysicalPage, NestedEntry> second = new java.util.TreeMap<>();
+        npt.forEachLeaf(second::put);
+
+        assertThat(second.get(p)).isEqualTo(first.get(p));
+        assertThat(second.get(q)).isEqualTo(new NestedEntry(c, new NestedPermissions(true, false, false)));
+        assertThat(npt.leaf(q)).contains(second.get(q));
+    }
+
+    /** The host address of {@code page}'s leaf entry, walked by hand from the root. */
+    private long leafAddress(GuestPhysicalPage page) {
+        long table = npt.rootFrame();
+        for (int level = 4; level > 1; level--) {
+            long index = (page.base() >>> (12 + 9 * (level - 1))) & 511;
+            table = (memory.readLong((table << 12) + 8 * index) & NestedPageTable.ADDRESS_MASK) >>> 12;
+        }
+        return (table << 12) + 8 * ((page.base() >>> 12) & 511);
+    }
 }

@@ -11,10 +11,14 @@ import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.GuestVirtualPage;
 import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.common.Owner;
 import org.hvproof.model.common.PagePermissions;
+import org.hvproof.model.common.Privilege;
 import org.hvproof.model.common.VCpu;
+import org.hvproof.model.tracing.AddTrace;
 import org.hvproof.model.tracing.GuestWrite;
 import org.hvproof.model.tracing.MapPage;
+import org.hvproof.model.tracing.RemoveTrace;
 import org.hvproof.model.tracing.TracingState;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,6 +122,49 @@ class TracingAbstractionTest {
         assertThat(after).isEqualTo(fresh());
     }
 
+    @Test
+    void aWriteBitClearedStraightInTheNestedTableIsAStaleTrace() {
+        long at = nestedLeafAddress(P);
+        memory.writeLong(at, memory.readLong(at) & ~2L);
+
+        TracingState after = system.abstractState();
+        assertThat(after.traces()).containsKey(P);
+        assertThat(after.ownersOf(P)).isEmpty();
+        assertThat(after).isEqualTo(fresh());
+
+        memory.writeLong(at, memory.readLong(at) | 2L);
+        assertThat(system.abstractState().traces()).isEmpty();
+        assertThat(system.abstractState()).isEqualTo(fresh());
+    }
+
+    /** Removing one of two owners writes no nested entry: only the service's registry moves. */
+    @Test
+    void anOwnerRemovedWhileAnotherStaysIsSeenThoughNoTableMoved() {
+        Owner a = new Owner("a");
+        Owner b = new Owner("b");
+        system.apply(new AddTrace(a, P));
+        system.apply(new AddTrace(b, P));
+        assertThat(system.abstractState().ownersOf(P)).containsExactlyInAnyOrder(a, b);
+        long nestedVersion = machine.defaultView().version();
+
+        system.apply(new RemoveTrace(a, P));
+        assertThat(machine.defaultView().version()).isEqualTo(nestedVersion);
+        TracingState after = system.abstractState();
+        assertThat(after.ownersOf(P)).containsExactly(b);
+        assertThat(after).isEqualTo(fresh());
+    }
+
+    @Test
+    void aPrivilegeSetStraightOnTheVcpuIsSeen() {
+        TracingState before = system.abstractState();
+        assertThat(system.abstractState()).isSameAs(before);
+        cpu().setPrivilege(Privilege.USER);
+
+        TracingState after = system.abstractState();
+        assertThat(after.privileges().get(CPU)).isEqualTo(Privilege.USER);
+        assertThat(after).isEqualTo(fresh());
+    }
+
     private VirtualCpu cpu() {
         return machine.vcpu(CPU).orElseThrow();
     }
@@ -129,6 +176,16 @@ class TracingAbstractionTest {
                 .orElseThrow()
                 .hostFrame();
         return (frame << 12) | (gpa & 0xfff);
+    }
+
+    /** The host address of {@code page}'s leaf entry in the default view's nested table, walked by hand. */
+    private long nestedLeafAddress(GuestPhysicalPage page) {
+        long table = machine.defaultView().rootFrame();
+        for (int level = 4; level > 1; level--) {
+            long index = (page.base() >>> (12 + 9 * (level - 1))) & 511;
+            table = (memory.readLong((table << 12) + 8 * index) & 0x000F_FFFF_FFFF_F000L) >>> 12;
+        }
+        return (table << 12) + 8 * ((page.base() >>> 12) & 511);
     }
 
     /** The abstraction of the machine as it is now, by an abstraction that has kept nothing. */

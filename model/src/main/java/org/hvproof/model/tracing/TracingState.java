@@ -173,8 +173,9 @@ public record TracingState(
                 return false;
             }
             // Both iterate in their keys' natural order, so equal maps pair up entry by entry.
-            Iterator<? extends Entry<?, ?>> theirs = other.entries.entrySet().iterator();
-            for (Entry<K, V> mine : entries.entrySet()) {
+            // The trees themselves, not their unmodifiable views: nothing escapes, and no wrapper is made per entry.
+            Iterator<? extends Entry<?, ?>> theirs = other.tree.entrySet().iterator();
+            for (Entry<K, V> mine : tree.entrySet()) {
                 Entry<?, ?> their = theirs.next();
                 if (!mine.getKey().equals(their.getKey())) {
                     return false;

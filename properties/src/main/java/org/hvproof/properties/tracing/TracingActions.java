@@ -123,7 +123,8 @@ public final class TracingActions {
         private final TracingState state;
         private final boolean anyMapped;
         private final boolean anyTraced;
-        private final boolean anyCrossable;
+        /** Whether some mapped page's successor is mapped too: worked out when a kind first needs it. */
+        private Boolean anyCrossable;
         /** The kinds' generators made so far, and for each whether it reads the traces. */
         private final Map<Kind, Gen<TracingAction>> made;
 
@@ -134,7 +135,6 @@ public final class TracingActions {
             this.state = s;
             this.anyMapped = s.mappings().values().stream().anyMatch(m -> !m.isEmpty());
             this.anyTraced = !s.traces().isEmpty();
-            this.anyCrossable = !crossable(s).isEmpty();
             this.made = kept;
             kept.keySet().forEach(k -> readsTraces.put(k, false));
             this.actions = KINDS.flatMap(this::kind).map(TracingActions::asStep);
@@ -155,6 +155,13 @@ public final class TracingActions {
             return new Menu(s, kept);
         }
 
+        private boolean anyCrossable() {
+            if (anyCrossable == null) {
+                anyCrossable = !crossable(state).isEmpty();
+            }
+            return anyCrossable;
+        }
+
         private Gen<TracingAction> kind(Kind kind) {
             Gen<TracingAction> g = made.get(kind);
             if (g == null) {
@@ -167,7 +174,7 @@ public final class TracingActions {
                     case UNMAP -> map = !anyMapped;
                     case ADD_TRACE, REMOVE_TRACE, REMOVE_BY_STRANGER -> traces = true;
                     case WRITE, READ, EXECUTE -> map = !anyMapped;
-                    case CROSSING_WRITE -> map = !anyCrossable && !anyMapped;
+                    case CROSSING_WRITE -> map = !anyCrossable() && !anyMapped;
                     case HOSTILE_WRITE, SET_PRIVILEGE -> {}
                 }
                 g = map
@@ -179,7 +186,7 @@ public final class TracingActions {
                             case REMOVE_TRACE -> anyTraced ? removeTrace(s) : addTrace(s);
                             case REMOVE_BY_STRANGER -> removeByStranger(s);
                             case WRITE -> write(s);
-                            case CROSSING_WRITE -> anyCrossable ? crossingWrite(s) : write(s);
+                            case CROSSING_WRITE -> anyCrossable() ? crossingWrite(s) : write(s);
                             case HOSTILE_WRITE -> hostileWrite(s);
                             case READ -> read(s);
                             case EXECUTE -> execute(s);
@@ -258,20 +265,8 @@ public final class TracingActions {
     private record PhysicalPageInputs(MachineShape shape, List<GuestPhysicalPage> named) {}
 
     private static Gen<GuestPhysicalPage> physicalPage(PhysicalPageInputs in) {
-        MachineShape shape = in.shape();
         List<GuestPhysicalPage> named = in.named();
-        long ram = shape.guestPhysicalPages();
-        long poolFirst = shape.pageTablePoolFirst();
-        long poolEnd = poolFirst + shape.pageTablePoolPages();
-        long dataPages = ram - shape.pageTablePoolPages();
-        TreeSet<Long> edges = new TreeSet<>();
-        for (long edge : new long[] {0, poolFirst, poolEnd, ram, GuestPhysicalPage.LIMIT}) {
-            for (long n : new long[] {edge - 1, edge}) {
-                if (n >= 0 && n < GuestPhysicalPage.LIMIT) {
-                    edges.add(n);
-                }
-            }
-        }
+        ShapePages fixed = SHAPE_PAGES.computeIfAbsent(in.shape(), ShapePages::new);
         Gen<Long> number = Gens.<Long>mix()
                 .addIf(!named.isEmpty(), 4, () -> elementsOf(named).map(GuestPhysicalPage::number))
                 .addIf(
@@ -285,15 +280,49 @@ public final class TracingActions {
                                 elementsOf(named),
                                 Gens.integers(0, PAGE_NUMBER_BITS - 1),
                                 (p, bit) -> p.number() ^ (1L << bit)))
-                .addIf(
-                        dataPages > 0,
-                        5,
-                        () -> Gens.longs(0, dataPages - 1).map(n -> n < poolFirst ? n : n + shape.pageTablePoolPages()))
-                .add(1, Gens.longs(0, ram - 1))
-                .add(1.5, elementsOf(edges))
-                .add(0.5, Gens.longs(0, GuestPhysicalPage.LIMIT - 1))
+                .addIf(fixed.dataPages > 0, 5, () -> fixed.dataPage)
+                .add(1, fixed.ramPage)
+                .add(1.5, fixed.edge)
+                .add(0.5, ANY_PAGE_NUMBER)
                 .build();
         return number.map(n -> new GuestPhysicalPage(Math.floorMod(n, GuestPhysicalPage.LIMIT)));
+    }
+
+    /** Any guest-physical page number. */
+    private static final Gen<Long> ANY_PAGE_NUMBER = Gens.longs(0, GuestPhysicalPage.LIMIT - 1);
+
+    /** {@link ShapePages} by machine shape, made once per shape. */
+    private static final Map<MachineShape, ShapePages> SHAPE_PAGES = new ConcurrentHashMap<>();
+
+    /**
+     * The parts of {@link #physicalPage(TracingState)} that depend on the shape alone, made once per
+     * shape (generators are values: these draw and describe as ones made afresh for each state).
+     */
+    private static final class ShapePages {
+        final long dataPages;
+        final Gen<Long> dataPage;
+        final Gen<Long> ramPage;
+        final Gen<Long> edge;
+
+        ShapePages(MachineShape shape) {
+            long ram = shape.guestPhysicalPages();
+            long poolFirst = shape.pageTablePoolFirst();
+            long poolEnd = poolFirst + shape.pageTablePoolPages();
+            this.dataPages = ram - shape.pageTablePoolPages();
+            TreeSet<Long> edges = new TreeSet<>();
+            for (long e : new long[] {0, poolFirst, poolEnd, ram, GuestPhysicalPage.LIMIT}) {
+                for (long n : new long[] {e - 1, e}) {
+                    if (n >= 0 && n < GuestPhysicalPage.LIMIT) {
+                        edges.add(n);
+                    }
+                }
+            }
+            this.dataPage = dataPages > 0
+                    ? Gens.longs(0, dataPages - 1).map(n -> n < poolFirst ? n : n + shape.pageTablePoolPages())
+                    : null;
+            this.ramPage = Gens.longs(0, ram - 1);
+            this.edge = Gens.elements(edges);
+        }
     }
 
     /**
@@ -499,10 +528,31 @@ public final class TracingActions {
         return Gens.combine(vcpus(s), Gens.elements(Privilege.values()), SetPrivilege::new);
     }
 
+    /**
+     * {@code length} bytes of the pattern {@code (seed + 31 * i) & 0xff}. As 31 is odd, byte
+     * {@code i} is also byte {@code i + k} of the pattern with seed 0, where {@code 31 * k = seed}
+     * modulo 256 ({@code k = seed * 223}, 223 being 31's inverse), so every fill is one slice of
+     * {@link #PATTERN}.
+     */
     private static Bytes fill(int length, int seed) {
+        int start = (seed * 223) & 0xff;
+        if (length < 0 || start + length > PATTERN.length()) {
+            int[] values = new int[length];
+            for (int i = 0; i < length; i++) {
+                values[i] = (seed + 31 * i) & 0xff;
+            }
+            return Bytes.ofInts(values);
+        }
+        return PATTERN.slice(start, length);
+    }
+
+    /** The fill pattern with seed 0, long enough for any write the generators make from any seed. */
+    private static final Bytes PATTERN = pattern(256 + 2 * GuestPhysicalPage.SIZE + 2);
+
+    private static Bytes pattern(int length) {
         int[] values = new int[length];
         for (int i = 0; i < length; i++) {
-            values[i] = (seed + 31 * i) & 0xff;
+            values[i] = (31 * i) & 0xff;
         }
         return Bytes.ofInts(values);
     }
