@@ -314,21 +314,6 @@ public final class InterruptsActions {
 
     /** The step as a trace action; its description is written only when a report asks for it. */
     private static <T extends InterruptsRun> Action<T> asStep(InterruptsTraceStep step) {
-        return new Action<>() {
-            @Override
-            public String describe() {
-                return step.toString();
-            }
-
-            @Override
-            public void apply(T run, Context ctx) {
-                run.perform(step, ctx);
-            }
-
-            @Override
-            public String toString() {
-                return describe();
-            }
-        };
+        return Action.of(step::toString, (T run, Context ctx) -> run.perform(step, ctx));
     }
 }

@@ -204,22 +204,7 @@ public final class TracingActions {
      * asked for (a failure report), not for every generated step: a write's bytes take long to print.
      */
     private static Action<TracingTrace> asStep(TracingAction a) {
-        return new Action<>() {
-            @Override
-            public String describe() {
-                return a.toString();
-            }
-
-            @Override
-            public void apply(TracingTrace trace, Context ctx) {
-                trace.apply(a, ctx);
-            }
-
-            @Override
-            public String toString() {
-                return describe();
-            }
-        };
+        return Action.of(a::toString, (TracingTrace trace, Context ctx) -> trace.apply(a, ctx));
     }
 
     /** A vCPU: mostly one the machine has, sometimes the first it lacks or any vCPU number at all. */
