@@ -1,7 +1,9 @@
 package org.hvproof.impl.machine;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.Privilege;
@@ -73,6 +75,17 @@ public final class Tlb {
     /** Drops everything (INVEPT all-context, INVVPID all). */
     public void invalidateAll() {
         entries.clear();
+    }
+
+    /** The guest-physical pages this cache holds a translation of in {@code view} that allows a write. */
+    public Set<Long> writableGuestPhysicalPages(ViewId view) {
+        Set<Long> out = new HashSet<>();
+        entries.forEach((k, e) -> {
+            if (k.view().equals(view) && e.guest().writable() && e.nested().write()) {
+                out.add(e.guestPhysicalPage());
+            }
+        });
+        return out;
     }
 
     /** Entries held. */

@@ -46,7 +46,7 @@ public enum TracingImplFlaw implements Flaw {
      * Adding a trace clears the write bit but invalidates no vCPU's cached translations: a vCPU
      * that wrote the page before keeps writing it through its stale writable entry, unseen.
      */
-    NO_SHOOTDOWN_AFTER_TRACE(caught("TRACE-1", "TRACE-1", 6));
+    NO_SHOOTDOWN_AFTER_TRACE(caught("TRACE-1", "TRACE-1 noStaleWritableTranslation", 5));
 
     private final List<Caught> caughtBy;
 

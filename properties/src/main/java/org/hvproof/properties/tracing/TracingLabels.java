@@ -25,5 +25,12 @@ public final class TracingLabels {
     /** Spread: a notified write to a page at an edge of the guest's data pages (first, or last below the pool). */
     public static final String NOTIFIED_AT_RAM_EDGE = "notified write to a first or last data page";
 
+    /**
+     * Translation caches: a trace added to a page some vCPU holds a writable cached translation of
+     * (the situation where a missing shootdown lets writes through unseen).
+     */
+    public static final String TRACE_OVER_CACHED_WRITABLE_TRANSLATION =
+            "trace added while a vCPU caches a writable translation of the page";
+
     private TracingLabels() {}
 }

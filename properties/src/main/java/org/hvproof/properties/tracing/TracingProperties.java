@@ -8,6 +8,7 @@ import org.hvproof.model.tracing.TracingState;
 import org.hvproof.propcheck.StatefulProperty;
 import org.hvproof.properties.Claim;
 import org.hvproof.properties.harness.ClaimHarness;
+import org.hvproof.properties.harness.MachineCheck;
 
 /**
  * The TRACE claims over generated traces. Each property runs traces of the machine and the model
@@ -26,13 +27,25 @@ public final class TracingProperties {
     static final ClaimHarness<TracingImplFlaw, TracingTrace, TracingState, TracingAction, Observation> HARNESS =
             new ClaimHarness<>("tracing", TracingInvariants.ALL, TracingTrace::new, TracingActions::next, TRIES, STEPS);
 
+    /** TRACE-1 on the translation caches, checked after every step ({@link TracingTrace#checkNoStaleWritableTranslation}). */
+    static final MachineCheck<TracingTrace> NO_STALE_WRITABLE_TRANSLATION =
+            MachineCheck.of("TRACE-1", "noStaleWritableTranslation", TracingTrace::checkNoStaleWritableTranslation);
+
+    /** Share of traces (percent) that must add a trace over a cached writable translation. */
+    static final double COVER_STALE = 5;
+
     private TracingProperties() {}
 
     /** TRACE-1: every write to a traced page is notified exactly once, with vCPU, page, offset and length, then completed. */
     @Claim("TRACE-1")
     public static StatefulProperty<TracingTrace> everyTracedWriteNotifiesOnce(TracingImplFlaw flaw) {
-        return HARNESS.claim("TRACE-1", "every write to a traced page is notified exactly once", flaw)
+        return HARNESS.claim(
+                        "TRACE-1",
+                        "every write to a traced page is notified exactly once",
+                        flaw,
+                        NO_STALE_WRITABLE_TRANSLATION)
                 .cover(30, TracingLabels.WRITE_TO_TRACED_PAGE)
+                .cover(COVER_STALE, TracingLabels.TRACE_OVER_CACHED_WRITABLE_TRANSLATION)
                 .cover(5, TracingLabels.CROSSING_WRITE_TO_TRACED_PAGE)
                 .cover(5, TracingLabels.WRITE_TO_DOUBLY_OWNED_PAGE)
                 .cover(5, TracingLabels.LONG_NOTIFIED_WRITE)

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.hvproof.impl.machine.Machine;
+import org.hvproof.impl.machine.ViewId;
+import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tracing.TracingSystem;
 import org.hvproof.model.common.Completed;
@@ -83,7 +86,35 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
 
     /** Runs one action on machine and model, checks refinement, and labels what happened. */
     void apply(TracingAction action, Context ctx) {
+        boolean cachedWritable = action instanceof AddTrace a && cachedWritableAnywhere(a.page());
         label(lockstep.apply(action), ctx);
+        if (cachedWritable) {
+            ctx.label(TracingLabels.TRACE_OVER_CACHED_WRITABLE_TRANSLATION);
+        }
+    }
+
+    private boolean cachedWritableAnywhere(GuestPhysicalPage page) {
+        Machine m = machine.machine();
+        return m.vcpus().stream()
+                .anyMatch(
+                        c -> m.tlb(c).writableGuestPhysicalPages(ViewId.DEFAULT).contains(page.number()));
+    }
+
+    /**
+     * TRACE-1 on the machine's translation caches: no vCPU holds a writable cached translation of
+     * a traced page, so no write can reach a traced page without the nested walk that notifies it.
+     * Throws naming the vCPU and the page otherwise.
+     */
+    void checkNoStaleWritableTranslation() {
+        Machine m = machine.machine();
+        for (VirtualCpu c : m.vcpus()) {
+            for (long page : m.tlb(c).writableGuestPhysicalPages(ViewId.DEFAULT)) {
+                if (state().traces().containsKey(new GuestPhysicalPage(page))) {
+                    throw new AssertionError("TRACE-1 noStaleWritableTranslation violated: vCPU " + c.id().id()
+                            + " caches a writable translation of traced page gpp:0x" + Long.toHexString(page));
+                }
+            }
+        }
     }
 
     /**
