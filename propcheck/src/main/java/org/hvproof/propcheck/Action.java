@@ -58,19 +58,12 @@ public interface Action<S> {
      * kept: most generated steps pass and are never described.
      */
     static <S> Action<S> of(Supplier<String> description, ContextBody<S> body) {
-        Objects.requireNonNull(description, "description");
+        LazyText text = new LazyText(description);
         Objects.requireNonNull(body, "body");
         return new Action<>() {
-            private String text;
-
             @Override
             public String describe() {
-                String t = text;
-                if (t == null) {
-                    t = Objects.requireNonNull(description.get(), "description");
-                    text = t;
-                }
-                return t;
+                return text.get();
             }
 
             @Override

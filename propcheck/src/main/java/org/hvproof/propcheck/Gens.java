@@ -33,11 +33,9 @@ public final class Gens {
      * of a trace costs more than drawing from it. The text is the same as if built eagerly.
      */
     public static <T> Gen<T> of(Supplier<String> description, Function<DataSource, T> body) {
-        Objects.requireNonNull(description, "description");
+        LazyText text = new LazyText(description);
         Objects.requireNonNull(body, "body");
         return new Gen<>() {
-            private String text;
-
             @Override
             public T generate(DataSource source) {
                 return body.apply(source);
@@ -45,12 +43,7 @@ public final class Gens {
 
             @Override
             public String describe() {
-                String t = text;
-                if (t == null) {
-                    t = Objects.requireNonNull(description.get(), "description");
-                    text = t;
-                }
-                return t;
+                return text.get();
             }
 
             @Override
@@ -488,7 +481,7 @@ public final class Gens {
         private final String filter;
         private final int maxAttempts;
         private final Predicate<? super T> predicate;
-        private String description;
+        private final LazyText description;
 
         Filtered(Gen<T> inner, String filter, int maxAttempts, Predicate<? super T> predicate) {
             if (maxAttempts < 1) {
@@ -498,6 +491,7 @@ public final class Gens {
             this.filter = filter;
             this.maxAttempts = maxAttempts;
             this.predicate = Objects.requireNonNull(predicate, "predicate");
+            this.description = new LazyText(() -> inner.describe() + ".filter(" + filter + ")");
         }
 
         @Override
@@ -526,10 +520,7 @@ public final class Gens {
 
         @Override
         public String describe() {
-            if (description == null) {
-                description = inner.describe() + ".filter(" + filter + ")";
-            }
-            return description;
+            return description.get();
         }
     }
 
