@@ -36,6 +36,46 @@ public record FailoverConfig(
 
     public static final long MAX_MICROS = 100_000_000_000L;
 
+    /** These figures with {@code pages} replaced, the rest kept (bad values allowed: {@link #check} says what is wrong). */
+    public FailoverConfig withPages(long v) {
+        return new FailoverConfig(v, pageBytes, queueSlots, secondaryPages, bandwidth, latency, holdUp, panic);
+    }
+
+    /** These figures with {@code pageBytes} replaced, the rest kept (bad values allowed: {@link #check} says what is wrong). */
+    public FailoverConfig withPageBytes(long v) {
+        return new FailoverConfig(pages, v, queueSlots, secondaryPages, bandwidth, latency, holdUp, panic);
+    }
+
+    /** These figures with {@code queueSlots} replaced, the rest kept (bad values allowed: {@link #check} says what is wrong). */
+    public FailoverConfig withQueueSlots(long v) {
+        return new FailoverConfig(pages, pageBytes, v, secondaryPages, bandwidth, latency, holdUp, panic);
+    }
+
+    /** These figures with {@code secondaryPages} replaced, the rest kept (bad values allowed: {@link #check} says what is wrong). */
+    public FailoverConfig withSecondaryPages(long v) {
+        return new FailoverConfig(pages, pageBytes, queueSlots, v, bandwidth, latency, holdUp, panic);
+    }
+
+    /** These figures with {@code bandwidth} replaced, the rest kept (bad values allowed: {@link #check} says what is wrong). */
+    public FailoverConfig withBandwidth(long v) {
+        return new FailoverConfig(pages, pageBytes, queueSlots, secondaryPages, v, latency, holdUp, panic);
+    }
+
+    /** These figures with {@code latency} replaced, the rest kept (bad values allowed: {@link #check} says what is wrong). */
+    public FailoverConfig withLatency(long v) {
+        return new FailoverConfig(pages, pageBytes, queueSlots, secondaryPages, bandwidth, v, holdUp, panic);
+    }
+
+    /** These figures with {@code holdUp} replaced, the rest kept (bad values allowed: {@link #check} says what is wrong). */
+    public FailoverConfig withHoldUp(long v) {
+        return new FailoverConfig(pages, pageBytes, queueSlots, secondaryPages, bandwidth, latency, v, panic);
+    }
+
+    /** These figures with {@code panic} replaced, the rest kept (bad values allowed: {@link #check} says what is wrong). */
+    public FailoverConfig withPanic(long v) {
+        return new FailoverConfig(pages, pageBytes, queueSlots, secondaryPages, bandwidth, latency, holdUp, v);
+    }
+
     /** What is wrong with these figures, checked in a fixed order; empty when they can be provisioned. */
     public Optional<FailoverCode> check() {
         if (pages <= 0

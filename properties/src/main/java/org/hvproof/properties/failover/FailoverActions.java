@@ -176,96 +176,15 @@ public final class FailoverActions {
         return Gens.combine(goodFigures(), Gens.integers(0, 9), anyLong, (c, how, x) -> {
             long nonPositive = x > 0 ? -(x % 1000) : x;
             return switch (how) {
-                case 0 ->
-                    new FailoverConfig(
-                            c.pages(),
-                            c.pageBytes(),
-                            c.queueSlots(),
-                            c.secondaryPages(),
-                            nonPositive,
-                            c.latency(),
-                            c.holdUp(),
-                            c.panic());
-                case 1 ->
-                    new FailoverConfig(
-                            c.pages(),
-                            c.pageBytes(),
-                            c.queueSlots(),
-                            c.secondaryPages(),
-                            FailoverConfig.MAX_BANDWIDTH + 1 + Math.floorMod(x, 1000),
-                            c.latency(),
-                            c.holdUp(),
-                            c.panic());
-                case 2 ->
-                    new FailoverConfig(
-                            c.pages(),
-                            c.pageBytes(),
-                            c.queueSlots(),
-                            c.secondaryPages(),
-                            c.bandwidth(),
-                            c.latency(),
-                            nonPositive,
-                            c.panic());
-                case 3 ->
-                    new FailoverConfig(
-                            nonPositive,
-                            c.pageBytes(),
-                            c.queueSlots(),
-                            c.secondaryPages(),
-                            c.bandwidth(),
-                            c.latency(),
-                            c.holdUp(),
-                            c.panic());
-                case 4 ->
-                    new FailoverConfig(
-                            c.pages(),
-                            c.pageBytes() + 1 + Math.floorMod(x, 7),
-                            c.queueSlots(),
-                            c.secondaryPages(),
-                            c.bandwidth(),
-                            c.latency(),
-                            c.holdUp(),
-                            c.panic());
-                case 5 ->
-                    new FailoverConfig(
-                            c.pages(),
-                            c.pageBytes(),
-                            c.queueSlots(),
-                            c.chunks() - 1,
-                            c.bandwidth(),
-                            c.latency(),
-                            c.holdUp(),
-                            c.panic());
-                case 6 ->
-                    new FailoverConfig(
-                            c.pages(),
-                            c.pageBytes(),
-                            c.queueSlots(),
-                            c.secondaryPages(),
-                            c.bandwidth(),
-                            -1 - Math.floorMod(x, 1000),
-                            c.holdUp(),
-                            c.panic());
-                case 7 ->
-                    new FailoverConfig(
-                            c.pages(),
-                            c.pageBytes(),
-                            c.queueSlots(),
-                            c.secondaryPages(),
-                            c.bandwidth(),
-                            c.latency(),
-                            c.holdUp(),
-                            -1 - Math.floorMod(x, 1000));
-                case 8 ->
-                    new FailoverConfig(
-                            c.pages(),
-                            c.pageBytes(),
-                            nonPositive,
-                            c.secondaryPages(),
-                            c.bandwidth(),
-                            c.latency(),
-                            c.holdUp(),
-                            c.panic());
+                case 0 -> c.withBandwidth(nonPositive);
+                case 1 -> c.withBandwidth(FailoverConfig.MAX_BANDWIDTH + 1 + Math.floorMod(x, 1000));
+                case 2 -> c.withHoldUp(nonPositive);
+                case 3 -> c.withPages(nonPositive);
+                case 4 -> c.withPageBytes(c.pageBytes() + 1 + Math.floorMod(x, 7));
+                case 5 -> c.withSecondaryPages(c.chunks() - 1);
+                case 6 -> c.withLatency(-1 - Math.floorMod(x, 1000));
+                case 7 -> c.withPanic(-1 - Math.floorMod(x, 1000));
+                case 8 -> c.withQueueSlots(nonPositive);
                 default ->
                     new FailoverConfig(x, x >> 3, x >> 7, x >> 11, x >> 13, x >> 17, x >> 19, x >> 23); // any figures
             };
