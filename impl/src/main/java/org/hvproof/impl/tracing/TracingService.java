@@ -166,6 +166,18 @@ public final class TracingService implements NestedExitHandler {
         return Collections.unmodifiableSet(new TreeSet<>(inView.getOrDefault(page, Set.of())));
     }
 
+    /** Whether {@code owner} holds a trace on {@code page} in the default view, as registered (no copy made). */
+    public boolean holds(Owner owner, GuestPhysicalPage page) {
+        return holds(ViewId.DEFAULT, owner, page);
+    }
+
+    /** Whether {@code owner} holds a trace on {@code page} in {@code view}, as registered (no copy made). */
+    public boolean holds(ViewId view, Owner owner, GuestPhysicalPage page) {
+        Map<GuestPhysicalPage, Set<Owner>> inView = owners.get(view);
+        Set<Owner> held = inView == null ? null : inView.get(page);
+        return held != null && held.contains(owner);
+    }
+
     /** The pages {@code owner} holds a trace on in the default view, in page order. */
     public java.util.SortedSet<GuestPhysicalPage> pagesTracedBy(Owner owner) {
         java.util.SortedSet<GuestPhysicalPage> out = new TreeSet<>();
@@ -220,7 +232,8 @@ public final class TracingService implements NestedExitHandler {
             return new ExitDecision.Emulate(notes, complete);
         }
         // Each owner's listener hears of the write after the notification and may veto it.
-        Set<Owner> holders = owners(cpu.view(), page);
+        // Read in place (no copy): the listeners below cannot reach this set, and it is only asked.
+        Set<Owner> holders = owners.getOrDefault(cpu.view(), Map.of()).getOrDefault(page, Set.of());
         List<Observation> seen = new ArrayList<>();
         for (Observation n : notes) {
             seen.add(n);
