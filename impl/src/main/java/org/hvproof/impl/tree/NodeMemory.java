@@ -6,7 +6,6 @@ import org.hvproof.impl.machine.NestedEntry;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.tree.TreeConfig;
-import org.hvproof.model.tree.TreeNode;
 
 /**
  * Node pages in memory: each node serialized ({@link NodeCodec}) into the host frame backing its
@@ -24,9 +23,6 @@ final class NodeMemory {
         this.memory = hypervisor.machine().memory();
         this.config = config;
         this.poolFrames = new long[config.poolSize()];
-        this.decodedFrame = new long[config.poolSize()];
-        this.decodedStamp = new long[config.poolSize()];
-        this.decodedNode = new TreeNode[config.poolSize()];
     }
 
     /** The host frame backing node page {@code page}: pinned for pool pages, else the nested table's; 0 if none. */
@@ -62,51 +58,45 @@ final class NodeMemory {
         return memory.readLong((frame << 12) + 8L * index);
     }
 
-    /**
-     * Per pool page: the frame and that frame's write stamp when its node was last decoded, and
-     * the node (null: none). A write to the frame by anyone moves its stamp, so a node is decoded
-     * again exactly when its words may have changed.
-     */
-    private final long[] decodedFrame;
-
-    private final long[] decodedStamp;
-    private final TreeNode[] decodedNode;
-
-    /** The node stored in {@code page}, or null when the page holds none. */
-    TreeNode read(long page) {
-        long frame = frameOf(page);
-        if (frame == 0) {
-            return null;
-        }
-        long i = page - config.poolFirst();
-        if (i < 0 || i >= config.poolSize()) {
-            return NodeCodec.decode(memory, frame);
-        }
-        int at = (int) i;
-        long stamp = memory.lastWrite(frame);
-        if (decodedFrame[at] != frame || decodedStamp[at] != stamp) {
-            decodedNode[at] = NodeCodec.decode(memory, frame);
-            decodedFrame[at] = frame;
-            decodedStamp[at] = stamp;
-        }
-        return decodedNode[at];
-    }
-
-    /** Scratch for {@link #write}: a node's words, then their bytes. */
-    private final long[] words = new long[NodeCodec.WORDS];
-
+    /** Scratch for {@link #readWords} and {@link #write}: a node's words as bytes. */
     private final byte[] bytes = new byte[8 * NodeCodec.WORDS];
 
-    /** Serializes {@code node} into {@code page}. */
-    void write(long page, TreeNode node) {
-        // Every word a node of either kind can use is rewritten, so no stale word of an earlier
-        // node survives; the rest of the page is never read.
+    /**
+     * Reads the {@link NodeCodec#WORDS} words a node can occupy at {@code page} into {@code words};
+     * false when no frame backs the page (it holds no node).
+     */
+    boolean readWords(long page, long[] words) {
         long frame = frameOf(page);
-        NodeCodec.encode(node, words);
-        for (int i = 0; i < words.length; i++) {
+        if (frame == 0) {
+            return false;
+        }
+        memory.read(frame << 12, bytes, 0, bytes.length);
+        for (int i = 0; i < NodeCodec.WORDS; i++) {
+            words[i] = (long) NodeCodec.LONG_LE.get(bytes, 8 * i);
+        }
+        return true;
+    }
+
+    /**
+     * Writes a node's {@link NodeCodec#WORDS} words into {@code page}: every word a node of either
+     * kind can use, so no stale word of an earlier node survives; the rest of the page is never read.
+     */
+    void write(long page, long[] words) {
+        long frame = frameOf(page);
+        for (int i = 0; i < NodeCodec.WORDS; i++) {
             NodeCodec.LONG_LE.set(bytes, 8 * i, words[i]);
         }
         memory.write(frame << 12, bytes, 0, bytes.length);
+    }
+
+    /** The first page of the node pool. */
+    long poolFirst() {
+        return config.poolFirst();
+    }
+
+    /** Pages in the node pool. */
+    int poolSize() {
+        return config.poolSize();
     }
 
     /** Clears {@code page}, freed from the tree. */

@@ -14,7 +14,6 @@ import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.PageSet;
 import org.hvproof.model.tree.RequestCode;
 import org.hvproof.model.tree.TreeConfig;
-import org.hvproof.model.tree.TreeNode;
 
 /**
  * The hypervisor's traced tree of protected-page mappings: a B+-tree of order
@@ -103,7 +102,9 @@ public final class ProtectedPageTree implements TraceListener {
         TreeEdit ed = new TreeEdit(cell, pool, memory, tracing, flaw);
         try {
             for (long page = d.first(); page < d.end(); page++) {
-                ed.put(page, ed.get(page).withMapping(action));
+                ed.put(
+                        page,
+                        (ed.get(page) & ~TreeEdit.MAPPING) | (long) action.get().requestCode() << 8);
                 ed.trace(page, true);
                 ed.countMapped(1);
                 ed.settle();
@@ -131,9 +132,9 @@ public final class ProtectedPageTree implements TraceListener {
         TreeEdit ed = new TreeEdit(cell, pool, memory, tracing, flaw);
         try {
             for (long page = d.first(); page < d.end(); page++) {
-                TreeNode.Entry e = ed.get(page).withMapping(Optional.empty());
+                long e = ed.get(page) & ~TreeEdit.MAPPING;
                 ed.putOrDelete(page, e);
-                if (!e.nodePage()) {
+                if ((e & TreeEdit.NODE_PAGE) == 0) {
                     ed.trace(page, false);
                 }
                 ed.countMapped(-1);

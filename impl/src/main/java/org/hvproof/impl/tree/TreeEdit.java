@@ -1,23 +1,20 @@
 package org.hvproof.impl.tree;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Arrays;
+import java.util.BitSet;
 import org.hvproof.impl.tracing.TracingService;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.tree.BPlusTree;
-import org.hvproof.model.tree.TreeNode;
 
 /**
  * Edits: one request's write-back copy of the tree, where inserts and removes split, borrow and
  * merge nodes; nodes are read from memory on first touch, changed here, and written to their pages
  * (with the traces, the base pointer and the pool) only on {@link #commit}, so a request that
  * fails half-way is dropped with {@link #abort} and changes nothing.
+ *
+ * <p>Nodes are held as their words say them ({@link NodeCodec}): keys, separators and children
+ * as longs, leaf entries as their entry words, changed in place; a request allocates no node
+ * object per page it maps.
  */
 final class TreeEdit {
     /** The pool has no page left for a split: the request is refused as a whole. */
@@ -38,10 +35,52 @@ final class TreeEdit {
         }
     }
 
-    private record Split(long separator, long rightPage) {}
+    /** Entry word of a page that stores a node (bit 0 of a leaf entry). */
+    static final long NODE_PAGE = NodeCodec.NODE_PAGE_BIT;
+    /** The bits of an entry word that hold the mapping's action request code. */
+    static final long MAPPING = 0xff00L;
 
-    /** A node page allocated or freed during this request, awaiting its entry and its trace. */
-    private record Event(long page, boolean allocated, boolean bySplit) {}
+    /** Room for a node one past full (before its split) and more. */
+    private static final int ROOM = BPlusTree.ORDER + 2;
+
+    /**
+     * A node of this edit, mutable: a leaf's {@code count} keys and their entry words, or an
+     * interior node's {@code count - 1} separators (in {@code keys}) and {@code count} children
+     * (in {@code values}).
+     */
+    private static final class Node {
+        final long page;
+        boolean leaf;
+        int count;
+        final long[] keys = new long[ROOM];
+        final long[] values = new long[ROOM];
+        /** Changed in this edit: written on commit. */
+        boolean dirty;
+        /** Freed in this edit: scrubbed on commit, and no node any more. */
+        boolean freed;
+
+        Node(long page) {
+            this.page = page;
+        }
+
+        /** Keys for a leaf, children for an interior node: what the fanout limits count. */
+        int size() {
+            return count;
+        }
+
+        int childIndex(long key) {
+            int i = 0;
+            while (i < count - 1 && keys[i] <= key) {
+                i++;
+            }
+            return i;
+        }
+
+        /** The index of {@code key} among a leaf's keys, or {@code -(insertion point) - 1}. */
+        int find(long key) {
+            return Arrays.binarySearch(keys, 0, count, key);
+        }
+    }
 
     private final TreeRootCell cell;
     private final NodePagePool pool;
@@ -52,14 +91,42 @@ final class TreeEdit {
     private long root;
     private int levels;
     private long mapped;
-    /** Touched nodes; a null value is a node freed in this request. */
-    private final Map<Long, TreeNode> touched = new HashMap<>();
 
-    private final List<Long> taken = new ArrayList<>();
-    private final List<Long> freedNow = new ArrayList<>();
-    private final Deque<Event> pending = new ArrayDeque<>();
-    /** Trace changes in order; the last one for a page wins. */
-    private final Map<Long, Boolean> traces = new LinkedHashMap<>();
+    /** The nodes touched (read or changed) by this edit, in the order first touched. */
+    private Node[] touched = new Node[16];
+
+    private int touchedSize;
+    /** Per pool page: its node in {@link #touched}, or null; pages outside the pool are searched for. */
+    private final Node[] poolNodes;
+
+    private final long poolFirst;
+
+    /** Pool pages taken in this edit (given back on abort) and freed (given back on commit). */
+    private long[] taken = new long[8];
+
+    private int takenSize;
+    private long[] freedNow = new long[8];
+    private int freedSize;
+
+    /** Node pages allocated or freed, awaiting their entry and their trace: page, allocated, by a split. */
+    private long[] pendingPages = new long[8];
+
+    private byte[] pendingKinds = new byte[8];
+    private int pendingFirst;
+    private int pendingSize;
+
+    private static final byte FREED = 0;
+    private static final byte ALLOCATED = 1;
+    private static final byte ALLOCATED_BY_SPLIT = 2;
+
+    /** Trace changes in order; for a page, the last one wins and takes its place in the order. */
+    private long[] tracePages = new long[16];
+
+    private boolean[] traceValues = new boolean[16];
+    private int traceSize;
+
+    /** Scratch: a node's words. */
+    private final long[] words = new long[NodeCodec.WORDS];
 
     /** One more mapped page ({@code +1}) or one fewer ({@code -1}). */
     void countMapped(int delta) {
@@ -73,97 +140,240 @@ final class TreeEdit {
 
     /** Sets whether {@code page} carries the tree's trace on commit; the last call for a page wins. */
     void trace(long page, boolean traced) {
-        traces.remove(page);
-        traces.put(page, traced);
+        if (traceSize == tracePages.length) {
+            tracePages = Arrays.copyOf(tracePages, 2 * traceSize);
+            traceValues = Arrays.copyOf(traceValues, 2 * traceSize);
+        }
+        tracePages[traceSize] = page;
+        traceValues[traceSize] = traced;
+        traceSize++;
     }
 
-    private TreeNode node(long page) {
-        if (touched.containsKey(page)) {
-            TreeNode n = touched.get(page);
-            if (n == null) {
+    /** The node at {@code page}: the edit's copy, else read from memory (a page that holds none is corrupt). */
+    private Node node(long page) {
+        Node n = touchedNode(page);
+        if (n != null) {
+            if (n.freed) {
                 throw new CorruptNode();
             }
             return n;
         }
-        TreeNode n = memory.read(page);
-        if (n == null) {
+        n = new Node(page);
+        if (!memory.readWords(page, words) || !decode(words, n)) {
             throw new CorruptNode();
         }
+        remember(n);
         return n;
     }
 
-    private void store(long page, TreeNode n) {
-        touched.put(page, n);
+    private Node touchedNode(long page) {
+        long i = page - poolFirst;
+        if (i >= 0 && i < poolNodes.length) {
+            return poolNodes[(int) i];
+        }
+        for (int k = 0; k < touchedSize; k++) {
+            if (touched[k].page == page) {
+                return touched[k];
+            }
+        }
+        return null;
     }
 
-    TreeNode.Entry get(long key) {
+    private void remember(Node n) {
+        if (touchedSize == touched.length) {
+            touched = Arrays.copyOf(touched, 2 * touchedSize);
+        }
+        touched[touchedSize++] = n;
+        long i = n.page - poolFirst;
+        if (i >= 0 && i < poolNodes.length) {
+            poolNodes[(int) i] = n;
+        }
+    }
+
+    /** A fresh, empty node of this edit at {@code page} (a page just taken from the pool). */
+    private Node fresh(long page, boolean leaf) {
+        Node n = touchedNode(page);
+        if (n == null) {
+            n = new Node(page);
+            remember(n);
+        }
+        n.freed = false;
+        n.dirty = true;
+        n.leaf = leaf;
+        n.count = 0;
+        return n;
+    }
+
+    /** Reads {@code words} into {@code n} as {@link NodeCodec#decode(long[])} does; false when they hold no valid node. */
+    private static boolean decode(long[] words, Node n) {
+        long header = words[0];
+        int kind = NodeCodec.kind(header);
+        int count = NodeCodec.count(header);
+        if (kind == NodeCodec.LEAF) {
+            for (int i = 0; i < count; i++) {
+                long e = words[2 + 2 * i];
+                if (NodeCodec.entry(e) == null) {
+                    return false;
+                }
+                n.keys[i] = words[1 + 2 * i];
+                n.values[i] = e;
+            }
+        } else if (kind == NodeCodec.INTERIOR) {
+            for (int i = 0; i < count - 1; i++) {
+                n.keys[i] = words[1 + i];
+            }
+            for (int i = 0; i < count; i++) {
+                n.values[i] = words[NodeCodec.CHILDREN_AT + i];
+            }
+        } else {
+            return false;
+        }
+        n.leaf = kind == NodeCodec.LEAF;
+        n.count = count;
+        return true;
+    }
+
+    /** Writes {@code n}'s words into {@code out} as {@link NodeCodec#encode} lays a node out. */
+    private static void encode(Node n, long[] out) {
+        Arrays.fill(out, 0, NodeCodec.WORDS, 0L);
+        if (n.leaf) {
+            out[0] = NodeCodec.header(NodeCodec.LEAF, n.count);
+            for (int i = 0; i < n.count; i++) {
+                out[1 + 2 * i] = n.keys[i];
+                out[2 + 2 * i] = n.values[i];
+            }
+        } else {
+            out[0] = NodeCodec.header(NodeCodec.INTERIOR, n.count);
+            for (int i = 0; i < n.count - 1; i++) {
+                out[1 + i] = n.keys[i];
+            }
+            for (int i = 0; i < n.count; i++) {
+                out[NodeCodec.CHILDREN_AT + i] = n.values[i];
+            }
+        }
+    }
+
+    private void changed(Node n) {
+        if (n.count > BPlusTree.ORDER + 1) {
+            throw new CorruptNode(); // only a corrupt tree overfills a node past its split
+        }
+        n.dirty = true;
+    }
+
+    /** The entry word for {@code key} (0: none). */
+    long get(long key) {
         long at = root;
         int guard = 0;
         while (at != TreeRootCell.NONE && guard++ < TreeWalk.MAX_WALK) {
-            TreeNode n = node(at);
-            if (n instanceof TreeNode.Interior in) {
-                at = in.children().get(in.childIndex(key));
+            Node n = node(at);
+            if (!n.leaf) {
+                at = n.values[n.childIndex(key)];
             } else {
-                TreeNode.Leaf leaf = (TreeNode.Leaf) n;
-                int i = Collections.binarySearch(leaf.keys(), key);
-                return i >= 0 ? leaf.entries().get(i) : TreeNode.Entry.NONE;
+                int i = n.find(key);
+                return i >= 0 ? n.values[i] : 0;
             }
         }
-        return TreeNode.Entry.NONE;
+        return 0;
     }
 
-    void putOrDelete(long key, TreeNode.Entry e) {
-        if (e.isEmpty()) {
+    void putOrDelete(long key, long entry) {
+        if (entry == 0) {
             delete(key);
         } else {
-            put(key, e);
+            put(key, entry);
         }
     }
 
     void settle() {
-        while (!pending.isEmpty()) {
-            Event ev = pending.removeFirst();
-            if (ev.allocated()) {
-                put(ev.page(), get(ev.page()).withNodePage(true));
+        while (pendingSize > 0) {
+            long page = pendingPages[pendingFirst];
+            byte kind = pendingKinds[pendingFirst];
+            pendingFirst++;
+            pendingSize--;
+            if (kind != FREED) {
+                put(page, get(page) | NODE_PAGE);
                 // FLAW SPLIT_NODE_UNTRACED: a split's new sibling is left untraced.
-                if (!(ev.bySplit() && flaw == TreeImplFlaw.SPLIT_NODE_UNTRACED)) {
-                    trace(ev.page(), true);
+                if (!(kind == ALLOCATED_BY_SPLIT && flaw == TreeImplFlaw.SPLIT_NODE_UNTRACED)) {
+                    trace(page, true);
                 }
             } else {
-                TreeNode.Entry e = get(ev.page()).withNodePage(false);
-                putOrDelete(ev.page(), e);
+                long e = get(page) & ~NODE_PAGE;
+                putOrDelete(page, e);
                 // FLAW FREED_NODE_STAYS_TRACED: the freed page keeps its trace.
-                if (e.mapping().isEmpty() && flaw != TreeImplFlaw.FREED_NODE_STAYS_TRACED) {
-                    trace(ev.page(), false);
+                if ((e & MAPPING) == 0 && flaw != TreeImplFlaw.FREED_NODE_STAYS_TRACED) {
+                    trace(page, false);
                 }
             }
         }
+        pendingFirst = 0;
+    }
+
+    private void pend(long page, byte kind) {
+        if (pendingFirst + pendingSize == pendingPages.length) {
+            pendingPages = Arrays.copyOf(pendingPages, 2 * pendingPages.length);
+            pendingKinds = Arrays.copyOf(pendingKinds, 2 * pendingKinds.length);
+        }
+        pendingPages[pendingFirst + pendingSize] = page;
+        pendingKinds[pendingFirst + pendingSize] = kind;
+        pendingSize++;
     }
 
     void tearDown() {
-        List<Long> all = new ArrayList<>();
+        long[] all = new long[8];
+        int size = 0;
         if (root != TreeRootCell.NONE) {
-            collect(root, all);
+            long[] stack = new long[8];
+            int top = 0;
+            stack[top++] = root;
+            while (top > 0) {
+                long page = stack[--top];
+                if (size == all.length) {
+                    all = Arrays.copyOf(all, 2 * size);
+                }
+                all[size++] = page;
+                if (size > 64 * ROOM * TreeWalk.MAX_WALK) {
+                    throw new CorruptNode(); // a cycle: only a corrupt tree has one
+                }
+                Node n = node(page);
+                if (!n.leaf) {
+                    for (int i = 0; i < n.count; i++) {
+                        if (top == stack.length) {
+                            stack = Arrays.copyOf(stack, 2 * top);
+                        }
+                        stack[top++] = n.values[i];
+                    }
+                }
+            }
         }
-        Collections.sort(all);
-        for (long page : all) {
+        Arrays.sort(all, 0, size);
+        for (int i = 0; i < size; i++) {
+            long page = all[i];
             if (flaw != TreeImplFlaw.FREED_NODE_STAYS_TRACED) {
                 trace(page, false);
             }
-            freedNow.add(page);
-            touched.put(page, null);
+            addFreed(page);
+            free(page);
         }
         root = TreeRootCell.NONE;
         levels = -1;
     }
 
-    private void collect(long page, List<Long> out) {
-        out.add(page);
-        if (node(page) instanceof TreeNode.Interior in) {
-            for (long child : in.children()) {
-                collect(child, out);
-            }
+    /** Marks {@code page}'s node freed in this edit (touched, so it is scrubbed on commit). */
+    private void free(long page) {
+        Node n = touchedNode(page);
+        if (n == null) {
+            n = new Node(page);
+            remember(n);
         }
+        n.freed = true;
+        n.dirty = false;
+    }
+
+    private void addFreed(long page) {
+        if (freedSize == freedNow.length) {
+            freedNow = Arrays.copyOf(freedNow, 2 * freedSize);
+        }
+        freedNow[freedSize++] = page;
     }
 
     private long allocate(boolean bySplit) {
@@ -171,94 +381,148 @@ final class TreeEdit {
         if (page == TreeRootCell.NONE) {
             throw new PoolExhausted();
         }
-        taken.add(page);
-        pending.addLast(new Event(page, true, bySplit));
+        if (takenSize == taken.length) {
+            taken = Arrays.copyOf(taken, 2 * takenSize);
+        }
+        taken[takenSize++] = page;
+        pend(page, bySplit ? ALLOCATED_BY_SPLIT : ALLOCATED);
         return page;
     }
 
     private void release(long page) {
-        touched.put(page, null);
-        freedNow.add(page);
-        pending.addLast(new Event(page, false, false));
+        free(page);
+        addFreed(page);
+        pend(page, FREED);
     }
 
     void abort() {
-        taken.forEach(pool::giveBack);
+        for (int i = 0; i < takenSize; i++) {
+            pool.giveBack(taken[i]);
+        }
     }
 
     void commit() {
-        for (Map.Entry<Long, TreeNode> t : touched.entrySet()) {
-            if (t.getValue() == null) {
-                memory.scrub(t.getKey());
-            } else {
-                memory.write(t.getKey(), t.getValue());
+        for (int i = 0; i < touchedSize; i++) {
+            Node n = touched[i];
+            if (n.freed) {
+                memory.scrub(n.page);
+            } else if (n.dirty) {
+                encode(n, words);
+                memory.write(n.page, words);
             }
         }
         cell.store(root, levels, mapped);
-        traces.forEach(this::setTrace);
-        freedNow.forEach(pool::giveBack);
+        // The last call for a page wins, in the order of the last calls.
+        BitSet later = new BitSet();
+        boolean[] wins = new boolean[traceSize];
+        for (int i = traceSize - 1; i >= 0; i--) {
+            long page = tracePages[i];
+            if (page < 0 || page > Integer.MAX_VALUE) {
+                wins[i] = true;
+                for (int j = i + 1; j < traceSize; j++) {
+                    wins[i] &= tracePages[j] != page;
+                }
+            } else if (!later.get((int) page)) {
+                later.set((int) page);
+                wins[i] = true;
+            }
+        }
+        for (int i = 0; i < traceSize; i++) {
+            if (wins[i]) {
+                setTrace(tracePages[i], traceValues[i]);
+            }
+        }
+        for (int i = 0; i < freedSize; i++) {
+            pool.giveBack(freedNow[i]);
+        }
     }
 
     // ---- insert -----------------------------------------------------------------------
 
-    void put(long key, TreeNode.Entry e) {
+    void put(long key, long entry) {
         if (root == TreeRootCell.NONE) {
             long page = allocate(false);
-            store(page, new TreeNode.Leaf(List.of(), List.of()));
+            fresh(page, true);
             root = page;
             levels = 0;
         }
-        Split s = insert(root, key, e);
-        if (s != null) {
+        long[] split = insert(root, key, entry, 0);
+        if (split != null) {
             long page = allocate(false);
-            store(page, new TreeNode.Interior(List.of(s.separator()), List.of(root, s.rightPage())));
+            Node r = fresh(page, false);
+            r.keys[0] = split[0];
+            r.values[0] = root;
+            r.values[1] = split[1];
+            r.count = 2;
             root = page;
             levels++;
         }
     }
 
-    private Split insert(long page, long key, TreeNode.Entry e) {
-        TreeNode n = node(page);
-        if (n instanceof TreeNode.Leaf leaf) {
-            List<Long> keys = new ArrayList<>(leaf.keys());
-            List<TreeNode.Entry> entries = new ArrayList<>(leaf.entries());
-            int i = Collections.binarySearch(keys, key);
+    /** Inserts into the subtree at {@code page}; a split returns {separator, right page}, else null. */
+    private long[] insert(long page, long key, long entry, int depth) {
+        if (depth > TreeWalk.MAX_WALK) {
+            throw new CorruptNode();
+        }
+        Node n = node(page);
+        if (n.leaf) {
+            int i = n.find(key);
             if (i >= 0) {
-                entries.set(i, e);
+                n.values[i] = entry;
+                changed(n);
             } else {
-                keys.add(-i - 1, key);
-                entries.add(-i - 1, e);
+                int at = -i - 1;
+                insertAt(n.keys, n.count, at, key);
+                insertAt(n.values, n.count, at, entry);
+                n.count++;
+                changed(n);
             }
-            if (keys.size() <= BPlusTree.ORDER) {
-                store(page, new TreeNode.Leaf(keys, entries));
+            if (n.count <= BPlusTree.ORDER) {
                 return null;
             }
-            int half = keys.size() / 2;
-            long right = allocate(true);
-            store(page, new TreeNode.Leaf(keys.subList(0, half), entries.subList(0, half)));
-            store(right, new TreeNode.Leaf(keys.subList(half, keys.size()), entries.subList(half, entries.size())));
-            return new Split(keys.get(half), right);
+            int half = n.count / 2;
+            long rightPage = allocate(true);
+            Node right = fresh(rightPage, true);
+            int moved = n.count - half;
+            System.arraycopy(n.keys, half, right.keys, 0, moved);
+            System.arraycopy(n.values, half, right.values, 0, moved);
+            right.count = moved;
+            n.count = half;
+            return new long[] {right.keys[0], rightPage};
         }
-        TreeNode.Interior in = (TreeNode.Interior) n;
-        int ci = in.childIndex(key);
-        Split s = insert(in.children().get(ci), key, e);
+        int ci = n.childIndex(key);
+        long[] s = insert(n.values[ci], key, entry, depth + 1);
         if (s == null) {
             return null;
         }
-        List<Long> seps = new ArrayList<>(in.separators());
-        List<Long> kids = new ArrayList<>(in.children());
-        seps.add(ci, s.separator());
-        kids.add(ci + 1, s.rightPage());
-        if (kids.size() <= BPlusTree.ORDER) {
-            store(page, new TreeNode.Interior(seps, kids));
+        // separators count - 1, children count
+        insertAt(n.keys, n.count - 1, ci, s[0]);
+        insertAt(n.values, n.count, ci + 1, s[1]);
+        n.count++;
+        changed(n);
+        if (n.count <= BPlusTree.ORDER) {
             return null;
         }
-        int leftKids = (kids.size() + 1) / 2;
-        long up = seps.get(leftKids - 1);
-        long right = allocate(true);
-        store(page, new TreeNode.Interior(seps.subList(0, leftKids - 1), kids.subList(0, leftKids)));
-        store(right, new TreeNode.Interior(seps.subList(leftKids, seps.size()), kids.subList(leftKids, kids.size())));
-        return new Split(up, right);
+        int kids = n.count;
+        int leftKids = (kids + 1) / 2;
+        long up = n.keys[leftKids - 1];
+        long rightPage = allocate(true);
+        Node right = fresh(rightPage, false);
+        // right: separators leftKids .. kids - 2, children leftKids .. kids - 1
+        System.arraycopy(n.keys, leftKids, right.keys, 0, kids - 1 - leftKids);
+        System.arraycopy(n.values, leftKids, right.values, 0, kids - leftKids);
+        right.count = kids - leftKids;
+        n.count = leftKids;
+        return new long[] {up, rightPage};
+    }
+
+    private static void insertAt(long[] a, int size, int at, long value) {
+        System.arraycopy(a, at, a, at + 1, size - at);
+        a[at] = value;
+    }
+
+    private static void removeAt(long[] a, int size, int at) {
+        System.arraycopy(a, at + 1, a, at, size - at - 1);
     }
 
     // ---- delete -----------------------------------------------------------------------
@@ -267,14 +531,14 @@ final class TreeEdit {
         if (root == TreeRootCell.NONE) {
             return;
         }
-        remove(root, key);
-        TreeNode r = node(root);
-        if (r instanceof TreeNode.Interior in && in.size() == 1) {
+        remove(root, key, 0);
+        Node r = node(root);
+        if (!r.leaf && r.size() == 1) {
             long old = root;
-            root = in.children().get(0);
+            root = r.values[0];
             levels--;
             release(old);
-        } else if (r instanceof TreeNode.Leaf leaf && leaf.size() == 0) {
+        } else if (r.leaf && r.size() == 0) {
             long old = root;
             root = TreeRootCell.NONE;
             levels = -1;
@@ -282,98 +546,108 @@ final class TreeEdit {
         }
     }
 
-    private boolean remove(long page, long key) {
-        TreeNode n = node(page);
-        if (n instanceof TreeNode.Leaf leaf) {
-            int i = Collections.binarySearch(leaf.keys(), key);
+    private boolean remove(long page, long key, int depth) {
+        if (depth > TreeWalk.MAX_WALK) {
+            throw new CorruptNode();
+        }
+        Node n = node(page);
+        if (n.leaf) {
+            int i = n.find(key);
             if (i < 0) {
                 return false;
             }
-            List<Long> keys = new ArrayList<>(leaf.keys());
-            List<TreeNode.Entry> entries = new ArrayList<>(leaf.entries());
-            keys.remove(i);
-            entries.remove(i);
-            store(page, new TreeNode.Leaf(keys, entries));
-            return keys.size() < BPlusTree.MIN;
+            removeAt(n.keys, n.count, i);
+            removeAt(n.values, n.count, i);
+            n.count--;
+            changed(n);
+            return n.count < BPlusTree.MIN;
         }
-        TreeNode.Interior in = (TreeNode.Interior) n;
-        int ci = in.childIndex(key);
-        if (remove(in.children().get(ci), key)) {
-            rebalance(page, ci);
+        int ci = n.childIndex(key);
+        if (remove(n.values[ci], key, depth + 1)) {
+            rebalance(n, ci);
         }
         return node(page).size() < BPlusTree.MIN;
     }
 
-    /** Child {@code ci} of {@code parentPage} is underfull: borrow from a sibling (left first), or merge. */
-    private void rebalance(long parentPage, int ci) {
-        TreeNode.Interior parent = (TreeNode.Interior) node(parentPage);
+    /** Child {@code ci} of {@code parent} is underfull: borrow from a sibling (left first), or merge. */
+    private void rebalance(Node parent, int ci) {
         int li = ci > 0 ? ci - 1 : ci;
-        long leftPage = parent.children().get(li);
-        long rightPage = parent.children().get(li + 1);
-        TreeNode left = node(leftPage);
-        TreeNode right = node(rightPage);
+        long leftPage = parent.values[li];
+        long rightPage = parent.values[li + 1];
+        if (leftPage == rightPage || leftPage == parent.page || rightPage == parent.page) {
+            throw new CorruptNode(); // a node named twice: only a corrupt tree has one
+        }
+        Node left = node(leftPage);
+        Node right = node(rightPage);
         boolean siblingIsLeft = li != ci;
-        TreeNode sibling = siblingIsLeft ? left : right;
-        List<Long> pseps = new ArrayList<>(parent.separators());
-        List<Long> pkids = new ArrayList<>(parent.children());
+        Node sibling = siblingIsLeft ? left : right;
         if (sibling.size() > BPlusTree.MIN) {
-            borrow(left, right, leftPage, rightPage, siblingIsLeft, pseps, li);
-            store(parentPage, new TreeNode.Interior(pseps, pkids));
+            borrow(left, right, siblingIsLeft, parent, li);
+            changed(parent);
             return;
         }
         // merge the right node into the left; the right node's page is freed
-        if (left instanceof TreeNode.Leaf l && right instanceof TreeNode.Leaf r) {
-            store(leftPage, new TreeNode.Leaf(concat(l.keys(), r.keys()), concat(l.entries(), r.entries())));
+        if (left.leaf && right.leaf) {
+            System.arraycopy(right.keys, 0, left.keys, left.count, right.count);
+            System.arraycopy(right.values, 0, left.values, left.count, right.count);
+            left.count += right.count;
+        } else if (!left.leaf && !right.leaf) {
+            // left's separators, the parent's separator between them, right's separators
+            left.keys[left.count - 1] = parent.keys[li];
+            System.arraycopy(right.keys, 0, left.keys, left.count, right.count - 1);
+            System.arraycopy(right.values, 0, left.values, left.count, right.count);
+            left.count += right.count;
         } else {
-            TreeNode.Interior l = (TreeNode.Interior) left;
-            TreeNode.Interior r = (TreeNode.Interior) right;
-            List<Long> seps = new ArrayList<>(l.separators());
-            seps.add(pseps.get(li));
-            seps.addAll(r.separators());
-            store(leftPage, new TreeNode.Interior(seps, concat(l.children(), r.children())));
+            throw new CorruptNode(); // a leaf beside an interior node: leaves at two depths
         }
-        pseps.remove(li);
-        pkids.remove(li + 1);
-        store(parentPage, new TreeNode.Interior(pseps, pkids));
+        changed(left);
+        removeAt(parent.keys, parent.count - 1, li);
+        removeAt(parent.values, parent.count, li + 1);
+        parent.count--;
+        changed(parent);
         release(rightPage);
     }
 
-    private void borrow(
-            TreeNode left, TreeNode right, long leftPage, long rightPage, boolean fromLeft, List<Long> pseps, int li) {
-        if (left instanceof TreeNode.Leaf l && right instanceof TreeNode.Leaf r) {
-            List<Long> lk = new ArrayList<>(l.keys());
-            List<TreeNode.Entry> le = new ArrayList<>(l.entries());
-            List<Long> rk = new ArrayList<>(r.keys());
-            List<TreeNode.Entry> re = new ArrayList<>(r.entries());
+    private static void borrow(Node left, Node right, boolean fromLeft, Node parent, int li) {
+        if (left.leaf && right.leaf) {
             if (fromLeft) {
-                rk.add(0, lk.remove(lk.size() - 1));
-                re.add(0, le.remove(le.size() - 1));
+                insertAt(right.keys, right.count, 0, left.keys[left.count - 1]);
+                insertAt(right.values, right.count, 0, left.values[left.count - 1]);
+                right.count++;
+                left.count--;
             } else {
-                lk.add(rk.remove(0));
-                le.add(re.remove(0));
+                left.keys[left.count] = right.keys[0];
+                left.values[left.count] = right.values[0];
+                left.count++;
+                removeAt(right.keys, right.count, 0);
+                removeAt(right.values, right.count, 0);
+                right.count--;
             }
-            store(leftPage, new TreeNode.Leaf(lk, le));
-            store(rightPage, new TreeNode.Leaf(rk, re));
-            pseps.set(li, rk.get(0));
+            left.dirty = true;
+            right.dirty = true;
+            parent.keys[li] = right.keys[0];
             return;
         }
-        TreeNode.Interior l = (TreeNode.Interior) left;
-        TreeNode.Interior r = (TreeNode.Interior) right;
-        List<Long> ls = new ArrayList<>(l.separators());
-        List<Long> lc = new ArrayList<>(l.children());
-        List<Long> rs = new ArrayList<>(r.separators());
-        List<Long> rc = new ArrayList<>(r.children());
-        if (fromLeft) {
-            rc.add(0, lc.remove(lc.size() - 1));
-            rs.add(0, pseps.get(li));
-            pseps.set(li, ls.remove(ls.size() - 1));
-        } else {
-            lc.add(rc.remove(0));
-            ls.add(pseps.get(li));
-            pseps.set(li, rs.remove(0));
+        if (left.leaf || right.leaf) {
+            throw new CorruptNode(); // a leaf beside an interior node: leaves at two depths
         }
-        store(leftPage, new TreeNode.Interior(ls, lc));
-        store(rightPage, new TreeNode.Interior(rs, rc));
+        if (fromLeft) {
+            insertAt(right.values, right.count, 0, left.values[left.count - 1]);
+            insertAt(right.keys, right.count - 1, 0, parent.keys[li]);
+            parent.keys[li] = left.keys[left.count - 2];
+            right.count++;
+            left.count--;
+        } else {
+            left.values[left.count] = right.values[0];
+            left.keys[left.count - 1] = parent.keys[li];
+            left.count++;
+            parent.keys[li] = right.keys[0];
+            removeAt(right.values, right.count, 0);
+            removeAt(right.keys, right.count - 1, 0);
+            right.count--;
+        }
+        left.dirty = true;
+        right.dirty = true;
     }
 
     /** Starts an edit of the tree whose cell, pool and node memory these are. */
@@ -386,21 +660,17 @@ final class TreeEdit {
         this.root = cell.basePointer();
         this.levels = cell.height();
         this.mapped = cell.mapped();
+        this.poolFirst = memory.poolFirst();
+        this.poolNodes = new Node[memory.poolSize()];
     }
 
     private void setTrace(long page, boolean traced) {
         GuestPhysicalPage p = new GuestPhysicalPage(page);
-        boolean owned = tracing.owners(p).contains(ProtectedPageTree.OWNER);
+        boolean owned = tracing.holds(ProtectedPageTree.OWNER, p);
         if (traced && !owned) {
             tracing.addTrace(ProtectedPageTree.OWNER, p);
         } else if (!traced && owned) {
             tracing.removeTrace(ProtectedPageTree.OWNER, p);
         }
-    }
-
-    private static <T> List<T> concat(List<T> a, List<T> b) {
-        List<T> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
     }
 }
