@@ -3,8 +3,6 @@ package org.hvproof.properties.tree;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.SortedSet;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.impl.tree.TreeSystem;
 import org.hvproof.model.common.Bytes;
@@ -14,6 +12,8 @@ import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.AlertCause;
+import org.hvproof.model.tree.PageMap;
+import org.hvproof.model.tree.PageSet;
 import org.hvproof.model.tree.RequestCode;
 import org.hvproof.model.tree.TreeAction;
 import org.hvproof.model.tree.TreeConfig;
@@ -89,19 +89,30 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
     private List<Observation> write(TreeSystemAction.Write w) {
         TreeState before = judgedState();
         List<TreeAction.GuestWrite> pieces = w.pieces();
-        boolean inGuest = w.gpa() >= 0 && pieces.stream().allMatch(p -> p.page() < CONFIG.guestPages());
-        List<byte[]> old = new ArrayList<>();
+        boolean inGuest = w.gpa() >= 0;
+        for (int i = 0; i < pieces.size() && inGuest; i++) {
+            inGuest = pieces.get(i).page() < CONFIG.guestPages();
+        }
+        // The page before the write, where the page's role says the write must leave it unchanged
+        // (a node page, or one mapped to an action that blocks); elsewhere only landing is judged.
+        byte[][] old = new byte[pieces.size()][];
         if (inGuest) {
-            pieces.forEach(p -> old.add(machine.guestPage(p.page())));
+            for (int i = 0; i < pieces.size(); i++) {
+                long page = pieces.get(i).page();
+                AlertAction mapped = before.mappings().get(page);
+                if (before.nodePages().contains(page) || (mapped != null && !mapped.completesWrite())) {
+                    old[i] = machine.guestPage(page);
+                }
+            }
         }
         byte[] data = pattern(w.length(), (int) w.ip());
         List<Observation> seen = machine.write(w.vcpu(), w.privilege(), w.ip(), w.gpa(), Bytes.of(data));
         writeOutcome.clear();
-        if (!inGuest || seen.stream().noneMatch(Completed.class::isInstance)) {
+        if (!inGuest || !completed(seen)) {
             return seen;
         }
-        Map<Long, AlertAction> mappings = before.mappings();
-        SortedSet<Long> nodes = before.nodePages();
+        PageMap<AlertAction> mappings = before.mappings();
+        PageSet nodes = before.nodePages();
         int done = 0;
         for (int i = 0; i < pieces.size(); i++) {
             long page = pieces.get(i).page();
@@ -109,25 +120,47 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
             int len = Math.min(w.length() - done, 4096 - offset);
             byte[] now = machine.guestPage(page);
             boolean landed = Arrays.equals(now, offset, offset + len, data, done, done + len);
-            boolean unchanged = Arrays.equals(now, old.get(i));
+            // The whole page is compared: a write that lands beside its place changes the page too.
+            boolean unchanged = old[i] != null && Arrays.equals(now, old[i]);
+            AlertAction mapped = mappings.get(page);
             if (nodes.contains(page)) {
-                writeOutcome.add(ClaimCheck.of(
-                        "TREE-2", NODE_WRITE_BLOCKED, unchanged, "write to node page " + page + " changed it"));
-            } else if (mappings.containsKey(page)) {
-                boolean ok = mappings.get(page).completesWrite() ? landed : unchanged;
-                writeOutcome.add(ClaimCheck.of(
-                        "TREE-1",
-                        ACTION_PERFORMED,
-                        ok,
-                        "write to page " + page + " mapped to " + mappings.get(page)
-                                + (landed ? " landed" : " did not land")));
+                writeOutcome.add(
+                        unchanged
+                                ? ClaimCheck.holds("TREE-2", NODE_WRITE_BLOCKED)
+                                : ClaimCheck.violated(
+                                        "TREE-2", NODE_WRITE_BLOCKED, "write to node page " + page + " changed it"));
+            } else if (mapped != null) {
+                boolean ok = mapped.completesWrite() ? landed : unchanged;
+                writeOutcome.add(
+                        ok
+                                ? ClaimCheck.holds("TREE-1", ACTION_PERFORMED)
+                                : ClaimCheck.violated(
+                                        "TREE-1",
+                                        ACTION_PERFORMED,
+                                        "write to page " + page + " mapped to " + mapped
+                                                + (landed ? " landed" : " did not land")));
             } else {
-                writeOutcome.add(ClaimCheck.of(
-                        "TREE-3", QUIET_WRITE_LANDS, landed, "write to unprotected page " + page + " did not land"));
+                writeOutcome.add(
+                        landed
+                                ? ClaimCheck.holds("TREE-3", QUIET_WRITE_LANDS)
+                                : ClaimCheck.violated(
+                                        "TREE-3",
+                                        QUIET_WRITE_LANDS,
+                                        "write to unprotected page " + page + " did not land"));
             }
             done += len;
         }
         return seen;
+    }
+
+    /** Whether the machine completed the access: some observation of {@code seen} says so. */
+    private static boolean completed(List<Observation> seen) {
+        for (Observation o : seen) {
+            if (o instanceof Completed) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -171,20 +204,40 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
         if (t == null) {
             return List.of();
         }
+        // Every invariant of a claim asks after each step: derived once per step (a new transition object).
+        if (t != transitionsOf) {
+            transitions = transitions(t);
+            transitionsOf = t;
+        }
+        return transitions;
+    }
+
+    /** The step whose {@link #transitions} are kept, and they. */
+    private Lockstep.Transition<TreeState, TreeSystemAction> transitionsOf;
+
+    private List<Transition<TreeState, TreeAction, TreeObservation>> transitions;
+
+    private List<Transition<TreeState, TreeAction, TreeObservation>> transitions(
+            Lockstep.Transition<TreeState, TreeSystemAction> t) {
         @SuppressWarnings("unchecked")
         List<TreeObservation> obs = (List<TreeObservation>) t.observations();
         if (t.action() instanceof TreeSystemAction.Write w) {
             // A write that faulted (on either page) was carried out nowhere: no page saw a write.
-            if (lastSeen.stream().noneMatch(Completed.class::isInstance)) {
+            if (!completed(lastSeen)) {
                 return List.of();
             }
-            List<Transition<TreeState, TreeAction, TreeObservation>> out = new ArrayList<>();
-            for (TreeAction.GuestWrite piece : w.pieces()) {
-                List<TreeObservation> mine =
-                        obs.stream().filter(o -> pageOf(o) == piece.page()).toList();
-                out.add(new Transition<>(t.before(), piece, t.after(), mine));
+            List<TreeAction.GuestWrite> pieces = w.pieces();
+            List<Transition<TreeState, TreeAction, TreeObservation>> out = new ArrayList<>(pieces.size());
+            for (TreeAction.GuestWrite piece : pieces) {
+                List<TreeObservation> mine = new ArrayList<>(obs.size());
+                for (TreeObservation o : obs) {
+                    if (pageOf(o) == piece.page()) {
+                        mine.add(o);
+                    }
+                }
+                out.add(new Transition<>(t.before(), piece, t.after(), List.copyOf(mine)));
             }
-            return out;
+            return List.copyOf(out);
         }
         return List.of(
                 new Transition<>(t.before(), asModelAction(t.action(), t.after().layout()), t.after(), obs));
@@ -273,7 +326,7 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
                 ctx.label(TreeLabels.NEXT_TO_TRACED_WRITE);
             }
         }
-        if (t.action() instanceof TreeSystemAction.Write w && lastSeen.stream().anyMatch(Completed.class::isInstance)) {
+        if (t.action() instanceof TreeSystemAction.Write w && completed(lastSeen)) {
             if (t.observations().stream().noneMatch(TreeObservation.Alert.class::isInstance)) {
                 ctx.label(TreeLabels.QUIET_WRITE);
             }
