@@ -36,10 +36,18 @@ final class NodePagePool {
     PageSet freePages() {
         long[] out = new long[free.cardinality()];
         int n = 0;
-        for (int i = free.nextSetBit(0); i >= 0; i = free.nextSetBit(i + 1)) {
-            out[n++] = config.poolFirst() + i;
+        long[] words = free.toLongArray();
+        for (int w = 0; w < words.length; w++) {
+            for (long bits = words[w]; bits != 0; bits &= bits - 1) {
+                out[n++] = config.poolFirst() + 64L * w + Long.numberOfTrailingZeros(bits);
+            }
         }
         return PageSet.of(out);
+    }
+
+    /** Whether the free bits are exactly {@code bits} (bit i: pool page {@code poolFirst + i} is free); no copy made. */
+    boolean bitsEqual(BitSet bits) {
+        return free.equals(bits);
     }
 
     /** A copy of the bits (bit i: pool page {@code poolFirst + i} is free). */

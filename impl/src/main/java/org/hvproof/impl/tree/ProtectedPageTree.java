@@ -212,6 +212,11 @@ public final class ProtectedPageTree implements TraceListener {
         return pool.bits();
     }
 
+    /** Whether the allocator's bits are exactly {@code bits}, compared in place (no copy). */
+    boolean freeBitsEqual(BitSet bits) {
+        return pool.bitsEqual(bits);
+    }
+
     /** The guest page that holds the base pointer under {@link TreeImplFlaw#WALK_FROM_GUEST_POINTER}. */
     public long guestPointerPage() {
         return cell.guestPointerPage();

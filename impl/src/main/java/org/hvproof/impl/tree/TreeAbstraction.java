@@ -74,7 +74,9 @@ final class TreeAbstraction {
         }
     }
 
-    /** The last-level tables by the first page they map, as last read. */
+    /** The last-level tables by the first page they map, as last read: by block below the machine's limit, else in a map. */
+    private final LeafTable[] byBlock;
+
     private final Map<Long, LeafTable> leafTables = new HashMap<>();
     /** The tables linked in at the last read, in guest-physical order. */
     private final List<LeafTable> linked = new ArrayList<>();
@@ -127,6 +129,7 @@ final class TreeAbstraction {
         int pages = Math.toIntExact(machine.shape().guestPhysicalPages());
         this.nodes = new CachedNode[pages];
         this.blocks = new LeafTable[(pages + ENTRIES - 1) / ENTRIES];
+        this.byBlock = new LeafTable[blocks.length];
     }
 
     /** The tree's state, read from the machine. */
@@ -165,7 +168,7 @@ final class TreeAbstraction {
         linking.clear();
         boolean[] moved = {false};
         machine.defaultView().forEachLeafTable((firstPage, frame) -> {
-            LeafTable t = leafTables.computeIfAbsent(firstPage, LeafTable::new);
+            LeafTable t = leafTable(firstPage);
             long stamp = memory.lastWrite(frame);
             if (t.frame != frame || t.stamp != stamp) {
                 readTable(t, frame, stamp);
@@ -199,6 +202,20 @@ final class TreeAbstraction {
             }
         }
         lastTraced = PageSet.of(out);
+    }
+
+    /** The table kept for the block of 512 pages from {@code firstPage}, made on first sight. */
+    private LeafTable leafTable(long firstPage) {
+        long block = firstPage / ENTRIES;
+        if (block >= 0 && block < byBlock.length) {
+            LeafTable t = byBlock[(int) block];
+            if (t == null) {
+                t = new LeafTable(firstPage);
+                byBlock[(int) block] = t;
+            }
+            return t;
+        }
+        return leafTables.computeIfAbsent(firstPage, LeafTable::new);
     }
 
     private void readTable(LeafTable t, long frame, long stamp) {
@@ -313,10 +330,10 @@ final class TreeAbstraction {
     }
 
     private PageSet freePool() {
-        // Read again only when the allocator's bits differ.
-        BitSet bits = tree.freeBits();
-        if (!bits.equals(lastFreeBits)) {
-            lastFreeBits = bits;
+        // Read again only when the allocator's bits differ from the copy kept of them (compared
+        // in place, every step: whatever changed them, a difference is seen).
+        if (lastFreeBits == null || !tree.freeBitsEqual(lastFreeBits)) {
+            lastFreeBits = tree.freeBits();
             lastFreePool = tree.freePool();
         }
         return lastFreePool;

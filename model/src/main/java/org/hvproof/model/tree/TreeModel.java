@@ -95,8 +95,10 @@ public final class TreeModel {
         if (flaw != TreeModelFlaw.NONE) {
             traced = PageSet.copyOf(flawedTraces(state, mappings, layout, traced, flaw));
         }
-        PageSet free =
-                PageSet.rangeMinus(state.config().poolFirst(), state.config().poolSize(), layout.nodePages());
+        // free = pool - node pages, as in every model state: the same node pages, the same free pool.
+        PageSet free = layout.nodePages().equals(state.nodePages())
+                ? state.freePool()
+                : PageSet.rangeMinus(state.config().poolFirst(), state.config().poolSize(), layout.nodePages());
         TreeState next = new TreeState(state.config(), layout, mappings, traced, free, mappings.size());
         return new TreeStep(next, List.of(new TreeObservation.RequestResult(RequestCode.OK)));
     }
