@@ -2,8 +2,10 @@ package org.hvproof.impl.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hvproof.impl.machine.ViewId;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.Completed;
@@ -98,6 +100,25 @@ class TracingServiceTest {
         assertThat(system.apply(new RemoveTrace(BOB, P))).containsExactly(new Refused(ErrorCode.NOT_OWNER));
         assertThat(system.tracing().owners(P)).containsExactly(ALICE);
         assertThat(system.tracing().isTraced(P)).isTrue();
+    }
+
+    @Test
+    void holdsAnswersAsTheRegisteredOwnersDo() {
+        assertThat(system.tracing().holds(ALICE, P)).isFalse();
+        system.apply(new AddTrace(ALICE, P));
+        system.apply(new AddTrace(BOB, Q));
+        assertThat(system.tracing().holds(ALICE, P)).isTrue();
+        assertThat(system.tracing().holds(BOB, P)).isFalse();
+        assertThat(system.tracing().holds(ALICE, Q)).isFalse();
+        assertThat(system.tracing().holds(new ViewId("elsewhere"), ALICE, P)).isFalse();
+        for (GuestPhysicalPage page : List.of(P, Q)) {
+            for (Owner owner : List.of(ALICE, BOB)) {
+                assertThat(system.tracing().holds(owner, page))
+                        .isEqualTo(system.tracing().owners(page).contains(owner));
+            }
+        }
+        system.apply(new RemoveTrace(ALICE, P));
+        assertThat(system.tracing().holds(ALICE, P)).isFalse();
     }
 
     @Test
