@@ -106,6 +106,35 @@ class ProtectedPageTreeTest {
     }
 
     @Test
+    void aCyclicNodeUnderAGuestWrittenBasePointerEndsRequestsWithACodeNotAnException() {
+        TreeSystem flawed = new TreeSystem(CFG, 2, TreeImplFlaw.WALK_FROM_GUEST_POINTER);
+        long cyclic = 100;
+        // An interior node at page 100 whose two children are page 100 itself, written by the guest.
+        long[] words = new long[NodeCodec.WORDS];
+        words[0] = NodeCodec.header(NodeCodec.INTERIOR, 2);
+        words[1] = 50;
+        words[NodeCodec.CHILDREN_AT] = cyclic;
+        words[NodeCodec.CHILDREN_AT + 1] = cyclic;
+        byte[] bytes = new byte[8 * words.length];
+        for (int i = 0; i < words.length; i++) {
+            NodeCodec.LONG_LE.set(bytes, 8 * i, words[i]);
+        }
+        flawed.write(1, Privilege.KERNEL, 0, cyclic * PAGE, Bytes.of(bytes));
+        byte[] pointer = new byte[8];
+        NodeCodec.LONG_LE.set(pointer, 0, cyclic + 1); // stored as page + 1
+        flawed.write(1, Privilege.KERNEL, 0, flawed.tree().guestPointerPage() * PAGE, Bytes.of(pointer));
+        assertThat(flawed.tree().root()).contains(cyclic);
+
+        assertThat(TreeSystem.requestCodes(flawed.protect(7 * PAGE, 2 * PAGE, AlertAction.BLOCK.requestCode())))
+                .containsExactly(RequestCode.OUT_OF_RANGE);
+        assertThat(TreeSystem.requestCodes(flawed.unprotect(7 * PAGE, PAGE)))
+                .containsExactly(RequestCode.NOT_PROTECTED);
+        assertThat(flawed.tree().freePool().size())
+                .as("a refused request takes no pool page")
+                .isEqualTo(CFG.poolSize());
+    }
+
+    @Test
     void refinesTheModelOnRandomRequests() {
         // The model takes the layout the tree chose after each request and checks it is legal;
         // everything else (mappings, traces, pool, observations) it derives on its own.
