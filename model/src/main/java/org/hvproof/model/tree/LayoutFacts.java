@@ -10,7 +10,8 @@ import java.util.function.Function;
  * fact is the one deriving it again would give, and a hit can never be stale. The abstraction
  * hands the model the very layout object it read until a node or the base pointer changes, so the
  * model's legality check and every state invariant derive these once per layout, not once per
- * check. A few slots, the older layout overwritten on a collision; safe to share between threads
+ * check. A well-formed layout's shape walk meets every leaf entry in order, so it records the
+ * entries too. A few slots, the older layout overwritten on a collision; safe to share between threads
  * (a slot is published whole, and a lost race only derives a fact again).
  */
 final class LayoutFacts {
@@ -38,7 +39,9 @@ final class LayoutFacts {
     static PageMap<TreeNode.Entry> entries(TreeLayout layout, Function<TreeLayout, PageMap<TreeNode.Entry>> derive) {
         Slot s = slot(layout);
         if (s.entries() == null) {
-            s = new Slot(layout, derive.apply(layout), s.shapeProblems(), s.markedAsNodes());
+            PageMap<TreeNode.Entry> derived = derive.apply(layout);
+            s = slot(layout); // deriving may have recorded another fact of the layout
+            s = new Slot(layout, derived, s.shapeProblems(), s.markedAsNodes());
             slots[index(layout)] = s;
         }
         return s.entries();
@@ -48,7 +51,9 @@ final class LayoutFacts {
     static List<String> shapeProblems(TreeLayout layout, Function<TreeLayout, List<String>> derive) {
         Slot s = slot(layout);
         if (s.shapeProblems() == null) {
-            s = new Slot(layout, s.entries(), List.copyOf(derive.apply(layout)), s.markedAsNodes());
+            List<String> derived = List.copyOf(derive.apply(layout));
+            s = slot(layout); // deriving may have recorded another fact of the layout (its entries)
+            s = new Slot(layout, s.entries(), derived, s.markedAsNodes());
             slots[index(layout)] = s;
         }
         return s.shapeProblems();
@@ -58,7 +63,9 @@ final class LayoutFacts {
     static PageSet markedAsNodes(TreeLayout layout, Function<TreeLayout, PageSet> derive) {
         Slot s = slot(layout);
         if (s.markedAsNodes() == null) {
-            s = new Slot(layout, s.entries(), s.shapeProblems(), derive.apply(layout));
+            PageSet derived = derive.apply(layout);
+            s = slot(layout); // deriving may have recorded another fact of the layout (its entries)
+            s = new Slot(layout, s.entries(), s.shapeProblems(), derived);
             slots[index(layout)] = s;
         }
         return s.markedAsNodes();

@@ -109,11 +109,15 @@ public record TreeLayout(HypervisorCell base, PageMap<TreeNode> nodes) {
         return LayoutFacts.shapeProblems(this, TreeLayout::deriveShapeProblems);
     }
 
-    /** The pages a shape walk reached: stored ones by their index in the nodes, others (named, storing none) apart. */
+    /**
+     * The pages a shape walk reached: stored ones by their index in the nodes, others (named,
+     * storing none) apart; and the leaf entries in the order the walk met them.
+     */
     private static final class Seen {
         final boolean[] stored;
         int storedCount;
         final Set<Long> other = new HashSet<>();
+        final PageMap.Builder<TreeNode.Entry> entries = new PageMap.Builder<>();
 
         Seen(int size) {
             stored = new boolean[size];
@@ -143,6 +147,11 @@ public record TreeLayout(HypervisorCell base, PageMap<TreeNode> nodes) {
                 problems.add("leaves at depths " + leafDepths);
                 break;
             }
+        }
+        if (problems.isEmpty()) {
+            // A B+-tree: the walk met every stored node once, depth first in child order, as
+            // deriveEntries does, so the entries it met are exactly the layout's entries.
+            LayoutFacts.entries(layout, l -> seen.entries.build());
         }
         return problems;
     }
@@ -182,6 +191,7 @@ public record TreeLayout(HypervisorCell base, PageMap<TreeNode> nodes) {
             long prev = Long.MIN_VALUE;
             for (int i = 0; i < leaf.keys().size(); i++) {
                 long k = leaf.keys().get(i);
+                seen.entries.put(k, leaf.entries().get(i));
                 if ((i > 0 && k <= prev) || k < lo || k >= hi) {
                     problems.add("leaf " + page + " key " + k + " out of order or outside [" + lo + ", " + hi + ")");
                 }

@@ -24,6 +24,31 @@ class LayoutFactsTest {
         return new TreeLayout(new HypervisorCell(Optional.of(768L)), Map.of(768L, new TreeNode.Leaf(keys, entries)));
     }
 
+    /**
+     * A well-formed layout's shape walk records its entries: they equal the entries derived
+     * directly (asked first, of an equal layout object), for trees of one to four levels.
+     */
+    @Test
+    void entriesRecordedByTheShapeWalkAreTheEntriesDerivedDirectly() {
+        TreeConfig config = TreeConfig.small();
+        int deep = 0;
+        for (int count = 1; count <= 200; count += 7) {
+            java.util.SortedMap<Long, AlertAction> mappings = new java.util.TreeMap<>();
+            for (long p = 0; p < count; p++) {
+                mappings.put(3 * p + (p % 5), p % 2 == 0 ? AlertAction.BLOCK : AlertAction.RECORD_AND_ALLOW);
+            }
+            TreeLayout legal = BulkLoadedLayouts.forMappings(config, mappings).orElseThrow();
+            TreeLayout walkedFirst = new TreeLayout(legal.base(), legal.nodes());
+            TreeLayout derivedFirst = new TreeLayout(legal.base(), legal.nodes());
+            assertThat(walkedFirst.shapeProblems()).isEmpty();
+            assertThat(walkedFirst.entries()).isEqualTo(derivedFirst.entries());
+            assertThat(walkedFirst.pagesMarkedAsNodes()).isEqualTo(derivedFirst.pagesMarkedAsNodes());
+            assertThat(walkedFirst.entries().size()).isGreaterThanOrEqualTo(count);
+            deep = Math.max(deep, legal.depth());
+        }
+        assertThat(deep).as("trees of depth 2 and more are among them").isGreaterThanOrEqualTo(2);
+    }
+
     @Test
     void everyLayoutGetsItsOwnFactsWhateverWasAskedBefore() {
         List<TreeLayout> layouts = new ArrayList<>();
