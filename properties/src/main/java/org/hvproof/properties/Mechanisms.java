@@ -19,6 +19,7 @@ import org.hvproof.model.tree.TreeInvariants;
 import org.hvproof.properties.domains.DomainsProperties;
 import org.hvproof.properties.failover.FailoverProperties;
 import org.hvproof.properties.integrity.IntegrityProperties;
+import org.hvproof.properties.integrity.IntegritySpecConformance;
 import org.hvproof.properties.interrupts.InterruptsProperties;
 import org.hvproof.properties.tracing.TracingProperties;
 import org.hvproof.properties.tracing.TracingSpecConformance;
@@ -62,7 +63,10 @@ public final class Mechanisms {
                     TracingInvariants.ALL),
             new Mechanism("tree", List.of(TreeProperties.class), TreeImplFlaw.class, TreeInvariants.ALL),
             new Mechanism(
-                    "integrity", List.of(IntegrityProperties.class), IntegrityImplFlaw.class, IntegrityInvariants.ALL),
+                    "integrity",
+                    List.of(IntegrityProperties.class, IntegritySpecConformance.class),
+                    IntegrityImplFlaw.class,
+                    IntegrityInvariants.ALL),
             new Mechanism("domains", List.of(DomainsProperties.class), DomainsImplFlaw.class, DomainsInvariants.ALL),
             new Mechanism(
                     "interrupts",
