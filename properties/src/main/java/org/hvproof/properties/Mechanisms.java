@@ -83,6 +83,18 @@ public final class Mechanisms {
         return ALL.stream().filter(m -> m.name().equals(name)).findFirst();
     }
 
+    /**
+     * Mechanisms with no spec conformance property class ({@code <M>SpecConformance}) among their
+     * properties, in registry order: their Alloy spec is not checked against their Java model.
+     */
+    public static List<String> unlinked() {
+        return ALL.stream()
+                .filter(m ->
+                        m.properties().stream().noneMatch(c -> c.getSimpleName().endsWith("SpecConformance")))
+                .map(Mechanism::name)
+                .toList();
+    }
+
     /** Every class with {@code @Claim} methods, in mechanism order. */
     public static List<Class<?>> propertyClasses() {
         return ALL.stream().flatMap(m -> m.properties().stream()).toList();
