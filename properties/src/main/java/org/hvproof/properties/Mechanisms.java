@@ -18,6 +18,7 @@ import org.hvproof.model.tracing.TracingInvariants;
 import org.hvproof.model.tree.TreeInvariants;
 import org.hvproof.properties.domains.DomainsProperties;
 import org.hvproof.properties.failover.FailoverProperties;
+import org.hvproof.properties.failover.FailoverSpecConformance;
 import org.hvproof.properties.integrity.IntegrityProperties;
 import org.hvproof.properties.integrity.IntegritySpecConformance;
 import org.hvproof.properties.interrupts.InterruptsProperties;
@@ -74,7 +75,10 @@ public final class Mechanisms {
                     InterruptsImplFlaw.class,
                     InterruptsInvariants.ALL),
             new Mechanism(
-                    "failover", List.of(FailoverProperties.class), FailoverImplFlaw.class, FailoverInvariants.ALL));
+                    "failover",
+                    List.of(FailoverProperties.class, FailoverSpecConformance.class),
+                    FailoverImplFlaw.class,
+                    FailoverInvariants.ALL));
 
     private Mechanisms() {}
 
