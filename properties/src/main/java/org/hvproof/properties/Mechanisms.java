@@ -18,7 +18,9 @@ import org.hvproof.model.tracing.TracingInvariants;
 import org.hvproof.model.tree.TreeInvariants;
 import org.hvproof.properties.domains.DomainsProperties;
 import org.hvproof.properties.failover.FailoverProperties;
+import org.hvproof.properties.failover.FailoverSpecConformance;
 import org.hvproof.properties.integrity.IntegrityProperties;
+import org.hvproof.properties.integrity.IntegritySpecConformance;
 import org.hvproof.properties.interrupts.InterruptsProperties;
 import org.hvproof.properties.tracing.TracingProperties;
 import org.hvproof.properties.tracing.TracingSpecConformance;
@@ -62,7 +64,10 @@ public final class Mechanisms {
                     TracingInvariants.ALL),
             new Mechanism("tree", List.of(TreeProperties.class), TreeImplFlaw.class, TreeInvariants.ALL),
             new Mechanism(
-                    "integrity", List.of(IntegrityProperties.class), IntegrityImplFlaw.class, IntegrityInvariants.ALL),
+                    "integrity",
+                    List.of(IntegrityProperties.class, IntegritySpecConformance.class),
+                    IntegrityImplFlaw.class,
+                    IntegrityInvariants.ALL),
             new Mechanism("domains", List.of(DomainsProperties.class), DomainsImplFlaw.class, DomainsInvariants.ALL),
             new Mechanism(
                     "interrupts",
@@ -70,13 +75,28 @@ public final class Mechanisms {
                     InterruptsImplFlaw.class,
                     InterruptsInvariants.ALL),
             new Mechanism(
-                    "failover", List.of(FailoverProperties.class), FailoverImplFlaw.class, FailoverInvariants.ALL));
+                    "failover",
+                    List.of(FailoverProperties.class, FailoverSpecConformance.class),
+                    FailoverImplFlaw.class,
+                    FailoverInvariants.ALL));
 
     private Mechanisms() {}
 
     /** The mechanism named {@code name}. */
     public static Optional<Mechanism> named(String name) {
         return ALL.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Mechanisms with no spec conformance property class ({@code <M>SpecConformance}) among their
+     * properties, in registry order: their Alloy spec is not checked against their Java model.
+     */
+    public static List<String> unlinked() {
+        return ALL.stream()
+                .filter(m ->
+                        m.properties().stream().noneMatch(c -> c.getSimpleName().endsWith("SpecConformance")))
+                .map(Mechanism::name)
+                .toList();
     }
 
     /** Every class with {@code @Claim} methods, in mechanism order. */

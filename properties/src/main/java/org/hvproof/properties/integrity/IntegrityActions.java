@@ -90,36 +90,41 @@ public final class IntegrityActions {
      * no driver, protecting with no vCPU in integrity mode) becomes the step that leads there.
      */
     public static Gen<Action<IntegrityTrace>> next(IntegrityTrace trace) {
-        IntegrityState s = trace.state();
+        return actions(trace.state()).map(IntegrityActions::asStep);
+    }
+
+    /**
+     * The next model action for state {@code s}, the same choices as {@link #next}: the spec
+     * conformance property draws model runs from it without a machine.
+     */
+    public static Gen<IntegrityAction> actions(IntegrityState s) {
         List<Integer> inside = vcpusIn(s, Mode.INTEGRITY);
         List<Integer> outside = vcpusIn(s, Mode.NORMAL);
         boolean registered = s.driver().isPresent();
         return KINDS.flatMap(kind -> switch (kind) {
-                    case REGISTER -> register(s);
-                    case BAD_REGISTER -> badRegister(s);
-                    case ENTER -> registered ? enter(s, outside) : register(s);
-                    case WRONG_ENTER -> wrongEnter(s);
-                    case EXIT -> exit(s, inside);
-                    case INTERRUPT ->
-                        Gens.combine(busy(s, inside), vectors(), (v, vec) ->
-                                (IntegrityAction) new IntegrityAction.Interrupt(v, vec));
-                    case FAULT ->
-                        Gens.combine(busy(s, inside), vectors(), (v, vec) ->
-                                (IntegrityAction) new IntegrityAction.Fault(v, vec));
-                    case PROTECT ->
-                        inside.isEmpty() ? (registered ? enter(s, outside) : register(s)) : protect(s, inside);
-                    case UNPROTECT ->
-                        inside.isEmpty()
-                                ? (registered ? enter(s, outside) : register(s))
-                                : s.protections().isEmpty() ? protect(s, inside) : unprotect(s, inside);
-                    case NORMAL_MODE_REQUEST -> normalModeRequest(s, outside);
-                    case HOSTILE_REQUEST -> hostileRequest(s, inside);
-                    case OWN_DATA_WRITE -> registered ? ownDataWrite(s, inside) : register(s);
-                    case PROTECTED_WRITE -> protectedWrite(s);
-                    case DRIVER_WRITE -> registered ? driverWrite(s) : register(s);
-                    case OTHER_WRITE -> otherWrite(s);
-                })
-                .map(IntegrityActions::asStep);
+            case REGISTER -> register(s);
+            case BAD_REGISTER -> badRegister(s);
+            case ENTER -> registered ? enter(s, outside) : register(s);
+            case WRONG_ENTER -> wrongEnter(s);
+            case EXIT -> exit(s, inside);
+            case INTERRUPT ->
+                Gens.combine(busy(s, inside), vectors(), (v, vec) ->
+                        (IntegrityAction) new IntegrityAction.Interrupt(v, vec));
+            case FAULT ->
+                Gens.combine(
+                        busy(s, inside), vectors(), (v, vec) -> (IntegrityAction) new IntegrityAction.Fault(v, vec));
+            case PROTECT -> inside.isEmpty() ? (registered ? enter(s, outside) : register(s)) : protect(s, inside);
+            case UNPROTECT ->
+                inside.isEmpty()
+                        ? (registered ? enter(s, outside) : register(s))
+                        : s.protections().isEmpty() ? protect(s, inside) : unprotect(s, inside);
+            case NORMAL_MODE_REQUEST -> normalModeRequest(s, outside);
+            case HOSTILE_REQUEST -> hostileRequest(s, inside);
+            case OWN_DATA_WRITE -> registered ? ownDataWrite(s, inside) : register(s);
+            case PROTECTED_WRITE -> protectedWrite(s);
+            case DRIVER_WRITE -> registered ? driverWrite(s) : register(s);
+            case OTHER_WRITE -> otherWrite(s);
+        });
     }
 
     private static Action<IntegrityTrace> asStep(IntegrityAction a) {

@@ -13,7 +13,10 @@ public enum ClaimVerdict {
      * limit: the claim is neither shown to hold nor to fail, and the gate fails.
      */
     TIMEOUT,
-    /** No Alloy {@code check}, or no property, speaks for the claim: the gate fails too. */
+    /**
+     * No Alloy {@code check}, or no property, speaks for the claim (or, once every mechanism has a
+     * spec conformance property, none links the claim's spec to its model): the gate fails too.
+     */
     UNCHECKED;
 
     /** The word used in claims.json and the table. */
@@ -26,6 +29,15 @@ public enum ClaimVerdict {
      * evidence, so a violated claim is never reported as merely timed out or unchecked.
      */
     public static ClaimVerdict of(List<AlloyCheck> alloy, List<PropertyCheck> properties) {
+        return of(alloy, properties, false);
+    }
+
+    /**
+     * As {@link #of(List, List)}; with {@code linkRequired}, a claim holds only when also linked
+     * ({@link ClaimResult#isLinked}): bounded design check, tested on traces, model traces accepted by
+     * the spec. The report requires the link once every mechanism has a spec conformance property.
+     */
+    public static ClaimVerdict of(List<AlloyCheck> alloy, List<PropertyCheck> properties, boolean linkRequired) {
         boolean anyFailure = alloy.stream().anyMatch(a -> !a.asExpected() && !a.timedOut())
                 || properties.stream().anyMatch(p -> !p.passed());
         if (anyFailure) {
@@ -35,7 +47,7 @@ public enum ClaimVerdict {
             return TIMEOUT;
         }
         boolean hasCheck = alloy.stream().anyMatch(a -> a.check() && a.expect() == 0);
-        if (!hasCheck || properties.isEmpty()) {
+        if (!hasCheck || properties.isEmpty() || linkRequired && !ClaimResult.isLinked(properties)) {
             return UNCHECKED;
         }
         return HOLDS;

@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * claims.json: {@code {"gate": "passes"|"fails"|"partial", "settings": {seed, tries, solver,
  * alloyTimeoutSeconds, replay, catalogue, specs, claims, millis, shard}, "claims": [{id, mechanism,
- * statement, source, line, verdict, alloy: [{spec, command, check, expect, outcome, asExpected, millis,
+ * statement, source, line, verdict, mustFailTwin, linked, alloy: [{spec, command, check, expect, outcome, asExpected, millis,
  * claims, detail}], properties: [{name, claims, tries, steps, verdict, seed, replay, millis, report}]}],
  * "stray": [commands as in alloy]}}. {@code verdict} is holds, violated, timeout or unchecked;
  * {@code gate} is the exit code's verdict, so a failed command tagged with no claim ({@code stray})
@@ -41,6 +41,7 @@ final class ClaimsJson implements ReportRenderer {
             c.put("line", r.claim().line());
             c.put("verdict", r.verdict().word());
             c.put("mustFailTwin", r.hasMustFailTwin());
+            c.put("linked", r.isLinked());
             ArrayNode alloy = c.putArray("alloy");
             for (AlloyCheck a : r.alloy()) {
                 command(alloy.addObject(), a);

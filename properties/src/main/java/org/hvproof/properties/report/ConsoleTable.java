@@ -1,6 +1,9 @@
 package org.hvproof.properties.report;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
+import org.hvproof.properties.Mechanisms;
 
 /**
  * The console form: one row per claim (Alloy verdict and time, properties with tries, overall
@@ -36,6 +39,7 @@ final class ConsoleTable implements ReportRenderer {
                 report.count(ClaimVerdict.UNCHECKED),
                 report.stray().isEmpty() ? "" : "; " + strayCount(report) + " outside any claim",
                 report.settings().summary()));
+        out.append(unlinked(report));
         if (!report.settings().shard().whole()) {
             out.append("shard ")
                     .append(report.settings().shard())
@@ -72,6 +76,32 @@ final class ConsoleTable implements ReportRenderer {
         return out.toString();
     }
 
+    /**
+     * The line that says which claims are not linked (no spec conformance property accepted their
+     * model's traces) and whether that fails them yet; empty when every claim is linked.
+     */
+    static String unlinked(ClaimsReport report) {
+        List<ClaimResult> unlinked =
+                report.results().stream().filter(r -> !r.isLinked()).toList();
+        if (unlinked.isEmpty()) {
+            return "";
+        }
+        String mechanisms =
+                unlinked.stream().map(r -> r.claim().mechanism()).distinct().collect(Collectors.joining(", "));
+        List<String> missing = Mechanisms.unlinked();
+        return String.format(
+                Locale.ROOT,
+                "%d of %d claims not linked (%s): no spec conformance property accepted their model's traces, so"
+                        + " their Alloy checks and their properties may describe different things; %s%n",
+                unlinked.size(),
+                report.results().size(),
+                mechanisms,
+                missing.isEmpty()
+                        ? "HOLDS requires the link, so they are UNCHECKED"
+                        : "HOLDS does not require the link until every mechanism has one (missing: "
+                                + String.join(", ", missing) + ")");
+    }
+
     /** {@code 1 failed command} or {@code 3 failed commands}. */
     static String strayCount(ClaimsReport report) {
         int n = report.stray().size();
@@ -104,6 +134,11 @@ final class ConsoleTable implements ReportRenderer {
         long failed = r.properties().stream().filter(p -> !p.passed()).count();
         String state = failed > 0 ? failed + " FAILED" : "ok";
         return String.format(
-                Locale.ROOT, "%s %d prop %d tries", state, r.properties().size(), r.tries());
+                Locale.ROOT,
+                "%s %d prop %d tries%s",
+                state,
+                r.properties().size(),
+                r.tries(),
+                r.isLinked() ? "" : " not linked");
     }
 }

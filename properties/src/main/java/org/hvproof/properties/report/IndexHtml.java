@@ -144,7 +144,9 @@ final class IndexHtml implements ReportRenderer {
                 .append(propsOk)
                 .append('/')
                 .append(r.properties().size())
-                .append(" passed</summary>\n<ul>");
+                .append(" passed")
+                .append(r.isLinked() ? "" : " (not linked to its model)")
+                .append("</summary>\n<ul>");
         if (r.alloy().isEmpty() && r.properties().isEmpty()) {
             h.append("<li class=\"bad\">no evidence: no Alloy command or property names ")
                     .append(escape(r.claim().id()))

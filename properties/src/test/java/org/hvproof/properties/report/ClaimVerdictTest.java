@@ -83,4 +83,16 @@ class ClaimVerdictTest {
                 .isEqualTo(ClaimVerdict.VIOLATED);
         assertThat(ClaimVerdict.TIMEOUT.word()).isEqualTo("timeout");
     }
+
+    @Test
+    void onceLinksAreRequiredAClaimWithoutOneIsUncheckedAndWithOneHolds() {
+        PropertyCheck conformance = new PropertyCheck(
+                "TRACE-1..3 model traces are tracing.als traces", Set.of("TRACE-1"), 200, 1400, true, 7, null, 9, "");
+        assertThat(ClaimVerdict.of(List.of(check(true)), List.of(property(true)), true))
+                .isEqualTo(ClaimVerdict.UNCHECKED);
+        assertThat(ClaimVerdict.of(List.of(check(true)), List.of(property(true), conformance), true))
+                .isEqualTo(ClaimVerdict.HOLDS);
+        assertThat(ClaimVerdict.of(List.of(check(true)), List.of(property(true)), false))
+                .isEqualTo(ClaimVerdict.HOLDS);
+    }
 }

@@ -64,7 +64,7 @@ class ReportRendererTest {
                 .contains("gate: fails", "1 claims: 0 hold, 1 violated.", "seed 42")
                 .contains("<tr class=\"violated\" id=\"TRACE-1\">", "writes &lt;notify&gt;", "s line 3")
                 .contains(
-                        "<details open><summary>Alloy 1/1 as expected (no must-fail twin), properties 0/1 passed</summary>")
+                        "<details open><summary>Alloy 1/1 as expected (no must-fail twin), properties 0/1 passed (not linked to its model)</summary>")
                 .contains("<li class=\"bad\">p: FAILED, 1000 tries, 5 steps, seed 7, 3 ms<pre>shrunk: w</pre>")
                 .doesNotContain("writes <notify>")
                 .doesNotContain("<script");
@@ -76,7 +76,7 @@ class ReportRendererTest {
         assertThat(ReportRenderer.html().render(report(true)))
                 .contains("gate: passes", "1 claims: 1 hold, 0 violated.")
                 .contains(
-                        "<details><summary>Alloy 1/1 as expected (no must-fail twin), properties 1/1 passed</summary>")
+                        "<details><summary>Alloy 1/1 as expected (no must-fail twin), properties 1/1 passed (not linked to its model)</summary>")
                 .doesNotContain("<details open>")
                 .doesNotContain("class=\"bad\"");
     }
@@ -203,5 +203,50 @@ class ReportRendererTest {
                 .contains("ok 2 cmd 0.0s ")
                 .doesNotContain("no twin");
         assertThat(ReportRenderer.html().render(withTwin)).doesNotContain("no must-fail twin");
+    }
+
+    @Test
+    void aClaimNoSpecConformanceNamesIsNotLinkedInEveryFormAndOneItNamesIs() throws Exception {
+        ClaimsReport bare = report(true);
+        assertThat(bare.results().get(0).isLinked()).isFalse();
+        assertThat(ReportRenderer.console().render(bare))
+                .contains("tries not linked")
+                .contains("1 of 1 claims not linked (tracing)");
+        assertThat(new ObjectMapper()
+                        .readTree(ReportRenderer.json().render(bare))
+                        .get("claims")
+                        .get(0)
+                        .get("linked")
+                        .asBoolean())
+                .isFalse();
+        assertThat(ReportRenderer.html().render(bare)).contains("(not linked to its model)");
+
+        ClaimResult r = bare.results().get(0);
+        List<PropertyCheck> both = new ArrayList<>(r.properties());
+        both.add(new PropertyCheck(
+                "TRACE-1..3 model traces are tracing.als traces", Set.of("TRACE-1"), 200, 1400, true, 7, null, 9, ""));
+        ClaimsReport linked = ClaimsReport.of(List.of(TRACE_1), r.alloy(), both, bare.settings());
+        assertThat(linked.results().get(0).isLinked()).isTrue();
+        assertThat(ReportRenderer.console().render(linked)).doesNotContain("not linked");
+        assertThat(ReportRenderer.html().render(linked)).doesNotContain("not linked");
+        assertThat(ClaimsJson.parse(ReportRenderer.json().render(linked))
+                        .results()
+                        .get(0)
+                        .isLinked())
+                .isTrue();
+    }
+
+    @Test
+    void aFailedSpecConformanceLeavesTheClaimUnlinked() {
+        ClaimsReport bare = report(true);
+        ClaimResult r = bare.results().get(0);
+        List<PropertyCheck> both = new ArrayList<>(r.properties());
+        both.add(new PropertyCheck(
+                "TRACE-1..3 model traces are tracing.als traces", Set.of("TRACE-1"), 3, 20, false, 7, "tok", 9, ""));
+        ClaimResult failed = ClaimsReport.of(List.of(TRACE_1), r.alloy(), both, bare.settings())
+                .results()
+                .get(0);
+        assertThat(failed.isLinked()).isFalse();
+        assertThat(failed.verdict()).isEqualTo(ClaimVerdict.VIOLATED);
     }
 }
