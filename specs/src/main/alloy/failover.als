@@ -114,12 +114,13 @@ pred powerFail {
   unchanged[Sys.state] and unchanged[Sys.acked]
 }
 
--- The battery runs out: the primary loses its state, the failure is reported, nothing starts.
-pred exhaust {
+-- The battery runs out: the primary loses its state, the failure is reported, nothing starts;
+-- fault is Faulted when a fault ran it out early, none when the budget simply ended.
+pred exhaust[fault: set Flag] {
   Sys.phase' = Failed
   Sys.runs' = Sys.runs - Primary
   Sys.state' = Sys.state - Primary -> Update
-  Sys.flags' = Sys.flags + Exhausted
+  Sys.flags' = Sys.flags + Exhausted + fault
   unchanged[Sys.acked] and copyFrame
 }
 
@@ -131,7 +132,7 @@ pred panicDone {
     Sys.used' = add[Sys.used, Figures.panic]
     unchanged[Sys.runs] and unchanged[Sys.state] and unchanged[Sys.acked] and unchanged[Sys.flags]
     unchanged[Sys.sent] and unchanged[Sys.landed] and unchanged[Sys.atFailure]
-  } else exhaust
+  } else exhaust[none]
 }
 
 -- copyChunk: the agent copies chunk c; it lands in the secondary's memory if the secondary is up.
@@ -150,7 +151,7 @@ pred copyChunk[c: Chunk] {
     }
     unchanged[Sys.phase] and unchanged[Sys.runs] and unchanged[Sys.acked] and unchanged[Sys.flags]
     unchanged[Sys.atFailure]
-  } else exhaust
+  } else exhaust[none]
 }
 
 -- The secondary starts from its memory on the primary's signal; the primary powers off.
@@ -182,8 +183,7 @@ pred signal_SIGNAL_BEFORE_LAST_CHUNK {
 -- batteryOut: the battery runs out early, at any step on battery.
 pred batteryOut {
   Sys.phase in onBattery
-  exhaust
-  Faulted in Sys.flags'
+  exhaust[Faulted]
 }
 
 -- linkSlows: the link slows on battery; the copy loses one unit of hold-up time.
@@ -194,7 +194,7 @@ pred linkSlows {
     Sys.flags' = Sys.flags + Faulted
     unchanged[Sys.phase] and unchanged[Sys.runs] and unchanged[Sys.state] and unchanged[Sys.acked]
     unchanged[Sys.sent] and unchanged[Sys.landed] and unchanged[Sys.atFailure]
-  } else { exhaust and Faulted in Sys.flags' }
+  } else exhaust[Faulted]
 }
 
 -- linkDrops: the link drops for good.

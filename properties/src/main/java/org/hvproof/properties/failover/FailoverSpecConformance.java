@@ -33,7 +33,7 @@ import org.hvproof.properties.harness.ModelRun;
  * {@value #MAX_ACTIONS} actions: client updates (each key once) and serving them, the failure path
  * (power failure, panic done, chunk copies, the signal) weighted to run to its end, and every fault
  * the spec has (battery out, link drop, secondary crash, power return, stray signals from the
- * primary and from a stranger; a battery-out only as a second fault, see {@link #batteryOutInSpec}).
+ * primary and from a stranger).
  * {@code LinkSlows} is not drawn: the spec's slowdown is a lost unit,
  * the model's a new bandwidth (the failover properties test it against the model's own budget).
  */
@@ -176,26 +176,13 @@ public final class FailoverSpecConformance {
                                 Gens.weighted(4, Gens.constant(path(s))),
                                 Gens.weighted(1, Gens.constant(new FailoverAction.Signal())))
                         : Gens.constant(path(s));
-            case BATTERY_OUT ->
-                Gens.constant(batteryOutInSpec(s) ? new FailoverAction.BatteryOut() : new FailoverAction.LinkDrops());
+            case BATTERY_OUT -> Gens.constant(new FailoverAction.BatteryOut());
             case LINK_DROPS -> Gens.constant(new FailoverAction.LinkDrops());
             case SECONDARY_CRASH -> Gens.constant(new FailoverAction.SecondaryCrash());
             case POWER_RETURNS -> Gens.constant(new FailoverAction.PowerReturns());
             case STRAY_SIGNAL ->
                 Gens.elements(FailoverAction.PRIMARY, 7L).map(h -> (FailoverAction) new FailoverAction.StraySignal(h));
         });
-    }
-
-    /**
-     * Whether the spec can take an early battery-out in {@code s}: not on battery (a stutter), or with
-     * the copy already faulted. failover.als's {@code batteryOut} requires {@code Faulted in
-     * Sys.flags'} while its {@code exhaust} sets {@code Sys.flags' = Sys.flags + Exhausted}, so the
-     * first fault of a copy cannot be the battery running out there; the model marks the copy faulted
-     * and reports the failure. Until the spec adds Faulted in that step, runs draw a link drop
-     * instead (FailoverSpecConformanceTest pins the rejected run).
-     */
-    static boolean batteryOutInSpec(FailoverState s) {
-        return !s.onBattery() || s.copy().map(c -> c.faulted()).orElse(false);
     }
 
     /** The failure path's next step in state {@code s} (in running phases: the power failure). */
