@@ -34,12 +34,11 @@ class SpecStyleTest {
     /**
      * Claims whose Alloy check has no must-fail twin yet, written down rather than hidden: every
      * report marks them "no twin", and {@link #everyKnownGapIsStillAGap} fails once one gets its
-     * twin, so the list only shrinks. TRACE-1/2: tracing.als's handler has no flaw selector yet
-     * (the spec-conformance test pins its operations); TREE-3: no Java flaw breaks it yet; PD-3:
+     * twin, so the list only shrinks. TREE-3: no Java flaw breaks it yet; PD-3:
      * domains.als fixes the nested page tables (its rework with hypervisor-changed tables waits
      * for cheaper checks).
      */
-    static final Set<String> CLAIMS_WITHOUT_TWIN_YET = Set.of("TRACE-1", "TRACE-2", "TREE-3", "PD-3");
+    static final Set<String> CLAIMS_WITHOUT_TWIN_YET = Set.of("TREE-3", "PD-3");
 
     /** Checks whose non-vacuity run is still at another scope than theirs (same reason as PD-3). */
     static final Set<String> CHECKS_WITHOUT_SCOPED_RUN_YET = Set.of(
