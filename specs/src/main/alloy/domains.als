@@ -461,6 +461,8 @@ check PD_1_unwinding_init {
 -- relation; the step's outputs to root (the registers of vCPUs running root code after it,
 -- and its faults, shared by both runs) agree, being part of lowEquivalent in the next state.
 -- With the base case: isolation and two-run confidentiality for traces of any length.
+-- (Alloy's traces are lassos, so the step's post-state must go on; it always can, by
+-- repeating a faulting access or jump, or by a stutter, so the bound hides no step.)
 check PD_1_unwinding_step {
   (correctHv and unwinding) => (isolatedNow and after unwinding)
 } for 3 but 1 Secure, 2 VPage, 2 VCpu, 3 GPage, 3 Frame, 2 Off, 2 Addr, 4 Datum, 2 steps expect 0
