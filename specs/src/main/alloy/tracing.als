@@ -31,8 +31,13 @@
  * each was run by hand as a mutant of this spec when it was written): RESTORE_ON_FIRST_REMOVE,
  * removeTrace setting the write bit although another owner remains (model_writeBitMatchesTraces,
  * TRACE-1 and TRACE-3 checks fail); STALE_TRACE_AFTER_REMOVE, removeTrace never setting the
- * bit again (model_writeBitMatchesTraces, TRACE-2 and TRACE-3 checks fail); NOTIFY_TWICE, the
- * handler raising two notifications for a page (TRACE-1 checks fail).
+ * bit again (model_writeBitMatchesTraces, TRACE-2 and TRACE-3 checks fail). Two handler flaws
+ * stay in the spec, selected by Hypervisor.flaw for the must-fail twins (the correct service,
+ * correctHandler, has none; every assert and run below is about it): NOTIFY_TWICE, the handler
+ * raising two notifications for a page (TRACE_1_wrong_notifyTwice), and NOTIFY_NEXT_PAGE, the
+ * handler naming the next guest-physical page instead of the faulting one (Page.next, a static
+ * chain the correct handler never reads; TRACE_2_wrong_notifyNextPage). The Java spec
+ * conformance pins Hypervisor.flaw to none (TracingSpecAbstraction's initial state).
  *
  * Claim ids (read by org.hvproof.specs.AlloyRunner, held by SpecLint). A command's name
  * carries its claim: TRACE_1_... speaks for TRACE-1, TRACE_3_wrong_... is a negative control
@@ -45,7 +50,8 @@
  * GuestPhysicalPage, Owner is Owner, Notification is Notification. Operations, one per
  * TracingAction: addTrace is AddTrace, removeTrace is RemoveTrace, guestWrite is a GuestWrite
  * inside one page, guestWriteCrossing a GuestWrite across a page boundary, guestRead is
- * GuestRead, stutter is Stutter (and every action left out above). p.traces is
+ * GuestRead, stutter is Stutter (and every action left out above). Flaw's atoms are the
+ * TracingImplFlaw constants of the same names. p.traces is
  * TracingState.ownersOf(p), writeTraced[p] is TracingState.isTraced(p). Asserts are named as
  * the TracingInvariants that state the same predicate: TRACE_1_oneNotificationPerTracedPage,
  * TRACE_2_noNotificationWithoutTrace, TRACE_3_ownersAddAndRemoveOnlyThemselves.
@@ -54,10 +60,13 @@ module tracing
 
 sig VCpu {}
 
-/* A guest-physical page. traces: the owners that currently trace it. */
+/* A guest-physical page. traces: the owners that currently trace it. next: the next
+   guest-physical page, read only by the NOTIFY_NEXT_PAGE handler (the last page has none). */
 sig Page {
-  var traces: set Owner
+  var traces: set Owner,
+  next: lone Page
 }
+fact pagesChain { no p: Page | p in p.^next }
 
 /* Whoever asked for a trace: another mechanism (tree, integrity, migration, ...). */
 sig Owner {}
@@ -79,9 +88,17 @@ sig Notification {
   offset: one Offset
 }
 
+/* Deliberately broken handlers, for the must-fail twins (TracingImplFlaw constants). */
+abstract sig Flaw {}
+one sig NOTIFY_TWICE, NOTIFY_NEXT_PAGE extends Flaw {}
+
 one sig Hypervisor {
+  flaw: lone Flaw,                 -- the handler's bug; none in the correct service
   var notified: set Notification   -- raised by the step that led to this state
 }
+
+/* The service as specified: its handler has no flaw. */
+pred correctHandler { no Hypervisor.flaw }
 
 let unchanged[r] { r' = r }
 
@@ -97,16 +114,28 @@ fact init {
 }
 
 /*
+ * The pages and offsets the handler names for the faulting ones: the same, or under
+ * NOTIFY_NEXT_PAGE each faulting page's next page (none for the last page).
+ */
+fun named[faulting: Page -> Offset]: Page -> Offset {
+  Hypervisor.flaw = NOTIFY_NEXT_PAGE => ~next.faulting else faulting
+}
+
+/*
  * The write-trace handler for one guest access of v that touches the pages and offsets
  * in `touched` (a function from page to offset). The hardware consults each touched
  * page's write bit; every page whose bit is clear faults, and the handler raises exactly
- * one notification for it, naming v, the page and the offset, before completing the write.
+ * one notification for it, naming v, the page and the offset, before completing the write
+ * (NOTIFY_TWICE: two notifications with the same contents).
  * Pages whose bit is set are written without the hypervisor seeing anything.
  */
 pred handled[v: VCpu, touched: Page -> Offset] {
-  let faulting = (Page - NestedPageTable.writable) <: touched {
-    all n: Hypervisor.notified' | n.vcpu = v and n.page -> n.offset in faulting
-    all p: faulting.Offset | one n: Hypervisor.notified' | n.page = p
+  let faulting = (Page - NestedPageTable.writable) <: touched, reported = named[faulting] {
+    all n: Hypervisor.notified' | n.vcpu = v and n.page -> n.offset in reported
+    all p: reported.Offset |
+      Hypervisor.flaw = NOTIFY_TWICE
+        => (some disj n1, n2: Hypervisor.notified' | Hypervisor.notified' & page.p = n1 + n2)
+        else one n: Hypervisor.notified' | n.page = p
   }
 }
 
@@ -191,9 +220,10 @@ check model_writeBitMatchesTraces_step {
 } for 3 but 2 steps expect 0
 
 ----------------------------------------------------------------------------------------
--- TRACE-1: every guest write to a traced page produces exactly one notification naming
--- the vCPU, the guest-physical page and the offset, and nothing else.
-assert TRACE_1_oneNotificationPerTracedPage {
+-- The TRACE-1 and TRACE-2 properties, each stated once: the asserts check them for the
+-- correct handler, the twins (TRACE_n_wrong_<flaw>) for one flawed handler.
+
+pred oneNotificationPerTracedPage {
   always all v: VCpu, p: Page, off: Offset |
     (guestWrite[v, p, off] and writeTraced[p]) implies {
       one Hypervisor.notified'
@@ -202,11 +232,8 @@ assert TRACE_1_oneNotificationPerTracedPage {
       Hypervisor.notified'.offset = off
     }
 }
-check TRACE_1_oneNotificationPerTracedPage for 3 but 8 steps expect 0
 
--- TRACE-1: a write crossing two pages yields one notification per traced page it
--- touches (at the offset it touches there), and none for an untraced one.
-assert TRACE_1_crossingWriteNotifiesPerTracedPage {
+pred crossingWriteNotifiesPerTracedPage {
   always all v: VCpu, disj p1, p2: Page | guestWriteCrossing[v, p1, p2] implies {
     #Hypervisor.notified' = #((p1 + p2) & tracedPages)
     all p: (p1 + p2) & tracedPages | one n: Hypervisor.notified' {
@@ -216,38 +243,82 @@ assert TRACE_1_crossingWriteNotifiesPerTracedPage {
     }
   }
 }
+
+pred untracedWriteIsSilent {
+  always all v: VCpu, p: Page, off: Offset |
+    (guestWrite[v, p, off] and not writeTraced[p]) implies no Hypervisor.notified'
+}
+
+pred noNotificationWithoutTrace {
+  always all n: Hypervisor.notified' | writeTraced[n.page]
+}
+
+-- Scope of the TRACE-1 and TRACE-2 commands: 3 pages, owners, vCPUs, offsets and
+-- notification atoms, 8 steps: a trace added by two owners on two pages, writes inside a page
+-- and crossing two traced pages, removals. Not covered: more than 3 notifications of distinct
+-- contents in one run (the pool is static), runs longer than 8 steps.
+
+-- TRACE-1: every guest write to a traced page produces exactly one notification naming
+-- the vCPU, the guest-physical page and the offset, and nothing else.
+assert TRACE_1_oneNotificationPerTracedPage { correctHandler implies oneNotificationPerTracedPage }
+check TRACE_1_oneNotificationPerTracedPage for 3 but 8 steps expect 0
+
+-- TRACE-1: a write crossing two pages yields one notification per traced page it
+-- touches (at the offset it touches there), and none for an untraced one.
+assert TRACE_1_crossingWriteNotifiesPerTracedPage { correctHandler implies crossingWriteNotifiesPerTracedPage }
 check TRACE_1_crossingWriteNotifiesPerTracedPage for 3 but 8 steps expect 0
 
 -- TRACE-1: a write to a traced page that notifies can happen.
 run TRACE_1_notifiedWrite {
+  correctHandler
   eventually some v: VCpu, p: Page, off: Offset | writeTraced[p] and guestWrite[v, p, off]
 } for 3 but 8 steps expect 1
 
 -- TRACE-1: a crossing write over two traced pages, notifying twice, can happen.
 run TRACE_1_crossingWriteOverTwoTracedPages {
+  correctHandler
   eventually some v: VCpu, disj p1, p2: Page |
     writeTraced[p1] and writeTraced[p2] and guestWriteCrossing[v, p1, p2]
 } for 3 but 8 steps expect 1
 
+-- TRACE-1 Under NOTIFY_TWICE every write to a traced page notifies exactly once.
+-- Must fail, because the handler raises two notifications with the same vCPU, page and
+-- offset for the traced page (the counterexample: addTrace, then a write to that page).
+check TRACE_1_wrong_notifyTwice {
+  Hypervisor.flaw = NOTIFY_TWICE implies oneNotificationPerTracedPage
+} for 3 but 8 steps expect 1
+
+-- TRACE-1 Under NOTIFY_TWICE a crossing write still notifies once per traced page.
+-- Must fail, because each traced page the write touches is notified twice (the
+-- counterexample: addTrace, then a crossing write over that page and an untraced one).
+check TRACE_1_wrong_crossingNotifyTwice {
+  Hypervisor.flaw = NOTIFY_TWICE implies crossingWriteNotifiesPerTracedPage
+} for 3 but 8 steps expect 1
+
 ----------------------------------------------------------------------------------------
 -- TRACE-2: a write to a page with no trace produces no notification.
-assert TRACE_2_untracedWriteIsSilent {
-  always all v: VCpu, p: Page, off: Offset |
-    (guestWrite[v, p, off] and not writeTraced[p]) implies no Hypervisor.notified'
-}
+assert TRACE_2_untracedWriteIsSilent { correctHandler implies untracedWriteIsSilent }
 check TRACE_2_untracedWriteIsSilent for 3 but 8 steps expect 0
 
 -- TRACE-2: more generally, every notification any step raises names a page that was
 -- traced when the step began.
-assert TRACE_2_noNotificationWithoutTrace {
-  always all n: Hypervisor.notified' | writeTraced[n.page]
-}
+assert TRACE_2_noNotificationWithoutTrace { correctHandler implies noNotificationWithoutTrace }
 check TRACE_2_noNotificationWithoutTrace for 3 but 8 steps expect 0
 
 -- TRACE-2: an untraced write while another page is traced can happen.
 run TRACE_2_silentWriteBesideATrace {
+  correctHandler
   eventually some v: VCpu, disj p, q: Page, off: Offset |
     writeTraced[q] and not writeTraced[p] and guestWrite[v, p, off]
+} for 3 but 8 steps expect 1
+
+-- TRACE-2 Under NOTIFY_NEXT_PAGE every notification names a traced page.
+-- Must fail, because the handler names the page after the faulting one, which nobody
+-- traces (the counterexample: addTrace on p, then a write to p notifies p.next). Under this
+-- flaw TRACE_2_untracedWriteIsSilent still holds (a write to an untraced page never
+-- reaches the handler); the Java property catches the flaw by the same predicate.
+check TRACE_2_wrong_notifyNextPage {
+  Hypervisor.flaw = NOTIFY_NEXT_PAGE implies noNotificationWithoutTrace
 } for 3 but 8 steps expect 1
 
 ----------------------------------------------------------------------------------------
@@ -256,7 +327,7 @@ run TRACE_2_silentWriteBesideATrace {
 -- removes its last owner's trace: a page traced by two owners stays traced until both
 -- have removed theirs.
 assert TRACE_3_tracedUntilLastOwnerRemoves {
-  always all p: Page {
+  correctHandler implies always all p: Page {
     writeTraced[p] implies p not in NestedPageTable.writable
     (writeTraced[p] and after not writeTraced[p]) implies
       some o: Owner | p.traces = o and removeTrace[o, p]
@@ -267,7 +338,7 @@ check TRACE_3_tracedUntilLastOwnerRemoves for 3 but 8 steps expect 0
 -- TRACE-3: adding a trace adds exactly the named owner to the named page, removing one
 -- removes exactly that owner (who must have held it), and no other step changes traces.
 assert TRACE_3_ownersAddAndRemoveOnlyThemselves {
-  always {
+  correctHandler implies always {
     all o: Owner, p: Page | addTrace[o, p] implies traces' = traces + p -> o
     all o: Owner, p: Page | removeTrace[o, p] implies (o in p.traces and traces' = traces - p -> o)
     (no o: Owner, p: Page | addTrace[o, p] or removeTrace[o, p]) implies traces' = traces
@@ -279,7 +350,7 @@ check TRACE_3_ownersAddAndRemoveOnlyThemselves for 3 but 8 steps expect 0
 -- trace, the next write to the page still notifies (the true twin of the deliberately
 -- wrong check at the end).
 assert TRACE_3_remainingOwnerKeepsNotifying {
-  always all o: Owner, p: Page | (removeTrace[o, p] and some p.traces - o) implies
+  correctHandler implies always all o: Owner, p: Page | (removeTrace[o, p] and some p.traces - o) implies
     after (all v: VCpu, off: Offset | guestWrite[v, p, off] implies
              some n: Hypervisor.notified' | n.page = p)
 }
@@ -288,7 +359,7 @@ check TRACE_3_remainingOwnerKeepsNotifying for 3 but 8 steps expect 0
 -- TRACE-3: removing the last trace on a page stops notifications for that page from
 -- the next step on, until some owner traces it again.
 assert TRACE_3_lastRemovalSilencesPage {
-  always all o: Owner, p: Page | (removeTrace[o, p] and p.traces = o) implies
+  correctHandler implies always all o: Owner, p: Page | (removeTrace[o, p] and p.traces = o) implies
     after ((some o2: Owner | addTrace[o2, p])
            releases (no n: Hypervisor.notified' | n.page = p))
 }
@@ -296,6 +367,7 @@ check TRACE_3_lastRemovalSilencesPage for 3 but 8 steps expect 0
 
 -- TRACE-3: a doubly traced page loses one owner and still notifies on the next write.
 run TRACE_3_doublyTracedPageKeepsNotifying {
+  correctHandler
   some disj o1, o2: Owner, p: Page | eventually {
     o1 + o2 in p.traces
     removeTrace[o1, p]
@@ -305,6 +377,7 @@ run TRACE_3_doublyTracedPageKeepsNotifying {
 
 -- TRACE-3: removing the last trace, then a write to that page that is silent.
 run TRACE_3_removalThenSilentWrite {
+  correctHandler
   some o: Owner, p: Page | eventually {
     p.traces = o
     removeTrace[o, p]
@@ -317,6 +390,6 @@ run TRACE_3_removalThenSilentWrite {
 -- the other owner's trace keeps the write bit clear, so the next write still notifies.
 -- If this check ever holds, the model has stopped distinguishing owners.
 check TRACE_3_wrong_anyRemovalSilencesPage {
-  always all o: Owner, p: Page | removeTrace[o, p] implies
+  correctHandler implies always all o: Owner, p: Page | removeTrace[o, p] implies
     after (all v: VCpu, off: Offset | guestWrite[v, p, off] implies no Hypervisor.notified')
 } for 3 but 8 steps expect 1

@@ -25,9 +25,19 @@
  * WALK_FROM_GUEST_POINTER (the walk starts from a copy of the base pointer kept in a guest
  * page, Hypervisor.home, which a landed write rewrites), SPLIT_NODE_UNTRACED (a split's fresh
  * sibling is not traced), FREED_NODE_STAYS_TRACED (merge, shrink and uproot keep the freed
- * node page's trace) and LOOKUP_MAPPINGS_FIRST (the look-up tries the leaf mapping before
- * the node-page test). Each claim's property is a pred stated once; its assert checks it for
- * the correct hypervisor (correctHv) and its twin, TREE_n_wrong_<name>, for one flaw.
+ * node page's trace), LOOKUP_MAPPINGS_FIRST (the look-up tries the leaf mapping before
+ * the node-page test) and REQUEST_PAGE_NUMBER_32_BITS (request decoding keeps a 32-bit page
+ * number, so a request naming page p protects or unprotects p's alias, Hypervisor.alias, a
+ * page that differs from p only in the high bits; the spec has no memory limit, so the alias
+ * is any other page, and the Java model refuses such a p as out of range). Each claim's
+ * property is a pred stated once; its assert checks it for the correct hypervisor (correctHv)
+ * and its twin, TREE_n_wrong_<name>, for one flaw.
+ *
+ * Requests. Hypervisor.requested is what the protect and unprotect requests asked for (page
+ * to action), as the Java model's TreeState keeps its mappings; the look-up never reads it.
+ * For the correct hypervisor it equals the tree's leaf mappings in every state
+ * (model_requestsAreMappings); TREE-3's "mapped" is a requested page, so a tree that holds a
+ * mapping nobody requested is a counterexample to it.
  *
  * Java names. The preds are the steps of org.hvproof.model.tree.TreeModel: protect[p, a] is
  * one page of TreeAction.Protect, unprotect[p] one page of TreeAction.Unprotect, guestWrite[p]
@@ -74,7 +84,8 @@ fact onePagePerNode { page in Node lone -> Page }
 
 -- Deliberately broken hypervisors, for the must-fail twins (TreeImplFlaw constants).
 abstract sig Flaw {}
-one sig WALK_FROM_GUEST_POINTER, SPLIT_NODE_UNTRACED, FREED_NODE_STAYS_TRACED, LOOKUP_MAPPINGS_FIRST extends Flaw {}
+one sig WALK_FROM_GUEST_POINTER, SPLIT_NODE_UNTRACED, FREED_NODE_STAYS_TRACED, LOOKUP_MAPPINGS_FIRST,
+  REQUEST_PAGE_NUMBER_32_BITS extends Flaw {}
 
 -- Hypervisor memory: not a Page, so not guest-accessible (TREE-6). Under
 -- WALK_FROM_GUEST_POINTER the walk starts instead from copy, a word in the guest page home.
@@ -82,13 +93,23 @@ one sig Hypervisor {
   var base: lone Node,
   flaw: lone Flaw,
   home: lone Page,
-  var copy: lone Node
+  var copy: lone Node,
+  alias: Page -> lone Page,
+  var requested: Page -> lone Action
 }
 pred correctHv { no Hypervisor.flaw }
 fact guestPointerPage {
   some Hypervisor.home iff Hypervisor.flaw = WALK_FROM_GUEST_POINTER
   no Hypervisor.home & Node.page
 }
+-- Under REQUEST_PAGE_NUMBER_32_BITS some requested pages decode to another page; else none.
+fact truncatedRequests {
+  some Hypervisor.alias iff Hypervisor.flaw = REQUEST_PAGE_NUMBER_32_BITS
+  no Hypervisor.alias & iden
+}
+-- The page a request naming p reaches: p, or under REQUEST_PAGE_NUMBER_32_BITS its alias.
+fun decoded[p: Page]: Page { some p.(Hypervisor.alias) => p.(Hypervisor.alias) else p }
+fun requestedPages: set Page { Hypervisor.requested.Action }
 
 -- Split's choice of the pages it moves; free in every state (a set-valued argument
 -- cannot be quantified inside `always`, so the choice is a relation of its own).
@@ -124,6 +145,8 @@ pred isFree[n: Node] { n not in nodes and no n.kids and no n.maps and no n.cover
 let unchanged[x] { (x)' = (x) }
 
 pred treeFrame { unchanged[base] and unchanged[kids] and unchanged[maps] and unchanged[covers] }
+-- a step that is no request leaves the requested protections alone
+pred requestsFrame { unchanged[Hypervisor.requested] }
 pred quiet { no Last.written' and no Last.cause' and no Last.action' and no Last.visited' }
 -- A request stores the base pointer; under WALK_FROM_GUEST_POINTER also in the guest page.
 pred storeBase {
@@ -134,6 +157,7 @@ fact init {
   no Hypervisor.base and no Hypervisor.copy
   all n: Node | no n.kids and no n.maps and no n.covers
   no Tracing.traced
+  no Hypervisor.requested
   no Last.written and no Last.cause and no Last.action and no Last.visited
 }
 
@@ -151,31 +175,39 @@ pred plant[n: Node] {
   quiet
 }
 
--- protect: map one unmapped page in the leaf whose range covers it.
+-- protect: map one unmapped page in the leaf whose range covers it (the page the request
+-- decodes to) and record the request.
 pred protect[p: Page, a: Action] {
+  let q = decoded[p] {
   -- guard
   a in mappingActions
-  p not in mappedPages
-  some l: leaves & pathTo[p] | {
+  q not in mappedPages
+  some l: leaves & pathTo[q] | {
     -- effect
-    maps' = maps + l -> p -> a
+    maps' = maps + l -> q -> a
   }
-  Tracing.traced' = Tracing.traced + p
+  Tracing.traced' = Tracing.traced + q
+  Hypervisor.requested' = Hypervisor.requested ++ p -> a
   -- frame
   unchanged[base] and unchanged[kids] and unchanged[covers]
   quiet
+  }
 }
 
--- unprotect: unmap one page; its trace goes unless it is also a node page.
+-- unprotect: unmap one page (the page the request decodes to); its trace goes unless it is
+-- also a node page.
 pred unprotect[p: Page] {
+  let q = decoded[p] {
   -- guard
-  p in mappedPages
+  q in mappedPages
   -- effect
-  maps' = maps - Node -> p -> Action
-  Tracing.traced' = Tracing.traced - (p - nodePages)
+  maps' = maps - Node -> q -> Action
+  Tracing.traced' = Tracing.traced - (q - nodePages)
+  Hypervisor.requested' = Hypervisor.requested - p -> Action
   -- frame
   unchanged[base] and unchanged[kids] and unchanged[covers]
   quiet
+  }
 }
 
 -- grow: a fresh root above the old one (first half of a root split; split follows).
@@ -314,15 +346,15 @@ pred stutter {
 }
 
 pred someOp {
-  (some p: Page | guestWrite[p])
-  or stutter
+  (requestsFrame and ((some p: Page | guestWrite[p]) or stutter))
   or (storeBase and {
-    (some n: Node | plant[n] or grow[n])
-    or (some p: Page, a: Action | protect[p, a])
+    (some p: Page, a: Action | protect[p, a])
     or (some p: Page | unprotect[p])
-    or (some n, m: Node | split[n, m])
-    or (some n, m: Node | merge[n, m])
-    or shrink or uproot })
+    or (requestsFrame and {
+      (some n: Node | plant[n] or grow[n])
+      or (some n, m: Node | split[n, m])
+      or (some n, m: Node | merge[n, m])
+      or shrink or uproot }) })
 }
 
 fact traces { always someOp }
@@ -357,7 +389,7 @@ pred nodePagesAlert {
     (Last.cause' = NodeHit and Last.action' = TreeNodeAlert)
 }
 pred untracedPagesQuiet {
-  always all p: Page | (guestWrite[p] and p not in nodePages + mappedPages) implies
+  always all p: Page | (guestWrite[p] and p not in nodePages + requestedPages) implies
     (no Last.cause' and no Last.action')
 }
 pred tracesExact { always Tracing.traced = nodePages + mappedPages }
@@ -428,9 +460,8 @@ check TREE_2_wrong_mappingsFirstGivesNodeAlert {
   Hypervisor.flaw = LOOKUP_MAPPINGS_FIRST => nodePagesAlert
 } for 3 but 6 steps expect 1
 
--- TREE-3: a write to a page that is neither a node page nor mapped raises no alert. The
--- look-up here tests node pages against the node set and maps only through the leaves, so
--- it cannot invent an alert for such a page; no flaw of TreeImplFlaw breaks this claim.
+-- TREE-3: a write to a page that is neither a node page nor mapped (by a request) raises no
+-- alert.
 assert TREE_3_untracedPagesQuiet { correctHv => untracedPagesQuiet }
 -- Scope 3 pages, 3 nodes, 5 steps: writes to unmapped, non-node pages beside a tree of one
 -- or two nodes (a tree of two leaves takes all three pages, so none is left beside it).
@@ -439,8 +470,22 @@ check TREE_3_untracedPagesQuiet for 3 but 5 steps expect 0
 -- TREE-3: a page beside a two-level tree is written, at the check's scope.
 run TREE_3_quietWriteBesideTree {
   correctHv
-  eventually some p: Page | guestWrite[p] and p not in nodePages + mappedPages and some root.kids
+  eventually some p: Page | guestWrite[p] and p not in nodePages + requestedPages and some root.kids
 } for 3 but 5 steps expect 1
+
+-- TREE-3 Under REQUEST_PAGE_NUMBER_32_BITS a page nobody asked to protect stays quiet.
+-- Must fail, because a protect request naming p maps and traces p's alias instead, so a
+-- write to the alias, which no request named and which is no node page, raises a mapping
+-- alert (the counterexample: plant, protect p, a write to p's alias).
+check TREE_3_wrong_requestPageNumber32Bits {
+  Hypervisor.flaw = REQUEST_PAGE_NUMBER_32_BITS => untracedPagesQuiet
+} for 3 but 5 steps expect 1
+
+-- Supports TREE-1, TREE-3: for the correct hypervisor the requested protections are exactly
+-- the tree's leaf mappings, so TREE-3's "not mapped by a request" is "mapped by no leaf".
+assert model_requestsAreMappings { correctHv => always Hypervisor.requested = mapping }
+-- Scope as TREE_3_untracedPagesQuiet.
+check model_requestsAreMappings for 3 but 5 steps expect 0
 
 -- TREE-4: after every protect, unprotect, split and merge the traced pages are exactly the
 -- node pages plus the mapped pages.

@@ -28,12 +28,13 @@ class TraceValidatorTest {
         validator = new TraceValidator(TRACING);
     }
 
+    /** One state of the correct service: tracing.als's flawed handlers ({@code Hypervisor.flaw}) pinned off. */
     private static String state(String traces, String tracedPages, String notified) {
         String t = traces.isEmpty() ? "no traces" : "traces = " + traces;
         String w = tracedPages.isEmpty()
                 ? "NestedPageTable.writable = Page"
                 : "NestedPageTable.writable = Page - (" + tracedPages + ")";
-        return t + " and " + w + " and " + notified;
+        return "no Hypervisor.flaw and " + t + " and " + w + " and " + notified;
     }
 
     private static final String NONE = "no Hypervisor.notified";

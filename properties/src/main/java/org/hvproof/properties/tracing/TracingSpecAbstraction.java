@@ -35,7 +35,8 @@ import org.hvproof.specs.TraceValidator;
  * spec's other {@code Page} atoms, if any: untraced and writable throughout, as in the model.
  * A run that mentions more than the scope (3 of each) is refused, not validated.
  *
- * <p><b>States.</b> {@code traces} is exactly the model's owners per page; the write bits
+ * <p><b>States.</b> The initial state also pins the spec's handler flaw off
+ * ({@value #CORRECT_HANDLER}). {@code traces} is exactly the model's owners per page; the write bits
  * are derived, {@code NestedPageTable.writable = Page - traced pages} (the model keeps no nested
  * page table, so the abstraction states the spec's invariant rather than observing it);
  * {@code Hypervisor.notified} holds exactly one atom per {@link Notification} the step that led
@@ -70,6 +71,13 @@ public final class TracingSpecAbstraction {
     /** Atoms of each kind the spec's scope allows. */
     static final int SCOPE = 3;
 
+    /**
+     * Pins the spec's handler to the correct one: {@code tracing.als} keeps its flawed handlers
+     * ({@code Hypervisor.flaw}) for its must-fail twins, and the Java model is held to the correct
+     * service only. Part of the initial state's formula (the flaw is static).
+     */
+    static final String CORRECT_HANDLER = "no Hypervisor.flaw";
+
     /** The atom standing for offsets strictly inside a page. */
     static final String MID_OFFSET = "off_mid";
 
@@ -80,7 +88,7 @@ public final class TracingSpecAbstraction {
         Atoms atoms = new Atoms();
         List<String> states = new ArrayList<>();
         List<String> steps = new ArrayList<>();
-        states.add(state(run.initial(), List.of(), atoms));
+        states.add(CORRECT_HANDLER + " and " + state(run.initial(), List.of(), atoms));
         for (int i = 0; i < run.actions().size(); i++) {
             TracingState before = run.before(i);
             TracingStep step = run.steps().get(i);

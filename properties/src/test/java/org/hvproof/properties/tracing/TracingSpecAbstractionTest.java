@@ -52,7 +52,8 @@ class TracingSpecAbstractionTest {
 
         assertThat(t.atoms()).isEqualTo("disj gpp16, gpp17: Page, disj o_integrity, o_migration: Owner, vcpu0: VCpu");
         assertThat(t.states().get(0))
-                .isEqualTo("no traces and NestedPageTable.writable = Page and no Hypervisor.notified");
+                .isEqualTo("no Hypervisor.flaw and no traces and NestedPageTable.writable = Page"
+                        + " and no Hypervisor.notified");
         assertThat(t.states().get(2))
                 .isEqualTo("traces = gpp16 -> o_integrity + gpp16 -> o_migration"
                         + " and NestedPageTable.writable = Page - (gpp16) and no Hypervisor.notified");
