@@ -46,7 +46,13 @@ public enum TracingImplFlaw implements Flaw {
      * Adding a trace clears the write bit but invalidates no vCPU's cached translations: a vCPU
      * that wrote the page before keeps writing it through its stale writable entry, unseen.
      */
-    NO_SHOOTDOWN_AFTER_TRACE(caught("TRACE-1", "TRACE-1 noStaleWritableTranslation", 5));
+    NO_SHOOTDOWN_AFTER_TRACE(caught("TRACE-5", "TRACE-5 noStaleWritableTranslation", 5)),
+    /**
+     * Adding a trace invalidates the cached translations of the vCPU the request runs on (vCPU 0)
+     * only, without the IPI to the others: a vCPU that wrote the page before keeps writing it
+     * through its stale entry, unseen (INVEPT issued locally instead of a shootdown).
+     */
+    INVALIDATE_LOCAL_VCPU_ONLY(caught("TRACE-5", "TRACE-5 noStaleWritableTranslation", 5));
 
     private final List<Caught> caughtBy;
 

@@ -253,6 +253,10 @@ public final class TracingService implements NestedExitHandler {
         if (writable || flaw == TracingImplFlaw.NO_SHOOTDOWN_AFTER_TRACE) {
             return;
         }
+        if (flaw == TracingImplFlaw.INVALIDATE_LOCAL_VCPU_ONLY) {
+            machine.invalidateView(machine.vcpus().get(0), view);
+            return;
+        }
         machine.shootDown(view);
     }
 }

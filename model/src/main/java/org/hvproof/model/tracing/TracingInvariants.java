@@ -61,6 +61,14 @@ public final class TracingInvariants {
     public static final Invariant<Transition<TracingState, TracingAction, Observation>> FAULTED_ACCESS_CHANGES_NOTHING =
             Invariant.of("TRACE-1", "faultedAccessChangesNothing", TracingInvariants::faultedAccessChangesNothing);
 
+    /**
+     * TRACE-5: a completed write reaches every traced page it touches through the nested walk,
+     * on whichever vCPU it runs: each such page is notified to that vCPU (none lands silently
+     * through a translation cached before the trace).
+     */
+    public static final Invariant<Transition<TracingState, TracingAction, Observation>> NO_SILENT_WRITE_TO_TRACED_PAGE =
+            Invariant.of("TRACE-5", "noSilentWriteToTracedPage", TracingInvariants::noSilentWriteToTracedPage);
+
     /** Every state invariant. */
     public static final List<Invariant<TracingState>> STATE = List.of(TRACES_HAVE_OWNERS, MEMORY_CANONICAL);
 
@@ -70,7 +78,8 @@ public final class TracingInvariants {
             NOTIFY_THEN_COMPLETE,
             NO_NOTIFICATION_WITHOUT_TRACE,
             OWNER_SEMANTICS,
-            FAULTED_ACCESS_CHANGES_NOTHING);
+            FAULTED_ACCESS_CHANGES_NOTHING,
+            NO_SILENT_WRITE_TO_TRACED_PAGE);
 
     /** Every TRACE invariant, joined: the mechanism's {@code invs}. */
     public static final InvariantSet<TracingState, TracingAction, Observation> ALL =
@@ -179,6 +188,24 @@ public final class TracingInvariants {
         if (notes.size() != tracedParts) {
             return Optional.of(
                     "expected " + tracedParts + " notifications for the traced pages written, found " + notes.size());
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> noSilentWriteToTracedPage(Transition<TracingState, TracingAction, Observation> t) {
+        List<WrittenPart> parts = completedWrite(t);
+        if (parts.isEmpty()) {
+            return Optional.empty();
+        }
+        GuestWrite w = (GuestWrite) t.action();
+        List<Notification> notes = notifications(t);
+        for (WrittenPart p : parts) {
+            if (t.before().isTraced(p.page())
+                    && notes.stream()
+                            .noneMatch(
+                                    n -> n.page().equals(p.page()) && n.vcpu().equals(w.vcpu()))) {
+                return Optional.of("vCPU " + w.vcpu().id() + " wrote traced page " + p.page() + " unseen");
+            }
         }
         return Optional.empty();
     }

@@ -32,5 +32,19 @@ public final class TracingLabels {
     public static final String TRACE_OVER_CACHED_WRITABLE_TRANSLATION =
             "trace added while a vCPU caches a writable translation of the page";
 
+    /**
+     * Translation caches: the same, with a vCPU other than vCPU 0 (where the hypervisor handles the
+     * request) caching it: a local invalidation leaves that entry behind.
+     */
+    public static final String TRACE_OVER_REMOTE_CACHED_WRITABLE_TRANSLATION =
+            "trace added while a vCPU other than vCPU 0 caches a writable translation of the page";
+
+    /**
+     * Translation caches: a write to a traced page by a vCPU that cached a writable translation of
+     * it before the trace was added (the write a stale entry would let through).
+     */
+    public static final String WRITE_AFTER_TRACE_BY_CACHING_VCPU =
+            "write to a traced page by a vCPU that cached it writable before the trace";
+
     private TracingLabels() {}
 }
