@@ -445,3 +445,137 @@ check TRACE_5_wrong_noSilentWriteToTracedPage {
 check TRACE_5_wrong_noStaleWritableTranslation {
   TraceInvalidation.kind = OneVcpu implies noStaleWritableTranslation
 } for 3 but 5 steps expect 1
+
+----------------------------------------------------------------------------------------
+-- A device behind the IOMMU (TRACE-4). Appended by the machine work (issue 10), on its
+-- own like the section above: new state beside the operations, constrained in its own fact.
+--
+-- What it models. The guest's one DMA-capable device (TracingModel.DEVICE): the pages its
+-- I/O page table maps writable (Iommu.deviceWritable, the Java Iommu.table's write bits),
+-- the pages its IOTLB caches writable (Iommu.iotlbWritable, Iommu.cachedWritablePages), and
+-- its DMA writes (dmaWrite, the Java DeviceWrite within one page): a write lands when the
+-- IOTLB or the table allows it (and may be cached), and is otherwise refused and reported
+-- (Iommu.dmaRefused, the Java DmaRefused). To the operations above a DMA write is a stutter:
+-- it changes no trace and raises no notification. Adding a trace write-protects the page
+-- in the device's table and invalidates its IOTLB entry (iommuOnTrace, in
+-- TracingService.setWritable); removing the last trace gives the write right back. What it
+-- leaves out: bytes, several devices, read DMA, page requests (a page is mapped from the
+-- start, as the first request maps it), transfers across pages (each piece is one dmaWrite).
+-- Flawed updates, named as the Java flaw constants: iommuOnTrace_NO_IOMMU_UPDATE_ON_TRACE
+-- and iommuOnTrace_NO_IOTLB_INVALIDATION_ON_TRACE; which runs is the static
+-- DeviceUpdate.kind, which every correct check pins to TableAndIotlb.
+
+one sig Iommu {
+  var deviceWritable: set Page, -- pages the device's I/O page table maps writable
+  var iotlbWritable: set Page,  -- pages the IOTLB caches a writable translation of
+  var dmaLanded: set Page,      -- the page the DMA write of the step that led here landed on
+  var dmaRefused: set Page      -- the page it was refused and reported at
+}
+
+/* Which IOMMU update adding a trace performs: the correct one or a flawed one. */
+abstract sig IommuUpdate {}
+one sig TableAndIotlb, IotlbOnly, TableOnly extends IommuUpdate {}
+one sig DeviceUpdate { kind: one IommuUpdate }
+
+/* The hypervisor's update: the table maps p read-only and the IOTLB forgets p. */
+pred iommuOnTrace[p: Page] {
+  Iommu.deviceWritable' = Iommu.deviceWritable - p
+  Iommu.iotlbWritable' = Iommu.iotlbWritable - p
+}
+
+/* NO_IOMMU_UPDATE_ON_TRACE: the device's table keeps the write right. */
+pred iommuOnTrace_NO_IOMMU_UPDATE_ON_TRACE[p: Page] {
+  Iommu.deviceWritable' = Iommu.deviceWritable
+  Iommu.iotlbWritable' = Iommu.iotlbWritable - p
+}
+
+/* NO_IOTLB_INVALIDATION_ON_TRACE: the table is updated, the IOTLB keeps its entry. */
+pred iommuOnTrace_NO_IOTLB_INVALIDATION_ON_TRACE[p: Page] {
+  Iommu.deviceWritable' = Iommu.deviceWritable - p
+  Iommu.iotlbWritable' = Iommu.iotlbWritable
+}
+
+pred iommuUpdate[p: Page] {
+  DeviceUpdate.kind = TableAndIotlb implies iommuOnTrace[p]
+  DeviceUpdate.kind = IotlbOnly implies iommuOnTrace_NO_IOMMU_UPDATE_ON_TRACE[p]
+  DeviceUpdate.kind = TableOnly implies iommuOnTrace_NO_IOTLB_INVALIDATION_ON_TRACE[p]
+}
+
+/* The device writes page p by DMA: through the IOTLB or the table if either allows it. */
+pred dmaWrite[p: Page] {
+  p in Iommu.iotlbWritable + Iommu.deviceWritable implies {
+    Iommu.dmaLanded' = p
+    no Iommu.dmaRefused'
+    Iommu.iotlbWritable' in Iommu.iotlbWritable + p
+  } else {
+    no Iommu.dmaLanded'
+    Iommu.dmaRefused' = p
+    Iommu.iotlbWritable' in Iommu.iotlbWritable
+  }
+  unchanged[Iommu.deviceWritable]
+  stutter
+}
+
+fact devices {
+  Iommu.deviceWritable = Page
+  no Iommu.iotlbWritable
+  no Iommu.dmaLanded
+  no Iommu.dmaRefused
+  always (
+    (some p: Page | dmaWrite[p])
+    or {
+      no Iommu.dmaLanded'
+      no Iommu.dmaRefused'
+      (some o: Owner, p: Page | addTrace[o, p]) implies {
+        all o: Owner, p: Page | addTrace[o, p] implies iommuUpdate[p]
+      } else {
+        -- the write right comes back with the last trace; the IOTLB may drop entries
+        Iommu.deviceWritable' = Iommu.deviceWritable + (NestedPageTable.writable' - NestedPageTable.writable)
+        Iommu.iotlbWritable' in Iommu.iotlbWritable
+      }
+    }
+  )
+}
+
+pred iommuCorrect { DeviceUpdate.kind = TableAndIotlb }
+
+pred noDeviceWritableTracedPage {
+  always no (Iommu.deviceWritable + Iommu.iotlbWritable) & tracedPages
+}
+
+pred deviceWriteNeverLandsUnseen {
+  always all p: Iommu.dmaLanded' | not writeTraced[p] or some n: Hypervisor.notified' | n.page = p
+}
+
+-- TRACE-4: neither the device's I/O page table nor its IOTLB lets it write a traced page.
+-- Scope: 3 pages and owners, 5 steps: enough for a DMA write, a trace and a second DMA
+-- write to the page; not longer runs.
+assert TRACE_4_noDeviceWritableTracedPage { iommuCorrect implies noDeviceWritableTracedPage }
+check TRACE_4_noDeviceWritableTracedPage for 3 but 5 steps expect 0
+
+-- TRACE-4: a device's DMA write to a traced page never lands unseen: it is refused and
+-- reported (or, were the design to allow it, notified).
+assert TRACE_4_deviceWriteNeverLandsUnseen { iommuCorrect implies deviceWriteNeverLandsUnseen }
+check TRACE_4_deviceWriteNeverLandsUnseen for 3 but 5 steps expect 0
+
+-- TRACE-4: the device writes a page, the page is traced, and the device's next write to it
+-- is refused and reported (the situation both checks are about).
+run TRACE_4_dmaRefusedAtTracedPage {
+  iommuCorrect
+  some o: Owner, p: Page | eventually {
+    dmaWrite[p] and p in Iommu.dmaLanded'
+    after (addTrace[o, p] and after (dmaWrite[p] and p in Iommu.dmaRefused'))
+  }
+} for 3 but 5 steps expect 1
+
+-- TRACE-4, negative control: it must fail because a device table that keeps the write
+-- right lets the device's next write land on the traced page, unseen.
+check TRACE_4_wrong_deviceWriteNeverLandsUnseen {
+  DeviceUpdate.kind = IotlbOnly implies deviceWriteNeverLandsUnseen
+} for 3 but 5 steps expect 1
+
+-- TRACE-4, negative control: it must fail because an IOTLB that is not invalidated keeps
+-- the writable translation the device cached before the trace.
+check TRACE_4_wrong_noDeviceWritableTracedPage {
+  DeviceUpdate.kind = TableOnly implies noDeviceWritableTracedPage
+} for 3 but 5 steps expect 1

@@ -48,6 +48,7 @@ public final class Hypervisor {
     private final Map<Long, HypercallHandler> hypercalls = new HashMap<>();
     private final List<VcpuEventHandler> eventHandlers = new ArrayList<>();
     private final Map<ViewId, ViewId> frameSources = new HashMap<>();
+    private final Map<DeviceId, ViewId> deviceViews = new java.util.LinkedHashMap<>();
 
     /** A hypervisor running {@code machine}, with no services yet. */
     public Hypervisor(Machine machine) {
@@ -85,6 +86,72 @@ public final class Hypervisor {
             throw new IllegalArgumentException("a view cannot share its own frames: " + view);
         }
         frameSources.put(view, source);
+    }
+
+    /**
+     * Gives {@code device} DMA access to {@code view}'s guest memory through the IOMMU: a context
+     * entry with an empty I/O page table, bus address = guest-physical address. Pages are mapped on
+     * the device's first request for them ({@link #dmaWrite}); what maps them decides their rights.
+     * False when the IOMMU has no memory for the table.
+     */
+    public boolean attachDevice(DeviceId device, ViewId view) {
+        if (machine.view(view).isEmpty() || machine.iommu().attach(device).isEmpty()) {
+            return false;
+        }
+        deviceViews.put(device, view);
+        return true;
+    }
+
+    /** The devices attached to {@code view}, in attach order. */
+    public List<DeviceId> devicesOn(ViewId view) {
+        List<DeviceId> out = new ArrayList<>();
+        deviceViews.forEach((d, v) -> {
+            if (v.equals(view)) {
+                out.add(d);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * A device's DMA write, as the hardware runs it ({@link Machine#dmaWrite}), with page requests:
+     * when the IOMMU finds no translation for a data page of guest RAM of the device's view (as a
+     * PRI page request reports it), the hypervisor backs the page in the view and maps it in the
+     * device's I/O page table with the view's rights at that moment (read, and write exactly when
+     * the view's nested entry allows it), and the device retries from that piece. The page-table
+     * pool and anything beyond guest RAM are never mapped. Nothing is thrown for any device or
+     * address.
+     */
+    public DmaResult dmaWrite(DeviceId device, long busAddress, byte[] data) {
+        int done = 0;
+        for (int request = 0; ; request++) {
+            DmaResult r =
+                    machine.dmaWrite(device, busAddress + done, java.util.Arrays.copyOfRange(data, done, data.length));
+            done += r.completed();
+            if (r.fault().isEmpty()
+                    || r.fault().get().cause() != DmaFault.Cause.NOT_PRESENT
+                    || request >= data.length / HostMemory.FRAME_SIZE + 2
+                    || !mapOnRequest(device, r.fault().get().busAddress())) {
+                return new DmaResult(done, new byte[0], r.fault());
+            }
+        }
+    }
+
+    /** Answers a page request of {@code device} at {@code busAddress}: see {@link #dmaWrite}. */
+    private boolean mapOnRequest(DeviceId device, long busAddress) {
+        ViewId view = deviceViews.get(device);
+        if (view == null || busAddress < 0 || busAddress >= Iommu.BUS_WIDTH_LIMIT) {
+            return false;
+        }
+        GuestPhysicalPage page = GuestPhysicalPage.containing(busAddress);
+        if (machine.shape().isPageTablePool(page)
+                || machine.iommu().table(device).flatMap(t -> t.leaf(page)).isPresent()
+                || !populate(view, page)) {
+            return false;
+        }
+        NestedEntry leaf = machine.view(view).orElseThrow().leaf(page).orElseThrow();
+        return machine.iommu()
+                .map(device, page, leaf.hostFrame(), true, leaf.permissions().write());
     }
 
     /**

@@ -31,6 +31,10 @@ public final class TracingProperties {
     static final MachineCheck<TracingTrace> NO_STALE_WRITABLE_TRANSLATION =
             MachineCheck.of("TRACE-5", "noStaleWritableTranslation", TracingTrace::checkNoStaleWritableTranslation);
 
+    /** TRACE-4 on the IOMMU, checked after every step ({@link TracingTrace#checkNoDeviceWritableTracedPage}). */
+    static final MachineCheck<TracingTrace> NO_DEVICE_WRITABLE_TRACED_PAGE =
+            MachineCheck.of("TRACE-4", "noDeviceWritableTracedPage", TracingTrace::checkNoDeviceWritableTracedPage);
+
     /** Share of traces (percent) that must add a trace over a cached writable translation. */
     static final double COVER_STALE = 5;
 
@@ -81,5 +85,24 @@ public final class TracingProperties {
                 .cover(COVER_STALE, TracingLabels.TRACE_OVER_CACHED_WRITABLE_TRANSLATION)
                 .cover(COVER_STALE, TracingLabels.TRACE_OVER_REMOTE_CACHED_WRITABLE_TRANSLATION)
                 .cover(COVER_STALE, TracingLabels.WRITE_AFTER_TRACE_BY_CACHING_VCPU);
+    }
+
+    /**
+     * TRACE-4: a device's DMA write to a traced page never lands unseen. After every step neither
+     * the device's I/O page table nor its IOTLB lets it write a traced page (the machine check),
+     * and no DMA write changes or goes through on a traced page without its notification.
+     */
+    @Claim("TRACE-4")
+    public static StatefulProperty<TracingTrace> deviceWritesNeverLandUnseen(TracingImplFlaw flaw) {
+        return HARNESS.claim(
+                        "TRACE-4",
+                        "a DMA write to a traced page is blocked and reported",
+                        flaw,
+                        NO_DEVICE_WRITABLE_TRACED_PAGE)
+                .cover(20, TracingLabels.DMA_REFUSED_AT_TRACED_PAGE)
+                .cover(3, TracingLabels.DMA_LANDED_THEN_REFUSED_AT_TRACED_PAGE)
+                .cover(20, TracingLabels.DMA_LANDED)
+                .cover(5, TracingLabels.DMA_REFUSED_ELSEWHERE)
+                .cover(5, TracingLabels.TRACE_OVER_DEVICE_CACHED_WRITABLE_TRANSLATION);
     }
 }
