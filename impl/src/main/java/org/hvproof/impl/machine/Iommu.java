@@ -129,6 +129,16 @@ public final class Iommu {
         return out;
     }
 
+    /** The host frames the IOTLB holds a translation to for {@code device}, whatever the rights. */
+    public java.util.Set<Long> cachedFrames(DeviceId device) {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        Map<Long, Cached> entries = iotlb.get(device);
+        if (entries != null) {
+            entries.values().forEach(c -> out.add(c.hostFrame()));
+        }
+        return out;
+    }
+
     /** Every refused request so far, oldest first. */
     public List<DmaFault> faults() {
         return Collections.unmodifiableList(faults);
