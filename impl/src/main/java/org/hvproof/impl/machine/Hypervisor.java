@@ -49,6 +49,14 @@ public final class Hypervisor {
     private final List<VcpuEventHandler> eventHandlers = new ArrayList<>();
     private final Map<ViewId, ViewId> frameSources = new HashMap<>();
     private final Map<DeviceId, ViewId> deviceViews = new java.util.LinkedHashMap<>();
+    private boolean raisedFaultsAsEvents;
+
+    /** The vector of a general-protection fault (#GP). */
+    public static final int GENERAL_PROTECTION_VECTOR = 13;
+    /** The vector of a page fault (#PF). */
+    public static final int PAGE_FAULT_VECTOR = 14;
+    /** The vector of a virtualization exception (#VE): a nested violation reflected to the guest. */
+    public static final int VIRTUALIZATION_EXCEPTION_VECTOR = 20;
 
     /** A hypervisor running {@code machine}, with no services yet. */
     public Hypervisor(Machine machine) {
@@ -166,6 +174,36 @@ public final class Hypervisor {
     /** An exception (fault) with {@code vector} on {@code vcpu}, handled like {@link #interrupt}. */
     public List<Observation> exception(VCpu vcpu, int vector) {
         return event(vcpu, new VcpuEvent(VcpuEvent.Kind.EXCEPTION, vector));
+    }
+
+    /**
+     * Whether every guest-visible fault an access raises (page fault, nested violation reflected
+     * to the guest, general protection) also reaches the event handlers, exactly as a generated
+     * exception with its vector does ({@link #exception}). Off by default: the mechanisms whose
+     * models do not yet treat a raised fault as an exception (integrity mode's exit, the
+     * interrupt module's scrubbing) keep their behaviour until their models do.
+     */
+    public void deliverRaisedFaults(boolean on) {
+        raisedFaultsAsEvents = on;
+    }
+
+    /**
+     * The one path every guest-visible fault of an access takes: the observation the guest sees,
+     * and, when {@link #deliverRaisedFaults} is on, the exception event every handler hears.
+     */
+    private Observation raise(VirtualCpu cpu, Observation fault) {
+        if (raisedFaultsAsEvents) {
+            int vector = fault instanceof PageFault
+                    ? PAGE_FAULT_VECTOR
+                    : fault instanceof GeneralProtection
+                            ? GENERAL_PROTECTION_VECTOR
+                            : fault instanceof NptViolation ? VIRTUALIZATION_EXCEPTION_VECTOR : -1;
+            if (vector >= 0) {
+                VcpuEvent event = new VcpuEvent(VcpuEvent.Kind.EXCEPTION, vector);
+                eventHandlers.forEach(h -> h.onEvent(cpu, event));
+            }
+        }
+        return fault;
     }
 
     private List<Observation> event(VCpu vcpu, VcpuEvent event) {
@@ -362,19 +400,21 @@ public final class Hypervisor {
             return Plan.failed(new Refused(ErrorCode.NO_SUCH_VCPU));
         }
         if (length < 1 || length > MAX_ACCESS_LENGTH) {
-            return Plan.failed(new GeneralProtection(vcpu, va, GeneralProtectionCause.INVALID_LENGTH));
+            return Plan.failed(
+                    raise(found.get(), new GeneralProtection(vcpu, va, GeneralProtectionCause.INVALID_LENGTH)));
         }
         long last = va + (length - 1);
         if (Long.compareUnsigned(last, va) < 0
                 || !GuestVirtualAddresses.isCanonical(va)
                 || !GuestVirtualAddresses.isCanonical(last)) {
-            return Plan.failed(new GeneralProtection(vcpu, va, GeneralProtectionCause.NON_CANONICAL));
+            return Plan.failed(
+                    raise(found.get(), new GeneralProtection(vcpu, va, GeneralProtectionCause.NON_CANONICAL)));
         }
         List<Target> targets = new ArrayList<>(2);
         for (AccessPiece piece : AccessPiece.split(va, length)) {
             Resolution resolved = resolve(found.get(), piece, access);
             if (resolved instanceof Failed f) {
-                return Plan.failed(f.fault());
+                return Plan.failed(raise(found.get(), f.fault()));
             }
             targets.add((Target) resolved);
         }
