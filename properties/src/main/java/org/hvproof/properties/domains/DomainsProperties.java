@@ -146,9 +146,9 @@ public final class DomainsProperties {
     public static StatefulProperty<DomainsTrace> noDeviceReachesSecureMemory(DomainsImplFlaw flaw) {
         return HARNESS.claim(
                         "PD-5", "no device reaches a secure domain's memory", flaw, NO_SECURE_FRAME_IN_DEVICE_TABLE)
-                .cover(20, DomainsLabels.DMA_REFUSED_AT_SECURE_PAGE)
-                .cover(20, DomainsLabels.DMA_LANDED_IN_ROOT)
-                .cover(10, DomainsLabels.DMA_REFUSED_ELSEWHERE);
+                .cover(12, DomainsLabels.DMA_REFUSED_AT_SECURE_PAGE)
+                .cover(10, DomainsLabels.DMA_LANDED_IN_ROOT)
+                .cover(5, DomainsLabels.DMA_REFUSED_ELSEWHERE);
     }
 
     /** The next generated step of a single-run trace, drawn from the model's state. */

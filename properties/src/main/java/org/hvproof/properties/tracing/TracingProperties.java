@@ -100,7 +100,7 @@ public final class TracingProperties {
                         flaw,
                         NO_DEVICE_WRITABLE_TRACED_PAGE)
                 .cover(20, TracingLabels.DMA_REFUSED_AT_TRACED_PAGE)
-                .cover(3, TracingLabels.DMA_LANDED_THEN_REFUSED_AT_TRACED_PAGE)
+                .cover(2, TracingLabels.DMA_LANDED_THEN_REFUSED_AT_TRACED_PAGE)
                 .cover(20, TracingLabels.DMA_LANDED)
                 .cover(5, TracingLabels.DMA_REFUSED_ELSEWHERE)
                 .cover(5, TracingLabels.TRACE_OVER_DEVICE_CACHED_WRITABLE_TRANSLATION);
