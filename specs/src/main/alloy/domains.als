@@ -634,3 +634,118 @@ check PD_4_wrong_gateCheckAcceptsNextAddress {
 check PD_4_wrong_gateLookupByLow32Bits {
   (init and Hv.flaw = GATE_LOOKUP_BY_LOW_32_BITS) => gatesOnly
 } for 3 but 2 Secure, 2 VPage, 1 VCpu, 4 GPage, 3 Frame, 2 Off, 4 Addr, 3 Datum, 4 steps expect 1
+
+-- ---------------------------------------------------------------------------
+-- A device behind the IOMMU (PD-5). Appended by the machine work (issue 10) and kept on its
+-- own: it reads only Domain, Root, Secure, region, npt, framesOf, SecureFrames, VCpu, dom and
+-- stutter of the spec above, and constrains its own state in its own facts.
+--
+-- What it models. The root's DMA-capable device (Java DomainsSystem.DEVICE): its I/O page
+-- table (Device.maps, bus page = guest-physical page, Java Iommu.table), its IOTLB
+-- (Device.iotlb, Iommu.cachedFrames) and its writes (dmaWrite, the Java DeviceWrite): root code
+-- has the device write a guest page; the write lands in the frame the IOTLB or the table gives
+-- (Device.landed) or is refused and reported (Device.refused, the Java Fault DMA_REFUSED). The
+-- correct hypervisor keeps the table equal to the root's NPT and drops IOTLB entries the table
+-- no longer has; the flawed set-up SECURE_FRAMES_IN_DEVICE_TABLE builds it from every domain's
+-- NPT (deviceTable_SECURE_FRAMES_IN_DEVICE_TABLE). What it leaves out: what the device writes
+-- (to the operations above a device write is a stutter), read DMA, several devices, bus
+-- addresses other than guest pages. Which set-up runs is the static DeviceTable.setup, which
+-- every correct check pins to RootNptOnly.
+
+one sig Device {
+  var maps: GPage -> Frame,     -- the device's I/O page table
+  var iotlb: GPage -> Frame,    -- the translations its IOTLB holds
+  var landed: set Frame,        -- the frames its write of the step that led here reached
+  var refused: set GPage        -- the page that write was refused and reported at
+}
+
+/* How the hypervisor builds the device's table: the correct way or the flawed one. */
+abstract sig DeviceSetup {}
+one sig RootNptOnly, AllNpts extends DeviceSetup {}
+one sig DeviceTable { setup: one DeviceSetup }
+
+/* The device's table maps exactly what the root's NPT maps. */
+pred deviceTable { Device.maps = Root.npt }
+
+/* SECURE_FRAMES_IN_DEVICE_TABLE: the table maps what any domain's NPT maps. */
+pred deviceTable_SECURE_FRAMES_IN_DEVICE_TABLE { Device.maps = Domain.npt }
+
+/* Root code on c has the device write guest page g. */
+pred dmaWrite[c: VCpu, g: GPage] {
+  -- guard: the root drives its device
+  c.dom = Root
+  -- effect: through the IOTLB or the table, else refused and reported
+  let through = g.(Device.iotlb + Device.maps) {
+    some through implies {
+      Device.landed' = through
+      no Device.refused'
+      Device.iotlb' in Device.iotlb + g -> through
+    } else {
+      no Device.landed'
+      Device.refused' = g
+      Device.iotlb' in Device.iotlb
+    }
+  }
+  -- frame
+  stutter
+}
+
+fact devices {
+  no Device.iotlb
+  no Device.landed
+  no Device.refused
+  always (DeviceTable.setup = RootNptOnly implies deviceTable else deviceTable_SECURE_FRAMES_IN_DEVICE_TABLE)
+  always (
+    (some c: VCpu, g: GPage | dmaWrite[c, g])
+    or {
+      no Device.landed'
+      no Device.refused'
+      Device.iotlb' in Device.iotlb & Device.maps'
+    }
+  )
+}
+
+/* The correct set-up, over a root NPT that never maps a secure region's page nor holds a
+   secure frame (PD-1's NPT half, and the Java DomainsSystem's layout: PD-1's checks show it;
+   here it is assumed, so that PD-5 is about what the device adds). */
+pred deviceSetUpCorrectly {
+  correctHv
+  DeviceTable.setup = RootNptOnly
+  always no GPage.(Root.npt) & SecureFrames
+  always no (Root.npt).Frame & Secure.region
+}
+
+pred noDeviceReachesSecureFrame {
+  always {
+    no Device.landed' & SecureFrames
+    all c: VCpu, g: Secure.region | dmaWrite[c, g] implies g in Device.refused'
+  }
+}
+
+pred noSecureFrameInDeviceTable { always no GPage.(Device.maps + Device.iotlb) & SecureFrames }
+
+-- PD-5: no device reaches a secure domain's frames: a device write lands in none of them, and
+-- one aimed at a secure page is refused and reported. Scope: one secure domain, one vCPU, 3
+-- guest pages and frames, 3 states: a device write to the root's memory, then one to a secure
+-- page; not longer runs.
+assert PD_5_noDeviceReachesSecureFrame { deviceSetUpCorrectly implies noDeviceReachesSecureFrame }
+check PD_5_noDeviceReachesSecureFrame for 3 but 1 Secure, 1 VCpu, 2 VPage, 3 GPage, 3 Frame, 1..3 steps expect 0
+
+-- PD-5: neither the device's I/O page table nor its IOTLB holds a secure frame.
+assert PD_5_noSecureFrameInDeviceTable { deviceSetUpCorrectly implies noSecureFrameInDeviceTable }
+check PD_5_noSecureFrameInDeviceTable for 3 but 1 Secure, 1 VCpu, 2 VPage, 3 GPage, 3 Frame, 1..3 steps expect 0
+
+-- PD-5: root code has the device write its own memory, then a secure page, which is refused.
+run PD_5_dmaRefusedAtSecurePage {
+  deviceSetUpCorrectly
+  some c: VCpu, r: Root.region, g: Secure.region {
+    dmaWrite[c, r]
+    after dmaWrite[c, g]
+  }
+} for 3 but 1 Secure, 1 VCpu, 2 VPage, 3 GPage, 3 Frame, 1..3 steps expect 1
+
+-- PD-5, negative control: it must fail because a table built from every domain's NPT lets the
+-- device write a secure frame.
+check PD_5_wrong_noDeviceReachesSecureFrame {
+  DeviceTable.setup = AllNpts implies noDeviceReachesSecureFrame
+} for 3 but 1 Secure, 1 VCpu, 2 VPage, 3 GPage, 3 Frame, 1..3 steps expect 1

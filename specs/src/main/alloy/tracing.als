@@ -393,3 +393,262 @@ check TRACE_3_wrong_anyRemovalSilencesPage {
   correctHandler implies always all o: Owner, p: Page | removeTrace[o, p] implies
     after (all v: VCpu, off: Offset | guestWrite[v, p, off] implies no Hypervisor.notified')
 } for 3 but 8 steps expect 1
+
+----------------------------------------------------------------------------------------
+-- Translation caches (TRACE-5). This section is appended by the machine work (issue 10)
+-- and stands on its own: it adds state beside the operations above and constrains it in
+-- its own fact, without changing any of them.
+--
+-- What it models. Each vCPU's TLB as the pages it caches a writable translation of
+-- (Tlb.cachedWritable, the Java Tlb.writableGuestPhysicalPages): a write or read the nested
+-- page table let through may fill it, any step may drop entries (eviction, INVLPG, MOV
+-- CR3), and adding a trace invalidates as the hypervisor does (invalidateOnTrace: a
+-- shootdown on every vCPU, TracingService.setWritable). A write served from a cached
+-- writable translation (cachedWrite) never reaches the nested page table: nobody is
+-- notified and, to the operations above, the step is a stutter. What it leaves out:
+-- address spaces and views (an entry is just vCPU -> page), read-only entries (they
+-- cannot serve a write), and the hardware's choice of when to cache (any allowed access
+-- may fill). Flawed invalidations, named as the Java flaw constants:
+-- invalidateOnTrace_NO_SHOOTDOWN_AFTER_TRACE (none at all) and
+-- invalidateOnTrace_INVALIDATE_LOCAL_VCPU_ONLY (one vCPU's entries only); which one runs is
+-- the static TraceInvalidation.kind, which every correct check pins to EveryVcpu.
+
+one sig Tlb {
+  var cachedWritable: VCpu -> Page,   -- the writable translations each vCPU caches
+  var wroteThroughCache: VCpu -> Page -- the cached write of the step that led here, if any
+}
+
+/* Which invalidation adding a trace performs: the correct one or a flawed one. */
+abstract sig Invalidation {}
+one sig EveryVcpu, NoVcpu, OneVcpu extends Invalidation {}
+one sig TraceInvalidation { kind: one Invalidation }
+
+/* The hypervisor's shootdown: no vCPU keeps a writable translation of p. */
+pred invalidateOnTrace[p: Page] {
+  no Tlb.cachedWritable' & VCpu -> p
+}
+
+/* NO_SHOOTDOWN_AFTER_TRACE: the write bit is cleared and no vCPU's cache is invalidated. */
+pred invalidateOnTrace_NO_SHOOTDOWN_AFTER_TRACE[p: Page] {
+  Tlb.cachedWritable' = Tlb.cachedWritable
+}
+
+/* INVALIDATE_LOCAL_VCPU_ONLY: only the vCPU the request runs on drops its entries of p. */
+pred invalidateOnTrace_INVALIDATE_LOCAL_VCPU_ONLY[p: Page] {
+  some v: VCpu | Tlb.cachedWritable' = Tlb.cachedWritable - v -> p
+}
+
+pred invalidation[p: Page] {
+  TraceInvalidation.kind = EveryVcpu implies invalidateOnTrace[p]
+  TraceInvalidation.kind = NoVcpu implies invalidateOnTrace_NO_SHOOTDOWN_AFTER_TRACE[p]
+  TraceInvalidation.kind = OneVcpu implies invalidateOnTrace_INVALIDATE_LOCAL_VCPU_ONLY[p]
+}
+
+/* The translations a step's walked accesses may cache writable: pages the NPT lets write. */
+fun filled: VCpu -> Page {
+  { v: VCpu, p: NestedPageTable.writable |
+      (some off: Offset | guestWrite[v, p, off])
+      or (some q: Page | guestWriteCrossing[v, p, q] or guestWriteCrossing[v, q, p])
+      or guestRead[v, p] }
+}
+
+/* A write by v to p served from v's cached writable translation: no nested walk, so no
+   notification; no trace changes (a stutter to the operations above). */
+pred cachedWrite[v: VCpu, p: Page] {
+  -- guard: v caches a writable translation of p
+  v -> p in Tlb.cachedWritable
+  -- effect
+  Tlb.wroteThroughCache' = v -> p
+  -- frame
+  unchanged[Tlb.cachedWritable]
+  stutter
+}
+
+fact translationCaches {
+  no Tlb.cachedWritable
+  no Tlb.wroteThroughCache
+  always (
+    (some v: VCpu, p: Page | cachedWrite[v, p])
+    or {
+      no Tlb.wroteThroughCache'
+      Tlb.cachedWritable' in Tlb.cachedWritable + filled
+      all o: Owner, p: Page | addTrace[o, p] implies invalidation[p]
+    }
+  )
+}
+
+pred shootdownsCorrect { TraceInvalidation.kind = EveryVcpu }
+
+pred noStaleWritableTranslation { always no Tlb.cachedWritable & VCpu -> tracedPages }
+
+pred noSilentWriteToTracedPage {
+  always all v: VCpu, p: Page | v -> p in Tlb.wroteThroughCache' implies not writeTraced[p]
+}
+
+-- TRACE-5: adding a trace takes effect on every vCPU: no vCPU ever caches a writable
+-- translation of a traced page. Scope: 3 vCPUs, pages and owners, 5 steps: enough for two
+-- vCPUs to cache a page, a trace to be added and a write after it; not longer runs.
+assert TRACE_5_noStaleWritableTranslation { shootdownsCorrect implies noStaleWritableTranslation }
+check TRACE_5_noStaleWritableTranslation for 3 but 5 steps expect 0
+
+-- TRACE-5: no write reaches a traced page through a cached translation: every write to
+-- a traced page walks the nested table, so it is notified.
+assert TRACE_5_noSilentWriteToTracedPage { shootdownsCorrect implies noSilentWriteToTracedPage }
+check TRACE_5_noSilentWriteToTracedPage for 3 but 5 steps expect 0
+
+-- TRACE-5: a trace added while another vCPU caches the page writable, then that vCPU
+-- writes the page and the write is notified (the situation both checks are about).
+run TRACE_5_traceOverCachedWritableTranslation {
+  shootdownsCorrect
+  some o: Owner, p: Page, v: VCpu | eventually {
+    v -> p in Tlb.cachedWritable
+    addTrace[o, p]
+    after (some off: Offset | guestWrite[v, p, off] and after some Hypervisor.notified)
+  }
+} for 3 but 5 steps expect 1
+
+-- TRACE-5, negative control: it must fail because without a shootdown the vCPU that
+-- cached the page writable keeps writing it through its stale entry, unseen.
+check TRACE_5_wrong_noSilentWriteToTracedPage {
+  TraceInvalidation.kind = NoVcpu implies noSilentWriteToTracedPage
+} for 3 but 5 steps expect 1
+
+-- TRACE-5, negative control: it must fail because invalidating on one vCPU leaves another
+-- vCPU's writable entry of the newly traced page behind.
+check TRACE_5_wrong_noStaleWritableTranslation {
+  TraceInvalidation.kind = OneVcpu implies noStaleWritableTranslation
+} for 3 but 5 steps expect 1
+
+----------------------------------------------------------------------------------------
+-- A device behind the IOMMU (TRACE-4). Appended by the machine work (issue 10), on its
+-- own like the section above: new state beside the operations, constrained in its own fact.
+--
+-- What it models. The guest's one DMA-capable device (TracingModel.DEVICE): the pages its
+-- I/O page table maps writable (Iommu.deviceWritable, the Java Iommu.table's write bits),
+-- the pages its IOTLB caches writable (Iommu.iotlbWritable, Iommu.cachedWritablePages), and
+-- its DMA writes (dmaWrite, the Java DeviceWrite within one page): a write lands when the
+-- IOTLB or the table allows it (and may be cached), and is otherwise refused and reported
+-- (Iommu.dmaRefused, the Java DmaRefused). To the operations above a DMA write is a stutter:
+-- it changes no trace and raises no notification. Adding a trace write-protects the page
+-- in the device's table and invalidates its IOTLB entry (iommuOnTrace, in
+-- TracingService.setWritable); removing the last trace gives the write right back. What it
+-- leaves out: bytes, several devices, read DMA, page requests (a page is mapped from the
+-- start, as the first request maps it), transfers across pages (each piece is one dmaWrite).
+-- Flawed updates, named as the Java flaw constants: iommuOnTrace_NO_IOMMU_UPDATE_ON_TRACE
+-- and iommuOnTrace_NO_IOTLB_INVALIDATION_ON_TRACE; which runs is the static
+-- DeviceUpdate.kind, which every correct check pins to TableAndIotlb.
+
+one sig Iommu {
+  var deviceWritable: set Page, -- pages the device's I/O page table maps writable
+  var iotlbWritable: set Page,  -- pages the IOTLB caches a writable translation of
+  var dmaLanded: set Page,      -- the page the DMA write of the step that led here landed on
+  var dmaRefused: set Page      -- the page it was refused and reported at
+}
+
+/* Which IOMMU update adding a trace performs: the correct one or a flawed one. */
+abstract sig IommuUpdate {}
+one sig TableAndIotlb, IotlbOnly, TableOnly extends IommuUpdate {}
+one sig DeviceUpdate { kind: one IommuUpdate }
+
+/* The hypervisor's update: the table maps p read-only and the IOTLB forgets p. */
+pred iommuOnTrace[p: Page] {
+  Iommu.deviceWritable' = Iommu.deviceWritable - p
+  Iommu.iotlbWritable' = Iommu.iotlbWritable - p
+}
+
+/* NO_IOMMU_UPDATE_ON_TRACE: the device's table keeps the write right. */
+pred iommuOnTrace_NO_IOMMU_UPDATE_ON_TRACE[p: Page] {
+  Iommu.deviceWritable' = Iommu.deviceWritable
+  Iommu.iotlbWritable' = Iommu.iotlbWritable - p
+}
+
+/* NO_IOTLB_INVALIDATION_ON_TRACE: the table is updated, the IOTLB keeps its entry. */
+pred iommuOnTrace_NO_IOTLB_INVALIDATION_ON_TRACE[p: Page] {
+  Iommu.deviceWritable' = Iommu.deviceWritable - p
+  Iommu.iotlbWritable' = Iommu.iotlbWritable
+}
+
+pred iommuUpdate[p: Page] {
+  DeviceUpdate.kind = TableAndIotlb implies iommuOnTrace[p]
+  DeviceUpdate.kind = IotlbOnly implies iommuOnTrace_NO_IOMMU_UPDATE_ON_TRACE[p]
+  DeviceUpdate.kind = TableOnly implies iommuOnTrace_NO_IOTLB_INVALIDATION_ON_TRACE[p]
+}
+
+/* The device writes page p by DMA: through the IOTLB or the table if either allows it. */
+pred dmaWrite[p: Page] {
+  p in Iommu.iotlbWritable + Iommu.deviceWritable implies {
+    Iommu.dmaLanded' = p
+    no Iommu.dmaRefused'
+    Iommu.iotlbWritable' in Iommu.iotlbWritable + p
+  } else {
+    no Iommu.dmaLanded'
+    Iommu.dmaRefused' = p
+    Iommu.iotlbWritable' in Iommu.iotlbWritable
+  }
+  unchanged[Iommu.deviceWritable]
+  stutter
+}
+
+fact devices {
+  Iommu.deviceWritable = Page
+  no Iommu.iotlbWritable
+  no Iommu.dmaLanded
+  no Iommu.dmaRefused
+  always (
+    (some p: Page | dmaWrite[p])
+    or {
+      no Iommu.dmaLanded'
+      no Iommu.dmaRefused'
+      (some o: Owner, p: Page | addTrace[o, p]) implies {
+        all o: Owner, p: Page | addTrace[o, p] implies iommuUpdate[p]
+      } else {
+        -- the write right comes back with the last trace; the IOTLB may drop entries
+        Iommu.deviceWritable' = Iommu.deviceWritable + (NestedPageTable.writable' - NestedPageTable.writable)
+        Iommu.iotlbWritable' in Iommu.iotlbWritable
+      }
+    }
+  )
+}
+
+pred iommuCorrect { DeviceUpdate.kind = TableAndIotlb }
+
+pred noDeviceWritableTracedPage {
+  always no (Iommu.deviceWritable + Iommu.iotlbWritable) & tracedPages
+}
+
+pred deviceWriteNeverLandsUnseen {
+  always all p: Iommu.dmaLanded' | not writeTraced[p] or some n: Hypervisor.notified' | n.page = p
+}
+
+-- TRACE-4: neither the device's I/O page table nor its IOTLB lets it write a traced page.
+-- Scope: 3 pages and owners, 5 steps: enough for a DMA write, a trace and a second DMA
+-- write to the page; not longer runs.
+assert TRACE_4_noDeviceWritableTracedPage { iommuCorrect implies noDeviceWritableTracedPage }
+check TRACE_4_noDeviceWritableTracedPage for 3 but 5 steps expect 0
+
+-- TRACE-4: a device's DMA write to a traced page never lands unseen: it is refused and
+-- reported (or, were the design to allow it, notified).
+assert TRACE_4_deviceWriteNeverLandsUnseen { iommuCorrect implies deviceWriteNeverLandsUnseen }
+check TRACE_4_deviceWriteNeverLandsUnseen for 3 but 5 steps expect 0
+
+-- TRACE-4: the device writes a page, the page is traced, and the device's next write to it
+-- is refused and reported (the situation both checks are about).
+run TRACE_4_dmaRefusedAtTracedPage {
+  iommuCorrect
+  some o: Owner, p: Page | eventually {
+    dmaWrite[p] and p in Iommu.dmaLanded'
+    after (addTrace[o, p] and after (dmaWrite[p] and p in Iommu.dmaRefused'))
+  }
+} for 3 but 5 steps expect 1
+
+-- TRACE-4, negative control: it must fail because a device table that keeps the write
+-- right lets the device's next write land on the traced page, unseen.
+check TRACE_4_wrong_deviceWriteNeverLandsUnseen {
+  DeviceUpdate.kind = IotlbOnly implies deviceWriteNeverLandsUnseen
+} for 3 but 5 steps expect 1
+
+-- TRACE-4, negative control: it must fail because an IOTLB that is not invalidated keeps
+-- the writable translation the device cached before the trace.
+check TRACE_4_wrong_noDeviceWritableTracedPage {
+  DeviceUpdate.kind = TableOnly implies noDeviceWritableTracedPage
+} for 3 but 5 steps expect 1

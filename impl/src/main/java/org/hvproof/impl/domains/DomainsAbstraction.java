@@ -267,6 +267,8 @@ public final class DomainsAbstraction {
             return new DomainsAction.SetRegister(s.vcpu(), s.value());
         } else if (a instanceof DomainsSystemAction.Read r) {
             return new DomainsAction.Read(r.vcpu(), new VirtualPage(r.page()));
+        } else if (a instanceof DomainsSystemAction.DeviceWrite d) {
+            return new DomainsAction.DeviceWrite(d.vcpu(), new GuestPage(d.page()));
         }
         DomainsSystemAction.Write w = (DomainsSystemAction.Write) a;
         Map<VirtualPage, GuestPage> entries = new HashMap<>();

@@ -45,7 +45,13 @@ public enum DomainsImplFlaw implements Flaw {
      * the root NPT does not map) enters the domain as if it were the gate (PD-4). Acts only on
      * addresses differing from a registered gate above bit 31, which the generator once never drew.
      */
-    GATE_LOOKUP_BY_LOW_32_BITS(caught("PD-4", "PD-4 gatesOnly", 1));
+    GATE_LOOKUP_BY_LOW_32_BITS(caught("PD-4", "PD-4 gatesOnly", 1)),
+    /**
+     * Set-up builds the root device's I/O page table from every domain's nested page table
+     * instead of the root's alone ("the device may reach guest memory"): root code has the device
+     * write a secure page, and it lands (PD-5).
+     */
+    SECURE_FRAMES_IN_DEVICE_TABLE(caught("PD-5", "PD-5 noSecureFrameInDeviceTable", 1));
 
     private final List<Caught> caughtBy;
 

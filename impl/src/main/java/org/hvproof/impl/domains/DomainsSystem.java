@@ -12,6 +12,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.hvproof.impl.machine.DeviceId;
+import org.hvproof.impl.machine.DmaResult;
 import org.hvproof.impl.machine.GuestPageTableEntry;
 import org.hvproof.impl.machine.GuestPageWalker;
 import org.hvproof.impl.machine.GuestWalk;
@@ -120,6 +122,19 @@ public final class DomainsSystem {
                     .hostFrame();
             machine.defaultView().map(new GuestPhysicalPage(DomainLayout.LEAKED_PAGE), frame, NestedPermissions.RWX);
         }
+        // The root's device: its I/O page table maps what the root's NPT maps, read/write.
+        NestedPageTable deviceTable = machine.iommu().attach(DEVICE).orElseThrow();
+        List<ViewId> deviceViews = new ArrayList<>();
+        deviceViews.add(ViewId.DEFAULT);
+        for (int d = 1; flaw == DomainsImplFlaw.SECURE_FRAMES_IN_DEVICE_TABLE && d <= layout.secureDomains(); d++) {
+            deviceViews.add(new ViewId("secure-" + d));
+        }
+        for (ViewId view : deviceViews) {
+            machine.view(view)
+                    .orElseThrow()
+                    .forEachLeaf((page, entry) ->
+                            deviceTable.map(page, entry.hostFrame(), new NestedPermissions(true, true, false)));
+        }
         for (VirtualCpu cpu : machine.vcpus()) {
             cpu.setCr3(new GuestPhysicalPage(DomainLayout.tablePage(0)).base());
         }
@@ -202,8 +217,49 @@ public final class DomainsSystem {
             return List.of();
         } else if (action instanceof DomainsSystemAction.Read r) {
             return read(cpu, r.page());
+        } else if (action instanceof DomainsSystemAction.DeviceWrite d) {
+            return deviceWrite(cpu, d.page());
         }
         return write(cpu, (DomainsSystemAction.Write) action);
+    }
+
+    /** The root's DMA-capable device behind the IOMMU (PCI 01:00.0). */
+    public static final DeviceId DEVICE = new DeviceId(0x0100);
+
+    /**
+     * Root code has the device write RAX at {@code page}'s data word; the IOMMU decides where it
+     * lands. Secure code does not drive the root's device.
+     */
+    private List<DomainsObservation> deviceWrite(VirtualCpu cpu, long page) {
+        int v = cpu.id().id();
+        int domain = service.currentDomain(v);
+        if (domain != 0) {
+            return List.of(new DomainsObservation.Fault(v, new DomainId(domain), FaultKind.NOT_IN_ROOT_DOMAIN));
+        }
+        long bus = page << 12;
+        if (page < 0 || (bus >>> 12) != page) {
+            // No bus address names it: the device's request cannot even be formed.
+            return List.of(new DomainsObservation.Fault(v, DomainId.ROOT, FaultKind.DMA_REFUSED));
+        }
+        byte[] word = ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(cpu.register(0))
+                .array();
+        DmaResult r = machine.dmaWrite(DEVICE, bus + DomainLayout.VALUE_OFFSET, word);
+        return r.whole() ? List.of() : List.of(new DomainsObservation.Fault(v, DomainId.ROOT, FaultKind.DMA_REFUSED));
+    }
+
+    /**
+     * Every host frame a secure domain's nested page table maps: what no device may reach
+     * (PD-5). Read from the views, not remembered from set-up.
+     */
+    public Set<Long> secureHostFrames() {
+        Set<Long> out = new TreeSet<>();
+        for (int d = 1; d <= layout.secureDomains(); d++) {
+            machine.view(new ViewId("secure-" + d))
+                    .ifPresent(npt -> npt.forEachLeaf((page, entry) -> out.add(entry.hostFrame())));
+        }
+        return out;
     }
 
     private static DomainsObservation noSuchVcpu(DomainsSystemAction action) {

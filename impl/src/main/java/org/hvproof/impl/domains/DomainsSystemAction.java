@@ -76,4 +76,15 @@ public sealed interface DomainsSystemAction {
             return "vcpu " + vcpu + " writes window page " + page + " with entries " + new TreeMap<>(entries);
         }
     }
+
+    /**
+     * The running code programs the root's DMA-capable device to write RAX as the data word of
+     * guest-physical page {@code page} (any 64-bit number: the device takes what it is given).
+     */
+    record DeviceWrite(int vcpu, long page) implements DomainsSystemAction {
+        @Override
+        public String toString() {
+            return "vcpu " + vcpu + " has the device write page " + page;
+        }
+    }
 }

@@ -48,6 +48,15 @@ public final class Hypervisor {
     private final Map<Long, HypercallHandler> hypercalls = new HashMap<>();
     private final List<VcpuEventHandler> eventHandlers = new ArrayList<>();
     private final Map<ViewId, ViewId> frameSources = new HashMap<>();
+    private final Map<DeviceId, ViewId> deviceViews = new java.util.LinkedHashMap<>();
+    private boolean raisedFaultsAsEvents;
+
+    /** The vector of a general-protection fault (#GP). */
+    public static final int GENERAL_PROTECTION_VECTOR = 13;
+    /** The vector of a page fault (#PF). */
+    public static final int PAGE_FAULT_VECTOR = 14;
+    /** The vector of a virtualization exception (#VE): a nested violation reflected to the guest. */
+    public static final int VIRTUALIZATION_EXCEPTION_VECTOR = 20;
 
     /** A hypervisor running {@code machine}, with no services yet. */
     public Hypervisor(Machine machine) {
@@ -88,6 +97,72 @@ public final class Hypervisor {
     }
 
     /**
+     * Gives {@code device} DMA access to {@code view}'s guest memory through the IOMMU: a context
+     * entry with an empty I/O page table, bus address = guest-physical address. Pages are mapped on
+     * the device's first request for them ({@link #dmaWrite}); what maps them decides their rights.
+     * False when the IOMMU has no memory for the table.
+     */
+    public boolean attachDevice(DeviceId device, ViewId view) {
+        if (machine.view(view).isEmpty() || machine.iommu().attach(device).isEmpty()) {
+            return false;
+        }
+        deviceViews.put(device, view);
+        return true;
+    }
+
+    /** The devices attached to {@code view}, in attach order. */
+    public List<DeviceId> devicesOn(ViewId view) {
+        List<DeviceId> out = new ArrayList<>();
+        deviceViews.forEach((d, v) -> {
+            if (v.equals(view)) {
+                out.add(d);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * A device's DMA write, as the hardware runs it ({@link Machine#dmaWrite}), with page requests:
+     * when the IOMMU finds no translation for a data page of guest RAM of the device's view (as a
+     * PRI page request reports it), the hypervisor backs the page in the view and maps it in the
+     * device's I/O page table with the view's rights at that moment (read, and write exactly when
+     * the view's nested entry allows it), and the device retries from that piece. The page-table
+     * pool and anything beyond guest RAM are never mapped. Nothing is thrown for any device or
+     * address.
+     */
+    public DmaResult dmaWrite(DeviceId device, long busAddress, byte[] data) {
+        int done = 0;
+        for (int request = 0; ; request++) {
+            DmaResult r =
+                    machine.dmaWrite(device, busAddress + done, java.util.Arrays.copyOfRange(data, done, data.length));
+            done += r.completed();
+            if (r.fault().isEmpty()
+                    || r.fault().get().cause() != DmaFault.Cause.NOT_PRESENT
+                    || request >= data.length / HostMemory.FRAME_SIZE + 2
+                    || !mapOnRequest(device, r.fault().get().busAddress())) {
+                return new DmaResult(done, new byte[0], r.fault());
+            }
+        }
+    }
+
+    /** Answers a page request of {@code device} at {@code busAddress}: see {@link #dmaWrite}. */
+    private boolean mapOnRequest(DeviceId device, long busAddress) {
+        ViewId view = deviceViews.get(device);
+        if (view == null || busAddress < 0 || busAddress >= Iommu.BUS_WIDTH_LIMIT) {
+            return false;
+        }
+        GuestPhysicalPage page = GuestPhysicalPage.containing(busAddress);
+        if (machine.shape().isPageTablePool(page)
+                || machine.iommu().table(device).flatMap(t -> t.leaf(page)).isPresent()
+                || !populate(view, page)) {
+            return false;
+        }
+        NestedEntry leaf = machine.view(view).orElseThrow().leaf(page).orElseThrow();
+        return machine.iommu()
+                .map(device, page, leaf.hostFrame(), true, leaf.permissions().write());
+    }
+
+    /**
      * An interrupt with {@code vector} arrives on {@code vcpu}: it exits to the hypervisor, whose
      * services hear of it before the guest's handler would run (delivery into the guest is the
      * interrupts mechanism's business). Seen: nothing, or the refusal of an unknown vCPU.
@@ -99,6 +174,36 @@ public final class Hypervisor {
     /** An exception (fault) with {@code vector} on {@code vcpu}, handled like {@link #interrupt}. */
     public List<Observation> exception(VCpu vcpu, int vector) {
         return event(vcpu, new VcpuEvent(VcpuEvent.Kind.EXCEPTION, vector));
+    }
+
+    /**
+     * Whether every guest-visible fault an access raises (page fault, nested violation reflected
+     * to the guest, general protection) also reaches the event handlers, exactly as a generated
+     * exception with its vector does ({@link #exception}). Off by default: the mechanisms whose
+     * models do not yet treat a raised fault as an exception (integrity mode's exit, the
+     * interrupt module's scrubbing) keep their behaviour until their models do.
+     */
+    public void deliverRaisedFaults(boolean on) {
+        raisedFaultsAsEvents = on;
+    }
+
+    /**
+     * The one path every guest-visible fault of an access takes: the observation the guest sees,
+     * and, when {@link #deliverRaisedFaults} is on, the exception event every handler hears.
+     */
+    private Observation raise(VirtualCpu cpu, Observation fault) {
+        if (raisedFaultsAsEvents) {
+            int vector = fault instanceof PageFault
+                    ? PAGE_FAULT_VECTOR
+                    : fault instanceof GeneralProtection
+                            ? GENERAL_PROTECTION_VECTOR
+                            : fault instanceof NptViolation ? VIRTUALIZATION_EXCEPTION_VECTOR : -1;
+            if (vector >= 0) {
+                VcpuEvent event = new VcpuEvent(VcpuEvent.Kind.EXCEPTION, vector);
+                eventHandlers.forEach(h -> h.onEvent(cpu, event));
+            }
+        }
+        return fault;
     }
 
     private List<Observation> event(VCpu vcpu, VcpuEvent event) {
@@ -295,19 +400,21 @@ public final class Hypervisor {
             return Plan.failed(new Refused(ErrorCode.NO_SUCH_VCPU));
         }
         if (length < 1 || length > MAX_ACCESS_LENGTH) {
-            return Plan.failed(new GeneralProtection(vcpu, va, GeneralProtectionCause.INVALID_LENGTH));
+            return Plan.failed(
+                    raise(found.get(), new GeneralProtection(vcpu, va, GeneralProtectionCause.INVALID_LENGTH)));
         }
         long last = va + (length - 1);
         if (Long.compareUnsigned(last, va) < 0
                 || !GuestVirtualAddresses.isCanonical(va)
                 || !GuestVirtualAddresses.isCanonical(last)) {
-            return Plan.failed(new GeneralProtection(vcpu, va, GeneralProtectionCause.NON_CANONICAL));
+            return Plan.failed(
+                    raise(found.get(), new GeneralProtection(vcpu, va, GeneralProtectionCause.NON_CANONICAL)));
         }
         List<Target> targets = new ArrayList<>(2);
         for (AccessPiece piece : AccessPiece.split(va, length)) {
             Resolution resolved = resolve(found.get(), piece, access);
             if (resolved instanceof Failed f) {
-                return Plan.failed(f.fault());
+                return Plan.failed(raise(found.get(), f.fault()));
             }
             targets.add((Target) resolved);
         }

@@ -115,6 +115,30 @@ public final class Iommu {
         return entries == null ? 0 : entries.size();
     }
 
+    /** The bus pages whose translation the IOTLB holds for {@code device} with the write right. */
+    public java.util.Set<Long> cachedWritablePages(DeviceId device) {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        Map<Long, Cached> entries = iotlb.get(device);
+        if (entries != null) {
+            entries.forEach((page, c) -> {
+                if (c.rights().write()) {
+                    out.add(page);
+                }
+            });
+        }
+        return out;
+    }
+
+    /** The host frames the IOTLB holds a translation to for {@code device}, whatever the rights. */
+    public java.util.Set<Long> cachedFrames(DeviceId device) {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        Map<Long, Cached> entries = iotlb.get(device);
+        if (entries != null) {
+            entries.values().forEach(c -> out.add(c.hostFrame()));
+        }
+        return out;
+    }
+
     /** Every refused request so far, oldest first. */
     public List<DmaFault> faults() {
         return Collections.unmodifiableList(faults);

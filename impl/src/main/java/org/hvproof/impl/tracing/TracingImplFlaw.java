@@ -46,7 +46,24 @@ public enum TracingImplFlaw implements Flaw {
      * Adding a trace clears the write bit but invalidates no vCPU's cached translations: a vCPU
      * that wrote the page before keeps writing it through its stale writable entry, unseen.
      */
-    NO_SHOOTDOWN_AFTER_TRACE(caught("TRACE-1", "TRACE-1 noStaleWritableTranslation", 5));
+    NO_SHOOTDOWN_AFTER_TRACE(caught("TRACE-5", "TRACE-5 noStaleWritableTranslation", 5)),
+    /**
+     * Adding a trace invalidates the cached translations of the vCPU the request runs on (vCPU 0)
+     * only, without the IPI to the others: a vCPU that wrote the page before keeps writing it
+     * through its stale entry, unseen (INVEPT issued locally instead of a shootdown).
+     */
+    INVALIDATE_LOCAL_VCPU_ONLY(caught("TRACE-5", "TRACE-5 noStaleWritableTranslation", 5)),
+    /**
+     * Adding a trace clears the nested write bit but leaves the device's I/O page table as it
+     * was: a device that had the page mapped writable writes it by DMA, unseen.
+     */
+    NO_IOMMU_UPDATE_ON_TRACE(caught("TRACE-4", "TRACE-4 noDeviceWritableTracedPage", 4)),
+    /**
+     * Adding a trace write-protects the page in the device's I/O page table but does not
+     * invalidate the IOTLB: a device that wrote the page before keeps writing it through the
+     * cached translation, unseen.
+     */
+    NO_IOTLB_INVALIDATION_ON_TRACE(caught("TRACE-4", "TRACE-4 noDeviceWritableTracedPage", 4));
 
     private final List<Caught> caughtBy;
 

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.hvproof.impl.machine.AccessPiece;
+import org.hvproof.impl.machine.DeviceId;
 import org.hvproof.impl.machine.ExitDecision;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
@@ -263,7 +264,22 @@ public final class TracingService implements NestedExitHandler {
                 .ifPresent(npt -> npt.leaf(page)
                         .map(NestedEntry::permissions)
                         .ifPresent(rights -> npt.setPermissions(page, rights.withWrite(writable))));
+        // Devices on the view see the same write bit in their I/O page tables, and the IOTLB
+        // forgets what it cached of the page (a page-selective invalidation), before the trace
+        // counts as added.
+        for (DeviceId device : hypervisor.devicesOn(view)) {
+            if (writable || flaw != TracingImplFlaw.NO_IOMMU_UPDATE_ON_TRACE) {
+                machine.iommu().setRights(device, page, true, writable);
+            }
+            if (writable || flaw != TracingImplFlaw.NO_IOTLB_INVALIDATION_ON_TRACE) {
+                machine.iommu().invalidate(device, page);
+            }
+        }
         if (writable || flaw == TracingImplFlaw.NO_SHOOTDOWN_AFTER_TRACE) {
+            return;
+        }
+        if (flaw == TracingImplFlaw.INVALIDATE_LOCAL_VCPU_ONLY) {
+            machine.invalidateView(machine.vcpus().get(0), view);
             return;
         }
         machine.shootDown(view);

@@ -3,17 +3,23 @@ package org.hvproof.impl.tracing;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.hvproof.impl.machine.DeviceId;
+import org.hvproof.impl.machine.DmaResult;
 import org.hvproof.impl.machine.GuestOs;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
+import org.hvproof.model.common.AccessKind;
+import org.hvproof.model.common.DmaCompleted;
+import org.hvproof.model.common.DmaRefused;
 import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.MachineShape;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Refused;
 import org.hvproof.model.common.VCpu;
 import org.hvproof.model.tracing.AddTrace;
+import org.hvproof.model.tracing.DeviceWrite;
 import org.hvproof.model.tracing.GuestExecute;
 import org.hvproof.model.tracing.GuestRead;
 import org.hvproof.model.tracing.GuestWrite;
@@ -22,6 +28,7 @@ import org.hvproof.model.tracing.RemoveTrace;
 import org.hvproof.model.tracing.SetPrivilege;
 import org.hvproof.model.tracing.Stutter;
 import org.hvproof.model.tracing.TracingAction;
+import org.hvproof.model.tracing.TracingModel;
 import org.hvproof.model.tracing.TracingState;
 import org.hvproof.model.tracing.UnmapPage;
 
@@ -45,6 +52,9 @@ public final class TracingSystem {
         this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, shape.pageTablePoolFirst(), shape.pageTablePoolPages());
         this.tracing = new TracingService(hypervisor, flaw);
         this.abstraction = new TracingAbstraction(machine, guestOs, tracing);
+        if (!hypervisor.attachDevice(DEVICE, ViewId.DEFAULT)) {
+            throw new IllegalStateException("no IOMMU table for the guest's device");
+        }
         for (VirtualCpu cpu : machine.vcpus()) {
             OptionalLong root = guestOs.newAddressSpace();
             if (root.isEmpty()) {
@@ -53,6 +63,9 @@ public final class TracingSystem {
             cpu.setCr3(root.getAsLong());
         }
     }
+
+    /** The guest's DMA-capable device, behind the IOMMU on the default view ({@link TracingModel#DEVICE}). */
+    public static final DeviceId DEVICE = new DeviceId(TracingModel.DEVICE);
 
     /** Boots a guest of {@code shape} under the correct tracing service. */
     public TracingSystem(MachineShape shape) {
@@ -106,10 +119,30 @@ public final class TracingSystem {
                         return List.<Observation>of();
                     })
                     .orElseGet(TracingSystem::noSuchVcpu);
+        } else if (action instanceof DeviceWrite a) {
+            return deviceWrite(a);
         } else if (action instanceof Stutter) {
             return List.of();
         }
         throw new IllegalArgumentException("unknown action " + action);
+    }
+
+    /**
+     * A device's DMA write through the IOMMU, with the hypervisor answering page requests; a
+     * requester id no PCI function can carry sends no request and is refused like an unknown one.
+     */
+    private List<Observation> deviceWrite(DeviceWrite a) {
+        int length = a.bytes().length();
+        if (a.device() < 0 || a.device() > 0xFFFF) {
+            return length == 0
+                    ? List.of(new DmaCompleted(a.device(), AccessKind.WRITE, a.busAddress(), 0))
+                    : List.of(new DmaRefused(a.device(), AccessKind.WRITE, a.busAddress()));
+        }
+        DmaResult r = hypervisor.dmaWrite(
+                new DeviceId(a.device()), a.busAddress(), a.bytes().toArray());
+        return List.of(r.fault()
+                .<Observation>map(f -> new DmaRefused(a.device(), AccessKind.WRITE, f.busAddress()))
+                .orElseGet(() -> new DmaCompleted(a.device(), AccessKind.WRITE, a.busAddress(), length)));
     }
 
     /** The abstraction function: the model state this machine represents. */

@@ -33,4 +33,11 @@ public sealed interface DomainsAction {
             entries = Map.copyOf(entries);
         }
     }
+
+    /**
+     * The running code programs the guest's DMA-capable device to write its register as the data
+     * word of guest-physical page {@code target} (the device's bus addresses are guest-physical).
+     * The device belongs to the root domain: only root code drives it.
+     */
+    record DeviceWrite(int vcpu, GuestPage target) implements DomainsAction {}
 }

@@ -50,6 +50,14 @@ public final class DomainsInvariants {
             Invariant.of("PD-4", "gatesOnly", DomainsInvariants::gatesOnly);
 
     /**
+     * PD-5: no device reaches a secure domain's frames: a device write changes no secure frame,
+     * and one aimed at a page of a secure region is refused and reported.
+     */
+    public static final Invariant<Transition<DomainsState, DomainsAction, DomainsObservation>>
+            NO_DEVICE_REACHES_SECURE_FRAME =
+                    Invariant.of("PD-5", "noDeviceReachesSecureFrame", DomainsInvariants::noDeviceReachesSecureFrame);
+
+    /**
      * PD-1 (two runs): the same action on two low-equivalent states gives equal root views and
      * low-equivalent states ({@link DomainsLowEquivalence}).
      */
@@ -61,10 +69,32 @@ public final class DomainsInvariants {
     public static final InvariantSet<DomainsState, DomainsAction, DomainsObservation> ALL = new InvariantSet<>(
             "domains",
             List.of(ISOLATION, POINTERS_MATCH_DOMAIN),
-            List.of(SWITCH_TOGETHER, ROOT_CANNOT_MODIFY_SECURE, GATES_ONLY),
+            List.of(SWITCH_TOGETHER, ROOT_CANNOT_MODIFY_SECURE, GATES_ONLY, NO_DEVICE_REACHES_SECURE_FRAME),
             List.of(ROOT_SEES_NOTHING_SECURE));
 
     private DomainsInvariants() {}
+
+    private static Optional<String> noDeviceReachesSecureFrame(
+            Transition<DomainsState, DomainsAction, DomainsObservation> t) {
+        if (!(t.action() instanceof DomainsAction.DeviceWrite d)) {
+            return Optional.empty();
+        }
+        for (Frame f : t.before().secureFrames()) {
+            if (!Objects.equals(t.before().frames().get(f), t.after().frames().get(f))) {
+                return Optional.of("a device write changed secure frame " + f);
+            }
+        }
+        boolean refused = t.observations().stream()
+                .anyMatch(o -> o instanceof DomainsObservation.Fault fault
+                        && fault.kind() == DomainsObservation.FaultKind.DMA_REFUSED);
+        boolean byRoot = d.vcpu() >= 0
+                && d.vcpu() < t.before().vcpus().size()
+                && t.before().vcpus().get(d.vcpu()).domain().isRoot();
+        if (byRoot && t.before().secureOwnerOf(d.target()) != null && !refused) {
+            return Optional.of("a device write to secure page " + d.target() + " was not refused and reported");
+        }
+        return Optional.empty();
+    }
 
     private static Optional<String> isolation(DomainsState s) {
         for (int i = 0; i < s.vcpus().size(); i++) {

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.domains.DomainsAction.DeviceWrite;
 import org.hvproof.model.domains.DomainsAction.ExitGate;
 import org.hvproof.model.domains.DomainsAction.Interrupt;
 import org.hvproof.model.domains.DomainsAction.Jump;
@@ -101,6 +102,8 @@ public final class DomainsModel {
             }
             return DomainsStep.of(
                     s.withFrame(s.gpaToFrame(c, g), new FrameContent(written(w.entries(), g), c.register())));
+        } else if (a instanceof DeviceWrite d) {
+            return deviceWrite(s, i, c, d.target());
         }
         throw new IllegalArgumentException("unknown action " + a);
     }
@@ -152,6 +155,24 @@ public final class DomainsModel {
         }
         return flaws.contains(DomainsModelFlaw.GATE_CHECK_ACCEPTS_NEXT_ADDRESS)
                 && d.gates().contains(new GuestPage(target.n() - 1));
+    }
+
+    /**
+     * Root code has the device write its register as {@code target}'s data word. The IOMMU maps
+     * for the device exactly what the root's NPT maps, so the word lands in the root's frame of
+     * {@code target}, page-table entries untouched; any other page (a secure region's among them)
+     * is refused and reported. Secure code does not drive the root's device.
+     */
+    private static DomainsStep deviceWrite(DomainsState s, int i, DomainsVCpu c, GuestPage target) {
+        if (!c.domain().isRoot()) {
+            return DomainsStep.of(s, new Fault(i, c.domain(), FaultKind.NOT_IN_ROOT_DOMAIN));
+        }
+        Frame f = s.root().npt().get(target);
+        if (f == null) {
+            return DomainsStep.of(s, new Fault(i, DomainId.ROOT, FaultKind.DMA_REFUSED));
+        }
+        FrameContent old = s.frames().getOrDefault(f, FrameContent.EMPTY);
+        return DomainsStep.of(s.withFrame(f, new FrameContent(old.entries(), c.register())));
     }
 
     /** Exit gate or interrupt in secure code: clear the register, switch both pointers back. */

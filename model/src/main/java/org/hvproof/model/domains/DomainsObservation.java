@@ -26,6 +26,8 @@ public sealed interface DomainsObservation {
         NOT_A_GATE,
         NOT_MAPPED,
         NOT_IN_SECURE_DOMAIN,
-        NOT_IN_ROOT_DOMAIN
+        NOT_IN_ROOT_DOMAIN,
+        /** The IOMMU refused a device's DMA and reported it. */
+        DMA_REFUSED
     }
 }

@@ -11,6 +11,8 @@ import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.common.Completed;
+import org.hvproof.model.common.DmaCompleted;
+import org.hvproof.model.common.DmaRefused;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.Invariant;
 import org.hvproof.model.common.InvariantSet;
@@ -61,6 +63,23 @@ public final class TracingInvariants {
     public static final Invariant<Transition<TracingState, TracingAction, Observation>> FAULTED_ACCESS_CHANGES_NOTHING =
             Invariant.of("TRACE-1", "faultedAccessChangesNothing", TracingInvariants::faultedAccessChangesNothing);
 
+    /**
+     * TRACE-5: a completed write reaches every traced page it touches through the nested walk,
+     * on whichever vCPU it runs: each such page is notified to that vCPU (none lands silently
+     * through a translation cached before the trace).
+     */
+    public static final Invariant<Transition<TracingState, TracingAction, Observation>> NO_SILENT_WRITE_TO_TRACED_PAGE =
+            Invariant.of("TRACE-5", "noSilentWriteToTracedPage", TracingInvariants::noSilentWriteToTracedPage);
+
+    /**
+     * TRACE-4: a device's DMA write never lands on a traced page unseen: no traced page's bytes
+     * change and no part of the transfer that went through lies on a traced page, unless that page
+     * is notified (the IOMMU blocks and reports such a write instead).
+     */
+    public static final Invariant<Transition<TracingState, TracingAction, Observation>>
+            DEVICE_WRITE_NEVER_LANDS_UNSEEN = Invariant.of(
+                    "TRACE-4", "deviceWriteNeverLandsUnseen", TracingInvariants::deviceWriteNeverLandsUnseen);
+
     /** Every state invariant. */
     public static final List<Invariant<TracingState>> STATE = List.of(TRACES_HAVE_OWNERS, MEMORY_CANONICAL);
 
@@ -70,7 +89,9 @@ public final class TracingInvariants {
             NOTIFY_THEN_COMPLETE,
             NO_NOTIFICATION_WITHOUT_TRACE,
             OWNER_SEMANTICS,
-            FAULTED_ACCESS_CHANGES_NOTHING);
+            FAULTED_ACCESS_CHANGES_NOTHING,
+            NO_SILENT_WRITE_TO_TRACED_PAGE,
+            DEVICE_WRITE_NEVER_LANDS_UNSEEN);
 
     /** Every TRACE invariant, joined: the mechanism's {@code invs}. */
     public static final InvariantSet<TracingState, TracingAction, Observation> ALL =
@@ -179,6 +200,62 @@ public final class TracingInvariants {
         if (notes.size() != tracedParts) {
             return Optional.of(
                     "expected " + tracedParts + " notifications for the traced pages written, found " + notes.size());
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> noSilentWriteToTracedPage(Transition<TracingState, TracingAction, Observation> t) {
+        List<WrittenPart> parts = completedWrite(t);
+        if (parts.isEmpty()) {
+            return Optional.empty();
+        }
+        GuestWrite w = (GuestWrite) t.action();
+        List<Notification> notes = notifications(t);
+        for (WrittenPart p : parts) {
+            if (t.before().isTraced(p.page())
+                    && notes.stream()
+                            .noneMatch(
+                                    n -> n.page().equals(p.page()) && n.vcpu().equals(w.vcpu()))) {
+                return Optional.of("vCPU " + w.vcpu().id() + " wrote traced page " + p.page() + " unseen");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> deviceWriteNeverLandsUnseen(
+            Transition<TracingState, TracingAction, Observation> t) {
+        if (!(t.action() instanceof DeviceWrite w)) {
+            return Optional.empty();
+        }
+        Set<GuestPhysicalPage> notified = new HashSet<>();
+        notifications(t).forEach(n -> notified.add(n.page()));
+        for (GuestPhysicalPage p : t.before().traces().keySet()) {
+            if (!notified.contains(p)
+                    && !t.before().contentsOf(p).equals(t.after().contentsOf(p))) {
+                return Optional.of("the DMA write changed traced page " + p + " unseen");
+            }
+        }
+        // The part that went through: all of it when completed, up to the refused piece otherwise.
+        Long end = null;
+        for (Observation o : t.observations()) {
+            if (o instanceof DmaCompleted c && c.device() == w.device() && c.busAddress() == w.busAddress()) {
+                end = w.busAddress() + c.length();
+            } else if (o instanceof DmaRefused r && r.device() == w.device()) {
+                end = r.busAddress();
+            }
+        }
+        if (end == null || Long.compareUnsigned(end - w.busAddress(), w.bytes().length()) > 0) {
+            return Optional.of("the DMA write was neither completed nor refused within its range: " + t.observations());
+        }
+        for (long at = w.busAddress();
+                Long.compareUnsigned(at, end) < 0;
+                at = (at & -GuestPhysicalPage.SIZE) + GuestPhysicalPage.SIZE) {
+            if (at >= 0 && at < GuestPhysicalPage.LIMIT * GuestPhysicalPage.SIZE) {
+                GuestPhysicalPage p = GuestPhysicalPage.containing(at);
+                if (t.before().isTraced(p) && !notified.contains(p)) {
+                    return Optional.of("the DMA write went through on traced page " + p + " unseen");
+                }
+            }
         }
         return Optional.empty();
     }

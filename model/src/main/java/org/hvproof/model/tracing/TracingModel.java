@@ -10,6 +10,8 @@ import java.util.Set;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.Completed;
+import org.hvproof.model.common.DmaCompleted;
+import org.hvproof.model.common.DmaRefused;
 import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GeneralProtection;
 import org.hvproof.model.common.GeneralProtectionCause;
@@ -36,6 +38,12 @@ public final class TracingModel {
     /** Longest access one step may make: one page, so it touches at most two pages. */
     public static final int MAX_ACCESS_LENGTH = GuestPhysicalPage.SIZE;
 
+    /** The PCI requester id (01:00.0) of the one DMA-capable device the guest is given. */
+    public static final int DEVICE = 0x0100;
+
+    /** Bus addresses the device's I/O page table translates: 48 bits, as the IOMMU's tables. */
+    public static final long BUS_ADDRESS_LIMIT = 1L << 48;
+
     private TracingModel() {}
 
     /** The next state and observations after {@code action} in {@code before}. */
@@ -56,6 +64,8 @@ public final class TracingModel {
             return execute(before, a);
         } else if (action instanceof SetPrivilege a) {
             return setPrivilege(before, a);
+        } else if (action instanceof DeviceWrite a) {
+            return deviceWrite(before, a);
         } else if (action instanceof Stutter) {
             return stutter(before);
         }
@@ -204,6 +214,48 @@ public final class TracingModel {
         Map<VCpu, Privilege> privileges = TracingState.Frozen.with(s.privileges(), a.vcpu(), a.privilege());
         return new TracingStep(
                 new TracingState(s.shape(), s.mappings(), s.traces(), s.memory(), privileges), List.of());
+    }
+
+    /**
+     * A device's DMA write, piece by 4 KiB bus page in address order: a piece lands when the
+     * device is the guest's ({@link #DEVICE}) and its page is an untraced data page of guest RAM
+     * (the IOMMU maps traced pages read-only for devices and never maps the page-table pool or
+     * anything beyond RAM); the first piece that does not is refused and reported, and the
+     * transfer stops there, the pieces before it having landed. Seen: the refusal, or the
+     * completed transfer. A transfer of no bytes sends no request and completes.
+     */
+    public static TracingStep deviceWrite(TracingState s, DeviceWrite a) {
+        Map<GuestPhysicalPage, Bytes> memory = s.memory();
+        int length = a.bytes().length();
+        int done = 0;
+        Observation seen = new DmaCompleted(a.device(), AccessKind.WRITE, a.busAddress(), length);
+        while (done < length) {
+            long at = a.busAddress() + done;
+            int offset = (int) (at & (GuestPhysicalPage.SIZE - 1));
+            int n = Math.min(length - done, GuestPhysicalPage.SIZE - offset);
+            if (!deviceMayWrite(s, a.device(), at)) {
+                seen = new DmaRefused(a.device(), AccessKind.WRITE, at);
+                break;
+            }
+            GuestPhysicalPage page = GuestPhysicalPage.containing(at);
+            Bytes current = memory.getOrDefault(page, Bytes.zeros(GuestPhysicalPage.SIZE));
+            Bytes updated = current.overwrite(offset, a.bytes().slice(done, n));
+            memory = updated.isAllZero()
+                    ? TracingState.Frozen.without(memory, page)
+                    : TracingState.Frozen.with(memory, page, updated);
+            done += n;
+        }
+        return new TracingStep(
+                new TracingState(s.shape(), s.mappings(), s.traces(), memory, s.privileges()), List.of(seen));
+    }
+
+    /** Whether {@code device}'s DMA write at bus address {@code at} lands: see {@link #deviceWrite}. */
+    public static boolean deviceMayWrite(TracingState s, int device, long at) {
+        if (device != DEVICE || at < 0 || at >= BUS_ADDRESS_LIMIT) {
+            return false;
+        }
+        GuestPhysicalPage page = GuestPhysicalPage.containing(at);
+        return s.shape().isRam(page) && !s.shape().isPageTablePool(page) && !s.isTraced(page);
     }
 
     /** A piece of an access and the guest-physical page it reaches. */

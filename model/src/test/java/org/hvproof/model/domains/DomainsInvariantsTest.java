@@ -36,7 +36,8 @@ class DomainsInvariantsTest {
                     DomainsInvariants.POINTERS_MATCH_DOMAIN.check(sa.next()),
                     DomainsInvariants.SWITCH_TOGETHER.check(sa.from(a, action)),
                     DomainsInvariants.ROOT_CANNOT_MODIFY_SECURE.check(sa.from(a, action)),
-                    DomainsInvariants.GATES_ONLY.check(sa.from(a, action)))) {
+                    DomainsInvariants.GATES_ONLY.check(sa.from(a, action)),
+                    DomainsInvariants.NO_DEVICE_REACHES_SECURE_FRAME.check(sa.from(a, action)))) {
                 if (!r.holds()) {
                     return r;
                 }
@@ -56,8 +57,9 @@ class DomainsInvariantsTest {
                         "PD-2 switchTogether",
                         "PD-3 rootCannotModifySecure",
                         "PD-4 gatesOnly",
+                        "PD-5 noDeviceReachesSecureFrame",
                         "PD-1 rootSeesNothingSecure");
-        assertThat(DomainsInvariants.ALL.claims()).containsExactlyInAnyOrder("PD-1", "PD-2", "PD-3", "PD-4");
+        assertThat(DomainsInvariants.ALL.claims()).containsExactlyInAnyOrder("PD-1", "PD-2", "PD-3", "PD-4", "PD-5");
         DomainsState s = DomainsState.example(1, 1, 9000);
         DomainsAction jump = new Jump(0, new GuestPage(17));
         DomainsStep flawed = DomainsModel.step(s, jump, EnumSet.of(DomainsModelFlaw.SWITCH_ONLY_GUEST_PT_ROOT));

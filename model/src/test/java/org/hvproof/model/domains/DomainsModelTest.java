@@ -114,13 +114,14 @@ class DomainsModelTest {
         v = Math.min(v, vcpus - 1 + (r.nextInt(20) == 0 ? 1 : 0));
         GuestPage g = new GuestPage(r.nextInt(40));
         VirtualPage p = new VirtualPage(r.nextInt(5));
-        return switch (r.nextInt(8)) {
+        return switch (r.nextInt(9)) {
             case 0, 1 -> new Jump(v, r.nextBoolean() ? new GuestPage(17 + 16L * r.nextInt(2)) : g);
             case 2 -> new ExitGate(v);
             case 3 -> new Interrupt(v, r.nextInt(256));
             case 4 -> new LoadPtRoot(v, r.nextInt(3) == 0 ? new GuestPage(0) : g);
             case 5 -> new SetRegister(v, r.nextInt(100));
             case 6 -> new Read(v, p);
+            case 7 -> new DomainsAction.DeviceWrite(v, g);
             default -> {
                 Map<VirtualPage, GuestPage> entries = new HashMap<>();
                 entries.put(new VirtualPage(0), new GuestPage(r.nextInt(2) == 0 ? 0 : r.nextInt(40)));
@@ -138,6 +139,31 @@ class DomainsModelTest {
             out.add(randomAction(r, 2));
         }
         return out;
+    }
+
+    @Test
+    void theRootsDeviceWritesRootMemoryAndIsRefusedAtEverySecurePage() {
+        DomainsState s = DomainsState.example(2, 1, 9000);
+        DomainsState set = DomainsModel.step(s, new SetRegister(0, 42)).next();
+        DomainsStep landed = DomainsModel.step(set, new DomainsAction.DeviceWrite(0, new GuestPage(2)));
+        assertThat(landed.observations()).isEmpty();
+        assertThat(landed.next()
+                        .frames()
+                        .get(set.root().npt().get(new GuestPage(2)))
+                        .value())
+                .isEqualTo(42);
+        for (long page = 16; page < 48; page++) {
+            DomainsAction dma = new DomainsAction.DeviceWrite(0, new GuestPage(page));
+            DomainsStep step = DomainsModel.step(set, dma);
+            if (set.secureOwnerOf(new GuestPage(page)) != null) {
+                assertThat(step.observations()).containsExactly(new Fault(0, DomainId.ROOT, FaultKind.DMA_REFUSED));
+                assertThat(step.next()).isEqualTo(set);
+            }
+            assertThat(DomainsInvariants.NO_DEVICE_REACHES_SECURE_FRAME
+                            .check(step.from(set, dma))
+                            .holds())
+                    .isTrue();
+        }
     }
 
     @Test

@@ -63,7 +63,8 @@ public final class DomainsActions {
         LOAD_CR3(1),
         SET_REGISTER(1.5),
         NO_SUCH_VCPU(0.3),
-        SECURE_WORK(3);
+        SECURE_WORK(3),
+        DEVICE_WRITE(1.5);
 
         final double weight;
 
@@ -162,6 +163,19 @@ public final class DomainsActions {
             case NO_SUCH_VCPU ->
                 Gens.elements(s.vcpus().size(), -1, Integer.MAX_VALUE, Integer.MIN_VALUE)
                         .map(v -> one(new DomainsSystemAction.Read(v, 0)));
+            case DEVICE_WRITE ->
+                Gens.combine(
+                        Gens.frequency(Gens.weighted(6, rootFirst), Gens.weighted(1, anyVcpu(s))),
+                        Gens.frequency(
+                                Gens.weighted(3, Gens.elements(securePages(s))),
+                                Gens.weighted(
+                                        3,
+                                        Gens.longs(
+                                                DomainLayout.regionFirst(0),
+                                                DomainLayout.regionFirst(0) + DomainLayout.PAGES_PER_REGION - 1)),
+                                Gens.weighted(3, guestPage(s)),
+                                Gens.weighted(0.3, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE))),
+                        (v, p) -> one(new DomainsSystemAction.DeviceWrite(v, p)));
             case SECURE_WORK ->
                 secure.isEmpty()
                         ? Gens.combine(

@@ -23,5 +23,9 @@ final class DomainsLabels {
     static final String PAGE_OUTSIDE_REGIONS = "root table or CR3 names a page outside every region";
     static final String PAGE_ABOVE_REGIONS = "root table or CR3 names a page above every region";
 
+    static final String DMA_REFUSED_AT_SECURE_PAGE = "root's device write to a secure page refused";
+    static final String DMA_LANDED_IN_ROOT = "root's device write landed in the root's memory";
+    static final String DMA_REFUSED_ELSEWHERE = "device write refused outside every region or from secure code";
+
     private DomainsLabels() {}
 }

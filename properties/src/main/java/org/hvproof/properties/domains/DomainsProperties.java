@@ -62,6 +62,10 @@ public final class DomainsProperties {
     static final MachineCheck<DomainsTwoRuns> ROOT_SEES_NOTHING_SECURE_ON_MACHINE =
             MachineCheck.of("PD-1", "rootSeesNothingSecureOnMachine", DomainsTwoRuns::checkRootViewsEqualOnMachine);
 
+    /** PD-5 on the IOMMU, after every step ({@link DomainsTrace#checkNoSecureFrameInDeviceTable}). */
+    static final MachineCheck<DomainsTrace> NO_SECURE_FRAME_IN_DEVICE_TABLE =
+            MachineCheck.of("PD-5", "noSecureFrameInDeviceTable", DomainsTrace::checkNoSecureFrameInDeviceTable);
+
     private DomainsProperties() {}
 
     /** PD-1: no root access reaches a secure frame; a secure domain reaches only its own frames. */
@@ -131,6 +135,20 @@ public final class DomainsProperties {
                 .cover(30, DomainsLabels.STORM)
                 .cover(COVER_HIGH_ALIAS, DomainsLabels.HIGH_BIT_ALIAS)
                 .cover(COVER_HIGH_VECTOR, DomainsLabels.HIGH_VECTOR_IN_SECURE_CODE);
+    }
+
+    /**
+     * PD-5: no device reaches a secure domain's host frames. After every step the root device's
+     * I/O page table and IOTLB hold no secure frame (the machine check), and a device write changes
+     * no secure frame and, aimed at a secure page, is refused and reported.
+     */
+    @Claim("PD-5")
+    public static StatefulProperty<DomainsTrace> noDeviceReachesSecureMemory(DomainsImplFlaw flaw) {
+        return HARNESS.claim(
+                        "PD-5", "no device reaches a secure domain's memory", flaw, NO_SECURE_FRAME_IN_DEVICE_TABLE)
+                .cover(12, DomainsLabels.DMA_REFUSED_AT_SECURE_PAGE)
+                .cover(10, DomainsLabels.DMA_LANDED_IN_ROOT)
+                .cover(5, DomainsLabels.DMA_REFUSED_ELSEWHERE);
     }
 
     /** The next generated step of a single-run trace, drawn from the model's state. */

@@ -18,6 +18,7 @@ import org.hvproof.model.domains.DomainsObservation;
 import org.hvproof.model.domains.DomainsState;
 import org.hvproof.model.domains.DomainsStep;
 import org.hvproof.model.domains.Ids.Frame;
+import org.hvproof.model.domains.Ids.GuestPage;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
 import org.hvproof.properties.harness.JudgedTrace;
@@ -156,6 +157,41 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
     private void label(
             Lockstep.Transition<DomainsState, DomainsSystemAction> t, DomainsActions.Step step, Context ctx) {
         labelTransition(t.before(), t.action(), t.after(), t.observations(), step, ctx, leftByEvent);
+        if (t.action() instanceof DomainsSystemAction.DeviceWrite d) {
+            boolean refused = t.observations().stream()
+                    .anyMatch(o -> o instanceof DomainsObservation.Fault f
+                            && f.kind() == DomainsObservation.FaultKind.DMA_REFUSED);
+            if (refused && t.before().secureOwnerOf(new GuestPage(d.page())) != null) {
+                ctx.label(DomainsLabels.DMA_REFUSED_AT_SECURE_PAGE);
+            } else if (t.observations().isEmpty()) {
+                ctx.label(DomainsLabels.DMA_LANDED_IN_ROOT);
+            } else {
+                ctx.label(DomainsLabels.DMA_REFUSED_ELSEWHERE);
+            }
+        }
+    }
+
+    /**
+     * PD-5 on the IOMMU: the root device's I/O page table maps no host frame of a secure domain,
+     * and its IOTLB caches none; throws naming the frame otherwise.
+     */
+    void checkNoSecureFrameInDeviceTable() {
+        Set<Long> secure = machine.secureHostFrames();
+        var iommu = machine.machine().iommu();
+        for (long f : iommu.cachedFrames(DomainsSystem.DEVICE)) {
+            if (secure.contains(f)) {
+                throw new AssertionError(DomainsProperties.NO_SECURE_FRAME_IN_DEVICE_TABLE.label()
+                        + " violated: the IOTLB caches secure frame " + f);
+            }
+        }
+        iommu.table(DomainsSystem.DEVICE)
+                .ifPresent(table -> table.forEachLeaf((page, entry) -> {
+                    if (secure.contains(entry.hostFrame())) {
+                        throw new AssertionError(DomainsProperties.NO_SECURE_FRAME_IN_DEVICE_TABLE.label()
+                                + " violated: the device's I/O page table maps " + page + " to secure frame "
+                                + entry.hostFrame());
+                    }
+                }));
     }
 
     /** Labels one transition (shared with the two-run trace). */

@@ -20,6 +20,7 @@ import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.Privilege;
 import org.hvproof.model.common.VCpu;
 import org.hvproof.model.tracing.AddTrace;
+import org.hvproof.model.tracing.DeviceWrite;
 import org.hvproof.model.tracing.GuestExecute;
 import org.hvproof.model.tracing.GuestRead;
 import org.hvproof.model.tracing.GuestWrite;
@@ -73,7 +74,8 @@ public final class TracingActions {
         HOSTILE_WRITE(0.7),
         READ(1.5),
         EXECUTE(0.5),
-        SET_PRIVILEGE(0.5);
+        SET_PRIVILEGE(0.5),
+        DEVICE_WRITE(2);
 
         final double weight;
 
@@ -172,7 +174,7 @@ public final class TracingActions {
                 switch (kind) {
                     case MAP -> map = true;
                     case UNMAP -> map = !anyMapped;
-                    case ADD_TRACE, REMOVE_TRACE, REMOVE_BY_STRANGER -> traces = true;
+                    case ADD_TRACE, REMOVE_TRACE, REMOVE_BY_STRANGER, DEVICE_WRITE -> traces = true;
                     case WRITE, READ, EXECUTE -> map = !anyMapped;
                     case CROSSING_WRITE -> map = !anyCrossable() && !anyMapped;
                     case HOSTILE_WRITE, SET_PRIVILEGE -> {}
@@ -191,6 +193,7 @@ public final class TracingActions {
                             case READ -> read(s);
                             case EXECUTE -> execute(s);
                             case SET_PRIVILEGE -> setPrivilege(s);
+                            case DEVICE_WRITE -> deviceWrite(s);
                         };
                 made.put(kind, g);
                 readsTraces.put(kind, map || traces);
@@ -507,6 +510,50 @@ public final class TracingActions {
                         (TracingAction) new GuestExecute(p.vcpu(), p.page().base() + off)));
         Gen<TracingAction> anywhere = Gens.combine(vcpus(s), address(s), GuestExecute::new);
         return Gens.frequency(Gens.weighted(4, mapped), Gens.weighted(1, anywhere));
+    }
+
+    /** The requester id of a DMA: mostly the guest's device, sometimes any PCI function or any int at all. */
+    private static final Gen<Integer> DEVICES = Gens.frequency(
+            Gens.weighted(20, Gens.constant(TracingModel.DEVICE)),
+            Gens.weighted(1, Gens.integers(0, 0xFFFF)),
+            Gens.weighted(1, Gens.integers(Integer.MIN_VALUE, Integer.MAX_VALUE)));
+
+    /**
+     * A device's DMA write over the whole bus-address space, biased to traced pages and their
+     * neighbours (so transfers cross into and out of them), pages the guest maps, any page of the
+     * domain ({@link #physicalPage(TracingState)}: RAM edges, the page-table pool, beyond RAM), the
+     * edges of the 48-bit bus width, and any 64-bit address.
+     */
+    private static Gen<TracingAction> deviceWrite(TracingState s) {
+        List<GuestPhysicalPage> traced = List.copyOf(s.traces().keySet());
+        List<GuestPhysicalPage> mappedTargets = new ArrayList<>();
+        s.mappings().values().forEach(space -> space.values().forEach(m -> mappedTargets.add(m.page())));
+        Gen<Long> page = Gens.<Long>mix()
+                .addIf(!traced.isEmpty(), 5, () -> elementsOf(traced).map(GuestPhysicalPage::number))
+                .addIf(
+                        !traced.isEmpty(),
+                        2,
+                        () -> Gens.combine(elementsOf(traced), Gens.elements(-1L, 1L), (p, d) -> p.number() + d))
+                .addIf(
+                        !mappedTargets.isEmpty(),
+                        2,
+                        () -> elementsOf(mappedTargets).map(GuestPhysicalPage::number))
+                .add(2, physicalPage(s).map(GuestPhysicalPage::number))
+                .build();
+        Gen<Long> bus = Gens.frequency(
+                Gens.weighted(12, Gens.combine(page, WRITE_OFFSET, (n, off) -> (n << GuestPhysicalPage.SHIFT) + off)),
+                Gens.weighted(
+                        0.5,
+                        Gens.elements(
+                                TracingModel.BUS_ADDRESS_LIMIT - PAGE,
+                                TracingModel.BUS_ADDRESS_LIMIT - 16,
+                                TracingModel.BUS_ADDRESS_LIMIT,
+                                -PAGE,
+                                Long.MAX_VALUE - 8)),
+                Gens.weighted(0.5, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE)));
+        return Gens.tuples(DEVICES, bus)
+                .flatMap(t -> Gens.combine(length((int) (t.second() & (PAGE - 1))), FILL, (len, fill) ->
+                        (TracingAction) new DeviceWrite(t.first(), t.second(), fill(len, fill))));
     }
 
     private static Gen<TracingAction> setPrivilege(TracingState s) {

@@ -32,5 +32,37 @@ public final class TracingLabels {
     public static final String TRACE_OVER_CACHED_WRITABLE_TRANSLATION =
             "trace added while a vCPU caches a writable translation of the page";
 
+    /**
+     * Translation caches: the same, with a vCPU other than vCPU 0 (where the hypervisor handles the
+     * request) caching it: a local invalidation leaves that entry behind.
+     */
+    public static final String TRACE_OVER_REMOTE_CACHED_WRITABLE_TRANSLATION =
+            "trace added while a vCPU other than vCPU 0 caches a writable translation of the page";
+
+    /**
+     * Translation caches: a write to a traced page by a vCPU that cached a writable translation of
+     * it before the trace was added (the write a stale entry would let through).
+     */
+    public static final String WRITE_AFTER_TRACE_BY_CACHING_VCPU =
+            "write to a traced page by a vCPU that cached it writable before the trace";
+
+    /** DMA: a device's write refused and reported at a traced page. */
+    public static final String DMA_REFUSED_AT_TRACED_PAGE = "DMA write refused at a traced page";
+
+    /** DMA: a device's write that landed on an untraced page, then was refused at a traced one. */
+    public static final String DMA_LANDED_THEN_REFUSED_AT_TRACED_PAGE =
+            "DMA write landed on an untraced page, then was refused at a traced one";
+
+    /** DMA: a device's write that landed whole. */
+    public static final String DMA_LANDED = "DMA write landed whole";
+
+    /** DMA: a write refused elsewhere: the page-table pool, beyond RAM or the bus width, another device. */
+    public static final String DMA_REFUSED_ELSEWHERE =
+            "DMA write refused outside the data pages or from another device";
+
+    /** DMA: a trace added while the device's IOTLB caches a writable translation of the page. */
+    public static final String TRACE_OVER_DEVICE_CACHED_WRITABLE_TRANSLATION =
+            "trace added while the IOTLB caches a writable translation of the page";
+
     private TracingLabels() {}
 }

@@ -27,9 +27,13 @@ public final class TracingProperties {
     static final ClaimHarness<TracingImplFlaw, TracingTrace, TracingState, TracingAction, Observation> HARNESS =
             new ClaimHarness<>("tracing", TracingInvariants.ALL, TracingTrace::new, TracingActions::next, TRIES, STEPS);
 
-    /** TRACE-1 on the translation caches, checked after every step ({@link TracingTrace#checkNoStaleWritableTranslation}). */
+    /** TRACE-5 on the translation caches, checked after every step ({@link TracingTrace#checkNoStaleWritableTranslation}). */
     static final MachineCheck<TracingTrace> NO_STALE_WRITABLE_TRANSLATION =
-            MachineCheck.of("TRACE-1", "noStaleWritableTranslation", TracingTrace::checkNoStaleWritableTranslation);
+            MachineCheck.of("TRACE-5", "noStaleWritableTranslation", TracingTrace::checkNoStaleWritableTranslation);
+
+    /** TRACE-4 on the IOMMU, checked after every step ({@link TracingTrace#checkNoDeviceWritableTracedPage}). */
+    static final MachineCheck<TracingTrace> NO_DEVICE_WRITABLE_TRACED_PAGE =
+            MachineCheck.of("TRACE-4", "noDeviceWritableTracedPage", TracingTrace::checkNoDeviceWritableTracedPage);
 
     /** Share of traces (percent) that must add a trace over a cached writable translation. */
     static final double COVER_STALE = 5;
@@ -39,13 +43,8 @@ public final class TracingProperties {
     /** TRACE-1: every write to a traced page is notified exactly once, with vCPU, page, offset and length, then completed. */
     @Claim("TRACE-1")
     public static StatefulProperty<TracingTrace> everyTracedWriteNotifiesOnce(TracingImplFlaw flaw) {
-        return HARNESS.claim(
-                        "TRACE-1",
-                        "every write to a traced page is notified exactly once",
-                        flaw,
-                        NO_STALE_WRITABLE_TRANSLATION)
+        return HARNESS.claim("TRACE-1", "every write to a traced page is notified exactly once", flaw)
                 .cover(30, TracingLabels.WRITE_TO_TRACED_PAGE)
-                .cover(COVER_STALE, TracingLabels.TRACE_OVER_CACHED_WRITABLE_TRANSLATION)
                 .cover(5, TracingLabels.CROSSING_WRITE_TO_TRACED_PAGE)
                 .cover(5, TracingLabels.WRITE_TO_DOUBLY_OWNED_PAGE)
                 .cover(5, TracingLabels.LONG_NOTIFIED_WRITE)
@@ -73,5 +72,37 @@ public final class TracingProperties {
                 .cover(2, TracingLabels.NOTIFIED_AFTER_ONE_OF_TWO_REMOVED)
                 .cover(10, TracingLabels.SILENT_WRITE_AFTER_LAST_REMOVAL)
                 .cover(5, TracingLabels.TRACE_BEYOND_RAM);
+    }
+
+    /**
+     * TRACE-5: adding a trace takes effect on every vCPU. After every step no vCPU caches a
+     * writable translation of a traced page (the machine check), and no completed write reaches a
+     * traced page without its notification, whichever vCPU writes.
+     */
+    @Claim("TRACE-5")
+    public static StatefulProperty<TracingTrace> traceTakesEffectOnEveryVcpu(TracingImplFlaw flaw) {
+        return HARNESS.claim("TRACE-5", "a trace takes effect on every vCPU", flaw, NO_STALE_WRITABLE_TRANSLATION)
+                .cover(COVER_STALE, TracingLabels.TRACE_OVER_CACHED_WRITABLE_TRANSLATION)
+                .cover(COVER_STALE, TracingLabels.TRACE_OVER_REMOTE_CACHED_WRITABLE_TRANSLATION)
+                .cover(COVER_STALE, TracingLabels.WRITE_AFTER_TRACE_BY_CACHING_VCPU);
+    }
+
+    /**
+     * TRACE-4: a device's DMA write to a traced page never lands unseen. After every step neither
+     * the device's I/O page table nor its IOTLB lets it write a traced page (the machine check),
+     * and no DMA write changes or goes through on a traced page without its notification.
+     */
+    @Claim("TRACE-4")
+    public static StatefulProperty<TracingTrace> deviceWritesNeverLandUnseen(TracingImplFlaw flaw) {
+        return HARNESS.claim(
+                        "TRACE-4",
+                        "a DMA write to a traced page is blocked and reported",
+                        flaw,
+                        NO_DEVICE_WRITABLE_TRACED_PAGE)
+                .cover(20, TracingLabels.DMA_REFUSED_AT_TRACED_PAGE)
+                .cover(2, TracingLabels.DMA_LANDED_THEN_REFUSED_AT_TRACED_PAGE)
+                .cover(20, TracingLabels.DMA_LANDED)
+                .cover(5, TracingLabels.DMA_REFUSED_ELSEWHERE)
+                .cover(5, TracingLabels.TRACE_OVER_DEVICE_CACHED_WRITABLE_TRANSLATION);
     }
 }

@@ -11,6 +11,8 @@ import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tracing.TracingSystem;
 import org.hvproof.model.common.Completed;
+import org.hvproof.model.common.DmaCompleted;
+import org.hvproof.model.common.DmaRefused;
 import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.GuestVirtualAddresses;
@@ -20,7 +22,9 @@ import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Owner;
 import org.hvproof.model.common.Refused;
 import org.hvproof.model.common.Transition;
+import org.hvproof.model.common.VCpu;
 import org.hvproof.model.tracing.AddTrace;
+import org.hvproof.model.tracing.DeviceWrite;
 import org.hvproof.model.tracing.GuestExecute;
 import org.hvproof.model.tracing.GuestRead;
 import org.hvproof.model.tracing.GuestWrite;
@@ -44,6 +48,7 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
     private final Lockstep<TracingState, TracingAction> lockstep;
     private final Set<GuestPhysicalPage> everTraced = new HashSet<>();
     private final Set<GuestPhysicalPage> lostOneOfTwoOwners = new HashSet<>();
+    private final Set<CachedPage> cachedBeforeTrace = new HashSet<>();
     private TracingActions.Menu menu;
 
     /** Boots the guest under the tracing service with {@code flaw} ({@link TracingImplFlaw#NONE} for the real one). */
@@ -86,22 +91,99 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
 
     /** Runs one action on machine and model, checks refinement, and labels what happened. */
     void apply(TracingAction action, Context ctx) {
-        boolean cachedWritable = action instanceof AddTrace a && cachedWritableAnywhere(a.page());
-        label(lockstep.apply(action), ctx);
-        if (cachedWritable) {
+        List<VCpu> caching = action instanceof AddTrace a ? cachingWritable(a.page()) : List.of();
+        if (action instanceof AddTrace a
+                && machine.machine()
+                        .iommu()
+                        .cachedWritablePages(TracingSystem.DEVICE)
+                        .contains(a.page().number())) {
+            ctx.label(TracingLabels.TRACE_OVER_DEVICE_CACHED_WRITABLE_TRANSLATION);
+        }
+        Lockstep.Transition<TracingState, TracingAction> t = lockstep.apply(action);
+        label(t, ctx);
+        if (!caching.isEmpty()) {
             ctx.label(TracingLabels.TRACE_OVER_CACHED_WRITABLE_TRANSLATION);
+            if (caching.stream().anyMatch(v -> v.id() != 0)) {
+                ctx.label(TracingLabels.TRACE_OVER_REMOTE_CACHED_WRITABLE_TRANSLATION);
+            }
+            GuestPhysicalPage page = ((AddTrace) action).page();
+            caching.forEach(v -> cachedBeforeTrace.add(new CachedPage(v, page)));
+        }
+        cachedBeforeTrace.removeIf(c -> !t.after().isTraced(c.page()));
+        if (action instanceof DeviceWrite d) {
+            labelDeviceWrite(d, t, ctx);
+        }
+        if (action instanceof GuestWrite w) {
+            for (Object o : t.observations()) {
+                if (o instanceof Notification n && cachedBeforeTrace.contains(new CachedPage(w.vcpu(), n.page()))) {
+                    ctx.label(TracingLabels.WRITE_AFTER_TRACE_BY_CACHING_VCPU);
+                }
+            }
         }
     }
 
-    private boolean cachedWritableAnywhere(GuestPhysicalPage page) {
-        Machine m = machine.machine();
-        return m.vcpus().stream()
-                .anyMatch(
-                        c -> m.tlb(c).writableGuestPhysicalPages(ViewId.DEFAULT).contains(page.number()));
+    /** Labels a DMA write by what it reached: a traced page, landed pieces before it, or no data page at all. */
+    private static void labelDeviceWrite(
+            DeviceWrite d, Lockstep.Transition<TracingState, TracingAction> t, Context ctx) {
+        for (Object o : t.observations()) {
+            if (o instanceof DmaCompleted c && c.length() > 0) {
+                ctx.label(TracingLabels.DMA_LANDED);
+            } else if (o instanceof DmaRefused r) {
+                long at = r.busAddress();
+                boolean tracedPage = at >= 0
+                        && at < TracingModel.BUS_ADDRESS_LIMIT
+                        && t.before().isTraced(GuestPhysicalPage.containing(at));
+                if (tracedPage && d.device() == TracingModel.DEVICE) {
+                    ctx.label(TracingLabels.DMA_REFUSED_AT_TRACED_PAGE);
+                    if (at != d.busAddress()) {
+                        ctx.label(TracingLabels.DMA_LANDED_THEN_REFUSED_AT_TRACED_PAGE);
+                    }
+                } else {
+                    ctx.label(TracingLabels.DMA_REFUSED_ELSEWHERE);
+                }
+            }
+        }
     }
 
     /**
-     * TRACE-1 on the machine's translation caches: no vCPU holds a writable cached translation of
+     * TRACE-4 on the IOMMU: neither the device's I/O page table nor its IOTLB lets it write a
+     * traced page, so no DMA write can land on one unseen. Throws naming the page otherwise.
+     */
+    void checkNoDeviceWritableTracedPage() {
+        Machine m = machine.machine();
+        for (long page : m.iommu().cachedWritablePages(TracingSystem.DEVICE)) {
+            if (state().traces().containsKey(new GuestPhysicalPage(page))) {
+                throw new AssertionError("TRACE-4 noDeviceWritableTracedPage violated: the IOTLB caches a writable"
+                        + " translation of traced page gpp:0x" + Long.toHexString(page) + " for device "
+                        + TracingSystem.DEVICE);
+            }
+        }
+        m.iommu().table(TracingSystem.DEVICE).ifPresent(table -> {
+            for (GuestPhysicalPage page : state().traces().keySet()) {
+                table.leaf(page).ifPresent(e -> {
+                    if (e.permissions().write()) {
+                        throw new AssertionError("TRACE-4 noDeviceWritableTracedPage violated: the I/O page table"
+                                + " of device " + TracingSystem.DEVICE + " maps traced page " + page + " writable");
+                    }
+                });
+            }
+        });
+    }
+
+    /** A vCPU that cached a writable translation of a page when a trace of it was added. */
+    private record CachedPage(VCpu vcpu, GuestPhysicalPage page) {}
+
+    /** The vCPUs holding a writable cached translation of {@code page}. */
+    private List<VCpu> cachingWritable(GuestPhysicalPage page) {
+        Machine m = machine.machine();
+        return m.vcpus().stream()
+                .filter(c -> m.tlb(c).writableGuestPhysicalPages(ViewId.DEFAULT).contains(page.number()))
+                .map(VirtualCpu::id)
+                .toList();
+    }
+
+    /**
+     * TRACE-5 on the machine's translation caches: no vCPU holds a writable cached translation of
      * a traced page, so no write can reach a traced page without the nested walk that notifies it.
      * Throws naming the vCPU and the page otherwise.
      */
@@ -110,7 +192,7 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
         for (VirtualCpu c : m.vcpus()) {
             for (long page : m.tlb(c).writableGuestPhysicalPages(ViewId.DEFAULT)) {
                 if (state().traces().containsKey(new GuestPhysicalPage(page))) {
-                    throw new AssertionError("TRACE-1 noStaleWritableTranslation violated: vCPU " + c.id().id()
+                    throw new AssertionError("TRACE-5 noStaleWritableTranslation violated: vCPU " + c.id().id()
                             + " caches a writable translation of traced page gpp:0x" + Long.toHexString(page));
                 }
             }
