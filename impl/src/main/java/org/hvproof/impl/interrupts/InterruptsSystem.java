@@ -5,7 +5,10 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
+import org.hvproof.impl.machine.DeviceId;
+import org.hvproof.impl.machine.DmaResult;
 import org.hvproof.impl.machine.GuestOs;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
@@ -47,6 +50,9 @@ public final class InterruptsSystem {
             1, GuestLayout.GUEST_PHYSICAL_PAGES, GuestLayout.PAGE_TABLE_POOL_FIRST, GuestLayout.PAGE_TABLE_POOL_PAGES);
 
     private static final PagePermissions CODE_MAPPING = new PagePermissions(true, false, true);
+
+    /** The guest's one DMA-capable device (bus 1, device 0, function 0). */
+    public static final DeviceId DEVICE = new DeviceId(0x0100);
 
     private final Machine machine;
     private final Hypervisor hypervisor;
@@ -121,6 +127,58 @@ public final class InterruptsSystem {
                 .sorted()
                 .toList();
         cpu.setInstructionPointer(GuestLayout.slot(CodeLayout.ORDINARY_CODE));
+        // The device: a context entry whose table maps the guest's ordinary code pages, never a
+        // page of the execute-only region (flawed: those too); other pages are mapped on demand.
+        require(machine.iommu().attach(DEVICE).isPresent(), "attach device", DEVICE.requesterId());
+        for (long p : pages) {
+            if (flaw == InterruptsImplFlaw.IOMMU_MAPS_CODE_PAGE || !GuestLayout.inExecuteOnlyRegion(p)) {
+                require(mapForDevice(new GuestPhysicalPage(p)), "map for the device", p);
+            }
+        }
+    }
+
+    /**
+     * The hypervisor's pin for DMA: backs {@code page} and maps it, read-only, identity, in the
+     * device's IOMMU table, unless it lies in the execute-only region, which holds the secret and
+     * is mapped for no device. False when refused or memory ran out.
+     */
+    private boolean pinForDevice(GuestPhysicalPage page) {
+        if (GuestLayout.inExecuteOnlyRegion(page.number())) {
+            return false;
+        }
+        return mapForDevice(page);
+    }
+
+    private boolean mapForDevice(GuestPhysicalPage page) {
+        if (machine.iommu().table(DEVICE).flatMap(t -> t.leaf(page)).isPresent()) {
+            return true;
+        }
+        if (!hypervisor.populate(ViewId.DEFAULT, page)) {
+            return false;
+        }
+        long frame = machine.defaultView().leaf(page).orElseThrow().hostFrame();
+        return machine.iommu().map(DEVICE, page, frame, true, false);
+    }
+
+    /**
+     * Whether a page the device's IOMMU table maps holds the secret in any aligned 8-byte word:
+     * INT-6's machine-level check, read off the IOMMU's own table and host memory.
+     */
+    public boolean deviceCanReachSecret() {
+        boolean[] found = {false};
+        long secret = authenticator.secret();
+        machine.iommu()
+                .table(DEVICE)
+                .ifPresent(t -> t.forEachLeaf((page, leaf) -> {
+                    if (!found[0] && machine.memory().lastWrite(leaf.hostFrame()) != 0) {
+                        ByteBuffer b = ByteBuffer.wrap(machine.memory().frameContents(leaf.hostFrame()))
+                                .order(ByteOrder.LITTLE_ENDIAN);
+                        for (int at = 0; at < b.capacity() && !found[0]; at += 8) {
+                            found[0] = b.getLong(at) == secret;
+                        }
+                    }
+                }));
+        return found[0];
     }
 
     /** The simulated hardware. */
@@ -155,6 +213,8 @@ public final class InterruptsSystem {
             }
             seen.addAll(module.drainDelivered());
             return seen;
+        } else if (action instanceof InterruptsAction.DmaRead d) {
+            return List.of(dmaRead(d.address()));
         } else if (action instanceof InterruptsAction.Return) {
             return module.returnFromHandler(cpu)
                     ? List.of()
@@ -176,6 +236,8 @@ public final class InterruptsSystem {
                 cpu.setInstructionPointer(GuestLayout.slot(j.target()));
             }
             return List.of();
+        } else if (action instanceof InterruptsAction.JumpToByte jb) {
+            return jumpToByte(jb.virtualAddress());
         } else if (action instanceof InterruptsAction.ReadMemory r) {
             DataAccess.Read read = data.read(r.address());
             return read.fault()
@@ -188,6 +250,46 @@ public final class InterruptsSystem {
                     .orElse(List.of());
         }
         throw new IllegalArgumentException("unknown action " + action);
+    }
+
+    /**
+     * Low code's transfer to a byte: the hypervisor's entry check first (every byte of the
+     * sequence but its first is refused), then the ISA's (a target must start a slot); a handler
+     * rewrites its return address with it.
+     */
+    private List<InterruptsObservation> jumpToByte(long va) {
+        if (!module.handlerRuns() && !module.admitsTransferToByte(va)) {
+            return List.of(new InterruptsObservation.Fault(FaultKind.NOT_SEQUENCE_ENTRY, va));
+        }
+        if (Math.floorMod(va, GuestLayout.SLOT_SIZE) != 0) {
+            return List.of(new InterruptsObservation.Fault(FaultKind.MISALIGNED_TRANSFER, va));
+        }
+        long target = GuestLayout.address(va);
+        if (module.handlerRuns()) {
+            module.rewriteReturnAddress(target);
+        } else {
+            cpu.setInstructionPointer(GuestLayout.slot(target));
+        }
+        return List.of();
+    }
+
+    /**
+     * The device reads the slot of {@code address} by DMA, after its driver had the hypervisor pin
+     * the page: the data word and the instruction the slot's bytes encode, or the IOMMU's refusal.
+     */
+    private InterruptsObservation dmaRead(long address) {
+        GuestPhysicalPage page = GuestLayout.page(address);
+        pinForDevice(page);
+        DmaResult read = machine.dmaRead(DEVICE, GuestLayout.slot(address), (int) GuestLayout.SLOT_SIZE);
+        if (!read.whole()) {
+            return new InterruptsObservation.Fault(FaultKind.DMA_REFUSED, address);
+        }
+        byte[] bytes = read.data();
+        long word = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        Instruction insn = bytes[(int) GuestLayout.INSTRUCTION_OFFSET] == 0
+                ? null
+                : InstructionCodec.decode(bytes, (int) GuestLayout.INSTRUCTION_OFFSET);
+        return new InterruptsObservation.DeviceRead(address, word, Optional.ofNullable(insn));
     }
 
     /** The abstraction function: this machine read as the model's state ({@link InterruptsAbstraction}). */

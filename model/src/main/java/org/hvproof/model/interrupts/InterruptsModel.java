@@ -5,10 +5,13 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.hvproof.model.interrupts.InterruptsAction.Arrive;
+import org.hvproof.model.interrupts.InterruptsAction.DmaRead;
 import org.hvproof.model.interrupts.InterruptsAction.Execute;
 import org.hvproof.model.interrupts.InterruptsAction.JumpTo;
+import org.hvproof.model.interrupts.InterruptsAction.JumpToByte;
 import org.hvproof.model.interrupts.InterruptsAction.ReadMemory;
 import org.hvproof.model.interrupts.InterruptsAction.Return;
 import org.hvproof.model.interrupts.InterruptsAction.SetRegister;
@@ -55,6 +58,10 @@ public final class InterruptsModel {
             return readMemory(s, rm.address());
         } else if (action instanceof WriteMemory wm) {
             return writeMemory(s, wm.address(), wm.value());
+        } else if (action instanceof JumpToByte jb) {
+            return jumpToByte(s, jb.virtualAddress());
+        } else if (action instanceof DmaRead d) {
+            return dmaRead(s, d.address());
         }
         throw new IllegalArgumentException("unknown action " + action);
     }
@@ -212,6 +219,40 @@ public final class InterruptsModel {
             return InterruptsStep.of(s.withReturnStack(stack));
         }
         return InterruptsStep.of(s.withPc(target));
+    }
+
+    /**
+     * Low code transfers control to a byte (INT-6's jump half). The hypervisor refuses every byte
+     * of the sequence but its first, whatever runs, before the transfer happens; elsewhere a byte
+     * that starts no slot is a misaligned transfer, which faults too; a slot's first byte is a
+     * jump to its address.
+     */
+    private InterruptsStep jumpToByte(InterruptsState s, long va) {
+        if (!s.lowCodeRuns()) {
+            return InterruptsStep.of(s);
+        }
+        if (!s.inHandler() && CodeLayout.byteInSequence(va) && va != CodeLayout.entryByte()) {
+            return InterruptsStep.of(s, new Fault(FaultKind.NOT_SEQUENCE_ENTRY, va));
+        }
+        if (Math.floorMod(va, CodeLayout.SLOT_SIZE) != 0) {
+            return InterruptsStep.of(s, new Fault(FaultKind.MISALIGNED_TRANSFER, va));
+        }
+        return jump(s, Math.floorDiv(va, CodeLayout.SLOT_SIZE));
+    }
+
+    /**
+     * The device reads an address's slot (INT-6's device half): the hypervisor maps every page
+     * for it but the execute-only page, which holds the secret, so a read there is refused. The
+     * device is no code of the guest's vCPU: it reads whatever the vCPU runs, and changes nothing.
+     */
+    private static InterruptsStep dmaRead(InterruptsState s, long address) {
+        if (CodeLayout.onExecuteOnlyPage(address)) {
+            return InterruptsStep.of(s, new Fault(FaultKind.DMA_REFUSED, address));
+        }
+        return InterruptsStep.of(
+                s,
+                new InterruptsObservation.DeviceRead(
+                        address, s.read(address), Optional.ofNullable(s.code().get(address))));
     }
 
     private InterruptsStep readMemory(InterruptsState s, long address) {

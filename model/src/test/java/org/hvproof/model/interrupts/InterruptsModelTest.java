@@ -190,6 +190,39 @@ class InterruptsModelTest {
     }
 
     @Test
+    void aTransferToAnyByteOfTheSequenceButItsFirstFaultsAndChangesNothing() {
+        InterruptsState s = run(InterruptsState.initial(SECRET), new SetRegister(Reg.R1, SECRET));
+        for (long va = CodeLayout.entryByte() + 1;
+                va < (CodeLayout.SEQUENCE_HYPERCALL + 1) * CodeLayout.SLOT_SIZE;
+                va++) {
+            InterruptsStep jump = InterruptsModel.step(s, new InterruptsAction.JumpToByte(va));
+            assertThat(jump.observations()).containsExactly(new Fault(FaultKind.NOT_SEQUENCE_ENTRY, va));
+            assertThat(jump.next()).isEqualTo(s);
+        }
+        assertThat(run(s, new InterruptsAction.JumpToByte(CodeLayout.entryByte()))
+                        .pc())
+                .isEqualTo(CodeLayout.SEQUENCE_START);
+        long ordinary = CodeLayout.ORDINARY_CODE * CodeLayout.SLOT_SIZE;
+        assertThat(InterruptsModel.step(s, new InterruptsAction.JumpToByte(ordinary + 3))
+                        .observations())
+                .containsExactly(new Fault(FaultKind.MISALIGNED_TRANSFER, ordinary + 3));
+    }
+
+    @Test
+    void theDeviceReadsOrdinaryCodeButIsRefusedTheExecuteOnlyPage() {
+        InterruptsState s = InterruptsState.initial(SECRET);
+        assertThat(InterruptsModel.step(s, new InterruptsAction.DmaRead(CodeLayout.SEQUENCE_START))
+                        .observations())
+                .containsExactly(new Fault(FaultKind.DMA_REFUSED, CodeLayout.SEQUENCE_START));
+        assertThat(InterruptsModel.step(s, new InterruptsAction.DmaRead(CodeLayout.ORDINARY_CODE))
+                        .observations())
+                .containsExactly(new InterruptsObservation.DeviceRead(
+                        CodeLayout.ORDINARY_CODE,
+                        0,
+                        java.util.Optional.of(s.code().get(CodeLayout.ORDINARY_CODE))));
+    }
+
+    @Test
     void stateRefusesASecretEqualToTheErasureConstant() {
         assertThatThrownBy(() -> InterruptsState.initial(InterruptsState.DEFAULT_ERASURE))
                 .isInstanceOf(IllegalArgumentException.class)

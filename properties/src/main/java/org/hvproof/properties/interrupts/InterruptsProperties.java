@@ -28,6 +28,8 @@ public final class InterruptsProperties {
     public static final int TRIES = 1000;
     /** Generated steps per trace, at most (a run of instructions or a storm is one step). */
     public static final int STEPS = 40;
+    /** The name of INT-6's machine check on the device's IOMMU table. */
+    static final String NO_IOMMU_MAPPING_HOLDS_SECRET = "noIommuMappingHoldsSecret";
 
     /** The interrupts mechanism plugged into the claim harness. */
     static final ClaimHarness<
@@ -37,6 +39,20 @@ public final class InterruptsProperties {
                     InterruptsInvariants.ALL,
                     InterruptsTrace::new,
                     InterruptsActions::next,
+                    TRIES,
+                    STEPS);
+
+    /**
+     * The same harness with INT-6's generator ({@link InterruptsActions#nextWithDeviceAndStrayJumps}):
+     * more device reads and transfers to bytes of the sequence than the other claims draw.
+     */
+    static final ClaimHarness<
+                    InterruptsImplFlaw, InterruptsTrace, InterruptsState, InterruptsAction, InterruptsObservation>
+            DEVICE_HARNESS = new ClaimHarness<>(
+                    "interrupts",
+                    InterruptsInvariants.ALL,
+                    InterruptsTrace::new,
+                    InterruptsActions::nextWithDeviceAndStrayJumps,
                     TRIES,
                     STEPS);
 
@@ -121,5 +137,29 @@ public final class InterruptsProperties {
                 .cover(18, InterruptsLabels.JUMP_INTO_MIDDLE)
                 .cover(10, InterruptsLabels.HIGH_BIT_ALIAS)
                 .cover(28, InterruptsLabels.FAR_ADDRESS);
+    }
+
+    /**
+     * INT-6: the secret reaches neither the device nor a stray jump: no page the device's IOMMU
+     * table maps holds the secret (read off the machine after every action), its reads of the
+     * execute-only page are refused, and a transfer to any byte of the sequence but its first
+     * faults (a handler's redirected return resumes at the move).
+     */
+    @Claim("INT-6")
+    public static StatefulProperty<InterruptsTrace> secretReachesNoDeviceNorStrayJump(InterruptsImplFlaw flaw) {
+        return DEVICE_HARNESS
+                .claim(
+                        "INT-6",
+                        "the secret reaches neither a device nor a stray jump",
+                        flaw,
+                        MachineCheck.of(
+                                "INT-6",
+                                NO_IOMMU_MAPPING_HOLDS_SECRET,
+                                t -> t.run().checkDeviceCannotReachSecret()))
+                .cover(25, InterruptsLabels.DEVICE_REFUSED)
+                .cover(25, InterruptsLabels.DEVICE_READ)
+                .cover(18, InterruptsLabels.JUMP_INTO_MIDDLE)
+                .cover(10, InterruptsLabels.JUMP_INSIDE_AN_INSTRUCTION)
+                .cover(8, InterruptsLabels.RETURN_REDIRECTED_INTO_SEQUENCE);
     }
 }

@@ -22,9 +22,10 @@ final class MachineRun {
     private final Lockstep<InterruptsState, InterruptsAction> lockstep;
     private final List<Lockstep.Transition<InterruptsState, InterruptsAction>> recent = new ArrayList<>();
     private final Transparency transparency = new Transparency();
+    private final InterruptsSystem impl;
 
     MachineRun(long secret, InterruptsImplFlaw flaw) {
-        InterruptsSystem impl = new InterruptsSystem(secret, InterruptsState.DEFAULT_ERASURE, flaw);
+        this.impl = new InterruptsSystem(secret, InterruptsState.DEFAULT_ERASURE, flaw);
         this.lockstep = new Lockstep<>(
                 impl::apply,
                 impl::abstractState,
@@ -71,6 +72,15 @@ final class MachineRun {
 
     Transparency transparency() {
         return transparency;
+    }
+
+    /** INT-6 on the machine: no page the device's IOMMU table maps holds the secret. */
+    void checkDeviceCannotReachSecret() {
+        if (impl.deviceCanReachSecret()) {
+            throw new AssertionError("INT-6 " + InterruptsProperties.NO_IOMMU_MAPPING_HOLDS_SECRET
+                    + " violated: the IOMMU table of device " + InterruptsSystem.DEVICE
+                    + " maps a page holding the secret");
+        }
     }
 
     void checkRefinement() {
