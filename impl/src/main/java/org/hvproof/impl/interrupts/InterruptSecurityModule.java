@@ -76,6 +76,9 @@ final class InterruptSecurityModule implements VcpuEventHandler {
         if (flaw != InterruptsImplFlaw.SCRUB_FORGETS_AUTH_REGISTER) {
             Registers.set(cpu, Reg.R2, erasure);
         }
+        if (flaw != InterruptsImplFlaw.SCRUB_FORGETS_FLAGS) {
+            cpu.setFlags(0);
+        }
     }
 
     private static boolean[] exceptionVectors() {

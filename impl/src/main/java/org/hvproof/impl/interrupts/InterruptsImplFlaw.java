@@ -42,6 +42,17 @@ public enum InterruptsImplFlaw implements Flaw {
      * At boot the hypervisor maps the execute-only code pages for the guest's device along with
      * the rest of its code, so a DMA read returns the move's immediate, the secret (INT-6).
      */
+    /**
+     * The scrubber erases R1 and R2 but leaves the flags the sequence's compare of the secret set:
+     * carry, sign and parity bits of secret minus the erasure constant reach the handler (INT-1).
+     */
+    SCRUB_FORGETS_FLAGS(caught("INT-1", "INT-1 noninterference", 4)),
+    /**
+     * The hypercall handler computes the expected authentication value in a scratch register (R8)
+     * and leaves it there when it resumes the guest: a register the model's four do not include,
+     * so only the comparison of the two machines' whole register files sees it (INT-1).
+     */
+    HYPERCALL_LEAVES_MAC_IN_SCRATCH(caught("INT-1", "INT-1 noninterferenceOnMachine", 7)),
     IOMMU_MAPS_CODE_PAGE(caught("INT-6", "INT-6 noIommuMappingHoldsSecret", 1)),
     /**
      * The entry check admits every instruction of the sequence, not only its move (it checks that

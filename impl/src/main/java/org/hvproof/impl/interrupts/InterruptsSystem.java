@@ -3,9 +3,11 @@ package org.hvproof.impl.interrupts;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.hvproof.impl.machine.DeviceId;
 import org.hvproof.impl.machine.DmaResult;
@@ -64,6 +66,7 @@ public final class InterruptsSystem {
     private final InstructionExecutor executor;
     private final List<Long> codePages;
     private final InterruptsAbstraction.BackedPages backedPages = new InterruptsAbstraction.BackedPages();
+    private final Map<Long, FrameBytes> frameBytes = new HashMap<>();
 
     /** Boots the guest with {@code secret} and the default erasure constant under the correct mechanism. */
     public InterruptsSystem(long secret) {
@@ -76,7 +79,7 @@ public final class InterruptsSystem {
      * @throws IllegalArgumentException when the secret equals the erasure constant (INT-5)
      */
     public InterruptsSystem(long secret, long erasure, InterruptsImplFlaw flaw) {
-        this.authenticator = new SequenceAuthenticator(secret, erasure);
+        this.authenticator = new SequenceAuthenticator(secret, erasure, flaw);
         this.machine = new Machine(SHAPE);
         this.hypervisor = new Hypervisor(machine);
         this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, SHAPE.pageTablePoolFirst(), SHAPE.pageTablePoolPages());
@@ -291,6 +294,51 @@ public final class InterruptsSystem {
                 : InstructionCodec.decode(bytes, (int) GuestLayout.INSTRUCTION_OFFSET);
         return new InterruptsObservation.DeviceRead(address, word, Optional.ofNullable(insn));
     }
+
+    /**
+     * Everything guest code outside the sequence and its handlers can observe of this machine,
+     * for INT-1 on the machine: while such code runs, all sixteen general registers, the flags
+     * and the instruction pointer (hidden while the guest executes inside the sequence); always
+     * the interrupt frames and the bytes of every page the nested page table lets the guest
+     * read. Frame bytes are copied again only when the frame's write stamp moved.
+     */
+    public LowView lowView() {
+        boolean lowCodeRuns =
+                module.handlerRuns() || !CodeLayout.inSequence(GuestLayout.address(cpu.instructionPointer()));
+        List<Long> registers = new ArrayList<>();
+        if (lowCodeRuns) {
+            for (int r = 0; r < VirtualCpu.GENERAL_REGISTERS; r++) {
+                registers.add(cpu.register(r));
+            }
+            registers.add(cpu.flags());
+            registers.add(cpu.instructionPointer());
+        }
+        Map<Long, ByteBuffer> readable = new TreeMap<>();
+        machine.defaultView().forEachLeaf((page, leaf) -> {
+            if (leaf.permissions().read()) {
+                readable.put(page.number(), frameBytes(leaf.hostFrame()));
+            }
+        });
+        return new LowView(registers, module.frames(), readable);
+    }
+
+    /** What {@link #lowView} sees: registers (empty while hidden), interrupt frames, readable pages' bytes. */
+    public record LowView(List<Long> registers, List<Long> frames, Map<Long, ByteBuffer> readableMemory) {}
+
+    private ByteBuffer frameBytes(long frame) {
+        long stamp = machine.memory().lastWrite(frame);
+        FrameBytes kept = frameBytes.get(frame);
+        if (kept == null || kept.stamp() != stamp) {
+            kept = new FrameBytes(
+                    stamp,
+                    ByteBuffer.wrap(machine.memory().frameContents(frame)).asReadOnlyBuffer());
+            frameBytes.put(frame, kept);
+        }
+        return kept.bytes().duplicate();
+    }
+
+    /** A frame's bytes as copied at write stamp {@code stamp}. */
+    private record FrameBytes(long stamp, ByteBuffer bytes) {}
 
     /** The abstraction function: this machine read as the model's state ({@link InterruptsAbstraction}). */
     public InterruptsState abstractState() {

@@ -85,7 +85,8 @@ public final class InterruptsModel {
             return InterruptsStep.of(s.withReg(m.dst(), Instruction.mix(s.reg(m.key()), s.reg(m.msg())))
                     .withPc(next));
         } else if (insn instanceof Instruction.CmpImmJumpIfEqual c) {
-            return InterruptsStep.of(s.withPc(s.reg(c.src()) == c.imm() ? c.target() : next));
+            return InterruptsStep.of(s.withFlags(Instruction.compareFlags(s.reg(c.src()), c.imm()))
+                    .withPc(s.reg(c.src()) == c.imm() ? c.target() : next));
         } else if (insn instanceof Instruction.Hypercall) {
             return hypercall(s);
         } else if (insn instanceof Instruction.Load l) {
@@ -103,8 +104,9 @@ public final class InterruptsModel {
      * The hypervisor's side of the authenticated hypercall. Only the sequence's own hypercall is
      * authenticated. If R2 holds the erasure constant the sequence was interrupted between its
      * compare and the hypercall: the hypervisor resumes it at its start instead of answering (the
-     * compare-and-restart, done atomically). Otherwise it answers, erases R1 and R2 so nothing
-     * derived from the secret outlives the sequence, and puts the verdict in R0.
+     * compare-and-restart, done atomically). Otherwise it answers, erases R1, R2 and the flags
+     * (the compare left bits of the secret there) so nothing derived from the secret outlives the
+     * sequence, and puts the verdict in R0.
      */
     private InterruptsStep hypercall(InterruptsState s) {
         boolean fromSequence = s.pc() == CodeLayout.SEQUENCE_HYPERCALL;
@@ -117,6 +119,7 @@ public final class InterruptsModel {
         InterruptsState next = s.withReg(Reg.R0, verdict.code())
                 .withReg(Reg.R1, s.erasure())
                 .withReg(Reg.R2, s.erasure())
+                .withFlags(0)
                 .withHypercall(new InterruptsState.HypercallResult(message, verdict))
                 .withPc(s.pc() + 1);
         return InterruptsStep.of(next, new InterruptsObservation.HypercallReturned(verdict));
@@ -142,7 +145,8 @@ public final class InterruptsModel {
 
     /**
      * Intercept an interrupt or exception: if the guest is inside the sequence, overwrite the
-     * secret's registers with the erasure constant; then deliver one virtual interrupt with the
+     * secret's registers with the erasure constant and clear the flags (a compare of the secret
+     * left bits of it there); then deliver one virtual interrupt with the
      * same vector to the handler, which sees every register and its return address.
      */
     private InterruptsStep arrive(InterruptsState s, Arrive a) {
@@ -171,7 +175,7 @@ public final class InterruptsModel {
         if (!flaws.contains(InterruptsModelFlaw.SCRUB_FORGETS_AUTH_REGISTER)) {
             regs.put(Reg.R2, s.erasure());
         }
-        return s.withRegisters(regs);
+        return s.withRegisters(regs).withFlags(0);
     }
 
     private InterruptsStep handlerReturn(InterruptsState s) {

@@ -3,6 +3,7 @@ package org.hvproof.properties.interrupts;
 import java.util.ArrayList;
 import java.util.List;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
+import org.hvproof.impl.interrupts.InterruptsSystem;
 import org.hvproof.model.common.TransitionPair;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsInvariants;
@@ -26,6 +27,8 @@ public final class InterruptsPairTrace
     private MachineRun b;
     /** Why the low-equivalence relation fails to relate this trace's two secrets; null when it relates them. */
     private String unrelated;
+    /** The first difference between the two machines' low views; null while there is none. */
+    private String machineViolation;
 
     /** Two runs under the mechanism with {@code flaw}, booted by the first step. */
     public InterruptsPairTrace(InterruptsImplFlaw flaw) {
@@ -86,6 +89,31 @@ public final class InterruptsPairTrace
         Lockstep.Transition<InterruptsState, InterruptsAction> t = a.apply(x);
         b.apply(x);
         labels.label(t.before(), t.action(), t.after(), t.observations(), ctx);
+        if (machineViolation == null) {
+            InterruptsSystem.LowView viewA = a.system().lowView();
+            InterruptsSystem.LowView viewB = b.system().lowView();
+            if (!viewA.equals(viewB)) {
+                machineViolation = "after [" + x + "] low code sees the two machines differ:\n    A: registers "
+                        + viewA.registers() + ", frames " + viewA.frames() + "\n    B: registers "
+                        + viewB.registers() + ", frames " + viewB.frames()
+                        + (viewA.readableMemory().equals(viewB.readableMemory())
+                                ? ""
+                                : "\n    and readable memory differs");
+            }
+        }
+    }
+
+    /**
+     * INT-1 on the machines: after every action, everything low code can observe of the two
+     * machines ({@link InterruptsSystem#lowView}: all sixteen general registers, the flags, the
+     * instruction pointer, the interrupt frames, every readable page's bytes) is equal, registers
+     * the abstraction function leaves out included.
+     */
+    public void checkLowViewsEqualOnMachine() {
+        if (machineViolation != null) {
+            throw new AssertionError(
+                    "INT-1 " + InterruptsProperties.NONINTERFERENCE_ON_MACHINE + " violated: " + machineViolation);
+        }
     }
 
     /**

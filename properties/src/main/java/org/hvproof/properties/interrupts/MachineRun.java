@@ -36,6 +36,11 @@ final class MachineRun {
                 InterruptsAbstraction.canonical(InterruptsState.initial(secret, InterruptsState.DEFAULT_ERASURE)));
     }
 
+    /** The machine itself, for checks that read more of it than the abstraction function does. */
+    InterruptsSystem system() {
+        return impl;
+    }
+
     /** The model's state. */
     InterruptsState state() {
         return lockstep.state();
