@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.hvproof.impl.machine.DeviceId;
 import org.hvproof.impl.machine.DmaResult;
@@ -66,7 +65,12 @@ public final class InterruptsSystem {
     private final InstructionExecutor executor;
     private final List<Long> codePages;
     private final InterruptsAbstraction.BackedPages backedPages = new InterruptsAbstraction.BackedPages();
-    private final Map<Long, FrameBytes> frameBytes = new HashMap<>();
+    private final Map<Long, ReadablePage> frameBytes = new HashMap<>();
+    private long readableVersion = -1;
+    private List<long[]> readableFrames = List.of();
+    private long deviceVersion = -1;
+    /** Per frame the device's table maps: the write stamp it was scanned at and whether it held the secret. */
+    private final Map<Long, long[]> deviceFramesChecked = new HashMap<>();
 
     /** Boots the guest with {@code secret} and the default erasure constant under the correct mechanism. */
     public InterruptsSystem(long secret) {
@@ -168,19 +172,26 @@ public final class InterruptsSystem {
      * INT-6's machine-level check, read off the IOMMU's own table and host memory.
      */
     public boolean deviceCanReachSecret() {
-        boolean[] found = {false};
+        NestedPageTable table = machine.iommu().table(DEVICE).orElse(null);
+        if (table == null) {
+            return false;
+        }
+        if (table.version() != deviceVersion) {
+            deviceFramesChecked.clear();
+            deviceVersion = table.version();
+        }
         long secret = authenticator.secret();
-        machine.iommu()
-                .table(DEVICE)
-                .ifPresent(t -> t.forEachLeaf((page, leaf) -> {
-                    if (!found[0] && machine.memory().lastWrite(leaf.hostFrame()) != 0) {
-                        ByteBuffer b = ByteBuffer.wrap(machine.memory().frameContents(leaf.hostFrame()))
-                                .order(ByteOrder.LITTLE_ENDIAN);
-                        for (int at = 0; at < b.capacity() && !found[0]; at += 8) {
-                            found[0] = b.getLong(at) == secret;
-                        }
-                    }
-                }));
+        boolean[] found = {false};
+        table.forEachLeaf((page, leaf) -> {
+            long frame = leaf.hostFrame();
+            long stamp = machine.memory().lastWrite(frame);
+            long[] checked = deviceFramesChecked.get(frame);
+            if (checked == null || checked[0] != stamp) {
+                checked = new long[] {stamp, holdsWord(frame, stamp, secret) ? 1 : 0};
+                deviceFramesChecked.put(frame, checked);
+            }
+            found[0] |= checked[1] == 1;
+        });
         return found[0];
     }
 
@@ -295,50 +306,75 @@ public final class InterruptsSystem {
         return new InterruptsObservation.DeviceRead(address, word, Optional.ofNullable(insn));
     }
 
+    /** Whether the frame, as of write stamp {@code stamp}, holds {@code word} at an aligned offset. */
+    private boolean holdsWord(long frame, long stamp, long word) {
+        if (stamp == 0) {
+            return word == 0;
+        }
+        ByteBuffer b = ByteBuffer.wrap(machine.memory().frameContents(frame)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int at = 0; at < b.capacity(); at += 8) {
+            if (b.getLong(at) == word) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * Everything guest code outside the sequence and its handlers can observe of this machine,
-     * for INT-1 on the machine: while such code runs, all sixteen general registers, the flags
-     * and the instruction pointer (hidden while the guest executes inside the sequence); always
-     * the interrupt frames and the bytes of every page the nested page table lets the guest
-     * read. Frame bytes are copied again only when the frame's write stamp moved.
+     * What guest code outside the sequence and its handlers can read of the vCPU, for INT-1 on
+     * the machine: while such code runs, all sixteen general registers, the flags and the
+     * instruction pointer, then the interrupt frames' return addresses; while the guest executes
+     * inside the sequence only the frames.
      */
-    public LowView lowView() {
+    public List<Long> lowRegisters() {
         boolean lowCodeRuns =
                 module.handlerRuns() || !CodeLayout.inSequence(GuestLayout.address(cpu.instructionPointer()));
-        List<Long> registers = new ArrayList<>();
+        List<Long> out = new ArrayList<>(VirtualCpu.GENERAL_REGISTERS + 4);
         if (lowCodeRuns) {
             for (int r = 0; r < VirtualCpu.GENERAL_REGISTERS; r++) {
-                registers.add(cpu.register(r));
+                out.add(cpu.register(r));
             }
-            registers.add(cpu.flags());
-            registers.add(cpu.instructionPointer());
+            out.add(cpu.flags());
+            out.add(cpu.instructionPointer());
         }
-        Map<Long, ByteBuffer> readable = new TreeMap<>();
-        machine.defaultView().forEachLeaf((page, leaf) -> {
-            if (leaf.permissions().read()) {
-                readable.put(page.number(), frameBytes(leaf.hostFrame()));
-            }
-        });
-        return new LowView(registers, module.frames(), readable);
+        out.add((long) module.frames().size());
+        out.addAll(module.frames());
+        return out;
     }
 
-    /** What {@link #lowView} sees: registers (empty while hidden), interrupt frames, readable pages' bytes. */
-    public record LowView(List<Long> registers, List<Long> frames, Map<Long, ByteBuffer> readableMemory) {}
-
-    private ByteBuffer frameBytes(long frame) {
-        long stamp = machine.memory().lastWrite(frame);
-        FrameBytes kept = frameBytes.get(frame);
-        if (kept == null || kept.stamp() != stamp) {
-            kept = new FrameBytes(
-                    stamp,
-                    ByteBuffer.wrap(machine.memory().frameContents(frame)).asReadOnlyBuffer());
-            frameBytes.put(frame, kept);
+    /**
+     * Every guest page the nested page table lets the guest read, in order, with its frame's
+     * bytes and write stamp (an unchanged stamp means unchanged bytes): INT-1's readable memory on
+     * the machine. The leaves are walked again only when the table's version moved, a frame's
+     * bytes copied again only when its stamp moved.
+     */
+    public List<ReadablePage> readablePages() {
+        NestedPageTable npt = machine.defaultView();
+        if (npt.version() != readableVersion) {
+            List<long[]> found = new ArrayList<>();
+            npt.forEachLeaf((page, leaf) -> {
+                if (leaf.permissions().read()) {
+                    found.add(new long[] {page.number(), leaf.hostFrame()});
+                }
+            });
+            readableFrames = found;
+            readableVersion = npt.version();
         }
-        return kept.bytes().duplicate();
+        List<ReadablePage> out = new ArrayList<>(readableFrames.size());
+        for (long[] pf : readableFrames) {
+            long stamp = machine.memory().lastWrite(pf[1]);
+            ReadablePage kept = frameBytes.get(pf[1]);
+            if (kept == null || kept.stamp() != stamp || kept.page() != pf[0]) {
+                kept = new ReadablePage(pf[0], stamp, machine.memory().frameContents(pf[1]));
+                frameBytes.put(pf[1], kept);
+            }
+            out.add(kept);
+        }
+        return out;
     }
 
-    /** A frame's bytes as copied at write stamp {@code stamp}. */
-    private record FrameBytes(long stamp, ByteBuffer bytes) {}
+    /** One readable guest page: its number, its frame's write stamp, and the bytes at that stamp (not to be modified). */
+    public record ReadablePage(long page, long stamp, byte[] bytes) {}
 
     /** The abstraction function: this machine read as the model's state ({@link InterruptsAbstraction}). */
     public InterruptsState abstractState() {

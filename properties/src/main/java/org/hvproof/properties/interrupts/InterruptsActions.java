@@ -293,13 +293,27 @@ public final class InterruptsActions {
         if (!run.booted()) {
             return next(run);
         }
-        InterruptsState s = run.state();
-        CodeGens fromCode = CodeGens.of(s);
-        Gen<Action<T>> device = Gens.frequency(
-                        Gens.weighted(1, dmaReads(s, fromCode.nearCode())), Gens.weighted(1, fromCode.jumpToByte()))
-                .map(InterruptsActions::<T>asStep);
-        return Gens.frequency(Gens.weighted(3, next(run)), Gens.weighted(1, device));
+        return DEVICE_KINDS.flatMap(kind -> switch (kind) {
+            case NEXT -> next(run);
+            case DEVICE_READ -> {
+                InterruptsState s = run.state();
+                yield dmaReads(s, CodeGens.of(s).nearCode()).map(InterruptsActions::<T>asStep);
+            }
+            case BYTE_JUMP -> CodeGens.of(run.state()).jumpToByte().map(InterruptsActions::<T>asStep);
+        });
     }
+
+    /** INT-6's choice per step: {@link #next} three times in four, else a device read or a transfer to a byte. */
+    private enum DeviceKind {
+        NEXT,
+        DEVICE_READ,
+        BYTE_JUMP
+    }
+
+    private static final Gen<DeviceKind> DEVICE_KINDS = Gens.frequency(
+            Gens.weighted(6, Gens.constant(DeviceKind.NEXT)),
+            Gens.weighted(1, Gens.constant(DeviceKind.DEVICE_READ)),
+            Gens.weighted(1, Gens.constant(DeviceKind.BYTE_JUMP)));
 
     /**
      * A jump by low code to {@code target}: for guest code aiming inside the sequence other than at

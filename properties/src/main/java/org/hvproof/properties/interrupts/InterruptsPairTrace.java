@@ -1,7 +1,10 @@
 package org.hvproof.properties.interrupts;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.impl.interrupts.InterruptsSystem;
 import org.hvproof.model.common.TransitionPair;
@@ -29,6 +32,8 @@ public final class InterruptsPairTrace
     private String unrelated;
     /** The first difference between the two machines' low views; null while there is none. */
     private String machineViolation;
+    /** Readable pages last found equal in both machines, with the two frames' write stamps then. */
+    private final Map<Long, long[]> equalPages = new HashMap<>();
 
     /** Two runs under the mechanism with {@code flaw}, booted by the first step. */
     public InterruptsPairTrace(InterruptsImplFlaw flaw) {
@@ -90,23 +95,51 @@ public final class InterruptsPairTrace
         b.apply(x);
         labels.label(t.before(), t.action(), t.after(), t.observations(), ctx);
         if (machineViolation == null) {
-            InterruptsSystem.LowView viewA = a.system().lowView();
-            InterruptsSystem.LowView viewB = b.system().lowView();
-            if (!viewA.equals(viewB)) {
-                machineViolation = "after [" + x + "] low code sees the two machines differ:\n    A: registers "
-                        + viewA.registers() + ", frames " + viewA.frames() + "\n    B: registers "
-                        + viewB.registers() + ", frames " + viewB.frames()
-                        + (viewA.readableMemory().equals(viewB.readableMemory())
-                                ? ""
-                                : "\n    and readable memory differs");
-            }
+            machineViolation = lowViewsDiffer(x);
         }
     }
 
     /**
+     * Where the two machines' low views differ after {@code x}, or null: their low registers
+     * ({@link InterruptsSystem#lowRegisters}), then every readable page, whose bytes are compared
+     * again only when either frame's write stamp moved since they were last found equal.
+     */
+    private String lowViewsDiffer(InterruptsAction x) {
+        List<Long> ra = a.system().lowRegisters();
+        List<Long> rb = b.system().lowRegisters();
+        if (!ra.equals(rb)) {
+            return "after [" + x + "] low code sees the two machines' registers differ (16 general, flags, ip, frames):"
+                    + "\n    A: " + ra + "\n    B: " + rb;
+        }
+        List<InterruptsSystem.ReadablePage> pa = a.system().readablePages();
+        List<InterruptsSystem.ReadablePage> pb = b.system().readablePages();
+        if (pa.size() != pb.size()) {
+            return "after [" + x + "] the guest can read " + pa.size() + " pages in A, " + pb.size() + " in B";
+        }
+        for (int i = 0; i < pa.size(); i++) {
+            InterruptsSystem.ReadablePage ga = pa.get(i);
+            InterruptsSystem.ReadablePage gb = pb.get(i);
+            if (ga.page() != gb.page()) {
+                return "after [" + x + "] readable page " + ga.page() + " in A is " + gb.page() + " in B";
+            }
+            long[] known = equalPages.get(ga.page());
+            if (known != null && known[0] == ga.stamp() && known[1] == gb.stamp()) {
+                continue;
+            }
+            if (!Arrays.equals(ga.bytes(), gb.bytes())) {
+                return "after [" + x + "] the bytes of readable guest page 0x" + Long.toHexString(ga.page())
+                        + " differ between the two machines";
+            }
+            equalPages.put(ga.page(), new long[] {ga.stamp(), gb.stamp()});
+        }
+        return null;
+    }
+
+    /**
      * INT-1 on the machines: after every action, everything low code can observe of the two
-     * machines ({@link InterruptsSystem#lowView}: all sixteen general registers, the flags, the
-     * instruction pointer, the interrupt frames, every readable page's bytes) is equal, registers
+     * machines (all sixteen general registers, the flags, the instruction pointer, the interrupt
+     * frames: {@link InterruptsSystem#lowRegisters}; every readable page's bytes:
+     * {@link InterruptsSystem#readablePages}) is equal, registers
      * the abstraction function leaves out included.
      */
     public void checkLowViewsEqualOnMachine() {

@@ -86,7 +86,9 @@ public final class InterruptsProperties {
                 .cover(40, InterruptsLabels.ACCEPTED)
                 .cover(15, InterruptsLabels.NESTED)
                 .cover(30, InterruptsLabels.HIGH_VECTOR_IN_SEQUENCE)
-                .cover(10, InterruptsLabels.HIGH_BIT_ALIAS);
+                .cover(10, InterruptsLabels.HIGH_BIT_ALIAS)
+                .cover(8, InterruptsLabels.JUMP_INSIDE_AN_INSTRUCTION)
+                .cover(10, InterruptsLabels.DEVICE_READ);
     }
 
     /** INT-2: whenever a handler runs for an arrival inside the sequence, no register holds the secret; R1 and R2 hold the erasure constant. */
