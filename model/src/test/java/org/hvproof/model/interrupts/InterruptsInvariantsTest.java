@@ -10,6 +10,7 @@ import static org.hvproof.model.interrupts.InterruptsModelTest.SECRET;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.hvproof.model.common.ClaimCheck;
@@ -82,7 +83,7 @@ class InterruptsInvariantsTest {
                 dma,
                 s,
                 List.of(new InterruptsObservation.DeviceRead(
-                        CodeLayout.SEQUENCE_START, 0, java.util.Optional.of(new Instruction.MovImm(Reg.R1, SECRET))))));
+                        CodeLayout.SEQUENCE_START, 0, Optional.of(new Instruction.MovImm(Reg.R1, SECRET))))));
         assertThat(leaked.holds()).isFalse();
         assertThat(InterruptsInvariants.SECRET_OUT_OF_DEVICE_REACH
                         .check(new Transition<>(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.hvproof.model.interrupts.InterruptsAction.Arrive;
@@ -217,9 +218,7 @@ class InterruptsModelTest {
         assertThat(InterruptsModel.step(s, new InterruptsAction.DmaRead(CodeLayout.ORDINARY_CODE))
                         .observations())
                 .containsExactly(new InterruptsObservation.DeviceRead(
-                        CodeLayout.ORDINARY_CODE,
-                        0,
-                        java.util.Optional.of(s.code().get(CodeLayout.ORDINARY_CODE))));
+                        CodeLayout.ORDINARY_CODE, 0, Optional.of(s.code().get(CodeLayout.ORDINARY_CODE))));
     }
 
     @Test
