@@ -18,7 +18,7 @@ import org.hvproof.model.interrupts.CodeLayout;
  */
 public final class GuestLayout {
     /** Bytes per model address. */
-    public static final long SLOT_SIZE = 32;
+    public static final long SLOT_SIZE = CodeLayout.SLOT_SIZE;
     /** Offset of the instruction within a slot. */
     public static final long INSTRUCTION_OFFSET = 8;
     /** Machine pages of one model page. */

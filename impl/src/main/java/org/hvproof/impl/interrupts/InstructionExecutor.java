@@ -43,6 +43,7 @@ final class InstructionExecutor {
         } else if (insn instanceof Instruction.Mix m) {
             Registers.set(cpu, m.dst(), Instruction.mix(Registers.get(cpu, m.key()), Registers.get(cpu, m.msg())));
         } else if (insn instanceof Instruction.CmpImmJumpIfEqual c) {
+            cpu.setFlags(Instruction.compareFlags(Registers.get(cpu, c.src()), c.imm()));
             return jump(Registers.get(cpu, c.src()) == c.imm() ? c.target() : pc + 1);
         } else if (insn instanceof Instruction.Hypercall) {
             return authenticator.onHypercall(cpu, pc).map(List::of).orElse(List.of());

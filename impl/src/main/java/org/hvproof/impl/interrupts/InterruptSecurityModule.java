@@ -76,6 +76,9 @@ final class InterruptSecurityModule implements VcpuEventHandler {
         if (flaw != InterruptsImplFlaw.SCRUB_FORGETS_AUTH_REGISTER) {
             Registers.set(cpu, Reg.R2, erasure);
         }
+        if (flaw != InterruptsImplFlaw.SCRUB_FORGETS_FLAGS) {
+            cpu.setFlags(0);
+        }
     }
 
     private static boolean[] exceptionVectors() {
@@ -113,7 +116,9 @@ final class InterruptSecurityModule implements VcpuEventHandler {
         long target = frames.remove(frames.size() - 1);
         // An interrupted sequence restarts at its move: the handler may have rewritten every
         // register while the sequence's were erased, and its tail must not run on them.
-        long resume = CodeLayout.inSequence(target) ? CodeLayout.SEQUENCE_START : target;
+        long resume = CodeLayout.inSequence(target) && flaw != InterruptsImplFlaw.RESUME_AT_RETURN_ADDRESS
+                ? CodeLayout.SEQUENCE_START
+                : target;
         cpu.setInstructionPointer(GuestLayout.slot(frames.isEmpty() ? resume : CodeLayout.HANDLER_ENTRY));
         if (flaw == InterruptsImplFlaw.RESTORE_SECRET_ON_RETURN && frames.isEmpty() && CodeLayout.inSequence(target)) {
             Registers.set(cpu, Reg.R1, authenticator.secret());
@@ -127,7 +132,21 @@ final class InterruptSecurityModule implements VcpuEventHandler {
      * from outside it except at that entry, so a fetch anywhere else in it is refused.
      */
     boolean admitsTransferTo(long target) {
-        return !CodeLayout.inSequence(target) || target == CodeLayout.SEQUENCE_START;
+        return admitsTransferToByte(GuestLayout.slot(target));
+    }
+
+    /**
+     * Whether low code may transfer control to the guest-virtual byte {@code va}: into the
+     * sequence's slots only at the first byte of its move, whatever the byte (inside an
+     * instruction's encoding included). The flawed check admits the first byte of every slot.
+     */
+    boolean admitsTransferToByte(long va) {
+        if (!CodeLayout.byteInSequence(va)) {
+            return true;
+        }
+        return flaw == InterruptsImplFlaw.MID_SEQUENCE_JUMP_NOT_FAULTED
+                ? Math.floorMod(va, GuestLayout.SLOT_SIZE) == 0
+                : va == CodeLayout.entryByte();
     }
 
     /** A handler rewrites the return address of its own frame. */

@@ -39,6 +39,7 @@ public final class InterruptsAbstraction {
         pages.refresh(system.machine(), CodeLayout.sharedCode(authenticator.secret(), authenticator.erasure()));
         return new InterruptsState(
                 pages.registers(system.cpu()),
+                system.cpu().flags(),
                 GuestLayout.address(system.cpu().instructionPointer()),
                 system.module().frames(),
                 pages.code(),
@@ -56,7 +57,15 @@ public final class InterruptsAbstraction {
         Map<Long, Long> memory = new HashMap<>(s.memory());
         memory.values().removeIf(v -> v == 0L);
         return new InterruptsState(
-                s.registers(), s.pc(), s.returnStack(), s.code(), memory, s.secret(), s.erasure(), s.hypercalls());
+                s.registers(),
+                s.flags(),
+                s.pc(),
+                s.returnStack(),
+                s.code(),
+                memory,
+                s.secret(),
+                s.erasure(),
+                s.hypercalls());
     }
 
     /**

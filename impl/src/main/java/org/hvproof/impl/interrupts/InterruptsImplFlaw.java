@@ -37,7 +37,35 @@ public enum InterruptsImplFlaw implements Flaw {
      * interrupt or exception with a vector of 32 or more inside the sequence reaches the handler
      * with R1 and R2 untouched (INT-2). The generator that drew vectors 0..31 only missed it.
      */
-    SCRUB_TABLE_SIZED_FOR_EXCEPTIONS(caught("INT-2", "INT-2 secretConfinedToSequence", 4));
+    SCRUB_TABLE_SIZED_FOR_EXCEPTIONS(caught("INT-2", "INT-2 secretConfinedToSequence", 4)),
+    /**
+     * At boot the hypervisor maps the execute-only code pages for the guest's device along with
+     * the rest of its code, so a DMA read returns the move's immediate, the secret (INT-6).
+     */
+    /**
+     * The scrubber erases R1 and R2 but leaves the flags the sequence's compare of the secret set:
+     * carry, sign and parity bits of secret minus the erasure constant reach the handler (INT-1).
+     */
+    SCRUB_FORGETS_FLAGS(caught("INT-1", "INT-1 noninterference", 4)),
+    /**
+     * The hypercall handler computes the expected authentication value in a scratch register (R8)
+     * and leaves it there when it resumes the guest: a register the model's four do not include,
+     * so only the comparison of the two machines' whole register files sees it (INT-1).
+     */
+    HYPERCALL_LEAVES_MAC_IN_SCRATCH(caught("INT-1", "INT-1 noninterferenceOnMachine", 7)),
+    IOMMU_MAPS_CODE_PAGE(caught("INT-6", "INT-6 noIommuMappingHoldsSecret", 1)),
+    /**
+     * The entry check admits every instruction of the sequence, not only its move (it checks that
+     * the target starts an instruction slot of the execute-only page): ordinary code jumps to the
+     * compare or the hypercall with registers it chose (INT-6).
+     */
+    MID_SEQUENCE_JUMP_NOT_FAULTED(caught("INT-6", "INT-6 strayTransferFaults", 1)),
+    /**
+     * When the outermost handler returns into the sequence the module resumes at the (possibly
+     * rewritten) return address, not at the move: the tail of the sequence runs on registers the
+     * handler chose (INT-6).
+     */
+    RESUME_AT_RETURN_ADDRESS(caught("INT-6", "INT-6 strayTransferFaults", 4));
 
     private final List<Caught> caughtBy;
 

@@ -3,9 +3,13 @@ package org.hvproof.impl.interrupts;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
+import org.hvproof.impl.machine.DeviceId;
+import org.hvproof.impl.machine.DmaResult;
 import org.hvproof.impl.machine.GuestOs;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
@@ -48,6 +52,9 @@ public final class InterruptsSystem {
 
     private static final PagePermissions CODE_MAPPING = new PagePermissions(true, false, true);
 
+    /** The guest's one DMA-capable device (bus 1, device 0, function 0). */
+    public static final DeviceId DEVICE = new DeviceId(0x0100);
+
     private final Machine machine;
     private final Hypervisor hypervisor;
     private final GuestOs guestOs;
@@ -58,6 +65,12 @@ public final class InterruptsSystem {
     private final InstructionExecutor executor;
     private final List<Long> codePages;
     private final InterruptsAbstraction.BackedPages backedPages = new InterruptsAbstraction.BackedPages();
+    private final Map<Long, ReadablePage> frameBytes = new HashMap<>();
+    private long readableVersion = -1;
+    private List<long[]> readableFrames = List.of();
+    private long deviceVersion = -1;
+    /** Per frame the device's table maps: the write stamp it was scanned at and whether it held the secret. */
+    private final Map<Long, long[]> deviceFramesChecked = new HashMap<>();
 
     /** Boots the guest with {@code secret} and the default erasure constant under the correct mechanism. */
     public InterruptsSystem(long secret) {
@@ -70,7 +83,7 @@ public final class InterruptsSystem {
      * @throws IllegalArgumentException when the secret equals the erasure constant (INT-5)
      */
     public InterruptsSystem(long secret, long erasure, InterruptsImplFlaw flaw) {
-        this.authenticator = new SequenceAuthenticator(secret, erasure);
+        this.authenticator = new SequenceAuthenticator(secret, erasure, flaw);
         this.machine = new Machine(SHAPE);
         this.hypervisor = new Hypervisor(machine);
         this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, SHAPE.pageTablePoolFirst(), SHAPE.pageTablePoolPages());
@@ -121,6 +134,65 @@ public final class InterruptsSystem {
                 .sorted()
                 .toList();
         cpu.setInstructionPointer(GuestLayout.slot(CodeLayout.ORDINARY_CODE));
+        // The device: a context entry whose table maps the guest's ordinary code pages, never a
+        // page of the execute-only region (flawed: those too); other pages are mapped on demand.
+        require(machine.iommu().attach(DEVICE).isPresent(), "attach device", DEVICE.requesterId());
+        for (long p : pages) {
+            if (flaw == InterruptsImplFlaw.IOMMU_MAPS_CODE_PAGE || !GuestLayout.inExecuteOnlyRegion(p)) {
+                require(mapForDevice(new GuestPhysicalPage(p)), "map for the device", p);
+            }
+        }
+    }
+
+    /**
+     * The hypervisor's pin for DMA: backs {@code page} and maps it, read-only, identity, in the
+     * device's IOMMU table, unless it lies in the execute-only region, which holds the secret and
+     * is mapped for no device. False when refused or memory ran out.
+     */
+    private boolean pinForDevice(GuestPhysicalPage page) {
+        if (GuestLayout.inExecuteOnlyRegion(page.number())) {
+            return false;
+        }
+        return mapForDevice(page);
+    }
+
+    private boolean mapForDevice(GuestPhysicalPage page) {
+        if (machine.iommu().table(DEVICE).flatMap(t -> t.leaf(page)).isPresent()) {
+            return true;
+        }
+        if (!hypervisor.populate(ViewId.DEFAULT, page)) {
+            return false;
+        }
+        long frame = machine.defaultView().leaf(page).orElseThrow().hostFrame();
+        return machine.iommu().map(DEVICE, page, frame, true, false);
+    }
+
+    /**
+     * Whether a page the device's IOMMU table maps holds the secret in any aligned 8-byte word:
+     * INT-6's machine-level check, read off the IOMMU's own table and host memory.
+     */
+    public boolean deviceCanReachSecret() {
+        NestedPageTable table = machine.iommu().table(DEVICE).orElse(null);
+        if (table == null) {
+            return false;
+        }
+        if (table.version() != deviceVersion) {
+            deviceFramesChecked.clear();
+            deviceVersion = table.version();
+        }
+        long secret = authenticator.secret();
+        boolean[] found = {false};
+        table.forEachLeaf((page, leaf) -> {
+            long frame = leaf.hostFrame();
+            long stamp = machine.memory().lastWrite(frame);
+            long[] checked = deviceFramesChecked.get(frame);
+            if (checked == null || checked[0] != stamp) {
+                checked = new long[] {stamp, holdsWord(frame, stamp, secret) ? 1 : 0};
+                deviceFramesChecked.put(frame, checked);
+            }
+            found[0] |= checked[1] == 1;
+        });
+        return found[0];
     }
 
     /** The simulated hardware. */
@@ -155,6 +227,8 @@ public final class InterruptsSystem {
             }
             seen.addAll(module.drainDelivered());
             return seen;
+        } else if (action instanceof InterruptsAction.DmaRead d) {
+            return List.of(dmaRead(d.address()));
         } else if (action instanceof InterruptsAction.Return) {
             return module.returnFromHandler(cpu)
                     ? List.of()
@@ -176,6 +250,8 @@ public final class InterruptsSystem {
                 cpu.setInstructionPointer(GuestLayout.slot(j.target()));
             }
             return List.of();
+        } else if (action instanceof InterruptsAction.JumpToByte jb) {
+            return jumpToByte(jb.virtualAddress());
         } else if (action instanceof InterruptsAction.ReadMemory r) {
             DataAccess.Read read = data.read(r.address());
             return read.fault()
@@ -189,6 +265,116 @@ public final class InterruptsSystem {
         }
         throw new IllegalArgumentException("unknown action " + action);
     }
+
+    /**
+     * Low code's transfer to a byte: the hypervisor's entry check first (every byte of the
+     * sequence but its first is refused), then the ISA's (a target must start a slot); a handler
+     * rewrites its return address with it.
+     */
+    private List<InterruptsObservation> jumpToByte(long va) {
+        if (!module.handlerRuns() && !module.admitsTransferToByte(va)) {
+            return List.of(new InterruptsObservation.Fault(FaultKind.NOT_SEQUENCE_ENTRY, va));
+        }
+        if (Math.floorMod(va, GuestLayout.SLOT_SIZE) != 0) {
+            return List.of(new InterruptsObservation.Fault(FaultKind.MISALIGNED_TRANSFER, va));
+        }
+        long target = GuestLayout.address(va);
+        if (module.handlerRuns()) {
+            module.rewriteReturnAddress(target);
+        } else {
+            cpu.setInstructionPointer(GuestLayout.slot(target));
+        }
+        return List.of();
+    }
+
+    /**
+     * The device reads the slot of {@code address} by DMA, after its driver had the hypervisor pin
+     * the page: the data word and the instruction the slot's bytes encode, or the IOMMU's refusal.
+     */
+    private InterruptsObservation dmaRead(long address) {
+        GuestPhysicalPage page = GuestLayout.page(address);
+        pinForDevice(page);
+        DmaResult read = machine.dmaRead(DEVICE, GuestLayout.slot(address), (int) GuestLayout.SLOT_SIZE);
+        if (!read.whole()) {
+            return new InterruptsObservation.Fault(FaultKind.DMA_REFUSED, address);
+        }
+        byte[] bytes = read.data();
+        long word = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        Instruction insn = bytes[(int) GuestLayout.INSTRUCTION_OFFSET] == 0
+                ? null
+                : InstructionCodec.decode(bytes, (int) GuestLayout.INSTRUCTION_OFFSET);
+        return new InterruptsObservation.DeviceRead(address, word, Optional.ofNullable(insn));
+    }
+
+    /** Whether the frame, as of write stamp {@code stamp}, holds {@code word} at an aligned offset. */
+    private boolean holdsWord(long frame, long stamp, long word) {
+        if (stamp == 0) {
+            return word == 0;
+        }
+        ByteBuffer b = ByteBuffer.wrap(machine.memory().frameContents(frame)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int at = 0; at < b.capacity(); at += 8) {
+            if (b.getLong(at) == word) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What guest code outside the sequence and its handlers can read of the vCPU, for INT-1 on
+     * the machine: while such code runs, all sixteen general registers, the flags and the
+     * instruction pointer, then the interrupt frames' return addresses; while the guest executes
+     * inside the sequence only the frames.
+     */
+    public List<Long> lowRegisters() {
+        boolean lowCodeRuns =
+                module.handlerRuns() || !CodeLayout.inSequence(GuestLayout.address(cpu.instructionPointer()));
+        List<Long> out = new ArrayList<>(VirtualCpu.GENERAL_REGISTERS + 4);
+        if (lowCodeRuns) {
+            for (int r = 0; r < VirtualCpu.GENERAL_REGISTERS; r++) {
+                out.add(cpu.register(r));
+            }
+            out.add(cpu.flags());
+            out.add(cpu.instructionPointer());
+        }
+        out.add((long) module.frames().size());
+        out.addAll(module.frames());
+        return out;
+    }
+
+    /**
+     * Every guest page the nested page table lets the guest read, in order, with its frame's
+     * bytes and write stamp (an unchanged stamp means unchanged bytes): INT-1's readable memory on
+     * the machine. The leaves are walked again only when the table's version moved, a frame's
+     * bytes copied again only when its stamp moved.
+     */
+    public List<ReadablePage> readablePages() {
+        NestedPageTable npt = machine.defaultView();
+        if (npt.version() != readableVersion) {
+            List<long[]> found = new ArrayList<>();
+            npt.forEachLeaf((page, leaf) -> {
+                if (leaf.permissions().read()) {
+                    found.add(new long[] {page.number(), leaf.hostFrame()});
+                }
+            });
+            readableFrames = found;
+            readableVersion = npt.version();
+        }
+        List<ReadablePage> out = new ArrayList<>(readableFrames.size());
+        for (long[] pf : readableFrames) {
+            long stamp = machine.memory().lastWrite(pf[1]);
+            ReadablePage kept = frameBytes.get(pf[1]);
+            if (kept == null || kept.stamp() != stamp || kept.page() != pf[0]) {
+                kept = new ReadablePage(pf[0], stamp, machine.memory().frameContents(pf[1]));
+                frameBytes.put(pf[1], kept);
+            }
+            out.add(kept);
+        }
+        return out;
+    }
+
+    /** One readable guest page: its number, its frame's write stamp, and the bytes at that stamp (not to be modified). */
+    public record ReadablePage(long page, long stamp, byte[] bytes) {}
 
     /** The abstraction function: this machine read as the model's state ({@link InterruptsAbstraction}). */
     public InterruptsState abstractState() {

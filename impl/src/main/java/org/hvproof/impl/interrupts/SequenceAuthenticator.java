@@ -17,15 +17,24 @@ import org.hvproof.model.interrupts.Reg;
  * sequence's own address is authenticated. If R2 holds the erasure constant, the sequence was
  * interrupted between its compare and the hypercall (the scrubber erased R2): the guest is resumed
  * at the sequence's start instead of answered, which completes the compare-and-restart
- * atomically. Otherwise the verdict goes to R0 and R1, R2 are erased, so nothing derived from the
+ * atomically. Otherwise the verdict goes to R0 and R1, R2 and the flags are erased, so nothing derived from the
  * secret outlives the sequence. Every answer is logged, in order.
  */
 final class SequenceAuthenticator {
     private final long secret;
     private final long erasure;
     private final List<InterruptsState.HypercallResult> log = new ArrayList<>();
+    private final InterruptsImplFlaw flaw;
+
+    /** The general register the flawed handler computes in (R8): none of the model's R0..R3. */
+    private static final int SCRATCH = 8;
 
     SequenceAuthenticator(long secret, long erasure) {
+        this(secret, erasure, InterruptsImplFlaw.NONE);
+    }
+
+    SequenceAuthenticator(long secret, long erasure, InterruptsImplFlaw flaw) {
+        this.flaw = flaw;
         if (secret == erasure) {
             throw new IllegalArgumentException(
                     "the secret must differ from the erasure constant 0x" + Long.toHexString(erasure) + " (INT-5)");
@@ -54,11 +63,16 @@ final class SequenceAuthenticator {
             return Optional.empty();
         }
         long message = Registers.get(cpu, Reg.R3);
-        boolean authentic = fromSequence && Registers.get(cpu, Reg.R2) == Instruction.mix(secret, message);
+        long expected = Instruction.mix(secret, message);
+        boolean authentic = fromSequence && Registers.get(cpu, Reg.R2) == expected;
+        if (flaw == InterruptsImplFlaw.HYPERCALL_LEAVES_MAC_IN_SCRATCH) {
+            cpu.setRegister(SCRATCH, expected);
+        }
         HypercallVerdict verdict = authentic ? HypercallVerdict.ACCEPTED : HypercallVerdict.REJECTED;
         Registers.set(cpu, Reg.R0, verdict.code());
         Registers.set(cpu, Reg.R1, erasure);
         Registers.set(cpu, Reg.R2, erasure);
+        cpu.setFlags(0);
         log.add(new InterruptsState.HypercallResult(message, verdict));
         cpu.setInstructionPointer(GuestLayout.slot(pc + 1));
         return Optional.of(new InterruptsObservation.HypercallReturned(verdict));

@@ -1,6 +1,7 @@
 /**
  * Secrets embedded in code against compromised interrupt handlers (US10922402B2 with US9411979B2;
- * claims INT-1..INT-5) on the simulated machine, at the level of instructions, not flags.
+ * claims INT-1..INT-6) on the simulated machine, at the level of instructions and the flags a
+ * compare sets.
  *
  * <p>The hypervisor writes the secret as the immediate operand of a move instruction in guest
  * code (bytes in guest memory, {@link org.hvproof.impl.interrupts.InstructionCodec}) and makes
@@ -12,8 +13,11 @@
  * hypervisor checks ({@link org.hvproof.impl.interrupts.SequenceAuthenticator}). The interrupt
  * security module ({@link org.hvproof.impl.interrupts.InterruptSecurityModule}) hears every
  * interrupt and exception before the guest; inside the sequence it overwrites R1 and R2 with the
- * erasure constant, then delivers one virtual interrupt with the same vector to the guest's
- * handler, which may be compromised and sees every register. It never writes the secret back.
+ * erasure constant and clears the flags, then delivers one virtual interrupt with the same vector
+ * to the guest's handler, which may be compromised and sees every register. It never writes the
+ * secret back, and admits a control transfer into the sequence only at its first byte. The
+ * guest's DMA device ({@link org.hvproof.impl.interrupts.InterruptsSystem#DEVICE}) reads through
+ * the IOMMU, whose table the hypervisor never lets map a page of the execute-only region.
  *
  * <p>{@link org.hvproof.impl.interrupts.InterruptsSystem} boots it all and runs the model's
  * {@code InterruptsAction}s; {@link org.hvproof.impl.interrupts.InterruptsAbstraction} reads the

@@ -5,8 +5,8 @@ import org.hvproof.model.common.Privilege;
 import org.hvproof.model.common.VCpu;
 
 /**
- * A vCPU's register file: instruction pointer, sixteen 64-bit general registers, the
- * page-table root (CR3), the privilege it runs at, and the view (nested page table) it runs on.
+ * A vCPU's register file: instruction pointer, sixteen 64-bit general registers, the flags
+ * register (RFLAGS: its arithmetic bits, as a compare sets them), the page-table root (CR3), the privilege it runs at, and the view (nested page table) it runs on.
  * Mutable, as hardware is; later mechanisms add the current protection domain beside the view.
  */
 public final class VirtualCpu {
@@ -16,6 +16,7 @@ public final class VirtualCpu {
     private final VCpu id;
     private final long[] registers = new long[GENERAL_REGISTERS];
     private long instructionPointer;
+    private long flags;
     private long cr3;
     private Privilege privilege = Privilege.KERNEL;
     private ViewId view = ViewId.DEFAULT;
@@ -38,6 +39,16 @@ public final class VirtualCpu {
     /** Sets general register {@code index}. */
     public void setRegister(int index, long value) {
         registers[index] = value;
+    }
+
+    /** The flags register (RFLAGS); zero at reset. */
+    public long flags() {
+        return flags;
+    }
+
+    /** Sets the flags register. */
+    public void setFlags(long value) {
+        flags = value;
     }
 
     /** The instruction pointer. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.model.interrupts.ArrivalCause;
@@ -170,5 +171,41 @@ class InterruptsSystemTest {
                 assertThat(sys.abstractState()).as("state after %s", done).isEqualTo(model);
             }
         }
+    }
+
+    @Test
+    void theDeviceIsRefusedTheExecuteOnlyPageUnlessTheIommuMapsIt() {
+        InterruptsSystem correct = new InterruptsSystem(SECRET);
+        assertThat(correct.apply(new InterruptsAction.DmaRead(CodeLayout.SEQUENCE_START)))
+                .containsExactly(new InterruptsObservation.Fault(
+                        InterruptsObservation.FaultKind.DMA_REFUSED, CodeLayout.SEQUENCE_START));
+        assertThat(correct.deviceCanReachSecret()).isFalse();
+        assertThat(correct.apply(new InterruptsAction.DmaRead(0x8000)))
+                .containsExactly(new InterruptsObservation.DeviceRead(0x8000, 0, Optional.empty()));
+
+        InterruptsSystem flawed = new InterruptsSystem(SECRET, E, InterruptsImplFlaw.IOMMU_MAPS_CODE_PAGE);
+        assertThat(flawed.deviceCanReachSecret()).isTrue();
+        assertThat(flawed.apply(new InterruptsAction.DmaRead(CodeLayout.SEQUENCE_START)))
+                .containsExactly(new InterruptsObservation.DeviceRead(
+                        CodeLayout.SEQUENCE_START, 0, Optional.of(new Instruction.MovImm(Reg.R1, SECRET))));
+    }
+
+    @Test
+    void aTransferIntoTheMovesImmediateFaultsAndTheCompareSetsFlagsThatTheHypercallClears() {
+        InterruptsSystem system = new InterruptsSystem(SECRET);
+        long immediate = CodeLayout.entryByte() + GuestLayout.INSTRUCTION_OFFSET + 8;
+        assertThat(system.apply(new InterruptsAction.JumpToByte(immediate)))
+                .containsExactly(
+                        new InterruptsObservation.Fault(InterruptsObservation.FaultKind.NOT_SEQUENCE_ENTRY, immediate));
+        assertThat(system.apply(new InterruptsAction.JumpToByte(CodeLayout.entryByte())))
+                .isEmpty();
+        system.apply(EXEC);
+        system.apply(EXEC);
+        system.apply(EXEC);
+        assertThat(system.cpu().flags()).isEqualTo(Instruction.compareFlags(SECRET, E));
+        assertThat(system.lowRegisters()).isEqualTo(List.of(0L)); // inside the sequence: only the frame count
+        system.apply(EXEC);
+        assertThat(system.cpu().flags()).isZero();
+        assertThat(system.lowRegisters()).hasSize(16 + 2 + 1);
     }
 }

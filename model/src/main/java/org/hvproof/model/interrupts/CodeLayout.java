@@ -15,6 +15,11 @@ public final class CodeLayout {
 
     /** Page size in addresses. */
     public static final long PAGE_SIZE = 4096;
+    /**
+     * Bytes of guest-virtual memory per address: a data word, then the encoded instruction. A
+     * control transfer names a byte; only the first byte of a slot starts an instruction.
+     */
+    public static final long SLOT_SIZE = 32;
     /** First address of the execute-only page; the sequence starts here. */
     public static final long SEQUENCE_START = 0x1000;
     /** Address of the sequence's compare-and-restart. */
@@ -43,6 +48,16 @@ public final class CodeLayout {
     /** True for every address of the execute-only page. */
     public static boolean onExecuteOnlyPage(long address) {
         return Math.floorDiv(address, PAGE_SIZE) == SEQUENCE_START / PAGE_SIZE;
+    }
+
+    /** The guest-virtual byte where the sequence starts: the only byte of it a transfer may target. */
+    public static long entryByte() {
+        return SEQUENCE_START * SLOT_SIZE;
+    }
+
+    /** True for every byte of the four slots of the protected sequence. */
+    public static boolean byteInSequence(long virtualAddress) {
+        return inSequence(Math.floorDiv(virtualAddress, SLOT_SIZE));
     }
 
     /** True for the four addresses of the protected sequence. */

@@ -8,13 +8,17 @@ import org.hvproof.model.common.Transition;
  * Exactly what guest code outside the sequence and its handlers can observe after one step:
  * the step's observations (virtual interrupts with the registers at handler entry, in order;
  * memory reads; faults; hypercall verdicts) and, whenever such code runs, the whole register
- * file, the program counter and the return addresses of the interrupt frames. While the guest
+ * file and the flags, the program counter and the return addresses of the interrupt frames. While the guest
  * executes inside the sequence no low code runs, so no register is visible.
  */
 public record HandlerView(
-        List<InterruptsObservation> events, Map<Reg, Long> visibleRegisters, long visiblePc, List<Long> returnStack) {
+        List<InterruptsObservation> events,
+        Map<Reg, Long> visibleRegisters,
+        long visibleFlags,
+        long visiblePc,
+        List<Long> returnStack) {
 
-    /** Marks the program counter as not visible (the guest is inside the sequence). */
+    /** Marks the program counter and the flags as not visible (the guest is inside the sequence). */
     public static final long HIDDEN = -1;
 
     public HandlerView {
@@ -27,7 +31,7 @@ public record HandlerView(
     public static HandlerView of(Transition<InterruptsState, InterruptsAction, InterruptsObservation> step) {
         InterruptsState s = step.after();
         return s.lowCodeRuns()
-                ? new HandlerView(step.observations(), s.registers(), s.pc(), s.returnStack())
-                : new HandlerView(step.observations(), Map.of(), HIDDEN, s.returnStack());
+                ? new HandlerView(step.observations(), s.registers(), s.flags(), s.pc(), s.returnStack())
+                : new HandlerView(step.observations(), Map.of(), HIDDEN, HIDDEN, s.returnStack());
     }
 }

@@ -23,6 +23,22 @@ public sealed interface InterruptsAction {
     /** Low code jumps anywhere; a handler instead rewrites its return address. */
     record JumpTo(long target) implements InterruptsAction {}
 
+    /**
+     * Low code transfers control to a guest-virtual byte address, which may lie inside an
+     * instruction ({@link CodeLayout#SLOT_SIZE} bytes per address): the hypervisor refuses every
+     * byte of the sequence but its first; elsewhere a target that starts no instruction slot is a
+     * misaligned transfer; any other target is {@link JumpTo} of its address. A handler rewrites
+     * its return address with it.
+     */
+    record JumpToByte(long virtualAddress) implements InterruptsAction {}
+
+    /**
+     * The guest's device reads the slot of {@code address} by DMA (its driver asks the hypervisor
+     * to map the page for the device first): it happens whatever the vCPU runs, and what the
+     * device reads, low code can see.
+     */
+    record DmaRead(long address) implements InterruptsAction {}
+
     /** Low code reads an address. */
     record ReadMemory(long address) implements InterruptsAction {}
 

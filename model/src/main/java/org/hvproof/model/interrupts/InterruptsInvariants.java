@@ -53,6 +53,23 @@ public final class InterruptsInvariants {
             EXECUTE_ONLY_PAGE_FAULTS =
                     Invariant.of("INT-5", "executeOnlyPageFaults", InterruptsInvariants::executeOnlyPageFaults);
 
+    /**
+     * INT-6 (device half): a device's read of the execute-only page is refused, and no device
+     * read returns the secret (as a word or inside an instruction).
+     */
+    public static final Invariant<Transition<InterruptsState, InterruptsAction, InterruptsObservation>>
+            SECRET_OUT_OF_DEVICE_REACH =
+                    Invariant.of("INT-6", "secretOutOfDeviceReach", InterruptsInvariants::secretOutOfDeviceReach);
+
+    /**
+     * INT-6 (jump half): guest code's transfer to any byte or instruction of the sequence other
+     * than its move faults and changes nothing; the outermost handler's return to any address of
+     * the sequence resumes at its move, with no register holding the secret.
+     */
+    public static final Invariant<Transition<InterruptsState, InterruptsAction, InterruptsObservation>>
+            STRAY_TRANSFER_FAULTS =
+                    Invariant.of("INT-6", "strayTransferFaults", InterruptsInvariants::strayTransferFaults);
+
     /** INT-1: the same action on two low-equivalent states gives equal views and low-equivalent states. */
     public static final Invariant<TransitionPair<InterruptsState, InterruptsAction, InterruptsObservation>>
             NONINTERFERENCE = Invariant.of("INT-1", "noninterference", InterruptsInvariants::noninterference);
@@ -68,7 +85,9 @@ public final class InterruptsInvariants {
                     NO_SECRET_AT_HANDLER_ENTRY,
                     ONE_VIRTUAL_INTERRUPT_PER_ARRIVAL,
                     NEVER_RESTORES_SECRET,
-                    EXECUTE_ONLY_PAGE_FAULTS),
+                    EXECUTE_ONLY_PAGE_FAULTS,
+                    SECRET_OUT_OF_DEVICE_REACH,
+                    STRAY_TRANSFER_FAULTS),
             List.of(NONINTERFERENCE));
 
     private InterruptsInvariants() {}
@@ -85,6 +104,77 @@ public final class InterruptsInvariants {
         return violationUnless(
                 InterruptsLowEquivalence.equivalent(a, b),
                 () -> "the views agree but the states are no longer low-equivalent: " + a + " versus " + b);
+    }
+
+    /** INT-6 (device half): a DMA read of the execute-only page is refused; no device read holds the secret. */
+    private static Optional<String> secretOutOfDeviceReach(
+            Transition<InterruptsState, InterruptsAction, InterruptsObservation> step) {
+        long secret = step.before().secret();
+        for (InterruptsObservation o : step.observations()) {
+            if (o instanceof InterruptsObservation.DeviceRead d
+                    && (d.word() == secret
+                            || d.instruction().map(i -> holds(i, secret)).orElse(false))) {
+                return Optional.of("the device read the secret at 0x" + Long.toHexString(d.address()) + ": " + d);
+            }
+        }
+        if (step.action() instanceof InterruptsAction.DmaRead d && CodeLayout.onExecuteOnlyPage(d.address())) {
+            boolean refused = step.observations().stream()
+                    .anyMatch(o -> o instanceof InterruptsObservation.Fault f
+                            && f.kind() == InterruptsObservation.FaultKind.DMA_REFUSED);
+            return violationUnless(
+                    refused && step.observations().size() == 1,
+                    () -> "a device read of the execute-only page at 0x" + Long.toHexString(d.address())
+                            + " was not refused: " + step.observations());
+        }
+        return Optional.empty();
+    }
+
+    /** Whether an instruction's immediate is {@code secret}. */
+    private static boolean holds(Instruction insn, long secret) {
+        return (insn instanceof Instruction.MovImm m && m.imm() == secret)
+                || (insn instanceof Instruction.CmpImmJumpIfEqual c && c.imm() == secret);
+    }
+
+    /**
+     * INT-6 (jump half): guest code's transfer into the sequence other than at its move faults and
+     * changes nothing; the outermost handler's return into the sequence resumes at the move with no
+     * register holding the secret.
+     */
+    private static Optional<String> strayTransferFaults(
+            Transition<InterruptsState, InterruptsAction, InterruptsObservation> step) {
+        InterruptsState before = step.before();
+        InterruptsState after = step.after();
+        InterruptsAction action = step.action();
+        boolean guestCode = before.lowCodeRuns() && !before.inHandler();
+        boolean stray = (action instanceof InterruptsAction.JumpTo j
+                        && CodeLayout.inSequence(j.target())
+                        && j.target() != CodeLayout.SEQUENCE_START)
+                || (action instanceof InterruptsAction.JumpToByte b
+                        && CodeLayout.byteInSequence(b.virtualAddress())
+                        && b.virtualAddress() != CodeLayout.entryByte());
+        if (guestCode && stray) {
+            boolean refused = step.observations().size() == 1
+                    && step.observations().get(0) instanceof InterruptsObservation.Fault f
+                    && f.kind() == InterruptsObservation.FaultKind.NOT_SEQUENCE_ENTRY;
+            return violationUnless(
+                    refused
+                            && after.pc() == before.pc()
+                            && after.registers().equals(before.registers())
+                            && after.returnStack().equals(before.returnStack()),
+                    () -> action + " from 0x" + Long.toHexString(before.pc()) + " was not refused: "
+                            + step.observations() + ", pc now 0x" + Long.toHexString(after.pc()));
+        }
+        if (action instanceof InterruptsAction.Return
+                && before.returnStack().size() == 1
+                && CodeLayout.inSequence(before.returnStack().get(0))) {
+            return violationUnless(
+                    after.pc() == CodeLayout.SEQUENCE_START
+                            && !after.registers().containsValue(after.secret()),
+                    () -> "the return into the sequence at 0x"
+                            + Long.toHexString(before.returnStack().get(0)) + " resumed at 0x"
+                            + Long.toHexString(after.pc()) + " with registers " + after.registers());
+        }
+        return Optional.empty();
     }
 
     /** INT-1 (sanity): the low-equivalence relation is reflexive on this state. */
@@ -230,12 +320,17 @@ public final class InterruptsInvariants {
      * context (a register or its return address), or low code jumps into the middle of the sequence.
      */
     public static boolean rewritesContext(InterruptsState s, InterruptsAction a) {
-        boolean handlerWrites =
-                s.inHandler() && (a instanceof InterruptsAction.SetRegister || a instanceof InterruptsAction.JumpTo);
+        boolean handlerWrites = s.inHandler()
+                && (a instanceof InterruptsAction.SetRegister
+                        || a instanceof InterruptsAction.JumpTo
+                        || a instanceof InterruptsAction.JumpToByte);
         boolean jumpsIntoMiddle = !s.inHandler()
-                && a instanceof InterruptsAction.JumpTo j
-                && CodeLayout.onExecuteOnlyPage(j.target())
-                && j.target() != CodeLayout.SEQUENCE_START;
+                && ((a instanceof InterruptsAction.JumpTo j
+                                && CodeLayout.onExecuteOnlyPage(j.target())
+                                && j.target() != CodeLayout.SEQUENCE_START)
+                        || (a instanceof InterruptsAction.JumpToByte b
+                                && CodeLayout.onExecuteOnlyPage(Math.floorDiv(b.virtualAddress(), CodeLayout.SLOT_SIZE))
+                                && b.virtualAddress() != CodeLayout.entryByte()));
         return handlerWrites || jumpsIntoMiddle;
     }
 

@@ -6,7 +6,7 @@ import java.util.Map;
  * The low observer's equivalence on states, for the two-run statement of INT-1: two states are
  * low-equivalent when they differ at most in the secret (the hypervisor's copy and the move's
  * immediate) and, while the guest executes inside the sequence, in the secret's registers R1 and
- * R2. It is the unwinding relation: the correct mechanism keeps two low-equivalent states
+ * R2 and in the flags (which the compare of R1 sets). It is the unwinding relation: the correct mechanism keeps two low-equivalent states
  * low-equivalent under the same action, and their {@link HandlerView}s equal.
  */
 public final class InterruptsLowEquivalence {
@@ -21,6 +21,9 @@ public final class InterruptsLowEquivalence {
                 || !a.memory().equals(b.memory())
                 || !a.hypercalls().equals(b.hypercalls())
                 || !codeEqualWithoutSecret(a, b)) {
+            return false;
+        }
+        if (!a.inSequence() && a.flags() != b.flags()) {
             return false;
         }
         for (Reg r : Reg.values()) {

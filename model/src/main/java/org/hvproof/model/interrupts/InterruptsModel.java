@@ -5,10 +5,13 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.hvproof.model.interrupts.InterruptsAction.Arrive;
+import org.hvproof.model.interrupts.InterruptsAction.DmaRead;
 import org.hvproof.model.interrupts.InterruptsAction.Execute;
 import org.hvproof.model.interrupts.InterruptsAction.JumpTo;
+import org.hvproof.model.interrupts.InterruptsAction.JumpToByte;
 import org.hvproof.model.interrupts.InterruptsAction.ReadMemory;
 import org.hvproof.model.interrupts.InterruptsAction.Return;
 import org.hvproof.model.interrupts.InterruptsAction.SetRegister;
@@ -55,6 +58,10 @@ public final class InterruptsModel {
             return readMemory(s, rm.address());
         } else if (action instanceof WriteMemory wm) {
             return writeMemory(s, wm.address(), wm.value());
+        } else if (action instanceof JumpToByte jb) {
+            return jumpToByte(s, jb.virtualAddress());
+        } else if (action instanceof DmaRead d) {
+            return dmaRead(s, d.address());
         }
         throw new IllegalArgumentException("unknown action " + action);
     }
@@ -78,7 +85,8 @@ public final class InterruptsModel {
             return InterruptsStep.of(s.withReg(m.dst(), Instruction.mix(s.reg(m.key()), s.reg(m.msg())))
                     .withPc(next));
         } else if (insn instanceof Instruction.CmpImmJumpIfEqual c) {
-            return InterruptsStep.of(s.withPc(s.reg(c.src()) == c.imm() ? c.target() : next));
+            return InterruptsStep.of(s.withFlags(Instruction.compareFlags(s.reg(c.src()), c.imm()))
+                    .withPc(s.reg(c.src()) == c.imm() ? c.target() : next));
         } else if (insn instanceof Instruction.Hypercall) {
             return hypercall(s);
         } else if (insn instanceof Instruction.Load l) {
@@ -96,8 +104,9 @@ public final class InterruptsModel {
      * The hypervisor's side of the authenticated hypercall. Only the sequence's own hypercall is
      * authenticated. If R2 holds the erasure constant the sequence was interrupted between its
      * compare and the hypercall: the hypervisor resumes it at its start instead of answering (the
-     * compare-and-restart, done atomically). Otherwise it answers, erases R1 and R2 so nothing
-     * derived from the secret outlives the sequence, and puts the verdict in R0.
+     * compare-and-restart, done atomically). Otherwise it answers, erases R1, R2 and the flags
+     * (the compare left bits of the secret there) so nothing derived from the secret outlives the
+     * sequence, and puts the verdict in R0.
      */
     private InterruptsStep hypercall(InterruptsState s) {
         boolean fromSequence = s.pc() == CodeLayout.SEQUENCE_HYPERCALL;
@@ -110,6 +119,7 @@ public final class InterruptsModel {
         InterruptsState next = s.withReg(Reg.R0, verdict.code())
                 .withReg(Reg.R1, s.erasure())
                 .withReg(Reg.R2, s.erasure())
+                .withFlags(0)
                 .withHypercall(new InterruptsState.HypercallResult(message, verdict))
                 .withPc(s.pc() + 1);
         return InterruptsStep.of(next, new InterruptsObservation.HypercallReturned(verdict));
@@ -135,7 +145,8 @@ public final class InterruptsModel {
 
     /**
      * Intercept an interrupt or exception: if the guest is inside the sequence, overwrite the
-     * secret's registers with the erasure constant; then deliver one virtual interrupt with the
+     * secret's registers with the erasure constant and clear the flags (a compare of the secret
+     * left bits of it there); then deliver one virtual interrupt with the
      * same vector to the handler, which sees every register and its return address.
      */
     private InterruptsStep arrive(InterruptsState s, Arrive a) {
@@ -164,7 +175,7 @@ public final class InterruptsModel {
         if (!flaws.contains(InterruptsModelFlaw.SCRUB_FORGETS_AUTH_REGISTER)) {
             regs.put(Reg.R2, s.erasure());
         }
-        return s.withRegisters(regs);
+        return s.withRegisters(regs).withFlags(0);
     }
 
     private InterruptsStep handlerReturn(InterruptsState s) {
@@ -212,6 +223,40 @@ public final class InterruptsModel {
             return InterruptsStep.of(s.withReturnStack(stack));
         }
         return InterruptsStep.of(s.withPc(target));
+    }
+
+    /**
+     * Low code transfers control to a byte (INT-6's jump half). The hypervisor refuses every byte
+     * of the sequence but its first, whatever runs, before the transfer happens; elsewhere a byte
+     * that starts no slot is a misaligned transfer, which faults too; a slot's first byte is a
+     * jump to its address.
+     */
+    private InterruptsStep jumpToByte(InterruptsState s, long va) {
+        if (!s.lowCodeRuns()) {
+            return InterruptsStep.of(s);
+        }
+        if (!s.inHandler() && CodeLayout.byteInSequence(va) && va != CodeLayout.entryByte()) {
+            return InterruptsStep.of(s, new Fault(FaultKind.NOT_SEQUENCE_ENTRY, va));
+        }
+        if (Math.floorMod(va, CodeLayout.SLOT_SIZE) != 0) {
+            return InterruptsStep.of(s, new Fault(FaultKind.MISALIGNED_TRANSFER, va));
+        }
+        return jump(s, Math.floorDiv(va, CodeLayout.SLOT_SIZE));
+    }
+
+    /**
+     * The device reads an address's slot (INT-6's device half): the hypervisor maps every page
+     * for it but the execute-only page, which holds the secret, so a read there is refused. The
+     * device is no code of the guest's vCPU: it reads whatever the vCPU runs, and changes nothing.
+     */
+    private static InterruptsStep dmaRead(InterruptsState s, long address) {
+        if (CodeLayout.onExecuteOnlyPage(address)) {
+            return InterruptsStep.of(s, new Fault(FaultKind.DMA_REFUSED, address));
+        }
+        return InterruptsStep.of(
+                s,
+                new InterruptsObservation.DeviceRead(
+                        address, s.read(address), Optional.ofNullable(s.code().get(address))));
     }
 
     private InterruptsStep readMemory(InterruptsState s, long address) {

@@ -1,6 +1,7 @@
 package org.hvproof.model.interrupts;
 
 import java.util.Map;
+import java.util.Optional;
 
 /** What guest code outside the sequence and its handlers can see of one step. */
 public sealed interface InterruptsObservation {
@@ -19,6 +20,12 @@ public sealed interface InterruptsObservation {
     /** A read of readable memory and the value it returned. */
     record MemoryRead(long address, long value) implements InterruptsObservation {}
 
+    /**
+     * What the guest's device read by DMA at a model address: its data word and the instruction
+     * its slot holds, if any (the device reads bytes, not through the execute-only protection).
+     */
+    record DeviceRead(long address, long word, Optional<Instruction> instruction) implements InterruptsObservation {}
+
     /** An access or transfer that faulted; nothing changed. */
     record Fault(FaultKind kind, long address) implements InterruptsObservation {}
 
@@ -32,6 +39,10 @@ public sealed interface InterruptsObservation {
         EXECUTE_UNMAPPED,
         RETURN_WITHOUT_HANDLER,
         /** A control transfer into the sequence other than at its first instruction (its move). */
-        NOT_SEQUENCE_ENTRY
+        NOT_SEQUENCE_ENTRY,
+        /** A control transfer to a byte that starts no instruction slot, outside the sequence. */
+        MISALIGNED_TRANSFER,
+        /** The IOMMU refused the device's read: the page holds the secret and is mapped for no device. */
+        DMA_REFUSED
     }
 }

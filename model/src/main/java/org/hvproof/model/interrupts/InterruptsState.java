@@ -12,6 +12,7 @@ import java.util.Objects;
  * "with" method returns a new state.
  *
  * @param registers the register file (every {@link Reg} present)
+ * @param flags the flags register: the arithmetic bits the last compare set ({@link Instruction#compareFlags})
  * @param pc the guest's program counter; {@link CodeLayout#HANDLER_ENTRY} while a handler runs
  * @param returnStack return addresses of the interrupted contexts, innermost last; empty when
  *     no handler runs. A handler may rewrite the innermost one.
@@ -23,6 +24,7 @@ import java.util.Objects;
  */
 public record InterruptsState(
         Map<Reg, Long> registers,
+        long flags,
         long pc,
         List<Long> returnStack,
         Map<Long, Instruction> code,
@@ -68,6 +70,7 @@ public record InterruptsState(
         }
         return new InterruptsState(
                 regs,
+                0,
                 CodeLayout.ORDINARY_CODE,
                 List.of(),
                 CodeLayout.sharedCode(secret, erasure),
@@ -105,30 +108,34 @@ public record InterruptsState(
     InterruptsState withReg(Reg r, long value) {
         Map<Reg, Long> regs = new EnumMap<>(registers);
         regs.put(r, value);
-        return new InterruptsState(regs, pc, returnStack, code, memory, secret, erasure, hypercalls);
+        return new InterruptsState(regs, flags, pc, returnStack, code, memory, secret, erasure, hypercalls);
     }
 
     InterruptsState withRegisters(Map<Reg, Long> regs) {
-        return new InterruptsState(regs, pc, returnStack, code, memory, secret, erasure, hypercalls);
+        return new InterruptsState(regs, flags, pc, returnStack, code, memory, secret, erasure, hypercalls);
+    }
+
+    InterruptsState withFlags(long newFlags) {
+        return new InterruptsState(registers, newFlags, pc, returnStack, code, memory, secret, erasure, hypercalls);
     }
 
     InterruptsState withPc(long newPc) {
-        return new InterruptsState(registers, newPc, returnStack, code, memory, secret, erasure, hypercalls);
+        return new InterruptsState(registers, flags, newPc, returnStack, code, memory, secret, erasure, hypercalls);
     }
 
     InterruptsState withReturnStack(List<Long> stack) {
-        return new InterruptsState(registers, pc, stack, code, memory, secret, erasure, hypercalls);
+        return new InterruptsState(registers, flags, pc, stack, code, memory, secret, erasure, hypercalls);
     }
 
     InterruptsState withMemory(long address, long value) {
         Map<Long, Long> mem = new HashMap<>(memory);
         mem.put(address, value);
-        return new InterruptsState(registers, pc, returnStack, code, mem, secret, erasure, hypercalls);
+        return new InterruptsState(registers, flags, pc, returnStack, code, mem, secret, erasure, hypercalls);
     }
 
     InterruptsState withHypercall(HypercallResult result) {
         List<HypercallResult> log = new ArrayList<>(hypercalls);
         log.add(result);
-        return new InterruptsState(registers, pc, returnStack, code, memory, secret, erasure, log);
+        return new InterruptsState(registers, flags, pc, returnStack, code, memory, secret, erasure, log);
     }
 }

@@ -1,6 +1,6 @@
 /**
  * The abstract model of secrets embedded in code against compromised interrupt handlers
- * (US10922402B2 with US9411979B2; claims INT-1..INT-5), the oracle the reference
+ * (US10922402B2 with US9411979B2; claims INT-1..INT-6), the oracle the reference
  * implementation is compared with.
  *
  * <p>The hypervisor writes a secret as the immediate of a move instruction in an execute-only

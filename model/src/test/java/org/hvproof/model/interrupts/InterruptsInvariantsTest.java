@@ -10,6 +10,7 @@ import static org.hvproof.model.interrupts.InterruptsModelTest.SECRET;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.hvproof.model.common.ClaimCheck;
@@ -58,7 +59,7 @@ class InterruptsInvariantsTest {
     @Test
     void everyClaimHasNamedInvariantsInTheSet() {
         assertThat(InterruptsInvariants.ALL.claims())
-                .containsExactlyInAnyOrder("INT-1", "INT-2", "INT-3", "INT-4", "INT-5");
+                .containsExactlyInAnyOrder("INT-1", "INT-2", "INT-3", "INT-4", "INT-5", "INT-6");
         assertThat(InterruptsInvariants.ALL.labels())
                 .containsExactly(
                         "INT-1 lowEquivalenceReflexive",
@@ -68,7 +69,39 @@ class InterruptsInvariantsTest {
                         "INT-3 oneVirtualInterruptPerArrival",
                         "INT-4 neverRestoresSecret",
                         "INT-5 executeOnlyPageFaults",
+                        "INT-6 secretOutOfDeviceReach",
+                        "INT-6 strayTransferFaults",
                         "INT-1 noninterference");
+    }
+
+    @Test
+    void aDeviceReadingTheSecretAndAJumpLandingInTheSequenceAreCaught() {
+        InterruptsState s = InterruptsState.initial(SECRET);
+        InterruptsAction dma = new InterruptsAction.DmaRead(CodeLayout.SEQUENCE_START);
+        ClaimCheck leaked = InterruptsInvariants.SECRET_OUT_OF_DEVICE_REACH.check(new Transition<>(
+                s,
+                dma,
+                s,
+                List.of(new InterruptsObservation.DeviceRead(
+                        CodeLayout.SEQUENCE_START, 0, Optional.of(new Instruction.MovImm(Reg.R1, SECRET))))));
+        assertThat(leaked.holds()).isFalse();
+        assertThat(InterruptsInvariants.SECRET_OUT_OF_DEVICE_REACH
+                        .check(new Transition<>(
+                                s, dma, s, InterruptsModel.step(s, dma).observations()))
+                        .holds())
+                .isTrue();
+
+        InterruptsAction jump = new InterruptsAction.JumpToByte(CodeLayout.entryByte() + 16);
+        InterruptsState landed = s.withPc(CodeLayout.SEQUENCE_START);
+        assertThat(InterruptsInvariants.STRAY_TRANSFER_FAULTS
+                        .check(new Transition<>(s, jump, landed, List.of()))
+                        .holds())
+                .isFalse();
+        assertThat(InterruptsInvariants.STRAY_TRANSFER_FAULTS
+                        .check(new Transition<>(
+                                s, jump, s, InterruptsModel.step(s, jump).observations()))
+                        .holds())
+                .isTrue();
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.hvproof.model.interrupts.InterruptsAction.Arrive;
@@ -187,6 +188,37 @@ class InterruptsModelTest {
                 .containsExactly(new Fault(FaultKind.NOT_SEQUENCE_ENTRY, CodeLayout.SEQUENCE_START + 1));
         assertThat(jump.next()).isEqualTo(s);
         assertThat(run(s, new JumpTo(CodeLayout.SEQUENCE_START)).pc()).isEqualTo(CodeLayout.SEQUENCE_START);
+    }
+
+    @Test
+    void aTransferToAnyByteOfTheSequenceButItsFirstFaultsAndChangesNothing() {
+        InterruptsState s = run(InterruptsState.initial(SECRET), new SetRegister(Reg.R1, SECRET));
+        for (long va = CodeLayout.entryByte() + 1;
+                va < (CodeLayout.SEQUENCE_HYPERCALL + 1) * CodeLayout.SLOT_SIZE;
+                va++) {
+            InterruptsStep jump = InterruptsModel.step(s, new InterruptsAction.JumpToByte(va));
+            assertThat(jump.observations()).containsExactly(new Fault(FaultKind.NOT_SEQUENCE_ENTRY, va));
+            assertThat(jump.next()).isEqualTo(s);
+        }
+        assertThat(run(s, new InterruptsAction.JumpToByte(CodeLayout.entryByte()))
+                        .pc())
+                .isEqualTo(CodeLayout.SEQUENCE_START);
+        long ordinary = CodeLayout.ORDINARY_CODE * CodeLayout.SLOT_SIZE;
+        assertThat(InterruptsModel.step(s, new InterruptsAction.JumpToByte(ordinary + 3))
+                        .observations())
+                .containsExactly(new Fault(FaultKind.MISALIGNED_TRANSFER, ordinary + 3));
+    }
+
+    @Test
+    void theDeviceReadsOrdinaryCodeButIsRefusedTheExecuteOnlyPage() {
+        InterruptsState s = InterruptsState.initial(SECRET);
+        assertThat(InterruptsModel.step(s, new InterruptsAction.DmaRead(CodeLayout.SEQUENCE_START))
+                        .observations())
+                .containsExactly(new Fault(FaultKind.DMA_REFUSED, CodeLayout.SEQUENCE_START));
+        assertThat(InterruptsModel.step(s, new InterruptsAction.DmaRead(CodeLayout.ORDINARY_CODE))
+                        .observations())
+                .containsExactly(new InterruptsObservation.DeviceRead(
+                        CodeLayout.ORDINARY_CODE, 0, Optional.of(s.code().get(CodeLayout.ORDINARY_CODE))));
     }
 
     @Test

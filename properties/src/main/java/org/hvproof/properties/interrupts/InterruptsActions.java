@@ -119,7 +119,8 @@ public final class InterruptsActions {
             Gen<InterruptsTraceStep> runTo,
             Gen<InterruptsTraceStep> runToInHandler,
             Gen<InterruptsTraceStep> jumpNearCode,
-            Gen<InterruptsTraceStep> readNearCode) {
+            Gen<InterruptsTraceStep> readNearCode,
+            Gen<InterruptsTraceStep> jumpToByte) {
 
         static CodeGens of(InterruptsState s) {
             CodeGens known = lastCode;
@@ -134,7 +135,8 @@ public final class InterruptsActions {
                     targets.map(InterruptsTraceStep.RunTo::new),
                     targets.map(t -> one(RETURN)),
                     nearCode.map(t -> one(new InterruptsAction.JumpTo(t))),
-                    nearCode.map(a -> one(new InterruptsAction.ReadMemory(a))));
+                    nearCode.map(a -> one(new InterruptsAction.ReadMemory(a))),
+                    bytes(s, nearCode).map(va -> one(new InterruptsAction.JumpToByte(va))));
             lastCode = fresh;
             return fresh;
         }
@@ -164,10 +166,10 @@ public final class InterruptsActions {
                                 Gens.elements(Reg.values()),
                                 values(s, run.unguessable()),
                                 (r, v) -> one(new InterruptsAction.SetRegister(r, v)));
-                    case REWRITE_RETURN, JUMP_NEAR_CODE -> fromCode.jumpNearCode();
+                    case REWRITE_RETURN, JUMP_NEAR_CODE -> fromCode.nearCode().map(t -> one(jumpInto(s, t)));
                     case JUMP_ANYWHERE -> addresses(anchors(s), 3).map(t -> one(new InterruptsAction.JumpTo(t)));
                     case CALL_SEQUENCE -> CALL_SEQUENCE_STEP;
-                    case READ -> addresses(anchors(s), 3).map(a -> one(new InterruptsAction.ReadMemory(a)));
+                    case READ -> addresses(anchors(s), 3).map(a -> one(readOrDeviceRead(a)));
                     case WRITE ->
                         Gens.combine(
                                 addresses(anchors(s), 3),
@@ -281,6 +283,97 @@ public final class InterruptsActions {
                 Gens.weighted(1, Gens.combine(anchor, Gens.integers(0, 63), (v, k) -> v ^ (1L << k))),
                 Gens.weighted(2, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE)));
         return unguessable.isEmpty() ? drawn : drawn.map(v -> v == unguessable.getAsLong() ? v ^ 1 : v);
+    }
+
+    /**
+     * The next step of INT-6's traces: one in four a device read or a transfer to a byte (any
+     * byte of the sequence's slots, the move's immediate among them), else {@link #next}.
+     */
+    public static <T extends InterruptsRun> Gen<Action<T>> nextWithDeviceAndStrayJumps(T run) {
+        if (!run.booted()) {
+            return next(run);
+        }
+        return DEVICE_KINDS.flatMap(kind -> switch (kind) {
+            case NEXT -> next(run);
+            case DEVICE_READ -> {
+                InterruptsState s = run.state();
+                yield dmaReads(s, CodeGens.of(s).nearCode()).map(InterruptsActions::<T>asStep);
+            }
+            case BYTE_JUMP -> CodeGens.of(run.state()).jumpToByte().map(InterruptsActions::<T>asStep);
+        });
+    }
+
+    /** INT-6's choice per step: {@link #next} three times in four, else a device read or a transfer to a byte. */
+    private enum DeviceKind {
+        NEXT,
+        DEVICE_READ,
+        BYTE_JUMP
+    }
+
+    private static final Gen<DeviceKind> DEVICE_KINDS = Gens.frequency(
+            Gens.weighted(6, Gens.constant(DeviceKind.NEXT)),
+            Gens.weighted(1, Gens.constant(DeviceKind.DEVICE_READ)),
+            Gens.weighted(1, Gens.constant(DeviceKind.BYTE_JUMP)));
+
+    /**
+     * A jump by low code to {@code target}: for guest code aiming inside the sequence other than at
+     * its move, a transfer to a byte of that slot (which one follows from the state, so a trace
+     * draws the same values as with a jump to the address, and both fault alike); else
+     * {@link InterruptsAction.JumpTo}.
+     */
+    static InterruptsAction jumpInto(InterruptsState s, long target) {
+        if (s.lowCodeRuns() && !s.inHandler() && CodeLayout.inSequence(target) && target != CodeLayout.SEQUENCE_START) {
+            long offset = Math.floorMod(
+                    Instruction.mix(
+                            target, s.registers().hashCode() + s.memory().size()),
+                    CodeLayout.SLOT_SIZE);
+            return new InterruptsAction.JumpToByte(target * CodeLayout.SLOT_SIZE + offset);
+        }
+        return new InterruptsAction.JumpTo(target);
+    }
+
+    /**
+     * A read of {@code address} by low code, or for one address in four (the two low bits set) by
+     * the device: neither changes the model state, so a trace draws the same values either way.
+     */
+    static InterruptsAction readOrDeviceRead(long address) {
+        return (address & 3) == 3 ? new InterruptsAction.DmaRead(address) : new InterruptsAction.ReadMemory(address);
+    }
+
+    /** A device read of any model address, two in three next to code (the execute-only page among it). */
+    static Gen<InterruptsTraceStep> dmaReads(InterruptsState s, Gen<Long> nearCode) {
+        return Gens.frequency(Gens.weighted(2, nearCode), Gens.weighted(1, addresses(anchors(s), 3)))
+                .map(a -> one(new InterruptsAction.DmaRead(a)));
+    }
+
+    /**
+     * Any guest-virtual byte of the window, weighted to the bytes of the sequence's slots (every
+     * offset inside an instruction: its opcode, its immediate, its last byte) and to the edges of
+     * the slots next to code: a slot's first byte, the byte before it, its instruction's first
+     * byte, its immediate's.
+     */
+    static Gen<Long> bytes(InterruptsState s, Gen<Long> nearCode) {
+        List<Long> sequence = s.code().keySet().stream()
+                .filter(CodeLayout::inSequence)
+                .sorted()
+                .toList();
+        Gen<Long> edges = Gens.combine(
+                nearCode,
+                Gens.elements(0L, -1L, GuestLayout.INSTRUCTION_OFFSET, GuestLayout.INSTRUCTION_OFFSET + 8),
+                (a, o) -> a * CodeLayout.SLOT_SIZE + o);
+        Gen<Long> any = Gens.longs(0, GuestLayout.ADDRESS_LIMIT * CodeLayout.SLOT_SIZE - 1);
+        Gen<Long> drawn = sequence.isEmpty()
+                ? Gens.frequency(Gens.weighted(2, edges), Gens.weighted(1, any))
+                : Gens.frequency(
+                        Gens.weighted(
+                                3,
+                                Gens.combine(
+                                        Gens.elements(sequence),
+                                        Gens.integers(0, (int) CodeLayout.SLOT_SIZE - 1),
+                                        (a, o) -> a * CodeLayout.SLOT_SIZE + o)),
+                        Gens.weighted(2, edges),
+                        Gens.weighted(1, any));
+        return drawn.map(va -> Math.max(0, Math.min(GuestLayout.ADDRESS_LIMIT * CodeLayout.SLOT_SIZE - 1, va)));
     }
 
     /** Where a run of instructions stops: mostly before an instruction of the sequence, else before any code. */

@@ -26,6 +26,12 @@ final class InterruptsLabels {
     static final String READ_FAULT = "read of the execute-only page faulted";
     static final String WRITE_FAULT = "write of the execute-only page faulted";
     static final String JUMP_INTO_MIDDLE = "jump into the middle of the sequence";
+    static final String JUMP_INSIDE_AN_INSTRUCTION =
+            "jump to a byte of the sequence that starts no instruction (inside the move's immediate, say)";
+    static final String RETURN_REDIRECTED_INTO_SEQUENCE =
+            "the outermost handler returns to an address of the sequence other than its move";
+    static final String DEVICE_READ = "the device read a page by DMA";
+    static final String DEVICE_REFUSED = "the device's read of the execute-only page was refused";
     static final String ACCEPTED = "hypercall accepted";
     static final String ACCEPTED_AFTER_SCRUB = "hypercall accepted after the sequence was scrubbed";
     static final String QUIESCED = "interrupts stopped and the sequence completed";
@@ -91,6 +97,32 @@ final class InterruptsLabels {
                 && j.target() != CodeLayout.SEQUENCE_START) {
             ctx.label(JUMP_INTO_MIDDLE);
         }
+        if (action instanceof InterruptsAction.JumpToByte b
+                && before.lowCodeRuns()
+                && !before.inHandler()
+                && CodeLayout.byteInSequence(b.virtualAddress())
+                && b.virtualAddress() != CodeLayout.entryByte()) {
+            ctx.label(JUMP_INTO_MIDDLE);
+            if (Math.floorMod(b.virtualAddress(), CodeLayout.SLOT_SIZE) != 0) {
+                ctx.label(JUMP_INSIDE_AN_INSTRUCTION);
+            }
+        }
+        if (action instanceof InterruptsAction.Return
+                && before.returnStack().size() == 1
+                && CodeLayout.inSequence(before.returnStack().get(0))
+                && before.returnStack().get(0) != CodeLayout.SEQUENCE_START) {
+            ctx.label(RETURN_REDIRECTED_INTO_SEQUENCE);
+        }
+        if (action instanceof InterruptsAction.DmaRead) {
+            for (Object o : observations) {
+                if (o instanceof InterruptsObservation.DeviceRead) {
+                    ctx.label(DEVICE_READ);
+                } else if (o instanceof InterruptsObservation.Fault f
+                        && f.kind() == InterruptsObservation.FaultKind.DMA_REFUSED) {
+                    ctx.label(DEVICE_REFUSED);
+                }
+            }
+        }
         target(action).ifPresent(x -> {
             if (x >= 1L << 32) {
                 ctx.label(FAR_ADDRESS);
@@ -130,6 +162,8 @@ final class InterruptsLabels {
             return OptionalLong.of(w.address());
         } else if (action instanceof InterruptsAction.JumpTo j) {
             return OptionalLong.of(j.target());
+        } else if (action instanceof InterruptsAction.DmaRead d) {
+            return OptionalLong.of(d.address());
         }
         return OptionalLong.empty();
     }

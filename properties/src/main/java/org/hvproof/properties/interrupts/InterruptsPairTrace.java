@@ -1,8 +1,12 @@
 package org.hvproof.properties.interrupts;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
+import org.hvproof.impl.interrupts.InterruptsSystem;
 import org.hvproof.model.common.TransitionPair;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsInvariants;
@@ -26,6 +30,10 @@ public final class InterruptsPairTrace
     private MachineRun b;
     /** Why the low-equivalence relation fails to relate this trace's two secrets; null when it relates them. */
     private String unrelated;
+    /** The first difference between the two machines' low views; null while there is none. */
+    private String machineViolation;
+    /** Readable pages last found equal in both machines, with the two frames' write stamps then. */
+    private final Map<Long, long[]> equalPages = new HashMap<>();
 
     /** Two runs under the mechanism with {@code flaw}, booted by the first step. */
     public InterruptsPairTrace(InterruptsImplFlaw flaw) {
@@ -86,6 +94,59 @@ public final class InterruptsPairTrace
         Lockstep.Transition<InterruptsState, InterruptsAction> t = a.apply(x);
         b.apply(x);
         labels.label(t.before(), t.action(), t.after(), t.observations(), ctx);
+        if (machineViolation == null) {
+            machineViolation = lowViewsDiffer(x);
+        }
+    }
+
+    /**
+     * Where the two machines' low views differ after {@code x}, or null: their low registers
+     * ({@link InterruptsSystem#lowRegisters}), then every readable page, whose bytes are compared
+     * again only when either frame's write stamp moved since they were last found equal.
+     */
+    private String lowViewsDiffer(InterruptsAction x) {
+        List<Long> ra = a.system().lowRegisters();
+        List<Long> rb = b.system().lowRegisters();
+        if (!ra.equals(rb)) {
+            return "after [" + x + "] low code sees the two machines' registers differ (16 general, flags, ip, frames):"
+                    + "\n    A: " + ra + "\n    B: " + rb;
+        }
+        List<InterruptsSystem.ReadablePage> pa = a.system().readablePages();
+        List<InterruptsSystem.ReadablePage> pb = b.system().readablePages();
+        if (pa.size() != pb.size()) {
+            return "after [" + x + "] the guest can read " + pa.size() + " pages in A, " + pb.size() + " in B";
+        }
+        for (int i = 0; i < pa.size(); i++) {
+            InterruptsSystem.ReadablePage ga = pa.get(i);
+            InterruptsSystem.ReadablePage gb = pb.get(i);
+            if (ga.page() != gb.page()) {
+                return "after [" + x + "] readable page " + ga.page() + " in A is " + gb.page() + " in B";
+            }
+            long[] known = equalPages.get(ga.page());
+            if (known != null && known[0] == ga.stamp() && known[1] == gb.stamp()) {
+                continue;
+            }
+            if (!Arrays.equals(ga.bytes(), gb.bytes())) {
+                return "after [" + x + "] the bytes of readable guest page 0x" + Long.toHexString(ga.page())
+                        + " differ between the two machines";
+            }
+            equalPages.put(ga.page(), new long[] {ga.stamp(), gb.stamp()});
+        }
+        return null;
+    }
+
+    /**
+     * INT-1 on the machines: after every action, everything low code can observe of the two
+     * machines (all sixteen general registers, the flags, the instruction pointer, the interrupt
+     * frames: {@link InterruptsSystem#lowRegisters}; every readable page's bytes:
+     * {@link InterruptsSystem#readablePages}) is equal, registers
+     * the abstraction function leaves out included.
+     */
+    public void checkLowViewsEqualOnMachine() {
+        if (machineViolation != null) {
+            throw new AssertionError(
+                    "INT-1 " + InterruptsProperties.NONINTERFERENCE_ON_MACHINE + " violated: " + machineViolation);
+        }
     }
 
     /**

@@ -28,6 +28,10 @@ public final class InterruptsProperties {
     public static final int TRIES = 1000;
     /** Generated steps per trace, at most (a run of instructions or a storm is one step). */
     public static final int STEPS = 40;
+    /** The name of INT-1's machine check comparing the two machines' whole low views. */
+    static final String NONINTERFERENCE_ON_MACHINE = "noninterferenceOnMachine";
+    /** The name of INT-6's machine check on the device's IOMMU table. */
+    static final String NO_IOMMU_MAPPING_HOLDS_SECRET = "noIommuMappingHoldsSecret";
 
     /** The interrupts mechanism plugged into the claim harness. */
     static final ClaimHarness<
@@ -40,11 +44,27 @@ public final class InterruptsProperties {
                     TRIES,
                     STEPS);
 
+    /**
+     * The same harness with INT-6's generator ({@link InterruptsActions#nextWithDeviceAndStrayJumps}):
+     * more device reads and transfers to bytes of the sequence than the other claims draw.
+     */
+    static final ClaimHarness<
+                    InterruptsImplFlaw, InterruptsTrace, InterruptsState, InterruptsAction, InterruptsObservation>
+            DEVICE_HARNESS = new ClaimHarness<>(
+                    "interrupts",
+                    InterruptsInvariants.ALL,
+                    InterruptsTrace::new,
+                    InterruptsActions::nextWithDeviceAndStrayJumps,
+                    TRIES,
+                    STEPS);
+
     private InterruptsProperties() {}
 
     /**
      * INT-1: two runs that differ only in the secret look the same to guest code outside the
-     * sequence; the low-equivalence relation relates them (non-vacuity) and is reflexive.
+     * sequence, in the model's terms and on the machines (all general registers, the flags,
+     * every readable page); the low-equivalence relation relates them (non-vacuity) and is
+     * reflexive.
      */
     @Claim("INT-1")
     public static StatefulProperty<InterruptsPairTrace> noninterference(InterruptsImplFlaw flaw) {
@@ -55,6 +75,8 @@ public final class InterruptsProperties {
                         InterruptsPairTrace::new,
                         InterruptsActions::next,
                         new MachineCheck<>(LOW_EQUIVALENCE_REFLEXIVE.label(), InterruptsPairTrace::checkReflexive),
+                        MachineCheck.of(
+                                "INT-1", NONINTERFERENCE_ON_MACHINE, InterruptsPairTrace::checkLowViewsEqualOnMachine),
                         new MachineCheck<>(
                                 "refinement: machine A and model agree", InterruptsPairTrace::checkRefinementA),
                         new MachineCheck<>(
@@ -64,7 +86,9 @@ public final class InterruptsProperties {
                 .cover(40, InterruptsLabels.ACCEPTED)
                 .cover(15, InterruptsLabels.NESTED)
                 .cover(30, InterruptsLabels.HIGH_VECTOR_IN_SEQUENCE)
-                .cover(10, InterruptsLabels.HIGH_BIT_ALIAS);
+                .cover(10, InterruptsLabels.HIGH_BIT_ALIAS)
+                .cover(8, InterruptsLabels.JUMP_INSIDE_AN_INSTRUCTION)
+                .cover(10, InterruptsLabels.DEVICE_READ);
     }
 
     /** INT-2: whenever a handler runs for an arrival inside the sequence, no register holds the secret; R1 and R2 hold the erasure constant. */
@@ -121,5 +145,29 @@ public final class InterruptsProperties {
                 .cover(18, InterruptsLabels.JUMP_INTO_MIDDLE)
                 .cover(10, InterruptsLabels.HIGH_BIT_ALIAS)
                 .cover(28, InterruptsLabels.FAR_ADDRESS);
+    }
+
+    /**
+     * INT-6: the secret reaches neither the device nor a stray jump: no page the device's IOMMU
+     * table maps holds the secret (read off the machine after every action), its reads of the
+     * execute-only page are refused, and a transfer to any byte of the sequence but its first
+     * faults (a handler's redirected return resumes at the move).
+     */
+    @Claim("INT-6")
+    public static StatefulProperty<InterruptsTrace> secretReachesNoDeviceNorStrayJump(InterruptsImplFlaw flaw) {
+        return DEVICE_HARNESS
+                .claim(
+                        "INT-6",
+                        "the secret reaches neither a device nor a stray jump",
+                        flaw,
+                        MachineCheck.of(
+                                "INT-6",
+                                NO_IOMMU_MAPPING_HOLDS_SECRET,
+                                t -> t.run().checkDeviceCannotReachSecret()))
+                .cover(25, InterruptsLabels.DEVICE_REFUSED)
+                .cover(25, InterruptsLabels.DEVICE_READ)
+                .cover(18, InterruptsLabels.JUMP_INTO_MIDDLE)
+                .cover(10, InterruptsLabels.JUMP_INSIDE_AN_INSTRUCTION)
+                .cover(8, InterruptsLabels.RETURN_REDIRECTED_INTO_SEQUENCE);
     }
 }

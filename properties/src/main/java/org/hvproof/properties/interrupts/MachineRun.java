@@ -22,9 +22,10 @@ final class MachineRun {
     private final Lockstep<InterruptsState, InterruptsAction> lockstep;
     private final List<Lockstep.Transition<InterruptsState, InterruptsAction>> recent = new ArrayList<>();
     private final Transparency transparency = new Transparency();
+    private final InterruptsSystem impl;
 
     MachineRun(long secret, InterruptsImplFlaw flaw) {
-        InterruptsSystem impl = new InterruptsSystem(secret, InterruptsState.DEFAULT_ERASURE, flaw);
+        this.impl = new InterruptsSystem(secret, InterruptsState.DEFAULT_ERASURE, flaw);
         this.lockstep = new Lockstep<>(
                 impl::apply,
                 impl::abstractState,
@@ -33,6 +34,11 @@ final class MachineRun {
                     return new Lockstep.ModelStep<>(InterruptsAbstraction.canonical(step.next()), step.observations());
                 },
                 InterruptsAbstraction.canonical(InterruptsState.initial(secret, InterruptsState.DEFAULT_ERASURE)));
+    }
+
+    /** The machine itself, for checks that read more of it than the abstraction function does. */
+    InterruptsSystem system() {
+        return impl;
     }
 
     /** The model's state. */
@@ -71,6 +77,15 @@ final class MachineRun {
 
     Transparency transparency() {
         return transparency;
+    }
+
+    /** INT-6 on the machine: no page the device's IOMMU table maps holds the secret. */
+    void checkDeviceCannotReachSecret() {
+        if (impl.deviceCanReachSecret()) {
+            throw new AssertionError("INT-6 " + InterruptsProperties.NO_IOMMU_MAPPING_HOLDS_SECRET
+                    + " violated: the IOMMU table of device " + InterruptsSystem.DEVICE
+                    + " maps a page holding the secret");
+        }
     }
 
     void checkRefinement() {
