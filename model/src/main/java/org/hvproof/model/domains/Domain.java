@@ -3,6 +3,7 @@ package org.hvproof.model.domains;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.domains.Ids.DomainId;
 import org.hvproof.model.domains.Ids.Frame;
 import org.hvproof.model.domains.Ids.GuestPage;
@@ -45,5 +46,18 @@ public record Domain(
             }
         }
         return Set.copyOf(out);
+    }
+
+    @Override
+    public String toString() {
+        return id + ": region "
+                + new java.util.TreeSet<>(region.stream().map(GuestPage::n).toList())
+                        .stream().map(Notation::hex).toList()
+                + ", CR3 " + gptRoot + ", gates "
+                + gates.stream().map(GuestPage::n).sorted().map(Notation::hex).toList() + ", NPT "
+                + new java.util.TreeMap<>(npt.entrySet().stream()
+                        .collect(java.util.stream.Collectors.toMap(
+                                e -> Notation.hex(e.getKey().n()),
+                                e -> e.getValue().toString())));
     }
 }

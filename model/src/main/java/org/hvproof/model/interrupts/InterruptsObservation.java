@@ -1,6 +1,7 @@
 package org.hvproof.model.interrupts;
 
 import java.util.Map;
+import org.hvproof.model.common.Notation;
 
 /** What guest code outside the sequence and its handlers can see of one step. */
 public sealed interface InterruptsObservation {
@@ -14,16 +15,37 @@ public sealed interface InterruptsObservation {
         public VirtualInterrupt {
             registers = Map.copyOf(registers);
         }
+
+        @Override
+        public String toString() {
+            return "virtual " + Notation.words(cause) + " " + vector + ", return to " + Notation.hex(returnAddress)
+                    + ", registers " + Notation.hexValues(new java.util.TreeMap<>(registers));
+        }
     }
 
     /** A read of readable memory and the value it returned. */
-    record MemoryRead(long address, long value) implements InterruptsObservation {}
+    record MemoryRead(long address, long value) implements InterruptsObservation {
+        @Override
+        public String toString() {
+            return "read " + Notation.hex(address) + " = " + Notation.hex(value);
+        }
+    }
 
     /** An access or transfer that faulted; nothing changed. */
-    record Fault(FaultKind kind, long address) implements InterruptsObservation {}
+    record Fault(FaultKind kind, long address) implements InterruptsObservation {
+        @Override
+        public String toString() {
+            return "fault " + Notation.words(kind) + " at " + Notation.hex(address);
+        }
+    }
 
     /** The hypervisor answered an authenticated hypercall (its code is also in R0). */
-    record HypercallReturned(HypercallVerdict verdict) implements InterruptsObservation {}
+    record HypercallReturned(HypercallVerdict verdict) implements InterruptsObservation {
+        @Override
+        public String toString() {
+            return "hypercall returned " + verdict;
+        }
+    }
 
     /** Why an action faulted. */
     enum FaultKind {

@@ -3,6 +3,7 @@ package org.hvproof.properties.interrupts;
 import java.util.ArrayList;
 import java.util.List;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.TransitionPair;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsInvariants;
@@ -150,7 +151,8 @@ public final class InterruptsPairTrace
     }
 
     private static String picture(InterruptsState s) {
-        return "secret 0x" + Long.toHexString(s.secret()) + ", pc 0x" + Long.toHexString(s.pc()) + ", frames "
-                + s.returnStack() + ", registers " + s.registers();
+        return "secret " + Notation.hex(s.secret()) + ", pc " + Notation.hex(s.pc()) + ", frames "
+                + Notation.hexList(s.returnStack()) + ", registers "
+                + Notation.hexValues(new java.util.TreeMap<>(s.registers()));
     }
 }

@@ -10,6 +10,7 @@ import org.hvproof.impl.tree.TreeSystem;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.common.Completed;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.tree.AlertAction;
@@ -112,7 +113,10 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
             boolean unchanged = Arrays.equals(now, old.get(i));
             if (nodes.contains(page)) {
                 writeOutcome.add(ClaimCheck.of(
-                        "TREE-2", NODE_WRITE_BLOCKED, unchanged, "write to node page " + page + " changed it"));
+                        "TREE-2",
+                        NODE_WRITE_BLOCKED,
+                        unchanged,
+                        "write to node page " + Notation.gpp(page) + " changed it"));
             } else if (mappings.containsKey(page)) {
                 boolean ok = mappings.get(page).completesWrite() ? landed : unchanged;
                 writeOutcome.add(ClaimCheck.of(
@@ -290,7 +294,7 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
     @Override
     public String describe() {
         TreeState s = lockstep.state();
-        return "  model:   " + s.describe() + "\n  mapped:  " + s.mappings() + "\n  machine: "
+        return "  model:   " + s.describe() + "\n  mapped:  " + Notation.byGpp(s.mappings()) + "\n  machine: "
                 + judgedState().describe();
     }
 
