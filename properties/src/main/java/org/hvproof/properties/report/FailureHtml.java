@@ -20,7 +20,11 @@ final class FailureHtml {
             + "table.timeline td,table.alloy td{font-family:ui-monospace,monospace;font-size:12px}"
             + "tr.failing{background:#fce8e6;outline:2px solid #b3261e}.del{color:#b3261e}.add{color:#0b6b2b}"
             + ".violation{color:#b3261e;font-weight:bold}td.changed{background:#fff3c4}"
-            + "code{background:#f1f1f1;padding:1px 4px}";
+            + "code{background:#f1f1f1;padding:1px 4px}table.timeline td:nth-child(2){white-space:nowrap}"
+            // a failure sits inside its evidence item, which is marked bold red: its tables are plain text
+            + "li.bad .failure,li.bad table.alloy,li.bad .failure th,li.bad table.alloy th{color:#202124;"
+            + "font-weight:normal}li.bad th{font-weight:bold}li.bad .violation{color:#b3261e;font-weight:bold}"
+            + "li.bad .add{color:#0b6b2b}li.bad .del{color:#b3261e}";
 
     /** A failed property: its timeline when the engine explained the trace, else its console text. */
     static void property(StringBuilder h, PropertyCheck p) {
@@ -48,7 +52,7 @@ final class FailureHtml {
                 h.append("<div class=\"violation\">&#x2717; ")
                         .append(IndexHtml.escape(t.check()))
                         .append(": ")
-                        .append(IndexHtml.escape(t.message()))
+                        .append(IndexHtml.escape(seen(t)))
                         .append("</div>");
             }
             h.append("</td><td>").append(IndexHtml.escape(s.observations())).append("</td><td>");
@@ -69,6 +73,12 @@ final class FailureHtml {
                 .append("</code></p>\n<details><summary>console report</summary><pre>")
                 .append(IndexHtml.escape(p.report().strip()))
                 .append("</pre></details></div>");
+    }
+
+    /** What the check saw: its message without the {@code "<check> violated: "} it starts with. */
+    static String seen(FailureTimeline t) {
+        String prefix = t.check() + " violated: ";
+        return t.message().startsWith(prefix) ? t.message().substring(prefix.length()) : t.message();
     }
 
     /**
