@@ -64,9 +64,9 @@ final class IndexHtml implements ReportRenderer {
                         .append(escape(a.spec() + " :: " + a.command()))
                         .append("</td><td>")
                         .append(escape(a.outcome() + " (expect " + a.expect() + ")"))
-                        .append("</td><td><pre>")
-                        .append(escape(a.detail().strip()))
-                        .append("</pre></td></tr>\n");
+                        .append("</td><td>");
+                FailureHtml.alloy(h, a);
+                h.append("</td></tr>\n");
             }
             h.append("</table>\n");
         }

@@ -21,10 +21,11 @@ class IndexHtmlFailureTest {
     private static final Path DIR = Path.of("target", "report-html-test").toAbsolutePath();
     private static Document doc;
     private static Path html;
+    private static ClaimsReport report;
 
     @BeforeAll
     static void render() throws Exception {
-        ClaimsReport report = ViolatedClaimReport.make(DIR);
+        report = ViolatedClaimReport.make(DIR);
         html = ViolatedClaimReport.writeHtml(report, DIR);
         doc = Jsoup.parse(html.toFile(), "UTF-8");
     }
@@ -90,6 +91,18 @@ class IndexHtmlFailureTest {
         assertThat(doc.select("script[src], link[href], img[src^=http], iframe"))
                 .isEmpty();
         assertThat(doc.select("a[href^=http]")).isEmpty();
+    }
+
+    @Test
+    void theTimelineAndTheSpecLinesSurviveClaimsJsonSoMergedShardsDrawThemToo() {
+        ClaimsReport back = ClaimsReport.fromJson(ReportRenderer.json().render(report));
+        assertThat(back.results().get(0).properties())
+                .isEqualTo(report.results().get(0).properties());
+        assertThat(back.results().get(0).properties().get(0).timeline()).isNotNull();
+        assertThat(back.results().get(0).alloy())
+                .isEqualTo(report.results().get(0).alloy());
+        assertThat(ReportRenderer.html(DIR, ViolatedClaimReport.HOME).render(back))
+                .isEqualTo(ReportRenderer.html(DIR, ViolatedClaimReport.HOME).render(report));
     }
 
     private static Path resolve(String href) {
