@@ -32,14 +32,17 @@ final class ViolatedClaimReport {
     static ClaimsReport make(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path spec = dir.resolve("broken.als");
-        Files.writeString(spec, """
-                -- A deliberately false claim, so the report has an Alloy counterexample to draw.
-                sig Page { var traced: set Page }
-                fact init { no traced }
-                -- TRACE-1: never traced (false: any step may trace a page)
-                assert TRACE_1_neverTraced { always no traced }
-                check TRACE_1_neverTraced for 2 but 3 steps expect 0
-                """);
+        Files.writeString(
+                spec,
+                String.join(
+                        "\n",
+                        "-- A deliberately false claim, so the report has an Alloy counterexample to draw.",
+                        "sig Page { var traced: set Page }",
+                        "fact init { no traced }",
+                        "-- TRACE-1: never traced (false: any step may trace a page)",
+                        "assert TRACE_1_neverTraced { always no traced }",
+                        "check TRACE_1_neverTraced for 2 but 3 steps expect 0",
+                        ""));
         List<AlloyCheck> alloy = new ArrayList<>(
                 Backends.alloy().run(List.of(spec), "sat4j", Duration.ofMinutes(2), Set.of("TRACE-1"), line -> {}));
         // TRACE-2's own check, as a whole run would have solved it: it holds.
