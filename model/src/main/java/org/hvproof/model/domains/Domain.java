@@ -50,14 +50,16 @@ public record Domain(
 
     @Override
     public String toString() {
+        java.util.SortedMap<GuestPage, Frame> byPage =
+                new java.util.TreeMap<>(java.util.Comparator.comparingLong(GuestPage::n));
+        byPage.putAll(npt);
+        String nested = byPage.entrySet().stream()
+                .map(e -> Notation.hex(e.getKey().n()) + " -> " + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
         return id + ": region "
-                + new java.util.TreeSet<>(region.stream().map(GuestPage::n).toList())
-                        .stream().map(Notation::hex).toList()
-                + ", CR3 " + gptRoot + ", gates "
-                + gates.stream().map(GuestPage::n).sorted().map(Notation::hex).toList() + ", NPT "
-                + new java.util.TreeMap<>(npt.entrySet().stream()
-                        .collect(java.util.stream.Collectors.toMap(
-                                e -> Notation.hex(e.getKey().n()),
-                                e -> e.getValue().toString())));
+                + Notation.gpps(region.stream().map(GuestPage::n).sorted().toList()) + ", CR3 "
+                + gptRoot + ", gates "
+                + Notation.gpps(gates.stream().map(GuestPage::n).sorted().toList())
+                + ", NPT " + nested;
     }
 }
