@@ -40,11 +40,29 @@ public final class DataSource {
     private final long[] recent = new long[8];
     private int recentCount;
 
+    private boolean explaining;
+
     private DataSource(long[] prefix, SplittableRandom random, int maxChoices, boolean exact) {
         this.prefix = prefix;
         this.random = random;
         this.maxChoices = maxChoices;
         this.exact = exact;
+    }
+
+    /**
+     * Replays a concluded case once more to explain it: a stateful property describes its state before
+     * the first step and after every step (which a search run never pays for), so the report can show
+     * what each step changed.
+     */
+    static DataSource explaining(long[] choices, int maxChoices, boolean exact) {
+        DataSource s = new DataSource(choices, null, maxChoices, exact);
+        s.explaining = true;
+        return s;
+    }
+
+    /** True when this source replays a case to explain it (see {@link #explaining(long[], int, boolean)}). */
+    boolean explaining() {
+        return explaining;
     }
 
     static DataSource generating(SplittableRandom random, int maxChoices) {

@@ -30,7 +30,8 @@ final class Engine {
     static PropertyResult run(String name, boolean stateful, Settings settings, Body body, List<Coverage> coverage) {
         long seed = settings.seed() != null ? settings.seed() : new SplittableRandom().nextLong();
         int maxChoices = DataSource.DEFAULT_MAX_CHOICES;
-        Reports reports = new Reports(name, stateful, seed, settings.rerun());
+        Reports reports =
+                new Reports(name, stateful, seed, settings.rerun(), Boolean.TRUE.equals(settings.fullState()));
 
         String replayNote = null;
         if (settings.replay() != null) {
@@ -79,7 +80,8 @@ final class Engine {
             if (e.failed()) {
                 Function<long[], Execution> runner = choices -> body.execute(DataSource.replaying(choices, maxChoices));
                 Shrinker shrinker = new Shrinker(e, runner, settings.shrinkBudget());
-                Execution minimal = shrinker.shrink();
+                Execution shrunk = shrinker.shrink();
+                Execution minimal = stateful ? explain(shrunk, body, maxChoices, false) : shrunk;
                 ShrinkOutcome outcome = shrinker.exhausted() ? ShrinkOutcome.BUDGET_EXHAUSTED : ShrinkOutcome.FINISHED;
                 String token = ReplayToken.encode(name, minimal.choices());
                 return finish(
@@ -108,7 +110,7 @@ final class Engine {
 
     private static PropertyResult replay(
             String name, long seed, String token, long[] choices, Body body, int maxChoices, Reports reports) {
-        Execution e = body.execute(DataSource.replayingToken(choices, maxChoices));
+        Execution e = body.execute(DataSource.explaining(choices, maxChoices, true));
         Map<String, Integer> labels = new LinkedHashMap<>();
         for (String l : e.labels()) {
             labels.put(l, 1);
@@ -120,6 +122,15 @@ final class Engine {
             return reports.failed(1, e.steps(), labels, e, e, ShrinkOutcome.NOT_RUN, 0, token, 1, 1);
         }
         return reports.replayPassed(e, token, labels);
+    }
+
+    /**
+     * The minimal case run once more to explain it (its state described after every step); the
+     * explained run is kept only when it fails the same way, as a deterministic case does.
+     */
+    private static Execution explain(Execution minimal, Body body, int maxChoices, boolean exact) {
+        Execution again = body.execute(DataSource.explaining(minimal.choices(), maxChoices, exact));
+        return again.failed() && again.origin().equals(minimal.origin()) ? again : minimal;
     }
 
     /**

@@ -28,6 +28,9 @@ import java.util.Map;
  * @param failureMessage     the failure's message; null when passed
  * @param cause              the exception of the minimal counterexample, if any
  * @param report             the full human-readable report
+ * @param states             a stateful counterexample's described state before the first action and after each
+ *                           action up to the failing one ({@code states.get(i)}: after action i); empty when
+ *                           there is none
  */
 public record PropertyResult(
         String name,
@@ -45,7 +48,8 @@ public record PropertyResult(
         String failedCheck,
         String failureMessage,
         Throwable cause,
-        String report) {
+        String report,
+        List<String> states) {
 
     /** Overall outcome. */
     public enum Status {
@@ -67,6 +71,7 @@ public record PropertyResult(
         labelCounts = Map.copyOf(labelCounts);
         counterexample = List.copyOf(counterexample);
         counterexampleValues = Collections.unmodifiableList(new ArrayList<>(counterexampleValues));
+        states = states == null ? List.of() : List.copyOf(states);
     }
 
     /** True when the property held. */

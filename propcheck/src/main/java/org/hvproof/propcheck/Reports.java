@@ -18,9 +18,11 @@ final class Reports {
     private final long seed;
 
     private final Rerun rerun;
+    private final boolean fullState;
 
-    Reports(String name, boolean stateful, long seed, Rerun rerun) {
+    Reports(String name, boolean stateful, long seed, Rerun rerun, boolean fullState) {
         this.rerun = rerun == null ? Rerun.MAVEN : rerun;
+        this.fullState = fullState;
         this.name = name;
         this.stateful = stateful;
         this.seed = seed;
@@ -62,6 +64,8 @@ final class Reports {
             if (f.step() == 0) {
                 r.append("  > 0. (initial state)   <- ").append(checkPhrase(f)).append('\n');
             }
+            List<String> states = f.states();
+            String pad = " ".repeat(4 + width(lines.size()) + 2);
             for (int i = 0; i < lines.size(); i++) {
                 boolean failing = i + 1 == f.step();
                 r.append(failing ? "  > " : "    ")
@@ -71,11 +75,26 @@ final class Reports {
                     r.append("   <- ").append(checkPhrase(f));
                 }
                 r.append('\n');
+                if (i + 1 < states.size()) {
+                    for (String d :
+                            StateDiff.between(states.get(i), states.get(i + 1)).lines()) {
+                        r.append(pad).append(d).append('\n');
+                    }
+                }
             }
+            if (!states.isEmpty()) {
+                r.append(pad.substring(2))
+                        .append("(under each step: what it changed in the state, - before + after)\n");
+            }
+            boolean whole = fullState || states.isEmpty();
             r.append('\n')
-                    .append(f.step() == 0 ? "Initial state:" : "State after step " + f.step() + ":")
+                    .append(f.step() == 0 ? "Initial state" : "State after step " + f.step())
+                    .append(whole ? ":" : ": only the changes above; the whole state with " + rerun.fullState())
                     .append('\n');
-            r.append(indent(f.state() == null ? "(not described)" : f.state())).append('\n');
+            if (whole) {
+                r.append(indent(f.state() == null ? "(not described)" : f.state()))
+                        .append('\n');
+            }
         } else {
             r.append(outcome == ShrinkOutcome.NOT_RUN ? "Replayed counterexample" : "Minimal counterexample")
                     .append(
@@ -146,7 +165,8 @@ final class Reports {
                 f.check(),
                 f.message(),
                 f.cause(),
-                r.toString().stripTrailing());
+                r.toString().stripTrailing(),
+                stateful ? f.states() : List.of());
     }
 
     PropertyResult coverageFailed(
@@ -266,7 +286,8 @@ final class Reports {
                 check,
                 message,
                 cause,
-                report);
+                report,
+                List.of());
     }
 
     static String oneLine(PropertyResult r) {

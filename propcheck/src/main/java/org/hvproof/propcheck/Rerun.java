@@ -13,6 +13,11 @@ public interface Rerun {
     /** The hint to rerun exactly the minimal case, given its replay token. */
     String exactly(String token);
 
+    /** The switch that prints the whole state after the failing step, in this tool's form. */
+    default String fullState() {
+        return "-D" + Settings.FULL_STATE + "=true";
+    }
+
     /** The Maven/JUnit form: system properties read by {@link Settings#fromSystemProperties()}. */
     Rerun MAVEN = new Rerun() {
         @Override

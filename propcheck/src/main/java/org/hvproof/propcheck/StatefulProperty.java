@@ -152,6 +152,7 @@ public final class StatefulProperty<S> implements Property {
     private Execution execute(DataSource src, int maxSteps, double keepGoing) {
         Context ctx = new Context(src);
         List<Object> trace = new ArrayList<>();
+        List<String> states = src.explaining() ? new ArrayList<>() : null;
         S sys = null;
         try {
             try {
@@ -160,9 +161,12 @@ public final class StatefulProperty<S> implements Property {
                 Throwable c = Engine.catchable(t);
                 return failed(src, ctx, trace, new Failure("exception", "initial() threw " + c, c, 0, null));
             }
+            if (states != null) {
+                states.add(describe(sys));
+            }
             Failure f = checkInvariants(sys, 0);
             if (f != null) {
-                return failed(src, ctx, trace, f);
+                return failed(src, ctx, trace, f, states);
             }
             for (int step = 1; step <= maxSteps; step++) {
                 src.startSpan(STEP);
@@ -184,16 +188,23 @@ public final class StatefulProperty<S> implements Property {
                 } catch (Throwable t) {
                     Throwable c = Engine.catchable(t);
                     src.endSpan();
+                    if (states != null) {
+                        states.add(describe(sys));
+                    }
                     return failed(
                             src,
                             ctx,
                             trace,
-                            new Failure("exception", String.valueOf(c.getMessage()), c, step, describe(sys)));
+                            new Failure("exception", String.valueOf(c.getMessage()), c, step, describe(sys)),
+                            states);
                 }
                 src.endSpan();
+                if (states != null) {
+                    states.add(describe(sys));
+                }
                 f = checkInvariants(sys, step);
                 if (f != null) {
-                    return failed(src, ctx, trace, f);
+                    return failed(src, ctx, trace, f, states);
                 }
             }
             return Execution.of(src, ctx, trace.size()).passed();
@@ -242,6 +253,11 @@ public final class StatefulProperty<S> implements Property {
 
     private static Execution failed(DataSource src, Context ctx, List<Object> trace, Failure f) {
         return Execution.of(src, ctx, trace.size()).failed(f, trace, trace);
+    }
+
+    /** A failure with the states an explaining run described (none on a search or shrinking run). */
+    private static Execution failed(DataSource src, Context ctx, List<Object> trace, Failure f, List<String> states) {
+        return failed(src, ctx, trace, states == null ? f : f.withStates(states));
     }
 
     private static final class InvariantFalse extends RuntimeException {

@@ -32,6 +32,7 @@ import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.Refused;
@@ -459,7 +460,13 @@ public final class DomainsSystem {
     private record FrameBytes(long stamp, ByteBuffer bytes) {}
 
     /** A vCPU as the root domain sees it while root code runs on it: every piece of state the simulated vCPU has. */
-    public record RootCpu(List<Long> registers, long instructionPointer, long cr3, String view, String privilege) {}
+    public record RootCpu(List<Long> registers, long instructionPointer, long cr3, String view, String privilege) {
+        @Override
+        public String toString() {
+            return "ip " + Notation.hex(instructionPointer) + ", CR3 " + Notation.hex(cr3) + ", " + view + " view, "
+                    + privilege.toLowerCase(java.util.Locale.ROOT) + ", registers " + Notation.hexList(registers);
+        }
+    }
 
     /** The root domain's view of the machine (see {@link #rootView()}); equal views are indistinguishable to the root. */
     public record RootView(List<Object> vcpus, Map<Long, ByteBuffer> memory) {}

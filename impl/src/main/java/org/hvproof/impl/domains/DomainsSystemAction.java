@@ -2,6 +2,7 @@ package org.hvproof.impl.domains;
 
 import java.util.Map;
 import java.util.TreeMap;
+import org.hvproof.model.common.Notation;
 
 /**
  * What code on a vCPU, or the outside world, does to the protection-domain guest, at the level
@@ -17,7 +18,7 @@ public sealed interface DomainsSystemAction {
     record Transfer(int vcpu, long target) implements DomainsSystemAction {
         @Override
         public String toString() {
-            return "vcpu " + vcpu + " jumps to gpa 0x" + Long.toHexString(target);
+            return Notation.vcpu(vcpu) + " jumps to " + Notation.gpa(target);
         }
     }
 
@@ -25,7 +26,7 @@ public sealed interface DomainsSystemAction {
     record ExitGate(int vcpu) implements DomainsSystemAction {
         @Override
         public String toString() {
-            return "vcpu " + vcpu + " calls the exit gate";
+            return Notation.vcpu(vcpu) + " calls the exit gate";
         }
     }
 
@@ -41,7 +42,7 @@ public sealed interface DomainsSystemAction {
     record LoadCr3(int vcpu, long page) implements DomainsSystemAction {
         @Override
         public String toString() {
-            return "vcpu " + vcpu + " loads CR3 = page " + page;
+            return Notation.vcpu(vcpu) + " loads CR3 = " + Notation.gpp(page);
         }
     }
 
@@ -49,7 +50,7 @@ public sealed interface DomainsSystemAction {
     record SetRegister(int vcpu, long value) implements DomainsSystemAction {
         @Override
         public String toString() {
-            return "vcpu " + vcpu + " sets RAX = " + value;
+            return Notation.vcpu(vcpu) + " sets RAX = " + Notation.hex(value);
         }
     }
 
@@ -57,7 +58,7 @@ public sealed interface DomainsSystemAction {
     record Read(int vcpu, int page) implements DomainsSystemAction {
         @Override
         public String toString() {
-            return "vcpu " + vcpu + " reads window page " + page;
+            return Notation.vcpu(vcpu) + " reads window page " + page;
         }
     }
 
@@ -73,7 +74,11 @@ public sealed interface DomainsSystemAction {
 
         @Override
         public String toString() {
-            return "vcpu " + vcpu + " writes window page " + page + " with entries " + new TreeMap<>(entries);
+            return Notation.vcpu(vcpu) + " writes window page " + page + " with entries "
+                    + new TreeMap<>(entries)
+                            .entrySet().stream()
+                                    .map(e -> "window page " + e.getKey() + " -> " + Notation.gpp(e.getValue()))
+                                    .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
         }
     }
 

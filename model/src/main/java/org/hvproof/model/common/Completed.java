@@ -4,6 +4,7 @@ package org.hvproof.model.common;
 public record Completed(VCpu vcpu, AccessKind access, long virtualAddress, int length) implements Observation {
     @Override
     public String toString() {
-        return "Completed[" + vcpu + ", " + access + ", va=0x" + Long.toHexString(virtualAddress) + ", " + length + "]";
+        return "completed " + vcpu + " " + Notation.words(access) + " " + Notation.va(virtualAddress) + " length "
+                + length;
     }
 }

@@ -4,6 +4,6 @@ package org.hvproof.model.common;
 public record GeneralProtection(VCpu vcpu, long virtualAddress, GeneralProtectionCause cause) implements Observation {
     @Override
     public String toString() {
-        return "GeneralProtection[" + vcpu + ", va=0x" + Long.toHexString(virtualAddress) + ", " + cause + "]";
+        return "#GP " + vcpu + " " + Notation.va(virtualAddress) + ", " + Notation.words(cause);
     }
 }

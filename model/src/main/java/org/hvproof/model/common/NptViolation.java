@@ -8,6 +8,6 @@ package org.hvproof.model.common;
 public record NptViolation(VCpu vcpu, long guestPhysicalAddress, AccessKind access) implements Observation {
     @Override
     public String toString() {
-        return "NptViolation[" + vcpu + ", gpa=0x" + Long.toHexString(guestPhysicalAddress) + ", " + access + "]";
+        return "NPT violation " + vcpu + " " + Notation.words(access) + " " + Notation.gpa(guestPhysicalAddress);
     }
 }

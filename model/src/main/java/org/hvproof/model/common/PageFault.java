@@ -8,6 +8,7 @@ public record PageFault(VCpu vcpu, long virtualAddress, AccessKind access, PageF
         implements Observation {
     @Override
     public String toString() {
-        return "PageFault[" + vcpu + ", va=0x" + Long.toHexString(virtualAddress) + ", " + access + ", " + cause + "]";
+        return "page fault " + vcpu + " " + Notation.words(access) + " " + Notation.va(virtualAddress) + ", "
+                + Notation.words(cause);
     }
 }

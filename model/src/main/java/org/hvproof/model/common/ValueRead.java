@@ -4,6 +4,6 @@ package org.hvproof.model.common;
 public record ValueRead(VCpu vcpu, long virtualAddress, Bytes bytes) implements Observation {
     @Override
     public String toString() {
-        return "ValueRead[" + vcpu + ", va=0x" + Long.toHexString(virtualAddress) + ", " + bytes + "]";
+        return "read " + vcpu + " " + Notation.va(virtualAddress) + " = " + bytes;
     }
 }

@@ -3,6 +3,7 @@ package org.hvproof.model.domains;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.domains.Ids.DomainId;
 import org.hvproof.model.domains.Ids.Frame;
 import org.hvproof.model.domains.Ids.GuestPage;
@@ -45,5 +46,20 @@ public record Domain(
             }
         }
         return Set.copyOf(out);
+    }
+
+    @Override
+    public String toString() {
+        java.util.SortedMap<GuestPage, Frame> byPage =
+                new java.util.TreeMap<>(java.util.Comparator.comparingLong(GuestPage::n));
+        byPage.putAll(npt);
+        String nested = byPage.entrySet().stream()
+                .map(e -> Notation.hex(e.getKey().n()) + " -> " + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
+        return id + ": region "
+                + Notation.gpps(region.stream().map(GuestPage::n).sorted().toList()) + ", CR3 "
+                + gptRoot + ", gates "
+                + Notation.gpps(gates.stream().map(GuestPage::n).sorted().toList())
+                + ", NPT " + nested;
     }
 }

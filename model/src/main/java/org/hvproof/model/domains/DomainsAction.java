@@ -1,6 +1,7 @@
 package org.hvproof.model.domains;
 
 import java.util.Map;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.domains.Ids.GuestPage;
 import org.hvproof.model.domains.Ids.VirtualPage;
 
@@ -10,27 +11,65 @@ public sealed interface DomainsAction {
     int vcpu();
 
     /** Jump or call to a guest-physical address (root code into a secure region traps to the hypervisor). */
-    record Jump(int vcpu, GuestPage target) implements DomainsAction {}
+    record Jump(int vcpu, GuestPage target) implements DomainsAction {
+        @Override
+        public String toString() {
+            return Notation.vcpu(vcpu) + " jumps to " + target;
+        }
+    }
 
     /** Secure code leaves through the exit gate. */
-    record ExitGate(int vcpu) implements DomainsAction {}
+    record ExitGate(int vcpu) implements DomainsAction {
+        @Override
+        public String toString() {
+            return Notation.vcpu(vcpu) + " leaves through the exit gate";
+        }
+    }
 
     /** An interrupt arrives at the vCPU; the root domain's handler receives it. */
-    record Interrupt(int vcpu, int vector) implements DomainsAction {}
+    record Interrupt(int vcpu, int vector) implements DomainsAction {
+        @Override
+        public String toString() {
+            return "interrupt " + vector + " on " + Notation.vcpu(vcpu);
+        }
+    }
 
     /** The running code loads a guest page-table pointer of its choice. */
-    record LoadPtRoot(int vcpu, GuestPage ptRoot) implements DomainsAction {}
+    record LoadPtRoot(int vcpu, GuestPage ptRoot) implements DomainsAction {
+        @Override
+        public String toString() {
+            return Notation.vcpu(vcpu) + " loads CR3 = " + ptRoot;
+        }
+    }
 
     /** The running code puts a value in its register (secure code: a secret). */
-    record SetRegister(int vcpu, long value) implements DomainsAction {}
+    record SetRegister(int vcpu, long value) implements DomainsAction {
+        @Override
+        public String toString() {
+            return Notation.vcpu(vcpu) + " sets its register to " + Notation.hex(value);
+        }
+    }
 
     /** Read through a virtual page into the register. */
-    record Read(int vcpu, VirtualPage page) implements DomainsAction {}
+    record Read(int vcpu, VirtualPage page) implements DomainsAction {
+        @Override
+        public String toString() {
+            return Notation.vcpu(vcpu) + " reads " + page;
+        }
+    }
 
     /** Write the register and page-table entries of the writer's choice through a virtual page. */
     record Write(int vcpu, VirtualPage page, Map<VirtualPage, GuestPage> entries) implements DomainsAction {
         public Write {
             entries = Map.copyOf(entries);
+        }
+
+        @Override
+        public String toString() {
+            return Notation.vcpu(vcpu) + " writes " + page + " with entries "
+                    + new java.util.TreeMap<>(entries.entrySet().stream()
+                            .collect(java.util.stream.Collectors.toMap(
+                                    e -> e.getKey().n(), e -> e.getValue().toString())));
         }
     }
 

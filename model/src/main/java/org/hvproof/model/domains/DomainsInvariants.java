@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.hvproof.model.common.Invariant;
 import org.hvproof.model.common.InvariantSet;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.common.TransitionPair;
 import org.hvproof.model.domains.Ids.DomainId;
@@ -103,7 +104,7 @@ public final class DomainsInvariants {
             if (c.domain().isRoot()) {
                 reach.retainAll(s.secureFrames());
                 if (!reach.isEmpty()) {
-                    return Optional.of("root vCPU " + i + " reaches secure frames " + reach);
+                    return Optional.of("root " + Notation.vcpu(i) + " reaches secure frames " + reach);
                 }
             } else if (!s.domains().get(c.domain()).frames().containsAll(reach)) {
                 return Optional.of("vCPU " + i + " in " + c.domain() + " reaches " + reach + " outside its frames");

@@ -1,5 +1,6 @@
 package org.hvproof.model.domains;
 
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.domains.Ids.DomainId;
 
 /** What one step shows; {@code domain} is the domain whose code saw it. */
@@ -9,16 +10,37 @@ public sealed interface DomainsObservation {
     DomainId domain();
 
     /** A read returned a value. */
-    record ReadValue(int vcpu, DomainId domain, long value) implements DomainsObservation {}
+    record ReadValue(int vcpu, DomainId domain, long value) implements DomainsObservation {
+        @Override
+        public String toString() {
+            return Notation.vcpu(vcpu) + " in " + domain + " read " + Notation.hex(value);
+        }
+    }
 
     /** An access or transfer faulted; nothing changed. */
-    record Fault(int vcpu, DomainId domain, FaultKind kind) implements DomainsObservation {}
+    record Fault(int vcpu, DomainId domain, FaultKind kind) implements DomainsObservation {
+        @Override
+        public String toString() {
+            return Notation.vcpu(vcpu) + " in " + domain + " faulted: " + Notation.words(kind);
+        }
+    }
 
     /** The vCPU entered secure domain {@code into} through a gate (root sees its call leave). */
-    record Entered(int vcpu, DomainId domain, DomainId into) implements DomainsObservation {}
+    record Entered(int vcpu, DomainId domain, DomainId into) implements DomainsObservation {
+        @Override
+        public String toString() {
+            return Notation.vcpu(vcpu) + " left " + domain + " into " + into;
+        }
+    }
 
     /** The vCPU came back to root (from {@code domain}) by exit or interrupt. */
-    record Returned(int vcpu, DomainId domain, boolean byInterrupt, long register) implements DomainsObservation {}
+    record Returned(int vcpu, DomainId domain, boolean byInterrupt, long register) implements DomainsObservation {
+        @Override
+        public String toString() {
+            return Notation.vcpu(vcpu) + " returned from " + domain + (byInterrupt ? " by interrupt" : " by exit")
+                    + ", register " + Notation.hex(register);
+        }
+    }
 
     /** Why an action faulted. */
     enum FaultKind {

@@ -28,4 +28,12 @@ public record FailoverBudget(
     public boolean valid() {
         return error == null;
     }
+
+    @Override
+    public String toString() {
+        return !valid()
+                ? "budget refused: " + error
+                : "budget " + (fits ? "fits" : "does not fit") + ": needs " + requiredMicros + " us, margin "
+                        + marginMicros + " us (" + marginBytes + " bytes)";
+    }
 }

@@ -124,4 +124,11 @@ public record FailoverConfig(
     public long stateBytes() {
         return chunks() * pageBytes;
     }
+
+    @Override
+    public String toString() {
+        return pages + " pages of " + pageBytes + " B, " + queueSlots + " queue slots, " + secondaryPages
+                + " secondary pages, link " + bandwidth + " B/us latency " + latency + " us, hold-up " + holdUp
+                + " us, panic " + panic + " us";
+    }
 }

@@ -17,4 +17,9 @@ public record SecondaryAgent(int epoch, SortedSet<Integer> landed, int startedEp
     public static SecondaryAgent fresh() {
         return new SecondaryAgent(0, new TreeSet<>(), 0);
     }
+
+    @Override
+    public String toString() {
+        return "epoch " + epoch + ", chunks landed " + landed + ", started epoch " + startedEpoch;
+    }
 }

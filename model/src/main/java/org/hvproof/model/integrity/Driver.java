@@ -1,5 +1,6 @@
 package org.hvproof.model.integrity;
 
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.tree.PageRange;
 
 /** The registered driver: its code pages, its data pages, and its entry point (a byte address). */
@@ -10,5 +11,10 @@ public record Driver(PageRange code, PageRange data, long entryPoint) {
 
     public boolean overlaps(PageRange r) {
         return code.overlaps(r) || data.overlaps(r);
+    }
+
+    @Override
+    public String toString() {
+        return "driver code " + code + ", data " + data + ", entry " + Notation.hex(entryPoint);
     }
 }

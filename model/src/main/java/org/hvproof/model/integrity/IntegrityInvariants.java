@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.hvproof.model.common.Invariant;
 import org.hvproof.model.common.InvariantSet;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.PageRange;
@@ -88,8 +89,8 @@ public final class IntegrityInvariants {
                     && before.driver().isPresent()
                     && en.caller().instructionPointer() == before.driver().get().entryPoint();
             if (entered && !legit) {
-                return Optional.of(
-                        "vCPU " + id + " entered integrity mode by " + action + "; driver " + before.driver());
+                return Optional.of(Notation.vcpu(id) + " entered integrity mode (" + action + "); "
+                        + before.driver().map(Object::toString).orElse("no driver"));
             }
         }
         if (action instanceof IntegrityAction.Enter en
@@ -120,8 +121,8 @@ public final class IntegrityInvariants {
                             w.page(), IntegrityAlertCause.DRIVER_PAGE, AlertAction.BLOCK, w.writer()));
             return violatedUnless(
                     ok,
-                    "normal-mode write to driver page " + w.page() + " gave " + t.observations() + " (vCPU "
-                            + before.vcpus().get(w.writer().vcpu()) + ")");
+                    "normal-mode write to driver page " + Notation.gpp(w.page()) + " gave " + t.observations()
+                            + " (vCPU " + before.vcpus().get(w.writer().vcpu()) + ")");
         }
         return Optional.empty();
     }
@@ -134,7 +135,7 @@ public final class IntegrityInvariants {
                 && before.driver().map(d -> d.data().contains(w.page())).orElse(false)) {
             return violatedUnless(
                     t.observations().isEmpty(),
-                    "integrity-mode write to own data page " + w.page() + " gave " + t.observations());
+                    "integrity-mode write to own data page " + Notation.gpp(w.page()) + " gave " + t.observations());
         }
         return Optional.empty();
     }
@@ -186,7 +187,7 @@ public final class IntegrityInvariants {
                     && e.getKey() < ((u.start() + u.length()) >>> PageRange.PAGE_SHIFT)
                     && !t.after().protections().containsKey(e.getKey());
             if (!removedLegitimately) {
-                return Optional.of("page " + e.getKey() + " lost protection " + e.getValue() + " by " + action);
+                return Optional.of(Notation.gpp(e.getKey()) + " lost protection " + e.getValue() + " by " + action);
             }
         }
         return Optional.empty();
@@ -221,7 +222,8 @@ public final class IntegrityInvariants {
         boolean ok = expected == null || t.observations().equals(List.of(expected));
         return violatedUnless(
                 ok,
-                "integrity-mode write to page " + w.page() + " gave " + t.observations() + ", expected " + expected);
+                "integrity-mode write to " + Notation.gpp(w.page()) + " gave " + t.observations() + ", expected "
+                        + expected);
     }
 
     private static Optional<String> violatedUnless(boolean holds, String detail) {

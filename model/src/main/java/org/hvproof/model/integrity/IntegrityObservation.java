@@ -1,5 +1,6 @@
 package org.hvproof.model.integrity;
 
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.Writer;
 
@@ -7,12 +8,28 @@ import org.hvproof.model.tree.Writer;
 public sealed interface IntegrityObservation {
 
     /** The result code of a hypercall. */
-    record RequestResult(IntegrityCode code) implements IntegrityObservation {}
+    record RequestResult(IntegrityCode code) implements IntegrityObservation {
+        @Override
+        public String toString() {
+            return "request " + code;
+        }
+    }
 
     /** A monitored page was written: page, cause, the action performed, who wrote. */
     record WriteAlert(long page, IntegrityAlertCause cause, AlertAction action, Writer writer)
-            implements IntegrityObservation {}
+            implements IntegrityObservation {
+        @Override
+        public String toString() {
+            return "alert " + Notation.gpp(page) + " " + Notation.words(cause) + ", " + Notation.words(action) + ", by "
+                    + writer;
+        }
+    }
 
     /** A hypercall broke the policy (wrong entry, refused request, second registration). */
-    record PolicyAlert(IntegrityAlertCause cause, Writer caller) implements IntegrityObservation {}
+    record PolicyAlert(IntegrityAlertCause cause, Writer caller) implements IntegrityObservation {
+        @Override
+        public String toString() {
+            return "policy alert " + Notation.words(cause) + ", by " + caller;
+        }
+    }
 }

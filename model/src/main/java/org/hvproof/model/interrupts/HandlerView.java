@@ -2,6 +2,7 @@ package org.hvproof.model.interrupts;
 
 import java.util.List;
 import java.util.Map;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.Transition;
 
 /**
@@ -33,5 +34,15 @@ public record HandlerView(
         return s.lowCodeRuns()
                 ? new HandlerView(step.observations(), s.registers(), s.flags(), s.pc(), s.returnStack())
                 : new HandlerView(step.observations(), Map.of(), HIDDEN, HIDDEN, s.returnStack());
+    }
+
+    @Override
+    public String toString() {
+        return "events " + events
+                + (visiblePc == HIDDEN
+                        ? ", pc hidden"
+                        : ", pc " + Notation.hex(visiblePc) + ", registers "
+                                + Notation.hexValues(new java.util.TreeMap<>(visibleRegisters)))
+                + ", return stack " + Notation.hexList(returnStack);
     }
 }

@@ -1,5 +1,7 @@
 package org.hvproof.model.interrupts;
 
+import org.hvproof.model.common.Notation;
+
 /**
  * What can happen next. {@link Execute} runs one guest instruction; {@link Arrive} is an
  * interrupt or exception reaching the interrupt security module; the others are done by code
@@ -9,19 +11,44 @@ package org.hvproof.model.interrupts;
 public sealed interface InterruptsAction {
 
     /** Execute the instruction at the program counter (a no-op while a handler runs). */
-    record Execute() implements InterruptsAction {}
+    record Execute() implements InterruptsAction {
+        @Override
+        public String toString() {
+            return "execute";
+        }
+    }
 
     /** An interrupt or exception with this vector arrives. */
-    record Arrive(ArrivalCause cause, int vector) implements InterruptsAction {}
+    record Arrive(ArrivalCause cause, int vector) implements InterruptsAction {
+        @Override
+        public String toString() {
+            return Notation.words(cause) + " " + vector + " arrives";
+        }
+    }
 
     /** The innermost handler returns to its (possibly rewritten) return address. */
-    record Return() implements InterruptsAction {}
+    record Return() implements InterruptsAction {
+        @Override
+        public String toString() {
+            return "handler returns";
+        }
+    }
 
     /** Low code writes a register (a handler: a register of the interrupted context). */
-    record SetRegister(Reg reg, long value) implements InterruptsAction {}
+    record SetRegister(Reg reg, long value) implements InterruptsAction {
+        @Override
+        public String toString() {
+            return "set " + reg + " = " + Notation.hex(value);
+        }
+    }
 
     /** Low code jumps anywhere; a handler instead rewrites its return address. */
-    record JumpTo(long target) implements InterruptsAction {}
+    record JumpTo(long target) implements InterruptsAction {
+        @Override
+        public String toString() {
+            return "jump to " + Notation.hex(target);
+        }
+    }
 
     /**
      * Low code transfers control to a guest-virtual byte address, which may lie inside an
@@ -40,8 +67,18 @@ public sealed interface InterruptsAction {
     record DmaRead(long address) implements InterruptsAction {}
 
     /** Low code reads an address. */
-    record ReadMemory(long address) implements InterruptsAction {}
+    record ReadMemory(long address) implements InterruptsAction {
+        @Override
+        public String toString() {
+            return "read " + Notation.hex(address);
+        }
+    }
 
     /** Low code writes an address. */
-    record WriteMemory(long address, long value) implements InterruptsAction {}
+    record WriteMemory(long address, long value) implements InterruptsAction {
+        @Override
+        public String toString() {
+            return "write " + Notation.hex(value) + " to " + Notation.hex(address);
+        }
+    }
 }

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.common.Invariant;
 import org.hvproof.model.common.InvariantSet;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.common.TransitionPair;
 import org.hvproof.model.interrupts.InterruptsObservation.VirtualInterrupt;
@@ -193,15 +194,15 @@ public final class InterruptsInvariants {
         for (InterruptsObservation o : step.observations()) {
             if (o instanceof VirtualInterrupt vi) {
                 if (vi.registers().containsValue(before.secret())) {
-                    return Optional.of(
-                            "the handler for vector " + vi.vector() + " sees the secret in " + vi.registers());
+                    return Optional.of("the handler for vector " + vi.vector() + " sees the secret in "
+                            + Notation.hexValues(new java.util.TreeMap<>(vi.registers())));
                 }
                 if (before.inSequence()) {
                     for (Reg r : CodeLayout.SECRET_REGISTERS) {
                         if (vi.registers().get(r) != before.erasure()) {
                             return Optional.of("interrupted inside the sequence, expected " + r + " = erasure constant "
-                                    + Long.toHexString(before.erasure()) + ", found "
-                                    + Long.toHexString(vi.registers().get(r)));
+                                    + Notation.hex(before.erasure()) + ", found "
+                                    + Notation.hex(vi.registers().get(r)));
                         }
                     }
                 }
@@ -214,8 +215,9 @@ public final class InterruptsInvariants {
     private static Optional<String> secretConfinedToSequence(InterruptsState s) {
         return violationUnless(
                 !s.lowCodeRuns() || !s.registers().containsValue(s.secret()),
-                () -> "low code runs (pc " + Long.toHexString(s.pc()) + ", handlers "
-                        + s.returnStack().size() + ") and a register holds the secret: " + s.registers());
+                () -> "low code runs (pc " + Notation.hex(s.pc()) + ", handlers "
+                        + s.returnStack().size() + ") and a register holds the secret: "
+                        + Notation.hexValues(new java.util.TreeMap<>(s.registers())));
     }
 
     /** INT-3: an arrival yields exactly one virtual interrupt with its vector and cause; nothing else yields one. */
@@ -253,8 +255,7 @@ public final class InterruptsInvariants {
                         && m.dst() == r
                         && m.imm() == before.secret();
                 if (!byMove) {
-                    return Optional.of(
-                            r + " received the secret by " + action + " at pc " + Long.toHexString(before.pc()));
+                    return Optional.of(r + " received the secret by " + action + " at pc " + Notation.hex(before.pc()));
                 }
             }
         }
@@ -368,7 +369,7 @@ public final class InterruptsInvariants {
         boolean leaked = step.observations().stream().anyMatch(o -> o instanceof InterruptsObservation.MemoryRead);
         return violationUnless(
                 faulted && !leaked && step.after().memory().equals(before.memory()),
-                () -> "an access to the execute-only page at " + Long.toHexString(address) + " did not fault: "
+                () -> "an access to the execute-only page at " + Notation.hex(address) + " did not fault: "
                         + step.observations());
     }
 

@@ -2,6 +2,7 @@ package org.hvproof.model.interrupts;
 
 import java.util.Map;
 import java.util.Optional;
+import org.hvproof.model.common.Notation;
 
 /** What guest code outside the sequence and its handlers can see of one step. */
 public sealed interface InterruptsObservation {
@@ -15,10 +16,21 @@ public sealed interface InterruptsObservation {
         public VirtualInterrupt {
             registers = Map.copyOf(registers);
         }
+
+        @Override
+        public String toString() {
+            return "virtual " + Notation.words(cause) + " " + vector + ", return to " + Notation.hex(returnAddress)
+                    + ", registers " + Notation.hexValues(new java.util.TreeMap<>(registers));
+        }
     }
 
     /** A read of readable memory and the value it returned. */
-    record MemoryRead(long address, long value) implements InterruptsObservation {}
+    record MemoryRead(long address, long value) implements InterruptsObservation {
+        @Override
+        public String toString() {
+            return "read " + Notation.hex(address) + " = " + Notation.hex(value);
+        }
+    }
 
     /**
      * What the guest's device read by DMA at a model address: its data word and the instruction
@@ -27,10 +39,20 @@ public sealed interface InterruptsObservation {
     record DeviceRead(long address, long word, Optional<Instruction> instruction) implements InterruptsObservation {}
 
     /** An access or transfer that faulted; nothing changed. */
-    record Fault(FaultKind kind, long address) implements InterruptsObservation {}
+    record Fault(FaultKind kind, long address) implements InterruptsObservation {
+        @Override
+        public String toString() {
+            return "fault " + Notation.words(kind) + " at " + Notation.hex(address);
+        }
+    }
 
     /** The hypervisor answered an authenticated hypercall (its code is also in R0). */
-    record HypercallReturned(HypercallVerdict verdict) implements InterruptsObservation {}
+    record HypercallReturned(HypercallVerdict verdict) implements InterruptsObservation {
+        @Override
+        public String toString() {
+            return "hypercall returned " + verdict;
+        }
+    }
 
     /** Why an action faulted. */
     enum FaultKind {

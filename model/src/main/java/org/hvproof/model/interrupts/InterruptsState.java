@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.hvproof.model.common.Notation;
 
 /**
  * One vCPU of a guest, its memory and the hypervisor's record of the secret. Immutable: every
@@ -39,7 +40,12 @@ public record InterruptsState(
     private static final int REGISTER_COUNT = Reg.values().length;
 
     /** One answered hypercall: the message in R3 and the verdict. */
-    public record HypercallResult(long message, HypercallVerdict verdict) {}
+    public record HypercallResult(long message, HypercallVerdict verdict) {
+        @Override
+        public String toString() {
+            return "message " + Notation.hex(message) + " " + verdict;
+        }
+    }
 
     public InterruptsState {
         Objects.requireNonNull(registers, "registers");

@@ -11,4 +11,9 @@ public record Mapping(GuestPhysicalPage page, PagePermissions permissions) {
         Objects.requireNonNull(page, "page");
         Objects.requireNonNull(permissions, "permissions");
     }
+
+    @Override
+    public String toString() {
+        return page + " " + permissions;
+    }
 }

@@ -1,6 +1,7 @@
 package org.hvproof.model.tree;
 
 import java.util.stream.LongStream;
+import org.hvproof.model.common.Notation;
 
 /** A non-empty run of guest-physical pages {@code [first, first + count)}. */
 public record PageRange(long first, long count) {
@@ -33,5 +34,10 @@ public record PageRange(long first, long count) {
 
     public LongStream pages() {
         return LongStream.range(first, end());
+    }
+
+    @Override
+    public String toString() {
+        return count == 1 ? Notation.gpp(first) : Notation.gpp(first) + ".." + Notation.hex(end() - 1);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.hvproof.model.common.Invariant;
 import org.hvproof.model.common.InvariantSet;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.Transition;
 
 /**
@@ -101,7 +102,8 @@ public final class TreeInvariants {
                 && alerts.get(0).action() == AlertAction.TREE_NODE;
         return ok
                 ? Optional.empty()
-                : Optional.of("write to node page " + w.page() + " gave alerts " + alerts + "; " + before.describe());
+                : Optional.of("write to node page " + Notation.gpp(w.page()) + " gave alerts " + alerts + "; "
+                        + before.describe());
     }
 
     private static Optional<String> untracedPagesQuiet(Transition<TreeState, TreeAction, TreeObservation> t) {
@@ -144,7 +146,8 @@ public final class TreeInvariants {
         PageSet marked = s.pagesMarkedAsNodes();
         return marked.equals(s.nodePages())
                 ? Optional.empty()
-                : Optional.of("marked " + marked + " but node pages are " + s.nodePages());
+                : Optional.of(
+                        "marked " + Notation.gpps(marked) + " but node pages are " + Notation.gpps(s.nodePages()));
     }
 
     private static Optional<String> tracesExact(TreeState s) {
@@ -154,7 +157,7 @@ public final class TreeInvariants {
         }
         PageSet stale = s.traced().minus(expected);
         PageSet gaps = expected.minus(s.traced());
-        return Optional.of("stale traces " + stale + ", untraced " + gaps);
+        return Optional.of("stale traces " + Notation.gpps(stale) + ", untraced " + Notation.gpps(gaps));
     }
 
     /**
@@ -186,7 +189,10 @@ public final class TreeInvariants {
         Optional<Long> root = s.base().rootPage();
         boolean ok = root.map(s.nodes()::containsKey).orElse(s.nodes().isEmpty())
                 && root.map(r -> noChildIs(s.nodes(), r)).orElse(true);
-        return ok ? Optional.empty() : Optional.of("base pointer " + root + " does not name the root; " + s.describe());
+        return ok
+                ? Optional.empty()
+                : Optional.of("base pointer " + root.map(Notation::hex).orElse("none") + " does not name the root; "
+                        + s.describe());
     }
 
     /** Whether no interior node of {@code nodes} names {@code page} as a child. */

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.hvproof.model.common.Notation;
 
 /**
  * The tree as the hypervisor laid it out: the base pointer and the contents of each node page.
@@ -218,7 +219,7 @@ public record TreeLayout(HypervisorCell base, PageMap<TreeNode> nodes) {
 
     /** For messages: the base pointer, the depth and the node pages in one line. */
     public String describe() {
-        return "base=" + base.rootPage().map(String::valueOf).orElse("none") + " depth=" + depth() + " nodes="
-                + nodes.keySet();
+        return "base " + base.rootPage().map(Notation::gpp).orElse("none") + ", depth " + depth() + ", nodes "
+                + Notation.gpps(nodes.keySet());
     }
 }

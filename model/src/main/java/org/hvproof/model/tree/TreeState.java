@@ -85,6 +85,6 @@ public record TreeState(
 
     /** For messages: the shape of the tree in one line. */
     public String describe() {
-        return layout.describe() + " mapped=" + mappedPageCount + " traced=" + traced.size();
+        return layout.describe() + ", " + mappedPageCount + " mapped, " + traced.size() + " traced";
     }
 }

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.hvproof.propcheck.Settings;
 import org.hvproof.properties.report.AlloyBackend;
 import org.hvproof.properties.report.AlloyCheck;
 import org.hvproof.properties.report.ClaimsReport;
@@ -22,6 +23,7 @@ import org.hvproof.properties.report.RunSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code hvproof check}: the gate. Parses its options into a {@link CheckRequest}, runs the selected
@@ -41,6 +43,12 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     CheckRequest.Options options = new CheckRequest.Options();
 
+    @Option(
+            names = "--full-state",
+            description =
+                    "In a failure report, print the whole state after the failing step, not only what each step changed.")
+    boolean fullState;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -57,6 +65,9 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CheckRequest request = options.parse(paths);
+        if (fullState) {
+            System.setProperty(Settings.FULL_STATE, "true");
+        }
         ClaimsReport report = run(request, spec.commandLine().getErr());
         write(report, request.out());
         PrintWriter console = spec.commandLine().getOut();
@@ -119,7 +130,9 @@ final class CheckCommand implements Callable<Integer> {
     static void write(ClaimsReport report, Path dir) {
         Map<Path, ReportRenderer> files = Map.of(
                 HvproofPaths.claimsJson(dir), ReportRenderer.json(),
-                HvproofPaths.indexHtml(dir), ReportRenderer.html(),
+                HvproofPaths.indexHtml(dir),
+                        ReportRenderer.html(
+                                dir, HvproofPaths.fromSystemProperty().home()),
                 HvproofPaths.junitXml(dir), ReportRenderer.junit());
         try {
             Files.createDirectories(dir);

@@ -11,6 +11,7 @@ import org.hvproof.impl.domains.DomainsSystem;
 import org.hvproof.impl.domains.DomainsSystemAction;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.domains.DomainsAction;
 import org.hvproof.model.domains.DomainsModel;
@@ -129,7 +130,8 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
             }
         }
         if (!secure.isEmpty()) {
-            touchedSecure = "root vCPU " + v + " touched secure frames " + secure + " in: " + t.action();
+            touchedSecure = "root " + Notation.vcpu(v) + " touched secure frames hpp " + Notation.hexList(secure)
+                    + " in: " + t.action();
         }
     }
 
@@ -284,10 +286,22 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
         }
     }
 
+    /** Each vCPU by its index and what it runs on, for failure reports. */
+    static String vcpus(DomainsState s) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < s.vcpus().size(); i++) {
+            out.append(i == 0 ? "" : "; ")
+                    .append(Notation.vcpu(i))
+                    .append(' ')
+                    .append(s.vcpus().get(i));
+        }
+        return out.toString();
+    }
+
     /** A short picture of the state for failure reports. */
     @Override
     public String describe() {
         DomainsState s = lockstep.state();
-        return "  vcpus " + s.vcpus();
+        return "  vcpus " + vcpus(s);
     }
 }

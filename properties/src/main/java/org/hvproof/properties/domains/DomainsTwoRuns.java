@@ -125,6 +125,6 @@ public final class DomainsTwoRuns implements JudgedPair<DomainsState, DomainsAct
     /** A short picture of the state for failure reports. */
     @Override
     public String describe() {
-        return "  run A vcpus " + stateA.vcpus() + "\n  run B vcpus " + stateB.vcpus();
+        return "  run A vcpus " + DomainsTrace.vcpus(stateA) + "\n  run B vcpus " + DomainsTrace.vcpus(stateB);
     }
 }

@@ -72,7 +72,10 @@ public record ClaimHarness<F extends Enum<F> & Flaw, T extends JudgedTrace<S, A,
                 .actions(actions)
                 .steps(steps)
                 .tries(tries)
-                .describeState(JudgedTrace::describe);
+                .describeState(t -> observed(t.lastTransitions().stream()
+                                .flatMap(s -> s.observations().stream())
+                                .toList())
+                        + t.describe());
         for (Invariant<S> inv : mine.state()) {
             p = p.assertion(inv.label(), t -> judgeStates(inv, t));
         }
@@ -105,7 +108,10 @@ public record ClaimHarness<F extends Enum<F> & Flaw, T extends JudgedTrace<S, A,
                 .actions(pairActions)
                 .steps(steps)
                 .tries(tries)
-                .describeState(JudgedPair::describe)
+                .describeState(pair -> observed(pair.lastPairs().stream()
+                                .flatMap(s -> s.left().observations().stream())
+                                .toList())
+                        + pair.describe())
                 .assertion(claimId + " lowEquivalenceNonVacuous", JudgedPair::checkRelated);
         for (Invariant<TransitionPair<S, A, O>> inv : mine.pair()) {
             p = p.assertion(inv.label(), t -> t.lastPairs().forEach(inv::assertHolds));
@@ -119,6 +125,15 @@ public record ClaimHarness<F extends Enum<F> & Flaw, T extends JudgedTrace<S, A,
     /** {@code "<ID> <title>"}, with {@code " [flaw <F>]"} unless the flaw is {@code NONE}. */
     public static String propertyName(String claimId, String title, Flaw flaw) {
         return claimId + " " + title + (flaw.isNone() ? "" : " [flaw " + flaw.name() + "]");
+    }
+
+    /**
+     * The first line of a failure report's state: what the last step let an observer see ({@code
+     * observed ...}, {@link org.hvproof.properties.report.FailureTimeline#OBSERVED}), so the report's
+     * timeline shows it beside the action and the state diff leaves it out.
+     */
+    private static String observed(List<?> observations) {
+        return "observed " + (observations.isEmpty() ? "nothing" : observations.toString()) + "\n";
     }
 
     private static <S, A, O> void judgeStates(Invariant<S> inv, JudgedTrace<S, A, O> t) {

@@ -7,6 +7,7 @@ import java.util.function.BiPredicate;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.integrity.IntegritySystem;
 import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityAlertCause;
@@ -263,7 +264,10 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     @Override
     public String describe() {
         IntegrityState s = lockstep.state();
-        return "  driver " + s.driver().map(Object::toString).orElse("none") + "\n  vcpus " + s.vcpus()
-                + "\n  protections " + s.protections();
+        return "  " + s.driver().map(Object::toString).orElse("driver none") + "\n  vcpus "
+                + s.vcpus().entrySet().stream()
+                        .map(e -> Notation.vcpu(e.getKey()) + " " + e.getValue())
+                        .collect(java.util.stream.Collectors.joining(", ", "{", "}"))
+                + "\n  protections " + Notation.byGpp(s.protections());
     }
 }

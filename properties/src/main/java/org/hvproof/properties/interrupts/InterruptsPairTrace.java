@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.impl.interrupts.InterruptsSystem;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.TransitionPair;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsInvariants;
@@ -211,7 +212,8 @@ public final class InterruptsPairTrace
     }
 
     private static String picture(InterruptsState s) {
-        return "secret 0x" + Long.toHexString(s.secret()) + ", pc 0x" + Long.toHexString(s.pc()) + ", frames "
-                + s.returnStack() + ", registers " + s.registers();
+        return "secret " + Notation.hex(s.secret()) + ", pc " + Notation.hex(s.pc()) + ", frames "
+                + Notation.hexList(s.returnStack()) + ", registers "
+                + Notation.hexValues(new java.util.TreeMap<>(s.registers()));
     }
 }

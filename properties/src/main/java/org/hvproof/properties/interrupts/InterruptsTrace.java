@@ -3,6 +3,7 @@ package org.hvproof.properties.interrupts;
 import java.util.List;
 import java.util.OptionalLong;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsObservation;
@@ -105,7 +106,11 @@ public final class InterruptsTrace
     @Override
     public String describe() {
         InterruptsState s = run.machineState();
-        return "  pc 0x" + Long.toHexString(s.pc()) + ", frames " + s.returnStack() + ", registers " + s.registers()
-                + "\n  memory " + s.memory() + ", hypercalls " + s.hypercalls();
+        return "  pc " + Notation.hex(s.pc()) + ", frames " + Notation.hexList(s.returnStack()) + ", registers "
+                + Notation.hexValues(new java.util.TreeMap<>(s.registers())) + "\n  memory "
+                + s.memory().entrySet().stream()
+                        .map(e -> Notation.hex(e.getKey()) + " " + Notation.hex(e.getValue()))
+                        .collect(java.util.stream.Collectors.joining(", ", "{", "}"))
+                + ", hypercalls " + s.hypercalls();
     }
 }

@@ -15,6 +15,8 @@ import java.util.Set;
  * @param millis    solving time
  * @param claimIds  the claims the command is tagged with
  * @param detail    the counterexample, instance or error text; empty when there is none
+ * @param location  {@code FILE:LINE:COL} of the command in its spec; empty when unknown (read back from
+ *                  claims.json, or built by hand)
  */
 public record AlloyCheck(
         String spec,
@@ -25,10 +27,26 @@ public record AlloyCheck(
         boolean asExpected,
         long millis,
         Set<String> claimIds,
-        String detail) {
+        String detail,
+        String location) {
     public AlloyCheck {
         claimIds = Set.copyOf(claimIds);
         detail = detail == null ? "" : detail;
+        location = location == null ? "" : location;
+    }
+
+    /** A result whose place in its spec is not known. */
+    public AlloyCheck(
+            String spec,
+            String command,
+            boolean check,
+            int expect,
+            String outcome,
+            boolean asExpected,
+            long millis,
+            Set<String> claimIds,
+            String detail) {
+        this(spec, command, check, expect, outcome, asExpected, millis, claimIds, detail, "");
     }
 
     /** The outcome word of a command that gave no answer within its time limit. */

@@ -14,8 +14,9 @@ import java.util.Set;
 /**
  * claims.json: {@code {"gate": "passes"|"fails"|"partial", "settings": {seed, tries, solver,
  * alloyTimeoutSeconds, replay, catalogue, specs, claims, millis, shard}, "claims": [{id, mechanism,
- * statement, source, line, verdict, mustFailTwin, linked, alloy: [{spec, command, check, expect, outcome, asExpected, millis,
- * claims, detail}], properties: [{name, claims, tries, steps, verdict, seed, replay, millis, report}]}],
+ * statement, source, line, verdict, mustFailTwin, linked, alloy: [{spec, command, check, expect, outcome, asExpected,
+ * millis, claims, detail, location}], properties: [{name, claims, tries, steps, verdict, seed, replay, millis, report,
+ * timeline}]}],
  * "stray": [commands as in alloy]}}. {@code verdict} is holds, violated, timeout or unchecked;
  * {@code gate} is the exit code's verdict, so a failed command tagged with no claim ({@code stray})
  * fails it while every claim holds. {@code tries} and {@code replay} are null when the run used each
@@ -58,6 +59,7 @@ final class ClaimsJson implements ReportRenderer {
                 n.put("replay", p.replay());
                 n.put("millis", p.millis());
                 n.put("report", p.report());
+                TimelineJson.write(n, p.timeline());
             }
         }
         ArrayNode stray = root.putArray("stray");
@@ -81,6 +83,7 @@ final class ClaimsJson implements ReportRenderer {
         n.put("millis", a.millis());
         a.claimIds().stream().sorted().forEach(n.putArray("claims")::add);
         n.put("detail", a.detail());
+        n.put("location", a.location());
         return n;
     }
 
@@ -148,7 +151,8 @@ final class ClaimsJson implements ReportRenderer {
                         field(p, "seed").asLong(),
                         field(p, "replay").isNull() ? null : field(p, "replay").asText(),
                         field(p, "millis").asLong(),
-                        field(p, "report").asText()));
+                        field(p, "report").asText(),
+                        TimelineJson.read(p)));
             }
             results.add(ClaimResult.of(claim, alloy, properties));
         }
@@ -169,7 +173,8 @@ final class ClaimsJson implements ReportRenderer {
                 field(a, "asExpected").asBoolean(),
                 field(a, "millis").asLong(),
                 Set.copyOf(texts(field(a, "claims"))),
-                field(a, "detail").asText());
+                field(a, "detail").asText(),
+                a.path("location").asText(""));
     }
 
     private static JsonNode field(JsonNode node, String name) {

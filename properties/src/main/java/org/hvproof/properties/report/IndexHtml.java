@@ -1,5 +1,6 @@
 package org.hvproof.properties.report;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,9 +11,21 @@ import java.util.Map;
  * (claims holding, violated, timed out, unchecked; per mechanism; seed, tries, solver, run time),
  * then one row per claim with its evidence folded ({@code <details>}), unfolded for a claim that
  * does not hold; each failed command or property shows its counterexample or shrunk trace under
- * its claim. Failed commands tagged with no claim (each fails the gate) come last.
+ * its claim. Failed commands tagged with no claim (each fails the gate) come last. Each claim links to
+ * its row in CLAIMS.md and each Alloy command to its line in its spec, relative to where the file is
+ * written.
  */
 final class IndexHtml implements ReportRenderer {
+
+    /** Where the file is written (links are relative to it), or null: links relative to the project root. */
+    private final Path reportDir;
+    /** The project root the report's paths are relative to, or null (the working directory). */
+    private final Path home;
+
+    IndexHtml(Path reportDir, Path home) {
+        this.reportDir = reportDir == null ? null : reportDir.toAbsolutePath().normalize();
+        this.home = (home == null ? Path.of("") : home).toAbsolutePath().normalize();
+    }
 
     private static final String STYLE = "body{font-family:system-ui,sans-serif;margin:2em;max-width:110em}"
             + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top;"
@@ -20,7 +33,7 @@ final class IndexHtml implements ReportRenderer {
             + ".unchecked{background:#fef7e0}.timeout{background:#f3e8fd}.gate{font-weight:bold;font-size:120%}"
             + "summary{cursor:pointer}ul{margin:.3em 0;padding-left:1.2em}.bad{color:#b3261e;font-weight:bold}"
             + "pre{white-space:pre-wrap;font-size:12px;background:#f8f8f8;padding:.5em;border:1px solid #ddd}"
-            + ".num{text-align:right}";
+            + ".num{text-align:right}" + FailureHtml.STYLE;
 
     @Override
     public String render(ClaimsReport report) {
@@ -39,7 +52,7 @@ final class IndexHtml implements ReportRenderer {
         h.append("<h2>Claims</h2>\n<table><tr><th>claim</th><th>mechanism</th><th>statement</th>")
                 .append("<th>evidence</th><th>verdict</th></tr>\n");
         for (ClaimResult r : report.results()) {
-            claimRow(h, r);
+            claimRow(h, r, report.settings().catalogue());
         }
         h.append("</table>\n");
         if (!report.stray().isEmpty()) {
@@ -51,9 +64,9 @@ final class IndexHtml implements ReportRenderer {
                         .append(escape(a.spec() + " :: " + a.command()))
                         .append("</td><td>")
                         .append(escape(a.outcome() + " (expect " + a.expect() + ")"))
-                        .append("</td><td><pre>")
-                        .append(escape(a.detail().strip()))
-                        .append("</pre></td></tr>\n");
+                        .append("</td><td>");
+                FailureHtml.alloy(h, a);
+                h.append("</td></tr>\n");
             }
             h.append("</table>\n");
         }
@@ -113,7 +126,7 @@ final class IndexHtml implements ReportRenderer {
         return s.toString();
     }
 
-    private static void claimRow(StringBuilder h, ClaimResult r) {
+    private void claimRow(StringBuilder h, ClaimResult r, String catalogue) {
         String cls = r.verdict().word();
         boolean holds = r.verdict() == ClaimVerdict.HOLDS;
         long alloyOk = r.alloy().stream().filter(AlloyCheck::asExpected).count();
@@ -131,7 +144,10 @@ final class IndexHtml implements ReportRenderer {
                 .append("</td><td>")
                 .append(escape(r.claim().statement()))
                 .append("<br><small>")
-                .append(escape(r.claim().source() + " line " + r.claim().line()))
+                .append(escape(r.claim().source()))
+                .append(" &middot; ")
+                .append(link(catalogue, r.claim().line(), "catalogue"))
+                .append(specLinks(r))
                 .append("</small></td><td><details")
                 .append(holds ? "" : " open")
                 .append("><summary>Alloy ")
@@ -157,8 +173,11 @@ final class IndexHtml implements ReportRenderer {
             h.append(bad ? "<li class=\"bad\">" : "<li>")
                     .append(escape(a.spec() + " :: " + a.command() + " (" + (a.check() ? "check" : "run") + ", expect "
                             + a.expect() + "): " + a.outcome() + ", " + a.millis() + " ms"));
+            if (!a.location().isEmpty()) {
+                h.append(" ").append(link(a.location()));
+            }
             if (bad && !a.detail().isBlank()) {
-                h.append("<pre>").append(escape(a.detail().strip())).append("</pre>");
+                FailureHtml.alloy(h, a);
             }
             h.append("</li>\n");
         }
@@ -167,7 +186,7 @@ final class IndexHtml implements ReportRenderer {
                     .append(escape(p.name() + ": " + (p.passed() ? "passed" : "FAILED") + ", " + p.tries() + " tries, "
                             + p.steps() + " steps, seed " + p.seed() + ", " + p.millis() + " ms"));
             if (!p.passed()) {
-                h.append("<pre>").append(escape(p.report().strip())).append("</pre>");
+                FailureHtml.property(h, p);
             }
             h.append("</li>\n");
         }
@@ -191,7 +210,39 @@ final class IndexHtml implements ReportRenderer {
                 + stray + ")";
     }
 
-    private static String escape(String s) {
+    /** A link to {@code file:line:col} (as Alloy locations read), shown as {@code file:line}. */
+    private String link(String location) {
+        String[] parts = location.split(":");
+        if (parts.length >= 2 && parts[parts.length - 1].matches("\\d+") && parts[parts.length - 2].matches("\\d+")) {
+            String file = String.join(":", java.util.Arrays.copyOf(parts, parts.length - 2));
+            return link(file, Integer.parseInt(parts[parts.length - 2]), "spec");
+        }
+        return escape(location);
+    }
+
+    /** A link to line {@code line} of {@code file} (relative to the project root), shown as {@code name:line}. */
+    private String link(String file, int line, String cls) {
+        Path target = home.resolve(file).normalize();
+        String href = reportDir == null
+                ? home.relativize(target).toString()
+                : reportDir.relativize(target).toString();
+        String shown = (target.startsWith(home) ? home.relativize(target) : target.getFileName()) + ":" + line;
+        return "<a class=\"" + cls + "\" href=\"" + escape(href.replace('\\', '/') + "#L" + line) + "\">"
+                + escape(shown) + "</a>";
+    }
+
+    /** The spec lines of the claim's Alloy checks (expect 0), for the statement cell. */
+    private String specLinks(ClaimResult r) {
+        StringBuilder out = new StringBuilder();
+        for (AlloyCheck a : r.alloy()) {
+            if (a.check() && a.expect() == 0 && !a.location().isEmpty()) {
+                out.append(" &middot; ").append(link(a.location()));
+            }
+        }
+        return out.toString();
+    }
+
+    static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -14,6 +14,7 @@ import java.util.Set;
  * @param replay   the replay token of the shrunk failing case; null when it passed
  * @param millis   wall time of the run
  * @param report   the engine's full report (the shrunk trace on failure)
+ * @param timeline the shrunk trace step by step, for index.html; null when it passed or has none
  */
 public record PropertyCheck(
         String name,
@@ -24,9 +25,24 @@ public record PropertyCheck(
         long seed,
         String replay,
         long millis,
-        String report) {
+        String report,
+        FailureTimeline timeline) {
     public PropertyCheck {
         claimIds = Set.copyOf(claimIds);
         report = report == null ? "" : report;
+    }
+
+    /** A result without a step-by-step timeline (passed, read back from claims.json, or built by hand). */
+    public PropertyCheck(
+            String name,
+            Set<String> claimIds,
+            long tries,
+            long steps,
+            boolean passed,
+            long seed,
+            String replay,
+            long millis,
+            String report) {
+        this(name, claimIds, tries, steps, passed, seed, replay, millis, report, null);
     }
 }

@@ -21,7 +21,15 @@ public interface ReportRenderer {
 
     /** index.html, for people reading a CI artifact. */
     static ReportRenderer html() {
-        return new IndexHtml();
+        return new IndexHtml(null, null);
+    }
+
+    /**
+     * index.html to be written into {@code reportDir}, its links to CLAIMS.md and the specs relative
+     * to that directory (paths in the report are relative to the project root {@code home}).
+     */
+    static ReportRenderer html(java.nio.file.Path reportDir, java.nio.file.Path home) {
+        return new IndexHtml(reportDir, home);
     }
 
     /** junit.xml, for the test tabs of CI systems. */

@@ -71,12 +71,16 @@ final class SpecsAlloyBackend implements AlloyBackend {
             progress.accept("shard " + shard + ": " + mine.size() + " of " + wanted.size() + " commands");
             wanted = mine;
         }
+        java.util.Map<String, String> locations = new java.util.HashMap<>();
+        for (org.hvproof.specs.SpecCommand c : wanted) {
+            locations.put(c.spec() + " :: " + c.command(), c.location());
+        }
         return runner.executeAll(wanted).stream()
-                .map(SpecsAlloyBackend::toCheck)
+                .map(o -> toCheck(o, locations.get(o.spec() + " :: " + o.command())))
                 .toList();
     }
 
-    private static AlloyCheck toCheck(CommandOutcome o) {
+    private static AlloyCheck toCheck(CommandOutcome o, String location) {
         String detail = !o.error().isEmpty() ? o.error() : !o.asExpected() ? o.problem() + "\n" + o.rendering() : "";
         return new AlloyCheck(
                 o.spec(),
@@ -87,6 +91,7 @@ final class SpecsAlloyBackend implements AlloyBackend {
                 o.asExpected(),
                 o.millis(),
                 o.claimIds(),
-                detail);
+                detail,
+                location);
     }
 }

@@ -67,7 +67,8 @@ final class SuitePropertyBackend implements PropertyBackend {
             if (replay != null) {
                 overrides = overrides.withReplay(replay);
             }
-            overrides = overrides.withRerun(cliRerun(c.claimIds(), seed));
+            Rerun rerun = cliRerun(c.claimIds(), seed);
+            overrides = overrides.withRerun(rerun);
             long t0 = System.nanoTime();
             PropertyResult r = property.run(overrides);
             long millis = (System.nanoTime() - t0) / 1_000_000;
@@ -90,7 +91,8 @@ final class SuitePropertyBackend implements PropertyBackend {
                     r.seed(),
                     r.replayToken(),
                     millis,
-                    r.report()));
+                    r.report(),
+                    FailureTimeline.of(r, r.replayToken() == null ? null : rerun.exactly(r.replayToken()))));
         }
         return out;
     }
@@ -112,6 +114,11 @@ final class SuitePropertyBackend implements PropertyBackend {
             @Override
             public String exactly(String token) {
                 return "./hvproof check" + claims + " --replay " + token;
+            }
+
+            @Override
+            public String fullState() {
+                return "--full-state";
             }
         };
     }

@@ -2,6 +2,7 @@ package org.hvproof.properties.tree;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.Privilege;
 import org.hvproof.model.tree.PageRange;
 import org.hvproof.model.tree.TreeAction;
@@ -18,8 +19,7 @@ sealed interface TreeSystemAction {
     record Protect(long start, long length, long actionCode) implements TreeSystemAction {
         @Override
         public String toString() {
-            return "protect(start=0x" + Long.toHexString(start) + ", length=0x" + Long.toHexString(length) + ", action="
-                    + actionCode + ")";
+            return "protect " + Notation.gpa(start) + " + " + Notation.hex(length) + " action " + actionCode;
         }
     }
 
@@ -27,7 +27,7 @@ sealed interface TreeSystemAction {
     record Unprotect(long start, long length) implements TreeSystemAction {
         @Override
         public String toString() {
-            return "unprotect(start=0x" + Long.toHexString(start) + ", length=0x" + Long.toHexString(length) + ")";
+            return "unprotect " + Notation.gpa(start) + " + " + Notation.hex(length);
         }
     }
 
@@ -51,9 +51,9 @@ sealed interface TreeSystemAction {
 
         @Override
         public String toString() {
-            return "vCPU" + vcpu + " (" + privilege.name().toLowerCase() + ", ip=0x" + Long.toHexString(ip)
-                    + ") writes " + length + " bytes at gpa 0x" + Long.toHexString(gpa) + " (page " + (gpa >>> 12)
-                    + ")";
+            return Notation.vcpu(vcpu) + " (" + privilege.name().toLowerCase(java.util.Locale.ROOT) + ", ip "
+                    + Notation.hex(ip) + ") writes " + length + " bytes at " + Notation.gpa(gpa) + " ("
+                    + Notation.gpp(gpa >>> 12) + ")";
         }
     }
 }

@@ -8,6 +8,7 @@ import org.hvproof.impl.tree.TreeSystem;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.common.Completed;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.tree.AlertAction;
@@ -128,7 +129,9 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
                         unchanged
                                 ? ClaimCheck.holds("TREE-2", NODE_WRITE_BLOCKED)
                                 : ClaimCheck.violated(
-                                        "TREE-2", NODE_WRITE_BLOCKED, "write to node page " + page + " changed it"));
+                                        "TREE-2",
+                                        NODE_WRITE_BLOCKED,
+                                        "write to node page " + Notation.gpp(page) + " changed it"));
             } else if (mapped != null) {
                 boolean ok = mapped.completesWrite() ? landed : unchanged;
                 writeOutcome.add(
@@ -137,7 +140,7 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
                                 : ClaimCheck.violated(
                                         "TREE-1",
                                         ACTION_PERFORMED,
-                                        "write to page " + page + " mapped to " + mapped
+                                        "write to page " + Notation.gpp(page) + " mapped to " + mapped
                                                 + (landed ? " landed" : " did not land")));
             } else {
                 writeOutcome.add(
@@ -343,7 +346,7 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
     @Override
     public String describe() {
         TreeState s = lockstep.state();
-        return "  model:   " + s.describe() + "\n  mapped:  " + s.mappings() + "\n  machine: "
+        return "  model:   " + s.describe() + "\n  mapped:  " + Notation.byGpp(s.mappings()) + "\n  machine: "
                 + judgedState().describe();
     }
 

@@ -62,7 +62,7 @@ class ReportRendererTest {
         String html = ReportRenderer.html().render(report(false));
         assertThat(html)
                 .contains("gate: fails", "1 claims: 0 hold, 1 violated.", "seed 42")
-                .contains("<tr class=\"violated\" id=\"TRACE-1\">", "writes &lt;notify&gt;", "s line 3")
+                .contains("<tr class=\"violated\" id=\"TRACE-1\">", "writes &lt;notify&gt;", "CLAIMS.md:3")
                 .contains(
                         "<details open><summary>Alloy 1/1 as expected (no must-fail twin), properties 0/1 passed (not linked to its model)</summary>")
                 .contains("<li class=\"bad\">p: FAILED, 1000 tries, 5 steps, seed 7, 3 ms<pre>shrunk: w</pre>")
