@@ -14,6 +14,7 @@ import org.hvproof.model.common.Privilege;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.common.VCpu;
 import org.hvproof.model.tracing.AddTrace;
+import org.hvproof.model.tracing.DeviceWrite;
 import org.hvproof.model.tracing.GuestExecute;
 import org.hvproof.model.tracing.GuestRead;
 import org.hvproof.model.tracing.GuestWrite;
@@ -87,6 +88,15 @@ class RefinementTest {
                 new GuestWrite(B, KVA + 8200, Bytes.ofInts(0x55)),
                 new GuestWrite(B, KVA + 8200, Bytes.zeros(1)),
                 new RemoveTrace(BOB, Q),
+                // B still caches its writable translation of page 12 when the trace is added on
+                // vCPU 0: only a shootdown on every vCPU makes B's next write notify.
+                new AddTrace(ALICE, new GuestPhysicalPage(12)),
+                new GuestWrite(B, KVA + 8200, Bytes.ofInts(0x66)),
+                // The device writes page 13 (its I/O page table and IOTLB now map it writable),
+                // then the page is traced: the device's next write must be refused.
+                new DeviceWrite(TracingModel.DEVICE, 13L * 4096 + 8, Bytes.ofInts(1, 2)),
+                new AddTrace(BOB, new GuestPhysicalPage(13)),
+                new DeviceWrite(TracingModel.DEVICE, 13L * 4096 + 8, Bytes.ofInts(3, 4)),
                 new Stutter());
     }
 
