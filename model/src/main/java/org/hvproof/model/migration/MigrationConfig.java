@@ -28,8 +28,8 @@ public record MigrationConfig(
     public static final int DEFAULT_ROUND_LIMIT = 30;
     /** Bytes of one descriptor in the ring. */
     public static final int SLOT_BYTES = 16;
-    /** Largest guest: 4 GiB of data pages. */
-    public static final int MAX_DATA_PAGES = 1 << 20;
+    /** Largest guest: 1 GiB of data pages (one page directory of identity tables). */
+    public static final int MAX_DATA_PAGES = 1 << 18;
 
     public MigrationConfig {
         if (bufferPages < 1 || dataPages < 1 + bufferPages || dataPages > MAX_DATA_PAGES) {

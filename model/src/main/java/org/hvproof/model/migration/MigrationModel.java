@@ -246,12 +246,18 @@ public final class MigrationModel {
         e.seen.add(new MigrationObservation.CompletionSeen(r.id()));
     }
 
-    /** The device's output of {@code r}'s buffer into the vCPU buffer; pages it changed marked dirty. */
+    /**
+     * What the device wrote of {@code r}'s buffer so far (all of it once finished) into the vCPU
+     * buffer; the pages it changed marked dirty. Bytes it has not written yet stay the VM's.
+     */
     private static void copyBack(Edit e, WorkRequest r, boolean markDirty) {
-        Bytes out = MigrationLayout.read(e.deviceBuffer, 1, r.address(), r.length());
+        if (r.done() == 0) {
+            return;
+        }
+        Bytes out = MigrationLayout.read(e.deviceBuffer, 1, r.address(), r.done());
         List<Bytes> before = new ArrayList<>(e.memory);
         e.memory = new ArrayList<>(MigrationLayout.write(e.memory, 0, r.address(), out));
-        for (long p : MigrationLayout.pagesOf(r.address(), r.length())) {
+        for (long p : MigrationLayout.pagesOf(r.address(), r.done())) {
             if (markDirty && !before.get((int) p).equals(e.memory.get((int) p))) {
                 e.dirty.add(p);
             }
