@@ -112,6 +112,26 @@ public final class MigrationSystem {
         return java.util.Optional.ofNullable(service.report());
     }
 
+    /** The VM's guest page {@code p} as its translation reaches it on the host it runs on (for benchmarks: no abstraction). */
+    public byte[] vmPage(long p) {
+        return host().page(p);
+    }
+
+    /** Pages sent in each pre-copy round so far. */
+    public List<Long> pagesPerRound() {
+        return List.copyOf(service.pagesPerRound());
+    }
+
+    /** Simulated microseconds the migration's transfers took so far. */
+    public long elapsedMicros() {
+        return service.elapsedMicros();
+    }
+
+    /** Whether the VM runs on the destination. */
+    public boolean migrated() {
+        return service.phase() == MigrationPhase.MIGRATED;
+    }
+
     // ------------------------------------------------------------ the VM
 
     private void guestWrite(MigrationAction.GuestWrite w, List<MigrationObservation> seen) {
