@@ -1,8 +1,10 @@
 package org.hvproof.properties.migration;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -45,30 +47,74 @@ public final class MigrationBenchmark {
     record Outcome(
             Workload workload, String how, MigrationReport report, long lostPages, long touchedPages, double seconds) {}
 
+    /** Prints the benchmark's table on standard output. */
     public static void main(String[] args) {
-        MigrationConfig config = new MigrationConfig(
-                GUEST_PAGES,
+        PrintWriter out = new PrintWriter(System.out, true);
+        benchmark(out);
+        out.flush();
+    }
+
+    /** The two workloads at QEMU's settings, with and without the copy, as a table on {@code out}. */
+    public static void benchmark(PrintWriter out) {
+        MigrationConfig config = settings(
+                GUEST_PAGES, MigrationEmbodiment.COPY_AS_VCPU_BUFFER, MigrationStrategy.DOORBELL_AND_COMPLETION);
+        List<Outcome> outcomes = new ArrayList<>();
+        header(out, config);
+        for (Workload w : List.of(new Workload("write-heavy", 10_000, 0), new Workload("DMA-heavy", 100, 2_000))) {
+            outcomes.addAll(run(config, w));
+        }
+        table(out, outcomes);
+    }
+
+    /**
+     * One workload drawn from {@code seed} (write and receive rates, embodiment, strategy) on a
+     * guest of {@code pages} data pages, migrated with and without the copy, as a table on {@code out}.
+     */
+    public static void generated(PrintWriter out, long seed, int pages) {
+        SplittableRandom r = new SplittableRandom(seed);
+        MigrationConfig config =
+                settings(pages, MigrationEmbodiment.values()[r.nextInt(2)], MigrationStrategy.values()[r.nextInt(2)]);
+        Workload w = new Workload("seed " + seed, r.nextInt(20_001), r.nextInt(4_001));
+        header(out, config);
+        out.printf(
+                Locale.ROOT,
+                "workload: %d page writes/s, %d 4 KiB receives/s; %s, %s%n",
+                w.writesPerSecond(),
+                w.receivesPerSecond(),
+                config.embodiment(),
+                config.strategy());
+        table(out, run(config, w));
+    }
+
+    /** A guest of {@code pages} data pages at QEMU's migration settings. */
+    static MigrationConfig settings(int pages, MigrationEmbodiment embodiment, MigrationStrategy strategy) {
+        return new MigrationConfig(
+                pages,
                 BUFFER_PAGES,
                 64,
                 MigrationConfig.PAGE_BYTES,
                 MigrationConfig.DEFAULT_BANDWIDTH,
                 MigrationConfig.DEFAULT_DOWNTIME_LIMIT_MICROS,
                 MigrationConfig.DEFAULT_ROUND_LIMIT,
-                MigrationEmbodiment.COPY_AS_VCPU_BUFFER,
-                MigrationStrategy.DOORBELL_AND_COMPLETION);
-        System.out.printf(
-                "migration benchmark: %d MiB guest, %d KiB DMA buffer, %d MiB/s, downtime limit %d ms, round limit %d%n",
-                (long) GUEST_PAGES * 4 / 1024,
-                BUFFER_PAGES * 4,
+                embodiment,
+                strategy);
+    }
+
+    private static void header(PrintWriter out, MigrationConfig config) {
+        out.printf(
+                Locale.ROOT,
+                "migration: %d MiB guest, %d KiB DMA buffer, %d MiB/s, downtime limit %d ms, round limit %d%n",
+                (long) config.dataPages() * 4 / 1024,
+                config.bufferPages() * 4,
                 config.bandwidth() >> 20,
                 config.downtimeLimitMicros() / 1000,
                 config.roundLimit());
-        List<Outcome> outcomes = new ArrayList<>();
-        for (Workload w : List.of(new Workload("write-heavy", 10_000, 0), new Workload("DMA-heavy", 100, 2_000))) {
-            outcomes.addAll(run(config, w));
-        }
-        System.out.printf(
-                "%n%-12s %-16s %6s %-34s %8s %12s %10s %6s %9s%n",
+    }
+
+    private static void table(PrintWriter out, List<Outcome> outcomes) {
+        out.printf(
+                Locale.ROOT,
+                "%n%-14s %-16s %6s %-34s %8s %12s %10s %6s %9s%n",
                 "workload",
                 "migration",
                 "rounds",
@@ -80,8 +126,9 @@ public final class MigrationBenchmark {
                 "wall s");
         for (Outcome o : outcomes) {
             MigrationReport r = o.report();
-            System.out.printf(
-                    "%-12s %-16s %6d %-34s %8d %12d %7.1f ms %6d %9.1f%n",
+            out.printf(
+                    Locale.ROOT,
+                    "%-14s %-16s %6d %-34s %8d %12d %7.1f ms %6d %9.1f%n",
                     o.workload().name(),
                     o.how(),
                     r.rounds(),
@@ -92,9 +139,8 @@ public final class MigrationBenchmark {
                     o.lostPages(),
                     o.seconds());
         }
-        System.out.println(
-                "\nlost: pages of the destination that differ from the unmigrated run's after the same actions"
-                        + " (of the pages the workload touched); the copy's migration must lose none.");
+        out.println("\nlost: pages of the destination that differ from the unmigrated run's after the same actions"
+                + " (of the pages the workload touched); the copy's migration must lose none.");
     }
 
     /** The workload migrated with the copy (recording its actions), then replayed without the copy and unmigrated. */
@@ -206,8 +252,12 @@ public final class MigrationBenchmark {
             while (writeDebt >= 1 || receiveDebt >= 1) {
                 if (writeDebt >= 1) {
                     long page = w.receivesPerSecond() == 0
-                            ? HOT_FIRST + random.nextInt(HOT_PAGES)
-                            : BUFFER_PAGES + 1 + random.nextInt(GUEST_PAGES - BUFFER_PAGES - 1);
+                            ? HOT_FIRST % sys.config().dataPages()
+                                    + random.nextInt(Math.min(
+                                            HOT_PAGES,
+                                            sys.config().dataPages()
+                                                    - HOT_FIRST % sys.config().dataPages()))
+                            : BUFFER_PAGES + 1 + random.nextInt(sys.config().dataPages() - BUFFER_PAGES - 1);
                     touched.add(page);
                     byte[] b = new byte[64];
                     random.nextBytes(b);
