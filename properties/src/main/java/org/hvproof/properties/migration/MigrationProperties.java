@@ -67,6 +67,8 @@ public final class MigrationProperties {
         return HARNESS.claim("MIG-2", "the VM and the device each reach only their own buffer", flaw)
                 .cover(10, MigrationLabels.SWITCHED_OVER_COPY_AS_VCPU)
                 .cover(10, MigrationLabels.SWITCHED_OVER_COPY_AS_DEVICE)
+                .cover(10, MigrationLabels.SWITCHED_OVER_DOORBELL)
+                .cover(10, MigrationLabels.SWITCHED_OVER_TRAP)
                 .cover(5, MigrationLabels.WORK_AFTER_SWITCH_OVER)
                 .cover(5, MigrationLabels.MIGRATION_REFUSED);
     }
@@ -78,6 +80,8 @@ public final class MigrationProperties {
                 .cover(3, MigrationLabels.COPY_BACK_CHANGED_PAGE)
                 .cover(8, MigrationLabels.TRANSMIT_SYNCED)
                 .cover(3, MigrationLabels.TRAPPED_ACCESS_SYNCED)
+                .cover(10, MigrationLabels.SWITCHED_OVER_COPY_AS_VCPU)
+                .cover(10, MigrationLabels.SWITCHED_OVER_COPY_AS_DEVICE)
                 .cover(10, MigrationLabels.SWITCHED_OVER_DOORBELL)
                 .cover(10, MigrationLabels.SWITCHED_OVER_TRAP);
     }
@@ -86,6 +90,10 @@ public final class MigrationProperties {
     @Claim("MIG-4")
     public static StatefulProperty<MigrationTrace> requestsAndCompletionsExactlyOnce(MigrationImplFlaw flaw) {
         return HARNESS.claim("MIG-4", "each request and each completion is delivered exactly once", flaw)
+                .cover(10, MigrationLabels.SWITCHED_OVER_COPY_AS_VCPU)
+                .cover(10, MigrationLabels.SWITCHED_OVER_COPY_AS_DEVICE)
+                .cover(10, MigrationLabels.SWITCHED_OVER_DOORBELL)
+                .cover(10, MigrationLabels.SWITCHED_OVER_TRAP)
                 .cover(5, MigrationLabels.RECEIVE_IN_FLIGHT_AT_SWITCH_OVER)
                 .cover(3, MigrationLabels.COMPLETION_POSTED_AT_SWITCH_OVER)
                 .cover(5, MigrationLabels.WORK_AFTER_SWITCH_OVER)
