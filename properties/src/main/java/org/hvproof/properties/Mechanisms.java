@@ -7,6 +7,7 @@ import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.failover.FailoverImplFlaw;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
+import org.hvproof.impl.migration.MigrationImplFlaw;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.InvariantSet;
@@ -14,6 +15,7 @@ import org.hvproof.model.domains.DomainsInvariants;
 import org.hvproof.model.failover.FailoverInvariants;
 import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.interrupts.InterruptsInvariants;
+import org.hvproof.model.migration.MigrationInvariants;
 import org.hvproof.model.tracing.TracingInvariants;
 import org.hvproof.model.tree.TreeInvariants;
 import org.hvproof.properties.domains.DomainsProperties;
@@ -22,6 +24,7 @@ import org.hvproof.properties.failover.FailoverSpecConformance;
 import org.hvproof.properties.integrity.IntegrityProperties;
 import org.hvproof.properties.integrity.IntegritySpecConformance;
 import org.hvproof.properties.interrupts.InterruptsProperties;
+import org.hvproof.properties.migration.MigrationProperties;
 import org.hvproof.properties.tracing.TracingProperties;
 import org.hvproof.properties.tracing.TracingSpecConformance;
 import org.hvproof.properties.tree.TreeProperties;
@@ -78,7 +81,9 @@ public final class Mechanisms {
                     "failover",
                     List.of(FailoverProperties.class, FailoverSpecConformance.class),
                     FailoverImplFlaw.class,
-                    FailoverInvariants.ALL));
+                    FailoverInvariants.ALL),
+            new Mechanism(
+                    "migration", List.of(MigrationProperties.class), MigrationImplFlaw.class, MigrationInvariants.ALL));
 
     private Mechanisms() {}
 

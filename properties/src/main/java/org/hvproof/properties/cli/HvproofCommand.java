@@ -65,6 +65,7 @@ public final class HvproofCommand implements Callable<Integer> {
         cli.addSubcommand(new ShowCommand(paths, Mechanisms.ALL));
         cli.addSubcommand(new BenchCommand());
         cli.addSubcommand(new BudgetCommand());
+        cli.addSubcommand(new MigrateCommand());
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof BadInput) {
                 cmd.getErr().println("hvproof: " + ex.getMessage());

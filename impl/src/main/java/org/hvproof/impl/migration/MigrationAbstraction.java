@@ -1,0 +1,96 @@
+package org.hvproof.impl.migration;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.hvproof.model.common.Bytes;
+import org.hvproof.model.migration.BufferFrame;
+import org.hvproof.model.migration.DmaDirection;
+import org.hvproof.model.migration.MigrationConfig;
+import org.hvproof.model.migration.MigrationPhase;
+import org.hvproof.model.migration.MigrationState;
+import org.hvproof.model.migration.Transmission;
+import org.hvproof.model.migration.WorkRequest;
+
+/**
+ * The abstraction function from the hosts to the model's {@link MigrationState}, read off the
+ * whole of their state: every data page through the VM's nested page table on the host it runs
+ * on, every buffer page through the NIC's IOMMU table while the copy exists, which frame each of
+ * the two translations of each buffer page reaches (the original, the service's copy, or another),
+ * every data page of the destination host while pre-copy runs, the service's dirty set, rounds
+ * and report, the driver's tail and the completions it saw, and the NIC's head, requests,
+ * completion ring, error log and what it sent.
+ */
+final class MigrationAbstraction {
+    private MigrationAbstraction() {}
+
+    static MigrationState abstractState(MigrationSystem sys) {
+        MigrationConfig c = sys.config();
+        MigrationService service = sys.service();
+        MigrationHost host = sys.host();
+        List<Bytes> memory = pages(host, c.dataPages());
+        List<Bytes> deviceBuffer = new ArrayList<>();
+        List<BufferFrame> vcpuReach = new ArrayList<>();
+        List<BufferFrame> deviceReach = new ArrayList<>();
+        for (int p = 1; p <= c.bufferPages(); p++) {
+            long vcpu = host.frame(p);
+            long device = host.deviceFrame(p);
+            if (service.copied()) {
+                deviceBuffer.add(Bytes.of(host.machine.memory().frameContents(device)));
+                vcpuReach.add(classify(vcpu, service.originalFrame(p), service.copyFrame(p)));
+                deviceReach.add(classify(device, service.originalFrame(p), service.copyFrame(p)));
+            } else {
+                vcpuReach.add(vcpu != 0 ? BufferFrame.ORIGINAL : BufferFrame.OTHER);
+                deviceReach.add(device == vcpu && vcpu != 0 ? BufferFrame.ORIGINAL : BufferFrame.OTHER);
+            }
+        }
+        PassthroughNic nic = host.nic;
+        List<Transmission> transmitted = nic.sent().stream()
+                .map(r -> new Transmission(r.index, Bytes.of(r.read)))
+                .toList();
+        return new MigrationState(
+                c,
+                service.phase(),
+                memory,
+                deviceBuffer,
+                vcpuReach,
+                deviceReach,
+                service.phase() == MigrationPhase.PRE_COPY ? pages(service.destination(), c.dataPages()) : List.of(),
+                service.phase() == MigrationPhase.PRE_COPY ? service.dirty() : new java.util.TreeSet<>(),
+                sys.driverTail(),
+                nic.head(),
+                nic.inFlight().stream().map(MigrationAbstraction::request).toList(),
+                nic.completionRing().stream().map(MigrationAbstraction::request).toList(),
+                sys.delivered(),
+                nic.errorLog(),
+                transmitted,
+                service.pagesPerRound(),
+                service.elapsedMicros(),
+                Optional.ofNullable(service.report()));
+    }
+
+    private static List<Bytes> pages(MigrationHost host, int n) {
+        List<Bytes> out = new ArrayList<>(n);
+        for (int p = 0; p < n; p++) {
+            out.add(Bytes.of(host.page(p)));
+        }
+        return out;
+    }
+
+    private static BufferFrame classify(long frame, long original, long copy) {
+        if (frame != 0 && frame == original) {
+            return BufferFrame.ORIGINAL;
+        }
+        return frame != 0 && frame == copy ? BufferFrame.COPY : BufferFrame.OTHER;
+    }
+
+    private static WorkRequest request(PassthroughNic.NicRequest r) {
+        return new WorkRequest(
+                r.index,
+                r.address,
+                r.length,
+                r.receive ? DmaDirection.FROM_DEVICE : DmaDirection.TO_DEVICE,
+                r.done,
+                Bytes.of(r.receive ? new byte[0] : java.util.Arrays.copyOf(r.read, r.done)));
+    }
+}

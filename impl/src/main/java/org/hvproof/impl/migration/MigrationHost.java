@@ -1,0 +1,88 @@
+package org.hvproof.impl.migration;
+
+import java.util.Arrays;
+import org.hvproof.impl.machine.DeviceId;
+import org.hvproof.impl.machine.HostMemory;
+import org.hvproof.impl.machine.Hypervisor;
+import org.hvproof.impl.machine.Machine;
+import org.hvproof.impl.machine.ViewId;
+import org.hvproof.impl.machine.VirtualCpu;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.migration.MigrationConfig;
+
+/**
+ * One host the VM can run on: its machine (host memory, the vCPU, nested page tables, IOMMU) and
+ * hypervisor core, and, once the VM runs there, its passthrough NIC with an IOMMU table mapping
+ * the ring page and the DMA buffer (bus address = guest-physical address) to the frames the
+ * VM's own nested page table maps.
+ */
+final class MigrationHost {
+    /** The NIC's PCI requester id: bus 3, device 0, function 0. */
+    static final DeviceId NIC = new DeviceId(0x0300);
+
+    private static final byte[] ZERO_PAGE = new byte[HostMemory.FRAME_SIZE];
+
+    final MigrationConfig config;
+    final Machine machine;
+    final Hypervisor hypervisor;
+    PassthroughNic nic;
+
+    MigrationHost(MigrationConfig config, long hostFrames) {
+        this.config = config;
+        MachineShape shape = new MachineShape(1, config.totalPages(), config.dataPages(), config.poolPages());
+        this.machine = new Machine(shape, hostFrames);
+        this.hypervisor = new Hypervisor(machine);
+    }
+
+    /** The one vCPU. */
+    VirtualCpu vcpu() {
+        return machine.vcpus().get(0);
+    }
+
+    /**
+     * Plugs the NIC in: a context entry and an IOMMU table mapping the ring page and the buffer
+     * pages, read and write, to the frames the nested page table maps them to (backing them first).
+     */
+    PassthroughNic plugNic() {
+        machine.iommu().attach(NIC);
+        for (int p = 0; p <= config.bufferPages(); p++) {
+            GuestPhysicalPage page = new GuestPhysicalPage(p);
+            hypervisor.populate(ViewId.DEFAULT, page);
+            machine.iommu().map(NIC, page, frame(p), true, true);
+        }
+        nic = new PassthroughNic(NIC, machine, config.ringSlots(), config.dataPages(), config.bufferPages());
+        return nic;
+    }
+
+    /** The host frame the VM's nested page table maps guest page {@code p} to; 0 when unbacked. */
+    long frame(long p) {
+        return machine.defaultView()
+                .leaf(new GuestPhysicalPage(p))
+                .map(e -> e.hostFrame())
+                .orElse(0L);
+    }
+
+    /** The host frame the NIC's IOMMU table maps bus page {@code p} to; 0 when unmapped. */
+    long deviceFrame(long p) {
+        return machine.iommu()
+                .table(NIC)
+                .flatMap(t -> t.leaf(new GuestPhysicalPage(p)))
+                .map(e -> e.hostFrame())
+                .orElse(0L);
+    }
+
+    /** Guest page {@code p} as the VM's translation reaches it. */
+    byte[] page(long p) {
+        return machine.peekGuestPage(ViewId.DEFAULT, new GuestPhysicalPage(p));
+    }
+
+    /** Stores a received page as guest page {@code p} (an all-zero page never written is left unbacked). */
+    void receive(long p, byte[] contents) {
+        if (frame(p) == 0 && Arrays.equals(contents, ZERO_PAGE)) {
+            return;
+        }
+        hypervisor.populate(ViewId.DEFAULT, new GuestPhysicalPage(p));
+        machine.memory().write(frame(p) << 12, contents, 0, HostMemory.FRAME_SIZE);
+    }
+}

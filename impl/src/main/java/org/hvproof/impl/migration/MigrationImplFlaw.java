@@ -1,0 +1,52 @@
+package org.hvproof.impl.migration;
+
+import static org.hvproof.model.common.Flaw.caught;
+
+import java.util.List;
+import org.hvproof.model.common.Flaw;
+
+/**
+ * Deliberately broken variants of the migration service, each one bug a real hypervisor could
+ * have. Only tests select them; {@link #NONE} is the mechanism as specified, and each other value
+ * changes one code path, named where it is used. Each declares the claim whose property catches
+ * it, the check that names it and how short its shrunk trace is (the first action of a
+ * trace boots the VM with its figures).
+ */
+public enum MigrationImplFlaw implements Flaw {
+    /** The correct service. */
+    NONE,
+    /**
+     * No buffer copy at all: the device keeps writing the VM's own frames by DMA, which dirty
+     * logging never sees, so a page it writes after being sent stays stale at the destination (MIG-1).
+     */
+    NO_BUFFER_COPY(
+            caught("MIG-1", "MIG-1 destinationMatchesUnmigrated", 7),
+            caught("MIG-2", "MIG-2 translationsReachTheirBuffer", 2)),
+    /** Stop-and-copy skips copying back what the device wrote of requests it still owns (MIG-1). */
+    NO_FINAL_SYNC(caught("MIG-1", "MIG-1 destinationMatchesUnmigrated", 7)),
+    /** The intercepted completion is forwarded to the VM first; its copy-back waits for the next round (MIG-3). */
+    COMPLETION_BEFORE_COPY_BACK(caught("MIG-3", "MIG-3 completionAfterCopyBack", 6)),
+    /** The completion's copy-back does not mark the pages it changes dirty (MIG-3). */
+    COPY_BACK_NOT_DIRTY(caught("MIG-3", "MIG-3 changedPagesDirty", 7)),
+    /** The trapped doorbell forwards a transmit without copying its data into the device buffer (MIG-3). */
+    DOORBELL_FORWARDED_UNSYNCED(caught("MIG-3", "MIG-3 requestDataInDeviceBuffer", 5)),
+    /** With the copy as the device buffer, the IOMMU is left pointing at the VM's frames (MIG-2). */
+    IOMMU_LEFT_ON_VCPU_BUFFER(caught("MIG-2", "MIG-2 translationsReachTheirBuffer", 2)),
+    /** At switch-over the destination's device is handed the posted completions again as new requests (MIG-4). */
+    REQUEST_REPLAYED_AT_SWITCH_OVER(caught("MIG-4", "MIG-4 everyRequestAccountedOnce", 7)),
+    /** Pre-copy keeps going past the round limit while the dirty set does not fit the downtime limit (MIG-5). */
+    ROUND_LIMIT_IGNORED(caught("MIG-5", "MIG-5 roundsBounded", 5)),
+    /** The report's total leaves out the stop-and-copy round's pages (MIG-5). */
+    REPORT_OMITS_FINAL_ROUND(caught("MIG-5", "MIG-5 reportAccurate", 5));
+
+    private final List<Caught> caughtBy;
+
+    MigrationImplFlaw(Caught... caughtBy) {
+        this.caughtBy = List.of(caughtBy);
+    }
+
+    @Override
+    public List<Caught> caughtBy() {
+        return caughtBy;
+    }
+}

@@ -1,0 +1,310 @@
+package org.hvproof.impl.migration;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.hvproof.impl.machine.HostMemory;
+import org.hvproof.impl.machine.NestedEntry;
+import org.hvproof.impl.machine.ViewId;
+import org.hvproof.impl.tracing.TracingImplFlaw;
+import org.hvproof.impl.tracing.TracingService;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.Notification;
+import org.hvproof.model.common.Observation;
+import org.hvproof.model.common.Owner;
+import org.hvproof.model.migration.MigrationCode;
+import org.hvproof.model.migration.MigrationConfig;
+import org.hvproof.model.migration.MigrationEmbodiment;
+import org.hvproof.model.migration.MigrationPhase;
+import org.hvproof.model.migration.MigrationReport;
+import org.hvproof.model.migration.MigrationStrategy;
+
+/**
+ * The source hypervisor's migration service. Dirty logging is the tracing service's write traces
+ * (owner {@code migration}): a notified write marks its page dirty and drops the trace, a round
+ * re-arms the traces of the pages it sent. Starting a migration makes the buffer copy: fresh
+ * frames holding the DMA buffer, given to the VM by redirecting the nested page table (and a
+ * shootdown) or to the device by redirecting its IOMMU table (and an invalidation), as the
+ * embodiment says. The service then keeps the buffers in sync where its strategy says, marking
+ * every page a sync changes dirty; rounds send the dirty pages to the destination host; the last
+ * round stops the VM, copies back what the device wrote of unfinished requests, sends what is
+ * dirty, and switches over: the NIC's ring state and requests move to the destination's NIC.
+ */
+final class MigrationService {
+    static final Owner OWNER = new Owner("migration");
+
+    private final MigrationConfig config;
+    private final MigrationImplFlaw flaw;
+    private final MigrationHost source;
+    private final TracingService tracing;
+    private MigrationHost destination;
+    private MigrationPhase phase = MigrationPhase.RUNNING;
+    private final SortedSet<Long> dirty = new TreeSet<>();
+    private long[] originalFrames = new long[0];
+    private long[] copyFrames = new long[0];
+    private final List<Long> pagesPerRound = new ArrayList<>();
+    private long elapsedMicros;
+    private MigrationReport report;
+    private final List<PassthroughNic.NicRequest> deferredCopyBacks = new ArrayList<>();
+
+    MigrationService(MigrationConfig config, MigrationImplFlaw flaw, MigrationHost source) {
+        this.config = config;
+        this.flaw = flaw;
+        this.source = source;
+        this.tracing = new TracingService(source.hypervisor, TracingImplFlaw.NONE);
+    }
+
+    MigrationPhase phase() {
+        return phase;
+    }
+
+    SortedSet<Long> dirty() {
+        return dirty;
+    }
+
+    MigrationHost destination() {
+        return destination;
+    }
+
+    List<Long> pagesPerRound() {
+        return pagesPerRound;
+    }
+
+    long elapsedMicros() {
+        return elapsedMicros;
+    }
+
+    MigrationReport report() {
+        return report;
+    }
+
+    /** The frame buffer page {@code p} had before the copy; 0 outside pre-copy. */
+    long originalFrame(int p) {
+        return phase == MigrationPhase.PRE_COPY ? originalFrames[p - 1] : 0;
+    }
+
+    /** The frame the service allocated for buffer page {@code p}'s copy; 0 outside pre-copy or without one. */
+    long copyFrame(int p) {
+        return phase == MigrationPhase.PRE_COPY ? copyFrames[p - 1] : 0;
+    }
+
+    /** Whether the buffer copy exists. */
+    boolean copied() {
+        return phase == MigrationPhase.PRE_COPY;
+    }
+
+    /** Whether the VM's accesses to data page {@code p} exit to this service's sync. */
+    boolean trapsAccess(long p) {
+        return copied() && config.strategy() == MigrationStrategy.TRAP_VCPU_ACCESS && config.isBufferPage(p);
+    }
+
+    /** Whether doorbells and completions go through this service. */
+    boolean interceptsRing() {
+        return copied() && config.strategy() == MigrationStrategy.DOORBELL_AND_COMPLETION;
+    }
+
+    // ------------------------------------------------------------ dirty logging
+
+    /** What a guest write saw: its notifications mark their pages dirty (and drop the trace); the rest passes. */
+    List<Observation> logged(List<Observation> seen) {
+        List<Observation> rest = new ArrayList<>();
+        for (Observation o : seen) {
+            if (o instanceof Notification n && phase == MigrationPhase.PRE_COPY) {
+                dirty.add(n.page().number());
+                tracing.removeTrace(OWNER, n.page());
+            } else {
+                rest.add(o);
+            }
+        }
+        return rest;
+    }
+
+    // ------------------------------------------------------------ start
+
+    /** Starts a migration to a fresh host of {@code destinationPages} pages; an error code when it cannot. */
+    MigrationCode start(long destinationPages) {
+        if (phase == MigrationPhase.PRE_COPY) {
+            return MigrationCode.MIGRATION_IN_PROGRESS;
+        }
+        if (phase == MigrationPhase.MIGRATED) {
+            return MigrationCode.ALREADY_MIGRATED;
+        }
+        if (destinationPages < config.totalPages()) {
+            return MigrationCode.DESTINATION_TOO_SMALL;
+        }
+        // Room for the pages and the destination's own tables.
+        long frames = destinationPages > Long.MAX_VALUE - 64 ? Long.MAX_VALUE : destinationPages + 64;
+        destination = new MigrationHost(config, frames);
+        copyBuffer();
+        for (long p = 0; p < config.totalPages(); p++) {
+            tracing.addTrace(OWNER, new GuestPhysicalPage(p));
+            dirty.add(p);
+        }
+        phase = MigrationPhase.PRE_COPY;
+        return null;
+    }
+
+    /** The buffer copy: fresh frames with the buffer's contents, given to the side the embodiment names. */
+    private void copyBuffer() {
+        int n = config.bufferPages();
+        originalFrames = new long[n];
+        copyFrames = new long[n];
+        HostMemory memory = source.machine.memory();
+        for (int p = 1; p <= n; p++) {
+            originalFrames[p - 1] = source.frame(p);
+            if (flaw == MigrationImplFlaw.NO_BUFFER_COPY) {
+                continue;
+            }
+            long copy = memory.allocateFrame().orElse(0);
+            if (copy == 0) {
+                continue;
+            }
+            copyFrames[p - 1] = copy;
+            byte[] contents = memory.frameContents(originalFrames[p - 1]);
+            memory.write(copy << 12, contents, 0, HostMemory.FRAME_SIZE);
+            GuestPhysicalPage page = new GuestPhysicalPage(p);
+            if (config.embodiment() == MigrationEmbodiment.COPY_AS_VCPU_BUFFER) {
+                NestedEntry leaf = source.machine.defaultView().leaf(page).orElseThrow();
+                source.machine.defaultView().map(page, copy, leaf.permissions());
+            } else if (flaw != MigrationImplFlaw.IOMMU_LEFT_ON_VCPU_BUFFER) {
+                source.machine.iommu().map(MigrationHost.NIC, page, copy, true, true);
+                source.machine.iommu().invalidate(MigrationHost.NIC, page);
+            }
+        }
+        source.machine.shootDown(ViewId.DEFAULT);
+    }
+
+    // ------------------------------------------------------------ syncs
+
+    /** Copies {@code [address, address + length)} between the VM's and the device's frames; the pages it changed. */
+    private List<Long> copyRange(long address, int length, boolean toDevice) {
+        HostMemory memory = source.machine.memory();
+        List<Long> changed = new ArrayList<>();
+        int done = 0;
+        while (done < length) {
+            long at = address + done;
+            long p = at >>> 12;
+            int offset = (int) (at & 0xfff);
+            int n = Math.min(length - done, HostMemory.FRAME_SIZE - offset);
+            long from = toDevice ? source.frame(p) : source.deviceFrame(p);
+            long to = toDevice ? source.deviceFrame(p) : source.frame(p);
+            byte[] src = new byte[n];
+            byte[] old = new byte[n];
+            memory.read((from << 12) | offset, src, 0, n);
+            memory.read((to << 12) | offset, old, 0, n);
+            if (!Arrays.equals(src, old)) {
+                memory.write((to << 12) | offset, src, 0, n);
+                changed.add(p);
+            }
+            done += n;
+        }
+        return changed;
+    }
+
+    /** The trapped doorbell's sync: a transmit's data from the vCPU buffer into the device buffer. */
+    void syncToDevice(PassthroughNic.NicRequest r) {
+        if (!r.receive && flaw != MigrationImplFlaw.DOORBELL_FORWARDED_UNSYNCED) {
+            copyRange(r.address, r.length, true);
+        }
+    }
+
+    /**
+     * What the device wrote of a receive so far (all of it once finished) from the device buffer
+     * into the vCPU buffer; the pages it changed marked dirty. Bytes not yet written stay the VM's.
+     */
+    void copyBack(PassthroughNic.NicRequest r) {
+        List<Long> changed = copyRange(r.address, r.done, false);
+        if (flaw != MigrationImplFlaw.COPY_BACK_NOT_DIRTY) {
+            dirty.addAll(changed);
+        }
+    }
+
+    /** The intercepted completion of {@code r}: its copy-back first; false when the flaw defers it. */
+    void onCompletion(PassthroughNic.NicRequest r) {
+        if (!r.receive) {
+            return;
+        }
+        if (flaw == MigrationImplFlaw.COMPLETION_BEFORE_COPY_BACK) {
+            deferredCopyBacks.add(r);
+        } else {
+            copyBack(r);
+        }
+    }
+
+    /** The trapping strategy's first half: the device buffer's page into the vCPU buffer, dirty when changed. */
+    void syncFromDevice(long p) {
+        dirty.addAll(copyRange(p << 12, HostMemory.FRAME_SIZE, false));
+    }
+
+    /** The trapping strategy's second half after a write: the vCPU buffer's page written through to the device buffer. */
+    void writeThrough(long p) {
+        copyRange(p << 12, HostMemory.FRAME_SIZE, true);
+    }
+
+    // ------------------------------------------------------------ rounds
+
+    /** The next round; an error code when no migration runs. The report when it switched over. */
+    MigrationCode round() {
+        if (phase != MigrationPhase.PRE_COPY) {
+            return MigrationCode.NOT_MIGRATING;
+        }
+        deferredCopyBacks.forEach(this::copyBack);
+        deferredCopyBacks.clear();
+        int rounds = pagesPerRound.size();
+        boolean fits = dirty.size() * config.pageTimeMicros() <= config.downtimeLimitMicros();
+        boolean atLimit = rounds >= config.roundLimit() && flaw != MigrationImplFlaw.ROUND_LIMIT_IGNORED;
+        if (rounds >= 1 && (fits || atLimit)) {
+            stopAndCopy(fits);
+            return null;
+        }
+        long sent = send();
+        pagesPerRound.add(sent);
+        elapsedMicros += sent * config.pageTimeMicros();
+        return null;
+    }
+
+    /** Sends every dirty page through the VM's translation, clears the set and re-arms those pages' traces. */
+    private long send() {
+        long sent = dirty.size();
+        for (long p : dirty) {
+            destination.receive(p, source.page(p));
+        }
+        if (phase == MigrationPhase.PRE_COPY) {
+            for (long p : dirty) {
+                tracing.addTrace(OWNER, new GuestPhysicalPage(p));
+            }
+        }
+        dirty.clear();
+        return sent;
+    }
+
+    private void stopAndCopy(boolean converged) {
+        if (flaw != MigrationImplFlaw.NO_FINAL_SYNC) {
+            if (config.strategy() == MigrationStrategy.DOORBELL_AND_COMPLETION) {
+                for (PassthroughNic.NicRequest r : source.nic.owned()) {
+                    if (r.receive) {
+                        copyBack(r);
+                    }
+                }
+            } else {
+                for (int p = 1; p <= config.bufferPages(); p++) {
+                    syncFromDevice(p);
+                }
+            }
+        }
+        long precopied = pagesPerRound.stream().mapToLong(Long::longValue).sum();
+        long finalPages = send();
+        long downtime = finalPages * config.pageTimeMicros();
+        elapsedMicros += downtime;
+        long total = flaw == MigrationImplFlaw.REPORT_OMITS_FINAL_ROUND ? precopied : precopied + finalPages;
+        report = new MigrationReport(
+                pagesPerRound.size(), pagesPerRound, finalPages, total, downtime, elapsedMicros, converged);
+        // Switch-over: the vCPU's state and the NIC's ring state move; the VM resumes on the destination.
+        destination.vcpu().setCr3(source.vcpu().cr3());
+        PassthroughNic moved = destination.plugNic();
+        source.nic.moveTo(moved, flaw == MigrationImplFlaw.REQUEST_REPLAYED_AT_SWITCH_OVER);
+        phase = MigrationPhase.MIGRATED;
+    }
+}

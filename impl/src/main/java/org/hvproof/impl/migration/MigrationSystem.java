@@ -1,0 +1,267 @@
+package org.hvproof.impl.migration;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.hvproof.impl.machine.GuestOs;
+import org.hvproof.impl.machine.Machine;
+import org.hvproof.impl.machine.ViewId;
+import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.Observation;
+import org.hvproof.model.common.PagePermissions;
+import org.hvproof.model.common.ValueRead;
+import org.hvproof.model.migration.MigrationAction;
+import org.hvproof.model.migration.MigrationCode;
+import org.hvproof.model.migration.MigrationConfig;
+import org.hvproof.model.migration.MigrationObservation;
+import org.hvproof.model.migration.MigrationPhase;
+import org.hvproof.model.migration.MigrationReport;
+import org.hvproof.model.migration.MigrationState;
+
+/**
+ * A VM with a passthrough NIC on the source host under the migration service, driven by the
+ * model's actions. At boot the guest OS maps its data pages one to one (virtual page {@code p} is
+ * guest-physical page {@code p}) with tables from its pool above them, and the NIC is plugged in.
+ * The VM's accesses are the hypervisor's guest writes and reads (traced writes are how dirty
+ * logging sees them); its driver writes descriptors into the ring page and keeps its tail and the
+ * completions it saw; the doorbell is an MMIO write to the NIC, trapped by the service while it
+ * intercepts the ring; a completion interrupt is intercepted the same way; under the trapping
+ * strategy the VM's accesses to buffer pages exit to the service around the access. After
+ * switch-over all of it runs on the destination host. {@link #apply} is the implementation's
+ * counterpart of {@code MigrationModel.step}, {@link #abstractState} the abstraction function.
+ * Never throws on hostile arguments; deterministic.
+ */
+public final class MigrationSystem {
+    private final MigrationConfig config;
+    private final MigrationImplFlaw flaw;
+    private final MigrationHost source;
+    private final MigrationService service;
+    // the VM's driver: its tail and the completions it saw
+    private long driverTail;
+    private final SortedSet<Long> delivered = new TreeSet<>();
+
+    /** Boots a VM of {@code config} on a source host with plenty of memory, under a service with {@code flaw}. */
+    public MigrationSystem(MigrationConfig config, MigrationImplFlaw flaw) {
+        this.config = config;
+        this.flaw = flaw;
+        this.source = new MigrationHost(config, Machine.DEFAULT_HOST_FRAMES);
+        GuestOs os = new GuestOs(source.hypervisor, ViewId.DEFAULT, config.dataPages(), config.poolPages());
+        OptionalLong root = os.newAddressSpace();
+        source.vcpu().setCr3(root.orElseThrow());
+        for (long p = 0; p < config.dataPages(); p++) {
+            os.map(root.getAsLong(), p << 12, new GuestPhysicalPage(p), PagePermissions.KERNEL_DATA);
+        }
+        source.plugNic();
+        this.service = new MigrationService(config, flaw, source);
+    }
+
+    /** Boots a VM of {@code config} under the correct service. */
+    public MigrationSystem(MigrationConfig config) {
+        this(config, MigrationImplFlaw.NONE);
+    }
+
+    /** The figures it was booted with. */
+    public MigrationConfig config() {
+        return config;
+    }
+
+    /** The flaw it was booted with. */
+    public MigrationImplFlaw flaw() {
+        return flaw;
+    }
+
+    /** Runs one action and returns what the VM and the operator see; never throws on hostile arguments. */
+    public List<MigrationObservation> apply(MigrationAction action) {
+        List<MigrationObservation> seen = new ArrayList<>();
+        if (action instanceof MigrationAction.GuestWrite w) {
+            guestWrite(w, seen);
+        } else if (action instanceof MigrationAction.GuestRead r) {
+            guestRead(r, seen);
+        } else if (action instanceof MigrationAction.Submit s) {
+            submit(s, seen);
+        } else if (action instanceof MigrationAction.Doorbell d) {
+            doorbell(d.tail(), seen);
+        } else if (action instanceof MigrationAction.DeviceStep d) {
+            host().nic.step(d.bytes());
+        } else if (action instanceof MigrationAction.CompletionInterrupt) {
+            completion(seen);
+        } else if (action instanceof MigrationAction.StartMigration m) {
+            alert(service.start(m.destinationPages()), seen);
+        } else if (action instanceof MigrationAction.MigrationRound) {
+            alert(service.round(), seen);
+            if (service.phase() == MigrationPhase.MIGRATED && service.report() != null && !reported) {
+                reported = true;
+                seen.add(new MigrationObservation.Reported(service.report()));
+            }
+        }
+        return seen;
+    }
+
+    private boolean reported;
+
+    /** The abstraction function: the model state this machine represents. */
+    public MigrationState abstractState() {
+        return MigrationAbstraction.abstractState(this);
+    }
+
+    /** The migration's report, once it switched over. */
+    public java.util.Optional<MigrationReport> report() {
+        return java.util.Optional.ofNullable(service.report());
+    }
+
+    /** The VM's guest page {@code p} as its translation reaches it on the host it runs on (for benchmarks: no abstraction). */
+    public byte[] vmPage(long p) {
+        return host().page(p);
+    }
+
+    /** Pages sent in each pre-copy round so far. */
+    public List<Long> pagesPerRound() {
+        return List.copyOf(service.pagesPerRound());
+    }
+
+    /** Simulated microseconds the migration's transfers took so far. */
+    public long elapsedMicros() {
+        return service.elapsedMicros();
+    }
+
+    /** Whether the VM runs on the destination. */
+    public boolean migrated() {
+        return service.phase() == MigrationPhase.MIGRATED;
+    }
+
+    // ------------------------------------------------------------ the VM
+
+    private void guestWrite(MigrationAction.GuestWrite w, List<MigrationObservation> seen) {
+        if (!inRange(w.page(), w.offset(), w.data().length())) {
+            seen.add(new MigrationObservation.Alert(MigrationCode.OUT_OF_RANGE));
+            return;
+        }
+        boolean trapped = service.trapsAccess(w.page());
+        if (trapped) {
+            service.syncFromDevice(w.page());
+        }
+        vmWrite((w.page() << 12) + w.offset(), w.data());
+        if (trapped) {
+            service.writeThrough(w.page());
+        }
+    }
+
+    private void guestRead(MigrationAction.GuestRead r, List<MigrationObservation> seen) {
+        if (!inRange(r.page(), r.offset(), r.length())) {
+            seen.add(new MigrationObservation.Alert(MigrationCode.OUT_OF_RANGE));
+            return;
+        }
+        if (service.trapsAccess(r.page())) {
+            service.syncFromDevice(r.page());
+        }
+        MigrationHost h = host();
+        for (Observation o : h.hypervisor.read(h.vcpu().id(), (r.page() << 12) + r.offset(), r.length())) {
+            if (o instanceof ValueRead v) {
+                seen.add(new MigrationObservation.ValueRead(r.page(), r.offset(), v.bytes()));
+            }
+        }
+    }
+
+    private void submit(MigrationAction.Submit s, List<MigrationObservation> seen) {
+        if (driverTail - host().nic.head() >= config.ringSlots()) {
+            seen.add(new MigrationObservation.Alert(MigrationCode.RING_FULL));
+            return;
+        }
+        byte[] d = new byte[PassthroughNic.DESCRIPTOR_BYTES];
+        for (int i = 0; i < 8; i++) {
+            d[i] = (byte) (s.address() >>> (8 * i));
+        }
+        for (int i = 0; i < 4; i++) {
+            d[8 + i] = (byte) (s.length() >>> (8 * i));
+            d[12 + i] = (byte) (s.direction() >>> (8 * i));
+        }
+        vmWrite(host().nic.slotOffset(driverTail), Bytes.of(d));
+        driverTail++;
+    }
+
+    /** A guest write at a guest-physical (= virtual) address; its notifications feed dirty logging. */
+    private void vmWrite(long address, Bytes data) {
+        MigrationHost h = host();
+        List<Observation> seen = h.hypervisor.write(h.vcpu().id(), address, data);
+        if (h == source) {
+            service.logged(seen);
+        }
+    }
+
+    private boolean inRange(long page, int offset, int length) {
+        return page >= 0 && page < config.dataPages() && offset >= 0 && length >= 1 && offset + (long) length <= 4096;
+    }
+
+    // ------------------------------------------------------------ the device
+
+    private void doorbell(long tail, List<MigrationObservation> seen) {
+        PassthroughNic nic = host().nic;
+        if (service.interceptsRing() && nic.checkDoorbell(tail).isEmpty()) {
+            // The trapped MMIO write: each request the device will accept is synced before it is forwarded.
+            List<PassthroughNic.NicRequest> owned = nic.owned();
+            byte[] ring = source.page(0);
+            for (long index = nic.head(); index < tail; index++) {
+                byte[] d = new byte[PassthroughNic.DESCRIPTOR_BYTES];
+                System.arraycopy(ring, nic.slotOffset(index), d, 0, d.length);
+                if (nic.checkDescriptor(d, owned).isEmpty()) {
+                    PassthroughNic.NicRequest r = new PassthroughNic.NicRequest(
+                            index, word(d, 0, 8), (int) word(d, 8, 4), word(d, 12, 4) == 1);
+                    service.syncToDevice(r);
+                    owned.add(r);
+                }
+            }
+        }
+        nic.doorbell(tail).forEach(code -> seen.add(new MigrationObservation.Alert(code)));
+    }
+
+    private void completion(List<MigrationObservation> seen) {
+        PassthroughNic nic = host().nic;
+        nic.interrupt().ifPresent(r -> {
+            if (service.interceptsRing()) {
+                service.onCompletion(r);
+            }
+            delivered.add(r.index);
+            seen.add(new MigrationObservation.CompletionSeen(r.index));
+        });
+    }
+
+    private static void alert(MigrationCode code, List<MigrationObservation> seen) {
+        if (code != null) {
+            seen.add(new MigrationObservation.Alert(code));
+        }
+    }
+
+    private static long word(byte[] b, int at, int bytes) {
+        long v = 0;
+        for (int i = 0; i < bytes; i++) {
+            v |= (b[at + i] & 0xffL) << (8 * i);
+        }
+        return v;
+    }
+
+    // ------------------------------------------------------------ for the abstraction
+
+    /** The host the VM runs on. */
+    MigrationHost host() {
+        return service.phase() == MigrationPhase.MIGRATED ? service.destination() : source;
+    }
+
+    MigrationHost source() {
+        return source;
+    }
+
+    MigrationService service() {
+        return service;
+    }
+
+    long driverTail() {
+        return driverTail;
+    }
+
+    SortedSet<Long> delivered() {
+        return delivered;
+    }
+}

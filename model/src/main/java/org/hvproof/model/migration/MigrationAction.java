@@ -1,0 +1,39 @@
+package org.hvproof.model.migration;
+
+import org.hvproof.model.common.Bytes;
+
+/**
+ * What can happen in one step: the VM writes and reads its memory and drives its passthrough
+ * device (a descriptor written into the ring, the doorbell rung), the device moves one DMA piece
+ * and raises its completion interrupt, and the operator starts the migration and its rounds run.
+ * Raw arguments: may be hostile.
+ */
+public sealed interface MigrationAction {
+
+    /** The VM writes {@code data} at {@code offset} of its data page {@code page}. */
+    record GuestWrite(long page, int offset, Bytes data) implements MigrationAction {}
+
+    /** The VM reads {@code length} bytes at {@code offset} of its data page {@code page}. */
+    record GuestRead(long page, int offset, int length) implements MigrationAction {}
+
+    /**
+     * The VM's driver writes a descriptor (buffer address, length as 32 bits, direction word) into
+     * the ring's next slot in guest memory and advances its tail; the device does not see it yet.
+     */
+    record Submit(long address, long length, long direction) implements MigrationAction {}
+
+    /** The VM writes {@code tail} to the device's doorbell register (an MMIO write). */
+    record Doorbell(long tail) implements MigrationAction {}
+
+    /** The device moves up to {@code bytes} bytes of its oldest request by DMA (at least one). */
+    record DeviceStep(int bytes) implements MigrationAction {}
+
+    /** The device raises its completion interrupt for its oldest posted completion. */
+    record CompletionInterrupt() implements MigrationAction {}
+
+    /** The operator migrates the VM to a destination host of {@code destinationPages} pages. */
+    record StartMigration(long destinationPages) implements MigrationAction {}
+
+    /** The migration's next round: a pre-copy round, or stop-and-copy and switch-over when due. */
+    record MigrationRound() implements MigrationAction {}
+}

@@ -1,0 +1,100 @@
+package org.hvproof.model.migration;
+
+/**
+ * The figures of one run: the guest's data pages (page 0 the descriptor ring, pages {@code 1 ..
+ * bufferPages} the DMA buffer, the rest other data), the ring's slots, the embodiment and the sync
+ * strategy, and the migration's settings: page size, bandwidth in bytes per second, downtime limit
+ * in microseconds and round limit. The guest OS's page tables sit in {@link #poolPages()} pages
+ * above the data pages and migrate with them. Simulated time: a page takes {@link
+ * #pageTimeMicros()} to send.
+ */
+public record MigrationConfig(
+        int dataPages,
+        int bufferPages,
+        int ringSlots,
+        long pageBytes,
+        long bandwidth,
+        long downtimeLimitMicros,
+        int roundLimit,
+        MigrationEmbodiment embodiment,
+        MigrationStrategy strategy) {
+    /** The only page size the machine has. */
+    public static final long PAGE_BYTES = 4096;
+    /** QEMU's default bandwidth throttle (max-bandwidth): 128 MiB/s. */
+    public static final long DEFAULT_BANDWIDTH = 128L << 20;
+    /** QEMU's default downtime limit: 300 ms. */
+    public static final long DEFAULT_DOWNTIME_LIMIT_MICROS = 300_000;
+    /** Pre-copy rounds before stop-and-copy is forced (ours: QEMU throttles the guest instead of counting). */
+    public static final int DEFAULT_ROUND_LIMIT = 30;
+    /** Bytes of one descriptor in the ring. */
+    public static final int SLOT_BYTES = 16;
+    /** Largest guest: 1 GiB of data pages (one page directory of identity tables). */
+    public static final int MAX_DATA_PAGES = 1 << 18;
+
+    public MigrationConfig {
+        if (bufferPages < 1 || dataPages < 1 + bufferPages || dataPages > MAX_DATA_PAGES) {
+            throw new IllegalArgumentException("need a ring page and 1 or more buffer pages within " + MAX_DATA_PAGES
+                    + " data pages: " + dataPages + ", " + bufferPages);
+        }
+        if (ringSlots < 1 || ringSlots > PAGE_BYTES / SLOT_BYTES) {
+            throw new IllegalArgumentException("ring slots must be 1.." + PAGE_BYTES / SLOT_BYTES + ": " + ringSlots);
+        }
+        if (pageBytes != PAGE_BYTES || bandwidth < 1 || downtimeLimitMicros < 0 || roundLimit < 1) {
+            throw new IllegalArgumentException("bad settings: page " + pageBytes + " B, " + bandwidth + " B/s, limit "
+                    + downtimeLimitMicros + " µs, " + roundLimit + " rounds");
+        }
+        if (embodiment == null || strategy == null) {
+            throw new IllegalArgumentException("embodiment and strategy are required");
+        }
+    }
+
+    /** A guest of {@code dataPages} with QEMU's migration defaults. */
+    public static MigrationConfig withDefaults(
+            int dataPages, int bufferPages, MigrationEmbodiment embodiment, MigrationStrategy strategy) {
+        return new MigrationConfig(
+                dataPages,
+                bufferPages,
+                8,
+                PAGE_BYTES,
+                DEFAULT_BANDWIDTH,
+                DEFAULT_DOWNTIME_LIMIT_MICROS,
+                DEFAULT_ROUND_LIMIT,
+                embodiment,
+                strategy);
+    }
+
+    /** Pages of the guest OS's identity page tables: a root, a PDPT, a PD and one table per 512 data pages. */
+    public int poolPages() {
+        return 3 + (dataPages + 511) / 512;
+    }
+
+    /** Every guest page: data pages and the page-table pool. */
+    public int totalPages() {
+        return dataPages + poolPages();
+    }
+
+    /** Microseconds to send one page at the bandwidth, rounded up. */
+    public long pageTimeMicros() {
+        return (pageBytes * 1_000_000 + bandwidth - 1) / bandwidth;
+    }
+
+    /** Whether sending {@code pages} pages fits the downtime limit. */
+    public boolean fitsDowntime(long pages) {
+        return pages * pageTimeMicros() <= downtimeLimitMicros;
+    }
+
+    /** Guest-physical address of the first DMA buffer byte. */
+    public long bufferStart() {
+        return PAGE_BYTES;
+    }
+
+    /** Guest-physical address past the last DMA buffer byte. */
+    public long bufferEnd() {
+        return PAGE_BYTES * (1L + bufferPages);
+    }
+
+    /** Whether data page {@code page} is a DMA buffer page. */
+    public boolean isBufferPage(long page) {
+        return page >= 1 && page <= bufferPages;
+    }
+}

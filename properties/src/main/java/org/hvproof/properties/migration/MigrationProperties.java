@@ -1,0 +1,115 @@
+package org.hvproof.properties.migration;
+
+import org.hvproof.impl.migration.MigrationImplFlaw;
+import org.hvproof.model.migration.MigrationAction;
+import org.hvproof.model.migration.MigrationInvariants;
+import org.hvproof.model.migration.MigrationObservation;
+import org.hvproof.model.migration.MigrationState;
+import org.hvproof.propcheck.StatefulProperty;
+import org.hvproof.properties.Claim;
+import org.hvproof.properties.harness.ClaimHarness;
+
+/**
+ * The MIG claims as properties over generated traces: the hosts and the model in lockstep through
+ * the {@link ClaimHarness}: after every action, the claim's invariants ({@link
+ * MigrationInvariants}, named as in {@code migration.als}) on the hosts' step read through the
+ * abstraction function, then refinement. MIG-1 is also a two-run property: the same VM and device
+ * actions with and without a migration at a generated point, compared once the migrated run has
+ * switched over. Coverage minimums fail a property whose traces miss its claim's situations: both
+ * embodiments, both strategies, requests and completions still owned by the device at
+ * stop-and-copy, forced and converged migrations, hostile input.
+ */
+public final class MigrationProperties {
+    /** Default tries per claim in {@code mvn verify} and {@code ./hvproof check}. */
+    public static final int TRIES = 200;
+    /** Actions per trace, at most. */
+    public static final int STEPS = 50;
+
+    /** The migration mechanism plugged into the claim harness. */
+    static final ClaimHarness<MigrationImplFlaw, MigrationTrace, MigrationState, MigrationAction, MigrationObservation>
+            HARNESS = new ClaimHarness<>(
+                    "migration", MigrationInvariants.ALL, MigrationTrace::new, MigrationActions::next, TRIES, STEPS);
+
+    private MigrationProperties() {}
+
+    /** MIG-1: migrated or not, the same actions leave the VM's memory and the device's state equal. */
+    @Claim("MIG-1")
+    public static StatefulProperty<MigrationTwoRuns> migrationLosesNoData(MigrationImplFlaw flaw) {
+        return HARNESS.pairClaim(
+                        "MIG-1",
+                        "the migrated VM's memory and device equal the unmigrated run's",
+                        flaw,
+                        MigrationTwoRuns::new,
+                        MigrationTwoRuns::next)
+                .cover(30, MigrationLabels.SWITCHED_OVER)
+                .cover(10, MigrationLabels.SWITCHED_OVER_COPY_AS_VCPU)
+                .cover(10, MigrationLabels.SWITCHED_OVER_COPY_AS_DEVICE)
+                .cover(10, MigrationLabels.SWITCHED_OVER_DOORBELL)
+                .cover(10, MigrationLabels.SWITCHED_OVER_TRAP)
+                .cover(5, MigrationLabels.RECEIVE_IN_FLIGHT_AT_SWITCH_OVER)
+                .cover(3, MigrationLabels.COMPLETION_POSTED_AT_SWITCH_OVER)
+                .cover(5, MigrationLabels.WORK_AFTER_SWITCH_OVER);
+    }
+
+    /** MIG-1: during pre-copy every page not marked dirty is at the destination as the VM has it. */
+    @Claim("MIG-1")
+    public static StatefulProperty<MigrationTrace> cleanPagesAreAtTheDestination(MigrationImplFlaw flaw) {
+        return HARNESS.claim("MIG-1", "every clean page is at the destination as the VM has it", flaw)
+                .cover(30, MigrationLabels.STARTED)
+                .cover(3, MigrationLabels.COPY_BACK_CHANGED_PAGE)
+                .cover(3, MigrationLabels.TRAPPED_ACCESS_SYNCED)
+                .cover(10, MigrationLabels.MULTI_STEP_REQUEST);
+    }
+
+    /** MIG-2: the VM's translations reach only the vCPU buffer, the device's only the device buffer. */
+    @Claim("MIG-2")
+    public static StatefulProperty<MigrationTrace> translationsReachTheirOwnBuffer(MigrationImplFlaw flaw) {
+        return HARNESS.claim("MIG-2", "the VM and the device each reach only their own buffer", flaw)
+                .cover(10, MigrationLabels.SWITCHED_OVER_COPY_AS_VCPU)
+                .cover(10, MigrationLabels.SWITCHED_OVER_COPY_AS_DEVICE)
+                .cover(10, MigrationLabels.SWITCHED_OVER_DOORBELL)
+                .cover(10, MigrationLabels.SWITCHED_OVER_TRAP)
+                .cover(5, MigrationLabels.WORK_AFTER_SWITCH_OVER)
+                .cover(5, MigrationLabels.MIGRATION_REFUSED);
+    }
+
+    /** MIG-3: requests reach the device with their data synced, completions the VM with the output copied back and dirty. */
+    @Claim("MIG-3")
+    public static StatefulProperty<MigrationTrace> buffersSyncBeforeEitherSideSees(MigrationImplFlaw flaw) {
+        return HARNESS.claim("MIG-3", "each side sees the other's data only after the sync, marked dirty", flaw)
+                .cover(3, MigrationLabels.COPY_BACK_CHANGED_PAGE)
+                .cover(8, MigrationLabels.TRANSMIT_SYNCED)
+                .cover(3, MigrationLabels.TRAPPED_ACCESS_SYNCED)
+                .cover(10, MigrationLabels.SWITCHED_OVER_COPY_AS_VCPU)
+                .cover(10, MigrationLabels.SWITCHED_OVER_COPY_AS_DEVICE)
+                .cover(10, MigrationLabels.SWITCHED_OVER_DOORBELL)
+                .cover(10, MigrationLabels.SWITCHED_OVER_TRAP);
+    }
+
+    /** MIG-4: every request reaches the device once and every completion the VM once, across switch-over. */
+    @Claim("MIG-4")
+    public static StatefulProperty<MigrationTrace> requestsAndCompletionsExactlyOnce(MigrationImplFlaw flaw) {
+        return HARNESS.claim("MIG-4", "each request and each completion is delivered exactly once", flaw)
+                .cover(10, MigrationLabels.SWITCHED_OVER_COPY_AS_VCPU)
+                .cover(10, MigrationLabels.SWITCHED_OVER_COPY_AS_DEVICE)
+                .cover(10, MigrationLabels.SWITCHED_OVER_DOORBELL)
+                .cover(10, MigrationLabels.SWITCHED_OVER_TRAP)
+                .cover(5, MigrationLabels.RECEIVE_IN_FLIGHT_AT_SWITCH_OVER)
+                .cover(3, MigrationLabels.COMPLETION_POSTED_AT_SWITCH_OVER)
+                .cover(5, MigrationLabels.WORK_AFTER_SWITCH_OVER)
+                .cover(10, MigrationLabels.HOSTILE_DESCRIPTOR)
+                .cover(5, MigrationLabels.OVERLAPPING_DESCRIPTOR)
+                .cover(10, MigrationLabels.BAD_DOORBELL);
+    }
+
+    /** MIG-5: migration switches over within the round limit and reports its rounds, pages and downtime. */
+    @Claim("MIG-5")
+    public static StatefulProperty<MigrationTrace> migrationTerminatesAndReports(MigrationImplFlaw flaw) {
+        return HARNESS.claim("MIG-5", "migration switches over within the round limit and reports it", flaw)
+                .cover(30, MigrationLabels.SWITCHED_OVER)
+                .cover(10, MigrationLabels.CONVERGED)
+                .cover(3, MigrationLabels.FORCED)
+                .cover(1, MigrationLabels.SEVERAL_ROUNDS)
+                .cover(3, MigrationLabels.ROUND_REFUSED);
+    }
+}
