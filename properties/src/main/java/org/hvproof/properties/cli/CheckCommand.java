@@ -91,6 +91,14 @@ final class CheckCommand implements Callable<Integer> {
                     "hvproof: shard %s: this shard's share of the commands and properties%n",
                     request.shard());
         }
+        request.flaw()
+                .ifPresent(f -> err.printf(
+                        Locale.ROOT,
+                        "hvproof: planted flaw %s: %s's properties run against a deliberately broken implementation;"
+                                + " the claims it breaks (%s) should come out VIOLATED%n",
+                        f,
+                        f.mechanism().name(),
+                        String.join(" ", f.claimsItBreaks())));
         err.printf(Locale.ROOT, "hvproof: Alloy commands from %s%n", request.specs());
         err.flush();
         long t0 = System.nanoTime();
@@ -107,8 +115,14 @@ final class CheckCommand implements Callable<Integer> {
                 request.seed(),
                 request.tries() == null ? "per property" : request.tries().toString());
         err.flush();
-        List<PropertyCheck> props =
-                propertyBackend.run(ids, request.tries(), request.seed(), request.replay(), request.shard(), line -> {
+        List<PropertyCheck> props = propertyBackend.run(
+                ids,
+                request.tries(),
+                request.seed(),
+                request.replay(),
+                request.shard(),
+                request.flaw().map(PlantedFlaw::flaw).orElse(null),
+                line -> {
                     err.println("  property " + line);
                     err.flush();
                 });

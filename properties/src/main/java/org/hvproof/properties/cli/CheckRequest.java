@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.hvproof.properties.report.CatalogueEntry;
@@ -44,7 +45,8 @@ public record CheckRequest(
         Duration alloyTimeout,
         List<Path> specs,
         Path out,
-        Shard shard) {
+        Shard shard,
+        Optional<PlantedFlaw> flaw) {
 
     /** The shape of a propcheck replay token: {@code pc1.<property id>.<choices, base64url>}. */
     static final Pattern REPLAY_TOKEN = Pattern.compile("pc1\\.[0-9a-f]+\\.[A-Za-z0-9_-]*");
@@ -134,6 +136,13 @@ public record CheckRequest(
         @Option(names = "--catalogue", paramLabel = "FILE", description = "The claims catalogue. Default: CLAIMS.md.")
         Path catalogue;
 
+        @Option(
+                names = "--flaw",
+                paramLabel = "NAME",
+                description =
+                        "Plant a deliberate bug (an <M>ImplFlaw constant, or mechanism:NAME) in its mechanism's implementation, to watch the gate catch it: that mechanism's properties run against it. Default claims: those the flaw declares it breaks. Exits 1 when they are violated, as they should be.")
+        String flaw;
+
         /**
          * Judges every option and builds the request; cheap checks first, so a typo costs no solving.
          *
@@ -191,9 +200,17 @@ public record CheckRequest(
                             "--shard", shard, "cannot be used with --replay, which re-runs one case: run it unsharded");
                 }
             }
+            Optional<PlantedFlaw> planted = Optional.ofNullable(flaw).map(PlantedFlaw::parse);
+            if (planted.isPresent() && shard != null) {
+                throw BadInput.option(
+                        "--flaw", flaw, "cannot be used with --shard: a flawed run is a demonstration, run it whole");
+            }
             Path outDir = out != null ? out : paths.reportDir();
             writable(outDir);
-            SelectedClaims selected = SelectedClaims.read(catalogue, paths, claims, "--claim");
+            // A planted flaw without --claim checks the claims it declares it breaks, not all of them.
+            List<String> wanted =
+                    claims.isEmpty() && planted.isPresent() ? planted.get().claimsItBreaks() : claims;
+            SelectedClaims selected = SelectedClaims.read(catalogue, paths, wanted, "--claim");
             List<Path> allSpecs = new ArrayList<>();
             allSpecs.add(paths.specs());
             allSpecs.addAll(specs);
@@ -207,7 +224,8 @@ public record CheckRequest(
                     Duration.ofSeconds(alloyTimeout != null ? alloyTimeout : DEFAULT_ALLOY_TIMEOUT_SECONDS),
                     allSpecs,
                     outDir,
-                    share);
+                    share,
+                    planted);
         }
 
         /**

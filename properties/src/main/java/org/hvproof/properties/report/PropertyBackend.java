@@ -3,6 +3,7 @@ package org.hvproof.properties.report;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.hvproof.model.common.Flaw;
 
 /** Runs the properties that speak for a set of claims. */
 public interface PropertyBackend {
@@ -24,5 +25,25 @@ public interface PropertyBackend {
     default List<PropertyCheck> run(
             Set<String> claimIds, Integer tries, Long seed, String replay, Shard shard, Consumer<String> progress) {
         return shard.select(run(claimIds, tries, seed, replay, progress), PropertyCheck::name);
+    }
+
+    /**
+     * Runs as {@link #run(Set, Integer, Long, String, Shard, Consumer)} with {@code planted} in the
+     * implementation of its mechanism: every property that takes that flaw's enum is built with it,
+     * every other with the correct implementation. A backend that cannot plant flaws runs only
+     * without one.
+     */
+    default List<PropertyCheck> run(
+            Set<String> claimIds,
+            Integer tries,
+            Long seed,
+            String replay,
+            Shard shard,
+            Flaw planted,
+            Consumer<String> progress) {
+        if (planted != null && !planted.isNone()) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot plant a flaw");
+        }
+        return run(claimIds, tries, seed, replay, shard, progress);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.hvproof.model.common.Flaw;
 import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.PropertyResult;
 import org.hvproof.propcheck.Rerun;
@@ -17,7 +18,7 @@ import org.hvproof.properties.harness.PropertySeeds;
  * selected claim, runs each property with the run's tries and seed, and turns its result into a
  * {@link PropertyCheck}. A method of the wrong shape (see {@link ClaimedProperty}) is an error
  * naming the method, not a silently skipped claim; a method taking the mechanism's flaw enum runs
- * with its {@code NONE}.
+ * with its {@code NONE}, or with the flaw a run plants in that mechanism.
  */
 final class SuitePropertyBackend implements PropertyBackend {
     private final List<Class<?>> suites;
@@ -40,10 +41,22 @@ final class SuitePropertyBackend implements PropertyBackend {
     @Override
     public List<PropertyCheck> run(
             Set<String> claimIds, Integer tries, Long seed, String replay, Shard shard, Consumer<String> progress) {
+        return run(claimIds, tries, seed, replay, shard, null, progress);
+    }
+
+    @Override
+    public List<PropertyCheck> run(
+            Set<String> claimIds,
+            Integer tries,
+            Long seed,
+            String replay,
+            Shard shard,
+            Flaw planted,
+            Consumer<String> progress) {
         // Built before the shard is chosen: a property's name (its shard key) is the built property's.
         List<Built> all = discover().stream()
                 .filter(c -> c.claimIds().stream().anyMatch(claimIds::contains))
-                .map(c -> new Built(c, c.create()))
+                .map(c -> new Built(c, build(c, planted)))
                 .toList();
         List<Built> selected = shard.select(all, b -> b.property().name());
         if (!shard.whole()) {
@@ -67,7 +80,7 @@ final class SuitePropertyBackend implements PropertyBackend {
             if (replay != null) {
                 overrides = overrides.withReplay(replay);
             }
-            Rerun rerun = cliRerun(c.claimIds(), seed);
+            Rerun rerun = cliRerun(c.claimIds(), seed, planted != null && takes(c, planted) ? planted : null);
             overrides = overrides.withRerun(rerun);
             long t0 = System.nanoTime();
             PropertyResult r = property.run(overrides);
@@ -102,7 +115,13 @@ final class SuitePropertyBackend implements PropertyBackend {
      * property's claims (each property derives its stream from it), the exact case is its token.
      */
     static Rerun cliRerun(Set<String> claimIds, Long runSeed) {
-        String claims = claimIds.stream().sorted().map(id -> " --claim " + id).collect(Collectors.joining());
+        return cliRerun(claimIds, runSeed, null);
+    }
+
+    /** As {@link #cliRerun(Set, Long)}, for a property built with {@code planted} (or null). */
+    static Rerun cliRerun(Set<String> claimIds, Long runSeed, Flaw planted) {
+        String claims = claimIds.stream().sorted().map(id -> " --claim " + id).collect(Collectors.joining())
+                + (planted == null ? "" : " --flaw " + planted.name());
         return new Rerun() {
             @Override
             public String search(long propertySeed) {
@@ -121,6 +140,15 @@ final class SuitePropertyBackend implements PropertyBackend {
                 return "--full-state";
             }
         };
+    }
+
+    /** The property of {@code c}, built with {@code planted} when it takes that flaw's enum. */
+    private static Property build(ClaimedProperty c, Flaw planted) {
+        return planted != null && takes(c, planted) ? c.create(planted) : c.create();
+    }
+
+    private static boolean takes(ClaimedProperty c, Flaw planted) {
+        return c.flawType().filter(t -> t.isInstance(planted)).isPresent();
     }
 
     /** A {@code @Claim} method and the property it built. */
