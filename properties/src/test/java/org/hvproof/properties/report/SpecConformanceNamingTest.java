@@ -31,6 +31,6 @@ class SpecConformanceNamingTest {
                 .map(Mechanisms.Mechanism::name)
                 .toList();
         assertThat(linked).containsExactly("tracing", "integrity", "failover");
-        assertThat(Mechanisms.unlinked()).containsExactly("tree", "domains", "interrupts");
+        assertThat(Mechanisms.unlinked()).containsExactly("tree", "domains", "interrupts", "migration");
     }
 }
