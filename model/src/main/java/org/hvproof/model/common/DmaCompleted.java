@@ -7,7 +7,7 @@ package org.hvproof.model.common;
 public record DmaCompleted(int device, AccessKind access, long busAddress, int length) implements Observation {
     @Override
     public String toString() {
-        return "DmaCompleted[dev=0x" + Integer.toHexString(device) + ", " + access + ", bus=0x"
-                + Long.toHexString(busAddress) + ", " + length + "]";
+        return "DMA " + Notation.words(access) + " by device " + Notation.hex(device) + " at bus "
+                + Notation.hex(busAddress) + " completed, " + length + " bytes";
     }
 }

@@ -8,7 +8,7 @@ package org.hvproof.model.common;
 public record DmaRefused(int device, AccessKind access, long busAddress) implements Observation {
     @Override
     public String toString() {
-        return "DmaRefused[dev=0x" + Integer.toHexString(device) + ", " + access + ", bus=0x"
-                + Long.toHexString(busAddress) + "]";
+        return "DMA " + Notation.words(access) + " by device " + Notation.hex(device) + " refused at bus "
+                + Notation.hex(busAddress);
     }
 }

@@ -57,14 +57,24 @@ public sealed interface InterruptsAction {
      * misaligned transfer; any other target is {@link JumpTo} of its address. A handler rewrites
      * its return address with it.
      */
-    record JumpToByte(long virtualAddress) implements InterruptsAction {}
+    record JumpToByte(long virtualAddress) implements InterruptsAction {
+        @Override
+        public String toString() {
+            return "jump to byte " + Notation.va(virtualAddress);
+        }
+    }
 
     /**
      * The guest's device reads the slot of {@code address} by DMA (its driver asks the hypervisor
      * to map the page for the device first): it happens whatever the vCPU runs, and what the
      * device reads, low code can see.
      */
-    record DmaRead(long address) implements InterruptsAction {}
+    record DmaRead(long address) implements InterruptsAction {
+        @Override
+        public String toString() {
+            return "device reads " + Notation.hex(address) + " by DMA";
+        }
+    }
 
     /** Low code reads an address. */
     record ReadMemory(long address) implements InterruptsAction {

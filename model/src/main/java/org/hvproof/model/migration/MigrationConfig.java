@@ -1,5 +1,7 @@
 package org.hvproof.model.migration;
 
+import org.hvproof.model.common.Notation;
+
 /**
  * The figures of one run: the guest's data pages (page 0 the descriptor ring, pages {@code 1 ..
  * bufferPages} the DMA buffer, the rest other data), the ring's slots, the embodiment and the sync
@@ -96,5 +98,15 @@ public record MigrationConfig(
     /** Whether data page {@code page} is a DMA buffer page. */
     public boolean isBufferPage(long page) {
         return page >= 1 && page <= bufferPages;
+    }
+
+    /** The figures in the units a reader checks them in (pages, MiB/s, ms), embodiment and strategy in words. */
+    @Override
+    public String toString() {
+        return dataPages + " data pages, " + bufferPages + " buffer pages, " + ringSlots + " ring slots, "
+                + (bandwidth % (1L << 20) == 0 ? (bandwidth >> 20) + " MiB/s" : bandwidth + " B/s")
+                + ", downtime limit " + (downtimeLimitMicros / 1000.0) + " ms, at most "
+                + roundLimit + " rounds, " + Notation.words(embodiment) + ", "
+                + Notation.words(strategy);
     }
 }
