@@ -170,6 +170,21 @@ public final class TreeSystem {
     }
 
     /**
+     * The {@code length} bytes of guest-physical page {@code page} from {@code offset} (inside the
+     * page) as the guest would read them: {@link #guestPage} of that range, without copying the page.
+     */
+    public byte[] guestBytes(long page, int offset, int length) {
+        if (offset < 0 || length < 0 || offset + length > GuestPhysicalPage.SIZE) {
+            throw new IllegalArgumentException(length + " bytes at offset " + offset + " leave the page");
+        }
+        byte[] out = new byte[length];
+        machine.defaultView()
+                .leaf(new GuestPhysicalPage(page))
+                .ifPresent(e -> machine.memory().read((e.hostFrame() << 12) + offset, out, 0, length));
+        return out;
+    }
+
+    /**
      * The abstraction function ({@link TreeAbstraction}): the tree's state read from the real
      * structures.
      */
