@@ -343,6 +343,31 @@ public final class Hypervisor {
     }
 
     /**
+     * Backs every guest RAM page of {@code [first, first + count)} in {@code view} that is not
+     * backed yet: the same frames and tables as {@link #populate} page by page in ascending order,
+     * in one pass over the nested table (a boot that backs guest RAM up front). False if a page
+     * is not RAM or host memory runs out.
+     */
+    public boolean populateRange(ViewId view, long first, long count) {
+        Optional<NestedPageTable> npt = machine.view(view);
+        if (npt.isEmpty()
+                || count < 0
+                || first < 0
+                || first + count > machine.shape().guestPhysicalPages()) {
+            return false;
+        }
+        if (frameSources.containsKey(view)) {
+            for (long page = first; page < first + count; page++) {
+                if (!populate(view, new GuestPhysicalPage(page))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return npt.get().mapAbsent(first, count);
+    }
+
+    /**
      * Stores an 8-byte value at an aligned guest-physical address as the guest OS's loader would:
      * through {@code view}'s mapping but regardless of its rights (no trace sees it). False if not RAM.
      */

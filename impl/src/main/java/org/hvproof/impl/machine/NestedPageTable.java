@@ -112,6 +112,71 @@ public final class NestedPageTable {
     }
 
     /**
+     * Maps every page of {@code [firstPage, firstPage + count)} that is not present to a fresh
+     * frame of host memory with all rights, in ascending page order: the very frames and tables
+     * that allocating a frame and calling {@link #map} page by page would give, but each
+     * last-level table read and written once. Returns false when a page lies beyond the table's
+     * width or host memory runs out (the pages before it stay mapped).
+     */
+    public boolean mapAbsent(long firstPage, long count) {
+        long end = firstPage + count;
+        long page = firstPage;
+        long[] table = null;
+        while (page < end) {
+            if (page < 0 || page >= WIDTH_LIMIT >>> 12) {
+                return false;
+            }
+            long tableFrame = leafTableFrame(page << 12);
+            if (tableFrame == 0) {
+                // The first page of a block without a last-level table: as map does it.
+                OptionalLong frame = memory.allocateFrame();
+                if (frame.isEmpty() || !map(new GuestPhysicalPage(page), frame.getAsLong(), NestedPermissions.RWX)) {
+                    return false;
+                }
+                page++;
+                continue;
+            }
+            // The rest of the block: its table read once, the absent entries filled, written once.
+            long blockEnd = Math.min(end, ((page >>> 9) + 1) << 9);
+            table = table == null ? new long[ENTRIES] : table;
+            memory.readLongs(tableFrame, table);
+            boolean changed = false;
+            for (; page < blockEnd; page++) {
+                int i = (int) (page & (ENTRIES - 1));
+                if ((table[i] & (READ | WRITE | EXECUTE)) != 0) {
+                    continue;
+                }
+                OptionalLong frame = memory.allocateFrame();
+                if (frame.isEmpty()) {
+                    if (changed) {
+                        memory.writeLongs(tableFrame, table);
+                    }
+                    return false;
+                }
+                table[i] = (frame.getAsLong() << 12) | READ | WRITE | EXECUTE;
+                changed = true;
+            }
+            if (changed) {
+                memory.writeLongs(tableFrame, table);
+            }
+        }
+        return true;
+    }
+
+    /** The host frame of the last-level table that maps {@code gpa}, 0 when a level above is not present. */
+    private long leafTableFrame(long gpa) {
+        long table = rootFrame;
+        for (int level = LEVELS; level > 1; level--) {
+            long entry = memory.readLong(entryAddress(table, gpa, level));
+            if ((entry & (READ | WRITE | EXECUTE)) == 0) {
+                return 0;
+            }
+            table = (entry & ADDRESS_MASK) >>> 12;
+        }
+        return table;
+    }
+
+    /**
      * The rights a walk for {@code gpa} grants: the conjunction over the four levels, as
      * {@link #translate} applies them; empty when some level is not present.
      */

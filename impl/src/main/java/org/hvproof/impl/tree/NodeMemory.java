@@ -1,8 +1,10 @@
 package org.hvproof.impl.tree;
 
+import java.util.Optional;
 import org.hvproof.impl.machine.HostMemory;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.NestedEntry;
+import org.hvproof.impl.machine.NestedPageTable;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.tree.TreeConfig;
@@ -30,13 +32,15 @@ final class NodeMemory {
         long i = page - config.poolFirst();
         if (i >= 0 && i < config.poolSize()) {
             long f = poolFrames[(int) i];
-            if (f == 0 && hypervisor.populate(ViewId.DEFAULT, new GuestPhysicalPage(page))) {
-                f = hypervisor
-                        .machine()
-                        .defaultView()
-                        .leaf(new GuestPhysicalPage(page))
-                        .map(NestedEntry::hostFrame)
-                        .orElse(0L);
+            if (f == 0) {
+                // Backed already at boot (TreeSystem), else backed now.
+                GuestPhysicalPage p = new GuestPhysicalPage(page);
+                NestedPageTable npt = hypervisor.machine().defaultView();
+                Optional<NestedEntry> leaf = npt.leaf(p);
+                if (leaf.isEmpty() && hypervisor.populate(ViewId.DEFAULT, p)) {
+                    leaf = npt.leaf(p);
+                }
+                f = leaf.map(NestedEntry::hostFrame).orElse(0L);
                 poolFrames[(int) i] = f;
             }
             return f;

@@ -38,7 +38,9 @@ import org.hvproof.model.tree.TreeState;
  * <p>The guest's page tables live in the page-table pool just above the pages the tree covers.
  * Its one address space (shared by every vCPU) maps guest-physical page {@code p} at virtual
  * address {@link #WINDOW} {@code + p * 4096}, writable from user and kernel mode; a page is
- * mapped the first time a write names it, as the guest OS would, invisibly to traces.
+ * mapped the first time a write names it, as the guest OS would, invisibly to traces. Guest RAM
+ * is backed by host frames at boot ({@link Hypervisor#populateRange}), not page by page on first
+ * touch: backing is invisible to the guest and to the tree's state, so only the cost moves.
  */
 public final class TreeSystem {
     /** Where the guest maps guest-physical memory, linearly. */
@@ -68,6 +70,11 @@ public final class TreeSystem {
                 new MachineShape(vcpus, config.guestPages() + TABLE_POOL_PAGES, config.guestPages(), TABLE_POOL_PAGES);
         this.machine = new Machine(shape);
         this.hypervisor = new Hypervisor(machine);
+        // Guest RAM is backed at boot, in one pass: the frames lazy population would hand out
+        // one exit at a time (node pages, traced pages, the guest's tables), none of it visible.
+        if (!hypervisor.populateRange(ViewId.DEFAULT, 0, shape.guestPhysicalPages())) {
+            throw new IllegalStateException("host memory too small for the guest's RAM");
+        }
         this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, shape.pageTablePoolFirst(), shape.pageTablePoolPages());
         this.tracing = new TracingService(hypervisor, TracingImplFlaw.NONE);
         this.tree = new ProtectedPageTree(hypervisor, tracing, config, flaw);
@@ -160,6 +167,21 @@ public final class TreeSystem {
     /** The bytes of guest-physical page {@code page} as the guest would read them. */
     public byte[] guestPage(long page) {
         return machine.peekGuestPage(ViewId.DEFAULT, new GuestPhysicalPage(page));
+    }
+
+    /**
+     * The {@code length} bytes of guest-physical page {@code page} from {@code offset} (inside the
+     * page) as the guest would read them: {@link #guestPage} of that range, without copying the page.
+     */
+    public byte[] guestBytes(long page, int offset, int length) {
+        if (offset < 0 || length < 0 || offset + length > GuestPhysicalPage.SIZE) {
+            throw new IllegalArgumentException(length + " bytes at offset " + offset + " leave the page");
+        }
+        byte[] out = new byte[length];
+        machine.defaultView()
+                .leaf(new GuestPhysicalPage(page))
+                .ifPresent(e -> machine.memory().read((e.hostFrame() << 12) + offset, out, 0, length));
+        return out;
     }
 
     /**

@@ -28,4 +28,23 @@ class TreeSystemTest {
         assertThat(system.write(-1, Privilege.KERNEL, 0, 0x5000, Bytes.ofInts(1)))
                 .isEqualTo(system.write(3, Privilege.KERNEL, 0, 0x5000, Bytes.ofInts(1)));
     }
+
+    @Test
+    void guestBytesAreTheGuestPagesRange() {
+        system.write(0, Privilege.KERNEL, 0, 0x5ffe, Bytes.ofInts(1, 2, 3, 4));
+        system.protect(0x7000, 0x1000, 1);
+        assertThat(system.tree().root()).contains(768L);
+        long[] pages = {5, 6, 7, 768, 1023, 1100, TreeSystem.TABLE_POOL_PAGES + 1024, 1L << 30};
+        int[][] ranges = {{0, 4096}, {4094, 2}, {0, 2}, {16, 64}, {4095, 1}, {100, 0}};
+        for (long page : pages) {
+            byte[] whole = system.guestPage(page);
+            for (int[] r : ranges) {
+                assertThat(system.guestBytes(page, r[0], r[1]))
+                        .as("page %d bytes [%d, +%d)", page, r[0], r[1])
+                        .isEqualTo(java.util.Arrays.copyOfRange(whole, r[0], r[0] + r[1]));
+            }
+        }
+        assertThat(system.guestBytes(5, 4094, 2)).containsExactly(1, 2);
+        assertThat(system.guestBytes(6, 0, 2)).containsExactly(3, 4);
+    }
 }

@@ -44,8 +44,21 @@ public final class PageSet extends AbstractSet<Long> implements SortedSet<Long> 
     /** The pages in {@code pages}, in any order, duplicates dropped; the array is not kept. */
     public static PageSet of(long... pages) {
         long[] a = pages.clone();
+        if (strictlyAscending(a)) {
+            // Already a page set's order (as the abstraction reads bits and tables): one pass, no sort.
+            return ofAscending(a);
+        }
         Arrays.sort(a);
         return new PageSet(dedupe(a, a.length));
+    }
+
+    private static boolean strictlyAscending(long[] a) {
+        for (int i = 1; i < a.length; i++) {
+            if (a[i] <= a[i - 1]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The pages {@code [first, first + count)}. */

@@ -33,6 +33,18 @@ class PageSetTest {
     }
 
     @Test
+    void ofSortsAndDedupesInAnyOrderAndKeepsNoReferenceToItsArgument() {
+        long[] ascending = {1, 4, 7};
+        PageSet set = PageSet.of(ascending);
+        ascending[0] = 99;
+        assertThat(set).containsExactly(1L, 4L, 7L);
+        assertThat(PageSet.of(1, 4, 4, 7)).containsExactly(1L, 4L, 7L);
+        assertThat(PageSet.of(7, 4, 1)).containsExactly(1L, 4L, 7L);
+        assertThat(PageSet.of()).isEmpty();
+        assertThat(PageSet.of(5)).containsExactly(5L);
+    }
+
+    @Test
     void unionMinusAndIntersectsAreTheSetOperations() {
         PageSet a = PageSet.of(1, 2, 3, 7);
         PageSet b = PageSet.of(3, 4, 7, 8);

@@ -119,10 +119,18 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
             long page = pieces.get(i).page();
             int offset = (int) (pieces.get(i).address() & 0xfff);
             int len = Math.min(w.length() - done, 4096 - offset);
-            byte[] now = machine.guestPage(page);
-            boolean landed = Arrays.equals(now, offset, offset + len, data, done, done + len);
-            // The whole page is compared: a write that lands beside its place changes the page too.
-            boolean unchanged = old[i] != null && Arrays.equals(now, old[i]);
+            boolean landed;
+            boolean unchanged;
+            if (old[i] != null) {
+                byte[] now = machine.guestPage(page);
+                landed = Arrays.equals(now, offset, offset + len, data, done, done + len);
+                // The whole page is compared: a write that lands beside its place changes the page too.
+                unchanged = Arrays.equals(now, old[i]);
+            } else {
+                // Only landing is judged here: the written range alone is read.
+                landed = Arrays.equals(machine.guestBytes(page, offset, len), 0, len, data, done, done + len);
+                unchanged = false;
+            }
             AlertAction mapped = mappings.get(page);
             if (nodes.contains(page)) {
                 writeOutcome.add(
