@@ -19,4 +19,12 @@ public record MigrationReport(
     public MigrationReport {
         pagesPerRound = List.copyOf(pagesPerRound);
     }
+
+    /** Rounds, pages and times as the benchmark table prints them. */
+    @Override
+    public String toString() {
+        return rounds + " pre-copy rounds " + pagesPerRound + " pages, " + finalPages + " pages stop-and-copy, "
+                + totalPages + " pages in all, downtime " + downtimeMicros / 1000.0 + " ms, elapsed "
+                + elapsedMicros / 1000.0 + " ms, " + (converged ? "converged" : "forced by the round limit");
+    }
 }

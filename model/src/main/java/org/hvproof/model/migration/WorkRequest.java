@@ -1,6 +1,7 @@
 package org.hvproof.model.migration;
 
 import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.Notation;
 
 /**
  * One work request the device took from the ring: its ring index (its id), the buffer's
@@ -21,5 +22,12 @@ public record WorkRequest(long id, long address, int length, DmaDirection direct
     /** Whether every byte has moved. */
     public boolean finished() {
         return done >= length;
+    }
+
+    /** The request as the ring shows it: id, buffer, direction and progress. */
+    @Override
+    public String toString() {
+        return "request " + id + " " + Notation.words(direction) + " buffer " + Notation.gpa(address) + " length "
+                + Notation.hex(length) + ", " + done + " bytes moved" + (read.length() == 0 ? "" : ", read " + read);
     }
 }
