@@ -24,6 +24,7 @@ import org.hvproof.properties.failover.FailoverSpecConformance;
 import org.hvproof.properties.integrity.IntegrityProperties;
 import org.hvproof.properties.integrity.IntegritySpecConformance;
 import org.hvproof.properties.interrupts.InterruptsProperties;
+import org.hvproof.properties.interrupts.InterruptsSpecConformance;
 import org.hvproof.properties.migration.MigrationProperties;
 import org.hvproof.properties.tracing.TracingProperties;
 import org.hvproof.properties.tracing.TracingSpecConformance;
@@ -74,7 +75,7 @@ public final class Mechanisms {
             new Mechanism("domains", List.of(DomainsProperties.class), DomainsImplFlaw.class, DomainsInvariants.ALL),
             new Mechanism(
                     "interrupts",
-                    List.of(InterruptsProperties.class),
+                    List.of(InterruptsProperties.class, InterruptsSpecConformance.class),
                     InterruptsImplFlaw.class,
                     InterruptsInvariants.ALL),
             new Mechanism(

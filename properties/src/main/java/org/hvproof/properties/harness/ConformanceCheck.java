@@ -25,7 +25,15 @@ public final class ConformanceCheck {
 
     /** The validator of {@code spec} (a file name such as {@code integrity.als}) for this thread. */
     public static TraceValidator validator(String spec) {
-        return VALIDATORS.get().computeIfAbsent(spec, ConformanceCheck::open);
+        return validator(spec, TraceValidator.DEFAULT_SCOPE);
+    }
+
+    /**
+     * The validator of {@code spec} whose fresh command has overall scope {@code scope}: a smaller
+     * universe for a spec whose traces name few atoms (the trace's own scopes raise the sigs it needs).
+     */
+    public static TraceValidator validator(String spec, int scope) {
+        return VALIDATORS.get().computeIfAbsent(spec + "@" + scope, k -> open(spec, scope));
     }
 
     /**
@@ -33,7 +41,11 @@ public final class ConformanceCheck {
      * the first spec state no behaviour reaches, the model action behind it and every pinned formula.
      */
     public static void validate(String spec, SpecTrace trace, ModelRun<?, ?, ?> run) {
-        TraceValidator validator = validator(spec);
+        validate(validator(spec), spec, trace, run);
+    }
+
+    /** As {@link #validate(String, SpecTrace, ModelRun)} with {@code validator} (see {@link #validator(String, int)}). */
+    public static void validate(TraceValidator validator, String spec, SpecTrace trace, ModelRun<?, ?, ?> run) {
         if (!validator.validate(trace.trace()).consistent()) {
             int prefix = validator.consistentPrefix(trace.trace());
             throw new AssertionError(mismatch(spec, trace, prefix, run));
@@ -73,9 +85,9 @@ public final class ConformanceCheck {
         return out.toString();
     }
 
-    private static TraceValidator open(String spec) {
+    private static TraceValidator open(String spec, int scope) {
         try {
-            return new TraceValidator(copyOut(spec), null, null);
+            return new TraceValidator(copyOut(spec), null, scope, null);
         } catch (SpecError e) {
             throw new IllegalStateException(spec + " does not parse: " + e, e);
         }
