@@ -30,6 +30,7 @@ public final class Machine {
     private final List<Tlb> tlbs;
     private boolean translationCaching = true;
     private boolean guestAccessedDirty = true;
+    private boolean nestedAccessedDirty;
 
     /** A machine of {@code shape} with {@code hostFrames} frames of host memory and an empty default view. */
     public Machine(MachineShape shape, long hostFrames) {
@@ -81,6 +82,20 @@ public final class Machine {
     public void setGuestAccessedDirty(boolean on) {
         guestAccessedDirty = on;
         tlbs.forEach(Tlb::invalidateAll);
+    }
+
+    /**
+     * Whether the nested walks of every view, present and future, set accessed bits in the nested
+     * entries they use and dirty bits in the leaves written (EPTP bit 6); off by default.
+     */
+    public void setNestedAccessedDirty(boolean on) {
+        nestedAccessedDirty = on;
+        views.values().forEach(t -> t.setAccessedDirty(on));
+    }
+
+    /** Whether nested walks set accessed and dirty bits. */
+    public boolean nestedAccessedDirty() {
+        return nestedAccessedDirty;
     }
 
     /** Whether guest walks set accessed and dirty bits. */
@@ -195,7 +210,10 @@ public final class Machine {
             return Optional.of(views.get(id));
         }
         Optional<NestedPageTable> table = NestedPageTable.create(memory, id);
-        table.ifPresent(t -> views.put(id, t));
+        table.ifPresent(t -> {
+            t.setAccessedDirty(nestedAccessedDirty);
+            views.put(id, t);
+        });
         return table;
     }
 

@@ -149,6 +149,23 @@ class GuestLargePageTest {
     }
 
     @Test
+    void theMachinesNestedAccessedDirtyFlagReachesEveryViewAndAWriteMarksTheNestedLeaf() {
+        NestedPageTable npt = machine.defaultView();
+        system.hypervisor().write(CPU, VA, Bytes.ofInts(1));
+        long leafBits = npt.rawLeaf(new GuestPhysicalPage(42)).orElseThrow();
+        assertThat(leafBits & (NestedPageTable.ACCESSED | NestedPageTable.DIRTY))
+                .isZero();
+        machine.setNestedAccessedDirty(true);
+        assertThat(machine.addView(new ViewId("audit")).orElseThrow().accessedDirty())
+                .isTrue();
+        machine.tlb(cpu).invalidateAll();
+        system.hypervisor().write(CPU, VA + 8, Bytes.ofInts(1));
+        leafBits = npt.rawLeaf(new GuestPhysicalPage(42)).orElseThrow();
+        assertThat(leafBits & NestedPageTable.ACCESSED).isNotZero();
+        assertThat(leafBits & NestedPageTable.DIRTY).isNotZero();
+    }
+
+    @Test
     void aLargeGuestPageOverSmallNestedPagesIsCachedPerSmallPage() {
         system = new TracingSystem(MachineShape.of(1, 1024), TracingImplFlaw.NONE, false);
         machine = system.machine();
