@@ -11,7 +11,11 @@ public final class GuestPageTableEntry {
     public static final long WRITABLE = 1L << 1;
     /** User-accessible (supervisor-only when clear). */
     public static final long USER = 1L << 2;
-    /** Page size: maps a large page in a non-leaf entry; not modelled, so a reserved bit here. */
+    /** Accessed: set by the processor in every entry a successful walk uses. */
+    public static final long ACCESSED = 1L << 5;
+    /** Dirty: set by the processor in the leaf a write goes through. */
+    public static final long DIRTY = 1L << 6;
+    /** Page size: at level 2 the entry maps a 2 MiB page, at level 3 a 1 GiB page; reserved at level 4. */
     public static final long PAGE_SIZE = 1L << 7;
     /** No-execute (EFER.NXE is on). */
     public static final long NO_EXECUTE = 1L << 63;
@@ -27,6 +31,22 @@ public final class GuestPageTableEntry {
                 | (rights.writable() ? WRITABLE : 0)
                 | (rights.user() ? USER : 0)
                 | (rights.executable() ? 0 : NO_EXECUTE);
+    }
+
+    /**
+     * A large leaf at {@code level} (2: 2 MiB, 3: 1 GiB) mapping the large page starting at
+     * {@code first} (which must be aligned to its size) with {@code rights}.
+     */
+    public static long largeLeaf(GuestPhysicalPage first, int level, PagePermissions rights) {
+        return leaf(first, rights) | PAGE_SIZE;
+    }
+
+    /**
+     * The address bits of a large leaf at {@code level} that must be zero: 13..20 for 2 MiB,
+     * 13..29 for 1 GiB (bit 12 is the PAT bit, not an address bit).
+     */
+    public static long reservedLargeAddressBits(int level) {
+        return ((1L << (12 + 9 * (level - 1))) - 1) & ~0x1FFFL;
     }
 
     /** A non-leaf entry pointing at the table in {@code page}, granting everything so the leaf decides. */

@@ -51,6 +51,24 @@ public final class HostMemory {
         return OptionalLong.of(nextFrame++);
     }
 
+    /**
+     * The first of {@code count} fresh, zeroed, consecutive frames whose first frame number is a
+     * multiple of {@code count} (a power of two), as a large page needs: 512 for 2 MiB, 512 * 512
+     * for 1 GiB. Frames skipped to reach the alignment are never handed out. Empty when memory is
+     * exhausted or {@code count} is not a power of two.
+     */
+    public OptionalLong allocateAlignedFrames(long count) {
+        if (count < 1 || Long.bitCount(count) != 1) {
+            return OptionalLong.empty();
+        }
+        long first = (nextFrame + count - 1) & -count;
+        if (first < nextFrame || first > frameLimit - count) {
+            return OptionalLong.empty();
+        }
+        nextFrame = first + count;
+        return OptionalLong.of(first);
+    }
+
     /** Whether {@code frame} has been handed out. */
     public boolean isAllocated(long frame) {
         return frame >= 1 && frame < nextFrame;

@@ -368,6 +368,55 @@ public final class Hypervisor {
     }
 
     /**
+     * Backs the 2 MiB ({@code level} 2) or 1 GiB ({@code level} 3) of guest RAM starting at {@code
+     * first} in {@code view} with one large nested leaf over fresh, aligned host frames, with all
+     * rights (how a hypervisor maps guest RAM to spare TLB entries). False, changing nothing
+     * visible, when the range is not aligned or not all guest RAM, some page in it is mapped
+     * already, the view shares another view's frames, or host memory runs out.
+     */
+    public boolean mapLarge(ViewId view, GuestPhysicalPage first, int level) {
+        Optional<NestedPageTable> npt = machine.view(view);
+        if (npt.isEmpty()
+                || frameSources.containsKey(view)
+                || (level != NestedPageTable.LEVEL_2M && level != NestedPageTable.LEVEL_1G)) {
+            return false;
+        }
+        long pages = 1L << (9 * (level - 1));
+        if ((first.number() & (pages - 1)) != 0
+                || first.number() > machine.shape().guestPhysicalPages() - pages) {
+            return false;
+        }
+        // A page mapped in the range leaves a table (or a leaf) in the large leaf's slot: mapLarge refuses.
+        OptionalLong frames = machine.memory().allocateAlignedFrames(pages);
+        return frames.isPresent() && npt.get().mapLarge(first, frames.getAsLong(), level, NestedPermissions.RWX);
+    }
+
+    /**
+     * Splits the large nested leaf that maps {@code page} in {@code view} until a 4 KiB leaf maps
+     * it, every new leaf keeping the large one's frames and rights, then invalidates every vCPU's
+     * translations of the view (a shootdown: the SDM asks for one after a page-size change, as
+     * the vCPUs may cache the large translation). True when {@code page} is mapped by a 4 KiB
+     * leaf afterwards; false when it is not mapped or host memory has no frame for a table.
+     */
+    public boolean splitLargeMapping(ViewId view, GuestPhysicalPage page) {
+        Optional<NestedPageTable> npt = machine.view(view);
+        if (npt.isEmpty() || npt.get().leafSize(page) == 0) {
+            return false;
+        }
+        boolean split = false;
+        while (npt.get().leafSize(page) > HostMemory.FRAME_SIZE) {
+            if (!npt.get().split(page)) {
+                return false;
+            }
+            split = true;
+        }
+        if (split) {
+            machine.shootDown(view);
+        }
+        return true;
+    }
+
+    /**
      * Stores an 8-byte value at an aligned guest-physical address as the guest OS's loader would:
      * through {@code view}'s mapping but regardless of its rights (no trace sees it). False if not RAM.
      */

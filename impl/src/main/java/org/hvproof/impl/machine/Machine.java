@@ -29,6 +29,8 @@ public final class Machine {
     private final Iommu iommu;
     private final List<Tlb> tlbs;
     private boolean translationCaching = true;
+    private boolean guestAccessedDirty = true;
+    private boolean nestedAccessedDirty;
 
     /** A machine of {@code shape} with {@code hostFrames} frames of host memory and an empty default view. */
     public Machine(MachineShape shape, long hostFrames) {
@@ -70,6 +72,35 @@ public final class Machine {
     public void setTranslationCaching(boolean on) {
         translationCaching = on;
         tlbs.forEach(Tlb::invalidateAll);
+    }
+
+    /**
+     * Whether successful guest walks set the accessed bit in every guest entry they use and writes
+     * the dirty bit in the leaf (on by default, as the processor always does). Off, the guest's
+     * tables are only read, as before accessed/dirty bits were modelled.
+     */
+    public void setGuestAccessedDirty(boolean on) {
+        guestAccessedDirty = on;
+        tlbs.forEach(Tlb::invalidateAll);
+    }
+
+    /**
+     * Whether the nested walks of every view, present and future, set accessed bits in the nested
+     * entries they use and dirty bits in the leaves written (EPTP bit 6); off by default.
+     */
+    public void setNestedAccessedDirty(boolean on) {
+        nestedAccessedDirty = on;
+        views.values().forEach(t -> t.setAccessedDirty(on));
+    }
+
+    /** Whether nested walks set accessed and dirty bits. */
+    public boolean nestedAccessedDirty() {
+        return nestedAccessedDirty;
+    }
+
+    /** Whether guest walks set accessed and dirty bits. */
+    public boolean guestAccessedDirty() {
+        return guestAccessedDirty;
     }
 
     /** Whether accesses go through the vCPUs' translation caches. */
@@ -179,7 +210,10 @@ public final class Machine {
             return Optional.of(views.get(id));
         }
         Optional<NestedPageTable> table = NestedPageTable.create(memory, id);
-        table.ifPresent(t -> views.put(id, t));
+        table.ifPresent(t -> {
+            t.setAccessedDirty(nestedAccessedDirty);
+            views.put(id, t);
+        });
         return table;
     }
 
@@ -204,8 +238,7 @@ public final class Machine {
         if (tlb != null && npt != null) {
             Tlb.Entry hit = tlb.lookup(cpu.view(), root, va, access, cpu.privilege());
             if (hit != null) {
-                return new HardwareTranslation.Translated(
-                        (hit.guestPhysicalPage() << 12) | (va & 0xfff), (hit.hostFrame() << 12) | (va & 0xfff));
+                return new HardwareTranslation.Translated(hit.guestPhysicalAddress(va), hit.hostPhysicalAddress(va));
             }
         }
         if (npt == null) {
@@ -213,15 +246,31 @@ public final class Machine {
             return new HardwareTranslation.Exit(new NestedExit(
                     GuestPageTableEntry.address(cpu.cr3()), AccessKind.READ, NestedViolationCause.NOT_PRESENT, true));
         }
-        GuestWalk walk = GuestPageWalker.walk(cpu.cr3(), va, access, cpu.privilege(), gpa -> {
-            NestedWalk n = npt.translate(gpa, AccessKind.READ);
-            if (n instanceof NestedWalk.Violation v) {
-                return new GuestPageWalker.EntryRead.Blocked(new NestedExit(gpa, AccessKind.READ, v.cause(), true));
-            }
-            long hpa = ((NestedWalk.Translated) n).hostPhysicalAddress();
-            tableReads.accept(hpa);
-            return new GuestPageWalker.EntryRead.Value(memory.readLong(hpa));
-        });
+        GuestWalk walk =
+                GuestPageWalker.walk(cpu.cr3(), va, access, cpu.privilege(), new GuestPageWalker.EntryReader() {
+                    @Override
+                    public GuestPageWalker.EntryRead read(long gpa) {
+                        NestedWalk n = npt.translate(gpa, AccessKind.READ);
+                        if (n instanceof NestedWalk.Violation v) {
+                            return new GuestPageWalker.EntryRead.Blocked(
+                                    new NestedExit(gpa, AccessKind.READ, v.cause(), true));
+                        }
+                        long hpa = ((NestedWalk.Translated) n).hostPhysicalAddress();
+                        tableReads.accept(hpa);
+                        return new GuestPageWalker.EntryRead.Value(memory.readLong(hpa));
+                    }
+
+                    @Override
+                    public void setBits(long gpa, long bits) {
+                        // The processor's accessed/dirty update of a guest entry: with nested A/D flags
+                        // off it is a read for the nested rights (SDM 29.3.3.2), so no exit, only the bits.
+                        if (guestAccessedDirty
+                                && npt.translate(gpa, AccessKind.READ) instanceof NestedWalk.Translated t) {
+                            long hpa = t.hostPhysicalAddress();
+                            memory.writeLong(hpa, memory.readLong(hpa) | bits);
+                        }
+                    }
+                });
         if (walk instanceof GuestWalk.Faulted f) {
             return new HardwareTranslation.GuestFault(f.cause());
         }
@@ -236,9 +285,17 @@ public final class Machine {
         long hpa = ((NestedWalk.Translated) n).hostPhysicalAddress();
         if (tlb != null) {
             GuestWalk.Translated guest = (GuestWalk.Translated) walk;
+            // The cached translation covers the smaller of the two pages, as a combined TLB entry does.
+            int shift = Math.min(guest.sizeShift(), ((NestedWalk.Translated) n).sizeShift());
+            long mask = (1L << shift) - 1;
+            boolean dirty = !guestAccessedDirty || access == AccessKind.WRITE;
             npt.effectiveRights(gpa)
                     .ifPresent(rights -> tlb.fill(
-                            cpu.view(), root, va, new Tlb.Entry(gpa >>> 12, hpa >>> 12, guest.rights(), rights)));
+                            cpu.view(),
+                            root,
+                            va,
+                            new Tlb.Entry(
+                                    (gpa & ~mask) >>> 12, (hpa & ~mask) >>> 12, guest.rights(), rights, shift, dirty)));
         }
         return new HardwareTranslation.Translated(gpa, hpa);
     }

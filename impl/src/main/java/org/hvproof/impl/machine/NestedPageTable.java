@@ -13,8 +13,17 @@ import org.hvproof.model.common.GuestPhysicalPage;
  * A nested page table (EPT-like): four levels of 512 eight-byte entries stored in host frames,
  * translating 48-bit guest-physical addresses to host-physical ones. An entry is present when
  * any of its read (bit 0), write (bit 1) or execute (bit 2) bits is set; bits 12..51 hold the
- * next table's or the page's host frame. Rights are the conjunction over the four levels, so a
+ * next table's or the page's host frame. Rights are the conjunction over the levels walked, so a
  * cleared bit at any level refuses the access. Walked on every guest-physical access.
+ *
+ * <p>Large pages as EPT has them: an entry with bit 7 set at level 2 maps 2 MiB, at level 3 1 GiB,
+ * and is the walk's leaf; the host address bits below the page size (12..20, resp. 12..29) are
+ * reserved and a walk meeting a set one, or bit 7 at level 4, ends in an EPT misconfiguration
+ * ({@link NestedViolationCause#MISCONFIGURATION}). A large leaf is listed by {@link #forEachLeaf}
+ * as the 4 KiB pages it maps; its rights change only for all of them together, so {@link
+ * #setPermissions} refuses a page under one and {@link #split} breaks it into 512 smaller leaves
+ * with the same rights first. With accessed/dirty flags on ({@link #setAccessedDirty}, EPTP bit 6)
+ * a walk sets bit 8 (accessed) in every entry it uses and a write sets bit 9 (dirty) in its leaf.
  *
  * <p>{@link #forEachLeaf} reads every table of the hierarchy each time, but decodes a table frame
  * again only when its {@linkplain HostMemory#lastWrite stamp} moved since it was last decoded, so
@@ -27,6 +36,17 @@ public final class NestedPageTable {
     static final long READ = 1L;
     static final long WRITE = 1L << 1;
     static final long EXECUTE = 1L << 2;
+    /** Bit 7: the entry maps a large page (at level 2 or 3). */
+    static final long PAGE_SIZE = 1L << 7;
+    /** Bit 8: accessed, set by walks when accessed/dirty flags are on. */
+    static final long ACCESSED = 1L << 8;
+    /** Bit 9: dirty, set in the leaf by writes when accessed/dirty flags are on. */
+    static final long DIRTY = 1L << 9;
+    /** Level of a 2 MiB leaf. */
+    public static final int LEVEL_2M = 2;
+    /** Level of a 1 GiB leaf. */
+    public static final int LEVEL_1G = 3;
+
     private static final int LEVELS = 4;
     private static final int ENTRIES = 512;
     private static final long WIDTH_LIMIT = 1L << 48;
@@ -37,6 +57,8 @@ public final class NestedPageTable {
     private final Map<Long, Decoded> decoded = new HashMap<>();
     /** Scratch for {@link #decode}: the entries of the table frame being decoded, read in one copy. */
     private final long[] entries = new long[ENTRIES];
+
+    private boolean accessedDirty;
 
     private NestedPageTable(HostMemory memory, ViewId view, long rootFrame) {
         this.memory = memory;
@@ -63,25 +85,171 @@ public final class NestedPageTable {
         return rootFrame;
     }
 
+    /** Whether walks set accessed and dirty bits in the entries (EPTP bit 6); off unless turned on. */
+    public void setAccessedDirty(boolean on) {
+        accessedDirty = on;
+    }
+
+    /** Whether walks set accessed and dirty bits. */
+    public boolean accessedDirty() {
+        return accessedDirty;
+    }
+
+    /** Where a walk for one address ended: the leaf's entry address, its level, the raw entry and the rights over all levels. */
+    private record Located(long at, int level, long entry, long rights) {}
+
+    /** A walk that met a misconfigured entry (reserved bits set). */
+    private static final Located MISCONFIGURED = new Located(-1, 0, 0, 0);
+
+    /** Walks to the leaf of {@code gpa}: null when some level is not present, {@link #MISCONFIGURED} on reserved bits. */
+    private Located locate(long gpa) {
+        long table = rootFrame;
+        long rights = READ | WRITE | EXECUTE;
+        for (int level = LEVELS; level >= 1; level--) {
+            long at = entryAddress(table, gpa, level);
+            long entry = memory.readLong(at);
+            if ((entry & (READ | WRITE | EXECUTE)) == 0) {
+                return null;
+            }
+            rights &= entry;
+            if (level > 1 && (entry & PAGE_SIZE) != 0) {
+                return wellFormedLarge(entry, level) ? new Located(at, level, entry, rights) : MISCONFIGURED;
+            }
+            if (level == 1) {
+                return new Located(at, 1, entry, rights);
+            }
+            table = (entry & ADDRESS_MASK) >>> 12;
+        }
+        throw new AssertionError("unreachable");
+    }
+
+    /** Whether a page-size entry at {@code level} is a valid large leaf: level 2 or 3, reserved address bits clear. */
+    private static boolean wellFormedLarge(long entry, int level) {
+        return level <= LEVEL_1G && (entry & ADDRESS_MASK & ((1L << shift(level)) - 1)) == 0;
+    }
+
+    /** The host address {@code gpa} lands at through a leaf found by {@link #locate}. */
+    private static long hostAddress(Located l, long gpa) {
+        return (l.entry() & ADDRESS_MASK) | (gpa & ((1L << shift(l.level())) - 1));
+    }
+
     /** Walks the table for one access at {@code gpa}: the host address, or why it is refused. */
     public NestedWalk translate(long gpa, AccessKind access) {
         if (gpa < 0 || gpa >= WIDTH_LIMIT) {
             return new NestedWalk.Violation(NestedViolationCause.NOT_PRESENT);
         }
-        long table = rootFrame;
-        long rights = READ | WRITE | EXECUTE;
-        for (int level = LEVELS; level >= 1; level--) {
-            long entry = memory.readLong(entryAddress(table, gpa, level));
-            if ((entry & (READ | WRITE | EXECUTE)) == 0) {
-                return new NestedWalk.Violation(NestedViolationCause.NOT_PRESENT);
-            }
-            rights &= entry;
-            table = (entry & ADDRESS_MASK) >>> 12;
+        Located l = locate(gpa);
+        if (l == null) {
+            return new NestedWalk.Violation(NestedViolationCause.NOT_PRESENT);
         }
-        if (!rightsOf(rights).allows(access)) {
+        if (l == MISCONFIGURED) {
+            return new NestedWalk.Violation(NestedViolationCause.MISCONFIGURATION);
+        }
+        if (!rightsOf(l.rights()).allows(access)) {
             return new NestedWalk.Violation(NestedViolationCause.PERMISSION);
         }
-        return new NestedWalk.Translated((table << 12) | (gpa & 0xfff));
+        if (accessedDirty) {
+            markAccessed(gpa, l, access == AccessKind.WRITE);
+        }
+        return new NestedWalk.Translated(hostAddress(l, gpa), shift(l.level()));
+    }
+
+    /** Sets accessed in every entry down to the leaf, and dirty in the leaf for a write, where not yet set. */
+    private void markAccessed(long gpa, Located leaf, boolean write) {
+        long table = rootFrame;
+        for (int level = LEVELS; level >= leaf.level(); level--) {
+            long at = entryAddress(table, gpa, level);
+            long entry = memory.readLong(at);
+            long set = entry | ACCESSED | (level == leaf.level() && write ? DIRTY : 0);
+            if (set != entry) {
+                memory.writeLong(at, set);
+            }
+            table = (entry & ADDRESS_MASK) >>> 12;
+        }
+    }
+
+    /** The raw entry of {@code page}'s leaf (a large one if a large page maps it), if present and well formed. */
+    public OptionalLong rawLeaf(GuestPhysicalPage page) {
+        Located l = page.base() >= WIDTH_LIMIT ? null : locate(page.base());
+        return l == null || l == MISCONFIGURED ? OptionalLong.empty() : OptionalLong.of(l.entry());
+    }
+
+    /** The size in bytes of the leaf mapping {@code page}: 4 KiB, 2 MiB or 1 GiB; 0 when not mapped. */
+    public long leafSize(GuestPhysicalPage page) {
+        Located l = page.base() >= WIDTH_LIMIT ? null : locate(page.base());
+        return l == null || l == MISCONFIGURED ? 0 : 1L << shift(l.level());
+    }
+
+    /**
+     * Maps the {@code 2 MiB} ({@code level} 2) or {@code 1 GiB} ({@code level} 3) of guest-physical
+     * memory starting at {@code first} to the host frames starting at {@code hostFrame} with one
+     * large leaf, creating the tables above it as needed. Both addresses must be aligned to the
+     * page size, every host frame allocated, and nothing mapped there yet; false (changing nothing
+     * visible) otherwise or when host memory runs out.
+     */
+    public boolean mapLarge(GuestPhysicalPage first, long hostFrame, int level, NestedPermissions rights) {
+        if (level != LEVEL_2M && level != LEVEL_1G || !rights.present()) {
+            return false;
+        }
+        long pages = 1L << (9 * (level - 1));
+        long gpa = first.base();
+        if (gpa >= WIDTH_LIMIT
+                || (first.number() & (pages - 1)) != 0
+                || (hostFrame & (pages - 1)) != 0
+                || !memory.isAllocated(hostFrame)
+                || !memory.isAllocated(hostFrame + pages - 1)) {
+            return false;
+        }
+        long table = rootFrame;
+        for (int l = LEVELS; l > level; l--) {
+            long at = entryAddress(table, gpa, l);
+            long entry = memory.readLong(at);
+            if ((entry & (READ | WRITE | EXECUTE)) == 0) {
+                OptionalLong fresh = memory.allocateFrame();
+                if (fresh.isEmpty()) {
+                    return false;
+                }
+                entry = (fresh.getAsLong() << 12) | READ | WRITE | EXECUTE;
+                memory.writeLong(at, entry);
+            } else if ((entry & PAGE_SIZE) != 0) {
+                return false;
+            }
+            table = (entry & ADDRESS_MASK) >>> 12;
+        }
+        long at = entryAddress(table, gpa, level);
+        if ((memory.readLong(at) & (READ | WRITE | EXECUTE)) != 0) {
+            return false;
+        }
+        memory.writeLong(at, (hostFrame << 12) | PAGE_SIZE | bitsOf(rights));
+        return true;
+    }
+
+    /**
+     * Breaks the large leaf mapping {@code page} into a table of 512 leaves one level down (1 GiB
+     * into 2 MiB leaves, 2 MiB into 4 KiB ones) mapping the same host frames with the same rights:
+     * a walk finds the same address and rights as before. The caller must still invalidate what
+     * vCPUs cached of the large translation. False when no large leaf maps {@code page} or host
+     * memory has no frame for the new table.
+     */
+    public boolean split(GuestPhysicalPage page) {
+        Located l = page.base() >= WIDTH_LIMIT ? null : locate(page.base());
+        if (l == null || l == MISCONFIGURED || l.level() == 1) {
+            return false;
+        }
+        OptionalLong fresh = memory.allocateFrame();
+        if (fresh.isEmpty()) {
+            return false;
+        }
+        long table = fresh.getAsLong();
+        int child = l.level() - 1;
+        long span = 1L << (9 * (child - 1));
+        long base = (l.entry() & ADDRESS_MASK) >>> 12;
+        long bits = l.entry() & (READ | WRITE | EXECUTE);
+        for (int i = 0; i < ENTRIES; i++) {
+            memory.writeLong((table << 12) + 8L * i, ((base + i * span) << 12) | bits | (child > 1 ? PAGE_SIZE : 0));
+        }
+        memory.writeLong(l.at(), (table << 12) | READ | WRITE | EXECUTE);
+        return true;
     }
 
     /**
@@ -104,6 +272,9 @@ public final class NestedPageTable {
                 }
                 entry = (fresh.getAsLong() << 12) | READ | WRITE | EXECUTE;
                 memory.writeLong(at, entry);
+            } else if ((entry & PAGE_SIZE) != 0) {
+                // A large leaf maps the page already: only split() may change it.
+                return false;
             }
             table = (entry & ADDRESS_MASK) >>> 12;
         }
@@ -127,6 +298,11 @@ public final class NestedPageTable {
                 return false;
             }
             long tableFrame = leafTableFrame(page << 12);
+            if (tableFrame == UNDER_LARGE_LEAF) {
+                // Mapped already, by a large leaf: present, so left as it is.
+                page++;
+                continue;
+            }
             if (tableFrame == 0) {
                 // The first page of a block without a last-level table: as map does it.
                 OptionalLong frame = memory.allocateFrame();
@@ -163,7 +339,13 @@ public final class NestedPageTable {
         return true;
     }
 
-    /** The host frame of the last-level table that maps {@code gpa}, 0 when a level above is not present. */
+    /** What {@link #leafTableFrame} answers for an address a large leaf maps (no frame is ever -1). */
+    private static final long UNDER_LARGE_LEAF = -1;
+
+    /**
+     * The host frame of the last-level table that maps {@code gpa}, 0 when a level above is not
+     * present, {@link #UNDER_LARGE_LEAF} when a 2 MiB or 1 GiB leaf maps it.
+     */
     private long leafTableFrame(long gpa) {
         long table = rootFrame;
         for (int level = LEVELS; level > 1; level--) {
@@ -171,50 +353,49 @@ public final class NestedPageTable {
             if ((entry & (READ | WRITE | EXECUTE)) == 0) {
                 return 0;
             }
+            if ((entry & PAGE_SIZE) != 0) {
+                return UNDER_LARGE_LEAF;
+            }
             table = (entry & ADDRESS_MASK) >>> 12;
         }
         return table;
     }
 
     /**
-     * The rights a walk for {@code gpa} grants: the conjunction over the four levels, as
-     * {@link #translate} applies them; empty when some level is not present.
+     * The rights a walk for {@code gpa} grants: the conjunction over the levels down to its leaf, as
+     * {@link #translate} applies them; empty when some level is not present or misconfigured.
      */
     public Optional<NestedPermissions> effectiveRights(long gpa) {
         if (gpa < 0 || gpa >= WIDTH_LIMIT) {
             return Optional.empty();
         }
-        long table = rootFrame;
-        long rights = READ | WRITE | EXECUTE;
-        for (int level = LEVELS; level >= 1; level--) {
-            long entry = memory.readLong(entryAddress(table, gpa, level));
-            if ((entry & (READ | WRITE | EXECUTE)) == 0) {
-                return Optional.empty();
-            }
-            rights &= entry;
-            table = (entry & ADDRESS_MASK) >>> 12;
-        }
-        return Optional.of(rightsOf(rights));
+        Located l = locate(gpa);
+        return l == null || l == MISCONFIGURED ? Optional.empty() : Optional.of(rightsOf(l.rights()));
     }
 
-    /** The leaf entry of {@code page}, if present at every level. */
+    /**
+     * The leaf entry of {@code page}, if present at every level: under a large leaf, the host
+     * frame of this 4 KiB page within the large page and the large leaf's own rights.
+     */
     public Optional<NestedEntry> leaf(GuestPhysicalPage page) {
-        OptionalLong at = leafAddress(page);
-        if (at.isEmpty()) {
+        Located l = page.base() >= WIDTH_LIMIT ? null : locate(page.base());
+        if (l == null || l == MISCONFIGURED) {
             return Optional.empty();
         }
-        long entry = memory.readLong(at.getAsLong());
-        return Optional.of(new NestedEntry((entry & ADDRESS_MASK) >>> 12, rightsOf(entry)));
+        long frame = ((l.entry() & ADDRESS_MASK) >>> 12) + (page.number() & ((1L << (9 * (l.level() - 1))) - 1));
+        return Optional.of(new NestedEntry(frame, rightsOf(l.entry())));
     }
 
-    /** Sets the rights of {@code page}'s leaf, keeping its frame; false when the page is not mapped. */
+    /**
+     * Sets the rights of {@code page}'s 4 KiB leaf, keeping its frame; false when the page is not
+     * mapped, or a large leaf maps it (its rights are 512 pages' rights: {@link #split} it first).
+     */
     public boolean setPermissions(GuestPhysicalPage page, NestedPermissions rights) {
-        OptionalLong at = leafAddress(page);
-        if (at.isEmpty() || !rights.present()) {
+        Located l = page.base() >= WIDTH_LIMIT ? null : locate(page.base());
+        if (l == null || l == MISCONFIGURED || l.level() != 1 || !rights.present()) {
             return false;
         }
-        long entry = memory.readLong(at.getAsLong());
-        memory.writeLong(at.getAsLong(), (entry & ADDRESS_MASK) | bitsOf(rights));
+        memory.writeLong(l.at(), (l.entry() & ADDRESS_MASK) | bitsOf(rights));
         return true;
     }
 
@@ -248,7 +429,9 @@ public final class NestedPageTable {
         }
         Decoded d = decode(table, level, prefix);
         for (int i = 0; i < d.size; i++) {
-            visitTables(d.next[i], level - 1, d.gpa[i], visitor);
+            if (d.leaves[i] == null) {
+                visitTables(d.next[i], level - 1, d.gpa[i], visitor);
+            }
         }
     }
 
@@ -281,7 +464,9 @@ public final class NestedPageTable {
         long v = memory.lastWrite(table);
         if (level > 1) {
             for (int i = 0; i < d.size; i++) {
-                v = Math.max(v, version(d.next[i], level - 1, d.gpa[i]));
+                if (d.leaves[i] == null) {
+                    v = Math.max(v, version(d.next[i], level - 1, d.gpa[i]));
+                }
             }
         }
         return v;
@@ -292,9 +477,39 @@ public final class NestedPageTable {
         for (int i = 0; i < d.size; i++) {
             if (level == 1) {
                 visitor.accept(d.pages[i], d.leaves[i]);
+            } else if (d.leaves[i] != null) {
+                visitLarge(d, i, visitor);
             } else {
                 visit(d.next[i], level - 1, d.gpa[i], visitor);
             }
+        }
+    }
+
+    /** Visits the 4 KiB pages of the large leaf {@code i} of {@code d}, those of a 2 MiB leaf made once per decoding. */
+    private static void visitLarge(Decoded d, int i, BiConsumer<GuestPhysicalPage, NestedEntry> visitor) {
+        NestedEntry large = d.leaves[i];
+        long first = d.gpa[i] >>> 12;
+        long count = 1L << (9 * (d.level - 1));
+        if (d.level == LEVEL_2M) {
+            if (d.expanded == null) {
+                d.expanded = new NestedEntry[d.gpa.length][];
+            }
+            NestedEntry[] pages = d.expanded[i];
+            if (pages == null) {
+                pages = new NestedEntry[ENTRIES];
+                for (int k = 0; k < ENTRIES; k++) {
+                    pages[k] = new NestedEntry(large.hostFrame() + k, large.permissions());
+                }
+                d.expanded[i] = pages;
+            }
+            for (int k = 0; k < ENTRIES; k++) {
+                visitor.accept(new GuestPhysicalPage(first + k), pages[k]);
+            }
+            return;
+        }
+        for (long k = 0; k < count; k++) {
+            visitor.accept(
+                    new GuestPhysicalPage(first + k), new NestedEntry(large.hostFrame() + k, large.permissions()));
         }
     }
 
@@ -339,8 +554,11 @@ public final class NestedPageTable {
                 long next = (entry & ADDRESS_MASK) >>> 12;
                 if (level == 1) {
                     d.add(gpa, next, GuestPhysicalPage.containing(gpa), new NestedEntry(next, rightsOf(entry)));
-                } else {
+                } else if ((entry & PAGE_SIZE) == 0) {
                     d.add(gpa, next, null, null);
+                } else if (wellFormedLarge(entry, level)) {
+                    // A large leaf: kept with its first frame and rights; a misconfigured one maps nothing.
+                    d.add(gpa, next, null, new NestedEntry(next, rightsOf(entry)));
                 }
             }
             i = j + 1;
@@ -362,6 +580,8 @@ public final class NestedPageTable {
         NestedEntry[] leaves = new NestedEntry[8];
         /** All 512 raw entries of the frame as decoded. */
         long[] raw;
+        /** Per present entry that is a 2 MiB leaf, its 512 pages' entries once made (null until then). */
+        NestedEntry[][] expanded;
 
         Decoded(long stamp, int level, long prefix) {
             this.stamp = stamp;
@@ -387,24 +607,6 @@ public final class NestedPageTable {
             leaves[size] = leaf;
             size++;
         }
-    }
-
-    /** The host address of {@code page}'s leaf entry, if every level above it is present. */
-    private OptionalLong leafAddress(GuestPhysicalPage page) {
-        long gpa = page.base();
-        if (gpa >= WIDTH_LIMIT) {
-            return OptionalLong.empty();
-        }
-        long table = rootFrame;
-        for (int level = LEVELS; level > 1; level--) {
-            long entry = memory.readLong(entryAddress(table, gpa, level));
-            if ((entry & (READ | WRITE | EXECUTE)) == 0) {
-                return OptionalLong.empty();
-            }
-            table = (entry & ADDRESS_MASK) >>> 12;
-        }
-        long at = entryAddress(table, gpa, 1);
-        return (memory.readLong(at) & (READ | WRITE | EXECUTE)) == 0 ? OptionalLong.empty() : OptionalLong.of(at);
     }
 
     private static long entryAddress(long tableFrame, long gpa, int level) {

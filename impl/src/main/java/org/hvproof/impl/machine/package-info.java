@@ -17,8 +17,20 @@
  * CR0.WP and EFER.NXE are on. Each vCPU has a translation cache ({@link org.hvproof.impl.machine.Tlb})
  * with INVLPG, MOV CR3 and INVEPT-style invalidation, on by default: every access uses a cached
  * translation while it allows the access, so a mechanism that narrows rights must shoot down the
- * vCPUs' translations (tracing does) and the guest OS must INVLPG what it remaps (it does). Left out because no claim depends on them yet: accessed/dirty bits, large pages (a set page-size bit is a reserved-bit fault),
- * PCIDs, SMEP/SMAP, memory types, caches, timing. Guest page-table memory is a reserved pool the
+ * vCPUs' translations (tracing does) and the guest OS must INVLPG what it remaps (it does).
+ *
+ * <p>Large pages: the page-size bit makes a level-2 entry a 2 MiB leaf and a level-3 entry a 1 GiB
+ * leaf, in the guest's tables and in the nested ones, with the reserved address bits below the
+ * page size checked (a page fault, resp. an EPT misconfiguration); the TLB caches the combined
+ * translation at the smaller of the two sizes and INVLPG of any address inside drops it. The
+ * hypervisor maps guest RAM with large nested leaves ({@link
+ * org.hvproof.impl.machine.Hypervisor#mapLarge}) and splits one into 512 smaller leaves with the same
+ * rights, then shoots down ({@link org.hvproof.impl.machine.Hypervisor#splitLargeMapping}); a
+ * page's rights under a large leaf cannot change alone. Accessed/dirty bits: a successful guest
+ * walk sets A in every entry it used and a write sets D in the leaf (a TLB entry filled without D
+ * walks again for a write); nested A/D bits are set when the view's flag is on (EPTP bit 6, off by
+ * default). Left out because no claim depends on them yet: guest A/D updates counted as nested
+ * writes when nested A/D is on, PCIDs, global pages, SMEP/SMAP, memory types, caches, timing. Guest page-table memory is a reserved pool the
  * guest OS never maps as data. The machine is deterministic.
  */
 package org.hvproof.impl.machine;

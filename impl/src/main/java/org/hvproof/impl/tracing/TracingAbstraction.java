@@ -200,13 +200,25 @@ final class TracingAbstraction {
         for (int k = 0; k < decoded.size; k++) {
             int i = decoded.index[k];
             long entry = decoded.entry[k];
-            if (level > 1 && (entry & GuestPageTableEntry.PAGE_SIZE) != 0) {
-                continue;
-            }
             long va = prefix | ((long) i << (12 + 9 * (level - 1)));
             boolean w = writable && (entry & GuestPageTableEntry.WRITABLE) != 0;
             boolean u = user && (entry & GuestPageTableEntry.USER) != 0;
             boolean nx = noExecute || (entry & GuestPageTableEntry.NO_EXECUTE) != 0;
+            if (level > 1 && (entry & GuestPageTableEntry.PAGE_SIZE) != 0) {
+                // A large leaf maps its 4 KiB pages as the walker translates them; one with
+                // reserved bits set (or at level 4) maps nothing: every access to it faults.
+                if (level < 4 && (entry & GuestPageTableEntry.reservedLargeAddressBits(level)) == 0) {
+                    long first = GuestPageTableEntry.address(entry) >>> 12;
+                    first &= ~((1L << (9 * (level - 1))) - 1);
+                    PagePermissions rights = new PagePermissions(w, u, !nx);
+                    for (long n = 0; n < 1L << (9 * (level - 1)); n++) {
+                        out.put(
+                                new GuestVirtualPage(((va + (n << 12)) << 16) >> 16),
+                                new Mapping(new GuestPhysicalPage(first + n), rights));
+                    }
+                }
+                continue;
+            }
             if (level == 1) {
                 long canonical = (va << 16) >> 16;
                 out.put(

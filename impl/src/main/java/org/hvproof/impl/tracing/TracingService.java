@@ -101,6 +101,10 @@ public final class TracingService implements NestedExitHandler {
         if (!hypervisor.populate(view, page)) {
             return List.of(new Refused(ErrorCode.OUT_OF_MEMORY));
         }
+        // 3. a large nested mapping over the page is split so that only this page loses its write bit
+        if (flaw != TracingImplFlaw.TRACE_WITHOUT_SPLIT && !hypervisor.splitLargeMapping(view, page)) {
+            return List.of(new Refused(ErrorCode.OUT_OF_MEMORY));
+        }
         Set<Owner> current = ownersIn(view).computeIfAbsent(page, p -> new LinkedHashSet<>());
         boolean forget = flaw == TracingImplFlaw.FORGET_SECOND_OWNER && !current.isEmpty();
         if (!forget) {
@@ -254,7 +258,8 @@ public final class TracingService implements NestedExitHandler {
     }
 
     /**
-     * Sets or clears the page's write bit in the view's nested table. Clearing narrows rights that
+     * Sets or clears the page's write bit in the view's nested table (a 4 KiB leaf: {@link
+     * #addTrace} split any large mapping over it; a large one keeps its rights). Clearing narrows rights that
      * vCPUs may hold cached, so the trace counts as added only once every vCPU's translations of
      * that view are invalidated (a shootdown); setting widens them and needs none.
      */

@@ -8,12 +8,14 @@ import org.hvproof.impl.machine.DmaResult;
 import org.hvproof.impl.machine.GuestOs;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
+import org.hvproof.impl.machine.NestedPageTable;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.DmaCompleted;
 import org.hvproof.model.common.DmaRefused;
 import org.hvproof.model.common.ErrorCode;
+import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Refused;
@@ -45,10 +47,26 @@ public final class TracingSystem {
     private final TracingService tracing;
     private final TracingAbstraction abstraction;
 
-    /** Boots a guest of {@code shape} under a tracing service with {@code flaw}. */
+    /** Boots a guest of {@code shape} under a tracing service with {@code flaw}, guest RAM backed page by page on first use. */
     public TracingSystem(MachineShape shape, TracingImplFlaw flaw) {
+        this(shape, flaw, false);
+    }
+
+    /**
+     * Boots a guest of {@code shape} under a tracing service with {@code flaw}; with {@code
+     * largePages}, the hypervisor first maps every 2 MiB-aligned range that lies wholly in guest
+     * RAM with one large nested leaf (as hypervisors map guest RAM), so traces split them.
+     */
+    public TracingSystem(MachineShape shape, TracingImplFlaw flaw, boolean largePages) {
         this.machine = new Machine(shape);
         this.hypervisor = new Hypervisor(machine);
+        if (largePages) {
+            for (long first = 0; first + 512 <= shape.guestPhysicalPages(); first += 512) {
+                if (!hypervisor.mapLarge(ViewId.DEFAULT, new GuestPhysicalPage(first), NestedPageTable.LEVEL_2M)) {
+                    throw new IllegalStateException("cannot map guest RAM with large pages: " + shape);
+                }
+            }
+        }
         this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, shape.pageTablePoolFirst(), shape.pageTablePoolPages());
         this.tracing = new TracingService(hypervisor, flaw);
         this.abstraction = new TracingAbstraction(machine, guestOs, tracing);

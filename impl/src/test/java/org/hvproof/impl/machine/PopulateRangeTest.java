@@ -49,6 +49,23 @@ class PopulateRangeTest {
     }
 
     @Test
+    void pagesALargeLeafMapsAreLeftToItAndTheRestAreBacked() {
+        Hypervisor h = new Hypervisor(new Machine(new MachineShape(1, PAGES, PAGES - 100, 100)));
+        assertThat(h.mapLarge(ViewId.DEFAULT, new GuestPhysicalPage(0), NestedPageTable.LEVEL_2M))
+                .isTrue();
+        NestedPageTable npt = h.machine().view(ViewId.DEFAULT).orElseThrow();
+        long frameOfPage5 = npt.leaf(new GuestPhysicalPage(5)).orElseThrow().hostFrame();
+
+        assertThat(h.populateRange(ViewId.DEFAULT, 0, 600)).isTrue();
+
+        assertThat(npt.leafSize(new GuestPhysicalPage(5))).isEqualTo(2L << 20);
+        assertThat(npt.leaf(new GuestPhysicalPage(5)).orElseThrow().hostFrame()).isEqualTo(frameOfPage5);
+        assertThat(npt.leafSize(new GuestPhysicalPage(512))).isEqualTo(HostMemory.FRAME_SIZE);
+        assertThat(npt.leafSize(new GuestPhysicalPage(599))).isEqualTo(HostMemory.FRAME_SIZE);
+        assertThat(npt.leafSize(new GuestPhysicalPage(600))).isZero();
+    }
+
+    @Test
     void aRangeBeyondGuestRamIsRefusedAndBacksNothing() {
         Hypervisor h = booted();
         long frames = h.machine().memory().allocatedFrames();

@@ -64,5 +64,11 @@ public final class TracingLabels {
     public static final String TRACE_OVER_DEVICE_CACHED_WRITABLE_TRANSLATION =
             "trace added while the IOTLB caches a writable translation of the page";
 
+    /**
+     * Large pages: a trace added to a page a 2 MiB nested leaf maps, which the service must split
+     * so that only that page loses its write right.
+     */
+    public static final String TRACE_INSIDE_LARGE_NESTED_MAPPING = "trace added inside a large nested mapping";
+
     private TracingLabels() {}
 }

@@ -48,7 +48,8 @@ public final class TracingProperties {
                 .cover(5, TracingLabels.CROSSING_WRITE_TO_TRACED_PAGE)
                 .cover(5, TracingLabels.WRITE_TO_DOUBLY_OWNED_PAGE)
                 .cover(5, TracingLabels.LONG_NOTIFIED_WRITE)
-                .cover(3, TracingLabels.NOTIFIED_AT_RAM_EDGE);
+                .cover(3, TracingLabels.NOTIFIED_AT_RAM_EDGE)
+                .cover(5, TracingLabels.TRACE_INSIDE_LARGE_NESTED_MAPPING);
     }
 
     /** TRACE-2: a write to a page with no trace produces no notification. */

@@ -53,7 +53,8 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
 
     /** Boots the guest under the tracing service with {@code flaw} ({@link TracingImplFlaw#NONE} for the real one). */
     public TracingTrace(TracingImplFlaw flaw) {
-        this.machine = new TracingSystem(SHAPE, flaw);
+        // Guest RAM mapped by 2 MiB nested leaves, as hypervisors map it: traces split them.
+        this.machine = new TracingSystem(SHAPE, flaw, true);
         this.lockstep = new Lockstep<>(
                 machine::apply,
                 machine::abstractState,
@@ -92,6 +93,11 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
     /** Runs one action on machine and model, checks refinement, and labels what happened. */
     void apply(TracingAction action, Context ctx) {
         List<VCpu> caching = action instanceof AddTrace a ? cachingWritable(a.page()) : List.of();
+        if (action instanceof AddTrace a
+                && machine.machine().defaultView().leafSize(a.page())
+                        > org.hvproof.impl.machine.HostMemory.FRAME_SIZE) {
+            ctx.label(TracingLabels.TRACE_INSIDE_LARGE_NESTED_MAPPING);
+        }
         if (action instanceof AddTrace a
                 && machine.machine()
                         .iommu()

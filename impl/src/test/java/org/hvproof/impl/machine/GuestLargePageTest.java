@@ -1,0 +1,179 @@
+package org.hvproof.impl.machine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.hvproof.impl.tracing.TracingImplFlaw;
+import org.hvproof.impl.tracing.TracingSystem;
+import org.hvproof.model.common.AccessKind;
+import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.common.PageFault;
+import org.hvproof.model.common.PageFaultCause;
+import org.hvproof.model.common.PagePermissions;
+import org.hvproof.model.common.VCpu;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Large pages in the guest's own tables (the PS bit), accessed and dirty bits, and their TLB entries. */
+class GuestLargePageTest {
+    private static final VCpu CPU = new VCpu(0);
+    /** 1 GiB-aligned, so its level-2 and level-3 entries can both be made large leaves. */
+    private static final long VA = 0x0000_1234_4000_0000L;
+
+    private TracingSystem system;
+    private Machine machine;
+    private VirtualCpu cpu;
+
+    @BeforeEach
+    void boot() {
+        system = new TracingSystem(MachineShape.of(1, 1024), TracingImplFlaw.NONE, true);
+        machine = system.machine();
+        cpu = machine.vcpu(CPU).orElseThrow();
+        system.guestOs().map(cpu.cr3(), VA, new GuestPhysicalPage(42), PagePermissions.ALL);
+    }
+
+    private long entryAt(int level) {
+        return system.guestOs().entryAddress(cpu.cr3(), VA, level).orElseThrow();
+    }
+
+    /** Makes the guest's level-{@code level} entry for VA a large leaf of the page at {@code first}. */
+    private void largeLeaf(int level, long first) {
+        system.guestOs()
+                .writeEntry(
+                        entryAt(level),
+                        GuestPageTableEntry.largeLeaf(new GuestPhysicalPage(first), level, PagePermissions.ALL));
+        machine.tlb(cpu).invalidateAll();
+    }
+
+    private long gpaOf(long va, AccessKind access) {
+        return ((HardwareTranslation.Translated) machine.translate(cpu, va, access)).guestPhysicalAddress();
+    }
+
+    @Test
+    void aPageSizeBitAtLevelTwoMapsTwoMebibytes() {
+        largeLeaf(2, 0);
+        assertThat(gpaOf(VA + 0x5_4321, AccessKind.READ)).isEqualTo(0x5_4321L);
+        assertThat(gpaOf(VA + 0x1f_f008, AccessKind.WRITE)).isEqualTo(0x1f_f008L);
+        assertThat(system.hypervisor().write(CPU, VA + 0x7000, Bytes.ofInts(9))).hasSize(1);
+        assertThat(machine.peekGuestPhysicalLong(ViewId.DEFAULT, 0x7000) & 0xff).isEqualTo(9);
+    }
+
+    @Test
+    void aPageSizeBitAtLevelThreeMapsOneGibibyte() {
+        largeLeaf(3, 0);
+        assertThat(gpaOf(VA + 0x3_f008, AccessKind.READ)).isEqualTo(0x3_f008L);
+    }
+
+    @Test
+    void reservedAddressBitsOfALargeGuestLeafAreAReservedBitFault() {
+        largeLeaf(2, 2); // bit 13 of the address: reserved in a 2 MiB leaf
+        assertThat(system.hypervisor().read(CPU, VA, 1))
+                .containsExactly(new PageFault(CPU, VA, AccessKind.READ, PageFaultCause.RESERVED_BIT));
+        largeLeaf(3, 512); // 2 MiB-aligned only: bit 21 is reserved in a 1 GiB leaf
+        assertThat(system.hypervisor().read(CPU, VA, 1))
+                .containsExactly(new PageFault(CPU, VA, AccessKind.READ, PageFaultCause.RESERVED_BIT));
+    }
+
+    @Test
+    void theRightsOfALargeLeafAreCheckedLikeAnyLeaf() {
+        system.guestOs()
+                .writeEntry(
+                        entryAt(2),
+                        GuestPageTableEntry.largeLeaf(new GuestPhysicalPage(0), 2, PagePermissions.KERNEL_CODE));
+        assertThat(system.hypervisor().write(CPU, VA + 8, Bytes.ofInts(1)))
+                .containsExactly(new PageFault(CPU, VA + 8, AccessKind.WRITE, PageFaultCause.WRITE_PROTECT));
+    }
+
+    @Test
+    void aSuccessfulWalkSetsAccessedAtEveryLevelAndAWriteSetsDirtyInTheLeafOnly() {
+        for (int level = 1; level <= 4; level++) {
+            assertThat(system.guestOs().readEntry(entryAt(level)) & GuestPageTableEntry.ACCESSED)
+                    .isZero();
+        }
+        system.hypervisor().read(CPU, VA, 1);
+        for (int level = 1; level <= 4; level++) {
+            assertThat(system.guestOs().readEntry(entryAt(level)) & GuestPageTableEntry.ACCESSED)
+                    .isNotZero();
+            assertThat(system.guestOs().readEntry(entryAt(level)) & GuestPageTableEntry.DIRTY)
+                    .isZero();
+        }
+        system.hypervisor().write(CPU, VA, Bytes.ofInts(1));
+        assertThat(system.guestOs().readEntry(entryAt(1)) & GuestPageTableEntry.DIRTY)
+                .isNotZero();
+        assertThat(system.guestOs().readEntry(entryAt(2)) & GuestPageTableEntry.DIRTY)
+                .isZero();
+    }
+
+    @Test
+    void aFaultingWalkSetsNoAccessedBit() {
+        system.guestOs().writeEntry(entryAt(1), system.guestOs().readEntry(entryAt(1)) & ~GuestPageTableEntry.WRITABLE);
+        system.hypervisor().write(CPU, VA, Bytes.ofInts(1));
+        assertThat(system.guestOs().readEntry(entryAt(1)) & GuestPageTableEntry.ACCESSED)
+                .isZero();
+    }
+
+    @Test
+    void withAccessedDirtyOffTheGuestTablesAreOnlyRead() {
+        machine.setGuestAccessedDirty(false);
+        system.hypervisor().write(CPU, VA, Bytes.ofInts(1));
+        assertThat(system.guestOs().readEntry(entryAt(1)) & (GuestPageTableEntry.ACCESSED | GuestPageTableEntry.DIRTY))
+                .isZero();
+    }
+
+    @Test
+    void aWriteThroughAnEntryFilledByAReadWalksAgainToSetDirty() {
+        system.hypervisor().read(CPU, VA, 1);
+        long misses = machine.tlb(cpu).misses();
+        system.hypervisor().write(CPU, VA, Bytes.ofInts(1));
+        assertThat(machine.tlb(cpu).misses()).isGreaterThan(misses);
+        assertThat(system.guestOs().readEntry(entryAt(1)) & GuestPageTableEntry.DIRTY)
+                .isNotZero();
+        misses = machine.tlb(cpu).misses();
+        system.hypervisor().write(CPU, VA + 1, Bytes.ofInts(1));
+        assertThat(machine.tlb(cpu).misses()).isEqualTo(misses);
+    }
+
+    @Test
+    void theTlbCachesALargeTranslationAndInvlpgOfAnyAddressInsideDropsIt() {
+        largeLeaf(2, 0); // guest 2 MiB over nested 2 MiB (the system maps RAM with large leaves)
+        assertThat(gpaOf(VA + 0x1000, AccessKind.WRITE)).isEqualTo(0x1000L);
+        assertThat(machine.tlb(cpu).holdsLargeTranslation(ViewId.DEFAULT, VA + 0x1f_f000))
+                .isTrue();
+        long misses = machine.tlb(cpu).misses();
+        assertThat(gpaOf(VA + 0x1f_f010, AccessKind.WRITE)).isEqualTo(0x1f_f010L);
+        assertThat(machine.tlb(cpu).misses()).isEqualTo(misses);
+        machine.invlpg(cpu, VA + 0x12_3000);
+        assertThat(machine.tlb(cpu).holdsLargeTranslation(ViewId.DEFAULT, VA)).isFalse();
+        assertThat(machine.tlb(cpu).size()).isZero();
+    }
+
+    @Test
+    void theMachinesNestedAccessedDirtyFlagReachesEveryViewAndAWriteMarksTheNestedLeaf() {
+        NestedPageTable npt = machine.defaultView();
+        system.hypervisor().write(CPU, VA, Bytes.ofInts(1));
+        long leafBits = npt.rawLeaf(new GuestPhysicalPage(42)).orElseThrow();
+        assertThat(leafBits & (NestedPageTable.ACCESSED | NestedPageTable.DIRTY))
+                .isZero();
+        machine.setNestedAccessedDirty(true);
+        assertThat(machine.addView(new ViewId("audit")).orElseThrow().accessedDirty())
+                .isTrue();
+        machine.tlb(cpu).invalidateAll();
+        system.hypervisor().write(CPU, VA + 8, Bytes.ofInts(1));
+        leafBits = npt.rawLeaf(new GuestPhysicalPage(42)).orElseThrow();
+        assertThat(leafBits & NestedPageTable.ACCESSED).isNotZero();
+        assertThat(leafBits & NestedPageTable.DIRTY).isNotZero();
+    }
+
+    @Test
+    void aLargeGuestPageOverSmallNestedPagesIsCachedPerSmallPage() {
+        system = new TracingSystem(MachineShape.of(1, 1024), TracingImplFlaw.NONE, false);
+        machine = system.machine();
+        cpu = machine.vcpu(CPU).orElseThrow();
+        system.guestOs().map(cpu.cr3(), VA, new GuestPhysicalPage(42), PagePermissions.ALL);
+        largeLeaf(2, 0);
+        system.hypervisor().write(CPU, VA + 0x3000, Bytes.ofInts(1));
+        assertThat(machine.tlb(cpu).holdsLargeTranslation(ViewId.DEFAULT, VA)).isFalse();
+        assertThat(machine.tlb(cpu).writableGuestPhysicalPages(ViewId.DEFAULT)).contains(3L);
+    }
+}

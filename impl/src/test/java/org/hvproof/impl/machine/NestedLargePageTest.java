@@ -1,0 +1,180 @@
+package org.hvproof.impl.machine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.hvproof.model.common.AccessKind;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.junit.jupiter.api.Test;
+
+/** Large leaves in the nested page table: 2 MiB and 1 GiB pages, their reserved bits, splitting, accessed/dirty. */
+class NestedLargePageTest {
+    private static final long TWO_MIB_PAGES = 512;
+    private static final long ONE_GIB_PAGES = 512 * 512;
+
+    private final HostMemory memory = new HostMemory(1L << 30);
+    private final NestedPageTable npt =
+            NestedPageTable.create(memory, ViewId.DEFAULT).orElseThrow();
+
+    private long frames(long count) {
+        return memory.allocateAlignedFrames(count).orElseThrow();
+    }
+
+    /** The host address of the entry at {@code level} on the walk for {@code gpa} (the levels above must be tables). */
+    private long entryAddress(long gpa, int level) {
+        long table = npt.rootFrame();
+        for (int l = 4; l > level; l--) {
+            long entry = memory.readLong((table << 12) + 8 * ((gpa >>> (12 + 9 * (l - 1))) & 511));
+            table = (entry & NestedPageTable.ADDRESS_MASK) >>> 12;
+        }
+        return (table << 12) + 8 * ((gpa >>> (12 + 9 * (level - 1))) & 511);
+    }
+
+    @Test
+    void aLargeLeafAtLevelTwoMapsTwoMebibytesKeepingTheOffset() {
+        long host = frames(TWO_MIB_PAGES);
+        assertThat(npt.mapLarge(new GuestPhysicalPage(512), host, 2, NestedPermissions.RWX))
+                .isTrue();
+        assertThat(npt.translate(0x20_0000L + 0x1_2345, AccessKind.WRITE))
+                .isEqualTo(new NestedWalk.Translated((host << 12) + 0x1_2345, 21));
+        assertThat(npt.leaf(new GuestPhysicalPage(512 + 0x12)))
+                .contains(new NestedEntry(host + 0x12, NestedPermissions.RWX));
+        assertThat(npt.leafSize(new GuestPhysicalPage(700))).isEqualTo(2L << 20);
+        assertThat(npt.translate(0x40_0000L, AccessKind.READ))
+                .isEqualTo(new NestedWalk.Violation(NestedViolationCause.NOT_PRESENT));
+    }
+
+    @Test
+    void aLargeLeafAtLevelThreeMapsOneGibibyte() {
+        long host = frames(ONE_GIB_PAGES);
+        assertThat(npt.mapLarge(new GuestPhysicalPage(0), host, 3, NestedPermissions.RX))
+                .isTrue();
+        assertThat(npt.translate(0x3fff_f123L, AccessKind.READ))
+                .isEqualTo(new NestedWalk.Translated((host << 12) + 0x3fff_f123L, 30));
+        assertThat(npt.translate(0x1234_5678L, AccessKind.WRITE))
+                .isEqualTo(new NestedWalk.Violation(NestedViolationCause.PERMISSION));
+    }
+
+    @Test
+    void aLargeLeafWithReservedAddressBitsSetIsAMisconfiguration() {
+        long host = frames(TWO_MIB_PAGES);
+        npt.mapLarge(new GuestPhysicalPage(0), host, 2, NestedPermissions.RWX);
+        long at = entryAddress(0, 2);
+        memory.writeLong(at, memory.readLong(at) | (1L << 12));
+        assertThat(npt.translate(0x1000, AccessKind.READ))
+                .isEqualTo(new NestedWalk.Violation(NestedViolationCause.MISCONFIGURATION));
+        assertThat(npt.leaf(new GuestPhysicalPage(1))).isEmpty();
+        List<GuestPhysicalPage> seen = new ArrayList<>();
+        npt.forEachLeaf((p, e) -> seen.add(p));
+        assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void aPageSizeBitAtLevelFourIsAMisconfiguration() {
+        npt.map(new GuestPhysicalPage(3), memory.allocateFrame().orElseThrow(), NestedPermissions.RWX);
+        long at = entryAddress(0x3000, 4);
+        memory.writeLong(at, memory.readLong(at) | NestedPageTable.PAGE_SIZE);
+        assertThat(npt.translate(0x3000, AccessKind.READ))
+                .isEqualTo(new NestedWalk.Violation(NestedViolationCause.MISCONFIGURATION));
+    }
+
+    @Test
+    void mapLargeRefusesUnalignedRangesAndRangesAlreadyMapped() {
+        long host = frames(TWO_MIB_PAGES);
+        assertThat(npt.mapLarge(new GuestPhysicalPage(1), host, 2, NestedPermissions.RWX))
+                .isFalse();
+        assertThat(npt.mapLarge(new GuestPhysicalPage(0), host + 1, 2, NestedPermissions.RWX))
+                .isFalse();
+        assertThat(npt.mapLarge(new GuestPhysicalPage(0), host, 4, NestedPermissions.RWX))
+                .isFalse();
+        npt.map(new GuestPhysicalPage(7), memory.allocateFrame().orElseThrow(), NestedPermissions.RWX);
+        assertThat(npt.mapLarge(new GuestPhysicalPage(0), host, 2, NestedPermissions.RWX))
+                .isFalse();
+        assertThat(npt.mapLarge(new GuestPhysicalPage(512), host, 2, NestedPermissions.RWX))
+                .isTrue();
+        assertThat(npt.map(new GuestPhysicalPage(600), memory.allocateFrame().orElseThrow(), NestedPermissions.RWX))
+                .isFalse();
+    }
+
+    @Test
+    void splittingATwoMebibyteLeafKeepsEveryFrameAndRight() {
+        long host = frames(TWO_MIB_PAGES);
+        npt.mapLarge(new GuestPhysicalPage(512), host, 2, NestedPermissions.RX);
+        assertThat(npt.split(new GuestPhysicalPage(700))).isTrue();
+        for (long p = 512; p < 1024; p++) {
+            GuestPhysicalPage page = new GuestPhysicalPage(p);
+            assertThat(npt.leafSize(page)).isEqualTo(4096);
+            assertThat(npt.leaf(page)).contains(new NestedEntry(host + p - 512, NestedPermissions.RX));
+        }
+        assertThat(npt.translate((700L << 12) + 5, AccessKind.READ))
+                .isEqualTo(new NestedWalk.Translated(((host + 188) << 12) + 5, 12));
+        assertThat(npt.split(new GuestPhysicalPage(700))).isFalse();
+    }
+
+    @Test
+    void splittingAOneGibibyteLeafGivesTwoMebibyteLeaves() {
+        long host = frames(ONE_GIB_PAGES);
+        npt.mapLarge(new GuestPhysicalPage(0), host, 3, NestedPermissions.RWX);
+        assertThat(npt.split(new GuestPhysicalPage(1000))).isTrue();
+        assertThat(npt.leafSize(new GuestPhysicalPage(1000))).isEqualTo(2L << 20);
+        assertThat(npt.translate(0x3fff_f123L, AccessKind.WRITE))
+                .isEqualTo(new NestedWalk.Translated((host << 12) + 0x3fff_f123L, 21));
+    }
+
+    @Test
+    void thePermissionsOfAPageUnderALargeLeafCannotChangeAlone() {
+        long host = frames(TWO_MIB_PAGES);
+        npt.mapLarge(new GuestPhysicalPage(0), host, 2, NestedPermissions.RWX);
+        assertThat(npt.setPermissions(new GuestPhysicalPage(5), NestedPermissions.RX))
+                .isFalse();
+        assertThat(npt.effectiveRights(0x5000)).contains(NestedPermissions.RWX);
+        npt.split(new GuestPhysicalPage(5));
+        assertThat(npt.setPermissions(new GuestPhysicalPage(5), NestedPermissions.RX))
+                .isTrue();
+        assertThat(npt.effectiveRights(0x5000)).contains(NestedPermissions.RX);
+        assertThat(npt.effectiveRights(0x6000)).contains(NestedPermissions.RWX);
+    }
+
+    @Test
+    void everyLeafListsTheFourKibibytePagesOfALargeLeafInOrder() {
+        long host = frames(TWO_MIB_PAGES);
+        long small = memory.allocateFrame().orElseThrow();
+        npt.map(new GuestPhysicalPage(3), small, NestedPermissions.RWX);
+        npt.mapLarge(new GuestPhysicalPage(512), host, 2, NestedPermissions.RX);
+        List<GuestPhysicalPage> pages = new ArrayList<>();
+        List<NestedEntry> entries = new ArrayList<>();
+        npt.forEachLeaf((p, e) -> {
+            pages.add(p);
+            entries.add(e);
+        });
+        assertThat(pages).hasSize(513);
+        assertThat(pages.get(0)).isEqualTo(new GuestPhysicalPage(3));
+        assertThat(pages.get(1)).isEqualTo(new GuestPhysicalPage(512));
+        assertThat(entries.get(512)).isEqualTo(new NestedEntry(host + 511, NestedPermissions.RX));
+        long version = npt.version();
+        npt.forEachLeaf((p, e) -> {});
+        assertThat(npt.version()).isEqualTo(version);
+    }
+
+    @Test
+    void nestedAccessedAndDirtyBitsAreSetByWalksOnlyWhenTheFlagIsOn() {
+        long host = frames(TWO_MIB_PAGES);
+        npt.mapLarge(new GuestPhysicalPage(0), host, 2, NestedPermissions.RWX);
+        long leaf = entryAddress(0, 2);
+        long top = entryAddress(0, 4);
+        npt.translate(0x5000, AccessKind.WRITE);
+        assertThat(memory.readLong(leaf) & (NestedPageTable.ACCESSED | NestedPageTable.DIRTY))
+                .isZero();
+        npt.setAccessedDirty(true);
+        npt.translate(0x5000, AccessKind.READ);
+        assertThat(memory.readLong(top) & NestedPageTable.ACCESSED).isNotZero();
+        assertThat(memory.readLong(leaf) & NestedPageTable.ACCESSED).isNotZero();
+        assertThat(memory.readLong(leaf) & NestedPageTable.DIRTY).isZero();
+        npt.translate(0x5000, AccessKind.WRITE);
+        assertThat(memory.readLong(leaf) & NestedPageTable.DIRTY).isNotZero();
+        assertThat(memory.readLong(top) & NestedPageTable.DIRTY).isZero();
+        assertThat(npt.translate(0x5008, AccessKind.WRITE))
+                .isEqualTo(new NestedWalk.Translated((host << 12) + 0x5008, 21));
+    }
+}
