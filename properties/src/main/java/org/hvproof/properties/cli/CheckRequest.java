@@ -82,7 +82,7 @@ public record CheckRequest(
                 names = "--tries",
                 paramLabel = "N",
                 description =
-                        "Tries (traces, or pairs of runs) per property, 1 to 100000000. Default: each property's own (1000 traces or pairs; 200 runs for the Alloy conformance check).")
+                        "Tries (traces, or pairs of runs) per property, 1 to 100000000. Default: each property's own (1000 traces or pairs; 6 to 100 runs for each Alloy conformance check).")
         Integer tries;
 
         @Option(
