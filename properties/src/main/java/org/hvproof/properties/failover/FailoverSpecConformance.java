@@ -57,8 +57,8 @@ public final class FailoverSpecConformance {
     /** The same property of the model with {@code flaw}, so a test can show a wrong model step is rejected. */
     public static ValueProperty<ModelRun<FailoverState, FailoverAction, FailoverObservation>> modelTracesAreSpecTraces(
             FailoverModelFlaw flaw) {
-        String name = "FT-1..4 model traces are failover.als traces"
-                + (flaw == FailoverModelFlaw.NONE ? "" : " [" + flaw + "]");
+        String name = ConformanceCheck.propertyName(
+                "FT-1..4", "failover.als", flaw == FailoverModelFlaw.NONE ? "" : flaw.name());
         return Property.forAll(runs(flaw))
                 .named(name)
                 .tries(TRIES)

@@ -23,6 +23,15 @@ public final class ConformanceCheck {
 
     private ConformanceCheck() {}
 
+    /**
+     * The name every {@code <M>SpecConformance} gives its property, {@code "<claims> model traces
+     * are <spec> traces"} plus {@code " [<variant>]"} for a flawed model: the claims report reads
+     * a claim as linked to its spec by this shape, so it is written in this one place.
+     */
+    public static String propertyName(String claims, String spec, String variant) {
+        return claims + " model traces are " + spec + " traces" + (variant.isEmpty() ? "" : " [" + variant + "]");
+    }
+
     /** The validator of {@code spec} (a file name such as {@code integrity.als}) for this thread. */
     public static TraceValidator validator(String spec) {
         return validator(spec, TraceValidator.DEFAULT_SCOPE);

@@ -62,8 +62,8 @@ public final class IntegritySpecConformance {
     /** The same property of the model with {@code flaw}, so a test can show a wrong model step is rejected. */
     public static ValueProperty<ModelRun<IntegrityState, IntegrityAction, IntegrityObservation>>
             modelTracesAreSpecTraces(IntegrityModelFlaw flaw) {
-        String name = "GI-1..7 model traces are integrity.als traces"
-                + (flaw == IntegrityModelFlaw.NONE ? "" : " [" + flaw + "]");
+        String name = ConformanceCheck.propertyName(
+                "GI-1..7", "integrity.als", flaw == IntegrityModelFlaw.NONE ? "" : flaw.name());
         return Property.forAll(runs(flaw))
                 .named(name)
                 .tries(TRIES)

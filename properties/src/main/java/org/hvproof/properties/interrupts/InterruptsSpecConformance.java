@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.interrupts.ArrivalCause;
 import org.hvproof.model.interrupts.CodeLayout;
@@ -62,7 +63,10 @@ public final class InterruptsSpecConformance {
     /** The same property of the model with {@code flaws}, so a test can show a wrong model step is rejected. */
     public static ValueProperty<ModelRun<InterruptsState, InterruptsAction, InterruptsObservation>>
             modelTracesAreSpecTraces(Set<InterruptsModelFlaw> flaws) {
-        String name = "INT-1..6 model traces are interrupts.als traces" + (flaws.isEmpty() ? "" : " " + flaws);
+        String name = ConformanceCheck.propertyName(
+                "INT-1..6",
+                "interrupts.als",
+                flaws.stream().map(InterruptsModelFlaw::name).collect(Collectors.joining(", ")));
         return Property.forAll(runs(flaws))
                 .named(name)
                 .tries(TRIES)

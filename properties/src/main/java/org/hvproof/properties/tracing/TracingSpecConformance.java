@@ -37,6 +37,7 @@ import org.hvproof.propcheck.Gens;
 import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.ValueProperty;
 import org.hvproof.properties.Claim;
+import org.hvproof.properties.harness.ConformanceCheck;
 import org.hvproof.specs.AlloyRunner;
 import org.hvproof.specs.SpecError;
 import org.hvproof.specs.TraceValidator;
@@ -99,8 +100,7 @@ public final class TracingSpecConformance {
      */
     public static ValueProperty<TracingModelRun> modelTracesAreSpecTraces(
             BiFunction<TracingState, TracingAction, TracingStep> model, String variant) {
-        String name =
-                "TRACE-1..3 model traces are tracing.als traces" + (variant.isEmpty() ? "" : " [" + variant + "]");
+        String name = ConformanceCheck.propertyName("TRACE-1..3", "tracing.als", variant);
         return Property.forAll(runs(model))
                 .named(name)
                 .tries(TRIES)
