@@ -460,13 +460,15 @@ public final class NestedPageTable {
     }
 
     private long version(long table, int level, long prefix) {
-        Decoded d = decode(table, level, prefix);
         long v = memory.lastWrite(table);
-        if (level > 1) {
-            for (int i = 0; i < d.size; i++) {
-                if (d.leaves[i] == null) {
-                    v = Math.max(v, version(d.next[i], level - 1, d.gpa[i]));
-                }
+        if (level == 1) {
+            // A last-level table links no further table: its own stamp is all it adds.
+            return v;
+        }
+        Decoded d = decode(table, level, prefix);
+        for (int i = 0; i < d.size; i++) {
+            if (d.leaves[i] == null) {
+                v = Math.max(v, version(d.next[i], level - 1, d.gpa[i]));
             }
         }
         return v;
@@ -527,7 +529,7 @@ public final class NestedPageTable {
             return d;
         }
         Decoded before = d != null && d.level == level && d.prefix == prefix ? d : null;
-        d = new Decoded(stamp, level, prefix);
+        d = new Decoded(stamp, level, prefix, before == null ? 8 : Math.max(8, before.size + 1));
         memory.readLongs(table, entries);
         int p = 0;
         int i = 0;
@@ -574,19 +576,24 @@ public final class NestedPageTable {
         final int level;
         final long prefix;
         int size;
-        long[] gpa = new long[8];
-        long[] next = new long[8];
-        GuestPhysicalPage[] pages = new GuestPhysicalPage[8];
-        NestedEntry[] leaves = new NestedEntry[8];
+        long[] gpa;
+        long[] next;
+        GuestPhysicalPage[] pages;
+        NestedEntry[] leaves;
         /** All 512 raw entries of the frame as decoded. */
         long[] raw;
         /** Per present entry that is a 2 MiB leaf, its 512 pages' entries once made (null until then). */
         NestedEntry[][] expanded;
 
-        Decoded(long stamp, int level, long prefix) {
+        /** An empty decoding with room for {@code capacity} entries (it grows past them). */
+        Decoded(long stamp, int level, long prefix, int capacity) {
             this.stamp = stamp;
             this.level = level;
             this.prefix = prefix;
+            gpa = new long[capacity];
+            next = new long[capacity];
+            pages = new GuestPhysicalPage[capacity];
+            leaves = new NestedEntry[capacity];
         }
 
         /** The slot (0..511) of the {@code k}-th present entry in its table. */
