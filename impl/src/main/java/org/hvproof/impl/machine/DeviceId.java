@@ -16,6 +16,12 @@ public record DeviceId(int requesterId) {
     /** {@code bus:device.function} in hex, as lspci prints it. */
     @Override
     public String toString() {
-        return String.format("%02x:%02x.%x", requesterId >>> 8, (requesterId >>> 3) & 0x1f, requesterId & 7);
+        // As String.format("%02x:%02x.%x", ...) prints it, without the formatter (every boot names its device).
+        return hex2(requesterId >>> 8) + ":" + hex2((requesterId >>> 3) & 0x1f) + "."
+                + Integer.toHexString(requesterId & 7);
+    }
+
+    private static String hex2(int value) {
+        return value < 0x10 ? "0" + Integer.toHexString(value) : Integer.toHexString(value);
     }
 }
