@@ -47,7 +47,11 @@ import org.hvproof.model.tracing.TracingState;
  * walk read (by the guest-physical page the walk looked up, the host frame the default view maps
  * it to, and that frame's stamp): the walk is a function of CR3 and of the bytes of the tables it
  * reads, and which tables it reads follows from the bytes of the ones read before, so when CR3,
- * every such frame and every such stamp are unchanged the walk would give the same mappings.
+ * every such frame and every such stamp are unchanged the walk would give the same mappings. The
+ * default view's leaves (pages, frames, write bits) are a function of its table frames alone, so
+ * while the same table's {@linkplain NestedPageTable#version version} (the latest stamp of every
+ * table frame reachable from its root) is unchanged, the last leaf pass's leaves are kept and
+ * only each leaf frame's stamp is compared again.
  */
 final class TracingAbstraction {
     private final Machine machine;
@@ -71,6 +75,11 @@ final class TracingAbstraction {
 
     private final BiConsumer<GuestPhysicalPage, NestedEntry> leafVisitor = this::visitLeaf;
 
+    /** The table and its {@linkplain NestedPageTable#version version} at the last leaf pass (none yet: null). */
+    private NestedPageTable passTable;
+
+    private long passVersion;
+
     /** The last state made, whose maps the next one shares where nothing moved (and which it is, if nothing did). */
     private TracingState last;
 
@@ -89,15 +98,28 @@ final class TracingAbstraction {
         HostMemory memory = machine.memory();
         // One pass over every leaf of the default view: traced pages, guest pages' contents, and
         // the frame of every page of guest RAM (for the walks below).
-        if (frameOfRam.length != machine.shape().guestPhysicalPages()) {
-            frameOfRam = new long[Math.toIntExact(machine.shape().guestPhysicalPages())];
+        // The leaves are a function of the table hierarchy alone: while its version and the table
+        // object are unchanged, the last pass's pages, frames and write bits are this pass's, and only
+        // the frames' contents can have moved (each leaf's stamp says whether it did).
+        long version = npt.version();
+        Map<GuestPhysicalPage, Bytes> memoryNow;
+        Map<GuestPhysicalPage, Set<Owner>> traces;
+        if (npt != passTable || version != passVersion) {
+            if (frameOfRam.length != machine.shape().guestPhysicalPages()) {
+                frameOfRam = new long[Math.toIntExact(machine.shape().guestPhysicalPages())];
+            }
+            Arrays.fill(frameOfRam, 0L);
+            leaves.start();
+            traced.start();
+            npt.forEachLeaf(leafVisitor);
+            memoryNow = leaves.finish();
+            traces = traced.finish(tracing);
+            passTable = npt;
+            passVersion = version;
+        } else {
+            memoryNow = leaves.refresh(memory);
+            traces = traced.again(tracing);
         }
-        Arrays.fill(frameOfRam, 0L);
-        leaves.start();
-        traced.start();
-        npt.forEachLeaf(leafVisitor);
-        Map<GuestPhysicalPage, Bytes> memoryNow = leaves.finish();
-        Map<GuestPhysicalPage, Set<Owner>> traces = traced.finish(tracing);
 
         boolean spacesKept = last != null;
         for (VirtualCpu cpu : machine.vcpus()) {
@@ -316,10 +338,13 @@ final class TracingAbstraction {
         private int visited;
         private boolean changed = true;
         private Map<GuestPhysicalPage, Bytes> memory = Map.of();
+        /** {@link HostMemory#lastWrite()} when the contents were last brought up to date (-1: never). */
+        private long seenWrites = -1;
 
         void start() {
             visited = 0;
             changed = false;
+            seenWrites = -1;
         }
 
         void visit(GuestPhysicalPage page, long frame, HostMemory memory) {
@@ -336,11 +361,42 @@ final class TracingAbstraction {
                 stamps = Arrays.copyOf(stamps, n);
                 contents = Arrays.copyOf(contents, n);
             }
-            Bytes read = Bytes.of(memory.frameContents(frame));
             pages[i] = page;
             frames[i] = frame;
             stamps[i] = stamp;
-            contents[i] = read.isAllZero() ? null : read;
+            contents[i] = read(memory, frame, stamp);
+        }
+
+        /** A frame's contents, null for all zeros: stamp 0 means never written, so zeros without a read. */
+        private static Bytes read(HostMemory memory, long frame, long stamp) {
+            if (stamp == 0) {
+                return null;
+            }
+            Bytes read = Bytes.of(memory.frameContents(frame));
+            return read.isAllZero() ? null : read;
+        }
+
+        /**
+         * The memory map for the same leaves as the last pass (same pages, same frames): the
+         * contents of every leaf whose frame's stamp moved are read again, the others kept.
+         */
+        Map<GuestPhysicalPage, Bytes> refresh(HostMemory memory) {
+            if (memory.lastWrite() == seenWrites) {
+                return this.memory;
+            }
+            long now = memory.lastWrite();
+            start();
+            seenWrites = now;
+            for (int i = 0; i < size; i++) {
+                long stamp = memory.lastWrite(frames[i]);
+                if (stamp != stamps[i]) {
+                    stamps[i] = stamp;
+                    contents[i] = read(memory, frames[i], stamp);
+                    changed = true;
+                }
+            }
+            visited = size;
+            return finish();
         }
 
         Map<GuestPhysicalPage, Bytes> finish() {
@@ -394,6 +450,13 @@ final class TracingAbstraction {
                 pages = Arrays.copyOf(pages, 2 * i);
             }
             pages[i] = page;
+        }
+
+        /** The traces for the same traced pages as the last pass: made again only if the owners moved. */
+        Map<GuestPhysicalPage, Set<Owner>> again(TracingService tracing) {
+            visited = size;
+            changed = false;
+            return finish(tracing);
         }
 
         Map<GuestPhysicalPage, Set<Owner>> finish(TracingService tracing) {
