@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.hvproof.properties.Mechanisms;
 import org.hvproof.properties.bench.Throughput;
+import org.hvproof.properties.bench.TlbThroughput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,6 +40,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "SEED", description = "The first round's run seed. Default: 20261125.")
     long seed = Throughput.DEFAULT_SEED;
 
+    @Option(
+            names = "--tlb",
+            description = "Instead: guest accesses per second through the machine with translation caches on and"
+                    + " off, the same generated workload in one run (TlbThroughput).")
+    boolean tlb;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -58,6 +65,16 @@ final class BenchCommand implements Callable<Integer> {
             throw new BadInput("--warmup must be 0 or more seconds and --seconds more than 0, finite");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (tlb) {
+            out.printf(
+                    Locale.ROOT,
+                    "guest accesses per second, translation caches on and off, %s; warm-up %.0f s, measured %.0f s%n",
+                    System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                    warmup,
+                    seconds);
+            TlbThroughput.measure(warmup, seconds, 20_000, seed, out);
+            return HvproofCommand.EXIT_OK;
+        }
         out.printf(
                 Locale.ROOT,
                 "checked steps per second, %d available processors, %s; warm-up %.0f s, measured %.0f s per mechanism%n",
