@@ -69,12 +69,9 @@ final class MigrationAbstraction {
                 Optional.ofNullable(service.report()));
     }
 
+    /** Guest pages {@code 0 .. n - 1} of {@code host}, read incrementally ({@link MigrationHost#pages}). */
     private static List<Bytes> pages(MigrationHost host, int n) {
-        List<Bytes> out = new ArrayList<>(n);
-        for (int p = 0; p < n; p++) {
-            out.add(Bytes.of(host.page(p)));
-        }
-        return out;
+        return host.pages(n);
     }
 
     private static BufferFrame classify(long frame, long original, long copy) {

@@ -1,12 +1,15 @@
 package org.hvproof.impl.migration;
 
 import java.util.Arrays;
+import java.util.List;
 import org.hvproof.impl.machine.DeviceId;
 import org.hvproof.impl.machine.HostMemory;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
+import org.hvproof.impl.machine.NestedPageTable;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
+import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
 import org.hvproof.model.migration.MigrationConfig;
@@ -71,6 +74,66 @@ final class MigrationHost {
                 .map(e -> e.hostFrame())
                 .orElse(0L);
     }
+
+    /** The default view and its {@linkplain NestedPageTable#version version} when {@link #pageFrames} were read. */
+    private NestedPageTable pagesTable;
+
+    private long pagesVersion;
+
+    /** Per guest page, the host frame the default view maps it to (0: none), as of {@link #pagesVersion}. */
+    private long[] pageFrames = new long[0];
+
+    /** Per guest page, the frame and that frame's write stamp its kept contents were read from. */
+    private long[] readFrames = new long[0];
+
+    private long[] readStamps = new long[0];
+    private Bytes[] readContents = new Bytes[0];
+    private List<Bytes> lastPages;
+
+    /**
+     * Guest pages {@code 0 .. n - 1} as the VM's translation reaches them, as {@link #page} reads
+     * each, but incremental: which frame each page reaches is read again whenever the default
+     * view's version moves (any write to any of its tables, by anyone), and a page's contents
+     * whenever its frame or that frame's {@linkplain HostMemory#lastWrite write stamp} differs from
+     * those they were read from (equal stamps mean equal contents; stamp 0, never written, reads
+     * as zeros). When no page changed, the last list itself is the answer.
+     */
+    List<Bytes> pages(int n) {
+        NestedPageTable npt = machine.defaultView();
+        long version = npt.version();
+        boolean changed = lastPages == null || lastPages.size() != n;
+        if (npt != pagesTable || version != pagesVersion || pageFrames.length != n) {
+            if (pageFrames.length != n) {
+                pageFrames = new long[n];
+                readFrames = new long[n];
+                readStamps = new long[n];
+                readContents = new Bytes[n];
+            }
+            for (int p = 0; p < n; p++) {
+                pageFrames[p] = frame(p);
+            }
+            pagesTable = npt;
+            pagesVersion = version;
+        }
+        HostMemory memory = machine.memory();
+        for (int p = 0; p < n; p++) {
+            long frame = pageFrames[p];
+            long stamp = frame == 0 ? 0 : memory.lastWrite(frame);
+            if (readContents[p] == null || readFrames[p] != frame || readStamps[p] != stamp) {
+                readContents[p] = stamp == 0 ? ZERO_CONTENTS : Bytes.of(memory.frameContents(frame));
+                readFrames[p] = frame;
+                readStamps[p] = stamp;
+                changed = true;
+            }
+        }
+        if (changed) {
+            lastPages = List.of(readContents);
+        }
+        return lastPages;
+    }
+
+    /** A never-written page's contents, shared: the value is immutable. */
+    private static final Bytes ZERO_CONTENTS = Bytes.zeros(HostMemory.FRAME_SIZE);
 
     /** Guest page {@code p} as the VM's translation reaches it. */
     byte[] page(long p) {
