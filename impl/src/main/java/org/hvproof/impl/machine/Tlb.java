@@ -134,8 +134,11 @@ public final class Tlb {
     }
 
     private void removeIf(java.util.function.Predicate<Key> drop) {
-        entries.keySet().removeIf(drop);
-        large = (int) entries.keySet().stream().filter(k -> k.sizeShift() > 12).count();
+        // With no large entry held, none can be left after the removal: no recount needed.
+        if (entries.keySet().removeIf(drop) && large > 0) {
+            large = (int)
+                    entries.keySet().stream().filter(k -> k.sizeShift() > 12).count();
+        }
     }
 
     /** Whether some entry in {@code view} covers {@code va} with a translation larger than 4 KiB. */
