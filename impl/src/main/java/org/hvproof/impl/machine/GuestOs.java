@@ -125,7 +125,12 @@ public final class GuestOs {
 
     /** Whether {@code page} belongs to the page-table pool. */
     public boolean isPool(GuestPhysicalPage page) {
-        return page.number() >= poolFirst && page.number() - poolFirst < poolPages;
+        return isPool(page.number());
+    }
+
+    /** Whether guest page number {@code page} belongs to the page-table pool. */
+    public boolean isPool(long page) {
+        return page >= poolFirst && page - poolFirst < poolPages;
     }
 
     private OptionalLong allocateTable() {

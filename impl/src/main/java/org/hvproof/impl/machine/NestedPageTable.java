@@ -404,6 +404,55 @@ public final class NestedPageTable {
         visit(rootFrame, LEVELS, 0L, visitor);
     }
 
+    /** What {@link #forEachLeafFrame} hands over: one present 4 KiB page's leaf, as primitives. */
+    @FunctionalInterface
+    public interface LeafFrameVisitor {
+        /** Guest page {@code page} maps host frame {@code hostFrame}; {@code writable}: its leaf's write bit. */
+        void visit(long page, long hostFrame, boolean writable);
+    }
+
+    /**
+     * Visits every present leaf in guest-physical order, as {@link #forEachLeaf} does (a large
+     * leaf as the 4 KiB pages it maps, with the large leaf's own write bit), but as primitives: no
+     * page or entry object is made, and a last-level table is read raw every time rather than
+     * decoded. The visitor must not walk this table itself while it is being visited.
+     */
+    public void forEachLeafFrame(LeafFrameVisitor visitor) {
+        visitFrames(rootFrame, LEVELS, 0L, visitor);
+    }
+
+    /** Scratch for {@link #visitFrames}: a last-level table's entries. */
+    private final long[] leafEntries = new long[ENTRIES];
+
+    private void visitFrames(long table, int level, long prefix, LeafFrameVisitor visitor) {
+        if (level == 1) {
+            memory.readLongs(table, leafEntries);
+            long first = prefix >>> 12;
+            for (int i = 0; i < ENTRIES; i++) {
+                long entry = leafEntries[i];
+                if ((entry & (READ | WRITE | EXECUTE)) != 0) {
+                    visitor.visit(first + i, (entry & ADDRESS_MASK) >>> 12, (entry & WRITE) != 0);
+                }
+            }
+            return;
+        }
+        Decoded d = decode(table, level, prefix);
+        for (int i = 0; i < d.size; i++) {
+            NestedEntry large = d.leaves[i];
+            if (large == null) {
+                visitFrames(d.next[i], level - 1, d.gpa[i], visitor);
+                continue;
+            }
+            long first = d.gpa[i] >>> 12;
+            long count = 1L << (9 * (level - 1));
+            long frame = large.hostFrame();
+            boolean writable = large.permissions().write();
+            for (long k = 0; k < count; k++) {
+                visitor.visit(first + k, frame + k, writable);
+            }
+        }
+    }
+
     /** What {@link #forEachLeafTable} hands over: one present last-level table. */
     @FunctionalInterface
     public interface LeafTableVisitor {

@@ -177,4 +177,40 @@ class NestedLargePageTest {
         assertThat(npt.translate(0x5008, AccessKind.WRITE))
                 .isEqualTo(new NestedWalk.Translated((host << 12) + 0x5008, 21));
     }
+
+    /**
+     * forEachLeafFrame hands over exactly what forEachLeaf does, as primitives: 4 KiB leaves (one
+     * read-only), a 2 MiB leaf, a 1 GiB leaf, a split large leaf with one page narrowed, and a
+     * misconfigured large entry (which maps nothing).
+     */
+    @Test
+    void leafFramesAreTheLeavesAsPrimitives() {
+        long small = memory.allocateFrame().orElseThrow();
+        assertThat(npt.map(new GuestPhysicalPage(3), small, NestedPermissions.RWX))
+                .isTrue();
+        long other = memory.allocateFrame().orElseThrow();
+        assertThat(npt.map(new GuestPhysicalPage(9), other, NestedPermissions.RX))
+                .isTrue();
+        assertThat(npt.mapLarge(new GuestPhysicalPage(1024), frames(TWO_MIB_PAGES), 2, NestedPermissions.RWX))
+                .isTrue();
+        assertThat(npt.mapLarge(new GuestPhysicalPage(2048), frames(TWO_MIB_PAGES), 2, NestedPermissions.RX))
+                .isTrue();
+        assertThat(npt.split(new GuestPhysicalPage(1024))).isTrue();
+        assertThat(npt.setPermissions(new GuestPhysicalPage(1030), NestedPermissions.RX))
+                .isTrue();
+        assertThat(npt.mapLarge(new GuestPhysicalPage(ONE_GIB_PAGES), frames(ONE_GIB_PAGES), 3, NestedPermissions.RWX))
+                .isTrue();
+        long bad = entryAddress(0x60_0000L, 2);
+        memory.writeLong(bad, (frames(TWO_MIB_PAGES) << 12) | (1L << 12) | NestedPageTable.PAGE_SIZE | 7);
+
+        List<String> leaves = new ArrayList<>();
+        npt.forEachLeaf((page, e) -> leaves.add(
+                page.number() + ">" + e.hostFrame() + (e.permissions().write() ? "w" : "")));
+        List<String> frames = new ArrayList<>();
+        npt.forEachLeafFrame((page, frame, writable) -> frames.add(page + ">" + frame + (writable ? "w" : "")));
+
+        assertThat(frames).isEqualTo(leaves);
+        assertThat(frames).hasSize(2 + 512 + 512 + (int) ONE_GIB_PAGES);
+        assertThat(frames).contains("3>" + small + "w", "9>" + other);
+    }
 }
