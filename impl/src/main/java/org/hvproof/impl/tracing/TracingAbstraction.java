@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 import org.hvproof.impl.machine.GuestOs;
 import org.hvproof.impl.machine.GuestPageTableEntry;
 import org.hvproof.impl.machine.HostMemory;
@@ -73,7 +72,7 @@ final class TracingAbstraction {
     /** Per page of guest RAM, the host frame the default view mapped it to in this abstraction's leaf pass (0: none). */
     private long[] frameOfRam = new long[0];
 
-    private final BiConsumer<GuestPhysicalPage, NestedEntry> leafVisitor = this::visitLeaf;
+    private final NestedPageTable.LeafFrameVisitor leafVisitor = this::visitLeaf;
 
     /** The table and its {@linkplain NestedPageTable#version version} at the last leaf pass (none yet: null). */
     private NestedPageTable passTable;
@@ -111,7 +110,7 @@ final class TracingAbstraction {
             Arrays.fill(frameOfRam, 0L);
             leaves.start();
             traced.start();
-            npt.forEachLeaf(leafVisitor);
+            npt.forEachLeafFrame(leafVisitor);
             memoryNow = leaves.finish();
             traces = traced.finish(tracing);
             passTable = npt;
@@ -164,17 +163,16 @@ final class TracingAbstraction {
     }
 
     /** Visits one leaf of the default view: notes its frame, whether it is traced, and its page's contents. */
-    private void visitLeaf(GuestPhysicalPage page, NestedEntry entry) {
-        long n = page.number();
+    private void visitLeaf(long n, long hostFrame, boolean writable) {
         if (n < frameOfRam.length) {
-            frameOfRam[(int) n] = entry.hostFrame();
+            frameOfRam[(int) n] = hostFrame;
         }
-        if (!entry.permissions().write()) {
+        if (!writable) {
             // A cleared write bit is a trace; a stale one shows up with no owners.
-            traced.visit(page);
+            traced.visit(n);
         }
-        if (!guestOs.isPool(page)) {
-            leaves.visit(page, entry.hostFrame(), machine.memory());
+        if (!guestOs.isPool(n)) {
+            leaves.visit(n, hostFrame, machine.memory());
         }
     }
 
@@ -330,6 +328,7 @@ final class TracingAbstraction {
      * when every leaf matched and their number is unchanged, the last memory map is the answer.
      */
     private static final class MemoryLeaves {
+        private long[] numbers = new long[64];
         private GuestPhysicalPage[] pages = new GuestPhysicalPage[64];
         private long[] frames = new long[64];
         private long[] stamps = new long[64];
@@ -347,21 +346,25 @@ final class TracingAbstraction {
             seenWrites = -1;
         }
 
-        void visit(GuestPhysicalPage page, long frame, HostMemory memory) {
+        void visit(long page, long frame, HostMemory memory) {
             long stamp = memory.lastWrite(frame);
             int i = visited++;
-            if (i < size && pages[i].equals(page) && frames[i] == frame && stamps[i] == stamp) {
+            if (i < size && numbers[i] == page && frames[i] == frame && stamps[i] == stamp) {
                 return;
             }
             changed = true;
             if (i == pages.length) {
                 int n = 2 * i;
+                numbers = Arrays.copyOf(numbers, n);
                 pages = Arrays.copyOf(pages, n);
                 frames = Arrays.copyOf(frames, n);
                 stamps = Arrays.copyOf(stamps, n);
                 contents = Arrays.copyOf(contents, n);
             }
-            pages[i] = page;
+            if (i >= size || numbers[i] != page) {
+                numbers[i] = page;
+                pages[i] = new GuestPhysicalPage(page);
+            }
             frames[i] = frame;
             stamps[i] = stamp;
             contents[i] = read(memory, frame, stamp);
@@ -428,6 +431,7 @@ final class TracingAbstraction {
      * of exactly these two, so an unchanged pair gives the same traces.
      */
     private static final class TracedLeaves {
+        private long[] numbers = new long[16];
         private GuestPhysicalPage[] pages = new GuestPhysicalPage[16];
         private int size;
         private int visited;
@@ -440,16 +444,18 @@ final class TracingAbstraction {
             changed = false;
         }
 
-        void visit(GuestPhysicalPage page) {
+        void visit(long page) {
             int i = visited++;
-            if (i < size && pages[i].equals(page)) {
+            if (i < size && numbers[i] == page) {
                 return;
             }
             changed = true;
             if (i == pages.length) {
+                numbers = Arrays.copyOf(numbers, 2 * i);
                 pages = Arrays.copyOf(pages, 2 * i);
             }
-            pages[i] = page;
+            numbers[i] = page;
+            pages[i] = new GuestPhysicalPage(page);
         }
 
         /** The traces for the same traced pages as the last pass: made again only if the owners moved. */
