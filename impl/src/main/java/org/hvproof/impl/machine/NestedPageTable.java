@@ -55,6 +55,17 @@ public final class NestedPageTable {
     private final ViewId view;
     private final long rootFrame;
     private final Map<Long, Decoded> decoded = new HashMap<>();
+
+    /** Slots of a direct-mapped cache in front of {@link #decoded}: the last decoding of a frame, by its low bits. */
+    private static final int RECENT = 64;
+
+    /** The last decoding put for a frame in each slot (the same objects {@link #decoded} holds, found without boxing). */
+    private final Decoded[] recent = new Decoded[RECENT];
+
+    /** {@link HostMemory#lastWrite()} when {@link #version} was last computed (-1: never), and what it was. */
+    private long versionAt = -1;
+
+    private long versionThen;
     /** Scratch for {@link #decode}: the entries of the table frame being decoded, read in one copy. */
     private final long[] entries = new long[ENTRIES];
 
@@ -505,7 +516,13 @@ public final class NestedPageTable {
      * reachable from the root. Equal versions mean {@link #forEachLeaf} visits the same leaves.
      */
     public long version() {
-        return version(rootFrame, LEVELS, 0L);
+        // No write to host memory since the last computation: no table can have changed.
+        long writes = memory.lastWrite();
+        if (writes != versionAt) {
+            versionThen = version(rootFrame, LEVELS, 0L);
+            versionAt = writes;
+        }
+        return versionThen;
     }
 
     private long version(long table, int level, long prefix) {
@@ -573,12 +590,15 @@ public final class NestedPageTable {
      */
     private Decoded decode(long table, int level, long prefix) {
         long stamp = memory.lastWrite(table);
-        Decoded d = decoded.get(table);
+        Decoded d = recent[(int) (table & (RECENT - 1))];
+        if (d == null || d.frame != table) {
+            d = decoded.get(table);
+        }
         if (d != null && d.stamp == stamp && d.level == level && d.prefix == prefix) {
             return d;
         }
         Decoded before = d != null && d.level == level && d.prefix == prefix ? d : null;
-        d = new Decoded(stamp, level, prefix, before == null ? 8 : Math.max(8, before.size + 1));
+        d = new Decoded(table, stamp, level, prefix, before == null ? 8 : Math.max(8, before.size + 1));
         memory.readLongs(table, entries);
         int p = 0;
         int i = 0;
@@ -616,11 +636,13 @@ public final class NestedPageTable {
         }
         d.raw = entries.clone();
         decoded.put(table, d);
+        recent[(int) (table & (RECENT - 1))] = d;
         return d;
     }
 
     /** One table frame's present entries: their guest-physical addresses and next frames (leaves at level 1), and its raw entries. */
     private static final class Decoded {
+        final long frame;
         final long stamp;
         final int level;
         final long prefix;
@@ -635,7 +657,8 @@ public final class NestedPageTable {
         NestedEntry[][] expanded;
 
         /** An empty decoding with room for {@code capacity} entries (it grows past them). */
-        Decoded(long stamp, int level, long prefix, int capacity) {
+        Decoded(long frame, long stamp, int level, long prefix, int capacity) {
+            this.frame = frame;
             this.stamp = stamp;
             this.level = level;
             this.prefix = prefix;

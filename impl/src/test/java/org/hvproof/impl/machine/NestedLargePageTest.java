@@ -213,4 +213,29 @@ class NestedLargePageTest {
         assertThat(frames).hasSize(2 + 512 + 512 + (int) ONE_GIB_PAGES);
         assertThat(frames).contains("3>" + small + "w", "9>" + other);
     }
+
+    /**
+     * version() is kept between calls while host memory was not written; a write straight into a
+     * table's frame, a data write elsewhere and a table linked in each get the right answer next.
+     */
+    @Test
+    void theVersionMovesWithEveryTableWriteAndOnlyThen() {
+        long frame = memory.allocateFrame().orElseThrow();
+        assertThat(npt.map(new GuestPhysicalPage(5), frame, NestedPermissions.RWX))
+                .isTrue();
+        long v = npt.version();
+        assertThat(npt.version()).isEqualTo(v);
+
+        memory.write(frame << 12, new byte[] {1}, 0, 1);
+        assertThat(npt.version()).isEqualTo(v);
+
+        long leaf = entryAddress(5L << 12, 1);
+        memory.writeLong(leaf, memory.readLong(leaf) & ~NestedPageTable.WRITE);
+        long narrowed = npt.version();
+        assertThat(narrowed).isGreaterThan(v);
+
+        assertThat(npt.mapLarge(new GuestPhysicalPage(1024), frames(TWO_MIB_PAGES), 2, NestedPermissions.RWX))
+                .isTrue();
+        assertThat(npt.version()).isGreaterThan(narrowed);
+    }
 }
