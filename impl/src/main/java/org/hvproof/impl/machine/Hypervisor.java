@@ -126,7 +126,8 @@ public final class Hypervisor {
      * when the IOMMU finds no translation for a data page of guest RAM of the device's view (as a
      * PRI page request reports it), the hypervisor backs the page in the view and maps it in the
      * device's I/O page table with the view's rights at that moment (read, and write exactly when
-     * the view's nested entry allows it), and the device retries from that piece. The page-table
+     * the view's nested entry allows it, or a service cleared its write bit for a protection not
+     * yet in force: {@link NestedExitHandler#devicesMayWrite}), and the device retries from that piece. The page-table
      * pool and anything beyond guest RAM are never mapped. Nothing is thrown for any device or
      * address.
      */
@@ -158,8 +159,8 @@ public final class Hypervisor {
             return false;
         }
         NestedEntry leaf = machine.view(view).orElseThrow().leaf(page).orElseThrow();
-        return machine.iommu()
-                .map(device, page, leaf.hostFrame(), true, leaf.permissions().write());
+        boolean write = leaf.permissions().write() || handlers.stream().anyMatch(h -> h.devicesMayWrite(view, page));
+        return machine.iommu().map(device, page, leaf.hostFrame(), true, write);
     }
 
     /**
