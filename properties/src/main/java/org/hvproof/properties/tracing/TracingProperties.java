@@ -50,7 +50,7 @@ public final class TracingProperties {
                 .cover(5, TracingLabels.LONG_NOTIFIED_WRITE)
                 .cover(3, TracingLabels.NOTIFIED_AT_RAM_EDGE)
                 .cover(5, TracingLabels.TRACE_INSIDE_LARGE_NESTED_MAPPING)
-                .cover(5, TracingLabels.INTERLEAVED_TRACE_PUBLISHED);
+                .cover(20, TracingLabels.INTERLEAVED_TRACE_PUBLISHED);
     }
 
     /** TRACE-2: a write to a page with no trace produces no notification. */
@@ -63,7 +63,7 @@ public final class TracingProperties {
                 .cover(5, TracingLabels.HIGH_BIT_ALIAS)
                 .cover(5, TracingLabels.UPPER_HALF_WRITE)
                 .cover(5, TracingLabels.NON_CANONICAL_OR_NO_VCPU)
-                .cover(3, TracingLabels.WRITE_TO_PAGE_BEING_TRACED);
+                .cover(10, TracingLabels.WRITE_TO_PAGE_BEING_TRACED);
     }
 
     /** TRACE-3: a trace lasts until its last owner removes it; after that the next write is silent. */
@@ -89,8 +89,8 @@ public final class TracingProperties {
                 .cover(COVER_STALE, TracingLabels.TRACE_OVER_CACHED_WRITABLE_TRANSLATION)
                 .cover(COVER_STALE, TracingLabels.TRACE_OVER_REMOTE_CACHED_WRITABLE_TRANSLATION)
                 .cover(COVER_STALE, TracingLabels.WRITE_AFTER_TRACE_BY_CACHING_VCPU)
-                .cover(5, TracingLabels.ACCESS_BY_ANOTHER_VCPU_BETWEEN_MICRO_STEPS)
-                .cover(2, TracingLabels.WRITE_BETWEEN_CLEAR_AND_SHOOT_DOWN);
+                .cover(20, TracingLabels.ACCESS_BY_ANOTHER_VCPU_BETWEEN_MICRO_STEPS)
+                .cover(4, TracingLabels.WRITE_BETWEEN_CLEAR_AND_SHOOT_DOWN);
     }
 
     /**
