@@ -210,8 +210,8 @@ public final class IntegritySystem {
                 if (page < config.guestPages()) {
                     throw new IllegalStateException("direct map of guarded page " + page + " failed: " + mapped);
                 }
-                // The guest OS never maps its page-table pool as data: no write reaches it.
-                return List.of();
+                // The guest OS never maps its page-table pool as data (nor a non-canonical
+                // address): the write page-faults (or takes #GP), an exception like any other.
             }
         }
         int offset = (int) (w.address() & (PageRange.PAGE_SIZE - 1));

@@ -49,7 +49,7 @@ public final class Hypervisor {
     private final List<VcpuEventHandler> eventHandlers = new ArrayList<>();
     private final Map<ViewId, ViewId> frameSources = new HashMap<>();
     private final Map<DeviceId, ViewId> deviceViews = new java.util.LinkedHashMap<>();
-    private boolean raisedFaultsAsEvents;
+    private boolean raisedFaultsAsEvents = true;
 
     /** The vector of a general-protection fault (#GP). */
     public static final int GENERAL_PROTECTION_VECTOR = 13;
@@ -180,9 +180,10 @@ public final class Hypervisor {
     /**
      * Whether every guest-visible fault an access raises (page fault, nested violation reflected
      * to the guest, general protection) also reaches the event handlers, exactly as a generated
-     * exception with its vector does ({@link #exception}). Off by default: the mechanisms whose
-     * models do not yet treat a raised fault as an exception (integrity mode's exit, the
-     * interrupt module's scrubbing) keep their behaviour until their models do.
+     * exception with its vector does ({@link #exception}). On by default, so that a mechanism
+     * cannot miss a way out of the guest (integrity mode ends on a faulting write as on any
+     * exception); the interrupts system turns it off, its model not yet treating a raised fault as
+     * an exception.
      */
     public void deliverRaisedFaults(boolean on) {
         raisedFaultsAsEvents = on;
