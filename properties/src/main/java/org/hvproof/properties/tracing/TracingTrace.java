@@ -367,7 +367,7 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
         }
     }
 
-    /** A short picture of the state for failure reports: mappings and traces, not memory. */
+    /** A short picture of the state for failure reports: mappings, traces and a pending trace request, not memory. */
     @Override
     public String describe() {
         TracingState s = lockstep.state();
@@ -379,6 +379,7 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
         });
         out.append("  traces ").append(s.traces()).append('\n');
         out.append("  privileges ").append(s.privileges());
+        s.pending().ifPresent(p -> out.append("\n  request ").append(p));
         return out.toString();
     }
 
