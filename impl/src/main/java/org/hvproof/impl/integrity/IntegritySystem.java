@@ -199,7 +199,9 @@ public final class IntegritySystem {
         VirtualCpu cpu = found.get();
         load(cpu, w.writer());
         long page = w.page();
-        if (directMapped.get(cpu.id().id()).add(page)) {
+        if (largeDirectMap(cpu) && mapLargeAround(cpu, page)) {
+            // The 2 MiB range of guarded memory around the page is mapped by one large leaf.
+        } else if (directMapped.get(cpu.id().id()).add(page)) {
             ErrorCode mapped = guestOs.map(
                     cpu.cr3(),
                     DIRECT_MAP + (page << PageRange.PAGE_SHIFT),
@@ -210,8 +212,8 @@ public final class IntegritySystem {
                 if (page < config.guestPages()) {
                     throw new IllegalStateException("direct map of guarded page " + page + " failed: " + mapped);
                 }
-                // The guest OS never maps its page-table pool as data: no write reaches it.
-                return List.of();
+                // The guest OS never maps its page-table pool as data (nor a non-canonical
+                // address): the write page-faults (or takes #GP), an exception like any other.
             }
         }
         int offset = (int) (w.address() & (PageRange.PAGE_SIZE - 1));
@@ -219,6 +221,47 @@ public final class IntegritySystem {
         lastWritten = pattern(length, ++writes);
         List<Observation> seen = hypervisor.write(cpu.id(), DIRECT_MAP + w.address(), lastWritten);
         return integrity.onNotifications(cpu, seen);
+    }
+
+    /**
+     * Whether {@code cpu}'s direct map uses 2 MiB guest leaves where it can: vCPU 0's does (as a
+     * kernel maps its direct map), the others' map 4 KiB pages, so that writes go through both.
+     */
+    private static boolean largeDirectMap(VirtualCpu cpu) {
+        return cpu.id().id() == 0;
+    }
+
+    /**
+     * Maps the 2 MiB-aligned range of guarded memory holding {@code page} in {@code cpu}'s direct
+     * map with one large guest leaf, unless it is mapped already; false when the range is not wholly
+     * guarded memory (a 4 KiB mapping serves then).
+     */
+    private boolean mapLargeAround(VirtualCpu cpu, long page) {
+        long first = page & ~511L;
+        if (first + 512 > config.guestPages()) {
+            return false;
+        }
+        Set<Long> mapped = directMapped.get(cpu.id().id());
+        if (mapped.contains(first)) {
+            return true;
+        }
+        ErrorCode code = guestOs.mapLarge(
+                cpu.cr3(),
+                DIRECT_MAP + (first << PageRange.PAGE_SHIFT),
+                new GuestPhysicalPage(first),
+                PagePermissions.USER_DATA);
+        if (code != ErrorCode.OK) {
+            throw new IllegalStateException("large direct map of guarded pages at " + first + " failed: " + code);
+        }
+        for (long p = first; p < first + 512; p++) {
+            mapped.add(p);
+        }
+        return true;
+    }
+
+    /** Whether a write of {@code page} by vCPU {@code vcpu} goes through a 2 MiB guest leaf of the direct map. */
+    public boolean writesThroughLargeLeaf(int vcpu, long page) {
+        return vcpu == 0 && page >= 0 && (page & ~511L) + 512 <= config.guestPages();
     }
 
     private static void load(VirtualCpu cpu, Writer who) {

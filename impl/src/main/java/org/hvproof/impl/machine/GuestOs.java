@@ -74,6 +74,50 @@ public final class GuestOs {
     }
 
     /**
+     * Maps the 2 MiB of virtual memory starting at {@code va} to the 512 guest-physical pages
+     * starting at {@code first} with one large leaf (the page-size bit at level 2), creating the
+     * tables above it, as a kernel maps its direct map. Refuses a non-canonical or unaligned {@code
+     * va}, an unaligned {@code first}, a range holding a pool page, and a slot already in use
+     * ({@code INVALID_ARGUMENT} or {@code RESERVED_PAGE}); runs out of memory as {@link #map} does.
+     */
+    public ErrorCode mapLarge(long cr3, long va, GuestPhysicalPage first, PagePermissions rights) {
+        long pages = 512;
+        if (!GuestVirtualAddresses.isCanonical(va) || (va & (pages * 4096 - 1)) != 0 || first.number() % pages != 0) {
+            return ErrorCode.INVALID_ARGUMENT;
+        }
+        if (first.number() < poolFirst + poolPages && poolFirst < first.number() + pages) {
+            return ErrorCode.RESERVED_PAGE;
+        }
+        long table = GuestPageTableEntry.address(cr3);
+        for (int level = 4; level > 2; level--) {
+            long at = slot(table, va, level);
+            long entry = machine().peekGuestPhysicalLong(view, at);
+            if (!GuestPageTableEntry.isPresent(entry)) {
+                OptionalLong fresh = allocateTable();
+                if (fresh.isEmpty()) {
+                    return ErrorCode.OUT_OF_MEMORY;
+                }
+                entry = GuestPageTableEntry.table(GuestPhysicalPage.containing(fresh.getAsLong()));
+                if (!hypervisor.storeGuestPhysicalLong(view, at, entry)) {
+                    return ErrorCode.OUT_OF_RANGE;
+                }
+            } else if ((entry & GuestPageTableEntry.PAGE_SIZE) != 0) {
+                return ErrorCode.INVALID_ARGUMENT;
+            }
+            table = GuestPageTableEntry.address(entry);
+        }
+        long at = slot(table, va, 2);
+        if (GuestPageTableEntry.isPresent(machine().peekGuestPhysicalLong(view, at))) {
+            return ErrorCode.INVALID_ARGUMENT;
+        }
+        if (!hypervisor.storeGuestPhysicalLong(view, at, GuestPageTableEntry.largeLeaf(first, 2, rights))) {
+            return ErrorCode.OUT_OF_RANGE;
+        }
+        invalidateEverywhere(va);
+        return ErrorCode.OK;
+    }
+
+    /**
      * The OS's own TLB shootdown after it changes a leaf: INVLPG of the page on every vCPU (an IPI
      * to each), as an OS must before a changed mapping counts as changed.
      */

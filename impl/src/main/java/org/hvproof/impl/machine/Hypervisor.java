@@ -49,7 +49,7 @@ public final class Hypervisor {
     private final List<VcpuEventHandler> eventHandlers = new ArrayList<>();
     private final Map<ViewId, ViewId> frameSources = new HashMap<>();
     private final Map<DeviceId, ViewId> deviceViews = new java.util.LinkedHashMap<>();
-    private boolean raisedFaultsAsEvents;
+    private boolean raisedFaultsAsEvents = true;
 
     /** The vector of a general-protection fault (#GP). */
     public static final int GENERAL_PROTECTION_VECTOR = 13;
@@ -126,7 +126,8 @@ public final class Hypervisor {
      * when the IOMMU finds no translation for a data page of guest RAM of the device's view (as a
      * PRI page request reports it), the hypervisor backs the page in the view and maps it in the
      * device's I/O page table with the view's rights at that moment (read, and write exactly when
-     * the view's nested entry allows it), and the device retries from that piece. The page-table
+     * the view's nested entry allows it, or a service cleared its write bit for a protection not
+     * yet in force: {@link NestedExitHandler#devicesMayWrite}), and the device retries from that piece. The page-table
      * pool and anything beyond guest RAM are never mapped. Nothing is thrown for any device or
      * address.
      */
@@ -158,8 +159,8 @@ public final class Hypervisor {
             return false;
         }
         NestedEntry leaf = machine.view(view).orElseThrow().leaf(page).orElseThrow();
-        return machine.iommu()
-                .map(device, page, leaf.hostFrame(), true, leaf.permissions().write());
+        boolean write = leaf.permissions().write() || handlers.stream().anyMatch(h -> h.devicesMayWrite(view, page));
+        return machine.iommu().map(device, page, leaf.hostFrame(), true, write);
     }
 
     /**
@@ -179,9 +180,10 @@ public final class Hypervisor {
     /**
      * Whether every guest-visible fault an access raises (page fault, nested violation reflected
      * to the guest, general protection) also reaches the event handlers, exactly as a generated
-     * exception with its vector does ({@link #exception}). Off by default: the mechanisms whose
-     * models do not yet treat a raised fault as an exception (integrity mode's exit, the
-     * interrupt module's scrubbing) keep their behaviour until their models do.
+     * exception with its vector does ({@link #exception}). On by default, so that a mechanism
+     * cannot miss a way out of the guest (integrity mode ends on a faulting write as on any
+     * exception); the interrupts system turns it off, its model not yet treating a raised fault as
+     * an exception.
      */
     public void deliverRaisedFaults(boolean on) {
         raisedFaultsAsEvents = on;

@@ -263,9 +263,12 @@ public final class Machine {
                     @Override
                     public void setBits(long gpa, long bits) {
                         // The processor's accessed/dirty update of a guest entry: with nested A/D flags
-                        // off it is a read for the nested rights (SDM 29.3.3.2), so no exit, only the bits.
-                        if (guestAccessedDirty
-                                && npt.translate(gpa, AccessKind.READ) instanceof NestedWalk.Translated t) {
+                        // off it is a read for the nested rights, so no exit, only the bits; with them on
+                        // it is a write (SDM 29.3.3.2): it needs the nested write right and sets the
+                        // table page's nested accessed and dirty bits. A table page whose nested entry
+                        // lacks write keeps its guest bits unset here (the walk does not exit for it).
+                        AccessKind update = npt.accessedDirty() ? AccessKind.WRITE : AccessKind.READ;
+                        if (guestAccessedDirty && npt.translate(gpa, update) instanceof NestedWalk.Translated t) {
                             long hpa = t.hostPhysicalAddress();
                             memory.writeLong(hpa, memory.readLong(hpa) | bits);
                         }

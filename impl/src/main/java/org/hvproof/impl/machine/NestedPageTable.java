@@ -243,24 +243,57 @@ public final class NestedPageTable {
      * memory has no frame for the new table.
      */
     public boolean split(GuestPhysicalPage page) {
-        Located l = page.base() >= WIDTH_LIMIT ? null : locate(page.base());
-        if (l == null || l == MISCONFIGURED || l.level() == 1) {
+        Optional<LargeLeaf> large = largeLeaf(page);
+        if (large.isEmpty()) {
             return false;
         }
         OptionalLong fresh = memory.allocateFrame();
         if (fresh.isEmpty()) {
             return false;
         }
-        long table = fresh.getAsLong();
-        int child = l.level() - 1;
-        long span = 1L << (9 * (child - 1));
-        long base = (l.entry() & ADDRESS_MASK) >>> 12;
-        long bits = l.entry() & (READ | WRITE | EXECUTE);
-        for (int i = 0; i < ENTRIES; i++) {
-            memory.writeLong((table << 12) + 8L * i, ((base + i * span) << 12) | bits | (child > 1 ? PAGE_SIZE : 0));
-        }
-        memory.writeLong(l.at(), (table << 12) | READ | WRITE | EXECUTE);
+        writeSplitTable(large.get(), fresh.getAsLong());
+        linkSplitTable(large.get(), fresh.getAsLong());
         return true;
+    }
+
+    /**
+     * A large leaf as found in the table: the address of its slot, its level and its raw entry.
+     * What {@link #writeSplitTable} and {@link #linkSplitTable} need, kept by a caller that splits
+     * in two micro-steps (the slot may change in between).
+     */
+    public record LargeLeaf(long slot, int level, long entry) {}
+
+    /** The well-formed large leaf that maps {@code page}, if one does. */
+    public Optional<LargeLeaf> largeLeaf(GuestPhysicalPage page) {
+        Located l = page.base() >= WIDTH_LIMIT ? null : locate(page.base());
+        if (l == null || l == MISCONFIGURED || l.level() == 1) {
+            return Optional.empty();
+        }
+        return Optional.of(new LargeLeaf(l.at(), l.level(), l.entry()));
+    }
+
+    /**
+     * The first half of {@link #split}: writes into {@code tableFrame} (an allocated frame no
+     * table links yet) the 512 entries one level down that map {@code large}'s host frames with
+     * its rights. Nothing a walk reads changes.
+     */
+    public void writeSplitTable(LargeLeaf large, long tableFrame) {
+        int child = large.level() - 1;
+        long span = 1L << (9 * (child - 1));
+        long base = (large.entry() & ADDRESS_MASK) >>> 12;
+        long bits = large.entry() & (READ | WRITE | EXECUTE);
+        for (int i = 0; i < ENTRIES; i++) {
+            memory.writeLong(
+                    (tableFrame << 12) + 8L * i, ((base + i * span) << 12) | bits | (child > 1 ? PAGE_SIZE : 0));
+        }
+    }
+
+    /**
+     * The second half of {@link #split}: sets the pointer, the large leaf's slot, to {@code
+     * tableFrame}; from then on walks read that table, whatever it holds.
+     */
+    public void linkSplitTable(LargeLeaf large, long tableFrame) {
+        memory.writeLong(large.slot(), (tableFrame << 12) | READ | WRITE | EXECUTE);
     }
 
     /**

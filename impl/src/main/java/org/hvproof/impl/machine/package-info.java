@@ -7,9 +7,9 @@
  * the hypervisor attaches a device to a view and maps that view's data pages into its I/O page
  * table on the device's first request for each (a PRI-style page request), with the view's rights.
  * Every guest-visible fault an access raises goes through one path ({@code Hypervisor.raise}),
- * which can hand it to the event handlers as the exception it is ({@link
- * org.hvproof.impl.machine.Hypervisor#deliverRaisedFaults}; off by default until the integrity and
- * interrupts models treat raised faults as exceptions).
+ * which hands it to the event handlers as the exception it is ({@link
+ * org.hvproof.impl.machine.Hypervisor#deliverRaisedFaults}; on by default, off only in the
+ * interrupts system, whose model does not yet treat a raised fault as an exception).
  *
  * <p>It follows x86-64 4-level paging and EPT closely where a claim could depend on it: every
  * guest-virtual access walks the guest's tables, the walk's own reads are guest-physical and go
@@ -29,8 +29,19 @@
  * page's rights under a large leaf cannot change alone. Accessed/dirty bits: a successful guest
  * walk sets A in every entry it used and a write sets D in the leaf (a TLB entry filled without D
  * walks again for a write); nested A/D bits are set when the view's flag is on (EPTP bit 6, off by
- * default). Left out because no claim depends on them yet: guest A/D updates counted as nested
- * writes when nested A/D is on, PCIDs, global pages, SMEP/SMAP, memory types, caches, timing. Guest page-table memory is a reserved pool the
- * guest OS never maps as data. The machine is deterministic.
+ * default), and then the guest walk's own A/D updates are nested writes to the table pages. The
+ * guest OS maps 2 MiB guest leaves too ({@link org.hvproof.impl.machine.GuestOs#mapLarge}).
+ *
+ * <p>Interleaving: vCPUs act one action at a time, in any order the generators choose; a
+ * hypervisor operation that publishes protection state may run as the micro-steps a real one
+ * performs, with other vCPUs' and devices' actions between them (the tracing service's trace
+ * request: write the split table, set the pointer, clear the write bit, shoot down, publish).
+ *
+ * <p>Left out, because no claim depends on them yet: interleaving inside one access (an access is
+ * one step, its walk and its write atomic), micro-steps of other operations (removing a trace,
+ * tree commits, domain creation and view switches run at once), an EPT violation for a guest A/D
+ * update the nested table refuses (the bit is left unset), raised faults as exceptions in the
+ * interrupts model, PCIDs, global pages, SMEP/SMAP, memory types, caches, timing. Guest page-table
+ * memory is a reserved pool the guest OS never maps as data. The machine is deterministic.
  */
 package org.hvproof.impl.machine;

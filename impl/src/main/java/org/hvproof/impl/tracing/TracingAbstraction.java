@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.hvproof.impl.machine.GuestOs;
@@ -14,6 +15,7 @@ import org.hvproof.impl.machine.HostMemory;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.NestedEntry;
 import org.hvproof.impl.machine.NestedPageTable;
+import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.GuestPhysicalPage;
@@ -23,6 +25,7 @@ import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.Privilege;
 import org.hvproof.model.common.VCpu;
 import org.hvproof.model.tracing.Mapping;
+import org.hvproof.model.tracing.PendingTrace;
 import org.hvproof.model.tracing.TracingState;
 
 /**
@@ -145,15 +148,17 @@ final class TracingAbstraction {
         if (last != null && last.privileges().equals(privileges)) {
             privileges = last.privileges();
         }
+        Optional<PendingTrace> pending = tracing.pendingTrace();
         if (last != null
                 && mappings == last.mappings()
                 && traces == last.traces()
                 && memoryNow == last.memory()
                 && privileges == last.privileges()
+                && pending.equals(last.pending())
                 && last.shape().equals(machine.shape())) {
             return last;
         }
-        TracingState state = new TracingState(machine.shape(), mappings, traces, memoryNow, privileges);
+        TracingState state = new TracingState(machine.shape(), mappings, traces, memoryNow, privileges, pending);
         // Keep the state's own immutable copies, so that the next state shares what has not changed.
         spaces.forEach((id, space) -> space.mappings = state.mappings().get(id));
         leaves.memory = state.memory();
@@ -476,7 +481,12 @@ final class TracingAbstraction {
             if (changed || ownersVersion != tracing.ownersVersion()) {
                 Map<GuestPhysicalPage, Set<Owner>> t = new HashMap<>();
                 for (int i = 0; i < size; i++) {
-                    t.put(pages[i], tracing.owners(pages[i]));
+                    Set<Owner> owners = tracing.owners(pages[i]);
+                    // The cleared write bit of a trace still being added, with no owner yet, is no
+                    // trace: the model adds it where the service publishes it, at the last micro-step.
+                    if (!owners.isEmpty() || !tracing.adding(ViewId.DEFAULT, pages[i])) {
+                        t.put(pages[i], owners);
+                    }
                 }
                 traces = t;
                 ownersVersion = tracing.ownersVersion();

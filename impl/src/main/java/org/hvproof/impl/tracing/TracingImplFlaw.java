@@ -70,7 +70,27 @@ public enum TracingImplFlaw implements Flaw {
      * neighbour) and a guest write to the traced page lands unseen. Refinement sees it at once:
      * the owner is registered but no write bit is cleared, so the machine's traces lack the page.
      */
-    TRACE_WITHOUT_SPLIT(caught("TRACE-1", "refinement", 1));
+    TRACE_WITHOUT_SPLIT(caught("TRACE-1", "refinement", 1)),
+    /**
+     * Interleaving: adding a trace shoots down the vCPUs' cached translations before it clears the
+     * write bit. A vCPU that writes the page between the two micro-steps caches a writable
+     * translation again, which outlives the trace's publication: its next write lands unseen.
+     */
+    SHOOT_DOWN_BEFORE_CLEAR(caught("TRACE-5", "TRACE-5 noStaleWritableTranslation", 7)),
+    /**
+     * Interleaving: the write handler treats a trace still being added as set, from the moment its
+     * write bit is cleared: a write that exits between the clear and the shoot-down is notified,
+     * though the trace is not added yet (and another vCPU's write through its cached translation,
+     * at the same moment, is not).
+     */
+    NOTIFY_BEFORE_TRACE_ADDED(caught("TRACE-2", "TRACE-2 noNotificationWithoutTrace", 8)),
+    /**
+     * Interleaving: splitting the large nested mapping over a page to be traced sets the pointer to
+     * the new 4 KiB table before writing its entries: until the next micro-step every page of the
+     * 2 MiB range is unmapped for a walk, so guest memory and the guest's own page tables vanish
+     * (and a vCPU's access there would be backed by a fresh, empty frame).
+     */
+    SPLIT_POINTER_BEFORE_TABLE(caught("TRACE-1", "refinement", 5));
 
     private final List<Caught> caughtBy;
 

@@ -7,6 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -18,6 +20,7 @@ import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.NestedEntry;
 import org.hvproof.impl.machine.NestedExit;
 import org.hvproof.impl.machine.NestedExitHandler;
+import org.hvproof.impl.machine.NestedPageTable;
 import org.hvproof.impl.machine.NestedViolationCause;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
@@ -28,6 +31,8 @@ import org.hvproof.model.common.Notification;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Owner;
 import org.hvproof.model.common.Refused;
+import org.hvproof.model.tracing.PendingTrace;
+import org.hvproof.model.tracing.TracingModel;
 
 /**
  * The write-tracing service: keeps the owners of each traced page, keeps the default view's
@@ -46,7 +51,7 @@ public final class TracingService implements NestedExitHandler {
     private final Map<ViewId, Map<GuestPhysicalPage, Set<Owner>>> owners = new HashMap<>();
     private final List<CompletionListener> listeners = new ArrayList<>();
     private final Map<Owner, TraceListener> traceListeners = new TreeMap<>();
-    /** Moves on every call that may change {@code owners}: see {@link #ownersVersion()}. */
+    /** Moves on every call that may change {@code owners} or the pending request: see {@link #ownersVersion()}. */
     private long ownersVersion;
 
     /** Whether a notified write is completed: every listener must allow it. */
@@ -86,32 +91,176 @@ public final class TracingService implements NestedExitHandler {
         return addTrace(ViewId.DEFAULT, owner, page);
     }
 
-    /** {@code addTrace} in {@code view}'s nested page table; refused with {@code INVALID_ARGUMENT} when there is no such view. */
+    /**
+     * {@code addTrace} in {@code view}'s nested page table, all at once: {@link #startTrace}, then
+     * every micro-step ({@link #continueTrace}) without anything in between. Refused with {@code
+     * INVALID_ARGUMENT} when there is no such view.
+     */
     public List<Observation> addTrace(ViewId view, Owner owner, GuestPhysicalPage page) {
+        List<Observation> started = startTrace(view, owner, page);
+        if (!started.isEmpty()) {
+            return started;
+        }
+        while (pending != null) {
+            continueTrace();
+        }
+        return started;
+    }
+
+    /**
+     * The micro-steps of adding a trace after its request, in the order the service runs them
+     * (one per {@link #continueTrace}); the last one also publishes the trace. The order is what
+     * makes every claim hold at every boundary between them, whatever other vCPUs do there:
+     * the new 4 KiB table is written before anything points to it, so a walk never reads a
+     * half-made table; the write bit is cleared before the shootdown, so no vCPU can cache a
+     * writable translation after it; and the trace is published (notified, and counted by the
+     * model) only after the shootdown, so until then every write to the page lands as an
+     * untraced one would, whether a vCPU reaches it through a cached translation or an exit.
+     */
+    public enum MicroStep {
+        /** Write the 4 KiB table that will replace a large nested leaf over the page (no-op without one). */
+        WRITE_SPLIT_TABLE,
+        /** Set the pointer: the large leaf's slot now names the new table (same frames, same rights). */
+        SET_SPLIT_POINTER,
+        /** Clear the page's write bit in the nested table. */
+        CLEAR_WRITE_BIT,
+        /**
+         * Invalidate every vCPU's cached translations of the view (IPI and INVEPT). The last
+         * micro-step, whichever it is, also publishes the trace: devices lose write access to the
+         * page and the owner is registered.
+         */
+        SHOOT_DOWN
+    }
+
+    /** The order the correct service runs the micro-steps in ({@link TracingModel#ADD_TRACE_MICRO_STEPS} of them). */
+    private static final List<MicroStep> ORDER = List.of(
+            MicroStep.WRITE_SPLIT_TABLE, MicroStep.SET_SPLIT_POINTER, MicroStep.CLEAR_WRITE_BIT, MicroStep.SHOOT_DOWN);
+
+    /** A started trace request: what it adds, the large leaf it splits (if any) with the frame for its table, and the micro-steps done. */
+    private record Request(
+            ViewId view, Owner owner, GuestPhysicalPage page, Optional<NestedPageTable.LargeLeaf> large, long table) {}
+
+    private Request pending;
+    private int microStepsDone;
+
+    /**
+     * {@code addTrace}'s request and first micro-step: the checks, backing the page, splitting a 1
+     * GiB mapping over it down to 2 MiB (rights kept) and allocating the frame for the 4 KiB table
+     * a 2 MiB one needs; nothing a guest can see changes. Refused with {@code BUSY} while another
+     * request is pending, and as {@link #addTrace} is otherwise.
+     */
+    public List<Observation> startTrace(ViewId view, Owner owner, GuestPhysicalPage page) {
         ownersVersion++;
         // 0. the view must exist
-        if (hypervisor.machine().view(view).isEmpty()) {
+        Optional<NestedPageTable> npt = hypervisor.machine().view(view);
+        if (npt.isEmpty()) {
             return List.of(new Refused(ErrorCode.INVALID_ARGUMENT));
         }
-        // 1. only guest RAM can be traced
+        // 1. one request at a time
+        if (pending != null) {
+            return List.of(new Refused(ErrorCode.BUSY));
+        }
+        // 2. only guest RAM can be traced
         if (!hypervisor.machine().shape().isRam(page)) {
             return List.of(new Refused(ErrorCode.OUT_OF_RANGE));
         }
-        // 2. the page must be backed so that its nested entry exists to clear
+        // 3. the page must be backed so that its nested entry exists to clear
         if (!hypervisor.populate(view, page)) {
             return List.of(new Refused(ErrorCode.OUT_OF_MEMORY));
         }
-        // 3. a large nested mapping over the page is split so that only this page loses its write bit
-        if (flaw != TracingImplFlaw.TRACE_WITHOUT_SPLIT && !hypervisor.splitLargeMapping(view, page)) {
-            return List.of(new Refused(ErrorCode.OUT_OF_MEMORY));
+        // 4. a large nested mapping over the page is split so that only this page loses its write
+        // bit: a 1 GiB one at once to 2 MiB, the 2 MiB one in the micro-steps, into a frame taken now
+        Optional<NestedPageTable.LargeLeaf> large = Optional.empty();
+        long table = 0;
+        if (flaw != TracingImplFlaw.TRACE_WITHOUT_SPLIT) {
+            while (npt.get().leafSize(page) > LARGE_2M) {
+                if (!npt.get().split(page)) {
+                    return List.of(new Refused(ErrorCode.OUT_OF_MEMORY));
+                }
+                hypervisor.machine().shootDown(view);
+            }
+            large = npt.get().largeLeaf(page);
+            if (large.isPresent()) {
+                OptionalLong frame = hypervisor.machine().memory().allocateFrame();
+                if (frame.isEmpty()) {
+                    return List.of(new Refused(ErrorCode.OUT_OF_MEMORY));
+                }
+                table = frame.getAsLong();
+            }
         }
-        Set<Owner> current = ownersIn(view).computeIfAbsent(page, p -> new LinkedHashSet<>());
-        boolean forget = flaw == TracingImplFlaw.FORGET_SECOND_OWNER && !current.isEmpty();
-        if (!forget) {
-            current.add(owner);
-        }
-        setWritable(view, page, false);
+        pending = new Request(view, owner, page, large, table);
+        microStepsDone = 0;
         return List.of();
+    }
+
+    /** {@link #startTrace} in the default view. */
+    public List<Observation> startTrace(Owner owner, GuestPhysicalPage page) {
+        return startTrace(ViewId.DEFAULT, owner, page);
+    }
+
+    /**
+     * Runs the pending request's next micro-step ({@link MicroStep}); after the last the trace is
+     * published: the owner is registered and from then on its writes are notified. Nothing
+     * pending: nothing happens. Seen: nothing.
+     */
+    public List<Observation> continueTrace() {
+        if (pending == null) {
+            return List.of();
+        }
+        ownersVersion++;
+        Request r = pending;
+        MicroStep step = order().get(microStepsDone++);
+        NestedPageTable npt = hypervisor.machine().view(r.view()).orElseThrow();
+        switch (step) {
+            case WRITE_SPLIT_TABLE -> r.large().ifPresent(l -> npt.writeSplitTable(l, r.table()));
+            case SET_SPLIT_POINTER -> r.large().ifPresent(l -> npt.linkSplitTable(l, r.table()));
+            case CLEAR_WRITE_BIT -> clearWriteBit(r.view(), r.page());
+            case SHOOT_DOWN -> shootDown(r.view());
+        }
+        if (microStepsDone == ORDER.size()) {
+            pending = null;
+            publish(r);
+        }
+        return List.of();
+    }
+
+    /** The micro-steps in the order this service runs them: {@link #ORDER}, or a flaw's. */
+    private List<MicroStep> order() {
+        return switch (flaw) {
+            case SHOOT_DOWN_BEFORE_CLEAR ->
+                List.of(
+                        MicroStep.WRITE_SPLIT_TABLE,
+                        MicroStep.SET_SPLIT_POINTER,
+                        MicroStep.SHOOT_DOWN,
+                        MicroStep.CLEAR_WRITE_BIT);
+            case SPLIT_POINTER_BEFORE_TABLE ->
+                List.of(
+                        MicroStep.SET_SPLIT_POINTER,
+                        MicroStep.WRITE_SPLIT_TABLE,
+                        MicroStep.CLEAR_WRITE_BIT,
+                        MicroStep.SHOOT_DOWN);
+            default -> ORDER;
+        };
+    }
+
+    /**
+     * The request the service has started and not finished, as the model states it (owner, page,
+     * micro-steps to go), if any.
+     */
+    public Optional<PendingTrace> pendingTrace() {
+        return pending == null
+                ? Optional.empty()
+                : Optional.of(new PendingTrace(pending.owner(), pending.page(), ORDER.size() - microStepsDone));
+    }
+
+    /** The micro-step the pending request runs next, if a request is pending. */
+    public Optional<MicroStep> nextMicroStep() {
+        return pending == null ? Optional.empty() : Optional.of(order().get(microStepsDone));
+    }
+
+    /** Whether a pending request in {@code view} is adding a trace of {@code page}: its cleared write bit is no trace yet. */
+    public boolean adding(ViewId view, GuestPhysicalPage page) {
+        return pending != null && pending.view().equals(view) && pending.page().equals(page);
     }
 
     /** {@code removeTrace}: {@code owner} withdraws its trace; the write bit returns with the last owner. */
@@ -122,6 +271,10 @@ public final class TracingService implements NestedExitHandler {
     /** {@code removeTrace} in {@code view}'s nested page table. */
     public List<Observation> removeTrace(ViewId view, Owner owner, GuestPhysicalPage page) {
         ownersVersion++;
+        // 0. one request at a time
+        if (pending != null) {
+            return List.of(new Refused(ErrorCode.BUSY));
+        }
         Map<GuestPhysicalPage, Set<Owner>> inView = ownersIn(view);
         // 1. only an owner can remove its trace
         Set<Owner> current = inView.get(page);
@@ -137,7 +290,7 @@ public final class TracingService implements NestedExitHandler {
             default -> current.isEmpty();
         };
         if (restore) {
-            setWritable(view, page, true);
+            setWritable(view, page);
         }
         return List.of();
     }
@@ -151,10 +304,11 @@ public final class TracingService implements NestedExitHandler {
     }
 
     /**
-     * A number that moves on every call that may change the registry of owners ({@link #addTrace}
-     * and {@link #removeTrace}, in any view, refused or not, with any flaw): these two are the only
-     * code that changes it, and the sets it holds never leave this class. Unchanged, every
-     * {@link #owners} answer is unchanged, so an abstraction may key what it made of them on it.
+     * A number that moves on every call that may change the registry of owners or the pending
+     * request ({@link #startTrace}, {@link #continueTrace} and {@link #removeTrace}, in any view,
+     * refused or not, with any flaw): these are the only code that changes them, and the sets it
+     * holds never leave this class. Unchanged, every {@link #owners} and {@link #adding} answer is
+     * unchanged, so an abstraction may key what it made of them on it.
      */
     public long ownersVersion() {
         return ownersVersion;
@@ -209,6 +363,15 @@ public final class TracingService implements NestedExitHandler {
                 .orElse(false);
     }
 
+    /** A page whose trace is being added stays writable for devices until the trace is published. */
+    @Override
+    public boolean devicesMayWrite(ViewId view, GuestPhysicalPage page) {
+        return adding(view, page)
+                && owners.getOrDefault(view, Map.of())
+                        .getOrDefault(page, Set.of())
+                        .isEmpty();
+    }
+
     /** Claims write violations on pages traced in the writer's view; declines everything else. */
     @Override
     public ExitDecision onExit(VirtualCpu cpu, NestedExit exit, AccessPiece piece) {
@@ -219,7 +382,14 @@ public final class TracingService implements NestedExitHandler {
         if (owners.getOrDefault(cpu.view(), Map.of())
                 .getOrDefault(page, Set.of())
                 .isEmpty()) {
-            return new ExitDecision.Decline();
+            if (!adding(cpu.view(), page)) {
+                return new ExitDecision.Decline();
+            }
+            // The write bit of a trace not yet published: the write is ordered before the trace and
+            // lands unnotified, as it would through a translation cached before the clear.
+            if (flaw != TracingImplFlaw.NOTIFY_BEFORE_TRACE_ADDED) {
+                return new ExitDecision.Emulate(List.of(), true);
+            }
         }
         int offset = flaw == TracingImplFlaw.OFFSET_FROM_PAGE_START ? 0 : (int) (exit.guestPhysicalAddress() & 0xfff);
         GuestPhysicalPage named =
@@ -258,29 +428,43 @@ public final class TracingService implements NestedExitHandler {
     }
 
     /**
-     * Sets or clears the page's write bit in the view's nested table (a 4 KiB leaf: {@link
-     * #addTrace} split any large mapping over it; a large one keeps its rights). Clearing narrows rights that
-     * vCPUs may hold cached, so the trace counts as added only once every vCPU's translations of
-     * that view are invalidated (a shootdown); setting widens them and needs none.
+     * Sets the page's write bit in the view's nested table and in its devices' I/O page tables
+     * (their IOTLB entries of the page dropped): the last owner's trace is gone. Widening rights
+     * needs no shootdown.
      */
-    private void setWritable(ViewId view, GuestPhysicalPage page, boolean writable) {
+    private void setWritable(ViewId view, GuestPhysicalPage page) {
         Machine machine = hypervisor.machine();
         machine.view(view)
                 .ifPresent(npt -> npt.leaf(page)
                         .map(NestedEntry::permissions)
-                        .ifPresent(rights -> npt.setPermissions(page, rights.withWrite(writable))));
-        // Devices on the view see the same write bit in their I/O page tables, and the IOTLB
-        // forgets what it cached of the page (a page-selective invalidation), before the trace
-        // counts as added.
+                        .ifPresent(rights -> npt.setPermissions(page, rights.withWrite(true))));
         for (DeviceId device : hypervisor.devicesOn(view)) {
-            if (writable || flaw != TracingImplFlaw.NO_IOMMU_UPDATE_ON_TRACE) {
-                machine.iommu().setRights(device, page, true, writable);
-            }
-            if (writable || flaw != TracingImplFlaw.NO_IOTLB_INVALIDATION_ON_TRACE) {
-                machine.iommu().invalidate(device, page);
-            }
+            machine.iommu().setRights(device, page, true, true);
+            machine.iommu().invalidate(device, page);
         }
-        if (writable || flaw == TracingImplFlaw.NO_SHOOTDOWN_AFTER_TRACE) {
+    }
+
+    /**
+     * {@link MicroStep#CLEAR_WRITE_BIT}: clears the page's write bit in the view's nested table (a 4
+     * KiB leaf once the split is in place; a large one keeps its rights). A vCPU's write that exits
+     * on it before the trace is published is completed silently ({@link #onExit}).
+     */
+    private void clearWriteBit(ViewId view, GuestPhysicalPage page) {
+        hypervisor
+                .machine()
+                .view(view)
+                .ifPresent(npt -> npt.leaf(page)
+                        .map(NestedEntry::permissions)
+                        .ifPresent(rights -> npt.setPermissions(page, rights.withWrite(false))));
+    }
+
+    /**
+     * {@link MicroStep#SHOOT_DOWN}: clearing narrowed rights that vCPUs may hold cached, so every
+     * vCPU's translations of the view are invalidated (an IPI, then INVEPT on each).
+     */
+    private void shootDown(ViewId view) {
+        Machine machine = hypervisor.machine();
+        if (flaw == TracingImplFlaw.NO_SHOOTDOWN_AFTER_TRACE) {
             return;
         }
         if (flaw == TracingImplFlaw.INVALIDATE_LOCAL_VCPU_ONLY) {
@@ -289,4 +473,30 @@ public final class TracingService implements NestedExitHandler {
         }
         machine.shootDown(view);
     }
+
+    /**
+     * Publishing a trace: the devices on the view lose write access to the page, in their I/O
+     * page tables and then their IOTLBs (a page-selective invalidation), and the owner is
+     * registered. A refused DMA write is seen at once, unlike a vCPU's write that exits on a
+     * cleared bit, so devices lose the right in the micro-step that publishes the trace, not before.
+     */
+    private void publish(Request r) {
+        Machine machine = hypervisor.machine();
+        for (DeviceId device : hypervisor.devicesOn(r.view())) {
+            if (flaw != TracingImplFlaw.NO_IOMMU_UPDATE_ON_TRACE) {
+                machine.iommu().setRights(device, r.page(), true, false);
+            }
+            if (flaw != TracingImplFlaw.NO_IOTLB_INVALIDATION_ON_TRACE) {
+                machine.iommu().invalidate(device, r.page());
+            }
+        }
+        Set<Owner> current = ownersIn(r.view()).computeIfAbsent(r.page(), p -> new LinkedHashSet<>());
+        boolean forget = flaw == TracingImplFlaw.FORGET_SECOND_OWNER && !current.isEmpty();
+        if (!forget) {
+            current.add(r.owner());
+        }
+    }
+
+    /** The size of a 2 MiB nested leaf, in bytes. */
+    private static final long LARGE_2M = 1L << 21;
 }

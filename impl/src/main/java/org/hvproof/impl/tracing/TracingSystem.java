@@ -21,6 +21,7 @@ import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Refused;
 import org.hvproof.model.common.VCpu;
 import org.hvproof.model.tracing.AddTrace;
+import org.hvproof.model.tracing.ContinueTrace;
 import org.hvproof.model.tracing.DeviceWrite;
 import org.hvproof.model.tracing.GuestExecute;
 import org.hvproof.model.tracing.GuestRead;
@@ -28,6 +29,7 @@ import org.hvproof.model.tracing.GuestWrite;
 import org.hvproof.model.tracing.MapPage;
 import org.hvproof.model.tracing.RemoveTrace;
 import org.hvproof.model.tracing.SetPrivilege;
+import org.hvproof.model.tracing.StartTrace;
 import org.hvproof.model.tracing.Stutter;
 import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingModel;
@@ -139,6 +141,10 @@ public final class TracingSystem {
                     .orElseGet(TracingSystem::noSuchVcpu);
         } else if (action instanceof DeviceWrite a) {
             return deviceWrite(a);
+        } else if (action instanceof StartTrace a) {
+            return tracing.startTrace(a.owner(), a.page());
+        } else if (action instanceof ContinueTrace) {
+            return tracing.continueTrace();
         } else if (action instanceof Stutter) {
             return List.of();
         }

@@ -166,6 +166,23 @@ class GuestLargePageTest {
     }
 
     @Test
+    void withNestedAccessedDirtyTheGuestWalksAccessedUpdateIsANestedWriteToTheTablePage() {
+        NestedPageTable npt = machine.defaultView();
+        machine.setNestedAccessedDirty(true);
+        long leafGpa = system.guestOs().entryAddress(cpu.cr3(), VA, 2).orElseThrow();
+        GuestPhysicalPage tablePage = GuestPhysicalPage.containing(leafGpa);
+        long before = npt.rawLeaf(tablePage).orElseThrow();
+        machine.tlb(cpu).invalidateAll();
+        // A read: the data page is only read, yet the walk's accessed-bit update writes the table page.
+        system.hypervisor().read(CPU, VA + 16, 1);
+        long after = npt.rawLeaf(tablePage).orElseThrow();
+        assertThat(before & NestedPageTable.DIRTY).isZero();
+        assertThat(after & NestedPageTable.DIRTY).isNotZero();
+        assertThat(npt.rawLeaf(new GuestPhysicalPage(42)).orElseThrow() & NestedPageTable.DIRTY)
+                .isZero();
+    }
+
+    @Test
     void aLargeGuestPageOverSmallNestedPagesIsCachedPerSmallPage() {
         system = new TracingSystem(MachineShape.of(1, 1024), TracingImplFlaw.NONE, false);
         machine = system.machine();

@@ -14,6 +14,7 @@ import org.hvproof.model.common.Privilege;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.common.VCpu;
 import org.hvproof.model.tracing.AddTrace;
+import org.hvproof.model.tracing.ContinueTrace;
 import org.hvproof.model.tracing.DeviceWrite;
 import org.hvproof.model.tracing.GuestExecute;
 import org.hvproof.model.tracing.GuestRead;
@@ -21,6 +22,7 @@ import org.hvproof.model.tracing.GuestWrite;
 import org.hvproof.model.tracing.MapPage;
 import org.hvproof.model.tracing.RemoveTrace;
 import org.hvproof.model.tracing.SetPrivilege;
+import org.hvproof.model.tracing.StartTrace;
 import org.hvproof.model.tracing.Stutter;
 import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingInvariants;
@@ -98,6 +100,32 @@ class RefinementTest {
                 new DeviceWrite(TracingModel.DEVICE, 13L * 4096 + 8, Bytes.ofInts(1, 2)),
                 new AddTrace(BOB, new GuestPhysicalPage(13)),
                 new DeviceWrite(TracingModel.DEVICE, 13L * 4096 + 8, Bytes.ofInts(3, 4)),
+                // A trace request in micro-steps while both vCPUs write the page: B through the
+                // writable translation it caches, A (which never cached it) through an exit, in the
+                // window between the third micro-step (the clear) and the last (the shoot-down and
+                // the publication); then both again once the trace counts.
+                new MapPage(B, KVA + 12288, new GuestPhysicalPage(14), PagePermissions.KERNEL_DATA),
+                new MapPage(A, VA + 12288, new GuestPhysicalPage(14), PagePermissions.USER_DATA),
+                new GuestWrite(B, KVA + 12288, Bytes.ofInts(1)),
+                new StartTrace(ALICE, new GuestPhysicalPage(14)),
+                new AddTrace(BOB, new GuestPhysicalPage(14)),
+                new ContinueTrace(),
+                new ContinueTrace(),
+                new ContinueTrace(),
+                new GuestWrite(B, KVA + 12288, Bytes.ofInts(2)),
+                new GuestWrite(A, VA + 12288, Bytes.ofInts(3)),
+                new ContinueTrace(),
+                new GuestWrite(B, KVA + 12288, Bytes.ofInts(4)),
+                new GuestWrite(A, VA + 12289, Bytes.ofInts(5)),
+                new ContinueTrace(),
+                // A page under the 2 MiB nested leaf that also maps the guest's page tables: the
+                // request splits it in two micro-steps, table first, then the pointer.
+                new StartTrace(BOB, new GuestPhysicalPage(600)),
+                new ContinueTrace(),
+                new ContinueTrace(),
+                new GuestRead(A, VA + 10, 2),
+                new ContinueTrace(),
+                new ContinueTrace(),
                 new Stutter());
     }
 
@@ -147,7 +175,13 @@ class RefinementTest {
             model = expected.next();
         }
         assertThat(refinementBroke).as("refinement catches " + flaw).isTrue();
-        assertThat(invariantBroke).as("an invariant catches " + flaw).isTrue();
+        // A flaw that declares refinement its catch (the machine stops representing any model
+        // state, as when guest memory vanishes) need not break a claim's invariant on the way.
+        boolean refinementOnly =
+                flaw.caughtBy().stream().allMatch(c -> c.check().equals("refinement"));
+        assertThat(invariantBroke || refinementOnly)
+                .as("an invariant catches " + flaw)
+                .isTrue();
     }
 
     private static List<List<Observation>> run(TracingImplFlaw flaw) {

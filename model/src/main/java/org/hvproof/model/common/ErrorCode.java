@@ -19,7 +19,9 @@ public enum ErrorCode {
     /** Host or guest page-table memory ran out. */
     OUT_OF_MEMORY(7),
     /** An argument is malformed (e.g. a non-canonical address). */
-    INVALID_ARGUMENT(8);
+    INVALID_ARGUMENT(8),
+    /** The hypervisor is still carrying out an earlier request (one at a time, on vCPU 0). */
+    BUSY(9);
 
     private final long code;
 

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.PageRange;
 import org.hvproof.model.tree.RangeRequest;
@@ -175,10 +176,19 @@ public final class IntegrityModel {
         return result(new IntegrityState(s.config(), s.driver(), s.vcpus(), prot), IntegrityCode.OK);
     }
 
+    /**
+     * A guest write: judged by the view the vCPU runs on. A write the hardware issues outside the
+     * guarded memory (the guest OS's page-table pool, which it never maps as data, or beyond guest
+     * RAM) faults, and a fault is an exception: it leaves integrity mode like {@link
+     * IntegrityAction.Fault}.
+     */
     private static IntegrityStep write(IntegrityState s, IntegrityAction.GuestWrite w) {
         VcpuState v = s.vcpus().get(w.writer().vcpu());
-        if (v == null || w.address() < 0 || w.page() >= s.config().guestPages()) {
+        if (v == null || w.address() < 0 || w.page() >= GuestPhysicalPage.LIMIT) {
             return new IntegrityStep(s, List.of());
+        }
+        if (w.page() >= s.config().guestPages()) {
+            return leave(s, w.writer().vcpu());
         }
         // Judged by the view the vCPU runs on, as the nested page tables would.
         return new IntegrityStep(

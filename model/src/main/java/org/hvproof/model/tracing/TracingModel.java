@@ -44,10 +44,76 @@ public final class TracingModel {
     /** Bus addresses the device's I/O page table translates: 48 bits, as the IOMMU's tables. */
     public static final long BUS_ADDRESS_LIMIT = 1L << 48;
 
+    /**
+     * The micro-steps a trace request runs after its start ({@link StartTrace}), one per {@link
+     * ContinueTrace}: write the 4 KiB table that replaces a large nested mapping over the page, set
+     * the pointer to it, clear the write bit, shoot down every vCPU's cached translations; the last
+     * one publishes the trace. The model counts them and publishes at the last; what each does is
+     * the machine's business (a page under no large mapping has nothing to split, and its split
+     * steps change nothing).
+     */
+    public static final int ADD_TRACE_MICRO_STEPS = 4;
+
     private TracingModel() {}
 
-    /** The next state and observations after {@code action} in {@code before}. */
+    /**
+     * The next state and observations after {@code action} in {@code before}. While a trace request
+     * is pending, other requests are refused ({@code BUSY}: the hypervisor runs one at a time) and
+     * every other action leaves it pending.
+     */
     public static TracingStep step(TracingState before, TracingAction action) {
+        if (action instanceof StartTrace a) {
+            return startTrace(before, a);
+        } else if (action instanceof ContinueTrace) {
+            return continueTrace(before);
+        }
+        if (before.pending().isEmpty()) {
+            return atomicStep(before, action);
+        }
+        if (action instanceof AddTrace || action instanceof RemoveTrace) {
+            return refuse(before, ErrorCode.BUSY);
+        }
+        TracingStep step = atomicStep(before, action);
+        return new TracingStep(step.next().withPending(before.pending()), step.observations());
+    }
+
+    /**
+     * {@code startTrace}: the checks of {@link #addTrace} after the one-request-at-a-time check;
+     * then the request is pending, with {@link #ADD_TRACE_MICRO_STEPS} to go, and nothing is traced yet.
+     */
+    public static TracingStep startTrace(TracingState s, StartTrace a) {
+        // 1. one request at a time
+        if (s.pending().isPresent()) {
+            return refuse(s, ErrorCode.BUSY);
+        }
+        // 2. only guest RAM can be traced
+        if (!s.shape().isRam(a.page())) {
+            return refuse(s, ErrorCode.OUT_OF_RANGE);
+        }
+        return new TracingStep(
+                s.withPending(Optional.of(new PendingTrace(a.owner(), a.page(), ADD_TRACE_MICRO_STEPS))), List.of());
+    }
+
+    /**
+     * {@code continueTrace}: the pending request's next micro-step; the last one adds the trace
+     * exactly as {@link #addTrace} does (the whole request takes effect there, where the machine
+     * publishes it). Nothing pending: nothing changes, nothing is seen.
+     */
+    public static TracingStep continueTrace(TracingState s) {
+        if (s.pending().isEmpty()) {
+            return stutter(s);
+        }
+        PendingTrace p = s.pending().get();
+        if (p.microStepsLeft() > 1) {
+            return new TracingStep(
+                    s.withPending(Optional.of(new PendingTrace(p.owner(), p.page(), p.microStepsLeft() - 1))),
+                    List.of());
+        }
+        return addTrace(s.withPending(Optional.empty()), new AddTrace(p.owner(), p.page()));
+    }
+
+    /** {@link #step} for every action but the interleaved request's, with no request pending. */
+    private static TracingStep atomicStep(TracingState before, TracingAction action) {
         if (action instanceof MapPage a) {
             return mapPage(before, a);
         } else if (action instanceof UnmapPage a) {

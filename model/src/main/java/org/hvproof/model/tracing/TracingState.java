@@ -26,13 +26,26 @@ import org.hvproof.model.common.VCpu;
  * @param traces     the owners of each traced page; a page is traced iff it is a key
  * @param memory     contents of pages holding a non-zero byte (all other bytes read as zero)
  * @param privileges the privilege each vCPU runs at
+ * @param pending    the trace request the hypervisor has started and not yet finished, if any
+ *                   (its page is not traced for it until the request's last micro-step)
  */
 public record TracingState(
         MachineShape shape,
         Map<VCpu, Map<GuestVirtualPage, Mapping>> mappings,
         Map<GuestPhysicalPage, Set<Owner>> traces,
         Map<GuestPhysicalPage, Bytes> memory,
-        Map<VCpu, Privilege> privileges) {
+        Map<VCpu, Privilege> privileges,
+        Optional<PendingTrace> pending) {
+
+    /** A state with no request pending. */
+    public TracingState(
+            MachineShape shape,
+            Map<VCpu, Map<GuestVirtualPage, Mapping>> mappings,
+            Map<GuestPhysicalPage, Set<Owner>> traces,
+            Map<GuestPhysicalPage, Bytes> memory,
+            Map<VCpu, Privilege> privileges) {
+        this(shape, mappings, traces, memory, privileges, Optional.empty());
+    }
 
     /**
      * Copies every collection into an unmodifiable, ordered form, except a map another state (or
@@ -53,6 +66,12 @@ public record TracingState(
         }
         memory = Frozen.of(memory);
         privileges = Frozen.of(privileges);
+        Objects.requireNonNull(pending, "pending");
+    }
+
+    /** This state with {@code request} pending instead (its other parts shared, not copied). */
+    public TracingState withPending(Optional<PendingTrace> request) {
+        return request.equals(pending) ? this : new TracingState(shape, mappings, traces, memory, privileges, request);
     }
 
     /** The state after boot: no mappings, no traces, zeroed memory, every vCPU in the kernel. */

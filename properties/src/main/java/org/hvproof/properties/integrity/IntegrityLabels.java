@@ -34,5 +34,10 @@ final class IntegrityLabels {
     static final String FAULT_VECTOR_ABOVE_31 = "fault with a vector above 31 in integrity mode";
     static final String INTERRUPT_VECTOR_BELOW_32 = "interrupt with a vector below 32 in integrity mode";
 
+    /** Large pages: a write to guarded memory alerted through a 2 MiB guest leaf (vCPU 0's direct map). */
+    static final String ALERT_THROUGH_LARGE_GUEST_LEAF = "write alerted through a 2 MiB guest leaf";
+    /** Large pages: the same through a 4 KiB guest leaf (the other vCPUs' direct maps). */
+    static final String ALERT_THROUGH_SMALL_GUEST_LEAF = "write alerted through a 4 KiB guest leaf";
+
     private IntegrityLabels() {}
 }

@@ -58,7 +58,9 @@ public final class IntegrityProperties {
                 .cover(50, IntegrityLabels.BLOCKED_WRITE)
                 .cover(12, IntegrityLabels.DRIVER_IN_UPPER_HALF)
                 .cover(7, IntegrityLabels.WRITE_HIGH_BIT_ALIAS)
-                .cover(18, IntegrityLabels.WRITE_BEYOND_GUARDED_MEMORY);
+                .cover(18, IntegrityLabels.WRITE_BEYOND_GUARDED_MEMORY)
+                .cover(10, IntegrityLabels.ALERT_THROUGH_LARGE_GUEST_LEAF)
+                .cover(10, IntegrityLabels.ALERT_THROUGH_SMALL_GUEST_LEAF);
     }
 
     /** GI-3: inside integrity mode the driver's writes to its own data never alert (and complete). */

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.integrity.Driver;
 import org.hvproof.model.integrity.IntegrityAction;
@@ -153,6 +154,11 @@ public final class IntegritySpecAbstraction {
         } else {
             IntegrityAction.GuestWrite w = (IntegrityAction.GuestWrite) action;
             boolean inMemory = w.address() >= 0 && w.page() < s.config().guestPages();
+            if (!inMemory && w.address() >= 0 && w.page() < GuestPhysicalPage.LIMIT) {
+                // A write outside the guarded memory faults: the spec's fault.
+                b.step(leave(s, w.writer().vcpu(), "fault", atoms), after, index);
+                return;
+            }
             b.step(
                     inMemory && vcpu(s, w.writer().vcpu()).isPresent()
                             ? "guestWrite[" + atoms.vcpu(w.writer().vcpu()) + ", " + atoms.page(w.page()) + "]"

@@ -132,6 +132,14 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
         IntegrityState before = t.before();
         List<?> seen = t.observations();
         IntegrityAction a = t.action();
+        if (a instanceof IntegrityAction.GuestWrite w
+                && guarded(w)
+                && seen.stream().anyMatch(IntegrityObservation.WriteAlert.class::isInstance)) {
+            ctx.label(
+                    machine.writesThroughLargeLeaf(w.writer().vcpu(), w.page())
+                            ? IntegrityLabels.ALERT_THROUGH_LARGE_GUEST_LEAF
+                            : IntegrityLabels.ALERT_THROUGH_SMALL_GUEST_LEAF);
+        }
         for (Object o : seen) {
             if (o instanceof IntegrityObservation.PolicyAlert p) {
                 ctx.label(

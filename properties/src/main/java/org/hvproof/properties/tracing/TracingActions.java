@@ -20,6 +20,7 @@ import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.Privilege;
 import org.hvproof.model.common.VCpu;
 import org.hvproof.model.tracing.AddTrace;
+import org.hvproof.model.tracing.ContinueTrace;
 import org.hvproof.model.tracing.DeviceWrite;
 import org.hvproof.model.tracing.GuestExecute;
 import org.hvproof.model.tracing.GuestRead;
@@ -28,6 +29,7 @@ import org.hvproof.model.tracing.MapPage;
 import org.hvproof.model.tracing.Mapping;
 import org.hvproof.model.tracing.RemoveTrace;
 import org.hvproof.model.tracing.SetPrivilege;
+import org.hvproof.model.tracing.StartTrace;
 import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingModel;
 import org.hvproof.model.tracing.TracingState;
@@ -67,6 +69,8 @@ public final class TracingActions {
         MAP(2),
         UNMAP(0.5),
         ADD_TRACE(2.5),
+        /** Next to {@code ADD_TRACE}, so that a shrinker lowering the kind meets the atomic request first. */
+        START_TRACE(1),
         REMOVE_TRACE(2),
         REMOVE_BY_STRANGER(0.3),
         WRITE(6),
@@ -113,7 +117,51 @@ public final class TracingActions {
             menu = menu.withTracesOf(s);
         }
         trace.setMenu(menu);
-        return menu.actions;
+        if (s.pending().isEmpty()) {
+            return menu.idle;
+        }
+        // A trace request is half done: its next micro-step, or another vCPU's action between two,
+        // writes to the page being traced among them.
+        Gen<Action<TracingTrace>> toPending = writeTo(s, s.pending().get().page());
+        return Gens.frequency(
+                Gens.weighted(2, CONTINUE),
+                Gens.weighted(3, menu.actions),
+                Gens.weighted(toPending == null ? 0 : 1, toPending == null ? CONTINUE : toPending));
+    }
+
+    /**
+     * The actions with no request pending: mostly the menu's, rarely a micro-step with nothing to
+     * continue (a hostile no-op). The same three options as while a request is pending, so a trace
+     * whose request the shrinker turns into an atomic one keeps its later steps' meaning: the
+     * micro-steps become these no-ops, which it then deletes.
+     */
+    private static Gen<Action<TracingTrace>> idle(Gen<Action<TracingTrace>> actions) {
+        return Gens.frequency(Gens.weighted(0.1, CONTINUE), Gens.weighted(3, actions), Gens.weighted(0, CONTINUE));
+    }
+
+    /** The pending request's next micro-step. */
+    private static final Gen<Action<TracingTrace>> CONTINUE = Gens.constant(asStep(new ContinueTrace()));
+
+    /** A write by some vCPU to a virtual page it maps to {@code page}; null when none maps it. */
+    private static Gen<Action<TracingTrace>> writeTo(TracingState s, GuestPhysicalPage page) {
+        List<MappedPage> onPage = new ArrayList<>();
+        s.mappings()
+                .forEach((vcpu, space) -> space.forEach((va, m) -> {
+                    if (m.page().equals(page)) {
+                        onPage.add(new MappedPage(vcpu, va));
+                    }
+                }));
+        if (onPage.isEmpty()) {
+            return null;
+        }
+        return elementsOf(onPage)
+                .flatMap(p -> Gens.combine(
+                        OFFSET_IN_PAGE,
+                        FILL,
+                        (off, fill) -> asStep(new GuestWrite(
+                                p.vcpu(),
+                                p.page().base() + off,
+                                fill(Math.min(8, GuestPhysicalPage.SIZE - off), fill)))));
     }
 
     /** All a {@link Menu} reads of its state. */
@@ -132,6 +180,8 @@ public final class TracingActions {
 
         private final Map<Kind, Boolean> readsTraces = new EnumMap<>(Kind.class);
         final Gen<Action<TracingTrace>> actions;
+        /** {@link #actions} with no request pending ({@link TracingActions#idle}). */
+        final Gen<Action<TracingTrace>> idle;
 
         private Menu(TracingState s, Map<Kind, Gen<TracingAction>> kept) {
             this.state = s;
@@ -140,6 +190,7 @@ public final class TracingActions {
             this.made = kept;
             kept.keySet().forEach(k -> readsTraces.put(k, false));
             this.actions = KINDS.flatMap(this::kind).map(TracingActions::asStep);
+            this.idle = idle(actions);
         }
 
         boolean hasShapeAndMappingsOf(TracingState s) {
@@ -174,7 +225,7 @@ public final class TracingActions {
                 switch (kind) {
                     case MAP -> map = true;
                     case UNMAP -> map = !anyMapped;
-                    case ADD_TRACE, REMOVE_TRACE, REMOVE_BY_STRANGER, DEVICE_WRITE -> traces = true;
+                    case ADD_TRACE, REMOVE_TRACE, REMOVE_BY_STRANGER, DEVICE_WRITE, START_TRACE -> traces = true;
                     case WRITE, READ, EXECUTE -> map = !anyMapped;
                     case CROSSING_WRITE -> map = !anyCrossable() && !anyMapped;
                     case HOSTILE_WRITE, SET_PRIVILEGE -> {}
@@ -194,6 +245,7 @@ public final class TracingActions {
                             case EXECUTE -> execute(s);
                             case SET_PRIVILEGE -> setPrivilege(s);
                             case DEVICE_WRITE -> deviceWrite(s);
+                            case START_TRACE -> startTrace(s);
                         };
                 made.put(kind, g);
                 readsTraces.put(kind, map || traces);
@@ -443,6 +495,14 @@ public final class TracingActions {
                 .add(2.5, physicalPage(s))
                 .build();
         return Gens.combine(Gens.elements(TracingTrace.OWNERS), page, AddTrace::new);
+    }
+
+    /** A trace request run in micro-steps, on the pages {@link #addTrace(TracingState)} draws. */
+    private static Gen<TracingAction> startTrace(TracingState s) {
+        return addTrace(s).map(a -> {
+            AddTrace add = (AddTrace) a;
+            return (TracingAction) new StartTrace(add.owner(), add.page());
+        });
     }
 
     private static Gen<TracingAction> removeTrace(TracingState s) {

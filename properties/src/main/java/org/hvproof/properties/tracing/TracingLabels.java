@@ -70,5 +70,25 @@ public final class TracingLabels {
      */
     public static final String TRACE_INSIDE_LARGE_NESTED_MAPPING = "trace added inside a large nested mapping";
 
+    /**
+     * Interleaving: a guest access by a vCPU other than vCPU 0 (where the hypervisor runs the
+     * request) between two micro-steps of a trace request.
+     */
+    public static final String ACCESS_BY_ANOTHER_VCPU_BETWEEN_MICRO_STEPS =
+            "access by a vCPU other than vCPU 0 between two micro-steps of a trace request";
+
+    /** Interleaving: a completed write to the page a pending trace request is adding. */
+    public static final String WRITE_TO_PAGE_BEING_TRACED = "write to a page while its trace is being added";
+
+    /**
+     * Interleaving: the same, after the write bit is cleared and before the shoot-down (where a
+     * vCPU's cached translation and another's exit meet).
+     */
+    public static final String WRITE_BETWEEN_CLEAR_AND_SHOOT_DOWN =
+            "write to a page being traced between the clear of its write bit and the shoot-down";
+
+    /** Interleaving: a trace request run in micro-steps reached its last one and was published. */
+    public static final String INTERLEAVED_TRACE_PUBLISHED = "trace request published after interleaved micro-steps";
+
     private TracingLabels() {}
 }

@@ -49,7 +49,8 @@ public final class TracingProperties {
                 .cover(5, TracingLabels.WRITE_TO_DOUBLY_OWNED_PAGE)
                 .cover(5, TracingLabels.LONG_NOTIFIED_WRITE)
                 .cover(3, TracingLabels.NOTIFIED_AT_RAM_EDGE)
-                .cover(5, TracingLabels.TRACE_INSIDE_LARGE_NESTED_MAPPING);
+                .cover(5, TracingLabels.TRACE_INSIDE_LARGE_NESTED_MAPPING)
+                .cover(20, TracingLabels.INTERLEAVED_TRACE_PUBLISHED);
     }
 
     /** TRACE-2: a write to a page with no trace produces no notification. */
@@ -61,7 +62,8 @@ public final class TracingProperties {
                 .cover(10, TracingLabels.CROSSING_WRITE)
                 .cover(5, TracingLabels.HIGH_BIT_ALIAS)
                 .cover(5, TracingLabels.UPPER_HALF_WRITE)
-                .cover(5, TracingLabels.NON_CANONICAL_OR_NO_VCPU);
+                .cover(5, TracingLabels.NON_CANONICAL_OR_NO_VCPU)
+                .cover(10, TracingLabels.WRITE_TO_PAGE_BEING_TRACED);
     }
 
     /** TRACE-3: a trace lasts until its last owner removes it; after that the next write is silent. */
@@ -78,14 +80,17 @@ public final class TracingProperties {
     /**
      * TRACE-5: adding a trace takes effect on every vCPU. After every step no vCPU caches a
      * writable translation of a traced page (the machine check), and no completed write reaches a
-     * traced page without its notification, whichever vCPU writes.
+     * traced page without its notification, whichever vCPU writes; with other vCPUs' accesses
+     * between the micro-steps of a trace request, at every boundary between them.
      */
     @Claim("TRACE-5")
     public static StatefulProperty<TracingTrace> traceTakesEffectOnEveryVcpu(TracingImplFlaw flaw) {
         return HARNESS.claim("TRACE-5", "a trace takes effect on every vCPU", flaw, NO_STALE_WRITABLE_TRANSLATION)
                 .cover(COVER_STALE, TracingLabels.TRACE_OVER_CACHED_WRITABLE_TRANSLATION)
                 .cover(COVER_STALE, TracingLabels.TRACE_OVER_REMOTE_CACHED_WRITABLE_TRANSLATION)
-                .cover(COVER_STALE, TracingLabels.WRITE_AFTER_TRACE_BY_CACHING_VCPU);
+                .cover(COVER_STALE, TracingLabels.WRITE_AFTER_TRACE_BY_CACHING_VCPU)
+                .cover(20, TracingLabels.ACCESS_BY_ANOTHER_VCPU_BETWEEN_MICRO_STEPS)
+                .cover(4, TracingLabels.WRITE_BETWEEN_CLEAR_AND_SHOOT_DOWN);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.hvproof.properties.tracing;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -9,6 +10,7 @@ import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.impl.tracing.TracingImplFlaw;
+import org.hvproof.impl.tracing.TracingService;
 import org.hvproof.impl.tracing.TracingSystem;
 import org.hvproof.model.common.Completed;
 import org.hvproof.model.common.DmaCompleted;
@@ -24,6 +26,7 @@ import org.hvproof.model.common.Refused;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.common.VCpu;
 import org.hvproof.model.tracing.AddTrace;
+import org.hvproof.model.tracing.ContinueTrace;
 import org.hvproof.model.tracing.DeviceWrite;
 import org.hvproof.model.tracing.GuestExecute;
 import org.hvproof.model.tracing.GuestRead;
@@ -105,8 +108,10 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
                         .contains(a.page().number())) {
             ctx.label(TracingLabels.TRACE_OVER_DEVICE_CACHED_WRITABLE_TRANSLATION);
         }
+        Optional<TracingService.MicroStep> microStep = machine.tracing().nextMicroStep();
         Lockstep.Transition<TracingState, TracingAction> t = lockstep.apply(action);
         label(t, ctx);
+        microStep.ifPresent(step -> labelBetweenMicroSteps(t, step, ctx));
         if (!caching.isEmpty()) {
             ctx.label(TracingLabels.TRACE_OVER_CACHED_WRITABLE_TRANSLATION);
             if (caching.stream().anyMatch(v -> v.id() != 0)) {
@@ -124,6 +129,48 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
                 if (o instanceof Notification n && cachedBeforeTrace.contains(new CachedPage(w.vcpu(), n.page()))) {
                     ctx.label(TracingLabels.WRITE_AFTER_TRACE_BY_CACHING_VCPU);
                 }
+            }
+        }
+    }
+
+    /**
+     * Labels an action taken while a trace request is half done ({@code next} is the micro-step it
+     * runs next): a micro-step, a guest access by a vCPU other than vCPU 0 (where the request runs),
+     * a completed write to the page being traced, the same between the clear and the shoot-down,
+     * and the request's publication.
+     */
+    private static void labelBetweenMicroSteps(
+            Lockstep.Transition<TracingState, TracingAction> t, TracingService.MicroStep next, Context ctx) {
+        if (t.action() instanceof ContinueTrace) {
+            if (t.after().pending().isEmpty()) {
+                ctx.label(TracingLabels.INTERLEAVED_TRACE_PUBLISHED);
+            }
+            return;
+        }
+        VCpu by = t.action() instanceof GuestWrite w ? w.vcpu() : t.action() instanceof GuestRead r ? r.vcpu() : null;
+        if (by != null && by.id() != 0 && t.before().shape().hasVcpu(by)) {
+            ctx.label(TracingLabels.ACCESS_BY_ANOTHER_VCPU_BETWEEN_MICRO_STEPS);
+        }
+        if (!(t.action() instanceof GuestWrite w)
+                || !t.observations()
+                        .contains(new Completed(
+                                w.vcpu(),
+                                org.hvproof.model.common.AccessKind.WRITE,
+                                w.va(),
+                                w.bytes().length()))) {
+            return;
+        }
+        GuestPhysicalPage adding = t.before().pending().orElseThrow().page();
+        boolean toAdding = java.util.stream.LongStream.of(
+                        w.va(), w.va() + w.bytes().length() - 1)
+                .anyMatch(va -> t.before()
+                        .mappingOf(w.vcpu(), va)
+                        .map(m -> m.page().equals(adding))
+                        .orElse(false));
+        if (toAdding) {
+            ctx.label(TracingLabels.WRITE_TO_PAGE_BEING_TRACED);
+            if (next == TracingService.MicroStep.SHOOT_DOWN) {
+                ctx.label(TracingLabels.WRITE_BETWEEN_CLEAR_AND_SHOOT_DOWN);
             }
         }
     }
@@ -320,7 +367,7 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
         }
     }
 
-    /** A short picture of the state for failure reports: mappings and traces, not memory. */
+    /** A short picture of the state for failure reports: mappings, traces and a pending trace request, not memory. */
     @Override
     public String describe() {
         TracingState s = lockstep.state();
@@ -332,6 +379,7 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
         });
         out.append("  traces ").append(s.traces()).append('\n');
         out.append("  privileges ").append(s.privileges());
+        s.pending().ifPresent(p -> out.append("\n  request ").append(p));
         return out.toString();
     }
 
