@@ -33,9 +33,12 @@ import org.hvproof.specs.TraceValidator;
  * solver state by state, so the spec's bounded TREE checks speak of the model the tree properties
  * test.
  *
- * <p>Runs are sized to the spec's scope: a tree memory of {@value #GUEST_PAGES} pages whose last
- * {@value #POOL_PAGES} are the node pool (so at most four nodes, trees of depth 0 and 1, as the
- * spec's checks reach), requests of at most two pages, up to {@value #MAX_ACTIONS} actions. The model
+ * <p>Runs are sized near the spec's scope: a tree memory of {@value #GUEST_PAGES} pages whose last
+ * {@value #POOL_PAGES} are the node pool (at most four nodes: trees of depth 0 and 1, a root over
+ * two or three leaves; the spec's checks reach depth 1 with three nodes, and the implementation
+ * takes three pages at the first split, a root and two leaves, since node pages are keys too),
+ * requests of at most two pages, up to {@value #MAX_ACTIONS} actions, so a run names at most nine
+ * pages and four nodes. The model
  * takes the layout after each request as the implementation chose it, so a run drives the correct
  * implementation ({@link TreeSystem}) beside the model and hands the model the layout it reads from
  * the machine after each request, as the tree traces do ({@link TreeTrace}); the machine's splits,
@@ -48,8 +51,12 @@ import org.hvproof.specs.TraceValidator;
  */
 public final class TreeSpecConformance {
     /**
-     * Default tries: each costs one Alloy solve of up to about thirty states, some of them left for
-     * the solver to choose (a request's splits and merges).
+     * Default tries: each costs one Alloy solve of up to about twenty states; a run of a one-leaf
+     * tree takes one to three seconds, one that splits (four nodes, nine pages) ten to twenty, on
+     * this machine under the load of six agents on two cores (load average 12 to 14). Measured
+     * there: 10 tries took 51 s, 58 s and 116 s (seeds 1, 2, 20261203), over the ~20 s budget
+     * the other conformance properties keep; not measured on an idle machine. Fewer tries would
+     * leave the splits (a tenth to a fifth of the runs) unsampled.
      */
     public static final int TRIES = 10;
     /** Actions per run at most. */
@@ -80,12 +87,12 @@ public final class TreeSpecConformance {
                 .named(name)
                 .tries(TRIES)
                 .describeValue(r -> "\n" + r.describe(TreeState::describe))
-                // few tries, so minimums only on frequent situations, well below their share
-                .cover(30, Labels.SPLIT)
-                .cover(30, Labels.MAPPING_ALERT)
-                .cover(20, Labels.NODE_ALERT)
-                .cover(30, Labels.QUIET_WRITE)
-                .cover(10, Labels.FULL_WALK_DEPTH_1)
+                // few tries, so minimums only where nearly every run gets there (a node page taken in
+                // almost all, alerts in about half); splits and depth-1 walks (a tenth to a fifth of the
+                // runs) and quiet writes are reported, and TreeSpecConformanceTest pins a split and a tear-down
+                .cover(50, Labels.NODE_TAKEN)
+                .cover(20, Labels.MAPPING_ALERT)
+                .cover(10, Labels.NODE_ALERT)
                 .verify(TreeSpecConformance::validate);
     }
 
@@ -168,7 +175,7 @@ public final class TreeSpecConformance {
         HOSTILE_REQUEST(1),
         WRITE_MAPPED(3),
         WRITE_NODE(2),
-        WRITE_ANYWHERE(1.5),
+        WRITE_ANYWHERE(2.5),
         CROSSING_WRITE(1),
         HOSTILE_WRITE(0.5);
 
@@ -195,7 +202,7 @@ public final class TreeSpecConformance {
             case HOSTILE_REQUEST -> hostileRequest();
             case WRITE_MAPPED -> mapped.isEmpty() ? protect(PAGES) : write(TreeActions.pagesOf(mapped));
             case WRITE_NODE -> nodes.isEmpty() ? protect(PAGES) : write(TreeActions.pagesOf(nodes));
-            case WRITE_ANYWHERE -> write(Gens.longs(0, GUEST_PAGES + 1));
+            case WRITE_ANYWHERE -> write(Gens.longs(0, GUEST_PAGES));
             case CROSSING_WRITE -> traced.isEmpty() ? protect(PAGES) : crossingWrite(traced);
             case HOSTILE_WRITE -> writeAt(HOSTILE_ADDRESSES, Gens.integers(1, 16, 8));
         });
@@ -276,7 +283,10 @@ public final class TreeSpecConformance {
             TreeState before = t.before();
             TreeState after = t.after();
             if (!before.nodePages().containsAll(after.nodePages())) {
-                ctx.label(Labels.SPLIT);
+                ctx.label(Labels.NODE_TAKEN);
+                if (!before.nodes().isEmpty()) {
+                    ctx.label(Labels.SPLIT);
+                }
             }
             if (!after.nodes().isEmpty() && !after.nodePages().containsAll(before.nodePages())) {
                 ctx.label(Labels.MERGE);
@@ -306,7 +316,8 @@ public final class TreeSpecConformance {
 
     /** Situations the runs must reach; the property fails when they are too rare. */
     static final class Labels {
-        static final String SPLIT = "a request took a node page (plant, grow or split)";
+        static final String NODE_TAKEN = "a request took a node page (plant, grow or split)";
+        static final String SPLIT = "a request split a node (grow and split)";
         static final String MERGE = "a request freed a node page while the tree stays";
         static final String TEAR_DOWN = "the last mapping removed: tree torn down";
         static final String REFUSED = "request refused";
