@@ -54,7 +54,8 @@ public final class TreeSpecConformance {
      * Default tries: each costs one Alloy solve of up to about twenty states; a run of a one-leaf
      * tree takes one to three seconds, one that splits (four nodes, nine pages) ten to twenty, on
      * this machine under the load of six agents on two cores (load average 12 to 14). Measured
-     * there: 10 tries took 51 s, 58 s and 116 s (seeds 1, 2, 20261203), over the ~20 s budget
+     * there: 10 tries took 51 s, 58 s and 116 s (seeds 1, 2, 20261203) alone and 34.7 s in {@code
+     * ./hvproof check --claim TREE} (seed 3243086445237470618), over the ~20 s budget
      * the other conformance properties keep; not measured on an idle machine. Fewer tries would
      * leave the splits (a tenth to a fifth of the runs) unsampled.
      */
