@@ -29,6 +29,7 @@ import org.hvproof.properties.migration.MigrationProperties;
 import org.hvproof.properties.tracing.TracingProperties;
 import org.hvproof.properties.tracing.TracingSpecConformance;
 import org.hvproof.properties.tree.TreeProperties;
+import org.hvproof.properties.tree.TreeSpecConformance;
 
 /**
  * Every mechanism hvproof checks, with where its parts are: the classes whose {@code @Claim}
@@ -66,7 +67,11 @@ public final class Mechanisms {
                     List.of(TracingProperties.class, TracingSpecConformance.class),
                     TracingImplFlaw.class,
                     TracingInvariants.ALL),
-            new Mechanism("tree", List.of(TreeProperties.class), TreeImplFlaw.class, TreeInvariants.ALL),
+            new Mechanism(
+                    "tree",
+                    List.of(TreeProperties.class, TreeSpecConformance.class),
+                    TreeImplFlaw.class,
+                    TreeInvariants.ALL),
             new Mechanism(
                     "integrity",
                     List.of(IntegrityProperties.class, IntegritySpecConformance.class),
