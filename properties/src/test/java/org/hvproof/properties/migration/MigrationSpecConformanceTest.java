@@ -60,14 +60,16 @@ class MigrationSpecConformanceTest {
 
     /**
      * A receive half written when migration starts, then finished into the device buffer; its
-     * completion's copy-back dirties the page a round had sent; a transmit beside it, two
-     * descriptors taken by one doorbell; the forced switch-over.
+     * completion's copy-back dirties the page a round had sent; a transmit beside it, both taken
+     * by one doorbell that rejects a descriptor pointing at the ring between them; the forced
+     * switch-over.
      */
     private static final MigrationAction[] DOORBELL_MIGRATION = {
         write(1, 100, 7),
         new MigrationAction.Submit(PAGE + 8, 64, RECEIVE),
+        new MigrationAction.Submit(0, 16, RECEIVE),
         new MigrationAction.Submit(2 * PAGE, 32, TRANSMIT),
-        new MigrationAction.Doorbell(2),
+        new MigrationAction.Doorbell(3),
         new MigrationAction.DeviceStep(20),
         new MigrationAction.StartMigration(100),
         new MigrationAction.MigrationRound(),
@@ -84,9 +86,11 @@ class MigrationSpecConformanceTest {
     void aMigrationSyncingAtDoorbellAndCompletionIsASpecTrace() {
         var run = run(MigrationStrategy.DOORBELL_AND_COMPLETION, MigrationModelFlaw.NONE, DOORBELL_MIGRATION);
         assertThat(run.last().phase()).isEqualTo(MigrationPhase.MIGRATED);
-        assertThat(run.last().delivered()).containsExactly(0L, 1L);
-        // one spec state more than actions: the doorbell took two descriptors
+        assertThat(run.last().delivered()).containsExactly(0L, 2L);
+        assertThat(run.last().rejected()).containsExactly(1L);
+        // one spec state more than actions: the doorbell is two takes (the rejected descriptor is none)
         assertThat(specStates(run)).isEqualTo(DOORBELL_MIGRATION.length + 2);
+        assertThat(MigrationSpecAbstraction.of(run).trace().steps()).contains("take[r0]", "take[r2]");
         assertThat(allowedPrefix(run)).isEqualTo(specStates(run));
     }
 
@@ -111,6 +115,17 @@ class MigrationSpecConformanceTest {
         assertThat(run.steps().get(6).after().memory().get(1))
                 .isNotEqualTo(run.steps().get(6).before().memory().get(1));
         assertThat(allowedPrefix(run)).isEqualTo(specStates(run));
+    }
+
+    @Test
+    void runsOutsideTheSpecsFiguresAreRefused() {
+        MigrationConfig tooManyRounds = MigrationSpecConformance.figures(
+                4, 2, 4, 0, 3, MigrationEmbodiment.COPY_AS_DEVICE_BUFFER, MigrationStrategy.TRAP_VCPU_ACCESS);
+        var run = new ModelRun<MigrationState, MigrationAction, MigrationObservation>(
+                MigrationModel.initial(tooManyRounds), List.of());
+        assertThatThrownBy(() -> MigrationSpecAbstraction.of(run))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outside the spec's figures");
     }
 
     /**
