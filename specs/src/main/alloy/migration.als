@@ -106,8 +106,8 @@ fun trapped: set Buf { Build.strategy = TrapVcpuAccess => Sys.dev.Val else none 
 -- Whether the hypervisor syncs at the doorbell and the completion: the copy exists under that strategy.
 pred syncsAtDoorbell { some Sys.dev and Build.strategy = DoorbellAndCompletion }
 
--- A copy of part of each of pages ps from the frames src into frames that were was and are now
--- now: only those pages change, and one whose source equals it does not.
+-- A copy of part of each page in ps from src into frames holding was before and now after it:
+-- only those pages change, and one whose source already equals it does not.
 pred partCopy[ps: set Page, src: Page -> lone Val, was, now: Page -> lone Val] {
   (Page - ps) <: now = (Page - ps) <: was
   all p: ps | src[p] = was[p] implies now[p] = was[p]

@@ -39,8 +39,9 @@ public final class MigrationSpecConformance {
     /**
      * Default tries: each costs one Alloy solve of a trace of about 12 spec states on average (up
      * to about 20: a doorbell is a step per descriptor), most of it translating the spec at that
-     * length. Measured in {@code mvn verify} (ClaimPropertiesTest): 36 s for the 10 tries on the
-     * shared two-core machine at load 11, about 1 s a try when it is idle (13 s for 12 tries).
+     * length. Measured in {@code mvn verify} (ClaimPropertiesTest) on the shared two-core machine
+     * at a load of 10 to 12: 36 s and 65 s for the 10 tries; at a lower load 13 s for 12 tries,
+     * about 1 s a try.
      */
     public static final int TRIES = 10;
     /** Actions per run at most. */
