@@ -2,36 +2,51 @@
  * migration: live migration of a VM with a passthrough device (US10198299B1). Claims MIG-1..MIG-5.
  *
  * What it models. A VM's pages hold values; some are DMA buffer pages. A passthrough device takes
- * receive requests (each for one buffer page, with the value it will write there) and writes them
- * by DMA, which the hypervisor's dirty logging never sees. When migration starts the hypervisor
- * copies the buffer pages (the copy) and gives one copy to the VM's translations (the vCPU buffer)
- * and the other to the device's IOMMU translations (the device buffer), which one per embodiment;
- * at the intercepted completion it copies the device's output back into the vCPU buffer and marks
- * the page dirty if that changed it, before the VM sees the completion. The VM's writes mark their
- * page dirty. A round sends the dirty pages to the destination; the round after one in which the
- * dirty set fits the downtime limit, or at the round limit, stops the VM, copies back the output
- * of posted completions, sends what is dirty and switches over with the requests the device owns.
+ * requests at the doorbell, receives (Recv: it writes the request's pages by DMA, which the
+ * hypervisor's dirty logging never sees) and transmits (Send: it reads them), each on the buffer
+ * pages its descriptor covers, moving a request's data in as many DMA pieces as it likes and
+ * posting its completion with the last. When migration starts the hypervisor copies the buffer
+ * pages (the copy) and gives one copy to the VM's translations (the vCPU buffer) and the other to
+ * the device's IOMMU translations (the device buffer), which one per embodiment; it keeps them in
+ * sync per strategy. DoorbellAndCompletion: at the trapped doorbell a transmit's data goes from
+ * the vCPU buffer to the device buffer, and at the intercepted completion a receive's output is
+ * copied back into the vCPU buffer, the pages it changed marked dirty, before the VM sees the
+ * completion. TrapVcpuAccess: every VM access to a copied buffer page exits; the device buffer's
+ * page is copied into the vCPU buffer first (dirty if that changed it) and a write goes to both.
+ * The VM's writes mark their page dirty. A round sends the dirty pages to the destination; the
+ * round after one in which the dirty set fits the downtime limit, or at the round limit, stops the
+ * VM, runs the final sync (the owned receives' output, or every buffer page under TrapVcpuAccess),
+ * sends what is dirty and switches over with the requests the device owns.
  *
- * Left out on purpose: bytes within a page (a page holds one value; the Java model has byte
- * ranges, partial DMA and the final sync of unfinished requests), transmits and the doorbell's
- * sync, the trapping strategy, descriptors and their bad input (Java), the two-run form of MIG-1
- * (Java's destinationMatchesUnmigrated), simulated time and the report (Java's reportAccurate).
+ * One value per page. The Java model has bytes, so a DMA piece, a doorbell's copy of a transmit's
+ * range and a copy-back of a receive's range change part of a page: here each changes the pages
+ * of its request to some value, and a copy between two pages that are equal changes nothing.
+ * The trapping strategy's syncs copy whole pages and are exact.
+ *
+ * Left out on purpose: bytes within a page (above), what a transmit sends (Java's
+ * requestDataInDeviceBuffer), descriptors and their bad input (a rejected descriptor is no
+ * request here), the page-table pool (sent by the first round, never written after), the two-run
+ * form of MIG-1 (Java's destinationMatchesUnmigrated), simulated time and the report (Java's
+ * reportAccurate).
  *
  * Java names (org.hvproof.model.migration unless said otherwise):
  *   sig Page, Buf, Val, Zero     data pages, DMA buffer pages, page contents, a zeroed page
- *   sig Req (at, out)            WorkRequest of direction FROM_DEVICE (its buffer, the device's output)
+ *   sig Req (at), Recv, Send     WorkRequest (the pages of its buffer), of direction FROM_DEVICE, TO_DEVICE
  *   sig Phase: Running, PreCopy, Migrated          MigrationPhase
  *   sig Frame: Original, Copy    BufferFrame
  *   sig Embodiment: CopyAsVcpuBuffer, CopyAsDeviceBuffer   MigrationEmbodiment
+ *   sig Strategy: DoorbellAndCompletion, TrapVcpuAccess    MigrationStrategy
  *   Sys.mem, Sys.dev, Sys.dst    MigrationState.memory, deviceBuffer, destination
- *   Sys.dirty                    MigrationState.dirty
+ *   Sys.dirty                    MigrationState.dirty (its data pages)
  *   Sys.vcpuReach, Sys.devReach  MigrationState.vcpuReach, deviceReach
  *   Sys.taken, inFlight, posted, delivered   ring indices taken (deviceHead), inFlight, posted, delivered
  *   Sys.rounds, Figures.limit, Figures.fit   pagesPerRound's size, MigrationConfig.roundLimit, pages
  *                                the downtime limit fits
- *   pred vmWrite, take, devWrite, complete, start, round
- *                                MigrationAction.GuestWrite, Doorbell (one receive), DeviceStep
- *                                (the whole request), CompletionInterrupt, StartMigration, MigrationRound
+ *   pred vmWrite, vmRead, take, devWrite, devRead, complete, start, round
+ *                                MigrationAction.GuestWrite (and Submit, a write to the ring page),
+ *                                GuestRead, Doorbell (one accepted descriptor), DeviceStep (a
+ *                                receive's, a transmit's), CompletionInterrupt, StartMigration,
+ *                                MigrationRound
  *   pred start_NO_BUFFER_COPY, start_IOMMU_LEFT_ON_VCPU_BUFFER, complete_COPY_BACK_NOT_DIRTY,
  *        round_REQUEST_REPLAYED_AT_SWITCH_OVER, round_ROUND_LIMIT_IGNORED
  *                                the MigrationImplFlaw constants of those names
@@ -43,7 +58,8 @@ sig Val {}
 one sig Zero extends Val {}
 sig Page {}
 sig Buf in Page {}
-sig Req { at: one Buf, out: one Val }
+abstract sig Req { at: some Buf }
+sig Recv, Send extends Req {}
 
 abstract sig Phase {}
 one sig Running, PreCopy, Migrated extends Phase {}
@@ -51,12 +67,14 @@ abstract sig Frame {}
 one sig Original, Copy extends Frame {}
 abstract sig Embodiment {}
 one sig CopyAsVcpuBuffer, CopyAsDeviceBuffer extends Embodiment {}
+abstract sig Strategy {}
+one sig DoorbellAndCompletion, TrapVcpuAccess extends Strategy {}
 
 -- The flaws a build may have; the correct build has none.
 abstract sig Flaw {}
 one sig NO_BUFFER_COPY, IOMMU_LEFT_ON_VCPU_BUFFER, COPY_BACK_NOT_DIRTY, REQUEST_REPLAYED_AT_SWITCH_OVER,
   ROUND_LIMIT_IGNORED extends Flaw {}
-one sig Build { flaws: set Flaw, embodiment: one Embodiment }
+one sig Build { flaws: set Flaw, embodiment: one Embodiment, strategy: one Strategy }
 
 -- The round limit, and how many pages the downtime limit lets stop-and-copy send.
 one sig Figures { limit, fit: Int } { limit >= 1 and limit <= 2 and fit >= 0 and fit <= 1 }
@@ -75,13 +93,25 @@ one sig Sys {
 let unchanged[x] { (x)' = (x) }
 
 pred ringFrame { unchanged[Sys.taken] and unchanged[Sys.inFlight] and unchanged[Sys.posted] and unchanged[Sys.delivered] }
-pred copyFrame {
-  unchanged[Sys.dev] and unchanged[Sys.dst] and unchanged[Sys.vcpuReach] and unchanged[Sys.devReach]
+pred migrationFrame {
+  unchanged[Sys.dst] and unchanged[Sys.vcpuReach] and unchanged[Sys.devReach]
   unchanged[Sys.rounds] and unchanged[Sys.phase]
 }
+pred copyFrame { unchanged[Sys.dev] and migrationFrame }
 -- The reach each side's translations have in pre-copy, as the embodiment names them.
 fun vcpuFrame: one Frame { Build.embodiment = CopyAsVcpuBuffer => Copy else Original }
 fun devFrame: one Frame { Build.embodiment = CopyAsVcpuBuffer => Original else Copy }
+-- The buffer pages whose VM accesses exit to the trapping strategy's sync: every copied one.
+fun trapped: set Buf { Build.strategy = TrapVcpuAccess => Sys.dev.Val else none }
+-- Whether the hypervisor syncs at the doorbell and the completion: the copy exists under that strategy.
+pred syncsAtDoorbell { some Sys.dev and Build.strategy = DoorbellAndCompletion }
+
+-- A copy of part of each page in ps from src into frames holding was before and now after it:
+-- only those pages change, and one whose source already equals it does not.
+pred partCopy[ps: set Page, src: Page -> lone Val, was, now: Page -> lone Val] {
+  (Page - ps) <: now = (Page - ps) <: was
+  all p: ps | src[p] = was[p] implies now[p] = was[p]
+}
 
 fact init {
   Sys.phase = Running and Sys.mem = Page -> Zero and no Sys.dev and Sys.dst = Page -> Zero
@@ -89,40 +119,66 @@ fact init {
   no Sys.taken and no Sys.inFlight and no Sys.posted and no Sys.delivered and Sys.rounds = 0
 }
 
--- vmWrite: the VM writes v to page p (through its translation: the vCPU buffer); traced, so dirty in pre-copy.
+-- vmWrite: the VM writes v to page p (through its translation: the vCPU buffer); traced, so dirty
+-- in pre-copy; a trapped page's write goes to the device buffer too.
 pred vmWrite[p: Page, v: Val] {
   Sys.mem' = Sys.mem ++ p -> v
   Sys.dirty' = (Sys.phase = PreCopy => Sys.dirty + p else Sys.dirty)
+  p in trapped implies Sys.dev' = Sys.dev ++ p -> v else unchanged[Sys.dev]
+  ringFrame and migrationFrame
+}
+
+-- vmRead: the VM reads page p; a trapped page is first synced from the device buffer, dirty if that changed it.
+pred vmRead[p: Page] {
+  p in trapped implies {
+    Sys.mem' = Sys.mem ++ p -> Sys.dev[p]
+    Sys.dirty' = Sys.dirty + (Sys.dev[p] != Sys.mem[p] => p else none)
+  } else { unchanged[Sys.mem] and unchanged[Sys.dirty] }
   ringFrame and copyFrame
 }
 
--- take: the device takes receive r at the doorbell, unless r's buffer overlaps one it owns.
+-- take: the device takes request r at the doorbell; a transmit's data is copied into the device
+-- buffer first when the hypervisor syncs at the doorbell.
 pred take[r: Req] {
   r not in Sys.taken
-  r.at not in (Sys.inFlight + Sys.posted).at
   Sys.taken' = Sys.taken + r and Sys.inFlight' = Sys.inFlight + r
   unchanged[Sys.posted] and unchanged[Sys.delivered]
+  (r in Send and syncsAtDoorbell) implies partCopy[r.at, Sys.mem, Sys.dev, Sys.dev'] else unchanged[Sys.dev]
+  unchanged[Sys.mem] and unchanged[Sys.dirty] and migrationFrame
+}
+
+-- The device's progress on r: done and posted with this piece, or still in flight.
+pred progress[r: Req] {
+  r in Sys.inFlight
+  (Sys.inFlight' = Sys.inFlight - r and Sys.posted' = Sys.posted + r)
+    or (unchanged[Sys.inFlight] and unchanged[Sys.posted])
+  unchanged[Sys.taken] and unchanged[Sys.delivered]
+}
+
+-- devWrite: the device writes a piece of receive r's output by DMA into the frames its IOMMU
+-- reaches (the device buffer while the copy exists, else the VM's pages), only r's pages.
+pred devWrite[r: Recv] {
+  progress[r]
+  some Sys.dev implies { (Buf - r.at) <: Sys.dev' = (Buf - r.at) <: Sys.dev and Sys.dev'.Val = Sys.dev.Val
+      and unchanged[Sys.mem] }
+    else { (Page - r.at) <: Sys.mem' = (Page - r.at) <: Sys.mem and unchanged[Sys.dev] }
+  unchanged[Sys.dirty] and migrationFrame
+}
+
+-- devRead: the device reads a piece of transmit r's data by DMA; no memory changes.
+pred devRead[r: Send] {
+  progress[r]
   unchanged[Sys.mem] and unchanged[Sys.dirty] and copyFrame
 }
 
--- devWrite: the device writes r's output by DMA to the frame its IOMMU reaches, and posts its completion.
-pred devWrite[r: Req] {
-  r in Sys.inFlight
-  some Sys.dev implies { Sys.dev' = Sys.dev ++ r.at -> r.out and unchanged[Sys.mem] }
-    else { Sys.mem' = Sys.mem ++ r.at -> r.out and unchanged[Sys.dev] }
-  Sys.inFlight' = Sys.inFlight - r and Sys.posted' = Sys.posted + r
-  unchanged[Sys.taken] and unchanged[Sys.delivered] and unchanged[Sys.dirty]
-  unchanged[Sys.dst] and unchanged[Sys.vcpuReach] and unchanged[Sys.devReach]
-  unchanged[Sys.rounds] and unchanged[Sys.phase]
-}
-
--- The completion of r reaches the VM; with the copy, after the output is copied back (dirty per markDirty).
+-- The completion of r reaches the VM; a receive's, when the hypervisor syncs at the completion,
+-- after its output is copied back (the pages it changed dirty per markDirty).
 pred completeWith[r: Req, markDirty: Int] {
   r in Sys.posted
   Sys.posted' = Sys.posted - r and Sys.delivered' = Sys.delivered + r
-  some Sys.dev implies {
-    Sys.mem' = Sys.mem ++ r.at -> Sys.dev[r.at]
-    Sys.dirty' = Sys.dirty + (markDirty = 1 and Sys.mem'[r.at] != Sys.mem[r.at] => r.at else none)
+  (r in Recv and syncsAtDoorbell) implies {
+    partCopy[r.at, Sys.dev, Sys.mem, Sys.mem']
+    Sys.dirty' = Sys.dirty + { p: r.at | markDirty = 1 and Sys.mem'[p] != Sys.mem[p] }
   } else { unchanged[Sys.mem] and unchanged[Sys.dirty] }
   unchanged[Sys.taken] and unchanged[Sys.inFlight] and copyFrame
 }
@@ -158,11 +214,20 @@ pred preCopy[next: Int] {
   unchanged[Sys.phase] and ringFrame
 }
 
--- Stop-and-copy: posted outputs copied back, the dirty pages sent; the VM resumes on the destination.
+-- The buffer pages the final sync copies from the device buffer: the pages of the receives the
+-- device owns, or every buffer page under the trapping strategy.
+fun finalSync: set Buf {
+  Sys.dev.Val & (Build.strategy = TrapVcpuAccess => Buf else (Recv & (Sys.inFlight + Sys.posted)).at)
+}
+
+-- Stop-and-copy: the final sync (a page it changes is dirty), the dirty pages sent; the VM resumes
+-- on the destination: each page as sent, else as the destination had it.
 pred stopAndCopy[replay: Int] {
-  let synced = Sys.mem ++ (Sys.posted.at <: Sys.dev),
-      sent = Sys.dirty + { p: Page | synced[p] != Sys.mem[p] } |
-    Sys.mem' = Sys.dst ++ (sent <: synced)
+  all p: Page | let kept = (p in Sys.dirty => Sys.mem[p] else Sys.dst[p]) {
+    p not in finalSync implies Sys.mem'[p] = kept
+    else (Build.strategy = TrapVcpuAccess implies Sys.mem'[p] = (Sys.dev[p] = Sys.mem[p] => kept else Sys.dev[p])
+      else (Sys.mem'[p] = kept or (Sys.mem'[p] != Sys.mem[p] and Sys.dev[p] != Sys.mem[p])))
+  }
   Sys.phase' = Migrated
   no Sys.dev' and no Sys.dirty'
   Sys.vcpuReach' = Buf -> Original and Sys.devReach' = Buf -> Original
@@ -194,8 +259,9 @@ pred stutter { unchanged[Sys.mem] and unchanged[Sys.dirty] and ringFrame and cop
 
 fact traces {
   always (
-    (some p: Page, v: Val | vmWrite[p, v])
-    or (some r: Req | take[r] or devWrite[r] or complete[r] or complete_COPY_BACK_NOT_DIRTY[r])
+    (some p: Page, v: Val | vmWrite[p, v]) or (some p: Page | vmRead[p])
+    or (some r: Req | take[r] or complete[r] or complete_COPY_BACK_NOT_DIRTY[r])
+    or (some r: Recv | devWrite[r]) or (some r: Send | devRead[r])
     or start or start_NO_BUFFER_COPY or start_IOMMU_LEFT_ON_VCPU_BUFFER
     or round or round_REQUEST_REPLAYED_AT_SWITCH_OVER or round_ROUND_LIMIT_IGNORED
     or stutter)
@@ -224,7 +290,7 @@ pred reachesSwitchOver {
 
 -- MIG-1: While pre-copy runs, every page not marked dirty holds at the destination what the VM's translation reaches.
 assert MIG_1_cleanPagesAtDestination { correctBuild implies always cleanPagesAtDestination }
--- Scope: 3 pages, 2 values (zero and one other), 1 request, 4-bit Int, 7 steps; one value per page, whole-page DMA.
+-- Scope: 3 pages, 2 values (zero and one other), 1 request, 4-bit Int, 7 steps; one value per page.
 check MIG_1_cleanPagesAtDestination for 3 but 2 Val, 1 Req, 4 Int, 7 steps expect 0
 
 -- MIG-1: Clean pages at the destination, under NO_BUFFER_COPY.
@@ -241,6 +307,14 @@ check MIG_1_wrong_cleanPagesAtDestination for 3 but 2 Val, 1 Req, 4 Int, 7 steps
 run MIG_1_copyBackDuringPreCopy {
   correctBuild and eventually (Sys.phase = PreCopy and Sys.rounds > 0
     and (some r: Req | complete[r]) and Sys.mem' != Sys.mem)
+} for 3 but 2 Val, 1 Req, 4 Int, 7 steps expect 1
+
+-- MIG-1 Under the trapping strategy a VM read during pre-copy pulls the device's output into the
+-- vCPU buffer, changing a page a round had sent.
+-- Scope: 3 pages, 2 values (zero and one other), 1 request, 4-bit Int, 7 steps
+run MIG_1_trappedReadDuringPreCopy {
+  correctBuild and Build.strategy = TrapVcpuAccess and eventually (Sys.phase = PreCopy and Sys.rounds > 0
+    and (some p: Page | vmRead[p]) and Sys.mem' != Sys.mem)
 } for 3 but 2 Val, 1 Req, 4 Int, 7 steps expect 1
 
 -- MIG-2: While the copy exists the VM's translations reach the vCPU buffer and the device's the device buffer, else both the original.
@@ -281,6 +355,21 @@ check MIG_3_wrong_changedPagesDirty for 3 but 2 Val, 1 Req, 4 Int, 7 steps expec
 run MIG_3_copyBackMarksDirty {
   correctBuild and eventually (Sys.phase = PreCopy and Sys.rounds > 0 and (some r: Req | complete[r])
     and Sys.mem' != Sys.mem and Sys.dirty' != Sys.dirty)
+} for 3 but 2 Val, 1 Req, 4 Int, 7 steps expect 1
+
+-- MIG-3 Under the trapping strategy a VM write to a copied buffer page goes to both buffers and
+-- marks the page dirty.
+-- Scope: 3 pages, 2 values (zero and one other), 1 request, 4-bit Int, 7 steps
+run MIG_3_trappedWriteMarksDirty {
+  correctBuild and Build.strategy = TrapVcpuAccess and eventually (Sys.phase = PreCopy and Sys.rounds > 0
+    and (some p: Buf, v: Val | vmWrite[p, v] and Sys.dev'[p] = v) and Sys.dirty' != Sys.dirty)
+} for 3 but 2 Val, 1 Req, 4 Int, 7 steps expect 1
+
+-- MIG-3 A transmit taken at the trapped doorbell during pre-copy gets the VM's data in the device buffer.
+-- Scope: 3 pages, 2 values (zero and one other), 1 request, 4-bit Int, 7 steps
+run MIG_3_transmitSyncedAtDoorbell {
+  correctBuild and Build.strategy = DoorbellAndCompletion and eventually (Sys.phase = PreCopy
+    and (some r: Send | take[r]) and Sys.dev' != Sys.dev)
 } for 3 but 2 Val, 1 Req, 4 Int, 7 steps expect 1
 
 -- MIG-4: Every request the device took is in flight, posted or delivered, and in one of them only.

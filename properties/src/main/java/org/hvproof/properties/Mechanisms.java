@@ -26,6 +26,7 @@ import org.hvproof.properties.integrity.IntegritySpecConformance;
 import org.hvproof.properties.interrupts.InterruptsProperties;
 import org.hvproof.properties.interrupts.InterruptsSpecConformance;
 import org.hvproof.properties.migration.MigrationProperties;
+import org.hvproof.properties.migration.MigrationSpecConformance;
 import org.hvproof.properties.tracing.TracingProperties;
 import org.hvproof.properties.tracing.TracingSpecConformance;
 import org.hvproof.properties.tree.TreeProperties;
@@ -89,7 +90,10 @@ public final class Mechanisms {
                     FailoverImplFlaw.class,
                     FailoverInvariants.ALL),
             new Mechanism(
-                    "migration", List.of(MigrationProperties.class), MigrationImplFlaw.class, MigrationInvariants.ALL));
+                    "migration",
+                    List.of(MigrationProperties.class, MigrationSpecConformance.class),
+                    MigrationImplFlaw.class,
+                    MigrationInvariants.ALL));
 
     private Mechanisms() {}
 

@@ -170,7 +170,7 @@ public final class MigrationActions {
         return owned.stream().anyMatch(r -> r.overlaps(address, length));
     }
 
-    private static Gen<MigrationAction> submit(MigrationState s) {
+    static Gen<MigrationAction> submit(MigrationState s) {
         MigrationConfig c = s.config();
         long start = c.bufferStart();
         long size = c.bufferEnd() - start;
@@ -215,7 +215,7 @@ public final class MigrationActions {
         return tail.map(t -> (MigrationAction) new MigrationAction.Doorbell(t));
     }
 
-    private static Gen<MigrationAction> deviceStep(MigrationState s) {
+    static Gen<MigrationAction> deviceStep(MigrationState s) {
         int left = s.inFlight().isEmpty()
                 ? 64
                 : s.inFlight().get(0).length() - s.inFlight().get(0).done();
