@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.hvproof.impl.domains.DomainLayout;
 import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.domains.DomainsSystem;
 import org.hvproof.impl.domains.DomainsSystemAction;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * every return to the root (exit gate, interrupt, exception) the vCPU holds exactly the root's
  * RBX..R15, instruction pointer and CR3 of the moment it called in, with RAX cleared; on every
  * entry it holds the secure domain's RBX..R15 as that domain last left them on this vCPU (its
- * launch registers the first time), with the caller's RAX carried in. Generated traces of the
+ * launch registers the first time), with the caller's RAX carried in, at the gate. Generated traces of the
  * claim generator, plus code on either side writing any of its sixteen registers, so every
  * register of both contexts carries a value a lost save or restore would change.
  */
@@ -42,6 +43,8 @@ class DomainsContextSwitchTest {
         private final long[][] rootAtEntry;
         /** Per secure domain, per vCPU: the registers it must find on entry. */
         private final Map<Integer, long[][]> secureFiles = new HashMap<>();
+        /** Per secure domain, per vCPU: whether the domain has left this vCPU before. */
+        private final Map<Integer, boolean[]> leftBefore = new HashMap<>();
         /** The first wrong entry or return, null while every one restored what it had to. */
         private String violation;
 
@@ -55,6 +58,7 @@ class DomainsContextSwitchTest {
                     files[v] = system.service().secureFile(d, v);
                 }
                 secureFiles.put(d, files);
+                leftBefore.put(d, new boolean[vcpus]);
             }
         }
 
@@ -105,7 +109,12 @@ class DomainsContextSwitchTest {
                 violated("entry to domain " + d + " on vCPU " + v + ": RAX is " + Long.toHexString(now[0])
                         + ", the caller's argument was " + Long.toHexString(before[0]));
             }
-            if (!Arrays.equals(expected, new long[expected.length])) {
+            if (now[VirtualCpu.GENERAL_REGISTERS] != DomainLayout.gateAddress(d)) {
+                violated("entry to domain " + d + " on vCPU " + v + ": IP is "
+                        + Long.toHexString(now[VirtualCpu.GENERAL_REGISTERS]) + ", not the gate "
+                        + Long.toHexString(DomainLayout.gateAddress(d)));
+            }
+            if (leftBefore.get(d)[v]) {
                 ctx.label(REENTRY);
             }
             rootAtEntry[v] = before;
@@ -131,6 +140,7 @@ class DomainsContextSwitchTest {
             }
             long[] left = Arrays.copyOf(before, VirtualCpu.GENERAL_REGISTERS);
             secureFiles.get(r.domain().n())[v] = left;
+            leftBefore.get(r.domain().n())[v] = true;
             rootAtEntry[v] = null;
             ctx.label(RETURN);
         }
