@@ -89,4 +89,21 @@ class DomainsLayoutAndViewsTest {
         assertThat(root.registers().get(7)).isEqualTo(0x77L);
         assertThat(view.vcpus().get(1)).isEqualTo("in secure domain 2");
     }
+
+    @Test
+    void theLow32BitGateLookupEntersAtAGatePlusFourGibAndTheRealOneDoesNot() {
+        long alias = DomainLayout.gateAddress(1) + (1L << 32);
+        DomainsSystem flawed = new DomainsSystem(layout, SECRET, DomainsImplFlaw.GATE_LOOKUP_BY_LOW_32_BITS);
+        assertThat(flawed.apply(new DomainsSystemAction.Transfer(0, alias))).hasSize(1);
+        assertThat(flawed.service().currentDomain(0)).isEqualTo(1);
+        assertThat(system.apply(new DomainsSystemAction.Transfer(0, alias))).isEmpty();
+        assertThat(system.service().currentDomain(0)).isZero();
+    }
+
+    @Test
+    void everyFlawNamesTheClaimThatCatchesIt() {
+        for (DomainsImplFlaw flaw : DomainsImplFlaw.values()) {
+            assertThat(flaw.caughtBy().isEmpty()).as("%s", flaw).isEqualTo(flaw == DomainsImplFlaw.NONE);
+        }
+    }
 }
