@@ -68,4 +68,21 @@ class DomainsServiceEdgesTest {
         assertThat(flawed.apply(new DomainsSystemAction.DeviceWrite(0, DomainLayout.dataPage(2))))
                 .isEmpty();
     }
+
+    private long rootFrame(long page) {
+        return system.machine()
+                .defaultView()
+                .leaf(new GuestPhysicalPage(page))
+                .orElseThrow()
+                .hostFrame();
+    }
+
+    @Test
+    void aRootReadTouchesItsTableFrameAndTheDataFrameAndAWriteTheFrameWritten() {
+        system.apply(new DomainsSystemAction.Read(0, 2));
+        assertThat(system.framesTouchedByLastAccess())
+                .contains(rootFrame(DomainLayout.tablePage(0)), rootFrame(DomainLayout.dataPage(0)));
+        system.apply(new DomainsSystemAction.Write(0, 2, Map.of()));
+        assertThat(system.framesTouchedByLastAccess()).contains(rootFrame(DomainLayout.dataPage(0)));
+    }
 }
