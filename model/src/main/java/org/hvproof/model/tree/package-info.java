@@ -10,7 +10,7 @@
  * mappings and computes the mappings after it; the layout it does not compute: the
  * implementation's freedom (which pool page a split takes, how keys spread, which pages a
  * rebalance frees) arrives with the {@link org.hvproof.model.tree.TreeAction} and is accepted
- * only when legal (a B+-tree of order {@value org.hvproof.model.tree.BPlusTree#ORDER}, node
+ * only when legal (a B+-tree of the configured order, {@link org.hvproof.model.tree.BPlusTree}, node
  * pages from the pool, leaves holding exactly the mappings and the node-page marks, depth within
  * the bound that follows). Traced pages are then node pages plus mapped pages and the free pool
  * is the pool minus node pages (TREE-4). A traced write is looked up along one root-to-leaf path
