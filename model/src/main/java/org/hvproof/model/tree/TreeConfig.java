@@ -18,9 +18,12 @@ public record TreeConfig(long guestPages, long poolFirst, int poolSize, int maxP
         }
     }
 
-    /** A tree of the default order, {@link BPlusTree#SMALL}. */
+    /**
+     * A tree of the default order, {@link BPlusTree#PAGE_SIZED}: a node fills its 4 KiB page
+     * (255 keys), as the hypervisor's tree is meant to run.
+     */
     public TreeConfig(long guestPages, long poolFirst, int poolSize, int maxPagesPerRequest) {
-        this(guestPages, poolFirst, poolSize, maxPagesPerRequest, BPlusTree.SMALL);
+        this(guestPages, poolFirst, poolSize, maxPagesPerRequest, BPlusTree.PAGE_SIZED);
     }
 
     /**

@@ -9,6 +9,7 @@ import org.hvproof.model.common.Privilege;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.AlertCause;
+import org.hvproof.model.tree.BPlusTree;
 import org.hvproof.model.tree.PageRange;
 import org.hvproof.model.tree.RequestCode;
 import org.hvproof.model.tree.TreeAction;
@@ -66,8 +67,9 @@ public final class TreeSpecConformance {
     public static final long GUEST_PAGES = 9;
     /** Node pool pages, the last of the tree memory. */
     public static final int POOL_PAGES = 4;
-    /** The runs' tree: small enough for the spec's scope. */
-    static final TreeConfig CONFIG = new TreeConfig(GUEST_PAGES, GUEST_PAGES - POOL_PAGES, POOL_PAGES, 2);
+    /** The runs' tree: small enough for the spec's scope, of the properties' small order (splits within a few requests). */
+    static final TreeConfig CONFIG =
+            new TreeConfig(GUEST_PAGES, GUEST_PAGES - POOL_PAGES, POOL_PAGES, 2, BPlusTree.SMALL);
 
     private static final long PAGE = PageRange.PAGE_SIZE;
 
