@@ -24,6 +24,12 @@
  * integrity mode, GI-5). A guest write to a node page is an attack; the tree-node alert action
  * blocks it.
  *
+ * <p>The order is a setting ({@link org.hvproof.model.tree.TreeConfig#shape}): by default a node
+ * fills its 4 KiB page ({@link org.hvproof.model.tree.BPlusTree#PAGE_SIZED}, 255 keys), as the
+ * hypervisor's tree runs; the properties use order four ({@link
+ * org.hvproof.model.tree.BPlusTree#SMALL}, {@link org.hvproof.model.tree.TreeConfig#small}) so
+ * that short traces split, borrow and merge.
+ *
  * <p>Left out: how the implementation splits, borrows and merges (only the legality of its
  * outcome is modelled), page contents, several vCPUs racing (one step at a time), and the
  * tracing service's own owners (TRACE-3).
