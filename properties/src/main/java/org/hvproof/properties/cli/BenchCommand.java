@@ -77,6 +77,9 @@ final class BenchCommand implements Callable<Integer> {
         if (!(warmup >= 0) || !(seconds > 0) || Double.isInfinite(warmup) || Double.isInfinite(seconds)) {
             throw new BadInput("--warmup must be 0 or more seconds and --seconds more than 0, finite");
         }
+        if (!treeScale && mappings != TreeScale.DEFAULT_MAPPINGS) {
+            throw new BadInput("--mappings sizes the --tree-scale benchmark only; add --tree-scale");
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (treeScale) {
             if (mappings < 1) {
