@@ -32,7 +32,13 @@ final class MigrationHost {
     final Hypervisor hypervisor;
     PassthroughNic nic;
 
+    /** A host of {@code hostFrames} frames for a VM of {@code config}, with EPT accessed and dirty flags on. */
     MigrationHost(MigrationConfig config, long hostFrames) {
+        this(config, hostFrames, true);
+    }
+
+    /** A host as above; {@code nestedAccessedDirty} false only for a deliberately flawed source. */
+    MigrationHost(MigrationConfig config, long hostFrames, boolean nestedAccessedDirty) {
         this.config = config;
         MachineShape shape = new MachineShape(1, config.totalPages(), config.dataPages(), config.poolPages());
         this.machine = new Machine(shape, hostFrames);
@@ -40,7 +46,7 @@ final class MigrationHost {
         // page-table entries are then writes for the nested rights, so a write-traced page-table
         // page is not changed behind dirty logging's back (without them the updates count as
         // reads, and a page-table page sent in a round could change unseen: MIG-1's pool check).
-        machine.setNestedAccessedDirty(true);
+        machine.setNestedAccessedDirty(nestedAccessedDirty);
         this.hypervisor = new Hypervisor(machine);
     }
 

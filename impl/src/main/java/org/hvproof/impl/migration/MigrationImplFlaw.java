@@ -42,6 +42,12 @@ public enum MigrationImplFlaw implements Flaw {
      * translation: the vCPU's next write through the opened rights it cached does not exit (MIG-3).
      */
     NO_SHOOTDOWN_AFTER_REPROTECT(caught("MIG-3", "MIG-3 vcpuBufferProtected", 3)),
+    /**
+     * The source host runs without EPT accessed and dirty flags: the processor's accessed and dirty
+     * updates of the guest's page-table entries count as reads for the nested rights, so a
+     * page-table page a round sent changes behind dirty logging's back (MIG-1).
+     */
+    NESTED_ACCESSED_DIRTY_OFF(caught("MIG-1", "MIG-1 cleanPoolPagesAtDestination", 4)),
     /** With the copy as the device buffer, the IOMMU is left pointing at the VM's frames (MIG-2). */
     IOMMU_LEFT_ON_VCPU_BUFFER(caught("MIG-2", "MIG-2 translationsReachTheirBuffer", 2)),
     /** At switch-over the destination's device is handed the posted completions again as new requests (MIG-4). */

@@ -30,9 +30,11 @@ import org.hvproof.model.migration.MigrationState;
  * guest-physical page {@code p}) with tables from its pool above them, and the NIC is plugged in.
  * The VM's accesses are the hypervisor's guest writes and reads (traced writes are how dirty
  * logging sees them); its driver writes descriptors into the ring page and keeps its tail and the
- * completions it saw; the doorbell is an MMIO write to the NIC, trapped by the service while it
- * intercepts the ring; a completion interrupt is intercepted the same way; under the trapping
- * strategy the VM's accesses to buffer pages exit to the service around the access. After
+ * completions it saw; the doorbell is its store to the NIC's register through the guest's mapping
+ * of the MMIO page, a nested violation handed to the service while it write-protects that page; a
+ * completion interrupt is intercepted while the service intercepts the ring; under the trapping
+ * strategy the VM's accesses to buffer pages raise nested violations that this run loop hands to
+ * the service, retrying the access once the service opened the page. After
  * switch-over all of it runs on the destination host. {@link #apply} is the implementation's
  * counterpart of {@code MigrationModel.step}, {@link #abstractState} the abstraction function.
  * Never throws on hostile arguments; deterministic.
@@ -50,7 +52,8 @@ public final class MigrationSystem {
     public MigrationSystem(MigrationConfig config, MigrationImplFlaw flaw) {
         this.config = config;
         this.flaw = flaw;
-        this.source = new MigrationHost(config, Machine.DEFAULT_HOST_FRAMES);
+        this.source = new MigrationHost(
+                config, Machine.DEFAULT_HOST_FRAMES, flaw != MigrationImplFlaw.NESTED_ACCESSED_DIRTY_OFF);
         GuestOs os = new GuestOs(source.hypervisor, ViewId.DEFAULT, config.dataPages(), config.poolPages());
         OptionalLong root = os.newAddressSpace();
         source.vcpu().setCr3(root.orElseThrow());

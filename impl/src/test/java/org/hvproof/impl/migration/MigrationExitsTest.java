@@ -161,4 +161,14 @@ class MigrationExitsTest {
         assertThat(sys.abstractState().rejected()).containsExactly(0L);
         assertThat(sys.protection().doorbellWritable()).isFalse();
     }
+
+    @Test
+    void aGuestOfAWholePageTableOfDataStillMapsItsMmioPage() {
+        MigrationConfig c = MigrationConfig.withDefaults(
+                512, 2, MigrationEmbodiment.COPY_AS_VCPU_BUFFER, MigrationStrategy.DOORBELL_AND_COMPLETION);
+        MigrationSystem sys = new MigrationSystem(c);
+        run(sys, new Submit(4096, 16, 1));
+        assertThat(run(sys, new Doorbell(1))).isEmpty();
+        assertThat(sys.abstractState().inFlight()).hasSize(1);
+    }
 }
