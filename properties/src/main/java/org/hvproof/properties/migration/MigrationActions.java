@@ -101,7 +101,7 @@ public final class MigrationActions {
                 .add(1.5, read(s, contract))
                 .add(3.5, submit(s))
                 .add(3, doorbell(s))
-                .add(0.6, registerWrite(s))
+                .add(contract ? 0 : 0.3, registerWrite(s))
                 .add(5, deviceStep(s))
                 .add(3, Gens.constant(new MigrationAction.CompletionInterrupt()))
                 .add(running ? 1.5 : 0.2, start(s))
