@@ -69,6 +69,52 @@ final class MigrationAbstraction {
                 Optional.ofNullable(service.report()));
     }
 
+    /**
+     * The guest OS's page-table pool (pages {@code dataPages .. totalPages - 1}) as the VM's
+     * translation reaches it on the host it runs on: guest memory that migrates like the data
+     * pages (the processor's accessed and dirty bits change it).
+     */
+    static List<Bytes> poolPages(MigrationSystem sys) {
+        return pool(sys.host(), sys.config());
+    }
+
+    /** The pool pages at the destination while pre-copy runs; empty otherwise. */
+    static List<Bytes> destinationPoolPages(MigrationSystem sys) {
+        MigrationService service = sys.service();
+        return service.phase() == MigrationPhase.PRE_COPY ? pool(service.destination(), sys.config()) : List.of();
+    }
+
+    private static List<Bytes> pool(MigrationHost host, MigrationConfig c) {
+        List<Bytes> out = new ArrayList<>();
+        for (long p = c.dataPages(); p < c.totalPages(); p++) {
+            out.add(Bytes.of(host.page(p)));
+        }
+        return out;
+    }
+
+    /** The source host's protections: the MMIO page's and the buffer pages' nested rights and cached translations. */
+    static MigrationProtection protection(MigrationSystem sys) {
+        MigrationHost h = sys.source();
+        MigrationConfig c = sys.config();
+        java.util.Set<Long> cached =
+                h.machine.tlb(h.vcpu()).writableGuestPhysicalPages(org.hvproof.impl.machine.ViewId.DEFAULT);
+        java.util.SortedSet<Long> open = new java.util.TreeSet<>();
+        java.util.SortedSet<Long> openCached = new java.util.TreeSet<>();
+        for (long p = 1; p <= c.bufferPages(); p++) {
+            if (h.rights(p).map(r -> r.read() || r.write()).orElse(false)) {
+                open.add(p);
+            }
+            if (cached.contains(p)) {
+                openCached.add(p);
+            }
+        }
+        return new MigrationProtection(
+                h.rights(c.doorbellPage()).map(r -> r.write()).orElse(false),
+                cached.contains(c.doorbellPage()),
+                open,
+                openCached);
+    }
+
     /** Guest pages {@code 0 .. n - 1} of {@code host}, read incrementally ({@link MigrationHost#pages}). */
     private static List<Bytes> pages(MigrationHost host, int n) {
         return host.pages(n);

@@ -7,6 +7,7 @@ import org.hvproof.impl.machine.HostMemory;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.NestedPageTable;
+import org.hvproof.impl.machine.NestedPermissions;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.model.common.Bytes;
@@ -31,10 +32,21 @@ final class MigrationHost {
     final Hypervisor hypervisor;
     PassthroughNic nic;
 
+    /** A host of {@code hostFrames} frames for a VM of {@code config}, with EPT accessed and dirty flags on. */
     MigrationHost(MigrationConfig config, long hostFrames) {
+        this(config, hostFrames, true);
+    }
+
+    /** A host as above; {@code nestedAccessedDirty} false only for a deliberately flawed source. */
+    MigrationHost(MigrationConfig config, long hostFrames, boolean nestedAccessedDirty) {
         this.config = config;
         MachineShape shape = new MachineShape(1, config.totalPages(), config.dataPages(), config.poolPages());
         this.machine = new Machine(shape, hostFrames);
+        // EPT accessed/dirty flags on: the processor's accessed and dirty updates of the guest's
+        // page-table entries are then writes for the nested rights, so a write-traced page-table
+        // page is not changed behind dirty logging's back (without them the updates count as
+        // reads, and a page-table page sent in a round could change unseen: MIG-1's pool check).
+        machine.setNestedAccessedDirty(nestedAccessedDirty);
         this.hypervisor = new Hypervisor(machine);
     }
 
@@ -43,9 +55,16 @@ final class MigrationHost {
         return machine.vcpus().get(0);
     }
 
+    /** Nested rights of the MMIO page passed through: the VM's stores reach the device's registers directly. */
+    static final NestedPermissions MMIO_PASSED_THROUGH = new NestedPermissions(true, true, false);
+    /** Nested rights of the MMIO page while the hypervisor traps the doorbell: every store exits. */
+    static final NestedPermissions MMIO_TRAPPED = new NestedPermissions(true, false, false);
+
     /**
      * Plugs the NIC in: a context entry and an IOMMU table mapping the ring page and the buffer
-     * pages, read and write, to the frames the nested page table maps them to (backing them first).
+     * pages, read and write, to the frames the nested page table maps them to (backing them first),
+     * and its registers, a host frame of their own, mapped read and write at the guest's MMIO page
+     * (passthrough: the VM's doorbell stores reach the device without an exit).
      */
     PassthroughNic plugNic() {
         machine.iommu().attach(NIC);
@@ -54,8 +73,22 @@ final class MigrationHost {
             hypervisor.populate(ViewId.DEFAULT, page);
             machine.iommu().map(NIC, page, frame(p), true, true);
         }
-        nic = new PassthroughNic(NIC, machine, config.ringSlots(), config.dataPages(), config.bufferPages());
+        long registers = machine.memory().allocateFrame().orElse(0);
+        if (registers != 0) {
+            machine.defaultView().map(new GuestPhysicalPage(config.doorbellPage()), registers, MMIO_PASSED_THROUGH);
+        }
+        nic = new PassthroughNic(NIC, machine, registers, config.ringSlots(), config.dataPages(), config.bufferPages());
         return nic;
+    }
+
+    /** The nested rights of guest page {@code p} in the VM's view; empty when unmapped. */
+    java.util.Optional<NestedPermissions> rights(long p) {
+        return machine.defaultView().leaf(new GuestPhysicalPage(p)).map(e -> e.permissions());
+    }
+
+    /** Sets the nested rights of guest page {@code p} in the VM's view (its frame unchanged). */
+    void setRights(long p, NestedPermissions rights) {
+        machine.defaultView().setPermissions(new GuestPhysicalPage(p), rights);
     }
 
     /** The host frame the VM's nested page table maps guest page {@code p} to; 0 when unbacked. */

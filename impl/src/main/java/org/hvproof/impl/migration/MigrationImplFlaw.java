@@ -26,10 +26,28 @@ public enum MigrationImplFlaw implements Flaw {
     NO_FINAL_SYNC(caught("MIG-1", "MIG-1 destinationMatchesUnmigrated", 7)),
     /** The intercepted completion is forwarded to the VM first; its copy-back waits for the next round (MIG-3). */
     COMPLETION_BEFORE_COPY_BACK(caught("MIG-3", "MIG-3 completionAfterCopyBack", 6)),
-    /** The completion's copy-back does not mark the pages it changes dirty (MIG-3). */
+    /** The intercepted completion's copy-back does not mark the pages it changes dirty (MIG-3). */
     COPY_BACK_NOT_DIRTY(caught("MIG-3", "MIG-3 changedPagesDirty", 7)),
     /** The trapped doorbell forwards a transmit without copying its data into the device buffer (MIG-3). */
     DOORBELL_FORWARDED_UNSYNCED(caught("MIG-3", "MIG-3 requestDataInDeviceBuffer", 5)),
+    /**
+     * Under the doorbell strategy the MMIO page stays writable: the VM's doorbell store reaches the
+     * device without an exit, so a transmit is taken before its data is in the device buffer (MIG-3).
+     */
+    DOORBELL_NOT_TRAPPED(caught("MIG-3", "MIG-3 doorbellStoresExit", 2)),
+    /** After the retried access the trapping strategy leaves the vCPU buffer page open (MIG-3). */
+    REPROTECT_FORGOTTEN(caught("MIG-3", "MIG-3 vcpuBufferProtected", 3)),
+    /**
+     * The trapping strategy re-protects the page after the retry but shoots down no cached
+     * translation: the vCPU's next write through the opened rights it cached does not exit (MIG-3).
+     */
+    NO_SHOOTDOWN_AFTER_REPROTECT(caught("MIG-3", "MIG-3 vcpuBufferProtected", 3)),
+    /**
+     * The source host runs without EPT accessed and dirty flags: the processor's accessed and dirty
+     * updates of the guest's page-table entries count as reads for the nested rights, so a
+     * page-table page a round sent changes behind dirty logging's back (MIG-1).
+     */
+    NESTED_ACCESSED_DIRTY_OFF(caught("MIG-1", "MIG-1 cleanPoolPagesAtDestination", 4)),
     /** With the copy as the device buffer, the IOMMU is left pointing at the VM's frames (MIG-2). */
     IOMMU_LEFT_ON_VCPU_BUFFER(caught("MIG-2", "MIG-2 translationsReachTheirBuffer", 2)),
     /** At switch-over the destination's device is handed the posted completions again as new requests (MIG-4). */

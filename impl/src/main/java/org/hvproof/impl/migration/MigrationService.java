@@ -7,6 +7,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import org.hvproof.impl.machine.HostMemory;
 import org.hvproof.impl.machine.NestedEntry;
+import org.hvproof.impl.machine.NestedPermissions;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tracing.TracingService;
@@ -31,6 +32,12 @@ import org.hvproof.model.migration.MigrationStrategy;
  * every page a sync changes dirty; rounds send the dirty pages to the destination host; the last
  * round stops the VM, copies back what the device wrote of unfinished requests, sends what is
  * dirty, and switches over: the NIC's ring state and requests move to the destination's NIC.
+ *
+ * <p>The syncs run on exits the machine raises, as nested violations no core service claims
+ * (the way KVM hands an unclaimed EPT violation to the VMM): under the doorbell strategy the MMIO
+ * page is write-protected, so the VM's doorbell store exits ({@link #onDoorbellExit}); under the
+ * trapping strategy every vCPU buffer page is protected against reads and writes, so every VM
+ * access to it exits ({@link #onProtectionExit}, then {@link #afterRetry}).
  */
 final class MigrationService {
     static final Owner OWNER = new Owner("migration");
@@ -48,6 +55,10 @@ final class MigrationService {
     private long elapsedMicros;
     private MigrationReport report;
     private final List<PassthroughNic.NicRequest> deferredCopyBacks = new ArrayList<>();
+    /** Rights of the vCPU buffer pages while the trapping strategy protects them: no read, no write. */
+    static final NestedPermissions PROTECTED = NestedPermissions.EXECUTE_ONLY;
+    /** Rights of a protected page opened for one retried access (its rights before the protection). */
+    static final NestedPermissions OPENED = NestedPermissions.RWX;
 
     MigrationService(MigrationConfig config, MigrationImplFlaw flaw, MigrationHost source) {
         this.config = config;
@@ -95,8 +106,8 @@ final class MigrationService {
         return phase == MigrationPhase.PRE_COPY;
     }
 
-    /** Whether the VM's accesses to data page {@code p} exit to this service's sync. */
-    boolean trapsAccess(long p) {
+    /** Whether guest page {@code p} is a vCPU buffer page this service keeps protected (the trapping strategy). */
+    boolean protects(long p) {
         return copied() && config.strategy() == MigrationStrategy.TRAP_VCPU_ACCESS && config.isBufferPage(p);
     }
 
@@ -137,12 +148,14 @@ final class MigrationService {
         // Room for the pages and the destination's own tables.
         long frames = destinationPages > Long.MAX_VALUE - 64 ? Long.MAX_VALUE : destinationPages + 64;
         destination = new MigrationHost(config, frames);
+        phase = MigrationPhase.PRE_COPY;
         copyBuffer();
         for (long p = 0; p < config.totalPages(); p++) {
-            tracing.addTrace(OWNER, new GuestPhysicalPage(p));
+            if (!protects(p)) {
+                tracing.addTrace(OWNER, new GuestPhysicalPage(p));
+            }
             dirty.add(p);
         }
-        phase = MigrationPhase.PRE_COPY;
         return null;
     }
 
@@ -173,6 +186,16 @@ final class MigrationService {
                 source.machine.iommu().invalidate(MigrationHost.NIC, page);
             }
         }
+        // The exits the strategy syncs on: the doorbell store, or every access to the vCPU buffer.
+        if (interceptsRing() && flaw != MigrationImplFlaw.DOORBELL_NOT_TRAPPED) {
+            source.setRights(config.doorbellPage(), MigrationHost.MMIO_TRAPPED);
+        }
+        for (int p = 1; p <= n; p++) {
+            if (protects(p)) {
+                source.setRights(p, PROTECTED);
+            }
+        }
+        // Narrowed rights take effect once no vCPU holds a translation cached before them.
         source.machine.shootDown(ViewId.DEFAULT);
     }
 
@@ -215,10 +238,7 @@ final class MigrationService {
      * into the vCPU buffer; the pages it changed marked dirty. Bytes not yet written stay the VM's.
      */
     void copyBack(PassthroughNic.NicRequest r) {
-        List<Long> changed = copyRange(r.address, r.done, false);
-        if (flaw != MigrationImplFlaw.COPY_BACK_NOT_DIRTY) {
-            dirty.addAll(changed);
-        }
+        dirty.addAll(copyRange(r.address, r.done, false));
     }
 
     /** The intercepted completion of {@code r}: its copy-back first; false when the flaw defers it. */
@@ -228,19 +248,90 @@ final class MigrationService {
         }
         if (flaw == MigrationImplFlaw.COMPLETION_BEFORE_COPY_BACK) {
             deferredCopyBacks.add(r);
+        } else if (flaw == MigrationImplFlaw.COPY_BACK_NOT_DIRTY) {
+            copyRange(r.address, r.done, false);
         } else {
             copyBack(r);
         }
     }
 
-    /** The trapping strategy's first half: the device buffer's page into the vCPU buffer, dirty when changed. */
+    /** The device buffer's page into the vCPU buffer, dirty when changed. */
     void syncFromDevice(long p) {
         dirty.addAll(copyRange(p << 12, HostMemory.FRAME_SIZE, false));
     }
 
-    /** The trapping strategy's second half after a write: the vCPU buffer's page written through to the device buffer. */
-    void writeThrough(long p) {
-        copyRange(p << 12, HostMemory.FRAME_SIZE, true);
+    // ------------------------------------------------------------ exits
+
+    /**
+     * The doorbell strategy's exit: the VM's store of {@code bytes} at {@code offset} of the
+     * write-protected MMIO page. The hypervisor completes the store itself (emulation: the guest
+     * resumes past it and the page stays protected): for a doorbell the device will accept, each
+     * transmit it will take is copied from the vCPU buffer into the device buffer first, then the
+     * store is forwarded to the device, whatever it holds (the device refuses a bad one, so no
+     * write is lost). The device's alerts.
+     */
+    List<MigrationCode> onDoorbellExit(int offset, byte[] bytes) {
+        PassthroughNic nic = source.nic;
+        if (offset == MigrationConfig.DOORBELL_OFFSET && bytes.length == MigrationConfig.DOORBELL_BYTES) {
+            long tail = word(bytes, 0, MigrationConfig.DOORBELL_BYTES);
+            if (nic.checkDoorbell(tail).isEmpty()) {
+                List<PassthroughNic.NicRequest> owned = nic.owned();
+                byte[] ring = source.page(0);
+                for (long index = nic.head(); index < tail; index++) {
+                    byte[] d = new byte[PassthroughNic.DESCRIPTOR_BYTES];
+                    System.arraycopy(ring, nic.slotOffset(index), d, 0, d.length);
+                    if (nic.checkDescriptor(d, owned).isEmpty()) {
+                        PassthroughNic.NicRequest r = new PassthroughNic.NicRequest(
+                                index, word(d, 0, 8), (int) word(d, 8, 4), word(d, 12, 4) == 1);
+                        syncToDevice(r);
+                        owned.add(r);
+                    }
+                }
+            }
+        }
+        return nic.registerWrite(offset, bytes);
+    }
+
+    /**
+     * The trapping strategy's exit on an access to protected vCPU buffer page {@code p}: the
+     * device buffer's page into the vCPU buffer (dirty when changed), then the page opened for
+     * the one access the guest retries. Unprotect, retry under single step, re-protect: with one
+     * vCPU nobody else can use the opened page meanwhile, and the guest's own instruction runs on
+     * the hardware, so the hypervisor needs no instruction emulator for arbitrary loads and stores
+     * (with several vCPUs it would open the page in a per-vCPU view instead). Opening widens
+     * rights, which needs no shootdown.
+     */
+    void onProtectionExit(long p) {
+        syncFromDevice(p);
+        source.setRights(p, OPENED);
+    }
+
+    /**
+     * The single-step exit after the retried access to page {@code p}: after a write the page is
+     * dirty (no write trace watches a protected page) and written through to the device buffer;
+     * then the page is protected again and every vCPU's cached translations of the view are
+     * invalidated, as the retry cached the opened rights.
+     */
+    void afterRetry(long p, boolean wrote) {
+        if (wrote) {
+            dirty.add(p);
+            copyRange(p << 12, HostMemory.FRAME_SIZE, true);
+        }
+        if (flaw == MigrationImplFlaw.REPROTECT_FORGOTTEN) {
+            return;
+        }
+        source.setRights(p, PROTECTED);
+        if (flaw != MigrationImplFlaw.NO_SHOOTDOWN_AFTER_REPROTECT) {
+            source.machine.shootDown(ViewId.DEFAULT);
+        }
+    }
+
+    private static long word(byte[] b, int at, int bytes) {
+        long v = 0;
+        for (int i = 0; i < bytes; i++) {
+            v |= (b[at + i] & 0xffL) << (8 * i);
+        }
+        return v;
     }
 
     // ------------------------------------------------------------ rounds
@@ -273,7 +364,9 @@ final class MigrationService {
         }
         if (phase == MigrationPhase.PRE_COPY) {
             for (long p : dirty) {
-                tracing.addTrace(OWNER, new GuestPhysicalPage(p));
+                if (!protects(p)) {
+                    tracing.addTrace(OWNER, new GuestPhysicalPage(p));
+                }
             }
         }
         dirty.clear();

@@ -5,11 +5,14 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.hvproof.impl.machine.GuestOs;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.ViewId;
+import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.NptViolation;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.ValueRead;
@@ -27,9 +30,11 @@ import org.hvproof.model.migration.MigrationState;
  * guest-physical page {@code p}) with tables from its pool above them, and the NIC is plugged in.
  * The VM's accesses are the hypervisor's guest writes and reads (traced writes are how dirty
  * logging sees them); its driver writes descriptors into the ring page and keeps its tail and the
- * completions it saw; the doorbell is an MMIO write to the NIC, trapped by the service while it
- * intercepts the ring; a completion interrupt is intercepted the same way; under the trapping
- * strategy the VM's accesses to buffer pages exit to the service around the access. After
+ * completions it saw; the doorbell is its store to the NIC's register through the guest's mapping
+ * of the MMIO page, a nested violation handed to the service while it write-protects that page; a
+ * completion interrupt is intercepted while the service intercepts the ring; under the trapping
+ * strategy the VM's accesses to buffer pages raise nested violations that this run loop hands to
+ * the service, retrying the access once the service opened the page. After
  * switch-over all of it runs on the destination host. {@link #apply} is the implementation's
  * counterpart of {@code MigrationModel.step}, {@link #abstractState} the abstraction function.
  * Never throws on hostile arguments; deterministic.
@@ -47,13 +52,20 @@ public final class MigrationSystem {
     public MigrationSystem(MigrationConfig config, MigrationImplFlaw flaw) {
         this.config = config;
         this.flaw = flaw;
-        this.source = new MigrationHost(config, Machine.DEFAULT_HOST_FRAMES);
+        this.source = new MigrationHost(
+                config, Machine.DEFAULT_HOST_FRAMES, flaw != MigrationImplFlaw.NESTED_ACCESSED_DIRTY_OFF);
         GuestOs os = new GuestOs(source.hypervisor, ViewId.DEFAULT, config.dataPages(), config.poolPages());
         OptionalLong root = os.newAddressSpace();
         source.vcpu().setCr3(root.orElseThrow());
         for (long p = 0; p < config.dataPages(); p++) {
             os.map(root.getAsLong(), p << 12, new GuestPhysicalPage(p), PagePermissions.KERNEL_DATA);
         }
+        // The driver's mapping of the device's MMIO page: the pool holds its table too.
+        os.map(
+                root.getAsLong(),
+                config.doorbellVirtualAddress(),
+                new GuestPhysicalPage(config.doorbellPage()),
+                PagePermissions.KERNEL_DATA);
         source.plugNic();
         this.service = new MigrationService(config, flaw, source);
     }
@@ -84,6 +96,8 @@ public final class MigrationSystem {
             submit(s, seen);
         } else if (action instanceof MigrationAction.Doorbell d) {
             doorbell(d.tail(), seen);
+        } else if (action instanceof MigrationAction.RegisterWrite w) {
+            registerWrite(w.offset(), w.data(), seen);
         } else if (action instanceof MigrationAction.DeviceStep d) {
             host().nic.step(d.bytes());
         } else if (action instanceof MigrationAction.CompletionInterrupt) {
@@ -101,10 +115,37 @@ public final class MigrationSystem {
     }
 
     private boolean reported;
+    private long doorbellExits;
+    private long protectionExits;
+
+    /** Doorbell stores that exited to the service (the MMIO page write-protected) so far. */
+    public long doorbellExits() {
+        return doorbellExits;
+    }
+
+    /** VM accesses to a protected vCPU buffer page that exited to the service so far. */
+    public long protectionExits() {
+        return protectionExits;
+    }
 
     /** The abstraction function: the model state this machine represents. */
     public MigrationState abstractState() {
         return MigrationAbstraction.abstractState(this);
+    }
+
+    /** The guest's page-table pool as the VM's translation reaches it on the host it runs on (see {@link MigrationAbstraction}). */
+    public List<Bytes> poolPages() {
+        return MigrationAbstraction.poolPages(this);
+    }
+
+    /** The pool's pages at the destination while pre-copy runs; empty otherwise. */
+    public List<Bytes> destinationPoolPages() {
+        return MigrationAbstraction.destinationPoolPages(this);
+    }
+
+    /** The source host's protections the syncs rely on. */
+    public MigrationProtection protection() {
+        return MigrationAbstraction.protection(this);
     }
 
     /** The migration's report, once it switched over. */
@@ -139,14 +180,7 @@ public final class MigrationSystem {
             seen.add(new MigrationObservation.Alert(MigrationCode.OUT_OF_RANGE));
             return;
         }
-        boolean trapped = service.trapsAccess(w.page());
-        if (trapped) {
-            service.syncFromDevice(w.page());
-        }
         vmWrite((w.page() << 12) + w.offset(), w.data());
-        if (trapped) {
-            service.writeThrough(w.page());
-        }
     }
 
     private void guestRead(MigrationAction.GuestRead r, List<MigrationObservation> seen) {
@@ -154,11 +188,10 @@ public final class MigrationSystem {
             seen.add(new MigrationObservation.Alert(MigrationCode.OUT_OF_RANGE));
             return;
         }
-        if (service.trapsAccess(r.page())) {
-            service.syncFromDevice(r.page());
-        }
         MigrationHost h = host();
-        for (Observation o : h.hypervisor.read(h.vcpu().id(), (r.page() << 12) + r.offset(), r.length())) {
+        long va = (r.page() << 12) + r.offset();
+        for (Observation o :
+                run(h, AccessKind.READ, () -> h.hypervisor.read(h.vcpu().id(), va, r.length()))) {
             if (o instanceof ValueRead v) {
                 seen.add(new MigrationObservation.ValueRead(r.page(), r.offset(), v.bytes()));
             }
@@ -185,10 +218,42 @@ public final class MigrationSystem {
     /** A guest write at a guest-physical (= virtual) address; its notifications feed dirty logging. */
     private void vmWrite(long address, Bytes data) {
         MigrationHost h = host();
-        List<Observation> seen = h.hypervisor.write(h.vcpu().id(), address, data);
+        List<Observation> seen =
+                run(h, AccessKind.WRITE, () -> h.hypervisor.write(h.vcpu().id(), address, data));
         if (h == source) {
             service.logged(seen);
         }
+    }
+
+    /**
+     * Runs one VM access on host {@code h} and handles the exit it may raise, as the VMM's run loop
+     * does with a nested violation the hypervisor core did not claim: on the source, an access to a
+     * vCPU buffer page the trapping strategy protects goes to the service, which syncs and opens
+     * the page; the guest retries the access under single step, and the single-step exit lets the
+     * service write through and protect the page again. What the access finally saw.
+     */
+    private List<Observation> run(MigrationHost h, AccessKind kind, Supplier<List<Observation>> access) {
+        List<Observation> seen = access.get();
+        OptionalLong page = exitPage(seen, kind);
+        if (h != source || page.isEmpty() || !service.protects(page.getAsLong())) {
+            return seen;
+        }
+        protectionExits++;
+        service.onProtectionExit(page.getAsLong());
+        List<Observation> retried = access.get();
+        boolean completed = exitPage(retried, kind).isEmpty();
+        service.afterRetry(page.getAsLong(), completed && kind == AccessKind.WRITE);
+        return retried;
+    }
+
+    /** The guest-physical page of the nested violation an access reported; empty when it raised none. */
+    private static OptionalLong exitPage(List<Observation> seen, AccessKind kind) {
+        for (Observation o : seen) {
+            if (o instanceof NptViolation v && v.access() == kind) {
+                return OptionalLong.of(v.guestPhysicalAddress() >>> 12);
+            }
+        }
+        return OptionalLong.empty();
     }
 
     private boolean inRange(long page, int offset, int length) {
@@ -197,24 +262,44 @@ public final class MigrationSystem {
 
     // ------------------------------------------------------------ the device
 
+    /** The doorbell: the driver's 8-byte store of {@code tail} to the doorbell register. */
     private void doorbell(long tail, List<MigrationObservation> seen) {
-        PassthroughNic nic = host().nic;
-        if (service.interceptsRing() && nic.checkDoorbell(tail).isEmpty()) {
-            // The trapped MMIO write: each request the device will accept is synced before it is forwarded.
-            List<PassthroughNic.NicRequest> owned = nic.owned();
-            byte[] ring = source.page(0);
-            for (long index = nic.head(); index < tail; index++) {
-                byte[] d = new byte[PassthroughNic.DESCRIPTOR_BYTES];
-                System.arraycopy(ring, nic.slotOffset(index), d, 0, d.length);
-                if (nic.checkDescriptor(d, owned).isEmpty()) {
-                    PassthroughNic.NicRequest r = new PassthroughNic.NicRequest(
-                            index, word(d, 0, 8), (int) word(d, 8, 4), word(d, 12, 4) == 1);
-                    service.syncToDevice(r);
-                    owned.add(r);
-                }
-            }
+        byte[] b = new byte[MigrationConfig.DOORBELL_BYTES];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (tail >>> (8 * i));
         }
-        nic.doorbell(tail).forEach(code -> seen.add(new MigrationObservation.Alert(code)));
+        registerWrite(MigrationConfig.DOORBELL_OFFSET, Bytes.of(b), seen);
+    }
+
+    /**
+     * The VM's store of {@code data} at {@code offset} of the device's MMIO page, through its own
+     * mapping of the page. Where the nested entry lets it through, it lands in the device's
+     * registers and the bus delivers it to the device; where the service write-protected the page,
+     * it exits and the service handles it (syncs, forwards the store to the device, resumes the
+     * guest past it). Out of the page: an alert, no store.
+     */
+    private void registerWrite(int offset, Bytes data, List<MigrationObservation> seen) {
+        if (offset < 0 || data.length() < 1 || offset + (long) data.length() > 4096) {
+            seen.add(new MigrationObservation.Alert(MigrationCode.OUT_OF_RANGE));
+            return;
+        }
+        MigrationHost h = host();
+        long va = config.doorbellVirtualAddress() + offset;
+        List<Observation> out = h.hypervisor.write(h.vcpu().id(), va, data);
+        List<MigrationCode> alerts;
+        OptionalLong exit = exitPage(out, AccessKind.WRITE);
+        if (exit.isPresent() && exit.getAsLong() == config.doorbellPage() && h == source) {
+            doorbellExits++;
+            alerts = service.onDoorbellExit(offset, data.toArray());
+        } else if (exit.isEmpty()
+                && h.nic.registerFrame() != 0
+                && h.frame(config.doorbellPage()) == h.nic.registerFrame()) {
+            // The store reached the device's registers: the bus delivers it to the device.
+            alerts = h.nic.registerWrite(offset, data.toArray());
+        } else {
+            alerts = List.of(MigrationCode.OUTSIDE_REGISTER);
+        }
+        alerts.forEach(code -> seen.add(new MigrationObservation.Alert(code)));
     }
 
     private void completion(List<MigrationObservation> seen) {
@@ -232,14 +317,6 @@ public final class MigrationSystem {
         if (code != null) {
             seen.add(new MigrationObservation.Alert(code));
         }
-    }
-
-    private static long word(byte[] b, int at, int bytes) {
-        long v = 0;
-        for (int i = 0; i < bytes; i++) {
-            v |= (b[at + i] & 0xffL) << (8 * i);
-        }
-        return v;
     }
 
     // ------------------------------------------------------------ for the abstraction

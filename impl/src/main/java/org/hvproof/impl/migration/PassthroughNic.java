@@ -11,10 +11,13 @@ import org.hvproof.impl.machine.DeviceId;
 import org.hvproof.impl.machine.DmaResult;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.model.migration.MigrationCode;
+import org.hvproof.model.migration.MigrationConfig;
 
 /**
- * A NIC-like passthrough device on a {@link Machine}: its doorbell register takes the driver's
- * tail, it then reads each new 16-byte descriptor from the ring page by DMA, checks it, and works
+ * A NIC-like passthrough device on a {@link Machine}: its registers are one MMIO page, a host
+ * frame of its own (its BAR) that the VM's nested page table maps at the guest's MMIO page; its
+ * 64-bit doorbell register at offset 0 takes the driver's tail (any other write to the page is
+ * refused with an alert), it then reads each new 16-byte descriptor from the ring page by DMA, checks it, and works
  * on the requests it accepts in order, moving each one's bytes by DMA through its IOMMU table
  * (receive: it writes its output; transmit: it reads the VM's data and sends it), a step at a
  * time; a finished request goes to its completion ring, and its completion interrupt reports the
@@ -28,6 +31,7 @@ final class PassthroughNic {
 
     private final DeviceId id;
     private final Machine machine;
+    private final long registerFrame;
     private final int ringSlots;
     private final int dataPages;
     private final int bufferPages;
@@ -62,10 +66,14 @@ final class PassthroughNic {
         }
     }
 
-    /** A device with requester id {@code id} on {@code machine}, whose IOMMU table the caller fills. */
-    PassthroughNic(DeviceId id, Machine machine, int ringSlots, int dataPages, int bufferPages) {
+    /**
+     * A device with requester id {@code id} on {@code machine}, whose IOMMU table the caller fills
+     * and whose registers are host frame {@code registerFrame}.
+     */
+    PassthroughNic(DeviceId id, Machine machine, long registerFrame, int ringSlots, int dataPages, int bufferPages) {
         this.id = id;
         this.machine = machine;
+        this.registerFrame = registerFrame;
         this.ringSlots = ringSlots;
         this.dataPages = dataPages;
         this.bufferPages = bufferPages;
@@ -73,6 +81,23 @@ final class PassthroughNic {
 
     DeviceId id() {
         return id;
+    }
+
+    /** The host frame of its MMIO registers (its BAR): a store the bus routes there is a register write. */
+    long registerFrame() {
+        return registerFrame;
+    }
+
+    /**
+     * A write of {@code bytes} at {@code offset} of its MMIO page, as the bus delivers it: one
+     * 8-byte store at the doorbell register rings the doorbell with that tail; any other write is
+     * refused ({@link MigrationCode#OUTSIDE_REGISTER}) and changes nothing. The alerts raised.
+     */
+    List<MigrationCode> registerWrite(int offset, byte[] bytes) {
+        if (offset != MigrationConfig.DOORBELL_OFFSET || bytes.length != MigrationConfig.DOORBELL_BYTES) {
+            return List.of(MigrationCode.OUTSIDE_REGISTER);
+        }
+        return doorbell(word(bytes, 0, MigrationConfig.DOORBELL_BYTES));
     }
 
     long head() {

@@ -10,8 +10,19 @@
  * reads it all back as the model's state; {@link org.hvproof.impl.migration.MigrationImplFlaw}
  * selects deliberately broken services.
  *
- * <p>The doorbell trap and the trapping strategy's exits are the system routing the VM's MMIO
- * write and its buffer accesses to the service, not exits the machine raises (the machine has no
- * MMIO pages, and its nested rights cannot refuse reads without refusing the tracing service).
+ * <p>The syncs run on exits the machine raises. The NIC's registers are a host frame of their
+ * own that the VM's nested page table maps at the guest-physical page past guest memory, and the
+ * guest at the virtual page past its data (its page-table pool holds that table too): passed
+ * through, the driver's doorbell store reaches the device without an exit; under the doorbell
+ * strategy the service makes the page read-only, so the store is a nested violation that the run
+ * loop hands to the service (as KVM hands an unclaimed EPT violation to the VMM), which copies
+ * what the device will read into the device buffer, forwards the store to the device and resumes
+ * the guest past it. Under the trapping strategy the vCPU buffer pages are execute-only in the
+ * nested table: an access exits, the service syncs and opens the page, the guest retries the
+ * access under single step, and the single-step exit writes through, protects the page again and
+ * shoots down the translations the retry cached. The hosts run with EPT accessed and dirty flags,
+ * so the processor's accessed and dirty updates of the guest's page tables are writes that dirty
+ * logging sees. {@link org.hvproof.impl.migration.MigrationProtection} reads the protections back
+ * for the machine-level checks.
  */
 package org.hvproof.impl.migration;

@@ -48,6 +48,18 @@ public sealed interface MigrationAction {
         }
     }
 
+    /**
+     * The VM writes {@code data} at {@code offset} of the device's MMIO page: one 8-byte store at
+     * the doorbell register is a doorbell with that tail (little-endian), any other write (part of
+     * the register, past it, across it) is refused by the device with an alert.
+     */
+    record RegisterWrite(int offset, Bytes data) implements MigrationAction {
+        @Override
+        public String toString() {
+            return "VM writes " + data + " at MMIO page offset " + Notation.hex(offset);
+        }
+    }
+
     /** The device moves up to {@code bytes} bytes of its oldest request by DMA (at least one). */
     record DeviceStep(int bytes) implements MigrationAction {
         @Override

@@ -8,6 +8,8 @@ public enum MigrationCode {
     RING_FULL,
     /** A doorbell whose tail equals the device's head: nothing to take. */
     EMPTY_RING,
+    /** A VM write to the device's MMIO page that is not one 8-byte store to its doorbell register. */
+    OUTSIDE_REGISTER,
     /** A doorbell whose tail lies behind the device's head or more than a ring ahead of it. */
     BAD_DOORBELL,
     /** A descriptor whose direction word is neither 0 nor 1. */

@@ -7,7 +7,9 @@ import org.hvproof.model.common.Notation;
  * bufferPages} the DMA buffer, the rest other data), the ring's slots, the embodiment and the sync
  * strategy, and the migration's settings: page size, bandwidth in bytes per second, downtime limit
  * in microseconds and round limit. The guest OS's page tables sit in {@link #poolPages()} pages
- * above the data pages and migrate with them. Simulated time: a page takes {@link
+ * above the data pages and migrate with them. The device's MMIO page, holding its doorbell
+ * register, is the guest-physical page just past them ({@link #doorbellPage()}), mapped by the
+ * guest at the virtual page just past its data pages. Simulated time: a page takes {@link
  * #pageTimeMicros()} to send.
  */
 public record MigrationConfig(
@@ -32,6 +34,10 @@ public record MigrationConfig(
     public static final int SLOT_BYTES = 16;
     /** Largest guest: 1 GiB of data pages (one page directory of identity tables). */
     public static final int MAX_DATA_PAGES = 1 << 18;
+    /** Offset of the device's 64-bit doorbell register in its MMIO page. */
+    public static final int DOORBELL_OFFSET = 0;
+    /** Bytes of the doorbell register: the driver writes its tail there with one 8-byte store. */
+    public static final int DOORBELL_BYTES = 8;
 
     public MigrationConfig {
         if (bufferPages < 1 || dataPages < 1 + bufferPages || dataPages > MAX_DATA_PAGES) {
@@ -65,9 +71,26 @@ public record MigrationConfig(
                 strategy);
     }
 
-    /** Pages of the guest OS's identity page tables: a root, a PDPT, a PD and one table per 512 data pages. */
+    /**
+     * Pages of the guest OS's page tables: a root, a PDPT, a page directory per 512 tables and a
+     * table per 512 virtual pages, for the data pages mapped one to one and the MMIO page mapped
+     * at the virtual page after them (so a guest of a multiple of 512 data pages needs one table
+     * more, and one of {@link #MAX_DATA_PAGES} a directory more, than its data alone).
+     */
     public int poolPages() {
-        return 3 + (dataPages + 511) / 512;
+        int mapped = dataPages + 1;
+        int tables = (mapped + 511) / 512;
+        return 2 + (tables + 511) / 512 + tables;
+    }
+
+    /** The guest-physical page of the device's MMIO registers: the first page past guest RAM. */
+    public long doorbellPage() {
+        return totalPages();
+    }
+
+    /** The guest-virtual address at which the VM's driver maps the MMIO page: the page after its data pages. */
+    public long doorbellVirtualAddress() {
+        return (long) dataPages * PAGE_BYTES;
     }
 
     /** Every guest page: data pages and the page-table pool. */

@@ -13,6 +13,7 @@ import org.hvproof.model.migration.MigrationAction.Doorbell;
 import org.hvproof.model.migration.MigrationAction.GuestRead;
 import org.hvproof.model.migration.MigrationAction.GuestWrite;
 import org.hvproof.model.migration.MigrationAction.MigrationRound;
+import org.hvproof.model.migration.MigrationAction.RegisterWrite;
 import org.hvproof.model.migration.MigrationAction.StartMigration;
 import org.hvproof.model.migration.MigrationAction.Submit;
 import org.hvproof.model.migration.MigrationObservation.Alert;
@@ -51,6 +52,8 @@ public final class MigrationModel {
             submit(e, sub);
         } else if (action instanceof Doorbell d) {
             doorbell(e, d.tail());
+        } else if (action instanceof RegisterWrite w) {
+            registerWrite(e, w);
         } else if (action instanceof DeviceStep d) {
             deviceStep(e, d.bytes());
         } else if (action instanceof CompletionInterrupt) {
@@ -163,6 +166,25 @@ public final class MigrationModel {
     }
 
     // ------------------------------------------------------------ the device
+
+    /** A VM write to the MMIO page: the doorbell when it is one store of the whole register, else refused. */
+    private static void registerWrite(Edit e, RegisterWrite w) {
+        if (w.offset() < 0
+                || w.data().length() < 1
+                || w.offset() + (long) w.data().length() > PAGE) {
+            e.alert(MigrationCode.OUT_OF_RANGE);
+            return;
+        }
+        if (w.offset() != MigrationConfig.DOORBELL_OFFSET || w.data().length() != MigrationConfig.DOORBELL_BYTES) {
+            e.alert(MigrationCode.OUTSIDE_REGISTER);
+            return;
+        }
+        long tail = 0;
+        for (int i = 0; i < MigrationConfig.DOORBELL_BYTES; i++) {
+            tail |= (w.data().get(i) & 0xffL) << (8 * i);
+        }
+        doorbell(e, tail);
+    }
 
     private static void doorbell(Edit e, long tail) {
         MigrationConfig c = e.s.config();

@@ -171,4 +171,51 @@ class MigrationModelTest {
                         .last())
                 .containsExactly(new MigrationObservation.Alert(MigrationCode.MIGRATION_IN_PROGRESS));
     }
+
+    @Test
+    void aStoreOfTheWholeDoorbellRegisterIsTheDoorbellAndAnyOtherMmioWriteIsRefused() {
+        MigrationConfig c = config(MigrationStrategy.DOORBELL_AND_COMPLETION);
+        Run doorbell = run(c, MigrationModelFlaw.NONE, new Submit(4096, 16, 1), new Doorbell(1));
+        Run store = run(
+                c,
+                MigrationModelFlaw.NONE,
+                new Submit(4096, 16, 1),
+                new MigrationAction.RegisterWrite(0, Bytes.ofInts(1, 0, 0, 0, 0, 0, 0, 0)));
+        assertThat(store.state()).isEqualTo(doorbell.state());
+        assertThat(store.state().inFlight()).hasSize(1);
+        for (MigrationAction hostile : List.<MigrationAction>of(
+                new MigrationAction.RegisterWrite(0, Bytes.ofInts(1, 0, 0, 0)),
+                new MigrationAction.RegisterWrite(1, Bytes.ofInts(1, 0, 0, 0, 0, 0, 0, 0)),
+                new MigrationAction.RegisterWrite(8, Bytes.ofInts(1)))) {
+            Run r = run(c, MigrationModelFlaw.NONE, new Submit(4096, 16, 1), hostile);
+            assertThat(r.last())
+                    .as(hostile.toString())
+                    .containsExactly(new MigrationObservation.Alert(MigrationCode.OUTSIDE_REGISTER));
+            assertThat(r.state().deviceHead()).isZero();
+        }
+        assertThat(run(c, MigrationModelFlaw.NONE, new MigrationAction.RegisterWrite(4095, Bytes.ofInts(1, 2)))
+                        .last())
+                .containsExactly(new MigrationObservation.Alert(MigrationCode.OUT_OF_RANGE));
+    }
+
+    @Test
+    void thePoolHasRoomForTheMmioPagesTable() {
+        assertThat(MigrationConfig.withDefaults(
+                                8, 2, MigrationEmbodiment.COPY_AS_VCPU_BUFFER, MigrationStrategy.TRAP_VCPU_ACCESS)
+                        .poolPages())
+                .isEqualTo(4);
+        // 512 data pages fill one table: the MMIO page's virtual page needs a second one.
+        assertThat(MigrationConfig.withDefaults(
+                                512, 2, MigrationEmbodiment.COPY_AS_VCPU_BUFFER, MigrationStrategy.TRAP_VCPU_ACCESS)
+                        .poolPages())
+                .isEqualTo(5);
+        // 1 GiB of data fills one directory: the MMIO page needs a second directory and table.
+        assertThat(MigrationConfig.withDefaults(
+                                MigrationConfig.MAX_DATA_PAGES,
+                                2,
+                                MigrationEmbodiment.COPY_AS_VCPU_BUFFER,
+                                MigrationStrategy.TRAP_VCPU_ACCESS)
+                        .poolPages())
+                .isEqualTo(2 + 2 + 513);
+    }
 }

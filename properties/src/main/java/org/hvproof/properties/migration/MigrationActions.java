@@ -101,6 +101,7 @@ public final class MigrationActions {
                 .add(1.5, read(s, contract))
                 .add(3.5, submit(s))
                 .add(3, doorbell(s))
+                .add(contract ? 0 : 0.3, registerWrite(s))
                 .add(5, deviceStep(s))
                 .add(3, Gens.constant(new MigrationAction.CompletionInterrupt()))
                 .add(running ? 1.5 : 0.2, start(s))
@@ -187,7 +188,7 @@ public final class MigrationActions {
             return (MigrationAction) new MigrationAction.Submit(a, len, d);
         });
         Gen<MigrationAction> hostile = Gens.combine(
-                Gens.integers(0, 8), Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE), Gens.integers(0, 1), (how, x, d) -> {
+                Gens.integers(0, 9), Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE), Gens.integers(0, 1), (how, x, d) -> {
                     long end = (long) c.dataPages() * PAGE;
                     return (MigrationAction)
                             switch (how) {
@@ -199,6 +200,9 @@ public final class MigrationActions {
                                 case 5 -> new MigrationAction.Submit(Long.MAX_VALUE - 4, 16, d);
                                 case 6 -> new MigrationAction.Submit(x, 16, d);
                                 case 7 -> new MigrationAction.Submit(start, 16, 2 + Math.floorMod(x, 1L << 31));
+                                case 8 ->
+                                    new MigrationAction.Submit(
+                                            c.doorbellPage() * PAGE + Math.floorMod(x, PAGE - 16), 16, d);
                                 default -> new MigrationAction.Submit(c.bufferEnd(), 16, d);
                             };
                 });
@@ -213,6 +217,33 @@ public final class MigrationActions {
                 Gens.weighted(1, Gens.longs(head + 1, head + slots)),
                 Gens.weighted(1, Gens.elements(head, head - 1, head + slots + 1, Long.MIN_VALUE, Long.MAX_VALUE)));
         return tail.map(t -> (MigrationAction) new MigrationAction.Doorbell(t));
+    }
+
+    /**
+     * A VM write to the device's MMIO page other than the driver's doorbell: the whole register
+     * with any tail, part of it, past it, across its end, at the page's end, or out of the page.
+     */
+    private static Gen<MigrationAction> registerWrite(MigrationState s) {
+        return Gens.combine(Gens.integers(0, 6), Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE), (how, x) -> {
+            int length = switch (how) {
+                case 0, 6 -> MigrationConfig.DOORBELL_BYTES;
+                case 1 -> 1 + (int) Math.floorMod(x, 7L);
+                case 2 -> 16;
+                default -> 1 + (int) Math.floorMod(x, 8L);
+            };
+            int offset = switch (how) {
+                case 0, 1, 2 -> MigrationConfig.DOORBELL_OFFSET;
+                case 3 -> MigrationConfig.DOORBELL_BYTES + (int) Math.floorMod(x, 64L);
+                case 4 -> MigrationConfig.DOORBELL_BYTES - 1;
+                case 5 -> PAGE - length;
+                default -> PAGE - 4;
+            };
+            byte[] b = new byte[length];
+            for (int i = 0; i < length; i++) {
+                b[i] = (byte) (x >>> (8 * (i % 8)));
+            }
+            return (MigrationAction) new MigrationAction.RegisterWrite(offset, Bytes.of(b));
+        });
     }
 
     static Gen<MigrationAction> deviceStep(MigrationState s) {

@@ -26,6 +26,16 @@ final class MigrationLabels {
     static final String OVERLAPPING_DESCRIPTOR = "descriptor overlapping an owned buffer rejected";
     static final String BAD_DOORBELL = "doorbell with an empty ring or a bad tail refused";
     static final String MIGRATION_REFUSED = "migration twice, during another or to a too small destination refused";
+    static final String DOORBELL_EXIT_COPY_AS_VCPU =
+            "a doorbell store exited to the service, the copy as the vCPU buffer";
+    static final String DOORBELL_EXIT_COPY_AS_DEVICE =
+            "a doorbell store exited to the service, the copy as the device buffer";
+    static final String TRAP_EXIT_COPY_AS_VCPU =
+            "a VM access to a protected buffer page exited, the copy as the vCPU buffer";
+    static final String TRAP_EXIT_COPY_AS_DEVICE =
+            "a VM access to a protected buffer page exited, the copy as the device buffer";
+    static final String REGISTER_WRITE_REFUSED = "a write to the MMIO page other than the doorbell store refused";
+    static final String DESCRIPTOR_IN_MMIO_PAGE = "a descriptor pointing into the MMIO page rejected";
     static final String ROUND_REFUSED = "migration round without a migration refused";
 
     private MigrationLabels() {}

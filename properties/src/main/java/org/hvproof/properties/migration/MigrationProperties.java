@@ -8,6 +8,7 @@ import org.hvproof.model.migration.MigrationState;
 import org.hvproof.propcheck.StatefulProperty;
 import org.hvproof.properties.Claim;
 import org.hvproof.properties.harness.ClaimHarness;
+import org.hvproof.properties.harness.MachineCheck;
 
 /**
  * The MIG claims as properties over generated traces: the hosts and the model in lockstep through
@@ -29,6 +30,18 @@ public final class MigrationProperties {
     static final ClaimHarness<MigrationImplFlaw, MigrationTrace, MigrationState, MigrationAction, MigrationObservation>
             HARNESS = new ClaimHarness<>(
                     "migration", MigrationInvariants.ALL, MigrationTrace::new, MigrationActions::next, TRIES, STEPS);
+
+    /** MIG-3 on the machine: doorbell stores exit while the doorbell strategy syncs. */
+    static final MachineCheck<MigrationTrace> DOORBELL_STORES_EXIT =
+            MachineCheck.of("MIG-3", "doorbellStoresExit", MigrationTrace::checkDoorbellStoresExit);
+
+    /** MIG-3 on the machine: the vCPU buffer stays protected while the trapping strategy syncs. */
+    static final MachineCheck<MigrationTrace> VCPU_BUFFER_PROTECTED =
+            MachineCheck.of("MIG-3", "vcpuBufferProtected", MigrationTrace::checkVcpuBufferProtected);
+
+    /** MIG-1 on the machine: clean page-table pages are at the destination. */
+    static final MachineCheck<MigrationTrace> CLEAN_POOL_PAGES_AT_DESTINATION =
+            MachineCheck.of("MIG-1", "cleanPoolPagesAtDestination", MigrationTrace::checkCleanPoolPagesAtDestination);
 
     private MigrationProperties() {}
 
@@ -54,7 +67,11 @@ public final class MigrationProperties {
     /** MIG-1: during pre-copy every page not marked dirty is at the destination as the VM has it. */
     @Claim("MIG-1")
     public static StatefulProperty<MigrationTrace> cleanPagesAreAtTheDestination(MigrationImplFlaw flaw) {
-        return HARNESS.claim("MIG-1", "every clean page is at the destination as the VM has it", flaw)
+        return HARNESS.claim(
+                        "MIG-1",
+                        "every clean page is at the destination as the VM has it",
+                        flaw,
+                        CLEAN_POOL_PAGES_AT_DESTINATION)
                 .cover(30, MigrationLabels.STARTED)
                 .cover(3, MigrationLabels.COPY_BACK_CHANGED_PAGE)
                 .cover(3, MigrationLabels.TRAPPED_ACCESS_SYNCED)
@@ -76,8 +93,17 @@ public final class MigrationProperties {
     /** MIG-3: requests reach the device with their data synced, completions the VM with the output copied back and dirty. */
     @Claim("MIG-3")
     public static StatefulProperty<MigrationTrace> buffersSyncBeforeEitherSideSees(MigrationImplFlaw flaw) {
-        return HARNESS.claim("MIG-3", "each side sees the other's data only after the sync, marked dirty", flaw)
+        return HARNESS.claim(
+                        "MIG-3",
+                        "each side sees the other's data only after the sync, marked dirty",
+                        flaw,
+                        DOORBELL_STORES_EXIT,
+                        VCPU_BUFFER_PROTECTED)
                 .cover(3, MigrationLabels.COPY_BACK_CHANGED_PAGE)
+                .cover(3, MigrationLabels.DOORBELL_EXIT_COPY_AS_VCPU)
+                .cover(3, MigrationLabels.DOORBELL_EXIT_COPY_AS_DEVICE)
+                .cover(3, MigrationLabels.TRAP_EXIT_COPY_AS_VCPU)
+                .cover(3, MigrationLabels.TRAP_EXIT_COPY_AS_DEVICE)
                 .cover(8, MigrationLabels.TRANSMIT_SYNCED)
                 .cover(3, MigrationLabels.TRAPPED_ACCESS_SYNCED)
                 .cover(10, MigrationLabels.SWITCHED_OVER_COPY_AS_VCPU)
@@ -99,7 +125,9 @@ public final class MigrationProperties {
                 .cover(5, MigrationLabels.WORK_AFTER_SWITCH_OVER)
                 .cover(10, MigrationLabels.HOSTILE_DESCRIPTOR)
                 .cover(5, MigrationLabels.OVERLAPPING_DESCRIPTOR)
-                .cover(10, MigrationLabels.BAD_DOORBELL);
+                .cover(10, MigrationLabels.BAD_DOORBELL)
+                .cover(3, MigrationLabels.REGISTER_WRITE_REFUSED)
+                .cover(1, MigrationLabels.DESCRIPTOR_IN_MMIO_PAGE);
     }
 
     /** MIG-5: migration switches over within the round limit and reports its rounds, pages and downtime. */

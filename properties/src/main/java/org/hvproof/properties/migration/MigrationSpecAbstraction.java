@@ -43,7 +43,8 @@ import org.hvproof.properties.harness.SpecTrace;
  *
  * <p><b>Steps.</b> {@code GuestWrite} in range is {@code vmWrite}, and so is an accepted {@code
  * Submit} (a write of the ring page); {@code GuestRead} in range is {@code vmRead}; a {@code
- * Doorbell} is one {@code take} per accepted descriptor, in ring order, its intermediate states
+ * Doorbell}, and a {@code RegisterWrite} that is one (the whole doorbell register), is one {@code
+ * take} per accepted descriptor, in ring order, its intermediate states
  * those of the model's doorbell to each index in turn (which the model's doorbell is, one
  * descriptor after the other: checked against the step's own result); {@code DeviceStep} is {@code
  * devWrite} or {@code devRead} of the oldest request in flight; {@code CompletionInterrupt} is
@@ -117,7 +118,8 @@ public final class MigrationSpecAbstraction {
             return List.of(new SpecStep("vmRead[$p]", after, -1, (int) r.page()));
         } else if (a instanceof MigrationAction.Submit && after.driverTail() != s.driverTail()) {
             return List.of(new SpecStep("vmWrite[$p, $v]", after, -1, 0));
-        } else if (a instanceof MigrationAction.Doorbell && after.deviceHead() != s.deviceHead()) {
+        } else if ((a instanceof MigrationAction.Doorbell || a instanceof MigrationAction.RegisterWrite)
+                && after.deviceHead() != s.deviceHead()) {
             return doorbell(s, after);
         } else if (a instanceof MigrationAction.DeviceStep && !s.inFlight().isEmpty()) {
             WorkRequest r = s.inFlight().get(0);

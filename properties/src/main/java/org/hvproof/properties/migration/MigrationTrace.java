@@ -2,7 +2,9 @@ package org.hvproof.properties.migration;
 
 import java.util.List;
 import org.hvproof.impl.migration.MigrationImplFlaw;
+import org.hvproof.impl.migration.MigrationProtection;
 import org.hvproof.impl.migration.MigrationSystem;
+import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.migration.DmaDirection;
 import org.hvproof.model.migration.MigrationAction;
@@ -79,10 +81,89 @@ public final class MigrationTrace implements JudgedTrace<MigrationState, Migrati
         }
     }
 
-    /** Runs one action on the hosts and the model, labels what happened. */
+    /** Runs one action on the hosts and the model, labels what happened (and the exits the machine raised). */
     void apply(MigrationAction action, Context ctx) {
         boot(MigrationActions.FALLBACK);
+        long doorbellExits = system.doorbellExits();
+        long protectionExits = system.protectionExits();
         label(lockstep.apply(action), ctx);
+        boolean copyAsVcpu = system.config().embodiment() == MigrationEmbodiment.COPY_AS_VCPU_BUFFER;
+        if (system.doorbellExits() > doorbellExits) {
+            ctx.label(
+                    copyAsVcpu
+                            ? MigrationLabels.DOORBELL_EXIT_COPY_AS_VCPU
+                            : MigrationLabels.DOORBELL_EXIT_COPY_AS_DEVICE);
+        }
+        if (system.protectionExits() > protectionExits) {
+            ctx.label(copyAsVcpu ? MigrationLabels.TRAP_EXIT_COPY_AS_VCPU : MigrationLabels.TRAP_EXIT_COPY_AS_DEVICE);
+        }
+    }
+
+    /**
+     * MIG-3, on the machine: while pre-copy runs under the doorbell strategy, the VM's doorbell
+     * stores exit: the MMIO page's nested entry refuses writes and the vCPU caches no writable
+     * translation of it.
+     */
+    void checkDoorbellStoresExit() {
+        MigrationState s = judgedState();
+        if (!booted()
+                || s.phase() != MigrationPhase.PRE_COPY
+                || s.config().strategy() != MigrationStrategy.DOORBELL_AND_COMPLETION) {
+            return;
+        }
+        MigrationProtection p = system.protection();
+        if (p.doorbellWritable() || p.doorbellWriteCached()) {
+            throw new AssertionError("MIG-3 doorbellStoresExit violated: the MMIO page gpp:0x"
+                    + Long.toHexString(s.config().doorbellPage()) + " lets the VM's stores through ("
+                    + (p.doorbellWritable()
+                            ? "its nested entry allows writes"
+                            : "the vCPU caches a writable translation")
+                    + "), so a doorbell reaches the device without the sync");
+        }
+    }
+
+    /**
+     * MIG-3, on the machine: while pre-copy runs under the trapping strategy, every vCPU buffer
+     * page refuses the VM's reads and writes in the nested page table and the vCPU caches no
+     * writable translation of it, so no access bypasses the sync (an exit handler that opened a
+     * page must have closed it, and shot down what the retry cached).
+     */
+    void checkVcpuBufferProtected() {
+        MigrationState s = judgedState();
+        if (!booted()
+                || s.phase() != MigrationPhase.PRE_COPY
+                || s.config().strategy() != MigrationStrategy.TRAP_VCPU_ACCESS) {
+            return;
+        }
+        MigrationProtection p = system.protection();
+        if (!p.openBufferPages().isEmpty() || !p.bufferPagesWriteCached().isEmpty()) {
+            throw new AssertionError("MIG-3 vcpuBufferProtected violated: vCPU buffer pages "
+                    + (p.openBufferPages().isEmpty()
+                            ? p.bufferPagesWriteCached() + " have writable translations cached by the vCPU"
+                            : p.openBufferPages() + " allow the VM's reads or writes in the nested page table")
+                    + " while the trapping strategy syncs");
+        }
+    }
+
+    /**
+     * MIG-1, on the machine: while pre-copy runs, every page of the guest's page-table pool not
+     * marked dirty is at the destination as the VM has it (the pool is guest memory the model's
+     * state leaves out; the processor's accessed and dirty bits change it).
+     */
+    void checkCleanPoolPagesAtDestination() {
+        MigrationState s = judgedState();
+        if (!booted() || s.phase() != MigrationPhase.PRE_COPY) {
+            return;
+        }
+        List<Bytes> vm = system.poolPages();
+        List<Bytes> there = system.destinationPoolPages();
+        for (int i = 0; i < vm.size(); i++) {
+            long page = s.config().dataPages() + (long) i;
+            if (!s.dirty().contains(page) && !vm.get(i).equals(there.get(i))) {
+                throw new AssertionError("MIG-1 cleanPoolPagesAtDestination violated: page-table page gpp:0x"
+                        + Long.toHexString(page) + " is not dirty but differs at the destination");
+            }
+        }
     }
 
     /** Labels one step's situations. */
@@ -99,6 +180,7 @@ public final class MigrationTrace implements JudgedTrace<MigrationState, Migrati
                     case BAD_DIRECTION, ZERO_LENGTH, TOO_LONG, OUTSIDE_GUEST_MEMORY, RING_ITSELF, OUTSIDE_BUFFER ->
                         ctx.label(MigrationLabels.HOSTILE_DESCRIPTOR);
                     case EMPTY_RING, BAD_DOORBELL -> ctx.label(MigrationLabels.BAD_DOORBELL);
+                    case OUTSIDE_REGISTER -> ctx.label(MigrationLabels.REGISTER_WRITE_REFUSED);
                     case MIGRATION_IN_PROGRESS, ALREADY_MIGRATED, DESTINATION_TOO_SMALL ->
                         ctx.label(MigrationLabels.MIGRATION_REFUSED);
                     case NOT_MIGRATING -> ctx.label(MigrationLabels.ROUND_REFUSED);
@@ -152,6 +234,16 @@ public final class MigrationTrace implements JudgedTrace<MigrationState, Migrati
                         && r.done() == 0
                         && before.owned(r.id()).isEmpty()) {
                     ctx.label(MigrationLabels.TRANSMIT_SYNCED);
+                }
+            }
+        }
+        for (long id : after.rejected()) {
+            if (!before.rejected().contains(id)) {
+                long address = org.hvproof.model.migration.MigrationLayout.decode(
+                                before.memory().get(0), id, c.ringSlots())
+                        .address();
+                if (address >>> 12 == c.doorbellPage()) {
+                    ctx.label(MigrationLabels.DESCRIPTOR_IN_MMIO_PAGE);
                 }
             }
         }
