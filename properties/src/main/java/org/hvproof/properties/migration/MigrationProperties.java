@@ -130,14 +130,21 @@ public final class MigrationProperties {
                 .cover(1, MigrationLabels.DESCRIPTOR_IN_MMIO_PAGE);
     }
 
-    /** MIG-5: migration switches over within the round limit and reports its rounds, pages and downtime. */
+    /**
+     * MIG-5: migration switches over within the round limit and reports its rounds, pages and
+     * downtime. Twice the tries of the others: a run of three or more pre-copy rounds is rare (about
+     * 2.4% of traces over ten seeds, switch-over about 36%), and at 200 tries a fresh seed missed
+     * those minimums now and then; at 400 the minimums below sit about three standard deviations
+     * under the measured shares.
+     */
     @Claim("MIG-5")
     public static StatefulProperty<MigrationTrace> migrationTerminatesAndReports(MigrationImplFlaw flaw) {
         return HARNESS.claim("MIG-5", "migration switches over within the round limit and reports it", flaw)
-                .cover(30, MigrationLabels.SWITCHED_OVER)
+                .tries(2 * TRIES)
+                .cover(28, MigrationLabels.SWITCHED_OVER)
                 .cover(10, MigrationLabels.CONVERGED)
                 .cover(3, MigrationLabels.FORCED)
-                .cover(1, MigrationLabels.SEVERAL_ROUNDS)
+                .cover(0.75, MigrationLabels.SEVERAL_ROUNDS)
                 .cover(3, MigrationLabels.ROUND_REFUSED);
     }
 }
