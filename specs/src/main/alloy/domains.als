@@ -280,12 +280,19 @@ pred read[c: VCpu, v: VPage] {
     entry of the writer's choice, src -> dst (hostile page tables; no dst removes src's
     entry, as a Java whole-page write drops the entries it does not name), or a fault. */
 pred write[c: VCpu, v: VPage, src: VPage, dst: lone GPage] {
+  writeThrough[c, v] and entryWritten[walk[c, v], src, dst]
+}
+
+/** What a write through v does whichever entry it writes: the frame the walk ends at takes
+    the register and nothing else changes, or a fault. (Apart from the entry so that step
+    grounds it once per vCPU and page, not once per entry.) */
+pred writeThrough[c: VCpu, v: VPage] {
   Ghost.writer = c                                     -- ghost
   no Ghost.target + Ghost.hv                           -- ghost
-  -- effect: the frame the walk ends at takes the register and the entry, or a fault
+  -- effect: the frame the walk ends at takes the register, or a fault
   let f = walk[c, v] {
     some f => {
-      f.val' = c.regs and f.pte' = (f.pte - src -> GPage) + src -> dst
+      f.val' = c.regs
       all o: Frame - f | unchanged[o.val] and unchanged[o.pte]
       unchanged[npt]
       no c.fault'
@@ -295,6 +302,11 @@ pred write[c: VCpu, v: VPage, src: VPage, dst: lone GPage] {
   }
   pointersUnchanged[c] and unchanged[c.regs]           -- frame
   othersUnchanged[c]                                   -- frame
+}
+
+/** The entry a write sets in frame f (none when the write faults): src -> dst, or src's removed. */
+pred entryWritten[f: lone Frame, src: VPage, dst: lone GPage] {
+  some f => f.pte' = (f.pte - src -> GPage) + src -> dst  -- effect
 }
 
 /** The hypervisor gives secure domain d more memory: root's frame f, mapped at d's page g.
@@ -358,7 +370,8 @@ pred step {
   or some c: VCpu {
     (some g: Addr | jump[c, g]) or exitGate[c] or interrupt[c]
     or (some g: GPage | loadPtRoot[c, g]) or (some v: VPage | read[c, v])
-    or (some v, src: VPage | write[c, v, src, none] or some dst: GPage | write[c, v, src, dst])
+    or (some v: VPage | writeThrough[c, v] and some src: VPage |
+      entryWritten[walk[c, v], src, none] or some dst: GPage | entryWritten[walk[c, v], src, dst])
     or (some x: Datum | setRegister[c, x]) or (some g: GPage | dmaWrite[c, g])
   }
 }
