@@ -51,13 +51,16 @@ import org.hvproof.specs.TraceValidator;
  */
 public final class DomainsSpecConformance {
     /**
-     * Default tries: each costs one Alloy solve of up to about thirty states over some forty atoms
-     * (eight frames, nine pages, a few slots and data). Measured on this machine under the load of
-     * six agents on two cores: see the figure in the report of this change.
+     * Default tries: each costs one Alloy solve of up to about twenty states over some thirty atoms
+     * (six frames, seven pages, a few slots and data, two vCPUs). Measured on this machine under the
+     * load of six agents on two cores (load average 25 to 28): 10 tries of up to 10 actions took
+     * 141 s, 262 s (seeds 2, 1) and, of up to 8 actions with an Alloy run beside it, 182 s (seed 3),
+     * 14 to 26 s a try, far over the ~20 s the other conformance properties keep; not measured on an
+     * idle machine. Fewer tries would leave gate entries (half the runs) too rare to be sampled.
      */
-    public static final int TRIES = 10;
+    public static final int TRIES = 8;
     /** Model actions per run at most (a generated step of several machine actions may end a run a little later). */
-    public static final int MAX_ACTIONS = 10;
+    public static final int MAX_ACTIONS = 8;
     /** The secret the runs' secure domain boots with (its frames hold it plus 0..3). */
     static final long SECRET = DomainsTrace.SECRET;
     /** Secure domains and vCPUs of the runs' guest. */
@@ -120,10 +123,10 @@ public final class DomainsSpecConformance {
                 .named(ConformanceCheck.propertyName("PD-1..5", DomainsSpecAbstraction.SPEC, variant))
                 .tries(TRIES)
                 .describeValue(r -> "\n" + r.describe(DomainsTrace::vcpus))
-                // few tries, so minimums only on what nearly every run reaches; the rest is reported
-                .cover(40, Labels.GATE_ENTRY)
+                // few tries, so a minimum only on what nearly every run reaches (60 to 90% of runs); gate
+                // entries (20 to 50%), table rewrites (30 to 60%) and the rest are reported, and
+                // DomainsSpecConformanceTest pins an entry, a rewrite and each wrong model
                 .cover(20, Labels.ROOT_FAULT)
-                .cover(20, Labels.TABLE_REWRITTEN)
                 .verify(DomainsSpecConformance::validate);
     }
 
