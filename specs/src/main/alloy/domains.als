@@ -57,9 +57,8 @@
  * hypervisor saves on an interrupt and how it resumes (re-entry is through a
  * gate); calls from one secure domain into another (a secure vCPU can only
  * exit); values a secure domain deliberately returns (its registers are
- * cleared on every way out); setting a register directly (registers change
- * only by reads here); secure code whose control flow depends on its secret
- * (both runs take the same actions).
+ * cleared on every way out); secure code whose control flow depends on its
+ * secret (both runs take the same actions).
  *
  * Initial states. init is a pred, not a fact: the trace checks and runs
  * start from it, and the induction steps start from any state.
@@ -72,7 +71,11 @@
  * DomainsState.reach (one table level here, four there). The operation preds
  * are the DomainsAction records: pred jump is Jump, exitGate ExitGate,
  * interrupt Interrupt, loadPtRoot LoadPtRoot, read Read, write Write (one
- * entry of the writer's choice per step); assign and release have no Java
+ * entry of the writer's choice per step, set or removed: a Java whole-page
+ * write is several), setRegister SetRegister, dmaWrite DeviceWrite (below);
+ * the DomainsSpecConformance property replays sampled Java runs through
+ * them, one Java table walk of four levels read as this spec's one level
+ * (what the walk resolves to). assign and release have no Java
  * action yet (the Java model's NPTs are fixed at set-up): they are the
  * hypervisor operations PD-1 and PD-3 must survive here. Jump's target is a
  * GuestPage in Java, an Addr (page and offset) here; Fault is DomainsObservation.Fault.
@@ -135,7 +138,7 @@ one sig SECURE_FRAME_LEFT_IN_ROOT_NPT, SWITCH_ONLY_GUEST_PT_ROOT, GATE_CHECK_ACC
 one sig Hv {
   flaw: lone Flaw
 }
-pred correctHv { no Hv.flaw }
+pred correctHv { no Hv.flaw and DeviceTable.setup = RootNptOnly }
 
 /** The static layout: regions, page-table roots and gates. */
 fact layout {
@@ -274,14 +277,22 @@ pred read[c: VCpu, v: VPage] {
 }
 
 /** Write through virtual page v: the register's value (in each run), and one page-table
-    entry of the writer's choice, src -> dst (hostile page tables), or a fault. */
-pred write[c: VCpu, v: VPage, src: VPage, dst: GPage] {
+    entry of the writer's choice, src -> dst (hostile page tables; no dst removes src's
+    entry, as a Java whole-page write drops the entries it does not name), or a fault. */
+pred write[c: VCpu, v: VPage, src: VPage, dst: lone GPage] {
+  writeThrough[c, v] and entryWritten[walk[c, v], src, dst]
+}
+
+/** What a write through v does whichever entry it writes: the frame the walk ends at takes
+    the register and nothing else changes, or a fault. (Apart from the entry so that step
+    grounds it once per vCPU and page, not once per entry.) */
+pred writeThrough[c: VCpu, v: VPage] {
   Ghost.writer = c                                     -- ghost
   no Ghost.target + Ghost.hv                           -- ghost
-  -- effect: the frame the walk ends at takes the register and the entry, or a fault
+  -- effect: the frame the walk ends at takes the register, or a fault
   let f = walk[c, v] {
     some f => {
-      f.val' = c.regs and f.pte' = (f.pte - src -> GPage) + src -> dst
+      f.val' = c.regs
       all o: Frame - f | unchanged[o.val] and unchanged[o.pte]
       unchanged[npt]
       no c.fault'
@@ -291,6 +302,11 @@ pred write[c: VCpu, v: VPage, src: VPage, dst: GPage] {
   }
   pointersUnchanged[c] and unchanged[c.regs]           -- frame
   othersUnchanged[c]                                   -- frame
+}
+
+/** The entry a write sets in frame f (none when the write faults): src -> dst, or src's removed. */
+pred entryWritten[f: lone Frame, src: VPage, dst: lone GPage] {
+  some f => f.pte' = (f.pte - src -> GPage) + src -> dst  -- effect
 }
 
 /** The hypervisor gives secure domain d more memory: root's frame f, mapped at d's page g.
@@ -327,6 +343,18 @@ pred release[d: Secure, g: GPage, r: GPage] {
   all c: VCpu | pointersUnchanged[c] and unchanged[c.regs] and no c.fault'  -- frame
 }
 
+/** The running code puts datum x in its register, the same in both runs (Java SetRegister).
+    Root code cannot make up a secret: a secret is data root has not read. */
+pred setRegister[c: VCpu, x: Datum] {
+  no Ghost.writer + Ghost.hv                           -- ghost
+  no Ghost.target                                      -- ghost
+  c.dom = Root => x not in SecretDatum                 -- guard
+  c.regs' = Run -> x                                   -- effect
+  no c.fault'                                          -- effect
+  pointersUnchanged[c]                                 -- frame
+  memoryUnchanged and othersUnchanged[c]               -- frame
+}
+
 pred stutter {
   no Ghost.writer + Ghost.hv
   no Ghost.target
@@ -342,7 +370,9 @@ pred step {
   or some c: VCpu {
     (some g: Addr | jump[c, g]) or exitGate[c] or interrupt[c]
     or (some g: GPage | loadPtRoot[c, g]) or (some v: VPage | read[c, v])
-    or (some v, src: VPage, dst: GPage | write[c, v, src, dst])
+    or (some v: VPage | writeThrough[c, v] and some src: VPage |
+      entryWritten[walk[c, v], src, none] or some dst: GPage | entryWritten[walk[c, v], src, dst])
+    or (some x: Datum | setRegister[c, x]) or (some g: GPage | dmaWrite[c, g])
   }
 }
 
@@ -637,8 +667,9 @@ check PD_4_wrong_gateLookupByLow32Bits {
 
 -- ---------------------------------------------------------------------------
 -- A device behind the IOMMU (PD-5). Appended by the machine work (issue 10) and kept on its
--- own: it reads only Domain, Root, Secure, region, npt, framesOf, SecureFrames, VCpu, dom and
--- stutter of the spec above, and constrains its own state in its own facts.
+-- own: it reads only Domain, Root, Secure, region, npt, framesOf, SecureFrames, VCpu, dom, val,
+-- regs and the frame preds of the spec above, and constrains its own state in its own facts;
+-- step takes dmaWrite as one of its operations, and correctHv pins the correct set-up.
 --
 -- What it models. The root's DMA-capable device (Java DomainsSystem.DEVICE): its I/O page
 -- table (Device.maps, bus page = guest-physical page, Java Iommu.table), its IOTLB
@@ -647,9 +678,9 @@ check PD_4_wrong_gateLookupByLow32Bits {
 -- (Device.landed) or is refused and reported (Device.refused, the Java Fault DMA_REFUSED). The
 -- correct hypervisor keeps the table equal to the root's NPT and drops IOTLB entries the table
 -- no longer has; the flawed set-up SECURE_FRAMES_IN_DEVICE_TABLE builds it from every domain's
--- NPT (deviceTable_SECURE_FRAMES_IN_DEVICE_TABLE). What it leaves out: what the device writes
--- (to the operations above a device write is a stutter), read DMA, several devices, bus
--- addresses other than guest pages. Which set-up runs is the static DeviceTable.setup, which
+-- NPT (deviceTable_SECURE_FRAMES_IN_DEVICE_TABLE). A landed write puts the vCPU's register
+-- into the frame (the Java data word), page-table entries untouched. What it leaves out: read
+-- DMA, several devices, bus addresses other than guest pages. Which set-up runs is the static DeviceTable.setup, which
 -- every correct check pins to RootNptOnly.
 
 one sig Device {
@@ -686,8 +717,13 @@ pred dmaWrite[c: VCpu, g: GPage] {
       Device.iotlb' in Device.iotlb
     }
   }
+  -- effect: the landed frame takes the register (in each run)
+  all f: Device.landed' | f.val' = c.regs
   -- frame
-  stutter
+  no Ghost.writer + Ghost.hv and no Ghost.target
+  all f: Frame - Device.landed' | unchanged[f.val]
+  unchanged[pte] and unchanged[npt]
+  all o: VCpu | pointersUnchanged[o] and unchanged[o.regs] and no o.fault'
 }
 
 fact devices {

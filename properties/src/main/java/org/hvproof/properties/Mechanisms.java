@@ -19,6 +19,7 @@ import org.hvproof.model.migration.MigrationInvariants;
 import org.hvproof.model.tracing.TracingInvariants;
 import org.hvproof.model.tree.TreeInvariants;
 import org.hvproof.properties.domains.DomainsProperties;
+import org.hvproof.properties.domains.DomainsSpecConformance;
 import org.hvproof.properties.failover.FailoverProperties;
 import org.hvproof.properties.failover.FailoverSpecConformance;
 import org.hvproof.properties.integrity.IntegrityProperties;
@@ -78,7 +79,11 @@ public final class Mechanisms {
                     List.of(IntegrityProperties.class, IntegritySpecConformance.class),
                     IntegrityImplFlaw.class,
                     IntegrityInvariants.ALL),
-            new Mechanism("domains", List.of(DomainsProperties.class), DomainsImplFlaw.class, DomainsInvariants.ALL),
+            new Mechanism(
+                    "domains",
+                    List.of(DomainsProperties.class, DomainsSpecConformance.class),
+                    DomainsImplFlaw.class,
+                    DomainsInvariants.ALL),
             new Mechanism(
                     "interrupts",
                     List.of(InterruptsProperties.class, InterruptsSpecConformance.class),

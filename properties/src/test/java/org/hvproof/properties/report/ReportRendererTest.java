@@ -19,12 +19,20 @@ import org.w3c.dom.NodeList;
 class ReportRendererTest {
     private static final CatalogueEntry TRACE_1 = new CatalogueEntry("TRACE-1", "tracing", "writes <notify>", "s", 3);
 
+    /** TRACE-1's spec conformance property: with every mechanism linked, a claim holds only with it. */
+    private static final String LINKED = "TRACE-1 model traces are t.als traces";
+
+    /** A one-claim report whose one property is the claim's spec conformance (so it is linked). */
     private static ClaimsReport report(boolean propertyPasses) {
+        return report(propertyPasses, LINKED);
+    }
+
+    private static ClaimsReport report(boolean propertyPasses, String propertyName) {
         RunSettings settings = new RunSettings(
                 42, null, "sat4j", 600, null, "CLAIMS.md", List.of("specs/src/main/alloy"), List.of("TRACE-1"), 1500);
         AlloyCheck check = new AlloyCheck("t.als", "TRACE_1_x", true, 0, "holds", true, 10, Set.of("TRACE-1"), "");
         PropertyCheck property = new PropertyCheck(
-                "p",
+                propertyName,
                 Set.of("TRACE-1"),
                 1000,
                 5,
@@ -43,7 +51,11 @@ class ReportRendererTest {
                 .contains("1 claims: 1 hold, 0 violated, 0 unchecked   (seed 42, tries default, solver sat4j, 1.5 s)")
                 .doesNotContain("==");
         assertThat(ReportRenderer.console().render(report(false)))
-                .contains("VIOLATED", "== TRACE-1 violated: writes <notify>", "property p failed", "shrunk: w");
+                .contains(
+                        "VIOLATED",
+                        "== TRACE-1 violated: writes <notify>",
+                        "property " + LINKED + " failed",
+                        "shrunk: w");
     }
 
     @Test
@@ -65,7 +77,8 @@ class ReportRendererTest {
                 .contains("<tr class=\"violated\" id=\"TRACE-1\">", "writes &lt;notify&gt;", "CLAIMS.md:3")
                 .contains(
                         "<details open><summary>Alloy 1/1 as expected (no must-fail twin), properties 0/1 passed (not linked to its model)</summary>")
-                .contains("<li class=\"bad\">p: FAILED, 1000 tries, 5 steps, seed 7, 3 ms<pre>shrunk: w</pre>")
+                .contains("<li class=\"bad\">" + LINKED
+                        + ": FAILED, 1000 tries, 5 steps, seed 7, 3 ms<pre>shrunk: w</pre>")
                 .doesNotContain("writes <notify>")
                 .doesNotContain("<script");
         assertThat(html.indexOf("id=\"summary\"")).isLessThan(html.indexOf("<h2>Claims</h2>"));
@@ -76,7 +89,7 @@ class ReportRendererTest {
         assertThat(ReportRenderer.html().render(report(true)))
                 .contains("gate: passes", "1 claims: 1 hold, 0 violated.")
                 .contains(
-                        "<details><summary>Alloy 1/1 as expected (no must-fail twin), properties 1/1 passed (not linked to its model)</summary>")
+                        "<details><summary>Alloy 1/1 as expected (no must-fail twin), properties 1/1 passed</summary>")
                 .doesNotContain("<details open>")
                 .doesNotContain("class=\"bad\"");
     }
@@ -161,7 +174,7 @@ class ReportRendererTest {
         assertThat(failures.getLength()).isEqualTo(2);
         assertThat(((Element) failures.item(0)).getAttribute("message")).contains("TRACE-1 is violated");
         Element property = (Element) failures.item(1);
-        assertThat(property.getAttribute("message")).contains("p failed", "seed 7", "replay pc1.ab.AQ");
+        assertThat(property.getAttribute("message")).contains(LINKED + " failed", "seed 7", "replay pc1.ab.AQ");
         assertThat(property.getTextContent()).isEqualTo("shrunk: w");
     }
 
@@ -207,7 +220,7 @@ class ReportRendererTest {
 
     @Test
     void aClaimNoSpecConformanceNamesIsNotLinkedInEveryFormAndOneItNamesIs() throws Exception {
-        ClaimsReport bare = report(true);
+        ClaimsReport bare = report(true, "p");
         assertThat(bare.results().get(0).isLinked()).isFalse();
         assertThat(ReportRenderer.console().render(bare))
                 .contains("tries not linked")
@@ -238,7 +251,7 @@ class ReportRendererTest {
 
     @Test
     void aFailedSpecConformanceLeavesTheClaimUnlinked() {
-        ClaimsReport bare = report(true);
+        ClaimsReport bare = report(true, "p");
         ClaimResult r = bare.results().get(0);
         List<PropertyCheck> both = new ArrayList<>(r.properties());
         both.add(new PropertyCheck(

@@ -1,0 +1,132 @@
+package org.hvproof.properties.domains;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.hvproof.model.domains.DomainsAction;
+import org.hvproof.model.domains.DomainsModel;
+import org.hvproof.model.domains.DomainsModelFlaw;
+import org.hvproof.model.domains.DomainsObservation;
+import org.hvproof.model.domains.DomainsState;
+import org.hvproof.model.domains.Ids.GuestPage;
+import org.hvproof.model.domains.Ids.VirtualPage;
+import org.hvproof.propcheck.PropertyResult;
+import org.hvproof.propcheck.Settings;
+import org.hvproof.properties.harness.ConformanceCheck;
+import org.hvproof.properties.harness.ModelRun;
+import org.hvproof.properties.harness.SpecTrace;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The domains spec conformance is not vacuous: legitimate and hostile work is a spec trace, and
+ * each deliberately wrong model ({@link DomainsModelFlaw}) gives a run the spec rejects, at the
+ * state the wrong step leads to. The property itself runs with the claims (ClaimPropertiesTest).
+ */
+class DomainsSpecConformanceTest {
+    private static final int GATE = 17;
+    private static final DomainsAction ENTER = new DomainsAction.Jump(0, new GuestPage(GATE));
+    private static final DomainsAction READ_SECRET = new DomainsAction.Read(0, new VirtualPage(2));
+
+    private static ModelRun<DomainsState, DomainsAction, DomainsObservation> run(
+            Set<DomainsModelFlaw> flaws, DomainsAction... actions) {
+        return ModelRun.of(
+                DomainsModel.withFlaws(DomainsSpecConformance.initial(), flaws),
+                List.of(actions),
+                (s, a) -> DomainsSpecConformance.step(s, a, flaws));
+    }
+
+    /** The number of leading spec states the spec allows. */
+    private static int allowedPrefix(ModelRun<DomainsState, DomainsAction, DomainsObservation> run) {
+        SpecTrace t = DomainsSpecAbstraction.of(run);
+        return ConformanceCheck.validator(DomainsSpecAbstraction.SPEC, DomainsSpecAbstraction.SCOPE)
+                .consistentPrefix(t.trace());
+    }
+
+    @Test
+    void secureWorkAndHostileRootWorkIsASpecTrace() {
+        var run = run(
+                Set.of(),
+                ENTER,
+                READ_SECRET,
+                new DomainsAction.Interrupt(0, 32),
+                new DomainsAction.Jump(1, new GuestPage(18)),
+                new DomainsAction.SetRegister(1, 7),
+                new DomainsAction.Write(
+                        1,
+                        new VirtualPage(0),
+                        Map.of(new VirtualPage(0), new GuestPage(0), new VirtualPage(1), new GuestPage(16))),
+                new DomainsAction.Read(1, new VirtualPage(1)),
+                new DomainsAction.DeviceWrite(1, new GuestPage(16)),
+                new DomainsAction.DeviceWrite(1, new GuestPage(2)));
+        SpecTrace t = DomainsSpecAbstraction.of(run);
+
+        // the table rewrite sets v1 and removes v2: two spec writes, v0's kept
+        assertThat(t.trace().steps()).contains("write[c1, v0, v1, gp16]", "write[c1, v0, v2, none]");
+        assertThat(t.trace().states()).hasSize(11);
+        assertThat(allowedPrefix(run)).isEqualTo(11);
+    }
+
+    @Test
+    void switchingOnlyTheGuestPageTableRootIsRejectedAtTheEntry() {
+        var run = run(Set.of(DomainsModelFlaw.SWITCH_ONLY_GUEST_PT_ROOT), new DomainsAction.SetRegister(0, 5), ENTER);
+        assertThat(allowedPrefix(run)).isEqualTo(2);
+    }
+
+    @Test
+    void aGateCheckAcceptingTheNextPageIsRejectedAtTheJump() {
+        var run = run(
+                Set.of(DomainsModelFlaw.GATE_CHECK_ACCEPTS_NEXT_ADDRESS),
+                new DomainsAction.Jump(0, new GuestPage(GATE + 1)));
+        assertThat(allowedPrefix(run)).isEqualTo(1);
+    }
+
+    @Test
+    void leavingWithoutClearingTheRegisterIsRejectedAtTheExit() {
+        var run = run(
+                Set.of(DomainsModelFlaw.LEAVE_WITHOUT_CLEARING_REGISTER),
+                ENTER,
+                READ_SECRET,
+                new DomainsAction.ExitGate(0));
+        assertThat(allowedPrefix(run)).isEqualTo(3);
+    }
+
+    @Test
+    void aSecureFrameLeftInTheRootNptIsRejectedAtTheStart() {
+        var run = run(Set.of(DomainsModelFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT), READ_SECRET);
+        assertThat(allowedPrefix(run)).isZero();
+    }
+
+    @Test
+    void theFailureNamesTheRejectedStateAndTheModelAction() {
+        PropertyResult r = DomainsSpecConformance.modelTracesAreSpecTraces(
+                        Set.of(DomainsModelFlaw.SWITCH_ONLY_GUEST_PT_ROOT))
+                .run(Settings.none()
+                        .withSeed(20261204L)
+                        .withTries(5)
+                        .withQuiet(true)
+                        .withShrinkBudget(2));
+        System.out.println(r.report());
+
+        r.assertFailed();
+        assertThat(r.failureMessage()).contains("domains.als allows no behaviour", "spec state", "jumps to");
+    }
+
+    @Test
+    void aWriteThatChangesWhatASecondTableResolvesToIsDrawnAgain() {
+        // page 1 becomes an upper-level table leading to page 2, then page 2 is rewritten as a table:
+        // that changes what page 1 resolves to as well as page 2
+        DomainsState s = DomainsSpecConformance.initial();
+        DomainsAction chain =
+                new DomainsAction.Write(0, new VirtualPage(1), Map.of(new VirtualPage(511), new GuestPage(2)));
+        DomainsState s1 = DomainsModel.step(s, chain).next();
+        DomainsAction second =
+                new DomainsAction.Write(0, new VirtualPage(2), Map.of(new VirtualPage(511), new GuestPage(0)));
+        DomainsState s2 = DomainsModel.step(s1, second).next();
+
+        assertThat(DomainsSpecConformance.inSpec(s, chain, s1)).isTrue();
+        assertThat(DomainsSpecAbstraction.tablesChanged(s1, s2)).hasSize(2);
+        assertThat(DomainsSpecConformance.inSpec(s1, second, s2)).isFalse();
+    }
+}
