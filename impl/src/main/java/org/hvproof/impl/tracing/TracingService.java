@@ -368,8 +368,9 @@ public final class TracingService implements NestedExitHandler {
         if (pending != null) {
             return List.of(new Refused(ErrorCode.BUSY));
         }
-        // 1. only an owner can remove its trace
-        Set<Owner> current = ownersIn(view).get(page);
+        // 1. only an owner can remove its trace (in a view that does not exist, no one owns one)
+        Map<GuestPhysicalPage, Set<Owner>> inView = owners.get(view);
+        Set<Owner> current = inView == null ? null : inView.get(page);
         if (current == null || !current.contains(owner)) {
             return List.of(new Refused(ErrorCode.NOT_OWNER));
         }

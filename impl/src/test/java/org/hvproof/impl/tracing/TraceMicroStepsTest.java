@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Optional;
 import org.hvproof.impl.machine.HostMemory;
+import org.hvproof.impl.machine.ViewId;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.Completed;
@@ -157,5 +158,15 @@ class TraceMicroStepsTest {
         flawed.apply(new StartRemoveTrace(ALICE, P));
         assertThat(flawed.apply(new GuestWrite(CPU, VA, Bytes.ofInts(7))))
                 .containsExactly(new Notification(CPU, P, 0, 1), new Completed(CPU, AccessKind.WRITE, VA, 1));
+    }
+
+    @Test
+    void aRemovalInAViewThatDoesNotExistIsRefusedWithoutAnException() {
+        ViewId nowhere = new ViewId("nowhere");
+        assertThat(system.tracing().startRemoveTrace(nowhere, ALICE, P))
+                .containsExactly(new Refused(ErrorCode.NOT_OWNER));
+        assertThat(system.tracing().removeTrace(nowhere, ALICE, P)).containsExactly(new Refused(ErrorCode.NOT_OWNER));
+        assertThat(system.tracing().pendingTrace()).isEmpty();
+        assertThat(system.apply(new ContinueTrace())).isEmpty();
     }
 }
