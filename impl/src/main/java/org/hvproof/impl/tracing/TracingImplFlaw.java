@@ -97,14 +97,14 @@ public enum TracingImplFlaw implements Flaw {
      * notified, though the page is traced by no one (and another vCPU's write after the restore is
      * not).
      */
-    NOTIFY_WHILE_REMOVING(caught("TRACE-2", "TRACE-2 noNotificationWithoutTrace", 6)),
+    NOTIFY_WHILE_REMOVING(caught("TRACE-2", "TRACE-2 noNotificationWithoutTrace", 4)),
     /**
      * Interleaving: removing a trace restores the write rights first and takes the owner out of the
      * record only at the request's last micro-step: in between a write lands through the restored
      * bit, without an exit, while the record still names the owner. TRACE-3's step invariant sees it
      * at once: the owner the request removed is still in the machine's traces after its start.
      */
-    RESTORE_BEFORE_UNREGISTER(caught("TRACE-3", "TRACE-3 ownersAddAndRemoveOnlyThemselves", 4));
+    RESTORE_BEFORE_UNREGISTER(caught("TRACE-3", "TRACE-3 ownersAddAndRemoveOnlyThemselves", 3));
 
     private final List<Caught> caughtBy;
 
