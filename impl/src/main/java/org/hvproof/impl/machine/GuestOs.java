@@ -40,8 +40,9 @@ public final class GuestOs {
     /**
      * Maps the virtual page holding {@code va} to {@code page} in the address space rooted at
      * {@code cr3}, creating missing tables. Refuses non-canonical addresses and the pool's own
-     * pages (the guest never maps its page tables as data); runs out of memory when the pool is
-     * exhausted, leaving earlier tables in place.
+     * pages (the guest never maps its page tables as data), and a page inside a large leaf of
+     * {@link #mapLarge} ({@code INVALID_ARGUMENT}: the large leaf is not a table to descend into);
+     * runs out of memory when the pool is exhausted, leaving earlier tables in place.
      */
     public ErrorCode map(long cr3, long va, GuestPhysicalPage page, PagePermissions rights) {
         if (!GuestVirtualAddresses.isCanonical(va)) {
@@ -50,23 +51,11 @@ public final class GuestOs {
         if (isPool(page)) {
             return ErrorCode.RESERVED_PAGE;
         }
-        long table = GuestPageTableEntry.address(cr3);
-        for (int level = 4; level > 1; level--) {
-            long at = slot(table, va, level);
-            long entry = machine().peekGuestPhysicalLong(view, at);
-            if (!GuestPageTableEntry.isPresent(entry)) {
-                OptionalLong fresh = allocateTable();
-                if (fresh.isEmpty()) {
-                    return ErrorCode.OUT_OF_MEMORY;
-                }
-                entry = GuestPageTableEntry.table(GuestPhysicalPage.containing(fresh.getAsLong()));
-                if (!hypervisor.storeGuestPhysicalLong(view, at, entry)) {
-                    return ErrorCode.OUT_OF_RANGE;
-                }
-            }
-            table = GuestPageTableEntry.address(entry);
+        TableSlot leaf = descend(cr3, va, 1, true);
+        if (leaf.error() != ErrorCode.OK) {
+            return leaf.error();
         }
-        if (!hypervisor.storeGuestPhysicalLong(view, slot(table, va, 1), GuestPageTableEntry.leaf(page, rights))) {
+        if (!hypervisor.storeGuestPhysicalLong(view, leaf.address(), GuestPageTableEntry.leaf(page, rights))) {
             return ErrorCode.OUT_OF_RANGE;
         }
         invalidateEverywhere(va);
@@ -88,25 +77,11 @@ public final class GuestOs {
         if (first.number() < poolFirst + poolPages && poolFirst < first.number() + pages) {
             return ErrorCode.RESERVED_PAGE;
         }
-        long table = GuestPageTableEntry.address(cr3);
-        for (int level = 4; level > 2; level--) {
-            long at = slot(table, va, level);
-            long entry = machine().peekGuestPhysicalLong(view, at);
-            if (!GuestPageTableEntry.isPresent(entry)) {
-                OptionalLong fresh = allocateTable();
-                if (fresh.isEmpty()) {
-                    return ErrorCode.OUT_OF_MEMORY;
-                }
-                entry = GuestPageTableEntry.table(GuestPhysicalPage.containing(fresh.getAsLong()));
-                if (!hypervisor.storeGuestPhysicalLong(view, at, entry)) {
-                    return ErrorCode.OUT_OF_RANGE;
-                }
-            } else if ((entry & GuestPageTableEntry.PAGE_SIZE) != 0) {
-                return ErrorCode.INVALID_ARGUMENT;
-            }
-            table = GuestPageTableEntry.address(entry);
+        TableSlot slot = descend(cr3, va, 2, true);
+        if (slot.error() != ErrorCode.OK) {
+            return slot.error();
         }
-        long at = slot(table, va, 2);
+        long at = slot.address();
         if (GuestPageTableEntry.isPresent(machine().peekGuestPhysicalLong(view, at))) {
             return ErrorCode.INVALID_ARGUMENT;
         }
@@ -128,14 +103,21 @@ public final class GuestOs {
         }
     }
 
-    /** Clears the leaf entry of the virtual page holding {@code va}, if the tables reach it. */
+    /**
+     * Clears the leaf entry of the virtual page holding {@code va}, if the tables reach it;
+     * refuses a page inside a large leaf ({@code INVALID_ARGUMENT}) rather than clear 8 bytes of
+     * the data it maps.
+     */
     public ErrorCode unmap(long cr3, long va) {
         if (!GuestVirtualAddresses.isCanonical(va)) {
             return ErrorCode.INVALID_ARGUMENT;
         }
-        OptionalLong at = entryAddress(cr3, va, 1);
-        if (at.isPresent()) {
-            hypervisor.storeGuestPhysicalLong(view, at.getAsLong(), 0L);
+        TableSlot leaf = descend(cr3, va, 1, false);
+        if (leaf.error() == ErrorCode.INVALID_ARGUMENT) {
+            return leaf.error();
+        }
+        if (leaf.error() == ErrorCode.OK) {
+            hypervisor.storeGuestPhysicalLong(view, leaf.address(), 0L);
             invalidateEverywhere(va);
         }
         return ErrorCode.OK;
@@ -143,18 +125,48 @@ public final class GuestOs {
 
     /**
      * The guest-physical address of the entry at {@code level} (4 = top, 1 = leaf) that translates
-     * {@code va}, if every level above is present: lets tests edit single entries.
+     * {@code va}, if every level above is present and none is a large leaf: lets tests edit single
+     * entries.
      */
     public OptionalLong entryAddress(long cr3, long va, int level) {
+        TableSlot slot = descend(cr3, va, level, false);
+        return slot.error() == ErrorCode.OK ? OptionalLong.of(slot.address()) : OptionalLong.empty();
+    }
+
+    /** Where a descent stopped: the entry's guest-physical address when {@code error} is {@code OK}. */
+    private record TableSlot(long address, ErrorCode error) {}
+
+    /**
+     * The one descent every edit uses: from {@code cr3} down to the entry at {@code level} that
+     * translates {@code va}, creating missing tables when {@code create} (else {@code OUT_OF_RANGE}
+     * at the first missing one: the tables do not reach it). An entry with the page-size bit above {@code level} is a large
+     * leaf, not a table: its address names guest data, so the descent refuses it ({@code
+     * INVALID_ARGUMENT}) rather than read or write the data as entries. The OS does not split its
+     * own large leaves: they are its direct map, set once at boot.
+     */
+    private TableSlot descend(long cr3, long va, int level, boolean create) {
         long table = GuestPageTableEntry.address(cr3);
         for (int l = 4; l > level; l--) {
-            long entry = machine().peekGuestPhysicalLong(view, slot(table, va, l));
+            long at = slot(table, va, l);
+            long entry = machine().peekGuestPhysicalLong(view, at);
             if (!GuestPageTableEntry.isPresent(entry)) {
-                return OptionalLong.empty();
+                if (!create) {
+                    return new TableSlot(0, ErrorCode.OUT_OF_RANGE);
+                }
+                OptionalLong fresh = allocateTable();
+                if (fresh.isEmpty()) {
+                    return new TableSlot(0, ErrorCode.OUT_OF_MEMORY);
+                }
+                entry = GuestPageTableEntry.table(GuestPhysicalPage.containing(fresh.getAsLong()));
+                if (!hypervisor.storeGuestPhysicalLong(view, at, entry)) {
+                    return new TableSlot(0, ErrorCode.OUT_OF_RANGE);
+                }
+            } else if ((entry & GuestPageTableEntry.PAGE_SIZE) != 0) {
+                return new TableSlot(0, ErrorCode.INVALID_ARGUMENT);
             }
             table = GuestPageTableEntry.address(entry);
         }
-        return OptionalLong.of(slot(table, va, level));
+        return new TableSlot(slot(table, va, level), ErrorCode.OK);
     }
 
     /** The 8-byte entry at a guest-physical address. */

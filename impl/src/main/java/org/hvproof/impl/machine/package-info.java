@@ -29,19 +29,21 @@
  * page's rights under a large leaf cannot change alone. Accessed/dirty bits: a successful guest
  * walk sets A in every entry it used and a write sets D in the leaf (a TLB entry filled without D
  * walks again for a write); nested A/D bits are set when the view's flag is on (EPTP bit 6, off by
- * default), and then the guest walk's own A/D updates are nested writes to the table pages. The
- * guest OS maps 2 MiB guest leaves too ({@link org.hvproof.impl.machine.GuestOs#mapLarge}).
+ * default), and then the guest walk's own A/D updates are nested writes to the table pages: one
+ * the table page's nested entry refuses is an EPT violation during the walk (SDM 29.3.3.2). The
+ * guest OS maps 2 MiB guest leaves too ({@link org.hvproof.impl.machine.GuestOs#mapLarge}); its
+ * edits share one descent, which refuses to treat a large leaf as a table.
  *
  * <p>Interleaving: vCPUs act one action at a time, in any order the generators choose; a
  * hypervisor operation that publishes protection state may run as the micro-steps a real one
  * performs, with other vCPUs' and devices' actions between them (the tracing service's trace
- * request: write the split table, set the pointer, clear the write bit, shoot down, publish).
+ * request: write the split table, set the pointer, clear the write bit, shoot down, publish; its
+ * removal: drop the owner from the record, give devices and then the nested bit the write right back).
  *
  * <p>Left out, because no claim depends on them yet: interleaving inside one access (an access is
- * one step, its walk and its write atomic), micro-steps of other operations (removing a trace,
- * tree commits, domain creation and view switches run at once), an EPT violation for a guest A/D
- * update the nested table refuses (the bit is left unset), raised faults as exceptions in the
- * interrupts model, PCIDs, global pages, SMEP/SMAP, memory types, caches, timing. Guest page-table
+ * one step, its walk and its write atomic), micro-steps of other operations (tree commits, domain
+ * creation and view switches run at once), raised faults as exceptions in the interrupts model,
+ * PCIDs, global pages, SMEP/SMAP, memory types, caches, timing. Guest page-table
  * memory is a reserved pool the guest OS never maps as data. The machine is deterministic.
  */
 package org.hvproof.impl.machine;

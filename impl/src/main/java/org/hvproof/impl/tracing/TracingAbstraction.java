@@ -483,8 +483,11 @@ final class TracingAbstraction {
                 for (int i = 0; i < size; i++) {
                     Set<Owner> owners = tracing.owners(pages[i]);
                     // The cleared write bit of a trace still being added, with no owner yet, is no
-                    // trace: the model adds it where the service publishes it, at the last micro-step.
-                    if (!owners.isEmpty() || !tracing.adding(ViewId.DEFAULT, pages[i])) {
+                    // trace: the model adds it where the service publishes it, at the last micro-step;
+                    // nor is that of a trace being removed, its last owner gone, before the restore.
+                    if (!owners.isEmpty()
+                            || !(tracing.adding(ViewId.DEFAULT, pages[i])
+                                    || tracing.removing(ViewId.DEFAULT, pages[i]))) {
                         t.put(pages[i], owners);
                     }
                 }

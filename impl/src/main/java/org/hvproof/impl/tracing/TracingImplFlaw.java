@@ -90,7 +90,21 @@ public enum TracingImplFlaw implements Flaw {
      * 2 MiB range is unmapped for a walk, so guest memory and the guest's own page tables vanish
      * (and a vCPU's access there would be backed by a fresh, empty frame).
      */
-    SPLIT_POINTER_BEFORE_TABLE(caught("TRACE-1", "refinement", 5));
+    SPLIT_POINTER_BEFORE_TABLE(caught("TRACE-1", "refinement", 5)),
+    /**
+     * Interleaving: the write handler treats a trace being removed as still set until its write bit
+     * is restored: a write that exits on the still-cleared bit after the last owner left is
+     * notified, though the page is traced by no one (and another vCPU's write after the restore is
+     * not).
+     */
+    NOTIFY_WHILE_REMOVING(caught("TRACE-2", "TRACE-2 noNotificationWithoutTrace", 4)),
+    /**
+     * Interleaving: removing a trace restores the write rights first and takes the owner out of the
+     * record only at the request's last micro-step: in between a write lands through the restored
+     * bit, without an exit, while the record still names the owner. TRACE-3's step invariant sees it
+     * at once: the owner the request removed is still in the machine's traces after its start.
+     */
+    RESTORE_BEFORE_UNREGISTER(caught("TRACE-3", "TRACE-3 ownersAddAndRemoveOnlyThemselves", 3));
 
     private final List<Caught> caughtBy;
 

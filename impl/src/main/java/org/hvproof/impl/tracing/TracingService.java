@@ -129,16 +129,54 @@ public final class TracingService implements NestedExitHandler {
          * micro-step, whichever it is, also publishes the trace: devices lose write access to the
          * page and the owner is registered.
          */
-        SHOOT_DOWN
+        SHOOT_DOWN,
+        /**
+         * Removal: give the view's devices the write right back (I/O page table entry, then the
+         * IOTLB's entry of the page); nothing when other owners remain.
+         */
+        RESTORE_DEVICE_WRITE,
+        /** Removal: set the page's write bit in the nested table again; nothing when other owners remain. */
+        RESTORE_WRITE_BIT
     }
 
     /** The order the correct service runs the micro-steps in ({@link TracingModel#ADD_TRACE_MICRO_STEPS} of them). */
     private static final List<MicroStep> ORDER = List.of(
             MicroStep.WRITE_SPLIT_TABLE, MicroStep.SET_SPLIT_POINTER, MicroStep.CLEAR_WRITE_BIT, MicroStep.SHOOT_DOWN);
 
-    /** A started trace request: what it adds, the large leaf it splits (if any) with the frame for its table, and the micro-steps done. */
+    /**
+     * The order the correct service runs a removal's micro-steps in ({@link
+     * TracingModel#REMOVE_TRACE_MICRO_STEPS} of them), after the start has taken the owner out of
+     * the record. The record goes first because it is what a write that exits consults: from then
+     * on such a write is completed silently, so the cleared bit can stay until the restore; had the
+     * bit been restored first, a write would land without an exit while the record still named an
+     * owner, unnotified. Devices regain the right before the nested bit, so that a device's page
+     * request never copies a restored nested bit into an I/O entry the model still calls read-only.
+     */
+    private static final List<MicroStep> REMOVE_ORDER =
+            List.of(MicroStep.RESTORE_DEVICE_WRITE, MicroStep.RESTORE_WRITE_BIT);
+
+    /**
+     * A started request: what it adds or removes, the large leaf an addition splits (if any) with
+     * the frame for its table, and for a removal whether the write right comes back (the last owner
+     * left).
+     */
     private record Request(
-            ViewId view, Owner owner, GuestPhysicalPage page, Optional<NestedPageTable.LargeLeaf> large, long table) {}
+            ViewId view,
+            Owner owner,
+            GuestPhysicalPage page,
+            Optional<NestedPageTable.LargeLeaf> large,
+            long table,
+            boolean removing,
+            boolean restore) {
+        Request(
+                ViewId view,
+                Owner owner,
+                GuestPhysicalPage page,
+                Optional<NestedPageTable.LargeLeaf> large,
+                long table) {
+            this(view, owner, page, large, table, false, false);
+        }
+    }
 
     private Request pending;
     private int microStepsDone;
@@ -209,23 +247,43 @@ public final class TracingService implements NestedExitHandler {
         }
         ownersVersion++;
         Request r = pending;
-        MicroStep step = order().get(microStepsDone++);
+        List<MicroStep> order = order();
+        MicroStep step = order.get(microStepsDone++);
         NestedPageTable npt = hypervisor.machine().view(r.view()).orElseThrow();
         switch (step) {
             case WRITE_SPLIT_TABLE -> r.large().ifPresent(l -> npt.writeSplitTable(l, r.table()));
             case SET_SPLIT_POINTER -> r.large().ifPresent(l -> npt.linkSplitTable(l, r.table()));
             case CLEAR_WRITE_BIT -> clearWriteBit(r.view(), r.page());
             case SHOOT_DOWN -> shootDown(r.view());
+            case RESTORE_DEVICE_WRITE -> {
+                if (r.restore()) {
+                    restoreDeviceWrite(r.view(), r.page());
+                }
+            }
+            case RESTORE_WRITE_BIT -> {
+                if (r.restore()) {
+                    restoreWriteBit(r.view(), r.page());
+                }
+            }
         }
-        if (microStepsDone == ORDER.size()) {
+        if (microStepsDone == order.size()) {
             pending = null;
-            publish(r);
+            if (r.removing()) {
+                if (flaw == TracingImplFlaw.RESTORE_BEFORE_UNREGISTER) {
+                    unregister(r.view(), r.owner(), r.page());
+                }
+            } else {
+                publish(r);
+            }
         }
         return List.of();
     }
 
-    /** The micro-steps in the order this service runs them: {@link #ORDER}, or a flaw's. */
+    /** The pending request's micro-steps in the order this service runs them: {@link #ORDER}, {@link #REMOVE_ORDER}, or a flaw's. */
     private List<MicroStep> order() {
+        if (pending.removing()) {
+            return REMOVE_ORDER;
+        }
         return switch (flaw) {
             case SHOOT_DOWN_BEFORE_CLEAR ->
                 List.of(
@@ -250,7 +308,8 @@ public final class TracingService implements NestedExitHandler {
     public Optional<PendingTrace> pendingTrace() {
         return pending == null
                 ? Optional.empty()
-                : Optional.of(new PendingTrace(pending.owner(), pending.page(), ORDER.size() - microStepsDone));
+                : Optional.of(new PendingTrace(
+                        pending.owner(), pending.page(), order().size() - microStepsDone, pending.removing()));
     }
 
     /** The micro-step the pending request runs next, if a request is pending. */
@@ -260,7 +319,21 @@ public final class TracingService implements NestedExitHandler {
 
     /** Whether a pending request in {@code view} is adding a trace of {@code page}: its cleared write bit is no trace yet. */
     public boolean adding(ViewId view, GuestPhysicalPage page) {
-        return pending != null && pending.view().equals(view) && pending.page().equals(page);
+        return pending != null
+                && !pending.removing()
+                && pending.view().equals(view)
+                && pending.page().equals(page);
+    }
+
+    /**
+     * Whether a pending request in {@code view} is removing a trace of {@code page}: with no owner
+     * left in the record, its still-cleared write bit is no trace any more.
+     */
+    public boolean removing(ViewId view, GuestPhysicalPage page) {
+        return pending != null
+                && pending.removing()
+                && pending.view().equals(view)
+                && pending.page().equals(page);
     }
 
     /** {@code removeTrace}: {@code owner} withdraws its trace; the write bit returns with the last owner. */
@@ -268,31 +341,65 @@ public final class TracingService implements NestedExitHandler {
         return removeTrace(ViewId.DEFAULT, owner, page);
     }
 
-    /** {@code removeTrace} in {@code view}'s nested page table. */
+    /**
+     * {@code removeTrace} in {@code view}'s nested page table, all at once: {@link
+     * #startRemoveTrace}, then every micro-step without anything in between.
+     */
     public List<Observation> removeTrace(ViewId view, Owner owner, GuestPhysicalPage page) {
+        List<Observation> started = startRemoveTrace(view, owner, page);
+        if (!started.isEmpty()) {
+            return started;
+        }
+        while (pending != null) {
+            continueTrace();
+        }
+        return started;
+    }
+
+    /**
+     * {@code removeTrace}'s request and first micro-step: the checks, then the owner leaves the
+     * record at once; the write right comes back in the micro-steps ({@link #REMOVE_ORDER}) when
+     * it was the last owner. Refused with {@code BUSY} while another request is pending, with
+     * {@code NOT_OWNER} when {@code owner} holds no trace of {@code page} in {@code view}.
+     */
+    public List<Observation> startRemoveTrace(ViewId view, Owner owner, GuestPhysicalPage page) {
         ownersVersion++;
         // 0. one request at a time
         if (pending != null) {
             return List.of(new Refused(ErrorCode.BUSY));
         }
-        Map<GuestPhysicalPage, Set<Owner>> inView = ownersIn(view);
-        // 1. only an owner can remove its trace
-        Set<Owner> current = inView.get(page);
-        if (current == null || !current.remove(owner)) {
+        // 1. only an owner can remove its trace (in a view that does not exist, no one owns one)
+        Map<GuestPhysicalPage, Set<Owner>> inView = owners.get(view);
+        Set<Owner> current = inView == null ? null : inView.get(page);
+        if (current == null || !current.contains(owner)) {
             return List.of(new Refused(ErrorCode.NOT_OWNER));
         }
-        if (current.isEmpty()) {
-            inView.remove(page);
+        boolean last = current.size() == 1;
+        if (flaw != TracingImplFlaw.RESTORE_BEFORE_UNREGISTER) {
+            unregister(view, owner, page);
         }
         boolean restore = switch (flaw) {
             case RESTORE_ON_FIRST_REMOVE -> true;
             case STALE_TRACE_AFTER_REMOVE -> false;
-            default -> current.isEmpty();
+            default -> last;
         };
-        if (restore) {
-            setWritable(view, page);
-        }
+        pending = new Request(view, owner, page, Optional.empty(), 0, true, restore);
+        microStepsDone = 0;
         return List.of();
+    }
+
+    /** {@link #startRemoveTrace} in the default view. */
+    public List<Observation> startRemoveTrace(Owner owner, GuestPhysicalPage page) {
+        return startRemoveTrace(ViewId.DEFAULT, owner, page);
+    }
+
+    /** Takes {@code owner} out of the record of {@code page}'s trace in {@code view}. */
+    private void unregister(ViewId view, Owner owner, GuestPhysicalPage page) {
+        Map<GuestPhysicalPage, Set<Owner>> inView = ownersIn(view);
+        Set<Owner> current = inView.get(page);
+        if (current != null && current.remove(owner) && current.isEmpty()) {
+            inView.remove(page);
+        }
     }
 
     /**
@@ -305,7 +412,7 @@ public final class TracingService implements NestedExitHandler {
 
     /**
      * A number that moves on every call that may change the registry of owners or the pending
-     * request ({@link #startTrace}, {@link #continueTrace} and {@link #removeTrace}, in any view,
+     * request ({@link #startTrace}, {@link #continueTrace} and {@link #startRemoveTrace}, in any view,
      * refused or not, with any flaw): these are the only code that changes them, and the sets it
      * holds never leave this class. Unchanged, every {@link #owners} and {@link #adding} answer is
      * unchanged, so an abstraction may key what it made of them on it.
@@ -363,10 +470,15 @@ public final class TracingService implements NestedExitHandler {
                 .orElse(false);
     }
 
-    /** A page whose trace is being added stays writable for devices until the trace is published. */
+    /**
+     * A page whose trace is being added stays writable for devices until the trace is published;
+     * one whose last trace is being removed is writable for them again once they got the right back
+     * ({@link MicroStep#RESTORE_DEVICE_WRITE}), before its nested bit is restored.
+     */
     @Override
     public boolean devicesMayWrite(ViewId view, GuestPhysicalPage page) {
-        return adding(view, page)
+        boolean restoredForDevices = removing(view, page) && pending.restore() && microStepsDone > 0;
+        return (adding(view, page) || restoredForDevices)
                 && owners.getOrDefault(view, Map.of())
                         .getOrDefault(page, Set.of())
                         .isEmpty();
@@ -382,12 +494,18 @@ public final class TracingService implements NestedExitHandler {
         if (owners.getOrDefault(cpu.view(), Map.of())
                 .getOrDefault(page, Set.of())
                 .isEmpty()) {
-            if (!adding(cpu.view(), page)) {
+            boolean adding = adding(cpu.view(), page);
+            boolean removing = removing(cpu.view(), page);
+            if (!adding && !removing) {
                 return new ExitDecision.Decline();
             }
-            // The write bit of a trace not yet published: the write is ordered before the trace and
-            // lands unnotified, as it would through a translation cached before the clear.
-            if (flaw != TracingImplFlaw.NOTIFY_BEFORE_TRACE_ADDED) {
+            // The write bit of a trace not yet published, or of one whose last owner has left and
+            // whose bit is not restored yet: the write is ordered outside the trace and lands
+            // unnotified, as it would through a translation cached before the clear or after the restore.
+            if (adding && flaw != TracingImplFlaw.NOTIFY_BEFORE_TRACE_ADDED) {
+                return new ExitDecision.Emulate(List.of(), true);
+            }
+            if (removing && flaw != TracingImplFlaw.NOTIFY_WHILE_REMOVING) {
                 return new ExitDecision.Emulate(List.of(), true);
             }
         }
@@ -428,16 +546,24 @@ public final class TracingService implements NestedExitHandler {
     }
 
     /**
-     * Sets the page's write bit in the view's nested table and in its devices' I/O page tables
-     * (their IOTLB entries of the page dropped): the last owner's trace is gone. Widening rights
-     * needs no shootdown.
+     * {@link MicroStep#RESTORE_WRITE_BIT}: sets the page's write bit in the view's nested table:
+     * the last owner's trace is gone. Widening rights needs no shootdown.
      */
-    private void setWritable(ViewId view, GuestPhysicalPage page) {
-        Machine machine = hypervisor.machine();
-        machine.view(view)
+    private void restoreWriteBit(ViewId view, GuestPhysicalPage page) {
+        hypervisor
+                .machine()
+                .view(view)
                 .ifPresent(npt -> npt.leaf(page)
                         .map(NestedEntry::permissions)
                         .ifPresent(rights -> npt.setPermissions(page, rights.withWrite(true))));
+    }
+
+    /**
+     * {@link MicroStep#RESTORE_DEVICE_WRITE}: sets the write right of the page in the view's
+     * devices' I/O page tables and drops their IOTLB entries of it.
+     */
+    private void restoreDeviceWrite(ViewId view, GuestPhysicalPage page) {
+        Machine machine = hypervisor.machine();
         for (DeviceId device : hypervisor.devicesOn(view)) {
             machine.iommu().setRights(device, page, true, true);
             machine.iommu().invalidate(device, page);

@@ -29,6 +29,7 @@ import org.hvproof.model.tracing.GuestWrite;
 import org.hvproof.model.tracing.MapPage;
 import org.hvproof.model.tracing.RemoveTrace;
 import org.hvproof.model.tracing.SetPrivilege;
+import org.hvproof.model.tracing.StartRemoveTrace;
 import org.hvproof.model.tracing.StartTrace;
 import org.hvproof.model.tracing.Stutter;
 import org.hvproof.model.tracing.TracingAction;
@@ -143,6 +144,8 @@ public final class TracingSystem {
             return deviceWrite(a);
         } else if (action instanceof StartTrace a) {
             return tracing.startTrace(a.owner(), a.page());
+        } else if (action instanceof StartRemoveTrace a) {
+            return tracing.startRemoveTrace(a.owner(), a.page());
         } else if (action instanceof ContinueTrace) {
             return tracing.continueTrace();
         } else if (action instanceof Stutter) {

@@ -6,12 +6,15 @@ import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tracing.TracingSystem;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.common.NptViolation;
 import org.hvproof.model.common.PageFault;
 import org.hvproof.model.common.PageFaultCause;
 import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.VCpu;
+import org.hvproof.model.common.ValueRead;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -192,5 +195,67 @@ class GuestLargePageTest {
         system.hypervisor().write(CPU, VA + 0x3000, Bytes.ofInts(1));
         assertThat(machine.tlb(cpu).holdsLargeTranslation(ViewId.DEFAULT, VA)).isFalse();
         assertThat(machine.tlb(cpu).writableGuestPhysicalPages(ViewId.DEFAULT)).contains(3L);
+    }
+
+    @Test
+    void theGuestOsRefusesToDescendIntoItsOwnLargeLeafAsIfItWereATable() {
+        long large = 0x0000_2000_0000_0000L;
+        GuestPhysicalPage first = new GuestPhysicalPage(0);
+        GuestOs os = system.guestOs();
+        assertThat(os.mapLarge(cpu.cr3(), large, first, PagePermissions.ALL)).isEqualTo(ErrorCode.OK);
+        long leafAt = os.entryAddress(cpu.cr3(), large, 2).orElseThrow();
+        system.hypervisor().write(CPU, large + 0x3008, Bytes.ofInts(7));
+        long leaf = os.readEntry(leafAt);
+        long dataBefore = machine.peekGuestPhysicalLong(ViewId.DEFAULT, first.base() + 8 * 3);
+        long entryBefore = machine.peekGuestPhysicalLong(ViewId.DEFAULT, first.base() + 0x3000 + 8);
+
+        // map and unmap of a 4 KiB page inside, and a lookup of its level-1 entry: all refuse alike
+        assertThat(os.map(cpu.cr3(), large + 0x3000, new GuestPhysicalPage(42), PagePermissions.ALL))
+                .isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(os.unmap(cpu.cr3(), large + 0x1000)).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(os.entryAddress(cpu.cr3(), large + 0x3000, 1)).isEmpty();
+        assertThat(os.mapLarge(cpu.cr3(), large, first, PagePermissions.ALL)).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+
+        // the large leaf and the guest data it maps are untouched (the old descent wrote a leaf
+        // entry into page 0 at slot 3)
+        assertThat(os.readEntry(leafAt)).isEqualTo(leaf);
+        assertThat(machine.peekGuestPhysicalLong(ViewId.DEFAULT, first.base() + 8 * 3))
+                .isEqualTo(dataBefore);
+        assertThat(machine.peekGuestPhysicalLong(ViewId.DEFAULT, first.base() + 0x3000 + 8))
+                .isEqualTo(entryBefore)
+                .isEqualTo(7L);
+        assertThat(gpaOf(large + 0x3008, AccessKind.READ)).isEqualTo(first.base() + 0x3008);
+    }
+
+    @Test
+    void withNestedAccessedDirtyAnAccessedUpdateTheNestedTableRefusesIsAnEptViolation() {
+        system = new TracingSystem(MachineShape.of(1, 1024), TracingImplFlaw.NONE, false);
+        machine = system.machine();
+        cpu = machine.vcpu(CPU).orElseThrow();
+        GuestOs os = system.guestOs();
+        os.map(cpu.cr3(), VA, new GuestPhysicalPage(42), PagePermissions.ALL);
+        long leafGpa = os.entryAddress(cpu.cr3(), VA, 1).orElseThrow();
+        GuestPhysicalPage tablePage = GuestPhysicalPage.containing(leafGpa);
+        NestedPageTable npt = machine.defaultView();
+        system.hypervisor().read(CPU, VA + 8, 1); // backs every page the walk uses
+        os.writeEntry(leafGpa, os.readEntry(leafGpa) & ~GuestPageTableEntry.ACCESSED);
+        npt.setPermissions(
+                tablePage, npt.leaf(tablePage).orElseThrow().permissions().withWrite(false));
+        machine.tlb(cpu).invalidateAll();
+        machine.setNestedAccessedDirty(true);
+        long before = os.readEntry(leafGpa);
+
+        // The walk reads the table page, then its accessed-bit update is a nested write the table
+        // page's entry refuses: an EPT violation at the entry's address, the bit left unset.
+        assertThat(system.hypervisor().read(CPU, VA + 8, 1))
+                .contains(new NptViolation(CPU, leafGpa, AccessKind.WRITE))
+                .noneMatch(ValueRead.class::isInstance);
+        assertThat(os.readEntry(leafGpa)).isEqualTo(before);
+        assertThat(before & GuestPageTableEntry.ACCESSED).isZero();
+
+        // With the flag off the same update is a read for the nested rights: no exit, the bit set.
+        machine.setNestedAccessedDirty(false);
+        assertThat(system.hypervisor().read(CPU, VA + 8, 1)).singleElement().isInstanceOf(ValueRead.class);
+        assertThat(os.readEntry(leafGpa) & GuestPageTableEntry.ACCESSED).isNotZero();
     }
 }

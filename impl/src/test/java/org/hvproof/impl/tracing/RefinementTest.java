@@ -22,6 +22,7 @@ import org.hvproof.model.tracing.GuestWrite;
 import org.hvproof.model.tracing.MapPage;
 import org.hvproof.model.tracing.RemoveTrace;
 import org.hvproof.model.tracing.SetPrivilege;
+import org.hvproof.model.tracing.StartRemoveTrace;
 import org.hvproof.model.tracing.StartTrace;
 import org.hvproof.model.tracing.Stutter;
 import org.hvproof.model.tracing.TracingAction;
@@ -125,6 +126,24 @@ class RefinementTest {
                 new ContinueTrace(),
                 new GuestRead(A, VA + 10, 2),
                 new ContinueTrace(),
+                new ContinueTrace(),
+                // Removals in micro-steps: BOB's leaves ALICE's trace of page 14 (nothing to
+                // restore, writes still notified); ALICE's is the last, and between its start and
+                // the restore of the write bit both vCPUs' writes exit on the cleared bit and land
+                // unnotified, the device's is refused until it gets the right back, then lands.
+                new StartRemoveTrace(BOB, new GuestPhysicalPage(14)),
+                new GuestWrite(A, VA + 12290, Bytes.ofInts(6)),
+                new ContinueTrace(),
+                new ContinueTrace(),
+                new StartRemoveTrace(ALICE, new GuestPhysicalPage(14)),
+                new RemoveTrace(ALICE, new GuestPhysicalPage(12)),
+                new GuestWrite(B, KVA + 12288, Bytes.ofInts(7)),
+                new DeviceWrite(TracingModel.DEVICE, 14L * 4096 + 8, Bytes.ofInts(1)),
+                new ContinueTrace(),
+                new DeviceWrite(TracingModel.DEVICE, 14L * 4096 + 8, Bytes.ofInts(2)),
+                new GuestWrite(A, VA + 12291, Bytes.ofInts(8)),
+                new ContinueTrace(),
+                new GuestWrite(B, KVA + 12288, Bytes.ofInts(9)),
                 new ContinueTrace(),
                 new Stutter());
     }

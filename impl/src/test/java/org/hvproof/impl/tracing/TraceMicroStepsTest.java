@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Optional;
 import org.hvproof.impl.machine.HostMemory;
+import org.hvproof.impl.machine.ViewId;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.Completed;
@@ -21,6 +22,7 @@ import org.hvproof.model.tracing.ContinueTrace;
 import org.hvproof.model.tracing.GuestWrite;
 import org.hvproof.model.tracing.MapPage;
 import org.hvproof.model.tracing.PendingTrace;
+import org.hvproof.model.tracing.StartRemoveTrace;
 import org.hvproof.model.tracing.StartTrace;
 import org.hvproof.model.tracing.TracingModel;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
 class TraceMicroStepsTest {
     private static final VCpu CPU = new VCpu(1);
     private static final Owner ALICE = new Owner("alice");
+    private static final Owner BOB = new Owner("bob");
     private static final long VA = 0x4000_0000L;
     private static final GuestPhysicalPage P = new GuestPhysicalPage(10);
 
@@ -69,7 +72,13 @@ class TraceMicroStepsTest {
                 assertThat(system.tracing().owners(P)).isEmpty();
             }
         }
-        assertThat(seen).hasSize(TracingModel.ADD_TRACE_MICRO_STEPS).containsExactly(TracingService.MicroStep.values());
+        assertThat(seen)
+                .hasSize(TracingModel.ADD_TRACE_MICRO_STEPS)
+                .containsExactly(
+                        TracingService.MicroStep.WRITE_SPLIT_TABLE,
+                        TracingService.MicroStep.SET_SPLIT_POINTER,
+                        TracingService.MicroStep.CLEAR_WRITE_BIT,
+                        TracingService.MicroStep.SHOOT_DOWN);
         assertThat(system.tracing().owners(P)).containsExactly(ALICE);
         assertThat(system.tracing().pendingTrace()).isEmpty();
     }
@@ -106,5 +115,58 @@ class TraceMicroStepsTest {
         flawed.apply(new ContinueTrace());
         flawed.apply(new ContinueTrace());
         assertThat(flawed.tracing().nextMicroStep()).contains(TracingService.MicroStep.SHOOT_DOWN);
+    }
+
+    @Test
+    void aRemovalTakesTheOwnerOutFirstThenGivesDevicesThenTheNestedBitTheRightBack() {
+        system.apply(new AddTrace(ALICE, P));
+        assertThat(system.apply(new StartRemoveTrace(ALICE, P))).isEmpty();
+        assertThat(system.tracing().owners(P)).isEmpty();
+        assertThat(system.tracing().pendingTrace())
+                .contains(new PendingTrace(ALICE, P, TracingModel.REMOVE_TRACE_MICRO_STEPS, true));
+        assertThat(system.abstractState().traces()).isEmpty();
+        assertThat(system.tracing().nextMicroStep()).contains(TracingService.MicroStep.RESTORE_DEVICE_WRITE);
+        // The bit is still cleared: the write exits and lands, unnotified (the owner has left).
+        assertThat(writable()).isFalse();
+        assertThat(system.apply(new GuestWrite(CPU, VA, Bytes.ofInts(7))))
+                .containsExactly(new Completed(CPU, AccessKind.WRITE, VA, 1));
+        assertThat(system.apply(new AddTrace(BOB, P))).containsExactly(new Refused(ErrorCode.BUSY));
+        system.apply(new ContinueTrace());
+        assertThat(system.tracing().nextMicroStep()).contains(TracingService.MicroStep.RESTORE_WRITE_BIT);
+        assertThat(writable()).isFalse();
+        system.apply(new ContinueTrace());
+        assertThat(writable()).isTrue();
+        assertThat(system.tracing().pendingTrace()).isEmpty();
+        assertThat(system.apply(new GuestWrite(CPU, VA, Bytes.ofInts(8))))
+                .containsExactly(new Completed(CPU, AccessKind.WRITE, VA, 1));
+    }
+
+    @Test
+    void aRemovalByAStrangerOrWhileBusyIsRefusedAndChangesNothing() {
+        system.apply(new AddTrace(ALICE, P));
+        assertThat(system.apply(new StartRemoveTrace(BOB, P))).containsExactly(new Refused(ErrorCode.NOT_OWNER));
+        system.apply(new StartTrace(BOB, P));
+        assertThat(system.apply(new StartRemoveTrace(ALICE, P))).containsExactly(new Refused(ErrorCode.BUSY));
+        assertThat(system.tracing().owners(P)).containsExactly(ALICE);
+    }
+
+    @Test
+    void theFlawedRemovalNotifiesAWriteThatExitsAfterTheLastOwnerLeft() {
+        TracingSystem flawed = new TracingSystem(MachineShape.of(2, 512), TracingImplFlaw.NOTIFY_WHILE_REMOVING, true);
+        flawed.apply(new MapPage(CPU, VA, P, PagePermissions.KERNEL_DATA));
+        flawed.apply(new AddTrace(ALICE, P));
+        flawed.apply(new StartRemoveTrace(ALICE, P));
+        assertThat(flawed.apply(new GuestWrite(CPU, VA, Bytes.ofInts(7))))
+                .containsExactly(new Notification(CPU, P, 0, 1), new Completed(CPU, AccessKind.WRITE, VA, 1));
+    }
+
+    @Test
+    void aRemovalInAViewThatDoesNotExistIsRefusedWithoutAnException() {
+        ViewId nowhere = new ViewId("nowhere");
+        assertThat(system.tracing().startRemoveTrace(nowhere, ALICE, P))
+                .containsExactly(new Refused(ErrorCode.NOT_OWNER));
+        assertThat(system.tracing().removeTrace(nowhere, ALICE, P)).containsExactly(new Refused(ErrorCode.NOT_OWNER));
+        assertThat(system.tracing().pendingTrace()).isEmpty();
+        assertThat(system.apply(new ContinueTrace())).isEmpty();
     }
 }

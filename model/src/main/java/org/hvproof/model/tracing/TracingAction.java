@@ -2,7 +2,8 @@ package org.hvproof.model.tracing;
 
 /**
  * Everything that can happen to a guest under the tracing service: the guest OS mapping pages,
- * owners adding and removing traces (at once, or in micro-steps: {@link StartTrace}, {@link ContinueTrace}), guest accesses, privilege changes, a device's DMA writes, and doing nothing.
+ * owners adding and removing traces (at once, or in micro-steps: {@link StartTrace}, {@link StartRemoveTrace}, {@link
+ * ContinueTrace}), guest accesses, privilege changes, a device's DMA writes, and doing nothing.
  * Each action describes itself in one readable line ({@code toString}).
  */
 public sealed interface TracingAction
@@ -16,5 +17,6 @@ public sealed interface TracingAction
                 SetPrivilege,
                 DeviceWrite,
                 StartTrace,
+                StartRemoveTrace,
                 ContinueTrace,
                 Stutter {}

@@ -325,6 +325,14 @@ public final class TracingInvariants {
         return Optional.empty();
     }
 
+    /** The removal an action asks for, atomic or started in micro-steps; null for any other action. */
+    private static TracingAction removal(TracingAction action) {
+        if (action instanceof RemoveTrace r) {
+            return r;
+        }
+        return action instanceof StartRemoveTrace r ? new RemoveTrace(r.owner(), r.page()) : null;
+    }
+
     private static Optional<String> ownerSemantics(Transition<TracingState, TracingAction, Observation> t) {
         Map<GuestPhysicalPage, Set<Owner>> before = t.before().traces();
         Map<GuestPhysicalPage, Set<Owner>> after = t.after().traces();
@@ -337,13 +345,15 @@ public final class TracingInvariants {
             expectedOwners.add(a.owner());
         } else if (t.action() instanceof ContinueTrace
                 && t.before().pending().isPresent()
+                && !t.before().pending().get().removing()
                 && t.after().pending().isEmpty()) {
             // The last micro-step of an interleaved request publishes its trace: an addTrace.
             PendingTrace p = t.before().pending().get();
             changedPage = p.page();
             expectedOwners = new HashSet<>(t.before().ownersOf(p.page()));
             expectedOwners.add(p.owner());
-        } else if (t.action() instanceof RemoveTrace r && !refused) {
+        } else if (removal(t.action()) instanceof RemoveTrace r && !refused) {
+            // A removal in micro-steps takes the owner out at its start, as an atomic one does.
             changedPage = r.page();
             expectedOwners = new HashSet<>(t.before().ownersOf(r.page()));
             if (!expectedOwners.remove(r.owner())) {

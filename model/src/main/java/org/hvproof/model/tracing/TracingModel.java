@@ -54,6 +54,17 @@ public final class TracingModel {
      */
     public static final int ADD_TRACE_MICRO_STEPS = 4;
 
+    /**
+     * The micro-steps a trace removal runs after its start ({@link StartRemoveTrace}), one per
+     * {@link ContinueTrace}: give devices back the write right (I/O page table, then IOTLB), then
+     * set the page's write bit in the nested table again. The start itself drops the owner from
+     * the record, before any right widens: widening first would let a write land unnotified on a
+     * page the record still calls traced. Devices go first so that a device's page request never
+     * finds the nested bit set while its I/O entry is still read-only. Widening needs no shootdown
+     * (a stale read-only translation only exits, and the write is completed silently).
+     */
+    public static final int REMOVE_TRACE_MICRO_STEPS = 2;
+
     private TracingModel() {}
 
     /**
@@ -64,6 +75,8 @@ public final class TracingModel {
     public static TracingStep step(TracingState before, TracingAction action) {
         if (action instanceof StartTrace a) {
             return startTrace(before, a);
+        } else if (action instanceof StartRemoveTrace a) {
+            return startRemoveTrace(before, a);
         } else if (action instanceof ContinueTrace) {
             return continueTrace(before);
         }
@@ -95,9 +108,31 @@ public final class TracingModel {
     }
 
     /**
-     * {@code continueTrace}: the pending request's next micro-step; the last one adds the trace
-     * exactly as {@link #addTrace} does (the whole request takes effect there, where the machine
-     * publishes it). Nothing pending: nothing changes, nothing is seen.
+     * {@code startRemoveTrace}: the checks of {@link #removeTrace} after the one-request-at-a-time
+     * check; then the owner leaves the page's owners at once, exactly as in {@link #removeTrace},
+     * and the request is pending with {@link #REMOVE_TRACE_MICRO_STEPS} to go.
+     */
+    public static TracingStep startRemoveTrace(TracingState s, StartRemoveTrace a) {
+        // 1. one request at a time
+        if (s.pending().isPresent()) {
+            return refuse(s, ErrorCode.BUSY);
+        }
+        TracingStep removed = removeTrace(s, new RemoveTrace(a.owner(), a.page()));
+        if (!removed.observations().isEmpty()) {
+            return removed;
+        }
+        return new TracingStep(
+                removed.next()
+                        .withPending(
+                                Optional.of(new PendingTrace(a.owner(), a.page(), REMOVE_TRACE_MICRO_STEPS, true))),
+                List.of());
+    }
+
+    /**
+     * {@code continueTrace}: the pending request's next micro-step; the last one of an addition
+     * adds the trace exactly as {@link #addTrace} does (the whole request takes effect there, where
+     * the machine publishes it), that of a removal ends it (the owner left at the start). Nothing
+     * pending: nothing changes, nothing is seen.
      */
     public static TracingStep continueTrace(TracingState s) {
         if (s.pending().isEmpty()) {
@@ -105,9 +140,10 @@ public final class TracingModel {
         }
         PendingTrace p = s.pending().get();
         if (p.microStepsLeft() > 1) {
-            return new TracingStep(
-                    s.withPending(Optional.of(new PendingTrace(p.owner(), p.page(), p.microStepsLeft() - 1))),
-                    List.of());
+            return new TracingStep(s.withPending(Optional.of(p.next())), List.of());
+        }
+        if (p.removing()) {
+            return new TracingStep(s.withPending(Optional.empty()), List.of());
         }
         return addTrace(s.withPending(Optional.empty()), new AddTrace(p.owner(), p.page()));
     }
@@ -286,7 +322,8 @@ public final class TracingModel {
      * A device's DMA write, piece by 4 KiB bus page in address order: a piece lands when the
      * device is the guest's ({@link #DEVICE}) and its page is an untraced data page of guest RAM
      * (the IOMMU maps traced pages read-only for devices and never maps the page-table pool or
-     * anything beyond RAM); the first piece that does not is refused and reported, and the
+     * anything beyond RAM), and no pending removal of the page has yet to give devices the write
+     * right back (its first micro-step); the first piece that does not is refused and reported, and the
      * transfer stops there, the pieces before it having landed. Seen: the refusal, or the
      * completed transfer. A transfer of no bytes sends no request and completes.
      */
@@ -321,7 +358,13 @@ public final class TracingModel {
             return false;
         }
         GuestPhysicalPage page = GuestPhysicalPage.containing(at);
-        return s.shape().isRam(page) && !s.shape().isPageTablePool(page) && !s.isTraced(page);
+        return s.shape().isRam(page)
+                && !s.shape().isPageTablePool(page)
+                && !s.isTraced(page)
+                && !s.pending()
+                        .map(p ->
+                                p.removing() && p.page().equals(page) && p.microStepsLeft() == REMOVE_TRACE_MICRO_STEPS)
+                        .orElse(false);
     }
 
     /** A piece of an access and the guest-physical page it reaches. */

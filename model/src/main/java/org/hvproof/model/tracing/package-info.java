@@ -8,7 +8,8 @@
  * effective rights (no 4-level walk; that is the point of the abstraction), the owners of each
  * traced page, the contents of written pages, each vCPU's privilege, and the trace request the
  * hypervisor has started and not finished ({@link org.hvproof.model.tracing.PendingTrace}: the
- * model counts its micro-steps and adds the trace at the last, where the machine publishes it). {@link
+ * model counts its micro-steps and adds the trace at the last, where the machine publishes it; a
+ * removal drops the owner at its start and gives the write right back in its micro-steps). {@link
  * org.hvproof.model.tracing.TracingModel#step} is a pure function from a state and an action to
  * the next state and the observations; {@link org.hvproof.model.tracing.TracingInvariants}
  * states TRACE-1..3 as named checks on states and steps.

@@ -29,6 +29,7 @@ import org.hvproof.model.tracing.MapPage;
 import org.hvproof.model.tracing.Mapping;
 import org.hvproof.model.tracing.RemoveTrace;
 import org.hvproof.model.tracing.SetPrivilege;
+import org.hvproof.model.tracing.StartRemoveTrace;
 import org.hvproof.model.tracing.StartTrace;
 import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingModel;
@@ -125,18 +126,25 @@ public final class TracingActions {
         Gen<Action<TracingTrace>> toPending = writeTo(s, s.pending().get().page());
         return Gens.frequency(
                 Gens.weighted(2, CONTINUE),
+                Gens.weighted(0, CONTINUE),
                 Gens.weighted(3, menu.actions),
                 Gens.weighted(toPending == null ? 0 : 1, toPending == null ? CONTINUE : toPending));
     }
 
     /**
      * The actions with no request pending: mostly the menu's, rarely a micro-step with nothing to
-     * continue (a hostile no-op). The same three options as while a request is pending, so a trace
-     * whose request the shrinker turns into an atomic one keeps its later steps' meaning: the
-     * micro-steps become these no-ops, which it then deletes.
+     * continue (a hostile no-op) or, with something traced, a trace removal run in micro-steps. The
+     * same four options as while a request is pending, so a trace whose request the shrinker turns
+     * into an atomic one keeps its later steps' meaning: the micro-steps become these no-ops,
+     * which it then deletes. The removal takes half of the no-op's old share and nothing of the
+     * menu's, so every draw that picked a menu action still picks it.
      */
-    private static Gen<Action<TracingTrace>> idle(Gen<Action<TracingTrace>> actions) {
-        return Gens.frequency(Gens.weighted(0.1, CONTINUE), Gens.weighted(3, actions), Gens.weighted(0, CONTINUE));
+    private static Gen<Action<TracingTrace>> idle(Gen<Action<TracingTrace>> actions, Gen<TracingAction> removal) {
+        return Gens.frequency(
+                Gens.weighted(0.05, CONTINUE),
+                Gens.weighted(0.05, removal == null ? CONTINUE : removal.map(TracingActions::asStep)),
+                Gens.weighted(3, actions),
+                Gens.weighted(0, CONTINUE));
     }
 
     /** The pending request's next micro-step. */
@@ -190,7 +198,7 @@ public final class TracingActions {
             this.made = kept;
             kept.keySet().forEach(k -> readsTraces.put(k, false));
             this.actions = KINDS.flatMap(this::kind).map(TracingActions::asStep);
-            this.idle = idle(actions);
+            this.idle = idle(actions, anyTraced ? startRemoveTrace(s) : null);
         }
 
         boolean hasShapeAndMappingsOf(TracingState s) {
@@ -509,6 +517,14 @@ public final class TracingActions {
         List<RemoveTrace> held = new ArrayList<>();
         s.traces().forEach((page, owners) -> owners.forEach(o -> held.add(new RemoveTrace(o, page))));
         return elementsOf(held).map(r -> (TracingAction) r);
+    }
+
+    /** A trace removal run in micro-steps, of the traces {@link #removeTrace(TracingState)} draws. */
+    private static Gen<TracingAction> startRemoveTrace(TracingState s) {
+        return removeTrace(s).map(a -> {
+            RemoveTrace remove = (RemoveTrace) a;
+            return (TracingAction) new StartRemoveTrace(remove.owner(), remove.page());
+        });
     }
 
     private static Gen<TracingAction> removeByStranger(TracingState s) {

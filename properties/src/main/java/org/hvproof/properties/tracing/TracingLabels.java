@@ -90,5 +90,15 @@ public final class TracingLabels {
     /** Interleaving: a trace request run in micro-steps reached its last one and was published. */
     public static final String INTERLEAVED_TRACE_PUBLISHED = "trace request published after interleaved micro-steps";
 
+    /**
+     * Interleaving: a completed write to a page whose last trace a pending removal is taking away,
+     * before its write bit is restored (the write exits on the cleared bit and must land unnotified).
+     */
+    public static final String WRITE_TO_PAGE_BEING_UNTRACED =
+            "write to a page while its last trace is being removed, before the write bit is restored";
+
+    /** Interleaving: a trace removal run in micro-steps reached its last one. */
+    public static final String INTERLEAVED_REMOVAL_DONE = "trace removal finished after interleaved micro-steps";
+
     private TracingLabels() {}
 }

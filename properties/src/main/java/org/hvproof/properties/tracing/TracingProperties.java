@@ -63,10 +63,14 @@ public final class TracingProperties {
                 .cover(5, TracingLabels.HIGH_BIT_ALIAS)
                 .cover(5, TracingLabels.UPPER_HALF_WRITE)
                 .cover(5, TracingLabels.NON_CANONICAL_OR_NO_VCPU)
-                .cover(10, TracingLabels.WRITE_TO_PAGE_BEING_TRACED);
+                .cover(10, TracingLabels.WRITE_TO_PAGE_BEING_TRACED)
+                .cover(2, TracingLabels.WRITE_TO_PAGE_BEING_UNTRACED);
     }
 
-    /** TRACE-3: a trace lasts until its last owner removes it; after that the next write is silent. */
+    /**
+     * TRACE-3: a trace lasts until its last owner removes it; after that the next write is silent,
+     * also when the removal runs in micro-steps with writes to the page between them.
+     */
     @Claim("TRACE-3")
     public static StatefulProperty<TracingTrace> tracesLastUntilTheirLastOwnerRemovesThem(TracingImplFlaw flaw) {
         return HARNESS.claim("TRACE-3", "a trace lasts until its last owner removes it", flaw)
@@ -74,7 +78,9 @@ public final class TracingProperties {
                 .cover(5, TracingLabels.ONE_OF_TWO_OWNERS_REMOVED)
                 .cover(2, TracingLabels.NOTIFIED_AFTER_ONE_OF_TWO_REMOVED)
                 .cover(10, TracingLabels.SILENT_WRITE_AFTER_LAST_REMOVAL)
-                .cover(5, TracingLabels.TRACE_BEYOND_RAM);
+                .cover(5, TracingLabels.TRACE_BEYOND_RAM)
+                .cover(2, TracingLabels.WRITE_TO_PAGE_BEING_UNTRACED)
+                .cover(8, TracingLabels.INTERLEAVED_REMOVAL_DONE);
     }
 
     /**

@@ -31,6 +31,7 @@ import org.hvproof.model.tracing.DeviceWrite;
 import org.hvproof.model.tracing.GuestExecute;
 import org.hvproof.model.tracing.GuestRead;
 import org.hvproof.model.tracing.GuestWrite;
+import org.hvproof.model.tracing.PendingTrace;
 import org.hvproof.model.tracing.RemoveTrace;
 import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingModel;
@@ -141,9 +142,11 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
      */
     private static void labelBetweenMicroSteps(
             Lockstep.Transition<TracingState, TracingAction> t, TracingService.MicroStep next, Context ctx) {
+        boolean removing = t.before().pending().map(PendingTrace::removing).orElse(false);
         if (t.action() instanceof ContinueTrace) {
             if (t.after().pending().isEmpty()) {
-                ctx.label(TracingLabels.INTERLEAVED_TRACE_PUBLISHED);
+                ctx.label(
+                        removing ? TracingLabels.INTERLEAVED_REMOVAL_DONE : TracingLabels.INTERLEAVED_TRACE_PUBLISHED);
             }
             return;
         }
@@ -167,7 +170,12 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
                         .mappingOf(w.vcpu(), va)
                         .map(m -> m.page().equals(adding))
                         .orElse(false));
-        if (toAdding) {
+        if (toAdding && removing) {
+            // A removal whose last owner left: the write meets the write bit not yet restored.
+            if (!t.before().isTraced(adding)) {
+                ctx.label(TracingLabels.WRITE_TO_PAGE_BEING_UNTRACED);
+            }
+        } else if (toAdding) {
             ctx.label(TracingLabels.WRITE_TO_PAGE_BEING_TRACED);
             if (next == TracingService.MicroStep.SHOOT_DOWN) {
                 ctx.label(TracingLabels.WRITE_BETWEEN_CLEAR_AND_SHOOT_DOWN);
