@@ -1,6 +1,6 @@
 /*
  * integrity: the guest integrity driver and integrity mode (US11379385B2, US10430223B2;
- * seed abstracts 4 and 7). Claims GI-1..GI-7.
+ * seed abstracts 4 and 7). Claims GI-1..GI-8.
  *
  * What it models. A guest integrity driver with code pages, data pages and one entry point
  * (an address: page plus offset) registers once with the hypervisor. vCPUs run in normal or
@@ -8,14 +8,18 @@
  * monitors every protected page and every driver page; the integrity view monitors the same
  * pages except the driver's own data pages. Integrity mode is entered only by a call from the
  * registered entry point and is left by exit, an interrupt or a fault, each restoring the
- * protected view. Protection requests (page -> alert action) take effect only from integrity
+ * protected view; a fault in integrity mode alerts. Registration makes the driver's code (and only
+ * it) executable in the integrity view (Hv.exec); an instruction a vCPU in integrity mode runs
+ * (fetch) from a page the integrity view does not execute, or in user mode, faults: integrity mode
+ * ends with an alert (GI-8). Protection requests (page -> alert action) take effect only from integrity
  * mode; from normal mode they are refused and alerted. A guest write to a page its vCPU's
  * current view monitors alerts with that page's action.
  *
  * Left out on purpose: the tree that stores protections (tree.als), page ranges and raw
  * argument decoding (a request names one page here; the Java model decodes raw ranges and
- * returns an IntegrityCode), instruction-level execution (an entry names the caller's
- * address), privilege levels (no claim depends on them), what a blocked write would have
+ * returns an IntegrityCode), what an instruction does beyond its fetch (an entry names the
+ * caller's address; fetch is the fetch of any other instruction in integrity mode, the operation it
+ * performs is the next step), privilege levels except for a fetch (Ring), what a blocked write would have
  * written, and unknown vCPUs.
  *
  * Java names (org.hvproof.model.integrity unless said otherwise):
@@ -26,10 +30,15 @@
  *   sig View: ProtectedView, IntegrityView   View.PROTECTED, View.INTEGRITY
  *   sig AlertAction: RecordAndAllow, Block   model.tree.AlertAction.RECORD_AND_ALLOW, BLOCK
  *   sig IntegrityAlertCause: WrongEntry, RefusedRequest, SecondRegistration, ProtectedPage,
- *                                DriverPage   IntegrityAlertCause.WRONG_ENTRY, REFUSED_REQUEST,
- *                                SECOND_REGISTRATION, PROTECTED_PAGE, DRIVER_PAGE
+ *                                DriverPage, FaultInIntegrityMode   IntegrityAlertCause.WRONG_ENTRY,
+ *                                REFUSED_REQUEST, SECOND_REGISTRATION, PROTECTED_PAGE, DRIVER_PAGE,
+ *                                FAULT_IN_INTEGRITY_MODE
+ *   Hv.exec                      the pages the integrity view's nested page table executes
+ *   sig Ring: Kernel, User       Writer.privilege 0 and 3
+ *   pred fetch                   an action's instruction fetched in integrity mode
+ *                                (IntegrityModel.fetchFaults decides whether it faults)
  *   sig Last                     IntegrityObservation of the last step (PolicyAlert,
- *                                WriteAlert; ok is RequestResult(OK) of a request)
+ *                                WriteAlert, FaultAlert; ok is RequestResult(OK) of a request)
  *   pred register, enter, exit, interrupt, fault, protect, unprotect, guestWrite
  *                                IntegrityAction.Register, Enter, Exit, Interrupt, Fault,
  *                                Protect, Unprotect, GuestWrite
@@ -50,7 +59,11 @@ abstract sig AlertAction {}
 one sig RecordAndAllow, Block extends AlertAction {}
 
 abstract sig IntegrityAlertCause {}
-one sig WrongEntry, RefusedRequest, SecondRegistration, ProtectedPage, DriverPage extends IntegrityAlertCause {}
+one sig WrongEntry, RefusedRequest, SecondRegistration, ProtectedPage, DriverPage, FaultInIntegrityMode
+  extends IntegrityAlertCause {}
+
+abstract sig Ring {}
+one sig Kernel, User extends Ring {}
 
 abstract sig Mode {}
 one sig Normal, Integrity extends Mode {}
@@ -69,7 +82,8 @@ sig Vcpu { var mode: one Mode, var view: one View }
 abstract sig Flaw {}
 one sig ENTRY_CHECKS_PAGE_ONLY, DRIVER_DATA_UNTRACED, OWN_DATA_MONITORED_IN_INTEGRITY_VIEW,
   EXIT_KEEPS_INTEGRITY_VIEW, INTERRUPT_KEEPS_INTEGRITY_VIEW, REQUESTS_IGNORE_MODE,
-  REFUSED_UNPROTECT_SILENT, ROLLBACK_DROPS_EXISTING, DRIVER_CODE_WRITABLE_IN_INTEGRITY_VIEW extends Flaw {}
+  REFUSED_UNPROTECT_SILENT, ROLLBACK_DROPS_EXISTING, DRIVER_CODE_WRITABLE_IN_INTEGRITY_VIEW,
+  INTEGRITY_VIEW_EXECUTES_ALL, DRIVER_DATA_EXECUTABLE_IN_INTEGRITY_VIEW, FAULT_LEAVES_SILENTLY extends Flaw {}
 
 -- Hypervisor state: the registration and the protections requested so far.
 one sig Hv {
@@ -77,7 +91,8 @@ one sig Hv {
   var code: set Page,
   var data: set Page,
   var entry: lone Address,
-  var prot: Page -> lone AlertAction
+  var prot: Page -> lone AlertAction,
+  var exec: set Page   -- what the integrity view executes
 }
 
 -- Register's choice of layout; free in every state (a set-valued argument cannot be
@@ -113,13 +128,15 @@ fun monitored[v: Vcpu]: Page -> AlertAction {
 
 let unchanged[x] { (x)' = (x) }
 
-pred hvFrame { unchanged[Hv.code] and unchanged[Hv.data] and unchanged[Hv.entry] and unchanged[Hv.prot] }
+pred hvFrame {
+  unchanged[Hv.code] and unchanged[Hv.data] and unchanged[Hv.entry] and unchanged[Hv.prot] and unchanged[Hv.exec]
+}
 pred vcpusFrame { unchanged[mode] and unchanged[view] }
 pred noAlert { no Last.cause' and no Last.alertPage' and no Last.alertAction' }
 pred alert[v: Vcpu, c: IntegrityAlertCause] { Last.actor' = v and Last.cause' = c and no Last.alertPage' and no Last.alertAction' }
 
 fact init {
-  no Hv.code and no Hv.data and no Hv.entry and no Hv.prot
+  no Hv.code and no Hv.data and no Hv.entry and no Hv.prot and no Hv.exec
   Vcpu.mode = Normal and Vcpu.view = ProtectedView
   no Last.actor and no Last.cause and no Last.alertPage and no Last.alertAction and no Last.ok
 }
@@ -133,6 +150,9 @@ pred register[v: Vcpu, e: Address] {
     some Choice.code and some Choice.data and no Choice.code & Choice.data and e.page in Choice.code
     -- effect
     Hv.code' = Choice.code and Hv.data' = Choice.data and Hv.entry' = e
+    -- the integrity view executes the code only (as the flaws build it: everything, or data too)
+    Hv.exec' = (Hv.flaw = INTEGRITY_VIEW_EXECUTES_ALL => Page
+      else Hv.flaw = DRIVER_DATA_EXECUTABLE_IN_INTEGRITY_VIEW => Choice.code + Choice.data else Choice.code)
     unchanged[Hv.prot]
     Last.actor' = v and noAlert
   } else {
@@ -175,11 +195,27 @@ pred leaveIntegrity[v: Vcpu, keepsView: lone Flaw] {
   mode' = mode ++ v -> Normal
   (some keepsView and Hv.flaw = keepsView) => unchanged[view] else view' = view ++ v -> ProtectedView
   hvFrame
-  Last.actor' = v and noAlert and no Last.ok'
+  no Last.ok'
 }
-pred exit[v: Vcpu] { leaveIntegrity[v, EXIT_KEEPS_INTEGRITY_VIEW] }
-pred interrupt[v: Vcpu] { leaveIntegrity[v, INTERRUPT_KEEPS_INTEGRITY_VIEW] }
-pred fault[v: Vcpu] { leaveIntegrity[v, none] }
+pred exit[v: Vcpu] { leaveIntegrity[v, EXIT_KEEPS_INTEGRITY_VIEW] and Last.actor' = v and noAlert }
+pred interrupt[v: Vcpu] { leaveIntegrity[v, INTERRUPT_KEEPS_INTEGRITY_VIEW] and Last.actor' = v and noAlert }
+-- A fault in integrity mode ends it with an alert (FAULT_LEAVES_SILENTLY: without).
+pred fault[v: Vcpu] {
+  leaveIntegrity[v, none]
+  Hv.flaw = FAULT_LEAVES_SILENTLY => (Last.actor' = v and noAlert) else alert[v, FaultInIntegrityMode]
+}
+
+-- fetch: a vCPU in integrity mode fetches an instruction at address a in ring k through the
+-- integrity view. The hardware faults a fetch from a page the view does not execute, or in user
+-- mode (the driver's code is kernel code): that is a fault. Otherwise the instruction runs; what it
+-- does (a request, a write, an exit) is the next step.
+pred fetch[v: Vcpu, a: Address, k: Ring] {
+  v.mode = Integrity
+  (k = User or a.page not in Hv.exec) implies fault[v] else {
+    hvFrame and vcpusFrame
+    Last.actor' = v and noAlert and no Last.ok'
+  }
+}
 
 -- Whether the hypervisor honours v's protection request: from integrity mode, or from any
 -- mode under REQUESTS_IGNORE_MODE.
@@ -203,7 +239,7 @@ pred protect[v: Vcpu, p: Page, a: AlertAction] {
     no Last.ok'
     alert[v, RefusedRequest]
   }
-  unchanged[Hv.code] and unchanged[Hv.data] and unchanged[Hv.entry]
+  unchanged[Hv.code] and unchanged[Hv.data] and unchanged[Hv.entry] and unchanged[Hv.exec]
   vcpusFrame
 }
 
@@ -224,7 +260,7 @@ pred unprotect[v: Vcpu, p: Page] {
     -- REFUSED_UNPROTECT_SILENT: the refusal raises no alert
     Hv.flaw = REFUSED_UNPROTECT_SILENT => (Last.actor' = v and noAlert) else alert[v, RefusedRequest]
   }
-  unchanged[Hv.code] and unchanged[Hv.data] and unchanged[Hv.entry]
+  unchanged[Hv.code] and unchanged[Hv.data] and unchanged[Hv.entry] and unchanged[Hv.exec]
   vcpusFrame
 }
 
@@ -292,6 +328,15 @@ pred otherProtectedPagesAlertInIntegrityMode {
   always all v: Vcpu, p: Page | (guestWrite[v, p] and v.mode = Integrity and p not in Hv.data) implies {
     some Hv.prot[p] implies Last.alertAction' = Hv.prot[p]
     p in Hv.code implies Last.alertAction' = Block
+  }
+}
+
+pred onlyDriverCodeRunsInIntegrityMode {
+  always all v: Vcpu | v.mode = Integrity implies {
+    all a: Address, k: Ring | fetch[v, a, k] implies
+      ((k = Kernel and a.page in Hv.code and v.mode' = Integrity)
+        or (v.mode' = Normal and v.view' = ProtectedView and Last.cause' = FaultInIntegrityMode))
+    fault[v] implies Last.cause' = FaultInIntegrityMode
   }
 }
 
@@ -478,4 +523,41 @@ run GI_7_protectedPageAlertInIntegrityMode {
 -- integrity mode raises no Block alert (the counterexample: register, enter, write to code).
 check GI_7_wrong_driverCodeWritableInIntegrityView {
   Hv.flaw = DRIVER_CODE_WRITABLE_IN_INTEGRITY_VIEW => otherProtectedPagesAlertInIntegrityMode
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+
+-- GI-8: In integrity mode only the driver's code runs: an instruction from anywhere else, or in user
+-- mode, and any fault end integrity mode on the protected view with an alert.
+assert GI_8_onlyDriverCodeRunsInIntegrityMode { correctHv => onlyDriverCodeRunsInIntegrityMode }
+-- Scope: 3 pages, 2 offsets, 4 addresses, 2 vCPUs, 6 steps: registration, entry, instructions from
+-- the code, the data and the other page in either ring, faults, with the other vCPU in either mode.
+check GI_8_onlyDriverCodeRunsInIntegrityMode for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 0
+
+-- GI-8 The driver runs its code away from the entry point, then an instruction from its data faults.
+run GI_8_strayInstructionFaults {
+  correctHv
+  eventually some v: Vcpu, a: Address | {
+    fetch[v, a, Kernel] and a != Hv.entry and a.page in Hv.code
+    eventually some b: Address | fetch[v, b, Kernel] and b.page in Hv.data and Last.cause' = FaultInIntegrityMode
+  }
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+
+-- GI-8 Under INTEGRITY_VIEW_EXECUTES_ALL only the driver's code runs in integrity mode.
+-- Must fail, because the integrity view executes every page, so an instruction from a page that is
+-- not the driver's code runs in integrity mode (the counterexample: register, enter, fetch from data).
+check GI_8_wrong_integrityViewExecutesAll {
+  Hv.flaw = INTEGRITY_VIEW_EXECUTES_ALL => onlyDriverCodeRunsInIntegrityMode
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+
+-- GI-8 Under DRIVER_DATA_EXECUTABLE_IN_INTEGRITY_VIEW only the driver's code runs in integrity mode.
+-- Must fail, because registration makes the data executable too, so code written there runs as the
+-- driver (the counterexample: register, enter, fetch from a data page).
+check GI_8_wrong_driverDataExecutableInIntegrityView {
+  Hv.flaw = DRIVER_DATA_EXECUTABLE_IN_INTEGRITY_VIEW => onlyDriverCodeRunsInIntegrityMode
+} for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1
+
+-- GI-8 Under FAULT_LEAVES_SILENTLY faults in integrity mode alert.
+-- Must fail, because a fault ends integrity mode without the alert (the counterexample: register,
+-- enter, fault).
+check GI_8_wrong_faultLeavesSilently {
+  Hv.flaw = FAULT_LEAVES_SILENTLY => onlyDriverCodeRunsInIntegrityMode
 } for 3 but 2 Offset, 4 Address, 2 Vcpu, 6 steps expect 1

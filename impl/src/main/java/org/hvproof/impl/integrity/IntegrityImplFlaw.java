@@ -46,6 +46,18 @@ public enum IntegrityImplFlaw implements Flaw {
     INTEGRITY_VIEW_UNMONITORS_ALL(caught("GI-7", "refinement", 3)),
     /** Registration traces the driver's code in the protected view only: its code is writable in integrity mode (GI-7). */
     DRIVER_CODE_WRITABLE_IN_INTEGRITY_VIEW(caught("GI-7", "GI-7 otherProtectedPagesAlertInIntegrityMode", 3)),
+    /**
+     * The integrity view is built with execute on every page, as the protected view is: code the
+     * kernel placed anywhere runs in integrity mode as the driver (GI-8).
+     */
+    INTEGRITY_VIEW_EXECUTES_ALL(caught("GI-8", "GI-8 onlyDriverCodeExecutable", 3)),
+    /**
+     * Registration makes the driver's data executable in the integrity view as well as its code:
+     * data the driver writes in integrity mode can then be run there (GI-8).
+     */
+    DRIVER_DATA_EXECUTABLE_IN_INTEGRITY_VIEW(caught("GI-8", "GI-8 onlyDriverCodeExecutable", 1)),
+    /** A fault in integrity mode ends the mode without an alert (GI-8). */
+    FAULT_LEAVES_SILENTLY(caught("GI-8", "GI-8 onlyDriverCodeRunsInIntegrityMode", 3)),
     /** A write that alerts with {@code BLOCK} is completed anyway (GI-2, GI-7: the action is not performed). */
     BLOCK_COMPLETES_WRITE(
             caught("GI-2", "GI-2 alertActionPerformed", 2), caught("GI-7", "GI-7 alertActionPerformed", 4));

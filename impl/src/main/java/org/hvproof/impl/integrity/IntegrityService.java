@@ -9,6 +9,8 @@ import java.util.Optional;
 import org.hvproof.impl.machine.HypercallHandler;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
+import org.hvproof.impl.machine.NestedPageTable;
+import org.hvproof.impl.machine.NestedPermissions;
 import org.hvproof.impl.machine.VcpuEvent;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
@@ -52,6 +54,8 @@ public final class IntegrityService {
     public static final ViewId INTEGRITY_VIEW = new ViewId("integrity");
     /** The owner of every trace this service sets. */
     public static final Owner OWNER = new Owner("integrity");
+    /** What the integrity view grants a page that is not the driver's code: data, never instructions. */
+    private static final NestedPermissions READ_WRITE = new NestedPermissions(true, true, false);
 
     private final Hypervisor hypervisor;
     private final TracingService tracing;
@@ -84,7 +88,12 @@ public final class IntegrityService {
         if (machine.addView(INTEGRITY_VIEW).isEmpty()) {
             throw new IllegalStateException("host memory cannot hold the integrity view's nested page table");
         }
-        hypervisor.shareFrames(INTEGRITY_VIEW, ViewId.DEFAULT);
+        // The integrity view executes nothing until registration makes the driver's code executable
+        // there (GI-8): pages it backs later come without execute too.
+        hypervisor.shareFrames(
+                INTEGRITY_VIEW,
+                ViewId.DEFAULT,
+                flaw == IntegrityImplFlaw.INTEGRITY_VIEW_EXECUTES_ALL ? NestedPermissions.RWX : READ_WRITE);
         this.decoder = new RequestDecoder(config.guestPages(), config.maxPagesPerRequest());
         this.modes = new Mode[config.vcpuCount()];
         Arrays.fill(modes, Mode.NORMAL);
@@ -181,8 +190,13 @@ public final class IntegrityService {
         if (c.overlaps(d) || !entryInCode || clash) {
             return IntegrityHypercalls.status(IntegrityCode.BAD_LAYOUT);
         }
-        // perform: record, then write-protect the driver's pages in both views (data: protected view only)
+        // perform: record, make the code (only the code) executable in the integrity view, then
+        // write-protect the driver's pages in both views (data: protected view only)
         driver = new Driver(c, d, entryPoint);
+        c.pages().forEach(this::executableInIntegrityView);
+        if (flaw == IntegrityImplFlaw.DRIVER_DATA_EXECUTABLE_IN_INTEGRITY_VIEW) {
+            d.pages().forEach(this::executableInIntegrityView);
+        }
         c.pages().forEach(p -> {
             trace(ViewId.DEFAULT, p);
             if (flaw != IntegrityImplFlaw.INTEGRITY_VIEW_UNMONITORS_ALL
@@ -224,6 +238,7 @@ public final class IntegrityService {
         }
         modes[id] = Mode.INTEGRITY;
         cpu.setView(INTEGRITY_VIEW);
+        cpu.setInstructionPointer(entry);
         return IntegrityHypercalls.status(IntegrityCode.OK);
     }
 
@@ -240,13 +255,20 @@ public final class IntegrityService {
         return IntegrityHypercalls.status(IntegrityCode.OK);
     }
 
-    /** Interrupts and exceptions end integrity mode and restore the protected view; nothing is seen. */
+    /**
+     * Interrupts and exceptions end integrity mode and restore the protected view. An exception
+     * (a generated one, or a fault the machine raised: a fetch outside the driver's code, a
+     * refused write) is alerted (GI-8); an interrupt is not.
+     */
     private void onEvent(VirtualCpu cpu, VcpuEvent event) {
         int id = cpu.id().id();
         if (modes[id] != Mode.INTEGRITY) {
             return;
         }
         modes[id] = Mode.NORMAL;
+        if (event.kind() == VcpuEvent.Kind.EXCEPTION && flaw != IntegrityImplFlaw.FAULT_LEAVES_SILENTLY) {
+            alerts.add(new IntegrityObservation.FaultAlert(id));
+        }
         boolean keep =
                 flaw == IntegrityImplFlaw.INTERRUPT_KEEPS_INTEGRITY_VIEW && event.kind() == VcpuEvent.Kind.INTERRUPT;
         if (!keep) {
@@ -346,6 +368,21 @@ public final class IntegrityService {
         List<Observation> refused = tracing.addTrace(view, OWNER, new GuestPhysicalPage(page));
         if (!refused.isEmpty()) {
             throw new IllegalStateException("cannot trace page " + page + " in " + view + ": " + refused);
+        }
+    }
+
+    /**
+     * Gives {@code page} execute in the integrity view, backing it there first: a widening, so no
+     * cached translation needs invalidating. Guest RAM (the constructor checks the config), so a
+     * refusal is a broken hypervisor.
+     */
+    private void executableInIntegrityView(long page) {
+        GuestPhysicalPage p = new GuestPhysicalPage(page);
+        NestedPageTable npt = hypervisor.machine().view(INTEGRITY_VIEW).orElseThrow();
+        if (!hypervisor.populate(INTEGRITY_VIEW, p)
+                || !npt.setPermissions(
+                        p, npt.leaf(p).orElseThrow().permissions().withExecute(true))) {
+            throw new IllegalStateException("cannot make page " + page + " executable in the integrity view");
         }
     }
 

@@ -23,11 +23,13 @@ import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.Privilege;
 import org.hvproof.model.common.Refused;
 import org.hvproof.model.common.VCpu;
+import org.hvproof.model.common.ValueRead;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityCode;
 import org.hvproof.model.integrity.IntegrityConfig;
 import org.hvproof.model.integrity.IntegrityObservation;
 import org.hvproof.model.integrity.IntegrityState;
+import org.hvproof.model.integrity.Mode;
 import org.hvproof.model.tree.PageRange;
 import org.hvproof.model.tree.Writer;
 
@@ -48,6 +50,14 @@ import org.hvproof.model.tree.Writer;
 public final class IntegritySystem {
     /** Guest-virtual base of the direct map through which writes reach guest-physical memory. */
     public static final long DIRECT_MAP = 1L << 44;
+    /**
+     * Guest-virtual base of the kernel's text mapping, in the upper canonical half where no direct
+     * map address can reach: guest-physical page {@code p} at {@code TEXT + p * 4096}, kernel-only
+     * and executable (mapped on first fetch). An instruction pointer of
+     * the model (a guest-physical byte address, as the entry point is) is fetched at {@code TEXT +
+     * ip}.
+     */
+    public static final long TEXT = 0xffff_8000_0000_0000L;
     /** Guest page-table pool pages above the guarded memory. */
     static final int POOL_PAGES = 64;
     /** Bytes a guest write stores (fewer when the page ends sooner): enough to see completion. */
@@ -60,6 +70,7 @@ public final class IntegritySystem {
     private final TracingService tracing;
     private final IntegrityService integrity;
     private final List<Set<Long>> directMapped = new ArrayList<>();
+    private final List<Set<Long>> textMapped = new ArrayList<>();
     private int writes;
     private Bytes lastWritten;
 
@@ -80,6 +91,7 @@ public final class IntegritySystem {
             }
             cpu.setCr3(root.getAsLong());
             directMapped.add(new HashSet<>());
+            textMapped.add(new HashSet<>());
         }
     }
 
@@ -135,7 +147,9 @@ public final class IntegritySystem {
             return List.of();
         } else if (action instanceof IntegrityAction.Fault f) {
             vcpu(f.vcpu()).ifPresent(cpu -> hypervisor.exception(cpu.id(), f.vector()));
-            return List.of();
+            // In integrity mode the service alerts the fault (GI-8).
+            return new ArrayList<>(
+                    integrity.alerts().subList(mark, integrity.alerts().size()));
         }
         return write((IntegrityAction.GuestWrite) action);
     }
@@ -163,6 +177,10 @@ public final class IntegritySystem {
         }
         VirtualCpu cpu = found.get();
         load(cpu, caller);
+        if (!fetch(cpu)) {
+            return new ArrayList<>(
+                    integrity.alerts().subList(mark, integrity.alerts().size()));
+        }
         int[] registers = {
             Hypervisor.HYPERCALL_ARGUMENT_REGISTERS[0],
             Hypervisor.HYPERCALL_ARGUMENT_REGISTERS[1],
@@ -192,12 +210,21 @@ public final class IntegritySystem {
     /** A guest write of a few bytes at a guest-physical address, through the direct map. */
     private List<IntegrityObservation> write(IntegrityAction.GuestWrite w) {
         Optional<VirtualCpu> found = vcpu(w.writer().vcpu());
-        // No vCPU, or an address no hardware can issue: nothing happens.
-        if (found.isEmpty() || w.address() < 0 || w.page() >= GuestPhysicalPage.LIMIT) {
+        if (found.isEmpty()) {
             return List.of();
         }
         VirtualCpu cpu = found.get();
         load(cpu, w.writer());
+        int mark = integrity.alerts().size();
+        // The instruction is fetched before its operand is looked at.
+        if (!fetch(cpu)) {
+            return new ArrayList<>(
+                    integrity.alerts().subList(mark, integrity.alerts().size()));
+        }
+        // An address no hardware can issue: nothing happens.
+        if (w.address() < 0 || w.page() >= GuestPhysicalPage.LIMIT) {
+            return List.of();
+        }
         long page = w.page();
         if (largeDirectMap(cpu) && mapLargeAround(cpu, page)) {
             // The 2 MiB range of guarded memory around the page is mapped by one large leaf.
@@ -220,7 +247,41 @@ public final class IntegritySystem {
         int length = Math.min(WRITE_LENGTH, (int) PageRange.PAGE_SIZE - offset);
         lastWritten = pattern(length, ++writes);
         List<Observation> seen = hypervisor.write(cpu.id(), DIRECT_MAP + w.address(), lastWritten);
-        return integrity.onNotifications(cpu, seen);
+        List<IntegrityObservation> out = new ArrayList<>(integrity.onNotifications(cpu, seen));
+        // A write the hardware refused is a fault: in integrity mode, its alert (GI-8).
+        out.addAll(integrity.alerts().subList(mark, integrity.alerts().size()).stream()
+                .filter(IntegrityObservation.FaultAlert.class::isInstance)
+                .toList());
+        return out;
+    }
+
+    /**
+     * In integrity mode, the instruction at {@code cpu}'s instruction pointer is fetched through
+     * its page tables (the text mapping) and its current nested page table with execute rights;
+     * false when the fetch faulted (the fault went to the event handlers, which end the mode).
+     * Outside integrity mode the kernel's code is not simulated: nothing is fetched.
+     */
+    private boolean fetch(VirtualCpu cpu) {
+        if (integrity.mode(cpu.id().id()) != Mode.INTEGRITY) {
+            return true;
+        }
+        long ip = cpu.instructionPointer();
+        long page = ip >>> PageRange.PAGE_SHIFT;
+        if (ip >= 0
+                && page < config.guestPages()
+                && textMapped.get(cpu.id().id()).add(page)) {
+            ErrorCode mapped = guestOs.map(
+                    cpu.cr3(),
+                    TEXT + (page << PageRange.PAGE_SHIFT),
+                    new GuestPhysicalPage(page),
+                    PagePermissions.KERNEL_CODE);
+            if (mapped != ErrorCode.OK) {
+                throw new IllegalStateException("text mapping of guarded page " + page + " failed: " + mapped);
+            }
+        }
+        // Outside guarded memory nothing is mapped at TEXT + ip (and the sum may wrap to a
+        // non-canonical address): the fetch faults there as it would on hardware.
+        return hypervisor.fetch(cpu.id(), TEXT + ip, 1).stream().anyMatch(ValueRead.class::isInstance);
     }
 
     /**

@@ -1,5 +1,5 @@
 /**
- * The guest integrity driver and integrity mode on the simulated machine (claims GI-1..GI-7;
+ * The guest integrity driver and integrity mode on the simulated machine (claims GI-1..GI-8;
  * US11379385B2, US10430223B2).
  *
  * <p>{@link org.hvproof.impl.integrity.IntegrityService} is the hypervisor's side: a driver
@@ -11,7 +11,10 @@
  * interrupt and on an exception. Protect and unprotect requests are honoured only from integrity
  * mode; the requested protections live in a {@link org.hvproof.impl.integrity.ProtectionStore}
  * keyed by guest-physical page. Every monitored write becomes an alert naming page, cause, action
- * and writer; a blocking action keeps the write from completing.
+ * and writer; a blocking action keeps the write from completing. The integrity view is built
+ * without execute rights; registration grants execute on the driver's code pages only, so in
+ * integrity mode an instruction fetched from anywhere else takes a nested violation, and every
+ * exception there ends the mode with a fault alert (GI-8).
  *
  * <p>{@link org.hvproof.impl.integrity.IntegritySystem} boots a guest under the service and plays
  * the model's {@code IntegrityAction}s on it; {@link org.hvproof.impl.integrity.IntegrityAbstraction}
@@ -19,8 +22,10 @@
  * {@link org.hvproof.impl.integrity.IntegrityImplFlaw} selects deliberately broken variants, each
  * declaring the claims that catch it.
  *
- * <p>Left out: instruction fetch and decoding (an action loads the caller's instruction pointer
- * as a control transfer would), delivery of interrupts into the guest (the interrupts mechanism),
+ * <p>Left out: instruction fetch outside integrity mode and decoding everywhere (an action loads
+ * the caller's instruction pointer as a control transfer would; in integrity mode the system then
+ * fetches one byte there through the guest's text mapping and the current nested page table),
+ * delivery of interrupts into the guest (the interrupts mechanism),
  * and the traced tree that will store protections (the tree mechanism).
  */
 package org.hvproof.impl.integrity;

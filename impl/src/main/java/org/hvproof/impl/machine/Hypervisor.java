@@ -48,6 +48,9 @@ public final class Hypervisor {
     private final Map<Long, HypercallHandler> hypercalls = new HashMap<>();
     private final List<VcpuEventHandler> eventHandlers = new ArrayList<>();
     private final Map<ViewId, ViewId> frameSources = new HashMap<>();
+    /** The rights a sharing view maps a page with when it backs it ({@link #shareFrames(ViewId, ViewId, NestedPermissions)}). */
+    private final Map<ViewId, NestedPermissions> sharedRights = new HashMap<>();
+
     private final Map<DeviceId, ViewId> deviceViews = new java.util.LinkedHashMap<>();
     private boolean raisedFaultsAsEvents = true;
 
@@ -90,10 +93,23 @@ public final class Hypervisor {
      * maps anything.
      */
     public void shareFrames(ViewId view, ViewId source) {
+        shareFrames(view, source, NestedPermissions.RWX);
+    }
+
+    /**
+     * {@link #shareFrames(ViewId, ViewId)}, with {@code view} mapping each page it backs with
+     * {@code rights} rather than all rights: a view built without execute (the integrity view,
+     * where only the driver's code may run) keeps that for pages backed later too.
+     */
+    public void shareFrames(ViewId view, ViewId source, NestedPermissions rights) {
         if (view.equals(source)) {
             throw new IllegalArgumentException("a view cannot share its own frames: " + view);
         }
+        if (!rights.present()) {
+            throw new IllegalArgumentException("a shared view maps its pages present: " + rights);
+        }
         frameSources.put(view, source);
+        sharedRights.put(view, rights);
     }
 
     /**
@@ -338,7 +354,7 @@ public final class Hypervisor {
             }
             long shared =
                     machine.view(source).orElseThrow().leaf(page).orElseThrow().hostFrame();
-            return npt.get().map(page, shared, NestedPermissions.RWX);
+            return npt.get().map(page, shared, sharedRights.getOrDefault(view, NestedPermissions.RWX));
         }
         OptionalLong frame = machine.memory().allocateFrame();
         return frame.isPresent() && npt.get().map(page, frame.getAsLong(), NestedPermissions.RWX);

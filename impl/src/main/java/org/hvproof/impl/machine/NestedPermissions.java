@@ -25,6 +25,11 @@ public record NestedPermissions(boolean read, boolean write, boolean execute) {
         return new NestedPermissions(read, w, execute);
     }
 
+    /** These rights with execute set to {@code x}. */
+    public NestedPermissions withExecute(boolean x) {
+        return new NestedPermissions(read, write, x);
+    }
+
     /** Whether the entry is present at all (EPT: any of R, W, X set). */
     public boolean present() {
         return read || write || execute;

@@ -12,7 +12,9 @@ import org.hvproof.model.tree.BPlusTree;
 import org.hvproof.model.tree.TreeNode;
 
 /**
- * The layout of a node in its page, in little-endian 8-byte words.
+ * The layout of a node in its page, in little-endian 8-byte words, for a tree of order {@code
+ * ORDER} ({@link BPlusTree#order}): a full node takes {@link BPlusTree#nodeWords} words, so the
+ * page-sized order {@link BPlusTree#PAGE_SIZED} (255) fills 511 of a 4 KiB page's 512.
  *
  * <pre>
  * word 0            header: MAGIC in bits 63..32, kind in bits 15..8 (1 leaf, 2 interior), count in bits 7..0
@@ -28,24 +30,39 @@ final class NodeCodec {
     static final long MAGIC = 0x5452_4545L; // "TREE"
     static final int LEAF = 1;
     static final int INTERIOR = 2;
-    static final int CHILDREN_AT = 1 + BPlusTree.ORDER;
     static final long NODE_PAGE_BIT = 1L;
-    /** Words a node of either kind can occupy: the header and 2 * ORDER more. */
-    static final int WORDS = 1 + 2 * BPlusTree.ORDER;
+    /** Words of a node page: the most a node of any order may occupy. */
+    static final int PAGE_WORDS = BPlusTree.PAGE_BYTES / BPlusTree.WORD_BYTES;
+
+    static {
+        if (BPlusTree.PAGE_SIZED.nodeWords() > PAGE_WORDS || BPlusTree.MAX_ORDER > 0xff) {
+            throw new ExceptionInInitializerError("a page-sized node does not fit its page or its header");
+        }
+    }
 
     private NodeCodec() {}
+
+    /** The word of an interior node of order {@code order} where its first child's page is. */
+    static int childrenAt(int order) {
+        return 1 + order;
+    }
+
+    /** Words a node of either kind can occupy in a tree of order {@code order}: the header and 2 * order more. */
+    static int words(int order) {
+        return 1 + 2 * order;
+    }
 
     static long header(int kind, int count) {
         return (MAGIC << 32) | ((long) kind << 8) | count;
     }
 
-    /** The kind a header names, or 0 when the word is not a valid header. */
-    static int kind(long header) {
+    /** The kind a header names, or 0 when the word is not a valid header of a node of order {@code order}. */
+    static int kind(long header, int order) {
         int kind = (int) ((header >>> 8) & 0xff);
         int count = count(header);
         if ((header >>> 32) != MAGIC
                 || (kind != LEAF && kind != INTERIOR)
-                || count > BPlusTree.ORDER
+                || count > order
                 || (kind == INTERIOR && count < 1)
                 || (header & 0xffff_0000L) != 0) {
             return 0;
@@ -92,11 +109,12 @@ final class NodeCodec {
     }
 
     /**
-     * Writes the words of {@code node} into {@code words[0 .. WORDS)}, in page order: every word a
-     * node of either kind can use, the unused ones zero, so no stale word of an earlier node survives.
+     * Writes the words of {@code node} into {@code words[0 .. words(order))}, in page order: every
+     * word a node of either kind can use, the unused ones zero, so no stale word of an earlier node
+     * survives.
      */
-    static void encode(TreeNode node, long[] words) {
-        Arrays.fill(words, 0, WORDS, 0L);
+    static void encode(TreeNode node, int order, long[] words) {
+        Arrays.fill(words, 0, words(order), 0L);
         if (node instanceof TreeNode.Leaf leaf) {
             words[0] = header(LEAF, leaf.size());
             for (int i = 0; i < leaf.size(); i++) {
@@ -110,26 +128,27 @@ final class NodeCodec {
                 words[1 + i] = in.separators().get(i);
             }
             for (int i = 0; i < in.size(); i++) {
-                words[CHILDREN_AT + i] = in.children().get(i);
+                words[childrenAt(order) + i] = in.children().get(i);
             }
         }
     }
 
-    /** Decodes the node in host frame {@code frame}, or null when it holds no valid node. */
-    static TreeNode decode(HostMemory memory, long frame) {
-        // A node occupies the first WORDS words of its page; the rest of the page is never read.
+    /** Decodes the node of order {@code order} in host frame {@code frame}, or null when it holds no valid node. */
+    static TreeNode decode(HostMemory memory, long frame, int order) {
+        // A node occupies the first words(order) words of its page; the rest of the page is never read.
         Scratch s = SCRATCH.get();
-        memory.read(frame << 12, s.bytes, 0, s.bytes.length);
-        for (int i = 0; i < WORDS; i++) {
+        int words = words(order);
+        memory.read(frame << 12, s.bytes, 0, 8 * words);
+        for (int i = 0; i < words; i++) {
             s.words[i] = (long) LONG_LE.get(s.bytes, 8 * i);
         }
-        return decode(s.words);
+        return decode(s.words, order);
     }
 
-    /** A node's words, and their bytes. */
+    /** A node's words, and their bytes: room for a node of any order. */
     private static final class Scratch {
-        final long[] words = new long[WORDS];
-        final byte[] bytes = new byte[8 * WORDS];
+        final long[] words = new long[PAGE_WORDS];
+        final byte[] bytes = new byte[8 * PAGE_WORDS];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -137,10 +156,13 @@ final class NodeCodec {
     /** Little-endian 8-byte words of a byte array, as host memory stores them. */
     static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /** Decodes the node whose words are {@code words} (in page order), or null when they hold no valid node. */
-    static TreeNode decode(long[] words) {
+    /**
+     * Decodes the node of order {@code order} whose words are {@code words} (in page order), or null
+     * when they hold no valid node.
+     */
+    static TreeNode decode(long[] words, int order) {
         long header = words[0];
-        int kind = kind(header);
+        int kind = kind(header, order);
         int count = count(header);
         if (kind == LEAF) {
             Long[] keys = new Long[count];
@@ -162,7 +184,7 @@ final class NodeCodec {
                 seps[i] = words[1 + i];
             }
             for (int i = 0; i < count; i++) {
-                kids[i] = words[CHILDREN_AT + i];
+                kids[i] = words[childrenAt(order) + i];
             }
             return new TreeNode.Interior(List.of(seps), List.of(kids));
         }

@@ -7,6 +7,7 @@ import org.hvproof.impl.machine.NestedEntry;
 import org.hvproof.impl.machine.NestedPageTable;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.tree.BPlusTree;
 import org.hvproof.model.tree.TreeConfig;
 
 /**
@@ -19,12 +20,34 @@ final class NodeMemory {
     private final TreeConfig config;
     /** Host frame backing pool page {@code poolFirst + i}; 0 until first used. */
     private final long[] poolFrames;
+    /** The tree's order, and the words a node of it can occupy ({@link NodeCodec#words}). */
+    private final int order;
+
+    private final int nodeWords;
 
     NodeMemory(Hypervisor hypervisor, TreeConfig config) {
         this.hypervisor = hypervisor;
         this.memory = hypervisor.machine().memory();
         this.config = config;
         this.poolFrames = new long[config.poolSize()];
+        this.order = config.shape().order();
+        this.nodeWords = NodeCodec.words(order);
+        this.bytes = new byte[8 * nodeWords];
+    }
+
+    /** The tree's shape limits: its order and the fewest keys of a non-root node. */
+    BPlusTree shape() {
+        return config.shape();
+    }
+
+    /** The tree's order: what every node in these pages is encoded for. */
+    int order() {
+        return order;
+    }
+
+    /** Words a node can occupy in its page ({@link NodeCodec#words} of the order). */
+    int nodeWords() {
+        return nodeWords;
     }
 
     /** The host frame backing node page {@code page}: pinned for pool pages, else the nested table's; 0 if none. */
@@ -63,10 +86,10 @@ final class NodeMemory {
     }
 
     /** Scratch for {@link #readWords} and {@link #write}: a node's words as bytes. */
-    private final byte[] bytes = new byte[8 * NodeCodec.WORDS];
+    private final byte[] bytes;
 
     /**
-     * Reads the {@link NodeCodec#WORDS} words a node can occupy at {@code page} into {@code words};
+     * Reads the {@link #nodeWords} words a node can occupy at {@code page} into {@code words};
      * false when no frame backs the page (it holds no node).
      */
     boolean readWords(long page, long[] words) {
@@ -75,19 +98,19 @@ final class NodeMemory {
             return false;
         }
         memory.read(frame << 12, bytes, 0, bytes.length);
-        for (int i = 0; i < NodeCodec.WORDS; i++) {
+        for (int i = 0; i < nodeWords; i++) {
             words[i] = (long) NodeCodec.LONG_LE.get(bytes, 8 * i);
         }
         return true;
     }
 
     /**
-     * Writes a node's {@link NodeCodec#WORDS} words into {@code page}: every word a node of either
+     * Writes a node's {@link #nodeWords} words into {@code page}: every word a node of either
      * kind can use, so no stale word of an earlier node survives; the rest of the page is never read.
      */
     void write(long page, long[] words) {
         long frame = frameOf(page);
-        for (int i = 0; i < NodeCodec.WORDS; i++) {
+        for (int i = 0; i < nodeWords; i++) {
             NodeCodec.LONG_LE.set(bytes, 8 * i, words[i]);
         }
         memory.write(frame << 12, bytes, 0, bytes.length);

@@ -16,8 +16,8 @@ import org.hvproof.model.tree.RequestCode;
 import org.hvproof.model.tree.TreeConfig;
 
 /**
- * The hypervisor's traced tree of protected-page mappings: a B+-tree of order
- * {@value org.hvproof.model.tree.BPlusTree#ORDER} keyed by guest-physical page, each node
+ * The hypervisor's traced tree of protected-page mappings: a B+-tree of the configured order
+ * ({@link TreeConfig#shape}) keyed by guest-physical page, each node
  * serialized ({@link NodeCodec}) into its own guest-physical page from a node pool, written by
  * the hypervisor straight into the host frame backing that page. Node pages are keys of the same
  * tree (their entry says "stores a node"), so one walk answers both questions a notification

@@ -372,7 +372,9 @@ final class TreeAbstraction {
         if (c != null && c.frame() == frame && c.stamp() == stamp) {
             return c.node();
         }
-        TreeNode n = frame == 0 ? null : NodeCodec.decode(memory, frame);
+        TreeNode n = frame == 0
+                ? null
+                : NodeCodec.decode(memory, frame, tree.config().shape().order());
         nodes[page] = new CachedNode(frame, stamp, n);
         return n;
     }

@@ -2,9 +2,10 @@ package org.hvproof.impl.tree;
 
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
 import org.hvproof.impl.tracing.TracingService;
 import org.hvproof.model.common.GuestPhysicalPage;
-import org.hvproof.model.tree.BPlusTree;
 
 /**
  * Edits: one request's write-back copy of the tree, where inserts and removes split, borrow and
@@ -40,8 +41,8 @@ final class TreeEdit {
     /** The bits of an entry word that hold the mapping's action request code. */
     static final long MAPPING = 0xff00L;
 
-    /** Room for a node one past full (before its split) and more. */
-    private static final int ROOM = BPlusTree.ORDER + 2;
+    /** Pools up to this many pages index their touched nodes by pool page in an array; larger ones hash them. */
+    private static final int INDEXED_POOL = 4096;
 
     /**
      * A node of this edit, mutable: a leaf's {@code count} keys and their entry words, or an
@@ -52,15 +53,18 @@ final class TreeEdit {
         final long page;
         boolean leaf;
         int count;
-        final long[] keys = new long[ROOM];
-        final long[] values = new long[ROOM];
+        final long[] keys;
+        final long[] values;
         /** Changed in this edit: written on commit. */
         boolean dirty;
         /** Freed in this edit: scrubbed on commit, and no node any more. */
         boolean freed;
 
-        Node(long page) {
+        /** A node at {@code page} with {@code room} slots: one past full (before its split) and more. */
+        Node(long page, int room) {
             this.page = page;
+            this.keys = new long[room];
+            this.values = new long[room];
         }
 
         /** Keys for a leaf, children for an interior node: what the fanout limits count. */
@@ -68,12 +72,19 @@ final class TreeEdit {
             return count;
         }
 
+        /** The child whose key range holds {@code key}: after the last separator at or below it (by bisection). */
         int childIndex(long key) {
-            int i = 0;
-            while (i < count - 1 && keys[i] <= key) {
-                i++;
+            int lo = 0;
+            int hi = count - 1;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (keys[mid] <= key) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
             }
-            return i;
+            return lo;
         }
 
         /** The index of {@code key} among a leaf's keys, or {@code -(insertion point) - 1}. */
@@ -87,6 +98,11 @@ final class TreeEdit {
     private final NodeMemory memory;
     private final TracingService tracing;
     private final TreeImplFlaw flaw;
+    /** The tree's order, the fewest keys or children of a non-root node, and a node's room. */
+    private final int order;
+
+    private final int min;
+    private final int room;
 
     private long root;
     private int levels;
@@ -96,10 +112,16 @@ final class TreeEdit {
     private Node[] touched = new Node[16];
 
     private int touchedSize;
-    /** Per pool page: its node in {@link #touched}, or null; pages outside the pool are searched for. */
+    /**
+     * Per pool page: its node in {@link #touched}, or null (null for a large pool, which uses
+     * {@link #poolNodesByPage}); pages outside the pool are searched for.
+     */
     private final Node[] poolNodes;
 
+    private final Map<Long, Node> poolNodesByPage;
+
     private final long poolFirst;
+    private final int poolSize;
 
     /** Pool pages taken in this edit (given back on abort) and freed (given back on commit). */
     private long[] taken = new long[8];
@@ -126,7 +148,7 @@ final class TreeEdit {
     private int traceSize;
 
     /** Scratch: a node's words. */
-    private final long[] words = new long[NodeCodec.WORDS];
+    private final long[] words;
 
     /** One more mapped page ({@code +1}) or one fewer ({@code -1}). */
     void countMapped(int delta) {
@@ -158,8 +180,8 @@ final class TreeEdit {
             }
             return n;
         }
-        n = new Node(page);
-        if (!memory.readWords(page, words) || !decode(words, n)) {
+        n = new Node(page, room);
+        if (!memory.readWords(page, words) || !decode(words, n, order)) {
             throw new CorruptNode();
         }
         remember(n);
@@ -168,8 +190,8 @@ final class TreeEdit {
 
     private Node touchedNode(long page) {
         long i = page - poolFirst;
-        if (i >= 0 && i < poolNodes.length) {
-            return poolNodes[(int) i];
+        if (i >= 0 && i < poolSize) {
+            return poolNodes != null ? poolNodes[(int) i] : poolNodesByPage.get(page);
         }
         for (int k = 0; k < touchedSize; k++) {
             if (touched[k].page == page) {
@@ -185,8 +207,12 @@ final class TreeEdit {
         }
         touched[touchedSize++] = n;
         long i = n.page - poolFirst;
-        if (i >= 0 && i < poolNodes.length) {
-            poolNodes[(int) i] = n;
+        if (i >= 0 && i < poolSize) {
+            if (poolNodes != null) {
+                poolNodes[(int) i] = n;
+            } else {
+                poolNodesByPage.put(n.page, n);
+            }
         }
     }
 
@@ -194,7 +220,7 @@ final class TreeEdit {
     private Node fresh(long page, boolean leaf) {
         Node n = touchedNode(page);
         if (n == null) {
-            n = new Node(page);
+            n = new Node(page, room);
             remember(n);
         }
         n.freed = false;
@@ -205,9 +231,9 @@ final class TreeEdit {
     }
 
     /** Reads {@code words} into {@code n} as {@link NodeCodec#decode(long[])} does; false when they hold no valid node. */
-    private static boolean decode(long[] words, Node n) {
+    private static boolean decode(long[] words, Node n, int order) {
         long header = words[0];
-        int kind = NodeCodec.kind(header);
+        int kind = NodeCodec.kind(header, order);
         int count = NodeCodec.count(header);
         if (kind == NodeCodec.LEAF) {
             for (int i = 0; i < count; i++) {
@@ -223,7 +249,7 @@ final class TreeEdit {
                 n.keys[i] = words[1 + i];
             }
             for (int i = 0; i < count; i++) {
-                n.values[i] = words[NodeCodec.CHILDREN_AT + i];
+                n.values[i] = words[NodeCodec.childrenAt(order) + i];
             }
         } else {
             return false;
@@ -234,8 +260,8 @@ final class TreeEdit {
     }
 
     /** Writes {@code n}'s words into {@code out} as {@link NodeCodec#encode} lays a node out. */
-    private static void encode(Node n, long[] out) {
-        Arrays.fill(out, 0, NodeCodec.WORDS, 0L);
+    private static void encode(Node n, int order, long[] out) {
+        Arrays.fill(out, 0, NodeCodec.words(order), 0L);
         if (n.leaf) {
             out[0] = NodeCodec.header(NodeCodec.LEAF, n.count);
             for (int i = 0; i < n.count; i++) {
@@ -248,13 +274,13 @@ final class TreeEdit {
                 out[1 + i] = n.keys[i];
             }
             for (int i = 0; i < n.count; i++) {
-                out[NodeCodec.CHILDREN_AT + i] = n.values[i];
+                out[NodeCodec.childrenAt(order) + i] = n.values[i];
             }
         }
     }
 
     private void changed(Node n) {
-        if (n.count > BPlusTree.ORDER + 1) {
+        if (n.count > order + 1) {
             throw new CorruptNode(); // only a corrupt tree overfills a node past its split
         }
         n.dirty = true;
@@ -331,7 +357,7 @@ final class TreeEdit {
                     all = Arrays.copyOf(all, 2 * size);
                 }
                 all[size++] = page;
-                if (size > 64 * ROOM * TreeWalk.MAX_WALK) {
+                if (size > 64 * room * TreeWalk.MAX_WALK) {
                     throw new CorruptNode(); // a cycle: only a corrupt tree has one
                 }
                 Node n = node(page);
@@ -362,7 +388,7 @@ final class TreeEdit {
     private void free(long page) {
         Node n = touchedNode(page);
         if (n == null) {
-            n = new Node(page);
+            n = new Node(page, room);
             remember(n);
         }
         n.freed = true;
@@ -407,7 +433,7 @@ final class TreeEdit {
             if (n.freed) {
                 memory.scrub(n.page);
             } else if (n.dirty) {
-                encode(n, words);
+                encode(n, order, words);
                 memory.write(n.page, words);
             }
         }
@@ -477,7 +503,7 @@ final class TreeEdit {
                 n.count++;
                 changed(n);
             }
-            if (n.count <= BPlusTree.ORDER) {
+            if (n.count <= order) {
                 return null;
             }
             int half = n.count / 2;
@@ -500,7 +526,7 @@ final class TreeEdit {
         insertAt(n.values, n.count, ci + 1, s[1]);
         n.count++;
         changed(n);
-        if (n.count <= BPlusTree.ORDER) {
+        if (n.count <= order) {
             return null;
         }
         int kids = n.count;
@@ -560,13 +586,13 @@ final class TreeEdit {
             removeAt(n.values, n.count, i);
             n.count--;
             changed(n);
-            return n.count < BPlusTree.MIN;
+            return n.count < min;
         }
         int ci = n.childIndex(key);
         if (remove(n.values[ci], key, depth + 1)) {
             rebalance(n, ci);
         }
-        return node(page).size() < BPlusTree.MIN;
+        return node(page).size() < min;
     }
 
     /** Child {@code ci} of {@code parent} is underfull: borrow from a sibling (left first), or merge. */
@@ -581,7 +607,7 @@ final class TreeEdit {
         Node right = node(rightPage);
         boolean siblingIsLeft = li != ci;
         Node sibling = siblingIsLeft ? left : right;
-        if (sibling.size() > BPlusTree.MIN) {
+        if (sibling.size() > min) {
             borrow(left, right, siblingIsLeft, parent, li);
             changed(parent);
             return;
@@ -661,7 +687,13 @@ final class TreeEdit {
         this.levels = cell.height();
         this.mapped = cell.mapped();
         this.poolFirst = memory.poolFirst();
-        this.poolNodes = new Node[memory.poolSize()];
+        this.poolSize = memory.poolSize();
+        this.poolNodes = poolSize <= INDEXED_POOL ? new Node[poolSize] : null;
+        this.poolNodesByPage = poolSize <= INDEXED_POOL ? null : new HashMap<>();
+        this.order = memory.order();
+        this.min = memory.shape().min();
+        this.room = order + 2;
+        this.words = new long[memory.nodeWords()];
     }
 
     private void setTrace(long page, boolean traced) {

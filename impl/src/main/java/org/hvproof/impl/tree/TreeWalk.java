@@ -25,14 +25,21 @@ final class TreeWalk {
             long frame = memory.frameOf(at);
             visited++;
             long header = frame == 0 ? 0 : memory.word(frame, 0);
-            int kind = NodeCodec.kind(header);
+            int kind = NodeCodec.kind(header, memory.order());
             int count = NodeCodec.count(header);
             if (kind == NodeCodec.INTERIOR) {
-                int i = 0;
-                while (i < count - 1 && memory.word(frame, 1 + i) <= page) {
-                    i++;
+                // the first separator above the page, by bisection (separators ascend)
+                int lo = 0;
+                int hi = count - 1;
+                while (lo < hi) {
+                    int mid = (lo + hi) >>> 1;
+                    if (memory.word(frame, 1 + mid) <= page) {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
                 }
-                at = memory.word(frame, NodeCodec.CHILDREN_AT + i);
+                at = memory.word(frame, NodeCodec.childrenAt(memory.order()) + lo);
             } else if (kind == NodeCodec.LEAF) {
                 int lo = 0;
                 int hi = count - 1;

@@ -19,6 +19,11 @@
  * layout the tree chose instead of recomputing it. {@link org.hvproof.impl.tree.TreeImplFlaw}
  * selects deliberately broken variants, each declaring what catches it.
  *
+ * <p>Every part reads the node capacity from the tree's configuration ({@code TreeConfig.shape()}):
+ * a node of the default order fills its 4 KiB page in {@code NodeCodec}'s layout (255 keys, 511 of
+ * the page's 512 words); walks and edits pick a child by bisection, so a look-up reads depth + 1
+ * nodes and a few words of each.
+ *
  * <p>Left out: who may make requests (the integrity mechanism gates them: only from integrity
  * mode), and locking between vCPUs (one step at a time, as in the model).
  */

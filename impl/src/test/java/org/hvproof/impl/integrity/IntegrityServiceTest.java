@@ -53,6 +53,38 @@ class IntegrityServiceTest {
     }
 
     @Test
+    void theIntegrityViewExecutesTheDriversCodeAndNothingElse() {
+        registerAndEnter();
+        var npt = system.machine().view(IntegrityService.INTEGRITY_VIEW).orElseThrow();
+        // a write by the driver backs its data page in the integrity view: without execute
+        apply(new IntegrityAction.GuestWrite(DRIVER, DATA));
+        assertThat(npt.leaf(page(16)).orElseThrow().permissions().execute()).isTrue();
+        assertThat(npt.leaf(page(17)).orElseThrow().permissions().execute()).isTrue();
+        assertThat(npt.leaf(page(18)).orElseThrow().permissions().execute()).isFalse();
+        // the protected view executes everything it backs
+        var protectedView = system.machine().view(ViewId.DEFAULT).orElseThrow();
+        assertThat(protectedView.leaf(page(18)).orElseThrow().permissions().execute())
+                .isTrue();
+    }
+
+    @Test
+    void entryPutsTheInstructionPointerAtTheEntryPoint() {
+        registerAndEnter();
+        assertThat(system.machine().vcpus().get(0).instructionPointer()).isEqualTo(ENTRY);
+    }
+
+    @Test
+    void anInstructionFromTheDriversDataFaultsOutOfIntegrityModeWithAnAlertAndDoesNothing() {
+        registerAndEnter();
+        Writer fromData = new Writer(0, DATA + 0x10, 0);
+        assertThat(apply(new IntegrityAction.Protect(fromData, 40 * PAGE, PAGE, AlertAction.BLOCK.requestCode())))
+                .containsExactly(new IntegrityObservation.FaultAlert(0));
+        assertThat(system.integrity().mode(0)).isEqualTo(Mode.NORMAL);
+        assertThat(system.machine().vcpus().get(0).view()).isEqualTo(ViewId.DEFAULT);
+        assertThat(system.integrity().protections().snapshot()).isEmpty();
+    }
+
+    @Test
     void aSecondRegistrationIsRefusedAndAlerted() {
         registerAndEnter();
         assertThat(apply(new IntegrityAction.Register(OTHER, 40 * PAGE, PAGE, 41 * PAGE, PAGE, 40 * PAGE)))

@@ -110,11 +110,11 @@ class ProtectedPageTreeTest {
         TreeSystem flawed = new TreeSystem(CFG, 2, TreeImplFlaw.WALK_FROM_GUEST_POINTER);
         long cyclic = 100;
         // An interior node at page 100 whose two children are page 100 itself, written by the guest.
-        long[] words = new long[NodeCodec.WORDS];
+        long[] words = new long[NodeCodec.words(CFG.shape().order())];
         words[0] = NodeCodec.header(NodeCodec.INTERIOR, 2);
         words[1] = 50;
-        words[NodeCodec.CHILDREN_AT] = cyclic;
-        words[NodeCodec.CHILDREN_AT + 1] = cyclic;
+        words[NodeCodec.childrenAt(CFG.shape().order())] = cyclic;
+        words[NodeCodec.childrenAt(CFG.shape().order()) + 1] = cyclic;
         byte[] bytes = new byte[8 * words.length];
         for (int i = 0; i < words.length; i++) {
             NodeCodec.LONG_LE.set(bytes, 8 * i, words[i]);

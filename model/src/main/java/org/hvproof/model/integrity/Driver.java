@@ -9,6 +9,15 @@ public record Driver(PageRange code, PageRange data, long entryPoint) {
         return code.contains(page) || data.contains(page);
     }
 
+    /**
+     * Whether an instruction at {@code instructionPointer} (a guest-physical byte address, as the
+     * entry point is) run at {@code privilege} is the driver's: kernel mode, inside a code page.
+     * In integrity mode anything else faults (GI-8).
+     */
+    public boolean runs(long instructionPointer, int privilege) {
+        return privilege == 0 && instructionPointer >= 0 && code.contains(instructionPointer >>> PageRange.PAGE_SHIFT);
+    }
+
     public boolean overlaps(PageRange r) {
         return code.overlaps(r) || data.overlaps(r);
     }

@@ -11,5 +11,7 @@ public enum IntegrityAlertCause {
     /** A protect or unprotect request from outside integrity mode. */
     REFUSED_REQUEST,
     /** A registration after the first. */
-    SECOND_REGISTRATION
+    SECOND_REGISTRATION,
+    /** A fault in integrity mode (a fetch outside the driver's code included) ended the mode. */
+    FAULT_IN_INTEGRITY_MODE
 }

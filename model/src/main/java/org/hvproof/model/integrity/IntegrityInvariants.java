@@ -61,6 +61,17 @@ public final class IntegrityInvariants {
                     "otherProtectedPagesAlertInIntegrityMode",
                     IntegrityInvariants::otherProtectedPagesAlertInIntegrityMode);
 
+    /**
+     * GI-8: in integrity mode only the driver's code runs: an instruction of a vCPU in integrity
+     * mode from anywhere but the driver's code (or in user mode), and any fault there, ends the
+     * mode on the protected view with an alert and changes nothing else.
+     */
+    public static final Invariant<Transition<IntegrityState, IntegrityAction, IntegrityObservation>>
+            ONLY_DRIVER_CODE_RUNS_IN_INTEGRITY_MODE = Invariant.of(
+                    "GI-8",
+                    "onlyDriverCodeRunsInIntegrityMode",
+                    IntegrityInvariants::onlyDriverCodeRunsInIntegrityMode);
+
     /** Every GI invariant: the mechanism's {@code invs}. No secret, so no pair invariants. */
     public static final InvariantSet<IntegrityState, IntegrityAction, IntegrityObservation> ALL = new InvariantSet<>(
             "integrity",
@@ -71,7 +82,8 @@ public final class IntegrityInvariants {
                     OWN_DATA_QUIET_IN_INTEGRITY_MODE,
                     REQUESTS_ONLY_FROM_INTEGRITY_MODE,
                     PROTECTIONS_PERSIST,
-                    OTHER_PROTECTED_PAGES_ALERT_IN_INTEGRITY_MODE),
+                    OTHER_PROTECTED_PAGES_ALERT_IN_INTEGRITY_MODE,
+                    ONLY_DRIVER_CODE_RUNS_IN_INTEGRITY_MODE),
             List.of());
 
     private IntegrityInvariants() {}
@@ -131,7 +143,7 @@ public final class IntegrityInvariants {
             Transition<IntegrityState, IntegrityAction, IntegrityObservation> t) {
         IntegrityState before = t.before();
         if (t.action() instanceof IntegrityAction.GuestWrite w
-                && writerIn(before, w.writer(), Mode.INTEGRITY)
+                && driverWrites(before, w.writer())
                 && before.driver().map(d -> d.data().contains(w.page())).orElse(false)) {
             return violatedUnless(
                     t.observations().isEmpty(),
@@ -204,7 +216,7 @@ public final class IntegrityInvariants {
             Transition<IntegrityState, IntegrityAction, IntegrityObservation> t) {
         IntegrityState before = t.before();
         if (!(t.action() instanceof IntegrityAction.GuestWrite w)
-                || !writerIn(before, w.writer(), Mode.INTEGRITY)
+                || !driverWrites(before, w.writer())
                 || before.driver().map(d -> d.data().contains(w.page())).orElse(false)) {
             return Optional.empty();
         }
@@ -224,6 +236,48 @@ public final class IntegrityInvariants {
                 ok,
                 "integrity-mode write to " + Notation.gpp(w.page()) + " gave " + t.observations() + ", expected "
                         + expected);
+    }
+
+    private static Optional<String> onlyDriverCodeRunsInIntegrityMode(
+            Transition<IntegrityState, IntegrityAction, IntegrityObservation> t) {
+        IntegrityState before = t.before();
+        IntegrityAction action = t.action();
+        Optional<Writer> caller = IntegrityModel.caller(action);
+        int vcpu;
+        String why;
+        if (caller.isPresent()
+                && writerIn(before, caller.get(), Mode.INTEGRITY)
+                && !driverWrites(before, caller.get())) {
+            vcpu = caller.get().vcpu();
+            why = "an instruction outside the driver's code (" + action + ")";
+        } else if (action instanceof IntegrityAction.Fault f && inMode(before, f.vcpu(), Mode.INTEGRITY)) {
+            vcpu = f.vcpu();
+            why = "a fault (" + action + ")";
+        } else {
+            return Optional.empty();
+        }
+        VcpuState after = t.after().vcpus().get(vcpu);
+        boolean left = VcpuState.NORMAL.equals(after);
+        boolean alerted = t.observations().equals(List.of(new IntegrityObservation.FaultAlert(vcpu)));
+        boolean untouched = before.protections().equals(t.after().protections())
+                && before.driver().equals(t.after().driver());
+        return violatedUnless(
+                left && alerted && untouched,
+                why + " in integrity mode on " + Notation.vcpu(vcpu) + ": now " + after + ", seen " + t.observations()
+                        + (untouched ? "" : ", protections or driver changed"));
+    }
+
+    /** Whether {@code w} runs the driver's code in integrity mode: its instruction is the driver's. */
+    public static boolean driverWrites(IntegrityState s, Writer w) {
+        return writerIn(s, w, Mode.INTEGRITY)
+                && s.driver()
+                        .map(d -> d.runs(w.instructionPointer(), w.privilege()))
+                        .orElse(false);
+    }
+
+    private static boolean inMode(IntegrityState s, int vcpu, Mode mode) {
+        VcpuState v = s.vcpus().get(vcpu);
+        return v != null && v.mode() == mode;
     }
 
     private static Optional<String> violatedUnless(boolean holds, String detail) {

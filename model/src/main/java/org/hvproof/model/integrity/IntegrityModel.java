@@ -26,6 +26,11 @@ public final class IntegrityModel {
 
     /** One step of the model with {@code flaw} ({@link IntegrityModelFlaw#NONE} for the correct one). */
     public static IntegrityStep step(IntegrityState s, IntegrityAction action, IntegrityModelFlaw flaw) {
+        // The instruction is fetched first: in integrity mode, only the driver's code runs (GI-8).
+        Optional<Writer> caller = caller(action);
+        if (caller.isPresent() && flaw != IntegrityModelFlaw.FETCH_UNCHECKED && fetchFaults(s, caller.get())) {
+            return faultOut(s, caller.get().vcpu());
+        }
         if (action instanceof IntegrityAction.Register r) {
             return register(s, r);
         } else if (action instanceof IntegrityAction.Enter e) {
@@ -35,7 +40,7 @@ public final class IntegrityModel {
         } else if (action instanceof IntegrityAction.Interrupt i) {
             return leave(s, i.vcpu());
         } else if (action instanceof IntegrityAction.Fault f) {
-            return leave(s, f.vcpu());
+            return faultOut(s, f.vcpu());
         } else if (action instanceof IntegrityAction.Protect p) {
             return request(s, p.caller(), p.start(), p.length(), Optional.of(p.actionCode()), flaw);
         } else if (action instanceof IntegrityAction.Unprotect u) {
@@ -118,13 +123,58 @@ public final class IntegrityModel {
         return result(s.withVcpu(caller.vcpu(), new VcpuState(Mode.NORMAL, view)), IntegrityCode.OK);
     }
 
-    /** An interrupt or a fault: out of integrity mode, back on the protected view; no observation. */
+    /** An interrupt: out of integrity mode, back on the protected view; no observation. */
     private static IntegrityStep leave(IntegrityState s, int vcpu) {
         VcpuState v = s.vcpus().get(vcpu);
         if (v == null || v.mode() != Mode.INTEGRITY) {
             return new IntegrityStep(s, List.of());
         }
         return new IntegrityStep(s.withVcpu(vcpu, VcpuState.NORMAL), List.of());
+    }
+
+    /**
+     * A fault (an exception, a refused write, a fetch outside the driver's code): like an
+     * interrupt, and in integrity mode with an alert (GI-8); outside it, nothing is seen.
+     */
+    private static IntegrityStep faultOut(IntegrityState s, int vcpu) {
+        VcpuState v = s.vcpus().get(vcpu);
+        if (v == null || v.mode() != Mode.INTEGRITY) {
+            return new IntegrityStep(s, List.of());
+        }
+        return new IntegrityStep(
+                s.withVcpu(vcpu, VcpuState.NORMAL), List.of(new IntegrityObservation.FaultAlert(vcpu)));
+    }
+
+    /** The vCPU, instruction pointer and privilege an action's instruction runs with, if it is an instruction. */
+    public static Optional<Writer> caller(IntegrityAction action) {
+        if (action instanceof IntegrityAction.Register r) {
+            return Optional.of(r.caller());
+        } else if (action instanceof IntegrityAction.Enter e) {
+            return Optional.of(e.caller());
+        } else if (action instanceof IntegrityAction.Exit e) {
+            return Optional.of(e.caller());
+        } else if (action instanceof IntegrityAction.Protect p) {
+            return Optional.of(p.caller());
+        } else if (action instanceof IntegrityAction.Unprotect u) {
+            return Optional.of(u.caller());
+        } else if (action instanceof IntegrityAction.GuestWrite w) {
+            return Optional.of(w.writer());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether {@code caller}'s instruction fetch faults: it does on a vCPU in integrity mode unless
+     * the instruction is the driver's ({@link Driver#runs}); outside integrity mode the fetch is
+     * not modelled (the kernel's code is not).
+     */
+    public static boolean fetchFaults(IntegrityState s, Writer caller) {
+        VcpuState v = s.vcpus().get(caller.vcpu());
+        return v != null
+                && v.mode() == Mode.INTEGRITY
+                && !s.driver()
+                        .map(d -> d.runs(caller.instructionPointer(), caller.privilege()))
+                        .orElse(false);
     }
 
     private static IntegrityStep request(
@@ -179,7 +229,7 @@ public final class IntegrityModel {
     /**
      * A guest write: judged by the view the vCPU runs on. A write the hardware issues outside the
      * guarded memory (the guest OS's page-table pool, which it never maps as data, or beyond guest
-     * RAM) faults, and a fault is an exception: it leaves integrity mode like {@link
+     * RAM) faults, and a fault is an exception: it leaves integrity mode with an alert like {@link
      * IntegrityAction.Fault}.
      */
     private static IntegrityStep write(IntegrityState s, IntegrityAction.GuestWrite w) {
@@ -188,7 +238,7 @@ public final class IntegrityModel {
             return new IntegrityStep(s, List.of());
         }
         if (w.page() >= s.config().guestPages()) {
-            return leave(s, w.writer().vcpu());
+            return faultOut(s, w.writer().vcpu());
         }
         // Judged by the view the vCPU runs on, as the nested page tables would.
         return new IntegrityStep(

@@ -13,5 +13,7 @@ public enum IntegrityModelFlaw {
     /** The entry check compares only the caller's page with the entry point's page (GI-1). */
     ENTRY_CHECKS_PAGE_ONLY,
     /** Protection requests are honoured from normal mode too (GI-5, GI-6). */
-    REQUESTS_IGNORE_MODE
+    REQUESTS_IGNORE_MODE,
+    /** An instruction in integrity mode runs wherever it was fetched from (GI-8). */
+    FETCH_UNCHECKED
 }

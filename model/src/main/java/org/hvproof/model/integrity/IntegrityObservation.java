@@ -32,4 +32,18 @@ public sealed interface IntegrityObservation {
             return "policy alert " + Notation.words(cause) + ", by " + caller;
         }
     }
+
+    /**
+     * A fault ended integrity mode on vCPU {@code vcpu} (GI-8): an exception, a write the
+     * hardware refused, or an instruction fetch outside the driver's code. The alert names the
+     * vCPU only: which fault the hardware raised (page fault, nested violation, #GP) depends on
+     * where the fetch went, which the model does not follow.
+     */
+    record FaultAlert(int vcpu) implements IntegrityObservation {
+        @Override
+        public String toString() {
+            return "alert " + Notation.words(IntegrityAlertCause.FAULT_IN_INTEGRITY_MODE) + " on "
+                    + Notation.vcpu(vcpu);
+        }
+    }
 }

@@ -19,7 +19,11 @@ final class LayoutFacts {
 
     /** One layout's facts; a null fact is not derived yet. */
     private record Slot(
-            TreeLayout layout, PageMap<TreeNode.Entry> entries, List<String> shapeProblems, PageSet markedAsNodes) {}
+            TreeLayout layout,
+            PageMap<TreeNode.Entry> entries,
+            BPlusTree shape,
+            List<String> shapeProblems,
+            PageSet markedAsNodes) {}
 
     private static final Slot[] slots = new Slot[SLOTS];
 
@@ -32,7 +36,7 @@ final class LayoutFacts {
 
     private static Slot slot(TreeLayout layout) {
         Slot s = slots[index(layout)];
-        return s != null && s.layout() == layout ? s : new Slot(layout, null, null, null);
+        return s != null && s.layout() == layout ? s : new Slot(layout, null, null, null, null);
     }
 
     /** {@code layout}'s leaf entries, derived with {@code derive} once per layout. */
@@ -41,19 +45,22 @@ final class LayoutFacts {
         if (s.entries() == null) {
             PageMap<TreeNode.Entry> derived = derive.apply(layout);
             s = slot(layout); // deriving may have recorded another fact of the layout
-            s = new Slot(layout, derived, s.shapeProblems(), s.markedAsNodes());
+            s = new Slot(layout, derived, s.shape(), s.shapeProblems(), s.markedAsNodes());
             slots[index(layout)] = s;
         }
         return s.entries();
     }
 
-    /** {@code layout}'s shape problems, derived with {@code derive} once per layout. */
-    static List<String> shapeProblems(TreeLayout layout, Function<TreeLayout, List<String>> derive) {
+    /**
+     * {@code layout}'s shape problems as a tree of {@code shape}'s order, derived with {@code
+     * derive} once per layout and order (a layout is checked against one order in practice).
+     */
+    static List<String> shapeProblems(TreeLayout layout, BPlusTree shape, Function<TreeLayout, List<String>> derive) {
         Slot s = slot(layout);
-        if (s.shapeProblems() == null) {
+        if (s.shapeProblems() == null || !shape.equals(s.shape())) {
             List<String> derived = List.copyOf(derive.apply(layout));
             s = slot(layout); // deriving may have recorded another fact of the layout (its entries)
-            s = new Slot(layout, s.entries(), derived, s.markedAsNodes());
+            s = new Slot(layout, s.entries(), shape, derived, s.markedAsNodes());
             slots[index(layout)] = s;
         }
         return s.shapeProblems();
@@ -65,7 +72,7 @@ final class LayoutFacts {
         if (s.markedAsNodes() == null) {
             PageSet derived = derive.apply(layout);
             s = slot(layout); // deriving may have recorded another fact of the layout (its entries)
-            s = new Slot(layout, s.entries(), s.shapeProblems(), derived);
+            s = new Slot(layout, s.entries(), s.shape(), s.shapeProblems(), derived);
             slots[index(layout)] = s;
         }
         return s.markedAsNodes();

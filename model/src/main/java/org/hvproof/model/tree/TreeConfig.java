@@ -2,18 +2,28 @@ package org.hvproof.model.tree;
 
 /**
  * Fixed parameters of one tree: guest memory size, the pool of guest pages the hypervisor
- * takes node pages from, and the largest request it accepts.
+ * takes node pages from, the largest request it accepts, and the node capacity (the B+-tree's
+ * order).
  */
-public record TreeConfig(long guestPages, long poolFirst, int poolSize, int maxPagesPerRequest) {
+public record TreeConfig(long guestPages, long poolFirst, int poolSize, int maxPagesPerRequest, BPlusTree shape) {
     public TreeConfig {
-        if (guestPages <= 0
+        if (shape == null
+                || guestPages <= 0
                 || poolFirst < 0
                 || poolSize <= 0
                 || poolFirst + poolSize > guestPages
                 || maxPagesPerRequest <= 0) {
             throw new IllegalArgumentException("bad tree config: " + guestPages + " pages, pool [" + poolFirst + ", +"
-                    + poolSize + "), max " + maxPagesPerRequest + " per request");
+                    + poolSize + "), max " + maxPagesPerRequest + " per request, " + shape);
         }
+    }
+
+    /**
+     * A tree of the default order, {@link BPlusTree#PAGE_SIZED}: a node fills its 4 KiB page
+     * (255 keys), as the hypervisor's tree is meant to run.
+     */
+    public TreeConfig(long guestPages, long poolFirst, int poolSize, int maxPagesPerRequest) {
+        this(guestPages, poolFirst, poolSize, maxPagesPerRequest, BPlusTree.PAGE_SIZED);
     }
 
     /**
@@ -22,7 +32,7 @@ public record TreeConfig(long guestPages, long poolFirst, int poolSize, int maxP
      * so the pool needs about as many pages as are mapped.
      */
     public static TreeConfig small() {
-        return new TreeConfig(1024, 768, 256, 64);
+        return new TreeConfig(1024, 768, 256, 64, BPlusTree.SMALL);
     }
 
     public PageRange pool() {

@@ -165,7 +165,8 @@ public final class TreeInvariants {
      * every pool page is either free or a node page.
      */
     private static Optional<String> wellFormed(TreeState s) {
-        List<String> problems = new ArrayList<>(s.layout().shapeProblems());
+        List<String> problems =
+                new ArrayList<>(s.layout().shapeProblems(s.config().shape()));
         if (s.mappings().size() != s.mappedPageCount()) {
             problems.add("mapped count " + s.mappedPageCount() + " but "
                     + s.mappings().size() + " mappings");

@@ -100,14 +100,13 @@ public record TreeLayout(HypervisorCell base, PageMap<TreeNode> nodes) {
     }
 
     /**
-     * What keeps this from being a B+-tree of order {@value BPlusTree#ORDER}, empty when it is
-     * one: every stored node reachable exactly once from the base pointer, all leaves at one
+     * What keeps this from being a B+-tree of {@code shape}'s order, empty when it is one: every stored node reachable exactly once from the base pointer, all leaves at one
      * depth, sizes within the order (so the depth is at most log2 of the keys), keys sorted and
      * inside their separators, no empty leaf entry, an interior root with two children or more.
      * Derived once per layout object ({@link LayoutFacts}: a layout is immutable).
      */
-    public List<String> shapeProblems() {
-        return LayoutFacts.shapeProblems(this, TreeLayout::deriveShapeProblems);
+    public List<String> shapeProblems(BPlusTree shape) {
+        return LayoutFacts.shapeProblems(this, shape, l -> deriveShapeProblems(l, shape));
     }
 
     /**
@@ -125,7 +124,7 @@ public record TreeLayout(HypervisorCell base, PageMap<TreeNode> nodes) {
         }
     }
 
-    private static List<String> deriveShapeProblems(TreeLayout layout) {
+    private static List<String> deriveShapeProblems(TreeLayout layout, BPlusTree shape) {
         List<String> problems = new ArrayList<>();
         PageMap<TreeNode> nodes = layout.nodes;
         Seen seen = new Seen(nodes.size());
@@ -133,7 +132,7 @@ public record TreeLayout(HypervisorCell base, PageMap<TreeNode> nodes) {
         layout.base
                 .rootPage()
                 .ifPresent(root ->
-                        layout.shape(root, Long.MIN_VALUE, Long.MAX_VALUE, 0, true, seen, leafDepths, problems));
+                        layout.shape(root, Long.MIN_VALUE, Long.MAX_VALUE, 0, true, shape, seen, leafDepths, problems));
         if (seen.storedCount != nodes.size() || !seen.other.isEmpty()) {
             Set<Long> all = new HashSet<>(seen.other);
             for (int i = 0; i < seen.stored.length; i++) {
@@ -163,6 +162,7 @@ public record TreeLayout(HypervisorCell base, PageMap<TreeNode> nodes) {
             long hi,
             int depth,
             boolean isRoot,
+            BPlusTree limits,
             Seen seen,
             List<Integer> leafDepths,
             List<String> problems) {
@@ -184,7 +184,7 @@ public record TreeLayout(HypervisorCell base, PageMap<TreeNode> nodes) {
             return;
         }
         TreeNode n = nodes.valueAt(index);
-        if (n.size() > BPlusTree.ORDER || (!isRoot && n.size() < BPlusTree.MIN)) {
+        if (n.size() > limits.order() || (!isRoot && n.size() < limits.min())) {
             problems.add("node " + page + " has size " + n.size());
         }
         if (n instanceof TreeNode.Leaf leaf) {
@@ -213,7 +213,7 @@ public record TreeLayout(HypervisorCell base, PageMap<TreeNode> nodes) {
             if (clo > chi) {
                 problems.add("separators of " + page + " out of order");
             }
-            shape(in.children().get(i), clo, chi, depth + 1, false, seen, leafDepths, problems);
+            shape(in.children().get(i), clo, chi, depth + 1, false, limits, seen, leafDepths, problems);
         }
     }
 

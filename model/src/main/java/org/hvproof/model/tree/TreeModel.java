@@ -138,7 +138,7 @@ public final class TreeModel {
         if (mappings.isEmpty() != layout.base().rootPage().isEmpty()) {
             problems.add(mappings.isEmpty() ? "a tree is left with nothing mapped" : "no tree, but pages are mapped");
         }
-        problems.addAll(layout.shapeProblems());
+        problems.addAll(layout.shapeProblems(config.shape()));
         PageSet nodePages = layout.nodePages();
         if (!nodePages.within(config.poolFirst(), config.poolSize())) {
             PageSet outside = nodePages.minus(PageSet.range(config.poolFirst(), config.poolSize()));
@@ -230,7 +230,7 @@ public final class TreeModel {
      */
     private static boolean poolMayRunOut(TreeState state, PageMap<AlertAction> after, long count) {
         long keys = after.size() + (long) state.config().poolSize();
-        return state.freePool().size() < (count + 1) * (BPlusTree.depthBound(keys) + 2);
+        return state.freePool().size() < (count + 1) * (state.config().shape().depthBound(keys) + 2);
     }
 
     private static TreeStep write(TreeState state, TreeAction.GuestWrite w, TreeModelFlaw flaw) {

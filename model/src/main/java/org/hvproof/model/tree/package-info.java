@@ -10,7 +10,7 @@
  * mappings and computes the mappings after it; the layout it does not compute: the
  * implementation's freedom (which pool page a split takes, how keys spread, which pages a
  * rebalance frees) arrives with the {@link org.hvproof.model.tree.TreeAction} and is accepted
- * only when legal (a B+-tree of order {@value org.hvproof.model.tree.BPlusTree#ORDER}, node
+ * only when legal (a B+-tree of the configured order, {@link org.hvproof.model.tree.BPlusTree}, node
  * pages from the pool, leaves holding exactly the mappings and the node-page marks, depth within
  * the bound that follows). Traced pages are then node pages plus mapped pages and the free pool
  * is the pool minus node pages (TREE-4). A traced write is looked up along one root-to-leaf path
@@ -23,6 +23,12 @@
  * request arrives (the integrity model decides whether the request may arrive: only from
  * integrity mode, GI-5). A guest write to a node page is an attack; the tree-node alert action
  * blocks it.
+ *
+ * <p>The order is a setting ({@link org.hvproof.model.tree.TreeConfig#shape}): by default a node
+ * fills its 4 KiB page ({@link org.hvproof.model.tree.BPlusTree#PAGE_SIZED}, 255 keys), as the
+ * hypervisor's tree runs; the properties use order four ({@link
+ * org.hvproof.model.tree.BPlusTree#SMALL}, {@link org.hvproof.model.tree.TreeConfig#small}) so
+ * that short traces split, borrow and merge.
  *
  * <p>Left out: how the implementation splits, borrows and merges (only the legality of its
  * outcome is modelled), page contents, several vCPUs racing (one step at a time), and the

@@ -192,6 +192,48 @@ class IntegrityModelTest {
     }
 
     @Test
+    @DisplayName("GI-8 the driver runs any of its code; an instruction from its data faults out with an alert")
+    void onlyTheDriversCodeRunsInIntegrityMode() {
+        registerAndEnter();
+        Writer awayFromEntry = new Writer(0, (CODE + 1) * PAGE + 0xff8, 0);
+        assertThat(apply(new IntegrityAction.Protect(awayFromEntry, 5 * PAGE, PAGE, 2))
+                        .observations())
+                .containsExactly(new IntegrityObservation.RequestResult(IntegrityCode.OK));
+        Writer fromData = new Writer(0, DATA * PAGE, 0);
+        assertThat(apply(new IntegrityAction.Unprotect(fromData, 5 * PAGE, PAGE))
+                        .observations())
+                .containsExactly(new IntegrityObservation.FaultAlert(0));
+        assertThat(state.vcpus().get(0)).isEqualTo(VcpuState.NORMAL);
+        assertThat(state.protections()).containsKey(5L);
+    }
+
+    @Test
+    @DisplayName("GI-8 user mode in integrity mode, and any fault there, end it with an alert; an interrupt without")
+    void userModeAndFaultsEndIntegrityModeWithAnAlert() {
+        registerAndEnter();
+        assertThat(apply(new IntegrityAction.Exit(new Writer(0, ENTRY, 3))).observations())
+                .containsExactly(new IntegrityObservation.FaultAlert(0));
+        apply(new IntegrityAction.Enter(DRIVER));
+        assertThat(apply(new IntegrityAction.Fault(0, 14)).observations())
+                .containsExactly(new IntegrityObservation.FaultAlert(0));
+        apply(new IntegrityAction.Enter(DRIVER));
+        assertThat(apply(new IntegrityAction.Interrupt(0, 32)).observations()).isEmpty();
+        assertThat(state.vcpus().get(0)).isEqualTo(VcpuState.NORMAL);
+    }
+
+    @Test
+    @DisplayName("GI-8 a model that runs instructions from anywhere is caught")
+    void fetchesFromAnywhereAreCaught() {
+        flaw = IntegrityModelFlaw.FETCH_UNCHECKED;
+        registerAndEnter();
+        IntegrityAction p = new IntegrityAction.Protect(new Writer(0, DATA * PAGE, 0), 5 * PAGE, PAGE, 2);
+        assertThat(IntegrityInvariants.ONLY_DRIVER_CODE_RUNS_IN_INTEGRITY_MODE
+                        .check(IntegrityModel.step(state, p, flaw).from(state, p))
+                        .detail())
+                .contains("outside the driver's code");
+    }
+
+    @Test
     @DisplayName("GI-1 a page-only entry check is caught")
     void pageOnlyEntryCheckIsCaught() {
         flaw = IntegrityModelFlaw.ENTRY_CHECKS_PAGE_ONLY;
@@ -221,7 +263,7 @@ class IntegrityModelTest {
     @Test
     void everyInvariantIsNamedForItsClaim() {
         assertThat(IntegrityInvariants.ALL.claims())
-                .containsExactly("GI-4", "GI-6", "GI-1", "GI-2", "GI-3", "GI-5", "GI-7");
+                .containsExactly("GI-4", "GI-6", "GI-1", "GI-2", "GI-3", "GI-5", "GI-7", "GI-8");
         assertThat(IntegrityInvariants.ALL.forClaim("GI-6").labels())
                 .containsExactly("GI-6 driverPagesNotRequestable", "GI-6 protectionsPersist");
     }

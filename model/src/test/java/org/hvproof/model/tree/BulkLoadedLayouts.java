@@ -19,11 +19,11 @@ final class BulkLoadedLayouts {
 
     /** A legal layout for {@code mappings} on the lowest pool pages, or empty when the pool cannot hold one. */
     static Optional<TreeLayout> forMappings(TreeConfig config, SortedMap<Long, AlertAction> mappings) {
-        return onPages(config.pool().pages().boxed().toList(), mappings);
+        return onPages(config.shape(), config.pool().pages().boxed().toList(), mappings);
     }
 
     /** A layout for {@code mappings} whose nodes take the first of {@code pages}, or empty when too few. */
-    static Optional<TreeLayout> onPages(List<Long> pages, SortedMap<Long, AlertAction> mappings) {
+    static Optional<TreeLayout> onPages(BPlusTree shape, List<Long> pages, SortedMap<Long, AlertAction> mappings) {
         if (mappings.isEmpty()) {
             return Optional.of(TreeLayout.EMPTY);
         }
@@ -32,33 +32,34 @@ final class BulkLoadedLayouts {
             if (!mappings.containsKey(pages.get(n - 1))) {
                 keys++;
             }
-            if (nodesFor(keys) == n) {
+            if (nodesFor(keys, shape.order()) == n) {
                 SortedSet<Long> nodePages = new TreeSet<>(pages.subList(0, n));
                 SortedSet<Long> all = new TreeSet<>(mappings.keySet());
                 all.addAll(nodePages);
-                return Optional.of(build(mappings, nodePages, List.copyOf(all)));
+                return Optional.of(build(mappings, nodePages, List.copyOf(all), shape.order()));
             }
         }
         return Optional.empty();
     }
 
     /** Nodes of a tree whose leaves and interior nodes are as full as an even spread allows. */
-    private static int nodesFor(int keys) {
-        int level = ceil(keys, BPlusTree.ORDER);
+    private static int nodesFor(int keys, int order) {
+        int level = ceil(keys, order);
         int total = level;
         while (level > 1) {
-            level = ceil(level, BPlusTree.ORDER);
+            level = ceil(level, order);
             total += level;
         }
         return total;
     }
 
-    private static TreeLayout build(SortedMap<Long, AlertAction> mappings, SortedSet<Long> nodePages, List<Long> keys) {
+    private static TreeLayout build(
+            SortedMap<Long, AlertAction> mappings, SortedSet<Long> nodePages, List<Long> keys, int order) {
         List<Long> pages = new ArrayList<>(nodePages);
         SortedMap<Long, TreeNode> nodes = new TreeMap<>();
         List<Long> level = new ArrayList<>();
         List<Long> firstKeys = new ArrayList<>();
-        for (List<Long> part : spread(keys, ceil(keys.size(), BPlusTree.ORDER))) {
+        for (List<Long> part : spread(keys, ceil(keys.size(), order))) {
             long page = pages.remove(0);
             List<TreeNode.Entry> entries = part.stream()
                     .map(k -> new TreeNode.Entry(nodePages.contains(k), Optional.ofNullable(mappings.get(k))))
@@ -74,7 +75,7 @@ final class BulkLoadedLayouts {
             for (int i = 0; i < level.size(); i++) {
                 indices.add(i);
             }
-            for (List<Integer> group : spread(indices, ceil(level.size(), BPlusTree.ORDER))) {
+            for (List<Integer> group : spread(indices, ceil(level.size(), order))) {
                 long page = pages.remove(0);
                 List<Long> children = group.stream().map(level::get).toList();
                 List<Long> separators = group.subList(1, group.size()).stream()

@@ -213,7 +213,7 @@ class TreeModelTest {
 
     @Test
     void aRequestThatExhaustsTheNodePoolChangesNothing() {
-        TreeConfig tiny = new TreeConfig(256, 250, 3, 64);
+        TreeConfig tiny = new TreeConfig(256, 250, 3, 64, BPlusTree.SMALL);
         state = TreeState.initial(tiny);
         TreeState before = state;
         TreeStep s = apply(
@@ -266,7 +266,7 @@ class TreeModelTest {
         after.put(30L, AlertAction.RECORD_AND_ALLOW);
         List<Long> fromTop = new ArrayList<>(CFG.pool().pages().boxed().toList());
         java.util.Collections.reverse(fromTop);
-        TreeLayout high = BulkLoadedLayouts.onPages(fromTop, after).orElseThrow();
+        TreeLayout high = BulkLoadedLayouts.onPages(CFG.shape(), fromTop, after).orElseThrow();
         assertThat(high.nodePages()).contains(CFG.poolFirst() + CFG.poolSize() - 1);
         TreeStep step = TreeModel.step(state, new TreeAction.Protect(30 * PAGE, PAGE, 1, high));
 
@@ -292,7 +292,9 @@ class TreeModelTest {
                 .getKey();
         TreeNode.Leaf leaf = (TreeNode.Leaf) legal.nodes().get(leafPage);
         TreeLayout outside = BulkLoadedLayouts.onPages(
-                        java.util.stream.LongStream.range(100, 200).boxed().toList(), after)
+                        CFG.shape(),
+                        java.util.stream.LongStream.range(100, 200).boxed().toList(),
+                        after)
                 .orElseThrow();
         record Case(String why, TreeLayout layout, String problem) {}
         List<Case> cases = List.of(

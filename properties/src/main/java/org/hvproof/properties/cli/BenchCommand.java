@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.hvproof.properties.Mechanisms;
 import org.hvproof.properties.bench.Throughput;
 import org.hvproof.properties.bench.TlbThroughput;
+import org.hvproof.properties.bench.TreeScale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,6 +47,18 @@ final class BenchCommand implements Callable<Integer> {
                     + " off, the same generated workload in one run (TlbThroughput).")
     boolean tlb;
 
+    @Option(
+            names = "--tree-scale",
+            description = "Instead: the protected-page tree at real scale (page-sized nodes), its look-up beside"
+                    + " TreeMap.floorEntry in one run, with build time and heap (TreeScale).")
+    boolean treeScale;
+
+    @Option(
+            names = "--mappings",
+            paramLabel = "N",
+            description = "With --tree-scale: mappings to build. Default: 1000000.")
+    int mappings = TreeScale.DEFAULT_MAPPINGS;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -64,7 +77,22 @@ final class BenchCommand implements Callable<Integer> {
         if (!(warmup >= 0) || !(seconds > 0) || Double.isInfinite(warmup) || Double.isInfinite(seconds)) {
             throw new BadInput("--warmup must be 0 or more seconds and --seconds more than 0, finite");
         }
+        if (!treeScale && mappings != TreeScale.DEFAULT_MAPPINGS) {
+            throw new BadInput("--mappings sizes the --tree-scale benchmark only; add --tree-scale");
+        }
         PrintWriter out = spec.commandLine().getOut();
+        if (treeScale) {
+            if (mappings < 1) {
+                throw new BadInput("--mappings must be 1 or more");
+            }
+            out.printf(
+                    Locale.ROOT,
+                    "protected-page tree at real scale beside TreeMap, %s, max heap %d MiB%n",
+                    System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                    Runtime.getRuntime().maxMemory() >> 20);
+            TreeScale.measure(mappings, seed, out);
+            return HvproofCommand.EXIT_OK;
+        }
         if (tlb) {
             out.printf(
                     Locale.ROOT,

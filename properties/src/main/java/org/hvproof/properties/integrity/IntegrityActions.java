@@ -56,13 +56,14 @@ public final class IntegrityActions {
         INTERRUPT(1.5),
         FAULT(1),
         PROTECT(4),
-        UNPROTECT(2.5),
+        UNPROTECT(3),
         NORMAL_MODE_REQUEST(1.5),
         HOSTILE_REQUEST(1),
         OWN_DATA_WRITE(4),
-        PROTECTED_WRITE(3),
+        PROTECTED_WRITE(5),
         DRIVER_WRITE(3),
-        OTHER_WRITE(1.5);
+        OTHER_WRITE(1.5),
+        STRAY_INSTRUCTION(0.6);
 
         final double weight;
 
@@ -124,6 +125,8 @@ public final class IntegrityActions {
             case PROTECTED_WRITE -> protectedWrite(s);
             case DRIVER_WRITE -> registered ? driverWrite(s) : register(s);
             case OTHER_WRITE -> otherWrite(s);
+            case STRAY_INSTRUCTION ->
+                registered ? (inside.isEmpty() ? enter(s, outside) : strayInstruction(s, inside)) : register(s);
         });
     }
 
@@ -217,6 +220,31 @@ public final class IntegrityActions {
     }
 
     // ------------------------------------------------------------ hostile actions
+
+    /**
+     * A vCPU in integrity mode runs an instruction (an exit, a protect request or a write) from
+     * wherever control went: anywhere in the driver's code (the driver itself, away from its
+     * entry point), its data pages (code the driver wrote), the pages just around the code, the
+     * code in user mode, or any address (GI-8).
+     */
+    private static Gen<IntegrityAction> strayInstruction(IntegrityState s, List<Integer> inside) {
+        Driver d = s.driver().orElseThrow();
+        Gen<Long> codeByte = Gens.longs(d.code().first() * PAGE, d.code().end() * PAGE - 1);
+        Gen<Long> ip = Gens.frequency(
+                Gens.weighted(2, codeByte),
+                Gens.weighted(2, Gens.longs(d.data().first() * PAGE, d.data().end() * PAGE - 1)),
+                Gens.weighted(1, Gens.longs(-PAGE, -1).map(x -> d.code().first() * PAGE + x)),
+                Gens.weighted(1, Gens.longs(0, PAGE - 1).map(x -> d.code().end() * PAGE + x)),
+                Gens.weighted(1, instructionPointers(s)));
+        Gen<Integer> privilege = Gens.frequency(Gens.weighted(4, Gens.constant(0)), Gens.weighted(1, Gens.constant(3)));
+        Gen<Writer> who = Gens.combine(Gens.elements(inside), ip, privilege, Writer::new);
+        return Gens.combine(
+                who, Gens.integers(0, 2), guardedPages(s), offsets(), (w, what, page, off) -> switch (what) {
+                    case 0 -> new IntegrityAction.Exit(w);
+                    case 1 -> new IntegrityAction.Protect(w, page * PAGE, PAGE, AlertAction.BLOCK.requestCode());
+                    default -> (IntegrityAction) new IntegrityAction.GuestWrite(w, page * PAGE + off);
+                });
+    }
 
     /**
      * A layout no driver may register: a sane one with one argument broken (data overlapping the
@@ -488,8 +516,22 @@ public final class IntegrityActions {
         return new Writer(v, s.driver().map(Driver::entryPoint).orElse(0L), 0);
     }
 
+    /**
+     * Any vCPU at any instruction pointer and privilege; a vCPU in integrity mode is mostly the
+     * driver (kernel mode, any byte of its code), since from anywhere else its instruction faults
+     * before it does anything (GI-8) and the write would never be judged.
+     */
     private static Gen<Writer> anyWriter(IntegrityState s) {
-        return Gens.combine(anyVcpu(s), instructionPointers(s), privileges(), Writer::new);
+        return anyVcpu(s).flatMap(v -> {
+            Gen<Writer> any = Gens.combine(instructionPointers(s), privileges(), (ip, p) -> new Writer(v, ip, p));
+            if (s.driver().isEmpty() || !vcpusIn(s, Mode.INTEGRITY).contains(v)) {
+                return any;
+            }
+            Driver d = s.driver().get();
+            Gen<Writer> driver = Gens.longs(d.code().first() * PAGE, d.code().end() * PAGE - 1)
+                    .map(ip -> new Writer(v, ip, 0));
+            return Gens.frequency(Gens.weighted(6, driver), Gens.weighted(1, any));
+        });
     }
 
     private static Gen<Integer> anyVcpu(IntegrityState s) {

@@ -24,6 +24,12 @@ final class IntegrityLabels {
     static final String QUIET_OWN_DATA_WRITE = "integrity-mode write to own data without alert";
     static final String PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE = "protected page write alerted in integrity mode";
     static final String DRIVER_CODE_ALERT_IN_INTEGRITY_MODE = "driver code write alerted in integrity mode";
+    static final String STRAY_INSTRUCTION_FAULTED = "instruction outside the driver's code faulted in integrity mode";
+    static final String INSTRUCTION_FROM_DRIVER_DATA = "instruction from the driver's data in integrity mode";
+    static final String USER_INSTRUCTION_IN_INTEGRITY_MODE = "user-mode instruction in integrity mode";
+    static final String DRIVER_RUNS_AWAY_FROM_ENTRY =
+            "the driver runs code away from its entry point in integrity mode";
+    static final String FAULT_ALERT = "fault in integrity mode alerted";
     // The spread of the generated values, so a generator that narrows again fails its coverage.
     static final String ENTRY_HIGH_BIT_ALIAS = "entry attempt differing from the entry point only above bit 31";
     static final String WRITE_HIGH_BIT_ALIAS = "write to an address differing from a monitored page only above bit 31";

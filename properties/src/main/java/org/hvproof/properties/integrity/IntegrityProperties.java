@@ -72,8 +72,8 @@ public final class IntegrityProperties {
                         flaw,
                         alertActionPerformed(
                                 "GI-3",
-                                (s, w) ->
-                                        IntegrityTrace.writerIn(s, w, Mode.INTEGRITY) && IntegrityTrace.ownData(s, w)))
+                                (s, w) -> IntegrityInvariants.driverWrites(s, w.writer())
+                                        && IntegrityTrace.ownData(s, w)))
                 .cover(45, IntegrityLabels.QUIET_OWN_DATA_WRITE)
                 .cover(12, IntegrityLabels.DRIVER_IN_UPPER_HALF);
     }
@@ -118,13 +118,34 @@ public final class IntegrityProperties {
                         flaw,
                         alertActionPerformed(
                                 "GI-7",
-                                (s, w) ->
-                                        IntegrityTrace.writerIn(s, w, Mode.INTEGRITY) && !IntegrityTrace.ownData(s, w)))
+                                (s, w) -> IntegrityInvariants.driverWrites(s, w.writer())
+                                        && !IntegrityTrace.ownData(s, w)))
                 .cover(28, IntegrityLabels.PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE)
                 .cover(15, IntegrityLabels.DRIVER_CODE_ALERT_IN_INTEGRITY_MODE)
                 .cover(20, IntegrityLabels.RECORDED_AND_ALLOWED_WRITE)
                 .cover(7, IntegrityLabels.WRITE_UNMONITORED_NEXT_TO_MONITORED)
                 .cover(7, IntegrityLabels.WRITE_HIGH_BIT_ALIAS);
+    }
+
+    /**
+     * GI-8: in integrity mode only the driver's code runs: an instruction from anywhere else (or in
+     * user mode) and any fault end the mode with an alert; the integrity view's nested page table
+     * makes only the driver's code executable ({@code onlyDriverCodeExecutable}, read off the table).
+     */
+    @Claim("GI-8")
+    public static StatefulProperty<IntegrityTrace> onlyDriverCodeRunsInIntegrityMode(IntegrityImplFlaw flaw) {
+        return HARNESS.claim(
+                        "GI-8",
+                        "only the driver's code runs in integrity mode",
+                        flaw,
+                        new MachineCheck<>(
+                                "GI-8 onlyDriverCodeExecutable",
+                                t -> t.checkOnlyDriverCodeExecutable("GI-8 onlyDriverCodeExecutable")))
+                .cover(25, IntegrityLabels.STRAY_INSTRUCTION_FAULTED)
+                .cover(10, IntegrityLabels.INSTRUCTION_FROM_DRIVER_DATA)
+                .cover(5, IntegrityLabels.USER_INSTRUCTION_IN_INTEGRITY_MODE)
+                .cover(15, IntegrityLabels.DRIVER_RUNS_AWAY_FROM_ENTRY)
+                .cover(30, IntegrityLabels.FAULT_ALERT);
     }
 
     /**

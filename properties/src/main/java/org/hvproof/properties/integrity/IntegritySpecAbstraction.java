@@ -14,6 +14,7 @@ import org.hvproof.model.integrity.Driver;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityAlertCause;
 import org.hvproof.model.integrity.IntegrityCode;
+import org.hvproof.model.integrity.IntegrityModel;
 import org.hvproof.model.integrity.IntegrityObservation;
 import org.hvproof.model.integrity.IntegrityState;
 import org.hvproof.model.integrity.Mode;
@@ -22,6 +23,7 @@ import org.hvproof.model.integrity.View;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.PageRange;
 import org.hvproof.model.tree.RangeRequest;
+import org.hvproof.model.tree.Writer;
 import org.hvproof.properties.harness.ModelRun;
 import org.hvproof.properties.harness.SpecTrace;
 
@@ -59,6 +61,11 @@ import org.hvproof.properties.harness.SpecTrace;
  * refuses it. A request from normal mode is refused before its arguments are read, so it is a
  * request of some page.
  *
+ * <p>An action whose instruction fetch faults in integrity mode (its caller is not the driver's code,
+ * or runs in user mode) is the spec's {@code fetch} from an address on the instruction pointer's
+ * page (or, outside guest memory, on a page the integrity view does not execute), whatever the
+ * instruction would have done: the fault comes first.
+ *
  * <p><b>Outside the spec.</b> A second registration from a vCPU in integrity mode: the model
  * alerts it like any second registration, the spec's {@code register} requires normal mode, so no
  * spec step explains it; {@link #of} refuses such a run and the conformance generator does not draw it.
@@ -83,8 +90,16 @@ public final class IntegritySpecAbstraction {
             steps(run.steps().get(i), i + 1, b, atoms);
         }
         Map<String, Integer> scopes = new LinkedHashMap<>();
-        if (atoms.pages.size() > SCOPE) {
-            scopes.put("Page", atoms.pages.size());
+        // A fetch from outside guest memory needs a page no atom of the run names.
+        int pages = atoms.pages.size() + (atoms.fetchOutside ? 1 : 0);
+        if (pages > SCOPE) {
+            scopes.put("Page", pages);
+        }
+        // Addresses: the entry point, a wrong one on its page and one elsewhere, and one per
+        // page a faulting fetch came from (and one outside guest memory).
+        int addresses = 3 + atoms.fetchPages.size() + (atoms.fetchOutside ? 1 : 0);
+        if (addresses > SCOPE) {
+            scopes.put("Address", addresses);
         }
         return b.build(atoms.declarations(), scopes);
     }
@@ -98,6 +113,11 @@ public final class IntegritySpecAbstraction {
         IntegrityState s = t.before();
         IntegrityAction action = t.action();
         String after = state(t.after(), t.observations(), okCaller(t), atoms);
+        Optional<Writer> caller = IntegrityModel.caller(action);
+        if (caller.isPresent() && IntegrityModel.fetchFaults(s, caller.get())) {
+            b.step(fetch(s, caller.get(), atoms), after, index);
+            return;
+        }
         if (action instanceof IntegrityAction.Register r) {
             Optional<VcpuState> v = vcpu(s, r.caller().vcpu());
             if (v.isEmpty()) {
@@ -166,6 +186,26 @@ public final class IntegritySpecAbstraction {
                     after,
                     index);
         }
+    }
+
+    /**
+     * The faulting fetch of an instruction in integrity mode: in user mode from some address; in
+     * kernel mode from an address on the instruction pointer's page when that is guest memory, else
+     * from an address on a page the integrity view does not execute (a page atom of its own).
+     */
+    private static String fetch(IntegrityState s, Writer caller, Atoms atoms) {
+        String vcpu = atoms.vcpu(caller.vcpu());
+        if (caller.privilege() != 0) {
+            return "some a: Address | fetch[" + vcpu + ", a, User]";
+        }
+        long ip = caller.instructionPointer();
+        long page = ip >>> PageRange.PAGE_SHIFT;
+        if (ip >= 0 && page < s.config().guestPages()) {
+            atoms.fetchPages.add(page);
+            return "some a: Address | a.page = " + atoms.page(page) + " and fetch[" + vcpu + ", a, Kernel]";
+        }
+        atoms.fetchOutside = true;
+        return "some a: Address | a.page not in Hv.exec and fetch[" + vcpu + ", a, Kernel]";
     }
 
     /** A call into integrity mode: from the entry point, from elsewhere on its page, or from another page. */
@@ -320,6 +360,11 @@ public final class IntegritySpecAbstraction {
                 return "Last.actor = " + atoms.vcpu(p.caller().vcpu()) + " and Last.cause = " + cause(p.cause())
                         + " and no Last.alertPage and no Last.alertAction";
             }
+            if (o instanceof IntegrityObservation.FaultAlert f) {
+                return "Last.actor = " + atoms.vcpu(f.vcpu()) + " and Last.cause = "
+                        + cause(IntegrityAlertCause.FAULT_IN_INTEGRITY_MODE)
+                        + " and no Last.alertPage and no Last.alertAction";
+            }
         }
         return "no Last.cause and no Last.alertPage and no Last.alertAction";
     }
@@ -331,6 +376,7 @@ public final class IntegritySpecAbstraction {
             case WRONG_ENTRY -> "WrongEntry";
             case REFUSED_REQUEST -> "RefusedRequest";
             case SECOND_REGISTRATION -> "SecondRegistration";
+            case FAULT_IN_INTEGRITY_MODE -> "FaultInIntegrityMode";
         };
     }
 
@@ -351,6 +397,10 @@ public final class IntegritySpecAbstraction {
         private final Set<Long> pageNumbers = new TreeSet<>();
         final Set<String> pages = new TreeSet<>();
         final Set<String> vcpus = new TreeSet<>();
+        /** Guest pages a faulting fetch came from. */
+        final Set<Long> fetchPages = new TreeSet<>();
+        /** Whether a faulting fetch came from outside guest memory. */
+        boolean fetchOutside;
 
         String page(long p) {
             pageNumbers.add(p);

@@ -1,18 +1,23 @@
 package org.hvproof.properties.integrity;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiPredicate;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
+import org.hvproof.impl.integrity.IntegrityService;
 import org.hvproof.impl.integrity.IntegritySystem;
+import org.hvproof.impl.machine.NestedPageTable;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.Transition;
+import org.hvproof.model.integrity.Driver;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityAlertCause;
 import org.hvproof.model.integrity.IntegrityCode;
 import org.hvproof.model.integrity.IntegrityConfig;
+import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.integrity.IntegrityModel;
 import org.hvproof.model.integrity.IntegrityObservation;
 import org.hvproof.model.integrity.IntegrityState;
@@ -21,6 +26,7 @@ import org.hvproof.model.integrity.Mode;
 import org.hvproof.model.integrity.View;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.PageRange;
+import org.hvproof.model.tree.Writer;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
 import org.hvproof.properties.harness.JudgedTrace;
@@ -37,6 +43,8 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     private final IntegritySystem machine;
     private final Lockstep<IntegrityState, IntegrityAction> lockstep;
     private WriteOutcome lastWrite;
+    private long executableCheckedAt = -1;
+    private Optional<Driver> executableCheckedFor = Optional.empty();
 
     /** Boots the guest under the integrity service with {@code flaw} ({@link IntegrityImplFlaw#NONE} for the real one). */
     public IntegrityTrace(IntegrityImplFlaw flaw) {
@@ -140,6 +148,7 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
                             ? IntegrityLabels.ALERT_THROUGH_LARGE_GUEST_LEAF
                             : IntegrityLabels.ALERT_THROUGH_SMALL_GUEST_LEAF);
         }
+        labelInstruction(before, a, seen, ctx);
         for (Object o : seen) {
             if (o instanceof IntegrityObservation.PolicyAlert p) {
                 ctx.label(
@@ -205,6 +214,66 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
         } else if (a instanceof IntegrityAction.GuestWrite w) {
             labelWrite(before, w, seen, ctx);
         }
+    }
+
+    /** GI-8's situations: what ran in integrity mode, and from where. */
+    private static void labelInstruction(IntegrityState before, IntegrityAction a, List<?> seen, Context ctx) {
+        if (seen.stream().anyMatch(IntegrityObservation.FaultAlert.class::isInstance)) {
+            ctx.label(IntegrityLabels.FAULT_ALERT);
+        }
+        Optional<Writer> caller = IntegrityModel.caller(a);
+        if (caller.isEmpty()
+                || !inMode(before, caller.get().vcpu(), Mode.INTEGRITY)
+                || before.driver().isEmpty()) {
+            return;
+        }
+        Writer w = caller.get();
+        Driver d = before.driver().get();
+        long ipPage = w.instructionPointer() >>> PageRange.PAGE_SHIFT;
+        if (IntegrityInvariants.driverWrites(before, w)) {
+            if (w.instructionPointer() != d.entryPoint()) {
+                ctx.label(IntegrityLabels.DRIVER_RUNS_AWAY_FROM_ENTRY);
+            }
+            return;
+        }
+        if (seen.contains(new IntegrityObservation.FaultAlert(w.vcpu()))) {
+            ctx.label(IntegrityLabels.STRAY_INSTRUCTION_FAULTED);
+        }
+        if (w.instructionPointer() >= 0 && d.data().contains(ipPage)) {
+            ctx.label(IntegrityLabels.INSTRUCTION_FROM_DRIVER_DATA);
+        }
+        if (w.privilege() != 0) {
+            ctx.label(IntegrityLabels.USER_INSTRUCTION_IN_INTEGRITY_MODE);
+        }
+    }
+
+    /**
+     * GI-8's machine-level check: in the integrity view's nested page table, no page but the
+     * registered driver's code is executable (before registration, none). Re-read whenever the
+     * table's version or the driver moved.
+     */
+    public void checkOnlyDriverCodeExecutable(String label) {
+        NestedPageTable npt =
+                machine.machine().view(IntegrityService.INTEGRITY_VIEW).orElseThrow();
+        Optional<Driver> driver = machine.integrity().driver();
+        long version = npt.version();
+        if (version == executableCheckedAt && driver.equals(executableCheckedFor)) {
+            return;
+        }
+        List<Long> stray = new ArrayList<>();
+        npt.forEachLeaf((page, entry) -> {
+            if (entry.permissions().execute()
+                    && !driver.map(d -> d.code().contains(page.number())).orElse(false)) {
+                stray.add(page.number());
+            }
+        });
+        if (!stray.isEmpty()) {
+            throw new AssertionError(label + " violated: executable in the integrity view: "
+                    + stray.stream().limit(4).map(Notation::gpp).toList() + (stray.size() > 4 ? " ..." : "")
+                    + " (" + driver.map(Object::toString).orElse("no driver") + ")");
+        }
+        executableCheckedAt = version;
+        executableCheckedFor = driver;
     }
 
     private static void labelWrite(IntegrityState before, IntegrityAction.GuestWrite w, List<?> seen, Context ctx) {

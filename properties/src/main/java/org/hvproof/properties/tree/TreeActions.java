@@ -29,39 +29,83 @@ import org.hvproof.propcheck.Gens;
  * state's mapped runs and node pages, and hostile ones whose start, length and action code come
  * from the same whole-range draws. Writes from every vCPU, user or kernel, at any instruction
  * pointer, of 1 to 4096 bytes (so they cross page boundaries).
+ *
+ * <p>The generator is sized by the tree it drives ({@link #of}: its memory, its node pool, its
+ * largest request; the node capacity is the tree's own, {@link TreeConfig#shape}); {@link #next}
+ * drives the traces' tree ({@link TreeTrace#CONFIG}). The kinds of action ({@link Kind}) are shared
+ * with the spec-conformance runs, which weigh them for their smaller tree.
  */
 public final class TreeActions {
     private static final long PAGE = 4096;
-    private static final TreeConfig CFG = TreeTrace.CONFIG;
-    /** Every guest page the machine has: the tree's pages and the guest's page-table pool above them. */
-    private static final long MACHINE_PAGES = CFG.guestPages() + TreeSystem.TABLE_POOL_PAGES;
     /** Where most protections go: small, so they meet. */
     private static final int HOT_PAGES = 48;
 
-    private TreeActions() {}
-
-    /** The kinds of action, with fixed weights so that a trace's choices keep their meaning as it shrinks. */
-    private enum Kind {
-        PROTECT(5),
-        PROTECT_OVER_NODES(0.8),
-        UNPROTECT(2.5),
-        HOSTILE_REQUEST(1.2),
-        WRITE_MAPPED(3),
-        WRITE_NODE(2),
-        WRITE_ANYWHERE(2),
-        CROSSING_WRITE(1),
-        HOSTILE_WRITE(0.5);
-
-        final double weight;
-
-        Kind(double weight) {
-            this.weight = weight;
-        }
+    /** The kinds of action a tree run draws, each weighted by its user. */
+    enum Kind {
+        PROTECT,
+        PROTECT_OVER_NODES,
+        UNPROTECT,
+        HOSTILE_REQUEST,
+        WRITE_MAPPED,
+        WRITE_NODE,
+        WRITE_ANYWHERE,
+        CROSSING_WRITE,
+        HOSTILE_WRITE
     }
 
-    private static final Gen<Kind> KINDS = Gens.frequency(Arrays.stream(Kind.values())
-            .map(k -> Gens.weighted(k.weight, Gens.constant(k)))
-            .toList());
+    /**
+     * The kinds drawn with fixed weights (one per kind, in {@link Kind}'s order), so that a run's
+     * choices keep their meaning as it shrinks.
+     */
+    static Gen<Kind> kinds(double... weights) {
+        if (weights.length != Kind.values().length) {
+            throw new IllegalArgumentException("one weight per kind: " + Arrays.toString(Kind.values()));
+        }
+        return Gens.frequency(Arrays.stream(Kind.values())
+                .map(k -> Gens.weighted(weights[k.ordinal()], Gens.constant(k)))
+                .toList());
+    }
+
+    /** The traces' weights: protections and writes to mapped pages first, hostile writes rarest. */
+    private static final Gen<Kind> KINDS = kinds(5, 0.8, 2.5, 1.2, 3, 2, 2, 1, 0.5);
+
+    /** The generator of the traces' tree. */
+    private static final TreeActions TRACES = of(TreeTrace.CONFIG);
+
+    private final TreeConfig cfg;
+    /** Every guest page the machine has: the tree's pages and the guest's page-table pool above them. */
+    private final long machinePages;
+
+    /** The generator for a tree of configuration {@code cfg} on a {@link TreeSystem}. */
+    static TreeActions of(TreeConfig cfg) {
+        return new TreeActions(cfg);
+    }
+
+    private TreeActions(TreeConfig cfg) {
+        this.cfg = cfg;
+        this.machinePages = cfg.guestPages() + TreeSystem.TABLE_POOL_PAGES;
+        this.regionEdges = regionEdges();
+        this.regionEdgePages = Gens.elements(regionEdges);
+        this.addressEdges = List.of(
+                machinePages * PAGE - 8,
+                GuestPhysicalPage.LIMIT * PAGE - PAGE,
+                GuestPhysicalPage.LIMIT * PAGE,
+                (1L << 47) - TreeSystem.WINDOW - 8,
+                (1L << 47) - TreeSystem.WINDOW,
+                -PAGE,
+                -1L,
+                Long.MAX_VALUE & ~(PAGE - 1),
+                Long.MIN_VALUE);
+        this.counts = Gens.frequency(
+                Gens.weighted(3, Gens.longs(1, 8, 1)),
+                Gens.weighted(1, Gens.longs(1, 24, 1)),
+                Gens.weighted(0.2, Gens.longs(1, cfg.maxPagesPerRequest(), 1)));
+        this.hostileLengths = Gens.frequency(
+                Gens.weighted(3, Gens.longs(1, cfg.maxPagesPerRequest() + 1, 1).map(n -> n * PAGE)),
+                Gens.weighted(1, Gens.combine(Gens.longs(1, 8, 1), Gens.elements(-1L, 1L), (n, d) -> n * PAGE + d)),
+                Gens.weighted(1, Gens.elements(0L, -PAGE, Long.MAX_VALUE & ~(PAGE - 1), Long.MIN_VALUE)),
+                Gens.weighted(1, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE, 0)));
+    }
 
     /** The state {@link #next} last built a generator for on this thread, and that generator. */
     private record Built(TreeState state, Gen<Action<TreeTrace>> gen) {}
@@ -79,28 +123,28 @@ public final class TreeActions {
         if (last != null && last.state() == s) {
             return last.gen();
         }
-        Gen<Action<TreeTrace>> gen = forState(s);
+        Gen<Action<TreeTrace>> gen = TRACES.forState(s).map(TreeActions::asStep);
         LAST.set(new Built(s, gen));
         return gen;
     }
 
-    private static Gen<Action<TreeTrace>> forState(TreeState s) {
+    /** The next action on this generator's tree for state {@code s}, drawn with the traces' weights. */
+    Gen<TreeSystemAction> forState(TreeState s) {
         List<Long> mappedPages = s.mappings().keySet().asList();
         List<Long> nodePages = s.nodePages().asList();
         List<Long> traced = s.traced().asList();
         Gen<Long> page = page(runEdges(s));
         return KINDS.flatMap(kind -> switch (kind) {
-                    case PROTECT -> protect(page);
-                    case PROTECT_OVER_NODES -> nodePages.isEmpty() ? protect(page) : protectOver(nodePages);
-                    case UNPROTECT -> mappedPages.isEmpty() ? protect(page) : unprotect(mappedPages);
-                    case HOSTILE_REQUEST -> hostileRequest(page, mappedPages);
-                    case WRITE_MAPPED -> mappedPages.isEmpty() ? protect(page) : writeTo(mappedPages);
-                    case WRITE_NODE -> nodePages.isEmpty() ? protect(page) : writeTo(nodePages);
-                    case WRITE_ANYWHERE -> writeAt(address(page), LENGTHS);
-                    case CROSSING_WRITE -> traced.isEmpty() ? protect(page) : crossingWrite(traced);
-                    case HOSTILE_WRITE -> writeAt(mutated(address(page)), LENGTHS);
-                })
-                .map(TreeActions::asStep);
+            case PROTECT -> protect(page);
+            case PROTECT_OVER_NODES -> nodePages.isEmpty() ? protect(page) : protectOver(nodePages);
+            case UNPROTECT -> mappedPages.isEmpty() ? protect(page) : unprotect(mappedPages);
+            case HOSTILE_REQUEST -> hostileRequest(page, mappedPages);
+            case WRITE_MAPPED -> mappedPages.isEmpty() ? protect(page) : writeTo(mappedPages);
+            case WRITE_NODE -> nodePages.isEmpty() ? protect(page) : writeTo(nodePages);
+            case WRITE_ANYWHERE -> writeAt(address(page), LENGTHS);
+            case CROSSING_WRITE -> traced.isEmpty() ? protect(page) : crossingWrite(traced);
+            case HOSTILE_WRITE -> writeAt(mutated(address(page)), LENGTHS);
+        });
     }
 
     private static Action<TreeTrace> asStep(TreeSystemAction a) {
@@ -113,12 +157,12 @@ public final class TreeActions {
      * The edges of the regions the machine and the tree have (tree memory, node pool, machine
      * memory): each region's first and last page and the page on either side.
      */
-    private static final List<Long> REGION_EDGES = regionEdges();
+    private final List<Long> regionEdges;
 
-    private static List<Long> regionEdges() {
+    private List<Long> regionEdges() {
         SortedSet<Long> out = new TreeSet<>();
         long[][] regions = {
-            {0, CFG.guestPages() - 1}, {CFG.poolFirst(), CFG.poolFirst() + CFG.poolSize() - 1}, {0, MACHINE_PAGES - 1}
+            {0, cfg.guestPages() - 1}, {cfg.poolFirst(), cfg.poolFirst() + cfg.poolSize() - 1}, {0, machinePages - 1}
         };
         for (long[] r : regions) {
             out.addAll(List.of(r[0] - 1, r[0], r[1], r[1] + 1));
@@ -147,7 +191,7 @@ public final class TreeActions {
         return edges.tailSet(0L).asList();
     }
 
-    private static final Gen<Long> REGION_EDGE_PAGES = Gens.elements(REGION_EDGES);
+    private final Gen<Long> regionEdgePages;
 
     /**
      * One of {@code pages}, drawn exactly as {@code Gens.elements} draws (uniformly, shrinking
@@ -162,13 +206,13 @@ public final class TreeActions {
     }
 
     /** A page: in the small region, at a region's edge or a traced run's, or any page the machine has. */
-    private static Gen<Long> page(List<Long> runEdges) {
+    private Gen<Long> page(List<Long> runEdges) {
         return Gens.frequency(
                 Gens.weighted(4, Gens.longs(0, HOT_PAGES)),
-                Gens.weighted(2, REGION_EDGE_PAGES),
+                Gens.weighted(2, regionEdgePages),
                 // Fixed weights keep a choice's meaning as the trace shrinks; no run yet: a region edge.
-                Gens.weighted(2, runEdges.isEmpty() ? REGION_EDGE_PAGES : pagesOf(runEdges)),
-                Gens.weighted(2, Gens.longs(0, MACHINE_PAGES - 1)));
+                Gens.weighted(2, runEdges.isEmpty() ? regionEdgePages : pagesOf(runEdges)),
+                Gens.weighted(2, Gens.longs(0, machinePages - 1)));
     }
 
     /** An offset in a page: its start, its last bytes (so a write runs into the next page) or anywhere. */
@@ -185,27 +229,18 @@ public final class TreeActions {
      * Address edges: the end of the machine's memory, of the physical-address width, of the
      * canonical lower half as the guest's window reaches it, and the extremes of a signed word.
      */
-    private static final List<Long> ADDRESS_EDGES = List.of(
-            MACHINE_PAGES * PAGE - 8,
-            GuestPhysicalPage.LIMIT * PAGE - PAGE,
-            GuestPhysicalPage.LIMIT * PAGE,
-            (1L << 47) - TreeSystem.WINDOW - 8,
-            (1L << 47) - TreeSystem.WINDOW,
-            -PAGE,
-            -1L,
-            Long.MAX_VALUE & ~(PAGE - 1),
-            Long.MIN_VALUE);
+    private final List<Long> addressEdges;
 
     /**
      * {@code base} as drawn, or with one bit above bit 31 flipped (an address that differs from a
      * real one only in its high bits), or any 64-bit value, or an address edge.
      */
-    private static Gen<Long> mutated(Gen<Long> base) {
+    private Gen<Long> mutated(Gen<Long> base) {
         return Gens.frequency(
                 Gens.weighted(2, base),
                 Gens.weighted(3, Gens.combine(base, Gens.integers(32, 63, 63), (a, bit) -> a ^ (1L << bit))),
                 Gens.weighted(1, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE, 0)),
-                Gens.weighted(1, Gens.elements(ADDRESS_EDGES)));
+                Gens.weighted(1, Gens.elements(addressEdges)));
     }
 
     // ---- requests -----------------------------------------------------------------------------
@@ -219,22 +254,20 @@ public final class TreeActions {
             Gens.weighted(1, Gens.constant((long) AlertAction.TREE_NODE.requestCode())),
             Gens.weighted(1, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE, 0)));
 
-    private static final Gen<Long> COUNTS = Gens.frequency(
-            Gens.weighted(3, Gens.longs(1, 8, 1)),
-            Gens.weighted(1, Gens.longs(1, 24, 1)),
-            Gens.weighted(0.2, Gens.longs(1, CFG.maxPagesPerRequest(), 1)));
+    /** Pages a protection names: a few, up to 24, rarely up to the most a request may name. */
+    private final Gen<Long> counts;
 
-    private static Gen<TreeSystemAction> protect(Gen<Long> page) {
-        return Gens.combine(page, COUNTS, ACTION_CODES, (first, n, code) -> {
-            long pages = Math.max(1, Math.min(n, CFG.guestPages() - first));
+    private Gen<TreeSystemAction> protect(Gen<Long> page) {
+        return Gens.combine(page, counts, ACTION_CODES, (first, n, code) -> {
+            long pages = Math.max(1, Math.min(n, cfg.guestPages() - first));
             return (TreeSystemAction) new TreeSystemAction.Protect(first * PAGE, pages * PAGE, code);
         });
     }
 
     /** A protection starting at a node page: makes pages that are both node pages and mapped. */
-    private static Gen<TreeSystemAction> protectOver(List<Long> nodePages) {
+    private Gen<TreeSystemAction> protectOver(List<Long> nodePages) {
         return Gens.combine(pagesOf(nodePages), Gens.longs(1, 3, 1), ACTION_CODES, (first, n, code) -> {
-            long pages = Math.min(n, CFG.guestPages() - first);
+            long pages = Math.min(n, cfg.guestPages() - first);
             return (TreeSystemAction) new TreeSystemAction.Protect(first * PAGE, pages * PAGE, code);
         });
     }
@@ -255,24 +288,20 @@ public final class TreeActions {
      * Lengths a hostile request may carry: whole pages (up to one past the most a request may
      * name), one byte more or less, zero, negative, or any 64-bit value.
      */
-    private static final Gen<Long> HOSTILE_LENGTHS = Gens.frequency(
-            Gens.weighted(3, Gens.longs(1, CFG.maxPagesPerRequest() + 1, 1).map(n -> n * PAGE)),
-            Gens.weighted(1, Gens.combine(Gens.longs(1, 8, 1), Gens.elements(-1L, 1L), (n, d) -> n * PAGE + d)),
-            Gens.weighted(1, Gens.elements(0L, -PAGE, Long.MAX_VALUE & ~(PAGE - 1), Long.MIN_VALUE)),
-            Gens.weighted(1, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE, 0)));
+    private final Gen<Long> hostileLengths;
 
     /**
      * A request the tree should refuse or that tests its guards: the start any address (aligned
      * or one byte off, aliased, far out), the length and action code hostile; or one that overlaps
      * a mapping or unprotects pages only partly protected.
      */
-    private static Gen<TreeSystemAction> hostileRequest(Gen<Long> page, List<Long> mapped) {
+    private Gen<TreeSystemAction> hostileRequest(Gen<Long> page, List<Long> mapped) {
         Gen<Long> start =
                 mutated(Gens.frequency(Gens.weighted(3, page.map(p -> p * PAGE)), Gens.weighted(1, address(page))));
         Gen<TreeSystemAction> protect = Gens.combine(
-                start, HOSTILE_LENGTHS, ANY_ACTION_CODE, (a, n, code) -> new TreeSystemAction.Protect(a, n, code));
+                start, hostileLengths, ANY_ACTION_CODE, (a, n, code) -> new TreeSystemAction.Protect(a, n, code));
         Gen<TreeSystemAction> unprotect =
-                Gens.combine(start, HOSTILE_LENGTHS, (a, n) -> new TreeSystemAction.Unprotect(a, n));
+                Gens.combine(start, hostileLengths, (a, n) -> new TreeSystemAction.Unprotect(a, n));
         List<Gen<TreeSystemAction>> options = new ArrayList<>(List.of(protect, unprotect));
         if (!mapped.isEmpty()) {
             options.add(Gens.combine(
@@ -311,7 +340,7 @@ public final class TreeActions {
     }
 
     /** A write inside one of {@code pages}, at its start or anywhere, not crossing; rarely at an alias of it. */
-    private static Gen<TreeSystemAction> writeTo(List<Long> pages) {
+    private Gen<TreeSystemAction> writeTo(List<Long> pages) {
         Gen<Long> offset = Gens.frequency(Gens.weighted(2, Gens.constant(0L)), Gens.weighted(3, Gens.longs(0, 4079)));
         Gen<Long> gpa = Gens.combine(pagesOf(pages), offset, (p, o) -> p * PAGE + o);
         return writeAt(Gens.frequency(Gens.weighted(12, gpa), Gens.weighted(1, mutated(gpa))), Gens.integers(1, 16, 8));

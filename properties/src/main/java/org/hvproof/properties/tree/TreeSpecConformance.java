@@ -1,7 +1,6 @@
 package org.hvproof.properties.tree;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.impl.tree.TreeSystem;
@@ -9,6 +8,7 @@ import org.hvproof.model.common.Privilege;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.AlertCause;
+import org.hvproof.model.tree.BPlusTree;
 import org.hvproof.model.tree.PageRange;
 import org.hvproof.model.tree.RequestCode;
 import org.hvproof.model.tree.TreeAction;
@@ -47,7 +47,9 @@ import org.hvproof.specs.TraceValidator;
  * pages and of node pages, unprotections of mapped runs, hostile requests (unaligned, empty, too
  * long, any start, any action code), writes to mapped pages, node pages and any page, writes
  * crossing out of a traced page, and hostile writes (any 64-bit address, high-bit aliases); a
- * crossing write is the model's two page writes.
+ * crossing write is the model's two page writes. The kinds are {@link TreeActions.Kind}, weighted
+ * here; each kind's draw is sized for the spec's scope (vCPU 0, writes of at most 16 bytes,
+ * requests of at most two pages), not {@link TreeActions}' draws for the traces' tree.
  */
 public final class TreeSpecConformance {
     /**
@@ -66,8 +68,9 @@ public final class TreeSpecConformance {
     public static final long GUEST_PAGES = 9;
     /** Node pool pages, the last of the tree memory. */
     public static final int POOL_PAGES = 4;
-    /** The runs' tree: small enough for the spec's scope. */
-    static final TreeConfig CONFIG = new TreeConfig(GUEST_PAGES, GUEST_PAGES - POOL_PAGES, POOL_PAGES, 2);
+    /** The runs' tree: small enough for the spec's scope, of the properties' small order (splits within a few requests). */
+    static final TreeConfig CONFIG =
+            new TreeConfig(GUEST_PAGES, GUEST_PAGES - POOL_PAGES, POOL_PAGES, 2, BPlusTree.SMALL);
 
     private static final long PAGE = PageRange.PAGE_SIZE;
 
@@ -168,28 +171,12 @@ public final class TreeSpecConformance {
         return new Transition<>(s, a, step.next(), step.observations());
     }
 
-    /** Kinds of action, as {@link TreeActions} has them, with fixed weights (choices keep their meaning as runs shrink). */
-    private enum Kind {
-        PROTECT(8),
-        PROTECT_OVER_NODES(1),
-        UNPROTECT(2),
-        HOSTILE_REQUEST(1),
-        WRITE_MAPPED(3),
-        WRITE_NODE(2),
-        WRITE_ANYWHERE(2.5),
-        CROSSING_WRITE(1),
-        HOSTILE_WRITE(0.5);
-
-        final double weight;
-
-        Kind(double weight) {
-            this.weight = weight;
-        }
-    }
-
-    private static final Gen<Kind> KINDS = Gens.frequency(Arrays.stream(Kind.values())
-            .map(k -> Gens.weighted(k.weight, Gens.constant(k)))
-            .toList());
+    /**
+     * The kinds of action of {@link TreeActions}, weighted for the spec's small tree: more
+     * protections (so leaves fill and split within a few actions) and fixed weights, so choices
+     * keep their meaning as runs shrink.
+     */
+    private static final Gen<TreeActions.Kind> KINDS = TreeActions.kinds(8, 1, 2, 1, 3, 2, 2.5, 1, 0.5);
 
     /** The next action for state {@code s}; a kind that does not apply yet becomes a protection. */
     static Gen<TreeSystemAction> next(TreeState s) {

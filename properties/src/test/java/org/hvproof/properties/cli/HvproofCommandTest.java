@@ -384,6 +384,18 @@ class HvproofCommandTest {
     }
 
     @Test
+    void treeScaleBenchWithNoMappingsIsBadInput() {
+        assertThat(usageError("bench", "--tree-scale", "--mappings", "0")).contains("--mappings must be 1 or more");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void mappingsWithoutTheTreeScaleBenchIsBadInputRatherThanIgnored() {
+        assertThat(usageError("bench", "--mappings", "5000")).contains("--tree-scale");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void budgetSaysWhetherFailoverFitsAndByHowMuchExitingOneWhenItDoesNot() {
         assertThat(hvproof(
                         checksFor(),

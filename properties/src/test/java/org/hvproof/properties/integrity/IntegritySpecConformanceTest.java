@@ -96,10 +96,36 @@ class IntegritySpecConformanceTest {
         assertThat(allowedPrefix(run)).isEqualTo(2);
     }
 
+    @Test
+    void aStrayInstructionInIntegrityModeIsTheSpecsFaultingFetch() {
+        var run = run(
+                IntegrityModelFlaw.NONE,
+                REGISTER,
+                ENTER,
+                new IntegrityAction.GuestWrite(new Writer(0, 2 * PAGE + 0x40, 0), 4 * PAGE),
+                new IntegrityAction.Fault(0, 14));
+        SpecTrace t = IntegritySpecAbstraction.of(run);
+
+        assertThat(t.trace().steps().get(2)).isEqualTo("some a: Address | a.page = gp2 and fetch[vcpu0, a, Kernel]");
+        assertThat(allowedPrefix(run)).isEqualTo(5);
+    }
+
+    @Test
+    void aModelRunningInstructionsFromAnywhereIsRejectedAtTheStrayInstruction() {
+        var run = run(
+                IntegrityModelFlaw.FETCH_UNCHECKED,
+                REGISTER,
+                ENTER,
+                new IntegrityAction.Protect(
+                        new Writer(0, 2 * PAGE + 0x40, 0), 5 * PAGE, PAGE, AlertAction.BLOCK.requestCode()));
+        // states 0..2 are possible; state 3 is not: the request was honoured, the fetch did not fault
+        assertThat(allowedPrefix(run)).isEqualTo(3);
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = IntegrityModelFlaw.class,
-            names = {"EXIT_KEEPS_INTEGRITY_VIEW", "REQUESTS_IGNORE_MODE"})
+            names = {"EXIT_KEEPS_INTEGRITY_VIEW", "REQUESTS_IGNORE_MODE", "FETCH_UNCHECKED"})
     void wrongModelsAreCaughtOnSampledRuns(IntegrityModelFlaw flaw) {
         // ENTRY_CHECKS_PAGE_ONLY needs a normal-mode call from the entry page at another offset,
         // a few percent of runs: aPageOnlyEntryCheckIsRejectedAtTheWrongEntry pins that run
@@ -117,9 +143,13 @@ class IntegritySpecConformanceTest {
 
     @Test
     void aSecondRegistrationFromIntegrityModeIsOutsideTheSpec() {
-        var run = run(IntegrityModelFlaw.NONE, REGISTER, ENTER, REGISTER);
-        assertThat(IntegritySpecConformance.inSpec(run.steps().get(2).before(), REGISTER))
+        var fromDriverCode = new IntegrityAction.Register(new Writer(0, PAGE + 0x20, 0), PAGE, PAGE, 2 * PAGE, PAGE, 0);
+        var run = run(IntegrityModelFlaw.NONE, REGISTER, ENTER, fromDriverCode);
+        assertThat(IntegritySpecConformance.inSpec(run.steps().get(2).before(), fromDriverCode))
                 .isFalse();
+        // from anywhere else its fetch faults first: the spec's fetch
+        assertThat(IntegritySpecConformance.inSpec(run.steps().get(2).before(), REGISTER))
+                .isTrue();
         assertThatThrownBy(() -> IntegritySpecAbstraction.of(run))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("outside the spec");
