@@ -87,6 +87,40 @@ class FailoverSystemTest {
                 .containsExactly(new FailoverObservation.Refused(FailoverCode.WRONG_PHASE));
     }
 
+    /**
+     * Provisioning with each size figure at its limits (zero, one, the maximum, one past it; page
+     * sizes around multiples of 8; a secondary exactly as large as the checkpoint and one page
+     * short) gets the model's verdict and state: the boundaries of the hosts' own check are the
+     * model's.
+     */
+    @Test
+    void provisioningAtEverySizeLimitGetsTheModelsVerdict() {
+        long max = FailoverConfig.MAX_MICROS;
+        long bw = FailoverConfig.MAX_BANDWIDTH;
+        List<FailoverConfig> configs = new java.util.ArrayList<>();
+        for (long pages : new long[] {-1, 0, 1, FailoverConfig.MAX_PAGES, FailoverConfig.MAX_PAGES + 1}) {
+            configs.add(new FailoverConfig(pages, 16, 2, FailoverConfig.MAX_SECONDARY_PAGES, bw, 3, max, 5));
+        }
+        for (long bytes : new long[] {0, 7, 8, 9, 16, 504, 511, FailoverConfig.MAX_PAGE_BYTES, 513, 520}) {
+            configs.add(new FailoverConfig(2, bytes, 2, FailoverConfig.MAX_SECONDARY_PAGES, bw, 3, max, 5));
+        }
+        for (long slots : new long[] {-1, 0, 1, FailoverConfig.MAX_QUEUE_SLOTS, FailoverConfig.MAX_QUEUE_SLOTS + 1}) {
+            configs.add(new FailoverConfig(2, 16, slots, FailoverConfig.MAX_SECONDARY_PAGES, bw, 3, max, 5));
+        }
+        for (long secondary : new long[] {
+            -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, FailoverConfig.MAX_SECONDARY_PAGES, FailoverConfig.MAX_SECONDARY_PAGES + 1
+        }) {
+            configs.add(new FailoverConfig(2, 16, 2, secondary, bw, 3, max, 5));
+            configs.add(new FailoverConfig(3, 8, 1, secondary, bw, 3, max, 5));
+        }
+        for (FailoverConfig c : configs) {
+            FailoverSystem sys = new FailoverSystem(FailoverImplFlaw.NONE);
+            FailoverStep step = FailoverModel.step(FailoverModel.initial(), new FailoverAction.Provision(c));
+            assertThat(provisioned(sys, c)).as("observations of %s", c).isEqualTo(step.observations());
+            assertThat(sys.abstractState()).as("state after %s", c).isEqualTo(step.next());
+        }
+    }
+
     @Test
     void randomTracesRefineTheModel() {
         Random r = new Random(14);
