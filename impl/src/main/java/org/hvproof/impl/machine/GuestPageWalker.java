@@ -1,6 +1,5 @@
 package org.hvproof.impl.machine;
 
-import java.util.Optional;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.PageFaultCause;
 import org.hvproof.model.common.PagePermissions;
@@ -31,12 +30,8 @@ public final class GuestPageWalker {
         /**
          * Sets {@code bits} (accessed, dirty) in the entry at {@code gpa}, which {@link #read}
          * just read, as the processor's locked update does; by default the tables are not updated.
-         * The nested exit that refused the update, if the nested table refused it (an EPT
-         * violation on the guest paging structure: the walk ends there, the bits unset).
          */
-        default Optional<NestedExit> setBits(long gpa, long bits) {
-            return Optional.empty();
-        }
+        default void setBits(long gpa, long bits) {}
     }
 
     /** The result of reading one entry. */
@@ -103,10 +98,7 @@ public final class GuestPageWalker {
             long bits = GuestPageTableEntry.ACCESSED
                     | (i == walked - 1 && access == AccessKind.WRITE ? GuestPageTableEntry.DIRTY : 0);
             if ((seen[i] & bits) != bits) {
-                Optional<NestedExit> refused = reader.setBits(at[i], bits);
-                if (refused.isPresent()) {
-                    return new GuestWalk.Blocked(refused.get());
-                }
+                reader.setBits(at[i], bits);
             }
         }
         return new GuestWalk.Translated(gpa, new PagePermissions(writable, user, !noExecute), shift);
