@@ -72,9 +72,10 @@ public final class MigrationProperties {
                         "every clean page is at the destination as the VM has it",
                         flaw,
                         CLEAN_POOL_PAGES_AT_DESTINATION)
+                .tries(2 * TRIES) // copy-backs that change a page are rare: see MIG-3
                 .cover(30, MigrationLabels.STARTED)
-                .cover(3, MigrationLabels.COPY_BACK_CHANGED_PAGE)
-                .cover(3, MigrationLabels.TRAPPED_ACCESS_SYNCED)
+                .cover(1.5, MigrationLabels.COPY_BACK_CHANGED_PAGE)
+                .cover(1.5, MigrationLabels.TRAPPED_ACCESS_SYNCED)
                 .cover(10, MigrationLabels.MULTI_STEP_REQUEST);
     }
 
@@ -90,7 +91,12 @@ public final class MigrationProperties {
                 .cover(5, MigrationLabels.MIGRATION_REFUSED);
     }
 
-    /** MIG-3: requests reach the device with their data synced, completions the VM with the output copied back and dirty. */
+    /**
+     * MIG-3: requests reach the device with their data synced, completions the VM with the output
+     * copied back and dirty. Twice the tries: a completion whose copy-back changes a page during
+     * pre-copy is rare (1.5-3.5% of traces on fresh seeds), so at 200 tries a 3% minimum failed
+     * now and then; at 400 the 1.5% minimum still asks for six of them.
+     */
     @Claim("MIG-3")
     public static StatefulProperty<MigrationTrace> buffersSyncBeforeEitherSideSees(MigrationImplFlaw flaw) {
         return HARNESS.claim(
@@ -99,13 +105,14 @@ public final class MigrationProperties {
                         flaw,
                         DOORBELL_STORES_EXIT,
                         VCPU_BUFFER_PROTECTED)
-                .cover(3, MigrationLabels.COPY_BACK_CHANGED_PAGE)
+                .tries(2 * TRIES)
+                .cover(1.5, MigrationLabels.COPY_BACK_CHANGED_PAGE)
                 .cover(3, MigrationLabels.DOORBELL_EXIT_COPY_AS_VCPU)
                 .cover(3, MigrationLabels.DOORBELL_EXIT_COPY_AS_DEVICE)
                 .cover(3, MigrationLabels.TRAP_EXIT_COPY_AS_VCPU)
                 .cover(3, MigrationLabels.TRAP_EXIT_COPY_AS_DEVICE)
                 .cover(8, MigrationLabels.TRANSMIT_SYNCED)
-                .cover(3, MigrationLabels.TRAPPED_ACCESS_SYNCED)
+                .cover(1.5, MigrationLabels.TRAPPED_ACCESS_SYNCED)
                 .cover(10, MigrationLabels.SWITCHED_OVER_COPY_AS_VCPU)
                 .cover(10, MigrationLabels.SWITCHED_OVER_COPY_AS_DEVICE)
                 .cover(10, MigrationLabels.SWITCHED_OVER_DOORBELL)

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.hvproof.properties.harness.ConformanceCheck;
 import org.hvproof.properties.report.Backends;
 import org.hvproof.properties.report.PropertyBackend;
 import org.hvproof.properties.report.PropertyCheck;
@@ -42,8 +43,10 @@ class CheckWithRealAlloyTest {
                         ""));
     }
 
+    /** A trace property and a spec-conformance property per claim, all passing: a claim holds only when linked. */
     private final PropertyBackend passing = (ids, tries, seed, replay, progress) -> ids.stream()
-            .map(id -> new PropertyCheck("p", Set.of(id), 1000, 1, true, 1, null, 1, ""))
+            .flatMap(id -> java.util.stream.Stream.of("p", ConformanceCheck.propertyName(id, "x.als", ""))
+                    .map(name -> new PropertyCheck(name, Set.of(id), 1000, 1, true, 1, null, 1, "")))
             .toList();
 
     private final StringWriter err = new StringWriter();

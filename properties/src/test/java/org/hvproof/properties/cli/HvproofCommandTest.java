@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.hvproof.properties.harness.ConformanceCheck;
 import org.hvproof.properties.report.AlloyBackend;
 import org.hvproof.properties.report.AlloyCheck;
 import org.hvproof.properties.report.PropertyBackend;
@@ -65,9 +66,11 @@ class HvproofCommandTest {
     private PropertyBackend passingProperties() {
         return (ids, tries, seed, replay, progress) -> {
             askedFor.add(ids);
+            // a trace property and a spec-conformance property per claim: a claim holds only when linked
             return ids.stream()
-                    .map(id -> new PropertyCheck(
-                            "p-" + id, Set.of(id), tries == null ? 1000 : tries, 100, true, seed, null, 1, ""))
+                    .flatMap(id -> java.util.stream.Stream.of("p-" + id, ConformanceCheck.propertyName(id, "x.als", ""))
+                            .map(name -> new PropertyCheck(
+                                    name, Set.of(id), tries == null ? 1000 : tries, 100, true, seed, null, 1, "")))
                     .toList();
         };
     }
