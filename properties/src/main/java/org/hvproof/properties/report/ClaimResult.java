@@ -23,7 +23,7 @@ public record ClaimResult(
                 claim,
                 alloy,
                 properties,
-                ClaimVerdict.of(alloy, properties, Mechanisms.unlinked().isEmpty()));
+                ClaimVerdict.of(alloy, properties, Mechanisms.unlinkedClaims().isEmpty()));
     }
 
     /**

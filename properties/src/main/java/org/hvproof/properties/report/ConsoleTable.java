@@ -88,7 +88,7 @@ final class ConsoleTable implements ReportRenderer {
         }
         String mechanisms =
                 unlinked.stream().map(r -> r.claim().mechanism()).distinct().collect(Collectors.joining(", "));
-        List<String> missing = Mechanisms.unlinked();
+        List<String> missing = Mechanisms.unlinkedClaims();
         return String.format(
                 Locale.ROOT,
                 "%d of %d claims not linked (%s): no spec conformance property accepted their model's traces, so"
@@ -98,7 +98,7 @@ final class ConsoleTable implements ReportRenderer {
                 mechanisms,
                 missing.isEmpty()
                         ? "HOLDS requires the link, so they are UNCHECKED"
-                        : "HOLDS does not require the link until every mechanism has one (missing: "
+                        : "HOLDS does not require the link until every claim has one (missing: "
                                 + String.join(", ", missing) + ")");
     }
 
