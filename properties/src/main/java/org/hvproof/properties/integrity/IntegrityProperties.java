@@ -120,7 +120,9 @@ public final class IntegrityProperties {
                                 "GI-7",
                                 (s, w) -> IntegrityInvariants.driverWrites(s, w.writer())
                                         && !IntegrityTrace.ownData(s, w)))
-                .cover(28, IntegrityLabels.PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE)
+                // about 28% of traces since GI-8 (stray instructions end integrity mode early): the
+                // minimum sits four standard deviations under, so no fresh seed misses it
+                .cover(22, IntegrityLabels.PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE)
                 .cover(15, IntegrityLabels.DRIVER_CODE_ALERT_IN_INTEGRITY_MODE)
                 .cover(20, IntegrityLabels.RECORDED_AND_ALLOWED_WRITE)
                 .cover(7, IntegrityLabels.WRITE_UNMONITORED_NEXT_TO_MONITORED)
