@@ -25,6 +25,16 @@ public record SpecTrace(TraceValidator.Trace trace, List<Integer> actionOf) {
         }
     }
 
+    /**
+     * Adds to {@code decls} the declaration of {@code atoms} as atoms of {@code sig}
+     * ({@code disj gp3, gp4: Page}, or {@code gp3: Page} for one); nothing when there are none.
+     */
+    public static void declare(List<String> decls, java.util.Collection<String> atoms, String sig) {
+        if (!atoms.isEmpty()) {
+            decls.add((atoms.size() > 1 ? "disj " : "") + String.join(", ", atoms) + ": " + sig);
+        }
+    }
+
     /** Collects states and steps in order; the atoms and scopes are known only at the end. */
     public static final class Builder {
         private final List<String> states = new ArrayList<>();

@@ -418,15 +418,9 @@ public final class IntegritySpecAbstraction {
         /** {@code disj gp3, gp4: Page, disj vcpu0, vcpu1: Vcpu}. */
         String declarations() {
             List<String> decls = new ArrayList<>();
-            declare(decls, pages, "Page");
-            declare(decls, vcpus, "Vcpu");
+            SpecTrace.declare(decls, pages, "Page");
+            SpecTrace.declare(decls, vcpus, "Vcpu");
             return String.join(", ", decls);
-        }
-
-        private static void declare(List<String> decls, Set<String> atoms, String sig) {
-            if (!atoms.isEmpty()) {
-                decls.add((atoms.size() > 1 ? "disj " : "") + String.join(", ", atoms) + ": " + sig);
-            }
         }
     }
 }

@@ -22,6 +22,7 @@ import org.hvproof.model.tracing.RemoveTrace;
 import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingState;
 import org.hvproof.model.tracing.TracingStep;
+import org.hvproof.properties.harness.SpecTrace;
 import org.hvproof.specs.TraceValidator;
 
 /**
@@ -293,19 +294,13 @@ public final class TracingSpecAbstraction {
         /** {@code disj gpp10, gpp11: Page, o_a: Owner, ...}; empty when the run names nothing. */
         String declarations() {
             List<String> decls = new ArrayList<>();
-            declare(decls, pages, "Page");
-            declare(decls, owners, "Owner");
-            declare(decls, vcpus, "VCpu");
+            SpecTrace.declare(decls, pages, "Page");
+            SpecTrace.declare(decls, owners, "Owner");
+            SpecTrace.declare(decls, vcpus, "VCpu");
             if (mid) {
                 decls.add(MID_OFFSET + ": Offset - FirstOffset - LastOffset");
             }
             return String.join(", ", decls);
-        }
-
-        private static void declare(List<String> decls, Set<String> atoms, String sig) {
-            if (!atoms.isEmpty()) {
-                decls.add((atoms.size() > 1 ? "disj " : "") + String.join(", ", atoms) + ": " + sig);
-            }
         }
     }
 }

@@ -586,15 +586,9 @@ public final class TreeSpecAbstraction {
         /** {@code disj gp3, gp4: Page, disj n8, n9: Node}. */
         String declarations() {
             List<String> decls = new ArrayList<>();
-            declare(decls, pages, "Page");
-            declare(decls, nodes, "Node");
+            SpecTrace.declare(decls, pages, "Page");
+            SpecTrace.declare(decls, nodes, "Node");
             return String.join(", ", decls);
-        }
-
-        private static void declare(List<String> decls, Set<String> atoms, String sig) {
-            if (!atoms.isEmpty()) {
-                decls.add((atoms.size() > 1 ? "disj " : "") + String.join(", ", atoms) + ": " + sig);
-            }
         }
     }
 }
