@@ -199,6 +199,11 @@ public final class Machine {
         return Optional.ofNullable(views.get(id));
     }
 
+    /** Every view's id, in the order the views were created (the default view first). */
+    public List<ViewId> viewIds() {
+        return List.copyOf(views.keySet());
+    }
+
     /** The default view's nested page table. */
     public NestedPageTable defaultView() {
         return views.get(ViewId.DEFAULT);
