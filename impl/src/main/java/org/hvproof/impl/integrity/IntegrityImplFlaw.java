@@ -58,6 +58,11 @@ public enum IntegrityImplFlaw implements Flaw {
     DRIVER_DATA_EXECUTABLE_IN_INTEGRITY_VIEW(caught("GI-8", "GI-8 onlyDriverCodeExecutable", 1)),
     /** A fault in integrity mode ends the mode without an alert (GI-8). */
     FAULT_LEAVES_SILENTLY(caught("GI-8", "GI-8 onlyDriverCodeRunsInIntegrityMode", 3)),
+    /**
+     * A protect the tree refuses for want of node pages is granted anyway: the pages are traced
+     * and the caller told OK, but no leaf maps them, so the store and the protections part (TREE-7).
+     */
+    STORE_GRANTS_WHEN_FULL(caught("TREE-7", "TREE-7 leafMappingsAreProtections", 3)),
     /** A write that alerts with {@code BLOCK} is completed anyway (GI-2, GI-7: the action is not performed). */
     BLOCK_COMPLETES_WRITE(
             caught("GI-2", "GI-2 alertActionPerformed", 2), caught("GI-7", "GI-7 alertActionPerformed", 4));

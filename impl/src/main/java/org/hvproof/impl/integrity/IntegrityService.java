@@ -15,6 +15,8 @@ import org.hvproof.impl.machine.VcpuEvent;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.impl.tracing.TracingService;
+import org.hvproof.impl.tree.ProtectedPageTree;
+import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.Notification;
 import org.hvproof.model.common.Observation;
@@ -28,6 +30,7 @@ import org.hvproof.model.integrity.IntegrityObservation;
 import org.hvproof.model.integrity.Mode;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.PageRange;
+import org.hvproof.model.tree.TreeConfig;
 import org.hvproof.model.tree.Writer;
 
 /**
@@ -63,7 +66,7 @@ public final class IntegrityService {
     private final IntegrityImplFlaw flaw;
     private final RequestDecoder decoder;
     private final Mode[] modes;
-    private final ProtectionStore protections = new SortedProtectionStore();
+    private final ProtectionStore protections;
     private final List<IntegrityObservation> alerts = new ArrayList<>();
     private Driver driver;
 
@@ -71,10 +74,17 @@ public final class IntegrityService {
      * Installs the service on {@code hypervisor}: creates the integrity view sharing the default
      * view's frames, registers the hypercalls, the interrupt and exception handler and the
      * completion listener. {@code config} must describe the machine (its vCPUs; guest pages that
-     * are RAM).
+     * are RAM). The protections live in a traced tree of {@code store}'s shape, whose node pool
+     * must lie in guest RAM above the guarded pages (TREE-7), built with the tree variant {@code
+     * treeFlaw}.
      */
     public IntegrityService(
-            Hypervisor hypervisor, TracingService tracing, IntegrityConfig config, IntegrityImplFlaw flaw) {
+            Hypervisor hypervisor,
+            TracingService tracing,
+            IntegrityConfig config,
+            IntegrityImplFlaw flaw,
+            TreeConfig store,
+            TreeImplFlaw treeFlaw) {
         this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
         this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.config = Objects.requireNonNull(config, "config");
@@ -84,6 +94,13 @@ public final class IntegrityService {
                 || !machine.shape().isRam(new GuestPhysicalPage(config.guestPages() - 1))) {
             throw new IllegalArgumentException(
                     "integrity config " + config + " does not fit machine " + machine.shape());
+        }
+        if (store.poolFirst() < config.guestPages()
+                || !machine.shape().isRam(new GuestPhysicalPage(store.poolFirst() + store.poolSize() - 1))
+                || store.maxPagesPerRequest() < config.maxPagesPerRequest()) {
+            throw new IllegalArgumentException(
+                    "the store's tree " + store + " must keep its node pool in RAM above the " + config.guestPages()
+                            + " guarded pages and take requests of " + config.maxPagesPerRequest());
         }
         if (machine.addView(INTEGRITY_VIEW).isEmpty()) {
             throw new IllegalStateException("host memory cannot hold the integrity view's nested page table");
@@ -95,6 +112,9 @@ public final class IntegrityService {
                 ViewId.DEFAULT,
                 flaw == IntegrityImplFlaw.INTEGRITY_VIEW_EXECUTES_ALL ? NestedPermissions.RWX : READ_WRITE);
         this.decoder = new RequestDecoder(config.guestPages(), config.maxPagesPerRequest());
+        // The tree's own protect and unprotect hypercalls are not registered: the only way to a
+        // tree request is this service's checked one (GI-5).
+        this.protections = new TreeProtectionStore(ProtectedPageTree.store(hypervisor, tracing, store, treeFlaw));
         this.modes = new Mode[config.vcpuCount()];
         Arrays.fill(modes, Mode.NORMAL);
         hypervisor.registerHypercall(
@@ -305,12 +325,22 @@ public final class IntegrityService {
             boolean taken = range.pages().anyMatch(p -> protections.actionOf(p).isPresent());
             if (taken) {
                 if (flaw == IntegrityImplFlaw.ROLLBACK_DROPS_EXISTING) {
-                    range.pages().forEach(this::unprotectPage);
+                    // FLAW: "roll back" every page of the range, the ones protected earlier included
+                    range.pages()
+                            .filter(p -> protections.actionOf(p).isPresent())
+                            .forEach(p -> {
+                                protections.unprotect(PageRange.of(p));
+                                untracePage(p);
+                            });
                 }
                 return IntegrityHypercalls.status(IntegrityCode.OVERLAPS);
             }
+            // 5a. the store first: a tree out of node pages refuses the whole range, and nothing changed
+            boolean stored = protections.protect(range, action.get());
+            if (!stored && flaw != IntegrityImplFlaw.STORE_GRANTS_WHEN_FULL) {
+                return IntegrityHypercalls.status(IntegrityCode.STORE_FULL);
+            }
             range.pages().forEach(p -> {
-                protections.put(p, action.get());
                 trace(ViewId.DEFAULT, p);
                 if (flaw != IntegrityImplFlaw.INTEGRITY_VIEW_UNMONITORS_ALL) {
                     trace(INTEGRITY_VIEW, p);
@@ -321,7 +351,8 @@ public final class IntegrityService {
             if (!range.pages().allMatch(p -> protections.actionOf(p).isPresent())) {
                 return IntegrityHypercalls.status(IntegrityCode.NOT_PROTECTED);
             }
-            range.pages().forEach(this::unprotectPage);
+            protections.unprotect(range);
+            range.pages().forEach(this::untracePage);
         }
         return IntegrityHypercalls.status(IntegrityCode.OK);
     }
@@ -386,9 +417,8 @@ public final class IntegrityService {
         }
     }
 
-    /** Drops {@code page}'s protection and its traces in both views. */
-    private void unprotectPage(long page) {
-        protections.remove(page);
+    /** Drops {@code page}'s traces in both views (its protection is gone from the store). */
+    private void untracePage(long page) {
         untrace(ViewId.DEFAULT, page);
         untrace(INTEGRITY_VIEW, page);
     }

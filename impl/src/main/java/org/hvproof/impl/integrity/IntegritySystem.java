@@ -13,6 +13,7 @@ import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tracing.TracingService;
+import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GuestPhysicalPage;
@@ -30,7 +31,9 @@ import org.hvproof.model.integrity.IntegrityConfig;
 import org.hvproof.model.integrity.IntegrityObservation;
 import org.hvproof.model.integrity.IntegrityState;
 import org.hvproof.model.integrity.Mode;
+import org.hvproof.model.tree.BPlusTree;
 import org.hvproof.model.tree.PageRange;
+import org.hvproof.model.tree.TreeConfig;
 import org.hvproof.model.tree.Writer;
 
 /**
@@ -58,12 +61,15 @@ public final class IntegritySystem {
      * ip}.
      */
     public static final long TEXT = 0xffff_8000_0000_0000L;
+    /** Guest-virtual base of the hostile mappings {@link #writeNodePage} writes node pages through. */
+    public static final long NODE_PROBE = 1L << 45;
     /** Guest page-table pool pages above the guarded memory. */
     static final int POOL_PAGES = 64;
     /** Bytes a guest write stores (fewer when the page ends sooner): enough to see completion. */
     static final int WRITE_LENGTH = 8;
 
     private final IntegrityConfig config;
+    private final TreeConfig store;
     private final Machine machine;
     private final Hypervisor hypervisor;
     private final GuestOs guestOs;
@@ -71,19 +77,31 @@ public final class IntegritySystem {
     private final IntegrityService integrity;
     private final List<Set<Long>> directMapped = new ArrayList<>();
     private final List<Set<Long>> textMapped = new ArrayList<>();
+    private final Set<Long> nodeProbeMapped = new HashSet<>();
     private int writes;
     private Bytes lastWritten;
 
-    /** Boots a guest of {@code config} under an integrity service with {@code flaw}. */
+    /** Boots a guest of {@code config} under an integrity service with {@code flaw}, its store {@link #storeConfig}'s default. */
     public IntegritySystem(IntegrityConfig config, IntegrityImplFlaw flaw) {
+        this(config, flaw, storeConfig(config, (int) config.guestPages(), BPlusTree.SMALL), TreeImplFlaw.NONE);
+    }
+
+    /**
+     * Boots a guest of {@code config} under an integrity service with {@code flaw}, keeping its
+     * protections in a traced tree of {@code store} (built by {@link #storeConfig}) with the tree
+     * variant {@code treeFlaw}. Guest RAM is the guarded pages, then the tree's node pool, then the
+     * guest OS's page-table pool: the node pool is no page the guest keeps data in.
+     */
+    public IntegritySystem(IntegrityConfig config, IntegrityImplFlaw flaw, TreeConfig store, TreeImplFlaw treeFlaw) {
         this.config = config;
-        MachineShape shape =
-                new MachineShape(config.vcpuCount(), config.guestPages() + POOL_PAGES, config.guestPages(), POOL_PAGES);
+        this.store = store;
+        long ram = store.guestPages();
+        MachineShape shape = new MachineShape(config.vcpuCount(), ram + POOL_PAGES, ram, POOL_PAGES);
         this.machine = new Machine(shape);
         this.hypervisor = new Hypervisor(machine);
         this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, shape.pageTablePoolFirst(), shape.pageTablePoolPages());
         this.tracing = new TracingService(hypervisor, TracingImplFlaw.NONE);
-        this.integrity = new IntegrityService(hypervisor, tracing, config, flaw);
+        this.integrity = new IntegrityService(hypervisor, tracing, config, flaw, store, treeFlaw);
         for (VirtualCpu cpu : machine.vcpus()) {
             OptionalLong root = guestOs.newAddressSpace();
             if (root.isEmpty()) {
@@ -93,6 +111,17 @@ public final class IntegritySystem {
             directMapped.add(new HashSet<>());
             textMapped.add(new HashSet<>());
         }
+    }
+
+    /**
+     * The store's tree for {@code config}: its node pool of {@code poolPages} pages right above the
+     * guarded pages (the guest keeps no data there and never maps them), requests as large as the
+     * service's, nodes of {@code shape}. With as many pool pages as guarded pages the pool never
+     * runs out: a tree filled in key order keeps about one node per mapped page.
+     */
+    public static TreeConfig storeConfig(IntegrityConfig config, int poolPages, BPlusTree shape) {
+        return new TreeConfig(
+                config.guestPages() + poolPages, config.guestPages(), poolPages, config.maxPagesPerRequest(), shape);
     }
 
     /** Boots a guest of {@code config} under the correct integrity service. */
@@ -113,6 +142,11 @@ public final class IntegritySystem {
     /** The tracing service the integrity service builds on. */
     public TracingService tracing() {
         return tracing;
+    }
+
+    /** The store's tree config: the guarded pages' protections and its node pool. */
+    public TreeConfig storeConfig() {
+        return store;
     }
 
     /** The integrity service. */
@@ -228,7 +262,26 @@ public final class IntegritySystem {
         long page = w.page();
         if (largeDirectMap(cpu) && mapLargeAround(cpu, page)) {
             // The 2 MiB range of guarded memory around the page is mapped by one large leaf.
-        } else if (directMapped.get(cpu.id().id()).add(page)) {
+        } else if (page < config.guestPages() || page >= store.guestPages()) {
+            mapDirect(cpu, page);
+        }
+        // The store's node pool is never mapped as data (a kernel maps no page the hypervisor
+        // reserved): a write there page-faults, as one to the page-table pool does.
+        int offset = (int) (w.address() & (PageRange.PAGE_SIZE - 1));
+        int length = Math.min(WRITE_LENGTH, (int) PageRange.PAGE_SIZE - offset);
+        lastWritten = pattern(length, ++writes);
+        List<Observation> seen = hypervisor.write(cpu.id(), DIRECT_MAP + w.address(), lastWritten);
+        List<IntegrityObservation> out = new ArrayList<>(integrity.onNotifications(cpu, seen));
+        // A write the hardware refused is a fault: in integrity mode, its alert (GI-8).
+        out.addAll(integrity.alerts().subList(mark, integrity.alerts().size()).stream()
+                .filter(IntegrityObservation.FaultAlert.class::isInstance)
+                .toList());
+        return out;
+    }
+
+    /** Maps guest-physical {@code page} in {@code cpu}'s direct map (4 KiB), unless mapped already. */
+    private void mapDirect(VirtualCpu cpu, long page) {
+        if (directMapped.get(cpu.id().id()).add(page)) {
             ErrorCode mapped = guestOs.map(
                     cpu.cr3(),
                     DIRECT_MAP + (page << PageRange.PAGE_SHIFT),
@@ -243,16 +296,30 @@ public final class IntegritySystem {
                 // address): the write page-faults (or takes #GP), an exception like any other.
             }
         }
-        int offset = (int) (w.address() & (PageRange.PAGE_SIZE - 1));
-        int length = Math.min(WRITE_LENGTH, (int) PageRange.PAGE_SIZE - offset);
-        lastWritten = pattern(length, ++writes);
-        List<Observation> seen = hypervisor.write(cpu.id(), DIRECT_MAP + w.address(), lastWritten);
-        List<IntegrityObservation> out = new ArrayList<>(integrity.onNotifications(cpu, seen));
-        // A write the hardware refused is a fault: in integrity mode, its alert (GI-8).
-        out.addAll(integrity.alerts().subList(mark, integrity.alerts().size()).stream()
-                .filter(IntegrityObservation.FaultAlert.class::isInstance)
-                .toList());
-        return out;
+    }
+
+    /**
+     * A hostile write to node page {@code page} of the store's tree by vCPU {@code vcpu}, on the
+     * view it runs on, through a mapping its kernel made of that page ({@link #NODE_PROBE} {@code +
+     * page * 4096}, what a compromised kernel or driver can do): the machine's observations, the
+     * tree's alert among them. Must be vetoed in every view (TREE-7); it changes nothing of the
+     * integrity state then (the integrity service is not told: the page is not its to answer).
+     */
+    public List<Observation> writeNodePage(int vcpu, long page, int offset) {
+        VirtualCpu cpu = machine.vcpu(new VCpu(vcpu)).orElseThrow();
+        if (nodeProbeMapped.add(vcpu * (1L << 40) + page)) {
+            ErrorCode mapped = guestOs.map(
+                    cpu.cr3(),
+                    NODE_PROBE + (page << PageRange.PAGE_SHIFT),
+                    new GuestPhysicalPage(page),
+                    PagePermissions.USER_DATA);
+            if (mapped != ErrorCode.OK) {
+                throw new IllegalStateException("cannot map node page " + page + ": " + mapped);
+            }
+        }
+        int at = Math.max(0, Math.min(offset, (int) PageRange.PAGE_SIZE - WRITE_LENGTH));
+        return hypervisor.write(
+                cpu.id(), NODE_PROBE + (page << PageRange.PAGE_SHIFT) + at, pattern(WRITE_LENGTH, ++writes));
     }
 
     /**

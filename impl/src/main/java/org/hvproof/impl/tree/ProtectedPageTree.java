@@ -1,19 +1,27 @@
 package org.hvproof.impl.tree;
 
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import org.hvproof.impl.machine.HypercallHandler;
 import org.hvproof.impl.machine.Hypervisor;
+import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.impl.tracing.TraceListener;
 import org.hvproof.impl.tracing.TracingService;
+import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.Notification;
 import org.hvproof.model.common.Owner;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.PageSet;
 import org.hvproof.model.tree.RequestCode;
 import org.hvproof.model.tree.TreeConfig;
+import org.hvproof.model.tree.TreeNode;
 
 /**
  * The hypervisor's traced tree of protected-page mappings: a B+-tree of the configured order
@@ -48,8 +56,14 @@ public final class ProtectedPageTree implements TraceListener {
 
     public static final long UNPROTECT_HYPERCALL = 0x7470_0002L;
 
+    private final Hypervisor hypervisor;
     private final TracingService tracing;
     private final TreeConfig config;
+    /** Alone, the tree traces node pages and mapped pages; as a protection store, node pages only. */
+    private final boolean tracesMappings;
+    /** The views whose nested page tables carry the tree's traces so far, in creation order. */
+    private final List<ViewId> covered = new ArrayList<>();
+
     private final TreeImplFlaw flaw;
     private final TreeRootCell cell;
     private final NodePagePool pool;
@@ -58,7 +72,27 @@ public final class ProtectedPageTree implements TraceListener {
 
     /** A tree on {@code hypervisor} using {@code tracing}, listening for its owner's notifications. */
     public ProtectedPageTree(Hypervisor hypervisor, TracingService tracing, TreeConfig config, TreeImplFlaw flaw) {
-        Objects.requireNonNull(hypervisor, "hypervisor");
+        this(hypervisor, tracing, config, flaw, true);
+    }
+
+    /**
+     * A tree that is another service's protection store (TREE-7): it traces its node pages only,
+     * in every view, and answers writes to them; its mapped pages are the store owner's to trace
+     * and to answer, so that each write has one answerer.
+     */
+    public static ProtectedPageTree store(
+            Hypervisor hypervisor, TracingService tracing, TreeConfig config, TreeImplFlaw flaw) {
+        return new ProtectedPageTree(hypervisor, tracing, config, flaw, false);
+    }
+
+    private ProtectedPageTree(
+            Hypervisor hypervisor,
+            TracingService tracing,
+            TreeConfig config,
+            TreeImplFlaw flaw,
+            boolean tracesMappings) {
+        this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
+        this.tracesMappings = tracesMappings;
         this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.config = Objects.requireNonNull(config, "config");
         this.flaw = Objects.requireNonNull(flaw, "flaw");
@@ -99,13 +133,15 @@ public final class ProtectedPageTree implements TraceListener {
                 return RequestCode.OVERLAPS;
             }
         }
-        TreeEdit ed = new TreeEdit(cell, pool, memory, tracing, flaw);
+        TreeEdit ed = edit();
         try {
             for (long page = d.first(); page < d.end(); page++) {
                 ed.put(
                         page,
                         (ed.get(page) & ~TreeEdit.MAPPING) | (long) action.get().requestCode() << 8);
-                ed.trace(page, true);
+                if (tracesMappings) {
+                    ed.trace(page, true);
+                }
                 ed.countMapped(1);
                 ed.settle();
             }
@@ -129,12 +165,12 @@ public final class ProtectedPageTree implements TraceListener {
                 return RequestCode.NOT_PROTECTED;
             }
         }
-        TreeEdit ed = new TreeEdit(cell, pool, memory, tracing, flaw);
+        TreeEdit ed = edit();
         try {
             for (long page = d.first(); page < d.end(); page++) {
                 long e = ed.get(page) & ~TreeEdit.MAPPING;
                 ed.putOrDelete(page, e);
-                if ((e & TreeEdit.NODE_PAGE) == 0) {
+                if (tracesMappings && (e & TreeEdit.NODE_PAGE) == 0) {
                     ed.trace(page, false);
                 }
                 ed.countMapped(-1);
@@ -149,6 +185,87 @@ public final class ProtectedPageTree implements TraceListener {
         }
         ed.commit();
         return RequestCode.OK;
+    }
+
+    /**
+     * An edit of the tree, after bringing every view the machine has under the tree's traces:
+     * a view created since the last request gets a trace of every node page now, before any
+     * node changes (TREE-7), so that the edit's own trace changes reach it too.
+     */
+    private TreeEdit edit() {
+        coverViews();
+        return new TreeEdit(cell, pool, memory, tracing, flaw, covered, tracesMappings);
+    }
+
+    /**
+     * Traces every node page (every pool page not free) in each view not covered yet; under
+     * {@link TreeImplFlaw#NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY} the default view is the only one.
+     */
+    public void coverViews() {
+        for (ViewId view : hypervisor.machine().viewIds()) {
+            if (covered.contains(view)
+                    || (flaw == TreeImplFlaw.NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY && !view.equals(ViewId.DEFAULT))) {
+                continue;
+            }
+            BitSet free = pool.bits();
+            for (int i = free.nextClearBit(0); i < config.poolSize(); i = free.nextClearBit(i + 1)) {
+                GuestPhysicalPage p = new GuestPhysicalPage(config.poolFirst() + i);
+                if (!tracing.holds(view, OWNER, p)) {
+                    tracing.addTrace(view, OWNER, p);
+                }
+            }
+            covered.add(view);
+        }
+    }
+
+    /** The views whose nested page tables carry the tree's traces. */
+    public List<ViewId> coveredViews() {
+        return List.copyOf(covered);
+    }
+
+    /**
+     * Every leaf mapping, read from the node pages: the whole tree walked from the base pointer
+     * (not a window of it), node-page marks left out. A corrupt node ends the walk below it.
+     */
+    public SortedMap<Long, AlertAction> mappings() {
+        SortedMap<Long, AlertAction> out = new TreeMap<>();
+        visit(cell.basePointer(), 0, (page, node) -> {
+            if (node instanceof TreeNode.Leaf leaf) {
+                for (int i = 0; i < leaf.size(); i++) {
+                    long key = leaf.keys().get(i);
+                    leaf.entries().get(i).mapping().ifPresent(a -> out.put(key, a));
+                }
+            }
+        });
+        return out;
+    }
+
+    /** The pages of every node reachable from the base pointer, read from the node pages. */
+    public PageSet nodePages() {
+        List<Long> pages = new ArrayList<>();
+        visit(cell.basePointer(), 0, (page, node) -> pages.add(page));
+        return PageSet.of(pages.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /** Depth-first over the nodes below {@code page}, decoded from memory; stops at a corrupt node. */
+    private void visit(long page, int depth, BiConsumer<Long, TreeNode> each) {
+        if (page == TreeRootCell.NONE || depth > TreeWalk.MAX_WALK) {
+            return;
+        }
+        long[] words = new long[memory.nodeWords()];
+        if (!memory.readWords(page, words)) {
+            return;
+        }
+        TreeNode node = NodeCodec.decode(words, memory.order());
+        if (node == null) {
+            return;
+        }
+        each.accept(page, node);
+        if (node instanceof TreeNode.Interior in) {
+            for (long child : in.children()) {
+                visit(child, depth + 1, each);
+            }
+        }
     }
 
     /** The protect request as a hypercall (start, length, action): status is the request code's ordinal. */

@@ -3,7 +3,9 @@ package org.hvproof.impl.tree;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.tracing.TracingService;
 import org.hvproof.model.common.GuestPhysicalPage;
 
@@ -98,6 +100,10 @@ final class TreeEdit {
     private final NodeMemory memory;
     private final TracingService tracing;
     private final TreeImplFlaw flaw;
+    /** The views whose nested page tables carry the tree's traces. */
+    private final List<ViewId> views;
+    /** Whether the tree traces its mapped pages too (alone), or node pages only (as a protection store). */
+    private final boolean tracesMappings;
     /** The tree's order, the fewest keys or children of a non-root node, and a node's room. */
     private final int order;
 
@@ -326,7 +332,7 @@ final class TreeEdit {
                 long e = get(page) & ~NODE_PAGE;
                 putOrDelete(page, e);
                 // FLAW FREED_NODE_STAYS_TRACED: the freed page keeps its trace.
-                if ((e & MAPPING) == 0 && flaw != TreeImplFlaw.FREED_NODE_STAYS_TRACED) {
+                if (((e & MAPPING) == 0 || !tracesMappings) && flaw != TreeImplFlaw.FREED_NODE_STAYS_TRACED) {
                     trace(page, false);
                 }
             }
@@ -677,7 +683,16 @@ final class TreeEdit {
     }
 
     /** Starts an edit of the tree whose cell, pool and node memory these are. */
-    TreeEdit(TreeRootCell cell, NodePagePool pool, NodeMemory memory, TracingService tracing, TreeImplFlaw flaw) {
+    TreeEdit(
+            TreeRootCell cell,
+            NodePagePool pool,
+            NodeMemory memory,
+            TracingService tracing,
+            TreeImplFlaw flaw,
+            List<ViewId> views,
+            boolean tracesMappings) {
+        this.views = views;
+        this.tracesMappings = tracesMappings;
         this.cell = cell;
         this.pool = pool;
         this.memory = memory;
@@ -696,13 +711,16 @@ final class TreeEdit {
         this.words = new long[memory.nodeWords()];
     }
 
+    /** Sets or withdraws the tree's trace of {@code page} in every view the tree covers. */
     private void setTrace(long page, boolean traced) {
         GuestPhysicalPage p = new GuestPhysicalPage(page);
-        boolean owned = tracing.holds(ProtectedPageTree.OWNER, p);
-        if (traced && !owned) {
-            tracing.addTrace(ProtectedPageTree.OWNER, p);
-        } else if (!traced && owned) {
-            tracing.removeTrace(ProtectedPageTree.OWNER, p);
+        for (ViewId view : views) {
+            boolean owned = tracing.holds(view, ProtectedPageTree.OWNER, p);
+            if (traced && !owned) {
+                tracing.addTrace(view, ProtectedPageTree.OWNER, p);
+            } else if (!traced && owned) {
+                tracing.removeTrace(view, ProtectedPageTree.OWNER, p);
+            }
         }
     }
 }

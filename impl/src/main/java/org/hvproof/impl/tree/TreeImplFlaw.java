@@ -36,7 +36,13 @@ public enum TreeImplFlaw implements Flaw {
      * request far outside guest memory protects or unprotects a real page (refinement: the model
      * refuses it as out of range).
      */
-    REQUEST_PAGE_NUMBER_32_BITS(List.of(caught("TREE-4", "refinement", 1)));
+    REQUEST_PAGE_NUMBER_32_BITS(List.of(caught("TREE-4", "refinement", 1))),
+    /**
+     * The tree traces its node pages in the default view only: in any other view (the integrity
+     * view, which maps every frame read/write) a vCPU writes a node page unseen (TREE-7). Alone,
+     * the tree runs on one view, so only the tree as the integrity service's store shows it.
+     */
+    NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY(List.of(caught("TREE-7", "TREE-7 nodePagesTracedInEveryView", 3)));
 
     private final List<Caught> caughtBy;
 

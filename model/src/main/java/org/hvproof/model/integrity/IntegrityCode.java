@@ -19,7 +19,9 @@ public enum IntegrityCode {
     OUT_OF_RANGE,
     UNKNOWN_ACTION,
     OVERLAPS,
-    NOT_PROTECTED;
+    NOT_PROTECTED,
+    /** The protection store has no room for the pages (its node pool is used up): nothing changed. */
+    STORE_FULL;
 
     /** The same refusal, as the range decoder names it. */
     static IntegrityCode of(RequestCode code) {

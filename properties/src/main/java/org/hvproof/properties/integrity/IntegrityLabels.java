@@ -5,7 +5,7 @@ package org.hvproof.properties.integrity;
  * properties set coverage minimums on them so a property whose traces miss its claim's
  * situations fails.
  */
-final class IntegrityLabels {
+public final class IntegrityLabels {
     static final String ENTERED = "entered integrity mode";
     static final String WRONG_ENTRY_ALERT = "wrong-entry alert";
     static final String WRONG_OFFSET_IN_ENTRY_PAGE = "entry attempt from the entry page at another offset";
@@ -46,4 +46,11 @@ final class IntegrityLabels {
     static final String ALERT_THROUGH_SMALL_GUEST_LEAF = "write alerted through a 4 KiB guest leaf";
 
     private IntegrityLabels() {}
+    // TREE-7: the traced tree as the protection store.
+    public static final String STORE_SPLIT = "protect split a node of the store's tree";
+    public static final String STORE_MERGE = "unprotect merged nodes of the store's tree (tree left non-empty)";
+    public static final String STORE_FULL_REFUSED = "protect refused: the store's node pool is used up";
+    public static final String NODE_PAGE_WRITE_IN_INTEGRITY_VIEW =
+            "node-page write from integrity mode, in the integrity view";
+    public static final String NODE_PAGE_WRITE_IN_PROTECTED_VIEW = "node-page write in the protected view";
 }

@@ -2,6 +2,7 @@ package org.hvproof.properties.integrity;
 
 import java.util.function.BiPredicate;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
+import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.integrity.IntegrityObservation;
@@ -148,6 +149,47 @@ public final class IntegrityProperties {
                 .cover(5, IntegrityLabels.USER_INSTRUCTION_IN_INTEGRITY_MODE)
                 .cover(15, IntegrityLabels.DRIVER_RUNS_AWAY_FROM_ENTRY)
                 .cover(30, IntegrityLabels.FAULT_ALERT);
+    }
+
+    /** The integrity service's traces with TREE-7's store checks, by integrity variant. */
+    static final ClaimHarness<IntegrityImplFlaw, IntegrityTrace, IntegrityState, IntegrityAction, IntegrityObservation>
+            STORE_HARNESS = new ClaimHarness<>(
+                    "integrity",
+                    IntegrityInvariants.ALL,
+                    f -> IntegrityTrace.storeTrace(f, TreeImplFlaw.NONE),
+                    IntegrityActions::next,
+                    TRIES,
+                    STEPS);
+
+    /**
+     * TREE-7 against the integrity service's variants: the protections it grants and removes are
+     * the leaf mappings of its traced tree, whose node pages are write-protected and traced in every
+     * view, and every node-page write is vetoed ({@link IntegrityTrace#checkLeafMappingsAreProtections} and the two checks after it).
+     */
+    @Claim("TREE-7")
+    public static StatefulProperty<IntegrityTrace> protectionsAreTheTreesLeaves(IntegrityImplFlaw flaw) {
+        return storeClaim(STORE_HARNESS, flaw);
+    }
+
+    /** TREE-7's property on {@code harness}, with its check and coverage minimums. */
+    public static <F extends Enum<F> & org.hvproof.model.common.Flaw> StatefulProperty<IntegrityTrace> storeClaim(
+            ClaimHarness<F, IntegrityTrace, IntegrityState, IntegrityAction, IntegrityObservation> harness, F flaw) {
+        return harness.claim(
+                        "TREE-7",
+                        "the traced tree is the protection store",
+                        flaw,
+                        new MachineCheck<>(
+                                "TREE-7 leafMappingsAreProtections", IntegrityTrace::checkLeafMappingsAreProtections),
+                        new MachineCheck<>(
+                                "TREE-7 nodePagesTracedInEveryView", IntegrityTrace::checkNodePagesTracedInEveryView),
+                        new MachineCheck<>("TREE-7 nodePageWritesVetoed", IntegrityTrace::checkNodePageWritesVetoed))
+                // shares of 1000 tries about 59%, 58%, 21%, 5.4% and 10.7%: each minimum sits at
+                // least four standard deviations under its share
+                .cover(45, IntegrityLabels.NODE_PAGE_WRITE_IN_INTEGRITY_VIEW)
+                .cover(45, IntegrityLabels.NODE_PAGE_WRITE_IN_PROTECTED_VIEW)
+                .cover(15, IntegrityLabels.STORE_SPLIT)
+                .cover(2, IntegrityLabels.STORE_MERGE)
+                .cover(6, IntegrityLabels.STORE_FULL_REFUSED);
     }
 
     /**

@@ -4,13 +4,22 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.function.BiPredicate;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.integrity.IntegrityService;
 import org.hvproof.impl.integrity.IntegritySystem;
+import org.hvproof.impl.integrity.TreeProtectionStore;
 import org.hvproof.impl.machine.NestedPageTable;
+import org.hvproof.impl.machine.ViewId;
+import org.hvproof.impl.machine.VirtualCpu;
+import org.hvproof.impl.tree.ProtectedPageTree;
+import org.hvproof.impl.tree.TreeEvent;
+import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.Notation;
+import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.integrity.Driver;
 import org.hvproof.model.integrity.IntegrityAction;
@@ -25,7 +34,9 @@ import org.hvproof.model.integrity.IntegrityStep;
 import org.hvproof.model.integrity.Mode;
 import org.hvproof.model.integrity.View;
 import org.hvproof.model.tree.AlertAction;
+import org.hvproof.model.tree.BPlusTree;
 import org.hvproof.model.tree.PageRange;
+import org.hvproof.model.tree.TreeObservation;
 import org.hvproof.model.tree.Writer;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
@@ -40,23 +51,84 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     /** The guest every trace boots: 1024 guarded pages, two vCPUs, at most 64 pages a request. */
     public static final IntegrityConfig CONFIG = IntegrityConfig.small();
 
+    /**
+     * Node-pool pages of the store's tree in the TREE-7 traces: small, so that a few protects
+     * use it up (order 4 nodes: splits and merges after a handful of pages).
+     */
+    public static final int STORE_CHECK_POOL_PAGES = 32;
+
     private final IntegritySystem machine;
     private final Lockstep<IntegrityState, IntegrityAction> lockstep;
+    /** Whether each step also writes a node page from every vCPU's view (TREE-7's traces only). */
+    private final boolean storeChecks;
+    /** What the machine showed for the step in progress (the model accepts a full store from it). */
+    private List<IntegrityObservation> machineSeen = List.of();
+    /** The store's free node pages before the step in progress. */
+    private int freeBefore;
+    /** Where the last step's node-page writes went wrong, if they did. */
+    private String nodeWriteFailure;
+
     private WriteOutcome lastWrite;
     private long executableCheckedAt = -1;
     private Optional<Driver> executableCheckedFor = Optional.empty();
 
     /** Boots the guest under the integrity service with {@code flaw} ({@link IntegrityImplFlaw#NONE} for the real one). */
     public IntegrityTrace(IntegrityImplFlaw flaw) {
-        this.machine = new IntegritySystem(CONFIG, flaw);
+        this(new IntegritySystem(CONFIG, flaw), false);
+    }
+
+    /**
+     * TREE-7's trace: the service with {@code flaw} keeps its protections in a tree of order 4
+     * with the variant {@code treeFlaw} and a node pool of {@link #STORE_CHECK_POOL_PAGES} pages;
+     * after every step each vCPU also writes a node page on the view it runs on.
+     */
+    public static IntegrityTrace storeTrace(IntegrityImplFlaw flaw, TreeImplFlaw treeFlaw) {
+        return new IntegrityTrace(
+                new IntegritySystem(
+                        CONFIG,
+                        flaw,
+                        IntegritySystem.storeConfig(CONFIG, STORE_CHECK_POOL_PAGES, BPlusTree.SMALL),
+                        treeFlaw),
+                true);
+    }
+
+    private IntegrityTrace(IntegritySystem machine, boolean storeChecks) {
+        this.machine = machine;
+        this.storeChecks = storeChecks;
         this.lockstep = new Lockstep<>(
-                machine::apply,
-                machine::abstractState,
-                (s, a) -> {
-                    IntegrityStep step = IntegrityModel.step(s, a);
-                    return new Lockstep.ModelStep<>(step.next(), step.observations());
+                a -> {
+                    machineSeen = machine.apply(a);
+                    return machineSeen;
                 },
+                machine::abstractState,
+                this::modelStep,
                 IntegrityState.initial(CONFIG));
+    }
+
+    /**
+     * The model's step, except that it accepts the machine's refusal of a protect for a full store
+     * (the model keeps no node pool): only a protect the model would grant, only when the store's
+     * free node pages were fewer than the request's worst case (a split on every level for each
+     * page, (pages + 1) * (height + 3)), and then nothing changes.
+     */
+    private Lockstep.ModelStep<IntegrityState> modelStep(IntegrityState s, IntegrityAction a) {
+        IntegrityStep step = IntegrityModel.step(s, a);
+        IntegrityObservation full = new IntegrityObservation.RequestResult(IntegrityCode.STORE_FULL);
+        if (a instanceof IntegrityAction.Protect p
+                && machineSeen.equals(List.of(full))
+                && step.observations().equals(List.of(new IntegrityObservation.RequestResult(IntegrityCode.OK)))) {
+            long pages = step.next().protections().size() - s.protections().size();
+            long worst = (pages + 1) * (Math.max(storeTree().height(), 0) + 3);
+            if (freeBefore < worst) {
+                return new Lockstep.ModelStep<>(s, List.of(full));
+            }
+        }
+        return new Lockstep.ModelStep<>(step.next(), step.observations());
+    }
+
+    /** The tree the integrity service keeps its protections in. */
+    private ProtectedPageTree storeTree() {
+        return ((TreeProtectionStore) machine.integrity().protections()).tree();
     }
 
     /** The model's state, equal to the machine's abstraction while refinement holds. */
@@ -83,7 +155,13 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
         if (action instanceof IntegrityAction.GuestWrite w && guarded(w)) {
             before = machine.page(w.page());
         }
+        freeBefore = storeTree().freePool().size();
+        int nodesBefore = freeBefore;
         Lockstep.Transition<IntegrityState, IntegrityAction> t = lockstep.apply(action);
+        if (storeChecks) {
+            labelStore(t, nodesBefore, ctx);
+            writeNodePages(ctx);
+        }
         if (before != null && machine.lastWritten().isPresent()) {
             IntegrityAction.GuestWrite w = (IntegrityAction.GuestWrite) action;
             lastWrite = new WriteOutcome(
@@ -123,6 +201,106 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
                 throw new AssertionError(label + " violated: write to page "
                         + w.write().page() + " was not blocked but did not complete");
             }
+        }
+    }
+
+    /** TREE-7's situations in the store: splits, merges, a full pool. */
+    private void labelStore(Lockstep.Transition<IntegrityState, IntegrityAction> t, int freeBefore, Context ctx) {
+        int freeAfter = storeTree().freePool().size();
+        boolean ok = t.observations().contains(new IntegrityObservation.RequestResult(IntegrityCode.OK));
+        if (t.action() instanceof IntegrityAction.Protect && ok && freeAfter < freeBefore - 1) {
+            ctx.label(IntegrityLabels.STORE_SPLIT);
+        }
+        if (t.action() instanceof IntegrityAction.Unprotect
+                && ok
+                && freeAfter > freeBefore
+                && storeTree().root().isPresent()) {
+            ctx.label(IntegrityLabels.STORE_MERGE);
+        }
+        if (t.observations().contains(new IntegrityObservation.RequestResult(IntegrityCode.STORE_FULL))) {
+            ctx.label(IntegrityLabels.STORE_FULL_REFUSED);
+        }
+    }
+
+    /**
+     * Each vCPU, on the view it runs on, writes one node page of the store's tree (a different one
+     * each step) through a mapping its kernel made of it; each write must be vetoed with the tree's
+     * node-page alert (TREE-2's answer) and leave the page as it was. What went wrong is kept for
+     * {@link #checkNodePageWritesVetoed}.
+     */
+    private void writeNodePages(Context ctx) {
+        nodeWriteFailure = null;
+        long[] nodes =
+                storeTree().nodePages().stream().mapToLong(Long::longValue).toArray();
+        if (nodes.length == 0) {
+            return;
+        }
+        int steps = lockstep.steps();
+        for (VirtualCpu cpu : machine.machine().vcpus()) {
+            int id = cpu.id().id();
+            long page = nodes[(steps + id) % nodes.length];
+            byte[] before = machine.page(page);
+            List<Observation> seen = machine.writeNodePage(id, page, (steps * 8 * 37) % 4096);
+            boolean alerted = seen.stream()
+                    .anyMatch(o -> o instanceof TreeEvent e
+                            && e.observation() instanceof TreeObservation.Alert a
+                            && a.page() == page
+                            && a.action() == AlertAction.TREE_NODE);
+            boolean unchanged = Arrays.equals(before, machine.page(page));
+            if (!alerted || !unchanged) {
+                nodeWriteFailure = Notation.vcpu(id) + " on view " + cpu.view().name() + " wrote node page "
+                        + Notation.gpp(page) + (alerted ? "" : " without a node-page alert")
+                        + (unchanged ? "" : ", and the page changed");
+                return;
+            }
+            ctx.label(
+                    cpu.view().equals(IntegrityService.INTEGRITY_VIEW)
+                            ? IntegrityLabels.NODE_PAGE_WRITE_IN_INTEGRITY_VIEW
+                            : IntegrityLabels.NODE_PAGE_WRITE_IN_PROTECTED_VIEW);
+        }
+    }
+
+    /**
+     * TREE-7 {@code leafMappingsAreProtections}: the leaf mappings read from the node pages (the
+     * whole tree, walked from the base pointer) are exactly the model's protections.
+     */
+    public void checkLeafMappingsAreProtections() {
+        ProtectedPageTree tree = storeTree();
+        SortedMap<Long, AlertAction> leaves = tree.mappings();
+        SortedMap<Long, AlertAction> model = lockstep.state().protections();
+        if (!leaves.equals(model)) {
+            throw new AssertionError("TREE-7 leafMappingsAreProtections violated: the tree's leaves map "
+                    + Notation.byGpp(leaves) + ", the protections are " + Notation.byGpp(model));
+        }
+    }
+
+    /**
+     * TREE-7 {@code nodePagesTracedInEveryView}: every node page reachable from the base pointer
+     * has its write bit clear in its leaf of every view's nested page table and the tree's trace there.
+     */
+    public void checkNodePagesTracedInEveryView() {
+        ProtectedPageTree tree = storeTree();
+        for (long page : tree.nodePages()) {
+            GuestPhysicalPage p = new GuestPhysicalPage(page);
+            for (ViewId view : machine.machine().viewIds()) {
+                boolean writable = machine.machine()
+                        .view(view)
+                        .flatMap(npt -> npt.leaf(p))
+                        .map(e -> e.permissions().write())
+                        .orElse(true);
+                if (writable || !machine.tracing().holds(view, ProtectedPageTree.OWNER, p)) {
+                    throw new AssertionError("TREE-7 nodePagesTracedInEveryView violated: node page "
+                            + Notation.gpp(page) + " is " + (writable ? "writable" : "untraced") + " in view "
+                            + view.name());
+                }
+            }
+        }
+    }
+
+    /** TREE-7 {@code nodePageWritesVetoed}: this step's node-page writes from every vCPU's view were vetoed and alerted. */
+    public void checkNodePageWritesVetoed() {
+        if (nodeWriteFailure != null) {
+            throw new AssertionError("TREE-7 nodePageWritesVetoed violated: " + nodeWriteFailure);
         }
     }
 

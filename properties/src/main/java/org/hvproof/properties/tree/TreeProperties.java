@@ -1,7 +1,12 @@
 package org.hvproof.properties.tree;
 
+import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.ClaimCheck;
+import org.hvproof.model.integrity.IntegrityAction;
+import org.hvproof.model.integrity.IntegrityInvariants;
+import org.hvproof.model.integrity.IntegrityObservation;
+import org.hvproof.model.integrity.IntegrityState;
 import org.hvproof.model.tree.TreeAction;
 import org.hvproof.model.tree.TreeInvariants;
 import org.hvproof.model.tree.TreeObservation;
@@ -10,6 +15,9 @@ import org.hvproof.propcheck.StatefulProperty;
 import org.hvproof.properties.Claim;
 import org.hvproof.properties.harness.ClaimHarness;
 import org.hvproof.properties.harness.MachineCheck;
+import org.hvproof.properties.integrity.IntegrityActions;
+import org.hvproof.properties.integrity.IntegrityProperties;
+import org.hvproof.properties.integrity.IntegrityTrace;
 
 /**
  * The TREE claims over generated traces. Each property runs traces of the machine with the tree
@@ -111,5 +119,26 @@ public final class TreeProperties {
                 t -> t.lastWriteOutcome().stream()
                         .filter(c -> c.check().equals(name))
                         .forEach(ClaimCheck::orThrow));
+    }
+
+    /** The integrity service's traces with TREE-7's store checks, by tree variant. */
+    private static final ClaimHarness<
+                    TreeImplFlaw, IntegrityTrace, IntegrityState, IntegrityAction, IntegrityObservation>
+            STORE_HARNESS = new ClaimHarness<>(
+                    "tree",
+                    IntegrityInvariants.ALL,
+                    f -> IntegrityTrace.storeTrace(IntegrityImplFlaw.NONE, f),
+                    IntegrityActions::next,
+                    IntegrityProperties.TRIES,
+                    IntegrityProperties.STEPS);
+
+    /**
+     * TREE-7 against the tree's variants, on the integrity service's traces: the tree is the
+     * integrity driver's protection store, its node pages traced in every view
+     * ({@link IntegrityProperties#storeClaim}).
+     */
+    @Claim("TREE-7")
+    public static StatefulProperty<IntegrityTrace> treeIsTheProtectionStore(TreeImplFlaw flaw) {
+        return IntegrityProperties.storeClaim(STORE_HARNESS, flaw);
     }
 }
