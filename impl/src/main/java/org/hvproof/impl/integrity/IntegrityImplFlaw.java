@@ -63,6 +63,11 @@ public enum IntegrityImplFlaw implements Flaw {
      * and the caller told OK, but no leaf maps them, so the store and the protections part (TREE-7).
      */
     STORE_GRANTS_WHEN_FULL(caught("TREE-7", "TREE-7 leafMappingsAreProtections", 3)),
+    /**
+     * The tree's own protect and unprotect hypercalls stay registered on the integrity machine:
+     * the kernel reaches a tree request without the integrity-mode check (GI-5).
+     */
+    TREE_REQUEST_WITHOUT_MODE_CHECK(caught("GI-5", "GI-5 treeRequestsOnlyThroughTheService", 1)),
     /** A write that alerts with {@code BLOCK} is completed anyway (GI-2, GI-7: the action is not performed). */
     BLOCK_COMPLETES_WRITE(
             caught("GI-2", "GI-2 alertActionPerformed", 2), caught("GI-7", "GI-7 alertActionPerformed", 4));

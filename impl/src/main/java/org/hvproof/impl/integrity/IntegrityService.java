@@ -114,7 +114,13 @@ public final class IntegrityService {
         this.decoder = new RequestDecoder(config.guestPages(), config.maxPagesPerRequest());
         // The tree's own protect and unprotect hypercalls are not registered: the only way to a
         // tree request is this service's checked one (GI-5).
-        this.protections = new TreeProtectionStore(ProtectedPageTree.store(hypervisor, tracing, store, treeFlaw));
+        ProtectedPageTree tree = ProtectedPageTree.store(hypervisor, tracing, store, treeFlaw);
+        this.protections = new TreeProtectionStore(tree);
+        if (flaw == IntegrityImplFlaw.TREE_REQUEST_WITHOUT_MODE_CHECK) {
+            // FLAW: the standalone tree's request API is left registered beside the service's.
+            hypervisor.registerHypercall(ProtectedPageTree.PROTECT_HYPERCALL, tree.protectHypercall());
+            hypervisor.registerHypercall(ProtectedPageTree.UNPROTECT_HYPERCALL, tree.unprotectHypercall());
+        }
         this.modes = new Mode[config.vcpuCount()];
         Arrays.fill(modes, Mode.NORMAL);
         hypervisor.registerHypercall(

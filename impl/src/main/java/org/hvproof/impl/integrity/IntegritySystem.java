@@ -299,6 +299,21 @@ public final class IntegritySystem {
     }
 
     /**
+     * vCPU {@code vcpu}'s kernel calls hypercall {@code number} with three arguments (the
+     * registers are the next action's to load): what a kernel does that tries the tree's own
+     * request API. Seen: the hypercall's result.
+     */
+    public List<Observation> kernelHypercall(int vcpu, long number, long arg1, long arg2, long arg3) {
+        VirtualCpu cpu = machine.vcpu(new VCpu(vcpu)).orElseThrow();
+        cpu.setPrivilege(Privilege.KERNEL);
+        cpu.setRegister(Hypervisor.HYPERCALL_ARGUMENT_REGISTERS[0], arg1);
+        cpu.setRegister(Hypervisor.HYPERCALL_ARGUMENT_REGISTERS[1], arg2);
+        cpu.setRegister(Hypervisor.HYPERCALL_ARGUMENT_REGISTERS[2], arg3);
+        cpu.setRegister(Hypervisor.HYPERCALL_NUMBER_REGISTER, number);
+        return hypervisor.hypercall(cpu.id());
+    }
+
+    /**
      * A hostile write to node page {@code page} of the store's tree by vCPU {@code vcpu}, on the
      * view it runs on, through a mapping its kernel made of that page ({@link #NODE_PROBE} {@code +
      * page * 4096}, what a compromised kernel or driver can do): the machine's observations, the

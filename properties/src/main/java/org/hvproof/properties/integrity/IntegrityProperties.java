@@ -93,7 +93,13 @@ public final class IntegrityProperties {
     /** GI-5: protection requests take effect only from integrity mode; elsewhere they change nothing and alert. */
     @Claim("GI-5")
     public static StatefulProperty<IntegrityTrace> requestsOnlyFromIntegrityMode(IntegrityImplFlaw flaw) {
-        return HARNESS.claim("GI-5", "requests take effect only from integrity mode", flaw)
+        return HARNESS.claim(
+                        "GI-5",
+                        "requests take effect only from integrity mode",
+                        flaw,
+                        new MachineCheck<>(
+                                "GI-5 treeRequestsOnlyThroughTheService",
+                                IntegrityTrace::checkTreeRequestsOnlyThroughTheService))
                 .cover(40, IntegrityLabels.REFUSED_REQUEST)
                 .cover(50, IntegrityLabels.PROTECTED)
                 .cover(40, IntegrityLabels.BAD_ARGUMENTS_REFUSED)

@@ -304,6 +304,42 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
         }
     }
 
+    /**
+     * GI-5 {@code treeRequestsOnlyThroughTheService}: the kernel of every vCPU in normal mode calls
+     * the tree's own request API ({@link ProtectedPageTree#PROTECT_HYPERCALL}, or the unprotect one
+     * for a protected page) for one guarded page (a different one each step); the page's entry in
+     * the store must not change: the only way to a tree request is the service's checked one.
+     */
+    public void checkTreeRequestsOnlyThroughTheService() {
+        ProtectedPageTree tree = storeTree();
+        int steps = lockstep.steps();
+        for (VirtualCpu cpu : machine.machine().vcpus()) {
+            int id = cpu.id().id();
+            if (machine.integrity().mode(id) != Mode.NORMAL) {
+                continue;
+            }
+            long page = (steps * 131L + id * 512L) % CONFIG.guestPages();
+            Optional<AlertAction> before = tree.lookup(page).mapping();
+            long start = page << PageRange.PAGE_SHIFT;
+            if (before.isEmpty()) {
+                machine.kernelHypercall(
+                        id,
+                        ProtectedPageTree.PROTECT_HYPERCALL,
+                        start,
+                        PageRange.PAGE_SIZE,
+                        AlertAction.BLOCK.requestCode());
+            } else {
+                machine.kernelHypercall(id, ProtectedPageTree.UNPROTECT_HYPERCALL, start, PageRange.PAGE_SIZE, 0);
+            }
+            Optional<AlertAction> after = tree.lookup(page).mapping();
+            if (!after.equals(before)) {
+                throw new AssertionError("GI-5 treeRequestsOnlyThroughTheService violated: the kernel of "
+                        + Notation.vcpu(id) + " in normal mode called the tree's request API and changed "
+                        + Notation.gpp(page) + " in the store from " + before + " to " + after);
+            }
+        }
+    }
+
     private boolean guarded(IntegrityAction.GuestWrite w) {
         return w.address() >= 0
                 && w.page() < CONFIG.guestPages()
