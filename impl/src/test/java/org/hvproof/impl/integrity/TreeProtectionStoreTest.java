@@ -1,0 +1,119 @@
+package org.hvproof.impl.integrity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.hvproof.impl.machine.ViewId;
+import org.hvproof.impl.tree.ProtectedPageTree;
+import org.hvproof.impl.tree.TreeEvent;
+import org.hvproof.impl.tree.TreeImplFlaw;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.integrity.IntegrityAction;
+import org.hvproof.model.integrity.IntegrityCode;
+import org.hvproof.model.integrity.IntegrityConfig;
+import org.hvproof.model.integrity.IntegrityObservation.RequestResult;
+import org.hvproof.model.tree.AlertAction;
+import org.hvproof.model.tree.AlertCause;
+import org.hvproof.model.tree.BPlusTree;
+import org.hvproof.model.tree.TreeObservation;
+import org.hvproof.model.tree.Writer;
+import org.junit.jupiter.api.Test;
+
+/** TREE-7 on the machine: the integrity service's protections are the leaves of its traced tree. */
+class TreeProtectionStoreTest {
+    private static final long PAGE = 4096;
+    private static final long CODE = 16 * PAGE;
+    private static final long DATA = 18 * PAGE;
+    private static final long ENTRY = CODE + 0x40;
+    private static final Writer DRIVER = new Writer(0, ENTRY, 0);
+    private static final IntegrityConfig CONFIG = IntegrityConfig.small();
+
+    private static IntegritySystem boot(int poolPages) {
+        IntegritySystem system = new IntegritySystem(
+                CONFIG,
+                IntegrityImplFlaw.NONE,
+                IntegritySystem.storeConfig(CONFIG, poolPages, BPlusTree.SMALL),
+                TreeImplFlaw.NONE);
+        assertThat(system.apply(new IntegrityAction.Register(DRIVER, CODE, 2 * PAGE, DATA, 2 * PAGE, ENTRY)))
+                .containsExactly(new RequestResult(IntegrityCode.OK));
+        assertThat(system.apply(new IntegrityAction.Enter(DRIVER)))
+                .containsExactly(new RequestResult(IntegrityCode.OK));
+        return system;
+    }
+
+    private static ProtectedPageTree tree(IntegritySystem system) {
+        return ((TreeProtectionStore) system.integrity().protections()).tree();
+    }
+
+    @Test
+    void protectInsertsLeafMappingsAndUnprotectRemovesThem() {
+        IntegritySystem system = boot(1024);
+        assertThat(system.apply(
+                        new IntegrityAction.Protect(DRIVER, 40 * PAGE, 12 * PAGE, AlertAction.BLOCK.requestCode())))
+                .containsExactly(new RequestResult(IntegrityCode.OK));
+        assertThat(tree(system).mappings())
+                .hasSize(12)
+                .containsEntry(40L, AlertAction.BLOCK)
+                .containsEntry(51L, AlertAction.BLOCK);
+        // order 4: twelve pages split the root
+        assertThat(tree(system).nodePages().size()).isGreaterThan(1);
+        assertThat(system.apply(new IntegrityAction.Unprotect(DRIVER, 40 * PAGE, 2 * PAGE)))
+                .containsExactly(new RequestResult(IntegrityCode.OK));
+        assertThat(tree(system).mappings()).hasSize(10).doesNotContainKeys(40L, 41L);
+        assertThat(system.abstractState().protections()).isEqualTo(tree(system).mappings());
+    }
+
+    @Test
+    void nodePagesAreTracedInBothViewsAndMappedPagesOnlyByTheIntegrityService() {
+        IntegritySystem system = boot(1024);
+        system.apply(
+                new IntegrityAction.Protect(DRIVER, 40 * PAGE, 12 * PAGE, AlertAction.RECORD_AND_ALLOW.requestCode()));
+        for (long node : tree(system).nodePages()) {
+            GuestPhysicalPage p = new GuestPhysicalPage(node);
+            assertThat(node).isGreaterThanOrEqualTo(CONFIG.guestPages());
+            assertThat(system.tracing().holds(ViewId.DEFAULT, ProtectedPageTree.OWNER, p))
+                    .isTrue();
+            assertThat(system.tracing().holds(IntegrityService.INTEGRITY_VIEW, ProtectedPageTree.OWNER, p))
+                    .isTrue();
+            assertThat(system.tracing().isTraced(IntegrityService.INTEGRITY_VIEW, p))
+                    .isTrue();
+        }
+        GuestPhysicalPage mapped = new GuestPhysicalPage(40);
+        assertThat(system.tracing().owners(ViewId.DEFAULT, mapped)).containsExactly(IntegrityService.OWNER);
+        assertThat(system.tracing().owners(IntegrityService.INTEGRITY_VIEW, mapped))
+                .containsExactly(IntegrityService.OWNER);
+    }
+
+    @Test
+    void aNodePageWriteFromIntegrityModeIsVetoedWithTheTreesAlert() {
+        IntegritySystem system = boot(1024);
+        system.apply(new IntegrityAction.Protect(DRIVER, 40 * PAGE, 4 * PAGE, AlertAction.BLOCK.requestCode()));
+        long root = tree(system).root().orElseThrow();
+        byte[] before = system.page(root);
+        assertThat(system.machine().vcpus().get(0).view()).isEqualTo(IntegrityService.INTEGRITY_VIEW);
+        assertThat(system.writeNodePage(0, root, 0))
+                .anyMatch(o -> o instanceof TreeEvent e
+                        && e.observation() instanceof TreeObservation.Alert a
+                        && a.page() == root
+                        && a.cause() == AlertCause.NODE_PAGE
+                        && a.action() == AlertAction.TREE_NODE);
+        assertThat(system.page(root)).isEqualTo(before);
+        assertThat(tree(system).mappings()).hasSize(4);
+    }
+
+    @Test
+    void aFullPoolRefusesTheWholeProtectAndChangesNothing() {
+        IntegritySystem system = boot(8);
+        assertThat(system.apply(
+                        new IntegrityAction.Protect(DRIVER, 40 * PAGE, 4 * PAGE, AlertAction.BLOCK.requestCode())))
+                .containsExactly(new RequestResult(IntegrityCode.OK));
+        Map<Long, AlertAction> before = tree(system).mappings();
+        assertThat(system.apply(
+                        new IntegrityAction.Protect(DRIVER, 100 * PAGE, 64 * PAGE, AlertAction.BLOCK.requestCode())))
+                .containsExactly(new RequestResult(IntegrityCode.STORE_FULL));
+        assertThat(tree(system).mappings()).isEqualTo(before);
+        assertThat(system.tracing().isTraced(ViewId.DEFAULT, new GuestPhysicalPage(100)))
+                .isFalse();
+        assertThat(system.abstractState().protections()).isEqualTo(before);
+    }
+}
