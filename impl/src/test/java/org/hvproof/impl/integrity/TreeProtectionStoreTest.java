@@ -116,4 +116,21 @@ class TreeProtectionStoreTest {
                 .isFalse();
         assertThat(system.abstractState().protections()).isEqualTo(before);
     }
+
+    @Test
+    void aViewCreatedAfterTheTreeGetsEveryNodePageTracedBeforeTheNextRequestChangesAnything() {
+        IntegritySystem system = boot(1024);
+        system.apply(new IntegrityAction.Protect(DRIVER, 40 * PAGE, 12 * PAGE, AlertAction.BLOCK.requestCode()));
+        ViewId late = new ViewId("late");
+        assertThat(system.machine().addView(late)).isPresent();
+        system.hypervisor().shareFrames(late, ViewId.DEFAULT);
+        assertThat(system.apply(new IntegrityAction.Protect(DRIVER, 60 * PAGE, PAGE, AlertAction.BLOCK.requestCode())))
+                .containsExactly(new RequestResult(IntegrityCode.OK));
+        assertThat(tree(system).coveredViews()).contains(late);
+        for (long node : tree(system).nodePages()) {
+            GuestPhysicalPage p = new GuestPhysicalPage(node);
+            assertThat(system.tracing().holds(late, ProtectedPageTree.OWNER, p)).isTrue();
+            assertThat(system.tracing().isTraced(late, p)).isTrue();
+        }
+    }
 }
