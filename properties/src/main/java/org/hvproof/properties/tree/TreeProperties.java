@@ -129,7 +129,7 @@ public final class TreeProperties {
                     IntegrityInvariants.ALL,
                     f -> IntegrityTrace.storeTrace(IntegrityImplFlaw.NONE, f),
                     IntegrityActions::next,
-                    IntegrityProperties.TRIES,
+                    IntegrityProperties.STORE_TRIES,
                     IntegrityProperties.STEPS);
 
     /**
@@ -139,6 +139,7 @@ public final class TreeProperties {
      */
     @Claim("TREE-7")
     public static StatefulProperty<IntegrityTrace> treeIsTheProtectionStore(TreeImplFlaw flaw) {
-        return IntegrityProperties.storeClaim(STORE_HARNESS, flaw);
+        return IntegrityProperties.storeClaim(
+                STORE_HARNESS, "the traced tree is the integrity driver's protection store", flaw);
     }
 }
