@@ -9,8 +9,10 @@
  * carries the same traces except on the driver's own data pages. A vCPU switches to the integrity
  * view by an entry hypercall made from exactly the registered entry point, and back on exit, on an
  * interrupt and on an exception. Protect and unprotect requests are honoured only from integrity
- * mode; the requested protections live in a {@link org.hvproof.impl.integrity.ProtectionStore}
- * keyed by guest-physical page. Every monitored write becomes an alert naming page, cause, action
+ * mode; the requested protections live in the traced tree of the tree mechanism
+ * ({@link org.hvproof.impl.integrity.TreeProtectionStore} behind the
+ * {@link org.hvproof.impl.integrity.ProtectionStore} interface, TREE-7), whose node pool lies in
+ * guest RAM above the guarded pages and whose node pages are traced in both views. Every monitored write becomes an alert naming page, cause, action
  * and writer; a blocking action keeps the write from completing. The integrity view is built
  * without execute rights; registration grants execute on the driver's code pages only, so in
  * integrity mode an instruction fetched from anywhere else takes a nested violation, and every
@@ -25,7 +27,6 @@
  * <p>Left out: instruction fetch outside integrity mode and decoding everywhere (an action loads
  * the caller's instruction pointer as a control transfer would; in integrity mode the system then
  * fetches one byte there through the guest's text mapping and the current nested page table),
- * delivery of interrupts into the guest (the interrupts mechanism),
- * and the traced tree that will store protections (the tree mechanism).
+ * and delivery of interrupts into the guest (the interrupts mechanism).
  */
 package org.hvproof.impl.integrity;

@@ -29,7 +29,9 @@ import org.hvproof.model.tree.TreeNode;
  * serialized ({@link NodeCodec}) into its own guest-physical page from a node pool, written by
  * the hypervisor straight into the host frame backing that page. Node pages are keys of the same
  * tree (their entry says "stores a node"), so one walk answers both questions a notification
- * asks. Every node page and every mapped page carries the tree's trace ({@link #OWNER}).
+ * asks. Alone, every node page and every mapped page carries the tree's trace ({@link #OWNER});
+ * as another service's protection store ({@link #store}, TREE-7) only the node pages do, in every
+ * view the machine has, and the mapped pages are that service's to trace and answer.
  *
  * <p>What lives in hypervisor memory, out of every guest's reach (TREE-6): the base pointer (the
  * root's page), the tree's height and the count of mapped pages ({@link TreeRootCell}) and the

@@ -10,9 +10,10 @@
  * GI claim, parameterised by the implementation's flaw and built with the claim harness: the
  * claim's invariants of {@code IntegrityInvariants} on the machine's step, whether an alert's
  * action was performed on memory where the claim speaks of it, then refinement, with coverage
- * minimums.
+ * minimums. The service keeps its protections in the traced tree, so the same traces, with a
+ * small node pool and a node-page write from every vCPU's view after each step
+ * ({@link org.hvproof.properties.integrity.IntegrityTrace#storeTrace}), check TREE-7 too.
  *
- * <p>Left out: the tree mechanism's traced store behind the protection store (the traces run the
- * implementation's sorted store), and actions of other mechanisms in the same trace.
+ * <p>Left out: actions of other mechanisms in the same trace.
  */
 package org.hvproof.properties.integrity;
