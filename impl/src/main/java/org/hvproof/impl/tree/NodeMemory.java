@@ -80,6 +80,11 @@ final class NodeMemory {
                 .orElse(0L);
     }
 
+    /** The write stamp of host frame {@code frame}: it moves on every write to the frame, by anyone. */
+    long stamp(long frame) {
+        return memory.lastWrite(frame);
+    }
+
     /** Word {@code index} of host frame {@code frame}. */
     long word(long frame, int index) {
         return memory.readLong((frame << 12) + 8L * index);

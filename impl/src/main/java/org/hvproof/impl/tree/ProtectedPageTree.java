@@ -2,6 +2,7 @@ package org.hvproof.impl.tree;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -230,30 +231,74 @@ public final class ProtectedPageTree implements TraceListener {
      * (not a window of it), node-page marks left out. A corrupt node ends the walk below it.
      */
     public SortedMap<Long, AlertAction> mappings() {
-        SortedMap<Long, AlertAction> out = new TreeMap<>();
-        visit(cell.basePointer(), 0, (page, node) -> {
-            if (node instanceof TreeNode.Leaf leaf) {
-                for (int i = 0; i < leaf.size(); i++) {
-                    long key = leaf.keys().get(i);
-                    leaf.entries().get(i).mapping().ifPresent(a -> out.put(key, a));
-                }
-            }
-        });
-        return out;
+        readWholeTree();
+        return readMappings;
     }
 
     /** The pages of every node reachable from the base pointer, read from the node pages. */
     public PageSet nodePages() {
-        List<Long> pages = new ArrayList<>();
-        visit(cell.basePointer(), 0, (page, node) -> pages.add(page));
-        return PageSet.of(pages.stream().mapToLong(Long::longValue).toArray());
+        readWholeTree();
+        return readNodes;
     }
 
-    /** Depth-first over the nodes below {@code page}, decoded from memory; stops at a corrupt node. */
-    private void visit(long page, int depth, BiConsumer<Long, TreeNode> each) {
+    /** A node page as the last whole-tree read found it: its page, the frame behind it and the frame's write stamp. */
+    private record NodeRead(long page, long frame, long stamp) {}
+
+    /** What the last whole-tree read visited, from which base pointer, and what it found. */
+    private List<NodeRead> readVisited;
+
+    private long readRoot = TreeRootCell.NONE;
+    private SortedMap<Long, AlertAction> readMappings;
+    private PageSet readNodes;
+
+    /**
+     * Reads the whole tree from memory, unless the base pointer and every node page the last read
+     * visited are as they were (the same frame, its write stamp unmoved: no byte of it written by
+     * anyone since), in which case the walk would read the same nodes and find the same.
+     */
+    private void readWholeTree() {
+        long root = cell.basePointer();
+        if (readVisited != null && root == readRoot && unchanged(readVisited)) {
+            return;
+        }
+        List<NodeRead> visited = new ArrayList<>();
+        SortedMap<Long, AlertAction> mappings = new TreeMap<>();
+        List<Long> pages = new ArrayList<>();
+        visit(root, 0, visited, (page, node) -> {
+            pages.add(page);
+            if (node instanceof TreeNode.Leaf leaf) {
+                for (int i = 0; i < leaf.size(); i++) {
+                    long key = leaf.keys().get(i);
+                    leaf.entries().get(i).mapping().ifPresent(a -> mappings.put(key, a));
+                }
+            }
+        });
+        readVisited = visited;
+        readRoot = root;
+        readMappings = Collections.unmodifiableSortedMap(mappings);
+        readNodes = PageSet.of(pages.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private boolean unchanged(List<NodeRead> visited) {
+        for (NodeRead r : visited) {
+            long frame = memory.frameOf(r.page());
+            if (frame != r.frame() || (frame != 0 && memory.stamp(frame) != r.stamp())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Depth-first over the nodes below {@code page}, decoded from memory, each page read recorded
+     * in {@code visited}; stops at a corrupt node.
+     */
+    private void visit(long page, int depth, List<NodeRead> visited, BiConsumer<Long, TreeNode> each) {
         if (page == TreeRootCell.NONE || depth > TreeWalk.MAX_WALK) {
             return;
         }
+        long frame = memory.frameOf(page);
+        visited.add(new NodeRead(page, frame, frame == 0 ? 0 : memory.stamp(frame)));
         long[] words = new long[memory.nodeWords()];
         if (!memory.readWords(page, words)) {
             return;
@@ -265,7 +310,7 @@ public final class ProtectedPageTree implements TraceListener {
         each.accept(page, node);
         if (node instanceof TreeNode.Interior in) {
             for (long child : in.children()) {
-                visit(child, depth + 1, each);
+                visit(child, depth + 1, visited, each);
             }
         }
     }
