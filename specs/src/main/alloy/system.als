@@ -31,10 +31,11 @@
  * test is the set of live node pages. Integrity: registration is done at boot (the driver's code
  * pages and entry point are given, trusted as measured boot makes them: integrity.als checks
  * register, GI-1's wrong entries, interrupts, user-mode fetches and the driver's data pages,
- * GI-2, GI-3 and GI-7); exit is the one way out besides a fault. Page contents other than a
- * node's mappings, request decoding (tree.als, REQUEST_PAGE_NUMBER_32_BITS), pool exhaustion
- * (a pool too small for a request refuses it in the Java service; here a request that needs a
- * node when none is free cannot happen) and the tracing service's owners are left out.
+ * GI-2, GI-3 and GI-7); exit is the one way out besides a fault. Whether an insert needs a fresh
+ * node is the nodes' capacity in the Java tree; here it is the request's choice, so with no free
+ * node a protect may be refused (STORE_FULL) or fit an existing node. Page contents other than a
+ * node's mappings, page ranges and request decoding (tree.als, REQUEST_PAGE_NUMBER_32_BITS) and
+ * the tracing service's owners are left out.
  *
  * Java names (the store and integrity packages of impl and model):
  *   sig Node (page, maps)        a node of impl.tree.ProtectedPageTree in its pool page: its
@@ -62,15 +63,18 @@
  * view only), TREE_REQUEST_WITHOUT_MODE_CHECK (the tree's own protect hypercall is registered, a
  * tree insert without the integrity-mode check), INTEGRITY_VIEW_EXECUTES_ALL (the integrity view
  * executes every page, so a fetch outside the driver's code runs in integrity mode) and
- * STORE_REMOVE_LEAVES_LEAF (an unprotect clears the page's trace and answers OK but leaves the
- * leaf mapping). Each claim's property is a pred stated once; its assert checks it for the
+ * STORE_GRANTS_WHEN_FULL (a protect the tree refuses for want of a free node is answered OK and
+ * its page traced, but no leaf maps it). Each claim's property is a pred stated once; its assert checks it for the
  * correct system (correctHv), its twin GROUP_n_wrong_<name> under one flaw.
  *
  * Scopes. Every command runs at 4 pages, 2 nodes, 2 vCPUs and 6 steps (5 transitions): the
- * driver's code page, two node pages and a page beside them, or two code pages; a tree of one
- * or two nodes (a plant, a split's second node, a merge or tear-down giving one back), both
- * vCPUs in either mode. It covers every key situation below in at most 4 transitions, and
- * cannot show trees of three nodes or more (tree.als's structural checks) or a third vCPU.
+ * driver's code page, the two pool pages and a page beside them (or two code pages); a tree of
+ * one or two nodes, so a plant, a split's second node, the full pool, and a merge or tear-down
+ * giving a node back; both vCPUs in either mode. Every key situation below takes at most 4
+ * transitions, so each is reached with a step to spare (enter, plant, split, unprotect with a
+ * merge, a write to the remaining node page). It cannot show trees of three nodes or more
+ * (tree.als checks the structure at its own scope) or a third vCPU; 3 nodes cost 2.5 times the
+ * solving time.
  */
 module system
 
@@ -100,7 +104,7 @@ fact onePagePerNode { page in Node lone -> Page }
 -- Deliberately broken systems, for the must-fail twins (TreeImplFlaw, IntegrityImplFlaw).
 abstract sig Flaw {}
 one sig NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY, TREE_REQUEST_WITHOUT_MODE_CHECK, INTEGRITY_VIEW_EXECUTES_ALL,
-  STORE_REMOVE_LEAVES_LEAF extends Flaw {}
+  STORE_GRANTS_WHEN_FULL extends Flaw {}
 
 -- Hypervisor state: the registration (done at boot), the tree's live nodes, the protections granted.
 one sig Hv {
@@ -132,7 +136,8 @@ one sig Last {
   var cause: lone Cause,
   var action: lone Action,
   var ok: lone Vcpu,      -- the request of this vCPU succeeded
-  var request: lone Vcpu  -- this vCPU made a tree request (honoured or not)
+  var request: lone Vcpu, -- this vCPU made a tree request (honoured or not)
+  var written: lone Page  -- the page a guest write went to
 }
 
 fun nodePages: set Page { Hv.nodes.page }
@@ -144,8 +149,8 @@ let unchanged[x] { (x)' = (x) }
 
 pred treeFrame { unchanged[Hv.nodes] and unchanged[maps] }
 pred vcpusFrame { unchanged[mode] and unchanged[view] and unchanged[pc] }
-pred noAlert { no Last.cause' and no Last.action' }
-pred alert[v: Vcpu, c: Cause] { Last.actor' = v and Last.cause' = c and no Last.action' }
+pred noAlert { no Last.cause' and no Last.action' and no Last.written' }
+pred alert[v: Vcpu, c: Cause] { Last.actor' = v and Last.cause' = c and no Last.action' and no Last.written' }
 -- the tree's nodes or a node's contents change in this step
 pred treeChanged { Hv.nodes' != Hv.nodes or maps' != maps }
 
@@ -154,7 +159,7 @@ fact init {
   no maps
   no Tracing.traced
   Vcpu.mode = Normal and Vcpu.view = DefaultView
-  no Last.actor and no Last.cause and no Last.action and no Last.ok and no Last.request
+  no Last.actor and no Last.cause and no Last.action and no Last.ok and no Last.request and no Last.written
 }
 
 -- The views a node page the tree takes is traced in: every view (the flaw: the default only).
@@ -180,17 +185,11 @@ pred treeInsert[q: Page, a: Action] {
 }
 
 -- treeRemove: q unmapped; a merge or tear-down may give nodes back to the pool, whose pages lose
--- their traces; q's trace goes unless q is still a node page. STORE_REMOVE_LEAVES_LEAF: the
--- trace goes, the leaf mapping stays.
+-- their traces; q's trace goes unless q is still a node page.
 pred treeRemove[q: Page] {
-  Hv.flaw = STORE_REMOVE_LEAVES_LEAF => {
-    treeFrame
-    Tracing.traced' = Tracing.traced - View -> (q - nodePages)
-  } else {
-    Hv.nodes' in Hv.nodes
-    holds[mapping - q -> Action]
-    Tracing.traced' = Tracing.traced - View -> ((q + (Hv.nodes - Hv.nodes').page) - (nodePages + mappedPages)')
-  }
+  Hv.nodes' in Hv.nodes
+  holds[mapping - q -> Action]
+  Tracing.traced' = Tracing.traced - View -> ((q + (Hv.nodes - Hv.nodes').page) - (nodePages + mappedPages)')
 }
 
 -- enter: a call at the registered entry point puts v in integrity mode, on the integrity view
@@ -240,9 +239,14 @@ pred protect[v: Vcpu, p: Page, a: Action] {
   a in mappingActions
   v.mode = Integrity implies {
     (p not in mappedPages + Hv.code) implies {
-      treeInsert[p, a]
-      Hv.granted' = Hv.granted + p -> a
-      Last.ok' = v
+      -- the insert, or, when no node is free and the insert needs one (the layout's choice here,
+      -- the nodes' capacity in the Java tree), the store refuses it (STORE_FULL): nothing changes.
+      -- STORE_GRANTS_WHEN_FULL grants it anyway: the page is traced and OK answered, no leaf maps it.
+      (treeInsert[p, a] and Hv.granted' = Hv.granted + p -> a and Last.ok' = v)
+      or (no freeNodes and treeFrame and {
+        Hv.flaw = STORE_GRANTS_WHEN_FULL => {
+          Tracing.traced' = Tracing.traced + View -> p and Hv.granted' = Hv.granted + p -> a and Last.ok' = v
+        } else { unchanged[Tracing.traced] and unchanged[Hv.granted] and no Last.ok' } })
     } else {
       treeFrame and unchanged[Tracing.traced] and unchanged[Hv.granted] and no Last.ok'
     }
@@ -317,6 +321,7 @@ pred guestWrite[v: Vcpu, p: Page] {
   Last.actor' = v
   Last.cause' = lookupCause[v.view, p]
   Last.action' = lookupAction[v.view, p]
+  Last.written' = p
   no Last.ok' and no Last.request'
   (Last.action' in RecordAndAllow) implies landed[p] else treeFrame
   unchanged[Tracing.traced] and unchanged[Hv.granted]
@@ -343,7 +348,12 @@ fact traces {
 -- request), as the Java invariants read a step's action and observations.
 pred protectionsAreLeafMappings { always Hv.granted = mapping }
 pred nodePagesTracedInEveryView { always all w: View | nodePages in Tracing.traced[w] }
-pred nodesChangeOnlyByRequests { always (treeChanged implies some Last.request') }
+pred nodesChangeOnlyByRequests {
+  always {
+    some Last.written' & nodePages implies (Last.cause' = NodePage and Last.action' = TreeNodeAlert)
+    treeChanged implies some Last.request'
+  }
+}
 pred treeRequestsOnlyFromIntegrityMode {
   always {
     treeChanged implies Last.request'.mode = Integrity
@@ -355,86 +365,96 @@ pred treeChangedOnlyByDriverCode {
   always (treeChanged implies (Last.request'.mode = Integrity and Last.request'.pc in Hv.code))
 }
 
--- TREE-7: every protection granted through GI-5 is a leaf mapping of the tree, and every removal
--- removes it: the granted protections equal the leaf mappings after every step.
+-- TREE-7: every protection granted through the integrity-mode check is a leaf mapping of the tree,
+-- and every removal removes it: the granted protections equal the leaf mappings after every step.
 assert TREE_7_protectionsAreLeafMappings { correctHv => protectionsAreLeafMappings }
-check TREE_7_protectionsAreLeafMappings for 3 but 2 Node, 2 Vcpu, 5 steps expect 0
+check TREE_7_protectionsAreLeafMappings for 4 but 2 Node, 2 Vcpu, 6 steps expect 0
 
--- TREE-7: a page is protected, then unprotected, by the driver in integrity mode.
+-- TREE-7: a page is protected, then unprotected by the driver in integrity mode, and the remove
+-- gives a node back to the pool (a merge or tear-down).
 run TREE_7_protectThenUnprotect {
   correctHv
-  eventually some v: Vcpu, p: Page | unprotect[v, p] and Last.ok' = v
-} for 3 but 2 Node, 2 Vcpu, 5 steps expect 1
+  eventually some v: Vcpu, p: Page | unprotect[v, p] and Last.ok' = v and Hv.nodes' != Hv.nodes
+} for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
 
--- TREE-7: under STORE_REMOVE_LEAVES_LEAF the protections are the leaf mappings.
--- Must fail, because the unprotect answers OK and drops the page's trace but leaves its leaf
--- mapping (the counterexample: enter, protect p, unprotect p).
-check TREE_7_wrong_storeRemoveLeavesLeaf {
-  Hv.flaw = STORE_REMOVE_LEAVES_LEAF => protectionsAreLeafMappings
-} for 3 but 2 Node, 2 Vcpu, 5 steps expect 1
+-- TREE-7: under STORE_GRANTS_WHEN_FULL the protections are the leaf mappings.
+-- Must fail, because a protect the full pool cannot take is answered OK and its page traced, but
+-- no leaf maps it (the counterexample: enter, protect (its plant takes the last free node), protect).
+check TREE_7_wrong_storeGrantsWhenFull {
+  Hv.flaw = STORE_GRANTS_WHEN_FULL => protectionsAreLeafMappings
+} for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
+
+-- TREE-7: the pool is used up and a protect is refused (STORE_FULL), at the check's scope.
+run TREE_7_fullPoolRefusesProtect {
+  correctHv
+  eventually some v: Vcpu, p: Page, a: Action |
+    protect[v, p, a] and v.mode = Integrity and p not in mappedPages + Hv.code and no Last.ok'
+} for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
 
 -- TREE-7: every node page is traced in every nested view, the integrity view included.
 assert TREE_7_nodePagesTracedInEveryView { correctHv => nodePagesTracedInEveryView }
-check TREE_7_nodePagesTracedInEveryView for 3 but 2 Node, 2 Vcpu, 5 steps expect 0
+check TREE_7_nodePagesTracedInEveryView for 4 but 2 Node, 2 Vcpu, 6 steps expect 0
 
 -- TREE-7: under NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY node pages are traced in every view.
 -- Must fail, because the node the first protect plants is traced in the default view only (the
 -- counterexample: enter, protect).
 check TREE_7_wrong_nodePagesTracedInDefaultViewOnly {
   Hv.flaw = NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY => nodePagesTracedInEveryView
-} for 3 but 2 Node, 2 Vcpu, 5 steps expect 1
+} for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
 
--- TREE-7: no node page changes but by a tree request, whichever view the writer runs on and
--- whichever mode it is in.
+-- TREE-7: no view writes a node page unseen: a write to one, on either view and from either mode,
+-- is vetoed with the tree-node alert, and no node page changes but by a tree request.
 assert TREE_7_nodesChangeOnlyByRequests { correctHv => nodesChangeOnlyByRequests }
-check TREE_7_nodesChangeOnlyByRequests for 3 but 2 Node, 2 Vcpu, 5 steps expect 0
+check TREE_7_nodesChangeOnlyByRequests for 4 but 2 Node, 2 Vcpu, 6 steps expect 0
 
--- TREE-7: a vCPU in integrity mode writes a node page from the integrity view (and is vetoed).
+-- TREE-7: a vCPU in integrity mode writes a node page of a two-node tree from the integrity view
+-- (and is vetoed).
 run TREE_7_nodePageWriteFromIntegrityView {
   correctHv
   eventually some v: Vcpu, p: Page | guestWrite[v, p] and v.view = IntegrityView and p in nodePages
-} for 3 but 2 Node, 2 Vcpu, 5 steps expect 1
+    and #Hv.nodes = 2
+} for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
 
 -- TREE-7: under NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY node pages change only by requests.
 -- Must fail, because in the integrity view the node page is untraced, so the driver's write to it
 -- lands and rewrites the node (the counterexample: enter, protect, write to the node page).
 check TREE_7_wrong_nodePageWriteLandsInIntegrityView {
   Hv.flaw = NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY => nodesChangeOnlyByRequests
-} for 3 but 2 Node, 2 Vcpu, 5 steps expect 1
+} for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
 
 -- GI-5: the tree changes only by a protect or unprotect request from integrity mode; a request
 -- from normal mode changes nothing and alerts.
 assert GI_5_treeRequestsOnlyFromIntegrityMode { correctHv => treeRequestsOnlyFromIntegrityMode }
-check GI_5_treeRequestsOnlyFromIntegrityMode for 3 but 2 Node, 2 Vcpu, 5 steps expect 0
+check GI_5_treeRequestsOnlyFromIntegrityMode for 4 but 2 Node, 2 Vcpu, 6 steps expect 0
 
 -- GI-5: a protect request from normal mode is refused while the other vCPU is in integrity mode.
 run GI_5_refusedTreeRequest {
   correctHv
   eventually some v: Vcpu, p: Page, a: Action |
     protect[v, p, a] and v.mode = Normal and some (Vcpu - v) & mode.Integrity
-} for 3 but 2 Node, 2 Vcpu, 5 steps expect 1
+} for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
 
 -- GI-5: under TREE_REQUEST_WITHOUT_MODE_CHECK the tree changes only from integrity mode.
 -- Must fail, because the tree's own protect hypercall inserts a mapping for a vCPU in normal mode
 -- without the integrity-mode check (the counterexample: one hypercall).
 check GI_5_wrong_treeRequestWithoutModeCheck {
   Hv.flaw = TREE_REQUEST_WITHOUT_MODE_CHECK => treeRequestsOnlyFromIntegrityMode
-} for 3 but 2 Node, 2 Vcpu, 5 steps expect 1
+} for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
 
 -- GI-8: no instruction fetched outside the driver's code in integrity mode changes the tree: every
 -- tree change is a request made from integrity mode by an instruction on the driver's code.
 assert GI_8_treeChangedOnlyByDriverCode { correctHv => treeChangedOnlyByDriverCode }
-check GI_8_treeChangedOnlyByDriverCode for 3 but 2 Node, 2 Vcpu, 5 steps expect 0
+check GI_8_treeChangedOnlyByDriverCode for 4 but 2 Node, 2 Vcpu, 6 steps expect 0
 
--- GI-8: the driver protects a page, runs on, then a fetch outside its code faults and the
--- vCPU's next protect is refused.
+-- GI-8: after the driver has protected a page, a fetch outside its code faults and the vCPU's next
+-- protect is refused.
 run GI_8_strayFetchThenRefused {
   correctHv
   eventually some v: Vcpu, p: Page | {
     v.mode = Integrity and fetch[v, p] and p not in Hv.code and some mapping
     eventually some q: Page, a: Action | protect[v, q, a] and Last.cause' = RefusedRequest
   }
-} for 3 but 2 Node, 2 Vcpu, 5 steps expect 1
+} for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
 
 -- GI-8: under INTEGRITY_VIEW_EXECUTES_ALL only the driver's code changes the tree.
 -- Must fail, because the integrity view executes every page, so a fetch outside the driver's code
@@ -442,4 +462,4 @@ run GI_8_strayFetchThenRefused {
 -- from a page that is not code, protect).
 check GI_8_wrong_integrityViewExecutesAll {
   Hv.flaw = INTEGRITY_VIEW_EXECUTES_ALL => treeChangedOnlyByDriverCode
-} for 3 but 2 Node, 2 Vcpu, 5 steps expect 1
+} for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
