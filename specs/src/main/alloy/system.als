@@ -41,7 +41,8 @@
  *   sig Node (page, maps)        a node of impl.tree.ProtectedPageTree in its pool page: its
  *                                leaf mappings (model.tree.TreeNode)
  *   Hv.nodes                     the tree's live nodes, read from the base pointer in hypervisor
- *                                memory (the tree-backed ProtectionStore)
+ *                                memory (ProtectedPageTree in its store role behind
+ *                                impl.integrity.TreeProtectionStore)
  *   Hv.granted                   model.integrity.IntegrityState's protections
  *   Hv.code, Hv.entry, Hv.exec   the registered Driver's code pages and entry point's page, the
  *                                pages the integrity view's nested page table executes
@@ -52,11 +53,17 @@
  *   pred enter, exit, fetch, protect, unprotect, guestWrite
  *                                IntegrityAction.Enter, Exit, the fetch of an action's
  *                                instruction in integrity mode, Protect, Unprotect, GuestWrite
- *   pred treeHypercall           the tree's own protect hypercall (TreeAction.Protect's entry)
- *   pred treeInsert, treeRemove  the store's put and remove: tree inserts and removes
+ *   pred treeHypercall           the tree's own protect hypercall (ProtectedPageTree.PROTECT_HYPERCALL;
+ *                                its unprotect hypercall is alike and left out)
+ *   pred treeInsert, treeRemove  TreeProtectionStore.protect and unprotect: tree inserts and
+ *                                removes; a protect refused for want of nodes answers
+ *                                IntegrityCode.STORE_FULL
  *   sig Last                     the observation of the last step (IntegrityObservation, with
  *                                TreeNodeAlert the tree's node-page answer)
  *   sig Flaw                     TreeImplFlaw / IntegrityImplFlaw constants of the same names
+ *   assert TREE_7_<name>, GI_5_treeRequestsOnlyThroughTheService
+ *                                the machine checks of the same name after every step of the
+ *                                integrity traces (properties.integrity.IntegrityTrace)
  *
  * Flaws. Hv.flaw selects a deliberately broken system for the must-fail twins:
  * NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY (a node page the tree takes is traced in the default
@@ -346,15 +353,15 @@ fact traces {
 -- The claims' properties, each stated once: the asserts check them for the correct system, the
 -- twins under one flaw. They read the step's observation (Last.request: who made a tree
 -- request), as the Java invariants read a step's action and observations.
-pred protectionsAreLeafMappings { always Hv.granted = mapping }
+pred leafMappingsAreProtections { always Hv.granted = mapping }
 pred nodePagesTracedInEveryView { always all w: View | nodePages in Tracing.traced[w] }
-pred nodesChangeOnlyByRequests {
+pred nodePageWritesVetoed {
   always {
     some Last.written' & nodePages implies (Last.cause' = NodePage and Last.action' = TreeNodeAlert)
     treeChanged implies some Last.request'
   }
 }
-pred treeRequestsOnlyFromIntegrityMode {
+pred treeRequestsOnlyThroughTheService {
   always {
     treeChanged implies Last.request'.mode = Integrity
     Last.request'.mode = Normal implies
@@ -367,8 +374,8 @@ pred treeChangedOnlyByDriverCode {
 
 -- TREE-7: every protection granted through the integrity-mode check is a leaf mapping of the tree,
 -- and every removal removes it: the granted protections equal the leaf mappings after every step.
-assert TREE_7_protectionsAreLeafMappings { correctHv => protectionsAreLeafMappings }
-check TREE_7_protectionsAreLeafMappings for 4 but 2 Node, 2 Vcpu, 6 steps expect 0
+assert TREE_7_leafMappingsAreProtections { correctHv => leafMappingsAreProtections }
+check TREE_7_leafMappingsAreProtections for 4 but 2 Node, 2 Vcpu, 6 steps expect 0
 
 -- TREE-7: a page is protected, then unprotected by the driver in integrity mode, and the remove
 -- gives a node back to the pool (a merge or tear-down).
@@ -381,7 +388,7 @@ run TREE_7_protectThenUnprotect {
 -- Must fail, because a protect the full pool cannot take is answered OK and its page traced, but
 -- no leaf maps it (the counterexample: enter, protect (its plant takes the last free node), protect).
 check TREE_7_wrong_storeGrantsWhenFull {
-  Hv.flaw = STORE_GRANTS_WHEN_FULL => protectionsAreLeafMappings
+  Hv.flaw = STORE_GRANTS_WHEN_FULL => leafMappingsAreProtections
 } for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
 
 -- TREE-7: the pool is used up and a protect is refused (STORE_FULL), at the check's scope.
@@ -404,8 +411,8 @@ check TREE_7_wrong_nodePagesTracedInDefaultViewOnly {
 
 -- TREE-7: no view writes a node page unseen: a write to one, on either view and from either mode,
 -- is vetoed with the tree-node alert, and no node page changes but by a tree request.
-assert TREE_7_nodesChangeOnlyByRequests { correctHv => nodesChangeOnlyByRequests }
-check TREE_7_nodesChangeOnlyByRequests for 4 but 2 Node, 2 Vcpu, 6 steps expect 0
+assert TREE_7_nodePageWritesVetoed { correctHv => nodePageWritesVetoed }
+check TREE_7_nodePageWritesVetoed for 4 but 2 Node, 2 Vcpu, 6 steps expect 0
 
 -- TREE-7: a vCPU in integrity mode writes a node page of a two-node tree from the integrity view
 -- (and is vetoed).
@@ -419,13 +426,13 @@ run TREE_7_nodePageWriteFromIntegrityView {
 -- Must fail, because in the integrity view the node page is untraced, so the driver's write to it
 -- lands and rewrites the node (the counterexample: enter, protect, write to the node page).
 check TREE_7_wrong_nodePageWriteLandsInIntegrityView {
-  Hv.flaw = NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY => nodesChangeOnlyByRequests
+  Hv.flaw = NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY => nodePageWritesVetoed
 } for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
 
 -- GI-5: the tree changes only by a protect or unprotect request from integrity mode; a request
 -- from normal mode changes nothing and alerts.
-assert GI_5_treeRequestsOnlyFromIntegrityMode { correctHv => treeRequestsOnlyFromIntegrityMode }
-check GI_5_treeRequestsOnlyFromIntegrityMode for 4 but 2 Node, 2 Vcpu, 6 steps expect 0
+assert GI_5_treeRequestsOnlyThroughTheService { correctHv => treeRequestsOnlyThroughTheService }
+check GI_5_treeRequestsOnlyThroughTheService for 4 but 2 Node, 2 Vcpu, 6 steps expect 0
 
 -- GI-5: a protect request from normal mode is refused while the other vCPU is in integrity mode.
 run GI_5_refusedTreeRequest {
@@ -438,7 +445,7 @@ run GI_5_refusedTreeRequest {
 -- Must fail, because the tree's own protect hypercall inserts a mapping for a vCPU in normal mode
 -- without the integrity-mode check (the counterexample: one hypercall).
 check GI_5_wrong_treeRequestWithoutModeCheck {
-  Hv.flaw = TREE_REQUEST_WITHOUT_MODE_CHECK => treeRequestsOnlyFromIntegrityMode
+  Hv.flaw = TREE_REQUEST_WITHOUT_MODE_CHECK => treeRequestsOnlyThroughTheService
 } for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
 
 -- GI-8: no instruction fetched outside the driver's code in integrity mode changes the tree: every
