@@ -71,8 +71,9 @@
  * tree insert without the integrity-mode check), INTEGRITY_VIEW_EXECUTES_ALL (the integrity view
  * executes every page, so a fetch outside the driver's code runs in integrity mode) and
  * STORE_GRANTS_WHEN_FULL (a protect the tree refuses for want of a free node is answered OK and
- * its page traced, but no leaf maps it). Each claim's property is a pred stated once; its assert checks it for the
- * correct system (correctHv), its twin GROUP_n_wrong_<name> under one flaw.
+ * its page traced, but no leaf maps it). Each claim's property is a pred stated once; its
+ * assert checks it for the correct system (correctHv), its twin GROUP_n_wrong_<name> under one
+ * flaw.
  *
  * Scopes. Every command runs at 4 pages, 2 nodes, 2 vCPUs and 6 steps (5 transitions): the
  * driver's code page, the two pool pages and a page beside them (or two code pages); a tree of
