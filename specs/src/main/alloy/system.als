@@ -392,6 +392,14 @@ check TREE_7_wrong_storeGrantsWhenFull {
   Hv.flaw = STORE_GRANTS_WHEN_FULL => leafMappingsAreProtections
 } for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
 
+-- TREE-7: under NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY the protections are the leaf mappings.
+-- Must fail, because a write from the integrity view to the node page lands and rewrites the
+-- node's mappings, so the leaves no longer map what was granted (the counterexample: enter,
+-- protect, a write to the node page).
+check TREE_7_wrong_nodeRewrittenInIntegrityView {
+  Hv.flaw = NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY => leafMappingsAreProtections
+} for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
+
 -- TREE-7: the pool is used up and a protect is refused (STORE_FULL), at the check's scope.
 run TREE_7_fullPoolRefusesProtect {
   correctHv
