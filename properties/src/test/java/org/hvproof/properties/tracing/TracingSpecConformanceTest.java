@@ -3,9 +3,14 @@ package org.hvproof.properties.tracing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.hvproof.impl.tracing.TracingImplFlaw;
+import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.Notification;
 import org.hvproof.model.common.Observation;
+import org.hvproof.model.common.VCpu;
 import org.hvproof.model.tracing.AddTrace;
+import org.hvproof.model.tracing.DeviceWrite;
+import org.hvproof.model.tracing.GuestWrite;
 import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingModel;
 import org.hvproof.model.tracing.TracingState;
@@ -103,5 +108,94 @@ class TracingSpecConformanceTest {
 
         r.assertFailed();
         assertThat(r.failureMessage()).contains("guestWriteCrossing");
+    }
+
+    @Test
+    void machineTracesAreSpecTraces() {
+        long start = System.nanoTime();
+        PropertyResult r = TracingSpecConformance.machineTracesAreSpecTraces().assertHolds();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf(
+                "machine runs: %d tries in %d ms, %d ms a try (boot, run, one Alloy solve)%n",
+                r.tries(), millis, millis / Math.max(1, r.tries()));
+    }
+
+    /** Each TRACE-4/5 flaw of the service gives machine runs the spec does not allow. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(
+            value = TracingImplFlaw.class,
+            names = {
+                "NO_SHOOTDOWN_AFTER_TRACE",
+                "INVALIDATE_LOCAL_VCPU_ONLY",
+                "NO_IOMMU_UPDATE_ON_TRACE",
+                "NO_IOTLB_INVALIDATION_ON_TRACE"
+            })
+    void eachCacheOrDeviceFlawIsCaughtOnSampledMachineRuns(TracingImplFlaw flaw) {
+        PropertyResult r = TracingSpecConformance.machineTracesAreSpecTraces(flaw)
+                .run(Settings.none().withSeed(20261204L).withQuiet(true).withShrinkBudget(40));
+        System.out.println(r.report());
+
+        r.assertFailed();
+        assertThat(r.failureMessage()).contains("tracing.als allows no behaviour", "addTrace");
+    }
+
+    private static final List<TracingAction> STALE_WRITE = List.of(
+            new GuestWrite(new VCpu(1), TracingSpecConformance.VIRTUAL_BASE + 8, Bytes.ofInts(new int[] {1})),
+            new AddTrace(TracingTrace.OWNERS.get(0), TracingSpecConformance.PAGES.get(0)),
+            new GuestWrite(new VCpu(1), TracingSpecConformance.VIRTUAL_BASE + 8, Bytes.ofInts(new int[] {2})));
+
+    private static final List<TracingAction> DMA_ON_TRACED_PAGE = List.of(
+            new DeviceWrite(
+                    TracingModel.DEVICE,
+                    TracingSpecConformance.PAGES.get(0).number() * 4096 + 8,
+                    Bytes.ofInts(new int[] {1})),
+            new AddTrace(TracingTrace.OWNERS.get(0), TracingSpecConformance.PAGES.get(0)),
+            new DeviceWrite(
+                    TracingModel.DEVICE,
+                    TracingSpecConformance.PAGES.get(0).number() * 4096 + 8,
+                    Bytes.ofInts(new int[] {2})));
+
+    private static String rejection(TracingImplFlaw flaw, List<TracingAction> actions) {
+        TracingSpecMachineRun run = TracingSpecMachineRun.of(flaw, TracingSpecConformance.setUpActions(), actions);
+        try {
+            TracingSpecConformance.validateMachineRun(run);
+            return null;
+        } catch (AssertionError e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * A write through a cached translation that outlived the trace (no shoot-down): the correct
+     * service's run is accepted with a notified walked write, the flawed one is rejected at the state
+     * after the trace, where vCPU 1 still caches the traced page writable.
+     */
+    @Test
+    void aWriteThroughAStaleCachedTranslationIsRejectedAtTheTrace() {
+        assertThat(rejection(TracingImplFlaw.NONE, STALE_WRITE)).isNull();
+
+        String message = rejection(TracingImplFlaw.NO_SHOOTDOWN_AFTER_TRACE, STALE_WRITE);
+
+        assertThat(message)
+                .contains("states 0..1 are possible, state 2 is not (after action 2, addTrace")
+                .contains("state 2: ", "Tlb.cachedWritable = vcpu1 -> gpp16")
+                .contains("step 2: cachedWrite[vcpu1, gpp16]");
+    }
+
+    /**
+     * A DMA write landing on a traced page (the device's table kept the write right): accepted as a
+     * refusal from the correct service, rejected at the trace from the flawed one, whose state
+     * leaves the device writing the traced page.
+     */
+    @Test
+    void aDmaWriteLandingOnATracedPageIsRejectedAtTheTrace() {
+        assertThat(rejection(TracingImplFlaw.NONE, DMA_ON_TRACED_PAGE)).isNull();
+
+        String message = rejection(TracingImplFlaw.NO_IOMMU_UPDATE_ON_TRACE, DMA_ON_TRACED_PAGE);
+
+        assertThat(message)
+                .contains("states 0..1 are possible, state 2 is not (after action 2, addTrace")
+                .contains("state 2: ", "Iommu.deviceWritable = Page and")
+                .contains("step 2: dmaWrite[gpp16]", "state 3: ", "Iommu.dmaLanded = gpp16");
     }
 }
