@@ -191,6 +191,7 @@ public final class TracingSpecAbstraction {
         List<String> cached = new ArrayList<>();
         c.writableTranslations()
                 .forEach((v, pages) -> pages.forEach(p -> cached.add(atoms.vcpu(v) + " -> " + atoms.page(p))));
+        java.util.Collections.sort(cached);
         StringBuilder f = new StringBuilder(relation("Tlb.cachedWritable", cached));
         f.append(" and ")
                 .append(relation(

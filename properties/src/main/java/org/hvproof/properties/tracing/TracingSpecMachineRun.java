@@ -122,14 +122,25 @@ public record TracingSpecMachineRun(TracingImplFlaw flaw, TracingModelRun run, L
         /** The (vCPU id, index in {@link TracingSpecConformance#PAGES}) pairs whose TLB now caches the page writable. */
         List<int[]> cachedWritable() {
             List<int[]> out = new ArrayList<>();
-            caches.get(caches.size() - 1).writableTranslations().forEach((v, pages) -> {
-                for (int i = 0; i < TracingSpecConformance.PAGES.size(); i++) {
-                    if (pages.contains(TracingSpecConformance.PAGES.get(i))) {
-                        out.add(new int[] {v.id(), i});
-                    }
-                }
-            });
+            Map<VCpu, Set<GuestPhysicalPage>> held =
+                    caches.get(caches.size() - 1).writableTranslations();
+            held.keySet().stream()
+                    .sorted(java.util.Comparator.comparingInt(VCpu::id))
+                    .forEach(v -> {
+                        for (int i = 0; i < TracingSpecConformance.PAGES.size(); i++) {
+                            if (held.get(v).contains(TracingSpecConformance.PAGES.get(i))) {
+                                out.add(new int[] {v.id(), i});
+                            }
+                        }
+                    });
             return out;
+        }
+
+        /** The pages the IOTLB now caches a writable translation of. */
+        List<GuestPhysicalPage> iotlbWritable() {
+            return caches.get(caches.size() - 1).iotlbWritable().stream()
+                    .sorted(java.util.Comparator.comparingLong(GuestPhysicalPage::number))
+                    .toList();
         }
 
         /** Runs {@code a} on the machine and reads what it left. */
