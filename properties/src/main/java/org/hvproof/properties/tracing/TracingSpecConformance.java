@@ -40,6 +40,7 @@ import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.ValueProperty;
 import org.hvproof.properties.Claim;
 import org.hvproof.properties.harness.ConformanceCheck;
+import org.hvproof.properties.harness.ConformanceRuns;
 import org.hvproof.specs.AlloyRunner;
 import org.hvproof.specs.SpecError;
 import org.hvproof.specs.TraceValidator;
@@ -172,27 +173,29 @@ public final class TracingSpecConformance {
     public static Gen<TracingSpecMachineRun> machineRuns(TracingImplFlaw flaw) {
         return Gens.of("tracing machine runs", src -> {
             TracingSpecMachineRun.Runner runner = new TracingSpecMachineRun.Runner(flaw, setUpActions());
-            for (int i = 0; i < MAX_ACTIONS; i++) {
-                src.startSpan("step");
-                if (!src.weightedCoin(0.95)) {
-                    src.endSpan();
-                    break;
-                }
-                TracingState s = runner.state();
-                List<int[]> cached = runner.cachedWritable();
-                List<GuestPhysicalPage> deviceCached = runner.iotlbWritable();
-                TracingAction a = src.draw(Gens.<TracingAction>mix()
-                        .add(7, next(s))
-                        .add(3, deviceWrite(s))
-                        .addIf(!cached.isEmpty(), 3, () -> writeThroughCache(cached))
-                        .addIf(!cached.isEmpty(), 2, () -> traceCachedPage(cached))
-                        .addIf(!deviceCached.isEmpty(), 2, () -> traceDeviceCachedPage(deviceCached))
-                        .build());
-                src.endSpan();
+            ConformanceRuns.draw(src, runner.state(), MAX_ACTIONS, 0.95, s -> machineNext(runner), (s, a) -> {
                 runner.apply(a);
-            }
+                return runner.state();
+            });
             return runner.finish();
         });
+    }
+
+    /**
+     * The next action of a machine run: the model runs' actions, device writes, and, from what the
+     * machine caches now, writes through a cached translation and traces of cached pages.
+     */
+    private static Gen<TracingAction> machineNext(TracingSpecMachineRun.Runner runner) {
+        TracingState s = runner.state();
+        List<int[]> cached = runner.cachedWritable();
+        List<GuestPhysicalPage> deviceCached = runner.iotlbWritable();
+        return Gens.<TracingAction>mix()
+                .add(7, next(s))
+                .add(3, deviceWrite(s))
+                .addIf(!cached.isEmpty(), 3, () -> writeThroughCache(cached))
+                .addIf(!cached.isEmpty(), 2, () -> traceCachedPage(cached))
+                .addIf(!deviceCached.isEmpty(), 2, () -> traceDeviceCachedPage(deviceCached))
+                .build();
     }
 
     /** The set-up {@link #setUp} runs: every vCPU maps the three pages at adjacent virtual pages. */
@@ -323,19 +326,10 @@ public final class TracingSpecConformance {
         return Gens.of("tracing model runs", src -> {
             TracingState initial = setUp(model);
             List<TracingAction> actions = new ArrayList<>();
-            TracingState s = initial;
-            for (int i = 0; i < MAX_ACTIONS; i++) {
-                // "step": the span label the shrinker deletes whole, as for stateful traces
-                src.startSpan("step");
-                if (!src.weightedCoin(0.95)) {
-                    src.endSpan();
-                    break;
-                }
-                TracingAction a = src.draw(next(s));
-                src.endSpan();
+            ConformanceRuns.draw(src, initial, MAX_ACTIONS, 0.95, TracingSpecConformance::next, (s, a) -> {
                 actions.add(a);
-                s = model.apply(s, a).next();
-            }
+                return model.apply(s, a).next();
+            });
             return TracingModelRun.of(initial, actions, model);
         });
     }
