@@ -165,7 +165,7 @@ public final class TracingSpecConformance {
         TraceValidator.Trace trace = TracingSpecAbstraction.of(machine);
         TraceValidator validator = VALIDATOR.get();
         if (!validator.validate(trace).consistent()) {
-            throw new AssertionError(mismatch(machine.run(), trace, validator.consistentPrefix(trace)));
+            throw new AssertionError(mismatch(machine.run(), trace, validator.rejectedAt(trace)));
         }
     }
 
@@ -287,7 +287,7 @@ public final class TracingSpecConformance {
         TraceValidator validator = VALIDATOR.get();
         TraceValidator.Verdict verdict = validator.validate(trace);
         if (!verdict.consistent()) {
-            throw new AssertionError(mismatch(run, trace, validator.consistentPrefix(trace)));
+            throw new AssertionError(mismatch(run, trace, validator.rejectedAt(trace)));
         }
     }
 
