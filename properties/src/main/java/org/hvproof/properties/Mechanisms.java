@@ -122,7 +122,8 @@ public final class Mechanisms {
     /**
      * Claims some property checks but no spec conformance property names ({@code @Claim} on a
      * {@code <M>SpecConformance} method), in name order: their mechanism may be linked while they are
-     * not (tracing's conformance samples no DMA and no translation caches, so TRACE-4 and TRACE-5).
+     * not (as TRACE-4 and TRACE-5 were until tracing's conformance sampled machine runs with DMA and
+     * translation caches).
      * The report requires the link for HOLDS once this is empty.
      */
     public static List<String> unlinkedClaims() {

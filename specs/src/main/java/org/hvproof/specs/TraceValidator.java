@@ -245,6 +245,17 @@ public final class TraceValidator {
         if (validate(trace).consistent()) {
             return n;
         }
+        return rejectedAt(trace);
+    }
+
+    /**
+     * For a trace {@link #validate} has just called inconsistent: the index of the first state no
+     * spec behaviour reaches, as {@link #consistentPrefix} gives it, without solving the whole trace
+     * a second time (that solve, of the longest formula, is the dearest; every failing conformance
+     * check and every failing shrink candidate paid it twice).
+     */
+    public int rejectedAt(Trace trace) {
+        int n = trace.states().size();
         int lo = 0; // prefixes of lo states are consistent (0 trivially)
         int hi = n; // prefixes of hi states are not
         while (hi - lo > 1) {

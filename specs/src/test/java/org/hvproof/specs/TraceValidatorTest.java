@@ -107,6 +107,9 @@ class TraceValidatorTest {
         assertThat(validator.consistentPrefix(tampered))
                 .as("first impossible state")
                 .isEqualTo(3);
+        assertThat(validator.rejectedAt(tampered))
+                .as("the same state without solving the whole trace again")
+                .isEqualTo(3);
     }
 
     @Test

@@ -30,6 +30,7 @@ import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.ValueProperty;
 import org.hvproof.properties.Claim;
 import org.hvproof.properties.harness.ConformanceCheck;
+import org.hvproof.properties.harness.ConformanceRuns;
 import org.hvproof.properties.harness.ModelRun;
 import org.hvproof.specs.TraceValidator;
 
@@ -144,24 +145,23 @@ public final class DomainsSpecConformance {
     public static Gen<ModelRun<DomainsState, DomainsAction, DomainsObservation>> runs(Set<DomainsModelFlaw> flaws) {
         return Gens.of("domains model runs", src -> {
             DomainsState first = DomainsModel.withFlaws(initial(), flaws);
-            DomainsState s = first;
             List<DomainsAction> actions = new ArrayList<>();
-            while (actions.size() < MAX_ACTIONS) {
-                src.startSpan("step");
-                if (!src.weightedCoin(0.95)) {
-                    src.endSpan();
-                    break;
-                }
-                DomainsState before = s;
-                DomainsActions.Step step = src.draw(DomainsActions.next(before)
-                        .filter("no write changes what a second table resolves to", x -> inSpec(before, x, flaws)));
-                src.endSpan();
-                for (DomainsSystemAction a : step.actions()) {
-                    DomainsAction m = DomainsTrace.modelAction(a);
-                    actions.add(m);
-                    s = DomainsModel.step(s, m, flaws).next();
-                }
-            }
+            ConformanceRuns.draw(
+                    src,
+                    first,
+                    i -> actions.size() < MAX_ACTIONS,
+                    0.95,
+                    before -> DomainsActions.next(before)
+                            .filter("no write changes what a second table resolves to", x -> inSpec(before, x, flaws)),
+                    (s, step) -> {
+                        DomainsState now = s;
+                        for (DomainsSystemAction a : step.actions()) {
+                            DomainsAction m = DomainsTrace.modelAction(a);
+                            actions.add(m);
+                            now = DomainsModel.step(now, m, flaws).next();
+                        }
+                        return now;
+                    });
             return ModelRun.of(first, actions, (st, a) -> step(st, a, flaws));
         });
     }

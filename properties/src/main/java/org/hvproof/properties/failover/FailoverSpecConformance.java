@@ -20,6 +20,7 @@ import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.ValueProperty;
 import org.hvproof.properties.Claim;
 import org.hvproof.properties.harness.ConformanceCheck;
+import org.hvproof.properties.harness.ConformanceRuns;
 import org.hvproof.properties.harness.ModelRun;
 
 /**
@@ -98,23 +99,15 @@ public final class FailoverSpecConformance {
             long holdUp = hp[0];
             long panic = hp[1];
             FailoverState initial = provisioned(holdUp, panic);
-            FailoverState s = initial;
             Set<Long> used = new TreeSet<>();
             List<FailoverAction> actions = new ArrayList<>();
-            for (int i = 0; i < MAX_ACTIONS; i++) {
-                src.startSpan("step");
-                if (!src.weightedCoin(0.95)) {
-                    src.endSpan();
-                    break;
-                }
-                FailoverAction a = src.draw(next(s, used));
-                src.endSpan();
+            ConformanceRuns.draw(src, initial, MAX_ACTIONS, 0.95, s -> next(s, used), (s, a) -> {
                 if (a instanceof FailoverAction.ClientUpdate u) {
                     used.add(u.key());
                 }
                 actions.add(a);
-                s = FailoverModel.step(s, a, flaw).next();
-            }
+                return FailoverModel.step(s, a, flaw).next();
+            });
             return ModelRun.of(initial, actions, (st, a) -> step(st, a, flaw));
         });
     }

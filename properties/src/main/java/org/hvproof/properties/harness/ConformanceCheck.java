@@ -56,7 +56,7 @@ public final class ConformanceCheck {
     /** As {@link #validate(String, SpecTrace, ModelRun)} with {@code validator} (see {@link #validator(String, int)}). */
     public static void validate(TraceValidator validator, String spec, SpecTrace trace, ModelRun<?, ?, ?> run) {
         if (!validator.validate(trace.trace()).consistent()) {
-            int prefix = validator.consistentPrefix(trace.trace());
+            int prefix = validator.rejectedAt(trace.trace());
             throw new AssertionError(mismatch(spec, trace, prefix, run));
         }
     }

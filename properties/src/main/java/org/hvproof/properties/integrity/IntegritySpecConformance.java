@@ -19,6 +19,7 @@ import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.ValueProperty;
 import org.hvproof.properties.Claim;
 import org.hvproof.properties.harness.ConformanceCheck;
+import org.hvproof.properties.harness.ConformanceRuns;
 import org.hvproof.properties.harness.ModelRun;
 
 /**
@@ -90,21 +91,18 @@ public final class IntegritySpecConformance {
     /** Runs of the model with {@code flaw}: up to {@link #MAX_ACTIONS} actions drawn from the current state. */
     public static Gen<ModelRun<IntegrityState, IntegrityAction, IntegrityObservation>> runs(IntegrityModelFlaw flaw) {
         return Gens.of("integrity model runs", src -> {
-            IntegrityState s = IntegrityState.initial(CONFIG);
             List<IntegrityAction> actions = new ArrayList<>();
-            for (int i = 0; i < MAX_ACTIONS; i++) {
-                src.startSpan("step");
-                if (!src.weightedCoin(0.95)) {
-                    src.endSpan();
-                    break;
-                }
-                IntegrityState before = s;
-                IntegrityAction a = src.draw(IntegrityActions.actions(before)
-                        .filter("not a second registration from integrity mode", x -> inSpec(before, x)));
-                src.endSpan();
-                actions.add(a);
-                s = IntegrityModel.step(s, a, flaw).next();
-            }
+            ConformanceRuns.draw(
+                    src,
+                    IntegrityState.initial(CONFIG),
+                    MAX_ACTIONS,
+                    0.95,
+                    before -> IntegrityActions.actions(before)
+                            .filter("not a second registration from integrity mode", x -> inSpec(before, x)),
+                    (s, a) -> {
+                        actions.add(a);
+                        return IntegrityModel.step(s, a, flaw).next();
+                    });
             return ModelRun.of(IntegrityState.initial(CONFIG), actions, (st, a) -> step(st, a, flaw));
         });
     }

@@ -22,6 +22,7 @@ import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.ValueProperty;
 import org.hvproof.properties.Claim;
 import org.hvproof.properties.harness.ConformanceCheck;
+import org.hvproof.properties.harness.ConformanceRuns;
 import org.hvproof.properties.harness.ModelRun;
 
 /**
@@ -112,19 +113,11 @@ public final class InterruptsSpecConformance {
             Set<InterruptsModelFlaw> flaws) {
         return Gens.of("interrupts model runs", src -> {
             InterruptsState start = src.weightedCoin(0.5) ? atSequence() : initial();
-            InterruptsState s = start;
             List<InterruptsAction> actions = new ArrayList<>();
-            for (int i = 0; i < MAX_ACTIONS; i++) {
-                src.startSpan("step");
-                if (!src.weightedCoin(0.95)) {
-                    src.endSpan();
-                    break;
-                }
-                InterruptsAction a = src.draw(next(s));
-                src.endSpan();
+            ConformanceRuns.draw(src, start, MAX_ACTIONS, 0.95, InterruptsSpecConformance::next, (s, a) -> {
                 actions.add(a);
-                s = InterruptsModel.step(s, a, flaws).next();
-            }
+                return InterruptsModel.step(s, a, flaws).next();
+            });
             return ModelRun.of(start, actions, (st, a) -> step(st, a, flaws));
         });
     }

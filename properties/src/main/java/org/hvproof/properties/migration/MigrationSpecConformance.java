@@ -20,6 +20,7 @@ import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.ValueProperty;
 import org.hvproof.properties.Claim;
 import org.hvproof.properties.harness.ConformanceCheck;
+import org.hvproof.properties.harness.ConformanceRuns;
 import org.hvproof.properties.harness.ModelRun;
 
 /**
@@ -123,19 +124,11 @@ public final class MigrationSpecConformance {
     public static Gen<ModelRun<MigrationState, MigrationAction, MigrationObservation>> runs(MigrationModelFlaw flaw) {
         return Gens.of("migration model runs", src -> {
             MigrationState initial = MigrationModel.initial(src.draw(CONFIGS));
-            MigrationState s = initial;
             List<MigrationAction> actions = new ArrayList<>();
-            for (int i = 0; i < MAX_ACTIONS; i++) {
-                src.startSpan("step");
-                if (!src.weightedCoin(0.97)) {
-                    src.endSpan();
-                    break;
-                }
-                MigrationAction a = src.draw(next(s));
-                src.endSpan();
+            ConformanceRuns.draw(src, initial, MAX_ACTIONS, 0.97, MigrationSpecConformance::next, (s, a) -> {
                 actions.add(a);
-                s = MigrationModel.step(s, a, flaw).next();
-            }
+                return MigrationModel.step(s, a, flaw).next();
+            });
             return ModelRun.of(initial, actions, (st, a) -> step(st, a, flaw));
         });
     }

@@ -9,6 +9,8 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.Completed;
+import org.hvproof.model.common.DmaCompleted;
+import org.hvproof.model.common.DmaRefused;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.Notification;
 import org.hvproof.model.common.Observation;
@@ -16,6 +18,7 @@ import org.hvproof.model.common.Owner;
 import org.hvproof.model.common.VCpu;
 import org.hvproof.model.common.ValueRead;
 import org.hvproof.model.tracing.AddTrace;
+import org.hvproof.model.tracing.DeviceWrite;
 import org.hvproof.model.tracing.GuestRead;
 import org.hvproof.model.tracing.GuestWrite;
 import org.hvproof.model.tracing.RemoveTrace;
@@ -103,6 +106,128 @@ public final class TracingSpecAbstraction {
             scopes.put(NOTIFICATION_SIG, pool);
         }
         return new TraceValidator.Trace(atoms.declarations(), states, steps, scopes);
+    }
+
+    /**
+     * Pins the correct shoot-down and IOMMU update: {@code tracing.als} keeps the flawed ones
+     * ({@code TraceInvalidation.kind}, {@code DeviceUpdate.kind}) for its TRACE-4/5 twins, and the
+     * machine runs are held to the correct service. Part of the initial state's formula (both are static).
+     */
+    static final String CORRECT_UPDATES = "TraceInvalidation.kind = EveryVcpu and DeviceUpdate.kind = TableAndIotlb";
+
+    /**
+     * A run of the implementation on the machine as a trace of {@code tracing.als}, translation
+     * caches and device included: each state is {@link #state} plus {@link #caches} (the vCPUs'
+     * cached writable translations, the write served from one, the device's writable mappings,
+     * the IOTLB's writable entries, where the step's DMA write landed or was refused); each step is
+     * {@link #operation} except that a new trace is {@code addTrace[o, p] and invalidation[p] and
+     * iommuUpdate[p]} (the shoot-down and the I/O page table and IOTLB update the request performs), a
+     * write served from the writer's TLB is {@code cachedWrite[v, p]} and a device write within one
+     * page {@code dmaWrite[p]}. All three pages and every vCPU are atoms, so the caches can name them.
+     *
+     * <p>What it collapses: a cached translation is a (vCPU, guest-physical page) pair, its
+     * address space, view and virtual address dropped (the runs map each page at one virtual
+     * page per vCPU); a page the device's table does not map yet counts as writable for it exactly
+     * when it is untraced, since its first request would be mapped so; bytes and the written values
+     * are left out, as everywhere in the spec.
+     */
+    public static TraceValidator.Trace of(TracingSpecMachineRun machine) {
+        TracingModelRun run = machine.run();
+        Atoms atoms = new Atoms();
+        TracingSpecConformance.PAGES.forEach(atoms::page);
+        machine.caches().get(0).writableTranslations().keySet().forEach(atoms::vcpu);
+        List<String> states = new ArrayList<>();
+        List<String> steps = new ArrayList<>();
+        states.add(CORRECT_HANDLER + " and " + CORRECT_UPDATES + " and " + state(run.initial(), List.of(), atoms)
+                + " and " + caches(machine.caches().get(0), List.of(), atoms));
+        for (int i = 0; i < run.actions().size(); i++) {
+            TracingState before = run.before(i);
+            TracingStep step = run.steps().get(i);
+            TracingSpecMachineRun.Caches after = machine.caches().get(i + 1);
+            steps.add(machineOperation(before, run.actions().get(i), step, after, atoms));
+            states.add(state(step.next(), notifications(step.observations()), atoms) + " and "
+                    + caches(after, step.observations(), atoms));
+        }
+        Map<String, Integer> scopes = new LinkedHashMap<>();
+        int pool = notificationPool(run);
+        if (pool > SCOPE) {
+            scopes.put(NOTIFICATION_SIG, pool);
+        }
+        return new TraceValidator.Trace(atoms.declarations(), states, steps, scopes);
+    }
+
+    /** The spec operation of a machine step: see {@link #of(TracingSpecMachineRun)}. */
+    static String machineOperation(
+            TracingState before,
+            TracingAction action,
+            TracingStep step,
+            TracingSpecMachineRun.Caches after,
+            Atoms atoms) {
+        if (action instanceof AddTrace a
+                && !before.ownersOf(a.page()).contains(a.owner())
+                && before.shape().isRam(a.page())) {
+            String p = atoms.page(a.page());
+            return "addTrace[" + atoms.owner(a.owner()) + ", " + p + "] and invalidation[" + p + "] and iommuUpdate["
+                    + p + "]";
+        }
+        if (action instanceof GuestWrite && after.wroteThroughCache().isPresent()) {
+            TracingSpecMachineRun.CachedWrite w = after.wroteThroughCache().get();
+            return "cachedWrite[" + atoms.vcpu(w.vcpu()) + ", " + atoms.page(w.page()) + "]";
+        }
+        if (action instanceof DeviceWrite d) {
+            if (d.bytes().length() == 0) {
+                return "stutter";
+            }
+            if (Piece.split(d.busAddress(), d.bytes().length()).size() != 1) {
+                throw new IllegalArgumentException("outside the spec: " + d + " crosses a page (one dmaWrite a page)");
+            }
+            return "dmaWrite[" + atoms.page(GuestPhysicalPage.containing(d.busAddress())) + "]";
+        }
+        return operation(before, action, step, atoms);
+    }
+
+    /** The translation-cache and device state of {@code c}, with the DMA outcome {@code seen} reports. */
+    static String caches(TracingSpecMachineRun.Caches c, List<Observation> seen, Atoms atoms) {
+        List<String> cached = new ArrayList<>();
+        c.writableTranslations()
+                .forEach((v, pages) -> pages.forEach(p -> cached.add(atoms.vcpu(v) + " -> " + atoms.page(p))));
+        java.util.Collections.sort(cached);
+        StringBuilder f = new StringBuilder(relation("Tlb.cachedWritable", cached));
+        f.append(" and ")
+                .append(relation(
+                        "Tlb.wroteThroughCache",
+                        c.wroteThroughCache()
+                                .map(w -> List.of(atoms.vcpu(w.vcpu()) + " -> " + atoms.page(w.page())))
+                                .orElse(List.of())));
+        f.append(" and Iommu.deviceWritable = Page");
+        if (!c.deviceReadOnly().isEmpty()) {
+            f.append(" - (")
+                    .append(c.deviceReadOnly().stream()
+                            .map(atoms::page)
+                            .sorted()
+                            .collect(Collectors.joining(" + ")))
+                    .append(')');
+        }
+        f.append(" and ")
+                .append(relation(
+                        "Iommu.iotlbWritable",
+                        c.iotlbWritable().stream().map(atoms::page).sorted().toList()));
+        List<String> landed = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (Observation o : seen) {
+            if (o instanceof DmaCompleted d && d.length() > 0) {
+                landed.add(atoms.page(GuestPhysicalPage.containing(d.busAddress())));
+            } else if (o instanceof DmaRefused d) {
+                refused.add(atoms.page(GuestPhysicalPage.containing(d.busAddress())));
+            }
+        }
+        f.append(" and ").append(relation("Iommu.dmaLanded", landed));
+        f.append(" and ").append(relation("Iommu.dmaRefused", refused));
+        return f.toString();
+    }
+
+    private static String relation(String name, List<String> tuples) {
+        return tuples.isEmpty() ? "no " + name : name + " = " + String.join(" + ", tuples);
     }
 
     /**

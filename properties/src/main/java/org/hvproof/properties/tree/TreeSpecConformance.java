@@ -24,6 +24,7 @@ import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.ValueProperty;
 import org.hvproof.properties.Claim;
 import org.hvproof.properties.harness.ConformanceCheck;
+import org.hvproof.properties.harness.ConformanceRuns;
 import org.hvproof.properties.harness.ModelRun;
 import org.hvproof.specs.TraceValidator;
 
@@ -117,21 +118,16 @@ public final class TreeSpecConformance {
     public static Gen<ModelRun<TreeState, TreeAction, TreeObservation>> runs(TreeModelFlaw flaw) {
         return Gens.of("tree model runs", src -> {
             TreeSystem machine = machine();
-            TreeState s = TreeModel.initial(CONFIG);
             List<TreeAction> actions = new ArrayList<>();
-            for (int i = 0; i < MAX_ACTIONS; i++) {
-                src.startSpan("step");
-                if (!src.weightedCoin(0.95)) {
-                    src.endSpan();
-                    break;
-                }
-                TreeSystemAction a = src.draw(next(s));
-                src.endSpan();
-                for (TreeAction m : modelActions(machine, a)) {
-                    actions.add(m);
-                    s = TreeModel.step(s, m, flaw).next();
-                }
-            }
+            ConformanceRuns.draw(
+                    src, TreeModel.initial(CONFIG), MAX_ACTIONS, 0.95, TreeSpecConformance::next, (s, a) -> {
+                        TreeState now = s;
+                        for (TreeAction m : modelActions(machine, a)) {
+                            actions.add(m);
+                            now = TreeModel.step(now, m, flaw).next();
+                        }
+                        return now;
+                    });
             return ModelRun.of(TreeModel.initial(CONFIG), actions, (st, a) -> step(st, a, flaw));
         });
     }

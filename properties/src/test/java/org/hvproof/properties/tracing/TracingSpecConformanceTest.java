@@ -3,9 +3,14 @@ package org.hvproof.properties.tracing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.hvproof.impl.tracing.TracingImplFlaw;
+import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.Notification;
 import org.hvproof.model.common.Observation;
+import org.hvproof.model.common.VCpu;
 import org.hvproof.model.tracing.AddTrace;
+import org.hvproof.model.tracing.DeviceWrite;
+import org.hvproof.model.tracing.GuestWrite;
 import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingModel;
 import org.hvproof.model.tracing.TracingState;
@@ -103,5 +108,106 @@ class TracingSpecConformanceTest {
 
         r.assertFailed();
         assertThat(r.failureMessage()).contains("guestWriteCrossing");
+    }
+
+    @Test
+    void machineTracesAreSpecTraces() {
+        long start = System.nanoTime();
+        PropertyResult r = TracingSpecConformance.machineTracesAreSpecTraces().assertHolds();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf(
+                "machine runs: %d tries in %d ms, %d ms a try (boot, run, one Alloy solve)%n",
+                r.tries(), millis, millis / Math.max(1, r.tries()));
+    }
+
+    /**
+     * Sampled machine runs find the subtlest of the four flaws (a shoot-down on vCPU 0 only) without
+     * a script (the scripted tests below show all four); no shrinking, as each shrink step costs
+     * Alloy solves.
+     */
+    @Test
+    void aLocalOnlyShootDownIsCaughtOnSampledMachineRuns() {
+        PropertyResult r = TracingSpecConformance.machineTracesAreSpecTraces(TracingImplFlaw.INVALIDATE_LOCAL_VCPU_ONLY)
+                .run(Settings.none().withSeed(20261204L).withQuiet(true).withShrinkBudget(0));
+        System.out.println(r.report());
+
+        r.assertFailed();
+        assertThat(r.failureMessage()).contains("tracing.als allows no behaviour", "addTrace");
+    }
+
+    private static final List<TracingAction> STALE_WRITE = List.of(
+            new GuestWrite(new VCpu(1), TracingSpecConformance.VIRTUAL_BASE + 8, Bytes.ofInts(new int[] {1})),
+            new AddTrace(TracingTrace.OWNERS.get(0), TracingSpecConformance.PAGES.get(0)),
+            new GuestWrite(new VCpu(1), TracingSpecConformance.VIRTUAL_BASE + 8, Bytes.ofInts(new int[] {2})));
+
+    private static final List<TracingAction> DMA_ON_TRACED_PAGE = List.of(
+            new DeviceWrite(
+                    TracingModel.DEVICE,
+                    TracingSpecConformance.PAGES.get(0).number() * 4096 + 8,
+                    Bytes.ofInts(new int[] {1})),
+            new AddTrace(TracingTrace.OWNERS.get(0), TracingSpecConformance.PAGES.get(0)),
+            new DeviceWrite(
+                    TracingModel.DEVICE,
+                    TracingSpecConformance.PAGES.get(0).number() * 4096 + 8,
+                    Bytes.ofInts(new int[] {2})));
+
+    private static String rejection(TracingImplFlaw flaw, List<TracingAction> actions) {
+        TracingSpecMachineRun run = TracingSpecMachineRun.of(flaw, TracingSpecConformance.setUpActions(), actions);
+        try {
+            TracingSpecConformance.validateMachineRun(run);
+            return null;
+        } catch (AssertionError e) {
+            return e.getMessage();
+        }
+    }
+
+    /** The line of a rejection report that pins {@code part} ("state 2", "step 2"). */
+    private static String line(String message, String part) {
+        return message.lines()
+                .filter(l -> l.startsWith("  " + part + ": "))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + part + " in " + message));
+    }
+
+    /**
+     * A write through a cached translation that outlived the trace (no shoot-down, or one on vCPU
+     * 0 only): the correct service's run is accepted (its second write walks and is notified); the
+     * flawed one is rejected at the state after the trace, where vCPU 1 still caches the traced page
+     * writable, before its write through that entry ({@code cachedWrite}).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(
+            value = TracingImplFlaw.class,
+            names = {"NO_SHOOTDOWN_AFTER_TRACE", "INVALIDATE_LOCAL_VCPU_ONLY"})
+    void aWriteThroughAStaleCachedTranslationIsRejectedAtTheTrace(TracingImplFlaw flaw) {
+        assertThat(rejection(TracingImplFlaw.NONE, STALE_WRITE)).isNull();
+
+        String message = rejection(flaw, STALE_WRITE);
+
+        assertThat(message).contains("states 0..1 are possible, state 2 is not (after action 2, addTrace");
+        assertThat(line(message, "step 1")).contains("addTrace[o_integrity, gpp16] and invalidation[gpp16]");
+        assertThat(line(message, "state 2")).contains("Tlb.cachedWritable = vcpu1 -> gpp16");
+        assertThat(line(message, "step 2")).isEqualTo("  step 2: cachedWrite[vcpu1, gpp16]");
+    }
+
+    /**
+     * A DMA write landing on a traced page (the device's table kept the write right, or its IOTLB
+     * the cached one): the correct service refuses it and its run is accepted; the flawed one is
+     * rejected at the state after the trace, which leaves the device able to write the page.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "NO_IOMMU_UPDATE_ON_TRACE, Iommu.deviceWritable = Page and",
+        "NO_IOTLB_INVALIDATION_ON_TRACE, Iommu.iotlbWritable = gpp16"
+    })
+    void aDmaWriteLandingOnATracedPageIsRejectedAtTheTrace(TracingImplFlaw flaw, String stillWritable) {
+        assertThat(rejection(TracingImplFlaw.NONE, DMA_ON_TRACED_PAGE)).isNull();
+
+        String message = rejection(flaw, DMA_ON_TRACED_PAGE);
+
+        assertThat(message).contains("states 0..1 are possible, state 2 is not (after action 2, addTrace");
+        assertThat(line(message, "state 2")).contains("traces = gpp16 -> o_integrity", stillWritable);
+        assertThat(line(message, "step 2")).isEqualTo("  step 2: dmaWrite[gpp16]");
+        assertThat(line(message, "state 3")).contains("Iommu.dmaLanded = gpp16");
     }
 }
