@@ -172,7 +172,7 @@ public final class DomainsModel {
             return DomainsStep.of(s, new Fault(i, DomainId.ROOT, FaultKind.DMA_REFUSED));
         }
         FrameContent old = s.frames().getOrDefault(f, FrameContent.EMPTY);
-        return DomainsStep.of(s.withFrame(f, new FrameContent(old.entries(), c.register())));
+        return DomainsStep.of(s.withFrame(f, new FrameContent(old.entries(), c.register(), old.large())));
     }
 
     /** Exit gate or interrupt in secure code: clear the register, switch both pointers back. */
