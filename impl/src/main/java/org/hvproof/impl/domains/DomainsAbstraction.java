@@ -279,6 +279,6 @@ public final class DomainsAbstraction {
         DomainsSystemAction.Write w = (DomainsSystemAction.Write) a;
         Map<VirtualPage, GuestPage> entries = new HashMap<>();
         w.entries().forEach((v, g) -> entries.put(new VirtualPage(v), new GuestPage(g)));
-        return new DomainsAction.Write(w.vcpu(), new VirtualPage(w.page()), entries);
+        return new DomainsAction.Write(w.vcpu(), new VirtualPage(w.page()), entries, w.largeUpperEntry());
     }
 }

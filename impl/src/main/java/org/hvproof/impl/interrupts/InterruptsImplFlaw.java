@@ -72,7 +72,7 @@ public enum InterruptsImplFlaw implements Flaw {
      * after its move ran, the page fault of the next fetch reaches the handler with the secret in
      * R1 (INT-2).
      */
-    RAISED_FAULT_SKIPS_SCRUB(caught("INT-2", "INT-2 secretConfinedToSequence", 3));
+    RAISED_FAULT_SKIPS_SCRUB(caught("INT-2", "INT-2 secretConfinedToSequence", 4));
 
     private final List<Caught> caughtBy;
 

@@ -100,8 +100,12 @@ public final class DomainsModel {
             if (g == null) {
                 return DomainsStep.of(s, new Fault(i, c.domain(), FaultKind.NOT_MAPPED));
             }
-            return DomainsStep.of(
-                    s.withFrame(s.gpaToFrame(c, g), new FrameContent(written(w.entries(), g), c.register())));
+            return DomainsStep.of(s.withFrame(
+                    s.gpaToFrame(c, g),
+                    new FrameContent(
+                            written(w.entries(), g),
+                            c.register(),
+                            w.largeUpperEntry() ? Set.of(new VirtualPage(DomainsState.UPPER_SLOT)) : Set.of())));
         } else if (a instanceof DeviceWrite d) {
             return deviceWrite(s, i, c, d.target());
         }
