@@ -36,7 +36,9 @@ import org.hvproof.model.domains.Ids.VirtualPage;
  *     at any guest page, so a frame a flawed set-up left mapped anywhere shows up; regions,
  *     table pages and gates come from the service's registry.</li>
  * <li>A frame's content is every slot but the data word's read as entries (present ones
- *     only), the window slots and the upper-level slot 511 among them, and its data word.</li>
+ *     only), the window slots and the upper-level slot 511 among them, with the slots whose entry
+ *     sets the page-size bit (the model's walk reads them as large leaves, or a reserved bit at
+ *     level 4, as the machine's walker does), and its data word.</li>
  * <li>A vCPU's domain comes from the service, its page-table pointer from CR3, its NPT pointer
  *     from the view in its register file, its saved pointer from the saved root context, and its
  *     one abstract register from RAX.</li>
@@ -196,6 +198,7 @@ public final class DomainsAbstraction {
     private FrameContent content(HostMemory memory, long frame) {
         memory.read(frame << 12, page, 0, HostMemory.FRAME_SIZE);
         Map<VirtualPage, GuestPage> entries = new HashMap<>();
+        Set<VirtualPage> large = new HashSet<>();
         for (int slot = 0; slot < 512; slot++) {
             // Jump over zero bytes in one vectorised comparison: a zero slot is never present.
             int skip = Arrays.mismatch(page, 8 * slot, HostMemory.FRAME_SIZE, ZEROS, 8 * slot, HostMemory.FRAME_SIZE);
@@ -209,9 +212,12 @@ public final class DomainsAbstraction {
             long entry = (long) LONG_LE.get(page, 8 * slot);
             if (GuestPageTableEntry.isPresent(entry)) {
                 entries.put(new VirtualPage(slot), new GuestPage(GuestPageTableEntry.address(entry) >>> 12));
+                if ((entry & GuestPageTableEntry.PAGE_SIZE) != 0) {
+                    large.add(new VirtualPage(slot));
+                }
             }
         }
-        return new FrameContent(entries, (long) LONG_LE.get(page, DomainLayout.VALUE_OFFSET));
+        return new FrameContent(entries, (long) LONG_LE.get(page, DomainLayout.VALUE_OFFSET), large);
     }
 
     /** A vCPU; its NPT is the domain whose view it runs on, in the registry just read ({@code secure}). */
@@ -273,6 +279,6 @@ public final class DomainsAbstraction {
         DomainsSystemAction.Write w = (DomainsSystemAction.Write) a;
         Map<VirtualPage, GuestPage> entries = new HashMap<>();
         w.entries().forEach((v, g) -> entries.put(new VirtualPage(v), new GuestPage(g)));
-        return new DomainsAction.Write(w.vcpu(), new VirtualPage(w.page()), entries);
+        return new DomainsAction.Write(w.vcpu(), new VirtualPage(w.page()), entries, w.largeUpperEntry());
     }
 }

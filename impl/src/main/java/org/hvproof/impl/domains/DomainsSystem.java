@@ -312,6 +312,10 @@ public final class DomainsSystem {
                 }
             }
         });
+        if (w.largeUpperEntry()) {
+            long upper = image.getLong(8 * DomainLayout.SELF_SLOT);
+            image.putLong(8 * DomainLayout.SELF_SLOT, upper | GuestPageTableEntry.PAGE_SIZE);
+        }
         image.putLong(DomainLayout.VALUE_OFFSET, cpu.register(0));
         touched.add(ok.hostPhysicalAddress() >>> 12);
         machine.memory().write(ok.hostPhysicalAddress() & ~0xfffL, image.array(), 0, 4096);

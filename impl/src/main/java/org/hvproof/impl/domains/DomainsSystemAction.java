@@ -64,12 +64,19 @@ public sealed interface DomainsSystemAction {
 
     /**
      * Writes window page {@code page} whole: a page-table image with leaf entries window page to
-     * guest-physical page, and RAX as its data word.
+     * guest-physical page, and RAX as its data word; with {@code largeUpperEntry} the upper-level
+     * entry (slot 511) sets the page-size bit.
      */
-    record Write(int vcpu, int page, Map<Integer, Long> entries) implements DomainsSystemAction {
+    record Write(int vcpu, int page, Map<Integer, Long> entries, boolean largeUpperEntry)
+            implements DomainsSystemAction {
         /** Copies the entries. */
         public Write {
             entries = Map.copyOf(entries);
+        }
+
+        /** A write whose entries set no page-size bit. */
+        public Write(int vcpu, int page, Map<Integer, Long> entries) {
+            this(vcpu, page, entries, false);
         }
 
         @Override
@@ -78,7 +85,8 @@ public sealed interface DomainsSystemAction {
                     + new TreeMap<>(entries)
                             .entrySet().stream()
                                     .map(e -> "window page " + e.getKey() + " -> " + Notation.gpp(e.getValue()))
-                                    .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
+                                    .collect(java.util.stream.Collectors.joining(", ", "{", "}"))
+                    + (largeUpperEntry ? ", slot 511 a page-size (PS) entry" : "");
         }
     }
 

@@ -2,11 +2,15 @@ package org.hvproof.impl.interrupts;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeSet;
 import org.hvproof.impl.machine.GuestOs;
+import org.hvproof.impl.machine.GuestPageTableEntry;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.Bytes;
@@ -24,10 +28,12 @@ import org.hvproof.model.interrupts.InterruptsObservation;
 
 /**
  * Reads and writes of a model address's data word, as guest code does them: an 8-byte access at
- * the slot, through the guest page tables and the nested page table. The guest OS pages data in
- * on demand: a not-present fault on a page it has not mapped yet makes it map the page (identity,
- * kernel read-write, no-execute) and retry, invisibly to the program, as a demand-paging kernel
- * does. A nested violation on the execute-only region is the fault the program sees.
+ * the slot, through the guest page tables and the nested page table. The guest OS maps a data
+ * page (identity, kernel read-write, no-execute) before the program first touches it, as a kernel
+ * populating a mapping eagerly does, so no page fault of its own reaches the program; a page the
+ * guest OS has unmapped ({@link #unmap}) stays unmapped until it maps it back, and an access there
+ * is a page fault. Every fault the machine raises reaches the interrupt security module as an
+ * exception on the hypervisor's one path; the program sees the fault.
  */
 final class DataAccess {
     private final Hypervisor hypervisor;
@@ -35,6 +41,8 @@ final class DataAccess {
     private final long cr3;
     private final VCpu vcpu;
     private final TreeSet<Long> dataPages = new TreeSet<>();
+    private final Map<Long, PagePermissions> bootPages = new HashMap<>();
+    private final TreeSet<Long> unmapped = new TreeSet<>();
 
     DataAccess(Hypervisor hypervisor, GuestOs guestOs, long cr3, VCpu vcpu) {
         this.hypervisor = hypervisor;
@@ -43,16 +51,61 @@ final class DataAccess {
         this.vcpu = vcpu;
     }
 
+    /** Records a page the loader mapped at boot with {@code rights} (code): never mapped again as data. */
+    void mappedAtBoot(long page, PagePermissions rights) {
+        bootPages.put(page, rights);
+    }
+
+    /**
+     * The guest OS unmaps guest page {@code page} from its page tables and shoots the translation
+     * down on every vCPU ({@link GuestOs#unmap}); until {@link #mapBack} every access faults.
+     */
+    void unmap(long page) {
+        unmapped.add(page);
+        if (mapped(page)) {
+            require(guestOs.unmap(cr3, page << 12), page);
+        }
+    }
+
+    /** The guest OS maps {@code page} back as it was (code, or data if it was paged in), or leaves it to the first touch. */
+    void mapBack(long page) {
+        if (!unmapped.remove(page)) {
+            return;
+        }
+        PagePermissions rights = bootPages.containsKey(page)
+                ? bootPages.get(page)
+                : dataPages.contains(page) ? PagePermissions.KERNEL_DATA : null;
+        if (rights != null) {
+            require(guestOs.map(cr3, page << 12, new GuestPhysicalPage(page), rights), page);
+        }
+    }
+
+    /**
+     * The pages the guest OS unmapped whose leaf in its page tables is indeed not present, read
+     * off the tables: the abstraction's absent pages.
+     */
+    Set<Long> absentPages() {
+        if (unmapped.isEmpty()) {
+            return Set.of();
+        }
+        Set<Long> out = new TreeSet<>();
+        for (long page : unmapped) {
+            OptionalLong entry = guestOs.entryAddress(cr3, page << 12, 1);
+            if (entry.isEmpty() || !GuestPageTableEntry.isPresent(guestOs.readEntry(entry.getAsLong()))) {
+                out.add(page);
+            }
+        }
+        return out;
+    }
+
     /** The outcome of a read: the value, or the fault the program sees. */
     record Read(OptionalLong value, Optional<InterruptsObservation.Fault> fault) {}
 
     /** Reads the data word of {@code address}. */
     Read read(long address) {
         long va = GuestLayout.slot(address);
+        populate(va);
         List<Observation> seen = hypervisor.read(vcpu, va, 8);
-        if (pagedIn(seen, va)) {
-            seen = hypervisor.read(vcpu, va, 8);
-        }
         if (seen.size() == 1 && seen.get(0) instanceof ValueRead v) {
             return new Read(
                     OptionalLong.of(ByteBuffer.wrap(v.bytes().toArray())
@@ -70,10 +123,8 @@ final class DataAccess {
                 .order(ByteOrder.LITTLE_ENDIAN)
                 .putLong(0, value)
                 .array());
+        populate(va);
         List<Observation> seen = hypervisor.write(vcpu, va, bytes);
-        if (pagedIn(seen, va)) {
-            seen = hypervisor.write(vcpu, va, bytes);
-        }
         if (seen.stream().anyMatch(o -> o instanceof Completed)) {
             return Optional.empty();
         }
@@ -85,23 +136,31 @@ final class DataAccess {
         return List.copyOf(dataPages);
     }
 
-    /** The guest OS's page-fault handler: map a data page that was never mapped, then retry. */
-    private boolean pagedIn(List<Observation> seen, long va) {
-        if (seen.size() != 1 || !(seen.get(0) instanceof PageFault pf) || pf.cause() != PageFaultCause.NOT_PRESENT) {
-            return false;
-        }
+    /** The guest OS maps the data page of {@code va} before its first touch, unless it is mapped or was unmapped. */
+    private void populate(long va) {
         long page = va >>> 12;
-        if (dataPages.contains(page) || GuestLayout.inExecuteOnlyRegion(page)) {
-            return false;
+        if (mapped(page) || unmapped.contains(page)) {
+            return;
         }
-        if (guestOs.map(cr3, va, new GuestPhysicalPage(page), PagePermissions.KERNEL_DATA) != ErrorCode.OK) {
-            throw new IllegalStateException("the guest OS could not page in 0x" + Long.toHexString(va));
-        }
+        require(guestOs.map(cr3, va, new GuestPhysicalPage(page), PagePermissions.KERNEL_DATA), page);
         dataPages.add(page);
-        return true;
+    }
+
+    private boolean mapped(long page) {
+        return bootPages.containsKey(page) || dataPages.contains(page);
+    }
+
+    private static void require(ErrorCode done, long page) {
+        if (done != ErrorCode.OK) {
+            throw new IllegalStateException(
+                    "the guest OS could not change its mapping of page 0x" + Long.toHexString(page) + ": " + done);
+        }
     }
 
     private static InterruptsObservation.Fault fault(List<Observation> seen, long address, AccessKind access) {
+        if (seen.size() == 1 && seen.get(0) instanceof PageFault pf && pf.cause() == PageFaultCause.NOT_PRESENT) {
+            return new InterruptsObservation.Fault(InterruptsObservation.FaultKind.PAGE_NOT_PRESENT, address);
+        }
         if (seen.size() == 1
                 && seen.get(0) instanceof NptViolation v
                 && GuestLayout.inExecuteOnlyRegion(v.guestPhysicalAddress() >>> 12)) {

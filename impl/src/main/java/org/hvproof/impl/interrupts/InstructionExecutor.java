@@ -22,6 +22,8 @@ final class InstructionExecutor {
     private final VirtualCpu cpu;
     private final DataAccess data;
     private final SequenceAuthenticator authenticator;
+    /** The vector of an invalid-opcode exception (#UD). */
+    private static final int INVALID_OPCODE_VECTOR = FaultKind.INVALID_INSTRUCTION.vector();
 
     InstructionExecutor(Hypervisor hypervisor, VirtualCpu cpu, DataAccess data, SequenceAuthenticator authenticator) {
         this.hypervisor = hypervisor;
@@ -33,9 +35,17 @@ final class InstructionExecutor {
     /** Fetches, decodes and executes the instruction at the instruction pointer; what the guest sees. */
     List<InterruptsObservation> step() {
         long pc = GuestLayout.address(cpu.instructionPointer());
-        Optional<Instruction> fetched = fetch(pc);
-        if (fetched.isEmpty()) {
+        long va = GuestLayout.slot(pc) + GuestLayout.INSTRUCTION_OFFSET;
+        List<Observation> seen = hypervisor.fetch(cpu.id(), va, InstructionCodec.LENGTH);
+        if (seen.size() != 1 || !(seen.get(0) instanceof ValueRead v)) {
+            // The machine raised the fault (a page fault) on its one path: the module heard it.
             return List.of(new InterruptsObservation.Fault(FaultKind.EXECUTE_UNMAPPED, pc));
+        }
+        Optional<Instruction> fetched = InstructionCodec.decode(v.bytes().toArray());
+        if (fetched.isEmpty()) {
+            // Bytes that decode to no instruction: an invalid opcode (#UD), raised as an exception.
+            hypervisor.exception(cpu.id(), INVALID_OPCODE_VECTOR);
+            return List.of(new InterruptsObservation.Fault(FaultKind.INVALID_INSTRUCTION, pc));
         }
         Instruction insn = fetched.get();
         if (insn instanceof Instruction.MovImm m) {
@@ -71,15 +81,5 @@ final class InstructionExecutor {
     private List<InterruptsObservation> jump(long target) {
         cpu.setInstructionPointer(GuestLayout.slot(target));
         return List.of();
-    }
-
-    /** The instruction at model address {@code pc}, if its slot is fetchable and decodes. */
-    private Optional<Instruction> fetch(long pc) {
-        long va = GuestLayout.slot(pc) + GuestLayout.INSTRUCTION_OFFSET;
-        List<Observation> seen = hypervisor.fetch(cpu.id(), va, InstructionCodec.LENGTH);
-        if (seen.size() == 1 && seen.get(0) instanceof ValueRead v) {
-            return InstructionCodec.decode(v.bytes().toArray());
-        }
-        return Optional.empty();
     }
 }

@@ -32,6 +32,8 @@ final class InterruptSecurityModule implements VcpuEventHandler {
     private final InterruptsImplFlaw flaw;
     private final List<Long> frames = new ArrayList<>();
     private final List<InterruptsObservation> delivered = new ArrayList<>();
+    /** Whether the next event is one the hypervisor injects, not a fault the guest's own access raised. */
+    private boolean injecting;
 
     InterruptSecurityModule(SequenceAuthenticator authenticator, InterruptsImplFlaw flaw) {
         this.authenticator = authenticator;
@@ -41,12 +43,15 @@ final class InterruptSecurityModule implements VcpuEventHandler {
     @Override
     public void onEvent(VirtualCpu cpu, VcpuEvent event) {
         long pc = GuestLayout.address(cpu.instructionPointer());
+        boolean injected = injecting;
+        injecting = false;
         boolean nested = handlerRuns();
         if (nested && flaw == InterruptsImplFlaw.DROP_NESTED_VIRTUAL_INTERRUPT) {
             return;
         }
         ArrivalCause cause = event.kind() == VcpuEvent.Kind.INTERRUPT ? ArrivalCause.INTERRUPT : ArrivalCause.EXCEPTION;
-        if (!nested && CodeLayout.inSequence(pc) && scrubs(cause, event.vector())) {
+        boolean skipRaised = !injected && flaw == InterruptsImplFlaw.RAISED_FAULT_SKIPS_SCRUB;
+        if (!nested && CodeLayout.inSequence(pc) && scrubs(cause, event.vector()) && !skipRaised) {
             scrub(cpu);
         }
         frames.add(pc);
@@ -85,6 +90,14 @@ final class InterruptSecurityModule implements VcpuEventHandler {
         boolean[] table = new boolean[32];
         Arrays.fill(table, true);
         return table;
+    }
+
+    /**
+     * The hypervisor is about to inject an interrupt or exception (not a fault of the guest's own
+     * access): only the flawed module tells the two apart, the correct one scrubs on both.
+     */
+    void injecting() {
+        injecting = true;
     }
 
     /** Virtual interrupts delivered since the last call, in order. */

@@ -46,7 +46,8 @@ public final class InterruptsAbstraction {
                 pages.memory(),
                 authenticator.secret(),
                 authenticator.erasure(),
-                authenticator.log());
+                authenticator.log(),
+                system.data().absentPages());
     }
 
     /** The model state with zero memory words dropped: the form {@link #abstractState} gives. */
@@ -65,7 +66,8 @@ public final class InterruptsAbstraction {
                 memory,
                 s.secret(),
                 s.erasure(),
-                s.hypercalls());
+                s.hypercalls(),
+                s.absentPages());
     }
 
     /**

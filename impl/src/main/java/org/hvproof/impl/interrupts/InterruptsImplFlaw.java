@@ -65,7 +65,14 @@ public enum InterruptsImplFlaw implements Flaw {
      * rewritten) return address, not at the move: the tail of the sequence runs on registers the
      * handler chose (INT-6).
      */
-    RESUME_AT_RETURN_ADDRESS(caught("INT-6", "INT-6 strayTransferFaults", 4));
+    RESUME_AT_RETURN_ADDRESS(caught("INT-6", "INT-6 strayTransferFaults", 4)),
+    /**
+     * The module scrubs on the interrupts and exceptions the hypervisor injects but not on a fault
+     * the machine raises on the guest's own fetch: when the guest OS unmaps the sequence's page
+     * after its move ran, the page fault of the next fetch reaches the handler with the secret in
+     * R1 (INT-2).
+     */
+    RAISED_FAULT_SKIPS_SCRUB(caught("INT-2", "INT-2 secretConfinedToSequence", 4));
 
     private final List<Caught> caughtBy;
 

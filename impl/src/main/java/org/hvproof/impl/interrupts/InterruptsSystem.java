@@ -91,11 +91,9 @@ public final class InterruptsSystem {
         long cr3 = guestOs.newAddressSpace().orElseThrow();
         cpu.setCr3(cr3);
         this.module = new InterruptSecurityModule(authenticator, flaw);
+        // Every fault the machine raises (a read of the execute-only page, a fetch from an
+        // unmapped page) reaches the module as an exception, as an injected one does.
         hypervisor.addEventHandler(module);
-        // The interrupts model does not treat the faults the machine raises (a read of the
-        // execute-only page, a fetch from an unmapped one) as exceptions yet: it reports them as
-        // observations and the guest carries on. Until it does, they stay off here.
-        hypervisor.deliverRaisedFaults(false);
         this.data = new DataAccess(hypervisor, guestOs, cr3, cpu.id());
         this.executor = new InstructionExecutor(hypervisor, cpu, data, authenticator);
 
@@ -112,6 +110,7 @@ public final class InterruptsSystem {
                     guestOs.map(cr3, p << 12, new GuestPhysicalPage(p), CODE_MAPPING) == ErrorCode.OK,
                     "map code page",
                     p);
+            data.mappedAtBoot(p, CODE_MAPPING);
         }
         code.forEach((address, insn) -> {
             boolean embedsSecret = address == CodeLayout.SEQUENCE_START;
@@ -219,10 +218,19 @@ public final class InterruptsSystem {
         long pc = GuestLayout.address(cpu.instructionPointer());
         boolean lowCodeRuns = module.handlerRuns() || !CodeLayout.inSequence(pc);
         if (action instanceof InterruptsAction.Execute) {
-            return module.handlerRuns() ? List.of() : executor.step();
+            return module.handlerRuns() ? List.of() : withDelivered(executor.step());
+        } else if (action instanceof InterruptsAction.SetPagePresent p) {
+            long page = GuestLayout.page(p.address()).number();
+            if (p.present()) {
+                data.mapBack(page);
+            } else {
+                data.unmap(page);
+            }
+            return List.of();
         } else if (action instanceof InterruptsAction.Arrive a) {
             VCpu id = cpu.id();
             List<InterruptsObservation> seen = new ArrayList<>();
+            module.injecting();
             List<Observation> refused = a.cause() == ArrivalCause.INTERRUPT
                     ? hypervisor.interrupt(id, a.vector())
                     : hypervisor.exception(id, a.vector());
@@ -258,16 +266,30 @@ public final class InterruptsSystem {
             return jumpToByte(jb.virtualAddress());
         } else if (action instanceof InterruptsAction.ReadMemory r) {
             DataAccess.Read read = data.read(r.address());
-            return read.fault()
+            return withDelivered(read.fault()
                     .<List<InterruptsObservation>>map(List::of)
                     .orElseGet(() -> List.of(new InterruptsObservation.MemoryRead(
-                            r.address(), read.value().getAsLong())));
+                            r.address(), read.value().getAsLong()))));
         } else if (action instanceof InterruptsAction.WriteMemory w) {
-            return data.write(w.address(), w.value())
+            return withDelivered(data.write(w.address(), w.value())
                     .<List<InterruptsObservation>>map(List::of)
-                    .orElse(List.of());
+                    .orElse(List.of()));
         }
         throw new IllegalArgumentException("unknown action " + action);
+    }
+
+    /**
+     * What the guest saw of its own fetch or access, then the virtual interrupt the module
+     * delivered for the fault the machine raised on the way, if it raised one.
+     */
+    private List<InterruptsObservation> withDelivered(List<InterruptsObservation> seen) {
+        List<InterruptsObservation> delivered = module.drainDelivered();
+        if (delivered.isEmpty()) {
+            return seen;
+        }
+        List<InterruptsObservation> out = new ArrayList<>(seen);
+        out.addAll(delivered);
+        return out;
     }
 
     /**

@@ -12,7 +12,9 @@
  * compare R1 with the erasure constant and start again on equality; hypercall, which the
  * hypervisor checks ({@link org.hvproof.impl.interrupts.SequenceAuthenticator}). The interrupt
  * security module ({@link org.hvproof.impl.interrupts.InterruptSecurityModule}) hears every
- * interrupt and exception before the guest; inside the sequence it overwrites R1 and R2 with the
+ * interrupt and exception before the guest, the faults the machine raises on the guest's own
+ * fetches and accesses among them (the hypervisor's one path, {@code Hypervisor.raise}; the guest
+ * OS may unmap the sequence's page at any moment); inside the sequence it overwrites R1 and R2 with the
  * erasure constant and clears the flags, then delivers one virtual interrupt with the same vector
  * to the guest's handler, which may be compromised and sees every register. It never writes the
  * secret back, and admits a control transfer into the sequence only at its first byte. The

@@ -198,8 +198,8 @@ public final class Hypervisor {
      * to the guest, general protection) also reaches the event handlers, exactly as a generated
      * exception with its vector does ({@link #exception}). On by default, so that a mechanism
      * cannot miss a way out of the guest (integrity mode ends on a faulting write as on any
-     * exception); the interrupts system turns it off, its model not yet treating a raised fault as
-     * an exception.
+     * exception; the interrupt security module scrubs on a fault inside its sequence). Every
+     * system keeps it on; only machine tests turn it off.
      */
     public void deliverRaisedFaults(boolean on) {
         raisedFaultsAsEvents = on;

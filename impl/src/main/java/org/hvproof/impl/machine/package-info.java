@@ -8,8 +8,8 @@
  * table on the device's first request for each (a PRI-style page request), with the view's rights.
  * Every guest-visible fault an access raises goes through one path ({@code Hypervisor.raise}),
  * which hands it to the event handlers as the exception it is ({@link
- * org.hvproof.impl.machine.Hypervisor#deliverRaisedFaults}; on by default, off only in the
- * interrupts system, whose model does not yet treat a raised fault as an exception).
+ * org.hvproof.impl.machine.Hypervisor#deliverRaisedFaults}; on by default and on every system:
+ * only machine tests turn it off).
  *
  * <p>It follows x86-64 4-level paging and EPT closely where a claim could depend on it: every
  * guest-virtual access walks the guest's tables, the walk's own reads are guest-physical and go

@@ -138,4 +138,59 @@ class DomainsAbstractionTest {
         }
         assertThat(changes).as("the abstract state moved often").isGreaterThan(1000);
     }
+
+    /**
+     * Large guest leaves: root pages 1, 2 and 3 become the window's PML4, PDPT and PD, and a
+     * page-size bit is poked into page 3's window entry (a 2 MiB leaf) or page 1's (reserved at
+     * level 4); the abstraction reads the bit, and the model's walk gives what the machine's does
+     * for reads of window pages inside and outside what the leaf maps.
+     */
+    @Test
+    void theModelWalksLargeGuestLeavesAsTheMachineDoes() {
+        for (long pd511 : new long[] {0, 1, 2}) {
+            for (boolean psInPml4 : new boolean[] {false, true}) {
+                DomainsSystem sys = new DomainsSystem(DomainLayout.standard(), SECRET);
+                sys.apply(new DomainsSystemAction.Write(0, 1, Map.of(DomainLayout.SELF_SLOT, 2L)));
+                sys.apply(new DomainsSystemAction.Write(0, 2, Map.of(DomainLayout.SELF_SLOT, 3L)));
+                sys.apply(new DomainsSystemAction.LoadCr3(0, 1));
+                HostMemory memory = sys.machine().memory();
+                long pd = sys.machine()
+                        .defaultView()
+                        .leaf(new GuestPhysicalPage(3))
+                        .orElseThrow()
+                        .hostFrame();
+                memory.writeLong(
+                        (pd << 12) + 8L * DomainLayout.SELF_SLOT,
+                        GuestPageTableEntry.table(new GuestPhysicalPage(pd511)) | GuestPageTableEntry.PAGE_SIZE);
+                if (psInPml4) {
+                    long pml4 = sys.machine()
+                            .defaultView()
+                            .leaf(new GuestPhysicalPage(1))
+                            .orElseThrow()
+                            .hostFrame();
+                    memory.writeLong(
+                            (pml4 << 12) + 8L * DomainLayout.SELF_SLOT,
+                            GuestPageTableEntry.table(new GuestPhysicalPage(2)) | GuestPageTableEntry.PAGE_SIZE);
+                }
+                DomainsState before = sys.abstractState();
+                assertThat(before.frames().get(new Frame(pd)).large())
+                        .containsExactly(new org.hvproof.model.domains.Ids.VirtualPage(DomainLayout.SELF_SLOT));
+                for (int v : new int[] {0, 2, 3, 5}) {
+                    DomainsSystemAction read = new DomainsSystemAction.Read(0, v);
+                    DomainsState s = sys.abstractState();
+                    var expected = org.hvproof.model.domains.DomainsModel.step(
+                            s, DomainsAbstraction.modelAction(read, DomainLayout.standard()));
+                    assertThat(sys.apply(read))
+                            .as("read of window page %d, PD entry page %d, PS in PML4 %s", v, pd511, psInPml4)
+                            .isEqualTo(expected.observations());
+                    assertThat(sys.abstractState()).isEqualTo(expected.next());
+                    boolean throughTheLeaf = pd511 != 2 && !psInPml4 && v < DomainLayout.PAGES_PER_REGION;
+                    assertThat(expected.observations().get(0))
+                            .as("window page %d is read through the 2 MiB leaf", v)
+                            .matches(o -> (o instanceof org.hvproof.model.domains.DomainsObservation.ReadValue)
+                                    == throughTheLeaf);
+                }
+            }
+        }
+    }
 }

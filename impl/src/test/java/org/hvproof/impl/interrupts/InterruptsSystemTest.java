@@ -48,14 +48,46 @@ class InterruptsSystemTest {
         long immediate = GuestLayout.slot(CodeLayout.SEQUENCE_START) + GuestLayout.INSTRUCTION_OFFSET + 8;
         assertThat(sys.machine().peekGuestPhysicalLong(ViewId.DEFAULT, immediate))
                 .isEqualTo(SECRET);
-        assertThat(sys.apply(new InterruptsAction.ReadMemory(CodeLayout.SEQUENCE_START)))
-                .containsExactly(new InterruptsObservation.Fault(
+        List<InterruptsObservation> read = sys.apply(new InterruptsAction.ReadMemory(CodeLayout.SEQUENCE_START));
+        assertThat(read.get(0))
+                .isEqualTo(new InterruptsObservation.Fault(
                         InterruptsObservation.FaultKind.READ_EXECUTE_ONLY, CodeLayout.SEQUENCE_START));
-        assertThat(sys.apply(new InterruptsAction.WriteMemory(CodeLayout.SEQUENCE_START + 7, 1)))
-                .containsExactly(new InterruptsObservation.Fault(
+        // The nested violation reaches the handler as a virtualization exception (#VE, vector 20).
+        assertThat(read).hasSize(2);
+        assertThat(((InterruptsObservation.VirtualInterrupt) read.get(1)).vector())
+                .isEqualTo(20);
+        sys.apply(new InterruptsAction.Return());
+        List<InterruptsObservation> write =
+                sys.apply(new InterruptsAction.WriteMemory(CodeLayout.SEQUENCE_START + 7, 1));
+        assertThat(write.get(0))
+                .isEqualTo(new InterruptsObservation.Fault(
                         InterruptsObservation.FaultKind.WRITE_EXECUTE_ONLY, CodeLayout.SEQUENCE_START + 7));
+        assertThat(write).hasSize(2);
+        sys.apply(new InterruptsAction.Return());
         assertThat(sys.apply(new InterruptsAction.ReadMemory(0x8000)))
                 .containsExactly(new InterruptsObservation.MemoryRead(0x8000, 0));
+    }
+
+    @Test
+    void aFetchFaultAfterTheMoveIsScrubbedWhenTheGuestOsUnmapsTheSequencesPage() {
+        InterruptsSystem sys = new InterruptsSystem(SECRET);
+        sys.apply(EXEC); // MOV R3, msg
+        sys.apply(EXEC); // JMP sequence
+        sys.apply(EXEC); // MOV R1, #secret
+        sys.apply(new InterruptsAction.SetPagePresent(CodeLayout.SEQUENCE_START, false));
+        assertThat(sys.abstractState().absentPages()).containsExactly(CodeLayout.guestPage(CodeLayout.SEQUENCE_START));
+        List<InterruptsObservation> seen = sys.apply(EXEC);
+        assertThat(seen.get(0))
+                .isEqualTo(new InterruptsObservation.Fault(
+                        InterruptsObservation.FaultKind.EXECUTE_UNMAPPED, CodeLayout.SEQUENCE_START + 1));
+        InterruptsObservation.VirtualInterrupt pf = (InterruptsObservation.VirtualInterrupt) seen.get(1);
+        assertThat(pf.vector()).isEqualTo(14);
+        assertThat(pf.registers().get(Reg.R1)).isEqualTo(E);
+        assertThat(pf.registers()).doesNotContainValue(SECRET);
+        sys.apply(new InterruptsAction.SetPagePresent(CodeLayout.SEQUENCE_START, true));
+        sys.apply(new InterruptsAction.Return());
+        assertThat(sys.abstractState().absentPages()).isEmpty();
+        assertThat(sys.abstractState().pc()).isEqualTo(CodeLayout.SEQUENCE_START);
     }
 
     @Test

@@ -58,10 +58,20 @@ public sealed interface DomainsAction {
         }
     }
 
-    /** Write the register and page-table entries of the writer's choice through a virtual page. */
-    record Write(int vcpu, VirtualPage page, Map<VirtualPage, GuestPage> entries) implements DomainsAction {
+    /**
+     * Write the register and page-table entries of the writer's choice through a virtual page;
+     * with {@code largeUpperEntry} the upper-level entry (slot 511) sets the page-size bit: a large
+     * leaf wherever the walk reads it at level 2 or 3, a reserved bit at level 4.
+     */
+    record Write(int vcpu, VirtualPage page, Map<VirtualPage, GuestPage> entries, boolean largeUpperEntry)
+            implements DomainsAction {
         public Write {
             entries = Map.copyOf(entries);
+        }
+
+        /** A write whose entries set no page-size bit. */
+        public Write(int vcpu, VirtualPage page, Map<VirtualPage, GuestPage> entries) {
+            this(vcpu, page, entries, false);
         }
 
         @Override
@@ -69,7 +79,8 @@ public sealed interface DomainsAction {
             return Notation.vcpu(vcpu) + " writes " + page + " with entries "
                     + new java.util.TreeMap<>(entries.entrySet().stream()
                             .collect(java.util.stream.Collectors.toMap(
-                                    e -> e.getKey().n(), e -> e.getValue().toString())));
+                                    e -> e.getKey().n(), e -> e.getValue().toString())))
+                    + (largeUpperEntry ? ", slot 511 a page-size (PS) entry" : "");
         }
     }
 

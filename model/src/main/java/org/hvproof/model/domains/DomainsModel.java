@@ -100,8 +100,12 @@ public final class DomainsModel {
             if (g == null) {
                 return DomainsStep.of(s, new Fault(i, c.domain(), FaultKind.NOT_MAPPED));
             }
-            return DomainsStep.of(
-                    s.withFrame(s.gpaToFrame(c, g), new FrameContent(written(w.entries(), g), c.register())));
+            return DomainsStep.of(s.withFrame(
+                    s.gpaToFrame(c, g),
+                    new FrameContent(
+                            written(w.entries(), g),
+                            c.register(),
+                            w.largeUpperEntry() ? Set.of(new VirtualPage(DomainsState.UPPER_SLOT)) : Set.of())));
         } else if (a instanceof DeviceWrite d) {
             return deviceWrite(s, i, c, d.target());
         }
@@ -172,7 +176,7 @@ public final class DomainsModel {
             return DomainsStep.of(s, new Fault(i, DomainId.ROOT, FaultKind.DMA_REFUSED));
         }
         FrameContent old = s.frames().getOrDefault(f, FrameContent.EMPTY);
-        return DomainsStep.of(s.withFrame(f, new FrameContent(old.entries(), c.register())));
+        return DomainsStep.of(s.withFrame(f, new FrameContent(old.entries(), c.register(), old.large())));
     }
 
     /** Exit gate or interrupt in secure code: clear the register, switch both pointers back. */

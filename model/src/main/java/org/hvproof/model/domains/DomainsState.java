@@ -148,34 +148,79 @@ public record DomainsState(Map<DomainId, Domain> domains, Map<Frame, FrameConten
     public static final int UPPER_SLOT = 511;
 
     /**
-     * The guest pages of the tables the walk of {@code v} reads, PML4 first (up to four), then the
-     * page the PT entry maps: as far as the walk gets through the vCPU's NPT. Each table read is a
-     * guest-physical access and goes through the NPT like the final access; the walk stops at the
-     * first page the NPT does not map or the first absent entry.
+     * One walk of a window page: the guest pages of the tables it read, in order (up to four; the
+     * last may be one the NPT does not map), and the guest page its leaf maps, or null when it
+     * stopped first (an absent entry, an unmapped table, or a reserved page-size bit).
      */
-    public List<GuestPage> walkPath(DomainsVCpu c, VirtualPage v) {
-        List<GuestPage> path = new ArrayList<>();
+    public record GuestWalk(List<GuestPage> tables, GuestPage page) {
+        public GuestWalk {
+            tables = List.copyOf(tables);
+        }
+    }
+
+    /**
+     * The walk of {@code v} as the MMU does it: each table read is a guest-physical access and
+     * goes through the vCPU's NPT like the final access. An entry with the page-size bit read at
+     * level 2 is a 2 MiB leaf (its page number's bits 1..8 reserved, bit 0 the PAT bit), at level 3
+     * a 1 GiB leaf (bits 1..17 reserved); at level 4 the bit is reserved. A set reserved bit stops
+     * the walk with a fault, as the machine's walker does.
+     */
+    public GuestWalk walkOf(DomainsVCpu c, VirtualPage v) {
+        List<GuestPage> tables = new ArrayList<>(4);
         GuestPage g = c.ptRoot();
         for (int level = 4; level >= 1 && g != null; level--) {
-            path.add(g);
+            tables.add(g);
             Frame table = gpaToFrame(c, g);
             if (table == null) {
-                return path;
+                return new GuestWalk(tables, null);
             }
-            g = frames.getOrDefault(table, FrameContent.EMPTY)
-                    .entries()
-                    .get(level > 1 ? new VirtualPage(UPPER_SLOT) : v);
+            FrameContent content = frames.getOrDefault(table, FrameContent.EMPTY);
+            VirtualPage slot = level > 1 ? new VirtualPage(UPPER_SLOT) : v;
+            GuestPage next = content.entries().get(slot);
+            if (next != null && level > 1 && content.large().contains(slot)) {
+                return new GuestWalk(tables, largeLeafPage(level, next, v));
+            }
+            if (level == 1) {
+                return new GuestWalk(tables, next);
+            }
+            g = next;
         }
-        if (g != null) {
-            path.add(g);
+        return new GuestWalk(tables, null);
+    }
+
+    /** The page a large leaf at {@code level} maps for window page {@code v}; null when a reserved bit is set. */
+    private static GuestPage largeLeafPage(int level, GuestPage entry, VirtualPage v) {
+        if (level == 4) {
+            return null;
         }
+        long pages = 1L << (9 * (level - 1));
+        long reserved = (pages - 1) & ~1L;
+        if ((entry.n() & reserved) != 0) {
+            return null;
+        }
+        // The window's upper indices are all UPPER_SLOT: below a 1 GiB leaf the PD index is one too.
+        long offset = level == 2 ? v.n() : (long) UPPER_SLOT * 512 + v.n();
+        return new GuestPage((entry.n() & ~(pages - 1)) + offset);
+    }
+
+    /**
+     * The guest pages of the tables the walk of {@code v} reads, PML4 first (up to four), then the
+     * page its leaf maps, if it gets that far ({@link #walkOf}).
+     */
+    public List<GuestPage> walkPath(DomainsVCpu c, VirtualPage v) {
+        GuestWalk w = walkOf(c, v);
+        if (w.page() == null) {
+            return w.tables();
+        }
+        List<GuestPage> path = new ArrayList<>(w.tables());
+        path.add(w.page());
         return path;
     }
 
     /** The guest page the walk of {@code v} ends at, when every table read and the page itself are mapped; else null. */
     public GuestPage walkPage(DomainsVCpu c, VirtualPage v) {
-        List<GuestPage> path = walkPath(c, v);
-        return path.size() == 5 && gpaToFrame(c, path.get(4)) != null ? path.get(4) : null;
+        GuestPage g = walkOf(c, v).page();
+        return g != null && gpaToFrame(c, g) != null ? g : null;
     }
 
     /** The full 4-level walk of a virtual page through the vCPU's current tables and NPT; null on any miss. */
@@ -185,27 +230,38 @@ public record DomainsState(Map<DomainId, Domain> domains, Map<Frame, FrameConten
 
     /**
      * Every frame the vCPU reaches: the frames of the tables its walks of window pages read (every
-     * level) and every page the last-level table maps in the window.
+     * level) and every page the last-level table, or the large leaf the walk ends at, maps in the
+     * window.
      */
     public Set<Frame> reach(DomainsVCpu c) {
         Set<Frame> out = new HashSet<>();
-        List<GuestPage> path = walkPath(c, new VirtualPage(0));
-        for (int i = 0; i < Math.min(4, path.size()); i++) {
-            Frame f = gpaToFrame(c, path.get(i));
+        GuestWalk w = walkOf(c, new VirtualPage(0));
+        for (GuestPage t : w.tables()) {
+            Frame f = gpaToFrame(c, t);
             if (f != null) {
                 out.add(f);
             }
         }
-        if (path.size() >= 4) {
-            Frame pt = gpaToFrame(c, path.get(3));
-            if (pt != null) {
-                frames.getOrDefault(pt, FrameContent.EMPTY).entries().forEach((slot, g) -> {
-                    Frame f = slot.n() < WINDOW_PAGES ? gpaToFrame(c, g) : null;
+        if (w.tables().size() < 4) {
+            if (w.page() != null) {
+                // a large leaf: it maps every window page
+                for (int v = 0; v < WINDOW_PAGES; v++) {
+                    Frame f = gpaToFrame(c, walkOf(c, new VirtualPage(v)).page());
                     if (f != null) {
                         out.add(f);
                     }
-                });
+                }
             }
+            return out;
+        }
+        Frame pt = gpaToFrame(c, w.tables().get(3));
+        if (pt != null) {
+            frames.getOrDefault(pt, FrameContent.EMPTY).entries().forEach((slot, g) -> {
+                Frame f = slot.n() < WINDOW_PAGES ? gpaToFrame(c, g) : null;
+                if (f != null) {
+                    out.add(f);
+                }
+            });
         }
         return out;
     }

@@ -35,6 +35,12 @@ public final class CodeLayout {
     /** The registers the sequence writes with the secret or a function of it. */
     public static final Set<Reg> SECRET_REGISTERS = Set.of(Reg.R1, Reg.R2);
 
+    /** Addresses whose slots share one 4 KiB guest page: the unit the guest OS maps and unmaps. */
+    public static final long ADDRESSES_PER_GUEST_PAGE = 4096 / SLOT_SIZE;
+
+    /** The guest pages the guest OS maps as code at boot: the execute-only page's and every code address's. */
+    private static final Set<Long> CODE_GUEST_PAGES = codeGuestPages();
+
     /** Recently built {@link #sharedCode} maps by (secret, erasure); a few suffice (two runs, their machines). */
     private static final Map<List<Long>, Map<Long, Instruction>> SHARED = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -48,6 +54,30 @@ public final class CodeLayout {
     /** True for every address of the execute-only page. */
     public static boolean onExecuteOnlyPage(long address) {
         return Math.floorDiv(address, PAGE_SIZE) == SEQUENCE_START / PAGE_SIZE;
+    }
+
+    /** The 4 KiB guest page (its number) holding {@code address}'s slot. */
+    public static long guestPage(long address) {
+        return Math.floorDiv(address, ADDRESSES_PER_GUEST_PAGE);
+    }
+
+    /**
+     * Whether {@code address}'s slot lies on a guest page mapped as code (executable): there a
+     * fetch reads the slot's bytes, and a slot holding no instruction is an invalid opcode; every
+     * other page is mapped no-execute or not at all, and a fetch there is a page fault.
+     */
+    public static boolean onCodeGuestPage(long address) {
+        return CODE_GUEST_PAGES.contains(guestPage(address));
+    }
+
+    private static Set<Long> codeGuestPages() {
+        java.util.TreeSet<Long> pages = new java.util.TreeSet<>();
+        long first = guestPage(SEQUENCE_START - Math.floorMod(SEQUENCE_START, PAGE_SIZE));
+        for (long p = first; p < first + PAGE_SIZE / ADDRESSES_PER_GUEST_PAGE; p++) {
+            pages.add(p);
+        }
+        code(0, 1).keySet().forEach(a -> pages.add(guestPage(a)));
+        return Set.copyOf(pages);
     }
 
     /** The guest-virtual byte where the sequence starts: the only byte of it a transfer may target. */

@@ -76,6 +76,19 @@ public sealed interface InterruptsAction {
         }
     }
 
+    /**
+     * The guest OS, on another vCPU, unmaps ({@code present} false) or maps back the 4 KiB guest
+     * page holding {@code address}'s slot in its page tables, and shoots the translation down: it
+     * happens whatever this vCPU runs (the guest OS is untrusted), so the sequence's next fetch
+     * can fault in its middle.
+     */
+    record SetPagePresent(long address, boolean present) implements InterruptsAction {
+        @Override
+        public String toString() {
+            return "guest OS " + (present ? "maps back" : "unmaps") + " the page of " + Notation.hex(address);
+        }
+    }
+
     /** Low code reads an address. */
     record ReadMemory(long address) implements InterruptsAction {
         @Override

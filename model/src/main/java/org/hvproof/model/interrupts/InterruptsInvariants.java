@@ -237,6 +237,24 @@ public final class InterruptsInvariants {
             return violationUnless(
                     ok, () -> "expected one virtual interrupt with vector " + a.vector() + ", found " + delivered);
         }
+        // A fault the machine raised is an arrival too: one exception with the fault's vector.
+        List<InterruptsObservation.Fault> raised = new ArrayList<>();
+        for (InterruptsObservation o : step.observations()) {
+            if (o instanceof InterruptsObservation.Fault f && f.kind().raised()) {
+                raised.add(f);
+            }
+        }
+        if (!raised.isEmpty()) {
+            int vector = raised.get(0).kind().vector();
+            boolean ok = raised.size() == 1
+                    && delivered.size() == 1
+                    && delivered.get(0).vector() == vector
+                    && delivered.get(0).cause() == ArrivalCause.EXCEPTION;
+            return violationUnless(
+                    ok,
+                    () -> "the machine raised " + raised + ", expected one virtual exception with vector " + vector
+                            + ", found " + delivered);
+        }
         return violationUnless(
                 delivered.isEmpty(), () -> "no interrupt arrived, yet virtual interrupts were delivered: " + delivered);
     }
@@ -292,7 +310,9 @@ public final class InterruptsInvariants {
                 expected = Optional.empty();
             }
         }
-        // Interrupts stop: every handler returns, then the guest runs until it leaves the sequence.
+        // Interrupts stop: the guest OS maps back every page it unmapped (so no fetch faults any
+        // more), every handler returns, then the guest runs until it leaves the sequence.
+        s = mapEverythingBack(s);
         int budget = 64;
         while (s.inHandler() && budget-- > 0) {
             s = InterruptsModel.step(s, new InterruptsAction.Return()).next();
@@ -333,6 +353,16 @@ public final class InterruptsInvariants {
                                 && CodeLayout.onExecuteOnlyPage(Math.floorDiv(b.virtualAddress(), CodeLayout.SLOT_SIZE))
                                 && b.virtualAddress() != CodeLayout.entryByte()));
         return handlerWrites || jumpsIntoMiddle;
+    }
+
+    /** {@code s} after the guest OS maps back every page it unmapped: faults stop with the interrupts. */
+    public static InterruptsState mapEverythingBack(InterruptsState s) {
+        for (long page : new java.util.TreeSet<>(s.absentPages())) {
+            s = InterruptsModel.step(
+                            s, new InterruptsAction.SetPagePresent(page * CodeLayout.ADDRESSES_PER_GUEST_PAGE, true))
+                    .next();
+        }
+        return s;
     }
 
     /** Run the sequence from its entry with no interrupts; the hypercall's result, if it completes. */

@@ -20,6 +20,7 @@ public final class InterruptsLowEquivalence {
                 || a.erasure() != b.erasure()
                 || !a.memory().equals(b.memory())
                 || !a.hypercalls().equals(b.hypercalls())
+                || !a.absentPages().equals(b.absentPages())
                 || !codeEqualWithoutSecret(a, b)) {
             return false;
         }

@@ -14,6 +14,7 @@ import org.hvproof.model.interrupts.InterruptsAction.JumpTo;
 import org.hvproof.model.interrupts.InterruptsAction.JumpToByte;
 import org.hvproof.model.interrupts.InterruptsAction.ReadMemory;
 import org.hvproof.model.interrupts.InterruptsAction.Return;
+import org.hvproof.model.interrupts.InterruptsAction.SetPagePresent;
 import org.hvproof.model.interrupts.InterruptsAction.SetRegister;
 import org.hvproof.model.interrupts.InterruptsAction.WriteMemory;
 import org.hvproof.model.interrupts.InterruptsObservation.Fault;
@@ -62,6 +63,8 @@ public final class InterruptsModel {
             return jumpToByte(s, jb.virtualAddress());
         } else if (action instanceof DmaRead d) {
             return dmaRead(s, d.address());
+        } else if (action instanceof SetPagePresent p) {
+            return InterruptsStep.of(s.withPagePresent(p.address(), p.present()));
         }
         throw new IllegalArgumentException("unknown action " + action);
     }
@@ -73,10 +76,13 @@ public final class InterruptsModel {
         if (s.inHandler()) {
             return InterruptsStep.of(s);
         }
-        // Guard 2: nothing mapped at the program counter.
+        // Guard 2: the fetch faults: the page is unmapped or not executable, or its slot holds no instruction.
         Instruction insn = s.code().get(s.pc());
+        if (s.pageAbsent(s.pc()) || (insn == null && !CodeLayout.onCodeGuestPage(s.pc()))) {
+            return raise(s, new Fault(FaultKind.EXECUTE_UNMAPPED, s.pc()));
+        }
         if (insn == null) {
-            return InterruptsStep.of(s, new Fault(FaultKind.EXECUTE_UNMAPPED, s.pc()));
+            return raise(s, new Fault(FaultKind.INVALID_INSTRUCTION, s.pc()));
         }
         long next = s.pc() + 1;
         if (insn instanceof Instruction.MovImm m) {
@@ -126,8 +132,9 @@ public final class InterruptsModel {
     }
 
     private InterruptsStep load(InterruptsState s, Instruction.Load l) {
-        if (unreadable(l.address())) {
-            return InterruptsStep.of(s, new Fault(FaultKind.READ_EXECUTE_ONLY, l.address()));
+        Optional<Fault> fault = accessFault(s, l.address(), false);
+        if (fault.isPresent()) {
+            return raise(s, fault.get());
         }
         long value = valueAt(s, l.address());
         return InterruptsStep.of(
@@ -135,10 +142,40 @@ public final class InterruptsModel {
     }
 
     private InterruptsStep store(InterruptsState s, Instruction.Store st) {
-        if (CodeLayout.onExecuteOnlyPage(st.address())) {
-            return InterruptsStep.of(s, new Fault(FaultKind.WRITE_EXECUTE_ONLY, st.address()));
+        Optional<Fault> fault = accessFault(s, st.address(), true);
+        if (fault.isPresent()) {
+            return raise(s, fault.get());
         }
         return InterruptsStep.of(s.withMemory(st.address(), s.reg(st.src())).withPc(s.pc() + 1));
+    }
+
+    /**
+     * The fault a data access of {@code address} raises, if any: the guest's page-table walk comes
+     * first (a page the guest OS unmapped), then the nested page table (the execute-only page).
+     */
+    private Optional<Fault> accessFault(InterruptsState s, long address, boolean write) {
+        if (s.pageAbsent(address)) {
+            return Optional.of(new Fault(FaultKind.PAGE_NOT_PRESENT, address));
+        }
+        if (write ? CodeLayout.onExecuteOnlyPage(address) : unreadable(address)) {
+            return Optional.of(new Fault(write ? FaultKind.WRITE_EXECUTE_ONLY : FaultKind.READ_EXECUTE_ONLY, address));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A fault the machine raises on an instruction's fetch or access: nothing of the access
+     * happens, and the exception with the fault's vector takes the one path every exception takes
+     * ({@link #arrive}): scrubbed inside the sequence, delivered as one virtual interrupt whose
+     * frame returns to the faulting instruction. The guest sees the fault, then the delivery.
+     */
+    private InterruptsStep raise(InterruptsState s, Fault fault) {
+        InterruptsStep delivered =
+                arrive(s, new Arrive(ArrivalCause.EXCEPTION, fault.kind().vector()));
+        List<InterruptsObservation> seen = new ArrayList<>();
+        seen.add(fault);
+        seen.addAll(delivered.observations());
+        return new InterruptsStep(delivered.next(), seen);
     }
 
     // --- the interrupt security module ---------------------------------------------------------
@@ -263,8 +300,9 @@ public final class InterruptsModel {
         if (!s.lowCodeRuns()) {
             return InterruptsStep.of(s);
         }
-        if (unreadable(address)) {
-            return InterruptsStep.of(s, new Fault(FaultKind.READ_EXECUTE_ONLY, address));
+        Optional<Fault> fault = accessFault(s, address, false);
+        if (fault.isPresent()) {
+            return raise(s, fault.get());
         }
         return InterruptsStep.of(s, new InterruptsObservation.MemoryRead(address, valueAt(s, address)));
     }
@@ -273,8 +311,9 @@ public final class InterruptsModel {
         if (!s.lowCodeRuns()) {
             return InterruptsStep.of(s);
         }
-        if (CodeLayout.onExecuteOnlyPage(address)) {
-            return InterruptsStep.of(s, new Fault(FaultKind.WRITE_EXECUTE_ONLY, address));
+        Optional<Fault> fault = accessFault(s, address, true);
+        if (fault.isPresent()) {
+            return raise(s, fault.get());
         }
         return InterruptsStep.of(s.withMemory(address, value));
     }

@@ -54,17 +54,47 @@ public sealed interface InterruptsObservation {
         }
     }
 
-    /** Why an action faulted. */
+    /**
+     * Why an action faulted. The kinds the machine raises on an instruction's fetch or access
+     * carry the vector of the exception that reaches the interrupt security module with them
+     * ({@link #raised}); the others are the hypervisor's refusals and raise nothing.
+     */
     enum FaultKind {
-        READ_EXECUTE_ONLY,
-        WRITE_EXECUTE_ONLY,
-        EXECUTE_UNMAPPED,
-        RETURN_WITHOUT_HANDLER,
+        /** A read of the execute-only page: a nested violation reflected as a virtualization exception (#VE). */
+        READ_EXECUTE_ONLY(20),
+        /** A write of the execute-only page (#VE). */
+        WRITE_EXECUTE_ONLY(20),
+        /** A fetch from a page the guest does not map executable (#PF). */
+        EXECUTE_UNMAPPED(14),
+        /** A fetch from a code page whose slot holds no instruction (#UD). */
+        INVALID_INSTRUCTION(6),
+        /** A read or write of a page the guest OS unmapped (#PF). */
+        PAGE_NOT_PRESENT(14),
+        RETURN_WITHOUT_HANDLER(-1),
         /** A control transfer into the sequence other than at its first instruction (its move). */
-        NOT_SEQUENCE_ENTRY,
+        NOT_SEQUENCE_ENTRY(-1),
         /** A control transfer to a byte that starts no instruction slot, outside the sequence. */
-        MISALIGNED_TRANSFER,
+        MISALIGNED_TRANSFER(-1),
         /** The IOMMU refused the device's read: the page holds the secret and is mapped for no device. */
-        DMA_REFUSED
+        DMA_REFUSED(-1);
+
+        private final int vector;
+
+        FaultKind(int vector) {
+            this.vector = vector;
+        }
+
+        /** Whether the machine raises this fault as an exception (then {@link #vector} is its vector). */
+        public boolean raised() {
+            return vector >= 0;
+        }
+
+        /** The exception vector of a raised fault. */
+        public int vector() {
+            if (vector < 0) {
+                throw new IllegalStateException(this + " is raised by no instruction");
+            }
+            return vector;
+        }
     }
 }

@@ -3,9 +3,11 @@ package org.hvproof.model.interrupts;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.hvproof.model.common.Notation;
 
 /**
@@ -22,6 +24,8 @@ import org.hvproof.model.common.Notation;
  * @param secret the hypervisor's copy of the secret (equal to the move's immediate)
  * @param erasure the erasure constant; never equal to the secret
  * @param hypercalls every authenticated hypercall the hypervisor answered, in order
+ * @param absentPages the 4 KiB guest pages ({@link CodeLayout#guestPage}) the guest OS has unmapped
+ *     from its page tables: every fetch or access there raises a page fault
  */
 public record InterruptsState(
         Map<Reg, Long> registers,
@@ -32,7 +36,8 @@ public record InterruptsState(
         Map<Long, Long> memory,
         long secret,
         long erasure,
-        List<HypercallResult> hypercalls) {
+        List<HypercallResult> hypercalls,
+        Set<Long> absentPages) {
 
     /** The default erasure constant. */
     public static final long DEFAULT_ERASURE = 0xE5A5E5A5E5A5E5A5L;
@@ -61,6 +66,7 @@ public record InterruptsState(
         code = Map.copyOf(code);
         memory = Map.copyOf(memory);
         hypercalls = List.copyOf(hypercalls);
+        absentPages = Set.copyOf(absentPages);
     }
 
     /** The guest at the start of its ordinary code, registers zero, with the given secret. */
@@ -83,7 +89,8 @@ public record InterruptsState(
                 Map.of(),
                 secret,
                 erasure,
-                List.of());
+                List.of(),
+                Set.of());
     }
 
     /** The value of one register. */
@@ -111,37 +118,57 @@ public record InterruptsState(
         return memory.getOrDefault(address, 0L);
     }
 
+    /** Whether the guest OS has unmapped the guest page holding {@code address}'s slot. */
+    public boolean pageAbsent(long address) {
+        return !absentPages.isEmpty() && absentPages.contains(CodeLayout.guestPage(address));
+    }
+
+    InterruptsState withPagePresent(long address, boolean present) {
+        Set<Long> pages = new HashSet<>(absentPages);
+        if (present) {
+            pages.remove(CodeLayout.guestPage(address));
+        } else {
+            pages.add(CodeLayout.guestPage(address));
+        }
+        return new InterruptsState(registers, flags, pc, returnStack, code, memory, secret, erasure, hypercalls, pages);
+    }
+
     InterruptsState withReg(Reg r, long value) {
         Map<Reg, Long> regs = new EnumMap<>(registers);
         regs.put(r, value);
-        return new InterruptsState(regs, flags, pc, returnStack, code, memory, secret, erasure, hypercalls);
+        return new InterruptsState(
+                regs, flags, pc, returnStack, code, memory, secret, erasure, hypercalls, absentPages);
     }
 
     InterruptsState withRegisters(Map<Reg, Long> regs) {
-        return new InterruptsState(regs, flags, pc, returnStack, code, memory, secret, erasure, hypercalls);
+        return new InterruptsState(
+                regs, flags, pc, returnStack, code, memory, secret, erasure, hypercalls, absentPages);
     }
 
     InterruptsState withFlags(long newFlags) {
-        return new InterruptsState(registers, newFlags, pc, returnStack, code, memory, secret, erasure, hypercalls);
+        return new InterruptsState(
+                registers, newFlags, pc, returnStack, code, memory, secret, erasure, hypercalls, absentPages);
     }
 
     InterruptsState withPc(long newPc) {
-        return new InterruptsState(registers, flags, newPc, returnStack, code, memory, secret, erasure, hypercalls);
+        return new InterruptsState(
+                registers, flags, newPc, returnStack, code, memory, secret, erasure, hypercalls, absentPages);
     }
 
     InterruptsState withReturnStack(List<Long> stack) {
-        return new InterruptsState(registers, flags, pc, stack, code, memory, secret, erasure, hypercalls);
+        return new InterruptsState(registers, flags, pc, stack, code, memory, secret, erasure, hypercalls, absentPages);
     }
 
     InterruptsState withMemory(long address, long value) {
         Map<Long, Long> mem = new HashMap<>(memory);
         mem.put(address, value);
-        return new InterruptsState(registers, flags, pc, returnStack, code, mem, secret, erasure, hypercalls);
+        return new InterruptsState(
+                registers, flags, pc, returnStack, code, mem, secret, erasure, hypercalls, absentPages);
     }
 
     InterruptsState withHypercall(HypercallResult result) {
         List<HypercallResult> log = new ArrayList<>(hypercalls);
         log.add(result);
-        return new InterruptsState(registers, flags, pc, returnStack, code, memory, secret, erasure, log);
+        return new InterruptsState(registers, flags, pc, returnStack, code, memory, secret, erasure, log, absentPages);
     }
 }

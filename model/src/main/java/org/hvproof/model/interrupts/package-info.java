@@ -28,8 +28,10 @@
  * {@code InterruptsModel.step(InterruptsState, InterruptsAction, Set)} consults it.
  *
  * <p>Left out: instruction bytes and decoding (the impl decodes; here instructions are
- * records), timing, caches, handler code below the level of its reads and writes. Executing an
- * unmapped address is a fault observation, not an exception the guest receives; a generator
- * injects exceptions with {@link org.hvproof.model.interrupts.InterruptsAction.Arrive}.
+ * records), timing, caches, handler code below the level of its reads and writes. A fault an
+ * instruction raises (a fetch the guest's tables refuse, a slot holding no instruction, a read or
+ * write of the execute-only page or of a page the guest OS unmapped) is seen as its fault and
+ * then takes the path of an exception with its vector (scrub, one virtual interrupt); a
+ * generator injects exceptions with {@link org.hvproof.model.interrupts.InterruptsAction.Arrive}.
  */
 package org.hvproof.model.interrupts;

@@ -19,6 +19,7 @@ import org.hvproof.model.domains.DomainsAction.Write;
 import org.hvproof.model.domains.DomainsObservation.Fault;
 import org.hvproof.model.domains.DomainsObservation.FaultKind;
 import org.hvproof.model.domains.Ids.DomainId;
+import org.hvproof.model.domains.Ids.Frame;
 import org.hvproof.model.domains.Ids.GuestPage;
 import org.hvproof.model.domains.Ids.VirtualPage;
 import org.junit.jupiter.api.Test;
@@ -187,5 +188,58 @@ class DomainsModelTest {
                 .as("the example's tables are their own PML4, PDPT, PD and PT")
                 .containsExactly(
                         new GuestPage(0), new GuestPage(0), new GuestPage(0), new GuestPage(0), new GuestPage(2));
+    }
+
+    /** Root pages 1, 2 and 3 as PML4, PDPT and PD of the window, page 3's window entry {@code pd511} with the page-size bit. */
+    private static DomainsState largeChain(GuestPage pd511, boolean psInPml4) {
+        DomainsState s = run(
+                DomainsState.example(2, 1, 9000),
+                Set.of(),
+                new Write(0, new VirtualPage(1), Map.of(new VirtualPage(DomainsState.UPPER_SLOT), new GuestPage(2))),
+                new Write(0, new VirtualPage(2), Map.of(new VirtualPage(DomainsState.UPPER_SLOT), new GuestPage(3))),
+                new LoadPtRoot(0, new GuestPage(1)));
+        VirtualPage slot = new VirtualPage(DomainsState.UPPER_SLOT);
+        Frame pd = s.gpaToFrame(s.vcpus().get(0), new GuestPage(3));
+        s = s.withFrame(pd, new FrameContent(Map.of(slot, pd511), 0, Set.of(slot)));
+        if (psInPml4) {
+            Frame pml4 = s.gpaToFrame(s.vcpus().get(0), new GuestPage(1));
+            s = s.withFrame(pml4, new FrameContent(Map.of(slot, new GuestPage(2)), 0, Set.of(slot)));
+        }
+        return s;
+    }
+
+    @Test
+    void aTwoMegabyteGuestLeafMapsTheWindowFromItsAlignedBase() {
+        DomainsState s = largeChain(new GuestPage(0), false);
+        DomainsVCpu c = s.vcpus().get(0);
+        assertThat(s.walkOf(c, new VirtualPage(2)))
+                .isEqualTo(new DomainsState.GuestWalk(
+                        List.of(new GuestPage(1), new GuestPage(2), new GuestPage(3)), new GuestPage(2)));
+        assertThat(s.walk(c, new VirtualPage(0))).isEqualTo(s.gpaToFrame(c, new GuestPage(0)));
+        // Window page 5 lies inside the leaf but on a page the root's NPT does not map: a fault.
+        assertThat(s.walk(c, new VirtualPage(5))).isNull();
+        // The PAT bit (page-number bit 0) is no address bit: the same leaf.
+        assertThat(largeChain(new GuestPage(1), false).walkPage(c, new VirtualPage(2)))
+                .isEqualTo(new GuestPage(2));
+        assertThat(s.reach(c))
+                .contains(s.gpaToFrame(c, new GuestPage(0)), s.gpaToFrame(c, new GuestPage(3)))
+                .doesNotContainAnyElementsOf(s.secureFrames());
+        assertThat(DomainsInvariants.ISOLATION.check(s).holds()).isTrue();
+    }
+
+    @Test
+    void reservedPageSizeBitsFaultInsteadOfMapping() {
+        // Address bits 13..20 of a 2 MiB leaf are reserved: base page 2 sets one.
+        DomainsState misaligned = largeChain(new GuestPage(2), false);
+        DomainsVCpu c = misaligned.vcpus().get(0);
+        assertThat(misaligned.walkOf(c, new VirtualPage(0)).page()).isNull();
+        assertThat(DomainsModel.step(misaligned, new Read(0, new VirtualPage(0)))
+                        .observations())
+                .containsExactly(new Fault(0, DomainId.ROOT, FaultKind.NOT_MAPPED));
+        // The page-size bit at level 4 is reserved: the walk stops at the PML4.
+        DomainsState pml4 = largeChain(new GuestPage(0), true);
+        assertThat(pml4.walkPath(c, new VirtualPage(0))).containsExactly(new GuestPage(1));
+        assertThat(DomainsModel.step(pml4, new Read(0, new VirtualPage(0))).observations())
+                .containsExactly(new Fault(0, DomainId.ROOT, FaultKind.NOT_MAPPED));
     }
 }

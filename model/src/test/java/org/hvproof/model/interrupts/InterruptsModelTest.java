@@ -14,6 +14,7 @@ import org.hvproof.model.interrupts.InterruptsAction.Execute;
 import org.hvproof.model.interrupts.InterruptsAction.JumpTo;
 import org.hvproof.model.interrupts.InterruptsAction.ReadMemory;
 import org.hvproof.model.interrupts.InterruptsAction.Return;
+import org.hvproof.model.interrupts.InterruptsAction.SetPagePresent;
 import org.hvproof.model.interrupts.InterruptsAction.SetRegister;
 import org.hvproof.model.interrupts.InterruptsAction.WriteMemory;
 import org.hvproof.model.interrupts.InterruptsObservation.Fault;
@@ -153,16 +154,40 @@ class InterruptsModelTest {
     }
 
     @Test
-    void readsAndWritesOfTheExecuteOnlyPageFaultAndChangeNothing() {
+    void readsAndWritesOfTheExecuteOnlyPageFaultAndReachTheHandlerAsAnException() {
         InterruptsState s = InterruptsState.initial(SECRET);
         InterruptsStep read = InterruptsModel.step(s, new ReadMemory(CodeLayout.SEQUENCE_START));
         InterruptsStep write = InterruptsModel.step(s, new WriteMemory(CodeLayout.SEQUENCE_START + 1, 5));
         assertThat(read.observations())
-                .containsExactly(new Fault(FaultKind.READ_EXECUTE_ONLY, CodeLayout.SEQUENCE_START));
+                .containsExactly(
+                        new Fault(FaultKind.READ_EXECUTE_ONLY, CodeLayout.SEQUENCE_START),
+                        new VirtualInterrupt(20, ArrivalCause.EXCEPTION, s.registers(), s.pc()));
         assertThat(write.observations())
-                .containsExactly(new Fault(FaultKind.WRITE_EXECUTE_ONLY, CodeLayout.SEQUENCE_START + 1));
-        assertThat(read.next()).isEqualTo(s);
-        assertThat(write.next()).isEqualTo(s);
+                .containsExactly(
+                        new Fault(FaultKind.WRITE_EXECUTE_ONLY, CodeLayout.SEQUENCE_START + 1),
+                        new VirtualInterrupt(20, ArrivalCause.EXCEPTION, s.registers(), s.pc()));
+        InterruptsState handled =
+                InterruptsModel.step(s, new Arrive(ArrivalCause.EXCEPTION, 20)).next();
+        assertThat(read.next()).isEqualTo(handled);
+        assertThat(write.next()).isEqualTo(handled);
+        assertThat(write.next().memory()).isEqualTo(s.memory());
+    }
+
+    @Test
+    void aFetchFaultInsideTheSequenceIsScrubbedLikeAnInjectedException() {
+        InterruptsState s = run(atSequenceOffset(SECRET, 1), new SetPagePresent(CodeLayout.SEQUENCE_START, false));
+        assertThat(s.reg(Reg.R1)).isEqualTo(SECRET);
+        InterruptsStep fetch = InterruptsModel.step(s, EXEC);
+        InterruptsStep injected = InterruptsModel.step(s, new Arrive(ArrivalCause.EXCEPTION, 14));
+        assertThat(fetch.observations().get(0))
+                .isEqualTo(new Fault(FaultKind.EXECUTE_UNMAPPED, CodeLayout.SEQUENCE_START + 1));
+        assertThat(fetch.observations().subList(1, 2)).isEqualTo(injected.observations());
+        assertThat(fetch.next()).isEqualTo(injected.next());
+        assertThat(fetch.next().reg(Reg.R1)).isEqualTo(s.erasure());
+        // Mapped back, the handler's return restarts the sequence at its move.
+        InterruptsState back = run(fetch.next(), new SetPagePresent(CodeLayout.SEQUENCE_START, true), new Return());
+        assertThat(back.pc()).isEqualTo(CodeLayout.SEQUENCE_START);
+        assertThat(back.absentPages()).isEmpty();
     }
 
     @Test
@@ -172,7 +197,9 @@ class InterruptsModelTest {
                 .containsExactly(new Fault(FaultKind.RETURN_WITHOUT_HANDLER, s.pc()));
         InterruptsState lost = run(s, new JumpTo(-5));
         assertThat(InterruptsModel.step(lost, EXEC).observations())
-                .containsExactly(new Fault(FaultKind.EXECUTE_UNMAPPED, -5));
+                .containsExactly(
+                        new Fault(FaultKind.EXECUTE_UNMAPPED, -5),
+                        new VirtualInterrupt(14, ArrivalCause.EXCEPTION, lost.registers(), -5));
         Random random = new Random(7);
         for (int i = 0; i < 2000; i++) {
             s = InterruptsModel.step(s, randomAction(random)).next();
@@ -240,7 +267,7 @@ class InterruptsModelTest {
             -1,
             Long.MAX_VALUE
         };
-        return switch (r.nextInt(10)) {
+        return switch (r.nextInt(11)) {
             case 0, 1, 2, 3 -> EXEC;
             case 4 -> new Arrive(r.nextBoolean() ? ArrivalCause.INTERRUPT : ArrivalCause.EXCEPTION, r.nextInt(256));
             case 5 -> new Return();
@@ -250,6 +277,7 @@ class InterruptsModelTest {
             case 7 -> new JumpTo(targets[r.nextInt(targets.length)]);
             case 8 ->
                 new ReadMemory(r.nextBoolean() ? CodeLayout.SEQUENCE_START + r.nextInt(6) : 0x8000 + r.nextInt(3));
+            case 9 -> new SetPagePresent(targets[r.nextInt(targets.length)], r.nextInt(3) == 0);
             default ->
                 new WriteMemory(r.nextBoolean() ? CodeLayout.SEQUENCE_START : 0x8000 + r.nextInt(3), r.nextInt(8));
         };

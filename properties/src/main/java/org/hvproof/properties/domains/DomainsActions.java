@@ -474,8 +474,8 @@ public final class DomainsActions {
      * Root code loads its own top table, builds a 4-level hierarchy whose PML4, PDPT or PD entry (slot 511, the only
      * upper-level slot a window walk reads) points at a secure page (or any guest page): it rewrites up to
      * three of its own pages (those window pages 1..3 map now) as a chain of tables, the last
-     * link hostile, loads CR3 with the first, reads or writes a window page through it, and loads
-     * its old CR3 back. The walk's read of the hostile table is a guest-physical access that must
+     * link hostile (or, one in four, a page-size entry: see below), loads CR3 with the first, reads
+     * or writes a window page through it, and loads its old CR3 back. The walk's read of the hostile table is a guest-physical access that must
      * fault in the root's NPT.
      */
     private static Gen<Step> hostileUpperLevel(DomainsState s, Gen<Integer> rootFirst) {
@@ -496,9 +496,18 @@ public final class DomainsActions {
                     List<DomainsSystemAction> actions = new ArrayList<>();
                     actions.add(new DomainsSystemAction.LoadCr3(
                             v, s.root().gptRoot().n()));
+                    // One in four of these chains ends in a page-size (PS) entry instead of a table
+                    // entry (drawn from the access, so the choices keep their meaning): read at level 4
+                    // a reserved bit, at level 3 a 1 GiB leaf, at level 2 a 2 MiB leaf. A 2 MiB leaf and
+                    // a write's leaf map from page 0, so the window is a large leaf over the root's own
+                    // pages (the write lands in the table page itself, turning its PS entry back into a
+                    // table entry); a read's 1 GiB leaf aims at the hostile page (reserved address bits).
+                    boolean large = p == 3;
                     for (int i = 0; i < depth; i++) {
-                        long next = i + 1 < depth ? chain[i + 1] : hostile;
-                        actions.add(new DomainsSystemAction.Write(v, i + 1, Map.of(DomainsState.UPPER_SLOT, next)));
+                        boolean last = i + 1 == depth;
+                        long next = !last ? chain[i + 1] : large && (write || depth == 3) ? 0 : hostile;
+                        actions.add(new DomainsSystemAction.Write(
+                                v, i + 1, Map.of(DomainsState.UPPER_SLOT, next), last && large));
                     }
                     actions.add(new DomainsSystemAction.LoadCr3(v, chain[0]));
                     actions.add(
@@ -507,6 +516,35 @@ public final class DomainsActions {
                             new DomainsSystemAction.LoadCr3(v, current.ptRoot().n()));
                     return new Step(actions);
                 });
+    }
+
+    /**
+     * How the walk of the access {@code a} from {@code s} meets a page-size entry: 4, 3 or 2 for
+     * the level whose entry sets the bit, 0 when it sets none (or {@code a} is no window access).
+     */
+    static int pageSizeLevel(DomainsState s, DomainsSystemAction a) {
+        if (!(a instanceof DomainsSystemAction.Read || a instanceof DomainsSystemAction.Write)
+                || a.vcpu() < 0
+                || a.vcpu() >= s.vcpus().size()) {
+            return 0;
+        }
+        int page = a instanceof DomainsSystemAction.Read r ? r.page() : ((DomainsSystemAction.Write) a).page();
+        if (!DomainLayout.inWindow(page)) {
+            return 0;
+        }
+        DomainsVCpu c = s.vcpus().get(a.vcpu());
+        List<GuestPage> tables = s.walkOf(c, new VirtualPage(page)).tables();
+        VirtualPage upper = new VirtualPage(DomainsState.UPPER_SLOT);
+        for (int i = 0; i < Math.min(3, tables.size()); i++) {
+            var frame = s.gpaToFrame(c, tables.get(i));
+            FrameContent content = frame == null ? null : s.frames().get(frame);
+            if (content != null
+                    && content.entries().containsKey(upper)
+                    && content.large().contains(upper)) {
+                return 4 - i;
+            }
+        }
+        return 0;
     }
 
     /** Whether the walk of the root access {@code a} from state {@code s} reads a table an upper-level entry points outside the root's region. */

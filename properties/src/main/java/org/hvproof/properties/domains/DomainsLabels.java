@@ -23,6 +23,12 @@ final class DomainsLabels {
     static final String PAGE_OUTSIDE_REGIONS = "root table or CR3 names a page outside every region";
     static final String PAGE_ABOVE_REGIONS = "root table or CR3 names a page above every region";
 
+    static final String TWO_MB_LEAF_ACCESS = "access through a 2 MiB guest leaf (PS at level 2) over the root's pages";
+    static final String PS_AT_LEVEL_4_FAULTED = "page-size bit at level 4 (reserved) faulted";
+    static final String LARGE_LEAF_REFUSED =
+            "walk through a large guest leaf refused (reserved address bits, or a page the NPT does not map)";
+    static final String PS_ENTRY_REWRITTEN = "a page-size entry rewritten as a table entry";
+
     static final String DMA_REFUSED_AT_SECURE_PAGE = "root's device write to a secure page refused";
     static final String DMA_LANDED_IN_ROOT = "root's device write landed in the root's memory";
     static final String DMA_REFUSED_ELSEWHERE = "device write refused outside every region or from secure code";

@@ -81,7 +81,10 @@ public final class DomainsProperties {
                 .cover(35, DomainsLabels.ROOT_ACCESS_TO_SECURE_REFUSED)
                 .cover(70, DomainsLabels.GATE_ENTRY)
                 .cover(COVER_OUTSIDE, DomainsLabels.PAGE_OUTSIDE_REGIONS)
-                .cover(COVER_ABOVE, DomainsLabels.PAGE_ABOVE_REGIONS);
+                .cover(COVER_ABOVE, DomainsLabels.PAGE_ABOVE_REGIONS)
+                // large guest leaves (observed about 5% and 7%; minimums 3.3 and 3.7 sd under)
+                .cover(2.5, DomainsLabels.TWO_MB_LEAF_ACCESS)
+                .cover(4, DomainsLabels.PS_AT_LEVEL_4_FAULTED);
     }
 
     /** PD-1 (two runs): guests differing only in a secure domain's memory and registers look the same to the root. */
@@ -124,7 +127,10 @@ public final class DomainsProperties {
                 .cover(35, DomainsLabels.SECURE_WRITE)
                 .cover(COVER_UPPER, DomainsLabels.HOSTILE_UPPER_LEVEL_WALKED)
                 .cover(COVER_OUTSIDE, DomainsLabels.PAGE_OUTSIDE_REGIONS)
-                .cover(COVER_ABOVE, DomainsLabels.PAGE_ABOVE_REGIONS);
+                .cover(COVER_ABOVE, DomainsLabels.PAGE_ABOVE_REGIONS)
+                // large guest leaves (observed about 5% and 9%; minimums 3.4 and 3.8 sd under)
+                .cover(2.8, DomainsLabels.LARGE_LEAF_REFUSED)
+                .cover(5.5, DomainsLabels.PS_ENTRY_REWRITTEN);
     }
 
     /** PD-4: control enters or leaves a secure domain only through gates, exit and events; other jumps fault and change nothing. */

@@ -196,6 +196,34 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
                 }));
     }
 
+    /** Labels the walks that meet a page-size entry, and writes that turn one back into a table entry. */
+    private static void labelLargeLeaves(DomainsState before, DomainsSystemAction a, List<?> seen, Context ctx) {
+        int level = DomainsActions.pageSizeLevel(before, a);
+        boolean faulted = seen.stream().anyMatch(o -> o instanceof DomainsObservation.Fault);
+        if (level == 4 && faulted) {
+            ctx.label(DomainsLabels.PS_AT_LEVEL_4_FAULTED);
+        } else if (level == 2 && !faulted) {
+            ctx.label(DomainsLabels.TWO_MB_LEAF_ACCESS);
+        } else if (level > 0 && faulted) {
+            ctx.label(DomainsLabels.LARGE_LEAF_REFUSED);
+        }
+        if (a instanceof DomainsSystemAction.Write w
+                && !w.largeUpperEntry()
+                && !faulted
+                && w.vcpu() >= 0
+                && w.vcpu() < before.vcpus().size()) {
+            var c = before.vcpus().get(w.vcpu());
+            var frame = before.walk(c, new org.hvproof.model.domains.Ids.VirtualPage(w.page()));
+            if (frame != null
+                    && !before.frames()
+                            .getOrDefault(frame, org.hvproof.model.domains.FrameContent.EMPTY)
+                            .large()
+                            .isEmpty()) {
+                ctx.label(DomainsLabels.PS_ENTRY_REWRITTEN);
+            }
+        }
+    }
+
     /** Labels one transition (shared with the two-run trace). */
     static void labelTransition(
             DomainsState before,
@@ -252,6 +280,7 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
             ctx.label(DomainsLabels.HIGH_BIT_ALIAS);
         }
         labelPagesNamed(before, a, ctx);
+        labelLargeLeaves(before, a, seen, ctx);
         if (DomainsActions.walksHostileUpperEntry(before, a)) {
             ctx.label(DomainsLabels.HOSTILE_UPPER_LEVEL_WALKED);
         }

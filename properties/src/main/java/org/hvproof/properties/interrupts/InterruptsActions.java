@@ -25,8 +25,10 @@ import org.hvproof.propcheck.Gens;
  * shrink to a few steps), interrupts and exceptions arrive (one at a time, or a storm of them,
  * nested when a handler runs), handlers return, read memory, rewrite registers and their return
  * address; hostile actions are weighted in: accesses and jumps next to the code (the execute-only
- * page among it), returns with no handler; and now and then interrupts stop so the sequence can
- * finish.
+ * page among it), returns with no handler; the guest OS on another vCPU unmaps pages (where low
+ * code cannot act because the sequence runs: the vCPU's own page, so its next fetch faults in the
+ * sequence's middle) and maps them back (in place of reads while a page is unmapped); and now and
+ * then interrupts stop so the sequence can finish.
  *
  * <p>Every value spans its whole domain, biased towards the boundaries drawn from the current
  * state, never from a fixed list: vectors are any of the 256, weighted to the edges of every bit
@@ -100,6 +102,14 @@ public final class InterruptsActions {
                     3,
                     8)
             .map(arrivals -> new InterruptsTraceStep.Actions(arrivals, "storm of"));
+    /**
+     * The guest OS's handler for a fetch fault it cannot repair abandons the faulting context, as
+     * a kernel kills the task: it points its return address at ordinary code, then returns.
+     */
+    private static final Gen<InterruptsTraceStep> ABANDON_STEP = Gens.constant(new InterruptsTraceStep.Actions(
+            List.of(new InterruptsAction.JumpTo(CodeLayout.ORDINARY_CODE), RETURN),
+            "the handler abandons the faulting context:"));
+
     private static final Gen<InterruptsTraceStep> CALL_SEQUENCE_STEP =
             Gens.constant(one(new InterruptsAction.JumpTo(CodeLayout.SEQUENCE_START)));
     private static final Gen<InterruptsTraceStep> QUIESCE_STEP =
@@ -156,7 +166,7 @@ public final class InterruptsActions {
         boolean handler = s.inHandler();
         CodeGens fromCode = CodeGens.of(s);
         return KINDS.flatMap(kind -> switch (kind) {
-                    case EXECUTE, RETURN -> handler ? RETURN_STEP : EXECUTE_STEP;
+                    case EXECUTE, RETURN -> handler ? handlerReturns(s) : EXECUTE_STEP;
                     case RUN_TO -> handler ? fromCode.runToInHandler() : fromCode.runTo();
                     case INTERRUPT -> INTERRUPTS;
                     case EXCEPTION -> EXCEPTIONS;
@@ -169,22 +179,69 @@ public final class InterruptsActions {
                     case REWRITE_RETURN, JUMP_NEAR_CODE -> fromCode.nearCode().map(t -> one(jumpInto(s, t)));
                     case JUMP_ANYWHERE -> addresses(anchors(s), 3).map(t -> one(new InterruptsAction.JumpTo(t)));
                     case CALL_SEQUENCE -> CALL_SEQUENCE_STEP;
-                    case READ -> addresses(anchors(s), 3).map(a -> one(readOrDeviceRead(a)));
-                    case WRITE ->
-                        Gens.combine(
-                                addresses(anchors(s), 3),
+                    case READ, READ_NEAR_CODE -> {
+                        if (!s.absentPages().isEmpty()) {
+                            yield mapsBack(s);
+                        }
+                        yield kind == Kind.READ
+                                ? addresses(anchors(s), 3).map(a -> one(readOrDeviceRead(a)))
+                                : fromCode.readNearCode();
+                    }
+                    case WRITE, WRITE_NEAR_CODE -> {
+                        if (kind == Kind.WRITE_NEAR_CODE && s.inSequence() && s.pc() != CodeLayout.SEQUENCE_START) {
+                            // No low code runs to write: the guest OS on another vCPU acts instead.
+                            yield unmaps(s);
+                        }
+                        yield Gens.combine(
+                                kind == Kind.WRITE ? addresses(anchors(s), 3) : fromCode.nearCode(),
                                 values(s, run.unguessable()),
                                 (a, v) -> one(new InterruptsAction.WriteMemory(a, v)));
-                    case READ_NEAR_CODE -> fromCode.readNearCode();
-                    case WRITE_NEAR_CODE ->
-                        Gens.combine(
-                                fromCode.nearCode(),
-                                values(s, run.unguessable()),
-                                (a, v) -> one(new InterruptsAction.WriteMemory(a, v)));
+                    }
                     case STRAY_RETURN -> RETURN_STEP;
                     case QUIESCE -> QUIESCE_STEP;
                 })
                 .map(InterruptsActions::<T>asStep);
+    }
+
+    /**
+     * While the vCPU runs the sequence (when no low code runs to act), the guest OS on another
+     * vCPU unmaps a page: mostly the one the vCPU runs on, followed by the fetch that faults there
+     * (in the sequence's middle once the move ran), else any address's.
+     */
+    static Gen<InterruptsTraceStep> unmaps(InterruptsState s) {
+        // The page goes while the vCPU runs the sequence, and its next fetch faults.
+        Gen<InterruptsTraceStep> faultHere = Gens.constant(new InterruptsTraceStep.Actions(
+                List.of(new InterruptsAction.SetPagePresent(s.pc(), false), EXECUTE),
+                "page fault inside the sequence:"));
+        return Gens.frequency(
+                Gens.weighted(3, faultHere),
+                Gens.weighted(
+                        1, addresses(anchors(s), 3).map(a -> one(new InterruptsAction.SetPagePresent(a, false)))));
+    }
+
+    /** The guest OS maps back one of the pages it unmapped. */
+    static Gen<InterruptsTraceStep> mapsBack(InterruptsState s) {
+        return Gens.elements(List.copyOf(new TreeSet<>(s.absentPages())))
+                .map(p -> one(new InterruptsAction.SetPagePresent(p * CodeLayout.ADDRESSES_PER_GUEST_PAGE, true)));
+    }
+
+    /**
+     * The innermost handler returns; the outermost one, when its return would fetch-fault again,
+     * first repairs or abandons the faulting context as the guest OS's fault handler does: a page
+     * it unmapped is mapped back (paged in), an address holding no code outside the sequence is
+     * abandoned for ordinary code (a kernel kills the task).
+     */
+    static Gen<InterruptsTraceStep> handlerReturns(InterruptsState s) {
+        if (s.returnStack().size() != 1) {
+            return RETURN_STEP;
+        }
+        long back = s.returnStack().get(0);
+        if (s.pageAbsent(back)) {
+            return Gens.constant(new InterruptsTraceStep.Actions(
+                    List.of(new InterruptsAction.SetPagePresent(back, true), RETURN),
+                    "the page-fault handler maps the page back and returns:"));
+        }
+        return !CodeLayout.inSequence(back) && !s.code().containsKey(back) ? ABANDON_STEP : RETURN_STEP;
     }
 
     /** Any of the 256 vectors, weighted to the edges of every bit width (0, 1, 2^k - 1, 2^k, the last). */

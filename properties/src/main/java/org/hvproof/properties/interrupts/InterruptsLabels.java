@@ -42,6 +42,10 @@ final class InterruptsLabels {
     static final String HIGH_BIT_ALIAS =
             "access or jump to an address differing from a code or data address only above bit 31";
     static final String FAR_ADDRESS = "access or jump to an address at or above 2^32";
+    static final String RAISED_FAULT = "a fault the machine raised reached the handler as an exception";
+    static final String RAISED_FAULT_IN_SEQUENCE =
+            "a fault the machine raised inside the sequence (a fetch from the page the guest OS unmapped)";
+    static final String RAISED_FAULT_WITH_SECRET_IN_REGISTER = "a fault raised inside the sequence after its move";
 
     /** Whether the current pass through the sequence was scrubbed (for {@link #ACCEPTED_AFTER_SCRUB}). */
     private boolean scrubbed;
@@ -74,6 +78,17 @@ final class InterruptsLabels {
                         });
                 if (before.registers().containsValue(before.secret())) {
                     ctx.label(ARRIVAL_WITH_SECRET_IN_REGISTER);
+                }
+            }
+        }
+        if (!(action instanceof InterruptsAction.Arrive)
+                && observations.stream().anyMatch(o -> o instanceof InterruptsObservation.VirtualInterrupt)) {
+            ctx.label(RAISED_FAULT);
+            if (before.inSequence()) {
+                scrubbed = true;
+                ctx.label(RAISED_FAULT_IN_SEQUENCE);
+                if (before.registers().containsValue(before.secret())) {
+                    ctx.label(RAISED_FAULT_WITH_SECRET_IN_REGISTER);
                 }
             }
         }

@@ -9,6 +9,7 @@ import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.impl.interrupts.InterruptsSystem;
 import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.TransitionPair;
+import org.hvproof.model.interrupts.CodeLayout;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsInvariants;
 import org.hvproof.model.interrupts.InterruptsLowEquivalence;
@@ -82,6 +83,10 @@ public final class InterruptsPairTrace
                 apply(new InterruptsAction.Execute(), ctx);
             }
         } else if (step instanceof InterruptsTraceStep.Quiesce) {
+            // Faults stop with the interrupts: the guest OS maps back every page it unmapped.
+            for (long page : new java.util.TreeSet<>(a.machineState().absentPages())) {
+                apply(new InterruptsAction.SetPagePresent(page * CodeLayout.ADDRESSES_PER_GUEST_PAGE, true), ctx);
+            }
             for (int i = 0; i < 64 && a.machineState().inHandler(); i++) {
                 apply(new InterruptsAction.Return(), ctx);
             }

@@ -88,10 +88,15 @@ public final class InterruptsProperties {
                 .cover(30, InterruptsLabels.HIGH_VECTOR_IN_SEQUENCE)
                 .cover(10, InterruptsLabels.HIGH_BIT_ALIAS)
                 .cover(8, InterruptsLabels.JUMP_INSIDE_AN_INSTRUCTION)
-                .cover(10, InterruptsLabels.DEVICE_READ);
+                .cover(10, InterruptsLabels.DEVICE_READ)
+                .cover(7, InterruptsLabels.RAISED_FAULT_WITH_SECRET_IN_REGISTER);
     }
 
-    /** INT-2: whenever a handler runs for an arrival inside the sequence, no register holds the secret; R1 and R2 hold the erasure constant. */
+    /**
+     * INT-2: whenever a handler runs for an arrival inside the sequence, no register holds the
+     * secret; R1 and R2 hold the erasure constant. An arrival is an injected interrupt or exception
+     * or a fault the machine raises on the sequence's own fetch (the guest OS unmapped its page).
+     */
     @Claim("INT-2")
     public static StatefulProperty<InterruptsTrace> noSecretWhenAHandlerRuns(InterruptsImplFlaw flaw) {
         return HARNESS.claim("INT-2", "no register holds the secret when a handler runs", flaw)
@@ -103,7 +108,8 @@ public final class InterruptsProperties {
                 .cover(13, InterruptsLabels.ARRIVAL_AT_COMPARE)
                 .cover(12, InterruptsLabels.ARRIVAL_AT_HYPERCALL)
                 .cover(30, InterruptsLabels.HIGH_VECTOR_IN_SEQUENCE)
-                .cover(28, InterruptsLabels.EDGE_VECTOR);
+                .cover(28, InterruptsLabels.EDGE_VECTOR)
+                .cover(7, InterruptsLabels.RAISED_FAULT_WITH_SECRET_IN_REGISTER);
     }
 
     /** INT-3: every intercepted interrupt or exception yields exactly one virtual interrupt with its vector, in order. */
@@ -115,7 +121,8 @@ public final class InterruptsProperties {
                 .cover(40, InterruptsLabels.NESTED)
                 .cover(15, InterruptsLabels.STORM)
                 .cover(60, InterruptsLabels.HIGH_VECTOR)
-                .cover(28, InterruptsLabels.EDGE_VECTOR);
+                .cover(28, InterruptsLabels.EDGE_VECTOR)
+                .cover(52, InterruptsLabels.RAISED_FAULT);
     }
 
     /** INT-4: with any interleaving of interrupts the sequence's result is an interrupt-free run's; the hypervisor never writes the secret. */

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -47,7 +48,12 @@ import org.hvproof.properties.harness.SpecTrace;
  * Actions of low code while the guest runs inside the sequence change nothing in the model and
  * are {@code Stutter}, as is a write of R3. {@code JumpToByte} is {@code jumpTo} of the position
  * of its byte; {@code WriteMemory} of a value is {@code writeMemory} of the first register of
- * R0..R2 holding it (runs write register values only).
+ * R0..R2 holding it (runs write register values only). A fault the machine raises (a step
+ * that is no arrival yet delivers a virtual interrupt) is two spec steps: the spec's faulting
+ * access, which changes nothing, then {@code arrive} of an exception with the fault's vector,
+ * whose {@code Irq} atom the trace declares as it does an {@code Arrive}'s. The guest OS's
+ * unmapping and mapping back ({@code SetPagePresent}) is {@code Stutter}: the spec has no guest
+ * page tables.
  */
 public final class InterruptsSpecAbstraction {
 
@@ -80,15 +86,17 @@ public final class InterruptsSpecAbstraction {
         List<String> irqs = new ArrayList<>();
         List<String> irqFacts = new ArrayList<>();
         for (Transition<InterruptsState, InterruptsAction, InterruptsObservation> t : run.steps()) {
-            if (t.action() instanceof InterruptsAction.Arrive a) {
-                String v = "v" + a.vector();
+            OptionalInt vector = arrivalVector(t);
+            if (vector.isPresent()) {
+                boolean interrupt = t.action() instanceof InterruptsAction.Arrive a
+                        && a.cause().name().equals("INTERRUPT");
+                String v = "v" + vector.getAsInt();
                 if (!vectors.contains(v)) {
                     vectors.add(v);
                 }
                 String i = "i" + irqs.size();
                 irqs.add(i);
-                irqFacts.add(i + ".icause = " + (a.cause().name().equals("INTERRUPT") ? "Interrupt" : "Exception")
-                        + " and " + i + ".ivec = " + v);
+                irqFacts.add(i + ".icause = " + (interrupt ? "Interrupt" : "Exception") + " and " + i + ".ivec = " + v);
             }
         }
         StringBuilder init = new StringBuilder("Machine = m and DataPage = ")
@@ -100,7 +108,25 @@ public final class InterruptsSpecAbstraction {
         for (int i = 0; i < run.steps().size(); i++) {
             Transition<InterruptsState, InterruptsAction, InterruptsObservation> t =
                     run.steps().get(i);
-            List<String> ops = operations(t.before(), t.action(), g);
+            List<String> ops = new ArrayList<>(operations(t.before(), t.action(), g));
+            if (raisedFault(t)) {
+                // A fault the machine raised: the faulting access changes nothing (the spec's
+                // access with its fault), then the exception arrives on the one path.
+                ops.add(kind("Arrive") + " and Now.irq = i" + g.arrivals);
+                List<InterruptsObservation> fault = t.observations().stream()
+                        .filter(o -> o instanceof InterruptsObservation.Fault)
+                        .toList();
+                List<InterruptsObservation> delivered = t.observations().stream()
+                        .filter(o -> o instanceof InterruptsObservation.VirtualInterrupt)
+                        .toList();
+                String faulted = state(t.before(), g, fault);
+                g.follow(t);
+                for (int k = 0; k < ops.size() - 1; k++) {
+                    b.step(ops.get(k), faulted, i + 1);
+                }
+                b.step(ops.get(ops.size() - 1), state(t.after(), g, delivered), i + 1);
+                continue;
+            }
             g.follow(t);
             for (int k = 0; k < ops.size() - 1; k++) {
                 // a load's register write, before its read
@@ -124,6 +150,23 @@ public final class InterruptsSpecAbstraction {
         return b.build(String.join(", ", decls), scopes);
     }
 
+    /** Whether the step is no arrival yet delivered a virtual interrupt: a fault the machine raised. */
+    static boolean raisedFault(Transition<InterruptsState, InterruptsAction, InterruptsObservation> t) {
+        return !(t.action() instanceof InterruptsAction.Arrive)
+                && t.observations().stream().anyMatch(o -> o instanceof InterruptsObservation.VirtualInterrupt);
+    }
+
+    /** The vector of the step's arrival: an {@code Arrive}'s, or a raised fault's exception's. */
+    private static OptionalInt arrivalVector(Transition<InterruptsState, InterruptsAction, InterruptsObservation> t) {
+        if (t.action() instanceof InterruptsAction.Arrive a) {
+            return OptionalInt.of(a.vector());
+        }
+        return t.observations().stream()
+                .filter(o -> o instanceof InterruptsObservation.VirtualInterrupt)
+                .mapToInt(o -> ((InterruptsObservation.VirtualInterrupt) o).vector())
+                .findFirst();
+    }
+
     /** The DataPage atoms, one per data address of the runs. */
     private static List<String> pages() {
         return InterruptsSpecConformance.DATA.stream()
@@ -145,7 +188,8 @@ public final class InterruptsSpecAbstraction {
                 s.memory(),
                 s.secret(),
                 s.erasure(),
-                s.hypercalls());
+                s.hypercalls(),
+                s.absentPages());
     }
 
     /**
@@ -181,6 +225,8 @@ public final class InterruptsSpecAbstraction {
                 throw new IllegalArgumentException("outside the spec: a return with no handler running");
             }
             return List.of(kind("Return"));
+        } else if (a instanceof InterruptsAction.SetPagePresent) {
+            return List.of(kind("Stutter")); // the spec has no guest page tables
         } else if (!s.lowCodeRuns()) {
             // low code does not run while the guest is inside the sequence; the device does
             return a instanceof InterruptsAction.DmaRead d
@@ -318,7 +364,7 @@ public final class InterruptsSpecAbstraction {
         int arrivals;
 
         void follow(Transition<InterruptsState, InterruptsAction, InterruptsObservation> t) {
-            if (t.action() instanceof InterruptsAction.Arrive) {
+            if (t.action() instanceof InterruptsAction.Arrive || raisedFault(t)) {
                 arrivals++;
             }
             for (InterruptsObservation o : t.observations()) {

@@ -105,7 +105,8 @@ public final class InterruptsSpecConformance {
                 s.memory(),
                 s.secret(),
                 s.erasure(),
-                s.hypercalls());
+                s.hypercalls(),
+                s.absentPages());
     }
 
     /** Runs: up to {@link #MAX_ACTIONS} actions drawn from the current state. */
@@ -193,12 +194,24 @@ public final class InterruptsSpecConformance {
                                         Gens.longs(1, 4 * CodeLayout.SLOT_SIZE - 1)
                                                 .map(b -> (InterruptsAction)
                                                         new InterruptsAction.JumpToByte(CodeLayout.entryByte() + b))));
-            case READ -> ADDRESSES.map(a -> (InterruptsAction) new InterruptsAction.ReadMemory(a));
+            case READ -> ADDRESSES.map(a -> nestable(s, a, new InterruptsAction.ReadMemory(a)));
             case WRITE ->
-                Gens.combine(ADDRESSES, Gens.elements(Reg.R0, Reg.R1, Reg.R2), (a, r) ->
-                        (InterruptsAction) new InterruptsAction.WriteMemory(a, s.reg(r)));
+                Gens.combine(
+                        ADDRESSES,
+                        Gens.elements(Reg.R0, Reg.R1, Reg.R2),
+                        (a, r) -> nestable(s, a, new InterruptsAction.WriteMemory(a, s.reg(r))));
             case DMA -> ADDRESSES.map(a -> (InterruptsAction) new InterruptsAction.DmaRead(a));
         });
+    }
+
+    /**
+     * {@code access}, or a return when it would fault with two handlers running: the fault is an
+     * exception, a third nesting the spec does not have (as an arrival there becomes a return).
+     */
+    private static InterruptsAction nestable(InterruptsState s, long address, InterruptsAction access) {
+        return s.returnStack().size() >= 2 && s.lowCodeRuns() && CodeLayout.onExecuteOnlyPage(address)
+                ? new InterruptsAction.Return()
+                : access;
     }
 
     static String describe(InterruptsState s) {

@@ -5,6 +5,7 @@ import java.util.OptionalLong;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.Transition;
+import org.hvproof.model.interrupts.CodeLayout;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsObservation;
 import org.hvproof.model.interrupts.InterruptsState;
@@ -61,6 +62,10 @@ public final class InterruptsTrace
                 apply(new InterruptsAction.Execute(), ctx);
             }
         } else if (step instanceof InterruptsTraceStep.Quiesce) {
+            // Faults stop with the interrupts: the guest OS maps back every page it unmapped.
+            for (long page : new java.util.TreeSet<>(run.machineState().absentPages())) {
+                apply(new InterruptsAction.SetPagePresent(page * CodeLayout.ADDRESSES_PER_GUEST_PAGE, true), ctx);
+            }
             for (int i = 0; i < 64 && run.machineState().inHandler(); i++) {
                 apply(new InterruptsAction.Return(), ctx);
             }

@@ -107,12 +107,17 @@ class InterruptsSpecConformanceTest {
                 new JumpToByte(CodeLayout.entryByte() + 5),
                 new JumpToByte(CodeLayout.entryByte() + CodeLayout.SLOT_SIZE),
                 new ReadMemory(CodeLayout.SEQUENCE_START),
+                RETURN,
                 new DmaRead(CodeLayout.SEQUENCE_START),
                 new DmaRead(InterruptsSpecConformance.DATA.get(0)),
                 EXECUTE,
                 EXECUTE,
                 new JumpToByte(CodeLayout.entryByte() + 3 * CodeLayout.SLOT_SIZE + 1));
         assertThat(run.steps().get(0).observations()).anyMatch(o -> o instanceof InterruptsObservation.Fault);
+        // The read's fault is an exception: the spec's faulting read, then its arrival (two spec steps).
+        assertThat(run.steps().get(2).observations())
+                .anyMatch(o -> o instanceof InterruptsObservation.VirtualInterrupt);
+        assertThat(specStates(run)).isEqualTo(run.steps().size() + 2);
         assertThat(allowedPrefix(run)).isEqualTo(specStates(run));
     }
 
