@@ -241,6 +241,27 @@ public final class ProtectedPageTree implements TraceListener {
         return readNodes;
     }
 
+    /**
+     * Every node reachable from the base pointer, read from the node pages: its page and the leaf
+     * mappings it holds (none for an interior node), for readers that need the tree's layout, not
+     * only its union ({@link #mappings()}). Node-page marks are left out; a corrupt node ends the
+     * walk below it.
+     */
+    public SortedMap<Long, SortedMap<Long, AlertAction>> nodeMappings() {
+        SortedMap<Long, SortedMap<Long, AlertAction>> out = new TreeMap<>();
+        visit(cell.basePointer(), 0, new ArrayList<>(), (page, node) -> {
+            SortedMap<Long, AlertAction> held = new TreeMap<>();
+            if (node instanceof TreeNode.Leaf leaf) {
+                for (int i = 0; i < leaf.size(); i++) {
+                    long key = leaf.keys().get(i);
+                    leaf.entries().get(i).mapping().ifPresent(a -> held.put(key, a));
+                }
+            }
+            out.put(page, Collections.unmodifiableSortedMap(held));
+        });
+        return Collections.unmodifiableSortedMap(out);
+    }
+
     /** A node page as the last whole-tree read found it: its page, the frame behind it and the frame's write stamp. */
     private record NodeRead(long page, long frame, long stamp) {}
 
