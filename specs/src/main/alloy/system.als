@@ -31,11 +31,14 @@
  * test is the set of live node pages. Integrity: registration is done at boot (the driver's code
  * pages and entry point are given, trusted as measured boot makes them: integrity.als checks
  * register, GI-1's wrong entries, interrupts, user-mode fetches and the driver's data pages,
- * GI-2, GI-3 and GI-7); exit is the one way out besides a fault. Whether an insert needs a fresh
- * node is the nodes' capacity in the Java tree; here it is the request's choice, so with no free
- * node a protect may be refused (STORE_FULL) or fit an existing node. Page contents other than a
- * node's mappings, page ranges and request decoding (tree.als, REQUEST_PAGE_NUMBER_32_BITS) and
- * the tracing service's owners are left out.
+ * GI-2, GI-3 and GI-7); exit is the one way out besides a fault. How many fresh nodes an insert
+ * needs is the nodes' capacity in the Java tree (a root split takes a sibling and a new root, and
+ * the node-page entries of the nodes taken may split a leaf again); here it is the request's
+ * choice, so an insert may take any free nodes, and a protect may be refused (STORE_FULL) while
+ * some are free, when the insert would need more (the Java tree with a pool of three pages refuses
+ * its first root split while two are free; found by SystemSpecConformance, which links this spec to
+ * machine runs). Page contents other than a node's mappings, page ranges and request decoding
+ * (tree.als, REQUEST_PAGE_NUMBER_32_BITS) and the tracing service's owners are left out.
  *
  * Java names (the store and integrity packages of impl and model):
  *   sig Node (page, maps)        a node of impl.tree.ProtectedPageTree in its pool page: its
@@ -181,13 +184,13 @@ pred holds[m: Page -> Action] {
   all p: Page | lone n: Hv.nodes' | some n.maps'[p]
 }
 
--- treeInsert: q mapped to a; the tree takes at most one free node (a plant, or a split's fresh
--- sibling) and traces its page; q is traced in every view.
+-- treeInsert: q mapped to a; the tree takes free nodes (a plant; a split's fresh sibling, and a new
+-- root when the root splits; the node-page entries of the nodes taken may split a leaf again) and
+-- traces their pages; q is traced in every view.
 pred treeInsert[q: Page, a: Action] {
   -- effect
   Hv.nodes in Hv.nodes'
   Hv.nodes' - Hv.nodes in freeNodes
-  lone Hv.nodes' - Hv.nodes
   holds[mapping + q -> a]
   Tracing.traced' = Tracing.traced + View -> q + nodeTraceViews -> (Hv.nodes' - Hv.nodes).page
 }
@@ -247,11 +250,12 @@ pred protect[v: Vcpu, p: Page, a: Action] {
   a in mappingActions
   v.mode = Integrity implies {
     (p not in mappedPages + Hv.code) implies {
-      -- the insert, or, when no node is free and the insert needs one (the layout's choice here,
-      -- the nodes' capacity in the Java tree), the store refuses it (STORE_FULL): nothing changes.
-      -- STORE_GRANTS_WHEN_FULL grants it anyway: the page is traced and OK answered, no leaf maps it.
+      -- the insert, or, when the pool cannot give the nodes the insert needs (the nodes' capacity
+      -- in the Java tree, which the spec leaves out: here the request's choice), the store refuses
+      -- it (STORE_FULL): nothing changes. STORE_GRANTS_WHEN_FULL grants it anyway: the page is
+      -- traced and OK answered, no leaf maps it.
       (treeInsert[p, a] and Hv.granted' = Hv.granted + p -> a and Last.ok' = v)
-      or (no freeNodes and treeFrame and {
+      or (treeFrame and {
         Hv.flaw = STORE_GRANTS_WHEN_FULL => {
           Tracing.traced' = Tracing.traced + View -> p and Hv.granted' = Hv.granted + p -> a and Last.ok' = v
         } else { unchanged[Tracing.traced] and unchanged[Hv.granted] and no Last.ok' } })
@@ -404,7 +408,7 @@ check TREE_7_wrong_nodeRewrittenInIntegrityView {
 run TREE_7_fullPoolRefusesProtect {
   correctHv
   eventually some v: Vcpu, p: Page, a: Action |
-    protect[v, p, a] and v.mode = Integrity and p not in mappedPages + Hv.code and no Last.ok'
+    protect[v, p, a] and v.mode = Integrity and p not in mappedPages + Hv.code and no freeNodes and no Last.ok'
 } for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
 
 -- TREE-7: every node page is traced in every nested view, the integrity view included.
