@@ -24,6 +24,7 @@ import org.hvproof.properties.failover.FailoverProperties;
 import org.hvproof.properties.failover.FailoverSpecConformance;
 import org.hvproof.properties.integrity.IntegrityProperties;
 import org.hvproof.properties.integrity.IntegritySpecConformance;
+import org.hvproof.properties.integrity.SystemSpecConformance;
 import org.hvproof.properties.interrupts.InterruptsProperties;
 import org.hvproof.properties.interrupts.InterruptsSpecConformance;
 import org.hvproof.properties.migration.MigrationProperties;
@@ -76,7 +77,7 @@ public final class Mechanisms {
                     TreeInvariants.ALL),
             new Mechanism(
                     "integrity",
-                    List.of(IntegrityProperties.class, IntegritySpecConformance.class),
+                    List.of(IntegrityProperties.class, IntegritySpecConformance.class, SystemSpecConformance.class),
                     IntegrityImplFlaw.class,
                     IntegrityInvariants.ALL),
             new Mechanism(
