@@ -45,7 +45,9 @@ import org.hvproof.properties.integrity.SystemSpecMachineRun.VcpuReading;
  *
  * <p>A step: {@code IntegrityAction.Enter}, {@code Exit}, {@code Protect}, {@code Unprotect} and
  * {@code GuestWrite} are {@code enter}, {@code exit}, {@code protect}, {@code unprotect} and
- * {@code guestWrite}; a write of a node page through a hostile mapping is {@code guestWrite} too.
+ * {@code guestWrite}; a write of a node page through a hostile mapping is {@code guestWrite} too,
+ * and the kernel's call of the tree's own protect hypercall {@code treeHypercall} (a tree request
+ * when a handler answered it).
  * In integrity mode an action's instruction is fetched first: when it lies on another page than
  * the vCPU's instruction pointer, that is a {@code fetch} step of its own before the action's (a
  * fetch that faults is the whole move: the action never runs).
@@ -71,15 +73,16 @@ public final class SystemSpecAbstraction {
 
     /** {@code run} as a trace of {@link #SPEC}. */
     public static SpecTrace of(SystemSpecMachineRun run) {
-        List<String> later = new ArrayList<>();
-        SpecTrace.Builder b = null;
+        // the steps first: the pages their formulas name are the run's Page atoms
         String first = state(run.initial());
-        List<String[]> pending = new ArrayList<>();
+        List<String> operations = new ArrayList<>();
+        List<String> states = new ArrayList<>();
+        List<Integer> moveOf = new ArrayList<>();
         for (int i = 0; i < run.moves().size(); i++) {
             for (SpecStep s : run.steps().get(i)) {
-                pending.add(new String[] {s.operation(), state(s.after()), Integer.toString(i + 1)});
-                later.add(s.operation());
-                later.add(pending.get(pending.size() - 1)[1]);
+                operations.add(s.operation());
+                states.add(state(s.after()));
+                moveOf.add(i + 1);
             }
         }
         SortedSet<Long> pages = new TreeSet<>();
@@ -88,10 +91,11 @@ public final class SystemSpecAbstraction {
             pages.add(SystemSpecMachineRun.poolFirst() + i);
         }
         named(first, pages);
-        later.forEach(f -> named(f, pages));
-        b = new SpecTrace.Builder(boot(run.initial(), pages) + " and " + first);
-        for (String[] p : pending) {
-            b.step(p[0], p[1], Integer.parseInt(p[2]));
+        operations.forEach(f -> named(f, pages));
+        states.forEach(f -> named(f, pages));
+        SpecTrace.Builder b = new SpecTrace.Builder(boot(run.initial(), pages) + " and " + first);
+        for (int k = 0; k < operations.size(); k++) {
+            b.step(operations.get(k), states.get(k), moveOf.get(k));
         }
         List<String> decls = new ArrayList<>();
         SpecTrace.declare(decls, pages.stream().map(SystemSpecAbstraction::page).toList(), "Page");
@@ -236,6 +240,14 @@ public final class SystemSpecAbstraction {
     static String guestWrite(int vcpu, long page) {
         String pg = page(page);
         return "guestWrite[" + vcpu(vcpu) + ", " + pg + "] and " + arg(vcpu) + " and Arg.pg = " + pg;
+    }
+
+    /** {@code treeHypercall[v, p, a]}, its arguments pinned. */
+    static String treeHypercall(int vcpu, long page, AlertAction action) {
+        String pg = page(page);
+        String act = action(action);
+        return "treeHypercall[" + vcpu(vcpu) + ", " + pg + ", " + act + "] and " + arg(vcpu) + " and Arg.pg = " + pg
+                + " and Arg.act = " + act;
     }
 
     /** {@code fetch[v, p]}, its arguments pinned. */

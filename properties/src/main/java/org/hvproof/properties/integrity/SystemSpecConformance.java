@@ -23,6 +23,7 @@ import org.hvproof.properties.integrity.SystemSpecMachineRun.Move;
 import org.hvproof.properties.integrity.SystemSpecMachineRun.NodePageWrite;
 import org.hvproof.properties.integrity.SystemSpecMachineRun.ServiceMove;
 import org.hvproof.properties.integrity.SystemSpecMachineRun.Snapshot;
+import org.hvproof.properties.integrity.SystemSpecMachineRun.TreeHypercall;
 import org.hvproof.specs.TraceValidator;
 
 /**
@@ -38,8 +39,9 @@ import org.hvproof.specs.TraceValidator;
  * SystemSpecMachineRun#POOL_PAGES} pages (order-4 nodes, so a handful of protects splits the root
  * and uses the pool up) and eight guarded pages: entering and leaving integrity mode, one-page
  * protect and unprotect requests from either mode, guest writes of guarded and code pages, a stray
- * instruction in integrity mode (its fetch faults), and writes of node pages through a mapping the
- * kernel made, from the view the vCPU runs on.
+ * instruction in integrity mode (its fetch faults), writes of node pages through a mapping the
+ * kernel made, from the view the vCPU runs on, and the kernel's calls of the tree's own protect
+ * hypercall, which the machine does not register.
  */
 public final class SystemSpecConformance {
     /**
@@ -177,6 +179,7 @@ public final class SystemSpecConformance {
                         () -> unprotect(kernel, new ArrayList<>(s.granted().keySet())))
                 .add(1, write(kernel))
                 .addIf(!s.nodes().isEmpty(), 1, () -> nodeWrite(v, s))
+                .add(1, treeHypercall(v))
                 .build();
     }
 
@@ -206,6 +209,13 @@ public final class SystemSpecConformance {
         pages.add(SystemSpecMachineRun.CODE_PAGE);
         return Gens.elements(pages).map(p ->
                 (Move) new ServiceMove(new IntegrityAction.GuestWrite(writer, p * PageRange.PAGE_SIZE + 24)));
+    }
+
+    private static Gen<Move> treeHypercall(int v) {
+        return Gens.combine(
+                Gens.elements(SystemSpecMachineRun.GUARDED),
+                Gens.elements(AlertAction.RECORD_AND_ALLOW, AlertAction.BLOCK),
+                (p, a) -> (Move) new TreeHypercall(v, p, a));
     }
 
     private static Gen<Move> nodeWrite(int v, Snapshot s) {

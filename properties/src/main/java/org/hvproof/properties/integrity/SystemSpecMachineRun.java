@@ -21,7 +21,10 @@ import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.impl.tree.ProtectedPageTree;
 import org.hvproof.impl.tree.TreeEvent;
 import org.hvproof.impl.tree.TreeImplFlaw;
+import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.HypercallResult;
+import org.hvproof.model.common.Observation;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityAlertCause;
 import org.hvproof.model.integrity.IntegrityCode;
@@ -93,7 +96,7 @@ public record SystemSpecMachineRun(
     }
 
     /** One thing done to the machine: a service action, or a write of a node page through a hostile mapping. */
-    public sealed interface Move permits ServiceMove, NodePageWrite {
+    public sealed interface Move permits ServiceMove, NodePageWrite, TreeHypercall {
         /** The vCPU that acts. */
         int vcpu();
     }
@@ -116,6 +119,18 @@ public record SystemSpecMachineRun(
         @Override
         public String toString() {
             return "v" + vcpu + " writes node page " + page + " through a hostile mapping";
+        }
+    }
+
+    /**
+     * vCPU {@code vcpu}'s kernel calls the tree's own protect hypercall ({@link
+     * ProtectedPageTree#PROTECT_HYPERCALL}) for {@code page} with {@code action}: the way round the
+     * service's mode check that GI-5 closes ({@link IntegritySystem#kernelHypercall}).
+     */
+    public record TreeHypercall(int vcpu, long page, AlertAction action) implements Move {
+        @Override
+        public String toString() {
+            return "v" + vcpu + " calls the tree's protect hypercall for page " + page + " " + action;
         }
     }
 
@@ -165,6 +180,17 @@ public record SystemSpecMachineRun(
             return new Seen(
                     OptionalInt.of(vcpu), Optional.empty(), Optional.empty(), false, false, OptionalLong.empty());
         }
+
+        @Override
+        public String toString() {
+            if (actor.isEmpty()) {
+                return "nothing";
+            }
+            return "v" + actor.getAsInt()
+                    + cause.map(c -> ", alert " + c.atom()).orElse("")
+                    + action.map(a -> " " + a).orElse("") + (request ? ", request" : "") + (ok ? " OK" : "")
+                    + (written.isPresent() ? ", wrote page " + written.getAsLong() : "");
+        }
     }
 
     /**
@@ -174,7 +200,13 @@ public record SystemSpecMachineRun(
      * @param integrityView whether it runs on the integrity view (else the default view)
      * @param pcPage        the page of its instruction pointer
      */
-    public record VcpuReading(Mode mode, boolean integrityView, long pcPage) {}
+    public record VcpuReading(Mode mode, boolean integrityView, long pcPage) {
+        @Override
+        public String toString() {
+            return (mode == Mode.INTEGRITY ? "integrity mode" : "normal mode") + " on the "
+                    + (integrityView ? "integrity" : "default") + " view at page " + pcPage;
+        }
+    }
 
     /**
      * The machine in one state, in the spec's terms; pages outside {@link #pagesOfInterest()} are not read.
@@ -218,8 +250,12 @@ public record SystemSpecMachineRun(
 
         @Override
         public String toString() {
-            return "nodes " + nodes + ", granted " + granted + ", traced default " + traced.get(0) + " integrity "
-                    + traced.get(1) + ", vcpus " + vcpus + ", last " + last;
+            StringBuilder v = new StringBuilder();
+            for (int i = 0; i < vcpus.size(); i++) {
+                v.append(i == 0 ? "" : ", ").append('v').append(i).append(' ').append(vcpus.get(i));
+            }
+            return "nodes " + nodes + ", granted " + granted + ", traced in the default view " + traced.get(0)
+                    + " and the integrity view " + traced.get(1) + "; " + v + "; seen: " + last;
         }
     }
 
@@ -349,6 +385,21 @@ public record SystemSpecMachineRun(
                 shown.addAll(system.writeNodePage(v, w.page(), 8 * (moves.size() % 64)));
                 current = read(seenOfNodeWrite(v, w.page(), shown));
                 out.add(new SpecStep(SystemSpecAbstraction.guestWrite(v, w.page()), current));
+            } else if (move instanceof TreeHypercall h) {
+                List<Observation> answer = system.kernelHypercall(
+                        v,
+                        ProtectedPageTree.PROTECT_HYPERCALL,
+                        h.page() << PageRange.PAGE_SHIFT,
+                        PageRange.PAGE_SIZE,
+                        h.action().requestCode());
+                shown.addAll(answer);
+                // a handler answered: the tree took the request (registered only under a flaw)
+                boolean request = answer.stream()
+                        .anyMatch(o ->
+                                o instanceof HypercallResult r && r.status() != ErrorCode.UNKNOWN_HYPERCALL.code());
+                current = read(new Seen(
+                        OptionalInt.of(v), Optional.empty(), Optional.empty(), false, request, OptionalLong.empty()));
+                out.add(new SpecStep(SystemSpecAbstraction.treeHypercall(v, h.page(), h.action()), current));
             } else {
                 IntegrityAction a = ((ServiceMove) move).action();
                 Writer caller = caller(a);

@@ -138,6 +138,23 @@ class SystemSpecConformanceTest {
     }
 
     @Test
+    @DisplayName("TREE-7 the tree's own hypercall left registered is rejected where it inserts")
+    void treeRequestWithoutModeCheckIsRejected() {
+        List<Move> moves = List.of(
+                enter(0),
+                new SystemSpecMachineRun.TreeHypercall(1, guarded(0), AlertAction.BLOCK),
+                protect(DRIVER0, guarded(1)));
+        assertThat(rejection(IntegrityImplFlaw.NONE, TreeImplFlaw.NONE, moves)).isNull();
+        String flawed = rejection(IntegrityImplFlaw.TREE_REQUEST_WITHOUT_MODE_CHECK, TreeImplFlaw.NONE, moves);
+        assertThat(flawed)
+                .contains(
+                        "spec states 0..1 are possible, spec state 2 is not (after model action 2, v1 calls the tree's");
+        assertThat(line(flawed, "state 2"))
+                .contains("maps = n1024 -> p100 -> Block")
+                .contains("no Hv.granted");
+    }
+
+    @Test
     @DisplayName("TREE-7 a protect from normal mode translated as answered OK is rejected")
     void aProtectAnsweredOkFromNormalModeIsRejected() {
         List<Move> moves = List.of(enter(0), protect(DRIVER0, guarded(0)), protect(KERNEL1, guarded(1)));
