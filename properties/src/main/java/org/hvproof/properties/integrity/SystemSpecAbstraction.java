@@ -86,14 +86,14 @@ public final class SystemSpecAbstraction {
             }
         }
         SortedSet<Long> pages = new TreeSet<>();
-        pages.add(SystemSpecMachineRun.CODE_PAGE);
+        run.driver().code().pages().forEach(pages::add);
         for (int i = 0; i < SystemSpecMachineRun.POOL_PAGES; i++) {
             pages.add(SystemSpecMachineRun.poolFirst() + i);
         }
         named(first, pages);
         operations.forEach(f -> named(f, pages));
         states.forEach(f -> named(f, pages));
-        SpecTrace.Builder b = new SpecTrace.Builder(boot(run.initial(), pages) + " and " + first);
+        SpecTrace.Builder b = new SpecTrace.Builder(boot(run, pages) + " and " + first);
         for (int k = 0; k < operations.size(); k++) {
             b.step(operations.get(k), states.get(k), moveOf.get(k));
         }
@@ -135,24 +135,30 @@ public final class SystemSpecAbstraction {
      * The boot-time part of the initial state: every sig pinned to the run's atoms, the pool slots
      * bound to their pages, the registration, the correct system.
      */
-    static String boot(Snapshot initial, SortedSet<Long> pages) {
+    static String boot(SystemSpecMachineRun run, SortedSet<Long> pages) {
         StringBuilder f = new StringBuilder("no Hv.flaw");
         f.append(" and Page = ")
                 .append(String.join(
                         " + ", pages.stream().map(SystemSpecAbstraction::page).toList()));
         f.append(" and Node = ").append(String.join(" + ", nodes()));
-        f.append(" and Vcpu = ").append(String.join(" + ", vcpus(initial)));
+        f.append(" and Vcpu = ").append(String.join(" + ", vcpus(run.initial())));
         for (int i = 0; i < SystemSpecMachineRun.POOL_PAGES; i++) {
             long p = SystemSpecMachineRun.poolFirst() + i;
             f.append(" and ").append(node(p)).append(".page = ").append(page(p));
         }
-        String code = page(SystemSpecMachineRun.CODE_PAGE);
-        f.append(" and Hv.code = ").append(code);
-        f.append(" and Hv.entry = ").append(page(SystemSpecMachineRun.ENTRY >>> PageRange.PAGE_SHIFT));
+        f.append(" and ")
+                .append(relation(
+                        "Hv.code",
+                        run.driver()
+                                .code()
+                                .pages()
+                                .mapToObj(SystemSpecAbstraction::page)
+                                .toList()));
+        f.append(" and Hv.entry = ").append(page(run.driver().entryPoint() >>> PageRange.PAGE_SHIFT));
         f.append(" and ")
                 .append(relation(
                         "Hv.exec",
-                        initial.executable().stream()
+                        run.initial().executable().stream()
                                 .filter(pages::contains)
                                 .map(SystemSpecAbstraction::page)
                                 .toList()));

@@ -25,6 +25,7 @@ import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.HypercallResult;
 import org.hvproof.model.common.Observation;
+import org.hvproof.model.integrity.Driver;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityAlertCause;
 import org.hvproof.model.integrity.IntegrityCode;
@@ -46,6 +47,8 @@ import org.hvproof.model.tree.Writer;
  *
  * @param flaw     the integrity service's flaw ({@link IntegrityImplFlaw#NONE} for the correct one)
  * @param treeFlaw the store's tree variant ({@link TreeImplFlaw#NONE} for the correct one)
+ * @param driver   the driver as the service registered it (its code pages and entry point are the
+ *                 spec's {@code Hv.code} and {@code Hv.entry})
  * @param initial  the machine after boot and the driver's registration, the spec's initial state
  * @param moves    what was done, in order
  * @param steps    per move, the spec steps it stands for, each with the state it leads to
@@ -54,6 +57,7 @@ import org.hvproof.model.tree.Writer;
 public record SystemSpecMachineRun(
         IntegrityImplFlaw flaw,
         TreeImplFlaw treeFlaw,
+        Driver driver,
         Snapshot initial,
         List<Move> moves,
         List<List<SpecStep>> steps,
@@ -81,6 +85,7 @@ public record SystemSpecMachineRun(
     public SystemSpecMachineRun {
         Objects.requireNonNull(flaw, "flaw");
         Objects.requireNonNull(treeFlaw, "treeFlaw");
+        Objects.requireNonNull(driver, "driver");
         moves = List.copyOf(moves);
         steps = steps.stream().map(List::copyOf).toList();
         seen = seen.stream().map(List::copyOf).toList();
@@ -339,6 +344,7 @@ public record SystemSpecMachineRun(
         private final TreeImplFlaw treeFlaw;
         private final IntegritySystem system;
         private final SortedMap<Long, AlertAction> granted = new TreeMap<>();
+        private final Driver driver;
         private final Snapshot initial;
         private final List<Move> moves = new ArrayList<>();
         private final List<List<SpecStep>> steps = new ArrayList<>();
@@ -361,6 +367,7 @@ public record SystemSpecMachineRun(
             if (!registered.equals(List.of(new IntegrityObservation.RequestResult(IntegrityCode.OK)))) {
                 throw new IllegalStateException("the driver's registration failed: " + registered);
             }
+            this.driver = system.integrity().driver().orElseThrow();
             this.initial = read(Seen.NOTHING);
             this.current = initial;
         }
@@ -442,7 +449,7 @@ public record SystemSpecMachineRun(
 
         /** The run so far. */
         public SystemSpecMachineRun finish() {
-            return new SystemSpecMachineRun(flaw, treeFlaw, initial, moves, steps, seen);
+            return new SystemSpecMachineRun(flaw, treeFlaw, driver, initial, moves, steps, seen);
         }
 
         /** Whether {@code vcpu} is in integrity mode now. */
@@ -500,7 +507,7 @@ public record SystemSpecMachineRun(
             for (ViewId view : views) {
                 SortedSet<Long> here = new TreeSet<>();
                 for (long p : pages) {
-                    if (p != CODE_PAGE && system.tracing().isTraced(view, new GuestPhysicalPage(p))) {
+                    if (!driver.code().contains(p) && system.tracing().isTraced(view, new GuestPhysicalPage(p))) {
                         here.add(p);
                     }
                 }

@@ -178,8 +178,8 @@ class SystemSpecConformanceTest {
                         java.util.OptionalLong.empty()));
         List<List<SpecStep>> steps = new ArrayList<>(run.steps());
         steps.set(2, List.of(new SpecStep(steps.get(2).get(0).operation(), wrong)));
-        SystemSpecMachineRun tampered =
-                new SystemSpecMachineRun(run.flaw(), run.treeFlaw(), run.initial(), run.moves(), steps, run.seen());
+        SystemSpecMachineRun tampered = new SystemSpecMachineRun(
+                run.flaw(), run.treeFlaw(), run.driver(), run.initial(), run.moves(), steps, run.seen());
         assertThat(rejection(tampered))
                 .contains("spec states 0..2 are possible, spec state 3 is not (after model action 3, protect");
     }
