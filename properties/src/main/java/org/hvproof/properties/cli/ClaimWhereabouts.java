@@ -32,7 +32,8 @@ import org.hvproof.specs.SpecError;
  * @param claim      the catalogue row
  * @param catalogued {@code CLAIMS.md:19}
  * @param specified  the Alloy commands carrying the id, in spec order
- * @param stated     the model invariants whose claim is the id, as {@code "<kind> <claim> <name>"}
+ * @param stated     the model invariants whose claim is the id, as {@code "<kind> invariant <claim> <name>"},
+ *                   then the machine checks its flaws name that no model invariant carries
  * @param checkedBy  the {@code @Claim} methods carrying the id, as {@code Class.method}
  * @param brokenBy   the flaw constants whose {@code caughtBy} names the id
  * @param notes      what could not be looked at (a spec that does not parse, a flaw enum that
@@ -149,6 +150,7 @@ record ClaimWhereabouts(
             for (CatalogueEntry claim : claims) {
                 String id = claim.id();
                 List<String> notes = new ArrayList<>(specs.notes());
+                List<FlawPlace> brokenBy = flaws(claim, notes);
                 out.add(new ClaimWhereabouts(
                         claim,
                         catalogueName + ":" + claim.line(),
@@ -156,12 +158,12 @@ record ClaimWhereabouts(
                                 .filter(c -> c.claimIds().contains(id))
                                 .map(this::place)
                                 .toList(),
-                        invariants(id),
+                        stated(id, brokenBy),
                         properties.stream()
                                 .filter(p -> p.claimIds().contains(id))
                                 .map(ClaimedProperty::name)
                                 .toList(),
-                        flaws(claim, notes),
+                        brokenBy,
                         notes));
             }
             return out;
@@ -211,6 +213,24 @@ record ClaimWhereabouts(
             String line = rest.substring(0, rest.indexOf(':'));
             return new SpecPlace(
                     paths.shown(c.path()) + ":" + line, c.check() ? "check" : "run", c.command(), c.expect());
+        }
+
+        /**
+         * The model invariants stating {@code id}, then the machine checks (on the implementation's
+         * state, not the model's) that its flaws name and no model invariant carries: a claim such
+         * as TREE-7, about how the hypervisor lays out its own structures, is stated only there.
+         */
+        private List<String> stated(String id, List<FlawPlace> brokenBy) {
+            List<String> out = invariants(id);
+            List<String> labels = out.stream()
+                    .map(l -> l.substring(l.indexOf(" invariant ") + " invariant ".length()))
+                    .toList();
+            brokenBy.stream()
+                    .map(FlawPlace::check)
+                    .filter(c -> !labels.contains(c))
+                    .distinct()
+                    .forEach(c -> out.add("machine check " + c));
+            return out;
         }
 
         private List<String> invariants(String id) {

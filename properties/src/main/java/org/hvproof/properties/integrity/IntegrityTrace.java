@@ -335,9 +335,14 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
             if (!after.equals(before)) {
                 throw new AssertionError("GI-5 treeRequestsOnlyThroughTheService violated: the kernel of "
                         + Notation.vcpu(id) + " in normal mode called the tree's request API and changed "
-                        + Notation.gpp(page) + " in the store from " + before + " to " + after);
+                        + Notation.gpp(page) + " in the store from " + storeEntry(before) + " to " + storeEntry(after));
             }
         }
+    }
+
+    /** A page's entry in the store as a failure names it: its alert action, or "no mapping". */
+    private static String storeEntry(Optional<AlertAction> mapping) {
+        return mapping.map(AlertAction::name).orElse("no mapping");
     }
 
     private boolean guarded(IntegrityAction.GuestWrite w) {

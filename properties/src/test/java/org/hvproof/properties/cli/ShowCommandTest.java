@@ -152,6 +152,24 @@ class ShowCommandTest {
         }
     }
 
+    /** Flaws caught by a machine check (on the implementation's state) and by a model invariant. */
+    enum MachineCheckedFlaw implements Flaw {
+        NODE_PAGE_UNTRACED(List.of(Flaw.caught("TRACE-1", "TRACE-1 nodePagesTraced", 3))),
+        NOTIFY_TWICE(List.of(Flaw.caught("TRACE-1", "TRACE-1 oneNotification", 2))),
+        NOTIFY_TWICE_AGAIN(List.of(Flaw.caught("TRACE-1", "TRACE-1 nodePagesTraced", 4)));
+
+        private final List<Caught> caughtBy;
+
+        MachineCheckedFlaw(List<Caught> caughtBy) {
+            this.caughtBy = caughtBy;
+        }
+
+        @Override
+        public List<Caught> caughtBy() {
+            return caughtBy;
+        }
+    }
+
     /** A flaw enum from before flaws declared anything. */
     enum SilentFlaw {
         NONE,
@@ -186,6 +204,20 @@ class ShowCommandTest {
                 .contains("stated      state invariant TRACE-1 oneNotification")
                 .containsPattern(
                         "broken by   DeclaredFlaw\\.NOTIFY_TWICE +check \"TRACE-1 oneNotification\" +shrinks to 2");
+    }
+
+    @Test
+    void aMachineCheckTheFlawsNameIsStatedOnceAfterTheModelInvariants() {
+        InvariantSet<String, String, String> invariants = new InvariantSet<>(
+                "tracing",
+                List.of(Invariant.<String>of("TRACE-1", "oneNotification", s -> Optional.empty())),
+                List.of(),
+                List.of());
+        ClaimWhereabouts found = find(MachineCheckedFlaw.class, invariants).get(0);
+
+        assertThat(found.stated())
+                .containsExactly("state invariant TRACE-1 oneNotification", "machine check TRACE-1 nodePagesTraced");
+        assertThat(found.text()).doesNotContain("(no invariant of");
     }
 
     @Test
