@@ -35,9 +35,11 @@
  * needs is the nodes' capacity in the Java tree (a root split takes a sibling and a new root, and
  * the node-page entries of the nodes taken may split a leaf again); here it is the request's
  * choice, so an insert may take any free nodes, and a protect may be refused (STORE_FULL) while
- * some are free, when the insert would need more (the Java tree with a pool of three pages refuses
- * its first root split while two are free; found by SystemSpecConformance, which links this spec to
- * machine runs). Page contents other than a node's mappings, page ranges and request decoding
+ * some are free, when the insert would need more (the Java tree refuses an insert needing more
+ * nodes than are free, its first root split among them; found by SystemSpecConformance, which links
+ * this spec to machine runs). The refusal is not guarded further: a system that refused every
+ * protect would satisfy this spec (refusing is safe; no claim here is about progress), and the
+ * Java traces accept a refusal only while the free pool is below a request's worst case. Page contents other than a node's mappings, page ranges and request decoding
  * (tree.als, REQUEST_PAGE_NUMBER_32_BITS) and the tracing service's owners are left out.
  *
  * Java names (the store and integrity packages of impl and model):

@@ -156,10 +156,9 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
             before = machine.page(w.page());
         }
         freeBefore = storeTree().freePool().size();
-        int nodesBefore = freeBefore;
         Lockstep.Transition<IntegrityState, IntegrityAction> t = lockstep.apply(action);
         if (storeChecks) {
-            labelStore(t, nodesBefore, ctx);
+            labelStore(t, freeBefore, ctx);
             writeNodePages(ctx);
         }
         if (before != null && machine.lastWritten().isPresent()) {

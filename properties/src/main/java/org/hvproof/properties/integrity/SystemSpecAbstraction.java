@@ -27,7 +27,7 @@ import org.hvproof.properties.integrity.SystemSpecMachineRun.VcpuReading;
  * operation that must explain it, with the step's arguments ({@code Arg}) pinned too.
  *
  * <p>Atoms: one {@code Page} per page the run names ({@code p<number>}: the driver's code page,
- * the three node-pool pages, the guarded pages it touches), one {@code Node} per pool page ({@code
+ * the node-pool pages ({@link SystemSpecMachineRun#POOL_PAGES}), the guarded pages it touches), one {@code Node} per pool page ({@code
  * n<number>}, bound to that page for good, as a pool slot is), one {@code Vcpu} per vCPU ({@code
  * v<id>}); each sig is pinned to exactly these atoms, so the spec has no free node and no page the
  * run does not name.

@@ -72,10 +72,10 @@ public record SystemSpecMachineRun(
     /** The registered entry point, inside {@link #CODE_PAGE}. */
     public static final long ENTRY = CODE_PAGE * PageRange.PAGE_SIZE + 0x40;
     /**
-     * Pages of the store's node pool: three, so that a root split (a sibling and a new root) takes
-     * the whole pool and a later split is refused (STORE_FULL) with no node free, as the spec
-     * refuses; with a larger pool the Java tree also refuses a split needing two nodes when one is
-     * free, which the spec leaves out (its refusal needs an empty pool).
+     * Pages of the store's node pool: four, so that a few protects fill it and a later insert is
+     * refused (STORE_FULL), some runs with a node still free (the Java tree refuses an insert that
+     * would need more nodes than are free, which the spec allows as the request's choice), so the
+     * runs reach both a refusal and a full pool.
      */
     public static final int POOL_PAGES = 4;
     /** The guarded pages runs protect, unprotect and write: few, so that a run names few spec atoms. */

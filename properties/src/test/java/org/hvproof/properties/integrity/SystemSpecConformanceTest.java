@@ -99,7 +99,7 @@ class SystemSpecConformanceTest {
                 .hasSizeGreaterThanOrEqualTo(after(run, 3).nodes().size() + 2);
         assertThat(run.seen().get(PROTECTS_TO_FILL))
                 .contains(new IntegrityObservation.RequestResult(IntegrityCode.STORE_FULL));
-        assertThat(after(run, PROTECTS_TO_FILL).nodes().size() + 0).isEqualTo(SystemSpecMachineRun.POOL_PAGES);
+        assertThat(after(run, PROTECTS_TO_FILL).nodes().size()).isEqualTo(SystemSpecMachineRun.POOL_PAGES);
         int last = moves.size() - 1;
         assertThat(after(run, last - 1).nodes()).hasSizeLessThan(SystemSpecMachineRun.POOL_PAGES);
         assertThat(run.steps().get(PROTECTS_TO_FILL + 1).get(0).after().last().cause())
