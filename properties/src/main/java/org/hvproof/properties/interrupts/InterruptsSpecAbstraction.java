@@ -50,7 +50,8 @@ import org.hvproof.properties.harness.SpecTrace;
  * of its byte; {@code WriteMemory} of a value is {@code writeMemory} of the first register of
  * R0..R2 holding it (runs write register values only). A fault the machine raises (a step
  * that is no arrival yet delivers a virtual interrupt) is two spec steps: the spec's faulting
- * access, which changes nothing, then {@code arrive} of an exception with the fault's vector,
+ * access, which changes nothing (for a fetch from a page the guest OS unmapped, where the
+ * instruction never runs, a {@code Stutter}), then {@code arrive} of an exception with the fault's vector,
  * whose {@code Irq} atom the trace declares as it does an {@code Arrive}'s. The guest OS's
  * unmapping and mapping back ({@code SetPagePresent}) is {@code Stutter}: the spec has no guest
  * page tables.
@@ -109,6 +110,15 @@ public final class InterruptsSpecAbstraction {
             Transition<InterruptsState, InterruptsAction, InterruptsObservation> t =
                     run.steps().get(i);
             List<String> ops = new ArrayList<>(operations(t.before(), t.action(), g));
+            boolean fetchFault = raisedFault(t)
+                    && t.action() instanceof InterruptsAction.Execute
+                    && t.before().pageAbsent(t.before().pc());
+            if (fetchFault) {
+                // a fetch from a page the guest OS unmapped: the instruction never runs, so the
+                // spec's step is a stutter (its machine has no guest page tables and no fetch
+                // fault), not its execute; the fault shows in the exception that arrives
+                ops = new ArrayList<>(List.of(kind("Stutter")));
+            }
             if (raisedFault(t)) {
                 // A fault the machine raised: the faulting access changes nothing (the spec's
                 // access with its fault), then the exception arrives on the one path.
@@ -119,7 +129,7 @@ public final class InterruptsSpecAbstraction {
                 List<InterruptsObservation> delivered = t.observations().stream()
                         .filter(o -> o instanceof InterruptsObservation.VirtualInterrupt)
                         .toList();
-                String faulted = state(t.before(), g, fault);
+                String faulted = state(t.before(), g, fetchFault ? List.of() : fault);
                 g.follow(t);
                 for (int k = 0; k < ops.size() - 1; k++) {
                     b.step(ops.get(k), faulted, i + 1);

@@ -15,6 +15,7 @@ import org.hvproof.model.interrupts.InterruptsAction.Execute;
 import org.hvproof.model.interrupts.InterruptsAction.JumpToByte;
 import org.hvproof.model.interrupts.InterruptsAction.ReadMemory;
 import org.hvproof.model.interrupts.InterruptsAction.Return;
+import org.hvproof.model.interrupts.InterruptsAction.SetPagePresent;
 import org.hvproof.model.interrupts.InterruptsModelFlaw;
 import org.hvproof.model.interrupts.InterruptsObservation;
 import org.hvproof.model.interrupts.InterruptsState;
@@ -98,6 +99,30 @@ class InterruptsSpecConformanceTest {
                         EXECUTE));
         assertThat(run.steps().get(11).observations())
                 .anyMatch(o -> o instanceof InterruptsObservation.HypercallReturned);
+        assertThat(allowedPrefix(run)).isEqualTo(specStates(run));
+    }
+
+    @Test
+    void aPageFaultRaisedInTheSequencesMiddleIsTheSpecsFaultingFetchAndAnExceptionArrival() {
+        // the move puts the secret in R1; the guest OS unmaps the sequence's page; the next fetch
+        // page-faults and the machine raises it as an exception: scrubbed, delivered, returned
+        // from; the page mapped back, the sequence goes on
+        var run = run(
+                EnumSet.noneOf(InterruptsModelFlaw.class),
+                with(
+                        CALL,
+                        EXECUTE,
+                        new SetPagePresent(CodeLayout.SEQUENCE_START, false),
+                        EXECUTE,
+                        RETURN,
+                        new SetPagePresent(CodeLayout.SEQUENCE_START, true),
+                        EXECUTE,
+                        EXECUTE));
+        var raised = run.steps().get(CALL.size() + 2);
+        assertThat(InterruptsSpecAbstraction.raisedFault(raised)).isTrue();
+        assertThat(raised.observations()).anyMatch(o -> o instanceof InterruptsObservation.VirtualInterrupt);
+        // the raised fault is two spec steps: the faulting fetch, then the exception's arrival
+        assertThat(specStates(run)).isEqualTo(run.steps().size() + 2);
         assertThat(allowedPrefix(run)).isEqualTo(specStates(run));
     }
 
