@@ -162,6 +162,29 @@ public final class Hypervisor {
         }
     }
 
+    /**
+     * Whether a DMA write of {@code device} to {@code page} would land, now or after the page
+     * request it raises ({@link #dmaWrite}): the write bit of the device's I/O page table where it
+     * maps the page, else the write right the page request would map it with. Changes nothing.
+     */
+    public boolean deviceMayWrite(DeviceId device, GuestPhysicalPage page) {
+        Optional<NestedEntry> io = machine.iommu().table(device).flatMap(t -> t.leaf(page));
+        if (io.isPresent()) {
+            return io.get().permissions().write();
+        }
+        ViewId view = deviceViews.get(device);
+        if (view == null
+                || machine.shape().isPageTablePool(page)
+                || !machine.shape().isRam(page)) {
+            return false;
+        }
+        Optional<NestedEntry> leaf = machine.view(view).flatMap(t -> t.leaf(page));
+        boolean nestedWrite = leaf.isPresent()
+                ? leaf.get().permissions().write()
+                : sharedRights.getOrDefault(view, NestedPermissions.RWX).write();
+        return nestedWrite || handlers.stream().anyMatch(h -> h.devicesMayWrite(view, page));
+    }
+
     /** Answers a page request of {@code device} at {@code busAddress}: see {@link #dmaWrite}. */
     private boolean mapOnRequest(DeviceId device, long busAddress) {
         ViewId view = deviceViews.get(device);

@@ -53,6 +53,36 @@ class DeviceTracingTest {
     }
 
     @Test
+    void deviceMayWriteSaysWhatTheNextDmaWriteDoesBeforeAndAfterTheFirstRequest() {
+        TracingSystem system = new TracingSystem(SHAPE);
+        GuestPhysicalPage untouched = new GuestPhysicalPage(12);
+        GuestPhysicalPage tracedUntouched = new GuestPhysicalPage(13);
+        system.apply(new AddTrace(ALICE, tracedUntouched));
+        system.apply(dma(P.base(), 7));
+        system.apply(new AddTrace(ALICE, P));
+        var hv = system.hypervisor();
+        var dev = TracingSystem.DEVICE;
+        var pool = new GuestPhysicalPage(SHAPE.pageTablePoolFirst());
+        var beyond = new GuestPhysicalPage(SHAPE.guestPhysicalPages());
+        assertThat(hv.deviceMayWrite(dev, untouched)).isTrue();
+        assertThat(hv.deviceMayWrite(dev, tracedUntouched)).isFalse();
+        assertThat(hv.deviceMayWrite(dev, P)).isFalse();
+        assertThat(hv.deviceMayWrite(dev, pool)).isFalse();
+        assertThat(hv.deviceMayWrite(dev, beyond)).isFalse();
+        // asking changed nothing: the untouched pages are still unmapped for the device
+        assertThat(system.machine().iommu().table(dev).flatMap(t -> t.leaf(untouched)))
+                .isEmpty();
+        // and the DMA writes agree
+        assertThat(system.apply(dma(untouched.base(), 1)))
+                .containsExactly(new DmaCompleted(DEV, AccessKind.WRITE, untouched.base(), 1));
+        assertThat(system.apply(dma(tracedUntouched.base(), 1)))
+                .containsExactly(new DmaRefused(DEV, AccessKind.WRITE, tracedUntouched.base()));
+        assertThat(hv.deviceMayWrite(dev, untouched)).isTrue();
+        system.apply(new RemoveTrace(ALICE, P));
+        assertThat(hv.deviceMayWrite(dev, P)).isTrue();
+    }
+
+    @Test
     void crossingTransferLandsUpToTheTracedPage() {
         TracingSystem system = new TracingSystem(SHAPE);
         system.apply(new AddTrace(ALICE, new GuestPhysicalPage(11)));

@@ -190,12 +190,10 @@ public record TracingSpecMachineRun(TracingImplFlaw flaw, TracingModelRun run, L
             }
             Set<GuestPhysicalPage> readOnly =
                     new TreeSet<>(java.util.Comparator.comparingLong(GuestPhysicalPage::number));
-            var table = m.iommu().table(TracingSystem.DEVICE);
             for (GuestPhysicalPage p : TracingSpecConformance.PAGES) {
-                boolean writable = table.flatMap(t -> t.leaf(p))
-                        .map(e -> e.permissions().write())
-                        .orElse(!s.isTraced(p));
-                if (!writable) {
+                // the device's rights as the hypervisor holds them: its I/O page table's, or for
+                // a page it has not asked for yet, those its page request would be answered with
+                if (!system.hypervisor().deviceMayWrite(TracingSystem.DEVICE, p)) {
                     readOnly.add(p);
                 }
             }
