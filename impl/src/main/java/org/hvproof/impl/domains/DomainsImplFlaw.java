@@ -51,7 +51,21 @@ public enum DomainsImplFlaw implements Flaw {
      * instead of the root's alone ("the device may reach guest memory"): root code has the device
      * write a secure page, and it lands (PD-5).
      */
-    SECURE_FRAMES_IN_DEVICE_TABLE(caught("PD-5", "PD-5 noSecureFrameInDeviceTable", 1));
+    SECURE_FRAMES_IN_DEVICE_TABLE(caught("PD-5", "PD-5 noSecureFrameInDeviceTable", 1)),
+    /**
+     * The hypervisor keeps one save area for the root's context instead of one per vCPU: a vCPU
+     * that leaves a domain after another vCPU entered one gets that vCPU's registers, instruction
+     * pointer and CR3 (PD-1: a view switch is no longer private to its vCPU, so switches on two
+     * vCPUs stop commuting).
+     */
+    ROOT_CONTEXT_IN_ONE_SAVE_AREA(caught("PD-1", "refinement", 4)),
+    /**
+     * An interrupt or exception for a negative vCPU number is clamped to vCPU 0 and runs there
+     * before the number is refused: vCPU 0 leaves its secure domain on a hostile event meant for
+     * no vCPU (the system's own bug before it was found by drawing every action for unknown
+     * vCPUs; PD-2 and PD-3 see vCPU 0 back in the root that the model keeps in its domain).
+     */
+    EVENT_FOR_NEGATIVE_VCPU_REACHES_VCPU_ZERO(caught("PD-2", "refinement", 2));
 
     private final List<Caught> caughtBy;
 

@@ -194,17 +194,25 @@ public final class DomainsSystem {
     public List<DomainsObservation> apply(DomainsSystemAction action) {
         touched.clear();
         Optional<VirtualCpu> found = action.vcpu() < 0 ? Optional.empty() : machine.vcpu(new VCpu(action.vcpu()));
+        if (found.isEmpty()) {
+            // Refused before anything runs: an event for a negative vCPU number must not reach vCPU 0.
+            if (flaw == DomainsImplFlaw.EVENT_FOR_NEGATIVE_VCPU_REACHES_VCPU_ZERO
+                    && action instanceof DomainsSystemAction.Event e
+                    && e.vcpu() < 0) {
+                // Flaw EVENT_FOR_NEGATIVE_VCPU_REACHES_VCPU_ZERO: the number clamped to 0 and the event run there.
+                hypervisor.interrupt(new VCpu(0), e.vector());
+                service.drainEvents();
+            }
+            return List.of(noSuchVcpu(action));
+        }
         if (action instanceof DomainsSystemAction.Event e) {
             List<Observation> seen = e.exception()
-                    ? hypervisor.exception(new VCpu(Math.max(0, e.vcpu())), e.vector())
-                    : hypervisor.interrupt(new VCpu(Math.max(0, e.vcpu())), e.vector());
-            if (found.isEmpty() || seen.contains(new Refused(ErrorCode.NO_SUCH_VCPU))) {
+                    ? hypervisor.exception(new VCpu(e.vcpu()), e.vector())
+                    : hypervisor.interrupt(new VCpu(e.vcpu()), e.vector());
+            if (seen.contains(new Refused(ErrorCode.NO_SUCH_VCPU))) {
                 return List.of(noSuchVcpu(action));
             }
             return service.drainEvents();
-        }
-        if (found.isEmpty()) {
-            return List.of(noSuchVcpu(action));
         }
         VirtualCpu cpu = found.get();
         if (action instanceof DomainsSystemAction.Transfer t) {

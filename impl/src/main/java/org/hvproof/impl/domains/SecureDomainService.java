@@ -60,6 +60,8 @@ public final class SecureDomainService implements VcpuEventHandler {
     private final Map<Integer, SecureDomain> domains = new LinkedHashMap<>();
     private final int[] current;
     private final RootContext[] saved;
+    /** The last root context saved on any vCPU: read back only under {@link DomainsImplFlaw#ROOT_CONTEXT_IN_ONE_SAVE_AREA}. */
+    private RootContext sharedSave;
     /** Per secure domain, per vCPU, the secure register file kept between visits. */
     private final Map<Integer, long[][]> secureFiles = new LinkedHashMap<>();
 
@@ -204,6 +206,8 @@ public final class SecureDomainService implements VcpuEventHandler {
             rootRegisters[r] = cpu.register(r);
         }
         saved[v] = new RootContext(rootRegisters, cpu.instructionPointer(), cpu.cr3(), cpu.view());
+        // Flaw ROOT_CONTEXT_IN_ONE_SAVE_AREA: one save area for the hypervisor, not one per vCPU.
+        sharedSave = saved[v];
         // Both pointers together (PD-2). Flaw SWITCH_ONLY_GUEST_PT_ROOT: the view stays the root's.
         cpu.setCr3(new GuestPhysicalPage(d.tablePage()).base());
         if (flaw != DomainsImplFlaw.SWITCH_ONLY_GUEST_PT_ROOT) {
@@ -225,7 +229,7 @@ public final class SecureDomainService implements VcpuEventHandler {
         for (int r = 0; r < VirtualCpu.GENERAL_REGISTERS; r++) {
             file[r] = cpu.register(r);
         }
-        RootContext root = saved[v];
+        RootContext root = flaw == DomainsImplFlaw.ROOT_CONTEXT_IN_ONE_SAVE_AREA ? sharedSave : saved[v];
         boolean leak = byEvent && flaw == DomainsImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT;
         if (!leak) {
             // Clear first, then load the root's context: no secure value survives the switch.

@@ -8,6 +8,7 @@ import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.domains.DomainsObservation.Fault;
 import org.hvproof.model.domains.DomainsObservation.FaultKind;
 import org.hvproof.model.domains.DomainsObservation.ReadValue;
+import org.hvproof.model.domains.DomainsObservation.Returned;
 import org.hvproof.model.domains.Ids.DomainId;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,23 @@ class DomainsServiceEdgesTest {
         assertThat(system.apply(new DomainsSystemAction.Transfer(0, target))).isEmpty();
         assertThat(cpu(0).instructionPointer()).isEqualTo(target);
         assertThat(system.service().currentDomain(0)).isZero();
+    }
+
+    @Test
+    void anEventForANegativeVcpuIsRefusedAndLeavesVcpuZeroInItsDomain() {
+        assertThat(system.apply(new DomainsSystemAction.Transfer(0, DomainLayout.gateAddress(1))))
+                .hasSize(1);
+        for (int vcpu : new int[] {-1, Integer.MIN_VALUE}) {
+            assertThat(system.apply(new DomainsSystemAction.Event(vcpu, 32, false)))
+                    .containsExactly(new Fault(vcpu, DomainId.ROOT, FaultKind.NO_SUCH_VCPU));
+            assertThat(system.apply(new DomainsSystemAction.Event(vcpu, 14, true)))
+                    .containsExactly(new Fault(vcpu, DomainId.ROOT, FaultKind.NO_SUCH_VCPU));
+        }
+        assertThat(system.service().currentDomain(0)).isEqualTo(1);
+        // and the next real event reports its own return only
+        assertThat(system.apply(new DomainsSystemAction.Event(0, 32, false)))
+                .singleElement()
+                .isInstanceOf(Returned.class);
     }
 
     @Test

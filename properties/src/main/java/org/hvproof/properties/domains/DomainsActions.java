@@ -161,8 +161,23 @@ public final class DomainsActions {
             case SET_REGISTER ->
                 Gens.combine(anyVcpu(s), registerValue(), (v, x) -> one(new DomainsSystemAction.SetRegister(v, x)));
             case NO_SUCH_VCPU ->
-                Gens.elements(s.vcpus().size(), -1, Integer.MAX_VALUE, Integer.MIN_VALUE)
-                        .map(v -> one(new DomainsSystemAction.Read(v, 0)));
+                // every kind of action, for a vCPU number the machine does not have
+                Gens.combine(
+                        Gens.elements(s.vcpus().size(), -1, Integer.MAX_VALUE, Integer.MIN_VALUE),
+                        Gens.integers(0, 7),
+                        domain,
+                        vector(),
+                        (v, k, d, vec) -> one(
+                                switch (k) {
+                                    case 0 -> new DomainsSystemAction.Read(v, 0);
+                                    case 1 -> new DomainsSystemAction.Transfer(v, DomainLayout.gateAddress(d));
+                                    case 2 -> new DomainsSystemAction.ExitGate(v);
+                                    case 3 -> new DomainsSystemAction.Event(v, vec, false);
+                                    case 4 -> new DomainsSystemAction.Event(v, vec, true);
+                                    case 5 -> new DomainsSystemAction.LoadCr3(v, 0);
+                                    case 6 -> new DomainsSystemAction.SetRegister(v, 1);
+                                    default -> new DomainsSystemAction.DeviceWrite(v, DomainLayout.regionFirst(0));
+                                }));
             case DEVICE_WRITE ->
                 Gens.combine(
                         Gens.frequency(Gens.weighted(6, rootFirst), Gens.weighted(1, anyVcpu(s))),
