@@ -1,8 +1,11 @@
 package org.hvproof.properties;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.failover.FailoverImplFlaw;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
@@ -128,8 +131,8 @@ public final class Mechanisms {
      * The report requires the link for HOLDS once this is empty.
      */
     public static List<String> unlinkedClaims() {
-        java.util.Set<String> checked = new java.util.TreeSet<>();
-        java.util.Set<String> linked = new java.util.HashSet<>();
+        Set<String> checked = new TreeSet<>();
+        Set<String> linked = new HashSet<>();
         for (Class<?> c : propertyClasses()) {
             boolean conformance = c.getSimpleName().endsWith("SpecConformance");
             for (java.lang.reflect.Method m : c.getDeclaredMethods()) {

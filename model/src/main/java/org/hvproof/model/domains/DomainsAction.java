@@ -1,6 +1,7 @@
 package org.hvproof.model.domains;
 
 import java.util.Map;
+import java.util.TreeMap;
 import org.hvproof.model.common.Notation;
 import org.hvproof.model.domains.Ids.GuestPage;
 import org.hvproof.model.domains.Ids.VirtualPage;
@@ -77,7 +78,7 @@ public sealed interface DomainsAction {
         @Override
         public String toString() {
             return Notation.vcpu(vcpu) + " writes " + page + " with entries "
-                    + new java.util.TreeMap<>(entries.entrySet().stream()
+                    + new TreeMap<>(entries.entrySet().stream()
                             .collect(java.util.stream.Collectors.toMap(
                                     e -> e.getKey().n(), e -> e.getValue().toString())))
                     + (largeUpperEntry ? ", slot 511 a page-size (PS) entry" : "");

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Where things are in guest memory: the execute-only page holding the protected sequence, the
@@ -71,7 +72,7 @@ public final class CodeLayout {
     }
 
     private static Set<Long> codeGuestPages() {
-        java.util.TreeSet<Long> pages = new java.util.TreeSet<>();
+        TreeSet<Long> pages = new TreeSet<>();
         long first = guestPage(SEQUENCE_START - Math.floorMod(SEQUENCE_START, PAGE_SIZE));
         for (long p = first; p < first + PAGE_SIZE / ADDRESSES_PER_GUEST_PAGE; p++) {
             pages.add(p);

@@ -3,6 +3,8 @@ package org.hvproof.model.interrupts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.hvproof.model.common.ClaimCheck;
 import org.hvproof.model.common.Invariant;
@@ -195,7 +197,7 @@ public final class InterruptsInvariants {
             if (o instanceof VirtualInterrupt vi) {
                 if (vi.registers().containsValue(before.secret())) {
                     return Optional.of("the handler for vector " + vi.vector() + " sees the secret in "
-                            + Notation.hexValues(new java.util.TreeMap<>(vi.registers())));
+                            + Notation.hexValues(new TreeMap<>(vi.registers())));
                 }
                 if (before.inSequence()) {
                     for (Reg r : CodeLayout.SECRET_REGISTERS) {
@@ -217,7 +219,7 @@ public final class InterruptsInvariants {
                 !s.lowCodeRuns() || !s.registers().containsValue(s.secret()),
                 () -> "low code runs (pc " + Notation.hex(s.pc()) + ", handlers "
                         + s.returnStack().size() + ") and a register holds the secret: "
-                        + Notation.hexValues(new java.util.TreeMap<>(s.registers())));
+                        + Notation.hexValues(new TreeMap<>(s.registers())));
     }
 
     /** INT-3: an arrival yields exactly one virtual interrupt with its vector and cause; nothing else yields one. */
@@ -357,7 +359,7 @@ public final class InterruptsInvariants {
 
     /** {@code s} after the guest OS maps back every page it unmapped: faults stop with the interrupts. */
     public static InterruptsState mapEverythingBack(InterruptsState s) {
-        for (long page : new java.util.TreeSet<>(s.absentPages())) {
+        for (long page : new TreeSet<>(s.absentPages())) {
             s = InterruptsModel.step(
                             s, new InterruptsAction.SetPagePresent(page * CodeLayout.ADDRESSES_PER_GUEST_PAGE, true))
                     .next();

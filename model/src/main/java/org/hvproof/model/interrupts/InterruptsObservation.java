@@ -2,6 +2,7 @@ package org.hvproof.model.interrupts;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.hvproof.model.common.Notation;
 
 /** What guest code outside the sequence and its handlers can see of one step. */
@@ -20,7 +21,7 @@ public sealed interface InterruptsObservation {
         @Override
         public String toString() {
             return "virtual " + Notation.words(cause) + " " + vector + ", return to " + Notation.hex(returnAddress)
-                    + ", registers " + Notation.hexValues(new java.util.TreeMap<>(registers));
+                    + ", registers " + Notation.hexValues(new TreeMap<>(registers));
         }
     }
 

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.impl.interrupts.InterruptsSystem;
 import org.hvproof.model.common.Notation;
@@ -84,7 +86,7 @@ public final class InterruptsPairTrace
             }
         } else if (step instanceof InterruptsTraceStep.Quiesce) {
             // Faults stop with the interrupts: the guest OS maps back every page it unmapped.
-            for (long page : new java.util.TreeSet<>(a.machineState().absentPages())) {
+            for (long page : new TreeSet<>(a.machineState().absentPages())) {
                 apply(new InterruptsAction.SetPagePresent(page * CodeLayout.ADDRESSES_PER_GUEST_PAGE, true), ctx);
             }
             for (int i = 0; i < 64 && a.machineState().inHandler(); i++) {
@@ -219,6 +221,6 @@ public final class InterruptsPairTrace
     private static String picture(InterruptsState s) {
         return "secret " + Notation.hex(s.secret()) + ", pc " + Notation.hex(s.pc()) + ", frames "
                 + Notation.hexList(s.returnStack()) + ", registers "
-                + Notation.hexValues(new java.util.TreeMap<>(s.registers()));
+                + Notation.hexValues(new TreeMap<>(s.registers()));
     }
 }

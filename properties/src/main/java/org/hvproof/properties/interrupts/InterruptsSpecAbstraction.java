@@ -1,6 +1,7 @@
 package org.hvproof.properties.interrupts;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -187,7 +188,7 @@ public final class InterruptsSpecAbstraction {
     /** The state between a load's two spec steps: the register written, the program counter not yet moved. */
     private static InterruptsState loaded(Transition<InterruptsState, InterruptsAction, InterruptsObservation> t) {
         InterruptsState s = t.before();
-        Map<Reg, Long> regs = new java.util.EnumMap<>(s.registers());
+        Map<Reg, Long> regs = new EnumMap<>(s.registers());
         regs.put(Reg.R0, t.after().reg(Reg.R0));
         return new InterruptsState(
                 regs,

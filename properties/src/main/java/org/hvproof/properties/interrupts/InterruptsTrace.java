@@ -2,6 +2,8 @@ package org.hvproof.properties.interrupts;
 
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.Transition;
@@ -63,7 +65,7 @@ public final class InterruptsTrace
             }
         } else if (step instanceof InterruptsTraceStep.Quiesce) {
             // Faults stop with the interrupts: the guest OS maps back every page it unmapped.
-            for (long page : new java.util.TreeSet<>(run.machineState().absentPages())) {
+            for (long page : new TreeSet<>(run.machineState().absentPages())) {
                 apply(new InterruptsAction.SetPagePresent(page * CodeLayout.ADDRESSES_PER_GUEST_PAGE, true), ctx);
             }
             for (int i = 0; i < 64 && run.machineState().inHandler(); i++) {
@@ -112,7 +114,7 @@ public final class InterruptsTrace
     public String describe() {
         InterruptsState s = run.machineState();
         return "  pc " + Notation.hex(s.pc()) + ", frames " + Notation.hexList(s.returnStack()) + ", registers "
-                + Notation.hexValues(new java.util.TreeMap<>(s.registers())) + "\n  memory "
+                + Notation.hexValues(new TreeMap<>(s.registers())) + "\n  memory "
                 + s.memory().entrySet().stream()
                         .map(e -> Notation.hex(e.getKey()) + " " + Notation.hex(e.getValue()))
                         .collect(java.util.stream.Collectors.joining(", ", "{", "}"))

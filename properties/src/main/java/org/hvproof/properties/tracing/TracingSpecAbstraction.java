@@ -1,6 +1,7 @@
 package org.hvproof.properties.tracing;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -191,7 +192,7 @@ public final class TracingSpecAbstraction {
         List<String> cached = new ArrayList<>();
         c.writableTranslations()
                 .forEach((v, pages) -> pages.forEach(p -> cached.add(atoms.vcpu(v) + " -> " + atoms.page(p))));
-        java.util.Collections.sort(cached);
+        Collections.sort(cached);
         StringBuilder f = new StringBuilder(relation("Tlb.cachedWritable", cached));
         f.append(" and ")
                 .append(relation(

@@ -1,6 +1,7 @@
 package org.hvproof.properties.tracing;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,22 +125,20 @@ public record TracingSpecMachineRun(TracingImplFlaw flaw, TracingModelRun run, L
             List<int[]> out = new ArrayList<>();
             Map<VCpu, Set<GuestPhysicalPage>> held =
                     caches.get(caches.size() - 1).writableTranslations();
-            held.keySet().stream()
-                    .sorted(java.util.Comparator.comparingInt(VCpu::id))
-                    .forEach(v -> {
-                        for (int i = 0; i < TracingSpecConformance.PAGES.size(); i++) {
-                            if (held.get(v).contains(TracingSpecConformance.PAGES.get(i))) {
-                                out.add(new int[] {v.id(), i});
-                            }
-                        }
-                    });
+            held.keySet().stream().sorted(Comparator.comparingInt(VCpu::id)).forEach(v -> {
+                for (int i = 0; i < TracingSpecConformance.PAGES.size(); i++) {
+                    if (held.get(v).contains(TracingSpecConformance.PAGES.get(i))) {
+                        out.add(new int[] {v.id(), i});
+                    }
+                }
+            });
             return out;
         }
 
         /** The pages the IOTLB now caches a writable translation of. */
         List<GuestPhysicalPage> iotlbWritable() {
             return caches.get(caches.size() - 1).iotlbWritable().stream()
-                    .sorted(java.util.Comparator.comparingLong(GuestPhysicalPage::number))
+                    .sorted(Comparator.comparingLong(GuestPhysicalPage::number))
                     .toList();
         }
 
@@ -183,13 +182,11 @@ public record TracingSpecMachineRun(TracingImplFlaw flaw, TracingModelRun run, L
             Map<VCpu, Set<GuestPhysicalPage>> tlbs = new LinkedHashMap<>();
             for (VirtualCpu c : m.vcpus()) {
                 Tlb tlb = m.tlb(c);
-                Set<GuestPhysicalPage> pages =
-                        new TreeSet<>(java.util.Comparator.comparingLong(GuestPhysicalPage::number));
+                Set<GuestPhysicalPage> pages = new TreeSet<>(Comparator.comparingLong(GuestPhysicalPage::number));
                 tlb.writableGuestPhysicalPages(ViewId.DEFAULT).forEach(n -> pages.add(new GuestPhysicalPage(n)));
                 tlbs.put(c.id(), pages);
             }
-            Set<GuestPhysicalPage> readOnly =
-                    new TreeSet<>(java.util.Comparator.comparingLong(GuestPhysicalPage::number));
+            Set<GuestPhysicalPage> readOnly = new TreeSet<>(Comparator.comparingLong(GuestPhysicalPage::number));
             for (GuestPhysicalPage p : TracingSpecConformance.PAGES) {
                 // the device's rights as the hypervisor holds them: its I/O page table's, or for
                 // a page it has not asked for yet, those its page request would be answered with
@@ -197,7 +194,7 @@ public record TracingSpecMachineRun(TracingImplFlaw flaw, TracingModelRun run, L
                     readOnly.add(p);
                 }
             }
-            Set<GuestPhysicalPage> iotlb = new TreeSet<>(java.util.Comparator.comparingLong(GuestPhysicalPage::number));
+            Set<GuestPhysicalPage> iotlb = new TreeSet<>(Comparator.comparingLong(GuestPhysicalPage::number));
             m.iommu().cachedWritablePages(TracingSystem.DEVICE).forEach(n -> iotlb.add(new GuestPhysicalPage(n)));
             return new Caches(tlbs, readOnly, iotlb, cached);
         }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.integrity.IntegrityAction;
@@ -169,13 +171,7 @@ class SystemSpecConformanceTest {
                 refused.traced(),
                 refused.vcpus(),
                 refused.executable(),
-                new Seen(
-                        OptionalInt.of(1),
-                        java.util.Optional.empty(),
-                        java.util.Optional.empty(),
-                        true,
-                        true,
-                        java.util.OptionalLong.empty()));
+                new Seen(OptionalInt.of(1), Optional.empty(), Optional.empty(), true, true, OptionalLong.empty()));
         List<List<SpecStep>> steps = new ArrayList<>(run.steps());
         steps.set(2, List.of(new SpecStep(steps.get(2).get(0).operation(), wrong)));
         SystemSpecMachineRun tampered = new SystemSpecMachineRun(

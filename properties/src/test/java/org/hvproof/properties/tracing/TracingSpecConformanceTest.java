@@ -2,6 +2,7 @@ package org.hvproof.properties.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.model.common.Bytes;
@@ -40,7 +41,7 @@ class TracingSpecConformanceTest {
     /** The handler raises every notification twice (the spec wants exactly one per traced page). */
     private static TracingStep notifiesTwice(TracingState s, TracingAction a) {
         TracingStep step = TracingModel.step(s, a);
-        List<Observation> doubled = new java.util.ArrayList<>();
+        List<Observation> doubled = new ArrayList<>();
         for (Observation o : step.observations()) {
             doubled.add(o);
             if (o instanceof Notification) {
@@ -63,7 +64,7 @@ class TracingSpecConformanceTest {
     /** A crossing write notifies both halves at the offset of the write's first byte in each page. */
     private static TracingStep offsetOfWholeWrite(TracingState s, TracingAction a) {
         TracingStep step = TracingModel.step(s, a);
-        List<Observation> out = new java.util.ArrayList<>();
+        List<Observation> out = new ArrayList<>();
         int first = -1;
         for (Observation o : step.observations()) {
             if (o instanceof Notification n) {
