@@ -29,6 +29,13 @@ public enum IntegrityImplFlaw implements Flaw {
     EXIT_KEEPS_INTEGRITY_VIEW(caught("GI-4", "GI-4 viewFollowsMode", 3)),
     /** An interrupt ends integrity mode but leaves the vCPU on the integrity view (GI-4). */
     INTERRUPT_KEEPS_INTEGRITY_VIEW(caught("GI-4", "GI-4 viewFollowsMode", 3)),
+    /**
+     * The service remembers the last vCPU that entered integrity mode in one field and exit
+     * switches that vCPU's view back instead of the caller's: with two vCPUs in the driver, one
+     * leaving puts the other on the default view in integrity mode and keeps itself on the
+     * integrity view (GI-4: a mode switch is no longer private to its vCPU).
+     */
+    EXIT_SWITCHES_LAST_ENTERED_VCPU(caught("GI-4", "GI-4 viewFollowsMode", 5)),
     /** Protection requests are honoured from normal mode too (GI-5). */
     REQUESTS_IGNORE_MODE(caught("GI-5", "GI-5 requestsOnlyFromIntegrityMode", 1)),
     /** An unprotect request from normal mode is refused without an alert (GI-5, the patent's "alert instead"). */

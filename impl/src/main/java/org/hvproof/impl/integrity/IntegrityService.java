@@ -66,6 +66,9 @@ public final class IntegrityService {
     private final IntegrityImplFlaw flaw;
     private final RequestDecoder decoder;
     private final Mode[] modes;
+    /** The vCPU that entered integrity mode last: read only under {@link IntegrityImplFlaw#EXIT_SWITCHES_LAST_ENTERED_VCPU}. */
+    private VirtualCpu lastEntered;
+
     private final ProtectionStore protections;
     private final List<IntegrityObservation> alerts = new ArrayList<>();
     private Driver driver;
@@ -264,6 +267,7 @@ public final class IntegrityService {
         }
         modes[id] = Mode.INTEGRITY;
         cpu.setView(INTEGRITY_VIEW);
+        lastEntered = cpu;
         cpu.setInstructionPointer(entry);
         return IntegrityHypercalls.status(IntegrityCode.OK);
     }
@@ -275,7 +279,10 @@ public final class IntegrityService {
             return IntegrityHypercalls.status(IntegrityCode.NOT_IN_INTEGRITY_MODE);
         }
         modes[id] = Mode.NORMAL;
-        if (flaw != IntegrityImplFlaw.EXIT_KEEPS_INTEGRITY_VIEW) {
+        if (flaw == IntegrityImplFlaw.EXIT_SWITCHES_LAST_ENTERED_VCPU && lastEntered != null) {
+            // Flaw EXIT_SWITCHES_LAST_ENTERED_VCPU: one field for "the driver's vCPU".
+            lastEntered.setView(ViewId.DEFAULT);
+        } else if (flaw != IntegrityImplFlaw.EXIT_KEEPS_INTEGRITY_VIEW) {
             cpu.setView(ViewId.DEFAULT);
         }
         return IntegrityHypercalls.status(IntegrityCode.OK);
