@@ -42,7 +42,21 @@ public enum TreeImplFlaw implements Flaw {
      * view, which maps every frame read/write) a vCPU writes a node page unseen (TREE-7). Alone,
      * the tree runs on one view, so only the tree as the integrity service's store shows it.
      */
-    NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY(List.of(caught("TREE-7", "TREE-7 nodePagesTracedInEveryView", 3)));
+    NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY(List.of(caught("TREE-7", "TREE-7 nodePagesTracedInEveryView", 3))),
+    /**
+     * A request run in micro-steps writes the nodes of the pages it took from the pool before it
+     * traces them ({@link TreeCommitStep#WRITE_TAKEN} before {@link TreeCommitStep#TRACE_TAKEN}): a
+     * guest write between the two lands in the node unnotified, so the hypervisor does not write
+     * it again, and the request publishes the guest's bytes as a node (TREE-4).
+     */
+    NODE_WRITTEN_BEFORE_TRACED(List.of(caught("TREE-4", "TREE-4", 6))),
+    /**
+     * A request run in micro-steps withdraws the traces of the node pages it frees and gives them
+     * back to the pool before it publishes ({@link TreeCommitStep#UNTRACE_FREED} before {@link
+     * TreeCommitStep#PUBLISH}): the published tree still names a page the guest may now write
+     * unseen (TREE-4 at the boundary; TREE-2 for a write to the page).
+     */
+    FREED_NODE_UNTRACED_BEFORE_PUBLISH(List.of(caught("TREE-4", "TREE-4", 6), caught("TREE-2", "TREE-2", 8)));
 
     private final List<Caught> caughtBy;
 

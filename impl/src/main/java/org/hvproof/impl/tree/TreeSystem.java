@@ -35,6 +35,10 @@ import org.hvproof.model.tree.TreeState;
  * tables and the nested page table like any other access. It is the implementation's counterpart
  * of {@code TreeModel.step}, and {@link #abstractState()} is the abstraction function.
  *
+ * <p>Requests run whole ({@link #protect}, {@link #unprotect}) or in the micro-steps of their
+ * commit ({@link #startProtect}, {@link #startUnprotect}, then {@link #continueRequest} per
+ * {@link TreeCommitStep}), with writes by other vCPUs between them; one request at a time.
+ *
  * <p>The guest's page tables live in the page-table pool just above the pages the tree covers.
  * Its one address space (shared by every vCPU) maps guest-physical page {@code p} at virtual
  * address {@link #WINDOW} {@code + p * 4096}, writable from user and kernel mode; a page is
@@ -114,6 +118,52 @@ public final class TreeSystem {
     /** An unprotect request: its result code, seen as a tree event. */
     public List<Observation> unprotect(long start, long length) {
         return List.of(new TreeEvent(new TreeObservation.RequestResult(tree.unprotect(start, length))));
+    }
+
+    /**
+     * Starts a protect request that runs in micro-steps ({@link #continueRequest}): seen, its
+     * result code when refused; nothing when it is in flight (its result is seen when it
+     * publishes). While another request holds the tree lock: refused, {@code BUSY}.
+     */
+    public List<Observation> startProtect(long start, long length, long actionCode) {
+        if (tree.requestInFlight()) {
+            return List.of(new Refused(ErrorCode.BUSY));
+        }
+        return started(tree.startProtect(start, length, actionCode));
+    }
+
+    /** Starts an unprotect request that runs in micro-steps (see {@link #startProtect}). */
+    public List<Observation> startUnprotect(long start, long length) {
+        if (tree.requestInFlight()) {
+            return List.of(new Refused(ErrorCode.BUSY));
+        }
+        return started(tree.startUnprotect(start, length));
+    }
+
+    private static List<Observation> started(RequestCode code) {
+        return code == RequestCode.OK ? List.of() : List.of(new TreeEvent(new TreeObservation.RequestResult(code)));
+    }
+
+    /**
+     * Runs the next micro-step of the request in flight: seen, the request's result ({@code OK})
+     * at {@link TreeCommitStep#PUBLISH}, where it takes effect, and nothing at the others or when
+     * no request is in flight.
+     */
+    public List<Observation> continueRequest() {
+        Optional<TreeCommitStep> step = tree.continueRequest();
+        return step.isPresent() && step.get() == TreeCommitStep.PUBLISH
+                ? List.of(new TreeEvent(new TreeObservation.RequestResult(RequestCode.OK)))
+                : List.of();
+    }
+
+    /** Whether a request is in flight, holding the tree lock. */
+    public boolean requestInFlight() {
+        return tree.requestInFlight();
+    }
+
+    /** The micro-step the request in flight runs next; empty when none is. */
+    public Optional<TreeCommitStep> nextStep() {
+        return tree.nextStep();
     }
 
     /**
