@@ -266,6 +266,11 @@ public final class ProtectedPageTree implements TraceListener {
         }
     }
 
+    /** Whether the request in flight has run micro-step {@code step} (false when none is in flight). */
+    public boolean hasRun(TreeCommitStep step) {
+        return inFlight != null && inFlight.hasRun(step);
+    }
+
     /** The pool pages the request in flight took for nodes (empty when none is in flight). */
     public PageSet takenPages() {
         return inFlight == null ? PageSet.EMPTY : inFlight.taken();

@@ -46,17 +46,21 @@ public enum TreeImplFlaw implements Flaw {
     /**
      * A request run in micro-steps writes the nodes of the pages it took from the pool before it
      * traces them ({@link TreeCommitStep#WRITE_TAKEN} before {@link TreeCommitStep#TRACE_TAKEN}): a
-     * guest write between the two lands in the node unnotified, so the hypervisor does not write
-     * it again, and the request publishes the guest's bytes as a node (TREE-4).
+     * guest write between the two lands in a node unnotified, so the hypervisor does not write it
+     * again, and the request publishes the guest's bytes as a node: the published tree loses the
+     * node, and its page stays traced and marked (TREE-4 tracesExact, TREE-2 nodePagesMarked).
      */
-    NODE_WRITTEN_BEFORE_TRACED(List.of(caught("TREE-4", "TREE-4", 6))),
+    NODE_WRITTEN_BEFORE_TRACED(
+            List.of(caught("TREE-4", "TREE-4 tracesExact", 4), caught("TREE-2", "TREE-2 nodePagesMarked", 4))),
     /**
      * A request run in micro-steps withdraws the traces of the node pages it frees and gives them
      * back to the pool before it publishes ({@link TreeCommitStep#UNTRACE_FREED} before {@link
      * TreeCommitStep#PUBLISH}): the published tree still names a page the guest may now write
-     * unseen (TREE-4 at the boundary; TREE-2 for a write to the page).
+     * unseen: at that boundary the published tree's node pages are untraced and free (TREE-4;
+     * refinement names it first in TREE-2, before a write to the page can).
      */
-    FREED_NODE_UNTRACED_BEFORE_PUBLISH(List.of(caught("TREE-4", "TREE-4", 6), caught("TREE-2", "TREE-2", 8)));
+    FREED_NODE_UNTRACED_BEFORE_PUBLISH(
+            List.of(caught("TREE-4", "TREE-4 tracesExact", 5), caught("TREE-2", "refinement", 5)));
 
     private final List<Caught> caughtBy;
 
