@@ -526,6 +526,15 @@ final class TreeEdit {
                         TreeCommitStep.UNTRACE_FREED,
                         TreeCommitStep.PUBLISH,
                         TreeCommitStep.SCRUB_FREED);
+            // FLAW FREED_NODE_SCRUBBED_BEFORE_PUBLISH: freed nodes are scrubbed while the
+            // published tree still names them.
+            case FREED_NODE_SCRUBBED_BEFORE_PUBLISH ->
+                List.of(
+                        TreeCommitStep.TRACE_TAKEN,
+                        TreeCommitStep.WRITE_TAKEN,
+                        TreeCommitStep.SCRUB_FREED,
+                        TreeCommitStep.PUBLISH,
+                        TreeCommitStep.UNTRACE_FREED);
             default -> List.of(TreeCommitStep.values());
         };
     }
@@ -556,7 +565,10 @@ final class TreeEdit {
             case WRITE_TAKEN -> writeNodes(true);
             case PUBLISH -> {
                 writeNodes(false);
-                for (int i = rewrite.nextSetBit(0); i >= 0; i = rewrite.nextSetBit(i + 1)) {
+                // FLAW TAKEN_NODE_NOT_WRITTEN_AGAIN: a taken page a notified write touched keeps the guest's bytes.
+                for (int i = rewrite.nextSetBit(0);
+                        i >= 0 && flaw != TreeImplFlaw.TAKEN_NODE_NOT_WRITTEN_AGAIN;
+                        i = rewrite.nextSetBit(i + 1)) {
                     writeNode(touchedNode(poolFirst + i));
                 }
                 cell.store(root, levels, mapped);

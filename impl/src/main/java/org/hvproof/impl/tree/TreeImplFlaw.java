@@ -60,7 +60,22 @@ public enum TreeImplFlaw implements Flaw {
      * refinement names it first in TREE-2, before a write to the page can).
      */
     FREED_NODE_UNTRACED_BEFORE_PUBLISH(
-            List.of(caught("TREE-4", "TREE-4 tracesExact", 5), caught("TREE-2", "refinement", 5)));
+            List.of(caught("TREE-4", "TREE-4 tracesExact", 5), caught("TREE-2", "refinement", 5))),
+    /**
+     * A request run in micro-steps scrubs the node pages it frees before it publishes ({@link
+     * TreeCommitStep#SCRUB_FREED} before {@link TreeCommitStep#PUBLISH}): the published tree
+     * names pages that hold no node any more, traced and marked as node pages (TREE-4
+     * tracesExact, TREE-2 nodePagesMarked).
+     */
+    FREED_NODE_SCRUBBED_BEFORE_PUBLISH(
+            List.of(caught("TREE-4", "TREE-4 tracesExact", 5), caught("TREE-2", "TREE-2 nodePagesMarked", 5))),
+    /**
+     * The publication does not write again the taken pages a notified write touched after their
+     * nodes were written: the guest's bytes are published as the node although the hypervisor
+     * was told of the write (TREE-4 tracesExact, TREE-2 nodePagesMarked).
+     */
+    TAKEN_NODE_NOT_WRITTEN_AGAIN(
+            List.of(caught("TREE-4", "TREE-4 tracesExact", 5), caught("TREE-2", "TREE-2 nodePagesMarked", 5)));
 
     private final List<Caught> caughtBy;
 

@@ -122,6 +122,33 @@ class TreeCommitStepsTest {
     }
 
     @Test
+    void notWrittenAgainTheGuestsBytesArePublishedAsTheNodeThoughTheWriteWasNotified() {
+        TreeSystem sys = system(TreeImplFlaw.TAKEN_NODE_NOT_WRITTEN_AGAIN);
+        sys.startProtect(0, PAGE, BLOCK);
+        long root = CFG.poolFirst();
+        sys.continueRequest(); // TRACE_TAKEN
+        sys.continueRequest(); // WRITE_TAKEN
+        sys.write(1, Privilege.USER, 0x42, root * PAGE, Bytes.ofInts(0x7777));
+        finish(sys);
+        assertThat(sys.tree().root()).contains(root);
+        assertThat(sys.tree().lookup(0).mapping()).isEmpty();
+    }
+
+    @Test
+    void scrubbedBeforePublishThePublishedTreeNamesAZeroedPage() {
+        TreeSystem sys = system(TreeImplFlaw.FREED_NODE_SCRUBBED_BEFORE_PUBLISH);
+        protect(sys, 0, 1);
+        long root = CFG.poolFirst();
+        sys.startUnprotect(0, PAGE);
+        while (sys.nextStep().orElseThrow() != TreeCommitStep.PUBLISH) {
+            sys.continueRequest();
+        }
+        assertThat(sys.tree().root()).contains(root);
+        assertThat(sys.guestPage(root)).containsOnly(0);
+        assertThat(sys.tree().lookup(0).mapping()).isEmpty();
+    }
+
+    @Test
     void writtenBeforeTracedTheGuestsBytesArePublishedAsTheNode() {
         TreeSystem sys = system(TreeImplFlaw.NODE_WRITTEN_BEFORE_TRACED);
         sys.startProtect(0, PAGE, BLOCK);
