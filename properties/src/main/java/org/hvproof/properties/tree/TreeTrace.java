@@ -302,11 +302,13 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
     /**
      * The model's step. A request carries the layout the machine chose, read from its node pages
      * after it ran (the lockstep runs the machine first): the model checks that choice is legal
-     * instead of computing one, and derives traces and pool from it.
+     * instead of computing one, and derives traces and pool from it. A request the step waited
+     * for carries the layout it left ({@link TreeSystem#waitedLayout}).
      */
     private Lockstep.ModelStep<TreeState> modelStep(TreeState s, TreeSystemAction a) {
         if (!(a instanceof TreeSystemAction.Write w)) {
-            // A micro-step before or after the publication, or a start now in flight: no step.
+            // The requests this step published or refused, in order; none for a micro-step before
+            // or after a publication, or for a start now in flight.
             TreeState next = s;
             List<TreeObservation> obs = new ArrayList<>(2);
             for (int i = 0; i < modelRequests.size(); i++) {
