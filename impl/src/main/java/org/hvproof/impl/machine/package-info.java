@@ -39,12 +39,14 @@
  * hypervisor operation that publishes protection state may run as the micro-steps a real one
  * performs, with other vCPUs' and devices' actions between them (the tracing service's trace
  * request: write the split table, set the pointer, clear the write bit, shoot down, publish; its
- * removal: drop the owner from the record, give devices and then the nested bit the write right back).
+ * removal: drop the owner from the record, give devices and then the nested bit the write right back;
+ * the protected-page tree's commit, under the tree lock: trace the pages taken for nodes, write
+ * them, publish, scrub the freed ones, untrace them and give them back).
  *
  * <p>Left out, because no claim depends on them yet: interleaving inside one access (an access is
- * one step, its walk and its write atomic), micro-steps of other operations (tree commits, domain
- * creation and view switches run at once), raised faults as exceptions in the interrupts model,
- * PCIDs, global pages, SMEP/SMAP, memory types, caches, timing. Guest page-table
+ * one step, its walk and its write atomic), micro-steps of the integrity store's tree requests (they
+ * run at once; domain creation runs at boot, and view switches touch only their own vCPU, so they
+ * commute with every other vCPU's step, as the properties module's switch tests check), PCIDs, global pages, SMEP/SMAP, memory types, caches, timing. Guest page-table
  * memory is a reserved pool the guest OS never maps as data. The machine is deterministic.
  */
 package org.hvproof.impl.machine;

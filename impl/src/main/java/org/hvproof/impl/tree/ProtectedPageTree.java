@@ -42,7 +42,11 @@ import org.hvproof.model.tree.TreeNode;
  * <p>Requests ({@link #protect}, {@link #unprotect}) are decoded first ({@link TreeRequestDecoder}:
  * raw hostile arguments become a {@link RequestCode}), checked against the tree, then performed on
  * a write-back copy of the touched nodes ({@link TreeEdit}); only a request that succeeds entirely is written to the node pages
- * and the traces, so a request that runs out of pool pages changes nothing. The tree is written
+ * and the traces, so a request that runs out of pool pages changes nothing. A request holds the
+ * tree lock from its start ({@link #startProtect}, {@link #startUnprotect}) through the
+ * micro-steps of its commit ({@link TreeCommitStep}, one per {@link #continueRequest}), between
+ * which other vCPUs write; it takes effect at {@link TreeCommitStep#PUBLISH}, and until then the
+ * published tree (what the root cell names) is the one before it. The tree is written
  * by the hypervisor, on behalf of whoever may make requests (the integrity driver from integrity
  * mode; that gate is the integrity mechanism's).
  *
@@ -120,8 +124,36 @@ public final class ProtectedPageTree implements TraceListener {
 
     // ---- requests ---------------------------------------------------------------------------
 
-    /** Protects the pages of {@code [start, start + length)} with the action of raw code {@code actionCode}. */
+    /**
+     * Protects the pages of {@code [start, start + length)} with the action of raw code {@code
+     * actionCode}, as one call: a request in flight is finished first (the caller waits for the
+     * tree lock), then this one is started and all its micro-steps run.
+     */
     public RequestCode protect(long start, long length, long actionCode) {
+        finishRequest();
+        RequestCode code = startProtect(start, length, actionCode);
+        finishRequest();
+        return code;
+    }
+
+    /** Removes the protection of every page of {@code [start, start + length)}, as one call (see {@link #protect}). */
+    public RequestCode unprotect(long start, long length) {
+        finishRequest();
+        RequestCode code = startUnprotect(start, length);
+        finishRequest();
+        return code;
+    }
+
+    /**
+     * Starts protecting the pages of {@code [start, start + length)} with the action of raw code
+     * {@code actionCode}: the request is decoded, checked against the published tree and its
+     * edit computed, holding the tree lock. {@link RequestCode#OK}: the request is in flight and
+     * takes effect at its {@link TreeCommitStep#PUBLISH} ({@link #continueRequest}); any other
+     * code: refused, nothing changed, the lock released. Only one request at a time: the caller
+     * must not start one while another is in flight ({@link #requestInFlight}).
+     */
+    public RequestCode startProtect(long start, long length, long actionCode) {
+        requireLockFree();
         TreeRequestDecoder.Decoded d = TreeRequestDecoder.decode(start, length, config, flaw);
         if (d.code() != RequestCode.OK) {
             return d.code();
@@ -152,12 +184,14 @@ public final class ProtectedPageTree implements TraceListener {
             ed.abort();
             return e instanceof TreeEdit.PoolExhausted ? RequestCode.POOL_EXHAUSTED : RequestCode.OUT_OF_RANGE;
         }
-        ed.commit();
+        ed.seal();
+        inFlight = ed;
         return RequestCode.OK;
     }
 
-    /** Removes the protection of every page of {@code [start, start + length)}. */
-    public RequestCode unprotect(long start, long length) {
+    /** Starts removing the protection of every page of {@code [start, start + length)} (see {@link #startProtect}). */
+    public RequestCode startUnprotect(long start, long length) {
+        requireLockFree();
         TreeRequestDecoder.Decoded d = TreeRequestDecoder.decode(start, length, config, flaw);
         if (d.code() != RequestCode.OK) {
             return d.code();
@@ -186,8 +220,83 @@ public final class ProtectedPageTree implements TraceListener {
             ed.abort();
             return e instanceof TreeEdit.PoolExhausted ? RequestCode.POOL_EXHAUSTED : RequestCode.OUT_OF_RANGE;
         }
-        ed.commit();
+        ed.seal();
+        inFlight = ed;
         return RequestCode.OK;
+    }
+
+    /** The request in flight: it holds the tree lock until its last micro-step has run (null: none). */
+    private TreeEdit inFlight;
+
+    private void requireLockFree() {
+        if (inFlight != null) {
+            throw new IllegalStateException("a tree request is in flight: the tree lock is held");
+        }
+    }
+
+    /** Whether a request holds the tree lock: started and not all its micro-steps run. */
+    public boolean requestInFlight() {
+        return inFlight != null;
+    }
+
+    /** The micro-step the request in flight runs next; empty when none is in flight. */
+    public Optional<TreeCommitStep> nextStep() {
+        return inFlight == null ? Optional.empty() : inFlight.next();
+    }
+
+    /**
+     * Runs the next micro-step of the request in flight and returns it; after the last one the
+     * request is finished and the lock released. Empty, and nothing done, when none is in flight.
+     */
+    public Optional<TreeCommitStep> continueRequest() {
+        if (inFlight == null) {
+            return Optional.empty();
+        }
+        TreeCommitStep step = inFlight.runNext();
+        if (inFlight.next().isEmpty()) {
+            inFlight = null;
+        }
+        return Optional.of(step);
+    }
+
+    /** Runs every micro-step left of the request in flight, if any. */
+    private void finishRequest() {
+        while (inFlight != null) {
+            continueRequest();
+        }
+    }
+
+    /** Whether the request in flight has run micro-step {@code step} (false when none is in flight). */
+    public boolean hasRun(TreeCommitStep step) {
+        return inFlight != null && inFlight.hasRun(step);
+    }
+
+    /** The pool pages the request in flight took for nodes (empty when none is in flight). */
+    public PageSet takenPages() {
+        return inFlight == null ? PageSet.EMPTY : inFlight.taken();
+    }
+
+    /** The pages of the nodes the request in flight frees (empty when none is in flight). */
+    public PageSet freedPages() {
+        return inFlight == null ? PageSet.EMPTY : inFlight.freed();
+    }
+
+    /**
+     * The tree's traces the request in flight has set and not published yet, or that the
+     * published tree no longer needs and the request has not withdrawn yet: a write to such a
+     * page lands, seen by no one, as the published tree says of the page.
+     */
+    public PageSet unpublishedTraces() {
+        return inFlight == null ? PageSet.EMPTY : inFlight.unpublishedTraces();
+    }
+
+    /**
+     * The pool pages the request in flight holds that the published tree does not name (taken
+     * ones before it publishes, freed ones after it until they are given back): free, as the
+     * published tree says.
+     */
+    public PageSet unpublishedFree() {
+        return inFlight == null ? PageSet.EMPTY : inFlight.unpublishedFree();
     }
 
     /**
@@ -361,12 +470,22 @@ public final class ProtectedPageTree implements TraceListener {
 
     /**
      * A write to a page the tree traces: walk, then the node-page alert (blocks), else the
-     * mapping's alert with its action, else nothing. Pure: what it returns is seen only if the
-     * whole access goes ahead.
+     * mapping's alert with its action, else nothing. A trace the request in flight has not
+     * published, or no longer needs ({@link #unpublishedTraces}), answers as the published tree
+     * says of the page: the write lands and no one sees it. Otherwise pure (what it returns is
+     * seen only if the whole access goes ahead), but for one mark: a write to a page the request
+     * in flight took for a node has that node written again when the request publishes.
      */
     @Override
     public Verdict onTracedWrite(VirtualCpu cpu, Notification notification) {
-        return TreeAlerts.alert(cpu, lookup(notification.page().number()), cell.height(), flaw);
+        long page = notification.page().number();
+        if (inFlight != null) {
+            inFlight.written(page);
+            if (inFlight.unpublishedTraces().contains(page)) {
+                return new Verdict(List.of(), true);
+            }
+        }
+        return TreeAlerts.alert(cpu, lookup(page), cell.height(), flaw);
     }
 
     // ---- what the abstraction function reads ---------------------------------------------------

@@ -24,7 +24,10 @@ import org.hvproof.model.tree.TreeState;
  * from the base pointer down (any guest page the machine has, not only the tree's), the traced
  * pages from every leaf of the default view's nested page table whose write bit is cleared (held
  * by the tree, by another owner, or by no one: a stale trace), the free pool and the mapped count
- * from hypervisor memory.
+ * from hypervisor memory. While a request is in flight ({@link TreeCommitStep}) it reads the
+ * published tree: the traces the request has set but not published, or no longer needs but has
+ * not withdrawn, are left out, and the pool pages it holds that the published tree does not name
+ * count as free; a trace or a pool page that a flaw changes at the wrong micro-step shows.
  *
  * <p>It reads all of that after every step, but incrementally, and returns the very objects of
  * the last state for the parts that did not change (so a step that changes nothing costs a few
@@ -143,6 +146,19 @@ final class TreeAbstraction {
         }
         PageSet traced = lastTraced;
         PageSet free = freePool();
+        if (tree.requestInFlight()) {
+            // Mid-request the state is the published tree's: traces the request has not
+            // published (or no longer needs) are not the tree's yet (any more), and pool pages it
+            // holds that the published tree does not name are free.
+            PageSet unpublished = tree.unpublishedTraces();
+            if (!unpublished.isEmpty()) {
+                traced = traced.minus(unpublished);
+            }
+            PageSet held = tree.unpublishedFree();
+            if (!held.isEmpty()) {
+                free = free.union(held);
+            }
+        }
         long mapped = tree.mappedPageCount();
         TreeState s = last;
         if (s == null

@@ -2,18 +2,22 @@ package org.hvproof.impl.tree;
 
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.tracing.TracingService;
 import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.tree.PageSet;
 
 /**
  * Edits: one request's write-back copy of the tree, where inserts and removes split, borrow and
- * merge nodes; nodes are read from memory on first touch, changed here, and written to their pages
- * (with the traces, the base pointer and the pool) only on {@link #commit}, so a request that
- * fails half-way is dropped with {@link #abort} and changes nothing.
+ * merge nodes; nodes are read from memory on first touch and changed here. Nothing is written
+ * while the edit is computed, so a request that fails half-way is dropped with {@link #abort} and
+ * changes nothing; a computed edit is {@linkplain #seal sealed} and committed one micro-step at a
+ * time ({@link TreeCommitStep}, {@link #runNext}), or all at once ({@link #commit}).
  *
  * <p>Nodes are held as their words say them ({@link NodeCodec}): keys, separators and children
  * as longs, leaf entries as their entry words, changed in place; a request allocates no node
@@ -57,9 +61,9 @@ final class TreeEdit {
         int count;
         final long[] keys;
         final long[] values;
-        /** Changed in this edit: written on commit. */
+        /** Changed in this edit: written by the commit. */
         boolean dirty;
-        /** Freed in this edit: scrubbed on commit, and no node any more. */
+        /** Freed in this edit: scrubbed by the commit, and no node any more. */
         boolean freed;
 
         /** A node at {@code page} with {@code room} slots: one past full (before its split) and more. */
@@ -129,7 +133,7 @@ final class TreeEdit {
     private final long poolFirst;
     private final int poolSize;
 
-    /** Pool pages taken in this edit (given back on abort) and freed (given back on commit). */
+    /** Pool pages taken in this edit (given back on abort) and freed (given back by the commit). */
     private long[] taken = new long[8];
 
     private int takenSize;
@@ -166,7 +170,7 @@ final class TreeEdit {
         return mapped;
     }
 
-    /** Sets whether {@code page} carries the tree's trace on commit; the last call for a page wins. */
+    /** Sets whether {@code page} carries the tree's trace after the commit; the last call for a page wins. */
     void trace(long page, boolean traced) {
         if (traceSize == tracePages.length) {
             tracePages = Arrays.copyOf(tracePages, 2 * traceSize);
@@ -433,18 +437,31 @@ final class TreeEdit {
         }
     }
 
-    void commit() {
-        for (int i = 0; i < touchedSize; i++) {
-            Node n = touched[i];
-            if (n.freed) {
-                memory.scrub(n.page);
-            } else if (n.dirty) {
-                encode(n, order, words);
-                memory.write(n.page, words);
-            }
-        }
-        cell.store(root, levels, mapped);
-        // The last call for a page wins, in the order of the last calls.
+    // ---- the commit, in micro-steps ---------------------------------------------------------
+
+    /** The micro-steps run so far. */
+    private final EnumSet<TreeCommitStep> done = EnumSet.noneOf(TreeCommitStep.class);
+
+    /** Sealed: the edit is computed and its commit may run. */
+    private boolean sealed;
+
+    /** The pages whose trace the commit adds (not held before) and withdraws (held before), by the last call for each. */
+    private PageSet adds = PageSet.EMPTY;
+
+    private PageSet removes = PageSet.EMPTY;
+    /** Pool pages taken (not freed again) and freed by this edit. */
+    private PageSet takenPages = PageSet.EMPTY;
+
+    private PageSet freedPages = PageSet.EMPTY;
+    /** Taken pages a notified write touched since the edit was sealed: written again at {@link TreeCommitStep#PUBLISH}. */
+    private final BitSet rewrite = new BitSet();
+
+    /**
+     * Ends the edit's computation: the trace changes that win (the last call for a page) are
+     * split into the traces it adds and withdraws, against what the tree holds in the default
+     * view now; from here on only {@link #run} changes anything.
+     */
+    void seal() {
         BitSet later = new BitSet();
         boolean[] wins = new boolean[traceSize];
         for (int i = traceSize - 1; i >= 0; i--) {
@@ -459,14 +476,198 @@ final class TreeEdit {
                 wins[i] = true;
             }
         }
+        long[] added = new long[traceSize];
+        long[] removed = new long[traceSize];
+        int a = 0;
+        int r = 0;
         for (int i = 0; i < traceSize; i++) {
-            if (wins[i]) {
-                setTrace(tracePages[i], traceValues[i]);
+            if (!wins[i]) {
+                continue;
+            }
+            boolean held = tracing.holds(ViewId.DEFAULT, ProtectedPageTree.OWNER, new GuestPhysicalPage(tracePages[i]));
+            if (traceValues[i] && !held) {
+                added[a++] = tracePages[i];
+            } else if (!traceValues[i] && held) {
+                removed[r++] = tracePages[i];
             }
         }
-        for (int i = 0; i < freedSize; i++) {
-            pool.giveBack(freedNow[i]);
+        winners = wins;
+        adds = PageSet.of(Arrays.copyOf(added, a));
+        removes = PageSet.of(Arrays.copyOf(removed, r));
+        PageSet freed = PageSet.of(Arrays.copyOf(freedNow, freedSize));
+        freedPages = freed;
+        takenPages = PageSet.of(Arrays.copyOf(taken, takenSize)).minus(freed);
+        sealed = true;
+    }
+
+    /** Per entry of the trace changes: whether it is the last call for its page. */
+    private boolean[] winners = new boolean[0];
+
+    /**
+     * The micro-steps in the order this variant runs them: {@link TreeCommitStep}'s order, but
+     * for the two flaws that reorder it.
+     */
+    List<TreeCommitStep> order() {
+        return switch (flaw) {
+            // FLAW NODE_WRITTEN_BEFORE_TRACED: the taken pages are written before they are traced.
+            case NODE_WRITTEN_BEFORE_TRACED ->
+                List.of(
+                        TreeCommitStep.WRITE_TAKEN,
+                        TreeCommitStep.TRACE_TAKEN,
+                        TreeCommitStep.PUBLISH,
+                        TreeCommitStep.SCRUB_FREED,
+                        TreeCommitStep.UNTRACE_FREED);
+            // FLAW FREED_NODE_UNTRACED_BEFORE_PUBLISH: freed pages lose their trace and go back
+            // to the pool while the published tree still names them.
+            case FREED_NODE_UNTRACED_BEFORE_PUBLISH ->
+                List.of(
+                        TreeCommitStep.TRACE_TAKEN,
+                        TreeCommitStep.WRITE_TAKEN,
+                        TreeCommitStep.UNTRACE_FREED,
+                        TreeCommitStep.PUBLISH,
+                        TreeCommitStep.SCRUB_FREED);
+            // FLAW FREED_NODE_SCRUBBED_BEFORE_PUBLISH: freed nodes are scrubbed while the
+            // published tree still names them.
+            case FREED_NODE_SCRUBBED_BEFORE_PUBLISH ->
+                List.of(
+                        TreeCommitStep.TRACE_TAKEN,
+                        TreeCommitStep.WRITE_TAKEN,
+                        TreeCommitStep.SCRUB_FREED,
+                        TreeCommitStep.PUBLISH,
+                        TreeCommitStep.UNTRACE_FREED);
+            default -> List.of(TreeCommitStep.values());
+        };
+    }
+
+    /** The next micro-step, or empty when the commit is done. */
+    Optional<TreeCommitStep> next() {
+        for (TreeCommitStep step : order()) {
+            if (!done.contains(step)) {
+                return Optional.of(step);
+            }
         }
+        return Optional.empty();
+    }
+
+    /** Whether micro-step {@code step} has run. */
+    boolean hasRun(TreeCommitStep step) {
+        return done.contains(step);
+    }
+
+    /** Runs the next micro-step and returns it. */
+    TreeCommitStep runNext() {
+        if (!sealed) {
+            throw new IllegalStateException("the edit is not sealed");
+        }
+        TreeCommitStep step = next().orElseThrow(() -> new IllegalStateException("the commit is done"));
+        switch (step) {
+            case TRACE_TAKEN -> setTraces(true);
+            case WRITE_TAKEN -> writeNodes(true);
+            case PUBLISH -> {
+                writeNodes(false);
+                // FLAW TAKEN_NODE_NOT_WRITTEN_AGAIN: a taken page a notified write touched keeps the guest's bytes.
+                for (int i = rewrite.nextSetBit(0);
+                        i >= 0 && flaw != TreeImplFlaw.TAKEN_NODE_NOT_WRITTEN_AGAIN;
+                        i = rewrite.nextSetBit(i + 1)) {
+                    writeNode(touchedNode(poolFirst + i));
+                }
+                cell.store(root, levels, mapped);
+            }
+            case SCRUB_FREED -> {
+                for (int i = 0; i < touchedSize; i++) {
+                    if (touched[i].freed) {
+                        memory.scrub(touched[i].page);
+                    }
+                }
+            }
+            case UNTRACE_FREED -> {
+                setTraces(false);
+                for (int i = 0; i < freedSize; i++) {
+                    pool.giveBack(freedNow[i]);
+                }
+            }
+        }
+        done.add(step);
+        return step;
+    }
+
+    /** Seals the edit and runs its whole commit at once. */
+    void commit() {
+        seal();
+        while (next().isPresent()) {
+            runNext();
+        }
+    }
+
+    /** Writes the changed nodes of the taken pages ({@code taken}), or of the pages the published tree has. */
+    private void writeNodes(boolean taken) {
+        for (int i = 0; i < touchedSize; i++) {
+            Node n = touched[i];
+            if (!n.freed && n.dirty && takenPages.contains(n.page) == taken) {
+                writeNode(n);
+            }
+        }
+    }
+
+    private void writeNode(Node n) {
+        encode(n, order, words);
+        memory.write(n.page, words);
+    }
+
+    /** Applies the winning trace changes that set ({@code traced}) or withdraw the tree's trace, in their order. */
+    private void setTraces(boolean traced) {
+        for (int i = 0; i < traceSize; i++) {
+            if (winners[i] && traceValues[i] == traced) {
+                setTrace(tracePages[i], traced);
+            }
+        }
+    }
+
+    /**
+     * A notified write touched {@code page}: if the edit took it for a node, it is written again
+     * at {@link TreeCommitStep#PUBLISH} (a write that then did not go ahead costs one more write).
+     */
+    void written(long page) {
+        if (sealed && !done.contains(TreeCommitStep.PUBLISH) && takenPages.contains(page)) {
+            rewrite.set((int) (page - poolFirst));
+        }
+    }
+
+    /**
+     * The traces this commit has set but not published yet (before {@link TreeCommitStep#PUBLISH})
+     * and those the published tree no longer needs but that are not withdrawn yet (after it):
+     * the pages a write to which lands unseen, as the published tree says.
+     */
+    PageSet unpublishedTraces() {
+        PageSet out = PageSet.EMPTY;
+        if (done.contains(TreeCommitStep.TRACE_TAKEN) && !done.contains(TreeCommitStep.PUBLISH)) {
+            out = out.union(adds);
+        }
+        if (done.contains(TreeCommitStep.PUBLISH) && !done.contains(TreeCommitStep.UNTRACE_FREED)) {
+            out = out.union(removes);
+        }
+        return out;
+    }
+
+    /**
+     * The pool pages this commit holds that the published tree does not name: taken ones before
+     * {@link TreeCommitStep#PUBLISH}, freed ones after it until they are given back.
+     */
+    PageSet unpublishedFree() {
+        if (!done.contains(TreeCommitStep.PUBLISH)) {
+            return takenPages;
+        }
+        return done.contains(TreeCommitStep.UNTRACE_FREED) ? PageSet.EMPTY : freedPages;
+    }
+
+    /** The pool pages taken for nodes by this edit. */
+    PageSet taken() {
+        return takenPages;
+    }
+
+    /** The pages of the nodes this edit frees. */
+    PageSet freed() {
+        return freedPages;
     }
 
     // ---- insert -----------------------------------------------------------------------

@@ -42,7 +42,40 @@ public enum TreeImplFlaw implements Flaw {
      * view, which maps every frame read/write) a vCPU writes a node page unseen (TREE-7). Alone,
      * the tree runs on one view, so only the tree as the integrity service's store shows it.
      */
-    NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY(List.of(caught("TREE-7", "TREE-7 nodePagesTracedInEveryView", 3)));
+    NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY(List.of(caught("TREE-7", "TREE-7 nodePagesTracedInEveryView", 3))),
+    /**
+     * A request run in micro-steps writes the nodes of the pages it took from the pool before it
+     * traces them ({@link TreeCommitStep#WRITE_TAKEN} before {@link TreeCommitStep#TRACE_TAKEN}): a
+     * guest write between the two lands in a node unnotified, so the hypervisor does not write it
+     * again, and the request publishes the guest's bytes as a node: the published tree loses the
+     * node, and its page stays traced and marked (TREE-4 tracesExact, TREE-2 nodePagesMarked).
+     */
+    NODE_WRITTEN_BEFORE_TRACED(
+            List.of(caught("TREE-4", "TREE-4 tracesExact", 4), caught("TREE-2", "TREE-2 nodePagesMarked", 4))),
+    /**
+     * A request run in micro-steps withdraws the traces of the node pages it frees and gives them
+     * back to the pool before it publishes ({@link TreeCommitStep#UNTRACE_FREED} before {@link
+     * TreeCommitStep#PUBLISH}): the published tree still names a page the guest may now write
+     * unseen: at that boundary the published tree's node pages are untraced and free (TREE-4;
+     * refinement names it first in TREE-2, before a write to the page can).
+     */
+    FREED_NODE_UNTRACED_BEFORE_PUBLISH(
+            List.of(caught("TREE-4", "TREE-4 tracesExact", 5), caught("TREE-2", "refinement", 5))),
+    /**
+     * A request run in micro-steps scrubs the node pages it frees before it publishes ({@link
+     * TreeCommitStep#SCRUB_FREED} before {@link TreeCommitStep#PUBLISH}): the published tree
+     * names pages that hold no node any more, traced and marked as node pages (TREE-4
+     * tracesExact, TREE-2 nodePagesMarked).
+     */
+    FREED_NODE_SCRUBBED_BEFORE_PUBLISH(
+            List.of(caught("TREE-4", "TREE-4 tracesExact", 5), caught("TREE-2", "TREE-2 nodePagesMarked", 5))),
+    /**
+     * The publication does not write again the taken pages a notified write touched after their
+     * nodes were written: the guest's bytes are published as the node although the hypervisor
+     * was told of the write (TREE-4 tracesExact, TREE-2 nodePagesMarked).
+     */
+    TAKEN_NODE_NOT_WRITTEN_AGAIN(
+            List.of(caught("TREE-4", "TREE-4 tracesExact", 5), caught("TREE-2", "TREE-2 nodePagesMarked", 5)));
 
     private final List<Caught> caughtBy;
 

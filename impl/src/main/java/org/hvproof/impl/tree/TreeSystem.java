@@ -35,6 +35,11 @@ import org.hvproof.model.tree.TreeState;
  * tables and the nested page table like any other access. It is the implementation's counterpart
  * of {@code TreeModel.step}, and {@link #abstractState()} is the abstraction function.
  *
+ * <p>Requests run whole ({@link #protect}, {@link #unprotect}) or in the micro-steps of their
+ * commit ({@link #startProtect}, {@link #startUnprotect}, then {@link #continueRequest} per
+ * {@link TreeCommitStep}), with writes by other vCPUs between them; one request at a time: a
+ * request that arrives while one holds the tree lock waits for it ({@link #waitForTreeLock}).
+ *
  * <p>The guest's page tables live in the page-table pool just above the pages the tree covers.
  * Its one address space (shared by every vCPU) maps guest-physical page {@code p} at virtual
  * address {@link #WINDOW} {@code + p * 4096}, writable from user and kernel mode; a page is
@@ -106,14 +111,92 @@ public final class TreeSystem {
         return tree.config();
     }
 
-    /** A protect request: its result code, seen as a tree event. */
+    /**
+     * A protect request, run whole: its result code, seen as a tree event. While a request
+     * started in micro-steps holds the tree lock, this one waits for it ({@link #waitForTreeLock}).
+     */
     public List<Observation> protect(long start, long length, long actionCode) {
-        return List.of(new TreeEvent(new TreeObservation.RequestResult(tree.protect(start, length, actionCode))));
+        List<Observation> seen = waitForTreeLock();
+        seen.add(new TreeEvent(new TreeObservation.RequestResult(tree.protect(start, length, actionCode))));
+        return seen;
     }
 
-    /** An unprotect request: its result code, seen as a tree event. */
+    /** An unprotect request, run whole: its result code, seen as a tree event (waiting as {@link #protect} does). */
     public List<Observation> unprotect(long start, long length) {
-        return List.of(new TreeEvent(new TreeObservation.RequestResult(tree.unprotect(start, length))));
+        List<Observation> seen = waitForTreeLock();
+        seen.add(new TreeEvent(new TreeObservation.RequestResult(tree.unprotect(start, length))));
+        return seen;
+    }
+
+    /**
+     * Starts a protect request that runs in micro-steps ({@link #continueRequest}), after waiting
+     * for the tree lock: seen, its result code when refused; nothing when it is in flight (its
+     * result is seen when it publishes).
+     */
+    public List<Observation> startProtect(long start, long length, long actionCode) {
+        List<Observation> seen = waitForTreeLock();
+        seen.addAll(started(tree.startProtect(start, length, actionCode)));
+        return seen;
+    }
+
+    /** Starts an unprotect request that runs in micro-steps (see {@link #startProtect}). */
+    public List<Observation> startUnprotect(long start, long length) {
+        List<Observation> seen = waitForTreeLock();
+        seen.addAll(started(tree.startUnprotect(start, length)));
+        return seen;
+    }
+
+    private static List<Observation> started(RequestCode code) {
+        return code == RequestCode.OK ? List.of() : List.of(new TreeEvent(new TreeObservation.RequestResult(code)));
+    }
+
+    /** The tree as the last wait for the lock left it (the request waited for finished); null before any wait. */
+    private TreeLayout waitedLayout;
+
+    /**
+     * Waits for the tree lock: the request in flight, if any, runs its remaining micro-steps (the
+     * hypervisor finishes it before it takes the next request). Seen: its result, if it publishes
+     * now. Afterwards {@link #waitedLayout} is the tree it left.
+     */
+    public List<Observation> waitForTreeLock() {
+        List<Observation> seen = new ArrayList<>();
+        if (tree.requestInFlight()) {
+            while (tree.requestInFlight()) {
+                seen.addAll(continueRequest());
+            }
+            waitedLayout = abstraction.layout();
+        }
+        return seen;
+    }
+
+    /**
+     * The tree the request the last {@link #waitForTreeLock} finished left, read from memory as
+     * {@link #layout} reads it: the layout the model receives with that request. Null before any wait.
+     */
+    public TreeLayout waitedLayout() {
+        return waitedLayout;
+    }
+
+    /**
+     * Runs the next micro-step of the request in flight: seen, the request's result ({@code OK})
+     * at {@link TreeCommitStep#PUBLISH}, where it takes effect, and nothing at the others or when
+     * no request is in flight.
+     */
+    public List<Observation> continueRequest() {
+        Optional<TreeCommitStep> step = tree.continueRequest();
+        return step.isPresent() && step.get() == TreeCommitStep.PUBLISH
+                ? List.of(new TreeEvent(new TreeObservation.RequestResult(RequestCode.OK)))
+                : List.of();
+    }
+
+    /** Whether a request is in flight, holding the tree lock. */
+    public boolean requestInFlight() {
+        return tree.requestInFlight();
+    }
+
+    /** The micro-step the request in flight runs next; empty when none is. */
+    public Optional<TreeCommitStep> nextStep() {
+        return tree.nextStep();
     }
 
     /**

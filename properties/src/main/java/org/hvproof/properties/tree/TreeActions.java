@@ -28,7 +28,11 @@ import org.hvproof.propcheck.Gens;
  * the canonical half the guest window reaches, negative). Requests: protect and unprotect over the
  * state's mapped runs and node pages, and hostile ones whose start, length and action code come
  * from the same whole-range draws. Writes from every vCPU, user or kernel, at any instruction
- * pointer, of 1 to 4096 bytes (so they cross page boundaries).
+ * pointer, of 1 to 4096 bytes (so they cross page boundaries). One request in three runs in
+ * micro-steps ({@link TreeSystemAction.StartProtect}, {@link TreeSystemAction.StartUnprotect});
+ * while one is in flight the next action is its next micro-step or a write by another vCPU, to
+ * the tree's node pages, its mapped pages, the pages the request took for nodes or frees, or
+ * anywhere ({@link #forTrace}).
  *
  * <p>The generator is sized by the tree it drives ({@link #of}: its memory, its node pool, its
  * largest request; the node capacity is the tree's own, {@link TreeConfig#shape}); {@link #next}
@@ -119,32 +123,128 @@ public final class TreeActions {
      */
     public static Gen<Action<TreeTrace>> next(TreeTrace trace) {
         TreeState s = trace.state();
+        if (trace.requestInFlight()) {
+            return TRACES.forTrace(s, true, trace.takenPages(), trace.freedPages())
+                    .map(TreeActions::asStep);
+        }
         Built last = LAST.get();
         if (last != null && last.state() == s) {
             return last.gen();
         }
-        Gen<Action<TreeTrace>> gen = TRACES.forState(s).map(TreeActions::asStep);
+        Gen<Action<TreeTrace>> gen =
+                TRACES.forTrace(s, false, PageSet.EMPTY, PageSet.EMPTY).map(TreeActions::asStep);
         LAST.set(new Built(s, gen));
         return gen;
     }
 
-    /** The next action on this generator's tree for state {@code s}, drawn with the traces' weights. */
+    /** The next action on this generator's tree for state {@code s}, drawn with the traces' weights, requests whole. */
     Gen<TreeSystemAction> forState(TreeState s) {
+        return KINDS.flatMap(kind -> kindAction(kind, s, VCPUS));
+    }
+
+    /** The kinds of writes that only a request in flight gives a page to. */
+    private enum InFlightWrite {
+        /** A write to a pool page the request in flight took for a node. */
+        WRITE_TAKEN,
+        /** A write to a node page the request in flight frees. */
+        WRITE_FREED
+    }
+
+    /**
+     * The traces' kinds: {@link Kind}'s, weighted as {@link #KINDS}, then the writes a request in
+     * flight gives pages to (no request in flight: a write anywhere). Fixed weights, one draw
+     * whatever the state, so a choice keeps its meaning as a trace shrinks.
+     */
+    private static final Gen<Enum<?>> TRACE_KINDS = Gens.frequency(List.of(
+            Gens.weighted(5, Gens.constant(Kind.PROTECT)),
+            Gens.weighted(0.8, Gens.constant(Kind.PROTECT_OVER_NODES)),
+            Gens.weighted(2.5, Gens.constant(Kind.UNPROTECT)),
+            Gens.weighted(1.2, Gens.constant(Kind.HOSTILE_REQUEST)),
+            Gens.weighted(3, Gens.constant(Kind.WRITE_MAPPED)),
+            Gens.weighted(2, Gens.constant(Kind.WRITE_NODE)),
+            Gens.weighted(2, Gens.constant(Kind.WRITE_ANYWHERE)),
+            Gens.weighted(1, Gens.constant(Kind.CROSSING_WRITE)),
+            Gens.weighted(0.5, Gens.constant(Kind.HOSTILE_WRITE)),
+            Gens.weighted(3, Gens.constant(InFlightWrite.WRITE_TAKEN)),
+            Gens.weighted(3, Gens.constant(InFlightWrite.WRITE_FREED))));
+
+    /**
+     * The next action of a trace in state {@code s}. No request in flight: as {@link #forState},
+     * but one request in three is started in micro-steps. A request in flight (it took {@code
+     * taken} for nodes and frees {@code freed}): a request kind mostly becomes its next micro-step
+     * ({@link TreeSystemAction.Continue}), else a request that waits for it to finish, and writes
+     * come from the vCPUs other than vCPU 0, which runs the request in the hypervisor: to the
+     * published tree's node pages and mapped pages, to the pages being taken or freed, anywhere.
+     * A request kind draws its request even when it continues instead, so every kind draws the
+     * same choices in either case.
+     */
+    Gen<TreeSystemAction> forTrace(TreeState s, boolean inFlight, PageSet taken, PageSet freed) {
+        Gen<Integer> writers = inFlight ? OTHER_VCPUS : VCPUS;
+        return TRACE_KINDS.flatMap(kind -> {
+            if (kind instanceof Kind k) {
+                return kindAction(k, s, writers).flatMap(a -> stepped(a, inFlight));
+            }
+            List<Long> pages = (kind == InFlightWrite.WRITE_TAKEN ? taken : freed).asList();
+            return pages.isEmpty() ? writeAt(writers, address(page(runEdges(s))), LENGTHS) : writeTo(writers, pages);
+        });
+    }
+
+    /** How a request drawn with no request in flight runs: whole (two in three) or started in micro-steps. */
+    private static final Gen<Integer> STEPPED =
+            Gens.frequency(Gens.weighted(2, Gens.constant(0)), Gens.weighted(1, Gens.constant(1)));
+    /**
+     * What a request drawn while one is in flight becomes: itself, waiting for the tree lock (one
+     * in seven), or the next micro-step of the one in flight. The same choice as {@link #STEPPED}
+     * (a request as drawn first), so that a trace that shrinks away a micro-step keeps its requests.
+     */
+    private static final Gen<Integer> WAITS =
+            Gens.frequency(Gens.weighted(1, Gens.constant(0)), Gens.weighted(6, Gens.constant(1)));
+
+    private static final TreeSystemAction CONTINUE = new TreeSystemAction.Continue();
+
+    /**
+     * A request as drawn (whole, or waiting for the request in flight), started in micro-steps
+     * instead, or the next micro-step of the request in flight; a write as drawn.
+     */
+    private static Gen<TreeSystemAction> stepped(TreeSystemAction a, boolean inFlight) {
+        if (!(a instanceof TreeSystemAction.Protect) && !(a instanceof TreeSystemAction.Unprotect)) {
+            return Gens.constant(a);
+        }
+        if (inFlight) {
+            return WAITS.map(m -> m == 0 ? a : CONTINUE);
+        }
+        return STEPPED.map(m -> m == 0 ? a : started(a));
+    }
+
+    /** Request {@code a} started in micro-steps. */
+    private static TreeSystemAction started(TreeSystemAction a) {
+        if (a instanceof TreeSystemAction.Protect p) {
+            return new TreeSystemAction.StartProtect(p.start(), p.length(), p.actionCode());
+        }
+        TreeSystemAction.Unprotect u = (TreeSystemAction.Unprotect) a;
+        return new TreeSystemAction.StartUnprotect(u.start(), u.length());
+    }
+
+    /**
+     * The action of {@code kind} for state {@code s}, writes by one of {@code writers}; a kind
+     * that does not apply yet becomes a protection.
+     */
+    private Gen<TreeSystemAction> kindAction(Kind kind, TreeState s, Gen<Integer> writers) {
         List<Long> mappedPages = s.mappings().keySet().asList();
         List<Long> nodePages = s.nodePages().asList();
         List<Long> traced = s.traced().asList();
         Gen<Long> page = page(runEdges(s));
-        return KINDS.flatMap(kind -> switch (kind) {
+        return switch (kind) {
             case PROTECT -> protect(page);
             case PROTECT_OVER_NODES -> nodePages.isEmpty() ? protect(page) : protectOver(nodePages);
             case UNPROTECT -> mappedPages.isEmpty() ? protect(page) : unprotect(mappedPages);
             case HOSTILE_REQUEST -> hostileRequest(page, mappedPages);
-            case WRITE_MAPPED -> mappedPages.isEmpty() ? protect(page) : writeTo(mappedPages);
-            case WRITE_NODE -> nodePages.isEmpty() ? protect(page) : writeTo(nodePages);
-            case WRITE_ANYWHERE -> writeAt(address(page), LENGTHS);
-            case CROSSING_WRITE -> traced.isEmpty() ? protect(page) : crossingWrite(traced);
-            case HOSTILE_WRITE -> writeAt(mutated(address(page)), LENGTHS);
-        });
+            case WRITE_MAPPED -> mappedPages.isEmpty() ? protect(page) : writeTo(writers, mappedPages);
+            case WRITE_NODE -> nodePages.isEmpty() ? protect(page) : writeTo(writers, nodePages);
+            case WRITE_ANYWHERE -> writeAt(writers, address(page), LENGTHS);
+            case CROSSING_WRITE -> traced.isEmpty() ? protect(page) : crossingWrite(writers, traced);
+            case HOSTILE_WRITE -> writeAt(writers, mutated(address(page)), LENGTHS);
+        };
     }
 
     private static Action<TreeTrace> asStep(TreeSystemAction a) {
@@ -313,9 +413,10 @@ public final class TreeActions {
 
     // ---- writes -------------------------------------------------------------------------------
 
-    private static Gen<Integer> vcpus() {
-        return Gens.integers(0, TreeTrace.VCPUS - 1);
-    }
+    /** Every vCPU. */
+    private static final Gen<Integer> VCPUS = Gens.integers(0, TreeTrace.VCPUS - 1);
+    /** The vCPUs that write while vCPU 0 runs a request in the hypervisor. */
+    private static final Gen<Integer> OTHER_VCPUS = Gens.integers(1, TreeTrace.VCPUS - 1);
 
     private static final Gen<Privilege> PRIVILEGES = Gens.elements(Privilege.values());
 
@@ -331,27 +432,28 @@ public final class TreeActions {
             Gens.weighted(0.5, Gens.integers(1, (int) PAGE, 1)),
             Gens.weighted(0.3, Gens.constant((int) PAGE)));
 
-    private static Gen<TreeSystemAction> writeAt(Gen<Long> gpa, Gen<Integer> length) {
+    private static Gen<TreeSystemAction> writeAt(Gen<Integer> vcpus, Gen<Long> gpa, Gen<Integer> length) {
         return Gens.combine(
-                List.of(vcpus(), PRIVILEGES, IPS, gpa, length),
+                List.of(vcpus, PRIVILEGES, IPS, gpa, length),
                 v -> new TreeSystemAction.Write(
                         (Integer) v.get(0), (Privilege) v.get(1), (Long) v.get(2), (Long) v.get(3), (Integer)
                                 v.get(4)));
     }
 
     /** A write inside one of {@code pages}, at its start or anywhere, not crossing; rarely at an alias of it. */
-    private Gen<TreeSystemAction> writeTo(List<Long> pages) {
+    private Gen<TreeSystemAction> writeTo(Gen<Integer> vcpus, List<Long> pages) {
         Gen<Long> offset = Gens.frequency(Gens.weighted(2, Gens.constant(0L)), Gens.weighted(3, Gens.longs(0, 4079)));
         Gen<Long> gpa = Gens.combine(pagesOf(pages), offset, (p, o) -> p * PAGE + o);
-        return writeAt(Gens.frequency(Gens.weighted(12, gpa), Gens.weighted(1, mutated(gpa))), Gens.integers(1, 16, 8));
+        return writeAt(
+                vcpus, Gens.frequency(Gens.weighted(12, gpa), Gens.weighted(1, mutated(gpa))), Gens.integers(1, 16, 8));
     }
 
     /** A write that starts near the end of a traced page and runs into the next one (or starts before it). */
-    private static Gen<TreeSystemAction> crossingWrite(List<Long> traced) {
+    private static Gen<TreeSystemAction> crossingWrite(Gen<Integer> writers, List<Long> traced) {
         return Gens.combine(pagesOf(traced), Gens.booleans(), Gens.integers(1, 8, 4), (p, intoNext, back) -> {
                     long gpa = intoNext ? (p + 1) * PAGE - back : p * PAGE - back;
                     return Math.max(gpa, 0);
                 })
-                .flatMap(gpa -> writeAt(Gens.constant(gpa), Gens.integers(9, 16, 16)));
+                .flatMap(gpa -> writeAt(writers, Gens.constant(gpa), Gens.integers(9, 16, 16)));
     }
 }

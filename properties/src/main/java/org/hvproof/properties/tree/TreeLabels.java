@@ -23,5 +23,15 @@ final class TreeLabels {
     static final String OUTSIDE_TREE_WRITE = "write at a page outside the tree's memory (page-table pool or beyond)";
     static final String NEXT_TO_TRACED_WRITE = "write to an untraced page next to a traced one";
 
+    static final String PUBLISHED_IN_MICRO_STEPS = "a request run in micro-steps published";
+    static final String WRITE_BETWEEN_STEPS = "a write between two micro-steps of a request";
+    static final String NODE_WRITE_BETWEEN_STEPS = "a node-page write between two micro-steps";
+    static final String MAPPED_WRITE_BETWEEN_STEPS = "a mapped-page write between two micro-steps";
+    static final String TAKEN_WRITE_BEFORE_TRACED = "a write to a page being taken for a node before it was traced";
+    static final String TAKEN_WRITE_AFTER_WRITTEN =
+            "a write to a page being taken for a node after its node was written, before publication";
+    static final String FREED_WRITE_BEFORE_UNTRACED =
+            "a write to a freed node page after publication, before its trace was withdrawn";
+
     private TreeLabels() {}
 }

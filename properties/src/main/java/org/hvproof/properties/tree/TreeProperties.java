@@ -25,7 +25,9 @@ import org.hvproof.properties.integrity.IntegrityTrace;
  * invariants ({@link TreeInvariants}) on the machine's step read through the abstraction
  * function, then, for TREE-1..3, whether each written page's part landed or was dropped as the
  * page's role says (read from guest memory, which the abstraction leaves out), then refinement.
- * Coverage minimums fail a property whose traces do not reach what its claim speaks of.
+ * Coverage minimums fail a property whose traces do not reach what its claim speaks of, requests
+ * run in micro-steps with other vCPUs' writes between them among them: every claim is judged at
+ * every micro-step boundary.
  */
 public final class TreeProperties {
     /** Default tries per claim in {@code mvn verify} and {@code ./hvproof check}. */
@@ -49,7 +51,8 @@ public final class TreeProperties {
                         writeOutcome("TREE-1", TreeTrace.ACTION_PERFORMED))
                 .cover(40, TreeLabels.ALLOW_ALERT)
                 .cover(40, TreeLabels.BLOCK_ALERT)
-                .cover(10, TreeLabels.DEPTH_2);
+                .cover(10, TreeLabels.DEPTH_2)
+                .cover(45, TreeLabels.MAPPED_WRITE_BETWEEN_STEPS);
     }
 
     /** TREE-2: a write to a node page performs the tree-node action, even when the page is also mapped. */
@@ -62,7 +65,10 @@ public final class TreeProperties {
                         writeOutcome("TREE-2", TreeTrace.NODE_WRITE_BLOCKED))
                 .cover(40, TreeLabels.NODE_ALERT)
                 .cover(3, TreeLabels.NODE_AND_MAPPED_ALERT)
-                .cover(40, TreeLabels.BLOCKED_WRITE);
+                .cover(40, TreeLabels.BLOCKED_WRITE)
+                .cover(45, TreeLabels.NODE_WRITE_BETWEEN_STEPS)
+                .cover(8, TreeLabels.TAKEN_WRITE_BEFORE_TRACED)
+                .cover(4, TreeLabels.TAKEN_WRITE_AFTER_WRITTEN);
     }
 
     /** TREE-3: a write to a page that is neither a node page nor mapped raises no alert. */
@@ -76,7 +82,8 @@ public final class TreeProperties {
                 .cover(50, TreeLabels.QUIET_WRITE)
                 .cover(4, TreeLabels.TEAR_DOWN)
                 .cover(30, TreeLabels.OUTSIDE_TREE_WRITE)
-                .cover(30, TreeLabels.NEXT_TO_TRACED_WRITE);
+                .cover(30, TreeLabels.NEXT_TO_TRACED_WRITE)
+                .cover(1, TreeLabels.FREED_WRITE_BEFORE_UNTRACED);
     }
 
     /** TREE-4: after every insert, remove, split and merge the traced pages are exactly node pages plus mapped pages. */
@@ -88,7 +95,8 @@ public final class TreeProperties {
                 .cover(10, TreeLabels.DEPTH_2)
                 .cover(50, TreeLabels.REFUSED)
                 .cover(20, TreeLabels.HOSTILE_REFUSED)
-                .cover(30, TreeLabels.HIGH_BIT_ALIAS);
+                .cover(30, TreeLabels.HIGH_BIT_ALIAS)
+                .cover(43, TreeLabels.PUBLISHED_IN_MICRO_STEPS);
     }
 
     /** TREE-5: handling one notification visits at most depth + 1 nodes. */

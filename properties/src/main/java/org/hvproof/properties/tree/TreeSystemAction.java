@@ -10,7 +10,7 @@ import org.hvproof.model.tree.Writer;
 
 /**
  * One action of a tree trace, as both sides take it: a request with raw (possibly hostile)
- * arguments, or a guest write that the machine runs through page tables and nested page table
+ * arguments, run whole or started and continued one micro-step at a time, or a guest write that the machine runs through page tables and nested page table
  * and the model sees as one {@link TreeAction.GuestWrite} per page it touches.
  */
 sealed interface TreeSystemAction {
@@ -28,6 +28,40 @@ sealed interface TreeSystemAction {
         @Override
         public String toString() {
             return "unprotect " + Notation.gpa(start) + " + " + Notation.hex(length);
+        }
+    }
+
+    /** A protect request started in micro-steps: it takes effect when a {@link Continue} publishes it. */
+    record StartProtect(long start, long length, long actionCode) implements TreeSystemAction {
+        /** The same request run whole: what the model takes when it publishes. */
+        Protect whole() {
+            return new Protect(start, length, actionCode);
+        }
+
+        @Override
+        public String toString() {
+            return "start " + whole();
+        }
+    }
+
+    /** An unprotect request started in micro-steps. */
+    record StartUnprotect(long start, long length) implements TreeSystemAction {
+        /** The same request run whole. */
+        Unprotect whole() {
+            return new Unprotect(start, length);
+        }
+
+        @Override
+        public String toString() {
+            return "start " + whole();
+        }
+    }
+
+    /** The next micro-step of the request in flight (nothing when none is). */
+    record Continue() implements TreeSystemAction {
+        @Override
+        public String toString() {
+            return "continue the tree request";
         }
     }
 

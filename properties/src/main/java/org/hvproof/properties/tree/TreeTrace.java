@@ -3,6 +3,9 @@ package org.hvproof.properties.tree;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.hvproof.impl.tree.ProtectedPageTree;
+import org.hvproof.impl.tree.TreeCommitStep;
+import org.hvproof.impl.tree.TreeEvent;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.impl.tree.TreeSystem;
 import org.hvproof.model.common.Bytes;
@@ -32,7 +35,10 @@ import org.hvproof.properties.harness.JudgedTrace;
  * deliberate flaw) and the model in lockstep. Refinement is on what both produce: the tree's
  * observations (request results, walks, alerts) and the abstract state; the machine's own
  * notifications and completions are not the model's business, but whether a write landed is
- * judged here against the page's role before the write ({@link #lastWriteOutcome()}).
+ * judged here against the page's role before the write ({@link #lastWriteOutcome()}). A request
+ * run in micro-steps is one model step, at the micro-step that publishes it ({@link
+ * TreeCommitStep#PUBLISH}; a start the tree refuses, at the start); the other micro-steps leave
+ * the model where it is, and the machine's abstraction, which reads the published tree, must too.
  */
 public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeObservation> {
     /** The tree every trace boots: the model's small guest (1024 pages, node pool 768..1023, 64 pages a request). */
@@ -75,15 +81,134 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
         return machine.tree().guestPointerPage();
     }
 
+    /** The request started in micro-steps and not yet published on the machine (null: none). */
+    private TreeSystemAction pending;
+    /**
+     * The requests the model takes at the last step, in order: one the last action waited for
+     * (published while it waited), then the action's own (whole, or a start the tree refused), or
+     * the one a micro-step published.
+     */
+    private final List<TreeSystemAction> modelRequests = new ArrayList<>(2);
+    /** Whether the first of {@link #modelRequests} is a request the last action waited for. */
+    private boolean waited;
+
     private List<TreeObservation> runOnMachine(TreeSystemAction a) {
-        if (a instanceof TreeSystemAction.Protect p) {
-            lastSeen = machine.protect(p.start(), p.length(), p.actionCode());
-        } else if (a instanceof TreeSystemAction.Unprotect u) {
-            lastSeen = machine.unprotect(u.start(), u.length());
+        modelRequests.clear();
+        waited = false;
+        if (a instanceof TreeSystemAction.Continue) {
+            lastSeen = machine.continueRequest();
+            // The model takes the whole request when it publishes.
+            if (hasResult(lastSeen)) {
+                modelRequests.add(pending);
+                pending = null;
+            }
+        } else if (a instanceof TreeSystemAction.Write w) {
+            labelInFlightWrite(w);
+            lastSeen = write(w);
         } else {
-            lastSeen = write((TreeSystemAction.Write) a);
+            // A request waits for the tree lock: the one in flight finishes first, and the model
+            // takes it now if it publishes now.
+            List<Observation> seen = new ArrayList<>(machine.waitForTreeLock());
+            if (hasResult(seen)) {
+                modelRequests.add(pending);
+                waited = true;
+            }
+            pending = null;
+            List<Observation> own = request(a);
+            if (hasResult(own)) {
+                modelRequests.add(whole(a));
+            } else {
+                pending = whole(a); // started: in flight
+            }
+            seen.addAll(own);
+            lastSeen = seen;
         }
         return TreeSystem.treeObservations(lastSeen);
+    }
+
+    /** Runs request {@code a} on the machine, the tree lock free. */
+    private List<Observation> request(TreeSystemAction a) {
+        if (a instanceof TreeSystemAction.Protect p) {
+            return machine.protect(p.start(), p.length(), p.actionCode());
+        }
+        if (a instanceof TreeSystemAction.Unprotect u) {
+            return machine.unprotect(u.start(), u.length());
+        }
+        if (a instanceof TreeSystemAction.StartProtect p) {
+            return machine.startProtect(p.start(), p.length(), p.actionCode());
+        }
+        TreeSystemAction.StartUnprotect u = (TreeSystemAction.StartUnprotect) a;
+        return machine.startUnprotect(u.start(), u.length());
+    }
+
+    /** The request {@code a} as run whole: what the model takes. */
+    private static TreeSystemAction whole(TreeSystemAction a) {
+        if (a instanceof TreeSystemAction.StartProtect p) {
+            return p.whole();
+        }
+        if (a instanceof TreeSystemAction.StartUnprotect u) {
+            return u.whole();
+        }
+        return a;
+    }
+
+    private static boolean hasResult(List<Observation> seen) {
+        for (Observation o : seen) {
+            if (o instanceof TreeEvent e && e.observation() instanceof TreeObservation.RequestResult) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Labels of the write about to run, from where the request in flight is (read before the write). */
+    private final List<String> inFlightLabels = new ArrayList<>(4);
+
+    private void labelInFlightWrite(TreeSystemAction.Write w) {
+        inFlightLabels.clear();
+        if (!machine.requestInFlight()) {
+            return;
+        }
+        inFlightLabels.add(TreeLabels.WRITE_BETWEEN_STEPS);
+        ProtectedPageTree tree = machine.tree();
+        TreeState before = judgedState();
+        PageSet taken = tree.takenPages();
+        PageSet freed = tree.freedPages();
+        for (TreeAction.GuestWrite piece : w.pieces()) {
+            long page = piece.page();
+            if (before.nodePages().contains(page)) {
+                inFlightLabels.add(TreeLabels.NODE_WRITE_BETWEEN_STEPS);
+            } else if (before.mappings().containsKey(page)) {
+                inFlightLabels.add(TreeLabels.MAPPED_WRITE_BETWEEN_STEPS);
+            }
+            if (taken.contains(page)) {
+                if (!tree.hasRun(TreeCommitStep.TRACE_TAKEN)) {
+                    inFlightLabels.add(TreeLabels.TAKEN_WRITE_BEFORE_TRACED);
+                } else if (tree.hasRun(TreeCommitStep.WRITE_TAKEN) && !tree.hasRun(TreeCommitStep.PUBLISH)) {
+                    inFlightLabels.add(TreeLabels.TAKEN_WRITE_AFTER_WRITTEN);
+                }
+            }
+            if (freed.contains(page)
+                    && tree.hasRun(TreeCommitStep.PUBLISH)
+                    && !tree.hasRun(TreeCommitStep.UNTRACE_FREED)) {
+                inFlightLabels.add(TreeLabels.FREED_WRITE_BEFORE_UNTRACED);
+            }
+        }
+    }
+
+    /** Whether a request is in flight on the machine (started, not all its micro-steps run). */
+    public boolean requestInFlight() {
+        return machine.requestInFlight();
+    }
+
+    /** The pool pages the request in flight took for nodes (empty when none is). */
+    PageSet takenPages() {
+        return machine.tree().takenPages();
+    }
+
+    /** The pages of the nodes the request in flight frees (empty when none is). */
+    PageSet freedPages() {
+        return machine.tree().freedPages();
     }
 
     /** Runs a write and judges whether each page's part landed as the page's role before the write says. */
@@ -177,12 +302,22 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
     /**
      * The model's step. A request carries the layout the machine chose, read from its node pages
      * after it ran (the lockstep runs the machine first): the model checks that choice is legal
-     * instead of computing one, and derives traces and pool from it.
+     * instead of computing one, and derives traces and pool from it. A request the step waited
+     * for carries the layout it left ({@link TreeSystem#waitedLayout}).
      */
     private Lockstep.ModelStep<TreeState> modelStep(TreeState s, TreeSystemAction a) {
         if (!(a instanceof TreeSystemAction.Write w)) {
-            TreeStep step = TreeModel.step(s, asModelAction(a, machine.layout()));
-            return new Lockstep.ModelStep<>(step.next(), step.observations());
+            // The requests this step published or refused, in order; none for a micro-step before
+            // or after a publication, or for a start now in flight.
+            TreeState next = s;
+            List<TreeObservation> obs = new ArrayList<>(2);
+            for (int i = 0; i < modelRequests.size(); i++) {
+                TreeLayout layout = waited && i == 0 ? machine.waitedLayout() : machine.layout();
+                TreeStep step = TreeModel.step(next, asModelAction(modelRequests.get(i), layout));
+                next = step.next();
+                obs.addAll(step.observations());
+            }
+            return new Lockstep.ModelStep<>(next, obs);
         }
         List<TreeAction.GuestWrite> pieces = w.pieces();
         // A write with a part outside the tree's guest memory faults as a whole: nothing is seen.
@@ -250,8 +385,13 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
             }
             return List.copyOf(out);
         }
+        if (modelRequests.isEmpty()) {
+            return List.of();
+        }
+        // The action's own request (the last); one it waited for finished inside the same step.
+        TreeSystemAction last = modelRequests.get(modelRequests.size() - 1);
         return List.of(
-                new Transition<>(t.before(), asModelAction(t.action(), t.after().layout()), t.after(), obs));
+                new Transition<>(t.before(), asModelAction(last, t.after().layout()), t.after(), obs));
     }
 
     /** Whether the last write's parts landed or were dropped as each page's role says. */
@@ -283,6 +423,12 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
     private void label(Lockstep.Transition<TreeState, TreeSystemAction> t, Context ctx) {
         TreeState before = t.before();
         TreeState after = t.after();
+        if (t.action() instanceof TreeSystemAction.Write) {
+            inFlightLabels.forEach(ctx::label);
+        }
+        if (t.action() instanceof TreeSystemAction.Continue && !modelRequests.isEmpty()) {
+            ctx.label(TreeLabels.PUBLISHED_IN_MICRO_STEPS);
+        }
         if (after.depth() >= 2) {
             ctx.label(TreeLabels.DEPTH_2);
         }
@@ -320,11 +466,12 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
                 ctx.label(TreeLabels.FULL_WALK_DEPTH_2);
             }
         }
-        long address = t.action() instanceof TreeSystemAction.Protect p
+        TreeSystemAction request = whole(t.action());
+        long address = request instanceof TreeSystemAction.Protect p
                 ? p.start()
-                : t.action() instanceof TreeSystemAction.Unprotect u
+                : request instanceof TreeSystemAction.Unprotect u
                         ? u.start()
-                        : ((TreeSystemAction.Write) t.action()).gpa();
+                        : t.action() instanceof TreeSystemAction.Write w ? w.gpa() : 0;
         if ((address >>> 32) != 0 && ((address & 0xffff_ffffL) >>> 12) < CONFIG.guestPages()) {
             ctx.label(TreeLabels.HIGH_BIT_ALIAS);
         }

@@ -9,9 +9,11 @@
  * Refinement is on what both sides produce: the tree's observations (request results, walks
  * with their node counts, alerts) and the abstract state; the model takes the node layout the
  * machine chose after each request and checks it is legal. A guest write the machine splits
- * over two pages is two model writes.
+ * over two pages is two model writes. A request run in micro-steps is one model request, taken
+ * at the micro-step that publishes it; every claim is judged at every boundary, with other vCPUs'
+ * writes between the micro-steps.
  *
  * <p>Left out: requests through the integrity driver (GI-5 gates them in the integrity
- * mechanism's properties).
+ * mechanism's properties), which run whole.
  */
 package org.hvproof.properties.tree;
