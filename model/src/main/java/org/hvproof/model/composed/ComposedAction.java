@@ -1,0 +1,46 @@
+package org.hvproof.model.composed;
+
+import java.util.Objects;
+import org.hvproof.model.domains.DomainsAction;
+import org.hvproof.model.integrity.IntegrityAction;
+
+/** One action of the composed system: an action of one of the composed mechanisms, routed to its model. */
+public sealed interface ComposedAction {
+
+    /** The mechanism whose model takes the action: its short name, as in {@code Mechanisms}. */
+    String mechanism();
+
+    /** An action of the integrity mechanism (a driver's hypercall, a guest write, an interrupt or a fault). */
+    record Integrity(IntegrityAction action) implements ComposedAction {
+        public Integrity {
+            Objects.requireNonNull(action, "action");
+        }
+
+        @Override
+        public String mechanism() {
+            return "integrity";
+        }
+
+        @Override
+        public String toString() {
+            return "integrity " + action;
+        }
+    }
+
+    /** An action of the protection-domain mechanism (a transfer, an access, an event, a device write). */
+    record Domains(DomainsAction action) implements ComposedAction {
+        public Domains {
+            Objects.requireNonNull(action, "action");
+        }
+
+        @Override
+        public String mechanism() {
+            return "domains";
+        }
+
+        @Override
+        public String toString() {
+            return "domains " + action;
+        }
+    }
+}
