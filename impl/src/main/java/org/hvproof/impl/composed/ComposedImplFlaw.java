@@ -14,9 +14,17 @@ public enum ComposedImplFlaw implements Flaw {
     /**
      * The domains' root domain runs on the default view, the integrity guest's own (one guest
      * view for two guests): the root domain's nested page table then holds whatever the integrity
-     * guest's memory is backed with, and its data page is the integrity guest's page too.
+     * guest's memory is backed with (its page tables already at boot), and its pages are the
+     * integrity guest's pages too.
      */
-    DOMAINS_ROOT_ON_DEFAULT_VIEW(List.of(new Caught("PD-1", "refinement", 4)));
+    DOMAINS_ROOT_ON_DEFAULT_VIEW(List.of(new Caught("PD-1", "refinement", 1))),
+    /**
+     * The secure domains' views are made to share the integrity guest's frames (as the integrity
+     * view does), so the store's tree, which traces its node pages in every view backed by the
+     * guest's frames, backs them in each secure view at its next edit: a secure domain's nested
+     * page table then maps another guest's pages, read-only, that its own set-up never gave it.
+     */
+    SECURE_VIEWS_SHARE_GUEST_FRAMES(List.of(new Caught("PD-1", "refinement", 3)));
 
     private final List<Caught> caughtBy;
 

@@ -64,6 +64,14 @@ public final class ComposedSystem {
         this.tracing = new TracingService(hypervisor, TracingImplFlaw.NONE);
         this.integrity = new IntegritySystem(tracing, INTEGRITY, IntegrityImplFlaw.NONE, STORE, TreeImplFlaw.NONE);
         ViewId root = flaw == ComposedImplFlaw.DOMAINS_ROOT_ON_DEFAULT_VIEW ? ViewId.DEFAULT : DOMAINS_ROOT_VIEW;
+        if (flaw == ComposedImplFlaw.SECURE_VIEWS_SHARE_GUEST_FRAMES) {
+            // FLAW: the secure views are declared before the domains map them, sharing the guest's frames.
+            for (int d = 1; d <= LAYOUT.secureDomains(); d++) {
+                ViewId secure = new ViewId("secure-" + d);
+                machine.addView(secure).orElseThrow();
+                hypervisor.shareFrames(secure, ViewId.DEFAULT);
+            }
+        }
         this.domains = new DomainsSystem(hypervisor, root, INTEGRITY.vcpuCount(), LAYOUT, SECRET, DomainsImplFlaw.NONE);
     }
 
