@@ -24,7 +24,14 @@ public enum ComposedImplFlaw implements Flaw {
      * guest's frames, backs them in each secure view at its next edit: a secure domain's nested
      * page table then maps another guest's pages, read-only, that its own set-up never gave it.
      */
-    SECURE_VIEWS_SHARE_GUEST_FRAMES(List.of(new Caught("PD-1", "refinement", 3)));
+    SECURE_VIEWS_SHARE_GUEST_FRAMES(List.of(new Caught("PD-1", "refinement", 3))),
+    /**
+     * The store's node pages are traced in every view the machine has after each integrity step,
+     * the domains' views included (what the tree did before the composed traces found the seam):
+     * tracing a page backs it, so each domains view gets the node-page numbers backed with fresh
+     * frames of its own.
+     */
+    NODE_PAGES_TRACED_IN_EVERY_VIEW(List.of(new Caught("TREE-7", "TREE-7 nodePagesTracedInEveryGuestView", 3)));
 
     private final List<Caught> caughtBy;
 

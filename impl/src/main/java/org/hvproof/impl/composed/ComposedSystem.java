@@ -6,12 +6,15 @@ import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.domains.DomainsSystem;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.integrity.IntegritySystem;
+import org.hvproof.impl.integrity.TreeProtectionStore;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tracing.TracingService;
+import org.hvproof.impl.tree.ProtectedPageTree;
 import org.hvproof.impl.tree.TreeImplFlaw;
+import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
 import org.hvproof.model.composed.ComposedState;
 import org.hvproof.model.integrity.IntegrityConfig;
@@ -113,9 +116,26 @@ public final class ComposedSystem {
     /** Runs one action on its mechanism's service; returns that mechanism's observations. Never throws on hostile input. */
     public List<Object> apply(ComposedSystemAction action) {
         if (action instanceof ComposedSystemAction.Integrity i) {
-            return List.copyOf(integrity.apply(i.action()));
+            List<Object> seen = List.copyOf(integrity.apply(i.action()));
+            if (flaw == ComposedImplFlaw.NODE_PAGES_TRACED_IN_EVERY_VIEW) {
+                traceNodePagesInEveryView();
+            }
+            return seen;
         }
         return List.copyOf(domains.apply(((ComposedSystemAction.Domains) action).action()));
+    }
+
+    /** Flaw NODE_PAGES_TRACED_IN_EVERY_VIEW: the tree's traces of its node pages added in every view. */
+    private void traceNodePagesInEveryView() {
+        ProtectedPageTree tree = ((TreeProtectionStore) integrity.integrity().protections()).tree();
+        for (ViewId view : machine.viewIds()) {
+            for (long node : tree.nodePages()) {
+                GuestPhysicalPage p = new GuestPhysicalPage(node);
+                if (!tracing.holds(view, ProtectedPageTree.OWNER, p)) {
+                    tracing.addTrace(view, ProtectedPageTree.OWNER, p);
+                }
+            }
+        }
     }
 
     /** The abstraction function: the composed model state these structures represent. */
