@@ -16,5 +16,8 @@ final class ComposedLabels {
     static final String DRIVER_PAGE_ALERT_WHILE_SECURE_DOMAIN_RUNS =
             "driver-page write alerted while a domains vCPU runs a secure domain";
 
+    static final String DOMAINS_ROOT_AIMED_AT_A_NODE_PAGE =
+            "domains root touched a page the integrity store's tree has a node in (through its table or its device)";
+
     private ComposedLabels() {}
 }

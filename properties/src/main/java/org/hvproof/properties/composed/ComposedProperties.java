@@ -27,21 +27,23 @@ public final class ComposedProperties {
     public static final int STEPS = 40;
 
     // Coverage minimums (percent of traces), each about 3 sd (at 200 tries) under the share
-    // measured over five seeds of 200 tries (the range measured in brackets).
-    /** Node-page probe while a secure domain runs (31.5-40%). */
-    static final double COVER_NODE_WRITE_WHILE_SECURE = 25;
-    /** Node-page probe from the integrity view (38.5-47%). */
-    static final double COVER_NODE_WRITE_IN_INTEGRITY_VIEW = 32;
-    /** Granted tree edit while a secure domain runs (20-27.5%). */
-    static final double COVER_TREE_EDIT_WHILE_SECURE = 15;
-    /** Driver-page alert while a secure domain runs (35-38.5%). */
-    static final double COVER_DRIVER_ALERT_WHILE_SECURE = 25;
-    /** Domains event while an integrity vCPU is in integrity mode (46.5-51%). */
-    static final double COVER_DOMAINS_EVENT_IN_INTEGRITY_MODE = 37;
-    /** Integrity interrupt or fault while a secure domain runs (21-29.5%). */
+    // measured over six seeds of 200 tries (the range measured in brackets).
+    /** Node-page probe while a secure domain runs (26.5-34.5%). */
+    static final double COVER_NODE_WRITE_WHILE_SECURE = 20;
+    /** Node-page probe from the integrity view (33-42%). */
+    static final double COVER_NODE_WRITE_IN_INTEGRITY_VIEW = 28;
+    /** Granted tree edit while a secure domain runs (18.5-25.5%). */
+    static final double COVER_TREE_EDIT_WHILE_SECURE = 12;
+    /** Driver-page alert while a secure domain runs (31-35.5%). */
+    static final double COVER_DRIVER_ALERT_WHILE_SECURE = 23;
+    /** Domains event while an integrity vCPU is in integrity mode (44-48.5%). */
+    static final double COVER_DOMAINS_EVENT_IN_INTEGRITY_MODE = 35;
+    /** Integrity interrupt or fault while a secure domain runs (19.5-30.5%). */
     static final double COVER_INTEGRITY_EVENT_WHILE_SECURE = 14;
-    /** Gate entry while an integrity vCPU is in integrity mode (49.5-59%). */
-    static final double COVER_GATE_ENTRY_IN_INTEGRITY_MODE = 40;
+    /** Gate entry while an integrity vCPU is in integrity mode (42.5-51%). */
+    static final double COVER_GATE_ENTRY_IN_INTEGRITY_MODE = 35;
+    /** The domains' root aimed at a page holding a node of the store (8.5-14.5%). */
+    static final double COVER_ROOT_AT_NODE_PAGE = 4;
 
     /** The composed system plugged into the claim harness. */
     static final ClaimHarness<ComposedImplFlaw, ComposedTrace, ComposedState, ComposedAction, Object> HARNESS =
@@ -54,7 +56,8 @@ public final class ComposedProperties {
      * TREE-7 on the composed machine: the tree's leaves are the integrity protections, its node
      * pages are read-only and traced in every view of the integrity guest and absent from every
      * view of the domains, and node-page writes from the integrity guest's views are vetoed,
-     * whatever the domains do meanwhile.
+     * whatever the domains do meanwhile (their root aiming its table and its device at the
+     * store's pages included).
      */
     @Claim("TREE-7")
     public static StatefulProperty<ComposedTrace> treeStoreBesideDomains(ComposedImplFlaw flaw) {
@@ -71,7 +74,8 @@ public final class ComposedProperties {
                         MachineCheck.of("TREE-7", "nodePageWritesVetoed", ComposedTrace::checkNodePageWritesVetoed))
                 .cover(COVER_NODE_WRITE_WHILE_SECURE, ComposedLabels.NODE_WRITE_WHILE_SECURE_DOMAIN_RUNS)
                 .cover(COVER_NODE_WRITE_IN_INTEGRITY_VIEW, ComposedLabels.NODE_WRITE_IN_INTEGRITY_VIEW)
-                .cover(COVER_TREE_EDIT_WHILE_SECURE, ComposedLabels.TREE_EDIT_WHILE_SECURE_DOMAIN_RUNS);
+                .cover(COVER_TREE_EDIT_WHILE_SECURE, ComposedLabels.TREE_EDIT_WHILE_SECURE_DOMAIN_RUNS)
+                .cover(COVER_ROOT_AT_NODE_PAGE, ComposedLabels.DOMAINS_ROOT_AIMED_AT_A_NODE_PAGE);
     }
 
     /** GI-2 on the composed machine: driver pages alert outside integrity mode while the domains run beside. */
@@ -93,7 +97,8 @@ public final class ComposedProperties {
     @Claim("PD-1")
     public static StatefulProperty<ComposedTrace> isolationBesideIntegrity(ComposedImplFlaw flaw) {
         return HARNESS.claim("PD-1", "no access from the root reaches a secure frame beside the integrity guest", flaw)
-                .cover(COVER_TREE_EDIT_WHILE_SECURE, ComposedLabels.TREE_EDIT_WHILE_SECURE_DOMAIN_RUNS);
+                .cover(COVER_TREE_EDIT_WHILE_SECURE, ComposedLabels.TREE_EDIT_WHILE_SECURE_DOMAIN_RUNS)
+                .cover(COVER_ROOT_AT_NODE_PAGE, ComposedLabels.DOMAINS_ROOT_AIMED_AT_A_NODE_PAGE);
     }
 
     /** PD-2 on the composed machine: the domains' two pointers switch together whatever the integrity guest does. */

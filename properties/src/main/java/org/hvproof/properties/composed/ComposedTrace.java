@@ -265,6 +265,13 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
             return;
         }
         DomainsSystemAction a = ((ComposedSystemAction.Domains) t.action()).action();
+        Set<Long> nodes = storeTree().nodePages();
+        boolean atNode = (a instanceof DomainsSystemAction.DeviceWrite d && nodes.contains(d.page()))
+                || (a instanceof DomainsSystemAction.Write w
+                        && w.entries().values().stream().anyMatch(nodes::contains));
+        if (atNode) {
+            ctx.label(ComposedLabels.DOMAINS_ROOT_AIMED_AT_A_NODE_PAGE);
+        }
         if (a instanceof DomainsSystemAction.Event && integrityModeRuns(before)) {
             ctx.label(ComposedLabels.DOMAINS_EVENT_WHILE_INTEGRITY_MODE);
         }
