@@ -7,18 +7,10 @@ import org.hvproof.model.integrity.IntegrityAction;
 /** One action of the composed system: an action of one of the composed mechanisms, routed to its model. */
 public sealed interface ComposedAction {
 
-    /** The mechanism whose model takes the action: its short name, as in {@code Mechanisms}. */
-    String mechanism();
-
     /** An action of the integrity mechanism (a driver's hypercall, a guest write, an interrupt or a fault). */
     record Integrity(IntegrityAction action) implements ComposedAction {
         public Integrity {
             Objects.requireNonNull(action, "action");
-        }
-
-        @Override
-        public String mechanism() {
-            return "integrity";
         }
 
         @Override
@@ -31,11 +23,6 @@ public sealed interface ComposedAction {
     record Domains(DomainsAction action) implements ComposedAction {
         public Domains {
             Objects.requireNonNull(action, "action");
-        }
-
-        @Override
-        public String mechanism() {
-            return "domains";
         }
 
         @Override
