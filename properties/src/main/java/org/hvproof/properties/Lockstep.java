@@ -145,17 +145,34 @@ public final class Lockstep<S, A> {
         }
     }
 
-    /** The components of two records that differ, or both whole values when they are not records. */
+    /**
+     * The components of two records that differ, or both whole values when they are not records; a
+     * differing component that is itself a record of a state class ({@code ...State}, as each
+     * mechanism's part of the composed state is) is shown by its own differing components.
+     */
     static String difference(Object impl, Object model) {
+        return difference("", impl, model);
+    }
+
+    private static String difference(String prefix, Object impl, Object model) {
         if (impl.getClass().isRecord() && impl.getClass() == model.getClass()) {
             List<String> lines = new ArrayList<>();
             for (var component : impl.getClass().getRecordComponents()) {
                 try {
                     Object a = component.getAccessor().invoke(impl);
                     Object b = component.getAccessor().invoke(model);
-                    if (!Objects.equals(a, b)) {
-                        lines.add("  " + component.getName() + ":\n    implementation: " + a + "\n    model:          "
-                                + b);
+                    if (Objects.equals(a, b)) {
+                        continue;
+                    }
+                    if (a != null
+                            && b != null
+                            && a.getClass() == b.getClass()
+                            && a.getClass().isRecord()
+                            && a.getClass().getSimpleName().endsWith("State")) {
+                        lines.add(difference(prefix + component.getName() + ".", a, b));
+                    } else {
+                        lines.add("  " + prefix + component.getName() + ":\n    implementation: " + shown(a)
+                                + "\n    model:          " + shown(b));
                     }
                 } catch (ReflectiveOperationException e) {
                     lines.add("  " + component.getName() + ": unreadable (" + e + ")");
@@ -164,5 +181,10 @@ public final class Lockstep<S, A> {
             return String.join("\n", lines);
         }
         return "  implementation: " + impl + "\n  model:          " + model;
+    }
+
+    /** A component value as a report shows it: an optional's content, or "none". */
+    private static String shown(Object value) {
+        return value instanceof java.util.Optional<?> o ? o.map(String::valueOf).orElse("none") : String.valueOf(value);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.hvproof.impl.composed.ComposedImplFlaw;
 import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.failover.FailoverImplFlaw;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
@@ -14,6 +15,7 @@ import org.hvproof.impl.migration.MigrationImplFlaw;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.InvariantSet;
+import org.hvproof.model.composed.ComposedInvariants;
 import org.hvproof.model.domains.DomainsInvariants;
 import org.hvproof.model.failover.FailoverInvariants;
 import org.hvproof.model.integrity.IntegrityInvariants;
@@ -21,6 +23,7 @@ import org.hvproof.model.interrupts.InterruptsInvariants;
 import org.hvproof.model.migration.MigrationInvariants;
 import org.hvproof.model.tracing.TracingInvariants;
 import org.hvproof.model.tree.TreeInvariants;
+import org.hvproof.properties.composed.ComposedProperties;
 import org.hvproof.properties.domains.DomainsProperties;
 import org.hvproof.properties.domains.DomainsSpecConformance;
 import org.hvproof.properties.failover.FailoverProperties;
@@ -66,7 +69,10 @@ public final class Mechanisms {
         }
     }
 
-    /** Every mechanism, in the order of CLAIMS.md. */
+    /**
+     * Every mechanism, in the order of CLAIMS.md, then the composed system (its properties check
+     * the composed mechanisms' claims on traces of both services on one machine).
+     */
     public static final List<Mechanism> ALL = List.of(
             new Mechanism(
                     "tracing",
@@ -102,7 +108,9 @@ public final class Mechanisms {
                     "migration",
                     List.of(MigrationProperties.class, MigrationSpecConformance.class),
                     MigrationImplFlaw.class,
-                    MigrationInvariants.ALL));
+                    MigrationInvariants.ALL),
+            new Mechanism(
+                    "composed", List.of(ComposedProperties.class), ComposedImplFlaw.class, ComposedInvariants.ALL));
 
     private Mechanisms() {}
 
@@ -113,14 +121,38 @@ public final class Mechanisms {
 
     /**
      * Mechanisms with no spec conformance property class ({@code <M>SpecConformance}) among their
-     * properties, in registry order: their Alloy spec is not checked against their Java model.
+     * properties, in registry order, that check a claim no such class of any mechanism names:
+     * their Alloy spec is not checked against their Java model. The composed system checks only
+     * the composed mechanisms' claims, each linked by its own mechanism's conformance, so it is
+     * not among them.
      */
     public static List<String> unlinked() {
+        Set<String> linked = new HashSet<>();
+        for (Class<?> c : propertyClasses()) {
+            if (c.getSimpleName().endsWith("SpecConformance")) {
+                linked.addAll(claimIds(c));
+            }
+        }
         return ALL.stream()
                 .filter(m ->
                         m.properties().stream().noneMatch(c -> c.getSimpleName().endsWith("SpecConformance")))
+                .filter(m -> m.properties().stream()
+                        .flatMap(c -> claimIds(c).stream())
+                        .anyMatch(id -> !linked.contains(id)))
                 .map(Mechanism::name)
                 .toList();
+    }
+
+    /** The claim ids the {@code @Claim} methods of {@code c} carry. */
+    private static Set<String> claimIds(Class<?> c) {
+        Set<String> out = new TreeSet<>();
+        for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+            Claim claim = m.getAnnotation(Claim.class);
+            if (claim != null) {
+                out.addAll(List.of(claim.value()));
+            }
+        }
+        return out;
     }
 
     /**

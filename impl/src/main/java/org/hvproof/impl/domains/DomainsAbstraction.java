@@ -106,7 +106,7 @@ public final class DomainsAbstraction {
         boolean domainsMoved = domainMap == null;
         for (int d = 0; d < built.length; d++) {
             SecureDomainService.SecureDomain sd = d == 0 ? null : secure.get(d);
-            ViewId view = d == 0 ? ViewId.DEFAULT : sd.view();
+            ViewId view = d == 0 ? system.rootDomainView() : sd.view();
             NestedPageTable npt = machine.view(view).orElseThrow();
             boolean stale = built[d] == null || npt != tables[d] || !Objects.equals(sd, registered[d]);
             long version = stale || memoryMoved ? npt.version() : versions[d];
@@ -145,10 +145,10 @@ public final class DomainsAbstraction {
             }
             frameMap = Map.copyOf(map);
         }
-        List<VirtualCpu> cpus = machine.vcpus();
+        List<VirtualCpu> cpus = system.vcpus();
         DomainsVCpu[] vcpus = new DomainsVCpu[cpus.size()];
         for (int i = 0; i < vcpus.length; i++) {
-            vcpus[i] = vcpu(service, cpus.get(i), secure);
+            vcpus[i] = vcpu(service, system.rootDomainView(), cpus.get(i), secure);
         }
         return new DomainsState(domainMap, frameMap, List.of(vcpus));
     }
@@ -222,10 +222,13 @@ public final class DomainsAbstraction {
 
     /** A vCPU; its NPT is the domain whose view it runs on, in the registry just read ({@code secure}). */
     private static DomainsVCpu vcpu(
-            SecureDomainService service, VirtualCpu cpu, Map<Integer, SecureDomainService.SecureDomain> secure) {
-        int v = cpu.id().id();
+            SecureDomainService service,
+            ViewId rootView,
+            VirtualCpu cpu,
+            Map<Integer, SecureDomainService.SecureDomain> secure) {
+        int v = service.index(cpu);
         int npt = -1;
-        if (cpu.view().equals(ViewId.DEFAULT)) {
+        if (cpu.view().equals(rootView)) {
             npt = 0;
         } else {
             for (SecureDomainService.SecureDomain d : secure.values()) {

@@ -71,6 +71,10 @@ public final class DomainsSystem {
     private final Machine machine;
     private final Hypervisor hypervisor;
     private final SecureDomainService service;
+    /** The root domain's view (the default one alone). */
+    private final ViewId rootView;
+    /** The machine's id of the domains' vCPU 0. */
+    private final int firstVcpu;
     /** Host frames the guest's last access read or wrote, its page walk included. */
     private final Set<Long> touched = new TreeSet<>();
     /** The abstraction function's reader, which keeps what it derived between steps. */
@@ -80,17 +84,45 @@ public final class DomainsSystem {
 
     /** Boots {@code layout} with secure contents derived from {@code secret}, under the hypervisor with {@code flaw}. */
     public DomainsSystem(DomainLayout layout, long secret, DomainsImplFlaw flaw) {
+        this(
+                new Hypervisor(new Machine(new MachineShape(
+                        layout.vcpus(), DomainLayout.PAGES_PER_REGION, 0, DomainLayout.PAGES_PER_REGION))),
+                ViewId.DEFAULT,
+                0,
+                layout,
+                secret,
+                flaw);
+    }
+
+    /**
+     * Boots {@code layout} on a hypervisor other services may share: the root domain runs on
+     * {@code rootView} (created here unless it is the default view) and the domains' vCPUs are
+     * the machine's {@code firstVcpu .. firstVcpu + layout.vcpus() - 1}; actions and observations
+     * name them {@code 0 .. layout.vcpus() - 1}. Alone, the root view is the default one and the
+     * machine's vCPUs are all the domains'.
+     */
+    public DomainsSystem(
+            Hypervisor hypervisor,
+            ViewId rootView,
+            int firstVcpu,
+            DomainLayout layout,
+            long secret,
+            DomainsImplFlaw flaw) {
         this.layout = layout;
         this.secret = secret;
         this.flaw = flaw;
-        MachineShape shape =
-                new MachineShape(layout.vcpus(), DomainLayout.PAGES_PER_REGION, 0, DomainLayout.PAGES_PER_REGION);
-        this.machine = new Machine(shape);
-        this.hypervisor = new Hypervisor(machine);
-        this.service = new SecureDomainService(machine, layout, flaw);
+        this.hypervisor = hypervisor;
+        this.machine = hypervisor.machine();
+        this.rootView = rootView;
+        this.firstVcpu = firstVcpu;
+        if (firstVcpu < 0 || firstVcpu + layout.vcpus() > machine.vcpus().size()) {
+            throw new IllegalArgumentException("the machine has no vCPUs " + firstVcpu + ".."
+                    + (firstVcpu + layout.vcpus() - 1) + " for the domains: " + machine.shape());
+        }
+        this.service = new SecureDomainService(machine, layout, flaw, rootView, firstVcpu);
         hypervisor.addEventHandler(service);
         for (int d = 0; d <= layout.secureDomains(); d++) {
-            ViewId view = d == 0 ? ViewId.DEFAULT : new ViewId("secure-" + d);
+            ViewId view = d == 0 ? rootView : new ViewId("secure-" + d);
             NestedPageTable npt = machine.addView(view).orElseThrow();
             for (int k = 0; k < DomainLayout.PAGES_PER_REGION; k++) {
                 long page = DomainLayout.regionFirst(d) + k;
@@ -121,12 +153,12 @@ public final class DomainsSystem {
                     .leaf(new GuestPhysicalPage(DomainLayout.dataPage(1)))
                     .orElseThrow()
                     .hostFrame();
-            machine.defaultView().map(new GuestPhysicalPage(DomainLayout.LEAKED_PAGE), frame, NestedPermissions.RWX);
+            rootNpt().map(new GuestPhysicalPage(DomainLayout.LEAKED_PAGE), frame, NestedPermissions.RWX);
         }
         // The root's device: its I/O page table maps what the root's NPT maps, read/write.
         NestedPageTable deviceTable = machine.iommu().attach(DEVICE).orElseThrow();
         List<ViewId> deviceViews = new ArrayList<>();
-        deviceViews.add(ViewId.DEFAULT);
+        deviceViews.add(rootView);
         for (int d = 1; flaw == DomainsImplFlaw.SECURE_FRAMES_IN_DEVICE_TABLE && d <= layout.secureDomains(); d++) {
             deviceViews.add(new ViewId("secure-" + d));
         }
@@ -136,8 +168,9 @@ public final class DomainsSystem {
                     .forEachLeaf((page, entry) ->
                             deviceTable.map(page, entry.hostFrame(), new NestedPermissions(true, true, false)));
         }
-        for (VirtualCpu cpu : machine.vcpus()) {
+        for (VirtualCpu cpu : vcpus()) {
             cpu.setCr3(new GuestPhysicalPage(DomainLayout.tablePage(0)).base());
+            cpu.setView(rootView);
         }
         this.abstraction = new DomainsAbstraction(this);
     }
@@ -190,25 +223,44 @@ public final class DomainsSystem {
         return service;
     }
 
+    /** The root domain's view: the default one alone. */
+    public ViewId rootDomainView() {
+        return rootView;
+    }
+
+    /** The domains' vCPUs, in order: the machine's {@code firstVcpu ..}; all of them alone. */
+    public List<VirtualCpu> vcpus() {
+        return machine.vcpus().subList(firstVcpu, firstVcpu + layout.vcpus());
+    }
+
+    /** The root domain's nested page table. */
+    private NestedPageTable rootNpt() {
+        return machine.view(rootView).orElseThrow();
+    }
+
     /** Runs one action; returns the domain observations. Never throws on hostile input. */
     public List<DomainsObservation> apply(DomainsSystemAction action) {
         touched.clear();
-        Optional<VirtualCpu> found = action.vcpu() < 0 ? Optional.empty() : machine.vcpu(new VCpu(action.vcpu()));
+        Optional<VirtualCpu> found = action.vcpu() < 0 || action.vcpu() >= layout.vcpus()
+                ? Optional.empty()
+                : Optional.of(vcpus().get(action.vcpu()));
         if (found.isEmpty()) {
-            // Refused before anything runs: an event for a negative vCPU number must not reach vCPU 0.
+            // Refused before anything runs: an event for a negative vCPU number must not reach
+            // vCPU 0, and one beyond the domains' vCPUs must not reach another service's vCPU of a
+            // shared machine.
             if (flaw == DomainsImplFlaw.EVENT_FOR_NEGATIVE_VCPU_REACHES_VCPU_ZERO
                     && action instanceof DomainsSystemAction.Event e
                     && e.vcpu() < 0) {
                 // Flaw EVENT_FOR_NEGATIVE_VCPU_REACHES_VCPU_ZERO: the number clamped to 0 and the event run there.
-                hypervisor.interrupt(new VCpu(0), e.vector());
+                hypervisor.interrupt(new VCpu(firstVcpu), e.vector());
                 service.drainEvents();
             }
             return List.of(noSuchVcpu(action));
         }
         if (action instanceof DomainsSystemAction.Event e) {
-            List<Observation> seen = e.exception()
-                    ? hypervisor.exception(new VCpu(e.vcpu()), e.vector())
-                    : hypervisor.interrupt(new VCpu(e.vcpu()), e.vector());
+            VCpu target = new VCpu(e.vcpu() + firstVcpu);
+            List<Observation> seen =
+                    e.exception() ? hypervisor.exception(target, e.vector()) : hypervisor.interrupt(target, e.vector());
             if (seen.contains(new Refused(ErrorCode.NO_SUCH_VCPU))) {
                 return List.of(noSuchVcpu(action));
             }
@@ -240,7 +292,7 @@ public final class DomainsSystem {
      * lands. Secure code does not drive the root's device.
      */
     private List<DomainsObservation> deviceWrite(VirtualCpu cpu, long page) {
-        int v = cpu.id().id();
+        int v = service.index(cpu);
         int domain = service.currentDomain(v);
         if (domain != 0) {
             return List.of(new DomainsObservation.Fault(v, new DomainId(domain), FaultKind.NOT_IN_ROOT_DOMAIN));
@@ -288,7 +340,7 @@ public final class DomainsSystem {
         }
         long value = machine.memory().readLong(hpa.getAsLong());
         push(cpu, value);
-        int v = cpu.id().id();
+        int v = service.index(cpu);
         return List.of(new DomainsObservation.ReadValue(v, new DomainId(service.currentDomain(v)), value));
     }
 
@@ -329,7 +381,7 @@ public final class DomainsSystem {
         machine.memory().write(ok.hostPhysicalAddress() & ~0xfffL, image.array(), 0, 4096);
         // The guest OS rewrote a page-table page: like any OS it invalidates what the page
         // translated (the window) on every vCPU before the change counts as made.
-        for (VirtualCpu other : machine.vcpus()) {
+        for (VirtualCpu other : vcpus()) {
             for (int v = 0; v < DomainLayout.WINDOW_PAGES; v++) {
                 machine.invlpg(other, DomainLayout.virtualAddress(v));
             }
@@ -399,7 +451,7 @@ public final class DomainsSystem {
 
     private OptionalLong anyDomainHpa(long gpa) {
         for (int d = 0; d <= layout.secureDomains(); d++) {
-            ViewId view = d == 0 ? ViewId.DEFAULT : service.domains().get(d).view();
+            ViewId view = d == 0 ? rootView : service.domains().get(d).view();
             OptionalLong hpa = nptHpa(machine.view(view).orElseThrow(), gpa);
             if (hpa.isPresent()) {
                 return hpa;
@@ -414,7 +466,7 @@ public final class DomainsSystem {
     }
 
     private DomainsObservation fault(VirtualCpu cpu) {
-        int v = cpu.id().id();
+        int v = service.index(cpu);
         return new DomainsObservation.Fault(v, new DomainId(service.currentDomain(v)), FaultKind.NOT_MAPPED);
     }
 
@@ -430,8 +482,8 @@ public final class DomainsSystem {
      */
     public RootView rootView() {
         List<Object> vcpus = new ArrayList<>();
-        for (VirtualCpu cpu : machine.vcpus()) {
-            int d = service.currentDomain(cpu.id().id());
+        for (VirtualCpu cpu : vcpus()) {
+            int d = service.currentDomain(service.index(cpu));
             if (d != 0) {
                 vcpus.add("in secure domain " + d);
             } else {
@@ -448,7 +500,7 @@ public final class DomainsSystem {
             }
         }
         Map<Long, ByteBuffer> memory = new TreeMap<>();
-        NestedPageTable root = machine.defaultView();
+        NestedPageTable root = rootNpt();
         root.forEachLeaf((page, leaf) -> memory.put(page.number(), frameBytes(leaf.hostFrame())));
         return new RootView(vcpus, memory);
     }

@@ -57,6 +57,11 @@ public final class SecureDomainService implements VcpuEventHandler {
     private final Machine machine;
     private final DomainLayout layout;
     private final DomainsImplFlaw flaw;
+    /** The root domain's view: the default one alone, the domains' own in a composed machine. */
+    private final ViewId rootView;
+    /** The machine's id of the domains' vCPU 0: its vCPUs are {@code firstVcpu .. firstVcpu + vcpus - 1}. */
+    private final int firstVcpu;
+
     private final Map<Integer, SecureDomain> domains = new LinkedHashMap<>();
     private final int[] current;
     private final RootContext[] saved;
@@ -68,9 +73,20 @@ public final class SecureDomainService implements VcpuEventHandler {
     private final List<DomainsObservation> events = new ArrayList<>();
 
     SecureDomainService(Machine machine, DomainLayout layout, DomainsImplFlaw flaw) {
+        this(machine, layout, flaw, ViewId.DEFAULT, 0);
+    }
+
+    /**
+     * A service whose root domain runs on {@code rootView} and whose vCPUs are the machine's
+     * {@code firstVcpu ..} (in a machine shared with other services); events of any other vCPU
+     * are not its business. Observations name a vCPU by its index among the domains' vCPUs.
+     */
+    SecureDomainService(Machine machine, DomainLayout layout, DomainsImplFlaw flaw, ViewId rootView, int firstVcpu) {
         this.machine = machine;
         this.layout = layout;
         this.flaw = flaw;
+        this.rootView = rootView;
+        this.firstVcpu = firstVcpu;
         this.current = new int[layout.vcpus()];
         this.saved = new RootContext[layout.vcpus()];
     }
@@ -90,7 +106,7 @@ public final class SecureDomainService implements VcpuEventHandler {
         return Map.copyOf(domains);
     }
 
-    /** The domain whose code vCPU {@code vcpu} runs: 0 for the root domain. */
+    /** The domain whose code the domains' vCPU {@code vcpu} runs: 0 for the root domain. */
     public int currentDomain(int vcpu) {
         return current[vcpu];
     }
@@ -100,9 +116,9 @@ public final class SecureDomainService implements VcpuEventHandler {
         return saved[vcpu] == null ? OptionalLong.empty() : OptionalLong.of(saved[vcpu].cr3());
     }
 
-    /** The domain whose view {@code view} is: 0 for the root's (default) view, -1 if none. */
+    /** The domain whose view {@code view} is: 0 for the root's view, -1 if none. */
     public int domainOfView(ViewId view) {
-        if (view.equals(ViewId.DEFAULT)) {
+        if (view.equals(rootView)) {
             return 0;
         }
         return domains.values().stream()
@@ -119,7 +135,7 @@ public final class SecureDomainService implements VcpuEventHandler {
      * every region; from secure code, a NOT_MAPPED fault.
      */
     List<DomainsObservation> transfer(VirtualCpu cpu, long target) {
-        int v = cpu.id().id();
+        int v = index(cpu);
         NestedPageTable npt = machine.view(cpu.view()).orElse(null);
         boolean allowed = npt != null && npt.translate(target, AccessKind.EXECUTE) instanceof NestedWalk.Translated;
         if (allowed) {
@@ -151,7 +167,7 @@ public final class SecureDomainService implements VcpuEventHandler {
 
     /** The exit gate: leaves secure code; from root code it faults. */
     List<DomainsObservation> exitGate(VirtualCpu cpu) {
-        int v = cpu.id().id();
+        int v = index(cpu);
         if (current[v] == 0) {
             return List.of(fault(v, FaultKind.NOT_IN_SECURE_DOMAIN));
         }
@@ -160,7 +176,7 @@ public final class SecureDomainService implements VcpuEventHandler {
 
     /** A CR3 load: the root's own business; secure code's page tables are the hypervisor's to set (PD-2). */
     List<DomainsObservation> loadCr3(VirtualCpu cpu, long page) {
-        int v = cpu.id().id();
+        int v = index(cpu);
         if (current[v] != 0) {
             return List.of(fault(v, FaultKind.NOT_IN_ROOT_DOMAIN));
         }
@@ -179,9 +195,15 @@ public final class SecureDomainService implements VcpuEventHandler {
      */
     @Override
     public void onEvent(VirtualCpu cpu, VcpuEvent event) {
-        if (current[cpu.id().id()] != 0) {
+        int v = index(cpu);
+        if (v >= 0 && v < current.length && current[v] != 0) {
             events.add(leave(cpu, true));
         }
+    }
+
+    /** {@code cpu}'s index among the domains' vCPUs (outside {@code [0, vcpus)} for another service's). */
+    int index(VirtualCpu cpu) {
+        return cpu.id().id() - firstVcpu;
     }
 
     /** The observations events caused since the last call. */
@@ -200,7 +222,7 @@ public final class SecureDomainService implements VcpuEventHandler {
     }
 
     private DomainsObservation enter(VirtualCpu cpu, SecureDomain d) {
-        int v = cpu.id().id();
+        int v = index(cpu);
         long[] rootRegisters = new long[VirtualCpu.GENERAL_REGISTERS];
         for (int r = 0; r < rootRegisters.length; r++) {
             rootRegisters[r] = cpu.register(r);
@@ -223,7 +245,7 @@ public final class SecureDomainService implements VcpuEventHandler {
     }
 
     private DomainsObservation leave(VirtualCpu cpu, boolean byEvent) {
-        int v = cpu.id().id();
+        int v = index(cpu);
         int d = current[v];
         long[] file = secureFiles.get(d)[v];
         for (int r = 0; r < VirtualCpu.GENERAL_REGISTERS; r++) {

@@ -30,7 +30,8 @@ final class IntegrityAbstraction {
 
     static IntegrityState abstractState(Machine machine, TracingService tracing, IntegrityService integrity) {
         SortedMap<Integer, VcpuState> vcpus = new TreeMap<>();
-        for (VirtualCpu cpu : machine.vcpus()) {
+        // The service's vCPUs are the machine's first ones; a shared machine's others are not its.
+        for (VirtualCpu cpu : machine.vcpus().subList(0, integrity.config().vcpuCount())) {
             int id = cpu.id().id();
             vcpus.put(id, new VcpuState(integrity.mode(id), view(cpu.view())));
         }

@@ -76,8 +76,8 @@ public final class IntegrityService {
     /**
      * Installs the service on {@code hypervisor}: creates the integrity view sharing the default
      * view's frames, registers the hypercalls, the interrupt and exception handler and the
-     * completion listener. {@code config} must describe the machine (its vCPUs; guest pages that
-     * are RAM). The protections live in a traced tree of {@code store}'s shape, whose node pool
+     * completion listener. {@code config} must describe the machine (its vCPUs are the machine's
+     * first ones, the rest are other services'; guest pages that are RAM). The protections live in a traced tree of {@code store}'s shape, whose node pool
      * must lie in guest RAM above the guarded pages (TREE-7), built with the tree variant {@code
      * treeFlaw}.
      */
@@ -93,7 +93,7 @@ public final class IntegrityService {
         this.config = Objects.requireNonNull(config, "config");
         this.flaw = Objects.requireNonNull(flaw, "flaw");
         Machine machine = hypervisor.machine();
-        if (machine.vcpus().size() != config.vcpuCount()
+        if (machine.vcpus().size() < config.vcpuCount()
                 || !machine.shape().isRam(new GuestPhysicalPage(config.guestPages() - 1))) {
             throw new IllegalArgumentException(
                     "integrity config " + config + " does not fit machine " + machine.shape());
@@ -160,9 +160,14 @@ public final class IntegrityService {
         return Optional.ofNullable(driver);
     }
 
-    /** The mode of the vCPU with index {@code vcpu}. */
+    /** The mode of the vCPU with index {@code vcpu}; another service's vCPU is never in integrity mode. */
     public Mode mode(int vcpu) {
-        return modes[vcpu];
+        return vcpu >= 0 && vcpu < modes.length ? modes[vcpu] : Mode.NORMAL;
+    }
+
+    /** Whether {@code cpu} is one of the vCPUs this service guards (the machine's first ones). */
+    private boolean guards(VirtualCpu cpu) {
+        return cpu.id().id() < modes.length;
     }
 
     /** The protection store. */
@@ -295,7 +300,7 @@ public final class IntegrityService {
      */
     private void onEvent(VirtualCpu cpu, VcpuEvent event) {
         int id = cpu.id().id();
-        if (modes[id] != Mode.INTEGRITY) {
+        if (!guards(cpu) || modes[id] != Mode.INTEGRITY) {
             return;
         }
         modes[id] = Mode.NORMAL;
@@ -442,10 +447,14 @@ public final class IntegrityService {
     }
 
     /** Marks {@code handler} as judging privilege itself, so user-mode calls reach it. */
-    private static HypercallHandler screened(HypercallHandler handler) {
+    private HypercallHandler screened(HypercallHandler handler) {
         return new HypercallHandler() {
             @Override
             public long handle(VirtualCpu caller, long arg1, long arg2, long arg3) {
+                // Another service's vCPU of a shared machine is no caller this service knows.
+                if (!guards(caller)) {
+                    return IntegrityHypercalls.status(IntegrityCode.UNKNOWN_VCPU);
+                }
                 return handler.handle(caller, arg1, arg2, arg3);
             }
 

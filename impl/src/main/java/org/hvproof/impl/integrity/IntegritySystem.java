@@ -93,16 +93,30 @@ public final class IntegritySystem {
      * guest OS's page-table pool: the node pool is no page the guest keeps data in.
      */
     public IntegritySystem(IntegrityConfig config, IntegrityImplFlaw flaw, TreeConfig store, TreeImplFlaw treeFlaw) {
+        this(tracingFor(shape(config, store, config.vcpuCount())), config, flaw, store, treeFlaw);
+    }
+
+    /**
+     * Boots a guest of {@code config} under an integrity service with {@code flaw} on a machine
+     * other services may share: its hypervisor and tracing service are {@code tracing}'s, its
+     * guest RAM ({@link #shape}) the machine's first pages and its vCPUs the machine's first
+     * {@code config.vcpuCount()}; actions naming any other vCPU find none.
+     */
+    public IntegritySystem(
+            TracingService tracing,
+            IntegrityConfig config,
+            IntegrityImplFlaw flaw,
+            TreeConfig store,
+            TreeImplFlaw treeFlaw) {
         this.config = config;
         this.store = store;
-        long ram = store.guestPages();
-        MachineShape shape = new MachineShape(config.vcpuCount(), ram + POOL_PAGES, ram, POOL_PAGES);
-        this.machine = new Machine(shape);
-        this.hypervisor = new Hypervisor(machine);
+        this.tracing = tracing;
+        this.hypervisor = tracing.hypervisor();
+        this.machine = hypervisor.machine();
+        MachineShape shape = machine.shape();
         this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, shape.pageTablePoolFirst(), shape.pageTablePoolPages());
-        this.tracing = new TracingService(hypervisor, TracingImplFlaw.NONE);
         this.integrity = new IntegrityService(hypervisor, tracing, config, flaw, store, treeFlaw);
-        for (VirtualCpu cpu : machine.vcpus()) {
+        for (VirtualCpu cpu : machine.vcpus().subList(0, config.vcpuCount())) {
             OptionalLong root = guestOs.newAddressSpace();
             if (root.isEmpty()) {
                 throw new IllegalStateException("page-table pool cannot hold a root per vCPU: " + shape);
@@ -111,6 +125,20 @@ public final class IntegritySystem {
             directMapped.add(new HashSet<>());
             textMapped.add(new HashSet<>());
         }
+    }
+
+    /**
+     * The machine an integrity guest of {@code config} with its store {@code store} needs, with
+     * {@code vcpus} vCPUs (at least the config's): guest RAM is the guarded pages and the store's
+     * node pool, the guest OS's page-table pool of {@link #POOL_PAGES} pages right above.
+     */
+    public static MachineShape shape(IntegrityConfig config, TreeConfig store, int vcpus) {
+        long ram = store.guestPages();
+        return new MachineShape(vcpus, ram + POOL_PAGES, ram, POOL_PAGES);
+    }
+
+    private static TracingService tracingFor(MachineShape shape) {
+        return new TracingService(new Hypervisor(new Machine(shape)), TracingImplFlaw.NONE);
     }
 
     /**
@@ -413,7 +441,8 @@ public final class IntegritySystem {
     }
 
     private Optional<VirtualCpu> vcpu(int id) {
-        return id < 0 ? Optional.empty() : machine.vcpu(new VCpu(id));
+        // Only the guest's own vCPUs: on a shared machine the others are other services'.
+        return id < 0 || id >= config.vcpuCount() ? Optional.empty() : machine.vcpu(new VCpu(id));
     }
 
     /** Bytes no earlier write stored: a write's completion is then visible in memory. */

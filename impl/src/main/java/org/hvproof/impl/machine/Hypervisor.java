@@ -113,6 +113,22 @@ public final class Hypervisor {
     }
 
     /**
+     * Whether {@code view} is backed by {@code source}'s host frames: it is {@code source}, or it
+     * shares the frames of a view that is ({@link #shareFrames}). A view that is not backs every
+     * page with frames of its own, so it never maps one of {@code source}'s frames.
+     */
+    public boolean backedBy(ViewId view, ViewId source) {
+        ViewId v = view;
+        for (int hops = 0; v != null && hops <= frameSources.size(); hops++) {
+            if (v.equals(source)) {
+                return true;
+            }
+            v = frameSources.get(v);
+        }
+        return false;
+    }
+
+    /**
      * Gives {@code device} DMA access to {@code view}'s guest memory through the IOMMU: a context
      * entry with an empty I/O page table, bus address = guest-physical address. Pages are mapped on
      * the device's first request for them ({@link #dmaWrite}); what maps them decides their rights.

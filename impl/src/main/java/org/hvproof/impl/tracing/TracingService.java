@@ -76,7 +76,12 @@ public final class TracingService implements NestedExitHandler {
         hypervisor.addExitHandler(this);
     }
 
-    /** The flaw this service was built with. */
+    /** The hypervisor whose nested page tables it traces in. */
+    public Hypervisor hypervisor() {
+        return hypervisor;
+    }
+
+    /** The flaw the service was built with. */
     public TracingImplFlaw flaw() {
         return flaw;
     }

@@ -32,7 +32,8 @@ import org.hvproof.model.tree.TreeNode;
  * tree (their entry says "stores a node"), so one walk answers both questions a notification
  * asks. Alone, every node page and every mapped page carries the tree's trace ({@link #OWNER});
  * as another service's protection store ({@link #store}, TREE-7) only the node pages do, in every
- * view the machine has, and the mapped pages are that service's to trace and answer.
+ * view backed by the guest's frames ({@link #coverViews}), and the mapped pages are that service's
+ * to trace and answer.
  *
  * <p>What lives in hypervisor memory, out of every guest's reach (TREE-6): the base pointer (the
  * root's page), the tree's height and the count of mapped pages ({@link TreeRootCell}) and the
@@ -300,9 +301,9 @@ public final class ProtectedPageTree implements TraceListener {
     }
 
     /**
-     * An edit of the tree, after bringing every view the machine has under the tree's traces:
-     * a view created since the last request gets a trace of every node page now, before any
-     * node changes (TREE-7), so that the edit's own trace changes reach it too.
+     * An edit of the tree, after bringing every view that can map the node pages under the
+     * tree's traces: such a view created since the last request gets a trace of every node page
+     * now, before any node changes (TREE-7), so that the edit's own trace changes reach it too.
      */
     private TreeEdit edit() {
         coverViews();
@@ -310,12 +311,19 @@ public final class ProtectedPageTree implements TraceListener {
     }
 
     /**
-     * Traces every node page (every pool page not free) in each view not covered yet; under
-     * {@link TreeImplFlaw#NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY} the default view is the only one.
+     * Traces every node page (every pool page not free) in each view not covered yet that is
+     * backed by the default view's frames (the default view, and every view sharing its frames,
+     * as the integrity view does): those are the views that can map a node page's frame. A view
+     * with frames of its own (another guest's on a shared machine, as the protection domains'
+     * are) never maps a node frame, so it has nothing to protect; tracing a node page there would
+     * back that page number in it with a fresh frame, a page the view's owner never gave it.
+     * Under {@link TreeImplFlaw#NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY} the default view is the
+     * only one.
      */
     public void coverViews() {
         for (ViewId view : hypervisor.machine().viewIds()) {
             if (covered.contains(view)
+                    || !hypervisor.backedBy(view, ViewId.DEFAULT)
                     || (flaw == TreeImplFlaw.NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY && !view.equals(ViewId.DEFAULT))) {
                 continue;
             }

@@ -138,4 +138,21 @@ class TreeProtectionStoreTest {
             assertThat(system.tracing().isTraced(late, p)).isTrue();
         }
     }
+
+    @Test
+    void aViewWithFramesOfItsOwnIsNeverGivenTheNodePages() {
+        IntegritySystem system = boot(1024);
+        ViewId other = new ViewId("other-guest");
+        assertThat(system.machine().addView(other)).isPresent();
+        assertThat(system.apply(
+                        new IntegrityAction.Protect(DRIVER, 40 * PAGE, 40 * PAGE, AlertAction.BLOCK.requestCode())))
+                .containsExactly(new RequestResult(IntegrityCode.OK));
+        assertThat(tree(system).nodePages()).isNotEmpty();
+        assertThat(tree(system).coveredViews()).doesNotContain(other);
+        for (long node : tree(system).nodePages()) {
+            assertThat(system.machine().view(other).orElseThrow().leaf(new GuestPhysicalPage(node)))
+                    .as("node page %d in a view with frames of its own", node)
+                    .isEmpty();
+        }
+    }
 }

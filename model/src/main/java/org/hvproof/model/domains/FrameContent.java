@@ -2,6 +2,7 @@ package org.hvproof.model.domains;
 
 import java.util.Map;
 import java.util.Set;
+import org.hvproof.model.common.Notation;
 import org.hvproof.model.domains.Ids.GuestPage;
 import org.hvproof.model.domains.Ids.VirtualPage;
 
@@ -22,4 +23,22 @@ public record FrameContent(Map<VirtualPage, GuestPage> entries, long value, Set<
     }
 
     public static final FrameContent EMPTY = new FrameContent(Map.of(), 0);
+
+    /** Entries by slot, in slot order, the page-size slots and the data word, in the domain's notation. */
+    @Override
+    public String toString() {
+        String table = entries.entrySet().stream()
+                .sorted(java.util.Map.Entry.comparingByKey(java.util.Comparator.comparingLong(VirtualPage::n)))
+                .map(e -> e.getKey() + " -> " + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
+        String ps = large.isEmpty()
+                ? ""
+                : ", PS at "
+                        + large.stream()
+                                .map(VirtualPage::n)
+                                .sorted()
+                                .map(Notation::hex)
+                                .toList();
+        return "entries " + table + ps + ", value " + Notation.hex(value);
+    }
 }

@@ -243,8 +243,13 @@ record ClaimWhereabouts(
             return out;
         }
 
+        /** Adds each invariant of {@code id} once: the composed system's are its mechanisms' own, lifted. */
         private static void labels(List<String> out, String kind, Collection<? extends Invariant<?>> invs, String id) {
-            invs.stream().filter(i -> i.claim().equals(id)).forEach(i -> out.add(kind + " invariant " + i.label()));
+            invs.stream()
+                    .filter(i -> i.claim().equals(id))
+                    .map(i -> kind + " invariant " + i.label())
+                    .filter(l -> !out.contains(l))
+                    .forEach(out::add);
         }
 
         /** Flaw constants declaring they break the claim; a flaw enum of its mechanism that cannot declare is a note. */

@@ -1,0 +1,29 @@
+package org.hvproof.impl.composed;
+
+import org.hvproof.impl.domains.DomainsAbstraction;
+import org.hvproof.model.composed.ComposedAction;
+import org.hvproof.model.composed.ComposedState;
+
+/**
+ * The composed abstraction function: each mechanism's own abstraction function, reading the one
+ * machine ({@code IntegrityAbstraction} through the integrity system, {@link DomainsAbstraction}
+ * through the domains system), side by side; and the model's reading of a composed action.
+ */
+public final class ComposedAbstraction {
+    private ComposedAbstraction() {}
+
+    /** The composed state {@code system} represents. */
+    public static ComposedState abstractState(ComposedSystem system) {
+        return new ComposedState(
+                system.integrity().abstractState(), system.domains().abstractState());
+    }
+
+    /** The model's reading of {@code action}: the integrity action as it is, the domains one as the domains abstraction reads it. */
+    public static ComposedAction modelAction(ComposedSystemAction action) {
+        if (action instanceof ComposedSystemAction.Integrity i) {
+            return new ComposedAction.Integrity(i.action());
+        }
+        return new ComposedAction.Domains(DomainsAbstraction.modelAction(
+                ((ComposedSystemAction.Domains) action).action(), ComposedSystem.LAYOUT));
+    }
+}

@@ -1,0 +1,145 @@
+package org.hvproof.impl.composed;
+
+import java.util.List;
+import org.hvproof.impl.domains.DomainLayout;
+import org.hvproof.impl.domains.DomainsImplFlaw;
+import org.hvproof.impl.domains.DomainsSystem;
+import org.hvproof.impl.integrity.IntegrityImplFlaw;
+import org.hvproof.impl.integrity.IntegritySystem;
+import org.hvproof.impl.integrity.TreeProtectionStore;
+import org.hvproof.impl.machine.Hypervisor;
+import org.hvproof.impl.machine.Machine;
+import org.hvproof.impl.machine.ViewId;
+import org.hvproof.impl.tracing.TracingImplFlaw;
+import org.hvproof.impl.tracing.TracingService;
+import org.hvproof.impl.tree.ProtectedPageTree;
+import org.hvproof.impl.tree.TreeImplFlaw;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.composed.ComposedState;
+import org.hvproof.model.integrity.IntegrityConfig;
+import org.hvproof.model.tree.BPlusTree;
+import org.hvproof.model.tree.TreeConfig;
+
+/**
+ * One machine, one hypervisor, one tracing service, and on them together the integrity service
+ * (its protections kept in the traced tree, TREE-7) and the protection-domain service, driven one
+ * {@link ComposedSystemAction} at a time. {@link #apply} is the implementation's counterpart of
+ * {@code ComposedModel.step}; {@link #abstractState} is the abstraction function, each
+ * mechanism's own read off the one machine. Deterministic.
+ *
+ * <p>Who owns what: the integrity guest runs on the machine's first {@link #INTEGRITY}{@code
+ * .vcpuCount()} vCPUs, on the default view and the integrity view, with guest RAM the guarded
+ * pages and the tree's node pool and the guest OS's page-table pool above; the domains run on the
+ * next {@link #LAYOUT}{@code .vcpus()} vCPUs, their root domain on a view of its own ({@link
+ * #DOMAINS_ROOT_VIEW}) and each secure domain on its own. The two guests' page numbers overlap
+ * (each mechanism's model fixes where its pages are), but no view of one maps a page of the
+ * other's: each guest-physical page number names a page of the guest whose views it is read
+ * through. Services are registered in boot order, integrity (and the tree) first; every event
+ * reaches every service, each acting on its own vCPUs only.
+ */
+public final class ComposedSystem {
+    /** The integrity guest: 1024 guarded pages, two vCPUs, at most 64 pages a request. */
+    public static final IntegrityConfig INTEGRITY = IntegrityConfig.small();
+    /** The integrity service's store: a node pool as large as the guarded memory (it never runs out). */
+    public static final TreeConfig STORE =
+            IntegritySystem.storeConfig(INTEGRITY, (int) INTEGRITY.guestPages(), BPlusTree.SMALL);
+    /** The domains: two secure domains, two vCPUs. */
+    public static final DomainLayout LAYOUT = DomainLayout.standard();
+    /** The view the domains' root domain runs on. */
+    public static final ViewId DOMAINS_ROOT_VIEW = new ViewId("domains-root");
+    /** The secret the secure domains' contents derive from. */
+    public static final long SECRET = 0x5EC2E7L;
+
+    private final ComposedImplFlaw flaw;
+    private final Machine machine;
+    private final Hypervisor hypervisor;
+    private final TracingService tracing;
+    private final IntegritySystem integrity;
+    private final DomainsSystem domains;
+
+    /** Boots the composition with {@code flaw} ({@link ComposedImplFlaw#NONE} for the correct one), every service correct. */
+    public ComposedSystem(ComposedImplFlaw flaw) {
+        this.flaw = flaw;
+        MachineShape shape = IntegritySystem.shape(INTEGRITY, STORE, INTEGRITY.vcpuCount() + LAYOUT.vcpus());
+        this.machine = new Machine(shape);
+        this.hypervisor = new Hypervisor(machine);
+        this.tracing = new TracingService(hypervisor, TracingImplFlaw.NONE);
+        this.integrity = new IntegritySystem(tracing, INTEGRITY, IntegrityImplFlaw.NONE, STORE, TreeImplFlaw.NONE);
+        ViewId root = flaw == ComposedImplFlaw.DOMAINS_ROOT_ON_DEFAULT_VIEW ? ViewId.DEFAULT : DOMAINS_ROOT_VIEW;
+        if (flaw == ComposedImplFlaw.SECURE_VIEWS_SHARE_GUEST_FRAMES) {
+            // FLAW: the secure views are declared before the domains map them, sharing the guest's frames.
+            for (int d = 1; d <= LAYOUT.secureDomains(); d++) {
+                ViewId secure = new ViewId("secure-" + d);
+                machine.addView(secure).orElseThrow();
+                hypervisor.shareFrames(secure, ViewId.DEFAULT);
+            }
+        }
+        this.domains = new DomainsSystem(hypervisor, root, INTEGRITY.vcpuCount(), LAYOUT, SECRET, DomainsImplFlaw.NONE);
+    }
+
+    /** Boots the correct composition. */
+    public ComposedSystem() {
+        this(ComposedImplFlaw.NONE);
+    }
+
+    /** The flaw it runs with. */
+    public ComposedImplFlaw flaw() {
+        return flaw;
+    }
+
+    /** The one machine. */
+    public Machine machine() {
+        return machine;
+    }
+
+    /** The one hypervisor. */
+    public Hypervisor hypervisor() {
+        return hypervisor;
+    }
+
+    /** The one tracing service. */
+    public TracingService tracing() {
+        return tracing;
+    }
+
+    /** The integrity guest and its service. */
+    public IntegritySystem integrity() {
+        return integrity;
+    }
+
+    /** The domains and their service. */
+    public DomainsSystem domains() {
+        return domains;
+    }
+
+    /** Runs one action on its mechanism's service; returns that mechanism's observations. Never throws on hostile input. */
+    public List<Object> apply(ComposedSystemAction action) {
+        if (action instanceof ComposedSystemAction.Integrity i) {
+            List<Object> seen = List.copyOf(integrity.apply(i.action()));
+            if (flaw == ComposedImplFlaw.NODE_PAGES_TRACED_IN_EVERY_VIEW) {
+                traceNodePagesInEveryView();
+            }
+            return seen;
+        }
+        return List.copyOf(domains.apply(((ComposedSystemAction.Domains) action).action()));
+    }
+
+    /** Flaw NODE_PAGES_TRACED_IN_EVERY_VIEW: the tree's traces of its node pages added in every view. */
+    private void traceNodePagesInEveryView() {
+        ProtectedPageTree tree = ((TreeProtectionStore) integrity.integrity().protections()).tree();
+        for (ViewId view : machine.viewIds()) {
+            for (long node : tree.nodePages()) {
+                GuestPhysicalPage p = new GuestPhysicalPage(node);
+                if (!tracing.holds(view, ProtectedPageTree.OWNER, p)) {
+                    tracing.addTrace(view, ProtectedPageTree.OWNER, p);
+                }
+            }
+        }
+    }
+
+    /** The abstraction function: the composed model state these structures represent. */
+    public ComposedState abstractState() {
+        return ComposedAbstraction.abstractState(this);
+    }
+}

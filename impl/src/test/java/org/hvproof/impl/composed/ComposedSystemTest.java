@@ -1,0 +1,86 @@
+package org.hvproof.impl.composed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.hvproof.impl.domains.DomainsSystemAction;
+import org.hvproof.impl.integrity.IntegrityService;
+import org.hvproof.impl.machine.ViewId;
+import org.hvproof.model.domains.DomainsObservation;
+import org.hvproof.model.domains.DomainsState;
+import org.hvproof.model.integrity.IntegrityAction;
+import org.hvproof.model.integrity.IntegrityCode;
+import org.hvproof.model.integrity.IntegrityObservation.RequestResult;
+import org.hvproof.model.integrity.IntegrityState;
+import org.hvproof.model.integrity.Mode;
+import org.hvproof.model.tree.AlertAction;
+import org.hvproof.model.tree.Writer;
+import org.junit.jupiter.api.Test;
+
+/** The integrity and domains services on one machine, one behaviour per test. */
+class ComposedSystemTest {
+    private static final long PAGE = 4096;
+    private static final long CODE = 16 * PAGE;
+    private static final long DATA = 18 * PAGE;
+    private static final long ENTRY = CODE + 0x40;
+    private static final Writer DRIVER = new Writer(0, ENTRY, 0);
+
+    private final ComposedSystem system = new ComposedSystem();
+
+    private List<Object> integrity(IntegrityAction a) {
+        return system.apply(new ComposedSystemAction.Integrity(a));
+    }
+
+    private List<Object> domains(DomainsSystemAction a) {
+        return system.apply(new ComposedSystemAction.Domains(a));
+    }
+
+    private void protectFromIntegrityMode(long firstPage, long pages) {
+        assertThat(integrity(new IntegrityAction.Register(DRIVER, CODE, 2 * PAGE, DATA, 2 * PAGE, ENTRY)))
+                .containsExactly(new RequestResult(IntegrityCode.OK));
+        assertThat(integrity(new IntegrityAction.Enter(DRIVER))).containsExactly(new RequestResult(IntegrityCode.OK));
+        assertThat(integrity(new IntegrityAction.Protect(
+                        DRIVER, firstPage * PAGE, pages * PAGE, AlertAction.BLOCK.requestCode())))
+                .containsExactly(new RequestResult(IntegrityCode.OK));
+    }
+
+    @Test
+    void bootsTheServicesOnDisjointVcpusAndViews() {
+        assertThat(system.machine().vcpus()).hasSize(4);
+        assertThat(system.machine().viewIds())
+                .contains(
+                        ViewId.DEFAULT,
+                        IntegrityService.INTEGRITY_VIEW,
+                        ComposedSystem.DOMAINS_ROOT_VIEW,
+                        new ViewId("secure-1"),
+                        new ViewId("secure-2"));
+        assertThat(system.domains().vcpus())
+                .allSatisfy(cpu -> assertThat(cpu.view()).isEqualTo(ComposedSystem.DOMAINS_ROOT_VIEW));
+        assertThat(system.abstractState().integrity()).isEqualTo(IntegrityState.initial(ComposedSystem.INTEGRITY));
+    }
+
+    @Test
+    void aTreeEditOfTheIntegrityStoreLeavesTheDomainsViewsAsTheyWere() {
+        DomainsState before = system.abstractState().domains();
+        protectFromIntegrityMode(100, 40);
+        assertThat(system.abstractState().domains()).isEqualTo(before);
+    }
+
+    @Test
+    void anInterruptOnADomainsVcpuLeavesTheIntegrityGuestInIntegrityMode() {
+        protectFromIntegrityMode(100, 1);
+        assertThat(domains(new DomainsSystemAction.Transfer(0, org.hvproof.impl.domains.DomainLayout.gateAddress(1))))
+                .singleElement()
+                .isInstanceOf(DomainsObservation.Entered.class);
+        assertThat(domains(new DomainsSystemAction.Event(0, 32, false)))
+                .singleElement()
+                .isInstanceOf(DomainsObservation.Returned.class);
+        assertThat(system.integrity().integrity().mode(0)).isEqualTo(Mode.INTEGRITY);
+    }
+
+    @Test
+    void anIntegrityActionNamingADomainsVcpuFindsNoVcpu() {
+        assertThat(integrity(new IntegrityAction.Enter(new Writer(2, ENTRY, 0))))
+                .containsExactly(new RequestResult(IntegrityCode.UNKNOWN_VCPU));
+    }
+}

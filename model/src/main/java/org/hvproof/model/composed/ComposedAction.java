@@ -1,0 +1,33 @@
+package org.hvproof.model.composed;
+
+import java.util.Objects;
+import org.hvproof.model.domains.DomainsAction;
+import org.hvproof.model.integrity.IntegrityAction;
+
+/** One action of the composed system: an action of one of the composed mechanisms, routed to its model. */
+public sealed interface ComposedAction {
+
+    /** An action of the integrity mechanism (a driver's hypercall, a guest write, an interrupt or a fault). */
+    record Integrity(IntegrityAction action) implements ComposedAction {
+        public Integrity {
+            Objects.requireNonNull(action, "action");
+        }
+
+        @Override
+        public String toString() {
+            return "integrity " + action;
+        }
+    }
+
+    /** An action of the protection-domain mechanism (a transfer, an access, an event, a device write). */
+    record Domains(DomainsAction action) implements ComposedAction {
+        public Domains {
+            Objects.requireNonNull(action, "action");
+        }
+
+        @Override
+        public String toString() {
+            return "domains " + action;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.hvproof.model.composed;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.hvproof.model.common.Invariant;
+import org.hvproof.model.common.InvariantSet;
+import org.hvproof.model.common.Transition;
+import org.hvproof.model.domains.DomainsAction;
+import org.hvproof.model.domains.DomainsInvariants;
+import org.hvproof.model.domains.DomainsObservation;
+import org.hvproof.model.domains.DomainsState;
+import org.hvproof.model.integrity.IntegrityAction;
+import org.hvproof.model.integrity.IntegrityInvariants;
+import org.hvproof.model.integrity.IntegrityObservation;
+import org.hvproof.model.integrity.IntegrityState;
+
+/**
+ * Every composed mechanism's invariants, each judging its own part of the composed state: a state
+ * invariant reads its mechanism's part, a step invariant judges the steps its mechanism took (with
+ * that mechanism's observations). Labels, claims and names are the mechanisms' own, so a failure
+ * on a composed trace names the same invariant a per-mechanism trace would. That another
+ * mechanism's action leaves a part unchanged is no invariant here: each mechanism's refinement
+ * checks it (its model does not move on another's action).
+ */
+public final class ComposedInvariants {
+    private ComposedInvariants() {}
+
+    /** The integrity and the domains invariants, lifted to the composed state. */
+    public static final InvariantSet<ComposedState, ComposedAction, Object> ALL = new InvariantSet<>(
+            "composed",
+            concat(
+                    lift(IntegrityInvariants.ALL.state(), ComposedState::integrity),
+                    lift(DomainsInvariants.ALL.state(), ComposedState::domains)),
+            concat(integritySteps(), domainsSteps()),
+            List.of());
+
+    private static <S> List<Invariant<ComposedState>> lift(
+            List<Invariant<S>> invariants, Function<ComposedState, S> part) {
+        return invariants.stream()
+                .map(i -> Invariant.<ComposedState>of(
+                        i.claim(), i.name(), s -> i.violation().apply(part.apply(s))))
+                .toList();
+    }
+
+    private static List<Invariant<Transition<ComposedState, ComposedAction, Object>>> integritySteps() {
+        List<Invariant<Transition<ComposedState, ComposedAction, Object>>> out = new ArrayList<>();
+        for (Invariant<Transition<IntegrityState, IntegrityAction, IntegrityObservation>> i :
+                IntegrityInvariants.ALL.step()) {
+            out.add(Invariant.of(i.claim(), i.name(), t -> {
+                if (!(t.action() instanceof ComposedAction.Integrity a)) {
+                    return Optional.empty();
+                }
+                List<IntegrityObservation> seen = new ArrayList<>();
+                t.observations().forEach(o -> seen.add((IntegrityObservation) o));
+                return i.violation()
+                        .apply(new Transition<>(
+                                t.before().integrity(), a.action(), t.after().integrity(), seen));
+            }));
+        }
+        return out;
+    }
+
+    private static List<Invariant<Transition<ComposedState, ComposedAction, Object>>> domainsSteps() {
+        List<Invariant<Transition<ComposedState, ComposedAction, Object>>> out = new ArrayList<>();
+        for (Invariant<Transition<DomainsState, DomainsAction, DomainsObservation>> i : DomainsInvariants.ALL.step()) {
+            out.add(Invariant.of(i.claim(), i.name(), t -> {
+                if (!(t.action() instanceof ComposedAction.Domains a)) {
+                    return Optional.empty();
+                }
+                List<DomainsObservation> seen = new ArrayList<>();
+                t.observations().forEach(o -> seen.add((DomainsObservation) o));
+                return i.violation()
+                        .apply(new Transition<>(
+                                t.before().domains(), a.action(), t.after().domains(), seen));
+            }));
+        }
+        return out;
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> out = new ArrayList<>(a);
+        out.addAll(b);
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,31 @@
+package org.hvproof.model.composed;
+
+import java.util.Objects;
+import org.hvproof.model.domains.DomainsState;
+import org.hvproof.model.integrity.IntegrityState;
+
+/**
+ * The composed system's abstract state: each composed mechanism's own state, side by side. No
+ * part belongs to two mechanisms: what one mechanism's actions may do to another's state is
+ * nothing, and the composed property holds the implementation to that through each mechanism's
+ * refinement.
+ *
+ * @param integrity the integrity mechanism's state (its protections are kept in the tree store)
+ * @param domains   the protection-domain mechanism's state
+ */
+public record ComposedState(IntegrityState integrity, DomainsState domains) {
+    public ComposedState {
+        Objects.requireNonNull(integrity, "integrity");
+        Objects.requireNonNull(domains, "domains");
+    }
+
+    /** This state with the integrity part replaced. */
+    public ComposedState withIntegrity(IntegrityState next) {
+        return new ComposedState(next, domains);
+    }
+
+    /** This state with the domains part replaced. */
+    public ComposedState withDomains(DomainsState next) {
+        return new ComposedState(integrity, next);
+    }
+}

@@ -1,0 +1,75 @@
+package org.hvproof.model.composed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.hvproof.model.domains.DomainsAction;
+import org.hvproof.model.domains.DomainsInvariants;
+import org.hvproof.model.domains.DomainsModel;
+import org.hvproof.model.domains.DomainsState;
+import org.hvproof.model.domains.DomainsVCpu;
+import org.hvproof.model.domains.Ids.DomainId;
+import org.hvproof.model.domains.Ids.GuestPage;
+import org.hvproof.model.integrity.IntegrityAction;
+import org.hvproof.model.integrity.IntegrityConfig;
+import org.hvproof.model.integrity.IntegrityInvariants;
+import org.hvproof.model.integrity.IntegrityModel;
+import org.hvproof.model.integrity.IntegrityState;
+import org.hvproof.model.tree.Writer;
+import org.junit.jupiter.api.Test;
+
+/** The composed model routes each action to its mechanism's model and leaves the other part alone. */
+class ComposedModelTest {
+    private static final IntegrityState INTEGRITY = IntegrityState.initial(IntegrityConfig.small());
+    private static final DomainsState DOMAINS = DomainsState.example(2, 2, 77);
+    private static final ComposedState INITIAL = ComposedModel.initial(INTEGRITY, DOMAINS);
+
+    @Test
+    void anIntegrityActionStepsTheIntegrityModelOnlyAndShowsItsObservations() {
+        IntegrityAction register = new IntegrityAction.Register(
+                new Writer(0, 16 * 4096 + 0x40, 0), 16 * 4096, 2 * 4096, 18 * 4096, 2 * 4096, 16 * 4096 + 0x40);
+        ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Integrity(register));
+        var alone = IntegrityModel.step(INTEGRITY, register);
+        assertThat(step.next()).isEqualTo(new ComposedState(alone.next(), DOMAINS));
+        assertThat(step.observations()).isEqualTo(List.copyOf(alone.observations()));
+        assertThat(step.next().integrity()).isNotEqualTo(INTEGRITY);
+    }
+
+    @Test
+    void aDomainsActionStepsTheDomainsModelOnlyAndShowsItsObservations() {
+        DomainsAction jump = new DomainsAction.Jump(0, new GuestPage(17));
+        ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Domains(jump));
+        var alone = DomainsModel.step(DOMAINS, jump);
+        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, alone.next()));
+        assertThat(step.observations()).isEqualTo(List.copyOf(alone.observations()));
+        assertThat(step.next().domains()).isNotEqualTo(DOMAINS);
+    }
+
+    @Test
+    void theComposedInvariantsAreBothMechanismsInvariantsUnderTheirOwnLabels() {
+        List<String> both = new ArrayList<>();
+        both.addAll(IntegrityInvariants.ALL.state().stream().map(i -> i.label()).toList());
+        both.addAll(DomainsInvariants.ALL.state().stream().map(i -> i.label()).toList());
+        both.addAll(IntegrityInvariants.ALL.step().stream().map(i -> i.label()).toList());
+        both.addAll(DomainsInvariants.ALL.step().stream().map(i -> i.label()).toList());
+        assertThat(ComposedInvariants.ALL.labels()).containsExactlyElementsOf(both);
+    }
+
+    @Test
+    void aLiftedStateInvariantJudgesItsOwnPart() {
+        // vCPU 0 counted in secure domain 1 but still on the root's page table and NPT
+        List<DomainsVCpu> vcpus = new ArrayList<>(DOMAINS.vcpus());
+        vcpus.set(0, new DomainsVCpu(new DomainId(1), new GuestPage(0), DomainId.ROOT, new GuestPage(0), 0));
+        ComposedState leaky =
+                new ComposedState(INTEGRITY, new DomainsState(DOMAINS.domains(), DOMAINS.frames(), vcpus));
+        List<String> violated = ComposedInvariants.ALL.state().stream()
+                .filter(inv -> !inv.check(leaky).holds())
+                .map(inv -> inv.label())
+                .toList();
+        assertThat(violated).isNotEmpty().allMatch(label -> label.startsWith("PD-"));
+        assertThat(ComposedInvariants.ALL.state().stream()
+                        .filter(inv -> !inv.check(INITIAL).holds()))
+                .isEmpty();
+    }
+}

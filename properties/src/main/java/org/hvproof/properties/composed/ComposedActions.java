@@ -1,0 +1,113 @@
+package org.hvproof.properties.composed;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.hvproof.impl.composed.ComposedSystem;
+import org.hvproof.impl.composed.ComposedSystemAction;
+import org.hvproof.impl.domains.DomainLayout;
+import org.hvproof.impl.domains.DomainsSystemAction;
+import org.hvproof.model.composed.ComposedState;
+import org.hvproof.propcheck.Gen;
+import org.hvproof.propcheck.Gens;
+import org.hvproof.properties.domains.DomainsActions;
+import org.hvproof.properties.integrity.IntegrityActions;
+
+/**
+ * The composed trace generator: each step is one mechanism's next step, drawn by that
+ * mechanism's own generator from its own part of the state (hostile actions included: wrong
+ * entries, requests from normal mode, hostile page tables, jumps past gates, interrupt storms,
+ * device writes), the mechanisms interleaved at random, over the integrity guest's two vCPUs and
+ * the domains' two. The per-mechanism generators span their domains; interleaving them spans the
+ * seams, which {@link ComposedLabels} name; one step of the composition's own aims the domains'
+ * root at the integrity guest's store.
+ */
+public final class ComposedActions {
+    /** Share of steps that are the integrity guest's (the rest are the domains'). */
+    static final double INTEGRITY_WEIGHT = 1;
+    /** Share of steps that are the domains'. */
+    static final double DOMAINS_WEIGHT = 1;
+
+    private ComposedActions() {}
+
+    /** One generated step: the actions of one mechanism's step, in order. */
+    public record Step(List<ComposedSystemAction> actions) {
+        /** Copies the actions. */
+        public Step {
+            actions = List.copyOf(actions);
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder out = new StringBuilder();
+            for (ComposedSystemAction a : actions) {
+                out.append(out.isEmpty() ? "" : "; ").append(a);
+            }
+            return out.toString();
+        }
+    }
+
+    /**
+     * The next step for state {@code s}: an integrity step, a domains step, or (from a vCPU of the
+     * domains running root code) a domains step aimed at the integrity guest's store: the root's
+     * page table pointed at a page of the tree's node pool, then a read, a write or a device write
+     * of it.
+     */
+    public static Gen<Step> next(ComposedState s) {
+        Gen<Step> integrity = IntegrityActions.actions(s.integrity())
+                .map(a -> new Step(List.of(new ComposedSystemAction.Integrity(a))));
+        Gen<Step> domains = DomainsActions.next(s.domains())
+                .map(d -> new Step(d.actions().stream()
+                        .map(a -> (ComposedSystemAction) new ComposedSystemAction.Domains(a))
+                        .toList()));
+        List<Integer> root = new ArrayList<>();
+        for (int v = 0; v < s.domains().vcpus().size(); v++) {
+            if (s.domains().vcpus().get(v).domain().isRoot()) {
+                root.add(v);
+            }
+        }
+        if (root.isEmpty()) {
+            return Gens.frequency(Gens.weighted(INTEGRITY_WEIGHT, integrity), Gens.weighted(DOMAINS_WEIGHT, domains));
+        }
+        return Gens.frequency(
+                Gens.weighted(INTEGRITY_WEIGHT, integrity),
+                Gens.weighted(DOMAINS_WEIGHT, domains),
+                Gens.weighted(AT_STORE_WEIGHT, atStore(root)));
+    }
+
+    /** Share of steps (while a domains vCPU runs root code) that aim the root at the store's node pool. */
+    static final double AT_STORE_WEIGHT = 0.25;
+
+    /** Window page the root's table is made to point at a node-pool page. */
+    static final int PROBE_WINDOW_PAGE = 5;
+
+    /**
+     * A root vCPU of the domains rewrites its table (window page 0, its region kept mapped) to
+     * point window page {@link #PROBE_WINDOW_PAGE} at a page of the integrity store's node pool
+     * (mostly its first pages, where nodes live), then reads it, writes it, or has the device
+     * write it: in the correct composition every one of them faults, the domains' views mapping
+     * no page of the integrity guest.
+     */
+    private static Gen<Step> atStore(List<Integer> root) {
+        long first = ComposedSystem.STORE.poolFirst();
+        Gen<Long> nodePage = Gens.frequency(
+                Gens.weighted(4, Gens.longs(first, first + 7)),
+                Gens.weighted(1, Gens.longs(first, first + ComposedSystem.STORE.poolSize() - 1)));
+        return Gens.combine(Gens.elements(root), nodePage, Gens.integers(0, 2), (v, node, how) -> {
+            Map<Integer, Long> entries = new TreeMap<>();
+            for (int k = 0; k < DomainLayout.PAGES_PER_REGION; k++) {
+                entries.put(k, DomainLayout.regionFirst(0) + k);
+            }
+            entries.put(PROBE_WINDOW_PAGE, node);
+            DomainsSystemAction touch = switch (how) {
+                case 0 -> new DomainsSystemAction.Read(v, PROBE_WINDOW_PAGE);
+                case 1 -> new DomainsSystemAction.Write(v, PROBE_WINDOW_PAGE, Map.of());
+                default -> new DomainsSystemAction.DeviceWrite(v, node);
+            };
+            return new Step(List.of(
+                    new ComposedSystemAction.Domains(new DomainsSystemAction.Write(v, 0, entries)),
+                    new ComposedSystemAction.Domains(touch)));
+        });
+    }
+}

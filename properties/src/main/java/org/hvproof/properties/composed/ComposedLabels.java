@@ -1,0 +1,23 @@
+package org.hvproof.properties.composed;
+
+/** Names of the seams a composed trace can reach; the properties set coverage minimums on them. */
+final class ComposedLabels {
+    static final String NODE_WRITE_WHILE_SECURE_DOMAIN_RUNS =
+            "node-page write by the integrity guest while a domains vCPU runs a secure domain";
+    static final String NODE_WRITE_IN_INTEGRITY_VIEW = "node-page write from the integrity view";
+    static final String TREE_EDIT_WHILE_SECURE_DOMAIN_RUNS =
+            "tree edit (protect or unprotect granted) while a domains vCPU runs a secure domain";
+    static final String DOMAINS_EVENT_WHILE_INTEGRITY_MODE =
+            "interrupt or exception on a domains vCPU while an integrity vCPU is in integrity mode";
+    static final String INTEGRITY_EVENT_WHILE_SECURE_DOMAIN_RUNS =
+            "interrupt or fault on an integrity vCPU while a domains vCPU runs a secure domain";
+    static final String GATE_ENTRY_WHILE_INTEGRITY_MODE =
+            "gate entry into a secure domain while an integrity vCPU is in integrity mode";
+    static final String DRIVER_PAGE_ALERT_WHILE_SECURE_DOMAIN_RUNS =
+            "driver-page write alerted while a domains vCPU runs a secure domain";
+
+    static final String DOMAINS_ROOT_AIMED_AT_A_NODE_PAGE =
+            "domains root touched a page the integrity store's tree has a node in (through its table or its device)";
+
+    private ComposedLabels() {}
+}

@@ -1,0 +1,292 @@
+package org.hvproof.properties.composed;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeSet;
+import org.hvproof.impl.composed.ComposedAbstraction;
+import org.hvproof.impl.composed.ComposedImplFlaw;
+import org.hvproof.impl.composed.ComposedSystem;
+import org.hvproof.impl.composed.ComposedSystemAction;
+import org.hvproof.impl.domains.DomainLayout;
+import org.hvproof.impl.domains.DomainsSystemAction;
+import org.hvproof.impl.integrity.IntegrityService;
+import org.hvproof.impl.integrity.TreeProtectionStore;
+import org.hvproof.impl.machine.NestedPageTable;
+import org.hvproof.impl.machine.ViewId;
+import org.hvproof.impl.machine.VirtualCpu;
+import org.hvproof.impl.tree.ProtectedPageTree;
+import org.hvproof.impl.tree.TreeEvent;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.Notation;
+import org.hvproof.model.common.Observation;
+import org.hvproof.model.common.Transition;
+import org.hvproof.model.composed.ComposedAction;
+import org.hvproof.model.composed.ComposedModel;
+import org.hvproof.model.composed.ComposedState;
+import org.hvproof.model.composed.ComposedStep;
+import org.hvproof.model.domains.DomainsObservation;
+import org.hvproof.model.domains.DomainsState;
+import org.hvproof.model.integrity.IntegrityAction;
+import org.hvproof.model.integrity.IntegrityAlertCause;
+import org.hvproof.model.integrity.IntegrityCode;
+import org.hvproof.model.integrity.IntegrityObservation;
+import org.hvproof.model.integrity.IntegrityState;
+import org.hvproof.model.integrity.Mode;
+import org.hvproof.model.tree.AlertAction;
+import org.hvproof.model.tree.TreeObservation;
+import org.hvproof.propcheck.Context;
+import org.hvproof.properties.Lockstep;
+import org.hvproof.properties.harness.JudgedTrace;
+
+/**
+ * One generated trace of the composed system: the one machine with both services and the composed
+ * model (the two models side by side) in lockstep, judged after every step. After each step the
+ * integrity guest's vCPUs also write a node page of the store's tree from the view each runs on
+ * (TREE-7's probe), whatever the domains' vCPUs are doing then.
+ */
+public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedAction, Object> {
+    private final ComposedSystem system;
+    private final Lockstep<ComposedState, ComposedSystemAction> lockstep;
+    private final List<Lockstep.Transition<ComposedState, ComposedSystemAction>> lastSteps = new ArrayList<>();
+    /** Where the last step's node-page writes went wrong, if they did. */
+    private String nodeWriteFailure;
+
+    /** Boots the composition with {@code flaw} ({@link ComposedImplFlaw#NONE} for the correct one). */
+    public ComposedTrace(ComposedImplFlaw flaw) {
+        this.system = new ComposedSystem(flaw);
+        this.lockstep = new Lockstep<>(
+                system::apply,
+                system::abstractState,
+                (s, a) -> {
+                    ComposedStep step = ComposedModel.step(s, ComposedAbstraction.modelAction(a));
+                    return new Lockstep.ModelStep<>(step.next(), step.observations());
+                },
+                ComposedModel.initial(
+                        IntegrityState.initial(ComposedSystem.INTEGRITY),
+                        DomainsState.example(
+                                ComposedSystem.LAYOUT.secureDomains(),
+                                ComposedSystem.LAYOUT.vcpus(),
+                                ComposedSystem.SECRET,
+                                this::bootFrame)));
+    }
+
+    /** The host frame the booted machine put behind page k of domain d's region: only its name is the machine's. */
+    private long bootFrame(int d, int k) {
+        ViewId view = d == 0
+                ? system.domains().rootDomainView()
+                : system.domains().service().domains().get(d).view();
+        return system.machine()
+                .view(view)
+                .orElseThrow()
+                .leaf(new GuestPhysicalPage(DomainLayout.regionFirst(d) + k))
+                .map(e -> e.hostFrame())
+                .orElse(-1L - 4L * d - k);
+    }
+
+    /** The model's state, equal to the machine's abstraction while refinement holds. */
+    public ComposedState state() {
+        return lockstep.state();
+    }
+
+    /** The store's tree. */
+    private ProtectedPageTree storeTree() {
+        return ((TreeProtectionStore) system.integrity().integrity().protections()).tree();
+    }
+
+    /** Runs one generated step, then the node-page probes; labels the seams it reached. */
+    void apply(ComposedActions.Step step, Context ctx) {
+        lastSteps.clear();
+        for (ComposedSystemAction a : step.actions()) {
+            Lockstep.Transition<ComposedState, ComposedSystemAction> t = lockstep.apply(a);
+            lastSteps.add(t);
+            label(t, ctx);
+        }
+        writeNodePages(ctx);
+    }
+
+    @Override
+    public List<Transition<ComposedState, ComposedAction, Object>> lastTransitions() {
+        return lastSteps.stream()
+                .map(t -> new Transition<ComposedState, ComposedAction, Object>(
+                        t.before(),
+                        ComposedAbstraction.modelAction(t.action()),
+                        t.after(),
+                        List.copyOf(t.observations())))
+                .toList();
+    }
+
+    @Override
+    public ComposedState judgedState() {
+        return lockstep.judgedState();
+    }
+
+    /** Refinement of both mechanisms at once: observations and the whole composed state equal the model's. */
+    @Override
+    public void checkRefinement() {
+        lockstep.checkRefinement();
+    }
+
+    /**
+     * Each integrity vCPU, on the view it runs on, writes one node page of the store's tree (a
+     * different one each step); each write must be vetoed with the tree's node-page alert and
+     * leave the page as it was.
+     */
+    private void writeNodePages(Context ctx) {
+        nodeWriteFailure = null;
+        long[] nodes =
+                storeTree().nodePages().stream().mapToLong(Long::longValue).toArray();
+        if (nodes.length == 0) {
+            return;
+        }
+        int steps = lockstep.steps();
+        boolean secureRuns = secureDomainRuns(lockstep.state());
+        for (VirtualCpu cpu : system.machine().vcpus().subList(0, ComposedSystem.INTEGRITY.vcpuCount())) {
+            int id = cpu.id().id();
+            long page = nodes[(steps + id) % nodes.length];
+            byte[] before = system.integrity().page(page);
+            List<Observation> seen = system.integrity().writeNodePage(id, page, (steps * 8 * 37) % 4096);
+            boolean alerted = seen.stream()
+                    .anyMatch(o -> o instanceof TreeEvent e
+                            && e.observation() instanceof TreeObservation.Alert a
+                            && a.page() == page
+                            && a.action() == AlertAction.TREE_NODE);
+            boolean unchanged = Arrays.equals(before, system.integrity().page(page));
+            if (!alerted || !unchanged) {
+                nodeWriteFailure = Notation.vcpu(id) + " on view " + cpu.view().name() + " wrote node page "
+                        + Notation.gpp(page) + (alerted ? "" : " without a node-page alert")
+                        + (unchanged ? "" : ", and the page changed");
+                return;
+            }
+            if (secureRuns) {
+                ctx.label(ComposedLabels.NODE_WRITE_WHILE_SECURE_DOMAIN_RUNS);
+            }
+            if (cpu.view().equals(IntegrityService.INTEGRITY_VIEW)) {
+                ctx.label(ComposedLabels.NODE_WRITE_IN_INTEGRITY_VIEW);
+            }
+        }
+    }
+
+    /** TREE-7 {@code nodePageWritesVetoed}: this step's node-page writes from every integrity vCPU's view were vetoed and alerted. */
+    void checkNodePageWritesVetoed() {
+        if (nodeWriteFailure != null) {
+            throw new AssertionError("TREE-7 nodePageWritesVetoed violated: " + nodeWriteFailure);
+        }
+    }
+
+    /** TREE-7 {@code leafMappingsAreProtections}: the tree's leaf mappings are exactly the model's protections. */
+    void checkLeafMappingsAreProtections() {
+        SortedMap<Long, AlertAction> leaves = storeTree().mappings();
+        SortedMap<Long, AlertAction> model = lockstep.state().integrity().protections();
+        if (!leaves.equals(model)) {
+            throw new AssertionError("TREE-7 leafMappingsAreProtections violated: the tree's leaves map "
+                    + Notation.byGpp(leaves) + ", the protections are " + Notation.byGpp(model));
+        }
+    }
+
+    /**
+     * TREE-7 {@code nodePagesTracedInEveryGuestView}: every node page has its write bit clear and
+     * the tree's trace in every view backed by the integrity guest's frames (the default view and
+     * the integrity view), and no other view (the domains', with frames of their own) maps a node
+     * page or a node page's frame at all.
+     */
+    void checkNodePagesTracedInEveryGuestView() {
+        Set<Long> nodes = new TreeSet<>(storeTree().nodePages());
+        if (nodes.isEmpty()) {
+            return;
+        }
+        NestedPageTable guest = system.machine().defaultView();
+        Set<Long> nodeFrames = new TreeSet<>();
+        for (long page : nodes) {
+            guest.leaf(new GuestPhysicalPage(page)).ifPresent(e -> nodeFrames.add(e.hostFrame()));
+        }
+        for (ViewId view : system.machine().viewIds()) {
+            NestedPageTable npt = system.machine().view(view).orElseThrow();
+            if (system.hypervisor().backedBy(view, ViewId.DEFAULT)) {
+                for (long page : nodes) {
+                    GuestPhysicalPage p = new GuestPhysicalPage(page);
+                    boolean writable =
+                            npt.leaf(p).map(e -> e.permissions().write()).orElse(true);
+                    if (writable || !system.tracing().holds(view, ProtectedPageTree.OWNER, p)) {
+                        throw new AssertionError("TREE-7 nodePagesTracedInEveryGuestView violated: node page "
+                                + Notation.gpp(page) + " is " + (writable ? "writable" : "untraced") + " in view "
+                                + view.name());
+                    }
+                }
+            } else {
+                List<String> found = new ArrayList<>();
+                npt.forEachLeaf((page, entry) -> {
+                    if (nodes.contains(page.number()) || nodeFrames.contains(entry.hostFrame())) {
+                        found.add(Notation.gpp(page.number()) + " -> hpp 0x" + Long.toHexString(entry.hostFrame()));
+                    }
+                });
+                if (!found.isEmpty()) {
+                    throw new AssertionError("TREE-7 nodePagesTracedInEveryGuestView violated: view " + view.name()
+                            + ", which has frames of its own, maps node pages or frames: "
+                            + found.subList(0, Math.min(4, found.size())) + (found.size() > 4 ? " ..." : ""));
+                }
+            }
+        }
+    }
+
+    /** Whether some domains vCPU runs a secure domain in {@code s}. */
+    private static boolean secureDomainRuns(ComposedState s) {
+        return s.domains().vcpus().stream().anyMatch(v -> !v.domain().isRoot());
+    }
+
+    /** Whether some integrity vCPU is in integrity mode in {@code s}. */
+    private static boolean integrityModeRuns(ComposedState s) {
+        return s.integrity().vcpus().values().stream().anyMatch(v -> v.mode() == Mode.INTEGRITY);
+    }
+
+    private void label(Lockstep.Transition<ComposedState, ComposedSystemAction> t, Context ctx) {
+        ComposedState before = t.before();
+        List<?> seen = t.observations();
+        if (t.action() instanceof ComposedSystemAction.Integrity i) {
+            IntegrityAction a = i.action();
+            boolean granted = seen.contains(new IntegrityObservation.RequestResult(IntegrityCode.OK));
+            if ((a instanceof IntegrityAction.Protect || a instanceof IntegrityAction.Unprotect)
+                    && granted
+                    && secureDomainRuns(before)) {
+                ctx.label(ComposedLabels.TREE_EDIT_WHILE_SECURE_DOMAIN_RUNS);
+            }
+            if ((a instanceof IntegrityAction.Interrupt || a instanceof IntegrityAction.Fault)
+                    && secureDomainRuns(before)) {
+                ctx.label(ComposedLabels.INTEGRITY_EVENT_WHILE_SECURE_DOMAIN_RUNS);
+            }
+            if (secureDomainRuns(before)
+                    && seen.stream()
+                            .anyMatch(o -> o instanceof IntegrityObservation.WriteAlert w
+                                    && w.cause() == IntegrityAlertCause.DRIVER_PAGE)) {
+                ctx.label(ComposedLabels.DRIVER_PAGE_ALERT_WHILE_SECURE_DOMAIN_RUNS);
+            }
+            return;
+        }
+        DomainsSystemAction a = ((ComposedSystemAction.Domains) t.action()).action();
+        Set<Long> nodes = storeTree().nodePages();
+        boolean atNode = (a instanceof DomainsSystemAction.DeviceWrite d && nodes.contains(d.page()))
+                || (a instanceof DomainsSystemAction.Write w
+                        && w.entries().values().stream().anyMatch(nodes::contains));
+        if (atNode) {
+            ctx.label(ComposedLabels.DOMAINS_ROOT_AIMED_AT_A_NODE_PAGE);
+        }
+        if (a instanceof DomainsSystemAction.Event && integrityModeRuns(before)) {
+            ctx.label(ComposedLabels.DOMAINS_EVENT_WHILE_INTEGRITY_MODE);
+        }
+        if (integrityModeRuns(before) && seen.stream().anyMatch(DomainsObservation.Entered.class::isInstance)) {
+            ctx.label(ComposedLabels.GATE_ENTRY_WHILE_INTEGRITY_MODE);
+        }
+    }
+
+    /** A short picture of the state for failure reports. */
+    @Override
+    public String describe() {
+        ComposedState s = lockstep.state();
+        return "  integrity: " + s.integrity().driver().map(Object::toString).orElse("driver none") + ", vcpus "
+                + s.integrity().vcpus() + ", protections "
+                + Notation.byGpp(s.integrity().protections())
+                + "\n  domains: vcpus " + s.domains().vcpus();
+    }
+}
