@@ -111,6 +111,7 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
      */
     private List<IntegrityObservation> machineStep(IntegrityAction a) {
         modelActions = new ArrayList<>();
+        machinePieces = new ArrayList<>();
         publishedBetween = false;
         List<IntegrityObservation> seen = new ArrayList<>();
         boolean wasInFlight = machine.requestInFlight();
@@ -137,6 +138,7 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
             freedAtStart = storeTree().freedPages().size();
         } else {
             modelActions.add(a);
+            machinePieces.add(machineSeen);
         }
         if (wasInFlight) {
             List<IntegrityObservation> step = published(machine.continueRequest());
@@ -173,6 +175,7 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     private List<IntegrityObservation> published(List<IntegrityObservation> seen) {
         if (!seen.isEmpty() && pending != null) {
             modelActions.add(pending);
+            machinePieces.add(seen);
             publishedRequest = pending;
             pending = null;
         }
@@ -187,18 +190,27 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     private Lockstep.ModelStep<IntegrityState> modelStep(IntegrityState s, IntegrityAction a) {
         IntegrityState state = s;
         List<Object> seen = new ArrayList<>();
+        modelTransitions = new ArrayList<>();
         for (IntegrityAction each : modelActions) {
             Lockstep.ModelStep<IntegrityState> step = modelStepOf(state, each, each == a);
+            List<IntegrityObservation> observed = new ArrayList<>();
+            step.observations().forEach(o -> observed.add((IntegrityObservation) o));
+            modelTransitions.add(new Transition<>(state, each, step.next(), observed));
             state = step.next();
             seen.addAll(step.observations());
         }
         return new Lockstep.ModelStep<>(state, seen);
     }
 
+    /** The model's transitions of the step in progress, one per action it took ({@link #modelActions}). */
+    private List<Transition<IntegrityState, IntegrityAction, IntegrityObservation>> modelTransitions = List.of();
+
     /** The request in flight, started by an earlier action, not yet published (null: none). */
     private IntegrityAction pending;
     /** What the model takes in the step in progress, in order. */
     private List<IntegrityAction> modelActions = List.of();
+    /** What the machine showed for each of {@link #modelActions}. */
+    private List<List<IntegrityObservation>> machinePieces = List.of();
     /** Whether the step in progress published a request in flight after its action. */
     private boolean publishedBetween;
     /** The last request published in micro-steps, read (and cleared) by the labels. */
@@ -246,7 +258,24 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     public List<Transition<IntegrityState, IntegrityAction, IntegrityObservation>> lastTransitions() {
         Transition<IntegrityState, IntegrityAction, IntegrityObservation> t =
                 lockstep.lastAs(IntegrityObservation.class);
-        return t == null ? List.of() : List.of(t);
+        if (t == null) {
+            return List.of();
+        }
+        if (modelTransitions.size() <= 1) {
+            return List.of(t);
+        }
+        // A request published in the same step as another action: one transition each, in the
+        // machine's order, with what the machine showed for each, the model's state between them
+        // and the machine's after the last.
+        List<Transition<IntegrityState, IntegrityAction, IntegrityObservation>> out = new ArrayList<>();
+        IntegrityState before = t.before();
+        for (int i = 0; i < modelTransitions.size(); i++) {
+            Transition<IntegrityState, IntegrityAction, IntegrityObservation> m = modelTransitions.get(i);
+            IntegrityState after = i == modelTransitions.size() - 1 ? t.after() : m.after();
+            out.add(new Transition<>(before, m.action(), after, machinePieces.get(i)));
+            before = after;
+        }
+        return out;
     }
 
     @Override
