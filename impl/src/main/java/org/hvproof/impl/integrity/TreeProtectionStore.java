@@ -14,7 +14,10 @@ import org.hvproof.model.tree.RequestCode;
  * look-up is a walk from the base pointer reading the node pages from memory; the snapshot reads
  * the whole tree. The tree runs in its store role ({@link ProtectedPageTree#store}): it traces
  * and answers its node pages, in every view, while the protected pages are the integrity
- * service's to trace and to answer, so each write has one answerer.
+ * service's to trace and to answer, so each write has one answerer. A request runs whole
+ * ({@link #protect}, {@link #unprotect}) or in the micro-steps of the tree's commit ({@link
+ * #startProtect}, {@link #startUnprotect}, then {@link #continueRequest}); the snapshot and
+ * look-ups read the published tree throughout.
  *
  * <p>It lives in the integrity package because it is the integrity service's adapter: the tree
  * knows nothing of integrity mode, and the only way to a tree request is the service's checked one

@@ -80,7 +80,9 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     /**
      * TREE-7's trace: the service with {@code flaw} keeps its protections in a tree of order 4
      * with the variant {@code treeFlaw} and a node pool of {@link #STORE_CHECK_POOL_PAGES} pages;
-     * after every step each vCPU also writes a node page on the view it runs on.
+     * protect and unprotect run in the micro-steps of the store's commit ({@link #machineStep});
+     * after every step each vCPU not held in the hypervisor also writes a node page on the view it
+     * runs on (and, while a request is in flight, a pool page it took and a node page it frees).
      */
     public static IntegrityTrace storeTrace(IntegrityImplFlaw flaw, TreeImplFlaw treeFlaw) {
         return new IntegrityTrace(
