@@ -27,6 +27,12 @@ public final class IntegrityHypercalls {
     public static final int FOURTH_ARGUMENT_REGISTER = 6;
     /** Register index of the fifth argument (RDI). */
     public static final int FIFTH_ARGUMENT_REGISTER = 7;
+    /**
+     * The handler's answer while a protect or unprotect runs in micro-steps: no status yet, the
+     * calling vCPU stays in the hypervisor until the request's commit ends (its status is written
+     * to RAX then). No guest ever reads it.
+     */
+    public static final long IN_FLIGHT = -1L;
     /** Refusal statuses start here. */
     public static final long STATUS_BASE = 0x100;
 

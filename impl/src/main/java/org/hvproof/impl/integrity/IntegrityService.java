@@ -16,6 +16,7 @@ import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.impl.tracing.TracingService;
 import org.hvproof.impl.tree.ProtectedPageTree;
+import org.hvproof.impl.tree.TreeCommitStep;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.Notification;
@@ -69,7 +70,15 @@ public final class IntegrityService {
     /** The vCPU that entered integrity mode last: read only under {@link IntegrityImplFlaw#EXIT_SWITCHES_LAST_ENTERED_VCPU}. */
     private VirtualCpu lastEntered;
 
-    private final ProtectionStore protections;
+    private final TreeProtectionStore protections;
+    /** Whether protect and unprotect run in the micro-steps of the store's commit ({@link #continueRequest}). */
+    private boolean microSteps;
+    /** The request running in micro-steps, holding the tree lock (null: none). */
+    private InFlight inFlight;
+
+    /** A protect ({@code action} present) or unprotect whose commit is running, and the vCPU that called it. */
+    private record InFlight(VirtualCpu caller, PageRange range, Optional<AlertAction> action) {}
+
     private final List<IntegrityObservation> alerts = new ArrayList<>();
     private Driver driver;
 
@@ -168,6 +177,62 @@ public final class IntegrityService {
     /** Whether {@code cpu} is one of the vCPUs this service guards (the machine's first ones). */
     private boolean guards(VirtualCpu cpu) {
         return cpu.id().id() < modes.length;
+    }
+
+    /**
+     * From now on protect and unprotect run in the micro-steps of the store's tree commit: the
+     * hypercall checks and starts the request (a refusal, pool exhaustion included, is answered at
+     * once) and the calling vCPU stays in the hypervisor, holding the tree lock, while other vCPUs
+     * run between the micro-steps ({@link #continueRequest}); the request takes effect, and its
+     * result is settled, at the tree's {@link TreeCommitStep#PUBLISH}; the caller gets its status
+     * when the last micro-step has run. The service traces a protected range before the commit
+     * starts and withdraws an unprotected range's traces after it ends, so each protection is
+     * traced in both views from its publication on, and until the published tree drops it.
+     */
+    public void runRequestsInMicroSteps(boolean on) {
+        this.microSteps = on;
+    }
+
+    /** Whether a protect or unprotect is running in micro-steps. */
+    public boolean requestInFlight() {
+        return inFlight != null;
+    }
+
+    /** The vCPU whose protect or unprotect is running in micro-steps (it is in the hypervisor), if any. */
+    public Optional<VirtualCpu> requestCaller() {
+        return inFlight == null ? Optional.empty() : Optional.of(inFlight.caller());
+    }
+
+    /** The range of the request running in micro-steps, if any. */
+    public Optional<PageRange> requestRange() {
+        return inFlight == null ? Optional.empty() : Optional.of(inFlight.range());
+    }
+
+    /**
+     * Runs the next micro-step of the request in flight and returns it (empty, nothing done, when
+     * none is). At the last one the service finishes its own part (an unprotected range's traces
+     * withdrawn) and writes the caller's status, {@code OK}, to its RAX: the hypercall returns.
+     */
+    public Optional<TreeCommitStep> continueRequest() {
+        if (inFlight == null) {
+            return Optional.empty();
+        }
+        Optional<TreeCommitStep> step = protections.continueRequest();
+        if (!protections.requestInFlight()) {
+            InFlight done = inFlight;
+            inFlight = null;
+            if (done.action().isPresent()) {
+                if (flaw == IntegrityImplFlaw.PROTECTED_PAGES_TRACED_AFTER_COMMIT) {
+                    // FLAW: the range is traced only once the commit is over, after its publication.
+                    traceProtected(done.range());
+                }
+            } else {
+                done.range().pages().forEach(this::untracePage);
+            }
+            done.caller()
+                    .setRegister(Hypervisor.HYPERCALL_NUMBER_REGISTER, IntegrityHypercalls.status(IntegrityCode.OK));
+        }
+        return step;
     }
 
     /** The protection store. */
@@ -353,26 +418,59 @@ public final class IntegrityService {
                 }
                 return IntegrityHypercalls.status(IntegrityCode.OVERLAPS);
             }
+            if (microSteps) {
+                return startProtect(cpu, range, action.get());
+            }
             // 5a. the store first: a tree out of node pages refuses the whole range, and nothing changed
             boolean stored = protections.protect(range, action.get());
             if (!stored && flaw != IntegrityImplFlaw.STORE_GRANTS_WHEN_FULL) {
                 return IntegrityHypercalls.status(IntegrityCode.STORE_FULL);
             }
-            range.pages().forEach(p -> {
-                trace(ViewId.DEFAULT, p);
-                if (flaw != IntegrityImplFlaw.INTEGRITY_VIEW_UNMONITORS_ALL) {
-                    trace(INTEGRITY_VIEW, p);
-                }
-            });
+            traceProtected(range);
         } else {
             // 4b. unprotect: every page of the range is protected
             if (!range.pages().allMatch(p -> protections.actionOf(p).isPresent())) {
                 return IntegrityHypercalls.status(IntegrityCode.NOT_PROTECTED);
             }
+            if (microSteps) {
+                protections.startUnprotect(range);
+                inFlight = new InFlight(cpu, range, Optional.empty());
+                return IntegrityHypercalls.IN_FLIGHT;
+            }
             protections.unprotect(range);
             range.pages().forEach(this::untracePage);
         }
         return IntegrityHypercalls.status(IntegrityCode.OK);
+    }
+
+    /**
+     * 5a in micro-steps: the store's tree starts the insert (refusing it whole for want of node
+     * pages), then the range is traced in both views before any micro-step runs: until the tree
+     * publishes, a write there is notified, finds no protection in the published tree and lands.
+     */
+    private long startProtect(VirtualCpu cpu, PageRange range, AlertAction action) {
+        if (!protections.startProtect(range, action)) {
+            if (flaw != IntegrityImplFlaw.STORE_GRANTS_WHEN_FULL) {
+                return IntegrityHypercalls.status(IntegrityCode.STORE_FULL);
+            }
+            traceProtected(range);
+            return IntegrityHypercalls.status(IntegrityCode.OK);
+        }
+        if (flaw != IntegrityImplFlaw.PROTECTED_PAGES_TRACED_AFTER_COMMIT) {
+            traceProtected(range);
+        }
+        inFlight = new InFlight(cpu, range, Optional.of(action));
+        return IntegrityHypercalls.IN_FLIGHT;
+    }
+
+    /** Write-protects every page of {@code range} in both views (a protection's traces). */
+    private void traceProtected(PageRange range) {
+        range.pages().forEach(p -> {
+            trace(ViewId.DEFAULT, p);
+            if (flaw != IntegrityImplFlaw.INTEGRITY_VIEW_UNMONITORS_ALL) {
+                trace(INTEGRITY_VIEW, p);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- writes

@@ -13,6 +13,7 @@ import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tracing.TracingService;
+import org.hvproof.impl.tree.TreeCommitStep;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.ErrorCode;
@@ -216,6 +217,47 @@ public final class IntegritySystem {
         return write((IntegrityAction.GuestWrite) action);
     }
 
+    /**
+     * Makes protect and unprotect run in the micro-steps of the store's tree commit
+     * ({@link IntegrityService#runRequestsInMicroSteps}): {@link #apply} of a request the service
+     * starts shows nothing; {@link #continueRequest} runs its micro-steps.
+     */
+    public void runRequestsInMicroSteps(boolean on) {
+        integrity.runRequestsInMicroSteps(on);
+    }
+
+    /** Whether a protect or unprotect is running in micro-steps (its caller is in the hypervisor). */
+    public boolean requestInFlight() {
+        return integrity.requestInFlight();
+    }
+
+    /** The vCPU number of the caller of the request running in micro-steps; -1 when none is. */
+    public int requestCaller() {
+        return integrity.requestCaller().map(c -> c.id().id()).orElse(-1);
+    }
+
+    /**
+     * Runs the next micro-step of the request in flight: seen, its result ({@code OK}) at the
+     * tree's {@link TreeCommitStep#PUBLISH}, where it takes effect, and nothing at the others.
+     */
+    public List<IntegrityObservation> continueRequest() {
+        return integrity
+                        .continueRequest()
+                        .filter(step -> step == TreeCommitStep.PUBLISH)
+                        .isPresent()
+                ? List.of(new IntegrityObservation.RequestResult(IntegrityCode.OK))
+                : List.of();
+    }
+
+    /** Runs the request in flight to its end (what waiting for the tree lock, or for the caller, does): seen as {@link #continueRequest}. */
+    public List<IntegrityObservation> finishRequest() {
+        List<IntegrityObservation> seen = new ArrayList<>();
+        while (integrity.requestInFlight()) {
+            seen.addAll(continueRequest());
+        }
+        return seen;
+    }
+
     /** The abstraction function: the model state these structures represent. */
     public IntegrityState abstractState() {
         return IntegrityAbstraction.abstractState(machine, tracing, integrity);
@@ -258,6 +300,10 @@ public final class IntegritySystem {
         List<IntegrityObservation> out = new ArrayList<>(
                 integrity.alerts().subList(mark, integrity.alerts().size()));
         for (Observation o : seen) {
+            if (o instanceof HypercallResult r && r.status() == IntegrityHypercalls.IN_FLIGHT) {
+                // A request running in micro-steps: its result is seen at its publication.
+                continue;
+            }
             if (o instanceof HypercallResult r) {
                 out.add(new IntegrityObservation.RequestResult(IntegrityHypercalls.code(r.status())
                         .orElseThrow(() -> new IllegalStateException(

@@ -41,12 +41,14 @@
  * request: write the split table, set the pointer, clear the write bit, shoot down, publish; its
  * removal: drop the owner from the record, give devices and then the nested bit the write right back;
  * the protected-page tree's commit, under the tree lock: trace the pages taken for nodes, write
- * them, publish, scrub the freed ones, untrace them and give them back).
+ * them, publish, scrub the freed ones, untrace them and give them back; as the integrity
+ * service's store, the same commit inside the protect or unprotect hypercall's exit, the calling
+ * vCPU held in the hypervisor until it ends).
  *
  * <p>Left out, because no claim depends on them yet: interleaving inside one access (an access is
- * one step, its walk and its write atomic), micro-steps of the integrity store's tree requests (they
- * run at once; domain creation runs at boot, and view switches touch only their own vCPU, so they
- * commute with every other vCPU's step, as the properties module's switch tests check), PCIDs, global pages, SMEP/SMAP, memory types, caches, timing. Guest page-table
+ * one step, its walk and its write atomic), micro-steps of domain creation (it runs at boot) and of
+ * view switches (they touch only their own vCPU, so they commute with every other vCPU's step, as
+ * the properties module's switch tests check), PCIDs, global pages, SMEP/SMAP, memory types, caches, timing. Guest page-table
  * memory is a reserved pool the guest OS never maps as data. The machine is deterministic.
  */
 package org.hvproof.impl.machine;

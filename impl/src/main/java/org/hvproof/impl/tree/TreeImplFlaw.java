@@ -42,7 +42,7 @@ public enum TreeImplFlaw implements Flaw {
      * view, which maps every frame read/write) a vCPU writes a node page unseen (TREE-7). Alone,
      * the tree runs on one view, so only the tree as the integrity service's store shows it.
      */
-    NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY(List.of(caught("TREE-7", "TREE-7 nodePagesTracedInEveryView", 3))),
+    NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY(List.of(caught("TREE-7", "TREE-7 nodePagesTracedInEveryView", 4))),
     /**
      * A request run in micro-steps writes the nodes of the pages it took from the pool before it
      * traces them ({@link TreeCommitStep#WRITE_TAKEN} before {@link TreeCommitStep#TRACE_TAKEN}): a

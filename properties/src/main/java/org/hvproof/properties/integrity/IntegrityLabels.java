@@ -47,6 +47,16 @@ public final class IntegrityLabels {
 
     private IntegrityLabels() {}
     // TREE-7: the traced tree as the protection store.
+    public static final String STORE_REQUEST_PUBLISHED_BETWEEN_ACTIONS =
+            "a request in micro-steps published between other vCPUs' actions";
+    public static final String NODE_PAGE_WRITE_BETWEEN_MICRO_STEPS =
+            "node-page write by another vCPU between two micro-steps of a store request";
+    public static final String TAKEN_PAGE_WRITE_BETWEEN_MICRO_STEPS =
+            "write to a pool page a store request took, between two of its micro-steps";
+    public static final String FREED_PAGE_WRITE_BETWEEN_MICRO_STEPS =
+            "write to a node page a store request frees, between two of its micro-steps";
+    public static final String REQUEST_RANGE_WRITTEN_BETWEEN_MICRO_STEPS =
+            "guest write to the range a store request protects or unprotects, between two of its micro-steps";
     public static final String STORE_SPLIT = "protect split a node of the store's tree";
     public static final String STORE_MERGE = "unprotect merged nodes of the store's tree (tree left non-empty)";
     public static final String STORE_FULL_REFUSED = "protect refused: the store's node pool is used up";

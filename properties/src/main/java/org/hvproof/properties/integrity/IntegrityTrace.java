@@ -80,7 +80,9 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     /**
      * TREE-7's trace: the service with {@code flaw} keeps its protections in a tree of order 4
      * with the variant {@code treeFlaw} and a node pool of {@link #STORE_CHECK_POOL_PAGES} pages;
-     * after every step each vCPU also writes a node page on the view it runs on.
+     * protect and unprotect run in the micro-steps of the store's commit ({@link #machineStep});
+     * after every step each vCPU not held in the hypervisor also writes a node page on the view it
+     * runs on (and, while a request is in flight, a pool page it took and a node page it frees).
      */
     public static IntegrityTrace storeTrace(IntegrityImplFlaw flaw, TreeImplFlaw treeFlaw) {
         return new IntegrityTrace(
@@ -95,26 +97,144 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     private IntegrityTrace(IntegritySystem machine, boolean storeChecks) {
         this.machine = machine;
         this.storeChecks = storeChecks;
+        machine.runRequestsInMicroSteps(storeChecks);
         this.lockstep = new Lockstep<>(
-                a -> {
-                    machineSeen = machine.apply(a);
-                    return machineSeen;
-                },
-                machine::abstractState,
-                this::modelStep,
-                IntegrityState.initial(CONFIG));
+                this::machineStep, machine::abstractState, this::modelStep, IntegrityState.initial(CONFIG));
     }
 
     /**
-     * The model's step, except that it accepts the machine's refusal of a protect for a full store
-     * (the model keeps no node pool): only a protect the model would grant, only when the store's
-     * free node pages were fewer than the request's worst case (a split on every level for each
-     * page, (pages + 1) * (height + 3)), and then nothing changes.
+     * The machine's part of one trace step. In the TREE-7 traces protect and unprotect run in the
+     * micro-steps of the store's commit, one micro-step before and one after each later action
+     * (so the request publishes at the second action after its start): an action of the
+     * caller's vCPU (it is in the hypervisor until the commit ends) or one that needs the tree
+     * lock (a protect, unprotect or registration, which reads the store) first waits for the
+     * request in flight to finish. The model takes a request at its publication: {@link
+     * #modelActions} lists, in order, the requests published and the action taken in this step.
+     */
+    private List<IntegrityObservation> machineStep(IntegrityAction a) {
+        modelActions = new ArrayList<>();
+        machinePieces = new ArrayList<>();
+        publishedBetween = false;
+        List<IntegrityObservation> seen = new ArrayList<>();
+        boolean wasInFlight = machine.requestInFlight();
+        if (wasInFlight && waitsForRequest(a)) {
+            seen.addAll(published(machine.finishRequest()));
+            wasInFlight = false;
+        } else if (wasInFlight) {
+            List<IntegrityObservation> step = published(machine.continueRequest());
+            publishedBetween = !step.isEmpty();
+            seen.addAll(step);
+            wasInFlight = machine.requestInFlight();
+        }
+        freeBefore = storeTree().freePool().size();
+        inRequestRange = a instanceof IntegrityAction.GuestWrite w
+                && machine.integrity()
+                        .requestRange()
+                        .filter(r -> r.contains(w.page()))
+                        .isPresent();
+        machineSeen = machine.apply(a);
+        seen.addAll(machineSeen);
+        if (!wasInFlight && machine.requestInFlight()) {
+            pending = a; // started: taken by the model at its publication
+            takenAtStart = storeTree().takenPages().size();
+            freedAtStart = storeTree().freedPages().size();
+        } else {
+            modelActions.add(a);
+            machinePieces.add(machineSeen);
+        }
+        if (wasInFlight) {
+            List<IntegrityObservation> step = published(machine.continueRequest());
+            publishedBetween |= !step.isEmpty();
+            seen.addAll(step);
+        }
+        return seen;
+    }
+
+    /** Whether {@code a} must wait for the request in flight: its caller's, or one needing the tree lock. */
+    private boolean waitsForRequest(IntegrityAction a) {
+        int caller = machine.requestCaller();
+        if (a instanceof IntegrityAction.Register
+                || a instanceof IntegrityAction.Protect
+                || a instanceof IntegrityAction.Unprotect) {
+            return true;
+        }
+        if (a instanceof IntegrityAction.Enter e) {
+            return e.caller().vcpu() == caller;
+        }
+        if (a instanceof IntegrityAction.Exit e) {
+            return e.caller().vcpu() == caller;
+        }
+        if (a instanceof IntegrityAction.Interrupt i) {
+            return i.vcpu() == caller;
+        }
+        if (a instanceof IntegrityAction.Fault f) {
+            return f.vcpu() == caller;
+        }
+        return ((IntegrityAction.GuestWrite) a).writer().vcpu() == caller;
+    }
+
+    /** Micro-steps' observations: a result means the pending request published now, so the model takes it here. */
+    private List<IntegrityObservation> published(List<IntegrityObservation> seen) {
+        if (!seen.isEmpty() && pending != null) {
+            modelActions.add(pending);
+            machinePieces.add(seen);
+            publishedRequest = pending;
+            pending = null;
+        }
+        return seen;
+    }
+
+    /**
+     * The model's step: the requests published and the action taken in this trace step, in the
+     * machine's order ({@link #machineStep}; just the action outside the TREE-7 traces), each by
+     * {@link #modelStepOf}.
      */
     private Lockstep.ModelStep<IntegrityState> modelStep(IntegrityState s, IntegrityAction a) {
+        IntegrityState state = s;
+        List<Object> seen = new ArrayList<>();
+        modelTransitions = new ArrayList<>();
+        for (IntegrityAction each : modelActions) {
+            Lockstep.ModelStep<IntegrityState> step = modelStepOf(state, each, each == a);
+            List<IntegrityObservation> observed = new ArrayList<>();
+            step.observations().forEach(o -> observed.add((IntegrityObservation) o));
+            modelTransitions.add(new Transition<>(state, each, step.next(), observed));
+            state = step.next();
+            seen.addAll(step.observations());
+        }
+        return new Lockstep.ModelStep<>(state, seen);
+    }
+
+    /** The model's transitions of the step in progress, one per action it took ({@link #modelActions}). */
+    private List<Transition<IntegrityState, IntegrityAction, IntegrityObservation>> modelTransitions = List.of();
+
+    /** The request in flight, started by an earlier action, not yet published (null: none). */
+    private IntegrityAction pending;
+    /** What the model takes in the step in progress, in order. */
+    private List<IntegrityAction> modelActions = List.of();
+    /** What the machine showed for each of {@link #modelActions}. */
+    private List<List<IntegrityObservation>> machinePieces = List.of();
+    /** Whether the step in progress published a request in flight after its action. */
+    private boolean publishedBetween;
+    /** The last request published in micro-steps, read (and cleared) by the labels. */
+    private IntegrityAction publishedRequest;
+    /** Whether the step in progress is a guest write to the range of the request in flight. */
+    private boolean inRequestRange;
+
+    private int takenAtStart;
+    private int freedAtStart;
+
+    /**
+     * The model's step of one action, except that it accepts the machine's refusal of a protect for a full store
+     * (the model keeps no node pool): only a protect the model would grant, only when the store's
+     * free node pages were fewer than the request's worst case (a split on every level for each
+     * page, (pages + 1) * (height + 3)), and then nothing changes. {@code current}: {@code a} is
+     * the step's own action (the machine's answer to it is {@link #machineSeen}).
+     */
+    private Lockstep.ModelStep<IntegrityState> modelStepOf(IntegrityState s, IntegrityAction a, boolean current) {
         IntegrityStep step = IntegrityModel.step(s, a);
         IntegrityObservation full = new IntegrityObservation.RequestResult(IntegrityCode.STORE_FULL);
-        if (a instanceof IntegrityAction.Protect p
+        if (current
+                && a instanceof IntegrityAction.Protect p
                 && machineSeen.equals(List.of(full))
                 && step.observations().equals(List.of(new IntegrityObservation.RequestResult(IntegrityCode.OK)))) {
             long pages = step.next().protections().size() - s.protections().size();
@@ -140,7 +260,24 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     public List<Transition<IntegrityState, IntegrityAction, IntegrityObservation>> lastTransitions() {
         Transition<IntegrityState, IntegrityAction, IntegrityObservation> t =
                 lockstep.lastAs(IntegrityObservation.class);
-        return t == null ? List.of() : List.of(t);
+        if (t == null) {
+            return List.of();
+        }
+        if (modelTransitions.size() <= 1) {
+            return List.of(t);
+        }
+        // A request published in the same step as another action: one transition each, in the
+        // machine's order, with what the machine showed for each, the model's state between them
+        // and the machine's after the last.
+        List<Transition<IntegrityState, IntegrityAction, IntegrityObservation>> out = new ArrayList<>();
+        IntegrityState before = t.before();
+        for (int i = 0; i < modelTransitions.size(); i++) {
+            Transition<IntegrityState, IntegrityAction, IntegrityObservation> m = modelTransitions.get(i);
+            IntegrityState after = i == modelTransitions.size() - 1 ? t.after() : m.after();
+            out.add(new Transition<>(before, m.action(), after, machinePieces.get(i)));
+            before = after;
+        }
+        return out;
     }
 
     @Override
@@ -155,7 +292,6 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
         if (action instanceof IntegrityAction.GuestWrite w && guarded(w)) {
             before = machine.page(w.page());
         }
-        freeBefore = storeTree().freePool().size();
         Lockstep.Transition<IntegrityState, IntegrityAction> t = lockstep.apply(action);
         if (storeChecks) {
             labelStore(t, freeBefore, ctx);
@@ -203,18 +339,38 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
         }
     }
 
-    /** TREE-7's situations in the store: splits, merges, a full pool. */
+    /**
+     * TREE-7's situations in the store: splits, merges, a full pool; requests published between
+     * other vCPUs' actions, and guest writes to a request's range between its micro-steps. A
+     * request in micro-steps is judged where it published, by the pool pages it took and freed.
+     */
     private void labelStore(Lockstep.Transition<IntegrityState, IntegrityAction> t, int freeBefore, Context ctx) {
         int freeAfter = storeTree().freePool().size();
         boolean ok = t.observations().contains(new IntegrityObservation.RequestResult(IntegrityCode.OK));
-        if (t.action() instanceof IntegrityAction.Protect && ok && freeAfter < freeBefore - 1) {
+        IntegrityAction published = publishedRequest;
+        publishedRequest = null;
+        if (published != null) {
+            if (published instanceof IntegrityAction.Protect && takenAtStart > freedAtStart + 1) {
+                ctx.label(IntegrityLabels.STORE_SPLIT);
+            }
+            if (published instanceof IntegrityAction.Unprotect
+                    && freedAtStart > takenAtStart
+                    && storeTree().root().isPresent()) {
+                ctx.label(IntegrityLabels.STORE_MERGE);
+            }
+        } else if (t.action() instanceof IntegrityAction.Protect && ok && freeAfter < freeBefore - 1) {
             ctx.label(IntegrityLabels.STORE_SPLIT);
-        }
-        if (t.action() instanceof IntegrityAction.Unprotect
+        } else if (t.action() instanceof IntegrityAction.Unprotect
                 && ok
                 && freeAfter > freeBefore
                 && storeTree().root().isPresent()) {
             ctx.label(IntegrityLabels.STORE_MERGE);
+        }
+        if (publishedBetween) {
+            ctx.label(IntegrityLabels.STORE_REQUEST_PUBLISHED_BETWEEN_ACTIONS);
+        }
+        if (inRequestRange) {
+            ctx.label(IntegrityLabels.REQUEST_RANGE_WRITTEN_BETWEEN_MICRO_STEPS);
         }
         if (t.observations().contains(new IntegrityObservation.RequestResult(IntegrityCode.STORE_FULL))) {
             ctx.label(IntegrityLabels.STORE_FULL_REFUSED);
@@ -235,8 +391,15 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
             return;
         }
         int steps = lockstep.steps();
+        boolean between = machine.requestInFlight();
         for (VirtualCpu cpu : machine.machine().vcpus()) {
             int id = cpu.id().id();
+            if (id == machine.requestCaller()) {
+                continue; // in the hypervisor until its request's commit ends
+            }
+            if (between) {
+                writePoolPages(id, steps, ctx);
+            }
             long page = nodes[(steps + id) % nodes.length];
             byte[] before = machine.page(page);
             List<Observation> seen = machine.writeNodePage(id, page, (steps * 8 * 37) % 4096);
@@ -256,6 +419,31 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
                     cpu.view().equals(IntegrityService.INTEGRITY_VIEW)
                             ? IntegrityLabels.NODE_PAGE_WRITE_IN_INTEGRITY_VIEW
                             : IntegrityLabels.NODE_PAGE_WRITE_IN_PROTECTED_VIEW);
+            if (between) {
+                ctx.label(IntegrityLabels.NODE_PAGE_WRITE_BETWEEN_MICRO_STEPS);
+            }
+        }
+    }
+
+    /**
+     * Between two micro-steps of a store request, vCPU {@code vcpu} writes a pool page the request
+     * took for a node and a node page it frees, if it has them: the tree answers such a page as
+     * the published tree says (a taken page is no node yet, a freed one after the publication is
+     * none any more), so the write may land; the TREE-7 checks and refinement after the step judge
+     * what it did to the published tree.
+     */
+    private void writePoolPages(int vcpu, int steps, Context ctx) {
+        long[] taken =
+                storeTree().takenPages().stream().mapToLong(Long::longValue).toArray();
+        if (taken.length > 0) {
+            machine.writeNodePage(vcpu, taken[(steps + vcpu) % taken.length], (steps * 8 * 41) % 4096);
+            ctx.label(IntegrityLabels.TAKEN_PAGE_WRITE_BETWEEN_MICRO_STEPS);
+        }
+        long[] freed =
+                storeTree().freedPages().stream().mapToLong(Long::longValue).toArray();
+        if (freed.length > 0) {
+            machine.writeNodePage(vcpu, freed[(steps + vcpu) % freed.length], (steps * 8 * 43) % 4096);
+            ctx.label(IntegrityLabels.FREED_PAGE_WRITE_BETWEEN_MICRO_STEPS);
         }
     }
 

@@ -43,7 +43,12 @@ import org.hvproof.model.tree.Writer;
  * simulated machine, read in {@code system.als}'s terms: for each move, the spec steps it stands for
  * (one, or two when an instruction in integrity mode is fetched from another page first) and the
  * {@link Snapshot} of the machine after each. The value {@link SystemSpecConformance} generates;
- * {@link SystemSpecAbstraction} writes it as a trace of the spec.
+ * {@link SystemSpecAbstraction} writes it as a trace of the spec. Protect and unprotect run in the
+ * micro-steps of the store's tree commit ({@link IntegritySystem#runRequestsInMicroSteps}), but
+ * the spec takes whole requests: each request's micro-steps all run within its move, and the
+ * move's one spec step reads the machine after the last of them. What that collapses: the
+ * states between micro-steps (taken pages traced and written, the publication, freed pages
+ * scrubbed and untraced) and any action between them, which the TREE-7 traces exercise instead.
  *
  * @param flaw     the integrity service's flaw ({@link IntegrityImplFlaw#NONE} for the correct one)
  * @param treeFlaw the store's tree variant ({@link TreeImplFlaw#NONE} for the correct one)
@@ -367,6 +372,7 @@ public record SystemSpecMachineRun(
             if (!registered.equals(List.of(new IntegrityObservation.RequestResult(IntegrityCode.OK)))) {
                 throw new IllegalStateException("the driver's registration failed: " + registered);
             }
+            system.runRequestsInMicroSteps(true);
             this.driver = system.integrity().driver().orElseThrow();
             this.initial = read(Seen.NOTHING);
             this.current = initial;
@@ -416,7 +422,11 @@ public record SystemSpecMachineRun(
                 boolean fetchFirst = system.integrity().mode(v) == Mode.INTEGRITY
                         && !(a instanceof IntegrityAction.Enter)
                         && ipPage != before.vcpus().get(v).pcPage();
-                List<IntegrityObservation> answer = system.apply(a);
+                List<IntegrityObservation> answer = new ArrayList<>(system.apply(a));
+                // A protect or unprotect runs in the micro-steps of the store's commit, all of them
+                // before the next move: its result comes at the publication, and the spec takes
+                // the whole request as one step, read after the last micro-step.
+                answer.addAll(system.finishRequest());
                 shown.addAll(answer);
                 boolean faulted = answer.contains(new IntegrityObservation.FaultAlert(v));
                 boolean answered = answer.stream().anyMatch(IntegrityObservation.RequestResult.class::isInstance);
