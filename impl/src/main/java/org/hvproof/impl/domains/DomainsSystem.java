@@ -51,9 +51,10 @@ import org.hvproof.model.domains.Ids.DomainId;
  *
  * <p>Set-up, as the hypervisor does it before the guest runs: each domain's four region pages get
  * host frames, mapped read/write/execute in that domain's nested page table only (the root's is
- * the default view; secure domain {@code d}'s is view {@code secure-d}); the frames are never
- * mapped in any other view. Memory is never backed lazily: the machine's guest RAM is the root's
- * region, and a nested exit in any domain view is a fault or a gate, never a reason to allocate.
+ * the default view when the domains have the machine alone, a view of its own when they share it
+ * with another service; secure domain {@code d}'s is view {@code secure-d}); the frames are never
+ * mapped in any other view. Memory is never backed lazily: a nested exit in any domain view is a
+ * fault or a gate, never a reason to allocate.
  * Each domain's page-table page holds a 4-level table (see {@link DomainLayout}) mapping window
  * pages 0..3 to its own region; data words are 0..3 in the root and {@code secret + k} in a secure
  * domain (its table's word is {@code secret}); each secure domain starts with a register file
@@ -252,7 +253,11 @@ public final class DomainsSystem {
                     && action instanceof DomainsSystemAction.Event e
                     && e.vcpu() < 0) {
                 // Flaw EVENT_FOR_NEGATIVE_VCPU_REACHES_VCPU_ZERO: the number clamped to 0 and the event run there.
-                hypervisor.interrupt(new VCpu(firstVcpu), e.vector());
+                if (e.exception()) {
+                    hypervisor.exception(new VCpu(firstVcpu), e.vector());
+                } else {
+                    hypervisor.interrupt(new VCpu(firstVcpu), e.vector());
+                }
                 service.drainEvents();
             }
             return List.of(noSuchVcpu(action));

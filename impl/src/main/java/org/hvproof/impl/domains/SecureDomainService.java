@@ -228,8 +228,10 @@ public final class SecureDomainService implements VcpuEventHandler {
             rootRegisters[r] = cpu.register(r);
         }
         saved[v] = new RootContext(rootRegisters, cpu.instructionPointer(), cpu.cr3(), cpu.view());
-        // Flaw ROOT_CONTEXT_IN_ONE_SAVE_AREA: one save area for the hypervisor, not one per vCPU.
-        sharedSave = saved[v];
+        if (flaw == DomainsImplFlaw.ROOT_CONTEXT_IN_ONE_SAVE_AREA) {
+            // Flaw ROOT_CONTEXT_IN_ONE_SAVE_AREA: one save area for the hypervisor, not one per vCPU.
+            sharedSave = saved[v];
+        }
         // Both pointers together (PD-2). Flaw SWITCH_ONLY_GUEST_PT_ROOT: the view stays the root's.
         cpu.setCr3(new GuestPhysicalPage(d.tablePage()).base());
         if (flaw != DomainsImplFlaw.SWITCH_ONLY_GUEST_PT_ROOT) {

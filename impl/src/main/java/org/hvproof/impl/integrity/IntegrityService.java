@@ -337,7 +337,9 @@ public final class IntegrityService {
         }
         modes[id] = Mode.INTEGRITY;
         cpu.setView(INTEGRITY_VIEW);
-        lastEntered = cpu;
+        if (flaw == IntegrityImplFlaw.EXIT_SWITCHES_LAST_ENTERED_VCPU) {
+            lastEntered = cpu;
+        }
         cpu.setInstructionPointer(entry);
         return IntegrityHypercalls.status(IntegrityCode.OK);
     }

@@ -1,6 +1,6 @@
 /**
- * The composed model: the integrity mechanism's model (its protections kept by the tree store)
- * and the protection-domain mechanism's model side by side, the Java oracle of the composed
+ * The composed model: the integrity mechanism's model (its protections, which the system keeps
+ * in the tree store) and the protection-domain mechanism's model side by side, the Java oracle of the composed
  * system ({@code org.hvproof.impl.composed.ComposedSystem}).
  *
  * <p>{@link org.hvproof.model.composed.ComposedModel#step} routes each

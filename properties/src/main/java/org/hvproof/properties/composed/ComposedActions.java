@@ -50,9 +50,11 @@ public final class ComposedActions {
 
     /**
      * The next step for state {@code s}: an integrity step, a domains step, or (from a vCPU of the
-     * domains running root code) a domains step aimed at the integrity guest's store: the root's
-     * page table pointed at a page of the tree's node pool, then a read, a write or a device write
-     * of it.
+     * domains running root code) a domains step naming the integrity guest's store: the root's
+     * page table pointed at the number of a page of the tree's node pool, then a read, a write or
+     * a device write of it. The domains' guest-physical numbers are their own, so in a correct
+     * composition these reach nothing (the number is unmapped in the root's view); they reach a
+     * node frame only where the views share frames.
      */
     public static Gen<Step> next(ComposedState s) {
         Gen<Step> integrity = IntegrityActions.actions(s.integrity())

@@ -17,7 +17,8 @@ final class ComposedLabels {
             "driver-page write alerted while a domains vCPU runs a secure domain";
 
     static final String DOMAINS_ROOT_AIMED_AT_A_NODE_PAGE =
-            "domains root touched a page the integrity store's tree has a node in (through its table or its device)";
+            "domains root named the number of a page holding a store node (through its table or its device; its own"
+                    + " view does not map it unless the views share frames)";
 
     private ComposedLabels() {}
 }

@@ -42,7 +42,11 @@ public final class ComposedProperties {
     static final double COVER_INTEGRITY_EVENT_WHILE_SECURE = 14;
     /** Gate entry while an integrity vCPU is in integrity mode (42.5-51%). */
     static final double COVER_GATE_ENTRY_IN_INTEGRITY_MODE = 35;
-    /** The domains' root aimed at a page holding a node of the store (8.5-14.5%). */
+    /**
+     * The domains' root names the number of a page holding a node of the store (8.5-14.5%): in
+     * its own view that number is unmapped, so this reaches a node frame only if the views shared
+     * frames (flaw DOMAINS_ROOT_ON_DEFAULT_VIEW); the frame-level check of TREE-7 does the rest.
+     */
     static final double COVER_ROOT_AT_NODE_PAGE = 4;
 
     /** The composed system plugged into the claim harness. */
@@ -56,8 +60,8 @@ public final class ComposedProperties {
      * TREE-7 on the composed machine: the tree's leaves are the integrity protections, its node
      * pages are read-only and traced in every view of the integrity guest and absent from every
      * view of the domains, and node-page writes from the integrity guest's views are vetoed,
-     * whatever the domains do meanwhile (their root aiming its table and its device at the
-     * store's pages included).
+     * whatever the domains do meanwhile (their root naming the store's node-page numbers with its
+     * table and its device included: unmapped in its own view, as they must be).
      */
     @Claim("TREE-7")
     public static StatefulProperty<ComposedTrace> treeStoreBesideDomains(ComposedImplFlaw flaw) {
