@@ -2,6 +2,7 @@ package org.hvproof.impl.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.hvproof.impl.machine.ViewId;
 import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
@@ -68,6 +69,46 @@ class TracingRequestEdgesTest {
         correct.addTrace(ALICE, PAGE);
         correct.startRemoveTrace(ALICE, PAGE);
         assertThat(correct.owners(PAGE)).isEmpty();
+    }
+
+    @Test
+    void devicesMayWriteAPageOnlyWhileNoOwnerHoldsItAndTheBitIsNotYetTheirs() {
+        TracingService tracing = new TracingSystem(SHAPE).tracing();
+        tracing.startTrace(ALICE, PAGE);
+        assertThat(tracing.devicesMayWrite(ViewId.DEFAULT, PAGE))
+                .as("adding, unpublished")
+                .isTrue();
+        while (tracing.pendingTrace().isPresent()) {
+            tracing.continueTrace();
+        }
+        assertThat(tracing.devicesMayWrite(ViewId.DEFAULT, PAGE))
+                .as("published")
+                .isFalse();
+        tracing.startTrace(BOB, PAGE);
+        assertThat(tracing.devicesMayWrite(ViewId.DEFAULT, PAGE))
+                .as("a second owner being added")
+                .isFalse();
+        while (tracing.pendingTrace().isPresent()) {
+            tracing.continueTrace();
+        }
+        tracing.startRemoveTrace(BOB, PAGE);
+        tracing.continueTrace();
+        assertThat(tracing.devicesMayWrite(ViewId.DEFAULT, PAGE))
+                .as("ALICE stays")
+                .isFalse();
+        tracing.continueTrace();
+        tracing.startRemoveTrace(ALICE, PAGE);
+        assertThat(tracing.devicesMayWrite(ViewId.DEFAULT, PAGE))
+                .as("the last owner left, devices' right not back yet")
+                .isFalse();
+        tracing.continueTrace();
+        assertThat(tracing.devicesMayWrite(ViewId.DEFAULT, PAGE))
+                .as("devices' right back")
+                .isTrue();
+        tracing.continueTrace();
+        assertThat(tracing.devicesMayWrite(ViewId.DEFAULT, PAGE))
+                .as("no request pending")
+                .isFalse();
     }
 
     @Test
