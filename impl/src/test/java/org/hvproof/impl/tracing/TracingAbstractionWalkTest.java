@@ -70,6 +70,13 @@ class TracingAbstractionWalkTest {
     }
 
     @Test
+    void aTablePointerJustPastGuestRamMapsNothingBelowIt() {
+        system.apply(new MapPage(CPU, VA, PAGE, ALL));
+        system.guestOs().writeEntry(entryAt(3), GuestPageTableEntry.table(new GuestPhysicalPage(1024)));
+        assertThat(mappings()).doesNotContainKey(new GuestVirtualPage(VA));
+    }
+
+    @Test
     void aLargeLeafWithItsPatBitSetMapsFromItsAlignedFrame() {
         system.apply(new MapPage(CPU, VA, PAGE, ALL));
         long at = entryAt(2);
