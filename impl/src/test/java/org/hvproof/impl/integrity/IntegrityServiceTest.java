@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.Notification;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityAlertCause;
 import org.hvproof.model.integrity.IntegrityCode;
@@ -240,6 +241,85 @@ class IntegrityServiceTest {
         assertThat(apply(new IntegrityAction.GuestWrite(OTHER, 1L << 42))).isEmpty();
         assertThat(apply(new IntegrityAction.GuestWrite(OTHER, -8))).isEmpty();
         assertThat(apply(new IntegrityAction.Interrupt(9, 32))).isEmpty();
+    }
+
+    @Test
+    void aLayoutWithOverlappingRangesOrAnEntryOutsideTheCodeIsRefusedQuietlyAndRegistersNothing() {
+        assertThat(apply(new IntegrityAction.Register(DRIVER, CODE, 2 * PAGE, CODE + PAGE, 2 * PAGE, ENTRY)))
+                .containsExactly(new RequestResult(IntegrityCode.BAD_LAYOUT));
+        assertThat(apply(new IntegrityAction.Register(DRIVER, CODE, 2 * PAGE, DATA, 2 * PAGE, CODE + 2 * PAGE)))
+                .containsExactly(new RequestResult(IntegrityCode.BAD_LAYOUT));
+        assertThat(apply(new IntegrityAction.Register(DRIVER, CODE, 2 * PAGE, DATA, 2 * PAGE, CODE - 1)))
+                .containsExactly(new RequestResult(IntegrityCode.BAD_LAYOUT));
+        assertThat(apply(new IntegrityAction.Register(DRIVER, CODE, 2 * PAGE, DATA, 2 * PAGE, -CODE)))
+                .containsExactly(new RequestResult(IntegrityCode.BAD_LAYOUT));
+        assertThat(apply(new IntegrityAction.Register(DRIVER, CODE + 1, 2 * PAGE, DATA, 2 * PAGE, ENTRY)))
+                .containsExactly(new RequestResult(IntegrityCode.UNALIGNED));
+        assertThat(apply(new IntegrityAction.Register(DRIVER, CODE, 2 * PAGE, DATA, 0, ENTRY)))
+                .containsExactly(new RequestResult(IntegrityCode.EMPTY));
+        assertThat(system.integrity().driver()).isEmpty();
+        assertThat(system.integrity().alerts()).isEmpty();
+        assertThat(system.tracing().isTraced(ViewId.DEFAULT, page(16))).isFalse();
+    }
+
+    @Test
+    void theEntryPointMayBeTheFirstOrTheLastByteOfTheCode() {
+        assertThat(apply(new IntegrityAction.Register(new Writer(0, 0, 0), 0, PAGE, DATA, PAGE, 0)))
+                .containsExactly(new RequestResult(IntegrityCode.OK));
+        assertThat(apply(new IntegrityAction.Enter(new Writer(0, 0, 0))))
+                .containsExactly(new RequestResult(IntegrityCode.OK));
+
+        IntegritySystem other = new IntegritySystem(IntegrityConfig.small());
+        long last = CODE + 2 * PAGE - 1;
+        assertThat(other.apply(new IntegrityAction.Register(DRIVER, CODE, 2 * PAGE, DATA, PAGE, last)))
+                .containsExactly(new RequestResult(IntegrityCode.OK));
+        assertThat(other.integrity().driver().orElseThrow().entryPoint()).isEqualTo(last);
+    }
+
+    @Test
+    void enteringBeforeAnyRegistrationIsAlertedAndRefused() {
+        assertThat(apply(new IntegrityAction.Enter(DRIVER)))
+                .containsExactly(
+                        new PolicyAlert(IntegrityAlertCause.WRONG_ENTRY, DRIVER),
+                        new RequestResult(IntegrityCode.NOT_REGISTERED));
+        assertThat(system.integrity().mode(0)).isEqualTo(Mode.NORMAL);
+        assertThat(system.machine().vcpus().get(0).view()).isEqualTo(ViewId.DEFAULT);
+    }
+
+    @Test
+    void enteringTwiceOrLeavingTwiceIsRefusedWithoutAnAlert() {
+        registerAndEnter();
+        assertThat(apply(new IntegrityAction.Enter(DRIVER)))
+                .containsExactly(new RequestResult(IntegrityCode.ALREADY_IN_INTEGRITY_MODE));
+        assertThat(system.integrity().mode(0)).isEqualTo(Mode.INTEGRITY);
+        assertThat(apply(new IntegrityAction.Exit(DRIVER))).containsExactly(new RequestResult(IntegrityCode.OK));
+        assertThat(apply(new IntegrityAction.Exit(DRIVER)))
+                .containsExactly(new RequestResult(IntegrityCode.NOT_IN_INTEGRITY_MODE));
+        assertThat(system.integrity().mode(0)).isEqualTo(Mode.NORMAL);
+        assertThat(system.integrity().alerts()).isEmpty();
+    }
+
+    @Test
+    void anInterruptEndsIntegrityModeSilentlyAndAFaultWithItsAlertButOnlyInIntegrityMode() {
+        registerAndEnter();
+        assertThat(apply(new IntegrityAction.Interrupt(0, 32))).isEmpty();
+        assertThat(system.integrity().alerts()).isEmpty();
+        assertThat(apply(new IntegrityAction.Fault(0, 14))).as("in normal mode").isEmpty();
+        assertThat(system.integrity().alerts()).isEmpty();
+        apply(new IntegrityAction.Enter(DRIVER));
+        assertThat(apply(new IntegrityAction.Fault(0, 14))).containsExactly(new IntegrityObservation.FaultAlert(0));
+        assertThat(system.integrity().mode(0)).isEqualTo(Mode.NORMAL);
+    }
+
+    @Test
+    void aNotificationOfAnotherVcpusWriteIsNotTheCallersAlert() {
+        registerAndEnter();
+        var cpu0 = system.machine().vcpus().get(0);
+        var cpu1 = system.machine().vcpus().get(1);
+        Notification ofCpu1 = new Notification(cpu1.id(), page(16), 0, 8);
+        assertThat(system.integrity().onNotifications(cpu0, List.of(ofCpu1))).isEmpty();
+        assertThat(system.integrity().onNotifications(cpu1, List.of(ofCpu1))).hasSize(1);
+        assertThat(system.integrity().alerts()).hasSize(1);
     }
 
     private static GuestPhysicalPage page(long n) {
