@@ -181,7 +181,9 @@ public final class Hypervisor {
     /**
      * Whether a DMA write of {@code device} to {@code page} would land, now or after the page
      * request it raises ({@link #dmaWrite}): the write bit of the device's I/O page table where it
-     * maps the page, else the write right the page request would map it with. Changes nothing.
+     * maps the page, else the write right the page request would map it with (the checks of
+     * {@link #mapOnRequest}, kept in step with it; a request that would fail for want of host
+     * memory is not foreseen). Changes nothing.
      */
     public boolean deviceMayWrite(DeviceId device, GuestPhysicalPage page) {
         Optional<NestedEntry> io = machine.iommu().table(device).flatMap(t -> t.leaf(page));
@@ -190,6 +192,7 @@ public final class Hypervisor {
         }
         ViewId view = deviceViews.get(device);
         if (view == null
+                || page.base() >= Iommu.BUS_WIDTH_LIMIT
                 || machine.shape().isPageTablePool(page)
                 || !machine.shape().isRam(page)) {
             return false;
