@@ -19,6 +19,7 @@ import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.PropertyResult;
 import org.hvproof.propcheck.Settings;
 import org.hvproof.propcheck.ValueProperty;
+import org.hvproof.properties.VcpuContexts;
 import org.hvproof.properties.harness.ConformanceRuns;
 import org.junit.jupiter.api.Test;
 
@@ -143,17 +144,9 @@ class DomainSwitchesCommuteTest {
     private static Snapshot snapshot(DomainsSystem system) {
         List<String> vcpus = new ArrayList<>();
         for (VirtualCpu cpu : system.machine().vcpus()) {
-            StringBuilder b = new StringBuilder("vCPU " + cpu.id().id() + ":");
-            for (int r = 0; r < VirtualCpu.GENERAL_REGISTERS; r++) {
-                b.append(' ').append(Long.toHexString(cpu.register(r)));
-            }
-            b.append(", IP ").append(Long.toHexString(cpu.instructionPointer()));
-            b.append(", CR3 ").append(Long.toHexString(cpu.cr3()));
-            b.append(", view ").append(cpu.view());
-            b.append(", domain ").append(system.service().currentDomain(cpu.id().id()));
-            b.append(", saved CR3 ")
-                    .append(system.service().savedRootCr3(cpu.id().id()));
-            vcpus.add(b.toString());
+            vcpus.add(VcpuContexts.of(cpu) + ", domain "
+                    + system.service().currentDomain(cpu.id().id()) + ", saved CR3 "
+                    + system.service().savedRootCr3(cpu.id().id()));
         }
         List<String> files = new ArrayList<>();
         for (int d = 1; d <= DomainsActions.LAYOUT.secureDomains(); d++) {

@@ -19,6 +19,7 @@ import org.hvproof.propcheck.Property;
 import org.hvproof.propcheck.PropertyResult;
 import org.hvproof.propcheck.Settings;
 import org.hvproof.propcheck.ValueProperty;
+import org.hvproof.properties.VcpuContexts;
 import org.hvproof.properties.harness.ConformanceRuns;
 import org.junit.jupiter.api.Test;
 
@@ -147,14 +148,7 @@ class IntegritySwitchesCommuteTest {
         c.suffix().forEach(a -> ofSuffix.add(system.apply(a)));
         List<String> vcpus = new ArrayList<>();
         for (VirtualCpu cpu : system.machine().vcpus()) {
-            StringBuilder b = new StringBuilder("vCPU " + cpu.id().id() + ":");
-            for (int r = 0; r < VirtualCpu.GENERAL_REGISTERS; r++) {
-                b.append(' ').append(Long.toHexString(cpu.register(r)));
-            }
-            b.append(", IP ").append(Long.toHexString(cpu.instructionPointer()));
-            b.append(", CR3 ").append(Long.toHexString(cpu.cr3()));
-            b.append(", view ").append(cpu.view());
-            vcpus.add(b.toString());
+            vcpus.add(VcpuContexts.of(cpu));
         }
         return new Run(ofSwitch, ofOther, ofSuffix, system.abstractState(), vcpus);
     }
