@@ -62,8 +62,13 @@ public final class IntegritySystem {
      * ip}.
      */
     public static final long TEXT = 0xffff_8000_0000_0000L;
-    /** Guest-virtual base of the hostile mappings {@link #writeNodePage} writes node pages through. */
-    public static final long NODE_PROBE = 1L << 45;
+    /**
+     * Guest-virtual base of the hostile mappings {@link #writeNodePage} writes node pages through:
+     * in the upper canonical half, which no direct-map address reaches (a guest write of a
+     * guest-physical address above 2^44 would otherwise land on the probe's own mapping), and
+     * not executable, so a fetch the text mapping sends this far faults as an unmapped one does.
+     */
+    public static final long NODE_PROBE = 0xffff_c000_0000_0000L;
     /** Guest page-table pool pages above the guarded memory. */
     static final int POOL_PAGES = 64;
     /** Bytes a guest write stores (fewer when the page ends sooner): enough to see completion. */

@@ -107,6 +107,24 @@ class TreeProtectionStoreTest {
     }
 
     @Test
+    void aGuestWriteFarAboveRamCannotRemapTheNodeProbe() {
+        IntegritySystem system = boot(1024);
+        system.apply(new IntegrityAction.Protect(DRIVER, 40 * PAGE, 4 * PAGE, AlertAction.BLOCK.requestCode()));
+        long root = tree(system).root().orElseThrow();
+        system.writeNodePage(1, root, 0);
+        // a guest-physical address whose direct-map address would once have been the probe's own
+        long far = (1L << 44) + (root << 12);
+        system.apply(new IntegrityAction.GuestWrite(new Writer(1, ENTRY, 0), far));
+        byte[] before = system.page(root);
+        assertThat(system.writeNodePage(1, root, 8))
+                .anyMatch(o -> o instanceof TreeEvent e
+                        && e.observation() instanceof TreeObservation.Alert a
+                        && a.page() == root
+                        && a.action() == AlertAction.TREE_NODE);
+        assertThat(system.page(root)).isEqualTo(before);
+    }
+
+    @Test
     void aFullPoolRefusesTheWholeProtectAndChangesNothing() {
         IntegritySystem system = boot(8);
         assertThat(system.apply(
