@@ -42,6 +42,13 @@ class TreeCommitStepsTest {
         return ran;
     }
 
+    /** Runs the request in flight until {@code step} is the next micro-step. */
+    private static void runUpTo(TreeSystem sys, TreeCommitStep step) {
+        while (sys.nextStep().orElseThrow() != step) {
+            sys.continueRequest();
+        }
+    }
+
     /** Protects pages {@code [first, first + count)} whole. */
     private static void protect(TreeSystem sys, long first, long count) {
         assertThat(TreeSystem.requestCodes(sys.protect(first * PAGE, count * PAGE, BLOCK)))
@@ -140,9 +147,7 @@ class TreeCommitStepsTest {
         protect(sys, 0, 1);
         long root = CFG.poolFirst();
         sys.startUnprotect(0, PAGE);
-        while (sys.nextStep().orElseThrow() != TreeCommitStep.PUBLISH) {
-            sys.continueRequest();
-        }
+        runUpTo(sys, TreeCommitStep.PUBLISH);
         assertThat(sys.tree().root()).contains(root);
         assertThat(sys.guestPage(root)).containsOnly(0);
         assertThat(sys.tree().lookup(0).mapping()).isEmpty();
@@ -168,9 +173,7 @@ class TreeCommitStepsTest {
         protect(sys, 0, 1);
         long root = CFG.poolFirst();
         sys.startUnprotect(0, PAGE);
-        while (sys.nextStep().orElseThrow() != TreeCommitStep.PUBLISH) {
-            sys.continueRequest();
-        }
+        runUpTo(sys, TreeCommitStep.PUBLISH);
         assertThat(sys.tree().root()).contains(root);
         assertThat(traced(sys, root)).isFalse();
         assertThat(sys.abstractState().freePool()).contains(root);
