@@ -2,6 +2,7 @@ package org.hvproof.properties.domains;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.hvproof.impl.domains.DomainLayout;
@@ -105,34 +106,40 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
         return lockstep.judgedState();
     }
 
-    /**
-     * The implementation-level half of PD-1: the host frames the machine actually read or wrote
-     * for a root vCPU's access (every table read of its walk and the final access) hold no
-     * secure frame. The abstract state only shows what the NPTs map; a hypervisor that walked
-     * tables around the NPT would leave it unchanged.
-     */
+    /** Remembers the first root access that touched a secure host frame ({@link #touchedSecureFrames}). */
     private void recordTouchedSecureFrames(Lockstep.Transition<DomainsState, DomainsSystemAction> t) {
+        if (touchedSecure == null) {
+            touchedSecure = touchedSecureFrames(machine, t).orElse(null);
+        }
+    }
+
+    /**
+     * The implementation-level half of PD-1: the host frames {@code system} actually read or wrote
+     * for the root vCPU's access {@code t} (every table read of its walk and the final access)
+     * hold no secure frame; otherwise, what touched which. The abstract state only shows what the
+     * NPTs map; a hypervisor that walked tables around the NPT would leave it unchanged.
+     */
+    public static Optional<String> touchedSecureFrames(
+            DomainsSystem system, Lockstep.Transition<DomainsState, DomainsSystemAction> t) {
         DomainsState before = t.before();
         int v = t.action().vcpu();
         if (v < 0
                 || v >= before.vcpus().size()
                 || !before.vcpus().get(v).domain().isRoot()) {
-            return;
-        }
-        if (touchedSecure != null) {
-            return;
+            return Optional.empty();
         }
         Set<Frame> secureFrames = before.secureFrames();
         Set<Long> secure = new TreeSet<>();
-        for (long f : machine.framesTouchedByLastAccess()) {
+        for (long f : system.framesTouchedByLastAccess()) {
             if (secureFrames.contains(new Frame(f))) {
                 secure.add(f);
             }
         }
-        if (!secure.isEmpty()) {
-            touchedSecure = "root " + Notation.vcpu(v) + " touched secure frames hpp " + Notation.hexList(secure)
-                    + " in: " + t.action();
+        if (secure.isEmpty()) {
+            return Optional.empty();
         }
+        return Optional.of("root " + Notation.vcpu(v) + " touched secure frames hpp " + Notation.hexList(secure)
+                + " in: " + t.action());
     }
 
     /** PD-1 on the machine's accesses: no root access so far touched a secure host frame; throws otherwise. */
@@ -173,25 +180,29 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
         }
     }
 
-    /**
-     * PD-5 on the IOMMU: the root device's I/O page table maps no host frame of a secure domain,
-     * and its IOTLB caches none; throws naming the frame otherwise.
-     */
+    /** PD-5 on the IOMMU for this trace's system ({@link #checkNoSecureFrameInDeviceTable(DomainsSystem, String)}). */
     void checkNoSecureFrameInDeviceTable() {
-        Set<Long> secure = machine.secureHostFrames();
-        var iommu = machine.machine().iommu();
+        checkNoSecureFrameInDeviceTable(machine, DomainsProperties.NO_SECURE_FRAME_IN_DEVICE_TABLE.label());
+    }
+
+    /**
+     * PD-5 on the IOMMU: the root device's I/O page table in {@code system} maps no host frame of
+     * a secure domain, and its IOTLB caches none; throws, starting with {@code label} and naming
+     * the frame, otherwise.
+     */
+    public static void checkNoSecureFrameInDeviceTable(DomainsSystem system, String label) {
+        Set<Long> secure = system.secureHostFrames();
+        var iommu = system.machine().iommu();
         for (long f : iommu.cachedFrames(DomainsSystem.DEVICE)) {
             if (secure.contains(f)) {
-                throw new AssertionError(DomainsProperties.NO_SECURE_FRAME_IN_DEVICE_TABLE.label()
-                        + " violated: the IOTLB caches secure frame " + f);
+                throw new AssertionError(label + " violated: the IOTLB caches secure frame " + f);
             }
         }
         iommu.table(DomainsSystem.DEVICE)
                 .ifPresent(table -> table.forEachLeaf((page, entry) -> {
                     if (secure.contains(entry.hostFrame())) {
-                        throw new AssertionError(DomainsProperties.NO_SECURE_FRAME_IN_DEVICE_TABLE.label()
-                                + " violated: the device's I/O page table maps " + page + " to secure frame "
-                                + entry.hostFrame());
+                        throw new AssertionError(label + " violated: the device's I/O page table maps " + page
+                                + " to secure frame " + entry.hostFrame());
                     }
                 }));
     }

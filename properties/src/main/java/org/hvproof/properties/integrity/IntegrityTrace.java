@@ -10,13 +10,11 @@ import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.integrity.IntegrityService;
 import org.hvproof.impl.integrity.IntegritySystem;
 import org.hvproof.impl.integrity.TreeProtectionStore;
-import org.hvproof.impl.machine.NestedPageTable;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.impl.tree.ProtectedPageTree;
 import org.hvproof.impl.tree.TreeEvent;
 import org.hvproof.impl.tree.TreeImplFlaw;
-import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.Observation;
@@ -68,9 +66,8 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     /** Where the last step's node-page writes went wrong, if they did. */
     private String nodeWriteFailure;
 
-    private WriteOutcome lastWrite;
-    private long executableCheckedAt = -1;
-    private Optional<Driver> executableCheckedFor = Optional.empty();
+    /** The machine-level checks, read off this trace's system. */
+    private final IntegrityMachineChecks checks;
 
     /** Boots the guest under the integrity service with {@code flaw} ({@link IntegrityImplFlaw#NONE} for the real one). */
     public IntegrityTrace(IntegrityImplFlaw flaw) {
@@ -97,6 +94,7 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     private IntegrityTrace(IntegritySystem machine, boolean storeChecks) {
         this.machine = machine;
         this.storeChecks = storeChecks;
+        this.checks = new IntegrityMachineChecks(machine, CONFIG);
         machine.runRequestsInMicroSteps(storeChecks);
         this.lockstep = new Lockstep<>(
                 this::machineStep, machine::abstractState, this::modelStep, IntegrityState.initial(CONFIG));
@@ -287,21 +285,14 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
 
     /** Runs one action on machine and model, records what a write did to memory, labels what happened. */
     void apply(IntegrityAction action, Context ctx) {
-        lastWrite = null;
-        byte[] before = null;
-        if (action instanceof IntegrityAction.GuestWrite w && guarded(w)) {
-            before = machine.page(w.page());
-        }
+        checks.startStep();
+        Optional<byte[]> before = checks.beforeWrite(action);
         Lockstep.Transition<IntegrityState, IntegrityAction> t = lockstep.apply(action);
         if (storeChecks) {
             labelStore(t, freeBefore, ctx);
             writeNodePages(ctx);
         }
-        if (before != null && machine.lastWritten().isPresent()) {
-            IntegrityAction.GuestWrite w = (IntegrityAction.GuestWrite) action;
-            lastWrite = new WriteOutcome(
-                    w, before, machine.page(w.page()), machine.lastWritten().get());
-        }
+        before.ifPresent(page -> checks.afterWrite(t.before(), action, page, t.observations()));
         label(t, ctx);
     }
 
@@ -311,32 +302,9 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
         lockstep.checkRefinement();
     }
 
-    /**
-     * The last write's alert action was performed on memory, if the write is one {@code scope}
-     * (judged on the state before it) speaks of: a write that alerted with {@code BLOCK} left the
-     * page as it was; any other write (alerted with record-and-allow, or not alerted) stored its
-     * bytes. Throws an AssertionError starting with {@code label} when not.
-     */
+    /** {@link IntegrityMachineChecks#checkAlertActionPerformed} on this trace's last step. */
     public void checkAlertActionPerformed(String label, BiPredicate<IntegrityState, IntegrityAction.GuestWrite> scope) {
-        if (lastWrite == null || !scope.test(lockstep.last().before(), lastWrite.write())) {
-            return;
-        }
-        boolean blocked = lockstep.last().observations().stream()
-                .anyMatch(o -> o instanceof IntegrityObservation.WriteAlert a && a.action() == AlertAction.BLOCK);
-        WriteOutcome w = lastWrite;
-        if (blocked && !Arrays.equals(w.before(), w.after())) {
-            throw new AssertionError(
-                    label + " violated: write to page " + w.write().page() + " alerted BLOCK but memory changed");
-        }
-        if (!blocked) {
-            int offset = (int) (w.write().address() & (PageRange.PAGE_SIZE - 1));
-            byte[] stored =
-                    Arrays.copyOfRange(w.after(), offset, offset + w.bytes().length());
-            if (!Arrays.equals(stored, w.bytes().toArray())) {
-                throw new AssertionError(label + " violated: write to page "
-                        + w.write().page() + " was not blocked but did not complete");
-            }
-        }
+        checks.checkAlertActionPerformed(label, scope);
     }
 
     /**
@@ -491,45 +459,9 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
         }
     }
 
-    /**
-     * GI-5 {@code treeRequestsOnlyThroughTheService}: the kernel of every vCPU in normal mode calls
-     * the tree's own request API ({@link ProtectedPageTree#PROTECT_HYPERCALL}, or the unprotect one
-     * for a protected page) for one guarded page (a different one each step); the page's entry in
-     * the store must not change: the only way to a tree request is the service's checked one.
-     */
+    /** GI-5 {@code treeRequestsOnlyThroughTheService} on this trace's system ({@link IntegrityMachineChecks}). */
     public void checkTreeRequestsOnlyThroughTheService() {
-        ProtectedPageTree tree = storeTree();
-        int steps = lockstep.steps();
-        for (VirtualCpu cpu : machine.machine().vcpus()) {
-            int id = cpu.id().id();
-            if (machine.integrity().mode(id) != Mode.NORMAL) {
-                continue;
-            }
-            long page = (steps * 131L + id * 512L) % CONFIG.guestPages();
-            Optional<AlertAction> before = tree.lookup(page).mapping();
-            long start = page << PageRange.PAGE_SHIFT;
-            if (before.isEmpty()) {
-                machine.kernelHypercall(
-                        id,
-                        ProtectedPageTree.PROTECT_HYPERCALL,
-                        start,
-                        PageRange.PAGE_SIZE,
-                        AlertAction.BLOCK.requestCode());
-            } else {
-                machine.kernelHypercall(id, ProtectedPageTree.UNPROTECT_HYPERCALL, start, PageRange.PAGE_SIZE, 0);
-            }
-            Optional<AlertAction> after = tree.lookup(page).mapping();
-            if (!after.equals(before)) {
-                throw new AssertionError("GI-5 treeRequestsOnlyThroughTheService violated: the kernel of "
-                        + Notation.vcpu(id) + " in normal mode called the tree's request API and changed "
-                        + Notation.gpp(page) + " in the store from " + storeEntry(before) + " to " + storeEntry(after));
-            }
-        }
-    }
-
-    /** A page's entry in the store as a failure names it: its alert action, or "no mapping". */
-    private static String storeEntry(Optional<AlertAction> mapping) {
-        return mapping.map(AlertAction::name).orElse("no mapping");
+        checks.checkTreeRequestsOnlyThroughTheService("GI-5 treeRequestsOnlyThroughTheService", lockstep.steps());
     }
 
     private boolean guarded(IntegrityAction.GuestWrite w) {
@@ -538,9 +470,6 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
                 && w.writer().vcpu() >= 0
                 && w.writer().vcpu() < CONFIG.vcpuCount();
     }
-
-    /** What one guest write did to its page. */
-    private record WriteOutcome(IntegrityAction.GuestWrite write, byte[] before, byte[] after, Bytes bytes) {}
 
     private void label(Lockstep.Transition<IntegrityState, IntegrityAction> t, Context ctx) {
         IntegrityState before = t.before();
@@ -653,33 +582,9 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
         }
     }
 
-    /**
-     * GI-8's machine-level check: in the integrity view's nested page table, no page but the
-     * registered driver's code is executable (before registration, none). Re-read whenever the
-     * table's version or the driver moved.
-     */
+    /** GI-8 {@code onlyDriverCodeExecutable} on this trace's system ({@link IntegrityMachineChecks}). */
     public void checkOnlyDriverCodeExecutable(String label) {
-        NestedPageTable npt =
-                machine.machine().view(IntegrityService.INTEGRITY_VIEW).orElseThrow();
-        Optional<Driver> driver = machine.integrity().driver();
-        long version = npt.version();
-        if (version == executableCheckedAt && driver.equals(executableCheckedFor)) {
-            return;
-        }
-        List<Long> stray = new ArrayList<>();
-        npt.forEachLeaf((page, entry) -> {
-            if (entry.permissions().execute()
-                    && !driver.map(d -> d.code().contains(page.number())).orElse(false)) {
-                stray.add(page.number());
-            }
-        });
-        if (!stray.isEmpty()) {
-            throw new AssertionError(label + " violated: executable in the integrity view: "
-                    + stray.stream().limit(4).map(Notation::gpp).toList() + (stray.size() > 4 ? " ..." : "")
-                    + " (" + driver.map(Object::toString).orElse("no driver") + ")");
-        }
-        executableCheckedAt = version;
-        executableCheckedFor = driver;
+        checks.checkOnlyDriverCodeExecutable(label);
     }
 
     private static void labelWrite(IntegrityState before, IntegrityAction.GuestWrite w, List<?> seen, Context ctx) {
