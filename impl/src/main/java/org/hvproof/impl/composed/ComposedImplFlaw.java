@@ -1,12 +1,17 @@
 package org.hvproof.impl.composed;
 
 import java.util.List;
+import org.hvproof.impl.domains.DomainsImplFlaw;
+import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.model.common.Flaw;
 
 /**
- * Deliberately wrong compositions of correct services. Each breaks nothing any service does
- * alone; each shows up only on the composed traces, as a mechanism's claim or refinement failing
- * while the other mechanism runs beside it.
+ * Deliberately wrong compositions, of two kinds. The seam flaws compose correct services wrongly:
+ * each breaks nothing any service does alone and shows up only on the composed traces, as a
+ * mechanism's claim or refinement failing while the other mechanism runs beside it. The carried
+ * flaws run one service with one of its own deliberate flaws ({@link #integrityFlaw()}, {@link
+ * #domainsFlaw()}) beside the other, correct one: each shows that the composed property of a claim
+ * can fail for the attack it names, with the other guest's steps interleaved.
  */
 public enum ComposedImplFlaw implements Flaw {
     /** The correct composition. */
@@ -31,16 +36,79 @@ public enum ComposedImplFlaw implements Flaw {
      * tracing a page backs it, so each domains view gets the node-page numbers backed with fresh
      * frames of its own.
      */
-    NODE_PAGES_TRACED_IN_EVERY_VIEW(List.of(new Caught("TREE-7", "TREE-7 nodePagesTracedInEveryGuestView", 3)));
+    NODE_PAGES_TRACED_IN_EVERY_VIEW(List.of(new Caught("TREE-7", "TREE-7 nodePagesTracedInEveryGuestView", 3))),
+
+    // Carried flaws: one service's own flaw, the other service correct beside it.
+
+    /** The integrity service with ENTRY_CHECKS_PAGE_ONLY: any address in the entry page enters integrity mode. */
+    INTEGRITY_ENTRY_CHECKS_PAGE_ONLY(IntegrityImplFlaw.ENTRY_CHECKS_PAGE_ONLY, "GI-1", "GI-1 entryOnlyAtEntryPoint", 2),
+    /** The integrity service with BLOCK_COMPLETES_WRITE: a write alerted with BLOCK lands anyway. */
+    INTEGRITY_BLOCK_COMPLETES_WRITE(IntegrityImplFlaw.BLOCK_COMPLETES_WRITE, "GI-2", "GI-2 alertActionPerformed", 2),
+    /** The integrity service with OWN_DATA_MONITORED_IN_INTEGRITY_VIEW: the driver's own data alerts in integrity mode. */
+    INTEGRITY_OWN_DATA_MONITORED(
+            IntegrityImplFlaw.OWN_DATA_MONITORED_IN_INTEGRITY_VIEW, "GI-3", "GI-3 ownDataQuietInIntegrityMode", 3),
+    /** The integrity service with REQUESTS_IGNORE_MODE: protect and unprotect are honoured from normal mode. */
+    INTEGRITY_REQUESTS_IGNORE_MODE(
+            IntegrityImplFlaw.REQUESTS_IGNORE_MODE, "GI-5", "GI-5 requestsOnlyFromIntegrityMode", 1),
+    /** The integrity service with TREE_REQUEST_WITHOUT_MODE_CHECK: the tree's own request hypercalls skip GI-5's check. */
+    INTEGRITY_TREE_REQUEST_WITHOUT_MODE_CHECK(
+            IntegrityImplFlaw.TREE_REQUEST_WITHOUT_MODE_CHECK, "GI-5", "GI-5 treeRequestsOnlyThroughTheService", 0),
+    /** The integrity service with ROLLBACK_DROPS_EXISTING: a refused request's rollback drops protections it found. */
+    INTEGRITY_ROLLBACK_DROPS_EXISTING(IntegrityImplFlaw.ROLLBACK_DROPS_EXISTING, "GI-6", "GI-6 protectionsPersist", 4),
+    /** The integrity service with DRIVER_CODE_WRITABLE_IN_INTEGRITY_VIEW: in integrity mode the driver may rewrite its code. */
+    INTEGRITY_DRIVER_CODE_WRITABLE(
+            IntegrityImplFlaw.DRIVER_CODE_WRITABLE_IN_INTEGRITY_VIEW,
+            "GI-7",
+            "GI-7 otherProtectedPagesAlertInIntegrityMode",
+            3),
+    /** The integrity service with DRIVER_DATA_EXECUTABLE_IN_INTEGRITY_VIEW: the integrity view executes the driver's data. */
+    INTEGRITY_DRIVER_DATA_EXECUTABLE(
+            IntegrityImplFlaw.DRIVER_DATA_EXECUTABLE_IN_INTEGRITY_VIEW, "GI-8", "GI-8 onlyDriverCodeExecutable", 1),
+    /** The domains service with NPT_CHECK_ONLY_AT_LEAF: a root walk reads a secure table frame the NPT does not map. */
+    DOMAINS_NPT_CHECK_ONLY_AT_LEAF(DomainsImplFlaw.NPT_CHECK_ONLY_AT_LEAF, "PD-1", "PD-1 isolationOnMachine", 1),
+    /** The domains service with SECURE_FRAME_LEFT_IN_ROOT_NPT: the root's NPT still maps a secure frame. */
+    DOMAINS_SECURE_FRAME_LEFT_IN_ROOT_NPT(DomainsImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT, "PD-3", "refinement", 0),
+    /** The domains service with GATE_CHECK_ACCEPTS_NEXT_ADDRESS: a jump to the byte after a gate enters the domain. */
+    DOMAINS_GATE_CHECK_ACCEPTS_NEXT_ADDRESS(
+            DomainsImplFlaw.GATE_CHECK_ACCEPTS_NEXT_ADDRESS, "PD-4", "PD-4 gatesOnly", 1),
+    /** The domains service with SECURE_FRAMES_IN_DEVICE_TABLE: the device's I/O page table maps secure frames. */
+    DOMAINS_SECURE_FRAMES_IN_DEVICE_TABLE(
+            DomainsImplFlaw.SECURE_FRAMES_IN_DEVICE_TABLE, "PD-5", "PD-5 noSecureFrameInDeviceTable", 0);
 
     private final List<Caught> caughtBy;
+    private final IntegrityImplFlaw integrityFlaw;
+    private final DomainsImplFlaw domainsFlaw;
 
     ComposedImplFlaw(List<Caught> caughtBy) {
         this.caughtBy = caughtBy;
+        this.integrityFlaw = IntegrityImplFlaw.NONE;
+        this.domainsFlaw = DomainsImplFlaw.NONE;
+    }
+
+    ComposedImplFlaw(IntegrityImplFlaw carried, String claim, String check, int shrinksTo) {
+        this.caughtBy = List.of(new Caught(claim, check, shrinksTo));
+        this.integrityFlaw = carried;
+        this.domainsFlaw = DomainsImplFlaw.NONE;
+    }
+
+    ComposedImplFlaw(DomainsImplFlaw carried, String claim, String check, int shrinksTo) {
+        this.caughtBy = List.of(new Caught(claim, check, shrinksTo));
+        this.integrityFlaw = IntegrityImplFlaw.NONE;
+        this.domainsFlaw = carried;
     }
 
     @Override
     public List<Caught> caughtBy() {
         return caughtBy;
+    }
+
+    /** The integrity service's own flaw this composition runs ({@code NONE} but for a carried integrity flaw). */
+    public IntegrityImplFlaw integrityFlaw() {
+        return integrityFlaw;
+    }
+
+    /** The domains service's own flaw this composition runs ({@code NONE} but for a carried domains flaw). */
+    public DomainsImplFlaw domainsFlaw() {
+        return domainsFlaw;
     }
 }

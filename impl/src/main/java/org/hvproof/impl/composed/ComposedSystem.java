@@ -2,9 +2,7 @@ package org.hvproof.impl.composed;
 
 import java.util.List;
 import org.hvproof.impl.domains.DomainLayout;
-import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.domains.DomainsSystem;
-import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.integrity.IntegritySystem;
 import org.hvproof.impl.integrity.TreeProtectionStore;
 import org.hvproof.impl.machine.Hypervisor;
@@ -58,14 +56,17 @@ public final class ComposedSystem {
     private final IntegritySystem integrity;
     private final DomainsSystem domains;
 
-    /** Boots the composition with {@code flaw} ({@link ComposedImplFlaw#NONE} for the correct one), every service correct. */
+    /**
+     * Boots the composition with {@code flaw} ({@link ComposedImplFlaw#NONE} for the correct one);
+     * every service is correct but for a carried flaw's own.
+     */
     public ComposedSystem(ComposedImplFlaw flaw) {
         this.flaw = flaw;
         MachineShape shape = IntegritySystem.shape(INTEGRITY, STORE, INTEGRITY.vcpuCount() + LAYOUT.vcpus());
         this.machine = new Machine(shape);
         this.hypervisor = new Hypervisor(machine);
         this.tracing = new TracingService(hypervisor, TracingImplFlaw.NONE);
-        this.integrity = new IntegritySystem(tracing, INTEGRITY, IntegrityImplFlaw.NONE, STORE, TreeImplFlaw.NONE);
+        this.integrity = new IntegritySystem(tracing, INTEGRITY, flaw.integrityFlaw(), STORE, TreeImplFlaw.NONE);
         ViewId root = flaw == ComposedImplFlaw.DOMAINS_ROOT_ON_DEFAULT_VIEW ? ViewId.DEFAULT : DOMAINS_ROOT_VIEW;
         if (flaw == ComposedImplFlaw.SECURE_VIEWS_SHARE_GUEST_FRAMES) {
             // FLAW: the secure views are declared before the domains map them, sharing the guest's frames.
@@ -75,7 +76,7 @@ public final class ComposedSystem {
                 hypervisor.shareFrames(secure, ViewId.DEFAULT);
             }
         }
-        this.domains = new DomainsSystem(hypervisor, root, INTEGRITY.vcpuCount(), LAYOUT, SECRET, DomainsImplFlaw.NONE);
+        this.domains = new DomainsSystem(hypervisor, root, INTEGRITY.vcpuCount(), LAYOUT, SECRET, flaw.domainsFlaw());
     }
 
     /** Boots the correct composition. */

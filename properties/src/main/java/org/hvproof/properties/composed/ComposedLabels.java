@@ -15,6 +15,22 @@ final class ComposedLabels {
             "gate entry into a secure domain while an integrity vCPU is in integrity mode";
     static final String DRIVER_PAGE_ALERT_WHILE_SECURE_DOMAIN_RUNS =
             "driver-page write alerted while a domains vCPU runs a secure domain";
+    static final String WRONG_ENTRY_WHILE_SECURE_DOMAIN_RUNS =
+            "wrong-entry alert (integrity mode refused) while a domains vCPU runs a secure domain";
+    static final String QUIET_OWN_DATA_WRITE_WHILE_SECURE_DOMAIN_RUNS =
+            "driver's own-data write in integrity mode, quiet, while a domains vCPU runs a secure domain";
+    static final String REFUSED_REQUEST_WHILE_SECURE_DOMAIN_RUNS =
+            "request from normal mode refused with an alert while a domains vCPU runs a secure domain";
+    static final String PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE_WHILE_SECURE_DOMAIN_RUNS =
+            "protected-page write alerted in integrity mode while a domains vCPU runs a secure domain";
+    static final String FAULT_ALERT_WHILE_SECURE_DOMAIN_RUNS =
+            "integrity mode ended by a fault alert while a domains vCPU runs a secure domain";
+    static final String ROOT_ACCESS_FAULTED_WHILE_INTEGRITY_MODE =
+            "root access of the domains faulted (not mapped) while an integrity vCPU is in integrity mode";
+    static final String REFUSED_JUMP_WHILE_INTEGRITY_MODE =
+            "jump into a secure region refused (not a gate) while an integrity vCPU is in integrity mode";
+    static final String DMA_REFUSED_WHILE_INTEGRITY_MODE =
+            "device write refused by the IOMMU while an integrity vCPU is in integrity mode";
 
     static final String DOMAINS_ROOT_AIMED_AT_A_NODE_PAGE =
             "domains root named the number of a page holding a store node (through its table or its device; its own"

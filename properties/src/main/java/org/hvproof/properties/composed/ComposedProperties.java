@@ -1,9 +1,14 @@
 package org.hvproof.properties.composed;
 
+import java.util.function.BiPredicate;
 import org.hvproof.impl.composed.ComposedImplFlaw;
 import org.hvproof.model.composed.ComposedAction;
 import org.hvproof.model.composed.ComposedInvariants;
 import org.hvproof.model.composed.ComposedState;
+import org.hvproof.model.integrity.IntegrityAction;
+import org.hvproof.model.integrity.IntegrityInvariants;
+import org.hvproof.model.integrity.IntegrityState;
+import org.hvproof.model.integrity.Mode;
 import org.hvproof.propcheck.Action;
 import org.hvproof.propcheck.Context;
 import org.hvproof.propcheck.Gen;
@@ -11,6 +16,7 @@ import org.hvproof.propcheck.StatefulProperty;
 import org.hvproof.properties.Claim;
 import org.hvproof.properties.harness.ClaimHarness;
 import org.hvproof.properties.harness.MachineCheck;
+import org.hvproof.properties.integrity.IntegrityTrace;
 
 /**
  * Claims of the composed mechanisms checked on the composed system's traces, through the {@link
@@ -49,6 +55,26 @@ public final class ComposedProperties {
      */
     static final double COVER_ROOT_AT_NODE_PAGE = 4;
 
+    /** Wrong-entry alert while a secure domain runs (10-17%). */
+    static final double COVER_WRONG_ENTRY_WHILE_SECURE = 7;
+    /** Quiet own-data write in integrity mode while a secure domain runs (19.5-24%). */
+    static final double COVER_QUIET_OWN_DATA_WHILE_SECURE = 13;
+    /** Refused request from normal mode while a secure domain runs (16-19%). */
+    static final double COVER_REFUSED_REQUEST_WHILE_SECURE = 9;
+    /**
+     * Protected-page alert in integrity mode while a secure domain runs (6-7.5%: a protected page
+     * written in integrity mode needs a protect, an entry and the write while a domain is entered).
+     */
+    static final double COVER_PROTECTED_ALERT_IN_INTEGRITY_MODE_WHILE_SECURE = 1.5;
+    /** Fault alert ending integrity mode while a secure domain runs (21.5-26.5%). */
+    static final double COVER_FAULT_ALERT_WHILE_SECURE = 15;
+    /** Root access faulted while an integrity vCPU is in integrity mode (53-61%). */
+    static final double COVER_ROOT_FAULT_IN_INTEGRITY_MODE = 45;
+    /** Refused jump into a secure region while an integrity vCPU is in integrity mode (25-37.5%). */
+    static final double COVER_REFUSED_JUMP_IN_INTEGRITY_MODE = 20;
+    /** Device write refused while an integrity vCPU is in integrity mode (26-36.5%). */
+    static final double COVER_DMA_REFUSED_IN_INTEGRITY_MODE = 21;
+
     /** The composed system plugged into the claim harness. */
     static final ClaimHarness<ComposedImplFlaw, ComposedTrace, ComposedState, ComposedAction, Object> HARNESS =
             new ClaimHarness<>(
@@ -82,11 +108,45 @@ public final class ComposedProperties {
                 .cover(COVER_ROOT_AT_NODE_PAGE, ComposedLabels.DOMAINS_ROOT_AIMED_AT_A_NODE_PAGE);
     }
 
-    /** GI-2 on the composed machine: driver pages alert outside integrity mode while the domains run beside. */
+    /**
+     * GI-1 on the composed machine: integrity mode is entered only at the entry point, whatever
+     * the domains do on their vCPUs meanwhile.
+     */
+    @Claim("GI-1")
+    public static StatefulProperty<ComposedTrace> entryOnlyAtTheEntryPointBesideDomains(ComposedImplFlaw flaw) {
+        return HARNESS.claim("GI-1", "integrity mode is entered only at the entry point beside the domains", flaw)
+                .cover(COVER_WRONG_ENTRY_WHILE_SECURE, ComposedLabels.WRONG_ENTRY_WHILE_SECURE_DOMAIN_RUNS);
+    }
+
+    /**
+     * GI-2 on the composed machine: driver pages alert outside integrity mode while the domains
+     * run beside, and a blocked write leaves its page as it was ({@code alertActionPerformed}).
+     */
     @Claim("GI-2")
     public static StatefulProperty<ComposedTrace> driverPagesAlertBesideDomains(ComposedImplFlaw flaw) {
-        return HARNESS.claim("GI-2", "driver pages alert outside integrity mode beside the protection domains", flaw)
+        return HARNESS.claim(
+                        "GI-2",
+                        "driver pages alert outside integrity mode beside the protection domains",
+                        flaw,
+                        alertActionPerformed(
+                                "GI-2",
+                                (s, w) ->
+                                        IntegrityTrace.writerIn(s, w, Mode.NORMAL) && IntegrityTrace.driverPage(s, w)))
                 .cover(COVER_DRIVER_ALERT_WHILE_SECURE, ComposedLabels.DRIVER_PAGE_ALERT_WHILE_SECURE_DOMAIN_RUNS);
+    }
+
+    /** GI-3 on the composed machine: the driver's writes to its own data are quiet in integrity mode beside the domains. */
+    @Claim("GI-3")
+    public static StatefulProperty<ComposedTrace> ownDataQuietBesideDomains(ComposedImplFlaw flaw) {
+        return HARNESS.claim(
+                        "GI-3",
+                        "own data is quiet in integrity mode beside the protection domains",
+                        flaw,
+                        alertActionPerformed(
+                                "GI-3",
+                                (s, w) -> IntegrityInvariants.driverWrites(s, w.writer())
+                                        && IntegrityTrace.ownData(s, w)))
+                .cover(COVER_QUIET_OWN_DATA_WHILE_SECURE, ComposedLabels.QUIET_OWN_DATA_WRITE_WHILE_SECURE_DOMAIN_RUNS);
     }
 
     /** GI-4 on the composed machine: the integrity view follows integrity mode whatever events the domains take. */
@@ -97,12 +157,85 @@ public final class ComposedProperties {
                 .cover(COVER_INTEGRITY_EVENT_WHILE_SECURE, ComposedLabels.INTEGRITY_EVENT_WHILE_SECURE_DOMAIN_RUNS);
     }
 
-    /** PD-1 on the composed machine: no root access reaches a secure frame while the integrity guest runs beside. */
+    /**
+     * GI-5 on the composed machine: protect and unprotect take effect only from integrity mode,
+     * and the tree's own request hypercalls from normal mode change nothing, beside the domains.
+     */
+    @Claim("GI-5")
+    public static StatefulProperty<ComposedTrace> requestsOnlyFromIntegrityModeBesideDomains(ComposedImplFlaw flaw) {
+        return HARNESS.claim(
+                        "GI-5",
+                        "requests take effect only from integrity mode beside the protection domains",
+                        flaw,
+                        MachineCheck.of(
+                                "GI-5",
+                                "treeRequestsOnlyThroughTheService",
+                                t -> t.checkTreeRequestsOnlyThroughTheService(
+                                        "GI-5 treeRequestsOnlyThroughTheService")))
+                .cover(COVER_REFUSED_REQUEST_WHILE_SECURE, ComposedLabels.REFUSED_REQUEST_WHILE_SECURE_DOMAIN_RUNS)
+                .cover(COVER_TREE_EDIT_WHILE_SECURE, ComposedLabels.TREE_EDIT_WHILE_SECURE_DOMAIN_RUNS);
+    }
+
+    /** GI-6 on the composed machine: protections persist until removed from integrity mode, beside the domains. */
+    @Claim("GI-6")
+    public static StatefulProperty<ComposedTrace> protectionsPersistBesideDomains(ComposedImplFlaw flaw) {
+        return HARNESS.claim("GI-6", "protections persist until removed from integrity mode beside the domains", flaw)
+                .cover(COVER_TREE_EDIT_WHILE_SECURE, ComposedLabels.TREE_EDIT_WHILE_SECURE_DOMAIN_RUNS)
+                .cover(COVER_REFUSED_REQUEST_WHILE_SECURE, ComposedLabels.REFUSED_REQUEST_WHILE_SECURE_DOMAIN_RUNS);
+    }
+
+    /** GI-7 on the composed machine: other protected pages still alert in integrity mode, beside the domains. */
+    @Claim("GI-7")
+    public static StatefulProperty<ComposedTrace> otherProtectedPagesAlertBesideDomains(ComposedImplFlaw flaw) {
+        return HARNESS.claim(
+                        "GI-7",
+                        "other protected pages alert in integrity mode beside the protection domains",
+                        flaw,
+                        alertActionPerformed(
+                                "GI-7",
+                                (s, w) -> IntegrityInvariants.driverWrites(s, w.writer())
+                                        && !IntegrityTrace.ownData(s, w)))
+                .cover(
+                        COVER_PROTECTED_ALERT_IN_INTEGRITY_MODE_WHILE_SECURE,
+                        ComposedLabels.PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE_WHILE_SECURE_DOMAIN_RUNS);
+    }
+
+    /**
+     * GI-8 on the composed machine: only the driver's code runs in integrity mode, the integrity
+     * view executing nothing else ({@code onlyDriverCodeExecutable}, read off its table), beside
+     * the domains.
+     */
+    @Claim("GI-8")
+    public static StatefulProperty<ComposedTrace> onlyDriverCodeRunsBesideDomains(ComposedImplFlaw flaw) {
+        return HARNESS.claim(
+                        "GI-8",
+                        "only the driver's code runs in integrity mode beside the protection domains",
+                        flaw,
+                        MachineCheck.of(
+                                "GI-8",
+                                "onlyDriverCodeExecutable",
+                                t -> t.checkOnlyDriverCodeExecutable("GI-8 onlyDriverCodeExecutable")))
+                .cover(COVER_FAULT_ALERT_WHILE_SECURE, ComposedLabels.FAULT_ALERT_WHILE_SECURE_DOMAIN_RUNS);
+    }
+
+    /**
+     * PD-1 on the composed machine: no root access reaches a secure frame, in the abstract state
+     * and in the frames the machine touched for it ({@code isolationOnMachine}), while the
+     * integrity guest runs beside.
+     */
     @Claim("PD-1")
     public static StatefulProperty<ComposedTrace> isolationBesideIntegrity(ComposedImplFlaw flaw) {
-        return HARNESS.claim("PD-1", "no access from the root reaches a secure frame beside the integrity guest", flaw)
+        return HARNESS.claim(
+                        "PD-1",
+                        "no access from the root reaches a secure frame beside the integrity guest",
+                        flaw,
+                        MachineCheck.of(
+                                "PD-1",
+                                "isolationOnMachine",
+                                t -> t.checkRootTouchedNoSecureFrame("PD-1 isolationOnMachine")))
                 .cover(COVER_TREE_EDIT_WHILE_SECURE, ComposedLabels.TREE_EDIT_WHILE_SECURE_DOMAIN_RUNS)
-                .cover(COVER_ROOT_AT_NODE_PAGE, ComposedLabels.DOMAINS_ROOT_AIMED_AT_A_NODE_PAGE);
+                .cover(COVER_ROOT_AT_NODE_PAGE, ComposedLabels.DOMAINS_ROOT_AIMED_AT_A_NODE_PAGE)
+                .cover(COVER_ROOT_FAULT_IN_INTEGRITY_MODE, ComposedLabels.ROOT_ACCESS_FAULTED_WHILE_INTEGRITY_MODE);
     }
 
     /** PD-2 on the composed machine: the domains' two pointers switch together whatever the integrity guest does. */
@@ -111,6 +244,56 @@ public final class ComposedProperties {
         return HARNESS.claim("PD-2", "the page-table pointers switch together beside the integrity guest", flaw)
                 .cover(COVER_GATE_ENTRY_IN_INTEGRITY_MODE, ComposedLabels.GATE_ENTRY_WHILE_INTEGRITY_MODE)
                 .cover(COVER_INTEGRITY_EVENT_WHILE_SECURE, ComposedLabels.INTEGRITY_EVENT_WHILE_SECURE_DOMAIN_RUNS);
+    }
+
+    /** PD-3 on the composed machine: the root cannot modify a secure domain's frames while the integrity guest runs beside. */
+    @Claim("PD-3")
+    public static StatefulProperty<ComposedTrace> rootCannotModifySecureBesideIntegrity(ComposedImplFlaw flaw) {
+        return HARNESS.claim(
+                        "PD-3",
+                        "the root cannot modify secure page tables, code or data beside the integrity guest",
+                        flaw)
+                .cover(COVER_ROOT_FAULT_IN_INTEGRITY_MODE, ComposedLabels.ROOT_ACCESS_FAULTED_WHILE_INTEGRITY_MODE)
+                .cover(COVER_TREE_EDIT_WHILE_SECURE, ComposedLabels.TREE_EDIT_WHILE_SECURE_DOMAIN_RUNS);
+    }
+
+    /** PD-4 on the composed machine: control crosses domains only through gates while the integrity guest runs beside. */
+    @Claim("PD-4")
+    public static StatefulProperty<ComposedTrace> gatesOnlyBesideIntegrity(ComposedImplFlaw flaw) {
+        return HARNESS.claim(
+                        "PD-4",
+                        "control crosses domains only through registered gates beside the integrity guest",
+                        flaw)
+                .cover(COVER_REFUSED_JUMP_IN_INTEGRITY_MODE, ComposedLabels.REFUSED_JUMP_WHILE_INTEGRITY_MODE)
+                .cover(COVER_GATE_ENTRY_IN_INTEGRITY_MODE, ComposedLabels.GATE_ENTRY_WHILE_INTEGRITY_MODE);
+    }
+
+    /**
+     * PD-5 on the composed machine: no device reaches a secure domain's memory (the device's
+     * table and IOTLB hold no secure frame, {@code noSecureFrameInDeviceTable}) while the
+     * integrity guest runs beside.
+     */
+    @Claim("PD-5")
+    public static StatefulProperty<ComposedTrace> noDeviceReachesSecureMemoryBesideIntegrity(ComposedImplFlaw flaw) {
+        return HARNESS.claim(
+                        "PD-5",
+                        "no device reaches a secure domain's memory beside the integrity guest",
+                        flaw,
+                        MachineCheck.of(
+                                "PD-5",
+                                "noSecureFrameInDeviceTable",
+                                t -> t.checkNoSecureFrameInDeviceTable("PD-5 noSecureFrameInDeviceTable")))
+                .cover(COVER_DMA_REFUSED_IN_INTEGRITY_MODE, ComposedLabels.DMA_REFUSED_WHILE_INTEGRITY_MODE);
+    }
+
+    /**
+     * The machine-level check {@code "<claim> alertActionPerformed"} on the composed trace: each
+     * integrity write of the last step in {@code scope} did to memory what its alert's action says.
+     */
+    private static MachineCheck<ComposedTrace> alertActionPerformed(
+            String claim, BiPredicate<IntegrityState, IntegrityAction.GuestWrite> scope) {
+        String label = claim + " alertActionPerformed";
+        return new MachineCheck<>(label, t -> t.checkAlertActionPerformed(label, scope));
     }
 
     /** The next generated step, drawn from the composed model's state. */

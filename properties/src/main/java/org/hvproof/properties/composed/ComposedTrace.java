@@ -3,9 +3,11 @@ package org.hvproof.properties.composed;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeSet;
+import java.util.function.BiPredicate;
 import org.hvproof.impl.composed.ComposedAbstraction;
 import org.hvproof.impl.composed.ComposedImplFlaw;
 import org.hvproof.impl.composed.ComposedSystem;
@@ -39,7 +41,9 @@ import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.TreeObservation;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
+import org.hvproof.properties.domains.DomainsTrace;
 import org.hvproof.properties.harness.JudgedTrace;
+import org.hvproof.properties.integrity.IntegrityMachineChecks;
 
 /**
  * One generated trace of the composed system: the one machine with both services and the composed
@@ -53,10 +57,15 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
     private final List<Lockstep.Transition<ComposedState, ComposedSystemAction>> lastSteps = new ArrayList<>();
     /** Where the last step's node-page writes went wrong, if they did. */
     private String nodeWriteFailure;
+    /** The GI claims' machine-level checks on the integrity service. */
+    private final IntegrityMachineChecks integrityChecks;
+    /** The first root access of the domains that touched a secure host frame, if one did. */
+    private String touchedSecure;
 
     /** Boots the composition with {@code flaw} ({@link ComposedImplFlaw#NONE} for the correct one). */
     public ComposedTrace(ComposedImplFlaw flaw) {
         this.system = new ComposedSystem(flaw);
+        this.integrityChecks = new IntegrityMachineChecks(system.integrity(), ComposedSystem.INTEGRITY);
         this.lockstep = new Lockstep<>(
                 system::apply,
                 system::abstractState,
@@ -99,12 +108,60 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
     /** Runs one generated step, then the node-page probes; labels the seams it reached. */
     void apply(ComposedActions.Step step, Context ctx) {
         lastSteps.clear();
+        integrityChecks.startStep();
         for (ComposedSystemAction a : step.actions()) {
+            Optional<byte[]> page = a instanceof ComposedSystemAction.Integrity i
+                    ? integrityChecks.beforeWrite(i.action())
+                    : Optional.empty();
             Lockstep.Transition<ComposedState, ComposedSystemAction> t = lockstep.apply(a);
             lastSteps.add(t);
+            if (a instanceof ComposedSystemAction.Integrity i) {
+                page.ifPresent(
+                        p -> integrityChecks.afterWrite(t.before().integrity(), i.action(), p, t.observations()));
+            } else if (touchedSecure == null) {
+                touchedSecure = DomainsTrace.touchedSecureFrames(system.domains(), domainsTransition(t))
+                        .orElse(null);
+            }
             label(t, ctx);
         }
         writeNodePages(ctx);
+    }
+
+    /** A domains step of the composed trace as the domains' own checks read it: its part of the state. */
+    private static Lockstep.Transition<DomainsState, DomainsSystemAction> domainsTransition(
+            Lockstep.Transition<ComposedState, ComposedSystemAction> t) {
+        return new Lockstep.Transition<>(
+                t.before().domains(),
+                ((ComposedSystemAction.Domains) t.action()).action(),
+                t.after().domains(),
+                t.observations());
+    }
+
+    /** GI-2, GI-3, GI-7 {@code alertActionPerformed} on this step's integrity writes ({@link IntegrityMachineChecks}). */
+    void checkAlertActionPerformed(String label, BiPredicate<IntegrityState, IntegrityAction.GuestWrite> scope) {
+        integrityChecks.checkAlertActionPerformed(label, scope);
+    }
+
+    /** GI-5 {@code treeRequestsOnlyThroughTheService}: the tree's own hypercalls from normal mode change nothing. */
+    void checkTreeRequestsOnlyThroughTheService(String label) {
+        integrityChecks.checkTreeRequestsOnlyThroughTheService(label, lockstep.steps());
+    }
+
+    /** GI-8 {@code onlyDriverCodeExecutable}: the integrity view executes the driver's code and nothing else. */
+    void checkOnlyDriverCodeExecutable(String label) {
+        integrityChecks.checkOnlyDriverCodeExecutable(label);
+    }
+
+    /** PD-1 {@code isolationOnMachine}: no root access of the domains so far touched a secure host frame. */
+    void checkRootTouchedNoSecureFrame(String label) {
+        if (touchedSecure != null) {
+            throw new AssertionError(label + " violated: " + touchedSecure);
+        }
+    }
+
+    /** PD-5 {@code noSecureFrameInDeviceTable}: the domains' device table and IOTLB hold no secure frame. */
+    void checkNoSecureFrameInDeviceTable(String label) {
+        DomainsTrace.checkNoSecureFrameInDeviceTable(system.domains(), label);
     }
 
     @Override
@@ -256,11 +313,8 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                     && secureDomainRuns(before)) {
                 ctx.label(ComposedLabels.INTEGRITY_EVENT_WHILE_SECURE_DOMAIN_RUNS);
             }
-            if (secureDomainRuns(before)
-                    && seen.stream()
-                            .anyMatch(o -> o instanceof IntegrityObservation.WriteAlert w
-                                    && w.cause() == IntegrityAlertCause.DRIVER_PAGE)) {
-                ctx.label(ComposedLabels.DRIVER_PAGE_ALERT_WHILE_SECURE_DOMAIN_RUNS);
+            if (secureDomainRuns(before)) {
+                labelIntegrityBesideSecure(before.integrity(), a, seen, ctx);
             }
             return;
         }
@@ -275,9 +329,65 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         if (a instanceof DomainsSystemAction.Event && integrityModeRuns(before)) {
             ctx.label(ComposedLabels.DOMAINS_EVENT_WHILE_INTEGRITY_MODE);
         }
-        if (integrityModeRuns(before) && seen.stream().anyMatch(DomainsObservation.Entered.class::isInstance)) {
-            ctx.label(ComposedLabels.GATE_ENTRY_WHILE_INTEGRITY_MODE);
+        if (integrityModeRuns(before)) {
+            labelDomainsBesideIntegrityMode(seen, ctx);
         }
+    }
+
+    /** The integrity guest's situations reached while a secure domain runs beside it. */
+    private static void labelIntegrityBesideSecure(
+            IntegrityState before, IntegrityAction a, List<?> seen, Context ctx) {
+        for (Object o : seen) {
+            if (o instanceof IntegrityObservation.WriteAlert w) {
+                if (w.cause() == IntegrityAlertCause.DRIVER_PAGE) {
+                    ctx.label(ComposedLabels.DRIVER_PAGE_ALERT_WHILE_SECURE_DOMAIN_RUNS);
+                }
+                if (w.cause() == IntegrityAlertCause.PROTECTED_PAGE
+                        && inIntegrityMode(before, w.writer().vcpu())) {
+                    ctx.label(ComposedLabels.PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE_WHILE_SECURE_DOMAIN_RUNS);
+                }
+            } else if (o instanceof IntegrityObservation.PolicyAlert p) {
+                if (p.cause() == IntegrityAlertCause.WRONG_ENTRY) {
+                    ctx.label(ComposedLabels.WRONG_ENTRY_WHILE_SECURE_DOMAIN_RUNS);
+                } else if (p.cause() == IntegrityAlertCause.REFUSED_REQUEST) {
+                    ctx.label(ComposedLabels.REFUSED_REQUEST_WHILE_SECURE_DOMAIN_RUNS);
+                }
+            } else if (o instanceof IntegrityObservation.FaultAlert) {
+                ctx.label(ComposedLabels.FAULT_ALERT_WHILE_SECURE_DOMAIN_RUNS);
+            }
+        }
+        if (a instanceof IntegrityAction.GuestWrite w
+                && seen.isEmpty()
+                && inIntegrityMode(before, w.writer().vcpu())
+                && before.driver().map(d -> d.data().contains(w.page())).orElse(false)) {
+            ctx.label(ComposedLabels.QUIET_OWN_DATA_WRITE_WHILE_SECURE_DOMAIN_RUNS);
+        }
+    }
+
+    /** The domains' situations reached while an integrity vCPU is in integrity mode beside them. */
+    private static void labelDomainsBesideIntegrityMode(List<?> seen, Context ctx) {
+        for (Object o : seen) {
+            if (o instanceof DomainsObservation.Entered) {
+                ctx.label(ComposedLabels.GATE_ENTRY_WHILE_INTEGRITY_MODE);
+            } else if (o instanceof DomainsObservation.Fault f) {
+                switch (f.kind()) {
+                    case NOT_A_GATE -> ctx.label(ComposedLabels.REFUSED_JUMP_WHILE_INTEGRITY_MODE);
+                    case DMA_REFUSED -> ctx.label(ComposedLabels.DMA_REFUSED_WHILE_INTEGRITY_MODE);
+                    case NOT_MAPPED -> {
+                        if (f.domain().isRoot()) {
+                            ctx.label(ComposedLabels.ROOT_ACCESS_FAULTED_WHILE_INTEGRITY_MODE);
+                        }
+                    }
+                    default -> {}
+                }
+            }
+        }
+    }
+
+    /** Whether integrity vCPU {@code vcpu} is in integrity mode in {@code s}. */
+    private static boolean inIntegrityMode(IntegrityState s, int vcpu) {
+        var v = s.vcpus().get(vcpu);
+        return v != null && v.mode() == Mode.INTEGRITY;
     }
 
     /** A short picture of the state for failure reports. */
