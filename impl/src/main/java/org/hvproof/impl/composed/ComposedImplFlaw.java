@@ -3,6 +3,7 @@ package org.hvproof.impl.composed;
 import java.util.List;
 import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
+import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.Flaw;
 
 /**
@@ -10,7 +11,7 @@ import org.hvproof.model.common.Flaw;
  * each breaks nothing any service does alone and shows up only on the composed traces, as a
  * mechanism's claim or refinement failing while the other mechanism runs beside it. The carried
  * flaws run one service with one of its own deliberate flaws ({@link #integrityFlaw()}, {@link
- * #domainsFlaw()}) beside the other, correct one: each shows that the composed property of a claim
+ * #domainsFlaw()}, {@link #treeFlaw()} for the integrity store's tree) beside the other, correct one: each shows that the composed property of a claim
  * can fail for the attack it names, with the other guest's steps interleaved.
  */
 public enum ComposedImplFlaw implements Flaw {
@@ -73,28 +74,54 @@ public enum ComposedImplFlaw implements Flaw {
             DomainsImplFlaw.GATE_CHECK_ACCEPTS_NEXT_ADDRESS, "PD-4", "PD-4 gatesOnly", 1),
     /** The domains service with SECURE_FRAMES_IN_DEVICE_TABLE: the device's I/O page table maps secure frames. */
     DOMAINS_SECURE_FRAMES_IN_DEVICE_TABLE(
-            DomainsImplFlaw.SECURE_FRAMES_IN_DEVICE_TABLE, "PD-5", "PD-5 noSecureFrameInDeviceTable", 0);
+            DomainsImplFlaw.SECURE_FRAMES_IN_DEVICE_TABLE, "PD-5", "PD-5 noSecureFrameInDeviceTable", 0),
+    /** The store's tree with SPLIT_NODE_UNTRACED: a node a split takes is not traced. */
+    TREE_SPLIT_NODE_UNTRACED(TreeImplFlaw.SPLIT_NODE_UNTRACED, "TREE-4", "TREE-4 storeTracesExact", 3),
+    /** The store's tree with FREED_NODE_STAYS_TRACED: a node page a merge frees keeps its trace. */
+    TREE_FREED_NODE_STAYS_TRACED(TreeImplFlaw.FREED_NODE_STAYS_TRACED, "TREE-4", "TREE-4 storeTracesExact", 4),
+    /** The store's tree with WALK_READS_LEFT_SIBLINGS: a look-up reads more than depth + 1 nodes. */
+    TREE_WALK_READS_LEFT_SIBLINGS(TreeImplFlaw.WALK_READS_LEFT_SIBLINGS, "TREE-5", "TREE-5 storeWalksBounded", 3),
+    /** The store's tree with WALK_FROM_GUEST_POINTER: its base pointer lies in a guest page. */
+    TREE_WALK_FROM_GUEST_POINTER(
+            TreeImplFlaw.WALK_FROM_GUEST_POINTER, "TREE-6", "TREE-6 storeChangesOnlyOnRequests", 1),
+    /**
+     * The store's tree with NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY: from the integrity view a
+     * node-page write lands unseen, and the tree changes with no request.
+     */
+    TREE_NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY(
+            List.of(
+                    new Caught("TREE-2", "TREE-2 nodePageWritesVetoed", 3),
+                    new Caught("TREE-6", "TREE-6 storeChangesOnlyOnRequests", 3)),
+            IntegrityImplFlaw.NONE,
+            DomainsImplFlaw.NONE,
+            TreeImplFlaw.NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY);
 
     private final List<Caught> caughtBy;
     private final IntegrityImplFlaw integrityFlaw;
     private final DomainsImplFlaw domainsFlaw;
+    private final TreeImplFlaw treeFlaw;
 
     ComposedImplFlaw(List<Caught> caughtBy) {
-        this.caughtBy = caughtBy;
-        this.integrityFlaw = IntegrityImplFlaw.NONE;
-        this.domainsFlaw = DomainsImplFlaw.NONE;
+        this(caughtBy, IntegrityImplFlaw.NONE, DomainsImplFlaw.NONE, TreeImplFlaw.NONE);
     }
 
     ComposedImplFlaw(IntegrityImplFlaw carried, String claim, String check, int shrinksTo) {
-        this.caughtBy = List.of(new Caught(claim, check, shrinksTo));
-        this.integrityFlaw = carried;
-        this.domainsFlaw = DomainsImplFlaw.NONE;
+        this(List.of(new Caught(claim, check, shrinksTo)), carried, DomainsImplFlaw.NONE, TreeImplFlaw.NONE);
     }
 
     ComposedImplFlaw(DomainsImplFlaw carried, String claim, String check, int shrinksTo) {
-        this.caughtBy = List.of(new Caught(claim, check, shrinksTo));
-        this.integrityFlaw = IntegrityImplFlaw.NONE;
-        this.domainsFlaw = carried;
+        this(List.of(new Caught(claim, check, shrinksTo)), IntegrityImplFlaw.NONE, carried, TreeImplFlaw.NONE);
+    }
+
+    ComposedImplFlaw(TreeImplFlaw carried, String claim, String check, int shrinksTo) {
+        this(List.of(new Caught(claim, check, shrinksTo)), IntegrityImplFlaw.NONE, DomainsImplFlaw.NONE, carried);
+    }
+
+    ComposedImplFlaw(List<Caught> caughtBy, IntegrityImplFlaw integrity, DomainsImplFlaw domains, TreeImplFlaw tree) {
+        this.caughtBy = caughtBy;
+        this.integrityFlaw = integrity;
+        this.domainsFlaw = domains;
+        this.treeFlaw = tree;
     }
 
     @Override
@@ -110,5 +137,10 @@ public enum ComposedImplFlaw implements Flaw {
     /** The domains service's own flaw this composition runs ({@code NONE} but for a carried domains flaw). */
     public DomainsImplFlaw domainsFlaw() {
         return domainsFlaw;
+    }
+
+    /** The store's tree's own flaw this composition runs ({@code NONE} but for a carried tree flaw). */
+    public TreeImplFlaw treeFlaw() {
+        return treeFlaw;
     }
 }

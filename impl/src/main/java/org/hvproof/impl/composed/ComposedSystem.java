@@ -11,7 +11,6 @@ import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tracing.TracingService;
 import org.hvproof.impl.tree.ProtectedPageTree;
-import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
 import org.hvproof.model.composed.ComposedState;
@@ -66,7 +65,7 @@ public final class ComposedSystem {
         this.machine = new Machine(shape);
         this.hypervisor = new Hypervisor(machine);
         this.tracing = new TracingService(hypervisor, TracingImplFlaw.NONE);
-        this.integrity = new IntegritySystem(tracing, INTEGRITY, flaw.integrityFlaw(), STORE, TreeImplFlaw.NONE);
+        this.integrity = new IntegritySystem(tracing, INTEGRITY, flaw.integrityFlaw(), STORE, flaw.treeFlaw());
         ViewId root = flaw == ComposedImplFlaw.DOMAINS_ROOT_ON_DEFAULT_VIEW ? ViewId.DEFAULT : DOMAINS_ROOT_VIEW;
         if (flaw == ComposedImplFlaw.SECURE_VIEWS_SHARE_GUEST_FRAMES) {
             // FLAW: the secure views are declared before the domains map them, sharing the guest's frames.

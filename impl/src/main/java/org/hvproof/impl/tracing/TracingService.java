@@ -451,8 +451,13 @@ public final class TracingService implements NestedExitHandler {
 
     /** The pages {@code owner} holds a trace on in the default view, in page order. */
     public java.util.SortedSet<GuestPhysicalPage> pagesTracedBy(Owner owner) {
+        return pagesTracedBy(ViewId.DEFAULT, owner);
+    }
+
+    /** The pages {@code owner} holds a trace on in {@code view}, in page order. */
+    public java.util.SortedSet<GuestPhysicalPage> pagesTracedBy(ViewId view, Owner owner) {
         java.util.SortedSet<GuestPhysicalPage> out = new TreeSet<>();
-        owners.getOrDefault(ViewId.DEFAULT, Map.of()).forEach((page, held) -> {
+        owners.getOrDefault(view, Map.of()).forEach((page, held) -> {
             if (held.contains(owner)) {
                 out.add(page);
             }

@@ -23,6 +23,7 @@ import org.hvproof.model.tree.PageSet;
 import org.hvproof.model.tree.RequestCode;
 import org.hvproof.model.tree.TreeConfig;
 import org.hvproof.model.tree.TreeNode;
+import org.hvproof.model.tree.TreeState;
 
 /**
  * The hypervisor's traced tree of protected-page mappings: a B+-tree of the configured order
@@ -77,6 +78,8 @@ public final class ProtectedPageTree implements TraceListener {
     private final NodePagePool pool;
     private final NodeMemory memory;
     private final TreeWalk walk;
+    /** The abstraction function over this tree, made on first use ({@link #readState}). */
+    private TreeAbstraction abstraction;
 
     /** A tree on {@code hypervisor} using {@code tracing}, listening for its owner's notifications. */
     public ProtectedPageTree(Hypervisor hypervisor, TracingService tracing, TreeConfig config, TreeImplFlaw flaw) {
@@ -111,7 +114,7 @@ public final class ProtectedPageTree implements TraceListener {
         this.cell = new TreeRootCell(hypervisor, config, flaw);
         this.pool = new NodePagePool(config);
         this.memory = new NodeMemory(hypervisor, config);
-        this.walk = new TreeWalk(memory);
+        this.walk = new TreeWalk(memory, flaw);
         tracing.setListener(OWNER, this);
     }
 
@@ -497,6 +500,18 @@ public final class ProtectedPageTree implements TraceListener {
     }
 
     // ---- what the abstraction function reads ---------------------------------------------------
+
+    /**
+     * The tree's state read from the real structures ({@link TreeAbstraction}): base pointer,
+     * nodes decoded from guest memory, pool. Its traced pages are every write-protected page of
+     * the default view, whoever traces it, so for a store they include its owner's pages too.
+     */
+    public TreeState readState() {
+        if (abstraction == null) {
+            abstraction = new TreeAbstraction(hypervisor.machine(), this);
+        }
+        return abstraction.abstractState();
+    }
 
     /** The base pointer: the root's page, empty for no tree. Read where the tree keeps it. */
     public Optional<Long> root() {

@@ -22,6 +22,12 @@ public enum TreeImplFlaw implements Flaw {
     SPLIT_NODE_UNTRACED(List.of(caught("TREE-4", "TREE-4 tracesExact", 2), caught("TREE-2", "refinement", 2))),
     /** The look-up checks the leaf mapping before the node-page mark (TREE-2 for a mapped node page). */
     LOOKUP_MAPPINGS_FIRST(List.of(caught("TREE-2", "TREE-2 nodePagesAlert", 4))),
+    /**
+     * The walk reads every child left of the one it descends into (their headers), as a walk that
+     * checks each child's key range before choosing would: a notification for a page in a later
+     * child reads more than depth + 1 nodes (TREE-5).
+     */
+    WALK_READS_LEFT_SIBLINGS(List.of(caught("TREE-5", "TREE-5 walkBounded", 3))),
     /** A node page freed by a merge, a root collapse or a tear-down keeps its trace (TREE-4). */
     FREED_NODE_STAYS_TRACED(List.of(caught("TREE-4", "TREE-4 tracesExact", 3))),
     /**

@@ -12,9 +12,11 @@ final class TreeWalk {
     static final int MAX_WALK = 64;
 
     private final NodeMemory memory;
+    private final TreeImplFlaw flaw;
 
-    TreeWalk(NodeMemory memory) {
+    TreeWalk(NodeMemory memory, TreeImplFlaw flaw) {
         this.memory = memory;
+        this.flaw = flaw;
     }
 
     /** Walks from {@code root} to the leaf whose key range holds {@code page}. */
@@ -37,6 +39,17 @@ final class TreeWalk {
                         lo = mid + 1;
                     } else {
                         hi = mid;
+                    }
+                }
+                if (flaw == TreeImplFlaw.WALK_READS_LEFT_SIBLINGS) {
+                    // FLAW: each child left of the one to descend into is read too (its header),
+                    // as a walk that checks every child's key range before choosing would.
+                    for (int i = 0; i < lo && visited < MAX_WALK; i++) {
+                        long sibling = memory.frameOf(memory.word(frame, NodeCodec.childrenAt(memory.order()) + i));
+                        visited++;
+                        if (sibling != 0) {
+                            memory.word(sibling, 0);
+                        }
                     }
                 }
                 at = memory.word(frame, NodeCodec.childrenAt(memory.order()) + lo);

@@ -31,6 +31,9 @@ final class ComposedLabels {
             "jump into a secure region refused (not a gate) while an integrity vCPU is in integrity mode";
     static final String DMA_REFUSED_WHILE_INTEGRITY_MODE =
             "device write refused by the IOMMU while an integrity vCPU is in integrity mode";
+    static final String STORE_SPLIT = "the store's tree took two node pages or more in one step (a split)";
+    static final String STORE_NODE_FREED = "the store's tree gave node pages back in one step (a merge or tear-down)";
+    static final String STORE_TWO_LEVELS = "the store's tree has two levels or more";
 
     static final String DOMAINS_ROOT_AIMED_AT_A_NODE_PAGE =
             "domains root named the number of a page holding a store node (through its table or its device; its own"

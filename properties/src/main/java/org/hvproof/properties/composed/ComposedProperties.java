@@ -9,6 +9,7 @@ import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.integrity.IntegrityState;
 import org.hvproof.model.integrity.Mode;
+import org.hvproof.model.tree.TreeInvariants;
 import org.hvproof.propcheck.Action;
 import org.hvproof.propcheck.Context;
 import org.hvproof.propcheck.Gen;
@@ -75,6 +76,13 @@ public final class ComposedProperties {
     /** Device write refused while an integrity vCPU is in integrity mode (26-36.5%). */
     static final double COVER_DMA_REFUSED_IN_INTEGRITY_MODE = 21;
 
+    /** A split in the store's tree (9.5-16%). */
+    static final double COVER_STORE_SPLIT = 6;
+    /** Node pages given back by the store's tree (3-8%). */
+    static final double COVER_STORE_NODE_FREED = 1.5;
+    /** The store's tree at two levels or more (9.5-16%). */
+    static final double COVER_STORE_TWO_LEVELS = 6;
+
     /** The composed system plugged into the claim harness. */
     static final ClaimHarness<ComposedImplFlaw, ComposedTrace, ComposedState, ComposedAction, Object> HARNESS =
             new ClaimHarness<>(
@@ -101,10 +109,104 @@ public final class ComposedProperties {
                                 "TREE-7",
                                 "nodePagesTracedInEveryGuestView",
                                 ComposedTrace::checkNodePagesTracedInEveryGuestView),
-                        MachineCheck.of("TREE-7", "nodePageWritesVetoed", ComposedTrace::checkNodePageWritesVetoed))
+                        MachineCheck.of(
+                                "TREE-7",
+                                "nodePageWritesVetoed",
+                                t -> t.checkNodePageWritesVetoed("TREE-7 nodePageWritesVetoed")))
                 .cover(COVER_NODE_WRITE_WHILE_SECURE, ComposedLabels.NODE_WRITE_WHILE_SECURE_DOMAIN_RUNS)
                 .cover(COVER_NODE_WRITE_IN_INTEGRITY_VIEW, ComposedLabels.NODE_WRITE_IN_INTEGRITY_VIEW)
                 .cover(COVER_TREE_EDIT_WHILE_SECURE, ComposedLabels.TREE_EDIT_WHILE_SECURE_DOMAIN_RUNS)
+                .cover(COVER_ROOT_AT_NODE_PAGE, ComposedLabels.DOMAINS_ROOT_AIMED_AT_A_NODE_PAGE);
+    }
+
+    /**
+     * TREE-2 on the composed machine, for the store's tree: the node-page marks are exactly the
+     * pages storing nodes ({@code nodePagesMarked}, on the tree read from its structures), and
+     * every node-page write from the integrity guest's views gets the node-page alert and is
+     * dropped (TREE-7's probe, {@code nodePageWritesVetoed}), while the domains run beside.
+     */
+    @Claim("TREE-2")
+    public static StatefulProperty<ComposedTrace> storeNodePagesAlertBesideDomains(ComposedImplFlaw flaw) {
+        return HARNESS.claim(
+                        "TREE-2",
+                        "the store's node pages get the tree-node alert beside the domains",
+                        flaw,
+                        MachineCheck.of(
+                                "TREE-2",
+                                "storeNodePagesMarked",
+                                t -> t.checkStoreState(
+                                        "TREE-2 storeNodePagesMarked", TreeInvariants.NODE_PAGES_MARKED)),
+                        MachineCheck.of(
+                                "TREE-2",
+                                "nodePageWritesVetoed",
+                                t -> t.checkNodePageWritesVetoed("TREE-2 nodePageWritesVetoed")))
+                .cover(COVER_NODE_WRITE_WHILE_SECURE, ComposedLabels.NODE_WRITE_WHILE_SECURE_DOMAIN_RUNS)
+                .cover(COVER_NODE_WRITE_IN_INTEGRITY_VIEW, ComposedLabels.NODE_WRITE_IN_INTEGRITY_VIEW);
+    }
+
+    /**
+     * TREE-4 on the composed machine, for the store's tree: in every view it covers, the tree
+     * traces exactly its node pages and every mapped page is write-protected ({@code
+     * storeTracesExact}), and the tree read from its structures is a well-formed B+-tree with its
+     * pool accounted for ({@code storeWellFormed}), through splits and frees while the domains run.
+     */
+    @Claim("TREE-4")
+    public static StatefulProperty<ComposedTrace> storeTracesStayExactBesideDomains(ComposedImplFlaw flaw) {
+        return HARNESS.claim(
+                        "TREE-4",
+                        "the store's traces stay exact and its tree well formed beside the domains",
+                        flaw,
+                        MachineCheck.of(
+                                "TREE-4", "storeTracesExact", t -> t.checkStoreTracesExact("TREE-4 storeTracesExact")),
+                        MachineCheck.of(
+                                "TREE-4",
+                                "storeWellFormed",
+                                t -> t.checkStoreState("TREE-4 storeWellFormed", TreeInvariants.WELL_FORMED)))
+                .cover(COVER_STORE_SPLIT, ComposedLabels.STORE_SPLIT)
+                .cover(COVER_STORE_NODE_FREED, ComposedLabels.STORE_NODE_FREED)
+                .cover(COVER_TREE_EDIT_WHILE_SECURE, ComposedLabels.TREE_EDIT_WHILE_SECURE_DOMAIN_RUNS);
+    }
+
+    /**
+     * TREE-5 on the composed machine, for the store's tree: a look-up of the pages written, of the
+     * first and last mapped pages and of every node page reads at most depth + 1 nodes.
+     */
+    @Claim("TREE-5")
+    public static StatefulProperty<ComposedTrace> storeWalksBoundedBesideDomains(ComposedImplFlaw flaw) {
+        return HARNESS.claim(
+                        "TREE-5",
+                        "a look-up in the store reads at most depth + 1 nodes beside the domains",
+                        flaw,
+                        MachineCheck.of(
+                                "TREE-5",
+                                "storeWalksBounded",
+                                t -> t.checkStoreWalksBounded("TREE-5 storeWalksBounded")))
+                .cover(COVER_STORE_TWO_LEVELS, ComposedLabels.STORE_TWO_LEVELS);
+    }
+
+    /**
+     * TREE-6 on the composed machine, for the store's tree: no step without a granted request
+     * changes the tree, and the node-page writes after each step never do ({@code
+     * storeChangesOnlyOnRequests}: no guest write of either guest, and no device write, moves the
+     * base pointer or changes a node), and its base pointer names the root and only the root
+     * ({@code storeBasePointerGuarded}).
+     */
+    @Claim("TREE-6")
+    public static StatefulProperty<ComposedTrace> storeOutOfGuestReachBesideDomains(ComposedImplFlaw flaw) {
+        return HARNESS.claim(
+                        "TREE-6",
+                        "no guest write moves the store's base pointer or changes a node beside the domains",
+                        flaw,
+                        MachineCheck.of(
+                                "TREE-6",
+                                "storeChangesOnlyOnRequests",
+                                t -> t.checkStoreChangesOnlyOnRequests("TREE-6 storeChangesOnlyOnRequests")),
+                        MachineCheck.of(
+                                "TREE-6",
+                                "storeBasePointerGuarded",
+                                t -> t.checkStoreState(
+                                        "TREE-6 storeBasePointerGuarded", TreeInvariants.BASE_POINTER_GUARDED)))
+                .cover(COVER_NODE_WRITE_WHILE_SECURE, ComposedLabels.NODE_WRITE_WHILE_SECURE_DOMAIN_RUNS)
                 .cover(COVER_ROOT_AT_NODE_PAGE, ComposedLabels.DOMAINS_ROOT_AIMED_AT_A_NODE_PAGE);
     }
 

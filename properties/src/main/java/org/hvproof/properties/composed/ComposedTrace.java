@@ -22,6 +22,7 @@ import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.impl.tree.ProtectedPageTree;
 import org.hvproof.impl.tree.TreeEvent;
 import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.Invariant;
 import org.hvproof.model.common.Notation;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Transition;
@@ -39,6 +40,7 @@ import org.hvproof.model.integrity.IntegrityState;
 import org.hvproof.model.integrity.Mode;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.TreeObservation;
+import org.hvproof.model.tree.TreeState;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
 import org.hvproof.properties.domains.DomainsTrace;
@@ -48,7 +50,7 @@ import org.hvproof.properties.integrity.IntegrityMachineChecks;
 /**
  * One generated trace of the composed system: the one machine with both services and the composed
  * model (the two models side by side) in lockstep, judged after every step. After each step the
- * integrity guest's vCPUs also write a node page of the store's tree from the view each runs on
+ * integrity guest's vCPUs also write every node page of the store's tree from the view each runs on
  * (TREE-7's probe), whatever the domains' vCPUs are doing then.
  */
 public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedAction, Object> {
@@ -61,11 +63,35 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
     private final IntegrityMachineChecks integrityChecks;
     /** The first root access of the domains that touched a secure host frame, if one did. */
     private String touchedSecure;
+    /** The store's tree as the last step left it: base pointer, height, every node's mappings. */
+    private StoreShape storeShape;
+    /** Where the store changed in a step with no granted request, if it did. */
+    private String storeChangedUnasked;
+    /** The guest pages this step's integrity writes named (TREE-5's look-ups). */
+    private final List<Long> writtenPages = new ArrayList<>();
+
+    /** The store's tree as its structures say: base pointer, height, and each node page's mappings. */
+    private record StoreShape(Optional<Long> root, int height, SortedMap<Long, SortedMap<Long, AlertAction>> nodes) {
+        /** What changed from this shape to {@code after}, for a failure report. */
+        String describeChange(StoreShape after) {
+            List<Long> changed = new ArrayList<>();
+            new TreeSet<Long>(nodes.keySet()).forEach(p -> {
+                if (!nodes.get(p).equals(after.nodes().get(p))) {
+                    changed.add(p);
+                }
+            });
+            after.nodes().keySet().stream().filter(p -> !nodes.containsKey(p)).forEach(changed::add);
+            return "base pointer " + root.map(Notation::gpp).orElse("none") + " -> "
+                    + after.root().map(Notation::gpp).orElse("none") + ", height " + height + " -> " + after.height()
+                    + ", nodes changed or added: " + Notation.gpps(changed);
+        }
+    }
 
     /** Boots the composition with {@code flaw} ({@link ComposedImplFlaw#NONE} for the correct one). */
     public ComposedTrace(ComposedImplFlaw flaw) {
         this.system = new ComposedSystem(flaw);
         this.integrityChecks = new IntegrityMachineChecks(system.integrity(), ComposedSystem.INTEGRITY);
+        this.storeShape = storeShape();
         this.lockstep = new Lockstep<>(
                 system::apply,
                 system::abstractState,
@@ -108,8 +134,13 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
     /** Runs one generated step, then the node-page probes; labels the seams it reached. */
     void apply(ComposedActions.Step step, Context ctx) {
         lastSteps.clear();
+        writtenPages.clear();
         integrityChecks.startStep();
+        int freeBefore = storeTree().freePool().size();
         for (ComposedSystemAction a : step.actions()) {
+            if (a instanceof ComposedSystemAction.Integrity i && i.action() instanceof IntegrityAction.GuestWrite w) {
+                writtenPages.add(w.page());
+            }
             Optional<byte[]> page = a instanceof ComposedSystemAction.Integrity i
                     ? integrityChecks.beforeWrite(i.action())
                     : Optional.empty();
@@ -124,7 +155,114 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
             }
             label(t, ctx);
         }
+        StoreShape afterActions = storeShape();
         writeNodePages(ctx);
+        followStore(afterActions, freeBefore, ctx);
+    }
+
+    /** The store's shape now. */
+    private StoreShape storeShape() {
+        ProtectedPageTree tree = storeTree();
+        return new StoreShape(tree.root(), tree.height(), tree.nodeMappings());
+    }
+
+    /**
+     * Follows the store across the step: its actions may change it only if one of them was a
+     * granted request (protect, unprotect or registration answered OK), and the node-page probes
+     * after them ({@code afterActions}: the shape between the two) never; labels splits, frees
+     * and depth.
+     */
+    private void followStore(StoreShape afterActions, int freeBefore, Context ctx) {
+        StoreShape now = storeShape();
+        boolean granted = lastSteps.stream()
+                .anyMatch(t -> t.action() instanceof ComposedSystemAction.Integrity
+                        && t.observations().contains(new IntegrityObservation.RequestResult(IntegrityCode.OK)));
+        if (storeChangedUnasked == null && !granted && !afterActions.equals(storeShape)) {
+            storeChangedUnasked = "the step's actions changed the store's tree, none of them a granted request: "
+                    + storeShape.describeChange(afterActions);
+        }
+        if (storeChangedUnasked == null && !now.equals(afterActions)) {
+            storeChangedUnasked = "the integrity guest's node-page writes changed the store's tree: "
+                    + afterActions.describeChange(now);
+        }
+        storeShape = now;
+        int freeAfter = storeTree().freePool().size();
+        if (freeAfter < freeBefore - 1) {
+            ctx.label(ComposedLabels.STORE_SPLIT);
+        } else if (freeAfter > freeBefore) {
+            ctx.label(ComposedLabels.STORE_NODE_FREED);
+        }
+        if (now.height() >= 1) {
+            ctx.label(ComposedLabels.STORE_TWO_LEVELS);
+        }
+    }
+
+    /**
+     * TREE-4 {@code storeTracesExact}: in every view the store covers, the pages the tree's owner
+     * traces are exactly its node pages (as a store it leaves its mapped pages to the integrity
+     * service to trace), and every mapped page is write-protected there.
+     */
+    void checkStoreTracesExact(String label) {
+        ProtectedPageTree tree = storeTree();
+        Set<Long> nodes = new TreeSet<>(tree.nodePages());
+        for (ViewId view : tree.coveredViews()) {
+            Set<Long> traced = new TreeSet<>();
+            system.tracing().pagesTracedBy(view, ProtectedPageTree.OWNER).forEach(p -> traced.add(p.number()));
+            if (!traced.equals(nodes)) {
+                Set<Long> extra = new TreeSet<>(traced);
+                extra.removeAll(nodes);
+                Set<Long> missing = new TreeSet<>(nodes);
+                missing.removeAll(traced);
+                throw new AssertionError(label + " violated: in view " + view.name() + " the tree traces "
+                        + (extra.isEmpty() ? "" : "pages that hold no node " + Notation.hexList(extra))
+                        + (extra.isEmpty() || missing.isEmpty() ? "" : " and ")
+                        + (missing.isEmpty() ? "" : "not the node pages " + Notation.hexList(missing)));
+            }
+            for (long page : tree.mappings().keySet()) {
+                if (!system.tracing().isTraced(view, new GuestPhysicalPage(page))) {
+                    throw new AssertionError(label + " violated: mapped page " + Notation.gpp(page)
+                            + " is writable in view " + view.name());
+                }
+            }
+        }
+    }
+
+    /** A TREE invariant on the store's tree as its structures say ({@link ProtectedPageTree#readState}). */
+    void checkStoreState(String label, Invariant<TreeState> invariant) {
+        invariant.violation().apply(storeTree().readState()).ifPresent(v -> {
+            throw new AssertionError(label + " violated: " + v);
+        });
+    }
+
+    /**
+     * TREE-5 {@code storeWalksBounded}: a look-up of any page this step's integrity writes named,
+     * of the first and last mapped pages and of every node page reads
+     * at most depth + 1 nodes: the walk a notification for that page would take.
+     */
+    void checkStoreWalksBounded(String label) {
+        ProtectedPageTree tree = storeTree();
+        List<Long> pages = new ArrayList<>(writtenPages);
+        SortedMap<Long, AlertAction> mapped = tree.mappings();
+        if (!mapped.isEmpty()) {
+            pages.add(mapped.firstKey());
+            pages.add(mapped.lastKey());
+        }
+        pages.addAll(tree.nodePages());
+        int bound = Math.max(tree.height(), 0) + 1;
+        for (long page : pages) {
+            int visited = tree.lookup(page).nodesVisited();
+            if (visited > bound) {
+                throw new AssertionError(label + " violated: a look-up of " + Notation.gpp(page) + " read " + visited
+                        + " nodes in a tree of depth " + tree.height());
+            }
+        }
+    }
+
+    /** TREE-6 {@code storeChangesOnlyOnRequests}: no step without a granted request changed the store's tree. */
+    void checkStoreChangesOnlyOnRequests(String label) {
+        if (storeChangedUnasked != null) {
+            throw new AssertionError(label + " violated: " + storeChangedUnasked);
+        }
     }
 
     /** A domains step of the composed trace as the domains' own checks read it: its part of the state. */
@@ -187,9 +325,10 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
     }
 
     /**
-     * Each integrity vCPU, on the view it runs on, writes one node page of the store's tree (a
-     * different one each step); each write must be vetoed with the tree's node-page alert and
-     * leave the page as it was.
+     * Each integrity vCPU, on the view it runs on, writes every node page of the store's tree (at
+     * an offset that depends on the page and the vCPU only, so a shrunk trace probes as the
+     * original did); each write must be vetoed with the tree's node-page alert and leave the page
+     * as it was.
      */
     private void writeNodePages(Context ctx) {
         nodeWriteFailure = null;
@@ -198,24 +337,26 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         if (nodes.length == 0) {
             return;
         }
-        int steps = lockstep.steps();
         boolean secureRuns = secureDomainRuns(lockstep.state());
         for (VirtualCpu cpu : system.machine().vcpus().subList(0, ComposedSystem.INTEGRITY.vcpuCount())) {
             int id = cpu.id().id();
-            long page = nodes[(steps + id) % nodes.length];
-            byte[] before = system.integrity().page(page);
-            List<Observation> seen = system.integrity().writeNodePage(id, page, (steps * 8 * 37) % 4096);
-            boolean alerted = seen.stream()
-                    .anyMatch(o -> o instanceof TreeEvent e
-                            && e.observation() instanceof TreeObservation.Alert a
-                            && a.page() == page
-                            && a.action() == AlertAction.TREE_NODE);
-            boolean unchanged = Arrays.equals(before, system.integrity().page(page));
-            if (!alerted || !unchanged) {
-                nodeWriteFailure = Notation.vcpu(id) + " on view " + cpu.view().name() + " wrote node page "
-                        + Notation.gpp(page) + (alerted ? "" : " without a node-page alert")
-                        + (unchanged ? "" : ", and the page changed");
-                return;
+            for (long page : nodes) {
+                byte[] before = system.integrity().page(page);
+                List<Observation> seen =
+                        system.integrity().writeNodePage(id, page, (int) ((page + id) * 8 * 37 % 4096));
+                boolean alerted = seen.stream()
+                        .anyMatch(o -> o instanceof TreeEvent e
+                                && e.observation() instanceof TreeObservation.Alert a
+                                && a.page() == page
+                                && a.action() == AlertAction.TREE_NODE);
+                boolean unchanged = Arrays.equals(before, system.integrity().page(page));
+                if (!alerted || !unchanged) {
+                    nodeWriteFailure =
+                            Notation.vcpu(id) + " on view " + cpu.view().name() + " wrote node page "
+                                    + Notation.gpp(page) + (alerted ? "" : " without a node-page alert")
+                                    + (unchanged ? "" : ", and the page changed");
+                    return;
+                }
             }
             if (secureRuns) {
                 ctx.label(ComposedLabels.NODE_WRITE_WHILE_SECURE_DOMAIN_RUNS);
@@ -226,10 +367,10 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         }
     }
 
-    /** TREE-7 {@code nodePageWritesVetoed}: this step's node-page writes from every integrity vCPU's view were vetoed and alerted. */
-    void checkNodePageWritesVetoed() {
+    /** {@code <claim> nodePageWritesVetoed}: this step's node-page writes from every integrity vCPU's view were vetoed and alerted. */
+    void checkNodePageWritesVetoed(String label) {
         if (nodeWriteFailure != null) {
-            throw new AssertionError("TREE-7 nodePageWritesVetoed violated: " + nodeWriteFailure);
+            throw new AssertionError(label + " violated: " + nodeWriteFailure);
         }
     }
 
