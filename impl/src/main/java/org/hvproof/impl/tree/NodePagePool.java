@@ -32,6 +32,11 @@ final class NodePagePool {
         free.set((int) (page - config.poolFirst()));
     }
 
+    /** How many pool pages are free (no set built). */
+    int freeCount() {
+        return free.cardinality();
+    }
+
     /** The free pool pages. */
     PageSet freePages() {
         long[] out = new long[free.cardinality()];

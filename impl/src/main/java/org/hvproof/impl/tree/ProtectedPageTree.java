@@ -529,6 +529,11 @@ public final class ProtectedPageTree implements TraceListener {
         return cell.mapped();
     }
 
+    /** How many node-pool pages are free: {@code freePool().size()} without building the set. */
+    public int freePoolSize() {
+        return pool.freeCount();
+    }
+
     /** The free part of the node pool. */
     public PageSet freePool() {
         return pool.freePages();

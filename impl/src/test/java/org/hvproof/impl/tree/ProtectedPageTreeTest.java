@@ -55,6 +55,24 @@ class ProtectedPageTreeTest {
     }
 
     @Test
+    void theFreePoolSizeCountsThePagesTheFreePoolNamesThroughSplitsAndMerges() {
+        assertThat(sys.tree().freePoolSize()).isEqualTo(CFG.poolSize());
+        Random random = new Random(7);
+        for (int i = 0; i < 60; i++) {
+            long page = random.nextInt(200);
+            if (random.nextBoolean()) {
+                protect(page, 1 + random.nextInt(3), AlertAction.BLOCK);
+            } else {
+                sys.unprotect(page * PAGE, PAGE);
+            }
+            assertThat(sys.tree().freePoolSize())
+                    .as("after request %d", i)
+                    .isEqualTo(sys.tree().freePool().size());
+        }
+        assertThat(sys.tree().freePoolSize()).isLessThan(CFG.poolSize());
+    }
+
+    @Test
     void aBlockedWriteAlertsAndLeavesMemoryAsItWas() {
         protect(10, 1, AlertAction.BLOCK);
         List<Observation> seen = write(10, 0x77);

@@ -136,7 +136,7 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         lastSteps.clear();
         writtenPages.clear();
         integrityChecks.startStep();
-        int freeBefore = storeTree().freePool().size();
+        int freeBefore = storeTree().freePoolSize();
         for (ComposedSystemAction a : step.actions()) {
             if (a instanceof ComposedSystemAction.Integrity i && i.action() instanceof IntegrityAction.GuestWrite w) {
                 writtenPages.add(w.page());
@@ -186,7 +186,7 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                     + afterActions.describeChange(now);
         }
         storeShape = now;
-        int freeAfter = storeTree().freePool().size();
+        int freeAfter = storeTree().freePoolSize();
         if (freeAfter < freeBefore - 1) {
             ctx.label(ComposedLabels.STORE_SPLIT);
         } else if (freeAfter > freeBefore) {

@@ -124,7 +124,7 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
             seen.addAll(step);
             wasInFlight = machine.requestInFlight();
         }
-        freeBefore = storeTree().freePool().size();
+        freeBefore = storeTree().freePoolSize();
         inRequestRange = a instanceof IntegrityAction.GuestWrite w
                 && machine.integrity()
                         .requestRange()
@@ -313,7 +313,7 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
      * request in micro-steps is judged where it published, by the pool pages it took and freed.
      */
     private void labelStore(Lockstep.Transition<IntegrityState, IntegrityAction> t, int freeBefore, Context ctx) {
-        int freeAfter = storeTree().freePool().size();
+        int freeAfter = storeTree().freePoolSize();
         boolean ok = t.observations().contains(new IntegrityObservation.RequestResult(IntegrityCode.OK));
         IntegrityAction published = publishedRequest;
         publishedRequest = null;
