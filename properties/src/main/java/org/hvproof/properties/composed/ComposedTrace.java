@@ -341,7 +341,15 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         for (VirtualCpu cpu : system.machine().vcpus().subList(0, ComposedSystem.INTEGRITY.vcpuCount())) {
             int id = cpu.id().id();
             for (long page : nodes) {
-                byte[] before = system.integrity().page(page);
+                // The frame's write stamp moves on any write to it, so an unmoved stamp says the
+                // page is as it was without copying it (a page with no frame is compared by bytes).
+                long frame = system.machine()
+                        .defaultView()
+                        .leaf(new GuestPhysicalPage(page))
+                        .map(e -> e.hostFrame())
+                        .orElse(-1L);
+                long stamp = frame < 0 ? -1 : system.machine().memory().lastWrite(frame);
+                byte[] before = frame < 0 ? system.integrity().page(page) : null;
                 List<Observation> seen =
                         system.integrity().writeNodePage(id, page, (int) ((page + id) * 8 * 37 % 4096));
                 boolean alerted = seen.stream()
@@ -349,7 +357,9 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                                 && e.observation() instanceof TreeObservation.Alert a
                                 && a.page() == page
                                 && a.action() == AlertAction.TREE_NODE);
-                boolean unchanged = Arrays.equals(before, system.integrity().page(page));
+                boolean unchanged = frame < 0
+                        ? Arrays.equals(before, system.integrity().page(page))
+                        : system.machine().memory().lastWrite(frame) == stamp;
                 if (!alerted || !unchanged) {
                     nodeWriteFailure =
                             Notation.vcpu(id) + " on view " + cpu.view().name() + " wrote node page "
