@@ -177,7 +177,7 @@ public final class IntegrityProperties {
      * TREE-7 against the integrity service's variants: the protections it grants and removes are
      * the leaf mappings of its traced tree, whose node pages are write-protected and traced in every
      * view, every node-page write is vetoed, and a protect is refused for a full store only when the
-     * tree cannot take it ({@link IntegrityTrace#checkLeafMappingsAreProtections} and the three checks after it).
+     * tree cannot take it ({@link IntegrityTrace#checkStoreFullOnlyWithoutRoom} and the three checks after it).
      */
     @Claim("TREE-7")
     public static StatefulProperty<IntegrityTrace> protectionsAreTheTreesLeaves(IntegrityImplFlaw flaw) {
@@ -193,13 +193,15 @@ public final class IntegrityProperties {
                         "TREE-7",
                         title,
                         flaw,
+                        // a refusal with room first: the model granted what the store refused, so the
+                        // leaves and the protections part in the same step, as its consequence
+                        new MachineCheck<>(
+                                "TREE-7 storeFullOnlyWithoutRoom", IntegrityTrace::checkStoreFullOnlyWithoutRoom),
                         new MachineCheck<>(
                                 "TREE-7 leafMappingsAreProtections", IntegrityTrace::checkLeafMappingsAreProtections),
                         new MachineCheck<>(
                                 "TREE-7 nodePagesTracedInEveryView", IntegrityTrace::checkNodePagesTracedInEveryView),
-                        new MachineCheck<>("TREE-7 nodePageWritesVetoed", IntegrityTrace::checkNodePageWritesVetoed),
-                        new MachineCheck<>(
-                                "TREE-7 storeFullOnlyWithoutRoom", IntegrityTrace::checkStoreFullOnlyWithoutRoom))
+                        new MachineCheck<>("TREE-7 nodePageWritesVetoed", IntegrityTrace::checkNodePageWritesVetoed))
                 // shares about 59%, 58%, 21%, 5.4% and 10.7%: each minimum sits at least four
                 // standard deviations (of 500 tries) under its share
                 .cover(45, IntegrityLabels.NODE_PAGE_WRITE_IN_INTEGRITY_VIEW)
