@@ -40,7 +40,8 @@
  * this spec to machine runs), but only when the store has no room (pred storeFull): the free
  * nodes are fewer than a one-page insert can take at most, a node per level (a tree has no more
  * levels than live nodes) and a new root, and one more for the node-page entries of the nodes
- * taken splitting a leaf again: the live nodes and two (the Java tree of order 4 keeps within it:
+ * taken splitting a leaf again: the live nodes and two (measured, not proved: the Java tree of
+ * order 4 keeps within it on random trees,
  * TreeProtectionStoreTest.aOnePageProtectTakesAtMostTwoPoolPagesMoreThanTheTreeHasNodes). The
  * bound is the spec's, not the tree's exact need: at this scope it forbids a refusal on an empty
  * tree with a node free (the early refusal a store that refused every protect would make) and
