@@ -34,13 +34,21 @@
  * GI-2, GI-3 and GI-7); exit is the one way out besides a fault. How many fresh nodes an insert
  * needs is the nodes' capacity in the Java tree (a root split takes a sibling and a new root, and
  * the node-page entries of the nodes taken may split a leaf again); here it is the request's
- * choice, so an insert may take any free nodes, and a protect may be refused (STORE_FULL) while
- * some are free, when the insert would need more (the Java tree refuses an insert needing more
- * nodes than are free, its first root split among them; found by SystemSpecConformance, which links
- * this spec to machine runs). The refusal is not guarded further: a system that refused every
- * protect would satisfy this spec (refusing is safe; no claim here is about progress), and the
- * Java traces accept a refusal only while the free pool is below a request's worst case. Page contents other than a node's mappings, page ranges and request decoding
- * (tree.als, REQUEST_PAGE_NUMBER_32_BITS) and the tracing service's owners are left out.
+ * choice, so an insert may take any free nodes. A protect may be refused (STORE_FULL) while some
+ * are free, when the insert would need more (the Java tree refuses an insert needing more nodes
+ * than are free, its first root split among them; found by SystemSpecConformance, which links
+ * this spec to machine runs), but only when the store has no room (pred storeFull): the free
+ * nodes are fewer than a one-page insert can take at most, a node per level (a tree has no more
+ * levels than live nodes) and a new root, and one more for the node-page entries of the nodes
+ * taken splitting a leaf again: the live nodes and two (measured, not proved: the Java tree of
+ * order 4 keeps within it on random trees,
+ * TreeProtectionStoreTest.aOnePageProtectTakesAtMostTwoPoolPagesMoreThanTheTreeHasNodes). The
+ * bound is the spec's, not the tree's exact need: at this scope it forbids a refusal on an empty
+ * tree with a node free (the early refusal a store that refused every protect would make) and
+ * allows one beside a live node with one free; the exact need is checked on the machine (the
+ * Java check TREE-7 storeFullOnlyWithoutRoom asks the tree's own dry run of the insert). Page
+ * contents other than a node's mappings, page ranges and request decoding (tree.als,
+ * REQUEST_PAGE_NUMBER_32_BITS) and the tracing service's owners are left out.
  *
  * Java names (the store and integrity packages of impl and model):
  *   sig Node (page, maps)        a node of impl.tree.ProtectedPageTree in its pool page: its
@@ -64,7 +72,8 @@
  *                                removes; a protect refused for want of nodes answers
  *                                IntegrityCode.STORE_FULL
  *   sig Last                     the observation of the last step (IntegrityObservation, with
- *                                TreeNodeAlert the tree's node-page answer)
+ *                                TreeNodeAlert the tree's node-page answer; Last.full the
+ *                                answer IntegrityCode.STORE_FULL)
  *   sig Flaw                     TreeImplFlaw / IntegrityImplFlaw constants of the same names
  *   assert TREE_7_<name>, GI_5_treeRequestsOnlyThroughTheService
  *                                the machine checks of the same name after every step of the
@@ -76,15 +85,16 @@
  * tree insert without the integrity-mode check), INTEGRITY_VIEW_EXECUTES_ALL (the integrity view
  * executes every page, so a fetch outside the driver's code runs in integrity mode) and
  * STORE_GRANTS_WHEN_FULL (a protect the tree refuses for want of a free node is answered OK and
- * its page traced, but no leaf maps it). Each claim's property is a pred stated once; its
+ * its page traced, but no leaf maps it) and STORE_REFUSES_WITH_ROOM (a protect is refused,
+ * STORE_FULL, whenever the service likes, room or none). Each claim's property is a pred stated once; its
  * assert checks it for the correct system (correctHv), its twin GROUP_n_wrong_<name> under one
  * flaw.
  *
  * Scopes. Every command runs at 4 pages, 2 nodes, 2 vCPUs and 6 steps (5 transitions): the
  * driver's code page, the two pool pages and a page beside them (or two code pages); a tree of
  * one or two nodes, so a plant, a split's second node, the full pool, and a merge or tear-down
- * giving a node back; both vCPUs in either mode. Every key situation below takes at most 4
- * transitions, so each is reached with a step to spare (enter, plant, split, unprotect with a
+ * giving a node back, a refusal beside a live node with one node free; both vCPUs in either mode.
+ * Every key situation below takes at most 4 transitions, so each is reached with a step to spare (enter, plant, split, unprotect with a
  * merge, a write to the remaining node page). It cannot show trees of three nodes or more
  * (tree.als checks the structure at its own scope) or a third vCPU; 3 nodes cost 2.5 times the
  * solving time.
@@ -117,7 +127,7 @@ fact onePagePerNode { page in Node lone -> Page }
 -- Deliberately broken systems, for the must-fail twins (TreeImplFlaw, IntegrityImplFlaw).
 abstract sig Flaw {}
 one sig NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY, TREE_REQUEST_WITHOUT_MODE_CHECK, INTEGRITY_VIEW_EXECUTES_ALL,
-  STORE_GRANTS_WHEN_FULL extends Flaw {}
+  STORE_GRANTS_WHEN_FULL, STORE_REFUSES_WITH_ROOM extends Flaw {}
 
 -- Hypervisor state: the registration (done at boot), the tree's live nodes, the protections granted.
 one sig Hv {
@@ -150,6 +160,7 @@ one sig Last {
   var action: lone Action,
   var ok: lone Vcpu,      -- the request of this vCPU succeeded
   var request: lone Vcpu, -- this vCPU made a tree request (honoured or not)
+  var full: lone Vcpu,    -- the protect of this vCPU was refused for a full store (STORE_FULL)
   var written: lone Page  -- the page a guest write went to
 }
 
@@ -157,6 +168,11 @@ fun nodePages: set Page { Hv.nodes.page }
 fun mapping: Page -> Action { Hv.nodes.maps }
 fun mappedPages: set Page { mapping.Action }
 fun freeNodes: set Node { Node - Hv.nodes }
+
+-- The store has no room for a one-page insert: fewer free nodes than the insert can take at most,
+-- a node per level (no more levels than live nodes) and a new root, and one more for the node-page
+-- entries of the nodes taken splitting a leaf again: the live nodes and two.
+pred storeFull { #freeNodes < plus[#Hv.nodes, 2] }
 
 let unchanged[x] { (x)' = (x) }
 
@@ -173,6 +189,7 @@ fact init {
   no Tracing.traced
   Vcpu.mode = Normal and Vcpu.view = DefaultView
   no Last.actor and no Last.cause and no Last.action and no Last.ok and no Last.request and no Last.written
+  no Last.full
 }
 
 -- The views a node page the tree takes is traced in: every view (the flaw: the default only).
@@ -214,7 +231,7 @@ pred enter[v: Vcpu] {
   mode' = mode ++ v -> Integrity
   view' = view ++ v -> IntegrityView
   pc' = pc ++ v -> Hv.entry
-  Last.actor' = v and noAlert and no Last.ok' and no Last.request'
+  Last.actor' = v and noAlert and no Last.ok' and no Last.request' and no Last.full'
   -- frame
   treeFrame and unchanged[Tracing.traced] and unchanged[Hv.granted]
 }
@@ -224,7 +241,7 @@ pred leaveIntegrity[v: Vcpu] {
   mode' = mode ++ v -> Normal
   view' = view ++ v -> DefaultView
   unchanged[pc]
-  no Last.ok' and no Last.request'
+  no Last.ok' and no Last.request' and no Last.full'
   treeFrame and unchanged[Tracing.traced] and unchanged[Hv.granted]
 }
 
@@ -241,7 +258,7 @@ pred fetch[v: Vcpu, p: Page] {
   } else {
     pc' = pc ++ v -> p
     unchanged[mode] and unchanged[view]
-    Last.actor' = v and noAlert and no Last.ok' and no Last.request'
+    Last.actor' = v and noAlert and no Last.ok' and no Last.request' and no Last.full'
     treeFrame and unchanged[Tracing.traced] and unchanged[Hv.granted]
   }
 }
@@ -252,21 +269,23 @@ pred protect[v: Vcpu, p: Page, a: Action] {
   a in mappingActions
   v.mode = Integrity implies {
     (p not in mappedPages + Hv.code) implies {
-      -- the insert, or, when the pool cannot give the nodes the insert needs (the nodes' capacity
-      -- in the Java tree, which the spec leaves out: here the request's choice), the store refuses
-      -- it (STORE_FULL): nothing changes. STORE_GRANTS_WHEN_FULL grants it anyway: the page is
-      -- traced and OK answered, no leaf maps it.
-      (treeInsert[p, a] and Hv.granted' = Hv.granted + p -> a and Last.ok' = v)
-      or (treeFrame and {
+      -- the insert, or, when the store has no room (storeFull: the pool may not give the nodes the
+      -- insert needs, the nodes' capacity in the Java tree, which the spec leaves out: here the
+      -- request's choice), the store refuses it (STORE_FULL): nothing changes. STORE_GRANTS_WHEN_FULL
+      -- grants it anyway: the page is traced and OK answered, no leaf maps it. STORE_REFUSES_WITH_ROOM
+      -- refuses it with room too.
+      (treeInsert[p, a] and Hv.granted' = Hv.granted + p -> a and Last.ok' = v and no Last.full')
+      or ((storeFull or Hv.flaw = STORE_REFUSES_WITH_ROOM) and treeFrame and {
         Hv.flaw = STORE_GRANTS_WHEN_FULL => {
           Tracing.traced' = Tracing.traced + View -> p and Hv.granted' = Hv.granted + p -> a and Last.ok' = v
-        } else { unchanged[Tracing.traced] and unchanged[Hv.granted] and no Last.ok' } })
+          no Last.full'
+        } else { unchanged[Tracing.traced] and unchanged[Hv.granted] and no Last.ok' and Last.full' = v } })
     } else {
-      treeFrame and unchanged[Tracing.traced] and unchanged[Hv.granted] and no Last.ok'
+      treeFrame and unchanged[Tracing.traced] and unchanged[Hv.granted] and no Last.ok' and no Last.full'
     }
     Last.actor' = v and noAlert
   } else {
-    treeFrame and unchanged[Tracing.traced] and unchanged[Hv.granted] and no Last.ok'
+    treeFrame and unchanged[Tracing.traced] and unchanged[Hv.granted] and no Last.ok' and no Last.full'
     alert[v, RefusedRequest]
   }
   Last.request' = v
@@ -289,7 +308,7 @@ pred unprotect[v: Vcpu, p: Page] {
     treeFrame and unchanged[Tracing.traced] and unchanged[Hv.granted] and no Last.ok'
     alert[v, RefusedRequest]
   }
-  Last.request' = v
+  Last.request' = v and no Last.full'
   vcpusFrame
 }
 
@@ -305,7 +324,7 @@ pred treeHypercall[v: Vcpu, p: Page, a: Action] {
     treeFrame and unchanged[Tracing.traced] and no Last.request'
   }
   unchanged[Hv.granted]
-  Last.actor' = v and noAlert and no Last.ok'
+  Last.actor' = v and noAlert and no Last.ok' and no Last.full'
   vcpusFrame
 }
 
@@ -336,7 +355,7 @@ pred guestWrite[v: Vcpu, p: Page] {
   Last.cause' = lookupCause[v.view, p]
   Last.action' = lookupAction[v.view, p]
   Last.written' = p
-  no Last.ok' and no Last.request'
+  no Last.ok' and no Last.request' and no Last.full'
   (Last.action' in RecordAndAllow) implies landed[p] else treeFrame
   unchanged[Tracing.traced] and unchanged[Hv.granted]
   vcpusFrame
@@ -344,7 +363,7 @@ pred guestWrite[v: Vcpu, p: Page] {
 
 pred stutter {
   treeFrame and unchanged[Tracing.traced] and unchanged[Hv.granted] and vcpusFrame
-  no Last.actor' and noAlert and no Last.ok' and no Last.request'
+  no Last.actor' and noAlert and no Last.ok' and no Last.request' and no Last.full'
 }
 
 -- The step's arguments, free in every state: quantifying over them inside `always` would ground
@@ -375,6 +394,7 @@ pred treeRequestsOnlyThroughTheService {
       (not treeChanged and unchanged[Hv.granted] and Last.cause' = RefusedRequest)
   }
 }
+pred storeFullOnlyWithoutRoom { always (some Last.full' implies storeFull) }
 pred treeChangedOnlyByDriverCode {
   always (treeChanged implies (Last.request'.mode = Integrity and Last.request'.pc in Hv.code))
 }
@@ -410,7 +430,28 @@ check TREE_7_wrong_nodeRewrittenInIntegrityView {
 run TREE_7_fullPoolRefusesProtect {
   correctHv
   eventually some v: Vcpu, p: Page, a: Action |
-    protect[v, p, a] and v.mode = Integrity and p not in mappedPages + Hv.code and no freeNodes and no Last.ok'
+    protect[v, p, a] and v.mode = Integrity and p not in mappedPages + Hv.code and no freeNodes and Last.full' = v
+} for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
+
+-- TREE-7: a protect is refused for a full store (STORE_FULL) only when the store has no room for
+-- its insert: a refusal with room would lose a protection the driver asked for. At this scope the
+-- room is a free node on an empty tree; the exact need of the Java tree is the machine's check.
+assert TREE_7_storeFullOnlyWithoutRoom { correctHv => storeFullOnlyWithoutRoom }
+check TREE_7_storeFullOnlyWithoutRoom for 4 but 2 Node, 2 Vcpu, 6 steps expect 0
+
+-- TREE-7: a protect is refused (STORE_FULL) beside a live node while a node is still free, the
+-- insert needing more (a refusal without room that is not a used-up pool).
+run TREE_7_refusedWithANodeFree {
+  correctHv
+  eventually some v: Vcpu, p: Page, a: Action |
+    protect[v, p, a] and v.mode = Integrity and some Hv.nodes and some freeNodes and Last.full' = v
+} for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
+
+-- TREE-7: under STORE_REFUSES_WITH_ROOM a protect is refused only without room.
+-- Must fail, because the service refuses a protect whenever it likes: the first one, on an empty
+-- tree with both nodes free (the counterexample: enter, protect refused).
+check TREE_7_wrong_storeRefusesWithRoom {
+  Hv.flaw = STORE_REFUSES_WITH_ROOM => storeFullOnlyWithoutRoom
 } for 4 but 2 Node, 2 Vcpu, 6 steps expect 1
 
 -- TREE-7: every node page is traced in every nested view, the integrity view included.

@@ -71,6 +71,14 @@ public enum IntegrityImplFlaw implements Flaw {
      */
     STORE_GRANTS_WHEN_FULL(caught("TREE-7", "TREE-7 leafMappingsAreProtections", 3)),
     /**
+     * The service reserves a protect's worst case up front: it refuses (STORE_FULL) whenever the
+     * store's free node pages are fewer than a split on every level and a new root for each page
+     * of the range, and one more, although the tree would take the insert with the pages it has:
+     * a protection the driver asked for is lost with room in the pool (TREE-7; the tree's own dry
+     * run of the insert says it fits).
+     */
+    STORE_REFUSES_WITH_ROOM(caught("TREE-7", "TREE-7 storeFullOnlyWithoutRoom", 3)),
+    /**
      * The tree's own protect and unprotect hypercalls stay registered on the integrity machine:
      * the kernel reaches a tree request without the integrity-mode check (GI-5).
      */

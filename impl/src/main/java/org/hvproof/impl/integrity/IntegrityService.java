@@ -420,6 +420,10 @@ public final class IntegrityService {
                 }
                 return IntegrityHypercalls.status(IntegrityCode.OVERLAPS);
             }
+            // FLAW STORE_REFUSES_WITH_ROOM: the worst case reserved up front, whatever the insert needs
+            if (flaw == IntegrityImplFlaw.STORE_REFUSES_WITH_ROOM && belowWorstCase(range)) {
+                return IntegrityHypercalls.status(IntegrityCode.STORE_FULL);
+            }
             if (microSteps) {
                 return startProtect(cpu, range, action.get());
             }
@@ -463,6 +467,18 @@ public final class IntegrityService {
         }
         inFlight = new InFlight(cpu, range, Optional.of(action));
         return IntegrityHypercalls.IN_FLIGHT;
+    }
+
+    /**
+     * Whether the store's free node pages are fewer than a protect of {@code range} could take at
+     * worst (a split on every level and a new root for each page, and one more): the up-front
+     * reservation of {@link IntegrityImplFlaw#STORE_REFUSES_WITH_ROOM}, which the correct service
+     * does not make (it asks the tree, which refuses only what it cannot take).
+     */
+    private boolean belowWorstCase(PageRange range) {
+        ProtectedPageTree tree = protections.tree();
+        long worst = (range.count() + 1) * (Math.max(tree.height(), 0) + 3L);
+        return tree.freePool().size() < worst;
     }
 
     /** Write-protects every page of {@code range} in both views (a protection's traces). */

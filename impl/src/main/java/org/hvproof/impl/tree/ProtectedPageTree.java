@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
@@ -227,6 +228,34 @@ public final class ProtectedPageTree implements TraceListener {
         ed.seal();
         inFlight = ed;
         return RequestCode.OK;
+    }
+
+    /**
+     * The pool pages a protect of the {@code count} pages from {@code firstPage} would take from the
+     * published tree now, or empty when the free pool cannot give them (the insert stops at the
+     * first node it cannot get, which is when {@link #startProtect} answers {@link
+     * RequestCode#POOL_EXHAUSTED}). A dry run of the same insert on a write-back copy, given back
+     * at once: nothing changes, no view is covered, no lock is taken. It lets a checker tell a
+     * refusal for want of node pages from one made with room (TREE-7). The range is taken as
+     * decoded, none of it mapped; the lock must be free.
+     */
+    public OptionalInt nodesToProtect(long firstPage, long count) {
+        requireLockFree();
+        TreeEdit ed = new TreeEdit(cell, pool, memory, tracing, flaw, covered, tracesMappings);
+        int freeBefore = pool.bits().cardinality();
+        try {
+            for (long page = firstPage; page < firstPage + count; page++) {
+                ed.put(page, (ed.get(page) & ~TreeEdit.MAPPING) | (long) AlertAction.BLOCK.requestCode() << 8);
+                ed.settle();
+            }
+            return OptionalInt.of(freeBefore - pool.bits().cardinality());
+        } catch (TreeEdit.PoolExhausted e) {
+            return OptionalInt.empty();
+        } catch (TreeEdit.CorruptNode e) {
+            throw new IllegalStateException("the published tree has a corrupt node below page " + firstPage, e);
+        } finally {
+            ed.abort();
+        }
     }
 
     /** The request in flight: it holds the tree lock until its last micro-step has run (null: none). */

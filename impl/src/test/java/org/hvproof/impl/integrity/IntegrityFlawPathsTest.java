@@ -2,9 +2,12 @@ package org.hvproof.impl.integrity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.tree.ProtectedPageTree;
+import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.HypercallResult;
@@ -13,11 +16,13 @@ import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityAlertCause;
 import org.hvproof.model.integrity.IntegrityCode;
 import org.hvproof.model.integrity.IntegrityConfig;
+import org.hvproof.model.integrity.IntegrityObservation;
 import org.hvproof.model.integrity.IntegrityObservation.PolicyAlert;
 import org.hvproof.model.integrity.IntegrityObservation.RequestResult;
 import org.hvproof.model.integrity.IntegrityObservation.WriteAlert;
 import org.hvproof.model.integrity.Mode;
 import org.hvproof.model.tree.AlertAction;
+import org.hvproof.model.tree.BPlusTree;
 import org.hvproof.model.tree.Writer;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +106,39 @@ class IntegrityFlawPathsTest {
         assertThat(flawed.tracing().isTraced(IntegrityService.INTEGRITY_VIEW, page(41)))
                 .isFalse();
         assertThat(flawed.tracing().isTraced(ViewId.DEFAULT, page(40))).isFalse();
+    }
+
+    @Test
+    void theWorstCaseFlawRefusesAProtectTheTreeHasRoomForWholeOrInMicroSteps() {
+        // twelve pages on an empty tree: the worst case is (12 + 1) * (0 + 3) = 39 node pages of a
+        // pool of 32, the tree's insert takes far fewer
+        for (boolean microSteps : new boolean[] {false, true}) {
+            for (IntegrityImplFlaw flaw :
+                    new IntegrityImplFlaw[] {IntegrityImplFlaw.NONE, IntegrityImplFlaw.STORE_REFUSES_WITH_ROOM}) {
+                IntegrityConfig config = IntegrityConfig.small();
+                IntegritySystem system = new IntegritySystem(
+                        config, flaw, IntegritySystem.storeConfig(config, 32, BPlusTree.SMALL), TreeImplFlaw.NONE);
+                system.apply(new IntegrityAction.Register(DRIVER, CODE, 2 * PAGE, DATA, 2 * PAGE, ENTRY));
+                system.apply(new IntegrityAction.Enter(DRIVER));
+                system.runRequestsInMicroSteps(microSteps);
+                ProtectedPageTree tree =
+                        ((TreeProtectionStore) system.integrity().protections()).tree();
+                assertThat(tree.nodesToProtect(40, 12).orElseThrow())
+                        .as("pool pages the insert takes")
+                        .isBetween(1, 31);
+                List<IntegrityObservation> seen =
+                        new ArrayList<>(system.apply(new IntegrityAction.Protect(DRIVER, 40 * PAGE, 12 * PAGE, BLOCK)));
+                seen.addAll(system.finishRequest());
+                if (flaw == IntegrityImplFlaw.NONE) {
+                    assertThat(seen).as("micro-steps %s", microSteps).containsExactly(result(IntegrityCode.OK));
+                    assertThat(tree.mappings()).hasSize(12);
+                } else {
+                    assertThat(seen).as("micro-steps %s", microSteps).containsExactly(result(IntegrityCode.STORE_FULL));
+                    assertThat(tree.mappings()).isEmpty();
+                    assertThat(tree.freePool().size()).isEqualTo(32);
+                }
+            }
+        }
     }
 
     @Test

@@ -2,7 +2,13 @@ package org.hvproof.impl.integrity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.tree.ProtectedPageTree;
@@ -12,6 +18,7 @@ import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityCode;
 import org.hvproof.model.integrity.IntegrityConfig;
+import org.hvproof.model.integrity.IntegrityObservation;
 import org.hvproof.model.integrity.IntegrityObservation.RequestResult;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.AlertCause;
@@ -138,6 +145,86 @@ class TreeProtectionStoreTest {
         assertThat(system.tracing().isTraced(ViewId.DEFAULT, new GuestPhysicalPage(100)))
                 .isFalse();
         assertThat(system.abstractState().protections()).isEqualTo(before);
+    }
+
+    @Test
+    void nodesToProtectIsWhatTheProtectTakesAndEmptyExactlyWhenTheStoreRefusesIt() {
+        // Random protects and unprotects of 1 to 8 pages on a 32-page pool: before each protect
+        // the tree's dry run says how many pool pages it takes, or that the pool cannot give them;
+        // the protect then takes exactly that many, or is refused whole (STORE_FULL).
+        Random rnd = new Random(11);
+        int refused = 0;
+        int granted = 0;
+        for (int run = 0; run < 40; run++) {
+            IntegritySystem system = boot(32);
+            ProtectedPageTree tree = tree(system);
+            for (int i = 0; i < 30; i++) {
+                long first = 100 + rnd.nextInt(200);
+                long count = 1 + rnd.nextInt(rnd.nextBoolean() ? 2 : 8);
+                SortedMap<Long, AlertAction> mapped = tree.mappings();
+                boolean free = mapped.subMap(first, first + count).isEmpty();
+                if (free && rnd.nextInt(4) > 0) {
+                    BitSet pool = tree.freeBits();
+                    OptionalInt need = tree.nodesToProtect(first, count);
+                    assertThat(tree.freeBits())
+                            .as("the dry run gives back what it took")
+                            .isEqualTo(pool);
+                    assertThat(tree.mappings()).as("the dry run maps nothing").isEqualTo(mapped);
+                    List<IntegrityObservation> seen = system.apply(new IntegrityAction.Protect(
+                            DRIVER, first * PAGE, count * PAGE, AlertAction.BLOCK.requestCode()));
+                    if (need.isEmpty()) {
+                        assertThat(seen).containsExactly(new RequestResult(IntegrityCode.STORE_FULL));
+                        assertThat(tree.freeBits()).isEqualTo(pool);
+                        refused++;
+                    } else {
+                        assertThat(seen).containsExactly(new RequestResult(IntegrityCode.OK));
+                        assertThat(pool.cardinality() - tree.freeBits().cardinality())
+                                .as("pool pages taken by protecting %d pages from %d", count, first)
+                                .isEqualTo(need.getAsInt());
+                        granted++;
+                    }
+                } else if (!mapped.isEmpty()) {
+                    long page = new ArrayList<>(mapped.keySet()).get(rnd.nextInt(mapped.size()));
+                    system.apply(new IntegrityAction.Unprotect(DRIVER, page * PAGE, PAGE));
+                }
+            }
+        }
+        assertThat(refused).as("protects refused").isGreaterThan(20);
+        assertThat(granted).as("protects granted").isGreaterThan(100);
+    }
+
+    @Test
+    void aOnePageProtectTakesAtMostTwoPoolPagesMoreThanTheTreeHasNodes() {
+        // system.als lets a one-page protect be refused only while the free nodes are fewer than the
+        // live nodes and two: a split on every level and a new root, then the node-page entries of
+        // the pages taken splitting the rightmost leaf once more. The Java tree of order 4 keeps
+        // within that bound on random trees of up to 64 nodes.
+        Random rnd = new Random(5);
+        int worst = Integer.MIN_VALUE;
+        for (int run = 0; run < 20; run++) {
+            IntegritySystem system = boot(64);
+            ProtectedPageTree tree = tree(system);
+            for (int i = 0; i < 120; i++) {
+                long page = 100 + rnd.nextInt(400);
+                Map<Long, AlertAction> mapped = tree.mappings();
+                if (!mapped.containsKey(page) && rnd.nextInt(5) > 0) {
+                    OptionalInt need = tree.nodesToProtect(page, 1);
+                    int nodes = tree.nodePages().size();
+                    if (need.isPresent()) {
+                        worst = Math.max(worst, need.getAsInt() - nodes);
+                        assertThat(need.getAsInt())
+                                .as("pool pages a protect of page %d takes from a tree of %d nodes", page, nodes)
+                                .isLessThanOrEqualTo(nodes + 2);
+                    }
+                    system.apply(
+                            new IntegrityAction.Protect(DRIVER, page * PAGE, PAGE, AlertAction.BLOCK.requestCode()));
+                } else if (!mapped.isEmpty()) {
+                    long gone = new ArrayList<>(mapped.keySet()).get(rnd.nextInt(mapped.size()));
+                    system.apply(new IntegrityAction.Unprotect(DRIVER, gone * PAGE, PAGE));
+                }
+            }
+        }
+        assertThat(worst).as("the bound is reached").isEqualTo(2);
     }
 
     @Test

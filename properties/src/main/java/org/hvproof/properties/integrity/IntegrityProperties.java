@@ -176,7 +176,8 @@ public final class IntegrityProperties {
     /**
      * TREE-7 against the integrity service's variants: the protections it grants and removes are
      * the leaf mappings of its traced tree, whose node pages are write-protected and traced in every
-     * view, and every node-page write is vetoed ({@link IntegrityTrace#checkLeafMappingsAreProtections} and the two checks after it).
+     * view, every node-page write is vetoed, and a protect is refused for a full store only when the
+     * tree cannot take it ({@link IntegrityTrace#checkStoreFullOnlyWithoutRoom} and the three checks after it).
      */
     @Claim("TREE-7")
     public static StatefulProperty<IntegrityTrace> protectionsAreTheTreesLeaves(IntegrityImplFlaw flaw) {
@@ -192,6 +193,10 @@ public final class IntegrityProperties {
                         "TREE-7",
                         title,
                         flaw,
+                        // a refusal with room first: the model granted what the store refused, so the
+                        // leaves and the protections part in the same step, as its consequence
+                        new MachineCheck<>(
+                                "TREE-7 storeFullOnlyWithoutRoom", IntegrityTrace::checkStoreFullOnlyWithoutRoom),
                         new MachineCheck<>(
                                 "TREE-7 leafMappingsAreProtections", IntegrityTrace::checkLeafMappingsAreProtections),
                         new MachineCheck<>(

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.BiPredicate;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.integrity.IntegrityService;
@@ -63,6 +66,8 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     private List<IntegrityObservation> machineSeen = List.of();
     /** The store's free node pages before the step in progress. */
     private int freeBefore;
+    /** The last step's refusal of a protect for a full store made with room, if it was one. */
+    private String storeFullWithRoom;
     /** Where the last step's node-page writes went wrong, if they did. */
     private String nodeWriteFailure;
 
@@ -112,6 +117,7 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     private List<IntegrityObservation> machineStep(IntegrityAction a) {
         modelActions = new ArrayList<>();
         machinePieces = new ArrayList<>();
+        storeFullWithRoom = null;
         publishedBetween = false;
         List<IntegrityObservation> seen = new ArrayList<>();
         boolean wasInFlight = machine.requestInFlight();
@@ -224,24 +230,47 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     /**
      * The model's step of one action, except that it accepts the machine's refusal of a protect for a full store
      * (the model keeps no node pool): only a protect the model would grant, only when the store's
-     * free node pages were fewer than the request's worst case (a split on every level for each
-     * page, (pages + 1) * (height + 3)), and then nothing changes. {@code current}: {@code a} is
-     * the step's own action (the machine's answer to it is {@link #machineSeen}).
+     * tree cannot take the insert of the pages the model would protect with the node pages it has
+     * free ({@link ProtectedPageTree#nodesToProtect}, a dry run on the tree the refusal left as it
+     * was), and then nothing changes. A refusal with room is kept for {@link
+     * #checkStoreFullOnlyWithoutRoom} and the model grants the protect. {@code current}: {@code a}
+     * is the step's own action (the machine's answer to it is {@link #machineSeen}).
      */
     private Lockstep.ModelStep<IntegrityState> modelStepOf(IntegrityState s, IntegrityAction a, boolean current) {
         IntegrityStep step = IntegrityModel.step(s, a);
         IntegrityObservation full = new IntegrityObservation.RequestResult(IntegrityCode.STORE_FULL);
         if (current
-                && a instanceof IntegrityAction.Protect p
+                && a instanceof IntegrityAction.Protect
                 && machineSeen.equals(List.of(full))
                 && step.observations().equals(List.of(new IntegrityObservation.RequestResult(IntegrityCode.OK)))) {
-            long pages = step.next().protections().size() - s.protections().size();
-            long worst = (pages + 1) * (Math.max(storeTree().height(), 0) + 3);
-            if (freeBefore < worst) {
-                return new Lockstep.ModelStep<>(s, List.of(full));
+            SortedSet<Long> pages = new TreeSet<>(step.next().protections().keySet());
+            pages.removeAll(s.protections().keySet());
+            ProtectedPageTree tree = storeTree();
+            if (tree.requestInFlight()) {
+                storeFullWithRoom = "a protect of " + pages.size() + " pages refused (STORE_FULL) while the tree "
+                        + "lock is held: the tree did not look at it";
+            } else {
+                OptionalInt need = tree.nodesToProtect(pages.first(), pages.size());
+                if (need.isEmpty()) {
+                    return new Lockstep.ModelStep<>(s, List.of(full));
+                }
+                storeFullWithRoom = "a protect of " + pages.size() + " pages from " + Notation.gpp(pages.first())
+                        + " refused (STORE_FULL) with " + tree.freePool().size()
+                        + " free node pages; its insert takes " + need.getAsInt();
             }
         }
         return new Lockstep.ModelStep<>(step.next(), step.observations());
+    }
+
+    /**
+     * TREE-7 {@code storeFullOnlyWithoutRoom}: a protect the model grants is refused for a full
+     * store (STORE_FULL) only when the store's tree cannot take its insert with the node pages it
+     * has free; a refusal with room loses a protection the driver asked for.
+     */
+    public void checkStoreFullOnlyWithoutRoom() {
+        if (storeFullWithRoom != null) {
+            throw new AssertionError("TREE-7 storeFullOnlyWithoutRoom violated: " + storeFullWithRoom);
+        }
     }
 
     /** The tree the integrity service keeps its protections in. */

@@ -38,7 +38,8 @@ import org.hvproof.properties.integrity.SystemSpecMachineRun.VcpuReading;
  * model's protections; the service keeps them nowhere but in the tree, so reading them back from
  * the tree would make TREE-7's equality hold by construction); {@code Tracing.traced} the pages any
  * owner traces, per view; each vCPU's mode and view, and, in integrity mode, the page of its
- * instruction pointer; {@code Last} from the step's observations. The initial state is the machine
+ * instruction pointer; {@code Last} from the step's observations ({@code Last.full}: the request
+ * was answered STORE_FULL). The initial state is the machine
  * after the driver's registration (the spec's registration is done at boot): {@code Hv.code} and
  * {@code Hv.entry} its code page, {@code Hv.exec} the pages the integrity view's nested page table
  * executes, read from it.
@@ -209,6 +210,7 @@ public final class SystemSpecAbstraction {
         f.add(seen.action().map(a -> "Last.action = " + action(a)).orElse("no Last.action"));
         f.add(seen.ok() ? "Last.ok = " + vcpu(seen.actor().getAsInt()) : "no Last.ok");
         f.add(seen.request() ? "Last.request = " + vcpu(seen.actor().getAsInt()) : "no Last.request");
+        f.add(seen.full() ? "Last.full = " + vcpu(seen.actor().getAsInt()) : "no Last.full");
         f.add(
                 seen.written().isPresent()
                         ? "Last.written = " + page(seen.written().getAsLong())

@@ -172,6 +172,7 @@ public record SystemSpecMachineRun(
      * @param action  the alert's action
      * @param ok      the actor's request was answered OK
      * @param request the actor made a protect or unprotect request (honoured or not)
+     * @param full    the actor's protect was refused for a full store (STORE_FULL)
      * @param written the page a guest write went to
      */
     public record Seen(
@@ -180,15 +181,22 @@ public record SystemSpecMachineRun(
             Optional<AlertAction> action,
             boolean ok,
             boolean request,
+            boolean full,
             OptionalLong written) {
         /** Nothing seen: the initial state. */
-        public static final Seen NOTHING =
-                new Seen(OptionalInt.empty(), Optional.empty(), Optional.empty(), false, false, OptionalLong.empty());
+        public static final Seen NOTHING = new Seen(
+                OptionalInt.empty(), Optional.empty(), Optional.empty(), false, false, false, OptionalLong.empty());
 
         /** vCPU {@code vcpu} acted and nothing else was seen (a fetch that did not fault). */
         public static Seen actorOnly(int vcpu) {
             return new Seen(
-                    OptionalInt.of(vcpu), Optional.empty(), Optional.empty(), false, false, OptionalLong.empty());
+                    OptionalInt.of(vcpu),
+                    Optional.empty(),
+                    Optional.empty(),
+                    false,
+                    false,
+                    false,
+                    OptionalLong.empty());
         }
 
         @Override
@@ -199,6 +207,7 @@ public record SystemSpecMachineRun(
             return "v" + actor.getAsInt()
                     + cause.map(c -> ", alert " + c.atom()).orElse("")
                     + action.map(a -> " " + a).orElse("") + (request ? ", request" : "") + (ok ? " OK" : "")
+                    + (full ? " STORE_FULL" : "")
                     + (written.isPresent() ? ", wrote page " + written.getAsLong() : "");
         }
     }
@@ -411,7 +420,13 @@ public record SystemSpecMachineRun(
                         .anyMatch(o ->
                                 o instanceof HypercallResult r && r.status() != ErrorCode.UNKNOWN_HYPERCALL.code());
                 current = read(new Seen(
-                        OptionalInt.of(v), Optional.empty(), Optional.empty(), false, request, OptionalLong.empty()));
+                        OptionalInt.of(v),
+                        Optional.empty(),
+                        Optional.empty(),
+                        false,
+                        request,
+                        false,
+                        OptionalLong.empty()));
                 out.add(new SpecStep(SystemSpecAbstraction.treeHypercall(v, h.page(), h.action()), current));
             } else {
                 IntegrityAction a = ((ServiceMove) move).action();
@@ -487,10 +502,11 @@ public record SystemSpecMachineRun(
             boolean request =
                     answered && (a instanceof IntegrityAction.Protect || a instanceof IntegrityAction.Unprotect);
             boolean ok = request && answer.contains(new IntegrityObservation.RequestResult(IntegrityCode.OK));
+            boolean full = request && answer.contains(new IntegrityObservation.RequestResult(IntegrityCode.STORE_FULL));
             OptionalLong written = a instanceof IntegrityAction.GuestWrite w && !faulted
                     ? OptionalLong.of(w.page())
                     : OptionalLong.empty();
-            return new Seen(OptionalInt.of(v), cause, action, ok, request, written);
+            return new Seen(OptionalInt.of(v), cause, action, ok, request, full, written);
         }
 
         /** The last step's observation from a node-page write: the tree's alert, if any. */
@@ -506,7 +522,7 @@ public record SystemSpecMachineRun(
                     cause = Optional.of(Cause.FAULT_IN_INTEGRITY_MODE);
                 }
             }
-            return new Seen(OptionalInt.of(v), cause, action, false, false, OptionalLong.of(page));
+            return new Seen(OptionalInt.of(v), cause, action, false, false, false, OptionalLong.of(page));
         }
 
         /** Reads the machine in the spec's terms, with {@code last} the step's observation. */

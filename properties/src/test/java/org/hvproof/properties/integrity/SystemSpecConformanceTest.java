@@ -102,6 +102,7 @@ class SystemSpecConformanceTest {
         assertThat(run.seen().get(PROTECTS_TO_FILL))
                 .contains(new IntegrityObservation.RequestResult(IntegrityCode.STORE_FULL));
         assertThat(after(run, PROTECTS_TO_FILL).nodes().size()).isEqualTo(SystemSpecMachineRun.POOL_PAGES);
+        assertThat(after(run, PROTECTS_TO_FILL).last().full()).isTrue();
         int last = moves.size() - 1;
         assertThat(after(run, last - 1).nodes()).hasSizeLessThan(SystemSpecMachineRun.POOL_PAGES);
         assertThat(run.steps().get(PROTECTS_TO_FILL + 1).get(0).after().last().cause())
@@ -140,6 +141,24 @@ class SystemSpecConformanceTest {
     }
 
     @Test
+    @DisplayName("TREE-7 a protect the store refuses with room is rejected where it is refused")
+    void storeRefusesWithRoomIsRejected() {
+        // the service reserving a request's worst case, (1 + 1) * (0 + 3) = 6 nodes of a pool of 4,
+        // refuses the first protect on an empty tree whose insert takes one node
+        List<Move> moves = List.of(enter(0), protect(DRIVER0, guarded(0)), protect(DRIVER0, guarded(1)));
+        SystemSpecMachineRun correct = SystemSpecMachineRun.of(IntegrityImplFlaw.NONE, TreeImplFlaw.NONE, moves);
+        assertThat(correct.seen().get(1)).contains(new IntegrityObservation.RequestResult(IntegrityCode.OK));
+        assertThat(rejection(correct)).isNull();
+        SystemSpecMachineRun flawed =
+                SystemSpecMachineRun.of(IntegrityImplFlaw.STORE_REFUSES_WITH_ROOM, TreeImplFlaw.NONE, moves);
+        assertThat(flawed.seen().get(1)).contains(new IntegrityObservation.RequestResult(IntegrityCode.STORE_FULL));
+        String rejected = rejection(flawed);
+        assertThat(rejected)
+                .contains("spec states 0..1 are possible, spec state 2 is not (after model action 2, protect");
+        assertThat(line(rejected, "state 2")).contains("no Hv.nodes").contains("Last.full = v0");
+    }
+
+    @Test
     @DisplayName("TREE-7 the tree's own hypercall left registered is rejected where it inserts")
     void treeRequestWithoutModeCheckIsRejected() {
         List<Move> moves = List.of(
@@ -171,7 +190,14 @@ class SystemSpecConformanceTest {
                 refused.traced(),
                 refused.vcpus(),
                 refused.executable(),
-                new Seen(OptionalInt.of(1), Optional.empty(), Optional.empty(), true, true, OptionalLong.empty()));
+                new Seen(
+                        OptionalInt.of(1),
+                        Optional.empty(),
+                        Optional.empty(),
+                        true,
+                        true,
+                        false,
+                        OptionalLong.empty()));
         List<List<SpecStep>> steps = new ArrayList<>(run.steps());
         steps.set(2, List.of(new SpecStep(steps.get(2).get(0).operation(), wrong)));
         SystemSpecMachineRun tampered = new SystemSpecMachineRun(
