@@ -279,7 +279,7 @@ public final class Machine {
                         AccessKind update = npt.accessedDirty() ? AccessKind.WRITE : AccessKind.READ;
                         NestedWalk n = npt.translate(gpa, update);
                         if (n instanceof NestedWalk.Violation v) {
-                            return Optional.of(new NestedExit(gpa, update, v.cause(), true));
+                            return Optional.of(new NestedExit(gpa, update, v.cause(), true, bits));
                         }
                         long hpa = ((NestedWalk.Translated) n).hostPhysicalAddress();
                         memory.writeLong(hpa, memory.readLong(hpa) | bits);
