@@ -272,7 +272,8 @@ public final class Machine {
                         // it is a write (SDM 29.3.3.2): it needs the nested write right and sets the
                         // table page's nested accessed and dirty bits. A table page whose nested entry
                         // lacks write refuses it: an EPT violation on the guest paging structure, a
-                        // write during the walk, and the bits stay unset.
+                        // write during the walk naming the bits (an A/D update, as the exit
+                        // qualification says), and the bits stay unset until the hypervisor sets them.
                         if (!guestAccessedDirty) {
                             return Optional.empty();
                         }
