@@ -235,10 +235,11 @@ public final class MigrationSystem {
      * One VM access on host {@code h}, as the hypervisor saw it: on the source, the notifications
      * of its traced writes feed dirty logging, and that covers the walk's own accessed/dirty
      * updates of a traced page-table page (the processor's writes to the guest's tables, which the
-     * tracing service notifies, completes and retries: the guest sees nothing of them). What is
-     * left: what the VM sees.
+     * tracing service notifies, completes and retries: the guest sees nothing of them), whether
+     * the access is a read, a data write or the doorbell store ({@code dataWrite}: only flaw
+     * {@link MigrationImplFlaw#ONLY_WRITES_LOGGED} tells them apart). What is left: what the VM sees.
      */
-    private List<Observation> access(MigrationHost h, Supplier<List<Observation>> access) {
+    private List<Observation> access(MigrationHost h, boolean dataWrite, Supplier<List<Observation>> access) {
         List<Observation> seen = access.get();
         if (h != source) {
             return seen;
@@ -247,6 +248,9 @@ public final class MigrationSystem {
             if (o instanceof Notification n && n.page().number() >= config.dataPages()) {
                 tableUpdateExits++;
             }
+        }
+        if (!dataWrite && flaw == MigrationImplFlaw.ONLY_WRITES_LOGGED) {
+            return seen;
         }
         return service.logged(seen);
     }
@@ -259,14 +263,14 @@ public final class MigrationSystem {
      * service write through and protect the page again. What the access finally saw.
      */
     private List<Observation> run(MigrationHost h, AccessKind kind, Supplier<List<Observation>> access) {
-        List<Observation> seen = access(h, access);
+        List<Observation> seen = access(h, kind == AccessKind.WRITE, access);
         OptionalLong page = exitPage(seen, kind);
         if (h != source || page.isEmpty() || !service.protects(page.getAsLong())) {
             return seen;
         }
         protectionExits++;
         service.onProtectionExit(page.getAsLong());
-        List<Observation> retried = access(h, access);
+        List<Observation> retried = access(h, kind == AccessKind.WRITE, access);
         boolean completed = exitPage(retried, kind).isEmpty();
         service.afterRetry(page.getAsLong(), completed && kind == AccessKind.WRITE);
         return retried;
@@ -311,7 +315,8 @@ public final class MigrationSystem {
         }
         MigrationHost h = host();
         long va = config.doorbellVirtualAddress() + offset;
-        List<Observation> out = access(h, () -> h.hypervisor.write(h.vcpu().id(), va, data));
+        List<Observation> out =
+                access(h, false, () -> h.hypervisor.write(h.vcpu().id(), va, data));
         List<MigrationCode> alerts;
         OptionalLong exit = exitPage(out, AccessKind.WRITE);
         if (exit.isPresent() && exit.getAsLong() == config.doorbellPage() && h == source) {

@@ -114,9 +114,12 @@ class MigrationTableUpdatesTest {
         assertThat(sys.abstractState().written()).contains((long) c.dataPages());
     }
 
-    @Test
-    void dirtyLoggingThatSkipsTheTablePageLeavesTheDestinationsTableWithoutTheBits() {
-        MigrationSystem sys = new MigrationSystem(CONFIG, MigrationImplFlaw.TABLE_UPDATE_NOT_LOGGED);
+    @ParameterizedTest
+    @EnumSource(
+            value = MigrationImplFlaw.class,
+            names = {"TABLE_UPDATE_NOT_LOGGED", "ONLY_WRITES_LOGGED"})
+    void dirtyLoggingThatSkipsTheTablePageLeavesTheDestinationsTableWithoutTheBits(MigrationImplFlaw flaw) {
+        MigrationSystem sys = new MigrationSystem(CONFIG, flaw);
         for (MigrationAction a : List.of(new StartMigration(100), new MigrationRound(), new GuestRead(4, 0, 1))) {
             sys.apply(a);
         }
