@@ -13,8 +13,14 @@
  * copied back into the vCPU buffer, the pages it changed marked dirty, before the VM sees the
  * completion. TrapVcpuAccess: every VM access to a copied buffer page exits; the device buffer's
  * page is copied into the vCPU buffer first (dirty if that changed it) and a write goes to both.
- * The VM's writes mark their page dirty. A round sends the dirty pages to the destination; the
- * round after one in which the dirty set fits the downtime limit, or at the round limit, stops the
+ * The VM's writes mark their page dirty. The guest's page-table pages (Table) hold the accessed
+ * and dirty bits the processor's walks set: with EPT accessed/dirty flags each such update is a
+ * write dirty logging sees (an EPT violation during the walk, notified and completed), so in
+ * pre-copy a table page may become dirty (tableUpdate, the walk before a VM access; here at any
+ * step of pre-copy); start marks them all dirty and a round sends and clears them. Their contents
+ * are left out: only how many are dirty matters, to the downtime limit. A round sends the dirty
+ * pages to the destination; the round after one in which the dirty set (data and table pages)
+ * fits the downtime limit, or at the round limit, stops the
  * VM, runs the final sync (the owned receives' output, or every buffer page under TrapVcpuAccess),
  * sends what is dirty and switches over with the requests the device owns.
  *
@@ -25,7 +31,7 @@
  *
  * Left out on purpose: bytes within a page (above), what a transmit sends (Java's
  * requestDataInDeviceBuffer), descriptors and their bad input (a rejected descriptor is no
- * request here), the page-table pool (sent by the first round, never written after), the two-run
+ * request here), the page-table pages' contents (only whether they are dirty is kept), the two-run
  * form of MIG-1 (Java's destinationMatchesUnmigrated), simulated time and the report (Java's
  * reportAccurate).
  *
@@ -38,15 +44,16 @@
  *   sig Strategy: DoorbellAndCompletion, TrapVcpuAccess    MigrationStrategy
  *   Sys.mem, Sys.dev, Sys.dst    MigrationState.memory, deviceBuffer, destination
  *   Sys.dirty                    MigrationState.dirty (its data pages)
+ *   sig Table, Sys.tables        the guest's page-table pool; MigrationState.dirty's pool pages
  *   Sys.vcpuReach, Sys.devReach  MigrationState.vcpuReach, deviceReach
  *   Sys.taken, inFlight, posted, delivered   ring indices taken (deviceHead), inFlight, posted, delivered
  *   Sys.rounds, Figures.limit, Figures.fit   pagesPerRound's size, MigrationConfig.roundLimit, pages
  *                                the downtime limit fits
- *   pred vmWrite, vmRead, take, devWrite, devRead, complete, start, round
+ *   pred vmWrite, vmRead, take, devWrite, devRead, complete, start, round, tableUpdate
  *                                MigrationAction.GuestWrite (and Submit, a write to the ring page),
  *                                GuestRead, Doorbell (one accepted descriptor), DeviceStep (a
  *                                receive's, a transmit's), CompletionInterrupt, StartMigration,
- *                                MigrationRound
+ *                                MigrationRound, the walk's accessed/dirty updates (MigrationModel.walk)
  *   pred start_NO_BUFFER_COPY, start_IOMMU_LEFT_ON_VCPU_BUFFER, complete_COPY_BACK_NOT_DIRTY,
  *        round_REQUEST_REPLAYED_AT_SWITCH_OVER, round_ROUND_LIMIT_IGNORED
  *                                the MigrationImplFlaw constants of those names
@@ -57,6 +64,7 @@ module migration
 sig Val {}
 one sig Zero extends Val {}
 sig Page {}
+sig Table {}
 sig Buf in Page {}
 abstract sig Req { at: some Buf }
 sig Recv, Send extends Req {}
@@ -85,6 +93,7 @@ one sig Sys {
   var dev: Buf -> lone Val,
   var dst: Page -> one Val,
   var dirty: set Page,
+  var tables: set Table,
   var vcpuReach, devReach: Buf -> one Frame,
   var taken, inFlight, posted, delivered: set Req,
   var rounds: one Int
@@ -117,6 +126,7 @@ fact init {
   Sys.phase = Running and Sys.mem = Page -> Zero and no Sys.dev and Sys.dst = Page -> Zero
   no Sys.dirty and Sys.vcpuReach = Buf -> Original and Sys.devReach = Buf -> Original
   no Sys.taken and no Sys.inFlight and no Sys.posted and no Sys.delivered and Sys.rounds = 0
+  no Sys.tables
 }
 
 -- vmWrite: the VM writes v to page p (through its translation: the vCPU buffer); traced, so dirty
@@ -193,7 +203,7 @@ pred startWith[copied: Int, deviceRedirected: Int] {
   Sys.dev' = (copied = 1 => Buf <: Sys.mem else none -> none)
   Sys.vcpuReach' = Buf -> (copied = 1 => vcpuFrame else Original)
   Sys.devReach' = Buf -> (copied = 1 and (deviceRedirected = 1 or devFrame = Original) => devFrame else Original)
-  Sys.dirty' = Page
+  Sys.dirty' = Page and Sys.tables' = Table
   unchanged[Sys.mem] and unchanged[Sys.dst] and unchanged[Sys.rounds] and ringFrame
 }
 pred start { startWith[1, 1] }
@@ -202,13 +212,13 @@ pred start_NO_BUFFER_COPY { NO_BUFFER_COPY in Build.flaws and startWith[0, 1] }
 -- start under IOMMU_LEFT_ON_VCPU_BUFFER: the copy meant for the device is never given to it.
 pred start_IOMMU_LEFT_ON_VCPU_BUFFER { IOMMU_LEFT_ON_VCPU_BUFFER in Build.flaws and startWith[1, 0] }
 
-pred fits { #Sys.dirty <= Figures.fit }
+pred fits { #(Sys.dirty + Sys.tables) <= Figures.fit }
 pred due { Sys.rounds >= 1 and (fits or Sys.rounds >= Figures.limit) }
 
 -- A pre-copy round: the dirty pages to the destination, the set cleared.
 pred preCopy[next: Int] {
   Sys.dst' = Sys.dst ++ (Sys.dirty <: Sys.mem)
-  no Sys.dirty'
+  no Sys.dirty' and no Sys.tables'
   Sys.rounds' = next
   unchanged[Sys.mem] and unchanged[Sys.dev] and unchanged[Sys.vcpuReach] and unchanged[Sys.devReach]
   unchanged[Sys.phase] and ringFrame
@@ -229,7 +239,7 @@ pred stopAndCopy[replay: Int] {
       else (Sys.mem'[p] = kept or (Sys.mem'[p] != Sys.mem[p] and Sys.dev[p] != Sys.mem[p])))
   }
   Sys.phase' = Migrated
-  no Sys.dev' and no Sys.dirty'
+  no Sys.dev' and no Sys.dirty' and no Sys.tables'
   Sys.vcpuReach' = Buf -> Original and Sys.devReach' = Buf -> Original
   Sys.inFlight' = (replay = 1 => Sys.inFlight + Sys.posted else Sys.inFlight)
   unchanged[Sys.taken] and unchanged[Sys.posted] and unchanged[Sys.delivered]
@@ -255,14 +265,22 @@ pred round_ROUND_LIMIT_IGNORED {
     else preCopy[Sys.rounds >= Figures.limit => Sys.rounds else add[Sys.rounds, 1]]
 }
 
-pred stutter { unchanged[Sys.mem] and unchanged[Sys.dirty] and ringFrame and copyFrame }
+pred stutter { unchanged[Sys.mem] and unchanged[Sys.dirty] and unchanged[Sys.tables] and ringFrame and copyFrame }
+
+-- tableUpdate: in pre-copy the processor's walk sets accessed/dirty bits in table pages, each a
+-- write dirty logging sees: those pages become dirty; nothing else changes.
+pred tableUpdate {
+  Sys.phase = PreCopy
+  Sys.tables in Sys.tables' and Sys.tables' != Sys.tables
+  unchanged[Sys.mem] and unchanged[Sys.dirty] and ringFrame and copyFrame
+}
 
 fact traces {
   always (
-    (some p: Page, v: Val | vmWrite[p, v]) or (some p: Page | vmRead[p])
-    or (some r: Req | take[r] or complete[r] or complete_COPY_BACK_NOT_DIRTY[r])
-    or (some r: Recv | devWrite[r]) or (some r: Send | devRead[r])
-    or start or start_NO_BUFFER_COPY or start_IOMMU_LEFT_ON_VCPU_BUFFER
+    (((some p: Page, v: Val | vmWrite[p, v]) or (some p: Page | vmRead[p])
+      or (some r: Req | take[r] or complete[r] or complete_COPY_BACK_NOT_DIRTY[r])
+      or (some r: Recv | devWrite[r]) or (some r: Send | devRead[r])) and unchanged[Sys.tables])
+    or tableUpdate or start or start_NO_BUFFER_COPY or start_IOMMU_LEFT_ON_VCPU_BUFFER
     or round or round_REQUEST_REPLAYED_AT_SWITCH_OVER or round_ROUND_LIMIT_IGNORED
     or stutter)
 }

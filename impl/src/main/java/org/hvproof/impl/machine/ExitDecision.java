@@ -17,7 +17,11 @@ public sealed interface ExitDecision {
 
     /**
      * The hypervisor completes this part itself: {@code before} is seen first, then the access is
-     * carried out if {@code complete}. Only a deliberately flawed service passes false.
+     * carried out if {@code complete}. Only a deliberately flawed service passes false, or one
+     * whose listener vetoes the write. For a walk's accessed/dirty update ({@link
+     * NestedExit#accessedDirtyUpdate()}) the part is that update: the hypervisor makes it at once
+     * and retries the walk, and {@code before} is seen whatever the access then does, since the
+     * update has happened; refused, the access fails with the violation.
      */
     record Emulate(List<Observation> before, boolean complete) implements ExitDecision {
         /** Copies the observations. */

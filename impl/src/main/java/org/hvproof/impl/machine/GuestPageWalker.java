@@ -1,5 +1,6 @@
 package org.hvproof.impl.machine;
 
+import java.util.Optional;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.PageFaultCause;
 import org.hvproof.model.common.PagePermissions;
@@ -30,8 +31,12 @@ public final class GuestPageWalker {
         /**
          * Sets {@code bits} (accessed, dirty) in the entry at {@code gpa}, which {@link #read}
          * just read, as the processor's locked update does; by default the tables are not updated.
+         * The nested exit that refused the update, if the nested table refused it (an EPT
+         * violation on the guest paging structure: the walk ends there, the bits unset).
          */
-        default void setBits(long gpa, long bits) {}
+        default Optional<NestedExit> setBits(long gpa, long bits) {
+            return Optional.empty();
+        }
     }
 
     /** The result of reading one entry. */
@@ -98,7 +103,10 @@ public final class GuestPageWalker {
             long bits = GuestPageTableEntry.ACCESSED
                     | (i == walked - 1 && access == AccessKind.WRITE ? GuestPageTableEntry.DIRTY : 0);
             if ((seen[i] & bits) != bits) {
-                reader.setBits(at[i], bits);
+                Optional<NestedExit> refused = reader.setBits(at[i], bits);
+                if (refused.isPresent()) {
+                    return new GuestWalk.Blocked(refused.get());
+                }
             }
         }
         return new GuestWalk.Translated(gpa, new PagePermissions(writable, user, !noExecute), shift);

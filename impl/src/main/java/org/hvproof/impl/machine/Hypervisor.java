@@ -278,8 +278,9 @@ public final class Hypervisor {
     /** The guest reads {@code length} bytes at {@code va}. */
     public List<Observation> read(VCpu vcpu, long va, int length) {
         Plan plan = plan(vcpu, va, length, AccessKind.READ);
+        List<Observation> seen = plan.seenFirst();
         if (plan.fault() != null) {
-            return List.of(plan.fault());
+            return seen;
         }
         byte[] value = new byte[length];
         for (Target t : plan.targets()) {
@@ -290,16 +291,17 @@ public final class Hypervisor {
                             t.piece().accessOffset(),
                             t.piece().length());
         }
-        return List.of(new ValueRead(vcpu, va, Bytes.of(value)));
+        seen.add(new ValueRead(vcpu, va, Bytes.of(value)));
+        return seen;
     }
 
     /** The guest writes {@code bytes} at {@code va}: notifications claimed by services come first, then the write. */
     public List<Observation> write(VCpu vcpu, long va, Bytes bytes) {
         Plan plan = plan(vcpu, va, bytes.length(), AccessKind.WRITE);
+        List<Observation> seen = plan.seenFirst();
         if (plan.fault() != null) {
-            return List.of(plan.fault());
+            return seen;
         }
-        List<Observation> seen = new ArrayList<>();
         plan.targets().forEach(t -> seen.addAll(t.before()));
         byte[] data = bytes.toArray();
         for (Target t : plan.targets()) {
@@ -319,11 +321,13 @@ public final class Hypervisor {
     /** The guest fetches an instruction at {@code va}: the fetch is checked and the instruction pointer moves there. */
     public List<Observation> execute(VCpu vcpu, long va) {
         Plan plan = plan(vcpu, va, 1, AccessKind.EXECUTE);
+        List<Observation> seen = plan.seenFirst();
         if (plan.fault() != null) {
-            return List.of(plan.fault());
+            return seen;
         }
         machine.vcpu(vcpu).orElseThrow().setInstructionPointer(va);
-        return List.of(new Completed(vcpu, AccessKind.EXECUTE, va, 1));
+        seen.add(new Completed(vcpu, AccessKind.EXECUTE, va, 1));
+        return seen;
     }
 
     /**
@@ -334,8 +338,9 @@ public final class Hypervisor {
      */
     public List<Observation> fetch(VCpu vcpu, long va, int length) {
         Plan plan = plan(vcpu, va, length, AccessKind.EXECUTE);
+        List<Observation> seen = plan.seenFirst();
         if (plan.fault() != null) {
-            return List.of(plan.fault());
+            return seen;
         }
         byte[] value = new byte[length];
         for (Target t : plan.targets()) {
@@ -346,7 +351,8 @@ public final class Hypervisor {
                             t.piece().accessOffset(),
                             t.piece().length());
         }
-        return List.of(new ValueRead(vcpu, va, Bytes.of(value)));
+        seen.add(new ValueRead(vcpu, va, Bytes.of(value)));
+        return seen;
     }
 
     /**
@@ -517,10 +523,24 @@ public final class Hypervisor {
     /** One part of an access that failed with {@code fault}. */
     private record Failed(Observation fault) implements Resolution {}
 
-    /** All parts of an access translated, or the fault that stops it (then {@code targets} is empty). */
-    private record Plan(List<Target> targets, Observation fault) {
+    /**
+     * All parts of an access translated, or the fault that stops it (then {@code targets} is
+     * empty); {@code updates} is what services reported of the walk's accessed/dirty updates they
+     * carried out on the way ({@link #resolve}), seen first whatever the access's outcome, since
+     * those updates have happened.
+     */
+    private record Plan(List<Target> targets, Observation fault, List<Observation> updates) {
         static Plan failed(Observation fault) {
-            return new Plan(List.of(), fault);
+            return new Plan(List.of(), fault, List.of());
+        }
+
+        /** What the access saw before its own result: the updates' reports, then the fault if it failed. */
+        List<Observation> seenFirst() {
+            List<Observation> seen = new ArrayList<>(updates);
+            if (fault != null) {
+                seen.add(fault);
+            }
+            return seen;
         }
     }
 
@@ -545,18 +565,25 @@ public final class Hypervisor {
                     raise(found.get(), new GeneralProtection(vcpu, va, GeneralProtectionCause.NON_CANONICAL)));
         }
         List<Target> targets = new ArrayList<>(2);
+        List<Observation> updates = new ArrayList<>();
         for (AccessPiece piece : AccessPiece.split(va, length)) {
-            Resolution resolved = resolve(found.get(), piece, access);
+            Resolution resolved = resolve(found.get(), piece, access, updates);
             if (resolved instanceof Failed f) {
-                return Plan.failed(raise(found.get(), f.fault()));
+                return new Plan(List.of(), raise(found.get(), f.fault()), updates);
             }
             targets.add((Target) resolved);
         }
-        return new Plan(targets, null);
+        return new Plan(targets, null, updates);
     }
 
-    /** Translates one part, handling exits until it translates, is emulated, or fails. */
-    private Resolution resolve(VirtualCpu cpu, AccessPiece piece, AccessKind access) {
+    /**
+     * Translates one part, handling exits until it translates, is emulated, or fails. A walk's
+     * accessed/dirty update that a service emulates is carried out here at once (the locked
+     * update the processor could not make, ORed into the entry whatever the nested rights), its
+     * observations added to {@code updates}, and the walk retried; one the service does not let
+     * complete leaves the entry as it is and the access fails with the violation.
+     */
+    private Resolution resolve(VirtualCpu cpu, AccessPiece piece, AccessKind access, List<Observation> updates) {
         NestedExit exit = null;
         for (int attempt = 0; attempt < MAX_EXITS_PER_PIECE; attempt++) {
             HardwareTranslation t = machine.translate(cpu, piece.va(), access);
@@ -570,6 +597,16 @@ public final class Hypervisor {
             ExitDecision decision = decide(cpu, exit, piece);
             if (decision instanceof ExitDecision.Reflect r) {
                 return new Failed(r.fault());
+            }
+            if (decision instanceof ExitDecision.Emulate e && exit.accessedDirtyUpdate()) {
+                updates.addAll(e.before());
+                OptionalLong entry = hostAddress(cpu.view(), exit.guestPhysicalAddress());
+                if (!e.complete() || entry.isEmpty()) {
+                    return new Failed(violation(cpu, exit));
+                }
+                long at = entry.getAsLong() & ~7L;
+                machine.memory().writeLong(at, machine.memory().readLong(at) | exit.accessedDirtyBits());
+                continue;
             }
             if (decision instanceof ExitDecision.Emulate e) {
                 OptionalLong hpa = hostAddress(cpu.view(), exit.guestPhysicalAddress());

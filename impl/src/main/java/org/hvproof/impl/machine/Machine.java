@@ -266,17 +266,25 @@ public final class Machine {
                     }
 
                     @Override
-                    public void setBits(long gpa, long bits) {
+                    public Optional<NestedExit> setBits(long gpa, long bits) {
                         // The processor's accessed/dirty update of a guest entry: with nested A/D flags
                         // off it is a read for the nested rights, so no exit, only the bits; with them on
                         // it is a write (SDM 29.3.3.2): it needs the nested write right and sets the
                         // table page's nested accessed and dirty bits. A table page whose nested entry
-                        // lacks write keeps its guest bits unset here (the walk does not exit for it).
-                        AccessKind update = npt.accessedDirty() ? AccessKind.WRITE : AccessKind.READ;
-                        if (guestAccessedDirty && npt.translate(gpa, update) instanceof NestedWalk.Translated t) {
-                            long hpa = t.hostPhysicalAddress();
-                            memory.writeLong(hpa, memory.readLong(hpa) | bits);
+                        // lacks write refuses it: an EPT violation on the guest paging structure, a
+                        // write during the walk naming the bits (an A/D update, as the exit
+                        // qualification says), and the bits stay unset until the hypervisor sets them.
+                        if (!guestAccessedDirty) {
+                            return Optional.empty();
                         }
+                        AccessKind update = npt.accessedDirty() ? AccessKind.WRITE : AccessKind.READ;
+                        NestedWalk n = npt.translate(gpa, update);
+                        if (n instanceof NestedWalk.Violation v) {
+                            return Optional.of(new NestedExit(gpa, update, v.cause(), true, bits));
+                        }
+                        long hpa = ((NestedWalk.Translated) n).hostPhysicalAddress();
+                        memory.writeLong(hpa, memory.readLong(hpa) | bits);
+                        return Optional.empty();
                     }
                 });
         if (walk instanceof GuestWalk.Faulted f) {

@@ -30,8 +30,11 @@
  * walk sets A in every entry it used and a write sets D in the leaf (a TLB entry filled without D
  * walks again for a write); nested A/D bits are set when the view's flag is on (EPTP bit 6, off by
  * default), and then the guest walk's own A/D updates are nested writes to the table pages; one
- * the table page's nested entry refuses leaves the bit unset (hardware raises an EPT violation
- * during the walk, SDM 29.3.3.2: not yet modelled, see the machine section of CLAIMS.md). The
+ * the table page's nested entry refuses is an EPT violation during the walk (SDM 29.3.3.2), its
+ * {@link org.hvproof.impl.machine.NestedExit} naming the bits it was setting (as the exit
+ * qualification tells an A/D update from the walk's read). A service that emulates it (the
+ * tracing service, on a traced table page) has the hypervisor make the update and retry the walk;
+ * unclaimed, the access fails with the violation. The
  * guest OS maps 2 MiB guest leaves too ({@link org.hvproof.impl.machine.GuestOs#mapLarge}); its
  * edits share one descent, which refuses to treat a large leaf as a table.
  *

@@ -3,6 +3,10 @@ package org.hvproof.impl.migration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.hvproof.impl.machine.GuestPageTableEntry;
+import org.hvproof.impl.machine.ViewId;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.migration.BufferFrame;
 import org.hvproof.model.migration.DmaDirection;
@@ -18,8 +22,9 @@ import org.hvproof.model.migration.WorkRequest;
  * on, every buffer page through the NIC's IOMMU table while the copy exists, which frame each of
  * the two translations of each buffer page reaches (the original, the service's copy, or another),
  * every data page of the destination host while pre-copy runs, the service's dirty set, rounds
- * and report, the driver's tail and the completions it saw, and the NIC's head, requests,
- * completion ring, error log and what it sent.
+ * and report, the driver's tail and the completions it saw, the NIC's head, requests,
+ * completion ring, error log and what it sent, and the accessed and dirty bits of the guest's
+ * leaf entries, read off its tables on the host it runs on.
  */
 final class MigrationAbstraction {
     private MigrationAbstraction() {}
@@ -66,7 +71,35 @@ final class MigrationAbstraction {
                 transmitted,
                 service.pagesPerRound(),
                 service.elapsedMicros(),
-                Optional.ofNullable(service.report()));
+                Optional.ofNullable(service.report()),
+                leavesWith(host, c, GuestPageTableEntry.ACCESSED),
+                leavesWith(host, c, GuestPageTableEntry.DIRTY));
+    }
+
+    /**
+     * The virtual pages (data pages and the MMIO page) whose leaf entry in the guest's tables has
+     * {@code bit}, read by walking the tables from the vCPU's CR3 through the VM's nested page
+     * table on {@code host}, as the processor would, without setting anything.
+     */
+    private static SortedSet<Long> leavesWith(MigrationHost host, MigrationConfig c, long bit) {
+        SortedSet<Long> out = new TreeSet<>();
+        long root = GuestPageTableEntry.address(host.vcpu().cr3());
+        for (long v = 0; v <= c.dataPages(); v++) {
+            long table = root;
+            long entry = 0;
+            for (int level = 4; level >= 1; level--) {
+                long index = (v >>> (9 * (level - 1))) & 511;
+                entry = host.machine.peekGuestPhysicalLong(ViewId.DEFAULT, table + 8 * index);
+                if (!GuestPageTableEntry.isPresent(entry)) {
+                    break;
+                }
+                table = GuestPageTableEntry.address(entry);
+            }
+            if (GuestPageTableEntry.isPresent(entry) && (entry & bit) != 0) {
+                out.add(v);
+            }
+        }
+        return out;
     }
 
     /**

@@ -48,6 +48,20 @@ public enum MigrationImplFlaw implements Flaw {
      * page-table page a round sent changes behind dirty logging's back (MIG-1).
      */
     NESTED_ACCESSED_DIRTY_OFF(caught("MIG-1", "MIG-1 cleanPoolPagesAtDestination", 4)),
+    /**
+     * Dirty logging takes the notified write of a page-table page (the processor's accessed/dirty
+     * update of a guest entry, an EPT violation during the walk) for no change: it drops the trace
+     * and the walk completes, but the page is not marked dirty, so the destination keeps the table
+     * without the bits (MIG-1).
+     */
+    TABLE_UPDATE_NOT_LOGGED(caught("MIG-1", "MIG-1 cleanPoolPagesAtDestination", 4)),
+    /**
+     * Dirty logging hears only the notifications of the VM's data writes, as if nothing else could
+     * write guest memory: the walk of a read or of the doorbell store that sets bits in a traced
+     * table page is notified and completed, but the page is neither marked dirty nor untraced, so
+     * the destination keeps the table without the bits (MIG-1).
+     */
+    ONLY_WRITES_LOGGED(caught("MIG-1", "MIG-1 cleanPoolPagesAtDestination", 4)),
     /** With the copy as the device buffer, the IOMMU is left pointing at the VM's frames (MIG-2). */
     IOMMU_LEFT_ON_VCPU_BUFFER(caught("MIG-2", "MIG-2 translationsReachTheirBuffer", 2)),
     /** At switch-over the destination's device is handed the posted completions again as new requests (MIG-4). */

@@ -118,12 +118,18 @@ final class MigrationService {
 
     // ------------------------------------------------------------ dirty logging
 
-    /** What a guest write saw: its notifications mark their pages dirty (and drop the trace); the rest passes. */
+    /**
+     * What a guest access saw: its notifications mark their pages dirty (and drop the trace), the
+     * page-table pages the walk's accessed/dirty updates wrote among them; the rest passes.
+     */
     List<Observation> logged(List<Observation> seen) {
         List<Observation> rest = new ArrayList<>();
         for (Observation o : seen) {
             if (o instanceof Notification n && phase == MigrationPhase.PRE_COPY) {
-                dirty.add(n.page().number());
+                boolean table = n.page().number() >= config.dataPages();
+                if (!table || flaw != MigrationImplFlaw.TABLE_UPDATE_NOT_LOGGED) {
+                    dirty.add(n.page().number());
+                }
                 tracing.removeTrace(OWNER, n.page());
             } else {
                 rest.add(o);

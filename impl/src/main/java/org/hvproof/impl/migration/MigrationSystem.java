@@ -12,6 +12,7 @@ import org.hvproof.impl.machine.ViewId;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.Notification;
 import org.hvproof.model.common.NptViolation;
 import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.PagePermissions;
@@ -117,10 +118,19 @@ public final class MigrationSystem {
     private boolean reported;
     private long doorbellExits;
     private long protectionExits;
+    private long tableUpdateExits;
 
     /** Doorbell stores that exited to the service (the MMIO page write-protected) so far. */
     public long doorbellExits() {
         return doorbellExits;
+    }
+
+    /**
+     * The walk's accessed/dirty updates of a traced page-table page on the source so far: each an
+     * EPT violation on a guest paging structure that the tracing service notified and completed.
+     */
+    public long tableUpdateExits() {
+        return tableUpdateExits;
     }
 
     /** VM accesses to a protected vCPU buffer page that exited to the service so far. */
@@ -215,14 +225,34 @@ public final class MigrationSystem {
         driverTail++;
     }
 
-    /** A guest write at a guest-physical (= virtual) address; its notifications feed dirty logging. */
+    /** A guest write at a guest-physical (= virtual) address; its notifications feed dirty logging ({@link #run}). */
     private void vmWrite(long address, Bytes data) {
         MigrationHost h = host();
-        List<Observation> seen =
-                run(h, AccessKind.WRITE, () -> h.hypervisor.write(h.vcpu().id(), address, data));
-        if (h == source) {
-            service.logged(seen);
+        run(h, AccessKind.WRITE, () -> h.hypervisor.write(h.vcpu().id(), address, data));
+    }
+
+    /**
+     * One VM access on host {@code h}, as the hypervisor saw it: on the source, the notifications
+     * of its traced writes feed dirty logging, and that covers the walk's own accessed/dirty
+     * updates of a traced page-table page (the processor's writes to the guest's tables, which the
+     * tracing service notifies, completes and retries: the guest sees nothing of them), whether
+     * the access is a read, a data write or the doorbell store ({@code dataWrite}: only flaw
+     * {@link MigrationImplFlaw#ONLY_WRITES_LOGGED} tells them apart). What is left: what the VM sees.
+     */
+    private List<Observation> access(MigrationHost h, boolean dataWrite, Supplier<List<Observation>> access) {
+        List<Observation> seen = access.get();
+        if (h != source) {
+            return seen;
         }
+        for (Observation o : seen) {
+            if (o instanceof Notification n && n.page().number() >= config.dataPages()) {
+                tableUpdateExits++;
+            }
+        }
+        if (!dataWrite && flaw == MigrationImplFlaw.ONLY_WRITES_LOGGED) {
+            return seen;
+        }
+        return service.logged(seen);
     }
 
     /**
@@ -233,14 +263,14 @@ public final class MigrationSystem {
      * service write through and protect the page again. What the access finally saw.
      */
     private List<Observation> run(MigrationHost h, AccessKind kind, Supplier<List<Observation>> access) {
-        List<Observation> seen = access.get();
+        List<Observation> seen = access(h, kind == AccessKind.WRITE, access);
         OptionalLong page = exitPage(seen, kind);
         if (h != source || page.isEmpty() || !service.protects(page.getAsLong())) {
             return seen;
         }
         protectionExits++;
         service.onProtectionExit(page.getAsLong());
-        List<Observation> retried = access.get();
+        List<Observation> retried = access(h, kind == AccessKind.WRITE, access);
         boolean completed = exitPage(retried, kind).isEmpty();
         service.afterRetry(page.getAsLong(), completed && kind == AccessKind.WRITE);
         return retried;
@@ -285,7 +315,8 @@ public final class MigrationSystem {
         }
         MigrationHost h = host();
         long va = config.doorbellVirtualAddress() + offset;
-        List<Observation> out = h.hypervisor.write(h.vcpu().id(), va, data);
+        List<Observation> out =
+                access(h, false, () -> h.hypervisor.write(h.vcpu().id(), va, data));
         List<MigrationCode> alerts;
         OptionalLong exit = exitPage(out, AccessKind.WRITE);
         if (exit.isPresent() && exit.getAsLong() == config.doorbellPage() && h == source) {

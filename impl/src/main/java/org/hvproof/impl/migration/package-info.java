@@ -22,7 +22,9 @@
  * access under single step, and the single-step exit writes through, protects the page again and
  * shoots down the translations the retry cached. The hosts run with EPT accessed and dirty flags,
  * so the processor's accessed and dirty updates of the guest's page tables are writes that dirty
- * logging sees. {@link org.hvproof.impl.migration.MigrationProtection} reads the protections back
+ * logging sees: on a traced table page each is an EPT violation during the walk, which the tracing
+ * service notifies (the run loop marks the page dirty and drops its trace, on every access path,
+ * the doorbell store's included) and completes, and the access goes on. {@link org.hvproof.impl.migration.MigrationProtection} reads the protections back
  * for the machine-level checks.
  */
 package org.hvproof.impl.migration;

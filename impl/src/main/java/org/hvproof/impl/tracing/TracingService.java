@@ -494,10 +494,19 @@ public final class TracingService implements NestedExitHandler {
                         .isEmpty();
     }
 
-    /** Claims write violations on pages traced in the writer's view; declines everything else. */
+    /**
+     * Claims write violations on pages traced in the writer's view; declines everything else. A
+     * walk's accessed/dirty update of a guest table entry on a traced page (nested A/D flags on:
+     * the update is a write to the table page) is a write of the 8-byte entry like any other: it
+     * is notified, and the hypervisor then makes the update itself and retries the walk, so the
+     * guest's access completes as if the page were writable.
+     */
     @Override
     public ExitDecision onExit(VirtualCpu cpu, NestedExit exit, AccessPiece piece) {
-        if (exit.duringWalk() || exit.access() != AccessKind.WRITE || exit.cause() != NestedViolationCause.PERMISSION) {
+        boolean entryUpdate = exit.accessedDirtyUpdate();
+        if ((exit.duringWalk() && !entryUpdate)
+                || exit.access() != AccessKind.WRITE
+                || exit.cause() != NestedViolationCause.PERMISSION) {
             return new ExitDecision.Decline();
         }
         GuestPhysicalPage page = GuestPhysicalPage.containing(exit.guestPhysicalAddress());
@@ -522,11 +531,12 @@ public final class TracingService implements NestedExitHandler {
         int offset = flaw == TracingImplFlaw.OFFSET_FROM_PAGE_START ? 0 : (int) (exit.guestPhysicalAddress() & 0xfff);
         GuestPhysicalPage named =
                 flaw == TracingImplFlaw.NOTIFY_NEXT_PAGE ? new GuestPhysicalPage(page.number() + 1) : page;
-        int length = flaw == TracingImplFlaw.NOTIFIED_LENGTH_IN_ONE_BYTE ? piece.length() & 0xff : piece.length();
+        int written = entryUpdate ? Long.BYTES : piece.length();
+        int length = flaw == TracingImplFlaw.NOTIFIED_LENGTH_IN_ONE_BYTE ? written & 0xff : written;
         Notification note = new Notification(cpu.id(), named, offset, length);
         List<Observation> notes = switch (flaw) {
             case NOTIFY_TWICE -> List.of(note, note);
-            case NO_NOTIFY_ON_CROSSING -> piece.crossing() ? List.of() : List.of(note);
+            case NO_NOTIFY_ON_CROSSING -> !entryUpdate && piece.crossing() ? List.of() : List.of(note);
             default -> List.of(note);
         };
         boolean complete = flaw != TracingImplFlaw.NOTIFY_WITHOUT_COMPLETING

@@ -9,10 +9,12 @@ import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.common.NptViolation;
 import org.hvproof.model.common.PageFault;
 import org.hvproof.model.common.PageFaultCause;
 import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.VCpu;
+import org.hvproof.model.common.ValueRead;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -223,5 +225,37 @@ class GuestLargePageTest {
                 .isEqualTo(entryBefore)
                 .isEqualTo(7L);
         assertThat(gpaOf(large + 0x3008, AccessKind.READ)).isEqualTo(first.base() + 0x3008);
+    }
+
+    @Test
+    void withNestedAccessedDirtyAnAccessedUpdateTheNestedTableRefusesIsAnEptViolation() {
+        system = new TracingSystem(MachineShape.of(1, 1024), TracingImplFlaw.NONE, false);
+        machine = system.machine();
+        cpu = machine.vcpu(CPU).orElseThrow();
+        GuestOs os = system.guestOs();
+        os.map(cpu.cr3(), VA, new GuestPhysicalPage(42), PagePermissions.ALL);
+        long leafGpa = os.entryAddress(cpu.cr3(), VA, 1).orElseThrow();
+        GuestPhysicalPage tablePage = GuestPhysicalPage.containing(leafGpa);
+        NestedPageTable npt = machine.defaultView();
+        system.hypervisor().read(CPU, VA + 8, 1); // backs every page the walk uses
+        os.writeEntry(leafGpa, os.readEntry(leafGpa) & ~GuestPageTableEntry.ACCESSED);
+        npt.setPermissions(
+                tablePage, npt.leaf(tablePage).orElseThrow().permissions().withWrite(false));
+        machine.tlb(cpu).invalidateAll();
+        machine.setNestedAccessedDirty(true);
+        long before = os.readEntry(leafGpa);
+
+        // The walk reads the table page, then its accessed-bit update is a nested write the table
+        // page's entry refuses: an EPT violation at the entry's address, the bit left unset.
+        assertThat(system.hypervisor().read(CPU, VA + 8, 1))
+                .contains(new NptViolation(CPU, leafGpa, AccessKind.WRITE))
+                .noneMatch(ValueRead.class::isInstance);
+        assertThat(os.readEntry(leafGpa)).isEqualTo(before);
+        assertThat(before & GuestPageTableEntry.ACCESSED).isZero();
+
+        // With the flag off the same update is a read for the nested rights: no exit, the bit set.
+        machine.setNestedAccessedDirty(false);
+        assertThat(system.hypervisor().read(CPU, VA + 8, 1)).singleElement().isInstanceOf(ValueRead.class);
+        assertThat(os.readEntry(leafGpa) & GuestPageTableEntry.ACCESSED).isNotZero();
     }
 }

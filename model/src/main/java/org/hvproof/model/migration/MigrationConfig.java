@@ -83,6 +83,26 @@ public record MigrationConfig(
         return 2 + (tables + 511) / 512 + tables;
     }
 
+    /**
+     * The guest-physical page of the guest OS's table at {@code level} (4 the root .. 1 the leaf
+     * table) on the walk of virtual page {@code virtualPage} (a data page, or the MMIO page at
+     * {@link #dataPages()}): the pool is handed out in the order the guest maps its pages, one to
+     * one from virtual page 0 up and the MMIO page last, so the root is its first page, the PDPT
+     * the second, and each page directory comes just before the first table under it.
+     */
+    public long tablePage(long virtualPage, int level) {
+        long table = virtualPage >>> 9;
+        long directory = table >>> 9;
+        long index = switch (level) {
+            case 4 -> 0;
+            case 3 -> 1;
+            case 2 -> 2 + 513 * directory;
+            case 1 -> 3 + 513 * directory + (table & 511);
+            default -> throw new IllegalArgumentException("a 4-level walk has no level " + level);
+        };
+        return dataPages + index;
+    }
+
     /** The guest-physical page of the device's MMIO registers: the first page past guest RAM. */
     public long doorbellPage() {
         return totalPages();

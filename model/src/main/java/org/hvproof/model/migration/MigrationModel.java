@@ -51,6 +51,7 @@ public final class MigrationModel {
         } else if (action instanceof Submit sub) {
             submit(e, sub);
         } else if (action instanceof Doorbell d) {
+            walk(e, e.s.config().dataPages(), true);
             doorbell(e, d.tail());
         } else if (action instanceof RegisterWrite w) {
             registerWrite(e, w);
@@ -108,6 +109,7 @@ public final class MigrationModel {
             return;
         }
         int p = (int) w.page();
+        walk(e, p, true);
         if (trapping(e, p)) {
             syncFromDevice(e, p);
             e.memory.set(p, e.memory.get(p).overwrite(w.offset(), w.data()));
@@ -127,11 +129,35 @@ public final class MigrationModel {
             return;
         }
         int p = (int) r.page();
+        walk(e, p, false);
         if (trapping(e, p)) {
             syncFromDevice(e, p);
         }
         e.seen.add(new MigrationObservation.ValueRead(
                 p, r.offset(), e.memory.get(p).slice(r.offset(), r.length())));
+    }
+
+    /**
+     * The processor's walk of the guest's tables for a VM access to virtual page {@code v}: it
+     * sets the accessed bit in every entry on the path that lacks it and, for a write, the dirty
+     * bit in the leaf. While pre-copy runs every such update is a write to a page-table page that
+     * dirty logging sees (an EPT violation during the walk, notified and completed), so the pages
+     * holding the changed entries become dirty.
+     */
+    private static void walk(Edit e, long v, boolean write) {
+        MigrationConfig c = e.s.config();
+        for (int level = 4; level >= 1; level--) {
+            int shift = 9 * (level - 1);
+            boolean accessed = e.accessed.stream().anyMatch(u -> u >>> shift == v >>> shift);
+            boolean changes = !accessed || (level == 1 && write && !e.written.contains(v));
+            if (changes && e.phase == MigrationPhase.PRE_COPY) {
+                e.dirty.add(c.tablePage(v, level));
+            }
+        }
+        e.accessed.add(v);
+        if (write) {
+            e.written.add(v);
+        }
     }
 
     /** Whether a VM access to data page {@code p} exits to the trapping strategy's sync. */
@@ -156,6 +182,7 @@ public final class MigrationModel {
             e.alert(MigrationCode.RING_FULL);
             return;
         }
+        walk(e, 0, true);
         Bytes descriptor = MigrationLayout.encode(sub.address(), sub.length(), sub.direction());
         int at = MigrationLayout.slotOffset(e.driverTail, c.ringSlots());
         e.memory.set(0, e.memory.get(0).overwrite(at, descriptor));
@@ -175,6 +202,7 @@ public final class MigrationModel {
             e.alert(MigrationCode.OUT_OF_RANGE);
             return;
         }
+        walk(e, e.s.config().dataPages(), true);
         if (w.offset() != MigrationConfig.DOORBELL_OFFSET || w.data().length() != MigrationConfig.DOORBELL_BYTES) {
             e.alert(MigrationCode.OUTSIDE_REGISTER);
             return;
@@ -374,7 +402,10 @@ public final class MigrationModel {
         e.seen.add(new MigrationObservation.Reported(report));
     }
 
-    /** Every dirty data page to the destination (pool pages carry the guest's tables, which never change). */
+    /**
+     * Every dirty data page to the destination; the pool's pages carry the guest's tables, whose
+     * contents the model keeps as {@code accessed} and {@code written}, which go with the VM.
+     */
     private static void send(Edit e) {
         for (long p : e.dirty) {
             if (p < e.s.config().dataPages()) {
@@ -404,6 +435,8 @@ public final class MigrationModel {
         final List<Long> pagesPerRound;
         long elapsedMicros;
         Optional<MigrationReport> report;
+        final SortedSet<Long> accessed;
+        final SortedSet<Long> written;
 
         Edit(MigrationState s) {
             this.s = s;
@@ -424,6 +457,8 @@ public final class MigrationModel {
             pagesPerRound = new ArrayList<>(s.pagesPerRound());
             elapsedMicros = s.elapsedMicros();
             report = s.report();
+            accessed = new TreeSet<>(s.accessed());
+            written = new TreeSet<>(s.written());
         }
 
         void alert(MigrationCode code) {
@@ -449,7 +484,9 @@ public final class MigrationModel {
                     transmitted,
                     pagesPerRound,
                     elapsedMicros,
-                    report);
+                    report,
+                    accessed,
+                    written);
         }
     }
 }

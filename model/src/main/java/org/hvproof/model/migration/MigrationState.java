@@ -17,7 +17,11 @@ import org.hvproof.model.common.Bytes;
  * last sent. The ring: the driver's tail and the device's head (ring indices, which are the
  * requests' ids), the requests the device works on, its completion ring ({@code posted}), the
  * completions the VM has seen, the descriptors it rejected and what it transmitted. The report
- * in progress: pages per pre-copy round and simulated time. Immutable.
+ * in progress: pages per pre-copy round and simulated time. The guest's page tables as the
+ * processor's walks left them: {@code accessed} the virtual pages (data pages and the MMIO page,
+ * {@link MigrationConfig#dataPages()}) whose leaf entry has the accessed bit, {@code written} those
+ * whose leaf has the dirty bit; a walk sets the accessed bit in every entry on its path, so the
+ * upper levels' bits follow from {@code accessed}. Immutable.
  */
 public record MigrationState(
         MigrationConfig config,
@@ -37,7 +41,9 @@ public record MigrationState(
         List<Transmission> transmitted,
         List<Long> pagesPerRound,
         long elapsedMicros,
-        Optional<MigrationReport> report) {
+        Optional<MigrationReport> report,
+        SortedSet<Long> accessed,
+        SortedSet<Long> written) {
 
     private static final Bytes ZERO_PAGE = Bytes.zeros((int) MigrationConfig.PAGE_BYTES);
 
@@ -54,6 +60,8 @@ public record MigrationState(
         rejected = Collections.unmodifiableSortedSet(new TreeSet<>(rejected));
         transmitted = List.copyOf(transmitted);
         pagesPerRound = List.copyOf(pagesPerRound);
+        accessed = Collections.unmodifiableSortedSet(new TreeSet<>(accessed));
+        written = Collections.unmodifiableSortedSet(new TreeSet<>(written));
     }
 
     /** A booted VM of {@code config}: zeroed memory, an empty ring, no migration. */
@@ -77,7 +85,9 @@ public record MigrationState(
                 List.of(),
                 List.of(),
                 0,
-                Optional.empty());
+                Optional.empty(),
+                new TreeSet<>(),
+                new TreeSet<>());
     }
 
     /** {@code n} zeroed pages. */

@@ -127,7 +127,10 @@ class MigrationModelTest {
         assertThat(r.violations()).isEmpty();
         MigrationReport report = ((MigrationObservation.Reported) r.last().get(0)).report();
         assertThat(report.rounds()).isEqualTo(2);
-        assertThat(report.pagesPerRound()).containsExactly((long) c.totalPages(), 1L);
+        // The second round sends page 5 and the four table pages (root, PDPT, directory, table) whose
+        // entries the first walk to it set accessed and dirty bits in; the second write to it walks
+        // over bits already set, so the final round sends page 5 alone.
+        assertThat(report.pagesPerRound()).containsExactly((long) c.totalPages(), 5L);
         assertThat(report.finalPages()).isEqualTo(1);
         assertThat(report.converged()).isFalse();
         assertThat(report.downtimeMicros()).isEqualTo(c.pageTimeMicros());

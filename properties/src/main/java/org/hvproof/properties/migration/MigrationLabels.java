@@ -34,6 +34,9 @@ final class MigrationLabels {
             "a VM access to a protected buffer page exited, the copy as the vCPU buffer";
     static final String TRAP_EXIT_COPY_AS_DEVICE =
             "a VM access to a protected buffer page exited, the copy as the device buffer";
+    static final String TABLE_UPDATE_EXIT = "a walk's accessed/dirty update exited on a dirty-logged page-table page";
+    static final String TABLE_UPDATE_EXIT_AT_DOORBELL =
+            "the doorbell store's walk exited on a dirty-logged page-table page before its own exit";
     static final String REGISTER_WRITE_REFUSED = "a write to the MMIO page other than the doorbell store refused";
     static final String DESCRIPTOR_IN_MMIO_PAGE = "a descriptor pointing into the MMIO page rejected";
     static final String ROUND_REFUSED = "migration round without a migration refused";

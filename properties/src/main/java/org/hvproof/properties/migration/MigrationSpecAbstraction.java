@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.Transition;
@@ -29,9 +31,9 @@ import org.hvproof.properties.harness.SpecTrace;
  * <p><b>What it collapses.</b> A page's contents (4096 bytes) become one {@code Val} atom: the
  * zeroed page is {@code Zero}, every other contents seen in the run an atom {@code v<i>} of its
  * own, so two pages hold the same atom exactly when they hold the same bytes. Data page {@code i}
- * is {@code p<i>}, the buffer pages {@code Buf}; the page-table pool is left out (the first round
- * sends it and nothing writes it after, so from the second round on, where the dirty set decides,
- * it is never dirty). An accepted descriptor of ring index {@code i} is the request {@code r<i>}, a
+ * is {@code p<i>}, the buffer pages {@code Buf}; pool page {@code i} (the guest's page tables) is
+ * {@code t<i>}, of which only whether it is dirty is kept ({@code Sys.tables}), since the walks'
+ * accessed/dirty updates make them dirty in pre-copy and the downtime limit counts them. An accepted descriptor of ring index {@code i} is the request {@code r<i>}, a
  * {@code Recv} or a {@code Send}, its {@code at} the buffer pages its byte range touches; a rejected
  * one is no request (the spec has no descriptors), nor are the driver's tail and the device's head.
  * The spec's DMA pieces, the doorbell's copy of a transmit and the completion's copy-back change
@@ -104,8 +106,59 @@ public final class MigrationSpecAbstraction {
         }
     }
 
-    /** The spec steps of one model step, in order. */
+    /**
+     * The spec steps of one model step, in order: a {@code tableUpdate} first when the step's walk
+     * made page-table pages dirty in pre-copy (the model's walk comes before the access), standing
+     * for the step itself when the spec has nothing else for it (a refused doorbell store still walks).
+     */
     private static List<SpecStep> steps(Transition<MigrationState, MigrationAction, MigrationObservation> t) {
+        List<SpecStep> access = accessSteps(t);
+        MigrationState s = t.before();
+        MigrationState after = t.after();
+        SortedSet<Long> tables = tablesDirty(after);
+        tables.removeAll(tablesDirty(s));
+        if (s.phase() != MigrationPhase.PRE_COPY || after.phase() != MigrationPhase.PRE_COPY || tables.isEmpty()) {
+            return access;
+        }
+        if (access.size() == 1 && access.get(0).operation().equals("stutter")) {
+            return List.of(SpecStep.of("tableUpdate", after));
+        }
+        SortedSet<Long> dirty = new TreeSet<>(s.dirty());
+        dirty.addAll(tables);
+        MigrationState walked = new MigrationState(
+                s.config(),
+                s.phase(),
+                s.memory(),
+                s.deviceBuffer(),
+                s.vcpuReach(),
+                s.deviceReach(),
+                s.destination(),
+                dirty,
+                s.driverTail(),
+                s.deviceHead(),
+                s.inFlight(),
+                s.posted(),
+                s.delivered(),
+                s.rejected(),
+                s.transmitted(),
+                s.pagesPerRound(),
+                s.elapsedMicros(),
+                s.report(),
+                after.accessed(),
+                after.written());
+        List<SpecStep> out = new ArrayList<>();
+        out.add(SpecStep.of("tableUpdate", walked));
+        out.addAll(access);
+        return out;
+    }
+
+    /** The pool pages (page-table pages) in {@code s}'s dirty set. */
+    private static SortedSet<Long> tablesDirty(MigrationState s) {
+        return new TreeSet<>(s.dirty().tailSet((long) s.config().dataPages()));
+    }
+
+    /** The spec steps of one model step's access (or other action), in order. */
+    private static List<SpecStep> accessSteps(Transition<MigrationState, MigrationAction, MigrationObservation> t) {
         MigrationState s = t.before();
         MigrationState after = t.after();
         MigrationConfig c = s.config();
@@ -202,6 +255,12 @@ public final class MigrationSpecAbstraction {
                             .filter(p -> p < config.dataPages())
                             .map(p -> "p" + p)
                             .toList()));
+            f.add(set(
+                    "Sys.tables",
+                    s.dirty().stream()
+                            .filter(p -> p >= config.dataPages())
+                            .map(p -> "t" + (p - config.dataPages()))
+                            .toList()));
             f.add(relation("Sys.vcpuReach", reach(s.vcpuReach())));
             f.add(relation("Sys.devReach", reach(s.deviceReach())));
             List<String> taken = new ArrayList<>();
@@ -226,6 +285,7 @@ public final class MigrationSpecAbstraction {
             List<String> f = new ArrayList<>();
             f.add("Page = " + join(pageRange(0, config.dataPages())));
             f.add("Buf = " + join(pageRange(1, 1 + config.bufferPages())));
+            f.add("Table = " + join(tableRange()));
             f.add("no Build.flaws");
             f.add("Build.embodiment = "
                     + (config.embodiment() == MigrationEmbodiment.COPY_AS_VCPU_BUFFER
@@ -254,6 +314,7 @@ public final class MigrationSpecAbstraction {
         String declarations() {
             List<String> d = new ArrayList<>();
             d.add(disj(pageRange(0, config.dataPages()), "Page"));
+            d.add(disj(tableRange(), "Table"));
             if (!requests.isEmpty()) {
                 d.add(disj(requests.keySet().stream().map(this::request).toList(), "Req"));
             }
@@ -266,6 +327,7 @@ public final class MigrationSpecAbstraction {
         Map<String, Integer> scopes() {
             Map<String, Integer> out = new LinkedHashMap<>();
             out.put("Page", config.dataPages());
+            out.put("Table", config.poolPages());
             out.put("Req", Math.max(1, requests.size()));
             out.put("Val", values.size() + 1);
             return out;
@@ -290,6 +352,15 @@ public final class MigrationSpecAbstraction {
                                 throw new IllegalArgumentException(
                                         "outside the spec: buffer page " + (i + 1) + " reaches another frame");
                         });
+            }
+            return out;
+        }
+
+        /** The page-table pool's pages as atoms {@code t0 ..}. */
+        private List<String> tableRange() {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < config.poolPages(); i++) {
+                out.add("t" + i);
             }
             return out;
         }

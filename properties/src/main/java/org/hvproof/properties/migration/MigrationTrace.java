@@ -86,7 +86,14 @@ public final class MigrationTrace implements JudgedTrace<MigrationState, Migrati
         boot(MigrationActions.FALLBACK);
         long doorbellExits = system.doorbellExits();
         long protectionExits = system.protectionExits();
+        long tableUpdateExits = system.tableUpdateExits();
         label(lockstep.apply(action), ctx);
+        if (system.tableUpdateExits() > tableUpdateExits) {
+            ctx.label(MigrationLabels.TABLE_UPDATE_EXIT);
+            if (system.doorbellExits() > doorbellExits) {
+                ctx.label(MigrationLabels.TABLE_UPDATE_EXIT_AT_DOORBELL);
+            }
+        }
         boolean copyAsVcpu = system.config().embodiment() == MigrationEmbodiment.COPY_AS_VCPU_BUFFER;
         if (system.doorbellExits() > doorbellExits) {
             ctx.label(
