@@ -46,9 +46,12 @@ import org.hvproof.specs.TraceValidator;
  * tables and upper-level chains, CR3 loads, register values, device writes, actions on vCPUs that do
  * not exist), each machine action read as the model's ({@code DomainsAbstraction.modelAction}), on
  * a guest sized to the spec ({@link #initial}): one secure domain and the root, three pages
- * each, two vCPUs, up to {@value #MAX_ACTIONS} model actions. The one kind of step drawn again is a
- * write that changes what a second table resolves to (a table another table's upper levels lead
- * to, see {@link #inSpec}): with four levels collapsed into one, no single spec step explains it.
+ * each, two vCPUs, up to {@value #MAX_ACTIONS} model actions. Two kinds of step are drawn again
+ * ({@link #inSpec}): a write that changes what a second table resolves to (a table another table's
+ * upper levels lead to): with four levels collapsed into one, no single spec step explains it; and
+ * a write that turns the large leaf of the writer's own table into two entries or more (the spec's
+ * first entry write would drop the leaf the others are written through). Page-size writes are
+ * drawn: the spec has large leaves ({@code GBlock}, {@code writeLarge}).
  */
 public final class DomainsSpecConformance {
     /**
@@ -191,7 +194,10 @@ public final class DomainsSpecConformance {
         return true;
     }
 
-    /** Whether the model step from {@code s} by {@code a} to {@code next} changes at most the written frame's table. */
+    /**
+     * Whether the model step from {@code s} by {@code a} to {@code next} changes at most the written
+     * frame's table, and does not split the writer's own large leaf into several entries.
+     */
     static boolean inSpec(DomainsState s, DomainsAction a, DomainsState next) {
         if (!(a instanceof DomainsAction.Write w)
                 || a.vcpu() < 0
