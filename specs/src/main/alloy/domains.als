@@ -451,7 +451,9 @@ fact trace { always step }
 -- shape over the scope's pages (a root block with a secure page at some offset among them),
 -- written by root code or already in its tables at the start; at TRACE, root can write a large
 -- leaf and read or write through it in the next step (PD_1_rootLargeLeafOverSecurePageFaults).
--- Adding them took the whole file from 34 s to 46 s (wall, two cores, other jobs running).
+-- Adding them took the whole file's solving from 33 s to 41..46 s of CPU time (AlloyMain,
+-- MiniSat, a shared two-core machine; PD_1_isolation 5 s to 16 s, PD_1_rootSeesNothingSecure
+-- 6 s to 15 s, the rest a few seconds each).
 
 /** The state invariant PD-1 and PD-3 rest on: every vCPU translates through its own
     domain's NPT, every NPT maps only its own region, and no frame is in two domains' NPTs. */
