@@ -11,13 +11,19 @@
  * domain, scrubbed, and gives it to root. Jump targets and gates are byte
  * addresses (a page and an offset), so the byte after a gate is a real,
  * different address in the same page. Guest page tables are stored in frames: a
- * frame's pte maps virtual pages to guest-physical pages (one level); each
- * domain's guest page-table root lies in its own region. A vCPU has a current
- * domain, a guest page-table root (a GPage) and an NPT pointer (a Domain).
- * Every access translates VPage -> GPage through the page table stored at the
- * frame the NPT gives for the root, then GPage -> Frame through the NPT.
- * Root code may write any frame it reaches, page tables included, and may
- * load any GPage as its page-table root: hostile page tables are in scope.
+ * frame's pte maps virtual pages to guest-physical pages (one level), or the
+ * frame holds a large leaf (large: a GBlock, a 2 MiB or 1 GiB block of guest
+ * pages) that maps every virtual page to the block's page at the same offset
+ * (GBlock.at); each domain's guest page-table root lies in its own region. A
+ * vCPU has a current domain, a guest page-table root (a GPage) and an NPT
+ * pointer (a Domain). Every access translates VPage -> GPage through the page
+ * table stored at the frame the NPT gives for the root (its entry, or the
+ * block's page at the access's offset), then GPage -> Frame through the NPT:
+ * the NPT check is on the page the access lands on, as hardware's nested walk
+ * of the final guest-physical address, whatever the block's first page is.
+ * Root code may write any frame it reaches, page tables included (an entry,
+ * or a large leaf over any block, secure pages in it or not), and may load any
+ * GPage as its page-table root: hostile page tables are in scope.
  * Transitions: a jump from root code to a secure guest-physical address traps
  * to the hypervisor (the root NPT does not map it); at a registered gate it
  * enters the domain, switching both pointers together and saving the root's
@@ -48,11 +54,14 @@
  * secure domain's secrets look the same to root after every step. The step
  * check is exhaustive only up to its scope (atoms per sig); a relation that
  * holds for every one-step pair at a scope is not thereby shown for larger
- * machines, and the model is the abstract one here: one page-table level, no
- * TLBs, no timing or other side channels, secure code whose actions (though
+ * machines, and the model is the abstract one here: one page-table level (a
+ * large leaf in it), no TLBs, no timing or other side channels, secure code whose actions (though
  * not its data) are the same in both runs.
  *
- * Deliberately left out. Multi-level page tables, permission bits, offsets of
+ * Deliberately left out. Multi-level page tables (a large leaf is a frame's
+ * whole table here: the window under one upper-level entry, as in Java; the
+ * levels above it and the page-size bit's reserved cases are the Java model's,
+ * read by the conformance as what the walk resolves to), permission bits, offsets of
  * data accesses (only jumps have them), TLBs; memory shared between domains; the secure context the
  * hypervisor saves on an interrupt and how it resumes (re-entry is through a
  * gate); calls from one secure domain into another (a secure vCPU can only
@@ -66,16 +75,20 @@
  * Java names (org.hvproof.model.domains). Sig VCpu is DomainsVCpu (dom is
  * domain, ptRoot, nptOf, saved, regs is register); Domain is Domain (region,
  * gptRoot, npt, gates); Frame with pte and val is a host frame and its
- * FrameContent (entries, value); GPage, VPage and Frame are Ids.GuestPage,
+ * FrameContent (entries, value), and large is a walk that ends at an entry
+ * with the page-size bit (FrameContent.large: a 2 MiB leaf at level 2, a 1 GiB
+ * leaf at level 3; GBlock.first is the range's first page, the entry's page
+ * with its reserved bits clear); GPage, VPage and Frame are Ids.GuestPage,
  * Ids.VirtualPage and Ids.Frame; fun walk and reach are DomainsState.walk and
  * DomainsState.reach (one table level here, four there). The operation preds
  * are the DomainsAction records: pred jump is Jump, exitGate ExitGate,
  * interrupt Interrupt, loadPtRoot LoadPtRoot, read Read, write Write (one
  * entry of the writer's choice per step, set or removed: a Java whole-page
- * write is several), setRegister SetRegister, dmaWrite DeviceWrite (below);
+ * write is several; writeLarge is a Java write that sets the page-size bit),
+ * setRegister SetRegister, dmaWrite DeviceWrite (below);
  * the DomainsSpecConformance property replays sampled Java runs through
  * them, one Java table walk of four levels read as this spec's one level
- * (what the walk resolves to). assign and release have no Java
+ * (what the walk resolves to: entries, or a large leaf). assign and release have no Java
  * action yet (the Java model's NPTs are fixed at set-up): they are the
  * hypervisor operations PD-1 and PD-3 must survive here. Jump's target is a
  * GuestPage in Java, an Addr (page and offset) here; Fault is DomainsObservation.Fault.
@@ -113,8 +126,19 @@ sig Addr { pg: one GPage, off: one Off }
 fact addressesDistinct { all disj a, b: Addr | a.pg != b.pg or a.off != b.off }
 /** the byte after a: same page, next offset */
 fun nextAddr[a: Addr]: set Addr { { b: Addr | b.pg = a.pg and b.off = a.off.succ } }
+/** A block of guest-physical pages one large leaf maps (a 2 MiB or 1 GiB range, aligned as the
+    hardware requires): its page at each virtual page's offset (a virtual page of the block that a
+    large leaf maps lands at the same offset of the guest block), and its first page, the one the
+    entry names. The spec does not ask the pages to be distinct or the block to be contiguous:
+    that allows more blocks, not fewer, and the translation abstraction maps every page outside
+    the regions to one atom. */
+sig GBlock {
+  at: VPage -> lone GPage,
+  first: one GPage
+}
 sig Frame {
   var pte: VPage -> lone GPage,        -- the frame read as a guest page table
+  var large: lone GBlock,              -- or its large leaf: every virtual page maps into one block
   var val: Run -> one Datum            -- the frame read as data, in each run
 }
 
@@ -134,7 +158,7 @@ fun SecureFrames: set Frame { framesOf[Secure] }
 /** Deliberately flawed hypervisors, for the checks that must fail. */
 abstract sig Flaw {}
 one sig SECURE_FRAME_LEFT_IN_ROOT_NPT, SWITCH_ONLY_GUEST_PT_ROOT, GATE_CHECK_ACCEPTS_NEXT_ADDRESS,
-  GATE_LOOKUP_BY_LOW_32_BITS, SECURE_REGISTERS_LEAK_ON_INTERRUPT extends Flaw {}
+  GATE_LOOKUP_BY_LOW_32_BITS, SECURE_REGISTERS_LEAK_ON_INTERRUPT, LARGE_LEAF_CHECKS_FIRST_PAGE extends Flaw {}
 one sig Hv {
   flaw: lone Flaw
 }
@@ -182,7 +206,7 @@ pred init {
 let unchanged[x] { (x)' = (x) }
 
 /** frames and NPTs are unchanged */
-pred memoryUnchanged { unchanged[pte] and unchanged[val] and unchanged[npt] }
+pred memoryUnchanged { unchanged[pte] and unchanged[large] and unchanged[val] and unchanged[npt] }
 /** the other vCPUs are unchanged */
 pred othersUnchanged[c: VCpu] {
   all o: VCpu - c | unchanged[o.dom] and unchanged[o.ptRoot] and unchanged[o.nptOf]
@@ -194,11 +218,24 @@ pred pointersUnchanged[c: VCpu] {
 
 -- Translation through the vCPU's current tables.
 fun gpaToFrame[c: VCpu, g: GPage]: lone Frame { g.(c.nptOf.npt) }
+/** the frame the vCPU's page-table root names: its page table */
+fun tableOf[c: VCpu]: lone Frame { gpaToFrame[c, c.ptRoot] }
+/** the guest page v translates to: its entry's, or through a large leaf the block's page at v's offset */
+fun leafPage[c: VCpu, v: VPage]: lone GPage {
+  let t = tableOf[c] | some t.large => v.(t.large.at) else v.(t.pte)
+}
+/** The frame an access through v reaches: the NPT's frame of the page v translates to (hardware's
+    nested walk of the final guest-physical address, large leaf or not). Flawed
+    (LARGE_LEAF_CHECKS_FIRST_PAGE), an access through a large leaf is checked against the NPT for
+    the block's first page only and then reaches the page at v's offset wherever it lies: the
+    frame its own domain's NPT gives (the hypervisor's map of guest memory). */
 fun walk[c: VCpu, v: VPage]: lone Frame {
-  gpaToFrame[c, v.(gpaToFrame[c, c.ptRoot].pte)]
+  (Hv.flaw = LARGE_LEAF_CHECKS_FIRST_PAGE and some tableOf[c].large)
+    => (some gpaToFrame[c, tableOf[c].large.first] => leafPage[c, v].((region.(leafPage[c, v])).npt) else none)
+    else gpaToFrame[c, leafPage[c, v]]
 }
 /** the frames vCPU c can reach through any virtual page */
-fun reach[c: VCpu]: set Frame { walk[c, VPage] + gpaToFrame[c, c.ptRoot] }
+fun reach[c: VCpu]: set Frame { walk[c, VPage] + tableOf[c] }
 
 -- ---------------------------------------------------------------------------
 -- Operations.
@@ -293,7 +330,7 @@ pred writeThrough[c: VCpu, v: VPage] {
   let f = walk[c, v] {
     some f => {
       f.val' = c.regs
-      all o: Frame - f | unchanged[o.val] and unchanged[o.pte]
+      all o: Frame - f | unchanged[o.val] and unchanged[o.pte] and unchanged[o.large]
       unchanged[npt]
       no c.fault'
     } else {
@@ -304,9 +341,23 @@ pred writeThrough[c: VCpu, v: VPage] {
   othersUnchanged[c]                                   -- frame
 }
 
-/** The entry a write sets in frame f (none when the write faults): src -> dst, or src's removed. */
+/** The entry a write sets in frame f (none when the write faults): src -> dst, or src's removed;
+    a large leaf the frame held goes (its entry is a table entry again). */
 pred entryWritten[f: lone Frame, src: VPage, dst: lone GPage] {
   some f => f.pte' = (f.pte - src -> GPage) + src -> dst  -- effect
+  some f => no f.large'                                   -- effect
+}
+
+/** The large leaf a write puts in frame f (none when the write faults): every virtual page
+    then maps into block b, and the small entries go (the leaf replaces the table they were in). */
+pred largeWritten[f: lone Frame, b: GBlock] {
+  some f => (f.large' = b and no f.pte')              -- effect
+}
+
+/** Write through virtual page v: the register's value (in each run), and a large leaf over block
+    b in the frame the walk ends at (hostile page tables: any block, secure pages in it or not). */
+pred writeLarge[c: VCpu, v: VPage, b: GBlock] {
+  writeThrough[c, v] and largeWritten[walk[c, v], b]
 }
 
 /** The hypervisor gives secure domain d more memory: root's frame f, mapped at d's page g.
@@ -319,8 +370,8 @@ pred assign[d: Secure, g: GPage, f: Frame] {
   d.npt' = d.npt + g -> f                              -- effect
   Hv.flaw = SECURE_FRAME_LEFT_IN_ROOT_NPT => unchanged[Root.npt] else Root.npt' = Root.npt - GPage -> f  -- effect
   all e: Secure - d | unchanged[e.npt]                 -- frame
-  f.val'[Run] in SecretDatum and no f.pte'             -- effect
-  all o: Frame - f | unchanged[o.val] and unchanged[o.pte]  -- frame
+  f.val'[Run] in SecretDatum and no f.pte' and no f.large'  -- effect
+  all o: Frame - f | unchanged[o.val] and unchanged[o.pte] and unchanged[o.large]  -- frame
   all c: VCpu | pointersUnchanged[c] and unchanged[c.regs] and no c.fault'  -- frame
 }
 
@@ -336,8 +387,8 @@ pred release[d: Secure, g: GPage, r: GPage] {
   let f = g.(d.npt) {
     d.npt' = d.npt - GPage -> f                        -- effect: every page of d that maps f
     Root.npt' = Root.npt + r -> f                      -- effect
-    f.val' = Run -> Zero and no f.pte'                 -- effect: scrubbed
-    all o: Frame - f | unchanged[o.val] and unchanged[o.pte]  -- frame
+    f.val' = Run -> Zero and no f.pte' and no f.large'  -- effect: scrubbed
+    all o: Frame - f | unchanged[o.val] and unchanged[o.pte] and unchanged[o.large]  -- frame
   }
   all e: Secure - d | unchanged[e.npt]                 -- frame
   all c: VCpu | pointersUnchanged[c] and unchanged[c.regs] and no c.fault'  -- frame
@@ -372,6 +423,7 @@ pred step {
     or (some g: GPage | loadPtRoot[c, g]) or (some v: VPage | read[c, v])
     or (some v: VPage | writeThrough[c, v] and some src: VPage |
       entryWritten[walk[c, v], src, none] or some dst: GPage | entryWritten[walk[c, v], src, dst])
+    or (some v: VPage, b: GBlock | writeLarge[c, v, b])
     or (some x: Datum | setRegister[c, x]) or (some g: GPage | dmaWrite[c, g])
   }
 }
@@ -394,7 +446,14 @@ fact trace { always step }
 -- vCPU, 2 virtual pages, 4 pages, 3 frames, 2 offsets, 4 addresses (a gate and the byte
 -- after it in one page, and another domain's gate), 4 states: a refused jump to the byte
 -- after a gate and an entry, or an entry, a read and an exit or interrupt. Not covered: two
--- vCPUs switching at once, a refused jump, an entry, a read and an exit in one run.
+-- vCPUs switching at once, a refused jump, an entry, a read and an exit in one run. Every
+-- command leaves GBlock at the overall scope, 3: up to three large-leaf blocks, each of any
+-- shape over the scope's pages (a root block with a secure page at some offset among them),
+-- written by root code or already in its tables at the start; at TRACE, root can write a large
+-- leaf and read or write through it in the next step (PD_1_rootLargeLeafOverSecurePageFaults).
+-- Adding them took the whole file's solving from 33 s to 41..46 s of CPU time (AlloyMain,
+-- MiniSat, a shared two-core machine; PD_1_isolation 5 s to 16 s, PD_1_rootSeesNothingSecure
+-- 6 s to 15 s, the rest a few seconds each).
 
 /** The state invariant PD-1 and PD-3 rest on: every vCPU translates through its own
     domain's NPT, every NPT maps only its own region, and no frame is in two domains' NPTs. */
@@ -437,7 +496,7 @@ run PD_1_rootReadsFrameGivenToSecure {
 -- PD-1: Root points its own page table at a secure guest-physical page and the access faults (the check's scope).
 run PD_1_rootPageTablePointsAtSecurePage {
   init and correctHv
-  some c: VCpu, v: VPage | eventually (c.dom = Root and v.(gpaToFrame[c, c.ptRoot].pte) in Secure.region
+  some c: VCpu, v: VPage | eventually (c.dom = Root and leafPage[c, v] in Secure.region
     and read[c, v] and after some c.fault)
 } for 3 but 1 Secure, 2 VPage, 1 VCpu, 3 GPage, 3 Frame, 2 Off, 3 Addr, 4 Datum, 4 steps expect 1
 
@@ -446,6 +505,23 @@ run PD_1_rootPageTablePointsAtSecurePage {
 -- root's reach now includes the secure frame).
 check PD_1_wrong_secureFrameLeftInRootNpt {
   (init and Hv.flaw = SECURE_FRAME_LEFT_IN_ROOT_NPT) => isolation
+} for 3 but 1 Secure, 2 VPage, 1 VCpu, 3 GPage, 3 Frame, 2 Off, 3 Addr, 4 Datum, 4 steps expect 1
+
+-- PD-1: Root writes a large leaf into its own page table whose block puts a secure page at a
+-- virtual page's offset, reads through that virtual page and faults: the root NPT does not map
+-- the page the leaf translates to (the check's scope).
+run PD_1_rootLargeLeafOverSecurePageFaults {
+  init and correctHv
+  some c: VCpu, v, w: VPage, b: GBlock | eventually (c.dom = Root and writeLarge[c, v, b]
+    and after (tableOf[c].large = b and w.(b.at) in Secure.region and read[c, w] and after some c.fault))
+} for 3 but 1 Secure, 2 VPage, 1 VCpu, 3 GPage, 3 Frame, 2 Off, 3 Addr, 4 Datum, 4 steps expect 1
+
+-- PD-1 negative control, must fail: a translation that checks a large leaf's block against the
+-- NPT only at the block's first page lets root reach the secure frame at another offset of a
+-- block that starts in root's memory (the counterexample: root's table holds, or root writes,
+-- a large leaf whose first page is root's and whose page at some virtual page is secure).
+check PD_1_wrong_largeLeafChecksFirstPage {
+  (init and Hv.flaw = LARGE_LEAF_CHECKS_FIRST_PAGE) => isolation
 } for 3 but 1 Secure, 2 VPage, 1 VCpu, 3 GPage, 3 Frame, 2 Off, 3 Addr, 4 Datum, 4 steps expect 1
 
 /** What root sees of a state, equal in both runs: the registers of every vCPU running root
@@ -565,7 +641,7 @@ check PD_2_wrong_switchOnlyGuestPtRoot {
     or by the hypervisor's own operations (give, take back). */
 pred secureFramesChangeOnlyByOwner {
   all f: SecureFrames |
-    (f.val' != f.val or f.pte' != f.pte) =>
+    (f.val' != f.val or f.pte' != f.pte or f.large' != f.large) =>
       (some Ghost.hv or (Ghost.writer.dom in Secure and f in framesOf[Ghost.writer.dom]))
 }
 pred rootCannotModifySecure { always secureFramesChangeOnlyByOwner }
@@ -586,14 +662,14 @@ run PD_3_rootWriteToFrameGivenToSecureFaults {
 -- PD-3: Secure code modifies its own region, so the assert's exception for the domain's own writes is exercised (the check's scope).
 run PD_3_secureCodeWritesItsOwnRegion {
   init and correctHv
-  eventually (Ghost.writer.dom in Secure and some f: framesOf[Ghost.writer.dom] | f.val' != f.val or f.pte' != f.pte)
+  eventually (Ghost.writer.dom in Secure and some f: framesOf[Ghost.writer.dom] | f.val' != f.val or f.pte' != f.pte or f.large' != f.large)
 } for 3 but 1 Secure, 2 VPage, 1 VCpu, 3 GPage, 3 Frame, 2 Off, 3 Addr, 4 Datum, 4 steps expect 1
 
 -- PD-3: Root points its page table at a secure page and writes through it: the write faults, no secure frame changes (the check's scope).
 run PD_3_rootWriteThroughSecureMappingFaults {
   init and correctHv
   some c: VCpu, v, src: VPage, dst: GPage | eventually (c.dom = Root
-    and v.(gpaToFrame[c, c.ptRoot].pte) in Secure.region and write[c, v, src, dst] and after some c.fault)
+    and leafPage[c, v] in Secure.region and write[c, v, src, dst] and after some c.fault)
 } for 3 but 1 Secure, 2 VPage, 1 VCpu, 3 GPage, 3 Frame, 2 Off, 3 Addr, 4 Datum, 4 steps expect 1
 
 -- PD-3 negative control, must fail: with a frame given to a secure domain but left in root's
@@ -601,6 +677,13 @@ run PD_3_rootWriteThroughSecureMappingFaults {
 -- through its page table into the frame).
 check PD_3_wrong_secureFrameLeftInRootNpt {
   (init and Hv.flaw = SECURE_FRAME_LEFT_IN_ROOT_NPT) => rootCannotModifySecure
+} for 3 but 1 Secure, 2 VPage, 1 VCpu, 3 GPage, 3 Frame, 2 Off, 3 Addr, 4 Datum, 4 steps expect 1
+
+-- PD-3 negative control, must fail: with a large leaf checked against the NPT at its block's
+-- first page only, root writes through the leaf into the secure frame at another offset of the
+-- block (the counterexample: a write through a virtual page whose block page is secure).
+check PD_3_wrong_largeLeafChecksFirstPage {
+  (init and Hv.flaw = LARGE_LEAF_CHECKS_FIRST_PAGE) => rootCannotModifySecure
 } for 3 but 1 Secure, 2 VPage, 1 VCpu, 3 GPage, 3 Frame, 2 Off, 3 Addr, 4 Datum, 4 steps expect 1
 
 -- PD-3: separation, base case: every initial state is separated.
@@ -722,7 +805,7 @@ pred dmaWrite[c: VCpu, g: GPage] {
   -- frame
   no Ghost.writer + Ghost.hv and no Ghost.target
   all f: Frame - Device.landed' | unchanged[f.val]
-  unchanged[pte] and unchanged[npt]
+  unchanged[pte] and unchanged[large] and unchanged[npt]
   all o: VCpu | pointersUnchanged[o] and unchanged[o.regs] and no o.fault'
 }
 

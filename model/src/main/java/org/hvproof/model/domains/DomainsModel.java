@@ -87,7 +87,7 @@ public final class DomainsModel {
             return DomainsStep.of(
                     s.withVcpu(i, new DomainsVCpu(c.domain(), c.ptRoot(), c.nptOf(), c.saved(), r.value())));
         } else if (a instanceof Read r) {
-            Frame f = s.walk(c, r.page());
+            Frame f = accessFrame(s, c, r.page());
             if (f == null) {
                 return DomainsStep.of(s, new Fault(i, c.domain(), FaultKind.NOT_MAPPED));
             }
@@ -96,12 +96,13 @@ public final class DomainsModel {
                     s.withVcpu(i, new DomainsVCpu(c.domain(), c.ptRoot(), c.nptOf(), c.saved(), value)),
                     new DomainsObservation.ReadValue(i, c.domain(), value));
         } else if (a instanceof Write w) {
-            GuestPage g = s.walkPage(c, w.page());
-            if (g == null) {
+            Frame target = accessFrame(s, c, w.page());
+            if (target == null) {
                 return DomainsStep.of(s, new Fault(i, c.domain(), FaultKind.NOT_MAPPED));
             }
+            GuestPage g = s.walkOf(c, w.page()).page();
             return DomainsStep.of(s.withFrame(
-                    s.gpaToFrame(c, g),
+                    target,
                     new FrameContent(
                             written(w.entries(), g),
                             c.register(),
@@ -110,6 +111,31 @@ public final class DomainsModel {
             return deviceWrite(s, i, c, d.target());
         }
         throw new IllegalArgumentException("unknown action " + a);
+    }
+
+    /**
+     * The frame an access through {@code v} reaches: the walk's ({@link DomainsState#walk}), null
+     * when it faults. Under LARGE_LEAF_CHECKS_FIRST_PAGE a walk that ends at a large leaf is
+     * checked against the vCPU's NPT at the first page of the leaf's range only, and the page at
+     * the access's offset is then looked up in the NPT of the domain whose region holds it.
+     */
+    private Frame accessFrame(DomainsState s, DomainsVCpu c, VirtualPage v) {
+        if (flaws.contains(DomainsModelFlaw.LARGE_LEAF_CHECKS_FIRST_PAGE)) {
+            DomainsState.GuestWalk w = s.walkOf(c, v);
+            if (w.page() != null && w.tables().size() < 4) {
+                // three tables read: a 2 MiB leaf at level 2; two: a 1 GiB leaf, whose window sits at PD index 511
+                long offset = w.tables().size() == 3 ? v.n() : (long) DomainsState.UPPER_SLOT * 512 + v.n();
+                if (s.gpaToFrame(c, new GuestPage(w.page().n() - offset)) == null) {
+                    return null;
+                }
+                return s.domains().values().stream()
+                        .filter(d -> d.region().contains(w.page()))
+                        .map(d -> d.npt().get(w.page()))
+                        .findFirst()
+                        .orElse(null);
+            }
+        }
+        return s.walk(c, v);
     }
 
     /**

@@ -104,6 +104,60 @@ class DomainsInvariantsTest {
         assertThat(v.check()).isEqualTo("isolation");
     }
 
+    /**
+     * Root builds a 2 MiB leaf from guest page 0 in its own pages (page 2 the PD with the page-size
+     * entry, page 1 the PDPT, its table page 0 the PML4) and reads virtual page 16, which the
+     * leaf maps to secure page 16.
+     */
+    static final List<DomainsAction> LARGE_LEAF_OVER_SECURE_PAGE = List.of(
+            new Write(0, new VirtualPage(2), Map.of(new VirtualPage(511), new GuestPage(0)), true),
+            new Write(0, new VirtualPage(1), Map.of(new VirtualPage(511), new GuestPage(2))),
+            new Write(
+                    0,
+                    new VirtualPage(0),
+                    Map.of(
+                            new VirtualPage(0), new GuestPage(0),
+                            new VirtualPage(1), new GuestPage(1),
+                            new VirtualPage(511), new GuestPage(1))),
+            new Read(0, new VirtualPage(16)));
+
+    @Test
+    void aLargeLeafOverASecurePageFaultsInTheCorrectModel() {
+        DomainsState s = DomainsState.example(1, 1, 9000);
+        for (DomainsAction a : LARGE_LEAF_OVER_SECURE_PAGE) {
+            DomainsStep step = DomainsModel.step(s, a);
+            if (a instanceof Read) {
+                assertThat(s.walkOf(s.vcpus().get(0), new VirtualPage(16)).page())
+                        .isEqualTo(new GuestPage(16));
+                assertThat(step.observations())
+                        .containsExactly(new DomainsObservation.Fault(
+                                0, Ids.DomainId.ROOT, DomainsObservation.FaultKind.NOT_MAPPED));
+            }
+            s = step.next();
+        }
+        assertThat(firstViolation(9000, 7000, LARGE_LEAF_OVER_SECURE_PAGE, DomainsModelTest.NONE))
+                .isNull();
+    }
+
+    @Test
+    void aLargeLeafCheckedAtItsFirstPageOnlyIsCaughtByTheTwoRunCheck() {
+        ClaimCheck v = firstViolation(
+                9000, 7000, LARGE_LEAF_OVER_SECURE_PAGE, EnumSet.of(DomainsModelFlaw.LARGE_LEAF_CHECKS_FIRST_PAGE));
+        assertThat(v).isNotNull();
+        assertThat(v.claim()).isEqualTo("PD-1");
+        assertThat(v.check()).isEqualTo("rootSeesNothingSecure");
+    }
+
+    @Test
+    void aLargeLeafCheckedAtItsFirstPageOnlyLetsRootWriteASecureFrame() {
+        List<DomainsAction> trace = new ArrayList<>(LARGE_LEAF_OVER_SECURE_PAGE.subList(0, 3));
+        trace.add(new Write(0, new VirtualPage(17), Map.of()));
+        ClaimCheck v = firstViolation(9000, 9000, trace, EnumSet.of(DomainsModelFlaw.LARGE_LEAF_CHECKS_FIRST_PAGE));
+        assertThat(v).isNotNull();
+        assertThat(v.claim()).isEqualTo("PD-3");
+        assertThat(v.check()).isEqualTo("rootCannotModifySecure");
+    }
+
     @Test
     void switchingOnlyTheGuestPageTableRootIsCaughtByPd2() {
         ClaimCheck v = firstViolation(

@@ -50,13 +50,24 @@ import org.hvproof.properties.harness.SpecTrace;
  * frame: window slot v maps to the page the fourth-level entry names, when all three upper-level
  * reads hit; a frame whose upper levels miss (slot 511 pointing at a page its NPT does not map,
  * hostile upper-level entries) has no entries. The reads of the upper tables themselves, and the
- * upper-level entries, are gone.
+ * upper-level entries, are gone. A frame whose walk ends at a page-size entry read at level 2 or
+ * 3 (a 2 MiB or 1 GiB leaf, {@code FrameContent.large}) holds the spec's {@code large} leaf
+ * instead: a {@code GBlock} ({@code b<k>}, one per distinct range of the run) whose {@code first}
+ * is the range's first page and whose {@code at} maps each {@code VPage} atom's slot to the page
+ * the Java walk reaches there (range base plus the slot, under a 1 GiB leaf plus the window's PD
+ * index 511 times 512). A page-size entry with reserved bits set, or read at level 4, stops every
+ * walk: no entries and no leaf. In a run with a large leaf every accessed slot is its own
+ * {@code VPage} (a leaf maps each slot to its own page, so {@code vx} would merge different ones).
  *
  * <p><b>Steps.</b> A Java whole-page write replaces a table page's entries: it becomes one spec
  * {@code write} per window entry it sets or removes ({@code dst} none), the entry of the slot
  * written through last (so the walk still ends at the same frame), the states between free; a
  * write that changes no entry is one {@code write} that re-sets an entry the frame already has
- * (or removes one it has not). Because of the collapse, rewriting a table that another table's
+ * (or removes one it has not); a write after which the frame resolves to a large leaf is one
+ * {@code writeLarge} (which drops the frame's entries, as the leaf replaces the table they were
+ * in), and a write that turns the large leaf of the vCPU's own table into two entries or more has
+ * no spec steps (the first entry write drops the leaf the later ones are written through) and is
+ * not drawn ({@link DomainsSpecConformance#inSpec}). Because of the collapse, rewriting a table that another table's
  * upper levels lead to changes what two frames resolve to, which no spec step does: such runs
  * are not drawn ({@link DomainsSpecConformance#inSpec}). {@code SetRegister} is {@code
  * setRegister}, {@code DeviceWrite} is {@code dmaWrite} (landed frame or refused page pinned). The
@@ -116,10 +127,44 @@ public final class DomainsSpecAbstraction {
         return out;
     }
 
-    /** The frames whose resolved table differs between {@code before} and {@code after}. */
+    /**
+     * A large leaf as the spec's {@code GBlock}: the first page of its range and the page window
+     * slot 0 maps to (slot v maps to {@code base + v}).
+     */
+    record Block(long first, long base) {
+        /** The guest page this leaf maps window slot {@code v} to. */
+        long pageAt(long v) {
+            return base + v;
+        }
+    }
+
+    /**
+     * The frames of {@code s} that, read as a CR3 table through the NPT that maps them, end every
+     * window walk at a large leaf, and the leaf's block.
+     */
+    static Map<Frame, Block> largeLeaves(DomainsState s) {
+        Map<Frame, Block> out = new TreeMap<>((x, y) -> Long.compare(x.n(), y.n()));
+        for (Domain d : s.domains().values()) {
+            d.npt().forEach((g, f) -> {
+                DomainsVCpu probe = new DomainsVCpu(d.id(), g, d.id(), null, 0);
+                DomainsState.GuestWalk w = s.walkOf(probe, new VirtualPage(0));
+                if (w.page() != null && w.tables().size() < 4 && !out.containsKey(f)) {
+                    // three tables read: a 2 MiB leaf at level 2; two: a 1 GiB leaf, the window at PD index 511
+                    long base = w.page().n();
+                    long first = w.tables().size() == 3 ? base : base - (long) DomainsState.UPPER_SLOT * 512;
+                    out.put(f, new Block(first, base));
+                }
+            });
+        }
+        return out;
+    }
+
+    /** The frames whose resolved table (entries or large leaf) differs between {@code before} and {@code after}. */
     static Set<Frame> tablesChanged(DomainsState before, DomainsState after) {
         Map<Frame, Map<Long, Long>> t0 = tables(before);
         Map<Frame, Map<Long, Long>> t1 = tables(after);
+        Map<Frame, Block> l0 = largeLeaves(before);
+        Map<Frame, Block> l1 = largeLeaves(after);
         Set<Frame> out = new TreeSet<>((x, y) -> Long.compare(x.n(), y.n()));
         t0.forEach((f, e) -> {
             if (!e.equals(t1.get(f))) {
@@ -131,7 +176,30 @@ public final class DomainsSpecAbstraction {
                 out.add(f);
             }
         });
+        l0.forEach((f, b) -> {
+            if (!b.equals(l1.get(f))) {
+                out.add(f);
+            }
+        });
+        l1.forEach((f, b) -> {
+            if (!b.equals(l0.get(f))) {
+                out.add(f);
+            }
+        });
         return out;
+    }
+
+    /**
+     * Whether a write through {@code c} to frame {@code f}, from {@code before} to {@code after},
+     * turns the large leaf of {@code c}'s own table into two entries or more: the spec's first
+     * entry write drops the leaf the later ones would be written through, so it has no spec steps.
+     */
+    static boolean splitsOwnLargeLeaf(DomainsState before, DomainsVCpu c, Frame f, DomainsState after) {
+        return f != null
+                && f.equals(before.gpaToFrame(c, c.ptRoot()))
+                && largeLeaves(before).containsKey(f)
+                && !largeLeaves(after).containsKey(f)
+                && tables(after).getOrDefault(f, Map.of()).size() > 1;
     }
 
     /** The spec steps of one model step, appended to {@code b}. */
@@ -197,6 +265,15 @@ public final class DomainsSpecAbstraction {
             throw new IllegalArgumentException(
                     "outside the spec: " + w + " changes what the tables of " + changed + " resolve to, not only " + f);
         }
+        if (splitsOwnLargeLeaf(s, c, f, t.after())) {
+            throw new IllegalArgumentException(
+                    "outside the spec: " + w + " turns the large leaf of its own table into several entries");
+        }
+        Block leaf = largeLeaves(t.after()).get(f);
+        if (leaf != null) {
+            b.step("writeLarge[" + cpu + ", " + via + ", " + atoms.block(leaf) + "]", after, index);
+            return;
+        }
         Map<Long, Long> e0 = tables(s).getOrDefault(f, Map.of());
         Map<Long, Long> e1 = tables(t.after()).getOrDefault(f, Map.of());
         List<Long> slots = new ArrayList<>();
@@ -259,6 +336,8 @@ public final class DomainsSpecAbstraction {
         tables(s)
                 .forEach((f, entries) -> entries.forEach(
                         (v, g) -> pte.add(atoms.frame(f) + "->" + atoms.vpage(v) + "->" + atoms.page(g))));
+        List<String> large = new ArrayList<>();
+        largeLeaves(s).forEach((f, leaf) -> large.add(atoms.frame(f) + "->" + atoms.block(leaf)));
         List<String> val = new ArrayList<>();
         for (Frame f : atoms.frames) {
             val.add(atoms.frame(f) + "->Run->"
@@ -301,6 +380,7 @@ public final class DomainsSpecAbstraction {
                 " and ",
                 eq("npt", npt),
                 eq("pte", pte),
+                eq("large", large),
                 eq("val", val),
                 eq("dom", dom),
                 eq("ptRoot", ptRoot),
@@ -334,6 +414,7 @@ public final class DomainsSpecAbstraction {
         final List<Long> targets;
         final int vcpus;
         final List<DomainId> secure;
+        final List<Block> blocks;
 
         private Atoms(
                 List<Frame> frames,
@@ -344,7 +425,8 @@ public final class DomainsSpecAbstraction {
                 Map<Long, String> data,
                 List<Long> targets,
                 int vcpus,
-                List<DomainId> secure) {
+                List<DomainId> secure,
+                List<Block> blocks) {
             this.frames = frames;
             this.regionPages = regionPages;
             this.outsidePage = outsidePage;
@@ -354,6 +436,7 @@ public final class DomainsSpecAbstraction {
             this.targets = targets;
             this.vcpus = vcpus;
             this.secure = secure;
+            this.blocks = blocks;
         }
 
         static Atoms of(ModelRun<DomainsState, DomainsAction, DomainsObservation> run) {
@@ -381,7 +464,13 @@ public final class DomainsSpecAbstraction {
             }
             secrets.remove(0L);
             Set<Long> values = new TreeSet<>();
+            List<Block> blocks = new ArrayList<>();
             for (DomainsState s : states) {
+                largeLeaves(s).values().forEach(leaf -> {
+                    if (!blocks.contains(leaf)) {
+                        blocks.add(leaf);
+                    }
+                });
                 tables(s).values().forEach(e -> {
                     slots.addAll(e.keySet());
                     pagesNamed.addAll(e.values());
@@ -432,6 +521,14 @@ public final class DomainsSpecAbstraction {
                     data.put(x, "p" + publicCount++);
                 }
             }
+            if (!blocks.isEmpty()) {
+                // a large leaf maps every slot to a page of its own: no accessed slot shares vx
+                slots.addAll(accessed);
+            }
+            for (Block leaf : blocks) {
+                pagesNamed.add(leaf.first());
+                slots.forEach(v -> pagesNamed.add(leaf.pageAt(v)));
+            }
             boolean outside = pagesNamed.stream().anyMatch(p -> !region.contains(p));
             boolean unmappedSlot = accessed.stream().anyMatch(v -> !slots.contains(v));
             targets.sort(null);
@@ -448,7 +545,8 @@ public final class DomainsSpecAbstraction {
                     data,
                     targets,
                     s0.vcpus().size(),
-                    secure);
+                    secure,
+                    List.copyOf(blocks));
         }
 
         String frame(Frame f) {
@@ -460,7 +558,20 @@ public final class DomainsSpecAbstraction {
         }
 
         String vpage(long v) {
-            return slots.contains(v) ? "v" + v : "vx";
+            return slots.contains(v) ? slotAtom(v) : "vx";
+        }
+
+        /** A slot's atom: {@code v<n>}, or {@code vm<n>} for slot {@code -n}. */
+        private static String slotAtom(long v) {
+            return v >= 0 ? "v" + v : "vm" + -v;
+        }
+
+        String block(Block leaf) {
+            return "b" + blocks.indexOf(leaf);
+        }
+
+        private List<String> blockAtoms() {
+            return blocks.stream().map(this::block).toList();
         }
 
         String datum(long x) {
@@ -490,7 +601,7 @@ public final class DomainsSpecAbstraction {
 
         private List<String> vpageAtoms() {
             List<String> out = new ArrayList<>();
-            slots.forEach(v -> out.add("v" + v));
+            slots.forEach(v -> out.add(slotAtom(v)));
             if (unmappedSlot) {
                 out.add("vx");
             }
@@ -529,6 +640,7 @@ public final class DomainsSpecAbstraction {
             decl(parts, vpageAtoms(), "VPage");
             decl(parts, vcpuAtoms(), "VCpu");
             decl(parts, secureAtoms(), "Secure");
+            decl(parts, blockAtoms(), "GBlock");
             decl(parts, addrAtoms(), "Addr");
             decl(parts, List.of("o0"), "Off");
             decl(parts, dataAtoms("p"), "PublicDatum");
@@ -551,6 +663,7 @@ public final class DomainsSpecAbstraction {
             out.put("VCpu", vcpus);
             out.put("Secure", secure.size());
             out.put("Domain", secure.size() + 1);
+            out.put("GBlock", blocks.size());
             out.put("Addr", targets.size());
             out.put("PublicDatum", Math.max(1, dataAtoms("p").size()));
             out.put("SecretDatum", Math.max(1, dataAtoms("s").size()));
@@ -567,6 +680,15 @@ public final class DomainsSpecAbstraction {
             out.add(exactly("VPage", vpageAtoms()));
             out.add(exactly("VCpu", vcpuAtoms()));
             out.add(exactly("Secure", secureAtoms()));
+            out.add(exactly("GBlock", blockAtoms()));
+            for (Block leaf : blocks) {
+                out.add(block(leaf) + ".first = " + page(leaf.first()));
+                out.add(exactly(
+                        block(leaf) + ".at",
+                        slots.stream()
+                                .map(v -> slotAtom(v) + "->" + page(leaf.pageAt(v)))
+                                .toList()));
+            }
             out.add(exactly("Addr", addrAtoms()));
             out.add("Off = o0 and no o0.succ");
             out.add(exactly("PublicDatum", dataAtoms("p")));

@@ -46,9 +46,12 @@ import org.hvproof.specs.TraceValidator;
  * tables and upper-level chains, CR3 loads, register values, device writes, actions on vCPUs that do
  * not exist), each machine action read as the model's ({@code DomainsAbstraction.modelAction}), on
  * a guest sized to the spec ({@link #initial}): one secure domain and the root, three pages
- * each, two vCPUs, up to {@value #MAX_ACTIONS} model actions. The one kind of step drawn again is a
- * write that changes what a second table resolves to (a table another table's upper levels lead
- * to, see {@link #inSpec}): with four levels collapsed into one, no single spec step explains it.
+ * each, two vCPUs, up to {@value #MAX_ACTIONS} model actions. Two kinds of step are drawn again
+ * ({@link #inSpec}): a write that changes what a second table resolves to (a table another table's
+ * upper levels lead to): with four levels collapsed into one, no single spec step explains it; and
+ * a write that turns the large leaf of the writer's own table into two entries or more (the spec's
+ * first entry write would drop the leaf the others are written through). Page-size writes are
+ * drawn: the spec has large leaves ({@code GBlock}, {@code writeLarge}).
  */
 public final class DomainsSpecConformance {
     /**
@@ -152,9 +155,7 @@ public final class DomainsSpecConformance {
                     i -> actions.size() < MAX_ACTIONS,
                     0.95,
                     before -> DomainsActions.next(before)
-                            .filter(
-                                    "no write changes what a second table resolves to, none sets a page-size bit",
-                                    x -> inSpec(before, x, flaws) && noPageSizeEntry(x)),
+                            .filter("no write changes what a second table resolves to", x -> inSpec(before, x, flaws)),
                     (s, step) -> {
                         DomainsState now = s;
                         for (DomainsSystemAction a : step.actions()) {
@@ -166,11 +167,6 @@ public final class DomainsSpecConformance {
                     });
             return ModelRun.of(first, actions, (st, a) -> step(st, a, flaws));
         });
-    }
-
-    /** Whether no write of {@code step} sets a page-size bit: {@code domains.als} has no large leaves. */
-    static boolean noPageSizeEntry(DomainsActions.Step step) {
-        return step.actions().stream().noneMatch(a -> a instanceof DomainsSystemAction.Write w && w.largeUpperEntry());
     }
 
     /** One model step as a transition. */
@@ -198,16 +194,22 @@ public final class DomainsSpecConformance {
         return true;
     }
 
-    /** Whether the model step from {@code s} by {@code a} to {@code next} changes at most the written frame's table. */
+    /**
+     * Whether the model step from {@code s} by {@code a} to {@code next} changes at most the written
+     * frame's table, and does not split the writer's own large leaf into several entries.
+     */
     static boolean inSpec(DomainsState s, DomainsAction a, DomainsState next) {
         if (!(a instanceof DomainsAction.Write w)
                 || a.vcpu() < 0
                 || a.vcpu() >= s.vcpus().size()) {
             return true;
         }
-        Frame f = s.walk(s.vcpus().get(w.vcpu()), w.page());
+        DomainsVCpu c = s.vcpus().get(w.vcpu());
+        Frame f = s.walk(c, w.page());
         Set<Frame> changed = DomainsSpecAbstraction.tablesChanged(s, next);
-        return f == null ? changed.isEmpty() : Set.of(f).containsAll(changed);
+        return f == null
+                ? changed.isEmpty()
+                : Set.of(f).containsAll(changed) && !DomainsSpecAbstraction.splitsOwnLargeLeaf(s, c, f, next);
     }
 
     /** Labels what the run reached, for the coverage minimums. */
@@ -239,6 +241,11 @@ public final class DomainsSpecConformance {
                             .isEmpty()) {
                 ctx.label(Labels.TABLE_REWRITTEN);
             }
+            if ((a instanceof DomainsAction.Read || a instanceof DomainsAction.Write)
+                    && root
+                    && throughLargeLeaf(t.before(), t.before().vcpus().get(a.vcpu()))) {
+                ctx.label(Labels.LARGE_LEAF_ACCESS);
+            }
             if (a instanceof DomainsAction.DeviceWrite && t.observations().isEmpty()) {
                 ctx.label(Labels.DMA_LANDED);
             }
@@ -246,6 +253,11 @@ public final class DomainsSpecConformance {
                 ctx.label(Labels.SET_REGISTER);
             }
         }
+    }
+
+    /** Whether {@code c}'s own table resolves to a large leaf, so its accesses go through one. */
+    private static boolean throughLargeLeaf(DomainsState s, DomainsVCpu c) {
+        return DomainsSpecAbstraction.largeLeaves(s).containsKey(s.gpaToFrame(c, c.ptRoot()));
     }
 
     /** Situations the runs must reach; the property fails when they are too rare. */
@@ -257,6 +269,7 @@ public final class DomainsSpecConformance {
         static final String SECURE_READ = "secure code read its data";
         static final String ROOT_FAULT = "root access faulted (walk missed)";
         static final String TABLE_REWRITTEN = "a write changed what a table resolves to (several spec writes)";
+        static final String LARGE_LEAF_ACCESS = "root access through a large leaf";
         static final String DMA_LANDED = "device write landed in the root's memory";
         static final String DMA_REFUSED = "device write refused";
         static final String SET_REGISTER = "register set";

@@ -2,6 +2,7 @@ package org.hvproof.properties.domains;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,6 +11,7 @@ import org.hvproof.model.domains.DomainsModel;
 import org.hvproof.model.domains.DomainsModelFlaw;
 import org.hvproof.model.domains.DomainsObservation;
 import org.hvproof.model.domains.DomainsState;
+import org.hvproof.model.domains.Ids.DomainId;
 import org.hvproof.model.domains.Ids.GuestPage;
 import org.hvproof.model.domains.Ids.VirtualPage;
 import org.hvproof.propcheck.PropertyResult;
@@ -66,6 +68,53 @@ class DomainsSpecConformanceTest {
         assertThat(t.trace().steps()).contains("write[c1, v0, v1, gp16]", "write[c1, v0, v2, none]");
         assertThat(t.trace().states()).hasSize(11);
         assertThat(allowedPrefix(run)).isEqualTo(11);
+    }
+
+    /**
+     * Root builds a 2 MiB leaf from page 0 bottom-up, so each write changes what only its own frame
+     * resolves to (page 2 the PD with the page-size entry, then page 1 the PDPT, which alone reads
+     * as a 1 GiB leaf, then its table page 0 the PML4), then reads virtual page 16, which the leaf
+     * maps to the secure domain's page 16.
+     */
+    private static final List<DomainsAction> LARGE_LEAF_OVER_SECURE_PAGE = List.of(
+            new DomainsAction.Write(0, new VirtualPage(2), Map.of(new VirtualPage(511), new GuestPage(0)), true),
+            new DomainsAction.Write(0, new VirtualPage(1), Map.of(new VirtualPage(511), new GuestPage(2))),
+            new DomainsAction.Write(
+                    0,
+                    new VirtualPage(0),
+                    Map.of(
+                            new VirtualPage(0), new GuestPage(0),
+                            new VirtualPage(1), new GuestPage(1),
+                            new VirtualPage(511), new GuestPage(1))),
+            new DomainsAction.Read(0, new VirtualPage(16)));
+
+    @Test
+    void aRootAccessThroughALargeLeafOverASecurePageIsASpecTrace() {
+        List<DomainsAction> actions = new ArrayList<>(LARGE_LEAF_OVER_SECURE_PAGE);
+        // a read through the leaf into the root's own page, then a write through it into the table
+        // page itself, which drops the leaf (the page's slot 511 points back at itself again)
+        actions.add(new DomainsAction.Read(0, new VirtualPage(1)));
+        actions.add(new DomainsAction.Write(0, new VirtualPage(0), Map.of()));
+        var run = run(Set.of(), actions.toArray(DomainsAction[]::new));
+        SpecTrace t = DomainsSpecAbstraction.of(run);
+
+        assertThat(run.steps().get(3).observations())
+                .containsExactly(
+                        new DomainsObservation.Fault(0, DomainId.ROOT, DomainsObservation.FaultKind.NOT_MAPPED));
+        assertThat(t.trace().steps()).contains("writeLarge[c0, v1, b0]", "writeLarge[c0, v0, b1]");
+        assertThat(t.trace().steps().get(5)).isEqualTo("write[c0, v0, v0, none]");
+        assertThat(t.trace().states().get(0)).contains("b1.first = gp0", "v16->gp16");
+        assertThat(t.trace().states()).hasSize(7);
+        assertThat(allowedPrefix(run)).isEqualTo(7);
+    }
+
+    @Test
+    void aLargeLeafCheckedAtItsFirstPageOnlyIsRejectedAtTheRead() {
+        var run = run(
+                Set.of(DomainsModelFlaw.LARGE_LEAF_CHECKS_FIRST_PAGE),
+                LARGE_LEAF_OVER_SECURE_PAGE.toArray(DomainsAction[]::new));
+        assertThat(run.steps().get(3).observations()).hasOnlyElementsOfType(DomainsObservation.ReadValue.class);
+        assertThat(allowedPrefix(run)).isEqualTo(4);
     }
 
     @Test
