@@ -34,8 +34,10 @@ import org.hvproof.model.interrupts.Reg;
 
 /**
  * A booted guest with a secret embedded in its code, under the interrupt security module: the
- * machine (one vCPU), the hypervisor, the guest OS (identity page tables, data paged in on demand)
- * and the mechanism, driven by the model's actions. {@link #apply} is the implementation's
+ * machine (one vCPU, alone), the hypervisor, the guest OS (identity page tables, data paged in on
+ * demand) and the mechanism, driven by the model's actions. On a hypervisor other services share
+ * it runs on one vCPU and one view of its own, with its own page-table pool and device, and its
+ * module ignores the other vCPUs' events. {@link #apply} is the implementation's
  * counterpart of {@code InterruptsModel.step}; {@link #abstractState} is the abstraction function ({@link InterruptsAbstraction}).
  *
  * <p>Boot: the guest's loader writes the code of {@link CodeLayout#code} into guest memory, with the
@@ -46,7 +48,10 @@ import org.hvproof.model.interrupts.Reg;
  * secret. Deterministic: the same actions give the same observations.
  */
 public final class InterruptsSystem {
-    /** The guest's dimensions: one vCPU, 2^36 guest-physical pages (lazily backed), the page-table pool above the window. */
+    /**
+     * The guest's dimensions: one vCPU, 2^36 guest-physical pages (lazily backed), the page-table
+     * pool above the window. A shared machine must give the guest's view as many pages.
+     */
     public static final MachineShape SHAPE = new MachineShape(
             1, GuestLayout.GUEST_PHYSICAL_PAGES, GuestLayout.PAGE_TABLE_POOL_FIRST, GuestLayout.PAGE_TABLE_POOL_PAGES);
 
