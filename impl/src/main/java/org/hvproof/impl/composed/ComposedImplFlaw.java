@@ -3,6 +3,7 @@ package org.hvproof.impl.composed;
 import java.util.List;
 import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
+import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.Flaw;
 
@@ -11,8 +12,9 @@ import org.hvproof.model.common.Flaw;
  * each breaks nothing any service does alone and shows up only on the composed traces, as a
  * mechanism's claim or refinement failing while the other mechanism runs beside it. The carried
  * flaws run one service with one of its own deliberate flaws ({@link #integrityFlaw()}, {@link
- * #domainsFlaw()}, {@link #treeFlaw()} for the integrity store's tree) beside the other, correct one: each shows that the composed property of a claim
- * can fail for the attack it names, with the other guest's steps interleaved.
+ * #domainsFlaw()}, {@link #treeFlaw()} for the integrity store's tree, {@link #interruptsFlaw()})
+ * beside the others, correct: each shows that the composed property of a claim
+ * can fail for the attack it names, with the other guests' steps interleaved.
  */
 public enum ComposedImplFlaw implements Flaw {
     /** The correct composition. */
@@ -38,6 +40,13 @@ public enum ComposedImplFlaw implements Flaw {
      * frames of its own.
      */
     NODE_PAGES_TRACED_IN_EVERY_VIEW(List.of(new Caught("TREE-7", "TREE-7 nodePagesTracedInEveryGuestView", 3))),
+    /**
+     * The interrupt security module takes every vCPU's events for its own guest's (every event
+     * reaches every service, and this one does not look whose vCPU it is): an interrupt on an
+     * integrity or domains vCPU pushes a virtual interrupt frame for the interrupts guest and
+     * moves that other vCPU to the interrupts guest's handler.
+     */
+    INTERRUPT_MODULE_ON_EVERY_VCPU(List.of(new Caught("INT-3", "refinement", 3))),
 
     // Carried flaws: one service's own flaw, the other service correct beside it.
 
@@ -76,14 +85,28 @@ public enum ComposedImplFlaw implements Flaw {
     DOMAINS_SECURE_FRAMES_IN_DEVICE_TABLE(
             DomainsImplFlaw.SECURE_FRAMES_IN_DEVICE_TABLE, "PD-5", "PD-5 noSecureFrameInDeviceTable", 0),
     /** The store's tree with SPLIT_NODE_UNTRACED: a node a split takes is not traced. */
-    TREE_SPLIT_NODE_UNTRACED(TreeImplFlaw.SPLIT_NODE_UNTRACED, "TREE-4", "TREE-4 storeTracesExact", 3),
+    TREE_SPLIT_NODE_UNTRACED(TreeImplFlaw.SPLIT_NODE_UNTRACED, "TREE-4", "TREE-4 storeTracesExact", 4),
     /** The store's tree with FREED_NODE_STAYS_TRACED: a node page a merge frees keeps its trace. */
     TREE_FREED_NODE_STAYS_TRACED(TreeImplFlaw.FREED_NODE_STAYS_TRACED, "TREE-4", "TREE-4 storeTracesExact", 4),
     /** The store's tree with WALK_READS_LEFT_SIBLINGS: a look-up reads more than depth + 1 nodes. */
-    TREE_WALK_READS_LEFT_SIBLINGS(TreeImplFlaw.WALK_READS_LEFT_SIBLINGS, "TREE-5", "TREE-5 storeWalksBounded", 3),
+    TREE_WALK_READS_LEFT_SIBLINGS(TreeImplFlaw.WALK_READS_LEFT_SIBLINGS, "TREE-5", "TREE-5 storeWalksBounded", 4),
     /** The store's tree with WALK_FROM_GUEST_POINTER: its base pointer lies in a guest page. */
     TREE_WALK_FROM_GUEST_POINTER(
             TreeImplFlaw.WALK_FROM_GUEST_POINTER, "TREE-6", "TREE-6 storeChangesOnlyOnRequests", 1),
+    /** The interrupt security module with SCRUB_FORGETS_AUTH_REGISTER: R2, a function of the secret, reaches the handler. */
+    INTERRUPTS_SCRUB_FORGETS_AUTH_REGISTER(
+            InterruptsImplFlaw.SCRUB_FORGETS_AUTH_REGISTER, "INT-2", "INT-2 noSecretAtHandlerEntry", 3),
+    /** The interrupt security module with DUPLICATE_EXCEPTION_DELIVERY: an exception reaches the handler twice. */
+    INTERRUPTS_DUPLICATE_EXCEPTION_DELIVERY(
+            InterruptsImplFlaw.DUPLICATE_EXCEPTION_DELIVERY, "INT-3", "INT-3 oneVirtualInterruptPerArrival", 1),
+    /** The interrupt security module with RESTORE_SECRET_ON_RETURN: the hypervisor writes the secret back into R1. */
+    INTERRUPTS_RESTORE_SECRET_ON_RETURN(
+            InterruptsImplFlaw.RESTORE_SECRET_ON_RETURN, "INT-4", "INT-4 neverRestoresSecret", 5),
+    /** The interrupts guest with CODE_PAGE_READABLE: its execute-only page is readable in its nested page table. */
+    INTERRUPTS_CODE_PAGE_READABLE(InterruptsImplFlaw.CODE_PAGE_READABLE, "INT-5", "INT-5 executeOnlyPageFaults", 1),
+    /** The interrupts guest with IOMMU_MAPS_CODE_PAGE: its device's table maps the page holding the secret. */
+    INTERRUPTS_IOMMU_MAPS_CODE_PAGE(
+            InterruptsImplFlaw.IOMMU_MAPS_CODE_PAGE, "INT-6", "INT-6 noIommuMappingHoldsSecret", 1),
     /**
      * The store's tree with NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY: from the integrity view a
      * node-page write lands unseen, and the tree changes with no request.
@@ -100,9 +123,19 @@ public enum ComposedImplFlaw implements Flaw {
     private final IntegrityImplFlaw integrityFlaw;
     private final DomainsImplFlaw domainsFlaw;
     private final TreeImplFlaw treeFlaw;
+    private final InterruptsImplFlaw interruptsFlaw;
 
     ComposedImplFlaw(List<Caught> caughtBy) {
         this(caughtBy, IntegrityImplFlaw.NONE, DomainsImplFlaw.NONE, TreeImplFlaw.NONE);
+    }
+
+    ComposedImplFlaw(InterruptsImplFlaw carried, String claim, String check, int shrinksTo) {
+        this(
+                List.of(new Caught(claim, check, shrinksTo)),
+                IntegrityImplFlaw.NONE,
+                DomainsImplFlaw.NONE,
+                TreeImplFlaw.NONE,
+                carried);
     }
 
     ComposedImplFlaw(IntegrityImplFlaw carried, String claim, String check, int shrinksTo) {
@@ -118,10 +151,20 @@ public enum ComposedImplFlaw implements Flaw {
     }
 
     ComposedImplFlaw(List<Caught> caughtBy, IntegrityImplFlaw integrity, DomainsImplFlaw domains, TreeImplFlaw tree) {
+        this(caughtBy, integrity, domains, tree, InterruptsImplFlaw.NONE);
+    }
+
+    ComposedImplFlaw(
+            List<Caught> caughtBy,
+            IntegrityImplFlaw integrity,
+            DomainsImplFlaw domains,
+            TreeImplFlaw tree,
+            InterruptsImplFlaw interrupts) {
         this.caughtBy = caughtBy;
         this.integrityFlaw = integrity;
         this.domainsFlaw = domains;
         this.treeFlaw = tree;
+        this.interruptsFlaw = interrupts;
     }
 
     @Override
@@ -142,5 +185,10 @@ public enum ComposedImplFlaw implements Flaw {
     /** The store's tree's own flaw this composition runs ({@code NONE} but for a carried tree flaw). */
     public TreeImplFlaw treeFlaw() {
         return treeFlaw;
+    }
+
+    /** The interrupt security module's own flaw this composition runs ({@code NONE} but for a carried interrupts flaw). */
+    public InterruptsImplFlaw interruptsFlaw() {
+        return interruptsFlaw;
     }
 }

@@ -5,6 +5,8 @@ import org.hvproof.impl.domains.DomainLayout;
 import org.hvproof.impl.domains.DomainsSystem;
 import org.hvproof.impl.integrity.IntegritySystem;
 import org.hvproof.impl.integrity.TreeProtectionStore;
+import org.hvproof.impl.interrupts.InterruptsSystem;
+import org.hvproof.impl.machine.DeviceId;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.ViewId;
@@ -15,12 +17,14 @@ import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
 import org.hvproof.model.composed.ComposedState;
 import org.hvproof.model.integrity.IntegrityConfig;
+import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.tree.BPlusTree;
 import org.hvproof.model.tree.TreeConfig;
 
 /**
  * One machine, one hypervisor, one tracing service, and on them together the integrity service
- * (its protections kept in the traced tree, TREE-7) and the protection-domain service, driven one
+ * (its protections kept in the traced tree, TREE-7), the protection-domain service and the
+ * interrupt security module with its guest, driven one
  * {@link ComposedSystemAction} at a time. {@link #apply} is the implementation's counterpart of
  * {@code ComposedModel.step}; {@link #abstractState} is the abstraction function, each
  * mechanism's own read off the one machine. Deterministic.
@@ -29,11 +33,15 @@ import org.hvproof.model.tree.TreeConfig;
  * .vcpuCount()} vCPUs, on the default view and the integrity view, with guest RAM the guarded
  * pages and the tree's node pool and the guest OS's page-table pool above; the domains run on the
  * next {@link #LAYOUT}{@code .vcpus()} vCPUs, their root domain on a view of its own ({@link
- * #DOMAINS_ROOT_VIEW}) and each secure domain on its own. The two guests' page numbers overlap
- * (each mechanism's model fixes where its pages are), but no view of one maps a page of the
- * other's: each guest-physical page number names a page of the guest whose views it is read
- * through. Services are registered in boot order, integrity (and the tree) first; every event
- * reaches every service, each acting on its own vCPUs only.
+ * #DOMAINS_ROOT_VIEW}) and each secure domain on its own; the interrupts guest on the last vCPU
+ * ({@link #INTERRUPTS_VCPU}) and its own view ({@link #INTERRUPTS_VIEW}), with its own guest OS
+ * page-table pool and DMA device. The guests' page numbers overlap (each mechanism's model fixes
+ * where its pages are), but no view of one maps a page of another's: each guest-physical page
+ * number names a page of the guest whose views it is read through. The machine has the pages of
+ * the largest guest ({@link #SHAPE}); the integrity guest's views are bounded to its own RAM.
+ * Services are registered in boot order, integrity (and the tree) first, then the domains, then
+ * the interrupt security module; every event reaches every service, each acting on its own vCPUs
+ * only.
  */
 public final class ComposedSystem {
     /** The integrity guest: 1024 guarded pages, two vCPUs, at most 64 pages a request. */
@@ -47,6 +55,21 @@ public final class ComposedSystem {
     public static final ViewId DOMAINS_ROOT_VIEW = new ViewId("domains-root");
     /** The secret the secure domains' contents derive from. */
     public static final long SECRET = 0x5EC2E7L;
+    /** The view the interrupts guest runs on. */
+    public static final ViewId INTERRUPTS_VIEW = new ViewId("interrupts");
+    /** The interrupts guest's vCPU: the machine's last, after the integrity guest's and the domains'. */
+    public static final int INTERRUPTS_VCPU = INTEGRITY.vcpuCount() + LAYOUT.vcpus();
+    /** The interrupts guest's DMA device (the domains' root has {@code DomainsSystem.DEVICE}). */
+    public static final DeviceId INTERRUPTS_DEVICE = new DeviceId(0x0200);
+    /** The secret embedded in the interrupts guest's execute-only code. */
+    public static final long INTERRUPTS_SECRET = 0x5EC2_E7C0_DE00_0001L;
+    /**
+     * The machine's shape: the integrity guest's page-table pool (its guest OS reads it from the
+     * shape), and as many guest-physical pages as the largest guest needs, the interrupts guest's
+     * 2^36-page window; the integrity guest's views are bounded to its own RAM ({@link
+     * Hypervisor#limitGuestRam}), as on a machine of its own size.
+     */
+    public static final MachineShape SHAPE = shape();
 
     private final ComposedImplFlaw flaw;
     private final Machine machine;
@@ -54,6 +77,7 @@ public final class ComposedSystem {
     private final TracingService tracing;
     private final IntegritySystem integrity;
     private final DomainsSystem domains;
+    private final InterruptsSystem interrupts;
 
     /**
      * Boots the composition with {@code flaw} ({@link ComposedImplFlaw#NONE} for the correct one);
@@ -61,9 +85,9 @@ public final class ComposedSystem {
      */
     public ComposedSystem(ComposedImplFlaw flaw) {
         this.flaw = flaw;
-        MachineShape shape = IntegritySystem.shape(INTEGRITY, STORE, INTEGRITY.vcpuCount() + LAYOUT.vcpus());
-        this.machine = new Machine(shape);
+        this.machine = new Machine(SHAPE);
         this.hypervisor = new Hypervisor(machine);
+        hypervisor.limitGuestRam(ViewId.DEFAULT, integrityShape().guestPhysicalPages());
         this.tracing = new TracingService(hypervisor, TracingImplFlaw.NONE);
         this.integrity = new IntegritySystem(tracing, INTEGRITY, flaw.integrityFlaw(), STORE, flaw.treeFlaw());
         ViewId root = flaw == ComposedImplFlaw.DOMAINS_ROOT_ON_DEFAULT_VIEW ? ViewId.DEFAULT : DOMAINS_ROOT_VIEW;
@@ -76,6 +100,28 @@ public final class ComposedSystem {
             }
         }
         this.domains = new DomainsSystem(hypervisor, root, INTEGRITY.vcpuCount(), LAYOUT, SECRET, flaw.domainsFlaw());
+        this.interrupts = new InterruptsSystem(
+                hypervisor,
+                INTERRUPTS_VIEW,
+                INTERRUPTS_VCPU,
+                INTERRUPTS_DEVICE,
+                INTERRUPTS_SECRET,
+                InterruptsState.DEFAULT_ERASURE,
+                flaw.interruptsFlaw(),
+                flaw == ComposedImplFlaw.INTERRUPT_MODULE_ON_EVERY_VCPU);
+    }
+
+    private static MachineShape integrityShape() {
+        return IntegritySystem.shape(INTEGRITY, STORE, INTEGRITY.vcpuCount());
+    }
+
+    private static MachineShape shape() {
+        MachineShape integrity = integrityShape();
+        return new MachineShape(
+                INTERRUPTS_VCPU + InterruptsSystem.SHAPE.vcpuCount(),
+                Math.max(integrity.guestPhysicalPages(), InterruptsSystem.SHAPE.guestPhysicalPages()),
+                integrity.pageTablePoolFirst(),
+                integrity.pageTablePoolPages());
     }
 
     /** Boots the correct composition. */
@@ -113,8 +159,16 @@ public final class ComposedSystem {
         return domains;
     }
 
+    /** The interrupts guest and its interrupt security module. */
+    public InterruptsSystem interrupts() {
+        return interrupts;
+    }
+
     /** Runs one action on its mechanism's service; returns that mechanism's observations. Never throws on hostile input. */
     public List<Object> apply(ComposedSystemAction action) {
+        if (action instanceof ComposedSystemAction.Interrupts r) {
+            return List.copyOf(interrupts.apply(r.action()));
+        }
         if (action instanceof ComposedSystemAction.Integrity i) {
             List<Object> seen = List.copyOf(integrity.apply(i.action()));
             if (flaw == ComposedImplFlaw.NODE_PAGES_TRACED_IN_EVERY_VIEW) {

@@ -3,11 +3,12 @@ package org.hvproof.impl.composed;
 import java.util.Objects;
 import org.hvproof.impl.domains.DomainsSystemAction;
 import org.hvproof.model.integrity.IntegrityAction;
+import org.hvproof.model.interrupts.InterruptsAction;
 
 /**
  * One action the composed system runs: an action of one composed mechanism, in the form that
- * mechanism's system takes it (the integrity model's actions; the domains' own system actions,
- * which name addresses at byte precision and tell interrupts from exceptions).
+ * mechanism's system takes it (the integrity and interrupts models' actions; the domains' own
+ * system actions, which name addresses at byte precision and tell interrupts from exceptions).
  */
 public sealed interface ComposedSystemAction {
 
@@ -32,6 +33,18 @@ public sealed interface ComposedSystemAction {
         @Override
         public String toString() {
             return "domains " + action;
+        }
+    }
+
+    /** An interrupts action, on the interrupts guest's one vCPU. */
+    record Interrupts(InterruptsAction action) implements ComposedSystemAction {
+        public Interrupts {
+            Objects.requireNonNull(action, "action");
+        }
+
+        @Override
+        public String toString() {
+            return "interrupts " + action;
         }
     }
 }

@@ -1,23 +1,27 @@
 /**
  * The composed system: one machine, one hypervisor and one tracing service with the integrity
- * service (its protections kept in the traced tree, TREE-7) and the protection-domain service
- * registered together ({@link org.hvproof.impl.composed.ComposedSystem}), driven by
+ * service (its protections kept in the traced tree, TREE-7), the protection-domain service and
+ * the interrupt security module with its guest registered together ({@link
+ * org.hvproof.impl.composed.ComposedSystem}), driven by
  * {@link org.hvproof.impl.composed.ComposedSystemAction}s and read by
  * {@link org.hvproof.impl.composed.ComposedAbstraction}: each mechanism's own abstraction
  * function on the one machine.
  *
  * <p>What is shared: the machine's host memory, IOMMU and translation caches, the hypervisor's
- * exit, hypercall and event paths (every interrupt and exception reaches both services), the
+ * exit, hypercall and event paths (every interrupt and exception reaches every service), the
  * tracing service and, through it, the tree's coverage of views. What is not: the integrity guest
  * runs on vCPUs 0-1 with the default and integrity views, the domains on vCPUs 2-3 with a root
- * view of their own and one view per secure domain; each service serves only its own vCPUs. The
- * two guests' guest-physical page numbers overlap (each mechanism's model fixes where its pages
- * are), but each guest reads them only through its own views, none of which maps a frame of the
- * other's. {@link org.hvproof.impl.composed.ComposedImplFlaw} plants wrong compositions of the
+ * view of their own and one view per secure domain, the interrupts guest on vCPU 4 with a view,
+ * a guest OS page-table pool and a DMA device of its own; each service serves only its own vCPUs.
+ * The machine has the guest-physical pages of the largest guest (the interrupts guest's 2^36-page
+ * window), the integrity guest's views bounded to its own RAM. The guests' guest-physical page
+ * numbers overlap (each mechanism's model fixes where its pages are), but each guest reads them
+ * only through its own views, none of which maps a frame of another's. {@link org.hvproof.impl.composed.ComposedImplFlaw} plants wrong compositions of the
  * correct services.
  *
  * <p>Left out: one guest holding both (the domains' root domain as the integrity guest itself,
- * so that one vCPU's context is switched by both services), the interrupt security module, the
- * tracing mechanism's own clients, migration and failover.
+ * so that one vCPU's context is switched by both services, or the interrupt security module
+ * scrubbing a secure domain's registers), the tracing mechanism's own clients, migration and
+ * failover.
  */
 package org.hvproof.impl.composed;

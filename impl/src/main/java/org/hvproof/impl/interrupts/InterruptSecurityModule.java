@@ -6,6 +6,7 @@ import java.util.List;
 import org.hvproof.impl.machine.VcpuEvent;
 import org.hvproof.impl.machine.VcpuEventHandler;
 import org.hvproof.impl.machine.VirtualCpu;
+import org.hvproof.model.common.VCpu;
 import org.hvproof.model.interrupts.ArrivalCause;
 import org.hvproof.model.interrupts.CodeLayout;
 import org.hvproof.model.interrupts.InterruptsObservation;
@@ -30,18 +31,29 @@ final class InterruptSecurityModule implements VcpuEventHandler {
 
     private final SequenceAuthenticator authenticator;
     private final InterruptsImplFlaw flaw;
+    /** The guest's vCPU: every event reaches every service, and the module acts on this vCPU's only. */
+    private final VCpu own;
+    /** A composition's seam flaw: the module takes every vCPU's events for its guest's. */
+    private final boolean everyVcpu;
+
     private final List<Long> frames = new ArrayList<>();
     private final List<InterruptsObservation> delivered = new ArrayList<>();
     /** Whether the next event is one the hypervisor injects, not a fault the guest's own access raised. */
     private boolean injecting;
 
-    InterruptSecurityModule(SequenceAuthenticator authenticator, InterruptsImplFlaw flaw) {
+    InterruptSecurityModule(SequenceAuthenticator authenticator, InterruptsImplFlaw flaw, VCpu own, boolean everyVcpu) {
         this.authenticator = authenticator;
         this.flaw = flaw;
+        this.own = own;
+        this.everyVcpu = everyVcpu;
     }
 
     @Override
     public void onEvent(VirtualCpu cpu, VcpuEvent event) {
+        if (!cpu.id().equals(own) && !everyVcpu) {
+            // Another service's vCPU: its event is that service's business.
+            return;
+        }
         long pc = GuestLayout.address(cpu.instructionPointer());
         boolean injected = injecting;
         injecting = false;

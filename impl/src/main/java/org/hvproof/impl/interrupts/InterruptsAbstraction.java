@@ -11,6 +11,7 @@ import java.util.Map;
 import org.hvproof.impl.machine.HostMemory;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.NestedPageTable;
+import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.model.interrupts.CodeLayout;
 import org.hvproof.model.interrupts.Instruction;
@@ -36,7 +37,10 @@ public final class InterruptsAbstraction {
     public static InterruptsState abstractState(InterruptsSystem system) {
         BackedPages pages = system.backedPages();
         SequenceAuthenticator authenticator = system.authenticator();
-        pages.refresh(system.machine(), CodeLayout.sharedCode(authenticator.secret(), authenticator.erasure()));
+        pages.refresh(
+                system.machine(),
+                system.view(),
+                CodeLayout.sharedCode(authenticator.secret(), authenticator.erasure()));
         return new InterruptsState(
                 pages.registers(system.cpu()),
                 system.cpu().flags(),
@@ -110,8 +114,8 @@ public final class InterruptsAbstraction {
          * Reads the machine's backed pages again, decoding only the frames written since the last
          * read; code equal to {@code sharedCode} is answered as that map.
          */
-        void refresh(Machine machine, Map<Long, Instruction> sharedCode) {
-            NestedPageTable npt = machine.defaultView();
+        void refresh(Machine machine, ViewId view, Map<Long, Instruction> sharedCode) {
+            NestedPageTable npt = machine.view(view).orElseThrow();
             HostMemory hostMemory = machine.memory();
             boolean changed = false;
             long v = npt.version();

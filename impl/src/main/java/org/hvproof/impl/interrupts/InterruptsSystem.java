@@ -34,8 +34,10 @@ import org.hvproof.model.interrupts.Reg;
 
 /**
  * A booted guest with a secret embedded in its code, under the interrupt security module: the
- * machine (one vCPU), the hypervisor, the guest OS (identity page tables, data paged in on demand)
- * and the mechanism, driven by the model's actions. {@link #apply} is the implementation's
+ * machine (one vCPU, alone), the hypervisor, the guest OS (identity page tables, data paged in on
+ * demand) and the mechanism, driven by the model's actions. On a hypervisor other services share
+ * it runs on one vCPU and one view of its own, with its own page-table pool and device, and its
+ * module ignores the other vCPUs' events. {@link #apply} is the implementation's
  * counterpart of {@code InterruptsModel.step}; {@link #abstractState} is the abstraction function ({@link InterruptsAbstraction}).
  *
  * <p>Boot: the guest's loader writes the code of {@link CodeLayout#code} into guest memory, with the
@@ -46,7 +48,10 @@ import org.hvproof.model.interrupts.Reg;
  * secret. Deterministic: the same actions give the same observations.
  */
 public final class InterruptsSystem {
-    /** The guest's dimensions: one vCPU, 2^36 guest-physical pages (lazily backed), the page-table pool above the window. */
+    /**
+     * The guest's dimensions: one vCPU, 2^36 guest-physical pages (lazily backed), the page-table
+     * pool above the window. A shared machine must give the guest's view as many pages.
+     */
     public static final MachineShape SHAPE = new MachineShape(
             1, GuestLayout.GUEST_PHYSICAL_PAGES, GuestLayout.PAGE_TABLE_POOL_FIRST, GuestLayout.PAGE_TABLE_POOL_PAGES);
 
@@ -57,6 +62,11 @@ public final class InterruptsSystem {
 
     private final Machine machine;
     private final Hypervisor hypervisor;
+    /** The guest's view: the default one alone, a view of its own on a shared machine. */
+    private final ViewId view;
+    /** The guest's DMA-capable device. */
+    private final DeviceId device;
+
     private final GuestOs guestOs;
     private final VirtualCpu cpu;
     private final SequenceAuthenticator authenticator;
@@ -83,14 +93,65 @@ public final class InterruptsSystem {
      * @throws IllegalArgumentException when the secret equals the erasure constant (INT-5)
      */
     public InterruptsSystem(long secret, long erasure, InterruptsImplFlaw flaw) {
+        this(new Hypervisor(new Machine(SHAPE)), ViewId.DEFAULT, 0, DEVICE, secret, erasure, flaw);
+    }
+
+    /**
+     * Boots the guest on a hypervisor other services may share: it runs on the machine's vCPU
+     * {@code vcpu} and on {@code view} (created here unless it is the default view), with frames
+     * of its own, and its DMA device is {@code device}. The machine must give the view the
+     * guest's window and page-table pool as RAM ({@link #SHAPE}'s pages); the module acts on
+     * events of {@code vcpu} only. Alone, the view is the default one, the vCPU the only one.
+     *
+     * @throws IllegalArgumentException when the secret equals the erasure constant (INT-5), the
+     *     vCPU does not exist or the view's RAM cannot hold the guest
+     */
+    public InterruptsSystem(
+            Hypervisor hypervisor,
+            ViewId view,
+            int vcpu,
+            DeviceId device,
+            long secret,
+            long erasure,
+            InterruptsImplFlaw flaw) {
+        this(hypervisor, view, vcpu, device, secret, erasure, flaw, false);
+    }
+
+    /**
+     * The shared-machine boot with, when {@code moduleOnEveryVcpu}, a wrong composition: the
+     * interrupt security module takes every vCPU's events for its guest's (a composition's seam
+     * flaw; alone, the guest's vCPU is the only one and nothing differs).
+     */
+    public InterruptsSystem(
+            Hypervisor hypervisor,
+            ViewId view,
+            int vcpu,
+            DeviceId device,
+            long secret,
+            long erasure,
+            InterruptsImplFlaw flaw,
+            boolean moduleOnEveryVcpu) {
         this.authenticator = new SequenceAuthenticator(secret, erasure, flaw);
-        this.machine = new Machine(SHAPE);
-        this.hypervisor = new Hypervisor(machine);
-        this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, SHAPE.pageTablePoolFirst(), SHAPE.pageTablePoolPages());
-        this.cpu = machine.vcpus().get(0);
+        this.hypervisor = hypervisor;
+        this.machine = hypervisor.machine();
+        this.view = view;
+        this.device = device;
+        if (vcpu < 0 || vcpu >= machine.vcpus().size()) {
+            throw new IllegalArgumentException("the machine has no vCPU " + vcpu + ": " + machine.shape());
+        }
+        if (!view.equals(ViewId.DEFAULT)) {
+            machine.addView(view).orElseThrow();
+        }
+        if (hypervisor.guestRamPages(view) < SHAPE.guestPhysicalPages()) {
+            throw new IllegalArgumentException("the interrupts guest needs " + SHAPE.guestPhysicalPages()
+                    + " guest-physical pages on its view, " + view + " has " + hypervisor.guestRamPages(view));
+        }
+        this.guestOs = new GuestOs(hypervisor, view, SHAPE.pageTablePoolFirst(), SHAPE.pageTablePoolPages());
+        this.cpu = machine.vcpus().get(vcpu);
+        cpu.setView(view);
         long cr3 = guestOs.newAddressSpace().orElseThrow();
         cpu.setCr3(cr3);
-        this.module = new InterruptSecurityModule(authenticator, flaw);
+        this.module = new InterruptSecurityModule(authenticator, flaw, cpu.id(), moduleOnEveryVcpu);
         // Every fault the machine raises (a read of the execute-only page, a fetch from an
         // unmapped page) reaches the module as an exception, as an injected one does.
         hypervisor.addEventHandler(module);
@@ -119,17 +180,15 @@ public final class InterruptsSystem {
         // The hypervisor: the secret into the move's immediate, then the region execute-only.
         require(
                 hypervisor.storeGuestPhysicalLong(
-                        ViewId.DEFAULT,
-                        GuestLayout.slot(CodeLayout.SEQUENCE_START) + GuestLayout.INSTRUCTION_OFFSET + 8,
-                        secret),
+                        view, GuestLayout.slot(CodeLayout.SEQUENCE_START) + GuestLayout.INSTRUCTION_OFFSET + 8, secret),
                 "embed secret",
                 0);
-        NestedPageTable npt = machine.defaultView();
+        NestedPageTable npt = machine.view(view).orElseThrow();
         NestedPermissions rights =
                 flaw == InterruptsImplFlaw.CODE_PAGE_READABLE ? NestedPermissions.RX : NestedPermissions.EXECUTE_ONLY;
         for (long p = xoFirst; p < xoFirst + GuestLayout.PAGES_PER_MODEL_PAGE; p++) {
             GuestPhysicalPage page = new GuestPhysicalPage(p);
-            require(hypervisor.populate(ViewId.DEFAULT, page) && npt.setPermissions(page, rights), "protect", p);
+            require(hypervisor.populate(view, page) && npt.setPermissions(page, rights), "protect", p);
         }
         this.codePages = code.keySet().stream()
                 .map(a -> GuestLayout.page(a).number())
@@ -139,7 +198,7 @@ public final class InterruptsSystem {
         cpu.setInstructionPointer(GuestLayout.slot(CodeLayout.ORDINARY_CODE));
         // The device: a context entry whose table maps the guest's ordinary code pages, never a
         // page of the execute-only region (flawed: those too); other pages are mapped on demand.
-        require(machine.iommu().attach(DEVICE).isPresent(), "attach device", DEVICE.requesterId());
+        require(machine.iommu().attach(device).isPresent(), "attach device", device.requesterId());
         for (long p : pages) {
             if (flaw == InterruptsImplFlaw.IOMMU_MAPS_CODE_PAGE || !GuestLayout.inExecuteOnlyRegion(p)) {
                 require(mapForDevice(new GuestPhysicalPage(p)), "map for the device", p);
@@ -160,14 +219,14 @@ public final class InterruptsSystem {
     }
 
     private boolean mapForDevice(GuestPhysicalPage page) {
-        if (machine.iommu().table(DEVICE).flatMap(t -> t.leaf(page)).isPresent()) {
+        if (machine.iommu().table(device).flatMap(t -> t.leaf(page)).isPresent()) {
             return true;
         }
-        if (!hypervisor.populate(ViewId.DEFAULT, page)) {
+        if (!hypervisor.populate(view, page)) {
             return false;
         }
-        long frame = machine.defaultView().leaf(page).orElseThrow().hostFrame();
-        return machine.iommu().map(DEVICE, page, frame, true, false);
+        long frame = machine.view(view).orElseThrow().leaf(page).orElseThrow().hostFrame();
+        return machine.iommu().map(device, page, frame, true, false);
     }
 
     /**
@@ -175,7 +234,7 @@ public final class InterruptsSystem {
      * INT-6's machine-level check, read off the IOMMU's own table and host memory.
      */
     public boolean deviceCanReachSecret() {
-        NestedPageTable table = machine.iommu().table(DEVICE).orElse(null);
+        NestedPageTable table = machine.iommu().table(device).orElse(null);
         if (table == null) {
             return false;
         }
@@ -208,9 +267,19 @@ public final class InterruptsSystem {
         return hypervisor;
     }
 
-    /** The only vCPU. */
+    /** The guest's only vCPU. */
     public VirtualCpu cpu() {
         return cpu;
+    }
+
+    /** The view the guest runs on. */
+    public ViewId view() {
+        return view;
+    }
+
+    /** The guest's DMA-capable device. */
+    public DeviceId device() {
+        return device;
     }
 
     /** Runs one action and returns what the guest's low code sees; never throws on guest input inside the window. */
@@ -320,7 +389,7 @@ public final class InterruptsSystem {
     private InterruptsObservation dmaRead(long address) {
         GuestPhysicalPage page = GuestLayout.page(address);
         pinForDevice(page);
-        DmaResult read = machine.dmaRead(DEVICE, GuestLayout.slot(address), (int) GuestLayout.SLOT_SIZE);
+        DmaResult read = machine.dmaRead(device, GuestLayout.slot(address), (int) GuestLayout.SLOT_SIZE);
         if (!read.whole()) {
             return new InterruptsObservation.Fault(FaultKind.DMA_REFUSED, address);
         }
@@ -375,7 +444,7 @@ public final class InterruptsSystem {
      * bytes copied again only when its stamp moved.
      */
     public List<ReadablePage> readablePages() {
-        NestedPageTable npt = machine.defaultView();
+        NestedPageTable npt = machine.view(view).orElseThrow();
         if (npt.version() != readableVersion) {
             List<long[]> found = new ArrayList<>();
             npt.forEachLeaf((page, leaf) -> {
@@ -436,7 +505,7 @@ public final class InterruptsSystem {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         long gpa = GuestLayout.slot(address) + GuestLayout.INSTRUCTION_OFFSET;
         for (int i = 0; i < bytes.length; i += 8) {
-            require(hypervisor.storeGuestPhysicalLong(ViewId.DEFAULT, gpa + i, b.getLong(i)), "load code", address);
+            require(hypervisor.storeGuestPhysicalLong(view, gpa + i, b.getLong(i)), "load code", address);
         }
     }
 

@@ -18,8 +18,13 @@
  * erasure constant and clears the flags, then delivers one virtual interrupt with the same vector
  * to the guest's handler, which may be compromised and sees every register. It never writes the
  * secret back, and admits a control transfer into the sequence only at its first byte. The
- * guest's DMA device ({@link org.hvproof.impl.interrupts.InterruptsSystem#DEVICE}) reads through
+ * guest's DMA device ({@link org.hvproof.impl.interrupts.InterruptsSystem#device}, {@link
+ * org.hvproof.impl.interrupts.InterruptsSystem#DEVICE} alone) reads through
  * the IOMMU, whose table the hypervisor never lets map a page of the execute-only region.
+ *
+ * <p>Alone, the guest has the machine to itself; on a hypervisor other services share (the
+ * composed system) it boots onto its own vCPU, its own view (frames of its own), its own guest OS
+ * page-table pool and its own device, and the module acts on its own vCPU's events only.
  *
  * <p>{@link org.hvproof.impl.interrupts.InterruptsSystem} boots it all and runs the model's
  * {@code InterruptsAction}s; {@link org.hvproof.impl.interrupts.InterruptsAbstraction} reads the

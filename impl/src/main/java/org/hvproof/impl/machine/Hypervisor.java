@@ -52,6 +52,9 @@ public final class Hypervisor {
     private final Map<ViewId, NestedPermissions> sharedRights = new HashMap<>();
 
     private final Map<DeviceId, ViewId> deviceViews = new java.util.LinkedHashMap<>();
+    /** Views whose guest has less RAM than the machine's shape ({@link #limitGuestRam}), by view. */
+    private final Map<ViewId, Long> ramLimits = new HashMap<>();
+
     private boolean raisedFaultsAsEvents = true;
 
     /** The vector of a general-protection fault (#GP). */
@@ -110,6 +113,34 @@ public final class Hypervisor {
         }
         frameSources.put(view, source);
         sharedRights.put(view, rights);
+    }
+
+    /**
+     * Declares that the guest running on {@code view} has only guest-physical pages {@code [0,
+     * pages)} of RAM, fewer than the machine's shape: on a machine shaped for the largest of
+     * several guests, a smaller guest's view is backed (lazily or on request) only below its own
+     * RAM, and an access above it is a violation, as on a machine of its own size. A view sharing
+     * another's frames is bounded by that view's limit as well.
+     */
+    public void limitGuestRam(ViewId view, long pages) {
+        if (pages < 1 || pages > machine.shape().guestPhysicalPages()) {
+            throw new IllegalArgumentException("a guest's RAM must lie in the machine's: " + pages);
+        }
+        ramLimits.put(view, pages);
+    }
+
+    /** Guest-physical pages of RAM the guest on {@code view} has: the machine's, unless {@link #limitGuestRam} lowered it. */
+    public long guestRamPages(ViewId view) {
+        Long limit = ramLimits.get(view);
+        if (limit != null) {
+            return limit;
+        }
+        ViewId source = frameSources.get(view);
+        return source == null ? machine.shape().guestPhysicalPages() : guestRamPages(source);
+    }
+
+    private boolean isRam(ViewId view, GuestPhysicalPage page) {
+        return page.number() >= 0 && page.number() < guestRamPages(view);
     }
 
     /**
@@ -194,7 +225,7 @@ public final class Hypervisor {
         if (view == null
                 || page.base() >= Iommu.BUS_WIDTH_LIMIT
                 || machine.shape().isPageTablePool(page)
-                || !machine.shape().isRam(page)) {
+                || !isRam(view, page)) {
             return false;
         }
         Optional<NestedEntry> leaf = machine.view(view).flatMap(t -> t.leaf(page));
@@ -212,6 +243,7 @@ public final class Hypervisor {
         }
         GuestPhysicalPage page = GuestPhysicalPage.containing(busAddress);
         if (machine.shape().isPageTablePool(page)
+                || !isRam(view, page)
                 || machine.iommu().table(device).flatMap(t -> t.leaf(page)).isPresent()
                 || !populate(view, page)) {
             return false;
@@ -388,7 +420,7 @@ public final class Hypervisor {
     /** Backs a guest RAM page in {@code view} with a host frame if it is not yet; false if not RAM or out of memory. */
     public boolean populate(ViewId view, GuestPhysicalPage page) {
         Optional<NestedPageTable> npt = machine.view(view);
-        if (npt.isEmpty() || !machine.shape().isRam(page)) {
+        if (npt.isEmpty() || !isRam(view, page)) {
             return false;
         }
         if (npt.get().leaf(page).isPresent()) {
@@ -416,10 +448,7 @@ public final class Hypervisor {
      */
     public boolean populateRange(ViewId view, long first, long count) {
         Optional<NestedPageTable> npt = machine.view(view);
-        if (npt.isEmpty()
-                || count < 0
-                || first < 0
-                || first + count > machine.shape().guestPhysicalPages()) {
+        if (npt.isEmpty() || count < 0 || first < 0 || first + count > guestRamPages(view)) {
             return false;
         }
         if (frameSources.containsKey(view)) {
@@ -448,8 +477,7 @@ public final class Hypervisor {
             return false;
         }
         long pages = 1L << (9 * (level - 1));
-        if ((first.number() & (pages - 1)) != 0
-                || first.number() > machine.shape().guestPhysicalPages() - pages) {
+        if ((first.number() & (pages - 1)) != 0 || first.number() > guestRamPages(view) - pages) {
             return false;
         }
         // A page mapped in the range leaves a table (or a leaf) in the large leaf's slot: mapLarge refuses.
@@ -625,7 +653,7 @@ public final class Hypervisor {
     private ExitDecision decide(VirtualCpu cpu, NestedExit exit, AccessPiece piece) {
         if (exit.cause() == NestedViolationCause.NOT_PRESENT) {
             long gpa = exit.guestPhysicalAddress();
-            boolean ram = gpa < machine.shape().guestPhysicalPages() << 12;
+            boolean ram = gpa >= 0 && gpa < guestRamPages(cpu.view()) << 12;
             if (ram && populate(cpu.view(), GuestPhysicalPage.containing(gpa))) {
                 return new ExitDecision.Retry();
             }

@@ -108,9 +108,9 @@ public final class ProtectedPageTree implements TraceListener {
         this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.config = Objects.requireNonNull(config, "config");
         this.flaw = Objects.requireNonNull(flaw, "flaw");
-        if (config.guestPages() > hypervisor.machine().shape().guestPhysicalPages()) {
+        if (config.guestPages() > hypervisor.guestRamPages(ViewId.DEFAULT)) {
             throw new IllegalArgumentException("the tree covers " + config.guestPages() + " pages, the guest has "
-                    + hypervisor.machine().shape().guestPhysicalPages());
+                    + hypervisor.guestRamPages(ViewId.DEFAULT));
         }
         this.cell = new TreeRootCell(hypervisor, config, flaw);
         this.pool = new NodePagePool(config);
@@ -537,7 +537,7 @@ public final class ProtectedPageTree implements TraceListener {
      */
     public TreeState readState() {
         if (abstraction == null) {
-            abstraction = new TreeAbstraction(hypervisor.machine(), this);
+            abstraction = new TreeAbstraction(hypervisor.machine(), this, hypervisor.guestRamPages(ViewId.DEFAULT));
         }
         return abstraction.abstractState();
     }

@@ -125,11 +125,12 @@ final class TreeAbstraction {
     private PageSet lastFreePool;
     private TreeState last;
 
-    TreeAbstraction(Machine machine, ProtectedPageTree tree) {
+    /** Reads {@code tree} off {@code machine}, whose guest (the default view's) has {@code ramPages} pages of RAM. */
+    TreeAbstraction(Machine machine, ProtectedPageTree tree, long ramPages) {
         this.machine = machine;
         this.tree = tree;
         this.memory = machine.memory();
-        int pages = Math.toIntExact(machine.shape().guestPhysicalPages());
+        int pages = Math.toIntExact(ramPages);
         this.nodes = new CachedNode[pages];
         this.blocks = new LeafTable[(pages + ENTRIES - 1) / ENTRIES];
         this.byBlock = new LeafTable[blocks.length];
@@ -356,7 +357,7 @@ final class TreeAbstraction {
     }
 
     private void readReachable(long page) {
-        // Every page the machine has: a corrupt base pointer may name one above the tree's pages.
+        // Every page of the guest's RAM: a corrupt base pointer may name one above the tree's pages.
         if (page < 0 || page >= nodes.length || seen.get((int) page)) {
             return;
         }

@@ -83,7 +83,7 @@ public final class TreeSystem {
         this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, shape.pageTablePoolFirst(), shape.pageTablePoolPages());
         this.tracing = new TracingService(hypervisor, TracingImplFlaw.NONE);
         this.tree = new ProtectedPageTree(hypervisor, tracing, config, flaw);
-        this.abstraction = new TreeAbstraction(machine, tree);
+        this.abstraction = new TreeAbstraction(machine, tree, hypervisor.guestRamPages(ViewId.DEFAULT));
         OptionalLong root = guestOs.newAddressSpace();
         this.cr3 = root.orElseThrow();
         for (VirtualCpu cpu : machine.vcpus()) {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.hvproof.impl.domains.DomainsSystemAction;
 import org.hvproof.impl.integrity.IntegrityService;
+import org.hvproof.impl.integrity.IntegritySystem;
+import org.hvproof.impl.interrupts.InterruptsSystem;
 import org.hvproof.impl.machine.ViewId;
+import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.domains.DomainsObservation;
 import org.hvproof.model.domains.DomainsState;
 import org.hvproof.model.integrity.IntegrityAction;
@@ -13,11 +16,15 @@ import org.hvproof.model.integrity.IntegrityCode;
 import org.hvproof.model.integrity.IntegrityObservation.RequestResult;
 import org.hvproof.model.integrity.IntegrityState;
 import org.hvproof.model.integrity.Mode;
+import org.hvproof.model.interrupts.ArrivalCause;
+import org.hvproof.model.interrupts.InterruptsAction;
+import org.hvproof.model.interrupts.InterruptsObservation;
+import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.Writer;
 import org.junit.jupiter.api.Test;
 
-/** The integrity and domains services on one machine, one behaviour per test. */
+/** The integrity and domains services and the interrupts guest on one machine, one behaviour per test. */
 class ComposedSystemTest {
     private static final long PAGE = 4096;
     private static final long CODE = 16 * PAGE;
@@ -46,17 +53,22 @@ class ComposedSystemTest {
 
     @Test
     void bootsTheServicesOnDisjointVcpusAndViews() {
-        assertThat(system.machine().vcpus()).hasSize(4);
+        assertThat(system.machine().vcpus()).hasSize(5);
         assertThat(system.machine().viewIds())
                 .contains(
                         ViewId.DEFAULT,
                         IntegrityService.INTEGRITY_VIEW,
                         ComposedSystem.DOMAINS_ROOT_VIEW,
                         new ViewId("secure-1"),
-                        new ViewId("secure-2"));
+                        new ViewId("secure-2"),
+                        ComposedSystem.INTERRUPTS_VIEW);
         assertThat(system.domains().vcpus())
                 .allSatisfy(cpu -> assertThat(cpu.view()).isEqualTo(ComposedSystem.DOMAINS_ROOT_VIEW));
+        assertThat(system.interrupts().cpu().id().id()).isEqualTo(4);
+        assertThat(system.interrupts().cpu().view()).isEqualTo(ComposedSystem.INTERRUPTS_VIEW);
         assertThat(system.abstractState().integrity()).isEqualTo(IntegrityState.initial(ComposedSystem.INTEGRITY));
+        assertThat(system.abstractState().interrupts())
+                .isEqualTo(InterruptsState.initial(ComposedSystem.INTERRUPTS_SECRET, InterruptsState.DEFAULT_ERASURE));
     }
 
     @Test
@@ -76,6 +88,38 @@ class ComposedSystemTest {
                 .singleElement()
                 .isInstanceOf(DomainsObservation.Returned.class);
         assertThat(system.integrity().integrity().mode(0)).isEqualTo(Mode.INTEGRITY);
+    }
+
+    @Test
+    void theIntegrityGuestsViewsAreBoundedToItsOwnRamOnTheMachineShapedForTheInterruptsWindow() {
+        assertThat(system.machine().shape().guestPhysicalPages())
+                .isEqualTo(InterruptsSystem.SHAPE.guestPhysicalPages());
+        long integrityRam = IntegritySystem.shape(ComposedSystem.INTEGRITY, ComposedSystem.STORE, 2)
+                .guestPhysicalPages();
+        assertThat(system.hypervisor().guestRamPages(ViewId.DEFAULT)).isEqualTo(integrityRam);
+        assertThat(system.hypervisor().guestRamPages(IntegrityService.INTEGRITY_VIEW))
+                .isEqualTo(integrityRam);
+        assertThat(system.hypervisor().populate(ViewId.DEFAULT, new GuestPhysicalPage(integrityRam)))
+                .isFalse();
+    }
+
+    @Test
+    void anInterruptOnTheInterruptsVcpuLeavesTheIntegrityGuestInIntegrityModeAndTheDomainsAsTheyWere() {
+        protectFromIntegrityMode(100, 1);
+        DomainsState domainsBefore = system.abstractState().domains();
+        List<Object> seen = system.apply(
+                new ComposedSystemAction.Interrupts(new InterruptsAction.Arrive(ArrivalCause.INTERRUPT, 33)));
+        assertThat(seen).singleElement().isInstanceOf(InterruptsObservation.VirtualInterrupt.class);
+        assertThat(system.integrity().integrity().mode(0)).isEqualTo(Mode.INTEGRITY);
+        assertThat(system.abstractState().domains()).isEqualTo(domainsBefore);
+        assertThat(system.abstractState().interrupts().returnStack()).hasSize(1);
+    }
+
+    @Test
+    void anInterruptOnAnIntegrityVcpuLeavesTheInterruptsGuestAsItWas() {
+        InterruptsState before = system.abstractState().interrupts();
+        integrity(new IntegrityAction.Interrupt(0, 40));
+        assertThat(system.abstractState().interrupts()).isEqualTo(before);
     }
 
     @Test

@@ -91,7 +91,7 @@ class InterruptsAbstractionTest {
                 }
             }
             InterruptsAbstraction.BackedPages fresh = new InterruptsAbstraction.BackedPages();
-            fresh.refresh(sys.machine(), Map.of());
+            fresh.refresh(sys.machine(), sys.view(), Map.of());
             var cached = sys.abstractState();
             assertThat(cached.memory()).as("memory after %d changes", i).isEqualTo(fresh.memory());
             assertThat(cached.code()).as("code after %d changes", i).isEqualTo(fresh.code());

@@ -3,6 +3,7 @@ package org.hvproof.model.composed;
 import java.util.Objects;
 import org.hvproof.model.domains.DomainsAction;
 import org.hvproof.model.integrity.IntegrityAction;
+import org.hvproof.model.interrupts.InterruptsAction;
 
 /** One action of the composed system: an action of one of the composed mechanisms, routed to its model. */
 public sealed interface ComposedAction {
@@ -28,6 +29,18 @@ public sealed interface ComposedAction {
         @Override
         public String toString() {
             return "domains " + action;
+        }
+    }
+
+    /** An action of the interrupts mechanism (an instruction, an arrival, a return, a low-code access, a device read). */
+    record Interrupts(InterruptsAction action) implements ComposedAction {
+        public Interrupts {
+            Objects.requireNonNull(action, "action");
+        }
+
+        @Override
+        public String toString() {
+            return "interrupts " + action;
         }
     }
 }

@@ -15,6 +15,10 @@ import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.integrity.IntegrityObservation;
 import org.hvproof.model.integrity.IntegrityState;
+import org.hvproof.model.interrupts.InterruptsAction;
+import org.hvproof.model.interrupts.InterruptsInvariants;
+import org.hvproof.model.interrupts.InterruptsObservation;
+import org.hvproof.model.interrupts.InterruptsState;
 
 /**
  * Every composed mechanism's invariants, each judging its own part of the composed state: a state
@@ -27,13 +31,19 @@ import org.hvproof.model.integrity.IntegrityState;
 public final class ComposedInvariants {
     private ComposedInvariants() {}
 
-    /** The integrity and the domains invariants, lifted to the composed state. */
+    /**
+     * The integrity, domains and interrupts invariants, lifted to the composed state; the
+     * interrupts mechanism's two-run invariant (INT-1's noninterference) is not among them: a
+     * composed trace is one run.
+     */
     public static final InvariantSet<ComposedState, ComposedAction, Object> ALL = new InvariantSet<>(
             "composed",
             concat(
-                    lift(IntegrityInvariants.ALL.state(), ComposedState::integrity),
-                    lift(DomainsInvariants.ALL.state(), ComposedState::domains)),
-            concat(integritySteps(), domainsSteps()),
+                    concat(
+                            lift(IntegrityInvariants.ALL.state(), ComposedState::integrity),
+                            lift(DomainsInvariants.ALL.state(), ComposedState::domains)),
+                    lift(InterruptsInvariants.ALL.state(), ComposedState::interrupts)),
+            concat(concat(integritySteps(), domainsSteps()), interruptsSteps()),
             List.of());
 
     private static <S> List<Invariant<ComposedState>> lift(
@@ -74,6 +84,24 @@ public final class ComposedInvariants {
                 return i.violation()
                         .apply(new Transition<>(
                                 t.before().domains(), a.action(), t.after().domains(), seen));
+            }));
+        }
+        return out;
+    }
+
+    private static List<Invariant<Transition<ComposedState, ComposedAction, Object>>> interruptsSteps() {
+        List<Invariant<Transition<ComposedState, ComposedAction, Object>>> out = new ArrayList<>();
+        for (Invariant<Transition<InterruptsState, InterruptsAction, InterruptsObservation>> i :
+                InterruptsInvariants.ALL.step()) {
+            out.add(Invariant.of(i.claim(), i.name(), t -> {
+                if (!(t.action() instanceof ComposedAction.Interrupts a)) {
+                    return Optional.empty();
+                }
+                List<InterruptsObservation> seen = new ArrayList<>();
+                t.observations().forEach(o -> seen.add((InterruptsObservation) o));
+                return i.violation()
+                        .apply(new Transition<>(
+                                t.before().interrupts(), a.action(), t.after().interrupts(), seen));
             }));
         }
         return out;

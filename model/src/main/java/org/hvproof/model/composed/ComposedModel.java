@@ -7,6 +7,9 @@ import org.hvproof.model.domains.DomainsStep;
 import org.hvproof.model.integrity.IntegrityModel;
 import org.hvproof.model.integrity.IntegrityState;
 import org.hvproof.model.integrity.IntegrityStep;
+import org.hvproof.model.interrupts.InterruptsModel;
+import org.hvproof.model.interrupts.InterruptsState;
+import org.hvproof.model.interrupts.InterruptsStep;
 
 /**
  * The composed model: the per-mechanism models side by side. Each action goes to its own
@@ -18,8 +21,8 @@ public final class ComposedModel {
     private ComposedModel() {}
 
     /** The initial state: each mechanism's own initial state. */
-    public static ComposedState initial(IntegrityState integrity, DomainsState domains) {
-        return new ComposedState(integrity, domains);
+    public static ComposedState initial(IntegrityState integrity, DomainsState domains, InterruptsState interrupts) {
+        return new ComposedState(integrity, domains, interrupts);
     }
 
     /** The composed step: {@code action} routed to its mechanism's model. */
@@ -27,6 +30,10 @@ public final class ComposedModel {
         if (action instanceof ComposedAction.Integrity i) {
             IntegrityStep step = IntegrityModel.step(s.integrity(), i.action());
             return new ComposedStep(s.withIntegrity(step.next()), List.copyOf(step.observations()));
+        }
+        if (action instanceof ComposedAction.Interrupts r) {
+            InterruptsStep step = InterruptsModel.step(s.interrupts(), r.action());
+            return new ComposedStep(s.withInterrupts(step.next()), List.copyOf(step.observations()));
         }
         ComposedAction.Domains d = (ComposedAction.Domains) action;
         DomainsStep step = DomainsModel.step(s.domains(), d.action());

@@ -3,6 +3,7 @@ package org.hvproof.model.composed;
 import java.util.Objects;
 import org.hvproof.model.domains.DomainsState;
 import org.hvproof.model.integrity.IntegrityState;
+import org.hvproof.model.interrupts.InterruptsState;
 
 /**
  * The composed system's abstract state: each composed mechanism's own state, side by side. No
@@ -11,21 +12,28 @@ import org.hvproof.model.integrity.IntegrityState;
  * refinement.
  *
  * @param integrity the integrity mechanism's state (its protections are kept in the tree store)
- * @param domains   the protection-domain mechanism's state
+ * @param domains    the protection-domain mechanism's state
+ * @param interrupts the interrupts mechanism's state (its guest's registers, code, memory and secret)
  */
-public record ComposedState(IntegrityState integrity, DomainsState domains) {
+public record ComposedState(IntegrityState integrity, DomainsState domains, InterruptsState interrupts) {
     public ComposedState {
         Objects.requireNonNull(integrity, "integrity");
         Objects.requireNonNull(domains, "domains");
+        Objects.requireNonNull(interrupts, "interrupts");
     }
 
     /** This state with the integrity part replaced. */
     public ComposedState withIntegrity(IntegrityState next) {
-        return new ComposedState(next, domains);
+        return new ComposedState(next, domains, interrupts);
     }
 
     /** This state with the domains part replaced. */
     public ComposedState withDomains(DomainsState next) {
-        return new ComposedState(integrity, next);
+        return new ComposedState(integrity, next, interrupts);
+    }
+
+    /** This state with the interrupts part replaced. */
+    public ComposedState withInterrupts(InterruptsState next) {
+        return new ComposedState(integrity, domains, next);
     }
 }

@@ -16,6 +16,11 @@ import org.hvproof.model.integrity.IntegrityConfig;
 import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.integrity.IntegrityModel;
 import org.hvproof.model.integrity.IntegrityState;
+import org.hvproof.model.interrupts.ArrivalCause;
+import org.hvproof.model.interrupts.InterruptsAction;
+import org.hvproof.model.interrupts.InterruptsInvariants;
+import org.hvproof.model.interrupts.InterruptsModel;
+import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.tree.Writer;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class ComposedModelTest {
     private static final IntegrityState INTEGRITY = IntegrityState.initial(IntegrityConfig.small());
     private static final DomainsState DOMAINS = DomainsState.example(2, 2, 77);
-    private static final ComposedState INITIAL = ComposedModel.initial(INTEGRITY, DOMAINS);
+    private static final InterruptsState INTERRUPTS = InterruptsState.initial(0x5EC2E7L);
+    private static final ComposedState INITIAL = ComposedModel.initial(INTEGRITY, DOMAINS, INTERRUPTS);
 
     @Test
     void anIntegrityActionStepsTheIntegrityModelOnlyAndShowsItsObservations() {
@@ -31,7 +37,7 @@ class ComposedModelTest {
                 new Writer(0, 16 * 4096 + 0x40, 0), 16 * 4096, 2 * 4096, 18 * 4096, 2 * 4096, 16 * 4096 + 0x40);
         ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Integrity(register));
         var alone = IntegrityModel.step(INTEGRITY, register);
-        assertThat(step.next()).isEqualTo(new ComposedState(alone.next(), DOMAINS));
+        assertThat(step.next()).isEqualTo(new ComposedState(alone.next(), DOMAINS, INTERRUPTS));
         assertThat(step.observations()).isEqualTo(List.copyOf(alone.observations()));
         assertThat(step.next().integrity()).isNotEqualTo(INTEGRITY);
     }
@@ -41,18 +47,31 @@ class ComposedModelTest {
         DomainsAction jump = new DomainsAction.Jump(0, new GuestPage(17));
         ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Domains(jump));
         var alone = DomainsModel.step(DOMAINS, jump);
-        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, alone.next()));
+        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, alone.next(), INTERRUPTS));
         assertThat(step.observations()).isEqualTo(List.copyOf(alone.observations()));
         assertThat(step.next().domains()).isNotEqualTo(DOMAINS);
     }
 
     @Test
-    void theComposedInvariantsAreBothMechanismsInvariantsUnderTheirOwnLabels() {
+    void anInterruptsActionStepsTheInterruptsModelOnlyAndShowsItsObservations() {
+        InterruptsAction arrive = new InterruptsAction.Arrive(ArrivalCause.INTERRUPT, 32);
+        ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Interrupts(arrive));
+        var alone = InterruptsModel.step(INTERRUPTS, arrive);
+        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, DOMAINS, alone.next()));
+        assertThat(step.observations()).isEqualTo(List.copyOf(alone.observations()));
+        assertThat(step.next().interrupts()).isNotEqualTo(INTERRUPTS);
+    }
+
+    @Test
+    void theComposedInvariantsAreEveryMechanismsSingleRunInvariantsUnderTheirOwnLabels() {
         List<String> both = new ArrayList<>();
         both.addAll(IntegrityInvariants.ALL.state().stream().map(i -> i.label()).toList());
         both.addAll(DomainsInvariants.ALL.state().stream().map(i -> i.label()).toList());
+        both.addAll(
+                InterruptsInvariants.ALL.state().stream().map(i -> i.label()).toList());
         both.addAll(IntegrityInvariants.ALL.step().stream().map(i -> i.label()).toList());
         both.addAll(DomainsInvariants.ALL.step().stream().map(i -> i.label()).toList());
+        both.addAll(InterruptsInvariants.ALL.step().stream().map(i -> i.label()).toList());
         assertThat(ComposedInvariants.ALL.labels()).containsExactlyElementsOf(both);
     }
 
@@ -62,7 +81,7 @@ class ComposedModelTest {
         List<DomainsVCpu> vcpus = new ArrayList<>(DOMAINS.vcpus());
         vcpus.set(0, new DomainsVCpu(new DomainId(1), new GuestPage(0), DomainId.ROOT, new GuestPage(0), 0));
         ComposedState leaky =
-                new ComposedState(INTEGRITY, new DomainsState(DOMAINS.domains(), DOMAINS.frames(), vcpus));
+                new ComposedState(INTEGRITY, new DomainsState(DOMAINS.domains(), DOMAINS.frames(), vcpus), INTERRUPTS);
         List<String> violated = ComposedInvariants.ALL.state().stream()
                 .filter(inv -> !inv.check(leaky).holds())
                 .map(inv -> inv.label())

@@ -3,43 +3,67 @@ package org.hvproof.properties.composed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.hvproof.impl.composed.ComposedSystem;
 import org.hvproof.impl.composed.ComposedSystemAction;
 import org.hvproof.impl.domains.DomainLayout;
 import org.hvproof.impl.domains.DomainsSystemAction;
 import org.hvproof.model.composed.ComposedState;
+import org.hvproof.model.interrupts.InterruptsState;
+import org.hvproof.propcheck.Action;
+import org.hvproof.propcheck.Context;
 import org.hvproof.propcheck.Gen;
 import org.hvproof.propcheck.Gens;
 import org.hvproof.properties.domains.DomainsActions;
 import org.hvproof.properties.integrity.IntegrityActions;
+import org.hvproof.properties.interrupts.InterruptsActions;
+import org.hvproof.properties.interrupts.InterruptsRun;
+import org.hvproof.properties.interrupts.InterruptsTraceStep;
 
 /**
  * The composed trace generator: each step is one mechanism's next step, drawn by that
  * mechanism's own generator from its own part of the state (hostile actions included: wrong
  * entries, requests from normal mode, hostile page tables, jumps past gates, interrupt storms,
- * device writes), the mechanisms interleaved at random, over the integrity guest's two vCPUs and
- * the domains' two. The per-mechanism generators span their domains; interleaving them spans the
+ * device writes, interrupts inside the protected sequence, device reads and stray jumps), the
+ * mechanisms interleaved at random, over the integrity guest's two vCPUs, the domains' two and
+ * the interrupts guest's one. The per-mechanism generators span their domains; interleaving them spans the
  * seams, which {@link ComposedLabels} name; one step of the composition's own aims the domains'
  * root at the integrity guest's store.
  */
 public final class ComposedActions {
-    /** Share of steps that are the integrity guest's (the rest are the domains'). */
+    /** Share of steps that are the integrity guest's. */
     static final double INTEGRITY_WEIGHT = 1;
     /** Share of steps that are the domains'. */
     static final double DOMAINS_WEIGHT = 1;
+    /** Share of steps that are the interrupts guest's. */
+    static final double INTERRUPTS_WEIGHT = 1;
 
     private ComposedActions() {}
 
-    /** One generated step: the actions of one mechanism's step, in order. */
-    public record Step(List<ComposedSystemAction> actions) {
+    /**
+     * One generated step: the actions of one mechanism's step, in order; or an interrupts step as
+     * the interrupts generator drew it ({@code interrupts} present, {@code actions} empty), which
+     * the trace runs as the interrupts trace does (a run to an address or a quiescence depends on
+     * where the machine is).
+     */
+    public record Step(List<ComposedSystemAction> actions, Optional<Action<InterruptsRun>> interrupts) {
         /** Copies the actions. */
         public Step {
             actions = List.copyOf(actions);
         }
 
+        /** A step of the integrity guest or the domains: these actions. */
+        public Step(List<ComposedSystemAction> actions) {
+            this(actions, Optional.empty());
+        }
+
         @Override
         public String toString() {
+            if (interrupts.isPresent()) {
+                return "interrupts " + interrupts.get().describe();
+            }
             StringBuilder out = new StringBuilder();
             for (ComposedSystemAction a : actions) {
                 out.append(out.isEmpty() ? "" : "; ").append(a);
@@ -49,7 +73,8 @@ public final class ComposedActions {
     }
 
     /**
-     * The next step for state {@code s}: an integrity step, a domains step, or (from a vCPU of the
+     * The next step for state {@code s}: an integrity step, a domains step, an interrupts step
+     * (INT-6's generator: the others' steps with more device reads and jumps to bytes), or (from a vCPU of the
      * domains running root code) a domains step naming the integrity guest's store: the root's
      * page table pointed at the number of a page of the tree's node pool, then a read, a write or
      * a device write of it. The domains' guest-physical numbers are their own, so in a correct
@@ -59,6 +84,8 @@ public final class ComposedActions {
     public static Gen<Step> next(ComposedState s) {
         Gen<Step> integrity = IntegrityActions.actions(s.integrity())
                 .map(a -> new Step(List.of(new ComposedSystemAction.Integrity(a))));
+        Gen<Step> interrupts = InterruptsActions.<InterruptsRun>nextWithDeviceAndStrayJumps(new InterruptsPart(s))
+                .map(a -> new Step(List.of(), Optional.of(a)));
         Gen<Step> domains = DomainsActions.next(s.domains())
                 .map(d -> new Step(d.actions().stream()
                         .map(a -> (ComposedSystemAction) new ComposedSystemAction.Domains(a))
@@ -70,12 +97,43 @@ public final class ComposedActions {
             }
         }
         if (root.isEmpty()) {
-            return Gens.frequency(Gens.weighted(INTEGRITY_WEIGHT, integrity), Gens.weighted(DOMAINS_WEIGHT, domains));
+            return Gens.frequency(
+                    Gens.weighted(INTEGRITY_WEIGHT, integrity),
+                    Gens.weighted(DOMAINS_WEIGHT, domains),
+                    Gens.weighted(INTERRUPTS_WEIGHT, interrupts));
         }
         return Gens.frequency(
                 Gens.weighted(INTEGRITY_WEIGHT, integrity),
                 Gens.weighted(DOMAINS_WEIGHT, domains),
+                Gens.weighted(INTERRUPTS_WEIGHT, interrupts),
                 Gens.weighted(AT_STORE_WEIGHT, atStore(root)));
+    }
+
+    /**
+     * The interrupts guest's part of a composed state as its generator reads a trace: booted, its
+     * model state, its secret the value low code never writes. Only drawn from: the composed trace
+     * runs the drawn step itself.
+     */
+    private record InterruptsPart(ComposedState s) implements InterruptsRun {
+        @Override
+        public boolean booted() {
+            return true;
+        }
+
+        @Override
+        public InterruptsState state() {
+            return s.interrupts();
+        }
+
+        @Override
+        public OptionalLong unguessable() {
+            return OptionalLong.of(s.interrupts().secret());
+        }
+
+        @Override
+        public void perform(InterruptsTraceStep step, Context ctx) {
+            throw new UnsupportedOperationException("the composed trace runs the interrupts steps");
+        }
     }
 
     /** Share of steps (while a domains vCPU runs root code) that aim the root at the store's node pool. */

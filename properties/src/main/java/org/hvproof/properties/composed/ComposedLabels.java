@@ -39,5 +39,22 @@ final class ComposedLabels {
             "domains root named the number of a page holding a store node (through its table or its device; its own"
                     + " view does not map it unless the views share frames)";
 
+    static final String ARRIVAL_IN_SEQUENCE_WHILE_SECURE_DOMAIN_RUNS =
+            "interrupt or exception inside the protected sequence on the interrupts vCPU while a domains vCPU runs a"
+                    + " secure domain";
+    static final String ARRIVAL_IN_SEQUENCE_WHILE_INTEGRITY_MODE =
+            "interrupt or exception inside the protected sequence on the interrupts vCPU while an integrity vCPU is in"
+                    + " integrity mode";
+    static final String NESTED_ARRIVAL_BESIDE_SECURE_DOMAIN_OR_INTEGRITY_MODE =
+            "arrival while the interrupts guest's handler runs, a secure domain or integrity mode running beside";
+    static final String OTHER_GUEST_EVENT_WHILE_INTERRUPTS_HANDLER_RUNS =
+            "interrupt or exception on an integrity or domains vCPU while the interrupts guest's handler runs";
+    static final String SEQUENCE_HYPERCALL_BESIDE_SECURE_DOMAIN_OR_INTEGRITY_MODE =
+            "the protected sequence's hypercall answered while a secure domain or integrity mode runs beside";
+    static final String EXECUTE_ONLY_FAULT_WHILE_SECURE_DOMAIN_RUNS =
+            "read or write of the execute-only page faulted while a domains vCPU runs a secure domain";
+    static final String INTERRUPTS_DMA_REFUSED_WHILE_INTEGRITY_MODE =
+            "the interrupts guest's device read refused while an integrity vCPU is in integrity mode";
+
     private ComposedLabels() {}
 }

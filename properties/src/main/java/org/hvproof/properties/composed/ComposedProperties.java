@@ -9,6 +9,7 @@ import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.integrity.IntegrityState;
 import org.hvproof.model.integrity.Mode;
+import org.hvproof.model.interrupts.InterruptsInvariants;
 import org.hvproof.model.tree.TreeInvariants;
 import org.hvproof.propcheck.Action;
 import org.hvproof.propcheck.Context;
@@ -18,70 +19,88 @@ import org.hvproof.properties.Claim;
 import org.hvproof.properties.harness.ClaimHarness;
 import org.hvproof.properties.harness.MachineCheck;
 import org.hvproof.properties.integrity.IntegrityTrace;
+import org.hvproof.properties.interrupts.InterruptsProperties;
 
 /**
  * Claims of the composed mechanisms checked on the composed system's traces, through the {@link
- * ClaimHarness}: the integrity guest's and the domains' steps interleaved on one machine, the
- * claim's invariants (each on its own mechanism's part of the state) after every step, then
- * refinement of both mechanisms at once, so every property also fails when one mechanism's action
- * changes the other's state. The per-mechanism properties stay (they shrink faster); these find
- * the seams. Tries are few ({@link #TRIES}), steps long enough to interleave both guests' work.
+ * ClaimHarness}: the integrity guest's, the domains' and the interrupts guest's steps interleaved
+ * on one machine, the claim's invariants (each on its own mechanism's part of the state) after
+ * every step, then refinement of all three mechanisms at once, so every property also fails when
+ * one mechanism's action changes another's state. The per-mechanism properties stay (they shrink
+ * faster); these find the seams. Tries are few ({@link #TRIES}), steps long enough to interleave
+ * the three guests' work (about twenty steps each).
  */
 public final class ComposedProperties {
     /** Default tries per composed property in {@code mvn verify} and {@code ./hvproof check}. */
     public static final int TRIES = 200;
     /** Generated steps per trace, at most. */
-    public static final int STEPS = 40;
+    public static final int STEPS = 60;
 
-    // Coverage minimums (percent of traces), each about 3 sd (at 200 tries) under the share
-    // measured over six seeds of 200 tries (the range measured in brackets).
-    /** Node-page probe while a secure domain runs (26.5-34.5%). */
+    // Coverage minimums (percent of traces), each about 3 sd (at 200 tries) under the mean share
+    // measured with the interrupts guest interleaved (60 steps, three mechanisms): three runs of
+    // the 23 composed properties, 69 seeds of 200 tries (the range measured in brackets).
+    /** Node-page probe while a secure domain runs (28-36%). */
     static final double COVER_NODE_WRITE_WHILE_SECURE = 20;
-    /** Node-page probe from the integrity view (33-42%). */
+    /** Node-page probe from the integrity view (33.5-45.5%). */
     static final double COVER_NODE_WRITE_IN_INTEGRITY_VIEW = 28;
-    /** Granted tree edit while a secure domain runs (18.5-25.5%). */
+    /** Granted tree edit while a secure domain runs (18-28%). */
     static final double COVER_TREE_EDIT_WHILE_SECURE = 12;
-    /** Driver-page alert while a secure domain runs (31-35.5%). */
+    /** Driver-page alert while a secure domain runs (30.5-41.5%). */
     static final double COVER_DRIVER_ALERT_WHILE_SECURE = 23;
-    /** Domains event while an integrity vCPU is in integrity mode (44-48.5%). */
-    static final double COVER_DOMAINS_EVENT_IN_INTEGRITY_MODE = 35;
-    /** Integrity interrupt or fault while a secure domain runs (19.5-30.5%). */
+    /** Domains event while an integrity vCPU is in integrity mode (34.5-51.5%). */
+    static final double COVER_DOMAINS_EVENT_IN_INTEGRITY_MODE = 32;
+    /** Integrity interrupt or fault while a secure domain runs (20-33%). */
     static final double COVER_INTEGRITY_EVENT_WHILE_SECURE = 14;
-    /** Gate entry while an integrity vCPU is in integrity mode (42.5-51%). */
+    /** Gate entry while an integrity vCPU is in integrity mode (44.5-54.5%). */
     static final double COVER_GATE_ENTRY_IN_INTEGRITY_MODE = 35;
     /**
-     * The domains' root names the number of a page holding a node of the store (8.5-14.5%): in
+     * The domains' root names the number of a page holding a node of the store (7-13%): in
      * its own view that number is unmapped, so this reaches a node frame only if the views shared
      * frames (flaw DOMAINS_ROOT_ON_DEFAULT_VIEW); the frame-level check of TREE-7 does the rest.
      */
     static final double COVER_ROOT_AT_NODE_PAGE = 4;
 
-    /** Wrong-entry alert while a secure domain runs (10-17%). */
-    static final double COVER_WRONG_ENTRY_WHILE_SECURE = 7;
-    /** Quiet own-data write in integrity mode while a secure domain runs (19.5-24%). */
+    /** Wrong-entry alert while a secure domain runs (11-18.5%). */
+    static final double COVER_WRONG_ENTRY_WHILE_SECURE = 6;
+    /** Quiet own-data write in integrity mode while a secure domain runs (19.5-32.5%). */
     static final double COVER_QUIET_OWN_DATA_WHILE_SECURE = 13;
-    /** Refused request from normal mode while a secure domain runs (16-19%). */
+    /** Refused request from normal mode while a secure domain runs (12.5-25.5%). */
     static final double COVER_REFUSED_REQUEST_WHILE_SECURE = 9;
     /**
-     * Protected-page alert in integrity mode while a secure domain runs (6-7.5%: a protected page
+     * Protected-page alert in integrity mode while a secure domain runs (4-12.5%: a protected page
      * written in integrity mode needs a protect, an entry and the write while a domain is entered).
      */
     static final double COVER_PROTECTED_ALERT_IN_INTEGRITY_MODE_WHILE_SECURE = 1.5;
-    /** Fault alert ending integrity mode while a secure domain runs (21.5-26.5%). */
+    /** Fault alert ending integrity mode while a secure domain runs (21.5-32.5%). */
     static final double COVER_FAULT_ALERT_WHILE_SECURE = 15;
-    /** Root access faulted while an integrity vCPU is in integrity mode (53-61%). */
+    /** Root access faulted while an integrity vCPU is in integrity mode (48-63.5%). */
     static final double COVER_ROOT_FAULT_IN_INTEGRITY_MODE = 45;
-    /** Refused jump into a secure region while an integrity vCPU is in integrity mode (25-37.5%). */
+    /** Refused jump into a secure region while an integrity vCPU is in integrity mode (25-38.5%). */
     static final double COVER_REFUSED_JUMP_IN_INTEGRITY_MODE = 20;
-    /** Device write refused while an integrity vCPU is in integrity mode (26-36.5%). */
+    /** Device write refused while an integrity vCPU is in integrity mode (28-40.5%). */
     static final double COVER_DMA_REFUSED_IN_INTEGRITY_MODE = 21;
 
-    /** A split in the store's tree (9.5-16%). */
-    static final double COVER_STORE_SPLIT = 6;
-    /** Node pages given back by the store's tree (3-8%). */
-    static final double COVER_STORE_NODE_FREED = 1.5;
-    /** The store's tree at two levels or more (9.5-16%). */
-    static final double COVER_STORE_TWO_LEVELS = 6;
+    /** A split in the store's tree (8.5-16%). */
+    static final double COVER_STORE_SPLIT = 5;
+    /** Node pages given back by the store's tree (4-8.5%). */
+    static final double COVER_STORE_NODE_FREED = 1;
+    /** The store's tree at two levels or more (8.5-16%). */
+    static final double COVER_STORE_TWO_LEVELS = 5;
+
+    /** Interrupt or exception inside the sequence while a secure domain runs (13.5-24.5%). */
+    static final double COVER_ARRIVAL_IN_SEQUENCE_WHILE_SECURE = 9;
+    /** Interrupt or exception inside the sequence while an integrity vCPU is in integrity mode (14-24%). */
+    static final double COVER_ARRIVAL_IN_SEQUENCE_IN_INTEGRITY_MODE = 11;
+    /** Arrival while the interrupts handler runs, a secure domain or integrity mode beside (23-33.5%). */
+    static final double COVER_NESTED_ARRIVAL_BESIDE = 18;
+    /** Another guest's interrupt or exception while the interrupts handler runs (39-49%). */
+    static final double COVER_OTHER_GUEST_EVENT_IN_INTERRUPTS_HANDLER = 32;
+    /** The sequence's hypercall answered beside a secure domain or integrity mode (14-22%). */
+    static final double COVER_SEQUENCE_HYPERCALL_BESIDE = 10;
+    /** Execute-only page fault while a secure domain runs (6-14%). */
+    static final double COVER_EXECUTE_ONLY_FAULT_WHILE_SECURE = 3;
+    /** The interrupts device's read refused while integrity mode runs (13.5-25.5%). */
+    static final double COVER_INTERRUPTS_DMA_REFUSED_IN_INTEGRITY_MODE = 10;
 
     /** The composed system plugged into the claim harness. */
     static final ClaimHarness<ComposedImplFlaw, ComposedTrace, ComposedState, ComposedAction, Object> HARNESS =
@@ -386,6 +405,92 @@ public final class ComposedProperties {
                                 "noSecureFrameInDeviceTable",
                                 t -> t.checkNoSecureFrameInDeviceTable("PD-5 noSecureFrameInDeviceTable")))
                 .cover(COVER_DMA_REFUSED_IN_INTEGRITY_MODE, ComposedLabels.DMA_REFUSED_WHILE_INTEGRITY_MODE);
+    }
+
+    /**
+     * INT-2 on the composed machine: whenever the interrupts guest's handler runs for an arrival
+     * inside the protected sequence, no register holds the secret, while a secure domain or
+     * integrity mode runs beside (their vCPUs' events reaching the module too, which must leave
+     * them alone).
+     */
+    @Claim("INT-2")
+    public static StatefulProperty<ComposedTrace> noSecretWhenAHandlerRunsBesideTheOthers(ComposedImplFlaw flaw) {
+        return HARNESS.claim(
+                        "INT-2",
+                        "no register holds the secret when a handler runs, beside the integrity guest and the domains",
+                        flaw)
+                .cover(
+                        COVER_ARRIVAL_IN_SEQUENCE_WHILE_SECURE,
+                        ComposedLabels.ARRIVAL_IN_SEQUENCE_WHILE_SECURE_DOMAIN_RUNS)
+                .cover(
+                        COVER_ARRIVAL_IN_SEQUENCE_IN_INTEGRITY_MODE,
+                        ComposedLabels.ARRIVAL_IN_SEQUENCE_WHILE_INTEGRITY_MODE);
+    }
+
+    /**
+     * INT-3 on the composed machine: every interrupt or exception on the interrupts vCPU yields
+     * exactly one virtual interrupt with its vector, in order, and an event on another guest's
+     * vCPU yields none (the model's state moves only on the interrupts guest's own actions, which
+     * refinement holds the module to).
+     */
+    @Claim("INT-3")
+    public static StatefulProperty<ComposedTrace> oneVirtualInterruptPerArrivalBesideTheOthers(ComposedImplFlaw flaw) {
+        return HARNESS.claim(
+                        "INT-3",
+                        "one virtual interrupt per arrival on the interrupts vCPU, none for another guest's",
+                        flaw)
+                .cover(
+                        COVER_NESTED_ARRIVAL_BESIDE,
+                        ComposedLabels.NESTED_ARRIVAL_BESIDE_SECURE_DOMAIN_OR_INTEGRITY_MODE)
+                .cover(
+                        COVER_OTHER_GUEST_EVENT_IN_INTERRUPTS_HANDLER,
+                        ComposedLabels.OTHER_GUEST_EVENT_WHILE_INTERRUPTS_HANDLER_RUNS);
+    }
+
+    /**
+     * INT-4 on the composed machine: interrupts are transparent to the sequence (its result is an
+     * interrupt-free run's, {@code transparency} on the machine) and the hypervisor never writes
+     * the secret back, while the other guests run beside.
+     */
+    @Claim("INT-4")
+    public static StatefulProperty<ComposedTrace> transparentBesideTheOthers(ComposedImplFlaw flaw) {
+        return HARNESS.claim(
+                        "INT-4",
+                        "interrupts are transparent and the secret is never written back, beside the other guests",
+                        flaw,
+                        MachineCheck.of("INT-4", InterruptsInvariants.TRANSPARENCY, ComposedTrace::checkTransparency))
+                .cover(
+                        COVER_SEQUENCE_HYPERCALL_BESIDE,
+                        ComposedLabels.SEQUENCE_HYPERCALL_BESIDE_SECURE_DOMAIN_OR_INTEGRITY_MODE);
+    }
+
+    /** INT-5 on the composed machine: the secret is never in guest-readable memory, beside the other guests. */
+    @Claim("INT-5")
+    public static StatefulProperty<ComposedTrace> secretNeverReadableBesideTheOthers(ComposedImplFlaw flaw) {
+        return HARNESS.claim("INT-5", "the secret is never in guest-readable memory, beside the other guests", flaw)
+                .cover(
+                        COVER_EXECUTE_ONLY_FAULT_WHILE_SECURE,
+                        ComposedLabels.EXECUTE_ONLY_FAULT_WHILE_SECURE_DOMAIN_RUNS);
+    }
+
+    /**
+     * INT-6 on the composed machine: no page the interrupts guest's device table maps holds the
+     * secret ({@code noIommuMappingHoldsSecret}, on the machine's IOMMU, which the domains' device
+     * shares), and stray transfers into the sequence fault, beside the other guests.
+     */
+    @Claim("INT-6")
+    public static StatefulProperty<ComposedTrace> secretReachesNoDeviceBesideTheOthers(ComposedImplFlaw flaw) {
+        return HARNESS.claim(
+                        "INT-6",
+                        "the secret reaches neither a device nor a stray jump, beside the other guests",
+                        flaw,
+                        MachineCheck.of(
+                                "INT-6",
+                                InterruptsProperties.NO_IOMMU_MAPPING_HOLDS_SECRET,
+                                ComposedTrace::checkDeviceCannotReachSecret))
+                .cover(
+                        COVER_INTERRUPTS_DMA_REFUSED_IN_INTEGRITY_MODE,
+                        ComposedLabels.INTERRUPTS_DMA_REFUSED_WHILE_INTEGRITY_MODE);
     }
 
     /**

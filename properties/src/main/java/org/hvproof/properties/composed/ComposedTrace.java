@@ -16,6 +16,7 @@ import org.hvproof.impl.domains.DomainLayout;
 import org.hvproof.impl.domains.DomainsSystemAction;
 import org.hvproof.impl.integrity.IntegrityService;
 import org.hvproof.impl.integrity.TreeProtectionStore;
+import org.hvproof.impl.interrupts.InterruptsAbstraction;
 import org.hvproof.impl.machine.NestedPageTable;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
@@ -38,6 +39,10 @@ import org.hvproof.model.integrity.IntegrityCode;
 import org.hvproof.model.integrity.IntegrityObservation;
 import org.hvproof.model.integrity.IntegrityState;
 import org.hvproof.model.integrity.Mode;
+import org.hvproof.model.interrupts.CodeLayout;
+import org.hvproof.model.interrupts.InterruptsAction;
+import org.hvproof.model.interrupts.InterruptsObservation;
+import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.TreeObservation;
 import org.hvproof.model.tree.TreeState;
@@ -46,10 +51,15 @@ import org.hvproof.properties.Lockstep;
 import org.hvproof.properties.domains.DomainsTrace;
 import org.hvproof.properties.harness.JudgedTrace;
 import org.hvproof.properties.integrity.IntegrityMachineChecks;
+import org.hvproof.properties.interrupts.InterruptsRun;
+import org.hvproof.properties.interrupts.InterruptsTraceStep;
+import org.hvproof.properties.interrupts.MachineRun;
+import org.hvproof.properties.interrupts.Transparency;
 
 /**
- * One generated trace of the composed system: the one machine with both services and the composed
- * model (the two models side by side) in lockstep, judged after every step. After each step the
+ * One generated trace of the composed system: the one machine with its three guests and their
+ * services and the composed model (the three models side by side) in lockstep, judged after every
+ * step. After each step the
  * integrity guest's vCPUs also write every node page of the store's tree from the view each runs on
  * (TREE-7's probe), whatever the domains' vCPUs are doing then.
  */
@@ -69,6 +79,8 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
     private String storeChangedUnasked;
     /** The guest pages this step's integrity writes named (TREE-5's look-ups). */
     private final List<Long> writtenPages = new ArrayList<>();
+    /** INT-4's transparency, followed along the interrupts guest's steps. */
+    private final Transparency transparency = new Transparency();
 
     /** The store's tree as its structures say: base pointer, height, and each node page's mappings. */
     private record StoreShape(Optional<Long> root, int height, SortedMap<Long, SortedMap<Long, AlertAction>> nodes) {
@@ -97,7 +109,13 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                 system::abstractState,
                 (s, a) -> {
                     ComposedStep step = ComposedModel.step(s, ComposedAbstraction.modelAction(a));
-                    return new Lockstep.ModelStep<>(step.next(), step.observations());
+                    // The interrupts part in the form its abstraction gives (zero words left out).
+                    ComposedState next = a instanceof ComposedSystemAction.Interrupts
+                            ? step.next()
+                                    .withInterrupts(InterruptsAbstraction.canonical(
+                                            step.next().interrupts()))
+                            : step.next();
+                    return new Lockstep.ModelStep<>(next, step.observations());
                 },
                 ComposedModel.initial(
                         IntegrityState.initial(ComposedSystem.INTEGRITY),
@@ -105,7 +123,9 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                                 ComposedSystem.LAYOUT.secureDomains(),
                                 ComposedSystem.LAYOUT.vcpus(),
                                 ComposedSystem.SECRET,
-                                this::bootFrame)));
+                                this::bootFrame),
+                        InterruptsAbstraction.canonical(InterruptsState.initial(
+                                ComposedSystem.INTERRUPTS_SECRET, InterruptsState.DEFAULT_ERASURE))));
     }
 
     /** The host frame the booted machine put behind page k of domain d's region: only its name is the machine's. */
@@ -137,27 +157,95 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         writtenPages.clear();
         integrityChecks.startStep();
         int freeBefore = storeTree().freePoolSize();
+        if (step.interrupts().isPresent()) {
+            try {
+                step.interrupts().get().apply(new InterruptsGuest(), ctx);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
         for (ComposedSystemAction a : step.actions()) {
-            if (a instanceof ComposedSystemAction.Integrity i && i.action() instanceof IntegrityAction.GuestWrite w) {
-                writtenPages.add(w.page());
-            }
-            Optional<byte[]> page = a instanceof ComposedSystemAction.Integrity i
-                    ? integrityChecks.beforeWrite(i.action())
-                    : Optional.empty();
-            Lockstep.Transition<ComposedState, ComposedSystemAction> t = lockstep.apply(a);
-            lastSteps.add(t);
-            if (a instanceof ComposedSystemAction.Integrity i) {
-                page.ifPresent(
-                        p -> integrityChecks.afterWrite(t.before().integrity(), i.action(), p, t.observations()));
-            } else if (touchedSecure == null) {
-                touchedSecure = DomainsTrace.touchedSecureFrames(system.domains(), domainsTransition(t))
-                        .orElse(null);
-            }
-            label(t, ctx);
+            apply(a, ctx);
         }
         StoreShape afterActions = storeShape();
         writeNodePages(ctx);
         followStore(afterActions, freeBefore, ctx);
+    }
+
+    /** Runs one action on machine and model, with the machine checks' bookkeeping and the seam labels. */
+    private void apply(ComposedSystemAction a, Context ctx) {
+        if (a instanceof ComposedSystemAction.Integrity i && i.action() instanceof IntegrityAction.GuestWrite w) {
+            writtenPages.add(w.page());
+        }
+        Optional<byte[]> page = a instanceof ComposedSystemAction.Integrity i
+                ? integrityChecks.beforeWrite(i.action())
+                : Optional.empty();
+        if (a instanceof ComposedSystemAction.Interrupts r) {
+            transparency.before(lockstep.judgedState().interrupts(), r.action());
+        }
+        Lockstep.Transition<ComposedState, ComposedSystemAction> t = lockstep.apply(a);
+        lastSteps.add(t);
+        if (a instanceof ComposedSystemAction.Integrity i) {
+            page.ifPresent(p -> integrityChecks.afterWrite(t.before().integrity(), i.action(), p, t.observations()));
+        } else if (a instanceof ComposedSystemAction.Interrupts) {
+            transparency.after(t.before().interrupts(), t.after().interrupts());
+        } else if (touchedSecure == null) {
+            touchedSecure = DomainsTrace.touchedSecureFrames(system.domains(), domainsTransition(t))
+                    .orElse(null);
+        }
+        label(t, ctx);
+    }
+
+    /**
+     * The interrupts guest as its generator's steps run on it: each model action of the step on
+     * the composed machine and model, a run to an address and a quiescence played against the
+     * machine's state as the interrupts trace plays them ({@code InterruptsTrace}).
+     */
+    private final class InterruptsGuest implements InterruptsRun {
+        @Override
+        public boolean booted() {
+            return true;
+        }
+
+        @Override
+        public InterruptsState state() {
+            return lockstep.state().interrupts();
+        }
+
+        @Override
+        public void perform(InterruptsTraceStep step, Context ctx) {
+            if (step instanceof InterruptsTraceStep.Actions actions) {
+                actions.actions().forEach(a -> apply(new ComposedSystemAction.Interrupts(a), ctx));
+            } else if (step instanceof InterruptsTraceStep.RunTo r) {
+                for (int i = 0;
+                        i < 16 && !(machine().pc() == r.target() && !machine().inHandler());
+                        i++) {
+                    apply(new ComposedSystemAction.Interrupts(new InterruptsAction.Execute()), ctx);
+                }
+            } else if (step instanceof InterruptsTraceStep.Quiesce) {
+                // Faults stop with the interrupts: the guest OS maps back every page it unmapped.
+                for (long p : new TreeSet<>(machine().absentPages())) {
+                    apply(
+                            new ComposedSystemAction.Interrupts(
+                                    new InterruptsAction.SetPagePresent(p * CodeLayout.ADDRESSES_PER_GUEST_PAGE, true)),
+                            ctx);
+                }
+                for (int i = 0; i < 64 && machine().inHandler(); i++) {
+                    apply(new ComposedSystemAction.Interrupts(new InterruptsAction.Return()), ctx);
+                }
+                for (int i = 0; i < 64 && machine().inSequence(); i++) {
+                    apply(new ComposedSystemAction.Interrupts(new InterruptsAction.Execute()), ctx);
+                }
+                transparency.quiesced(machine());
+            } else {
+                throw new IllegalArgumentException("a composed trace is one run: " + step);
+            }
+        }
+
+        /** The interrupts guest's machine state, read through its abstraction function. */
+        private InterruptsState machine() {
+            return lockstep.judgedState().interrupts();
+        }
     }
 
     /** The store's shape now. */
@@ -297,6 +385,16 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         }
     }
 
+    /** INT-4 {@code transparency}: the sequence's results so far are an interrupt-free run's, and it completed once interrupts stopped. */
+    void checkTransparency() {
+        transparency.check();
+    }
+
+    /** INT-6 {@code noIommuMappingHoldsSecret}: no page the interrupts guest's device table maps holds its secret. */
+    void checkDeviceCannotReachSecret() {
+        MachineRun.checkDeviceCannotReachSecret(system.interrupts());
+    }
+
     /** PD-5 {@code noSecureFrameInDeviceTable}: the domains' device table and IOTLB hold no secure frame. */
     void checkNoSecureFrameInDeviceTable(String label) {
         DomainsTrace.checkNoSecureFrameInDeviceTable(system.domains(), label);
@@ -318,7 +416,7 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         return lockstep.judgedState();
     }
 
-    /** Refinement of both mechanisms at once: observations and the whole composed state equal the model's. */
+    /** Refinement of all three mechanisms at once: observations and the whole composed state equal the model's. */
     @Override
     public void checkRefinement() {
         lockstep.checkRefinement();
@@ -464,12 +562,23 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                     && secureDomainRuns(before)) {
                 ctx.label(ComposedLabels.INTEGRITY_EVENT_WHILE_SECURE_DOMAIN_RUNS);
             }
+            if ((a instanceof IntegrityAction.Interrupt || a instanceof IntegrityAction.Fault)
+                    && before.interrupts().inHandler()) {
+                ctx.label(ComposedLabels.OTHER_GUEST_EVENT_WHILE_INTERRUPTS_HANDLER_RUNS);
+            }
             if (secureDomainRuns(before)) {
                 labelIntegrityBesideSecure(before.integrity(), a, seen, ctx);
             }
             return;
         }
+        if (t.action() instanceof ComposedSystemAction.Interrupts r) {
+            labelInterrupts(before, r.action(), seen, ctx);
+            return;
+        }
         DomainsSystemAction a = ((ComposedSystemAction.Domains) t.action()).action();
+        if (a instanceof DomainsSystemAction.Event && before.interrupts().inHandler()) {
+            ctx.label(ComposedLabels.OTHER_GUEST_EVENT_WHILE_INTERRUPTS_HANDLER_RUNS);
+        }
         Set<Long> nodes = storeTree().nodePages();
         boolean atNode = (a instanceof DomainsSystemAction.DeviceWrite d && nodes.contains(d.page()))
                 || (a instanceof DomainsSystemAction.Write w
@@ -482,6 +591,39 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         }
         if (integrityModeRuns(before)) {
             labelDomainsBesideIntegrityMode(seen, ctx);
+        }
+    }
+
+    /** The interrupts guest's situations reached while a secure domain runs or an integrity vCPU is in integrity mode. */
+    private static void labelInterrupts(ComposedState before, InterruptsAction a, List<?> seen, Context ctx) {
+        boolean secure = secureDomainRuns(before);
+        boolean integrityMode = integrityModeRuns(before);
+        if (a instanceof InterruptsAction.Arrive
+                && before.interrupts().inSequence()
+                && !before.interrupts().inHandler()) {
+            if (secure) {
+                ctx.label(ComposedLabels.ARRIVAL_IN_SEQUENCE_WHILE_SECURE_DOMAIN_RUNS);
+            }
+            if (integrityMode) {
+                ctx.label(ComposedLabels.ARRIVAL_IN_SEQUENCE_WHILE_INTEGRITY_MODE);
+            }
+        }
+        if (a instanceof InterruptsAction.Arrive && before.interrupts().inHandler() && (secure || integrityMode)) {
+            ctx.label(ComposedLabels.NESTED_ARRIVAL_BESIDE_SECURE_DOMAIN_OR_INTEGRITY_MODE);
+        }
+        for (Object o : seen) {
+            if (o instanceof InterruptsObservation.Fault f) {
+                boolean executeOnly = f.kind() == InterruptsObservation.FaultKind.READ_EXECUTE_ONLY
+                        || f.kind() == InterruptsObservation.FaultKind.WRITE_EXECUTE_ONLY;
+                if (executeOnly && secure) {
+                    ctx.label(ComposedLabels.EXECUTE_ONLY_FAULT_WHILE_SECURE_DOMAIN_RUNS);
+                }
+                if (f.kind() == InterruptsObservation.FaultKind.DMA_REFUSED && integrityMode) {
+                    ctx.label(ComposedLabels.INTERRUPTS_DMA_REFUSED_WHILE_INTEGRITY_MODE);
+                }
+            } else if (o instanceof InterruptsObservation.HypercallReturned && (secure || integrityMode)) {
+                ctx.label(ComposedLabels.SEQUENCE_HYPERCALL_BESIDE_SECURE_DOMAIN_OR_INTEGRITY_MODE);
+            }
         }
     }
 
@@ -548,6 +690,9 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         return "  integrity: " + s.integrity().driver().map(Object::toString).orElse("driver none") + ", vcpus "
                 + s.integrity().vcpus() + ", protections "
                 + Notation.byGpp(s.integrity().protections())
-                + "\n  domains: vcpus " + s.domains().vcpus();
+                + "\n  domains: vcpus " + s.domains().vcpus()
+                + "\n  interrupts: pc " + Notation.hex(s.interrupts().pc()) + ", frames "
+                + Notation.hexList(s.interrupts().returnStack()) + ", hypercalls "
+                + s.interrupts().hypercalls();
     }
 }

@@ -31,7 +31,7 @@ public final class InterruptsProperties {
     /** The name of INT-1's machine check comparing the two machines' whole low views. */
     static final String NONINTERFERENCE_ON_MACHINE = "noninterferenceOnMachine";
     /** The name of INT-6's machine check on the device's IOMMU table. */
-    static final String NO_IOMMU_MAPPING_HOLDS_SECRET = "noIommuMappingHoldsSecret";
+    public static final String NO_IOMMU_MAPPING_HOLDS_SECRET = "noIommuMappingHoldsSecret";
 
     /** The interrupts mechanism plugged into the claim harness. */
     static final ClaimHarness<

@@ -18,7 +18,7 @@ import org.hvproof.properties.Lockstep;
  * machine's steps of the last generated step are kept (read through the abstraction function) for
  * the claims' checks, and INT-4's transparency is followed along.
  */
-final class MachineRun {
+public final class MachineRun {
     private final Lockstep<InterruptsState, InterruptsAction> lockstep;
     private final List<Lockstep.Transition<InterruptsState, InterruptsAction>> recent = new ArrayList<>();
     private final Transparency transparency = new Transparency();
@@ -81,9 +81,18 @@ final class MachineRun {
 
     /** INT-6 on the machine: no page the device's IOMMU table maps holds the secret. */
     void checkDeviceCannotReachSecret() {
-        if (impl.deviceCanReachSecret()) {
+        checkDeviceCannotReachSecret(impl);
+    }
+
+    /**
+     * INT-6 {@code noIommuMappingHoldsSecret} on {@code system}: no page its device's IOMMU table
+     * maps holds the secret. Static, so that a trace hosting the interrupts guest beside other
+     * services (the composed one) runs the same check.
+     */
+    public static void checkDeviceCannotReachSecret(InterruptsSystem system) {
+        if (system.deviceCanReachSecret()) {
             throw new AssertionError("INT-6 " + InterruptsProperties.NO_IOMMU_MAPPING_HOLDS_SECRET
-                    + " violated: the IOMMU table of device " + InterruptsSystem.DEVICE
+                    + " violated: the IOMMU table of device " + system.device()
                     + " maps a page holding the secret");
         }
     }

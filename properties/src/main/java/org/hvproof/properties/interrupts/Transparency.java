@@ -11,15 +11,16 @@ import org.hvproof.model.interrupts.InterruptsState;
  * when the machine's sequence next answers a hypercall, its result must be that one. Once
  * interrupts stop (every handler returns), the sequence must complete. As in the model's
  * {@link InterruptsInvariants#transparency}, nothing is promised from the moment a handler rewrites the
- * interrupted context or low code jumps into the middle of the sequence.
+ * interrupted context or low code jumps into the middle of the sequence. Public so that a trace
+ * hosting the interrupts guest beside other services (the composed one) follows it the same way.
  */
-final class Transparency {
+public final class Transparency {
     private boolean notApplicable;
     private InterruptsState.HypercallResult expected;
     private String violation;
 
     /** Called before {@code action} runs on a machine whose abstract state is {@code s}. */
-    void before(InterruptsState s, InterruptsAction action) {
+    public void before(InterruptsState s, InterruptsAction action) {
         if (InterruptsInvariants.rewritesContext(s, action)) {
             notApplicable = true;
         }
@@ -29,7 +30,7 @@ final class Transparency {
     }
 
     /** Called after the step, with the abstract states around it. */
-    void after(InterruptsState before, InterruptsState after) {
+    public void after(InterruptsState before, InterruptsState after) {
         if (after.hypercalls().size() > before.hypercalls().size()) {
             InterruptsState.HypercallResult got =
                     after.hypercalls().get(after.hypercalls().size() - 1);
@@ -41,7 +42,7 @@ final class Transparency {
     }
 
     /** Called once interrupts have stopped and the guest ran on: whether it left the sequence. */
-    void quiesced(InterruptsState s) {
+    public void quiesced(InterruptsState s) {
         if (!notApplicable && (s.inHandler() || s.inSequence()) && violation == null) {
             violation = "the sequence did not complete once interrupts stopped: pc 0x" + Long.toHexString(s.pc())
                     + ", handlers " + s.returnStack().size();
@@ -49,12 +50,12 @@ final class Transparency {
     }
 
     /** Whether nothing is promised any more in this trace. */
-    boolean notApplicable() {
+    public boolean notApplicable() {
         return notApplicable;
     }
 
     /** Throws the first violation, naming INT-4. */
-    void check() {
+    public void check() {
         if (violation != null) {
             throw new AssertionError("INT-4 " + InterruptsInvariants.TRANSPARENCY + " violated: " + violation);
         }
