@@ -76,6 +76,9 @@ public enum ComposedImplFlaw implements Flaw {
             IntegrityImplFlaw.DRIVER_DATA_EXECUTABLE_IN_INTEGRITY_VIEW, "GI-8", "GI-8 onlyDriverCodeExecutable", 1),
     /** The domains service with NPT_CHECK_ONLY_AT_LEAF: a root walk reads a secure table frame the NPT does not map. */
     DOMAINS_NPT_CHECK_ONLY_AT_LEAF(DomainsImplFlaw.NPT_CHECK_ONLY_AT_LEAF, "PD-1", "PD-1 isolationOnMachine", 1),
+    /** The domains service with SECURE_REGISTERS_LEAK_ON_INTERRUPT: an interrupt leaves secure registers to the root. */
+    DOMAINS_SECURE_REGISTERS_LEAK_ON_INTERRUPT(
+            DomainsImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT, "PD-1", "PD-1 lowViewsEqualOnMachine", 2),
     /** The domains service with SECURE_FRAME_LEFT_IN_ROOT_NPT: the root's NPT still maps a secure frame. */
     DOMAINS_SECURE_FRAME_LEFT_IN_ROOT_NPT(DomainsImplFlaw.SECURE_FRAME_LEFT_IN_ROOT_NPT, "PD-3", "refinement", 0),
     /** The domains service with GATE_CHECK_ACCEPTS_NEXT_ADDRESS: a jump to the byte after a gate enters the domain. */

@@ -84,6 +84,14 @@ public final class ComposedSystem {
      * every service is correct but for a carried flaw's own.
      */
     public ComposedSystem(ComposedImplFlaw flaw) {
+        this(flaw, SECRET);
+    }
+
+    /**
+     * Boots the composition with {@code flaw}, the secure domains' contents derived from {@code
+     * domainsSecret} (two runs for PD-1 differ only in it).
+     */
+    public ComposedSystem(ComposedImplFlaw flaw, long domainsSecret) {
         this.flaw = flaw;
         this.machine = new Machine(SHAPE);
         this.hypervisor = new Hypervisor(machine);
@@ -99,7 +107,8 @@ public final class ComposedSystem {
                 hypervisor.shareFrames(secure, ViewId.DEFAULT);
             }
         }
-        this.domains = new DomainsSystem(hypervisor, root, INTEGRITY.vcpuCount(), LAYOUT, SECRET, flaw.domainsFlaw());
+        this.domains =
+                new DomainsSystem(hypervisor, root, INTEGRITY.vcpuCount(), LAYOUT, domainsSecret, flaw.domainsFlaw());
         this.interrupts = new InterruptsSystem(
                 hypervisor,
                 INTERRUPTS_VIEW,

@@ -7,6 +7,7 @@ import java.util.function.Function;
 import org.hvproof.model.common.Invariant;
 import org.hvproof.model.common.InvariantSet;
 import org.hvproof.model.common.Transition;
+import org.hvproof.model.common.TransitionPair;
 import org.hvproof.model.domains.DomainsAction;
 import org.hvproof.model.domains.DomainsInvariants;
 import org.hvproof.model.domains.DomainsObservation;
@@ -32,6 +33,16 @@ public final class ComposedInvariants {
     private ComposedInvariants() {}
 
     /**
+     * PD-1 across guests, on two runs that differ only in the secure domains' contents: a step of
+     * any other guest (the integrity guest's, the interrupts guest's) shows the same observations
+     * in both runs and leaves that guest's state the same in both: no secure content reaches a
+     * guest beside the domains through the machine they share.
+     */
+    public static final Invariant<TransitionPair<ComposedState, ComposedAction, Object>>
+            OTHER_GUESTS_SEE_NOTHING_SECURE = Invariant.of(
+                    "PD-1", "otherGuestsSeeNothingSecure", ComposedInvariants::otherGuestsSeeNothingSecure);
+
+    /**
      * The integrity, domains and interrupts invariants, lifted to the composed state; the
      * interrupts mechanism's two-run invariant (INT-1's noninterference) is not among them: a
      * composed trace is one run.
@@ -44,7 +55,46 @@ public final class ComposedInvariants {
                             lift(DomainsInvariants.ALL.state(), ComposedState::domains)),
                     lift(InterruptsInvariants.ALL.state(), ComposedState::interrupts)),
             concat(concat(integritySteps(), domainsSteps()), interruptsSteps()),
-            List.of());
+            List.of(domainsPair(), OTHER_GUESTS_SEE_NOTHING_SECURE));
+
+    private static Optional<String> otherGuestsSeeNothingSecure(
+            TransitionPair<ComposedState, ComposedAction, Object> p) {
+        if (p.left().action() instanceof ComposedAction.Domains) {
+            return Optional.empty();
+        }
+        if (!p.left().observations().equals(p.right().observations())) {
+            return Optional.of("after " + p.left().action() + " the runs observed "
+                    + p.left().observations() + " and " + p.right().observations());
+        }
+        ComposedState a = p.left().after();
+        ComposedState b = p.right().after();
+        if (!a.integrity().equals(b.integrity())) {
+            return Optional.of("after " + p.left().action() + " the integrity guest's state differs between the runs");
+        }
+        if (!a.interrupts().equals(b.interrupts())) {
+            return Optional.of("after " + p.left().action() + " the interrupts guest's state differs between the runs");
+        }
+        return Optional.empty();
+    }
+
+    /** The domains' own two-run invariant (PD-1), judged on the domains' steps of both runs. */
+    private static Invariant<TransitionPair<ComposedState, ComposedAction, Object>> domainsPair() {
+        Invariant<TransitionPair<DomainsState, DomainsAction, DomainsObservation>> i =
+                DomainsInvariants.ROOT_SEES_NOTHING_SECURE;
+        return Invariant.of(i.claim(), i.name(), p -> {
+            if (!(p.left().action() instanceof ComposedAction.Domains a)) {
+                return Optional.empty();
+            }
+            return i.violation().apply(new TransitionPair<>(domainsPart(p.left(), a), domainsPart(p.right(), a)));
+        });
+    }
+
+    private static Transition<DomainsState, DomainsAction, DomainsObservation> domainsPart(
+            Transition<ComposedState, ComposedAction, Object> t, ComposedAction.Domains a) {
+        List<DomainsObservation> seen = new ArrayList<>();
+        t.observations().forEach(o -> seen.add((DomainsObservation) o));
+        return new Transition<>(t.before().domains(), a.action(), t.after().domains(), seen);
+    }
 
     private static <S> List<Invariant<ComposedState>> lift(
             List<Invariant<S>> invariants, Function<ComposedState, S> part) {

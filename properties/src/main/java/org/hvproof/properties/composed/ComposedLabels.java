@@ -34,6 +34,10 @@ final class ComposedLabels {
     static final String STORE_SPLIT = "the store's tree took two node pages or more in one step (a split)";
     static final String STORE_NODE_FREED = "the store's tree gave node pages back in one step (a merge or tear-down)";
     static final String STORE_TWO_LEVELS = "the store's tree has two levels or more";
+    static final String OTHER_GUEST_STEP_WHILE_SECURE_DOMAIN_RUNS =
+            "two runs: a step of the integrity or the interrupts guest while a domains vCPU runs a secure domain";
+    static final String OTHER_GUEST_STEP_AFTER_SECURE_READ =
+            "two runs: a step of the integrity or the interrupts guest right after secure code read its memory";
 
     static final String DOMAINS_ROOT_AIMED_AT_A_NODE_PAGE =
             "domains root named the number of a page holding a store node (through its table or its device; its own"

@@ -102,6 +102,11 @@ public final class ComposedProperties {
     /** The interrupts device's read refused while integrity mode runs (13.5-25.5%). */
     static final double COVER_INTERRUPTS_DMA_REFUSED_IN_INTEGRITY_MODE = 10;
 
+    /** Two runs: another guest's step while a secure domain runs (69.5-76.5% over six seeds). */
+    static final double COVER_OTHER_GUEST_WHILE_SECURE = 60;
+    /** Two runs: another guest's step right after secure code read its memory (21-28.5%). */
+    static final double COVER_OTHER_GUEST_AFTER_SECURE_READ = 14;
+
     /** The composed system plugged into the claim harness. */
     static final ClaimHarness<ComposedImplFlaw, ComposedTrace, ComposedState, ComposedAction, Object> HARNESS =
             new ClaimHarness<>(
@@ -501,6 +506,35 @@ public final class ComposedProperties {
             String claim, BiPredicate<IntegrityState, IntegrityAction.GuestWrite> scope) {
         String label = claim + " alertActionPerformed";
         return new MachineCheck<>(label, t -> t.checkAlertActionPerformed(label, scope));
+    }
+
+    /**
+     * PD-1 (two runs) on the composed machine: two compositions that differ only in the secure
+     * domains' contents, given the same steps of all three guests, look the same to the domains'
+     * root (registers of its vCPUs and the memory its NPT maps) and to every other guest (its
+     * observations, its state, every register of its vCPUs): no secure content leaks through the
+     * machine, hypervisor or tracing service the guests share.
+     */
+    @Claim("PD-1")
+    public static StatefulProperty<ComposedTwoRuns> secureContentsReachNoOtherGuest(ComposedImplFlaw flaw) {
+        return HARNESS.pairClaim(
+                        "PD-1",
+                        "two runs differing only in secure contents look the same to the root and every other guest",
+                        flaw,
+                        ComposedTwoRuns::new,
+                        ComposedProperties::nextPair,
+                        MachineCheck.of(
+                                "PD-1",
+                                "lowViewsEqualOnMachine",
+                                t -> t.checkLowViewsEqualOnMachine("PD-1 lowViewsEqualOnMachine")))
+                .cover(COVER_OTHER_GUEST_WHILE_SECURE, ComposedLabels.OTHER_GUEST_STEP_WHILE_SECURE_DOMAIN_RUNS)
+                .cover(COVER_OTHER_GUEST_AFTER_SECURE_READ, ComposedLabels.OTHER_GUEST_STEP_AFTER_SECURE_READ);
+    }
+
+    /** The next generated step of both runs, drawn from run A's state. */
+    private static Gen<Action<ComposedTwoRuns>> nextPair(ComposedTwoRuns t) {
+        return ComposedActions.next(t.state())
+                .map(s -> Action.of(s::toString, (ComposedTwoRuns runs, Context ctx) -> runs.apply(s, ctx)));
     }
 
     /** The next generated step, drawn from the composed model's state. */

@@ -39,7 +39,6 @@ import org.hvproof.model.integrity.IntegrityCode;
 import org.hvproof.model.integrity.IntegrityObservation;
 import org.hvproof.model.integrity.IntegrityState;
 import org.hvproof.model.integrity.Mode;
-import org.hvproof.model.interrupts.CodeLayout;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsObservation;
 import org.hvproof.model.interrupts.InterruptsState;
@@ -214,32 +213,11 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
 
         @Override
         public void perform(InterruptsTraceStep step, Context ctx) {
-            if (step instanceof InterruptsTraceStep.Actions actions) {
-                actions.actions().forEach(a -> apply(new ComposedSystemAction.Interrupts(a), ctx));
-            } else if (step instanceof InterruptsTraceStep.RunTo r) {
-                for (int i = 0;
-                        i < 16 && !(machine().pc() == r.target() && !machine().inHandler());
-                        i++) {
-                    apply(new ComposedSystemAction.Interrupts(new InterruptsAction.Execute()), ctx);
-                }
-            } else if (step instanceof InterruptsTraceStep.Quiesce) {
-                // Faults stop with the interrupts: the guest OS maps back every page it unmapped.
-                for (long p : new TreeSet<>(machine().absentPages())) {
-                    apply(
-                            new ComposedSystemAction.Interrupts(
-                                    new InterruptsAction.SetPagePresent(p * CodeLayout.ADDRESSES_PER_GUEST_PAGE, true)),
-                            ctx);
-                }
-                for (int i = 0; i < 64 && machine().inHandler(); i++) {
-                    apply(new ComposedSystemAction.Interrupts(new InterruptsAction.Return()), ctx);
-                }
-                for (int i = 0; i < 64 && machine().inSequence(); i++) {
-                    apply(new ComposedSystemAction.Interrupts(new InterruptsAction.Execute()), ctx);
-                }
-                transparency.quiesced(machine());
-            } else {
-                throw new IllegalArgumentException("a composed trace is one run: " + step);
-            }
+            InterruptsSteps.play(
+                    step,
+                    this::machine,
+                    a -> apply(new ComposedSystemAction.Interrupts(a), ctx),
+                    transparency::quiesced);
         }
 
         /** The interrupts guest's machine state, read through its abstraction function. */

@@ -9,13 +9,16 @@
  * {@link org.hvproof.properties.composed.ComposedProperties} asserts TREE-2, TREE-4..TREE-7 (on
  * the store's tree), GI-1..GI-8, PD-1..PD-5 and INT-2..INT-6 on those traces, each with its
  * claim's machine-level checks (the per-mechanism properties' own, run on the hosted services)
- * and refinement of all three mechanisms, and
- * {@link org.hvproof.properties.composed.ComposedLabels} names the seams the traces must reach.
+ * and refinement of all three mechanisms; {@link
+ * org.hvproof.properties.composed.ComposedTwoRuns} runs two compositions that differ only in the
+ * secure domains' contents, for PD-1's noninterference with every other guest as an observer
+ * beside the root; and {@link org.hvproof.properties.composed.ComposedLabels} names the seams the
+ * traces must reach.
  *
  * <p>Left out: the guests share no vCPU and no view (a composition where the domains' root
  * domain is the integrity guest itself needs a model of what each service does to the other's
- * vCPU context, which no mechanism's model has); the two-run (noninterference) properties of the
- * domains and of the interrupts guest (INT-1) run only per mechanism; tracing (as a mechanism of
+ * vCPU context, which no mechanism's model has); the interrupts guest's two-run
+ * (noninterference) property, INT-1, runs only per mechanism; tracing (as a mechanism of
  * its own), migration and failover still run alone.
  */
 package org.hvproof.properties.composed;

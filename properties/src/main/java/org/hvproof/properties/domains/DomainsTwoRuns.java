@@ -26,9 +26,10 @@ import org.hvproof.properties.harness.JudgedPair;
  */
 public final class DomainsTwoRuns implements JudgedPair<DomainsState, DomainsAction, DomainsObservation> {
     /** The two secrets the runs differ in. */
-    static final long SECRET_A = 0x5EC12E7L;
+    public static final long SECRET_A = 0x5EC12E7L;
 
-    static final long SECRET_B = 0x0BAD_C0DEL;
+    /** Run B's secret. */
+    public static final long SECRET_B = 0x0BAD_C0DEL;
 
     private final DomainsSystem a;
     private final DomainsSystem b;

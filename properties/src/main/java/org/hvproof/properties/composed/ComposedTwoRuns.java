@@ -1,0 +1,212 @@
+package org.hvproof.properties.composed;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.hvproof.impl.composed.ComposedAbstraction;
+import org.hvproof.impl.composed.ComposedImplFlaw;
+import org.hvproof.impl.composed.ComposedSystem;
+import org.hvproof.impl.composed.ComposedSystemAction;
+import org.hvproof.impl.domains.DomainsSystem;
+import org.hvproof.impl.machine.VirtualCpu;
+import org.hvproof.model.common.Transition;
+import org.hvproof.model.common.TransitionPair;
+import org.hvproof.model.composed.ComposedAction;
+import org.hvproof.model.composed.ComposedState;
+import org.hvproof.model.domains.DomainsLowEquivalence;
+import org.hvproof.model.domains.DomainsObservation;
+import org.hvproof.model.interrupts.InterruptsState;
+import org.hvproof.propcheck.Context;
+import org.hvproof.properties.domains.DomainsTwoRuns;
+import org.hvproof.properties.harness.JudgedPair;
+import org.hvproof.properties.interrupts.InterruptsRun;
+import org.hvproof.properties.interrupts.InterruptsTraceStep;
+
+/**
+ * Two runs of the composed machine for PD-1's noninterference across guests: booted alike except
+ * for the secure domains' contents (two secrets), then given the same composed steps. After every
+ * action the pair invariants hold (the domains' own {@code rootSeesNothingSecure} on their steps,
+ * {@code otherGuestsSeeNothingSecure} on the other guests'), and on the machines themselves the
+ * domains' root sees the same registers and root-mapped memory in both runs and every other
+ * guest's vCPU holds the same registers ({@link #checkLowViewsEqualOnMachine}). A secret that
+ * reached the integrity guest or the interrupts guest through the machine they share, and not
+ * only one that reached the domains' root, makes the runs differ.
+ */
+public final class ComposedTwoRuns implements JudgedPair<ComposedState, ComposedAction, Object> {
+    private final ComposedSystem a;
+    private final ComposedSystem b;
+    private ComposedState stateA;
+    private ComposedState stateB;
+    private final List<TransitionPair<ComposedState, ComposedAction, Object>> lastPairs = new ArrayList<>();
+    private String machineViolation;
+    private int steps;
+
+    /** Boots both runs with {@code flaw}. */
+    public ComposedTwoRuns(ComposedImplFlaw flaw) {
+        this.a = new ComposedSystem(flaw, DomainsTwoRuns.SECRET_A);
+        this.b = new ComposedSystem(flaw, DomainsTwoRuns.SECRET_B);
+        this.stateA = a.abstractState();
+        this.stateB = b.abstractState();
+    }
+
+    /** Run A's abstract state: the generator draws from it. */
+    public ComposedState state() {
+        return stateA;
+    }
+
+    /**
+     * On the booted runs: the domains' low-equivalence relates them, their secure contents really
+     * differ (else the property would be vacuous), and every other guest's state is the same.
+     */
+    @Override
+    public void checkRelated() {
+        if (steps > 0) {
+            return;
+        }
+        if (!DomainsLowEquivalence.equivalent(stateA.domains(), stateB.domains())) {
+            throw new AssertionError(
+                    "low-equivalence does not relate two compositions that differ only in secure contents");
+        }
+        if (stateA.domains().frames().equals(stateB.domains().frames())) {
+            throw new AssertionError("the two runs hold the same secure contents: the property would be vacuous");
+        }
+        if (!stateA.integrity().equals(stateB.integrity())
+                || !stateA.interrupts().equals(stateB.interrupts())) {
+            throw new AssertionError("the two runs differ outside the secure domains at boot");
+        }
+    }
+
+    /** Runs one generated composed step on both runs, keeping each action's pair of transitions. */
+    void apply(ComposedActions.Step step, Context ctx) {
+        lastPairs.clear();
+        if (step.interrupts().isPresent()) {
+            try {
+                step.interrupts().get().apply(new InterruptsGuest(), ctx);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        for (ComposedSystemAction action : step.actions()) {
+            applyBoth(action, ctx);
+        }
+    }
+
+    private void applyBoth(ComposedSystemAction action, Context ctx) {
+        ComposedState beforeA = stateA;
+        ComposedState beforeB = stateB;
+        List<Object> seenA = a.apply(action);
+        List<Object> seenB = b.apply(action);
+        stateA = a.abstractState();
+        stateB = b.abstractState();
+        steps++;
+        ComposedAction modelAction = ComposedAbstraction.modelAction(action);
+        lastPairs.add(new TransitionPair<>(
+                new Transition<>(beforeA, modelAction, stateA, seenA),
+                new Transition<>(beforeB, modelAction, stateB, seenB)));
+        label(beforeA, action, seenA, ctx);
+        if (machineViolation == null) {
+            machineViolation = lowViewDifference(action);
+        }
+    }
+
+    /** Where the two machines' low views differ after {@code action}, or null. */
+    private String lowViewDifference(ComposedSystemAction action) {
+        DomainsSystem.RootView rootA = a.domains().rootView();
+        DomainsSystem.RootView rootB = b.domains().rootView();
+        if (!rootA.equals(rootB)) {
+            return "after [" + action + "] the domains' root sees different registers or memory:\n  A: "
+                    + rootA.vcpus() + "\n  B: " + rootB.vcpus()
+                    + (rootA.memory().equals(rootB.memory()) ? "" : "\n  and root-mapped memory differs");
+        }
+        int domainsFirst = ComposedSystem.INTEGRITY.vcpuCount();
+        int domainsEnd = domainsFirst + ComposedSystem.LAYOUT.vcpus();
+        for (int v = 0; v < a.machine().vcpus().size(); v++) {
+            if (v >= domainsFirst && v < domainsEnd) {
+                continue;
+            }
+            List<Long> ra = cpuState(a, v);
+            List<Long> rb = cpuState(b, v);
+            if (!ra.equals(rb)) {
+                return "after [" + action + "] vCPU " + v + " of another guest holds different registers:\n  A: " + ra
+                        + "\n  B: " + rb;
+            }
+        }
+        return null;
+    }
+
+    /** Every general register, the flags, the instruction pointer and CR3 of vCPU {@code v} of {@code system}. */
+    private static List<Long> cpuState(ComposedSystem system, int v) {
+        VirtualCpu cpu = system.machine().vcpus().get(v);
+        List<Long> out = new ArrayList<>();
+        for (int r = 0; r < VirtualCpu.GENERAL_REGISTERS; r++) {
+            out.add(cpu.register(r));
+        }
+        out.add(cpu.flags());
+        out.add(cpu.instructionPointer());
+        out.add(cpu.cr3());
+        return out;
+    }
+
+    /** The seams the pair reached: another guest's step while secure code runs, or right after it read its secret. */
+    private void label(ComposedState before, ComposedSystemAction action, List<Object> seen, Context ctx) {
+        boolean secureRuns =
+                before.domains().vcpus().stream().anyMatch(v -> !v.domain().isRoot());
+        if (action instanceof ComposedSystemAction.Domains) {
+            if (seen.stream()
+                    .anyMatch(o -> o instanceof DomainsObservation.ReadValue r
+                            && !r.domain().isRoot())) {
+                secretJustRead = true;
+            }
+            return;
+        }
+        if (secureRuns) {
+            ctx.label(ComposedLabels.OTHER_GUEST_STEP_WHILE_SECURE_DOMAIN_RUNS);
+        }
+        if (secretJustRead) {
+            ctx.label(ComposedLabels.OTHER_GUEST_STEP_AFTER_SECURE_READ);
+            secretJustRead = false;
+        }
+    }
+
+    /** Whether a secure domain read its memory since another guest last stepped. */
+    private boolean secretJustRead;
+
+    @Override
+    public List<TransitionPair<ComposedState, ComposedAction, Object>> lastPairs() {
+        return List.copyOf(lastPairs);
+    }
+
+    /** PD-1 {@code lowViewsEqualOnMachine}: throws when the two machines' low views ever differed. */
+    void checkLowViewsEqualOnMachine(String label) {
+        if (machineViolation != null) {
+            throw new AssertionError(label + " violated: " + machineViolation);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "  run A domains vcpus " + stateA.domains().vcpus() + "\n  run B domains vcpus "
+                + stateB.domains().vcpus();
+    }
+
+    /** The interrupts guest's generator steps, played on both runs from run A's machine state. */
+    private final class InterruptsGuest implements InterruptsRun {
+        @Override
+        public boolean booted() {
+            return true;
+        }
+
+        @Override
+        public InterruptsState state() {
+            return stateA.interrupts();
+        }
+
+        @Override
+        public void perform(InterruptsTraceStep step, Context ctx) {
+            InterruptsSteps.play(
+                    step,
+                    () -> stateA.interrupts(),
+                    x -> applyBoth(new ComposedSystemAction.Interrupts(x), ctx),
+                    s -> {});
+        }
+    }
+}
