@@ -39,7 +39,7 @@ public enum IntegrityImplFlaw implements Flaw {
     /** Protection requests are honoured from normal mode too (GI-5). */
     REQUESTS_IGNORE_MODE(caught("GI-5", "GI-5 requestsOnlyFromIntegrityMode", 1)),
     /** An unprotect request from normal mode is refused without an alert (GI-5, the patent's "alert instead"). */
-    REFUSED_UNPROTECT_SILENT(caught("GI-5", "GI-5 requestsOnlyFromIntegrityMode", 1)),
+    REFUSED_UNPROTECT_SILENT(caught("GI-5", "GI-5 requestsOnlyFromIntegrityMode", 2)),
     /**
      * A protect request refused because it overlaps existing protections "rolls back" by
      * unprotecting every page of its range, the ones protected earlier included (GI-6).
@@ -50,7 +50,7 @@ public enum IntegrityImplFlaw implements Flaw {
      * (GI-7). The abstraction reads a protection's leaf in both views, so refinement names it at the
      * first protect request, before any write.
      */
-    INTEGRITY_VIEW_UNMONITORS_ALL(caught("GI-7", "refinement", 3)),
+    INTEGRITY_VIEW_UNMONITORS_ALL(caught("GI-7", "refinement", 4)),
     /** Registration traces the driver's code in the protected view only: its code is writable in integrity mode (GI-7). */
     DRIVER_CODE_WRITABLE_IN_INTEGRITY_VIEW(caught("GI-7", "GI-7 otherProtectedPagesAlertInIntegrityMode", 3)),
     /**

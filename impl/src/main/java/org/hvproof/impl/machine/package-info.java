@@ -49,7 +49,10 @@
  * vCPU held in the hypervisor until it ends).
  *
  * <p>Left out, because no claim depends on them yet: interleaving inside one access (an access is
- * one step, its walk and its write atomic), micro-steps of domain creation (it runs at boot) and of
+ * one step of its vCPU, its walk and its write atomic; another vCPU's action inside it would be
+ * the same as the access using the translation it read as a cached one, which the TLBs produce,
+ * except for an A/D update racing a write to its entry and a page-crossing write split between its
+ * pages), micro-steps of domain creation (it runs at boot) and of
  * view switches (they touch only their own vCPU, so they commute with every other vCPU's step, as
  * the properties module's switch tests check), PCIDs, global pages, SMEP/SMAP, memory types, caches, timing. Guest page-table
  * memory is a reserved pool the guest OS never maps as data. The machine is deterministic.

@@ -74,7 +74,11 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     /** The machine-level checks, read off this trace's system. */
     private final IntegrityMachineChecks checks;
 
-    /** Boots the guest under the integrity service with {@code flaw} ({@link IntegrityImplFlaw#NONE} for the real one). */
+    /**
+     * Boots the guest under the integrity service with {@code flaw} ({@link IntegrityImplFlaw#NONE}
+     * for the real one); protect and unprotect run in the micro-steps of the store's commit, as in
+     * every integrity trace ({@link #machineStep}).
+     */
     public IntegrityTrace(IntegrityImplFlaw flaw) {
         this(new IntegritySystem(CONFIG, flaw), false);
     }
@@ -100,13 +104,13 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
         this.machine = machine;
         this.storeChecks = storeChecks;
         this.checks = new IntegrityMachineChecks(machine, CONFIG);
-        machine.runRequestsInMicroSteps(storeChecks);
+        machine.runRequestsInMicroSteps(true);
         this.lockstep = new Lockstep<>(
                 this::machineStep, machine::abstractState, this::modelStep, IntegrityState.initial(CONFIG));
     }
 
     /**
-     * The machine's part of one trace step. In the TREE-7 traces protect and unprotect run in the
+     * The machine's part of one trace step. In every integrity trace protect and unprotect run in the
      * micro-steps of the store's commit, one micro-step before and one after each later action
      * (so the request publishes at the second action after its start): an action of the
      * caller's vCPU (it is in the hypervisor until the commit ends) or one that needs the tree
@@ -190,7 +194,7 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
 
     /**
      * The model's step: the requests published and the action taken in this trace step, in the
-     * machine's order ({@link #machineStep}; just the action outside the TREE-7 traces), each by
+     * machine's order ({@link #machineStep}; just the action when no request publishes), each by
      * {@link #modelStepOf}.
      */
     private Lockstep.ModelStep<IntegrityState> modelStep(IntegrityState s, IntegrityAction a) {
@@ -290,12 +294,14 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
         if (t == null) {
             return List.of();
         }
-        if (modelTransitions.size() <= 1) {
+        if (modelTransitions.size() == 1 && modelTransitions.get(0).action() == t.action()) {
             return List.of(t);
         }
-        // A request published in the same step as another action: one transition each, in the
-        // machine's order, with what the machine showed for each, the model's state between them
-        // and the machine's after the last.
+        // What the model took in this step, each with what the machine showed for it, in the
+        // machine's order, the model's state between them and the machine's after the last: a
+        // request published in the same step as another action is one transition each; a step
+        // whose own action waits (a request started, or the caller's vCPU held until its request
+        // in flight publishes) is judged by the request it published, or by nothing at all.
         List<Transition<IntegrityState, IntegrityAction, IntegrityObservation>> out = new ArrayList<>();
         IntegrityState before = t.before();
         for (int i = 0; i < modelTransitions.size(); i++) {
@@ -322,7 +328,10 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
             writeNodePages(ctx);
         }
         before.ifPresent(page -> checks.afterWrite(t.before(), action, page, t.observations()));
-        label(t, ctx);
+        // labelled by what the model took: a request in micro-steps where it published
+        for (Transition<IntegrityState, IntegrityAction, IntegrityObservation> m : lastTransitions()) {
+            label(new Lockstep.Transition<>(m.before(), m.action(), m.after(), m.observations()), ctx);
+        }
     }
 
     /** Refinement: the machine's observations and abstract state after the last step equal the model's. */
