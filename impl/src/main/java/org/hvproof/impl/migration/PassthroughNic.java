@@ -232,11 +232,6 @@ final class PassthroughNic {
         return Optional.ofNullable(completionRing.pollFirst());
     }
 
-    /** Puts back a completion the hypervisor took but has not delivered (a deferred copy-back). */
-    void repost(NicRequest r) {
-        completionRing.addFirst(r);
-    }
-
     /**
      * This device's ring state and requests moved onto {@code other} (switch-over): head, requests
      * in flight with their progress, the completion ring, the error log and what it sent; with

@@ -53,6 +53,16 @@ class MigrationPagesTest {
         assertFresh();
     }
 
+    @Test
+    void aReadOfMorePagesAfterFewerReadsThemAll() {
+        sys.apply(new GuestWrite(4, 0, Bytes.ofInts(6)));
+        assertThat(host.pages(3)).hasSize(3);
+        List<Bytes> all = host.pages(config.dataPages());
+        assertThat(all.get(4).get(0)).isEqualTo((byte) 6);
+        assertFresh();
+        assertThat(host.pages(2)).containsExactlyElementsOf(all.subList(0, 2));
+    }
+
     /** Every page as {@link MigrationHost#page} reads it, one by one, without any cache. */
     private void assertFresh() {
         List<Bytes> pages = host.pages(config.dataPages());

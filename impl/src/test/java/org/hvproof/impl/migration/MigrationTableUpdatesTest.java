@@ -93,6 +93,17 @@ class MigrationTableUpdatesTest {
         assertThat(sys.poolPages()).isEqualTo(sourceTables);
     }
 
+    @Test
+    void theFirstWalkOfAllInPreCopyExitsOnEachOfItsFourTablesTheRootIncluded() {
+        MigrationSystem sys = new MigrationSystem(CONFIG);
+        run(sys, new StartMigration(100), new MigrationRound());
+        run(sys, new GuestRead(3, 0, 1));
+        assertThat(sys.tableUpdateExits()).isEqualTo(4);
+        assertThat(sys.abstractState().dirty())
+                .containsExactlyElementsOf(tablesOf(CONFIG, 3).stream().sorted().toList());
+        assertThat(tablesOf(CONFIG, 3)).contains((long) CONFIG.dataPages());
+    }
+
     @ParameterizedTest
     @EnumSource(MigrationEmbodiment.class)
     void aDoorbellStoreWhoseWalkExitsOnATableIsStillTheDoorbellExit(MigrationEmbodiment embodiment) {
