@@ -150,7 +150,7 @@ public final class Lockstep<S, A> {
      * differing component that is itself a record of a state class ({@code ...State}, as each
      * mechanism's part of the composed state is) is shown by its own differing components.
      */
-    static String difference(Object impl, Object model) {
+    public static String difference(Object impl, Object model) {
         return difference("", impl, model);
     }
 

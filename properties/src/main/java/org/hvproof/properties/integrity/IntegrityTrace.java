@@ -326,6 +326,7 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
         if (storeChecks) {
             labelStore(t, freeBefore, ctx);
             writeNodePages(ctx);
+            probesLeftStateAlone();
         }
         before.ifPresent(page -> checks.afterWrite(t.before(), action, page, t.observations()));
         // labelled by what the model took: a request in micro-steps where it published
@@ -428,6 +429,22 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
             if (between) {
                 ctx.label(IntegrityLabels.NODE_PAGE_WRITE_BETWEEN_MICRO_STEPS);
             }
+        }
+    }
+
+    /**
+     * The node- and pool-page writes after a step must leave the machine's abstract state as the
+     * step left it (vetoed, or landing on pages the published tree does not name): a change they
+     * made is reported here, at the step whose probes made it, not by the next step's refinement.
+     */
+    private void probesLeftStateAlone() {
+        if (nodeWriteFailure != null) {
+            return;
+        }
+        IntegrityState after = machine.abstractState();
+        if (!after.equals(lockstep.judgedState())) {
+            nodeWriteFailure = "the node- and pool-page writes after the step changed the machine's state:\n"
+                    + Lockstep.difference(after, lockstep.judgedState());
         }
     }
 
