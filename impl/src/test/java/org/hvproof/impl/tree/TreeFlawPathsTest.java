@@ -261,4 +261,21 @@ class TreeFlawPathsTest {
             assertThat(sys.abstractState().nodes()).isEmpty();
         }
     }
+
+    @Test
+    void aCyclicGuestWrittenTreeIsReadByTheTreeAndItsAbstractionInLinearTime() {
+        TreeSystem flawed = new TreeSystem(CFG, 2, TreeImplFlaw.WALK_FROM_GUEST_POINTER);
+        int order = CFG.shape().order();
+        long[] words = new long[NodeCodec.words(order)];
+        words[0] = NodeCodec.header(NodeCodec.INTERIOR, 2);
+        words[1] = 50;
+        words[NodeCodec.childrenAt(order)] = 100;
+        words[NodeCodec.childrenAt(order) + 1] = 100;
+        TreeRequestEdgesTest.writeWords(flawed, 100, words);
+        TreeRequestEdgesTest.pointAt(flawed, 100);
+        assertThat(flawed.tree().mappings()).isEmpty();
+        assertThat(flawed.tree().nodePages()).contains(100L);
+        assertThat(flawed.tree().nodeMappings()).containsOnlyKeys(100L);
+        assertThat(flawed.abstractState().nodes().keySet()).containsExactly(100L);
+    }
 }
