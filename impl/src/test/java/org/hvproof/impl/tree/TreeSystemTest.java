@@ -47,4 +47,34 @@ class TreeSystemTest {
         assertThat(system.guestBytes(5, 4094, 2)).containsExactly(1, 2);
         assertThat(system.guestBytes(6, 0, 2)).containsExactly(3, 4);
     }
+
+    @Test
+    void aWriteAtGuestPhysicalZeroLandsThroughTheWindow() {
+        assertThat(system.config()).isEqualTo(TreeConfig.small());
+        var seen = system.write(0, Privilege.KERNEL, 0, 0, Bytes.ofInts(9, 8));
+        assertThat(seen).hasSize(1);
+        assertThat(system.guestBytes(0, 0, 2)).containsExactly(9, 8);
+    }
+
+    @Test
+    void aRangeThatLeavesThePageIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> system.guestBytes(5, 4000, 200))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> system.guestBytes(5, -1, 2))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(system.guestBytes(5, 4000, 96)).hasSize(96);
+    }
+
+    @Test
+    void aWriteAboveGuestMemoryGetsTheSameAnswerEveryTimeAndChangesNothing() {
+        var before = system.abstractState();
+        long far = (system.machine().shape().guestPhysicalPages() + 5) * 4096;
+        var first = system.write(1, Privilege.USER, 0, far, Bytes.ofInts(1));
+        assertThat(system.write(1, Privilege.USER, 0, far, Bytes.ofInts(1))).isEqualTo(first);
+        assertThat(first).noneMatch(org.hvproof.model.common.Completed.class::isInstance);
+        long beyond = 1L << 45;
+        assertThat(system.write(1, Privilege.USER, 0, beyond, Bytes.ofInts(1)))
+                .isEqualTo(system.write(1, Privilege.USER, 0, beyond, Bytes.ofInts(1)));
+        assertThat(system.abstractState()).isEqualTo(before);
+    }
 }
