@@ -278,4 +278,11 @@ class TreeFlawPathsTest {
         assertThat(flawed.tree().nodeMappings()).containsOnlyKeys(100L);
         assertThat(flawed.abstractState().nodes().keySet()).containsExactly(100L);
     }
+
+    @Test
+    void everyPlantedFlawAndOnlyThoseNameTheClaimsThatCatchThem() {
+        for (TreeImplFlaw flaw : TreeImplFlaw.values()) {
+            assertThat(flaw.caughtBy().isEmpty()).as("%s", flaw).isEqualTo(flaw == TreeImplFlaw.NONE);
+        }
+    }
 }

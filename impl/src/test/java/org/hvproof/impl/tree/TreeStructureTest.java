@@ -225,4 +225,23 @@ class TreeStructureTest {
         assertThat(sys.tracing().holds(ViewId.DEFAULT, ProtectedPageTree.OWNER, new GuestPhysicalPage(pool + 3)))
                 .isTrue();
     }
+
+    @Test
+    void aPoolPageKeepsTheHostFrameItWasFirstUsedThrough() {
+        TreeSystem sys = new TreeSystem(CFG, 1, TreeImplFlaw.NONE);
+        protect(sys, 3, 2);
+        long root = sys.tree().root().orElseThrow();
+        assertThat(root).isEqualTo(CFG.poolFirst());
+        // The nested table names a fresh frame for the root's page: the tree's node stays where it
+        // wrote it (the pool's frames are pinned), so its own reads and walks still find it.
+        long fresh = sys.machine().memory().allocateFrame().orElseThrow();
+        sys.machine()
+                .defaultView()
+                .map(new GuestPhysicalPage(root), fresh, org.hvproof.impl.machine.NestedPermissions.RWX);
+        assertThat(sys.tree().lookup(4).mapping()).contains(AlertAction.BLOCK);
+        assertThat(sys.tree().mappings()).containsOnlyKeys(3L, 4L);
+        protect(sys, 5, 1);
+        assertThat(sys.tree().mappings()).containsOnlyKeys(3L, 4L, 5L);
+        assertThat(sys.guestPage(root)).as("the fresh frame is not written").containsOnly(0);
+    }
 }

@@ -2,6 +2,7 @@ package org.hvproof.impl.tree;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.Privilege;
@@ -76,5 +77,28 @@ class TreeSystemTest {
         assertThat(system.write(1, Privilege.USER, 0, beyond, Bytes.ofInts(1)))
                 .isEqualTo(system.write(1, Privilege.USER, 0, beyond, Bytes.ofInts(1)));
         assertThat(system.abstractState()).isEqualTo(before);
+    }
+
+    @Test
+    void aWriteAtTheLastWindowPagesGetsAnAnswerLikeAnyPageAboveGuestMemory() {
+        long above = system.machine().shape().guestPhysicalPages() + 5;
+        List<Class<?>> kinds = kinds(system.write(1, Privilege.USER, 0, above * 4096, Bytes.ofInts(1)));
+        assertThat(kinds).isNotEmpty();
+        // The window's last page (it maps pages up to 2^31 - 1) answers as any page above guest
+        // memory; past it the guest's own page tables have no mapping.
+        assertThat(kinds(system.write(1, Privilege.USER, 0, (long) Integer.MAX_VALUE * 4096, Bytes.ofInts(1))))
+                .isEqualTo(kinds);
+        assertThat(kinds(system.write(1, Privilege.USER, 0, (Integer.MAX_VALUE + 1L) * 4096, Bytes.ofInts(1))))
+                .containsExactly(org.hvproof.model.common.PageFault.class);
+        // Past guest-physical addressing: an answer, never an exception.
+        long limit = org.hvproof.model.common.GuestPhysicalPage.LIMIT;
+        assertThat(system.write(1, Privilege.USER, 0, limit * 4096, Bytes.ofInts(1)))
+                .isNotEmpty();
+        assertThat(system.write(1, Privilege.USER, 0, (limit - 1) * 4096, Bytes.ofInts(1)))
+                .isNotEmpty();
+    }
+
+    private static List<Class<?>> kinds(List<?> seen) {
+        return seen.stream().<Class<?>>map(Object::getClass).toList();
     }
 }
