@@ -244,4 +244,44 @@ class TreeStructureTest {
         assertThat(sys.tree().mappings()).containsOnlyKeys(3L, 4L, 5L);
         assertThat(sys.guestPage(root)).as("the fresh frame is not written").containsOnly(0);
     }
+
+    @Test
+    void aLeafLeftWithItsMinimumIsNotRebalanced() {
+        TreeSystem sys = new TreeSystem(CFG, 1, TreeImplFlaw.NONE);
+        // Filled in key order leaves are half full; pages put between their keys fill some more.
+        for (long page = 0; page < 32; page += 2) {
+            protect(sys, page, 1);
+        }
+        for (long page = 1; page < 32; page += 4) {
+            protect(sys, page, 1);
+        }
+        TreeState before = sys.abstractState();
+        int min = CFG.shape().min();
+        // A mapped key in a non-root leaf that holds more than the minimum.
+        long root = before.base().rootPage().orElseThrow();
+        long leafPage = -1;
+        long key = -1;
+        for (long page : before.nodes().keySet()) {
+            if (page != root && before.nodes().get(page) instanceof TreeNode.Leaf leaf && leaf.size() == min + 1) {
+                for (long k : leaf.keys()) {
+                    if (before.mappings().containsKey(k)) {
+                        leafPage = page;
+                        key = k;
+                    }
+                }
+            }
+        }
+        assertThat(key).as("a leaf one above the minimum with a mapped key").isNotNegative();
+        unprotect(sys, key, 1);
+        TreeState after = sys.abstractState();
+        assertThat(after.nodes().keySet()).isEqualTo(before.nodes().keySet());
+        for (long page : before.nodes().keySet()) {
+            if (page != leafPage) {
+                assertThat(after.nodes().get(page))
+                        .as("node %d", page)
+                        .isEqualTo(before.nodes().get(page));
+            }
+        }
+        assertThat(after.nodes().get(leafPage).size()).isEqualTo(min);
+    }
 }
