@@ -132,6 +132,14 @@ class TreeFlawPathsTest {
                         .isEqualTo(stays);
             }
             assertThat(sys.tree().freePool().size()).isEqualTo(CFG.poolSize());
+            // A write to a page the flawed tree still traces: walked, found in no leaf, let through.
+            long page = nodesLeft.iterator().next();
+            List<Observation> seen = sys.write(1, Privilege.USER, 0, page * PAGE, Bytes.ofInts(5));
+            assertThat(alerts(seen)).isEmpty();
+            assertThat(TreeSystem.treeObservations(seen))
+                    .hasSize(stays ? 1 : 0)
+                    .allMatch(TreeObservation.Walk.class::isInstance);
+            assertThat(sys.guestPage(page)[0]).isEqualTo((byte) 5);
         }
     }
 

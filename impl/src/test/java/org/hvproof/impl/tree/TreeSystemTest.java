@@ -63,6 +63,9 @@ class TreeSystemTest {
                 .isInstanceOf(IllegalArgumentException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> system.guestBytes(5, -1, 2))
                 .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> system.guestBytes(5, 100, 4000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("leave the page");
         assertThat(system.guestBytes(5, 4000, 96)).hasSize(96);
     }
 
@@ -73,6 +76,7 @@ class TreeSystemTest {
         var first = system.write(1, Privilege.USER, 0, far, Bytes.ofInts(1));
         assertThat(system.write(1, Privilege.USER, 0, far, Bytes.ofInts(1))).isEqualTo(first);
         assertThat(first).noneMatch(org.hvproof.model.common.Completed.class::isInstance);
+        assertThat(kinds(first)).containsExactly(org.hvproof.model.common.NptViolation.class);
         long beyond = 1L << 45;
         assertThat(system.write(1, Privilege.USER, 0, beyond, Bytes.ofInts(1)))
                 .isEqualTo(system.write(1, Privilege.USER, 0, beyond, Bytes.ofInts(1)));
