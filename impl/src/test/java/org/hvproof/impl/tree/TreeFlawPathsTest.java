@@ -293,4 +293,30 @@ class TreeFlawPathsTest {
             assertThat(flaw.caughtBy().isEmpty()).as("%s", flaw).isEqualTo(flaw == TreeImplFlaw.NONE);
         }
     }
+
+    @Test
+    void aGuestWrittenLeafJustPastThePoolIsEditedLikeAnyPageOutsideIt() {
+        // A pool in the middle of guest memory: the page just past it is ordinary guest RAM.
+        TreeConfig mid = new TreeConfig(1024, 512, 256, 64, CFG.shape());
+        TreeSystem sys = new TreeSystem(mid, 2, TreeImplFlaw.WALK_FROM_GUEST_POINTER);
+        long past = mid.poolFirst() + mid.poolSize();
+        int order = CFG.shape().order();
+        long[] leaf = new long[NodeCodec.words(order)];
+        leaf[0] = NodeCodec.header(NodeCodec.LEAF, 2);
+        leaf[1] = 7;
+        leaf[2] = BLOCK << 8;
+        leaf[3] = 8;
+        leaf[4] = BLOCK << 8;
+        TreeRequestEdgesTest.writeWords(sys, past, leaf);
+        TreeRequestEdgesTest.pointAt(sys, past);
+        assertThat(sys.tree().lookup(8).mapping()).contains(AlertAction.BLOCK);
+        // The edit reads the node from the page (outside the pool) and writes it back there.
+        assertThat(protect(sys, 9, 1, BLOCK)).isEqualTo(RequestCode.OK);
+        assertThat(sys.tree().root()).contains(past);
+        assertThat(sys.tree().lookup(9).mapping()).contains(AlertAction.BLOCK);
+        assertThat(sys.tree().mappings()).containsOnlyKeys(7L, 8L, 9L);
+        // A zeroed page there holds no node: a request is refused, not thrown.
+        TreeRequestEdgesTest.writeWords(sys, past, new long[NodeCodec.words(order)]);
+        assertThat(protect(sys, 20, 1, BLOCK)).isEqualTo(RequestCode.OUT_OF_RANGE);
+    }
 }

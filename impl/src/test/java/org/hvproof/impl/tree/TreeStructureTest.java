@@ -284,4 +284,48 @@ class TreeStructureTest {
         }
         assertThat(after.nodes().get(leafPage).size()).isEqualTo(min);
     }
+
+    @Test
+    void removingAKeyFromALeafAboveTheMinimumChangesThatLeafAlone() {
+        TreeSystem sys = new TreeSystem(CFG, 1, TreeImplFlaw.NONE);
+        for (long page = 0; page < 80; page += 2) {
+            protect(sys, page, 1);
+        }
+        for (long page = 1; page < 80; page += 4) {
+            protect(sys, page, 1);
+        }
+        assertThat(sys.tree().height()).isGreaterThanOrEqualTo(2);
+        int min = CFG.shape().min();
+        int checked = 0;
+        for (long key = 0; key < 80; key++) {
+            TreeState before = sys.abstractState();
+            if (!before.mappings().containsKey(key)) {
+                continue;
+            }
+            long leafPage = -1;
+            for (long page : before.nodes().keySet()) {
+                if (before.nodes().get(page) instanceof TreeNode.Leaf leaf
+                        && leaf.keys().contains(key)) {
+                    leafPage = page;
+                }
+            }
+            if (before.nodes().get(leafPage).size() <= min) {
+                continue;
+            }
+            unprotect(sys, key, 1);
+            TreeState after = sys.abstractState();
+            assertThat(after.nodes().keySet())
+                    .as("key %d", key)
+                    .isEqualTo(before.nodes().keySet());
+            for (long page : before.nodes().keySet()) {
+                if (page != leafPage) {
+                    assertThat(after.nodes().get(page))
+                            .as("key %d: node %d", key, page)
+                            .isEqualTo(before.nodes().get(page));
+                }
+            }
+            checked++;
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(5);
+    }
 }

@@ -77,6 +77,9 @@ class TreeSystemTest {
         assertThat(system.write(1, Privilege.USER, 0, far, Bytes.ofInts(1))).isEqualTo(first);
         assertThat(first).noneMatch(org.hvproof.model.common.Completed.class::isInstance);
         assertThat(kinds(first)).containsExactly(org.hvproof.model.common.NptViolation.class);
+        // A write that crosses into the next page above memory: both window pages are mapped.
+        var crossing = system.write(1, Privilege.USER, 0, far + 2 * 4096 - 1, Bytes.ofInts(1, 2));
+        assertThat(crossing).noneMatch(org.hvproof.model.common.PageFault.class::isInstance);
         long beyond = 1L << 45;
         assertThat(system.write(1, Privilege.USER, 0, beyond, Bytes.ofInts(1)))
                 .isEqualTo(system.write(1, Privilege.USER, 0, beyond, Bytes.ofInts(1)));
