@@ -3,10 +3,12 @@ package org.hvproof.impl.tree;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
@@ -398,7 +400,7 @@ public final class ProtectedPageTree implements TraceListener {
      */
     public SortedMap<Long, SortedMap<Long, AlertAction>> nodeMappings() {
         SortedMap<Long, SortedMap<Long, AlertAction>> out = new TreeMap<>();
-        visit(cell.basePointer(), 0, new ArrayList<>(), (page, node) -> {
+        visit(cell.basePointer(), 0, new HashSet<>(), new ArrayList<>(), (page, node) -> {
             SortedMap<Long, AlertAction> held = new TreeMap<>();
             if (node instanceof TreeNode.Leaf leaf) {
                 for (int i = 0; i < leaf.size(); i++) {
@@ -434,7 +436,7 @@ public final class ProtectedPageTree implements TraceListener {
         List<NodeRead> visited = new ArrayList<>();
         SortedMap<Long, AlertAction> mappings = new TreeMap<>();
         List<Long> pages = new ArrayList<>();
-        visit(root, 0, visited, (page, node) -> {
+        visit(root, 0, new HashSet<>(), visited, (page, node) -> {
             pages.add(page);
             if (node instanceof TreeNode.Leaf leaf) {
                 for (int i = 0; i < leaf.size(); i++) {
@@ -460,11 +462,12 @@ public final class ProtectedPageTree implements TraceListener {
     }
 
     /**
-     * Depth-first over the nodes below {@code page}, decoded from memory, each page read recorded
-     * in {@code visited}; stops at a corrupt node.
+     * Depth-first over the nodes below {@code page}, decoded from memory, each page read once
+     * ({@code seen}: a corrupt tree that names a node twice, or in a cycle, is read in linear time,
+     * not once per path to it) and recorded in {@code visited}; stops at a corrupt node.
      */
-    private void visit(long page, int depth, List<NodeRead> visited, BiConsumer<Long, TreeNode> each) {
-        if (page == TreeRootCell.NONE || depth > TreeWalk.MAX_WALK) {
+    private void visit(long page, int depth, Set<Long> seen, List<NodeRead> visited, BiConsumer<Long, TreeNode> each) {
+        if (page == TreeRootCell.NONE || depth > TreeWalk.MAX_WALK || !seen.add(page)) {
             return;
         }
         long frame = memory.frameOf(page);
@@ -480,7 +483,7 @@ public final class ProtectedPageTree implements TraceListener {
         each.accept(page, node);
         if (node instanceof TreeNode.Interior in) {
             for (long child : in.children()) {
-                visit(child, depth + 1, visited, each);
+                visit(child, depth + 1, seen, visited, each);
             }
         }
     }

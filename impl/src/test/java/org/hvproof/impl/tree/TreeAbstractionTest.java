@@ -142,4 +142,63 @@ class TreeAbstractionTest {
         assertThat(system.tree().unprotect(0x5000, 0x1000)).isEqualTo(RequestCode.OK);
         assertThat(system.abstractState().mappings()).containsOnlyKeys(3L);
     }
+
+    @Test
+    void aGuestWriteToAnUntracedPageGivesTheSameStateObject() {
+        system.protect(0x3000, 0x2000, AlertAction.BLOCK.requestCode());
+        TreeState before = system.abstractState();
+        // Host memory moves (a global stamp), but no table and no node the tree reads does.
+        system.write(0, org.hvproof.model.common.Privilege.KERNEL, 0, 0x9000, org.hvproof.model.common.Bytes.ofInts(7));
+        assertThat(system.abstractState()).isSameAs(before);
+        assertThat(system.tree().readState()).isEqualTo(before);
+        assertThat(system.tree().readState()).isSameAs(system.tree().readState());
+    }
+
+    @Test
+    void theTreesOwnReadsAreCachedUntilANodeIsWritten() {
+        assertThat(system.tree().protect(0x3000, 0x2000, AlertAction.BLOCK.requestCode()))
+                .isEqualTo(RequestCode.OK);
+        var mappings = system.tree().mappings();
+        var nodes = system.tree().nodePages();
+        assertThat(mappings).containsOnlyKeys(3L, 4L);
+        system.write(0, org.hvproof.model.common.Privilege.KERNEL, 0, 0x9000, org.hvproof.model.common.Bytes.ofInts(7));
+        assertThat(system.tree().mappings()).isSameAs(mappings);
+        assertThat(system.tree().nodePages()).isSameAs(nodes);
+        // A key rewritten in the root's frame behind the tree's back.
+        TreeState before = system.abstractState();
+        HostMemory memory = system.machine().memory();
+        long frame = rootFrame(before);
+        memory.writeLong((frame << 12) + 8, 5L);
+        assertThat(system.tree().mappings()).containsOnlyKeys(4L, 5L);
+        // The root's header cleared: no node there any more.
+        memory.writeLong(frame << 12, 0L);
+        assertThat(system.tree().mappings()).isEmpty();
+        assertThat(system.tree().nodePages()).isEmpty();
+    }
+
+    @Test
+    void nodeMappingsNameEveryNodePageWithTheLeafMappingsItHolds() {
+        assertThat(system.tree().nodeMappings()).isEmpty();
+        assertThat(system.tree().protect(0x10000, 0x8000, AlertAction.BLOCK.requestCode()))
+                .isEqualTo(RequestCode.OK);
+        assertThat(system.tree().protect(0x30000, 0x1000, AlertAction.RECORD_AND_ALLOW.requestCode()))
+                .isEqualTo(RequestCode.OK);
+        TreeState s = system.abstractState();
+        var byNode = system.tree().nodeMappings();
+        assertThat(byNode.keySet()).containsExactlyElementsOf(s.nodes().keySet());
+        java.util.Map<Long, AlertAction> union = new java.util.TreeMap<>();
+        for (var e : byNode.entrySet()) {
+            var node = s.nodes().get(e.getKey());
+            if (node instanceof org.hvproof.model.tree.TreeNode.Interior) {
+                assertThat(e.getValue()).as("interior node %d", e.getKey()).isEmpty();
+            } else {
+                var leaf = (org.hvproof.model.tree.TreeNode.Leaf) node;
+                assertThat(leaf.keys()).containsAll(e.getValue().keySet());
+                union.putAll(e.getValue());
+            }
+        }
+        assertThat(union).isEqualTo(system.tree().mappings());
+        assertThat(union).containsEntry(48L, AlertAction.RECORD_AND_ALLOW).containsEntry(16L, AlertAction.BLOCK);
+        assertThat(union).hasSize(9);
+    }
 }

@@ -2,6 +2,7 @@ package org.hvproof.impl.tree;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.Privilege;
@@ -46,5 +47,65 @@ class TreeSystemTest {
         }
         assertThat(system.guestBytes(5, 4094, 2)).containsExactly(1, 2);
         assertThat(system.guestBytes(6, 0, 2)).containsExactly(3, 4);
+    }
+
+    @Test
+    void aWriteAtGuestPhysicalZeroLandsThroughTheWindow() {
+        assertThat(system.config()).isEqualTo(TreeConfig.small());
+        var seen = system.write(0, Privilege.KERNEL, 0, 0, Bytes.ofInts(9, 8));
+        assertThat(seen).hasSize(1);
+        assertThat(system.guestBytes(0, 0, 2)).containsExactly(9, 8);
+    }
+
+    @Test
+    void aRangeThatLeavesThePageIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> system.guestBytes(5, 4000, 200))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> system.guestBytes(5, -1, 2))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> system.guestBytes(5, 100, 4000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("leave the page");
+        assertThat(system.guestBytes(5, 4000, 96)).hasSize(96);
+    }
+
+    @Test
+    void aWriteAboveGuestMemoryGetsTheSameAnswerEveryTimeAndChangesNothing() {
+        var before = system.abstractState();
+        long far = (system.machine().shape().guestPhysicalPages() + 5) * 4096;
+        var first = system.write(1, Privilege.USER, 0, far, Bytes.ofInts(1));
+        assertThat(system.write(1, Privilege.USER, 0, far, Bytes.ofInts(1))).isEqualTo(first);
+        assertThat(first).noneMatch(org.hvproof.model.common.Completed.class::isInstance);
+        assertThat(kinds(first)).containsExactly(org.hvproof.model.common.NptViolation.class);
+        // A write that crosses into the next page above memory: both window pages are mapped.
+        var crossing = system.write(1, Privilege.USER, 0, far + 2 * 4096 - 1, Bytes.ofInts(1, 2));
+        assertThat(crossing).noneMatch(org.hvproof.model.common.PageFault.class::isInstance);
+        long beyond = 1L << 45;
+        assertThat(system.write(1, Privilege.USER, 0, beyond, Bytes.ofInts(1)))
+                .isEqualTo(system.write(1, Privilege.USER, 0, beyond, Bytes.ofInts(1)));
+        assertThat(system.abstractState()).isEqualTo(before);
+    }
+
+    @Test
+    void aWriteAtTheLastWindowPagesGetsAnAnswerLikeAnyPageAboveGuestMemory() {
+        long above = system.machine().shape().guestPhysicalPages() + 5;
+        List<Class<?>> kinds = kinds(system.write(1, Privilege.USER, 0, above * 4096, Bytes.ofInts(1)));
+        assertThat(kinds).isNotEmpty();
+        // The window's last page (it maps pages up to 2^31 - 1) answers as any page above guest
+        // memory; past it the guest's own page tables have no mapping.
+        assertThat(kinds(system.write(1, Privilege.USER, 0, (long) Integer.MAX_VALUE * 4096, Bytes.ofInts(1))))
+                .isEqualTo(kinds);
+        assertThat(kinds(system.write(1, Privilege.USER, 0, (Integer.MAX_VALUE + 1L) * 4096, Bytes.ofInts(1))))
+                .containsExactly(org.hvproof.model.common.PageFault.class);
+        // Past guest-physical addressing: an answer, never an exception.
+        long limit = org.hvproof.model.common.GuestPhysicalPage.LIMIT;
+        assertThat(system.write(1, Privilege.USER, 0, limit * 4096, Bytes.ofInts(1)))
+                .isNotEmpty();
+        assertThat(system.write(1, Privilege.USER, 0, (limit - 1) * 4096, Bytes.ofInts(1)))
+                .isNotEmpty();
+    }
+
+    private static List<Class<?>> kinds(List<?> seen) {
+        return seen.stream().<Class<?>>map(Object::getClass).toList();
     }
 }
