@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.hvproof.model.common.Transition;
+import org.hvproof.model.common.TransitionPair;
 import org.hvproof.model.domains.DomainsAction;
 import org.hvproof.model.domains.DomainsInvariants;
 import org.hvproof.model.domains.DomainsModel;
@@ -63,7 +65,7 @@ class ComposedModelTest {
     }
 
     @Test
-    void theComposedInvariantsAreEveryMechanismsSingleRunInvariantsUnderTheirOwnLabels() {
+    void theComposedInvariantsAreEveryMechanismsSingleRunInvariantsAndTheDomainsPairOneUnderTheirOwnLabels() {
         List<String> both = new ArrayList<>();
         both.addAll(IntegrityInvariants.ALL.state().stream().map(i -> i.label()).toList());
         both.addAll(DomainsInvariants.ALL.state().stream().map(i -> i.label()).toList());
@@ -72,7 +74,44 @@ class ComposedModelTest {
         both.addAll(IntegrityInvariants.ALL.step().stream().map(i -> i.label()).toList());
         both.addAll(DomainsInvariants.ALL.step().stream().map(i -> i.label()).toList());
         both.addAll(InterruptsInvariants.ALL.step().stream().map(i -> i.label()).toList());
+        both.addAll(DomainsInvariants.ALL.pair().stream().map(i -> i.label()).toList());
+        both.add(ComposedInvariants.OTHER_GUESTS_SEE_NOTHING_SECURE.label());
         assertThat(ComposedInvariants.ALL.labels()).containsExactlyElementsOf(both);
+    }
+
+    @Test
+    void anotherGuestsStepMustLookTheSameInTwoRunsThatDifferOnlyInSecureContents() {
+        ComposedState runA = INITIAL;
+        ComposedState runB = ComposedModel.initial(INTEGRITY, DomainsState.example(2, 2, 78), INTERRUPTS);
+        IntegrityAction register = new IntegrityAction.Register(
+                new Writer(0, 16 * 4096 + 0x40, 0), 16 * 4096, 2 * 4096, 18 * 4096, 2 * 4096, 16 * 4096 + 0x40);
+        ComposedAction action = new ComposedAction.Integrity(register);
+        ComposedStep a = ComposedModel.step(runA, action);
+        ComposedStep b = ComposedModel.step(runB, action);
+        var same = new TransitionPair<>(
+                new Transition<>(runA, action, a.next(), List.<Object>copyOf(a.observations())),
+                new Transition<>(runB, action, b.next(), List.<Object>copyOf(b.observations())));
+        assertThat(ComposedInvariants.OTHER_GUESTS_SEE_NOTHING_SECURE
+                        .violation()
+                        .apply(same))
+                .isEmpty();
+
+        // run B's integrity guest saw something else: a secret reached it
+        var leaked = new TransitionPair<>(
+                same.left(), new Transition<>(runB, action, b.next(), List.<Object>of("secret 78")));
+        assertThat(ComposedInvariants.OTHER_GUESTS_SEE_NOTHING_SECURE
+                        .violation()
+                        .apply(leaked))
+                .hasValueSatisfying(v -> assertThat(v).contains("observed"));
+        // or its state differs afterwards
+        var differs = new TransitionPair<>(
+                same.left(),
+                new Transition<>(
+                        runB, action, b.next().withIntegrity(INTEGRITY), List.<Object>copyOf(b.observations())));
+        assertThat(ComposedInvariants.OTHER_GUESTS_SEE_NOTHING_SECURE
+                        .violation()
+                        .apply(differs))
+                .hasValueSatisfying(v -> assertThat(v).contains("integrity guest's state"));
     }
 
     @Test
