@@ -202,4 +202,17 @@ class InterruptsFlawPathsTest {
         InterruptsSystem injected = run(boot(InterruptsImplFlaw.RAISED_FAULT_SKIPS_SCRUB), 3);
         assertThat(arrive(injected, ArrivalCause.EXCEPTION, 14).registers()).containsEntry(Reg.R1, E);
     }
+
+    @Test
+    void aHypercallReachedWithR2ErasedRestartsTheSequenceUnansweredWhenAFlawedModuleResumesThere() {
+        InterruptsSystem flawed = run(boot(InterruptsImplFlaw.RESUME_AT_RETURN_ADDRESS), 5);
+        arrive(flawed, ArrivalCause.INTERRUPT, 32);
+        flawed.apply(RETURN);
+        assertThat(flawed.abstractState().pc()).isEqualTo(CodeLayout.SEQUENCE_HYPERCALL);
+        assertThat(flawed.apply(EXEC)).isEmpty();
+        assertThat(flawed.abstractState().pc()).isEqualTo(CodeLayout.SEQUENCE_START);
+        assertThat(flawed.authenticator().log()).isEmpty();
+        // The restarted sequence then completes and is answered once.
+        assertThat(run(flawed, 4).authenticator().log()).hasSize(1);
+    }
 }
