@@ -274,4 +274,36 @@ class InterruptsGuestEdgesTest {
                     .isEmpty();
         }
     }
+
+    @Test
+    void theGuestsLoadAndStoreOfAnUnmappedDataPageFaultAndLeaveTheRegisterAndPcAlone() {
+        InterruptsSystem sys = new InterruptsSystem(SECRET);
+        List<List<InterruptsObservation>> seen = inLockstep(
+                sys,
+                new InterruptsAction.SetRegister(Reg.R0, 7),
+                new InterruptsAction.SetPagePresent(0x8000, false),
+                new InterruptsAction.JumpTo(CodeLayout.ORDINARY_CODE + 2),
+                EXEC,
+                RETURN,
+                EXEC,
+                RETURN);
+        assertThat(seen.get(3).get(0)).isEqualTo(new Fault(FaultKind.PAGE_NOT_PRESENT, 0x8000));
+        assertThat(seen.get(5).get(0)).isEqualTo(new Fault(FaultKind.PAGE_NOT_PRESENT, 0x8000));
+        assertThat(sys.cpu().register(Reg.R0.ordinal())).isEqualTo(7);
+        // Mapped back, the load and the store run.
+        inLockstep(sys, new InterruptsAction.SetPagePresent(0x8000, true), EXEC, EXEC);
+        assertThat(sys.abstractState().memory()).doesNotContainKey(0x8001L);
+        assertThat(sys.abstractState().pc()).isEqualTo(CodeLayout.ORDINARY_CODE + 4);
+    }
+
+    @Test
+    void everyPlantedFlawNamesTheClaimThatMustCatchItAndTheCorrectMechanismNone() {
+        for (InterruptsImplFlaw flaw : InterruptsImplFlaw.values()) {
+            if (flaw == InterruptsImplFlaw.NONE) {
+                assertThat(flaw.caughtBy()).isEmpty();
+            } else {
+                assertThat(flaw.caughtBy()).as("%s", flaw).isNotEmpty();
+            }
+        }
+    }
 }
