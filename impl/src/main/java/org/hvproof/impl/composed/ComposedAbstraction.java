@@ -7,8 +7,8 @@ import org.hvproof.model.composed.ComposedState;
 /**
  * The composed abstraction function: each mechanism's own abstraction function, reading the one
  * machine ({@code IntegrityAbstraction} through the integrity system, {@link DomainsAbstraction}
- * through the domains system, {@code InterruptsAbstraction} through the interrupts system), side
- * by side; and the model's reading of a composed action.
+ * through the domains system, {@code InterruptsAbstraction} through the interrupts system, {@code
+ * MigrationAbstraction} through the migration system), side by side; and the model's reading of a composed action.
  */
 public final class ComposedAbstraction {
     private ComposedAbstraction() {}
@@ -18,16 +18,20 @@ public final class ComposedAbstraction {
         return new ComposedState(
                 system.integrity().abstractState(),
                 system.domains().abstractState(),
-                system.interrupts().abstractState());
+                system.interrupts().abstractState(),
+                system.migration().abstractState());
     }
 
-    /** The model's reading of {@code action}: an integrity or interrupts action as it is, the domains one as the domains abstraction reads it. */
+    /** The model's reading of {@code action}: an integrity, interrupts or migration action as it is, the domains one as the domains abstraction reads it. */
     public static ComposedAction modelAction(ComposedSystemAction action) {
         if (action instanceof ComposedSystemAction.Integrity i) {
             return new ComposedAction.Integrity(i.action());
         }
         if (action instanceof ComposedSystemAction.Interrupts r) {
             return new ComposedAction.Interrupts(r.action());
+        }
+        if (action instanceof ComposedSystemAction.Migration m) {
+            return new ComposedAction.Migration(m.action());
         }
         return new ComposedAction.Domains(DomainsAbstraction.modelAction(
                 ((ComposedSystemAction.Domains) action).action(), ComposedSystem.LAYOUT));

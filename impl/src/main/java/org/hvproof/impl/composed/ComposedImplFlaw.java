@@ -4,6 +4,7 @@ import java.util.List;
 import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
+import org.hvproof.impl.migration.MigrationImplFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.Flaw;
 
@@ -12,7 +13,8 @@ import org.hvproof.model.common.Flaw;
  * each breaks nothing any service does alone and shows up only on the composed traces, as a
  * mechanism's claim or refinement failing while the other mechanism runs beside it. The carried
  * flaws run one service with one of its own deliberate flaws ({@link #integrityFlaw()}, {@link
- * #domainsFlaw()}, {@link #treeFlaw()} for the integrity store's tree, {@link #interruptsFlaw()})
+ * #domainsFlaw()}, {@link #treeFlaw()} for the integrity store's tree, {@link #interruptsFlaw()}, {@link
+ * #migrationFlaw()})
  * beside the others, correct: each shows that the composed property of a claim
  * can fail for the attack it names, with the other guests' steps interleaved.
  */
@@ -47,6 +49,14 @@ public enum ComposedImplFlaw implements Flaw {
      * moves that other vCPU to the interrupts guest's handler.
      */
     INTERRUPT_MODULE_ON_EVERY_VCPU(List.of(new Caught("INT-3", "refinement", 3))),
+    /**
+     * The integrity service's completion listener judges every notified write by its page number,
+     * whichever guest's view it was made in (as it did while it was the only tracing client): the
+     * migration VM's write to a dirty-logged page whose number is a driver page or a blocking
+     * protection of the integrity guest's, or its walk's accessed/dirty update of such a table
+     * page, is not completed.
+     */
+    INTEGRITY_LISTENER_JUDGES_EVERY_VIEW(List.of(new Caught("MIG-1", "refinement", 3))),
 
     // Carried flaws: one service's own flaw, the other service correct beside it.
 
@@ -101,7 +111,7 @@ public enum ComposedImplFlaw implements Flaw {
             InterruptsImplFlaw.SCRUB_FORGETS_AUTH_REGISTER, "INT-2", "INT-2 noSecretAtHandlerEntry", 3),
     /** The interrupt security module with DUPLICATE_EXCEPTION_DELIVERY: an exception reaches the handler twice. */
     INTERRUPTS_DUPLICATE_EXCEPTION_DELIVERY(
-            InterruptsImplFlaw.DUPLICATE_EXCEPTION_DELIVERY, "INT-3", "INT-3 oneVirtualInterruptPerArrival", 1),
+            InterruptsImplFlaw.DUPLICATE_EXCEPTION_DELIVERY, "INT-3", "INT-3 oneVirtualInterruptPerArrival", 4),
     /** The interrupt security module with RESTORE_SECRET_ON_RETURN: the hypervisor writes the secret back into R1. */
     INTERRUPTS_RESTORE_SECRET_ON_RETURN(
             InterruptsImplFlaw.RESTORE_SECRET_ON_RETURN, "INT-4", "INT-4 neverRestoresSecret", 5),
@@ -110,6 +120,22 @@ public enum ComposedImplFlaw implements Flaw {
     /** The interrupts guest with IOMMU_MAPS_CODE_PAGE: its device's table maps the page holding the secret. */
     INTERRUPTS_IOMMU_MAPS_CODE_PAGE(
             InterruptsImplFlaw.IOMMU_MAPS_CODE_PAGE, "INT-6", "INT-6 noIommuMappingHoldsSecret", 1),
+    /**
+     * The migration service with TABLE_UPDATE_NOT_LOGGED: a walk's accessed/dirty update of a
+     * dirty-logged table page is notified by the shared tracing service but not marked dirty.
+     */
+    MIGRATION_TABLE_UPDATE_NOT_LOGGED(
+            MigrationImplFlaw.TABLE_UPDATE_NOT_LOGGED, "MIG-1", "MIG-1 cleanPoolPagesAtDestination", 3),
+    /** The migration service with IOMMU_LEFT_ON_VCPU_BUFFER: its NIC's table keeps the VM's frames during pre-copy. */
+    MIGRATION_IOMMU_LEFT_ON_VCPU_BUFFER(
+            MigrationImplFlaw.IOMMU_LEFT_ON_VCPU_BUFFER, "MIG-2", "MIG-2 translationsReachTheirBuffer", 1),
+    /** The migration service with DOORBELL_NOT_TRAPPED: the MMIO page stays writable during pre-copy. */
+    MIGRATION_DOORBELL_NOT_TRAPPED(MigrationImplFlaw.DOORBELL_NOT_TRAPPED, "MIG-3", "MIG-3 doorbellStoresExit", 1),
+    /** The migration service with REQUEST_REPLAYED_AT_SWITCH_OVER: posted completions handed to the destination's NIC again. */
+    MIGRATION_REQUEST_REPLAYED_AT_SWITCH_OVER(
+            MigrationImplFlaw.REQUEST_REPLAYED_AT_SWITCH_OVER, "MIG-4", "MIG-4 everyRequestAccountedOnce", 6),
+    /** The migration service with REPORT_OMITS_FINAL_ROUND: the report's total leaves out stop-and-copy's pages. */
+    MIGRATION_REPORT_OMITS_FINAL_ROUND(MigrationImplFlaw.REPORT_OMITS_FINAL_ROUND, "MIG-5", "MIG-5 reportAccurate", 4),
     /**
      * The store's tree with NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY: from the integrity view a
      * node-page write lands unseen, and the tree changes with no request.
@@ -127,6 +153,7 @@ public enum ComposedImplFlaw implements Flaw {
     private final DomainsImplFlaw domainsFlaw;
     private final TreeImplFlaw treeFlaw;
     private final InterruptsImplFlaw interruptsFlaw;
+    private final MigrationImplFlaw migrationFlaw;
 
     ComposedImplFlaw(List<Caught> caughtBy) {
         this(caughtBy, IntegrityImplFlaw.NONE, DomainsImplFlaw.NONE, TreeImplFlaw.NONE);
@@ -138,6 +165,16 @@ public enum ComposedImplFlaw implements Flaw {
                 IntegrityImplFlaw.NONE,
                 DomainsImplFlaw.NONE,
                 TreeImplFlaw.NONE,
+                carried);
+    }
+
+    ComposedImplFlaw(MigrationImplFlaw carried, String claim, String check, int shrinksTo) {
+        this(
+                List.of(new Caught(claim, check, shrinksTo)),
+                IntegrityImplFlaw.NONE,
+                DomainsImplFlaw.NONE,
+                TreeImplFlaw.NONE,
+                InterruptsImplFlaw.NONE,
                 carried);
     }
 
@@ -163,6 +200,17 @@ public enum ComposedImplFlaw implements Flaw {
             DomainsImplFlaw domains,
             TreeImplFlaw tree,
             InterruptsImplFlaw interrupts) {
+        this(caughtBy, integrity, domains, tree, interrupts, MigrationImplFlaw.NONE);
+    }
+
+    ComposedImplFlaw(
+            List<Caught> caughtBy,
+            IntegrityImplFlaw integrity,
+            DomainsImplFlaw domains,
+            TreeImplFlaw tree,
+            InterruptsImplFlaw interrupts,
+            MigrationImplFlaw migration) {
+        this.migrationFlaw = migration;
         this.caughtBy = caughtBy;
         this.integrityFlaw = integrity;
         this.domainsFlaw = domains;
@@ -193,5 +241,10 @@ public enum ComposedImplFlaw implements Flaw {
     /** The interrupt security module's own flaw this composition runs ({@code NONE} but for a carried interrupts flaw). */
     public InterruptsImplFlaw interruptsFlaw() {
         return interruptsFlaw;
+    }
+
+    /** The migration service's own flaw this composition runs ({@code NONE} but for a carried migration flaw). */
+    public MigrationImplFlaw migrationFlaw() {
+        return migrationFlaw;
     }
 }

@@ -10,6 +10,7 @@ import org.hvproof.impl.machine.DeviceId;
 import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.ViewId;
+import org.hvproof.impl.migration.MigrationSystem;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tracing.TracingService;
 import org.hvproof.impl.tree.ProtectedPageTree;
@@ -18,6 +19,9 @@ import org.hvproof.model.common.MachineShape;
 import org.hvproof.model.composed.ComposedState;
 import org.hvproof.model.integrity.IntegrityConfig;
 import org.hvproof.model.interrupts.InterruptsState;
+import org.hvproof.model.migration.MigrationConfig;
+import org.hvproof.model.migration.MigrationEmbodiment;
+import org.hvproof.model.migration.MigrationStrategy;
 import org.hvproof.model.tree.BPlusTree;
 import org.hvproof.model.tree.TreeConfig;
 
@@ -64,6 +68,32 @@ public final class ComposedSystem {
     /** The secret embedded in the interrupts guest's execute-only code. */
     public static final long INTERRUPTS_SECRET = 0x5EC2_E7C0_DE00_0001L;
     /**
+     * The migration source's VM: five data pages (the ring, two buffer pages, two others), four
+     * ring slots, the copy as the device buffer synced at the doorbell and the completion, a
+     * downtime limit of two pages' time and a round limit of one (the second round stops and
+     * copies), so a switch-over comes soon after a start. One configuration: the other embodiment and strategy, and the generated figures, stay the
+     * migration mechanism's own traces'.
+     */
+    public static final MigrationConfig MIGRATION = new MigrationConfig(
+            5,
+            2,
+            4,
+            MigrationConfig.PAGE_BYTES,
+            MigrationConfig.DEFAULT_BANDWIDTH,
+            2
+                    * ((MigrationConfig.PAGE_BYTES * 1_000_000 + MigrationConfig.DEFAULT_BANDWIDTH - 1)
+                            / MigrationConfig.DEFAULT_BANDWIDTH),
+            1,
+            MigrationEmbodiment.COPY_AS_DEVICE_BUFFER,
+            MigrationStrategy.DOORBELL_AND_COMPLETION);
+    /** The view the migration source's VM runs on. */
+    public static final ViewId MIGRATION_VIEW = new ViewId("migration");
+    /** The migration source's vCPU: the machine's last, after the interrupts guest's. */
+    public static final int MIGRATION_VCPU = INTERRUPTS_VCPU + InterruptsSystem.SHAPE.vcpuCount();
+    /** The migration source's passthrough NIC. */
+    public static final DeviceId MIGRATION_NIC = new DeviceId(0x0300);
+
+    /**
      * The machine's shape: the integrity guest's page-table pool (its guest OS reads it from the
      * shape), and as many guest-physical pages as the largest guest needs, the interrupts guest's
      * 2^36-page window; the integrity guest's views are bounded to its own RAM ({@link
@@ -78,6 +108,7 @@ public final class ComposedSystem {
     private final IntegritySystem integrity;
     private final DomainsSystem domains;
     private final InterruptsSystem interrupts;
+    private final MigrationSystem migration;
 
     /**
      * Boots the composition with {@code flaw} ({@link ComposedImplFlaw#NONE} for the correct one);
@@ -97,7 +128,13 @@ public final class ComposedSystem {
         this.hypervisor = new Hypervisor(machine);
         hypervisor.limitGuestRam(ViewId.DEFAULT, integrityShape().guestPhysicalPages());
         this.tracing = new TracingService(hypervisor, TracingImplFlaw.NONE);
-        this.integrity = new IntegritySystem(tracing, INTEGRITY, flaw.integrityFlaw(), STORE, flaw.treeFlaw());
+        this.integrity = new IntegritySystem(
+                tracing,
+                INTEGRITY,
+                flaw.integrityFlaw(),
+                STORE,
+                flaw.treeFlaw(),
+                flaw == ComposedImplFlaw.INTEGRITY_LISTENER_JUDGES_EVERY_VIEW);
         ViewId root = flaw == ComposedImplFlaw.DOMAINS_ROOT_ON_DEFAULT_VIEW ? ViewId.DEFAULT : DOMAINS_ROOT_VIEW;
         if (flaw == ComposedImplFlaw.SECURE_VIEWS_SHARE_GUEST_FRAMES) {
             // FLAW: the secure views are declared before the domains map them, sharing the guest's frames.
@@ -118,6 +155,9 @@ public final class ComposedSystem {
                 InterruptsState.DEFAULT_ERASURE,
                 flaw.interruptsFlaw(),
                 flaw == ComposedImplFlaw.INTERRUPT_MODULE_ON_EVERY_VCPU);
+        hypervisor.limitGuestRam(MIGRATION_VIEW, MIGRATION.totalPages());
+        this.migration = new MigrationSystem(
+                hypervisor, tracing, MIGRATION_VIEW, MIGRATION_VCPU, MIGRATION_NIC, MIGRATION, flaw.migrationFlaw());
     }
 
     private static MachineShape integrityShape() {
@@ -127,7 +167,7 @@ public final class ComposedSystem {
     private static MachineShape shape() {
         MachineShape integrity = integrityShape();
         return new MachineShape(
-                INTERRUPTS_VCPU + InterruptsSystem.SHAPE.vcpuCount(),
+                MIGRATION_VCPU + 1,
                 Math.max(integrity.guestPhysicalPages(), InterruptsSystem.SHAPE.guestPhysicalPages()),
                 integrity.pageTablePoolFirst(),
                 integrity.pageTablePoolPages());
@@ -173,8 +213,16 @@ public final class ComposedSystem {
         return interrupts;
     }
 
+    /** The migration source's VM, its NIC and the migration service (the destination a host of its own). */
+    public MigrationSystem migration() {
+        return migration;
+    }
+
     /** Runs one action on its mechanism's service; returns that mechanism's observations. Never throws on hostile input. */
     public List<Object> apply(ComposedSystemAction action) {
+        if (action instanceof ComposedSystemAction.Migration m) {
+            return List.copyOf(migration.apply(m.action()));
+        }
         if (action instanceof ComposedSystemAction.Interrupts r) {
             return List.copyOf(interrupts.apply(r.action()));
         }

@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.hvproof.impl.domains.DomainsSystemAction;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.interrupts.InterruptsAction;
+import org.hvproof.model.migration.MigrationAction;
 
 /**
  * One action the composed system runs: an action of one composed mechanism, in the form that
@@ -45,6 +46,18 @@ public sealed interface ComposedSystemAction {
         @Override
         public String toString() {
             return "interrupts " + action;
+        }
+    }
+
+    /** A migration action, on the migration source's one vCPU, its NIC or its service (the operator's). */
+    record Migration(MigrationAction action) implements ComposedSystemAction {
+        public Migration {
+            Objects.requireNonNull(action, "action");
+        }
+
+        @Override
+        public String toString() {
+            return "migration " + action;
         }
     }
 }

@@ -1,7 +1,8 @@
 /**
  * The composed system: one machine, one hypervisor and one tracing service with the integrity
- * service (its protections kept in the traced tree, TREE-7), the protection-domain service and
- * the interrupt security module with its guest registered together ({@link
+ * service (its protections kept in the traced tree, TREE-7), the protection-domain service, the
+ * interrupt security module with its guest and the migration source's VM with its passthrough NIC
+ * and migration service registered together ({@link
  * org.hvproof.impl.composed.ComposedSystem}), driven by
  * {@link org.hvproof.impl.composed.ComposedSystemAction}s and read by
  * {@link org.hvproof.impl.composed.ComposedAbstraction}: each mechanism's own abstraction
@@ -12,7 +13,12 @@
  * tracing service and, through it, the tree's coverage of views. What is not: the integrity guest
  * runs on vCPUs 0-1 with the default and integrity views, the domains on vCPUs 2-3 with a root
  * view of their own and one view per secure domain, the interrupts guest on vCPU 4 with a view,
- * a guest OS page-table pool and a DMA device of its own; each service serves only its own vCPUs.
+ * a guest OS page-table pool and a DMA device of its own, the migration source's VM on vCPU 5
+ * with a view, a guest OS page-table pool and a NIC of its own (its destination a host of its
+ * own); each service serves only its own vCPUs and views. The migration source turns the
+ * machine's nested accessed and dirty flags on for every view, so every guest's walks update
+ * their tables' accessed and dirty bits as writes; its dirty logging traces its pages on the
+ * shared tracing service, whose other clients judge only notes from their own guest's views.
  * The machine has the guest-physical pages of the largest guest (the interrupts guest's 2^36-page
  * window), the integrity guest's views bounded to its own RAM. The guests' guest-physical page
  * numbers overlap (each mechanism's model fixes where its pages are), but each guest reads them
@@ -21,7 +27,7 @@
  *
  * <p>Left out: one guest holding both (the domains' root domain as the integrity guest itself,
  * so that one vCPU's context is switched by both services, or the interrupt security module
- * scrubbing a secure domain's registers), the tracing mechanism's own clients, migration and
- * failover.
+ * scrubbing a secure domain's registers), the tracing mechanism's own clients, the migration
+ * mechanism's other figures (one configuration runs here) and failover.
  */
 package org.hvproof.impl.composed;

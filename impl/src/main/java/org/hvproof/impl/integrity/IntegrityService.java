@@ -97,6 +97,25 @@ public final class IntegrityService {
             IntegrityImplFlaw flaw,
             TreeConfig store,
             TreeImplFlaw treeFlaw) {
+        this(hypervisor, tracing, config, flaw, store, treeFlaw, false);
+    }
+
+    /**
+     * The service as above with, when {@code judgesEveryView}, a wrong composition: its
+     * completion listener judges every notified write by the page number alone, whichever guest's
+     * view it was made in (a composition's seam flaw: another guest's traced write to a page of
+     * the same number, such as a migration VM's dirty-logged page, is then blocked; alone, every
+     * traced view is the integrity guest's and nothing differs).
+     */
+    public IntegrityService(
+            Hypervisor hypervisor,
+            TracingService tracing,
+            IntegrityConfig config,
+            IntegrityImplFlaw flaw,
+            TreeConfig store,
+            TreeImplFlaw treeFlaw,
+            boolean judgesEveryView) {
+        this.judgesEveryView = judgesEveryView;
         this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
         this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.config = Objects.requireNonNull(config, "config");
@@ -503,8 +522,20 @@ public final class IntegrityService {
 
     private record Monitor(IntegrityAlertCause cause, AlertAction action) {}
 
-    /** The completion listener: a write to a page whose action blocks is not completed. Pure. */
+    /** Flaw of a composition: the completion listener judges notes from every guest's views. */
+    private final boolean judgesEveryView;
+
+    /**
+     * The completion listener: a write to a page whose action blocks is not completed. Only the
+     * integrity guest's writes are judged, made on a view backed by its frames (the default view
+     * or the integrity view): on a shared machine a note from another guest's view names that
+     * guest's page of the same number (its own tracing, a migration's dirty logging), which no
+     * protection of this guest's covers. Pure.
+     */
     private TracingService.Completion completion(VirtualCpu cpu, Notification note) {
+        if (!judgesEveryView && !hypervisor.backedBy(cpu.view(), ViewId.DEFAULT)) {
+            return TracingService.Completion.ALLOW;
+        }
         boolean blocks = monitor(note.page().number())
                 .map(m -> !m.action().completesWrite())
                 .orElse(false);

@@ -114,6 +114,21 @@ public final class IntegritySystem {
             IntegrityImplFlaw flaw,
             TreeConfig store,
             TreeImplFlaw treeFlaw) {
+        this(tracing, config, flaw, store, treeFlaw, false);
+    }
+
+    /**
+     * The shared-machine boot with, when {@code listenerJudgesEveryView}, a wrong composition:
+     * the service's completion listener judges other guests' notified writes too ({@link
+     * IntegrityService}'s seam flaw).
+     */
+    public IntegritySystem(
+            TracingService tracing,
+            IntegrityConfig config,
+            IntegrityImplFlaw flaw,
+            TreeConfig store,
+            TreeImplFlaw treeFlaw,
+            boolean listenerJudgesEveryView) {
         this.config = config;
         this.store = store;
         this.tracing = tracing;
@@ -121,7 +136,8 @@ public final class IntegritySystem {
         this.machine = hypervisor.machine();
         MachineShape shape = machine.shape();
         this.guestOs = new GuestOs(hypervisor, ViewId.DEFAULT, shape.pageTablePoolFirst(), shape.pageTablePoolPages());
-        this.integrity = new IntegrityService(hypervisor, tracing, config, flaw, store, treeFlaw);
+        this.integrity =
+                new IntegrityService(hypervisor, tracing, config, flaw, store, treeFlaw, listenerJudgesEveryView);
         for (VirtualCpu cpu : machine.vcpus().subList(0, config.vcpuCount())) {
             OptionalLong root = guestOs.newAddressSpace();
             if (root.isEmpty()) {

@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.hvproof.impl.machine.GuestPageTableEntry;
-import org.hvproof.impl.machine.ViewId;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.migration.BufferFrame;
 import org.hvproof.model.migration.DmaDirection;
@@ -89,7 +88,7 @@ final class MigrationAbstraction {
             long entry = 0;
             for (int level = 4; level >= 1; level--) {
                 long index = (v >>> (9 * (level - 1))) & 511;
-                entry = host.machine.peekGuestPhysicalLong(ViewId.DEFAULT, table + 8 * index);
+                entry = host.machine.peekGuestPhysicalLong(host.view, table + 8 * index);
                 if (!GuestPageTableEntry.isPresent(entry)) {
                     break;
                 }
@@ -129,8 +128,7 @@ final class MigrationAbstraction {
     static MigrationProtection protection(MigrationSystem sys) {
         MigrationHost h = sys.source();
         MigrationConfig c = sys.config();
-        java.util.Set<Long> cached =
-                h.machine.tlb(h.vcpu()).writableGuestPhysicalPages(org.hvproof.impl.machine.ViewId.DEFAULT);
+        java.util.Set<Long> cached = h.machine.tlb(h.vcpu()).writableGuestPhysicalPages(h.view);
         java.util.SortedSet<Long> open = new java.util.TreeSet<>();
         java.util.SortedSet<Long> openCached = new java.util.TreeSet<>();
         for (long p = 1; p <= c.bufferPages(); p++) {

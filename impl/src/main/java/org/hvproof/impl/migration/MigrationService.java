@@ -8,7 +8,6 @@ import java.util.TreeSet;
 import org.hvproof.impl.machine.HostMemory;
 import org.hvproof.impl.machine.NestedEntry;
 import org.hvproof.impl.machine.NestedPermissions;
-import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tracing.TracingService;
 import org.hvproof.model.common.GuestPhysicalPage;
@@ -61,10 +60,19 @@ final class MigrationService {
     static final NestedPermissions OPENED = NestedPermissions.RWX;
 
     MigrationService(MigrationConfig config, MigrationImplFlaw flaw, MigrationHost source) {
+        this(config, flaw, source, new TracingService(source.hypervisor, TracingImplFlaw.NONE));
+    }
+
+    /**
+     * The service on a source host whose hypervisor runs {@code tracing} (one tracing service a
+     * hypervisor: on a shared machine, the one the other services trace with too); its dirty
+     * logging traces the VM's pages in the VM's view.
+     */
+    MigrationService(MigrationConfig config, MigrationImplFlaw flaw, MigrationHost source, TracingService tracing) {
         this.config = config;
         this.flaw = flaw;
         this.source = source;
-        this.tracing = new TracingService(source.hypervisor, TracingImplFlaw.NONE);
+        this.tracing = tracing;
     }
 
     MigrationPhase phase() {
@@ -130,7 +138,7 @@ final class MigrationService {
                 if (!table || flaw != MigrationImplFlaw.TABLE_UPDATE_NOT_LOGGED) {
                     dirty.add(n.page().number());
                 }
-                tracing.removeTrace(OWNER, n.page());
+                tracing.removeTrace(source.view, OWNER, n.page());
             } else {
                 rest.add(o);
             }
@@ -158,7 +166,7 @@ final class MigrationService {
         copyBuffer();
         for (long p = 0; p < config.totalPages(); p++) {
             if (!protects(p)) {
-                tracing.addTrace(OWNER, new GuestPhysicalPage(p));
+                tracing.addTrace(source.view, OWNER, new GuestPhysicalPage(p));
             }
             dirty.add(p);
         }
@@ -185,11 +193,11 @@ final class MigrationService {
             memory.write(copy << 12, contents, 0, HostMemory.FRAME_SIZE);
             GuestPhysicalPage page = new GuestPhysicalPage(p);
             if (config.embodiment() == MigrationEmbodiment.COPY_AS_VCPU_BUFFER) {
-                NestedEntry leaf = source.machine.defaultView().leaf(page).orElseThrow();
-                source.machine.defaultView().map(page, copy, leaf.permissions());
+                NestedEntry leaf = source.npt().leaf(page).orElseThrow();
+                source.npt().map(page, copy, leaf.permissions());
             } else if (flaw != MigrationImplFlaw.IOMMU_LEFT_ON_VCPU_BUFFER) {
-                source.machine.iommu().map(MigrationHost.NIC, page, copy, true, true);
-                source.machine.iommu().invalidate(MigrationHost.NIC, page);
+                source.machine.iommu().map(source.nicDevice, page, copy, true, true);
+                source.machine.iommu().invalidate(source.nicDevice, page);
             }
         }
         // The exits the strategy syncs on: the doorbell store, or every access to the vCPU buffer.
@@ -202,7 +210,7 @@ final class MigrationService {
             }
         }
         // Narrowed rights take effect once no vCPU holds a translation cached before them.
-        source.machine.shootDown(ViewId.DEFAULT);
+        source.machine.shootDown(source.view);
     }
 
     // ------------------------------------------------------------ syncs
@@ -328,7 +336,7 @@ final class MigrationService {
         }
         source.setRights(p, PROTECTED);
         if (flaw != MigrationImplFlaw.NO_SHOOTDOWN_AFTER_REPROTECT) {
-            source.machine.shootDown(ViewId.DEFAULT);
+            source.machine.shootDown(source.view);
         }
     }
 
@@ -371,7 +379,7 @@ final class MigrationService {
         if (phase == MigrationPhase.PRE_COPY) {
             for (long p : dirty) {
                 if (!protects(p)) {
-                    tracing.addTrace(OWNER, new GuestPhysicalPage(p));
+                    tracing.addTrace(source.view, OWNER, new GuestPhysicalPage(p));
                 }
             }
         }

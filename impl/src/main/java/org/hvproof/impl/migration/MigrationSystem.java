@@ -6,9 +6,12 @@ import java.util.OptionalLong;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import org.hvproof.impl.machine.DeviceId;
 import org.hvproof.impl.machine.GuestOs;
+import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.ViewId;
+import org.hvproof.impl.tracing.TracingService;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.GuestPhysicalPage;
@@ -51,11 +54,64 @@ public final class MigrationSystem {
 
     /** Boots a VM of {@code config} on a source host with plenty of memory, under a service with {@code flaw}. */
     public MigrationSystem(MigrationConfig config, MigrationImplFlaw flaw) {
+        this(
+                config,
+                flaw,
+                new MigrationHost(
+                        config, Machine.DEFAULT_HOST_FRAMES, flaw != MigrationImplFlaw.NESTED_ACCESSED_DIRTY_OFF),
+                null);
+    }
+
+    /**
+     * Boots the VM as the source host's guest on a hypervisor other services share: it runs on
+     * the machine's vCPU {@code vcpu} and on {@code view} (created here unless it is the default
+     * view), with frames of its own, its passthrough NIC is device {@code nic}, and its dirty
+     * logging traces the VM's pages in {@code view} through {@code tracing}, the hypervisor's
+     * tracing service. The view's RAM must hold the VM's data and page-table pool ({@link
+     * MigrationConfig#totalPages}); the MMIO page, just above, is mapped by the NIC's plugging.
+     * The machine's EPT accessed and dirty flags are turned on for every view (but for flaw
+     * {@link MigrationImplFlaw#NESTED_ACCESSED_DIRTY_OFF}): the other guests' walks then update
+     * their page tables' accessed and dirty bits as writes. The destination stays a host of its
+     * own. Alone, the view is the default one, the vCPU the only one, the NIC {@code 03:00.0}.
+     *
+     * @throws IllegalArgumentException when the vCPU does not exist, the view's RAM cannot hold
+     *     the VM or {@code tracing} runs on another hypervisor
+     */
+    public MigrationSystem(
+            Hypervisor hypervisor,
+            TracingService tracing,
+            ViewId view,
+            int vcpu,
+            DeviceId nic,
+            MigrationConfig config,
+            MigrationImplFlaw flaw) {
+        this(
+                config,
+                flaw,
+                new MigrationHost(
+                        config,
+                        tracingOn(hypervisor, tracing),
+                        view,
+                        vcpu,
+                        nic,
+                        flaw != MigrationImplFlaw.NESTED_ACCESSED_DIRTY_OFF),
+                tracing);
+    }
+
+    /** {@code hypervisor}, once {@code tracing} is found to run on it (checked before anything boots). */
+    private static Hypervisor tracingOn(Hypervisor hypervisor, TracingService tracing) {
+        if (tracing.hypervisor() != hypervisor) {
+            throw new IllegalArgumentException("the tracing service must run on the VM's hypervisor");
+        }
+        return hypervisor;
+    }
+
+    private MigrationSystem(
+            MigrationConfig config, MigrationImplFlaw flaw, MigrationHost source, TracingService tracing) {
         this.config = config;
         this.flaw = flaw;
-        this.source = new MigrationHost(
-                config, Machine.DEFAULT_HOST_FRAMES, flaw != MigrationImplFlaw.NESTED_ACCESSED_DIRTY_OFF);
-        GuestOs os = new GuestOs(source.hypervisor, ViewId.DEFAULT, config.dataPages(), config.poolPages());
+        this.source = source;
+        GuestOs os = new GuestOs(source.hypervisor, source.view, config.dataPages(), config.poolPages());
         OptionalLong root = os.newAddressSpace();
         source.vcpu().setCr3(root.orElseThrow());
         for (long p = 0; p < config.dataPages(); p++) {
@@ -68,7 +124,9 @@ public final class MigrationSystem {
                 new GuestPhysicalPage(config.doorbellPage()),
                 PagePermissions.KERNEL_DATA);
         source.plugNic();
-        this.service = new MigrationService(config, flaw, source);
+        this.service = tracing == null
+                ? new MigrationService(config, flaw, source)
+                : new MigrationService(config, flaw, source, tracing);
     }
 
     /** Boots a VM of {@code config} under the correct service. */
@@ -79,6 +137,21 @@ public final class MigrationSystem {
     /** The figures it was booted with. */
     public MigrationConfig config() {
         return config;
+    }
+
+    /** The view the VM runs on at the source (the default view on a host of its own). */
+    public ViewId view() {
+        return source.view;
+    }
+
+    /** The source host's vCPU the VM runs on. */
+    public org.hvproof.impl.machine.VirtualCpu sourceVcpu() {
+        return source.vcpu();
+    }
+
+    /** The NIC's requester id at the source. */
+    public DeviceId nic() {
+        return source.nicDevice;
     }
 
     /** The flaw it was booted with. */

@@ -26,5 +26,12 @@
  * service notifies (the run loop marks the page dirty and drops its trace, on every access path,
  * the doorbell store's included) and completes, and the access goes on. {@link org.hvproof.impl.migration.MigrationProtection} reads the protections back
  * for the machine-level checks.
+ *
+ * <p>The source host may be a machine other guests share: {@link
+ * org.hvproof.impl.migration.MigrationSystem} then boots the VM on a vCPU, a view and a NIC
+ * device id of its own on the given hypervisor, with dirty logging on that hypervisor's tracing
+ * service (in the VM's view), and turns the machine's EPT accessed and dirty flags on for every
+ * view, so the other guests' walks update their tables' accessed and dirty bits as writes too.
+ * The destination is always a host of its own.
  */
 package org.hvproof.impl.migration;

@@ -8,7 +8,10 @@ import org.hvproof.impl.integrity.IntegrityService;
 import org.hvproof.impl.integrity.IntegritySystem;
 import org.hvproof.impl.interrupts.InterruptsSystem;
 import org.hvproof.impl.machine.ViewId;
+import org.hvproof.impl.migration.MigrationSystem;
+import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.composed.ComposedState;
 import org.hvproof.model.domains.DomainsObservation;
 import org.hvproof.model.domains.DomainsState;
 import org.hvproof.model.integrity.IntegrityAction;
@@ -20,6 +23,8 @@ import org.hvproof.model.interrupts.ArrivalCause;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsObservation;
 import org.hvproof.model.interrupts.InterruptsState;
+import org.hvproof.model.migration.MigrationAction;
+import org.hvproof.model.migration.MigrationState;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.Writer;
 import org.junit.jupiter.api.Test;
@@ -53,7 +58,7 @@ class ComposedSystemTest {
 
     @Test
     void bootsTheServicesOnDisjointVcpusAndViews() {
-        assertThat(system.machine().vcpus()).hasSize(5);
+        assertThat(system.machine().vcpus()).hasSize(6);
         assertThat(system.machine().viewIds())
                 .contains(
                         ViewId.DEFAULT,
@@ -61,7 +66,8 @@ class ComposedSystemTest {
                         ComposedSystem.DOMAINS_ROOT_VIEW,
                         new ViewId("secure-1"),
                         new ViewId("secure-2"),
-                        ComposedSystem.INTERRUPTS_VIEW);
+                        ComposedSystem.INTERRUPTS_VIEW,
+                        ComposedSystem.MIGRATION_VIEW);
         assertThat(system.domains().vcpus())
                 .allSatisfy(cpu -> assertThat(cpu.view()).isEqualTo(ComposedSystem.DOMAINS_ROOT_VIEW));
         assertThat(system.interrupts().cpu().id().id()).isEqualTo(4);
@@ -69,6 +75,67 @@ class ComposedSystemTest {
         assertThat(system.abstractState().integrity()).isEqualTo(IntegrityState.initial(ComposedSystem.INTEGRITY));
         assertThat(system.abstractState().interrupts())
                 .isEqualTo(InterruptsState.initial(ComposedSystem.INTERRUPTS_SECRET, InterruptsState.DEFAULT_ERASURE));
+        assertThat(system.migration().sourceVcpu().id().id()).isEqualTo(5);
+        assertThat(system.migration().sourceVcpu().view()).isEqualTo(ComposedSystem.MIGRATION_VIEW);
+        assertThat(system.abstractState().migration()).isEqualTo(MigrationState.initial(ComposedSystem.MIGRATION));
+        // The migration source turned the machine's nested accessed and dirty flags on, every view's.
+        assertThat(system.machine().nestedAccessedDirty()).isTrue();
+    }
+
+    @Test
+    void aMigrationOnTheComposedMachineRunsAsAloneAndLeavesTheOtherGuestsAsTheyWere() {
+        protectFromIntegrityMode(40, 2);
+        MigrationSystem alone = new MigrationSystem(ComposedSystem.MIGRATION);
+        ComposedState before = system.abstractState();
+        List<MigrationAction> run = List.of(
+                new MigrationAction.GuestWrite(3, 5, Bytes.ofInts(1, 2)),
+                new MigrationAction.Submit(4096 + 8, 64, 1),
+                new MigrationAction.Doorbell(1),
+                new MigrationAction.DeviceStep(16),
+                new MigrationAction.StartMigration(100),
+                new MigrationAction.MigrationRound(),
+                new MigrationAction.DeviceStep(64),
+                new MigrationAction.CompletionInterrupt(),
+                new MigrationAction.GuestRead(4, 0, 8),
+                new MigrationAction.MigrationRound(),
+                new MigrationAction.MigrationRound(),
+                new MigrationAction.MigrationRound());
+        for (MigrationAction a : run) {
+            assertThat(system.apply(new ComposedSystemAction.Migration(a)))
+                    .as(a.toString())
+                    .isEqualTo(List.copyOf(alone.apply(a)));
+            ComposedState now = system.abstractState();
+            assertThat(now.migration()).as(a.toString()).isEqualTo(alone.abstractState());
+            assertThat(now.withMigration(before.migration())).as(a.toString()).isEqualTo(before);
+        }
+        assertThat(system.migration().migrated()).isTrue();
+    }
+
+    /** Registers a driver whose code and data are pages 0 and 1, numbers the migration VM's pages have too, then starts a migration. */
+    private static void driverOnTheMigrationVmsPageNumbersThenMigrate(ComposedSystem system) {
+        assertThat(system.apply(new ComposedSystemAction.Integrity(
+                        new IntegrityAction.Register(new Writer(0, 0xfff, 0), 0, PAGE, PAGE, PAGE, 0xfff))))
+                .containsExactly(new RequestResult(IntegrityCode.OK));
+        assertThat(system.apply(new ComposedSystemAction.Migration(new MigrationAction.StartMigration(100))))
+                .isEmpty();
+    }
+
+    @Test
+    void theMigrationVmsDirtyLoggedWriteToAPageNumberTheIntegrityGuestProtectsCompletes() {
+        driverOnTheMigrationVmsPageNumbersThenMigrate(system);
+        system.apply(new ComposedSystemAction.Migration(new MigrationAction.GuestWrite(1, 0, Bytes.ofInts(20))));
+        assertThat(system.abstractState().migration().memory().get(1).slice(0, 1))
+                .isEqualTo(Bytes.ofInts(20));
+        assertThat(system.abstractState().migration().dirty()).contains(1L);
+    }
+
+    @Test
+    void withTheIntegrityListenerJudgingEveryViewTheMigrationVmsWriteIsBlocked() {
+        ComposedSystem flawed = new ComposedSystem(ComposedImplFlaw.INTEGRITY_LISTENER_JUDGES_EVERY_VIEW);
+        driverOnTheMigrationVmsPageNumbersThenMigrate(flawed);
+        flawed.apply(new ComposedSystemAction.Migration(new MigrationAction.GuestWrite(1, 0, Bytes.ofInts(20))));
+        assertThat(flawed.abstractState().migration().memory().get(1).slice(0, 1))
+                .isEqualTo(Bytes.ofInts(0));
     }
 
     @Test

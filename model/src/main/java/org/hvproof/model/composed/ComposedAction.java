@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.hvproof.model.domains.DomainsAction;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.interrupts.InterruptsAction;
+import org.hvproof.model.migration.MigrationAction;
 
 /** One action of the composed system: an action of one of the composed mechanisms, routed to its model. */
 public sealed interface ComposedAction {
@@ -41,6 +42,18 @@ public sealed interface ComposedAction {
         @Override
         public String toString() {
             return "interrupts " + action;
+        }
+    }
+
+    /** An action of the migration mechanism (the source VM's access, its driver's, its NIC's, the operator's). */
+    record Migration(MigrationAction action) implements ComposedAction {
+        public Migration {
+            Objects.requireNonNull(action, "action");
+        }
+
+        @Override
+        public String toString() {
+            return "migration " + action;
         }
     }
 }

@@ -20,6 +20,10 @@ import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsInvariants;
 import org.hvproof.model.interrupts.InterruptsObservation;
 import org.hvproof.model.interrupts.InterruptsState;
+import org.hvproof.model.migration.MigrationAction;
+import org.hvproof.model.migration.MigrationInvariants;
+import org.hvproof.model.migration.MigrationObservation;
+import org.hvproof.model.migration.MigrationState;
 
 /**
  * Every composed mechanism's invariants, each judging its own part of the composed state: a state
@@ -43,9 +47,10 @@ public final class ComposedInvariants {
                     "PD-1", "otherGuestsSeeNothingSecure", ComposedInvariants::otherGuestsSeeNothingSecure);
 
     /**
-     * The integrity, domains and interrupts invariants, lifted to the composed state; the
-     * interrupts mechanism's two-run invariant (INT-1's noninterference) is not among them: a
-     * composed trace is one run.
+     * The integrity, domains, interrupts and migration invariants, lifted to the composed state;
+     * the interrupts mechanism's two-run invariant (INT-1's noninterference) and the migration
+     * mechanism's (MIG-1's migrated and unmigrated runs) are not among them: a composed trace is
+     * one run.
      */
     public static final InvariantSet<ComposedState, ComposedAction, Object> ALL = new InvariantSet<>(
             "composed",
@@ -53,8 +58,10 @@ public final class ComposedInvariants {
                     concat(
                             lift(IntegrityInvariants.ALL.state(), ComposedState::integrity),
                             lift(DomainsInvariants.ALL.state(), ComposedState::domains)),
-                    lift(InterruptsInvariants.ALL.state(), ComposedState::interrupts)),
-            concat(concat(integritySteps(), domainsSteps()), interruptsSteps()),
+                    concat(
+                            lift(InterruptsInvariants.ALL.state(), ComposedState::interrupts),
+                            lift(MigrationInvariants.ALL.state(), ComposedState::migration))),
+            concat(concat(integritySteps(), domainsSteps()), concat(interruptsSteps(), migrationSteps())),
             List.of(domainsPair(), OTHER_GUESTS_SEE_NOTHING_SECURE));
 
     private static Optional<String> otherGuestsSeeNothingSecure(
@@ -73,6 +80,9 @@ public final class ComposedInvariants {
         }
         if (!a.interrupts().equals(b.interrupts())) {
             return Optional.of("after " + p.left().action() + " the interrupts guest's state differs between the runs");
+        }
+        if (!a.migration().equals(b.migration())) {
+            return Optional.of("after " + p.left().action() + " the migration guest's state differs between the runs");
         }
         return Optional.empty();
     }
@@ -152,6 +162,24 @@ public final class ComposedInvariants {
                 return i.violation()
                         .apply(new Transition<>(
                                 t.before().interrupts(), a.action(), t.after().interrupts(), seen));
+            }));
+        }
+        return out;
+    }
+
+    private static List<Invariant<Transition<ComposedState, ComposedAction, Object>>> migrationSteps() {
+        List<Invariant<Transition<ComposedState, ComposedAction, Object>>> out = new ArrayList<>();
+        for (Invariant<Transition<MigrationState, MigrationAction, MigrationObservation>> i :
+                MigrationInvariants.ALL.step()) {
+            out.add(Invariant.of(i.claim(), i.name(), t -> {
+                if (!(t.action() instanceof ComposedAction.Migration a)) {
+                    return Optional.empty();
+                }
+                List<MigrationObservation> seen = new ArrayList<>();
+                t.observations().forEach(o -> seen.add((MigrationObservation) o));
+                return i.violation()
+                        .apply(new Transition<>(
+                                t.before().migration(), a.action(), t.after().migration(), seen));
             }));
         }
         return out;

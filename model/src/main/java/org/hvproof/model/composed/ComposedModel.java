@@ -10,6 +10,9 @@ import org.hvproof.model.integrity.IntegrityStep;
 import org.hvproof.model.interrupts.InterruptsModel;
 import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.interrupts.InterruptsStep;
+import org.hvproof.model.migration.MigrationModel;
+import org.hvproof.model.migration.MigrationState;
+import org.hvproof.model.migration.MigrationStep;
 
 /**
  * The composed model: the per-mechanism models side by side. Each action goes to its own
@@ -21,8 +24,9 @@ public final class ComposedModel {
     private ComposedModel() {}
 
     /** The initial state: each mechanism's own initial state. */
-    public static ComposedState initial(IntegrityState integrity, DomainsState domains, InterruptsState interrupts) {
-        return new ComposedState(integrity, domains, interrupts);
+    public static ComposedState initial(
+            IntegrityState integrity, DomainsState domains, InterruptsState interrupts, MigrationState migration) {
+        return new ComposedState(integrity, domains, interrupts, migration);
     }
 
     /** The composed step: {@code action} routed to its mechanism's model. */
@@ -34,6 +38,10 @@ public final class ComposedModel {
         if (action instanceof ComposedAction.Interrupts r) {
             InterruptsStep step = InterruptsModel.step(s.interrupts(), r.action());
             return new ComposedStep(s.withInterrupts(step.next()), List.copyOf(step.observations()));
+        }
+        if (action instanceof ComposedAction.Migration m) {
+            MigrationStep step = MigrationModel.step(s.migration(), m.action());
+            return new ComposedStep(s.withMigration(step.next()), List.copyOf(step.observations()));
         }
         ComposedAction.Domains d = (ComposedAction.Domains) action;
         DomainsStep step = DomainsModel.step(s.domains(), d.action());

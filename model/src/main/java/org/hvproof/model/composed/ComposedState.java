@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.hvproof.model.domains.DomainsState;
 import org.hvproof.model.integrity.IntegrityState;
 import org.hvproof.model.interrupts.InterruptsState;
+import org.hvproof.model.migration.MigrationState;
 
 /**
  * The composed system's abstract state: each composed mechanism's own state, side by side. No
@@ -14,26 +15,34 @@ import org.hvproof.model.interrupts.InterruptsState;
  * @param integrity the integrity mechanism's state (its protections are kept in the tree store)
  * @param domains    the protection-domain mechanism's state
  * @param interrupts the interrupts mechanism's state (its guest's registers, code, memory and secret)
+ * @param migration  the migration mechanism's state (the source VM, its NIC, the service, the destination)
  */
-public record ComposedState(IntegrityState integrity, DomainsState domains, InterruptsState interrupts) {
+public record ComposedState(
+        IntegrityState integrity, DomainsState domains, InterruptsState interrupts, MigrationState migration) {
     public ComposedState {
         Objects.requireNonNull(integrity, "integrity");
         Objects.requireNonNull(domains, "domains");
         Objects.requireNonNull(interrupts, "interrupts");
+        Objects.requireNonNull(migration, "migration");
     }
 
     /** This state with the integrity part replaced. */
     public ComposedState withIntegrity(IntegrityState next) {
-        return new ComposedState(next, domains, interrupts);
+        return new ComposedState(next, domains, interrupts, migration);
     }
 
     /** This state with the domains part replaced. */
     public ComposedState withDomains(DomainsState next) {
-        return new ComposedState(integrity, next, interrupts);
+        return new ComposedState(integrity, next, interrupts, migration);
     }
 
     /** This state with the interrupts part replaced. */
     public ComposedState withInterrupts(InterruptsState next) {
-        return new ComposedState(integrity, domains, next);
+        return new ComposedState(integrity, domains, next, migration);
+    }
+
+    /** This state with the migration part replaced. */
+    public ComposedState withMigration(MigrationState next) {
+        return new ComposedState(integrity, domains, interrupts, next);
     }
 }

@@ -1,7 +1,7 @@
 /**
  * The composed model: the integrity mechanism's model (its protections, which the system keeps
- * in the tree store), the protection-domain mechanism's model and the interrupts mechanism's
- * model side by side, the Java oracle of the composed system ({@code
+ * in the tree store), the protection-domain mechanism's model, the interrupts mechanism's model
+ * and the migration mechanism's (its source VM, NIC and service, and the destination) side by side, the Java oracle of the composed system ({@code
  * org.hvproof.impl.composed.ComposedSystem}).
  *
  * <p>{@link org.hvproof.model.composed.ComposedModel#step} routes each
@@ -9,13 +9,13 @@
  * only its own part of the {@link org.hvproof.model.composed.ComposedState}; the other parts stay
  * as they were. {@link org.hvproof.model.composed.ComposedInvariants#ALL} is every composed
  * mechanism's single-run invariants, each on its own part (the interrupts mechanism's two-run
- * noninterference is not among them). The composition adds no claim of its own: its point is
+ * noninterference and migration's two-run MIG-1 are not among them). The composition adds no claim of its own: its point is
  * that each mechanism's claims still hold, and its model still describes it, while the other
  * mechanisms run on the same machine.
  *
  * <p>Left out: the tracing mechanism's model (its service is shared, but only the integrity
  * service and the tree use it here, and their traces are judged through the integrity and TREE-7
  * checks), the tree's own model (the store is judged by TREE-7's machine checks), and the
- * migration and failover mechanisms, which still run alone.
+ * failover mechanism, which still runs alone.
  */
 package org.hvproof.model.composed;

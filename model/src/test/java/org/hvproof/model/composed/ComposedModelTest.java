@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.common.TransitionPair;
 import org.hvproof.model.domains.DomainsAction;
@@ -23,6 +24,13 @@ import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsInvariants;
 import org.hvproof.model.interrupts.InterruptsModel;
 import org.hvproof.model.interrupts.InterruptsState;
+import org.hvproof.model.migration.MigrationAction;
+import org.hvproof.model.migration.MigrationConfig;
+import org.hvproof.model.migration.MigrationEmbodiment;
+import org.hvproof.model.migration.MigrationInvariants;
+import org.hvproof.model.migration.MigrationModel;
+import org.hvproof.model.migration.MigrationState;
+import org.hvproof.model.migration.MigrationStrategy;
 import org.hvproof.model.tree.Writer;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +39,9 @@ class ComposedModelTest {
     private static final IntegrityState INTEGRITY = IntegrityState.initial(IntegrityConfig.small());
     private static final DomainsState DOMAINS = DomainsState.example(2, 2, 77);
     private static final InterruptsState INTERRUPTS = InterruptsState.initial(0x5EC2E7L);
-    private static final ComposedState INITIAL = ComposedModel.initial(INTEGRITY, DOMAINS, INTERRUPTS);
+    private static final MigrationState MIGRATION = MigrationState.initial(MigrationConfig.withDefaults(
+            4, 2, MigrationEmbodiment.COPY_AS_DEVICE_BUFFER, MigrationStrategy.DOORBELL_AND_COMPLETION));
+    private static final ComposedState INITIAL = ComposedModel.initial(INTEGRITY, DOMAINS, INTERRUPTS, MIGRATION);
 
     @Test
     void anIntegrityActionStepsTheIntegrityModelOnlyAndShowsItsObservations() {
@@ -39,7 +49,7 @@ class ComposedModelTest {
                 new Writer(0, 16 * 4096 + 0x40, 0), 16 * 4096, 2 * 4096, 18 * 4096, 2 * 4096, 16 * 4096 + 0x40);
         ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Integrity(register));
         var alone = IntegrityModel.step(INTEGRITY, register);
-        assertThat(step.next()).isEqualTo(new ComposedState(alone.next(), DOMAINS, INTERRUPTS));
+        assertThat(step.next()).isEqualTo(new ComposedState(alone.next(), DOMAINS, INTERRUPTS, MIGRATION));
         assertThat(step.observations()).isEqualTo(List.copyOf(alone.observations()));
         assertThat(step.next().integrity()).isNotEqualTo(INTEGRITY);
     }
@@ -49,7 +59,7 @@ class ComposedModelTest {
         DomainsAction jump = new DomainsAction.Jump(0, new GuestPage(17));
         ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Domains(jump));
         var alone = DomainsModel.step(DOMAINS, jump);
-        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, alone.next(), INTERRUPTS));
+        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, alone.next(), INTERRUPTS, MIGRATION));
         assertThat(step.observations()).isEqualTo(List.copyOf(alone.observations()));
         assertThat(step.next().domains()).isNotEqualTo(DOMAINS);
     }
@@ -59,22 +69,39 @@ class ComposedModelTest {
         InterruptsAction arrive = new InterruptsAction.Arrive(ArrivalCause.INTERRUPT, 32);
         ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Interrupts(arrive));
         var alone = InterruptsModel.step(INTERRUPTS, arrive);
-        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, DOMAINS, alone.next()));
+        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, DOMAINS, alone.next(), MIGRATION));
         assertThat(step.observations()).isEqualTo(List.copyOf(alone.observations()));
         assertThat(step.next().interrupts()).isNotEqualTo(INTERRUPTS);
     }
 
     @Test
-    void theComposedInvariantsAreEveryMechanismsSingleRunInvariantsAndTheDomainsPairOneUnderTheirOwnLabels() {
+    void aMigrationActionStepsTheMigrationModelOnlyAndShowsItsObservations() {
+        MigrationAction start = new MigrationAction.StartMigration(1);
+        ComposedStep refused = ComposedModel.step(INITIAL, new ComposedAction.Migration(start));
+        assertThat(refused.observations())
+                .isEqualTo(List.copyOf(MigrationModel.step(MIGRATION, start).observations()))
+                .isNotEmpty();
+        MigrationAction write = new MigrationAction.GuestWrite(3, 0, Bytes.ofInts(9));
+        ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Migration(write));
+        var alone = MigrationModel.step(MIGRATION, write);
+        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, DOMAINS, INTERRUPTS, alone.next()));
+        assertThat(step.next().migration()).isNotEqualTo(MIGRATION);
+    }
+
+    @Test
+    void theComposedInvariantsAreEveryMechanismsSingleRunInvariantsUnderTheirOwnLabelsThenPd1sPairs() {
         List<String> both = new ArrayList<>();
         both.addAll(IntegrityInvariants.ALL.state().stream().map(i -> i.label()).toList());
         both.addAll(DomainsInvariants.ALL.state().stream().map(i -> i.label()).toList());
         both.addAll(
                 InterruptsInvariants.ALL.state().stream().map(i -> i.label()).toList());
+        both.addAll(MigrationInvariants.ALL.state().stream().map(i -> i.label()).toList());
         both.addAll(IntegrityInvariants.ALL.step().stream().map(i -> i.label()).toList());
         both.addAll(DomainsInvariants.ALL.step().stream().map(i -> i.label()).toList());
         both.addAll(InterruptsInvariants.ALL.step().stream().map(i -> i.label()).toList());
-        both.addAll(DomainsInvariants.ALL.pair().stream().map(i -> i.label()).toList());
+        both.addAll(MigrationInvariants.ALL.step().stream().map(i -> i.label()).toList());
+        // The pair invariants: the domains' own PD-1 and PD-1 across guests (two composed runs).
+        both.add(DomainsInvariants.ROOT_SEES_NOTHING_SECURE.label());
         both.add(ComposedInvariants.OTHER_GUESTS_SEE_NOTHING_SECURE.label());
         assertThat(ComposedInvariants.ALL.labels()).containsExactlyElementsOf(both);
     }
@@ -82,7 +109,7 @@ class ComposedModelTest {
     @Test
     void anotherGuestsStepMustLookTheSameInTwoRunsThatDifferOnlyInSecureContents() {
         ComposedState runA = INITIAL;
-        ComposedState runB = ComposedModel.initial(INTEGRITY, DomainsState.example(2, 2, 78), INTERRUPTS);
+        ComposedState runB = ComposedModel.initial(INTEGRITY, DomainsState.example(2, 2, 78), INTERRUPTS, MIGRATION);
         IntegrityAction register = new IntegrityAction.Register(
                 new Writer(0, 16 * 4096 + 0x40, 0), 16 * 4096, 2 * 4096, 18 * 4096, 2 * 4096, 16 * 4096 + 0x40);
         ComposedAction action = new ComposedAction.Integrity(register);
@@ -119,8 +146,8 @@ class ComposedModelTest {
         // vCPU 0 counted in secure domain 1 but still on the root's page table and NPT
         List<DomainsVCpu> vcpus = new ArrayList<>(DOMAINS.vcpus());
         vcpus.set(0, new DomainsVCpu(new DomainId(1), new GuestPage(0), DomainId.ROOT, new GuestPage(0), 0));
-        ComposedState leaky =
-                new ComposedState(INTEGRITY, new DomainsState(DOMAINS.domains(), DOMAINS.frames(), vcpus), INTERRUPTS);
+        ComposedState leaky = new ComposedState(
+                INTEGRITY, new DomainsState(DOMAINS.domains(), DOMAINS.frames(), vcpus), INTERRUPTS, MIGRATION);
         List<String> violated = ComposedInvariants.ALL.state().stream()
                 .filter(inv -> !inv.check(leaky).holds())
                 .map(inv -> inv.label())

@@ -21,6 +21,7 @@ import org.hvproof.properties.integrity.IntegrityActions;
 import org.hvproof.properties.interrupts.InterruptsActions;
 import org.hvproof.properties.interrupts.InterruptsRun;
 import org.hvproof.properties.interrupts.InterruptsTraceStep;
+import org.hvproof.properties.migration.MigrationActions;
 
 /**
  * The composed trace generator: each step is one mechanism's next step, drawn by that
@@ -39,6 +40,8 @@ public final class ComposedActions {
     static final double DOMAINS_WEIGHT = 1;
     /** Share of steps that are the interrupts guest's. */
     static final double INTERRUPTS_WEIGHT = 1;
+    /** Share of steps that are the migration source's (its VM, its NIC, the operator's starts and rounds). */
+    static final double MIGRATION_WEIGHT = 1;
 
     private ComposedActions() {}
 
@@ -74,7 +77,10 @@ public final class ComposedActions {
 
     /**
      * The next step for state {@code s}: an integrity step, a domains step, an interrupts step
-     * (INT-6's generator: the others' steps with more device reads and jumps to bytes), or (from a vCPU of the
+     * (INT-6's generator: the others' steps with more device reads and jumps to bytes), a
+     * migration step (the migration generator's single-run actions: the VM's accesses, its
+     * driver's descriptors and doorbells, DMA steps, completions, starts and rounds, hostile ones
+     * included), or (from a vCPU of the
      * domains running root code) a domains step naming the integrity guest's store: the root's
      * page table pointed at the number of a page of the tree's node pool, then a read, a write or
      * a device write of it. The domains' guest-physical numbers are their own, so in a correct
@@ -86,6 +92,8 @@ public final class ComposedActions {
                 .map(a -> new Step(List.of(new ComposedSystemAction.Integrity(a))));
         Gen<Step> interrupts = InterruptsActions.<InterruptsRun>nextWithDeviceAndStrayJumps(new InterruptsPart(s))
                 .map(a -> new Step(List.of(), Optional.of(a)));
+        Gen<Step> migration = MigrationActions.action(s.migration(), false)
+                .map(a -> new Step(List.of(new ComposedSystemAction.Migration(a))));
         Gen<Step> domains = DomainsActions.next(s.domains())
                 .map(d -> new Step(d.actions().stream()
                         .map(a -> (ComposedSystemAction) new ComposedSystemAction.Domains(a))
@@ -100,12 +108,14 @@ public final class ComposedActions {
             return Gens.frequency(
                     Gens.weighted(INTEGRITY_WEIGHT, integrity),
                     Gens.weighted(DOMAINS_WEIGHT, domains),
-                    Gens.weighted(INTERRUPTS_WEIGHT, interrupts));
+                    Gens.weighted(INTERRUPTS_WEIGHT, interrupts),
+                    Gens.weighted(MIGRATION_WEIGHT, migration));
         }
         return Gens.frequency(
                 Gens.weighted(INTEGRITY_WEIGHT, integrity),
                 Gens.weighted(DOMAINS_WEIGHT, domains),
                 Gens.weighted(INTERRUPTS_WEIGHT, interrupts),
+                Gens.weighted(MIGRATION_WEIGHT, migration),
                 Gens.weighted(AT_STORE_WEIGHT, atStore(root)));
     }
 

@@ -35,9 +35,11 @@ final class ComposedLabels {
     static final String STORE_NODE_FREED = "the store's tree gave node pages back in one step (a merge or tear-down)";
     static final String STORE_TWO_LEVELS = "the store's tree has two levels or more";
     static final String OTHER_GUEST_STEP_WHILE_SECURE_DOMAIN_RUNS =
-            "two runs: a step of the integrity or the interrupts guest while a domains vCPU runs a secure domain";
+            "two runs: a step of another guest (integrity, interrupts, migration) while a domains vCPU runs a secure"
+                    + " domain";
     static final String OTHER_GUEST_STEP_AFTER_SECURE_READ =
-            "two runs: a step of the integrity or the interrupts guest right after secure code read its memory";
+            "two runs: a step of another guest (integrity, interrupts, migration) right after secure code read its"
+                    + " memory";
 
     static final String DOMAINS_ROOT_AIMED_AT_A_NODE_PAGE =
             "domains root named the number of a page holding a store node (through its table or its device; its own"
@@ -59,6 +61,21 @@ final class ComposedLabels {
             "read or write of the execute-only page faulted while a domains vCPU runs a secure domain";
     static final String INTERRUPTS_DMA_REFUSED_WHILE_INTEGRITY_MODE =
             "the interrupts guest's device read refused while an integrity vCPU is in integrity mode";
+
+    static final String OTHER_GUEST_STEP_DURING_PRE_COPY =
+            "a step of the integrity, domains or interrupts guest while the migration's pre-copy runs (dirty logging"
+                    + " on the shared tracing service)";
+    static final String MIGRATION_TABLE_UPDATE_EXIT_BESIDE =
+            "the migration VM's walk updated accessed/dirty bits on a dirty-logged table page (an exit the shared"
+                    + " tracing service notified) while a secure domain or integrity mode runs beside";
+    static final String MIGRATION_DOORBELL_EXIT_BESIDE =
+            "the migration VM's doorbell store exited to the service while a secure domain or integrity mode runs"
+                    + " beside";
+    static final String MIGRATION_SWITCHED_OVER_BESIDE =
+            "the migration switched over while a secure domain or integrity mode runs beside";
+
+    static final String MIGRATION_COMPLETION_POSTED_AT_SWITCH_OVER =
+            "a completion of the migration's NIC was posted and not yet delivered at switch-over";
 
     private ComposedLabels() {}
 }

@@ -42,6 +42,9 @@ import org.hvproof.model.integrity.Mode;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsObservation;
 import org.hvproof.model.interrupts.InterruptsState;
+import org.hvproof.model.migration.MigrationModel;
+import org.hvproof.model.migration.MigrationObservation;
+import org.hvproof.model.migration.MigrationPhase;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.TreeObservation;
 import org.hvproof.model.tree.TreeState;
@@ -54,10 +57,11 @@ import org.hvproof.properties.interrupts.InterruptsRun;
 import org.hvproof.properties.interrupts.InterruptsTraceStep;
 import org.hvproof.properties.interrupts.MachineRun;
 import org.hvproof.properties.interrupts.Transparency;
+import org.hvproof.properties.migration.MigrationTrace;
 
 /**
- * One generated trace of the composed system: the one machine with its three guests and their
- * services and the composed model (the three models side by side) in lockstep, judged after every
+ * One generated trace of the composed system: the one machine with its four guests and their
+ * services and the composed model (the four models side by side) in lockstep, judged after every
  * step. After each step the
  * integrity guest's vCPUs also write every node page of the store's tree from the view each runs on
  * (TREE-7's probe), whatever the domains' vCPUs are doing then.
@@ -124,7 +128,8 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                                 ComposedSystem.SECRET,
                                 this::bootFrame),
                         InterruptsAbstraction.canonical(InterruptsState.initial(
-                                ComposedSystem.INTERRUPTS_SECRET, InterruptsState.DEFAULT_ERASURE))));
+                                ComposedSystem.INTERRUPTS_SECRET, InterruptsState.DEFAULT_ERASURE)),
+                        MigrationModel.initial(ComposedSystem.MIGRATION)));
     }
 
     /** The host frame the booted machine put behind page k of domain d's region: only its name is the machine's. */
@@ -182,13 +187,24 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         if (a instanceof ComposedSystemAction.Interrupts r) {
             transparency.before(lockstep.judgedState().interrupts(), r.action());
         }
+        long tableUpdateExits = system.migration().tableUpdateExits();
+        long doorbellExits = system.migration().doorbellExits();
         Lockstep.Transition<ComposedState, ComposedSystemAction> t = lockstep.apply(a);
         lastSteps.add(t);
+        if (a instanceof ComposedSystemAction.Migration) {
+            labelMigration(
+                    t,
+                    system.migration().tableUpdateExits() > tableUpdateExits,
+                    system.migration().doorbellExits() > doorbellExits,
+                    ctx);
+        } else if (t.before().migration().phase() == MigrationPhase.PRE_COPY) {
+            ctx.label(ComposedLabels.OTHER_GUEST_STEP_DURING_PRE_COPY);
+        }
         if (a instanceof ComposedSystemAction.Integrity i) {
             page.ifPresent(p -> integrityChecks.afterWrite(t.before().integrity(), i.action(), p, t.observations()));
         } else if (a instanceof ComposedSystemAction.Interrupts) {
             transparency.after(t.before().interrupts(), t.after().interrupts());
-        } else if (touchedSecure == null) {
+        } else if (a instanceof ComposedSystemAction.Domains && touchedSecure == null) {
             touchedSecure = DomainsTrace.touchedSecureFrames(system.domains(), domainsTransition(t))
                     .orElse(null);
         }
@@ -394,7 +410,7 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         return lockstep.judgedState();
     }
 
-    /** Refinement of all three mechanisms at once: observations and the whole composed state equal the model's. */
+    /** Refinement of all four mechanisms at once: observations and the whole composed state equal the model's. */
     @Override
     public void checkRefinement() {
         lockstep.checkRefinement();
@@ -525,9 +541,49 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         return s.integrity().vcpus().values().stream().anyMatch(v -> v.mode() == Mode.INTEGRITY);
     }
 
+    /** The migration source's seams: its exits and its switch-over while a secure domain or integrity mode runs beside. */
+    private static void labelMigration(
+            Lockstep.Transition<ComposedState, ComposedSystemAction> t,
+            boolean tableUpdateExit,
+            boolean doorbellExit,
+            Context ctx) {
+        ComposedState before = t.before();
+        boolean switchedOver = t.observations().stream().anyMatch(o -> o instanceof MigrationObservation.Reported);
+        if (switchedOver && !before.migration().posted().isEmpty()) {
+            ctx.label(ComposedLabels.MIGRATION_COMPLETION_POSTED_AT_SWITCH_OVER);
+        }
+        if (!secureDomainRuns(before) && !integrityModeRuns(before)) {
+            return;
+        }
+        if (tableUpdateExit) {
+            ctx.label(ComposedLabels.MIGRATION_TABLE_UPDATE_EXIT_BESIDE);
+        }
+        if (doorbellExit) {
+            ctx.label(ComposedLabels.MIGRATION_DOORBELL_EXIT_BESIDE);
+        }
+        if (switchedOver) {
+            ctx.label(ComposedLabels.MIGRATION_SWITCHED_OVER_BESIDE);
+        }
+    }
+
+    /** MIG-1 {@code cleanPoolPagesAtDestination} on the migration source beside the other guests. */
+    void checkCleanPoolPagesAtDestination() {
+        MigrationTrace.checkCleanPoolPagesAtDestination(
+                system.migration(), lockstep.judgedState().migration());
+    }
+
+    /** MIG-3 {@code doorbellStoresExit} on the migration source beside the other guests. */
+    void checkDoorbellStoresExit() {
+        MigrationTrace.checkDoorbellStoresExit(
+                system.migration(), lockstep.judgedState().migration());
+    }
+
     private void label(Lockstep.Transition<ComposedState, ComposedSystemAction> t, Context ctx) {
         ComposedState before = t.before();
         List<?> seen = t.observations();
+        if (t.action() instanceof ComposedSystemAction.Migration) {
+            return;
+        }
         if (t.action() instanceof ComposedSystemAction.Integrity i) {
             IntegrityAction a = i.action();
             boolean granted = seen.contains(new IntegrityObservation.RequestResult(IntegrityCode.OK));
@@ -671,6 +727,10 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                 + "\n  domains: vcpus " + s.domains().vcpus()
                 + "\n  interrupts: pc " + Notation.hex(s.interrupts().pc()) + ", frames "
                 + Notation.hexList(s.interrupts().returnStack()) + ", hypercalls "
-                + s.interrupts().hypercalls();
+                + s.interrupts().hypercalls()
+                + "\n  migration: phase " + s.migration().phase() + ", dirty "
+                + s.migration().dirty() + ", rounds "
+                + s.migration().pagesPerRound() + ", in flight " + s.migration().inFlight() + ", posted "
+                + s.migration().posted();
     }
 }

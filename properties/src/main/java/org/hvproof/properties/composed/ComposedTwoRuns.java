@@ -70,7 +70,8 @@ public final class ComposedTwoRuns implements JudgedPair<ComposedState, Composed
             throw new AssertionError("the two runs hold the same secure contents: the property would be vacuous");
         }
         if (!stateA.integrity().equals(stateB.integrity())
-                || !stateA.interrupts().equals(stateB.interrupts())) {
+                || !stateA.interrupts().equals(stateB.interrupts())
+                || !stateA.migration().equals(stateB.migration())) {
             throw new AssertionError("the two runs differ outside the secure domains at boot");
         }
     }

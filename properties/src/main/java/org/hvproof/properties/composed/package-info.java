@@ -1,15 +1,16 @@
 /**
  * Properties of the composed system ({@link org.hvproof.impl.composed.ComposedSystem}): the
- * integrity service with its tree store, the protection-domain service and the interrupts guest
- * with its interrupt security module on one machine, one hypervisor and one tracing service.
- * {@link org.hvproof.properties.composed.ComposedActions} interleaves the three mechanisms' own
- * generators (hostile actions included) over five vCPUs;
+ * integrity service with its tree store, the protection-domain service, the interrupts guest
+ * with its interrupt security module and the migration source's VM with its NIC and migration
+ * service on one machine, one hypervisor and one tracing service.
+ * {@link org.hvproof.properties.composed.ComposedActions} interleaves the four mechanisms' own
+ * generators (hostile actions included) over six vCPUs;
  * {@link org.hvproof.properties.composed.ComposedTrace} runs the machine beside the composed
  * model and, after every step, probes every node page of the store from the integrity guest's views;
  * {@link org.hvproof.properties.composed.ComposedProperties} asserts TREE-2, TREE-4..TREE-7 (on
- * the store's tree), GI-1..GI-8, PD-1..PD-5 and INT-2..INT-6 on those traces, each with its
- * claim's machine-level checks (the per-mechanism properties' own, run on the hosted services)
- * and refinement of all three mechanisms; {@link
+ * the store's tree), GI-1..GI-8, PD-1..PD-5, INT-2..INT-6 and MIG-1..MIG-5 (MIG-1's single-run
+ * half) on those traces, each with its claim's machine-level checks (the per-mechanism
+ * properties' own, run on the hosted services) and refinement of all four mechanisms; {@link
  * org.hvproof.properties.composed.ComposedTwoRuns} runs two compositions that differ only in the
  * secure domains' contents, for PD-1's noninterference with every other guest as an observer
  * beside the root; and {@link org.hvproof.properties.composed.ComposedLabels} names the seams the
@@ -18,7 +19,9 @@
  * <p>Left out: the guests share no vCPU and no view (a composition where the domains' root
  * domain is the integrity guest itself needs a model of what each service does to the other's
  * vCPU context, which no mechanism's model has); the interrupts guest's two-run
- * (noninterference) property, INT-1, runs only per mechanism; tracing (as a mechanism of
- * its own), migration and failover still run alone.
+ * (noninterference) property, INT-1, and migration's two-run MIG-1 (migrated against unmigrated)
+ * run only per mechanism; the migration source runs one configuration (the copy as the device
+ * buffer, synced at the doorbell and the completion), the others only per mechanism; tracing (as
+ * a mechanism of its own) and failover still run alone.
  */
 package org.hvproof.properties.composed;

@@ -93,7 +93,7 @@ public final class MigrationActions {
     }
 
     /** The next action for state {@code s}; with {@code contract} the VM leaves buffers the device owns alone. */
-    static Gen<MigrationAction> action(MigrationState s, boolean contract) {
+    public static Gen<MigrationAction> action(MigrationState s, boolean contract) {
         boolean running = s.phase() == MigrationPhase.RUNNING;
         boolean precopy = s.phase() == MigrationPhase.PRE_COPY;
         return Gens.<MigrationAction>mix()

@@ -112,9 +112,14 @@ public final class MigrationTrace implements JudgedTrace<MigrationState, Migrati
      * translation of it.
      */
     void checkDoorbellStoresExit() {
-        MigrationState s = judgedState();
-        if (!booted()
-                || s.phase() != MigrationPhase.PRE_COPY
+        if (booted()) {
+            checkDoorbellStoresExit(system, judgedState());
+        }
+    }
+
+    /** MIG-3 {@code doorbellStoresExit} on {@code system}, whose abstract state is {@code s} (the composed trace's too). */
+    public static void checkDoorbellStoresExit(MigrationSystem system, MigrationState s) {
+        if (s.phase() != MigrationPhase.PRE_COPY
                 || s.config().strategy() != MigrationStrategy.DOORBELL_AND_COMPLETION) {
             return;
         }
@@ -158,8 +163,17 @@ public final class MigrationTrace implements JudgedTrace<MigrationState, Migrati
      * state leaves out; the processor's accessed and dirty bits change it).
      */
     void checkCleanPoolPagesAtDestination() {
-        MigrationState s = judgedState();
-        if (!booted() || s.phase() != MigrationPhase.PRE_COPY) {
+        if (booted()) {
+            checkCleanPoolPagesAtDestination(system, judgedState());
+        }
+    }
+
+    /**
+     * MIG-1 {@code cleanPoolPagesAtDestination} on {@code system}, whose abstract state is {@code
+     * s} (the composed trace's too).
+     */
+    public static void checkCleanPoolPagesAtDestination(MigrationSystem system, MigrationState s) {
+        if (s.phase() != MigrationPhase.PRE_COPY) {
             return;
         }
         List<Bytes> vm = system.poolPages();
