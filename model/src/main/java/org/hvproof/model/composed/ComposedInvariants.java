@@ -38,7 +38,7 @@ public final class ComposedInvariants {
 
     /**
      * PD-1 across guests, on two runs that differ only in the secure domains' contents: a step of
-     * any other guest (the integrity guest's, the interrupts guest's) shows the same observations
+     * any other guest (the integrity guest's, the interrupts guest's, the migration source's) shows the same observations
      * in both runs and leaves that guest's state the same in both: no secure content reaches a
      * guest beside the domains through the machine they share.
      */
