@@ -6,9 +6,7 @@ import org.hvproof.model.composed.ComposedAction;
 import org.hvproof.model.composed.ComposedInvariants;
 import org.hvproof.model.composed.ComposedState;
 import org.hvproof.model.integrity.IntegrityAction;
-import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.integrity.IntegrityState;
-import org.hvproof.model.integrity.Mode;
 import org.hvproof.model.interrupts.InterruptsInvariants;
 import org.hvproof.model.tree.TreeInvariants;
 import org.hvproof.propcheck.Action;
@@ -18,7 +16,7 @@ import org.hvproof.propcheck.StatefulProperty;
 import org.hvproof.properties.Claim;
 import org.hvproof.properties.harness.ClaimHarness;
 import org.hvproof.properties.harness.MachineCheck;
-import org.hvproof.properties.integrity.IntegrityTrace;
+import org.hvproof.properties.integrity.IntegrityMachineChecks;
 import org.hvproof.properties.interrupts.InterruptsProperties;
 
 /**
@@ -275,10 +273,7 @@ public final class ComposedProperties {
                         "GI-2",
                         "driver pages alert outside integrity mode beside the protection domains",
                         flaw,
-                        alertActionPerformed(
-                                "GI-2",
-                                (s, w) ->
-                                        IntegrityTrace.writerIn(s, w, Mode.NORMAL) && IntegrityTrace.driverPage(s, w)))
+                        alertActionPerformed("GI-2", IntegrityMachineChecks.GI_2_WRITES))
                 .cover(COVER_DRIVER_ALERT_WHILE_SECURE, ComposedLabels.DRIVER_PAGE_ALERT_WHILE_SECURE_DOMAIN_RUNS);
     }
 
@@ -289,10 +284,7 @@ public final class ComposedProperties {
                         "GI-3",
                         "own data is quiet in integrity mode beside the protection domains",
                         flaw,
-                        alertActionPerformed(
-                                "GI-3",
-                                (s, w) -> IntegrityInvariants.driverWrites(s, w.writer())
-                                        && IntegrityTrace.ownData(s, w)))
+                        alertActionPerformed("GI-3", IntegrityMachineChecks.GI_3_WRITES))
                 .cover(COVER_QUIET_OWN_DATA_WHILE_SECURE, ComposedLabels.QUIET_OWN_DATA_WRITE_WHILE_SECURE_DOMAIN_RUNS);
     }
 
@@ -338,10 +330,7 @@ public final class ComposedProperties {
                         "GI-7",
                         "other protected pages alert in integrity mode beside the protection domains",
                         flaw,
-                        alertActionPerformed(
-                                "GI-7",
-                                (s, w) -> IntegrityInvariants.driverWrites(s, w.writer())
-                                        && !IntegrityTrace.ownData(s, w)))
+                        alertActionPerformed("GI-7", IntegrityMachineChecks.GI_7_WRITES))
                 .cover(
                         COVER_PROTECTED_ALERT_IN_INTEGRITY_MODE_WHILE_SECURE,
                         ComposedLabels.PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE_WHILE_SECURE_DOMAIN_RUNS);

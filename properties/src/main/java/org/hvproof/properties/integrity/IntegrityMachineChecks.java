@@ -15,6 +15,7 @@ import org.hvproof.model.common.Notation;
 import org.hvproof.model.integrity.Driver;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityConfig;
+import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.integrity.IntegrityObservation;
 import org.hvproof.model.integrity.IntegrityState;
 import org.hvproof.model.integrity.Mode;
@@ -45,6 +46,18 @@ public final class IntegrityMachineChecks {
             byte[] after,
             Bytes bytes,
             List<?> observations) {}
+
+    /** The writes GI-2's {@code alertActionPerformed} judges: from normal mode, to the driver's code or data. */
+    public static final BiPredicate<IntegrityState, IntegrityAction.GuestWrite> GI_2_WRITES =
+            (s, w) -> IntegrityTrace.writerIn(s, w, Mode.NORMAL) && IntegrityTrace.driverPage(s, w);
+
+    /** The writes GI-3's {@code alertActionPerformed} judges: the driver's, in integrity mode, to its own data. */
+    public static final BiPredicate<IntegrityState, IntegrityAction.GuestWrite> GI_3_WRITES =
+            (s, w) -> IntegrityInvariants.driverWrites(s, w.writer()) && IntegrityTrace.ownData(s, w);
+
+    /** The writes GI-7's {@code alertActionPerformed} judges: the driver's, in integrity mode, anywhere but its own data. */
+    public static final BiPredicate<IntegrityState, IntegrityAction.GuestWrite> GI_7_WRITES =
+            (s, w) -> IntegrityInvariants.driverWrites(s, w.writer()) && !IntegrityTrace.ownData(s, w);
 
     /** Checks on {@code system}, a guest of {@code config} (its vCPUs the machine's first {@code config.vcpuCount()}). */
     public IntegrityMachineChecks(IntegritySystem system, IntegrityConfig config) {

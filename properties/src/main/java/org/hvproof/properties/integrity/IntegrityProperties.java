@@ -7,7 +7,6 @@ import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.integrity.IntegrityObservation;
 import org.hvproof.model.integrity.IntegrityState;
-import org.hvproof.model.integrity.Mode;
 import org.hvproof.propcheck.StatefulProperty;
 import org.hvproof.properties.Claim;
 import org.hvproof.properties.harness.ClaimHarness;
@@ -57,10 +56,7 @@ public final class IntegrityProperties {
                         "GI-2",
                         "driver pages alert outside integrity mode",
                         flaw,
-                        alertActionPerformed(
-                                "GI-2",
-                                (s, w) ->
-                                        IntegrityTrace.writerIn(s, w, Mode.NORMAL) && IntegrityTrace.driverPage(s, w)))
+                        alertActionPerformed("GI-2", IntegrityMachineChecks.GI_2_WRITES))
                 .cover(45, IntegrityLabels.DRIVER_PAGE_ALERT_IN_NORMAL_MODE)
                 .cover(50, IntegrityLabels.BLOCKED_WRITE)
                 .cover(12, IntegrityLabels.DRIVER_IN_UPPER_HALF)
@@ -77,10 +73,7 @@ public final class IntegrityProperties {
                         "GI-3",
                         "own data is quiet in integrity mode",
                         flaw,
-                        alertActionPerformed(
-                                "GI-3",
-                                (s, w) -> IntegrityInvariants.driverWrites(s, w.writer())
-                                        && IntegrityTrace.ownData(s, w)))
+                        alertActionPerformed("GI-3", IntegrityMachineChecks.GI_3_WRITES))
                 .cover(45, IntegrityLabels.QUIET_OWN_DATA_WRITE)
                 .cover(12, IntegrityLabels.DRIVER_IN_UPPER_HALF);
     }
@@ -131,10 +124,7 @@ public final class IntegrityProperties {
                         "GI-7",
                         "other protected pages alert in integrity mode",
                         flaw,
-                        alertActionPerformed(
-                                "GI-7",
-                                (s, w) -> IntegrityInvariants.driverWrites(s, w.writer())
-                                        && !IntegrityTrace.ownData(s, w)))
+                        alertActionPerformed("GI-7", IntegrityMachineChecks.GI_7_WRITES))
                 // about 28% of traces since GI-8 (stray instructions end integrity mode early): the
                 // minimum sits four standard deviations under, so no fresh seed misses it
                 .cover(22, IntegrityLabels.PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE)

@@ -678,7 +678,7 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     }
 
     /** Whether the writer of {@code w} is in {@code mode} in {@code s}. */
-    public static boolean writerIn(IntegrityState s, IntegrityAction.GuestWrite w, Mode mode) {
+    static boolean writerIn(IntegrityState s, IntegrityAction.GuestWrite w, Mode mode) {
         return inMode(s, w.writer().vcpu(), mode);
     }
 
@@ -688,12 +688,12 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
     }
 
     /** Whether {@code w} writes one of the driver's data pages. */
-    public static boolean ownData(IntegrityState s, IntegrityAction.GuestWrite w) {
+    static boolean ownData(IntegrityState s, IntegrityAction.GuestWrite w) {
         return s.driver().map(d -> d.data().contains(w.page())).orElse(false);
     }
 
     /** Whether {@code w} writes one of the driver's pages, code or data. */
-    public static boolean driverPage(IntegrityState s, IntegrityAction.GuestWrite w) {
+    static boolean driverPage(IntegrityState s, IntegrityAction.GuestWrite w) {
         return s.driver().map(d -> d.owns(w.page())).orElse(false);
     }
 
