@@ -2,11 +2,11 @@ package org.hvproof.properties.composed;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.hvproof.impl.composed.ComposedAbstraction;
 import org.hvproof.impl.composed.ComposedImplFlaw;
 import org.hvproof.impl.composed.ComposedSystem;
 import org.hvproof.impl.composed.ComposedSystemAction;
-import org.hvproof.impl.domains.DomainsSystem;
 import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.common.TransitionPair;
@@ -111,12 +111,9 @@ public final class ComposedTwoRuns implements JudgedPair<ComposedState, Composed
 
     /** Where the two machines' low views differ after {@code action}, or null. */
     private String lowViewDifference(ComposedSystemAction action) {
-        DomainsSystem.RootView rootA = a.domains().rootView();
-        DomainsSystem.RootView rootB = b.domains().rootView();
-        if (!rootA.equals(rootB)) {
-            return "after [" + action + "] the domains' root sees different registers or memory:\n  A: "
-                    + rootA.vcpus() + "\n  B: " + rootB.vcpus()
-                    + (rootA.memory().equals(rootB.memory()) ? "" : "\n  and root-mapped memory differs");
+        Optional<String> root = DomainsTwoRuns.rootViewDifference(a.domains(), b.domains(), action);
+        if (root.isPresent()) {
+            return root.get();
         }
         int domainsFirst = ComposedSystem.INTEGRITY.vcpuCount();
         int domainsEnd = domainsFirst + ComposedSystem.LAYOUT.vcpus();

@@ -2,6 +2,7 @@ package org.hvproof.properties.domains;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.domains.DomainsSystem;
 import org.hvproof.impl.domains.DomainsSystemAction;
@@ -98,16 +99,25 @@ public final class DomainsTwoRuns implements JudgedPair<DomainsState, DomainsAct
                     new Transition<>(beforeA, modelAction, stateA, seenA),
                     new Transition<>(beforeB, modelAction, stateB, seenB)));
             if (machineViolation == null) {
-                DomainsSystem.RootView viewA = a.rootView();
-                DomainsSystem.RootView viewB = b.rootView();
-                if (!viewA.equals(viewB)) {
-                    machineViolation = "after [" + action
-                            + "] the root's registers or memory differ between the runs:\n  A: "
-                            + viewA.vcpus() + "\n  B: " + viewB.vcpus()
-                            + (viewA.memory().equals(viewB.memory()) ? "" : "\n  and root-mapped memory differs");
-                }
+                machineViolation = rootViewDifference(a, b, action).orElse(null);
             }
         }
+    }
+
+    /**
+     * How the root domain's whole view ({@link DomainsSystem#rootView()}) of run {@code a} differs
+     * from run {@code b}'s after {@code action}, if it does: registers of every vCPU running root
+     * code, every byte its NPT maps.
+     */
+    public static Optional<String> rootViewDifference(DomainsSystem a, DomainsSystem b, Object action) {
+        DomainsSystem.RootView viewA = a.rootView();
+        DomainsSystem.RootView viewB = b.rootView();
+        if (viewA.equals(viewB)) {
+            return Optional.empty();
+        }
+        return Optional.of("after [" + action + "] the root's registers or memory differ between the runs:\n  A: "
+                + viewA.vcpus() + "\n  B: " + viewB.vcpus()
+                + (viewA.memory().equals(viewB.memory()) ? "" : "\n  and root-mapped memory differs"));
     }
 
     @Override
