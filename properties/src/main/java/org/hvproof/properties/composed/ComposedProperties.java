@@ -273,7 +273,7 @@ public final class ComposedProperties {
                         "GI-2",
                         "driver pages alert outside integrity mode beside the protection domains",
                         flaw,
-                        alertActionPerformed("GI-2", IntegrityMachineChecks.GI_2_WRITES))
+                        alertActionPerformed("GI-2", IntegrityMachineChecks.DRIVER_PAGE_WRITES_IN_NORMAL_MODE))
                 .cover(COVER_DRIVER_ALERT_WHILE_SECURE, ComposedLabels.DRIVER_PAGE_ALERT_WHILE_SECURE_DOMAIN_RUNS);
     }
 
@@ -284,7 +284,7 @@ public final class ComposedProperties {
                         "GI-3",
                         "own data is quiet in integrity mode beside the protection domains",
                         flaw,
-                        alertActionPerformed("GI-3", IntegrityMachineChecks.GI_3_WRITES))
+                        alertActionPerformed("GI-3", IntegrityMachineChecks.OWN_DATA_WRITES_IN_INTEGRITY_MODE))
                 .cover(COVER_QUIET_OWN_DATA_WHILE_SECURE, ComposedLabels.QUIET_OWN_DATA_WRITE_WHILE_SECURE_DOMAIN_RUNS);
     }
 
@@ -330,7 +330,7 @@ public final class ComposedProperties {
                         "GI-7",
                         "other protected pages alert in integrity mode beside the protection domains",
                         flaw,
-                        alertActionPerformed("GI-7", IntegrityMachineChecks.GI_7_WRITES))
+                        alertActionPerformed("GI-7", IntegrityMachineChecks.OTHER_WRITES_IN_INTEGRITY_MODE))
                 .cover(
                         COVER_PROTECTED_ALERT_IN_INTEGRITY_MODE_WHILE_SECURE,
                         ComposedLabels.PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE_WHILE_SECURE_DOMAIN_RUNS);

@@ -48,15 +48,15 @@ public final class IntegrityMachineChecks {
             List<?> observations) {}
 
     /** The writes GI-2's {@code alertActionPerformed} judges: from normal mode, to the driver's code or data. */
-    public static final BiPredicate<IntegrityState, IntegrityAction.GuestWrite> GI_2_WRITES =
+    public static final BiPredicate<IntegrityState, IntegrityAction.GuestWrite> DRIVER_PAGE_WRITES_IN_NORMAL_MODE =
             (s, w) -> IntegrityTrace.writerIn(s, w, Mode.NORMAL) && IntegrityTrace.driverPage(s, w);
 
     /** The writes GI-3's {@code alertActionPerformed} judges: the driver's, in integrity mode, to its own data. */
-    public static final BiPredicate<IntegrityState, IntegrityAction.GuestWrite> GI_3_WRITES =
+    public static final BiPredicate<IntegrityState, IntegrityAction.GuestWrite> OWN_DATA_WRITES_IN_INTEGRITY_MODE =
             (s, w) -> IntegrityInvariants.driverWrites(s, w.writer()) && IntegrityTrace.ownData(s, w);
 
     /** The writes GI-7's {@code alertActionPerformed} judges: the driver's, in integrity mode, anywhere but its own data. */
-    public static final BiPredicate<IntegrityState, IntegrityAction.GuestWrite> GI_7_WRITES =
+    public static final BiPredicate<IntegrityState, IntegrityAction.GuestWrite> OTHER_WRITES_IN_INTEGRITY_MODE =
             (s, w) -> IntegrityInvariants.driverWrites(s, w.writer()) && !IntegrityTrace.ownData(s, w);
 
     /** Checks on {@code system}, a guest of {@code config} (its vCPUs the machine's first {@code config.vcpuCount()}). */

@@ -56,7 +56,7 @@ public final class IntegrityProperties {
                         "GI-2",
                         "driver pages alert outside integrity mode",
                         flaw,
-                        alertActionPerformed("GI-2", IntegrityMachineChecks.GI_2_WRITES))
+                        alertActionPerformed("GI-2", IntegrityMachineChecks.DRIVER_PAGE_WRITES_IN_NORMAL_MODE))
                 .cover(45, IntegrityLabels.DRIVER_PAGE_ALERT_IN_NORMAL_MODE)
                 .cover(50, IntegrityLabels.BLOCKED_WRITE)
                 .cover(12, IntegrityLabels.DRIVER_IN_UPPER_HALF)
@@ -73,7 +73,7 @@ public final class IntegrityProperties {
                         "GI-3",
                         "own data is quiet in integrity mode",
                         flaw,
-                        alertActionPerformed("GI-3", IntegrityMachineChecks.GI_3_WRITES))
+                        alertActionPerformed("GI-3", IntegrityMachineChecks.OWN_DATA_WRITES_IN_INTEGRITY_MODE))
                 .cover(45, IntegrityLabels.QUIET_OWN_DATA_WRITE)
                 .cover(12, IntegrityLabels.DRIVER_IN_UPPER_HALF);
     }
@@ -124,7 +124,7 @@ public final class IntegrityProperties {
                         "GI-7",
                         "other protected pages alert in integrity mode",
                         flaw,
-                        alertActionPerformed("GI-7", IntegrityMachineChecks.GI_7_WRITES))
+                        alertActionPerformed("GI-7", IntegrityMachineChecks.OTHER_WRITES_IN_INTEGRITY_MODE))
                 // about 28% of traces since GI-8 (stray instructions end integrity mode early): the
                 // minimum sits four standard deviations under, so no fresh seed misses it
                 .cover(22, IntegrityLabels.PROTECTED_PAGE_ALERT_IN_INTEGRITY_MODE)
