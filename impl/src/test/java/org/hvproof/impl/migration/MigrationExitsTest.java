@@ -1,8 +1,8 @@
 package org.hvproof.impl.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hvproof.impl.migration.MigrationLockstep.run;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.migration.MigrationAction;
@@ -18,7 +18,6 @@ import org.hvproof.model.migration.MigrationAction.Submit;
 import org.hvproof.model.migration.MigrationCode;
 import org.hvproof.model.migration.MigrationConfig;
 import org.hvproof.model.migration.MigrationEmbodiment;
-import org.hvproof.model.migration.MigrationModel;
 import org.hvproof.model.migration.MigrationObservation;
 import org.hvproof.model.migration.MigrationState;
 import org.hvproof.model.migration.MigrationStrategy;
@@ -34,20 +33,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class MigrationExitsTest {
     private static MigrationConfig config(MigrationEmbodiment embodiment, MigrationStrategy strategy) {
         return MigrationConfig.withDefaults(6, 2, embodiment, strategy);
-    }
-
-    /** Runs {@code actions} on the system and the model, asserting they agree after each; the last observations. */
-    private static List<MigrationObservation> run(MigrationSystem sys, MigrationAction... actions) {
-        MigrationState model = sys.abstractState();
-        List<MigrationObservation> last = new ArrayList<>();
-        for (MigrationAction a : actions) {
-            last = sys.apply(a);
-            var step = MigrationModel.step(model, a);
-            assertThat(last).as(a.toString()).isEqualTo(step.observations());
-            assertThat(sys.abstractState()).as(a.toString()).isEqualTo(step.next());
-            model = step.next();
-        }
-        return last;
     }
 
     @ParameterizedTest
