@@ -50,6 +50,12 @@ import org.hvproof.model.tree.TreeState;
 public final class TreeSystem {
     /** Where the guest maps guest-physical memory, linearly. */
     public static final long WINDOW = 0x1000_0000_0000L;
+    /**
+     * Guest-physical pages the window can map: those whose window address stays below the top of
+     * the lower canonical half (2^47). A write to a page above them has a non-canonical window
+     * address: a general-protection fault in the guest, before any translation.
+     */
+    static final long WINDOW_PAGES = ((1L << 47) - WINDOW) >>> 12;
     /** Pages kept for the guest's page tables, above the tree's pages. */
     public static final long TABLE_POOL_PAGES = 256;
 
@@ -63,7 +69,7 @@ public final class TreeSystem {
     private final BitSet windowMapped = new BitSet();
     /**
      * Window pages mapped so far above the machine's guest pages: hostile writes name them
-     * sparsely, far apart, where a bit each would cost up to 2^31 bits per trace.
+     * sparsely, far apart, where a bit each would cost up to 2^35 bits per trace.
      */
     private final Set<Long> windowMappedAbove = new HashSet<>();
 
@@ -222,7 +228,7 @@ public final class TreeSystem {
     }
 
     private void mapWindow(long page) {
-        if (page >= GuestPhysicalPage.LIMIT || page > Integer.MAX_VALUE) {
+        if (page >= WINDOW_PAGES) {
             return;
         }
         if (page < machine.shape().guestPhysicalPages()) {

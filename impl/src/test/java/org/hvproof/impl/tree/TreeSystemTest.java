@@ -91,12 +91,15 @@ class TreeSystemTest {
         long above = system.machine().shape().guestPhysicalPages() + 5;
         List<Class<?>> kinds = kinds(system.write(1, Privilege.USER, 0, above * 4096, Bytes.ofInts(1)));
         assertThat(kinds).isNotEmpty();
-        // The window's last page (it maps pages up to 2^31 - 1) answers as any page above guest
-        // memory; past it the guest's own page tables have no mapping.
-        assertThat(kinds(system.write(1, Privilege.USER, 0, (long) Integer.MAX_VALUE * 4096, Bytes.ofInts(1))))
-                .isEqualTo(kinds);
+        // The window maps every page whose window address is canonical (pages up to
+        // WINDOW_PAGES - 1, far above 2^31): its last page answers as any page above guest
+        // memory; past it the window address is not canonical, a general-protection fault.
         assertThat(kinds(system.write(1, Privilege.USER, 0, (Integer.MAX_VALUE + 1L) * 4096, Bytes.ofInts(1))))
-                .containsExactly(org.hvproof.model.common.PageFault.class);
+                .isEqualTo(kinds);
+        assertThat(kinds(system.write(1, Privilege.USER, 0, (TreeSystem.WINDOW_PAGES - 1) * 4096, Bytes.ofInts(1))))
+                .isEqualTo(kinds);
+        assertThat(kinds(system.write(1, Privilege.USER, 0, TreeSystem.WINDOW_PAGES * 4096, Bytes.ofInts(1))))
+                .containsExactly(org.hvproof.model.common.GeneralProtection.class);
         // Past guest-physical addressing: an answer, never an exception.
         long limit = org.hvproof.model.common.GuestPhysicalPage.LIMIT;
         assertThat(system.write(1, Privilege.USER, 0, limit * 4096, Bytes.ofInts(1)))
