@@ -33,6 +33,7 @@ final class MigrationAbstraction {
         MigrationService service = sys.service();
         MigrationHost host = sys.host();
         List<Bytes> memory = pages(host, c.dataPages());
+        LeafBits leaves = leafBits(host, c);
         List<Bytes> deviceBuffer = new ArrayList<>();
         List<BufferFrame> vcpuReach = new ArrayList<>();
         List<BufferFrame> deviceReach = new ArrayList<>();
@@ -71,34 +72,58 @@ final class MigrationAbstraction {
                 service.pagesPerRound(),
                 service.elapsedMicros(),
                 Optional.ofNullable(service.report()),
-                leavesWith(host, c, GuestPageTableEntry.ACCESSED),
-                leavesWith(host, c, GuestPageTableEntry.DIRTY));
+                leaves.accessed(),
+                leaves.dirty());
     }
+
+    /** The virtual pages whose leaf entry has the accessed bit, and those with the dirty bit. */
+    private record LeafBits(SortedSet<Long> accessed, SortedSet<Long> dirty) {}
 
     /**
      * The virtual pages (data pages and the MMIO page) whose leaf entry in the guest's tables has
-     * {@code bit}, read by walking the tables from the vCPU's CR3 through the VM's nested page
-     * table on {@code host}, as the processor would, without setting anything.
+     * the accessed bit, and those with the dirty bit, read by walking the tables from the vCPU's
+     * CR3 through the VM's nested page table on {@code host}, as the processor would, without
+     * setting anything. The walk down to a level-1 table is shared by the 512 pages it maps.
      */
-    private static SortedSet<Long> leavesWith(MigrationHost host, MigrationConfig c, long bit) {
-        SortedSet<Long> out = new TreeSet<>();
+    private static LeafBits leafBits(MigrationHost host, MigrationConfig c) {
+        SortedSet<Long> accessed = new TreeSet<>();
+        SortedSet<Long> dirty = new TreeSet<>();
         long root = GuestPageTableEntry.address(host.vcpu().cr3());
+        long block = -1;
+        long leafTable = -1;
         for (long v = 0; v <= c.dataPages(); v++) {
-            long table = root;
-            long entry = 0;
-            for (int level = 4; level >= 1; level--) {
-                long index = (v >>> (9 * (level - 1))) & 511;
-                entry = host.machine.peekGuestPhysicalLong(host.view, table + 8 * index);
-                if (!GuestPageTableEntry.isPresent(entry)) {
-                    break;
-                }
-                table = GuestPageTableEntry.address(entry);
+            if (v >>> 9 != block) {
+                block = v >>> 9;
+                leafTable = leafTableOf(host, root, v);
             }
-            if (GuestPageTableEntry.isPresent(entry) && (entry & bit) != 0) {
-                out.add(v);
+            if (leafTable < 0) {
+                continue;
+            }
+            long entry = host.machine.peekGuestPhysicalLong(host.view, leafTable + 8 * (v & 511));
+            if (GuestPageTableEntry.isPresent(entry)) {
+                if ((entry & GuestPageTableEntry.ACCESSED) != 0) {
+                    accessed.add(v);
+                }
+                if ((entry & GuestPageTableEntry.DIRTY) != 0) {
+                    dirty.add(v);
+                }
             }
         }
-        return out;
+        return new LeafBits(accessed, dirty);
+    }
+
+    /** The guest-physical address of the level-1 table mapping virtual page {@code v}; -1 when a level above is not present. */
+    private static long leafTableOf(MigrationHost host, long root, long v) {
+        long table = root;
+        for (int level = 4; level >= 2; level--) {
+            long index = (v >>> (9 * (level - 1))) & 511;
+            long entry = host.machine.peekGuestPhysicalLong(host.view, table + 8 * index);
+            if (!GuestPageTableEntry.isPresent(entry)) {
+                return -1;
+            }
+            table = GuestPageTableEntry.address(entry);
+        }
+        return table;
     }
 
     /**
