@@ -139,6 +139,8 @@ public enum ComposedImplFlaw implements Flaw {
      */
     MIGRATION_TABLE_UPDATE_NOT_LOGGED(
             MigrationImplFlaw.TABLE_UPDATE_NOT_LOGGED, "MIG-1", "MIG-1 cleanPoolPagesAtDestination", 3),
+    /** The migration service with NO_FINAL_SYNC: stop-and-copy leaves out what the NIC wrote of requests it still owns. */
+    MIGRATION_NO_FINAL_SYNC(MigrationImplFlaw.NO_FINAL_SYNC, "MIG-1", "MIG-1 destinationMatchesUnmigrated", 6),
     /** The migration service with IOMMU_LEFT_ON_VCPU_BUFFER: its NIC's table keeps the VM's frames during pre-copy. */
     MIGRATION_IOMMU_LEFT_ON_VCPU_BUFFER(
             MigrationImplFlaw.IOMMU_LEFT_ON_VCPU_BUFFER, "MIG-2", "MIG-2 translationsReachTheirBuffer", 1),

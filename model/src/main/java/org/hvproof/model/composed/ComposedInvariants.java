@@ -65,10 +65,19 @@ public final class ComposedInvariants {
                     "INT-1", "otherGuestsSeeNothingOfTheSecret", ComposedInvariants::otherGuestsSeeNothingOfTheSecret);
 
     /**
+     * MIG-1's two runs ({@link MigrationInvariants#DESTINATION_MATCHES_UNMIGRATED}, under its own
+     * label) judged on the migration source's steps of two composed runs given the same steps,
+     * one of which also migrates: once it has switched over (or before it starts) its VM's memory
+     * and device-visible state equal the unmigrated run's.
+     */
+    public static final Invariant<TransitionPair<ComposedState, ComposedAction, Object>>
+            MIGRATION_DESTINATION_MATCHES_UNMIGRATED = migrationPair();
+
+    /**
      * The integrity, domains, interrupts and migration invariants, lifted to the composed state,
      * then the pair invariants of two composed runs: PD-1's (differing in the secure domains'
-     * contents) and INT-1's (differing in the interrupts guest's secret). The migration
-     * mechanism's two-run invariant (MIG-1's migrated and unmigrated runs) is not among them.
+     * contents), INT-1's (differing in the interrupts guest's secret) and MIG-1's (migrated and
+     * unmigrated).
      */
     public static final InvariantSet<ComposedState, ComposedAction, Object> ALL = new InvariantSet<>(
             "composed",
@@ -84,7 +93,27 @@ public final class ComposedInvariants {
                     domainsPair(),
                     OTHER_GUESTS_SEE_NOTHING_SECURE,
                     INTERRUPTS_NONINTERFERENCE,
-                    OTHER_GUESTS_SEE_NOTHING_OF_THE_SECRET));
+                    OTHER_GUESTS_SEE_NOTHING_OF_THE_SECRET,
+                    MIGRATION_DESTINATION_MATCHES_UNMIGRATED));
+
+    /** The migration mechanism's own two-run invariant (MIG-1), judged on the migration source's steps of both runs. */
+    private static Invariant<TransitionPair<ComposedState, ComposedAction, Object>> migrationPair() {
+        Invariant<TransitionPair<MigrationState, MigrationAction, MigrationObservation>> i =
+                MigrationInvariants.DESTINATION_MATCHES_UNMIGRATED;
+        return Invariant.of(i.claim(), i.name(), p -> {
+            if (!(p.left().action() instanceof ComposedAction.Migration a)) {
+                return Optional.empty();
+            }
+            return i.violation().apply(new TransitionPair<>(migrationPart(p.left(), a), migrationPart(p.right(), a)));
+        });
+    }
+
+    private static Transition<MigrationState, MigrationAction, MigrationObservation> migrationPart(
+            Transition<ComposedState, ComposedAction, Object> t, ComposedAction.Migration a) {
+        List<MigrationObservation> seen = new ArrayList<>();
+        t.observations().forEach(o -> seen.add((MigrationObservation) o));
+        return new Transition<>(t.before().migration(), a.action(), t.after().migration(), seen);
+    }
 
     private static Optional<String> otherGuestsSeeNothingOfTheSecret(
             TransitionPair<ComposedState, ComposedAction, Object> p) {

@@ -89,7 +89,7 @@ class ComposedModelTest {
     }
 
     @Test
-    void theComposedInvariantsAreEveryMechanismsSingleRunInvariantsUnderTheirOwnLabelsThenPd1sPairs() {
+    void theComposedInvariantsAreEveryMechanismsSingleRunInvariantsUnderTheirOwnLabelsThenTheTwoRunOnes() {
         List<String> both = new ArrayList<>();
         both.addAll(IntegrityInvariants.ALL.state().stream().map(i -> i.label()).toList());
         both.addAll(DomainsInvariants.ALL.state().stream().map(i -> i.label()).toList());
@@ -106,6 +106,8 @@ class ComposedModelTest {
         // INT-1's: the interrupts guest's own noninterference and INT-1 across guests.
         both.add(InterruptsInvariants.NONINTERFERENCE.label());
         both.add(ComposedInvariants.OTHER_GUESTS_SEE_NOTHING_OF_THE_SECRET.label());
+        // MIG-1's: the migrated run against the unmigrated one.
+        both.add(MigrationInvariants.DESTINATION_MATCHES_UNMIGRATED.label());
         assertThat(ComposedInvariants.ALL.labels()).containsExactlyElementsOf(both);
     }
 
@@ -195,6 +197,37 @@ class ComposedModelTest {
                         .violation()
                         .apply(differs))
                 .hasValueSatisfying(v -> assertThat(v).contains("integrity guest's state"));
+    }
+
+    @Test
+    void migrationsTwoRunInvariantJudgesTheMigrationSourcesStepsOnly() {
+        MigrationAction write = new MigrationAction.GuestWrite(3, 0, Bytes.ofInts(9));
+        ComposedAction migrationStep = new ComposedAction.Migration(write);
+        ComposedState written = ComposedModel.step(INITIAL, migrationStep).next();
+        // one run's VM wrote a page the other's did not: its memory no longer matches
+        var differs = new TransitionPair<>(
+                new Transition<>(INITIAL, migrationStep, INITIAL, List.<Object>of()),
+                new Transition<>(INITIAL, migrationStep, written, List.<Object>of()));
+        assertThat(ComposedInvariants.MIGRATION_DESTINATION_MATCHES_UNMIGRATED
+                        .violation()
+                        .apply(differs))
+                .hasValueSatisfying(v -> assertThat(v).contains("data page 3"));
+        var same = new TransitionPair<>(
+                new Transition<>(INITIAL, migrationStep, written, List.<Object>of()),
+                new Transition<>(INITIAL, migrationStep, written, List.<Object>of()));
+        assertThat(ComposedInvariants.MIGRATION_DESTINATION_MATCHES_UNMIGRATED
+                        .violation()
+                        .apply(same))
+                .isEmpty();
+        // another guest's step is not the migration's to judge (refinement holds the parts apart)
+        ComposedAction jump = new ComposedAction.Domains(new DomainsAction.Jump(0, new GuestPage(17)));
+        var other = new TransitionPair<>(
+                new Transition<>(INITIAL, jump, INITIAL, List.<Object>of()),
+                new Transition<>(INITIAL, jump, written, List.<Object>of()));
+        assertThat(ComposedInvariants.MIGRATION_DESTINATION_MATCHES_UNMIGRATED
+                        .violation()
+                        .apply(other))
+                .isEmpty();
     }
 
     @Test

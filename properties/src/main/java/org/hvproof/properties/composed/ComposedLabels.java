@@ -69,6 +69,12 @@ final class ComposedLabels {
                     + " register holds the secret";
     static final String SEQUENCE_HYPERCALL_ANSWERED_IN_TWO_RUNS =
             "two runs differing in the interrupts secret: the sequence's hypercall answered";
+    static final String OTHER_GUEST_STEP_DURING_PRE_COPY_IN_TWO_RUNS =
+            "migrated and unmigrated runs: a step of the integrity, domains or interrupts guest while pre-copy runs";
+    static final String MIGRATION_SWITCHED_OVER_IN_TWO_RUNS =
+            "migrated and unmigrated runs: the migrated run switched over";
+    static final String MIGRATION_WORK_AFTER_SWITCH_OVER_IN_TWO_RUNS =
+            "migrated and unmigrated runs: the migration VM or its NIC worked on the destination after switch-over";
 
     static final String OTHER_GUEST_STEP_DURING_PRE_COPY =
             "a step of the integrity, domains or interrupts guest while the migration's pre-copy runs (dirty logging"
