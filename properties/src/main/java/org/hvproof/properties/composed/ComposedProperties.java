@@ -129,7 +129,8 @@ public final class ComposedProperties {
     static final double COVER_OTHER_GUEST_AFTER_SECURE_READ = 14;
 
     // INT-1's two runs, measured on six seeds (11, 22, ..., 66) of 200 pairs (the range in
-    // brackets): each minimum about 3 sd (200 tries) under the mean and under the lowest seen.
+    // brackets): each minimum about 3 sd (200 tries) under the mean and under the lowest seen;
+    // twelve fresh seeds then held every minimum.
     /** Two runs (INT-1): another guest's step while the interrupts guest holds its secret in a register (38.5-48%). */
     static final double COVER_OTHER_GUEST_WHILE_INTERRUPTS_SECRET_HELD = 33;
     /** Two runs (INT-1): an arrival inside the sequence while a register holds the secret (15.5-22%). */
@@ -138,7 +139,8 @@ public final class ComposedProperties {
     static final double COVER_SEQUENCE_HYPERCALL_IN_TWO_RUNS = 15;
 
     // MIG-1's two runs, measured on six seeds (11, 22, ..., 66) of 400 pairs (the range in
-    // brackets): each minimum about 3 sd (400 tries) under the mean and under the lowest seen.
+    // brackets): each minimum about 3 sd (400 tries) under the mean and under the lowest seen;
+    // ten fresh seeds then held every minimum (their lowest shares 36.75%, 7.75% and 7%).
     /** Two runs (MIG-1): another guest's step while the migrated run's pre-copy runs (39.5-44%). */
     static final double COVER_OTHER_GUEST_DURING_PRE_COPY_IN_TWO_RUNS = 34;
     /**
