@@ -50,6 +50,14 @@ public enum ComposedImplFlaw implements Flaw {
      */
     INTERRUPT_MODULE_ON_EVERY_VCPU(List.of(new Caught("INT-3", "refinement", 3))),
     /**
+     * The interrupts guest's hypercall handler borrows R8 of the machine's first vCPU (the guest's
+     * own when it runs alone) to compute the expected authentication value in, and gives the
+     * borrowed value back to the caller's R8: alone one register, and nothing differs; on the
+     * shared machine vCPU 0, the integrity guest's, keeps a function of the interrupts guest's
+     * secret, which no single run can tell from any other value.
+     */
+    INTERRUPTS_HYPERCALL_SCRATCH_ON_FIRST_VCPU(List.of(new Caught("INT-1", "INT-1 otherGuestsSeeNothingOnMachine", 3))),
+    /**
      * The integrity service's completion listener judges every notified write by its page number,
      * whichever guest's view it was made in (as it did while it was the only tracing client): the
      * migration VM's write to a dirty-logged page whose number is a driver page or a blocking
@@ -106,6 +114,11 @@ public enum ComposedImplFlaw implements Flaw {
     /** The store's tree with WALK_FROM_GUEST_POINTER: its base pointer lies in a guest page. */
     TREE_WALK_FROM_GUEST_POINTER(
             TreeImplFlaw.WALK_FROM_GUEST_POINTER, "TREE-6", "TREE-6 storeChangesOnlyOnRequests", 1),
+    /** The interrupt security module with SCRUB_XOR_SECRET: R1 scrubbed to the secret xor the erasure constant. */
+    INTERRUPTS_SCRUB_XOR_SECRET(InterruptsImplFlaw.SCRUB_XOR_SECRET, "INT-1", "INT-1 noninterference", 4),
+    /** The interrupt security module with HYPERCALL_LEAVES_MAC_IN_SCRATCH: R8 keeps the expected authentication value. */
+    INTERRUPTS_HYPERCALL_LEAVES_MAC_IN_SCRATCH(
+            InterruptsImplFlaw.HYPERCALL_LEAVES_MAC_IN_SCRATCH, "INT-1", "INT-1 noninterferenceOnMachine", 3),
     /** The interrupt security module with SCRUB_FORGETS_AUTH_REGISTER: R2, a function of the secret, reaches the handler. */
     INTERRUPTS_SCRUB_FORGETS_AUTH_REGISTER(
             InterruptsImplFlaw.SCRUB_FORGETS_AUTH_REGISTER, "INT-2", "INT-2 noSecretAtHandlerEntry", 3),
@@ -126,6 +139,8 @@ public enum ComposedImplFlaw implements Flaw {
      */
     MIGRATION_TABLE_UPDATE_NOT_LOGGED(
             MigrationImplFlaw.TABLE_UPDATE_NOT_LOGGED, "MIG-1", "MIG-1 cleanPoolPagesAtDestination", 3),
+    /** The migration service with NO_FINAL_SYNC: stop-and-copy leaves out what the NIC wrote of requests it still owns. */
+    MIGRATION_NO_FINAL_SYNC(MigrationImplFlaw.NO_FINAL_SYNC, "MIG-1", "MIG-1 destinationMatchesUnmigrated", 6),
     /** The migration service with IOMMU_LEFT_ON_VCPU_BUFFER: its NIC's table keeps the VM's frames during pre-copy. */
     MIGRATION_IOMMU_LEFT_ON_VCPU_BUFFER(
             MigrationImplFlaw.IOMMU_LEFT_ON_VCPU_BUFFER, "MIG-2", "MIG-2 translationsReachTheirBuffer", 1),

@@ -123,6 +123,17 @@ public final class ComposedSystem {
      * domainsSecret} (two runs for PD-1 differ only in it).
      */
     public ComposedSystem(ComposedImplFlaw flaw, long domainsSecret) {
+        this(flaw, domainsSecret, INTERRUPTS_SECRET);
+    }
+
+    /**
+     * Boots the composition with {@code flaw}, the secure domains' contents derived from {@code
+     * domainsSecret} and {@code interruptsSecret} embedded in the interrupts guest's execute-only
+     * code (two runs for INT-1 differ only in it).
+     *
+     * @throws IllegalArgumentException when the interrupts secret equals its erasure constant (INT-5)
+     */
+    public ComposedSystem(ComposedImplFlaw flaw, long domainsSecret, long interruptsSecret) {
         this.flaw = flaw;
         this.machine = new Machine(SHAPE);
         this.hypervisor = new Hypervisor(machine);
@@ -151,10 +162,11 @@ public final class ComposedSystem {
                 INTERRUPTS_VIEW,
                 INTERRUPTS_VCPU,
                 INTERRUPTS_DEVICE,
-                INTERRUPTS_SECRET,
+                interruptsSecret,
                 InterruptsState.DEFAULT_ERASURE,
                 flaw.interruptsFlaw(),
-                flaw == ComposedImplFlaw.INTERRUPT_MODULE_ON_EVERY_VCPU);
+                flaw == ComposedImplFlaw.INTERRUPT_MODULE_ON_EVERY_VCPU,
+                flaw == ComposedImplFlaw.INTERRUPTS_HYPERCALL_SCRATCH_ON_FIRST_VCPU);
         hypervisor.limitGuestRam(MIGRATION_VIEW, MIGRATION.totalPages());
         this.migration = new MigrationSystem(
                 hypervisor, tracing, MIGRATION_VIEW, MIGRATION_VCPU, MIGRATION_NIC, MIGRATION, flaw.migrationFlaw());

@@ -131,7 +131,31 @@ public final class InterruptsSystem {
             long erasure,
             InterruptsImplFlaw flaw,
             boolean moduleOnEveryVcpu) {
-        this.authenticator = new SequenceAuthenticator(secret, erasure, flaw);
+        this(hypervisor, view, vcpu, device, secret, erasure, flaw, moduleOnEveryVcpu, false);
+    }
+
+    /**
+     * The shared-machine boot with the composition's seam flaws: {@code moduleOnEveryVcpu} as
+     * above, and, when {@code hypercallScratchOnFirstVcpu}, a hypercall handler that computes the
+     * expected authentication value in R8 of the machine's first vCPU and gives the borrowed value
+     * back to the caller's R8 (alone, the guest's vCPU is the first and nothing differs; on a
+     * shared machine the first vCPU, another guest's, keeps a function of the secret).
+     */
+    public InterruptsSystem(
+            Hypervisor hypervisor,
+            ViewId view,
+            int vcpu,
+            DeviceId device,
+            long secret,
+            long erasure,
+            InterruptsImplFlaw flaw,
+            boolean moduleOnEveryVcpu,
+            boolean hypercallScratchOnFirstVcpu) {
+        this.authenticator = new SequenceAuthenticator(
+                secret,
+                erasure,
+                flaw,
+                hypercallScratchOnFirstVcpu ? hypervisor.machine().vcpus().get(0) : null);
         this.hypervisor = hypervisor;
         this.machine = hypervisor.machine();
         this.view = view;

@@ -25,6 +25,8 @@ final class SequenceAuthenticator {
     private final long erasure;
     private final List<InterruptsState.HypercallResult> log = new ArrayList<>();
     private final InterruptsImplFlaw flaw;
+    /** A composition's seam flaw: the vCPU whose R8 the handler borrows; null for none. */
+    private final VirtualCpu scratchCpu;
 
     /** The general register the flawed handler computes in (R8): none of the model's R0..R3. */
     private static final int SCRATCH = 8;
@@ -34,7 +36,17 @@ final class SequenceAuthenticator {
     }
 
     SequenceAuthenticator(long secret, long erasure, InterruptsImplFlaw flaw) {
+        this(secret, erasure, flaw, null);
+    }
+
+    /**
+     * With {@code scratchCpu} not null, a wrong composition: the handler borrows R8 of {@code
+     * scratchCpu} (the machine's first vCPU, the guest's own when it runs alone) to compute the
+     * expected authentication value in, and puts the borrowed value back into the caller's R8.
+     */
+    SequenceAuthenticator(long secret, long erasure, InterruptsImplFlaw flaw, VirtualCpu scratchCpu) {
         this.flaw = flaw;
+        this.scratchCpu = scratchCpu;
         if (secret == erasure) {
             throw new IllegalArgumentException(
                     "the secret must differ from the erasure constant 0x" + Long.toHexString(erasure) + " (INT-5)");
@@ -65,6 +77,15 @@ final class SequenceAuthenticator {
         long message = Registers.get(cpu, Reg.R3);
         long expected = Instruction.mix(secret, message);
         boolean authentic = fromSequence && Registers.get(cpu, Reg.R2) == expected;
+        if (scratchCpu != null) {
+            // FLAW (composition): R8 borrowed from the machine's first vCPU and given back to the
+            // caller's; alone they are one register, on a shared machine another guest's vCPU
+            // keeps the expected value, a function of the secret.
+            long borrowed = scratchCpu.register(SCRATCH);
+            scratchCpu.setRegister(SCRATCH, expected);
+            authentic = fromSequence && Registers.get(cpu, Reg.R2) == scratchCpu.register(SCRATCH);
+            cpu.setRegister(SCRATCH, borrowed);
+        }
         if (flaw == InterruptsImplFlaw.HYPERCALL_LEAVES_MAC_IN_SCRATCH) {
             cpu.setRegister(SCRATCH, expected);
         }

@@ -3,6 +3,7 @@ package org.hvproof.impl.interrupts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.hvproof.impl.machine.DeviceId;
 import org.hvproof.impl.machine.Hypervisor;
@@ -14,6 +15,7 @@ import org.hvproof.model.common.MachineShape;
 import org.hvproof.model.common.VCpu;
 import org.hvproof.model.interrupts.ArrivalCause;
 import org.hvproof.model.interrupts.CodeLayout;
+import org.hvproof.model.interrupts.HypercallVerdict;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsObservation;
 import org.hvproof.model.interrupts.InterruptsState;
@@ -85,6 +87,55 @@ class InterruptsOnASharedMachineTest {
         hypervisor.interrupt(other.id(), 40);
         assertThat(other.instructionPointer()).isEqualTo(GuestLayout.slot(CodeLayout.HANDLER_ENTRY));
         assertThat(sys.abstractState().returnStack()).hasSize(1);
+    }
+
+    @Test
+    void aHypercallScratchBorrowedFromTheFirstVcpuChangesNothingAloneButLeavesTheMacInAnotherGuestsVcpu() {
+        // Alone the guest's vCPU is the first: the flawed handler leaves every register as the correct one does.
+        InterruptsSystem correct = new InterruptsSystem(SECRET);
+        InterruptsSystem alone = new InterruptsSystem(
+                new Hypervisor(new Machine(InterruptsSystem.SHAPE)),
+                ViewId.DEFAULT,
+                0,
+                InterruptsSystem.DEVICE,
+                SECRET,
+                E,
+                InterruptsImplFlaw.NONE,
+                false,
+                true);
+        correct.cpu().setRegister(8, 0x77);
+        alone.cpu().setRegister(8, 0x77);
+        assertThat(runSequence(alone))
+                .isEqualTo(runSequence(correct))
+                .contains(new InterruptsObservation.HypercallReturned(HypercallVerdict.ACCEPTED));
+        assertThat(alone.lowRegisters()).isEqualTo(correct.lowRegisters());
+        assertThat(alone.cpu().register(8)).isEqualTo(0x77);
+
+        // On a shared machine vCPU 0 is another guest's: it keeps a value that differs with the secret.
+        long[] kept = new long[2];
+        for (int run = 0; run < 2; run++) {
+            Hypervisor hypervisor = sharedHypervisor();
+            InterruptsSystem shared = new InterruptsSystem(
+                    hypervisor, VIEW, 2, DEVICE, SECRET + run, E, InterruptsImplFlaw.NONE, false, true);
+            VirtualCpu other = hypervisor.machine().vcpus().get(0);
+            other.setRegister(8, 0x77);
+            runSequence(shared);
+            kept[run] = other.register(8);
+            assertThat(shared.cpu().register(8)).isEqualTo(0x77);
+        }
+        assertThat(kept[0]).isNotEqualTo(0x77).isNotEqualTo(kept[1]);
+    }
+
+    /** The guest calls the sequence and executes until its hypercall is answered; every observation, in order. */
+    private static List<InterruptsObservation> runSequence(InterruptsSystem sys) {
+        List<InterruptsObservation> seen =
+                new ArrayList<>(sys.apply(new InterruptsAction.JumpTo(CodeLayout.SEQUENCE_START)));
+        for (int i = 0;
+                i < 8 && seen.stream().noneMatch(o -> o instanceof InterruptsObservation.HypercallReturned);
+                i++) {
+            seen.addAll(sys.apply(new InterruptsAction.Execute()));
+        }
+        return seen;
     }
 
     @Test

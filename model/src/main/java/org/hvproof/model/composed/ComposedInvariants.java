@@ -47,10 +47,37 @@ public final class ComposedInvariants {
                     "PD-1", "otherGuestsSeeNothingSecure", ComposedInvariants::otherGuestsSeeNothingSecure);
 
     /**
-     * The integrity, domains, interrupts and migration invariants, lifted to the composed state;
-     * the interrupts mechanism's two-run invariant (INT-1's noninterference) and the migration
-     * mechanism's (MIG-1's migrated and unmigrated runs) are not among them: a composed trace is
-     * one run.
+     * INT-1's noninterference ({@link InterruptsInvariants#NONINTERFERENCE}, under its own label)
+     * judged on the interrupts guest's steps of two composed runs that differ only in the
+     * interrupts guest's secret.
+     */
+    public static final Invariant<TransitionPair<ComposedState, ComposedAction, Object>> INTERRUPTS_NONINTERFERENCE =
+            interruptsPair();
+
+    /**
+     * INT-1 across guests, on two runs that differ only in the interrupts guest's secret: a step
+     * of any other guest (the integrity guest's, the domains', the migration source's) shows the
+     * same observations in both runs, and after any step every other guest's state is the same in
+     * both: the secret reaches no guest beside the interrupts guest through the machine they share.
+     */
+    public static final Invariant<TransitionPair<ComposedState, ComposedAction, Object>>
+            OTHER_GUESTS_SEE_NOTHING_OF_THE_SECRET = Invariant.of(
+                    "INT-1", "otherGuestsSeeNothingOfTheSecret", ComposedInvariants::otherGuestsSeeNothingOfTheSecret);
+
+    /**
+     * MIG-1's two runs ({@link MigrationInvariants#DESTINATION_MATCHES_UNMIGRATED}, under its own
+     * label) judged on the migration source's steps of two composed runs given the same steps,
+     * one of which also migrates: once it has switched over (or before it starts) its VM's memory
+     * and device-visible state equal the unmigrated run's.
+     */
+    public static final Invariant<TransitionPair<ComposedState, ComposedAction, Object>>
+            MIGRATION_DESTINATION_MATCHES_UNMIGRATED = migrationPair();
+
+    /**
+     * The integrity, domains, interrupts and migration invariants, lifted to the composed state,
+     * then the pair invariants of two composed runs: PD-1's (differing in the secure domains'
+     * contents), INT-1's (differing in the interrupts guest's secret) and MIG-1's (migrated and
+     * unmigrated).
      */
     public static final InvariantSet<ComposedState, ComposedAction, Object> ALL = new InvariantSet<>(
             "composed",
@@ -62,7 +89,71 @@ public final class ComposedInvariants {
                             lift(InterruptsInvariants.ALL.state(), ComposedState::interrupts),
                             lift(MigrationInvariants.ALL.state(), ComposedState::migration))),
             concat(concat(integritySteps(), domainsSteps()), concat(interruptsSteps(), migrationSteps())),
-            List.of(domainsPair(), OTHER_GUESTS_SEE_NOTHING_SECURE));
+            List.of(
+                    domainsPair(),
+                    OTHER_GUESTS_SEE_NOTHING_SECURE,
+                    INTERRUPTS_NONINTERFERENCE,
+                    OTHER_GUESTS_SEE_NOTHING_OF_THE_SECRET,
+                    MIGRATION_DESTINATION_MATCHES_UNMIGRATED));
+
+    /** The migration mechanism's own two-run invariant (MIG-1), judged on the migration source's steps of both runs. */
+    private static Invariant<TransitionPair<ComposedState, ComposedAction, Object>> migrationPair() {
+        Invariant<TransitionPair<MigrationState, MigrationAction, MigrationObservation>> i =
+                MigrationInvariants.DESTINATION_MATCHES_UNMIGRATED;
+        return Invariant.of(i.claim(), i.name(), p -> {
+            if (!(p.left().action() instanceof ComposedAction.Migration a)) {
+                return Optional.empty();
+            }
+            return i.violation().apply(new TransitionPair<>(migrationPart(p.left(), a), migrationPart(p.right(), a)));
+        });
+    }
+
+    private static Transition<MigrationState, MigrationAction, MigrationObservation> migrationPart(
+            Transition<ComposedState, ComposedAction, Object> t, ComposedAction.Migration a) {
+        List<MigrationObservation> seen = new ArrayList<>();
+        t.observations().forEach(o -> seen.add((MigrationObservation) o));
+        return new Transition<>(t.before().migration(), a.action(), t.after().migration(), seen);
+    }
+
+    private static Optional<String> otherGuestsSeeNothingOfTheSecret(
+            TransitionPair<ComposedState, ComposedAction, Object> p) {
+        if (!(p.left().action() instanceof ComposedAction.Interrupts)
+                && !p.left().observations().equals(p.right().observations())) {
+            return Optional.of("after " + p.left().action() + " the runs observed "
+                    + p.left().observations() + " and " + p.right().observations());
+        }
+        ComposedState a = p.left().after();
+        ComposedState b = p.right().after();
+        if (!a.integrity().equals(b.integrity())) {
+            return Optional.of("after " + p.left().action() + " the integrity guest's state differs between the runs");
+        }
+        if (!a.domains().equals(b.domains())) {
+            return Optional.of("after " + p.left().action() + " the domains' state differs between the runs");
+        }
+        if (!a.migration().equals(b.migration())) {
+            return Optional.of("after " + p.left().action() + " the migration guest's state differs between the runs");
+        }
+        return Optional.empty();
+    }
+
+    /** The interrupts mechanism's own two-run invariant (INT-1), judged on the interrupts guest's steps of both runs. */
+    private static Invariant<TransitionPair<ComposedState, ComposedAction, Object>> interruptsPair() {
+        Invariant<TransitionPair<InterruptsState, InterruptsAction, InterruptsObservation>> i =
+                InterruptsInvariants.NONINTERFERENCE;
+        return Invariant.of(i.claim(), i.name(), p -> {
+            if (!(p.left().action() instanceof ComposedAction.Interrupts a)) {
+                return Optional.empty();
+            }
+            return i.violation().apply(new TransitionPair<>(interruptsPart(p.left(), a), interruptsPart(p.right(), a)));
+        });
+    }
+
+    private static Transition<InterruptsState, InterruptsAction, InterruptsObservation> interruptsPart(
+            Transition<ComposedState, ComposedAction, Object> t, ComposedAction.Interrupts a) {
+        List<InterruptsObservation> seen = new ArrayList<>();
+        t.observations().forEach(o -> seen.add((InterruptsObservation) o));
+        return new Transition<>(t.before().interrupts(), a.action(), t.after().interrupts(), seen);
+    }
 
     private static Optional<String> otherGuestsSeeNothingSecure(
             TransitionPair<ComposedState, ComposedAction, Object> p) {

@@ -8,8 +8,10 @@
  * {@link org.hvproof.model.composed.ComposedAction} to its mechanism's step function, which sees
  * only its own part of the {@link org.hvproof.model.composed.ComposedState}; the other parts stay
  * as they were. {@link org.hvproof.model.composed.ComposedInvariants#ALL} is every composed
- * mechanism's single-run invariants, each on its own part (the interrupts mechanism's two-run
- * noninterference and migration's two-run MIG-1 are not among them). The composition adds no claim of its own: its point is
+ * mechanism's single-run invariants, each on its own part, then the pair invariants of two
+ * composed runs: the domains' and the interrupts guest's own noninterference on their steps,
+ * PD-1's and INT-1's across guests (every other guest's observations and state the same in both
+ * runs), and migration's two-run MIG-1 on the migration source's steps. The composition adds no claim of its own: its point is
  * that each mechanism's claims still hold, and its model still describes it, while the other
  * mechanisms run on the same machine.
  *

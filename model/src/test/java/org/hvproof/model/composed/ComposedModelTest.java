@@ -89,7 +89,7 @@ class ComposedModelTest {
     }
 
     @Test
-    void theComposedInvariantsAreEveryMechanismsSingleRunInvariantsUnderTheirOwnLabelsThenPd1sPairs() {
+    void theComposedInvariantsAreEveryMechanismsSingleRunInvariantsUnderTheirOwnLabelsThenTheTwoRunOnes() {
         List<String> both = new ArrayList<>();
         both.addAll(IntegrityInvariants.ALL.state().stream().map(i -> i.label()).toList());
         both.addAll(DomainsInvariants.ALL.state().stream().map(i -> i.label()).toList());
@@ -103,7 +103,65 @@ class ComposedModelTest {
         // The pair invariants: the domains' own PD-1 and PD-1 across guests (two composed runs).
         both.add(DomainsInvariants.ROOT_SEES_NOTHING_SECURE.label());
         both.add(ComposedInvariants.OTHER_GUESTS_SEE_NOTHING_SECURE.label());
+        // INT-1's: the interrupts guest's own noninterference and INT-1 across guests.
+        both.add(InterruptsInvariants.NONINTERFERENCE.label());
+        both.add(ComposedInvariants.OTHER_GUESTS_SEE_NOTHING_OF_THE_SECRET.label());
+        // MIG-1's: the migrated run against the unmigrated one.
+        both.add(MigrationInvariants.DESTINATION_MATCHES_UNMIGRATED.label());
         assertThat(ComposedInvariants.ALL.labels()).containsExactlyElementsOf(both);
+    }
+
+    @Test
+    void anotherGuestsStepMustLookTheSameInTwoRunsThatDifferOnlyInTheInterruptsSecret() {
+        ComposedState runA = INITIAL;
+        ComposedState runB =
+                ComposedModel.initial(INTEGRITY, DOMAINS, InterruptsState.initial(0x0BAD_C0DEL), MIGRATION);
+        DomainsAction jump = new DomainsAction.Jump(0, new GuestPage(17));
+        ComposedAction action = new ComposedAction.Domains(jump);
+        ComposedStep a = ComposedModel.step(runA, action);
+        ComposedStep b = ComposedModel.step(runB, action);
+        var same = new TransitionPair<>(
+                new Transition<>(runA, action, a.next(), List.<Object>copyOf(a.observations())),
+                new Transition<>(runB, action, b.next(), List.<Object>copyOf(b.observations())));
+        // the interrupts parts differ (their secrets), which is no leak
+        assertThat(a.next().interrupts()).isNotEqualTo(b.next().interrupts());
+        assertThat(ComposedInvariants.OTHER_GUESTS_SEE_NOTHING_OF_THE_SECRET
+                        .violation()
+                        .apply(same))
+                .isEmpty();
+
+        // run B's domains saw something else: the secret reached them
+        var leaked = new TransitionPair<>(
+                same.left(), new Transition<>(runB, action, b.next(), List.<Object>of("secret 0xbadc0de")));
+        assertThat(ComposedInvariants.OTHER_GUESTS_SEE_NOTHING_OF_THE_SECRET
+                        .violation()
+                        .apply(leaked))
+                .hasValueSatisfying(v -> assertThat(v).contains("observed"));
+        // or, after an interrupts guest's own step, another guest's state differs
+        ComposedAction arrive = new ComposedAction.Interrupts(new InterruptsAction.Arrive(ArrivalCause.INTERRUPT, 32));
+        ComposedStep ia = ComposedModel.step(runA, arrive);
+        ComposedStep ib = ComposedModel.step(runB, arrive);
+        var differs = new TransitionPair<>(
+                new Transition<>(runA, arrive, ia.next(), List.<Object>copyOf(ia.observations())),
+                new Transition<>(
+                        runB,
+                        arrive,
+                        ib.next().withDomains(a.next().domains()),
+                        List.<Object>copyOf(ib.observations())));
+        assertThat(a.next().domains()).isNotEqualTo(DOMAINS);
+        assertThat(ComposedInvariants.OTHER_GUESTS_SEE_NOTHING_OF_THE_SECRET
+                        .violation()
+                        .apply(differs))
+                .hasValueSatisfying(v -> assertThat(v).contains("domains' state"));
+        // while the interrupts guest's own step is judged by its own noninterference
+        var own = new TransitionPair<>(
+                differs.left(), new Transition<>(runB, arrive, ib.next(), List.<Object>copyOf(ib.observations())));
+        assertThat(ComposedInvariants.INTERRUPTS_NONINTERFERENCE.violation().apply(own))
+                .isEmpty();
+        assertThat(ComposedInvariants.OTHER_GUESTS_SEE_NOTHING_OF_THE_SECRET
+                        .violation()
+                        .apply(own))
+                .isEmpty();
     }
 
     @Test
@@ -139,6 +197,37 @@ class ComposedModelTest {
                         .violation()
                         .apply(differs))
                 .hasValueSatisfying(v -> assertThat(v).contains("integrity guest's state"));
+    }
+
+    @Test
+    void migrationsTwoRunInvariantJudgesTheMigrationSourcesStepsOnly() {
+        MigrationAction write = new MigrationAction.GuestWrite(3, 0, Bytes.ofInts(9));
+        ComposedAction migrationStep = new ComposedAction.Migration(write);
+        ComposedState written = ComposedModel.step(INITIAL, migrationStep).next();
+        // one run's VM wrote a page the other's did not: its memory no longer matches
+        var differs = new TransitionPair<>(
+                new Transition<>(INITIAL, migrationStep, INITIAL, List.<Object>of()),
+                new Transition<>(INITIAL, migrationStep, written, List.<Object>of()));
+        assertThat(ComposedInvariants.MIGRATION_DESTINATION_MATCHES_UNMIGRATED
+                        .violation()
+                        .apply(differs))
+                .hasValueSatisfying(v -> assertThat(v).contains("data page 3"));
+        var same = new TransitionPair<>(
+                new Transition<>(INITIAL, migrationStep, written, List.<Object>of()),
+                new Transition<>(INITIAL, migrationStep, written, List.<Object>of()));
+        assertThat(ComposedInvariants.MIGRATION_DESTINATION_MATCHES_UNMIGRATED
+                        .violation()
+                        .apply(same))
+                .isEmpty();
+        // another guest's step is not the migration's to judge (refinement holds the parts apart)
+        ComposedAction jump = new ComposedAction.Domains(new DomainsAction.Jump(0, new GuestPage(17)));
+        var other = new TransitionPair<>(
+                new Transition<>(INITIAL, jump, INITIAL, List.<Object>of()),
+                new Transition<>(INITIAL, jump, written, List.<Object>of()));
+        assertThat(ComposedInvariants.MIGRATION_DESTINATION_MATCHES_UNMIGRATED
+                        .violation()
+                        .apply(other))
+                .isEmpty();
     }
 
     @Test

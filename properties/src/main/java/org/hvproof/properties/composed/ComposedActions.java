@@ -88,11 +88,20 @@ public final class ComposedActions {
      * node frame only where the views share frames.
      */
     public static Gen<Step> next(ComposedState s) {
+        return next(s, false);
+    }
+
+    /**
+     * The next step for state {@code s}, as {@link #next(ComposedState)}; with {@code
+     * migrationContract} the migration VM keeps its driver's contract (it leaves buffers its NIC
+     * owns alone until their completion), as MIG-1's two runs need.
+     */
+    static Gen<Step> next(ComposedState s, boolean migrationContract) {
         Gen<Step> integrity = IntegrityActions.actions(s.integrity())
                 .map(a -> new Step(List.of(new ComposedSystemAction.Integrity(a))));
         Gen<Step> interrupts = InterruptsActions.<InterruptsRun>nextWithDeviceAndStrayJumps(new InterruptsPart(s))
                 .map(a -> new Step(List.of(), Optional.of(a)));
-        Gen<Step> migration = MigrationActions.action(s.migration(), false)
+        Gen<Step> migration = MigrationActions.action(s.migration(), migrationContract)
                 .map(a -> new Step(List.of(new ComposedSystemAction.Migration(a))));
         Gen<Step> domains = DomainsActions.next(s.domains())
                 .map(d -> new Step(d.actions().stream()

@@ -61,6 +61,20 @@ final class ComposedLabels {
             "read or write of the execute-only page faulted while a domains vCPU runs a secure domain";
     static final String INTERRUPTS_DMA_REFUSED_WHILE_INTEGRITY_MODE =
             "the interrupts guest's device read refused while an integrity vCPU is in integrity mode";
+    static final String OTHER_GUEST_STEP_WHILE_INTERRUPTS_SECRET_HELD =
+            "two runs differing in the interrupts secret: a step of another guest (integrity, domains, migration) while"
+                    + " a register of the interrupts guest holds its secret";
+    static final String ARRIVAL_WHILE_INTERRUPTS_SECRET_HELD =
+            "two runs differing in the interrupts secret: an interrupt or exception inside the sequence while a"
+                    + " register holds the secret";
+    static final String SEQUENCE_HYPERCALL_ANSWERED_IN_TWO_RUNS =
+            "two runs differing in the interrupts secret: the sequence's hypercall answered";
+    static final String OTHER_GUEST_STEP_DURING_PRE_COPY_IN_TWO_RUNS =
+            "migrated and unmigrated runs: a step of the integrity, domains or interrupts guest while pre-copy runs";
+    static final String MIGRATION_SWITCHED_OVER_IN_TWO_RUNS =
+            "migrated and unmigrated runs: the migrated run switched over";
+    static final String MIGRATION_WORK_AFTER_SWITCH_OVER_IN_TWO_RUNS =
+            "migrated and unmigrated runs: the migration VM or its NIC worked on the destination after switch-over";
 
     static final String OTHER_GUEST_STEP_DURING_PRE_COPY =
             "a step of the integrity, domains or interrupts guest while the migration's pre-copy runs (dirty logging"

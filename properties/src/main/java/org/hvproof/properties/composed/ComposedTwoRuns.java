@@ -3,6 +3,7 @@ package org.hvproof.properties.composed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 import org.hvproof.impl.composed.ComposedAbstraction;
 import org.hvproof.impl.composed.ComposedImplFlaw;
 import org.hvproof.impl.composed.ComposedSystem;
@@ -117,18 +118,29 @@ public final class ComposedTwoRuns implements JudgedPair<ComposedState, Composed
         }
         int domainsFirst = ComposedSystem.INTEGRITY.vcpuCount();
         int domainsEnd = domainsFirst + ComposedSystem.LAYOUT.vcpus();
+        return otherVcpusDifference(a, b, action, v -> v >= domainsFirst && v < domainsEnd)
+                .orElse(null);
+    }
+
+    /**
+     * Where the registers of a vCPU not {@code secretHolders}' differ between runs {@code a} and
+     * {@code b} after {@code action}, if they do: every general register, the flags, the
+     * instruction pointer and CR3 of each other guest's vCPU (PD-1's and INT-1's pairs both ask it).
+     */
+    static Optional<String> otherVcpusDifference(
+            ComposedSystem a, ComposedSystem b, Object action, IntPredicate secretHolders) {
         for (int v = 0; v < a.machine().vcpus().size(); v++) {
-            if (v >= domainsFirst && v < domainsEnd) {
+            if (secretHolders.test(v)) {
                 continue;
             }
             List<Long> ra = cpuState(a, v);
             List<Long> rb = cpuState(b, v);
             if (!ra.equals(rb)) {
-                return "after [" + action + "] vCPU " + v + " of another guest holds different registers:\n  A: " + ra
-                        + "\n  B: " + rb;
+                return Optional.of("after [" + action + "] vCPU " + v + " of another guest holds different registers:\n"
+                        + "  A: " + ra + "\n  B: " + rb);
             }
         }
-        return null;
+        return Optional.empty();
     }
 
     /** Every general register, the flags, the instruction pointer and CR3 of vCPU {@code v} of {@code system}. */

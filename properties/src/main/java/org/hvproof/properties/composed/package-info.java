@@ -13,14 +13,16 @@
  * properties' own, run on the hosted services) and refinement of all four mechanisms; {@link
  * org.hvproof.properties.composed.ComposedTwoRuns} runs two compositions that differ only in the
  * secure domains' contents, for PD-1's noninterference with every other guest as an observer
- * beside the root; and {@link org.hvproof.properties.composed.ComposedLabels} names the seams the
- * traces must reach.
+ * beside the root; {@link org.hvproof.properties.composed.ComposedInterruptsTwoRuns} runs two that
+ * differ only in the interrupts guest's secret, for INT-1's noninterference with every other guest
+ * as an observer beside the interrupts guest's low code; {@link
+ * org.hvproof.properties.composed.ComposedMigrationTwoRuns} runs two of which only one migrates,
+ * for MIG-1's two runs beside the other guests; and {@link
+ * org.hvproof.properties.composed.ComposedLabels} names the seams the traces must reach.
  *
  * <p>Left out: the guests share no vCPU and no view (a composition where the domains' root
  * domain is the integrity guest itself needs a model of what each service does to the other's
- * vCPU context, which no mechanism's model has); the interrupts guest's two-run
- * (noninterference) property, INT-1, and migration's two-run MIG-1 (migrated against unmigrated)
- * run only per mechanism; the migration source runs one configuration (the copy as the device
+ * vCPU context, which no mechanism's model has); the migration source runs one configuration (the copy as the device
  * buffer, synced at the doorbell and the completion), the others only per mechanism; tracing (as
  * a mechanism of its own) and failover still run alone.
  */

@@ -447,7 +447,7 @@ public final class InterruptsActions {
     }
 
     /** Two different secrets, neither the erasure constant; they shrink toward 1 and 2. */
-    static Gen<InterruptsTraceStep> secrets() {
+    public static Gen<InterruptsTraceStep> secrets() {
         return Gens.combine(Gens.longs(1, Long.MAX_VALUE), Gens.longs(1, Long.MAX_VALUE), (x, d) -> {
             long first = x == InterruptsState.DEFAULT_ERASURE ? x + 2 : x;
             long second = first + d;

@@ -1,10 +1,7 @@
 package org.hvproof.properties.interrupts;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
@@ -36,8 +33,8 @@ public final class InterruptsPairTrace
     private String unrelated;
     /** The first difference between the two machines' low views; null while there is none. */
     private String machineViolation;
-    /** Readable pages last found equal in both machines, with the two frames' write stamps then. */
-    private final Map<Long, long[]> equalPages = new HashMap<>();
+    /** The two machines' low views, compared after every action. */
+    private final InterruptsLowViews lowViews = new InterruptsLowViews();
 
     /** Two runs under the mechanism with {@code flaw}, booted by the first step. */
     public InterruptsPairTrace(InterruptsImplFlaw flaw) {
@@ -103,44 +100,8 @@ public final class InterruptsPairTrace
         b.apply(x);
         labels.label(t.before(), t.action(), t.after(), t.observations(), ctx);
         if (machineViolation == null) {
-            machineViolation = lowViewsDiffer(x);
+            machineViolation = lowViews.difference(a.system(), b.system(), x).orElse(null);
         }
-    }
-
-    /**
-     * Where the two machines' low views differ after {@code x}, or null: their low registers
-     * ({@link InterruptsSystem#lowRegisters}), then every readable page, whose bytes are compared
-     * again only when either frame's write stamp moved since they were last found equal.
-     */
-    private String lowViewsDiffer(InterruptsAction x) {
-        List<Long> ra = a.system().lowRegisters();
-        List<Long> rb = b.system().lowRegisters();
-        if (!ra.equals(rb)) {
-            return "after [" + x + "] low code sees the two machines' registers differ (16 general, flags, ip, frames):"
-                    + "\n    A: " + ra + "\n    B: " + rb;
-        }
-        List<InterruptsSystem.ReadablePage> pa = a.system().readablePages();
-        List<InterruptsSystem.ReadablePage> pb = b.system().readablePages();
-        if (pa.size() != pb.size()) {
-            return "after [" + x + "] the guest can read " + pa.size() + " pages in A, " + pb.size() + " in B";
-        }
-        for (int i = 0; i < pa.size(); i++) {
-            InterruptsSystem.ReadablePage ga = pa.get(i);
-            InterruptsSystem.ReadablePage gb = pb.get(i);
-            if (ga.page() != gb.page()) {
-                return "after [" + x + "] readable page " + ga.page() + " in A is " + gb.page() + " in B";
-            }
-            long[] known = equalPages.get(ga.page());
-            if (known != null && known[0] == ga.stamp() && known[1] == gb.stamp()) {
-                continue;
-            }
-            if (!Arrays.equals(ga.bytes(), gb.bytes())) {
-                return "after [" + x + "] the bytes of readable guest page 0x" + Long.toHexString(ga.page())
-                        + " differ between the two machines";
-            }
-            equalPages.put(ga.page(), new long[] {ga.stamp(), gb.stamp()});
-        }
-        return null;
     }
 
     /**

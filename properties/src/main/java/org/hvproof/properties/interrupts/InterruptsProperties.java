@@ -29,7 +29,7 @@ public final class InterruptsProperties {
     /** Generated steps per trace, at most (a run of instructions or a storm is one step). */
     public static final int STEPS = 40;
     /** The name of INT-1's machine check comparing the two machines' whole low views. */
-    static final String NONINTERFERENCE_ON_MACHINE = "noninterferenceOnMachine";
+    public static final String NONINTERFERENCE_ON_MACHINE = "noninterferenceOnMachine";
     /** The name of INT-6's machine check on the device's IOMMU table. */
     public static final String NO_IOMMU_MAPPING_HOLDS_SECRET = "noIommuMappingHoldsSecret";
 
