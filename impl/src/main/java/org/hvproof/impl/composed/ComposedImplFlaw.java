@@ -57,6 +57,14 @@ public enum ComposedImplFlaw implements Flaw {
      * page, is not completed.
      */
     INTEGRITY_LISTENER_JUDGES_EVERY_VIEW(List.of(new Caught("MIG-1", "refinement", 3))),
+    /**
+     * A secure frame handed out twice: once every guest has booted, the composition gives secure
+     * domain 1's data frame back to the hypervisor as free (as a boot that frees its set-up's
+     * scratch frames would, freeing one the secure view still maps, unscrubbed), so the next guest
+     * page the hypervisor backs, the interrupts guest's first fresh data page, is that frame: the
+     * interrupts guest reads the secure domain's memory, and the domains' root sees nothing of it.
+     */
+    SECURE_FRAME_GIVEN_BACK(List.of(new Caught("PD-1", "PD-1 otherGuestsSeeNothingSecure", 1))),
 
     // Carried flaws: one service's own flaw, the other service correct beside it.
 
