@@ -8,6 +8,7 @@ import org.hvproof.impl.composed.ComposedSystemAction;
 import org.hvproof.model.interrupts.CodeLayout;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.properties.domains.DomainsTwoRuns;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +23,8 @@ class SecureFrameGivenBackTest {
     private static final long FRESH_DATA = CodeLayout.ORDINARY_CODE + CodeLayout.PAGE_SIZE;
 
     @Test
-    void PD_1_otherGuestReadsTheSecureFrameTheRootDoesNot() {
+    @DisplayName("PD-1 another guest reads the secure frame handed out twice, the root does not")
+    void anotherGuestReadsTheSecureFrameTheRootDoesNot() {
         ComposedSystem a = new ComposedSystem(ComposedImplFlaw.SECURE_FRAME_GIVEN_BACK, DomainsTwoRuns.SECRET_A);
         ComposedSystem b = new ComposedSystem(ComposedImplFlaw.SECURE_FRAME_GIVEN_BACK, DomainsTwoRuns.SECRET_B);
         assertThat(a.abstractState().interrupts()).isEqualTo(b.abstractState().interrupts());
@@ -40,7 +42,8 @@ class SecureFrameGivenBackTest {
     }
 
     @Test
-    void PD_1_theCorrectCompositionBacksAFreshFrame() {
+    @DisplayName("PD-1 the correct composition backs another guest's fresh page with a fresh frame")
+    void theCorrectCompositionBacksAFreshFrame() {
         ComposedSystem a = new ComposedSystem(ComposedImplFlaw.NONE, DomainsTwoRuns.SECRET_A);
         ComposedSystem b = new ComposedSystem(ComposedImplFlaw.NONE, DomainsTwoRuns.SECRET_B);
         ComposedSystemAction read = new ComposedSystemAction.Interrupts(new InterruptsAction.ReadMemory(FRESH_DATA));
