@@ -28,8 +28,10 @@ import org.hvproof.properties.interrupts.InterruptsTraceStep;
  * {@code otherGuestsSeeNothingSecure} on the other guests'), and on the machines themselves the
  * domains' root sees the same registers and root-mapped memory in both runs and every other
  * guest's vCPU holds the same registers ({@link #checkLowViewsEqualOnMachine}). A secret that
- * reached the integrity guest or the interrupts guest through the machine they share, and not
- * only one that reached the domains' root, makes the runs differ. The integrity store's requests
+ * reached another guest's observations, abstract state (the interrupts guest's and the migration
+ * source's memory among it, not the integrity guest's) or registers through the machine they
+ * share, and not only one that reached the domains' root, makes the runs differ (flaw {@code
+ * SECURE_FRAME_GIVEN_BACK}). The integrity store's requests
  * run in the micro-steps of its commit in both runs ({@link StoreMicroSteps}), the other guests
  * acting between them, and a request is judged where it published.
  */
