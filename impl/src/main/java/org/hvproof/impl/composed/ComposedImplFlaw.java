@@ -34,14 +34,14 @@ public enum ComposedImplFlaw implements Flaw {
      * guest's frames, backs them in each secure view at its next edit: a secure domain's nested
      * page table then maps another guest's pages, read-only, that its own set-up never gave it.
      */
-    SECURE_VIEWS_SHARE_GUEST_FRAMES(List.of(new Caught("PD-1", "refinement", 3))),
+    SECURE_VIEWS_SHARE_GUEST_FRAMES(List.of(new Caught("PD-1", "refinement", 4))),
     /**
      * The store's node pages are traced in every view the machine has after each integrity step,
      * the domains' views included (what the tree did before the composed traces found the seam):
      * tracing a page backs it, so each domains view gets the node-page numbers backed with fresh
      * frames of its own.
      */
-    NODE_PAGES_TRACED_IN_EVERY_VIEW(List.of(new Caught("TREE-7", "TREE-7 nodePagesTracedInEveryGuestView", 3))),
+    NODE_PAGES_TRACED_IN_EVERY_VIEW(List.of(new Caught("TREE-7", "TREE-7 nodePagesTracedInEveryGuestView", 4))),
     /**
      * The interrupt security module takes every vCPU's events for its own guest's (every event
      * reaches every service, and this one does not look whose vCPU it is): an interrupt on an
@@ -65,6 +65,14 @@ public enum ComposedImplFlaw implements Flaw {
      * page, is not completed.
      */
     INTEGRITY_LISTENER_JUDGES_EVERY_VIEW(List.of(new Caught("MIG-1", "refinement", 3))),
+    /**
+     * A secure frame handed out twice: once every guest has booted, the composition gives secure
+     * domain 1's data frame back to the hypervisor as free (as a boot that frees its set-up's
+     * scratch frames would, freeing one the secure view still maps, unscrubbed), so the next guest
+     * page the hypervisor backs, the interrupts guest's first fresh data page, is that frame: the
+     * interrupts guest reads the secure domain's memory, and the domains' root sees nothing of it.
+     */
+    SECURE_FRAME_GIVEN_BACK(List.of(new Caught("PD-1", "PD-1 otherGuestsSeeNothingSecure", 1))),
 
     // Carried flaws: one service's own flaw, the other service correct beside it.
 
@@ -108,7 +116,7 @@ public enum ComposedImplFlaw implements Flaw {
     /** The store's tree with SPLIT_NODE_UNTRACED: a node a split takes is not traced. */
     TREE_SPLIT_NODE_UNTRACED(TreeImplFlaw.SPLIT_NODE_UNTRACED, "TREE-4", "TREE-4 storeTracesExact", 4),
     /** The store's tree with FREED_NODE_STAYS_TRACED: a node page a merge frees keeps its trace. */
-    TREE_FREED_NODE_STAYS_TRACED(TreeImplFlaw.FREED_NODE_STAYS_TRACED, "TREE-4", "TREE-4 storeTracesExact", 4),
+    TREE_FREED_NODE_STAYS_TRACED(TreeImplFlaw.FREED_NODE_STAYS_TRACED, "TREE-4", "TREE-4 storeTracesExact", 8),
     /** The store's tree with WALK_READS_LEFT_SIBLINGS: a look-up reads more than depth + 1 nodes. */
     TREE_WALK_READS_LEFT_SIBLINGS(TreeImplFlaw.WALK_READS_LEFT_SIBLINGS, "TREE-5", "TREE-5 storeWalksBounded", 4),
     /** The store's tree with WALK_FROM_GUEST_POINTER: its base pointer lies in a guest page. */
@@ -157,8 +165,8 @@ public enum ComposedImplFlaw implements Flaw {
      */
     TREE_NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY(
             List.of(
-                    new Caught("TREE-2", "TREE-2 nodePageWritesVetoed", 3),
-                    new Caught("TREE-6", "TREE-6 storeChangesOnlyOnRequests", 3)),
+                    new Caught("TREE-2", "TREE-2 nodePageWritesVetoed", 6),
+                    new Caught("TREE-6", "TREE-6 storeChangesOnlyOnRequests", 5)),
             IntegrityImplFlaw.NONE,
             DomainsImplFlaw.NONE,
             TreeImplFlaw.NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY);

@@ -1,5 +1,6 @@
 package org.hvproof.impl.machine;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,6 +57,8 @@ public final class Hypervisor {
     private final Map<ViewId, Long> ramLimits = new HashMap<>();
 
     private boolean raisedFaultsAsEvents = true;
+    /** Frames given back to the hypervisor ({@link #giveBack}), which backing takes before fresh ones, oldest first. */
+    private final ArrayDeque<Long> givenBack = new ArrayDeque<>();
 
     /** The vector of a general-protection fault (#GP). */
     public static final int GENERAL_PROTECTION_VECTOR = 13;
@@ -436,8 +439,20 @@ public final class Hypervisor {
                     machine.view(source).orElseThrow().leaf(page).orElseThrow().hostFrame();
             return npt.get().map(page, shared, sharedRights.getOrDefault(view, NestedPermissions.RWX));
         }
-        OptionalLong frame = machine.memory().allocateFrame();
+        OptionalLong frame = givenBack.isEmpty() ? machine.memory().allocateFrame() : OptionalLong.of(givenBack.poll());
         return frame.isPresent() && npt.get().map(page, frame.getAsLong(), NestedPermissions.RWX);
+    }
+
+    /**
+     * Gives host frame {@code frame} back to the hypervisor: the next guest page it backs ({@link
+     * #populate}, a guest's first touch of a RAM page included) gets this frame, as it is, before
+     * a fresh one. A service may give back only a frame that no view or device table maps any
+     * more, scrubbed; none of the correct services gives one back. A deliberately flawed
+     * composition gives back a frame a secure domain still maps ({@code
+     * ComposedImplFlaw.SECURE_FRAME_GIVEN_BACK}): one frame handed out twice.
+     */
+    public void giveBack(long frame) {
+        givenBack.add(frame);
     }
 
     /**
@@ -451,7 +466,7 @@ public final class Hypervisor {
         if (npt.isEmpty() || count < 0 || first < 0 || first + count > guestRamPages(view)) {
             return false;
         }
-        if (frameSources.containsKey(view)) {
+        if (frameSources.containsKey(view) || !givenBack.isEmpty()) {
             for (long page = first; page < first + count; page++) {
                 if (!populate(view, new GuestPhysicalPage(page))) {
                     return false;

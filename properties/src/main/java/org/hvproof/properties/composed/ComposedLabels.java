@@ -88,6 +88,10 @@ final class ComposedLabels {
     static final String MIGRATION_SWITCHED_OVER_BESIDE =
             "the migration switched over while a secure domain or integrity mode runs beside";
 
+    static final String OTHER_GUEST_ACTION_INSIDE_STORE_COMMIT =
+            "an action of the domains, the interrupts or the migration guest between two micro-steps of the integrity"
+                    + " store's commit";
+
     static final String MIGRATION_COMPLETION_POSTED_AT_SWITCH_OVER =
             "a completion of the migration's NIC was posted and not yet delivered at switch-over";
 

@@ -62,7 +62,10 @@ import org.hvproof.properties.migration.MigrationTrace;
 /**
  * One generated trace of the composed system: the one machine with its four guests and their
  * services and the composed model (the four models side by side) in lockstep, judged after every
- * step. After each step the
+ * step. The integrity store's protect and unprotect run in the micro-steps of its commit, one
+ * before and one after every later action of any guest ({@link StoreMicroSteps}); the model takes
+ * a request at its publication, and a step is judged by what the model took in it (a request
+ * published beside another guest's action is a transition of its own). After each step the
  * integrity guest's vCPUs also write every node page of the store's tree from the view each runs on
  * (TREE-7's probe), whatever the domains' vCPUs are doing then.
  */
@@ -84,6 +87,10 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
     private final List<Long> writtenPages = new ArrayList<>();
     /** INT-4's transparency, followed along the interrupts guest's steps. */
     private final Transparency transparency = new Transparency();
+    /** The integrity store's requests in the micro-steps of its commit, the other guests acting between them. */
+    private final StoreMicroSteps commits;
+    /** The model's state after each of the last action's {@link StoreMicroSteps#taken}, in order. */
+    private List<ComposedState> modelAfters = List.of();
 
     /** The store's tree as its structures say: base pointer, height, and each node page's mappings. */
     private record StoreShape(Optional<Long> root, int height, SortedMap<Long, SortedMap<Long, AlertAction>> nodes) {
@@ -105,21 +112,13 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
     /** Boots the composition with {@code flaw} ({@link ComposedImplFlaw#NONE} for the correct one). */
     public ComposedTrace(ComposedImplFlaw flaw) {
         this.system = new ComposedSystem(flaw);
+        this.commits = new StoreMicroSteps(system);
         this.integrityChecks = new IntegrityMachineChecks(system.integrity(), ComposedSystem.INTEGRITY);
         this.storeShape = storeShape();
         this.lockstep = new Lockstep<>(
-                system::apply,
+                a -> commits.run(a, system::apply),
                 system::abstractState,
-                (s, a) -> {
-                    ComposedStep step = ComposedModel.step(s, ComposedAbstraction.modelAction(a));
-                    // The interrupts part in the form its abstraction gives (zero words left out).
-                    ComposedState next = a instanceof ComposedSystemAction.Interrupts
-                            ? step.next()
-                                    .withInterrupts(InterruptsAbstraction.canonical(
-                                            step.next().interrupts()))
-                            : step.next();
-                    return new Lockstep.ModelStep<>(next, step.observations());
-                },
+                this::modelStep,
                 ComposedModel.initial(
                         IntegrityState.initial(ComposedSystem.INTEGRITY),
                         DomainsState.example(
@@ -130,6 +129,54 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                         InterruptsAbstraction.canonical(InterruptsState.initial(
                                 ComposedSystem.INTERRUPTS_SECRET, InterruptsState.DEFAULT_ERASURE)),
                         MigrationModel.initial(ComposedSystem.MIGRATION)));
+    }
+
+    /**
+     * The model's step for one machine action: what the model takes for it ({@link
+     * StoreMicroSteps#taken}: a store request where it published, the action itself unless it
+     * started one), each by the composed model, in the machine's order.
+     */
+    private Lockstep.ModelStep<ComposedState> modelStep(ComposedState s, ComposedSystemAction a) {
+        ComposedState state = s;
+        List<Object> seen = new ArrayList<>();
+        List<ComposedState> afters = new ArrayList<>();
+        for (ComposedSystemAction each : commits.taken()) {
+            ComposedStep step = ComposedModel.step(state, ComposedAbstraction.modelAction(each));
+            // The interrupts part in the form its abstraction gives (zero words left out).
+            state = each instanceof ComposedSystemAction.Interrupts
+                    ? step.next()
+                            .withInterrupts(
+                                    InterruptsAbstraction.canonical(step.next().interrupts()))
+                    : step.next();
+            seen.addAll(step.observations());
+            afters.add(state);
+        }
+        modelAfters = afters;
+        return new Lockstep.ModelStep<>(state, seen);
+    }
+
+    /**
+     * The machine's step of one action as the invariants judge it: one transition per action the
+     * model took ({@link StoreMicroSteps#taken}), each with what the machine showed for it, the
+     * model's state between them and the machine's after the last; a request published in the
+     * same step as another guest's action is a transition of its own, and an action that started a
+     * request, with none published, is no transition at all.
+     */
+    private List<Lockstep.Transition<ComposedState, ComposedSystemAction>> parts(
+            Lockstep.Transition<ComposedState, ComposedSystemAction> t) {
+        List<ComposedSystemAction> taken = commits.taken();
+        if (taken.size() == 1 && taken.get(0) == t.action()) {
+            return List.of(t);
+        }
+        List<List<Object>> pieces = commits.pieces();
+        List<Lockstep.Transition<ComposedState, ComposedSystemAction>> out = new ArrayList<>();
+        ComposedState before = t.before();
+        for (int i = 0; i < taken.size(); i++) {
+            ComposedState after = i == taken.size() - 1 ? t.after() : modelAfters.get(i);
+            out.add(new Lockstep.Transition<>(before, taken.get(i), after, pieces.get(i)));
+            before = after;
+        }
+        return out;
     }
 
     /** The host frame the booted machine put behind page k of domain d's region: only its name is the machine's. */
@@ -189,8 +236,20 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         }
         long tableUpdateExits = system.migration().tableUpdateExits();
         long doorbellExits = system.migration().doorbellExits();
-        Lockstep.Transition<ComposedState, ComposedSystemAction> t = lockstep.apply(a);
-        lastSteps.add(t);
+        Lockstep.Transition<ComposedState, ComposedSystemAction> whole = lockstep.apply(a);
+        List<Lockstep.Transition<ComposedState, ComposedSystemAction>> parts = parts(whole);
+        lastSteps.addAll(parts);
+        if (commits.insideCommit() && !(a instanceof ComposedSystemAction.Integrity)) {
+            ctx.label(ComposedLabels.OTHER_GUEST_ACTION_INSIDE_STORE_COMMIT);
+        }
+        parts.forEach(p -> label(p, ctx));
+        // The action's own part: a store request published around it is judged on its own.
+        Optional<Lockstep.Transition<ComposedState, ComposedSystemAction>> own =
+                parts.stream().filter(p -> p.action() == a).findFirst();
+        if (own.isEmpty()) {
+            return; // it started a store request, which the model takes at its publication
+        }
+        Lockstep.Transition<ComposedState, ComposedSystemAction> t = own.get();
         if (a instanceof ComposedSystemAction.Migration) {
             labelMigration(
                     t,
@@ -208,7 +267,6 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
             touchedSecure = DomainsTrace.touchedSecureFrames(system.domains(), domainsTransition(t))
                     .orElse(null);
         }
-        label(t, ctx);
     }
 
     /**
@@ -282,14 +340,20 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
     /**
      * TREE-4 {@code storeTracesExact}: in every view the store covers, the pages the tree's owner
      * traces are exactly its node pages (as a store it leaves its mapped pages to the integrity
-     * service to trace), and every mapped page is write-protected there.
+     * service to trace), and every mapped page is write-protected there. Between the micro-steps
+     * of a commit the tree's traces are read as the published tree has them, as its abstraction
+     * reads them: a trace the commit set and has not published (a page taken for a node), or one
+     * the published tree no longer needs and the commit has not withdrawn yet (a freed node), is
+     * not the published tree's ({@link ProtectedPageTree#unpublishedTraces}).
      */
     void checkStoreTracesExact(String label) {
         ProtectedPageTree tree = storeTree();
         Set<Long> nodes = new TreeSet<>(tree.nodePages());
+        Set<Long> unpublished = new TreeSet<>(tree.unpublishedTraces());
         for (ViewId view : tree.coveredViews()) {
             Set<Long> traced = new TreeSet<>();
             system.tracing().pagesTracedBy(view, ProtectedPageTree.OWNER).forEach(p -> traced.add(p.number()));
+            traced.removeAll(unpublished);
             if (!traced.equals(nodes)) {
                 Set<Long> extra = new TreeSet<>(traced);
                 extra.removeAll(nodes);
@@ -432,6 +496,9 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         boolean secureRuns = secureDomainRuns(lockstep.state());
         for (VirtualCpu cpu : system.machine().vcpus().subList(0, ComposedSystem.INTEGRITY.vcpuCount())) {
             int id = cpu.id().id();
+            if (id == commits.caller()) {
+                continue; // in the hypervisor until its request's commit ends
+            }
             for (long page : nodes) {
                 // The frame's write stamp moves on any write to it, so an unmoved stamp says the
                 // page is as it was without copying it (a page with no frame is compared by bytes).

@@ -29,12 +29,20 @@ import org.hvproof.properties.interrupts.InterruptsTraceStep;
  * {@code otherGuestsSeeNothingSecure} on the other guests'), and on the machines themselves the
  * domains' root sees the same registers and root-mapped memory in both runs and every other
  * guest's vCPU holds the same registers ({@link #checkLowViewsEqualOnMachine}). A secret that
- * reached the integrity guest or the interrupts guest through the machine they share, and not
- * only one that reached the domains' root, makes the runs differ.
+ * reached another guest's observations, abstract state (the interrupts guest's and the migration
+ * source's memory among it, not the integrity guest's) or registers through the machine they
+ * share, and not only one that reached the domains' root, makes the runs differ (flaw {@code
+ * SECURE_FRAME_GIVEN_BACK}). The integrity store's requests
+ * run in the micro-steps of its commit in both runs ({@link StoreMicroSteps}), the other guests
+ * acting between them, and a request is judged where it published.
  */
 public final class ComposedTwoRuns implements JudgedPair<ComposedState, ComposedAction, Object> {
     private final ComposedSystem a;
     private final ComposedSystem b;
+    /** Each run's store requests in the micro-steps of its commit, as the composed trace runs them. */
+    private final StoreMicroSteps commitsA;
+
+    private final StoreMicroSteps commitsB;
     private ComposedState stateA;
     private ComposedState stateB;
     private final List<TransitionPair<ComposedState, ComposedAction, Object>> lastPairs = new ArrayList<>();
@@ -45,6 +53,8 @@ public final class ComposedTwoRuns implements JudgedPair<ComposedState, Composed
     public ComposedTwoRuns(ComposedImplFlaw flaw) {
         this.a = new ComposedSystem(flaw, DomainsTwoRuns.SECRET_A);
         this.b = new ComposedSystem(flaw, DomainsTwoRuns.SECRET_B);
+        this.commitsA = new StoreMicroSteps(a);
+        this.commitsB = new StoreMicroSteps(b);
         this.stateA = a.abstractState();
         this.stateB = b.abstractState();
     }
@@ -95,15 +105,30 @@ public final class ComposedTwoRuns implements JudgedPair<ComposedState, Composed
     private void applyBoth(ComposedSystemAction action, Context ctx) {
         ComposedState beforeA = stateA;
         ComposedState beforeB = stateB;
-        List<Object> seenA = a.apply(action);
-        List<Object> seenB = b.apply(action);
+        List<Object> seenA = commitsA.run(action, a::apply);
+        List<Object> seenB = commitsB.run(action, b::apply);
         stateA = a.abstractState();
         stateB = b.abstractState();
         steps++;
-        ComposedAction modelAction = ComposedAbstraction.modelAction(action);
-        lastPairs.add(new TransitionPair<>(
-                new Transition<>(beforeA, modelAction, stateA, seenA),
-                new Transition<>(beforeB, modelAction, stateB, seenB)));
+        List<ComposedSystemAction> takenA = commitsA.taken();
+        if (takenA.equals(commitsB.taken())) {
+            // One pair per action the runs took: a store request published around another
+            // guest's action is judged on its own, with what each run showed for it.
+            List<List<Object>> piecesA = commitsA.pieces();
+            List<List<Object>> piecesB = commitsB.pieces();
+            for (int i = 0; i < takenA.size(); i++) {
+                ComposedAction modelAction = ComposedAbstraction.modelAction(takenA.get(i));
+                lastPairs.add(new TransitionPair<>(
+                        new Transition<>(beforeA, modelAction, stateA, piecesA.get(i)),
+                        new Transition<>(beforeB, modelAction, stateB, piecesB.get(i))));
+            }
+        } else if (machineViolation == null) {
+            machineViolation = "after [" + action + "] the runs' store commits went apart: run A took " + takenA
+                    + ", run B " + commitsB.taken();
+        }
+        if (commitsA.insideCommit() && !(action instanceof ComposedSystemAction.Integrity)) {
+            ctx.label(ComposedLabels.OTHER_GUEST_ACTION_INSIDE_STORE_COMMIT);
+        }
         label(beforeA, action, seenA, ctx);
         if (machineViolation == null) {
             machineViolation = lowViewDifference(action);

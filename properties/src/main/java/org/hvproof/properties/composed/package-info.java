@@ -6,7 +6,10 @@
  * {@link org.hvproof.properties.composed.ComposedActions} interleaves the four mechanisms' own
  * generators (hostile actions included) over six vCPUs;
  * {@link org.hvproof.properties.composed.ComposedTrace} runs the machine beside the composed
- * model and, after every step, probes every node page of the store from the integrity guest's views;
+ * model, the integrity store's protect and unprotect in the micro-steps of its commit with the
+ * other guests' actions between them ({@link org.hvproof.properties.composed.StoreMicroSteps}, as
+ * the integrity traces run them), and, after every step, probes every node page of the store from
+ * the integrity guest's views;
  * {@link org.hvproof.properties.composed.ComposedProperties} asserts TREE-2, TREE-4..TREE-7 (on
  * the store's tree), GI-1..GI-8, PD-1..PD-5, INT-2..INT-6 and MIG-1..MIG-5 (MIG-1's single-run
  * half) on those traces, each with its claim's machine-level checks (the per-mechanism

@@ -125,7 +125,7 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
         publishedBetween = false;
         List<IntegrityObservation> seen = new ArrayList<>();
         boolean wasInFlight = machine.requestInFlight();
-        if (wasInFlight && waitsForRequest(a)) {
+        if (wasInFlight && waitsForRequest(a, machine.requestCaller())) {
             seen.addAll(published(machine.finishRequest()));
             wasInFlight = false;
         } else if (wasInFlight) {
@@ -158,9 +158,12 @@ public final class IntegrityTrace implements JudgedTrace<IntegrityState, Integri
         return seen;
     }
 
-    /** Whether {@code a} must wait for the request in flight: its caller's, or one needing the tree lock. */
-    private boolean waitsForRequest(IntegrityAction a) {
-        int caller = machine.requestCaller();
+    /**
+     * Whether {@code a} must wait for the store request in flight, whose caller is vCPU {@code
+     * caller}: an action of the caller's vCPU (it is in the hypervisor until the commit ends), or a
+     * protect, unprotect or registration (each needs the tree lock). The composed traces ask it too.
+     */
+    public static boolean waitsForRequest(IntegrityAction a, int caller) {
         if (a instanceof IntegrityAction.Register
                 || a instanceof IntegrityAction.Protect
                 || a instanceof IntegrityAction.Unprotect) {
