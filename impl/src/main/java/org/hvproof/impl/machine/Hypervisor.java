@@ -166,7 +166,10 @@ public final class Hypervisor {
      * Gives {@code device} DMA access to {@code view}'s guest memory through the IOMMU: a context
      * entry with an empty I/O page table, bus address = guest-physical address. Pages are mapped on
      * the device's first request for them ({@link #dmaWrite}); what maps them decides their rights.
-     * False when the IOMMU has no memory for the table.
+     * False, and nothing changed, when the view does not exist, the device is attached already
+     * (to this view or another: its table still maps the pages of the view it was attached to, so
+     * moving it would hand the new view a device that reaches the old one's frames) or the IOMMU
+     * has no memory for the table.
      */
     public boolean attachDevice(DeviceId device, ViewId view) {
         if (machine.view(view).isEmpty() || machine.iommu().attach(device).isEmpty()) {

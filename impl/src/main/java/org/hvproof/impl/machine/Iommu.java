@@ -45,12 +45,14 @@ public final class Iommu {
 
     /**
      * Gives {@code device} a context entry and an empty I/O page table (all of its DMA refused
-     * until pages are mapped); the existing table if it has one; empty when host memory is full.
+     * until pages are mapped). Empty, and nothing changed, when the device has a context entry
+     * already (a second attach is refused: handing back the table it has would give its caller a
+     * table it takes for empty, still mapping whatever the first attach mapped, and no caller
+     * attaches a device twice on purpose) or when host memory is full.
      */
     public Optional<NestedPageTable> attach(DeviceId device) {
-        NestedPageTable table = contexts.get(device);
-        if (table != null) {
-            return Optional.of(table);
+        if (contexts.containsKey(device)) {
+            return Optional.empty();
         }
         Optional<NestedPageTable> fresh = NestedPageTable.create(memory, new ViewId("iommu " + device));
         fresh.ifPresent(t -> contexts.put(device, t));

@@ -123,7 +123,10 @@ final class MigrationHost {
      * (passthrough: the VM's doorbell stores reach the device without an exit).
      */
     PassthroughNic plugNic() {
-        machine.iommu().attach(nicDevice);
+        if (machine.iommu().attach(nicDevice).isEmpty()) {
+            throw new IllegalStateException(
+                    "the NIC " + nicDevice + " is attached already, or no memory for its table");
+        }
         for (int p = 0; p <= config.bufferPages(); p++) {
             GuestPhysicalPage page = new GuestPhysicalPage(p);
             hypervisor.populate(view, page);

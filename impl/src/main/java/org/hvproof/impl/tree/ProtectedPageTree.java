@@ -175,6 +175,11 @@ public final class ProtectedPageTree implements TraceListener {
                 return RequestCode.OVERLAPS;
             }
         }
+        // FLAW REFUSES_WITH_ROOM: the worst case reserved up front, whatever the insert needs.
+        if (flaw == TreeImplFlaw.REFUSES_WITH_ROOM
+                && pool.freeCount() < (d.end() - d.first() + 1) * (Math.max(cell.height(), 0) + 2L)) {
+            return RequestCode.POOL_EXHAUSTED;
+        }
         TreeEdit ed = edit();
         try {
             for (long page = d.first(); page < d.end(); page++) {

@@ -27,6 +27,33 @@ class IommuTest {
     }
 
     @Test
+    void aSecondAttachOfTheSameDeviceIsRefusedAndItsTableKept() {
+        NestedPageTable table = iommu.attach(nic).orElseThrow();
+        long f = frame();
+        iommu.map(nic, new GuestPhysicalPage(5), f, true, true);
+        assertThat(iommu.attach(nic)).isEmpty();
+        assertThat(iommu.table(nic)).containsSame(table);
+        assertThat(iommu.devices()).containsExactly(nic);
+        assertThat(table.leaf(new GuestPhysicalPage(5)).orElseThrow().hostFrame())
+                .isEqualTo(f);
+        assertThat(iommu.attach(new DeviceId(0x0400))).isPresent();
+    }
+
+    @Test
+    void theHypervisorRefusesToAttachADeviceTwiceAndKeepsItOnItsFirstView() {
+        Hypervisor hypervisor = new Hypervisor(machine);
+        ViewId other = new ViewId("other");
+        machine.addView(other).orElseThrow();
+        assertThat(hypervisor.attachDevice(nic, ViewId.DEFAULT)).isTrue();
+        assertThat(hypervisor.attachDevice(nic, other)).isFalse();
+        assertThat(hypervisor.attachDevice(nic, ViewId.DEFAULT)).isFalse();
+        assertThat(hypervisor.devicesOn(ViewId.DEFAULT)).containsExactly(nic);
+        assertThat(hypervisor.devicesOn(other)).isEmpty();
+        assertThat(hypervisor.attachDevice(new DeviceId(0x0400), new ViewId("no such view")))
+                .isFalse();
+    }
+
+    @Test
     void aMappedBusPageIsWrittenAndReadAtItsHostFrameKeepingTheOffset() {
         iommu.attach(nic).orElseThrow();
         long f = frame();

@@ -288,6 +288,24 @@ class TreeFlawPathsTest {
     }
 
     @Test
+    void reservingTheWorstCaseUpFrontRefusesAProtectThePoolHasRoomFor() {
+        // Ten pool pages, no tree yet (height 0 for the reserve): four pages reserve (4 + 1) * 2 =
+        // 10 and are granted; five reserve 12 and the flawed tree refuses them, though their
+        // insert takes far fewer pages, as the dry run and the correct tree say.
+        TreeConfig ten = new TreeConfig(1024, 1014, 10, 64, CFG.shape());
+        TreeSystem flawed = new TreeSystem(ten, 2, TreeImplFlaw.REFUSES_WITH_ROOM);
+        assertThat(protect(flawed, 0, 4, BLOCK)).isEqualTo(RequestCode.OK);
+        TreeSystem flawedToo = new TreeSystem(ten, 2, TreeImplFlaw.REFUSES_WITH_ROOM);
+        int need = flawedToo.tree().nodesToProtect(0, 5).orElseThrow();
+        assertThat(need).isLessThan(10);
+        assertThat(protect(flawedToo, 0, 5, BLOCK)).isEqualTo(RequestCode.POOL_EXHAUSTED);
+        assertThat(flawedToo.tree().freePoolSize()).isEqualTo(10);
+        TreeSystem correct = new TreeSystem(ten, 2, TreeImplFlaw.NONE);
+        assertThat(protect(correct, 0, 5, BLOCK)).isEqualTo(RequestCode.OK);
+        assertThat(correct.tree().freePoolSize()).isEqualTo(10 - need);
+    }
+
+    @Test
     void everyPlantedFlawAndOnlyThoseNameTheClaimsThatCatchThem() {
         for (TreeImplFlaw flaw : TreeImplFlaw.values()) {
             assertThat(flaw.caughtBy().isEmpty()).as("%s", flaw).isEqualTo(flaw == TreeImplFlaw.NONE);

@@ -19,8 +19,9 @@ import java.util.TreeSet;
  * leaves hold exactly the mappings and the node-page marks. The traced pages and the free pool
  * then follow from the rule of TREE-4: traced = node pages + mapped pages, free = pool - node
  * pages. An illegal layout is not followed (the model keeps its layout), so refinement reports
- * it. An unchanged layout after a protect that would grow the tree is the implementation's claim
- * that the pool ran out; the model accepts it only when the free pool is nearly empty.
+ * it. An unchanged layout after a protect is the implementation's claim that the pool ran out; the
+ * model accepts it only when the free pool is smaller than the most the insert can take from
+ * the current layout ({@link InsertDemand}).
  *
  * <p>Writes: an untraced page gets no notification and no alert; a traced page is looked up
  * from the base pointer along one root-to-leaf path (depth + 1 nodes), node pages first.
@@ -64,8 +65,7 @@ public final class TreeModel {
         }
         PageMap<AlertAction> after = state.mappings()
                 .with(req.range().first(), req.range().count(), req.action().orElseThrow());
-        if (p.layout().equals(state.layout())
-                && poolMayRunOut(state, after, req.range().count())) {
+        if (p.layout().equals(state.layout()) && poolMayRunOut(state, req.range())) {
             return refused(state, RequestCode.POOL_EXHAUSTED);
         }
         return perform(state, after, p.layout(), flaw);
@@ -224,13 +224,13 @@ public final class TreeModel {
     }
 
     /**
-     * Whether a protect that maps {@code count} more pages may legally run out of pool pages: the
-     * free pool is smaller than what the request could take at most, one page per level of the
-     * deepest legal tree and one for a new root, for every page it maps and one more.
+     * Whether a protect of {@code range} may legally run out of pool pages: the free pool is
+     * smaller than the most its insert can take from the current layout ({@link InsertDemand}:
+     * a split for each node on the way that would overflow, a new root above a root that splits,
+     * and the same again for the node pages taken, which are keys too).
      */
-    private static boolean poolMayRunOut(TreeState state, PageMap<AlertAction> after, long count) {
-        long keys = after.size() + (long) state.config().poolSize();
-        return state.freePool().size() < (count + 1) * (state.config().shape().depthBound(keys) + 2);
+    private static boolean poolMayRunOut(TreeState state, PageRange range) {
+        return state.freePool().size() < InsertDemand.mostNodesToProtect(state, range);
     }
 
     private static TreeStep write(TreeState state, TreeAction.GuestWrite w, TreeModelFlaw flaw) {

@@ -223,6 +223,37 @@ class TreeModelTest {
     }
 
     @Test
+    void aPoolExhaustedRefusalIsTakenOnlyWhenTheFreePoolIsBelowWhatTheInsertMayTake() {
+        // One full root leaf [0 1 2 poolFirst]: protecting page 3 may take three pool pages (a
+        // sibling, a root, and one more split for their keys). With three free the refusal is one
+        // with room and the model grants the protect; with two it takes the refusal.
+        for (int poolSize : new int[] {4, 3}) {
+            TreeConfig cfg = new TreeConfig(256, 256 - poolSize, poolSize, 64, BPlusTree.SMALL);
+            state = TreeState.initial(cfg);
+            protect(0, 3, AlertAction.BLOCK);
+            assertThat(state.freePool()).hasSize(poolSize - 1);
+            TreeState before = state;
+            Transition<TreeState, TreeAction, TreeObservation> t =
+                    transition(before, new TreeAction.Protect(3 * PAGE, PAGE, 1, before.layout()));
+            RequestCode expected = poolSize == 4 ? RequestCode.OK : RequestCode.POOL_EXHAUSTED;
+            assertThat(t.observations())
+                    .as("pool of %d", poolSize)
+                    .containsExactly(new TreeObservation.RequestResult(expected));
+            assertThat(t.after().mappings().containsKey(3L)).isEqualTo(poolSize == 4);
+            assertThat(t.after().layout()).isEqualTo(before.layout());
+        }
+    }
+
+    @Test
+    void aRefusalOfAProtectThatSplitsNothingIsNeverTaken() {
+        protect(10, 1, AlertAction.BLOCK);
+        TreeState before = state;
+        assertThat(transition(before, new TreeAction.Protect(11 * PAGE, PAGE, 1, before.layout()))
+                        .observations())
+                .containsExactly(new TreeObservation.RequestResult(RequestCode.OK));
+    }
+
+    @Test
     void untracedSplitNodeFlawIsCaughtByTree4AndTree2() {
         flaw = TreeModelFlaw.SPLIT_NODE_UNTRACED;
         protect(0, 10, AlertAction.BLOCK);

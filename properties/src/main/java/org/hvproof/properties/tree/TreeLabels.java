@@ -14,6 +14,7 @@ final class TreeLabels {
     static final String QUIET_WRITE = "quiet write (no alert)";
     static final String REFUSED = "request refused";
     static final String HOSTILE_REFUSED = "hostile request refused (bad arguments)";
+    static final String POOL_EXHAUSTED = "a protect refused: the node pool cannot give its nodes";
     static final String FULL_WALK_DEPTH_2 = "walk of depth + 1 nodes on a tree of depth >= 2";
     static final String CROSSING_TRACED_WRITE = "crossing write touching a traced page";
     static final String WRITE_OVER_GUEST_POINTER_PAGE = "write over the first word of the page below the pool";

@@ -95,6 +95,8 @@ public final class TreeProperties {
                 .cover(10, TreeLabels.DEPTH_2)
                 .cover(50, TreeLabels.REFUSED)
                 .cover(20, TreeLabels.HOSTILE_REFUSED)
+                // measured 10.6% to 13.2% of 1000 traces (seeds 11 to 18); 3 sd of that share is 3%
+                .cover(8, TreeLabels.POOL_EXHAUSTED)
                 .cover(30, TreeLabels.HIGH_BIT_ALIAS)
                 .cover(43, TreeLabels.PUBLISHED_IN_MICRO_STEPS);
     }

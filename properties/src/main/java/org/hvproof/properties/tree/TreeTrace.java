@@ -16,6 +16,7 @@ import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.AlertCause;
+import org.hvproof.model.tree.BPlusTree;
 import org.hvproof.model.tree.PageMap;
 import org.hvproof.model.tree.PageSet;
 import org.hvproof.model.tree.RequestCode;
@@ -41,8 +42,14 @@ import org.hvproof.properties.harness.JudgedTrace;
  * the model where it is, and the machine's abstraction, which reads the published tree, must too.
  */
 public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeObservation> {
-    /** The tree every trace boots: the model's small guest (1024 pages, node pool 768..1023, 64 pages a request). */
-    public static final TreeConfig CONFIG = TreeConfig.small();
+    /** Node pool pages: few enough that a trace's protects run it out (about one trace in eight), legitimately. */
+    static final int POOL_PAGES = 64;
+    /**
+     * The tree every trace boots: 1024 pages, the last {@value #POOL_PAGES} of them the node pool, 64
+     * pages a request, order four ({@link BPlusTree#SMALL}), so that splits, merges and a pool run
+     * out all come within a trace.
+     */
+    public static final TreeConfig CONFIG = new TreeConfig(1024, 1024 - POOL_PAGES, POOL_PAGES, 64, BPlusTree.SMALL);
     /** vCPUs writing. */
     public static final int VCPUS = 3;
 
@@ -446,6 +453,9 @@ public final class TreeTrace implements JudgedTrace<TreeState, TreeAction, TreeO
                     }
                 } else {
                     ctx.label(TreeLabels.REFUSED);
+                    if (r.code() == RequestCode.POOL_EXHAUSTED) {
+                        ctx.label(TreeLabels.POOL_EXHAUSTED);
+                    }
                     if (r.code() != RequestCode.OVERLAPS && r.code() != RequestCode.NOT_PROTECTED) {
                         ctx.label(TreeLabels.HOSTILE_REFUSED);
                     }
