@@ -150,7 +150,7 @@ public enum ComposedImplFlaw implements Flaw {
     MIGRATION_REQUEST_REPLAYED_AT_SWITCH_OVER(
             MigrationImplFlaw.REQUEST_REPLAYED_AT_SWITCH_OVER, "MIG-4", "MIG-4 everyRequestAccountedOnce", 6),
     /** The migration service with REPORT_OMITS_FINAL_ROUND: the report's total leaves out stop-and-copy's pages. */
-    MIGRATION_REPORT_OMITS_FINAL_ROUND(MigrationImplFlaw.REPORT_OMITS_FINAL_ROUND, "MIG-5", "MIG-5 reportAccurate", 4),
+    MIGRATION_REPORT_OMITS_FINAL_ROUND(MigrationImplFlaw.REPORT_OMITS_FINAL_ROUND, "MIG-5", "MIG-5 reportAccurate", 6),
     /**
      * The store's tree with NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY: from the integrity view a
      * node-page write lands unseen, and the tree changes with no request.
