@@ -94,6 +94,9 @@ public enum ComposedImplFlaw implements Flaw {
             IntegrityImplFlaw.DRIVER_DATA_EXECUTABLE_IN_INTEGRITY_VIEW, "GI-8", "GI-8 onlyDriverCodeExecutable", 1),
     /** The domains service with NPT_CHECK_ONLY_AT_LEAF: a root walk reads a secure table frame the NPT does not map. */
     DOMAINS_NPT_CHECK_ONLY_AT_LEAF(DomainsImplFlaw.NPT_CHECK_ONLY_AT_LEAF, "PD-1", "PD-1 isolationOnMachine", 1),
+    /** The domains service with LARGE_LEAF_RESOLVED_IN_ROOT_VIEW: secure code's large leaf reaches the root's frames. */
+    DOMAINS_LARGE_LEAF_RESOLVED_IN_ROOT_VIEW(
+            DomainsImplFlaw.LARGE_LEAF_RESOLVED_IN_ROOT_VIEW, "PD-1", "PD-1 isolationOnMachine", 2),
     /** The domains service with SECURE_REGISTERS_LEAK_ON_INTERRUPT: an interrupt leaves secure registers to the root. */
     DOMAINS_SECURE_REGISTERS_LEAK_ON_INTERRUPT(
             DomainsImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT, "PD-1", "PD-1 lowViewsEqualOnMachine", 2),
