@@ -102,6 +102,9 @@ public enum ComposedImplFlaw implements Flaw {
             IntegrityImplFlaw.DRIVER_DATA_EXECUTABLE_IN_INTEGRITY_VIEW, "GI-8", "GI-8 onlyDriverCodeExecutable", 1),
     /** The domains service with NPT_CHECK_ONLY_AT_LEAF: a root walk reads a secure table frame the NPT does not map. */
     DOMAINS_NPT_CHECK_ONLY_AT_LEAF(DomainsImplFlaw.NPT_CHECK_ONLY_AT_LEAF, "PD-1", "PD-1 isolationOnMachine", 1),
+    /** The domains service with LARGE_LEAF_RESOLVED_IN_ROOT_VIEW: secure code's large leaf reaches the root's frames. */
+    DOMAINS_LARGE_LEAF_RESOLVED_IN_ROOT_VIEW(
+            DomainsImplFlaw.LARGE_LEAF_RESOLVED_IN_ROOT_VIEW, "PD-1", "PD-1 isolationOnMachine", 2),
     /** The domains service with SECURE_REGISTERS_LEAK_ON_INTERRUPT: an interrupt leaves secure registers to the root. */
     DOMAINS_SECURE_REGISTERS_LEAK_ON_INTERRUPT(
             DomainsImplFlaw.SECURE_REGISTERS_LEAK_ON_INTERRUPT, "PD-1", "PD-1 lowViewsEqualOnMachine", 2),
@@ -158,7 +161,7 @@ public enum ComposedImplFlaw implements Flaw {
     MIGRATION_REQUEST_REPLAYED_AT_SWITCH_OVER(
             MigrationImplFlaw.REQUEST_REPLAYED_AT_SWITCH_OVER, "MIG-4", "MIG-4 everyRequestAccountedOnce", 6),
     /** The migration service with REPORT_OMITS_FINAL_ROUND: the report's total leaves out stop-and-copy's pages. */
-    MIGRATION_REPORT_OMITS_FINAL_ROUND(MigrationImplFlaw.REPORT_OMITS_FINAL_ROUND, "MIG-5", "MIG-5 reportAccurate", 4),
+    MIGRATION_REPORT_OMITS_FINAL_ROUND(MigrationImplFlaw.REPORT_OMITS_FINAL_ROUND, "MIG-5", "MIG-5 reportAccurate", 6),
     /**
      * The store's tree with NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY: from the integrity view a
      * node-page write lands unseen, and the tree changes with no request.

@@ -11,8 +11,9 @@ import org.hvproof.model.common.GuestPhysicalPage;
  * technique: slot {@link #SELF_SLOT} points back at the table's own page, so the walk of a
  * virtual address in the top 2 MiB window ({@link #WINDOW}) reads that slot at levels 4, 3 and 2
  * and the leaf from slot {@code v} for virtual page {@code v}. The page's data word (what a read
- * returns and a write stores) is slot {@link #VALUE_SLOT}. Only virtual pages
- * {@code 0 .. WINDOW_PAGES-1} are used.
+ * returns and a write stores) is slot {@link #VALUE_SLOT}. Tables map only virtual pages
+ * {@code 0 .. WINDOW_PAGES-1}; an access may name any page below {@link #ACCESS_PAGES}, which a
+ * large guest leaf maps too (the page at the same offset of its block).
  *
  * @param secureDomains secure domains, 1 or more
  * @param vcpus         vCPUs, 1 to 4
@@ -34,6 +35,12 @@ public record DomainLayout(int secureDomains, int vcpus) {
     public static final int VALUE_OFFSET = VALUE_SLOT * 8;
     /** Virtual pages of the window the guest uses (and the abstraction reads). */
     public static final int WINDOW_PAGES = 16;
+    /**
+     * Virtual pages an access may name: {@code 0 .. ACCESS_PAGES-1}, the window's leaf slots below
+     * the data word's (a slot from {@link #VALUE_SLOT} up holds the data word or the self pointer,
+     * not a leaf). A 4 KiB table maps none past {@link #WINDOW_PAGES}; a large leaf maps them all.
+     */
+    public static final int ACCESS_PAGES = VALUE_SLOT;
 
     /** Checks the dimensions. */
     public DomainLayout {
@@ -102,5 +109,10 @@ public record DomainLayout(int secureDomains, int vcpus) {
     /** Whether {@code v} is a virtual page of the window. */
     public static boolean inWindow(long v) {
         return v >= 0 && v < WINDOW_PAGES;
+    }
+
+    /** Whether an access may name virtual page {@code v} ({@link #ACCESS_PAGES}). */
+    public static boolean accessible(long v) {
+        return v >= 0 && v < ACCESS_PAGES;
     }
 }

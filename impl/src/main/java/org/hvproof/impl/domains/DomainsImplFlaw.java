@@ -65,7 +65,16 @@ public enum DomainsImplFlaw implements Flaw {
      * no vCPU (the system's own bug before it was found by drawing every action for unknown
      * vCPUs; PD-2 and PD-3 see vCPU 0 back in the root that the model keeps in its domain).
      */
-    EVENT_FOR_NEGATIVE_VCPU_REACHES_VCPU_ZERO(caught("PD-2", "refinement", 2));
+    EVENT_FOR_NEGATIVE_VCPU_REACHES_VCPU_ZERO(caught("PD-2", "refinement", 2)),
+    /**
+     * The hypervisor handles the nested exit of a secure vCPU's access through a large guest leaf
+     * (a 2 MiB or 1 GiB guest page its NPT does not map) on its emulation path, which walks the
+     * guest's tables again in software and resolves the final guest-physical address in the
+     * root's view (the guest's default address space) instead of the vCPU's own: secure code whose
+     * large leaf lands on the root's pages reads and writes the root's frames (PD-1: a secure
+     * domain reaches only its own frames; seen by the check of the frames an access touched).
+     */
+    LARGE_LEAF_RESOLVED_IN_ROOT_VIEW(caught("PD-1", "PD-1 isolationOnMachine", 2));
 
     private final List<Caught> caughtBy;
 

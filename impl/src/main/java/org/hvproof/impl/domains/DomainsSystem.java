@@ -357,7 +357,7 @@ public final class DomainsSystem {
      * tables), so the page works as a table wherever it is loaded.
      */
     private List<DomainsObservation> write(VirtualCpu cpu, DomainsSystemAction.Write w) {
-        if (!DomainLayout.inWindow(w.page())) {
+        if (!DomainLayout.accessible(w.page())) {
             return List.of(fault(cpu));
         }
         HardwareTranslation t = translate(cpu, DomainLayout.virtualAddress(w.page()), AccessKind.WRITE);
@@ -385,9 +385,9 @@ public final class DomainsSystem {
         touched.add(ok.hostPhysicalAddress() >>> 12);
         machine.memory().write(ok.hostPhysicalAddress() & ~0xfffL, image.array(), 0, 4096);
         // The guest OS rewrote a page-table page: like any OS it invalidates what the page
-        // translated (the window) on every vCPU before the change counts as made.
+        // translated (every page an access may name) on every vCPU before the change counts as made.
         for (VirtualCpu other : vcpus()) {
-            for (int v = 0; v < DomainLayout.WINDOW_PAGES; v++) {
+            for (int v = 0; v < DomainLayout.ACCESS_PAGES; v++) {
                 machine.invlpg(other, DomainLayout.virtualAddress(v));
             }
         }
@@ -395,7 +395,7 @@ public final class DomainsSystem {
     }
 
     private OptionalLong translate(VirtualCpu cpu, int page, int offset, AccessKind access) {
-        if (!DomainLayout.inWindow(page)) {
+        if (!DomainLayout.accessible(page)) {
             return OptionalLong.empty();
         }
         HardwareTranslation t = translate(cpu, DomainLayout.virtualAddress(page) + offset, access);
@@ -411,7 +411,40 @@ public final class DomainsSystem {
         if (flaw == DomainsImplFlaw.NPT_CHECK_ONLY_AT_LEAF) {
             return leafCheckedWalk(cpu, va, access);
         }
-        return machine.translate(cpu, va, access, hpa -> touched.add(hpa >>> 12));
+        HardwareTranslation t = machine.translate(cpu, va, access, hpa -> touched.add(hpa >>> 12));
+        if (flaw == DomainsImplFlaw.LARGE_LEAF_RESOLVED_IN_ROOT_VIEW
+                && t instanceof HardwareTranslation.Exit e
+                && !e.exit().duringWalk()
+                && !cpu.view().equals(rootView)) {
+            return largeLeafInRootView(cpu, va, access, t);
+        }
+        return t;
+    }
+
+    /**
+     * Flaw LARGE_LEAF_RESOLVED_IN_ROOT_VIEW: the emulation path of a secure vCPU's nested exit on
+     * its final access walks the guest's tables again through the vCPU's own NPT and, when the
+     * walk ends at a large leaf, resolves the address in the root's NPT; {@code exit} otherwise.
+     */
+    private HardwareTranslation largeLeafInRootView(
+            VirtualCpu cpu, long va, AccessKind access, HardwareTranslation exit) {
+        NestedPageTable npt = machine.view(cpu.view()).orElseThrow();
+        GuestWalk walk = GuestPageWalker.walk(cpu.cr3(), va, access, cpu.privilege(), gpa -> {
+            OptionalLong hpa = nptHpa(npt, gpa);
+            return hpa.isEmpty()
+                    ? new GuestPageWalker.EntryRead.Blocked(
+                            new NestedExit(gpa, AccessKind.READ, NestedViolationCause.NOT_PRESENT, true))
+                    : new GuestPageWalker.EntryRead.Value(machine.memory().readLong(hpa.getAsLong()));
+        });
+        if (!(walk instanceof GuestWalk.Translated leaf) || leaf.sizeShift() == 12) {
+            return exit;
+        }
+        OptionalLong hpa = nptHpa(rootNpt(), leaf.guestPhysicalAddress());
+        if (hpa.isEmpty()) {
+            return exit;
+        }
+        touched.add(hpa.getAsLong() >>> 12);
+        return new HardwareTranslation.Translated(leaf.guestPhysicalAddress(), hpa.getAsLong());
     }
 
     /**

@@ -115,11 +115,14 @@ public final class DomainsModel {
 
     /**
      * The frame an access through {@code v} reaches: the walk's ({@link DomainsState#walk}), null
-     * when it faults. Under LARGE_LEAF_CHECKS_FIRST_PAGE a walk that ends at a large leaf is
+     * when it faults or {@code v} is no page an access may name ({@link DomainsState#ACCESS_PAGES}). Under LARGE_LEAF_CHECKS_FIRST_PAGE a walk that ends at a large leaf is
      * checked against the vCPU's NPT at the first page of the leaf's range only, and the page at
      * the access's offset is then looked up in the NPT of the domain whose region holds it.
      */
     private Frame accessFrame(DomainsState s, DomainsVCpu c, VirtualPage v) {
+        if (v.n() < 0 || v.n() >= DomainsState.ACCESS_PAGES) {
+            return null;
+        }
         if (flaws.contains(DomainsModelFlaw.LARGE_LEAF_CHECKS_FIRST_PAGE)) {
             DomainsState.GuestWalk w = s.walkOf(c, v);
             if (w.page() != null && w.tables().size() < 4) {

@@ -141,6 +141,14 @@ public record DomainsState(Map<DomainId, Domain> domains, Map<Frame, FrameConten
     public static final int WINDOW_PAGES = 16;
 
     /**
+     * Virtual pages an access may name: {@code 0 .. ACCESS_PAGES-1}. A table maps only the window's
+     * (its other slots below this are never written); a large leaf maps every one, to the page at
+     * the same offset of its block. An access to any other page faults, as on the machine, whose
+     * table slots from here up hold a page's data word and its self pointer.
+     */
+    public static final int ACCESS_PAGES = 256;
+
+    /**
      * The slot every upper-level walk of a window address reads: the window sits at level-4, -3 and
      * -2 index 511, so the walk of window page v reads slot 511 of the CR3 table (PML4), of the table
      * that entry points at (PDPT) and of the next (PD), then slot v of the last table (PT).
@@ -230,8 +238,8 @@ public record DomainsState(Map<DomainId, Domain> domains, Map<Frame, FrameConten
 
     /**
      * Every frame the vCPU reaches: the frames of the tables its walks of window pages read (every
-     * level) and every page the last-level table, or the large leaf the walk ends at, maps in the
-     * window.
+     * level) and every page the last-level table maps in the window, or the large leaf the walk
+     * ends at maps for any page an access may name ({@link #ACCESS_PAGES}).
      */
     public Set<Frame> reach(DomainsVCpu c) {
         Set<Frame> out = new HashSet<>();
@@ -244,8 +252,8 @@ public record DomainsState(Map<DomainId, Domain> domains, Map<Frame, FrameConten
         }
         if (w.tables().size() < 4) {
             if (w.page() != null) {
-                // a large leaf: it maps every window page
-                for (int v = 0; v < WINDOW_PAGES; v++) {
+                // a large leaf: it maps every page an access may name
+                for (int v = 0; v < ACCESS_PAGES; v++) {
                     Frame f = gpaToFrame(c, walkOf(c, new VirtualPage(v)).page());
                     if (f != null) {
                         out.add(f);

@@ -242,4 +242,46 @@ class DomainsModelTest {
         assertThat(DomainsModel.step(pml4, new Read(0, new VirtualPage(0))).observations())
                 .containsExactly(new Fault(0, DomainId.ROOT, FaultKind.NOT_MAPPED));
     }
+
+    @Test
+    void aSecureDomainsOwnLargeLeafReachesItsRegionPastTheWindowAndNoOtherPage() {
+        // domain 1 in its own view: page 18 a PDPT, page 19 a PD whose slot 511 is a 2 MiB leaf over block 0
+        DomainsState s = run(
+                DomainsState.example(2, 1, 9000),
+                NONE,
+                new Jump(0, GATE_1),
+                new Write(0, new VirtualPage(3), Map.of(new VirtualPage(511), new GuestPage(0)), true),
+                new Write(0, new VirtualPage(2), Map.of(new VirtualPage(511), new GuestPage(19))),
+                new Write(
+                        0,
+                        new VirtualPage(0),
+                        Map.of(
+                                new VirtualPage(0), new GuestPage(16),
+                                new VirtualPage(511), new GuestPage(18))));
+        DomainsVCpu c = s.vcpus().get(0);
+        assertThat(s.walkPage(c, new VirtualPage(17))).isEqualTo(GATE_1);
+        assertThat(DomainsModel.step(s, new Read(0, new VirtualPage(17))).observations())
+                .containsExactly(new DomainsObservation.ReadValue(0, S1, 9001));
+        for (long page : new long[] {0, 2, 15, 32, 34, 255}) {
+            assertThat(DomainsModel.step(s, new Read(0, new VirtualPage(page))).observations())
+                    .as("page %d", page)
+                    .containsExactly(new Fault(0, S1, FaultKind.NOT_MAPPED));
+        }
+        assertThat(s.reach(c)).containsAll(s.domains().get(S1).frames());
+        assertThat(s.domains().get(S1).frames()).containsAll(s.reach(c));
+        assertThat(DomainsInvariants.ISOLATION.check(s).holds()).isTrue();
+    }
+
+    @Test
+    void anAccessPastThePagesAnAccessMayNameFaultsWhereverTheWalkLeads() {
+        // slot 511 of the root's table points back at it: a walk of page 511 would map the table page
+        DomainsState s = DomainsState.example(1, 1, 9000);
+        DomainsVCpu c = s.vcpus().get(0);
+        assertThat(s.walkPage(c, new VirtualPage(DomainsState.UPPER_SLOT))).isEqualTo(new GuestPage(0));
+        for (long page : new long[] {-1, DomainsState.ACCESS_PAGES, DomainsState.UPPER_SLOT}) {
+            assertThat(DomainsModel.step(s, new Read(0, new VirtualPage(page))).observations())
+                    .as("page %d", page)
+                    .containsExactly(new Fault(0, DomainId.ROOT, FaultKind.NOT_MAPPED));
+        }
+    }
 }

@@ -29,7 +29,8 @@ import org.hvproof.propcheck.Gens;
  * PDPT or PD slot 511) pointing at secure pages, CR3 loaded with any guest page, jumps anywhere in
  * the 64-bit address space, interrupts and exceptions with any of the 256 vectors while secure
  * code runs and right at gate entry, interrupt storms across vCPUs, and actions on a vCPU that
- * does not exist.
+ * does not exist. Secure code also builds large guest leaves in its own tables and accesses its
+ * own region, other regions and pages outside every region through them.
  *
  * <p>Values come from their whole domain, biased towards the boundaries derived from the current
  * state, never from fixed lists: guest pages over all of {@code GuestPhysicalPage.LIMIT} with
@@ -64,7 +65,8 @@ public final class DomainsActions {
         SET_REGISTER(1.5),
         NO_SUCH_VCPU(0.3),
         SECURE_WORK(3),
-        DEVICE_WRITE(1.5);
+        DEVICE_WRITE(1.5),
+        SECURE_LARGE_LEAF(1.0);
 
         final double weight;
 
@@ -198,6 +200,117 @@ public final class DomainsActions {
                                 domain,
                                 (v, d) -> one(new DomainsSystemAction.Transfer(v, DomainLayout.gateAddress(d))))
                         : secureFirst.flatMap(v -> secureWork(s, v));
+            case SECURE_LARGE_LEAF ->
+                secure.isEmpty()
+                        ? Gens.combine(
+                                rootFirst,
+                                domain,
+                                (v, d) -> one(new DomainsSystemAction.Transfer(v, DomainLayout.gateAddress(d))))
+                        : secureFirst.flatMap(v -> secureLargeLeaf(s, v));
+        });
+    }
+
+    /**
+     * Secure code on vCPU {@code v} makes its own window walk meet a page-size entry, then reads or
+     * writes a page through it. Through the window pages that map them now it writes its data page
+     * X as a table and, for a 2 MiB leaf, its second code page Y too: a 2 MiB leaf is slot 511 of
+     * Y with X's slot 511 pointing at Y, a 1 GiB leaf slot 511 of X; then it points slot 511 of its
+     * own table page at X. One in six instead sets the page-size bit in its table's own slot 511
+     * (reserved at level 4). The leaf's page is drawn from the whole guest-physical space, biased
+     * to block 0 (page 0, or 1 with the PAT bit: virtual page p then lands on guest page p, so the
+     * regions are pages the access can name), aligned blocks above every region, region pages
+     * (reserved address bits set) and the top. The page accessed is biased to the domain's own
+     * region, the other secure regions and the root's. A 2 MiB leaf over block 0 maps the
+     * domain's table page too, and the step ends by writing the table back through it; any other
+     * leaf leaves the domain without a working view (it hurts only itself) until the trace ends,
+     * so the step is rare. With fewer than two own pages mapped besides the table it does ordinary
+     * secure work.
+     */
+    private static Gen<Step> secureLargeLeaf(DomainsState s, int v) {
+        DomainsVCpu c = s.vcpus().get(v);
+        int viaTable = -1;
+        List<Integer> data = new ArrayList<>();
+        List<GuestPage> dataPages = new ArrayList<>();
+        for (int p = 0; p < DomainLayout.WINDOW_PAGES; p++) {
+            GuestPage g = s.walkPage(c, new VirtualPage(p));
+            if (g == null) {
+                continue;
+            }
+            if (g.equals(c.ptRoot())) {
+                viaTable = viaTable < 0 ? p : viaTable;
+            } else if (!dataPages.contains(g)) {
+                data.add(p);
+                dataPages.add(g);
+            }
+        }
+        var tableFrame = s.gpaToFrame(c, c.ptRoot());
+        if (viaTable < 0 || data.size() < 2 || tableFrame == null) {
+            return secureWork(s, v);
+        }
+        int tableVia = viaTable;
+        Map<Integer, Long> window = new LinkedHashMap<>();
+        s.frames().getOrDefault(tableFrame, FrameContent.EMPTY).entries().forEach((slot, g) -> {
+            if (slot.n() < DomainLayout.WINDOW_PAGES) {
+                window.put((int) slot.n(), g.n());
+            }
+        });
+        long top = GUEST_PAGES;
+        Gen<Long> leafPage = Gens.frequency(List.of(
+                Gens.weighted(6, Gens.constant(0L)),
+                Gens.weighted(1, Gens.longs(1, top / 512 - 1).map(k -> k * 512)),
+                Gens.weighted(1, Gens.longs(1, top / (1L << 18) - 1).map(k -> k << 18)),
+                Gens.weighted(2, Gens.elements(regionPages(s))),
+                Gens.weighted(0.5, Gens.elements(1L, 513L, top - 512, top - 1)),
+                Gens.weighted(1, Gens.longs(0, top - 1))));
+        Gen<Integer> level = Gens.frequency(List.of(
+                Gens.weighted(4, Gens.constant(2)),
+                Gens.weighted(1.5, Gens.constant(3)),
+                Gens.weighted(1, Gens.constant(4))));
+        // The page accessed: for a leaf over block 0 (virtual page p lands on guest page p) biased to
+        // its own region, the other secure regions and the root's; else any page, in range or not.
+        Domain mine = s.domains().get(c.domain());
+        List<Integer> own =
+                mine.region().stream().map(g -> (int) g.n()).sorted().toList();
+        List<Integer> others = securePages(s).stream()
+                .filter(g -> !mine.region().contains(new GuestPage(g)))
+                .map(Long::intValue)
+                .toList();
+        List<Integer> root =
+                s.root().region().stream().map(g -> (int) g.n()).sorted().toList();
+        Gen<Integer> access = Gens.frequency(List.of(
+                Gens.weighted(3, Gens.elements(own)),
+                Gens.weighted(others.isEmpty() ? 0 : 3, others.isEmpty() ? windowPage() : Gens.elements(others)),
+                Gens.weighted(2, Gens.elements(root)),
+                Gens.weighted(2, windowPage())));
+        // the table's own entries: written back through the leaf when the leaf maps the table page
+        Map<Integer, Long> restored = new LinkedHashMap<>(window);
+        restored.put(DomainsState.UPPER_SLOT, c.ptRoot().n());
+        return Gens.combine(level, leafPage, access, Gens.booleans(), (lvl, leaf, p, write) -> {
+            // the last two own pages (the data page and the second code page of a fresh domain)
+            int viaX = data.get(data.size() - 2);
+            int viaY = data.get(data.size() - 1);
+            long x = dataPages.get(data.size() - 2).n();
+            long y = dataPages.get(data.size() - 1).n();
+            List<DomainsSystemAction> actions = new ArrayList<>();
+            Map<Integer, Long> table = new LinkedHashMap<>(window);
+            if (lvl == 2) {
+                actions.add(new DomainsSystemAction.Write(v, viaY, Map.of(DomainsState.UPPER_SLOT, leaf), true));
+                actions.add(new DomainsSystemAction.Write(v, viaX, Map.of(DomainsState.UPPER_SLOT, y)));
+                table.put(DomainsState.UPPER_SLOT, x);
+            } else if (lvl == 3) {
+                actions.add(new DomainsSystemAction.Write(v, viaX, Map.of(DomainsState.UPPER_SLOT, leaf), true));
+                table.put(DomainsState.UPPER_SLOT, x);
+            } else {
+                table.put(DomainsState.UPPER_SLOT, leaf);
+            }
+            actions.add(new DomainsSystemAction.Write(v, tableVia, table, lvl == 4));
+            actions.add(write ? new DomainsSystemAction.Write(v, p, Map.of()) : new DomainsSystemAction.Read(v, p));
+            long tablePage = c.ptRoot().n();
+            if (lvl == 2 && (leaf & ~1L) == 0 && DomainLayout.accessible(tablePage)) {
+                // a 2 MiB leaf over block 0 maps the table page at window page tablePage: put the table back
+                actions.add(new DomainsSystemAction.Write(v, (int) tablePage, restored));
+            }
+            return new Step(actions);
         });
     }
 
@@ -324,7 +437,11 @@ public final class DomainsActions {
             Gens.weighted(2, Gens.longs(0, 1000)),
             Gens.weighted(1, Gens.elements(0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE))));
 
-    /** A window page: any of them, biased towards its first and last, sometimes one just outside it. */
+    /**
+     * A virtual page to access: mostly a window page, biased towards its first and last; sometimes
+     * one past the window (which only a large leaf maps: over block 0, the regions' pages), or one
+     * just outside the pages an access may name.
+     */
     static Gen<Integer> windowPage() {
         return WINDOW_PAGE;
     }
@@ -332,7 +449,9 @@ public final class DomainsActions {
     private static final Gen<Integer> WINDOW_PAGE = Gens.frequency(List.of(
             Gens.weighted(6, Gens.integers(0, DomainLayout.WINDOW_PAGES - 1)),
             Gens.weighted(1, Gens.elements(0, DomainLayout.WINDOW_PAGES - 1)),
-            Gens.weighted(0.3, Gens.elements(-1, DomainLayout.WINDOW_PAGES))));
+            Gens.weighted(0.4, Gens.integers(DomainLayout.WINDOW_PAGES, (int) LAYOUT.knownPages() - 1)),
+            Gens.weighted(0.2, Gens.integers(DomainLayout.WINDOW_PAGES, DomainLayout.ACCESS_PAGES - 1)),
+            Gens.weighted(0.3, Gens.elements(-1, DomainLayout.ACCESS_PAGES))));
 
     /**
      * What a state's domains fix for the generator: region, secure, neighbouring, gate and registered
@@ -544,7 +663,7 @@ public final class DomainsActions {
             return 0;
         }
         int page = a instanceof DomainsSystemAction.Read r ? r.page() : ((DomainsSystemAction.Write) a).page();
-        if (!DomainLayout.inWindow(page)) {
+        if (!DomainLayout.accessible(page)) {
             return 0;
         }
         DomainsVCpu c = s.vcpus().get(a.vcpu());
@@ -571,7 +690,7 @@ public final class DomainsActions {
         }
         DomainsVCpu c = s.vcpus().get(a.vcpu());
         int page = a instanceof DomainsSystemAction.Read r ? r.page() : ((DomainsSystemAction.Write) a).page();
-        if (!c.domain().isRoot() || !DomainLayout.inWindow(page)) {
+        if (!c.domain().isRoot() || !DomainLayout.accessible(page)) {
             return false;
         }
         List<GuestPage> path = s.walkPath(c, new VirtualPage(page));

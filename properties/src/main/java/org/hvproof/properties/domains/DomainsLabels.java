@@ -28,6 +28,14 @@ final class DomainsLabels {
     static final String LARGE_LEAF_REFUSED =
             "walk through a large guest leaf refused (reserved address bits, or a page the NPT does not map)";
     static final String PS_ENTRY_REWRITTEN = "a page-size entry rewritten as a table entry";
+    static final String SECURE_LARGE_LEAF_IN_OWN_REGION =
+            "secure access through its own large guest leaf landed in its own region";
+    static final String SECURE_LARGE_LEAF_IN_OTHER_SECURE_REFUSED =
+            "secure access through its own large guest leaf onto another secure domain's region refused";
+    static final String SECURE_LARGE_LEAF_ON_ROOT_REFUSED =
+            "secure access through its own large guest leaf onto the root's region refused";
+    static final String SECURE_LARGE_LEAF_ELSEWHERE_REFUSED =
+            "secure access through its own large guest leaf outside every region, or with reserved bits, refused";
 
     static final String DMA_REFUSED_AT_SECURE_PAGE = "root's device write to a secure page refused";
     static final String DMA_LANDED_IN_ROOT = "root's device write landed in the root's memory";

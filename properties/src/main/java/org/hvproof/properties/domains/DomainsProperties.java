@@ -52,8 +52,9 @@ public final class DomainsProperties {
 
     /**
      * PD-1 on the machine's accesses: no host frame read or written for a root access (table reads
-     * of its walk included) is a secure frame. The abstract state shows only what the NPTs map; a
-     * hypervisor that walked tables around the NPT would leave it unchanged.
+     * of its walk included) is a secure frame, and none read or written for a secure domain's access
+     * lies outside that domain's frames. The abstract state shows only what the NPTs map; a
+     * hypervisor that walked tables or resolved addresses around the NPT would leave it unchanged.
      */
     static final MachineCheck<DomainsTrace> ISOLATION_ON_MACHINE =
             MachineCheck.of("PD-1", "isolationOnMachine", DomainsTrace::checkRootTouchedNoSecureFrame);
@@ -84,7 +85,13 @@ public final class DomainsProperties {
                 .cover(COVER_ABOVE, DomainsLabels.PAGE_ABOVE_REGIONS)
                 // large guest leaves (observed about 5% and 7%; minimums 3.3 and 3.7 sd under)
                 .cover(2.5, DomainsLabels.TWO_MB_LEAF_ACCESS)
-                .cover(4, DomainsLabels.PS_AT_LEVEL_4_FAULTED);
+                .cover(4, DomainsLabels.PS_AT_LEVEL_4_FAULTED)
+                // a secure domain's own large leaves (six seeds: 6.3-7.2%, 1.4-3.0%, 1.3-2.3% and
+                // 13.1-14.8%; each minimum about 3 sd under the mean)
+                .cover(4.5, DomainsLabels.SECURE_LARGE_LEAF_IN_OWN_REGION)
+                .cover(0.7, DomainsLabels.SECURE_LARGE_LEAF_IN_OTHER_SECURE_REFUSED)
+                .cover(0.5, DomainsLabels.SECURE_LARGE_LEAF_ON_ROOT_REFUSED)
+                .cover(10.5, DomainsLabels.SECURE_LARGE_LEAF_ELSEWHERE_REFUSED);
     }
 
     /** PD-1 (two runs): guests differing only in a secure domain's memory and registers look the same to the root. */

@@ -19,8 +19,10 @@ import org.hvproof.model.domains.DomainsModel;
 import org.hvproof.model.domains.DomainsObservation;
 import org.hvproof.model.domains.DomainsState;
 import org.hvproof.model.domains.DomainsStep;
+import org.hvproof.model.domains.Ids.DomainId;
 import org.hvproof.model.domains.Ids.Frame;
 import org.hvproof.model.domains.Ids.GuestPage;
+import org.hvproof.model.domains.Ids.VirtualPage;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.Lockstep;
 import org.hvproof.properties.harness.JudgedTrace;
@@ -106,7 +108,7 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
         return lockstep.judgedState();
     }
 
-    /** Remembers the first root access that touched a secure host frame ({@link #touchedSecureFrames}). */
+    /** Remembers the first access that touched a frame its domain may not reach ({@link #touchedSecureFrames}). */
     private void recordTouchedSecureFrames(Lockstep.Transition<DomainsState, DomainsSystemAction> t) {
         if (touchedSecure == null) {
             touchedSecure = touchedSecureFrames(machine, t).orElse(null);
@@ -115,34 +117,38 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
 
     /**
      * The implementation-level half of PD-1: the host frames {@code system} actually read or wrote
-     * for the root vCPU's access {@code t} (every table read of its walk and the final access)
-     * hold no secure frame; otherwise, what touched which. The abstract state only shows what the
-     * NPTs map; a hypervisor that walked tables around the NPT would leave it unchanged.
+     * for the vCPU's access {@code t} (every table read of its walk and the final access) hold no
+     * secure frame when the vCPU runs root code, and only its own domain's frames when it runs
+     * secure code; otherwise, what touched which. The abstract state only shows what the NPTs map;
+     * a hypervisor that walked tables or resolved addresses around the NPT would leave it unchanged.
      */
     public static Optional<String> touchedSecureFrames(
             DomainsSystem system, Lockstep.Transition<DomainsState, DomainsSystemAction> t) {
         DomainsState before = t.before();
         int v = t.action().vcpu();
-        if (v < 0
-                || v >= before.vcpus().size()
-                || !before.vcpus().get(v).domain().isRoot()) {
+        if (v < 0 || v >= before.vcpus().size()) {
             return Optional.empty();
         }
+        DomainId domain = before.vcpus().get(v).domain();
+        Set<Frame> own =
+                domain.isRoot() ? Set.of() : before.domains().get(domain).frames();
         Set<Frame> secureFrames = before.secureFrames();
-        Set<Long> secure = new TreeSet<>();
+        Set<Long> foreign = new TreeSet<>();
         for (long f : system.framesTouchedByLastAccess()) {
-            if (secureFrames.contains(new Frame(f))) {
-                secure.add(f);
+            Frame frame = new Frame(f);
+            if (domain.isRoot() ? secureFrames.contains(frame) : !own.contains(frame)) {
+                foreign.add(f);
             }
         }
-        if (secure.isEmpty()) {
+        if (foreign.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of("root " + Notation.vcpu(v) + " touched secure frames hpp " + Notation.hexList(secure)
-                + " in: " + t.action());
+        String who = domain.isRoot() ? "root " + Notation.vcpu(v) : Notation.vcpu(v) + " in secure " + domain;
+        String what = domain.isRoot() ? " touched secure frames hpp " : " touched frames outside its domain hpp ";
+        return Optional.of(who + what + Notation.hexList(foreign) + " in: " + t.action());
     }
 
-    /** PD-1 on the machine's accesses: no root access so far touched a secure host frame; throws otherwise. */
+    /** PD-1 on the machine's accesses: no root access so far touched a secure host frame, no secure one a frame not its domain's; throws otherwise. */
     void checkRootTouchedNoSecureFrame() {
         if (touchedSecure != null) {
             throw new AssertionError(DomainsProperties.ISOLATION_ON_MACHINE.label() + " violated: " + touchedSecure);
@@ -211,7 +217,22 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
     private static void labelLargeLeaves(DomainsState before, DomainsSystemAction a, List<?> seen, Context ctx) {
         int level = DomainsActions.pageSizeLevel(before, a);
         boolean faulted = seen.stream().anyMatch(o -> o instanceof DomainsObservation.Fault);
-        if (level == 4 && faulted) {
+        if (level > 0 && !before.vcpus().get(a.vcpu()).domain().isRoot()) {
+            // secure code through a large leaf of its own tables: where the leaf lands
+            int page = a instanceof DomainsSystemAction.Read r ? r.page() : ((DomainsSystemAction.Write) a).page();
+            GuestPage g = before.walkOf(before.vcpus().get(a.vcpu()), new VirtualPage(page))
+                    .page();
+            var own = before.domains().get(before.vcpus().get(a.vcpu()).domain());
+            if (!faulted && g != null && own.region().contains(g)) {
+                ctx.label(DomainsLabels.SECURE_LARGE_LEAF_IN_OWN_REGION);
+            } else if (faulted && g != null && before.secureOwnerOf(g) != null) {
+                ctx.label(DomainsLabels.SECURE_LARGE_LEAF_IN_OTHER_SECURE_REFUSED);
+            } else if (faulted && g != null && before.root().region().contains(g)) {
+                ctx.label(DomainsLabels.SECURE_LARGE_LEAF_ON_ROOT_REFUSED);
+            } else if (faulted && (g == null || !DomainsActions.inSomeRegion(before, g.n()))) {
+                ctx.label(DomainsLabels.SECURE_LARGE_LEAF_ELSEWHERE_REFUSED);
+            }
+        } else if (level == 4 && faulted) {
             ctx.label(DomainsLabels.PS_AT_LEVEL_4_FAULTED);
         } else if (level == 2 && !faulted) {
             ctx.label(DomainsLabels.TWO_MB_LEAF_ACCESS);

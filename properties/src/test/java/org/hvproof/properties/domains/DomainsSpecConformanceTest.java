@@ -145,6 +145,33 @@ class DomainsSpecConformanceTest {
     }
 
     @Test
+    void secureCodeReadingThroughItsOwnLargeLeafIsASpecTrace() {
+        // the secure domain builds a 2 MiB leaf over block 0 bottom-up in its own pages (gate page 17
+        // the PD, data page 18 the PDPT, table page 16 the PML4), reads its own page 18 through it,
+        // then the root's page 0 (refused by its NPT)
+        var run = run(
+                Set.of(),
+                ENTER,
+                new DomainsAction.Write(0, new VirtualPage(1), Map.of(new VirtualPage(511), new GuestPage(0)), true),
+                new DomainsAction.Write(0, new VirtualPage(2), Map.of(new VirtualPage(511), new GuestPage(17))),
+                new DomainsAction.Write(
+                        0,
+                        new VirtualPage(0),
+                        Map.of(
+                                new VirtualPage(0), new GuestPage(16),
+                                new VirtualPage(511), new GuestPage(18))),
+                new DomainsAction.Read(0, new VirtualPage(18)),
+                new DomainsAction.Read(0, new VirtualPage(0)));
+        SpecTrace t = DomainsSpecAbstraction.of(run);
+
+        assertThat(run.steps().get(4).observations()).hasOnlyElementsOfType(DomainsObservation.ReadValue.class);
+        assertThat(run.steps().get(5).observations())
+                .containsExactly(
+                        new DomainsObservation.Fault(0, new DomainId(1), DomainsObservation.FaultKind.NOT_MAPPED));
+        assertThat(allowedPrefix(run)).isEqualTo(t.trace().states().size());
+    }
+
+    @Test
     void aLargeLeafCheckedAtItsFirstPageOnlyIsRejectedAtTheRead() {
         var run = run(
                 Set.of(DomainsModelFlaw.LARGE_LEAF_CHECKS_FIRST_PAGE),
