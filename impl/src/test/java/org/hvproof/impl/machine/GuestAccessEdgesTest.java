@@ -1,0 +1,100 @@
+package org.hvproof.impl.machine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hvproof.model.common.AccessKind;
+import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.Completed;
+import org.hvproof.model.common.GeneralProtection;
+import org.hvproof.model.common.GeneralProtectionCause;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.common.NptViolation;
+import org.hvproof.model.common.PagePermissions;
+import org.hvproof.model.common.VCpu;
+import org.hvproof.model.common.ValueRead;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A guest access at the hypervisor's limits: the longest access and one byte more, an access
+ * that would wrap around the top of the address space, guest-physical page 0 backed on first
+ * touch, and a service that never stops asking for a retry.
+ */
+class GuestAccessEdgesTest {
+    private static final MachineShape SHAPE = MachineShape.of(1, 512);
+    private static final VCpu CPU = new VCpu(0);
+    private static final long VA = 0x4000_0000L;
+    /** The last page of the address space: canonical, its last byte is address -1. */
+    private static final long TOP = 0xffff_ffff_ffff_f000L;
+
+    private Hypervisor hypervisor;
+
+    @BeforeEach
+    void boot() {
+        Machine machine = new Machine(SHAPE);
+        hypervisor = new Hypervisor(machine);
+        GuestOs os = new GuestOs(hypervisor, ViewId.DEFAULT, SHAPE.pageTablePoolFirst(), SHAPE.pageTablePoolPages());
+        long cr3 = os.newAddressSpace().orElseThrow();
+        machine.vcpus().get(0).setCr3(cr3);
+        os.map(cr3, VA, new GuestPhysicalPage(0), PagePermissions.ALL);
+        os.map(cr3, VA + 0x1000, new GuestPhysicalPage(1), PagePermissions.ALL);
+        os.map(cr3, TOP, new GuestPhysicalPage(2), PagePermissions.ALL);
+        os.map(cr3, 0, new GuestPhysicalPage(3), PagePermissions.ALL);
+    }
+
+    @Test
+    void aWholePageIsTheLongestAccessAndOneByteMoreIsRefused() {
+        Bytes page = Bytes.zeros(Hypervisor.MAX_ACCESS_LENGTH);
+        assertThat(hypervisor.write(CPU, VA + 8, page))
+                .containsExactly(new Completed(CPU, AccessKind.WRITE, VA + 8, Hypervisor.MAX_ACCESS_LENGTH));
+        assertThat(hypervisor.read(CPU, VA, Hypervisor.MAX_ACCESS_LENGTH))
+                .singleElement()
+                .isInstanceOf(ValueRead.class);
+        assertThat(hypervisor.read(CPU, VA, Hypervisor.MAX_ACCESS_LENGTH + 1))
+                .containsExactly(new GeneralProtection(CPU, VA, GeneralProtectionCause.INVALID_LENGTH));
+        assertThat(hypervisor.fetch(CPU, VA, Hypervisor.MAX_ACCESS_LENGTH + 1))
+                .containsExactly(new GeneralProtection(CPU, VA, GeneralProtectionCause.INVALID_LENGTH));
+    }
+
+    @Test
+    void anAccessThatWouldWrapPastTheTopOfTheAddressSpaceIsAGeneralProtectionFault() {
+        assertThat(hypervisor.write(CPU, TOP + 0xffe, Bytes.ofInts(1, 2)))
+                .containsExactly(new Completed(CPU, AccessKind.WRITE, TOP + 0xffe, 2));
+        assertThat(hypervisor.read(CPU, -1, 1)).containsExactly(new ValueRead(CPU, -1, Bytes.ofInts(2)));
+        assertThat(hypervisor.read(CPU, -1, 2))
+                .containsExactly(new GeneralProtection(CPU, -1, GeneralProtectionCause.NON_CANONICAL));
+        assertThat(hypervisor.write(CPU, -1, Bytes.ofInts(9, 9)))
+                .containsExactly(new GeneralProtection(CPU, -1, GeneralProtectionCause.NON_CANONICAL));
+        assertThat(hypervisor.read(CPU, 0, 1)).containsExactly(new ValueRead(CPU, 0, Bytes.ofInts(0)));
+    }
+
+    @Test
+    void guestPhysicalPageZeroIsBackedOnItsFirstTouch() {
+        assertThat(hypervisor.machine().defaultView().leaf(new GuestPhysicalPage(0)))
+                .isEmpty();
+        assertThat(hypervisor.write(CPU, VA + 0xff8, Bytes.ofInts(1, 2, 3, 4, 5, 6, 7, 8, 9, 10)))
+                .containsExactly(new Completed(CPU, AccessKind.WRITE, VA + 0xff8, 10));
+        assertThat(hypervisor.machine().peekGuestPhysicalLong(ViewId.DEFAULT, 0xff8))
+                .isEqualTo(0x0807_0605_0403_0201L);
+        assertThat(hypervisor.read(CPU, VA + 0xffe, 4))
+                .containsExactly(new ValueRead(CPU, VA + 0xffe, Bytes.ofInts(7, 8, 9, 10)));
+    }
+
+    @Test
+    void aServiceThatKeepsAskingForRetriesGetsTheViolationAfterEightExits() {
+        assertThat(hypervisor.populate(ViewId.DEFAULT, new GuestPhysicalPage(1)))
+                .isTrue();
+        assertThat(hypervisor.machine().defaultView().setPermissions(new GuestPhysicalPage(1), NestedPermissions.RX))
+                .isTrue();
+        AtomicInteger asked = new AtomicInteger();
+        hypervisor.addExitHandler((cpu, exit, piece) -> {
+            asked.incrementAndGet();
+            return new ExitDecision.Retry();
+        });
+        assertThat(hypervisor.write(CPU, VA + 0x1010, Bytes.ofInts(1)))
+                .containsExactly(new NptViolation(CPU, 0x1010, AccessKind.WRITE));
+        assertThat(asked).hasValue(8);
+    }
+}
