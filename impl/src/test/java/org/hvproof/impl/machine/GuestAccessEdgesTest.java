@@ -6,12 +6,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.Completed;
+import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GeneralProtection;
 import org.hvproof.model.common.GeneralProtectionCause;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
 import org.hvproof.model.common.NptViolation;
 import org.hvproof.model.common.PagePermissions;
+import org.hvproof.model.common.Refused;
 import org.hvproof.model.common.VCpu;
 import org.hvproof.model.common.ValueRead;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +31,9 @@ class GuestAccessEdgesTest {
     /** The last page of the address space: canonical, its last byte is address -1. */
     private static final long TOP = 0xffff_ffff_ffff_f000L;
 
+    /** The last page below the non-canonical hole: canonical up to its last byte. */
+    private static final long LOWER_HALF_LAST_PAGE = 0x0000_7fff_ffff_f000L;
+
     private Hypervisor hypervisor;
 
     @BeforeEach
@@ -42,6 +47,7 @@ class GuestAccessEdgesTest {
         os.map(cr3, VA + 0x1000, new GuestPhysicalPage(1), PagePermissions.ALL);
         os.map(cr3, TOP, new GuestPhysicalPage(2), PagePermissions.ALL);
         os.map(cr3, 0, new GuestPhysicalPage(3), PagePermissions.ALL);
+        os.map(cr3, LOWER_HALF_LAST_PAGE, new GuestPhysicalPage(4), PagePermissions.ALL);
     }
 
     @Test
@@ -96,5 +102,51 @@ class GuestAccessEdgesTest {
         assertThat(hypervisor.write(CPU, VA + 0x1010, Bytes.ofInts(1)))
                 .containsExactly(new NptViolation(CPU, 0x1010, AccessKind.WRITE));
         assertThat(asked).hasValue(8);
+    }
+
+    @Test
+    void aWholePageEndingAtTheLastCanonicalAddressOfTheLowerHalfIsAccessible() {
+        assertThat(hypervisor.read(CPU, LOWER_HALF_LAST_PAGE, Hypervisor.MAX_ACCESS_LENGTH))
+                .singleElement()
+                .isInstanceOf(ValueRead.class);
+        assertThat(hypervisor.read(CPU, LOWER_HALF_LAST_PAGE + 1, Hypervisor.MAX_ACCESS_LENGTH))
+                .containsExactly(
+                        new GeneralProtection(CPU, LOWER_HALF_LAST_PAGE + 1, GeneralProtectionCause.NON_CANONICAL));
+    }
+
+    @Test
+    void aFetchReturnsTheBytesOfEveryPageItSpansAndLeavesTheInstructionPointer() {
+        hypervisor.write(CPU, VA + 0xffe, Bytes.ofInts(0x90, 0x0f, 0x05));
+        assertThat(hypervisor.fetch(CPU, VA + 0xffe, 3))
+                .containsExactly(new ValueRead(CPU, VA + 0xffe, Bytes.ofInts(0x90, 0x0f, 0x05)));
+        assertThat(hypervisor.machine().vcpus().get(0).instructionPointer()).isZero();
+        assertThat(hypervisor.execute(CPU, VA + 0xffe))
+                .containsExactly(new Completed(CPU, AccessKind.EXECUTE, VA + 0xffe, 1));
+        assertThat(hypervisor.machine().vcpus().get(0).instructionPointer()).isEqualTo(VA + 0xffe);
+    }
+
+    @Test
+    void eventsForAVcpuTheMachineDoesNotHaveAreRefused() {
+        VCpu missing = new VCpu(SHAPE.vcpuCount());
+        assertThat(hypervisor.exception(missing, Hypervisor.PAGE_FAULT_VECTOR))
+                .containsExactly(new Refused(ErrorCode.NO_SUCH_VCPU));
+        assertThat(hypervisor.interrupt(missing, 32)).containsExactly(new Refused(ErrorCode.NO_SUCH_VCPU));
+        assertThat(hypervisor.exception(CPU, Hypervisor.PAGE_FAULT_VECTOR)).isEmpty();
+    }
+
+    @Test
+    void eachServiceIsAskedOnceAboutAViolationItDeclines() {
+        assertThat(hypervisor.populate(ViewId.DEFAULT, new GuestPhysicalPage(1)))
+                .isTrue();
+        assertThat(hypervisor.machine().defaultView().setPermissions(new GuestPhysicalPage(1), NestedPermissions.RX))
+                .isTrue();
+        AtomicInteger asked = new AtomicInteger();
+        hypervisor.addExitHandler((cpu, exit, piece) -> {
+            asked.incrementAndGet();
+            return new ExitDecision.Decline();
+        });
+        assertThat(hypervisor.write(CPU, VA + 0x1010, Bytes.ofInts(1)))
+                .containsExactly(new NptViolation(CPU, 0x1010, AccessKind.WRITE));
+        assertThat(asked).hasValue(1);
     }
 }
