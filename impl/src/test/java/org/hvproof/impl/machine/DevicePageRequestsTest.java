@@ -144,6 +144,18 @@ class DevicePageRequestsTest {
                 .isEqualTo(DmaFault.Cause.PERMISSION);
     }
 
+    /** Frames 1..6: the view's root, the device's, page 0's frame and its three tables; none left for I/O tables. */
+    @Test
+    void aPageRequestWithNoFrameForTheIoTablesIsRefusedOnce() {
+        Machine tight = new Machine(SHAPE, 7);
+        Hypervisor h = new Hypervisor(tight);
+        assertThat(h.attachDevice(nic, ViewId.DEFAULT)).isTrue();
+        assertThat(h.populate(ViewId.DEFAULT, new GuestPhysicalPage(0))).isTrue();
+        assertThat(tight.memory().allocateFrame()).isEmpty();
+        assertThat(refusal(h.dmaWrite(nic, 0, new byte[] {1}))).isEqualTo(DmaFault.Cause.NOT_PRESENT);
+        assertThat(tight.iommu().faults()).hasSize(1);
+    }
+
     @Test
     void aDeviceCannotBeAttachedToAViewThatDoesNotExist() {
         assertThat(hypervisor.attachDevice(nic, new ViewId("none"))).isFalse();

@@ -2,6 +2,7 @@ package org.hvproof.impl.machine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.Bytes;
@@ -132,6 +133,37 @@ class GuestAccessEdgesTest {
                 .containsExactly(new Refused(ErrorCode.NO_SUCH_VCPU));
         assertThat(hypervisor.interrupt(missing, 32)).containsExactly(new Refused(ErrorCode.NO_SUCH_VCPU));
         assertThat(hypervisor.exception(CPU, Hypervisor.PAGE_FAULT_VECTOR)).isEmpty();
+        assertThat(hypervisor.read(missing, VA, 1)).containsExactly(new Refused(ErrorCode.NO_SUCH_VCPU));
+        assertThat(hypervisor.write(missing, VA, Bytes.ofInts(1))).containsExactly(new Refused(ErrorCode.NO_SUCH_VCPU));
+    }
+
+    /**
+     * A service that emulates an access to a page whose nested leaf is misconfigured (a large leaf
+     * with a reserved address bit set): there is no host address to carry it out at, so the access
+     * fails with the violation.
+     */
+    @Test
+    void anEmulatedAccessToAMisconfiguredPageFailsWithTheViolation() {
+        MachineShape shape = MachineShape.of(1, 2048);
+        Machine machine = new Machine(shape);
+        Hypervisor h = new Hypervisor(machine);
+        GuestOs os = new GuestOs(h, ViewId.DEFAULT, shape.pageTablePoolFirst(), shape.pageTablePoolPages());
+        long cr3 = os.newAddressSpace().orElseThrow();
+        machine.vcpus().get(0).setCr3(cr3);
+        os.map(cr3, VA, new GuestPhysicalPage(512), PagePermissions.ALL);
+        assertThat(h.mapLarge(ViewId.DEFAULT, new GuestPhysicalPage(512), NestedPageTable.LEVEL_2M))
+                .isTrue();
+        HostMemory memory = machine.memory();
+        long table = machine.defaultView().rootFrame();
+        for (int level = 4; level > 2; level--) {
+            table = (memory.readLong(table << 12) & NestedPageTable.ADDRESS_MASK) >>> 12;
+        }
+        long slot = (table << 12) + 8;
+        memory.writeLong(slot, memory.readLong(slot) | (1L << 12));
+        h.addExitHandler((cpu, exit, piece) -> new ExitDecision.Emulate(List.of(), true));
+
+        assertThat(h.write(CPU, VA, Bytes.ofInts(1)))
+                .containsExactly(new NptViolation(CPU, 512L << 12, AccessKind.WRITE));
     }
 
     @Test

@@ -152,6 +152,9 @@ class GuestOsTablesTest {
         assertThat(os.map(cr3, VA, new GuestPhysicalPage(6), PagePermissions.ALL))
                 .isEqualTo(ErrorCode.OUT_OF_RANGE);
         assertThat(os.tablePagesUsed()).isEqualTo(used + 1);
+        assertThat(os.mapLarge(cr3, VA, new GuestPhysicalPage(0), PagePermissions.ALL))
+                .as("the large leaf's slot lies past RAM")
+                .isEqualTo(ErrorCode.OUT_OF_RANGE);
         assertThat(os.writeEntry(beyond << 12, 1)).isFalse();
         assertThat(os.readEntry(beyond << 12)).isZero();
         assertThat(os.readEntry(level3)).isEqualTo(GuestPageTableEntry.table(new GuestPhysicalPage(beyond)));

@@ -89,6 +89,19 @@ class GuestRamBoundsTest {
                 .contains(new NestedEntry(frame, NestedPermissions.RWX));
     }
 
+    /** Two views sharing each other's frames (a misconfiguration): the search for a source ends. */
+    @Test
+    void theSearchForAViewsSourceEndsOnACycleOfSharing() {
+        ViewId a = new ViewId("a");
+        ViewId b = new ViewId("b");
+        machine.addView(a);
+        machine.addView(b);
+        hypervisor.shareFrames(a, b);
+        hypervisor.shareFrames(b, a);
+        assertThat(hypervisor.backedBy(a, b)).isTrue();
+        assertThat(hypervisor.backedBy(a, ViewId.DEFAULT)).isFalse();
+    }
+
     @Test
     void aViewCannotShareItsOwnFramesNorShareThemWithNoRights() {
         assertThatThrownBy(() -> hypervisor.shareFrames(ViewId.DEFAULT, ViewId.DEFAULT))

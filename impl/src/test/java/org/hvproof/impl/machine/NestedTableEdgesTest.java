@@ -37,6 +37,7 @@ class NestedTableEdgesTest {
         long f = frame();
         GuestPhysicalPage zero = new GuestPhysicalPage(0);
         GuestPhysicalPage beyond = new GuestPhysicalPage(BEYOND);
+        assertThat(npt.view()).isEqualTo(ViewId.DEFAULT);
         assertThat(npt.map(zero, f, NestedPermissions.RWX)).isTrue();
 
         assertThat(npt.translate(0, AccessKind.READ)).isEqualTo(new NestedWalk.Translated(f << 12));

@@ -96,6 +96,16 @@ class TlbEntriesTest {
     }
 
     @Test
+    void aLargeEntryLeftAloneAfterAnInvlpgIsStillUsed() {
+        tlb.fill(ViewId.DEFAULT, ROOT, LARGE_VA, large(true));
+        tlb.fill(ViewId.DEFAULT, ROOT, SMALL_VA, small(PagePermissions.ALL));
+        tlb.invalidatePage(SMALL_VA);
+        assertThat(tlb.size()).isEqualTo(1);
+        assertThat(read(ViewId.DEFAULT, LARGE_VA + 0x7000)).isEqualTo(large(true));
+        assertThat(tlb.misses()).isZero();
+    }
+
+    @Test
     void invalidatingAViewKeepsTheOtherViewsEntries() {
         tlb.fill(ViewId.DEFAULT, ROOT, SMALL_VA, small(PagePermissions.ALL));
         tlb.fill(OTHER, ROOT, SMALL_VA, small(PagePermissions.ALL));
