@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.common.PagePermissions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,11 +88,7 @@ class BackingWithoutHostMemoryTest {
         VirtualCpu cpu = h.machine().vcpus().get(0);
         h.machine()
                 .tlb(cpu)
-                .fill(
-                        ViewId.DEFAULT,
-                        0,
-                        0x3000,
-                        new Tlb.Entry(3, frame, org.hvproof.model.common.PagePermissions.ALL, NestedPermissions.RWX));
+                .fill(ViewId.DEFAULT, 0, 0x3000, new Tlb.Entry(3, frame, PagePermissions.ALL, NestedPermissions.RWX));
 
         assertThat(h.splitLargeMapping(ViewId.DEFAULT, page)).isTrue();
         assertThat(h.machine().defaultView().leafSize(page)).isEqualTo(4096);
@@ -100,11 +97,7 @@ class BackingWithoutHostMemoryTest {
 
         h.machine()
                 .tlb(cpu)
-                .fill(
-                        ViewId.DEFAULT,
-                        0,
-                        0x3000,
-                        new Tlb.Entry(3, frame, org.hvproof.model.common.PagePermissions.ALL, NestedPermissions.RWX));
+                .fill(ViewId.DEFAULT, 0, 0x3000, new Tlb.Entry(3, frame, PagePermissions.ALL, NestedPermissions.RWX));
         assertThat(h.splitLargeMapping(ViewId.DEFAULT, page))
                 .as("already 4 KiB")
                 .isTrue();

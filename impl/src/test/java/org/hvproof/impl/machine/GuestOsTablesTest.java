@@ -7,6 +7,7 @@ import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
 import org.hvproof.model.common.PagePermissions;
+import org.hvproof.model.common.VCpu;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ class GuestOsTablesTest {
 
     /** Where {@code va} lands now, after a read backs the page (the hypervisor backs guest RAM on first touch). */
     private long gpaOf(long va) {
-        hypervisor.read(new org.hvproof.model.common.VCpu(0), va, 1);
+        hypervisor.read(new VCpu(0), va, 1);
         return ((HardwareTranslation.Translated) machine.translate(cpu, va, AccessKind.READ)).guestPhysicalAddress();
     }
 
