@@ -150,7 +150,10 @@ public enum ComposedImplFlaw implements Flaw {
             MigrationImplFlaw.TABLE_UPDATE_NOT_LOGGED, "MIG-1", "MIG-1 cleanPoolPagesAtDestination", 3),
     /** The migration service with NO_FINAL_SYNC: stop-and-copy leaves out what the NIC wrote of requests it still owns. */
     MIGRATION_NO_FINAL_SYNC(MigrationImplFlaw.NO_FINAL_SYNC, "MIG-1", "MIG-1 destinationMatchesUnmigrated", 6),
-    /** The migration service with IOMMU_LEFT_ON_VCPU_BUFFER: its NIC's table keeps the VM's frames during pre-copy. */
+    /**
+     * The migration service with IOMMU_LEFT_ON_VCPU_BUFFER: its NIC's table keeps the VM's frames
+     * during pre-copy, writable, while dirty logging traces them on the shared tracing service.
+     */
     MIGRATION_IOMMU_LEFT_ON_VCPU_BUFFER(
             List.of(
                     new Caught("MIG-2", "MIG-2 translationsReachTheirBuffer", 1),
@@ -183,11 +186,11 @@ public enum ComposedImplFlaw implements Flaw {
      * the machine's first vCPU only, so another vCPU on the view keeps a writable translation.
      */
     TRACING_INVALIDATE_LOCAL_VCPU_ONLY(
-            TracingImplFlaw.INVALIDATE_LOCAL_VCPU_ONLY, "TRACE-5", "TRACE-5 noStaleWritableTranslation", 3),
+            TracingImplFlaw.INVALIDATE_LOCAL_VCPU_ONLY, "TRACE-5", "TRACE-5 noStaleWritableTranslation", 2),
     /** The shared tracing service with NOTIFY_NEXT_PAGE: a notification names the page after the one written. */
-    TRACING_NOTIFY_NEXT_PAGE(TracingImplFlaw.NOTIFY_NEXT_PAGE, "TRACE-2", "TRACE-2 noNotificationWithoutTrace", 3),
+    TRACING_NOTIFY_NEXT_PAGE(TracingImplFlaw.NOTIFY_NEXT_PAGE, "TRACE-2", "TRACE-2 noNotificationWithoutTrace", 2),
     /** The shared tracing service with NOTIFY_TWICE: a write to a traced page is notified twice. */
-    TRACING_NOTIFY_TWICE(TracingImplFlaw.NOTIFY_TWICE, "TRACE-1", "TRACE-1 everyTracedWriteNotifiedOnce", 3),
+    TRACING_NOTIFY_TWICE(TracingImplFlaw.NOTIFY_TWICE, "TRACE-1", "TRACE-1 everyTracedWriteNotifiedOnce", 2),
     /**
      * The shared tracing service with STALE_TRACE_AFTER_REMOVE: the last owner's removal leaves
      * the write bit cleared, so the next write to the page exits to no owner and faults.
