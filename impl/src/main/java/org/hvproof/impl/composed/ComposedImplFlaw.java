@@ -5,6 +5,7 @@ import org.hvproof.impl.domains.DomainsImplFlaw;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.impl.migration.MigrationImplFlaw;
+import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tree.TreeImplFlaw;
 import org.hvproof.model.common.Flaw;
 
@@ -14,7 +15,7 @@ import org.hvproof.model.common.Flaw;
  * mechanism's claim or refinement failing while the other mechanism runs beside it. The carried
  * flaws run one service with one of its own deliberate flaws ({@link #integrityFlaw()}, {@link
  * #domainsFlaw()}, {@link #treeFlaw()} for the integrity store's tree, {@link #interruptsFlaw()}, {@link
- * #migrationFlaw()})
+ * #migrationFlaw()}, {@link #tracingFlaw()} for the tracing service they all share)
  * beside the others, correct: each shows that the composed property of a claim
  * can fail for the attack it names, with the other guests' steps interleaved.
  */
@@ -152,9 +153,19 @@ public enum ComposedImplFlaw implements Flaw {
             MigrationImplFlaw.TABLE_UPDATE_NOT_LOGGED, "MIG-1", "MIG-1 cleanPoolPagesAtDestination", 3),
     /** The migration service with NO_FINAL_SYNC: stop-and-copy leaves out what the NIC wrote of requests it still owns. */
     MIGRATION_NO_FINAL_SYNC(MigrationImplFlaw.NO_FINAL_SYNC, "MIG-1", "MIG-1 destinationMatchesUnmigrated", 6),
-    /** The migration service with IOMMU_LEFT_ON_VCPU_BUFFER: its NIC's table keeps the VM's frames during pre-copy. */
+    /**
+     * The migration service with IOMMU_LEFT_ON_VCPU_BUFFER: its NIC's table keeps the VM's frames
+     * during pre-copy, writable, while dirty logging traces them on the shared tracing service.
+     */
     MIGRATION_IOMMU_LEFT_ON_VCPU_BUFFER(
-            MigrationImplFlaw.IOMMU_LEFT_ON_VCPU_BUFFER, "MIG-2", "MIG-2 translationsReachTheirBuffer", 1),
+            List.of(
+                    new Caught("MIG-2", "MIG-2 translationsReachTheirBuffer", 1),
+                    new Caught("TRACE-4", "TRACE-4 noDeviceWritableTracedPage", 1)),
+            IntegrityImplFlaw.NONE,
+            DomainsImplFlaw.NONE,
+            TreeImplFlaw.NONE,
+            InterruptsImplFlaw.NONE,
+            MigrationImplFlaw.IOMMU_LEFT_ON_VCPU_BUFFER),
     /** The migration service with DOORBELL_NOT_TRAPPED: the MMIO page stays writable during pre-copy. */
     MIGRATION_DOORBELL_NOT_TRAPPED(MigrationImplFlaw.DOORBELL_NOT_TRAPPED, "MIG-3", "MIG-3 doorbellStoresExit", 1),
     /** The migration service with REQUEST_REPLAYED_AT_SWITCH_OVER: posted completions handed to the destination's NIC again. */
@@ -172,7 +183,22 @@ public enum ComposedImplFlaw implements Flaw {
                     new Caught("TREE-6", "TREE-6 storeChangesOnlyOnRequests", 5)),
             IntegrityImplFlaw.NONE,
             DomainsImplFlaw.NONE,
-            TreeImplFlaw.NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY);
+            TreeImplFlaw.NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY),
+    /**
+     * The shared tracing service with INVALIDATE_LOCAL_VCPU_ONLY: a trace's shoot-down invalidates
+     * the machine's first vCPU only, so another vCPU on the view keeps a writable translation.
+     */
+    TRACING_INVALIDATE_LOCAL_VCPU_ONLY(
+            TracingImplFlaw.INVALIDATE_LOCAL_VCPU_ONLY, "TRACE-5", "TRACE-5 noStaleWritableTranslation", 2),
+    /** The shared tracing service with NOTIFY_NEXT_PAGE: a notification names the page after the one written. */
+    TRACING_NOTIFY_NEXT_PAGE(TracingImplFlaw.NOTIFY_NEXT_PAGE, "TRACE-2", "TRACE-2 noNotificationWithoutTrace", 2),
+    /** The shared tracing service with NOTIFY_TWICE: a write to a traced page is notified twice. */
+    TRACING_NOTIFY_TWICE(TracingImplFlaw.NOTIFY_TWICE, "TRACE-1", "TRACE-1 everyTracedWriteNotifiedOnce", 2),
+    /**
+     * The shared tracing service with STALE_TRACE_AFTER_REMOVE: the last owner's removal leaves
+     * the write bit cleared, so the next write to the page exits to no owner and faults.
+     */
+    TRACING_STALE_TRACE_AFTER_REMOVE(TracingImplFlaw.STALE_TRACE_AFTER_REMOVE, "TRACE-3", "refinement", 3);
 
     private final List<Caught> caughtBy;
     private final IntegrityImplFlaw integrityFlaw;
@@ -180,6 +206,7 @@ public enum ComposedImplFlaw implements Flaw {
     private final TreeImplFlaw treeFlaw;
     private final InterruptsImplFlaw interruptsFlaw;
     private final MigrationImplFlaw migrationFlaw;
+    private final TracingImplFlaw tracingFlaw;
 
     ComposedImplFlaw(List<Caught> caughtBy) {
         this(caughtBy, IntegrityImplFlaw.NONE, DomainsImplFlaw.NONE, TreeImplFlaw.NONE);
@@ -201,6 +228,17 @@ public enum ComposedImplFlaw implements Flaw {
                 DomainsImplFlaw.NONE,
                 TreeImplFlaw.NONE,
                 InterruptsImplFlaw.NONE,
+                carried);
+    }
+
+    ComposedImplFlaw(TracingImplFlaw carried, String claim, String check, int shrinksTo) {
+        this(
+                List.of(new Caught(claim, check, shrinksTo)),
+                IntegrityImplFlaw.NONE,
+                DomainsImplFlaw.NONE,
+                TreeImplFlaw.NONE,
+                InterruptsImplFlaw.NONE,
+                MigrationImplFlaw.NONE,
                 carried);
     }
 
@@ -236,6 +274,18 @@ public enum ComposedImplFlaw implements Flaw {
             TreeImplFlaw tree,
             InterruptsImplFlaw interrupts,
             MigrationImplFlaw migration) {
+        this(caughtBy, integrity, domains, tree, interrupts, migration, TracingImplFlaw.NONE);
+    }
+
+    ComposedImplFlaw(
+            List<Caught> caughtBy,
+            IntegrityImplFlaw integrity,
+            DomainsImplFlaw domains,
+            TreeImplFlaw tree,
+            InterruptsImplFlaw interrupts,
+            MigrationImplFlaw migration,
+            TracingImplFlaw tracing) {
+        this.tracingFlaw = tracing;
         this.migrationFlaw = migration;
         this.caughtBy = caughtBy;
         this.integrityFlaw = integrity;
@@ -267,6 +317,11 @@ public enum ComposedImplFlaw implements Flaw {
     /** The interrupt security module's own flaw this composition runs ({@code NONE} but for a carried interrupts flaw). */
     public InterruptsImplFlaw interruptsFlaw() {
         return interruptsFlaw;
+    }
+
+    /** The shared tracing service's own flaw this composition runs ({@code NONE} but for a carried tracing flaw). */
+    public TracingImplFlaw tracingFlaw() {
+        return tracingFlaw;
     }
 
     /** The migration service's own flaw this composition runs ({@code NONE} but for a carried migration flaw). */

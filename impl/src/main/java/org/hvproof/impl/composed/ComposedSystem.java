@@ -11,7 +11,6 @@ import org.hvproof.impl.machine.Hypervisor;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.migration.MigrationSystem;
-import org.hvproof.impl.tracing.TracingImplFlaw;
 import org.hvproof.impl.tracing.TracingService;
 import org.hvproof.impl.tree.ProtectedPageTree;
 import org.hvproof.model.common.GuestPhysicalPage;
@@ -138,7 +137,7 @@ public final class ComposedSystem {
         this.machine = new Machine(SHAPE);
         this.hypervisor = new Hypervisor(machine);
         hypervisor.limitGuestRam(ViewId.DEFAULT, integrityShape().guestPhysicalPages());
-        this.tracing = new TracingService(hypervisor, TracingImplFlaw.NONE);
+        this.tracing = new TracingService(hypervisor, flaw.tracingFlaw());
         this.integrity = new IntegritySystem(
                 tracing,
                 INTEGRITY,

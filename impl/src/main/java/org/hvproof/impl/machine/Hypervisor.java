@@ -48,6 +48,7 @@ public final class Hypervisor {
     private final List<NestedExitHandler> handlers = new ArrayList<>();
     private final Map<Long, HypercallHandler> hypercalls = new HashMap<>();
     private final List<VcpuEventHandler> eventHandlers = new ArrayList<>();
+    private final List<GuestWriteObserver> writeObservers = new ArrayList<>();
     private final Map<ViewId, ViewId> frameSources = new HashMap<>();
     /** The rights a sharing view maps a page with when it backs it ({@link #shareFrames(ViewId, ViewId, NestedPermissions)}). */
     private final Map<ViewId, NestedPermissions> sharedRights = new HashMap<>();
@@ -80,6 +81,11 @@ public final class Hypervisor {
     /** Adds a service that may claim nested exits; services are asked in the order added. */
     public void addExitHandler(NestedExitHandler handler) {
         handlers.add(handler);
+    }
+
+    /** Adds an observer told of every guest write carried out ({@link GuestWriteObserver}); it changes nothing. */
+    public void addWriteObserver(GuestWriteObserver observer) {
+        writeObservers.add(java.util.Objects.requireNonNull(observer, "observer"));
     }
 
     /** Registers the implementation of hypercall {@code number}, replacing any earlier one. */
@@ -341,6 +347,12 @@ public final class Hypervisor {
             return seen;
         }
         plan.targets().forEach(t -> seen.addAll(t.before()));
+        VirtualCpu cpu = machine.vcpu(vcpu).orElseThrow();
+        for (Target t : plan.targets()) {
+            for (GuestWriteObserver o : writeObservers) {
+                o.onWrite(cpu, t.guestPhysicalAddress(), t.piece().length(), t.before(), t.complete());
+            }
+        }
         byte[] data = bytes.toArray();
         for (Target t : plan.targets()) {
             if (t.complete()) {
@@ -563,7 +575,12 @@ public final class Hypervisor {
     private sealed interface Resolution permits Target, Failed {}
 
     /** One part of an access, translated, with what must be seen before it and whether to carry it out. */
-    private record Target(AccessPiece piece, long hostPhysicalAddress, List<Observation> before, boolean complete)
+    private record Target(
+            AccessPiece piece,
+            long guestPhysicalAddress,
+            long hostPhysicalAddress,
+            List<Observation> before,
+            boolean complete)
             implements Resolution {}
 
     /** One part of an access that failed with {@code fault}. */
@@ -634,7 +651,7 @@ public final class Hypervisor {
         for (int attempt = 0; attempt < MAX_EXITS_PER_PIECE; attempt++) {
             HardwareTranslation t = machine.translate(cpu, piece.va(), access);
             if (t instanceof HardwareTranslation.Translated ok) {
-                return new Target(piece, ok.hostPhysicalAddress(), List.of(), true);
+                return new Target(piece, ok.guestPhysicalAddress(), ok.hostPhysicalAddress(), List.of(), true);
             }
             if (t instanceof HardwareTranslation.GuestFault f) {
                 return new Failed(new PageFault(cpu.id(), piece.va(), access, f.cause()));
@@ -647,6 +664,10 @@ public final class Hypervisor {
             if (decision instanceof ExitDecision.Emulate e && exit.accessedDirtyUpdate()) {
                 updates.addAll(e.before());
                 OptionalLong entry = hostAddress(cpu.view(), exit.guestPhysicalAddress());
+                boolean lands = e.complete() && entry.isPresent();
+                for (GuestWriteObserver o : writeObservers) {
+                    o.onWrite(cpu, exit.guestPhysicalAddress(), Long.BYTES, e.before(), lands);
+                }
                 if (!e.complete() || entry.isEmpty()) {
                     return new Failed(violation(cpu, exit));
                 }
@@ -659,7 +680,7 @@ public final class Hypervisor {
                 if (hpa.isEmpty()) {
                     return new Failed(violation(cpu, exit));
                 }
-                return new Target(piece, hpa.getAsLong(), e.before(), e.complete());
+                return new Target(piece, exit.guestPhysicalAddress(), hpa.getAsLong(), e.before(), e.complete());
             }
             // Retry: translate again.
         }

@@ -141,6 +141,20 @@ public final class Iommu {
         return out;
     }
 
+    /** The host frames the IOTLB holds a translation of for {@code device} with the write right. */
+    public java.util.Set<Long> cachedWritableFrames(DeviceId device) {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        Map<Long, Cached> entries = iotlb.get(device);
+        if (entries != null) {
+            entries.values().forEach(c -> {
+                if (c.rights().write()) {
+                    out.add(c.hostFrame());
+                }
+            });
+        }
+        return out;
+    }
+
     /** Every refused request so far, oldest first. */
     public List<DmaFault> faults() {
         return Collections.unmodifiableList(faults);

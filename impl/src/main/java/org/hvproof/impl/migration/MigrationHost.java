@@ -117,8 +117,10 @@ final class MigrationHost {
     static final NestedPermissions MMIO_TRAPPED = new NestedPermissions(true, false, false);
 
     /**
-     * Plugs the NIC in: a context entry and an IOMMU table mapping the ring page and the buffer
-     * pages, read and write, to the frames the nested page table maps them to (backing them first),
+     * Plugs the NIC in: a context entry and an IOMMU table mapping the ring page, read only (the
+     * NIC reads descriptors and never writes the ring: a descriptor naming it is refused), and the
+     * buffer pages, read and write, to the frames the nested page table maps them to (backing them
+     * first); the ring page is dirty-logged during pre-copy, so no device may write it unseen (TRACE-4),
      * and its registers, a host frame of their own, mapped read and write at the guest's MMIO page
      * (passthrough: the VM's doorbell stores reach the device without an exit).
      */
@@ -130,7 +132,7 @@ final class MigrationHost {
         for (int p = 0; p <= config.bufferPages(); p++) {
             GuestPhysicalPage page = new GuestPhysicalPage(p);
             hypervisor.populate(view, page);
-            machine.iommu().map(nicDevice, page, frame(p), true, true);
+            machine.iommu().map(nicDevice, page, frame(p), true, p != 0);
         }
         long registers = machine.memory().allocateFrame().orElse(0);
         if (registers != 0) {

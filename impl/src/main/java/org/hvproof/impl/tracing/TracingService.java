@@ -465,6 +465,12 @@ public final class TracingService implements NestedExitHandler {
         return Collections.unmodifiableSortedSet(out);
     }
 
+    /** The pages with at least one owner's trace in {@code view}, as registered, in page order. */
+    public java.util.SortedSet<GuestPhysicalPage> tracedPages(ViewId view) {
+        return Collections.unmodifiableSortedSet(
+                new TreeSet<>(owners.getOrDefault(view, Map.of()).keySet()));
+    }
+
     /** Whether writes to {@code page} exit: its default-view nested entry is present without write. */
     public boolean isTraced(GuestPhysicalPage page) {
         return isTraced(ViewId.DEFAULT, page);

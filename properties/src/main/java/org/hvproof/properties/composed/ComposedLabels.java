@@ -95,5 +95,18 @@ final class ComposedLabels {
     static final String MIGRATION_COMPLETION_POSTED_AT_SWITCH_OVER =
             "a completion of the migration's NIC was posted and not yet delivered at switch-over";
 
+    static final String INTEGRITY_WRITE_NOTIFIED =
+            "a generated write of the integrity guest notified by the shared tracing service (a traced page of its"
+                    + " views)";
+    static final String MIGRATION_WRITE_NOTIFIED =
+            "a generated write or walk update of the migration VM notified by the shared tracing service (dirty"
+                    + " logging)";
+    static final String SILENT_WRITE_TO_PAGE_TRACED_IN_ANOTHER_VIEW =
+            "a write, not notified, to a page number untraced in the writer's view and traced in another guest's view";
+    static final String NIC_DMA_WHILE_DIRTY_LOGGING =
+            "a DMA step of the migration NIC while pages of its VM's view are traced (dirty logging)";
+    static final String TRACE_ADDED_OVER_CACHED_WRITABLE_TRANSLATION =
+            "a trace added while a vCPU caches a writable translation of the page in that view";
+
     private ComposedLabels() {}
 }

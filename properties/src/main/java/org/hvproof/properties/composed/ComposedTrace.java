@@ -2,7 +2,10 @@ package org.hvproof.properties.composed;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -42,6 +45,7 @@ import org.hvproof.model.integrity.Mode;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsObservation;
 import org.hvproof.model.interrupts.InterruptsState;
+import org.hvproof.model.migration.MigrationAction;
 import org.hvproof.model.migration.MigrationModel;
 import org.hvproof.model.migration.MigrationObservation;
 import org.hvproof.model.migration.MigrationPhase;
@@ -58,6 +62,7 @@ import org.hvproof.properties.interrupts.InterruptsTraceStep;
 import org.hvproof.properties.interrupts.MachineRun;
 import org.hvproof.properties.interrupts.Transparency;
 import org.hvproof.properties.migration.MigrationTrace;
+import org.hvproof.properties.tracing.TracingMachineChecks;
 
 /**
  * One generated trace of the composed system: the one machine with its four guests and their
@@ -77,6 +82,8 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
     private String nodeWriteFailure;
     /** The GI claims' machine-level checks on the integrity service. */
     private final IntegrityMachineChecks integrityChecks;
+    /** The TRACE claims' machine-level checks on the tracing service every guest's service shares. */
+    private final TracingMachineChecks tracingChecks;
     /** The first root access of the domains that touched a secure host frame, if one did. */
     private String touchedSecure;
     /** The store's tree as the last step left it: base pointer, height, every node's mappings. */
@@ -114,6 +121,7 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         this.system = new ComposedSystem(flaw);
         this.commits = new StoreMicroSteps(system);
         this.integrityChecks = new IntegrityMachineChecks(system.integrity(), ComposedSystem.INTEGRITY);
+        this.tracingChecks = new TracingMachineChecks(system.tracing());
         this.storeShape = storeShape();
         this.lockstep = new Lockstep<>(
                 a -> commits.run(a, system::apply),
@@ -207,6 +215,7 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         lastSteps.clear();
         writtenPages.clear();
         integrityChecks.startStep();
+        tracingChecks.startStep();
         int freeBefore = storeTree().freePoolSize();
         if (step.interrupts().isPresent()) {
             try {
@@ -220,6 +229,7 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         }
         StoreShape afterActions = storeShape();
         writeNodePages(ctx);
+        tracingChecks.afterAction();
         followStore(afterActions, freeBefore, ctx);
     }
 
@@ -236,7 +246,10 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         }
         long tableUpdateExits = system.migration().tableUpdateExits();
         long doorbellExits = system.migration().doorbellExits();
+        TracingBefore tracingBefore = new TracingBefore();
         Lockstep.Transition<ComposedState, ComposedSystemAction> whole = lockstep.apply(a);
+        tracingChecks.afterAction();
+        labelTracing(a, tracingBefore, ctx);
         List<Lockstep.Transition<ComposedState, ComposedSystemAction>> parts = parts(whole);
         lastSteps.addAll(parts);
         if (commits.insideCommit() && !(a instanceof ComposedSystemAction.Integrity)) {
@@ -267,6 +280,89 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
             touchedSecure = DomainsTrace.touchedSecureFrames(system.domains(), domainsTransition(t))
                     .orElse(null);
         }
+    }
+
+    /** What the shared tracing service and the machine's caches held before an action, for the tracing labels. */
+    private final class TracingBefore {
+        final int notified = tracingChecks.notifiedParts();
+        final int silentElsewhere = tracingChecks.silentPartsTracedElsewhere();
+        final long ownersVersion = system.tracing().ownersVersion();
+        final Map<ViewId, Set<GuestPhysicalPage>> traced = new HashMap<>();
+        final Map<ViewId, Set<Long>> cachedWritable = new HashMap<>();
+
+        TracingBefore() {
+            for (ViewId view : system.machine().viewIds()) {
+                traced.put(view, system.tracing().tracedPages(view));
+                Set<Long> cached = new HashSet<>();
+                system.machine()
+                        .vcpus()
+                        .forEach(c -> cached.addAll(system.machine().tlb(c).writableGuestPhysicalPages(view)));
+                cachedWritable.put(view, cached);
+            }
+        }
+    }
+
+    /**
+     * The shared tracing service's situations one action reached: a generated write of the
+     * integrity guest or the migration VM notified, a silent write to a page number another
+     * guest's view traces, a DMA step of the migration NIC while its VM's pages are traced, a
+     * trace added over a cached writable translation.
+     */
+    private void labelTracing(ComposedSystemAction a, TracingBefore before, Context ctx) {
+        if (tracingChecks.notifiedParts() > before.notified) {
+            if (a instanceof ComposedSystemAction.Integrity) {
+                ctx.label(ComposedLabels.INTEGRITY_WRITE_NOTIFIED);
+            } else if (a instanceof ComposedSystemAction.Migration) {
+                ctx.label(ComposedLabels.MIGRATION_WRITE_NOTIFIED);
+            }
+        }
+        if (tracingChecks.silentPartsTracedElsewhere() > before.silentElsewhere) {
+            ctx.label(ComposedLabels.SILENT_WRITE_TO_PAGE_TRACED_IN_ANOTHER_VIEW);
+        }
+        if (a instanceof ComposedSystemAction.Migration m
+                && m.action() instanceof MigrationAction.DeviceStep
+                && !before.traced
+                        .getOrDefault(ComposedSystem.MIGRATION_VIEW, Set.of())
+                        .isEmpty()) {
+            ctx.label(ComposedLabels.NIC_DMA_WHILE_DIRTY_LOGGING);
+        }
+        if (system.tracing().ownersVersion() == before.ownersVersion) {
+            return;
+        }
+        for (ViewId view : system.machine().viewIds()) {
+            Set<GuestPhysicalPage> was = before.traced.getOrDefault(view, Set.of());
+            Set<Long> cached = before.cachedWritable.getOrDefault(view, Set.of());
+            for (GuestPhysicalPage page : system.tracing().tracedPages(view)) {
+                if (!was.contains(page) && cached.contains(page.number())) {
+                    ctx.label(ComposedLabels.TRACE_ADDED_OVER_CACHED_WRITABLE_TRANSLATION);
+                }
+            }
+        }
+    }
+
+    /** TRACE-1 {@code everyTracedWriteNotifiedOnce} on the shared tracing service ({@link TracingMachineChecks}). */
+    void checkEveryTracedWriteNotifiedOnce() {
+        tracingChecks.checkEveryTracedWriteNotifiedOnce("TRACE-1");
+    }
+
+    /** TRACE-2 {@code noNotificationWithoutTrace} on the shared tracing service. */
+    void checkNoNotificationWithoutTrace() {
+        tracingChecks.checkNoNotificationWithoutTrace("TRACE-2");
+    }
+
+    /** TRACE-3 {@code tracedPagesWriteProtected} on the shared tracing service. */
+    void checkTracedPagesWriteProtected() {
+        tracingChecks.checkTracedPagesWriteProtected("TRACE-3");
+    }
+
+    /** TRACE-4 {@code noDeviceWritableTracedPage} on every device of the machine. */
+    void checkNoDeviceWritableTracedPage() {
+        tracingChecks.checkNoDeviceWritableTracedPage("TRACE-4");
+    }
+
+    /** TRACE-5 {@code noStaleWritableTranslation} on every view and vCPU of the machine. */
+    void checkNoStaleWritableTranslation() {
+        tracingChecks.checkNoStaleWritableTranslation("TRACE-5");
     }
 
     /**

@@ -208,27 +208,17 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
 
     /**
      * TRACE-4 on the IOMMU: neither the device's I/O page table nor its IOTLB lets it write a
-     * traced page, so no DMA write can land on one unseen. Throws naming the page otherwise.
+     * traced page, so no DMA write can land on one unseen ({@link
+     * TracingMachineChecks#deviceWritableTracedPage}). Throws naming the page otherwise.
      */
     void checkNoDeviceWritableTracedPage() {
-        Machine m = machine.machine();
-        for (long page : m.iommu().cachedWritablePages(TracingSystem.DEVICE)) {
-            if (state().traces().containsKey(new GuestPhysicalPage(page))) {
-                throw new AssertionError("TRACE-4 noDeviceWritableTracedPage violated: the IOTLB caches a writable"
-                        + " translation of traced page gpp:0x" + Long.toHexString(page) + " for device "
-                        + TracingSystem.DEVICE);
-            }
-        }
-        m.iommu().table(TracingSystem.DEVICE).ifPresent(table -> {
-            for (GuestPhysicalPage page : state().traces().keySet()) {
-                table.leaf(page).ifPresent(e -> {
-                    if (e.permissions().write()) {
-                        throw new AssertionError("TRACE-4 noDeviceWritableTracedPage violated: the I/O page table"
-                                + " of device " + TracingSystem.DEVICE + " maps traced page " + page + " writable");
-                    }
+        TracingMachineChecks.deviceWritableTracedPage(
+                        machine.machine(),
+                        TracingSystem.DEVICE,
+                        state().traces().keySet())
+                .ifPresent(found -> {
+                    throw new AssertionError("TRACE-4 noDeviceWritableTracedPage violated: " + found);
                 });
-            }
-        });
     }
 
     /** A vCPU that cached a writable translation of a page when a trace of it was added. */
@@ -245,19 +235,16 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
 
     /**
      * TRACE-5 on the machine's translation caches: no vCPU holds a writable cached translation of
-     * a traced page, so no write can reach a traced page without the nested walk that notifies it.
-     * Throws naming the vCPU and the page otherwise.
+     * a traced page, so no write can reach a traced page without the nested walk that notifies it
+     * ({@link TracingMachineChecks#staleWritableTranslation}). Throws naming the vCPU and the page
+     * otherwise.
      */
     void checkNoStaleWritableTranslation() {
-        Machine m = machine.machine();
-        for (VirtualCpu c : m.vcpus()) {
-            for (long page : m.tlb(c).writableGuestPhysicalPages(ViewId.DEFAULT)) {
-                if (state().traces().containsKey(new GuestPhysicalPage(page))) {
-                    throw new AssertionError("TRACE-5 noStaleWritableTranslation violated: vCPU " + c.id().id()
-                            + " caches a writable translation of traced page gpp:0x" + Long.toHexString(page));
-                }
-            }
-        }
+        TracingMachineChecks.staleWritableTranslation(
+                        machine.machine(), ViewId.DEFAULT, state().traces().keySet())
+                .ifPresent(found -> {
+                    throw new AssertionError("TRACE-5 noStaleWritableTranslation violated: " + found);
+                });
     }
 
     /**
