@@ -120,6 +120,11 @@ public final class Hypervisor {
         if (!rights.present()) {
             throw new IllegalArgumentException("a shared view maps its pages present: " + rights);
         }
+        if (backedBy(source, view)) {
+            // backing would chase the chain round for ever (populate, guest RAM bounds)
+            throw new IllegalArgumentException(
+                    "a view cannot share the frames of a view backed by its own: " + view + " <- " + source);
+        }
         frameSources.put(view, source);
         sharedRights.put(view, rights);
     }

@@ -89,16 +89,24 @@ class GuestRamBoundsTest {
                 .contains(new NestedEntry(frame, NestedPermissions.RWX));
     }
 
-    /** Two views sharing each other's frames (a misconfiguration): the search for a source ends. */
+    /**
+     * Views sharing frames round a cycle (a misconfiguration that would send backing round the
+     * chain for ever) are refused at set-up, for a cycle of two and of three; the chain before it stays.
+     */
     @Test
-    void theSearchForAViewsSourceEndsOnACycleOfSharing() {
+    void aCycleOfSharingViewsIsRefusedAtSetUp() {
         ViewId a = new ViewId("a");
         ViewId b = new ViewId("b");
+        ViewId c = new ViewId("c");
         machine.addView(a);
         machine.addView(b);
+        machine.addView(c);
         hypervisor.shareFrames(a, b);
-        hypervisor.shareFrames(b, a);
-        assertThat(hypervisor.backedBy(a, b)).isTrue();
+        assertThatThrownBy(() -> hypervisor.shareFrames(b, a)).isInstanceOf(IllegalArgumentException.class);
+        hypervisor.shareFrames(b, c);
+        assertThatThrownBy(() -> hypervisor.shareFrames(c, a)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(hypervisor.backedBy(a, c)).isTrue();
+        assertThat(hypervisor.backedBy(c, a)).isFalse();
         assertThat(hypervisor.backedBy(a, ViewId.DEFAULT)).isFalse();
     }
 
