@@ -31,14 +31,14 @@ public final class FailoverSystem {
     private FailoverConfig config;
     private long now;
     // primary
-    private VolatileMemory primaryMemory = new VolatileMemory(0, 0);
+    private ApplicationHost primaryHost;
     private PrimaryPower primaryPower = PrimaryPower.OFF;
     private KeyValueStore primaryApp;
     private boolean primaryAppRunning;
     private int epoch;
     private PostFailAgent agent;
     // secondary
-    private VolatileMemory secondaryMemory = new VolatileMemory(0, 0);
+    private ApplicationHost secondaryHost;
     private boolean secondaryUp;
     private KeyValueStore secondaryApp;
     private final StandbyAgent standby = new StandbyAgent();
@@ -123,11 +123,12 @@ public final class FailoverSystem {
             return;
         }
         config = c;
-        primaryMemory = new VolatileMemory((int) c.pages(), (int) c.pageBytes());
-        primaryApp = new KeyValueStore(primaryMemory, new VirtualNic((int) c.queueSlots()), (int) c.pages(), flaw);
+        primaryHost = new ApplicationHost((int) c.pages(), (int) c.pageBytes());
+        primaryApp = new KeyValueStore(
+                primaryHost, new VirtualNic((int) c.queueSlots()), (int) c.pages(), (int) c.pageBytes(), flaw);
         primaryAppRunning = true;
         primaryPower = PrimaryPower.AC;
-        secondaryMemory = new VolatileMemory((int) c.secondaryPages(), (int) c.pageBytes());
+        secondaryHost = new ApplicationHost((int) c.secondaryPages(), (int) c.pageBytes());
         secondaryUp = true;
         wire = new FailoverWire(c.bandwidth(), c.latency());
         seen.add(new FailoverObservation.Provisioned(budgetNow()));
@@ -217,7 +218,7 @@ public final class FailoverSystem {
         agent = new PostFailAgent(epoch, now, now + config.holdUp(), b, !wire.up() || !secondaryUp);
         lastFailure = null;
         imageAtFailure =
-                new ApplicationImage(primaryMemory.snapshot(), primaryApp.nic().queued());
+                new ApplicationImage(primaryHost.pages(), primaryApp.nic().queued());
         seen.add(new FailoverObservation.BudgetReported(b));
     }
 
@@ -274,7 +275,7 @@ public final class FailoverSystem {
     private byte[] chunk(int i) {
         int pageBytes = (int) config.pageBytes();
         if (i < config.pages()) {
-            return primaryMemory.page(i).clone();
+            return primaryHost.readPage(i);
         }
         int nicPages = checkpointPages() - (int) config.pages();
         // CHECKPOINT_MISSES_NIC_STATE: the device state is written as an empty queue.
@@ -339,7 +340,7 @@ public final class FailoverSystem {
         seen.add(new FailoverObservation.Signalled(agent.epoch));
         // The primary's work is done: it powers off, its memory is lost.
         primaryPower = PrimaryPower.OFF;
-        primaryMemory.lose();
+        primaryHost.powerCycle();
         primaryApp.nic().clear();
         now = t + wire.latency();
         deliver(now);
@@ -365,7 +366,7 @@ public final class FailoverSystem {
         now = Math.max(now, t);
         deliver(now);
         primaryPower = PrimaryPower.OFF;
-        primaryMemory.lose();
+        primaryHost.powerCycle();
         primaryApp.nic().clear();
         report(FailoverCode.BATTERY_EXHAUSTED);
     }
@@ -400,7 +401,7 @@ public final class FailoverSystem {
             standby.epoch = frame.epoch();
             standby.landed.clear();
         }
-        secondaryMemory.writePage(frame.index(), frame.data());
+        secondaryHost.writePage(frame.index(), frame.data());
         standby.landed.set(frame.index());
         wire.send(new WireFrame(
                 WireFrame.Kind.ACK,
@@ -437,10 +438,10 @@ public final class FailoverSystem {
         int pageBytes = (int) config.pageBytes();
         byte[] state = new byte[(chunks - (int) config.pages()) * pageBytes];
         for (int i = (int) config.pages(); i < chunks; i++) {
-            System.arraycopy(secondaryMemory.page(i), 0, state, (i - (int) config.pages()) * pageBytes, pageBytes);
+            System.arraycopy(secondaryHost.readPage(i), 0, state, (i - (int) config.pages()) * pageBytes, pageBytes);
         }
         nic.restore(state);
-        secondaryApp = new KeyValueStore(secondaryMemory, nic, (int) config.pages(), flaw);
+        secondaryApp = new KeyValueStore(secondaryHost, nic, (int) config.pages(), pageBytes, flaw);
         standby.startedEpoch = frame.epoch();
         seen.add(new FailoverObservation.Started(frame.epoch(), frame.sentAt() - frame.failedAt()));
     }
@@ -475,7 +476,7 @@ public final class FailoverSystem {
             return;
         }
         secondaryUp = false;
-        secondaryMemory.lose();
+        secondaryHost.powerCycle();
         standby.reset();
         boolean ranApp = secondaryApp != null;
         secondaryApp = null;
@@ -505,6 +506,7 @@ public final class FailoverSystem {
             // POWER_RETURN_RESTARTS_PRIMARY: the primary boots and its init script starts the application.
             primaryPower = PrimaryPower.AC;
             primaryAppRunning = true;
+            primaryHost.bootApplication((int) config.pages());
         }
     }
 
@@ -534,8 +536,8 @@ public final class FailoverSystem {
         return now;
     }
 
-    VolatileMemory primaryMemory() {
-        return primaryMemory;
+    ApplicationHost primaryHost() {
+        return primaryHost;
     }
 
     PrimaryPower primaryPower() {
@@ -558,8 +560,8 @@ public final class FailoverSystem {
         return agent;
     }
 
-    VolatileMemory secondaryMemory() {
-        return secondaryMemory;
+    ApplicationHost secondaryHost() {
+        return secondaryHost;
     }
 
     boolean secondaryUp() {
