@@ -32,6 +32,9 @@ public final class FailoverSystem {
     private long now;
     // primary
     private ApplicationHost primaryHost;
+    /** AGENT_READS_FRAMES_MAPPED_AT_BOOT: the frames behind the application's pages when the primary booted. */
+    private long[] framesAtBoot = new long[0];
+
     private PrimaryPower primaryPower = PrimaryPower.OFF;
     private KeyValueStore primaryApp;
     private boolean primaryAppRunning;
@@ -126,6 +129,10 @@ public final class FailoverSystem {
         primaryHost = new ApplicationHost((int) c.pages(), (int) c.pageBytes());
         primaryApp = new KeyValueStore(
                 primaryHost, new VirtualNic((int) c.queueSlots()), (int) c.pages(), (int) c.pageBytes(), flaw);
+        framesAtBoot = new long[(int) c.pages()];
+        for (int i = 0; i < framesAtBoot.length; i++) {
+            framesAtBoot[i] = primaryHost.frame(i);
+        }
         primaryAppRunning = true;
         primaryPower = PrimaryPower.AC;
         secondaryHost = new ApplicationHost((int) c.secondaryPages(), (int) c.pageBytes());
@@ -275,7 +282,11 @@ public final class FailoverSystem {
     private byte[] chunk(int i) {
         int pageBytes = (int) config.pageBytes();
         if (i < config.pages()) {
-            return primaryHost.readPage(i);
+            // AGENT_READS_FRAMES_MAPPED_AT_BOOT: the copy list was made at boot, before the hypervisor
+            // backed the pages the application touched since; those read as zeros.
+            return flaw == FailoverImplFlaw.AGENT_READS_FRAMES_MAPPED_AT_BOOT
+                    ? primaryHost.readFrame(framesAtBoot[i])
+                    : primaryHost.readPage(i);
         }
         int nicPages = checkpointPages() - (int) config.pages();
         // CHECKPOINT_MISSES_NIC_STATE: the device state is written as an empty queue.
