@@ -14,12 +14,14 @@ import org.hvproof.model.failover.FailoverObservation;
 import org.hvproof.model.failover.FailoverState;
 
 /**
- * Two simulated hosts under battery-backed failover, driven by the model's actions. The primary
- * has volatile memory (pages of bytes), a NIC and a battery; it runs the key-value store, whose
- * state is its memory and its virtual NIC's queue. On an AC power failure the panic handler
+ * Two simulated hosts under battery-backed failover, driven by the model's actions. Each is a
+ * machine with its hypervisor ({@link ApplicationHost}), its volatile memory the guest RAM of the
+ * application's view; the primary also has a NIC and a battery; it runs the key-value store,
+ * whose state is its guest memory (written by the application's vCPU through its page tables and
+ * the nested table) and its virtual NIC's queue. On an AC power failure the panic handler
  * (a stated time) suspends the application and starts the post-fail agent on battery; the agent
- * copies the checkpoint, the application's pages and then its virtual NIC's state, page by page
- * over the link into the secondary's memory, and signals when every chunk is acknowledged; the
+ * copies the checkpoint, the application's pages (read from the host frames behind the view) and
+ * then its virtual NIC's state, page by page over the link into the secondary's guest frames, and signals when every chunk is acknowledged; the
  * secondary's agent starts the application from its memory only on a valid signal. Simulated time
  * in microseconds; a step whose time lies past the battery's deadline ends at the deadline with
  * the primary's memory lost. {@link #apply} is the implementation's counterpart of {@code
