@@ -21,10 +21,10 @@ import org.hvproof.model.failover.FailoverState;
  * the nested table) and its virtual NIC's queue. On an AC power failure the panic handler
  * (a stated time) suspends the application and starts the post-fail agent on battery; the agent
  * copies the checkpoint, the application's pages (read from the host frames behind the view) and
- * then its virtual NIC's state, page by page over the link into the secondary's guest frames, and signals when every chunk is acknowledged; the
- * secondary's agent starts the application from its memory only on a valid signal. Simulated time
- * in microseconds; a step whose time lies past the battery's deadline ends at the deadline with
- * the primary's memory lost. {@link #apply} is the implementation's counterpart of {@code
+ * then its virtual NIC's state, page by page over the link into the secondary's guest frames, and
+ * signals when every chunk is acknowledged; the secondary's agent starts the application from its
+ * guest memory only on a valid signal. Simulated time in microseconds; a step whose time lies
+ * past the battery's deadline ends at the deadline with the primary's memory lost. {@link #apply} is the implementation's counterpart of {@code
  * FailoverModel.step}, {@link #abstractState} the abstraction function. Never throws on hostile
  * arguments; deterministic.
  */
