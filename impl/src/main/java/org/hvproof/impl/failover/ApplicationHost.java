@@ -125,24 +125,24 @@ final class ApplicationHost {
     private long pagesVersion;
     private long[] pageFrames = new long[0];
     private long[] readStamps = new long[0];
-    private long[] readFrames = new long[0];
     private Bytes[] readContents = new Bytes[0];
     private List<Bytes> lastPages;
 
     /**
      * Every page of the guest's memory as the model sees it, read off the frames behind the view:
      * the frame of each page is looked up again whenever the nested table's version moves, its
-     * bytes whenever the frame or its write stamp changed; otherwise the last list is the answer.
+     * bytes whenever the write stamp of the frame it reaches changed (stamps are never reused
+     * across frames, and 0, never written, reads as zeros whatever the frame); otherwise the last
+     * list is the answer.
      */
     List<Bytes> pages() {
         NestedPageTable npt = npt();
-        boolean changed = lastPages == null;
+        boolean changed = false;
         if (npt != pagesTable || npt.version() != pagesVersion) {
             if (npt != pagesTable) {
                 // another machine (power came back): its frame numbers and stamps start again
                 pageFrames = new long[ramPages];
                 readStamps = new long[ramPages];
-                readFrames = new long[ramPages];
                 readContents = new Bytes[ramPages];
             }
             for (int p = 0; p < ramPages; p++) {
@@ -155,9 +155,8 @@ final class ApplicationHost {
         for (int p = 0; p < ramPages; p++) {
             long frame = pageFrames[p];
             long stamp = frame == 0 ? 0 : memory.lastWrite(frame);
-            if (readContents[p] == null || readFrames[p] != frame || readStamps[p] != stamp) {
+            if (readContents[p] == null || readStamps[p] != stamp) {
                 readContents[p] = stamp == 0 ? zeros() : Bytes.of(readFrame(frame));
-                readFrames[p] = frame;
                 readStamps[p] = stamp;
                 changed = true;
             }
@@ -175,10 +174,5 @@ final class ApplicationHost {
             zeroPage = Bytes.zeros(pageBytes);
         }
         return zeroPage;
-    }
-
-    /** Guest pages of memory the model sees. */
-    int ramPages() {
-        return ramPages;
     }
 }

@@ -29,10 +29,6 @@ final class KeyValueStore {
         return nic;
     }
 
-    int pages() {
-        return pages;
-    }
-
     long keys() {
         return (long) pages * slotsPerPage;
     }

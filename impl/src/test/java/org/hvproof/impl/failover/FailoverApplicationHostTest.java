@@ -60,4 +60,27 @@ class FailoverApplicationHostTest {
         assertThat(host.store(1, 0, 43)).isTrue();
         assertThat(word(host.readPage(1), 0)).isEqualTo(43);
     }
+
+    @Test
+    void aSecondStoreToAPageAlreadyReadShowsInTheNextReadOfTheMemory() {
+        ApplicationHost host = new ApplicationHost(2, 16);
+        host.bootApplication(2);
+        assertThat(host.store(0, 8, 5)).isTrue();
+        assertThat(word(host.pages().get(0).toArray(), 8)).isEqualTo(5);
+        assertThat(host.store(0, 8, 6)).isTrue();
+        assertThat(word(host.pages().get(0).toArray(), 8)).isEqualTo(6);
+        assertThat(host.pages().get(1)).isEqualTo(Bytes.zeros(16));
+    }
+
+    @Test
+    void theApplicationReachesOnlyThePagesItBootedWithAndBootsOncePerPowerCycle() {
+        ApplicationHost host = new ApplicationHost(3, 8);
+        host.bootApplication(2);
+        host.bootApplication(2);
+        assertThat(host.store(1, 0, 9)).isTrue();
+        assertThat(host.store(2, 0, 9))
+                .as("page 2 holds no application data: unmapped")
+                .isFalse();
+        assertThat(host.pages().get(2)).isEqualTo(Bytes.zeros(8));
+    }
 }
