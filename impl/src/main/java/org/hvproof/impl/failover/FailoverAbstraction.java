@@ -34,13 +34,13 @@ final class FailoverAbstraction {
         FailoverHost primary = new FailoverHost(
                 sys.primaryPower() != FailoverSystem.PrimaryPower.OFF,
                 sys.primaryAppRunning(),
-                sys.primaryMemory().snapshot(),
+                sys.primaryHost().pages(),
                 primaryQueue);
         KeyValueStore secondaryApp = sys.secondaryApp();
         FailoverHost secondary = new FailoverHost(
                 sys.secondaryUp(),
                 secondaryApp != null,
-                sys.secondaryMemory().snapshot(),
+                sys.secondaryHost().pages(),
                 secondaryApp == null ? List.of() : secondaryApp.nic().queued());
         FailoverWire wire = sys.wire();
         StandbyAgent standby = sys.standby();

@@ -18,6 +18,13 @@ public enum FailoverImplFlaw implements Flaw {
     ACK_BEFORE_APPLY(caught("FT-1", "FT-1 acknowledgedUpdatesPresent", 2)),
     /** The agent's checkpoint leaves the virtual NIC out: it writes an empty queue for the device state (FT-1). */
     CHECKPOINT_MISSES_NIC_STATE(caught("FT-1", "FT-1 checkpointCopiedFaithfully", 6)),
+    /**
+     * The post-fail agent reads the frames the primary's nested table mapped the application's
+     * pages to when the host booted, not those behind the view at the failure: a page the
+     * hypervisor backed later, on the application's first store to it, is copied as zeros (a
+     * stale translation only the machine has: it backs guest RAM lazily) (FT-1).
+     */
+    AGENT_READS_FRAMES_MAPPED_AT_BOOT(caught("FT-1", "FT-1 checkpointCopiedFaithfully", 6)),
     /** After failover, power returning reboots the primary, whose init script starts the application again (FT-2). */
     POWER_RETURN_RESTARTS_PRIMARY(caught("FT-2", "FT-2 neverBothRun", 9)),
     /** The secondary's agent starts the application on any signal message: any host, any epoch, any chunks (FT-3). */

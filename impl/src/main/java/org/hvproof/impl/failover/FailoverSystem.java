@@ -14,15 +14,17 @@ import org.hvproof.model.failover.FailoverObservation;
 import org.hvproof.model.failover.FailoverState;
 
 /**
- * Two simulated hosts under battery-backed failover, driven by the model's actions. The primary
- * has volatile memory (pages of bytes), a NIC and a battery; it runs the key-value store, whose
- * state is its memory and its virtual NIC's queue. On an AC power failure the panic handler
+ * Two simulated hosts under battery-backed failover, driven by the model's actions. Each is a
+ * machine with its hypervisor ({@link ApplicationHost}), its volatile memory the guest RAM of the
+ * application's view; the primary also has a NIC and a battery; it runs the key-value store,
+ * whose state is its guest memory (written by the application's vCPU through its page tables and
+ * the nested table) and its virtual NIC's queue. On an AC power failure the panic handler
  * (a stated time) suspends the application and starts the post-fail agent on battery; the agent
- * copies the checkpoint, the application's pages and then its virtual NIC's state, page by page
- * over the link into the secondary's memory, and signals when every chunk is acknowledged; the
- * secondary's agent starts the application from its memory only on a valid signal. Simulated time
- * in microseconds; a step whose time lies past the battery's deadline ends at the deadline with
- * the primary's memory lost. {@link #apply} is the implementation's counterpart of {@code
+ * copies the checkpoint, the application's pages (read from the host frames behind the view) and
+ * then its virtual NIC's state, page by page over the link into the secondary's guest frames, and
+ * signals when every chunk is acknowledged; the secondary's agent starts the application from its
+ * guest memory only on a valid signal. Simulated time in microseconds; a step whose time lies
+ * past the battery's deadline ends at the deadline with the primary's memory lost. {@link #apply} is the implementation's counterpart of {@code
  * FailoverModel.step}, {@link #abstractState} the abstraction function. Never throws on hostile
  * arguments; deterministic.
  */
@@ -31,14 +33,17 @@ public final class FailoverSystem {
     private FailoverConfig config;
     private long now;
     // primary
-    private VolatileMemory primaryMemory = new VolatileMemory(0, 0);
+    private ApplicationHost primaryHost;
+    /** AGENT_READS_FRAMES_MAPPED_AT_BOOT: the frames behind the application's pages when the primary booted. */
+    private long[] framesAtBoot = new long[0];
+
     private PrimaryPower primaryPower = PrimaryPower.OFF;
     private KeyValueStore primaryApp;
     private boolean primaryAppRunning;
     private int epoch;
     private PostFailAgent agent;
     // secondary
-    private VolatileMemory secondaryMemory = new VolatileMemory(0, 0);
+    private ApplicationHost secondaryHost;
     private boolean secondaryUp;
     private KeyValueStore secondaryApp;
     private final StandbyAgent standby = new StandbyAgent();
@@ -123,11 +128,16 @@ public final class FailoverSystem {
             return;
         }
         config = c;
-        primaryMemory = new VolatileMemory((int) c.pages(), (int) c.pageBytes());
-        primaryApp = new KeyValueStore(primaryMemory, new VirtualNic((int) c.queueSlots()), (int) c.pages(), flaw);
+        primaryHost = new ApplicationHost((int) c.pages(), (int) c.pageBytes());
+        primaryApp = new KeyValueStore(
+                primaryHost, new VirtualNic((int) c.queueSlots()), (int) c.pages(), (int) c.pageBytes(), flaw);
+        framesAtBoot = new long[(int) c.pages()];
+        for (int i = 0; i < framesAtBoot.length; i++) {
+            framesAtBoot[i] = primaryHost.frame(i);
+        }
         primaryAppRunning = true;
         primaryPower = PrimaryPower.AC;
-        secondaryMemory = new VolatileMemory((int) c.secondaryPages(), (int) c.pageBytes());
+        secondaryHost = new ApplicationHost((int) c.secondaryPages(), (int) c.pageBytes());
         secondaryUp = true;
         wire = new FailoverWire(c.bandwidth(), c.latency());
         seen.add(new FailoverObservation.Provisioned(budgetNow()));
@@ -217,7 +227,7 @@ public final class FailoverSystem {
         agent = new PostFailAgent(epoch, now, now + config.holdUp(), b, !wire.up() || !secondaryUp);
         lastFailure = null;
         imageAtFailure =
-                new ApplicationImage(primaryMemory.snapshot(), primaryApp.nic().queued());
+                new ApplicationImage(primaryHost.pages(), primaryApp.nic().queued());
         seen.add(new FailoverObservation.BudgetReported(b));
     }
 
@@ -274,7 +284,11 @@ public final class FailoverSystem {
     private byte[] chunk(int i) {
         int pageBytes = (int) config.pageBytes();
         if (i < config.pages()) {
-            return primaryMemory.page(i).clone();
+            // AGENT_READS_FRAMES_MAPPED_AT_BOOT: the copy list was made at boot, before the hypervisor
+            // backed the pages the application touched since; those read as zeros.
+            return flaw == FailoverImplFlaw.AGENT_READS_FRAMES_MAPPED_AT_BOOT
+                    ? primaryHost.readFrame(framesAtBoot[i])
+                    : primaryHost.readPage(i);
         }
         int nicPages = checkpointPages() - (int) config.pages();
         // CHECKPOINT_MISSES_NIC_STATE: the device state is written as an empty queue.
@@ -339,7 +353,7 @@ public final class FailoverSystem {
         seen.add(new FailoverObservation.Signalled(agent.epoch));
         // The primary's work is done: it powers off, its memory is lost.
         primaryPower = PrimaryPower.OFF;
-        primaryMemory.lose();
+        primaryHost.powerCycle();
         primaryApp.nic().clear();
         now = t + wire.latency();
         deliver(now);
@@ -365,7 +379,7 @@ public final class FailoverSystem {
         now = Math.max(now, t);
         deliver(now);
         primaryPower = PrimaryPower.OFF;
-        primaryMemory.lose();
+        primaryHost.powerCycle();
         primaryApp.nic().clear();
         report(FailoverCode.BATTERY_EXHAUSTED);
     }
@@ -400,7 +414,7 @@ public final class FailoverSystem {
             standby.epoch = frame.epoch();
             standby.landed.clear();
         }
-        secondaryMemory.writePage(frame.index(), frame.data());
+        secondaryHost.writePage(frame.index(), frame.data());
         standby.landed.set(frame.index());
         wire.send(new WireFrame(
                 WireFrame.Kind.ACK,
@@ -437,10 +451,10 @@ public final class FailoverSystem {
         int pageBytes = (int) config.pageBytes();
         byte[] state = new byte[(chunks - (int) config.pages()) * pageBytes];
         for (int i = (int) config.pages(); i < chunks; i++) {
-            System.arraycopy(secondaryMemory.page(i), 0, state, (i - (int) config.pages()) * pageBytes, pageBytes);
+            System.arraycopy(secondaryHost.readPage(i), 0, state, (i - (int) config.pages()) * pageBytes, pageBytes);
         }
         nic.restore(state);
-        secondaryApp = new KeyValueStore(secondaryMemory, nic, (int) config.pages(), flaw);
+        secondaryApp = new KeyValueStore(secondaryHost, nic, (int) config.pages(), pageBytes, flaw);
         standby.startedEpoch = frame.epoch();
         seen.add(new FailoverObservation.Started(frame.epoch(), frame.sentAt() - frame.failedAt()));
     }
@@ -475,7 +489,7 @@ public final class FailoverSystem {
             return;
         }
         secondaryUp = false;
-        secondaryMemory.lose();
+        secondaryHost.powerCycle();
         standby.reset();
         boolean ranApp = secondaryApp != null;
         secondaryApp = null;
@@ -505,6 +519,7 @@ public final class FailoverSystem {
             // POWER_RETURN_RESTARTS_PRIMARY: the primary boots and its init script starts the application.
             primaryPower = PrimaryPower.AC;
             primaryAppRunning = true;
+            primaryHost.bootApplication((int) config.pages());
         }
     }
 
@@ -534,8 +549,8 @@ public final class FailoverSystem {
         return now;
     }
 
-    VolatileMemory primaryMemory() {
-        return primaryMemory;
+    ApplicationHost primaryHost() {
+        return primaryHost;
     }
 
     PrimaryPower primaryPower() {
@@ -558,8 +573,8 @@ public final class FailoverSystem {
         return agent;
     }
 
-    VolatileMemory secondaryMemory() {
-        return secondaryMemory;
+    ApplicationHost secondaryHost() {
+        return secondaryHost;
     }
 
     boolean secondaryUp() {

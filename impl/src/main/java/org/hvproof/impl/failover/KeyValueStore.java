@@ -3,32 +3,30 @@ package org.hvproof.impl.failover;
 import java.util.Optional;
 
 /**
- * The application: a key-value store whose state is its host's memory pages (key {@code k} in
- * 64-bit slot {@code k}, little-endian, pages in order) and its virtual NIC's receive queue.
- * Clients' updates wait in the queue; serving one applies it to memory and only then
- * acknowledges it.
+ * The application: a key-value store whose state is its guest memory on a host ({@link
+ * ApplicationHost}: key {@code k} in 64-bit slot {@code k}, little-endian, pages in order) and its
+ * virtual NIC's receive queue. Clients' updates wait in the queue; serving one stores it through
+ * the application's vCPU (a guest write, translated by its page tables and the nested table) and
+ * only once the store completed acknowledges it.
  */
 final class KeyValueStore {
-    private final VolatileMemory memory;
+    private final ApplicationHost host;
     private final VirtualNic nic;
     private final int pages;
     private final int slotsPerPage;
     private final FailoverImplFlaw flaw;
 
-    KeyValueStore(VolatileMemory memory, VirtualNic nic, int pages, FailoverImplFlaw flaw) {
-        this.memory = memory;
+    KeyValueStore(ApplicationHost host, VirtualNic nic, int pages, int pageBytes, FailoverImplFlaw flaw) {
+        this.host = host;
         this.nic = nic;
         this.pages = pages;
-        this.slotsPerPage = memory.pageBytes() / 8;
+        this.slotsPerPage = pageBytes / 8;
         this.flaw = flaw;
+        host.bootApplication(pages);
     }
 
     VirtualNic nic() {
         return nic;
-    }
-
-    int pages() {
-        return pages;
     }
 
     long keys() {
@@ -45,10 +43,13 @@ final class KeyValueStore {
         return flaw == FailoverImplFlaw.ACK_BEFORE_APPLY ? Optional.of(new long[] {key, value}) : Optional.empty();
     }
 
-    /** Applies the oldest request to memory; returns it to acknowledge (empty under ACK_BEFORE_APPLY: already done). */
+    /**
+     * Stores the oldest request in memory; returns it to acknowledge when the store completed
+     * (empty under ACK_BEFORE_APPLY: already done).
+     */
     Optional<long[]> serveOne() {
         long[] r = nic.take();
-        memory.writeLong((int) (r[0] / slotsPerPage), (int) (r[0] % slotsPerPage) * 8, r[1]);
-        return flaw == FailoverImplFlaw.ACK_BEFORE_APPLY ? Optional.empty() : Optional.of(r);
+        boolean stored = host.store((int) (r[0] / slotsPerPage), (int) (r[0] % slotsPerPage) * 8, r[1]);
+        return flaw == FailoverImplFlaw.ACK_BEFORE_APPLY || !stored ? Optional.empty() : Optional.of(r);
     }
 }

@@ -2,13 +2,16 @@ package org.hvproof.impl.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import org.hvproof.model.failover.KeyValueUpdate;
 import org.junit.jupiter.api.Test;
 
 /**
  * The byte forms the checkpoint carries: the NIC's queue and the memory's words survive the trip
- * through their bytes exactly, whole 64-bit values (sign and high bytes) and every slot in order.
+ * through their bytes exactly, whole 64-bit values (sign and high bytes) and every slot in order,
+ * the memory's as the application's guest stores land in the host frames behind its pages.
  */
 class FailoverDeviceBytesTest {
     private static final long[] WORDS = {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0x0123_4567_89AB_CDEFL, 0x80L};
@@ -44,14 +47,26 @@ class FailoverDeviceBytesTest {
     }
 
     @Test
-    void everyWordWrittenToVolatileMemoryReadsBackWhole() {
-        VolatileMemory memory = new VolatileMemory(2, 64);
+    void everyWordTheApplicationStoresReadsBackWholeFromTheFrameBehindItsPage() {
+        ApplicationHost host = new ApplicationHost(2, 64);
+        host.bootApplication(2);
         for (int i = 0; i < WORDS.length; i++) {
-            memory.writeLong(i % 2, 8 * i, WORDS[i]);
+            assertThat(host.store(i % 2, 8 * i, WORDS[i])).as("store %d", i).isTrue();
         }
         for (int i = 0; i < WORDS.length; i++) {
-            assertThat(memory.readLong(i % 2, 8 * i)).as("word %d", i).isEqualTo(WORDS[i]);
+            byte[] page = host.readPage(i % 2);
+            assertThat(ByteBuffer.wrap(page).order(ByteOrder.LITTLE_ENDIAN).getLong(8 * i))
+                    .as("word %d", i)
+                    .isEqualTo(WORDS[i]);
+            assertThat(host.pages().get(i % 2).toArray()).isEqualTo(page);
         }
-        assertThat(List.of(memory.readLong(0, 8), memory.readLong(1, 0))).containsOnly(0L);
+        assertThat(List.of(
+                        ByteBuffer.wrap(host.readPage(0))
+                                .order(ByteOrder.LITTLE_ENDIAN)
+                                .getLong(8),
+                        ByteBuffer.wrap(host.readPage(1))
+                                .order(ByteOrder.LITTLE_ENDIAN)
+                                .getLong(0)))
+                .containsOnly(0L);
     }
 }

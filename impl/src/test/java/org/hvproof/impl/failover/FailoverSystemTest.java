@@ -41,7 +41,10 @@ class FailoverSystemTest {
         FailoverState s = sys.abstractState();
         assertThat(s.phase()).isEqualTo(FailoverPhase.FAILED_OVER);
         assertThat(s.secondary().queue()).hasSize(1);
-        assertThat(sys.secondaryMemory().readLong(1, 8)).isEqualTo(99);
+        assertThat(java.nio.ByteBuffer.wrap(sys.secondaryHost().readPage(1))
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .getLong(8))
+                .isEqualTo(99);
         assertThat(sys.apply(new FailoverAction.Serve())).containsExactly(new FailoverObservation.Acknowledged(1, 5));
     }
 
