@@ -181,14 +181,14 @@ public enum ComposedImplFlaw implements Flaw {
      * after the VM's retried access to a vCPU buffer page the page stays open in the migration
      * view's nested table, so the VM's next access bypasses the sync.
      */
-    MIGRATION_REPROTECT_FORGOTTEN(MigrationImplFlaw.REPROTECT_FORGOTTEN, "MIG-3", "MIG-3 vcpuBufferProtected", 3),
+    MIGRATION_REPROTECT_FORGOTTEN(MigrationImplFlaw.REPROTECT_FORGOTTEN, "MIG-3", "MIG-3 vcpuBufferProtected", 2),
     /**
      * The migration service with NO_SHOOTDOWN_AFTER_REPROTECT, which only the trapping strategy
      * exposes: the page is closed again after the retry but the migration vCPU keeps the writable
      * translation the retry cached, on the machine the other guests' vCPUs share.
      */
     MIGRATION_NO_SHOOTDOWN_AFTER_REPROTECT(
-            MigrationImplFlaw.NO_SHOOTDOWN_AFTER_REPROTECT, "MIG-3", "MIG-3 vcpuBufferProtected", 3),
+            MigrationImplFlaw.NO_SHOOTDOWN_AFTER_REPROTECT, "MIG-3", "MIG-3 vcpuBufferProtected", 2),
     /** The migration service with REQUEST_REPLAYED_AT_SWITCH_OVER: posted completions handed to the destination's NIC again. */
     MIGRATION_REQUEST_REPLAYED_AT_SWITCH_OVER(
             MigrationImplFlaw.REQUEST_REPLAYED_AT_SWITCH_OVER, "MIG-4", "MIG-4 everyRequestAccountedOnce", 6),
