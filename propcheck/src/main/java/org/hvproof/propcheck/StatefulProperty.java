@@ -35,6 +35,7 @@ public final class StatefulProperty<S> implements Property {
 
     private final String name;
     private Supplier<? extends S> initial;
+    private Gen<? extends S> drawnInitial;
     private Function<? super S, ? extends Gen<? extends Action<S>>> actions;
     private final Map<String, Consumer<? super S>> invariants = new LinkedHashMap<>();
     private Function<? super S, String> describeState = String::valueOf;
@@ -53,6 +54,19 @@ public final class StatefulProperty<S> implements Property {
     /** How to build a fresh system under test for each try (closed after the try if AutoCloseable). */
     public StatefulProperty<S> initial(Supplier<? extends S> factory) {
         this.initial = Objects.requireNonNull(factory, "factory");
+        this.drawnInitial = null;
+        return this;
+    }
+
+    /**
+     * How to draw a fresh system under test for each try from the try's own choices, before its
+     * first step (closed after the try if AutoCloseable): figures a system boots with, drawn per
+     * try and shrunk with its steps, without a boot step that deleting steps would misalign.
+     */
+    public StatefulProperty<S> initialDrawn(Gen<? extends S> draw) {
+        Objects.requireNonNull(draw, "draw");
+        this.initial = null;
+        this.drawnInitial = draw;
         return this;
     }
 
@@ -140,7 +154,7 @@ public final class StatefulProperty<S> implements Property {
 
     @Override
     public PropertyResult run(Settings overrides) {
-        if (initial == null || actions == null) {
+        if ((initial == null && drawnInitial == null) || actions == null) {
             throw new IllegalStateException("stateful property \"" + name + "\" needs initial(...) and actions(...)");
         }
         Settings s = Engine.effective(settings, overrides);
@@ -156,7 +170,9 @@ public final class StatefulProperty<S> implements Property {
         S sys = null;
         try {
             try {
-                sys = initial.get();
+                sys = drawnInitial != null ? src.draw(drawnInitial) : initial.get();
+            } catch (Invalid | FilterExhaustedException e) {
+                throw e;
             } catch (Throwable t) {
                 Throwable c = Engine.catchable(t);
                 return failed(src, ctx, trace, new Failure("exception", "initial() threw " + c, c, 0, null));

@@ -129,6 +129,21 @@ class StatefulPropertyTest {
     }
 
     @Test
+    void drawnInitialSystemShrinksWithItsTraceToTheSmallestFigures() {
+        PropertyResult r = queueProperty(true)
+                .initialDrawn(Gens.integers(1, 8).map(capacity -> new QueueUnderTest(capacity, true)))
+                .run(quiet(2))
+                .assertFailed();
+        // The smallest queue overflows on its second offer: the capacity shrank with the trace.
+        assertThat(r.counterexample()).containsExactly("offer(0)", "offer(0)");
+        assertThat(r.report()).contains("queue [0, 0] (capacity 1)");
+        PropertyResult again = queueProperty(true)
+                .initialDrawn(Gens.integers(1, 8).map(capacity -> new QueueUnderTest(capacity, true)))
+                .run(Settings.none().withReplay(r.replayToken()).withQuiet(true));
+        assertThat(again.counterexample()).isEqualTo(r.counterexample());
+    }
+
+    @Test
     void failingTraceReplaysExactlyFromItsToken() {
         PropertyResult r = queueProperty(true).run(quiet(3));
         PropertyResult again = queueProperty(true)

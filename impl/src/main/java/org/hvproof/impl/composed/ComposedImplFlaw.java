@@ -118,11 +118,11 @@ public enum ComposedImplFlaw implements Flaw {
     DOMAINS_SECURE_FRAMES_IN_DEVICE_TABLE(
             DomainsImplFlaw.SECURE_FRAMES_IN_DEVICE_TABLE, "PD-5", "PD-5 noSecureFrameInDeviceTable", 0),
     /** The store's tree with SPLIT_NODE_UNTRACED: a node a split takes is not traced. */
-    TREE_SPLIT_NODE_UNTRACED(TreeImplFlaw.SPLIT_NODE_UNTRACED, "TREE-4", "TREE-4 storeTracesExact", 4),
+    TREE_SPLIT_NODE_UNTRACED(TreeImplFlaw.SPLIT_NODE_UNTRACED, "TREE-4", "TREE-4 storeTracesExact", 5),
     /** The store's tree with FREED_NODE_STAYS_TRACED: a node page a merge frees keeps its trace. */
     TREE_FREED_NODE_STAYS_TRACED(TreeImplFlaw.FREED_NODE_STAYS_TRACED, "TREE-4", "TREE-4 storeTracesExact", 8),
     /** The store's tree with WALK_READS_LEFT_SIBLINGS: a look-up reads more than depth + 1 nodes. */
-    TREE_WALK_READS_LEFT_SIBLINGS(TreeImplFlaw.WALK_READS_LEFT_SIBLINGS, "TREE-5", "TREE-5 storeWalksBounded", 4),
+    TREE_WALK_READS_LEFT_SIBLINGS(TreeImplFlaw.WALK_READS_LEFT_SIBLINGS, "TREE-5", "TREE-5 storeWalksBounded", 5),
     /** The store's tree with WALK_FROM_GUEST_POINTER: its base pointer lies in a guest page. */
     TREE_WALK_FROM_GUEST_POINTER(
             TreeImplFlaw.WALK_FROM_GUEST_POINTER, "TREE-6", "TREE-6 storeChangesOnlyOnRequests", 1),
@@ -152,7 +152,15 @@ public enum ComposedImplFlaw implements Flaw {
     MIGRATION_TABLE_UPDATE_NOT_LOGGED(
             MigrationImplFlaw.TABLE_UPDATE_NOT_LOGGED, "MIG-1", "MIG-1 cleanPoolPagesAtDestination", 3),
     /** The migration service with NO_FINAL_SYNC: stop-and-copy leaves out what the NIC wrote of requests it still owns. */
-    MIGRATION_NO_FINAL_SYNC(MigrationImplFlaw.NO_FINAL_SYNC, "MIG-1", "MIG-1 destinationMatchesUnmigrated", 6),
+    MIGRATION_NO_FINAL_SYNC(
+            List.of(
+                    new Caught("MIG-1", "refinement", 6),
+                    new Caught("MIG-1", "MIG-1 destinationMatchesUnmigrated", 10)),
+            IntegrityImplFlaw.NONE,
+            DomainsImplFlaw.NONE,
+            TreeImplFlaw.NONE,
+            InterruptsImplFlaw.NONE,
+            MigrationImplFlaw.NO_FINAL_SYNC),
     /**
      * The migration service with IOMMU_LEFT_ON_VCPU_BUFFER: its NIC's table keeps the VM's frames
      * during pre-copy, writable, while dirty logging traces them on the shared tracing service.
@@ -168,6 +176,19 @@ public enum ComposedImplFlaw implements Flaw {
             MigrationImplFlaw.IOMMU_LEFT_ON_VCPU_BUFFER),
     /** The migration service with DOORBELL_NOT_TRAPPED: the MMIO page stays writable during pre-copy. */
     MIGRATION_DOORBELL_NOT_TRAPPED(MigrationImplFlaw.DOORBELL_NOT_TRAPPED, "MIG-3", "MIG-3 doorbellStoresExit", 1),
+    /**
+     * The migration service with REPROTECT_FORGOTTEN, which only the trapping strategy exposes:
+     * after the VM's retried access to a vCPU buffer page the page stays open in the migration
+     * view's nested table, so the VM's next access bypasses the sync.
+     */
+    MIGRATION_REPROTECT_FORGOTTEN(MigrationImplFlaw.REPROTECT_FORGOTTEN, "MIG-3", "MIG-3 vcpuBufferProtected", 2),
+    /**
+     * The migration service with NO_SHOOTDOWN_AFTER_REPROTECT, which only the trapping strategy
+     * exposes: the page is closed again after the retry but the migration vCPU keeps the writable
+     * translation the retry cached, on the machine the other guests' vCPUs share.
+     */
+    MIGRATION_NO_SHOOTDOWN_AFTER_REPROTECT(
+            MigrationImplFlaw.NO_SHOOTDOWN_AFTER_REPROTECT, "MIG-3", "MIG-3 vcpuBufferProtected", 2),
     /** The migration service with REQUEST_REPLAYED_AT_SWITCH_OVER: posted completions handed to the destination's NIC again. */
     MIGRATION_REQUEST_REPLAYED_AT_SWITCH_OVER(
             MigrationImplFlaw.REQUEST_REPLAYED_AT_SWITCH_OVER, "MIG-4", "MIG-4 everyRequestAccountedOnce", 6),
@@ -179,7 +200,7 @@ public enum ComposedImplFlaw implements Flaw {
      */
     TREE_NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY(
             List.of(
-                    new Caught("TREE-2", "TREE-2 nodePageWritesVetoed", 6),
+                    new Caught("TREE-2", "TREE-2 storeNodePagesMarked", 4),
                     new Caught("TREE-6", "TREE-6 storeChangesOnlyOnRequests", 5)),
             IntegrityImplFlaw.NONE,
             DomainsImplFlaw.NONE,
@@ -189,7 +210,7 @@ public enum ComposedImplFlaw implements Flaw {
      * the machine's first vCPU only, so another vCPU on the view keeps a writable translation.
      */
     TRACING_INVALIDATE_LOCAL_VCPU_ONLY(
-            TracingImplFlaw.INVALIDATE_LOCAL_VCPU_ONLY, "TRACE-5", "TRACE-5 noStaleWritableTranslation", 2),
+            TracingImplFlaw.INVALIDATE_LOCAL_VCPU_ONLY, "TRACE-5", "TRACE-5 noStaleWritableTranslation", 4),
     /** The shared tracing service with NOTIFY_NEXT_PAGE: a notification names the page after the one written. */
     TRACING_NOTIFY_NEXT_PAGE(TracingImplFlaw.NOTIFY_NEXT_PAGE, "TRACE-2", "TRACE-2 noNotificationWithoutTrace", 2),
     /** The shared tracing service with NOTIFY_TWICE: a write to a traced page is notified twice. */

@@ -67,11 +67,12 @@ public final class ComposedSystem {
     /** The secret embedded in the interrupts guest's execute-only code. */
     public static final long INTERRUPTS_SECRET = 0x5EC2_E7C0_DE00_0001L;
     /**
-     * The migration source's VM: five data pages (the ring, two buffer pages, two others), four
-     * ring slots, the copy as the device buffer synced at the doorbell and the completion, a
-     * downtime limit of two pages' time and a round limit of one (the second round stops and
-     * copies), so a switch-over comes soon after a start. One configuration: the other embodiment and strategy, and the generated figures, stay the
-     * migration mechanism's own traces'.
+     * The migration source's VM as it boots unless told otherwise: five data pages (the ring, two
+     * buffer pages, two others), four ring slots, the copy as the device buffer synced at the
+     * doorbell and the completion, a downtime limit of two pages' time and a round limit of one
+     * (the second round stops and copies), so a switch-over comes soon after a start. The composed
+     * properties draw the figures, the embodiment and the strategy per trace and boot with them
+     * ({@link #ComposedSystem(ComposedImplFlaw, long, long, MigrationConfig)}).
      */
     public static final MigrationConfig MIGRATION = new MigrationConfig(
             5,
@@ -108,6 +109,7 @@ public final class ComposedSystem {
     private final DomainsSystem domains;
     private final InterruptsSystem interrupts;
     private final MigrationSystem migration;
+    private final MigrationConfig migrationConfig;
 
     /**
      * Boots the composition with {@code flaw} ({@link ComposedImplFlaw#NONE} for the correct one);
@@ -133,7 +135,20 @@ public final class ComposedSystem {
      * @throws IllegalArgumentException when the interrupts secret equals its erasure constant (INT-5)
      */
     public ComposedSystem(ComposedImplFlaw flaw, long domainsSecret, long interruptsSecret) {
+        this(flaw, domainsSecret, interruptsSecret, MIGRATION);
+    }
+
+    /**
+     * Boots the composition with {@code flaw}, the secure domains' contents derived from {@code
+     * domainsSecret}, {@code interruptsSecret} embedded in the interrupts guest's execute-only code
+     * and the migration source's VM booted with {@code migration} (its figures, embodiment and
+     * strategy; its guest RAM bounded to the pages they need).
+     *
+     * @throws IllegalArgumentException when the interrupts secret equals its erasure constant (INT-5)
+     */
+    public ComposedSystem(ComposedImplFlaw flaw, long domainsSecret, long interruptsSecret, MigrationConfig migration) {
         this.flaw = flaw;
+        this.migrationConfig = migration;
         this.machine = new Machine(SHAPE);
         this.hypervisor = new Hypervisor(machine);
         hypervisor.limitGuestRam(ViewId.DEFAULT, integrityShape().guestPhysicalPages());
@@ -166,9 +181,9 @@ public final class ComposedSystem {
                 flaw.interruptsFlaw(),
                 flaw == ComposedImplFlaw.INTERRUPT_MODULE_ON_EVERY_VCPU,
                 flaw == ComposedImplFlaw.INTERRUPTS_HYPERCALL_SCRATCH_ON_FIRST_VCPU);
-        hypervisor.limitGuestRam(MIGRATION_VIEW, MIGRATION.totalPages());
+        hypervisor.limitGuestRam(MIGRATION_VIEW, migration.totalPages());
         this.migration = new MigrationSystem(
-                hypervisor, tracing, MIGRATION_VIEW, MIGRATION_VCPU, MIGRATION_NIC, MIGRATION, flaw.migrationFlaw());
+                hypervisor, tracing, MIGRATION_VIEW, MIGRATION_VCPU, MIGRATION_NIC, migration, flaw.migrationFlaw());
         if (flaw == ComposedImplFlaw.SECURE_FRAME_GIVEN_BACK) {
             // FLAW: a frame secure domain 1 still maps is given back as free: handed out twice.
             hypervisor.giveBack(machine.view(new ViewId("secure-1"))
@@ -230,6 +245,11 @@ public final class ComposedSystem {
     /** The interrupts guest and its interrupt security module. */
     public InterruptsSystem interrupts() {
         return interrupts;
+    }
+
+    /** The figures, embodiment and strategy the migration source's VM booted with. */
+    public MigrationConfig migrationConfig() {
+        return migrationConfig;
     }
 
     /** The migration source's VM, its NIC and the migration service (the destination a host of its own). */

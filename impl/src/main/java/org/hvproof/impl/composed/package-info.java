@@ -28,6 +28,7 @@
  * <p>Left out: one guest holding both (the domains' root domain as the integrity guest itself,
  * so that one vCPU's context is switched by both services, or the interrupt security module
  * scrubbing a secure domain's registers), the tracing mechanism's own clients, the migration
- * mechanism's other figures (one configuration runs here) and failover.
+ * mechanism's downtime and round limits (the source boots with the figures, embodiment and
+ * strategy it is given, one downtime limit and one round limit) and failover.
  */
 package org.hvproof.impl.composed;

@@ -24,7 +24,10 @@ import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsObservation;
 import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.migration.MigrationAction;
+import org.hvproof.model.migration.MigrationConfig;
+import org.hvproof.model.migration.MigrationEmbodiment;
 import org.hvproof.model.migration.MigrationState;
+import org.hvproof.model.migration.MigrationStrategy;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.Writer;
 import org.junit.jupiter.api.Test;
@@ -80,6 +83,39 @@ class ComposedSystemTest {
         assertThat(system.abstractState().migration()).isEqualTo(MigrationState.initial(ComposedSystem.MIGRATION));
         // The migration source turned the machine's nested accessed and dirty flags on, every view's.
         assertThat(system.machine().nestedAccessedDirty()).isTrue();
+    }
+
+    @Test
+    void theMigrationSourceBootsWithTheFiguresGivenAndTrapsItsBufferAsAlone() {
+        MigrationConfig trapping = new MigrationConfig(
+                4,
+                1,
+                2,
+                MigrationConfig.PAGE_BYTES,
+                MigrationConfig.DEFAULT_BANDWIDTH,
+                ComposedSystem.MIGRATION.downtimeLimitMicros(),
+                1,
+                MigrationEmbodiment.COPY_AS_VCPU_BUFFER,
+                MigrationStrategy.TRAP_VCPU_ACCESS);
+        ComposedSystem composed = new ComposedSystem(
+                ComposedImplFlaw.NONE, ComposedSystem.SECRET, ComposedSystem.INTERRUPTS_SECRET, trapping);
+        MigrationSystem alone = new MigrationSystem(trapping);
+        assertThat(composed.migrationConfig()).isEqualTo(trapping);
+        assertThat(composed.abstractState().migration()).isEqualTo(MigrationState.initial(trapping));
+        List<MigrationAction> run = List.of(
+                new MigrationAction.StartMigration(100),
+                new MigrationAction.GuestWrite(1, 8, Bytes.ofInts(7, 9)),
+                new MigrationAction.GuestRead(1, 0, 16),
+                new MigrationAction.MigrationRound(),
+                new MigrationAction.MigrationRound());
+        for (MigrationAction a : run) {
+            assertThat(composed.apply(new ComposedSystemAction.Migration(a)))
+                    .as(a.toString())
+                    .isEqualTo(List.copyOf(alone.apply(a)));
+            assertThat(composed.abstractState().migration()).as(a.toString()).isEqualTo(alone.abstractState());
+        }
+        // The trapping strategy's exits ran on the shared hypervisor, as many as alone.
+        assertThat(composed.migration().protectionExits()).isPositive().isEqualTo(alone.protectionExits());
     }
 
     @Test

@@ -12,6 +12,11 @@ import org.hvproof.impl.domains.DomainLayout;
 import org.hvproof.impl.domains.DomainsSystemAction;
 import org.hvproof.model.composed.ComposedState;
 import org.hvproof.model.interrupts.InterruptsState;
+import org.hvproof.model.migration.MigrationAction;
+import org.hvproof.model.migration.MigrationConfig;
+import org.hvproof.model.migration.MigrationEmbodiment;
+import org.hvproof.model.migration.MigrationPhase;
+import org.hvproof.model.migration.MigrationStrategy;
 import org.hvproof.propcheck.Action;
 import org.hvproof.propcheck.Context;
 import org.hvproof.propcheck.Gen;
@@ -42,6 +47,13 @@ public final class ComposedActions {
     static final double INTERRUPTS_WEIGHT = 1;
     /** Share of steps that are the migration source's (its VM, its NIC, the operator's starts and rounds). */
     static final double MIGRATION_WEIGHT = 1;
+
+    /**
+     * Extra weight, among the migration source's steps, of a round while pre-copy runs and a
+     * completion of its NIC is posted and not yet delivered: the switch-over a replayed request
+     * needs (MIG-4), rare otherwise.
+     */
+    static final double ROUND_WHILE_POSTED_WEIGHT = 1;
 
     private ComposedActions() {}
 
@@ -103,6 +115,16 @@ public final class ComposedActions {
                 .map(a -> new Step(List.of(), Optional.of(a)));
         Gen<Step> migration = MigrationActions.action(s.migration(), migrationContract)
                 .map(a -> new Step(List.of(new ComposedSystemAction.Migration(a))));
+        if (s.migration().phase() == MigrationPhase.PRE_COPY
+                && !s.migration().posted().isEmpty()) {
+            // MIG-4's key situation: a round (the switch-over, at the round limit) while a completion is posted.
+            migration = Gens.frequency(
+                    Gens.weighted(1, migration),
+                    Gens.weighted(
+                            ROUND_WHILE_POSTED_WEIGHT,
+                            Gens.constant(new Step(List.of(
+                                    new ComposedSystemAction.Migration(new MigrationAction.MigrationRound()))))));
+        }
         Gen<Step> domains = DomainsActions.next(s.domains())
                 .map(d -> new Step(d.actions().stream()
                         .map(a -> (ComposedSystemAction) new ComposedSystemAction.Domains(a))
@@ -126,6 +148,49 @@ public final class ComposedActions {
                 Gens.weighted(INTERRUPTS_WEIGHT, interrupts),
                 Gens.weighted(MIGRATION_WEIGHT, migration),
                 Gens.weighted(AT_STORE_WEIGHT, atStore(root)));
+    }
+
+    /**
+     * The migration source's figures for one trace, as the migration mechanism's own generator
+     * draws them where the shared machine allows: 3 to 8 data pages (mostly 3 to 5), 1 to 3
+     * buffer pages (at least one other data page left), 1 to 8 ring slots, either embodiment and
+     * either strategy; its guest RAM bounded to the pages these need. The downtime limit (two
+     * pages' time) and the round limit (one) stay {@link ComposedSystem#MIGRATION}'s, so a
+     * switch-over comes within the migration guest's quarter of the steps. Shrinks toward {@link
+     * ComposedSystem#MIGRATION}.
+     */
+    public static Gen<MigrationConfig> migrationConfig() {
+        MigrationConfig simplest = ComposedSystem.MIGRATION;
+        Gen<Integer> dataPages = Gens.frequency(
+                Gens.weighted(6, Gens.integers(3, 5, simplest.dataPages())),
+                Gens.weighted(2, Gens.integers(3, 8, simplest.dataPages())));
+        Gen<Integer> bufferPages = Gens.integers(1, 3, simplest.bufferPages());
+        Gen<Integer> ringSlots = Gens.frequency(
+                Gens.weighted(5, Gens.integers(2, 4, simplest.ringSlots())),
+                Gens.weighted(2, Gens.integers(1, 8, simplest.ringSlots())));
+        Gen<MigrationEmbodiment> embodiment = Gens.elements(
+                simplest.embodiment(),
+                simplest.embodiment() == MigrationEmbodiment.COPY_AS_DEVICE_BUFFER
+                        ? MigrationEmbodiment.COPY_AS_VCPU_BUFFER
+                        : MigrationEmbodiment.COPY_AS_DEVICE_BUFFER);
+        Gen<MigrationStrategy> strategy = Gens.elements(
+                simplest.strategy(),
+                simplest.strategy() == MigrationStrategy.DOORBELL_AND_COMPLETION
+                        ? MigrationStrategy.TRAP_VCPU_ACCESS
+                        : MigrationStrategy.DOORBELL_AND_COMPLETION);
+        return Gens.combine(List.of(dataPages, bufferPages, ringSlots, embodiment, strategy), xs -> {
+            int pages = (Integer) xs.get(0);
+            return new MigrationConfig(
+                    pages,
+                    Math.max(1, Math.min((Integer) xs.get(1), pages - 2)),
+                    (Integer) xs.get(2),
+                    simplest.pageBytes(),
+                    simplest.bandwidth(),
+                    simplest.downtimeLimitMicros(),
+                    simplest.roundLimit(),
+                    (MigrationEmbodiment) xs.get(3),
+                    (MigrationStrategy) xs.get(4));
+        });
     }
 
     /**

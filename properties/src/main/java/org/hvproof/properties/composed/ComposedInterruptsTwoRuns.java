@@ -16,6 +16,7 @@ import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsLowEquivalence;
 import org.hvproof.model.interrupts.InterruptsObservation;
 import org.hvproof.model.interrupts.InterruptsState;
+import org.hvproof.model.migration.MigrationConfig;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.domains.DomainsTwoRuns;
 import org.hvproof.properties.harness.JudgedPair;
@@ -70,15 +71,15 @@ public final class ComposedInterruptsTwoRuns implements JudgedPair<ComposedState
 
     /**
      * Boots both runs with the interrupts guest's secrets {@code boot.secretA()} and {@code
-     * boot.secretB()}, everything else alike; notes whether INT-1's low-equivalence relates the
+     * boot.secretB()}, the migration source's VM with {@code migration} in both, everything else alike; notes whether INT-1's low-equivalence relates the
      * two secrets at all and whether the runs differ only in the interrupts guest's part.
      */
-    void boot(InterruptsTraceStep.Boot boot) {
+    void boot(InterruptsTraceStep.Boot boot, MigrationConfig migration) {
         if (booted()) {
             throw new IllegalStateException("booted twice");
         }
-        a = new ComposedSystem(flaw, ComposedSystem.SECRET, boot.secretA());
-        b = new ComposedSystem(flaw, ComposedSystem.SECRET, boot.secretB());
+        a = new ComposedSystem(flaw, ComposedSystem.SECRET, boot.secretA(), migration);
+        b = new ComposedSystem(flaw, ComposedSystem.SECRET, boot.secretB(), migration);
         stateA = a.abstractState();
         stateB = b.abstractState();
         if (!InterruptsLowEquivalence.relatesDifferentSecrets(boot.secretA(), boot.secretB())) {

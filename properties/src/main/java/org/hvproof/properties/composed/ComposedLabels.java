@@ -92,6 +92,19 @@ final class ComposedLabels {
             "an action of the domains, the interrupts or the migration guest between two micro-steps of the integrity"
                     + " store's commit";
 
+    static final String MIGRATION_DOORBELL_EXIT_COPY_AS_VCPU =
+            "the migration VM's doorbell store exited to the service beside the other guests, the copy as the vCPU"
+                    + " buffer";
+    static final String MIGRATION_DOORBELL_EXIT_COPY_AS_DEVICE =
+            "the migration VM's doorbell store exited to the service beside the other guests, the copy as the device"
+                    + " buffer";
+    static final String MIGRATION_TRAP_EXIT_COPY_AS_VCPU =
+            "the migration VM's access to a protected buffer page exited beside the other guests (the trapping"
+                    + " strategy), the copy as the vCPU buffer";
+    static final String MIGRATION_TRAP_EXIT_COPY_AS_DEVICE =
+            "the migration VM's access to a protected buffer page exited beside the other guests (the trapping"
+                    + " strategy), the copy as the device buffer";
+
     static final String MIGRATION_COMPLETION_POSTED_AT_SWITCH_OVER =
             "a completion of the migration's NIC was posted and not yet delivered at switch-over";
 

@@ -12,6 +12,7 @@ import org.hvproof.model.composed.ComposedAction;
 import org.hvproof.model.composed.ComposedState;
 import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.migration.MigrationAction;
+import org.hvproof.model.migration.MigrationConfig;
 import org.hvproof.model.migration.MigrationPhase;
 import org.hvproof.model.migration.MigrationState;
 import org.hvproof.propcheck.Context;
@@ -38,8 +39,13 @@ public final class ComposedMigrationTwoRuns implements JudgedPair<ComposedState,
 
     /** Boots both runs with {@code flaw}. */
     public ComposedMigrationTwoRuns(ComposedImplFlaw flaw) {
-        this.plain = new ComposedSystem(flaw);
-        this.migrated = new ComposedSystem(flaw);
+        this(flaw, ComposedSystem.MIGRATION);
+    }
+
+    /** Boots both runs with {@code flaw}, the migration source's VM in both with {@code migration}. */
+    public ComposedMigrationTwoRuns(ComposedImplFlaw flaw, MigrationConfig migration) {
+        this.plain = new ComposedSystem(flaw, ComposedSystem.SECRET, ComposedSystem.INTERRUPTS_SECRET, migration);
+        this.migrated = new ComposedSystem(flaw, ComposedSystem.SECRET, ComposedSystem.INTERRUPTS_SECRET, migration);
         this.plainState = plain.abstractState();
         this.migratedState = migrated.abstractState();
     }
@@ -131,8 +137,8 @@ public final class ComposedMigrationTwoRuns implements JudgedPair<ComposedState,
     @Override
     public String describe() {
         MigrationState m = migratedState.migration();
-        return "  migrated run: phase " + m.phase() + ", dirty " + m.dirty() + ", in flight " + m.inFlight()
-                + ", posted " + m.posted();
+        return "  migrated run (" + m.config() + "): phase " + m.phase() + ", dirty " + m.dirty() + ", in flight "
+                + m.inFlight() + ", posted " + m.posted();
     }
 
     /** The interrupts guest's generator steps, played on both runs from the migrated run's machine state. */

@@ -46,6 +46,8 @@ import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsObservation;
 import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.migration.MigrationAction;
+import org.hvproof.model.migration.MigrationConfig;
+import org.hvproof.model.migration.MigrationEmbodiment;
 import org.hvproof.model.migration.MigrationModel;
 import org.hvproof.model.migration.MigrationObservation;
 import org.hvproof.model.migration.MigrationPhase;
@@ -77,6 +79,7 @@ import org.hvproof.properties.tracing.TracingMachineChecks;
 public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedAction, Object> {
     private final ComposedSystem system;
     private final Lockstep<ComposedState, ComposedSystemAction> lockstep;
+
     private final List<Lockstep.Transition<ComposedState, ComposedSystemAction>> lastSteps = new ArrayList<>();
     /** Where the last step's node-page writes went wrong, if they did. */
     private String nodeWriteFailure;
@@ -118,7 +121,15 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
 
     /** Boots the composition with {@code flaw} ({@link ComposedImplFlaw#NONE} for the correct one). */
     public ComposedTrace(ComposedImplFlaw flaw) {
-        this.system = new ComposedSystem(flaw);
+        this(flaw, ComposedSystem.MIGRATION);
+    }
+
+    /**
+     * Boots the composition with {@code flaw}, the migration source's VM with {@code migration}
+     * (its figures, embodiment and strategy).
+     */
+    public ComposedTrace(ComposedImplFlaw flaw, MigrationConfig migration) {
+        this.system = new ComposedSystem(flaw, ComposedSystem.SECRET, ComposedSystem.INTERRUPTS_SECRET, migration);
         this.commits = new StoreMicroSteps(system);
         this.integrityChecks = new IntegrityMachineChecks(system.integrity(), ComposedSystem.INTEGRITY);
         this.tracingChecks = new TracingMachineChecks(system.tracing());
@@ -136,7 +147,7 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                                 this::bootFrame),
                         InterruptsAbstraction.canonical(InterruptsState.initial(
                                 ComposedSystem.INTERRUPTS_SECRET, InterruptsState.DEFAULT_ERASURE)),
-                        MigrationModel.initial(ComposedSystem.MIGRATION)));
+                        MigrationModel.initial(migration)));
     }
 
     /**
@@ -246,6 +257,7 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         }
         long tableUpdateExits = system.migration().tableUpdateExits();
         long doorbellExits = system.migration().doorbellExits();
+        long protectionExits = system.migration().protectionExits();
         TracingBefore tracingBefore = new TracingBefore();
         Lockstep.Transition<ComposedState, ComposedSystemAction> whole = lockstep.apply(a);
         tracingChecks.afterAction();
@@ -264,10 +276,12 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         }
         Lockstep.Transition<ComposedState, ComposedSystemAction> t = own.get();
         if (a instanceof ComposedSystemAction.Migration) {
-            labelMigration(
-                    t,
-                    system.migration().tableUpdateExits() > tableUpdateExits,
-                    system.migration().doorbellExits() > doorbellExits,
+            boolean doorbellExit = system.migration().doorbellExits() > doorbellExits;
+            labelMigration(t, system.migration().tableUpdateExits() > tableUpdateExits, doorbellExit, ctx);
+            labelMigrationExit(
+                    system.migrationConfig(),
+                    doorbellExit,
+                    system.migration().protectionExits() > protectionExits,
                     ctx);
         } else if (t.before().migration().phase() == MigrationPhase.PRE_COPY) {
             ctx.label(ComposedLabels.OTHER_GUEST_STEP_DURING_PRE_COPY);
@@ -737,6 +751,24 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         }
     }
 
+    /** The migration source's exits by the embodiment it booted with: each embodiment and strategy reached. */
+    private static void labelMigrationExit(
+            MigrationConfig config, boolean doorbellExit, boolean protectionExit, Context ctx) {
+        boolean copyAsVcpu = config.embodiment() == MigrationEmbodiment.COPY_AS_VCPU_BUFFER;
+        if (doorbellExit) {
+            ctx.label(
+                    copyAsVcpu
+                            ? ComposedLabels.MIGRATION_DOORBELL_EXIT_COPY_AS_VCPU
+                            : ComposedLabels.MIGRATION_DOORBELL_EXIT_COPY_AS_DEVICE);
+        }
+        if (protectionExit) {
+            ctx.label(
+                    copyAsVcpu
+                            ? ComposedLabels.MIGRATION_TRAP_EXIT_COPY_AS_VCPU
+                            : ComposedLabels.MIGRATION_TRAP_EXIT_COPY_AS_DEVICE);
+        }
+    }
+
     /** MIG-1 {@code cleanPoolPagesAtDestination} on the migration source beside the other guests. */
     void checkCleanPoolPagesAtDestination() {
         MigrationTrace.checkCleanPoolPagesAtDestination(
@@ -746,6 +778,12 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
     /** MIG-3 {@code doorbellStoresExit} on the migration source beside the other guests. */
     void checkDoorbellStoresExit() {
         MigrationTrace.checkDoorbellStoresExit(
+                system.migration(), lockstep.judgedState().migration());
+    }
+
+    /** MIG-3 {@code vcpuBufferProtected} on the migration source beside the other guests (the trapping strategy). */
+    void checkVcpuBufferProtected() {
+        MigrationTrace.checkVcpuBufferProtected(
                 system.migration(), lockstep.judgedState().migration());
     }
 
@@ -899,7 +937,8 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                 + "\n  interrupts: pc " + Notation.hex(s.interrupts().pc()) + ", frames "
                 + Notation.hexList(s.interrupts().returnStack()) + ", hypercalls "
                 + s.interrupts().hypercalls()
-                + "\n  migration: phase " + s.migration().phase() + ", dirty "
+                + "\n  migration (" + s.migration().config() + "): phase "
+                + s.migration().phase() + ", dirty "
                 + s.migration().dirty() + ", rounds "
                 + s.migration().pagesPerRound() + ", in flight " + s.migration().inFlight() + ", posted "
                 + s.migration().posted();

@@ -16,6 +16,7 @@ import org.hvproof.model.composed.ComposedState;
 import org.hvproof.model.domains.DomainsLowEquivalence;
 import org.hvproof.model.domains.DomainsObservation;
 import org.hvproof.model.interrupts.InterruptsState;
+import org.hvproof.model.migration.MigrationConfig;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.domains.DomainsTwoRuns;
 import org.hvproof.properties.harness.JudgedPair;
@@ -51,8 +52,13 @@ public final class ComposedTwoRuns implements JudgedPair<ComposedState, Composed
 
     /** Boots both runs with {@code flaw}. */
     public ComposedTwoRuns(ComposedImplFlaw flaw) {
-        this.a = new ComposedSystem(flaw, DomainsTwoRuns.SECRET_A);
-        this.b = new ComposedSystem(flaw, DomainsTwoRuns.SECRET_B);
+        this(flaw, ComposedSystem.MIGRATION);
+    }
+
+    /** Boots both runs with {@code flaw}, the migration source's VM in both with {@code migration}. */
+    public ComposedTwoRuns(ComposedImplFlaw flaw, MigrationConfig migration) {
+        this.a = new ComposedSystem(flaw, DomainsTwoRuns.SECRET_A, ComposedSystem.INTERRUPTS_SECRET, migration);
+        this.b = new ComposedSystem(flaw, DomainsTwoRuns.SECRET_B, ComposedSystem.INTERRUPTS_SECRET, migration);
         this.commitsA = new StoreMicroSteps(a);
         this.commitsB = new StoreMicroSteps(b);
         this.stateA = a.abstractState();
@@ -220,7 +226,8 @@ public final class ComposedTwoRuns implements JudgedPair<ComposedState, Composed
     @Override
     public String describe() {
         return "  run A domains vcpus " + stateA.domains().vcpus() + "\n  run B domains vcpus "
-                + stateB.domains().vcpus();
+                + stateB.domains().vcpus() + "\n  migration source: "
+                + stateA.migration().config();
     }
 
     /** The interrupts guest's generator steps, played on both runs from run A's machine state. */

@@ -25,8 +25,9 @@
  *
  * <p>Left out: the guests share no vCPU and no view (a composition where the domains' root
  * domain is the integrity guest itself needs a model of what each service does to the other's
- * vCPU context, which no mechanism's model has); the migration source runs one configuration (the copy as the device
- * buffer, synced at the doorbell and the completion), the others only per mechanism; tracing (as
+ * vCPU context, which no mechanism's model has); the migration source draws its pages, ring
+ * slots, embodiment and strategy per trace, but its downtime and round limits stay one pair (a
+ * switch-over soon after a start), longer pre-copy only per mechanism; tracing (as
  * a mechanism of its own) and failover still run alone.
  */
 package org.hvproof.properties.composed;

@@ -32,6 +32,8 @@ import org.hvproof.propcheck.StatefulProperty;
  * @param mechanism  the mechanism's short name
  * @param invariants the mechanism's invariants ({@code <M>Invariants.ALL})
  * @param boot       boots the system with a flaw ({@code NONE}: the real one) beside the model
+ * @param drawnBoot  when not null, draws the booted system per try instead ({@link
+ *                   StatefulProperty#initialDrawn}): figures it boots with, shrunk with the trace
  * @param actions    the next generated step, drawn from the running trace
  * @param tries      default tries (traces) per property
  * @param steps      default generated steps per trace, at most
@@ -44,7 +46,8 @@ public record ClaimHarness<F extends Enum<F> & Flaw, T extends JudgedTrace<S, A,
         Function<? super F, ? extends T> boot,
         Function<? super T, ? extends Gen<? extends Action<T>>> actions,
         int tries,
-        int steps) {
+        int steps,
+        Function<? super F, ? extends Gen<? extends T>> drawnBoot) {
 
     /** The label of the refinement check in every claim property. */
     public static final String REFINEMENT = "refinement: machine and model agree";
@@ -59,6 +62,17 @@ public record ClaimHarness<F extends Enum<F> & Flaw, T extends JudgedTrace<S, A,
         }
     }
 
+    /** A harness whose systems boot the same way in every try. */
+    public ClaimHarness(
+            String mechanism,
+            InvariantSet<S, A, O> invariants,
+            Function<? super F, ? extends T> boot,
+            Function<? super T, ? extends Gen<? extends Action<T>>> actions,
+            int tries,
+            int steps) {
+        this(mechanism, invariants, boot, actions, tries, steps, null);
+    }
+
     /**
      * The property of one claim against the system with {@code flaw}: traces of the mechanism with
      * the claim's invariants, then {@code extra}, then refinement, after every step. Named
@@ -67,8 +81,8 @@ public record ClaimHarness<F extends Enum<F> & Flaw, T extends JudgedTrace<S, A,
     @SafeVarargs
     public final StatefulProperty<T> claim(String claimId, String title, F flaw, MachineCheck<T>... extra) {
         InvariantSet<S, A, O> mine = invariants.forClaim(claimId);
-        StatefulProperty<T> p = StatefulProperty.<T>named(propertyName(claimId, title, flaw))
-                .initial(() -> boot.apply(flaw))
+        StatefulProperty<T> p = StatefulProperty.<T>named(propertyName(claimId, title, flaw));
+        p = (drawnBoot == null ? p.initial(() -> boot.apply(flaw)) : p.initialDrawn(drawnBoot.apply(flaw)))
                 .actions(actions)
                 .steps(steps)
                 .tries(tries)
@@ -102,10 +116,39 @@ public record ClaimHarness<F extends Enum<F> & Flaw, T extends JudgedTrace<S, A,
             Function<? super F, ? extends P> bootPair,
             Function<? super P, ? extends Gen<? extends Action<P>>> pairActions,
             MachineCheck<P>... extra) {
+        return pairProperty(
+                claimId,
+                StatefulProperty.<P>named(propertyName(claimId, title, flaw)).initial(() -> bootPair.apply(flaw)),
+                pairActions,
+                extra);
+    }
+
+    /**
+     * The two-run property of one claim as {@link #pairClaim}, the pair drawn per try by {@code
+     * drawnPair} (figures both runs boot with, shrunk with the trace).
+     */
+    @SafeVarargs
+    public final <P extends JudgedPair<S, A, O>> StatefulProperty<P> drawnPairClaim(
+            String claimId,
+            String title,
+            F flaw,
+            Function<? super F, ? extends Gen<? extends P>> drawnPair,
+            Function<? super P, ? extends Gen<? extends Action<P>>> pairActions,
+            MachineCheck<P>... extra) {
+        return pairProperty(
+                claimId,
+                StatefulProperty.<P>named(propertyName(claimId, title, flaw)).initialDrawn(drawnPair.apply(flaw)),
+                pairActions,
+                extra);
+    }
+
+    private <P extends JudgedPair<S, A, O>> StatefulProperty<P> pairProperty(
+            String claimId,
+            StatefulProperty<P> booted,
+            Function<? super P, ? extends Gen<? extends Action<P>>> pairActions,
+            MachineCheck<P>[] extra) {
         InvariantSet<S, A, O> mine = invariants.forClaim(claimId);
-        StatefulProperty<P> p = StatefulProperty.<P>named(propertyName(claimId, title, flaw))
-                .initial(() -> bootPair.apply(flaw))
-                .actions(pairActions)
+        StatefulProperty<P> p = booted.actions(pairActions)
                 .steps(steps)
                 .tries(tries)
                 .describeState(pair -> observed(pair.lastPairs().stream()

@@ -141,10 +141,14 @@ public final class MigrationTrace implements JudgedTrace<MigrationState, Migrati
      * page must have closed it, and shot down what the retry cached).
      */
     void checkVcpuBufferProtected() {
-        MigrationState s = judgedState();
-        if (!booted()
-                || s.phase() != MigrationPhase.PRE_COPY
-                || s.config().strategy() != MigrationStrategy.TRAP_VCPU_ACCESS) {
+        if (booted()) {
+            checkVcpuBufferProtected(system, judgedState());
+        }
+    }
+
+    /** MIG-3 {@code vcpuBufferProtected} on {@code system}, whose abstract state is {@code s} (the composed trace's too). */
+    public static void checkVcpuBufferProtected(MigrationSystem system, MigrationState s) {
+        if (s.phase() != MigrationPhase.PRE_COPY || s.config().strategy() != MigrationStrategy.TRAP_VCPU_ACCESS) {
             return;
         }
         MigrationProtection p = system.protection();
