@@ -22,7 +22,6 @@ import org.hvproof.properties.domains.DomainsTwoRuns;
 import org.hvproof.properties.harness.JudgedPair;
 import org.hvproof.properties.interrupts.InterruptsLowViews;
 import org.hvproof.properties.interrupts.InterruptsProperties;
-import org.hvproof.properties.interrupts.InterruptsRun;
 import org.hvproof.properties.interrupts.InterruptsTraceStep;
 
 /**
@@ -112,7 +111,13 @@ public final class ComposedInterruptsTwoRuns implements JudgedPair<ComposedState
         lastPairs.clear();
         if (step.interrupts().isPresent()) {
             try {
-                step.interrupts().get().apply(new InterruptsGuest(), ctx);
+                step.interrupts()
+                        .get()
+                        .apply(
+                                InterruptsSteps.pairGuest(
+                                        () -> stateA.interrupts(),
+                                        (x, c) -> applyBoth(new ComposedSystemAction.Interrupts(x), c)),
+                                ctx);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -207,27 +212,5 @@ public final class ComposedInterruptsTwoRuns implements JudgedPair<ComposedState
     private static String picture(InterruptsState s) {
         return "secret " + Notation.hex(s.secret()) + ", pc " + Notation.hex(s.pc()) + ", frames "
                 + Notation.hexList(s.returnStack());
-    }
-
-    /** The interrupts guest's generator steps, played on both runs from run A's machine state. */
-    private final class InterruptsGuest implements InterruptsRun {
-        @Override
-        public boolean booted() {
-            return true;
-        }
-
-        @Override
-        public InterruptsState state() {
-            return stateA.interrupts();
-        }
-
-        @Override
-        public void perform(InterruptsTraceStep step, Context ctx) {
-            InterruptsSteps.play(
-                    step,
-                    () -> stateA.interrupts(),
-                    x -> applyBoth(new ComposedSystemAction.Interrupts(x), ctx),
-                    s -> {});
-        }
     }
 }

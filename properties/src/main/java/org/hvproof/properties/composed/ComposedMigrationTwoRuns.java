@@ -10,15 +10,12 @@ import org.hvproof.model.common.Transition;
 import org.hvproof.model.common.TransitionPair;
 import org.hvproof.model.composed.ComposedAction;
 import org.hvproof.model.composed.ComposedState;
-import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.migration.MigrationAction;
 import org.hvproof.model.migration.MigrationConfig;
 import org.hvproof.model.migration.MigrationPhase;
 import org.hvproof.model.migration.MigrationState;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.harness.JudgedPair;
-import org.hvproof.properties.interrupts.InterruptsRun;
-import org.hvproof.properties.interrupts.InterruptsTraceStep;
 
 /**
  * The two runs of MIG-1 on the composed machine: two compositions booted alike, given the same
@@ -60,7 +57,13 @@ public final class ComposedMigrationTwoRuns implements JudgedPair<ComposedState,
         lastPairs.clear();
         if (step.interrupts().isPresent()) {
             try {
-                step.interrupts().get().apply(new InterruptsGuest(), ctx);
+                step.interrupts()
+                        .get()
+                        .apply(
+                                InterruptsSteps.pairGuest(
+                                        () -> migratedState.interrupts(),
+                                        (x, c) -> both(new ComposedSystemAction.Interrupts(x), c)),
+                                ctx);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -139,27 +142,5 @@ public final class ComposedMigrationTwoRuns implements JudgedPair<ComposedState,
         MigrationState m = migratedState.migration();
         return "  migrated run (" + m.config() + "): phase " + m.phase() + ", dirty " + m.dirty() + ", in flight "
                 + m.inFlight() + ", posted " + m.posted();
-    }
-
-    /** The interrupts guest's generator steps, played on both runs from the migrated run's machine state. */
-    private final class InterruptsGuest implements InterruptsRun {
-        @Override
-        public boolean booted() {
-            return true;
-        }
-
-        @Override
-        public InterruptsState state() {
-            return migratedState.interrupts();
-        }
-
-        @Override
-        public void perform(InterruptsTraceStep step, Context ctx) {
-            InterruptsSteps.play(
-                    step,
-                    () -> migratedState.interrupts(),
-                    x -> both(new ComposedSystemAction.Interrupts(x), ctx),
-                    s -> {});
-        }
     }
 }

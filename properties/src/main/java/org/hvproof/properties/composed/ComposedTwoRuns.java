@@ -15,13 +15,10 @@ import org.hvproof.model.composed.ComposedAction;
 import org.hvproof.model.composed.ComposedState;
 import org.hvproof.model.domains.DomainsLowEquivalence;
 import org.hvproof.model.domains.DomainsObservation;
-import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.migration.MigrationConfig;
 import org.hvproof.propcheck.Context;
 import org.hvproof.properties.domains.DomainsTwoRuns;
 import org.hvproof.properties.harness.JudgedPair;
-import org.hvproof.properties.interrupts.InterruptsRun;
-import org.hvproof.properties.interrupts.InterruptsTraceStep;
 
 /**
  * Two runs of the composed machine for PD-1's noninterference across guests: booted alike except
@@ -98,7 +95,13 @@ public final class ComposedTwoRuns implements JudgedPair<ComposedState, Composed
         lastPairs.clear();
         if (step.interrupts().isPresent()) {
             try {
-                step.interrupts().get().apply(new InterruptsGuest(), ctx);
+                step.interrupts()
+                        .get()
+                        .apply(
+                                InterruptsSteps.pairGuest(
+                                        () -> stateA.interrupts(),
+                                        (x, c) -> applyBoth(new ComposedSystemAction.Interrupts(x), c)),
+                                ctx);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -228,27 +231,5 @@ public final class ComposedTwoRuns implements JudgedPair<ComposedState, Composed
         return "  run A domains vcpus " + stateA.domains().vcpus() + "\n  run B domains vcpus "
                 + stateB.domains().vcpus() + "\n  migration source: "
                 + stateA.migration().config();
-    }
-
-    /** The interrupts guest's generator steps, played on both runs from run A's machine state. */
-    private final class InterruptsGuest implements InterruptsRun {
-        @Override
-        public boolean booted() {
-            return true;
-        }
-
-        @Override
-        public InterruptsState state() {
-            return stateA.interrupts();
-        }
-
-        @Override
-        public void perform(InterruptsTraceStep step, Context ctx) {
-            InterruptsSteps.play(
-                    step,
-                    () -> stateA.interrupts(),
-                    x -> applyBoth(new ComposedSystemAction.Interrupts(x), ctx),
-                    s -> {});
-        }
     }
 }

@@ -1,11 +1,14 @@
 package org.hvproof.properties.composed;
 
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.hvproof.model.interrupts.CodeLayout;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsState;
+import org.hvproof.propcheck.Context;
+import org.hvproof.properties.interrupts.InterruptsRun;
 import org.hvproof.properties.interrupts.InterruptsTraceStep;
 
 /**
@@ -53,5 +56,28 @@ final class InterruptsSteps {
         } else {
             throw new IllegalArgumentException("a composed trace is one run of each guest: " + step);
         }
+    }
+
+    /**
+     * The interrupts guest of two composed runs: its generator's steps drawn from and played
+     * against {@code state} (one run's machine state), each action given to both runs by {@code both}.
+     */
+    static InterruptsRun pairGuest(Supplier<InterruptsState> state, BiConsumer<InterruptsAction, Context> both) {
+        return new InterruptsRun() {
+            @Override
+            public boolean booted() {
+                return true;
+            }
+
+            @Override
+            public InterruptsState state() {
+                return state.get();
+            }
+
+            @Override
+            public void perform(InterruptsTraceStep step, Context ctx) {
+                play(step, state, x -> both.accept(x, ctx), s -> {});
+            }
+        };
     }
 }
