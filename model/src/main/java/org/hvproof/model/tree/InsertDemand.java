@@ -100,7 +100,6 @@ public final class InsertDemand {
             long taken = (planted ? 1 : 0) + fixedSplits + extraNodes(levels, newKeysFromNodes, rootSplits, order, min);
             long next = Math.min(taken, nodeKeyPages.size());
             if (next <= newKeysFromNodes) {
-                System.out.println("DEMAND fixed=" + fixedSplits + " m=" + newKeysFromNodes + " taken=" + taken);
                 return taken;
             }
             newKeysFromNodes = next;
