@@ -55,19 +55,7 @@ public final class ComposedMigrationTwoRuns implements JudgedPair<ComposedState,
     /** Runs one generated composed step: the migration's own steps on the migrated run only, everything else on both. */
     void apply(ComposedActions.Step step, Context ctx) {
         lastPairs.clear();
-        if (step.interrupts().isPresent()) {
-            try {
-                step.interrupts()
-                        .get()
-                        .apply(
-                                InterruptsSteps.pairGuest(
-                                        () -> migratedState.interrupts(),
-                                        (x, c) -> both(new ComposedSystemAction.Interrupts(x), c)),
-                                ctx);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        InterruptsSteps.playOnBoth(step, ctx, () -> migratedState.interrupts(), this::both);
         for (ComposedSystemAction action : step.actions()) {
             if (action instanceof ComposedSystemAction.Migration m
                     && (m.action() instanceof MigrationAction.StartMigration

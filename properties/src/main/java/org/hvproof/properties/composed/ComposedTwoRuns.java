@@ -93,19 +93,7 @@ public final class ComposedTwoRuns implements JudgedPair<ComposedState, Composed
     /** Runs one generated composed step on both runs, keeping each action's pair of transitions. */
     void apply(ComposedActions.Step step, Context ctx) {
         lastPairs.clear();
-        if (step.interrupts().isPresent()) {
-            try {
-                step.interrupts()
-                        .get()
-                        .apply(
-                                InterruptsSteps.pairGuest(
-                                        () -> stateA.interrupts(),
-                                        (x, c) -> applyBoth(new ComposedSystemAction.Interrupts(x), c)),
-                                ctx);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        InterruptsSteps.playOnBoth(step, ctx, () -> stateA.interrupts(), this::applyBoth);
         for (ComposedSystemAction action : step.actions()) {
             applyBoth(action, ctx);
         }

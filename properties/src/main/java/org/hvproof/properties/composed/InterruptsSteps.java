@@ -4,6 +4,7 @@ import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.hvproof.impl.composed.ComposedSystemAction;
 import org.hvproof.model.interrupts.CodeLayout;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsState;
@@ -59,11 +60,19 @@ final class InterruptsSteps {
     }
 
     /**
-     * The interrupts guest of two composed runs: its generator's steps drawn from and played
-     * against {@code state} (one run's machine state), each action given to both runs by {@code both}.
+     * Plays the interrupts guest's generator step of {@code step}, if it has one, on two composed
+     * runs: drawn from and played against {@code state} (one run's machine state), each action
+     * given to both runs by {@code both}.
      */
-    static InterruptsRun pairGuest(Supplier<InterruptsState> state, BiConsumer<InterruptsAction, Context> both) {
-        return new InterruptsRun() {
+    static void playOnBoth(
+            ComposedActions.Step step,
+            Context ctx,
+            Supplier<InterruptsState> state,
+            BiConsumer<ComposedSystemAction, Context> both) {
+        if (step.interrupts().isEmpty()) {
+            return;
+        }
+        InterruptsRun guest = new InterruptsRun() {
             @Override
             public boolean booted() {
                 return true;
@@ -75,9 +84,14 @@ final class InterruptsSteps {
             }
 
             @Override
-            public void perform(InterruptsTraceStep step, Context ctx) {
-                play(step, state, x -> both.accept(x, ctx), s -> {});
+            public void perform(InterruptsTraceStep s, Context c) {
+                play(s, state, x -> both.accept(new ComposedSystemAction.Interrupts(x), c), quiesced -> {});
             }
         };
+        try {
+            step.interrupts().get().apply(guest, ctx);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
