@@ -114,29 +114,13 @@ public final class InterruptsSystem {
             long secret,
             long erasure,
             InterruptsImplFlaw flaw) {
-        this(hypervisor, view, vcpu, device, secret, erasure, flaw, false);
+        this(hypervisor, view, vcpu, device, secret, erasure, flaw, false, false);
     }
 
     /**
-     * The shared-machine boot with, when {@code moduleOnEveryVcpu}, a wrong composition: the
-     * interrupt security module takes every vCPU's events for its guest's (a composition's seam
-     * flaw; alone, the guest's vCPU is the only one and nothing differs).
-     */
-    public InterruptsSystem(
-            Hypervisor hypervisor,
-            ViewId view,
-            int vcpu,
-            DeviceId device,
-            long secret,
-            long erasure,
-            InterruptsImplFlaw flaw,
-            boolean moduleOnEveryVcpu) {
-        this(hypervisor, view, vcpu, device, secret, erasure, flaw, moduleOnEveryVcpu, false);
-    }
-
-    /**
-     * The shared-machine boot with the composition's seam flaws: {@code moduleOnEveryVcpu} as
-     * above, and, when {@code hypercallScratchOnFirstVcpu}, a hypercall handler that computes the
+     * The shared-machine boot with the composition's seam flaws: when {@code moduleOnEveryVcpu},
+     * the interrupt security module takes every vCPU's events for its guest's (alone, the guest's
+     * vCPU is the only one and nothing differs), and, when {@code hypercallScratchOnFirstVcpu}, a hypercall handler that computes the
      * expected authentication value in R8 of the machine's first vCPU and gives the borrowed value
      * back to the caller's R8 (alone, the guest's vCPU is the first and nothing differs; on a
      * shared machine the first vCPU, another guest's, keeps a function of the secret).

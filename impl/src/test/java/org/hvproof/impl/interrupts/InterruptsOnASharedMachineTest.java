@@ -40,7 +40,8 @@ class InterruptsOnASharedMachineTest {
     }
 
     private static InterruptsSystem boot(Hypervisor hypervisor, boolean moduleOnEveryVcpu) {
-        return new InterruptsSystem(hypervisor, VIEW, 2, DEVICE, SECRET, E, InterruptsImplFlaw.NONE, moduleOnEveryVcpu);
+        return new InterruptsSystem(
+                hypervisor, VIEW, 2, DEVICE, SECRET, E, InterruptsImplFlaw.NONE, moduleOnEveryVcpu, false);
     }
 
     @Test
