@@ -128,6 +128,13 @@ public enum ComposedImplFlaw implements Flaw {
             TreeImplFlaw.WALK_FROM_GUEST_POINTER, "TREE-6", "TREE-6 storeChangesOnlyOnRequests", 1),
     /** The interrupt security module with SCRUB_XOR_SECRET: R1 scrubbed to the secret xor the erasure constant. */
     INTERRUPTS_SCRUB_XOR_SECRET(InterruptsImplFlaw.SCRUB_XOR_SECRET, "INT-1", "INT-1 noninterference", 4),
+    /**
+     * The interrupt security module with SCRUBS_REGISTERS_EQUAL_TO_SECRET: every arrival erases the
+     * registers equal to the secret, so low code's guess of it is answered (caught only when the
+     * composed pair lets the guest hold run A's secret as a guess).
+     */
+    INTERRUPTS_SCRUBS_REGISTERS_EQUAL_TO_SECRET(
+            InterruptsImplFlaw.SCRUBS_REGISTERS_EQUAL_TO_SECRET, "INT-1", "INT-1 noninterference", 5),
     /** The interrupt security module with HYPERCALL_LEAVES_MAC_IN_SCRATCH: R8 keeps the expected authentication value. */
     INTERRUPTS_HYPERCALL_LEAVES_MAC_IN_SCRATCH(
             InterruptsImplFlaw.HYPERCALL_LEAVES_MAC_IN_SCRATCH, "INT-1", "INT-1 noninterferenceOnMachine", 3),

@@ -66,6 +66,9 @@ final class InterruptSecurityModule implements VcpuEventHandler {
         if (!nested && CodeLayout.inSequence(pc) && scrubs(cause, event.vector()) && !skipRaised) {
             scrub(cpu);
         }
+        if (flaw == InterruptsImplFlaw.SCRUBS_REGISTERS_EQUAL_TO_SECRET) {
+            eraseCopiesOfSecret(cpu);
+        }
         frames.add(pc);
         cpu.setInstructionPointer(GuestLayout.slot(CodeLayout.HANDLER_ENTRY));
         InterruptsObservation vi =
@@ -95,6 +98,15 @@ final class InterruptSecurityModule implements VcpuEventHandler {
         }
         if (flaw != InterruptsImplFlaw.SCRUB_FORGETS_FLAGS) {
             cpu.setFlags(0);
+        }
+    }
+
+    /** The flawed module's extra erase: every register equal to the secret, wherever the guest runs. */
+    private void eraseCopiesOfSecret(VirtualCpu cpu) {
+        for (Reg r : Reg.values()) {
+            if (Registers.get(cpu, r) == authenticator.secret()) {
+                Registers.set(cpu, r, authenticator.erasure());
+            }
         }
     }
 

@@ -18,7 +18,7 @@ public enum InterruptsImplFlaw implements Flaw {
      * The scrubber overwrites R1 with the secret xor the erasure constant: never the secret, yet a
      * function of it (INT-1; a check that "no register holds the secret" misses it).
      */
-    SCRUB_XOR_SECRET(caught("INT-1", "INT-1 noninterference", 3)),
+    SCRUB_XOR_SECRET(caught("INT-1", "INT-1 noninterference", 4)),
     /** Scrubs on interrupts but forwards exceptions with the registers untouched (INT-2, INT-1). */
     SCRUB_ONLY_INTERRUPTS_NOT_EXCEPTIONS(
             caught("INT-1", "INT-1 noninterference", 4), caught("INT-2", "INT-2 secretConfinedToSequence", 4)),
@@ -72,7 +72,15 @@ public enum InterruptsImplFlaw implements Flaw {
      * after its move ran, the page fault of the next fetch reaches the handler with the secret in
      * R1 (INT-2).
      */
-    RAISED_FAULT_SKIPS_SCRUB(caught("INT-2", "INT-2 secretConfinedToSequence", 4));
+    RAISED_FAULT_SKIPS_SCRUB(caught("INT-2", "INT-2 secretConfinedToSequence", 4)),
+    /**
+     * Hardening gone wrong: at every arrival the module also erases each register whose value
+     * equals its copy of the secret, wherever the guest runs. The secret never leaves the sequence
+     * (low code never holds it, so no single run sees the extra erase), but low code can test a
+     * guess: put it in a register, take an interrupt, and look whether the register survived. Only
+     * two runs whose low code holds one run's secret tell it apart (INT-1).
+     */
+    SCRUBS_REGISTERS_EQUAL_TO_SECRET(caught("INT-1", "INT-1 noninterference", 6));
 
     private final List<Caught> caughtBy;
 

@@ -109,9 +109,23 @@ public final class ComposedActions {
      * owns alone until their completion), as MIG-1's two runs need.
      */
     static Gen<Step> next(ComposedState s, boolean migrationContract) {
+        return next(s, migrationContract, false);
+    }
+
+    /**
+     * The next step of INT-1's two runs, drawn from run A's state {@code s}, as {@link
+     * #next(ComposedState)} except that the interrupts guest's low code may hold run A's secret
+     * (the guess INT-1 must withstand; a single trace's invariants would read it as a leak).
+     */
+    static Gen<Step> nextForInterruptsPair(ComposedState s) {
+        return next(s, false, true);
+    }
+
+    private static Gen<Step> next(ComposedState s, boolean migrationContract, boolean interruptsTwoRuns) {
         Gen<Step> integrity = IntegrityActions.actions(s.integrity())
                 .map(a -> new Step(List.of(new ComposedSystemAction.Integrity(a))));
-        Gen<Step> interrupts = InterruptsActions.<InterruptsRun>nextWithDeviceAndStrayJumps(new InterruptsPart(s))
+        Gen<Step> interrupts = InterruptsActions.<InterruptsRun>nextWithDeviceAndStrayJumps(
+                        new InterruptsPart(s, interruptsTwoRuns))
                 .map(a -> new Step(List.of(), Optional.of(a)));
         Gen<Step> migration = MigrationActions.action(s.migration(), migrationContract)
                 .map(a -> new Step(List.of(new ComposedSystemAction.Migration(a))));
@@ -195,10 +209,11 @@ public final class ComposedActions {
 
     /**
      * The interrupts guest's part of a composed state as its generator reads a trace: booted, its
-     * model state, its secret the value low code never writes. Only drawn from: the composed trace
+     * model state, its secret the value low code never writes (in one trace; in INT-1's two runs
+     * none, so run A's secret is a guess low code may hold). Only drawn from: the composed trace
      * runs the drawn step itself.
      */
-    private record InterruptsPart(ComposedState s) implements InterruptsRun {
+    private record InterruptsPart(ComposedState s, boolean twoRuns) implements InterruptsRun {
         @Override
         public boolean booted() {
             return true;
@@ -211,7 +226,9 @@ public final class ComposedActions {
 
         @Override
         public OptionalLong unguessable() {
-            return OptionalLong.of(s.interrupts().secret());
+            return twoRuns
+                    ? OptionalLong.empty()
+                    : OptionalLong.of(s.interrupts().secret());
         }
 
         @Override

@@ -147,8 +147,9 @@ public final class ComposedInterruptsTwoRuns implements JudgedPair<ComposedState
 
     /**
      * The seams the pair reached: another guest's step while the interrupts guest holds its
-     * secret in a register, an arrival on the interrupts vCPU then (the scrub INT-1 is about), and
-     * the sequence's hypercall answered (the hypervisor computing with its copy of the secret).
+     * secret in a register, an arrival on the interrupts vCPU then (the scrub INT-1 is about), an
+     * arrival while its low code holds run A's secret as a guess (what a scrub that tests values
+     * would give away), and the sequence's hypercall answered (the hypervisor computing with its copy of the secret).
      */
     private static void label(ComposedState before, ComposedSystemAction action, List<Object> seen, Context ctx) {
         InterruptsState s = before.interrupts();
@@ -161,6 +162,9 @@ public final class ComposedInterruptsTwoRuns implements JudgedPair<ComposedState
         }
         if (r.action() instanceof InterruptsAction.Arrive && held && s.inSequence() && !s.inHandler()) {
             ctx.label(ComposedLabels.ARRIVAL_WHILE_INTERRUPTS_SECRET_HELD);
+        }
+        if (r.action() instanceof InterruptsAction.Arrive && held && s.lowCodeRuns()) {
+            ctx.label(ComposedLabels.ARRIVAL_WITH_GUESS_IN_LOW_REGISTER_IN_TWO_RUNS);
         }
         if (seen.stream().anyMatch(o -> o instanceof InterruptsObservation.HypercallReturned)) {
             ctx.label(ComposedLabels.SEQUENCE_HYPERCALL_ANSWERED_IN_TWO_RUNS);

@@ -67,6 +67,9 @@ final class ComposedLabels {
     static final String ARRIVAL_WHILE_INTERRUPTS_SECRET_HELD =
             "two runs differing in the interrupts secret: an interrupt or exception inside the sequence while a"
                     + " register holds the secret";
+    static final String ARRIVAL_WITH_GUESS_IN_LOW_REGISTER_IN_TWO_RUNS =
+            "two runs differing in the interrupts secret: an interrupt or exception while the guest's low code holds"
+                    + " run A's secret in a register as a guess";
     static final String SEQUENCE_HYPERCALL_ANSWERED_IN_TWO_RUNS =
             "two runs differing in the interrupts secret: the sequence's hypercall answered";
     static final String OTHER_GUEST_STEP_DURING_PRE_COPY_IN_TWO_RUNS =

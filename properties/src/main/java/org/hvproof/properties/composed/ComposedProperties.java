@@ -182,6 +182,12 @@ public final class ComposedProperties {
     static final double COVER_OTHER_GUEST_WHILE_INTERRUPTS_SECRET_HELD = 33;
     /** Two runs (INT-1): an arrival inside the sequence while a register holds the secret (15.5-22%). */
     static final double COVER_ARRIVAL_WHILE_INTERRUPTS_SECRET_HELD = 10;
+    /**
+     * Two runs (INT-1): an arrival while the interrupts guest's low code holds run A's secret as a
+     * guess (1.0% at the pinned seed: the interrupts guest takes a quarter of the steps, and one
+     * value in eight it draws is the guess).
+     */
+    static final double COVER_ARRIVAL_WITH_GUESS_IN_TWO_RUNS = 0.4;
     /** Two runs (INT-1): the sequence's hypercall answered (22.5-26.5%). */
     static final double COVER_SEQUENCE_HYPERCALL_IN_TWO_RUNS = 15;
 
@@ -847,6 +853,9 @@ public final class ComposedProperties {
                         COVER_OTHER_GUEST_WHILE_INTERRUPTS_SECRET_HELD,
                         ComposedLabels.OTHER_GUEST_STEP_WHILE_INTERRUPTS_SECRET_HELD)
                 .cover(COVER_ARRIVAL_WHILE_INTERRUPTS_SECRET_HELD, ComposedLabels.ARRIVAL_WHILE_INTERRUPTS_SECRET_HELD)
+                .cover(
+                        COVER_ARRIVAL_WITH_GUESS_IN_TWO_RUNS,
+                        ComposedLabels.ARRIVAL_WITH_GUESS_IN_LOW_REGISTER_IN_TWO_RUNS)
                 .cover(COVER_SEQUENCE_HYPERCALL_IN_TWO_RUNS, ComposedLabels.SEQUENCE_HYPERCALL_ANSWERED_IN_TWO_RUNS);
     }
 
@@ -861,7 +870,7 @@ public final class ComposedProperties {
                             (ComposedInterruptsTwoRuns runs, Context ctx) ->
                                     runs.boot((InterruptsTraceStep.Boot) b, c)));
         }
-        return ComposedActions.next(t.state())
+        return ComposedActions.nextForInterruptsPair(t.state())
                 .map(s -> Action.of(s::toString, (ComposedInterruptsTwoRuns runs, Context ctx) -> runs.apply(s, ctx)));
     }
 

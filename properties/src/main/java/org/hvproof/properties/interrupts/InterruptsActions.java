@@ -319,10 +319,15 @@ public final class InterruptsActions {
      * Any 64-bit value, weighted to the values the state holds where low code can see them
      * (registers while low code runs, memory, code immediates other than the secret, the erasure
      * constant), the extremes of the range, their neighbours and one-bit flips; never
-     * {@code unguessable}.
+     * {@code unguessable}. With none (two runs), the state's own secret (run A's) is one of the
+     * anchors and one value in eight: low code holding a guess equal to one run's secret, or one
+     * bit or one off it, is what INT-1 must withstand, and no uniform draw would ever hit it.
      */
     static Gen<Long> values(InterruptsState s, OptionalLong unguessable) {
         TreeSet<Long> known = new TreeSet<>(List.of(0L, 1L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, s.erasure()));
+        if (unguessable.isEmpty()) {
+            known.add(s.secret());
+        }
         if (s.lowCodeRuns()) {
             known.addAll(s.registers().values());
         }
@@ -339,7 +344,11 @@ public final class InterruptsActions {
                 Gens.weighted(3, Gens.combine(anchor, Gens.integers(-1, 1), (v, d) -> v + d)),
                 Gens.weighted(1, Gens.combine(anchor, Gens.integers(0, 63), (v, k) -> v ^ (1L << k))),
                 Gens.weighted(2, Gens.longs(Long.MIN_VALUE, Long.MAX_VALUE)));
-        return unguessable.isEmpty() ? drawn : drawn.map(v -> v == unguessable.getAsLong() ? v ^ 1 : v);
+        if (unguessable.isEmpty()) {
+            // Two runs: one value in eight is the guess itself, so an arrival finds it in a register.
+            return Gens.frequency(Gens.weighted(1, Gens.constant(s.secret())), Gens.weighted(7, drawn));
+        }
+        return drawn.map(v -> v == unguessable.getAsLong() ? v ^ 1 : v);
     }
 
     /**

@@ -16,6 +16,10 @@ final class InterruptsLabels {
     static final String INTERRUPT_IN_SEQUENCE = "interrupt inside the sequence";
     static final String EXCEPTION_IN_SEQUENCE = "exception inside the sequence";
     static final String ARRIVAL_WITH_SECRET_IN_REGISTER = "arrival while a register holds the secret";
+    /** Two runs only: a single trace's low code never holds its secret (its invariants would call it a leak). */
+    static final String ARRIVAL_WITH_GUESS_IN_LOW_REGISTER =
+            "arrival while low code runs and one of its registers holds run A's secret as a guess";
+
     static final String ARRIVAL_AT_MOVE = "arrival before the move (sequence instruction 0)";
     static final String ARRIVAL_AT_MIX = "arrival before the mix (sequence instruction 1)";
     static final String ARRIVAL_AT_COMPARE = "arrival before the compare (sequence instruction 2)";
@@ -65,6 +69,9 @@ final class InterruptsLabels {
             }
             if (before.inHandler()) {
                 ctx.label(NESTED);
+            }
+            if (before.lowCodeRuns() && before.registers().containsValue(before.secret())) {
+                ctx.label(ARRIVAL_WITH_GUESS_IN_LOW_REGISTER);
             }
             if (before.inSequence()) {
                 scrubbed = true;
