@@ -27,8 +27,8 @@
  *
  * <p>Left out: one guest holding both (the domains' root domain as the integrity guest itself,
  * so that one vCPU's context is switched by both services, or the interrupt security module
- * scrubbing a secure domain's registers), the tracing mechanism's own clients, the migration
- * mechanism's downtime and round limits (the source boots with the figures, embodiment and
- * strategy it is given, one downtime limit and one round limit) and failover.
+ * scrubbing a secure domain's registers), the tracing mechanism's own clients and failover. The
+ * migration source boots with the figures, embodiment, strategy, downtime limit and round limit it
+ * is given (the composed traces draw them per trace).
  */
 package org.hvproof.impl.composed;

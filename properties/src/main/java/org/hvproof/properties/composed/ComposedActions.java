@@ -168,10 +168,14 @@ public final class ComposedActions {
      * The migration source's figures for one trace, as the migration mechanism's own generator
      * draws them where the shared machine allows: 3 to 8 data pages (mostly 3 to 5), 1 to 3
      * buffer pages (at least one other data page left), 1 to 8 ring slots, either embodiment and
-     * either strategy; its guest RAM bounded to the pages these need. The downtime limit (two
-     * pages' time) and the round limit (one) stay {@link ComposedSystem#MIGRATION}'s, so a
-     * switch-over comes within the migration guest's quarter of the steps. Shrinks toward {@link
-     * ComposedSystem#MIGRATION}.
+     * either strategy; its guest RAM bounded to the pages these need; a downtime limit of none to
+     * twelve pages' time (mostly {@link ComposedSystem#MIGRATION}'s two pages) and a round limit
+     * of one ({@link ComposedSystem#MIGRATION}'s, two traces in three) or two to four, so that a
+     * switch-over still comes within the migration guest's quarter of the steps. Switch-overs
+     * that converged within the limit are common ({@link ComposedLabels#MIGRATION_CONVERGED_BESIDE},
+     * with a minimum); those after two rounds or more are rare (about 1% of traces, {@link
+     * ComposedLabels#MIGRATION_SEVERAL_ROUNDS_BESIDE}, no minimum: the migration's own traces
+     * cover three rounds or more, with one). Shrinks toward {@link ComposedSystem#MIGRATION}.
      */
     public static Gen<MigrationConfig> migrationConfig() {
         MigrationConfig simplest = ComposedSystem.MIGRATION;
@@ -192,7 +196,15 @@ public final class ComposedActions {
                 simplest.strategy() == MigrationStrategy.DOORBELL_AND_COMPLETION
                         ? MigrationStrategy.TRAP_VCPU_ACCESS
                         : MigrationStrategy.DOORBELL_AND_COMPLETION);
-        return Gens.combine(List.of(dataPages, bufferPages, ringSlots, embodiment, strategy), xs -> {
+        long pageTime = simplest.pageTimeMicros();
+        int simplestFit = (int) (simplest.downtimeLimitMicros() / pageTime);
+        Gen<Integer> fitPages = Gens.frequency(
+                Gens.weighted(4, Gens.constant(simplestFit)),
+                Gens.weighted(2, Gens.integers(0, 3, simplestFit)),
+                Gens.weighted(1, Gens.integers(0, 12, simplestFit)));
+        Gen<Integer> rounds = Gens.frequency(
+                Gens.weighted(4, Gens.constant(simplest.roundLimit())), Gens.weighted(2, Gens.integers(2, 4)));
+        return Gens.combine(List.of(dataPages, bufferPages, ringSlots, embodiment, strategy, fitPages, rounds), xs -> {
             int pages = (Integer) xs.get(0);
             return new MigrationConfig(
                     pages,
@@ -200,8 +212,8 @@ public final class ComposedActions {
                     (Integer) xs.get(2),
                     simplest.pageBytes(),
                     simplest.bandwidth(),
-                    simplest.downtimeLimitMicros(),
-                    simplest.roundLimit(),
+                    (Integer) xs.get(5) * pageTime,
+                    (Integer) xs.get(6),
                     (MigrationEmbodiment) xs.get(3),
                     (MigrationStrategy) xs.get(4));
         });

@@ -90,6 +90,10 @@ final class ComposedLabels {
                     + " beside";
     static final String MIGRATION_SWITCHED_OVER_BESIDE =
             "the migration switched over while a secure domain or integrity mode runs beside";
+    static final String MIGRATION_CONVERGED_BESIDE =
+            "the migration switched over with its dirty pages within its downtime limit, beside the other guests";
+    static final String MIGRATION_SEVERAL_ROUNDS_BESIDE =
+            "the migration switched over after two or more pre-copy rounds, beside the other guests";
 
     static final String OTHER_GUEST_ACTION_INSIDE_STORE_COMMIT =
             "an action of the domains, the interrupts or the migration guest between two micro-steps of the integrity"

@@ -737,6 +737,17 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         if (switchedOver && !before.migration().posted().isEmpty()) {
             ctx.label(ComposedLabels.MIGRATION_COMPLETION_POSTED_AT_SWITCH_OVER);
         }
+        t.observations().stream()
+                .filter(o -> o instanceof MigrationObservation.Reported)
+                .map(o -> ((MigrationObservation.Reported) o).report())
+                .forEach(r -> {
+                    if (r.converged()) {
+                        ctx.label(ComposedLabels.MIGRATION_CONVERGED_BESIDE);
+                    }
+                    if (r.rounds() >= 2) {
+                        ctx.label(ComposedLabels.MIGRATION_SEVERAL_ROUNDS_BESIDE);
+                    }
+                });
         if (!secureDomainRuns(before) && !integrityModeRuns(before)) {
             return;
         }
