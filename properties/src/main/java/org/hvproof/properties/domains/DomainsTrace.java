@@ -238,6 +238,7 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
             ctx.label(DomainsLabels.TWO_MB_LEAF_ACCESS);
         } else if (level > 0 && faulted) {
             ctx.label(DomainsLabels.LARGE_LEAF_REFUSED);
+            labelRootLargeLeafRefused(before, a, level, ctx);
         }
         if (a instanceof DomainsSystemAction.Write w
                 && !w.largeUpperEntry()
@@ -252,6 +253,25 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
                             .large()
                             .isEmpty()) {
                 ctx.label(DomainsLabels.PS_ENTRY_REWRITTEN);
+            }
+        }
+    }
+
+    /**
+     * Labels a refused root access through a 2 MiB leaf ({@code level} 2) by where the leaf lands:
+     * past the root's region, and among those on a secure page.
+     */
+    private static void labelRootLargeLeafRefused(DomainsState before, DomainsSystemAction a, int level, Context ctx) {
+        if (level != 2) {
+            return;
+        }
+        int page = a instanceof DomainsSystemAction.Read r ? r.page() : ((DomainsSystemAction.Write) a).page();
+        GuestPage g = before.walkOf(before.vcpus().get(a.vcpu()), new VirtualPage(page))
+                .page();
+        if (g != null && !before.root().region().contains(g)) {
+            ctx.label(DomainsLabels.ROOT_LARGE_LEAF_PAST_REGION_REFUSED);
+            if (before.secureOwnerOf(g) != null) {
+                ctx.label(DomainsLabels.ROOT_LARGE_LEAF_ON_SECURE_REFUSED);
             }
         }
     }
