@@ -660,6 +660,7 @@ public final class DomainsActions {
             Gens.weighted(1, Gens.constant(2)),
             Gens.weighted(2, Gens.constant(3))));
 
+    /** {@code drawn} with the chain's depth appended, for the step built from both. */
     private static List<Object> withDepth(List<Object> drawn, int depth) {
         List<Object> out = new ArrayList<>(drawn);
         out.add(depth);

@@ -258,6 +258,31 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
     }
 
     /**
+     * Labels a root write that lands in one of the root's pages and points its slot 511 at a lower
+     * root page other than the table: a chain whose links are not in the order of the pages.
+     */
+    private static void labelChainOrder(DomainsState before, DomainsSystemAction a, List<?> seen, Context ctx) {
+        if (!(a instanceof DomainsSystemAction.Write w)
+                || !seen.isEmpty()
+                || w.vcpu() < 0
+                || w.vcpu() >= before.vcpus().size()
+                || !before.vcpus().get(w.vcpu()).domain().isRoot()
+                || !w.entries().containsKey(DomainsState.UPPER_SLOT)) {
+            return;
+        }
+        var root = before.root();
+        GuestPage written = before.walkPage(before.vcpus().get(w.vcpu()), new VirtualPage(w.page()));
+        GuestPage next = new GuestPage(w.entries().get(DomainsState.UPPER_SLOT));
+        if (written != null
+                && root.region().contains(written)
+                && root.region().contains(next)
+                && !next.equals(root.gptRoot())
+                && next.n() < written.n()) {
+            ctx.label(DomainsLabels.ROOT_CHAIN_LINK_TO_LOWER_PAGE);
+        }
+    }
+
+    /**
      * Labels a refused root access through a 2 MiB leaf ({@code level} 2) by where the leaf lands:
      * past the root's region, and among those on a secure page.
      */
@@ -332,6 +357,7 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
             ctx.label(DomainsLabels.HIGH_BIT_ALIAS);
         }
         labelPagesNamed(before, a, ctx);
+        labelChainOrder(before, a, seen, ctx);
         labelLargeLeaves(before, a, seen, ctx);
         if (DomainsActions.walksHostileUpperEntry(before, a)) {
             ctx.label(DomainsLabels.HOSTILE_UPPER_LEVEL_WALKED);
