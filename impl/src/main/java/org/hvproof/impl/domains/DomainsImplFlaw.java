@@ -74,7 +74,17 @@ public enum DomainsImplFlaw implements Flaw {
      * large leaf lands on the root's pages reads and writes the root's frames (PD-1: a secure
      * domain reaches only its own frames; seen by the check of the frames an access touched).
      */
-    LARGE_LEAF_RESOLVED_IN_ROOT_VIEW(caught("PD-1", "PD-1 isolationOnMachine", 2));
+    LARGE_LEAF_RESOLVED_IN_ROOT_VIEW(caught("PD-1", "PD-1 isolationOnMachine", 2)),
+    /**
+     * The hypervisor handles the nested exit of a root vCPU's final access through a large guest
+     * leaf on its emulation path, which checks the root's NPT for the leaf's block at its first
+     * page only (as if a block were mapped or not as a whole) and then resolves the page accessed
+     * in its own map of guest memory (every domain's NPT): root code whose 2 MiB leaf over block 0
+     * names a page past the root's region reaches the secure frame there (PD-1; seen by the check
+     * of the frames an access touched). Acts only on an access past the block's first pages, which
+     * the root's chains once never drew.
+     */
+    ROOT_LARGE_LEAF_CHECKED_AT_BLOCK_START(caught("PD-1", "PD-1 isolationOnMachine", 1));
 
     private final List<Caught> caughtBy;
 

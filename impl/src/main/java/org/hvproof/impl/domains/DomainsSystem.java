@@ -418,7 +418,42 @@ public final class DomainsSystem {
                 && !cpu.view().equals(rootView)) {
             return largeLeafInRootView(cpu, va, access, t);
         }
+        if (flaw == DomainsImplFlaw.ROOT_LARGE_LEAF_CHECKED_AT_BLOCK_START
+                && t instanceof HardwareTranslation.Exit e
+                && !e.exit().duringWalk()
+                && cpu.view().equals(rootView)) {
+            return largeLeafCheckedAtBlockStart(cpu, va, access, t);
+        }
         return t;
+    }
+
+    /**
+     * Flaw ROOT_LARGE_LEAF_CHECKED_AT_BLOCK_START: the emulation path of a root vCPU's nested exit
+     * on its final access walks the guest's tables again through the root's NPT and, when the walk
+     * ends at a large leaf whose block's first page the root's NPT maps, resolves the address in
+     * any domain's NPT; {@code exit} otherwise.
+     */
+    private HardwareTranslation largeLeafCheckedAtBlockStart(
+            VirtualCpu cpu, long va, AccessKind access, HardwareTranslation exit) {
+        NestedPageTable root = rootNpt();
+        GuestWalk walk = GuestPageWalker.walk(cpu.cr3(), va, access, cpu.privilege(), gpa -> {
+            OptionalLong hpa = nptHpa(root, gpa);
+            return hpa.isEmpty()
+                    ? new GuestPageWalker.EntryRead.Blocked(
+                            new NestedExit(gpa, AccessKind.READ, NestedViolationCause.NOT_PRESENT, true))
+                    : new GuestPageWalker.EntryRead.Value(machine.memory().readLong(hpa.getAsLong()));
+        });
+        if (!(walk instanceof GuestWalk.Translated leaf) || leaf.sizeShift() == 12) {
+            return exit;
+        }
+        long blockStart = leaf.guestPhysicalAddress() & -(1L << leaf.sizeShift());
+        OptionalLong hpa =
+                nptHpa(root, blockStart).isEmpty() ? OptionalLong.empty() : anyDomainHpa(leaf.guestPhysicalAddress());
+        if (hpa.isEmpty()) {
+            return exit;
+        }
+        touched.add(hpa.getAsLong() >>> 12);
+        return new HardwareTranslation.Translated(leaf.guestPhysicalAddress(), hpa.getAsLong());
     }
 
     /**

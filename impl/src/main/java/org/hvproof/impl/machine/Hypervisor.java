@@ -647,7 +647,8 @@ public final class Hypervisor {
     /**
      * Translates one part, handling exits until it translates, is emulated, or fails. A walk's
      * accessed/dirty update that a service emulates is carried out here at once (the locked
-     * update the processor could not make, ORed into the entry whatever the nested rights), its
+     * update the processor could not make, ORed into the entry whatever the nested rights, and the
+     * table page's nested accessed and dirty bits set as the processor's write would have), its
      * observations added to {@code updates}, and the walk retried; one the service does not let
      * complete leaves the entry as it is and the access fails with the violation.
      */
@@ -678,6 +679,10 @@ public final class Hypervisor {
                 }
                 long at = entry.getAsLong() & ~7L;
                 machine.memory().writeLong(at, machine.memory().readLong(at) | exit.accessedDirtyBits());
+                // The processor's own update is a nested write to the table page (SDM 29.3.3.2):
+                // made in its place, it leaves the same accessed and dirty bits in the nested leaf.
+                long tableEntry = exit.guestPhysicalAddress();
+                machine.view(cpu.view()).ifPresent(npt -> npt.markWritten(tableEntry));
                 continue;
             }
             if (decision instanceof ExitDecision.Emulate e) {

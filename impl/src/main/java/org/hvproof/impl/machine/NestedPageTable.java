@@ -165,6 +165,22 @@ public final class NestedPageTable {
         return new NestedWalk.Translated(hostAddress(l, gpa), shift(l.level()));
     }
 
+    /**
+     * Sets the bits a write at {@code gpa} would have set, whatever the rights (with accessed/dirty
+     * flags on; nothing otherwise): accessed in every entry down to the leaf and dirty in the leaf,
+     * which for a large leaf is its one entry over the whole block. For a write the hypervisor makes
+     * in the processor's place, so the table records the page as written as hardware would have.
+     */
+    public void markWritten(long gpa) {
+        if (!accessedDirty || gpa < 0 || gpa >= WIDTH_LIMIT) {
+            return;
+        }
+        Located l = locate(gpa);
+        if (l != null && l != MISCONFIGURED) {
+            markAccessed(gpa, l, true);
+        }
+    }
+
     /** Sets accessed in every entry down to the leaf, and dirty in the leaf for a write, where not yet set. */
     private void markAccessed(long gpa, Located leaf, boolean write) {
         long table = rootFrame;

@@ -33,8 +33,11 @@
  * the table page's nested entry refuses is an EPT violation during the walk (SDM 29.3.3.2), its
  * {@link org.hvproof.impl.machine.NestedExit} naming the bits it was setting (as the exit
  * qualification tells an A/D update from the walk's read). A service that emulates it (the
- * tracing service, on a traced table page) has the hypervisor make the update and retry the walk;
- * unclaimed, the access fails with the violation. The
+ * tracing service, on a traced table page) has the hypervisor make the update in the processor's
+ * place, setting the table page's nested accessed and dirty bits as the processor's write would
+ * have (in the nested leaf over it, a large one's included), and retry the walk; unclaimed, the
+ * access fails with the violation. No claim reads nested dirty bits (migration's dirty logging is
+ * write traces), so machine tests pin that completion. The
  * guest OS maps 2 MiB guest leaves too ({@link org.hvproof.impl.machine.GuestOs#mapLarge}); its
  * edits share one descent, which refuses to treat a large leaf as a table.
  *
@@ -48,11 +51,28 @@
  * service's store, the same commit inside the protect or unprotect hypercall's exit, the calling
  * vCPU held in the hypervisor until it ends).
  *
- * <p>Left out, because no claim depends on them yet: interleaving inside one access (an access is
- * one step of its vCPU, its walk and its write atomic; another vCPU's action inside it would be
- * the same as the access using the translation it read as a cached one, which the TLBs produce,
- * except for an A/D update racing a write to its entry and a page-crossing write split between its
- * pages), micro-steps of domain creation (it runs at boot) and of
+ * <p>Inside one access: an access is one step of its vCPU, its walk and its write atomic; another
+ * vCPU's action inside it would be the same as the access using the translation it read as a
+ * cached one, which the TLBs produce. A write that crosses a page boundary is two pieces, both
+ * translated and every exit decided before either is written (a fault on the second leaves the
+ * first unwritten, as on hardware). Another vCPU's action between the pieces could change a
+ * verdict only through the translations or through the bytes. Every change of another vCPU's
+ * rights is published by a shoot-down, which completes only once each vCPU has finished the
+ * instruction in flight, so both pieces use the translations they were planned with: the same as
+ * the access ordered before the change. The bytes: another vCPU could read the first piece
+ * without the second (x86 does not make a page-crossing store atomic), but no claim judges data
+ * across two pages of one access: they judge which frames an access reaches and what each page's
+ * piece notifies, and PD-1's and INT-1's two runs share one schedule, in which a torn read is the
+ * same in both. MIG-1 is where it could matter: a pre-copy round running between the pieces
+ * could copy a page already dirty (so untraced) before the second piece lands and re-arm its
+ * trace only after, leaving the destination stale unless the round protects a page before it
+ * copies it (the service copies, then re-arms); rounds here run between vCPU steps, so that order
+ * is not checked. The split stays unmodelled; a claim about the atomicity of guest data, or
+ * rounds concurrent with vCPUs, would need it.
+ *
+ * <p>Left out, because no claim depends on them yet: an A/D update racing another vCPU's write to
+ * its entry (here the walk, its updates and the access are one step; on hardware the locked
+ * update lands on whatever the entry holds by then), micro-steps of domain creation (it runs at boot) and of
  * view switches (they touch only their own vCPU, so they commute with every other vCPU's step, as
  * the properties module's switch tests check), PCIDs, global pages, SMEP/SMAP, memory types, caches, timing. Guest page-table
  * memory is a reserved pool the guest OS never maps as data. The machine is deterministic.

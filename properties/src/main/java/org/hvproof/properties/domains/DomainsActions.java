@@ -607,49 +607,176 @@ public final class DomainsActions {
     /**
      * Root code loads its own top table, builds a 4-level hierarchy whose PML4, PDPT or PD entry (slot 511, the only
      * upper-level slot a window walk reads) points at a secure page (or any guest page): it rewrites up to
-     * three of its own pages (those window pages 1..3 map now) as a chain of tables, the last
-     * link hostile (or, one in four, a page-size entry: see below), loads CR3 with the first, reads
-     * or writes a window page through it, and loads its old CR3 back. The walk's read of the hostile table is a guest-physical access that must
-     * fault in the root's NPT.
+     * three of its own pages as a chain of tables, the last link hostile (or, three in ten, a
+     * page-size entry: see below), loads CR3 with the first, reads or writes a page through it, and
+     * loads its old CR3 back. The walk's read of the hostile table is a guest-physical access that
+     * must fault in the root's NPT. The chain's pages are the root's own pages other than its table,
+     * in any order, each written through a window page of the root's table that maps it now
+     * ({@link #chainWindows}); the page accessed is any page an access may name ({@link
+     * #rootAccessPage}).
      */
     private static Gen<Step> hostileUpperLevel(DomainsState s, Gen<Integer> rootFirst) {
         Gen<Long> target = Gens.frequency(
                 List.of(Gens.weighted(3, Gens.elements(securePages(s))), Gens.weighted(1, guestPage(s))));
-        return Gens.combine(
-                rootFirst, Gens.integers(1, 3), target, Gens.integers(0, 7), (v, depth, hostile, access) -> {
-                    int p = access & 3;
-                    boolean write = access >= 4;
-                    DomainsVCpu current = s.vcpus().get(v);
-                    DomainsVCpu c = new DomainsVCpu(
-                            current.domain(), s.root().gptRoot(), current.nptOf(), current.saved(), current.register());
-                    long[] chain = new long[depth];
-                    for (int i = 0; i < depth; i++) {
-                        GuestPage g = s.walkPage(c, new VirtualPage(i + 1));
-                        chain[i] = g != null && s.root().region().contains(g) ? g.n() : i + 1;
-                    }
-                    List<DomainsSystemAction> actions = new ArrayList<>();
-                    actions.add(new DomainsSystemAction.LoadCr3(
-                            v, s.root().gptRoot().n()));
-                    // One in four of these chains ends in a page-size (PS) entry instead of a table
-                    // entry (drawn from the access, so the choices keep their meaning): read at level 4
-                    // a reserved bit, at level 3 a 1 GiB leaf, at level 2 a 2 MiB leaf. A 2 MiB leaf and
-                    // a write's leaf map from page 0, so the window is a large leaf over the root's own
-                    // pages (the write lands in the table page itself, turning its PS entry back into a
-                    // table entry); a read's 1 GiB leaf aims at the hostile page (reserved address bits).
-                    boolean large = p == 3;
-                    for (int i = 0; i < depth; i++) {
-                        boolean last = i + 1 == depth;
-                        long next = !last ? chain[i + 1] : large && (write || depth == 3) ? 0 : hostile;
-                        actions.add(new DomainsSystemAction.Write(
-                                v, i + 1, Map.of(DomainsState.UPPER_SLOT, next), last && large));
-                    }
-                    actions.add(new DomainsSystemAction.LoadCr3(v, chain[0]));
-                    actions.add(
-                            write ? new DomainsSystemAction.Write(v, p, Map.of()) : new DomainsSystemAction.Read(v, p));
-                    actions.add(
-                            new DomainsSystemAction.LoadCr3(v, current.ptRoot().n()));
-                    return new Step(actions);
-                });
+        return rootFirst.flatMap(v -> {
+            DomainsVCpu current = s.vcpus().get(v);
+            DomainsVCpu c = new DomainsVCpu(
+                    current.domain(), s.root().gptRoot(), current.nptOf(), current.saved(), current.register());
+            return Gens.combine(
+                            List.of(
+                                    Gens.booleans(0.3),
+                                    Gens.listsOfSize(Gens.integers(0, DomainLayout.WINDOW_PAGES - 1), 3),
+                                    target,
+                                    Gens.booleans()),
+                            x -> x)
+                    .flatMap(x -> (Boolean) x.get(0)
+                            ? LARGE_CHAIN_DEPTH.map(d -> withDepth(x, d))
+                            : CHAIN_DEPTH.map(d -> withDepth(x, d)))
+                    .flatMap(x -> {
+                        boolean large = (Boolean) x.get(0);
+                        @SuppressWarnings("unchecked")
+                        List<Integer> picks = (List<Integer>) x.get(1);
+                        long hostile = (Long) x.get(2);
+                        boolean write = (Boolean) x.get(3);
+                        int depth = (Integer) x.get(4);
+                        int[] via = new int[depth];
+                        long[] chain = new long[depth];
+                        chainWindows(s, c, picks, via, chain);
+                        return rootAccessPage(s, large ? (int) chain[depth - 1] : -1)
+                                .map(p -> hostileChain(s, v, current, via, chain, hostile, large, write, p));
+                    });
+        });
+    }
+
+    /** How many tables a chain links: one, two or three. */
+    private static final Gen<Integer> CHAIN_DEPTH = Gens.integers(1, 3);
+
+    /**
+     * How many tables a large chain links, biased to three (its page-size entry then a 2 MiB leaf;
+     * one is a PS bit at level 4, two a 1 GiB leaf).
+     */
+    private static final Gen<Integer> LARGE_CHAIN_DEPTH = Gens.frequency(List.of(
+            Gens.weighted(1, Gens.constant(1)),
+            Gens.weighted(1, Gens.constant(2)),
+            Gens.weighted(2, Gens.constant(3))));
+
+    /** {@code drawn} with the chain's depth appended, for the step built from both. */
+    private static List<Object> withDepth(List<Object> drawn, int depth) {
+        List<Object> out = new ArrayList<>(drawn);
+        out.add(depth);
+        return out;
+    }
+
+    /**
+     * The window pages ({@code via}) the chain's links are written through and the root pages they
+     * write ({@code chain}): link i takes the {@code picks[i]}-th (modulo) of the window pages whose
+     * walk in the root's table {@code c} lands on a root page other than the table and no earlier
+     * link's, so it shrinks to the lowest such window pages in order; with none left, window page
+     * i+1 and, as the page named, the one it maps if in the root's region, else page i+1.
+     */
+    private static void chainWindows(DomainsState s, DomainsVCpu c, List<Integer> picks, int[] via, long[] chain) {
+        List<Integer> windows = new ArrayList<>();
+        List<Long> pages = new ArrayList<>();
+        for (int w = 0; w < DomainLayout.WINDOW_PAGES; w++) {
+            GuestPage g = s.walkPage(c, new VirtualPage(w));
+            if (g != null && s.root().region().contains(g) && !g.equals(c.ptRoot())) {
+                windows.add(w);
+                pages.add(g.n());
+            }
+        }
+        for (int i = 0; i < via.length; i++) {
+            if (windows.isEmpty()) {
+                GuestPage g = s.walkPage(c, new VirtualPage(i + 1));
+                via[i] = i + 1;
+                chain[i] = g != null && s.root().region().contains(g) ? g.n() : i + 1;
+                continue;
+            }
+            int k = picks.get(i) % windows.size();
+            via[i] = windows.get(k);
+            chain[i] = pages.get(k);
+            for (int j = windows.size() - 1; j >= 0; j--) {
+                if (pages.get(j) == chain[i]) {
+                    windows.remove(j);
+                    pages.remove(j);
+                }
+            }
+        }
+    }
+
+    /**
+     * The page a root chain accesses: any page an access may name, biased to the root's own pages
+     * and to the edges of the window, of every region and of the pages just outside them (under a
+     * 2 MiB leaf over block 0 window page p is guest page p, so these are where the root's region
+     * ends and the others begin); for a large-leaf chain ({@code lastLink} >= 0) also the secure
+     * pages and the last link's page, where a write through the leaf rewrites the page-size entry.
+     */
+    private static Gen<Integer> rootAccessPage(DomainsState s, int lastLink) {
+        List<Integer> edges = new ArrayList<>(
+                List.of(0, DomainLayout.WINDOW_PAGES - 1, DomainLayout.WINDOW_PAGES, DomainLayout.ACCESS_PAGES - 1));
+        for (long p : regionPages(s)) {
+            if (!inSomeRegion(s, p - 1) || !inSomeRegion(s, p + 1)) {
+                edges.add((int) p);
+            }
+        }
+        pagesJustOutside(s).forEach(p -> edges.add(p.intValue()));
+        edges.removeIf(p -> !DomainLayout.accessible(p));
+        List<Integer> own = s.root().region().stream()
+                .map(g -> (int) g.n())
+                .filter(DomainLayout::accessible)
+                .sorted()
+                .toList();
+        boolean large = lastLink >= 0;
+        List<Gens.Weighted<Integer>> options = new ArrayList<>(List.of(
+                Gens.weighted(
+                        large ? 3 : 2,
+                        Gens.elements(edges.stream().distinct().sorted().toList())),
+                Gens.weighted(1, Gens.integers(0, DomainLayout.ACCESS_PAGES - 1))));
+        if (!own.isEmpty()) {
+            options.add(0, Gens.weighted(large ? 2 : 4, Gens.elements(own)));
+        }
+        List<Integer> secure = securePages(s).stream()
+                .filter(DomainLayout::accessible)
+                .map(Long::intValue)
+                .toList();
+        if (large && !secure.isEmpty()) {
+            options.add(Gens.weighted(2, Gens.elements(secure)));
+        }
+        if (large && DomainLayout.accessible(lastLink)) {
+            options.add(Gens.weighted(3, Gens.constant(lastLink)));
+        }
+        return Gens.frequency(options);
+    }
+
+    /**
+     * The actions of one root chain (see {@link #hostileUpperLevel}). A large chain ends in a
+     * page-size entry instead of a table entry: read at level 4 a reserved bit, at level 3 a 1 GiB
+     * leaf, at level 2 a 2 MiB leaf. A 2 MiB leaf and a write's leaf map from page 0, so the window
+     * is a large leaf over block 0 (window page p is guest page p: the root's own pages, the gaps,
+     * the secure regions; a write to the last link's page turns its PS entry back into a table
+     * entry); a read's 1 GiB leaf aims at the hostile page (reserved address bits).
+     */
+    private static Step hostileChain(
+            DomainsState s,
+            int v,
+            DomainsVCpu current,
+            int[] via,
+            long[] chain,
+            long hostile,
+            boolean large,
+            boolean write,
+            int p) {
+        int depth = chain.length;
+        List<DomainsSystemAction> actions = new ArrayList<>();
+        actions.add(new DomainsSystemAction.LoadCr3(v, s.root().gptRoot().n()));
+        for (int i = 0; i < depth; i++) {
+            boolean last = i + 1 == depth;
+            long next = !last ? chain[i + 1] : large && (write || depth == 3) ? 0 : hostile;
+            actions.add(new DomainsSystemAction.Write(v, via[i], Map.of(DomainsState.UPPER_SLOT, next), last && large));
+        }
+        actions.add(new DomainsSystemAction.LoadCr3(v, chain[0]));
+        actions.add(write ? new DomainsSystemAction.Write(v, p, Map.of()) : new DomainsSystemAction.Read(v, p));
+        actions.add(new DomainsSystemAction.LoadCr3(v, current.ptRoot().n()));
+        return new Step(actions);
     }
 
     /**

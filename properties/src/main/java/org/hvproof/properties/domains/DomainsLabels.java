@@ -24,6 +24,12 @@ final class DomainsLabels {
     static final String PAGE_ABOVE_REGIONS = "root table or CR3 names a page above every region";
 
     static final String TWO_MB_LEAF_ACCESS = "access through a 2 MiB guest leaf (PS at level 2) over the root's pages";
+    static final String ROOT_CHAIN_LINK_TO_LOWER_PAGE =
+            "a root page's slot 511 written to point at a lower root page (chain links in any order)";
+    static final String ROOT_LARGE_LEAF_PAST_REGION_REFUSED =
+            "root access through a 2 MiB guest leaf to a page past the root's region refused";
+    static final String ROOT_LARGE_LEAF_ON_SECURE_REFUSED =
+            "root access through a 2 MiB guest leaf onto a secure page refused";
     static final String PS_AT_LEVEL_4_FAULTED = "page-size bit at level 4 (reserved) faulted";
     static final String LARGE_LEAF_REFUSED =
             "walk through a large guest leaf refused (reserved address bits, or a page the NPT does not map)";

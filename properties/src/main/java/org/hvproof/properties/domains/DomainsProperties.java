@@ -79,6 +79,8 @@ public final class DomainsProperties {
         return HARNESS.claim("PD-1", "no access from the root reaches a secure frame", flaw, ISOLATION_ON_MACHINE)
                 .cover(50, DomainsLabels.HOSTILE_MAPPING)
                 .cover(COVER_UPPER, DomainsLabels.HOSTILE_UPPER_LEVEL_WALKED)
+                // chain links out of the pages' order (six properties of one run: 21.7-26.2%)
+                .cover(18, DomainsLabels.ROOT_CHAIN_LINK_TO_LOWER_PAGE)
                 .cover(35, DomainsLabels.ROOT_ACCESS_TO_SECURE_REFUSED)
                 .cover(70, DomainsLabels.GATE_ENTRY)
                 .cover(COVER_OUTSIDE, DomainsLabels.PAGE_OUTSIDE_REGIONS)
@@ -86,6 +88,10 @@ public final class DomainsProperties {
                 // large guest leaves (observed about 5% and 7%; minimums 3.3 and 3.7 sd under)
                 .cover(2.5, DomainsLabels.TWO_MB_LEAF_ACCESS)
                 .cover(4, DomainsLabels.PS_AT_LEVEL_4_FAULTED)
+                // the root's own 2 MiB leaf over block 0 past its region, and onto a secure page
+                // (six properties of one run: 3.1-5.3% and 1.7-3.1%; minimums about 3 sd under)
+                .cover(2.2, DomainsLabels.ROOT_LARGE_LEAF_PAST_REGION_REFUSED)
+                .cover(1.0, DomainsLabels.ROOT_LARGE_LEAF_ON_SECURE_REFUSED)
                 // a secure domain's own large leaves (six seeds: 6.3-7.2%, 1.4-3.0%, 1.3-2.3% and
                 // 13.1-14.8%; each minimum about 3 sd under the mean)
                 .cover(4.5, DomainsLabels.SECURE_LARGE_LEAF_IN_OWN_REGION)
@@ -133,10 +139,13 @@ public final class DomainsProperties {
                 .cover(35, DomainsLabels.ROOT_ACCESS_TO_SECURE_REFUSED)
                 .cover(35, DomainsLabels.SECURE_WRITE)
                 .cover(COVER_UPPER, DomainsLabels.HOSTILE_UPPER_LEVEL_WALKED)
+                // chain links out of the pages' order (six properties of one run: 21.7-26.2%)
+                .cover(18, DomainsLabels.ROOT_CHAIN_LINK_TO_LOWER_PAGE)
                 .cover(COVER_OUTSIDE, DomainsLabels.PAGE_OUTSIDE_REGIONS)
                 .cover(COVER_ABOVE, DomainsLabels.PAGE_ABOVE_REGIONS)
                 // large guest leaves (observed about 5% and 9%; minimums 3.4 and 3.8 sd under)
                 .cover(2.8, DomainsLabels.LARGE_LEAF_REFUSED)
+                .cover(2.2, DomainsLabels.ROOT_LARGE_LEAF_PAST_REGION_REFUSED)
                 .cover(5.5, DomainsLabels.PS_ENTRY_REWRITTEN);
     }
 

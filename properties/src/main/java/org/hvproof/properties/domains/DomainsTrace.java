@@ -238,6 +238,7 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
             ctx.label(DomainsLabels.TWO_MB_LEAF_ACCESS);
         } else if (level > 0 && faulted) {
             ctx.label(DomainsLabels.LARGE_LEAF_REFUSED);
+            labelRootLargeLeafRefused(before, a, level, ctx);
         }
         if (a instanceof DomainsSystemAction.Write w
                 && !w.largeUpperEntry()
@@ -252,6 +253,50 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
                             .large()
                             .isEmpty()) {
                 ctx.label(DomainsLabels.PS_ENTRY_REWRITTEN);
+            }
+        }
+    }
+
+    /**
+     * Labels a root write that lands in one of the root's pages and points its slot 511 at a lower
+     * root page other than the table: a chain whose links are not in the order of the pages.
+     */
+    private static void labelChainOrder(DomainsState before, DomainsSystemAction a, List<?> seen, Context ctx) {
+        if (!(a instanceof DomainsSystemAction.Write w)
+                || !seen.isEmpty()
+                || w.vcpu() < 0
+                || w.vcpu() >= before.vcpus().size()
+                || !before.vcpus().get(w.vcpu()).domain().isRoot()
+                || !w.entries().containsKey(DomainsState.UPPER_SLOT)) {
+            return;
+        }
+        var root = before.root();
+        GuestPage written = before.walkPage(before.vcpus().get(w.vcpu()), new VirtualPage(w.page()));
+        GuestPage next = new GuestPage(w.entries().get(DomainsState.UPPER_SLOT));
+        if (written != null
+                && root.region().contains(written)
+                && root.region().contains(next)
+                && !next.equals(root.gptRoot())
+                && next.n() < written.n()) {
+            ctx.label(DomainsLabels.ROOT_CHAIN_LINK_TO_LOWER_PAGE);
+        }
+    }
+
+    /**
+     * Labels a refused root access through a 2 MiB leaf ({@code level} 2) by where the leaf lands:
+     * past the root's region, and among those on a secure page.
+     */
+    private static void labelRootLargeLeafRefused(DomainsState before, DomainsSystemAction a, int level, Context ctx) {
+        if (level != 2) {
+            return;
+        }
+        int page = a instanceof DomainsSystemAction.Read r ? r.page() : ((DomainsSystemAction.Write) a).page();
+        GuestPage g = before.walkOf(before.vcpus().get(a.vcpu()), new VirtualPage(page))
+                .page();
+        if (g != null && !before.root().region().contains(g)) {
+            ctx.label(DomainsLabels.ROOT_LARGE_LEAF_PAST_REGION_REFUSED);
+            if (before.secureOwnerOf(g) != null) {
+                ctx.label(DomainsLabels.ROOT_LARGE_LEAF_ON_SECURE_REFUSED);
             }
         }
     }
@@ -312,6 +357,7 @@ public final class DomainsTrace implements JudgedTrace<DomainsState, DomainsActi
             ctx.label(DomainsLabels.HIGH_BIT_ALIAS);
         }
         labelPagesNamed(before, a, ctx);
+        labelChainOrder(before, a, seen, ctx);
         labelLargeLeaves(before, a, seen, ctx);
         if (DomainsActions.walksHostileUpperEntry(before, a)) {
             ctx.label(DomainsLabels.HOSTILE_UPPER_LEVEL_WALKED);
