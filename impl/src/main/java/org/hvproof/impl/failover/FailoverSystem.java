@@ -26,7 +26,9 @@ import org.hvproof.model.failover.FailoverState;
  * then its virtual NIC's state, page by page over the link into the secondary's guest frames, and
  * signals when every chunk is acknowledged; the secondary's agent starts the application from its
  * guest memory only on a valid signal. Simulated time in microseconds; a step whose time lies
- * past the battery's deadline ends at the deadline with the primary's memory lost. {@link #apply} is the implementation's counterpart of {@code
+ * past the battery's deadline ends at the deadline with the primary's memory lost. The secondary
+ * may instead be a guest of a machine other guests share, the primary staying a host of its own
+ * ({@link #FailoverSystem(FailoverImplFlaw, Hypervisor, int, String, boolean)}). {@link #apply} is the implementation's counterpart of {@code
  * FailoverModel.step}, {@link #abstractState} the abstraction function. Never throws on hostile
  * arguments; deterministic.
  */
