@@ -241,7 +241,15 @@ public enum ComposedImplFlaw implements Flaw {
     FAILOVER_ACK_BEFORE_APPLY(FailoverImplFlaw.ACK_BEFORE_APPLY, "FT-1", "FT-1 acknowledgedUpdatesPresent", 2),
     /** The failover primary's agent with CHECKPOINT_MISSES_NIC_STATE: the secondary restores an empty queue. */
     FAILOVER_CHECKPOINT_MISSES_NIC_STATE(
-            FailoverImplFlaw.CHECKPOINT_MISSES_NIC_STATE, "FT-1", "FT-1 checkpointCopiedFaithfully", 6);
+            FailoverImplFlaw.CHECKPOINT_MISSES_NIC_STATE, "FT-1", "FT-1 checkpointCopiedFaithfully", 6),
+    /**
+     * The failover pair with POWER_RETURN_RESTARTS_PRIMARY: power returning after the signal
+     * restarts the application on the primary while the secondary guest runs it.
+     */
+    FAILOVER_POWER_RETURN_RESTARTS_PRIMARY(
+            FailoverImplFlaw.POWER_RETURN_RESTARTS_PRIMARY, "FT-2", "FT-2 neverBothRun", 8),
+    /** The failover primary's agent with SIGNAL_WITHOUT_ACK: it signals before the last chunk is acknowledged. */
+    FAILOVER_SIGNAL_WITHOUT_ACK(FailoverImplFlaw.SIGNAL_WITHOUT_ACK, "FT-4", "FT-4 signalAtRequiredTime", 10);
 
     private final List<Caught> caughtBy;
     private final IntegrityImplFlaw integrityFlaw;
