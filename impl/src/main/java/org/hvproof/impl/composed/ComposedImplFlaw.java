@@ -2,6 +2,7 @@ package org.hvproof.impl.composed;
 
 import java.util.List;
 import org.hvproof.impl.domains.DomainsImplFlaw;
+import org.hvproof.impl.failover.FailoverImplFlaw;
 import org.hvproof.impl.integrity.IntegrityImplFlaw;
 import org.hvproof.impl.interrupts.InterruptsImplFlaw;
 import org.hvproof.impl.migration.MigrationImplFlaw;
@@ -15,7 +16,8 @@ import org.hvproof.model.common.Flaw;
  * mechanism's claim or refinement failing while the other mechanism runs beside it. The carried
  * flaws run one service with one of its own deliberate flaws ({@link #integrityFlaw()}, {@link
  * #domainsFlaw()}, {@link #treeFlaw()} for the integrity store's tree, {@link #interruptsFlaw()}, {@link
- * #migrationFlaw()}, {@link #tracingFlaw()} for the tracing service they all share)
+ * #migrationFlaw()}, {@link #tracingFlaw()} for the tracing service they all share, {@link
+ * #failoverFlaw()} for the failover pair whose secondary runs on the machine)
  * beside the others, correct: each shows that the composed property of a claim
  * can fail for the attack it names, with the other guests' steps interleaved.
  */
@@ -171,9 +173,9 @@ public enum ComposedImplFlaw implements Flaw {
     /**
      * The migration service with IOMMU_LEFT_ON_VCPU_BUFFER: its NIC's table keeps the VM's frames
      * during pre-copy, writable, while dirty logging traces them on the shared tracing service.
-     * TRACE-4's composed property fails on it from the migration's start, by its own check or,
-     * when the search draws a source whose NIC reach the migration model tells apart first (at the
-     * pinned seed: the copy as the device buffer, the trapping strategy), by refinement.
+     * TRACE-4's composed property fails on it in one action, by {@code noDeviceWritableTracedPage}
+     * or, where the search lands on a source whose NIC reach the migration model tells apart first
+     * (at the test's seed: the copy as the device buffer, the trapping strategy), by refinement.
      */
     MIGRATION_IOMMU_LEFT_ON_VCPU_BUFFER(
             List.of(
@@ -227,7 +229,32 @@ public enum ComposedImplFlaw implements Flaw {
      * The shared tracing service with STALE_TRACE_AFTER_REMOVE: the last owner's removal leaves
      * the write bit cleared, so the next write to the page exits to no owner and faults.
      */
-    TRACING_STALE_TRACE_AFTER_REMOVE(TracingImplFlaw.STALE_TRACE_AFTER_REMOVE, "TRACE-3", "refinement", 3);
+    TRACING_STALE_TRACE_AFTER_REMOVE(TracingImplFlaw.STALE_TRACE_AFTER_REMOVE, "TRACE-3", "refinement", 3),
+
+    /**
+     * The failover secondary's standby agent resolves each checkpoint chunk's guest page in the
+     * machine's default view, as it did on a host of its own, where the default view was its
+     * guest's: on the composed machine that is the integrity guest's view, so the chunk is
+     * written into the integrity guest's memory (backing its page if need be), unseen by any
+     * nested right or trace, and the secondary's own page keeps what it had.
+     */
+    STANDBY_WRITES_THROUGH_DEFAULT_VIEW(List.of(new Caught("FT-1", "FT-1 checkpointCopiedFaithfully", 6))),
+    /** The failover secondary's agent with SECONDARY_STARTS_ON_ANY_SIGNAL: any signal message starts the application. */
+    FAILOVER_SECONDARY_STARTS_ON_ANY_SIGNAL(
+            FailoverImplFlaw.SECONDARY_STARTS_ON_ANY_SIGNAL, "FT-3", "FT-3 secondaryStartsOnlyOnSignal", 2),
+    /** The failover application with ACK_BEFORE_APPLY: an update acknowledged on arrival, before the store applies it. */
+    FAILOVER_ACK_BEFORE_APPLY(FailoverImplFlaw.ACK_BEFORE_APPLY, "FT-1", "FT-1 acknowledgedUpdatesPresent", 2),
+    /** The failover primary's agent with CHECKPOINT_MISSES_NIC_STATE: the secondary restores an empty queue. */
+    FAILOVER_CHECKPOINT_MISSES_NIC_STATE(
+            FailoverImplFlaw.CHECKPOINT_MISSES_NIC_STATE, "FT-1", "FT-1 checkpointCopiedFaithfully", 6),
+    /**
+     * The failover pair with POWER_RETURN_RESTARTS_PRIMARY: power returning after the signal
+     * restarts the application on the primary while the secondary guest runs it.
+     */
+    FAILOVER_POWER_RETURN_RESTARTS_PRIMARY(
+            FailoverImplFlaw.POWER_RETURN_RESTARTS_PRIMARY, "FT-2", "FT-2 neverBothRun", 8),
+    /** The failover primary's agent with SIGNAL_WITHOUT_ACK: it signals before the last chunk is acknowledged. */
+    FAILOVER_SIGNAL_WITHOUT_ACK(FailoverImplFlaw.SIGNAL_WITHOUT_ACK, "FT-4", "FT-4 signalAtRequiredTime", 10);
 
     private final List<Caught> caughtBy;
     private final IntegrityImplFlaw integrityFlaw;
@@ -236,6 +263,7 @@ public enum ComposedImplFlaw implements Flaw {
     private final InterruptsImplFlaw interruptsFlaw;
     private final MigrationImplFlaw migrationFlaw;
     private final TracingImplFlaw tracingFlaw;
+    private final FailoverImplFlaw failoverFlaw;
 
     ComposedImplFlaw(List<Caught> caughtBy) {
         this(caughtBy, IntegrityImplFlaw.NONE, DomainsImplFlaw.NONE, TreeImplFlaw.NONE);
@@ -268,6 +296,18 @@ public enum ComposedImplFlaw implements Flaw {
                 TreeImplFlaw.NONE,
                 InterruptsImplFlaw.NONE,
                 MigrationImplFlaw.NONE,
+                carried);
+    }
+
+    ComposedImplFlaw(FailoverImplFlaw carried, String claim, String check, int shrinksTo) {
+        this(
+                List.of(new Caught(claim, check, shrinksTo)),
+                IntegrityImplFlaw.NONE,
+                DomainsImplFlaw.NONE,
+                TreeImplFlaw.NONE,
+                InterruptsImplFlaw.NONE,
+                MigrationImplFlaw.NONE,
+                TracingImplFlaw.NONE,
                 carried);
     }
 
@@ -314,6 +354,19 @@ public enum ComposedImplFlaw implements Flaw {
             InterruptsImplFlaw interrupts,
             MigrationImplFlaw migration,
             TracingImplFlaw tracing) {
+        this(caughtBy, integrity, domains, tree, interrupts, migration, tracing, FailoverImplFlaw.NONE);
+    }
+
+    ComposedImplFlaw(
+            List<Caught> caughtBy,
+            IntegrityImplFlaw integrity,
+            DomainsImplFlaw domains,
+            TreeImplFlaw tree,
+            InterruptsImplFlaw interrupts,
+            MigrationImplFlaw migration,
+            TracingImplFlaw tracing,
+            FailoverImplFlaw failover) {
+        this.failoverFlaw = failover;
         this.tracingFlaw = tracing;
         this.migrationFlaw = migration;
         this.caughtBy = caughtBy;
@@ -356,5 +409,10 @@ public enum ComposedImplFlaw implements Flaw {
     /** The migration service's own flaw this composition runs ({@code NONE} but for a carried migration flaw). */
     public MigrationImplFlaw migrationFlaw() {
         return migrationFlaw;
+    }
+
+    /** The failover pair's own flaw this composition runs ({@code NONE} but for a carried failover flaw). */
+    public FailoverImplFlaw failoverFlaw() {
+        return failoverFlaw;
     }
 }

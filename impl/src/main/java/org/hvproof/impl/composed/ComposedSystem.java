@@ -3,6 +3,7 @@ package org.hvproof.impl.composed;
 import java.util.List;
 import org.hvproof.impl.domains.DomainLayout;
 import org.hvproof.impl.domains.DomainsSystem;
+import org.hvproof.impl.failover.FailoverSystem;
 import org.hvproof.impl.integrity.IntegritySystem;
 import org.hvproof.impl.integrity.TreeProtectionStore;
 import org.hvproof.impl.interrupts.InterruptsSystem;
@@ -38,7 +39,9 @@ import org.hvproof.model.tree.TreeConfig;
  * next {@link #LAYOUT}{@code .vcpus()} vCPUs, their root domain on a view of its own ({@link
  * #DOMAINS_ROOT_VIEW}) and each secure domain on its own; the interrupts guest on the last vCPU
  * ({@link #INTERRUPTS_VCPU}) and its own view ({@link #INTERRUPTS_VIEW}), with its own guest OS
- * page-table pool and DMA device. The guests' page numbers overlap (each mechanism's model fixes
+ * page-table pool and DMA device; the migration source's VM on {@link #MIGRATION_VCPU}; the
+ * failover pair's secondary on {@link #FAILOVER_VCPU} and a view of its own (its primary a host
+ * of its own). The guests' page numbers overlap (each mechanism's model fixes
  * where its pages are), but no view of one maps a page of another's: each guest-physical page
  * number names a page of the guest whose views it is read through. The machine has the pages of
  * the largest guest ({@link #SHAPE}); the integrity guest's views are bounded to its own RAM.
@@ -92,6 +95,10 @@ public final class ComposedSystem {
     public static final int MIGRATION_VCPU = INTERRUPTS_VCPU + InterruptsSystem.SHAPE.vcpuCount();
     /** The migration source's passthrough NIC. */
     public static final DeviceId MIGRATION_NIC = new DeviceId(0x0300);
+    /** The failover secondary's vCPU: after the migration source's. */
+    public static final int FAILOVER_VCPU = MIGRATION_VCPU + 1;
+    /** The name of the view the failover secondary's guest runs on (a crash moves it to a fresh one, numbered on). */
+    public static final String FAILOVER_VIEW = "failover";
 
     /**
      * The machine's shape: the integrity guest's page-table pool (its guest OS reads it from the
@@ -110,6 +117,7 @@ public final class ComposedSystem {
     private final InterruptsSystem interrupts;
     private final MigrationSystem migration;
     private final MigrationConfig migrationConfig;
+    private final FailoverSystem failover;
 
     /**
      * Boots the composition with {@code flaw} ({@link ComposedImplFlaw#NONE} for the correct one);
@@ -184,6 +192,12 @@ public final class ComposedSystem {
         hypervisor.limitGuestRam(MIGRATION_VIEW, migration.totalPages());
         this.migration = new MigrationSystem(
                 hypervisor, tracing, MIGRATION_VIEW, MIGRATION_VCPU, MIGRATION_NIC, migration, flaw.migrationFlaw());
+        this.failover = new FailoverSystem(
+                flaw.failoverFlaw(),
+                hypervisor,
+                FAILOVER_VCPU,
+                FAILOVER_VIEW,
+                flaw == ComposedImplFlaw.STANDBY_WRITES_THROUGH_DEFAULT_VIEW);
         if (flaw == ComposedImplFlaw.SECURE_FRAME_GIVEN_BACK) {
             // FLAW: a frame secure domain 1 still maps is given back as free: handed out twice.
             hypervisor.giveBack(machine.view(new ViewId("secure-1"))
@@ -201,7 +215,7 @@ public final class ComposedSystem {
     private static MachineShape shape() {
         MachineShape integrity = integrityShape();
         return new MachineShape(
-                MIGRATION_VCPU + 1,
+                FAILOVER_VCPU + 1,
                 Math.max(integrity.guestPhysicalPages(), InterruptsSystem.SHAPE.guestPhysicalPages()),
                 integrity.pageTablePoolFirst(),
                 integrity.pageTablePoolPages());
@@ -257,8 +271,19 @@ public final class ComposedSystem {
         return migration;
     }
 
+    /**
+     * The failover pair: its secondary a guest of this machine (its vCPU {@link #FAILOVER_VCPU},
+     * a view of its own, its standby agent on this hypervisor), its primary a host of its own.
+     */
+    public FailoverSystem failover() {
+        return failover;
+    }
+
     /** Runs one action on its mechanism's service; returns that mechanism's observations. Never throws on hostile input. */
     public List<Object> apply(ComposedSystemAction action) {
+        if (action instanceof ComposedSystemAction.Failover f) {
+            return List.copyOf(failover.apply(f.action()));
+        }
         if (action instanceof ComposedSystemAction.Migration m) {
             return List.copyOf(migration.apply(m.action()));
         }

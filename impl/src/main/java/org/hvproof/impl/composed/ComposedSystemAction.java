@@ -2,6 +2,7 @@ package org.hvproof.impl.composed;
 
 import java.util.Objects;
 import org.hvproof.impl.domains.DomainsSystemAction;
+import org.hvproof.model.failover.FailoverAction;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.migration.MigrationAction;
@@ -58,6 +59,18 @@ public sealed interface ComposedSystemAction {
         @Override
         public String toString() {
             return "migration " + action;
+        }
+    }
+
+    /** A failover action: its operator's, its clients', its primary's power and agent, its link, its secondary guest's. */
+    record Failover(FailoverAction action) implements ComposedSystemAction {
+        public Failover {
+            Objects.requireNonNull(action, "action");
+        }
+
+        @Override
+        public String toString() {
+            return "failover " + action;
         }
     }
 }

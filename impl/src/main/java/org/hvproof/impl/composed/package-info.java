@@ -1,8 +1,9 @@
 /**
  * The composed system: one machine, one hypervisor and one tracing service with the integrity
  * service (its protections kept in the traced tree, TREE-7), the protection-domain service, the
- * interrupt security module with its guest and the migration source's VM with its passthrough NIC
- * and migration service registered together ({@link
+ * interrupt security module with its guest, the migration source's VM with its passthrough NIC
+ * and migration service and the failover pair's secondary (its standby agent on this hypervisor)
+ * registered together ({@link
  * org.hvproof.impl.composed.ComposedSystem}), driven by
  * {@link org.hvproof.impl.composed.ComposedSystemAction}s and read by
  * {@link org.hvproof.impl.composed.ComposedAbstraction}: each mechanism's own abstraction
@@ -15,7 +16,10 @@
  * view of their own and one view per secure domain, the interrupts guest on vCPU 4 with a view,
  * a guest OS page-table pool and a DMA device of its own, the migration source's VM on vCPU 5
  * with a view, a guest OS page-table pool and a NIC of its own (its destination a host of its
- * own); each service serves only its own vCPUs and views. The migration source turns the
+ * own), the failover secondary on vCPU 6 with a view and a guest OS page-table pool of its own,
+ * its standby agent writing landed checkpoint chunks into the frames behind that view (its
+ * primary a host of its own, its crash a fresh view for it alone); each service serves only its
+ * own vCPUs and views. The migration source turns the
  * machine's nested accessed and dirty flags on for every view, so every guest's walks update
  * their tables' accessed and dirty bits as writes; its dirty logging traces its pages on the
  * shared tracing service, whose other clients judge only notes from their own guest's views.
@@ -27,8 +31,9 @@
  *
  * <p>Left out: one guest holding both (the domains' root domain as the integrity guest itself,
  * so that one vCPU's context is switched by both services, or the interrupt security module
- * scrubbing a secure domain's registers), the tracing mechanism's own clients and failover. The
- * migration source boots with the figures, embodiment, strategy, downtime limit and round limit it
- * is given (the composed traces draw them per trace).
+ * scrubbing a secure domain's registers), the tracing mechanism's own clients, the failover
+ * primary (a host of its own) and the reclaiming of a crashed failover secondary's frames (its
+ * old view keeps them). The migration source boots with the figures, embodiment, strategy,
+ * downtime limit and round limit it is given (the composed traces draw them per trace).
  */
 package org.hvproof.impl.composed;

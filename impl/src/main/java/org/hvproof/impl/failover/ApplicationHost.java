@@ -25,6 +25,12 @@ import org.hvproof.model.common.PagePermissions;
  * at {@link #APPLICATION_BASE} through them and the nested table, which the hypervisor backs
  * lazily on the first touch. Losing power is losing the machine: a blank one, its DRAM, nested
  * tables and guest page tables gone, takes its place, and the application needs a new boot.
+ *
+ * <p>A host may instead be a guest of a machine other guests share ({@link #ApplicationHost(Hypervisor,
+ * ViewId, int, int, int, boolean)}): the application runs on a vCPU and a view of its own, its
+ * guest OS's pool above its RAM in that view, and losing power is the guest's crash: it goes on
+ * with a fresh, empty view (the crashed view's frames stay with it, never handed out again) and
+ * a new boot, the machine and the other guests untouched.
  */
 final class ApplicationHost {
     /** Guest-virtual address of the application's first page: page {@code i} is at {@code APPLICATION_BASE + i * 4096}. */
@@ -37,19 +43,78 @@ final class ApplicationHost {
     private Machine machine;
     private Hypervisor hypervisor;
     private boolean booted;
+    /** The view the application's guest runs on: the default one on a machine of its own. */
+    private ViewId view = ViewId.DEFAULT;
+    /** The application's vCPU on the machine. */
+    private final int vcpu;
+    /** On a shared machine: the name its views are numbered from, and how many it has had. */
+    private final String sharedViewName;
+
+    private int viewsUsed;
+    /** Flaw STANDBY_WRITES_THROUGH_DEFAULT_VIEW: {@link #writePage} resolves the page in the default view. */
+    private final boolean writesThroughDefaultView;
 
     /** A powered host whose guest has {@code ramPages} pages of memory of which the model sees {@code pageBytes} bytes each. */
     ApplicationHost(int ramPages, int pageBytes) {
         this.ramPages = ramPages;
         this.pageBytes = pageBytes;
+        this.vcpu = 0;
+        this.sharedViewName = null;
+        this.writesThroughDefaultView = false;
         powerCycle();
     }
 
-    /** Power gone and back: a blank machine takes the old one's place; nothing of its memory is left. */
+    /**
+     * The host as a guest of the machine under {@code shared}: its application on the machine's
+     * vCPU {@code vcpu} and on a view of its own named {@code viewName}, its RAM bounded to its
+     * {@code ramPages} pages and its guest OS's pool. With {@code writesThroughDefaultView} (a
+     * deliberately wrong port from a machine of its own, where the default view is the guest's)
+     * {@link #writePage} backs and writes the page in the machine's default view instead.
+     *
+     * @throws IllegalArgumentException when the vCPU does not exist
+     */
+    ApplicationHost(
+            Hypervisor shared,
+            String viewName,
+            int vcpu,
+            int ramPages,
+            int pageBytes,
+            boolean writesThroughDefaultView) {
+        if (vcpu < 0 || vcpu >= shared.machine().vcpus().size()) {
+            throw new IllegalArgumentException("the machine has no vCPU " + vcpu);
+        }
+        this.ramPages = ramPages;
+        this.pageBytes = pageBytes;
+        this.vcpu = vcpu;
+        this.sharedViewName = viewName;
+        this.writesThroughDefaultView = writesThroughDefaultView;
+        this.machine = shared.machine();
+        this.hypervisor = shared;
+        powerCycle();
+    }
+
+    /**
+     * Power gone and back: a blank machine takes the old one's place; nothing of its memory is
+     * left. On a shared machine the guest crashed: a fresh, empty view of its own takes the old
+     * one's place on its vCPU.
+     */
     void powerCycle() {
-        machine = new Machine(new MachineShape(1, ramPages + POOL_PAGES, ramPages, POOL_PAGES));
-        hypervisor = new Hypervisor(machine);
         booted = false;
+        if (sharedViewName == null) {
+            machine = new Machine(new MachineShape(1, ramPages + POOL_PAGES, ramPages, POOL_PAGES));
+            hypervisor = new Hypervisor(machine);
+            return;
+        }
+        viewsUsed++;
+        view = new ViewId(viewsUsed == 1 ? sharedViewName : sharedViewName + "-" + viewsUsed);
+        machine.addView(view).orElseThrow();
+        hypervisor.limitGuestRam(view, ramPages + POOL_PAGES);
+        vcpu().setView(view);
+    }
+
+    /** The view the application's guest runs on now. */
+    ViewId view() {
+        return view;
     }
 
     /**
@@ -61,7 +126,7 @@ final class ApplicationHost {
         if (booted) {
             return;
         }
-        GuestOs os = new GuestOs(hypervisor, ViewId.DEFAULT, ramPages, POOL_PAGES);
+        GuestOs os = new GuestOs(hypervisor, view, ramPages, POOL_PAGES);
         OptionalLong root = os.newAddressSpace();
         long cr3 = root.orElseThrow();
         for (int i = 0; i < appPages; i++) {
@@ -73,7 +138,7 @@ final class ApplicationHost {
 
     /** The application's vCPU. */
     VirtualCpu vcpu() {
-        return machine.vcpus().get(0);
+        return machine.vcpus().get(vcpu);
     }
 
     /**
@@ -111,12 +176,18 @@ final class ApplicationHost {
 
     /** The hypervisor writes {@code data} (the model's bytes) into the frame behind guest page {@code page}, backing it first. */
     void writePage(int page, byte[] data) {
-        hypervisor.populate(ViewId.DEFAULT, new GuestPhysicalPage(page));
-        machine.memory().write(frame(page) << 12, data, 0, pageBytes);
+        // STANDBY_WRITES_THROUGH_DEFAULT_VIEW: the page resolved in the machine's default view, another guest's.
+        ViewId through = writesThroughDefaultView ? ViewId.DEFAULT : view;
+        GuestPhysicalPage p = new GuestPhysicalPage(page);
+        if (!hypervisor.populate(through, p)) {
+            return;
+        }
+        long frame = machine.view(through).orElseThrow().leaf(p).orElseThrow().hostFrame();
+        machine.memory().write(frame << 12, data, 0, pageBytes);
     }
 
     private NestedPageTable npt() {
-        return machine.defaultView();
+        return machine.view(view).orElseThrow();
     }
 
     // ------------------------------------------------------------ what the abstraction reads

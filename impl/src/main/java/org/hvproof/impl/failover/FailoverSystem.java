@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.hvproof.impl.machine.Hypervisor;
+import org.hvproof.impl.machine.ViewId;
 import org.hvproof.model.failover.ApplicationImage;
 import org.hvproof.model.failover.FailoverAction;
 import org.hvproof.model.failover.FailoverBudget;
@@ -24,7 +26,9 @@ import org.hvproof.model.failover.FailoverState;
  * then its virtual NIC's state, page by page over the link into the secondary's guest frames, and
  * signals when every chunk is acknowledged; the secondary's agent starts the application from its
  * guest memory only on a valid signal. Simulated time in microseconds; a step whose time lies
- * past the battery's deadline ends at the deadline with the primary's memory lost. {@link #apply} is the implementation's counterpart of {@code
+ * past the battery's deadline ends at the deadline with the primary's memory lost. The secondary
+ * may instead be a guest of a machine other guests share, the primary staying a host of its own
+ * ({@link #FailoverSystem(FailoverImplFlaw, Hypervisor, int, String, boolean)}). {@link #apply} is the implementation's counterpart of {@code
  * FailoverModel.step}, {@link #abstractState} the abstraction function. Never throws on hostile
  * arguments; deterministic.
  */
@@ -62,9 +66,47 @@ public final class FailoverSystem {
         OFF
     }
 
+    /** On a machine other guests share: its hypervisor, the secondary guest's vCPU and view name; null on hosts of their own. */
+    private final Hypervisor secondaryMachine;
+
+    private final int secondaryVcpu;
+    private final String secondaryView;
+    /** Seam flaw STANDBY_WRITES_THROUGH_DEFAULT_VIEW of a composition (see {@link ApplicationHost}). */
+    private final boolean standbyWritesThroughDefaultView;
+
     /** Unprovisioned hosts with {@code flaw} ({@link FailoverImplFlaw#NONE}: the correct ones). */
     public FailoverSystem(FailoverImplFlaw flaw) {
         this.flaw = flaw;
+        this.secondaryMachine = null;
+        this.secondaryVcpu = 0;
+        this.secondaryView = null;
+        this.standbyWritesThroughDefaultView = false;
+    }
+
+    /**
+     * Unprovisioned hosts with {@code flaw} whose secondary is a guest of the machine under {@code
+     * shared}, beside whatever else runs there: once provisioned, its application runs on the
+     * machine's vCPU {@code vcpu} and a view of its own named {@code view}, the standby agent's
+     * hypervisor-side writes land in the frames behind that view, and its crash is the guest's
+     * crash (a fresh view, the machine untouched). The primary stays a host of its own. With
+     * {@code standbyWritesThroughDefaultView} the standby agent resolves each chunk's page in
+     * the machine's default view (a deliberately wrong composition).
+     *
+     * @throws IllegalArgumentException when the vCPU does not exist
+     */
+    public FailoverSystem(
+            FailoverImplFlaw flaw, Hypervisor shared, int vcpu, String view, boolean standbyWritesThroughDefaultView) {
+        if (vcpu < 0 || vcpu >= shared.machine().vcpus().size()) {
+            throw new IllegalArgumentException("the machine has no vCPU " + vcpu);
+        }
+        // The secondary's vCPU is on its own (empty) view from the start, never on another guest's.
+        shared.machine().addView(new ViewId(view)).orElseThrow();
+        shared.machine().vcpus().get(vcpu).setView(new ViewId(view));
+        this.flaw = flaw;
+        this.secondaryMachine = shared;
+        this.secondaryVcpu = vcpu;
+        this.secondaryView = view;
+        this.standbyWritesThroughDefaultView = standbyWritesThroughDefaultView;
     }
 
     /** Runs one action and returns what an observer sees; never throws on hostile arguments. */
@@ -137,7 +179,15 @@ public final class FailoverSystem {
         }
         primaryAppRunning = true;
         primaryPower = PrimaryPower.AC;
-        secondaryHost = new ApplicationHost((int) c.secondaryPages(), (int) c.pageBytes());
+        secondaryHost = secondaryMachine == null
+                ? new ApplicationHost((int) c.secondaryPages(), (int) c.pageBytes())
+                : new ApplicationHost(
+                        secondaryMachine,
+                        secondaryView,
+                        secondaryVcpu,
+                        (int) c.secondaryPages(),
+                        (int) c.pageBytes(),
+                        standbyWritesThroughDefaultView);
         secondaryUp = true;
         wire = new FailoverWire(c.bandwidth(), c.latency());
         seen.add(new FailoverObservation.Provisioned(budgetNow()));
@@ -575,6 +625,11 @@ public final class FailoverSystem {
 
     ApplicationHost secondaryHost() {
         return secondaryHost;
+    }
+
+    /** The view the secondary's guest runs on now, once provisioned (on a shared machine, its own). */
+    public Optional<ViewId> secondaryView() {
+        return secondaryHost == null ? Optional.empty() : Optional.of(secondaryHost.view());
     }
 
     boolean secondaryUp() {

@@ -35,8 +35,10 @@
  *
  * <p>Left out: retransmission after a link drop, the secondary's own power, CPU state beyond the
  * application's memory and NIC, clients' reads; the guest's page tables are not in the checkpoint
- * (the secondary's guest OS builds its own), the hosts use one vCPU and the default view each, no
- * IOMMU or device DMA (the virtual NIC is the hypervisor's), and failover's hosts are machines of
- * their own, not guests of the composed machine.
+ * (the secondary's guest OS builds its own), the hosts use one vCPU and one view each, no IOMMU or
+ * device DMA (the virtual NIC is the hypervisor's). On the composed machine the secondary is a
+ * guest beside the others (a vCPU and a view of its own, its standby agent on the shared
+ * hypervisor, its crash a fresh view for that guest alone, the crashed view's frames not
+ * reclaimed); the primary stays a host of its own.
  */
 package org.hvproof.impl.failover;

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.hvproof.impl.domains.DomainsSystemAction;
+import org.hvproof.impl.failover.FailoverImplFlaw;
+import org.hvproof.impl.failover.FailoverSystem;
 import org.hvproof.impl.integrity.IntegrityService;
 import org.hvproof.impl.integrity.IntegritySystem;
 import org.hvproof.impl.interrupts.InterruptsSystem;
+import org.hvproof.impl.machine.NestedPageTable;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.migration.MigrationSystem;
 import org.hvproof.model.common.Bytes;
@@ -14,6 +17,10 @@ import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.composed.ComposedState;
 import org.hvproof.model.domains.DomainsObservation;
 import org.hvproof.model.domains.DomainsState;
+import org.hvproof.model.failover.FailoverAction;
+import org.hvproof.model.failover.FailoverConfig;
+import org.hvproof.model.failover.FailoverModel;
+import org.hvproof.model.failover.FailoverPhase;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityCode;
 import org.hvproof.model.integrity.IntegrityObservation.RequestResult;
@@ -61,7 +68,7 @@ class ComposedSystemTest {
 
     @Test
     void bootsTheServicesOnDisjointVcpusAndViews() {
-        assertThat(system.machine().vcpus()).hasSize(6);
+        assertThat(system.machine().vcpus()).hasSize(7);
         assertThat(system.machine().viewIds())
                 .contains(
                         ViewId.DEFAULT,
@@ -70,7 +77,10 @@ class ComposedSystemTest {
                         new ViewId("secure-1"),
                         new ViewId("secure-2"),
                         ComposedSystem.INTERRUPTS_VIEW,
-                        ComposedSystem.MIGRATION_VIEW);
+                        ComposedSystem.MIGRATION_VIEW,
+                        new ViewId(ComposedSystem.FAILOVER_VIEW));
+        assertThat(system.machine().vcpus().get(6).view()).isEqualTo(new ViewId(ComposedSystem.FAILOVER_VIEW));
+        assertThat(system.abstractState().failover()).isEqualTo(FailoverModel.initial());
         assertThat(system.domains().vcpus())
                 .allSatisfy(cpu -> assertThat(cpu.view()).isEqualTo(ComposedSystem.DOMAINS_ROOT_VIEW));
         assertThat(system.interrupts().cpu().id().id()).isEqualTo(4);
@@ -145,6 +155,112 @@ class ComposedSystemTest {
             assertThat(now.withMigration(before.migration())).as(a.toString()).isEqualTo(before);
         }
         assertThat(system.migration().migrated()).isTrue();
+    }
+
+    /**
+     * A failover on the composed machine, step by step: provisioned with two store pages of 16
+     * bytes and two queue slots (five chunks), an update served and one queued, the AC failure,
+     * the panic handler, the five chunks and the signal; then the secondary serves.
+     */
+    private static final List<FailoverAction> FAILOVER_RUN = List.of(
+            new FailoverAction.Provision(new FailoverConfig(2, 16, 2, 8, 64, 1, 1_000_000, 5)),
+            new FailoverAction.ClientUpdate(1, 0x1234_5678L),
+            new FailoverAction.Serve(),
+            new FailoverAction.ClientUpdate(0, 77),
+            new FailoverAction.PowerFail(),
+            new FailoverAction.PanicDone(),
+            new FailoverAction.CopyChunk(),
+            new FailoverAction.CopyChunk(),
+            new FailoverAction.CopyChunk(),
+            new FailoverAction.CopyChunk(),
+            new FailoverAction.CopyChunk(),
+            new FailoverAction.Signal(),
+            new FailoverAction.Serve());
+
+    @Test
+    void aFailoverToTheComposedMachineRunsAsOnHostsOfTheirOwnAndLeavesTheOtherGuestsAsTheyWere() {
+        protectFromIntegrityMode(0, 2);
+        FailoverSystem alone = new FailoverSystem(FailoverImplFlaw.NONE);
+        ComposedState before = system.abstractState();
+        NestedPageTable integrityView = system.machine().defaultView();
+        List<Boolean> integrityBacked = backed(integrityView, 8);
+        for (FailoverAction a : FAILOVER_RUN) {
+            assertThat(system.apply(new ComposedSystemAction.Failover(a)))
+                    .as(a.toString())
+                    .isEqualTo(List.copyOf(alone.apply(a)));
+            ComposedState now = system.abstractState();
+            assertThat(now.failover()).as(a.toString()).isEqualTo(alone.abstractState());
+            assertThat(now.withFailover(before.failover())).as(a.toString()).isEqualTo(before);
+        }
+        assertThat(system.abstractState().failover().phase()).isEqualTo(FailoverPhase.FAILED_OVER);
+        // The standby agent backed the chunks' pages in the secondary's own view, with frames no other view maps.
+        NestedPageTable secondary =
+                system.machine().view(new ViewId(ComposedSystem.FAILOVER_VIEW)).orElseThrow();
+        assertThat(backed(integrityView, 8)).isEqualTo(integrityBacked);
+        for (int page = 0; page < 5; page++) {
+            long frame =
+                    secondary.leaf(new GuestPhysicalPage(page)).orElseThrow().hostFrame();
+            for (ViewId other : system.machine().viewIds()) {
+                if (!other.equals(secondary.view())) {
+                    assertThat(mapsFrame(system.machine().view(other).orElseThrow(), frame))
+                            .as(other + " maps frame " + frame)
+                            .isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
+    void withTheStandbyWritingThroughTheDefaultViewTheChunksLandInTheIntegrityGuestsMemory() {
+        ComposedSystem flawed = new ComposedSystem(ComposedImplFlaw.STANDBY_WRITES_THROUGH_DEFAULT_VIEW);
+        // Every chunk sent: all but the last have landed (one microsecond's latency) by then.
+        for (FailoverAction a : FAILOVER_RUN.subList(0, 11)) {
+            flawed.apply(new ComposedSystemAction.Failover(a));
+        }
+        assertThat(flawed.abstractState().failover().agent().landed()).contains(0);
+        // Chunk 0 holds key 1's value; it went into the integrity guest's page 0, the secondary's page 0 is unbacked.
+        byte[] page0 = flawed.machine().peekGuestPage(ViewId.DEFAULT, new GuestPhysicalPage(0));
+        assertThat(page0[8]).isEqualTo((byte) 0x78);
+        assertThat(flawed.machine()
+                        .view(new ViewId(ComposedSystem.FAILOVER_VIEW))
+                        .orElseThrow()
+                        .leaf(new GuestPhysicalPage(0)))
+                .isEmpty();
+    }
+
+    @Test
+    void theSecondarysCrashIsItsGuestsAloneItGoesOnWithAFreshViewTheOtherGuestsAsTheyWere() {
+        protectFromIntegrityMode(0, 2);
+        FailoverSystem alone = new FailoverSystem(FailoverImplFlaw.NONE);
+        for (FailoverAction a : FAILOVER_RUN) {
+            system.apply(new ComposedSystemAction.Failover(a));
+            alone.apply(a);
+        }
+        ComposedState before = system.abstractState();
+        FailoverAction crash = new FailoverAction.SecondaryCrash();
+        assertThat(system.apply(new ComposedSystemAction.Failover(crash))).isEqualTo(List.copyOf(alone.apply(crash)));
+        ComposedState now = system.abstractState();
+        assertThat(now.failover()).isEqualTo(alone.abstractState());
+        assertThat(now.withFailover(before.failover())).isEqualTo(before);
+        ViewId fresh = system.failover().secondaryView().orElseThrow();
+        assertThat(fresh).isNotEqualTo(new ViewId(ComposedSystem.FAILOVER_VIEW));
+        assertThat(system.machine().vcpus().get(ComposedSystem.FAILOVER_VCPU).view())
+                .isEqualTo(fresh);
+        assertThat(backed(system.machine().view(fresh).orElseThrow(), 8)).containsOnly(false);
+    }
+
+    private static List<Boolean> backed(NestedPageTable view, int pages) {
+        List<Boolean> out = new java.util.ArrayList<>();
+        for (int p = 0; p < pages; p++) {
+            out.add(view.leaf(new GuestPhysicalPage(p)).isPresent());
+        }
+        return out;
+    }
+
+    private static boolean mapsFrame(NestedPageTable view, long frame) {
+        boolean[] found = {false};
+        view.forEachLeaf((page, entry) -> found[0] |= entry.hostFrame() == frame);
+        return found[0];
     }
 
     /** Registers a driver whose code and data are pages 0 and 1, numbers the migration VM's pages have too, then starts a migration. */

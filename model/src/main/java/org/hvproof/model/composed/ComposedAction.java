@@ -2,6 +2,7 @@ package org.hvproof.model.composed;
 
 import java.util.Objects;
 import org.hvproof.model.domains.DomainsAction;
+import org.hvproof.model.failover.FailoverAction;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.migration.MigrationAction;
@@ -54,6 +55,18 @@ public sealed interface ComposedAction {
         @Override
         public String toString() {
             return "migration " + action;
+        }
+    }
+
+    /** An action of the failover mechanism (its operator's, a client's, the primary's power and agent, the link's, the secondary's). */
+    record Failover(FailoverAction action) implements ComposedAction {
+        public Failover {
+            Objects.requireNonNull(action, "action");
+        }
+
+        @Override
+        public String toString() {
+            return "failover " + action;
         }
     }
 }

@@ -12,6 +12,10 @@ import org.hvproof.model.domains.DomainsAction;
 import org.hvproof.model.domains.DomainsInvariants;
 import org.hvproof.model.domains.DomainsObservation;
 import org.hvproof.model.domains.DomainsState;
+import org.hvproof.model.failover.FailoverAction;
+import org.hvproof.model.failover.FailoverInvariants;
+import org.hvproof.model.failover.FailoverObservation;
+import org.hvproof.model.failover.FailoverState;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.integrity.IntegrityObservation;
@@ -75,7 +79,7 @@ public final class ComposedInvariants {
             MIGRATION_DESTINATION_MATCHES_UNMIGRATED = migrationPair();
 
     /**
-     * The integrity, domains, interrupts and migration invariants, lifted to the composed state,
+     * The integrity, domains, interrupts, migration and failover invariants, lifted to the composed state,
      * then the pair invariants of two composed runs: PD-1's (differing in the secure domains'
      * contents), INT-1's (differing in the interrupts guest's secret) and MIG-1's (migrated and
      * unmigrated).
@@ -87,9 +91,13 @@ public final class ComposedInvariants {
                             lift(IntegrityInvariants.ALL.state(), ComposedState::integrity),
                             lift(DomainsInvariants.ALL.state(), ComposedState::domains)),
                     concat(
-                            lift(InterruptsInvariants.ALL.state(), ComposedState::interrupts),
-                            lift(MigrationInvariants.ALL.state(), ComposedState::migration))),
-            concat(concat(integritySteps(), domainsSteps()), concat(interruptsSteps(), migrationSteps())),
+                            concat(
+                                    lift(InterruptsInvariants.ALL.state(), ComposedState::interrupts),
+                                    lift(MigrationInvariants.ALL.state(), ComposedState::migration)),
+                            lift(FailoverInvariants.ALL.state(), ComposedState::failover))),
+            concat(
+                    concat(concat(integritySteps(), domainsSteps()), concat(interruptsSteps(), migrationSteps())),
+                    failoverSteps()),
             List.of(
                     domainsPair(),
                     OTHER_GUESTS_SEE_NOTHING_SECURE,
@@ -153,6 +161,9 @@ public final class ComposedInvariants {
         }
         if (holder != ComposedAction.Migration.class && !a.migration().equals(b.migration())) {
             return Optional.of("after " + action + " the migration guest's state differs between the runs");
+        }
+        if (holder != ComposedAction.Failover.class && !a.failover().equals(b.failover())) {
+            return Optional.of("after " + action + " the failover secondary's state differs between the runs");
         }
         return Optional.empty();
     }
@@ -269,6 +280,24 @@ public final class ComposedInvariants {
                 return i.violation()
                         .apply(new Transition<>(
                                 t.before().migration(), a.action(), t.after().migration(), seen));
+            }));
+        }
+        return out;
+    }
+
+    private static List<Invariant<Transition<ComposedState, ComposedAction, Object>>> failoverSteps() {
+        List<Invariant<Transition<ComposedState, ComposedAction, Object>>> out = new ArrayList<>();
+        for (Invariant<Transition<FailoverState, FailoverAction, FailoverObservation>> i :
+                FailoverInvariants.ALL.step()) {
+            out.add(Invariant.of(i.claim(), i.name(), t -> {
+                if (!(t.action() instanceof ComposedAction.Failover a)) {
+                    return Optional.empty();
+                }
+                List<FailoverObservation> seen = new ArrayList<>();
+                t.observations().forEach(o -> seen.add((FailoverObservation) o));
+                return i.violation()
+                        .apply(new Transition<>(
+                                t.before().failover(), a.action(), t.after().failover(), seen));
             }));
         }
         return out;

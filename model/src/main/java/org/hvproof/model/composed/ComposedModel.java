@@ -4,6 +4,8 @@ import java.util.List;
 import org.hvproof.model.domains.DomainsModel;
 import org.hvproof.model.domains.DomainsState;
 import org.hvproof.model.domains.DomainsStep;
+import org.hvproof.model.failover.FailoverModel;
+import org.hvproof.model.failover.FailoverStep;
 import org.hvproof.model.integrity.IntegrityModel;
 import org.hvproof.model.integrity.IntegrityState;
 import org.hvproof.model.integrity.IntegrityStep;
@@ -23,10 +25,10 @@ import org.hvproof.model.migration.MigrationStep;
 public final class ComposedModel {
     private ComposedModel() {}
 
-    /** The initial state: each mechanism's own initial state. */
+    /** The initial state: each mechanism's own initial state, the failover pair unprovisioned. */
     public static ComposedState initial(
             IntegrityState integrity, DomainsState domains, InterruptsState interrupts, MigrationState migration) {
-        return new ComposedState(integrity, domains, interrupts, migration);
+        return new ComposedState(integrity, domains, interrupts, migration, FailoverModel.initial());
     }
 
     /** The composed step: {@code action} routed to its mechanism's model. */
@@ -42,6 +44,10 @@ public final class ComposedModel {
         if (action instanceof ComposedAction.Migration m) {
             MigrationStep step = MigrationModel.step(s.migration(), m.action());
             return new ComposedStep(s.withMigration(step.next()), List.copyOf(step.observations()));
+        }
+        if (action instanceof ComposedAction.Failover f) {
+            FailoverStep step = FailoverModel.step(s.failover(), f.action());
+            return new ComposedStep(s.withFailover(step.next()), List.copyOf(step.observations()));
         }
         ComposedAction.Domains d = (ComposedAction.Domains) action;
         DomainsStep step = DomainsModel.step(s.domains(), d.action());

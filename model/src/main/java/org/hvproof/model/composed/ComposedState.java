@@ -2,6 +2,7 @@ package org.hvproof.model.composed;
 
 import java.util.Objects;
 import org.hvproof.model.domains.DomainsState;
+import org.hvproof.model.failover.FailoverState;
 import org.hvproof.model.integrity.IntegrityState;
 import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.migration.MigrationState;
@@ -16,33 +17,44 @@ import org.hvproof.model.migration.MigrationState;
  * @param domains    the protection-domain mechanism's state
  * @param interrupts the interrupts mechanism's state (its guest's registers, code, memory and secret)
  * @param migration  the migration mechanism's state (the source VM, its NIC, the service, the destination)
+ * @param failover   the failover mechanism's state (both hosts, the link, the agents; its secondary a guest here)
  */
 public record ComposedState(
-        IntegrityState integrity, DomainsState domains, InterruptsState interrupts, MigrationState migration) {
+        IntegrityState integrity,
+        DomainsState domains,
+        InterruptsState interrupts,
+        MigrationState migration,
+        FailoverState failover) {
     public ComposedState {
         Objects.requireNonNull(integrity, "integrity");
         Objects.requireNonNull(domains, "domains");
         Objects.requireNonNull(interrupts, "interrupts");
         Objects.requireNonNull(migration, "migration");
+        Objects.requireNonNull(failover, "failover");
     }
 
     /** This state with the integrity part replaced. */
     public ComposedState withIntegrity(IntegrityState next) {
-        return new ComposedState(next, domains, interrupts, migration);
+        return new ComposedState(next, domains, interrupts, migration, failover);
     }
 
     /** This state with the domains part replaced. */
     public ComposedState withDomains(DomainsState next) {
-        return new ComposedState(integrity, next, interrupts, migration);
+        return new ComposedState(integrity, next, interrupts, migration, failover);
     }
 
     /** This state with the interrupts part replaced. */
     public ComposedState withInterrupts(InterruptsState next) {
-        return new ComposedState(integrity, domains, next, migration);
+        return new ComposedState(integrity, domains, next, migration, failover);
     }
 
     /** This state with the migration part replaced. */
     public ComposedState withMigration(MigrationState next) {
-        return new ComposedState(integrity, domains, interrupts, next);
+        return new ComposedState(integrity, domains, interrupts, next, failover);
+    }
+
+    /** This state with the failover part replaced. */
+    public ComposedState withFailover(FailoverState next) {
+        return new ComposedState(integrity, domains, interrupts, migration, next);
     }
 }

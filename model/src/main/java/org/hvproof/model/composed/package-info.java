@@ -1,7 +1,9 @@
 /**
  * The composed model: the integrity mechanism's model (its protections, which the system keeps
  * in the tree store), the protection-domain mechanism's model, the interrupts mechanism's model
- * and the migration mechanism's (its source VM, NIC and service, and the destination) side by side, the Java oracle of the composed system ({@code
+ * the migration mechanism's (its source VM, NIC and service, and the destination) and the failover
+ * mechanism's (both hosts, the link, the agents; its secondary a guest of the composed machine)
+ * side by side, the Java oracle of the composed system ({@code
  * org.hvproof.impl.composed.ComposedSystem}).
  *
  * <p>{@link org.hvproof.model.composed.ComposedModel#step} routes each
@@ -17,7 +19,6 @@
  *
  * <p>Left out: the tracing mechanism's model (its service is shared, but only the integrity
  * service and the tree use it here, and their traces are judged through the integrity and TREE-7
- * checks), the tree's own model (the store is judged by TREE-7's machine checks), and the
- * failover mechanism, which still runs alone.
+ * checks) and the tree's own model (the store is judged by TREE-7's machine checks).
  */
 package org.hvproof.model.composed;

@@ -14,6 +14,11 @@ import org.hvproof.model.domains.DomainsState;
 import org.hvproof.model.domains.DomainsVCpu;
 import org.hvproof.model.domains.Ids.DomainId;
 import org.hvproof.model.domains.Ids.GuestPage;
+import org.hvproof.model.failover.FailoverAction;
+import org.hvproof.model.failover.FailoverConfig;
+import org.hvproof.model.failover.FailoverInvariants;
+import org.hvproof.model.failover.FailoverModel;
+import org.hvproof.model.failover.FailoverState;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityConfig;
 import org.hvproof.model.integrity.IntegrityInvariants;
@@ -41,6 +46,7 @@ class ComposedModelTest {
     private static final InterruptsState INTERRUPTS = InterruptsState.initial(0x5EC2E7L);
     private static final MigrationState MIGRATION = MigrationState.initial(MigrationConfig.withDefaults(
             4, 2, MigrationEmbodiment.COPY_AS_DEVICE_BUFFER, MigrationStrategy.DOORBELL_AND_COMPLETION));
+    private static final FailoverState FAILOVER = FailoverModel.initial();
     private static final ComposedState INITIAL = ComposedModel.initial(INTEGRITY, DOMAINS, INTERRUPTS, MIGRATION);
 
     @Test
@@ -49,7 +55,7 @@ class ComposedModelTest {
                 new Writer(0, 16 * 4096 + 0x40, 0), 16 * 4096, 2 * 4096, 18 * 4096, 2 * 4096, 16 * 4096 + 0x40);
         ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Integrity(register));
         var alone = IntegrityModel.step(INTEGRITY, register);
-        assertThat(step.next()).isEqualTo(new ComposedState(alone.next(), DOMAINS, INTERRUPTS, MIGRATION));
+        assertThat(step.next()).isEqualTo(new ComposedState(alone.next(), DOMAINS, INTERRUPTS, MIGRATION, FAILOVER));
         assertThat(step.observations()).isEqualTo(List.copyOf(alone.observations()));
         assertThat(step.next().integrity()).isNotEqualTo(INTEGRITY);
     }
@@ -59,7 +65,7 @@ class ComposedModelTest {
         DomainsAction jump = new DomainsAction.Jump(0, new GuestPage(17));
         ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Domains(jump));
         var alone = DomainsModel.step(DOMAINS, jump);
-        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, alone.next(), INTERRUPTS, MIGRATION));
+        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, alone.next(), INTERRUPTS, MIGRATION, FAILOVER));
         assertThat(step.observations()).isEqualTo(List.copyOf(alone.observations()));
         assertThat(step.next().domains()).isNotEqualTo(DOMAINS);
     }
@@ -69,7 +75,7 @@ class ComposedModelTest {
         InterruptsAction arrive = new InterruptsAction.Arrive(ArrivalCause.INTERRUPT, 32);
         ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Interrupts(arrive));
         var alone = InterruptsModel.step(INTERRUPTS, arrive);
-        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, DOMAINS, alone.next(), MIGRATION));
+        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, DOMAINS, alone.next(), MIGRATION, FAILOVER));
         assertThat(step.observations()).isEqualTo(List.copyOf(alone.observations()));
         assertThat(step.next().interrupts()).isNotEqualTo(INTERRUPTS);
     }
@@ -84,8 +90,18 @@ class ComposedModelTest {
         MigrationAction write = new MigrationAction.GuestWrite(3, 0, Bytes.ofInts(9));
         ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Migration(write));
         var alone = MigrationModel.step(MIGRATION, write);
-        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, DOMAINS, INTERRUPTS, alone.next()));
+        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, DOMAINS, INTERRUPTS, alone.next(), FAILOVER));
         assertThat(step.next().migration()).isNotEqualTo(MIGRATION);
+    }
+
+    @Test
+    void aFailoverActionStepsTheFailoverModelOnlyAndShowsItsObservations() {
+        FailoverAction provision = new FailoverAction.Provision(new FailoverConfig(2, 16, 2, 8, 64, 1, 1_000_000, 5));
+        ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Failover(provision));
+        var alone = FailoverModel.step(FAILOVER, provision);
+        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, DOMAINS, INTERRUPTS, MIGRATION, alone.next()));
+        assertThat(step.observations()).isEqualTo(List.copyOf(alone.observations()));
+        assertThat(step.next().failover()).isNotEqualTo(FAILOVER);
     }
 
     @Test
@@ -96,10 +112,12 @@ class ComposedModelTest {
         both.addAll(
                 InterruptsInvariants.ALL.state().stream().map(i -> i.label()).toList());
         both.addAll(MigrationInvariants.ALL.state().stream().map(i -> i.label()).toList());
+        both.addAll(FailoverInvariants.ALL.state().stream().map(i -> i.label()).toList());
         both.addAll(IntegrityInvariants.ALL.step().stream().map(i -> i.label()).toList());
         both.addAll(DomainsInvariants.ALL.step().stream().map(i -> i.label()).toList());
         both.addAll(InterruptsInvariants.ALL.step().stream().map(i -> i.label()).toList());
         both.addAll(MigrationInvariants.ALL.step().stream().map(i -> i.label()).toList());
+        both.addAll(FailoverInvariants.ALL.step().stream().map(i -> i.label()).toList());
         // The pair invariants: the domains' own PD-1 and PD-1 across guests (two composed runs).
         both.add(DomainsInvariants.ROOT_SEES_NOTHING_SECURE.label());
         both.add(ComposedInvariants.OTHER_GUESTS_SEE_NOTHING_SECURE.label());
@@ -236,7 +254,11 @@ class ComposedModelTest {
         List<DomainsVCpu> vcpus = new ArrayList<>(DOMAINS.vcpus());
         vcpus.set(0, new DomainsVCpu(new DomainId(1), new GuestPage(0), DomainId.ROOT, new GuestPage(0), 0));
         ComposedState leaky = new ComposedState(
-                INTEGRITY, new DomainsState(DOMAINS.domains(), DOMAINS.frames(), vcpus), INTERRUPTS, MIGRATION);
+                INTEGRITY,
+                new DomainsState(DOMAINS.domains(), DOMAINS.frames(), vcpus),
+                INTERRUPTS,
+                MIGRATION,
+                FAILOVER);
         List<String> violated = ComposedInvariants.ALL.state().stream()
                 .filter(inv -> !inv.check(leaky).holds())
                 .map(inv -> inv.label())

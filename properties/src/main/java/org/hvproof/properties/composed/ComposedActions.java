@@ -22,6 +22,7 @@ import org.hvproof.propcheck.Context;
 import org.hvproof.propcheck.Gen;
 import org.hvproof.propcheck.Gens;
 import org.hvproof.properties.domains.DomainsActions;
+import org.hvproof.properties.failover.FailoverActions;
 import org.hvproof.properties.integrity.IntegrityActions;
 import org.hvproof.properties.interrupts.InterruptsActions;
 import org.hvproof.properties.interrupts.InterruptsRun;
@@ -47,6 +48,12 @@ public final class ComposedActions {
     static final double INTERRUPTS_WEIGHT = 1;
     /** Share of steps that are the migration source's (its VM, its NIC, the operator's starts and rounds). */
     static final double MIGRATION_WEIGHT = 1;
+    /**
+     * Share of the single-run traces' steps that are the failover pair's (its operator's, its
+     * clients', the primary's power and agent, the link's, the secondary guest's), against the
+     * four other guests' steps together at 4.
+     */
+    static final double FAILOVER_WEIGHT = 1;
 
     /**
      * Extra weight, among the migration source's steps, of a round while pre-copy runs and a
@@ -101,6 +108,22 @@ public final class ComposedActions {
      */
     public static Gen<Step> next(ComposedState s) {
         return next(s, false);
+    }
+
+    /**
+     * The next step of a single-run composed trace for state {@code s}: a step of the four guests
+     * as {@link #next(ComposedState)} draws them, or (a fifth of the steps) the failover pair's
+     * next action, drawn by the failover mechanism's own generator from its part of the state
+     * (provisioning first; its secondary's crash included, the crash of that guest alone). The
+     * two-run properties leave the failover pair out.
+     */
+    public static Gen<Step> nextBesideFailover(ComposedState s) {
+        return Gens.frequency(
+                Gens.weighted(INTEGRITY_WEIGHT + DOMAINS_WEIGHT + INTERRUPTS_WEIGHT + MIGRATION_WEIGHT, next(s)),
+                Gens.weighted(
+                        FAILOVER_WEIGHT,
+                        FailoverActions.action(s.failover())
+                                .map(a -> new Step(List.of(new ComposedSystemAction.Failover(a))))));
     }
 
     /**

@@ -125,6 +125,18 @@ final class ComposedLabels {
             "a write, not notified, to a page number untraced in the writer's view and traced in another guest's view";
     static final String NIC_DMA_WHILE_DIRTY_LOGGING =
             "a DMA step of the migration NIC while pages of its VM's view are traced (dirty logging)";
+    static final String FAILOVER_OTHER_GUEST_BETWEEN_CHUNKS =
+            "another guest's action while the failover checkpoint lands on the composed machine (some chunks"
+                    + " landed, not all)";
+    static final String FAILOVER_CHUNK_LANDED_BESIDE =
+            "a failover chunk landed on the composed machine while a secure domain runs or an integrity vCPU is in"
+                    + " integrity mode";
+    static final String FAILOVER_STARTED_ON_MACHINE =
+            "the failover secondary's application started on the composed machine";
+    static final String FAILOVER_SERVED_ON_MACHINE =
+            "the failover secondary's application served an update on the composed machine";
+    static final String FAILOVER_SECONDARY_CRASHED_ON_MACHINE =
+            "the failover secondary guest crashed on the composed machine, the other guests running on";
     static final String TRACE_ADDED_OVER_CACHED_WRITABLE_TRANSLATION =
             "a trace added while a vCPU caches a writable translation of the page in that view";
 

@@ -36,6 +36,10 @@ import org.hvproof.model.composed.ComposedState;
 import org.hvproof.model.composed.ComposedStep;
 import org.hvproof.model.domains.DomainsObservation;
 import org.hvproof.model.domains.DomainsState;
+import org.hvproof.model.failover.FailoverAction;
+import org.hvproof.model.failover.FailoverObservation;
+import org.hvproof.model.failover.FailoverPhase;
+import org.hvproof.model.failover.FailoverState;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityAlertCause;
 import org.hvproof.model.integrity.IntegrityCode;
@@ -67,9 +71,9 @@ import org.hvproof.properties.migration.MigrationTrace;
 import org.hvproof.properties.tracing.TracingMachineChecks;
 
 /**
- * One generated trace of the composed system: the one machine with its four guests and their
- * services and the composed model (the four models side by side) in lockstep, judged after every
- * step. The integrity store's protect and unprotect run in the micro-steps of its commit, one
+ * One generated trace of the composed system: the one machine with its five guests and their
+ * services (the fifth the failover pair's secondary, its primary a host of its own) and the
+ * composed model (the five models side by side) in lockstep, judged after every step. The integrity store's protect and unprotect run in the micro-steps of its commit, one
  * before and one after every later action of any guest ({@link StoreMicroSteps}); the model takes
  * a request at its publication, and a step is judged by what the model took in it (a request
  * published beside another guest's action is a transition of its own). After each step the
@@ -286,6 +290,7 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         } else if (t.before().migration().phase() == MigrationPhase.PRE_COPY) {
             ctx.label(ComposedLabels.OTHER_GUEST_STEP_DURING_PRE_COPY);
         }
+        labelFailover(t, ctx);
         if (a instanceof ComposedSystemAction.Integrity i) {
             page.ifPresent(p -> integrityChecks.afterWrite(t.before().integrity(), i.action(), p, t.observations()));
         } else if (a instanceof ComposedSystemAction.Interrupts) {
@@ -798,10 +803,45 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                 system.migration(), lockstep.judgedState().migration());
     }
 
+    /**
+     * The failover pair's seams on the composed machine: another guest's action while the
+     * checkpoint lands there (some chunks landed, not all), a chunk landing beside a secure domain
+     * or integrity mode, the secondary's application started there and serving, its guest's crash.
+     */
+    private static void labelFailover(Lockstep.Transition<ComposedState, ComposedSystemAction> t, Context ctx) {
+        FailoverState before = t.before().failover();
+        FailoverState after = t.after().failover();
+        if (!(t.action() instanceof ComposedSystemAction.Failover f)) {
+            if (before.phase() == FailoverPhase.COPYING
+                    && before.agent().epoch() == before.epoch()
+                    && !before.agent().landed().isEmpty()
+                    && !before.wholeCheckpointLanded()) {
+                ctx.label(ComposedLabels.FAILOVER_OTHER_GUEST_BETWEEN_CHUNKS);
+            }
+            return;
+        }
+        if (after.agent().landed().size() > before.agent().landed().size()
+                && (secureDomainRuns(t.before()) || integrityModeRuns(t.before()))) {
+            ctx.label(ComposedLabels.FAILOVER_CHUNK_LANDED_BESIDE);
+        }
+        for (Object o : t.observations()) {
+            if (o instanceof FailoverObservation.Started) {
+                ctx.label(ComposedLabels.FAILOVER_STARTED_ON_MACHINE);
+            } else if (o instanceof FailoverObservation.Acknowledged && before.phase() == FailoverPhase.FAILED_OVER) {
+                ctx.label(ComposedLabels.FAILOVER_SERVED_ON_MACHINE);
+            }
+        }
+        if (f.action() instanceof FailoverAction.SecondaryCrash
+                && before.secondary().up()) {
+            ctx.label(ComposedLabels.FAILOVER_SECONDARY_CRASHED_ON_MACHINE);
+        }
+    }
+
     private void label(Lockstep.Transition<ComposedState, ComposedSystemAction> t, Context ctx) {
         ComposedState before = t.before();
         List<?> seen = t.observations();
-        if (t.action() instanceof ComposedSystemAction.Migration) {
+        if (t.action() instanceof ComposedSystemAction.Migration
+                || t.action() instanceof ComposedSystemAction.Failover) {
             return;
         }
         if (t.action() instanceof ComposedSystemAction.Integrity i) {
@@ -952,6 +992,11 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                 + s.migration().phase() + ", dirty "
                 + s.migration().dirty() + ", rounds "
                 + s.migration().pagesPerRound() + ", in flight " + s.migration().inFlight() + ", posted "
-                + s.migration().posted();
+                + s.migration().posted()
+                + "\n  failover: phase " + s.failover().phase() + " at "
+                + s.failover().now() + " µs, epoch "
+                + s.failover().epoch() + ", config "
+                + s.failover().config().map(Object::toString).orElse("none") + ", secondary agent "
+                + s.failover().agent() + ", acknowledged " + s.failover().acknowledged();
     }
 }

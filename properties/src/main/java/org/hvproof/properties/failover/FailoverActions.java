@@ -59,9 +59,15 @@ public final class FailoverActions {
 
     /** The next action for the trace's current state. */
     public static Gen<Action<FailoverTrace>> next(FailoverTrace trace) {
-        FailoverState s = trace.state();
-        return KINDS.flatMap(kind -> s.phase() == FailoverPhase.UNPROVISIONED ? provision() : action(s, kind))
-                .map(FailoverActions::asStep);
+        return action(trace.state()).map(FailoverActions::asStep);
+    }
+
+    /**
+     * The next action for state {@code s}, as a failover trace draws it (provisioning first):
+     * for a trace whose actions are not a failover trace's alone, as the composed traces mix them.
+     */
+    public static Gen<FailoverAction> action(FailoverState s) {
+        return KINDS.flatMap(kind -> s.phase() == FailoverPhase.UNPROVISIONED ? provision() : action(s, kind));
     }
 
     private static Gen<FailoverAction> action(FailoverState s, Kind kind) {
