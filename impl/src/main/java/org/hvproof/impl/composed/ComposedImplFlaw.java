@@ -127,7 +127,7 @@ public enum ComposedImplFlaw implements Flaw {
     TREE_WALK_READS_LEFT_SIBLINGS(TreeImplFlaw.WALK_READS_LEFT_SIBLINGS, "TREE-5", "TREE-5 storeWalksBounded", 5),
     /** The store's tree with WALK_FROM_GUEST_POINTER: its base pointer lies in a guest page. */
     TREE_WALK_FROM_GUEST_POINTER(
-            TreeImplFlaw.WALK_FROM_GUEST_POINTER, "TREE-6", "TREE-6 storeChangesOnlyOnRequests", 1),
+            TreeImplFlaw.WALK_FROM_GUEST_POINTER, "TREE-6", "TREE-6 storeChangesOnlyOnRequests", 3),
     /** The interrupt security module with SCRUB_XOR_SECRET: R1 scrubbed to the secret xor the erasure constant. */
     INTERRUPTS_SCRUB_XOR_SECRET(InterruptsImplFlaw.SCRUB_XOR_SECRET, "INT-1", "INT-1 noninterference", 4),
     /**
