@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.hvproof.model.common.Invariant;
 import org.hvproof.model.common.InvariantSet;
+import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.common.TransitionPair;
 import org.hvproof.model.domains.DomainsAction;
@@ -24,6 +25,9 @@ import org.hvproof.model.migration.MigrationAction;
 import org.hvproof.model.migration.MigrationInvariants;
 import org.hvproof.model.migration.MigrationObservation;
 import org.hvproof.model.migration.MigrationState;
+import org.hvproof.model.tracing.TracingAction;
+import org.hvproof.model.tracing.TracingInvariants;
+import org.hvproof.model.tracing.TracingState;
 
 /**
  * Every composed mechanism's invariants, each judging its own part of the composed state: a state
@@ -75,7 +79,7 @@ public final class ComposedInvariants {
             MIGRATION_DESTINATION_MATCHES_UNMIGRATED = migrationPair();
 
     /**
-     * The integrity, domains, interrupts and migration invariants, lifted to the composed state,
+     * The integrity, domains, interrupts, migration and tracing invariants, lifted to the composed state,
      * then the pair invariants of two composed runs: PD-1's (differing in the secure domains'
      * contents), INT-1's (differing in the interrupts guest's secret) and MIG-1's (migrated and
      * unmigrated).
@@ -87,9 +91,13 @@ public final class ComposedInvariants {
                             lift(IntegrityInvariants.ALL.state(), ComposedState::integrity),
                             lift(DomainsInvariants.ALL.state(), ComposedState::domains)),
                     concat(
-                            lift(InterruptsInvariants.ALL.state(), ComposedState::interrupts),
-                            lift(MigrationInvariants.ALL.state(), ComposedState::migration))),
-            concat(concat(integritySteps(), domainsSteps()), concat(interruptsSteps(), migrationSteps())),
+                            concat(
+                                    lift(InterruptsInvariants.ALL.state(), ComposedState::interrupts),
+                                    lift(MigrationInvariants.ALL.state(), ComposedState::migration)),
+                            lift(TracingInvariants.ALL.state(), ComposedState::tracing))),
+            concat(
+                    concat(integritySteps(), domainsSteps()),
+                    concat(concat(interruptsSteps(), migrationSteps()), tracingSteps())),
             List.of(
                     domainsPair(),
                     OTHER_GUESTS_SEE_NOTHING_SECURE,
@@ -153,6 +161,9 @@ public final class ComposedInvariants {
         }
         if (holder != ComposedAction.Migration.class && !a.migration().equals(b.migration())) {
             return Optional.of("after " + action + " the migration guest's state differs between the runs");
+        }
+        if (!a.tracing().equals(b.tracing())) {
+            return Optional.of("after " + action + " the tracing guest's state differs between the runs");
         }
         return Optional.empty();
     }
@@ -269,6 +280,24 @@ public final class ComposedInvariants {
                 return i.violation()
                         .apply(new Transition<>(
                                 t.before().migration(), a.action(), t.after().migration(), seen));
+            }));
+        }
+        return out;
+    }
+
+    /** The tracing mechanism's step invariants, judged on its own guest's steps (their observations are its own). */
+    private static List<Invariant<Transition<ComposedState, ComposedAction, Object>>> tracingSteps() {
+        List<Invariant<Transition<ComposedState, ComposedAction, Object>>> out = new ArrayList<>();
+        for (Invariant<Transition<TracingState, TracingAction, Observation>> i : TracingInvariants.ALL.step()) {
+            out.add(Invariant.of(i.claim(), i.name(), t -> {
+                if (!(t.action() instanceof ComposedAction.Tracing a)) {
+                    return Optional.empty();
+                }
+                List<Observation> seen = new ArrayList<>();
+                t.observations().forEach(o -> seen.add((Observation) o));
+                return i.violation()
+                        .apply(new Transition<>(
+                                t.before().tracing(), a.action(), t.after().tracing(), seen));
             }));
         }
         return out;
