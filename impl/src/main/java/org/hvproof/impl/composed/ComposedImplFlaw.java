@@ -74,6 +74,12 @@ public enum ComposedImplFlaw implements Flaw {
      * interrupts guest reads the secure domain's memory, and the domains' root sees nothing of it.
      */
     SECURE_FRAME_GIVEN_BACK(List.of(new Caught("PD-1", "PD-1 otherGuestsSeeNothingSecure", 1))),
+    /**
+     * The tracing guest's device is attached under the integrity guest's view (the default one)
+     * instead of its own: its DMA writes land in the integrity guest's memory, through that view's
+     * I/O page table, and a page the tracing guest traces in its own view stays writable to it.
+     */
+    TRACING_DEVICE_ON_DEFAULT_VIEW(List.of(new Caught("TRACE-4", "refinement", 1))),
 
     // Carried flaws: one service's own flaw, the other service correct beside it.
 
@@ -219,7 +225,36 @@ public enum ComposedImplFlaw implements Flaw {
      * The shared tracing service with STALE_TRACE_AFTER_REMOVE: the last owner's removal leaves
      * the write bit cleared, so the next write to the page exits to no owner and faults.
      */
-    TRACING_STALE_TRACE_AFTER_REMOVE(TracingImplFlaw.STALE_TRACE_AFTER_REMOVE, "TRACE-3", "refinement", 3);
+    TRACING_STALE_TRACE_AFTER_REMOVE(TracingImplFlaw.STALE_TRACE_AFTER_REMOVE, "TRACE-3", "refinement", 3),
+    /** The shared tracing service with FORGET_SECOND_OWNER: the tracing guest's second owner of a page is not recorded. */
+    TRACING_FORGET_SECOND_OWNER(
+            TracingImplFlaw.FORGET_SECOND_OWNER, "TRACE-3", "TRACE-3 ownersAddAndRemoveOnlyThemselves", 2),
+    /** The shared tracing service with RESTORE_ON_FIRST_REMOVE: one owner's removal unprotects a page another still traces. */
+    TRACING_RESTORE_ON_FIRST_REMOVE(
+            TracingImplFlaw.RESTORE_ON_FIRST_REMOVE, "TRACE-3", "TRACE-3 ownersAddAndRemoveOnlyThemselves", 3),
+    /** The shared tracing service with NO_IOMMU_UPDATE_ON_TRACE: the tracing guest's device keeps writing a traced page. */
+    TRACING_NO_IOMMU_UPDATE_ON_TRACE(
+            TracingImplFlaw.NO_IOMMU_UPDATE_ON_TRACE, "TRACE-4", "TRACE-4 noDeviceWritableTracedPage", 3),
+    /**
+     * The shared tracing service with NOTIFY_WHILE_REMOVING: a tracing guest's write between its
+     * removal's start and the restore of the write bit is notified, though no owner is left.
+     */
+    TRACING_NOTIFY_WHILE_REMOVING(
+            TracingImplFlaw.NOTIFY_WHILE_REMOVING, "TRACE-2", "TRACE-2 noNotificationWithoutTrace", 4),
+    /**
+     * The shared tracing service with SPLIT_POINTER_BEFORE_TABLE: between two micro-steps of the
+     * tracing guest's trace request its whole 2 MiB range is unmapped for a walk.
+     */
+    TRACING_SPLIT_POINTER_BEFORE_TABLE(TracingImplFlaw.SPLIT_POINTER_BEFORE_TABLE, "TRACE-1", "refinement", 3),
+
+    /**
+     * The shared tracing service with RESTORE_BEFORE_UNREGISTER: a removal's micro-steps restore the
+     * write right while the record still names the owner.
+     */
+    TRACING_RESTORE_BEFORE_UNREGISTER(
+            TracingImplFlaw.RESTORE_BEFORE_UNREGISTER, "TRACE-3", "TRACE-3 ownersAddAndRemoveOnlyThemselves", 2),
+    /** The shared tracing service with TRACE_WITHOUT_SPLIT: a trace inside the tracing guest's large mapping is not split out. */
+    TRACING_TRACE_WITHOUT_SPLIT(TracingImplFlaw.TRACE_WITHOUT_SPLIT, "TRACE-1", "refinement", 1);
 
     private final List<Caught> caughtBy;
     private final IntegrityImplFlaw integrityFlaw;

@@ -5,6 +5,7 @@ import org.hvproof.impl.domains.DomainsSystemAction;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.migration.MigrationAction;
+import org.hvproof.model.tracing.TracingAction;
 
 /**
  * One action the composed system runs: an action of one composed mechanism, in the form that
@@ -58,6 +59,18 @@ public sealed interface ComposedSystemAction {
         @Override
         public String toString() {
             return "migration " + action;
+        }
+    }
+
+    /** An action of the tracing mechanism's own guest (its vCPUs numbered from 0 among themselves, its owners, its device). */
+    record Tracing(TracingAction action) implements ComposedSystemAction {
+        public Tracing {
+            Objects.requireNonNull(action, "action");
+        }
+
+        @Override
+        public String toString() {
+            return "tracing " + action;
         }
     }
 }

@@ -1,8 +1,8 @@
 /**
  * The composed system: one machine, one hypervisor and one tracing service with the integrity
  * service (its protections kept in the traced tree, TREE-7), the protection-domain service, the
- * interrupt security module with its guest and the migration source's VM with its passthrough NIC
- * and migration service registered together ({@link
+ * interrupt security module with its guest, the migration source's VM with its passthrough NIC
+ * and migration service, and the tracing mechanism's own guest with its owners and device, registered together ({@link
  * org.hvproof.impl.composed.ComposedSystem}), driven by
  * {@link org.hvproof.impl.composed.ComposedSystemAction}s and read by
  * {@link org.hvproof.impl.composed.ComposedAbstraction}: each mechanism's own abstraction
@@ -15,9 +15,13 @@
  * view of their own and one view per secure domain, the interrupts guest on vCPU 4 with a view,
  * a guest OS page-table pool and a DMA device of its own, the migration source's VM on vCPU 5
  * with a view, a guest OS page-table pool and a NIC of its own (its destination a host of its
- * own); each service serves only its own vCPUs and views. The migration source turns the
- * machine's nested accessed and dirty flags on for every view, so every guest's walks update
- * their tables' accessed and dirty bits as writes; its dirty logging traces its pages on the
+ * own), the tracing guest on vCPUs 6-7 with a view (its RAM 512 pages, mapped by a large nested
+ * leaf its traces split), a guest OS page-table pool and a DMA device of its own, its owners'
+ * requests, atomic or in micro-steps, going to the tracing service the tree and dirty logging
+ * use; each service serves only its own vCPUs and views. The migration source turns the
+ * machine's nested accessed and dirty flags on for every view but the tracing guest's (its EPTP
+ * keeps them off, as on its own machine), so every other guest's walks update their tables'
+ * accessed and dirty bits as writes; its dirty logging traces its pages on the
  * shared tracing service, whose other clients judge only notes from their own guest's views.
  * The machine has the guest-physical pages of the largest guest (the interrupts guest's 2^36-page
  * window), the integrity guest's views bounded to its own RAM. The guests' guest-physical page
@@ -27,8 +31,11 @@
  *
  * <p>Left out: one guest holding both (the domains' root domain as the integrity guest itself,
  * so that one vCPU's context is switched by both services, or the interrupt security module
- * scrubbing a secure domain's registers), the tracing mechanism's own clients, the migration
- * mechanism's downtime and round limits (the source boots with the figures, embodiment and
+ * scrubbing a secure domain's registers), the tracing guest's walks with nested accessed and dirty
+ * flags on (its model knows of no walk's writes to a traced table page), a request of the tree,
+ * the integrity service or dirty logging while the tracing guest's is in flight (the service
+ * refuses it as busy and they do not check: the composed traces let the guest's request finish
+ * first), the migration mechanism's downtime and round limits (the source boots with the figures, embodiment and
  * strategy it is given, one downtime limit and one round limit) and failover.
  */
 package org.hvproof.impl.composed;

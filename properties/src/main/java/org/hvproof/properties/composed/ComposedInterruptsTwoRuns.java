@@ -88,7 +88,8 @@ public final class ComposedInterruptsTwoRuns implements JudgedPair<ComposedState
             unrelated = "the booted interrupts guests are not low-equivalent";
         } else if (!stateA.integrity().equals(stateB.integrity())
                 || !stateA.domains().equals(stateB.domains())
-                || !stateA.migration().equals(stateB.migration())) {
+                || !stateA.migration().equals(stateB.migration())
+                || !stateA.tracing().equals(stateB.tracing())) {
             unrelated = "the two runs differ outside the interrupts guest at boot";
         }
         noteDifferences("boot");

@@ -51,6 +51,9 @@ import org.hvproof.model.migration.MigrationEmbodiment;
 import org.hvproof.model.migration.MigrationModel;
 import org.hvproof.model.migration.MigrationObservation;
 import org.hvproof.model.migration.MigrationPhase;
+import org.hvproof.model.tracing.DeviceWrite;
+import org.hvproof.model.tracing.TracingModel;
+import org.hvproof.model.tracing.TracingState;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.TreeObservation;
 import org.hvproof.model.tree.TreeState;
@@ -147,7 +150,8 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                                 this::bootFrame),
                         InterruptsAbstraction.canonical(InterruptsState.initial(
                                 ComposedSystem.INTERRUPTS_SECRET, InterruptsState.DEFAULT_ERASURE)),
-                        MigrationModel.initial(migration)));
+                        MigrationModel.initial(migration),
+                        TracingState.initial(ComposedSystem.TRACING)));
     }
 
     /**
@@ -259,9 +263,11 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         long doorbellExits = system.migration().doorbellExits();
         long protectionExits = system.migration().protectionExits();
         TracingBefore tracingBefore = new TracingBefore();
+        TracingState guestBefore = lockstep.state().tracing();
         Lockstep.Transition<ComposedState, ComposedSystemAction> whole = lockstep.apply(a);
         tracingChecks.afterAction();
         labelTracing(a, tracingBefore, ctx);
+        labelTracingGuest(a, guestBefore, lockstep.state().tracing(), ctx);
         List<Lockstep.Transition<ComposedState, ComposedSystemAction>> parts = parts(whole);
         lastSteps.addAll(parts);
         if (commits.insideCommit() && !(a instanceof ComposedSystemAction.Integrity)) {
@@ -328,6 +334,8 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                 ctx.label(ComposedLabels.INTEGRITY_WRITE_NOTIFIED);
             } else if (a instanceof ComposedSystemAction.Migration) {
                 ctx.label(ComposedLabels.MIGRATION_WRITE_NOTIFIED);
+            } else if (a instanceof ComposedSystemAction.Tracing) {
+                ctx.label(ComposedLabels.TRACING_GUEST_WRITE_NOTIFIED);
             }
         }
         if (tracingChecks.silentPartsTracedElsewhere() > before.silentElsewhere) {
@@ -351,6 +359,30 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                     ctx.label(ComposedLabels.TRACE_ADDED_OVER_CACHED_WRITABLE_TRANSLATION);
                 }
             }
+        }
+    }
+
+    /**
+     * The tracing guest's situations: another guest's action between two micro-steps of its
+     * request, two of its owners on one page, its device's write aimed at a page it traces.
+     */
+    private static void labelTracingGuest(
+            ComposedSystemAction a, TracingState before, TracingState after, Context ctx) {
+        if (!(a instanceof ComposedSystemAction.Tracing t)) {
+            if (before.pending().isPresent()) {
+                ctx.label(ComposedLabels.OTHER_GUEST_ACTION_INSIDE_TRACING_REQUEST);
+            }
+            return;
+        }
+        if (after.traces().values().stream().anyMatch(owners -> owners.size() >= 2)) {
+            ctx.label(ComposedLabels.TWO_OWNERS_ON_A_TRACING_GUEST_PAGE);
+        }
+        if (t.action() instanceof DeviceWrite d
+                && d.device() == TracingModel.DEVICE
+                && d.busAddress() >= 0
+                && d.busAddress() < TracingModel.BUS_ADDRESS_LIMIT
+                && before.isTraced(GuestPhysicalPage.containing(d.busAddress()))) {
+            ctx.label(ComposedLabels.TRACING_DEVICE_WRITE_TO_TRACED_PAGE);
         }
     }
 
@@ -790,7 +822,8 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
     private void label(Lockstep.Transition<ComposedState, ComposedSystemAction> t, Context ctx) {
         ComposedState before = t.before();
         List<?> seen = t.observations();
-        if (t.action() instanceof ComposedSystemAction.Migration) {
+        if (t.action() instanceof ComposedSystemAction.Migration
+                || t.action() instanceof ComposedSystemAction.Tracing) {
             return;
         }
         if (t.action() instanceof ComposedSystemAction.Integrity i) {
@@ -941,6 +974,9 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                 + s.migration().phase() + ", dirty "
                 + s.migration().dirty() + ", rounds "
                 + s.migration().pagesPerRound() + ", in flight " + s.migration().inFlight() + ", posted "
-                + s.migration().posted();
+                + s.migration().posted()
+                + "\n  tracing: traces " + s.tracing().traces() + ", pending "
+                + s.tracing().pending().map(Object::toString).orElse("none") + ", mappings "
+                + s.tracing().mappings();
     }
 }
