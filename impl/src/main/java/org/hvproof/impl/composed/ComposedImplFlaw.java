@@ -57,7 +57,7 @@ public enum ComposedImplFlaw implements Flaw {
      * shared machine vCPU 0, the integrity guest's, keeps a function of the interrupts guest's
      * secret, which no single run can tell from any other value.
      */
-    INTERRUPTS_HYPERCALL_SCRATCH_ON_FIRST_VCPU(List.of(new Caught("INT-1", "INT-1 otherGuestsSeeNothingOnMachine", 3))),
+    INTERRUPTS_HYPERCALL_SCRATCH_ON_FIRST_VCPU(List.of(new Caught("INT-1", "INT-1 otherGuestsSeeNothingOnMachine", 5))),
     /**
      * The integrity service's completion listener judges every notified write by its page number,
      * whichever guest's view it was made in (as it did while it was the only tracing client): the
@@ -136,7 +136,7 @@ public enum ComposedImplFlaw implements Flaw {
     INTERRUPTS_SCRUB_XOR_SECRET(InterruptsImplFlaw.SCRUB_XOR_SECRET, "INT-1", "INT-1 noninterference", 4),
     /** The interrupt security module with HYPERCALL_LEAVES_MAC_IN_SCRATCH: R8 keeps the expected authentication value. */
     INTERRUPTS_HYPERCALL_LEAVES_MAC_IN_SCRATCH(
-            InterruptsImplFlaw.HYPERCALL_LEAVES_MAC_IN_SCRATCH, "INT-1", "INT-1 noninterferenceOnMachine", 3),
+            InterruptsImplFlaw.HYPERCALL_LEAVES_MAC_IN_SCRATCH, "INT-1", "INT-1 noninterferenceOnMachine", 5),
     /** The interrupt security module with SCRUB_FORGETS_AUTH_REGISTER: R2, a function of the secret, reaches the handler. */
     INTERRUPTS_SCRUB_FORGETS_AUTH_REGISTER(
             InterruptsImplFlaw.SCRUB_FORGETS_AUTH_REGISTER, "INT-2", "INT-2 noSecretAtHandlerEntry", 3),
@@ -206,7 +206,7 @@ public enum ComposedImplFlaw implements Flaw {
      */
     TREE_NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY(
             List.of(
-                    new Caught("TREE-2", "TREE-2 storeNodePagesMarked", 4),
+                    new Caught("TREE-2", "TREE-2 nodePageWritesVetoed", 5),
                     new Caught("TREE-6", "TREE-6 storeChangesOnlyOnRequests", 5)),
             IntegrityImplFlaw.NONE,
             DomainsImplFlaw.NONE,
@@ -218,14 +218,17 @@ public enum ComposedImplFlaw implements Flaw {
     TRACING_INVALIDATE_LOCAL_VCPU_ONLY(
             TracingImplFlaw.INVALIDATE_LOCAL_VCPU_ONLY, "TRACE-5", "TRACE-5 noStaleWritableTranslation", 4),
     /** The shared tracing service with NOTIFY_NEXT_PAGE: a notification names the page after the one written. */
-    TRACING_NOTIFY_NEXT_PAGE(TracingImplFlaw.NOTIFY_NEXT_PAGE, "TRACE-2", "TRACE-2 noNotificationWithoutTrace", 2),
+    TRACING_NOTIFY_NEXT_PAGE(
+            TracingImplFlaw.NOTIFY_NEXT_PAGE, "TRACE-2", "TRACE-2 noNotificationWithoutTraceOnMachine", 2),
     /** The shared tracing service with NOTIFY_TWICE: a write to a traced page is notified twice. */
     TRACING_NOTIFY_TWICE(TracingImplFlaw.NOTIFY_TWICE, "TRACE-1", "TRACE-1 everyTracedWriteNotifiedOnce", 2),
     /**
      * The shared tracing service with STALE_TRACE_AFTER_REMOVE: the last owner's removal leaves
-     * the write bit cleared, so the next write to the page exits to no owner and faults.
+     * the write bit cleared, so the next write to the page exits to no owner and faults; in the
+     * tracing guest's view the cleared bit is a trace with no owner behind it.
      */
-    TRACING_STALE_TRACE_AFTER_REMOVE(TracingImplFlaw.STALE_TRACE_AFTER_REMOVE, "TRACE-3", "refinement", 3),
+    TRACING_STALE_TRACE_AFTER_REMOVE(
+            TracingImplFlaw.STALE_TRACE_AFTER_REMOVE, "TRACE-3", "TRACE-3 tracesHaveOwners", 3),
     /** The shared tracing service with FORGET_SECOND_OWNER: the tracing guest's second owner of a page is not recorded. */
     TRACING_FORGET_SECOND_OWNER(
             TracingImplFlaw.FORGET_SECOND_OWNER, "TRACE-3", "TRACE-3 ownersAddAndRemoveOnlyThemselves", 2),

@@ -25,12 +25,12 @@ import org.hvproof.properties.tracing.TracingMachineChecks;
 
 /**
  * Claims of the composed mechanisms checked on the composed system's traces, through the {@link
- * ClaimHarness}: the integrity guest's, the domains', the interrupts guest's and the migration
- * source's steps interleaved on one machine, the claim's invariants (each on its own mechanism's
- * part of the state) after every step, then refinement of all four mechanisms at once, so every
+ * ClaimHarness}: the integrity guest's, the domains', the interrupts guest's, the migration
+ * source's and the tracing guest's steps interleaved on one machine, the claim's invariants (each on its own mechanism's
+ * part of the state) after every step, then refinement of all five mechanisms at once, so every
  * property also fails when one mechanism's action changes another's state. The per-mechanism
  * properties stay (they shrink faster); these find the seams. Tries are few ({@link #TRIES}),
- * steps long enough to interleave the four guests' work (about twenty steps each).
+ * steps long enough to interleave the five guests' work (about twenty steps each).
  */
 public final class ComposedProperties {
     /** Default tries per composed property in {@code mvn verify} and {@code ./hvproof check}. */
@@ -826,7 +826,7 @@ public final class ComposedProperties {
 
     /**
      * PD-1 (two runs) on the composed machine: two compositions that differ only in the secure
-     * domains' contents, given the same steps of all four guests, look the same to the domains'
+     * domains' contents, given the same steps of all five guests, look the same to the domains'
      * root (registers of its vCPUs and the memory its NPT maps) and to every other guest (its
      * observations, its state, every register of its vCPUs): no secure content leaks through the
      * machine, hypervisor or tracing service the guests share.
@@ -850,7 +850,7 @@ public final class ComposedProperties {
 
     /**
      * INT-1 (two runs) on the composed machine: two compositions that differ only in the
-     * interrupts guest's secret, given the same steps of all four guests, look the same to the
+     * interrupts guest's secret, given the same steps of all five guests, look the same to the
      * interrupts guest's code outside the sequence (the interrupts mechanism's own {@code
      * noninterference} on its steps, and on the machine its registers, interrupt frames and
      * readable pages: {@code noninterferenceOnMachine}) and to every other guest (the same

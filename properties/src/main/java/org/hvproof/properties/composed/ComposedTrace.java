@@ -70,9 +70,10 @@ import org.hvproof.properties.migration.MigrationTrace;
 import org.hvproof.properties.tracing.TracingMachineChecks;
 
 /**
- * One generated trace of the composed system: the one machine with its four guests and their
- * services and the composed model (the four models side by side) in lockstep, judged after every
- * step. The integrity store's protect and unprotect run in the micro-steps of its commit, one
+ * One generated trace of the composed system: the one machine with its five guests and their
+ * services and the composed model (the five models side by side) in lockstep, judged after every
+ * step. The tracing guest's requests run in their micro-steps as its generator draws them, the
+ * other guests' steps between them. The integrity store's protect and unprotect run in the micro-steps of its commit, one
  * before and one after every later action of any guest ({@link StoreMicroSteps}); the model takes
  * a request at its publication, and a step is judged by what the model took in it (a request
  * published beside another guest's action is a transition of its own). After each step the
@@ -616,7 +617,7 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         return lockstep.judgedState();
     }
 
-    /** Refinement of all four mechanisms at once: observations and the whole composed state equal the model's. */
+    /** Refinement of all five mechanisms at once: observations and the whole composed state equal the model's. */
     @Override
     public void checkRefinement() {
         lockstep.checkRefinement();

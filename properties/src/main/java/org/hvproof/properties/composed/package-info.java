@@ -1,19 +1,21 @@
 /**
  * Properties of the composed system ({@link org.hvproof.impl.composed.ComposedSystem}): the
  * integrity service with its tree store, the protection-domain service, the interrupts guest
- * with its interrupt security module and the migration source's VM with its NIC and migration
- * service on one machine, one hypervisor and one tracing service.
- * {@link org.hvproof.properties.composed.ComposedActions} interleaves the four mechanisms' own
- * generators (hostile actions included) over six vCPUs;
+ * with its interrupt security module, the migration source's VM with its NIC and migration
+ * service, and the tracing mechanism's own guest with its owners and device on one machine, one
+ * hypervisor and one tracing service.
+ * {@link org.hvproof.properties.composed.ComposedActions} interleaves the five mechanisms' own
+ * generators (hostile actions included) over eight vCPUs;
  * {@link org.hvproof.properties.composed.ComposedTrace} runs the machine beside the composed
  * model, the integrity store's protect and unprotect in the micro-steps of its commit with the
  * other guests' actions between them ({@link org.hvproof.properties.composed.StoreMicroSteps}, as
- * the integrity traces run them), and, after every step, probes every node page of the store from
- * the integrity guest's views;
+ * the integrity traces run them), the tracing guest's requests in their own micro-steps likewise,
+ * and, after every step, probes every node page of the store from the integrity guest's views;
  * {@link org.hvproof.properties.composed.ComposedProperties} asserts TREE-2, TREE-4..TREE-7 (on
- * the store's tree), GI-1..GI-8, PD-1..PD-5, INT-2..INT-6 and MIG-1..MIG-5 (MIG-1's single-run
- * half) on those traces, each with its claim's machine-level checks (the per-mechanism
- * properties' own, run on the hosted services) and refinement of all four mechanisms; {@link
+ * the store's tree), GI-1..GI-8, PD-1..PD-5, INT-2..INT-6, MIG-1..MIG-5 (MIG-1's single-run
+ * half) and TRACE-1..TRACE-5 (the tracing model's invariants on its guest's part, the machine-level
+ * checks on every view) on those traces, each with its claim's machine-level checks (the
+ * per-mechanism properties' own, run on the hosted services) and refinement of all five mechanisms; {@link
  * org.hvproof.properties.composed.ComposedTwoRuns} runs two compositions that differ only in the
  * secure domains' contents, for PD-1's noninterference with every other guest as an observer
  * beside the root; {@link org.hvproof.properties.composed.ComposedInterruptsTwoRuns} runs two that
@@ -27,7 +29,9 @@
  * domain is the integrity guest itself needs a model of what each service does to the other's
  * vCPU context, which no mechanism's model has); the migration source draws its pages, ring
  * slots, embodiment and strategy per trace, but its downtime and round limits stay one pair (a
- * switch-over soon after a start), longer pre-copy only per mechanism; tracing (as
- * a mechanism of its own) and failover still run alone.
+ * switch-over soon after a start), longer pre-copy only per mechanism; the tracing guest walks
+ * with nested accessed/dirty flags off, and its request in flight finishes before the integrity
+ * guest's requests and the migration steps (their services do not wait for it); failover still
+ * runs alone.
  */
 package org.hvproof.properties.composed;
