@@ -9,8 +9,9 @@ import org.hvproof.model.composed.ComposedState;
  * machine ({@code IntegrityAbstraction} through the integrity system, {@link DomainsAbstraction}
  * through the domains system, {@code InterruptsAbstraction} through the interrupts system, {@code
  * MigrationAbstraction} through the migration system, {@code FailoverAbstraction} through the
- * failover pair, its secondary's memory read through the secondary guest's own view), side by
- * side; and the model's reading of a composed action.
+ * failover pair, its secondary's memory read through the secondary guest's own view, {@code
+ * TracingAbstraction} through the tracing guest's system, restricted to that guest's view, vCPUs
+ * and RAM), side by side; and the model's reading of a composed action.
  */
 public final class ComposedAbstraction {
     private ComposedAbstraction() {}
@@ -22,10 +23,11 @@ public final class ComposedAbstraction {
                 system.domains().abstractState(),
                 system.interrupts().abstractState(),
                 system.migration().abstractState(),
-                system.failover().abstractState());
+                system.failover().abstractState(),
+                system.tracingGuest().abstractState());
     }
 
-    /** The model's reading of {@code action}: an integrity, interrupts or migration action as it is, the domains one as the domains abstraction reads it. */
+    /** The model's reading of {@code action}: an integrity, interrupts, migration or tracing action as it is, the domains one as the domains abstraction reads it. */
     public static ComposedAction modelAction(ComposedSystemAction action) {
         if (action instanceof ComposedSystemAction.Integrity i) {
             return new ComposedAction.Integrity(i.action());
@@ -38,6 +40,9 @@ public final class ComposedAbstraction {
         }
         if (action instanceof ComposedSystemAction.Failover f) {
             return new ComposedAction.Failover(f.action());
+        }
+        if (action instanceof ComposedSystemAction.Tracing t) {
+            return new ComposedAction.Tracing(t.action());
         }
         return new ComposedAction.Domains(DomainsAbstraction.modelAction(
                 ((ComposedSystemAction.Domains) action).action(), ComposedSystem.LAYOUT));

@@ -59,7 +59,7 @@ public enum ComposedImplFlaw implements Flaw {
      * shared machine vCPU 0, the integrity guest's, keeps a function of the interrupts guest's
      * secret, which no single run can tell from any other value.
      */
-    INTERRUPTS_HYPERCALL_SCRATCH_ON_FIRST_VCPU(List.of(new Caught("INT-1", "INT-1 otherGuestsSeeNothingOnMachine", 3))),
+    INTERRUPTS_HYPERCALL_SCRATCH_ON_FIRST_VCPU(List.of(new Caught("INT-1", "INT-1 otherGuestsSeeNothingOnMachine", 5))),
     /**
      * The integrity service's completion listener judges every notified write by its page number,
      * whichever guest's view it was made in (as it did while it was the only tracing client): the
@@ -76,6 +76,12 @@ public enum ComposedImplFlaw implements Flaw {
      * interrupts guest reads the secure domain's memory, and the domains' root sees nothing of it.
      */
     SECURE_FRAME_GIVEN_BACK(List.of(new Caught("PD-1", "PD-1 otherGuestsSeeNothingSecure", 1))),
+    /**
+     * The tracing guest's device is attached under the integrity guest's view (the default one)
+     * instead of its own: its DMA writes land in the integrity guest's memory, through that view's
+     * I/O page table, and a page the tracing guest traces in its own view stays writable to it.
+     */
+    TRACING_DEVICE_ON_DEFAULT_VIEW(List.of(new Caught("TRACE-4", "refinement", 1))),
 
     // Carried flaws: one service's own flaw, the other service correct beside it.
 
@@ -139,7 +145,7 @@ public enum ComposedImplFlaw implements Flaw {
             InterruptsImplFlaw.SCRUBS_REGISTERS_EQUAL_TO_SECRET, "INT-1", "INT-1 noninterference", 5),
     /** The interrupt security module with HYPERCALL_LEAVES_MAC_IN_SCRATCH: R8 keeps the expected authentication value. */
     INTERRUPTS_HYPERCALL_LEAVES_MAC_IN_SCRATCH(
-            InterruptsImplFlaw.HYPERCALL_LEAVES_MAC_IN_SCRATCH, "INT-1", "INT-1 noninterferenceOnMachine", 3),
+            InterruptsImplFlaw.HYPERCALL_LEAVES_MAC_IN_SCRATCH, "INT-1", "INT-1 noninterferenceOnMachine", 5),
     /** The interrupt security module with SCRUB_FORGETS_AUTH_REGISTER: R2, a function of the secret, reaches the handler. */
     INTERRUPTS_SCRUB_FORGETS_AUTH_REGISTER(
             InterruptsImplFlaw.SCRUB_FORGETS_AUTH_REGISTER, "INT-2", "INT-2 noSecretAtHandlerEntry", 3),
@@ -222,14 +228,46 @@ public enum ComposedImplFlaw implements Flaw {
     TRACING_INVALIDATE_LOCAL_VCPU_ONLY(
             TracingImplFlaw.INVALIDATE_LOCAL_VCPU_ONLY, "TRACE-5", "TRACE-5 noStaleWritableTranslation", 4),
     /** The shared tracing service with NOTIFY_NEXT_PAGE: a notification names the page after the one written. */
-    TRACING_NOTIFY_NEXT_PAGE(TracingImplFlaw.NOTIFY_NEXT_PAGE, "TRACE-2", "TRACE-2 noNotificationWithoutTrace", 2),
+    TRACING_NOTIFY_NEXT_PAGE(
+            TracingImplFlaw.NOTIFY_NEXT_PAGE, "TRACE-2", "TRACE-2 noNotificationWithoutTraceOnMachine", 2),
     /** The shared tracing service with NOTIFY_TWICE: a write to a traced page is notified twice. */
     TRACING_NOTIFY_TWICE(TracingImplFlaw.NOTIFY_TWICE, "TRACE-1", "TRACE-1 everyTracedWriteNotifiedOnce", 2),
     /**
      * The shared tracing service with STALE_TRACE_AFTER_REMOVE: the last owner's removal leaves
-     * the write bit cleared, so the next write to the page exits to no owner and faults.
+     * the write bit cleared, so the next write to the page exits to no owner and faults; in the
+     * tracing guest's view the cleared bit is a trace with no owner behind it.
      */
-    TRACING_STALE_TRACE_AFTER_REMOVE(TracingImplFlaw.STALE_TRACE_AFTER_REMOVE, "TRACE-3", "refinement", 3),
+    TRACING_STALE_TRACE_AFTER_REMOVE(
+            TracingImplFlaw.STALE_TRACE_AFTER_REMOVE, "TRACE-3", "TRACE-3 tracesHaveOwners", 3),
+    /** The shared tracing service with FORGET_SECOND_OWNER: the tracing guest's second owner of a page is not recorded. */
+    TRACING_FORGET_SECOND_OWNER(
+            TracingImplFlaw.FORGET_SECOND_OWNER, "TRACE-3", "TRACE-3 ownersAddAndRemoveOnlyThemselves", 2),
+    /** The shared tracing service with RESTORE_ON_FIRST_REMOVE: one owner's removal unprotects a page another still traces. */
+    TRACING_RESTORE_ON_FIRST_REMOVE(
+            TracingImplFlaw.RESTORE_ON_FIRST_REMOVE, "TRACE-3", "TRACE-3 ownersAddAndRemoveOnlyThemselves", 3),
+    /** The shared tracing service with NO_IOMMU_UPDATE_ON_TRACE: the tracing guest's device keeps writing a traced page. */
+    TRACING_NO_IOMMU_UPDATE_ON_TRACE(
+            TracingImplFlaw.NO_IOMMU_UPDATE_ON_TRACE, "TRACE-4", "TRACE-4 noDeviceWritableTracedPage", 3),
+    /**
+     * The shared tracing service with NOTIFY_WHILE_REMOVING: a tracing guest's write between its
+     * removal's start and the restore of the write bit is notified, though no owner is left.
+     */
+    TRACING_NOTIFY_WHILE_REMOVING(
+            TracingImplFlaw.NOTIFY_WHILE_REMOVING, "TRACE-2", "TRACE-2 noNotificationWithoutTrace", 4),
+    /**
+     * The shared tracing service with SPLIT_POINTER_BEFORE_TABLE: between two micro-steps of the
+     * tracing guest's trace request its whole 2 MiB range is unmapped for a walk.
+     */
+    TRACING_SPLIT_POINTER_BEFORE_TABLE(TracingImplFlaw.SPLIT_POINTER_BEFORE_TABLE, "TRACE-1", "refinement", 3),
+
+    /**
+     * The shared tracing service with RESTORE_BEFORE_UNREGISTER: a removal's micro-steps restore the
+     * write right while the record still names the owner.
+     */
+    TRACING_RESTORE_BEFORE_UNREGISTER(
+            TracingImplFlaw.RESTORE_BEFORE_UNREGISTER, "TRACE-3", "TRACE-3 ownersAddAndRemoveOnlyThemselves", 2),
+    /** The shared tracing service with TRACE_WITHOUT_SPLIT: a trace inside the tracing guest's large mapping is not split out. */
+    TRACING_TRACE_WITHOUT_SPLIT(TracingImplFlaw.TRACE_WITHOUT_SPLIT, "TRACE-1", "refinement", 1),
 
     /**
      * The failover secondary's standby agent resolves each checkpoint chunk's guest page in the

@@ -13,6 +13,7 @@ import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.migration.MigrationSystem;
 import org.hvproof.impl.tracing.TracingService;
+import org.hvproof.impl.tracing.TracingSystem;
 import org.hvproof.impl.tree.ProtectedPageTree;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.MachineShape;
@@ -39,9 +40,12 @@ import org.hvproof.model.tree.TreeConfig;
  * next {@link #LAYOUT}{@code .vcpus()} vCPUs, their root domain on a view of its own ({@link
  * #DOMAINS_ROOT_VIEW}) and each secure domain on its own; the interrupts guest on the last vCPU
  * ({@link #INTERRUPTS_VCPU}) and its own view ({@link #INTERRUPTS_VIEW}), with its own guest OS
- * page-table pool and DMA device; the migration source's VM on {@link #MIGRATION_VCPU}; the
- * failover pair's secondary on {@link #FAILOVER_VCPU} and a view of its own (its primary a host
- * of its own). The guests' page numbers overlap (each mechanism's model fixes
+ * page-table pool and DMA device; the migration source's VM on the next ({@link #MIGRATION_VCPU},
+ * {@link #MIGRATION_VIEW}); the failover pair's secondary on {@link #FAILOVER_VCPU} and a view of
+ * its own (its primary a host of its own); the tracing mechanism's own guest on the last two
+ * ({@link #TRACING_VCPU} on, {@link #TRACING_VIEW}), with its own guest OS, DMA device and owners,
+ * whose requests go to the one tracing service the tree and the migration service use. The
+ * guests' page numbers overlap (each mechanism's model fixes
  * where its pages are), but no view of one maps a page of another's: each guest-physical page
  * number names a page of the guest whose views it is read through. The machine has the pages of
  * the largest guest ({@link #SHAPE}); the integrity guest's views are bounded to its own RAM.
@@ -101,6 +105,19 @@ public final class ComposedSystem {
     public static final String FAILOVER_VIEW = "failover";
 
     /**
+     * The tracing mechanism's own guest: two vCPUs, 512 guest-physical pages (one 2 MiB range,
+     * mapped with a large nested leaf that its traces split), the upper half its guest OS's
+     * page-table pool; smaller than its own traces' three vCPUs; the machine's last two.
+     */
+    public static final MachineShape TRACING = MachineShape.of(2, 512);
+    /** The view the tracing guest runs on. */
+    public static final ViewId TRACING_VIEW = new ViewId("tracing");
+    /** The tracing guest's first vCPU: after the failover secondary's. */
+    public static final int TRACING_VCPU = FAILOVER_VCPU + 1;
+    /** The tracing guest's DMA device (the guest names it {@code TracingModel.DEVICE}, the domains' id). */
+    public static final DeviceId TRACING_DEVICE = new DeviceId(0x0400);
+
+    /**
      * The machine's shape: the integrity guest's page-table pool (its guest OS reads it from the
      * shape), and as many guest-physical pages as the largest guest needs, the interrupts guest's
      * 2^36-page window; the integrity guest's views are bounded to its own RAM ({@link
@@ -118,6 +135,7 @@ public final class ComposedSystem {
     private final MigrationSystem migration;
     private final MigrationConfig migrationConfig;
     private final FailoverSystem failover;
+    private final TracingSystem tracingGuest;
 
     /**
      * Boots the composition with {@code flaw} ({@link ComposedImplFlaw#NONE} for the correct one);
@@ -198,6 +216,16 @@ public final class ComposedSystem {
                 FAILOVER_VCPU,
                 FAILOVER_VIEW,
                 flaw == ComposedImplFlaw.STANDBY_WRITES_THROUGH_DEFAULT_VIEW);
+        // The migration source turned nested accessed/dirty flags on for every view; the tracing
+        // guest's EPTP keeps them off, as on its own machine (its model knows of no walk's writes).
+        this.tracingGuest = new TracingSystem(
+                tracing,
+                TRACING_VIEW,
+                TRACING_VCPU,
+                TRACING,
+                TRACING_DEVICE,
+                flaw == ComposedImplFlaw.TRACING_DEVICE_ON_DEFAULT_VIEW ? ViewId.DEFAULT : TRACING_VIEW,
+                true);
         if (flaw == ComposedImplFlaw.SECURE_FRAME_GIVEN_BACK) {
             // FLAW: a frame secure domain 1 still maps is given back as free: handed out twice.
             hypervisor.giveBack(machine.view(new ViewId("secure-1"))
@@ -215,7 +243,7 @@ public final class ComposedSystem {
     private static MachineShape shape() {
         MachineShape integrity = integrityShape();
         return new MachineShape(
-                FAILOVER_VCPU + 1,
+                TRACING_VCPU + TRACING.vcpuCount(),
                 Math.max(integrity.guestPhysicalPages(), InterruptsSystem.SHAPE.guestPhysicalPages()),
                 integrity.pageTablePoolFirst(),
                 integrity.pageTablePoolPages());
@@ -279,10 +307,18 @@ public final class ComposedSystem {
         return failover;
     }
 
+    /** The tracing mechanism's own guest, its owners' requests going to the one tracing service. */
+    public TracingSystem tracingGuest() {
+        return tracingGuest;
+    }
+
     /** Runs one action on its mechanism's service; returns that mechanism's observations. Never throws on hostile input. */
     public List<Object> apply(ComposedSystemAction action) {
         if (action instanceof ComposedSystemAction.Failover f) {
             return List.copyOf(failover.apply(f.action()));
+        }
+        if (action instanceof ComposedSystemAction.Tracing t) {
+            return List.copyOf(tracingGuest.apply(t.action()));
         }
         if (action instanceof ComposedSystemAction.Migration m) {
             return List.copyOf(migration.apply(m.action()));

@@ -6,6 +6,7 @@ import org.hvproof.model.failover.FailoverAction;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.migration.MigrationAction;
+import org.hvproof.model.tracing.TracingAction;
 
 /**
  * One action the composed system runs: an action of one composed mechanism, in the form that
@@ -71,6 +72,18 @@ public sealed interface ComposedSystemAction {
         @Override
         public String toString() {
             return "failover " + action;
+        }
+    }
+
+    /** An action of the tracing mechanism's own guest (its vCPUs numbered from 0 among themselves, its owners, its device). */
+    record Tracing(TracingAction action) implements ComposedSystemAction {
+        public Tracing {
+            Objects.requireNonNull(action, "action");
+        }
+
+        @Override
+        public String toString() {
+            return "tracing " + action;
         }
     }
 }

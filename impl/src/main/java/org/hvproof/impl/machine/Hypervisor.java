@@ -143,6 +143,31 @@ public final class Hypervisor {
         ramLimits.put(view, pages);
     }
 
+    /**
+     * Declares that the guest running on {@code view} keeps its page tables in guest-physical pages
+     * {@code [first, first + pages)}, not where the machine's shape says: on a machine shaped for
+     * another guest, a smaller guest's devices are never mapped its own page-table pool, as on a
+     * machine of its own size.
+     */
+    public void declarePageTablePool(ViewId view, long first, long pages) {
+        if (first < 0 || pages < 0 || first + pages > guestRamPages(view)) {
+            throw new IllegalArgumentException("a guest's page-table pool must lie in its RAM: " + first + "+" + pages);
+        }
+        pools.put(view, new long[] {first, pages});
+    }
+
+    /** Whether {@code page} is in the page-table pool of the guest on {@code view} ({@link #declarePageTablePool}). */
+    private boolean isPageTablePool(ViewId view, GuestPhysicalPage page) {
+        long[] pool = pools.get(view);
+        if (pool == null) {
+            return machine.shape().isPageTablePool(page);
+        }
+        return page.number() >= pool[0] && page.number() < pool[0] + pool[1];
+    }
+
+    /** Page-table pools declared per view ({@link #declarePageTablePool}): first page and count. */
+    private final Map<ViewId, long[]> pools = new HashMap<>();
+
     /** Guest-physical pages of RAM the guest on {@code view} has: the machine's, unless {@link #limitGuestRam} lowered it. */
     public long guestRamPages(ViewId view) {
         Long limit = ramLimits.get(view);
@@ -239,10 +264,7 @@ public final class Hypervisor {
             return io.get().permissions().write();
         }
         ViewId view = deviceViews.get(device);
-        if (view == null
-                || page.base() >= Iommu.BUS_WIDTH_LIMIT
-                || machine.shape().isPageTablePool(page)
-                || !isRam(view, page)) {
+        if (view == null || page.base() >= Iommu.BUS_WIDTH_LIMIT || isPageTablePool(view, page) || !isRam(view, page)) {
             return false;
         }
         Optional<NestedEntry> leaf = machine.view(view).flatMap(t -> t.leaf(page));
@@ -259,7 +281,7 @@ public final class Hypervisor {
             return false;
         }
         GuestPhysicalPage page = GuestPhysicalPage.containing(busAddress);
-        if (machine.shape().isPageTablePool(page)
+        if (isPageTablePool(view, page)
                 || !isRam(view, page)
                 || machine.iommu().table(device).flatMap(t -> t.leaf(page)).isPresent()
                 || !populate(view, page)) {

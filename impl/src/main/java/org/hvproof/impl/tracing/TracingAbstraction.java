@@ -20,6 +20,7 @@ import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.GuestPhysicalPage;
 import org.hvproof.model.common.GuestVirtualPage;
+import org.hvproof.model.common.MachineShape;
 import org.hvproof.model.common.Owner;
 import org.hvproof.model.common.PagePermissions;
 import org.hvproof.model.common.Privilege;
@@ -31,8 +32,12 @@ import org.hvproof.model.tracing.TracingState;
 /**
  * The abstraction function from the machine to the model's {@link TracingState}, computed from
  * the real structures rather than from any bookkeeping kept for the purpose: mappings by walking
- * each vCPU's guest page tables, traced pages by the default view's cleared write bits (with
- * owners from the service's registry), memory from host frames, privileges from the vCPUs.
+ * each vCPU's guest page tables, traced pages by the guest's view's cleared write bits (with
+ * owners from the service's registry), memory from host frames, privileges from the vCPUs. On a
+ * machine of its own the guest's view is the default one and its vCPUs are the machine's; on a
+ * shared machine it reads the guest's own view and vCPUs only (numbered from 0, as the guest
+ * numbers them) and the guest's own RAM, whatever the other guests hold. Below, "the default
+ * view" is the guest's view.
  *
  * <p>It reads the whole state the TRACE claims speak of, not a window: every present entry of
  * every level of every vCPU's guest page tables (an entry with the large-page bit maps nothing,
@@ -88,15 +93,38 @@ final class TracingAbstraction {
     /** Scratch for {@link GuestTable#decode}: a table frame's entries, read in one copy. */
     private final long[] entries = new long[512];
 
-    TracingAbstraction(Machine machine, GuestOs guestOs, TracingService tracing) {
+    /** The view the guest runs on (the default one on a machine of its own). */
+    private final ViewId view;
+
+    /** The guest's vCPUs, in the guest's order: the guest's vCPU k is the k-th. */
+    private final List<VirtualCpu> cpus;
+
+    /** The guest's dimensions (the machine's, on a machine of its own). */
+    private final MachineShape shape;
+
+    TracingAbstraction(
+            Machine machine,
+            GuestOs guestOs,
+            TracingService tracing,
+            ViewId view,
+            List<VirtualCpu> cpus,
+            MachineShape shape) {
         this.machine = machine;
         this.guestOs = guestOs;
         this.tracing = tracing;
+        this.view = view;
+        this.cpus = List.copyOf(cpus);
+        this.shape = shape;
+    }
+
+    /** The guest's number of its {@code k}-th vCPU. */
+    private static VCpu guestVcpu(int k) {
+        return new VCpu(k);
     }
 
     /** The model state the machine represents now. */
     TracingState abstractState() {
-        NestedPageTable npt = machine.defaultView();
+        NestedPageTable npt = machine.view(view).orElseThrow();
         HostMemory memory = machine.memory();
         // One pass over every leaf of the default view: traced pages, guest pages' contents, and
         // the frame of every page of guest RAM (for the walks below).
@@ -107,28 +135,29 @@ final class TracingAbstraction {
         Map<GuestPhysicalPage, Bytes> memoryNow;
         Map<GuestPhysicalPage, Set<Owner>> traces;
         if (npt != passTable || version != passVersion) {
-            if (frameOfRam.length != machine.shape().guestPhysicalPages()) {
-                frameOfRam = new long[Math.toIntExact(machine.shape().guestPhysicalPages())];
+            if (frameOfRam.length != shape.guestPhysicalPages()) {
+                frameOfRam = new long[Math.toIntExact(shape.guestPhysicalPages())];
             }
             Arrays.fill(frameOfRam, 0L);
             leaves.start();
             traced.start();
             npt.forEachLeafFrame(leafVisitor);
             memoryNow = leaves.finish();
-            traces = traced.finish(tracing);
+            traces = traced.finish(tracing, view);
             passTable = npt;
             passVersion = version;
         } else {
             memoryNow = leaves.refresh(memory);
-            traces = traced.again(tracing);
+            traces = traced.again(tracing, view);
         }
 
         boolean spacesKept = last != null;
-        for (VirtualCpu cpu : machine.vcpus()) {
-            Space space = spaces.get(cpu.id());
+        for (int k = 0; k < cpus.size(); k++) {
+            VirtualCpu cpu = cpus.get(k);
+            Space space = spaces.get(guestVcpu(k));
             if (space == null || !space.isCurrent(cpu.cr3(), this, npt, memory)) {
                 space = walk(cpu.cr3(), npt);
-                spaces.put(cpu.id(), space);
+                spaces.put(guestVcpu(k), space);
                 spacesKept = false;
             }
         }
@@ -137,13 +166,13 @@ final class TracingAbstraction {
             mappings = last.mappings();
         } else {
             mappings = new HashMap<>();
-            for (VirtualCpu cpu : machine.vcpus()) {
-                mappings.put(cpu.id(), spaces.get(cpu.id()).mappings);
+            for (int k = 0; k < cpus.size(); k++) {
+                mappings.put(guestVcpu(k), spaces.get(guestVcpu(k)).mappings);
             }
         }
         Map<VCpu, Privilege> privileges = new HashMap<>();
-        for (VirtualCpu cpu : machine.vcpus()) {
-            privileges.put(cpu.id(), cpu.privilege());
+        for (int k = 0; k < cpus.size(); k++) {
+            privileges.put(guestVcpu(k), cpus.get(k).privilege());
         }
         if (last != null && last.privileges().equals(privileges)) {
             privileges = last.privileges();
@@ -155,10 +184,10 @@ final class TracingAbstraction {
                 && memoryNow == last.memory()
                 && privileges == last.privileges()
                 && pending.equals(last.pending())
-                && last.shape().equals(machine.shape())) {
+                && last.shape().equals(shape)) {
             return last;
         }
-        TracingState state = new TracingState(machine.shape(), mappings, traces, memoryNow, privileges, pending);
+        TracingState state = new TracingState(shape, mappings, traces, memoryNow, privileges, pending);
         // Keep the state's own immutable copies, so that the next state shares what has not changed.
         spaces.forEach((id, space) -> space.mappings = state.mappings().get(id));
         leaves.memory = state.memory();
@@ -464,13 +493,13 @@ final class TracingAbstraction {
         }
 
         /** The traces for the same traced pages as the last pass: made again only if the owners moved. */
-        Map<GuestPhysicalPage, Set<Owner>> again(TracingService tracing) {
+        Map<GuestPhysicalPage, Set<Owner>> again(TracingService tracing, ViewId view) {
             visited = size;
             changed = false;
-            return finish(tracing);
+            return finish(tracing, view);
         }
 
-        Map<GuestPhysicalPage, Set<Owner>> finish(TracingService tracing) {
+        Map<GuestPhysicalPage, Set<Owner>> finish(TracingService tracing, ViewId view) {
             if (visited != size) {
                 changed = true;
                 for (int i = visited; i < size; i++) {
@@ -481,13 +510,11 @@ final class TracingAbstraction {
             if (changed || ownersVersion != tracing.ownersVersion()) {
                 Map<GuestPhysicalPage, Set<Owner>> t = new HashMap<>();
                 for (int i = 0; i < size; i++) {
-                    Set<Owner> owners = tracing.owners(pages[i]);
+                    Set<Owner> owners = tracing.owners(view, pages[i]);
                     // The cleared write bit of a trace still being added, with no owner yet, is no
                     // trace: the model adds it where the service publishes it, at the last micro-step;
                     // nor is that of a trace being removed, its last owner gone, before the restore.
-                    if (!owners.isEmpty()
-                            || !(tracing.adding(ViewId.DEFAULT, pages[i])
-                                    || tracing.removing(ViewId.DEFAULT, pages[i]))) {
+                    if (!owners.isEmpty() || !(tracing.adding(view, pages[i]) || tracing.removing(view, pages[i]))) {
                         t.put(pages[i], owners);
                     }
                 }

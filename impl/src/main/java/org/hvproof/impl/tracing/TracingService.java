@@ -203,8 +203,8 @@ public final class TracingService implements NestedExitHandler {
         if (pending != null) {
             return List.of(new Refused(ErrorCode.BUSY));
         }
-        // 2. only guest RAM can be traced
-        if (!hypervisor.machine().shape().isRam(page)) {
+        // 2. only guest RAM can be traced: the view's guest's (a smaller guest's on a shared machine)
+        if (page.number() < 0 || page.number() >= hypervisor.guestRamPages(view)) {
             return List.of(new Refused(ErrorCode.OUT_OF_RANGE));
         }
         // 3. the page must be backed so that its nested entry exists to clear

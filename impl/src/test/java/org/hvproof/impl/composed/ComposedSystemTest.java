@@ -12,8 +12,16 @@ import org.hvproof.impl.interrupts.InterruptsSystem;
 import org.hvproof.impl.machine.NestedPageTable;
 import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.migration.MigrationSystem;
+import org.hvproof.model.common.AccessKind;
 import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.Completed;
+import org.hvproof.model.common.ErrorCode;
 import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.Notification;
+import org.hvproof.model.common.Owner;
+import org.hvproof.model.common.PagePermissions;
+import org.hvproof.model.common.Refused;
+import org.hvproof.model.common.VCpu;
 import org.hvproof.model.composed.ComposedState;
 import org.hvproof.model.domains.DomainsObservation;
 import org.hvproof.model.domains.DomainsState;
@@ -35,6 +43,10 @@ import org.hvproof.model.migration.MigrationConfig;
 import org.hvproof.model.migration.MigrationEmbodiment;
 import org.hvproof.model.migration.MigrationState;
 import org.hvproof.model.migration.MigrationStrategy;
+import org.hvproof.model.tracing.AddTrace;
+import org.hvproof.model.tracing.GuestWrite;
+import org.hvproof.model.tracing.MapPage;
+import org.hvproof.model.tracing.TracingState;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.Writer;
 import org.junit.jupiter.api.Test;
@@ -68,7 +80,7 @@ class ComposedSystemTest {
 
     @Test
     void bootsTheServicesOnDisjointVcpusAndViews() {
-        assertThat(system.machine().vcpus()).hasSize(7);
+        assertThat(system.machine().vcpus()).hasSize(9);
         assertThat(system.machine().viewIds())
                 .contains(
                         ViewId.DEFAULT,
@@ -78,8 +90,10 @@ class ComposedSystemTest {
                         new ViewId("secure-2"),
                         ComposedSystem.INTERRUPTS_VIEW,
                         ComposedSystem.MIGRATION_VIEW,
-                        new ViewId(ComposedSystem.FAILOVER_VIEW));
+                        new ViewId(ComposedSystem.FAILOVER_VIEW),
+                        ComposedSystem.TRACING_VIEW);
         assertThat(system.machine().vcpus().get(6).view()).isEqualTo(new ViewId(ComposedSystem.FAILOVER_VIEW));
+        assertThat(system.machine().vcpus().get(7).view()).isEqualTo(ComposedSystem.TRACING_VIEW);
         assertThat(system.abstractState().failover()).isEqualTo(FailoverModel.initial());
         assertThat(system.domains().vcpus())
                 .allSatisfy(cpu -> assertThat(cpu.view()).isEqualTo(ComposedSystem.DOMAINS_ROOT_VIEW));
@@ -91,8 +105,42 @@ class ComposedSystemTest {
         assertThat(system.migration().sourceVcpu().id().id()).isEqualTo(5);
         assertThat(system.migration().sourceVcpu().view()).isEqualTo(ComposedSystem.MIGRATION_VIEW);
         assertThat(system.abstractState().migration()).isEqualTo(MigrationState.initial(ComposedSystem.MIGRATION));
-        // The migration source turned the machine's nested accessed and dirty flags on, every view's.
+        // The migration source turned the machine's nested accessed and dirty flags on, every view's
+        // but the tracing guest's, whose EPTP keeps them off as on its own machine.
         assertThat(system.machine().nestedAccessedDirty()).isTrue();
+        assertThat(system.machine()
+                        .view(ComposedSystem.TRACING_VIEW)
+                        .orElseThrow()
+                        .accessedDirty())
+                .isFalse();
+        assertThat(system.machine().vcpus().subList(6, 8))
+                .allSatisfy(cpu -> assertThat(cpu.view()).isEqualTo(ComposedSystem.TRACING_VIEW));
+        assertThat(system.abstractState().tracing()).isEqualTo(TracingState.initial(ComposedSystem.TRACING));
+    }
+
+    @Test
+    void theTracingGuestsRequestsGoToTheSharedServiceInItsOwnViewAndItsVcpusAreNumberedFromZero() {
+        GuestPhysicalPage page = new GuestPhysicalPage(3);
+        Owner owner = new Owner("log");
+        assertThat(system.apply(new ComposedSystemAction.Tracing(new AddTrace(owner, page))))
+                .isEmpty();
+        assertThat(system.tracing().holds(ComposedSystem.TRACING_VIEW, owner, page))
+                .isTrue();
+        assertThat(system.tracing().holds(ViewId.DEFAULT, owner, page)).isFalse();
+        long va = 0x7000;
+        system.apply(new ComposedSystemAction.Tracing(new MapPage(new VCpu(1), va, page, PagePermissions.KERNEL_DATA)));
+        List<Object> seen =
+                system.apply(new ComposedSystemAction.Tracing(new GuestWrite(new VCpu(1), va + 8, Bytes.ofInts(7))));
+        assertThat(seen)
+                .containsExactly(
+                        new Notification(new VCpu(1), page, 8, 1),
+                        new Completed(new VCpu(1), AccessKind.WRITE, va + 8, 1));
+        // The guest's vCPU 2 is the machine's first vCPU after the guest's: not the guest's.
+        assertThat(system.apply(new ComposedSystemAction.Tracing(new GuestWrite(new VCpu(2), va, Bytes.ofInts(1)))))
+                .containsExactly(new Refused(ErrorCode.NO_SUCH_VCPU));
+        // Page 512 is beyond the guest's RAM, though the machine has it.
+        assertThat(system.apply(new ComposedSystemAction.Tracing(new AddTrace(owner, new GuestPhysicalPage(512)))))
+                .containsExactly(new Refused(ErrorCode.OUT_OF_RANGE));
     }
 
     @Test

@@ -6,6 +6,7 @@ import org.hvproof.impl.machine.GuestPageTableEntry;
 import org.hvproof.impl.machine.HostMemory;
 import org.hvproof.impl.machine.Machine;
 import org.hvproof.impl.machine.NestedPermissions;
+import org.hvproof.impl.machine.ViewId;
 import org.hvproof.impl.machine.VirtualCpu;
 import org.hvproof.model.common.Bytes;
 import org.hvproof.model.common.GuestPhysicalPage;
@@ -232,6 +233,8 @@ class TracingAbstractionTest {
 
     /** The abstraction of the machine as it is now, by an abstraction that has kept nothing. */
     private TracingState fresh() {
-        return new TracingAbstraction(machine, system.guestOs(), system.tracing()).abstractState();
+        return new TracingAbstraction(
+                        machine, system.guestOs(), system.tracing(), ViewId.DEFAULT, machine.vcpus(), machine.shape())
+                .abstractState();
     }
 }

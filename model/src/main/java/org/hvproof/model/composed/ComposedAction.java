@@ -6,6 +6,7 @@ import org.hvproof.model.failover.FailoverAction;
 import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.migration.MigrationAction;
+import org.hvproof.model.tracing.TracingAction;
 
 /** One action of the composed system: an action of one of the composed mechanisms, routed to its model. */
 public sealed interface ComposedAction {
@@ -67,6 +68,18 @@ public sealed interface ComposedAction {
         @Override
         public String toString() {
             return "failover " + action;
+        }
+    }
+
+    /** An action of the tracing mechanism's own guest (a mapping, an owner's request or its micro-step, an access, a DMA write). */
+    record Tracing(TracingAction action) implements ComposedAction {
+        public Tracing {
+            Objects.requireNonNull(action, "action");
+        }
+
+        @Override
+        public String toString() {
+            return "tracing " + action;
         }
     }
 }

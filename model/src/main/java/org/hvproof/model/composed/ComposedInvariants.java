@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.hvproof.model.common.Invariant;
 import org.hvproof.model.common.InvariantSet;
+import org.hvproof.model.common.Observation;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.common.TransitionPair;
 import org.hvproof.model.domains.DomainsAction;
@@ -28,6 +29,9 @@ import org.hvproof.model.migration.MigrationAction;
 import org.hvproof.model.migration.MigrationInvariants;
 import org.hvproof.model.migration.MigrationObservation;
 import org.hvproof.model.migration.MigrationState;
+import org.hvproof.model.tracing.TracingAction;
+import org.hvproof.model.tracing.TracingInvariants;
+import org.hvproof.model.tracing.TracingState;
 
 /**
  * Every composed mechanism's invariants, each judging its own part of the composed state: a state
@@ -79,7 +83,7 @@ public final class ComposedInvariants {
             MIGRATION_DESTINATION_MATCHES_UNMIGRATED = migrationPair();
 
     /**
-     * The integrity, domains, interrupts, migration and failover invariants, lifted to the composed state,
+     * The integrity, domains, interrupts, migration, failover and tracing invariants, lifted to the composed state,
      * then the pair invariants of two composed runs: PD-1's (differing in the secure domains'
      * contents), INT-1's (differing in the interrupts guest's secret) and MIG-1's (migrated and
      * unmigrated).
@@ -94,10 +98,12 @@ public final class ComposedInvariants {
                             concat(
                                     lift(InterruptsInvariants.ALL.state(), ComposedState::interrupts),
                                     lift(MigrationInvariants.ALL.state(), ComposedState::migration)),
-                            lift(FailoverInvariants.ALL.state(), ComposedState::failover))),
+                            concat(
+                                    lift(FailoverInvariants.ALL.state(), ComposedState::failover),
+                                    lift(TracingInvariants.ALL.state(), ComposedState::tracing)))),
             concat(
                     concat(concat(integritySteps(), domainsSteps()), concat(interruptsSteps(), migrationSteps())),
-                    failoverSteps()),
+                    concat(failoverSteps(), tracingSteps())),
             List.of(
                     domainsPair(),
                     OTHER_GUESTS_SEE_NOTHING_SECURE,
@@ -164,6 +170,9 @@ public final class ComposedInvariants {
         }
         if (holder != ComposedAction.Failover.class && !a.failover().equals(b.failover())) {
             return Optional.of("after " + action + " the failover secondary's state differs between the runs");
+        }
+        if (holder != ComposedAction.Tracing.class && !a.tracing().equals(b.tracing())) {
+            return Optional.of("after " + action + " the tracing guest's state differs between the runs");
         }
         return Optional.empty();
     }
@@ -298,6 +307,24 @@ public final class ComposedInvariants {
                 return i.violation()
                         .apply(new Transition<>(
                                 t.before().failover(), a.action(), t.after().failover(), seen));
+            }));
+        }
+        return out;
+    }
+
+    /** The tracing mechanism's step invariants, judged on its own guest's steps (their observations are its own). */
+    private static List<Invariant<Transition<ComposedState, ComposedAction, Object>>> tracingSteps() {
+        List<Invariant<Transition<ComposedState, ComposedAction, Object>>> out = new ArrayList<>();
+        for (Invariant<Transition<TracingState, TracingAction, Observation>> i : TracingInvariants.ALL.step()) {
+            out.add(Invariant.of(i.claim(), i.name(), t -> {
+                if (!(t.action() instanceof ComposedAction.Tracing a)) {
+                    return Optional.empty();
+                }
+                List<Observation> seen = new ArrayList<>();
+                t.observations().forEach(o -> seen.add((Observation) o));
+                return i.violation()
+                        .apply(new Transition<>(
+                                t.before().tracing(), a.action(), t.after().tracing(), seen));
             }));
         }
         return out;

@@ -15,6 +15,9 @@ import org.hvproof.model.interrupts.InterruptsStep;
 import org.hvproof.model.migration.MigrationModel;
 import org.hvproof.model.migration.MigrationState;
 import org.hvproof.model.migration.MigrationStep;
+import org.hvproof.model.tracing.TracingModel;
+import org.hvproof.model.tracing.TracingState;
+import org.hvproof.model.tracing.TracingStep;
 
 /**
  * The composed model: the per-mechanism models side by side. Each action goes to its own
@@ -27,8 +30,12 @@ public final class ComposedModel {
 
     /** The initial state: each mechanism's own initial state, the failover pair unprovisioned. */
     public static ComposedState initial(
-            IntegrityState integrity, DomainsState domains, InterruptsState interrupts, MigrationState migration) {
-        return new ComposedState(integrity, domains, interrupts, migration, FailoverModel.initial());
+            IntegrityState integrity,
+            DomainsState domains,
+            InterruptsState interrupts,
+            MigrationState migration,
+            TracingState tracing) {
+        return new ComposedState(integrity, domains, interrupts, migration, FailoverModel.initial(), tracing);
     }
 
     /** The composed step: {@code action} routed to its mechanism's model. */
@@ -40,6 +47,10 @@ public final class ComposedModel {
         if (action instanceof ComposedAction.Interrupts r) {
             InterruptsStep step = InterruptsModel.step(s.interrupts(), r.action());
             return new ComposedStep(s.withInterrupts(step.next()), List.copyOf(step.observations()));
+        }
+        if (action instanceof ComposedAction.Tracing t) {
+            TracingStep step = TracingModel.step(s.tracing(), t.action());
+            return new ComposedStep(s.withTracing(step.next()), List.copyOf(step.observations()));
         }
         if (action instanceof ComposedAction.Migration m) {
             MigrationStep step = MigrationModel.step(s.migration(), m.action());

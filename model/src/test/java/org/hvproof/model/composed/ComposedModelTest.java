@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.hvproof.model.common.Bytes;
+import org.hvproof.model.common.GuestPhysicalPage;
+import org.hvproof.model.common.MachineShape;
+import org.hvproof.model.common.Owner;
 import org.hvproof.model.common.Transition;
 import org.hvproof.model.common.TransitionPair;
 import org.hvproof.model.domains.DomainsAction;
@@ -36,6 +39,11 @@ import org.hvproof.model.migration.MigrationInvariants;
 import org.hvproof.model.migration.MigrationModel;
 import org.hvproof.model.migration.MigrationState;
 import org.hvproof.model.migration.MigrationStrategy;
+import org.hvproof.model.tracing.AddTrace;
+import org.hvproof.model.tracing.TracingInvariants;
+import org.hvproof.model.tracing.TracingModel;
+import org.hvproof.model.tracing.TracingState;
+import org.hvproof.model.tracing.TracingStep;
 import org.hvproof.model.tree.Writer;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +55,9 @@ class ComposedModelTest {
     private static final MigrationState MIGRATION = MigrationState.initial(MigrationConfig.withDefaults(
             4, 2, MigrationEmbodiment.COPY_AS_DEVICE_BUFFER, MigrationStrategy.DOORBELL_AND_COMPLETION));
     private static final FailoverState FAILOVER = FailoverModel.initial();
-    private static final ComposedState INITIAL = ComposedModel.initial(INTEGRITY, DOMAINS, INTERRUPTS, MIGRATION);
+    private static final TracingState TRACING = TracingState.initial(MachineShape.of(2, 512));
+    private static final ComposedState INITIAL =
+            ComposedModel.initial(INTEGRITY, DOMAINS, INTERRUPTS, MIGRATION, TRACING);
 
     @Test
     void anIntegrityActionStepsTheIntegrityModelOnlyAndShowsItsObservations() {
@@ -55,7 +65,8 @@ class ComposedModelTest {
                 new Writer(0, 16 * 4096 + 0x40, 0), 16 * 4096, 2 * 4096, 18 * 4096, 2 * 4096, 16 * 4096 + 0x40);
         ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Integrity(register));
         var alone = IntegrityModel.step(INTEGRITY, register);
-        assertThat(step.next()).isEqualTo(new ComposedState(alone.next(), DOMAINS, INTERRUPTS, MIGRATION, FAILOVER));
+        assertThat(step.next())
+                .isEqualTo(new ComposedState(alone.next(), DOMAINS, INTERRUPTS, MIGRATION, FAILOVER, TRACING));
         assertThat(step.observations()).isEqualTo(List.copyOf(alone.observations()));
         assertThat(step.next().integrity()).isNotEqualTo(INTEGRITY);
     }
@@ -65,7 +76,8 @@ class ComposedModelTest {
         DomainsAction jump = new DomainsAction.Jump(0, new GuestPage(17));
         ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Domains(jump));
         var alone = DomainsModel.step(DOMAINS, jump);
-        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, alone.next(), INTERRUPTS, MIGRATION, FAILOVER));
+        assertThat(step.next())
+                .isEqualTo(new ComposedState(INTEGRITY, alone.next(), INTERRUPTS, MIGRATION, FAILOVER, TRACING));
         assertThat(step.observations()).isEqualTo(List.copyOf(alone.observations()));
         assertThat(step.next().domains()).isNotEqualTo(DOMAINS);
     }
@@ -75,7 +87,8 @@ class ComposedModelTest {
         InterruptsAction arrive = new InterruptsAction.Arrive(ArrivalCause.INTERRUPT, 32);
         ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Interrupts(arrive));
         var alone = InterruptsModel.step(INTERRUPTS, arrive);
-        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, DOMAINS, alone.next(), MIGRATION, FAILOVER));
+        assertThat(step.next())
+                .isEqualTo(new ComposedState(INTEGRITY, DOMAINS, alone.next(), MIGRATION, FAILOVER, TRACING));
         assertThat(step.observations()).isEqualTo(List.copyOf(alone.observations()));
         assertThat(step.next().interrupts()).isNotEqualTo(INTERRUPTS);
     }
@@ -90,7 +103,8 @@ class ComposedModelTest {
         MigrationAction write = new MigrationAction.GuestWrite(3, 0, Bytes.ofInts(9));
         ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Migration(write));
         var alone = MigrationModel.step(MIGRATION, write);
-        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, DOMAINS, INTERRUPTS, alone.next(), FAILOVER));
+        assertThat(step.next())
+                .isEqualTo(new ComposedState(INTEGRITY, DOMAINS, INTERRUPTS, alone.next(), FAILOVER, TRACING));
         assertThat(step.next().migration()).isNotEqualTo(MIGRATION);
     }
 
@@ -99,7 +113,8 @@ class ComposedModelTest {
         FailoverAction provision = new FailoverAction.Provision(new FailoverConfig(2, 16, 2, 8, 64, 1, 1_000_000, 5));
         ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Failover(provision));
         var alone = FailoverModel.step(FAILOVER, provision);
-        assertThat(step.next()).isEqualTo(new ComposedState(INTEGRITY, DOMAINS, INTERRUPTS, MIGRATION, alone.next()));
+        assertThat(step.next())
+                .isEqualTo(new ComposedState(INTEGRITY, DOMAINS, INTERRUPTS, MIGRATION, alone.next(), TRACING));
         assertThat(step.observations()).isEqualTo(List.copyOf(alone.observations()));
         assertThat(step.next().failover()).isNotEqualTo(FAILOVER);
     }
@@ -113,11 +128,13 @@ class ComposedModelTest {
                 InterruptsInvariants.ALL.state().stream().map(i -> i.label()).toList());
         both.addAll(MigrationInvariants.ALL.state().stream().map(i -> i.label()).toList());
         both.addAll(FailoverInvariants.ALL.state().stream().map(i -> i.label()).toList());
+        both.addAll(TracingInvariants.ALL.state().stream().map(i -> i.label()).toList());
         both.addAll(IntegrityInvariants.ALL.step().stream().map(i -> i.label()).toList());
         both.addAll(DomainsInvariants.ALL.step().stream().map(i -> i.label()).toList());
         both.addAll(InterruptsInvariants.ALL.step().stream().map(i -> i.label()).toList());
         both.addAll(MigrationInvariants.ALL.step().stream().map(i -> i.label()).toList());
         both.addAll(FailoverInvariants.ALL.step().stream().map(i -> i.label()).toList());
+        both.addAll(TracingInvariants.ALL.step().stream().map(i -> i.label()).toList());
         // The pair invariants: the domains' own PD-1 and PD-1 across guests (two composed runs).
         both.add(DomainsInvariants.ROOT_SEES_NOTHING_SECURE.label());
         both.add(ComposedInvariants.OTHER_GUESTS_SEE_NOTHING_SECURE.label());
@@ -133,7 +150,7 @@ class ComposedModelTest {
     void anotherGuestsStepMustLookTheSameInTwoRunsThatDifferOnlyInTheInterruptsSecret() {
         ComposedState runA = INITIAL;
         ComposedState runB =
-                ComposedModel.initial(INTEGRITY, DOMAINS, InterruptsState.initial(0x0BAD_C0DEL), MIGRATION);
+                ComposedModel.initial(INTEGRITY, DOMAINS, InterruptsState.initial(0x0BAD_C0DEL), MIGRATION, TRACING);
         DomainsAction jump = new DomainsAction.Jump(0, new GuestPage(17));
         ComposedAction action = new ComposedAction.Domains(jump);
         ComposedStep a = ComposedModel.step(runA, action);
@@ -185,7 +202,8 @@ class ComposedModelTest {
     @Test
     void anotherGuestsStepMustLookTheSameInTwoRunsThatDifferOnlyInSecureContents() {
         ComposedState runA = INITIAL;
-        ComposedState runB = ComposedModel.initial(INTEGRITY, DomainsState.example(2, 2, 78), INTERRUPTS, MIGRATION);
+        ComposedState runB =
+                ComposedModel.initial(INTEGRITY, DomainsState.example(2, 2, 78), INTERRUPTS, MIGRATION, TRACING);
         IntegrityAction register = new IntegrityAction.Register(
                 new Writer(0, 16 * 4096 + 0x40, 0), 16 * 4096, 2 * 4096, 18 * 4096, 2 * 4096, 16 * 4096 + 0x40);
         ComposedAction action = new ComposedAction.Integrity(register);
@@ -249,6 +267,17 @@ class ComposedModelTest {
     }
 
     @Test
+    void aTracingActionStepsTheTracingModelOnly() {
+        AddTrace add = new AddTrace(new Owner("log"), new GuestPhysicalPage(3));
+        ComposedStep step = ComposedModel.step(INITIAL, new ComposedAction.Tracing(add));
+        TracingStep alone = TracingModel.step(TRACING, add);
+        assertThat(step.next())
+                .isEqualTo(new ComposedState(INTEGRITY, DOMAINS, INTERRUPTS, MIGRATION, FAILOVER, alone.next()));
+        assertThat(step.next().tracing().isTraced(new GuestPhysicalPage(3))).isTrue();
+        assertThat(step.observations()).isEqualTo(alone.observations());
+    }
+
+    @Test
     void aLiftedStateInvariantJudgesItsOwnPart() {
         // vCPU 0 counted in secure domain 1 but still on the root's page table and NPT
         List<DomainsVCpu> vcpus = new ArrayList<>(DOMAINS.vcpus());
@@ -258,7 +287,8 @@ class ComposedModelTest {
                 new DomainsState(DOMAINS.domains(), DOMAINS.frames(), vcpus),
                 INTERRUPTS,
                 MIGRATION,
-                FAILOVER);
+                FAILOVER,
+                TRACING);
         List<String> violated = ComposedInvariants.ALL.state().stream()
                 .filter(inv -> !inv.check(leaky).holds())
                 .map(inv -> inv.label())

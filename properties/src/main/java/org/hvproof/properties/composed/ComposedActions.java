@@ -11,12 +11,14 @@ import org.hvproof.impl.composed.ComposedSystemAction;
 import org.hvproof.impl.domains.DomainLayout;
 import org.hvproof.impl.domains.DomainsSystemAction;
 import org.hvproof.model.composed.ComposedState;
+import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.migration.MigrationAction;
 import org.hvproof.model.migration.MigrationConfig;
 import org.hvproof.model.migration.MigrationEmbodiment;
 import org.hvproof.model.migration.MigrationPhase;
 import org.hvproof.model.migration.MigrationStrategy;
+import org.hvproof.model.tracing.ContinueTrace;
 import org.hvproof.propcheck.Action;
 import org.hvproof.propcheck.Context;
 import org.hvproof.propcheck.Gen;
@@ -28,14 +30,17 @@ import org.hvproof.properties.interrupts.InterruptsActions;
 import org.hvproof.properties.interrupts.InterruptsRun;
 import org.hvproof.properties.interrupts.InterruptsTraceStep;
 import org.hvproof.properties.migration.MigrationActions;
+import org.hvproof.properties.tracing.TracingActions;
 
 /**
  * The composed trace generator: each step is one mechanism's next step, drawn by that
  * mechanism's own generator from its own part of the state (hostile actions included: wrong
  * entries, requests from normal mode, hostile page tables, jumps past gates, interrupt storms,
  * device writes, interrupts inside the protected sequence, device reads and stray jumps), the
- * mechanisms interleaved at random, over the integrity guest's two vCPUs, the domains' two and
- * the interrupts guest's one. The per-mechanism generators span their domains; interleaving them spans the
+ * mechanisms interleaved at random, over the integrity guest's two vCPUs, the domains' two, the
+ * interrupts guest's one, the migration source's one and the tracing guest's two (the tracing
+ * mechanism's own generator: its owners' requests, atomic or in micro-steps with the other guests'
+ * steps between them, two owners on a page, its device's writes to traced pages). The per-mechanism generators span their domains; interleaving them spans the
  * seams, which {@link ComposedLabels} name; one step of the composition's own aims the domains'
  * root at the integrity guest's store.
  */
@@ -51,9 +56,11 @@ public final class ComposedActions {
     /**
      * Share of the single-run traces' steps that are the failover pair's (its operator's, its
      * clients', the primary's power and agent, the link's, the secondary guest's), against the
-     * four other guests' steps together at 4.
+     * five other guests' steps together at 5.
      */
     static final double FAILOVER_WEIGHT = 1;
+    /** Share of steps that are the tracing guest's (its mappings, accesses, owners' requests and their micro-steps, DMA). */
+    static final double TRACING_WEIGHT = 1;
 
     /**
      * Extra weight, among the migration source's steps, of a round while pre-copy runs and a
@@ -111,15 +118,17 @@ public final class ComposedActions {
     }
 
     /**
-     * The next step of a single-run composed trace for state {@code s}: a step of the four guests
-     * as {@link #next(ComposedState)} draws them, or (a fifth of the steps) the failover pair's
+     * The next step of a single-run composed trace for state {@code s}: a step of the five guests
+     * as {@link #next(ComposedState)} draws them, or (a sixth of the steps) the failover pair's
      * next action, drawn by the failover mechanism's own generator from its part of the state
      * (provisioning first; its secondary's crash included, the crash of that guest alone). The
      * two-run properties leave the failover pair out.
      */
     public static Gen<Step> nextBesideFailover(ComposedState s) {
         return Gens.frequency(
-                Gens.weighted(INTEGRITY_WEIGHT + DOMAINS_WEIGHT + INTERRUPTS_WEIGHT + MIGRATION_WEIGHT, next(s)),
+                Gens.weighted(
+                        INTEGRITY_WEIGHT + DOMAINS_WEIGHT + INTERRUPTS_WEIGHT + MIGRATION_WEIGHT + TRACING_WEIGHT,
+                        next(s)),
                 Gens.weighted(
                         FAILOVER_WEIGHT,
                         FailoverActions.action(s.failover())
@@ -162,6 +171,17 @@ public final class ComposedActions {
                             Gens.constant(new Step(List.of(
                                     new ComposedSystemAction.Migration(new MigrationAction.MigrationRound()))))));
         }
+        Gen<Step> tracing = TracingActions.action(s.tracing(), new TracingActions.Menus())
+                .map(a -> new Step(List.of(new ComposedSystemAction.Tracing(a))));
+        if (s.tracing().pending().isPresent()) {
+            // The service runs one request at a time and the tree's, the integrity service's and
+            // dirty logging's own requests do not wait for a guest's: the tracing guest's request
+            // in flight runs its last micro-steps before the integrity guest's next request and the
+            // migration source's next step (any of which may trace or untrace a page).
+            int left = s.tracing().pending().get().microStepsLeft();
+            integrity = integrity.map(step -> requestsTraces(step) ? afterTracingRequest(left, step) : step);
+            migration = migration.map(step -> afterTracingRequest(left, step));
+        }
         Gen<Step> domains = DomainsActions.next(s.domains())
                 .map(d -> new Step(d.actions().stream()
                         .map(a -> (ComposedSystemAction) new ComposedSystemAction.Domains(a))
@@ -177,14 +197,35 @@ public final class ComposedActions {
                     Gens.weighted(INTEGRITY_WEIGHT, integrity),
                     Gens.weighted(DOMAINS_WEIGHT, domains),
                     Gens.weighted(INTERRUPTS_WEIGHT, interrupts),
-                    Gens.weighted(MIGRATION_WEIGHT, migration));
+                    Gens.weighted(MIGRATION_WEIGHT, migration),
+                    Gens.weighted(TRACING_WEIGHT, tracing));
         }
         return Gens.frequency(
                 Gens.weighted(INTEGRITY_WEIGHT, integrity),
                 Gens.weighted(DOMAINS_WEIGHT, domains),
                 Gens.weighted(INTERRUPTS_WEIGHT, interrupts),
                 Gens.weighted(MIGRATION_WEIGHT, migration),
+                Gens.weighted(TRACING_WEIGHT, tracing),
                 Gens.weighted(AT_STORE_WEIGHT, atStore(root)));
+    }
+
+    /** Whether {@code step} holds an integrity request (registration, protect, unprotect): its service and the tree trace pages. */
+    private static boolean requestsTraces(Step step) {
+        return step.actions().stream()
+                .anyMatch(a -> a instanceof ComposedSystemAction.Integrity i
+                        && (i.action() instanceof IntegrityAction.Register
+                                || i.action() instanceof IntegrityAction.Protect
+                                || i.action() instanceof IntegrityAction.Unprotect));
+    }
+
+    /** {@code step} after the tracing guest's request in flight ran its {@code left} micro-steps. */
+    private static Step afterTracingRequest(int left, Step step) {
+        List<ComposedSystemAction> actions = new ArrayList<>();
+        for (int i = 0; i < left; i++) {
+            actions.add(new ComposedSystemAction.Tracing(new ContinueTrace()));
+        }
+        actions.addAll(step.actions());
+        return new Step(actions, step.interrupts());
     }
 
     /**

@@ -28,7 +28,7 @@ import org.hvproof.properties.interrupts.InterruptsTraceStep;
  * Two runs of the composed machine for INT-1's noninterference beside the other guests: booted
  * alike (by the trace's first step) except for the interrupts guest's secret, the two secrets
  * drawn as the interrupts mechanism's own pairs draw them, then given the same composed steps of
- * all four guests. After every action the pair invariants hold (the interrupts guest's own {@code
+ * all five guests. After every action the pair invariants hold (the interrupts guest's own {@code
  * noninterference} on its steps, {@code otherGuestsSeeNothingOfTheSecret} on every step), and on
  * the machines themselves the interrupts guest's low view is the same in both runs ({@code
  * noninterferenceOnMachine}, the per-mechanism comparison: all its registers while low code
@@ -88,7 +88,8 @@ public final class ComposedInterruptsTwoRuns implements JudgedPair<ComposedState
             unrelated = "the booted interrupts guests are not low-equivalent";
         } else if (!stateA.integrity().equals(stateB.integrity())
                 || !stateA.domains().equals(stateB.domains())
-                || !stateA.migration().equals(stateB.migration())) {
+                || !stateA.migration().equals(stateB.migration())
+                || !stateA.tracing().equals(stateB.tracing())) {
             unrelated = "the two runs differ outside the interrupts guest at boot";
         }
         noteDifferences("boot");

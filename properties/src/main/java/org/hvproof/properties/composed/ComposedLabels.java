@@ -140,5 +140,14 @@ final class ComposedLabels {
     static final String TRACE_ADDED_OVER_CACHED_WRITABLE_TRANSLATION =
             "a trace added while a vCPU caches a writable translation of the page in that view";
 
+    static final String OTHER_GUEST_ACTION_INSIDE_TRACING_REQUEST =
+            "another guest's action between two micro-steps of the tracing guest's trace request";
+    static final String TWO_OWNERS_ON_A_TRACING_GUEST_PAGE =
+            "two owners of the tracing guest hold traces on one of its pages, on the shared service";
+    static final String TRACING_DEVICE_WRITE_TO_TRACED_PAGE =
+            "a DMA write of the tracing guest's device aimed at a page it traces";
+    static final String TRACING_GUEST_WRITE_NOTIFIED =
+            "a generated write of the tracing guest notified by the shared tracing service";
+
     private ComposedLabels() {}
 }

@@ -19,7 +19,7 @@ import org.hvproof.properties.harness.JudgedPair;
 
 /**
  * The two runs of MIG-1 on the composed machine: two compositions booted alike, given the same
- * steps of all four guests (the migration VM keeping its driver's contract, as in the migration
+ * steps of all five guests (the migration VM keeping its driver's contract, as in the migration
  * mechanism's own pairs), except that the migration's start and rounds are taken by one run only
  * (the other stutters). After every migration step the migration mechanism's own {@code
  * destinationMatchesUnmigrated} judges the pair: once the migrated run has switched over its VM's

@@ -25,26 +25,27 @@ import org.hvproof.properties.tracing.TracingMachineChecks;
 
 /**
  * Claims of the composed mechanisms checked on the composed system's traces, through the {@link
- * ClaimHarness}: the integrity guest's, the domains', the interrupts guest's and the migration
- * source's steps interleaved on one machine, the claim's invariants (each on its own mechanism's
- * part of the state) after every step, then refinement of all four mechanisms at once, so every
+ * ClaimHarness}: the integrity guest's, the domains', the interrupts guest's, the migration
+ * source's, the failover pair's and the tracing guest's steps interleaved on one machine, the claim's invariants (each on its own mechanism's
+ * part of the state) after every step, then refinement of all six mechanisms at once, so every
  * property also fails when one mechanism's action changes another's state. The per-mechanism
  * properties stay (they shrink faster); these find the seams. Tries are few ({@link #TRIES}),
- * steps long enough to interleave the four guests' work (about twenty steps each).
+ * steps long enough to interleave the six guests' work (about twenty steps each).
  */
 public final class ComposedProperties {
     /** Default tries per composed property in {@code mvn verify} and {@code ./hvproof check}. */
     public static final int TRIES = 200;
     /**
      * Generated steps per trace, at most: about twenty a mechanism, as before the migration
-     * source joined (three mechanisms, 60 steps) and the failover pair (four, 80 steps).
+     * source joined (three mechanisms, 60 steps), the migration source (four, 80), and the failover
+     * pair and the tracing guest (six, 120).
      */
-    public static final int STEPS = 100;
+    public static final int STEPS = 120;
     /**
-     * Generated steps per two-run trace, at most: the four guests the pairs draw (the failover
+     * Generated steps per two-run trace, at most: the five guests the pairs draw (the failover
      * pair takes no part in them), about twenty each.
      */
-    public static final int PAIR_STEPS = 80;
+    public static final int PAIR_STEPS = 100;
 
     // Coverage minimums (percent of traces), each about 3 sd (at 200 tries) under the mean share
     // measured with the interrupts guest interleaved (60 steps, three mechanisms): three runs of
@@ -229,6 +230,25 @@ public final class ComposedProperties {
     static final double COVER_SWITCHED_OVER_IN_TWO_RUNS = 5.5;
     /** Two runs (MIG-1): the migration VM's or NIC's work after switch-over (7-10.25%). */
     static final double COVER_WORK_AFTER_SWITCH_OVER_IN_TWO_RUNS = 4;
+
+    /**
+     * The name of TRACE-2's machine check on every guest's notifications ({@link
+     * TracingMachineChecks#NO_NOTIFICATION_WITHOUT_TRACE} on the shared service): the tracing
+     * guest's model invariant of that name judges its own steps beside it.
+     */
+    static final String NO_NOTIFICATION_WITHOUT_TRACE_ON_MACHINE =
+            TracingMachineChecks.NO_NOTIFICATION_WITHOUT_TRACE + "OnMachine";
+
+    // The tracing guest's seams, measured at 200 tries (100 steps, five guests) at the test's seed;
+    // each minimum about 3 sd under the share measured.
+    /** Another guest's action between two micro-steps of the tracing guest's trace request (28.5%). */
+    static final double COVER_OTHER_GUEST_INSIDE_TRACING_REQUEST = 19;
+    /** Two of the tracing guest's owners holding traces on one of its pages (17.5%). */
+    static final double COVER_TWO_OWNERS_ON_A_TRACING_GUEST_PAGE = 9;
+    /** The tracing guest's device writing, or refused at, a page it traces (19.5%). */
+    static final double COVER_TRACING_DEVICE_WRITE_TO_TRACED_PAGE = 10;
+    /** A generated write of the tracing guest notified by the shared service (22%). */
+    static final double COVER_TRACING_GUEST_WRITE_NOTIFIED = 13;
 
     /** The name of INT-1's machine check on the other guests' registers and the domains' root view. */
     static final String OTHER_GUESTS_SEE_NOTHING_ON_MACHINE = "otherGuestsSeeNothingOnMachine";
@@ -737,7 +757,11 @@ public final class ComposedProperties {
                                 TracingMachineChecks.EVERY_TRACED_WRITE_NOTIFIED_ONCE,
                                 ComposedTrace::checkEveryTracedWriteNotifiedOnce))
                 .cover(COVER_INTEGRITY_WRITE_NOTIFIED, ComposedLabels.INTEGRITY_WRITE_NOTIFIED)
-                .cover(COVER_MIGRATION_WRITE_NOTIFIED, ComposedLabels.MIGRATION_WRITE_NOTIFIED);
+                .cover(COVER_MIGRATION_WRITE_NOTIFIED, ComposedLabels.MIGRATION_WRITE_NOTIFIED)
+                .cover(COVER_TRACING_GUEST_WRITE_NOTIFIED, ComposedLabels.TRACING_GUEST_WRITE_NOTIFIED)
+                .cover(
+                        COVER_OTHER_GUEST_INSIDE_TRACING_REQUEST,
+                        ComposedLabels.OTHER_GUEST_ACTION_INSIDE_TRACING_REQUEST);
     }
 
     /**
@@ -753,10 +777,13 @@ public final class ComposedProperties {
                         flaw,
                         MachineCheck.of(
                                 "TRACE-2",
-                                TracingMachineChecks.NO_NOTIFICATION_WITHOUT_TRACE,
+                                NO_NOTIFICATION_WITHOUT_TRACE_ON_MACHINE,
                                 ComposedTrace::checkNoNotificationWithoutTrace))
                 .cover(COVER_SILENT_WRITE_TRACED_ELSEWHERE, ComposedLabels.SILENT_WRITE_TO_PAGE_TRACED_IN_ANOTHER_VIEW)
-                .cover(COVER_MIGRATION_WRITE_NOTIFIED, ComposedLabels.MIGRATION_WRITE_NOTIFIED);
+                .cover(COVER_MIGRATION_WRITE_NOTIFIED, ComposedLabels.MIGRATION_WRITE_NOTIFIED)
+                .cover(
+                        COVER_OTHER_GUEST_INSIDE_TRACING_REQUEST,
+                        ComposedLabels.OTHER_GUEST_ACTION_INSIDE_TRACING_REQUEST);
     }
 
     /**
@@ -775,7 +802,11 @@ public final class ComposedProperties {
                                 TracingMachineChecks.TRACED_PAGES_WRITE_PROTECTED,
                                 ComposedTrace::checkTracedPagesWriteProtected))
                 .cover(COVER_INTEGRITY_WRITE_NOTIFIED, ComposedLabels.INTEGRITY_WRITE_NOTIFIED)
-                .cover(COVER_MIGRATION_WRITE_NOTIFIED, ComposedLabels.MIGRATION_WRITE_NOTIFIED);
+                .cover(COVER_MIGRATION_WRITE_NOTIFIED, ComposedLabels.MIGRATION_WRITE_NOTIFIED)
+                .cover(COVER_TWO_OWNERS_ON_A_TRACING_GUEST_PAGE, ComposedLabels.TWO_OWNERS_ON_A_TRACING_GUEST_PAGE)
+                .cover(
+                        COVER_OTHER_GUEST_INSIDE_TRACING_REQUEST,
+                        ComposedLabels.OTHER_GUEST_ACTION_INSIDE_TRACING_REQUEST);
     }
 
     /**
@@ -793,7 +824,8 @@ public final class ComposedProperties {
                                 "TRACE-4",
                                 TracingMachineChecks.NO_DEVICE_WRITABLE_TRACED_PAGE,
                                 ComposedTrace::checkNoDeviceWritableTracedPage))
-                .cover(COVER_NIC_DMA_WHILE_DIRTY_LOGGING, ComposedLabels.NIC_DMA_WHILE_DIRTY_LOGGING);
+                .cover(COVER_NIC_DMA_WHILE_DIRTY_LOGGING, ComposedLabels.NIC_DMA_WHILE_DIRTY_LOGGING)
+                .cover(COVER_TRACING_DEVICE_WRITE_TO_TRACED_PAGE, ComposedLabels.TRACING_DEVICE_WRITE_TO_TRACED_PAGE);
     }
 
     /**
@@ -811,9 +843,10 @@ public final class ComposedProperties {
                                 "TRACE-5",
                                 TracingMachineChecks.NO_STALE_WRITABLE_TRANSLATION,
                                 ComposedTrace::checkNoStaleWritableTranslation))
+                .cover(COVER_TRACE_OVER_CACHED_TRANSLATION, ComposedLabels.TRACE_ADDED_OVER_CACHED_WRITABLE_TRANSLATION)
                 .cover(
-                        COVER_TRACE_OVER_CACHED_TRANSLATION,
-                        ComposedLabels.TRACE_ADDED_OVER_CACHED_WRITABLE_TRANSLATION);
+                        COVER_OTHER_GUEST_INSIDE_TRACING_REQUEST,
+                        ComposedLabels.OTHER_GUEST_ACTION_INSIDE_TRACING_REQUEST);
     }
 
     /**
@@ -885,7 +918,7 @@ public final class ComposedProperties {
 
     /**
      * PD-1 (two runs) on the composed machine: two compositions that differ only in the secure
-     * domains' contents, given the same steps of all four guests, look the same to the domains'
+     * domains' contents, given the same steps of all five guests, look the same to the domains'
      * root (registers of its vCPUs and the memory its NPT maps) and to every other guest (its
      * observations, its state, every register of its vCPUs): no secure content leaks through the
      * machine, hypervisor or tracing service the guests share.
@@ -910,7 +943,7 @@ public final class ComposedProperties {
 
     /**
      * INT-1 (two runs) on the composed machine: two compositions that differ only in the
-     * interrupts guest's secret, given the same steps of all four guests, look the same to the
+     * interrupts guest's secret, given the same steps of all five guests, look the same to the
      * interrupts guest's code outside the sequence (the interrupts mechanism's own {@code
      * noninterference} on its steps, and on the machine its registers, interrupt frames and
      * readable pages: {@code noninterferenceOnMachine}) and to every other guest (the same

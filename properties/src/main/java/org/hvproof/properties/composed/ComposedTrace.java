@@ -55,6 +55,9 @@ import org.hvproof.model.migration.MigrationEmbodiment;
 import org.hvproof.model.migration.MigrationModel;
 import org.hvproof.model.migration.MigrationObservation;
 import org.hvproof.model.migration.MigrationPhase;
+import org.hvproof.model.tracing.DeviceWrite;
+import org.hvproof.model.tracing.TracingModel;
+import org.hvproof.model.tracing.TracingState;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.TreeObservation;
 import org.hvproof.model.tree.TreeState;
@@ -71,9 +74,11 @@ import org.hvproof.properties.migration.MigrationTrace;
 import org.hvproof.properties.tracing.TracingMachineChecks;
 
 /**
- * One generated trace of the composed system: the one machine with its five guests and their
- * services (the fifth the failover pair's secondary, its primary a host of its own) and the
- * composed model (the five models side by side) in lockstep, judged after every step. The integrity store's protect and unprotect run in the micro-steps of its commit, one
+ * One generated trace of the composed system: the one machine with its six guests and their
+ * services (the fifth the failover pair's secondary, its primary a host of its own; the sixth the
+ * tracing mechanism's own guest) and the composed model (the six models side by side) in
+ * lockstep, judged after every step. The tracing guest's requests run in their micro-steps as its
+ * generator draws them, the other guests' steps between them. The integrity store's protect and unprotect run in the micro-steps of its commit, one
  * before and one after every later action of any guest ({@link StoreMicroSteps}); the model takes
  * a request at its publication, and a step is judged by what the model took in it (a request
  * published beside another guest's action is a transition of its own). After each step the
@@ -151,7 +156,8 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                                 this::bootFrame),
                         InterruptsAbstraction.canonical(InterruptsState.initial(
                                 ComposedSystem.INTERRUPTS_SECRET, InterruptsState.DEFAULT_ERASURE)),
-                        MigrationModel.initial(migration)));
+                        MigrationModel.initial(migration),
+                        TracingState.initial(ComposedSystem.TRACING)));
     }
 
     /**
@@ -263,9 +269,11 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         long doorbellExits = system.migration().doorbellExits();
         long protectionExits = system.migration().protectionExits();
         TracingBefore tracingBefore = new TracingBefore();
+        TracingState guestBefore = lockstep.state().tracing();
         Lockstep.Transition<ComposedState, ComposedSystemAction> whole = lockstep.apply(a);
         tracingChecks.afterAction();
         labelTracing(a, tracingBefore, ctx);
+        labelTracingGuest(a, guestBefore, lockstep.state().tracing(), ctx);
         List<Lockstep.Transition<ComposedState, ComposedSystemAction>> parts = parts(whole);
         lastSteps.addAll(parts);
         if (commits.insideCommit() && !(a instanceof ComposedSystemAction.Integrity)) {
@@ -333,6 +341,8 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                 ctx.label(ComposedLabels.INTEGRITY_WRITE_NOTIFIED);
             } else if (a instanceof ComposedSystemAction.Migration) {
                 ctx.label(ComposedLabels.MIGRATION_WRITE_NOTIFIED);
+            } else if (a instanceof ComposedSystemAction.Tracing) {
+                ctx.label(ComposedLabels.TRACING_GUEST_WRITE_NOTIFIED);
             }
         }
         if (tracingChecks.silentPartsTracedElsewhere() > before.silentElsewhere) {
@@ -356,6 +366,30 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                     ctx.label(ComposedLabels.TRACE_ADDED_OVER_CACHED_WRITABLE_TRANSLATION);
                 }
             }
+        }
+    }
+
+    /**
+     * The tracing guest's situations: another guest's action between two micro-steps of its
+     * request, two of its owners on one page, its device's write aimed at a page it traces.
+     */
+    private static void labelTracingGuest(
+            ComposedSystemAction a, TracingState before, TracingState after, Context ctx) {
+        if (!(a instanceof ComposedSystemAction.Tracing t)) {
+            if (before.pending().isPresent()) {
+                ctx.label(ComposedLabels.OTHER_GUEST_ACTION_INSIDE_TRACING_REQUEST);
+            }
+            return;
+        }
+        if (after.traces().values().stream().anyMatch(owners -> owners.size() >= 2)) {
+            ctx.label(ComposedLabels.TWO_OWNERS_ON_A_TRACING_GUEST_PAGE);
+        }
+        if (t.action() instanceof DeviceWrite d
+                && d.device() == TracingModel.DEVICE
+                && d.busAddress() >= 0
+                && d.busAddress() < TracingModel.BUS_ADDRESS_LIMIT
+                && before.isTraced(GuestPhysicalPage.containing(d.busAddress()))) {
+            ctx.label(ComposedLabels.TRACING_DEVICE_WRITE_TO_TRACED_PAGE);
         }
     }
 
@@ -589,7 +623,7 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         return lockstep.judgedState();
     }
 
-    /** Refinement of all four mechanisms at once: observations and the whole composed state equal the model's. */
+    /** Refinement of all six mechanisms at once: observations and the whole composed state equal the model's. */
     @Override
     public void checkRefinement() {
         lockstep.checkRefinement();
@@ -841,7 +875,8 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
         ComposedState before = t.before();
         List<?> seen = t.observations();
         if (t.action() instanceof ComposedSystemAction.Migration
-                || t.action() instanceof ComposedSystemAction.Failover) {
+                || t.action() instanceof ComposedSystemAction.Failover
+                || t.action() instanceof ComposedSystemAction.Tracing) {
             return;
         }
         if (t.action() instanceof ComposedSystemAction.Integrity i) {
@@ -997,6 +1032,9 @@ public final class ComposedTrace implements JudgedTrace<ComposedState, ComposedA
                 + s.failover().now() + " µs, epoch "
                 + s.failover().epoch() + ", config "
                 + s.failover().config().map(Object::toString).orElse("none") + ", secondary agent "
-                + s.failover().agent() + ", acknowledged " + s.failover().acknowledged();
+                + s.failover().agent() + ", acknowledged " + s.failover().acknowledged()
+                + "\n  tracing: traces " + s.tracing().traces() + ", pending "
+                + s.tracing().pending().map(Object::toString).orElse("none") + ", mappings "
+                + s.tracing().mappings();
     }
 }

@@ -85,7 +85,8 @@ public final class ComposedTwoRuns implements JudgedPair<ComposedState, Composed
         }
         if (!stateA.integrity().equals(stateB.integrity())
                 || !stateA.interrupts().equals(stateB.interrupts())
-                || !stateA.migration().equals(stateB.migration())) {
+                || !stateA.migration().equals(stateB.migration())
+                || !stateA.tracing().equals(stateB.tracing())) {
             throw new AssertionError("the two runs differ outside the secure domains at boot");
         }
     }

@@ -2,19 +2,20 @@
  * Properties of the composed system ({@link org.hvproof.impl.composed.ComposedSystem}): the
  * integrity service with its tree store, the protection-domain service, the interrupts guest
  * with its interrupt security module, the migration source's VM with its NIC and migration
- * service and the failover pair's secondary on one machine, one hypervisor and one tracing
- * service. {@link org.hvproof.properties.composed.ComposedActions} interleaves the five
- * mechanisms' own generators (hostile actions included) over seven vCPUs, the failover pair's on
- * the single-run traces only;
+ * service, the failover pair's secondary, and the tracing mechanism's own guest with its owners and
+ * device on one machine, one hypervisor and one tracing service. {@link
+ * org.hvproof.properties.composed.ComposedActions} interleaves the six mechanisms' own generators
+ * (hostile actions included) over nine vCPUs, the failover pair's on the single-run traces only;
  * {@link org.hvproof.properties.composed.ComposedTrace} runs the machine beside the composed
  * model, the integrity store's protect and unprotect in the micro-steps of its commit with the
  * other guests' actions between them ({@link org.hvproof.properties.composed.StoreMicroSteps}, as
- * the integrity traces run them), and, after every step, probes every node page of the store from
- * the integrity guest's views;
+ * the integrity traces run them), the tracing guest's requests in their own micro-steps likewise,
+ * and, after every step, probes every node page of the store from the integrity guest's views;
  * {@link org.hvproof.properties.composed.ComposedProperties} asserts TREE-2, TREE-4..TREE-7 (on
  * the store's tree), GI-1..GI-8, PD-1..PD-5, INT-2..INT-6, MIG-1..MIG-5 (MIG-1's single-run
- * half) and FT-1..FT-4 on those traces, each with its claim's machine-level checks (the
- * per-mechanism properties' own, run on the hosted services) and refinement of all five
+ * half), FT-1..FT-4 and TRACE-1..TRACE-5 (the tracing model's invariants on its guest's part, the
+ * machine-level checks on every view) on those traces, each with its claim's machine-level checks
+ * (the per-mechanism properties' own, run on the hosted services) and refinement of all six
  * mechanisms; {@link
  * org.hvproof.properties.composed.ComposedTwoRuns} runs two compositions that differ only in the
  * secure domains' contents, for PD-1's noninterference with every other guest as an observer
@@ -29,8 +30,10 @@
  * domain is the integrity guest itself needs a model of what each service does to the other's
  * vCPU context, which no mechanism's model has); the migration source draws its pages, ring
  * slots, embodiment and strategy per trace, but its downtime and round limits stay one pair (a
- * switch-over soon after a start), longer pre-copy only per mechanism; tracing (as
- * a mechanism of its own) still runs alone; of the failover pair only the secondary is a guest
- * here (its primary a host of its own), and the two-run properties draw none of its steps.
+ * switch-over soon after a start), longer pre-copy only per mechanism; the tracing guest walks
+ * with nested accessed/dirty flags off, and its request in flight finishes before the integrity
+ * guest's requests and the migration steps (their services do not wait for it); of the failover
+ * pair only the secondary is a guest here (its primary a host of its own), and the two-run
+ * properties draw none of its steps.
  */
 package org.hvproof.properties.composed;

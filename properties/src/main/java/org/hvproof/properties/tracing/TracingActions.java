@@ -108,8 +108,23 @@ public final class TracingActions {
      * unchanged; the draws and their span labels are those of a freshly made one.
      */
     public static Gen<Action<TracingTrace>> next(TracingTrace trace) {
-        TracingState s = trace.state();
-        Menu menu = trace.menu();
+        return action(trace.state(), trace.menus()).map(TracingActions::asStep);
+    }
+
+    /**
+     * Where a trace keeps its last {@link Menu} between draws: a trace of the tracing service's, or
+     * the tracing guest's part of a composed trace.
+     */
+    public static final class Menus {
+        private Menu menu;
+    }
+
+    /**
+     * The next action of a guest in state {@code s} under the tracing service, as {@link
+     * #next(TracingTrace)} draws it; {@code kept} holds the menu of the guest's last draw.
+     */
+    public static Gen<TracingAction> action(TracingState s, Menus kept) {
+        Menu menu = kept.menu;
         if (menu == null || !menu.hasShapeAndMappingsOf(s)) {
             // Every trace starts in the same state and many pass through equal ones: share their menus.
             menu = lastMade(
@@ -117,13 +132,13 @@ public final class TracingActions {
         } else if (!menu.state.traces().equals(s.traces())) {
             menu = menu.withTracesOf(s);
         }
-        trace.setMenu(menu);
+        kept.menu = menu;
         if (s.pending().isEmpty()) {
             return menu.idle;
         }
         // A trace request is half done: its next micro-step, or another vCPU's action between two,
         // writes to the page being traced among them.
-        Gen<Action<TracingTrace>> toPending = writeTo(s, s.pending().get().page());
+        Gen<TracingAction> toPending = writeTo(s, s.pending().get().page());
         return Gens.frequency(
                 Gens.weighted(2, CONTINUE),
                 Gens.weighted(0, CONTINUE),
@@ -139,19 +154,19 @@ public final class TracingActions {
      * which it then deletes. The removal takes half of the no-op's old share and nothing of the
      * menu's, so every draw that picked a menu action still picks it.
      */
-    private static Gen<Action<TracingTrace>> idle(Gen<Action<TracingTrace>> actions, Gen<TracingAction> removal) {
+    private static Gen<TracingAction> idle(Gen<TracingAction> actions, Gen<TracingAction> removal) {
         return Gens.frequency(
                 Gens.weighted(0.05, CONTINUE),
-                Gens.weighted(0.05, removal == null ? CONTINUE : removal.map(TracingActions::asStep)),
+                Gens.weighted(0.05, removal == null ? CONTINUE : removal),
                 Gens.weighted(3, actions),
                 Gens.weighted(0, CONTINUE));
     }
 
     /** The pending request's next micro-step. */
-    private static final Gen<Action<TracingTrace>> CONTINUE = Gens.constant(asStep(new ContinueTrace()));
+    private static final Gen<TracingAction> CONTINUE = Gens.constant(new ContinueTrace());
 
     /** A write by some vCPU to a virtual page it maps to {@code page}; null when none maps it. */
-    private static Gen<Action<TracingTrace>> writeTo(TracingState s, GuestPhysicalPage page) {
+    private static Gen<TracingAction> writeTo(TracingState s, GuestPhysicalPage page) {
         List<MappedPage> onPage = new ArrayList<>();
         s.mappings()
                 .forEach((vcpu, space) -> space.forEach((va, m) -> {
@@ -163,13 +178,8 @@ public final class TracingActions {
             return null;
         }
         return elementsOf(onPage)
-                .flatMap(p -> Gens.combine(
-                        OFFSET_IN_PAGE,
-                        FILL,
-                        (off, fill) -> asStep(new GuestWrite(
-                                p.vcpu(),
-                                p.page().base() + off,
-                                fill(Math.min(8, GuestPhysicalPage.SIZE - off), fill)))));
+                .flatMap(p -> Gens.combine(OFFSET_IN_PAGE, FILL, (off, fill) -> (TracingAction) new GuestWrite(
+                        p.vcpu(), p.page().base() + off, fill(Math.min(8, GuestPhysicalPage.SIZE - off), fill))));
     }
 
     /** All a {@link Menu} reads of its state. */
@@ -187,9 +197,9 @@ public final class TracingActions {
         private final Map<Kind, Gen<TracingAction>> made;
 
         private final Map<Kind, Boolean> readsTraces = new EnumMap<>(Kind.class);
-        final Gen<Action<TracingTrace>> actions;
+        final Gen<TracingAction> actions;
         /** {@link #actions} with no request pending ({@link TracingActions#idle}). */
-        final Gen<Action<TracingTrace>> idle;
+        final Gen<TracingAction> idle;
 
         private Menu(TracingState s, Map<Kind, Gen<TracingAction>> kept) {
             this.state = s;
@@ -197,7 +207,7 @@ public final class TracingActions {
             this.anyTraced = !s.traces().isEmpty();
             this.made = kept;
             kept.keySet().forEach(k -> readsTraces.put(k, false));
-            this.actions = KINDS.flatMap(this::kind).map(TracingActions::asStep);
+            this.actions = KINDS.flatMap(this::kind);
             this.idle = idle(actions, anyTraced ? startRemoveTrace(s) : null);
         }
 

@@ -53,7 +53,7 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
     private final Set<GuestPhysicalPage> everTraced = new HashSet<>();
     private final Set<GuestPhysicalPage> lostOneOfTwoOwners = new HashSet<>();
     private final Set<CachedPage> cachedBeforeTrace = new HashSet<>();
-    private TracingActions.Menu menu;
+    private final TracingActions.Menus menus = new TracingActions.Menus();
 
     /** Boots the guest under the tracing service with {@code flaw} ({@link TracingImplFlaw#NONE} for the real one). */
     public TracingTrace(TracingImplFlaw flaw) {
@@ -74,13 +74,9 @@ public final class TracingTrace implements JudgedTrace<TracingState, TracingActi
         return lockstep.state();
     }
 
-    /** The generators made for the last state's actions ({@link TracingActions#next}); null at first. */
-    TracingActions.Menu menu() {
-        return menu;
-    }
-
-    void setMenu(TracingActions.Menu menu) {
-        this.menu = menu;
+    /** The generators made for the last state's actions ({@link TracingActions#next}). */
+    TracingActions.Menus menus() {
+        return menus;
     }
 
     @Override
