@@ -27,7 +27,7 @@ public enum MigrationImplFlaw implements Flaw {
      * it out of the dirty set (the classic dirty-logging order bug): a VM write landing between
      * the copy and the re-arm is lost, and the destination keeps the page as copied (MIG-1).
      */
-    COPY_BEFORE_REARM(caught("MIG-1", "MIG-1 destinationMatchesUnmigrated", 9)),
+    COPY_BEFORE_REARM(caught("MIG-1", "MIG-1 destinationMatchesUnmigrated", 7)),
     /**
      * A pre-copy round in micro-steps re-arms and copies page by page in the right order but
      * then clears the whole dirty set at its end, as the one-step round did: a VM write to a page

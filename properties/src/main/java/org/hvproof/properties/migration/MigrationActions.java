@@ -116,7 +116,7 @@ public final class MigrationActions {
         double whole = !precopy ? 0.2 : !microRounds ? 2.5 : inRound ? 1.2 : 2.5;
         double micro = !microRounds ? 0 : !precopy ? 0.1 : inRound ? 8 : 1;
         return Gens.<MigrationAction>mix()
-                .add(5, write(s, contract))
+                .add(inRound && microRounds ? 8 : 5, write(s, contract))
                 .add(1.5, read(s, contract))
                 .add(3.5, submit(s))
                 .add(3, doorbell(s))
@@ -168,7 +168,7 @@ public final class MigrationActions {
             round.add(copied.get(copied.size() - 1).intValue());
         }
         Gen<Integer> page = Gens.frequency(
-                Gens.weighted(round.isEmpty() ? 0 : 6, round.isEmpty() ? Gens.constant(0) : Gens.elements(round)),
+                Gens.weighted(round.isEmpty() ? 0 : 10, round.isEmpty() ? Gens.constant(0) : Gens.elements(round)),
                 Gens.weighted(4, Gens.integers(1, c.bufferPages())),
                 Gens.weighted(1, Gens.constant(0)),
                 Gens.weighted(4, Gens.integers(0, c.dataPages() - 1)),

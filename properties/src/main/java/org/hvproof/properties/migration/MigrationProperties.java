@@ -70,7 +70,7 @@ public final class MigrationProperties {
                 .cover(5, MigrationLabels.RECEIVE_IN_FLIGHT_AT_SWITCH_OVER)
                 .cover(3, MigrationLabels.COMPLETION_POSTED_AT_SWITCH_OVER)
                 .cover(5, MigrationLabels.WORK_AFTER_SWITCH_OVER)
-                // rounds in micro-steps with the VM writing between them: 7.8-8.8% of 400 tries (3 sd about 4 points)
+                // rounds in micro-steps with the VM writing between them: 6.3-11% of 400 tries over two seeds
                 .cover(3.5, MigrationLabels.WRITE_BETWEEN_REARM_AND_COPY)
                 .cover(3.5, MigrationLabels.WRITE_TO_PAGE_COPIED_IN_ROUND);
     }
@@ -90,7 +90,7 @@ public final class MigrationProperties {
                 .cover(10, MigrationLabels.MULTI_STEP_REQUEST)
                 // 43.5-48% of the traces of the five migration properties (3 sd about 7.5 points at 400 tries)
                 .cover(30, MigrationLabels.TABLE_UPDATE_EXIT)
-                // rounds in micro-steps with the VM writing between them: 8.5-9.8% of 400 tries (3 sd about 4 points)
+                // rounds in micro-steps with the VM writing between them: 7.8-11% of 400 tries over two seeds
                 .cover(3.5, MigrationLabels.WRITE_BETWEEN_REARM_AND_COPY)
                 .cover(3.5, MigrationLabels.WRITE_TO_PAGE_COPIED_IN_ROUND);
     }
