@@ -65,10 +65,13 @@
  * piece notifies, and PD-1's and INT-1's two runs share one schedule, in which a torn read is the
  * same in both. MIG-1 is where it could matter: a pre-copy round running between the pieces
  * could copy a page already dirty (so untraced) before the second piece lands and re-arm its
- * trace only after, leaving the destination stale unless the round protects a page before it
- * copies it (the service copies, then re-arms); rounds here run between vCPU steps, so that order
- * is not checked. The split stays unmodelled; a claim about the atomicity of guest data, or
- * rounds concurrent with vCPUs, would need it.
+ * trace only after, leaving the destination stale unless the round re-arms a page before it
+ * copies it. The migration traces run pre-copy rounds in micro-steps (per page, re-arm, then
+ * copy) with the VM's writes between them, before a page's re-arm, between its re-arm and its
+ * copy, and after its copy, so each piece of a split write lands on its page in a position they
+ * check, and the other order (flaw {@code COPY_BEFORE_REARM}) is caught by MIG-1. A write is still
+ * one step, so a micro-step between its two pieces is not generated; the split stays
+ * unmodelled, and a claim about the atomicity of guest data would need it.
  *
  * <p>Left out, because no claim depends on them yet: an A/D update racing another vCPU's write to
  * its entry (here the walk, its updates and the access are one step; on hardware the locked

@@ -21,7 +21,7 @@ import org.hvproof.model.migration.WorkRequest;
  * on, every buffer page through the NIC's IOMMU table while the copy exists, which frame each of
  * the two translations of each buffer page reaches (the original, the service's copy, or another),
  * every data page of the destination host while pre-copy runs, the service's dirty set, rounds
- * and report, the driver's tail and the completions it saw, the NIC's head, requests,
+ * and report, the round in progress (its pages and micro-steps taken), the driver's tail and the completions it saw, the NIC's head, requests,
  * completion ring, error log and what it sent, and the accessed and dirty bits of the guest's
  * leaf entries, read off its tables on the host it runs on.
  */
@@ -73,7 +73,9 @@ final class MigrationAbstraction {
                 service.elapsedMicros(),
                 Optional.ofNullable(service.report()),
                 leaves.accessed(),
-                leaves.dirty());
+                leaves.dirty(),
+                service.phase() == MigrationPhase.PRE_COPY ? service.roundPages() : new TreeSet<>(),
+                service.phase() == MigrationPhase.PRE_COPY ? service.roundSteps() : 0);
     }
 
     /** The virtual pages whose leaf entry has the accessed bit, and those with the dirty bit. */

@@ -22,6 +22,18 @@ public enum MigrationImplFlaw implements Flaw {
     NO_BUFFER_COPY(
             caught("MIG-1", "MIG-1 destinationMatchesUnmigrated", 7),
             caught("MIG-2", "MIG-2 translationsReachTheirBuffer", 2)),
+    /**
+     * A pre-copy round in micro-steps copies each page before re-arming its write trace and taking
+     * it out of the dirty set (the classic dirty-logging order bug): a VM write landing between
+     * the copy and the re-arm is lost, and the destination keeps the page as copied (MIG-1).
+     */
+    COPY_BEFORE_REARM(caught("MIG-1", "MIG-1 destinationMatchesUnmigrated", 7)),
+    /**
+     * A pre-copy round in micro-steps re-arms and copies page by page in the right order but
+     * then clears the whole dirty set at its end, as the one-step round did: a VM write to a page
+     * the round had already copied is forgotten (MIG-1).
+     */
+    ROUND_END_CLEARS_DIRTY(caught("MIG-1", "MIG-1 cleanPagesAtDestination", 7)),
     /** Stop-and-copy skips copying back what the device wrote of requests it still owns (MIG-1). */
     NO_FINAL_SYNC(caught("MIG-1", "MIG-1 destinationMatchesUnmigrated", 7)),
     /** The intercepted completion is forwarded to the VM first; its copy-back waits for the next round (MIG-3). */

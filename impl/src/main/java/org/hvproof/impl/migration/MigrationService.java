@@ -28,7 +28,9 @@ import org.hvproof.model.migration.MigrationStrategy;
  * frames holding the DMA buffer, given to the VM by redirecting the nested page table (and a
  * shootdown) or to the device by redirecting its IOMMU table (and an invalidation), as the
  * embodiment says. The service then keeps the buffers in sync where its strategy says, marking
- * every page a sync changes dirty; rounds send the dirty pages to the destination host; the last
+ * every page a sync changes dirty; rounds send the dirty pages to the destination host (whole, or
+ * in micro-steps with the VM running between them: per page, re-arm its write trace and take it
+ * out of the dirty set, then copy it, so a write landing after the re-arm is logged); the last
  * round stops the VM, copies back what the device wrote of unfinished requests, sends what is
  * dirty, and switches over: the NIC's ring state and requests move to the destination's NIC.
  *
@@ -54,6 +56,10 @@ final class MigrationService {
     private long elapsedMicros;
     private MigrationReport report;
     private final List<PassthroughNic.NicRequest> deferredCopyBacks = new ArrayList<>();
+    /** The pages of the pre-copy round in progress (the dirty set when it began); empty when none is. */
+    private final SortedSet<Long> roundPages = new TreeSet<>();
+    /** Micro-steps the round in progress took: two a page of {@link #roundPages}, in order. */
+    private int roundSteps;
     /** Rights of the vCPU buffer pages while the trapping strategy protects them: no read, no write. */
     static final NestedPermissions PROTECTED = NestedPermissions.EXECUTE_ONLY;
     /** Rights of a protected page opened for one retried access (its rights before the protection). */
@@ -85,6 +91,14 @@ final class MigrationService {
 
     MigrationHost destination() {
         return destination;
+    }
+
+    SortedSet<Long> roundPages() {
+        return roundPages;
+    }
+
+    int roundSteps() {
+        return roundSteps;
     }
 
     List<Long> pagesPerRound() {
@@ -350,24 +364,103 @@ final class MigrationService {
 
     // ------------------------------------------------------------ rounds
 
-    /** The next round; an error code when no migration runs. The report when it switched over. */
+    /**
+     * The next round in one step (the rest of the round in progress, if one is); an error code
+     * when no migration runs. The report when it switched over.
+     */
     MigrationCode round() {
         if (phase != MigrationPhase.PRE_COPY) {
             return MigrationCode.NOT_MIGRATING;
         }
-        deferredCopyBacks.forEach(this::copyBack);
-        deferredCopyBacks.clear();
-        int rounds = pagesPerRound.size();
-        boolean fits = dirty.size() * config.pageTimeMicros() <= config.downtimeLimitMicros();
-        boolean atLimit = rounds >= config.roundLimit() && flaw != MigrationImplFlaw.ROUND_LIMIT_IGNORED;
-        if (rounds >= 1 && (fits || atLimit)) {
-            stopAndCopy(fits);
+        if (roundPages.isEmpty()) {
+            deferredCopyBacks.forEach(this::copyBack);
+            deferredCopyBacks.clear();
+            if (switchOverDue()) {
+                stopAndCopy(dirtyFits());
+                return null;
+            }
+            beginRound();
+        }
+        while (!roundPages.isEmpty()) {
+            pageStep();
+        }
+        return null;
+    }
+
+    /**
+     * The migration's next micro-step while the VM runs: with no round in progress, the next
+     * round begins (or stop-and-copy runs, the VM stopped, when due); within one, the next half of
+     * its next page. An error code when no migration runs.
+     */
+    MigrationCode roundStep() {
+        if (phase != MigrationPhase.PRE_COPY) {
+            return MigrationCode.NOT_MIGRATING;
+        }
+        if (!roundPages.isEmpty()) {
+            pageStep();
             return null;
         }
-        long sent = send();
-        pagesPerRound.add(sent);
-        elapsedMicros += sent * config.pageTimeMicros();
+        deferredCopyBacks.forEach(this::copyBack);
+        deferredCopyBacks.clear();
+        if (switchOverDue()) {
+            stopAndCopy(dirtyFits());
+        } else {
+            beginRound();
+        }
         return null;
+    }
+
+    private boolean dirtyFits() {
+        return dirty.size() * config.pageTimeMicros() <= config.downtimeLimitMicros();
+    }
+
+    private boolean switchOverDue() {
+        int rounds = pagesPerRound.size();
+        boolean atLimit = rounds >= config.roundLimit() && flaw != MigrationImplFlaw.ROUND_LIMIT_IGNORED;
+        return rounds >= 1 && (dirtyFits() || atLimit);
+    }
+
+    /** A pre-copy round begins: it will send the pages dirty now, in order. */
+    private void beginRound() {
+        pagesPerRound.add(0L);
+        roundPages.addAll(dirty);
+        roundSteps = 0;
+    }
+
+    /**
+     * The round's next half page: first its write trace re-armed and the page out of the dirty
+     * set, then its copy to the destination through the VM's translation, counted with its
+     * transfer time. In this order a VM write after the re-arm is notified and marks the page
+     * dirty again; the flaw's order (copy, then re-arm) loses a write landing between the two.
+     */
+    private void pageStep() {
+        List<Long> pages = new ArrayList<>(roundPages);
+        long p = pages.get(roundSteps / 2);
+        boolean first = roundSteps % 2 == 0;
+        if (first != (flaw == MigrationImplFlaw.COPY_BEFORE_REARM)) {
+            rearm(p);
+        } else {
+            destination.receive(p, source.page(p));
+            int last = pagesPerRound.size() - 1;
+            pagesPerRound.set(last, pagesPerRound.get(last) + 1);
+            elapsedMicros += config.pageTimeMicros();
+        }
+        roundSteps++;
+        if (roundSteps == 2 * pages.size()) {
+            roundPages.clear();
+            roundSteps = 0;
+            if (flaw == MigrationImplFlaw.ROUND_END_CLEARS_DIRTY) {
+                dirty.clear();
+            }
+        }
+    }
+
+    /** Page {@code p}'s write trace re-armed (unless the trapping strategy protects it) and the page out of the dirty set. */
+    private void rearm(long p) {
+        if (!protects(p)) {
+            tracing.addTrace(source.view, OWNER, new GuestPhysicalPage(p));
+        }
+        dirty.remove(p);
     }
 
     /** Sends every dirty page through the VM's translation, clears the set and re-arms those pages' traces. */

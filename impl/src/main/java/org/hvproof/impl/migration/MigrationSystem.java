@@ -178,8 +178,8 @@ public final class MigrationSystem {
             completion(seen);
         } else if (action instanceof MigrationAction.StartMigration m) {
             alert(service.start(m.destinationPages()), seen);
-        } else if (action instanceof MigrationAction.MigrationRound) {
-            alert(service.round(), seen);
+        } else if (action instanceof MigrationAction.MigrationRound || action instanceof MigrationAction.RoundStep) {
+            alert(action instanceof MigrationAction.RoundStep ? service.roundStep() : service.round(), seen);
             if (service.phase() == MigrationPhase.MIGRATED && service.report() != null && !reported) {
                 reported = true;
                 seen.add(new MigrationObservation.Reported(service.report()));

@@ -27,6 +27,15 @@
  * the doorbell store's included) and completes, and the access goes on. {@link org.hvproof.impl.migration.MigrationProtection} reads the protections back
  * for the machine-level checks.
  *
+ * <p>A pre-copy round runs whole ({@code MigrationRound}) or in micro-steps while the VM keeps
+ * running ({@code RoundStep}): the round fixes its pages (the dirty set when it begins), then per
+ * page re-arms the page's write trace and takes it out of the dirty set, and only then copies it
+ * to the destination, so a VM write landing between the two, or after the copy, is notified and
+ * leaves the page dirty for the next round. The other order (copy, then re-arm: flaw {@code
+ * COPY_BEFORE_REARM}) loses such a write, the classic dirty-logging race. The report counts each
+ * page and its transfer time as it is copied. Stop-and-copy runs with the VM stopped, in one step.
+ * The composed traces take rounds whole.
+ *
  * <p>The source host may be a machine other guests share: {@link
  * org.hvproof.impl.migration.MigrationSystem} then boots the VM on a vCPU, a view and a NIC
  * device id of its own on the given hypervisor, with dirty logging on that hypervisor's tracing

@@ -84,11 +84,27 @@ public sealed interface MigrationAction {
         }
     }
 
-    /** The migration's next round: a pre-copy round, or stop-and-copy and switch-over when due. */
+    /**
+     * The migration's next round in one step: a pre-copy round, or stop-and-copy and switch-over
+     * when due; with a round in progress ({@link RoundStep}), the rest of that round.
+     */
     record MigrationRound() implements MigrationAction {
         @Override
         public String toString() {
             return "next migration round";
+        }
+    }
+
+    /**
+     * The migration's next micro-step while the VM runs: with no round in progress, the start of
+     * a pre-copy round (which fixes the pages it sends: the dirty set), or stop-and-copy and
+     * switch-over when due; within a round, the next half of its next page: re-arming its dirty
+     * logging, then copying it to the destination.
+     */
+    record RoundStep() implements MigrationAction {
+        @Override
+        public String toString() {
+            return "next micro-step of the migration round";
         }
     }
 }

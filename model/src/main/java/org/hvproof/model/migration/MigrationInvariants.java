@@ -21,7 +21,11 @@ import org.hvproof.model.common.TransitionPair;
 public final class MigrationInvariants {
     private MigrationInvariants() {}
 
-    /** MIG-1: while pre-copy runs, every data page not marked dirty holds at the destination what the VM's translations reach on the source. */
+    /**
+     * MIG-1: while pre-copy runs, every data page not marked dirty holds at the destination what
+     * the VM's translations reach on the source, but for the pages of the round in progress not
+     * yet copied (the next one may be re-armed already, its copy still to come).
+     */
     public static final Invariant<MigrationState> CLEAN_PAGES_AT_DESTINATION =
             Invariant.of("MIG-1", "cleanPagesAtDestination", MigrationInvariants::cleanPagesAtDestination);
 
@@ -73,7 +77,11 @@ public final class MigrationInvariants {
     public static final Invariant<MigrationState> ROUNDS_BOUNDED =
             Invariant.of("MIG-5", "roundsBounded", MigrationInvariants::roundsBounded);
 
-    /** MIG-5: a round taken when the dirty set fits the downtime limit, or at the round limit, switches over and reports. */
+    /**
+     * MIG-5: a round taken when the dirty set fits the downtime limit, or at the round limit,
+     * switches over and reports (a whole round or the first micro-step of one); none switches over
+     * in the middle of a round in progress.
+     */
     public static final Invariant<Transition<MigrationState, MigrationAction, MigrationObservation>>
             SWITCH_OVER_WHEN_DUE = Invariant.of("MIG-5", "switchOverWhenDue", MigrationInvariants::switchOverWhenDue);
 
@@ -102,8 +110,10 @@ public final class MigrationInvariants {
         if (s.phase() != MigrationPhase.PRE_COPY) {
             return Optional.empty();
         }
+        List<Long> left = s.roundPagesLeft();
         for (int p = 0; p < s.config().dataPages(); p++) {
             if (!s.dirty().contains((long) p)
+                    && !left.contains((long) p)
                     && !s.destination().get(p).equals(s.memory().get(p))) {
                 return Optional.of("data page " + p + " is clean but the destination holds "
                         + s.destination().get(p) + " while the VM's page holds "
@@ -285,8 +295,16 @@ public final class MigrationInvariants {
     private static Optional<String> switchOverWhenDue(
             Transition<MigrationState, MigrationAction, MigrationObservation> t) {
         MigrationState before = t.before();
-        if (!(t.action() instanceof MigrationAction.MigrationRound) || before.phase() != MigrationPhase.PRE_COPY) {
+        boolean round =
+                t.action() instanceof MigrationAction.MigrationRound || t.action() instanceof MigrationAction.RoundStep;
+        if (!round || before.phase() != MigrationPhase.PRE_COPY) {
             return Optional.empty();
+        }
+        if (before.roundInProgress()) {
+            return t.after().phase() == MigrationPhase.MIGRATED
+                    ? Optional.of(
+                            "switched over in the middle of a round, pages " + before.roundPagesLeft() + " unsent")
+                    : Optional.empty();
         }
         int rounds = before.pagesPerRound().size();
         boolean due = rounds >= 1

@@ -14,6 +14,7 @@ import org.hvproof.model.migration.MigrationAction.GuestRead;
 import org.hvproof.model.migration.MigrationAction.GuestWrite;
 import org.hvproof.model.migration.MigrationAction.MigrationRound;
 import org.hvproof.model.migration.MigrationAction.RegisterWrite;
+import org.hvproof.model.migration.MigrationAction.RoundStep;
 import org.hvproof.model.migration.MigrationAction.StartMigration;
 import org.hvproof.model.migration.MigrationAction.Submit;
 import org.hvproof.model.migration.MigrationObservation.Alert;
@@ -24,7 +25,11 @@ import org.hvproof.model.migration.MigrationObservation.Alert;
  * the strategy says, every page whose VM-visible contents change is marked dirty, and each round
  * sends the dirty pages; the round after the last dirty set fitted the downtime limit, or the
  * round at the round limit, stops the VM, copies back what the device wrote of unfinished
- * requests, sends what is dirty, and switches over with the ring and the requests it owns.
+ * requests, sends what is dirty, and switches over with the ring and the requests it owns. A
+ * pre-copy round runs in one step ({@link MigrationRound}) or in micro-steps with the VM and its
+ * device running between them ({@link RoundStep}): per page of the round, its dirty logging is
+ * re-armed (the page leaves the dirty set) and then it is copied, so a write landing between the
+ * two marks it dirty again and the next round sends it.
  */
 public final class MigrationModel {
     private static final int PAGE = (int) MigrationConfig.PAGE_BYTES;
@@ -63,6 +68,8 @@ public final class MigrationModel {
             start(e, m.destinationPages());
         } else if (action instanceof MigrationRound) {
             round(e, flaw);
+        } else if (action instanceof RoundStep) {
+            roundStep(e, flaw);
         }
         return new MigrationStep(e.state(), e.seen);
     }
@@ -341,22 +348,78 @@ public final class MigrationModel {
         }
     }
 
+    /** A whole round in one step: the rest of the round in progress, else the next round (or stop-and-copy when due). */
     private static void round(Edit e, MigrationModelFlaw flaw) {
-        MigrationConfig c = e.s.config();
         if (e.phase != MigrationPhase.PRE_COPY) {
             e.alert(MigrationCode.NOT_MIGRATING);
             return;
         }
-        int rounds = e.pagesPerRound.size();
-        boolean fits = c.fitsDowntime(e.dirty.size());
-        if (rounds >= 1 && (fits || rounds >= c.roundLimit())) {
-            stopAndCopy(e, fits, flaw);
+        if (e.roundPages.isEmpty()) {
+            if (switchOverDue(e)) {
+                stopAndCopy(e, e.s.config().fitsDowntime(e.dirty.size()), flaw);
+                return;
+            }
+            beginRound(e);
+        }
+        while (!e.roundPages.isEmpty()) {
+            pageStep(e);
+        }
+    }
+
+    /** One micro-step: with no round in progress the next round's start (or stop-and-copy when due), else the next half page. */
+    private static void roundStep(Edit e, MigrationModelFlaw flaw) {
+        if (e.phase != MigrationPhase.PRE_COPY) {
+            e.alert(MigrationCode.NOT_MIGRATING);
             return;
         }
-        send(e);
-        e.pagesPerRound.add((long) e.dirty.size());
-        e.elapsedMicros += e.dirty.size() * c.pageTimeMicros();
-        e.dirty.clear();
+        if (!e.roundPages.isEmpty()) {
+            pageStep(e);
+        } else if (switchOverDue(e)) {
+            stopAndCopy(e, e.s.config().fitsDowntime(e.dirty.size()), flaw);
+        } else {
+            beginRound(e);
+        }
+    }
+
+    /** Whether the next round is stop-and-copy: after a first round, when the dirty set fits the downtime limit or at the round limit. */
+    private static boolean switchOverDue(Edit e) {
+        MigrationConfig c = e.s.config();
+        int rounds = e.pagesPerRound.size();
+        return rounds >= 1 && (c.fitsDowntime(e.dirty.size()) || rounds >= c.roundLimit());
+    }
+
+    /** A pre-copy round starts: it will send the pages dirty now, in order; none sent yet. */
+    private static void beginRound(Edit e) {
+        e.pagesPerRound.add(0L);
+        e.roundPages.addAll(e.dirty);
+        e.roundSteps = 0;
+    }
+
+    /**
+     * The round's next half page: re-arm the page's dirty logging (it leaves the dirty set), or
+     * copy it to the destination (a pool page carries the guest's tables, which the model keeps
+     * as bits that go with the VM) and count it and its transfer time. After the last copy no
+     * round is in progress.
+     */
+    private static void pageStep(Edit e) {
+        MigrationConfig c = e.s.config();
+        List<Long> pages = new ArrayList<>(e.roundPages);
+        long p = pages.get(e.roundSteps / 2);
+        if (e.roundSteps % 2 == 0) {
+            e.dirty.remove(p);
+        } else {
+            if (p < c.dataPages()) {
+                e.destination.set((int) p, e.memory.get((int) p));
+            }
+            int last = e.pagesPerRound.size() - 1;
+            e.pagesPerRound.set(last, e.pagesPerRound.get(last) + 1);
+            e.elapsedMicros += c.pageTimeMicros();
+        }
+        e.roundSteps++;
+        if (e.roundSteps == 2 * pages.size()) {
+            e.roundPages.clear();
+            e.roundSteps = 0;
+        }
     }
 
     private static void stopAndCopy(Edit e, boolean converged, MigrationModelFlaw flaw) {
@@ -437,6 +500,8 @@ public final class MigrationModel {
         Optional<MigrationReport> report;
         final SortedSet<Long> accessed;
         final SortedSet<Long> written;
+        final SortedSet<Long> roundPages;
+        int roundSteps;
 
         Edit(MigrationState s) {
             this.s = s;
@@ -459,6 +524,8 @@ public final class MigrationModel {
             report = s.report();
             accessed = new TreeSet<>(s.accessed());
             written = new TreeSet<>(s.written());
+            roundPages = new TreeSet<>(s.roundPages());
+            roundSteps = s.roundSteps();
         }
 
         void alert(MigrationCode code) {
@@ -486,7 +553,9 @@ public final class MigrationModel {
                     elapsedMicros,
                     report,
                     accessed,
-                    written);
+                    written,
+                    roundPages,
+                    roundSteps);
         }
     }
 }

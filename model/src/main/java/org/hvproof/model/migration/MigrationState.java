@@ -21,7 +21,10 @@ import org.hvproof.model.common.Bytes;
  * processor's walks left them: {@code accessed} the virtual pages (data pages and the MMIO page,
  * {@link MigrationConfig#dataPages()}) whose leaf entry has the accessed bit, {@code written} those
  * whose leaf has the dirty bit; a walk sets the accessed bit in every entry on its path, so the
- * upper levels' bits follow from {@code accessed}. Immutable.
+ * upper levels' bits follow from {@code accessed}. The pre-copy round in progress, when it runs in
+ * micro-steps: {@code roundPages} the pages it sends (the dirty set when it began; empty when no
+ * round is in progress) and {@code roundSteps} the micro-steps taken, two a page in the set's
+ * order (re-arm its dirty logging, then copy it). Immutable.
  */
 public record MigrationState(
         MigrationConfig config,
@@ -43,7 +46,9 @@ public record MigrationState(
         long elapsedMicros,
         Optional<MigrationReport> report,
         SortedSet<Long> accessed,
-        SortedSet<Long> written) {
+        SortedSet<Long> written,
+        SortedSet<Long> roundPages,
+        int roundSteps) {
 
     private static final Bytes ZERO_PAGE = Bytes.zeros((int) MigrationConfig.PAGE_BYTES);
 
@@ -62,6 +67,7 @@ public record MigrationState(
         pagesPerRound = List.copyOf(pagesPerRound);
         accessed = Collections.unmodifiableSortedSet(new TreeSet<>(accessed));
         written = Collections.unmodifiableSortedSet(new TreeSet<>(written));
+        roundPages = Collections.unmodifiableSortedSet(new TreeSet<>(roundPages));
     }
 
     /** A booted VM of {@code config}: zeroed memory, an empty ring, no migration. */
@@ -87,7 +93,9 @@ public record MigrationState(
                 0,
                 Optional.empty(),
                 new TreeSet<>(),
-                new TreeSet<>());
+                new TreeSet<>(),
+                new TreeSet<>(),
+                0);
     }
 
     /** {@code n} zeroed pages. */
@@ -116,6 +124,27 @@ public record MigrationState(
         return copied() && config.strategy() == MigrationStrategy.TRAP_VCPU_ACCESS
                 ? MigrationLayout.read(deviceBuffer, 1, address, length)
                 : MigrationLayout.read(memory, 0, address, length);
+    }
+
+    /** Whether a pre-copy round runs in micro-steps ({@link MigrationAction.RoundStep}). */
+    public boolean roundInProgress() {
+        return !roundPages.isEmpty();
+    }
+
+    /** The round's pages not yet copied to the destination (the next one included, re-armed or not). */
+    public List<Long> roundPagesLeft() {
+        List<Long> all = List.copyOf(roundPages);
+        return all.subList(roundSteps / 2, all.size());
+    }
+
+    /** The round's pages already copied to the destination. */
+    public List<Long> roundPagesCopied() {
+        return List.copyOf(roundPages).subList(0, roundSteps / 2);
+    }
+
+    /** Whether the round's next page has its dirty logging re-armed and waits for its copy. */
+    public boolean nextPageRearmed() {
+        return roundSteps % 2 == 1;
     }
 
     /** The request the device owns with id {@code id} (in flight or posted), if any. */

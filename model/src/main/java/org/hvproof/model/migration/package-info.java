@@ -14,7 +14,10 @@
  * (the vCPU buffer) and the other to the device (the device buffer), which copy is which per run
  * ({@link org.hvproof.model.migration.MigrationEmbodiment}), and synchronises them where the run's
  * {@link org.hvproof.model.migration.MigrationStrategy} says, marking every page a sync changes
- * dirty. Pre-copy rounds send the dirty pages; stop-and-copy copies back what the device wrote of
+ * dirty. Pre-copy rounds send the dirty pages, in one step or in micro-steps with the VM and its
+ * device running between them (per page of the round: its dirty logging re-armed, then its copy;
+ * {@code roundPages} and {@code roundSteps} hold the round in progress); stop-and-copy, with the
+ * VM stopped, is one step. It copies back what the device wrote of
  * requests it still owns, sends the rest and switches over, with the ring and the requests moved
  * to the destination's device. Simulated time: a page takes the page size over the bandwidth.
  *

@@ -24,8 +24,11 @@ import org.hvproof.propcheck.Gens;
  * transmits anywhere in the buffer, crossing pages; every hostile kind), doorbells (the driver's
  * tail, or empty, behind, more than a ring ahead, any value), DMA steps of 1 byte to the whole
  * request, completion interrupts, migration starts (destinations of exactly the guest's size, more,
- * far more, too small; a second start) and rounds. With {@code contract}, the VM keeps away from
- * buffers the device owns (the driver's contract, for the two-run MIG-1).
+ * far more, too small; a second start) and rounds, whole or (with {@code microRounds}) in
+ * micro-steps: a round's re-arm and copy of each page are steps of their own, and while a round
+ * is in progress the VM's accesses lean to the round's next page and the page it copied last.
+ * With {@code contract}, the VM keeps away from buffers the device owns (the driver's contract,
+ * for the two-run MIG-1).
  */
 public final class MigrationActions {
     /** The figures a trace boots with when its boot step was shrunk away: small, forced after one round. */
@@ -49,7 +52,7 @@ public final class MigrationActions {
         if (!trace.booted()) {
             return config().map(c -> Action.<MigrationTrace>of(() -> "boot " + c, (t, ctx) -> t.boot(c)));
         }
-        return action(trace.state(), false)
+        return action(trace.state(), false, true)
                 .map(a -> Action.<MigrationTrace>of(a::toString, (t, ctx) -> t.apply(a, ctx)));
     }
 
@@ -92,12 +95,28 @@ public final class MigrationActions {
                 });
     }
 
-    /** The next action for state {@code s}; with {@code contract} the VM leaves buffers the device owns alone. */
+    /**
+     * The next action for state {@code s}, rounds whole; with {@code contract} the VM leaves
+     * buffers the device owns alone.
+     */
     public static Gen<MigrationAction> action(MigrationState s, boolean contract) {
+        return action(s, contract, false);
+    }
+
+    /**
+     * The next action for state {@code s}; with {@code contract} the VM leaves buffers the device
+     * owns alone; with {@code microRounds} pre-copy rounds also run in micro-steps ({@link
+     * MigrationAction.RoundStep}), the VM and its device running between them, and a round in
+     * progress mostly goes on a micro-step at a time (now and then it is finished in one step).
+     */
+    public static Gen<MigrationAction> action(MigrationState s, boolean contract, boolean microRounds) {
         boolean running = s.phase() == MigrationPhase.RUNNING;
         boolean precopy = s.phase() == MigrationPhase.PRE_COPY;
+        boolean inRound = s.roundInProgress();
+        double whole = !precopy ? 0.2 : !microRounds ? 2.5 : inRound ? 1.2 : 2.5;
+        double micro = !microRounds ? 0 : !precopy ? 0.1 : inRound ? 8 : 1;
         return Gens.<MigrationAction>mix()
-                .add(5, write(s, contract))
+                .add(inRound && microRounds ? 8 : 5, write(s, contract))
                 .add(1.5, read(s, contract))
                 .add(3.5, submit(s))
                 .add(3, doorbell(s))
@@ -105,7 +124,8 @@ public final class MigrationActions {
                 .add(5, deviceStep(s))
                 .add(3, Gens.constant(new MigrationAction.CompletionInterrupt()))
                 .add(running ? 1.5 : 0.2, start(s))
-                .add(precopy ? 2.5 : 0.2, Gens.constant(new MigrationAction.MigrationRound()))
+                .add(whole, Gens.constant(new MigrationAction.MigrationRound()))
+                .add(micro, Gens.constant(new MigrationAction.RoundStep()))
                 .build();
     }
 
@@ -133,11 +153,22 @@ public final class MigrationActions {
     /**
      * Page, offset and length of a VM access: a buffer page, the ring page or any data page, at
      * the start, anywhere or at the end of it; or out of range (past the last page, negative,
-     * crossing the page's end) when not keeping the contract.
+     * crossing the page's end) when not keeping the contract; while a round runs in micro-steps,
+     * often the round's next data page or the data page it copied last.
      */
     private static Gen<int[]> place(MigrationState s, Gen<Integer> length, boolean contract) {
         MigrationConfig c = s.config();
+        List<Integer> round = new ArrayList<>();
+        List<Long> left = s.roundPagesLeft();
+        List<Long> copied = s.roundPagesCopied();
+        if (!left.isEmpty() && left.get(0) < c.dataPages()) {
+            round.add(left.get(0).intValue());
+        }
+        if (!copied.isEmpty() && copied.get(copied.size() - 1) < c.dataPages()) {
+            round.add(copied.get(copied.size() - 1).intValue());
+        }
         Gen<Integer> page = Gens.frequency(
+                Gens.weighted(round.isEmpty() ? 0 : 10, round.isEmpty() ? Gens.constant(0) : Gens.elements(round)),
                 Gens.weighted(4, Gens.integers(1, c.bufferPages())),
                 Gens.weighted(1, Gens.constant(0)),
                 Gens.weighted(4, Gens.integers(0, c.dataPages() - 1)),

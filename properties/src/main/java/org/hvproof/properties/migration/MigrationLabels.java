@@ -39,6 +39,9 @@ final class MigrationLabels {
             "the doorbell store's walk exited on a dirty-logged page-table page before its own exit";
     static final String REGISTER_WRITE_REFUSED = "a write to the MMIO page other than the doorbell store refused";
     static final String DESCRIPTOR_IN_MMIO_PAGE = "a descriptor pointing into the MMIO page rejected";
+    static final String WRITE_BETWEEN_REARM_AND_COPY = "a VM write between a page's re-arm and its copy";
+    static final String WRITE_TO_PAGE_COPIED_IN_ROUND = "a VM write to a page already copied in the round in progress";
+    static final String ROUND_IN_MICRO_STEPS = "a pre-copy round finished in micro-steps";
     static final String ROUND_REFUSED = "migration round without a migration refused";
 
     private MigrationLabels() {}

@@ -53,6 +53,14 @@ import org.hvproof.properties.harness.SpecTrace;
  * {@code complete} of the oldest posted one; an accepted {@code StartMigration} is {@code start},
  * {@code MigrationRound} in pre-copy {@code round}. Anything refused or with nothing to do is
  * {@code stutter}.
+ *
+ * <p><b>Rounds in micro-steps.</b> The spec's {@code round} is one step; a round the model runs
+ * in micro-steps ({@code RoundStep}: the round's start, then per page its re-arm and its copy) is
+ * that one step, taken at the micro-step that finishes the round (or the {@code MigrationRound}
+ * that finishes it whole), the micro-steps before it no spec step at all: the runs let nothing
+ * else happen until the round is finished (a run may end in the middle of one, its last states
+ * then not translated). The states in the middle of a round, and VM accesses between its
+ * micro-steps, are left to the migration properties, which check MIG-1 at every micro-step.
  */
 public final class MigrationSpecAbstraction {
 
@@ -145,7 +153,9 @@ public final class MigrationSpecAbstraction {
                 s.elapsedMicros(),
                 s.report(),
                 after.accessed(),
-                after.written());
+                after.written(),
+                s.roundPages(),
+                s.roundSteps());
         List<SpecStep> out = new ArrayList<>();
         out.add(SpecStep.of("tableUpdate", walked));
         out.addAll(access);
@@ -183,7 +193,15 @@ public final class MigrationSpecAbstraction {
             return List.of(new SpecStep("complete[$r]", after, s.posted().get(0).id(), -1));
         } else if (a instanceof MigrationAction.StartMigration && after.phase() != s.phase()) {
             return List.of(SpecStep.of("start", after));
-        } else if (a instanceof MigrationAction.MigrationRound && s.phase() == MigrationPhase.PRE_COPY) {
+        } else if ((a instanceof MigrationAction.MigrationRound || a instanceof MigrationAction.RoundStep)
+                && s.phase() == MigrationPhase.PRE_COPY) {
+            if (after.roundInProgress()) {
+                if (!s.roundInProgress() && !after.roundPages().equals(s.dirty())) {
+                    throw new IllegalStateException(
+                            "a round began with pages " + after.roundPages() + " where " + s.dirty() + " were dirty");
+                }
+                return List.of();
+            }
             return List.of(SpecStep.of("round", after));
         }
         return List.of(SpecStep.of("stutter", after));

@@ -34,7 +34,11 @@ import org.hvproof.properties.harness.ModelRun;
  * fitting 0 or 1 page. Then up to {@value #MAX_ACTIONS} actions, each from the mechanism's own
  * generator ({@link MigrationActions#action}: VM writes and reads, descriptors hostile or not,
  * doorbells, DMA pieces, completions, starts and rounds), or, one time in four, the migration's
- * next step (a start while running, a round in pre-copy) so that most runs switch over.
+ * next step (a start while running, a round in pre-copy) so that most runs switch over. A round
+ * begun in micro-steps ({@link MigrationAction.RoundStep}) goes on unbroken, a micro-step at a
+ * time or finished whole, as the spec's {@code round} is one step (see {@link
+ * MigrationSpecAbstraction}); the VM's accesses between micro-steps are the migration
+ * properties' to test.
  */
 public final class MigrationSpecConformance {
     /**
@@ -144,6 +148,12 @@ public final class MigrationSpecConformance {
      * pre-copy), so that requests are taken and worked on while the migration runs.
      */
     static Gen<MigrationAction> next(MigrationState s) {
+        if (s.roundInProgress()) {
+            // The spec's round is one step: the round's micro-steps follow one another unbroken.
+            return Gens.frequency(
+                    Gens.weighted(3, Gens.constant(new MigrationAction.RoundStep())),
+                    Gens.weighted(1, Gens.constant(new MigrationAction.MigrationRound())));
+        }
         MigrationAction migration = s.phase() == MigrationPhase.RUNNING
                 ? new MigrationAction.StartMigration(s.config().totalPages())
                 : new MigrationAction.MigrationRound();
@@ -156,7 +166,7 @@ public final class MigrationSpecConformance {
                 ? Gens.constant(new MigrationAction.Doorbell(s.driverTail()))
                 : Gens.frequency(Gens.weighted(1, MigrationActions.submit(s)), Gens.weighted(1, receive));
         return Gens.frequency(
-                Gens.weighted(3, MigrationActions.action(s, false)),
+                Gens.weighted(3, MigrationActions.action(s, false, true)),
                 Gens.weighted(2, driver),
                 Gens.weighted(s.inFlight().isEmpty() ? 0 : 2, MigrationActions.deviceStep(s)),
                 Gens.weighted(s.posted().isEmpty() ? 0 : 1.5, Gens.constant(new MigrationAction.CompletionInterrupt())),
@@ -177,6 +187,11 @@ public final class MigrationSpecConformance {
                         t.before().config().strategy() == MigrationStrategy.TRAP_VCPU_ACCESS
                                 ? Labels.SWITCHED_OVER_TRAP
                                 : Labels.SWITCHED_OVER_DOORBELL);
+            }
+            if (t.action() instanceof MigrationAction.RoundStep
+                    && t.before().roundInProgress()
+                    && !t.after().roundInProgress()) {
+                ctx.label(Labels.ROUND_IN_MICRO_STEPS);
             }
             if (t.action() instanceof MigrationAction.DeviceStep
                     && t.before().phase() == MigrationPhase.PRE_COPY
@@ -218,6 +233,7 @@ public final class MigrationSpecConformance {
         static final String DEVICE_WROTE_IN_PRE_COPY = "the device wrote a receive's buffer during pre-copy";
         static final String COPY_BACK_CHANGED_PAGE = "a completion's copy-back changed a page during pre-copy";
         static final String COPY_BACK_CHANGED_CLEAN_PAGE = "a completion's copy-back changed a page a round had sent";
+        static final String ROUND_IN_MICRO_STEPS = "a pre-copy round finished in micro-steps (one spec round)";
         static final String SWITCHED_OVER_BUFFERS_APART = "switched over with the two buffers apart";
 
         private Labels() {}

@@ -163,7 +163,7 @@ public final class MigrationTrace implements JudgedTrace<MigrationState, Migrati
 
     /**
      * MIG-1, on the machine: while pre-copy runs, every page of the guest's page-table pool not
-     * marked dirty is at the destination as the VM has it (the pool is guest memory the model's
+     * marked dirty (nor left to copy in the round in progress) is at the destination as the VM has it (the pool is guest memory the model's
      * state leaves out; the processor's accessed and dirty bits change it).
      */
     void checkCleanPoolPagesAtDestination() {
@@ -184,7 +184,9 @@ public final class MigrationTrace implements JudgedTrace<MigrationState, Migrati
         List<Bytes> there = system.destinationPoolPages();
         for (int i = 0; i < vm.size(); i++) {
             long page = s.config().dataPages() + (long) i;
-            if (!s.dirty().contains(page) && !vm.get(i).equals(there.get(i))) {
+            if (!s.dirty().contains(page)
+                    && !s.roundPagesLeft().contains(page)
+                    && !vm.get(i).equals(there.get(i))) {
                 throw new AssertionError("MIG-1 cleanPoolPagesAtDestination violated: page-table page gpp:0x"
                         + Long.toHexString(page) + " is not dirty but differs at the destination");
             }
@@ -253,6 +255,22 @@ public final class MigrationTrace implements JudgedTrace<MigrationState, Migrati
                         .equals(before.memory().get((int) accessed))) {
             ctx.label(MigrationLabels.TRAPPED_ACCESS_SYNCED);
         }
+        long written = a instanceof MigrationAction.GuestWrite w
+                        && MigrationModel.inRange(
+                                c, w.page(), w.offset(), w.data().length())
+                ? w.page()
+                : a instanceof MigrationAction.Submit && after.driverTail() != before.driverTail() ? 0 : -1;
+        if (written >= 0 && before.roundInProgress()) {
+            if (before.nextPageRearmed() && before.roundPagesLeft().get(0) == written) {
+                ctx.label(MigrationLabels.WRITE_BETWEEN_REARM_AND_COPY);
+            }
+            if (before.roundPagesCopied().contains(written)) {
+                ctx.label(MigrationLabels.WRITE_TO_PAGE_COPIED_IN_ROUND);
+            }
+        }
+        if (a instanceof MigrationAction.RoundStep && before.roundInProgress() && !after.roundInProgress()) {
+            ctx.label(MigrationLabels.ROUND_IN_MICRO_STEPS);
+        }
         if (a instanceof MigrationAction.Doorbell && before.phase() == MigrationPhase.PRE_COPY) {
             for (WorkRequest r : after.inFlight()) {
                 if (r.direction() == DmaDirection.TO_DEVICE
@@ -285,11 +303,20 @@ public final class MigrationTrace implements JudgedTrace<MigrationState, Migrati
         }
     }
 
+    /** The round in progress for failure reports: its pages still to copy, the next one re-armed or not; empty when none. */
+    static String roundInProgress(MigrationState s) {
+        if (!s.roundInProgress()) {
+            return "";
+        }
+        return ", round copied " + s.roundPagesCopied() + ", to copy " + s.roundPagesLeft()
+                + (s.nextPageRearmed() ? " (the next re-armed)" : "");
+    }
+
     /** A short picture of the state for failure reports. */
     @Override
     public String describe() {
         MigrationState s = state();
-        return "  " + s.config() + "\n  phase " + s.phase() + ", dirty " + s.dirty() + ", rounds "
+        return "  " + s.config() + "\n  phase " + s.phase() + ", dirty " + s.dirty() + roundInProgress(s) + ", rounds "
                 + s.pagesPerRound() + "\n  ring: driver tail " + s.driverTail() + ", device head "
                 + s.deviceHead() + ", in flight " + s.inFlight() + ", posted " + s.posted() + ", delivered "
                 + s.delivered() + ", rejected " + s.rejected();

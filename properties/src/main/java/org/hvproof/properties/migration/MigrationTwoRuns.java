@@ -19,8 +19,8 @@ import org.hvproof.properties.harness.JudgedPair;
 
 /**
  * The two runs of MIG-1: the same VM and device actions on two booted VMs of the same figures,
- * one of which is migrated at a generated point (its start and rounds are steps of their own,
- * which the other run does not take). After every step the pair of transitions is judged: the
+ * one of which is migrated at a generated point (its start and rounds, whole or in micro-steps,
+ * are steps of their own, which the other run does not take). After every step the pair of transitions is judged: the
  * unmigrated run's step (a stutter when only the migrated run moved) beside the migrated run's.
  * The VM keeps the driver's contract: it leaves buffers the device owns alone until their
  * completion, as the patent's driver does.
@@ -102,8 +102,8 @@ public final class MigrationTwoRuns implements JudgedPair<MigrationState, Migrat
             return "  not booted";
         }
         MigrationState m = migrated.abstractState();
-        return "  " + m.config() + "\n  migrated run: phase " + m.phase() + ", dirty " + m.dirty() + ", in flight "
-                + m.inFlight() + ", posted " + m.posted();
+        return "  " + m.config() + "\n  migrated run: phase " + m.phase() + ", dirty " + m.dirty()
+                + MigrationTrace.roundInProgress(m) + ", in flight " + m.inFlight() + ", posted " + m.posted();
     }
 
     /** The next step: the boot, a migration step of the migrated run, or an action of both. */
@@ -113,9 +113,10 @@ public final class MigrationTwoRuns implements JudgedPair<MigrationState, Migrat
                     .map(c -> Action.<MigrationTwoRuns>of(() -> "boot both runs " + c, (t, ctx) -> t.boot(c)));
         }
         MigrationState s = pair.state();
-        return MigrationActions.action(s, true).flatMap(a -> {
-            boolean migration =
-                    a instanceof MigrationAction.StartMigration || a instanceof MigrationAction.MigrationRound;
+        return MigrationActions.action(s, true, true).flatMap(a -> {
+            boolean migration = a instanceof MigrationAction.StartMigration
+                    || a instanceof MigrationAction.MigrationRound
+                    || a instanceof MigrationAction.RoundStep;
             Action<MigrationTwoRuns> step = migration
                     ? Action.of(() -> "migrated run: " + a, (t, ctx) -> t.migratedOnly(a, ctx))
                     : Action.of(() -> "both runs: " + a, (t, ctx) -> t.both(a, ctx));

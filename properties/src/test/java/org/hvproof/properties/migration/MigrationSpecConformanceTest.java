@@ -149,6 +149,37 @@ class MigrationSpecConformanceTest {
         assertThat(allowedPrefix(run)).isEqualTo(specStates(run));
     }
 
+    /**
+     * A round in micro-steps, unbroken, is the spec's one {@code round}: the micro-steps before
+     * the one that finishes it are no spec step, and a round begun in micro-steps and finished
+     * whole is one too; the states between are not translated.
+     */
+    @Test
+    void aRoundInMicroStepsIsTheSpecsOneRound() {
+        MigrationConfig c = MigrationSpecConformance.figures(
+                4, 2, 4, 0, 2, MigrationEmbodiment.COPY_AS_DEVICE_BUFFER, MigrationStrategy.TRAP_VCPU_ACCESS);
+        List<MigrationAction> actions = new java.util.ArrayList<>();
+        actions.add(write(2, 0, 5));
+        actions.add(new MigrationAction.StartMigration(100));
+        for (int i = 0; i < 1 + 2 * c.totalPages(); i++) {
+            actions.add(new MigrationAction.RoundStep());
+        }
+        actions.add(write(3, 8, 9));
+        actions.add(new MigrationAction.RoundStep());
+        actions.add(new MigrationAction.RoundStep());
+        actions.add(new MigrationAction.MigrationRound());
+        actions.add(new MigrationAction.MigrationRound());
+        var run = ModelRun.of(
+                MigrationModel.initial(c),
+                actions,
+                (s, a) -> MigrationSpecConformance.step(s, a, MigrationModelFlaw.NONE));
+        assertThat(run.last().phase()).isEqualTo(MigrationPhase.MIGRATED);
+        assertThat(MigrationSpecAbstraction.of(run).trace().steps())
+                .containsExactly(
+                        "vmWrite[p2, v0]", "start", "round", "tableUpdate", "vmWrite[p3, v1]", "round", "round");
+        assertThat(allowedPrefix(run)).isEqualTo(specStates(run));
+    }
+
     @Test
     void runsOutsideTheSpecsFiguresAreRefused() {
         MigrationConfig tooManyRounds = MigrationSpecConformance.figures(
