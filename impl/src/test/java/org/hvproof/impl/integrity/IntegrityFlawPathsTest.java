@@ -109,6 +109,28 @@ class IntegrityFlawPathsTest {
     }
 
     @Test
+    void theWorstCaseFlawRefusesExactlyWhenFreeNodePagesAreFewerThanItsReservation() {
+        // an empty tree (height -1) reserves (count + 1) * 3 node pages: of a pool of 30, nine
+        // pages reserve all 30 and are granted, ten reserve 33 and are refused
+        for (int count : new int[] {9, 10}) {
+            IntegrityConfig config = IntegrityConfig.small();
+            IntegritySystem system = new IntegritySystem(
+                    config,
+                    IntegrityImplFlaw.STORE_REFUSES_WITH_ROOM,
+                    IntegritySystem.storeConfig(config, 30, BPlusTree.SMALL),
+                    TreeImplFlaw.NONE);
+            system.apply(new IntegrityAction.Register(DRIVER, CODE, 2 * PAGE, DATA, 2 * PAGE, ENTRY));
+            system.apply(new IntegrityAction.Enter(DRIVER));
+            ProtectedPageTree tree = ((TreeProtectionStore) system.integrity().protections()).tree();
+            assertThat(tree.height()).isEqualTo(-1);
+            assertThat(tree.freePool().size()).isEqualTo(30);
+            assertThat(system.apply(new IntegrityAction.Protect(DRIVER, 40 * PAGE, count * PAGE, BLOCK)))
+                    .as("%d pages", count)
+                    .containsExactly(result(count == 9 ? IntegrityCode.OK : IntegrityCode.STORE_FULL));
+        }
+    }
+
+    @Test
     void theWorstCaseFlawRefusesAProtectTheTreeHasRoomForWholeOrInMicroSteps() {
         // twelve pages on an empty tree: the worst case is (12 + 1) * (0 + 3) = 39 node pages of a
         // pool of 32, the tree's insert takes far fewer

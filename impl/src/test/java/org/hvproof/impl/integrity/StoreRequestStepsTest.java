@@ -18,6 +18,7 @@ import org.hvproof.model.integrity.IntegrityObservation.RequestResult;
 import org.hvproof.model.integrity.IntegrityObservation.WriteAlert;
 import org.hvproof.model.tree.AlertAction;
 import org.hvproof.model.tree.BPlusTree;
+import org.hvproof.model.tree.PageRange;
 import org.hvproof.model.tree.Writer;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +76,20 @@ class StoreRequestStepsTest {
         assertThat(system.requestInFlight()).isFalse();
         long rax = system.machine().vcpu(new VCpu(0)).orElseThrow().register(Hypervisor.HYPERCALL_NUMBER_REGISTER);
         assertThat(rax).isEqualTo(IntegrityHypercalls.status(IntegrityCode.OK));
+    }
+
+    @Test
+    void theRequestInFlightNamesItsRangeUntilItsLastMicroStep() {
+        IntegritySystem system = boot(IntegrityImplFlaw.NONE);
+        assertThat(system.integrity().requestRange()).isEmpty();
+        system.apply(protect(AlertAction.BLOCK));
+        assertThat(system.integrity().requestRange()).contains(new PageRange(FIRST, COUNT));
+        system.continueRequest(); // TRACE_TAKEN
+        system.continueRequest(); // WRITE_TAKEN
+        system.continueRequest(); // PUBLISH
+        assertThat(system.integrity().requestRange()).contains(new PageRange(FIRST, COUNT));
+        system.finishRequest();
+        assertThat(system.integrity().requestRange()).isEmpty();
     }
 
     @Test
