@@ -113,7 +113,7 @@ class ComposedSystemTest {
                         .orElseThrow()
                         .accessedDirty())
                 .isFalse();
-        assertThat(system.machine().vcpus().subList(6, 8))
+        assertThat(system.machine().vcpus().subList(ComposedSystem.TRACING_VCPU, ComposedSystem.TRACING_VCPU + 2))
                 .allSatisfy(cpu -> assertThat(cpu.view()).isEqualTo(ComposedSystem.TRACING_VIEW));
         assertThat(system.abstractState().tracing()).isEqualTo(TracingState.initial(ComposedSystem.TRACING));
     }
