@@ -94,7 +94,7 @@ public enum ComposedImplFlaw implements Flaw {
             IntegrityImplFlaw.OWN_DATA_MONITORED_IN_INTEGRITY_VIEW, "GI-3", "GI-3 ownDataQuietInIntegrityMode", 3),
     /** The integrity service with REQUESTS_IGNORE_MODE: protect and unprotect are honoured from normal mode. */
     INTEGRITY_REQUESTS_IGNORE_MODE(
-            IntegrityImplFlaw.REQUESTS_IGNORE_MODE, "GI-5", "GI-5 requestsOnlyFromIntegrityMode", 1),
+            IntegrityImplFlaw.REQUESTS_IGNORE_MODE, "GI-5", "GI-5 requestsOnlyFromIntegrityMode", 6),
     /** The integrity service with TREE_REQUEST_WITHOUT_MODE_CHECK: the tree's own request hypercalls skip GI-5's check. */
     INTEGRITY_TREE_REQUEST_WITHOUT_MODE_CHECK(
             IntegrityImplFlaw.TREE_REQUEST_WITHOUT_MODE_CHECK, "GI-5", "GI-5 treeRequestsOnlyThroughTheService", 0),
@@ -218,7 +218,7 @@ public enum ComposedImplFlaw implements Flaw {
      * node-page write lands unseen, and the tree changes with no request.
      */
     TREE_NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY(
-            List.of(new Caught("TREE-2", "TREE-2", 6), new Caught("TREE-6", "TREE-6 storeChangesOnlyOnRequests", 6)),
+            List.of(new Caught("TREE-2", "TREE-2", 6), new Caught("TREE-6", "TREE-6 storeChangesOnlyOnRequests", 13)),
             IntegrityImplFlaw.NONE,
             DomainsImplFlaw.NONE,
             TreeImplFlaw.NODE_PAGES_TRACED_IN_DEFAULT_VIEW_ONLY),
@@ -280,7 +280,7 @@ public enum ComposedImplFlaw implements Flaw {
     STANDBY_WRITES_THROUGH_DEFAULT_VIEW(List.of(new Caught("FT-1", "FT-1 checkpointCopiedFaithfully", 6))),
     /** The failover secondary's agent with SECONDARY_STARTS_ON_ANY_SIGNAL: any signal message starts the application. */
     FAILOVER_SECONDARY_STARTS_ON_ANY_SIGNAL(
-            FailoverImplFlaw.SECONDARY_STARTS_ON_ANY_SIGNAL, "FT-3", "FT-3 secondaryStartsOnlyOnSignal", 2),
+            FailoverImplFlaw.SECONDARY_STARTS_ON_ANY_SIGNAL, "FT-3", "FT-3 secondaryStartsOnlyOnSignal", 6),
     /** The failover application with ACK_BEFORE_APPLY: an update acknowledged on arrival, before the store applies it. */
     FAILOVER_ACK_BEFORE_APPLY(FailoverImplFlaw.ACK_BEFORE_APPLY, "FT-1", "FT-1 acknowledgedUpdatesPresent", 2),
     /** The failover primary's agent with CHECKPOINT_MISSES_NIC_STATE: the secondary restores an empty queue. */

@@ -36,10 +36,7 @@
  * <p>Left out: one guest holding both (the domains' root domain as the integrity guest itself,
  * so that one vCPU's context is switched by both services, or the interrupt security module
  * scrubbing a secure domain's registers), the tracing guest's walks with nested accessed and dirty
- * flags on (its model knows of no walk's writes to a traced table page), a request of the tree,
- * the integrity service or dirty logging while the tracing guest's is in flight (the service
- * refuses it as busy and they do not check: the composed traces let the guest's request finish
- * first), the failover primary (a host of its own) and the reclaiming of a crashed failover
+ * flags on (its model knows of no walk's writes to a traced table page), the failover primary (a host of its own) and the reclaiming of a crashed failover
  * secondary's frames (its old view keeps them). The migration source boots with the figures,
  * embodiment, strategy, downtime limit and round limit it is given (the composed traces draw them
  * per trace).

@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.hvproof.impl.machine.AccessPiece;
 import org.hvproof.impl.machine.DeviceId;
 import org.hvproof.impl.machine.ExitDecision;
@@ -102,14 +103,40 @@ public final class TracingService implements NestedExitHandler {
      * INVALID_ARGUMENT} when there is no such view.
      */
     public List<Observation> addTrace(ViewId view, Owner owner, GuestPhysicalPage page) {
-        List<Observation> started = startTrace(view, owner, page);
-        if (!started.isEmpty()) {
+        return besidePending(view, () -> {
+            List<Observation> started = startTrace(view, owner, page);
+            if (!started.isEmpty()) {
+                return started;
+            }
+            while (pending != null) {
+                continueTrace();
+            }
             return started;
+        });
+    }
+
+    /**
+     * Runs {@code atomic}, a whole request in {@code view}, beside a request a guest left pending
+     * in another view: a request's micro-steps touch only its own view's nested table, the
+     * translations cached for that view and the devices attached to it, so the hypervisor's own
+     * clients (the tree, the integrity service, dirty logging) do not wait for a guest's request
+     * elsewhere, and the pending one goes on afterwards where it was. In the pending request's own
+     * view the request is refused {@code BUSY}, as a guest's is.
+     */
+    private List<Observation> besidePending(ViewId view, Supplier<List<Observation>> atomic) {
+        if (pending == null || pending.view().equals(view)) {
+            return atomic.get();
         }
-        while (pending != null) {
-            continueTrace();
+        Request held = pending;
+        int done = microStepsDone;
+        pending = null;
+        microStepsDone = 0;
+        try {
+            return atomic.get();
+        } finally {
+            pending = held;
+            microStepsDone = done;
         }
-        return started;
     }
 
     /**
@@ -351,14 +378,16 @@ public final class TracingService implements NestedExitHandler {
      * #startRemoveTrace}, then every micro-step without anything in between.
      */
     public List<Observation> removeTrace(ViewId view, Owner owner, GuestPhysicalPage page) {
-        List<Observation> started = startRemoveTrace(view, owner, page);
-        if (!started.isEmpty()) {
+        return besidePending(view, () -> {
+            List<Observation> started = startRemoveTrace(view, owner, page);
+            if (!started.isEmpty()) {
+                return started;
+            }
+            while (pending != null) {
+                continueTrace();
+            }
             return started;
-        }
-        while (pending != null) {
-            continueTrace();
-        }
-        return started;
+        });
     }
 
     /**

@@ -108,6 +108,28 @@ class TraceMicroStepsTest {
     }
 
     @Test
+    void aWholeRequestInAnotherViewRunsBesideThePendingOneWhichGoesOnWhereItWas() {
+        ViewId other = new ViewId("other");
+        system.machine().addView(other).orElseThrow();
+        system.apply(new StartTrace(ALICE, P));
+        system.apply(new ContinueTrace());
+        var next = system.tracing().nextMicroStep();
+        // The hypervisor's own client (a tree, dirty logging) traces the same page number in its view.
+        assertThat(system.tracing().addTrace(other, BOB, P)).isEmpty();
+        assertThat(system.tracing().holds(other, BOB, P)).isTrue();
+        assertThat(system.tracing().nextMicroStep()).isEqualTo(next);
+        assertThat(system.tracing().removeTrace(other, BOB, P)).isEmpty();
+        assertThat(system.tracing().holds(other, BOB, P)).isFalse();
+        // In the pending request's own view a second request still waits.
+        assertThat(system.tracing().addTrace(ViewId.DEFAULT, BOB, P)).containsExactly(new Refused(ErrorCode.BUSY));
+        while (system.tracing().pendingTrace().isPresent()) {
+            system.apply(new ContinueTrace());
+        }
+        assertThat(system.tracing().owners(P)).containsExactly(ALICE);
+        assertThat(writable()).isFalse();
+    }
+
+    @Test
     void theFlawedOrdersAreTheFlawsOwn() {
         TracingSystem flawed =
                 new TracingSystem(MachineShape.of(2, 512), TracingImplFlaw.SHOOT_DOWN_BEFORE_CLEAR, true);

@@ -11,14 +11,12 @@ import org.hvproof.impl.composed.ComposedSystemAction;
 import org.hvproof.impl.domains.DomainLayout;
 import org.hvproof.impl.domains.DomainsSystemAction;
 import org.hvproof.model.composed.ComposedState;
-import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.interrupts.InterruptsState;
 import org.hvproof.model.migration.MigrationAction;
 import org.hvproof.model.migration.MigrationConfig;
 import org.hvproof.model.migration.MigrationEmbodiment;
 import org.hvproof.model.migration.MigrationPhase;
 import org.hvproof.model.migration.MigrationStrategy;
-import org.hvproof.model.tracing.ContinueTrace;
 import org.hvproof.propcheck.Action;
 import org.hvproof.propcheck.Context;
 import org.hvproof.propcheck.Gen;
@@ -173,15 +171,6 @@ public final class ComposedActions {
         }
         Gen<Step> tracing = TracingActions.action(s.tracing(), new TracingActions.Menus())
                 .map(a -> new Step(List.of(new ComposedSystemAction.Tracing(a))));
-        if (s.tracing().pending().isPresent()) {
-            // The service runs one request at a time and the tree's, the integrity service's and
-            // dirty logging's own requests do not wait for a guest's: the tracing guest's request
-            // in flight runs its last micro-steps before the integrity guest's next request and the
-            // migration source's next step (any of which may trace or untrace a page).
-            int left = s.tracing().pending().get().microStepsLeft();
-            integrity = integrity.map(step -> requestsTraces(step) ? afterTracingRequest(left, step) : step);
-            migration = migration.map(step -> afterTracingRequest(left, step));
-        }
         Gen<Step> domains = DomainsActions.next(s.domains())
                 .map(d -> new Step(d.actions().stream()
                         .map(a -> (ComposedSystemAction) new ComposedSystemAction.Domains(a))
@@ -207,25 +196,6 @@ public final class ComposedActions {
                 Gens.weighted(MIGRATION_WEIGHT, migration),
                 Gens.weighted(TRACING_WEIGHT, tracing),
                 Gens.weighted(AT_STORE_WEIGHT, atStore(root)));
-    }
-
-    /** Whether {@code step} holds an integrity request (registration, protect, unprotect): its service and the tree trace pages. */
-    private static boolean requestsTraces(Step step) {
-        return step.actions().stream()
-                .anyMatch(a -> a instanceof ComposedSystemAction.Integrity i
-                        && (i.action() instanceof IntegrityAction.Register
-                                || i.action() instanceof IntegrityAction.Protect
-                                || i.action() instanceof IntegrityAction.Unprotect));
-    }
-
-    /** {@code step} after the tracing guest's request in flight ran its {@code left} micro-steps. */
-    private static Step afterTracingRequest(int left, Step step) {
-        List<ComposedSystemAction> actions = new ArrayList<>();
-        for (int i = 0; i < left; i++) {
-            actions.add(new ComposedSystemAction.Tracing(new ContinueTrace()));
-        }
-        actions.addAll(step.actions());
-        return new Step(actions, step.interrupts());
     }
 
     /**

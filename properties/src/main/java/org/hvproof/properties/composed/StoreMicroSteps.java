@@ -7,8 +7,6 @@ import org.hvproof.impl.composed.ComposedSystem;
 import org.hvproof.impl.composed.ComposedSystemAction;
 import org.hvproof.impl.integrity.IntegritySystem;
 import org.hvproof.model.integrity.IntegrityObservation;
-import org.hvproof.model.tracing.StartRemoveTrace;
-import org.hvproof.model.tracing.StartTrace;
 import org.hvproof.properties.integrity.IntegrityTrace;
 
 /**
@@ -17,9 +15,9 @@ import org.hvproof.properties.integrity.IntegrityTrace;
  * micro-step before and one after every later action of any guest (so the other guests' actions,
  * and the other integrity vCPU's, happen between them). An integrity action of the caller's vCPU
  * (in the hypervisor until the commit ends) or one needing the tree lock (protect, unprotect,
- * registration) first waits for the request in flight to finish, and so does the tracing guest's
- * trace request run in micro-steps (the tree's requests in the commit's micro-steps go to the one
- * tracing service, which runs one request at a time); no other guest's action waits. The model takes a request at its publication: {@link #taken} lists,
+ * registration) first waits for the request in flight to finish; no other guest's action waits
+ * (the tree's trace requests in the commit's micro-steps run beside a request the tracing guest
+ * left pending in its own view). The model takes a request at its publication: {@link #taken} lists,
  * in the machine's order, what the model takes for the last action (a request published before
  * it, the action itself unless it started a request, a request published after it), and {@link
  * #pieces} what the machine showed for each.
@@ -52,9 +50,8 @@ final class StoreMicroSteps {
         List<Object> seen = new ArrayList<>();
         boolean wasInFlight = store.requestInFlight();
         if (wasInFlight
-                && (action instanceof ComposedSystemAction.Integrity i
-                                && IntegrityTrace.waitsForRequest(i.action(), store.requestCaller())
-                        || startsTracingRequest(action))) {
+                && action instanceof ComposedSystemAction.Integrity i
+                && IntegrityTrace.waitsForRequest(i.action(), store.requestCaller())) {
             seen.addAll(published(store.finishRequest()));
             wasInFlight = false;
         } else if (wasInFlight) {
@@ -74,16 +71,6 @@ final class StoreMicroSteps {
             seen.addAll(published(store.continueRequest()));
         }
         return seen;
-    }
-
-    /**
-     * Whether {@code action} is the tracing guest's request left in flight across later actions (a
-     * trace added or removed in micro-steps): the tracing service runs one request at a time and the
-     * tree's requests in the commit's micro-steps do not wait, so the guest's waits for the commit.
-     */
-    private static boolean startsTracingRequest(ComposedSystemAction action) {
-        return action instanceof ComposedSystemAction.Tracing t
-                && (t.action() instanceof StartTrace || t.action() instanceof StartRemoveTrace);
     }
 
     /** A micro-step's observations: a result means the pending request published now, and the model takes it here. */

@@ -29,10 +29,9 @@
  * <p>Left out: the guests share no vCPU and no view (a composition where the domains' root
  * domain is the integrity guest itself needs a model of what each service does to the other's
  * vCPU context, which no mechanism's model has); the migration source draws its pages, ring
- * slots, embodiment and strategy per trace, but its downtime and round limits stay one pair (a
- * switch-over soon after a start), longer pre-copy only per mechanism; the tracing guest walks
- * with nested accessed/dirty flags off, and its request in flight finishes before the integrity
- * guest's requests and the migration steps (their services do not wait for it); of the failover
+ * slots, embodiment, strategy, downtime limit and round limit per trace (a switch-over after two
+ * rounds or more is rare), longer pre-copy only per mechanism; the tracing guest walks
+ * with nested accessed/dirty flags off; of the failover
  * pair only the secondary is a guest here (its primary a host of its own), and the two-run
  * properties draw none of its steps.
  */
