@@ -271,6 +271,14 @@ public enum ComposedImplFlaw implements Flaw {
     TRACING_TRACE_WITHOUT_SPLIT(TracingImplFlaw.TRACE_WITHOUT_SPLIT, "TRACE-1", "refinement", 1),
 
     /**
+     * The shared tracing service runs one request at a time for every view, as it did before the
+     * composition found the seam: while the tracing guest's request is pending, the integrity
+     * service's (and the tree's, dirty logging's) whole requests in their own views are refused
+     * {@code BUSY}, which those clients cannot go on from: the exception leaves the hypervisor on a
+     * guest's hypercall (a register or protect while the tracing guest's request is in flight).
+     */
+    TRACING_BUSY_IN_EVERY_VIEW(List.of(new Caught("GI-2", "exception", 3))),
+    /**
      * The failover secondary's standby agent resolves each checkpoint chunk's guest page in the
      * machine's default view, as it did on a host of its own, where the default view was its
      * guest's: on the composed machine that is the integrity guest's view, so the chunk is

@@ -179,6 +179,10 @@ public final class ComposedSystem {
         this.hypervisor = new Hypervisor(machine);
         hypervisor.limitGuestRam(ViewId.DEFAULT, integrityShape().guestPhysicalPages());
         this.tracing = new TracingService(hypervisor, flaw.tracingFlaw());
+        if (flaw == ComposedImplFlaw.TRACING_BUSY_IN_EVERY_VIEW) {
+            // FLAW: the service runs one request at a time for every view; its own clients do not check.
+            tracing.refuseEveryViewWhilePending();
+        }
         this.integrity = new IntegritySystem(
                 tracing,
                 INTEGRITY,

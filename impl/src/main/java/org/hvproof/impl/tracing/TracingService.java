@@ -77,6 +77,16 @@ public final class TracingService implements NestedExitHandler {
         hypervisor.addExitHandler(this);
     }
 
+    /**
+     * Seam flaw of a composition (a deliberately broken service, for tests): from now on a whole
+     * request in another view is refused {@code BUSY} while a guest's request is pending, as one
+     * request at a time for the whole service would; the hypervisor's own clients cannot go on
+     * from the refusal (they throw).
+     */
+    public void refuseEveryViewWhilePending() {
+        refuseEveryViewWhilePending = true;
+    }
+
     /** The hypervisor whose nested page tables it traces in. */
     public Hypervisor hypervisor() {
         return hypervisor;
@@ -124,7 +134,7 @@ public final class TracingService implements NestedExitHandler {
      * view the request is refused {@code BUSY}, as a guest's is.
      */
     private List<Observation> besidePending(ViewId view, Supplier<List<Observation>> atomic) {
-        if (pending == null || pending.view().equals(view)) {
+        if (pending == null || pending.view().equals(view) || refuseEveryViewWhilePending) {
             return atomic.get();
         }
         Request held = pending;
@@ -211,6 +221,9 @@ public final class TracingService implements NestedExitHandler {
     }
 
     private Request pending;
+    /** The seam flaw {@link #refuseEveryViewWhilePending}: one request at a time for every view. */
+    private boolean refuseEveryViewWhilePending;
+
     private int microStepsDone;
 
     /**
