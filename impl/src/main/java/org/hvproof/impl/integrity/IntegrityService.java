@@ -563,7 +563,8 @@ public final class IntegrityService {
     private void trace(ViewId view, long page) {
         List<Observation> refused = tracing.addTrace(view, OWNER, new GuestPhysicalPage(page));
         if (!refused.isEmpty()) {
-            throw new IllegalStateException("cannot trace page " + page + " in " + view + ": " + refused);
+            throw new IllegalStateException("cannot trace page 0x" + Long.toHexString(page) + " in view " + view.name()
+                    + ": " + refused.get(0));
         }
     }
 
