@@ -239,7 +239,8 @@ public final class ComposedProperties {
     static final String NO_NOTIFICATION_WITHOUT_TRACE_ON_MACHINE =
             TracingMachineChecks.NO_NOTIFICATION_WITHOUT_TRACE + "OnMachine";
 
-    // The tracing guest's seams, measured at 200 tries (100 steps, five guests) at the test's seed;
+    // The tracing guest's seams, measured at 200 tries (100 steps, five guests, before the failover
+    // secondary joined and the traces grew to 120 steps) at the test's seed;
     // each minimum about 3 sd under the share measured.
     /** Another guest's action between two micro-steps of the tracing guest's trace request (28.5%). */
     static final double COVER_OTHER_GUEST_INSIDE_TRACING_REQUEST = 19;
