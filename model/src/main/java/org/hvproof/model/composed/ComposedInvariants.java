@@ -13,14 +13,10 @@ import org.hvproof.model.domains.DomainsAction;
 import org.hvproof.model.domains.DomainsInvariants;
 import org.hvproof.model.domains.DomainsObservation;
 import org.hvproof.model.domains.DomainsState;
-import org.hvproof.model.failover.FailoverAction;
 import org.hvproof.model.failover.FailoverInvariants;
 import org.hvproof.model.failover.FailoverObservation;
-import org.hvproof.model.failover.FailoverState;
-import org.hvproof.model.integrity.IntegrityAction;
 import org.hvproof.model.integrity.IntegrityInvariants;
 import org.hvproof.model.integrity.IntegrityObservation;
-import org.hvproof.model.integrity.IntegrityState;
 import org.hvproof.model.interrupts.InterruptsAction;
 import org.hvproof.model.interrupts.InterruptsInvariants;
 import org.hvproof.model.interrupts.InterruptsObservation;
@@ -29,9 +25,7 @@ import org.hvproof.model.migration.MigrationAction;
 import org.hvproof.model.migration.MigrationInvariants;
 import org.hvproof.model.migration.MigrationObservation;
 import org.hvproof.model.migration.MigrationState;
-import org.hvproof.model.tracing.TracingAction;
 import org.hvproof.model.tracing.TracingInvariants;
-import org.hvproof.model.tracing.TracingState;
 
 /**
  * Every composed mechanism's invariants, each judging its own part of the composed state: a state
@@ -224,107 +218,75 @@ public final class ComposedInvariants {
     }
 
     private static List<Invariant<Transition<ComposedState, ComposedAction, Object>>> integritySteps() {
-        List<Invariant<Transition<ComposedState, ComposedAction, Object>>> out = new ArrayList<>();
-        for (Invariant<Transition<IntegrityState, IntegrityAction, IntegrityObservation>> i :
-                IntegrityInvariants.ALL.step()) {
-            out.add(Invariant.of(i.claim(), i.name(), t -> {
-                if (!(t.action() instanceof ComposedAction.Integrity a)) {
-                    return Optional.empty();
-                }
-                List<IntegrityObservation> seen = new ArrayList<>();
-                t.observations().forEach(o -> seen.add((IntegrityObservation) o));
-                return i.violation()
-                        .apply(new Transition<>(
-                                t.before().integrity(), a.action(), t.after().integrity(), seen));
-            }));
-        }
-        return out;
+        return steps(
+                IntegrityInvariants.ALL.step(),
+                ComposedState::integrity,
+                a -> a instanceof ComposedAction.Integrity i ? i.action() : null,
+                IntegrityObservation.class);
     }
 
     private static List<Invariant<Transition<ComposedState, ComposedAction, Object>>> domainsSteps() {
-        List<Invariant<Transition<ComposedState, ComposedAction, Object>>> out = new ArrayList<>();
-        for (Invariant<Transition<DomainsState, DomainsAction, DomainsObservation>> i : DomainsInvariants.ALL.step()) {
-            out.add(Invariant.of(i.claim(), i.name(), t -> {
-                if (!(t.action() instanceof ComposedAction.Domains a)) {
-                    return Optional.empty();
-                }
-                List<DomainsObservation> seen = new ArrayList<>();
-                t.observations().forEach(o -> seen.add((DomainsObservation) o));
-                return i.violation()
-                        .apply(new Transition<>(
-                                t.before().domains(), a.action(), t.after().domains(), seen));
-            }));
-        }
-        return out;
+        return steps(
+                DomainsInvariants.ALL.step(),
+                ComposedState::domains,
+                a -> a instanceof ComposedAction.Domains d ? d.action() : null,
+                DomainsObservation.class);
     }
 
     private static List<Invariant<Transition<ComposedState, ComposedAction, Object>>> interruptsSteps() {
-        List<Invariant<Transition<ComposedState, ComposedAction, Object>>> out = new ArrayList<>();
-        for (Invariant<Transition<InterruptsState, InterruptsAction, InterruptsObservation>> i :
-                InterruptsInvariants.ALL.step()) {
-            out.add(Invariant.of(i.claim(), i.name(), t -> {
-                if (!(t.action() instanceof ComposedAction.Interrupts a)) {
-                    return Optional.empty();
-                }
-                List<InterruptsObservation> seen = new ArrayList<>();
-                t.observations().forEach(o -> seen.add((InterruptsObservation) o));
-                return i.violation()
-                        .apply(new Transition<>(
-                                t.before().interrupts(), a.action(), t.after().interrupts(), seen));
-            }));
-        }
-        return out;
+        return steps(
+                InterruptsInvariants.ALL.step(),
+                ComposedState::interrupts,
+                a -> a instanceof ComposedAction.Interrupts r ? r.action() : null,
+                InterruptsObservation.class);
     }
 
     private static List<Invariant<Transition<ComposedState, ComposedAction, Object>>> migrationSteps() {
-        List<Invariant<Transition<ComposedState, ComposedAction, Object>>> out = new ArrayList<>();
-        for (Invariant<Transition<MigrationState, MigrationAction, MigrationObservation>> i :
-                MigrationInvariants.ALL.step()) {
-            out.add(Invariant.of(i.claim(), i.name(), t -> {
-                if (!(t.action() instanceof ComposedAction.Migration a)) {
-                    return Optional.empty();
-                }
-                List<MigrationObservation> seen = new ArrayList<>();
-                t.observations().forEach(o -> seen.add((MigrationObservation) o));
-                return i.violation()
-                        .apply(new Transition<>(
-                                t.before().migration(), a.action(), t.after().migration(), seen));
-            }));
-        }
-        return out;
+        return steps(
+                MigrationInvariants.ALL.step(),
+                ComposedState::migration,
+                a -> a instanceof ComposedAction.Migration m ? m.action() : null,
+                MigrationObservation.class);
     }
 
     private static List<Invariant<Transition<ComposedState, ComposedAction, Object>>> failoverSteps() {
-        List<Invariant<Transition<ComposedState, ComposedAction, Object>>> out = new ArrayList<>();
-        for (Invariant<Transition<FailoverState, FailoverAction, FailoverObservation>> i :
-                FailoverInvariants.ALL.step()) {
-            out.add(Invariant.of(i.claim(), i.name(), t -> {
-                if (!(t.action() instanceof ComposedAction.Failover a)) {
-                    return Optional.empty();
-                }
-                List<FailoverObservation> seen = new ArrayList<>();
-                t.observations().forEach(o -> seen.add((FailoverObservation) o));
-                return i.violation()
-                        .apply(new Transition<>(
-                                t.before().failover(), a.action(), t.after().failover(), seen));
-            }));
-        }
-        return out;
+        return steps(
+                FailoverInvariants.ALL.step(),
+                ComposedState::failover,
+                a -> a instanceof ComposedAction.Failover f ? f.action() : null,
+                FailoverObservation.class);
     }
 
     /** The tracing mechanism's step invariants, judged on its own guest's steps (their observations are its own). */
     private static List<Invariant<Transition<ComposedState, ComposedAction, Object>>> tracingSteps() {
+        return steps(
+                TracingInvariants.ALL.step(),
+                ComposedState::tracing,
+                a -> a instanceof ComposedAction.Tracing t ? t.action() : null,
+                Observation.class);
+    }
+
+    /**
+     * One mechanism's step invariants lifted to the composed steps: each judges only the steps
+     * whose action is that mechanism's ({@code own} gives it, null for another's), on that
+     * mechanism's part of the states before and after, with the step's observations as its own.
+     */
+    private static <S, A, O> List<Invariant<Transition<ComposedState, ComposedAction, Object>>> steps(
+            List<Invariant<Transition<S, A, O>>> invariants,
+            Function<ComposedState, S> part,
+            Function<ComposedAction, A> own,
+            Class<O> observation) {
         List<Invariant<Transition<ComposedState, ComposedAction, Object>>> out = new ArrayList<>();
-        for (Invariant<Transition<TracingState, TracingAction, Observation>> i : TracingInvariants.ALL.step()) {
+        for (Invariant<Transition<S, A, O>> i : invariants) {
             out.add(Invariant.of(i.claim(), i.name(), t -> {
-                if (!(t.action() instanceof ComposedAction.Tracing a)) {
+                A action = own.apply(t.action());
+                if (action == null) {
                     return Optional.empty();
                 }
-                List<Observation> seen = new ArrayList<>();
-                t.observations().forEach(o -> seen.add((Observation) o));
+                List<O> seen = new ArrayList<>();
+                t.observations().forEach(o -> seen.add(observation.cast(o)));
                 return i.violation()
-                        .apply(new Transition<>(
-                                t.before().tracing(), a.action(), t.after().tracing(), seen));
+                        .apply(new Transition<>(part.apply(t.before()), action, part.apply(t.after()), seen));
             }));
         }
         return out;
