@@ -436,13 +436,7 @@ public final class DomainsSystem {
     private HardwareTranslation largeLeafCheckedAtBlockStart(
             VirtualCpu cpu, long va, AccessKind access, HardwareTranslation exit) {
         NestedPageTable root = rootNpt();
-        GuestWalk walk = GuestPageWalker.walk(cpu.cr3(), va, access, cpu.privilege(), gpa -> {
-            OptionalLong hpa = nptHpa(root, gpa);
-            return hpa.isEmpty()
-                    ? new GuestPageWalker.EntryRead.Blocked(
-                            new NestedExit(gpa, AccessKind.READ, NestedViolationCause.NOT_PRESENT, true))
-                    : new GuestPageWalker.EntryRead.Value(machine.memory().readLong(hpa.getAsLong()));
-        });
+        GuestWalk walk = walkThrough(root, cpu, va, access);
         if (!(walk instanceof GuestWalk.Translated leaf) || leaf.sizeShift() == 12) {
             return exit;
         }
@@ -457,6 +451,20 @@ public final class DomainsSystem {
     }
 
     /**
+     * The flaws' emulation paths walk the guest's tables again in software, reading each entry
+     * through {@code npt} (an entry it does not map blocks the walk).
+     */
+    private GuestWalk walkThrough(NestedPageTable npt, VirtualCpu cpu, long va, AccessKind access) {
+        return GuestPageWalker.walk(cpu.cr3(), va, access, cpu.privilege(), gpa -> {
+            OptionalLong hpa = nptHpa(npt, gpa);
+            return hpa.isEmpty()
+                    ? new GuestPageWalker.EntryRead.Blocked(
+                            new NestedExit(gpa, AccessKind.READ, NestedViolationCause.NOT_PRESENT, true))
+                    : new GuestPageWalker.EntryRead.Value(machine.memory().readLong(hpa.getAsLong()));
+        });
+    }
+
+    /**
      * Flaw LARGE_LEAF_RESOLVED_IN_ROOT_VIEW: the emulation path of a secure vCPU's nested exit on
      * its final access walks the guest's tables again through the vCPU's own NPT and, when the
      * walk ends at a large leaf, resolves the address in the root's NPT; {@code exit} otherwise.
@@ -464,13 +472,7 @@ public final class DomainsSystem {
     private HardwareTranslation largeLeafInRootView(
             VirtualCpu cpu, long va, AccessKind access, HardwareTranslation exit) {
         NestedPageTable npt = machine.view(cpu.view()).orElseThrow();
-        GuestWalk walk = GuestPageWalker.walk(cpu.cr3(), va, access, cpu.privilege(), gpa -> {
-            OptionalLong hpa = nptHpa(npt, gpa);
-            return hpa.isEmpty()
-                    ? new GuestPageWalker.EntryRead.Blocked(
-                            new NestedExit(gpa, AccessKind.READ, NestedViolationCause.NOT_PRESENT, true))
-                    : new GuestPageWalker.EntryRead.Value(machine.memory().readLong(hpa.getAsLong()));
-        });
+        GuestWalk walk = walkThrough(npt, cpu, va, access);
         if (!(walk instanceof GuestWalk.Translated leaf) || leaf.sizeShift() == 12) {
             return exit;
         }
